@@ -1,0 +1,2 @@
+// Injected into the renderer bundle: plotly.js expects Node's global Buffer.
+export { Buffer } from 'buffer';

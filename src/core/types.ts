@@ -1,0 +1,123 @@
+// The one run-result type: the core produces it, the CLI prints it, the extension host sends it,
+// the renderer draws it. Keep changes additive (new optional fields) so that saved notebooks still open.
+
+/** How PyTorch's CPU normal kernel is reproduced (README: "RNG profiles"). */
+export type RngProfile = 'avx2-fma' | 'avx2' | 'scalar';
+export const RNG_PROFILES: readonly RngProfile[] = ['avx2-fma', 'avx2', 'scalar'];
+export const DEFAULT_PROFILE: RngProfile = 'avx2-fma';
+
+/** A row-major float32 matrix (rows x cols). */
+export interface MatrixF32 {
+  rows: number;
+  cols: number;
+  data: Float32Array;
+}
+
+/** Validated sampler inputs (see src/core/inputs.ts for how they are read). */
+export interface SamplerInputs {
+  /** (d+1, d) */
+  wModel: MatrixF32;
+  n: number;
+  d: number;
+  /** (T,) float32 */
+  betas: Float32Array;
+  /** (T,) float32; may be longer than betas, only the first T are used */
+  alphaBar: Float32Array;
+  /** any integer in [-2^63, 2^64) */
+  seed: bigint;
+}
+
+/** Which steps of the trajectory are kept. */
+export type RecordPolicy = { kind: 'all' } | { kind: 'every'; k: number } | { kind: 'none' };
+
+/** One reverse step t (from x_t to x_{t-1}), as the core computed it. */
+export interface TrajectoryStep {
+  t: number;
+  /** x_t, the step's input */
+  x: MatrixF32;
+  /** predicted noise: concat(x_t, t/T) @ w_model */
+  eps: MatrixF32;
+  mean: MatrixF32;
+  /** the step's fresh noise; null at t = 0 */
+  z: MatrixF32 | null;
+  /** x_{t-1}, the step's output */
+  xPrev: MatrixF32;
+}
+
+export interface Trajectory {
+  policy: RecordPolicy;
+  /** recorded steps, in sampling order (t = T-1 first) */
+  steps: TrajectoryStep[];
+  /** why fewer steps were kept than the policy asked for (memory bound), if so */
+  note?: string;
+}
+
+export interface Schedule {
+  betas: Float32Array;
+  /** the first T values of alpha_bar as given */
+  alphaBar: Float32Array;
+  /** whether alpha_bar equals float32 cumprod(1 - betas) bit for bit */
+  alphaBarMatchesCumprod: boolean;
+  /** largest |alpha_bar - cumprod(1 - betas)| */
+  maxAlphaBarDiff: number;
+}
+
+/** Which rule judged a comparison. */
+export type CompareRule = 'bitwise' | 'printed-precision' | 'tolerance';
+
+export interface IndexedValue {
+  value: number;
+  /** [row, col] in the sample */
+  index: [number, number];
+}
+
+/** A diff of our sample against PyTorch output the user pasted (computed in src/core/compare.ts). */
+export interface Comparison {
+  rule: CompareRule;
+  /** one sentence saying which rule was used and why */
+  ruleExplanation: string;
+  rtol: number;
+  atol: number;
+  /** the pasted text, as given */
+  expectedText: string;
+  /** pasted values laid over our sample's shape; NaN where the paste gave no value (see known) */
+  expected: MatrixF32;
+  /** 1 where the paste gave a value for that element; null when it gave all of them */
+  known: Uint8Array | null;
+  /** decimals the paste was printed with (PyTorch prints 4 by default), null if not fixed-point */
+  printedDecimals: number | null;
+  /** shape mismatch or summarised ("...") paste, explained; absent when shapes agree fully */
+  shapeNote?: string;
+  compared: number;
+  mismatched: number;
+  /** 1 per mismatched element, row-major over our sample */
+  mismatchMask: Uint8Array;
+  /** |ours - expected| per element, NaN where not compared */
+  absDiff: Float32Array;
+  greatestAbs: IndexedValue | null;
+  greatestRel: IndexedValue | null;
+  /** largest distance in float32 ulps among compared elements */
+  maxUlps: number | null;
+  bitwiseEqual: boolean;
+  matches: boolean;
+  /** multi-line text in the format of torch.testing.assert_close, plus ulps and bitwise lines */
+  summary: string;
+  /** when the requested profile did not match: which profiles were tried and which reproduce the paste */
+  profileSearch?: { tried: RngProfile[]; matching: RngProfile[] };
+}
+
+/** Everything about one sampler run. */
+export interface RunResult {
+  schema: 'ddpm-lab.run/1';
+  inputs: { n: number; d: number; T: number; seed: string; profile: RngProfile };
+  /** (N, d) float32: the final x_0 */
+  sample: MatrixF32;
+  trajectory: Trajectory;
+  schedule: Schedule;
+  warnings: string[];
+  timing: { elapsedMs: number; finishedAt: string };
+  comparison?: Comparison;
+}
+
+/** The notebook output MIME type that carries a RunResult (encoded by src/core/runCodec.ts). */
+export const RUN_MIME = 'application/vnd.ddpm-lab.run+json';
