@@ -9,17 +9,21 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 const r = (p) => path.join(root, p);
+// DDPM_OUT_DIR lets a test or a second build write elsewhere than dist/ (e.g. parallel work).
+const out = process.env.DDPM_OUT_DIR ? path.resolve(process.env.DDPM_OUT_DIR) : r('dist');
+const o = (p) => path.join(out, p);
+const only = (process.argv.find((a) => a.startsWith('--only=')) ?? '').slice('--only='.length).split(',').filter(Boolean);
 
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', absWorkingDir: root };
 
 /** @type {import('esbuild').BuildOptions[]} */
 const targets = [
-  { entryPoints: [r('src/extension/extension.ts')], outfile: r('dist/extension.js'), platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
-  { entryPoints: [r('src/extension/extension.ts')], outfile: r('dist/web/extension.js'), platform: 'browser', format: 'cjs', target: 'es2022', external: ['vscode'], define: { 'process.env.DDPM_WEB': '"1"' } },
-  { entryPoints: [r('src/extension/sampleWorker.ts')], outfile: r('dist/worker.js'), platform: 'node', format: 'cjs', target: 'node20' },
-  { entryPoints: [r('src/cli.ts')], outfile: r('dist/cli.js'), platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: [r('src/extension/extension.ts')], name: 'extension', outfile: o('extension.js'), platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+  { entryPoints: [r('src/extension/extension.ts')], name: 'web', outfile: o('web/extension.js'), platform: 'browser', format: 'cjs', target: 'es2022', external: ['vscode'], define: { 'process.env.DDPM_WEB': '"1"' } },
+  { entryPoints: [r('src/extension/sampleWorker.ts')], name: 'worker', outfile: o('worker.js'), platform: 'node', format: 'cjs', target: 'node20' },
+  { entryPoints: [r('src/cli.ts')], name: 'cli', outfile: o('cli.js'), platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
   {
-    entryPoints: [r('renderer/index.ts')], outdir: r('dist/renderer'), platform: 'browser', format: 'esm', target: 'es2022', splitting: true,
+    name: 'renderer', entryPoints: [r('renderer/index.ts')], outdir: o('renderer'), platform: 'browser', format: 'esm', target: 'es2022', splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
     define: { global: 'window' },
     alias: { regl: '@plotly/regl', stream: 'stream-browserify' },
@@ -28,15 +32,16 @@ const targets = [
   }
 ];
 
-rmSync(r('dist'), { recursive: true, force: true });
-const missing = targets.flatMap((t) => t.entryPoints).filter((e) => !existsSync(e));
+const selected = only.length ? targets.filter((t) => only.includes(t.name)) : targets;
+if (!only.length) rmSync(out, { recursive: true, force: true });
+const missing = selected.flatMap((t) => t.entryPoints).filter((e) => !existsSync(e));
 if (missing.length) {
   console.error(`build: missing entry point(s): ${missing.map((m) => path.relative(root, m)).join(', ')}`);
   process.exit(1);
 }
 if (watch) {
-  for (const t of targets) await (await esbuild.context({ ...common, ...t })).watch();
+  for (const { name: _n, ...t } of selected) await (await esbuild.context({ ...common, ...t })).watch();
   console.log('build: watching');
 } else {
-  await Promise.all(targets.map((t) => esbuild.build({ ...common, ...t })));
+  await Promise.all(selected.map(({ name: _n, ...t }) => esbuild.build({ ...common, ...t })));
 }
