@@ -1,0 +1,70 @@
+// DDPM Lab's command line (issue 2, section 5; a contract that tools outside the repo rely on):
+//   node dist/cli.js sample INPUT.json [--profile P] [--json | --checksum] [--trajectory]
+//   node dist/cli.js randn --seed S --shape N[,d,...] [--profile P] [--json | --checksum]
+//   node dist/cli.js compare INPUT.json PASTED.txt [--json]
+//   node dist/cli.js report INPUT.json [--expected PASTED.txt] -o report.html
+//   node dist/cli.js demo
+// Exit codes: 0 success, 1 (compare) no match, 2 bad input or usage (one line on stderr), 3 internal error.
+import { CliError, oneLine, processIO, type CliIO } from './cli/io';
+import { main as compareMain } from './cli/compare';
+import { main as demoMain } from './cli/demo';
+import { main as randnMain } from './cli/randn';
+import { main as reportMain } from './cli/report';
+import { main as sampleMain } from './cli/sample';
+
+export const USAGE = `DDPM Lab: the DDPM reverse sampler, bit for bit with PyTorch float32 on the CPU.
+
+usage: node dist/cli.js <command> [options]
+
+  sample INPUT.json [--profile P] [--json | --checksum] [--trajectory]   run the sampler ("-" reads stdin)
+  randn --seed S --shape N[,d,...] [--profile P] [--json | --checksum]   torch.randn from manual_seed(S)
+  compare INPUT.json PASTED.txt [--json]                                 diff a run against PyTorch's output
+  report INPUT.json [--expected PASTED.txt] -o report.html               write a self-contained HTML report
+  demo                                                                   run the bundled example
+
+Profiles: avx2-fma (default, x86-64 Linux PyTorch), avx2, scalar. "<command> --help" tells more.
+`;
+
+const COMMANDS: Record<string, (argv: string[], io: CliIO) => Promise<number>> = {
+  sample: sampleMain,
+  randn: randnMain,
+  compare: compareMain,
+  report: reportMain,
+  demo: demoMain
+};
+
+/** Runs one command line; never throws: errors become one line on stderr and an exit code. */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    (command === undefined ? io.stderr : io.stdout)(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    io.stderr(`${command}: unknown command (expected one of ${Object.keys(COMMANDS).join(', ')}; --help for usage)\n`);
+    return 2;
+  }
+  try {
+    return await run(rest, io);
+  } catch (e) {
+    if (e instanceof CliError) {
+      io.stderr(`${oneLine(e)}\n`);
+      return e.exitCode;
+    }
+    io.stderr(`${command}: internal error: ${oneLine(e)}\n`);
+    return 3;
+  }
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), processIO()).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`internal error: ${oneLine(e)}\n`);
+      process.exitCode = 3;
+    }
+  );
+}

@@ -1,0 +1,95 @@
+// The command line's view of the outside world, so subcommands can be tested without a process.
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { formatFloat32Shortest } from '../core/tensorFormat';
+
+export interface CliIO {
+  stdout(s: string): void;
+  stderr(s: string): void;
+  /** a file's text, or standard input for "-" */
+  readText(pathOrDash: string): Promise<string>;
+  writeText(path: string, s: string): Promise<void>;
+}
+
+/** The real process: stdout, stderr, files, stdin. */
+export function processIO(): CliIO {
+  return {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    readText: async (p) => (p === '-' ? readStdin() : readFile(p, 'utf8')),
+    writeText: (p, s) => writeFile(p, s, 'utf8')
+  };
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** An error whose message is shown as is, one line, with the given exit code (2: bad input or usage). */
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode = 2) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+/** The first line of an error's message (never a stack trace). */
+export function oneLine(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return text.split('\n')[0].trim() || (e instanceof Error ? e.name : 'error');
+}
+
+/** A file read as text, with a one-line message naming the file when it cannot be read. */
+export async function readInputText(io: CliIO, pathOrDash: string): Promise<string> {
+  try {
+    return await io.readText(pathOrDash);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : oneLine(e);
+    throw new CliError(`${pathOrDash === '-' ? 'standard input' : pathOrDash}: cannot read: ${why}`);
+  }
+}
+
+// ---- output formats shared by the subcommands (issue 2, section 5) ----
+
+/** One float32 as JSON: the shortest decimal that reads back as the same float32; NaN and infinities as strings. */
+export function jsonFloat32(v: number): string {
+  const s = formatFloat32Shortest(v);
+  return s === 'nan' || s === 'inf' || s === '-inf' ? `"${s}"` : s;
+}
+
+/** Row-major float32 values as JSON nested lists by shape ([] shape: a bare number). */
+export function jsonNested(values: Float32Array, shape: readonly number[]): string {
+  const parts: string[] = [];
+  const walk = (dim: number, offset: number): void => {
+    if (dim === shape.length) {
+      parts.push(jsonFloat32(values[offset]));
+      return;
+    }
+    const stride = shape.slice(dim + 1).reduce((a, b) => a * b, 1);
+    parts.push('[');
+    for (let i = 0; i < shape[dim]; i++) {
+      if (i) parts.push(',');
+      walk(dim + 1, offset + i * stride);
+    }
+    parts.push(']');
+  };
+  walk(0, 0);
+  return parts.join('');
+}
+
+/** sha256 hex of the float32 little-endian bytes, row-major. */
+export function checksumFloat32(values: Float32Array): string {
+  const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength).slice();
+  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
+    for (let i = 0; i < bytes.length; i += 4) bytes.subarray(i, i + 4).reverse(); // big-endian host
+  }
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The --checksum object: {"shape": [...], "checksum": "...", "elapsed_ms": ...}. */
+export function checksumJson(values: Float32Array, shape: readonly number[], elapsedMs: number): string {
+  return `{"shape":[${shape.join(',')}],"checksum":"${checksumFloat32(values)}","elapsed_ms":${+elapsedMs.toFixed(3)}}\n`;
+}
