@@ -1,0 +1,144 @@
+// `ddpm-lab compare INPUT.json PASTED.txt [--json] [--profile P] [--rtol R] [--atol A]` (issue 4, "The diff"):
+// runs the sampler on the inputs and diffs the sample against PyTorch's output pasted in a file.
+import { compareRun, DEFAULT_ATOL_F32, DEFAULT_RTOL_F32, formatPythonFloat } from '../core/compare';
+import { runSampler } from '../core/sampler';
+import { DEFAULT_PROFILE, RNG_PROFILES, type Comparison, type IndexedValue } from '../core/types';
+import { CliError, jsonFloat32, oneLine, readInputText, type CliIO } from './io';
+import { loadInputs, parseCliArgs, readProfile } from './sample';
+
+export const COMPARE_USAGE = `usage: node dist/cli.js compare INPUT.json PASTED.txt [--json] [--profile P] [--rtol R --atol A]
+
+Runs the DDPM sampler on INPUT.json and diffs its sample against PASTED.txt, PyTorch's output for the
+same inputs ("-" reads standard input, for one of the two): print(x) at any precision (summarised with
+"..." or not, scientific notation too), x.tolist(), a NumPy print, or the JSON of "sample --json".
+
+The rule that judges each element is chosen from the paste, and the summary says which:
+  bitwise            the pasted digits identify each float32 value (e.g. x.tolist(), "sample --json",
+                     torch.set_printoptions(precision=12)): an element matches only when it is our
+                     float32 value bit for bit
+  printed-precision  a PyTorch print with fewer digits (print(x): 4 decimals): an element matches when
+                     our float32 value, printed the way PyTorch prints it, gives the pasted text
+  tolerance          --rtol/--atol given, or a paste that is neither: torch.testing.assert_close's
+                     |ours - pasted| <= atol + rtol * |pasted| (nan never equal)
+When the run does not match, the sampler runs again under the other RNG profiles and the summary
+names those that reproduce the paste.
+
+  --profile P   RNG profile of the run: ${RNG_PROFILES.join(', ')} (default ${DEFAULT_PROFILE})
+  --rtol R      relative tolerance (selects the tolerance rule; default ${formatPythonFloat(DEFAULT_RTOL_F32)})
+  --atol A      absolute tolerance (selects the tolerance rule; default ${formatPythonFloat(DEFAULT_ATOL_F32)})
+  --json        one JSON object instead of the summary: rule, ruleExplanation, rtol, atol, matches,
+                compared, mismatched, bitwiseEqual, maxUlps, greatestAbs and greatestRel ({value,
+                index: [row, col]} or null), printedDecimals, shapeNote, profileSearch ({tried,
+                matching}, present when other profiles were tried), summary, warnings, shape [N, d],
+                mismatches (list of [row, col]), and expected: the pasted values laid over our shape
+                as nested lists (null where the paste gave no value). Numbers that are not finite
+                are the strings "nan", "inf", "-inf"; float32 values are their shortest decimals.
+                The per-element arrays absDiff and known of the core's Comparison are left out
+                (absDiff is |sample - expected|, known is where expected is not null).
+
+Exit 0 when the sample matches the paste under the rule used, 1 when not, 2 on bad input.
+`;
+
+function readTolerance(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const v = Number(value);
+  if (value.trim() === '' || !Number.isFinite(v) || v < 0) {
+    throw new CliError(`--${name}: expected a number >= 0, got ${JSON.stringify(value)}`);
+  }
+  return v;
+}
+
+function jsonNumber(v: number): string {
+  if (Number.isNaN(v)) return '"nan"';
+  if (!Number.isFinite(v)) return v > 0 ? '"inf"' : '"-inf"';
+  return JSON.stringify(v);
+}
+
+function jsonIndexed(v: IndexedValue | null): string {
+  return v ? `{"value":${jsonNumber(v.value)},"index":[${v.index.join(',')}]}` : 'null';
+}
+
+/** The --json text of a comparison (documented in COMPARE_USAGE). */
+export function comparisonJson(c: Comparison, warnings: readonly string[]): string {
+  const { rows, cols, data } = c.expected;
+  const expectedRows: string[] = [];
+  const mismatches: string[] = [];
+  for (let i = 0; i < rows; i++) {
+    const cells: string[] = [];
+    for (let j = 0; j < cols; j++) {
+      const k = i * cols + j;
+      cells.push(c.known && !c.known[k] ? 'null' : jsonFloat32(data[k]));
+      if (c.mismatchMask[k]) mismatches.push(`[${i},${j}]`);
+    }
+    expectedRows.push(`[${cells.join(',')}]`);
+  }
+  const fields = [
+    `"rule":${JSON.stringify(c.rule)}`,
+    `"ruleExplanation":${JSON.stringify(c.ruleExplanation)}`,
+    `"rtol":${jsonNumber(c.rtol)}`,
+    `"atol":${jsonNumber(c.atol)}`,
+    `"matches":${c.matches}`,
+    `"compared":${c.compared}`,
+    `"mismatched":${c.mismatched}`,
+    `"bitwiseEqual":${c.bitwiseEqual}`,
+    `"maxUlps":${c.maxUlps === null ? 'null' : jsonNumber(c.maxUlps)}`,
+    `"greatestAbs":${jsonIndexed(c.greatestAbs)}`,
+    `"greatestRel":${jsonIndexed(c.greatestRel)}`,
+    `"printedDecimals":${c.printedDecimals === null ? 'null' : c.printedDecimals}`,
+    ...(c.shapeNote ? [`"shapeNote":${JSON.stringify(c.shapeNote)}`] : []),
+    ...(c.profileSearch ? [`"profileSearch":${JSON.stringify(c.profileSearch)}`] : []),
+    `"summary":${JSON.stringify(c.summary)}`,
+    `"warnings":${JSON.stringify(warnings)}`,
+    `"shape":[${rows},${cols}]`,
+    `"mismatches":[${mismatches.join(',')}]`,
+    `"expected":[${expectedRows.join(',')}]`
+  ];
+  return `{${fields.join(',')}}\n`;
+}
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCliArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      profile: { type: 'string' },
+      rtol: { type: 'string' },
+      atol: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' }
+    }
+  });
+  if (values.help) {
+    io.stdout(COMPARE_USAGE);
+    return 0;
+  }
+  if (positionals.length !== 2) {
+    throw new CliError(positionals.length < 2
+      ? `compare: missing ${positionals.length === 0 ? 'INPUT.json and PASTED.txt' : 'PASTED.txt'} (--help for usage)`
+      : `compare: expected INPUT.json and PASTED.txt, got ${positionals.length} arguments`);
+  }
+  const [inputPath, pastedPath] = positionals;
+  if (inputPath === '-' && pastedPath === '-') throw new CliError('compare: only one of INPUT.json and PASTED.txt can be - (standard input)');
+  const profile = readProfile(values.profile as string | undefined);
+  const rtol = readTolerance(values.rtol as string | undefined, 'rtol');
+  const atol = readTolerance(values.atol as string | undefined, 'atol');
+  const { inputs, warnings } = await loadInputs(io, inputPath);
+  const pasted = await readInputText(io, pastedPath);
+  if (pasted.trim() === '') throw new CliError(`${pastedPath === '-' ? 'standard input' : pastedPath}: empty (paste PyTorch's printed output)`);
+
+  const run = runSampler(inputs, { profile, record: { kind: 'none' }, inputWarnings: warnings });
+  let comparison: Comparison;
+  try {
+    comparison = compareRun(inputs, run, pasted, { rtol, atol, field: pastedPath === '-' ? 'standard input' : pastedPath });
+  } catch (e) {
+    throw new CliError(oneLine(e));
+  }
+  if (values.json) {
+    io.stdout(comparisonJson(comparison, run.warnings));
+  } else {
+    io.stdout(`${comparison.summary}\n`);
+    for (const w of run.warnings) io.stderr(`warning: ${w}\n`);
+  }
+  return comparison.matches ? 0 : 1;
+}
