@@ -16,6 +16,14 @@ const only = (process.argv.find((a) => a.startsWith('--only=')) ?? '').slice('--
 
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', absWorkingDir: root };
 
+// what a browser bundle holding plotly.js needs (DEVELOPERS.md "Tools and components")
+const plotlyBrowser = {
+  define: { global: 'window' },
+  alias: { regl: '@plotly/regl', stream: 'stream-browserify' },
+  inject: [r('scripts/buffer-shim.mjs')],
+  loader: { '.css': 'text' }
+};
+
 /** @type {import('esbuild').BuildOptions[]} */
 const targets = [
   { entryPoints: [r('src/extension/extension.ts')], name: 'extension', outfile: o('extension.js'), platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
@@ -25,11 +33,11 @@ const targets = [
   {
     name: 'renderer', entryPoints: [r('renderer/index.ts')], outdir: o('renderer'), platform: 'browser', format: 'esm', target: 'es2022', splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
-    define: { global: 'window' },
-    alias: { regl: '@plotly/regl', stream: 'stream-browserify' },
-    inject: [r('scripts/buffer-shim.mjs')],
-    loader: { '.css': 'text' }
-  }
+    ...plotlyBrowser
+  },
+  // the results panel's webview script and the report page's script: one file each, plotly inside
+  { name: 'panel', entryPoints: [r('renderer/panel.ts')], outfile: o('renderer/panel.js'), platform: 'browser', format: 'iife', target: 'es2022', ...plotlyBrowser },
+  { name: 'report', entryPoints: [r('renderer/report.ts')], outfile: o('report/report.js'), platform: 'browser', format: 'iife', target: 'es2022', ...plotlyBrowser }
 ];
 
 const selected = only.length ? targets.filter((t) => only.includes(t.name)) : targets;

@@ -1,0 +1,45 @@
+// Tiny DOM helpers: elements built with text inserted as text (never as HTML).
+
+type Child = Node | string | null | undefined | false;
+
+/** createElement with attributes (strings) and children (text nodes for strings). */
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | undefined> = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) el.setAttribute(k, v);
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(typeof c === 'string' ? document.createTextNode(c) : c);
+  }
+  return el;
+}
+
+/** A one-line error shown in place of a view (role=alert, text only). */
+export function errorBox(message: string): HTMLElement {
+  return h('div', { class: 'ddpm-error', role: 'alert', 'data-testid': 'ddpm-error' }, message);
+}
+
+/** The message of anything thrown, on one line. */
+export function messageOf(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return text.split('\n')[0];
+}
+
+/** Installs the renderer's stylesheet once per document (constructed stylesheet when allowed, else a <style>). */
+export function installStyles(doc: Document, css: string): void {
+  const marker = 'ddpmLabStyles';
+  if ((doc as unknown as Record<string, unknown>)[marker]) return;
+  (doc as unknown as Record<string, unknown>)[marker] = true;
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    doc.adoptedStyleSheets = [...doc.adoptedStyleSheets, sheet];
+  } catch {
+    const style = doc.createElement('style');
+    style.textContent = css;
+    doc.head.append(style);
+  }
+}

@@ -1,0 +1,153 @@
+// What every view gets (the run, the host bridge, the theme) and the plot box: a plot with its own
+// Save PNG / Save SVG buttons (plotly's download button cannot save from a VS Code webview).
+import type { RunResult } from '../../src/core/types';
+import { h, messageOf } from '../dom';
+import { evalViolationCount, loadPlotly, webglTracesUsable } from '../plotLoader';
+import type { PlotConfig, PlotData, PlotLayout } from '../plotly';
+import { plotlyAxisTheme, plotlyThemeLayout, readTheme, type ThemeColors } from '../theme';
+
+/** How a view talks to where it is shown (notebook renderer, results panel or report page). */
+export interface HostBridge {
+  copy(text: string): void;
+  saveImage(format: 'png' | 'svg', dataUrl: string, name: string): void;
+  /** the results panel only: ask the host for PyTorch output to compare with */
+  compareRequest?(): void;
+}
+
+export interface ViewContext {
+  run: RunResult;
+  host: HostBridge;
+  root: HTMLElement;
+  /** tells the user something briefly (status line) */
+  status(message: string): void;
+}
+
+export interface View {
+  element: HTMLElement;
+  /** (re)draws everything with the current theme */
+  draw(): Promise<void>;
+  resize(): void;
+  dispose(): void;
+}
+
+export interface Figure {
+  data: PlotData[];
+  layout: PlotLayout;
+}
+
+const CONFIG: PlotConfig = {
+  displaylogo: false,
+  responsive: false, // the run view resizes plots itself (ResizeObserver on the output)
+  modeBarButtonsToRemove: ['toImage', 'sendDataToCloud', 'select2d', 'lasso2d'],
+  scrollZoom: false
+};
+
+/** Deep-merges plain objects (b wins). */
+export function merge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && prev && typeof prev === 'object' && !Array.isArray(prev)
+        ? merge(prev as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
+  }
+  return out;
+}
+
+export class PlotBox {
+  readonly element: HTMLElement;
+  readonly plot: HTMLDivElement;
+  /** whether the last draw used WebGL traces */
+  gl = false;
+  private drawn = false;
+
+  constructor(
+    private readonly ctx: ViewContext,
+    testId: string,
+    private readonly name: string,
+    label: string,
+    height = 420
+  ) {
+    this.plot = h('div', { class: 'ddpm-plot', 'data-testid': testId, 'aria-label': label, role: 'img' });
+    this.plot.style.height = `${height}px`;
+    const png = h('button', { type: 'button', class: 'ddpm-button ddpm-small', title: `Save ${label} as PNG` }, 'Save PNG');
+    const svg = h('button', { type: 'button', class: 'ddpm-button ddpm-small', title: `Save ${label} as SVG` }, 'Save SVG');
+    png.addEventListener('click', () => void this.save('png'));
+    svg.addEventListener('click', () => void this.save('svg'));
+    this.element = h('figure', { class: 'ddpm-figure' }, h('figcaption', {}, h('span', {}, label), h('span', { class: 'ddpm-tools' }, png, svg)), this.plot);
+  }
+
+  /** Draws build(gl, theme) with WebGL traces where usable; when they fail (an error, or a CSP refusing regl's eval), redraws with SVG traces. */
+  async draw(build: (gl: boolean, theme: ThemeColors) => Figure): Promise<void> {
+    const Plotly = await loadPlotly();
+    const theme = readTheme(this.ctx.root);
+    const attempt = async (gl: boolean): Promise<void> => {
+      const fig = build(gl, theme);
+      const layout = merge(plotlyThemeLayout(theme), fig.layout);
+      for (const key of Object.keys(layout)) {
+        if (/^xaxis\d+$/.test(key)) layout[key] = merge(plotlyAxisTheme(theme), layout[key] as Record<string, unknown>);
+        if (/^yaxis\d+$/.test(key)) layout[key] = merge({ ...plotlyAxisTheme(theme), automargin: true }, layout[key] as Record<string, unknown>);
+      }
+      await Plotly.react(this.plot, fig.data, layout, CONFIG);
+      this.gl = gl;
+    };
+    const gl = webglTracesUsable();
+    const violations = evalViolationCount();
+    let failed = false;
+    try {
+      await attempt(gl);
+    } catch (e) {
+      if (!gl) throw e;
+      failed = true;
+    }
+    if (gl && !failed) {
+      await new Promise((resolve) => setTimeout(resolve, 20)); // CSP violation events arrive as tasks
+      failed = evalViolationCount() > violations;
+    }
+    if (failed) {
+      Plotly.purge(this.plot);
+      await attempt(false);
+    }
+    this.drawn = true;
+  }
+
+  async restyle(update: PlotData, traces: number[]): Promise<void> {
+    if (!this.drawn) return;
+    const Plotly = await loadPlotly();
+    await Plotly.restyle(this.plot, update, traces);
+  }
+
+  async relayout(update: PlotLayout): Promise<void> {
+    if (!this.drawn) return;
+    const Plotly = await loadPlotly();
+    await Plotly.relayout(this.plot, update);
+  }
+
+  resize(): void {
+    if (!this.drawn || !this.plot.isConnected || this.plot.offsetParent === null) return;
+    void loadPlotly().then((Plotly) => Plotly.Plots.resize(this.plot)).catch(() => undefined);
+  }
+
+  async save(format: 'png' | 'svg'): Promise<void> {
+    if (!this.drawn) return;
+    try {
+      const Plotly = await loadPlotly();
+      const width = Math.max(320, this.plot.clientWidth);
+      const height = Math.max(240, this.plot.clientHeight);
+      const url = await Plotly.toImage(this.plot, { format, width, height, scale: format === 'png' ? 2 : 1 });
+      this.ctx.host.saveImage(format, url, `${this.name}.${format}`);
+      this.ctx.status(`Saving ${this.name}.${format}…`);
+    } catch (e) {
+      this.ctx.status(`Could not save the image: ${messageOf(e)}`);
+    }
+  }
+
+  dispose(): void {
+    if (!this.drawn) return;
+    void loadPlotly().then((Plotly) => Plotly.purge(this.plot));
+  }
+}
+
+/** Hover text is preformatted by the views; this tells plotly to show just it. */
+export const TEXT_HOVER = { hoverinfo: 'text' } as const;

@@ -1,0 +1,345 @@
+// Browser test (npm run test:browser): builds the notebook renderer (ESM, plotly in its own chunk)
+// and the report script, renders runs made by our core from the fixture inputs in headless Debian
+// Chromium, and checks that the plots and the diff numbers appear. Screenshots go to test-results/browser/.
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { encodeRunResult } from '../../src/core/runCodec';
+import { runSampler } from '../../src/core/sampler';
+import { readInputs } from '../../src/core/inputs';
+import { alphaBarFromBetas, linearSchedule } from '../../src/core/schedules';
+import { formatFloat32Shortest } from '../../src/core/tensorFormat';
+import type { RunResult, SamplerInputs } from '../../src/core/types';
+import { buildReportHtml } from '../../src/report/html';
+import { buildPanelHtml } from '../../src/extension/panelHtml';
+import { fixtureCases, fixtureRun } from './fixtureRuns';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const OUT = path.join(ROOT, 'test-results', 'browser');
+const DIST = path.join(OUT, 'dist');
+const CHROMIUM = process.env.DDPM_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Serves OUT over http on 127.0.0.1 (ES modules do not load from file://). */
+function serve(): Promise<Server> {
+  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.json': 'application/json', '.map': 'application/json' };
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
+    const file = path.join(OUT, decodeURIComponent(url.pathname));
+    if (!file.startsWith(OUT) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    const headers: Record<string, string> = { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' };
+    // a page whose CSP (sent as a header, so only seen when it bites) forbids eval
+    if (url.searchParams.has('no-eval')) headers['content-security-policy'] = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src data: blob:";
+    res.writeHead(200, headers).end(readFileSync(file));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+/** A page that loads the built notebook renderer and renders one output item the way VS Code does. */
+const HARNESS = `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>renderer harness</title>
+<style>body { margin: 0; padding: 12px; } body.vscode-dark { background: #1f1f1f; --vscode-editor-foreground: #cccccc; --vscode-editor-background: #1f1f1f; }
+body.vscode-high-contrast { background: #000; --vscode-editor-foreground: #ffffff; --vscode-editor-background: #000000; --vscode-editorWidget-border: #6fc3df; }</style>
+</head><body class="vscode-light"><div id="out"></div>
+<script type="module">
+import { activate } from './dist/renderer/index.js';
+window.__posted = [];
+const api = await activate({ postMessage: (m) => window.__posted.push(m), workspace: { isTrusted: true } });
+window.__render = (id, json) => api.renderOutputItem({ id, mime: 'application/vnd.ddpm-lab.run+json', metadata: {}, json: () => JSON.parse(json), text: () => json, data: () => new TextEncoder().encode(json), blob: () => new Blob([json]) }, document.getElementById('out'));
+window.__dispose = (id) => api.disposeOutputItem(id);
+window.__harnessReady = true;
+</script></body></html>`;
+
+async function waitReady(page: Page, scope = '.ddpm-run'): Promise<void> {
+  await page.waitForSelector(`${scope}[data-ddpm-ready="true"], ${scope}[data-ddpm-ready="error"]`, { timeout: 60_000 });
+  const state = await page.getAttribute(scope, 'data-ddpm-ready');
+  const error = state === 'error' ? await page.textContent(`${scope} [data-testid="ddpm-error"]`) : null;
+  assert.equal(state, 'true', `the view did not finish drawing: ${error}`);
+}
+
+/** Whether a plot container holds a drawn plotly figure (its svg) with at least one trace layer. */
+async function plotDrawn(page: Page, testId: string): Promise<{ svg: number; gl: number; traces: number }> {
+  return page.$eval(`[data-testid="${testId}"]`, (el) => ({
+    svg: el.querySelectorAll('svg.main-svg').length,
+    gl: el.querySelectorAll('canvas').length,
+    traces: el.querySelectorAll('g.trace, .heatmaplayer image, g.hm image').length
+  }));
+}
+
+async function noHorizontalScroll(page: Page): Promise<void> {
+  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  assert.ok(scroll <= client, `page scrolls horizontally: ${scroll} > ${client}`);
+}
+
+describe('renderer in headless Chromium', function () {
+  this.timeout(240_000);
+  let browser: Browser;
+  let server: Server;
+  let base: string;
+  const consoleErrors: string[] = [];
+
+  before(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`Chromium not found at ${CHROMIUM}: install it with "apt-get install -y chromium fonts-liberation" (or set DDPM_CHROMIUM)`);
+    }
+    rmSync(OUT, { recursive: true, force: true });
+    mkdirSync(OUT, { recursive: true });
+    const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs'), '--only=renderer,report,panel'], {
+      cwd: ROOT, env: { ...process.env, DDPM_OUT_DIR: DIST }, encoding: 'utf8'
+    });
+    assert.equal(build.status, 0, `build failed: ${build.stderr}`);
+    writeFileSync(path.join(OUT, 'harness.html'), HARNESS);
+    server = await serve();
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.close();
+  });
+
+  async function newPage(width = 1100): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width, height: 900 } });
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    return page;
+  }
+
+  it('report page: the diff shows the summary from the core and highlights the cell PyTorch altered; trajectories draw', async () => {
+    const c = fixtureCases()[0];
+    const { run } = fixtureRun(c, 'altered');
+    const cmp = run.comparison;
+    assert.ok(cmp && !cmp.matches);
+    writeFileSync(path.join(OUT, 'report.html'), buildReportHtml(run, readFileSync(path.join(DIST, 'report', 'report.js'), 'utf8')));
+    const page = await newPage();
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(`${base}/report.html`);
+    await waitReady(page);
+    assert.equal(await page.getAttribute('.ddpm-run', 'data-ddpm-view'), 'diff');
+    assert.equal(await page.textContent('[data-testid="ddpm-diff-summary"]'), cmp.summary);
+    assert.equal(await page.getAttribute('[data-testid="ddpm-diff-verdict"]', 'data-matches'), 'false');
+    const [i, j] = c.altered_index;
+    const cell = (table: string): string => `[data-testid="${table}"] td[data-row="${i}"][data-col="${j}"]`;
+    assert.match((await page.getAttribute(cell('ddpm-diff-ours'), 'class')) ?? '', /ddpm-mismatch/);
+    const k = i * run.sample.cols + j;
+    assert.equal(await page.textContent(cell('ddpm-diff-absdiff')), formatFloat32Shortest(cmp.absDiff[k]));
+    assert.equal(await page.textContent(cell('ddpm-diff-expected')), formatFloat32Shortest(cmp.expected.data[k]));
+    assert.equal(await page.$$eval('[data-testid="ddpm-diff-ours"] td.ddpm-mismatch', (tds) => tds.length), cmp.mismatched);
+    const heat = await plotDrawn(page, 'ddpm-diff-heatmap');
+    assert.ok(heat.svg > 0 && heat.traces > 0, `heatmap not drawn: ${JSON.stringify(heat)}`);
+    await noHorizontalScroll(page);
+    await page.screenshot({ path: path.join(OUT, 'report-diff.png'), fullPage: true });
+
+    await page.click('[data-testid="ddpm-tab-trajectories"]');
+    await waitReady(page);
+    const traj = await plotDrawn(page, 'ddpm-trajectory-plot');
+    assert.ok(traj.svg > 0 && traj.traces + traj.gl > 0, `trajectory plot not drawn: ${JSON.stringify(traj)}`);
+    await page.screenshot({ path: path.join(OUT, 'report-trajectories.png'), fullPage: true });
+
+    for (const tab of ['statistics', 'samples', 'table'] as const) {
+      await page.click(`[data-testid="ddpm-tab-${tab}"]`);
+      await waitReady(page);
+      await page.screenshot({ path: path.join(OUT, `report-${tab}.png`), fullPage: true });
+    }
+    assert.ok((await plotDrawn(page, 'ddpm-stats-plot')).traces > 0);
+    assert.ok((await plotDrawn(page, 'ddpm-samples-histogram')).traces > 0);
+    const printed = await page.$$eval('[data-testid="ddpm-table"] td', (tds) => tds.map((td) => td.textContent));
+    assert.deepEqual(printed, c.printed.slice('tensor('.length).match(/-?(?:inf|nan|\d+(?:\.\d*)?(?:e[+-]\d+)?)/g));
+    assert.deepEqual(requests.filter((u) => !u.startsWith(`${base}/report.html`)), [], 'the report made network requests');
+    await page.close();
+  });
+
+  it('notebook renderer entry: d = 3 run with PCA; copy and save-image post to the host; theme switches redraw', async () => {
+    const c = fixtureCases()[1];
+    const { run } = fixtureRun(c, 'none');
+    const page = await newPage(900);
+    await page.goto(`${base}/harness.html`);
+    await page.waitForFunction(() => (window as unknown as { __harnessReady?: boolean }).__harnessReady === true);
+    await page.evaluate((json) => (window as unknown as { __render(id: string, j: string): void }).__render('cell-1', json), JSON.stringify(encodeRunResult(run)));
+    await waitReady(page);
+    assert.equal(await page.getAttribute('.ddpm-run', 'data-ddpm-view'), 'trajectories');
+    for (const id of ['ddpm-trajectory-plot', 'ddpm-trajectory-pca']) {
+      const p = await plotDrawn(page, id);
+      assert.ok(p.svg > 0 && p.traces + p.gl > 0, `${id} not drawn: ${JSON.stringify(p)}`);
+    }
+    // the plotly chunk was loaded lazily, as a separate file
+    const scripts = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+    assert.ok(scripts.some((u) => /\/chunks\/plotly-[A-Z0-9]+\.js$/.test(u)), `plotly chunk not loaded separately: ${scripts.join(', ')}`);
+
+    await page.click('[data-testid="ddpm-copy-pytorch"]');
+    await page.click('[data-testid="ddpm-panel-trajectories"] figure button:has-text("Save PNG")');
+    await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length >= 2);
+    const posted = await page.evaluate(() => (window as unknown as { __posted: { type: string; text?: string; format?: string; data?: string; name?: string }[] }).__posted);
+    assert.deepEqual(posted[0], { type: 'copy', text: c.printed });
+    assert.equal(posted[1].type, 'save-image');
+    assert.equal(posted[1].format, 'png');
+    assert.match(posted[1].data ?? '', /^data:image\/png;base64,/);
+    await page.screenshot({ path: path.join(OUT, 'renderer-light.png'), fullPage: true });
+
+    const fills: string[] = [];
+    for (const kind of ['vscode-dark', 'vscode-high-contrast'] as const) {
+      await page.evaluate((k) => (document.body.className = k), kind);
+      await page.waitForSelector(`.ddpm-run[data-ddpm-theme="${kind.slice('vscode-'.length)}"][data-ddpm-ready="true"]`);
+      await waitReady(page);
+      fills.push(await page.$eval('[data-testid="ddpm-trajectory-plot"] svg.main-svg .xtick text', (t) => getComputedStyle(t).fill));
+      await page.screenshot({ path: path.join(OUT, `renderer-${kind}.png`), fullPage: true });
+    }
+    assert.notEqual(fills[0], fills[1], 'axis text color did not change with the theme');
+    await noHorizontalScroll(page);
+    await page.close();
+  });
+
+  it('results panel: under the panel\'s strict CSP (no eval) it draws with SVG, says ready, restores its state, and posts compare requests', async () => {
+    // 200 samples x 100 steps: enough points for WebGL traces, which need eval (regl) and so must fall back
+    const example = readInputs(JSON.parse(readFileSync(path.join(ROOT, 'media', 'examples', 'seed.inputs.json'), 'utf8'))).inputs;
+    const betas = linearSchedule(100);
+    const run = runSampler({ ...example, n: 200, betas, alphaBar: alphaBarFromBetas(betas) });
+    const nonce = 'a'.repeat(32);
+    writeFileSync(path.join(OUT, 'panel.html'), buildPanelHtml({ cspSource: base, nonce, scriptUri: `${base}/dist/renderer/panel.js` }));
+    const page = await newPage();
+    const cspViolations: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy/.test(m.text())) cspViolations.push(m.text());
+    });
+    // VS Code's webview API, kept in sessionStorage so a reload plays "hidden and restored" (a string: tsx rewrites functions)
+    await page.addInitScript(`
+      window.__posted = [];
+      const saved = sessionStorage.getItem('ddpm-state');
+      window.acquireVsCodeApi = () => ({
+        postMessage: (m) => window.__posted.push(m),
+        getState: () => (saved ? JSON.parse(saved) : undefined),
+        setState: (s) => sessionStorage.setItem('ddpm-state', JSON.stringify(s))
+      });`);
+    await page.goto(`${base}/panel.html`);
+    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+    await page.evaluate((json) => window.postMessage({ type: 'run', run: JSON.parse(json) }, '*'), JSON.stringify(encodeRunResult(run)));
+    await waitReady(page);
+    const traj = await plotDrawn(page, 'ddpm-trajectory-plot');
+    assert.ok(traj.svg > 0 && traj.traces > 0, `trajectory plot not drawn: ${JSON.stringify(traj)}`);
+    assert.match((await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes')) ?? '', /Drawn: /);
+    await page.click('[data-testid="ddpm-compare"]');
+    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'compare-request'));
+    await page.screenshot({ path: path.join(OUT, 'panel.png'), fullPage: true });
+    // hidden and restored: the webview reloads and draws from its saved state
+    await page.reload();
+    await waitReady(page);
+    assert.equal(await page.textContent('[data-testid="ddpm-headline"]'), `DDPM sample N = 200, d = 2, T = 100, seed ${run.inputs.seed}, RNG profile ${run.inputs.profile}`);
+    assert.deepEqual(cspViolations.filter((v) => !/eval/i.test(v)), [], 'CSP violations other than regl\'s eval');
+    await page.close();
+  });
+
+  it('notebook renderer entry: when a CSP header forbids eval (regl), WebGL traces are redrawn with SVG', async () => {
+    const example = readInputs(JSON.parse(readFileSync(path.join(ROOT, 'media', 'examples', 'seed.inputs.json'), 'utf8'))).inputs;
+    const betas = linearSchedule(100);
+    const run = runSampler({ ...example, n: 200, betas, alphaBar: alphaBarFromBetas(betas) });
+    const page = await newPage();
+    await page.goto(`${base}/harness.html?no-eval`);
+    await page.waitForFunction(() => (window as unknown as { __harnessReady?: boolean }).__harnessReady === true);
+    await page.evaluate((json) => (window as unknown as { __render(id: string, j: string): void }).__render('csp', json), JSON.stringify(encodeRunResult(run)));
+    await waitReady(page);
+    const traj = await plotDrawn(page, 'ddpm-trajectory-plot');
+    assert.ok(traj.svg > 0 && traj.traces > 0 && traj.gl === 0, `not redrawn with SVG: ${JSON.stringify(traj)}`);
+    assert.match((await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes')) ?? '', /^Drawn: /);
+    await page.close();
+  });
+
+  it('notebook renderer entry: a run that overflows to inf and nan draws every view and shows its warning', async () => {
+    // inputs of the sampler fixture case made by PyTorch (scripts/fixtures/sampler.py)
+    const fixture = JSON.parse(readFileSync(path.join(ROOT, 'test', 'fixtures', 'sampler', 'sampler.json'), 'utf8')) as { cases: { name: string; inputs: { w_model: { shape: [number, number]; bits: number[] }; shape: [number, number]; betas: number[]; alpha_bar: number[]; seed: string } }[] };
+    const c = fixture.cases.find((k) => /inf/.test(k.name) && /nan/.test(k.name));
+    assert.ok(c, 'no overflow case in test/fixtures/sampler/sampler.json');
+    const f32 = (bits: number[]): Float32Array => new Float32Array(new Uint32Array(bits).buffer);
+    const [rows, cols] = c.inputs.w_model.shape;
+    const run = runSampler({
+      wModel: { rows, cols, data: f32(c.inputs.w_model.bits) }, n: c.inputs.shape[0], d: c.inputs.shape[1],
+      betas: f32(c.inputs.betas), alphaBar: f32(c.inputs.alpha_bar), seed: BigInt(c.inputs.seed)
+    });
+    assert.ok(run.warnings.length > 0 && !Array.from(run.sample.data).every(Number.isFinite));
+    const page = await newPage();
+    await page.goto(`${base}/harness.html`);
+    await page.waitForFunction(() => (window as unknown as { __harnessReady?: boolean }).__harnessReady === true);
+    await page.evaluate((json) => (window as unknown as { __render(id: string, j: string): void }).__render('inf', json), JSON.stringify(encodeRunResult(run)));
+    await waitReady(page);
+    assert.deepEqual(await page.$$eval('[data-testid="ddpm-warnings"] li', (li) => li.map((e) => e.textContent)), run.warnings);
+    for (const tab of ['statistics', 'samples', 'table', 'trajectories'] as const) {
+      await page.click(`[data-testid="ddpm-tab-${tab}"]`);
+      await waitReady(page);
+    }
+    const cells = await page.$$eval('[data-testid="ddpm-table"] td', (tds) => tds.map((td) => td.textContent));
+    assert.ok(cells.some((t) => t === 'inf' || t === '-inf' || t === 'nan'), `no non-finite cell in ${cells.join(' ')}`);
+    await page.screenshot({ path: path.join(OUT, 'renderer-overflow.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('notebook renderer entry: malformed output data renders an error message, not a blank box', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/harness.html`);
+    await page.waitForFunction(() => (window as unknown as { __harnessReady?: boolean }).__harnessReady === true);
+    await page.evaluate(() => (window as unknown as { __render(id: string, j: string): void }).__render('bad', '{"schema":"ddpm-lab.run/1","inputs":{}}'));
+    await page.waitForSelector('.ddpm-run[data-ddpm-ready="error"]');
+    const text = await page.textContent('[data-testid="ddpm-error"]');
+    assert.match(text ?? '', /^DDPM Lab could not show this output: run result: /);
+    await page.evaluate(() => (window as unknown as { __render(id: string, j: string): void }).__render('bad2', '{not json'));
+    await page.waitForSelector('.ddpm-run[data-ddpm-ready="error"]');
+    assert.match((await page.textContent('[data-testid="ddpm-error"]')) ?? '', /could not show this output/);
+    await page.close();
+  });
+
+  it('1000 samples x 1000 steps (d = 2) renders, and the step slider moves the cloud', async () => {
+    // the bundled example's w_model and seed (made by PyTorch, media/examples/seed.inputs.json) at N = 1000, T = 1000
+    const example = readInputs(JSON.parse(readFileSync(path.join(ROOT, 'media', 'examples', 'seed.inputs.json'), 'utf8'))).inputs;
+    const betas = linearSchedule(1000);
+    const inputs: SamplerInputs = { ...example, n: 1000, betas, alphaBar: alphaBarFromBetas(betas) };
+    const run: RunResult = runSampler(inputs, { record: { kind: 'all' }, maxTrajectoryBytes: 2 ** 30 });
+    assert.equal(run.trajectory.steps.length, 1000);
+    const page = await newPage();
+    await page.goto(`${base}/harness.html`);
+    await page.waitForFunction(() => (window as unknown as { __harnessReady?: boolean }).__harnessReady === true);
+    const json = JSON.stringify(encodeRunResult(run));
+    const started = Date.now();
+    await page.evaluate((j) => (window as unknown as { __render(id: string, j: string): void }).__render('big', j), json);
+    await waitReady(page);
+    const elapsed = Date.now() - started;
+    const p = await plotDrawn(page, 'ddpm-trajectory-plot');
+    assert.ok(p.svg > 0 && p.traces + p.gl > 0);
+    const note = await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes');
+    const cloud = await plotDrawn(page, 'ddpm-trajectory-cloud');
+    assert.ok(cloud.svg > 0 && cloud.traces + cloud.gl > 0);
+    await page.locator('[data-testid="ddpm-step-slider"]').focus();
+    const view = '[data-testid="ddpm-panel-trajectories"] .ddpm-view';
+    assert.equal(await page.getAttribute(view, 'data-ddpm-state-t'), '0');
+    const moves: string[] = [];
+    for (const [key, t] of [['Home', '1000'], ['ArrowRight', '999'], ['End', '0']]) {
+      const t0 = Date.now();
+      await page.keyboard.press(key);
+      await page.waitForSelector(`${view}[data-ddpm-state-t="${t}"]`);
+      moves.push(`${key} ${Date.now() - t0} ms`);
+    }
+    await page.keyboard.press('Home');
+    await page.waitForSelector(`${view}[data-ddpm-state-t="1000"]`);
+    assert.equal(await page.textContent('.ddpm-slider-label'), 'x_1000 (initial noise)');
+    assert.equal(await page.textContent('[data-testid="ddpm-trajectory-cloud"] .gtitle'), 'x_1000');
+    await page.screenshot({ path: path.join(OUT, 'renderer-1000x1000.png') });
+    console.log(`      1000 x 1000 (d = 2): ${(json.length / 1e6).toFixed(1)} MB of output JSON, drawn ${elapsed} ms after render; slider: ${moves.join(', ')}; ${note?.trim() || 'nothing decimated'}`);
+    await page.close();
+  });
+
+  after(() => {
+    assert.deepEqual(consoleErrors.filter((e) => !/WebGL|GPU|webgl/i.test(e)), [], 'errors in the browser console');
+  });
+});
