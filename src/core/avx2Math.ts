@@ -120,6 +120,8 @@ const bitsI32 = new Int32Array(bitsF32.buffer);
  * midpoint for any of the 2^24 inputs the kernel can see, so they skip the check:
  * verifyUncheckedFmaSites proves it and a unit test runs it over the whole domain.
  * Unit tests check these kernels against the lane functions on random and exhaustive inputs.
+ * randn runs the WebAssembly SIMD version of these kernels (avx2Wasm.ts) where it can; these are the
+ * fallback, and the exact path that version hands its rare float32 ties to.
  */
 
 /** normal_fill_16_AVX2 as built with -mavx2 -mfma (GCC contraction), mean 0, std 1. */
