@@ -1,0 +1,57 @@
+// DDPM notebooks in VS Code: the *.ddpmnb serializer, the "DDPM Lab" kernel and "DDPM: New Sampler Notebook"
+// (opens an untitled notebook holding the bundled example, media/examples/seed.ddpmnb). extension.ts calls
+// registerNotebook at activation; the interpreter and the worker load on the first cell run.
+import * as vscode from 'vscode';
+import { DdpmKernel } from './controller';
+import { DdpmNotebookSerializer, NOTEBOOK_TYPE } from './serializer';
+import { readSettings, SETTINGS_SECTION, type DdpmSettings, type SettingKey } from './settings';
+
+export const NEW_NOTEBOOK_COMMAND = 'ddpm-lab.newNotebook';
+export const SEED_NOTEBOOK_PATH = ['media', 'examples', 'seed.ddpmnb'] as const;
+
+function settingsFor(scope: vscode.Uri): DdpmSettings {
+  const config = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
+  return readSettings({
+    get: (key: SettingKey) => config.get(key),
+    isSet: (key: SettingKey) => {
+      const i = config.inspect(key);
+      return !!i && [i.globalValue, i.workspaceValue, i.workspaceFolderValue, i.globalLanguageValue, i.workspaceLanguageValue, i.workspaceFolderLanguageValue].some((v) => v !== undefined);
+    }
+  });
+}
+
+async function confirmLargeRun(elements: number, limit: number): Promise<boolean> {
+  const run = 'Run';
+  const answer = await vscode.window.showWarningMessage(
+    `This cell's sampler run computes N × d × T = ${elements.toLocaleString('en-US')} values, more than ddpmLab.maxElementsWithoutAsking (${limit.toLocaleString('en-US')}). Run it?`,
+    { modal: true },
+    run
+  );
+  return answer === run;
+}
+
+/** Opens the bundled seed example as a new untitled notebook. */
+async function newSamplerNotebook(context: vscode.ExtensionContext, serializer: DdpmNotebookSerializer): Promise<void> {
+  try {
+    const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(context.extensionUri, ...SEED_NOTEBOOK_PATH));
+    const data = serializer.deserializeNotebook(bytes);
+    const doc = await vscode.workspace.openNotebookDocument(NOTEBOOK_TYPE, data);
+    await vscode.window.showNotebookDocument(doc);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`DDPM: New Sampler Notebook: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
+  }
+}
+
+export function registerNotebook(context: vscode.ExtensionContext): void {
+  const serializer = new DdpmNotebookSerializer(vscode, (message) => void vscode.window.showErrorMessage(message));
+  const kernel = new DdpmKernel(vscode, {
+    run: async (request, signal) => (await import('./workerClient')).runInWorker(request, signal),
+    settings: settingsFor,
+    confirmLargeRun
+  });
+  context.subscriptions.push(
+    vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, serializer, { transientOutputs: false }),
+    kernel,
+    vscode.commands.registerCommand(NEW_NOTEBOOK_COMMAND, () => newSamplerNotebook(context, serializer))
+  );
+}

@@ -1,0 +1,177 @@
+// A thin fake of the few VS Code notebook APIs the serializer and the kernel use, for unit tests in plain
+// Node (the integration suite, test/integration/, runs them against the real API). It records what the
+// kernel does with each cell execution: order, start/end, success and outputs.
+import type { KernelApi } from '../../../src/extension/controller';
+import type { SerializerApi } from '../../../src/extension/serializer';
+
+enum NotebookCellKind {
+  Markup = 1,
+  Code = 2
+}
+
+class NotebookCellOutputItem {
+  constructor(
+    readonly data: Uint8Array,
+    readonly mime: string
+  ) {}
+  static text(value: string, mime = 'text/plain'): NotebookCellOutputItem {
+    return new NotebookCellOutputItem(new TextEncoder().encode(value), mime);
+  }
+  static json(value: unknown, mime = 'text/x-json'): NotebookCellOutputItem {
+    return NotebookCellOutputItem.text(JSON.stringify(value, undefined, '\t'), mime);
+  }
+  static stderr(value: string): NotebookCellOutputItem {
+    return NotebookCellOutputItem.text(value, 'application/vnd.code.notebook.stderr');
+  }
+  static stdout(value: string): NotebookCellOutputItem {
+    return NotebookCellOutputItem.text(value, 'application/vnd.code.notebook.stdout');
+  }
+  static error(value: Error): NotebookCellOutputItem {
+    // as VS Code does (extHostTypes.ts): name, message and stack as JSON
+    return NotebookCellOutputItem.json({ name: value.name, message: value.message, stack: value.stack }, 'application/vnd.code.notebook.error');
+  }
+}
+
+class NotebookCellOutput {
+  constructor(
+    public items: NotebookCellOutputItem[],
+    public metadata?: Record<string, unknown>
+  ) {}
+}
+
+class NotebookCellData {
+  metadata?: Record<string, unknown>;
+  outputs?: NotebookCellOutput[];
+  executionSummary?: { executionOrder?: number; success?: boolean; timing?: { startTime: number; endTime: number } };
+  constructor(
+    public kind: NotebookCellKind,
+    public value: string,
+    public languageId: string
+  ) {}
+}
+
+class NotebookData {
+  metadata?: Record<string, unknown>;
+  constructor(public cells: NotebookCellData[]) {}
+}
+
+type Listener<T> = (e: T) => unknown;
+
+export class FakeEvent<T> {
+  private listeners: Listener<T>[] = [];
+  readonly event = (listener: Listener<T>) => {
+    this.listeners.push(listener);
+    return { dispose: () => (this.listeners = this.listeners.filter((l) => l !== listener)) };
+  };
+  fire(e: T): void {
+    for (const l of [...this.listeners]) l(e);
+  }
+}
+
+export class FakeCancellationToken {
+  isCancellationRequested = false;
+  private readonly emitter = new FakeEvent<void>();
+  readonly onCancellationRequested = this.emitter.event;
+  cancel(): void {
+    if (this.isCancellationRequested) return;
+    this.isCancellationRequested = true;
+    this.emitter.fire();
+  }
+}
+
+export interface FakeCell {
+  index: number;
+  document: { getText(): string; languageId: string };
+  outputs: NotebookCellOutput[];
+}
+
+export interface FakeNotebook {
+  uri: { toString(): string };
+  cells: FakeCell[];
+}
+
+export class FakeExecution {
+  executionOrder: number | undefined;
+  readonly token = new FakeCancellationToken();
+  started?: number;
+  ended?: { success: boolean | undefined; time?: number };
+  /** resolves when end() is called */
+  readonly done: Promise<void>;
+  private resolveDone!: () => void;
+  constructor(readonly cell: FakeCell) {
+    this.done = new Promise((r) => (this.resolveDone = r));
+  }
+  start(time?: number): void {
+    if (this.started !== undefined || this.ended) throw new Error('start called twice or after end');
+    this.started = time ?? Date.now();
+  }
+  end(success: boolean | undefined, time?: number): void {
+    if (this.ended) throw new Error('end called twice');
+    this.ended = { success, time };
+    this.resolveDone();
+  }
+  async clearOutput(): Promise<void> {
+    this.cell.outputs = [];
+  }
+  async replaceOutput(out: NotebookCellOutput | NotebookCellOutput[]): Promise<void> {
+    if (this.ended) throw new Error('replaceOutput after end');
+    this.cell.outputs = Array.isArray(out) ? out : [out];
+  }
+  async appendOutput(out: NotebookCellOutput | NotebookCellOutput[]): Promise<void> {
+    this.cell.outputs.push(...(Array.isArray(out) ? out : [out]));
+  }
+}
+
+export class FakeController {
+  supportedLanguages?: string[];
+  supportsExecutionOrder?: boolean;
+  description?: string;
+  executeHandler?: (cells: FakeCell[], notebook: FakeNotebook, controller: FakeController) => void | Promise<void>;
+  readonly executions: FakeExecution[] = [];
+  disposed = false;
+  constructor(
+    readonly id: string,
+    readonly notebookType: string,
+    readonly label: string
+  ) {}
+  createNotebookCellExecution(cell: FakeCell): FakeExecution {
+    if (this.executions.some((e) => e.cell === cell && !e.ended)) throw new Error('cell already has a pending execution');
+    const e = new FakeExecution(cell);
+    this.executions.push(e);
+    return e;
+  }
+  dispose(): void {
+    this.disposed = true;
+  }
+}
+
+export function makeFakeVscode() {
+  const controllers: FakeController[] = [];
+  const closeNotebook = new FakeEvent<FakeNotebook>();
+  const api = {
+    NotebookCellKind,
+    NotebookCellOutputItem,
+    NotebookCellOutput,
+    NotebookCellData,
+    NotebookData,
+    notebooks: {
+      createNotebookController: (id: string, type: string, label: string) => {
+        const c = new FakeController(id, type, label);
+        controllers.push(c);
+        return c;
+      }
+    },
+    workspace: { onDidCloseNotebookDocument: closeNotebook.event }
+  };
+  return { api: api as unknown as SerializerApi & KernelApi, controllers, closeNotebook };
+}
+
+/** One shared fake for tests that only need the classes (the serializer). */
+export const fakeVscode = makeFakeVscode().api;
+
+export function fakeNotebook(uri: string, sources: { text: string; language?: string }[]): FakeNotebook {
+  return {
+    uri: { toString: () => uri },
+    cells: sources.map((s, index) => ({ index, document: { getText: () => s.text, languageId: s.language ?? 'ddpm' }, outputs: [] }))
+  };
+}
