@@ -1,0 +1,202 @@
+// The palette commands (issue 3 "The command palette"): Run Sampler, Compare Clipboard with Last
+// Run, Copy Equivalent PyTorch Script, plus the results panel's "Compare with PyTorch output…".
+// Loaded on first use (extension.ts imports it lazily). Errors are one line, never a stack trace.
+import * as vscode from 'vscode';
+import { interpretInputs } from '../core/cellLanguage/interpreter';
+import { readInputs } from '../core/inputs';
+import { buildPytorchScript } from '../core/pytorchScript';
+import { encodeRunResult } from '../core/runCodec';
+import type { RngProfile, RunResult } from '../core/types';
+import { pickInputs, resolveInputsFromActiveEditor, resolveInputsFromFile } from './inputSource';
+import { ResultsPanel, type PanelRun } from './panel';
+import type { CellInputsInterpreter, Resolution } from './resolveInputs';
+import { readSettings, runElements, SETTINGS_SECTION, type DdpmSettings, type SettingKey } from './settings';
+import { runInWorker } from './workerClient';
+import { inputsToJson, type WorkerRequest } from './workerProtocol';
+
+const oneLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0];
+const isAbort = (e: unknown): boolean => e instanceof Error && e.name === 'AbortError';
+
+/** Editor text in the notebook cell language (`w_model = [[...]]`, `betas = linspace(...)`, ...) read by its interpreter. */
+function cellInterpreter(settings: DdpmSettings): CellInputsInterpreter {
+  return (text, origin) => interpretInputs(text, origin, { profile: settings.profile, record: settings.record });
+}
+
+export function currentSettings(scope?: vscode.Uri): DdpmSettings {
+  const config = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
+  return readSettings({
+    get: (key: SettingKey) => config.get(key),
+    isSet: (key: SettingKey) => {
+      const i = config.inspect(key);
+      return !!i && [i.globalValue, i.workspaceValue, i.workspaceFolderValue, i.globalLanguageValue, i.workspaceLanguageValue, i.workspaceFolderLanguageValue].some((v) => v !== undefined);
+    }
+  });
+}
+
+/** Runs a request in the worker behind a cancellable progress notification; undefined when cancelled. */
+async function runWithProgress(title: string, request: WorkerRequest): Promise<RunResult | undefined> {
+  try {
+    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      let reported = 0;
+      return runInWorker(request, abort.signal, {
+        onProgress: (done, total) => {
+          const pct = (100 * done) / total;
+          progress.report({ increment: pct - reported, message: `step ${done} of ${total}` });
+          reported = pct;
+        }
+      });
+    });
+  } catch (e) {
+    if (isAbort(e)) {
+      void vscode.window.showInformationMessage(`${title}: cancelled`);
+      return undefined;
+    }
+    throw e;
+  }
+}
+
+/** "DDPM: Run Sampler"; `uri` when invoked on a file from the explorer or editor context menu. */
+export async function runSamplerCommand(extensionUri: vscode.Uri, uri?: vscode.Uri): Promise<RunResult | undefined> {
+  const settings = currentSettings(uri ?? vscode.window.activeTextEditor?.document.uri);
+  const interpreter = cellInterpreter(settings);
+  let resolution: Resolution | undefined;
+  if (uri instanceof vscode.Uri) {
+    // from a context menu or the editor title: the editor's text when the file is open (unsaved edits included), else the file
+    const active = vscode.window.activeTextEditor?.document.uri.toString() === uri.toString();
+    resolution = active ? resolveInputsFromActiveEditor(interpreter) : await resolveInputsFromFile(uri, interpreter);
+    if (resolution.kind === 'none') resolution = await resolveInputsFromFile(uri, interpreter);
+  } else {
+    resolution = resolveInputsFromActiveEditor(interpreter);
+    if (resolution.kind === 'none') resolution = await pickInputs(extensionUri, settings.profile, interpreter);
+  }
+  if (!resolution) return undefined;
+  if (resolution.kind !== 'inputs') {
+    void vscode.window.showErrorMessage(resolution.kind === 'error' ? resolution.message : `DDPM: ${resolution.reason}`);
+    return undefined;
+  }
+  const { inputs, origin } = resolution;
+  const profile = resolution.profile ?? settings.profile;
+  const T = inputs.betas.length;
+  const elements = runElements(inputs.n, inputs.d, T);
+  if (elements > settings.maxElementsWithoutAsking) {
+    const run = 'Run';
+    const answer = await vscode.window.showWarningMessage(
+      `This run computes N × d × T = ${inputs.n} × ${inputs.d} × ${T} = ${elements.toLocaleString('en-US')} values, more than ddpmLab.maxElementsWithoutAsking (${settings.maxElementsWithoutAsking.toLocaleString('en-US')}). Run it?`,
+      { modal: true },
+      run
+    );
+    if (answer !== run) return undefined;
+  }
+  const inputsJson = inputsToJson(inputs);
+  try {
+    const result = await runWithProgress(`DDPM: sampling N=${inputs.n} d=${inputs.d} T=${T}`, { op: 'sample', inputs: inputsJson, profile, record: settings.record });
+    if (!result) return undefined;
+    ResultsPanel.show(extensionUri, { run: result, inputs: inputsJson, profile, origin });
+    return result;
+  } catch (e) {
+    void vscode.window.showErrorMessage(oneLine(e));
+    return undefined;
+  }
+}
+
+/** Compares the panel's run with pasted PyTorch output and shows the diff in the panel. */
+export async function compareWithText(extensionUri: vscode.Uri, data: PanelRun, expectedText: string): Promise<RunResult | undefined> {
+  const settings = currentSettings();
+  const request: WorkerRequest = {
+    op: 'compare',
+    inputs: data.inputs,
+    profile: data.profile,
+    record: settings.record,
+    run: encodeRunResult({ ...data.run, comparison: undefined }),
+    expectedText,
+    ...(settings.tolerances ?? {})
+  };
+  try {
+    const result = await runWithProgress('DDPM: comparing with the PyTorch output', request);
+    if (!result) return undefined;
+    ResultsPanel.show(extensionUri, { ...data, run: result });
+    const c = result.comparison;
+    if (c) {
+      const verdict = c.matches ? `matches (${c.rule} rule)` : `${c.mismatched} of ${c.compared} elements differ (${c.rule} rule)`;
+      vscode.window.setStatusBarMessage(`DDPM Lab: the PyTorch output ${verdict}`, 6000);
+    }
+    return result;
+  } catch (e) {
+    void vscode.window.showErrorMessage(oneLine(e));
+    return undefined;
+  }
+}
+
+function lastRun(): PanelRun | undefined {
+  return ResultsPanel.current?.run;
+}
+
+const NO_RUN = 'DDPM: no run to compare with yet: run "DDPM: Run Sampler" first';
+
+/** "DDPM: Compare Clipboard with Last Run". */
+export async function compareClipboardCommand(extensionUri: vscode.Uri): Promise<RunResult | undefined> {
+  const data = lastRun();
+  if (!data) {
+    void vscode.window.showErrorMessage(NO_RUN);
+    return undefined;
+  }
+  const text = await vscode.env.clipboard.readText();
+  if (!text.trim()) {
+    void vscode.window.showErrorMessage('clipboard: empty; copy what PyTorch printed for x_0 first');
+    return undefined;
+  }
+  return compareWithText(extensionUri, data, text);
+}
+
+/** The panel's "Compare with PyTorch output…": an input box for the pasted text (the clipboard prefilled when it looks like a tensor). */
+export async function compareRequestFromPanel(extensionUri: vscode.Uri, panel: ResultsPanel): Promise<void> {
+  const data = panel.run;
+  if (!data) {
+    void vscode.window.showErrorMessage(NO_RUN);
+    return;
+  }
+  const clip = (await vscode.env.clipboard.readText()).trim();
+  const looksLikeTensor = /^(tensor|array)\s*\(|^\[/.test(clip);
+  const text = await vscode.window.showInputBox({
+    title: 'DDPM: Compare with PyTorch output',
+    prompt: `Paste what PyTorch printed for x_0 (print(x0), or print(x0.tolist()) for a bit-for-bit check), shape (${data.run.inputs.n}, ${data.run.inputs.d})`,
+    placeHolder: 'tensor([[ 0.4467,  0.1984], ...])',
+    value: looksLikeTensor ? clip.replace(/\s*\n\s*/g, ' ') : '',
+    ignoreFocusOut: true,
+    validateInput: (t) => (t.trim() ? undefined : 'expected: the pasted PyTorch output')
+  });
+  if (text === undefined) return;
+  await compareWithText(extensionUri, data, text);
+}
+
+/** "DDPM: Copy Equivalent PyTorch Script": for the last run, or the inputs in the active editor. */
+export async function copyPytorchScriptCommand(): Promise<string | undefined> {
+  let source: { resolution: Resolution; profile: RngProfile } | undefined;
+  const data = lastRun();
+  if (data) {
+    try {
+      source = { resolution: { kind: 'inputs', ...readInputs(data.inputs), origin: data.origin }, profile: data.profile };
+    } catch (e) {
+      void vscode.window.showErrorMessage(oneLine(e));
+      return undefined;
+    }
+  } else {
+    const settings = currentSettings(vscode.window.activeTextEditor?.document.uri);
+    const r = resolveInputsFromActiveEditor(cellInterpreter(settings));
+    source = { resolution: r, profile: (r.kind === 'inputs' && r.profile) || settings.profile };
+  }
+  const r = source.resolution;
+  if (r.kind !== 'inputs') {
+    void vscode.window.showErrorMessage(r.kind === 'error' ? r.message : 'DDPM: no run yet and no inputs in the active editor: run "DDPM: Run Sampler" first');
+    return undefined;
+  }
+  const script = buildPytorchScript(r.inputs, { profile: source.profile, origin: r.origin });
+  await vscode.env.clipboard.writeText(script);
+  const open = 'Open in Editor';
+  void vscode.window.showInformationMessage('DDPM: copied a PyTorch script that reproduces the run; its output can be pasted back with "DDPM: Compare Clipboard with Last Run".', open).then(async (choice) => {
+    if (choice === open) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'python', content: script }));
+  });
+  return script;
+}

@@ -1,0 +1,122 @@
+// Where "DDPM: Run Sampler" takes its inputs from (issue 3), the VS Code side: the active editor's
+// selection or whole text when it holds inputs; otherwise a quick pick: open an inputs file, the
+// bundled example, or N, d, T, seed typed in. The decisions themselves are in resolveInputs.ts.
+import * as vscode from 'vscode';
+import type { RngProfile } from '../core/types';
+import {
+  countProblem,
+  describeGenerated,
+  generateInputs,
+  resolveInputsFromText,
+  seedProblem,
+  type CellInputsInterpreter,
+  type GeneratedSpec,
+  type Resolution
+} from './resolveInputs';
+import { parseSeed } from '../core/seed';
+
+export const EXAMPLE_INPUTS = ['media', 'examples', 'seed.inputs.json'] as const;
+
+const oneLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0];
+
+function displayName(uri: vscode.Uri): string {
+  return uri.path.split('/').pop() || uri.toString();
+}
+
+/** Reads a file the user chose and resolves it; a file that is not inputs is an error, not a fallback. */
+export async function resolveInputsFromFile(uri: vscode.Uri, interpret?: CellInputsInterpreter): Promise<Resolution> {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(await vscode.workspace.fs.readFile(uri));
+  } catch (e) {
+    return { kind: 'error', message: `${displayName(uri)}: cannot read the file (${oneLine(e)})` };
+  }
+  const r = resolveInputsFromText(text, displayName(uri), interpret);
+  if (r.kind === 'none') return { kind: 'error', message: `${displayName(uri)}: holds no DDPM inputs (a JSON object with w_model, shape, betas, alpha_bar and seed)` };
+  return r;
+}
+
+/** The active editor's selection (when not empty) or whole text, if it holds inputs. */
+export function resolveInputsFromActiveEditor(interpret?: CellInputsInterpreter): Resolution {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) return { kind: 'none', reason: 'no active editor' };
+  const selection = editor.selection;
+  const name = displayName(editor.document.uri);
+  if (!selection.isEmpty) {
+    const r = resolveInputsFromText(editor.document.getText(selection), `${name} (selection)`, interpret);
+    if (r.kind !== 'none') return r;
+  }
+  return resolveInputsFromText(editor.document.getText(), name, interpret);
+}
+
+type PickId = 'file' | 'example' | 'enter';
+
+/** The quick pick of issue 3; undefined when the user cancels. */
+export async function pickInputs(extensionUri: vscode.Uri, profile: RngProfile, interpret?: CellInputsInterpreter): Promise<Resolution | undefined> {
+  const items: (vscode.QuickPickItem & { id: PickId })[] = [
+    { id: 'file', label: '$(folder-opened) Open an inputs file…', detail: 'A JSON object with w_model, shape, betas, alpha_bar and seed (arrays as lists or as printed PyTorch/NumPy text)' },
+    { id: 'example', label: '$(beaker) Use the bundled example', detail: 'N = 4, d = 2, T = 4, seed 42, betas = torch.linspace(1e-4, 0.02, 4)' },
+    { id: 'enter', label: '$(edit) Enter N, d, T and seed…', detail: 'Linear or cosine schedule; w_model = 0.1 * torch.randn(d + 1, d) from seed + 1' }
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title: 'DDPM: Run Sampler', placeHolder: 'No inputs in the active editor: where should the inputs come from?' });
+  if (!picked) return undefined;
+  if (picked.id === 'file') {
+    const uris = await vscode.window.showOpenDialog({
+      canSelectMany: false,
+      openLabel: 'Run Sampler',
+      title: 'DDPM: open an inputs file',
+      filters: { 'DDPM inputs': ['json'], 'All files': ['*'] }
+    });
+    if (!uris?.length) return undefined;
+    return resolveInputsFromFile(uris[0], interpret);
+  }
+  if (picked.id === 'example') {
+    const r = await resolveInputsFromFile(vscode.Uri.joinPath(extensionUri, ...EXAMPLE_INPUTS), interpret);
+    return r.kind === 'inputs' ? { ...r, origin: 'the bundled example (seed.inputs.json)' } : r;
+  }
+  const spec = await enterSpec();
+  if (!spec) return undefined;
+  try {
+    const { inputs, warnings } = generateInputs(spec, profile);
+    return { kind: 'inputs', inputs, warnings, origin: describeGenerated(spec) };
+  } catch (e) {
+    return { kind: 'error', message: oneLine(e) };
+  }
+}
+
+async function askCount(field: string, prompt: string, value: string, step: number): Promise<number | undefined> {
+  const text = await vscode.window.showInputBox({
+    title: `DDPM: Run Sampler (${step}/5)`,
+    prompt,
+    value,
+    ignoreFocusOut: true,
+    validateInput: (t) => countProblem(field, t)
+  });
+  return text === undefined ? undefined : Number(text.trim());
+}
+
+async function enterSpec(): Promise<GeneratedSpec | undefined> {
+  const n = await askCount('N', 'N: how many samples', '16', 1);
+  if (n === undefined) return undefined;
+  const d = await askCount('d', 'd: dimension of each sample', '2', 2);
+  if (d === undefined) return undefined;
+  const T = await askCount('T', 'T: number of diffusion steps', '100', 3);
+  if (T === undefined) return undefined;
+  const seedText = await vscode.window.showInputBox({
+    title: 'DDPM: Run Sampler (4/5)',
+    prompt: 'seed: torch.Generator().manual_seed(seed); any integer in [-2^63, 2^64 - 1)',
+    value: '42',
+    ignoreFocusOut: true,
+    validateInput: seedProblem
+  });
+  if (seedText === undefined) return undefined;
+  const schedule = await vscode.window.showQuickPick(
+    [
+      { label: 'linear', detail: 'betas = torch.linspace(1e-4, 0.02, T) (Ho et al. 2020)' },
+      { label: 'cosine', detail: 'cosine_schedule(T, s=0.008) (Nichol & Dhariwal 2021)' }
+    ],
+    { title: 'DDPM: Run Sampler (5/5)', placeHolder: 'Noise schedule' }
+  );
+  if (!schedule) return undefined;
+  return { n, d, T, seed: parseSeed(seedText.trim(), 'seed'), schedule: schedule.label as 'linear' | 'cosine' };
+}

@@ -1,0 +1,191 @@
+// The results panel of "DDPM: Run Sampler": a webview that draws a RunResult with the same renderer
+// code as notebook outputs (dist/renderer/panel.js, built from renderer/panel.ts). One panel, reused
+// for each run. It keeps its state when hidden (retainContextWhenHidden) and after a window reload
+// (a WebviewPanelSerializer restores it from the last run saved in the extension's storage).
+import * as vscode from 'vscode';
+import { decodeRunResult, encodeRunResult, type RunResultJson } from '../core/runCodec';
+import type { RngProfile, RunResult } from '../core/types';
+import { parseViewMessage } from './messages';
+import { buildPanelHtml, makeNonce, PANEL_VIEW_TYPE } from './panelHtml';
+import { copyText, saveImage } from './viewActions';
+import type { InputsJson } from './workerProtocol';
+
+export { PANEL_VIEW_TYPE };
+
+/** A run as the panel holds it: the result, and what is needed to compare it or re-run it. */
+export interface PanelRun {
+  run: RunResult;
+  inputs: InputsJson;
+  profile: RngProfile;
+  /** where the inputs came from, for the title and the PyTorch script */
+  origin: string;
+}
+
+interface StoredPanelRun {
+  run: RunResultJson;
+  inputs: InputsJson;
+  profile: RngProfile;
+  origin: string;
+}
+
+export type CompareRequestHandler = (panel: ResultsPanel) => Promise<void>;
+
+export class ResultsPanel {
+  static current: ResultsPanel | undefined;
+  private static compareHandler: CompareRequestHandler | undefined;
+  private static storageFile: vscode.Uri | undefined;
+  private ready = false;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  private constructor(
+    readonly webviewPanel: vscode.WebviewPanel,
+    private readonly extensionUri: vscode.Uri,
+    private data: PanelRun | undefined
+  ) {
+    webviewPanel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
+    webviewPanel.webview.options = ResultsPanel.webviewOptions(extensionUri);
+    this.disposables.push(
+      webviewPanel.onDidDispose(() => this.dispose()),
+      webviewPanel.webview.onDidReceiveMessage((m) => this.onMessage(m))
+    );
+    void this.render();
+  }
+
+  /** Set once at activation. */
+  static configure(context: vscode.ExtensionContext, onCompareRequest: CompareRequestHandler): void {
+    ResultsPanel.compareHandler = onCompareRequest;
+    const folder = context.storageUri ?? context.globalStorageUri;
+    ResultsPanel.storageFile = vscode.Uri.joinPath(folder, 'results-panel.json');
+    context.subscriptions.push(
+      vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+        deserializeWebviewPanel: async (webviewPanel, state: unknown) => {
+          const data = (await ResultsPanel.loadStored()) ?? ResultsPanel.fromState(state);
+          ResultsPanel.current?.webviewPanel.dispose();
+          ResultsPanel.current = new ResultsPanel(webviewPanel, context.extensionUri, data);
+        }
+      })
+    );
+  }
+
+  static webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'renderer'), vscode.Uri.joinPath(extensionUri, 'media')]
+    };
+  }
+
+  /** Opens the panel (or reuses it) and shows `data`. */
+  static show(extensionUri: vscode.Uri, data: PanelRun): ResultsPanel {
+    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+    let panel = ResultsPanel.current;
+    if (!panel) {
+      const webviewPanel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, ResultsPanel.title(data), { viewColumn: column, preserveFocus: true }, {
+        ...ResultsPanel.webviewOptions(extensionUri),
+        retainContextWhenHidden: true
+      });
+      panel = ResultsPanel.current = new ResultsPanel(webviewPanel, extensionUri, data);
+    } else {
+      panel.webviewPanel.reveal(undefined, true);
+    }
+    panel.update(data);
+    return panel;
+  }
+
+  get run(): PanelRun | undefined {
+    return this.data;
+  }
+
+  update(data: PanelRun): void {
+    this.data = data;
+    this.webviewPanel.title = ResultsPanel.title(data);
+    if (this.ready) this.postRun();
+    void ResultsPanel.store(data);
+  }
+
+  private static title(data: PanelRun | undefined): string {
+    if (!data) return 'DDPM Lab: Results';
+    const { n, d, T, seed } = data.run.inputs;
+    return `DDPM: N=${n} d=${d} T=${T} seed=${seed}${data.run.comparison ? (data.run.comparison.matches ? ' ✓' : ' ✗') : ''}`;
+  }
+
+  private postRun(): void {
+    if (!this.data) return;
+    void this.webviewPanel.webview.postMessage({ type: 'run', run: encodeRunResult(this.data.run), origin: this.data.origin });
+  }
+
+  private async render(): Promise<void> {
+    const webview = this.webviewPanel.webview;
+    const rendererDir = vscode.Uri.joinPath(this.extensionUri, 'dist', 'renderer');
+    const cssFile = vscode.Uri.joinPath(rendererDir, 'panel.css');
+    let hasCss = false;
+    try {
+      await vscode.workspace.fs.stat(cssFile);
+      hasCss = true;
+    } catch {
+      hasCss = false;
+    }
+    webview.html = buildPanelHtml({
+      cspSource: webview.cspSource,
+      nonce: makeNonce(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(rendererDir, 'panel.js')).toString(),
+      cssUri: hasCss ? webview.asWebviewUri(cssFile).toString() : undefined
+    });
+  }
+
+  private onMessage(raw: unknown): void {
+    const msg = parseViewMessage(raw);
+    if (!msg) return;
+    switch (msg.type) {
+      case 'ready':
+        this.ready = true;
+        this.postRun();
+        break;
+      case 'compare-request':
+        if (ResultsPanel.compareHandler) void ResultsPanel.compareHandler(this);
+        break;
+      case 'save-image':
+        void saveImage(msg);
+        break;
+      case 'copy':
+        void copyText(msg);
+        break;
+    }
+  }
+
+  private static fromState(state: unknown): PanelRun | undefined {
+    try {
+      const s = state as Partial<StoredPanelRun> | undefined;
+      if (!s?.run || !s.inputs) return undefined;
+      return { run: decodeRunResult(s.run), inputs: s.inputs, profile: s.profile ?? (s.run.inputs.profile as RngProfile), origin: s.origin ?? 'restored run' };
+    } catch {
+      return undefined;
+    }
+  }
+
+  private static async loadStored(): Promise<PanelRun | undefined> {
+    if (!ResultsPanel.storageFile) return undefined;
+    try {
+      const bytes = await vscode.workspace.fs.readFile(ResultsPanel.storageFile);
+      return ResultsPanel.fromState(JSON.parse(new TextDecoder().decode(bytes)));
+    } catch {
+      return undefined;
+    }
+  }
+
+  private static async store(data: PanelRun): Promise<void> {
+    const file = ResultsPanel.storageFile;
+    if (!file) return;
+    const stored: StoredPanelRun = { run: encodeRunResult(data.run), inputs: data.inputs, profile: data.profile, origin: data.origin };
+    try {
+      await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(file, '..'));
+      await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(JSON.stringify(stored)));
+    } catch {
+      // Restoring after a reload is a convenience; a failed write only means the panel comes back empty.
+    }
+  }
+
+  dispose(): void {
+    if (ResultsPanel.current === this) ResultsPanel.current = undefined;
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

@@ -1,0 +1,55 @@
+// The results panel's HTML (pure, no `vscode`): a strict content security policy — scripts only
+// with this page's nonce or from the extension's own dist/renderer folder (the panel bundle's lazily
+// loaded plotly chunk), no remote content, no eval — and one root element the panel script fills.
+
+/** The results panel's webview type (activation event onWebviewPanel:ddpmLab.results restores it). */
+export const PANEL_VIEW_TYPE = 'ddpmLab.results';
+
+export interface PanelHtmlParts {
+  /** webview.cspSource: the origin of the extension's local resources */
+  cspSource: string;
+  nonce: string;
+  /** webview URI of dist/renderer/panel.js */
+  scriptUri: string;
+  /** webview URI of dist/renderer/panel.css, when the build wrote one */
+  cssUri?: string;
+  title?: string;
+}
+
+/** 32 hex digits from the platform's CSPRNG. */
+export function makeNonce(): string {
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+const escapeAttr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+export function contentSecurityPolicy(cspSource: string, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}' ${cspSource}`,
+    // plotly sets inline styles on the elements it draws
+    `style-src ${cspSource} 'unsafe-inline'`,
+    `img-src ${cspSource} data: blob:`,
+    `font-src ${cspSource}`
+  ].join('; ');
+}
+
+export function buildPanelHtml(p: PanelHtmlParts): string {
+  const title = p.title ?? 'DDPM Lab: Results';
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeAttr(contentSecurityPolicy(p.cspSource, p.nonce))}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+${p.cssUri ? `<link rel="stylesheet" href="${escapeAttr(p.cssUri)}">\n` : ''}<title>${escapeAttr(title)}</title>
+</head>
+<body>
+<div id="ddpm-root" data-ddpm-panel="results"><p class="ddpm-loading">Waiting for a run: use “DDPM: Run Sampler”.</p></div>
+<script type="module" nonce="${p.nonce}" src="${escapeAttr(p.scriptUri)}"></script>
+</body>
+</html>
+`;
+}

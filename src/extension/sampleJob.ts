@@ -1,0 +1,42 @@
+// What the sampler worker does with one request, as a pure function: validate the inputs, run the
+// sampler (or the comparison), and answer with plain data. The Node worker (sampleWorker.ts) and the
+// web extension's inline fallback (workerClient.ts) both call it.
+import { compareRun } from '../core/compare';
+import { readInputs } from '../core/inputs';
+import { decodeRunResult, encodeRunResult } from '../core/runCodec';
+import { runSampler } from '../core/sampler';
+import type { WorkerRequest, WorkerResponse } from './workerProtocol';
+
+export interface JobHooks {
+  /** called with (steps done, total steps); cheap to call every step */
+  onProgress?: (done: number, total: number) => void;
+  /** polled between steps; true stops the run with an AbortError */
+  shouldStop?: () => boolean;
+}
+
+const oneLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0];
+
+export function executeRequest(req: WorkerRequest, hooks: JobHooks = {}): WorkerResponse {
+  try {
+    const { inputs, warnings } = readInputs(req.inputs);
+    if (req.op === 'sample') {
+      const total = inputs.betas.length;
+      let done = 0;
+      const run = runSampler(inputs, {
+        profile: req.profile,
+        record: req.record,
+        onStep: () => hooks.onProgress?.(++done, total),
+        shouldStop: hooks.shouldStop,
+        inputWarnings: warnings
+      });
+      return { type: 'result', run: encodeRunResult(run) };
+    }
+    const run = decodeRunResult(req.run);
+    const opts = req.rtol !== undefined || req.atol !== undefined ? { rtol: req.rtol, atol: req.atol } : undefined;
+    run.comparison = compareRun(inputs, run, req.expectedText, opts);
+    return { type: 'result', run: encodeRunResult(run) };
+  } catch (e) {
+    const aborted = e instanceof Error && e.name === 'AbortError';
+    return { type: 'error', message: aborted ? 'run cancelled' : oneLine(e), aborted };
+  }
+}

@@ -1,0 +1,66 @@
+// DDPM Lab's settings (contributes.configuration in package.json), read through a plain getter so
+// this file has no `vscode` import and is unit-testable. extension.ts binds it to the workspace
+// configuration; test/unit/manifest.test.ts checks the keys and defaults against package.json.
+import { DEFAULT_PROFILE, RNG_PROFILES, type RecordPolicy, type RngProfile } from '../core/types';
+
+export const SETTINGS_SECTION = 'ddpmLab';
+
+/** Every setting, relative to the `ddpmLab` section, with its default (equal to the manifest's). */
+export const SETTING_DEFAULTS = {
+  rngProfile: DEFAULT_PROFILE as RngProfile,
+  'trajectory.record': 'all' as 'all' | 'every' | 'none',
+  'trajectory.every': 10,
+  // PyTorch's float32 defaults of torch.testing.assert_close
+  'compare.rtol': 1.3e-6,
+  'compare.atol': 1e-5,
+  maxElementsWithoutAsking: 50_000_000
+} as const;
+
+export type SettingKey = keyof typeof SETTING_DEFAULTS;
+
+export interface DdpmSettings {
+  profile: RngProfile;
+  record: RecordPolicy;
+  /**
+   * Tolerances the user set explicitly. Absent when neither is set: the comparison then chooses
+   * its rule from the paste (bitwise, printed precision, or tolerance with PyTorch's float32 defaults).
+   * When either is set, both are given (the unset one at its default) and the tolerance rule is used.
+   */
+  tolerances?: { rtol: number; atol: number };
+  maxElementsWithoutAsking: number;
+}
+
+/** How a setting is looked up: its effective value, and whether the user set it in some scope. */
+export interface SettingsSource {
+  get(key: SettingKey): unknown;
+  isSet(key: SettingKey): boolean;
+}
+
+const finiteAtLeast = (v: unknown, min: number): v is number => typeof v === 'number' && Number.isFinite(v) && v >= min;
+
+/** Reads and sanitises the settings; a bad value falls back to its default (VS Code already warns in settings.json). */
+export function readSettings(src: SettingsSource): DdpmSettings {
+  const profileRaw = src.get('rngProfile');
+  const profile = (RNG_PROFILES as readonly unknown[]).includes(profileRaw) ? (profileRaw as RngProfile) : SETTING_DEFAULTS.rngProfile;
+  const everyRaw = src.get('trajectory.every');
+  const k = finiteAtLeast(everyRaw, 1) ? Math.floor(everyRaw) : SETTING_DEFAULTS['trajectory.every'];
+  const recordRaw = src.get('trajectory.record');
+  const record: RecordPolicy = recordRaw === 'none' ? { kind: 'none' } : recordRaw === 'every' ? { kind: 'every', k } : { kind: 'all' };
+  const rtolRaw = src.get('compare.rtol');
+  const atolRaw = src.get('compare.atol');
+  const tolerances =
+    src.isSet('compare.rtol') || src.isSet('compare.atol')
+      ? {
+          rtol: finiteAtLeast(rtolRaw, 0) ? rtolRaw : SETTING_DEFAULTS['compare.rtol'],
+          atol: finiteAtLeast(atolRaw, 0) ? atolRaw : SETTING_DEFAULTS['compare.atol']
+        }
+      : undefined;
+  const maxRaw = src.get('maxElementsWithoutAsking');
+  const maxElementsWithoutAsking = finiteAtLeast(maxRaw, 0) ? Math.floor(maxRaw) : SETTING_DEFAULTS.maxElementsWithoutAsking;
+  return { profile, record, tolerances, maxElementsWithoutAsking };
+}
+
+/** The work a run does, as ddpmLab.maxElementsWithoutAsking counts it: N x d x T sampled values. */
+export function runElements(n: number, d: number, T: number): number {
+  return n * d * T;
+}

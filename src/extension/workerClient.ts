@@ -1,0 +1,84 @@
+// Runs a sampler request off the extension host's main thread and resolves with the decoded RunResult.
+// Node (desktop, remote, code-server): a worker_threads Worker on dist/worker.js, terminated when the
+// signal aborts, so a cancelled run stops at once. Web extension host (vscode.dev, no worker_threads):
+// the request runs inline on the host, yielding once before it starts; cancellation is honoured before
+// the run starts and between steps is not possible there (runSampler is synchronous) — web users
+// should keep runs small (ddpmLab.maxElementsWithoutAsking asks first).
+import type { RunResult } from '../core/types';
+import { decodeRunResult } from '../core/runCodec';
+import { executeRequest } from './sampleJob';
+import type { WorkerRequest, WorkerResponse } from './workerProtocol';
+
+export interface RunOptions {
+  onProgress?: (done: number, total: number) => void;
+  /** the worker script; default dist/worker.js beside the extension bundle */
+  workerFile?: string;
+  /** force the inline path (what the web extension does) */
+  inline?: boolean;
+}
+
+export function abortError(): Error {
+  const e = new Error('run cancelled');
+  e.name = 'AbortError';
+  return e;
+}
+
+function settle(reply: WorkerResponse): RunResult {
+  if (reply.type === 'result') return decodeRunResult(reply.run);
+  if (reply.type === 'error') {
+    if (reply.aborted) throw abortError();
+    throw new Error(reply.message);
+  }
+  throw new Error('sampler worker: unexpected reply');
+}
+
+async function runInline(request: WorkerRequest, signal: AbortSignal, opts: RunOptions): Promise<RunResult> {
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  if (signal.aborted) throw abortError();
+  return settle(executeRequest(request, { onProgress: opts.onProgress, shouldStop: () => signal.aborted }));
+}
+
+async function runInNodeWorker(request: WorkerRequest, signal: AbortSignal, opts: RunOptions): Promise<RunResult> {
+  // The import sits in a branch the web build's define removes, so the web bundle never resolves it.
+  let Worker: typeof import('node:worker_threads').Worker;
+  if (process.env.DDPM_WEB) throw new Error('sampler worker: not available in the web extension host');
+  else Worker = (await import('node:worker_threads')).Worker;
+  const workerFile = opts.workerFile ?? `${__dirname}/worker.js`;
+  if (signal.aborted) throw abortError();
+  return new Promise<RunResult>((resolve, reject) => {
+    const worker = new Worker(workerFile);
+    let finished = false;
+    const finish = (action: () => void) => {
+      if (finished) return;
+      finished = true;
+      signal.removeEventListener('abort', onAbort);
+      void worker.terminate();
+      action();
+    };
+    const onAbort = () => finish(() => reject(abortError()));
+    signal.addEventListener('abort', onAbort);
+    worker.on('message', (reply: WorkerResponse) => {
+      if (finished) return;
+      if (reply.type === 'progress') {
+        opts.onProgress?.(reply.done, reply.total);
+        return;
+      }
+      finish(() => {
+        try {
+          resolve(settle(reply));
+        } catch (e) {
+          reject(e);
+        }
+      });
+    });
+    worker.on('error', (e) => finish(() => reject(new Error(`sampler worker: ${e.message.split('\n')[0]}`))));
+    worker.on('exit', (code) => finish(() => reject(new Error(`sampler worker: stopped unexpectedly (exit code ${code})`))));
+    worker.postMessage(request);
+  });
+}
+
+/** Runs the request in a worker (inline in the web extension host); rejects with an AbortError when `signal` aborts. */
+export function runInWorker(request: WorkerRequest, signal: AbortSignal, opts: RunOptions = {}): Promise<RunResult> {
+  if (process.env.DDPM_WEB || opts.inline) return runInline(request, signal, opts);
+  return runInNodeWorker(request, signal, opts);
+}

@@ -1,0 +1,48 @@
+// Messages between the extension host and the sampler worker (dist/worker.js). Plain data only:
+// inputs travel as the five-key JSON object users write (seed as a decimal string, so no bigint),
+// results as RunResultJson (src/core/runCodec.ts). No `vscode` and no `node:*` import here.
+import type { RunResultJson } from '../core/runCodec';
+import type { RecordPolicy, RngProfile, SamplerInputs } from '../core/types';
+
+/** The five inputs as JSON (what readInputs accepts); float32 values as JS numbers, which hold them exactly. */
+export interface InputsJson {
+  w_model: number[][];
+  shape: [number, number];
+  betas: number[];
+  alpha_bar: number[];
+  seed: string;
+}
+
+export type WorkerRequest =
+  | { op: 'sample'; inputs: InputsJson; profile: RngProfile; record: RecordPolicy }
+  | {
+      op: 'compare';
+      inputs: InputsJson;
+      profile: RngProfile;
+      record: RecordPolicy;
+      /** the run to compare (its sample is what is judged; other profiles are tried when it does not match) */
+      run: RunResultJson;
+      expectedText: string;
+      rtol?: number;
+      atol?: number;
+    };
+
+export type WorkerResponse =
+  | { type: 'progress'; done: number; total: number }
+  | { type: 'result'; run: RunResultJson }
+  | { type: 'error'; message: string; aborted?: boolean };
+
+/** SamplerInputs -> the five-key JSON object; every float32 value is kept exactly (structured clone keeps -0 too). */
+export function inputsToJson(inputs: SamplerInputs): InputsJson {
+  const w: number[][] = [];
+  for (let r = 0; r < inputs.wModel.rows; r++) {
+    w.push(Array.from(inputs.wModel.data.subarray(r * inputs.wModel.cols, (r + 1) * inputs.wModel.cols)));
+  }
+  return {
+    w_model: w,
+    shape: [inputs.n, inputs.d],
+    betas: Array.from(inputs.betas),
+    alpha_bar: Array.from(inputs.alphaBar),
+    seed: inputs.seed.toString()
+  };
+}
