@@ -1,0 +1,259 @@
+// `npm run test:e2e`: DDPM Lab in a real VS Code (code-server 4.100.3), driven by Debian's Chromium
+// through playwright-core, the way a user works with it (issue 5).
+//   1. scripts/e2e/setup.sh installs what is missing (cached in .e2e-cache/);
+//   2. packages the extension with vsce (from a copy of the repo, so the checkout's dist/ is left alone),
+//      installs the .vsix into a fresh extensions folder, starts code-server on a free 127.0.0.1 port;
+//   3. runs the scenario (scenario.ts), each step named, with screenshots;
+//   4. leaves screenshots, logs and a summary in test-results/e2e/<time>/, and stops everything it started.
+// Environment: DDPM_E2E_VSIX=<file> tests that .vsix instead of packaging the repo; DDPM_E2E_HEADED=1 shows
+// the browser; DDPM_E2E_EXAMPLES=<folder> takes seed.ddpmnb and seed.inputs.json from there instead of
+// media/examples/; DDPM_E2E_KEEP=1 keeps the run's whole folder (profile, extensions) for debugging.
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, appendFileSync } from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import type { BrowserContext, Page } from 'playwright-core';
+import { codeServerBin, prepareCodeServer, startCodeServer, type RunningCodeServer } from './codeServer';
+import { scenario, type ScenarioContext } from './scenario';
+import { openWorkbench } from './workbench';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const KEEP_RUNS = 3;
+/** no scenario step of a healthy run takes a tenth of this */
+const STEP_TIMEOUT_MS = 240_000;
+
+interface Step<C> {
+  name: string;
+  needs?: string[];
+  run(ctx: C): Promise<void>;
+}
+
+interface StepResult {
+  name: string;
+  status: 'passed' | 'failed' | 'skipped';
+  ms: number;
+  message?: string;
+  screenshot?: string;
+}
+
+const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+const oneLine = (e: unknown): string => {
+  const m = e instanceof Error ? e.message : String(e);
+  // Playwright's messages carry a call log after the first lines; keep what names the problem.
+  const lines = m.split('\n').filter((l) => l.trim() && !/^\s*(Call log|- |at |\+ actual)/.test(l));
+  return lines.slice(0, e instanceof assert.AssertionError ? 1 : 3).map((l) => (l.length > 800 ? `${l.slice(0, 800)}...` : l)).join(' | ');
+};
+
+function sh(cmd: string, args: string[], opts: { cwd: string; log: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): void {
+  const r = spawnSync(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, encoding: 'utf8', timeout: opts.timeoutMs ?? 600_000, maxBuffer: 64 << 20 });
+  appendFileSync(opts.log, `$ ${cmd} ${args.join(' ')}\n${r.stdout ?? ''}${r.stderr ?? ''}\n`);
+  if (r.status !== 0) {
+    const tail = `${r.stdout ?? ''}\n${r.stderr ?? ''}`.trim().split('\n').filter(Boolean).slice(-4).join(' | ');
+    throw new Error(`${path.basename(cmd)} ${args.join(' ')} failed (exit ${r.status ?? r.signal}): ${tail}`);
+  }
+}
+
+/** Copies the repo (without node_modules, .git, build output, caches) and packages it there with vsce. */
+function packageExtension(runDir: string, log: string): { vsix: string; cli: string } {
+  const staging = path.join(runDir, 'staging');
+  const skip = new Set(['node_modules', '.git', 'dist', 'out', 'test-results', '.e2e-cache', '.vscode-test']);
+  mkdirSync(staging, { recursive: true });
+  for (const entry of readdirSync(ROOT)) {
+    if (skip.has(entry)) continue;
+    cpSync(path.join(ROOT, entry), path.join(staging, entry), { recursive: true, filter: (src) => !src.endsWith('.vsix') });
+  }
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(staging, 'node_modules'), 'dir');
+  const manifest = JSON.parse(readFileSync(path.join(staging, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  // vsce runs "vscode:prepublish" itself (the production build); without one, build first.
+  if (!manifest.scripts?.['vscode:prepublish']) sh(process.execPath, ['scripts/build.mjs'], { cwd: staging, log });
+  const vsix = path.join(runDir, 'ddpm-lab.vsix');
+  sh(path.join(ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '-o', vsix], { cwd: staging, log });
+  const cli = path.join(staging, 'dist', 'cli.js');
+  if (!existsSync(cli)) sh(process.execPath, ['scripts/build.mjs', '--only=cli'], { cwd: staging, log });
+  return { vsix, cli };
+}
+
+/** playwright-core from the project's devDependencies, else from where setup.sh put it (.e2e-cache/playwright). */
+function loadPlaywright(): typeof import('playwright-core') {
+  try {
+    return createRequire(path.join(ROOT, 'package.json'))('playwright-core') as typeof import('playwright-core');
+  } catch {
+    const cache = process.env.DDPM_E2E_CACHE ? path.resolve(process.env.DDPM_E2E_CACHE) : path.join(ROOT, '.e2e-cache');
+    return createRequire(path.join(cache, 'playwright', 'package.json'))('playwright-core') as typeof import('playwright-core');
+  }
+}
+
+/** Removes old runs' folders, keeping the newest few. */
+function pruneOldRuns(base: string): void {
+  if (!existsSync(base)) return;
+  const runs = readdirSync(base).filter((d) => /^\d{4}-/.test(d)).sort();
+  for (const d of runs.slice(0, Math.max(0, runs.length - KEEP_RUNS))) rmSync(path.join(base, d), { recursive: true, force: true });
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const base = path.join(ROOT, 'test-results', 'e2e');
+  pruneOldRuns(base);
+  const runDir = path.join(base, new Date().toISOString().replace(/[:.]/g, '-'));
+  const shots = path.join(runDir, 'screenshots');
+  mkdirSync(shots, { recursive: true });
+  const buildLog = path.join(runDir, 'build.log');
+  const consoleLog = path.join(runDir, 'browser-console.log');
+  console.log(`e2e: results in ${path.relative(ROOT, runDir)}/`);
+
+  const results: StepResult[] = [];
+  let shotNo = 0;
+  let server: RunningCodeServer | undefined;
+  let browser: BrowserContext | undefined;
+  let page: Page | undefined;
+  let vsix = process.env.DDPM_E2E_VSIX ? path.resolve(process.env.DDPM_E2E_VSIX) : '';
+  let cli = '';
+  const workspace = path.join(runDir, 'workspace');
+  const dirs = { run: runDir, workspace };
+
+  const screenshot = async (name: string): Promise<string | undefined> => {
+    if (!page || page.isClosed()) return undefined;
+    const file = path.join(shots, `${String(++shotNo).padStart(2, '0')}-${slug(name)}.png`);
+    try {
+      await page.screenshot({ path: file, timeout: 10_000 });
+      return path.relative(ROOT, file);
+    } catch {
+      return undefined;
+    }
+  };
+
+  const runSteps = async <C>(steps: Step<C>[], ctx: C): Promise<void> => {
+    for (const step of steps) {
+      const t0 = Date.now();
+      const failedNeed = (step.needs ?? []).find((n) => results.find((r) => r.name === n)?.status !== 'passed');
+      const broken = results.find((r) => r.status !== 'passed' && r.name.startsWith('setup:'));
+      if (failedNeed || broken) {
+        const why = failedNeed ? `needs "${failedNeed}", which did not pass` : `setup step "${broken!.name}" did not pass`;
+        results.push({ name: step.name, status: 'skipped', ms: 0, message: why });
+        console.log(`  - ${step.name}: skipped (${why})`);
+        continue;
+      }
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const limit = step.name.startsWith('setup:') ? 900_000 : STEP_TIMEOUT_MS;
+        await Promise.race([
+          step.run(ctx),
+          new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`the step took longer than ${limit / 1000} s`)), limit)))
+        ]);
+        results.push({ name: step.name, status: 'passed', ms: Date.now() - t0 });
+        console.log(`  ✓ ${step.name} (${seconds(Date.now() - t0)})`);
+      } catch (e) {
+        const shot = await screenshot(`failed-${step.name}`);
+        results.push({ name: step.name, status: 'failed', ms: Date.now() - t0, message: oneLine(e), screenshot: shot });
+        console.log(`  ✗ ${step.name} (${seconds(Date.now() - t0)})\n      ${oneLine(e)}${shot ? `\n      screenshot: ${shot}` : ''}`);
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+  };
+
+  const stopAll = async (): Promise<void> => {
+    await browser?.close().catch(() => undefined);
+    browser = undefined;
+    await server?.stop().catch(() => undefined);
+    server = undefined;
+  };
+  const onSignal = (sig: NodeJS.Signals): void => {
+    console.log(`e2e: ${sig}, stopping code-server and Chromium`);
+    void stopAll().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    const setupSteps: Step<null>[] = [
+      {
+        name: 'setup: install code-server, Chromium (scripts/e2e/setup.sh)',
+        run: async () => sh('bash', [path.join(ROOT, 'scripts', 'e2e', 'setup.sh')], { cwd: ROOT, log: buildLog, timeoutMs: 900_000 })
+      },
+      {
+        name: 'setup: package the extension (vsce package)',
+        run: async () => {
+          if (vsix) {
+            if (!existsSync(vsix)) throw new Error(`DDPM_E2E_VSIX=${vsix}: no such file`);
+            const out = path.join(runDir, 'cli-dist');
+            sh(process.execPath, ['scripts/build.mjs', '--only=cli'], { cwd: ROOT, log: buildLog, env: { ...process.env, DDPM_OUT_DIR: out } });
+            cli = path.join(out, 'cli.js');
+          } else {
+            ({ vsix, cli } = packageExtension(runDir, buildLog));
+          }
+        }
+      },
+      {
+        name: 'setup: start code-server with the extension installed',
+        run: async () => {
+          mkdirSync(workspace, { recursive: true });
+          const examples = process.env.DDPM_E2E_EXAMPLES ? path.resolve(process.env.DDPM_E2E_EXAMPLES) : path.join(ROOT, 'media', 'examples');
+          for (const f of ['seed.ddpmnb', 'seed.inputs.json']) {
+            const src = path.join(examples, f);
+            if (existsSync(src)) cpSync(src, path.join(workspace, f));
+          }
+          const bin = codeServerBin(ROOT);
+          prepareCodeServer(bin, dirs, vsix);
+          server = await startCodeServer(bin, dirs);
+        }
+      },
+      {
+        name: 'setup: open VS Code in Chromium',
+        run: async () => {
+          const { chromium } = loadPlaywright();
+          browser = await chromium.launchPersistentContext(path.join(runDir, 'chromium-profile'), {
+            executablePath: '/usr/bin/chromium',
+            headless: process.env.DDPM_E2E_HEADED !== '1',
+            viewport: { width: 1600, height: 1000 },
+            args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+          });
+          await browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server!.url });
+          page = browser.pages()[0] ?? (await browser.newPage());
+          page.on('console', (m) => appendFileSync(consoleLog, `[${m.type()}] ${m.text()}\n`));
+          page.on('pageerror', (e) => appendFileSync(consoleLog, `[pageerror] ${e.message}\n`));
+          await openWorkbench(page, `${server!.url}/?folder=${encodeURIComponent(workspace)}`);
+          await screenshot('workbench');
+        }
+      }
+    ];
+    await runSteps(setupSteps, null);
+    if (page && server) {
+      const ctx: ScenarioContext = { page, root: ROOT, workspace, cli, screenshot, runDir };
+      await runSteps(scenario, ctx);
+    } else {
+      for (const s of scenario) results.push({ name: s.name, status: 'skipped', ms: 0, message: 'setup did not pass' });
+    }
+  } finally {
+    await stopAll();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+
+  // Copy VS Code's own logs (extension host, renderer) next to code-server's.
+  const vsLogs = path.join(runDir, 'data', 'logs');
+  if (existsSync(vsLogs)) cpSync(vsLogs, path.join(runDir, 'vscode-logs'), { recursive: true });
+  if (process.env.DDPM_E2E_KEEP !== '1') {
+    for (const d of ['chromium-profile', 'ext', 'data', 'staging']) rmSync(path.join(runDir, d), { recursive: true, force: true });
+  }
+
+  const passed = results.filter((r) => r.status === 'passed').length;
+  const failed = results.filter((r) => r.status === 'failed').length;
+  const skipped = results.filter((r) => r.status === 'skipped').length;
+  writeFileSync(path.join(runDir, 'summary.json'), JSON.stringify({ passed, failed, skipped, ms: Date.now() - started, steps: results }, null, 2));
+  const firstFailure = results.find((r) => r.status === 'failed');
+  if (firstFailure) console.log(`e2e: FAILED at step "${firstFailure.name}": ${firstFailure.message}`);
+  console.log(`e2e: screenshots and logs (code-server.log, browser-console.log, vscode-logs/) in ${path.relative(ROOT, runDir)}/ (${seconds(Date.now() - started)} in all)`);
+  console.log(`e2e: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+  return failed + skipped > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(`e2e: ${oneLine(e)}`);
+    process.exit(1);
+  }
+);

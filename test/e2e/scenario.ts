@@ -1,0 +1,512 @@
+// The end-to-end scenario (issue 5, step 3): what a user does with DDPM Lab in VS Code, each step named.
+// Expected numbers come from the CLI (`node dist/cli.js sample`) and from real PyTorch's print of the bundled
+// example (test/fixtures/e2e/seed.expected.json, made by scripts/fixtures/e2e.py); none is typed here.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { strict as assert } from 'node:assert';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { lowContrastText } from './contrast';
+import {
+  LONG,
+  SHORT,
+  activeTab,
+  cellCount,
+  cellInfo,
+  focusCell,
+  notebookEditor,
+  outputsOfRow,
+  paste,
+  pickQuickItem,
+  quickOpen,
+  readableText,
+  runCommand,
+  sleep,
+  StopWaiting,
+  waitCellDone,
+  waitFor
+} from './workbench';
+
+export interface ScenarioContext {
+  page: Page;
+  root: string;
+  /** the workspace folder code-server opened (copies of media/examples/*) */
+  workspace: string;
+  /** the packaged build's dist/cli.js */
+  cli: string;
+  runDir: string;
+  screenshot(name: string): Promise<string | undefined>;
+}
+
+interface Step {
+  name: string;
+  needs?: string[];
+  run(ctx: ScenarioContext): Promise<void>;
+}
+
+const NOTEBOOK = 'seed.ddpmnb';
+const INPUTS = 'seed.inputs.json';
+const RUN = '.ddpm-run';
+/** a cell that samples the notebook's own inputs: `sample()` or `x = sample()` on a line of its own */
+const PLAIN_SAMPLE = /^\s*(?:\w+\s*=\s*)?sample\(\s*\)\s*(?:#.*)?$/m;
+
+interface Expected {
+  /** repr(x) as PyTorch prints it */
+  printed: string;
+  shape: [number, number];
+  /** x's float32 values as uint32 bit patterns, row-major */
+  bits: number[];
+}
+
+// ---- numbers ----------------------------------------------------------------------------------------
+
+/** The numbers of a PyTorch print, in order, as printed. */
+function printedTokens(text: string): string[] {
+  const inner = text.replace(/^\s*tensor\(/, '').replace(/,\s*dtype=[^)]*\)\s*$/, '');
+  return inner.match(/-?(?:\d+\.?\d*(?:e[+-]?\d+)?|nan|inf)/gi) ?? [];
+}
+
+function cli(ctx: ScenarioContext, args: string[]): string {
+  const r = spawnSync(process.execPath, [ctx.cli, ...args], { encoding: 'utf8', cwd: ctx.workspace });
+  if (r.status !== 0) throw new Error(`node dist/cli.js ${args.join(' ')} failed (exit ${r.status}): ${(r.stderr ?? '').trim()}`);
+  return r.stdout;
+}
+
+/** What `node dist/cli.js sample seed.inputs.json` prints, and the exact values from --json. */
+function cliSample(ctx: ScenarioContext): { printed: string; tokens: string[]; exact: number[] } {
+  const printed = cli(ctx, ['sample', INPUTS]).trim();
+  const json = JSON.parse(cli(ctx, ['sample', INPUTS, '--json'])) as { sample: (number | string)[][] };
+  const exact = json.sample.flat().map((v) => Math.fround(typeof v === 'number' ? v : Number(v.replace(/^-?inf$/, (s) => s.replace('inf', 'Infinity')))));
+  return { printed, tokens: printedTokens(printed), exact };
+}
+
+function expectedFixture(ctx: ScenarioContext): Expected {
+  const file = path.join(ctx.root, 'test', 'fixtures', 'e2e', 'seed.expected.json');
+  return JSON.parse(readFileSync(file, 'utf8')) as Expected;
+}
+
+/** PyTorch's print with the value at (i, j) changed by +0.5 (same number of decimals). */
+function alterPrinted(printed: string, cols: number, i: number, j: number): string {
+  let k = -1;
+  const target = i * cols + j;
+  return printed.replace(/-?\d+\.\d+(?:e[+-]?\d+)?/g, (tok) => {
+    if (++k !== target) return tok;
+    const decimals = (tok.split('.')[1] ?? '').replace(/e.*/, '').length;
+    return (Number(tok) + 0.5).toFixed(decimals);
+  });
+}
+
+// ---- what the renderer shows ------------------------------------------------------------------------
+
+/** Waits for the run output(s) over a cell and returns the first, drawn (data-ddpm-ready="true"). */
+async function runOutputOfCell(page: Page, row: Locator, what: string): Promise<Locator> {
+  return waitFor(`${what}: a DDPM Lab run output drawn by the renderer (${RUN}[data-ddpm-ready="true"])`, async () => {
+    for (const out of await outputsOfRow(page, row)) {
+      const run = out.locator(RUN);
+      if ((await run.count()) === 0) continue;
+      const state = await run.first().getAttribute('data-ddpm-ready');
+      if (state === 'error') throw new StopWaiting(`${what}: the renderer shows an error: ${await readableText(run.first())}`);
+      if (state === 'true') return run.first();
+    }
+    return undefined;
+  }, LONG);
+}
+
+async function showTab(run: Locator, view: string): Promise<void> {
+  const tab = run.locator(`[data-testid="ddpm-tab-${view}"]`);
+  if ((await tab.count()) === 0) throw new Error(`the run output has no "${view}" tab`);
+  await tab.click();
+  await waitFor(`the "${view}" view to be drawn`, async () => {
+    if ((await run.getAttribute('data-ddpm-view')) !== view) return undefined;
+    const state = await run.getAttribute('data-ddpm-ready');
+    if (state === 'error') throw new StopWaiting(`the "${view}" view shows an error: ${await readableText(run.locator(`[data-testid="ddpm-panel-${view}"]`))}`);
+    return state === 'true' ? true : undefined;
+  });
+}
+
+/** The trajectory plot is drawn: plotly's svg with at least one trace that has a path (or WebGL traces). */
+async function checkTrajectoryPlot(run: Locator, samples: number): Promise<void> {
+  await showTab(run, 'trajectories');
+  const plot = run.locator('[data-testid="ddpm-trajectory-plot"]').first();
+  await plot.locator('svg.main-svg').first().waitFor({ timeout: SHORT });
+  const drawn = await plot.evaluate((p) => {
+    const paths = Array.from(p.querySelectorAll('.scatterlayer .trace path.js-line, .scatterlayer .trace .point'));
+    const withData = paths.filter((e) => (e.getAttribute('d') ?? '').length > 2).length;
+    const gl = p.querySelectorAll('canvas').length;
+    return { traces: p.querySelectorAll('.scatterlayer .trace').length, withData, gl };
+  });
+  assert.ok(drawn.withData > 0 || drawn.gl > 0, `the trajectory plot has no drawn trace (${JSON.stringify(drawn)})`);
+  assert.ok(drawn.traces >= Math.min(samples, 1) || drawn.gl > 0, `the trajectory plot has ${drawn.traces} traces`);
+}
+
+/** The table view's numbers equal the CLI's: printed text per cell, exact float32 in each cell's title. */
+async function checkTableNumbers(run: Locator, expected: { tokens: string[]; exact: number[] }, where: string): Promise<void> {
+  await showTab(run, 'table');
+  const cells = run.locator('[data-testid="ddpm-table"] td');
+  const shown = await cells.evaluateAll((tds) => tds.map((td) => ({ text: (td.textContent ?? '').trim(), title: td.getAttribute('title') ?? '' })));
+  assert.equal(shown.length, expected.tokens.length, `${where}: the table shows ${shown.length} numbers, the CLI prints ${expected.tokens.length}`);
+  shown.forEach((c, k) => {
+    assert.equal(c.text, expected.tokens[k], `${where}: table cell ${k} shows ${c.text}, \`node dist/cli.js sample\` prints ${expected.tokens[k]}`);
+    const m = /=\s*(\S+)/.exec(c.title);
+    assert.ok(m, `${where}: table cell ${k} has no exact value in its hover text ("${c.title}")`);
+    const v = Math.fround(Number(m![1].replace('inf', 'Infinity')));
+    assert.ok(Object.is(v, expected.exact[k]) || (Number.isNaN(v) && Number.isNaN(expected.exact[k])),
+      `${where}: table cell ${k} hover says ${m![1]}, \`node dist/cli.js sample --json\` gives ${expected.exact[k]}`);
+  });
+}
+
+/** Plot colors that follow the theme: the paper background and the axis label color. */
+async function plotColors(run: Locator): Promise<string> {
+  const plot = run.locator('[data-testid="ddpm-trajectory-plot"] svg.main-svg').first();
+  await plot.waitFor({ timeout: SHORT });
+  return plot.evaluate((svg) => {
+    const bg = (svg as SVGElement).style.background || getComputedStyle(svg).backgroundColor;
+    const tick = svg.parentElement?.querySelector('.xtick text, .ytick text');
+    const fg = tick ? (tick as SVGElement).style.fill || getComputedStyle(tick).fill : '';
+    return `background ${bg}, text ${fg}`;
+  });
+}
+
+// ---- notebook helpers -------------------------------------------------------------------------------
+
+async function findCell(page: Page, predicate: (text: string) => boolean, what: string, from: 'first' | 'last' = 'first'): Promise<{ index: number; row: Locator }> {
+  const n = await cellCount(page);
+  const order = Array.from({ length: n }, (_, i) => (from === 'first' ? i : n - 1 - i));
+  for (const i of order) {
+    const row = await focusCell(page, i);
+    const info = await cellInfo(row);
+    if (info.kind === 'code' && predicate(info.text)) return { index: i, row };
+  }
+  throw new Error(`the notebook has no cell ${what}`);
+}
+
+/** Adds a code cell after the last one, pastes `text` into it, runs it; returns its row and final state. */
+async function addAndRunCell(page: Page, text: string): Promise<{ row: Locator; state: string; index: number }> {
+  const n = await cellCount(page);
+  await focusCell(page, n - 1);
+  await runCommand(page, 'Notebook: Insert Code Cell Below');
+  const row = notebookEditor(page).locator(`.monaco-list-row[data-index="${n}"]`);
+  await waitFor('the new cell', async () => ((await cellCount(page)) === n + 1 && (await row.count()) > 0 ? true : undefined));
+  await row.locator('.cell-editor-container .monaco-editor.focused').waitFor({ timeout: SHORT });
+  await paste(page, text);
+  await waitFor('the pasted text in the new cell', async () => ((await cellInfo(row)).text.trim() === text.trim() ? true : undefined), SHORT).catch(async () => {
+    throw new Error(`pasting into the new cell gave ${JSON.stringify((await cellInfo(row)).text)}, not ${JSON.stringify(text)}`);
+  });
+  // (Control+Enter inserts a cell in VS Code for the browser; the palette's command runs the focused cell)
+  await runCommand(page, 'Notebook: Execute Cell');
+  const state = await waitCellDone(row);
+  return { row, state, index: n };
+}
+
+/** Runs all cells ("Notebook: Run All") and waits until every code cell ran. */
+async function runAll(page: Page): Promise<void> {
+  await runCommand(page, 'Notebook: Run All');
+  // A notebook whose kernel is not chosen yet asks for one.
+  await sleep(500);
+  const picker = page.locator('.quick-input-widget').filter({ visible: true });
+  if (await picker.count()) await pickQuickItem(page, 'DDPM Lab');
+  const toolbar = notebookEditor(page).locator('.notebook-toolbar-container');
+  await waitFor('"Run All" to finish (the toolbar offers "Run All" again, not "Interrupt")', async () =>
+    (await toolbar.locator('[aria-label^="Interrupt"]').count()) === 0 && (await toolbar.locator('[aria-label^="Run All"]').count()) > 0 ? true : undefined, LONG);
+}
+
+interface CellSnapshot {
+  kind: string;
+  text: string;
+  outputs: string[];
+}
+
+async function snapshotNotebook(page: Page): Promise<CellSnapshot[]> {
+  const n = await cellCount(page);
+  const cells: CellSnapshot[] = [];
+  for (let i = 0; i < n; i++) {
+    const row = await focusCell(page, i);
+    const info = await cellInfo(row);
+    let outputs: string[] = [];
+    // Outputs are drawn asynchronously (renderer): wait until what is shown is stable.
+    let previous = '';
+    for (let tries = 0; tries < 20; tries++) {
+      const els = await outputsOfRow(page, row);
+      const busy = await Promise.all(els.map(async (e) => (await e.locator(`${RUN}[data-ddpm-ready="false"]`).count()) > 0));
+      outputs = await Promise.all(els.map((e) => readableText(e)));
+      const now = JSON.stringify(outputs);
+      if (!busy.some(Boolean) && now === previous) break;
+      previous = now;
+      await sleep(300);
+    }
+    cells.push({ kind: info.kind, text: info.text, outputs });
+  }
+  return cells;
+}
+
+/** The visible results panel's frame (a webview editor, not the notebook's outputs). */
+async function resultsPanelFrame(page: Page, timeoutMs = LONG): Promise<FrameLocator> {
+  const frames = page.locator('iframe.webview').filter({ visible: true });
+  return waitFor('the results panel (a webview with a DDPM Lab run)', async () => {
+    const n = await frames.count();
+    for (let i = 0; i < n; i++) {
+      const f = frames.nth(i);
+      if (await f.evaluate((el) => !!el.closest('.notebookOverlay'))) continue;
+      const inner = f.contentFrame().locator('iframe#active-frame').contentFrame();
+      if ((await inner.locator(RUN).count()) > 0) return inner;
+    }
+    return undefined;
+  }, timeoutMs);
+}
+
+const THEME_CLASS = { light: 'vs', dark: 'vs-dark', 'high-contrast': 'hc-black', 'high-contrast-light': 'hc-light' } as const;
+type ThemeKind = keyof typeof THEME_CLASS;
+
+/** "Preferences: Color Theme", pick `label`; waits for the workbench to wear it. */
+async function switchTheme(page: Page, label: string, kind: ThemeKind): Promise<void> {
+  await runCommand(page, 'Preferences: Color Theme');
+  await pickQuickItem(page, label, label);
+  await waitFor(`the workbench to switch to ${label}`, async () =>
+    page.locator('.monaco-workbench').evaluate((el, c) => el.classList.contains(c), THEME_CLASS[kind]).then((on) => (on ? true : undefined)));
+}
+
+/** Waits until a run view has redrawn for the theme `kind`. */
+async function waitThemed(run: Locator, kind: ThemeKind, where: string): Promise<void> {
+  await waitFor(`the ${where} to follow the theme (data-ddpm-theme="${kind}")`, async () =>
+    (await run.getAttribute('data-ddpm-theme')) === kind && (await run.getAttribute('data-ddpm-ready')) === 'true' ? true : undefined);
+}
+
+// ---- the steps ----------------------------------------------------------------------------------------
+
+const S = {
+  open: 'open the bundled example notebook',
+  runAll: 'run all cells',
+  plot: 'the output shows the trajectory plot and the numbers `node dist/cli.js sample` prints',
+  match: "paste PyTorch's printed output into a compare cell: the summary says it matches",
+  mismatch: 'paste an altered copy: the mismatch is reported at the right index',
+  syntax: 'a cell with a syntax error: the error names the line, the next cell still runs',
+  palette: '"DDPM: Run Sampler" from the command palette on the inputs JSON: results panel with plots',
+  themes: 'dark and high-contrast themes: the plots redraw',
+  contrast: 'in every theme the text of the outputs is readable (contrast at least 4.5:1)',
+  reopen: 'save, close and reopen the notebook: cells and outputs unchanged'
+};
+
+export const scenario: Step[] = [
+  {
+    name: S.open,
+    async run({ page, workspace, screenshot }) {
+      if (!existsSync(path.join(workspace, NOTEBOOK))) throw new Error(`the bundled example notebook media/examples/${NOTEBOOK} is missing`);
+      await quickOpen(page, NOTEBOOK);
+      await waitFor('the notebook editor with its cells', async () => ((await cellCount(page)) > 0 ? true : undefined), LONG);
+      const codeRows = notebookEditor(page).locator('.monaco-list-row.code-cell-row');
+      await codeRows.first().waitFor({ timeout: SHORT });
+      await screenshot('notebook-opened');
+    }
+  },
+  {
+    name: S.runAll,
+    needs: [S.open],
+    async run({ page, screenshot }) {
+      await runAll(page);
+      const kernel = notebookEditor(page).locator('.notebook-toolbar-container').getByText('DDPM Lab', { exact: true });
+      await kernel.first().waitFor({ timeout: SHORT }).catch(() => {
+        throw new Error('the notebook toolbar does not show the "DDPM Lab" kernel as selected');
+      });
+      const n = await cellCount(page);
+      const failed: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const row = await focusCell(page, i);
+        if ((await cellInfo(row)).kind !== 'code') continue;
+        const state = await waitCellDone(row);
+        if (state !== 'success') {
+          const outs = await Promise.all((await outputsOfRow(page, row)).map((o) => readableText(o)));
+          failed.push(`cell ${i + 1}: ${state}${outs.length ? ` (${outs.join(' | ').slice(0, 200)})` : ''}`);
+        }
+      }
+      await screenshot('run-all');
+      assert.deepEqual(failed, [], `cells of the example did not run cleanly: ${failed.join('; ')}`);
+    }
+  },
+  {
+    name: S.plot,
+    needs: [S.runAll],
+    async run(ctx) {
+      const { page } = ctx;
+      const want = cliSample(ctx);
+      const torch = Array.from(new Float32Array(new Uint32Array(expectedFixture(ctx).bits).buffer));
+      assert.deepEqual(want.exact, torch, '`node dist/cli.js sample --json` is not bit for bit what PyTorch computed (test/fixtures/e2e/seed.expected.json)');
+      const { row } = await findCell(page, (t) => PLAIN_SAMPLE.test(t), 'that calls sample()');
+      const run = await runOutputOfCell(page, row, 'the sample() cell');
+      await checkTrajectoryPlot(run, want.exact.length);
+      await ctx.screenshot('trajectory-plot');
+      await checkTableNumbers(run, want, 'notebook output');
+      await ctx.screenshot('sample-table');
+      await showTab(run, 'trajectories');
+    }
+  },
+  {
+    name: S.match,
+    needs: [S.runAll],
+    async run(ctx) {
+      const { page } = ctx;
+      const expected = expectedFixture(ctx);
+      const { row, state } = await addAndRunCell(page, `expected = ${expected.printed}\ncompare(expected)`);
+      assert.equal(state, 'success', 'the compare cell failed');
+      const run = await runOutputOfCell(page, row, 'the compare cell');
+      await showTab(run, 'diff');
+      const verdict = run.locator('[data-testid="ddpm-diff-verdict"]');
+      const summary = await run.locator('[data-testid="ddpm-diff-summary"]').innerText();
+      await ctx.screenshot('compare-matches');
+      assert.equal(await verdict.getAttribute('data-matches'), 'true', `the diff says it does not match: ${await verdict.innerText()}\n${summary}`);
+      assert.match(await verdict.innerText(), /Matches/, 'the verdict does not say it matches');
+      assert.match(summary, new RegExp(`Mismatched elements: 0 / ${expected.shape[0] * expected.shape[1]}|close`), `the summary does not say so: ${summary}`);
+    }
+  },
+  {
+    name: S.mismatch,
+    needs: [S.runAll],
+    async run(ctx) {
+      const { page } = ctx;
+      const expected = expectedFixture(ctx);
+      const [rows, cols] = expected.shape;
+      const [i, j] = [rows - 2, cols - 1];
+      const altered = alterPrinted(expected.printed, cols, i, j);
+      assert.notEqual(altered, expected.printed);
+      const { row, state } = await addAndRunCell(page, `expected = ${altered}\ncompare(expected)`);
+      assert.equal(state, 'success', 'the compare cell failed');
+      const run = await runOutputOfCell(page, row, 'the compare cell with the altered copy');
+      await showTab(run, 'diff');
+      const verdict = run.locator('[data-testid="ddpm-diff-verdict"]');
+      const summary = await run.locator('[data-testid="ddpm-diff-summary"]').innerText();
+      await ctx.screenshot('compare-mismatch');
+      assert.equal(await verdict.getAttribute('data-matches'), 'false', `the diff says the altered copy matches: ${summary}`);
+      assert.match(summary, new RegExp(`Mismatched elements: 1 / ${rows * cols}\\b`), `the summary does not count 1 mismatch of ${rows * cols}: ${summary}`);
+      assert.match(summary, new RegExp(`Greatest absolute difference: .* at index \\(${i}, ${j}\\)`), `the summary does not point at index (${i}, ${j}): ${summary}`);
+      const marked = await run.locator('[data-testid="ddpm-diff-ours"] td.ddpm-mismatch').evaluateAll((tds) => tds.map((td) => `(${td.getAttribute('data-row')}, ${td.getAttribute('data-col')})`));
+      assert.deepEqual(marked, [`(${i}, ${j})`], 'the side-by-side table does not highlight exactly the altered element');
+    }
+  },
+  {
+    name: S.syntax,
+    needs: [S.runAll],
+    async run(ctx) {
+      const { page } = ctx;
+      // line 2 lacks a comma between two numbers
+      const bad = await addAndRunCell(page, 'seed = 7\nw_model = [[0.12, -0.30], [0.05 0.41], [-0.20, 0.07]]');
+      assert.equal(bad.state, 'error', 'the cell with a syntax error did not fail');
+      const errText = await waitFor('the error output', async () => {
+        const outs = await outputsOfRow(page, bad.row);
+        const texts = await Promise.all(outs.map((o) => readableText(o)));
+        return texts.find((t) => t.length > 0);
+      });
+      assert.match(errText, /\bline 2\b/i, `the error does not name line 2: ${errText}`);
+      assert.doesNotMatch(errText, /\n\s+at |\bat \S+ \(.*:\d+:\d+\)/, `the error shows a stack trace: ${errText}`);
+      const next = await addAndRunCell(page, 'sample()');
+      assert.equal(next.state, 'success', 'the cell after the failing one did not run');
+      await runOutputOfCell(page, next.row, 'the cell after the error');
+      await focusCell(page, bad.index);
+      await ctx.screenshot('syntax-error');
+    }
+  },
+  {
+    name: S.palette,
+    needs: [],
+    async run(ctx) {
+      const { page, workspace } = ctx;
+      if (!existsSync(path.join(workspace, INPUTS))) throw new Error(`the bundled example media/examples/${INPUTS} is missing`);
+      await quickOpen(page, INPUTS);
+      await page.locator('.monaco-editor .view-lines').filter({ visible: true }).first().waitFor({ timeout: SHORT });
+      await runCommand(page, 'DDPM: Run Sampler');
+      const frame = await resultsPanelFrame(page);
+      const run = await waitFor('the results panel to draw the run (data-ddpm-ready="true")', async () => {
+        const r = frame.locator(RUN).first();
+        const state = await r.getAttribute('data-ddpm-ready');
+        if (state === 'error') throw new StopWaiting(`the results panel shows an error: ${await readableText(r)}`);
+        return state === 'true' ? r : undefined;
+      }, LONG);
+      await checkTrajectoryPlot(run, cliSample(ctx).exact.length);
+      await ctx.screenshot('results-panel');
+      await checkTableNumbers(run, cliSample(ctx), 'results panel');
+      await showTab(run, 'trajectories');
+    }
+  },
+  {
+    name: S.themes,
+    needs: [S.runAll],
+    async run(ctx) {
+      const { page } = ctx;
+      // the notebook in the first editor group, the results panel (if open) beside it
+      await runCommand(page, 'View: Focus First Editor Group');
+      await quickOpen(page, NOTEBOOK);
+      const { row } = await findCell(page, (t) => PLAIN_SAMPLE.test(t), 'that calls sample()', 'last');
+      let run = await runOutputOfCell(page, row, 'the sample() cell');
+      await showTab(run, 'trajectories');
+      const panel = await resultsPanelFrame(page, 2000).catch(() => undefined);
+      const panelRun = panel?.locator(RUN).first();
+      if (panelRun) await showTab(panelRun, 'trajectories');
+      const seen = new Map<string, string>([['light', await plotColors(run)]]);
+      const seenPanel = new Map<string, string>(panelRun ? [['light', await plotColors(panelRun)]] : []);
+      for (const [label, kind] of [['Dark Modern', 'dark'], ['Dark High Contrast', 'high-contrast']] as const) {
+        await switchTheme(page, label, kind);
+        await focusCell(page, Number(await row.getAttribute('data-index')));
+        run = await runOutputOfCell(page, row, 'the sample() cell');
+        for (const [where, r, colorsSeen] of [['notebook output', run, seen], ['results panel', panelRun, seenPanel]] as const) {
+          if (!r) continue;
+          await waitThemed(r, kind, where);
+          const colors = await plotColors(r);
+          for (const [before, c] of colorsSeen) assert.notEqual(colors, c, `the ${where}'s plot colors under ${label} are those of the ${before} theme (${colors})`);
+          colorsSeen.set(kind, colors);
+        }
+        await ctx.screenshot(`theme-${kind}`);
+      }
+    }
+  },
+  {
+    name: S.contrast,
+    needs: [S.runAll],
+    async run(ctx) {
+      const { page } = ctx;
+      await runCommand(page, 'View: Focus First Editor Group');
+      await quickOpen(page, NOTEBOOK);
+      const { row, index } = await findCell(page, (t) => PLAIN_SAMPLE.test(t), 'that calls sample()', 'last');
+      const problems: string[] = [];
+      const themes: [string, ThemeKind][] = [['Dark High Contrast', 'high-contrast'], ['Light High Contrast', 'high-contrast-light'], ['Dark Modern', 'dark'], ['Light Modern', 'light']];
+      for (const [label, kind] of themes) {
+        await switchTheme(page, label, kind);
+        await focusCell(page, index);
+        const run = await runOutputOfCell(page, row, 'the sample() cell');
+        const panelRun = (await resultsPanelFrame(page, 2000).catch(() => undefined))?.locator(RUN).first();
+        for (const [where, r] of [['notebook output', run], ['results panel', panelRun]] as const) {
+          if (!r) continue;
+          await waitThemed(r, kind, where);
+          const bad = await r.evaluate(lowContrastText, 4.5);
+          if (bad.length) problems.push(`${label}, ${where}: ${bad.join('; ')}`);
+        }
+      }
+      await ctx.screenshot('theme-light-again');
+      assert.deepEqual(problems, [], `text that is hard to read: ${problems.join(' | ')}`);
+    }
+  },
+  {
+    name: S.reopen,
+    needs: [S.runAll],
+    async run(ctx) {
+      const { page, workspace } = ctx;
+      await quickOpen(page, NOTEBOOK);
+      await runCommand(page, 'File: Save');
+      await waitFor('the notebook to be saved (its tab not dirty)', async () =>
+        (await activeTab(page, NOTEBOOK).getAttribute('class'))?.includes('dirty') ? undefined : true);
+      const before = await snapshotNotebook(page);
+      const saved = readFileSync(path.join(workspace, NOTEBOOK), 'utf8');
+      await runCommand(page, 'View: Close Editor');
+      await waitFor('the notebook to close', async () => ((await activeTab(page, NOTEBOOK).count()) === 0 ? true : undefined));
+      await quickOpen(page, NOTEBOOK);
+      await waitFor('the reopened notebook', async () => ((await cellCount(page)) > 0 ? true : undefined), LONG);
+      const after = await snapshotNotebook(page);
+      await ctx.screenshot('reopened');
+      assert.equal(after.length, before.length, `the reopened notebook has ${after.length} cells, ${before.length} were saved`);
+      after.forEach((c, i) => {
+        assert.equal(c.kind, before[i].kind, `cell ${i + 1} changed kind`);
+        assert.equal(c.text, before[i].text, `cell ${i + 1}'s text changed`);
+        assert.deepEqual(c.outputs, before[i].outputs, `cell ${i + 1}'s outputs changed: saved ${JSON.stringify(before[i].outputs)}, reopened ${JSON.stringify(c.outputs)}`);
+      });
+      assert.ok(before.some((c) => c.outputs.length > 0), 'no cell had an output to keep');
+      assert.equal(readFileSync(path.join(workspace, NOTEBOOK), 'utf8'), saved, 'reopening changed the file');
+    }
+  }
+];

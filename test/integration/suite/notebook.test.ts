@@ -1,0 +1,107 @@
+// The notebook type through the real API: the serializer's round trip (save, then open from disk)
+// and the kernel executing the bundled example, with both output items.
+import { strict as assert } from 'node:assert';
+import { copyFileSync } from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { decodeRunResult, encodeRunResult } from '../../../src/core/runCodec';
+import { formatTensorF32 } from '../../../src/core/tensorFormat';
+import { RUN_MIME, type RunResult } from '../../../src/core/types';
+import { EXTENSION_ID } from './extension.test';
+
+const root = process.env.DDPM_REPO_ROOT ?? path.resolve(__dirname, '../..');
+const workspace = process.env.DDPM_INTEGRATION_WORKSPACE ?? '';
+const exampleNotebook = path.join(root, 'media/examples/seed.ddpmnb');
+
+function copyExample(name: string): vscode.Uri {
+  const target = path.join(workspace, name);
+  copyFileSync(exampleNotebook, target);
+  return vscode.Uri.file(target);
+}
+
+function runOf(cell: vscode.NotebookCell): RunResult | undefined {
+  for (const o of cell.outputs) {
+    const item = o.items.find((i) => i.mime === RUN_MIME);
+    if (item) return decodeRunResult(JSON.parse(new TextDecoder().decode(item.data)));
+  }
+  return undefined;
+}
+
+async function until<T>(what: string, probe: () => T | undefined, ms = 90000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const plain = (cell: vscode.NotebookCell) => {
+  return {
+    kind: cell.kind,
+    language: cell.document.languageId,
+    source: cell.document.getText(),
+    metadata: cell.metadata,
+    outputs: cell.outputs.map((o) => ({ metadata: o.metadata, items: o.items.map((i) => ({ mime: i.mime, data: Array.from(i.data) })) }))
+  };
+};
+
+describe('DDPM notebooks', () => {
+  before(async () => {
+    assert.ok(workspace, 'DDPM_INTEGRATION_WORKSPACE is not set (run through npm run test:integration)');
+    await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
+  });
+
+  it('saves and reopens a notebook with every cell, language, metadata and output unchanged', async () => {
+    const uri = copyExample('roundtrip.ddpmnb');
+    const nb = await vscode.workspace.openNotebookDocument(uri);
+    assert.equal(nb.notebookType, 'ddpm-notebook');
+    assert.ok(nb.cellCount > 0, 'the example notebook has no cells');
+    const run = await vscode.commands.executeCommand<RunResult | undefined>('ddpm-lab.runSampler', vscode.Uri.file(path.join(root, 'media/examples/seed.inputs.json')));
+    assert.ok(run);
+    const extra = new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'seed = 7  # added by the round-trip test', 'ddpm');
+    extra.metadata = { note: 'kept', nested: { n: 1 } };
+    extra.outputs = [
+      new vscode.NotebookCellOutput(
+        [
+          vscode.NotebookCellOutputItem.json(encodeRunResult(run), RUN_MIME),
+          vscode.NotebookCellOutputItem.text(formatTensorF32(run.sample.data, [run.sample.rows, run.sample.cols]), 'text/plain')
+        ],
+        { kept: true }
+      )
+    ];
+    const md = new vscode.NotebookCellData(vscode.NotebookCellKind.Markup, '## Notes\n\nunicode: α, β, ε', 'markdown');
+    const edit = new vscode.WorkspaceEdit();
+    edit.set(uri, [vscode.NotebookEdit.insertCells(nb.cellCount, [extra, md])]);
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(await nb.save(), 'save failed');
+    // Open the saved bytes as a new file, so the serializer reads them from disk.
+    const copy = vscode.Uri.file(path.join(workspace, 'roundtrip-copy.ddpmnb'));
+    await vscode.workspace.fs.writeFile(copy, await vscode.workspace.fs.readFile(uri));
+    const reopened = await vscode.workspace.openNotebookDocument(copy);
+    assert.equal(reopened.cellCount, nb.cellCount);
+    for (let i = 0; i < nb.cellCount; i++) assert.deepEqual(plain(reopened.cellAt(i)), plain(nb.cellAt(i)), `cell ${i}`);
+  });
+
+  it('the DDPM Lab kernel runs the example: sample() gives the run item and the PyTorch-printed text', async () => {
+    const uri = copyExample('kernel.ddpmnb');
+    const nb = await vscode.workspace.openNotebookDocument(uri);
+    await vscode.window.showNotebookDocument(nb);
+    await vscode.commands.executeCommand('notebook.selectKernel', { id: 'ddpm-lab.kernel', extension: EXTENSION_ID });
+    await vscode.commands.executeCommand('notebook.execute');
+    const sampleCell = nb.getCells().find((c) => c.kind === vscode.NotebookCellKind.Code && /^\s*sample\(/m.test(c.document.getText()));
+    assert.ok(sampleCell, 'the example has no sample() cell');
+    const run = await until('the sample() cell output', () => runOf(sampleCell));
+    const text = sampleCell.outputs.flatMap((o) => o.items).find((i) => i.mime === 'text/plain');
+    assert.ok(text, 'no text/plain item beside the run item');
+    assert.equal(new TextDecoder().decode(text.data), formatTensorF32(run.sample.data, [run.sample.rows, run.sample.cols]));
+    assert.equal(typeof sampleCell.executionSummary?.executionOrder, 'number');
+    // The example's compare cell holds PyTorch's real output for these inputs: it must match.
+    const compareCell = nb.getCells().find((c) => /^\s*compare\(/m.test(c.document.getText()));
+    assert.ok(compareCell, 'the example has no compare() cell');
+    const compared = await until('the compare() cell output', () => runOf(compareCell));
+    assert.ok(compared.comparison, 'the compare() output has no comparison');
+    assert.equal(compared.comparison.matches, true, compared.comparison.summary);
+  });
+});
