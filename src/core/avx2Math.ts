@@ -118,10 +118,12 @@ const bitsI32 = new Int32Array(bitsF32.buffer);
  * float32 values rounded once in binary64 and again to float32 is correctly rounded. Six fused steps
  * (the first step of the log polynomial and five of the cos/sin polynomial steps) never land on a
  * midpoint for any of the 2^24 inputs the kernel can see, so they skip the check:
- * verifyUncheckedFmaSites proves it and a unit test runs it over the whole domain.
+ * verifyUncheckedFmaSites proves it and a unit test runs it over the whole domain. (It also shows that the
+ * binary64 shortcut is right at the other fused steps too: their midpoints are all exact ties. The
+ * WebAssembly kernel relies on that; this one keeps the checks.)
  * Unit tests check these kernels against the lane functions on random and exhaustive inputs.
  * randn runs the WebAssembly SIMD version of these kernels (avx2Wasm.ts) where it can; these are the
- * fallback, and the exact path that version hands its rare float32 ties to.
+ * fallback.
  */
 
 /** normal_fill_16_AVX2 as built with -mavx2 -mfma (GCC contraction), mean 0, std 1. */
@@ -330,39 +332,58 @@ export function normalFill16Avx2Reference(data: Float32Array, i: number): void {
 }
 
 /**
- * Proof helper for the six fused steps the contracted kernel evaluates without a midpoint check: for each
- * uniform k * 2^-24 with k in [kStart, kEnd) (every stride-th) taken as u1 (log) and as u2 (sincos), counts the steps where
- * fround(a*b + c) in binary64 differs from the exact fmaF32(a, b, c). Zero over [0, 2^24) means the
- * shortcut is exact for every input the kernel can see (run by test/unit/randn.test.ts).
+ * Proof helper for the WebAssembly kernel, which evaluates every fused step as fround(a*b + c) in binary64
+ * with no midpoint check: for each uniform k * 2^-24 with k in [kStart, kEnd) (every stride-th) taken as u1
+ * (log) and as u2 (sincos), counts the fused steps where that differs from the exact fmaF32(a, b, c), and
+ * the Cody-Waite sums x + j*DP1, x + j*DP2 that are not already float32 (the kernel skips their rounding).
+ * Zero over [0, 2^24) means both shortcuts are exact for every input the kernel can see (run by
+ * test/unit/randn.test.ts; each step is fed the exact result of the previous one).
  */
 export function verifyUncheckedFmaSites(kStart: number, kEnd: number, stride = 1): number {
   let bad = 0;
-  const same = (a: number, b: number) => (Object.is(a, b) ? 0 : 1);
+  // fmaF32 with the check that the binary64 shortcut gives the same float32
+  const fma = (a: number, b: number, c: number): number => {
+    const exact = fmaF32(a, b, c);
+    if (!Object.is(f(a * b + c), exact)) bad++;
+    return exact;
+  };
+  // a sum the kernel leaves unrounded: it must be a float32 already
+  const exactSum = (s: number): number => {
+    if (f(s) !== s) bad++;
+    return s;
+  };
   for (let k = kStart; k < kEnd; k += stride) {
     const u = k * 2 ** -24;
-    // log256_ps: the first Horner step, on x derived from u1 = 1 - u
+    // log256_ps(1 - u): every fused step of the polynomial and y*z + e*q1
     const x0 = f(1 - u);
     const bits = float32ToBits(x0 > MIN_NORM_POS ? x0 : MIN_NORM_POS);
+    let e = f((bits >>> 23) - 127) + 1;
     const m = bitsToFloat32((bits & ~0x7f800000) | 0x3f000000);
-    const x = m < SQRTHF ? f(m - 1 + m) : m - 1;
-    bad += same(f(LOG_P0 * x + LOG_P1), fmaF32(LOG_P0, x, LOG_P1));
-    // sincos256_ps: the cosine and sine polynomial steps, on theta = 2pi * u2
+    let x = m - 1;
+    if (m < SQRTHF) {
+      e = e - 1;
+      x = f(x + m);
+    }
+    const z = f(x * x);
+    let y = fma(LOG_P0, x, LOG_P1);
+    for (const p of [LOG_P2, LOG_P3, LOG_P4, LOG_P5, LOG_P6, LOG_P7, LOG_P8]) y = fma(y, x, p);
+    y = f(y * x);
+    fma(y, z, f(e * LOG_Q1));
+    // sincos256_ps(2pi u): the range reduction and every fused step of both polynomials
     let xs = f(TWO_PI_F32 * u);
     const q = ((f(xs * FOPI) | 0) + 1) & ~1;
-    xs = f(xs + q * MINUS_DP1);
-    xs = f(xs + q * MINUS_DP2);
-    xs = fmaF32(q, MINUS_DP3, xs);
+    xs = exactSum(xs + q * MINUS_DP1);
+    xs = exactSum(xs + q * MINUS_DP2);
+    xs = fma(q, MINUS_DP3, xs);
     const zs = f(xs * xs);
-    let yc = fmaF32(COS_P0, zs, COS_P1);
-    bad += same(f(COS_P0 * zs + COS_P1), yc);
-    const yc2 = fmaF32(yc, zs, COS_P2);
-    bad += same(f(yc * zs + COS_P2), yc2);
-    yc = f(yc2 * zs);
-    const hz = -(zs * 0.5);
-    bad += same(f(yc * zs + hz), fmaF32(yc, zs, hz));
-    const ys = fmaF32(SIN_P0, zs, SIN_P1);
-    bad += same(f(SIN_P0 * zs + SIN_P1), ys);
-    bad += same(f(ys * zs + SIN_P2), fmaF32(ys, zs, SIN_P2));
+    let yc = fma(COS_P0, zs, COS_P1);
+    yc = fma(yc, zs, COS_P2);
+    yc = f(yc * zs);
+    fma(yc, zs, -(zs * 0.5));
+    let ys = fma(SIN_P0, zs, SIN_P1);
+    ys = fma(ys, zs, SIN_P2);
+    ys = f(ys * zs);
+    fma(ys, xs, xs);
   }
   return bad;
 }

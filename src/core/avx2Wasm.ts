@@ -1,20 +1,21 @@
 // normal_fill_AVX2 in WebAssembly SIMD for speed, as GCC builds it with -mfma ('avx2-fma') and without
 // contraction ('avx2'), plus the mt19937 stream that feeds it (twist and tempering, four words at a time).
-// Same arithmetic as normalFill16Avx2Fma (avx2Math.ts), two lanes per f64x2 vector, the four lane pairs of
-// a block interleaved statement by statement so that their dependency chains overlap. Every float32 value
-// is held exactly in binary64; a float32 operation is the binary64 operation followed by a rounding to
-// float32 (f32x4.demote_f64x2_zero then f64x2.promote_low_f32x4), and a fused multiply-add is a*b + c in
-// binary64 (a*b is exact) rounded once to float32 (in the 'avx2' build: the product rounded, then the
-// sum). The fused rounding is wrong only when the binary64 sum lands exactly
-// on a float32 midpoint (its low 29 significand bits are 1000...0): the kernel flags such blocks (and blocks
-// where an exact sum is a tie) and they are recomputed by the TypeScript kernel, which resolves ties
-// exactly. Precondition: blocks hold uniforms k * 2^-24 (k < 2^24), as randn gives them: the clamp and NaN
-// mask of log256_ps are then no-ops and are left out.
+// Same arithmetic as normalFill16Avx2Fma / normalFill16Avx2NoFma (avx2Math.ts). The 'avx2' build rounds
+// every operation to float32, so it runs on float32 quads (f32x4) throughout. The -mfma build does the bit
+// manipulations and the plain float32 steps in quads too, and the chains of fused multiply-adds in binary64,
+// two lanes per f64x2 vector, the four lane pairs of a block interleaved statement by statement so that
+// their dependency chains overlap. Every float32 value is held exactly in binary64; a float32 operation is
+// the binary64 operation followed by a rounding to float32 (f32x4.demote_f64x2_zero then
+// f64x2.promote_low_f32x4), and a fused multiply-add is a*b + c in binary64 (a*b is exact) rounded once to
+// float32. That double rounding could only be wrong where an inexact binary64 sum lands on a float32 midpoint;
+// for the 2^24 inputs each fused step can see, it never is (verifyUncheckedFmaSites in avx2Math.ts proves it, a
+// unit test runs it), so no step needs a tie check; it also shows the sums x - j*DP1 and x - j*DP2 of the
+// range reduction are float32 already, so they are not rounded. Precondition: blocks hold uniforms k * 2^-24 (k < 2^24),
+// as randn gives them: the clamp and NaN mask of log256_ps are then no-ops and are left out.
 //
 // The module is assembled here from its instructions (no build step, no binary blob). Where WebAssembly
 // SIMD is unavailable, or synchronous compilation is refused (a browser's main thread allows only small
 // modules), avx2FmaWasm() returns null and randn uses the TypeScript kernel: same bits, slower.
-import { normalFill16Avx2Fma } from './avx2Math';
 import type { CpuGenerator } from './generator';
 import { MT_N, mt19937Temper } from './mt19937';
 
@@ -53,9 +54,9 @@ const OP = {
   localTee: 0x22,
   i32Const: 0x41,
   i32Add: 0x6a,
+  i32Mul: 0x6c,
   i32Or: 0x72,
   i32LtU: 0x49,
-  i32Store8: 0x3a,
   block: 0x02,
   loop: 0x03,
   br: 0x0c,
@@ -70,20 +71,17 @@ const OP = {
   i32Sub: 0x6b,
   call: 0x10,
   v128Load: simd(0x00),
+  i8x16Shuffle: simd(0x0d),
   v128Store: simd(0x0b),
   v128Const: simd(0x0c),
-  v128Load64Zero: simd(0x5d),
-  v128Store64Lane: simd(0x5b),
   v128And: simd(0x4e),
   v128AndNot: simd(0x4f),
   v128Or: simd(0x50),
   v128Xor: simd(0x51),
-  v128AnyTrue: simd(0x53),
   f32x4Demote: simd(0x5e),
   f64x2Promote: simd(0x5f),
   i32x4Eq: simd(0x37),
   f32x4Lt: simd(0x43),
-  i64x2Eq: simd(0xd6),
   i32x4Shl: simd(0xab),
   i32x4ShrU: simd(0xad),
   i32x4Add: simd(0xae),
@@ -91,6 +89,7 @@ const OP = {
   f32x4Add: simd(0xe4),
   f32x4Sub: simd(0xe5),
   f32x4Mul: simd(0xe6),
+  f32x4Sqrt: simd(0xe3),
   f64x2Sqrt: simd(0xef),
   f64x2Add: simd(0xf0),
   f64x2Sub: simd(0xf1),
@@ -114,27 +113,29 @@ function bytesOfF64x2(v: number): number[] {
   new Float64Array(b.buffer).fill(v);
   return Array.from(b);
 }
-function bytesOfI64x2(v: bigint): number[] {
-  const b = new Uint8Array(16);
-  new BigInt64Array(b.buffer).fill(v);
-  return Array.from(b);
-}
 
 /** A local index, or one per lane group (the group being emitted picks its own). */
 type Local = number | number[];
 
-/** Emits one function body: locals are v128 unless declared otherwise. */
+/**
+ * Emits one function body: `i32Locals` i32 locals after the params, then v128 locals. Vector constants
+ * are loaded once from the constant pool into locals at the top of the function (V8 rebuilds a v128.const
+ * from general registers at each use; a loaded value stays in a register or a stack slot).
+ */
 class Body {
   code: number[] = [];
   private nextLocal: number;
   readonly v128Locals: number[] = [];
+  private readonly constLocals = new Map<string, number>();
+  private readonly prologue: number[] = [];
   /** the lane group being emitted (see each) */
   gi = 0;
   constructor(
     params: number,
-    private readonly groups = 1
+    private readonly groups = 1,
+    private readonly i32Locals = 0
   ) {
-    this.nextLocal = params;
+    this.nextLocal = params + i32Locals;
   }
   v128(): number {
     const i = this.nextLocal++;
@@ -145,13 +146,27 @@ class Body {
   group(): number[] {
     return Array.from({ length: this.groups }, () => this.v128());
   }
+  /** one v128 local per quad (two lane groups side by side: four float32 lanes) */
+  quad(): number[] {
+    return Array.from({ length: this.groups / 2 }, () => this.v128());
+  }
   /** emits fn once per lane group, statement by statement, so the groups' dependency chains interleave */
   each(fn: () => void): void {
     for (this.gi = 0; this.gi < this.groups; this.gi++) fn();
     this.gi = 0;
   }
+  /** emits fn once per quad (the groups 2k, 2k+1) */
+  eachQuad(fn: () => void): void {
+    for (this.gi = 0; this.gi < this.groups; this.gi += 2) fn();
+    this.gi = 0;
+  }
+  /** the quad that holds the group being emitted */
+  get qi(): number {
+    return this.gi >> 1;
+  }
   private pick(l: Local): number {
-    return Array.isArray(l) ? l[this.gi] : l;
+    if (!Array.isArray(l)) return l;
+    return l.length === this.groups ? l[this.gi] : l[this.qi];
   }
   op(...parts: (number | number[])[]): this {
     for (const p of parts) {
@@ -172,27 +187,61 @@ class Body {
   i32(v: number): this {
     return this.op(OP.i32Const, sleb(v));
   }
+  /**
+   * pushes a vector constant, loaded from the constant pool into a local at the top of the function (a
+   * v128.const would be rebuilt from general registers at each use; a loaded value is kept or spilled)
+   */
+  private constant(bytes: number[]): this {
+    const key = bytes.join(',');
+    let local = this.constLocals.get(key);
+    if (local === undefined) {
+      local = this.v128();
+      this.constLocals.set(key, local);
+      this.prologue.push(OP.i32Const, ...sleb(0), ...OP.v128Load, 4, ...uleb(constantAddress(bytes)), OP.localSet, ...uleb(local));
+    }
+    return this.op(OP.localGet, uleb(local));
+  }
   constI32x4(v: number): this {
-    return this.op(OP.v128Const, bytesOfI32x4(v));
+    return this.constant(bytesOfI32x4(v));
   }
   constF32x4(v: number): this {
-    return this.op(OP.v128Const, bytesOfF32x4(v));
+    return this.constant(bytesOfF32x4(v));
   }
   constF64x2(v: number): this {
-    return this.op(OP.v128Const, bytesOfF64x2(v));
+    return this.constant(bytesOfF64x2(v));
   }
-  constI64x2(v: bigint): this {
-    return this.op(OP.v128Const, bytesOfI64x2(v));
+  /** float32 lanes 2k, 2k+1 of quad local v (k = this group's place in its quad) widened to f64x2 */
+  promoteHalf(v: Local): this {
+    this.get(v);
+    if (this.gi % 2 === 1) this.get(v).op(OP.i8x16Shuffle, [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]);
+    return this.op(OP.f64x2Promote);
+  }
+  /** the quad of float32 lanes made of two groups' f64x2 locals (rounded to float32) */
+  demoteJoin(lo: number, hi: number): this {
+    this.get(lo).op(OP.f32x4Demote).get(hi).op(OP.f32x4Demote);
+    return this.op(OP.i8x16Shuffle, [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
   }
   /** rounds the f64x2 on the stack to float32 (exactly representable again as f64x2) */
   round(): this {
     return this.op(OP.f32x4Demote, OP.f64x2Promote);
   }
   encode(): number[] {
-    const locals = this.v128Locals.length > 0 ? [1, ...uleb(this.v128Locals.length), 0x7b] : [0];
-    const body = [...locals, ...this.code, OP.end];
+    const groups: number[][] = [];
+    if (this.i32Locals > 0) groups.push([...uleb(this.i32Locals), 0x7f]);
+    if (this.v128Locals.length > 0) groups.push([...uleb(this.v128Locals.length), 0x7b]);
+    const body = [...vec(groups), ...this.prologue, ...this.code, OP.end];
     return [...uleb(body.length), ...body];
   }
+}
+
+// The vector constants of the kernels, stored by a data segment at CONST_OFFSET (16 bytes each; after
+// the floats and the mt19937 state). Filled while the module's code is emitted, the same way every time.
+const CONST_OFFSET = 65536 + 4096;
+const constantPool: number[][] = [];
+function constantAddress(bytes: number[]): number {
+  let i = constantPool.findIndex((c) => c.join(',') === bytes.join(','));
+  if (i < 0) i = constantPool.push(bytes) - 1;
+  return CONST_OFFSET + 16 * i;
 }
 
 function section(id: number, content: number[]): number[] {
@@ -219,64 +268,52 @@ const FOPI = f(1.27323954473516);
 const TWO_PI_F32 = f(2 * Math.PI);
 
 /**
- * block(base) -> i32: normal_fill_16_AVX2 on the 16 floats at base, as four pairs of lanes (f64x2) whose
- * statements are interleaved so that their dependency chains overlap. Lane pair g reads u1 sources at
- * base + 8g and u2 sources at base + 32 + 8g, and writes radius*cos and radius*sin there; returns nonzero
- * when a fused step may need the exact tie-break (the caller then recomputes the block).
+ * fill(ptr, nblocks): normal_fill_16_AVX2 on each 16-float block at ptr, in place. The float32 parts run
+ * on two quads of four lanes (quad k: u1 at base + 16k, u2 at base + 32 + 16k). In the -mfma build
+ * (fused) the fused multiply-adds and the steps between them are emulated in binary64 on four pairs of
+ * lanes (f64x2), the halves of the quads, whose statements are interleaved so that their dependency
+ * chains overlap; the build without contraction rounds every operation, so it runs in quads throughout.
  */
 const GROUPS = 4;
-function blockBody(fused: boolean): Body {
-  const b = new Body(1, GROUPS);
-  const BASE = 0;
+function fillBody(fused: boolean): Body {
+  const b = new Body(2, GROUPS, 2);
+  const PTR = 0;
+  const N = 1;
+  const I = 2;
+  const BASE = 3;
   const each = (fn: () => void) => b.each(fn);
-  const flag = b.v128();
-  const xf = b.group();
-  const ef = b.group();
-  const mask = b.group();
+  const eachQuad = (fn: () => void) => b.eachQuad(fn);
+  const xf = b.quad();
+  const ef = b.quad();
+  const mask = b.quad();
+  const zf = b.quad();
+  const yf = b.quad();
+  const eq1 = b.quad();
+  const j = b.quad();
+  const xsf = b.quad();
+  const qf = b.quad();
+  const rf = b.quad();
+  const ycf = b.quad();
+  const ysf = b.quad();
+  const pmask = b.quad();
+  const s1 = b.quad();
+  const s2 = b.quad();
   const x = b.group();
-  const e = b.group();
-  const z = b.group();
   const y = b.group();
-  const s = b.group();
-  const radius = b.group();
-  const j = b.group();
   const xs = b.group();
-  const q = b.group();
   const zs = b.group();
   const yc = b.group();
   const ys = b.group();
-  const pmask = b.group();
-  const ycf = b.group();
-  const ysf = b.group();
   const t1 = b.group();
-  const t2 = b.group();
-  const lowMask = b.v128();
-  const tieBits = b.v128();
-
-  const checkAndRound = () => {
-    // s on the stack: flag |= (bits(s) & (2^29 - 1)) == 2^28, then round s to float32
-    b.tee(s).get(lowMask).op(OP.v128And).get(tieBits).op(OP.i64x2Eq);
-    b.get(flag).op(OP.v128Or).set(flag);
-    b.get(s).round();
-  };
-  // a*b + c: fused (rounded once) in the -mfma build, else a rounded product plus c, rounded
-  const fmaChecked = (pushA: () => void, pushB: () => void, pushC: () => void): Body => {
-    if (!fused) return fmaUnchecked(pushA, pushB, pushC);
+  // fused a*b + c: a*b is exact in binary64, the sum rounded once to float32
+  const fma = (pushA: () => void, pushB: () => void, pushC: () => void): Body => fmaUnrounded(pushA, pushB, pushC).round();
+  // the same, the sum left in binary64 (for a step whose result is demoted next)
+  const fmaUnrounded = (pushA: () => void, pushB: () => void, pushC: () => void): Body => {
     pushA();
     pushB();
     b.op(OP.f64x2Mul);
     pushC();
-    b.op(OP.f64x2Add);
-    checkAndRound();
-    return b;
-  };
-  const fmaUnchecked = (pushA: () => void, pushB: () => void, pushC: () => void): Body => {
-    pushA();
-    pushB();
-    b.op(OP.f64x2Mul);
-    if (!fused) b.round();
-    pushC();
-    return b.op(OP.f64x2Add).round();
+    return b.op(OP.f64x2Add);
   };
   const L = (i: Local) => () => {
     b.get(i);
@@ -284,130 +321,114 @@ function blockBody(fused: boolean): Body {
   const K = (v: number) => () => {
     b.constF64x2(v);
   };
+  const H = (quad: number[]) => () => {
+    b.promoteHalf(quad);
+  };
+  const u1At = () => [4, ...uleb(16 * b.qi)]; // memarg: align 2^4, offset of this quad's u1
+  const u2At = () => [4, ...uleb(32 + 16 * b.qi)];
 
-  b.constI32x4(0).set(flag);
-  b.constI64x2(0x1fffffffn).set(lowMask);
-  b.constI64x2(0x10000000n).set(tieBits);
-  const u1Offset = () => 8 * b.gi;
-  const u2Offset = () => 32 + 8 * b.gi;
-  // ---- log256_ps(1 - u), float32 lanes 0..1 for the bit manipulations
-  each(() => b.constF32x4(1).get(BASE).op(OP.v128Load64Zero, [3, ...uleb(u1Offset())]).op(OP.f32x4Sub).set(xf)); // x = 1 - u (exact)
+  // for (i = 0; i < nblocks; i++) { base = ptr + 64 i; block }
+  b.i32(0).set(I).op(OP.block, 0x40, OP.loop, 0x40);
+  b.get(I).get(N).op(OP.i32LtU, OP.i32Eqz, OP.brIf, uleb(1));
+  b.get(I).i32(64).op(OP.i32Mul).get(PTR).op(OP.i32Add).set(BASE);
+
+  // ---- log256_ps(1 - u): exponent and mantissa in float32 quads
+  eachQuad(() => b.constF32x4(1).get(BASE).op(OP.v128Load, u1At()).op(OP.f32x4Sub).set(xf)); // x = 1 - u (exact)
   // e = (float)((bits >> 23) - 127) + 1
-  each(() => b.get(xf).i32(23).op(OP.i32x4ShrU).constI32x4(127).op(OP.i32x4Sub).op(OP.f32x4ConvertI32x4S).constF32x4(1).op(OP.f32x4Add).set(ef));
+  eachQuad(() => b.get(xf).i32(23).op(OP.i32x4ShrU).constI32x4(127).op(OP.i32x4Sub).op(OP.f32x4ConvertI32x4S).constF32x4(1).op(OP.f32x4Add).set(ef));
   // m = (bits & ~0x7f800000) | 0x3f000000
-  each(() => b.get(xf).constI32x4(~0x7f800000).op(OP.v128And).constI32x4(0x3f000000).op(OP.v128Or).set(xf));
-  each(() => b.get(xf).constF32x4(SQRTHF).op(OP.f32x4Lt).set(mask));
+  eachQuad(() => b.get(xf).constI32x4(~0x7f800000).op(OP.v128And).constI32x4(0x3f000000).op(OP.v128Or).set(xf));
+  eachQuad(() => b.get(xf).constF32x4(SQRTHF).op(OP.f32x4Lt).set(mask));
   // e -= 1 & mask; x = (m - 1) + (m & mask)  (exact)
-  each(() => b.get(ef).constF32x4(1).get(mask).op(OP.v128And).op(OP.f32x4Sub).set(ef));
-  each(() => b.get(xf).constF32x4(1).op(OP.f32x4Sub).get(xf).get(mask).op(OP.v128And).op(OP.f32x4Add).set(xf));
-  each(() => b.get(xf).op(OP.f64x2Promote).set(x));
-  each(() => b.get(ef).op(OP.f64x2Promote).set(e));
-  each(() => b.get(x).get(x).op(OP.f64x2Mul).round().set(z));
-  each(() => fmaUnchecked(K(LOG_P[0]), L(x), K(LOG_P[1])).set(y));
-  for (let k = 2; k <= 8; k++) each(() => fmaChecked(L(y), L(x), K(LOG_P[k])).set(y));
-  each(() => b.get(y).get(x).op(OP.f64x2Mul).round().set(y));
-  // y = fma(y, z, e*q1)
-  each(() => b.get(e).constF64x2(LOG_Q1).op(OP.f64x2Mul).round().set(t1));
-  each(() => fmaChecked(L(y), L(z), L(t1)).set(y));
-  // y = y - z*0.5 ; x = x + y ; x = x + e*q2 (exact product)
-  each(() => b.get(y).get(z).constF64x2(0.5).op(OP.f64x2Mul).op(OP.f64x2Sub).round().set(y));
-  each(() => b.get(x).get(y).op(OP.f64x2Add).round().set(x));
-  each(() => b.get(x).get(e).constF64x2(LOG_Q2).op(OP.f64x2Mul).op(OP.f64x2Add).round().set(x));
-  // radius = sqrt(-2 * log)
-  each(() => b.get(x).constF64x2(-2).op(OP.f64x2Mul).op(OP.f64x2Sqrt).round().set(radius));
+  eachQuad(() => b.get(ef).constF32x4(1).get(mask).op(OP.v128And).op(OP.f32x4Sub).set(ef));
+  eachQuad(() => b.get(xf).constF32x4(1).op(OP.f32x4Sub).get(xf).get(mask).op(OP.v128And).op(OP.f32x4Add).set(xf));
+  if (fused) {
+    // ---- the polynomial, in binary64 pairs: y = p0; y = y*x + p_k (k = 1..8); y = y*x
+    each(() => b.promoteHalf(xf).set(x));
+    each(() => fma(K(LOG_P[0]), L(x), K(LOG_P[1])).set(y));
+    for (let k = 2; k <= 8; k++) each(() => fma(L(y), L(x), K(LOG_P[k])).set(y));
+    each(() => b.get(y).get(x).op(OP.f64x2Mul).round().set(y));
+    // y = fma(y, z, e*q1) with z = x*x and e*q1 rounded (float32 quads)
+    eachQuad(() => b.get(xf).get(xf).op(OP.f32x4Mul).set(zf));
+    eachQuad(() => b.get(ef).constF32x4(LOG_Q1).op(OP.f32x4Mul).set(eq1));
+    each(() => fmaUnrounded(L(y), H(zf), H(eq1)).set(y));
+    // ---- the rest in float32 quads: y = y - z*0.5 (exact product); x = x + y; x = x + e*q2 (exact
+    // product); radius = sqrt(-2 * x)
+    eachQuad(() => b.demoteJoin(y[b.gi], y[b.gi + 1]).get(zf).constF32x4(0.5).op(OP.f32x4Mul).op(OP.f32x4Sub).set(yf));
+    eachQuad(() => b.get(xf).get(yf).op(OP.f32x4Add).get(ef).constF32x4(LOG_Q2).op(OP.f32x4Mul).op(OP.f32x4Add).set(xf));
+    eachQuad(() => b.get(xf).constF32x4(-2).op(OP.f32x4Mul).op(OP.f32x4Sqrt).set(rf));
+  } else {
+    // ---- the 'avx2' build rounds every operation to float32: all of it in float32 quads
+    eachQuad(() => b.get(xf).get(xf).op(OP.f32x4Mul).set(zf));
+    eachQuad(() => b.constF32x4(LOG_P[0]).get(xf).op(OP.f32x4Mul).constF32x4(LOG_P[1]).op(OP.f32x4Add).set(yf)); // y = p0*x + p1
+    for (let k = 2; k <= 8; k++) eachQuad(() => b.get(yf).get(xf).op(OP.f32x4Mul).constF32x4(LOG_P[k]).op(OP.f32x4Add).set(yf));
+    // y = y*x; y = y*z + e*q1; y = y - z*0.5
+    eachQuad(() => b.get(yf).get(xf).op(OP.f32x4Mul).get(zf).op(OP.f32x4Mul).get(ef).constF32x4(LOG_Q1).op(OP.f32x4Mul).op(OP.f32x4Add).set(yf));
+    eachQuad(() => b.get(yf).get(zf).constF32x4(0.5).op(OP.f32x4Mul).op(OP.f32x4Sub).set(yf));
+    // x = x + y; x = x + e*q2; radius = sqrt(-2 * x)
+    eachQuad(() => b.get(xf).get(yf).op(OP.f32x4Add).get(ef).constF32x4(LOG_Q2).op(OP.f32x4Mul).op(OP.f32x4Add).set(xf));
+    eachQuad(() => b.get(xf).constF32x4(-2).op(OP.f32x4Mul).op(OP.f32x4Sqrt).set(rf));
+  }
 
-  // ---- sincos256_ps(2pi * u2), theta >= 0
-  each(() => b.get(BASE).op(OP.v128Load64Zero, [3, ...uleb(u2Offset())]).constF32x4(TWO_PI_F32).op(OP.f32x4Mul).set(t1)); // theta (f32)
-  each(() => b.get(t1).constF32x4(FOPI).op(OP.f32x4Mul).op(OP.i32x4TruncSatF32x4S).constI32x4(1).op(OP.i32x4Add).constI32x4(~1).op(OP.v128And).set(j));
-  each(() => b.get(j).op(OP.f32x4ConvertI32x4S).op(OP.f64x2Promote).set(q));
-  each(() => b.get(t1).op(OP.f64x2Promote).set(xs));
-  each(() => b.get(xs).get(q).constF64x2(MINUS_DP[0]).op(OP.f64x2Mul).op(OP.f64x2Add).round().set(xs)); // exact product
-  each(() => b.get(xs).get(q).constF64x2(MINUS_DP[1]).op(OP.f64x2Mul).op(OP.f64x2Add).round().set(xs)); // exact product
-  each(() => fmaChecked(L(q), K(MINUS_DP[2]), L(xs)).set(xs));
-  each(() => b.get(xs).get(xs).op(OP.f64x2Mul).round().set(zs));
-  each(() => fmaUnchecked(K(COS_P[0]), L(zs), K(COS_P[1])).set(yc));
-  each(() => fmaUnchecked(L(yc), L(zs), K(COS_P[2])).set(yc));
-  each(() => b.get(yc).get(zs).op(OP.f64x2Mul).round().set(yc));
-  each(() => b.get(zs).constF64x2(-0.5).op(OP.f64x2Mul).set(t2)); // -(z*0.5), exact
-  each(() => fmaUnchecked(L(yc), L(zs), L(t2)).set(yc));
-  each(() => b.get(yc).constF64x2(1).op(OP.f64x2Add).round().set(yc));
-  each(() => fmaUnchecked(K(SIN_P[0]), L(zs), K(SIN_P[1])).set(ys));
-  each(() => fmaUnchecked(L(ys), L(zs), K(SIN_P[2])).set(ys));
-  each(() => b.get(ys).get(zs).op(OP.f64x2Mul).round().set(ys));
-  each(() => fmaChecked(L(ys), L(xs), L(xs)).set(ys));
-  // ---- select the polynomials, signs, radius * (cos, sin) + 0, in float32 lanes
-  each(() => b.get(yc).op(OP.f32x4Demote).set(ycf));
-  each(() => b.get(ys).op(OP.f32x4Demote).set(ysf));
-  each(() => b.get(j).constI32x4(2).op(OP.v128And).constI32x4(0).op(OP.i32x4Eq).set(pmask));
-  // ysin2 = ysf & pmask -> t1 ; ysin1 = ycf & ~pmask -> t2
-  each(() => b.get(ysf).get(pmask).op(OP.v128And).set(t1));
-  each(() => b.get(ycf).get(pmask).op(OP.v128AndNot).set(t2));
-  // sin = (ysin1 + ysin2) ^ ((j & 4) << 29)
-  each(() => b.get(t2).get(t1).op(OP.f32x4Add).get(j).constI32x4(4).op(OP.v128And).i32(29).op(OP.i32x4Shl).op(OP.v128Xor).set(ysf));
-  // cos = ((yc - ysin1) + (ys - ysin2)) ^ ((4 & ~(j - 2)) << 29)   [ysf overwritten: recompute ys - ysin2]
-  each(() => {
-    b.get(ycf).get(t2).op(OP.f32x4Sub);
-    b.get(ys).op(OP.f32x4Demote).get(t1).op(OP.f32x4Sub);
+  // ---- sincos256_ps(2pi * u2), theta >= 0, in float32 quads: j = (int(theta * 4/pi) + 1) & ~1;
+  // x = theta + j*(-DP1) + j*(-DP2): exact products, and both sums are float32 for every input
+  // (verifyUncheckedFmaSites), so float32 quads compute them exactly
+  eachQuad(() => b.get(BASE).op(OP.v128Load, u2At()).constF32x4(TWO_PI_F32).op(OP.f32x4Mul).set(xsf));
+  eachQuad(() => b.get(xsf).constF32x4(FOPI).op(OP.f32x4Mul).op(OP.i32x4TruncSatF32x4S).constI32x4(1).op(OP.i32x4Add).constI32x4(~1).op(OP.v128And).set(j));
+  eachQuad(() => b.get(j).op(OP.f32x4ConvertI32x4S).set(qf));
+  eachQuad(() => b.get(xsf).get(qf).constF32x4(MINUS_DP[0]).op(OP.f32x4Mul).op(OP.f32x4Add).set(xsf));
+  eachQuad(() => b.get(xsf).get(qf).constF32x4(MINUS_DP[1]).op(OP.f32x4Mul).op(OP.f32x4Add).set(xsf));
+  if (fused) {
+    // ---- x = fma(j, -DP3, x) and the polynomials in binary64 pairs, cosine and sine interleaved
+    each(() => fma(H(qf), K(MINUS_DP[2]), H(xsf)).set(xs));
+    each(() => b.get(xs).get(xs).op(OP.f64x2Mul).round().set(zs));
+    each(() => fma(K(COS_P[0]), L(zs), K(COS_P[1])).set(yc));
+    each(() => fma(K(SIN_P[0]), L(zs), K(SIN_P[1])).set(ys));
+    each(() => fma(L(yc), L(zs), K(COS_P[2])).set(yc));
+    each(() => fma(L(ys), L(zs), K(SIN_P[2])).set(ys));
+    each(() => b.get(yc).get(zs).op(OP.f64x2Mul).round().set(yc));
+    each(() => b.get(ys).get(zs).op(OP.f64x2Mul).round().set(ys));
+    each(() => b.get(zs).constF64x2(-0.5).op(OP.f64x2Mul).set(t1)); // -(z*0.5), exact
+    each(() => fma(L(yc), L(zs), L(t1)).set(yc));
+    each(() => fmaUnrounded(L(ys), L(xs), L(xs)).set(ys)); // rounded by demoteJoin below
+    each(() => b.get(yc).constF64x2(1).op(OP.f64x2Add).set(yc)); // rounded by demoteJoin below
+    eachQuad(() => b.demoteJoin(yc[b.gi], yc[b.gi + 1]).set(ycf));
+    eachQuad(() => b.demoteJoin(ys[b.gi], ys[b.gi + 1]).set(ysf));
+  } else {
+    // x = x + j*(-DP3); z = x*x; the cosine and sine polynomials, every step rounded (float32 quads)
+    eachQuad(() => b.get(xsf).get(qf).constF32x4(MINUS_DP[2]).op(OP.f32x4Mul).op(OP.f32x4Add).set(xsf));
+    eachQuad(() => b.get(xsf).get(xsf).op(OP.f32x4Mul).set(zf));
+    eachQuad(() => b.constF32x4(COS_P[0]).get(zf).op(OP.f32x4Mul).constF32x4(COS_P[1]).op(OP.f32x4Add).set(ycf));
+    eachQuad(() => b.constF32x4(SIN_P[0]).get(zf).op(OP.f32x4Mul).constF32x4(SIN_P[1]).op(OP.f32x4Add).set(ysf));
+    eachQuad(() => b.get(ycf).get(zf).op(OP.f32x4Mul).constF32x4(COS_P[2]).op(OP.f32x4Add).set(ycf));
+    eachQuad(() => b.get(ysf).get(zf).op(OP.f32x4Mul).constF32x4(SIN_P[2]).op(OP.f32x4Add).set(ysf));
+    // yc = ((yc*z)*z - z*0.5) + 1; ys = (ys*z)*x + x
+    eachQuad(() => b.get(ycf).get(zf).op(OP.f32x4Mul).get(zf).op(OP.f32x4Mul).get(zf).constF32x4(0.5).op(OP.f32x4Mul).op(OP.f32x4Sub).constF32x4(1).op(OP.f32x4Add).set(ycf));
+    eachQuad(() => b.get(ysf).get(zf).op(OP.f32x4Mul).get(xsf).op(OP.f32x4Mul).get(xsf).op(OP.f32x4Add).set(ysf));
+  }
+  // ---- select the polynomials, signs, radius * (cos, sin) + 0, in float32 quads
+  eachQuad(() => b.get(j).constI32x4(2).op(OP.v128And).constI32x4(0).op(OP.i32x4Eq).set(pmask));
+  // ysin2 = ys & pmask -> s1 ; ysin1 = yc & ~pmask -> s2
+  eachQuad(() => b.get(ysf).get(pmask).op(OP.v128And).set(s1));
+  eachQuad(() => b.get(ycf).get(pmask).op(OP.v128AndNot).set(s2));
+  // cos = ((yc - ysin1) + (ys - ysin2)) ^ ((4 & ~(j - 2)) << 29)
+  eachQuad(() => {
+    b.get(ycf).get(s2).op(OP.f32x4Sub);
+    b.get(ysf).get(s1).op(OP.f32x4Sub);
     b.op(OP.f32x4Add);
     b.constI32x4(4).get(j).constI32x4(2).op(OP.i32x4Sub).op(OP.v128AndNot).i32(29).op(OP.i32x4Shl).op(OP.v128Xor).set(ycf);
   });
-  each(() => b.get(radius).op(OP.f32x4Demote).set(t1));
-  each(() => b.get(BASE).get(t1).get(ycf).op(OP.f32x4Mul).constF32x4(0).op(OP.f32x4Add).op(OP.v128Store64Lane, [3, ...uleb(u1Offset()), 0]));
-  each(() => b.get(BASE).get(t1).get(ysf).op(OP.f32x4Mul).constF32x4(0).op(OP.f32x4Add).op(OP.v128Store64Lane, [3, ...uleb(u2Offset()), 0]));
-  b.get(flag).op(OP.v128AnyTrue);
+  // sin = (ysin1 + ysin2) ^ ((j & 4) << 29)
+  eachQuad(() => b.get(s2).get(s1).op(OP.f32x4Add).get(j).constI32x4(4).op(OP.v128And).i32(29).op(OP.i32x4Shl).op(OP.v128Xor).set(ysf));
+  eachQuad(() => b.get(BASE).get(rf).get(ycf).op(OP.f32x4Mul).constF32x4(0).op(OP.f32x4Add).op(OP.v128Store, u1At()));
+  eachQuad(() => b.get(BASE).get(rf).get(ysf).op(OP.f32x4Mul).constF32x4(0).op(OP.f32x4Add).op(OP.v128Store, u2At()));
+  b.get(I).i32(1).op(OP.i32Add).set(I).op(OP.br, uleb(0), OP.end, OP.end);
   return b;
-}
-
-/** fill(ptr, nblocks, flags): runs block() on each 16-float block; flags[b] = 1 when the block needs the exact path. */
-function fillBody(blockFunction: number): Body {
-  const b = new Body(3);
-  const PTR = 0;
-  const N = 1;
-  const FLAGS = 2;
-  // locals beyond params: i32 counter (declared by hand below)
-  const code: number[] = [];
-  const i = 3;
-  const base = 4;
-  const emit = (...parts: (number | number[])[]) => {
-    for (const p of parts) {
-      if (Array.isArray(p)) code.push(...p);
-      else code.push(p);
-    }
-  };
-  const get = (k: number) => emit(OP.localGet, uleb(k));
-  emit(OP.i32Const, sleb(0), OP.localSet, uleb(i));
-  emit(OP.block, 0x40, OP.loop, 0x40);
-  get(i);
-  get(N);
-  emit(OP.i32LtU, OP.i32Eqz, OP.brIf, uleb(1));
-  // base = ptr + i * 64
-  get(i);
-  emit(OP.i32Const, sleb(64), 0x6c /* i32.mul */);
-  get(PTR);
-  emit(OP.i32Add, OP.localSet, uleb(base));
-  // flags[i] = block(base)
-  get(FLAGS);
-  get(i);
-  emit(OP.i32Add);
-  get(base);
-  emit(0x10 /* call */, uleb(blockFunction));
-  emit(OP.i32Store8, [0, 0]);
-  get(i);
-  emit(OP.i32Const, sleb(1), OP.i32Add, OP.localSet, uleb(i));
-  emit(OP.br, uleb(0), OP.end, OP.end);
-  b.code = code;
-  return b;
-}
-
-function encodeFill(body: Body): number[] {
-  const locals = [1, 2, 0x7f]; // two i32 locals (i, base)
-  const content = [...locals, ...body.code, OP.end];
-  return [...uleb(content.length), ...content];
 }
 
 // ---- mt19937 (at::mt19937): the twist and the tempering to uniform floats, 4 words at a time ------------
 
-const STATE_OFFSET = 65536 + 1024; // 624 int32 words, after the floats (64 KiB) and the block flags
+const STATE_OFFSET = 65536; // 624 int32 words, after the floats (64 KiB)
 const MT_UPPER = 0x80000000 | 0;
 const MT_LOWER = 0x7fffffff;
 const MT_MATRIX_A = 0x9908b0df | 0;
@@ -528,16 +549,18 @@ function temperBody(): number[] {
  * temper (3), blockNoFma (4, no contraction), fillNoFma (5).
  */
 export function avx2FmaWasmBytes(): Uint8Array<ArrayBuffer> {
-  const typeBlock = [0x60, 1, 0x7f, 1, 0x7f];
-  const typeFill = [0x60, 3, 0x7f, 0x7f, 0x7f, 0];
+  const typeFill = [0x60, 2, 0x7f, 0x7f, 0];
   const typeTwist = [0x60, 0, 0];
+  const typeTemper = [0x60, 3, 0x7f, 0x7f, 0x7f, 0];
+  const code = [fillBody(true).encode(), twistBody(), temperBody(), fillBody(false).encode()]; // fills constantPool
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([typeBlock, typeFill, typeTwist])),
-    ...section(3, vec([[0], [1], [2], [1], [0], [1]])),
+    ...section(1, vec([typeFill, typeTwist, typeTemper])),
+    ...section(3, vec([[0], [1], [2], [0]])),
     ...section(5, vec([[0x00, 2]])),
-    ...section(7, vec([[...name('mem'), 0x02, 0], [...name('fill'), 0x00, 1], [...name('twist'), 0x00, 2], [...name('temper'), 0x00, 3], [...name('fillNoFma'), 0x00, 5]])),
-    ...section(10, vec([blockBody(true).encode(), encodeFill(fillBody(0)), twistBody(), temperBody(), blockBody(false).encode(), encodeFill(fillBody(4))]))
+    ...section(7, vec([[...name('mem'), 0x02, 0], [...name('fill'), 0x00, 0], [...name('twist'), 0x00, 1], [...name('temper'), 0x00, 2], [...name('fillNoFma'), 0x00, 3]])),
+    ...section(10, vec(code)),
+    ...section(11, vec([[0x00, OP.i32Const, ...sleb(CONST_OFFSET), OP.end, ...uleb(16 * constantPool.length), ...constantPool.flat()]]))
   ];
   return new Uint8Array(bytes);
 }
@@ -545,10 +568,9 @@ export function avx2FmaWasmBytes(): Uint8Array<ArrayBuffer> {
 export interface Avx2FmaWasm {
   /**
    * Runs normal_fill_16_AVX2 (the -mfma build, or with fused = false the build without contraction) on
-   * data[start .. start + 16 * blocks); returns how many blocks had a possible float32 tie in a fused step
-   * and were recomputed by the TypeScript kernel.
+   * data[start .. start + 16 * blocks), in place.
    */
-  fillBlocks(data: Float32Array, start: number, blocks: number, fused?: boolean): number;
+  fillBlocks(data: Float32Array, start: number, blocks: number, fused?: boolean): void;
   /**
    * Draws 16 * blocks uniform floats from gen (as CpuGenerator.fillUniformFloat24 does) and transforms
    * them block by block into out[0 .. 16 * blocks): the main loop of normal_fill_AVX2, fused.
@@ -556,10 +578,11 @@ export interface Avx2FmaWasm {
   normalBlocks(gen: CpuGenerator, out: Float32Array, blocks: number, fused?: boolean): void;
   /** CpuGenerator.fillUniformFloat24 (same values, same generator state afterwards), faster. */
   fillUniform(gen: CpuGenerator, out: Float32Array, offset: number, count: number): void;
+  /** MT19937RNGEngine next_state() on gen's state (index back to 0), as CpuGenerator.random() does when it runs out. */
+  twist(gen: CpuGenerator): void;
 }
 
 const CHUNK_BLOCKS = 1024; // 64 KiB of floats per call
-const FLAGS_OFFSET = CHUNK_BLOCKS * 64;
 
 let cached: Avx2FmaWasm | null | undefined;
 
@@ -572,34 +595,17 @@ export function avx2FmaWasm(): Avx2FmaWasm | null {
     const module = new WebAssembly.Module(avx2FmaWasmBytes());
     const instance = new WebAssembly.Instance(module, {});
     const memory = instance.exports.mem as WebAssembly.Memory;
-    const fill = instance.exports.fill as (ptr: number, blocks: number, flags: number) => void;
-    const fillNoFma = instance.exports.fillNoFma as (ptr: number, blocks: number, flags: number) => void;
+    const fill = instance.exports.fill as (ptr: number, blocks: number) => void;
+    const fillNoFma = instance.exports.fillNoFma as (ptr: number, blocks: number) => void;
     const twist = instance.exports.twist as () => void;
     const temper = instance.exports.temper as (src: number, dst: number, n: number) => void;
     const floats = new Float32Array(memory.buffer, 0, CHUNK_BLOCKS * 16);
-    const flags = new Uint8Array(memory.buffer, FLAGS_OFFSET, CHUNK_BLOCKS);
     const state = new Int32Array(memory.buffer, STATE_OFFSET, MT_N);
-    const uniforms = new Float32Array(CHUNK_BLOCKS * 16);
-    const block = new Float32Array(16);
 
-    /** runs the kernel on floats[0 .. 16 nb), uniforms holding a copy of its input; fixes flagged blocks */
-    const transform = (nb: number, fused: boolean): number => {
-      if (!fused) {
-        fillNoFma(0, nb, FLAGS_OFFSET); // no fused step, nothing to resolve
-        return 0;
-      }
-      fill(0, nb, FLAGS_OFFSET);
-      let resolved = 0;
-      for (let k = 0; k < nb; k++) {
-        if (flags[k] !== 0) {
-          // a possible float32 tie in a fused step: the TypeScript kernel resolves it exactly
-          block.set(uniforms.subarray(k * 16, k * 16 + 16));
-          normalFill16Avx2Fma(block, 0);
-          floats.set(block, k * 16);
-          resolved++;
-        }
-      }
-      return resolved;
+    /** runs the kernel on floats[0 .. 16 nb) in place */
+    const transform = (nb: number, fused: boolean): void => {
+      if (fused) fill(0, nb);
+      else fillNoFma(0, nb);
     };
 
     /** n uniform floats from the state in wasm memory (at word index) into floats[0 .. n); returns the new index */
@@ -620,17 +626,14 @@ export function avx2FmaWasm(): Avx2FmaWasm | null {
     };
 
     cached = {
-      fillBlocks(data: Float32Array, start: number, blocks: number, fused = true): number {
-        let resolved = 0;
+      fillBlocks(data: Float32Array, start: number, blocks: number, fused = true): void {
         for (let done = 0; done < blocks; done += CHUNK_BLOCKS) {
           const nb = Math.min(CHUNK_BLOCKS, blocks - done);
           const from = start + done * 16;
-          uniforms.set(data.subarray(from, from + nb * 16));
-          floats.set(uniforms.subarray(0, nb * 16));
-          resolved += transform(nb, fused);
+          floats.set(data.subarray(from, from + nb * 16));
+          transform(nb, fused);
           data.set(floats.subarray(0, nb * 16), from);
         }
-        return resolved;
       },
 
       normalBlocks(gen: CpuGenerator, out: Float32Array, blocks: number, fused = true): void {
@@ -640,7 +643,6 @@ export function avx2FmaWasm(): Avx2FmaWasm | null {
           const nb = Math.min(CHUNK_BLOCKS, blocks - done);
           const n = nb * 16;
           index = uniformsInto(index, n);
-          if (fused) uniforms.set(floats.subarray(0, n));
           transform(nb, fused);
           out.set(floats.subarray(0, n), done * 16);
         }
@@ -658,6 +660,13 @@ export function avx2FmaWasm(): Avx2FmaWasm | null {
         }
         gen.state.set(state);
         gen.index = index;
+      },
+
+      twist(gen: CpuGenerator): void {
+        state.set(gen.state);
+        twist();
+        gen.state.set(state);
+        gen.index = 0;
       }
     };
   } catch {

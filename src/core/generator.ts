@@ -13,7 +13,7 @@ export class CpuGenerator {
   /** Index of the next state word to temper; MT_N means "twist first". */
   index: number;
   /** The uint64 seed as Generator.initial_seed() reports it. */
-  readonly initialSeed: bigint;
+  initialSeed: bigint;
   /** at::CPUGeneratorImpl::next_double_normal_sample_: r * sin(theta) kept for the next normal draw. */
   nextDoubleNormal: number | null;
 
@@ -29,10 +29,18 @@ export class CpuGenerator {
    * seeded with its low 32 bits; the normal caches are cleared. Throws a one-line Error out of range.
    */
   static manualSeed(seed: bigint): CpuGenerator {
+    const gen = new CpuGenerator(0n, new Int32Array(MT_N), MT_N, null);
+    gen.reseed(seed);
+    return gen;
+  }
+
+  /** gen.manual_seed(seed) on this generator, in place (same rules and errors as manualSeed). */
+  reseed(seed: bigint): void {
     const u64 = toGeneratorSeed(seed);
-    const state = new Int32Array(MT_N);
-    mt19937Seed(state, Number(u64 & 0xffffffffn));
-    return new CpuGenerator(u64, state, MT_N, null);
+    mt19937Seed(this.state, Number(u64 & 0xffffffffn));
+    this.initialSeed = u64;
+    this.index = MT_N;
+    this.nextDoubleNormal = null;
   }
 
   /** An independent copy (same state, same cache). */

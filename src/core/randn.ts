@@ -8,6 +8,7 @@
 import { normalFill16Avx2Fma, normalFill16Avx2NoFma } from './avx2Math';
 import { avx2FmaWasm } from './avx2Wasm';
 import { CpuGenerator } from './generator';
+import { MT_N } from './mt19937';
 import { normalFill16Scalar } from './scalarMath';
 import type { RngProfile } from './types';
 
@@ -78,12 +79,22 @@ export function randn(gen: CpuGenerator, count: number, profile: RngProfile, out
   if (count >= 16) {
     normalFill(gen, values, count, profile, options);
   } else {
+    // when the first draw would twist the engine, the twist runs in WebAssembly where available (same state)
+    const draws = count > (gen.nextDoubleNormal === null ? 0 : 1);
+    const wasm = options?.wasm !== false && draws && gen.index >= MT_N ? avx2FmaWasm() : null;
+    if (wasm !== null) wasm.twist(gen);
     for (let i = 0; i < count; i++) values[i] = normalFloat64(gen);
   }
   return out ?? values;
 }
 
+// The generator of randnSeeded, reseeded on every call (it never escapes, so reusing it is not visible;
+// it saves allocating its 624-word state per call, which the sampler makes once per step).
+let seededGenerator: CpuGenerator | null = null;
+
 /** torch.randn(count elements, generator=torch.Generator().manual_seed(seed)) under the given profile. */
 export function randnSeeded(seed: bigint, count: number, profile: RngProfile, out?: Float32Array, options?: RandnOptions): Float32Array {
-  return randn(CpuGenerator.manualSeed(seed), count, profile, out, options);
+  if (seededGenerator === null) seededGenerator = CpuGenerator.manualSeed(seed);
+  else seededGenerator.reseed(seed);
+  return randn(seededGenerator, count, profile, out, options);
 }
