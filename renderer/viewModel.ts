@@ -575,7 +575,7 @@ export function sampleAsJson(run: RunResult): string {
     const cells: string[] = [];
     for (let j = 0; j < m.cols; j++) {
       const s = formatFloat32Shortest(at(m, i, j));
-      cells.push(s === 'nan' || s === 'inf' || s === '-inf' ? `"${s}"` : s);
+      cells.push(s === 'nan' || s === 'inf' || s === '-inf' ? `"${s}"` : s === '-0' ? '-0.0' : s); // -0.0: Python's json reads -0 as the integer 0
     }
     rows.push(`[${cells.join(', ')}]`);
   }

@@ -13,6 +13,11 @@ export interface CliIO {
 
 /** The real process: stdout, stderr, files, stdin. */
 export function processIO(): CliIO {
+  // a reader that stops early (`| head`) closes the pipe: stop quietly instead of a stack trace for EPIPE
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') process.stderr.write(`standard output: ${oneLine(e)}\n`);
+    process.exit(e.code === 'EPIPE' ? 0 : 3);
+  });
   return {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
@@ -54,9 +59,13 @@ export async function readInputText(io: CliIO, pathOrDash: string): Promise<stri
 
 // ---- output formats shared by the subcommands (issue 2, section 5) ----
 
-/** One float32 as JSON: the shortest decimal that reads back as the same float32; NaN and infinities as strings. */
+/**
+ * One float32 as JSON: the shortest decimal that reads back as the same float32; NaN and infinities as strings;
+ * negative zero as -0.0 (Python's json reads a bare -0 as the integer 0 and loses the sign).
+ */
 export function jsonFloat32(v: number): string {
   const s = formatFloat32Shortest(v);
+  if (s === '-0') return '-0.0';
   return s === 'nan' || s === 'inf' || s === '-inf' ? `"${s}"` : s;
 }
 

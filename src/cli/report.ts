@@ -73,14 +73,18 @@ export async function main(argv: string[], io: CliIO, scriptPaths: string[] = de
     const expectedText = args.expected === undefined ? undefined : await readInputText(io, args.expected);
     const script = await readReportScript(io, scriptPaths);
     const run = runSampler(inputs, { profile: args.profile, inputWarnings: warnings });
-    if (expectedText !== undefined) run.comparison = compareRun(inputs, run, expectedText);
+    if (expectedText !== undefined) {
+      run.comparison = compareRun(inputs, run, expectedText, { field: args.expected === '-' ? 'standard input' : args.expected });
+    }
     const html = buildReportHtml(run, script);
     if (args.output === '-') io.stdout(html);
     else {
       try {
         await io.writeText(args.output, html);
       } catch (e) {
-        throw new CliError(`${args.output}: cannot write: ${oneLine(e)}`, 1);
+        const code = (e as NodeJS.ErrnoException).code;
+        const why = code === 'ENOENT' ? 'no such folder' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : oneLine(e);
+        throw new CliError(`${args.output}: cannot write: ${why}`, 1);
       }
     }
     const where = args.output === '-' ? 'standard output' : args.output;

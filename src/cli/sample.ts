@@ -37,7 +37,15 @@ export function parseCliArgs<T extends ParseArgsConfig>(a: string | T, b?: T): R
   try {
     return parseArgs(config);
   } catch (e) {
-    const why = oneLine(e).replace(/\. To specify a positional argument.*$/, '').replace(/^Unknown option/, 'unknown option');
+    const first = oneLine(e);
+    // node:util's wording for an option without its value, e.g. "--seed --shape 3" or "--shape -1"
+    const valueless = /^Option '(-[-\w]+)(?: <value>)?' argument (missing|is ambiguous)/.exec(first);
+    if (valueless) {
+      const [, option, how] = valueless;
+      const hint = how === 'missing' ? '' : ` (a value that starts with "-" is written ${option}=-VALUE)`;
+      throw new CliError(`${option}: missing value${hint}${command ? ` (${command} --help for usage)` : ''}`);
+    }
+    const why = first.replace(/\. To specify a positional argument.*$/, '').replace(/^Unknown option/, 'unknown option');
     throw new CliError(command ? `${command}: ${why} (${command} --help for usage)` : why);
   }
 }

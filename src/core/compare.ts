@@ -8,6 +8,7 @@ import { parseTensorText, type ParsedTensor, type SummaryDim, type TensorSummary
 import { formatFixedF64, formatScientificF64, formatFloat32Shortest } from './tensorFormat';
 import { runSampler } from './sampler';
 import { nextDownF32, nextUpF32, ulpDistanceF32 } from './float32';
+import { lineColumnAt, scanJson } from './jsonText';
 
 /** torch.testing's default tolerances for float32 (torch/testing/_comparison.py: _DTYPE_PRECISIONS). */
 export const DEFAULT_RTOL_F32 = 1.3e-6;
@@ -434,7 +435,11 @@ function parsePaste(expectedText: string, field: string): ParsedTensor {
     try {
       obj = JSON.parse(trimmed);
     } catch (e) {
-      throw new Error(`${field}: not valid JSON (${(e as Error).message.split('\n')[0]})`);
+      const scan = scanJson(trimmed);
+      if (scan.errorAt === null) throw new Error(`${field}: not valid JSON (${(e as Error).message.split('\n')[0]})`);
+      const at = expectedText.indexOf(trimmed) + scan.errorAt; // positions in the text as given
+      const { line, column } = lineColumnAt(expectedText, at);
+      throw new Error(`${field}: not valid JSON: line ${line}, column ${column}: ${scan.reason}`);
     }
     const o = obj as Record<string, unknown>;
     const arr = o && typeof o === 'object' ? (o.sample ?? o.values) : undefined;

@@ -3,6 +3,7 @@
 // work; each problem is one line `field: problem` (issue 2, section 4).
 import { MAX_SAMPLE_ELEMENTS, MAX_STEPS, MAX_WORKING_BYTES, formatBytes, samplerWorkingBytes } from './limits';
 import { checkSchedule } from './sampler';
+import { lineColumnAt, scanJson } from './jsonText';
 import { parseSeed, stepSeed } from './seed';
 import { parseTensorText } from './tensorText';
 import type { SamplerInputs } from './types';
@@ -189,7 +190,8 @@ export function readInputs(json: unknown): ReadInputsResult {
   const alphaBarF32 = Float32Array.from(alphaBar.values);
   for (let t = 0; t < T; t++) {
     if (!(alphaBarF32[t] >= 0 && alphaBarF32[t] < 1)) {
-      throw new Error(`alpha_bar: alpha_bar[${t}] = ${alphaBar.values[t]} is outside [0, 1) (1 - alpha_bar[t] must be positive)`);
+      const rounded = alphaBarF32[t] !== alphaBar.values[t] && alphaBarF32[t] === 1 ? ` in float32 (it rounds to ${alphaBarF32[t]})` : '';
+      throw new Error(`alpha_bar: alpha_bar[${t}] = ${alphaBar.values[t]} is outside [0, 1)${rounded} (1 - alpha_bar[t] must be positive)`);
     }
   }
   if (alphaBar.values.length > T) {
@@ -219,26 +221,43 @@ export function readInputs(json: unknown): ReadInputsResult {
 
 /** Parses a JSON file's text (`source` names it in messages) and reads the inputs from it. */
 export function parseInputsText(text: string, source: string): ReadInputsResult {
+  const body = text.startsWith('\uFEFF') ? text.slice(1) : text; // a byte order mark (editors on Windows write one)
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(body);
   } catch (e) {
-    throw new Error(`${source}: ${jsonErrorText(text, e)}`);
+    throw new Error(`${source}: ${jsonErrorText(body, e)}`);
   }
+  checkSeedDigits(json, body);
   return readInputs(json);
 }
 
-/** "invalid JSON at line 3, column 7: Unexpected token ..." from V8's SyntaxError. */
+/** A seed written as a JSON number beyond 2^53 has lost digits in JSON.parse: refuse it, quoting it as written. */
+function checkSeedDigits(json: unknown, text: string): void {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return;
+  const seed = (json as Record<string, unknown>).seed;
+  if (typeof seed !== 'number' || !Number.isFinite(seed) || Number.isSafeInteger(seed) || !Number.isInteger(seed)) return;
+  const span = scanJson(text).members.get('seed');
+  const written = span ? text.slice(span[0], span[1]) : '';
+  if (!/^-?[0-9]+$/.test(written)) return; // 1e20 and the like: parseSeed explains
+  parseSeed(written, 'seed'); // out of PyTorch's range whatever the digits: say that
+  const reads = BigInt(seed);
+  const lost = BigInt(written) !== reads ? ` (it reads as ${reads})` : '';
+  throw new Error(`seed: ${written} is beyond 2^53, where JSON numbers lose digits${lost}; give the seed as a decimal string: "${written}"`);
+}
+
+/** "invalid JSON at line 3, column 7: Unexpected token ..." from the engine's SyntaxError and our own scan of the text. */
 function jsonErrorText(text: string, e: unknown): string {
   const message = (e instanceof Error ? e.message : String(e)).split('\n')[0];
   if (text.trim() === '') return 'invalid JSON: the file is empty';
   const m = /position (\d+)/.exec(message);
-  const pos = m ? Number(m[1]) : /end of (JSON )?input/i.test(message) ? text.length : -1;
-  const reason = message.replace(/\s*in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '');
+  const scan = scanJson(text);
+  const pos = m ? Number(m[1]) : scan.errorAt ?? (/end of (JSON )?input/i.test(message) ? text.length : -1);
+  // V8 quotes the text after "Unexpected token 'x', "; the scan's reason is shorter and names what was expected
+  let reason = message.replace(/\s*(in JSON )?at position \d+.*$/, '').replace(/^JSON\.parse: /, '').replace(/^(Unexpected token '.*?'), ".*$/s, '$1');
+  if (!m && scan.errorAt !== null && scan.reason) reason = scan.reason;
   if (pos < 0) return `invalid JSON: ${reason}`;
-  const before = text.slice(0, pos);
-  const line = before.split('\n').length;
-  const column = pos - before.lastIndexOf('\n');
+  const { line, column } = lineColumnAt(text, pos);
   return `invalid JSON at line ${line}, column ${column}: ${reason}`;
 }
 

@@ -31,7 +31,7 @@ export function parseSeed(value: unknown, field = 'seed'): bigint {
     }
     if (!Number.isSafeInteger(value)) {
       throw new Error(
-        `${field}: ${describe(value)} is beyond 2^53, where JSON numbers lose digits; give the seed as a decimal string, e.g. "${BigInt(value)}"`
+        `${field}: ${describe(value)} is beyond 2^53, where JSON numbers lose digits; give the exact seed as a decimal string (e.g. "18446744073709551615")`
       );
     }
     seed = BigInt(value);

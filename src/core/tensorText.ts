@@ -253,6 +253,7 @@ function parseSizeTuple(field: string, text: string, kw: Kwarg): number[] {
  */
 export function parseTensorText(text: string, field: string): ParsedTensor {
   if (typeof text !== 'string') throw new Error(`${field}: expected tensor text, found ${text === null ? 'null' : typeof text}`);
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte order mark (a file saved on Windows): invisible, not part of the tensor
   checkDepth(field, text);
   let result: GrammarResult;
   try {

@@ -297,6 +297,13 @@ describe('renderer in headless Chromium', function () {
     await page.evaluate(() => (window as unknown as { __render(id: string, j: string): void }).__render('bad2', '{not json'));
     await page.waitForSelector('.ddpm-run[data-ddpm-ready="error"]');
     assert.match((await page.textContent('[data-testid="ddpm-error"]')) ?? '', /could not show this output/);
+    // a real run with one field broken: the message names the field (not a TypeError from deep inside a view)
+    const { run } = fixtureRun(fixtureCases()[0], 'none');
+    const broken = JSON.parse(JSON.stringify(encodeRunResult(run))) as Record<string, unknown>;
+    delete broken.warnings;
+    await page.evaluate((json) => (window as unknown as { __render(id: string, j: string): void }).__render('bad3', json), JSON.stringify(broken));
+    await page.waitForSelector('.ddpm-run[data-ddpm-ready="error"]');
+    assert.equal(await page.textContent('[data-testid="ddpm-error"]'), 'DDPM Lab could not show this output: warnings: expected a list of strings, got nothing');
     await page.close();
   });
 

@@ -172,6 +172,51 @@ describe('cli: randn', () => {
     assertBadInput(await run(['randn', '--seed', '1', '--shape', '4,x']), /^--shape: expected sizes like 4,2/);
     assertBadInput(await run(['randn', '--seed', '1', '--shape', '100000,100000']), /^--shape: .* exceeds the limit/);
   });
+
+  it('an option without its value: one line naming the option, in our words', async () => {
+    assertBadInput(await run(['randn', '--seed', '--shape', '3']), /^--seed: missing value \(a value that starts with "-" is written --seed=-VALUE\) \(randn --help for usage\)$/m);
+    assertBadInput(await run(['randn', '--seed', '1', '--shape']), /^--shape: missing value \(randn --help for usage\)$/m);
+    assertBadInput(await run(['sample', 'a.json', '--profile'], { 'a.json': exampleText }), /^--profile: missing value \(sample --help for usage\)$/m);
+    const r = await run(['randn', '--seed', '1', '--shape=-1']);
+    assertBadInput(r, /^--shape: expected sizes like 4,2/);
+  });
+});
+
+describe('cli: JSON numbers', () => {
+  it('every float32 reads back exactly, and -0 is written so that integer-keeping readers (Python) keep its sign (property)', async () => {
+    const fc = (await import('fast-check')).default;
+    const { jsonFloat32, jsonNested } = await import('../../src/cli/io');
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), (bits) => {
+        const v = new Float32Array(new Uint32Array([bits]).buffer)[0];
+        const token = jsonFloat32(v);
+        const back = JSON.parse(token) as number | string;
+        if (Number.isNaN(v)) assert.equal(back, 'nan');
+        else if (!Number.isFinite(v)) assert.equal(back, v > 0 ? 'inf' : '-inf');
+        else assert.ok(Object.is(Math.fround(back as number), v), `${token} for ${v}`);
+        if (Object.is(v, -0)) assert.match(token, /[.eE]/);
+      }),
+      { numRuns: 20000, examples: [[0x80000000], [0], [0x7fc00000], [0xff800000], [1]] }
+    );
+    assert.ok(Object.is((JSON.parse(jsonNested(Float32Array.from([-0, 0]), [2])) as number[])[0], -0));
+  });
+});
+
+describe('cli: the real process', () => {
+  it('stops quietly (no stack trace) when the reader closes the pipe early, as `| head` does', async function () {
+    this.timeout(60_000);
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', '..', 'src', 'cli.ts'), 'randn', '--seed', '0', '--shape', '3000,1000', '--json'], {
+      stdio: ['ignore', 'pipe', 'pipe']
+    });
+    let err = '';
+    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy(); // the reader goes away after the first chunk
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    assert.equal(err, '', 'nothing on stderr');
+    assert.equal(code, 0);
+  });
 });
 
 describe('cli: dispatcher, help, demo', () => {

@@ -275,4 +275,24 @@ describe('compare: what PyTorch prints and our CLI writes', () => {
     assert.throws(() => compareSample(run.sample, '{"nope": 1}', { field: 'pasted.txt' }), /pasted\.txt: a JSON object must hold/);
     assert.throws(() => compareSample(run.sample, 'tensor([1.0])', { rtol: -1 }), /^Error: rtol: /);
   });
+
+  it('says where broken JSON is (line and column), in one line', () => {
+    const text = `{\n  "sample": ${jsonOf(theirs, run.sample.cols, (v) => String(v))},\n  "warnings": [x]\n}`;
+    const at = text.indexOf('[x]') + 1;
+    const line = text.slice(0, at).split('\n').length;
+    const column = at - text.lastIndexOf('\n', at - 1);
+    assert.throws(() => compareSample(run.sample, text, { field: 'pasted.txt' }), (e: Error) => {
+      assert.equal(e.message, `pasted.txt: not valid JSON: line ${line}, column ${column}: unexpected 'x'`);
+      return true;
+    });
+  });
+
+  it('reads a paste that starts with a byte order mark (a file saved on Windows) like one without', () => {
+    const text = verdicts.cases[1].pastes.find((p) => p.kind === 'default print')!.text;
+    const plain = compareRun(inputs, run, text);
+    const bom = compareRun(inputs, run, '\uFEFF' + text);
+    assert.equal(bom.matches, plain.matches);
+    assert.equal(bom.summary, plain.summary);
+    assert.deepEqual(Array.from(bom.expected.data), Array.from(plain.expected.data));
+  });
 });

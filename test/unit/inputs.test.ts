@@ -160,6 +160,55 @@ describe('inputs: one-line errors naming the field', () => {
     assert.throws(() => parseInputsText('{"seed": ', 'x'), /^Error: x: invalid JSON at line 1, column 10/);
   });
 
+  it('says when a value is in range as written but not once rounded to float32', () => {
+    const nearOne = 1 - 2 ** -30; // below 1 as a double, 1 as a float32
+    assert.equal(Math.fround(nearOne), 1);
+    assertInputError(withKey('alpha_bar', [nearOne, ...exampleJson.alpha_bar.slice(1)]), 'alpha_bar', /alpha_bar\[0\] = .* is outside \[0, 1\) in float32 \(it rounds to 1\)/);
+    assertInputError(withKey('betas', [nearOne, ...exampleJson.betas.slice(1)]), 'betas', /betas\[0\] = .* is outside \(0, 1\) in float32/);
+  });
+
+  it('gives line and column also where the engine gives no position (unexpected token), and a short reason', () => {
+    const text = '{\n  "w_model": [[0.12, -0.3],\n    [0.05, 0.41],],\n  "seed": 1\n}';
+    const at = text.indexOf('],]') + 2; // the "]" after the trailing comma
+    const line = text.slice(0, at).split('\n').length;
+    const column = at - text.lastIndexOf('\n', at - 1);
+    assert.throws(() => parseInputsText(text, 'in.json'), (e: Error) => {
+      assert.equal(e.message, `in.json: invalid JSON at line ${line}, column ${column}: unexpected ']'`);
+      return true;
+    });
+    // V8 quotes the text after "Unexpected token": never more than the reason
+    assert.throws(() => parseInputsText('{"seed": NaN}', 'in.json'), (e: Error) => {
+      assert.match(e.message, /^in\.json: invalid JSON at line 1, column 10: /);
+      assert.ok(!e.message.includes('{"seed"'), e.message);
+      return true;
+    });
+  });
+
+  it('reads a file that starts with a byte order mark like one without', () => {
+    const text = readFileSync(path.join(__dirname, '..', '..', 'media', 'examples', 'seed.inputs.json'), 'utf8');
+    const plain = parseInputsText(text, 'in.json');
+    const bom = parseInputsText('\uFEFF' + text, 'in.json');
+    assert.deepEqual(bitsOf(bom.inputs.wModel.data), bitsOf(plain.inputs.wModel.data));
+    assert.equal(bom.inputs.seed, plain.inputs.seed);
+  });
+
+  it('refuses a JSON-number seed that lost digits, quoting the digits as written, and takes them as a string', () => {
+    const text = readFileSync(path.join(__dirname, '..', '..', 'media', 'examples', 'seed.inputs.json'), 'utf8');
+    const written = (2n ** 64n - 1000n).toString(); // a seed PyTorch takes (also seed + 100 + t) that a double cannot hold
+    const asNumber = text.replace(/"seed":\s*\d+/, `"seed": ${written}`);
+    assert.notEqual(asNumber, text);
+    assert.throws(() => parseInputsText(asNumber, 'in.json'), (e: Error) => {
+      assert.ok(e.message.startsWith('seed: '), e.message);
+      assert.ok(e.message.includes(`"${written}"`), `suggests the digits as written: ${e.message}`);
+      assert.ok(!e.message.includes(`"${BigInt(Number(written))}"`), `suggests a rounded seed: ${e.message}`);
+      return true;
+    });
+    const asString = text.replace(/"seed":\s*\d+/, `"seed": "${written}"`);
+    assert.equal(parseInputsText(asString, 'in.json').inputs.seed, BigInt(written));
+    // out of PyTorch's range whatever the digits: that is the message
+    assert.throws(() => parseInputsText(text.replace(/"seed":\s*\d+/, '"seed": -9223372036854775809'), 'in.json'), /^Error: seed: -9223372036854775809 is out of range/);
+  });
+
   it('never throws anything but a one-line Error on arbitrary JSON values (property)', () => {
     const anyInputs = fc.record({
       w_model: fc.oneof(fc.jsonValue(), fc.constant(exampleJson.w_model), fc.string()),

@@ -99,15 +99,25 @@ describe('ddpm report (src/cli/report.ts)', () => {
       [['in.json', '-o', 'x.html', '--bogus'], /^--bogus: unknown option/],
       [['missing.json', '-o', 'x.html'], /^missing\.json: cannot read: no such file$/],
       [['bad.json', '-o', 'x.html'], /^bad\.json: invalid JSON at line 1, column \d+/],
-      [['in.json', '--expected', 'nope.txt', '-o', 'x.html'], /^nope\.txt: cannot read: no such file$/]
+      [['in.json', '--expected', 'nope.txt', '-o', 'x.html'], /^nope\.txt: cannot read: no such file$/],
+      [['in.json', '--expected', 'garbage.txt', '-o', 'x.html'], /^garbage\.txt: line 1, column 1: expected /]
     ];
     for (const [argv, message] of cases) {
-      const io = fakeIO({ 'in.json': inputs, 'bad.json': '{"w_model": [', [SCRIPT]: '' });
+      const io = fakeIO({ 'in.json': inputs, 'bad.json': '{"w_model": [', 'garbage.txt': 'garbage', [SCRIPT]: '' });
       assert.equal(await main(argv, io, [SCRIPT]), 2, argv.join(' '));
       assert.match(io.err.trim(), message);
       assert.equal(io.err.trim().split('\n').length, 1, `more than one line: ${io.err}`);
       assert.equal(io.written.size, 0);
     }
+  });
+
+  it('says in one line, without the system\'s wording, when the page cannot be written', async () => {
+    const io = fakeIO({ 'in.json': inputs, [SCRIPT]: '' });
+    io.writeText = async (p: string) => {
+      throw Object.assign(new Error(`ENOENT: no such file or directory, open '${p}'`), { code: 'ENOENT' });
+    };
+    assert.equal(await main(['in.json', '-o', 'no/such/folder/x.html'], io, [SCRIPT]), 1);
+    assert.equal(io.err.trim(), 'no/such/folder/x.html: cannot write: no such folder');
   });
 
   it('says where the report script is missing instead of writing a page without it', async () => {

@@ -77,6 +77,15 @@ describe('seeds as torch.Generator().manual_seed takes them', () => {
     assert.throws(() => parseSeed(2 ** 60), /decimal string/);
   });
 
+  it('never suggests, for a JSON number past 2^53, a seed that PyTorch would refuse (the digits are lost)', () => {
+    for (const v of [Number(2n ** 64n - 1n), 2 ** 64, -(2 ** 63) - 4096, 2 ** 60 + 256]) {
+      assert.throws(() => parseSeed(v), (err: Error) => {
+        for (const [, digits] of err.message.matchAll(/"(-?\d+)"/g)) assert.doesNotThrow(() => parseSeed(digits), `suggests ${digits}`);
+        return true;
+      });
+    }
+  });
+
   it('stepSeed is seed + 100 + t exactly, past 2^53, and fails where manual_seed would', () => {
     fc.assert(
       fc.property(inRange, fc.integer({ min: 0, max: 100000 }), (s, t) => {

@@ -286,6 +286,16 @@ describe('viewModel: tables print what PyTorch prints', () => {
     assert.deepEqual(JSON.parse(sampleAsJson(run)), { sample: [['nan', 'inf', '-inf']] });
   });
 
+  it('writes -0 as -0.0 so that JSON readers with integers (Python\'s json) keep its sign', () => {
+    const run = syntheticRun(1, 2, 1, { kind: 'all' }, (_t, _i, j) => (j === 0 ? -0 : 0));
+    const text = sampleAsJson(run);
+    const json = JSON.parse(text) as { sample: number[][] };
+    assert.ok(Object.is(json.sample[0][0], -0) && Object.is(json.sample[0][1], 0));
+    const tokens = text.replace(/^\{"sample": /, '').match(/-?[0-9][^,\]]*/g) ?? [];
+    assert.equal(tokens.length, 2);
+    assert.match(tokens[0], /[.eE]/, `-0 must not look like an integer: ${tokens[0]}`);
+  });
+
   it('shows whole rows up to the cell limit and says how many', () => {
     const run = syntheticRun(50, 3, 1);
     const model = tableModel(run.sample, 30);
