@@ -524,6 +524,8 @@ export function diffTableModel(run: RunResult, maxCells = TABLE_MAX_CELLS): Diff
   const full = torchPrintedElements(m);
   const summarised = known ? torchDefaultPrintedElements(m) : null;
   const printed = summarised ? full.map((t, k) => summarised.get(k) ?? t) : full;
+  // |diff| as PyTorch prints the tensor (ours - expected).abs() (cells not compared count as 0, which torch's formatter ignores)
+  const diffPrinted = torchPrintedElements({ rows: m.rows, cols: m.cols, data: c.absDiff.map((v) => (Number.isNaN(v) ? 0 : v)) });
   const out: DiffTableModel = { rows: m.rows, cols: m.cols, shownRows, ours: [], oursExact: [], expected: [], absDiff: [], mismatch: [], known: [], note };
   for (const i of shownRows) {
     for (let j = 0; j < m.cols; j++) {
@@ -532,7 +534,7 @@ export function diffTableModel(run: RunResult, maxCells = TABLE_MAX_CELLS): Diff
       out.ours.push(printed[k]);
       out.oursExact.push(formatFloat32Shortest(m.data[k]));
       out.expected.push(known ? formatFloat32Shortest(c.expected.data[k]) : '');
-      out.absDiff.push(Number.isNaN(c.absDiff[k]) ? '' : formatFloat32Shortest(c.absDiff[k]));
+      out.absDiff.push(Number.isNaN(c.absDiff[k]) ? '' : diffPrinted[k]);
       out.mismatch.push(c.mismatchMask[k] === 1);
       out.known.push(known);
     }

@@ -12,7 +12,8 @@ import { encodeRunResult } from '../../src/core/runCodec';
 import { runSampler } from '../../src/core/sampler';
 import { readInputs } from '../../src/core/inputs';
 import { alphaBarFromBetas, linearSchedule } from '../../src/core/schedules';
-import { formatFloat32Shortest } from '../../src/core/tensorFormat';
+import { formatFloat32Shortest, formatTensorF32 } from '../../src/core/tensorFormat';
+import { parseTensorText } from '../../src/core/tensorText';
 import type { RunResult, SamplerInputs } from '../../src/core/types';
 import { buildReportHtml } from '../../src/report/html';
 import { buildPanelHtml } from '../../src/extension/panelHtml';
@@ -137,7 +138,9 @@ describe('renderer in headless Chromium', function () {
     const cell = (table: string): string => `[data-testid="${table}"] td[data-row="${i}"][data-col="${j}"]`;
     assert.match((await page.getAttribute(cell('ddpm-diff-ours'), 'class')) ?? '', /ddpm-mismatch/);
     const k = i * run.sample.cols + j;
-    assert.equal(await page.textContent(cell('ddpm-diff-absdiff')), formatFloat32Shortest(cmp.absDiff[k]));
+    // |diff| reads as PyTorch prints (ours - expected).abs(): the element of the whole tensor's print
+    const diffPrint = formatTensorF32(cmp.absDiff.map((v) => (Number.isNaN(v) ? 0 : v)), [run.sample.rows, run.sample.cols], { threshold: Infinity, linewidth: Infinity });
+    assert.equal(await page.textContent(cell('ddpm-diff-absdiff')), parseTensorText(diffPrint, 'diff').literals?.[k]);
     assert.equal(await page.textContent(cell('ddpm-diff-expected')), formatFloat32Shortest(cmp.expected.data[k]));
     assert.equal(await page.$$eval('[data-testid="ddpm-diff-ours"] td.ddpm-mismatch', (tds) => tds.length), cmp.mismatched);
     const heat = await plotDrawn(page, 'ddpm-diff-heatmap');
