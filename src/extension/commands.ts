@@ -6,7 +6,7 @@ import { interpretInputs } from '../core/cellLanguage/interpreter';
 import { readInputs } from '../core/inputs';
 import { buildPytorchScript } from '../core/pytorchScript';
 import { encodeRunResult } from '../core/runCodec';
-import type { RngProfile, RunResult } from '../core/types';
+import type { RngProfile, RunResult, SamplerInputs } from '../core/types';
 import { pickInputs, resolveInputsFromActiveEditor, resolveInputsFromFile } from './inputSource';
 import { ResultsPanel, type PanelRun } from './panel';
 import type { CellInputsInterpreter, Resolution } from './resolveInputs';
@@ -129,15 +129,28 @@ export async function compareWithText(extensionUri: vscode.Uri, data: PanelRun, 
   }
 }
 
-function lastRun(): PanelRun | undefined {
-  return ResultsPanel.current?.run;
+/** The last sample() of the active DDPM notebook (src/extension/controller.ts, DdpmKernel.lastRun). */
+export interface NotebookRun {
+  run: RunResult;
+  inputs: SamplerInputs;
+  notebookName: string;
 }
 
-const NO_RUN = 'DDPM: no run to compare with yet: run "DDPM: Run Sampler" first';
+/** A notebook's run as the results panel holds it (the comparison itself is recomputed). */
+export function panelRunOfNotebook(nb: NotebookRun): PanelRun {
+  return { run: nb.run, inputs: inputsToJson(nb.inputs), profile: nb.run.inputs.profile, origin: `the last sample() of ${nb.notebookName}` };
+}
 
-/** "DDPM: Compare Clipboard with Last Run". */
-export async function compareClipboardCommand(extensionUri: vscode.Uri): Promise<RunResult | undefined> {
-  const data = lastRun();
+/** The last run of "Run Sampler" (or a comparison of it), also when its panel was closed. */
+function lastRun(): Promise<PanelRun | undefined> {
+  return ResultsPanel.lastRun();
+}
+
+const NO_RUN = 'DDPM: no run to compare with yet: run "DDPM: Run Sampler" first (in a notebook, use compare(...) in a cell)';
+
+/** "DDPM: Compare Clipboard with Last Run": the active DDPM notebook's last sample(), else the results panel's last run. */
+export async function compareClipboardCommand(extensionUri: vscode.Uri, notebookRun?: NotebookRun): Promise<RunResult | undefined> {
+  const data = notebookRun ? panelRunOfNotebook(notebookRun) : await lastRun();
   if (!data) {
     void vscode.window.showErrorMessage(NO_RUN);
     return undefined;
@@ -171,21 +184,29 @@ export async function compareRequestFromPanel(extensionUri: vscode.Uri, panel: R
   await compareWithText(extensionUri, data, text);
 }
 
-/** "DDPM: Copy Equivalent PyTorch Script": for the last run, or the inputs in the active editor. */
-export async function copyPytorchScriptCommand(): Promise<string | undefined> {
+/**
+ * "DDPM: Copy Equivalent PyTorch Script": for the active DDPM notebook's last sample(), else the run in the results
+ * panel, else the inputs in the active editor, else the last run the panel showed (closed since).
+ */
+export async function copyPytorchScriptCommand(notebookRun?: NotebookRun): Promise<string | undefined> {
   let source: { resolution: Resolution; profile: RngProfile } | undefined;
-  const data = lastRun();
-  if (data) {
-    try {
-      source = { resolution: { kind: 'inputs', ...readInputs(data.inputs), origin: data.origin }, profile: data.profile };
-    } catch (e) {
-      void vscode.window.showErrorMessage(oneLine(e));
-      return undefined;
+  const fromRun = (data: PanelRun): { resolution: Resolution; profile: RngProfile } => ({
+    resolution: { kind: 'inputs', ...readInputs(data.inputs), origin: data.origin },
+    profile: data.profile
+  });
+  try {
+    const shown = notebookRun ? panelRunOfNotebook(notebookRun) : ResultsPanel.current?.run;
+    if (shown) source = fromRun(shown);
+    else {
+      const settings = currentSettings(vscode.window.activeTextEditor?.document.uri);
+      const r = resolveInputsFromActiveEditor(cellInterpreter(settings));
+      source = { resolution: r, profile: (r.kind === 'inputs' && r.profile) || settings.profile };
+      const last = r.kind === 'none' ? await lastRun() : undefined;
+      if (last) source = fromRun(last);
     }
-  } else {
-    const settings = currentSettings(vscode.window.activeTextEditor?.document.uri);
-    const r = resolveInputsFromActiveEditor(cellInterpreter(settings));
-    source = { resolution: r, profile: (r.kind === 'inputs' && r.profile) || settings.profile };
+  } catch (e) {
+    void vscode.window.showErrorMessage(oneLine(e));
+    return undefined;
   }
   const r = source.resolution;
   if (r.kind !== 'inputs') {

@@ -5,10 +5,10 @@
 // alone with a one-line error output; the kernel keeps going.
 import type * as vscode from 'vscode';
 import type { CellDefaults, CellOutput, CellSession, HostRequest } from '../core/cellLanguage/interpreter';
-import type { RunResult } from '../core/types';
+import type { RunResult, SamplerInputs } from '../core/types';
 import { RUN_MIME } from '../core/types';
 import { NOTEBOOK_TYPE } from './serializer';
-import { runElements, type DdpmSettings } from './settings';
+import { NOTEBOOK_TRAJECTORY_DEFAULT_BYTES, runElements, type DdpmSettings } from './settings';
 import type { WorkerRequest } from './workerProtocol';
 
 export const KERNEL_ID = 'ddpm-lab.kernel';
@@ -68,6 +68,16 @@ export class DdpmKernel {
   dispose(): void {
     for (const d of this.disposables.splice(0)) d.dispose();
     this.states.clear();
+  }
+
+  /**
+   * The last run of a notebook's session (its last `sample()` or `compare()`), with the inputs it ran on;
+   * undefined before the first run or after the notebook closed. The palette's "Compare Clipboard with Last
+   * Run" and "Copy Equivalent PyTorch Script" use it when a DDPM notebook is the active editor.
+   */
+  lastRun(notebookUri: string): { run: RunResult; inputs: SamplerInputs } | undefined {
+    const last = this.states.get(notebookUri)?.session.lastRun;
+    return last ? { run: last.run, inputs: last.inputs } : undefined;
   }
 
   /** The session of a notebook (variables and last run); created on its first execution. */
@@ -162,7 +172,11 @@ export class DdpmKernel {
           );
         }
       }
-      return this.deps.run({ op: 'sample', inputs: inputsToJson(req.inputs), profile: req.profile, record: req.record }, signal);
+      // a notebook output is saved in the .ddpmnb file: its trajectory gets the (smaller) notebook budget
+      const maxTrajectoryBytes = settings.notebookTrajectoryBytes ?? NOTEBOOK_TRAJECTORY_DEFAULT_BYTES;
+      const run = await this.deps.run({ op: 'sample', inputs: inputsToJson(req.inputs), profile: req.profile, record: req.record, maxTrajectoryBytes }, signal);
+      if (run.trajectory.note) run.trajectory.note += `; ddpmLab.trajectory.notebookMaxMiB sets how much a notebook output keeps`;
+      return run;
     }
     const { encodeRunResult } = await loadCodec();
     return this.deps.run(

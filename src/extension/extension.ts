@@ -3,6 +3,7 @@
 // panel's restorer and the renderer's messaging. The command code and the core load on first use.
 import * as vscode from 'vscode';
 import { registerNotebook } from './notebook';
+import { NOTEBOOK_TYPE } from './serializer';
 import { ResultsPanel } from './panel';
 import { registerRendererMessaging } from './rendererMessaging';
 
@@ -15,15 +16,21 @@ export const COMMAND_IDS = {
 const loadCommands = () => import('./commands');
 
 export function activate(context: vscode.ExtensionContext): void {
-  registerNotebook(context);
+  const kernel = registerNotebook(context);
   registerRendererMessaging(context);
   const uri = context.extensionUri;
+  // the last run of the active DDPM notebook, if it has one ("Last Run" then means that notebook's)
+  const notebookRun = () => {
+    const nb = vscode.window.activeNotebookEditor?.notebook;
+    const last = nb?.notebookType === NOTEBOOK_TYPE ? kernel.lastRun(nb.uri.toString()) : undefined;
+    return last && nb ? { ...last, notebookName: nb.uri.path.split('/').pop() || nb.uri.toString() } : undefined;
+  };
   context.subscriptions.push(
     vscode.commands.registerCommand(COMMAND_IDS.runSampler, async (target?: unknown) =>
       (await loadCommands()).runSamplerCommand(uri, target instanceof vscode.Uri ? target : undefined)
     ),
-    vscode.commands.registerCommand(COMMAND_IDS.compareClipboard, async () => (await loadCommands()).compareClipboardCommand(uri)),
-    vscode.commands.registerCommand(COMMAND_IDS.copyPytorchScript, async () => (await loadCommands()).copyPytorchScriptCommand())
+    vscode.commands.registerCommand(COMMAND_IDS.compareClipboard, async () => (await loadCommands()).compareClipboardCommand(uri, notebookRun())),
+    vscode.commands.registerCommand(COMMAND_IDS.copyPytorchScript, async () => (await loadCommands()).copyPytorchScriptCommand(notebookRun()))
   );
   // The panel's restorer is registered at activation (activation event onWebviewPanel:ddpmLab.results).
   ResultsPanel.configure(context, async (panel) => (await loadCommands()).compareRequestFromPanel(uri, panel));

@@ -4,20 +4,21 @@
 import * as vscode from 'vscode';
 import { DdpmKernel } from './controller';
 import { DdpmNotebookSerializer, NOTEBOOK_TYPE } from './serializer';
-import { readSettings, SETTINGS_SECTION, type DdpmSettings, type SettingKey } from './settings';
+import { notebookTrajectoryBytes, readSettings, SETTINGS_SECTION, type DdpmSettings, type SettingKey } from './settings';
 
 export const NEW_NOTEBOOK_COMMAND = 'ddpm-lab.newNotebook';
 export const SEED_NOTEBOOK_PATH = ['media', 'examples', 'seed.ddpmnb'] as const;
 
 function settingsFor(scope: vscode.Uri): DdpmSettings {
   const config = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
-  return readSettings({
+  const source = {
     get: (key: SettingKey) => config.get(key),
     isSet: (key: SettingKey) => {
       const i = config.inspect(key);
       return !!i && [i.globalValue, i.workspaceValue, i.workspaceFolderValue, i.globalLanguageValue, i.workspaceLanguageValue, i.workspaceFolderLanguageValue].some((v) => v !== undefined);
     }
-  });
+  };
+  return { ...readSettings(source), notebookTrajectoryBytes: notebookTrajectoryBytes(source) };
 }
 
 async function confirmLargeRun(elements: number, limit: number): Promise<boolean> {
@@ -42,7 +43,8 @@ async function newSamplerNotebook(context: vscode.ExtensionContext, serializer: 
   }
 }
 
-export function registerNotebook(context: vscode.ExtensionContext): void {
+/** Registers the serializer, the kernel and the New Sampler Notebook command; returns the kernel. */
+export function registerNotebook(context: vscode.ExtensionContext): DdpmKernel {
   const serializer = new DdpmNotebookSerializer(vscode, (message) => void vscode.window.showErrorMessage(message));
   const kernel = new DdpmKernel(vscode, {
     run: async (request, signal) => (await import('./workerClient')).runInWorker(request, signal),
@@ -54,4 +56,5 @@ export function registerNotebook(context: vscode.ExtensionContext): void {
     kernel,
     vscode.commands.registerCommand(NEW_NOTEBOOK_COMMAND, () => newSamplerNotebook(context, serializer))
   );
+  return kernel;
 }

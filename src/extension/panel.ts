@@ -32,6 +32,8 @@ export type CompareRequestHandler = (panel: ResultsPanel) => Promise<void>;
 
 export class ResultsPanel {
   static current: ResultsPanel | undefined;
+  /** The last run shown, kept after the panel is closed ("Compare Clipboard with Last Run" still finds it). */
+  private static last: PanelRun | undefined;
   private static compareHandler: CompareRequestHandler | undefined;
   private static storageFile: vscode.Uri | undefined;
   private ready = false;
@@ -60,6 +62,7 @@ export class ResultsPanel {
       vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
         deserializeWebviewPanel: async (webviewPanel, state: unknown) => {
           const data = (await ResultsPanel.loadStored()) ?? ResultsPanel.fromState(state);
+          if (data) ResultsPanel.last = data;
           ResultsPanel.current?.webviewPanel.dispose();
           ResultsPanel.current = new ResultsPanel(webviewPanel, context.extensionUri, data);
         }
@@ -95,8 +98,19 @@ export class ResultsPanel {
     return this.data;
   }
 
+  /**
+   * The last run shown in the results panel, open or closed: the open panel's, else the last one this session
+   * showed, else the one saved in the extension's storage (a run from before a window reload).
+   */
+  static async lastRun(): Promise<PanelRun | undefined> {
+    const data = ResultsPanel.current?.run ?? ResultsPanel.last ?? (await ResultsPanel.loadStored());
+    if (data) ResultsPanel.last ??= data;
+    return data;
+  }
+
   update(data: PanelRun): void {
     this.data = data;
+    ResultsPanel.last = data;
     this.webviewPanel.title = ResultsPanel.title(data);
     if (this.ready) this.postRun();
     void ResultsPanel.store(data);
@@ -175,8 +189,10 @@ export class ResultsPanel {
   private static async store(data: PanelRun): Promise<void> {
     const file = ResultsPanel.storageFile;
     if (!file) return;
-    const stored: StoredPanelRun = { run: encodeRunResult(data.run), inputs: data.inputs, profile: data.profile, origin: data.origin };
     try {
+      // bounded: a 64 MiB trajectory is not rewritten to disk on every run (loaded lazily: it imports the sampler's helpers)
+      const { thinTrajectory } = await import('./storedRun');
+      const stored: StoredPanelRun = { run: encodeRunResult(thinTrajectory(data.run)), inputs: data.inputs, profile: data.profile, origin: data.origin };
       await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(file, '..'));
       await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(JSON.stringify(stored)));
     } catch {

@@ -25,6 +25,7 @@ export function executeRequest(req: WorkerRequest, hooks: JobHooks = {}): Worker
       const run = runSampler(inputs, {
         profile: req.profile,
         record: req.record,
+        maxTrajectoryBytes: req.maxTrajectoryBytes,
         onStep: () => hooks.onProgress?.(++done, total),
         shouldStop: hooks.shouldStop,
         inputWarnings: warnings

@@ -1,6 +1,7 @@
 // DDPM Lab's settings (contributes.configuration in package.json), read through a plain getter so
 // this file has no `vscode` import and is unit-testable. extension.ts binds it to the workspace
 // configuration; test/unit/manifest.test.ts checks the keys and defaults against package.json.
+import { DEFAULT_TRAJECTORY_BUDGET_BYTES } from '../core/limits';
 import { DEFAULT_PROFILE, RNG_PROFILES, type RecordPolicy, type RngProfile } from '../core/types';
 
 export const SETTINGS_SECTION = 'ddpmLab';
@@ -10,6 +11,8 @@ export const SETTING_DEFAULTS = {
   rngProfile: DEFAULT_PROFILE as RngProfile,
   'trajectory.record': 'all' as 'all' | 'every' | 'none',
   'trajectory.every': 10,
+  // MiB of float32 trajectory data one notebook output keeps (outputs are saved, base64, in the .ddpmnb file)
+  'trajectory.notebookMaxMiB': 4,
   // PyTorch's float32 defaults of torch.testing.assert_close
   'compare.rtol': 1.3e-6,
   'compare.atol': 1e-5,
@@ -28,6 +31,11 @@ export interface DdpmSettings {
    */
   tolerances?: { rtol: number; atol: number };
   maxElementsWithoutAsking: number;
+  /**
+   * Trajectory budget, in bytes, of a run shown as a notebook output (ddpmLab.trajectory.notebookMaxMiB);
+   * absent: NOTEBOOK_TRAJECTORY_DEFAULT_BYTES. Read by notebookTrajectoryBytes; "Run Sampler" does not use it.
+   */
+  notebookTrajectoryBytes?: number;
 }
 
 /** How a setting is looked up: its effective value, and whether the user set it in some scope. */
@@ -58,6 +66,23 @@ export function readSettings(src: SettingsSource): DdpmSettings {
   const maxRaw = src.get('maxElementsWithoutAsking');
   const maxElementsWithoutAsking = finiteAtLeast(maxRaw, 0) ? Math.floor(maxRaw) : SETTING_DEFAULTS.maxElementsWithoutAsking;
   return { profile, record, tolerances, maxElementsWithoutAsking };
+}
+
+/** The largest value ddpmLab.trajectory.notebookMaxMiB takes: the sampler's own trajectory bound (src/core/limits.ts). */
+export const NOTEBOOK_TRAJECTORY_MAX_MIB = DEFAULT_TRAJECTORY_BUDGET_BYTES / 2 ** 20;
+
+/** The notebook output trajectory budget when the setting is not read: its default, in bytes. */
+export const NOTEBOOK_TRAJECTORY_DEFAULT_BYTES = SETTING_DEFAULTS['trajectory.notebookMaxMiB'] * 2 ** 20;
+
+/**
+ * ddpmLab.trajectory.notebookMaxMiB in bytes: how much trajectory one notebook output keeps. A notebook saves
+ * its outputs in the .ddpmnb file (base64: 4/3 of this), so the bound keeps files small; the sampler then keeps
+ * fewer steps, evenly spaced, and the run says so. Clamped to [0, 64 MiB]; a bad value gives the default.
+ */
+export function notebookTrajectoryBytes(src: Pick<SettingsSource, 'get'>): number {
+  const raw = src.get('trajectory.notebookMaxMiB');
+  const mib = finiteAtLeast(raw, 0) ? Math.min(raw, NOTEBOOK_TRAJECTORY_MAX_MIB) : SETTING_DEFAULTS['trajectory.notebookMaxMiB'];
+  return Math.floor(mib * 2 ** 20);
 }
 
 /** The work a run does, as ddpmLab.maxElementsWithoutAsking counts it: N x d x T sampled values. */

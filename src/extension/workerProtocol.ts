@@ -14,7 +14,14 @@ export interface InputsJson {
 }
 
 export type WorkerRequest =
-  | { op: 'sample'; inputs: InputsJson; profile: RngProfile; record: RecordPolicy }
+  | {
+      op: 'sample';
+      inputs: InputsJson;
+      profile: RngProfile;
+      record: RecordPolicy;
+      /** trajectory budget in bytes (notebook outputs: ddpmLab.trajectory.notebookMaxMiB); default the core's 64 MiB */
+      maxTrajectoryBytes?: number;
+    }
   | {
       op: 'compare';
       inputs: InputsJson;

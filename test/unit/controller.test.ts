@@ -9,7 +9,9 @@ import { parseNotebook } from '../../src/core/notebookFormat';
 import { RUN_MIME, type RunResult } from '../../src/core/types';
 import { DdpmKernel, KERNEL_ID, KERNEL_LABEL, type KernelDeps } from '../../src/extension/controller';
 import { executeRequest } from '../../src/extension/sampleJob';
-import { SETTING_DEFAULTS, type DdpmSettings } from '../../src/extension/settings';
+import { NOTEBOOK_TRAJECTORY_DEFAULT_BYTES, SETTING_DEFAULTS, type DdpmSettings } from '../../src/extension/settings';
+import { runSampler } from '../../src/core/sampler';
+import { readInputs } from '../../src/core/inputs';
 import type { WorkerRequest } from '../../src/extension/workerProtocol';
 import { fakeNotebook, makeFakeVscode, type FakeCell, type FakeController, type FakeNotebook } from './helpers/fakeVscode';
 
@@ -119,6 +121,23 @@ describe('kernel: DDPM Lab notebook controller', () => {
     assert.match(errorOf(a.cells[2]).message, /w_model is not set/, 'closing the notebook ends its session');
   });
 
+  it('gives a notebook\'s last sample() run and its inputs (for the palette\'s Last Run commands), until it closes', async () => {
+    const { fake, kernel, execute } = setup();
+    const nb = fakeNotebook('file:///last.ddpmnb', seedCodeCells);
+    assert.equal(kernel.lastRun(nb.uri.toString()), undefined, 'no run before the first execution');
+    await execute(nb.cells.slice(0, 2), nb);
+    assert.equal(kernel.lastRun(nb.uri.toString()), undefined, 'no run before sample()');
+    await execute(nb.cells, nb);
+    const last = kernel.lastRun(nb.uri.toString());
+    assert.ok(last);
+    assert.deepEqual(bits(last.run.sample.data), seedExpected.bits);
+    assert.equal(last.inputs.seed, 42n);
+    assert.equal(last.run.comparison, undefined, 'the run of sample(), not the compare() after it');
+    assert.equal(kernel.lastRun('file:///other.ddpmnb'), undefined);
+    fake.closeNotebook.fire(nb);
+    assert.equal(kernel.lastRun(nb.uri.toString()), undefined, 'closing the notebook ends its session');
+  });
+
   it('a bad cell fails alone with a one-line error naming line and column; the next cells still run', async () => {
     const { controller, execute } = setup();
     const nb = fakeNotebook('untitled:2', [...seedCodeCells.slice(0, 2), { text: 'x = 1\ny = (2 +\n' }, { text: 'sample()' }]);
@@ -205,6 +224,40 @@ describe('kernel: DDPM Lab notebook controller', () => {
     await execute([nb.cells[2]], nb);
     assert.equal(requests.length, 1);
     assert.equal(items(nb.cells[2])[0][1].text, seedExpected.printed);
+  });
+
+  it('keeps a notebook output within ddpmLab.trajectory.notebookMaxMiB (outputs are saved in the .ddpmnb file), and says so', async () => {
+    // N = 1000, d = 2, T = 1000 with every step recorded: 40 MB of trajectory, 53 MB as base64 under the core's 64 MiB budget
+    const big = [
+      'w_model = [[0.12, -0.3], [0.05, 0.41], [-0.2, 0.07]]\nshape = [1000, 2]\nseed = 5\nbetas = linspace(1e-4, 0.02, 1000)\nalpha_bar = cumprod(1 - betas)',
+      'sample()'
+    ];
+    const { execute, requests } = setup();
+    const nb = fakeNotebook('untitled:7', big.map((text) => ({ text })));
+    await execute(nb.cells, nb);
+    assert.equal(requests.length, 1);
+    const [req] = requests;
+    assert.equal(req.op === 'sample' && req.maxTrajectoryBytes, NOTEBOOK_TRAJECTORY_DEFAULT_BYTES);
+    const [[runItem, textItem], ...others] = items(nb.cells[1]);
+    assert.deepEqual(others, [], 'no other output (the renderer shows the trajectory note)');
+    assert.equal(runItem.mime, RUN_MIME);
+    // the saved item: the kept steps' float32 bytes as base64 (4/3), plus well under 1 MiB for the rest
+    assert.ok(runItem.text.length <= (NOTEBOOK_TRAJECTORY_DEFAULT_BYTES * 4) / 3 + 2 ** 20, `${runItem.text.length} bytes`);
+    const run = decodeRunResult(JSON.parse(runItem.text));
+    const steps = run.trajectory.steps;
+    assert.ok(steps.length > 1 && steps.length < 1000, `${steps.length} steps`);
+    assert.deepEqual([steps[0].t, steps[steps.length - 1].t], [999, 0], 'the first and the last step are kept');
+    // the budget thins the recording only: the sample is the one an unbounded run computes, bit for bit
+    const full = runSampler(readInputs(req.inputs).inputs, { profile: req.profile, record: { kind: 'none' } });
+    assert.deepEqual(bits(run.sample.data), bits(full.sample.data));
+    assert.equal(textItem.mime, 'text/plain');
+    assert.match(run.trajectory.note ?? '', new RegExp(`^kept ${steps.length} of the 1000 requested steps.*ddpmLab\\.trajectory\\.notebookMaxMiB`));
+    // the setting is passed through; 0 keeps no steps
+    const zero = setup({ settings: () => settings({ notebookTrajectoryBytes: 0 }) });
+    const nb0 = fakeNotebook('untitled:8', [{ text: `${big[0]}\nshape = [4, 2]` }, { text: 'sample()' }]);
+    await zero.execute(nb0.cells, nb0);
+    assert.equal(zero.requests[0].op === 'sample' && zero.requests[0].maxTrajectoryBytes, 0);
+    assert.equal(decodeRunResult(JSON.parse(items(nb0.cells[1])[0][0].text)).trajectory.steps.length, 0);
   });
 
   it('a JSON cell runs as sample() of its inputs; warnings go to a stderr output', async () => {

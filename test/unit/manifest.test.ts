@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { RNG_PROFILES, RUN_MIME } from '../../src/core/types';
 import { PANEL_VIEW_TYPE } from '../../src/extension/panelHtml';
-import { SETTING_DEFAULTS, SETTINGS_SECTION } from '../../src/extension/settings';
+import { NOTEBOOK_TRAJECTORY_MAX_MIB, SETTING_DEFAULTS, SETTINGS_SECTION } from '../../src/extension/settings';
 
 const root = path.resolve(__dirname, '../..');
 const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -69,6 +69,8 @@ describe('manifest (package.json)', () => {
     }
     assert.deepEqual(props['ddpmLab.rngProfile'].enum, [...RNG_PROFILES]);
     assert.equal(props['ddpmLab.rngProfile'].default, 'avx2-fma');
+    const budget = props['ddpmLab.trajectory.notebookMaxMiB'] as { minimum?: number; maximum?: number };
+    assert.deepEqual([budget.minimum, budget.maximum], [0, NOTEBOOK_TRAJECTORY_MAX_MIB], 'notebookMaxMiB: the range notebookTrajectoryBytes clamps to');
   });
 
   it('declares the notebook type, the renderer and the entries the build writes', () => {
@@ -126,7 +128,7 @@ describe('manifest (package.json)', () => {
     this.timeout(60000);
     const out = execFileSync(process.execPath, [path.join(root, 'node_modules/@vscode/vsce/vsce'), 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' });
     const files = out.split('\n').map((l) => l.trim()).filter(Boolean);
-    assert.ok(files.includes('package.json') && files.includes('LICENSE') && files.includes('media/icon.png'), files.join(', '));
+    for (const f of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media/icon.png']) assert.ok(files.includes(f), `${f} is not packaged: ${files.join(', ')}`);
     const bad = files.filter((f) => /^(src|test|scripts|renderer|node_modules|\.ci|\.vscode-test|test-results|\.e2e-cache)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts') || f.endsWith('.vsix') || f === 'dist/cli.js');
     assert.deepEqual(bad, []);
     for (const f of files) assert.ok(/^(package\.json|README\.md|CHANGELOG\.md|LICENSE|dist\/.+|media\/.+)$/.test(f), `unexpected file in the package: ${f}`);

@@ -1,6 +1,7 @@
 // DDPM Lab's settings as the commands and the kernel read them (src/extension/settings.ts).
 import { strict as assert } from 'node:assert';
-import { readSettings, SETTING_DEFAULTS, type SettingKey } from '../../src/extension/settings';
+import { DEFAULT_TRAJECTORY_BUDGET_BYTES } from '../../src/core/limits';
+import { NOTEBOOK_TRAJECTORY_DEFAULT_BYTES, notebookTrajectoryBytes, readSettings, SETTING_DEFAULTS, type SettingKey } from '../../src/extension/settings';
 
 function source(values: Partial<Record<SettingKey, unknown>>, set: SettingKey[] = Object.keys(values) as SettingKey[]) {
   return {
@@ -40,5 +41,18 @@ describe('readSettings', () => {
     assert.deepEqual(s.record, { kind: 'every', k: SETTING_DEFAULTS['trajectory.every'] });
     assert.deepEqual(s.tolerances, { rtol: SETTING_DEFAULTS['compare.rtol'], atol: SETTING_DEFAULTS['compare.atol'] });
     assert.equal(s.maxElementsWithoutAsking, SETTING_DEFAULTS.maxElementsWithoutAsking);
+  });
+
+  it('reads the notebook output trajectory budget in bytes: default below the core\'s, clamped to it, 0 allowed', () => {
+    const MiB = 2 ** 20;
+    assert.equal(notebookTrajectoryBytes(source({})), SETTING_DEFAULTS['trajectory.notebookMaxMiB'] * MiB);
+    assert.equal(NOTEBOOK_TRAJECTORY_DEFAULT_BYTES, SETTING_DEFAULTS['trajectory.notebookMaxMiB'] * MiB);
+    assert.ok(NOTEBOOK_TRAJECTORY_DEFAULT_BYTES < DEFAULT_TRAJECTORY_BUDGET_BYTES, 'smaller than the core\'s budget');
+    assert.equal(notebookTrajectoryBytes(source({ 'trajectory.notebookMaxMiB': 0 })), 0);
+    assert.equal(notebookTrajectoryBytes(source({ 'trajectory.notebookMaxMiB': 0.5 })), MiB / 2);
+    assert.equal(notebookTrajectoryBytes(source({ 'trajectory.notebookMaxMiB': 1e6 })), DEFAULT_TRAJECTORY_BUDGET_BYTES);
+    for (const bad of [-1, Number.NaN, Infinity, '8', null]) {
+      assert.equal(notebookTrajectoryBytes(source({ 'trajectory.notebookMaxMiB': bad })), NOTEBOOK_TRAJECTORY_DEFAULT_BYTES, String(bad));
+    }
   });
 });
