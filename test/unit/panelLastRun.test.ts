@@ -164,7 +164,9 @@ describe('thinTrajectory', () => {
 });
 
 async function until(cond: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+  // generous: the first write lazily loads (and, under tsx, compiles) storedRun.ts, slow on a loaded machine
+  const deadline = Date.now() + 15_000; // within mocha's 20 s test timeout
+  while (!cond() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   assert.ok(cond(), 'timed out');
 }
 
