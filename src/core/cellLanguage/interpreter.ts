@@ -1,4 +1,4 @@
-// The cell language's interpreter (docs/notebook-language.md). Pure: no `vscode`, no Node. A cell runs as
+// The cell language's interpreter (README: "DDPM notebooks"). Pure: no `vscode`, no Node. A cell runs as
 // a generator that yields what it needs from the host (a sampler run, a comparison) and gets the run back;
 // the kernel drives it asynchronously (the sampler runs in a worker), tests and "Run Sampler" drive it
 // synchronously (runCellSync, interpretInputs).
@@ -14,7 +14,7 @@ import { exactTensorText, NONE, reprValue, typeName, type RunValue, type TensorV
 /** The five sampler inputs, as cells name them. */
 export const INPUT_NAMES = ['w_model', 'shape', 'betas', 'alpha_bar', 'seed'] as const;
 
-/** The functions cells can call (docs/notebook-language.md documents each; the TextMate grammar highlights them). */
+/** The functions cells can call (README's "DDPM notebooks" section documents each; the TextMate grammar highlights them). */
 export const HELPERS = ['linspace', 'linear_schedule', 'cosine_schedule', 'cumprod', 'sample', 'compare', 'tensor', 'array'] as const;
 
 /** Tolerances for compare(); absent: the comparison picks its rule from the paste (src/core/compare.ts). */
@@ -286,7 +286,7 @@ function* evalCall(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> 
     case 'compare':
       return yield* evalCompare(call, ctx);
     default:
-      return fail(`unknown function ${fn}(); the helpers are ${HELPERS.slice(0, 6).join(', ')} (see docs/notebook-language.md)`, call.loc);
+      return fail(`unknown function ${fn}(); the helpers are ${HELPERS.slice(0, 6).join(', ')} (see the README, "DDPM notebooks")`, call.loc);
   }
 }
 
