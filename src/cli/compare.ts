@@ -3,8 +3,7 @@
 import { compareRun, DEFAULT_ATOL_F32, DEFAULT_RTOL_F32, formatPythonFloat } from '../core/compare';
 import { runSampler } from '../core/sampler';
 import { DEFAULT_PROFILE, RNG_PROFILES, type Comparison, type IndexedValue } from '../core/types';
-import { CliError, jsonFloat32, oneLine, readInputText, type CliIO } from './io';
-import { loadInputs, parseCliArgs, readProfile } from './sample';
+import { CliError, inputName, jsonFloat32, loadInputs, oneLine, parseCliArgs, readInputText, readProfile, type CliIO } from './io';
 
 export const COMPARE_USAGE = `usage: node dist/cli.js compare INPUT.json PASTED.txt [--json] [--profile P] [--rtol R --atol A]
 
@@ -120,17 +119,17 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
   const [inputPath, pastedPath] = positionals;
   if (inputPath === '-' && pastedPath === '-') throw new CliError('compare: only one of INPUT.json and PASTED.txt can be - (standard input)');
-  const profile = readProfile(values.profile as string | undefined);
-  const rtol = readTolerance(values.rtol as string | undefined, 'rtol');
-  const atol = readTolerance(values.atol as string | undefined, 'atol');
+  const profile = readProfile(values.profile);
+  const rtol = readTolerance(values.rtol, 'rtol');
+  const atol = readTolerance(values.atol, 'atol');
   const { inputs, warnings } = await loadInputs(io, inputPath);
   const pasted = await readInputText(io, pastedPath);
-  if (pasted.trim() === '') throw new CliError(`${pastedPath === '-' ? 'standard input' : pastedPath}: empty (paste PyTorch's printed output)`);
+  if (pasted.trim() === '') throw new CliError(`${inputName(pastedPath)}: empty (paste PyTorch's printed output)`);
 
   const run = runSampler(inputs, { profile, record: { kind: 'none' }, inputWarnings: warnings });
   let comparison: Comparison;
   try {
-    comparison = compareRun(inputs, run, pasted, { rtol, atol, field: pastedPath === '-' ? 'standard input' : pastedPath });
+    comparison = compareRun(inputs, run, pasted, { rtol, atol, field: inputName(pastedPath) });
   } catch (e) {
     throw new CliError(oneLine(e));
   }

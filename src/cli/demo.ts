@@ -4,9 +4,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { runSampler } from '../core/sampler';
 import { formatTensorF32 } from '../core/tensorFormat';
-import { CliError, oneLine, type CliIO } from './io';
+import { CliError, loadInputs, oneLine, parseCliArgs, readProfile, type CliIO } from './io';
 import { main as reportMain } from './report';
-import { loadInputs, parseCliArgs, readProfile } from './sample';
 
 export const DEMO_USAGE = `usage: node dist/cli.js demo [--profile P] [-o REPORT.html]
 

@@ -1,7 +1,11 @@
 // The command line's view of the outside world, so subcommands can be tested without a process.
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { errorFirstLine } from '../core/errors';
+import { parseInputsText, type ReadInputsResult } from '../core/inputs';
 import { formatFloat32Shortest } from '../core/tensorFormat';
+import { DEFAULT_PROFILE, RNG_PROFILES, type RngProfile } from '../core/types';
 
 export interface CliIO {
   stdout(s: string): void;
@@ -42,8 +46,18 @@ export class CliError extends Error {
 
 /** The first line of an error's message (never a stack trace). */
 export function oneLine(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
-  return text.split('\n')[0].trim() || (e instanceof Error ? e.name : 'error');
+  return errorFirstLine(e).trim() || (e instanceof Error ? e.name : 'error');
+}
+
+/** How messages name an input argument: the path, or "standard input" for "-". */
+export function inputName(pathOrDash: string): string {
+  return pathOrDash === '-' ? 'standard input' : pathOrDash;
+}
+
+/** Why a file operation failed, in words (`missing`: what ENOENT means for it). */
+export function fileErrorReason(e: unknown, missing: string): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? missing : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : oneLine(e);
 }
 
 /** A file read as text, with a one-line message naming the file when it cannot be read. */
@@ -51,9 +65,50 @@ export async function readInputText(io: CliIO, pathOrDash: string): Promise<stri
   try {
     return await io.readText(pathOrDash);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : oneLine(e);
-    throw new CliError(`${pathOrDash === '-' ? 'standard input' : pathOrDash}: cannot read: ${why}`);
+    throw new CliError(`${inputName(pathOrDash)}: cannot read: ${fileErrorReason(e, 'no such file')}`);
+  }
+}
+
+/** Reads and validates an inputs file; every problem becomes a CliError (exit 2). */
+export async function loadInputs(io: CliIO, pathOrDash: string): Promise<ReadInputsResult> {
+  const text = await readInputText(io, pathOrDash);
+  try {
+    return parseInputsText(text, inputName(pathOrDash));
+  } catch (e) {
+    throw new CliError(oneLine(e));
+  }
+}
+
+// ---- arguments shared by the subcommands ----
+
+/** Parses the shared --profile value. */
+export function readProfile(value: string | undefined): RngProfile {
+  if (value === undefined) return DEFAULT_PROFILE;
+  if (!(RNG_PROFILES as readonly string[]).includes(value)) {
+    throw new CliError(`--profile: unknown profile ${JSON.stringify(value)} (expected one of ${RNG_PROFILES.join(', ')})`);
+  }
+  return value as RngProfile;
+}
+
+/** node:util parseArgs with its errors turned into one-line usage errors (prefixed with the command when given). */
+export function parseCliArgs<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>>;
+export function parseCliArgs<T extends ParseArgsConfig>(command: string, config: T): ReturnType<typeof parseArgs<T>>;
+export function parseCliArgs<T extends ParseArgsConfig>(a: string | T, b?: T): ReturnType<typeof parseArgs<T>> {
+  const command = typeof a === 'string' ? a : undefined;
+  const config = (typeof a === 'string' ? b : a) as T;
+  try {
+    return parseArgs(config);
+  } catch (e) {
+    const first = oneLine(e);
+    // node:util's wording for an option without its value, e.g. "--seed --shape 3" or "--shape -1"
+    const valueless = /^Option '(-[-\w]+)(?: <value>)?' argument (missing|is ambiguous)/.exec(first);
+    if (valueless) {
+      const [, option, how] = valueless;
+      const hint = how === 'missing' ? '' : ` (a value that starts with "-" is written ${option}=-VALUE)`;
+      throw new CliError(`${option}: missing value${hint}${command ? ` (${command} --help for usage)` : ''}`);
+    }
+    const why = first.replace(/\. To specify a positional argument.*$/, '').replace(/^Unknown option/, 'unknown option');
+    throw new CliError(command ? `${command}: ${why} (${command} --help for usage)` : why);
   }
 }
 

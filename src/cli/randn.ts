@@ -5,8 +5,7 @@ import { randnSeeded } from '../core/randn';
 import { parseSeed } from '../core/seed';
 import { formatTensorF32 } from '../core/tensorFormat';
 import { DEFAULT_PROFILE, RNG_PROFILES } from '../core/types';
-import { CliError, checksumJson, jsonNested, oneLine, type CliIO } from './io';
-import { parseCliArgs, readProfile } from './sample';
+import { CliError, checksumJson, jsonNested, oneLine, parseCliArgs, readProfile, type CliIO } from './io';
 
 export const RANDN_USAGE = `usage: node dist/cli.js randn --seed S --shape N[,d,...] [--profile P] [--json | --checksum]
 
@@ -26,7 +25,7 @@ export function parseShape(text: string): number[] {
   if (parts.some((p) => !/^\d+$/.test(p))) {
     throw new CliError(`--shape: expected sizes like 4,2 (non-negative integers, comma separated), got ${JSON.stringify(text)}`);
   }
-  const shape = parts.map((p) => Number(p.trim()));
+  const shape = parts.map(Number);
   const count = shape.reduce((a, b) => a * b, 1);
   if (!(count <= MAX_RANDN_ELEMENTS)) {
     throw new CliError(`--shape: ${shape.join('*')} = ${count} values exceeds the limit of ${MAX_RANDN_ELEMENTS}`);

@@ -3,11 +3,10 @@
 // PyTorch output is given. Exit 0 when the page is written, 2 on bad input or usage.
 import path from 'node:path';
 import { compareRun } from '../core/compare';
-import { parseInputsText } from '../core/inputs';
 import { runSampler } from '../core/sampler';
 import { RNG_PROFILES, type RngProfile } from '../core/types';
 import { buildReportHtml } from '../report/html';
-import { CliError, oneLine, readInputText, type CliIO } from './io';
+import { CliError, fileErrorReason, inputName, loadInputs, oneLine, readInputText, type CliIO } from './io';
 
 export const REPORT_USAGE = 'usage: node dist/cli.js report INPUT.json [--expected PASTED.txt] [--profile avx2-fma|avx2|scalar] -o REPORT.html';
 
@@ -68,23 +67,18 @@ async function readReportScript(io: CliIO, candidates: string[]): Promise<string
 export async function main(argv: string[], io: CliIO, scriptPaths: string[] = defaultReportScriptPaths()): Promise<number> {
   try {
     const args = parseReportArgs(argv);
-    const inputText = await readInputText(io, args.input);
-    const { inputs, warnings } = parseInputsText(inputText, args.input === '-' ? 'standard input' : args.input);
-    const expectedText = args.expected === undefined ? undefined : await readInputText(io, args.expected);
+    const { inputs, warnings } = await loadInputs(io, args.input);
+    const expected = args.expected === undefined ? undefined : { text: await readInputText(io, args.expected), field: inputName(args.expected) };
     const script = await readReportScript(io, scriptPaths);
     const run = runSampler(inputs, { profile: args.profile, inputWarnings: warnings });
-    if (expectedText !== undefined) {
-      run.comparison = compareRun(inputs, run, expectedText, { field: args.expected === '-' ? 'standard input' : args.expected });
-    }
+    if (expected !== undefined) run.comparison = compareRun(inputs, run, expected.text, { field: expected.field });
     const html = buildReportHtml(run, script);
     if (args.output === '-') io.stdout(html);
     else {
       try {
         await io.writeText(args.output, html);
       } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        const why = code === 'ENOENT' ? 'no such folder' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : oneLine(e);
-        throw new CliError(`${args.output}: cannot write: ${why}`, 1);
+        throw new CliError(`${args.output}: cannot write: ${fileErrorReason(e, 'no such folder')}`, 1);
       }
     }
     const where = args.output === '-' ? 'standard output' : args.output;

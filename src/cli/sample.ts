@@ -1,10 +1,8 @@
 // `ddpm-lab sample INPUT.json [--profile P] [--json | --checksum] [--trajectory]` (issue 2, section 5: a contract).
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { parseInputsText, type ReadInputsResult } from '../core/inputs';
 import { runSampler } from '../core/sampler';
 import { formatTensorF32 } from '../core/tensorFormat';
-import { DEFAULT_PROFILE, RNG_PROFILES, type MatrixF32, type RngProfile, type RunResult } from '../core/types';
-import { CliError, checksumJson, jsonNested, oneLine, readInputText, type CliIO } from './io';
+import { DEFAULT_PROFILE, RNG_PROFILES, type MatrixF32, type RunResult } from '../core/types';
+import { CliError, checksumJson, jsonNested, loadInputs, parseCliArgs, readProfile, type CliIO } from './io';
 
 export const SAMPLE_USAGE = `usage: node dist/cli.js sample INPUT.json [--profile P] [--json | --checksum] [--trajectory]
 
@@ -18,37 +16,6 @@ w_model (d+1, d), shape [N, d], betas (T), alpha_bar (T) and seed; arrays may be
 
 Without a format flag the sample is printed as PyTorch prints it. Exit 0 on success, 2 on bad input.
 `;
-
-/** Parses the shared --profile value. */
-export function readProfile(value: string | undefined): RngProfile {
-  if (value === undefined) return DEFAULT_PROFILE;
-  if (!(RNG_PROFILES as readonly string[]).includes(value)) {
-    throw new CliError(`--profile: unknown profile ${JSON.stringify(value)} (expected one of ${RNG_PROFILES.join(', ')})`);
-  }
-  return value as RngProfile;
-}
-
-/** node:util parseArgs with its errors turned into one-line usage errors (prefixed with the command when given). */
-export function parseCliArgs<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>>;
-export function parseCliArgs<T extends ParseArgsConfig>(command: string, config: T): ReturnType<typeof parseArgs<T>>;
-export function parseCliArgs<T extends ParseArgsConfig>(a: string | T, b?: T): ReturnType<typeof parseArgs<T>> {
-  const command = typeof a === 'string' ? a : undefined;
-  const config = (typeof a === 'string' ? b : a) as T;
-  try {
-    return parseArgs(config);
-  } catch (e) {
-    const first = oneLine(e);
-    // node:util's wording for an option without its value, e.g. "--seed --shape 3" or "--shape -1"
-    const valueless = /^Option '(-[-\w]+)(?: <value>)?' argument (missing|is ambiguous)/.exec(first);
-    if (valueless) {
-      const [, option, how] = valueless;
-      const hint = how === 'missing' ? '' : ` (a value that starts with "-" is written ${option}=-VALUE)`;
-      throw new CliError(`${option}: missing value${hint}${command ? ` (${command} --help for usage)` : ''}`);
-    }
-    const why = first.replace(/\. To specify a positional argument.*$/, '').replace(/^Unknown option/, 'unknown option');
-    throw new CliError(command ? `${command}: ${why} (${command} --help for usage)` : why);
-  }
-}
 
 function matrixJson(m: MatrixF32 | null): string {
   return m ? jsonNested(m.data, [m.rows, m.cols]) : 'null';
@@ -82,16 +49,6 @@ export function runText(run: RunResult, withTrajectory: boolean): string {
   if (run.trajectory.note) out.push(`(${run.trajectory.note})`, '');
   out.push('sample =', print(run.sample));
   return out.join('\n') + '\n';
-}
-
-/** Reads and validates an inputs file; every problem becomes a CliError (exit 2). */
-export async function loadInputs(io: CliIO, pathOrDash: string): Promise<ReadInputsResult> {
-  const text = await readInputText(io, pathOrDash);
-  try {
-    return parseInputsText(text, pathOrDash === '-' ? 'standard input' : pathOrDash);
-  } catch (e) {
-    throw new CliError(oneLine(e));
-  }
 }
 
 export async function main(argv: string[], io: CliIO): Promise<number> {

@@ -42,6 +42,18 @@ const FOPI = f(1.27323954473516); // 4 / pi
 /** _mm256_set1_ps(2.0f * c10::pi<double>): 2*pi as a double, rounded to float. */
 export const TWO_PI_F32 = f(2 * Math.PI);
 
+/** The constants above as the WebAssembly kernel (avx2Wasm.ts) indexes them. */
+export const AVX_MATHFUN_F32 = {
+  SQRTHF,
+  LOG_P: [LOG_P0, LOG_P1, LOG_P2, LOG_P3, LOG_P4, LOG_P5, LOG_P6, LOG_P7, LOG_P8],
+  LOG_Q1,
+  LOG_Q2,
+  MINUS_DP: [MINUS_DP1, MINUS_DP2, MINUS_DP3],
+  SIN_P: [SIN_P0, SIN_P1, SIN_P2],
+  COS_P: [COS_P0, COS_P1, COS_P2],
+  FOPI
+} as const;
+
 /** One lane of log256_ps(x), contracted as GCC does with -mfma. */
 export function log256F32Fma(x0: number): number {
   const invalid = x0 <= 0; // _mm256_cmp_ps(x, 0, _CMP_LE_OS)

@@ -16,36 +16,12 @@
 // The module is assembled here from its instructions (no build step, no binary blob). Where WebAssembly
 // SIMD is unavailable, or synchronous compilation is refused (a browser's main thread allows only small
 // modules), avx2FmaWasm() returns null and randn uses the TypeScript kernel: same bits, slower.
+import { AVX_MATHFUN_F32, TWO_PI_F32 } from './avx2Math';
 import type { CpuGenerator } from './generator';
-import { MT_N, mt19937Temper } from './mt19937';
-
-const f = Math.fround;
+import { MT_LOWER, MT_MATRIX_A, MT_N, MT_UPPER, mt19937Temper } from './mt19937';
+import { name, section, sleb, uleb, vec } from './wasmBinary';
 
 // ---- a minimal WebAssembly binary writer -------------------------------------------------------
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
 
 const simd = (op: number): number[] => [0xfd, ...uleb(op)];
 const OP = {
@@ -244,28 +220,11 @@ function constantAddress(bytes: number[]): number {
   return CONST_OFFSET + 16 * i;
 }
 
-function section(id: number, content: number[]): number[] {
-  return [id, ...uleb(content.length), ...content];
-}
-function vec(items: number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
-}
-function name(s: string): number[] {
-  return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-}
 
 // ---- the kernel --------------------------------------------------------------------------------
 
-// avx_mathfun.h constants, rounded to float32 (see avx2Math.ts)
-const SQRTHF = f(0.707106781186547524);
-const LOG_P = [7.0376836292e-2, -1.151461031e-1, 1.167699874e-1, -1.2420140846e-1, 1.4249322787e-1, -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1].map(f);
-const LOG_Q1 = f(-2.1219444e-4);
-const LOG_Q2 = f(0.693359375);
-const MINUS_DP = [-0.78515625, -2.4187564849853515625e-4, -3.77489497744594108e-8].map(f);
-const SIN_P = [-1.9515295891e-4, 8.3321608736e-3, -1.6666654611e-1].map(f);
-const COS_P = [2.443315711809948e-5, -1.388731625493765e-3, 4.166664568298827e-2].map(f);
-const FOPI = f(1.27323954473516);
-const TWO_PI_F32 = f(2 * Math.PI);
+// avx_mathfun.h constants, rounded to float32 (avx2Math.ts)
+const { SQRTHF, LOG_P, LOG_Q1, LOG_Q2, MINUS_DP, SIN_P, COS_P, FOPI } = AVX_MATHFUN_F32;
 
 /**
  * fill(ptr, nblocks): normal_fill_16_AVX2 on each 16-float block at ptr, in place. The float32 parts run
@@ -429,46 +388,42 @@ function fillBody(fused: boolean): Body {
 // ---- mt19937 (at::mt19937): the twist and the tempering to uniform floats, 4 words at a time ------------
 
 const STATE_OFFSET = 65536; // 624 int32 words, after the floats (64 KiB)
-const MT_UPPER = 0x80000000 | 0;
-const MT_LOWER = 0x7fffffff;
-const MT_MATRIX_A = 0x9908b0df | 0;
 
-/** Emits state[i] = state[far] ^ (((state[i] & UPPER) | (state[i+1] & LOWER)) >>> 1) ^ (-(state[i+1] & 1) & A) for 4 or 1 words. */
-function twistStep(emit: (...parts: (number | number[])[]) => void, addr: () => void, next: () => void, far: () => void, vector: boolean): void {
-  if (vector) {
-    addr();
-    far();
-    addr();
-    emit(OP.v128Load, [2, 0], OP.v128Const, bytesOfI32x4(MT_UPPER), OP.v128And);
-    next();
-    emit(OP.v128Const, bytesOfI32x4(MT_LOWER), OP.v128And, OP.v128Or, OP.i32Const, sleb(1), OP.i32x4ShrU, OP.v128Xor);
-    emit(OP.v128Const, bytesOfI32x4(0));
-    next();
-    emit(OP.v128Const, bytesOfI32x4(1), OP.v128And, OP.i32x4Sub, OP.v128Const, bytesOfI32x4(MT_MATRIX_A), OP.v128And, OP.v128Xor);
-    emit(OP.v128Store, [2, 0]);
-  } else {
-    addr();
-    far();
-    addr();
-    emit(OP.i32Load, [2, 0], OP.i32Const, sleb(MT_UPPER), OP.i32And);
-    next();
-    emit(OP.i32Const, sleb(MT_LOWER), OP.i32And, OP.i32Or, OP.i32Const, sleb(1), OP.i32ShrU, OP.i32Xor);
-    emit(OP.i32Const, sleb(0));
-    next();
-    emit(OP.i32Const, sleb(1), OP.i32And, OP.i32Sub, OP.i32Const, sleb(MT_MATRIX_A), OP.i32And, OP.i32Xor);
-    emit(OP.i32Store, [2, 0]);
-  }
-}
+type Emit = (...parts: (number | number[])[]) => void;
 
-/** twist(): MT19937RNGEngine next_state() on the state at STATE_OFFSET, in place. */
-function twistBody(): number[] {
+/** A function body's instruction bytes and the emit that appends opcodes and immediates (arrays spread). */
+function codeWriter(): { code: number[]; emit: Emit } {
   const code: number[] = [];
-  const emit = (...parts: (number | number[])[]) => {
+  const emit: Emit = (...parts) => {
     for (const p of parts) {
       if (Array.isArray(p)) code.push(...p);
       else code.push(p);
     }
   };
+  return { code, emit };
+}
+
+/** Emits state[i] = state[far] ^ (((state[i] & UPPER) | (state[i+1] & LOWER)) >>> 1) ^ (-(state[i+1] & 1) & A) for 4 or 1 words. */
+function twistStep(emit: Emit, addr: () => void, next: () => void, far: () => void, vector: boolean): void {
+  // the same instructions on i32x4 (v128) or on i32
+  const o = vector
+    ? { load: OP.v128Load, store: OP.v128Store, k: (v: number) => [...OP.v128Const, ...bytesOfI32x4(v)], and: OP.v128And, or: OP.v128Or, xor: OP.v128Xor, shrU: OP.i32x4ShrU, sub: OP.i32x4Sub }
+    : { load: OP.i32Load, store: OP.i32Store, k: (v: number) => [OP.i32Const, ...sleb(v)], and: OP.i32And, or: OP.i32Or, xor: OP.i32Xor, shrU: OP.i32ShrU, sub: OP.i32Sub };
+  addr();
+  far();
+  addr();
+  emit(o.load, [2, 0], o.k(MT_UPPER), o.and);
+  next();
+  emit(o.k(MT_LOWER), o.and, o.or, OP.i32Const, sleb(1), o.shrU, o.xor);
+  emit(o.k(0));
+  next();
+  emit(o.k(1), o.and, o.sub, o.k(MT_MATRIX_A), o.and, o.xor);
+  emit(o.store, [2, 0]);
+}
+
+/** twist(): MT19937RNGEngine next_state() on the state at STATE_OFFSET, in place. */
+function twistBody(): number[] {
+  const { code, emit } = codeWriter();
   const O = 0; // i32 local: byte address of state[i]
   const getO = () => emit(OP.localGet, uleb(O));
   const load = (delta: number, vector: boolean) => () => {
@@ -499,13 +454,7 @@ function twistBody(): number[] {
 
 /** temper(src, dst, n): dst[k] = (temper(src[k]) & (2^24 - 1)) * 2^-24 as float32, n a multiple of 4. */
 function temperBody(): number[] {
-  const code: number[] = [];
-  const emit = (...parts: (number | number[])[]) => {
-    for (const p of parts) {
-      if (Array.isArray(p)) code.push(...p);
-      else code.push(p);
-    }
-  };
+  const { code, emit } = codeWriter();
   const SRC = 0;
   const DST = 1;
   const N = 2;

@@ -4,10 +4,11 @@
 // (torch/testing/_comparison.py: make_tensor_mismatch_msg), checked by test/fixtures/compare/ from PyTorch.
 import type { Comparison, CompareRule, IndexedValue, MatrixF32, RngProfile, RunResult, SamplerInputs } from './types';
 import { RNG_PROFILES } from './types';
-import { parseTensorText, type ParsedTensor, type SummaryDim, type TensorSummary } from './tensorText';
-import { formatFixedF64, formatScientificF64, formatFloat32Shortest } from './tensorFormat';
+import { parseTensorText, tokenValue, type ParsedTensor, type SummaryDim, type TensorSummary } from './tensorText';
+import { formatFixedF64, formatScientificF64, formatFloat32Shortest, pythonTuple } from './tensorFormat';
 import { runSampler } from './sampler';
 import { nextDownF32, nextUpF32, ulpDistanceF32 } from './float32';
+import { errorFirstLine } from './errors';
 import { lineColumnAt, scanJson } from './jsonText';
 
 /** torch.testing's default tolerances for float32 (torch/testing/_comparison.py: _DTYPE_PRECISIONS). */
@@ -62,17 +63,6 @@ function pythonIndex(index: [number, number]): string {
 
 const NUMBER_RE = /^[-+]?(?:nan|inf(?:inity)?|(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)/i;
 
-/** The value of a pasted number ("nan", "-inf" and decimals), as Python's float() reads it. */
-export function parseLiteral(lit: string): number {
-  const v = Number(lit); // decimals (and "Infinity"); NaN for Python's spellings below
-  if (!Number.isNaN(v)) return v;
-  const s = lit.toLowerCase().replace(/^\+/, '');
-  if (s === 'nan' || s === '-nan') return NaN;
-  if (s === 'inf' || s === 'infinity') return Infinity;
-  if (s === '-inf' || s === '-infinity') return -Infinity;
-  return Number(s);
-}
-
 /**
  * The numbers of a printed tensor as written, row-major, "..." left out (run after parseTensorText
  * accepted the text). Returns null when the text has a form this scan does not follow; the caller
@@ -123,10 +113,6 @@ interface Layout {
   mismatchedShape?: number[];
 }
 
-function shapeText(shape: number[]): string {
-  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-}
-
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -138,13 +124,13 @@ function rangeText(from: number, to: number): string {
 /** Lays a complete paste of the given shape and row-major literals over (rows, cols). */
 function layFull(lits: string[], pasteShape: number[], rows: number, cols: number): Layout {
   const total = rows * cols;
-  const ours = shapeText([rows, cols]);
+  const ours = pythonTuple([rows, cols]);
   const literals: (string | null)[] = new Array(total).fill(null);
   const sameShape = pasteShape.length === 2 && pasteShape[0] === rows && pasteShape[1] === cols;
   if (sameShape || lits.length === total) {
     for (let k = 0; k < total; k++) literals[k] = lits[k];
     const shapeNote = sameShape ? undefined
-      : `the paste has shape ${shapeText(pasteShape)} and ours ${ours}; both hold ${total} values, compared in row-major order.`;
+      : `the paste has shape ${pythonTuple(pasteShape)} and ours ${ours}; both hold ${total} values, compared in row-major order.`;
     return { literals, shapeMismatch: false, shapeNote };
   }
   if (pasteShape.length === 2) {
@@ -154,7 +140,7 @@ function layFull(lits: string[], pasteShape: number[], rows: number, cols: numbe
     for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) literals[i * cols + j] = lits[i * pc + j];
     const block = r * c === 0 ? 'nothing overlaps'
       : `compared the overlapping block, rows ${rangeText(0, r - 1)} and columns ${rangeText(0, c - 1)} (${r * c} of ${total} values)`;
-    return { literals, shapeMismatch: true, mismatchedShape: pasteShape, shapeNote: `the paste has shape ${shapeText(pasteShape)} but ours is ${ours}; ${block}.` };
+    return { literals, shapeMismatch: true, mismatchedShape: pasteShape, shapeNote: `the paste has shape ${pythonTuple(pasteShape)} but ours is ${ours}; ${block}.` };
   }
   const n = Math.min(lits.length, total);
   for (let k = 0; k < n; k++) literals[k] = lits[k];
@@ -162,7 +148,7 @@ function layFull(lits: string[], pasteShape: number[], rows: number, cols: numbe
     literals,
     shapeMismatch: true,
     mismatchedShape: pasteShape,
-    shapeNote: `the paste has shape ${shapeText(pasteShape)} (${plural(lits.length, 'value')}) but ours is ${ours} (${total}); compared the first ${n} in row-major order.`
+    shapeNote: `the paste has shape ${pythonTuple(pasteShape)} (${plural(lits.length, 'value')}) but ours is ${ours} (${total}); compared the first ${n} in row-major order.`
   };
 }
 
@@ -211,14 +197,14 @@ function laySummarised(lits: string[], shape: number[], summary: TensorSummary, 
     return {
       literals,
       shapeMismatch: true,
-      shapeNote: `the paste is a summarised ("...") ${shape.length}-D print, which cannot be laid over our shape ${shapeText([rows, cols])}; nothing compared.`
+      shapeNote: `the paste is a summarised ("...") ${shape.length}-D print, which cannot be laid over our shape ${pythonTuple([rows, cols])}; nothing compared.`
     };
   }
   if (!fits) {
     return {
       literals,
       shapeMismatch: true,
-      shapeNote: `the paste is summarised ("...") with a printed block of ${shapeText(shape)} that does not fit our shape ${shapeText([rows, cols])}; compared ${placed} of ${total} values where they fall.`
+      shapeNote: `the paste is summarised ("...") with a printed block of ${pythonTuple(shape)} that does not fit our shape ${pythonTuple([rows, cols])}; compared ${placed} of ${total} values where they fall.`
     };
   }
   return { literals, shapeMismatch: false, shapeNote: `the paste is summarised ("..."): compared ${what}, ${placed} of ${total} values.` };
@@ -233,7 +219,7 @@ function formatNumberLiteral(v: number): string {
 function layPaste(parsed: ParsedTensor, text: string, rows: number, cols: number): Layout {
   const scanned = scanLiterals(text);
   const agrees = scanned !== null && scanned.length === parsed.values.length
-    && scanned.every((lit, k) => Object.is(parseLiteral(lit), parsed.values[k]));
+    && scanned.every((lit, k) => Object.is(tokenValue(lit), parsed.values[k]));
   // when the scan cannot follow the text, the parser's values stand in (printed at its decimals if it found them)
   const lits = agrees ? scanned : Array.from(parsed.values, (v) =>
     parsed.printedDecimals !== null && Number.isFinite(v) ? formatFixedF64(v, parsed.printedDecimals) : formatNumberLiteral(v));
@@ -255,7 +241,7 @@ type LiteralStyle =
 function literalStyle(lit: string, source: ParsedTensor['source']): LiteralStyle {
   const style = styleOf(lit);
   // torch/_tensor_str.py _Formatter: fixed mode only when every nonzero |value| >= 1e-4, and sci mode prints 0 as 0.0000e+00
-  if (source === 'torch' && (style.kind === 'fixed' || style.kind === 'sci') && parseLiteral(lit) === 0) return { kind: 'exact' };
+  if (source === 'torch' && (style.kind === 'fixed' || style.kind === 'sci') && tokenValue(lit) === 0) return { kind: 'exact' };
   return style;
 }
 
@@ -293,7 +279,7 @@ function sameFloat32(a: number, b: number): boolean {
 
 /** Whether two printed numbers say the same thing (sign of zero included). */
 function samePrinted(a: string, b: string): boolean {
-  return Object.is(parseLiteral(a), parseLiteral(b));
+  return Object.is(tokenValue(a), tokenValue(b));
 }
 
 /**
@@ -312,7 +298,7 @@ function roundScaledFast(v: number, k: number): number | null {
 
 /** Whether a float32 value, printed the way the literal was printed, gives the literal. */
 function printsAs(v: number, lit: string, style: LiteralStyle): boolean {
-  if (!isRoundedStyle(style)) return sameFloat32(v, Math.fround(parseLiteral(lit)));
+  if (!isRoundedStyle(style)) return sameFloat32(v, Math.fround(tokenValue(lit)));
   if (style.kind === 'fixed') {
     // fast path for '{:.kf}': compare the rounded integer v * 10^k with the literal's digits
     const r = roundScaledFast(v, style.decimals);
@@ -328,7 +314,7 @@ function printsAs(v: number, lit: string, style: LiteralStyle): boolean {
 /** Whether exactly one float32 value prints as the literal in its style (so the print identifies the value). */
 function pinsDownF32(lit: string, style: LiteralStyle): boolean {
   if (!isRoundedStyle(style)) return true;
-  const x = Math.fround(parseLiteral(lit));
+  const x = Math.fround(tokenValue(lit));
   if (!Number.isFinite(x) || !printsAs(x, lit, style)) return false;
   return !printsAs(nextUpF32(x), lit, style) && !printsAs(nextDownF32(x), lit, style);
 }
@@ -338,8 +324,8 @@ function isFullPrecisionLiteral(lit: string): boolean {
   if (/nan|inf/i.test(lit)) return true;
   const mantissa = lit.replace(/^[-+]/, '').replace(/[eE].*$/, '').replace('.', '').replace(/^0+/, '');
   if (mantissa.length >= 9) return true;
-  const v = parseLiteral(lit);
-  return Object.is(parseLiteral(formatFloat32Shortest(v)), v);
+  const v = tokenValue(lit);
+  return Object.is(tokenValue(formatFloat32Shortest(v)), v);
 }
 
 interface RuleChoice {
@@ -436,7 +422,7 @@ function parsePaste(expectedText: string, field: string): ParsedTensor {
       obj = JSON.parse(trimmed);
     } catch (e) {
       const scan = scanJson(trimmed);
-      if (scan.errorAt === null) throw new Error(`${field}: not valid JSON (${(e as Error).message.split('\n')[0]})`);
+      if (scan.errorAt === null) throw new Error(`${field}: not valid JSON (${errorFirstLine(e)})`);
       const at = expectedText.indexOf(trimmed) + scan.errorAt; // positions in the text as given
       const { line, column } = lineColumnAt(expectedText, at);
       throw new Error(`${field}: not valid JSON: line ${line}, column ${column}: ${scan.reason}`);
@@ -455,10 +441,20 @@ function parsePaste(expectedText: string, field: string): ParsedTensor {
  * Throws an Error with a one-line message naming the field when the paste cannot be read.
  */
 export function compareSample(ours: MatrixF32, expectedText: string, opts: CompareOptions = {}): Comparison {
-  return compareDetailed(ours, expectedText, opts).comparison;
+  return judgeSample(ours, preparePaste(expectedText, ours.rows, ours.cols, opts));
 }
 
-function compareDetailed(ours: MatrixF32, expectedText: string, opts: CompareOptions): { comparison: Comparison; shapeMismatch: boolean } {
+/** The paste read, laid over a (rows, cols) sample and its rule chosen: all that does not depend on our values. */
+interface PreparedPaste {
+  expectedText: string;
+  rtol: number;
+  atol: number;
+  parsed: ParsedTensor;
+  layout: Layout;
+  choice: RuleChoice;
+}
+
+function preparePaste(expectedText: string, rows: number, cols: number, opts: CompareOptions): PreparedPaste {
   const field = opts.field ?? 'expected';
   const explicitTol = opts.rtol !== undefined || opts.atol !== undefined;
   const rtol = opts.rtol ?? DEFAULT_RTOL_F32;
@@ -466,12 +462,17 @@ function compareDetailed(ours: MatrixF32, expectedText: string, opts: CompareOpt
   if (!(rtol >= 0) || !Number.isFinite(rtol)) throw new Error(`rtol: expected a finite number >= 0, got ${rtol}`);
   if (!(atol >= 0) || !Number.isFinite(atol)) throw new Error(`atol: expected a finite number >= 0, got ${atol}`);
   const parsed = parsePaste(expectedText, field);
-  const { rows, cols } = ours;
-  const total = rows * cols;
   const layout = layPaste(parsed, expectedText, rows, cols);
   const knownLits = layout.literals.filter((l): l is string => l !== null);
   const choice = chooseRule(knownLits, parsed.source, explicitTol, rtol, atol);
+  return { expectedText, rtol, atol, parsed, layout, choice };
+}
 
+/** Judges our sample against a prepared paste (of the same shape). */
+function judgeSample(ours: MatrixF32, paste: PreparedPaste): Comparison {
+  const { expectedText, rtol, atol, parsed, layout, choice } = paste;
+  const { rows, cols } = ours;
+  const total = rows * cols;
   const expected = new Float32Array(total).fill(NaN);
   const absDiff = new Float32Array(total).fill(NaN);
   const absDiff64 = new Float64Array(total).fill(NaN);
@@ -488,7 +489,7 @@ function compareDetailed(ours: MatrixF32, expectedText: string, opts: CompareOpt
     known[k] = 1;
     comparedIdx.push(k);
     const a = ours.data[k];
-    const b = Math.fround(parseLiteral(lit)); // torch.tensor(pasted) holds float32 values
+    const b = Math.fround(tokenValue(lit)); // torch.tensor(pasted) holds float32 values
     const style = literalStyle(lit, parsed.source);
     expected[k] = b;
     const d = Math.abs(a - b); // assert_close promotes both to float64
@@ -544,7 +545,7 @@ function compareDetailed(ours: MatrixF32, expectedText: string, opts: CompareOpt
     summary: ''
   };
   c.summary = buildSummary(c, choice, stats);
-  return { comparison: c, shapeMismatch: layout.shapeMismatch };
+  return c;
 }
 
 interface SummaryStats {
@@ -620,8 +621,9 @@ function profileLine(run: RngProfile, search: { tried: RngProfile[]; matching: R
  * sampler under each other profile (without trajectory) and reports which reproduce the paste (profileSearch).
  */
 export function compareRun(inputs: SamplerInputs, run: RunResult, expectedText: string, opts: CompareOptions = {}): Comparison {
-  const { comparison: c, shapeMismatch } = compareDetailed(run.sample, expectedText, opts);
-  if (c.matches || c.compared === 0 || shapeMismatch) return c; // another profile cannot fix a shape
+  const paste = preparePaste(expectedText, run.sample.rows, run.sample.cols, opts);
+  const c = judgeSample(run.sample, paste);
+  if (c.matches || c.compared === 0 || paste.layout.shapeMismatch) return c; // another profile cannot fix a shape
   const own = run.inputs.profile;
   const tried: RngProfile[] = [own];
   const matching: RngProfile[] = [];
@@ -629,7 +631,7 @@ export function compareRun(inputs: SamplerInputs, run: RunResult, expectedText: 
     if (p === own) continue;
     tried.push(p);
     const other = runSampler(inputs, { profile: p, record: { kind: 'none' } });
-    if (compareDetailed(other.sample, expectedText, opts).comparison.matches) matching.push(p);
+    if (judgeSample(other.sample, paste).matches) matching.push(p);
   }
   const profileSearch = { tried, matching };
   return { ...c, profileSearch, summary: `${c.summary}\n${profileLine(own, profileSearch)}` };

@@ -4,9 +4,6 @@
 const scratchF32 = new Float32Array(1);
 const scratchU32 = new Uint32Array(scratchF32.buffer);
 
-/** The float32 nearest to v (round to nearest, ties to even). */
-export const roundF32: (v: number) => number = Math.fround;
-
 /** Bit pattern (uint32) of fround(v). */
 export function float32ToBits(v: number): number {
   scratchF32[0] = v;
@@ -17,11 +14,6 @@ export function float32ToBits(v: number): number {
 export function bitsToFloat32(bits: number): number {
   scratchU32[0] = bits >>> 0;
   return scratchF32[0];
-}
-
-/** True when v is exactly representable as a float32 (NaN counts as representable). */
-export function isFloat32(v: number): boolean {
-  return Math.fround(v) === v || v !== v;
 }
 
 /**
@@ -65,38 +57,13 @@ export function fmaF32Slow(p: number, c: number, s: number, r: number, t: number
 }
 
 /** The exact error e of s = fl64(a + b): a + b = s + e (Knuth's TwoSum). */
-export function twoSumError(a: number, b: number, s: number): number {
+function twoSumError(a: number, b: number, s: number): number {
   const bb = s - a;
   return (a - (s - bb)) + (b - bb);
 }
 
-/** float32 a*b rounded once (binary64 product of two float32 values is exact). */
-export function mulF32(a: number, b: number): number {
-  return Math.fround(a * b);
-}
-
-/** float32 a+b rounded once (binary64 has enough bits that double rounding cannot occur). */
-export function addF32(a: number, b: number): number {
-  return Math.fround(a + b);
-}
-
-/** float32 a-b rounded once. */
-export function subF32(a: number, b: number): number {
-  return Math.fround(a - b);
-}
-
-/** float32 a/b rounded once (binary64 quotient then float32 is correctly rounded: 53 >= 2*24+2). */
-export function divF32(a: number, b: number): number {
-  return Math.fround(a / b);
-}
-
-/** float32 sqrt rounded once (same argument as divF32). */
-export function sqrtF32(a: number): number {
-  return Math.fround(Math.sqrt(a));
-}
-
 /** Position of a float32 on the integer line of float32 values (-0 and +0 both map to 0). */
-export function float32OrderKey(v: number): number {
+function float32OrderKey(v: number): number {
   const bits = float32ToBits(v);
   return bits >= 0x80000000 ? -(bits - 0x80000000) : bits;
 }
@@ -133,15 +100,4 @@ export function ulpF32(v: number): number {
   if (f !== f || f === Infinity) return NaN;
   if (f === 3.4028234663852886e38) return 2 ** 104;
   return nextUpF32(f) - f;
-}
-
-/** Bits of each element of a Float32Array as uint32 (little-endian host order does not matter). */
-export function float32ArrayToBits(values: Float32Array): Uint32Array {
-  return new Uint32Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength));
-}
-
-/** The Float32Array whose bit patterns are `bits`. */
-export function bitsToFloat32Array(bits: ArrayLike<number>): Float32Array {
-  const u = Uint32Array.from(bits, (b) => b >>> 0);
-  return new Float32Array(u.buffer);
 }

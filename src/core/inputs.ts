@@ -2,10 +2,12 @@
 // alpha_bar and seed. Arrays may be JSON arrays or PyTorch/NumPy printed text. Everything is checked before any
 // work; each problem is one line `field: problem` (issue 2, section 4).
 import { MAX_SAMPLE_ELEMENTS, MAX_STEPS, MAX_WORKING_BYTES, formatBytes, samplerWorkingBytes } from './limits';
-import { checkSchedule } from './sampler';
+import { errorFirstLine } from './errors';
 import { lineColumnAt, scanJson } from './jsonText';
+import { checkSchedule } from './schedules';
 import { parseSeed, stepSeed } from './seed';
 import { parseTensorText } from './tensorText';
+import { pythonTuple } from './tensorFormat';
 import type { SamplerInputs } from './types';
 
 export const INPUT_KEYS = ['w_model', 'shape', 'betas', 'alpha_bar', 'seed'] as const;
@@ -32,7 +34,6 @@ function describe(value: unknown): string {
   return String(value);
 }
 
-const shapeText = (shape: number[]) => `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`;
 const indexText = (shape: number[], flat: number) => {
   const idx: number[] = [];
   for (let k = shape.length - 1; k >= 0; k--) {
@@ -103,7 +104,7 @@ function requireFinite(a: ReadArray, field: string): void {
 
 function read1d(value: unknown, field: string): ReadArray {
   const a = readArray(value, field);
-  if (a.shape.length !== 1) throw new Error(`${field}: expected a 1-D list, got shape ${shapeText(a.shape)}`);
+  if (a.shape.length !== 1) throw new Error(`${field}: expected a 1-D list, got shape ${pythonTuple(a.shape)}`);
   return a;
 }
 
@@ -117,7 +118,7 @@ function readShape(value: unknown): { n: number; d: number } {
     });
   } else if (typeof value === 'string') {
     const p = parseTensorText(value.replace(/^\s*torch\.Size\(\s*(.*)\)\s*$/s, '$1').replace(/^\s*\((.*)\)\s*$/s, '[$1]'), 'shape');
-    if (p.shape.length !== 1) throw new Error(`shape: expected [N, d], got shape ${shapeText(p.shape)}`);
+    if (p.shape.length !== 1) throw new Error(`shape: expected [N, d], got shape ${pythonTuple(p.shape)}`);
     entries = Array.from(p.values);
   } else {
     throw new Error(`shape: expected [N, d], got ${describe(value)}`);
@@ -166,7 +167,7 @@ export function readInputs(json: unknown): ReadInputsResult {
 
   const w = readArray(obj.w_model, 'w_model');
   if (w.shape.length !== 2 || w.shape[0] !== d + 1 || w.shape[1] !== d) {
-    throw new Error(`w_model: expected shape (${d + 1}, ${d}) for d = ${d}, got ${shapeText(w.shape)}`);
+    throw new Error(`w_model: expected shape (${d + 1}, ${d}) for d = ${d}, got ${pythonTuple(w.shape)}`);
   }
   requireFinite(w, 'w_model');
 
@@ -248,7 +249,7 @@ function checkSeedDigits(json: unknown, text: string): void {
 
 /** "invalid JSON at line 3, column 7: Unexpected token ..." from the engine's SyntaxError and our own scan of the text. */
 function jsonErrorText(text: string, e: unknown): string {
-  const message = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+  const message = errorFirstLine(e);
   if (text.trim() === '') return 'invalid JSON: the file is empty';
   const m = /position (\d+)/.exec(message);
   const scan = scanJson(text);

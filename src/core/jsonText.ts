@@ -35,7 +35,8 @@ export function scanJson(text: string): JsonScan {
   const skipWs = (): void => {
     while (i < n && isWs(text[i])) i++;
   };
-  /** at '"': moves past the closing quote; returns the error offset or -1 */
+  let badEscape = false;
+  /** at '"': moves past the closing quote; returns the error offset (where V8 puts it: the bad character after a backslash) or -1 */
   const scanString = (): number => {
     i++;
     while (i < n) {
@@ -47,12 +48,18 @@ export function scanJson(text: string): JsonScan {
       if (c === '\\') {
         const e = text[i + 1];
         if (e === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) return i;
+          for (let k = i + 2; k < i + 6; k++) {
+            if (!/[0-9a-fA-F]/.test(text[k] ?? '')) {
+              badEscape = true;
+              return k;
+            }
+          }
           i += 6;
         } else if (e !== undefined && '"\\/bfnrt'.includes(e)) {
           i += 2;
         } else {
-          return i;
+          badEscape = true;
+          return i + 1;
         }
         continue;
       }
@@ -107,7 +114,7 @@ export function scanJson(text: string): JsonScan {
         }
       } else if (c === '"') {
         const at = scanString();
-        if (at >= 0) return fail(at, at >= n ? 'unterminated string' : text[at] === '\\' ? 'bad escape in a string' : 'control character in a string');
+        if (at >= 0) return fail(at, at >= n ? 'unterminated string' : badEscape ? 'bad escape in a string' : 'control character in a string');
         ended();
       } else if (c === '-' || isDigit(c)) {
         const at = scanNumber();

@@ -4,9 +4,9 @@
 
 export const MT_N = 624;
 export const MT_M = 397;
-const MATRIX_A = 0x9908b0df | 0;
-const UPPER_MASK = 0x80000000 | 0;
-const LOWER_MASK = 0x7fffffff;
+export const MT_MATRIX_A = 0x9908b0df | 0;
+export const MT_UPPER = 0x80000000 | 0;
+export const MT_LOWER = 0x7fffffff;
 
 /** init_with_uint32: state[0] = seed; state[i] = 1812433253 * (state[i-1] ^ (state[i-1] >>> 30)) + i (mod 2^32). */
 export function mt19937Seed(state: Int32Array, seed32: number): void {
@@ -23,17 +23,17 @@ export function mt19937Twist(state: Int32Array): void {
   let i = 0;
   for (; i < MT_N - MT_M; i++) {
     const v = state[i + 1];
-    const y = (state[i] & UPPER_MASK) | (v & LOWER_MASK);
-    state[i] = state[i + MT_M] ^ (y >>> 1) ^ (-(v & 1) & MATRIX_A);
+    const y = (state[i] & MT_UPPER) | (v & MT_LOWER);
+    state[i] = state[i + MT_M] ^ (y >>> 1) ^ (-(v & 1) & MT_MATRIX_A);
   }
   for (; i < MT_N - 1; i++) {
     const v = state[i + 1];
-    const y = (state[i] & UPPER_MASK) | (v & LOWER_MASK);
-    state[i] = state[i + MT_M - MT_N] ^ (y >>> 1) ^ (-(v & 1) & MATRIX_A);
+    const y = (state[i] & MT_UPPER) | (v & MT_LOWER);
+    state[i] = state[i + MT_M - MT_N] ^ (y >>> 1) ^ (-(v & 1) & MT_MATRIX_A);
   }
   const v = state[0];
-  const y = (state[MT_N - 1] & UPPER_MASK) | (v & LOWER_MASK);
-  state[MT_N - 1] = state[MT_M - 1] ^ (y >>> 1) ^ (-(v & 1) & MATRIX_A);
+  const y = (state[MT_N - 1] & MT_UPPER) | (v & MT_LOWER);
+  state[MT_N - 1] = state[MT_M - 1] ^ (y >>> 1) ^ (-(v & 1) & MT_MATRIX_A);
 }
 
 /** The tempering transform of one state word; returns the output as int32 (use `>>> 0` for uint32). */

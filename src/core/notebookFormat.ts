@@ -16,6 +16,10 @@
 // A text item holds UTF-8 text; a json item holds a JSON value whose compact (or tab-indented, "indent": "\t")
 // serialisation is the item's bytes; anything else is base64.
 
+import { base64ToBytes, bytesToBase64 } from './base64';
+import { errorFirstLine } from './errors';
+import { lineColumnAt, scanJson } from './jsonText';
+
 export const NOTEBOOK_FORMAT = 'ddpm-notebook/1';
 
 export type CellKind = 'markdown' | 'code';
@@ -75,130 +79,23 @@ function describe(v: unknown): string {
   return typeof v === 'string' ? JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v) : typeof v === 'object' ? 'an object' : String(v);
 }
 
-/**
- * Offset of the first JSON syntax error in `text` (V8's messages do not always say where), found by a
- * small recursive-descent scan of the JSON grammar (RFC 8259); -1 if the text is valid JSON.
- */
+/** Offset of the first JSON syntax error in `text` (V8's messages do not always say where); -1 if the text is valid JSON. */
 export function jsonErrorOffset(text: string): number {
-  let i = 0;
-  const ws = () => {
-    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
-  };
-  const fail = (): never => {
-    throw i;
-  };
-  const literal = (word: string) => {
-    for (const ch of word) {
-      if (text[i] !== ch) fail();
-      i++;
-    }
-  };
-  const string = () => {
-    i++; // opening quote
-    for (;;) {
-      if (i >= text.length) fail();
-      const c = text.charCodeAt(i);
-      if (c === 0x22) return void i++;
-      if (c < 0x20) fail();
-      if (c === 0x5c) {
-        i++;
-        if (text[i] === 'u') {
-          i++;
-          for (let k = 0; k < 4; k++, i++) if (!/[0-9a-fA-F]/.test(text[i] ?? '')) fail();
-        } else if ('"\\/bfnrt'.includes(text[i] ?? 'x')) i++;
-        else fail();
-      } else i++;
-    }
-  };
-  const digit = () => i < text.length && text[i] >= '0' && text[i] <= '9';
-  const digits = () => {
-    if (!digit()) fail();
-    while (digit()) i++;
-  };
-  const number = () => {
-    if (text[i] === '-') i++;
-    if (text[i] === '0') i++;
-    else digits();
-    if (text[i] === '.') {
-      i++;
-      digits();
-    }
-    if (text[i] === 'e' || text[i] === 'E') {
-      i++;
-      if (text[i] === '+' || text[i] === '-') i++;
-      digits();
-    }
-  };
-  const value = (depth: number): void => {
-    if (depth > 10000) fail();
-    ws();
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') return void i++;
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail();
-        string();
-        ws();
-        if (text[i] !== ':') fail();
-        i++;
-        value(depth + 1);
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === '}') return void i++;
-        else fail();
-      }
-    }
-    if (c === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') return void i++;
-      for (;;) {
-        value(depth + 1);
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === ']') return void i++;
-        else fail();
-      }
-    }
-    if (c === '"') return string();
-    if (c === 't') return literal('true');
-    if (c === 'f') return literal('false');
-    if (c === 'n') return literal('null');
-    return number();
-  };
-  try {
-    value(0);
-    ws();
-    return i < text.length ? i : -1;
-  } catch (at) {
-    if (typeof at === 'number') return at;
-    throw at;
-  }
+  return scanJson(text).errorAt ?? -1;
 }
 
 /** " at line L, column C" of the first JSON syntax error in `text`. */
 function jsonErrorPlace(text: string): string {
   const offset = jsonErrorOffset(text);
   if (offset < 0) return '';
-  const before = text.slice(0, offset).split('\n');
-  return ` at line ${before.length}, column ${before[before.length - 1].length + 1}`;
+  const { line, column } = lineColumnAt(text, offset);
+  return ` at line ${line}, column ${column}`;
 }
 
-function base64ToBytes(text: string, field: string): Uint8Array {
+/** Strict base64 (no whitespace, padded to a multiple of 4), as serializeNotebook writes it. */
+function strictBase64ToBytes(text: string, field: string): Uint8Array {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) bad(field, 'not valid base64');
-  const binary = atob(text);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
-}
-
-function bytesToBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
+  return base64ToBytes(text, field);
 }
 
 const encoder = new TextEncoder();
@@ -234,7 +131,7 @@ function readItem(v: unknown, field: string): OutputItemData {
     return { mime: v.mime, data: encoder.encode(JSON.stringify(v.json, null, v.indent as string | undefined)) };
   }
   if (typeof v.base64 !== 'string') bad(`${field}.base64`, `expected a string, got ${describe(v.base64)}`);
-  return { mime: v.mime, data: base64ToBytes(v.base64, `${field}.base64`) };
+  return { mime: v.mime, data: strictBase64ToBytes(v.base64, `${field}.base64`) };
 }
 
 function readOutput(v: unknown, field: string): CellOutputData {
@@ -297,8 +194,7 @@ export function parseNotebook(bytes: Uint8Array | string, name = 'notebook'): No
   try {
     json = JSON.parse(text);
   } catch (e) {
-    const message = (e instanceof Error ? e.message : String(e)).split('\n')[0];
-    bad(name, `not valid JSON${jsonErrorPlace(text)} (${message})`);
+    bad(name, `not valid JSON${jsonErrorPlace(text)} (${errorFirstLine(e)})`);
   }
   if (!isObject(json)) bad(name, `expected a JSON object, got ${describe(json)}`);
   if (json.format !== NOTEBOOK_FORMAT) bad(`${name}: format`, `expected ${JSON.stringify(NOTEBOOK_FORMAT)}, got ${describe(json.format)}`);

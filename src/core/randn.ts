@@ -45,15 +45,14 @@ export interface RandnOptions {
 /** normal_fill / normal_fill_AVX2 on out[0..count) (count >= 16), mean 0, std 1. */
 function normalFill(gen: CpuGenerator, out: Float32Array, count: number, profile: RngProfile, options?: RandnOptions): void {
   const fill16 = profile === 'avx2-fma' ? normalFill16Avx2Fma : profile === 'avx2' ? normalFill16Avx2NoFma : normalFill16Scalar;
-  const wasm = profile !== 'scalar' && options?.wasm !== false ? avx2FmaWasm() : null;
+  const wasm = options?.wasm !== false ? avx2FmaWasm() : null;
   const blocks = Math.floor(count / 16);
-  if (wasm !== null) {
+  if (wasm !== null && profile !== 'scalar') {
     // uniforms and transform fused per chunk; the uniforms of a partial last block are drawn but unused
     wasm.normalBlocks(gen, out, blocks, profile === 'avx2-fma');
     gen.fillUniformFloat24(out, blocks * 16, count - blocks * 16);
   } else {
-    const fast = options?.wasm !== false ? avx2FmaWasm() : null;
-    if (fast !== null) fast.fillUniform(gen, out, 0, count);
+    if (wasm !== null) wasm.fillUniform(gen, out, 0, count);
     else gen.fillUniformFloat24(out, 0, count);
     for (let i = 0; i < count - 15; i += 16) fill16(out, i);
   }

@@ -3,6 +3,7 @@
 // be non-finite (a comparison's greatest differences, ulps) travel as "nan", "inf", "-inf" strings,
 // since JSON.stringify would turn them into null. Decoding checks every field the views read and
 // names the first bad one in a one-line message (malformed output data shows an error, not a blank box).
+import { base64ToBytes, bytesToBase64 } from './base64';
 import { RNG_PROFILES, type Comparison, type IndexedValue, type MatrixF32, type RunResult, type TrajectoryStep } from './types';
 
 type Encoded<T> = T extends Float32Array | Uint8Array
@@ -14,26 +15,6 @@ type Encoded<T> = T extends Float32Array | Uint8Array
       : T;
 
 export type RunResultJson = Encoded<RunResult>;
-
-function bytesToBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
-}
-
-function base64ToBytes(text: string, field: string): Uint8Array {
-  let binary: string;
-  try {
-    binary = atob(text);
-  } catch {
-    throw new Error(`${field}: not valid base64`);
-  }
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
-}
 
 export function encodeFloat32(values: Float32Array): string {
   const copy = new Float32Array(values); // typed arrays are little-endian on every host VS Code runs on

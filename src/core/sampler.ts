@@ -14,7 +14,7 @@
 // (f32x4 multiply and add are IEEE float32 operations, so the result is identical) with a plain-JS fallback.
 import { DEFAULT_TRAJECTORY_BUDGET_BYTES, formatBytes, paddedWidth, trajectoryStepBytes } from './limits';
 import { randnSeeded } from './randn';
-import { alphaBarFromBetas } from './schedules';
+import { checkSchedule } from './schedules';
 import { stepSeed } from './seed';
 import {
   DEFAULT_PROFILE,
@@ -23,9 +23,9 @@ import {
   type RngProfile,
   type RunResult,
   type SamplerInputs,
-  type Schedule,
   type TrajectoryStep
 } from './types';
+import { name, section, sleb, uleb } from './wasmBinary';
 
 const f32 = Math.fround;
 
@@ -74,37 +74,6 @@ export function recordedStepIndices(
   if (keep === 1) indices.push(wanted[0]);
   else for (let i = 0; i < keep; i++) indices.push(wanted[Math.round((i * (wanted.length - 1)) / (keep - 1))]);
   return { indices, note: `kept ${keep} of the ${wanted.length} requested steps, evenly spaced, to stay within ${why}` };
-}
-
-/** Compares alpha_bar with float32 cumprod(1 - betas) over the first T values. */
-export function checkSchedule(betas: Float32Array, alphaBar: Float32Array): Schedule & { warning?: string } {
-  const T = betas.length;
-  const given = alphaBar.slice(0, T);
-  const expected = alphaBarFromBetas(betas);
-  let maxDiff = 0;
-  let differing = 0;
-  let worstT = -1;
-  for (let t = 0; t < T; t++) {
-    if (given[t] === expected[t]) continue; // -0 and +0 agree; NaN cannot occur (inputs are checked finite)
-    differing++;
-    const diff = Math.abs(given[t] - expected[t]);
-    if (!(diff <= maxDiff)) {
-      maxDiff = diff;
-      worstT = t;
-    }
-  }
-  const schedule: Schedule & { warning?: string } = {
-    betas: betas.slice(),
-    alphaBar: given,
-    alphaBarMatchesCumprod: differing === 0,
-    maxAlphaBarDiff: maxDiff
-  };
-  if (differing > 0) {
-    schedule.warning =
-      `alpha_bar: differs from cumprod(1 - betas) at ${differing} of ${T} steps ` +
-      `(largest difference ${maxDiff.toPrecision(3)} at t = ${worstT}); the sampler uses alpha_bar as given`;
-  }
-  return schedule;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -217,8 +186,6 @@ function stepBody(noisy: boolean): number[] {
 }
 
 function samplerWasmBytes(): Uint8Array {
-  const section = (id: number, content: number[]) => [id, ...uleb(content.length), ...content];
-  const name = (text: string) => [text.length, ...Array.from(text, (ch) => ch.charCodeAt(0))];
   const bodies = [matmulBody(1), matmulBody(4), stepBody(true), stepBody(false)];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
@@ -228,27 +195,6 @@ function samplerWasmBytes(): Uint8Array {
     ...section(7, [4, ...name('m1'), 0, 0, ...name('m4'), 0, 1, ...name('s'), 0, 2, ...name('f'), 0, 3]),
     ...section(10, [4, ...bodies.flatMap((b) => [...uleb(b.length), ...b])])
   ]);
-}
-
-function uleb(v: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v) b |= 0x80;
-    out.push(b);
-  } while (v);
-  return out;
-}
-
-function sleb(v: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && !(b & 0x40)) || (v === -1 && b & 0x40)) return [...out, b];
-    out.push(b | 0x80);
-  }
 }
 
 let wasmModuleCache: WebAssembly.Module | null | undefined; // compiled once per process; holds no run state
@@ -356,14 +302,13 @@ export function runSampler(inputs: SamplerInputs, opts: SamplerOptions = {}): Ru
   }
   if (inputs.alphaBar.length < T) throw new Error(`alpha_bar: expected at least ${T} values (len(betas)), got ${inputs.alphaBar.length}`);
 
-  const schedule = checkSchedule(inputs.betas, inputs.alphaBar);
+  const { schedule, warning: scheduleWarning } = checkSchedule(inputs.betas, inputs.alphaBar);
   const warnings: string[] = [];
   const addWarning = (w: string) => {
     if (!warnings.includes(w)) warnings.push(w);
   };
   for (const w of opts.inputWarnings ?? []) addWarning(w);
-  if (schedule.warning) addWarning(schedule.warning);
-  delete schedule.warning;
+  if (scheduleWarning) addWarning(scheduleWarning);
 
   const policy = opts.record ?? { kind: 'all' };
   const budget = opts.maxTrajectoryBytes ?? DEFAULT_TRAJECTORY_BUDGET_BYTES;

@@ -9,18 +9,10 @@
 // unfused evaluations round to the same float32 (checked against this machine's glibc 2.36 with an exact
 // binary64 FMA emulation, and against PyTorch itself: test/fixtures/randn/sweeps.json).
 
-const f = Math.fround;
+// glibc's names (math_config.h) for the float32 bit casts
+import { bitsToFloat32 as asfloat, float32ToBits as asuint } from './float32';
 
-const scratchF32 = new Float32Array(1);
-const scratchU32 = new Uint32Array(scratchF32.buffer);
-function asuint(v: number): number {
-  scratchF32[0] = v;
-  return scratchU32[0];
-}
-function asfloat(bits: number): number {
-  scratchU32[0] = bits >>> 0;
-  return scratchF32[0];
-}
+const f = Math.fround;
 
 // ---------------------------------------------------------------------------------------------
 // logf (e_logf.c, e_logf_data.c: LOGF_TABLE_BITS = 4, LOGF_POLY_ORDER = 4)

@@ -2,7 +2,7 @@
 // Each function names the PyTorch expression it reproduces bit for bit; test/fixtures/sampler/schedules.json
 // (made by scripts/fixtures/sampler.py from real PyTorch) checks every one of them.
 import { fmaF32 } from './float32';
-import type { RngProfile } from './types';
+import type { RngProfile, Schedule } from './types';
 
 const f32 = Math.fround;
 
@@ -95,4 +95,34 @@ export function cumprodF32(values: ArrayLike<number>): Float32Array {
 /** alpha_bar = torch.cumprod(1 - betas, 0), the schedule's cumulative product as PyTorch computes it. */
 export function alphaBarFromBetas(betas: ArrayLike<number>): Float32Array {
   return cumprodF32(oneMinusF32(betas));
+}
+
+/** Compares alpha_bar with float32 cumprod(1 - betas) over the first T values; the warning says how they differ, if they do. */
+export function checkSchedule(betas: Float32Array, alphaBar: Float32Array): { schedule: Schedule; warning?: string } {
+  const T = betas.length;
+  const given = alphaBar.slice(0, T);
+  const expected = alphaBarFromBetas(betas);
+  let maxDiff = 0;
+  let differing = 0;
+  let worstT = -1;
+  for (let t = 0; t < T; t++) {
+    if (given[t] === expected[t]) continue; // -0 and +0 agree; NaN cannot occur (inputs are checked finite)
+    differing++;
+    const diff = Math.abs(given[t] - expected[t]);
+    if (!(diff <= maxDiff)) {
+      maxDiff = diff;
+      worstT = t;
+    }
+  }
+  const schedule: Schedule = {
+    betas: betas.slice(),
+    alphaBar: given,
+    alphaBarMatchesCumprod: differing === 0,
+    maxAlphaBarDiff: maxDiff
+  };
+  if (differing === 0) return { schedule };
+  const warning =
+    `alpha_bar: differs from cumprod(1 - betas) at ${differing} of ${T} steps ` +
+    `(largest difference ${maxDiff.toPrecision(3)} at t = ${worstT}); the sampler uses alpha_bar as given`;
+  return { schedule, warning };
 }

@@ -4,6 +4,7 @@
 // Every number is formatted from its exact binary value with BigInt arithmetic, so the digits
 // are those of Python's '{:.4f}' / '{:.4e}' (correct rounding, ties to even), never the
 // round-half-up of Number.prototype.toFixed.
+import { float32ToBits } from './float32';
 
 export interface TensorPrintOptions {
   /** digits after the point (torch.set_printoptions(precision=...)); default 4 */
@@ -310,7 +311,7 @@ function addSuffixes(tensorText: string, suffixes: string[], indent: number, lin
 }
 
 /** Python's str(tuple(shape)): (0,) or (2, 0, 3). */
-function pythonTuple(shape: number[]): string {
+export function pythonTuple(shape: number[]): string {
   return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
 }
 
@@ -367,9 +368,6 @@ function nearestDecimal(x: number, digits: number): string {
   return Math.fround(Number(even)) === x ? even : fast;
 }
 
-const F32_SCRATCH = new Float32Array(1);
-const U32_SCRATCH = new Uint32Array(F32_SCRATCH.buffer);
-
 /**
  * The shortest decimal string that reads back (parse to double, round to float32) as the float32
  * value v, in JavaScript's number notation ("0.1", "-0", "1e-7", "3.4028235e+38").
@@ -380,8 +378,7 @@ export function formatFloat32Shortest(v: number): string {
   if (Number.isNaN(x)) return 'nan';
   if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
   if (x === 0) return Object.is(x, -0) ? '-0' : '0';
-  F32_SCRATCH[0] = x;
-  if ((U32_SCRATCH[0] & 0x7fffff) !== 0) {
+  if ((float32ToBits(x) & 0x7fffff) !== 0) {
     // Not a power of two: the rounding interval is symmetric, so the nearest k-digit decimal reads
     // back whenever any k-digit decimal does, and reading back is monotone in k: binary search.
     let lo = 1;

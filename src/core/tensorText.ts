@@ -4,6 +4,9 @@
 // beside it): the guide prefers a kept parser library, and peggy gives every syntax error its line,
 // column and the expected alternatives. This file adds what a grammar cannot say well: rows of one
 // length (no ragged arrays), where `...` may stand, dtype, and the printed precision.
+import { errorFirstLine } from './errors';
+import { lineColumnAt } from './jsonText';
+import { pythonTuple } from './tensorFormat';
 import { parse as parseGrammar } from './parsers/tensorText.generated.js';
 
 export type ParsedDtype = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'unknown';
@@ -71,19 +74,6 @@ interface PeggyError { expected?: PeggyExpectation[] | null; location?: { start:
 /** Deepest nesting accepted (PyTorch allows at most 64 dimensions when printing; deeper would only be an attack on the stack). */
 const MAX_DEPTH = 64;
 
-/** 1-based line and column of a UTF-16 offset. */
-function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: offset - lineStart + 1 };
-}
-
 /** What stands at `offset`, for "found ...": a word, a number-like token, or one character. */
 function foundAt(text: string, offset: number): string {
   if (offset >= text.length) return 'end of input';
@@ -93,7 +83,7 @@ function foundAt(text: string, offset: number): string {
 }
 
 function fail(field: string, text: string, offset: number, expected: string, found?: string): never {
-  const { line, column } = lineColumn(text, offset);
+  const { line, column } = lineColumnAt(text, offset);
   throw new Error(`${field}: line ${line}, column ${column}: expected ${expected}, found ${found ?? foundAt(text, offset)}`);
 }
 
@@ -128,8 +118,8 @@ function checkDepth(field: string, text: string): void {
   }
 }
 
-/** A number token's value as a double: decimals by the platform's correctly rounded parse, nan/inf by name. */
-function tokenValue(token: string): number {
+/** A number token's value as a double, as Python's float() reads it: decimals by the platform's correctly rounded parse, nan/inf by name. */
+export function tokenValue(token: string): number {
   const lower = token.toLowerCase();
   const unsigned = lower.replace(/^[+-]/, '');
   if (unsigned === 'nan') return NaN;
@@ -263,7 +253,7 @@ export function parseTensorText(text: string, field: string): ParsedTensor {
     if (pe && pe.location && Array.isArray(pe.expected)) {
       fail(field, text, pe.location.start.offset, describeExpected(pe.expected));
     }
-    throw new Error(`${field}: could not read the tensor text (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+    throw new Error(`${field}: could not read the tensor text (${errorFirstLine(e)})`);
   }
 
   const source: ParsedTensor['source'] = result.ctor === 'tensor' || result.parameter ? 'torch' : result.ctor === 'array' ? 'numpy' : 'list';
@@ -304,7 +294,7 @@ export function parseTensorText(text: string, field: string): ParsedTensor {
         summary.fullShapeKnown = true;
         summary.fullShape = size;
       } else if (size.length !== shape.length || size.some((s, i) => s !== shape[i])) {
-        fail(field, text, kw.at, `size=(${shape.join(', ')}${shape.length === 1 ? ',' : ''}) as printed`, JSON.stringify('size=' + kw.value));
+        fail(field, text, kw.at, `size=${pythonTuple(shape)} as printed`, JSON.stringify('size=' + kw.value));
       }
     }
   }

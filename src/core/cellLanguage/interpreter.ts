@@ -2,17 +2,15 @@
 // a generator that yields what it needs from the host (a sampler run, a comparison) and gets the run back;
 // the kernel drives it asynchronously (the sampler runs in a worker), tests and "Run Sampler" drive it
 // synchronously (runCellSync, interpretInputs).
-import { parseInputsText, readInputs } from '../inputs';
+import { errorFirstLine } from '../errors';
+import { INPUT_KEYS, parseInputsText, readInputs } from '../inputs';
 import { cosineSchedule, cumprodF32, linearSchedule, linspaceF32 } from '../schedules';
 import { parseTensorText, toFloat32Array } from '../tensorText';
-import { formatTensorF32 } from '../tensorFormat';
+import { formatTensorF32, pythonTuple } from '../tensorFormat';
 import { DEFAULT_PROFILE, RNG_PROFILES, type RecordPolicy, type RngProfile, type RunResult, type SamplerInputs } from '../types';
 import { CellError, parseCell, parseExpression, type Expr, type Loc, type Statement } from './ast';
 import { binaryOp, listToTensor, scalarOf, unaryOp } from './ops';
 import { exactTensorText, NONE, reprValue, typeName, type RunValue, type TensorValue, type Value } from './values';
-
-/** The five sampler inputs, as cells name them. */
-export const INPUT_NAMES = ['w_model', 'shape', 'betas', 'alpha_bar', 'seed'] as const;
 
 /** The functions cells can call (README's "DDPM notebooks" section documents each; the TextMate grammar highlights them). */
 export const HELPERS = ['linspace', 'linear_schedule', 'cosine_schedule', 'cumprod', 'sample', 'compare', 'tensor', 'array'] as const;
@@ -55,8 +53,6 @@ const BUILTIN_VALUES: Record<string, Value> = {
   False: { kind: 'bool', value: false },
   None: NONE
 };
-
-const oneLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0];
 
 function fail(detail: string, loc: Loc | null): never {
   throw new CellError(detail, loc);
@@ -167,7 +163,7 @@ function* evalExpr(e: Expr, ctx: Ctx): Gen<Value> {
     }
   } catch (err) {
     if (err instanceof CellError || (err instanceof Error && err.name === 'AbortError')) throw err;
-    throw new CellError(oneLine(err), e.loc);
+    throw new CellError(errorFirstLine(err), e.loc);
   }
 }
 
@@ -222,7 +218,7 @@ function shiftLoc<T>(node: T, base: Loc): T {
   for (const [k, v] of Object.entries(node)) {
     if ((k === 'loc' || k === 'innerLoc') && v && typeof v === 'object') {
       const l = v as Loc;
-      out[k] = l.line === 1 ? { line: base.line, column: base.column + l.column - 1, offset: base.offset + l.offset } : { line: base.line + l.line - 1, column: l.column, offset: base.offset + l.offset };
+      out[k] = placeWithin(base, l.line, l.column, base.offset + l.offset);
     } else {
       out[k] = shiftLoc(v, base);
     }
@@ -232,13 +228,17 @@ function shiftLoc<T>(node: T, base: Loc): T {
 
 /** The tensor parser says `field: line L, column C: ...` within the pasted text: point at that place in the cell. */
 function locatePrintError(err: unknown, at: Loc, field: string): CellError {
-  const msg = oneLine(err);
+  const msg = errorFirstLine(err);
   const m = /^(.*?): line (\d+), column (\d+): (.*)$/.exec(msg);
   if (!m) return new CellError(msg, at);
   const line = Number(m[2]);
   const column = Number(m[3]);
-  const loc = line === 1 ? { line: at.line, column: at.column + column - 1, offset: at.offset } : { line: at.line + line - 1, column, offset: at.offset };
-  return new CellError(`${m[1] || field}: ${m[4]}`, loc);
+  return new CellError(`${m[1] || field}: ${m[4]}`, placeWithin(at, line, column, at.offset));
+}
+
+/** The cell location of line `line`, column `column` of a text that starts at `base` in the cell. */
+function placeWithin(base: Loc, line: number, column: number, offset: number): Loc {
+  return line === 1 ? { line: base.line, column: base.column + column - 1, offset } : { line: base.line + line - 1, column, offset };
 }
 
 function* evalCall(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> {
@@ -263,7 +263,7 @@ function* evalCall(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> 
       if (isPartial(x)) fail(`${fn}(): x: ${PARTIAL}`, a.loc('x'));
       if (x.kind === 'list') x = listToTensor(x, `${fn}(): x`);
       if (x.kind !== 'tensor') fail(`${fn}(): x: expected a tensor or a list, got ${typeName(x)}`, a.loc('x'));
-      if (x.shape.length !== 1) fail(`${fn}(): x: expected a 1-D tensor, got shape (${x.shape.join(', ')})`, a.loc('x'));
+      if (x.shape.length !== 1) fail(`${fn}(): x: expected a 1-D tensor, got shape ${pythonTuple(x.shape)}`, a.loc('x'));
       const dim = a.get('dim');
       if (!dim || dim.kind !== 'int' || (dim.value !== 0n && dim.value !== -1n)) fail(`${fn}(): dim: expected 0 or -1 for a 1-D tensor`, a.loc('dim'));
       if (x.dtype === 'float32') return floatTensor(cumprodF32(x.data));
@@ -349,7 +349,7 @@ function recordArg(record: Value | undefined, every: Value | undefined, fn: stri
 /** The five inputs from the session's variables and keyword overrides, validated by readInputs. */
 function gatherInputs(ctx: Ctx, overrides: Map<string, Value>, prefix: string, loc: Loc | null): { inputs: SamplerInputs; warnings: string[] } {
   const json: Record<string, unknown> = {};
-  for (const name of INPUT_NAMES) {
+  for (const name of INPUT_KEYS) {
     const v = overrides.get(name) ?? ctx.session.vars.get(name);
     if (v === undefined) fail(`${prefix}${name} is not set: assign it${prefix ? ' in a cell above, or pass ' + name + '=...' : ''}`, loc);
     json[name] = toInputJson(v, name, loc);
@@ -357,16 +357,16 @@ function gatherInputs(ctx: Ctx, overrides: Map<string, Value>, prefix: string, l
   try {
     return readInputs(json);
   } catch (e) {
-    return fail(`${prefix}${oneLine(e)}`, loc);
+    return fail(`${prefix}${errorFirstLine(e)}`, loc);
   }
 }
 
 function* evalSample(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> {
   const fn = 'sample';
   if (call.args.length) fail(`${fn}() takes keyword arguments only, e.g. sample(seed=7, profile="avx2")`, call.args[0].loc);
-  const a = yield* bindArgs(fn, call, [...INPUT_NAMES, 'profile', 'record', 'every'].map((name) => ({ name })), ctx);
+  const a = yield* bindArgs(fn, call, [...INPUT_KEYS, 'profile', 'record', 'every'].map((name) => ({ name })), ctx);
   const overrides = new Map<string, Value>();
-  for (const name of INPUT_NAMES) {
+  for (const name of INPUT_KEYS) {
     const v = a.get(name);
     if (v !== undefined) overrides.set(name, v);
   }
@@ -477,7 +477,7 @@ function* runJsonCell(source: string, session: CellSession, defaults: CellDefaul
   try {
     read = parseInputsText(source, 'cell');
   } catch (e) {
-    throw new CellError(oneLine(e), null);
+    throw new CellError(errorFirstLine(e), null);
   }
   const { inputs, warnings } = read;
   const vars = session.vars;
@@ -521,14 +521,14 @@ export async function executeCell(session: CellSession, source: string, language
     } catch (e) {
       if (e instanceof Error && (e.name === 'AbortError' || e instanceof CellError)) throw e;
       const what = request.kind === 'sample' ? 'sample()' : 'compare()';
-      throw new CellError(`${what}: ${oneLine(e)}`, request.loc);
+      throw new CellError(`${what}: ${errorFirstLine(e)}`, request.loc);
     }
     step = gen.next(answer);
   }
   return step.value;
 }
 
-/** Synchronous driver, for hosts that can answer at once (tests, the CLI). */
+/** Synchronous driver, for hosts that can answer at once (the unit tests). */
 export function runCellSync(session: CellSession, source: string, language: string, defaults: CellDefaults, host: (request: HostRequest) => RunResult): CellOutput[] {
   const gen = runCell(session, source, language, defaults);
   let step = gen.next();
@@ -551,7 +551,7 @@ export function interpretInputs(text: string, _origin: string, defaults: CellDef
     gen.return([]);
     if (req.kind === 'sample') return { inputs: req.inputs, warnings: req.warnings, profile: req.profile };
   }
-  if (!INPUT_NAMES.some((n) => session.vars.has(n))) return null;
+  if (!INPUT_KEYS.some((n) => session.vars.has(n))) return null;
   const ctx: Ctx = { session, defaults, target: null };
   return gatherInputs(ctx, new Map(), '', null);
 }

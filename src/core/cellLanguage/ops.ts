@@ -6,6 +6,7 @@
 // - Two tensors: float32 with float64 gives float64; shapes broadcast as in NumPy.
 // A float32 op b computed in double and rounded once to float32 is the correctly rounded float32 result for
 // + - * / (a double has more than 2*24+2 significand bits), which is what the CPU's float32 instructions give.
+import { pythonTuple } from '../tensorFormat';
 import type { BinaryOp } from './ast';
 import { numel, typeName, type TensorDtype, type TensorValue, type Value } from './values';
 
@@ -95,8 +96,7 @@ function broadcastStrides(shape: number[], out: number[]): number[] {
 
 function tensorTensor(op: BinaryOp, a: TensorValue, b: TensorValue): TensorValue {
   const shape = broadcastShapes(a.shape, b.shape);
-  const show = (s: number[]) => `(${s.join(', ')}${s.length === 1 ? ',' : ''})`;
-  if (!shape) throw new OpError(`shapes ${show(a.shape)} and ${show(b.shape)} do not broadcast`);
+  if (!shape) throw new OpError(`shapes ${pythonTuple(a.shape)} and ${pythonTuple(b.shape)} do not broadcast`);
   const dtype: TensorDtype = a.dtype === 'float64' || b.dtype === 'float64' ? 'float64' : 'float32';
   const cast = castTo(dtype);
   const n = numel(shape);

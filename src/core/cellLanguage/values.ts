@@ -2,7 +2,7 @@
 // float as double) until they meet a tensor; tensors are float32 (PyTorch's default dtype) unless a
 // pasted print said dtype=torch.float64.
 import { formatPythonFloat as pythonFloatRepr } from '../compare';
-import { formatFloat32Shortest, formatTensorF32 } from '../tensorFormat';
+import { formatFloat32Shortest, formatTensorF32, pythonTuple } from '../tensorFormat';
 import type { RunResult, SamplerInputs } from '../types';
 
 export type TensorDtype = 'float32' | 'float64';
@@ -60,15 +60,16 @@ function pythonStrRepr(s: string): string {
   return quote + body + quote;
 }
 
-/** The row-major values of a float64 tensor as nested Python lists (what t.tolist() prints). */
-function nestedRepr(data: ArrayLike<number>, shape: number[], offset: number, dim: number): string {
-  if (shape.length === 0) return pythonFloatRepr(data[0]);
-  const stride = shape.slice(dim + 1).reduce((a, b) => a * b, 1);
-  const parts: string[] = [];
-  for (let i = 0; i < shape[dim]; i++) {
-    parts.push(dim === shape.length - 1 ? pythonFloatRepr(data[offset + i]) : nestedRepr(data, shape, offset + i * stride, dim + 1));
-  }
-  return `[${parts.join(', ')}]`;
+/** Row-major values as nested Python lists, each value written by `format` (t.tolist() with float64 repr). */
+function nestedListText(data: ArrayLike<number>, shape: number[], format: (x: number) => string): string {
+  const nested = (offset: number, dim: number): string => {
+    if (shape.length === 0) return format(data[0]);
+    const stride = shape.slice(dim + 1).reduce((a, b) => a * b, 1);
+    const parts: string[] = [];
+    for (let i = 0; i < shape[dim]; i++) parts.push(dim === shape.length - 1 ? format(data[offset + i]) : nested(offset + i * stride, dim + 1));
+    return `[${parts.join(', ')}]`;
+  };
+  return nested(0, 0);
 }
 
 /** What a bare expression statement shows as text/plain: Python's repr, PyTorch's repr for float32 tensors. */
@@ -92,7 +93,7 @@ export function reprValue(v: Value): string {
       if (v.summarized && v.text !== undefined) return v.text; // only the kept values are known: show the paste
       if (v.dtype === 'float32') return formatTensorF32(v.data as Float32Array, v.shape);
       // float64 tensors are shown with every digit (t.tolist()), not in torch's 4-decimal print
-      return `float64 tensor of shape (${v.shape.join(', ')}${v.shape.length === 1 ? ',' : ''}): ${nestedRepr(v.data, v.shape, 0, 0)}`;
+      return `float64 tensor of shape ${pythonTuple(v.shape)}: ${nestedListText(v.data, v.shape, pythonFloatRepr)}`;
     case 'run':
       return formatTensorF32(v.run.sample.data, [v.run.sample.rows, v.run.sample.cols]);
   }
@@ -104,15 +105,8 @@ export function reprValue(v: Value): string {
  */
 export function exactTensorText(v: TensorValue): string {
   if (v.text !== undefined) return v.text;
-  const fmt = v.dtype === 'float32' ? (x: number) => formatFloat32Shortest(x) : pythonFloatRepr;
-  const nested = (offset: number, dim: number): string => {
-    if (v.shape.length === 0) return fmt(v.data[0]);
-    const stride = v.shape.slice(dim + 1).reduce((a, b) => a * b, 1);
-    const parts: string[] = [];
-    for (let i = 0; i < v.shape[dim]; i++) parts.push(dim === v.shape.length - 1 ? fmt(v.data[offset + i]) : nested(offset + i * stride, dim + 1));
-    return `[${parts.join(', ')}]`;
-  };
-  return `tensor(${nested(0, 0)}${v.dtype === 'float64' ? ', dtype=torch.float64' : ''})`;
+  const format = v.dtype === 'float32' ? formatFloat32Shortest : pythonFloatRepr;
+  return `tensor(${nestedListText(v.data, v.shape, format)}${v.dtype === 'float64' ? ', dtype=torch.float64' : ''})`;
 }
 
 export function numel(shape: number[]): number {
