@@ -22,10 +22,14 @@ export function errorBox(message: string): HTMLElement {
   return h('div', { class: 'ddpm-error', role: 'alert', 'data-testid': 'ddpm-error' }, message);
 }
 
-/** The message of anything thrown, on one line. */
-export function messageOf(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
-  return text.split('\n')[0];
+/** Offers a data: URL as a file download (a page without a host to save through: the report, a renderer with no listener). */
+export function downloadDataUrl(url: string, fileName: string): void {
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
 }
 
 /** Installs the renderer's stylesheet once per document (constructed stylesheet when allowed, else a <style>). */

@@ -1,8 +1,9 @@
 // Notebook renderer entry (ESM) for RUN_MIME: decodes the run result and draws it with the shared
 // run view. Save-image and copy go to the extension host (ctx.postMessage) when it listens.
+import { errorFirstLine } from '../src/core/errors';
 import { decodeRunResult } from '../src/core/runCodec';
 import type { ActivationFunction } from './rendererApi';
-import { messageOf } from './dom';
+import { downloadDataUrl } from './dom';
 import { mountRunView, renderRunError, type HostBridge, type RunViewHandle } from './runView';
 
 /** Messages this renderer posts to the host (see the extension's renderer messaging). */
@@ -18,31 +19,18 @@ export const activate: ActivationFunction<RendererMessage> = (ctx) => {
       else void navigator.clipboard?.writeText(text).catch(() => undefined);
     },
     saveImage(format, data, name) {
-      if (ctx.postMessage) {
-        ctx.postMessage({ type: 'save-image', format, data, name });
-        return;
-      }
-      const a = document.createElement('a'); // no host listening: let the webview try a plain download
-      a.href = data;
-      a.download = name;
-      a.click();
+      if (ctx.postMessage) ctx.postMessage({ type: 'save-image', format, data, name });
+      else downloadDataUrl(data, name); // no host listening: let the webview try a plain download
     }
   };
   return {
     renderOutputItem(outputItem, element) {
       handles.get(outputItem.id)?.dispose();
       handles.delete(outputItem.id);
-      let run;
       try {
-        run = decodeRunResult(outputItem.json());
+        handles.set(outputItem.id, mountRunView(element, decodeRunResult(outputItem.json()), host));
       } catch (e) {
-        renderRunError(element, messageOf(e));
-        return;
-      }
-      try {
-        handles.set(outputItem.id, mountRunView(element, run, host));
-      } catch (e) {
-        renderRunError(element, messageOf(e));
+        renderRunError(element, errorFirstLine(e));
       }
     },
     disposeOutputItem(id) {

@@ -1,9 +1,9 @@
 // The results panel's webview script: draws the run the extension host sends ({type: 'run', run}),
 // keeps it in the webview state so a hidden and restored panel shows it again, and routes copy,
 // save-image and compare requests to the host.
+import { errorFirstLine } from '../src/core/errors';
 import { decodeRunResult } from '../src/core/runCodec';
 import type { RunResultJson } from '../src/core/runCodec';
-import { messageOf } from './dom';
 import { mountRunView, renderRunError, type HostBridge, type RunViewHandle } from './runView';
 
 interface VsCodeWebviewApi {
@@ -34,7 +34,7 @@ function show(json: unknown): void {
     handle = mountRunView(container, decodeRunResult(json), host);
     vscode.setState({ run: json as RunResultJson } satisfies PanelState);
   } catch (e) {
-    renderRunError(container, messageOf(e));
+    renderRunError(container, errorFirstLine(e));
   }
 }
 

@@ -1,7 +1,8 @@
 // The standalone report page's script (src/report/html.ts inlines it): reads the run embedded in
 // the page and draws it with the same views. Copy uses the clipboard; images download as files.
+import { errorFirstLine } from '../src/core/errors';
 import { decodeRunResult } from '../src/core/runCodec';
-import { messageOf } from './dom';
+import { downloadDataUrl } from './dom';
 import { mountRunView, renderRunError, type HostBridge } from './runView';
 
 /** The id of the <script type="application/json"> element holding the encoded run. */
@@ -28,14 +29,7 @@ function copyWithSelection(text: string): void {
 
 const host: HostBridge = {
   copy: copyText,
-  saveImage(_format, data, name) {
-    const a = document.createElement('a');
-    a.href = data;
-    a.download = name;
-    document.body.append(a);
-    a.click();
-    a.remove();
-  }
+  saveImage: (_format, data, name) => downloadDataUrl(data, name)
 };
 
 function main(): void {
@@ -45,7 +39,7 @@ function main(): void {
     if (!data?.textContent) throw new Error('run result: the page holds no run data');
     mountRunView(container, decodeRunResult(JSON.parse(data.textContent)), host);
   } catch (e) {
-    renderRunError(container, messageOf(e));
+    renderRunError(container, errorFirstLine(e));
   }
 }
 

@@ -1,8 +1,9 @@
 // One run drawn into one element: a header (what ran, warnings, copy actions), tabs for the views,
 // lazy drawing of the visible view, redraw on theme change, resize with the output's width.
 // Used by the notebook renderer (index.ts), the results panel (panel.ts) and the report page (report.ts).
+import { errorFirstLine } from '../src/core/errors';
 import type { RunResult } from '../src/core/types';
-import { errorBox, h, installStyles, messageOf } from './dom';
+import { errorBox, h, installStyles } from './dom';
 import css from './styles.css';
 import { observeTheme, themeKind } from './theme';
 import { runHeadline, sampleAsJson, sampleAsPytorchText, VIEW_LABELS, viewsFor, type ViewId } from './viewModel';
@@ -149,7 +150,7 @@ export function mountRunView(container: HTMLElement, run: RunResult, host: HostB
       await drawView(id);
       if (gen === generation && !disposed) setReady(root, 'true');
     } catch (e) {
-      (panels.get(id) as HTMLElement).append(errorBox(`${VIEW_LABELS[id]}: ${messageOf(e)}`));
+      (panels.get(id) as HTMLElement).append(errorBox(`${VIEW_LABELS[id]}: ${errorFirstLine(e)}`));
       if (gen === generation) setReady(root, 'error');
     }
   };

@@ -16,14 +16,8 @@ export interface ThemeColors {
   fontSize: number;
 }
 
-interface Fallbacks {
-  foreground: string;
-  background: string;
-  muted: string;
-  grid: string;
-  series: string[];
-  error: string;
-}
+/** The colors a theme kind falls back to where a --vscode-* variable is not defined. */
+type Fallbacks = Omit<ThemeColors, 'kind' | 'fontFamily' | 'fontSize'>;
 
 const LIGHT: Fallbacks = {
   foreground: '#1f1f1f', background: '#ffffff', muted: '#616161', grid: '#e5e5e5',
@@ -102,14 +96,10 @@ export function observeTheme(onChange: () => void, doc: Document = document): ()
   };
 }
 
-/** Plotly layout defaults for a theme: transparent backgrounds, theme font and grid. */
-export function plotlyAxisTheme(theme: ThemeColors): Record<string, unknown> {
-  // automargin only on y axes (see plotlyThemeLayout): on x, with a legend below the plot, plotly redraws in a loop
-  return { gridcolor: theme.grid, zerolinecolor: theme.grid, linecolor: theme.grid, color: theme.foreground, exponentformat: 'e' };
-}
-
+/** Plotly layout defaults for a theme: transparent backgrounds, theme font and grid (views/common.ts gives extra axes those of xaxis / yaxis). */
 export function plotlyThemeLayout(theme: ThemeColors): Record<string, unknown> {
-  const axis = plotlyAxisTheme(theme);
+  // automargin only on y axes: on x, with a legend below the plot, plotly redraws in a loop
+  const axis = { gridcolor: theme.grid, zerolinecolor: theme.grid, linecolor: theme.grid, color: theme.foreground, exponentformat: 'e' };
   return {
     paper_bgcolor: 'rgba(0,0,0,0)',
     plot_bgcolor: 'rgba(0,0,0,0)',

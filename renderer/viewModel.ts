@@ -101,19 +101,15 @@ export interface PathsXY {
   y: Float64Array;
 }
 
-/** Paths in a plane: project(m, row) gives the point of sample `row` in state m. */
-export function planePaths(
-  states: TrajectoryStates,
-  sel: PathSelection,
-  project: (m: MatrixF32, row: number) => [number, number]
-): PathsXY {
+/** One NaN-separated polyline per selected sample through point(state index, sample) of each selected state. */
+function selectedPaths(sel: PathSelection, point: (s: number, i: number) => [number, number]): PathsXY {
   const len = sel.samples.length * (sel.states.length + 1);
   const x = new Float64Array(len).fill(NaN);
   const y = new Float64Array(len).fill(NaN);
   let k = 0;
   for (const i of sel.samples) {
     for (const s of sel.states) {
-      const [px, py] = project(states.mats[s], i);
+      const [px, py] = point(s, i);
       x[k] = finiteOrNaN(px); // inf and nan break the line (plotly cannot place them)
       y[k] = finiteOrNaN(py);
       k++;
@@ -123,21 +119,18 @@ export function planePaths(
   return { x, y };
 }
 
+/** Paths in a plane: project(m, row) gives the point of sample `row` in state m. */
+export function planePaths(
+  states: TrajectoryStates,
+  sel: PathSelection,
+  project: (m: MatrixF32, row: number) => [number, number]
+): PathsXY {
+  return selectedPaths(sel, (s, i) => project(states.mats[s], i));
+}
+
 /** Dimension `dim` of every selected sample against t, one NaN-separated polyline per sample. */
 export function dimensionPaths(states: TrajectoryStates, sel: PathSelection, dim: number): PathsXY {
-  const len = sel.samples.length * (sel.states.length + 1);
-  const x = new Float64Array(len).fill(NaN);
-  const y = new Float64Array(len).fill(NaN);
-  let k = 0;
-  for (const i of sel.samples) {
-    for (const s of sel.states) {
-      x[k] = states.t[s];
-      y[k] = finiteOrNaN(at(states.mats[s], i, dim));
-      k++;
-    }
-    k++; // NaN gap
-  }
-  return { x, y };
+  return selectedPaths(sel, (s, i) => [states.t[s], at(states.mats[s], i, dim)]);
 }
 
 /** Project the point of sample `row` of a (N, 2) state onto the plane. */
@@ -396,14 +389,17 @@ export function histogramModel(sample: MatrixF32, dim: number, densityPoints = 2
 /** Cells a table shows at most; beyond that, whole rows are left out and the model says so. */
 export const TABLE_MAX_CELLS = 20_000;
 
+/** The numbers of a formatTensorF32 repr, in order, as printed. */
+function printedNumbers(repr: string): string[] {
+  return repr.slice('tensor('.length).match(/-?(?:inf|nan|\d+(?:\.\d*)?(?:e[+-]\d+)?)/g) ?? [];
+}
+
 /**
  * Each element of an (rows, cols) float32 matrix as PyTorch prints the whole tensor (common format:
  * fixed decimals or scientific for all), taken from formatTensorF32's unsummarised repr.
  */
 export function torchPrintedElements(m: MatrixF32): string[] {
-  const text = formatTensorF32(m.data, [m.rows, m.cols], { threshold: Number.POSITIVE_INFINITY, linewidth: Number.POSITIVE_INFINITY });
-  const body = text.slice('tensor('.length);
-  const tokens = body.match(/-?(?:inf|nan|\d+(?:\.\d*)?(?:e[+-]\d+)?)/g) ?? [];
+  const tokens = printedNumbers(formatTensorF32(m.data, [m.rows, m.cols], { threshold: Number.POSITIVE_INFINITY, linewidth: Number.POSITIVE_INFINITY }));
   if (tokens.length !== m.data.length) {
     throw new Error(`table: expected ${m.data.length} printed elements, found ${tokens.length}`);
   }
@@ -428,8 +424,7 @@ function keptAlong(size: number, summarize: boolean): number[] {
  * unsummarised print's.
  */
 export function torchDefaultPrintedElements(m: MatrixF32): Map<number, string> {
-  const text = formatTensorF32(m.data, [m.rows, m.cols]);
-  const tokens = text.slice('tensor('.length).match(/-?(?:inf|nan|\d+(?:\.\d*)?(?:e[+-]\d+)?)/g) ?? [];
+  const tokens = printedNumbers(formatTensorF32(m.data, [m.rows, m.cols]));
   const summarize = m.data.length > TORCH_DEFAULT_THRESHOLD;
   const rows = keptAlong(m.rows, summarize);
   const cols = keptAlong(m.cols, summarize);
@@ -530,13 +525,13 @@ export function diffTableModel(run: RunResult, maxCells = TABLE_MAX_CELLS): Diff
   for (const i of shownRows) {
     for (let j = 0; j < m.cols; j++) {
       const k = i * m.cols + j;
-      const known = c.known ? c.known[k] === 1 : true;
+      const given = known ? known[k] === 1 : true;
       out.ours.push(printed[k]);
       out.oursExact.push(formatFloat32Shortest(m.data[k]));
-      out.expected.push(known ? formatFloat32Shortest(c.expected.data[k]) : '');
+      out.expected.push(given ? formatFloat32Shortest(c.expected.data[k]) : '');
       out.absDiff.push(Number.isNaN(c.absDiff[k]) ? '' : diffPrinted[k]);
       out.mismatch.push(c.mismatchMask[k] === 1);
-      out.known.push(known);
+      out.known.push(given);
     }
   }
   return out;

@@ -1,10 +1,11 @@
 // What every view gets (the run, the host bridge, the theme) and the plot box: a plot with its own
 // Save PNG / Save SVG buttons (plotly's download button cannot save from a VS Code webview).
+import { errorFirstLine } from '../../src/core/errors';
 import type { RunResult } from '../../src/core/types';
-import { h, messageOf } from '../dom';
+import { h } from '../dom';
 import { evalViolationCount, loadPlotly, webglTracesUsable } from '../plotLoader';
 import type { PlotConfig, PlotData, PlotLayout } from '../plotly';
-import { plotlyAxisTheme, plotlyThemeLayout, readTheme, type ThemeColors } from '../theme';
+import { plotlyThemeLayout, readTheme, type ThemeColors } from '../theme';
 
 /** How a view talks to where it is shown (notebook renderer, results panel or report page). */
 export interface HostBridge {
@@ -84,10 +85,12 @@ export class PlotBox {
     const theme = readTheme(this.ctx.root);
     const attempt = async (gl: boolean): Promise<void> => {
       const fig = build(gl, theme);
-      const layout = merge(plotlyThemeLayout(theme), fig.layout);
+      const themed = plotlyThemeLayout(theme);
+      const layout = merge(themed, fig.layout);
+      // extra axes (xaxis2, yaxis3, ...) get the theme of the first axis of their kind
       for (const key of Object.keys(layout)) {
-        if (/^xaxis\d+$/.test(key)) layout[key] = merge(plotlyAxisTheme(theme), layout[key] as Record<string, unknown>);
-        if (/^yaxis\d+$/.test(key)) layout[key] = merge({ ...plotlyAxisTheme(theme), automargin: true }, layout[key] as Record<string, unknown>);
+        const extra = /^([xy])axis\d+$/.exec(key);
+        if (extra) layout[key] = merge(themed[`${extra[1]}axis`] as Record<string, unknown>, layout[key] as Record<string, unknown>);
       }
       await Plotly.react(this.plot, fig.data, layout, CONFIG);
       this.gl = gl;
@@ -139,7 +142,7 @@ export class PlotBox {
       this.ctx.host.saveImage(format, url, `${this.name}.${format}`);
       this.ctx.status(`Saving ${this.name}.${format}…`);
     } catch (e) {
-      this.ctx.status(`Could not save the image: ${messageOf(e)}`);
+      this.ctx.status(`Could not save the image: ${errorFirstLine(e)}`);
     }
   }
 
@@ -148,6 +151,3 @@ export class PlotBox {
     void loadPlotly().then((Plotly) => Plotly.purge(this.plot));
   }
 }
-
-/** Hover text is preformatted by the views; this tells plotly to show just it. */
-export const TEXT_HOVER = { hoverinfo: 'text' } as const;

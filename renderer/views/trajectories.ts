@@ -1,9 +1,10 @@
 // Trajectories: d = 2, every sample's path x_T -> x_0 in the plane with start and end marked;
 // other d, chosen dimensions against t plus the paths projected on two principal components.
 // A slider scrubs t and shows the cloud of samples at that state.
+import { errorFirstLine } from '../../src/core/errors';
 import { formatFloat32Shortest } from '../../src/core/tensorFormat';
 import type { MatrixF32 } from '../../src/core/types';
-import { h, messageOf } from '../dom';
+import { h } from '../dom';
 import {
   PATH_POINT_BUDGET,
   at,
@@ -85,6 +86,9 @@ export function createTrajectoriesView(ctx: ViewContext): View {
     );
 
   let selectionNote: string | undefined;
+  /** the plane plot's axes, padded; the slider's cloud keeps them fixed */
+  let planeRange: { x: [number, number]; y: [number, number] } | undefined;
+  const axisTitle = kinds.plane === 'identity' ? ['x[:, 0]', 'x[:, 1]'] : ['PC1', 'PC2'];
 
   const planeFigure = (gl: boolean, theme: ThemeColors): Figure => {
     if (!project) return { data: [], layout: {} };
@@ -98,7 +102,6 @@ export function createTrajectoriesView(ctx: ViewContext): View {
     planeRange = paddedRange(paths, start, end);
     const markerType = scatterTraceType(n, gl);
     const opacity = Math.max(0.08, Math.min(0.7, 6 / Math.sqrt(sel.samples.length)));
-    const axisTitle = kinds.plane === 'identity' ? ['x[:, 0]', 'x[:, 1]'] : ['PC1', 'PC2'];
     return {
       data: [
         { type: scatterTraceType(paths.x.length, gl), mode: 'lines', x: paths.x, y: paths.y, name: 'paths', hoverinfo: 'skip', line: { width: 1, color: theme.series[0] }, opacity, connectgaps: false },
@@ -118,7 +121,6 @@ export function createTrajectoriesView(ctx: ViewContext): View {
     const m = states.mats[stateIndex];
     const label = `x_${states.t[stateIndex]}`;
     const cloud = cloudXY(m);
-    const axisTitle = kinds.plane === 'identity' ? ['x[:, 0]', 'x[:, 1]'] : ['PC1', 'PC2'];
     return {
       data: [{ type: scatterTraceType(n, gl), mode: 'markers', x: cloud.x, y: cloud.y, name: label, text: markerText(m, label), hoverinfo: 'text', marker: { symbol: 'circle', size: 6, color: theme.series[3] } }],
       layout: {
@@ -158,7 +160,6 @@ export function createTrajectoriesView(ctx: ViewContext): View {
   });
 
   let theme: ThemeColors | undefined;
-  let planeRange: { x: [number, number]; y: [number, number] } | undefined;
   /** tells tests and tools which state the plots show (data-ddpm-state-t on the view) */
   const markState = (): void => element.setAttribute('data-ddpm-state-t', String(states.t[stateIndex]));
   const renderNotes = (): void => {
@@ -198,7 +199,7 @@ export function createTrajectoriesView(ctx: ViewContext): View {
       dimsError.textContent = '';
       void dimsBox?.draw((gl, th) => ((theme = th), dimsFigure(gl, th))).then(renderNotes);
     } catch (e) {
-      dimsError.textContent = messageOf(e);
+      dimsError.textContent = errorFirstLine(e);
     }
   });
 

@@ -7,15 +7,14 @@ import { readInputs } from '../core/inputs';
 import { buildPytorchScript } from '../core/pytorchScript';
 import { encodeRunResult } from '../core/runCodec';
 import type { RngProfile, RunResult, SamplerInputs } from '../core/types';
+import { errorFirstLine } from '../core/errors';
+import { isAbort } from './abort';
 import { pickInputs, resolveInputsFromActiveEditor, resolveInputsFromFile } from './inputSource';
 import { ResultsPanel, type PanelRun } from './panel';
 import type { CellInputsInterpreter, Resolution } from './resolveInputs';
-import { readSettings, runElements, SETTINGS_SECTION, type DdpmSettings, type SettingKey } from './settings';
+import { configurationSource, readSettings, runElements, SETTINGS_SECTION, type DdpmSettings } from './settings';
 import { runInWorker } from './workerClient';
 import { inputsToJson, type WorkerRequest } from './workerProtocol';
-
-const oneLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0];
-const isAbort = (e: unknown): boolean => e instanceof Error && e.name === 'AbortError';
 
 /** Editor text in the notebook cell language (`w_model = [[...]]`, `betas = linspace(...)`, ...) read by its interpreter. */
 function cellInterpreter(settings: DdpmSettings): CellInputsInterpreter {
@@ -23,14 +22,7 @@ function cellInterpreter(settings: DdpmSettings): CellInputsInterpreter {
 }
 
 export function currentSettings(scope?: vscode.Uri): DdpmSettings {
-  const config = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
-  return readSettings({
-    get: (key: SettingKey) => config.get(key),
-    isSet: (key: SettingKey) => {
-      const i = config.inspect(key);
-      return !!i && [i.globalValue, i.workspaceValue, i.workspaceFolderValue, i.globalLanguageValue, i.workspaceLanguageValue, i.workspaceFolderLanguageValue].some((v) => v !== undefined);
-    }
-  });
+  return readSettings(configurationSource(vscode.workspace.getConfiguration(SETTINGS_SECTION, scope)));
 }
 
 /** Runs a request in the worker behind a cancellable progress notification; undefined when cancelled. */
@@ -96,7 +88,7 @@ export async function runSamplerCommand(extensionUri: vscode.Uri, uri?: vscode.U
     ResultsPanel.show(extensionUri, { run: result, inputs: inputsJson, profile, origin });
     return result;
   } catch (e) {
-    void vscode.window.showErrorMessage(oneLine(e));
+    void vscode.window.showErrorMessage(errorFirstLine(e));
     return undefined;
   }
 }
@@ -124,7 +116,7 @@ export async function compareWithText(extensionUri: vscode.Uri, data: PanelRun, 
     }
     return result;
   } catch (e) {
-    void vscode.window.showErrorMessage(oneLine(e));
+    void vscode.window.showErrorMessage(errorFirstLine(e));
     return undefined;
   }
 }
@@ -141,16 +133,11 @@ export function panelRunOfNotebook(nb: NotebookRun): PanelRun {
   return { run: nb.run, inputs: inputsToJson(nb.inputs), profile: nb.run.inputs.profile, origin: `the last sample() of ${nb.notebookName}` };
 }
 
-/** The last run of "Run Sampler" (or a comparison of it), also when its panel was closed. */
-function lastRun(): Promise<PanelRun | undefined> {
-  return ResultsPanel.lastRun();
-}
-
 const NO_RUN = 'DDPM: no run to compare with yet: run "DDPM: Run Sampler" first (in a notebook, use compare(...) in a cell)';
 
 /** "DDPM: Compare Clipboard with Last Run": the active DDPM notebook's last sample(), else the results panel's last run. */
 export async function compareClipboardCommand(extensionUri: vscode.Uri, notebookRun?: NotebookRun): Promise<RunResult | undefined> {
-  const data = notebookRun ? panelRunOfNotebook(notebookRun) : await lastRun();
+  const data = notebookRun ? panelRunOfNotebook(notebookRun) : await ResultsPanel.lastRun();
   if (!data) {
     void vscode.window.showErrorMessage(NO_RUN);
     return undefined;
@@ -201,11 +188,11 @@ export async function copyPytorchScriptCommand(notebookRun?: NotebookRun): Promi
       const settings = currentSettings(vscode.window.activeTextEditor?.document.uri);
       const r = resolveInputsFromActiveEditor(cellInterpreter(settings));
       source = { resolution: r, profile: (r.kind === 'inputs' && r.profile) || settings.profile };
-      const last = r.kind === 'none' ? await lastRun() : undefined;
+      const last = r.kind === 'none' ? await ResultsPanel.lastRun() : undefined;
       if (last) source = fromRun(last);
     }
   } catch (e) {
-    void vscode.window.showErrorMessage(oneLine(e));
+    void vscode.window.showErrorMessage(errorFirstLine(e));
     return undefined;
   }
   const r = source.resolution;

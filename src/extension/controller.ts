@@ -7,6 +7,8 @@ import type * as vscode from 'vscode';
 import type { CellDefaults, CellOutput, CellSession, HostRequest } from '../core/cellLanguage/interpreter';
 import type { RunResult, SamplerInputs } from '../core/types';
 import { RUN_MIME } from '../core/types';
+import { errorFirstLine } from '../core/errors';
+import { abortError, isAbort } from './abort';
 import { NOTEBOOK_TYPE } from './serializer';
 import { NOTEBOOK_TRAJECTORY_DEFAULT_BYTES, runElements, type DdpmSettings } from './settings';
 import type { WorkerRequest } from './workerProtocol';
@@ -36,9 +38,6 @@ interface NotebookState {
   /** the tail of this notebook's queue of executions */
   queue: Promise<void>;
 }
-
-const oneLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0];
-const isAbort = (e: unknown): boolean => e instanceof Error && e.name === 'AbortError';
 
 /** Loaded on the first execution, so that activation stays light. */
 const loadInterpreter = () => import('../core/cellLanguage/interpreter');
@@ -145,7 +144,7 @@ export class DdpmKernel {
       interrupted = isAbort(e) || abort.signal.aborted;
       const error = interrupted
         ? { name: 'Interrupted', message: 'the run was cancelled' }
-        : { name: e instanceof Error && e.name === 'SyntaxError' ? 'SyntaxError' : 'Error', message: oneLine(e) };
+        : { name: e instanceof Error && e.name === 'SyntaxError' ? 'SyntaxError' : 'Error', message: errorFirstLine(e) };
       try {
         // no stack: users see one line naming the place and the problem
         await execution.replaceOutput([new this.api.NotebookCellOutput([this.api.NotebookCellOutputItem.error({ ...error, stack: undefined })])]);
@@ -196,7 +195,8 @@ export class DdpmKernel {
 
   /** Cell outputs -> notebook outputs: a run is RUN_MIME (compact JSON) + text/plain; warnings go to stderr. */
   private async toOutputs(outputs: CellOutput[]): Promise<vscode.NotebookCellOutput[]> {
-    const { Output, Item } = { Output: this.api.NotebookCellOutput, Item: this.api.NotebookCellOutputItem };
+    const Output = this.api.NotebookCellOutput;
+    const Item = this.api.NotebookCellOutputItem;
     const result: vscode.NotebookCellOutput[] = [];
     for (const o of outputs) {
       if (o.kind === 'run') {
@@ -211,10 +211,4 @@ export class DdpmKernel {
     }
     return result;
   }
-}
-
-function abortError(): Error {
-  const e = new Error('run cancelled');
-  e.name = 'AbortError';
-  return e;
 }

@@ -14,10 +14,9 @@ import {
   type Resolution
 } from './resolveInputs';
 import { parseSeed } from '../core/seed';
+import { errorFirstLine } from '../core/errors';
 
 export const EXAMPLE_INPUTS = ['media', 'examples', 'seed.inputs.json'] as const;
-
-const oneLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0];
 
 function displayName(uri: vscode.Uri): string {
   return uri.path.split('/').pop() || uri.toString();
@@ -29,7 +28,7 @@ export async function resolveInputsFromFile(uri: vscode.Uri, interpret?: CellInp
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(await vscode.workspace.fs.readFile(uri));
   } catch (e) {
-    return { kind: 'error', message: `${displayName(uri)}: cannot read the file (${oneLine(e)})` };
+    return { kind: 'error', message: `${displayName(uri)}: cannot read the file (${errorFirstLine(e)})` };
   }
   const r = resolveInputsFromText(text, displayName(uri), interpret);
   if (r.kind === 'none') return { kind: 'error', message: `${displayName(uri)}: holds no DDPM inputs (a JSON object with w_model, shape, betas, alpha_bar and seed)` };
@@ -80,7 +79,7 @@ export async function pickInputs(extensionUri: vscode.Uri, profile: RngProfile, 
     const { inputs, warnings } = generateInputs(spec, profile);
     return { kind: 'inputs', inputs, warnings, origin: describeGenerated(spec) };
   } catch (e) {
-    return { kind: 'error', message: oneLine(e) };
+    return { kind: 'error', message: errorFirstLine(e) };
   }
 }
 

@@ -3,21 +3,15 @@
 // registerNotebook at activation; the interpreter and the worker load on the first cell run.
 import * as vscode from 'vscode';
 import { DdpmKernel } from './controller';
+import { errorFirstLine } from '../core/errors';
 import { DdpmNotebookSerializer, NOTEBOOK_TYPE } from './serializer';
-import { notebookTrajectoryBytes, readSettings, SETTINGS_SECTION, type DdpmSettings, type SettingKey } from './settings';
+import { configurationSource, notebookTrajectoryBytes, readSettings, SETTINGS_SECTION, type DdpmSettings } from './settings';
 
 export const NEW_NOTEBOOK_COMMAND = 'ddpm-lab.newNotebook';
 export const SEED_NOTEBOOK_PATH = ['media', 'examples', 'seed.ddpmnb'] as const;
 
 function settingsFor(scope: vscode.Uri): DdpmSettings {
-  const config = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
-  const source = {
-    get: (key: SettingKey) => config.get(key),
-    isSet: (key: SettingKey) => {
-      const i = config.inspect(key);
-      return !!i && [i.globalValue, i.workspaceValue, i.workspaceFolderValue, i.globalLanguageValue, i.workspaceLanguageValue, i.workspaceFolderLanguageValue].some((v) => v !== undefined);
-    }
-  };
+  const source = configurationSource(vscode.workspace.getConfiguration(SETTINGS_SECTION, scope));
   return { ...readSettings(source), notebookTrajectoryBytes: notebookTrajectoryBytes(source) };
 }
 
@@ -39,7 +33,7 @@ async function newSamplerNotebook(context: vscode.ExtensionContext, serializer: 
     const doc = await vscode.workspace.openNotebookDocument(NOTEBOOK_TYPE, data);
     await vscode.window.showNotebookDocument(doc);
   } catch (e) {
-    void vscode.window.showErrorMessage(`DDPM: New Sampler Notebook: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
+    void vscode.window.showErrorMessage(`DDPM: New Sampler Notebook: ${errorFirstLine(e)}`);
   }
 }
 

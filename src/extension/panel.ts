@@ -50,7 +50,7 @@ export class ResultsPanel {
       webviewPanel.onDidDispose(() => this.dispose()),
       webviewPanel.webview.onDidReceiveMessage((m) => this.onMessage(m))
     );
-    void this.render();
+    this.render();
   }
 
   /** Set once at activation. */
@@ -127,22 +127,13 @@ export class ResultsPanel {
     void this.webviewPanel.webview.postMessage({ type: 'run', run: encodeRunResult(this.data.run), origin: this.data.origin });
   }
 
-  private async render(): Promise<void> {
+  /** The page; panel.js installs the renderer's styles itself (the build inlines the CSS), so no stylesheet link. */
+  private render(): void {
     const webview = this.webviewPanel.webview;
-    const rendererDir = vscode.Uri.joinPath(this.extensionUri, 'dist', 'renderer');
-    const cssFile = vscode.Uri.joinPath(rendererDir, 'panel.css');
-    let hasCss = false;
-    try {
-      await vscode.workspace.fs.stat(cssFile);
-      hasCss = true;
-    } catch {
-      hasCss = false;
-    }
     webview.html = buildPanelHtml({
       cspSource: webview.cspSource,
       nonce: makeNonce(),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(rendererDir, 'panel.js')).toString(),
-      cssUri: hasCss ? webview.asWebviewUri(cssFile).toString() : undefined
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'renderer', 'panel.js')).toString()
     });
   }
 

@@ -1,6 +1,6 @@
 // The results panel's HTML (pure, no `vscode`): a strict content security policy — scripts only
-// with this page's nonce or from the extension's own dist/renderer folder (the panel bundle's lazily
-// loaded plotly chunk), no remote content, no eval — and one root element the panel script fills.
+// with this page's nonce or from the extension's own local resources, no remote content, no eval —
+// and one root element the panel script (dist/renderer/panel.js, one file with plotly inside) fills.
 
 /** The results panel's webview type (activation event onWebviewPanel:ddpmLab.results restores it). */
 export const PANEL_VIEW_TYPE = 'ddpmLab.results';
@@ -11,7 +11,7 @@ export interface PanelHtmlParts {
   nonce: string;
   /** webview URI of dist/renderer/panel.js */
   scriptUri: string;
-  /** webview URI of dist/renderer/panel.css, when the build wrote one */
+  /** a stylesheet's webview URI (the panel itself needs none: panel.js installs its styles) */
   cssUri?: string;
   title?: string;
 }

@@ -7,8 +7,8 @@ import { randnSeeded } from '../core/randn';
 import { parseSeed } from '../core/seed';
 import { alphaBarFromBetas, cosineSchedule, linearSchedule } from '../core/schedules';
 import type { RngProfile, SamplerInputs } from '../core/types';
-
-export { INPUT_KEYS };
+import { errorFirstLine } from '../core/errors';
+import { matrixRows } from './workerProtocol';
 
 export type Resolution =
   | { kind: 'inputs'; inputs: SamplerInputs; warnings: string[]; origin: string; profile?: RngProfile }
@@ -21,8 +21,6 @@ export type Resolution =
  * defines none of the five inputs. Supplied by the caller (H5a's interpreter in src/core/cellLanguage).
  */
 export type CellInputsInterpreter = (text: string, origin: string) => { inputs: SamplerInputs; warnings: string[]; profile?: RngProfile } | null;
-
-const oneLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0];
 
 const ASSIGNS_AN_INPUT = new RegExp(`^[ \\t]*(${INPUT_KEYS.join('|')})[ \\t]*=(?!=)`, 'm');
 
@@ -40,9 +38,9 @@ export function resolveInputsFromText(text: string, origin: string, interpret?: 
         try {
           parseInputsText(trimmed, origin); // throws the message with line and column
         } catch (err) {
-          return { kind: 'error', message: oneLine(err) };
+          return { kind: 'error', message: errorFirstLine(err) };
         }
-        return { kind: 'error', message: `${origin}: ${oneLine(e)}` };
+        return { kind: 'error', message: `${origin}: ${errorFirstLine(e)}` };
       }
       return { kind: 'none', reason: `${origin} is not DDPM inputs JSON` };
     }
@@ -52,7 +50,7 @@ export function resolveInputsFromText(text: string, origin: string, interpret?: 
       const { inputs, warnings } = readInputs(json);
       return { kind: 'inputs', inputs, warnings, origin };
     } catch (e) {
-      return { kind: 'error', message: oneLine(e) };
+      return { kind: 'error', message: errorFirstLine(e) };
     }
   }
   if (ASSIGNS_AN_INPUT.test(text) && interpret) {
@@ -60,7 +58,7 @@ export function resolveInputsFromText(text: string, origin: string, interpret?: 
       const r = interpret(text, origin);
       if (r) return { kind: 'inputs', inputs: r.inputs, warnings: r.warnings, origin, profile: r.profile };
     } catch (e) {
-      return { kind: 'error', message: `${origin}: ${oneLine(e)}` };
+      return { kind: 'error', message: `${origin}: ${errorFirstLine(e)}` };
     }
   }
   return { kind: 'none', reason: `${origin} holds no DDPM inputs` };
@@ -104,7 +102,7 @@ export function seedProblem(text: string): string | undefined {
   try {
     seed = parseSeed(text.trim(), 'seed');
   } catch (e) {
-    return oneLine(e);
+    return errorFirstLine(e);
   }
   if (seed + 1n >= 1n << 64n) return 'seed: must be below 2^64 - 1 here (w_model is drawn with seed + 1)';
   return undefined;
@@ -138,12 +136,6 @@ export function generateInputs(spec: GeneratedSpec, profile: RngProfile): { inpu
     seed: spec.seed.toString()
   };
   return readInputs(json);
-}
-
-function matrixRows(data: Float32Array, cols: number): number[][] {
-  const rows: number[][] = [];
-  for (let i = 0; i < data.length; i += cols) rows.push(Array.from(data.subarray(i, i + cols)));
-  return rows;
 }
 
 /** How a generated run is described in the panel and the PyTorch script header. */

@@ -5,6 +5,8 @@ import { compareRun } from '../core/compare';
 import { readInputs } from '../core/inputs';
 import { decodeRunResult, encodeRunResult } from '../core/runCodec';
 import { runSampler } from '../core/sampler';
+import { errorFirstLine } from '../core/errors';
+import { isAbort } from './abort';
 import type { WorkerRequest, WorkerResponse } from './workerProtocol';
 
 export interface JobHooks {
@@ -13,8 +15,6 @@ export interface JobHooks {
   /** polled between steps; true stops the run with an AbortError */
   shouldStop?: () => boolean;
 }
-
-const oneLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0];
 
 export function executeRequest(req: WorkerRequest, hooks: JobHooks = {}): WorkerResponse {
   try {
@@ -37,7 +37,7 @@ export function executeRequest(req: WorkerRequest, hooks: JobHooks = {}): Worker
     run.comparison = compareRun(inputs, run, req.expectedText, opts);
     return { type: 'result', run: encodeRunResult(run) };
   } catch (e) {
-    const aborted = e instanceof Error && e.name === 'AbortError';
-    return { type: 'error', message: aborted ? 'run cancelled' : oneLine(e), aborted };
+    const aborted = isAbort(e);
+    return { type: 'error', message: aborted ? 'run cancelled' : errorFirstLine(e), aborted };
   }
 }

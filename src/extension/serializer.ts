@@ -3,6 +3,7 @@
 // serializer does): VS Code then shows the one-line message instead of opening the notebook, so nothing
 // is ever saved over the file. We never return an empty notebook for a file that has content.
 import type * as vscode from 'vscode';
+import { errorFirstLine } from '../core/errors';
 import { parseNotebook, serializeNotebook, type CellData, type NotebookFileData } from '../core/notebookFormat';
 
 export const NOTEBOOK_TYPE = 'ddpm-notebook';
@@ -82,8 +83,7 @@ export class DdpmNotebookSerializer implements vscode.NotebookSerializer {
     try {
       return toNotebookData(this.api, parseNotebook(content, 'file'));
     } catch (e) {
-      const detail = (e instanceof Error ? e.message : String(e)).split('\n')[0];
-      const message = `Cannot open this DDPM notebook (${detail}); the file was left untouched.`;
+      const message = `Cannot open this DDPM notebook (${errorFirstLine(e)}); the file was left untouched.`;
       this.onError?.(message);
       throw new Error(message);
     }

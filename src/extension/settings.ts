@@ -1,6 +1,7 @@
 // DDPM Lab's settings (contributes.configuration in package.json), read through a plain getter so
-// this file has no `vscode` import and is unit-testable. extension.ts binds it to the workspace
-// configuration; test/unit/manifest.test.ts checks the keys and defaults against package.json.
+// this file has no `vscode` import and is unit-testable. commands.ts and notebook.ts bind it to the
+// workspace configuration (configurationSource); test/unit/manifest.test.ts checks the keys and
+// defaults against package.json.
 import { DEFAULT_TRAJECTORY_BUDGET_BYTES } from '../core/limits';
 import { DEFAULT_PROFILE, RNG_PROFILES, type RecordPolicy, type RngProfile } from '../core/types';
 
@@ -42,6 +43,25 @@ export interface DdpmSettings {
 export interface SettingsSource {
   get(key: SettingKey): unknown;
   isSet(key: SettingKey): boolean;
+}
+
+/** The parts of vscode.WorkspaceConfiguration that configurationSource reads (structural: no `vscode` import here). */
+export interface ConfigurationLike {
+  get(key: string): unknown;
+  inspect(key: string): { [scope: string]: unknown } | undefined;
+}
+
+const SET_IN = ['globalValue', 'workspaceValue', 'workspaceFolderValue', 'globalLanguageValue', 'workspaceLanguageValue', 'workspaceFolderLanguageValue'] as const;
+
+/** A SettingsSource over the `ddpmLab` section of the workspace configuration; set = given in some scope. */
+export function configurationSource(config: ConfigurationLike): SettingsSource {
+  return {
+    get: (key) => config.get(key),
+    isSet: (key) => {
+      const i = config.inspect(key);
+      return !!i && SET_IN.some((scope) => i[scope] !== undefined);
+    }
+  };
 }
 
 const finiteAtLeast = (v: unknown, min: number): v is number => typeof v === 'number' && Number.isFinite(v) && v >= min;

@@ -2,16 +2,15 @@
 // (panel.ts) and notebook outputs (rendererMessaging.ts): plotly's own download button cannot save
 // from inside a webview, so the image comes here and is written where the user picks.
 import * as vscode from 'vscode';
+import { errorFirstLine } from '../core/errors';
 import { imageBytesFromDataUrl, imageFileName, type ViewMessage } from './messages';
-
-const oneLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0];
 
 export async function saveImage(msg: Extract<ViewMessage, { type: 'save-image' }>, near?: vscode.Uri): Promise<vscode.Uri | undefined> {
   let bytes: Uint8Array;
   try {
     bytes = imageBytesFromDataUrl(msg.data, msg.format);
   } catch (e) {
-    void vscode.window.showErrorMessage(oneLine(e));
+    void vscode.window.showErrorMessage(errorFirstLine(e));
     return undefined;
   }
   const folder = near ?? vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -26,7 +25,7 @@ export async function saveImage(msg: Extract<ViewMessage, { type: 'save-image' }
   try {
     await vscode.workspace.fs.writeFile(target, bytes);
   } catch (e) {
-    void vscode.window.showErrorMessage(`save-image: could not write ${target.fsPath || target.toString()}: ${oneLine(e)}`);
+    void vscode.window.showErrorMessage(`save-image: could not write ${target.fsPath || target.toString()}: ${errorFirstLine(e)}`);
     return undefined;
   }
   vscode.window.setStatusBarMessage(`DDPM Lab: saved ${fileName}`, 4000);

@@ -6,6 +6,8 @@
 // should keep runs small (ddpmLab.maxElementsWithoutAsking asks first).
 import type { RunResult } from '../core/types';
 import { decodeRunResult } from '../core/runCodec';
+import { errorFirstLine } from '../core/errors';
+import { abortError } from './abort';
 import { executeRequest } from './sampleJob';
 import type { WorkerRequest, WorkerResponse } from './workerProtocol';
 
@@ -15,12 +17,6 @@ export interface RunOptions {
   workerFile?: string;
   /** force the inline path (what the web extension does) */
   inline?: boolean;
-}
-
-export function abortError(): Error {
-  const e = new Error('run cancelled');
-  e.name = 'AbortError';
-  return e;
 }
 
 function settle(reply: WorkerResponse): RunResult {
@@ -71,7 +67,7 @@ async function runInNodeWorker(request: WorkerRequest, signal: AbortSignal, opts
         }
       });
     });
-    worker.on('error', (e) => finish(() => reject(new Error(`sampler worker: ${e.message.split('\n')[0]}`))));
+    worker.on('error', (e) => finish(() => reject(new Error(`sampler worker: ${errorFirstLine(e)}`))));
     worker.on('exit', (code) => finish(() => reject(new Error(`sampler worker: stopped unexpectedly (exit code ${code})`))));
     worker.postMessage(request);
   });

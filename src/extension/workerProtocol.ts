@@ -39,14 +39,17 @@ export type WorkerResponse =
   | { type: 'result'; run: RunResultJson }
   | { type: 'error'; message: string; aborted?: boolean };
 
+/** Row-major float32 data as rows of `cols` JS numbers (each float32 value exactly). */
+export function matrixRows(data: Float32Array, cols: number): number[][] {
+  const rows: number[][] = [];
+  for (let i = 0; i < data.length; i += cols) rows.push(Array.from(data.subarray(i, i + cols)));
+  return rows;
+}
+
 /** SamplerInputs -> the five-key JSON object; every float32 value is kept exactly (structured clone keeps -0 too). */
 export function inputsToJson(inputs: SamplerInputs): InputsJson {
-  const w: number[][] = [];
-  for (let r = 0; r < inputs.wModel.rows; r++) {
-    w.push(Array.from(inputs.wModel.data.subarray(r * inputs.wModel.cols, (r + 1) * inputs.wModel.cols)));
-  }
   return {
-    w_model: w,
+    w_model: matrixRows(inputs.wModel.data, inputs.wModel.cols),
     shape: [inputs.n, inputs.d],
     betas: Array.from(inputs.betas),
     alpha_bar: Array.from(inputs.alphaBar),

@@ -14,16 +14,16 @@ import { readInputs } from '../../src/core/inputs';
 import { alphaBarFromBetas, linearSchedule } from '../../src/core/schedules';
 import { formatFloat32Shortest, formatTensorF32 } from '../../src/core/tensorFormat';
 import { parseTensorText } from '../../src/core/tensorText';
-import type { RunResult, SamplerInputs } from '../../src/core/types';
+import type { SamplerInputs } from '../../src/core/types';
 import { buildReportHtml } from '../../src/report/html';
 import { buildPanelHtml } from '../../src/extension/panelHtml';
+import { CHROMIUM as DEBIAN_CHROMIUM, CHROMIUM_ARGS } from '../e2e/toolchain';
 import { fixtureCases, fixtureRun } from './fixtureRuns';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const OUT = path.join(ROOT, 'test-results', 'browser');
 const DIST = path.join(OUT, 'dist');
-const CHROMIUM = process.env.DDPM_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM = process.env.DDPM_CHROMIUM ?? DEBIAN_CHROMIUM;
 
 /** Serves OUT over http on 127.0.0.1 (ES modules do not load from file://). */
 function serve(): Promise<Server> {
@@ -78,6 +78,13 @@ async function plotDrawn(page: Page, testId: string): Promise<{ svg: number; gl:
   }));
 }
 
+/** The bundled example's w_model and seed (made by PyTorch, media/examples/seed.inputs.json) with N = n and a linear schedule of T steps. */
+function exampleInputs(n: number, T: number): SamplerInputs {
+  const example = readInputs(JSON.parse(readFileSync(path.join(ROOT, 'media', 'examples', 'seed.inputs.json'), 'utf8'))).inputs;
+  const betas = linearSchedule(T);
+  return { ...example, n, betas, alphaBar: alphaBarFromBetas(betas) };
+}
+
 async function noHorizontalScroll(page: Page): Promise<void> {
   const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
   assert.ok(scroll <= client, `page scrolls horizontally: ${scroll} > ${client}`);
@@ -118,6 +125,13 @@ describe('renderer in headless Chromium', function () {
     });
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
     return page;
+  }
+
+  /** Opens the harness page (`query`: e.g. '?no-eval') and renders `json` as output item `id`, the way VS Code does. */
+  async function renderInHarness(page: Page, id: string, json: string, query = ''): Promise<void> {
+    await page.goto(`${base}/harness.html${query}`);
+    await page.waitForFunction(() => (window as unknown as { __harnessReady?: boolean }).__harnessReady === true);
+    await page.evaluate(([i, j]) => (window as unknown as { __render(id: string, j: string): void }).__render(i, j), [id, json] as const);
   }
 
   it('report page: the diff shows the summary from the core and highlights the cell PyTorch altered; trajectories draw', async () => {
@@ -171,9 +185,7 @@ describe('renderer in headless Chromium', function () {
     const c = fixtureCases()[1];
     const { run } = fixtureRun(c, 'none');
     const page = await newPage(900);
-    await page.goto(`${base}/harness.html`);
-    await page.waitForFunction(() => (window as unknown as { __harnessReady?: boolean }).__harnessReady === true);
-    await page.evaluate((json) => (window as unknown as { __render(id: string, j: string): void }).__render('cell-1', json), JSON.stringify(encodeRunResult(run)));
+    await renderInHarness(page, 'cell-1', JSON.stringify(encodeRunResult(run)));
     await waitReady(page);
     assert.equal(await page.getAttribute('.ddpm-run', 'data-ddpm-view'), 'trajectories');
     for (const id of ['ddpm-trajectory-plot', 'ddpm-trajectory-pca']) {
@@ -209,9 +221,7 @@ describe('renderer in headless Chromium', function () {
 
   it('results panel: under the panel\'s strict CSP (no eval) it draws with SVG, says ready, restores its state, and posts compare requests', async () => {
     // 200 samples x 100 steps: enough points for WebGL traces, which need eval (regl) and so must fall back
-    const example = readInputs(JSON.parse(readFileSync(path.join(ROOT, 'media', 'examples', 'seed.inputs.json'), 'utf8'))).inputs;
-    const betas = linearSchedule(100);
-    const run = runSampler({ ...example, n: 200, betas, alphaBar: alphaBarFromBetas(betas) });
+    const run = runSampler(exampleInputs(200, 100));
     const nonce = 'a'.repeat(32);
     writeFileSync(path.join(OUT, 'panel.html'), buildPanelHtml({ cspSource: base, nonce, scriptUri: `${base}/dist/renderer/panel.js` }));
     const page = await newPage();
@@ -247,13 +257,9 @@ describe('renderer in headless Chromium', function () {
   });
 
   it('notebook renderer entry: when a CSP header forbids eval (regl), WebGL traces are redrawn with SVG', async () => {
-    const example = readInputs(JSON.parse(readFileSync(path.join(ROOT, 'media', 'examples', 'seed.inputs.json'), 'utf8'))).inputs;
-    const betas = linearSchedule(100);
-    const run = runSampler({ ...example, n: 200, betas, alphaBar: alphaBarFromBetas(betas) });
+    const run = runSampler(exampleInputs(200, 100));
     const page = await newPage();
-    await page.goto(`${base}/harness.html?no-eval`);
-    await page.waitForFunction(() => (window as unknown as { __harnessReady?: boolean }).__harnessReady === true);
-    await page.evaluate((json) => (window as unknown as { __render(id: string, j: string): void }).__render('csp', json), JSON.stringify(encodeRunResult(run)));
+    await renderInHarness(page, 'csp', JSON.stringify(encodeRunResult(run)), '?no-eval');
     await waitReady(page);
     const traj = await plotDrawn(page, 'ddpm-trajectory-plot');
     assert.ok(traj.svg > 0 && traj.traces > 0 && traj.gl === 0, `not redrawn with SVG: ${JSON.stringify(traj)}`);
@@ -274,9 +280,7 @@ describe('renderer in headless Chromium', function () {
     });
     assert.ok(run.warnings.length > 0 && !Array.from(run.sample.data).every(Number.isFinite));
     const page = await newPage();
-    await page.goto(`${base}/harness.html`);
-    await page.waitForFunction(() => (window as unknown as { __harnessReady?: boolean }).__harnessReady === true);
-    await page.evaluate((json) => (window as unknown as { __render(id: string, j: string): void }).__render('inf', json), JSON.stringify(encodeRunResult(run)));
+    await renderInHarness(page, 'inf', JSON.stringify(encodeRunResult(run)));
     await waitReady(page);
     assert.deepEqual(await page.$$eval('[data-testid="ddpm-warnings"] li', (li) => li.map((e) => e.textContent)), run.warnings);
     for (const tab of ['statistics', 'samples', 'table', 'trajectories'] as const) {
@@ -291,9 +295,7 @@ describe('renderer in headless Chromium', function () {
 
   it('notebook renderer entry: malformed output data renders an error message, not a blank box', async () => {
     const page = await newPage();
-    await page.goto(`${base}/harness.html`);
-    await page.waitForFunction(() => (window as unknown as { __harnessReady?: boolean }).__harnessReady === true);
-    await page.evaluate(() => (window as unknown as { __render(id: string, j: string): void }).__render('bad', '{"schema":"ddpm-lab.run/1","inputs":{}}'));
+    await renderInHarness(page, 'bad', '{"schema":"ddpm-lab.run/1","inputs":{}}');
     await page.waitForSelector('.ddpm-run[data-ddpm-ready="error"]');
     const text = await page.textContent('[data-testid="ddpm-error"]');
     assert.match(text ?? '', /^DDPM Lab could not show this output: run result: /);
@@ -311,16 +313,13 @@ describe('renderer in headless Chromium', function () {
   });
 
   it('1000 samples x 1000 steps (d = 2) renders, and the step slider moves the cloud', async () => {
-    // the bundled example's w_model and seed (made by PyTorch, media/examples/seed.inputs.json) at N = 1000, T = 1000
-    const example = readInputs(JSON.parse(readFileSync(path.join(ROOT, 'media', 'examples', 'seed.inputs.json'), 'utf8'))).inputs;
-    const betas = linearSchedule(1000);
-    const inputs: SamplerInputs = { ...example, n: 1000, betas, alphaBar: alphaBarFromBetas(betas) };
-    const run: RunResult = runSampler(inputs, { record: { kind: 'all' }, maxTrajectoryBytes: 2 ** 30 });
+    const run = runSampler(exampleInputs(1000, 1000), { record: { kind: 'all' }, maxTrajectoryBytes: 2 ** 30 });
     assert.equal(run.trajectory.steps.length, 1000);
     const page = await newPage();
     await page.goto(`${base}/harness.html`);
     await page.waitForFunction(() => (window as unknown as { __harnessReady?: boolean }).__harnessReady === true);
     const json = JSON.stringify(encodeRunResult(run));
+    // timed from the render call alone (the harness page is already loaded)
     const started = Date.now();
     await page.evaluate((j) => (window as unknown as { __render(id: string, j: string): void }).__render('big', j), json);
     await waitReady(page);

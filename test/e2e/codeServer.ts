@@ -5,13 +5,13 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { e2eCacheDir } from './toolchain';
 
 export const CODE_SERVER_VERSION = '4.100.3';
 
 /** Where scripts/e2e/setup.sh installs code-server. */
 export function codeServerBin(root: string): string {
-  const cache = process.env.DDPM_E2E_CACHE ? path.resolve(process.env.DDPM_E2E_CACHE) : path.join(root, '.e2e-cache');
-  return path.join(cache, `code-server-${CODE_SERVER_VERSION}`, 'node_modules', '.bin', 'code-server');
+  return path.join(e2eCacheDir(root), `code-server-${CODE_SERVER_VERSION}`, 'node_modules', '.bin', 'code-server');
 }
 
 /** User settings that avoid a welcome tab, telemetry and any outside request. */

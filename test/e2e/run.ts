@@ -10,24 +10,19 @@
 // media/examples/; DDPM_E2E_KEEP=1 keeps the run's whole folder (profile, extensions) for debugging.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, appendFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { BrowserContext, Page } from 'playwright-core';
 import { codeServerBin, prepareCodeServer, startCodeServer, type RunningCodeServer } from './codeServer';
-import { scenario, type ScenarioContext } from './scenario';
+import { scenario, type ScenarioContext, type Step } from './scenario';
+import { CHROMIUM, CHROMIUM_ARGS, e2eCacheDir, stageRepository } from './toolchain';
 import { openWorkbench } from './workbench';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const KEEP_RUNS = 3;
 /** no scenario step of a healthy run takes a tenth of this */
 const STEP_TIMEOUT_MS = 240_000;
-
-interface Step<C> {
-  name: string;
-  needs?: string[];
-  run(ctx: C): Promise<void>;
-}
 
 interface StepResult {
   name: string;
@@ -58,13 +53,7 @@ function sh(cmd: string, args: string[], opts: { cwd: string; log: string; env?:
 /** Copies the repo (without node_modules, .git, build output, caches) and packages it there with vsce. */
 function packageExtension(runDir: string, log: string): { vsix: string; cli: string } {
   const staging = path.join(runDir, 'staging');
-  const skip = new Set(['node_modules', '.git', 'dist', 'out', 'test-results', '.e2e-cache', '.vscode-test']);
-  mkdirSync(staging, { recursive: true });
-  for (const entry of readdirSync(ROOT)) {
-    if (skip.has(entry)) continue;
-    cpSync(path.join(ROOT, entry), path.join(staging, entry), { recursive: true, filter: (src) => !src.endsWith('.vsix') });
-  }
-  symlinkSync(path.join(ROOT, 'node_modules'), path.join(staging, 'node_modules'), 'dir');
+  stageRepository(ROOT, staging);
   const manifest = JSON.parse(readFileSync(path.join(staging, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
   // vsce runs "vscode:prepublish" itself (the production build); without one, build first.
   if (!manifest.scripts?.['vscode:prepublish']) sh(process.execPath, ['scripts/build.mjs'], { cwd: staging, log });
@@ -80,8 +69,7 @@ function loadPlaywright(): typeof import('playwright-core') {
   try {
     return createRequire(path.join(ROOT, 'package.json'))('playwright-core') as typeof import('playwright-core');
   } catch {
-    const cache = process.env.DDPM_E2E_CACHE ? path.resolve(process.env.DDPM_E2E_CACHE) : path.join(ROOT, '.e2e-cache');
-    return createRequire(path.join(cache, 'playwright', 'package.json'))('playwright-core') as typeof import('playwright-core');
+    return createRequire(path.join(e2eCacheDir(ROOT), 'playwright', 'package.json'))('playwright-core') as typeof import('playwright-core');
   }
 }
 
@@ -205,10 +193,10 @@ async function main(): Promise<number> {
         run: async () => {
           const { chromium } = loadPlaywright();
           browser = await chromium.launchPersistentContext(path.join(runDir, 'chromium-profile'), {
-            executablePath: '/usr/bin/chromium',
+            executablePath: CHROMIUM,
             headless: process.env.DDPM_E2E_HEADED !== '1',
             viewport: { width: 1600, height: 1000 },
-            args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+            args: CHROMIUM_ARGS
           });
           await browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server!.url });
           page = browser.pages()[0] ?? (await browser.newPage());

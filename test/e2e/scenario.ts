@@ -38,10 +38,11 @@ export interface ScenarioContext {
   screenshot(name: string): Promise<string | undefined>;
 }
 
-interface Step {
+/** A named step; it is skipped (and says why) when a step it needs did not pass. run.ts runs them. */
+export interface Step<C = ScenarioContext> {
   name: string;
   needs?: string[];
-  run(ctx: ScenarioContext): Promise<void>;
+  run(ctx: C): Promise<void>;
 }
 
 const NOTEBOOK = 'seed.ddpmnb';
@@ -419,9 +420,10 @@ export const scenario: Step[] = [
         if (state === 'error') throw new StopWaiting(`the results panel shows an error: ${await readableText(r)}`);
         return state === 'true' ? r : undefined;
       }, LONG);
-      await checkTrajectoryPlot(run, cliSample(ctx).exact.length);
+      const want = cliSample(ctx);
+      await checkTrajectoryPlot(run, want.exact.length);
       await ctx.screenshot('results-panel');
-      await checkTableNumbers(run, cliSample(ctx), 'results panel');
+      await checkTableNumbers(run, want, 'results panel');
       await showTab(run, 'trajectories');
     }
   },

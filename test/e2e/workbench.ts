@@ -1,6 +1,6 @@
 // Driving VS Code's workbench (code-server in Chromium) the way a user does: quick open, the command
 // palette, notebook cells and their outputs. Selectors are VS Code 1.100's DOM.
-import type { FrameLocator, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 export const SHORT = 15_000;
 export const LONG = 60_000;
@@ -199,16 +199,9 @@ export async function waitCellDone(row: Locator, timeoutMs = LONG): Promise<stri
 }
 
 /**
- * The frame holding the notebook's outputs (VS Code renders every output of a notebook in one webview):
- * iframe.webview -> iframe#active-frame.
- */
-export function notebookOutputFrame(page: Page): FrameLocator {
-  return notebookEditor(page).locator('iframe.webview').first().contentFrame().locator('iframe#active-frame').contentFrame();
-}
-
-/**
- * The outputs (or the markdown preview) the webview draws for a cell: the webview scrolls with the cell
- * list and places each cell's container at the cell's top, so they are the ones whose top is the row's.
+ * The outputs (or the markdown preview) the webview draws for a cell. VS Code renders every output of a
+ * notebook in one webview (iframe.webview -> iframe#active-frame), which scrolls with the cell list and
+ * places each cell's container at the cell's top, so they are the ones whose top is the row's.
  */
 export async function outputsOfRow(page: Page, row: Locator): Promise<Locator[]> {
   const rb = await row.boundingBox();

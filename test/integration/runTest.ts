@@ -10,18 +10,18 @@
 import { downloadAndUnzipVSCode, runTests, SilentReporter } from '@vscode/test-electron';
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { errorFirstLine } from '../../src/core/errors';
 import { codeServerBin, prepareCodeServer, startCodeServer } from '../e2e/codeServer';
+import { CHROMIUM, CHROMIUM_ARGS, stageRepository } from '../e2e/toolchain';
 import type { SuiteResult } from './suite/index';
 
 const root = path.resolve(__dirname, '../..');
 const VSCODE_VERSION = '1.100.3'; // the VS Code of code-server 4.100.3, within engines.vscode ^1.100.0
-const CHROMIUM = '/usr/bin/chromium';
 const forced = process.env.DDPM_INTEGRATION_HOST;
-const oneLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0];
 
 function say(s: string): void {
   console.log(`test:integration: ${s}`);
@@ -41,9 +41,7 @@ function run(cmd: string, args: string[], cwd: string, what: string): void {
 /** A copy of the repository (sources, media, manifest; node_modules linked) with the extension built and the suite bundled. */
 async function stage(dir: string): Promise<string> {
   const ext = path.join(dir, 'extension');
-  const skipTop = new Set(['node_modules', '.git', 'dist', 'out', '.e2e-cache', '.vscode-test', 'test-results']);
-  cpSync(root, ext, { recursive: true, filter: (src) => !skipTop.has(path.relative(root, src).split(path.sep)[0]) && !src.endsWith('.vsix') });
-  symlinkSync(path.join(root, 'node_modules'), path.join(ext, 'node_modules'), 'dir');
+  stageRepository(root, ext);
   run(process.execPath, [path.join(ext, 'scripts/build.mjs')], ext, 'the build');
   await esbuild.build({
     entryPoints: [path.join(ext, 'test/integration/suite/index.ts')],
@@ -69,7 +67,7 @@ async function electronExecutable(): Promise<string | undefined> {
   try {
     return await downloadAndUnzipVSCode({ version: VSCODE_VERSION, cachePath: path.join(root, '.vscode-test'), reporter: new SilentReporter(), timeout: 15000 });
   } catch (e) {
-    say(`VS Code ${VSCODE_VERSION} cannot be downloaded here (${oneLine(e)}).`);
+    say(`VS Code ${VSCODE_VERSION} cannot be downloaded here (${errorFirstLine(e)}).`);
     return undefined;
   }
 }
@@ -132,7 +130,7 @@ async function runInCodeServer(bin: string, ext: string, dir: string): Promise<v
     const browser = await chromium.launchPersistentContext(path.join(dir, 'chromium'), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+      args: CHROMIUM_ARGS
     });
     try {
       await browser.grantPermissions(['clipboard-read', 'clipboard-write']);
@@ -186,6 +184,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
-  console.error(`test:integration: FAILED: ${oneLine(e)}`);
+  console.error(`test:integration: FAILED: ${errorFirstLine(e)}`);
   process.exit(1);
 });
