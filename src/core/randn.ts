@@ -87,13 +87,7 @@ export function randn(gen: CpuGenerator, count: number, profile: RngProfile, out
   return out ?? values;
 }
 
-// The generator of randnSeeded, reseeded on every call (it never escapes, so reusing it is not visible;
-// it saves allocating its 624-word state per call, which the sampler makes once per step).
-let seededGenerator: CpuGenerator | null = null;
-
 /** torch.randn(count elements, generator=torch.Generator().manual_seed(seed)) under the given profile. */
 export function randnSeeded(seed: bigint, count: number, profile: RngProfile, out?: Float32Array, options?: RandnOptions): Float32Array {
-  if (seededGenerator === null) seededGenerator = CpuGenerator.manualSeed(seed);
-  else seededGenerator.reseed(seed);
-  return randn(seededGenerator, count, profile, out, options);
+  return randn(CpuGenerator.manualSeed(seed), count, profile, out, options);
 }

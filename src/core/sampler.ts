@@ -13,7 +13,8 @@
 // sgemm does for PyTorch on the CPU (checked on the oracle, -0 products included). It runs as WebAssembly SIMD
 // (f32x4 multiply and add are IEEE float32 operations, so the result is identical) with a plain-JS fallback.
 import { DEFAULT_TRAJECTORY_BUDGET_BYTES, formatBytes, paddedWidth, trajectoryStepBytes } from './limits';
-import { randnSeeded } from './randn';
+import { CpuGenerator } from './generator';
+import { randn } from './randn';
 import { checkSchedule } from './schedules';
 import { stepSeed } from './seed';
 import {
@@ -321,7 +322,9 @@ export function runSampler(inputs: SamplerInputs, opts: SamplerOptions = {}): Ru
   const { dp } = ws;
   const direct = d === dp; // randn can write straight into the workspace
   const noise = direct ? ws.z.subarray(0, nd) : new Float32Array(nd);
-  randnSeeded(seed, nd, profile, noise); // x_T
+  // one generator value, reseeded in place for each step's torch.Generator().manual_seed(...) (saves its 624-word state per step)
+  const gen = CpuGenerator.manualSeed(seed);
+  randn(gen, nd, profile, noise); // x_T
   pad(noise, ws.x, n, d, dp);
 
   let firstNonFinite = -1;
@@ -339,7 +342,8 @@ export function runSampler(inputs: SamplerInputs, opts: SamplerOptions = {}): Ru
     const sqrtBeta = f32(Math.sqrt(beta));
     const noisy = t > 0;
     if (noisy) {
-      randnSeeded(stepSeed(seed, t), nd, profile, noise); // torch.Generator().manual_seed(seed + 100 + t)
+      gen.reseed(stepSeed(seed, t)); // torch.Generator().manual_seed(seed + 100 + t)
+      randn(gen, nd, profile, noise);
       if (!direct) pad(noise, ws.z, n, d, dp);
     }
     const finite = ws.step(c1, c2, sqrtBeta, noisy);
