@@ -13,6 +13,7 @@
 // sgemm does for PyTorch on the CPU (checked on the oracle, -0 products included). It runs as WebAssembly SIMD
 // (f32x4 multiply and add are IEEE float32 operations, so the result is identical) with a plain-JS fallback.
 import { DEFAULT_TRAJECTORY_BUDGET_BYTES, formatBytes, paddedWidth, trajectoryStepBytes } from './limits';
+import { abortError } from './errors';
 import { CpuGenerator } from './generator';
 import { randn } from './randn';
 import { checkSchedule } from './schedules';
@@ -44,13 +45,6 @@ export interface SamplerOptions {
   inputWarnings?: readonly string[];
   /** arithmetic kernel: 'auto' (WebAssembly SIMD for runs big enough to gain), 'wasm' (whenever available) or 'js'; all give identical bits */
   kernel?: 'auto' | 'wasm' | 'js';
-}
-
-/** The Error a stopped run throws (name 'AbortError', like fetch and AbortSignal). */
-export function abortError(): Error {
-  const e = new Error('sampler: stopped');
-  e.name = 'AbortError';
-  return e;
 }
 
 /** Sampling-order indices (0 = step t = T-1) the policy keeps, thinned evenly to fit the budget. */
@@ -329,7 +323,7 @@ export function runSampler(inputs: SamplerInputs, opts: SamplerOptions = {}): Ru
 
   let firstNonFinite = -1;
   for (let s = 0; s < T; s++) {
-    if (opts.shouldStop?.()) throw abortError();
+    if (opts.shouldStop?.()) throw abortError('sampler: stopped');
     const t = T - 1 - s;
     const rec = recordAt[s] === 1;
     const xT = rec ? unpad(ws.x, n, d, dp) : null;

@@ -5,8 +5,7 @@ import { compareRun } from '../core/compare';
 import { readInputs } from '../core/inputs';
 import { decodeRunResult, encodeRunResult } from '../core/runCodec';
 import { runSampler } from '../core/sampler';
-import { errorFirstLine } from '../core/errors';
-import { isAbort } from './abort';
+import { errorFirstLine, isAbort } from '../core/errors';
 import type { WorkerRequest, WorkerResponse } from './workerProtocol';
 
 export interface JobHooks {

@@ -6,8 +6,7 @@
 // should keep runs small (ddpmLab.maxElementsWithoutAsking asks first).
 import type { RunResult } from '../core/types';
 import { decodeRunResult } from '../core/runCodec';
-import { errorFirstLine } from '../core/errors';
-import { abortError } from './abort';
+import { abortError, errorFirstLine } from '../core/errors';
 import { executeRequest } from './sampleJob';
 import type { WorkerRequest, WorkerResponse } from './workerProtocol';
 
