@@ -150,8 +150,8 @@ async function runInCodeServer(bin: string, ext: string, dir: string): Promise<v
   const result: SuiteResult = JSON.parse(readFileSync(resultFile, 'utf8'));
   for (const t of result.passed) say(`  passed: ${t}`);
   for (const t of result.failed) say(`  FAILED: ${t}`);
+  say(`${result.passed.length} passed, ${result.failed.length} failed`);
   if (result.failed.length || !result.passed.length) throw new Error(`${result.failed.length} of ${result.failed.length + result.passed.length} integration tests failed`);
-  say(`${result.passed.length} passed`);
 }
 
 async function main(): Promise<void> {
