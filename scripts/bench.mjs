@@ -90,6 +90,8 @@ import numpy as np
 import torch
 torch.set_num_threads(1)
 reps = int(sys.argv[1])
+sys.path.insert(0, sys.argv[2])
+from reference import sample  # scripts/fixtures/reference.py: the loop as users write it (issue 2, section 2)
 
 def timed(fn, reps):
     fn()
@@ -104,23 +106,9 @@ def sha(t):
 def w_formula(d):
     return torch.tensor([0.1 * math.sin(i + 1) for i in range((d + 1) * d)], dtype=torch.float32).reshape(d + 1, d)
 
-def sample(w_model, N, d, betas, alpha_bar, seed):
-    x = torch.randn(N, d, generator=torch.Generator().manual_seed(seed))
-    T = len(betas)
-    for t in range(T - 1, -1, -1):
-        inp = torch.cat([x, (t / T) * torch.ones(N, 1)], dim=-1)
-        eps = inp @ w_model
-        alpha_t = 1 - betas[t]
-        mean = (1 / torch.sqrt(alpha_t)) * (x - (betas[t] / torch.sqrt(1 - alpha_bar[t])) * eps)
-        if t > 0:
-            x = mean + torch.sqrt(betas[t]) * torch.randn(N, d, generator=torch.Generator().manual_seed(seed + 100 + t))
-        else:
-            x = mean
-    return x
-
 def case(N, d, T):
     betas = torch.linspace(1e-4, 0.02, T)
-    return (w_formula(d), N, d, betas, torch.cumprod(1 - betas, dim=0), 42)
+    return (w_formula(d), [N, d], betas, torch.cumprod(1 - betas, dim=0), 42)
 
 big, small = case(1024, 64, 1000), case(4, 2, 4)
 calls = 200
@@ -136,7 +124,7 @@ json.dump({'torch': torch.__version__, 'results': out}, sys.stdout)
 function pytorch() {
   const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) return { missing: `PyTorch not available (${PYTHON} -c 'import torch' failed)` };
-  const r = spawnSync(PYTHON, ['-c', PY, String(REPS)], { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, OMP_NUM_THREADS: '1' } });
+  const r = spawnSync(PYTHON, ['-B', '-c', PY, String(REPS), path.join(root, 'scripts', 'fixtures')], { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, OMP_NUM_THREADS: '1' } });
   if (r.status !== 0) return { missing: `the PyTorch benchmark failed: ${(r.stderr || '').trim().split('\n').pop()}` };
   return JSON.parse(r.stdout);
 }
