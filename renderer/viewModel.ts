@@ -2,7 +2,7 @@
 // shapes, decimation of long paths, the 2-D PCA projection for d != 2, per-step statistics,
 // histograms and the table models. All verdicts and diff numbers come from src/core (Comparison).
 import type { MatrixF32, RunResult } from '../src/core/types';
-import { formatFloat32Shortest, formatTensorF32 } from '../src/core/tensorFormat';
+import { formatFloat32Shortest, formatTensorF32, jsonFloat32 } from '../src/core/tensorFormat';
 
 export type ViewId = 'trajectories' | 'statistics' | 'samples' | 'table' | 'diff';
 
@@ -571,8 +571,7 @@ export function sampleAsJson(run: RunResult): string {
   for (let i = 0; i < m.rows; i++) {
     const cells: string[] = [];
     for (let j = 0; j < m.cols; j++) {
-      const s = formatFloat32Shortest(at(m, i, j));
-      cells.push(s === 'nan' || s === 'inf' || s === '-inf' ? `"${s}"` : s === '-0' ? '-0.0' : s); // -0.0: Python's json reads -0 as the integer 0
+      cells.push(jsonFloat32(at(m, i, j)));
     }
     rows.push(`[${cells.join(', ')}]`);
   }

@@ -3,7 +3,8 @@
 import { compareRun, DEFAULT_ATOL_F32, DEFAULT_RTOL_F32, formatPythonFloat } from '../core/compare';
 import { runSampler } from '../core/sampler';
 import { DEFAULT_PROFILE, RNG_PROFILES, type Comparison, type IndexedValue } from '../core/types';
-import { CliError, inputName, jsonFloat32, loadInputs, oneLine, parseCliArgs, readInputText, readProfile, type CliIO } from './io';
+import { CliError, inputName, loadInputs, oneLine, parseCliArgs, readInputText, readProfile, type CliIO } from './io';
+import { jsonFloat32 } from '../core/tensorFormat';
 
 export const COMPARE_USAGE = `usage: node dist/cli.js compare INPUT.json PASTED.txt [--json] [--profile P] [--rtol R --atol A]
 

@@ -4,7 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { errorFirstLine } from '../core/errors';
 import { parseInputsText, type ReadInputsResult } from '../core/inputs';
-import { formatFloat32Shortest } from '../core/tensorFormat';
+import { jsonFloat32 } from '../core/tensorFormat';
 import { DEFAULT_PROFILE, RNG_PROFILES, type RngProfile } from '../core/types';
 
 export interface CliIO {
@@ -114,15 +114,6 @@ export function parseCliArgs<T extends ParseArgsConfig>(a: string | T, b?: T): R
 
 // ---- output formats shared by the subcommands (issue 2, section 5) ----
 
-/**
- * One float32 as JSON: the shortest decimal that reads back as the same float32; NaN and infinities as strings;
- * negative zero as -0.0 (Python's json reads a bare -0 as the integer 0 and loses the sign).
- */
-export function jsonFloat32(v: number): string {
-  const s = formatFloat32Shortest(v);
-  if (s === '-0') return '-0.0';
-  return s === 'nan' || s === 'inf' || s === '-inf' ? `"${s}"` : s;
-}
 
 /** Row-major float32 values as JSON nested lists by shape ([] shape: a bare number). */
 export function jsonNested(values: Float32Array, shape: readonly number[]): string {

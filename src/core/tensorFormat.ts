@@ -417,3 +417,13 @@ export function formatFloat32Shortest(v: number): string {
   }
   return String(x); // unreachable: 9 significant digits always identify a float32
 }
+
+/**
+ * One float32 as JSON: the shortest decimal that reads back as the same float32; NaN and infinities as strings;
+ * negative zero as -0.0 (Python's json reads a bare -0 as the integer 0 and loses the sign).
+ */
+export function jsonFloat32(v: number): string {
+  const s = formatFloat32Shortest(v);
+  if (s === '-0') return '-0.0';
+  return s === 'nan' || s === 'inf' || s === '-inf' ? `"${s}"` : s;
+}

@@ -185,7 +185,8 @@ describe('cli: randn', () => {
 describe('cli: JSON numbers', () => {
   it('every float32 reads back exactly, and -0 is written so that integer-keeping readers (Python) keep its sign (property)', async () => {
     const fc = (await import('fast-check')).default;
-    const { jsonFloat32, jsonNested } = await import('../../src/cli/io');
+    const { jsonNested } = await import('../../src/cli/io');
+    const { jsonFloat32 } = await import('../../src/core/tensorFormat');
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), (bits) => {
         const v = new Float32Array(new Uint32Array([bits]).buffer)[0];
