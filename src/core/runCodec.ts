@@ -17,8 +17,8 @@ type Encoded<T> = T extends Float32Array | Uint8Array
 export type RunResultJson = Encoded<RunResult>;
 
 export function encodeFloat32(values: Float32Array): string {
-  const copy = new Float32Array(values); // typed arrays are little-endian on every host VS Code runs on
-  return bytesToBase64(new Uint8Array(copy.buffer));
+  // the array's own bytes (typed arrays are little-endian on every host VS Code runs on), no copy
+  return bytesToBase64(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
 }
 
 export function decodeFloat32(text: string, field: string): Float32Array {
