@@ -1,7 +1,7 @@
 // Notebook renderer entry (ESM) for RUN_MIME: decodes the run result and draws it with the shared
 // run view. Save-image and copy go to the extension host (ctx.postMessage) when it listens.
 import { errorFirstLine } from '../src/core/errors';
-import { decodeRunResult } from '../src/core/runCodec';
+import { decodeRunResult } from '../src/core/run/runCodec';
 import type { ActivationFunction } from './rendererApi';
 import { downloadDataUrl } from './dom';
 import { mountRunView, renderRunError, type HostBridge, type RunViewHandle } from './runView';

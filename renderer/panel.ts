@@ -2,8 +2,8 @@
 // keeps it in the webview state so a hidden and restored panel shows it again, and routes copy,
 // save-image and compare requests to the host.
 import { errorFirstLine } from '../src/core/errors';
-import { decodeRunResult } from '../src/core/runCodec';
-import type { RunResultJson } from '../src/core/runCodec';
+import { decodeRunResult } from '../src/core/run/runCodec';
+import type { RunResultJson } from '../src/core/run/runCodec';
 import { mountRunView, renderRunError, type HostBridge, type RunViewHandle } from './runView';
 
 interface VsCodeWebviewApi {

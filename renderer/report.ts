@@ -1,7 +1,7 @@
 // The standalone report page's script (src/report/html.ts inlines it): reads the run embedded in
 // the page and draws it with the same views. Copy uses the clipboard; images download as files.
 import { errorFirstLine } from '../src/core/errors';
-import { decodeRunResult } from '../src/core/runCodec';
+import { decodeRunResult } from '../src/core/run/runCodec';
 import { downloadDataUrl } from './dom';
 import { mountRunView, renderRunError, type HostBridge } from './runView';
 

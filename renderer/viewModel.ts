@@ -2,7 +2,7 @@
 // shapes, decimation of long paths, the 2-D PCA projection for d != 2, per-step statistics,
 // histograms and the table models. All verdicts and diff numbers come from src/core (Comparison).
 import type { MatrixF32, RunResult } from '../src/core/types';
-import { formatFloat32Shortest, formatTensorF32, jsonFloat32 } from '../src/core/tensorFormat';
+import { formatFloat32Shortest, formatTensorF32, jsonFloat32 } from '../src/core/tensors/printTensor';
 
 export type ViewId = 'trajectories' | 'statistics' | 'samples' | 'table' | 'diff';
 

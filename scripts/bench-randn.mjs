@@ -24,7 +24,7 @@ const profiles = opt('profiles', 'avx2-fma').split(',');
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-randn-'));
 const entry = join(dir, 'randn.mjs');
-await build({ entryPoints: [join(root, 'src/core/randn.ts')], bundle: true, format: 'esm', platform: 'neutral', outfile: entry, logLevel: 'warning' });
+await build({ entryPoints: [join(root, 'src/core/rng/randn.ts')], bundle: true, format: 'esm', platform: 'neutral', outfile: entry, logLevel: 'warning' });
 const { randnSeeded } = await import(pathToFileURL(entry).href);
 rmSync(dir, { recursive: true, force: true });
 

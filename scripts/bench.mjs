@@ -20,9 +20,9 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'ddpm-bench-'));
 const entry = path.join(tmp, 'core.mjs');
 await esbuild.build({
   stdin: {
-    contents: `export { runSampler, samplerUsesWasm } from './src/core/sampler';
-export { randnSeeded } from './src/core/randn';
-export { linearSchedule, alphaBarFromBetas } from './src/core/schedules';`,
+    contents: `export { runSampler, samplerUsesWasm } from './src/core/sampler/sampler';
+export { randnSeeded } from './src/core/rng/randn';
+export { linearSchedule, alphaBarFromBetas } from './src/core/sampler/schedules';`,
     resolveDir: root,
     loader: 'ts'
   },

@@ -5,8 +5,8 @@
 // test/unit/notebookFormat.test.ts fails when the committed file differs from what this writes.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { serializeNotebook } from '../src/core/notebookFormat';
-import { buildSeedNotebook, type SeedPytorchOutput } from '../src/core/seedNotebook';
+import { serializeNotebook } from '../src/core/notebook/notebookFile';
+import { buildSeedNotebook, type SeedPytorchOutput } from './seedNotebook';
 
 export const ROOT = path.resolve(__dirname, '..');
 export const SEED_NOTEBOOK_FILE = path.join(ROOT, 'media/examples/seed.ddpmnb');

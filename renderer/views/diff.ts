@@ -1,7 +1,7 @@
 // The diff against pasted PyTorch output, as src/core/compare.ts computed it (the view decides
 // nothing): verdict, rule, summary in assert_close's format, shape notes, profile search, ours /
 // PyTorch's / |difference| side by side with mismatches highlighted, and a heatmap of |diff|.
-import { formatFloat32Shortest } from '../../src/core/tensorFormat';
+import { formatFloat32Shortest } from '../../src/core/tensors/printTensor';
 import { h } from '../dom';
 import { absDiffHeatmap, diffTableModel } from '../viewModel';
 import { PlotBox, type View, type ViewContext } from './common';

@@ -1,5 +1,5 @@
 // The final samples x_0: a scatter for d = 2, and a histogram of a chosen dimension with the N(0, 1) density.
-import { formatFloat32Shortest } from '../../src/core/tensorFormat';
+import { formatFloat32Shortest } from '../../src/core/tensors/printTensor';
 import { h } from '../dom';
 import { at, finiteOrNaN, histogramModel, scatterTraceType } from '../viewModel';
 import { PlotBox, type View, type ViewContext } from './common';

@@ -2,7 +2,7 @@
 // other d, chosen dimensions against t plus the paths projected on two principal components.
 // A slider scrubs t and shows the cloud of samples at that state.
 import { errorFirstLine } from '../../src/core/errors';
-import { formatFloat32Shortest } from '../../src/core/tensorFormat';
+import { formatFloat32Shortest } from '../../src/core/tensors/printTensor';
 import type { MatrixF32 } from '../../src/core/types';
 import { h } from '../dom';
 import {

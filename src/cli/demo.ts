@@ -2,8 +2,8 @@
 // sample as PyTorch prints it, and writes the HTML report for it (default dist/demo-report.html).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { runSampler } from '../core/sampler';
-import { formatTensorF32 } from '../core/tensorFormat';
+import { runSampler } from '../core/sampler/sampler';
+import { formatTensorF32 } from '../core/tensors/printTensor';
 import { CliError, loadInputs, oneLine, parseCliArgs, readProfile, type CliIO } from './io';
 import { main as reportMain } from './report';
 

@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { errorFirstLine } from '../core/errors';
-import { parseInputsText, type ReadInputsResult } from '../core/inputs';
-import { jsonFloat32 } from '../core/tensorFormat';
+import { parseInputsText, type ReadInputsResult } from '../core/sampler/inputs';
+import { jsonFloat32 } from '../core/tensors/printTensor';
 import { DEFAULT_PROFILE, RNG_PROFILES, type RngProfile } from '../core/types';
 
 export interface CliIO {

@@ -1,9 +1,9 @@
 // `ddpm-lab randn --seed S --shape N[,d,...] [--profile P] [--json | --checksum]` (issue 2, section 5: a contract):
 // torch.randn(*shape, generator=torch.Generator().manual_seed(S)) in float32.
-import { MAX_RANDN_ELEMENTS } from '../core/limits';
-import { randnSeeded } from '../core/randn';
-import { parseSeed } from '../core/seed';
-import { formatTensorF32 } from '../core/tensorFormat';
+import { MAX_RANDN_ELEMENTS } from '../core/sampler/limits';
+import { randnSeeded } from '../core/rng/randn';
+import { parseSeed } from '../core/rng/seed';
+import { formatTensorF32 } from '../core/tensors/printTensor';
 import { DEFAULT_PROFILE, RNG_PROFILES } from '../core/types';
 import { CliError, checksumJson, jsonNested, oneLine, parseCliArgs, readProfile, type CliIO } from './io';
 

@@ -2,8 +2,8 @@
 // writes one self-contained HTML page (no network) with the renderer's views, and the diff when
 // PyTorch output is given. Exit 0 when the page is written, 2 on bad input or usage.
 import path from 'node:path';
-import { compareRun } from '../core/compare';
-import { runSampler } from '../core/sampler';
+import { compareRun } from '../core/compare/compare';
+import { runSampler } from '../core/sampler/sampler';
 import { RNG_PROFILES, type RngProfile } from '../core/types';
 import { buildReportHtml } from '../report/html';
 import { CliError, fileErrorReason, inputName, loadInputs, oneLine, readInputText, type CliIO } from './io';

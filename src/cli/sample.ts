@@ -1,6 +1,6 @@
 // `ddpm-lab sample INPUT.json [--profile P] [--json | --checksum] [--trajectory]` (issue 2, section 5: a contract).
-import { runSampler } from '../core/sampler';
-import { formatTensorF32 } from '../core/tensorFormat';
+import { runSampler } from '../core/sampler/sampler';
+import { formatTensorF32 } from '../core/tensors/printTensor';
 import { DEFAULT_PROFILE, RNG_PROFILES, type MatrixF32, type RunResult } from '../core/types';
 import { CliError, checksumJson, jsonNested, loadInputs, parseCliArgs, readProfile, type CliIO } from './io';
 

@@ -2,10 +2,10 @@
 // Run, Copy Equivalent PyTorch Script, plus the results panel's "Compare with PyTorch output…".
 // Loaded on first use (extension.ts imports it lazily). Errors are one line, never a stack trace.
 import * as vscode from 'vscode';
-import { interpretInputs } from '../core/cellLanguage/interpreter';
-import { readInputs } from '../core/inputs';
-import { buildPytorchScript } from '../core/pytorchScript';
-import { encodeRunResult } from '../core/runCodec';
+import { interpretInputs } from '../core/notebook/cellLanguage/interpreter';
+import { readInputs } from '../core/sampler/inputs';
+import { buildPytorchScript } from '../core/notebook/pytorchScript';
+import { encodeRunResult } from '../core/run/runCodec';
 import type { RngProfile, RunResult, SamplerInputs } from '../core/types';
 import { errorFirstLine, isAbort } from '../core/errors';
 import { pickInputs, resolveInputsFromActiveEditor, resolveInputsFromFile } from './inputSource';

@@ -13,7 +13,7 @@ import {
   type GeneratedSpec,
   type Resolution
 } from './resolveInputs';
-import { parseSeed } from '../core/seed';
+import { parseSeed } from '../core/rng/seed';
 import { errorFirstLine } from '../core/errors';
 
 export const EXAMPLE_INPUTS = ['media', 'examples', 'seed.inputs.json'] as const;

@@ -2,7 +2,7 @@
 // (opens an untitled notebook holding the bundled example, media/examples/seed.ddpmnb). extension.ts calls
 // registerNotebook at activation; the interpreter and the worker load on the first cell run.
 import * as vscode from 'vscode';
-import { DdpmKernel } from './controller';
+import { DdpmKernel } from './kernel';
 import { errorFirstLine } from '../core/errors';
 import { DdpmNotebookSerializer, NOTEBOOK_TYPE } from './serializer';
 import { configurationSource, notebookTrajectoryBytes, readSettings, SETTINGS_SECTION, type DdpmSettings } from './settings';

@@ -3,7 +3,7 @@
 // for each run. It keeps its state when hidden (retainContextWhenHidden) and after a window reload
 // (a WebviewPanelSerializer restores it from the last run saved in the extension's storage).
 import * as vscode from 'vscode';
-import { decodeRunResult, encodeRunResult, type RunResultJson } from '../core/runCodec';
+import { decodeRunResult, encodeRunResult, type RunResultJson } from '../core/run/runCodec';
 import type { RngProfile, RunResult } from '../core/types';
 import { parseViewMessage } from './messages';
 import { buildPanelHtml, makeNonce, PANEL_VIEW_TYPE } from './panelHtml';

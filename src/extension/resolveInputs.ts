@@ -1,11 +1,11 @@
 // Where "DDPM: Run Sampler" gets its inputs, as pure logic on plain strings (no `vscode` here, so
 // test/unit/inputSource.test.ts runs it in Node): the active editor's selection or whole text when it
 // holds inputs, or N, d, T, seed typed into input boxes. inputSource.ts is the VS Code side.
-import { INPUT_KEYS, parseInputsText, readInputs } from '../core/inputs';
-import { MAX_SAMPLE_ELEMENTS, MAX_STEPS } from '../core/limits';
-import { randnSeeded } from '../core/randn';
-import { parseSeed } from '../core/seed';
-import { alphaBarFromBetas, cosineSchedule, linearSchedule } from '../core/schedules';
+import { INPUT_KEYS, parseInputsText, readInputs } from '../core/sampler/inputs';
+import { MAX_SAMPLE_ELEMENTS, MAX_STEPS } from '../core/sampler/limits';
+import { randnSeeded } from '../core/rng/randn';
+import { parseSeed } from '../core/rng/seed';
+import { alphaBarFromBetas, cosineSchedule, linearSchedule } from '../core/sampler/schedules';
 import type { RngProfile, SamplerInputs } from '../core/types';
 import { errorFirstLine } from '../core/errors';
 import { matrixRows } from './workerProtocol';

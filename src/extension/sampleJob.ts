@@ -1,10 +1,10 @@
 // What the sampler worker does with one request, as a pure function: validate the inputs, run the
 // sampler (or the comparison), and answer with plain data. The Node worker (sampleWorker.ts) and the
 // web extension's inline fallback (workerClient.ts) both call it.
-import { compareRun } from '../core/compare';
-import { readInputs } from '../core/inputs';
-import { decodeRunResult, encodeRunResult } from '../core/runCodec';
-import { runSampler } from '../core/sampler';
+import { compareRun } from '../core/compare/compare';
+import { readInputs } from '../core/sampler/inputs';
+import { decodeRunResult, encodeRunResult } from '../core/run/runCodec';
+import { runSampler } from '../core/sampler/sampler';
 import { errorFirstLine, isAbort } from '../core/errors';
 import type { WorkerRequest, WorkerResponse } from './workerProtocol';
 

@@ -4,7 +4,7 @@
 // is ever saved over the file. We never return an empty notebook for a file that has content.
 import type * as vscode from 'vscode';
 import { errorFirstLine } from '../core/errors';
-import { parseNotebook, serializeNotebook, type CellData, type NotebookFileData } from '../core/notebookFormat';
+import { parseNotebook, serializeNotebook, type CellData, type NotebookFileData } from '../core/notebook/notebookFile';
 
 export const NOTEBOOK_TYPE = 'ddpm-notebook';
 

@@ -2,7 +2,7 @@
 // this file has no `vscode` import and is unit-testable. commands.ts and notebook.ts bind it to the
 // workspace configuration (configurationSource); test/unit/manifest.test.ts checks the keys and
 // defaults against package.json.
-import { DEFAULT_TRAJECTORY_BUDGET_BYTES } from '../core/limits';
+import { DEFAULT_TRAJECTORY_BUDGET_BYTES } from '../core/sampler/limits';
 import { DEFAULT_PROFILE, RNG_PROFILES, type RecordPolicy, type RngProfile } from '../core/types';
 
 export const SETTINGS_SECTION = 'ddpmLab';

@@ -3,8 +3,8 @@
 // records up to the core's 64 MiB of trajectory (85 MB as base64), too much to rewrite on every run: the stored
 // copy keeps at most STORED_TRAJECTORY_BYTES of it, evenly spaced steps with the first and the last, and says
 // so in trajectory.note. The sample, the schedule and any comparison are kept whole.
-import { formatBytes, trajectoryStepBytes } from '../core/limits';
-import { recordedStepIndices } from '../core/sampler';
+import { formatBytes, trajectoryStepBytes } from '../core/sampler/limits';
+import { recordedStepIndices } from '../core/sampler/sampler';
 import type { RunResult } from '../core/types';
 
 /** Trajectory bytes the stored copy keeps (float32 data; base64 makes it 4/3 larger on disk). */

@@ -5,7 +5,7 @@
 // the run starts and between steps is not possible there (runSampler is synchronous) — web users
 // should keep runs small (ddpmLab.maxElementsWithoutAsking asks first).
 import type { RunResult } from '../core/types';
-import { decodeRunResult } from '../core/runCodec';
+import { decodeRunResult } from '../core/run/runCodec';
 import { abortError, errorFirstLine } from '../core/errors';
 import { executeRequest } from './sampleJob';
 import type { WorkerRequest, WorkerResponse } from './workerProtocol';

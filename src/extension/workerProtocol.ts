@@ -1,7 +1,7 @@
 // Messages between the extension host and the sampler worker (dist/worker.js). Plain data only:
 // inputs travel as the five-key JSON object users write (seed as a decimal string, so no bigint),
 // results as RunResultJson (src/core/runCodec.ts). No `vscode` and no `node:*` import here.
-import type { RunResultJson } from '../core/runCodec';
+import type { RunResultJson } from '../core/run/runCodec';
 import type { RecordPolicy, RngProfile, SamplerInputs } from '../core/types';
 
 /** The five inputs as JSON (what readInputs accepts); float32 values as JS numbers, which hold them exactly. */

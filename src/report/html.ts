@@ -1,7 +1,7 @@
 // The standalone report: one self-contained HTML page (no network) holding the run, encoded as in
 // notebook outputs, and the report script (dist/report/report.js, renderer/report.ts) that draws it
 // with the same views as the notebook renderer.
-import { encodeRunResult } from '../core/runCodec';
+import { encodeRunResult } from '../core/run/runCodec';
 import type { RunResult } from '../core/types';
 
 /** Where renderer/report.ts finds the run (REPORT_DATA_ID there). */

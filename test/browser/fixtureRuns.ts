@@ -3,9 +3,9 @@
 // (scripts/fixtures/renderer.py made them with real PyTorch).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { compareRun } from '../../src/core/compare';
-import { readInputs } from '../../src/core/inputs';
-import { runSampler } from '../../src/core/sampler';
+import { compareRun } from '../../src/core/compare/compare';
+import { readInputs } from '../../src/core/sampler/inputs';
+import { runSampler } from '../../src/core/sampler/sampler';
 import type { RunResult, SamplerInputs } from '../../src/core/types';
 
 export interface RendererFixtureCase {

@@ -3,8 +3,8 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { readInputs } from '../../../src/core/inputs';
-import { runSampler } from '../../../src/core/sampler';
+import { readInputs } from '../../../src/core/sampler/inputs';
+import { runSampler } from '../../../src/core/sampler/sampler';
 import type { RunResult } from '../../../src/core/types';
 
 export const EXTENSION_ID = 'ddpm-lab.ddpm-lab';

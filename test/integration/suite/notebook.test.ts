@@ -4,8 +4,8 @@ import { strict as assert } from 'node:assert';
 import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { decodeRunResult, encodeRunResult } from '../../../src/core/runCodec';
-import { formatTensorF32 } from '../../../src/core/tensorFormat';
+import { decodeRunResult, encodeRunResult } from '../../../src/core/run/runCodec';
+import { formatTensorF32 } from '../../../src/core/tensors/printTensor';
 import { RUN_MIME, type RunResult } from '../../../src/core/types';
 import { EXTENSION_ID } from './extension.test';
 

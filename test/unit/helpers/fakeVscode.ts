@@ -1,7 +1,7 @@
 // A thin fake of the few VS Code notebook APIs the serializer and the kernel use, for unit tests in plain
 // Node (the integration suite, test/integration/, runs them against the real API). It records what the
 // kernel does with each cell execution: order, start/end, success and outputs.
-import type { KernelApi } from '../../../src/extension/controller';
+import type { KernelApi } from '../../../src/extension/kernel';
 import type { SerializerApi } from '../../../src/extension/serializer';
 
 enum NotebookCellKind {

@@ -1,7 +1,7 @@
 // Shared by the sampler tests: the fixture format of scripts/fixtures/sampler.py and bit-for-bit assertions.
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
-import { runSampler, type SamplerOptions } from '../../../src/core/sampler';
+import { runSampler, type SamplerOptions } from '../../../src/core/sampler/sampler';
 import type { MatrixF32, SamplerInputs } from '../../../src/core/types';
 
 export interface FixtureInputs {

@@ -1,0 +1,557 @@
+// The cell language's interpreter (README: "DDPM notebooks"). Pure: no `vscode`, no Node. A cell runs as
+// a generator that yields what it needs from the host (a sampler run, a comparison) and gets the run back;
+// the kernel drives it asynchronously (the sampler runs in a worker), tests and "Run Sampler" drive it
+// synchronously (runCellSync, interpretInputs).
+import { errorFirstLine } from '../../errors';
+import { INPUT_KEYS, parseInputsText, readInputs } from '../../sampler/inputs';
+import { cosineSchedule, cumprodF32, linearSchedule, linspaceF32 } from '../../sampler/schedules';
+import { parseTensorText, toFloat32Array } from '../../tensors/parseTensor';
+import { formatTensorF32, pythonTuple } from '../../tensors/printTensor';
+import { DEFAULT_PROFILE, RNG_PROFILES, type RecordPolicy, type RngProfile, type RunResult, type SamplerInputs } from '../../types';
+import { CellError, parseCell, parseExpression, type Expr, type Loc, type Statement } from './ast';
+import { binaryOp, listToTensor, scalarOf, unaryOp } from './ops';
+import { exactTensorText, NONE, reprValue, typeName, type RunValue, type TensorValue, type Value } from './values';
+
+/** The functions cells can call (README's "DDPM notebooks" section documents each; the TextMate grammar highlights them). */
+export const HELPERS = ['linspace', 'linear_schedule', 'cosine_schedule', 'cumprod', 'sample', 'compare', 'tensor', 'array'] as const;
+
+/** Tolerances for compare(); absent: the comparison picks its rule from the paste (src/core/compare.ts). */
+export interface Tolerances {
+  rtol?: number;
+  atol?: number;
+}
+
+/** Settings a cell runs with (the kernel reads them from ddpmLab.* settings). */
+export interface CellDefaults {
+  profile: RngProfile;
+  record: RecordPolicy;
+  tolerances?: Tolerances;
+}
+
+export const DEFAULT_CELL_DEFAULTS: CellDefaults = { profile: DEFAULT_PROFILE, record: { kind: 'all' } };
+
+/** What a cell asks of its host: run the sampler, or compare a run with pasted text. Both answer with a RunResult. */
+export type HostRequest =
+  | { kind: 'sample'; inputs: SamplerInputs; warnings: string[]; profile: RngProfile; record: RecordPolicy; loc: Loc | null }
+  | { kind: 'compare'; inputs: SamplerInputs; run: RunResult; profile: RngProfile; record: RecordPolicy; expectedText: string; tolerances?: Tolerances; loc: Loc | null };
+
+/** One output of a cell: a run (shown by the renderer, with text beside it), plain text, or warnings. */
+export type CellOutput = { kind: 'run'; run: RunResult; text: string } | { kind: 'text'; text: string } | { kind: 'warning'; text: string };
+
+/** Variables and the last run of one notebook, kept between cells for the life of the notebook session. */
+export class CellSession {
+  readonly vars = new Map<string, Value>();
+  lastRun: RunValue | null = null;
+}
+
+type Gen<T> = Generator<HostRequest, T, RunResult>;
+
+const BUILTIN_VALUES: Record<string, Value> = {
+  nan: { kind: 'float', value: NaN },
+  inf: { kind: 'float', value: Infinity },
+  True: { kind: 'bool', value: true },
+  False: { kind: 'bool', value: false },
+  None: NONE
+};
+
+function fail(detail: string, loc: Loc | null): never {
+  throw new CellError(detail, loc);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arguments
+
+interface Param {
+  name: string;
+  default?: Value;
+}
+
+interface CallArgs {
+  get(name: string): Value | undefined;
+  loc(name: string): Loc;
+}
+
+/** Binds a call's arguments to parameters as Python does; errors name the function and the argument. */
+function* bindArgs(fn: string, call: Extract<Expr, { type: 'call' }>, params: Param[], ctx: Ctx, extraKeywords: string[] = []): Gen<CallArgs> {
+  const values = new Map<string, Value>();
+  const locs = new Map<string, Loc>();
+  if (call.args.length > params.length) fail(`${fn}() takes ${params.length} positional argument${params.length === 1 ? '' : 's'} but ${call.args.length} were given`, call.args[params.length].loc);
+  for (let i = 0; i < call.args.length; i++) {
+    values.set(params[i].name, yield* evalExpr(call.args[i], ctx));
+    locs.set(params[i].name, call.args[i].loc);
+  }
+  for (const kw of call.kwargs) {
+    if (!params.some((p) => p.name === kw.name) && !extraKeywords.includes(kw.name)) fail(`${fn}() got an unexpected keyword argument '${kw.name}'`, kw.loc);
+    if (values.has(kw.name)) fail(`${fn}() got multiple values for argument '${kw.name}'`, kw.loc);
+    values.set(kw.name, yield* evalExpr(kw.value, ctx));
+    locs.set(kw.name, kw.value.loc);
+  }
+  for (const p of params) {
+    if (!values.has(p.name) && p.default !== undefined) values.set(p.name, p.default);
+  }
+  return { get: (name) => values.get(name), loc: (name) => locs.get(name) ?? call.loc };
+}
+
+function required(fn: string, args: CallArgs, name: string, call: { loc: Loc }): Value {
+  const v = args.get(name);
+  if (v === undefined) fail(`${fn}() missing required argument '${name}'`, call.loc);
+  return v;
+}
+
+function intArg(fn: string, args: CallArgs, name: string, call: { loc: Loc }): number {
+  const v = required(fn, args, name, call);
+  if (v.kind !== 'int') fail(`${fn}(): ${name}: expected an integer, got ${typeName(v)}`, args.loc(name));
+  if (v.value < 0n || v.value > BigInt(Number.MAX_SAFE_INTEGER)) fail(`${fn}(): ${name}: expected a non-negative integer, got ${v.value}`, args.loc(name));
+  return Number(v.value);
+}
+
+function numberArg(fn: string, args: CallArgs, name: string, call: { loc: Loc }): number {
+  const v = required(fn, args, name, call);
+  const x = v.kind === 'tensor' && v.shape.length === 0 ? v.data[0] : scalarOf(v);
+  if (x === null) fail(`${fn}(): ${name}: expected a number, got ${typeName(v)}`, args.loc(name));
+  return x;
+}
+
+function floatTensor(data: Float32Array): TensorValue {
+  return { kind: 'tensor', dtype: 'float32', shape: [data.length], data };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation
+
+interface Ctx {
+  session: CellSession;
+  defaults: CellDefaults;
+  /** the variable an expression is being assigned to (names pasted tensors in messages) */
+  target: string | null;
+}
+
+function* evalExpr(e: Expr, ctx: Ctx): Gen<Value> {
+  try {
+    switch (e.type) {
+      case 'number':
+        return numberValue(e.text, e.isInt);
+      case 'string':
+        return { kind: 'str', value: e.value };
+      case 'name': {
+        const v = ctx.session.vars.get(e.name) ?? BUILTIN_VALUES[e.name];
+        if (v === undefined) fail(`name '${e.name}' is not defined`, e.loc);
+        return v;
+      }
+      case 'ellipsis':
+        return { kind: 'ellipsis' };
+      case 'list': {
+        const items: Value[] = [];
+        for (const item of e.items) items.push(yield* evalExpr(item, { ...ctx, target: null }));
+        return { kind: 'list', items, text: e.text };
+      }
+      case 'unary': {
+        const operand = yield* evalExpr(e.operand, ctx);
+        if (isPartial(operand)) fail(PARTIAL, e.loc);
+        return unaryOp(e.op, operand);
+      }
+      case 'binary': {
+        const left = yield* evalExpr(e.left, ctx);
+        const right = yield* evalExpr(e.right, ctx);
+        if (isPartial(left) || isPartial(right)) fail(PARTIAL, e.loc);
+        return binaryOp(e.op, left, right);
+      }
+      case 'print':
+        return yield* evalPrint(e, ctx);
+      case 'call':
+        return yield* evalCall(e, ctx);
+    }
+  } catch (err) {
+    if (err instanceof CellError || (err instanceof Error && err.name === 'AbortError')) throw err;
+    throw new CellError(errorFirstLine(err), e.loc);
+  }
+}
+
+function hasEllipsis(v: Value): boolean {
+  return v.kind === 'ellipsis' || (v.kind === 'list' && v.items.some(hasEllipsis));
+}
+
+const PARTIAL = 'a summarised paste (with ...) lacks values: it can be compared, not computed with';
+
+/** A value with elided elements: a summarised print or a list holding `...`. */
+function isPartial(v: Value): boolean {
+  return hasEllipsis(v) || (v.kind === 'tensor' && v.summarized === true);
+}
+
+/** A Python number literal: ints are exact (bigint), floats are the nearest double (as Python reads them). */
+function numberValue(text: string, isInt: boolean): Value {
+  const clean = text.replace(/_/g, '');
+  if (isInt) return { kind: 'int', value: BigInt(clean) };
+  return { kind: 'float', value: Number(clean) };
+}
+
+/** `tensor(...)` / `array(...)`: a pasted print read by the tensor-text parser, else torch.tensor(<expression>). */
+function* evalPrint(e: Extract<Expr, { type: 'print' }>, ctx: Ctx): Gen<Value> {
+  const field = ctx.target ?? `${e.fn}(...)`;
+  try {
+    const parsed = parseTensorText(e.text, field);
+    const dtype = parsed.dtype === 'float64' ? 'float64' : 'float32';
+    const data = dtype === 'float64' ? Float64Array.from(parsed.values) : toFloat32Array(parsed);
+    const value: TensorValue = { kind: 'tensor', dtype, shape: parsed.shape, data, text: e.text };
+    if (parsed.summarized) value.summarized = true;
+    return value;
+  } catch (printError) {
+    // not a print: maybe code, e.g. tensor(betas) or tensor([1 - 0.5, 2])
+    let inner: Expr | null = null;
+    try {
+      inner = parseExpression(e.inner);
+    } catch {
+      inner = null;
+    }
+    if (!inner) throw locatePrintError(printError, e.loc, field);
+    const v = yield* evalExpr(shiftLoc(inner, e.innerLoc), { ...ctx, target: null });
+    if (v.kind === 'tensor') return { ...v, text: undefined };
+    return listToTensor(v.kind === 'list' ? v : { kind: 'list', items: [v] }, `${e.fn}()`);
+  }
+}
+
+/** Moves the locations of an expression parsed on its own to where it stands in the cell. */
+function shiftLoc<T>(node: T, base: Loc): T {
+  if (Array.isArray(node)) return node.map((n) => shiftLoc(n, base)) as T;
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) {
+    if ((k === 'loc' || k === 'innerLoc') && v && typeof v === 'object') {
+      const l = v as Loc;
+      out[k] = placeWithin(base, l.line, l.column, base.offset + l.offset);
+    } else {
+      out[k] = shiftLoc(v, base);
+    }
+  }
+  return out as T;
+}
+
+/** The tensor parser says `field: line L, column C: ...` within the pasted text: point at that place in the cell. */
+function locatePrintError(err: unknown, at: Loc, field: string): CellError {
+  const msg = errorFirstLine(err);
+  const m = /^(.*?): line (\d+), column (\d+): (.*)$/.exec(msg);
+  if (!m) return new CellError(msg, at);
+  const line = Number(m[2]);
+  const column = Number(m[3]);
+  return new CellError(`${m[1] || field}: ${m[4]}`, placeWithin(at, line, column, at.offset));
+}
+
+/** The cell location of line `line`, column `column` of a text that starts at `base` in the cell. */
+function placeWithin(base: Loc, line: number, column: number, offset: number): Loc {
+  return line === 1 ? { line: base.line, column: base.column + column - 1, offset } : { line: base.line + line - 1, column, offset };
+}
+
+function* evalCall(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> {
+  const fn = call.callee;
+  switch (fn) {
+    case 'linspace': {
+      const a = yield* bindArgs(fn, call, [{ name: 'start' }, { name: 'end' }, { name: 'steps' }], ctx);
+      // torch.linspace(start, end, steps), float32; the kernel's rounding follows the RNG profile's build
+      return floatTensor(linspaceF32(numberArg(fn, a, 'start', call), numberArg(fn, a, 'end', call), intArg(fn, a, 'steps', call), ctx.defaults.profile));
+    }
+    case 'linear_schedule': {
+      const a = yield* bindArgs(fn, call, [{ name: 'T' }, { name: 'beta_start', default: { kind: 'float', value: 1e-4 } }, { name: 'beta_end', default: { kind: 'float', value: 0.02 } }], ctx);
+      return floatTensor(linearSchedule(intArg(fn, a, 'T', call), numberArg(fn, a, 'beta_start', call), numberArg(fn, a, 'beta_end', call), ctx.defaults.profile));
+    }
+    case 'cosine_schedule': {
+      const a = yield* bindArgs(fn, call, [{ name: 'T' }, { name: 's', default: { kind: 'float', value: 0.008 } }], ctx);
+      return floatTensor(cosineSchedule(intArg(fn, a, 'T', call), numberArg(fn, a, 's', call)));
+    }
+    case 'cumprod': {
+      const a = yield* bindArgs(fn, call, [{ name: 'x' }, { name: 'dim', default: { kind: 'int', value: 0n } }], ctx);
+      let x = required(fn, a, 'x', call);
+      if (isPartial(x)) fail(`${fn}(): x: ${PARTIAL}`, a.loc('x'));
+      if (x.kind === 'list') x = listToTensor(x, `${fn}(): x`);
+      if (x.kind !== 'tensor') fail(`${fn}(): x: expected a tensor or a list, got ${typeName(x)}`, a.loc('x'));
+      if (x.shape.length !== 1) fail(`${fn}(): x: expected a 1-D tensor, got shape ${pythonTuple(x.shape)}`, a.loc('x'));
+      const dim = a.get('dim');
+      if (!dim || dim.kind !== 'int' || (dim.value !== 0n && dim.value !== -1n)) fail(`${fn}(): dim: expected 0 or -1 for a 1-D tensor`, a.loc('dim'));
+      if (x.dtype === 'float32') return floatTensor(cumprodF32(x.data));
+      // float64: the running product in double, as torch.cumprod does
+      const out = new Float64Array(x.data.length);
+      let acc = 1;
+      for (let i = 0; i < out.length; i++) out[i] = acc *= x.data[i];
+      return { kind: 'tensor', dtype: 'float64', shape: [out.length], data: out };
+    }
+    case 'tensor':
+    case 'array': {
+      // reached only when the parentheses did not balance as a print would; read as torch.tensor(x)
+      const a = yield* bindArgs(fn, call, [{ name: 'data' }], ctx);
+      const v = required(fn, a, 'data', call);
+      if (v.kind === 'tensor') return { ...v, text: undefined };
+      return listToTensor(v.kind === 'list' ? v : { kind: 'list', items: [v] }, `${fn}()`);
+    }
+    case 'sample':
+      return yield* evalSample(call, ctx);
+    case 'compare':
+      return yield* evalCompare(call, ctx);
+    default:
+      return fail(`unknown function ${fn}(); the helpers are ${HELPERS.slice(0, 6).join(', ')} (see the README, "DDPM notebooks")`, call.loc);
+  }
+}
+
+/** A cell value as the JSON readInputs takes (pasted prints as their text, so the CLI and the notebook read them alike). */
+function toInputJson(v: Value, name: string, loc: Loc | null): unknown {
+  switch (v.kind) {
+    case 'tensor':
+      if (v.text !== undefined) return v.text;
+      return nestedArray(v);
+    case 'list':
+      if (hasEllipsis(v)) return `tensor(${v.text ?? '[...]'})`;
+      return v.items.map((item) => toInputJson(item, name, loc));
+    case 'int':
+      return name === 'seed' ? v.value.toString() : Number(v.value);
+    case 'float':
+      return v.value;
+    case 'bool':
+      return v.value ? 1 : 0;
+    case 'str':
+      return v.value;
+    case 'none':
+      return null;
+    default:
+      return fail(`${name}: expected numbers, a list or a tensor, got ${typeName(v)}`, loc);
+  }
+}
+
+function nestedArray(v: TensorValue): unknown {
+  const build = (offset: number, dim: number): unknown => {
+    if (dim === v.shape.length) return v.data[offset];
+    const stride = v.shape.slice(dim + 1).reduce((a, b) => a * b, 1);
+    const out: unknown[] = [];
+    for (let i = 0; i < v.shape[dim]; i++) out.push(build(offset + i * stride, dim + 1));
+    return out;
+  };
+  return build(0, 0);
+}
+
+function profileArg(v: Value | undefined, fn: string, loc: Loc, fallback: RngProfile): RngProfile {
+  if (v === undefined) return fallback;
+  if (v.kind !== 'str' || !(RNG_PROFILES as readonly string[]).includes(v.value)) {
+    fail(`${fn}(): profile: expected one of ${RNG_PROFILES.map((p) => JSON.stringify(p)).join(', ')}, got ${reprValue(v)}`, loc);
+  }
+  return v.value as RngProfile;
+}
+
+function recordArg(record: Value | undefined, every: Value | undefined, fn: string, args: CallArgs, fallback: RecordPolicy): RecordPolicy {
+  let k: number | null = null;
+  if (every !== undefined) {
+    if (every.kind !== 'int' || every.value < 1n) fail(`${fn}(): every: expected a positive integer, got ${reprValue(every)}`, args.loc('every'));
+    k = Number(every.value);
+  }
+  if (record === undefined) return k !== null ? { kind: 'every', k } : fallback;
+  const kinds = ['all', 'every', 'none'];
+  if (record.kind !== 'str' || !kinds.includes(record.value)) fail(`${fn}(): record: expected "all", "every" or "none", got ${reprValue(record)}`, args.loc('record'));
+  if (record.value === 'every') return { kind: 'every', k: k ?? (fallback.kind === 'every' ? fallback.k : 10) };
+  return { kind: record.value as 'all' | 'none' };
+}
+
+/** The five inputs from the session's variables and keyword overrides, validated by readInputs. */
+function gatherInputs(ctx: Ctx, overrides: Map<string, Value>, prefix: string, loc: Loc | null): { inputs: SamplerInputs; warnings: string[] } {
+  const json: Record<string, unknown> = {};
+  for (const name of INPUT_KEYS) {
+    const v = overrides.get(name) ?? ctx.session.vars.get(name);
+    if (v === undefined) fail(`${prefix}${name} is not set: assign it${prefix ? ' in a cell above, or pass ' + name + '=...' : ''}`, loc);
+    json[name] = toInputJson(v, name, loc);
+  }
+  try {
+    return readInputs(json);
+  } catch (e) {
+    return fail(`${prefix}${errorFirstLine(e)}`, loc);
+  }
+}
+
+function* evalSample(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> {
+  const fn = 'sample';
+  if (call.args.length) fail(`${fn}() takes keyword arguments only, e.g. sample(seed=7, profile="avx2")`, call.args[0].loc);
+  const a = yield* bindArgs(fn, call, [...INPUT_KEYS, 'profile', 'record', 'every'].map((name) => ({ name })), ctx);
+  const overrides = new Map<string, Value>();
+  for (const name of INPUT_KEYS) {
+    const v = a.get(name);
+    if (v !== undefined) overrides.set(name, v);
+  }
+  const profile = profileArg(a.get('profile'), fn, a.loc('profile'), ctx.defaults.profile);
+  const record = recordArg(a.get('record'), a.get('every'), fn, a, ctx.defaults.record);
+  const { inputs, warnings } = gatherInputs(ctx, overrides, `${fn}(): `, call.loc);
+  const run = yield { kind: 'sample', inputs, warnings, profile, record, loc: call.loc };
+  const value: RunValue = { kind: 'run', run: withWarnings(run, warnings), inputs };
+  ctx.session.lastRun = value;
+  return value;
+}
+
+function withWarnings(run: RunResult, warnings: string[]): RunResult {
+  const extra = warnings.filter((w) => !run.warnings.includes(w));
+  return extra.length ? { ...run, warnings: [...extra, ...run.warnings] } : run;
+}
+
+/** What compare() hands the comparison: the text of the expected values, exactly as they were pasted or computed. */
+function expectedText(v: Value, loc: Loc): string {
+  switch (v.kind) {
+    case 'str':
+      return v.value;
+    case 'tensor':
+      return exactTensorText(v);
+    case 'list':
+      if (v.text !== undefined) return `tensor(${v.text})`;
+      return exactTensorText(listToTensor(v, 'compare(): expected'));
+    case 'run':
+      return exactTensorText({ kind: 'tensor', dtype: 'float32', shape: [v.run.sample.rows, v.run.sample.cols], data: v.run.sample.data });
+    default:
+      return fail(`compare(): expected: expected pasted PyTorch output (tensor(...), a list or a string), got ${typeName(v)}`, loc);
+  }
+}
+
+function* evalCompare(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> {
+  const fn = 'compare';
+  const a = yield* bindArgs(fn, call, [{ name: 'expected' }, { name: 'rtol' }, { name: 'atol' }, { name: 'run' }], ctx);
+  let expected = a.get('expected');
+  if (expected === undefined) {
+    expected = ctx.session.vars.get('expected');
+    if (expected === undefined) fail(`${fn}() needs the PyTorch output: compare(tensor([...])) or assign expected = tensor([...]) first`, call.loc);
+  }
+  const text = expectedText(expected, a.loc('expected'));
+  let target = a.get('run');
+  if (target === undefined) {
+    if (!ctx.session.lastRun) fail(`${fn}(): no run to compare with yet: run sample() first`, call.loc);
+    target = ctx.session.lastRun;
+  }
+  if (target.kind !== 'run') fail(`${fn}(): run: expected a sampler run (r = sample()), got ${typeName(target)}`, a.loc('run'));
+  let tolerances = ctx.defaults.tolerances;
+  const rtol = a.get('rtol');
+  const atol = a.get('atol');
+  if (rtol !== undefined || atol !== undefined) {
+    tolerances = {};
+    for (const [name, v] of [['rtol', rtol], ['atol', atol]] as const) {
+      if (v === undefined) continue;
+      const x = scalarOf(v);
+      if (x === null || !(x >= 0) || !Number.isFinite(x)) fail(`${fn}(): ${name}: expected a non-negative number, got ${reprValue(v)}`, a.loc(name));
+      tolerances[name] = x;
+    }
+  }
+  const run = yield {
+    kind: 'compare',
+    inputs: target.inputs,
+    run: target.run,
+    profile: target.run.inputs.profile,
+    record: target.run.trajectory.policy,
+    expectedText: text,
+    tolerances,
+    loc: call.loc
+  };
+  return { kind: 'run', run, inputs: target.inputs } satisfies RunValue;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statements and cells
+
+/** What a value shows when it stands alone in a statement (assignments show nothing, as in Jupyter). */
+export function outputsOf(v: Value): CellOutput[] {
+  if (v.kind === 'none') return [];
+  if (v.kind === 'run') {
+    const out: CellOutput[] = [];
+    const run = v.run;
+    const text = run.comparison ? run.comparison.summary : formatTensorF32(run.sample.data, [run.sample.rows, run.sample.cols]);
+    out.push({ kind: 'run', run, text });
+    if (run.warnings.length) out.push({ kind: 'warning', text: run.warnings.map((w) => `warning: ${w}`).join('\n') });
+    return out;
+  }
+  return [{ kind: 'text', text: reprValue(v) }];
+}
+
+function* runStatement(s: Statement, ctx: Ctx): Gen<CellOutput[]> {
+  if (s.type === 'assign') {
+    if (['True', 'False', 'None'].includes(s.name)) fail(`cannot assign to ${s.name}`, s.loc);
+    ctx.session.vars.set(s.name, yield* evalExpr(s.value, { ...ctx, target: s.name }));
+    return [];
+  }
+  return outputsOf(yield* evalExpr(s.expr, ctx));
+}
+
+/** Whether a cell is one JSON object with the sampler inputs (runs as sample() of them). */
+export function isJsonCell(source: string, language: string): boolean {
+  return language === 'json' || source.trimStart().startsWith('{');
+}
+
+function* runJsonCell(source: string, session: CellSession, defaults: CellDefaults): Gen<CellOutput[]> {
+  let read: { inputs: SamplerInputs; warnings: string[] };
+  try {
+    read = parseInputsText(source, 'cell');
+  } catch (e) {
+    throw new CellError(errorFirstLine(e), null);
+  }
+  const { inputs, warnings } = read;
+  const vars = session.vars;
+  vars.set('w_model', { kind: 'tensor', dtype: 'float32', shape: [inputs.wModel.rows, inputs.wModel.cols], data: inputs.wModel.data });
+  vars.set('shape', { kind: 'list', items: [{ kind: 'int', value: BigInt(inputs.n) }, { kind: 'int', value: BigInt(inputs.d) }] });
+  vars.set('betas', { kind: 'tensor', dtype: 'float32', shape: [inputs.betas.length], data: inputs.betas });
+  vars.set('alpha_bar', { kind: 'tensor', dtype: 'float32', shape: [inputs.alphaBar.length], data: inputs.alphaBar });
+  vars.set('seed', { kind: 'int', value: inputs.seed });
+  const run = yield { kind: 'sample', inputs, warnings, profile: defaults.profile, record: defaults.record, loc: null };
+  const value: RunValue = { kind: 'run', run: withWarnings(run, warnings), inputs };
+  session.lastRun = value;
+  return outputsOf(value);
+}
+
+/**
+ * Runs one cell. Yields HostRequests; the caller answers each with the RunResult. Returns the cell's
+ * outputs; throws CellError (one line: `line L, column C: what went wrong`). Statements before a failing
+ * one keep their effect, as in Python.
+ */
+export function* runCell(session: CellSession, source: string, language: string, defaults: CellDefaults = DEFAULT_CELL_DEFAULTS): Gen<CellOutput[]> {
+  if (isJsonCell(source, language)) return yield* runJsonCell(source, session, defaults);
+  const statements = parseCell(source);
+  const outputs: CellOutput[] = [];
+  const ctx: Ctx = { session, defaults, target: null };
+  for (const s of statements) outputs.push(...(yield* runStatement(s, ctx)));
+  return outputs;
+}
+
+/** Answers a host request; rejects with an AbortError when cancelled. */
+export type CellHost = (request: HostRequest) => Promise<RunResult>;
+
+/** Runs a cell, asking `host` for sampler runs and comparisons (the kernel's host runs them in a worker). */
+export async function executeCell(session: CellSession, source: string, language: string, defaults: CellDefaults, host: CellHost): Promise<CellOutput[]> {
+  const gen = runCell(session, source, language, defaults);
+  let step = gen.next();
+  while (!step.done) {
+    const request = step.value;
+    let answer: RunResult;
+    try {
+      answer = await host(request);
+    } catch (e) {
+      if (e instanceof Error && (e.name === 'AbortError' || e instanceof CellError)) throw e;
+      const what = request.kind === 'sample' ? 'sample()' : 'compare()';
+      throw new CellError(`${what}: ${errorFirstLine(e)}`, request.loc);
+    }
+    step = gen.next(answer);
+  }
+  return step.value;
+}
+
+/** Synchronous driver, for hosts that can answer at once (the unit tests). */
+export function runCellSync(session: CellSession, source: string, language: string, defaults: CellDefaults, host: (request: HostRequest) => RunResult): CellOutput[] {
+  const gen = runCell(session, source, language, defaults);
+  let step = gen.next();
+  while (!step.done) step = gen.next(host(step.value));
+  return step.value;
+}
+
+/**
+ * Reads sampler inputs from cell-language text without running anything ("DDPM: Run Sampler" on an editor
+ * holding cell syntax): the inputs of its first sample() call (with that call's overrides and profile), or
+ * else those its assignments define. null when it assigns none of the five inputs and calls no sample().
+ * Throws Error with a one-line `line L, column C: ...` message.
+ */
+export function interpretInputs(text: string, _origin: string, defaults: CellDefaults = DEFAULT_CELL_DEFAULTS): { inputs: SamplerInputs; warnings: string[]; profile?: RngProfile } | null {
+  const session = new CellSession();
+  const gen = runCell(session, text, 'ddpm', defaults);
+  const step = gen.next();
+  if (!step.done) {
+    const req = step.value;
+    gen.return([]);
+    if (req.kind === 'sample') return { inputs: req.inputs, warnings: req.warnings, profile: req.profile };
+  }
+  if (!INPUT_KEYS.some((n) => session.vars.has(n))) return null;
+  const ctx: Ctx = { session, defaults, target: null };
+  return gatherInputs(ctx, new Map(), '', null);
+}

@@ -1,0 +1,184 @@
+// Arithmetic of the cell language, as Python and PyTorch (CPU, 1.13) do it:
+// - Python numbers: int op int stays an exact int (bigint) except true division; anything with a float is a double.
+// - A Python number with a tensor: the number is cast to the tensor's dtype first (a wrapped scalar does not
+//   take part in type promotion), then one rounding per operation. `s / x` is torch's Tensor.__rdiv__:
+//   x.reciprocal() * s (torch/_tensor.py), two roundings.
+// - Two tensors: float32 with float64 gives float64; shapes broadcast as in NumPy.
+// A float32 op b computed in double and rounded once to float32 is the correctly rounded float32 result for
+// + - * / (a double has more than 2*24+2 significand bits), which is what the CPU's float32 instructions give.
+import { pythonTuple } from '../../tensors/printTensor';
+import type { BinaryOp } from './ast';
+import { numel, typeName, type TensorDtype, type TensorValue, type Value } from './values';
+
+const f32 = Math.fround;
+
+export class OpError extends Error {}
+
+function castTo(dtype: TensorDtype): (x: number) => number {
+  return dtype === 'float32' ? f32 : (x: number) => x;
+}
+
+function alloc(dtype: TensorDtype, n: number): Float32Array | Float64Array {
+  return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+}
+
+function applyOp(op: BinaryOp, a: number, b: number): number {
+  switch (op) {
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '*':
+      return a * b;
+    case '/':
+      return a / b;
+  }
+}
+
+/** A Python int, float or bool as a double (Python's float(x)); null for anything else. */
+export function scalarOf(v: Value): number | null {
+  if (v.kind === 'int') return Number(v.value);
+  if (v.kind === 'float') return v.value;
+  if (v.kind === 'bool') return v.value ? 1 : 0;
+  return null;
+}
+
+/** torch.tensor(nested list) with the default dtype float32: each Python number rounded to float32 once. */
+export function listToTensor(v: Value, what: string): TensorValue {
+  const shape: number[] = [];
+  const flat: number[] = [];
+  const walk = (x: Value, dim: number): void => {
+    if (x.kind === 'list') {
+      if (dim === shape.length) shape.push(x.items.length);
+      else if (shape[dim] !== x.items.length) throw new OpError(`${what}: ragged list: expected ${shape[dim]} items at depth ${dim + 1}, got ${x.items.length}`);
+      for (const item of x.items) walk(item, dim + 1);
+      return;
+    }
+    if (x.kind === 'tensor' && x.shape.length === 0) {
+      if (dim !== shape.length) throw new OpError(`${what}: ragged list: a number where a list was expected at depth ${dim + 1}`);
+      flat.push(x.data[0]);
+      return;
+    }
+    const s = scalarOf(x);
+    if (s === null) throw new OpError(`${what}: expected numbers in the list, got ${typeName(x)}`);
+    if (dim !== shape.length) throw new OpError(`${what}: ragged list: a number where a list was expected at depth ${dim + 1}`);
+    flat.push(s);
+  };
+  walk(v, 0);
+  if (flat.length !== numel(shape)) throw new OpError(`${what}: ragged list`);
+  return { kind: 'tensor', dtype: 'float32', shape, data: Float32Array.from(flat) };
+}
+
+/** NumPy/PyTorch broadcasting of two shapes; null when they do not broadcast. */
+export function broadcastShapes(a: number[], b: number[]): number[] | null {
+  const n = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = a[a.length - n + i] ?? 1;
+    const y = b[b.length - n + i] ?? 1;
+    if (x !== y && x !== 1 && y !== 1) return null;
+    out.push(x === 1 ? y : x);
+  }
+  return out;
+}
+
+/** Element strides of `shape` seen through broadcast shape `out` (0 along broadcast dimensions). */
+function broadcastStrides(shape: number[], out: number[]): number[] {
+  const strides = new Array<number>(out.length).fill(0);
+  let stride = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const j = out.length - shape.length + i;
+    strides[j] = shape[i] === 1 ? 0 : stride;
+    stride *= shape[i];
+  }
+  return strides;
+}
+
+function tensorTensor(op: BinaryOp, a: TensorValue, b: TensorValue): TensorValue {
+  const shape = broadcastShapes(a.shape, b.shape);
+  if (!shape) throw new OpError(`shapes ${pythonTuple(a.shape)} and ${pythonTuple(b.shape)} do not broadcast`);
+  const dtype: TensorDtype = a.dtype === 'float64' || b.dtype === 'float64' ? 'float64' : 'float32';
+  const cast = castTo(dtype);
+  const n = numel(shape);
+  const out = alloc(dtype, n);
+  const sa = broadcastStrides(a.shape, shape);
+  const sb = broadcastStrides(b.shape, shape);
+  const index = new Array<number>(shape.length).fill(0);
+  let ia = 0;
+  let ib = 0;
+  for (let k = 0; k < n; k++) {
+    out[k] = cast(applyOp(op, a.data[ia], b.data[ib]));
+    // advance the multi-index, last dimension fastest
+    for (let d = shape.length - 1; d >= 0; d--) {
+      index[d]++;
+      ia += sa[d];
+      ib += sb[d];
+      if (index[d] < shape[d]) break;
+      ia -= sa[d] * shape[d];
+      ib -= sb[d] * shape[d];
+      index[d] = 0;
+    }
+  }
+  return { kind: 'tensor', dtype, shape, data: out };
+}
+
+function tensorScalar(op: BinaryOp, t: TensorValue, s: number, scalarOnLeft: boolean): TensorValue {
+  const cast = castTo(t.dtype);
+  const c = cast(s); // the wrapped number, converted to the tensor's dtype
+  const out = alloc(t.dtype, t.data.length);
+  if (scalarOnLeft && op === '/') {
+    // Tensor.__rdiv__: self.reciprocal() * other
+    for (let i = 0; i < out.length; i++) out[i] = cast(cast(1 / t.data[i]) * c);
+  } else if (scalarOnLeft) {
+    for (let i = 0; i < out.length; i++) out[i] = cast(applyOp(op, c, t.data[i]));
+  } else {
+    for (let i = 0; i < out.length; i++) out[i] = cast(applyOp(op, t.data[i], c));
+  }
+  return { kind: 'tensor', dtype: t.dtype, shape: [...t.shape], data: out };
+}
+
+function pythonScalar(op: BinaryOp, a: Value, b: Value): Value {
+  if ((a.kind === 'int' || a.kind === 'bool') && (b.kind === 'int' || b.kind === 'bool')) {
+    const x = a.kind === 'int' ? a.value : BigInt(a.value);
+    const y = b.kind === 'int' ? b.value : BigInt(b.value);
+    if (op === '/') {
+      if (y === 0n) throw new OpError('division by zero');
+      return { kind: 'float', value: Number(x) / Number(y) };
+    }
+    return { kind: 'int', value: op === '+' ? x + y : op === '-' ? x - y : x * y };
+  }
+  const x = scalarOf(a) as number;
+  const y = scalarOf(b) as number;
+  if (op === '/' && y === 0) throw new OpError('float division by zero');
+  return { kind: 'float', value: applyOp(op, x, y) };
+}
+
+function asOperand(v: Value, side: string): Value {
+  if (v.kind === 'list') return listToTensor(v, `${side} operand`);
+  if (v.kind === 'int' || v.kind === 'float' || v.kind === 'bool' || v.kind === 'tensor') return v;
+  throw new OpError(`unsupported operand type for arithmetic: ${typeName(v)}`);
+}
+
+/** a op b with Python/PyTorch semantics (see the top of this file). Lists count as float32 tensors. */
+export function binaryOp(op: BinaryOp, left: Value, right: Value): Value {
+  const a = asOperand(left, 'left');
+  const b = asOperand(right, 'right');
+  if (a.kind === 'tensor' && b.kind === 'tensor') return tensorTensor(op, a, b);
+  if (a.kind === 'tensor') return tensorScalar(op, a, scalarOf(b) as number, false);
+  if (b.kind === 'tensor') return tensorScalar(op, b, scalarOf(a) as number, true);
+  return pythonScalar(op, a, b);
+}
+
+/** -x and +x (torch.neg is exact; + copies). */
+export function unaryOp(op: '-' | '+', v: Value): Value {
+  const a = asOperand(v, 'unary');
+  if (a.kind === 'tensor') {
+    const out = alloc(a.dtype, a.data.length);
+    for (let i = 0; i < out.length; i++) out[i] = op === '-' ? -a.data[i] : a.data[i];
+    return { kind: 'tensor', dtype: a.dtype, shape: [...a.shape], data: out };
+  }
+  if (a.kind === 'int') return { kind: 'int', value: op === '-' ? -a.value : a.value };
+  if (a.kind === 'bool') return { kind: 'int', value: op === '-' ? -BigInt(a.value) : BigInt(a.value) };
+  const x = scalarOf(a) as number;
+  return { kind: 'float', value: op === '-' ? -x : x };
+}

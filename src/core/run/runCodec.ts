@@ -1,0 +1,273 @@
+// RunResult <-> JSON. Float arrays travel as base64 of their little-endian float32 bytes,
+// so every value (NaN, -0, infinities included) survives the trip bit for bit. Single numbers that may
+// be non-finite (a comparison's greatest differences, ulps) travel as "nan", "inf", "-inf" strings,
+// since JSON.stringify would turn them into null. Decoding checks every field the views read and
+// names the first bad one in a one-line message (malformed output data shows an error, not a blank box).
+import { base64ToBytes, bytesToBase64 } from '../base64';
+import { RNG_PROFILES, type Comparison, type IndexedValue, type MatrixF32, type RunResult, type TrajectoryStep } from '../types';
+
+type Encoded<T> = T extends Float32Array | Uint8Array
+  ? string
+  : T extends Array<infer U>
+    ? Encoded<U>[]
+    : T extends object
+      ? { [K in keyof T]: Encoded<T[K]> }
+      : T;
+
+export type RunResultJson = Encoded<RunResult>;
+
+export function encodeFloat32(values: Float32Array): string {
+  // the array's own bytes (typed arrays are little-endian on every host VS Code runs on), no copy
+  return bytesToBase64(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+}
+
+export function decodeFloat32(text: string, field: string): Float32Array {
+  const bytes = base64ToBytes(text, field);
+  if (bytes.length % 4 !== 0) throw new Error(`${field}: byte length ${bytes.length} is not a multiple of 4`);
+  return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+}
+
+/** A number as JSON keeps it: itself when finite, else "nan", "inf" or "-inf" (the CLI's spelling). */
+export type JsonNumber = number | 'nan' | 'inf' | '-inf';
+
+export function encodeNumber(v: number): JsonNumber {
+  if (Number.isNaN(v)) return 'nan';
+  if (v === Infinity) return 'inf';
+  if (v === -Infinity) return '-inf';
+  return v;
+}
+
+export function decodeNumber(v: unknown, field: string): number {
+  if (typeof v === 'number') return v;
+  if (v === 'nan') return NaN;
+  if (v === 'inf') return Infinity;
+  if (v === '-inf') return -Infinity;
+  if (v === null) return NaN; // written before non-finite values were tagged (JSON.stringify had made them null)
+  throw new Error(`${field}: expected a number, got ${describe(v)}`);
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'nothing';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'string') return JSON.stringify(v.length > 30 ? v.slice(0, 30) + '...' : v);
+  return typeof v === 'object' ? 'an object' : String(v);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function requireObject(v: unknown, field: string): Record<string, unknown> {
+  if (!isObject(v)) throw new Error(`${field}: expected an object, got ${describe(v)}`);
+  return v;
+}
+
+function requireInteger(v: unknown, field: string, min: number): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) throw new Error(`${field}: expected an integer >= ${min}, got ${describe(v)}`);
+  return v;
+}
+
+function requireFiniteNumber(v: unknown, field: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${field}: expected a finite number, got ${describe(v)}`);
+  return v;
+}
+
+function requireString(v: unknown, field: string): string {
+  if (typeof v !== 'string') throw new Error(`${field}: expected a string, got ${describe(v)}`);
+  return v;
+}
+
+function requireBoolean(v: unknown, field: string): boolean {
+  if (typeof v !== 'boolean') throw new Error(`${field}: expected true or false, got ${describe(v)}`);
+  return v;
+}
+
+function requireStrings(v: unknown, field: string): string[] {
+  if (!Array.isArray(v)) throw new Error(`${field}: expected a list of strings, got ${describe(v)}`);
+  v.forEach((s, i) => requireString(s, `${field}[${i}]`));
+  return v as string[];
+}
+
+function requireLength(n: number, expected: number, field: string, what: string): void {
+  if (n !== expected) throw new Error(`${field}: expected ${expected} values (${what}), got ${n}`);
+}
+
+function encodeIndexed(v: IndexedValue | null): unknown {
+  return v ? { value: encodeNumber(v.value), index: v.index } : null;
+}
+
+function decodeIndexed(v: unknown, field: string, rows: number, cols: number): IndexedValue | null {
+  if (v === null) return null;
+  const o = requireObject(v, field);
+  const index = o.index;
+  if (!Array.isArray(index) || index.length !== 2) throw new Error(`${field}.index: expected [row, col], got ${describe(index)}`);
+  const row = requireInteger(index[0], `${field}.index[0]`, 0);
+  const col = requireInteger(index[1], `${field}.index[1]`, 0);
+  if (row >= rows || col >= cols) throw new Error(`${field}.index: [${row}, ${col}] is outside the sample's shape (${rows}, ${cols})`);
+  return { value: decodeNumber(o.value, `${field}.value`), index: [row, col] };
+}
+
+function encodeMatrix(m: MatrixF32): Encoded<MatrixF32> {
+  return { rows: m.rows, cols: m.cols, data: encodeFloat32(m.data) };
+}
+
+function decodeMatrix(m: Encoded<MatrixF32>, field: string, shape?: [number, number]): MatrixF32 {
+  if (!m || typeof m !== 'object') throw new Error(`${field}: missing`);
+  if (typeof m.data !== 'string') throw new Error(`${field}.data: expected base64 text, got ${describe(m.data)}`);
+  const data = decodeFloat32(m.data, field);
+  if (!Number.isInteger(m.rows) || !Number.isInteger(m.cols) || m.rows * m.cols !== data.length) {
+    throw new Error(`${field}: shape (${m.rows}, ${m.cols}) does not fit ${data.length} values`);
+  }
+  if (shape && (m.rows !== shape[0] || m.cols !== shape[1])) {
+    throw new Error(`${field}: expected shape (${shape[0]}, ${shape[1]}) like inputs (N, d), got (${m.rows}, ${m.cols})`);
+  }
+  return { rows: m.rows, cols: m.cols, data };
+}
+
+function encodeStep(s: TrajectoryStep): Encoded<TrajectoryStep> {
+  return {
+    t: s.t,
+    x: encodeMatrix(s.x),
+    eps: encodeMatrix(s.eps),
+    mean: encodeMatrix(s.mean),
+    z: s.z ? encodeMatrix(s.z) : null,
+    xPrev: encodeMatrix(s.xPrev)
+  };
+}
+
+function decodeStep(s: Encoded<TrajectoryStep>, i: number, shape: [number, number], T: number): TrajectoryStep {
+  const f = `trajectory.steps[${i}]`;
+  requireObject(s, f);
+  const t = requireInteger(s.t, `${f}.t`, 0);
+  if (t >= T) throw new Error(`${f}.t: ${t} is not a step of T = ${T}`);
+  return {
+    t,
+    x: decodeMatrix(s.x, `${f}.x`, shape),
+    eps: decodeMatrix(s.eps, `${f}.eps`, shape),
+    mean: decodeMatrix(s.mean, `${f}.mean`, shape),
+    z: s.z ? decodeMatrix(s.z, `${f}.z`, shape) : null,
+    xPrev: decodeMatrix(s.xPrev, `${f}.xPrev`, shape)
+  };
+}
+
+function encodeComparison(c: Comparison): Encoded<Comparison> {
+  return {
+    ...c,
+    expected: encodeMatrix(c.expected),
+    known: c.known ? bytesToBase64(c.known) : null,
+    mismatchMask: bytesToBase64(c.mismatchMask),
+    absDiff: encodeFloat32(c.absDiff),
+    greatestAbs: encodeIndexed(c.greatestAbs),
+    greatestRel: encodeIndexed(c.greatestRel),
+    maxUlps: c.maxUlps === null ? null : encodeNumber(c.maxUlps)
+  } as unknown as Encoded<Comparison>;
+}
+
+const COMPARE_RULES: readonly string[] = ['bitwise', 'printed-precision', 'tolerance'];
+
+function decodeBytes(v: unknown, field: string, count: number): Uint8Array {
+  if (typeof v !== 'string') throw new Error(`${field}: expected base64 text, got ${describe(v)}`);
+  const bytes = base64ToBytes(v, field);
+  requireLength(bytes.length, count, field, 'one per element of the sample');
+  return bytes;
+}
+
+function decodeComparison(c: Encoded<Comparison>, shape: [number, number]): Comparison {
+  const f = 'comparison';
+  const o = requireObject(c, f);
+  const [rows, cols] = shape;
+  if (!COMPARE_RULES.includes(o.rule as string)) throw new Error(`${f}.rule: expected one of ${COMPARE_RULES.join(', ')}, got ${describe(o.rule)}`);
+  if (typeof o.absDiff !== 'string') throw new Error(`${f}.absDiff: expected base64 text, got ${describe(o.absDiff)}`);
+  const absDiff = decodeFloat32(o.absDiff, `${f}.absDiff`);
+  requireLength(absDiff.length, rows * cols, `${f}.absDiff`, 'one per element of the sample');
+  const printedDecimals = o.printedDecimals === null ? null : requireInteger(o.printedDecimals, `${f}.printedDecimals`, 0);
+  if (o.shapeNote !== undefined) requireString(o.shapeNote, `${f}.shapeNote`);
+  if (o.profileSearch !== undefined) {
+    const ps = requireObject(o.profileSearch, `${f}.profileSearch`);
+    for (const k of ['tried', 'matching'] as const) {
+      const list = requireStrings(ps[k], `${f}.profileSearch.${k}`);
+      const bad = list.find((p) => !(RNG_PROFILES as readonly string[]).includes(p));
+      if (bad !== undefined) throw new Error(`${f}.profileSearch.${k}: unknown profile ${JSON.stringify(bad)}`);
+    }
+  }
+  return {
+    ...(o as unknown as Comparison),
+    ruleExplanation: requireString(o.ruleExplanation, `${f}.ruleExplanation`),
+    rtol: requireFiniteNumber(o.rtol, `${f}.rtol`),
+    atol: requireFiniteNumber(o.atol, `${f}.atol`),
+    expectedText: requireString(o.expectedText, `${f}.expectedText`),
+    expected: decodeMatrix(o.expected as Encoded<MatrixF32>, `${f}.expected`, shape),
+    known: o.known === null || o.known === undefined ? null : decodeBytes(o.known, `${f}.known`, rows * cols),
+    printedDecimals,
+    compared: requireInteger(o.compared, `${f}.compared`, 0),
+    mismatched: requireInteger(o.mismatched, `${f}.mismatched`, 0),
+    mismatchMask: decodeBytes(o.mismatchMask, `${f}.mismatchMask`, rows * cols),
+    absDiff,
+    greatestAbs: decodeIndexed(o.greatestAbs, `${f}.greatestAbs`, rows, cols),
+    greatestRel: decodeIndexed(o.greatestRel, `${f}.greatestRel`, rows, cols),
+    maxUlps: o.maxUlps === null ? null : decodeNumber(o.maxUlps, `${f}.maxUlps`),
+    bitwiseEqual: requireBoolean(o.bitwiseEqual, `${f}.bitwiseEqual`),
+    matches: requireBoolean(o.matches, `${f}.matches`),
+    summary: requireString(o.summary, `${f}.summary`)
+  };
+}
+
+export function encodeRunResult(r: RunResult): RunResultJson {
+  return {
+    ...r,
+    sample: encodeMatrix(r.sample),
+    trajectory: { ...r.trajectory, steps: r.trajectory.steps.map(encodeStep) },
+    schedule: {
+      ...r.schedule,
+      betas: encodeFloat32(r.schedule.betas),
+      alphaBar: encodeFloat32(r.schedule.alphaBar),
+      maxAlphaBarDiff: encodeNumber(r.schedule.maxAlphaBarDiff)
+    },
+    comparison: r.comparison ? encodeComparison(r.comparison) : undefined
+  } as RunResultJson;
+}
+
+/** Decodes and checks a RunResult; throws an Error with a one-line message naming the bad field. */
+export function decodeRunResult(json: unknown): RunResult {
+  if (!isObject(json)) throw new Error('run result: not a JSON object');
+  const j = json as unknown as RunResultJson;
+  if (j.schema !== 'ddpm-lab.run/1') throw new Error(`run result: unknown schema ${JSON.stringify(j.schema)}`);
+  if (!isObject(j.inputs) || !isObject(j.trajectory) || !Array.isArray(j.trajectory.steps) || !isObject(j.schedule)) {
+    throw new Error('run result: missing inputs, trajectory or schedule');
+  }
+  const n = requireInteger(j.inputs.n, 'inputs.n', 1);
+  const d = requireInteger(j.inputs.d, 'inputs.d', 1);
+  const T = requireInteger(j.inputs.T, 'inputs.T', 1);
+  requireString(j.inputs.seed, 'inputs.seed');
+  if (!(RNG_PROFILES as readonly string[]).includes(j.inputs.profile)) {
+    throw new Error(`inputs.profile: expected one of ${RNG_PROFILES.join(', ')}, got ${describe(j.inputs.profile)}`);
+  }
+  const shape: [number, number] = [n, d];
+  const policy = requireObject(j.trajectory.policy, 'trajectory.policy');
+  if (!['all', 'every', 'none'].includes(policy.kind as string)) throw new Error(`trajectory.policy.kind: expected all, every or none, got ${describe(policy.kind)}`);
+  if (j.trajectory.note !== undefined) requireString(j.trajectory.note, 'trajectory.note');
+  const timing = requireObject(j.timing, 'timing');
+  requireFiniteNumber(timing.elapsedMs, 'timing.elapsedMs');
+  requireString(timing.finishedAt, 'timing.finishedAt');
+  requireStrings(j.warnings, 'warnings');
+  if (typeof j.schedule.betas !== 'string') throw new Error(`schedule.betas: expected base64 text, got ${describe(j.schedule.betas)}`);
+  if (typeof j.schedule.alphaBar !== 'string') throw new Error(`schedule.alphaBar: expected base64 text, got ${describe(j.schedule.alphaBar)}`);
+  const betas = decodeFloat32(j.schedule.betas, 'schedule.betas');
+  const alphaBar = decodeFloat32(j.schedule.alphaBar, 'schedule.alphaBar');
+  requireLength(betas.length, T, 'schedule.betas', 'T = inputs.T');
+  requireLength(alphaBar.length, T, 'schedule.alphaBar', 'T = inputs.T');
+  return {
+    ...j,
+    sample: decodeMatrix(j.sample, 'sample', shape),
+    trajectory: { ...j.trajectory, steps: j.trajectory.steps.map((s, i) => decodeStep(s, i, shape, T)) },
+    schedule: {
+      ...j.schedule,
+      betas,
+      alphaBar,
+      alphaBarMatchesCumprod: requireBoolean(j.schedule.alphaBarMatchesCumprod, 'schedule.alphaBarMatchesCumprod'),
+      maxAlphaBarDiff: decodeNumber(j.schedule.maxAlphaBarDiff, 'schedule.maxAlphaBarDiff')
+    },
+    comparison: j.comparison ? decodeComparison(j.comparison, shape) : undefined
+  } as RunResult;
+}

@@ -1,0 +1,277 @@
+// Reading and validating the sampler's inputs: one JSON object with exactly the keys w_model, shape, betas,
+// alpha_bar and seed. Arrays may be JSON arrays or PyTorch/NumPy printed text. Everything is checked before any
+// work; each problem is one line `field: problem` (issue 2, section 4).
+import { MAX_SAMPLE_ELEMENTS, MAX_STEPS, MAX_WORKING_BYTES, formatBytes, samplerWorkingBytes } from './limits';
+import { errorFirstLine } from '../errors';
+import { lineColumnAt, scanJson } from '../tensors/jsonText';
+import { checkSchedule } from './schedules';
+import { parseSeed, stepSeed } from '../rng/seed';
+import { parseTensorText } from '../tensors/parseTensor';
+import { pythonTuple } from '../tensors/printTensor';
+import type { SamplerInputs } from '../types';
+
+export const INPUT_KEYS = ['w_model', 'shape', 'betas', 'alpha_bar', 'seed'] as const;
+
+export interface ReadInputsResult {
+  inputs: SamplerInputs;
+  /** things worth knowing that do not stop the run (alpha_bar not equal to cumprod(1 - betas), float64 rounded, ...) */
+  warnings: string[];
+}
+
+/** A numeric array read from JSON or tensor text: row-major values (as doubles) and shape. */
+interface ReadArray {
+  shape: number[];
+  values: Float64Array;
+  /** float64 input that the sampler rounds to float32 */
+  float64: boolean;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return JSON.stringify(value.length > 30 ? value.slice(0, 30) + '...' : value);
+  return String(value);
+}
+
+const indexText = (shape: number[], flat: number) => {
+  const idx: number[] = [];
+  for (let k = shape.length - 1; k >= 0; k--) {
+    idx.unshift(flat % shape[k]);
+    flat = Math.floor(flat / shape[k]);
+  }
+  return `[${idx.join(', ')}]`;
+};
+
+/** A nested JSON array of numbers -> shape and values; one-line errors for ragged or non-numeric entries. */
+function readJsonArray(value: unknown[], field: string): ReadArray {
+  const shape: number[] = [];
+  let probe: unknown = value;
+  while (Array.isArray(probe)) {
+    shape.push(probe.length);
+    if (probe.length === 0) break;
+    probe = probe[0];
+  }
+  const values: number[] = [];
+  const walk = (node: unknown, depth: number, path: number[]) => {
+    const where = path.length ? `${field}[${path.join('][')}]` : field;
+    if (depth < shape.length) {
+      if (!Array.isArray(node)) throw new Error(`${field}: ragged array: ${where} is ${describe(node)} where a list of ${shape[depth]} was expected`);
+      if (node.length !== shape[depth]) {
+        throw new Error(`${field}: ragged array: ${where} has ${node.length} values, expected ${shape[depth]} like the first`);
+      }
+      node.forEach((child, i) => walk(child, depth + 1, [...path, i]));
+      return;
+    }
+    if (typeof node === 'number') values.push(node);
+    else if (typeof node === 'string' && /^\s*[+-]?(nan|inf|infinity)\s*$/i.test(node)) values.push(nonFinite(node));
+    else if (Array.isArray(node)) throw new Error(`${field}: ragged array: ${where} is a list where a number was expected`);
+    else throw new Error(`${field}: expected a number at ${where}, got ${describe(node)}`);
+  };
+  walk(value, 0, []);
+  return { shape, values: Float64Array.from(values), float64: false };
+}
+
+function nonFinite(text: string): number {
+  const t = text.trim().toLowerCase();
+  if (t.endsWith('nan')) return NaN;
+  return t.startsWith('-') ? -Infinity : Infinity;
+}
+
+/** An array given as a JSON array or as printed tensor text. */
+function readArray(value: unknown, field: string): ReadArray {
+  if (Array.isArray(value)) return readJsonArray(value, field);
+  if (typeof value === 'string') {
+    const p = parseTensorText(value, field);
+    if (p.summarized) {
+      throw new Error(`${field}: the printed tensor is summarised with "..." so its values are not all there; print it in full (torch.set_printoptions(profile="full")) or pass a list`);
+    }
+    return { shape: p.shape, values: p.values, float64: p.dtype === 'float64' };
+  }
+  throw new Error(`${field}: expected a list of numbers or printed tensor text, got ${describe(value)}`);
+}
+
+function requireFinite(a: ReadArray, field: string): void {
+  for (let i = 0; i < a.values.length; i++) {
+    const v = a.values[i];
+    if (!Number.isFinite(Math.fround(v))) {
+      const shown = v !== v ? 'nan' : v > 0 ? 'inf' : '-inf';
+      const note = Number.isFinite(v) ? ` (${v} overflows float32)` : '';
+      throw new Error(`${field}: non-finite value ${shown} at ${indexText(a.shape, i)}${note}`);
+    }
+  }
+}
+
+function read1d(value: unknown, field: string): ReadArray {
+  const a = readArray(value, field);
+  if (a.shape.length !== 1) throw new Error(`${field}: expected a 1-D list, got shape ${pythonTuple(a.shape)}`);
+  return a;
+}
+
+/** shape = [N, d], each truncated toward zero like Python's int(). */
+function readShape(value: unknown): { n: number; d: number } {
+  let entries: number[];
+  if (Array.isArray(value)) {
+    entries = value.map((v, i) => {
+      if (typeof v !== 'number') throw new Error(`shape: expected a number at shape[${i}], got ${describe(v)}`);
+      return v;
+    });
+  } else if (typeof value === 'string') {
+    const p = parseTensorText(value.replace(/^\s*torch\.Size\(\s*(.*)\)\s*$/s, '$1').replace(/^\s*\((.*)\)\s*$/s, '[$1]'), 'shape');
+    if (p.shape.length !== 1) throw new Error(`shape: expected [N, d], got shape ${pythonTuple(p.shape)}`);
+    entries = Array.from(p.values);
+  } else {
+    throw new Error(`shape: expected [N, d], got ${describe(value)}`);
+  }
+  if (entries.length !== 2) throw new Error(`shape: expected [N, d] (two numbers), got ${entries.length} value${entries.length === 1 ? '' : 's'}`);
+  const [n, d] = entries.map((v, i) => {
+    const name = i === 0 ? 'N' : 'd';
+    if (!Number.isFinite(v)) throw new Error(`shape: ${name} = ${v} is not a finite number`);
+    const k = Math.trunc(v) + 0; // int(v); + 0 turns -0 into 0
+    if (k < 1) throw new Error(`shape: ${name} = int(${v}) = ${k} is below 1`);
+    if (!Number.isSafeInteger(k)) throw new Error(`shape: ${name} = ${v} is too large`);
+    return k;
+  });
+  return { n, d };
+}
+
+/**
+ * Validates the five inputs (a parsed JSON value) and returns them as float32 SamplerInputs.
+ * Throws Error with a one-line `field: problem` message on the first problem.
+ */
+export function readInputs(json: unknown): ReadInputsResult {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new Error(`inputs: expected a JSON object with the keys ${INPUT_KEYS.join(', ')}, got ${describe(json)}`);
+  }
+  const obj = json as Record<string, unknown>;
+  const unknown = Object.keys(obj).filter((k) => !(INPUT_KEYS as readonly string[]).includes(k));
+  if (unknown.length) {
+    throw new Error(`inputs: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')} (expected exactly ${INPUT_KEYS.join(', ')})`);
+  }
+  for (const k of INPUT_KEYS) {
+    if (!(k in obj) || obj[k] === undefined) throw new Error(`${k}: missing (the inputs need ${INPUT_KEYS.join(', ')})`);
+  }
+  const warnings: string[] = [];
+
+  const { n, d } = readShape(obj.shape);
+  if (n * d > MAX_SAMPLE_ELEMENTS) {
+    throw new Error(
+      `shape: N*d = ${n}*${d} = ${n * d} elements exceeds the limit of ${MAX_SAMPLE_ELEMENTS} (the run would need about ${formatBytes(samplerWorkingBytes(n, d))})`
+    );
+  }
+  if (samplerWorkingBytes(n, d) > MAX_WORKING_BYTES) {
+    throw new Error(
+      `shape: (N, d) = (${n}, ${d}) needs about ${formatBytes(samplerWorkingBytes(n, d))} of working memory, above the limit of ${formatBytes(MAX_WORKING_BYTES)}`
+    );
+  }
+
+  const w = readArray(obj.w_model, 'w_model');
+  if (w.shape.length !== 2 || w.shape[0] !== d + 1 || w.shape[1] !== d) {
+    throw new Error(`w_model: expected shape (${d + 1}, ${d}) for d = ${d}, got ${pythonTuple(w.shape)}`);
+  }
+  requireFinite(w, 'w_model');
+
+  const betas = read1d(obj.betas, 'betas');
+  const T = betas.values.length;
+  if (T < 1) throw new Error('betas: expected at least one value, got an empty list');
+  if (T > MAX_STEPS) throw new Error(`betas: T = ${T} steps exceeds the limit of ${MAX_STEPS}`);
+  requireFinite(betas, 'betas');
+  const betasF32 = Float32Array.from(betas.values);
+  for (let t = 0; t < T; t++) {
+    if (!(betasF32[t] > 0 && betasF32[t] < 1)) {
+      throw new Error(`betas: betas[${t}] = ${betas.values[t]} is outside (0, 1)${betasF32[t] !== betas.values[t] && (betasF32[t] === 0 || betasF32[t] === 1) ? ' in float32' : ''}`);
+    }
+  }
+
+  const alphaBar = read1d(obj.alpha_bar, 'alpha_bar');
+  if (alphaBar.values.length < T) {
+    throw new Error(`alpha_bar: expected at least ${T} values (as many as betas), got ${alphaBar.values.length}`);
+  }
+  requireFinite(alphaBar, 'alpha_bar');
+  const alphaBarF32 = Float32Array.from(alphaBar.values);
+  for (let t = 0; t < T; t++) {
+    if (!(alphaBarF32[t] >= 0 && alphaBarF32[t] < 1)) {
+      const rounded = alphaBarF32[t] !== alphaBar.values[t] && alphaBarF32[t] === 1 ? ` in float32 (it rounds to ${alphaBarF32[t]})` : '';
+      throw new Error(`alpha_bar: alpha_bar[${t}] = ${alphaBar.values[t]} is outside [0, 1)${rounded} (1 - alpha_bar[t] must be positive)`);
+    }
+  }
+  if (alphaBar.values.length > T) {
+    const extra = alphaBar.values.length - T;
+    warnings.push(`alpha_bar: ${extra} value${extra > 1 ? 's' : ''} beyond len(betas) = ${T} ${extra > 1 ? 'are' : 'is'} not used`);
+  }
+
+  const seed = parseSeed(obj.seed, 'seed');
+  if (T > 1) stepSeed(seed, T - 1); // the largest step seed, seed + 100 + T - 1, must be a valid PyTorch seed too
+
+  const scheduleWarning = checkSchedule(betasF32, alphaBarF32).warning; // the same text runSampler reports
+  if (scheduleWarning) warnings.push(scheduleWarning);
+  for (const [field, a] of [['w_model', w], ['betas', betas], ['alpha_bar', alphaBar]] as const) {
+    if (a.float64) warnings.push(`${field}: given as float64; rounded to float32 (the sampler runs in float32, like PyTorch's default dtype)`);
+  }
+
+  const inputs: SamplerInputs = {
+    wModel: { rows: d + 1, cols: d, data: Float32Array.from(w.values) },
+    n,
+    d,
+    betas: betasF32,
+    alphaBar: alphaBarF32,
+    seed
+  };
+  return { inputs, warnings };
+}
+
+/** Parses a JSON file's text (`source` names it in messages) and reads the inputs from it. */
+export function parseInputsText(text: string, source: string): ReadInputsResult {
+  const body = text.startsWith('\uFEFF') ? text.slice(1) : text; // a byte order mark (editors on Windows write one)
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (e) {
+    throw new Error(`${source}: ${jsonErrorText(body, e)}`);
+  }
+  checkSeedDigits(json, body);
+  return readInputs(json);
+}
+
+/** A seed written as a JSON number beyond 2^53 has lost digits in JSON.parse: refuse it, quoting it as written. */
+function checkSeedDigits(json: unknown, text: string): void {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return;
+  const seed = (json as Record<string, unknown>).seed;
+  if (typeof seed !== 'number' || !Number.isFinite(seed) || Number.isSafeInteger(seed) || !Number.isInteger(seed)) return;
+  const span = scanJson(text).members.get('seed');
+  const written = span ? text.slice(span[0], span[1]) : '';
+  if (!/^-?[0-9]+$/.test(written)) return; // 1e20 and the like: parseSeed explains
+  parseSeed(written, 'seed'); // out of PyTorch's range whatever the digits: say that
+  const reads = BigInt(seed);
+  const lost = BigInt(written) !== reads ? ` (it reads as ${reads})` : '';
+  throw new Error(`seed: ${written} is beyond 2^53, where JSON numbers lose digits${lost}; give the seed as a decimal string: "${written}"`);
+}
+
+/** "invalid JSON at line 3, column 7: Unexpected token ..." from the engine's SyntaxError and our own scan of the text. */
+function jsonErrorText(text: string, e: unknown): string {
+  const message = errorFirstLine(e);
+  if (text.trim() === '') return 'invalid JSON: the file is empty';
+  const m = /position (\d+)/.exec(message);
+  const scan = scanJson(text);
+  const pos = m ? Number(m[1]) : scan.errorAt ?? (/end of (JSON )?input/i.test(message) ? text.length : -1);
+  // V8 quotes the text after "Unexpected token 'x', "; the scan's reason is shorter and names what was expected
+  let reason = message.replace(/\s*(in JSON )?at position \d+.*$/, '').replace(/^JSON\.parse: /, '').replace(/^(Unexpected token '.*?'), ".*$/s, '$1');
+  if (!m && scan.errorAt !== null && scan.reason) reason = scan.reason;
+  if (pos < 0) return `invalid JSON: ${reason}`;
+  const { line, column } = lineColumnAt(text, pos);
+  return `invalid JSON at line ${line}, column ${column}: ${reason}`;
+}
+
+/** A JSON value with the five inputs, numbers as the shortest decimals given by `format` (for files and scripts). */
+export function inputsToJson(inputs: SamplerInputs, format: (v: number) => number): Record<string, unknown> {
+  const { wModel, n, d, betas, alphaBar, seed } = inputs;
+  const rows: number[][] = [];
+  for (let r = 0; r < wModel.rows; r++) rows.push(Array.from(wModel.data.subarray(r * wModel.cols, (r + 1) * wModel.cols), format));
+  return {
+    w_model: rows,
+    shape: [n, d],
+    betas: Array.from(betas, format),
+    alpha_bar: Array.from(alphaBar, format),
+    seed: Number.isSafeInteger(Number(seed)) ? Number(seed) : seed.toString()
+  };
+}

@@ -1,0 +1,326 @@
+// Reading printed tensors: PyTorch's repr, NumPy's repr, and plain nested lists (Python or JSON).
+//
+// Syntax comes from a peggy grammar (src/core/tensors/tensorText.peggy, generated parser committed
+// beside it): the guide prefers a kept parser library, and peggy gives every syntax error its line,
+// column and the expected alternatives. This file adds what a grammar cannot say well: rows of one
+// length (no ragged arrays), where `...` may stand, dtype, and the printed precision.
+import { errorFirstLine } from '../errors';
+import { lineColumnAt } from './jsonText';
+import { pythonTuple } from './printTensor';
+import { parse as parseGrammar } from './tensorText.generated.js';
+
+export type ParsedDtype = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'unknown';
+
+/** Per dimension of a summarised print: what `...` left out. */
+export interface SummaryDim {
+  /** indices kept at the start of this dimension (before `...`, or all of them when not elided) */
+  leading: number;
+  /** indices kept at the end (after `...`; 0 when not elided) */
+  trailing: number;
+  /** whether `...` stood in this dimension (then the full size is unknown, and at least leading + trailing + 1) */
+  elided: boolean;
+}
+
+export interface TensorSummary {
+  /** whether the full shape is known (only when the print gave size=(...); PyTorch and NumPy never do for data) */
+  fullShapeKnown: boolean;
+  /** the full shape, when known */
+  fullShape?: number[];
+  /** one entry per dimension of `shape` */
+  dims: SummaryDim[];
+}
+
+export interface ParsedTensor {
+  /**
+   * Shape of the values present, e.g. [4, 2]; [] for a scalar. For a summarised print this is the
+   * kept block: per dimension, leading + trailing (see summary).
+   */
+  shape: number[];
+  /**
+   * The decimal values as written, each parsed to the nearest double, row-major over `shape`
+   * (callers round to float32 where the dtype is float32, as torch.tensor(python_floats) does).
+   */
+  values: Float64Array;
+  /** from `dtype=torch.float64`/`dtype=float32`; otherwise PyTorch's and NumPy's defaults for what was printed; 'unknown' for lists */
+  dtype: ParsedDtype;
+  /** printed with `...` (values not all there) */
+  summarized: boolean;
+  /**
+   * For summarised tensors: per dimension, the kept leading and trailing index counts. Kept index i
+   * of a dimension of full size S is full index i when i < leading, else S - (leading + trailing) + i.
+   */
+  summary?: TensorSummary;
+  /**
+   * Digits after the point when every finite value was printed fixed-point with the same number of
+   * decimals (PyTorch's default print: 4; its integer mode `1.`: 0); null for scientific notation,
+   * bare integers, mixed decimals, or no finite values.
+   */
+  printedDecimals: number | null;
+  source: 'torch' | 'numpy' | 'list';
+  /** the number tokens exactly as written (quotes removed), row-major like values: what the paste literally shows */
+  literals?: string[];
+}
+
+// The parser's output (see the grammar's actions).
+interface EllipsisNode { ellipsis: true; at: number }
+interface ListNode { list: Item[]; at: number }
+type Item = string | ListNode | EllipsisNode;
+interface Kwarg { name: string; value: string; at: number }
+interface GrammarResult { ctor: 'tensor' | 'array' | null; data: string | ListNode; kwargs: Kwarg[]; parameter: boolean }
+
+interface PeggyExpectation { type: string; text?: string; description?: string }
+interface PeggyError { expected?: PeggyExpectation[] | null; location?: { start: { offset: number } } }
+
+/** Deepest nesting accepted (PyTorch allows at most 64 dimensions when printing; deeper would only be an attack on the stack). */
+const MAX_DEPTH = 64;
+
+/** What stands at `offset`, for "found ...": a word, a number-like token, or one character. */
+function foundAt(text: string, offset: number): string {
+  if (offset >= text.length) return 'end of input';
+  const m = /^(?:[A-Za-z_][A-Za-z0-9_.]*|[+-]?[0-9][0-9A-Za-z_.+-]*|\S)/.exec(text.slice(offset, offset + 40));
+  const token = m ? m[0].slice(0, 24) : text[offset];
+  return JSON.stringify(token);
+}
+
+function fail(field: string, text: string, offset: number, expected: string, found?: string): never {
+  const { line, column } = lineColumnAt(text, offset);
+  throw new Error(`${field}: line ${line}, column ${column}: expected ${expected}, found ${found ?? foundAt(text, offset)}`);
+}
+
+function describeExpected(expected: PeggyExpectation[]): string {
+  const names: string[] = [];
+  for (const e of expected) {
+    let name: string;
+    if (e.type === 'literal') name = JSON.stringify(e.text);
+    else if (e.type === 'end') name = 'end of input';
+    else if (e.type === 'any') name = 'any character';
+    else name = e.description ?? e.type;
+    if (name === '"whitespace"' || name === 'whitespace') continue;
+    if (!names.includes(name)) names.push(name);
+  }
+  names.sort();
+  if (names.length === 0) return 'a tensor';
+  if (names.length === 1) return names[0];
+  return `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+}
+
+/** Refuses nesting deeper than MAX_DEPTH before the recursive parser sees it. */
+function checkDepth(field: string, text: string): void {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 91 /* [ */) {
+      depth++;
+      if (depth > MAX_DEPTH) fail(field, text, i, `at most ${MAX_DEPTH} nested lists`, 'deeper nesting');
+    } else if (c === 93 /* ] */ && depth > 0) {
+      depth--;
+    }
+  }
+}
+
+/** A number token's value as a double, as Python's float() reads it: decimals by the platform's correctly rounded parse, nan/inf by name. */
+export function tokenValue(token: string): number {
+  const lower = token.toLowerCase();
+  const unsigned = lower.replace(/^[+-]/, '');
+  if (unsigned === 'nan') return NaN;
+  if (unsigned === 'inf' || unsigned === 'infinity') return lower.startsWith('-') ? -Infinity : Infinity;
+  return Number(token);
+}
+
+function isSpecialToken(token: string): boolean {
+  return /^[+-]?(nan|inf|infinity)$/i.test(token);
+}
+
+const TORCH_KWARGS = ['dtype', 'requires_grad', 'grad_fn', 'device', 'size', 'names', 'layout'];
+const NUMPY_KWARGS = ['dtype'];
+
+/** `torch.float64`, `float32`, `np.float32`, `'float32'` -> our dtype name. */
+function dtypeFromText(value: string): ParsedDtype {
+  const name = value.replace(/^['"]|['"]$/g, '').replace(/^(torch|numpy|np)\./, '');
+  switch (name) {
+    case 'float32': case 'float': case 'single': return 'float32';
+    case 'float64': case 'double': return 'float64';
+    case 'float16': case 'half': return 'float16';
+    case 'bfloat16': return 'bfloat16';
+    case 'int64': case 'long': return 'int64';
+    case 'int32': case 'int': case 'intc': return 'int32';
+    default: return 'unknown';
+  }
+}
+
+interface Level {
+  kind: 'lists' | 'numbers' | 'empty';
+  /** items present, `...` not counted */
+  count: number;
+  /** position of `...` among the items, -1 when absent */
+  ellipsisAt: number;
+}
+
+function describeLevel(level: Level): string {
+  const what = level.kind === 'lists' ? 'nested lists' : 'numbers';
+  if (level.kind === 'empty') return 'an empty list';
+  const dots = level.ellipsisAt >= 0 ? ` with "..." after the first ${level.ellipsisAt}` : '';
+  return `${level.count} ${what}${dots}`;
+}
+
+function levelOf(field: string, text: string, node: ListNode): Level {
+  let kind: Level['kind'] = 'empty';
+  let count = 0;
+  let ellipsisAt = -1;
+  for (const item of node.list) {
+    if (typeof item === 'string') {
+      kind = 'numbers';
+      count++;
+    } else if ('ellipsis' in item) {
+      if (ellipsisAt >= 0) fail(field, text, item.at, 'at most one "..." per list', '"..."');
+      ellipsisAt = count;
+    } else {
+      kind = 'lists';
+      count++;
+    }
+  }
+  if (kind === 'empty' && ellipsisAt >= 0) fail(field, text, node.at, 'values around "..."', 'a list holding only "..."');
+  return { kind, count, ellipsisAt };
+}
+
+/** Checks that every list at one depth has the same length and `...` in the same place; returns the levels. */
+function analyzeLists(field: string, text: string, root: ListNode): Level[] {
+  const levels: Level[] = [];
+  let current: ListNode[] = [root];
+  while (current.length > 0) {
+    const first = levelOf(field, text, current[0]);
+    for (let i = 1; i < current.length; i++) {
+      const other = levelOf(field, text, current[i]);
+      if (other.kind !== first.kind || other.count !== first.count || other.ellipsisAt !== first.ellipsisAt) {
+        fail(field, text, current[i].at, `${describeLevel(first)} like the first list at this depth (rows must all have one length)`, describeLevel(other));
+      }
+    }
+    levels.push(first);
+    if (first.kind !== 'lists') break;
+    const next: ListNode[] = [];
+    for (const node of current) {
+      for (const item of node.list) if (typeof item !== 'string' && !('ellipsis' in item)) next.push(item);
+    }
+    current = next;
+  }
+  return levels;
+}
+
+function flattenTokens(node: ListNode, out: string[]): void {
+  for (const item of node.list) {
+    if (typeof item === 'string') out.push(item);
+    else if (!('ellipsis' in item)) flattenTokens(item, out);
+  }
+}
+
+/** Digits after the point shared by every finite token printed fixed-point, else null. */
+function printedDecimalsOf(tokens: string[]): number | null {
+  let decimals: number | null = null;
+  for (const token of tokens) {
+    if (isSpecialToken(token)) continue;
+    if (/[eE]/.test(token)) return null;
+    const point = token.indexOf('.');
+    if (point < 0) return null;
+    const d = token.length - point - 1;
+    if (decimals === null) decimals = d;
+    else if (decimals !== d) return null;
+  }
+  return decimals;
+}
+
+function parseSizeTuple(field: string, text: string, kw: Kwarg): number[] {
+  const inner = kw.value.trim();
+  if (!/^\(\s*(\d+\s*(,\s*\d+\s*)*,?)?\s*\)$/.test(inner)) fail(field, text, kw.at, 'size=(n, ...) with integers', JSON.stringify(kw.value));
+  return (inner.slice(1, -1).match(/\d+/g) ?? []).map(Number);
+}
+
+/**
+ * Parses a printed tensor: `tensor([[ 0.1000, -0.2000], ...])` (with any of PyTorch's suffixes:
+ * dtype=, requires_grad=, grad_fn=, device=), `array([...], dtype=float32)`, or a nested list
+ * `[[1, 2], [3, 4]]` (Python or JSON). Numbers may be decimal, scientific, nan, inf, -inf.
+ * Throws Error(`${field}: line L, column C: expected ..., found ...`) on anything else, on ragged
+ * rows, and on a misplaced `...`.
+ */
+export function parseTensorText(text: string, field: string): ParsedTensor {
+  if (typeof text !== 'string') throw new Error(`${field}: expected tensor text, found ${text === null ? 'null' : typeof text}`);
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte order mark (a file saved on Windows): invisible, not part of the tensor
+  checkDepth(field, text);
+  let result: GrammarResult;
+  try {
+    result = parseGrammar(text) as GrammarResult;
+  } catch (e) {
+    const pe = e as PeggyError;
+    if (pe && pe.location && Array.isArray(pe.expected)) {
+      fail(field, text, pe.location.start.offset, describeExpected(pe.expected));
+    }
+    throw new Error(`${field}: could not read the tensor text (${errorFirstLine(e)})`);
+  }
+
+  const source: ParsedTensor['source'] = result.ctor === 'tensor' || result.parameter ? 'torch' : result.ctor === 'array' ? 'numpy' : 'list';
+  let shape: number[];
+  let summary: TensorSummary | undefined;
+  const tokens: string[] = [];
+  if (typeof result.data === 'string') {
+    shape = [];
+    tokens.push(result.data);
+  } else {
+    const levels = analyzeLists(field, text, result.data);
+    shape = levels.map((l) => l.count);
+    if (levels.some((l) => l.ellipsisAt >= 0)) {
+      summary = {
+        fullShapeKnown: false,
+        dims: levels.map((l) => (l.ellipsisAt >= 0
+          ? { leading: l.ellipsisAt, trailing: l.count - l.ellipsisAt, elided: true }
+          : { leading: l.count, trailing: 0, elided: false }))
+      };
+    }
+    flattenTokens(result.data, tokens);
+  }
+
+  // keyword suffixes
+  const allowed = source === 'numpy' ? NUMPY_KWARGS : TORCH_KWARGS;
+  let dtype: ParsedDtype | null = null;
+  for (const kw of result.kwargs) {
+    if (!allowed.includes(kw.name)) {
+      fail(field, text, kw.at, `one of ${allowed.map((k) => k + '=').join(', ')}`, JSON.stringify(kw.name + '='));
+    }
+    if (kw.name === 'dtype') dtype = dtypeFromText(kw.value);
+    if (kw.name === 'size') {
+      const size = parseSizeTuple(field, text, kw);
+      const sizeNumel = size.reduce((a, b) => a * b, 1);
+      if (tokens.length === 0 && sizeNumel === 0 && !summary) {
+        shape = size;
+      } else if (summary) {
+        summary.fullShapeKnown = true;
+        summary.fullShape = size;
+      } else if (size.length !== shape.length || size.some((s, i) => s !== shape[i])) {
+        fail(field, text, kw.at, `size=${pythonTuple(shape)} as printed`, JSON.stringify('size=' + kw.value));
+      }
+    }
+  }
+  if (dtype === null) {
+    const allIntegers = tokens.length > 0 && tokens.every((t) => /^[+-]?\d+$/.test(t));
+    if (source === 'torch') dtype = allIntegers ? 'int64' : 'float32'; // PyTorch omits dtype= only for its defaults
+    else if (source === 'numpy') dtype = allIntegers ? 'int64' : 'float64';
+    else dtype = 'unknown';
+  }
+
+  const values = new Float64Array(tokens.length);
+  for (let i = 0; i < tokens.length; i++) values[i] = tokenValue(tokens[i]);
+  const parsed: ParsedTensor = {
+    shape,
+    values,
+    dtype,
+    summarized: summary !== undefined,
+    printedDecimals: printedDecimalsOf(tokens),
+    source,
+    literals: tokens
+  };
+  if (summary) parsed.summary = summary;
+  return parsed;
+}
+
+/** The parsed values rounded to float32 (round to nearest even, as torch.tensor(..., dtype=torch.float32) does with Python floats). */
+export function toFloat32Array(p: ParsedTensor): Float32Array {
+  return Float32Array.from(p.values);
+}

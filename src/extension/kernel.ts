@@ -1,0 +1,213 @@
+// The DDPM kernel: a NotebookController ('ddpm-lab.kernel', "DDPM Lab") for 'ddpm-notebook'. Cells run in
+// order, one notebook at a time per queue; variables live per notebook document until it closes (like a
+// Jupyter session). The sampler and comparisons run off the extension host's thread (workerClient.ts);
+// each cell's execution token is wired to an AbortController that stops the worker. A failing cell ends
+// alone with a one-line error output; the kernel keeps going.
+import type * as vscode from 'vscode';
+import type { CellDefaults, CellOutput, CellSession, HostRequest } from '../core/notebook/cellLanguage/interpreter';
+import type { RunResult, SamplerInputs } from '../core/types';
+import { RUN_MIME } from '../core/types';
+import { abortError, errorFirstLine, isAbort } from '../core/errors';
+import { NOTEBOOK_TYPE } from './serializer';
+import { NOTEBOOK_TRAJECTORY_DEFAULT_BYTES, runElements, type DdpmSettings } from './settings';
+import type { WorkerRequest } from './workerProtocol';
+
+export const KERNEL_ID = 'ddpm-lab.kernel';
+export const KERNEL_LABEL = 'DDPM Lab';
+export const SUPPORTED_LANGUAGES = ['ddpm', 'json'];
+
+/** The VS Code API the kernel uses (the real module, or a test's fake). */
+export type KernelApi = Pick<typeof vscode, 'NotebookCellOutput' | 'NotebookCellOutputItem'> & {
+  notebooks: Pick<typeof vscode.notebooks, 'createNotebookController'>;
+  workspace: Pick<typeof vscode.workspace, 'onDidCloseNotebookDocument'>;
+};
+
+export interface KernelDeps {
+  /** runs a sampler or comparison request off the main thread; rejects with an AbortError when `signal` aborts */
+  run(request: WorkerRequest, signal: AbortSignal): Promise<RunResult>;
+  /** the ddpmLab.* settings for a notebook */
+  settings(scope: vscode.Uri): DdpmSettings;
+  /** asks before a run larger than ddpmLab.maxElementsWithoutAsking; false = do not run */
+  confirmLargeRun?(elements: number, limit: number): Promise<boolean>;
+}
+
+interface NotebookState {
+  session: CellSession;
+  order: number;
+  /** the tail of this notebook's queue of executions */
+  queue: Promise<void>;
+}
+
+/** Loaded on the first execution, so that activation stays light. */
+const loadInterpreter = () => import('../core/notebook/cellLanguage/interpreter');
+const loadCodec = () => import('../core/run/runCodec');
+const loadProtocol = () => import('./workerProtocol');
+
+export class DdpmKernel {
+  readonly controller: vscode.NotebookController;
+  private readonly states = new Map<string, NotebookState>();
+  private readonly disposables: { dispose(): unknown }[] = [];
+
+  constructor(
+    private readonly api: KernelApi,
+    private readonly deps: KernelDeps
+  ) {
+    this.controller = api.notebooks.createNotebookController(KERNEL_ID, NOTEBOOK_TYPE, KERNEL_LABEL);
+    this.controller.supportedLanguages = SUPPORTED_LANGUAGES;
+    this.controller.supportsExecutionOrder = true;
+    this.controller.description = 'Runs DDPM cells: the sampler, bit for bit with PyTorch float32';
+    this.controller.executeHandler = (cells, notebook) => this.execute(cells, notebook);
+    this.disposables.push(
+      this.controller,
+      api.workspace.onDidCloseNotebookDocument((nb) => this.states.delete(nb.uri.toString()))
+    );
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.states.clear();
+  }
+
+  /**
+   * The last run of a notebook's session (its last `sample()` or `compare()`), with the inputs it ran on;
+   * undefined before the first run or after the notebook closed. The palette's "Compare Clipboard with Last
+   * Run" and "Copy Equivalent PyTorch Script" use it when a DDPM notebook is the active editor.
+   */
+  lastRun(notebookUri: string): { run: RunResult; inputs: SamplerInputs } | undefined {
+    const last = this.states.get(notebookUri)?.session.lastRun;
+    return last ? { run: last.run, inputs: last.inputs } : undefined;
+  }
+
+  /** The session of a notebook (variables and last run); created on its first execution. */
+  async stateOf(notebook: vscode.NotebookDocument): Promise<NotebookState> {
+    const key = notebook.uri.toString();
+    let state = this.states.get(key);
+    if (!state) {
+      const { CellSession } = await loadInterpreter();
+      state = this.states.get(key) ?? { session: new CellSession(), order: 0, queue: Promise.resolve() };
+      this.states.set(key, state);
+    }
+    return state;
+  }
+
+  /** executeHandler: every cell becomes pending at once, then runs in order after earlier requests. */
+  execute(cells: vscode.NotebookCell[], notebook: vscode.NotebookDocument): Promise<void> {
+    const executions = cells.map((cell) => this.controller.createNotebookCellExecution(cell));
+    const pending = new Set(executions);
+    const run = async () => {
+      const state = await this.stateOf(notebook);
+      const previous = state.queue;
+      let release!: () => void;
+      state.queue = new Promise<void>((r) => (release = r));
+      await previous;
+      try {
+        let interrupted = false;
+        for (const execution of executions) {
+          pending.delete(execution);
+          if (interrupted || execution.token.isCancellationRequested) {
+            interrupted = true;
+            execution.end(undefined);
+            continue;
+          }
+          interrupted = await this.executeOne(execution, state, notebook);
+        }
+      } finally {
+        release();
+      }
+    };
+    // never leave a cell pending, even if something unexpected fails (e.g. loading the interpreter)
+    return run().catch(() => {
+      for (const execution of pending) execution.end(false, Date.now());
+    });
+  }
+
+  /** Runs one cell; true when it was interrupted (the rest of the queue is then cancelled too, as in Jupyter). */
+  private async executeOne(execution: vscode.NotebookCellExecution, state: NotebookState, notebook: vscode.NotebookDocument): Promise<boolean> {
+    const abort = new AbortController();
+    const subscription = execution.token.onCancellationRequested(() => abort.abort());
+    execution.executionOrder = ++state.order;
+    execution.start(Date.now());
+    let success = false;
+    let interrupted = false;
+    try {
+      await execution.clearOutput();
+      const { executeCell } = await loadInterpreter();
+      const settings = this.deps.settings(notebook.uri);
+      const defaults: CellDefaults = { profile: settings.profile, record: settings.record, tolerances: settings.tolerances };
+      const cell = execution.cell;
+      const outputs = await executeCell(state.session, cell.document.getText(), cell.document.languageId, defaults, (req) => this.answer(req, settings, abort.signal));
+      if (abort.signal.aborted) throw abortError();
+      await execution.replaceOutput(await this.toOutputs(outputs));
+      success = true;
+    } catch (e) {
+      interrupted = isAbort(e) || abort.signal.aborted;
+      const error = interrupted
+        ? { name: 'Interrupted', message: 'the run was cancelled' }
+        : { name: e instanceof Error && e.name === 'SyntaxError' ? 'SyntaxError' : 'Error', message: errorFirstLine(e) };
+      try {
+        // no stack: users see one line naming the place and the problem
+        await execution.replaceOutput([new this.api.NotebookCellOutput([this.api.NotebookCellOutputItem.error({ ...error, stack: undefined })])]);
+      } catch {
+        // the cell may be gone (deleted while running); ending the execution below is what matters
+      }
+    } finally {
+      subscription.dispose();
+      execution.end(success, Date.now());
+    }
+    return interrupted;
+  }
+
+  /** Answers the interpreter's requests by running them in the worker. */
+  private async answer(req: HostRequest, settings: DdpmSettings, signal: AbortSignal): Promise<RunResult> {
+    const { inputsToJson } = await loadProtocol();
+    if (req.kind === 'sample') {
+      const elements = runElements(req.inputs.n, req.inputs.d, req.inputs.betas.length);
+      if (elements > settings.maxElementsWithoutAsking) {
+        const ok = this.deps.confirmLargeRun ? await this.deps.confirmLargeRun(elements, settings.maxElementsWithoutAsking) : false;
+        if (!ok) {
+          throw new Error(
+            `a run of N x d x T = ${elements} values is larger than ddpmLab.maxElementsWithoutAsking (${settings.maxElementsWithoutAsking}); not started`
+          );
+        }
+      }
+      // a notebook output is saved in the .ddpmnb file: its trajectory gets the (smaller) notebook budget
+      const maxTrajectoryBytes = settings.notebookTrajectoryBytes ?? NOTEBOOK_TRAJECTORY_DEFAULT_BYTES;
+      const run = await this.deps.run({ op: 'sample', inputs: inputsToJson(req.inputs), profile: req.profile, record: req.record, maxTrajectoryBytes }, signal);
+      if (run.trajectory.note) run.trajectory.note += `; ddpmLab.trajectory.notebookMaxMiB sets how much a notebook output keeps`;
+      return run;
+    }
+    const { encodeRunResult } = await loadCodec();
+    return this.deps.run(
+      {
+        op: 'compare',
+        inputs: inputsToJson(req.inputs),
+        profile: req.profile,
+        record: req.record,
+        run: encodeRunResult(req.run),
+        expectedText: req.expectedText,
+        rtol: req.tolerances?.rtol,
+        atol: req.tolerances?.atol
+      },
+      signal
+    );
+  }
+
+  /** Cell outputs -> notebook outputs: a run is RUN_MIME (compact JSON) + text/plain; warnings go to stderr. */
+  private async toOutputs(outputs: CellOutput[]): Promise<vscode.NotebookCellOutput[]> {
+    const Output = this.api.NotebookCellOutput;
+    const Item = this.api.NotebookCellOutputItem;
+    const result: vscode.NotebookCellOutput[] = [];
+    for (const o of outputs) {
+      if (o.kind === 'run') {
+        const { encodeRunResult } = await loadCodec();
+        const json = new TextEncoder().encode(JSON.stringify(encodeRunResult(o.run)));
+        result.push(new Output([new Item(json, RUN_MIME), Item.text(o.text, 'text/plain')]));
+      } else if (o.kind === 'warning') {
+        result.push(new Output([Item.stderr(o.text)]));
+      } else {
+        result.push(new Output([Item.text(o.text, 'text/plain')]));
+      }
+    }
+    return result;
+  }
+}

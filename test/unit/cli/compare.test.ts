@@ -1,0 +1,152 @@
+// `node dist/cli.js compare INPUT.json PASTED.txt [--json] [--profile P] [--rtol R --atol A]` through the
+// CLI dispatcher with in-memory files. Pastes, indices and messages come from PyTorch
+// (scripts/fixtures/compare.py -> test/fixtures/compare/verdicts.json).
+import { strict as assert } from 'node:assert';
+import { FIXTURES } from '../helpers/paths';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { runCli } from '../../../src/cli';
+import type { CliIO } from '../../../src/cli/io';
+
+interface Paste { kind: string; text: string; matches: boolean; mismatchIndices: [number, number][]; toleranceMessage: string | null; note: string | null }
+interface VerdictCase { name: string; inputs: unknown; shape: [number, number]; pastes: Paste[] }
+
+const verdicts = JSON.parse(readFileSync(path.join(FIXTURES, 'compare', 'verdicts.json'), 'utf8')) as { cases: VerdictCase[] };
+
+interface Result { code: number; stdout: string; stderr: string }
+
+async function cli(argv: string[], files: Record<string, string>, stdin?: string): Promise<Result> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIO = {
+    stdout: (s) => { stdout += s; },
+    stderr: (s) => { stderr += s; },
+    readText: async (p) => {
+      if (p === '-') {
+        if (stdin === undefined) throw new Error('no stdin in this test');
+        return stdin;
+      }
+      if (!(p in files)) throw Object.assign(new Error(`ENOENT: no such file or directory, open '${p}'`), { code: 'ENOENT' });
+      return files[p];
+    },
+    writeText: async () => { throw new Error('compare writes no files'); }
+  };
+  const code = await runCli(argv, io);
+  return { code, stdout, stderr };
+}
+
+function assertOneLineError(r: Result, pattern: RegExp): void {
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, pattern);
+  assert.equal(r.stderr.trimEnd().split('\n').length, 1, `one line: ${r.stderr}`);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+}
+
+const paste = (c: VerdictCase, kind: string): Paste => {
+  const p = c.pastes.find((x) => x.kind === kind);
+  assert.ok(p, `fixture paste "${kind}" in ${c.name}`);
+  return p;
+};
+
+describe('cli compare', () => {
+  const seed = verdicts.cases[0];
+  const files = (c: VerdictCase, text: string): Record<string, string> => ({ 'in.json': JSON.stringify(c.inputs), 'pasted.txt': text });
+
+  it('exits 0 and says so when PyTorch\'s default print matches', async () => {
+    const r = await cli(['compare', 'in.json', 'pasted.txt'], files(seed, paste(seed, 'default print').text));
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^Tensor-likes are equal at the printed precision!\n\nMismatched elements: 0 \/ 8 \(0\.0%\)\n/);
+    assert.match(r.stdout, /\nRule: printed precision: /);
+  });
+
+  it('exits 1 and reports an altered print at the altered index', async () => {
+    const p = paste(seed, 'altered by 1e-2, default print');
+    const r = await cli(['compare', 'in.json', 'pasted.txt'], files(seed, p.text));
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const [i, j] = p.mismatchIndices[0];
+    assert.match(r.stdout, new RegExp(`Mismatched elements: 1 / 8 \\(12\\.5%\\)\\nGreatest absolute difference: \\S+ at index \\(${i}, ${j}\\)`));
+  });
+
+  it('reads the paste from standard input with -', async () => {
+    const r = await cli(['compare', 'in.json', '-'], { 'in.json': JSON.stringify(seed.inputs) }, paste(seed, 'tolist').text);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^Tensor-likes are equal!/);
+    assert.match(r.stdout, /\nBitwise equal: yes\n/);
+  });
+
+  it('--json prints the comparison as one JSON object with the mismatch indices', async () => {
+    const c = verdicts.cases[1];
+    const p = paste(c, 'altered by one ulp, precision 12');
+    const r = await cli(['compare', 'in.json', 'pasted.txt', '--json'], files(c, p.text));
+    assert.equal(r.code, 1);
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.rule, 'bitwise');
+    assert.equal(j.matches, false);
+    assert.deepEqual(j.mismatches, p.mismatchIndices);
+    assert.deepEqual(j.shape, c.shape);
+    assert.equal(j.expected.length, c.shape[0]);
+    assert.equal(j.maxUlps, 1);
+    assert.deepEqual(j.greatestAbs.index, p.mismatchIndices[0]);
+    assert.equal(typeof j.summary, 'string');
+  });
+
+  it('--json marks the elements a summarised print left out as null', async () => {
+    const c = verdicts.cases.find((x) => x.shape[0] * x.shape[1] > 1000)!;
+    const r = await cli(['compare', 'in.json', 'pasted.txt', '--json'], files(c, paste(c, 'default print').text));
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.expected[0][0] === null, false);
+    assert.equal(j.expected[Math.floor(c.shape[0] / 2)][0], null);
+    assert.match(j.shapeNote, /summarised/);
+  });
+
+  it('--rtol/--atol select the tolerance rule and print assert_close\'s message', async () => {
+    const c = verdicts.cases[1];
+    const p = paste(c, 'two altered, precision 12, tolerance');
+    const r = await cli(['compare', 'in.json', 'pasted.txt', '--rtol', '1.3e-6', '--atol', '1e-5'], files(c, p.text));
+    assert.equal(r.code, 1);
+    assert.ok(r.stdout.startsWith(`${p.toleranceMessage}\n`), r.stdout);
+  });
+
+  it('names the profile that reproduces a paste made with PyTorch\'s portable kernel, and --profile uses it', async () => {
+    const c = verdicts.cases.find((x) => x.pastes.some((q) => q.note === 'scalar'))!;
+    const p = paste(c, 'scalar kernel, tolist');
+    const r = await cli(['compare', 'in.json', 'pasted.txt'], files(c, p.text));
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /RNG profile: avx2-fma does not reproduce the paste; scalar does/);
+    const s = await cli(['compare', 'in.json', 'pasted.txt', '--profile', 'scalar'], files(c, p.text));
+    assert.equal(s.code, 0, s.stdout);
+    assert.doesNotMatch(s.stdout, /RNG profile/);
+  });
+
+  it('compares the JSON that `sample --json` prints, bit for bit', async () => {
+    const c = verdicts.cases[2];
+    const sample = await cli(['sample', 'in.json', '--json'], { 'in.json': JSON.stringify(c.inputs) });
+    assert.equal(sample.code, 0, sample.stderr);
+    const r = await cli(['compare', 'in.json', 'pasted.txt'], files(c, sample.stdout));
+    assert.equal(r.code, 0, r.stdout);
+    assert.match(r.stdout, /Bitwise equal: yes/);
+  });
+
+  it('prints usage with --help', async () => {
+    const r = await cli(['compare', '--help'], {});
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^usage: node dist\/cli\.js compare INPUT\.json PASTED\.txt/);
+  });
+
+  describe('bad input: exit 2, one line on stderr', () => {
+    const inputs = JSON.stringify(seed.inputs);
+    it('missing arguments', async () => assertOneLineError(await cli(['compare', 'in.json'], { 'in.json': inputs }), /^compare: missing PASTED\.txt/));
+    it('a missing file', async () => assertOneLineError(await cli(['compare', 'in.json', 'nope.txt'], { 'in.json': inputs }), /^nope\.txt: cannot read: no such file/));
+    it('unreadable paste text names the file, line and column', async () => {
+      const r = await cli(['compare', 'in.json', 'pasted.txt'], { 'in.json': inputs, 'pasted.txt': 'tensor([[0.1, 0.2],\n        [0.3, oops]])' });
+      assertOneLineError(r, /^pasted\.txt: line 2, column \d+/);
+    });
+    it('an empty paste', async () => assertOneLineError(await cli(['compare', 'in.json', 'pasted.txt'], { 'in.json': inputs, 'pasted.txt': '  \n' }), /^pasted\.txt: empty/));
+    it('bad inputs', async () => assertOneLineError(await cli(['compare', 'in.json', 'pasted.txt'], { 'in.json': '{"w_model": 1}', 'pasted.txt': 'tensor([1.])' }), /^\S/));
+    it('a bad tolerance', async () => assertOneLineError(await cli(['compare', 'in.json', 'pasted.txt', '--rtol', 'abc'], { 'in.json': inputs, 'pasted.txt': 'tensor([1.])' }), /^--rtol: expected a number >= 0, got "abc"/));
+    it('an unknown profile', async () => assertOneLineError(await cli(['compare', 'in.json', 'pasted.txt', '--profile', 'gpu'], { 'in.json': inputs, 'pasted.txt': 'tensor([1.])' }), /^--profile: unknown profile "gpu"/));
+    it('both from standard input', async () => assertOneLineError(await cli(['compare', '-', '-'], {}, ''), /only one of INPUT\.json and PASTED\.txt can be -/));
+  });
+});

@@ -1,0 +1,305 @@
+// The notebook cell language: parser (fresh against its grammar), PyTorch semantics of every helper and
+// operator (fixtures from real PyTorch: scripts/fixtures/notebook.py), the sampler and compare() flow,
+// errors that point at line and column, and robustness on garbage.
+import { strict as assert } from 'node:assert';
+import { ROOT } from '../../helpers/paths';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { CellError } from '../../../../src/core/notebook/cellLanguage/ast';
+import {
+  CellSession,
+  executeCell,
+  HELPERS,
+  interpretInputs,
+  runCellSync,
+  type CellDefaults,
+  type CellOutput,
+  type HostRequest
+} from '../../../../src/core/notebook/cellLanguage/interpreter';
+import { compareRun } from '../../../../src/core/compare/compare';
+import { parseInputsText } from '../../../../src/core/sampler/inputs';
+import { runSampler } from '../../../../src/core/sampler/sampler';
+import { RNG_PROFILES, type RngProfile, type RunResult } from '../../../../src/core/types';
+
+const root = ROOT;
+const fixture = JSON.parse(readFileSync(path.join(root, 'test/fixtures/notebook/cell_language.json'), 'utf8')) as {
+  setup: string;
+  cases: { cell: string; python: string; results: Record<string, FixtureResult> }[];
+};
+type FixtureResult =
+  | { kind: 'tensor'; dtype: 'float32'; shape: number[]; bits: number[]; repr: string }
+  | { kind: 'tensor'; dtype: 'float64'; shape: number[]; values: number[] }
+  | { kind: 'python'; repr: string };
+const seedExpected = JSON.parse(readFileSync(path.join(root, 'test/fixtures/e2e/seed.expected.json'), 'utf8')) as { printed: string; bits: number[] };
+const seedInputsText = readFileSync(path.join(root, 'media/examples/seed.inputs.json'), 'utf8');
+
+/** Answers the interpreter at once with the real core (the kernel does the same in a worker). */
+function directHost(req: HostRequest): RunResult {
+  if (req.kind === 'sample') return runSampler(req.inputs, { profile: req.profile, record: req.record });
+  return { ...req.run, comparison: compareRun(req.inputs, req.run, req.expectedText, req.tolerances ?? {}) };
+}
+
+const defaults = (profile: RngProfile = 'avx2-fma'): CellDefaults => ({ profile, record: { kind: 'all' } });
+
+function run(session: CellSession, cell: string, profile: RngProfile = 'avx2-fma'): CellOutput[] {
+  return runCellSync(session, cell, 'ddpm', defaults(profile), directHost);
+}
+
+function cellError(f: () => unknown): CellError {
+  try {
+    f();
+  } catch (e) {
+    assert.ok(e instanceof CellError, `expected a CellError, got ${String(e)}`);
+    return e;
+  }
+  assert.fail('expected the cell to fail');
+}
+
+const bitsOf = (a: Float32Array): number[] => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+
+// the seed example as cells, the way the bundled notebook writes it
+const SEED_CELLS = [
+  'w_model = [[0.12, -0.3], [0.05, 0.41], [-0.2, 0.07]]\nshape = [4, 2]\nseed = 42',
+  'betas = linspace(1e-4, 0.02, 4)\nalpha_bar = cumprod(1 - betas)'
+];
+
+describe('cell language: parser', () => {
+  it('the committed parser is what peggy generates from the grammar', () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'ddpm-parser-'));
+    try {
+      execFileSync(process.execPath, [path.join(root, 'scripts/gen-cell-parser.mjs'), out]);
+      for (const f of ['parser.generated.js', 'parser.generated.d.ts']) {
+        assert.equal(readFileSync(path.join(root, 'src/core/notebook/cellLanguage', f), 'utf8'), readFileSync(path.join(out, f), 'utf8'), `${f} is stale: run node scripts/gen-cell-parser.mjs`);
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('syntax errors name the line and column of the offending character and what was expected', () => {
+    const cases: { cell: string; at: string; line: number }[] = [
+      { cell: 'betas = linspace(1e-4, 0.02, 4)\nx = @', at: '@', line: 2 },
+      { cell: 'a = 1\n\nb = (1 + 2', at: '', line: 3 },
+      { cell: 'w = [[1, 2],\n     [3 4]]', at: '4', line: 2 },
+      { cell: 'sample(seed=)', at: ')', line: 1 }
+    ];
+    for (const c of cases) {
+      const e = cellError(() => run(new CellSession(), c.cell));
+      assert.equal(e.kind, 'SyntaxError');
+      const lineText = c.cell.split('\n')[c.line - 1];
+      const column = c.at ? lineText.indexOf(c.at) + 1 : lineText.length + 1;
+      assert.deepEqual([e.loc?.line, e.loc?.column], [c.line, column], c.cell);
+      assert.match(e.message, new RegExp(`^line ${c.line}, column ${column}: expected .+, found `));
+      assert.ok(!e.message.includes('\n'), 'one line');
+    }
+  });
+
+  it('comments, blank lines, semicolons, line continuations and multi-line brackets', () => {
+    const s = new CellSession();
+    const out = run(s, '# inputs\n\na = 1; b = 2  # two\nc = [a,\n     b,\n]\nd = a + \\\n  b\nd');
+    assert.deepEqual(out, [{ kind: 'text', text: '3' }]);
+    assert.equal(s.vars.get('c')?.kind, 'list');
+  });
+
+  it('never crashes on garbage: every failure is a one-line CellError', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(...'abc_=+-*/()[],.;#\n "\'0123456789e'.split('')), maxLength: 40 }), (text) => {
+        try {
+          runCellSync(new CellSession(), text, 'ddpm', defaults(), () => {
+            throw new Error('no runs here');
+          });
+        } catch (e) {
+          assert.ok(e instanceof CellError, `not a CellError for ${JSON.stringify(text)}: ${String(e)}`);
+          assert.ok(!e.message.includes('\n'));
+        }
+      }),
+      { numRuns: 500 }
+    );
+  });
+});
+
+describe('cell language: editor support', () => {
+  it('the manifest contributes the ddpm language with its grammar, which highlights every helper and every documented one', () => {
+    const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+    const lang = manifest.contributes.languages.find((l: { id: string }) => l.id === 'ddpm');
+    assert.ok(lang, 'language ddpm contributed');
+    JSON.parse(readFileSync(path.join(root, lang.configuration), 'utf8'));
+    const grammar = manifest.contributes.grammars.find((g: { language: string }) => g.language === 'ddpm');
+    const tm = readFileSync(path.join(root, grammar.path), 'utf8');
+    assert.equal(JSON.parse(tm).scopeName, grammar.scopeName);
+    const docs = readFileSync(path.join(root, 'README.md'), 'utf8'); // the language is documented in README's "DDPM notebooks" section
+    for (const h of HELPERS) {
+      assert.ok(tm.includes(h), `${h} highlighted`);
+      assert.ok(docs.includes(`\`${h}(`), `${h} documented`);
+    }
+  });
+});
+
+describe('cell language: values as PyTorch computes and prints them (fixtures from PyTorch)', () => {
+  for (const profile of ['avx2-fma', 'scalar'] as RngProfile[]) {
+    for (const c of fixture.cases) {
+      it(`${profile}: ${c.cell.split('\n')[0]}`, () => {
+        const expected = c.results[profile];
+        const s = new CellSession();
+        run(s, fixture.setup, profile);
+        run(s, `result = ${c.cell}`, profile);
+        const v = s.vars.get('result');
+        assert.ok(v);
+        if (expected.kind === 'python') {
+          assert.deepEqual(run(s, 'result', profile), [{ kind: 'text', text: expected.repr }]);
+          return;
+        }
+        assert.equal(v.kind, 'tensor');
+        if (v.kind !== 'tensor') return;
+        assert.equal(v.dtype, expected.dtype);
+        assert.deepEqual(v.shape, expected.shape);
+        if (expected.dtype === 'float32') {
+          assert.deepEqual(bitsOf(v.data as Float32Array), expected.bits);
+          assert.deepEqual(run(s, 'result', profile), [{ kind: 'text', text: expected.repr }]);
+        } else {
+          assert.deepEqual(Array.from(v.data), expected.values);
+        }
+      });
+    }
+  }
+});
+
+describe('cell language: sample() and compare()', () => {
+  it('the seed cells + sample() print what PyTorch printed, bit for bit', () => {
+    const s = new CellSession();
+    for (const cell of SEED_CELLS) assert.deepEqual(run(s, cell), []);
+    const [out] = run(s, 'sample()');
+    assert.equal(out.kind, 'run');
+    if (out.kind !== 'run') return;
+    assert.equal(out.text, seedExpected.printed);
+    assert.deepEqual(bitsOf(out.run.sample.data), seedExpected.bits);
+  });
+
+  it('the seed cells define exactly the inputs of media/examples/seed.inputs.json', () => {
+    const fromCells = interpretInputs(SEED_CELLS.join('\n'), 'cells');
+    const fromJson = parseInputsText(seedInputsText, 'seed.inputs.json').inputs;
+    assert.ok(fromCells);
+    assert.deepEqual(bitsOf(fromCells.inputs.wModel.data), bitsOf(fromJson.wModel.data));
+    assert.deepEqual(bitsOf(fromCells.inputs.betas), bitsOf(fromJson.betas));
+    assert.deepEqual(bitsOf(fromCells.inputs.alphaBar), bitsOf(fromJson.alphaBar));
+    assert.equal(fromCells.inputs.seed, fromJson.seed);
+    assert.deepEqual([fromCells.inputs.n, fromCells.inputs.d], [fromJson.n, fromJson.d]);
+  });
+
+  it('a JSON cell with the five inputs runs as sample() of them and sets the variables', () => {
+    const s = new CellSession();
+    const [out] = runCellSync(s, seedInputsText, 'json', defaults(), directHost);
+    assert.equal(out.kind === 'run' && out.text, seedExpected.printed);
+    assert.equal(s.vars.get('seed')?.kind, 'int');
+    // the variables it set drive a later sample() too
+    const [again] = run(s, 'sample()');
+    assert.equal(again.kind === 'run' && again.text, seedExpected.printed);
+  });
+
+  it('compare(expected) with PyTorch\'s print matches; an altered value is reported at its index', () => {
+    const s = new CellSession();
+    for (const cell of SEED_CELLS) run(s, cell);
+    run(s, 'sample()');
+    const [ok] = run(s, `expected = ${seedExpected.printed}\ncompare(expected)`);
+    assert.equal(ok.kind, 'run');
+    if (ok.kind !== 'run') return;
+    assert.equal(ok.run.comparison?.matches, true);
+    assert.equal(ok.text, ok.run.comparison?.summary);
+    // alter the element at row 2, column 1 of the paste
+    const lines = seedExpected.printed.split('\n');
+    const row = lines[2];
+    const last = row.lastIndexOf(row.includes('-0') ? '-0' : '0');
+    const altered = [...lines.slice(0, 2), row.slice(0, last) + (row.slice(last).startsWith('-') ? row.slice(last).replace('-0', '-1') : row.slice(last).replace('0', '1')), ...lines.slice(3)].join('\n');
+    const [bad] = run(s, `compare(${altered})`);
+    assert.ok(bad.kind === 'run' && bad.run.comparison);
+    if (bad.kind !== 'run' || !bad.run.comparison) return;
+    assert.equal(bad.run.comparison.matches, false);
+    assert.equal(bad.run.comparison.mismatched, 1);
+    assert.deepEqual(bad.run.comparison.greatestAbs?.index, [2, 1]);
+  });
+
+  it('sample() overrides: seed=, profile= (every profile), record=', () => {
+    const s = new CellSession();
+    for (const cell of SEED_CELLS) run(s, cell);
+    for (const p of RNG_PROFILES) {
+      const [out] = run(s, `sample(seed=7, profile="${p}", record="none")`);
+      assert.ok(out.kind === 'run');
+      if (out.kind !== 'run') return;
+      const direct = parseInputsText(seedInputsText, 'seed').inputs;
+      const expected = runSampler({ ...direct, seed: 7n }, { profile: p, record: { kind: 'none' } });
+      assert.deepEqual(bitsOf(out.run.sample.data), bitsOf(expected.sample.data));
+      assert.equal(out.run.inputs.profile, p);
+      assert.equal(out.run.trajectory.steps.length, 0);
+    }
+    assert.match(cellError(() => run(s, 'sample(profile="avx512")')).message, /^line 1, column 16: sample\(\): profile: expected one of "avx2-fma", "avx2", "scalar", got 'avx512'$/);
+    assert.match(cellError(() => run(s, 'sample(7)')).message, /keyword arguments only/);
+    assert.match(cellError(() => run(s, 'sample(sed=7)')).message, /unexpected keyword argument 'sed'/);
+  });
+
+  it('errors name the field: bad inputs, unknown names, missing variables; earlier statements keep their effect', () => {
+    const s = new CellSession();
+    const e1 = cellError(() => run(s, 'shape = [4, 2]\nsample()'));
+    assert.match(e1.message, /^line 2, column 1: sample\(\): w_model is not set/);
+    assert.equal(s.vars.get('shape')?.kind, 'list', 'the assignment before the failing line stays');
+    for (const cell of SEED_CELLS) run(s, cell);
+    const e2 = cellError(() => run(s, 'w_model = [[1, 2]]\nsample()'));
+    assert.match(e2.message, /^line 2, column 1: sample\(\): w_model: expected shape \(3, 2\)/);
+    assert.match(cellError(() => run(s, 'x = betaz + 1')).message, /^line 1, column 5: name 'betaz' is not defined$/);
+    assert.match(cellError(() => run(s, 'x = cumprod(1 - [[1, 2], [3]])')).message, /ragged/);
+    assert.match(cellError(() => run(s, 'linspace(0, 1, 2.5)')).message, /^line 1, column 16: linspace\(\): steps: expected an integer, got float$/);
+    assert.match(cellError(() => run(new CellSession(), 'compare(tensor([1.0]))')).message, /no run to compare with yet/);
+    // a pasted print with a typo points inside the paste
+    const e3 = cellError(() => run(s, 'x = tensor([[ 0.1200, -0.3000],\n        [ 0.0500  0.4100]])'));
+    assert.deepEqual([e3.loc?.line, e3.loc?.column], [2, '        [ 0.0500  0.4100]])'.indexOf('0.4100') + 1]);
+    // the session still works after failures
+    const [out] = run(s, 'w_model = [[0.12, -0.3], [0.05, 0.41], [-0.2, 0.07]]\nsample()');
+    assert.equal(out.kind === 'run' && out.text, seedExpected.printed);
+  });
+
+  it('a summarised paste (...) is refused as an input but compared as far as it goes', () => {
+    const s = new CellSession();
+    for (const cell of SEED_CELLS) run(s, cell);
+    run(s, 'sample()');
+    const lines = seedExpected.printed.split('\n');
+    const summarised = `${lines[0]}\n        ...,\n${lines[lines.length - 1]}`;
+    const [out] = run(s, `compare(${summarised})`);
+    assert.ok(out.kind === 'run' && out.run.comparison?.matches, `${summarised}`);
+    assert.match(cellError(() => run(s, `sample(w_model=tensor([[1.0, 2.0], ..., [3.0, 4.0]]))`)).message, /w_model/);
+    run(s, `partial = ${summarised}`);
+    assert.deepEqual(run(s, 'partial'), [{ kind: 'text', text: summarised }], 'shown as pasted');
+    assert.match(cellError(() => run(s, 'partial * 2')).message, /^line 1, column 9: a summarised paste \(with \.\.\.\) lacks values/);
+    assert.match(cellError(() => run(s, 'cumprod([1, ..., 2])')).message, /lacks values/);
+  });
+
+  it('executeCell (the kernel\'s async driver) locates host failures and lets aborts through', async () => {
+    const s = new CellSession();
+    for (const cell of SEED_CELLS) run(s, cell);
+    await assert.rejects(
+      executeCell(s, 'x = 1\nsample()', 'ddpm', defaults(), async () => {
+        throw new Error('worker died');
+      }),
+      (e: unknown) => e instanceof CellError && e.message === 'line 2, column 1: sample(): worker died'
+    );
+    const abort = new Error('run cancelled');
+    abort.name = 'AbortError';
+    await assert.rejects(
+      executeCell(s, 'sample()', 'ddpm', defaults(), async () => {
+        throw abort;
+      }),
+      (e: unknown) => e === abort
+    );
+    const outputs = await executeCell(s, 'sample()', 'ddpm', defaults(), async (req) => directHost(req));
+    assert.equal(outputs[0].kind === 'run' && outputs[0].text, seedExpected.printed);
+  });
+
+  it('interpretInputs: the first sample() call decides (with its overrides); null without inputs', () => {
+    assert.equal(interpretInputs('x = 1\ny = [1, 2]', 'editor'), null);
+    const r = interpretInputs(`${SEED_CELLS.join('\n')}\nsample(seed=9, profile="scalar")`, 'editor');
+    assert.equal(r?.inputs.seed, 9n);
+    assert.equal(r?.profile, 'scalar');
+    assert.throws(() => interpretInputs('w_model = [[1, 2]]', 'editor'), /^Error: shape is not set: assign it$/);
+  });
+});

@@ -1,0 +1,233 @@
+// The .ddpmnb format and serializer: exact round trips (cells, languages, metadata, execution summaries,
+// outputs byte for byte, a real run output included), damaged files refused with one line (never opened as
+// an empty notebook that would be saved over them), and the bundled seed notebook (fresh, and its cells
+// reproduce what PyTorch printed).
+import { strict as assert } from 'node:assert';
+import { ROOT } from '../../helpers/paths';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { CellSession, runCellSync, type HostRequest } from '../../../../src/core/notebook/cellLanguage/interpreter';
+import { compareRun } from '../../../../src/core/compare/compare';
+import { jsonErrorOffset, parseNotebook, serializeNotebook, splitLines, NotebookFormatError, type NotebookFileData } from '../../../../src/core/notebook/notebookFile';
+import { encodeRunResult } from '../../../../src/core/run/runCodec';
+import { parseInputsText } from '../../../../src/core/sampler/inputs';
+import { runSampler } from '../../../../src/core/sampler/sampler';
+import { RUN_MIME, type RunResult } from '../../../../src/core/types';
+import { DdpmNotebookSerializer, fromNotebookData, toNotebookData } from '../../../../src/extension/serializer';
+import { SEED_NOTEBOOK_FILE, SEED_PYTORCH_FIXTURE, seedNotebookText } from '../../../../scripts/make-seed-notebook';
+import { fakeVscode } from '../../helpers/fakeVscode';
+
+const root = ROOT;
+const encoder = new TextEncoder();
+const seedExpected = JSON.parse(readFileSync(SEED_PYTORCH_FIXTURE, 'utf8')) as { printed: string; bits: number[] };
+const seedInputs = parseInputsText(readFileSync(path.join(root, 'media/examples/seed.inputs.json'), 'utf8'), 'seed.inputs.json').inputs;
+
+function directHost(req: HostRequest): RunResult {
+  if (req.kind === 'sample') return runSampler(req.inputs, { profile: req.profile, record: req.record });
+  return { ...req.run, comparison: compareRun(req.inputs, req.run, req.expectedText, req.tolerances ?? {}) };
+}
+
+function richNotebook(): NotebookFileData {
+  const run = runSampler(seedInputs, { profile: 'avx2-fma', record: { kind: 'all' } });
+  const runBytes = encoder.encode(JSON.stringify(encodeRunResult(run)));
+  return {
+    metadata: { kernel: 'ddpm-lab.kernel', nested: { a: [1, 'two', null] } },
+    cells: [
+      { kind: 'markdown', language: 'markdown', source: '# Title\n\nText with a trailing newline\n', metadata: { tags: ['intro'] } },
+      {
+        kind: 'code',
+        language: 'ddpm',
+        source: 'w_model = [[0.12, -0.3]]\r\nseed = 42\n\n',
+        metadata: { collapsed: true },
+        execution: { order: 3, success: true, start: 1700000000000, end: 1700000000042 },
+        outputs: [
+          {
+            items: [
+              { mime: RUN_MIME, data: runBytes },
+              { mime: 'text/plain', data: encoder.encode('tensor([[ 0.4527,  0.1824]])') }
+            ],
+            metadata: { note: 'x' }
+          },
+          { items: [{ mime: 'application/vnd.code.notebook.stderr', data: encoder.encode('warning: one\nwarning: two') }] },
+          { items: [{ mime: 'application/json', data: encoder.encode(JSON.stringify({ a: 1, b: [true] }, null, '\t')) }] },
+          { items: [{ mime: 'application/json', data: encoder.encode('{ "spaced" : 1 }') }] },
+          { items: [{ mime: 'image/png', data: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 255, 128, 7]) }] },
+          { items: [{ mime: 'text/plain', data: new Uint8Array([0xff, 0xfe, 0x41]) }] } // not UTF-8: kept as base64
+        ]
+      },
+      { kind: 'code', language: 'json', source: '', execution: { order: 4, success: false } },
+      { kind: 'code', language: 'ddpm', source: 'sample()', outputs: [] }
+    ]
+  };
+}
+
+/** The data as the serializer normalises it: code cells always have an outputs array. */
+function normalised(d: NotebookFileData): NotebookFileData {
+  return { ...d, cells: d.cells.map((c) => (c.kind === 'code' ? { ...c, outputs: c.outputs ?? [] } : c)) };
+}
+
+describe('notebook format: round trip', () => {
+  it('saving then opening gives back every cell, language, metadata, execution summary and output byte for byte', () => {
+    const data = richNotebook();
+    const text = serializeNotebook(data);
+    assert.deepEqual(parseNotebook(encoder.encode(text)), normalised(data));
+    // and saving again writes the same file
+    assert.equal(serializeNotebook(parseNotebook(text)), text);
+  });
+
+  it('writes readable JSON: sources as lines, text as text, the run output as a JSON object', () => {
+    const file = JSON.parse(serializeNotebook(richNotebook()));
+    const outputs = file.cells[1].outputs;
+    assert.deepEqual(file.cells[0].source, ['# Title\n', '\n', 'Text with a trailing newline\n']);
+    assert.equal(typeof outputs[0].items[0].json, 'object');
+    assert.equal(outputs[0].items[0].json.schema, 'ddpm-lab.run/1');
+    assert.equal(outputs[0].items[1].text, 'tensor([[ 0.4527,  0.1824]])');
+    assert.equal(outputs[2].items[0].indent, '\t');
+    assert.equal(outputs[3].items[0].text, '{ "spaced" : 1 }');
+    assert.equal(typeof outputs[4].items[0].base64, 'string');
+    assert.equal(typeof outputs[5].items[0].base64, 'string');
+  });
+
+  it('round-trips arbitrary notebooks exactly (property)', () => {
+    const json = fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.parse(JSON.stringify(v)) as unknown);
+    const metadata = fc.dictionary(fc.string({ maxLength: 6 }), json, { maxKeys: 3, noNullPrototype: true });
+    const item = fc.record({ mime: fc.constantFrom('text/plain', 'application/json', RUN_MIME, 'image/png', 'text/html'), data: fc.oneof(fc.uint8Array({ maxLength: 24 }), fc.string().map((s) => encoder.encode(s)), json.map((v) => encoder.encode(JSON.stringify(v) ?? 'null'))) }, { noNullPrototype: true });
+    const cell = fc.oneof(
+      fc.record({ kind: fc.constant<'markdown'>('markdown'), language: fc.constant('markdown'), source: fc.string() }, { noNullPrototype: true }),
+      fc.record(
+        {
+          kind: fc.constant<'code'>('code'),
+          language: fc.constantFrom('ddpm', 'json'),
+          source: fc.string(),
+          metadata,
+          outputs: fc.array(fc.record({ items: fc.array(item, { maxLength: 3 }) }, { noNullPrototype: true }), { maxLength: 3 }),
+          execution: fc.record({ order: fc.nat(), success: fc.boolean(), start: fc.nat(), end: fc.nat() }, { requiredKeys: [], noNullPrototype: true })
+        },
+        { requiredKeys: ['kind', 'language', 'source', 'outputs'], noNullPrototype: true }
+      )
+    );
+    fc.assert(
+      fc.property(fc.array(cell, { maxLength: 5 }), (cells) => {
+        const data = { cells } as NotebookFileData;
+        const back = parseNotebook(serializeNotebook(data));
+        const clean = (d: NotebookFileData) =>
+          d.cells.map((c) => ({ ...c, metadata: c.metadata && Object.keys(c.metadata).length ? c.metadata : undefined, execution: c.execution && Object.keys(c.execution).length ? c.execution : undefined }));
+        assert.deepEqual(clean(back), clean(data));
+      }),
+      { numRuns: 200 }
+    );
+  });
+
+  it('splitLines keeps every character', () => {
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom('a', '\n', '\r', ' ') }), (s) => assert.equal(splitLines(s).join(''), s)));
+  });
+
+  it('through the VS Code serializer (fake API): NotebookData survives save and open, and the file survives open and save', () => {
+    const serializer = new DdpmNotebookSerializer(fakeVscode);
+    const data = richNotebook();
+    const nb = toNotebookData(fakeVscode, data);
+    const bytes = serializer.serializeNotebook(nb);
+    const back = serializer.deserializeNotebook(bytes);
+    assert.deepEqual(fromNotebookData(fakeVscode, back), normalised(data));
+    assert.equal(back.cells[1].executionSummary?.timing?.endTime, 1700000000042);
+    assert.equal(back.cells[0].kind, fakeVscode.NotebookCellKind.Markup);
+    const seed = readFileSync(SEED_NOTEBOOK_FILE);
+    assert.equal(new TextDecoder().decode(serializer.serializeNotebook(serializer.deserializeNotebook(seed))), seed.toString('utf8'));
+  });
+});
+
+describe('notebook format: damaged files', () => {
+  const valid = serializeNotebook(richNotebook());
+
+  it('an empty file (a new notebook) opens as an empty notebook', () => {
+    assert.deepEqual(parseNotebook(new Uint8Array()), { cells: [] });
+    assert.deepEqual(parseNotebook(' \n'), { cells: [] });
+  });
+
+  it('refuses damaged content with one line naming the place; the VS Code serializer throws it (file left untouched)', () => {
+    const cases: [string, RegExp][] = [
+      ['{"format": "ddpm-notebook/1", "cells": [', /^file: not valid JSON/],
+      ['{"format": "ddpm-notebook/1", "cells": [}', /^file: not valid JSON at line 1, column \d+/],
+      ['[1, 2]', /^file: expected a JSON object, got an array$/],
+      ['{"cells": []}', /^file: format: expected "ddpm-notebook\/1", got undefined$/],
+      ['{"format": "ddpm-notebook/1", "cells": {}}', /^file: cells: expected an array, got an object$/],
+      ['{"format": "ddpm-notebook/1", "cells": [{"kind": "raw", "language": "x", "source": ""}]}', /^cells\[0\]\.kind: expected "markdown" or "code", got "raw"$/],
+      ['{"format": "ddpm-notebook/1", "cells": [{"kind": "code", "language": "ddpm", "source": [1]}]}', /^cells\[0\]\.source\[0\]: expected a string, got 1$/],
+      ['{"format": "ddpm-notebook/1", "cells": [{"kind": "code", "language": "ddpm", "source": "", "outputs": [{"items": [{"mime": "image/png", "base64": "***"}]}]}]}', /^cells\[0\]\.outputs\[0\]\.items\[0\]\.base64: not valid base64$/],
+      ['{"format": "ddpm-notebook/1", "cells": [{"kind": "code", "language": "ddpm", "source": "", "outputs": [{"items": [{"mime": "text/plain"}]}]}]}', /^cells\[0\]\.outputs\[0\]\.items\[0\]: expected exactly one of "text", "json" or "base64"$/]
+    ];
+    const shown: string[] = [];
+    const serializer = new DdpmNotebookSerializer(fakeVscode, (m) => shown.push(m));
+    for (const [text, message] of cases) {
+      assert.throws(() => parseNotebook(text, 'file'), (e: unknown) => e instanceof NotebookFormatError && message.test(e.message) && !e.message.includes('\n'), text);
+      assert.throws(() => serializer.deserializeNotebook(encoder.encode(text)), /^Error: Cannot open this DDPM notebook \(.+\); the file was left untouched\.$/);
+      // VS Code only says "could not be opened": the message itself is shown to the user
+      assert.match(shown.pop() ?? '', /^Cannot open this DDPM notebook \(.+\); the file was left untouched\.$/);
+    }
+    assert.throws(() => parseNotebook(new Uint8Array([0x7b, 0xff, 0x7d]), 'file'), /^NotebookFormatError: file: not UTF-8 text$/);
+  });
+
+  it('locates JSON syntax errors: valid JSON has none, invalid JSON has one, where V8 says so when it says', () => {
+    fc.assert(fc.property(fc.jsonValue(), (v) => assert.equal(jsonErrorOffset(JSON.stringify(v, null, 1)), -1)));
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 3 }), fc.nat(), fc.constantFrom('}', ']', ',', ':', '"', 'x', '\\', ''), (v, at, junk) => {
+        const good = JSON.stringify(v);
+        const text = good.slice(0, at % (good.length + 1)) + junk + good.slice(at % (good.length + 1) + (junk ? 0 : 1));
+        let v8: string | null = null;
+        try {
+          JSON.parse(text);
+        } catch (e) {
+          v8 = (e as Error).message;
+        }
+        const offset = jsonErrorOffset(text);
+        assert.equal(offset >= 0, v8 !== null, text);
+        const m = v8 && /at position (\d+)/.exec(v8);
+        if (m) assert.equal(offset, Number(m[1]), `${text}: ${v8}`);
+      }),
+      { numRuns: 1000 }
+    );
+  });
+
+  it('every truncation of a saved notebook is refused, never read as an empty notebook', () => {
+    const text = valid.trimEnd();
+    for (let k = 1; k < text.length; k += Math.max(1, Math.floor(text.length / 400))) {
+      assert.throws(() => parseNotebook(text.slice(0, k)), NotebookFormatError, `prefix of ${k} characters`);
+    }
+  });
+});
+
+describe('seed notebook (media/examples/seed.ddpmnb)', () => {
+  it('is what scripts/make-seed-notebook.ts writes from PyTorch\'s output (run it after changing seedNotebook.ts)', () => {
+    assert.equal(readFileSync(SEED_NOTEBOOK_FILE, 'utf8'), seedNotebookText());
+  });
+
+  it('running all its cells prints what PyTorch printed, and its compare cell matches', () => {
+    const nb = parseNotebook(readFileSync(SEED_NOTEBOOK_FILE));
+    const session = new CellSession();
+    const outputs = nb.cells.filter((c) => c.kind === 'code').map((c) => runCellSync(session, c.source, c.language, { profile: 'avx2-fma', record: { kind: 'all' } }, directHost));
+    const runs = outputs.flat().filter((o) => o.kind === 'run');
+    assert.equal(runs.length, 2, 'sample() and compare(expected)');
+    const [sampled, compared] = runs;
+    assert.ok(sampled.kind === 'run' && compared.kind === 'run');
+    if (sampled.kind !== 'run' || compared.kind !== 'run') return;
+    assert.equal(sampled.text, seedExpected.printed);
+    assert.deepEqual(Array.from(new Uint32Array(sampled.run.sample.data.buffer, sampled.run.sample.data.byteOffset, 8)), seedExpected.bits);
+    assert.equal(compared.run.comparison?.matches, true);
+    assert.equal(compared.run.comparison?.mismatched, 0);
+  });
+
+  it('the PyTorch loop in its markdown prints that output (live, needs /usr/bin/python3 with torch)', function () {
+    if (spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0) this.skip();
+    const nb = parseNotebook(readFileSync(SEED_NOTEBOOK_FILE));
+    const md = nb.cells.find((c) => c.kind === 'markdown' && c.source.includes('```python'));
+    assert.ok(md);
+    const script = md.source.split('```python\n')[1].split('```')[0];
+    const out = execFileSync('/usr/bin/python3', ['-c', `import torch\ntorch.set_num_threads(1)\n${script}`], {
+      env: { ...process.env, ATEN_CPU_CAPABILITY: 'avx2' },
+      encoding: 'utf8'
+    });
+    assert.equal(out.trimEnd(), seedExpected.printed);
+  });
+});

@@ -1,0 +1,201 @@
+// "DDPM: Run Sampler"'s input resolution (src/extension/resolveInputs.ts): which editor text holds
+// inputs, the one-line errors for broken inputs, the input boxes' validation, and the generated
+// inputs of "Enter N, d, T and seed" — checked live against real PyTorch where it is installed.
+import { strict as assert } from 'node:assert';
+import { ROOT } from '../helpers/paths';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { readInputs } from '../../../src/core/sampler/inputs';
+import { MAX_STEPS } from '../../../src/core/sampler/limits';
+import { alphaBarFromBetas, cosineSchedule, linearSchedule } from '../../../src/core/sampler/schedules';
+import type { SamplerInputs } from '../../../src/core/types';
+import {
+  countProblem,
+  generatedWModel,
+  generateInputs,
+  resolveInputsFromText,
+  seedProblem,
+  type CellInputsInterpreter
+} from '../../../src/extension/resolveInputs';
+import { inputsToJson } from '../../../src/extension/workerProtocol';
+
+const root = ROOT;
+const exampleText = readFileSync(path.join(root, 'media/examples/seed.inputs.json'), 'utf8');
+const example = JSON.parse(exampleText);
+const bits = (a: Float32Array): number[] => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+
+const PYTHON = '/usr/bin/python3';
+const torchMissing = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status !== 0;
+
+function sameInputs(a: SamplerInputs, b: SamplerInputs): void {
+  assert.deepEqual([a.n, a.d, a.seed], [b.n, b.d, b.seed]);
+  assert.deepEqual(bits(a.wModel.data), bits(b.wModel.data));
+  assert.deepEqual(bits(a.betas), bits(b.betas));
+  assert.deepEqual(bits(a.alphaBar), bits(b.alphaBar));
+}
+
+function assertOneLine(message: string): void {
+  assert.ok(!message.includes('\n'), `not one line: ${message}`);
+  assert.doesNotMatch(message, /\n\s+at |\.ts:\d+/, 'looks like a stack trace');
+}
+
+describe('resolveInputsFromText (the active editor)', () => {
+  it('takes a JSON object with the five inputs, as readInputs reads it', () => {
+    const r = resolveInputsFromText(exampleText, 'seed.inputs.json');
+    assert.equal(r.kind, 'inputs');
+    if (r.kind !== 'inputs') return;
+    sameInputs(r.inputs, readInputs(example).inputs);
+    assert.equal(r.origin, 'seed.inputs.json');
+  });
+
+  it('takes a selection with surrounding whitespace, and arrays given as printed tensors', () => {
+    const text = `\n\n   ${JSON.stringify({ ...example, w_model: 'tensor([[ 0.1200, -0.3000],\n        [ 0.0500,  0.4100],\n        [-0.2000,  0.0700]])' })}  \n`;
+    const r = resolveInputsFromText(text, 'selection');
+    assert.equal(r.kind, 'inputs');
+    if (r.kind === 'inputs') sameInputs(r.inputs, readInputs(example).inputs);
+  });
+
+  it('reports broken inputs in one line naming the field, instead of falling back to the quick pick', () => {
+    const { seed: _seed, ...noSeed } = example;
+    const missing = resolveInputsFromText(JSON.stringify(noSeed), 'a.json');
+    assert.equal(missing.kind, 'error');
+    if (missing.kind === 'error') {
+      assert.match(missing.message, /seed/);
+      assertOneLine(missing.message);
+    }
+    const badShape = resolveInputsFromText(JSON.stringify({ ...example, w_model: [[1, 2], [3, 4]] }), 'a.json');
+    assert.equal(badShape.kind, 'error');
+    if (badShape.kind === 'error') {
+      assert.match(badShape.message, /^w_model: /);
+      assertOneLine(badShape.message);
+    }
+  });
+
+  it('says where JSON that names our keys is broken (line and column)', () => {
+    const broken = exampleText.replace('"shape": [4, 2],', '"shape": [4, 2]');
+    const r = resolveInputsFromText(broken, 'seed.inputs.json');
+    assert.equal(r.kind, 'error');
+    if (r.kind === 'error') {
+      assert.match(r.message, /^seed\.inputs\.json: .*line 4, column \d+/);
+      assertOneLine(r.message);
+    }
+  });
+
+  it('leaves text that is not ours to the quick pick', () => {
+    for (const text of ['', '   \n', '{"name": "x", "version": "1.0.0"}', '[1, 2, 3]', '{ not json and no keys', 'import torch\nx = torch.randn(4, 2)\n', '# notes\nhello']) {
+      assert.equal(resolveInputsFromText(text, 'doc').kind, 'none', JSON.stringify(text));
+    }
+  });
+
+  it('runs cell-language text through the interpreter when one is given', () => {
+    const text = 'w_model = [[0.12, -0.30], [0.05, 0.41], [-0.20, 0.07]]\nshape = [4, 2]\n';
+    const seen: string[] = [];
+    const interpret: CellInputsInterpreter = (t, origin) => {
+      seen.push(`${origin}:${t.length}`);
+      return { inputs: readInputs(example).inputs, warnings: ['w'], profile: 'scalar' };
+    };
+    const r = resolveInputsFromText(text, 'cells.ddpm', interpret);
+    assert.deepEqual(seen, [`cells.ddpm:${text.length}`]);
+    assert.equal(r.kind, 'inputs');
+    if (r.kind === 'inputs') assert.deepEqual([r.profile, r.warnings], ['scalar', ['w']]);
+    assert.equal(resolveInputsFromText(text, 'cells.ddpm').kind, 'none', 'without an interpreter');
+    const failing: CellInputsInterpreter = () => {
+      throw new Error('line 2, column 9: expected a number\n  extra detail');
+    };
+    const e = resolveInputsFromText(text, 'cells.ddpm', failing);
+    assert.deepEqual(e, { kind: 'error', message: 'cells.ddpm: line 2, column 9: expected a number' });
+    assert.equal(resolveInputsFromText('print(1)\nx = 3\n', 'cells.ddpm', interpret).kind, 'none', 'text that assigns no input');
+  });
+});
+
+describe('the input boxes of "Enter N, d, T and seed"', () => {
+  it('accept whole numbers of at least 1 and explain anything else', () => {
+    for (const ok of ['1', '16', ' 1000 ']) assert.equal(countProblem('N', ok), undefined, ok);
+    for (const bad of ['', '0', '-3', '2.5', '1e3', 'ten', '99999999999999999999']) {
+      const m = countProblem('T', bad);
+      assert.ok(m?.startsWith('T: '), `${bad}: ${m}`);
+    }
+  });
+
+  it('accept seeds in PyTorch range and refuse the rest in one line', () => {
+    for (const ok of ['0', '42', '-9223372036854775808', '18446744073709551614']) assert.equal(seedProblem(ok), undefined, ok);
+    for (const bad of ['', 'x', '1.5', '18446744073709551615', '18446744073709551616', '-9223372036854775809']) {
+      const m = seedProblem(bad);
+      assert.ok(m?.startsWith('seed: '), `${bad}: ${m}`);
+      assertOneLine(m!);
+    }
+  });
+});
+
+describe('generateInputs', () => {
+  it('builds valid inputs: the named schedule, alpha_bar = cumprod(1 - betas), w_model of shape (d + 1, d)', () => {
+    for (const schedule of ['linear', 'cosine'] as const) {
+      const { inputs, warnings } = generateInputs({ n: 6, d: 3, T: 25, seed: 7n, schedule }, 'avx2-fma');
+      assert.deepEqual(warnings, [], 'alpha_bar agrees with the schedule');
+      assert.deepEqual([inputs.n, inputs.d, inputs.seed, inputs.wModel.rows, inputs.wModel.cols], [6, 3, 7n, 4, 3]);
+      const betas = schedule === 'linear' ? linearSchedule(25, 1e-4, 0.02, 'avx2-fma') : cosineSchedule(25);
+      assert.deepEqual(bits(inputs.betas), bits(betas));
+      assert.deepEqual(bits(inputs.alphaBar), bits(alphaBarFromBetas(betas)));
+      // the JSON the worker receives reads back to the same inputs
+      sameInputs(readInputs(inputsToJson(inputs)).inputs, inputs);
+    }
+    const a = generateInputs({ n: 2, d: 2, T: 3, seed: 1n, schedule: 'linear' }, 'avx2-fma').inputs.wModel.data;
+    const b = generateInputs({ n: 2, d: 2, T: 3, seed: 2n, schedule: 'linear' }, 'avx2-fma').inputs.wModel.data;
+    assert.notDeepEqual(bits(a), bits(b), 'w_model depends on the seed');
+  });
+
+  it('refuses, before generating anything, runs beyond the memory limits (one line naming the field)', () => {
+    const specs = [
+      { spec: { n: 1e6, d: 1e4, T: 10 }, field: 'shape' },
+      { spec: { n: 1, d: 1e5, T: 10 }, field: 'w_model' },
+      { spec: { n: 1, d: 1, T: MAX_STEPS + 1 }, field: 'betas' }
+    ];
+    for (const { spec, field } of specs) {
+      assert.throws(() => generateInputs({ ...spec, seed: 0n, schedule: 'linear' }, 'avx2-fma'), (e: Error) => {
+        assert.ok(e.message.startsWith(`${field}: `), e.message);
+        assertOneLine(e.message);
+        return true;
+      });
+    }
+  });
+
+  describe('equals real PyTorch (live)', function () {
+    this.timeout(60000);
+    before(function () {
+      if (torchMissing) this.skip();
+    });
+    it('w_model = torch.randn(d + 1, d, generator=Generator().manual_seed(seed + 1)) * 0.1; betas = torch.linspace(1e-4, 0.02, T); alpha_bar = torch.cumprod(1 - betas, 0)', () => {
+      const specs = [
+        { d: 1, T: 5, seed: 0n },
+        { d: 2, T: 40, seed: 42n },
+        { d: 5, T: 100, seed: -17n },
+        { d: 8, T: 1000, seed: (1n << 63n) + 5n }
+      ];
+      const py = [
+        'import json, sys, torch',
+        'out = []',
+        'for d, T, seed in json.loads(sys.argv[1]):',
+        '    w = torch.randn(d + 1, d, generator=torch.Generator().manual_seed(seed + 1)) * 0.1',
+        '    betas = torch.linspace(1e-4, 0.02, T)',
+        '    ab = torch.cumprod(1 - betas, 0)',
+        '    out.append([t.contiguous().view(torch.int32).flatten().tolist() for t in (w, betas, ab)])',
+        'print(json.dumps(out))'
+      ].join('\n');
+      const arg = `[${specs.map((s) => `[${s.d}, ${s.T}, ${s.seed}]`).join(', ')}]`;
+      const env = { ...process.env };
+      delete env.ATEN_CPU_CAPABILITY;
+      const r = spawnSync(PYTHON, ['-c', py, arg], { encoding: 'utf8', env });
+      assert.equal(r.status, 0, r.stderr);
+      const expected: number[][][] = JSON.parse(r.stdout);
+      specs.forEach((s, i) => {
+        const u = (xs: number[]) => xs.map((v) => v >>> 0);
+        assert.deepEqual(bits(generatedWModel(s.d, s.seed, 'avx2-fma')), u(expected[i][0]), `w_model d=${s.d} seed=${s.seed}`);
+        const { inputs } = generateInputs({ n: 3, d: s.d, T: s.T, seed: s.seed, schedule: 'linear' }, 'avx2-fma');
+        assert.deepEqual(bits(inputs.wModel.data), u(expected[i][0]));
+        assert.deepEqual(bits(inputs.betas), u(expected[i][1]), `betas T=${s.T}`);
+        assert.deepEqual(bits(inputs.alphaBar), u(expected[i][2]), `alpha_bar T=${s.T}`);
+      });
+    });
+  });
+});

@@ -1,0 +1,275 @@
+// The DDPM kernel (src/extension/controller.ts) against a thin fake of VS Code's notebook API: execution
+// order, timing, both output items of a run (checked against PyTorch's output), variables kept per notebook,
+// a bad cell failing alone, interrupt, the requests sent to the worker, and the large-run question.
+import { strict as assert } from 'node:assert';
+import { ROOT } from '../helpers/paths';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { decodeRunResult } from '../../../src/core/run/runCodec';
+import { parseNotebook } from '../../../src/core/notebook/notebookFile';
+import { RUN_MIME, type RunResult } from '../../../src/core/types';
+import { DdpmKernel, KERNEL_ID, KERNEL_LABEL, type KernelDeps } from '../../../src/extension/kernel';
+import { executeRequest } from '../../../src/extension/sampleJob';
+import { NOTEBOOK_TRAJECTORY_DEFAULT_BYTES, SETTING_DEFAULTS, type DdpmSettings } from '../../../src/extension/settings';
+import { runSampler } from '../../../src/core/sampler/sampler';
+import { readInputs } from '../../../src/core/sampler/inputs';
+import type { WorkerRequest } from '../../../src/extension/workerProtocol';
+import { fakeNotebook, makeFakeVscode, type FakeCell, type FakeController, type FakeNotebook } from '../helpers/fakeVscode';
+
+const root = ROOT;
+const seedExpected = JSON.parse(readFileSync(path.join(root, 'test/fixtures/e2e/seed.expected.json'), 'utf8')) as { printed: string; bits: number[] };
+const seedNotebook = parseNotebook(readFileSync(path.join(root, 'media/examples/seed.ddpmnb')));
+const seedCodeCells = seedNotebook.cells.filter((c) => c.kind === 'code').map((c) => ({ text: c.source, language: c.language }));
+
+const decoder = new TextDecoder();
+const bits = (a: Float32Array): number[] => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+
+/** The worker's job, run in this thread (what dist/worker.js does with each request). */
+async function runLikeWorker(request: WorkerRequest): Promise<RunResult> {
+  const reply = executeRequest(request);
+  if (reply.type === 'result') return decodeRunResult(reply.run);
+  if (reply.type === 'error') throw new Error(reply.message);
+  throw new Error('unexpected reply');
+}
+
+function settings(over: Partial<DdpmSettings> = {}): DdpmSettings {
+  return { profile: SETTING_DEFAULTS.rngProfile, record: { kind: 'all' }, maxElementsWithoutAsking: SETTING_DEFAULTS.maxElementsWithoutAsking, ...over };
+}
+
+function setup(deps: Partial<KernelDeps> = {}) {
+  const fake = makeFakeVscode();
+  const requests: WorkerRequest[] = [];
+  const kernel = new DdpmKernel(fake.api, {
+    run: (req, _signal) => {
+      requests.push(req);
+      return runLikeWorker(req);
+    },
+    settings: () => settings(),
+    ...deps
+  });
+  const controller = fake.controllers[0];
+  const execute = (cells: FakeCell[], nb: FakeNotebook) => controller.executeHandler!(cells, nb, controller);
+  return { fake, kernel, controller, requests, execute };
+}
+
+function items(cell: FakeCell): { mime: string; text: string }[][] {
+  return cell.outputs.map((o) => o.items.map((i) => ({ mime: i.mime, text: decoder.decode(i.data) })));
+}
+
+function errorOf(cell: FakeCell): { name: string; message: string; stack?: string } {
+  const [[item]] = items(cell);
+  assert.equal(item.mime, 'application/vnd.code.notebook.error');
+  return JSON.parse(item.text);
+}
+
+function executionsOf(controller: FakeController, cell: FakeCell) {
+  return controller.executions.filter((e) => e.cell === cell);
+}
+
+describe('kernel: DDPM Lab notebook controller', () => {
+  it('is the controller the manifest and the contracts name', () => {
+    const { controller } = setup();
+    assert.equal(controller.id, KERNEL_ID);
+    assert.equal(controller.id, 'ddpm-lab.kernel');
+    assert.equal(controller.label, KERNEL_LABEL);
+    assert.equal(controller.notebookType, 'ddpm-notebook');
+    assert.ok(controller.supportedLanguages?.includes('ddpm') && controller.supportedLanguages.includes('json'));
+    assert.equal(controller.supportsExecutionOrder, true);
+  });
+
+  it('runs the seed notebook: order numbers, timing, and a run as RUN_MIME + text/plain equal to PyTorch\'s output', async () => {
+    const { controller, execute } = setup();
+    const nb = fakeNotebook('untitled:1', seedCodeCells);
+    await execute(nb.cells, nb);
+    const execs = nb.cells.map((c) => executionsOf(controller, c)[0]);
+    assert.deepEqual(execs.map((e) => e.executionOrder), nb.cells.map((_, i) => i + 1));
+    for (const e of execs) {
+      assert.equal(e.ended?.success, true, e.cell.document.getText());
+      assert.ok(e.started !== undefined && e.ended?.time !== undefined && e.ended.time >= e.started);
+    }
+    // the input cells are assignments: no output
+    assert.deepEqual(items(nb.cells[0]), []);
+    assert.deepEqual(items(nb.cells[1]), []);
+    // sample(): one output with both items
+    const [[runItem, textItem]] = items(nb.cells[2]);
+    assert.equal(runItem.mime, RUN_MIME);
+    assert.equal(textItem.mime, 'text/plain');
+    assert.equal(textItem.text, seedExpected.printed);
+    const run = decodeRunResult(JSON.parse(runItem.text));
+    assert.deepEqual(bits(run.sample.data), seedExpected.bits);
+    assert.equal(run.trajectory.steps.length, 4);
+    // compare(expected): the same run with the comparison filled, and its summary as text
+    const [[cmpItem, summary]] = items(nb.cells[3]);
+    const compared = decodeRunResult(JSON.parse(cmpItem.text));
+    assert.equal(compared.comparison?.matches, true);
+    assert.deepEqual(bits(compared.sample.data), seedExpected.bits);
+    assert.equal(summary.text, compared.comparison?.summary);
+  });
+
+  it('keeps variables between executions of one notebook, separately per notebook, until it closes', async () => {
+    const { fake, execute, controller } = setup();
+    const a = fakeNotebook('file:///a.ddpmnb', [...seedCodeCells.slice(0, 2), { text: 'sample(seed=7)' }]);
+    const b = fakeNotebook('file:///b.ddpmnb', [{ text: 'sample()' }]);
+    await execute(a.cells.slice(0, 2), a);
+    await execute([a.cells[2]], a);
+    assert.equal(executionsOf(controller, a.cells[2])[0].ended?.success, true);
+    assert.equal(executionsOf(controller, a.cells[2])[0].executionOrder, 3);
+    await execute(b.cells, b);
+    assert.match(errorOf(b.cells[0]).message, /^line 1, column 1: sample\(\): w_model is not set/);
+    assert.equal(executionsOf(controller, b.cells[0])[0].executionOrder, 1, 'order numbers count per notebook');
+    fake.closeNotebook.fire(a);
+    await execute([a.cells[2]], a);
+    assert.match(errorOf(a.cells[2]).message, /w_model is not set/, 'closing the notebook ends its session');
+  });
+
+  it('gives a notebook\'s last sample() run and its inputs (for the palette\'s Last Run commands), until it closes', async () => {
+    const { fake, kernel, execute } = setup();
+    const nb = fakeNotebook('file:///last.ddpmnb', seedCodeCells);
+    assert.equal(kernel.lastRun(nb.uri.toString()), undefined, 'no run before the first execution');
+    await execute(nb.cells.slice(0, 2), nb);
+    assert.equal(kernel.lastRun(nb.uri.toString()), undefined, 'no run before sample()');
+    await execute(nb.cells, nb);
+    const last = kernel.lastRun(nb.uri.toString());
+    assert.ok(last);
+    assert.deepEqual(bits(last.run.sample.data), seedExpected.bits);
+    assert.equal(last.inputs.seed, 42n);
+    assert.equal(last.run.comparison, undefined, 'the run of sample(), not the compare() after it');
+    assert.equal(kernel.lastRun('file:///other.ddpmnb'), undefined);
+    fake.closeNotebook.fire(nb);
+    assert.equal(kernel.lastRun(nb.uri.toString()), undefined, 'closing the notebook ends its session');
+  });
+
+  it('a bad cell fails alone with a one-line error naming line and column; the next cells still run', async () => {
+    const { controller, execute } = setup();
+    const nb = fakeNotebook('untitled:2', [...seedCodeCells.slice(0, 2), { text: 'x = 1\ny = (2 +\n' }, { text: 'sample()' }]);
+    await execute(nb.cells, nb);
+    const err = errorOf(nb.cells[2]);
+    assert.equal(err.name, 'SyntaxError');
+    assert.match(err.message, /^line 3, column 1: expected an expression, found end of input$/);
+    assert.equal(err.stack, undefined, 'no stack trace for users');
+    assert.equal(executionsOf(controller, nb.cells[2])[0].ended?.success, false);
+    assert.equal(executionsOf(controller, nb.cells[3])[0].ended?.success, true);
+    assert.equal(items(nb.cells[3])[0][1].text, seedExpected.printed);
+  });
+
+  it('interrupt cancels the running sampler (its AbortSignal) and the queued cells; the kernel then works again', async () => {
+    let signalSeen: AbortSignal | undefined;
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    const { controller, execute } = setup({
+      run: (req, signal) => {
+        if (req.op === 'sample' && !signalSeen) {
+          signalSeen = signal;
+          started();
+          return new Promise<RunResult>((_resolve, reject) =>
+            signal.addEventListener('abort', () => {
+              const e = new Error('run cancelled');
+              e.name = 'AbortError';
+              reject(e);
+            })
+          );
+        }
+        return runLikeWorker(req);
+      }
+    });
+    const nb = fakeNotebook('untitled:3', [...seedCodeCells.slice(0, 2), { text: 'sample()' }, { text: 'seed = 5' }]);
+    const done = execute(nb.cells, nb);
+    await running;
+    const [running3] = executionsOf(controller, nb.cells[2]);
+    const [queued4] = executionsOf(controller, nb.cells[3]);
+    running3.token.cancel();
+    queued4.token.cancel(); // VS Code cancels every pending execution of the notebook
+    await done;
+    assert.equal(signalSeen?.aborted, true);
+    assert.equal(running3.ended?.success, false);
+    assert.equal(errorOf(nb.cells[2]).name, 'Interrupted');
+    assert.deepEqual([queued4.started, queued4.ended?.success], [undefined, undefined], 'the queued cell did not run');
+    await execute([nb.cells[2]], nb);
+    assert.equal(executionsOf(controller, nb.cells[2])[1].ended?.success, true);
+    assert.equal(items(nb.cells[2])[0][1].text, seedExpected.printed);
+  });
+
+  it('sends the worker the inputs exactly, with the profile, record policy and tolerances of the settings', async () => {
+    const { controller, execute, requests } = setup({ settings: () => settings({ profile: 'scalar', record: { kind: 'every', k: 2 }, tolerances: { rtol: 0.5, atol: 0.25 } }) });
+    const nb = fakeNotebook('untitled:4', [...seedCodeCells.slice(0, 2), { text: 'seed = 18446744073709551415\nsample()' }, { text: 'compare(tensor([[1.0, 2.0]]))' }]);
+    await execute(nb.cells, nb);
+    assert.ok(controller.executions.every((e) => e.ended?.success === true));
+    const [sample, compare] = requests;
+    assert.equal(sample.op, 'sample');
+    assert.equal(sample.inputs.seed, '18446744073709551415');
+    assert.deepEqual(sample.inputs.shape, [4, 2]);
+    assert.equal(sample.profile, 'scalar');
+    assert.deepEqual(sample.record, { kind: 'every', k: 2 });
+    assert.equal(compare.op, 'compare');
+    if (compare.op !== 'compare') return;
+    assert.equal(compare.expectedText, 'tensor([[1.0, 2.0]])');
+    assert.deepEqual([compare.rtol, compare.atol], [0.5, 0.25]);
+  });
+
+  it('asks before a run larger than ddpmLab.maxElementsWithoutAsking, and does not start it when declined', async () => {
+    const asked: [number, number][] = [];
+    let answer = false;
+    const { execute, requests } = setup({
+      settings: () => settings({ maxElementsWithoutAsking: 10 }),
+      confirmLargeRun: async (elements, limit) => {
+        asked.push([elements, limit]);
+        return answer;
+      }
+    });
+    const nb = fakeNotebook('untitled:5', [...seedCodeCells.slice(0, 2), { text: 'sample()' }]);
+    await execute(nb.cells, nb);
+    assert.deepEqual(asked, [[4 * 2 * 4, 10]]);
+    assert.equal(requests.length, 0);
+    assert.match(errorOf(nb.cells[2]).message, /^line 1, column 1: sample\(\): a run of N x d x T = 32 values is larger than ddpmLab\.maxElementsWithoutAsking \(10\); not started$/);
+    answer = true;
+    await execute([nb.cells[2]], nb);
+    assert.equal(requests.length, 1);
+    assert.equal(items(nb.cells[2])[0][1].text, seedExpected.printed);
+  });
+
+  it('keeps a notebook output within ddpmLab.trajectory.notebookMaxMiB (outputs are saved in the .ddpmnb file), and says so', async () => {
+    // N = 1000, d = 2, T = 1000 with every step recorded: 40 MB of trajectory, 53 MB as base64 under the core's 64 MiB budget
+    const big = [
+      'w_model = [[0.12, -0.3], [0.05, 0.41], [-0.2, 0.07]]\nshape = [1000, 2]\nseed = 5\nbetas = linspace(1e-4, 0.02, 1000)\nalpha_bar = cumprod(1 - betas)',
+      'sample()'
+    ];
+    const { execute, requests } = setup();
+    const nb = fakeNotebook('untitled:7', big.map((text) => ({ text })));
+    await execute(nb.cells, nb);
+    assert.equal(requests.length, 1);
+    const [req] = requests;
+    assert.equal(req.op === 'sample' && req.maxTrajectoryBytes, NOTEBOOK_TRAJECTORY_DEFAULT_BYTES);
+    const [[runItem, textItem], ...others] = items(nb.cells[1]);
+    assert.deepEqual(others, [], 'no other output (the renderer shows the trajectory note)');
+    assert.equal(runItem.mime, RUN_MIME);
+    // the saved item: the kept steps' float32 bytes as base64 (4/3), plus well under 1 MiB for the rest
+    assert.ok(runItem.text.length <= (NOTEBOOK_TRAJECTORY_DEFAULT_BYTES * 4) / 3 + 2 ** 20, `${runItem.text.length} bytes`);
+    const run = decodeRunResult(JSON.parse(runItem.text));
+    const steps = run.trajectory.steps;
+    assert.ok(steps.length > 1 && steps.length < 1000, `${steps.length} steps`);
+    assert.deepEqual([steps[0].t, steps[steps.length - 1].t], [999, 0], 'the first and the last step are kept');
+    // the budget thins the recording only: the sample is the one an unbounded run computes, bit for bit
+    const full = runSampler(readInputs(req.inputs).inputs, { profile: req.profile, record: { kind: 'none' } });
+    assert.deepEqual(bits(run.sample.data), bits(full.sample.data));
+    assert.equal(textItem.mime, 'text/plain');
+    assert.match(run.trajectory.note ?? '', new RegExp(`^kept ${steps.length} of the 1000 requested steps.*ddpmLab\\.trajectory\\.notebookMaxMiB`));
+    // the setting is passed through; 0 keeps no steps
+    const zero = setup({ settings: () => settings({ notebookTrajectoryBytes: 0 }) });
+    const nb0 = fakeNotebook('untitled:8', [{ text: `${big[0]}\nshape = [4, 2]` }, { text: 'sample()' }]);
+    await zero.execute(nb0.cells, nb0);
+    assert.equal(zero.requests[0].op === 'sample' && zero.requests[0].maxTrajectoryBytes, 0);
+    assert.equal(decodeRunResult(JSON.parse(items(nb0.cells[1])[0][0].text)).trajectory.steps.length, 0);
+  });
+
+  it('a JSON cell runs as sample() of its inputs; warnings go to a stderr output', async () => {
+    const { execute } = setup();
+    const json = readFileSync(path.join(root, 'media/examples/seed.inputs.json'), 'utf8').replace(/"alpha_bar": \[[^\]]*\]/, '"alpha_bar": [0.9999, 0.99, 0.98, 0.96]');
+    const nb = fakeNotebook('untitled:6', [{ text: readFileSync(path.join(root, 'media/examples/seed.inputs.json'), 'utf8'), language: 'json' }, { text: json, language: 'json' }]);
+    await execute(nb.cells, nb);
+    assert.equal(items(nb.cells[0])[0][1].text, seedExpected.printed);
+    const out = items(nb.cells[1]);
+    assert.equal(out.length, 2);
+    assert.equal(out[1][0].mime, 'application/vnd.code.notebook.stderr');
+    assert.match(out[1][0].text, /^warning: alpha_bar/);
+  });
+});

@@ -1,0 +1,184 @@
+// The results panel's last run (src/extension/panel.ts) against a thin fake of the few VS Code APIs it uses:
+// "Compare Clipboard with Last Run" and "Copy Equivalent PyTorch Script" still find the last run after its panel
+// was closed, and after a window reload (from the run the panel saved in the extension's storage).
+import { strict as assert } from 'node:assert';
+import { ROOT } from '../helpers/paths';
+import { readFileSync } from 'node:fs';
+import Module from 'node:module';
+import path from 'node:path';
+import { readInputs } from '../../../src/core/sampler/inputs';
+import { runSampler } from '../../../src/core/sampler/sampler';
+import type * as PanelModule from '../../../src/extension/panel';
+import { inputsToJson } from '../../../src/extension/workerProtocol';
+import { STORED_TRAJECTORY_BYTES, thinTrajectory } from '../../../src/extension/storedRun';
+import { trajectoryStepBytes } from '../../../src/core/sampler/limits';
+import { decodeRunResult } from '../../../src/core/run/runCodec';
+
+const root = ROOT;
+const bits = (a: Float32Array): number[] => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+
+class FakeUri {
+  constructor(readonly path: string) {}
+  static joinPath(base: FakeUri, ...parts: string[]): FakeUri {
+    return new FakeUri(path.posix.normalize([base.path, ...parts].join('/')));
+  }
+  toString(): string {
+    return `file://${this.path}`;
+  }
+}
+
+/** The vscode module as panel.ts uses it: an in-memory file system and webview panels that can be closed. */
+function makeFakeVscode() {
+  const files = new Map<string, Uint8Array>();
+  const panels: { dispose(): void }[] = [];
+  const notFound = () => Object.assign(new Error('file not found'), { code: 'FileNotFound' });
+  const api = {
+    Uri: FakeUri,
+    ViewColumn: { Active: -1, Beside: -2 },
+    window: {
+      activeTextEditor: undefined,
+      registerWebviewPanelSerializer: () => ({ dispose() {} }),
+      createWebviewPanel: () => {
+        const disposeListeners: (() => void)[] = [];
+        const panel = {
+          title: '',
+          iconPath: undefined as unknown,
+          webview: {
+            options: {},
+            html: '',
+            cspSource: 'vscode-resource:',
+            asWebviewUri: (u: FakeUri) => u,
+            onDidReceiveMessage: () => ({ dispose() {} }),
+            postMessage: async () => true
+          },
+          onDidDispose: (l: () => void) => {
+            disposeListeners.push(l);
+            return { dispose() {} };
+          },
+          reveal() {},
+          dispose: () => disposeListeners.splice(0).forEach((l) => l())
+        };
+        panels.push(panel);
+        return panel;
+      }
+    },
+    workspace: {
+      fs: {
+        stat: async (u: FakeUri) => {
+          if (!files.has(u.path)) throw notFound();
+          return {};
+        },
+        readFile: async (u: FakeUri) => {
+          const data = files.get(u.path);
+          if (!data) throw notFound();
+          return data;
+        },
+        writeFile: async (u: FakeUri, data: Uint8Array) => void files.set(u.path, data),
+        createDirectory: async () => undefined
+      }
+    }
+  };
+  return { api, files, panels };
+}
+
+/** panel.ts loaded with the fake in place of the `vscode` module. */
+function loadPanel(fake: unknown): typeof PanelModule {
+  const mod = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
+  const load = mod._load;
+  mod._load = function (request: string, ...rest: unknown[]) {
+    return request === 'vscode' ? fake : load.call(this, request, ...rest);
+  };
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('../../../src/extension/panel') as typeof PanelModule;
+  } finally {
+    mod._load = load;
+  }
+}
+
+describe('results panel: the last run outlives the panel', () => {
+  const fake = makeFakeVscode();
+  const { ResultsPanel } = loadPanel(fake.api);
+  const extensionUri = new FakeUri('/ext');
+  const { inputs } = readInputs(JSON.parse(readFileSync(path.join(root, 'media/examples/seed.inputs.json'), 'utf8')));
+  const run = runSampler(inputs, { record: { kind: 'all' } });
+  const data = { run, inputs: inputsToJson(inputs), profile: run.inputs.profile, origin: 'seed.inputs.json' };
+  const context = { storageUri: new FakeUri('/storage'), globalStorageUri: new FakeUri('/global'), extensionUri, subscriptions: [] as unknown[] };
+
+  it('finds the last run after the panel is closed, and after a reload from the stored copy', async () => {
+    ResultsPanel.configure(context as never, async () => undefined);
+    assert.equal(await ResultsPanel.lastRun(), undefined, 'no run yet');
+    ResultsPanel.show(extensionUri as never, data);
+    assert.equal(ResultsPanel.current?.run, data);
+    assert.equal(await ResultsPanel.lastRun(), data);
+    // the user closes the panel
+    fake.panels[0].dispose();
+    assert.equal(ResultsPanel.current, undefined);
+    assert.equal(await ResultsPanel.lastRun(), data, 'closing the panel keeps the last run');
+    // a window reload: the module's memory is gone, the stored run is not
+    await until(() => fake.files.has('/storage/results-panel.json')); // the store's write is asynchronous
+    const reloaded = loadPanelFresh(fake.api);
+    assert.notEqual(reloaded.ResultsPanel, ResultsPanel, 'a fresh module');
+    reloaded.ResultsPanel.configure(context as never, async () => undefined);
+    const restored = await reloaded.ResultsPanel.lastRun();
+    assert.ok(restored, 'the stored run is found after a reload');
+    assert.deepEqual(bits(restored.run.sample.data), bits(run.sample.data));
+    assert.deepEqual(restored.inputs, data.inputs);
+    assert.equal(restored.origin, data.origin);
+  });
+
+  it('stores a bounded copy: a large trajectory is thinned to STORED_TRAJECTORY_BYTES, the sample kept bit for bit', async () => {
+    // N = 1000, d = 2, T = 200, every step recorded: 8 MB of trajectory
+    const big = readInputs({ ...data.inputs, shape: [1000, 2], betas: Array.from({ length: 200 }, () => 0.01), alpha_bar: Array.from({ length: 200 }, () => 0.5) }).inputs;
+    const bigRun = runSampler(big, { record: { kind: 'all' } });
+    assert.ok(bigRun.trajectory.steps.length * trajectoryStepBytes(1000, 2) > STORED_TRAJECTORY_BYTES);
+    fake.files.clear();
+    ResultsPanel.show(extensionUri as never, { ...data, run: bigRun, inputs: inputsToJson(big) });
+    await until(() => fake.files.has('/storage/results-panel.json'));
+    const text = new TextDecoder().decode(fake.files.get('/storage/results-panel.json'));
+    assert.ok(text.length <= (STORED_TRAJECTORY_BYTES * 4) / 3 + 2 ** 20, `${text.length} bytes stored`);
+    const stored = decodeRunResult(JSON.parse(text).run);
+    assert.deepEqual(bits(stored.sample.data), bits(bigRun.sample.data));
+    const steps = stored.trajectory.steps;
+    assert.ok(steps.length > 1 && steps.length < 200);
+    assert.deepEqual([steps[0].t, steps[steps.length - 1].t], [199, 0]);
+    assert.match(stored.trajectory.note ?? '', new RegExp(`keeps ${steps.length} of the 200 recorded steps`));
+    // the panel itself shows the whole run
+    assert.equal(ResultsPanel.current?.run?.run, bigRun);
+  });
+});
+
+describe('thinTrajectory', () => {
+  const { inputs } = readInputs(JSON.parse(readFileSync(path.join(root, 'media/examples/seed.inputs.json'), 'utf8')));
+  const run = runSampler(inputs, { record: { kind: 'all' } });
+  const stepBytes = trajectoryStepBytes(run.sample.rows, run.sample.cols);
+
+  it('returns the run itself when its steps fit, else evenly spaced steps with the first and the last, and a note', () => {
+    assert.equal(thinTrajectory(run, 4 * stepBytes), run);
+    const two = thinTrajectory(run, 2 * stepBytes);
+    assert.deepEqual(two.trajectory.steps, [run.trajectory.steps[0], run.trajectory.steps[3]]);
+    assert.equal(two.sample, run.sample);
+    assert.match(two.trajectory.note ?? '', /keeps 2 of the 4 recorded steps/);
+    assert.equal(run.trajectory.steps.length, 4, 'the original run is not changed');
+    assert.deepEqual(thinTrajectory(run, 0).trajectory.steps, []);
+  });
+});
+
+async function until(cond: () => boolean): Promise<void> {
+  // generous: the first write lazily loads (and, under tsx, compiles) storedRun.ts, slow on a loaded machine
+  const deadline = Date.now() + 15_000; // within mocha's 20 s test timeout
+  while (!cond() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(cond(), 'timed out');
+}
+
+/** A second, fresh instance of panel.ts (as after a window reload). */
+function loadPanelFresh(fake: unknown): typeof PanelModule {
+  const id = require.resolve('../../../src/extension/panel');
+  const cached = require.cache[id];
+  delete require.cache[id];
+  try {
+    return loadPanel(fake);
+  } finally {
+    if (cached) require.cache[id] = cached;
+  }
+}

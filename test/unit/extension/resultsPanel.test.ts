@@ -1,0 +1,88 @@
+// The results panel's page and the views' messages (src/extension/panelHtml.ts, messages.ts):
+// a strict content security policy, and untrusted webview messages checked before use.
+import { strict as assert } from 'node:assert';
+import { deflateSync } from 'node:zlib';
+import { buildPanelHtml, contentSecurityPolicy, makeNonce } from '../../../src/extension/panelHtml';
+import { imageBytesFromDataUrl, imageFileName, parseViewMessage } from '../../../src/extension/messages';
+
+const CSP_SOURCE = 'https://file+.vscode-resource.vscode-cdn.net';
+
+describe('results panel page', () => {
+  const nonce = makeNonce();
+  const html = buildPanelHtml({ cspSource: CSP_SOURCE, nonce, scriptUri: `${CSP_SOURCE}/ext/dist/renderer/panel.js`, cssUri: `${CSP_SOURCE}/ext/dist/renderer/panel.css` });
+
+  it('makes a fresh 128-bit nonce each time', () => {
+    assert.match(nonce, /^[0-9a-f]{32}$/);
+    assert.notEqual(makeNonce(), nonce);
+  });
+
+  it('has a strict policy: nothing by default, scripts by nonce or from the extension only, no eval, no remote hosts', () => {
+    const csp = contentSecurityPolicy(CSP_SOURCE, nonce);
+    const directives = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+    assert.deepEqual(directives['default-src'], ["'none'"]);
+    assert.deepEqual(directives['script-src'], [`'nonce-${nonce}'`, CSP_SOURCE]);
+    assert.ok(!csp.includes('unsafe-eval') && !csp.includes("'strict-dynamic'") && !csp.includes('*'));
+    for (const [k, v] of Object.entries(directives)) {
+      for (const src of v) assert.ok(src === CSP_SOURCE || /^'|^(data|blob):$/.test(src), `${k}: remote source ${src}`);
+    }
+    assert.ok(!('connect-src' in directives), 'no network access');
+  });
+
+  it('loads only its own nonce-marked script and stylesheet, and has the root the panel script draws into', () => {
+    const scripts = [...html.matchAll(/<script\b([^>]*)>/g)].map((m) => m[1]);
+    assert.equal(scripts.length, 1);
+    assert.match(scripts[0], new RegExp(`nonce="${nonce}"`));
+    assert.match(scripts[0], /src="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/dist\/renderer\/panel\.js"/);
+    assert.match(html, /<link rel="stylesheet" href="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/dist\/renderer\/panel\.css">/);
+    assert.match(html, /<div id="ddpm-root"/);
+    assert.match(html, new RegExp(`<meta http-equiv="Content-Security-Policy" content="[^"]*'nonce-${nonce}'`));
+    assert.doesNotMatch(buildPanelHtml({ cspSource: CSP_SOURCE, nonce, scriptUri: 'x.js' }), /<link/);
+  });
+
+  it('escapes what it puts into attributes', () => {
+    const h = buildPanelHtml({ cspSource: CSP_SOURCE, nonce, scriptUri: 'a.js"><script>alert(1)</script>', title: '<b>' });
+    assert.equal([...h.matchAll(/<script\b/g)].length, 1);
+    assert.match(h, /<title>&lt;b&gt;<\/title>/);
+  });
+});
+
+describe('view messages', () => {
+  it('accepts the four contract messages and nothing else', () => {
+    assert.deepEqual(parseViewMessage({ type: 'ready' }), { type: 'ready' });
+    assert.deepEqual(parseViewMessage({ type: 'compare-request', extra: 1 }), { type: 'compare-request' });
+    assert.deepEqual(parseViewMessage({ type: 'copy', text: 'tensor([1.])' }), { type: 'copy', text: 'tensor([1.])' });
+    assert.deepEqual(parseViewMessage({ type: 'save-image', format: 'svg', data: 'data:image/svg+xml,<svg/>', name: 'plot' }), {
+      type: 'save-image',
+      format: 'svg',
+      data: 'data:image/svg+xml,<svg/>',
+      name: 'plot'
+    });
+    for (const bad of [null, 42, 'ready', {}, { type: 'run' }, { type: 'copy' }, { type: 'copy', text: 3 }, { type: 'save-image', format: 'gif', data: 'x' }, { type: 'save-image', format: 'png' }]) {
+      assert.equal(parseViewMessage(bad), null, JSON.stringify(bad));
+    }
+  });
+
+  it('makes safe file names', () => {
+    assert.equal(imageFileName('trajectories', 'png'), 'trajectories.png');
+    assert.equal(imageFileName('../../etc/passwd', 'svg'), 'etc-passwd.svg');
+    assert.equal(imageFileName('diff heatmap (N, d).png', 'png'), 'diff-heatmap-N-d.png');
+    assert.equal(imageFileName('', 'png'), 'ddpm-plot.png');
+  });
+
+  it('decodes base64 PNG and percent-encoded SVG data URLs, and refuses mismatched or broken ones', () => {
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), deflateSync(Buffer.from('pixels'))]);
+    assert.deepEqual(Buffer.from(imageBytesFromDataUrl(`data:image/png;base64,${png.toString('base64')}`, 'png')), png);
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg"><text>α & β</text></svg>';
+    assert.equal(new TextDecoder().decode(imageBytesFromDataUrl(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`, 'svg')), svg);
+    assert.equal(new TextDecoder().decode(imageBytesFromDataUrl(`data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`, 'svg')), svg);
+    for (const [url, format] of [
+      ['not a url', 'png'],
+      [`data:image/svg+xml;base64,${png.toString('base64')}`, 'png'],
+      ['data:image/png;base64,@@@@', 'png'],
+      [`data:image/png;base64,${Buffer.from('GIF89a').toString('base64')}`, 'png'],
+      ['data:image/svg+xml,%E0%A4%A', 'svg']
+    ] as const) {
+      assert.throws(() => imageBytesFromDataUrl(url, format), /^Error: save-image: /, url);
+    }
+  });
+});

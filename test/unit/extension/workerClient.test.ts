@@ -1,0 +1,95 @@
+// The sampler worker (src/extension/sampleWorker.ts, built like dist/worker.js) and its client:
+// the same bits as the core in this thread, progress, comparisons, one-line errors, and cancellation
+// that stops the worker at once. The inline path (what the web extension uses) is checked too.
+import { strict as assert } from 'node:assert';
+import { ROOT } from '../helpers/paths';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as esbuild from 'esbuild';
+import { readInputs } from '../../../src/core/sampler/inputs';
+import { runSampler } from '../../../src/core/sampler/sampler';
+import { formatTensorF32 } from '../../../src/core/tensors/printTensor';
+import { runInWorker } from '../../../src/extension/workerClient';
+import { inputsToJson, type WorkerRequest } from '../../../src/extension/workerProtocol';
+import { encodeRunResult } from '../../../src/core/run/runCodec';
+import { generateInputs } from '../../../src/extension/resolveInputs';
+
+const root = ROOT;
+const bits = (a: Float32Array): number[] => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+const example = readInputs(JSON.parse(readFileSync(path.join(root, 'media/examples/seed.inputs.json'), 'utf8'))).inputs;
+
+describe('runInWorker (the sampler worker)', function () {
+  this.timeout(60000);
+  let dir = '';
+  let workerFile = '';
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'ddpm-worker-'));
+    workerFile = path.join(dir, 'worker.js');
+    await esbuild.build({ entryPoints: [path.join(root, 'src/extension/sampleWorker.ts')], outfile: workerFile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const sampleRequest = (inputs = example): WorkerRequest => ({ op: 'sample', inputs: inputsToJson(inputs), profile: 'avx2-fma', record: { kind: 'all' } });
+
+  for (const inline of [false, true]) {
+    it(`${inline ? 'inline' : 'in a worker'}: returns the run the core computes, bit for bit, with progress to the last step`, async () => {
+      const inputs = generateInputs({ n: 5, d: 3, T: 40, seed: 11n, schedule: 'cosine' }, 'avx2-fma').inputs;
+      const progress: number[] = [];
+      const run = await runInWorker(sampleRequest(inputs), new AbortController().signal, { workerFile, inline, onProgress: (done, total) => progress.push(done / total) });
+      const direct = runSampler(inputs, { profile: 'avx2-fma', record: { kind: 'all' } });
+      assert.deepEqual(bits(run.sample.data), bits(direct.sample.data));
+      assert.equal(run.trajectory.steps.length, direct.trajectory.steps.length);
+      assert.deepEqual(bits(run.trajectory.steps[7].eps.data), bits(direct.trajectory.steps[7].eps.data));
+      assert.equal(progress[progress.length - 1], 1);
+    });
+  }
+
+  it('compares a run with pasted text: its own print matches, an altered copy is reported at the right index', async () => {
+    const run = await runInWorker(sampleRequest(), new AbortController().signal, { workerFile });
+    const printed = formatTensorF32(run.sample.data, [run.sample.rows, run.sample.cols]);
+    const request = (expectedText: string): WorkerRequest => ({ op: 'compare', inputs: inputsToJson(example), profile: 'avx2-fma', record: { kind: 'none' }, run: encodeRunResult(run), expectedText });
+    const same = await runInWorker(request(printed), new AbortController().signal, { workerFile });
+    assert.ok(same.comparison, 'no comparison in the result');
+    assert.equal(same.comparison.matches, true, same.comparison.summary);
+    assert.deepEqual(bits(same.sample.data), bits(run.sample.data));
+    // change the printed value of element (2, 1): its 4-decimal text gets a different leading digit
+    const values = Array.from(run.sample.data);
+    values[2 * run.sample.cols + 1] = values[2 * run.sample.cols + 1] + 1;
+    const altered = formatTensorF32(Float32Array.from(values), [run.sample.rows, run.sample.cols]);
+    const diff = await runInWorker(request(altered), new AbortController().signal, { workerFile });
+    assert.equal(diff.comparison?.matches, false);
+    assert.equal(diff.comparison?.mismatched, 1);
+    assert.equal(diff.comparison?.mismatchMask[2 * run.sample.cols + 1], 1);
+  });
+
+  it('rejects bad inputs with the one-line `field: problem` message', async () => {
+    const bad = { ...sampleRequest(), inputs: { ...inputsToJson(example), w_model: [[1, 2]] } } as WorkerRequest;
+    await assert.rejects(runInWorker(bad, new AbortController().signal, { workerFile }), (e: Error) => {
+      assert.match(e.message, /^w_model: /);
+      assert.ok(!e.message.includes('\n'));
+      return true;
+    });
+  });
+
+  it('stops a long run at once when aborted (AbortError), and a signal aborted before the start never runs', async () => {
+    const big = generateInputs({ n: 4096, d: 16, T: 5000, seed: 3n, schedule: 'linear' }, 'avx2-fma').inputs;
+    const abort = new AbortController();
+    const done: number[] = [];
+    const pending = runInWorker({ ...sampleRequest(big), record: { kind: 'none' } }, abort.signal, {
+      workerFile,
+      onProgress: (d) => {
+        done.push(d);
+        abort.abort();
+      }
+    });
+    await assert.rejects(pending, (e: Error) => e.name === 'AbortError');
+    assert.deepEqual(done.length, 1, 'it had started, and reported nothing after the abort');
+    assert.ok(done[0] < big.betas.length, 'it stopped before the last step');
+    const pre = new AbortController();
+    pre.abort();
+    for (const inline of [false, true]) {
+      await assert.rejects(runInWorker(sampleRequest(), pre.signal, { workerFile, inline }), (e: Error) => e.name === 'AbortError');
+    }
+  });
+});

@@ -1,0 +1,132 @@
+// The standalone report: the page builder (src/report/html.ts) and `ddpm report` (src/cli/report.ts).
+import { strict as assert } from 'node:assert';
+import { decodeRunResult } from '../../../src/core/run/runCodec';
+import { main, parseReportArgs } from '../../../src/cli/report';
+import type { CliIO } from '../../../src/cli/io';
+import { buildReportHtml } from '../../../src/report/html';
+import { fixtureCases, fixtureRun } from '../../browser/fixtureRuns';
+
+/** The JSON inside <script type="application/json" id="ddpm-run-data">. */
+function embeddedRun(html: string): unknown {
+  const m = /<script type="application\/json" id="ddpm-run-data">([\s\S]*?)<\/script>/.exec(html);
+  assert.ok(m, 'no run data in the page');
+  return JSON.parse(m[1]);
+}
+
+function fakeIO(files: Record<string, string>): CliIO & { out: string; err: string; written: Map<string, string> } {
+  const io = {
+    out: '',
+    err: '',
+    written: new Map<string, string>(),
+    stdout: (s: string) => void (io.out += s),
+    stderr: (s: string) => void (io.err += s),
+    readText: async (p: string) => {
+      if (p in files) return files[p];
+      throw Object.assign(new Error(`ENOENT: no such file or directory, open '${p}'`), { code: 'ENOENT' });
+    },
+    writeText: async (p: string, s: string) => void io.written.set(p, s)
+  };
+  return io;
+}
+
+const SCRIPT = 'report.js';
+
+describe('report page (src/report/html.ts)', () => {
+  const c = fixtureCases()[0];
+  const { run } = fixtureRun(c, 'altered');
+
+  it('holds the run bit for bit and loads nothing from the network', () => {
+    const html = buildReportHtml(run, 'console.log(1)');
+    const back = decodeRunResult(embeddedRun(html));
+    assert.deepEqual(new Uint32Array(back.sample.data.buffer.slice(0)), new Uint32Array(run.sample.data.buffer.slice(0)));
+    assert.equal(back.comparison?.summary, run.comparison?.summary);
+    assert.doesNotMatch(html, /\b(?:src|href)\s*=/i, 'the page references an outside resource');
+    assert.match(html, /Content-Security-Policy" content="default-src &#39;none&#39;/);
+  });
+
+  it('cannot be broken out of by text in the run or in the script', () => {
+    const evil = { ...run, warnings: ['</script><script>alert(1)</script>'], comparison: run.comparison && { ...run.comparison, expectedText: '<!-- </SCRIPT>' } };
+    const html = buildReportHtml(evil, 'var s = "</script><script>alert(2)</script>"; // <!--');
+    assert.equal(html.match(/<\/script>/gi)?.length, 2, 'only the two script elements may close');
+    assert.doesNotMatch(html, /alert\(2\)<\/script>/i);
+    const back = decodeRunResult(embeddedRun(html));
+    assert.deepEqual(back.warnings, evil.warnings);
+    assert.equal(back.comparison?.expectedText, '<!-- </SCRIPT>');
+  });
+
+  it('drops the script\'s source-map comment (the page has no map file beside it)', () => {
+    const html = buildReportHtml(run, 'var a = 1;\n//# sourceMappingURL=report.js.map\n');
+    assert.doesNotMatch(html, /sourceMappingURL/);
+    assert.ok(html.includes('var a = 1;'));
+  });
+
+  it('puts the inputs in the title, escaped', () => {
+    const html = buildReportHtml(run, '');
+    assert.match(html, new RegExp(`<title>DDPM Lab report: N = ${run.inputs.n}, d = ${run.inputs.d}, T = ${run.inputs.T}, seed ${run.inputs.seed}</title>`));
+  });
+});
+
+describe('ddpm report (src/cli/report.ts)', () => {
+  const c = fixtureCases()[0];
+  const inputs = JSON.stringify(c.inputs);
+
+  it('writes the page with the diff when PyTorch output is given', async () => {
+    const io = fakeIO({ 'in.json': inputs, 'paste.txt': c.altered_printed, [SCRIPT]: '/* report script */' });
+    const code = await main(['in.json', '--expected', 'paste.txt', '-o', 'out.html'], io, [SCRIPT]);
+    assert.equal(code, 0, io.err);
+    const html = io.written.get('out.html');
+    assert.ok(html);
+    assert.ok(html.includes('/* report script */'));
+    const back = decodeRunResult(embeddedRun(html));
+    assert.equal(back.comparison?.matches, false);
+    assert.match(io.out, /^report: wrote out\.html \(\d+\.\d MB\); does not match the PyTorch output \(printed-precision\)\n$/);
+    const bits = Array.from(new Uint32Array(back.sample.data.buffer.slice(back.sample.data.byteOffset, back.sample.data.byteOffset + back.sample.data.byteLength)));
+    assert.deepEqual(bits, c.sample_bits, 'the report does not hold PyTorch\'s sample');
+  });
+
+  it('takes --profile and writes to standard output with -o -', async () => {
+    const io = fakeIO({ 'in.json': inputs, [SCRIPT]: '' });
+    assert.equal(await main(['in.json', '--profile=scalar', '-o', '-'], io, [SCRIPT]), 0, io.err);
+    assert.equal((decodeRunResult(embeddedRun(io.out))).inputs.profile, 'scalar');
+    assert.match(io.err, /^report: wrote standard output/);
+  });
+
+  it('exits 2 with one line naming the problem on bad usage or input', async () => {
+    const cases: [string[], RegExp][] = [
+      [['in.json'], /^-o: missing/],
+      [['-o', 'x.html'], /^INPUT\.json: missing/],
+      [['in.json', '-o', 'x.html', '--profile', 'neon'], /^--profile: expected one of avx2-fma, avx2, scalar, got "neon"$/],
+      [['in.json', '-o', 'x.html', '--bogus'], /^--bogus: unknown option/],
+      [['missing.json', '-o', 'x.html'], /^missing\.json: cannot read: no such file$/],
+      [['bad.json', '-o', 'x.html'], /^bad\.json: invalid JSON at line 1, column \d+/],
+      [['in.json', '--expected', 'nope.txt', '-o', 'x.html'], /^nope\.txt: cannot read: no such file$/],
+      [['in.json', '--expected', 'garbage.txt', '-o', 'x.html'], /^garbage\.txt: line 1, column 1: expected /]
+    ];
+    for (const [argv, message] of cases) {
+      const io = fakeIO({ 'in.json': inputs, 'bad.json': '{"w_model": [', 'garbage.txt': 'garbage', [SCRIPT]: '' });
+      assert.equal(await main(argv, io, [SCRIPT]), 2, argv.join(' '));
+      assert.match(io.err.trim(), message);
+      assert.equal(io.err.trim().split('\n').length, 1, `more than one line: ${io.err}`);
+      assert.equal(io.written.size, 0);
+    }
+  });
+
+  it('says in one line, without the system\'s wording, when the page cannot be written', async () => {
+    const io = fakeIO({ 'in.json': inputs, [SCRIPT]: '' });
+    io.writeText = async (p: string) => {
+      throw Object.assign(new Error(`ENOENT: no such file or directory, open '${p}'`), { code: 'ENOENT' });
+    };
+    assert.equal(await main(['in.json', '-o', 'no/such/folder/x.html'], io, [SCRIPT]), 1);
+    assert.equal(io.err.trim(), 'no/such/folder/x.html: cannot write: no such folder');
+  });
+
+  it('says where the report script is missing instead of writing a page without it', async () => {
+    const io = fakeIO({ 'in.json': inputs });
+    assert.equal(await main(['in.json', '-o', 'x.html'], io, ['/nowhere/report.js']), 1);
+    assert.match(io.err, /^report script: not found at \/nowhere\/report\.js/);
+  });
+
+  it('parses flags in either form', () => {
+    assert.deepEqual(parseReportArgs(['a.json', '--expected=p.txt', '--output', 'r.html']), { input: 'a.json', expected: 'p.txt', profile: undefined, output: 'r.html' });
+  });
+});
