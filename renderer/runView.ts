@@ -6,13 +6,13 @@ import type { RunResult } from '../src/core/types';
 import { errorBox, h, installStyles } from './dom';
 import css from './styles.css';
 import { observeTheme, themeKind } from './theme';
-import { runHeadline, sampleAsJson, sampleAsPytorchText, VIEW_LABELS, viewsFor, type ViewId } from './viewModel';
+import { runHeadline, sampleAsJson, sampleAsPytorchText, VIEW_LABELS, viewsFor, type ViewId } from './runModel';
 import type { HostBridge, View, ViewContext } from './views/common';
-import { createDiffView } from './views/diff';
-import { createSamplesView } from './views/samples';
-import { createStatisticsView } from './views/statistics';
-import { createTableView } from './views/table';
-import { createTrajectoriesView } from './views/trajectories';
+import { createDiffView } from './views/diff/diffView';
+import { createSamplesView } from './views/samples/samplesView';
+import { createStatisticsView } from './views/statistics/statisticsView';
+import { createTableView } from './views/table/tableView';
+import { createTrajectoriesView } from './views/trajectories/trajectoriesView';
 
 export type { HostBridge } from './views/common';
 

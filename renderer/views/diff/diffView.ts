@@ -1,11 +1,11 @@
 // The diff against pasted PyTorch output, as src/core/compare.ts computed it (the view decides
 // nothing): verdict, rule, summary in assert_close's format, shape notes, profile search, ours /
 // PyTorch's / |difference| side by side with mismatches highlighted, and a heatmap of |diff|.
-import { formatFloat32Shortest } from '../../src/core/tensors/printTensor';
-import { h } from '../dom';
-import { absDiffHeatmap, diffTableModel } from '../viewModel';
-import { PlotBox, type View, type ViewContext } from './common';
-import { numericTable } from './table';
+import { formatFloat32Shortest } from '../../../src/core/tensors/printTensor';
+import { h } from '../../dom';
+import { PlotBox, type View, type ViewContext } from '../common';
+import { numericTable } from '../table/tableView';
+import { absDiffHeatmap, diffTableModel } from './diffModel';
 
 export function createDiffView(ctx: ViewContext): View {
   const c = ctx.run.comparison;

@@ -1,8 +1,8 @@
 // The sample as a compact table: each cell as PyTorch prints the tensor, the exact float32
 // (shortest round-trip decimal) on hover, and a click copies it.
-import { h } from '../dom';
-import { tableModel } from '../viewModel';
-import type { View, ViewContext } from './common';
+import { h } from '../../dom';
+import type { View, ViewContext } from '../common';
+import { tableModel } from './tableModel';
 
 /** A numeric table: header of column indices, a row index column, cells with text and a title. */
 export function numericTable(

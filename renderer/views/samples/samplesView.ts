@@ -1,8 +1,9 @@
 // The final samples x_0: a scatter for d = 2, and a histogram of a chosen dimension with the N(0, 1) density.
-import { formatFloat32Shortest } from '../../src/core/tensors/printTensor';
-import { h } from '../dom';
-import { at, finiteOrNaN, histogramModel, scatterTraceType } from '../viewModel';
-import { PlotBox, type View, type ViewContext } from './common';
+import { formatFloat32Shortest } from '../../../src/core/tensors/printTensor';
+import { h } from '../../dom';
+import { PlotBox, type View, type ViewContext } from '../common';
+import { at, finiteOrNaN, scatterTraceType } from '../commonModel';
+import { histogramModel } from './samplesModel';
 
 export function createSamplesView(ctx: ViewContext): View {
   const sample = ctx.run.sample;

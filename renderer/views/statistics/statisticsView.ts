@@ -1,9 +1,9 @@
 // Per-step statistics on one t axis: mean and spread of x over the samples, the size (RMS) of the
 // predicted noise and of z, and the schedule (betas, alpha_bar).
-import { formatFloat32Shortest } from '../../src/core/tensors/printTensor';
-import { h } from '../dom';
-import { stepStatistics } from '../viewModel';
-import { PlotBox, type View, type ViewContext } from './common';
+import { formatFloat32Shortest } from '../../../src/core/tensors/printTensor';
+import { h } from '../../dom';
+import { PlotBox, type View, type ViewContext } from '../common';
+import { stepStatistics } from './statisticsModel';
 
 export function createStatisticsView(ctx: ViewContext): View {
   const stats = stepStatistics(ctx.run);

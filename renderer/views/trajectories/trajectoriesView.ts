@@ -1,28 +1,24 @@
 // Trajectories: d = 2, every sample's path x_T -> x_0 in the plane with start and end marked;
 // other d, chosen dimensions against t plus the paths projected on two principal components.
 // A slider scrubs t and shows the cloud of samples at that state.
-import { errorFirstLine } from '../../src/core/errors';
-import { formatFloat32Shortest } from '../../src/core/tensors/printTensor';
-import type { MatrixF32 } from '../../src/core/types';
-import { h } from '../dom';
+import { errorFirstLine } from '../../../src/core/errors';
+import { formatFloat32Shortest } from '../../../src/core/tensors/printTensor';
+import type { MatrixF32 } from '../../../src/core/types';
+import { h } from '../../dom';
+import type { ThemeColors } from '../../theme';
+import { PlotBox, type Figure, type View, type ViewContext } from '../common';
+import { at, finiteOrNaN, scatterTraceType, trajectoryStates } from '../commonModel';
+import { pcaOfStates, pcaPlane } from './pca';
 import {
   PATH_POINT_BUDGET,
-  at,
   defaultDimensions,
   dimensionPaths,
-  finiteOrNaN,
   identityPlane,
   parseDimensions,
-  pcaOfStates,
-  pcaPlane,
   planePaths,
-  scatterTraceType,
   selectPaths,
-  trajectoryLayout,
-  trajectoryStates
-} from '../viewModel';
-import type { ThemeColors } from '../theme';
-import { PlotBox, type Figure, type View, type ViewContext } from './common';
+  trajectoryLayout
+} from './trajectoriesModel';
 
 export function createTrajectoriesView(ctx: ViewContext): View {
   const { run } = ctx;

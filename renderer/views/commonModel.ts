@@ -1,0 +1,41 @@
+// Model helpers every view uses, without the DOM or plotly: matrix access, the run's recorded states,
+// plotted gaps for non-finite values and the choice between SVG and WebGL scatter traces.
+import type { MatrixF32, RunResult } from '../../src/core/types';
+
+/** Element (row, col) of a row-major matrix. */
+export function at(m: MatrixF32, row: number, col: number): number {
+  return m.data[row * m.cols + col];
+}
+
+/**
+ * The recorded states of the sampling, in sampling order. State t is x_t in Ho et al.'s numbering:
+ * x_T is the initial noise (the input of step T-1), x_t is the output of step t, x_0 is the sample.
+ */
+export interface TrajectoryStates {
+  /** descending t of each state */
+  t: number[];
+  mats: MatrixF32[];
+}
+
+export function trajectoryStates(run: RunResult): TrajectoryStates {
+  const byT = new Map<number, MatrixF32>();
+  for (const step of run.trajectory.steps) {
+    if (!byT.has(step.t + 1)) byT.set(step.t + 1, step.x);
+    byT.set(step.t, step.xPrev);
+  }
+  if (!byT.has(0)) byT.set(0, run.sample);
+  const t = [...byT.keys()].sort((a, b) => b - a);
+  return { t, mats: t.map((k) => byT.get(k) as MatrixF32) };
+}
+
+/** v when finite, else NaN: a gap in a plotted line. */
+export function finiteOrNaN(v: number): number {
+  return Number.isFinite(v) ? v : NaN;
+}
+
+/** Above this many points a trace is drawn with WebGL (scattergl) when WebGL is available. */
+export const GL_THRESHOLD_POINTS = 2_000;
+
+export function scatterTraceType(points: number, webgl: boolean): 'scattergl' | 'scatter' {
+  return webgl && points > GL_THRESHOLD_POINTS ? 'scattergl' : 'scatter';
+}

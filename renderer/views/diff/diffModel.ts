@@ -1,0 +1,97 @@
+// What the diff view shows, computed without the DOM or plotly: ours, PyTorch's and |difference| side
+// by side and the |diff| heatmap. Every verdict and diff number comes from src/core (Comparison).
+import type { RunResult } from '../../../src/core/types';
+import { formatFloat32Shortest } from '../../../src/core/tensors/printTensor';
+import { TABLE_MAX_CELLS, torchDefaultPrintedElements, torchPrintedElements } from '../table/tableModel';
+
+/** The diff side by side: ours, PyTorch's (pasted) and |difference| per element, with the core's mismatch mask. */
+export interface DiffTableModel {
+  rows: number;
+  cols: number;
+  shownRows: number[];
+  /** per shown cell, row-major */
+  ours: string[];
+  oursExact: string[];
+  expected: string[];
+  absDiff: string[];
+  mismatch: boolean[];
+  /** whether the paste gave a value for the cell */
+  known: boolean[];
+  note?: string;
+}
+
+/**
+ * Rows shown: those the paste gave values for (all, unless it was summarised); when they do not all
+ * fit, the rows holding mismatches first, then the rest, up to maxCells cells. Our values read as
+ * PyTorch prints the tensor the way the paste was printed: in full when the paste gave every value,
+ * else by the default (summarised) print.
+ */
+export function diffTableModel(run: RunResult, maxCells = TABLE_MAX_CELLS): DiffTableModel | null {
+  const c = run.comparison;
+  if (!c) return null;
+  const m = run.sample;
+  const known = c.known;
+  const candidates: number[] = [];
+  for (let i = 0; i < m.rows; i++) {
+    let any = !known;
+    for (let j = 0; known && j < m.cols; j++) if (known[i * m.cols + j]) any = true;
+    if (any) candidates.push(i);
+  }
+  const maxRows = Math.max(1, Math.floor(maxCells / Math.max(1, m.cols)));
+  let shownRows: number[];
+  const notes: string[] = [];
+  if (known && candidates.length < m.rows) notes.push(`Showing the ${candidates.length} of ${m.rows} rows the paste gave values for.`);
+  if (candidates.length <= maxRows) {
+    shownRows = candidates;
+  } else {
+    const bad: number[] = [];
+    const good: number[] = [];
+    for (const i of candidates) {
+      let hit = false;
+      for (let j = 0; j < m.cols; j++) if (c.mismatchMask[i * m.cols + j]) hit = true;
+      (hit ? bad : good).push(i);
+    }
+    shownRows = [...bad, ...good].slice(0, maxRows).sort((a, b) => a - b);
+    notes.push(`Showing ${shownRows.length} of ${candidates.length} rows (${Math.min(bad.length, maxRows)} with mismatches).`);
+  }
+  const note = notes.length ? notes.join(' ') : undefined;
+  const full = torchPrintedElements(m);
+  const summarised = known ? torchDefaultPrintedElements(m) : null;
+  const printed = summarised ? full.map((t, k) => summarised.get(k) ?? t) : full;
+  // |diff| as PyTorch prints the tensor (ours - expected).abs() (cells not compared count as 0, which torch's formatter ignores)
+  const diffPrinted = torchPrintedElements({ rows: m.rows, cols: m.cols, data: c.absDiff.map((v) => (Number.isNaN(v) ? 0 : v)) });
+  const out: DiffTableModel = { rows: m.rows, cols: m.cols, shownRows, ours: [], oursExact: [], expected: [], absDiff: [], mismatch: [], known: [], note };
+  for (const i of shownRows) {
+    for (let j = 0; j < m.cols; j++) {
+      const k = i * m.cols + j;
+      const given = known ? known[k] === 1 : true;
+      out.ours.push(printed[k]);
+      out.oursExact.push(formatFloat32Shortest(m.data[k]));
+      out.expected.push(given ? formatFloat32Shortest(c.expected.data[k]) : '');
+      out.absDiff.push(Number.isNaN(c.absDiff[k]) ? '' : diffPrinted[k]);
+      out.mismatch.push(c.mismatchMask[k] === 1);
+      out.known.push(given);
+    }
+  }
+  return out;
+}
+
+/** |diff| as heatmap rows for the given rows of the sample (default all), null where nothing was compared; plus the mismatched cells. */
+export function absDiffHeatmap(run: RunResult, rows?: number[]): { rows: number[]; z: (number | null)[][]; mismatches: [number, number][] } | null {
+  const c = run.comparison;
+  if (!c) return null;
+  const cols = run.sample.cols;
+  const shown = rows ?? Array.from({ length: run.sample.rows }, (_, i) => i);
+  const z: (number | null)[][] = [];
+  const mismatches: [number, number][] = [];
+  for (const i of shown) {
+    const row: (number | null)[] = [];
+    for (let j = 0; j < cols; j++) {
+      const v = c.absDiff[i * cols + j];
+      row.push(Number.isNaN(v) ? null : v);
+      if (c.mismatchMask[i * cols + j]) mismatches.push([i, j]);
+    }
+    z.push(row);
+  }
+  return { rows: shown, z, mismatches };
+}

@@ -1,0 +1,111 @@
+// What the trajectories view draws, computed without the DOM or plotly: which plots for which d,
+// decimation of long paths within a point budget, the paths as NaN-separated polylines, and the
+// dimension chooser. The 2-D projection for d >= 3 is in pca.ts.
+import type { MatrixF32 } from '../../../src/core/types';
+import { at, finiteOrNaN, type TrajectoryStates } from '../commonModel';
+
+/** Indices of 0..count-1 to draw when at most `max` may be: evenly spaced, first and last always kept. */
+export function decimateIndices(count: number, max: number): number[] {
+  if (count <= 0) return [];
+  if (count <= max) return Array.from({ length: count }, (_, i) => i);
+  if (max < 2) return count === 1 ? [0] : [0, count - 1];
+  const out: number[] = [];
+  for (let k = 0; k < max; k++) {
+    const i = Math.round((k * (count - 1)) / (max - 1));
+    if (out[out.length - 1] !== i) out.push(i);
+  }
+  return out;
+}
+
+/** Points drawn at most for all paths together (WebGL, then SVG), and at most for one SVG scatter. */
+export const PATH_POINT_BUDGET = { gl: 150_000, svg: 20_000 } as const;
+
+/** Which samples and which states are drawn as paths so that samples x states fits the budget. */
+export interface PathSelection {
+  samples: number[];
+  states: number[];
+  /** says what was left out, when something was */
+  note?: string;
+}
+
+export function selectPaths(n: number, stateCount: number, budget: number): PathSelection {
+  // keep every sample while at least 16 states per path fit, else thin the samples too
+  const maxSamples = Math.max(1, Math.floor(budget / Math.min(stateCount, 16)));
+  const samples = decimateIndices(n, maxSamples);
+  const states = decimateIndices(stateCount, Math.max(2, Math.floor(budget / samples.length)));
+  const parts: string[] = [];
+  if (samples.length < n) parts.push(`${samples.length} of ${n} samples`);
+  if (states.length < stateCount) parts.push(`${states.length} of ${stateCount} recorded states per path (evenly spaced, first and last kept)`);
+  return { samples, states, note: parts.length ? `Drawn: ${parts.join(', ')}.` : undefined };
+}
+
+/** One polyline per sample, separated by NaN (one trace draws them all). */
+export interface PathsXY {
+  x: Float64Array;
+  y: Float64Array;
+}
+
+/** One NaN-separated polyline per selected sample through point(state index, sample) of each selected state. */
+function selectedPaths(sel: PathSelection, point: (s: number, i: number) => [number, number]): PathsXY {
+  const len = sel.samples.length * (sel.states.length + 1);
+  const x = new Float64Array(len).fill(NaN);
+  const y = new Float64Array(len).fill(NaN);
+  let k = 0;
+  for (const i of sel.samples) {
+    for (const s of sel.states) {
+      const [px, py] = point(s, i);
+      x[k] = finiteOrNaN(px); // inf and nan break the line (plotly cannot place them)
+      y[k] = finiteOrNaN(py);
+      k++;
+    }
+    k++; // NaN gap
+  }
+  return { x, y };
+}
+
+/** Paths in a plane: project(m, row) gives the point of sample `row` in state m. */
+export function planePaths(
+  states: TrajectoryStates,
+  sel: PathSelection,
+  project: (m: MatrixF32, row: number) => [number, number]
+): PathsXY {
+  return selectedPaths(sel, (s, i) => project(states.mats[s], i));
+}
+
+/** Dimension `dim` of every selected sample against t, one NaN-separated polyline per sample. */
+export function dimensionPaths(states: TrajectoryStates, sel: PathSelection, dim: number): PathsXY {
+  return selectedPaths(sel, (s, i) => [states.t[s], at(states.mats[s], i, dim)]);
+}
+
+/** Project the point of sample `row` of a (N, 2) state onto the plane. */
+export function identityPlane(m: MatrixF32, row: number): [number, number] {
+  return [at(m, row, 0), at(m, row, 1)];
+}
+
+/** Which trajectory plots a run gets: the plane itself for d = 2, otherwise dimensions vs t (+ PCA for d >= 3). */
+export function trajectoryLayout(d: number): { plane: 'identity' | 'pca' | null; dimsVsStep: boolean } {
+  if (d === 2) return { plane: 'identity', dimsVsStep: false };
+  return { plane: d >= 3 ? 'pca' : null, dimsVsStep: true };
+}
+
+/**
+ * Parses the dimension chooser's text ("0, 1, 5") against d; throws `dimensions: ...` one-liners.
+ * At most `max` dimensions.
+ */
+export function parseDimensions(text: string, d: number, max = 6): number[] {
+  const parts = text.split(/[\s,]+/).filter(Boolean);
+  if (!parts.length) throw new Error(`dimensions: enter one or more of 0..${d - 1}`);
+  const dims: number[] = [];
+  for (const p of parts) {
+    if (!/^\d+$/.test(p)) throw new Error(`dimensions: "${p}" is not a whole number`);
+    const j = Number(p);
+    if (j >= d) throw new Error(`dimensions: ${j} is out of range 0..${d - 1}`);
+    if (!dims.includes(j)) dims.push(j);
+  }
+  if (dims.length > max) throw new Error(`dimensions: at most ${max} at a time, got ${dims.length}`);
+  return dims;
+}
+
+export function defaultDimensions(d: number): number[] {
+  return Array.from({ length: Math.min(d, 2) }, (_, i) => i);
+}

@@ -1,0 +1,37 @@
+// What every view shares: the run's recorded states and the choice of scatter trace.
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { GL_THRESHOLD_POINTS, scatterTraceType, trajectoryStates } from '../../../../renderer/views/commonModel';
+import { syntheticRun } from '../../helpers/rendererRuns';
+
+describe('commonModel: traces for shapes', () => {
+  it('uses WebGL traces only above the threshold and only when WebGL exists', () => {
+    fc.assert(fc.property(fc.nat(1_000_000), fc.boolean(), (points, webgl) => {
+      assert.equal(scatterTraceType(points, webgl), webgl && points > GL_THRESHOLD_POINTS ? 'scattergl' : 'scatter');
+    }));
+  });
+});
+
+describe('commonModel: trajectory states', () => {
+  it('orders states x_T ... x_0 and takes x_T from the first step, x_0 from the sample', () => {
+    const run = syntheticRun(4, 2, 6);
+    const s = trajectoryStates(run);
+    assert.deepEqual(s.t, Array.from({ length: 7 }, (_, k) => 6 - k));
+    assert.equal(s.mats[0], run.trajectory.steps[0].x);
+    assert.equal(s.mats[s.mats.length - 1], run.trajectory.steps[run.trajectory.steps.length - 1].xPrev);
+  });
+
+  it('keeps only the recorded states under "every k", and only x_0 under "none"', () => {
+    const every = syntheticRun(2, 2, 10, { kind: 'every', k: 3 });
+    const s = trajectoryStates(every);
+    const expected = new Set<number>([0]);
+    for (const st of every.trajectory.steps) {
+      expected.add(st.t);
+      expected.add(st.t + 1);
+    }
+    assert.deepEqual(s.t, [...expected].sort((a, b) => b - a));
+    const none = syntheticRun(2, 2, 10, { kind: 'none' });
+    assert.deepEqual(trajectoryStates(none).t, [0]);
+    assert.equal(trajectoryStates(none).mats[0], none.sample);
+  });
+});

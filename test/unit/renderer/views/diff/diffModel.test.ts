@@ -1,0 +1,64 @@
+// The diff view's model passes the core comparison through; our values print as PyTorch printed the
+// paste (test/fixtures/renderer/runs.json, scripts/fixtures/renderer.py).
+import { strict as assert } from 'node:assert';
+import { absDiffHeatmap, diffTableModel } from '../../../../../renderer/views/diff/diffModel';
+import { fixtureCases, fixtureRun } from '../../../../browser/fixtureRuns';
+import { printedNumbers, syntheticRun } from '../../../helpers/rendererRuns';
+
+describe('diffModel: diff model passes the core comparison through', () => {
+  it('marks exactly the core mismatch mask, which holds the index PyTorch altered', () => {
+    for (const c of fixtureCases()) {
+      const { run } = fixtureRun(c, 'altered');
+      const cmp = run.comparison;
+      assert.ok(cmp);
+      const model = diffTableModel(run);
+      assert.ok(model);
+      const [ai, aj] = c.altered_index;
+      assert.equal(model.mismatch[ai * model.cols + aj], true, `${c.name}: altered cell not marked`);
+      model.mismatch.forEach((m, k) => assert.equal(m, cmp.mismatchMask[k] === 1));
+      const heat = absDiffHeatmap(run, model.shownRows);
+      assert.ok(heat);
+      assert.deepEqual(heat.rows, model.shownRows);
+      heat.z.forEach((row, r) => row.forEach((v, j) => {
+        const a = cmp.absDiff[model.shownRows[r] * model.cols + j];
+        assert.equal(v, Number.isNaN(a) ? null : a);
+      }));
+      assert.ok(heat.mismatches.some(([i, j]) => i === ai && j === aj));
+      assert.equal(heat.mismatches.length, model.mismatch.filter(Boolean).length);
+    }
+  });
+
+  it('shows mismatching rows first when not every row fits', () => {
+    const c = fixtureCases()[0];
+    const { run } = fixtureRun(c, 'altered');
+    const model = diffTableModel(run, run.sample.cols * 2);
+    assert.ok(model);
+    assert.ok(model.shownRows.includes(c.altered_index[0]));
+    assert.equal(model.shownRows.length, 2);
+  });
+
+  it('shows the rows a summarised ("...") paste gave, with our values printed the way the paste was', () => {
+    const c = fixtureCases().find((k) => k.printed.includes('...'));
+    assert.ok(c, 'no summarised paste in the fixtures');
+    const { run } = fixtureRun(c, 'printed');
+    const cmp = run.comparison;
+    assert.ok(cmp?.known && cmp.shapeNote);
+    const model = diffTableModel(run);
+    assert.ok(model);
+    const cols = run.sample.cols;
+    const knownRows = Array.from({ length: run.sample.rows }, (_, i) => i).filter((i) => cmp.known?.subarray(i * cols, (i + 1) * cols).some((v) => v === 1));
+    assert.deepEqual(model.shownRows, knownRows);
+    assert.ok(knownRows.length < run.sample.rows);
+    assert.match(model.note ?? '', new RegExp(`the ${knownRows.length} of ${run.sample.rows} rows`));
+    // ours reads as PyTorch's default print of the same tensor: exactly the numbers of the (unaltered) paste
+    assert.deepEqual(model.ours, printedNumbers(c.printed));
+    model.shownRows.forEach((i, r) => {
+      for (let j = 0; j < cols; j++) assert.equal(model.known[r * cols + j], cmp.known?.[i * cols + j] === 1);
+    });
+  });
+
+  it('has no diff model without a comparison', () => {
+    assert.equal(diffTableModel(syntheticRun(2, 2, 2)), null);
+    assert.equal(absDiffHeatmap(syntheticRun(2, 2, 2)), null);
+  });
+});

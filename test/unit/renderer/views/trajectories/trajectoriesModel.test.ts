@@ -1,0 +1,99 @@
+// The trajectories view's model: which plots for which d, decimation within the point budget, the
+// paths as NaN-separated polylines, and the dimension chooser.
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { at, trajectoryStates } from '../../../../../renderer/views/commonModel';
+import {
+  decimateIndices,
+  dimensionPaths,
+  identityPlane,
+  parseDimensions,
+  planePaths,
+  selectPaths,
+  trajectoryLayout
+} from '../../../../../renderer/views/trajectories/trajectoriesModel';
+import { syntheticRun } from '../../../helpers/rendererRuns';
+
+describe('trajectoriesModel: plots for shapes', () => {
+  it('draws the plane for d = 2, dimensions vs t plus PCA for d >= 3, dimensions only for d = 1', () => {
+    assert.deepEqual(trajectoryLayout(2), { plane: 'identity', dimsVsStep: false });
+    for (const d of [3, 5, 64]) assert.deepEqual(trajectoryLayout(d), { plane: 'pca', dimsVsStep: true });
+    assert.deepEqual(trajectoryLayout(1), { plane: null, dimsVsStep: true });
+  });
+});
+
+describe('trajectoriesModel: decimation', () => {
+  it('keeps first and last, increases strictly, stays within the budget', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 2, max: 3000 }), (count, max) => {
+      const idx = decimateIndices(count, max);
+      assert.equal(idx[0], 0);
+      assert.equal(idx[idx.length - 1], count - 1);
+      assert.ok(idx.length <= Math.min(count, max));
+      for (let k = 1; k < idx.length; k++) assert.ok(idx[k] > idx[k - 1]);
+      if (count <= max) assert.equal(idx.length, count);
+    }));
+  });
+
+  it('selects samples x states within the point budget and says what it left out', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 2000 }), fc.integer({ min: 1, max: 1001 }), fc.integer({ min: 2, max: 400_000 }), (n, states, budget) => {
+      const sel = selectPaths(n, states, budget);
+      assert.ok(sel.samples.length * sel.states.length <= Math.max(budget, sel.samples.length * 2), `${sel.samples.length} x ${sel.states.length} > ${budget}`);
+      const dropped = sel.samples.length < n || sel.states.length < states;
+      assert.equal(sel.note !== undefined, dropped);
+      assert.equal(sel.states[0], 0);
+      assert.equal(sel.states[sel.states.length - 1], states - 1);
+    }));
+  });
+
+  it('keeps 1000 samples x 1001 states (d = 2) within the WebGL budget with every sample drawn', () => {
+    const sel = selectPaths(1000, 1001, 300_000);
+    assert.equal(sel.samples.length, 1000);
+    assert.ok(sel.samples.length * sel.states.length <= 300_000);
+  });
+});
+
+describe('trajectoriesModel: paths', () => {
+  it('lays one NaN-separated polyline per sample, with the matrix values in order', () => {
+    const run = syntheticRun(5, 2, 7);
+    const states = trajectoryStates(run);
+    const sel = selectPaths(5, states.t.length, 1_000_000);
+    const p = planePaths(states, sel, identityPlane);
+    const stride = sel.states.length + 1;
+    assert.equal(p.x.length, sel.samples.length * stride);
+    sel.samples.forEach((i, a) => {
+      sel.states.forEach((s, b) => {
+        assert.equal(p.x[a * stride + b], at(states.mats[s], i, 0));
+        assert.equal(p.y[a * stride + b], at(states.mats[s], i, 1));
+      });
+      assert.ok(Number.isNaN(p.x[a * stride + sel.states.length]));
+    });
+    const dim = dimensionPaths(states, sel, 1);
+    assert.equal(dim.x[0], states.t[0]);
+    assert.equal(dim.y[1], at(states.mats[1], 0, 1));
+  });
+});
+
+describe('trajectoriesModel: non-finite values', () => {
+  it('breaks paths at inf and nan instead of passing them to plotly', () => {
+    const run = syntheticRun(3, 2, 5, { kind: 'all' }, (t, i, j) => (t === 2 && i === 1 ? (j ? NaN : Infinity) : t + i + j));
+    const states = trajectoryStates(run);
+    const sel = selectPaths(3, states.t.length, 1_000_000);
+    const p = planePaths(states, sel, identityPlane);
+    for (const v of [...p.x, ...p.y]) assert.ok(Number.isFinite(v) || Number.isNaN(v));
+    const stride = sel.states.length + 1;
+    const k = stride + states.t.indexOf(2);
+    assert.ok(Number.isNaN(p.x[k]) && Number.isNaN(p.y[k]));
+    const dim = dimensionPaths(states, sel, 0);
+    assert.ok(Number.isNaN(dim.y[k]));
+  });
+});
+
+describe('trajectoriesModel: dimension chooser', () => {
+  it('accepts in-range whole numbers and names the problem otherwise', () => {
+    assert.deepEqual(parseDimensions('0, 2 2', 3), [0, 2]);
+    assert.throws(() => parseDimensions('3', 3), /^Error: dimensions: 3 is out of range 0\.\.2$/);
+    assert.throws(() => parseDimensions('x', 3), /^Error: dimensions: "x" is not a whole number$/);
+    assert.throws(() => parseDimensions('', 3), /^Error: dimensions: /);
+    assert.throws(() => parseDimensions('0 1 2 3', 9, 3), /at most 3/);
+  });
+});
