@@ -82,8 +82,14 @@ export function identityPlane(m: MatrixF32, row: number): [number, number] {
   return [at(m, row, 0), at(m, row, 1)];
 }
 
+/** Which trajectory plots a run gets: a plane (x itself, or its projection on principal components) and/or dimensions against t. */
+export interface TrajectoryKinds {
+  plane: 'identity' | 'pca' | null;
+  dimsVsStep: boolean;
+}
+
 /** Which trajectory plots a run gets: the plane itself for d = 2, otherwise dimensions vs t (+ PCA for d >= 3). */
-export function trajectoryLayout(d: number): { plane: 'identity' | 'pca' | null; dimsVsStep: boolean } {
+export function trajectoryLayout(d: number): TrajectoryKinds {
   if (d === 2) return { plane: 'identity', dimsVsStep: false };
   return { plane: d >= 3 ? 'pca' : null, dimsVsStep: true };
 }

@@ -1,0 +1,181 @@
+// The trajectories view's plotly figures, built from the run's scene (its states, which plots, the
+// projection) and what the controls chose (state index, dimensions): the paths in the plane, the
+// cloud of samples at the slider's state, and chosen dimensions against t. No DOM here.
+import { formatFloat32Shortest } from '../../../src/core/tensors/printTensor';
+import type { MatrixF32, RunResult } from '../../../src/core/types';
+import type { PlotData, PlotLayout } from '../../plotly';
+import type { ThemeColors } from '../../theme';
+import type { Figure } from '../common';
+import { at, finiteOrNaN, scatterTraceType, trajectoryStates, type TrajectoryStates } from '../commonModel';
+import { pcaOfStates, pcaPlane, type Pca2 } from './pca';
+import { PATH_POINT_BUDGET, dimensionPaths, identityPlane, planePaths, selectPaths, trajectoryLayout, type TrajectoryKinds } from './trajectoriesModel';
+
+/** What the figures of one run are drawn from; fixed for the run. */
+export interface TrajectoryScene {
+  /** samples N and dimensions d */
+  n: number;
+  d: number;
+  states: TrajectoryStates;
+  /** which plots the run gets */
+  kinds: TrajectoryKinds;
+  /** the principal components when the plane is a projection */
+  pca: Pca2 | null;
+  /** the point of sample `row` of a state in the plane, when there is a plane */
+  project: ((m: MatrixF32, row: number) => [number, number]) | null;
+  /** the plane's axis titles */
+  axisTitle: [string, string];
+}
+
+export function trajectoryScene(run: RunResult): TrajectoryScene {
+  const d = run.sample.cols;
+  const states = trajectoryStates(run);
+  const kinds = trajectoryLayout(d);
+  const pca = kinds.plane === 'pca' ? pcaOfStates(states, d) : null;
+  const project = kinds.plane === 'identity' ? identityPlane : pca ? pcaPlane(pca) : null;
+  const axisTitle: [string, string] = kinds.plane === 'identity' ? ['x[:, 0]', 'x[:, 1]'] : ['PC1', 'PC2'];
+  return { n: run.sample.rows, d, states, kinds, pca, project, axisTitle };
+}
+
+/** An axis-aligned box in the plane: x range and y range. */
+export interface PlaneRange {
+  x: [number, number];
+  y: [number, number];
+}
+
+/** The slider's text for a state: x_T is the initial noise, x_0 the sample. */
+export function stateLabel(states: TrajectoryStates, stateIndex: number): string {
+  const t = states.t[stateIndex];
+  return t === states.t[0] && t !== 0 ? `x_${t} (initial noise)` : t === 0 ? 'x_0 (the sample)' : `x_${t}`;
+}
+
+/** Every sample of state m in the plane (non-finite coordinates as NaN). */
+function cloudXY(scene: TrajectoryScene, m: MatrixF32): { x: number[]; y: number[] } {
+  const x: number[] = [];
+  const y: number[] = [];
+  if (!scene.project) return { x, y };
+  for (let i = 0; i < scene.n; i++) {
+    const [a, b] = scene.project(m, i);
+    x.push(finiteOrNaN(a));
+    y.push(finiteOrNaN(b));
+  }
+  return { x, y };
+}
+
+/** Hover text of each sample of state m: its exact float32 coordinates when the plane is x itself. */
+function markerText(scene: TrajectoryScene, m: MatrixF32, label: string): string[] {
+  return Array.from({ length: scene.n }, (_, i) =>
+    scene.kinds.plane === 'identity'
+      ? `sample ${i}, ${label}<br>(${formatFloat32Shortest(at(m, i, 0))}, ${formatFloat32Shortest(at(m, i, 1))})`
+      : `sample ${i}, ${label}`
+  );
+}
+
+/** Line opacity for `samples` overlaid paths: fainter as there are more of them. */
+function pathOpacity(samples: number, max: number): number {
+  return Math.max(0.08, Math.min(max, 6 / Math.sqrt(samples)));
+}
+
+/** The paths x_T -> x_0 in the plane with start and end marked, what was left out, and the plane's padded range. */
+export function planeFigure(scene: TrajectoryScene, gl: boolean, theme: ThemeColors): { figure: Figure; selectionNote?: string; range?: PlaneRange } {
+  const { n, states, project, axisTitle } = scene;
+  if (!project) return { figure: { data: [], layout: {} } };
+  const sel = selectPaths(n, states.t.length, gl ? PATH_POINT_BUDGET.gl : PATH_POINT_BUDGET.svg);
+  const paths = planePaths(states, sel, project);
+  const first = states.mats[0];
+  const last = states.mats[states.mats.length - 1];
+  const start = cloudXY(scene, first);
+  const end = cloudXY(scene, last);
+  const range = paddedRange(paths, start, end);
+  const markerType = scatterTraceType(n, gl);
+  const opacity = pathOpacity(sel.samples.length, 0.7);
+  const figure: Figure = {
+    data: [
+      { type: scatterTraceType(paths.x.length, gl), mode: 'lines', x: paths.x, y: paths.y, name: 'paths', hoverinfo: 'skip', line: { width: 1, color: theme.series[0] }, opacity, connectgaps: false },
+      { type: markerType, mode: 'markers', x: start.x, y: start.y, name: `start x_${states.t[0]}`, text: markerText(scene, first, `x_${states.t[0]}`), hoverinfo: 'text', marker: { symbol: 'circle-open', size: 7, color: theme.series[1] } },
+      { type: markerType, mode: 'markers', x: end.x, y: end.y, name: 'end x_0', text: markerText(scene, last, 'x_0'), hoverinfo: 'text', marker: { symbol: 'circle', size: 6, color: theme.series[2] } }
+    ],
+    layout: {
+      xaxis: { title: { text: axisTitle[0] } },
+      yaxis: { title: { text: axisTitle[1] }, scaleanchor: scene.kinds.plane === 'identity' ? 'x' : undefined },
+      legend: { orientation: 'h', y: -0.18 },
+      showlegend: true
+    }
+  };
+  return { figure, selectionNote: sel.note, range };
+}
+
+/** The samples at one state in the plane, their name (x_t) and hover texts. */
+function cloudAt(scene: TrajectoryScene, stateIndex: number): { x: number[]; y: number[]; label: string; text: string[] } {
+  const m = scene.states.mats[stateIndex];
+  const label = `x_${scene.states.t[stateIndex]}`;
+  return { ...cloudXY(scene, m), label, text: markerText(scene, m, label) };
+}
+
+/** The samples at one state on fixed axes (the plane's range, so that moving the slider keeps them still). */
+export function cloudFigure(scene: TrajectoryScene, stateIndex: number, range: PlaneRange | undefined, gl: boolean, theme: ThemeColors): Figure {
+  const cloud = cloudAt(scene, stateIndex);
+  return {
+    data: [{ type: scatterTraceType(scene.n, gl), mode: 'markers', x: cloud.x, y: cloud.y, name: cloud.label, text: cloud.text, hoverinfo: 'text', marker: { symbol: 'circle', size: 6, color: theme.series[3] } }],
+    layout: {
+      xaxis: { title: { text: scene.axisTitle[0] }, range: range?.x, autorange: range ? false : true },
+      yaxis: { title: { text: scene.axisTitle[1] }, range: range?.y, autorange: range ? false : true },
+      title: { text: cloud.label, font: { size: theme.fontSize } },
+      margin: { t: 36 },
+      showlegend: false
+    }
+  };
+}
+
+/** The cloud plot's restyle of trace 0 and its title for another state: the slider moves markers, it does not redraw. */
+export function cloudUpdate(scene: TrajectoryScene, stateIndex: number): { restyle: PlotData; title: string } {
+  const cloud = cloudAt(scene, stateIndex);
+  return { restyle: { x: [cloud.x], y: [cloud.y], name: cloud.label, text: [cloud.text] }, title: cloud.label };
+}
+
+/** Each chosen dimension against t in a subplot of its own (the first on top), with the slider's line, and what was left out. */
+export function dimensionsFigure(scene: TrajectoryScene, dims: number[], stateIndex: number, gl: boolean, theme: ThemeColors): { figure: Figure; selectionNote?: string } {
+  const budget = (gl ? PATH_POINT_BUDGET.gl : PATH_POINT_BUDGET.svg) / Math.max(1, dims.length);
+  const sel = selectPaths(scene.n, scene.states.t.length, Math.floor(budget));
+  const data: PlotData[] = [];
+  const layout: PlotLayout = {
+    xaxis: { title: { text: 't' }, autorange: 'reversed', anchor: 'y' },
+    showlegend: false,
+    shapes: [sliderShape(scene, stateIndex, theme)]
+  };
+  const gap = 0.06;
+  const height = (1 - gap * (dims.length - 1)) / dims.length;
+  dims.forEach((j, k) => {
+    const pos = dims.length - 1 - k; // first chosen dimension on top
+    const axis = pos === 0 ? 'y' : `y${pos + 1}`;
+    const paths = dimensionPaths(scene.states, sel, j);
+    data.push({ type: scatterTraceType(paths.x.length, gl), mode: 'lines', x: paths.x, y: paths.y, xaxis: 'x', yaxis: axis, hoverinfo: 'skip', line: { width: 1, color: theme.series[k % theme.series.length] }, opacity: pathOpacity(sel.samples.length, 0.8), connectgaps: false, name: `x[:, ${j}]` });
+    layout[pos === 0 ? 'yaxis' : `yaxis${pos + 1}`] = { domain: [pos * (height + gap), pos * (height + gap) + height], title: { text: `x[:, ${j}]` }, anchor: 'x' };
+  });
+  return { figure: { data, layout }, selectionNote: sel.note };
+}
+
+/** The dotted vertical line at the slider's t on the dimensions plot. */
+export function sliderShape(scene: TrajectoryScene, stateIndex: number, theme: ThemeColors): Record<string, unknown> {
+  const t = scene.states.t[stateIndex];
+  return { type: 'line', xref: 'x', yref: 'paper', x0: t, x1: t, y0: 0, y1: 1, line: { color: theme.muted, width: 1, dash: 'dot' } };
+}
+
+/** The box around every drawn point, padded by 5% (fixed axes for the slider's cloud). */
+function paddedRange(...sets: { x: ArrayLike<number>; y: ArrayLike<number> }[]): PlaneRange | undefined {
+  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  for (const s of sets) {
+    for (let k = 0; k < s.x.length; k++) {
+      const x = s.x[k];
+      const y = s.y[k];
+      if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+  }
+  if (!(x1 >= x0 && y1 >= y0)) return undefined;
+  const px = (x1 - x0) * 0.05 || 1;
+  const py = (y1 - y0) * 0.05 || 1;
+  return { x: [x0 - px, x1 + px], y: [y0 - py, y1 + py] };
+}
