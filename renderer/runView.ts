@@ -23,6 +23,10 @@ export interface RunViewHandle {
   dispose(): void;
 }
 
+/**
+ * Each view's factory. A new view gets its folder under views/ (its view and its model side by side),
+ * its id, label and place in the tab order in runModel.ts, and its factory here.
+ */
 const FACTORIES: Record<ViewId, (ctx: ViewContext) => View> = {
   trajectories: createTrajectoriesView,
   statistics: createStatisticsView,
@@ -44,22 +48,63 @@ export function renderRunError(container: HTMLElement, message: string): void {
   setReady(root, 'error');
 }
 
+/** Draws `run` into `container` (replacing what it held) and shows `initial`, else the run's first view. */
 export function mountRunView(container: HTMLElement, run: RunResult, host: HostBridge, initial?: ViewId): RunViewHandle {
   const doc = container.ownerDocument;
   installStyles(doc, css);
   const root = h('div', { class: 'ddpm-run', 'data-ddpm-ready': 'false', 'data-ddpm-theme': themeKind(doc) });
   container.replaceChildren(root);
 
-  const statusLine = h('div', { class: 'ddpm-status', role: 'status', 'aria-live': 'polite' });
-  let statusTimer: ReturnType<typeof setTimeout> | undefined;
-  const status = (message: string): void => {
-    statusLine.textContent = message;
-    clearTimeout(statusTimer);
-    statusTimer = setTimeout(() => (statusLine.textContent = ''), 4000);
-  };
-  const ctx: ViewContext = { run, host, root, status };
+  const status = createStatusLine();
+  const { views, initial: defaultView } = viewsFor(run);
+  const tabs = buildTabs(views);
+  const deck = new ViewDeck({ run, host, root, status: status.show }, tabs);
+  wireTabs(tabs, views, (id) => deck.show(id));
+  root.append(...buildHeader(run, host, status.show), tabs.list, ...tabs.panels.values(), status.element);
 
-  // header
+  const stopTheme = redrawOnThemeChange(root, doc, deck);
+  const stopFollowingWidth = followWidth(root, () => deck.resizeCurrent());
+  void deck.show(initial && views.includes(initial) ? initial : defaultView);
+
+  return {
+    root,
+    show: (id) => deck.show(id),
+    dispose: () => {
+      deck.dispose();
+      stopTheme();
+      stopFollowingWidth();
+      status.dispose();
+    }
+  };
+}
+
+/** The status line under the views: tells the user something for a few seconds (aria-live, so screen readers say it). */
+function createStatusLine(): { element: HTMLElement; show(message: string): void; dispose(): void } {
+  const element = h('div', { class: 'ddpm-status', role: 'status', 'aria-live': 'polite' });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return {
+    element,
+    show: (message) => {
+      element.textContent = message;
+      clearTimeout(timer);
+      timer = setTimeout(() => (element.textContent = ''), 4000);
+    },
+    dispose: () => clearTimeout(timer)
+  };
+}
+
+/** The header (what ran, the copy actions) and, when there are any, the run's warnings. */
+function buildHeader(run: RunResult, host: HostBridge, status: (message: string) => void): HTMLElement[] {
+  const header = h('div', { class: 'ddpm-header' },
+    h('div', { class: 'ddpm-headline', 'data-testid': 'ddpm-headline' }, h('strong', {}, 'DDPM sample '), runHeadline(run)),
+    buildActions(run, host, status)
+  );
+  if (!run.warnings.length) return [header];
+  return [header, h('ul', { class: 'ddpm-warnings', 'data-testid': 'ddpm-warnings' }, ...run.warnings.map((w) => h('li', {}, w)))];
+}
+
+/** Copy the sample as PyTorch text or as JSON; in the results panel, also ask for PyTorch output to compare with. */
+function buildActions(run: RunResult, host: HostBridge, status: (message: string) => void): HTMLElement {
   const button = (label: string, testId: string, onClick: () => void): HTMLButtonElement => {
     const b = h('button', { type: 'button', class: 'ddpm-button', 'data-testid': testId }, label);
     b.addEventListener('click', onClick);
@@ -76,120 +121,147 @@ export function mountRunView(container: HTMLElement, run: RunResult, host: HostB
     })
   );
   if (host.compareRequest) actions.append(button('Compare with PyTorch output…', 'ddpm-compare', () => host.compareRequest?.()));
-  const header = h('div', { class: 'ddpm-header' },
-    h('div', { class: 'ddpm-headline', 'data-testid': 'ddpm-headline' }, h('strong', {}, 'DDPM sample '), runHeadline(run)),
-    actions
-  );
-  root.append(header);
-  if (run.warnings.length) {
-    root.append(h('ul', { class: 'ddpm-warnings', 'data-testid': 'ddpm-warnings' }, ...run.warnings.map((w) => h('li', {}, w))));
-  }
+  return actions;
+}
 
-  // tabs
-  const { views, initial: defaultView } = viewsFor(run);
-  const tabList = h('div', { class: 'ddpm-tabs', role: 'tablist' });
-  const panels = new Map<ViewId, HTMLElement>();
+/** The tab strip and one panel per view (the WAI-ARIA tabs pattern), all panels hidden until a view is shown. */
+interface RunTabs {
+  list: HTMLElement;
+  tabs: Map<ViewId, HTMLButtonElement>;
+  panels: Map<ViewId, HTMLElement>;
+}
+
+function buildTabs(views: ViewId[]): RunTabs {
+  const list = h('div', { class: 'ddpm-tabs', role: 'tablist' });
   const tabs = new Map<ViewId, HTMLButtonElement>();
+  const panels = new Map<ViewId, HTMLElement>();
   const uid = Math.random().toString(36).slice(2, 8);
   for (const id of views) {
     const tab = h('button', { type: 'button', role: 'tab', class: 'ddpm-tab', id: `ddpm-tab-${id}-${uid}`, 'aria-controls': `ddpm-panel-${id}-${uid}`, 'aria-selected': 'false', 'data-testid': `ddpm-tab-${id}`, tabindex: '-1' }, VIEW_LABELS[id]);
     const panel = h('div', { role: 'tabpanel', class: 'ddpm-panel', id: `ddpm-panel-${id}-${uid}`, 'aria-labelledby': tab.id, 'data-testid': `ddpm-panel-${id}` });
     panel.hidden = true;
+    tabs.set(id, tab);
+    panels.set(id, panel);
+    list.append(tab);
+  }
+  return { list, tabs, panels };
+}
+
+/** A click shows the tab's view; ArrowRight / ArrowLeft show the next / previous one (wrapping) and focus its tab. */
+function wireTabs(t: RunTabs, views: ViewId[], show: (id: ViewId) => Promise<void>): void {
+  for (const [id, tab] of t.tabs) {
     tab.addEventListener('click', () => void show(id));
     tab.addEventListener('keydown', (e) => {
       const k = views.indexOf(id);
       const next = e.key === 'ArrowRight' ? views[(k + 1) % views.length] : e.key === 'ArrowLeft' ? views[(k - 1 + views.length) % views.length] : null;
       if (next) {
         e.preventDefault();
-        void show(next).then(() => tabs.get(next)?.focus());
-        tabs.get(next)?.focus();
+        void show(next).then(() => t.tabs.get(next)?.focus());
+        t.tabs.get(next)?.focus();
       }
     });
-    tabs.set(id, tab);
-    panels.set(id, panel);
-    tabList.append(tab);
   }
-  root.append(tabList, ...panels.values(), statusLine);
+}
 
-  const created = new Map<ViewId, View>();
-  const drawn = new Set<ViewId>();
-  let current: ViewId | undefined;
-  let disposed = false;
-  let generation = 0;
+/** Selects the tab of `id` (the one focusable tab) and shows its panel only. */
+function selectTab(t: RunTabs, id: ViewId): void {
+  for (const [v, tab] of t.tabs) {
+    const on = v === id;
+    tab.setAttribute('aria-selected', String(on));
+    tab.tabIndex = on ? 0 : -1;
+    (t.panels.get(v) as HTMLElement).hidden = !on;
+  }
+}
 
-  const drawView = async (id: ViewId): Promise<void> => {
-    const panel = panels.get(id) as HTMLElement;
-    let view = created.get(id);
-    if (!view) {
-      view = FACTORIES[id](ctx);
-      created.set(id, view);
-      panel.replaceChildren(view.element);
-    }
-    await view.draw();
-    drawn.add(id);
-  };
+/**
+ * The run's views behind the tabs: each created and drawn the first time it is shown (a failure
+ * shows its one-line error in the panel), resized when shown again, redrawn on a theme change.
+ * The root's data-ddpm-ready follows the latest show only.
+ */
+class ViewDeck {
+  private readonly created = new Map<ViewId, View>();
+  private readonly drawn = new Set<ViewId>();
+  private current: ViewId | undefined;
+  private generation = 0;
+  private disposed = false;
 
-  const show = async (id: ViewId): Promise<void> => {
-    if (disposed) return;
-    current = id;
-    const gen = ++generation;
-    for (const [v, tab] of tabs) {
-      const on = v === id;
-      tab.setAttribute('aria-selected', String(on));
-      tab.tabIndex = on ? 0 : -1;
-      (panels.get(v) as HTMLElement).hidden = !on;
-    }
+  constructor(
+    private readonly ctx: ViewContext,
+    private readonly tabs: RunTabs
+  ) {}
+
+  async show(id: ViewId): Promise<void> {
+    if (this.disposed) return;
+    const root = this.ctx.root;
+    this.current = id;
+    const gen = ++this.generation;
+    selectTab(this.tabs, id);
     root.setAttribute('data-ddpm-view', id);
-    if (drawn.has(id)) {
-      created.get(id)?.resize();
+    if (this.drawn.has(id)) {
+      this.created.get(id)?.resize();
       setReady(root, 'true');
       return;
     }
     setReady(root, 'false');
     try {
-      await drawView(id);
-      if (gen === generation && !disposed) setReady(root, 'true');
+      await this.draw(id);
+      if (gen === this.generation && !this.disposed) setReady(root, 'true');
     } catch (e) {
-      (panels.get(id) as HTMLElement).append(errorBox(`${VIEW_LABELS[id]}: ${errorFirstLine(e)}`));
-      if (gen === generation) setReady(root, 'error');
+      (this.tabs.panels.get(id) as HTMLElement).append(errorBox(`${VIEW_LABELS[id]}: ${errorFirstLine(e)}`));
+      if (gen === this.generation) setReady(root, 'error');
     }
-  };
+  }
 
-  // theme: redraw what was drawn, visible view first
-  const stopTheme = observeTheme(() => {
-    root.setAttribute('data-ddpm-theme', themeKind(doc));
-    const ids = [...drawn];
-    drawn.clear();
-    if (current) {
-      void show(current).then(() => {
-        for (const id of ids) if (id !== current) void drawView(id).catch(() => undefined);
-      });
-    }
-  }, doc);
-
-  // width: plots follow the output's size
-  let frame = 0;
-  const resizeObserver = new ResizeObserver(() => {
-    cancelAnimationFrame(frame);
-    frame = requestAnimationFrame(() => {
-      if (current) created.get(current)?.resize();
+  /** Redraws what was drawn (a new theme), the visible view first. */
+  redrawAll(): void {
+    const ids = [...this.drawn];
+    this.drawn.clear();
+    if (!this.current) return;
+    void this.show(this.current).then(() => {
+      for (const id of ids) if (id !== this.current) void this.draw(id).catch(() => undefined);
     });
-  });
-  resizeObserver.observe(root);
+  }
 
-  void show(initial && views.includes(initial) ? initial : defaultView);
+  resizeCurrent(): void {
+    if (this.current) this.created.get(this.current)?.resize();
+  }
 
-  return {
-    root,
-    show,
-    dispose: () => {
-      disposed = true;
-      stopTheme();
-      resizeObserver.disconnect();
-      cancelAnimationFrame(frame);
-      clearTimeout(statusTimer);
-      for (const v of created.values()) v.dispose();
-      created.clear();
+  dispose(): void {
+    this.disposed = true;
+    for (const v of this.created.values()) v.dispose();
+    this.created.clear();
+  }
+
+  private async draw(id: ViewId): Promise<void> {
+    let view = this.created.get(id);
+    if (!view) {
+      view = FACTORIES[id](this.ctx);
+      this.created.set(id, view);
+      (this.tabs.panels.get(id) as HTMLElement).replaceChildren(view.element);
     }
+    await view.draw();
+    this.drawn.add(id);
+  }
+}
+
+/** On a theme switch the root says the new kind and the drawn views redraw; returns the function that stops watching. */
+function redrawOnThemeChange(root: HTMLElement, doc: Document, deck: ViewDeck): () => void {
+  return observeTheme(() => {
+    root.setAttribute('data-ddpm-theme', themeKind(doc));
+    deck.redrawAll();
+  }, doc);
+}
+
+/** Plots follow the output's width: a resize of the root calls onResize at the next frame; returns the function that stops following. */
+function followWidth(root: HTMLElement, onResize: () => void): () => void {
+  let frame = 0;
+  const observer = new ResizeObserver(() => {
+    cancelAnimationFrame(frame);
+    frame = requestAnimationFrame(() => onResize());
+  });
+  observer.observe(root);
+  return () => {
+    observer.disconnect();
+    cancelAnimationFrame(frame);
   };
 }
