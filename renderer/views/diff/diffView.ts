@@ -1,4 +1,4 @@
-// The diff against pasted PyTorch output, as src/core/compare.ts computed it (the view decides
+// The diff against pasted PyTorch output, as src/core/compare/ computed it (the view decides
 // nothing): verdict, rule, summary in assert_close's format, shape notes, profile search, ours /
 // PyTorch's / |difference| side by side with mismatches highlighted, and a heatmap of |diff|.
 import { formatFloat32Shortest } from '../../../src/core/tensors/printTensor';
