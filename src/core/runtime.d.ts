@@ -25,9 +25,9 @@ declare namespace WebAssembly {
     constructor(descriptor: { initial: number; maximum?: number });
     readonly buffer: ArrayBuffer;
   }
-  type Exports = Record<string, Function | Memory>;
+  type Value = Memory | ((...args: never[]) => unknown);
   class Instance {
-    constructor(module: Module, importObject?: Record<string, Record<string, Function | Memory>>);
-    readonly exports: Exports;
+    constructor(module: Module, importObject?: Record<string, Record<string, Value>>);
+    readonly exports: Record<string, Value>;
   }
 }
