@@ -1,26 +1,26 @@
 // Notebook renderer entry (ESM) for RUN_MIME: decodes the run result and draws it with the shared
 // run view. Save-image and copy go to the extension host (ctx.postMessage) when it listens.
+import type { ActivationFunction } from 'vscode-notebook-renderer';
+import type { RendererMessage } from '../src/common/viewMessages';
 import { errorFirstLine } from '../src/core/errors';
 import { decodeRunResult } from '../src/core/run/runCodec';
-import type { ActivationFunction } from './rendererApi';
 import { downloadDataUrl } from './dom';
 import { mountRunView, renderRunError, type HostBridge, type RunViewHandle } from './runView';
 
-/** Messages this renderer posts to the host (see the extension's renderer messaging). */
-export type RendererMessage =
-  | { type: 'save-image'; format: 'png' | 'svg'; data: string; name: string }
-  | { type: 'copy'; text: string };
-
-export const activate: ActivationFunction<RendererMessage> = (ctx) => {
+export const activate: ActivationFunction = (ctx) => {
   const handles = new Map<string, RunViewHandle>();
+  /** Posts to the host; false when no host listens (the renderer's messaging is optional). */
+  const post = (message: RendererMessage): boolean => {
+    if (!ctx.postMessage) return false;
+    ctx.postMessage(message);
+    return true;
+  };
   const host: HostBridge = {
     copy(text) {
-      if (ctx.postMessage) ctx.postMessage({ type: 'copy', text });
-      else void navigator.clipboard?.writeText(text).catch(() => undefined);
+      if (!post({ type: 'copy', text })) void navigator.clipboard?.writeText(text).catch(() => undefined);
     },
     saveImage(format, data, name) {
-      if (ctx.postMessage) ctx.postMessage({ type: 'save-image', format, data, name });
-      else downloadDataUrl(data, name); // no host listening: let the webview try a plain download
+      if (!post({ type: 'save-image', format, data, name })) downloadDataUrl(data, name); // no host listening: let the webview try a plain download
     }
   };
   return {

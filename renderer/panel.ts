@@ -1,21 +1,23 @@
 // The results panel's webview script: draws the run the extension host sends ({type: 'run', run}),
 // keeps it in the webview state so a hidden and restored panel shows it again, and routes copy,
 // save-image and compare requests to the host.
+import { parseHostMessage, type PanelMessage } from '../src/common/viewMessages';
 import { errorFirstLine } from '../src/core/errors';
 import { decodeRunResult } from '../src/core/run/runCodec';
 import type { RunResultJson } from '../src/core/run/runCodec';
 import { mountRunView, renderRunError, type HostBridge, type RunViewHandle } from './runView';
 
-interface VsCodeWebviewApi {
-  postMessage(message: unknown): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeWebviewApi;
-
 interface PanelState {
   run?: RunResultJson;
 }
+
+/** The part of VS Code's webview API the panel uses, typed with the messages it may post. */
+interface VsCodeWebviewApi {
+  postMessage(message: PanelMessage): void;
+  getState(): PanelState | undefined;
+  setState(state: PanelState): void;
+}
+declare function acquireVsCodeApi(): VsCodeWebviewApi;
 
 const vscode = acquireVsCodeApi();
 const container = document.getElementById('ddpm-root') ?? document.body.appendChild(document.createElement('div'));
@@ -32,17 +34,17 @@ function show(json: unknown): void {
   handle = undefined;
   try {
     handle = mountRunView(container, decodeRunResult(json), host);
-    vscode.setState({ run: json as RunResultJson } satisfies PanelState);
+    vscode.setState({ run: json as RunResultJson });
   } catch (e) {
     renderRunError(container, errorFirstLine(e));
   }
 }
 
 window.addEventListener('message', (event: MessageEvent) => {
-  const msg = event.data as { type?: unknown; run?: unknown } | null;
-  if (msg && msg.type === 'run') show(msg.run);
+  const { message } = parseHostMessage(event.data);
+  if (message) show(message.run);
 });
 
-const saved = vscode.getState() as PanelState | undefined;
+const saved = vscode.getState();
 if (saved?.run) show(saved.run);
 vscode.postMessage({ type: 'ready' });

@@ -1,4 +1,4 @@
-// `npm run bench` (issue 2, section 7): times our core and real PyTorch on the same machine in the same run and
+// `npm run bench` (README "Performance"): times our core and real PyTorch on the same machine in the same run and
 // prints ours/PyTorch. PyTorch runs in a /usr/bin/python3 subprocess with torch.set_num_threads(1); each case has a
 // warm-up and several repetitions, and the median is reported. Without PyTorch our times are printed alone.
 //   node scripts/bench.mjs [--reps N] [--json]
@@ -91,7 +91,7 @@ import torch
 torch.set_num_threads(1)
 reps = int(sys.argv[1])
 sys.path.insert(0, sys.argv[2])
-from reference import sample  # scripts/fixtures/reference.py: the loop as users write it (issue 2, section 2)
+from reference import sample  # scripts/fixtures/reference.py: the loop as users write it
 
 def timed(fn, reps):
     fn()

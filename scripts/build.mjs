@@ -48,8 +48,47 @@ if (missing.length) {
   process.exit(1);
 }
 if (watch) {
-  for (const { name: _n, ...t } of selected) await (await esbuild.context({ ...common, ...t })).watch();
+  // esbuild's own log is replaced by watchReporter's lines, which the editor's problem matcher reads
+  const reporter = watchReporter();
+  const contexts = await Promise.all(selected.map(({ name: _n, ...t }) => esbuild.context({ ...common, ...t, logLevel: 'silent', plugins: [reporter] })));
+  await Promise.all(contexts.map((c) => c.watch()));
   console.log('build: watching');
 } else {
   await Promise.all(selected.map(({ name: _n, ...t }) => esbuild.build({ ...common, ...t })));
+}
+
+/**
+ * Watch mode's log, one line each, for people and for the problem matcher of .vscode/tasks.json:
+ * "build: started" when a round of rebuilds begins (a change can rebuild several bundles at once),
+ * "<file>:<line>:<column>: error|warning: <text>" for each message, and "build: finished ..." when the
+ * last bundle of the round is done.
+ */
+function watchReporter() {
+  let running = 0;
+  const seen = new Set(); // a file in several bundles gives the same message once
+  const count = { error: 0, warning: 0 };
+  return {
+    name: 'watch-reporter',
+    setup(build) {
+      build.onStart(() => {
+        if (running++ === 0) {
+          seen.clear();
+          count.error = count.warning = 0;
+          console.log('build: started');
+        }
+      });
+      build.onEnd((result) => {
+        for (const [kind, messages] of [['error', result.errors], ['warning', result.warnings]]) {
+          for (const { location: at, text } of messages) {
+            const line = `${at ? `${at.file}:${at.line}:${at.column + 1}: ` : ''}${kind}: ${text}`;
+            if (seen.has(line)) continue;
+            seen.add(line);
+            count[kind]++;
+            console.log(line);
+          }
+        }
+        if (--running === 0) console.log(`build: finished with ${count.error} error(s) and ${count.warning} warning(s)`);
+      });
+    }
+  };
 }

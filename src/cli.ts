@@ -1,4 +1,4 @@
-// DDPM Lab's command line (issue 2, section 5; a contract that tools outside the repo rely on):
+// DDPM Lab's command line (README "Command-line tool"; a contract that tools outside the repo rely on):
 //   node dist/cli.js sample INPUT.json [--profile P] [--json | --checksum] [--trajectory]
 //   node dist/cli.js randn --seed S --shape N[,d,...] [--profile P] [--json | --checksum]
 //   node dist/cli.js compare INPUT.json PASTED.txt [--json]

@@ -6,7 +6,7 @@
 #     npm registry, with its native modules rebuilt for this machine, cached in .e2e-cache/;
 #   - playwright-core (a devDependency; installed into the cache only if `npm ci` did not provide it).
 # Offline apart from the npm registry and Debian's archive. Idempotent: a second run takes a second.
-# Recipe (issue 5): npm's install of code-server runs scripts that download ripgrep and prebuilt
+# Recipe: npm's install of code-server runs scripts that download ripgrep and prebuilt
 # binaries, which fails without internet, so we install with --ignore-scripts and do what its
 # postinstall.sh does by hand.
 set -euo pipefail

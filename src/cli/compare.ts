@@ -1,4 +1,4 @@
-// `ddpm-lab compare INPUT.json PASTED.txt [--json] [--profile P] [--rtol R] [--atol A]` (issue 4, "The diff"):
+// `ddpm-lab compare INPUT.json PASTED.txt [--json] [--profile P] [--rtol R] [--atol A]` (README "Comparing with PyTorch's output"):
 // runs the sampler on the inputs and diffs the sample against PyTorch's output pasted in a file.
 import { compareRun, DEFAULT_ATOL_F32, DEFAULT_RTOL_F32, formatPythonFloat } from '../core/compare/compare';
 import { runSampler } from '../core/sampler/sampler';

@@ -112,7 +112,7 @@ export function parseCliArgs<T extends ParseArgsConfig>(a: string | T, b?: T): R
   }
 }
 
-// ---- output formats shared by the subcommands (issue 2, section 5) ----
+// ---- output formats shared by the subcommands (README "Command-line tool") ----
 
 
 /** Row-major float32 values as JSON nested lists by shape ([] shape: a bare number). */

@@ -1,4 +1,4 @@
-// `ddpm-lab randn --seed S --shape N[,d,...] [--profile P] [--json | --checksum]` (issue 2, section 5: a contract):
+// `ddpm-lab randn --seed S --shape N[,d,...] [--profile P] [--json | --checksum]` (README "Command-line tool": a contract):
 // torch.randn(*shape, generator=torch.Generator().manual_seed(S)) in float32.
 import { MAX_RANDN_ELEMENTS } from '../core/sampler/limits';
 import { randnSeeded } from '../core/rng/randn';

@@ -1,4 +1,4 @@
-// `ddpm-lab sample INPUT.json [--profile P] [--json | --checksum] [--trajectory]` (issue 2, section 5: a contract).
+// `ddpm-lab sample INPUT.json [--profile P] [--json | --checksum] [--trajectory]` (README "Command-line tool": a contract).
 import { runSampler } from '../core/sampler/sampler';
 import { formatTensorF32 } from '../core/tensors/printTensor';
 import { DEFAULT_PROFILE, RNG_PROFILES, type MatrixF32, type RunResult } from '../core/types';

@@ -1,4 +1,4 @@
-// The palette commands (issue 3 "The command palette"): Run Sampler, Compare Clipboard with Last
+// The palette commands (README "Using the extension"): Run Sampler, Compare Clipboard with Last
 // Run, Copy Equivalent PyTorch Script, plus the results panel's "Compare with PyTorch output…".
 // Loaded on first use (extension.ts imports it lazily). Errors are one line, never a stack trace.
 import * as vscode from 'vscode';

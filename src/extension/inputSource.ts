@@ -1,4 +1,4 @@
-// Where "DDPM: Run Sampler" takes its inputs from (issue 3), the VS Code side: the active editor's
+// Where "DDPM: Run Sampler" takes its inputs from (README "Using the extension"), the VS Code side: the active editor's
 // selection or whole text when it holds inputs; otherwise a quick pick: open an inputs file, the
 // bundled example, or N, d, T, seed typed in. The decisions themselves are in resolveInputs.ts.
 import * as vscode from 'vscode';
@@ -50,7 +50,7 @@ export function resolveInputsFromActiveEditor(interpret?: CellInputsInterpreter)
 
 type PickId = 'file' | 'example' | 'enter';
 
-/** The quick pick of issue 3; undefined when the user cancels. */
+/** The quick pick offered when the editor holds no inputs; undefined when the user cancels. */
 export async function pickInputs(extensionUri: vscode.Uri, profile: RngProfile, interpret?: CellInputsInterpreter): Promise<Resolution | undefined> {
   const items: (vscode.QuickPickItem & { id: PickId })[] = [
     { id: 'file', label: '$(folder-opened) Open an inputs file…', detail: 'A JSON object with w_model, shape, betas, alpha_bar and seed (arrays as lists or as printed PyTorch/NumPy text)' },

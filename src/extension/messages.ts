@@ -1,41 +1,16 @@
-// Messages from the results panel and from notebook outputs (contracts: panel->host 'ready',
-// 'compare-request', 'save-image', 'copy'), checked before use: a webview is untrusted input.
-// Pure (no `vscode`), so test/unit/inputSource.test.ts covers it.
-
-export type ViewMessage =
-  | { type: 'ready' }
-  | { type: 'compare-request' }
-  | { type: 'save-image'; format: 'png' | 'svg'; data: string; name: string }
-  | { type: 'copy'; text: string };
-
-/** The message, or null when it is not one we know (it is then ignored). */
-export function parseViewMessage(m: unknown): ViewMessage | null {
-  if (!m || typeof m !== 'object') return null;
-  const o = m as Record<string, unknown>;
-  switch (o.type) {
-    case 'ready':
-    case 'compare-request':
-      return { type: o.type };
-    case 'copy':
-      return typeof o.text === 'string' ? { type: 'copy', text: o.text } : null;
-    case 'save-image':
-      if ((o.format === 'png' || o.format === 'svg') && typeof o.data === 'string') {
-        return { type: 'save-image', format: o.format, data: o.data, name: typeof o.name === 'string' ? o.name : 'ddpm-plot' };
-      }
-      return null;
-    default:
-      return null;
-  }
-}
+// The image data of a view's 'save-image' message (the message itself is defined and checked in
+// src/common/viewMessages.ts): a safe file name and the checked bytes. Pure (no `vscode`), so
+// test/unit/extension/resultsPanel.test.ts covers it.
+import type { ImageFormat } from '../common/viewMessages';
 
 /** A file name from a plot name: letters, digits, dot, dash and underscore only, plus the extension. */
-export function imageFileName(name: string, format: 'png' | 'svg'): string {
+export function imageFileName(name: string, format: ImageFormat): string {
   const base = name.replace(/\.(png|svg)$/i, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '').slice(0, 80) || 'ddpm-plot';
   return `${base}.${format}`;
 }
 
 /** The bytes of a `data:` URL (base64 or percent-encoded), checked against the expected image type. */
-export function imageBytesFromDataUrl(url: string, format: 'png' | 'svg'): Uint8Array {
+export function imageBytesFromDataUrl(url: string, format: ImageFormat): Uint8Array {
   const m = /^data:([^;,]*)((?:;[^;,]*)*),/.exec(url);
   if (!m) throw new Error('save-image: data is not a data: URL');
   const mime = m[1].toLowerCase();

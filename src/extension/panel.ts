@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { decodeRunResult, encodeRunResult, type RunResultJson } from '../core/run/runCodec';
 import type { RngProfile, RunResult } from '../core/types';
-import { parseViewMessage } from './messages';
+import { parseViewMessage, type HostMessage } from '../common/viewMessages';
 import { buildPanelHtml, makeNonce, PANEL_VIEW_TYPE } from './panelHtml';
 import { copyText, saveImage } from './viewActions';
 import type { InputsJson } from './workerProtocol';
@@ -124,7 +124,8 @@ export class ResultsPanel {
 
   private postRun(): void {
     if (!this.data) return;
-    void this.webviewPanel.webview.postMessage({ type: 'run', run: encodeRunResult(this.data.run), origin: this.data.origin });
+    const message: HostMessage = { type: 'run', run: encodeRunResult(this.data.run), origin: this.data.origin };
+    void this.webviewPanel.webview.postMessage(message);
   }
 
   /** The page; panel.js installs the renderer's styles itself (the build inlines the CSS), so no stylesheet link. */
@@ -138,8 +139,8 @@ export class ResultsPanel {
   }
 
   private onMessage(raw: unknown): void {
-    const msg = parseViewMessage(raw);
-    if (!msg) return;
+    const { message: msg } = parseViewMessage(raw);
+    if (!msg) return; // not a message we know: ignored
     switch (msg.type) {
       case 'ready':
         this.ready = true;

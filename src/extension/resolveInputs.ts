@@ -18,7 +18,7 @@ export type Resolution =
 /**
  * Runs DDPM cell-language text (w_model = ..., betas = linspace(...), ...) and returns the inputs it
  * defines; throws an Error with a one-line `line L, column C: ...` message. null when the text
- * defines none of the five inputs. Supplied by the caller (H5a's interpreter in src/core/cellLanguage).
+ * defines none of the five inputs. Supplied by the caller (the cell language's interpreter, src/core/notebook/cellLanguage).
  */
 export type CellInputsInterpreter = (text: string, origin: string) => { inputs: SamplerInputs; warnings: string[]; profile?: RngProfile } | null;
 

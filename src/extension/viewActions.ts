@@ -3,7 +3,8 @@
 // from inside a webview, so the image comes here and is written where the user picks.
 import * as vscode from 'vscode';
 import { errorFirstLine } from '../core/errors';
-import { imageBytesFromDataUrl, imageFileName, type ViewMessage } from './messages';
+import type { ViewMessage } from '../common/viewMessages';
+import { imageBytesFromDataUrl, imageFileName } from './messages';
 
 export async function saveImage(msg: Extract<ViewMessage, { type: 'save-image' }>, near?: vscode.Uri): Promise<vscode.Uri | undefined> {
   let bytes: Uint8Array;

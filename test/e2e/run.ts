@@ -1,5 +1,5 @@
 // `npm run test:e2e`: DDPM Lab in a real VS Code (code-server 4.100.3), driven by Debian's Chromium
-// through playwright-core, the way a user works with it (issue 5).
+// through playwright-core, the way a user works with it.
 //   1. scripts/e2e/setup.sh installs what is missing (cached in .e2e-cache/);
 //   2. packages the extension with vsce (from a copy of the repo, so the checkout's dist/ is left alone),
 //      installs the .vsix into a fresh extensions folder, starts code-server on a free 127.0.0.1 port;

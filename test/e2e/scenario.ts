@@ -1,4 +1,4 @@
-// The end-to-end scenario (issue 5, step 3): what a user does with DDPM Lab in VS Code, each step named.
+// The end-to-end scenario (test/e2e/README.md lists it): what a user does with DDPM Lab in VS Code, each step named.
 // Expected numbers come from the CLI (`node dist/cli.js sample`) and from real PyTorch's print of the bundled
 // example (test/fixtures/e2e/seed.expected.json, made by scripts/fixtures/e2e.py); none is typed here.
 import { spawnSync } from 'node:child_process';

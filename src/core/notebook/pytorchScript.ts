@@ -1,5 +1,5 @@
 // "DDPM: Copy Equivalent PyTorch Script": a Python script that reproduces a run in PyTorch, so users
-// can check DDPM Lab against their own torch. The loop is issue 2's Algorithm 2 as users write it;
+// can check DDPM Lab against their own torch. The loop is Algorithm 2 (Ho et al. 2020) as users write it;
 // every float32 input is written as the exact decimal of its value (JS shortest double repr), so
 // torch.tensor(..., dtype=torch.float32) gets back the same bits with no rounding.
 import type { RngProfile, SamplerInputs } from '../types';

@@ -1,6 +1,6 @@
 // Reading and validating the sampler's inputs: one JSON object with exactly the keys w_model, shape, betas,
 // alpha_bar and seed. Arrays may be JSON arrays or PyTorch/NumPy printed text. Everything is checked before any
-// work; each problem is one line `field: problem` (issue 2, section 4).
+// work; each problem is one line `field: problem` (README "Inputs").
 import { MAX_SAMPLE_ELEMENTS, MAX_STEPS, MAX_WORKING_BYTES, formatBytes, samplerWorkingBytes } from './limits';
 import { errorFirstLine } from '../errors';
 import { lineColumnAt, scanJson } from '../tensors/jsonText';

@@ -1,4 +1,4 @@
-// The command line (issue 2, section 5: a contract), run in-process through runCli with an in-memory CliIO.
+// The command line (README "Command-line tool": a contract), run in-process through runCli with an in-memory CliIO.
 // Expected numbers and prints come from PyTorch (test/fixtures/sampler/{sampler,cli}.json).
 import { strict as assert } from 'node:assert';
 import { FIXTURES, ROOT } from '../helpers/paths';

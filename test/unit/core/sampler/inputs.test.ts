@@ -1,4 +1,4 @@
-// Reading the sampler's inputs: the forms users paste, and one-line errors naming the field (issue 2, section 4).
+// Reading the sampler's inputs: the forms users paste, and one-line errors naming the field (README "Inputs").
 import { strict as assert } from 'node:assert';
 import { FIXTURES, ROOT } from '../../helpers/paths';
 import { readFileSync } from 'node:fs';
