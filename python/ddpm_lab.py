@@ -169,7 +169,8 @@ class Recorder:
 
         seed_int = _integer(seed, 'seed')
         if not _SEED_MIN <= seed_int < _SEED_END:
-            raise ValueError('seed: %d is outside [-2^63, 2^64), the seeds torch.Generator().manual_seed accepts' % seed_int)
+            raise ValueError('seed: %d is out of range: torch.Generator().manual_seed accepts integers in [-2^63, 2^64) '
+                             '(PyTorch raises "RuntimeError: Overflow when unpacking long")' % seed_int)
         self._seed = seed_int
 
         every = _integer(every, 'every')

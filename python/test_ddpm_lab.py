@@ -259,7 +259,8 @@ class ValidationTest(unittest.TestCase):
         self.assertMessage(lambda: self.rec(seed=1.0), 'seed: expected an integer, got 1.0 (float)')
         self.assertMessage(lambda: self.rec(seed=True), 'seed: expected an integer, got True')
         self.assertMessage(lambda: self.rec(seed=2 ** 64),
-                           'seed: 18446744073709551616 is outside [-2^63, 2^64), the seeds torch.Generator().manual_seed accepts')
+                           'seed: 18446744073709551616 is out of range: torch.Generator().manual_seed accepts integers in [-2^63, 2^64) '
+                           '(PyTorch raises "RuntimeError: Overflow when unpacking long")')
         self.assertMessage(lambda: self.rec(every=0), 'every: expected an integer >= 1, got 0')
         self.assertMessage(lambda: self.rec(note=3), 'note: expected a string, got 3 (int)')
 
