@@ -107,13 +107,24 @@ def _tensor_bytes(tensor, use_numpy=True):
     return raw
 
 
-def _encode(tensor):
-    """A tensor in the payload: {"dtype", "shape", "base64"} of its little-endian bytes."""
-    return {
-        'dtype': _DTYPE_NAMES[tensor.dtype],
-        'shape': [int(n) for n in tensor.shape],
-        'base64': base64.b64encode(_tensor_bytes(tensor)).decode('ascii'),
-    }
+class _Recorded:
+    """A recorded tensor: dtype, shape and its bytes, copied at once. The base64 text of the payload is made when the
+    payload is first asked for (once), so the user's loop pays only for the copy."""
+
+    __slots__ = ('dtype', 'shape', '_raw', '_base64')
+
+    def __init__(self, tensor):
+        self.dtype = _DTYPE_NAMES[tensor.dtype]
+        self.shape = [int(n) for n in tensor.shape]
+        self._raw = _tensor_bytes(tensor)
+        self._base64 = None
+
+    def json(self):
+        """{"dtype", "shape", "base64"}: the tensor in the payload."""
+        if self._base64 is None:
+            self._base64 = base64.b64encode(self._raw).decode('ascii')
+            self._raw = None  # one copy is enough
+        return {'dtype': self.dtype, 'shape': list(self.shape), 'base64': self._base64}
 
 
 def _json_number(value):
@@ -183,7 +194,7 @@ class Recorder:
 
         # the bytes are taken now: changing the user's tensors afterwards does not change the recording
         self._w, self._betas, self._alpha_bar = w, b, a
-        self._inputs = {'w_model': _encode(w), 'betas': _encode(b), 'alpha_bar': _encode(a)}
+        self._inputs = {'w_model': _Recorded(w), 'betas': _Recorded(b), 'alpha_bar': _Recorded(a)}
         self._init = None
         self._steps = []
         self._last_t = None
@@ -194,7 +205,7 @@ class Recorder:
         """Records x_T, the initial noise (call it before the loop's first step)."""
         if self._last_t is not None:
             raise ValueError('x: rec.init(x) records x_T, before the first step; it came after rec.step(%d, x)' % self._last_t)
-        self._init = _encode(self._state(x, 'x'))
+        self._init = _Recorded(self._state(x, 'x'))
 
     def step(self, t, x):
         """Records x after step t (x_{t-1} in the paper's notation): t = T-1 first, down to 0, once each."""
@@ -208,7 +219,7 @@ class Recorder:
         state = self._state(x, 'x')
         self._last_t = t
         if (self._T - 1 - t) % self._every == 0 or t == 0:
-            self._steps.append({'t': t, 'x': _encode(state)})
+            self._steps.append((t, _Recorded(state)))
 
     def _state(self, x, name):
         if not isinstance(x, torch.Tensor):
@@ -227,14 +238,14 @@ class Recorder:
         out = {
             'schema': SCHEMA,
             'inputs': {
-                'w_model': dict(self._inputs['w_model']),
+                'w_model': self._inputs['w_model'].json(),
                 'shape': [self._n, self._d],
-                'betas': dict(self._inputs['betas']),
-                'alpha_bar': dict(self._inputs['alpha_bar']),
+                'betas': self._inputs['betas'].json(),
+                'alpha_bar': self._inputs['alpha_bar'].json(),
                 'seed': str(self._seed),
             },
-            'init': dict(self._init) if self._init is not None else None,
-            'steps': [{'t': s['t'], 'x': dict(s['x'])} for s in self._steps],
+            'init': self._init.json() if self._init is not None else None,
+            'steps': [{'t': t, 'x': x.json()} for t, x in self._steps],
             'every': self._every,
             'T': self._T,
             'torch': {'version': str(torch.__version__)},
