@@ -14,7 +14,8 @@ const out = process.env.DDPM_OUT_DIR ? path.resolve(process.env.DDPM_OUT_DIR) : 
 const o = (p) => path.join(out, p);
 const only = (process.argv.find((a) => a.startsWith('--only=')) ?? '').slice('--only='.length).split(',').filter(Boolean);
 
-const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', absWorkingDir: root };
+// .py files are bundled as their text (the CLI's python-helper prints python/ddpm_lab.py)
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', absWorkingDir: root, loader: { '.py': 'text' } };
 
 // what a browser bundle holding plotly.js needs (DEVELOPERS.md "Tools and components")
 const plotlyBrowser = {

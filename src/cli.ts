@@ -4,6 +4,7 @@
 //   node dist/cli.js compare INPUT.json PASTED.txt [--json]
 //   node dist/cli.js report INPUT.json [--expected PASTED.txt] -o report.html
 //   node dist/cli.js demo
+//   node dist/cli.js python-helper
 // Exit codes: 0 success, 1 (compare) no match, 2 bad input or usage (one line on stderr), 3 internal error.
 import { CliError, oneLine, processIO, type CliIO } from './cli/io';
 import { main as compareMain } from './cli/compare';
@@ -21,6 +22,7 @@ usage: node dist/cli.js <command> [options]
   compare INPUT.json PASTED.txt [--json]                                 diff a run against PyTorch's output
   report INPUT.json [--expected PASTED.txt] -o report.html               write a self-contained HTML report
   demo                                                                   run the bundled example
+  python-helper                                                          print the Python helper ddpm_lab.py
 
 Profiles: avx2-fma (default, x86-64 Linux PyTorch), avx2, scalar. "<command> --help" tells more.
 `;
@@ -30,7 +32,9 @@ const COMMANDS: Record<string, (argv: string[], io: CliIO) => Promise<number>> =
   randn: randnMain,
   compare: compareMain,
   report: reportMain,
-  demo: demoMain
+  demo: demoMain,
+  // loaded when used: the helper's text is a .py module, which only the bundle (esbuild's text loader) can import
+  'python-helper': (argv, io) => import('./cli/pythonHelper').then((m) => m.main(argv, io))
 };
 
 /** Runs one command line; never throws: errors become one line on stderr and an exit code. */

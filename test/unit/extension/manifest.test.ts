@@ -1,7 +1,7 @@
 // package.json's contributions against the code: every command the extension registers is
 // contributed and vice versa, the settings match src/extension/settings.ts, the renderer, main and
 // browser entries are what scripts/build.mjs writes, engines.vscode and @types/vscode agree with the
-// VS Code we run (1.100), and the packaged file list holds only what runs.
+// VS Code we run (1.100), and the packaged file list holds only what runs (and the Python helper).
 import { strict as assert } from 'node:assert';
 import { ROOT } from '../helpers/paths';
 import { execFileSync } from 'node:child_process';
@@ -129,10 +129,11 @@ describe('manifest (package.json)', () => {
     this.timeout(60000);
     const out = execFileSync(process.execPath, [path.join(root, 'node_modules/@vscode/vsce/vsce'), 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' });
     const files = out.split('\n').map((l) => l.trim()).filter(Boolean);
-    for (const f of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media/icon.png']) assert.ok(files.includes(f), `${f} is not packaged: ${files.join(', ')}`);
+    for (const f of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media/icon.png', 'python/ddpm_lab.py']) assert.ok(files.includes(f), `${f} is not packaged: ${files.join(', ')}`);
     const bad = files.filter((f) => /^(src|test|scripts|renderer|node_modules|\.ci|\.vscode-test|test-results|\.e2e-cache)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts') || f.endsWith('.vsix') || f === 'dist/cli.js');
     assert.deepEqual(bad, []);
-    for (const f of files) assert.ok(/^(package\.json|README\.md|CHANGELOG\.md|LICENSE|dist\/.+|media\/.+)$/.test(f), `unexpected file in the package: ${f}`);
+    // the Python helper alone of python/ (README "Use it from Jupyter"), not its tests
+    for (const f of files) assert.ok(/^(package\.json|README\.md|CHANGELOG\.md|LICENSE|dist\/.+|media\/.+|python\/ddpm_lab\.py)$/.test(f), `unexpected file in the package: ${f}`);
     // every file the manifest points at outside dist/ is packaged (dist/ exists only after a build)
     const referenced: string[] = [
       manifest.icon,

@@ -1,0 +1,309 @@
+"""DDPM Lab recorder: check your own PyTorch DDPM sampling loop, step by step, against the exact reference.
+
+    import ddpm_lab
+    rec = ddpm_lab.Recorder(w_model, shape, betas, alpha_bar, seed)   # the five inputs, tensors or lists
+    ... your own loop, calling rec.step(t, x) after each step (and rec.init(x) for x_T) ...
+    rec   # displays the comparison
+
+The recorder keeps the five inputs exactly (a float64 tensor stays float64) and your loop's states at full
+precision (the bytes of each tensor, not printed text). In Jupyter, `rec` displays as a DDPM Lab recording
+(MIME type application/vnd.ddpm-lab.recording+json), which the DDPM Lab VS Code extension renders next to the
+exact reference run. In a plain script, save it and compare it with DDPM Lab's command line:
+
+    rec.save("run.json"); rec.save_inputs("INPUT.json")
+    # then: node dist/cli.js compare INPUT.json run.json
+
+The reference is DDPM Lab's sampler: Algorithm 2 of Ho et al. 2020 with the model eps = concat(x_t, t/T) @ w_model
+(w_model of shape (d+1, d)), x_T = torch.randn(N, d, generator=torch.Generator().manual_seed(seed)) and the noise of
+step t from torch.Generator().manual_seed(seed + 100 + t). Call rec.step(t, x) with the loop's 0-based t (T-1 down
+to 0) and x the state after that step (x_{t-1}); Recorder(..., every=k) keeps every k-th step and the last.
+
+One file, no dependency but torch (NumPy, when present, only makes copying faster); Python 3.8+, PyTorch 1.13+.
+Get it with `node dist/cli.js python-helper > ddpm_lab.py`.
+"""
+import array
+import base64
+import json
+import operator
+import sys
+
+import torch
+
+__all__ = ['Recorder', 'MIME', 'SCHEMA']
+
+MIME = 'application/vnd.ddpm-lab.recording+json'
+SCHEMA = 'ddpm-lab.recording/1'
+
+_DTYPE_NAMES = {torch.float32: 'float32', torch.float64: 'float64'}
+_SEED_MIN = -(1 << 63)  # torch.Generator.manual_seed accepts [-2^63, 2^64)
+_SEED_END = 1 << 64
+
+
+def _what(value):
+    """A short description of a value for messages."""
+    if isinstance(value, torch.Tensor):
+        return 'a %s tensor of shape %s' % (_DTYPE_NAMES.get(value.dtype, str(value.dtype)), _shape_text(value.shape))
+    text = repr(value)
+    if len(text) > 40:
+        text = text[:37] + '...'
+    return '%s (%s)' % (text, type(value).__name__)
+
+
+def _shape_text(shape):
+    """(4, 2) the way Python prints a tuple."""
+    dims = tuple(int(n) for n in shape)
+    return '(%d,)' % dims if len(dims) == 1 else str(dims)
+
+
+def _first_line(error):
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+def _integer(value, name):
+    """An exact integer (int, NumPy integer, 0-d integer tensor); bool and float are refused."""
+    if isinstance(value, bool):
+        raise ValueError('%s: expected an integer, got %r' % (name, value))
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise ValueError('%s: expected an integer, got %s' % (name, _what(value))) from None
+
+
+def _tensor_input(value, name):
+    """An input tensor as the user's loop holds it: tensors keep their dtype; lists and tuples become float32, as
+    torch.tensor(list) makes them; NumPy arrays keep their dtype (torch.as_tensor). A detached CPU copy."""
+    if isinstance(value, torch.Tensor):
+        tensor = value.detach()
+    else:
+        try:
+            if isinstance(value, (list, tuple)):
+                tensor = torch.tensor(value, dtype=torch.float32)
+            else:
+                tensor = torch.as_tensor(value)
+        except (TypeError, ValueError, RuntimeError) as error:
+            raise ValueError('%s: expected a tensor or a list of numbers, got %s (%s)'
+                             % (name, _what(value), _first_line(error))) from None
+    if tensor.dtype not in _DTYPE_NAMES:
+        raise ValueError('%s: expected a float32 or float64 tensor, got dtype %s' % (name, tensor.dtype))
+    return tensor.cpu().contiguous().clone()
+
+
+def _tensor_bytes(tensor, use_numpy=True):
+    """The little-endian bytes of a float32 or float64 tensor, row-major: the exact bits, NaN payloads included."""
+    tensor = tensor.detach().cpu().contiguous()
+    if use_numpy:
+        try:
+            values = tensor.numpy()
+        except (ImportError, RuntimeError):  # PyTorch without NumPy: "Numpy is not available"
+            pass
+        else:
+            return values.astype(values.dtype.newbyteorder('<'), copy=False).tobytes()
+    raw = bytes(tensor.reshape(-1).view(torch.uint8).tolist())  # the native bytes, one int per byte
+    if sys.byteorder == 'big':
+        swapped = array.array('f' if tensor.dtype == torch.float32 else 'd')
+        swapped.frombytes(raw)
+        swapped.byteswap()
+        raw = swapped.tobytes()
+    return raw
+
+
+class _Recorded:
+    """A recorded tensor: dtype, shape and its bytes, copied at once. The base64 text of the payload is made when the
+    payload is first asked for (once), so the user's loop pays only for the copy."""
+
+    __slots__ = ('dtype', 'shape', '_raw', '_base64')
+
+    def __init__(self, tensor):
+        self.dtype = _DTYPE_NAMES[tensor.dtype]
+        self.shape = [int(n) for n in tensor.shape]
+        self._raw = _tensor_bytes(tensor)
+        self._base64 = None
+
+    def json(self):
+        """{"dtype", "shape", "base64"}: the tensor in the payload."""
+        if self._base64 is None:
+            self._base64 = base64.b64encode(self._raw).decode('ascii')
+            self._raw = None  # one copy is enough
+        return {'dtype': self.dtype, 'shape': list(self.shape), 'base64': self._base64}
+
+
+def _json_number(value):
+    """A Python float as JSON keeps it (its repr, exact for float32 and float64); "nan", "inf", "-inf" otherwise,
+    as DDPM Lab's inputs spell non-finite numbers."""
+    if value != value:
+        return 'nan'
+    if value in (float('inf'), float('-inf')):
+        return 'inf' if value > 0 else '-inf'
+    return float(value)
+
+
+def _json_values(nested):
+    if isinstance(nested, list):
+        return [_json_values(v) for v in nested]
+    return _json_number(nested)
+
+
+class Recorder:
+    """Records a DDPM sampling loop: the five inputs, x_T (init) and the state after each step (step).
+
+    Recorder(w_model, shape, betas, alpha_bar, seed, every=1): w_model (d+1, d), shape [N, d], betas (T,),
+    alpha_bar (at least T values), seed an integer in [-2^63, 2^64). Tensors are recorded with their dtype
+    (float32 or float64); lists become float32, as torch.tensor(list) does. every=k keeps every k-th step (counted
+    from the first, t = T-1) and the last (t = 0). note: an optional line shown with the recording.
+    """
+
+    def __init__(self, w_model, shape, betas, alpha_bar, seed, every=1, *, note=None):
+        try:
+            dims = list(shape)
+        except TypeError:
+            raise ValueError('shape: expected [N, d], got %s' % _what(shape)) from None
+        if len(dims) != 2:
+            raise ValueError('shape: expected [N, d] (two integers), got %d value%s'
+                             % (len(dims), '' if len(dims) == 1 else 's'))
+        n, d = (_integer(v, 'shape') for v in dims)
+        for label, value in (('N', n), ('d', d)):
+            if value < 1:
+                raise ValueError('shape: %s = %d is below 1' % (label, value))
+        self._n, self._d = n, d
+
+        w = _tensor_input(w_model, 'w_model')
+        if tuple(w.shape) != (d + 1, d):
+            raise ValueError('w_model: expected shape (%d, %d) for d = %d, got %s' % (d + 1, d, d, _shape_text(w.shape)))
+        b = _tensor_input(betas, 'betas')
+        if b.dim() != 1 or b.numel() == 0:
+            raise ValueError('betas: expected a 1-D tensor of T >= 1 values, got shape %s' % _shape_text(b.shape))
+        self._T = int(b.numel())
+        a = _tensor_input(alpha_bar, 'alpha_bar')
+        if a.dim() != 1 or a.numel() < self._T:
+            raise ValueError('alpha_bar: expected a 1-D tensor of at least T = %d values (as many as betas), got shape %s'
+                             % (self._T, _shape_text(a.shape)))
+
+        seed_int = _integer(seed, 'seed')
+        if not _SEED_MIN <= seed_int < _SEED_END:
+            raise ValueError('seed: %d is out of range: torch.Generator().manual_seed accepts integers in [-2^63, 2^64) '
+                             '(PyTorch raises "RuntimeError: Overflow when unpacking long")' % seed_int)
+        self._seed = seed_int
+
+        every = _integer(every, 'every')
+        if every < 1:
+            raise ValueError('every: expected an integer >= 1, got %d' % every)
+        self._every = every
+        if note is not None and not isinstance(note, str):
+            raise ValueError('note: expected a string, got %s' % _what(note))
+        self._note = note
+
+        # the bytes are taken now: changing the user's tensors afterwards does not change the recording
+        self._w, self._betas, self._alpha_bar = w, b, a
+        self._inputs = {'w_model': _Recorded(w), 'betas': _Recorded(b), 'alpha_bar': _Recorded(a)}
+        self._init = None
+        self._steps = []
+        self._last_t = None
+
+    # ---- recording ----
+
+    def init(self, x):
+        """Records x_T, the initial noise (call it before the loop's first step)."""
+        if self._last_t is not None:
+            raise ValueError('x: rec.init(x) records x_T, before the first step; it came after rec.step(%d, x)' % self._last_t)
+        self._init = _Recorded(self._state(x, 'x'))
+
+    def step(self, t, x):
+        """Records x after step t (x_{t-1} in the paper's notation): t = T-1 first, down to 0, once each."""
+        t = _integer(t, 't')
+        if not 0 <= t < self._T:
+            hint = ' (a loop over t = T..1 is 1-based: pass t - 1)' if t == self._T else ''
+            raise ValueError('t: expected a step in [0, T) = [0, %d), got %d%s' % (self._T, t, hint))
+        if self._last_t is not None and t >= self._last_t:
+            raise ValueError('t: step %d after step %d; call rec.step(t, x) in loop order (T-1 down to 0), once per step '
+                             '(a new Recorder records another run)' % (t, self._last_t))
+        state = self._state(x, 'x')
+        self._last_t = t
+        if (self._T - 1 - t) % self._every == 0 or t == 0:
+            self._steps.append((t, _Recorded(state)))
+
+    def _state(self, x, name):
+        if not isinstance(x, torch.Tensor):
+            raise ValueError('%s: expected a torch tensor of shape (%d, %d), got %s' % (name, self._n, self._d, _what(x)))
+        if x.dtype not in _DTYPE_NAMES:
+            raise ValueError('%s: expected a float32 or float64 tensor, got dtype %s' % (name, x.dtype))
+        if tuple(x.shape) != (self._n, self._d):
+            raise ValueError('%s: expected shape (%d, %d) like shape = [%d, %d], got %s'
+                             % (name, self._n, self._d, self._n, self._d, _shape_text(x.shape)))
+        return x
+
+    # ---- the payload ----
+
+    def payload(self):
+        """The recording as a JSON-ready dict (schema ddpm-lab.recording/1; README "Use it from Jupyter")."""
+        out = {
+            'schema': SCHEMA,
+            'inputs': {
+                'w_model': self._inputs['w_model'].json(),
+                'shape': [self._n, self._d],
+                'betas': self._inputs['betas'].json(),
+                'alpha_bar': self._inputs['alpha_bar'].json(),
+                'seed': str(self._seed),
+            },
+            'init': self._init.json() if self._init is not None else None,
+            'steps': [{'t': t, 'x': x.json()} for t, x in self._steps],
+            'every': self._every,
+            'T': self._T,
+            'torch': {'version': str(torch.__version__)},
+        }
+        if self._note is not None:
+            out['note'] = self._note
+        return out
+
+    def save(self, path):
+        """Writes the payload as JSON (what `node dist/cli.js compare INPUT.json run.json` reads)."""
+        with open(path, 'w', encoding='utf-8') as f:
+            json.dump(self.payload(), f, separators=(',', ':'))
+            f.write('\n')
+
+    def inputs_json(self):
+        """The five inputs as DDPM Lab's INPUT.json object. Numbers are Python floats holding the recorded values
+        exactly (float32 values read back as the same float32); the seed is a decimal string beyond 2^53."""
+        seed = self._seed if abs(self._seed) <= 1 << 53 else str(self._seed)
+        return {
+            'w_model': _json_values(self._w.tolist()),
+            'shape': [self._n, self._d],
+            'betas': _json_values(self._betas.tolist()),
+            'alpha_bar': _json_values(self._alpha_bar.tolist()),
+            'seed': seed,
+        }
+
+    def save_inputs(self, path):
+        """Writes inputs_json() to a file (the INPUT.json of `node dist/cli.js compare INPUT.json run.json`)."""
+        with open(path, 'w', encoding='utf-8') as f:
+            json.dump(self.inputs_json(), f)
+            f.write('\n')
+
+    # ---- display ----
+
+    def _describe(self):
+        count = len(self._steps)
+        if count == 0:
+            head, which = 'DDPM Lab recording with no steps yet', 'T = %d' % self._T
+        else:
+            head = 'DDPM Lab recording of %d step%s' % (count, '' if count == 1 else 's')
+            if self._every == 1:
+                which = 'every step' if count == self._T else '%d of the T = %d steps' % (count, self._T)
+            else:
+                which = 'of the T = %d steps: every %d, and the last' % (self._T, self._every)
+        return ('%s (%s; N = %d, d = %d, seed %d%s): your loop\'s states at full precision with its five inputs. '
+                'The DDPM Lab VS Code extension renders it next to the exact reference run. Elsewhere, save it with '
+                'rec.save("run.json") and rec.save_inputs("INPUT.json"), then run '
+                '`node dist/cli.js compare INPUT.json run.json`.'
+                % (head, which, self._n, self._d, self._seed, ', x_T recorded' if self._init is not None else ''))
+
+    def __repr__(self):
+        return self._describe()
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """What Jupyter displays: the recording (our MIME type) and a text/plain fallback saying how to view it."""
+        bundle = {MIME: self.payload(), 'text/plain': self._describe()}
+        if include:
+            bundle = {k: v for k, v in bundle.items() if k in include}
+        if exclude:
+            bundle = {k: v for k, v in bundle.items() if k not in exclude}
+        return bundle

@@ -1,0 +1,458 @@
+"""Unit tests of the Python helper python/ddpm_lab.py (README "Use it from Jupyter").
+
+Run: /usr/bin/python3 -m unittest discover -s python -p 'test_*.py'   (npm test runs it: test/unit/python/helper.test.ts)
+Skipped, with the reason, when PyTorch is not importable; the IPython tests when IPython is not.
+The user's loop is scripts/fixtures/reference.py (the oracle scripts' one PyTorch loop), recorded through its on_step.
+"""
+import ast
+import base64
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+HELPER = os.path.join(HERE, 'ddpm_lab.py')
+REFERENCE_DIR = os.path.join(ROOT, 'scripts', 'fixtures')
+SEED_INPUTS = os.path.join(ROOT, 'media', 'examples', 'seed.inputs.json')
+MIME = 'application/vnd.ddpm-lab.recording+json'
+
+try:
+    import torch
+    TORCH_MISSING = None
+except ImportError as error:  # pragma: no cover - depends on the machine
+    torch = None
+    TORCH_MISSING = 'PyTorch is not importable by %s (%s); apt-get install -y python3-torch' % (sys.executable, error)
+
+try:
+    import IPython  # noqa: F401
+    IPYTHON_MISSING = None
+except ImportError as error:  # pragma: no cover - depends on the machine
+    IPYTHON_MISSING = 'IPython is not importable by %s (%s); apt-get install -y python3-ipython' % (sys.executable, error)
+
+if torch is not None:
+    import ddpm_lab
+    sys.path.insert(0, REFERENCE_DIR)
+    import reference
+
+
+def seed_inputs():
+    with open(SEED_INPUTS) as f:
+        return json.load(f)
+
+
+def decode(tensor_json):
+    """A payload tensor back as a torch tensor of its dtype and shape (torch.frombuffer: no NumPy involved)."""
+    dtype = {'float32': torch.float32, 'float64': torch.float64}[tensor_json['dtype']]
+    raw = bytearray(base64.b64decode(tensor_json['base64'], validate=True))
+    if not raw:
+        return torch.zeros(tensor_json['shape'], dtype=dtype)
+    return torch.frombuffer(raw, dtype=dtype).reshape(tensor_json['shape'])
+
+
+def bits(tensor):
+    """The bit patterns of a float32/float64 tensor, as a flat list of ints (NaN payloads and -0 included)."""
+    as_int = {torch.float32: torch.int32, torch.float64: torch.int64}[tensor.dtype]
+    return tensor.detach().contiguous().view(as_int).reshape(-1).tolist()
+
+
+def tricky_f32(rows, cols):
+    """float32 values that a printed copy would lose: NaN with a payload, -0, infinities, subnormals, extremes."""
+    specials = [0x7fc00001, 0xffc12345, 0x80000000, 0x7f800000, 0xff800000, 0x00000001, 0x807fffff, 0x7f7fffff,
+                0x3f800001, 0xbeaaaaab, 0x00800000, 0x33d6bf95]
+    n = rows * cols
+    ints = [specials[i % len(specials)] for i in range(n)]
+    signed = [v - (1 << 32) if v >= 1 << 31 else v for v in ints]
+    return torch.tensor(signed, dtype=torch.int32).view(torch.float32).reshape(rows, cols)
+
+
+def record_seed_loop(every=1, step_seed=None):
+    """The seed example's inputs, run through reference.sample, recorded by a Recorder; returns (rec, states)."""
+    inp = seed_inputs()
+    w = torch.tensor(inp['w_model'])
+    betas = torch.tensor(inp['betas'])
+    alpha_bar = torch.tensor(inp['alpha_bar'])
+    rec = ddpm_lab.Recorder(w, inp['shape'], betas, alpha_bar, inp['seed'], every=every)
+    states = {}
+
+    def on_step(t, x, eps, mean, z, x_prev):
+        if t == len(betas) - 1:
+            rec.init(x)
+            states['init'] = x.clone()
+        rec.step(t, x_prev)
+        states[t] = x_prev.clone()
+
+    reference.sample(w, inp['shape'], betas, alpha_bar, inp['seed'], on_step)
+    return rec, states
+
+
+@unittest.skipIf(torch is None, TORCH_MISSING)
+class PayloadTest(unittest.TestCase):
+    def test_schema_and_fields(self):
+        rec, _ = record_seed_loop()
+        p = rec.payload()
+        self.assertEqual(p['schema'], 'ddpm-lab.recording/1')
+        self.assertEqual(sorted(p), ['T', 'every', 'init', 'inputs', 'schema', 'steps', 'torch'])
+        self.assertEqual(sorted(p['inputs']), ['alpha_bar', 'betas', 'seed', 'shape', 'w_model'])
+        self.assertEqual(p['inputs']['shape'], [4, 2])
+        self.assertEqual(p['inputs']['seed'], '42')
+        self.assertEqual((p['T'], p['every']), (4, 1))
+        self.assertEqual(p['torch'], {'version': str(torch.__version__)})
+        self.assertEqual([s['t'] for s in p['steps']], [3, 2, 1, 0])
+        for tensor_json in [p['init']] + [s['x'] for s in p['steps']]:
+            self.assertEqual(sorted(tensor_json), ['base64', 'dtype', 'shape'])
+            self.assertEqual((tensor_json['dtype'], tensor_json['shape']), ('float32', [4, 2]))
+        # JSON as it is written: no NaN/Infinity tokens, so every JSON reader takes it
+        json.dumps(p, allow_nan=False)
+
+    def test_states_are_the_exact_bits_of_the_loop(self):
+        rec, states = record_seed_loop()
+        p = rec.payload()
+        self.assertEqual(bits(decode(p['init'])), bits(states['init']))
+        for s in p['steps']:
+            self.assertEqual(bits(decode(s['x'])), bits(states[s['t']]), 't = %d' % s['t'])
+
+    def test_states_round_trip_values_a_print_would_lose(self):
+        x = tricky_f32(4, 3)
+        rec = ddpm_lab.Recorder(torch.zeros(4, 3), [4, 3], [0.1, 0.2], [0.9, 0.72], 7)
+        rec.init(x)
+        rec.step(1, x.t().contiguous().t())  # a non-contiguous view of the same values
+        y = x.clone().requires_grad_(False) * 1
+        rec.step(0, y)
+        p = rec.payload()
+        self.assertEqual(bits(decode(p['init'])), bits(x))
+        self.assertEqual(bits(decode(p['steps'][0]['x'])), bits(x))
+        self.assertEqual(bits(decode(p['steps'][1]['x'])), bits(y))
+        self.assertEqual(len(base64.b64decode(p['init']['base64'])), 4 * 4 * 3)
+
+    def test_a_state_changed_in_place_afterwards_keeps_its_recorded_bits(self):
+        rec = ddpm_lab.Recorder(torch.zeros(3, 2), [2, 2], [0.1, 0.2], [0.9, 0.72], 0)
+        x = torch.tensor([[1.5, -2.0], [0.25, 3.0]])
+        before = bits(x)
+        rec.step(1, x)
+        x.mul_(2)  # loops often update x in place
+        rec.step(0, x)
+        p = rec.payload()
+        self.assertEqual(bits(decode(p['steps'][0]['x'])), before)
+        self.assertEqual(bits(decode(p['steps'][1]['x'])), bits(x))
+
+    def test_float64_states_are_kept_float64(self):
+        rec = ddpm_lab.Recorder(torch.zeros(3, 2), [2, 2], [0.1], [0.9], 0)
+        x = torch.tensor([[0.1, 1 / 3], [-2.5e-300, math.pi]], dtype=torch.float64)
+        rec.step(0, x)
+        s = rec.payload()['steps'][0]['x']
+        self.assertEqual(s['dtype'], 'float64')
+        self.assertEqual(bits(decode(s)), bits(x))
+
+    def test_inputs_keep_their_exact_bits_and_dtype(self):
+        w = tricky_f32(3, 2)
+        betas64 = torch.tensor([0.1, 0.2, 0.3], dtype=torch.float64)
+        alpha_bar64 = torch.cumprod(1 - betas64, dim=0)
+        rec = ddpm_lab.Recorder(w, (2, 2), betas64, alpha_bar64, 2 ** 64 - 1)
+        p = rec.payload()['inputs']
+        self.assertEqual(p['w_model']['dtype'], 'float32')
+        self.assertEqual(bits(decode(p['w_model'])), bits(w))
+        self.assertEqual((p['betas']['dtype'], p['alpha_bar']['dtype']), ('float64', 'float64'))
+        self.assertEqual(bits(decode(p['betas'])), bits(betas64))
+        self.assertEqual(bits(decode(p['alpha_bar'])), bits(alpha_bar64))
+        self.assertEqual(p['seed'], '18446744073709551615')
+        self.assertEqual(ddpm_lab.Recorder(w, (2, 2), betas64, alpha_bar64, -2 ** 63).payload()['inputs']['seed'],
+                         '-9223372036854775808')
+
+    def test_lists_become_float32_like_torch_tensor(self):
+        inp = seed_inputs()
+        rec = ddpm_lab.Recorder(inp['w_model'], inp['shape'], inp['betas'], inp['alpha_bar'], inp['seed'])
+        p = rec.payload()['inputs']
+        for key in ('w_model', 'betas', 'alpha_bar'):
+            self.assertEqual(p[key]['dtype'], 'float32', key)
+            self.assertEqual(bits(decode(p[key])), bits(torch.tensor(inp[key])), key)
+
+    def test_inputs_are_copied_when_the_recorder_is_made(self):
+        betas = torch.tensor([0.1, 0.2])
+        rec = ddpm_lab.Recorder(torch.zeros(3, 2), [1, 2], betas, [0.9, 0.72], 0)
+        betas[0] = 0.5
+        self.assertEqual(decode(rec.payload()['inputs']['betas']).tolist()[0], torch.tensor(0.1).item())
+
+    def test_numpy_and_pure_torch_byte_paths_agree(self):
+        for tensor in (tricky_f32(5, 3), tricky_f32(1, 7).double() * 3, torch.tensor([1e-310, -0.0, 2.0], dtype=torch.float64)):
+            with_numpy = ddpm_lab._tensor_bytes(tensor)
+            without = ddpm_lab._tensor_bytes(tensor, use_numpy=False)
+            self.assertEqual(with_numpy, without)
+            self.assertEqual(bits(torch.frombuffer(bytearray(without), dtype=tensor.dtype)), bits(tensor))
+
+    def test_note_is_written_only_when_given(self):
+        self.assertNotIn('note', ddpm_lab.Recorder([[0.0, 0.0]] * 3, [1, 2], [0.1], [0.9], 0).payload())
+        rec = ddpm_lab.Recorder([[0.0, 0.0]] * 3, [1, 2], [0.1], [0.9], 0, note='cosine schedule, run 2')
+        self.assertEqual(rec.payload()['note'], 'cosine schedule, run 2')
+
+    def test_save_writes_the_payload(self):
+        rec, _ = record_seed_loop()
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, 'run.json')
+            rec.save(path)
+            with open(path) as f:
+                self.assertEqual(json.load(f), rec.payload())
+
+
+@unittest.skipIf(torch is None, TORCH_MISSING)
+class EveryTest(unittest.TestCase):
+    def recorded(self, T, every):
+        rec = ddpm_lab.Recorder(torch.zeros(2, 1), [3, 1], [0.01] * T, [0.5] * T, 1, every=every)
+        x = torch.zeros(3, 1)
+        for t in range(T - 1, -1, -1):
+            rec.step(t, x + t)
+        steps = rec.payload()['steps']
+        for s in steps:  # each kept step holds the state of its own t
+            self.assertEqual(decode(s['x']).tolist(), [[float(s['t'])]] * 3)
+        return [s['t'] for s in steps]
+
+    def test_every_kth_step_counted_from_the_first_and_the_last(self):
+        self.assertEqual(self.recorded(10, 1), list(range(9, -1, -1)))
+        self.assertEqual(self.recorded(10, 3), [9, 6, 3, 0])
+        self.assertEqual(self.recorded(10, 4), [9, 5, 1, 0])
+        self.assertEqual(self.recorded(10, 25), [9, 0])
+        self.assertEqual(self.recorded(1, 5), [0])
+
+    def test_payload_says_every(self):
+        rec = ddpm_lab.Recorder(torch.zeros(2, 1), [1, 1], [0.01] * 5, [0.5] * 5, 1, every=2)
+        self.assertTrue(repr(rec).startswith('DDPM Lab recording with no steps yet (T = 5; N = 1, d = 1, seed 1)'), repr(rec))
+        for t in range(4, -1, -1):
+            rec.step(t, torch.zeros(1, 1))
+        self.assertEqual(rec.payload()['every'], 2)
+        self.assertTrue(repr(rec).startswith('DDPM Lab recording of 3 steps (of the T = 5 steps: every 2, and the last; '), repr(rec))
+
+
+@unittest.skipIf(torch is None, TORCH_MISSING)
+class ValidationTest(unittest.TestCase):
+    def setUp(self):
+        self.w = torch.zeros(3, 2)
+        self.betas = torch.tensor([0.1, 0.2, 0.3, 0.4])
+        self.alpha_bar = torch.cumprod(1 - self.betas, dim=0)
+
+    def rec(self, **kw):
+        args = dict(w_model=self.w, shape=[4, 2], betas=self.betas, alpha_bar=self.alpha_bar, seed=42)
+        args.update(kw)
+        return ddpm_lab.Recorder(**args)
+
+    def assertMessage(self, make, message):
+        with self.assertRaises(ValueError) as caught:
+            make()
+        self.assertEqual(str(caught.exception), message)
+        self.assertNotIn('\n', str(caught.exception))
+
+    def test_constructor_names_the_argument(self):
+        self.assertMessage(lambda: self.rec(shape=[4, 2, 1]), 'shape: expected [N, d] (two integers), got 3 values')
+        self.assertMessage(lambda: self.rec(shape=4), 'shape: expected [N, d], got 4 (int)')
+        self.assertMessage(lambda: self.rec(shape=[4.5, 2]), 'shape: expected an integer, got 4.5 (float)')
+        self.assertMessage(lambda: self.rec(shape=[0, 2]), 'shape: N = 0 is below 1')
+        self.assertMessage(lambda: self.rec(shape=[4, 3]), 'w_model: expected shape (4, 3) for d = 3, got (3, 2)')
+        self.assertMessage(lambda: self.rec(w_model=self.w.half()), 'w_model: expected a float32 or float64 tensor, got dtype torch.float16')
+        self.assertMessage(lambda: self.rec(w_model='w'), self._as_tensor_message('w'))
+        self.assertMessage(lambda: self.rec(betas=torch.zeros(2, 2)), 'betas: expected a 1-D tensor of T >= 1 values, got shape (2, 2)')
+        self.assertMessage(lambda: self.rec(betas=[]), 'betas: expected a 1-D tensor of T >= 1 values, got shape (0,)')
+        self.assertMessage(lambda: self.rec(alpha_bar=self.alpha_bar[:3]),
+                           'alpha_bar: expected a 1-D tensor of at least T = 4 values (as many as betas), got shape (3,)')
+        self.assertMessage(lambda: self.rec(seed=1.0), 'seed: expected an integer, got 1.0 (float)')
+        self.assertMessage(lambda: self.rec(seed=True), 'seed: expected an integer, got True')
+        self.assertMessage(lambda: self.rec(seed=2 ** 64),
+                           'seed: 18446744073709551616 is out of range: torch.Generator().manual_seed accepts integers in [-2^63, 2^64) '
+                           '(PyTorch raises "RuntimeError: Overflow when unpacking long")')
+        self.assertMessage(lambda: self.rec(every=0), 'every: expected an integer >= 1, got 0')
+        self.assertMessage(lambda: self.rec(note=3), 'note: expected a string, got 3 (int)')
+
+    def _as_tensor_message(self, value):
+        try:
+            torch.as_tensor(value)
+        except (TypeError, ValueError, RuntimeError) as error:
+            why = str(error).strip().splitlines()[0]
+        return "w_model: expected a tensor or a list of numbers, got %r (str) (%s)" % (value, why)
+
+    def test_step_and_init_name_the_argument(self):
+        rec = self.rec()
+        x = torch.zeros(4, 2)
+        self.assertMessage(lambda: rec.step(4, x), 't: expected a step in [0, T) = [0, 4), got 4 (a loop over t = T..1 is 1-based: pass t - 1)')
+        self.assertMessage(lambda: rec.step(-1, x), 't: expected a step in [0, T) = [0, 4), got -1')
+        self.assertMessage(lambda: rec.step(2.0, x), 't: expected an integer, got 2.0 (float)')
+        self.assertMessage(lambda: rec.step(3, x.t()), 'x: expected shape (4, 2) like shape = [4, 2], got (2, 4)')
+        self.assertMessage(lambda: rec.step(3, x.half()), 'x: expected a float32 or float64 tensor, got dtype torch.float16')
+        self.assertMessage(lambda: rec.step(3, x.tolist()), 'x: expected a torch tensor of shape (4, 2), got [[0.0, 0.0], [0.0, 0.0], [0.0, 0.0], ... (list)')
+        self.assertMessage(lambda: rec.init(torch.zeros(4)), 'x: expected shape (4, 2) like shape = [4, 2], got (4,)')
+        rec.step(torch.tensor(3), x)  # a 0-d integer tensor is an integer
+        self.assertMessage(lambda: rec.step(3, x),
+                           't: step 3 after step 3; call rec.step(t, x) in loop order (T-1 down to 0), once per step (a new Recorder records another run)')
+        self.assertMessage(lambda: rec.init(x), 'x: rec.init(x) records x_T, before the first step; it came after rec.step(3, x)')
+
+    def test_a_refused_step_records_nothing(self):
+        rec = self.rec()
+        with self.assertRaises(ValueError):
+            rec.step(3, torch.zeros(2, 4))
+        rec.step(3, torch.zeros(4, 2))  # still the first step
+        self.assertEqual([s['t'] for s in rec.payload()['steps']], [3])
+
+
+@unittest.skipIf(torch is None, TORCH_MISSING)
+class InputsJsonTest(unittest.TestCase):
+    def test_numbers_read_back_as_the_recorded_values(self):
+        inp = seed_inputs()
+        rec = ddpm_lab.Recorder(inp['w_model'], inp['shape'], inp['betas'], inp['alpha_bar'], inp['seed'])
+        j = rec.inputs_json()
+        self.assertEqual(sorted(j), ['alpha_bar', 'betas', 'seed', 'shape', 'w_model'])
+        self.assertEqual((j['shape'], j['seed']), ([4, 2], 42))
+        for key in ('w_model', 'betas', 'alpha_bar'):
+            # the Python floats, read as float32 (what DDPM Lab and torch.tensor do), give the recorded bits
+            self.assertEqual(bits(torch.tensor(j[key], dtype=torch.float32)), bits(torch.tensor(inp[key])), key)
+            self.assertEqual(json.loads(json.dumps(j[key])), j[key], key)
+
+    def test_float64_values_stay_exact_and_big_seeds_are_strings(self):
+        betas = torch.tensor([0.1, 1 / 3], dtype=torch.float64)
+        rec = ddpm_lab.Recorder(torch.zeros(3, 2), [1, 2], betas, [0.9, 0.6], 2 ** 53 + 1)
+        j = rec.inputs_json()
+        self.assertEqual(j['betas'], [0.1, 1 / 3])
+        self.assertEqual(j['seed'], '9007199254740993')
+        self.assertEqual(ddpm_lab.Recorder(torch.zeros(3, 2), [1, 2], betas, [0.9, 0.6], -2 ** 53).inputs_json()['seed'], -2 ** 53)
+
+    def test_non_finite_values_are_spelled_as_ddpm_lab_reads_them(self):
+        w = torch.tensor([[float('nan'), float('inf')], [float('-inf'), -0.0], [1.0, 2.0]])
+        j = ddpm_lab.Recorder(w, [1, 2], [0.1], [0.9], 0).inputs_json()
+        self.assertEqual(j['w_model'][:2], [['nan', 'inf'], ['-inf', -0.0]])
+        self.assertEqual(math.copysign(1, j['w_model'][1][1]), -1.0)
+
+    def test_save_inputs(self):
+        inp = seed_inputs()
+        rec = ddpm_lab.Recorder(inp['w_model'], inp['shape'], inp['betas'], inp['alpha_bar'], inp['seed'])
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, 'INPUT.json')
+            rec.save_inputs(path)
+            with open(path) as f:
+                self.assertEqual(json.load(f), rec.inputs_json())
+
+
+@unittest.skipIf(torch is None, TORCH_MISSING)
+class DisplayTest(unittest.TestCase):
+    def test_mimebundle_and_text(self):
+        rec, _ = record_seed_loop()
+        bundle = rec._repr_mimebundle_()
+        self.assertEqual(sorted(bundle), sorted([MIME, 'text/plain']))
+        self.assertEqual(bundle[MIME], rec.payload())
+        text = bundle['text/plain']
+        self.assertEqual(text, repr(rec))
+        self.assertTrue(text.startswith('DDPM Lab recording of 4 steps (every step; N = 4, d = 2, seed 42, x_T recorded)'), text)
+        self.assertIn('DDPM Lab VS Code extension renders it next to the exact reference', text)
+        self.assertIn('`node dist/cli.js compare INPUT.json run.json`', text)
+        self.assertNotIn('\n', text)
+
+    def test_include_and_exclude(self):
+        rec, _ = record_seed_loop()
+        self.assertEqual(list(rec._repr_mimebundle_(include=['text/plain'])), ['text/plain'])
+        self.assertEqual(list(rec._repr_mimebundle_(exclude=['text/plain'])), [MIME])
+        self.assertEqual(rec._repr_mimebundle_(include=[MIME], exclude=[MIME]), {})
+
+
+@unittest.skipIf(torch is None, TORCH_MISSING)
+@unittest.skipIf(IPYTHON_MISSING is not None, IPYTHON_MISSING)
+class IPythonTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls._tmp = tempfile.TemporaryDirectory()
+        os.environ['IPYTHONDIR'] = cls._tmp.name  # no profile or history in the user's home
+        from IPython.core.interactiveshell import InteractiveShell
+        from traitlets.config import Config
+        config = Config()
+        config.HistoryManager.enabled = False
+        cls.shell = InteractiveShell.instance(config=config)
+
+    @classmethod
+    def tearDownClass(cls):
+        from IPython.core.interactiveshell import InteractiveShell
+        InteractiveShell.clear_instance()
+        cls._tmp.cleanup()
+
+    def test_display_formatter_uses_the_mimebundle(self):
+        rec, _ = record_seed_loop()
+        data, _metadata = self.shell.display_formatter.format(rec)
+        self.assertEqual(data[MIME], rec.payload())
+        self.assertEqual(data['text/plain'], repr(rec))
+
+    def test_display_and_a_cell_ending_in_rec(self):
+        from IPython.display import display
+        from IPython.utils.capture import capture_output
+        rec, _ = record_seed_loop(every=2)
+        with capture_output() as captured:
+            display(rec)
+        self.assertEqual(len(captured.outputs), 1)
+        self.assertEqual(captured.outputs[0].data[MIME], rec.payload())
+        # the user's cell: the loop, then `rec` as its last line; the displayhook formats the value
+        self.shell.user_ns.update({'ddpm_lab': ddpm_lab, 'torch': torch, 'inputs': seed_inputs()})
+        cell = '\n'.join([
+            'i = inputs',
+            'rec = ddpm_lab.Recorder(i["w_model"], i["shape"], i["betas"], i["alpha_bar"], i["seed"])',
+            'x = torch.zeros(4, 2)',
+            'for t in range(3, -1, -1):',
+            '    x = x + t',
+            '    rec.step(t, x)',
+            'rec',
+        ])
+        formatted = []
+        hook = self.shell.displayhook
+        hook.write_format_data = lambda data, md=None: formatted.append(data)  # instead of printing it
+        hook.write_output_prompt = lambda: None
+        try:
+            result = self.shell.run_cell(cell)
+        finally:
+            del hook.write_format_data, hook.write_output_prompt  # the class's methods again
+        self.assertTrue(result.success, result.error_in_exec)
+        self.assertEqual(len(formatted), 1)
+        self.assertEqual([s['t'] for s in formatted[0][MIME]['steps']], [3, 2, 1, 0])
+        self.assertTrue(formatted[0]['text/plain'].startswith('DDPM Lab recording of 4 steps'))
+
+
+@unittest.skipIf(torch is None, TORCH_MISSING)
+class PlainScriptTest(unittest.TestCase):
+    def test_a_plain_python_script_saves_the_recording(self):
+        script = '\n'.join([
+            'import json, sys',
+            'sys.path[:0] = [%r, %r]' % (HERE, REFERENCE_DIR),
+            'import torch, ddpm_lab, reference',
+            'i = json.load(open(%r))' % SEED_INPUTS,
+            'w, b, a = torch.tensor(i["w_model"]), torch.tensor(i["betas"]), torch.tensor(i["alpha_bar"])',
+            'rec = ddpm_lab.Recorder(w, i["shape"], b, a, i["seed"])',
+            'reference.sample(w, i["shape"], b, a, i["seed"], lambda t, x, eps, mean, z, x_prev: rec.step(t, x_prev))',
+            'rec.save(sys.argv[1])',
+            'rec.save_inputs(sys.argv[2])',
+            'print(rec)',
+            'print("IPython imported:", "IPython" in sys.modules)',
+        ])
+        with tempfile.TemporaryDirectory() as tmp:
+            run_json, inputs_json = os.path.join(tmp, 'run.json'), os.path.join(tmp, 'INPUT.json')
+            out = subprocess.run([sys.executable, '-c', script, run_json, inputs_json], capture_output=True, text=True,
+                                 cwd=tmp, timeout=300)
+            self.assertEqual(out.returncode, 0, out.stderr)
+            lines = out.stdout.splitlines()
+            self.assertTrue(lines[0].startswith('DDPM Lab recording of 4 steps'), out.stdout)
+            self.assertEqual(lines[1], 'IPython imported: False')
+            with open(run_json) as f:
+                saved = json.load(f)
+            with open(inputs_json) as f:
+                saved_inputs = json.load(f)
+        rec, _ = record_seed_loop()
+        expected = rec.payload()
+        del expected['init']  # the script did not record x_T
+        del saved['init']
+        self.assertEqual(saved, expected)
+        self.assertEqual(saved_inputs, rec.inputs_json())
+
+
+class SourceTest(unittest.TestCase):
+    def test_the_helper_is_python_3_8_syntax(self):
+        with open(HELPER, encoding='utf-8') as f:
+            source = f.read()
+        ast.parse(source, HELPER, feature_version=(3, 8))
+        self.assertIn('rec = ddpm_lab.Recorder(w_model, shape, betas, alpha_bar, seed)', source)
+
+
+if __name__ == '__main__':
+    unittest.main()
