@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// Times the diagnosis catalogue (src/core/diagnosis/) on the size `cli compare` must handle quickly: T = 1000,
+// N = 100, d = 2. Not a test; it prints the figures (median of R runs after a warm-up, wall-clock milliseconds):
+//   final sample   diagnoseSample with a paste no entry reproduces: the correct loop and every entry run to the end
+//   step by step   diagnoseTrajectory from t0 = T - 1 with a predicate that accepts every step (the worst case:
+//                  no candidate stops early), and from t0 = T - 1 with a paste only one entry reproduces
+//   one entry      runWithMistake of a single entry, for scale
+//   node scripts/bench-diagnosis.mjs [--reps 5] [--profile avx2-fma]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const reps = Number(opt('reps', '5'));
+const profile = opt('profile', 'avx2-fma');
+
+// the core, bundled the way the extension ships it (esbuild, one file)
+const dir = mkdtempSync(join(tmpdir(), 'bench-diagnosis-'));
+const entry = join(dir, 'diagnosis.mjs');
+await build({
+  stdin: {
+    contents: `export { diagnoseSample, diagnoseTrajectory, runWithMistake } from './src/core/diagnosis/diagnose';
+export { MISTAKE_IDS } from './src/core/diagnosis/catalogue';
+export { linearSchedule, alphaBarFromBetas } from './src/core/sampler/schedules';`,
+    resolveDir: root,
+    loader: 'ts'
+  },
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  outfile: entry,
+  logLevel: 'warning'
+});
+const core = await import(pathToFileURL(entry).href);
+rmSync(dir, { recursive: true, force: true });
+
+const N = 100;
+const d = 2;
+const T = 1000;
+const w = new Float32Array((d + 1) * d);
+for (let i = 0; i < w.length; i++) w[i] = Math.fround(0.1 * Math.sin(i + 1));
+const betas = core.linearSchedule(T);
+const inputs = { wModel: { rows: d + 1, cols: d, data: w }, n: N, d, betas, alphaBar: core.alphaBarFromBetas(betas), seed: 42n };
+
+function median(fn) {
+  fn();
+  const ms = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    fn();
+    ms.push(performance.now() - t0);
+  }
+  return [...ms].sort((a, b) => a - b)[Math.floor(ms.length / 2)];
+}
+
+const sameBits = (a, b) => {
+  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+};
+
+const target = core.runWithMistake(inputs, 'noise-scale-beta', { profile, record: true });
+const targetSteps = target.trajectory;
+let found;
+const rows = [
+  ['final sample, no entry matches', () => (found = core.diagnoseSample(inputs, () => false, { profile }))],
+  ['final sample, noise-scale-beta pasted', () => (found = core.diagnoseSample(inputs, (x) => sameBits(x, target.sample), { profile }))],
+  ['step by step from t0 = 999, every step accepted', () => (found = core.diagnoseTrajectory(inputs, T - 1, () => true, { profile }))],
+  ['step by step from t0 = 999, noise-scale-beta pasted', () => (found = core.diagnoseTrajectory(inputs, T - 1, (t, x) => sameBits(x, targetSteps[T - 1 - t]), { profile }))],
+  ['one entry (runWithMistake, time-unscaled)', () => core.runWithMistake(inputs, 'time-unscaled', { profile })]
+];
+console.log(`diagnosis catalogue (${core.MISTAKE_IDS.length} entries), T = ${T}, N = ${N}, d = ${d}, profile ${profile}, median of ${reps} (ms), Node ${process.versions.node}`);
+for (const [name, fn] of rows) {
+  const ms = median(fn);
+  console.log(`  ${name.padEnd(56)} ${ms.toFixed(1).padStart(8)} ms${found ? `   found: [${found.join(', ')}]` : ''}`);
+  found = undefined;
+}
