@@ -210,45 +210,68 @@ export interface LoopRun {
   stopped: boolean;
 }
 
+// The elementwise loops below take plain numbers and typed arrays only (each scalar read once, before its loop), so
+// that the engine compiles them early and keeps them compiled whichever entry calls them.
+
 /** eps = inp @ w_model with inp = cat([x, t_col]) or cat([t_col, x]): sums in order over inp's columns from +0. */
 function epsF32(x: Float32Array, w: Float32Array, eps: Float32Array, n: number, d: number, tv: number, timeFirst: boolean): void {
+  const first = timeFirst ? 1 : 0; // the w_model row that meets x[:, 0]
+  const timeRow = timeFirst ? 0 : d; // the w_model row that meets t_col
   for (let j = 0; j < n; j++) {
     const row = j * d;
     for (let i = 0; i < d; i++) {
-      let acc = 0;
-      if (timeFirst) acc = f32(acc + f32(tv * w[i])); // inp[:, 0] = t_col meets w_model[0]
-      const first = timeFirst ? 1 : 0; // the w_model row that meets x[:, 0]
+      const timeTerm = f32(tv * w[timeRow * d + i]);
+      let acc = timeFirst ? f32(0 + timeTerm) : 0; // inp[:, 0] = t_col comes first
       for (let l = 0; l < d; l++) acc = f32(acc + f32(x[row + l] * w[(l + first) * d + i]));
-      if (!timeFirst) acc = f32(acc + f32(tv * w[d * d + i])); // inp[:, d] = t_col meets w_model[d]
-      eps[row + i] = acc;
+      eps[row + i] = timeFirst ? acc : f32(acc + timeTerm); // inp[:, d] = t_col comes last
     }
+  }
+}
+
+/** scale * (x - coef * eps); with sign = -1: scale * (x + coef * eps) */
+function meanScaledF32(x: Float32Array, eps: Float32Array, out: Float32Array, scale: number, coef: number, sign: number): void {
+  if (sign < 0) for (let i = 0; i < x.length; i++) out[i] = f32(scale * f32(x[i] + f32(coef * eps[i])));
+  else for (let i = 0; i < x.length; i++) out[i] = f32(scale * f32(x[i] - f32(coef * eps[i])));
+}
+
+/** x - coef * eps */
+function meanUnscaledF32(x: Float32Array, eps: Float32Array, out: Float32Array, coef: number): void {
+  for (let i = 0; i < x.length; i++) out[i] = f32(x[i] - f32(coef * eps[i]));
+}
+
+/** (x - coef * eps) / divisor */
+function meanDividedF32(x: Float32Array, eps: Float32Array, out: Float32Array, coef: number, divisor: number): void {
+  for (let i = 0; i < x.length; i++) out[i] = f32(f32(x[i] - f32(coef * eps[i])) / divisor);
+}
+
+/** x0 = ((x - s1 * eps) / s2).clamp(-1, 1); mean = a * x0 + b * x */
+function meanClippedX0F32(x: Float32Array, eps: Float32Array, out: Float32Array, s1: number, s2: number, a: number, b: number): void {
+  for (let i = 0; i < x.length; i++) {
+    const raw = f32(f32(x[i] - f32(s1 * eps[i])) / s2);
+    const x0 = raw < -1 ? -1 : raw > 1 ? 1 : raw; // torch.clamp(-1, 1): NaN and -0 pass through
+    out[i] = f32(f32(a * x0) + f32(b * x[i]));
   }
 }
 
 /** mean from x and eps, elementwise, as MeanStep says. */
 function meanF32(m: MeanStep, x: Float32Array, eps: Float32Array, out: Float32Array): void {
-  const count = x.length;
   switch (m.form) {
     case 'scaled':
-      for (let i = 0; i < count; i++) out[i] = f32(m.scale * f32(x[i] - f32(m.coef * eps[i])));
-      break;
+      return meanScaledF32(x, eps, out, m.scale, m.coef, 1);
     case 'scaled-plus':
-      for (let i = 0; i < count; i++) out[i] = f32(m.scale * f32(x[i] + f32(m.coef * eps[i])));
-      break;
+      return meanScaledF32(x, eps, out, m.scale, m.coef, -1);
     case 'unscaled':
-      for (let i = 0; i < count; i++) out[i] = f32(x[i] - f32(m.coef * eps[i]));
-      break;
+      return meanUnscaledF32(x, eps, out, m.coef);
     case 'divided':
-      for (let i = 0; i < count; i++) out[i] = f32(f32(x[i] - f32(m.coef * eps[i])) / m.divisor);
-      break;
+      return meanDividedF32(x, eps, out, m.coef, m.divisor);
     case 'clipped-x0':
-      for (let i = 0; i < count; i++) {
-        const raw = f32(f32(x[i] - f32(m.sqrtOneMinusAlphaBar * eps[i])) / m.sqrtAlphaBar);
-        const x0 = raw < -1 ? -1 : raw > 1 ? 1 : raw; // torch.clamp(-1, 1): NaN and -0 pass through
-        out[i] = f32(f32(m.coefX0 * x0) + f32(m.coefX * x[i]));
-      }
-      break;
+      return meanClippedX0F32(x, eps, out, m.sqrtOneMinusAlphaBar, m.sqrtAlphaBar, m.coefX0, m.coefX);
   }
+}
+
+/** x = mean + sigma * z */
+function addNoiseF32(x: Float32Array, mean: Float32Array, z: Float32Array, sigma: number): void {
+  for (let i = 0; i < x.length; i++) x[i] = f32(mean[i] + f32(sigma * z[i]));
 }
 
 /**
@@ -293,7 +316,7 @@ export function runLoop(c: LoopContext, wModel: Float32Array, lines: LoopLines, 
       const source = L.noise;
       if (source.kind === 'fresh-generator') z = noiseCache.get(source.seed(c, t));
       else z = randn(source.kind === 'initial-generator' ? genInit : genDefault!, nd, profile, zBuffer);
-      for (let i = 0; i < nd; i++) x[i] = f32(mean[i] + f32(sigma * z[i])); // mean + sigma * z
+      addNoiseF32(x, mean, z, sigma); // mean + sigma * z
     } else {
       x.set(mean);
     }
