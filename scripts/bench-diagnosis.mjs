@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // Times the diagnosis catalogue (src/core/diagnosis/) on the size `cli compare` must handle quickly: T = 1000,
-// N = 100, d = 2. Not a test; it prints the figures (median of R runs after a warm-up, wall-clock milliseconds):
-//   final sample   diagnoseSample with a paste no entry reproduces: the correct loop and every entry run to the end
-//   step by step   diagnoseTrajectory from t0 = T - 1 with a predicate that accepts every step (the worst case:
-//                  no candidate stops early), and from t0 = T - 1 with a paste only one entry reproduces
+// N = 100, d = 2. Not a test; it prints the figures (wall-clock milliseconds):
+//   first call     diagnoseSample in this fresh process right after one runSampler of the same inputs (what
+//                  `cli compare` does: one run, then the diagnosis), before anything else is warm
+//   final sample   diagnoseSample with a paste no entry reproduces (the correct loop and every entry run to the
+//                  end), and with a paste one entry reproduces; median of R runs after a warm-up
+//   step by step   diagnoseTrajectory from t0 = T - 1 with a predicate that rejects only the correct loop's x (the
+//                  worst case: no candidate stops early), and with a paste one entry reproduces
 //   one entry      runWithMistake of a single entry, for scale
 //   node scripts/bench-diagnosis.mjs [--reps 5] [--profile avx2-fma]
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -28,7 +31,8 @@ await build({
   stdin: {
     contents: `export { diagnoseSample, diagnoseTrajectory, runWithMistake } from './src/core/diagnosis/diagnose';
 export { MISTAKE_IDS } from './src/core/diagnosis/catalogue';
-export { linearSchedule, alphaBarFromBetas } from './src/core/sampler/schedules';`,
+export { linearSchedule, alphaBarFromBetas } from './src/core/sampler/schedules';
+export { runSampler } from './src/core/sampler/sampler';`,
     resolveDir: root,
     loader: 'ts'
   },
@@ -67,13 +71,23 @@ const sameBits = (a, b) => {
   return true;
 };
 
+{
+  const t0 = performance.now();
+  core.runSampler(inputs, { profile, record: { kind: 'none' } });
+  const t1 = performance.now();
+  const found = core.diagnoseSample(inputs, () => false, { profile });
+  const t2 = performance.now();
+  console.log(`first call in a fresh process: runSampler ${(t1 - t0).toFixed(1)} ms, then diagnoseSample (whole catalogue) ${(t2 - t1).toFixed(1)} ms, found [${found.join(', ')}]`);
+}
+
 const target = core.runWithMistake(inputs, 'noise-scale-beta', { profile, record: true });
 const targetSteps = target.trajectory;
+const correctAfterFirst = core.runWithMistake(inputs, null, { profile, record: true }).trajectory[0];
 let found;
 const rows = [
   ['final sample, no entry matches', () => (found = core.diagnoseSample(inputs, () => false, { profile }))],
   ['final sample, noise-scale-beta pasted', () => (found = core.diagnoseSample(inputs, (x) => sameBits(x, target.sample), { profile }))],
-  ['step by step from t0 = 999, every step accepted', () => (found = core.diagnoseTrajectory(inputs, T - 1, () => true, { profile }))],
+  ['step by step from t0 = 999, no candidate stops early', () => (found = core.diagnoseTrajectory(inputs, T - 1, (t, x) => t !== T - 1 || !sameBits(x, correctAfterFirst), { profile }))],
   ['step by step from t0 = 999, noise-scale-beta pasted', () => (found = core.diagnoseTrajectory(inputs, T - 1, (t, x) => sameBits(x, targetSteps[T - 1 - t]), { profile }))],
   ['one entry (runWithMistake, time-unscaled)', () => core.runWithMistake(inputs, 'time-unscaled', { profile })]
 ];
