@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Times the diagnosis catalogue (src/core/diagnosis/) on the size `cli compare` must handle quickly: T = 1000,
-// N = 100, d = 2. Not a test; it prints the figures (wall-clock milliseconds):
+// N = 100, d = 2. Not a test; it prints the figures: wall-clock milliseconds, and the process's CPU milliseconds (all
+// its threads) beside them, which say more on a machine shared with other work:
 //   first call     diagnoseSample in this fresh process right after one runSampler of the same inputs (what
 //                  `cli compare` does: one run, then the diagnosis), before anything else is warm
 //   final sample   diagnoseSample with a paste no entry reproduces (the correct loop and every entry run to the
@@ -53,15 +54,19 @@ for (let i = 0; i < w.length; i++) w[i] = Math.fround(0.1 * Math.sin(i + 1));
 const betas = core.linearSchedule(T);
 const inputs = { wModel: { rows: d + 1, cols: d, data: w }, n: N, d, betas, alphaBar: core.alphaBarFromBetas(betas), seed: 42n };
 
+/** [median wall ms, median CPU ms] of reps runs after a warm-up run */
 function median(fn) {
   fn();
-  const ms = [];
+  const wall = [];
+  const cpu = [];
   for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
+    const [t0, c0] = [performance.now(), cpuMs()];
     fn();
-    ms.push(performance.now() - t0);
+    wall.push(performance.now() - t0);
+    cpu.push(cpuMs() - c0);
   }
-  return [...ms].sort((a, b) => a - b)[Math.floor(ms.length / 2)];
+  const mid = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return [mid(wall), mid(cpu)];
 }
 
 const sameBits = (a, b) => {
@@ -71,13 +76,20 @@ const sameBits = (a, b) => {
   return true;
 };
 
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 {
-  const t0 = performance.now();
+  const [t0, c0] = [performance.now(), cpuMs()];
   core.runSampler(inputs, { profile, record: { kind: 'none' } });
-  const t1 = performance.now();
+  const [t1, c1] = [performance.now(), cpuMs()];
   const found = core.diagnoseSample(inputs, () => false, { profile });
-  const t2 = performance.now();
-  console.log(`first call in a fresh process: runSampler ${(t1 - t0).toFixed(1)} ms, then diagnoseSample (whole catalogue) ${(t2 - t1).toFixed(1)} ms, found [${found.join(', ')}]`);
+  const [t2, c2] = [performance.now(), cpuMs()];
+  console.log(
+    `first call in a fresh process: runSampler ${(t1 - t0).toFixed(1)} ms (CPU ${(c1 - c0).toFixed(0)} ms), ` +
+      `then diagnoseSample, whole catalogue ${(t2 - t1).toFixed(1)} ms (CPU ${(c2 - c1).toFixed(0)} ms), found [${found.join(', ')}]`
+  );
 }
 
 const target = core.runWithMistake(inputs, 'noise-scale-beta', { profile, record: true });
@@ -91,9 +103,10 @@ const rows = [
   ['step by step from t0 = 999, noise-scale-beta pasted', () => (found = core.diagnoseTrajectory(inputs, T - 1, (t, x) => sameBits(x, targetSteps[T - 1 - t]), { profile }))],
   ['one entry (runWithMistake, time-unscaled)', () => core.runWithMistake(inputs, 'time-unscaled', { profile })]
 ];
-console.log(`diagnosis catalogue (${core.MISTAKE_IDS.length} entries), T = ${T}, N = ${N}, d = ${d}, profile ${profile}, median of ${reps} (ms), Node ${process.versions.node}`);
+console.log(`diagnosis catalogue (${core.MISTAKE_IDS.length} entries), T = ${T}, N = ${N}, d = ${d}, profile ${profile}, median of ${reps}, Node ${process.versions.node}`);
 for (const [name, fn] of rows) {
-  const ms = median(fn);
-  console.log(`  ${name.padEnd(56)} ${ms.toFixed(1).padStart(8)} ms${found ? `   found: [${found.join(', ')}]` : ''}`);
+  const [ms, cpu] = median(fn);
+  const shown = found && found.length > 3 ? `${found.length} entries` : found ? `[${found.join(', ')}]` : '';
+  console.log(`  ${name.padEnd(56)} ${ms.toFixed(1).padStart(8)} ms (CPU ${cpu.toFixed(0).padStart(4)} ms)${found ? `   found: ${shown}` : ''}`);
   found = undefined;
 }
