@@ -22,7 +22,8 @@
 // lines at steps t <= t0. What runs before the loop (x_T from gen_init, and a mistake's own setup such as
 // torch.manual_seed(seed)) always runs. Generators change only through the lines actually executed, so a generator
 // the changed lines draw from (gen_init after x_T, or the default generator) has drawn nothing in the correct
-// steps before t0: the correct steps draw from their own fresh torch.Generator() each.
+// steps before t0: the correct steps draw from their own fresh torch.Generator() each. An entry whose lines change
+// only some steps (noise-at-t0 changes step 0 alone) gives the same run from any t0 at or above its first such step.
 import { abortError } from '../errors';
 import { CpuGenerator } from '../rng/generator';
 import { randn } from '../rng/randn';
