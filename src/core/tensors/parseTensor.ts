@@ -147,7 +147,7 @@ function isSpecialToken(token: string): boolean {
 }
 
 const TORCH_KWARGS = ['dtype', 'requires_grad', 'grad_fn', 'device', 'size', 'names', 'layout'];
-const NUMPY_KWARGS = ['dtype'];
+const NUMPY_KWARGS = ['dtype', 'shape']; // shape= only in the repr of an empty array: array([], shape=(0, 2), dtype=float32)
 
 /** `torch.float64`, `float32`, `np.float32`, `'float32'` -> our dtype name. */
 function dtypeFromText(value: string): ParsedDtype {
@@ -332,7 +332,7 @@ export function parseTensorText(text: string, field: string): ParsedTensor {
       fail(field, text, kw.at, `one of ${allowed.map((k) => k + '=').join(', ')}`, JSON.stringify(kw.name + '='));
     }
     if (kw.name === 'dtype') dtype = dtypeFromText(kw.value);
-    if (kw.name === 'size') {
+    if (kw.name === 'size' || kw.name === 'shape') {
       const size = parseSizeTuple(field, text, kw);
       const sizeNumel = size.reduce((a, b) => a * b, 1);
       if (tokens.length === 0 && sizeNumel === 0 && !summary) {
@@ -341,7 +341,7 @@ export function parseTensorText(text: string, field: string): ParsedTensor {
         summary.fullShapeKnown = true;
         summary.fullShape = size;
       } else if (size.length !== shape.length || size.some((s, i) => s !== shape[i])) {
-        fail(field, text, kw.at, `size=${pythonTuple(shape)} as printed`, JSON.stringify('size=' + kw.value));
+        fail(field, text, kw.at, `${kw.name}=${pythonTuple(shape)} as printed`, JSON.stringify(`${kw.name}=${kw.value}`));
       }
     }
   }
