@@ -2,10 +2,11 @@
 // values, every element string of FloatingFormat, whole repr and str texts, the element predicate the comparison
 // uses (our values and their float32 neighbours), the precision inference, and reading every print back.
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { FIXTURES } from '../../helpers/paths';
+import { FIXTURES, ROOT } from '../../helpers/paths';
 import { bitsToFloat32, nextDownF32, nextUpF32 } from '../../../../src/core/float32';
 import { dragon4Positional, dragon4Scientific, type Dragon4Options, type Dragon4Trim } from '../../../../src/core/tensors/dragon4';
 import {
@@ -109,6 +110,33 @@ describe('NumPy array printing (numpy.json)', () => {
       if (c.str !== null) assert.equal(formatNumpyArray(values, c.shape, c.dtype, 'str', printOptions(c)), c.str);
     });
   }
+
+  it('prints fresh random arrays exactly as the installed NumPy, and reads them back (live; skipped without /usr/bin/python3 and numpy)', function () {
+    this.timeout(120000);
+    const python = '/usr/bin/python3';
+    if (spawnSync(python, ['-c', 'import numpy'], { stdio: 'ignore' }).status !== 0) this.skip();
+    const seed = Math.floor(Math.random() * 2 ** 31);
+    const script = path.join(ROOT, 'scripts', 'fixtures', 'numpy_print.py');
+    const run = spawnSync(python, [script, '--live', String(seed), '200'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    assert.equal(run.status, 0, `numpy_print.py --live ${seed} failed: ${run.stderr}`);
+    const cases = JSON.parse(run.stdout) as ArrayCase[];
+    assert.equal(cases.length, 200);
+    for (const c of cases) {
+      const where = `numpy_print.py --live ${seed}: ${c.name}`;
+      const values = valuesOf(c);
+      assert.deepEqual(formatNumpyElements(values, c.shape, c.dtype, printOptions(c)), c.elements, where);
+      assert.equal(formatNumpyArray(values, c.shape, c.dtype, 'repr', printOptions(c)), c.repr, where);
+      assert.equal(formatNumpyArray(values, c.shape, c.dtype, 'str', printOptions(c)), c.str, where);
+      const tokens = c.elements.map((e) => e.trim());
+      assert.deepEqual(parseTensorText(c.repr, 'pasted').literals, tokens, where);
+      assert.deepEqual(parseTensorText(c.str!, 'pasted').literals, tokens, where);
+      if (isMaxprec(c) && (c.options.sign ?? '-') === '-') {
+        const shown = numpyShownIndices(c.shape, printOptions(c)).map((i) => values[i]);
+        const j = judgeNumpyPaste(shown, tokens, [c.dtype]);
+        assert.ok(j.matched === tokens.length && j.formatAgrees, where);
+      }
+    }
+  });
 
   it("refuses the str of a 0-d array (the scalar's str) and a wrong number of values", () => {
     assert.throws(() => formatNumpyArray([1.5], [], 'float32', 'str'), { message: /^style: str of a 0-d array/ });
