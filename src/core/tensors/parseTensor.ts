@@ -1,15 +1,27 @@
-// Reading printed tensors: PyTorch's repr, NumPy's repr, and plain nested lists (Python or JSON).
+// Reading printed tensors: PyTorch's repr, NumPy's repr and str, plain nested lists (Python or JSON) and our
+// CLI's JSON ({"sample": [[...]]}).
 //
 // Syntax comes from a peggy grammar (src/core/tensors/tensorText.peggy, generated parser committed
 // beside it): the guide prefers a kept parser library, and peggy gives every syntax error its line,
 // column and the expected alternatives. This file adds what a grammar cannot say well: rows of one
 // length (no ragged arrays), where `...` may stand, dtype, and the printed precision.
 import { errorFirstLine } from '../errors';
-import { lineColumnAt } from './jsonText';
+import { lineColumnAt, scanJson } from './jsonText';
 import { pythonTuple } from './printTensor';
 import { parse as parseGrammar } from './tensorText.generated.js';
 
 export type ParsedDtype = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'unknown';
+
+/**
+ * Which print the text is, so that each element can be judged by the printing rule of its source:
+ * - 'torch': PyTorch's repr or print (`tensor([...])`, `Parameter containing:`), any print options;
+ * - 'numpy-repr': NumPy's repr (`array([...], dtype=float32)`);
+ * - 'numpy-str': NumPy's str, what `print(a)` shows (`[[ 0.1  0.2]\n [ 0.3 -0.4]]`: whitespace between items);
+ * - 'list': a bare nested list with commas or a bare number (Python's `x.tolist()`, a JSON array);
+ * - 'json': our CLI's JSON, `{"sample": [[...]]}` or `{"values": [...]}`.
+ * A one-element-per-list print (`[[0.5]]`) has no separator to tell NumPy's str from a list: it reads as 'list'.
+ */
+export type PrintKind = 'torch' | 'numpy-repr' | 'numpy-str' | 'list' | 'json';
 
 /** Per dimension of a summarised print: what `...` left out. */
 export interface SummaryDim {
@@ -56,14 +68,17 @@ export interface ParsedTensor {
    * bare integers, mixed decimals, or no finite values.
    */
   printedDecimals: number | null;
+  /** who printed it: 'numpy' for NumPy's repr and str, 'list' for bare lists and our JSON (see kind for which print exactly) */
   source: 'torch' | 'numpy' | 'list';
-  /** the number tokens exactly as written (quotes removed), row-major like values: what the paste literally shows */
+  /** which print it is (see PrintKind) */
+  kind: PrintKind;
+  /** the number tokens exactly as written (quotes and padding removed), row-major like values: what the paste literally shows */
   literals?: string[];
 }
 
 // The parser's output (see the grammar's actions).
 interface EllipsisNode { ellipsis: true; at: number }
-interface ListNode { list: Item[]; at: number }
+interface ListNode { list: Item[]; at: number; spaced?: true }
 type Item = string | ListNode | EllipsisNode;
 interface Kwarg { name: string; value: string; at: number }
 interface GrammarResult { ctor: 'tensor' | 'array' | null; data: string | ListNode; kwargs: Kwarg[]; parameter: boolean }
@@ -132,7 +147,7 @@ function isSpecialToken(token: string): boolean {
 }
 
 const TORCH_KWARGS = ['dtype', 'requires_grad', 'grad_fn', 'device', 'size', 'names', 'layout'];
-const NUMPY_KWARGS = ['dtype'];
+const NUMPY_KWARGS = ['dtype', 'shape']; // shape= only in the repr of an empty array: array([], shape=(0, 2), dtype=float32)
 
 /** `torch.float64`, `float32`, `np.float32`, `'float32'` -> our dtype name. */
 function dtypeFromText(value: string): ParsedDtype {
@@ -235,9 +250,34 @@ function parseSizeTuple(field: string, text: string, kw: Kwarg): number[] {
 }
 
 /**
+ * Our CLI's JSON ({"sample": [[...]]} or {"values": [...]}): the text with everything but the tensor's member
+ * blanked out (line breaks kept), so that the grammar reads the member and every error keeps its line and column.
+ */
+function jsonMemberText(field: string, text: string): string {
+  const scan = scanJson(text);
+  if (scan.errorAt !== null) {
+    const reason = scan.reason ?? '';
+    if (reason.startsWith('expected ')) {
+      const { line, column } = lineColumnAt(text, scan.errorAt);
+      throw new Error(`${field}: line ${line}, column ${column}: ${reason}`);
+    }
+    fail(field, text, scan.errorAt, reason === '' || reason.startsWith('unexpected ') ? 'valid JSON' : `valid JSON (${reason})`);
+  }
+  const span = scan.members.get('sample') ?? scan.members.get('values');
+  if (!span) fail(field, text, text.indexOf('{'), 'a JSON object holding the tensor under "sample" or "values"', 'no such member');
+  const [start, end] = span;
+  if (text[start] !== '[') fail(field, text, start, 'a list', foundAt(text, start));
+  let masked = '';
+  for (let i = 0; i < text.length; i++) masked += (i >= start && i < end) || text[i] === '\n' ? text[i] : ' ';
+  return masked;
+}
+
+/**
  * Parses a printed tensor: `tensor([[ 0.1000, -0.2000], ...])` (with any of PyTorch's suffixes:
- * dtype=, requires_grad=, grad_fn=, device=), `array([...], dtype=float32)`, or a nested list
- * `[[1, 2], [3, 4]]` (Python or JSON). Numbers may be decimal, scientific, nan, inf, -inf.
+ * dtype=, requires_grad=, grad_fn=, device=), NumPy's `array([...], dtype=float32)` or its str
+ * `[[ 0.1  0.2]\n [ 0.3 -0.4]]` (whitespace-separated, wrapped over lines, summarised with `...`),
+ * a nested list `[[1, 2], [3, 4]]` (Python or JSON), or our CLI's `{"sample": [[...]]}`.
+ * Numbers may be decimal, scientific, nan, inf, -inf. The result says which print it was (kind).
  * Throws Error(`${field}: line L, column C: expected ..., found ...`) on anything else, on ragged
  * rows, and on a misplaced `...`.
  */
@@ -245,9 +285,11 @@ export function parseTensorText(text: string, field: string): ParsedTensor {
   if (typeof text !== 'string') throw new Error(`${field}: expected tensor text, found ${text === null ? 'null' : typeof text}`);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte order mark (a file saved on Windows): invisible, not part of the tensor
   checkDepth(field, text);
+  const isJson = text.trimStart().startsWith('{');
+  const grammarText = isJson ? jsonMemberText(field, text) : text;
   let result: GrammarResult;
   try {
-    result = parseGrammar(text) as GrammarResult;
+    result = parseGrammar(grammarText) as GrammarResult;
   } catch (e) {
     const pe = e as PeggyError;
     if (pe && pe.location && Array.isArray(pe.expected)) {
@@ -256,7 +298,12 @@ export function parseTensorText(text: string, field: string): ParsedTensor {
     throw new Error(`${field}: could not read the tensor text (${errorFirstLine(e)})`);
   }
 
-  const source: ParsedTensor['source'] = result.ctor === 'tensor' || result.parameter ? 'torch' : result.ctor === 'array' ? 'numpy' : 'list';
+  const spaced = typeof result.data !== 'string' && result.data.spaced === true;
+  const kind: PrintKind = result.ctor === 'tensor' || result.parameter ? 'torch'
+    : result.ctor === 'array' ? 'numpy-repr'
+      : spaced ? 'numpy-str'
+        : isJson ? 'json' : 'list';
+  const source: ParsedTensor['source'] = kind === 'torch' ? 'torch' : kind === 'numpy-repr' || kind === 'numpy-str' ? 'numpy' : 'list';
   let shape: number[];
   let summary: TensorSummary | undefined;
   const tokens: string[] = [];
@@ -285,7 +332,7 @@ export function parseTensorText(text: string, field: string): ParsedTensor {
       fail(field, text, kw.at, `one of ${allowed.map((k) => k + '=').join(', ')}`, JSON.stringify(kw.name + '='));
     }
     if (kw.name === 'dtype') dtype = dtypeFromText(kw.value);
-    if (kw.name === 'size') {
+    if (kw.name === 'size' || kw.name === 'shape') {
       const size = parseSizeTuple(field, text, kw);
       const sizeNumel = size.reduce((a, b) => a * b, 1);
       if (tokens.length === 0 && sizeNumel === 0 && !summary) {
@@ -294,14 +341,15 @@ export function parseTensorText(text: string, field: string): ParsedTensor {
         summary.fullShapeKnown = true;
         summary.fullShape = size;
       } else if (size.length !== shape.length || size.some((s, i) => s !== shape[i])) {
-        fail(field, text, kw.at, `size=${pythonTuple(shape)} as printed`, JSON.stringify('size=' + kw.value));
+        fail(field, text, kw.at, `${kw.name}=${pythonTuple(shape)} as printed`, JSON.stringify(`${kw.name}=${kw.value}`));
       }
     }
   }
   if (dtype === null) {
     const allIntegers = tokens.length > 0 && tokens.every((t) => /^[+-]?\d+$/.test(t));
     if (source === 'torch') dtype = allIntegers ? 'int64' : 'float32'; // PyTorch omits dtype= only for its defaults
-    else if (source === 'numpy') dtype = allIntegers ? 'int64' : 'float64';
+    else if (kind === 'numpy-repr') dtype = allIntegers ? 'int64' : 'float64'; // NumPy's repr omits dtype= only for its defaults
+    else if (kind === 'numpy-str') dtype = allIntegers ? 'int64' : 'unknown'; // str never shows the dtype: float32 or float64
     else dtype = 'unknown';
   }
 
@@ -314,6 +362,7 @@ export function parseTensorText(text: string, field: string): ParsedTensor {
     summarized: summary !== undefined,
     printedDecimals: printedDecimalsOf(tokens),
     source,
+    kind,
     literals: tokens
   };
   if (summary) parsed.summary = summary;

@@ -156,6 +156,41 @@ describe('parseTensorText: structure and errors', () => {
     assert.throws(() => parseTensorText('', 'x'), { message: /^x: line 1, column 1: expected .*found end of input$/ });
   });
 
+  it('says which print it was: PyTorch, NumPy repr, NumPy str, list or our JSON', () => {
+    const kinds = (text: string): [string, string] => {
+      const p = parseTensorText(text, 'x');
+      return [p.kind, p.source];
+    };
+    assert.deepEqual(kinds('tensor([[0.1000, 0.2000]])'), ['torch', 'torch']);
+    assert.deepEqual(kinds('Parameter containing:\ntensor([0.1000], requires_grad=True)'), ['torch', 'torch']);
+    assert.deepEqual(kinds('array([0.5, 0.25], dtype=float32)'), ['numpy-repr', 'numpy']);
+    assert.deepEqual(kinds('[[ 0.5   0.25]\n [-1.    2.  ]]'), ['numpy-str', 'numpy']);
+    assert.deepEqual(kinds('[[0.5]\n [0.25]]'), ['numpy-str', 'numpy']);
+    assert.deepEqual(kinds('[[0.5, 0.25]]'), ['list', 'list']);
+    assert.deepEqual(kinds('[[0.5]]'), ['list', 'list']); // one item per list: no separator says NumPy
+    assert.deepEqual(kinds('{"sample": [[0.5, "nan"]], "elapsed_ms": 3}'), ['json', 'list']);
+    assert.deepEqual(kinds('{"values": [1, 2]}'), ['json', 'list']);
+  });
+
+  it("reads NumPy's str with its padding, wrapped lines and ... as tokens without the padding", () => {
+    const p = parseTensorText('[[ 0.80327606  0.17483339 ... -1.5\n   2.        ]\n ...\n [    nan    -inf ... -0.e+00  1.e+09]]', 'x');
+    assert.deepEqual(p.shape, [2, 4]);
+    assert.deepEqual(p.literals, ['0.80327606', '0.17483339', '-1.5', '2.', 'nan', '-inf', '-0.e+00', '1.e+09']);
+    assert.equal(p.dtype, 'unknown', 'str does not show the dtype');
+    assert.deepEqual(p.summary!.dims, [{ leading: 1, trailing: 1, elided: true }, { leading: 2, trailing: 2, elided: true }]);
+    assert.equal(parseTensorText('[1 2 3]', 'x').dtype, 'int64');
+  });
+
+  it('keeps line and column in errors of NumPy str and JSON pastes', () => {
+    assert.throws(() => parseTensorText('[[1. 2.]\n [3. 4. 5.]]', 'x'), { message: /^x: line 2, column 2: expected 2 numbers like the first list/ });
+    assert.throws(() => parseTensorText('[[1, 2] [3, 4]]', 'x'), { message: 'x: line 1, column 9: expected "," or "]", found "["' });
+    assert.throws(() => parseTensorText('{"sample": [[1, 2],\n [3, x]]}', 'x'), { message: /^x: line 2, column 6: expected .*, found .*/ });
+    assert.throws(() => parseTensorText('{"sample": [[1, 2],\n [3, 4, 5]]}', 'x'), { message: /^x: line 2, column 2: expected 2 numbers like the first list/ });
+    assert.throws(() => parseTensorText('{"samples": [1]}', 'x'), { message: 'x: line 1, column 1: expected a JSON object holding the tensor under "sample" or "values", found no such member' });
+    assert.throws(() => parseTensorText('{"sample": "tensor([1.])"}', 'x'), { message: 'x: line 1, column 12: expected a list, found "\\""' });
+    assert.throws(() => parseTensorText('{"sample": [1, 2]', 'x'), { message: /^x: line 1, column 18: expected .*, found end of input$/ });
+  });
+
   it('reads nan, inf and quoted specials (as the CLI writes them) and keeps -0', () => {
     const p = parseTensorText('["nan", "-inf", "inf", -0.0, 1e-05]', 'x');
     assert.deepEqual(p.literals, ['nan', '-inf', 'inf', '-0.0', '1e-05']);
