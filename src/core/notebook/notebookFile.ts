@@ -17,6 +17,7 @@
 // serialisation is the item's bytes; anything else is base64.
 
 import { base64ToBytes, bytesToBase64 } from '../base64';
+import { describe, isObject } from '../describe';
 import { errorFirstLine } from '../errors';
 import { lineColumnAt, scanJson } from '../tensors/jsonText';
 
@@ -67,16 +68,8 @@ export class NotebookFormatError extends Error {
   }
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 function bad(field: string, problem: string): never {
   throw new NotebookFormatError(`${field}: ${problem}`);
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  return typeof v === 'string' ? JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v) : typeof v === 'object' ? 'an object' : String(v);
 }
 
 /** Offset of the first JSON syntax error in `text` (V8's messages do not always say where); -1 if the text is valid JSON. */

@@ -151,7 +151,7 @@ describe('notebook format: damaged files', () => {
       ['{"format": "ddpm-notebook/1", "cells": [', /^file: not valid JSON/],
       ['{"format": "ddpm-notebook/1", "cells": [}', /^file: not valid JSON at line 1, column \d+/],
       ['[1, 2]', /^file: expected a JSON object, got an array$/],
-      ['{"cells": []}', /^file: format: expected "ddpm-notebook\/1", got undefined$/],
+      ['{"cells": []}', /^file: format: expected "ddpm-notebook\/1", got nothing$/],
       ['{"format": "ddpm-notebook/1", "cells": {}}', /^file: cells: expected an array, got an object$/],
       ['{"format": "ddpm-notebook/1", "cells": [{"kind": "raw", "language": "x", "source": ""}]}', /^cells\[0\]\.kind: expected "markdown" or "code", got "raw"$/],
       ['{"format": "ddpm-notebook/1", "cells": [{"kind": "code", "language": "ddpm", "source": [1]}]}', /^cells\[0\]\.source\[0\]: expected a string, got 1$/],
