@@ -6,7 +6,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readInputs } from '../../../../src/core/sampler/inputs';
 import { DEFAULT_TRAJECTORY_BUDGET_BYTES, trajectoryStepBytes } from '../../../../src/core/sampler/limits';
-import { matmulRowsF32, recordedStepIndices, runSampler, samplerUsesWasm } from '../../../../src/core/sampler/sampler';
+import { recordedStepIndices, runSampler } from '../../../../src/core/sampler/sampler';
+import { samplerUsesWasm } from '../../../../src/core/sampler/samplerWasm';
+import { matmulRowsF32 } from '../../../../src/core/sampler/stepWorkspace';
 import type { RngProfile } from '../../../../src/core/types';
 import { assertMatchesPyTorch, toInputs, type SamplerFixture } from '../../helpers/samplerFixture';
 
