@@ -1,4 +1,4 @@
-// The DDPM kernel (src/extension/controller.ts) against a thin fake of VS Code's notebook API: execution
+// The DDPM kernel (src/extension/kernel.ts) against a thin fake of VS Code's notebook API: execution
 // order, timing, both output items of a run (checked against PyTorch's output), variables kept per notebook,
 // a bad cell failing alone, interrupt, the requests sent to the worker, and the large-run question.
 import { strict as assert } from 'node:assert';
@@ -211,7 +211,7 @@ describe('kernel: DDPM Lab notebook controller', () => {
     let answer = false;
     const { execute, requests } = setup({
       settings: () => settings({ maxElementsWithoutAsking: 10 }),
-      confirmLargeRun: async (elements, limit) => {
+      confirmLargeRun: async ({ elements, limit }) => {
         asked.push([elements, limit]);
         return answer;
       }
