@@ -3,7 +3,7 @@
 // that stops the worker at once. The inline path (what the web extension uses) is checked too.
 import { strict as assert } from 'node:assert';
 import { ROOT } from '../helpers/paths';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
@@ -14,10 +14,11 @@ import { runInWorker } from '../../../src/extension/workerClient';
 import { inputsToJson, type WorkerRequest } from '../../../src/extension/workerProtocol';
 import { encodeRunResult } from '../../../src/core/run/runCodec';
 import { generateInputs } from '../../../src/extension/resolveInputs';
+import { f32Bits } from '../helpers/bits';
+import { seedInputsText } from '../helpers/seedExample';
 
 const root = ROOT;
-const bits = (a: Float32Array): number[] => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
-const example = readInputs(JSON.parse(readFileSync(path.join(root, 'media/examples/seed.inputs.json'), 'utf8'))).inputs;
+const example = readInputs(JSON.parse(seedInputsText)).inputs;
 
 describe('runInWorker (the sampler worker)', function () {
   this.timeout(60000);
@@ -38,9 +39,9 @@ describe('runInWorker (the sampler worker)', function () {
       const progress: number[] = [];
       const run = await runInWorker(sampleRequest(inputs), new AbortController().signal, { workerFile, inline, onProgress: (done, total) => progress.push(done / total) });
       const direct = runSampler(inputs, { profile: 'avx2-fma', record: { kind: 'all' } });
-      assert.deepEqual(bits(run.sample.data), bits(direct.sample.data));
+      assert.deepEqual(f32Bits(run.sample.data), f32Bits(direct.sample.data));
       assert.equal(run.trajectory.steps.length, direct.trajectory.steps.length);
-      assert.deepEqual(bits(run.trajectory.steps[7].eps.data), bits(direct.trajectory.steps[7].eps.data));
+      assert.deepEqual(f32Bits(run.trajectory.steps[7].eps.data), f32Bits(direct.trajectory.steps[7].eps.data));
       assert.equal(progress[progress.length - 1], 1);
     });
   }
@@ -52,7 +53,7 @@ describe('runInWorker (the sampler worker)', function () {
     const same = await runInWorker(request(printed), new AbortController().signal, { workerFile });
     assert.ok(same.comparison, 'no comparison in the result');
     assert.equal(same.comparison.matches, true, same.comparison.summary);
-    assert.deepEqual(bits(same.sample.data), bits(run.sample.data));
+    assert.deepEqual(f32Bits(same.sample.data), f32Bits(run.sample.data));
     // change the printed value of element (2, 1): its 4-decimal text gets a different leading digit
     const values = Array.from(run.sample.data);
     values[2 * run.sample.cols + 1] = values[2 * run.sample.cols + 1] + 1;

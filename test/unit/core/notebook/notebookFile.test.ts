@@ -3,31 +3,24 @@
 // an empty notebook that would be saved over them), and the bundled seed notebook (fresh, and its cells
 // reproduce what PyTorch printed).
 import { strict as assert } from 'node:assert';
-import { ROOT } from '../../helpers/paths';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import fc from 'fast-check';
-import { CellSession, runCellSync, type HostRequest } from '../../../../src/core/notebook/cellLanguage/interpreter';
-import { compareRun } from '../../../../src/core/compare/compare';
+import { CellSession, runCellSync } from '../../../../src/core/notebook/cellLanguage/interpreter';
 import { jsonErrorOffset, parseNotebook, serializeNotebook, splitLines, NotebookFormatError, type NotebookFileData } from '../../../../src/core/notebook/notebookFile';
 import { encodeRunResult } from '../../../../src/core/run/runCodec';
 import { parseInputsText } from '../../../../src/core/sampler/inputs';
 import { runSampler } from '../../../../src/core/sampler/sampler';
-import { RUN_MIME, type RunResult } from '../../../../src/core/types';
+import { RUN_MIME } from '../../../../src/core/types';
 import { DdpmNotebookSerializer, fromNotebookData, toNotebookData } from '../../../../src/extension/serializer';
-import { SEED_NOTEBOOK_FILE, SEED_PYTORCH_FIXTURE, seedNotebookText } from '../../../../scripts/make-seed-notebook';
+import { SEED_NOTEBOOK_FILE, seedNotebookText } from '../../../../scripts/make-seed-notebook';
 import { fakeVscode } from '../../helpers/fakeVscode';
+import { PYTHON, torchMissing } from '../../helpers/torch';
+import { seedInputsText, seedExpected } from '../../helpers/seedExample';
+import { directHost } from '../../helpers/directHost';
 
-const root = ROOT;
 const encoder = new TextEncoder();
-const seedExpected = JSON.parse(readFileSync(SEED_PYTORCH_FIXTURE, 'utf8')) as { printed: string; bits: number[] };
-const seedInputs = parseInputsText(readFileSync(path.join(root, 'media/examples/seed.inputs.json'), 'utf8'), 'seed.inputs.json').inputs;
-
-function directHost(req: HostRequest): RunResult {
-  if (req.kind === 'sample') return runSampler(req.inputs, { profile: req.profile, record: req.record });
-  return { ...req.run, comparison: compareRun(req.inputs, req.run, req.expectedText, req.tolerances ?? {}) };
-}
+const seedInputs = parseInputsText(seedInputsText, 'seed.inputs.json').inputs;
 
 function richNotebook(): NotebookFileData {
   const run = runSampler(seedInputs, { profile: 'avx2-fma', record: { kind: 'all' } });
@@ -219,12 +212,12 @@ describe('seed notebook (media/examples/seed.ddpmnb)', () => {
   });
 
   it('the PyTorch loop in its markdown prints that output (live, needs /usr/bin/python3 with torch)', function () {
-    if (spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0) this.skip();
+    if (torchMissing()) this.skip();
     const nb = parseNotebook(readFileSync(SEED_NOTEBOOK_FILE));
     const md = nb.cells.find((c) => c.kind === 'markdown' && c.source.includes('```python'));
     assert.ok(md);
     const script = md.source.split('```python\n')[1].split('```')[0];
-    const out = execFileSync('/usr/bin/python3', ['-c', `import torch\ntorch.set_num_threads(1)\n${script}`], {
+    const out = execFileSync(PYTHON, ['-c', `import torch\ntorch.set_num_threads(1)\n${script}`], {
       env: { ...process.env, ATEN_CPU_CAPABILITY: 'avx2' },
       encoding: 'utf8'
     });
