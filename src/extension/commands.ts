@@ -14,7 +14,7 @@ import type { CellInputsInterpreter, Resolution } from './resolveInputs';
 import { confirmLargeRun, settingsFor } from './runSettings';
 import { largeRun, type DdpmSettings } from './settings';
 import { runInWorker } from './workerClient';
-import { inputsToJson, type WorkerRequest } from './workerProtocol';
+import { inputsToMessage, type WorkerRequest } from './workerProtocol';
 
 /** Editor text in the notebook cell language (`w_model = [[...]]`, `betas = linspace(...)`, ...) read by its interpreter. */
 function cellInterpreter(settings: DdpmSettings): CellInputsInterpreter {
@@ -69,7 +69,7 @@ export async function runSamplerCommand(extensionUri: vscode.Uri, uri?: vscode.U
   const T = inputs.betas.length;
   const large = largeRun(inputs.n, inputs.d, T, settings);
   if (large && !(await confirmLargeRun(large))) return undefined;
-  const inputsJson = inputsToJson(inputs);
+  const inputsJson = inputsToMessage(inputs);
   try {
     const result = await runWithProgress(`DDPM: sampling N=${inputs.n} d=${inputs.d} T=${T}`, { op: 'sample', inputs: inputsJson, profile, record: settings.record });
     if (!result) return undefined;
@@ -118,7 +118,7 @@ export interface NotebookRun {
 
 /** A notebook's run as the results panel holds it (the comparison itself is recomputed). */
 export function panelRunOfNotebook(nb: NotebookRun): PanelRun {
-  return { run: nb.run, inputs: inputsToJson(nb.inputs), profile: nb.run.inputs.profile, origin: `the last sample() of ${nb.notebookName}` };
+  return { run: nb.run, inputs: inputsToMessage(nb.inputs), profile: nb.run.inputs.profile, origin: `the last sample() of ${nb.notebookName}` };
 }
 
 const NO_RUN = 'DDPM: no run to compare with yet: run "DDPM: Run Sampler" first (in a notebook, use compare(...) in a cell)';

@@ -159,7 +159,7 @@ export class DdpmKernel {
 
   /** Answers the interpreter's requests by running them in the worker. */
   private async answer(req: HostRequest, settings: DdpmSettings, signal: AbortSignal): Promise<RunResult> {
-    const { inputsToJson } = await loadProtocol();
+    const { inputsToMessage } = await loadProtocol();
     if (req.kind === 'sample') {
       const large = largeRun(req.inputs.n, req.inputs.d, req.inputs.betas.length, settings);
       if (large && !(this.deps.confirmLargeRun && (await this.deps.confirmLargeRun(large)))) {
@@ -167,7 +167,7 @@ export class DdpmKernel {
       }
       // a notebook output is saved in the .ddpmnb file: its trajectory gets the (smaller) notebook budget
       const maxTrajectoryBytes = settings.notebookTrajectoryBytes ?? NOTEBOOK_TRAJECTORY_DEFAULT_BYTES;
-      const run = await this.deps.run({ op: 'sample', inputs: inputsToJson(req.inputs), profile: req.profile, record: req.record, maxTrajectoryBytes }, signal);
+      const run = await this.deps.run({ op: 'sample', inputs: inputsToMessage(req.inputs), profile: req.profile, record: req.record, maxTrajectoryBytes }, signal);
       if (run.trajectory.note) run.trajectory.note += `; ddpmLab.trajectory.notebookMaxMiB sets how much a notebook output keeps`;
       return run;
     }
@@ -175,7 +175,7 @@ export class DdpmKernel {
     return this.deps.run(
       {
         op: 'compare',
-        inputs: inputsToJson(req.inputs),
+        inputs: inputsToMessage(req.inputs),
         profile: req.profile,
         record: req.record,
         run: encodeRunResult(req.run),

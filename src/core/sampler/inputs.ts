@@ -255,8 +255,8 @@ function jsonErrorText(text: string, e: unknown): string {
   return `invalid JSON at line ${line}, column ${column}: ${reason}`;
 }
 
-/** A JSON value with the five inputs, numbers as the shortest decimals given by `format` (for files and scripts). */
-export function inputsToJson(inputs: SamplerInputs, format: (v: number) => number): Record<string, unknown> {
+/** The five inputs as an `.inputs.json` file holds them, numbers as the decimals `format` gives (for files and scripts). */
+export function inputsToFileJson(inputs: SamplerInputs, format: (v: number) => number): Record<string, unknown> {
   const { wModel, n, d, betas, alphaBar, seed } = inputs;
   const rows: number[][] = [];
   for (let r = 0; r < wModel.rows; r++) rows.push(Array.from(wModel.data.subarray(r * wModel.cols, (r + 1) * wModel.cols), format));

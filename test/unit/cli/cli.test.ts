@@ -8,7 +8,7 @@ import path from 'node:path';
 import { runCli } from '../../../src/cli';
 import type { CliIO } from '../../../src/cli/io';
 import { runCliInMemory, type CliRun } from '../helpers/cliInMemory';
-import { inputsToJson } from '../../../src/core/sampler/inputs';
+import { inputsToFileJson } from '../../../src/core/sampler/inputs';
 import { formatFloat32Shortest } from '../../../src/core/tensors/printTensor';
 import { firstBitDifference, toInputs, type FixtureInputs, type SamplerFixture } from '../helpers/samplerFixture';
 import { seedInputsText } from '../helpers/seedExample';
@@ -21,7 +21,7 @@ const caseNamed = (name: string) => sampler.cases.find((c) => c.name === name)!;
 
 /** An inputs file holding the fixture's tensors, every number the shortest decimal of its float32. */
 function inputsFile(f: FixtureInputs): string {
-  const json = inputsToJson(toInputs(f), (v) => Number(formatFloat32Shortest(v)));
+  const json = inputsToFileJson(toInputs(f), (v) => Number(formatFloat32Shortest(v)));
   return JSON.stringify({ ...json, seed: f.seed });
 }
 

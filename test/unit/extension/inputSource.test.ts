@@ -15,7 +15,7 @@ import {
   seedProblem,
   type CellInputsInterpreter
 } from '../../../src/extension/resolveInputs';
-import { inputsToJson } from '../../../src/extension/workerProtocol';
+import { inputsToMessage } from '../../../src/extension/workerProtocol';
 import { f32Bits } from '../helpers/bits';
 import { PYTHON, torchMissing } from '../helpers/torch';
 import { seedInputsText } from '../helpers/seedExample';
@@ -133,7 +133,7 @@ describe('generateInputs', () => {
       assert.deepEqual(f32Bits(inputs.betas), f32Bits(betas));
       assert.deepEqual(f32Bits(inputs.alphaBar), f32Bits(alphaBarFromBetas(betas)));
       // the JSON the worker receives reads back to the same inputs
-      sameInputs(readInputs(inputsToJson(inputs)).inputs, inputs);
+      sameInputs(readInputs(inputsToMessage(inputs)).inputs, inputs);
     }
     const a = generateInputs({ n: 2, d: 2, T: 3, seed: 1n, schedule: 'linear' }, 'avx2-fma').inputs.wModel.data;
     const b = generateInputs({ n: 2, d: 2, T: 3, seed: 2n, schedule: 'linear' }, 'avx2-fma').inputs.wModel.data;

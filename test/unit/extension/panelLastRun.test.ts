@@ -6,7 +6,7 @@ import Module from 'node:module';
 import { readInputs } from '../../../src/core/sampler/inputs';
 import { runSampler } from '../../../src/core/sampler/sampler';
 import type * as PanelModule from '../../../src/extension/panel';
-import { inputsToJson } from '../../../src/extension/workerProtocol';
+import { inputsToMessage } from '../../../src/extension/workerProtocol';
 import { STORED_TRAJECTORY_BYTES, thinTrajectory } from '../../../src/extension/storedRun';
 import { trajectoryStepBytes } from '../../../src/core/sampler/limits';
 import { decodeRunResult } from '../../../src/core/run/runCodec';
@@ -35,7 +35,7 @@ describe('results panel: the last run outlives the panel', () => {
   const extensionUri = new FakeUri('/ext');
   const { inputs } = readInputs(JSON.parse(seedInputsText));
   const run = runSampler(inputs, { record: { kind: 'all' } });
-  const data = { run, inputs: inputsToJson(inputs), profile: run.inputs.profile, origin: 'seed.inputs.json' };
+  const data = { run, inputs: inputsToMessage(inputs), profile: run.inputs.profile, origin: 'seed.inputs.json' };
   const context = { storageUri: new FakeUri('/storage'), globalStorageUri: new FakeUri('/global'), extensionUri, subscriptions: [] as unknown[] };
 
   it('finds the last run after the panel is closed, and after a reload from the stored copy', async () => {
@@ -66,7 +66,7 @@ describe('results panel: the last run outlives the panel', () => {
     const bigRun = runSampler(big, { record: { kind: 'all' } });
     assert.ok(bigRun.trajectory.steps.length * trajectoryStepBytes(1000, 2) > STORED_TRAJECTORY_BYTES);
     fake.files.clear();
-    ResultsPanel.show(extensionUri as never, { ...data, run: bigRun, inputs: inputsToJson(big) });
+    ResultsPanel.show(extensionUri as never, { ...data, run: bigRun, inputs: inputsToMessage(big) });
     await until(() => fake.files.has('/storage/results-panel.json'));
     const text = new TextDecoder().decode(fake.files.get('/storage/results-panel.json'));
     assert.ok(text.length <= (STORED_TRAJECTORY_BYTES * 4) / 3 + 2 ** 20, `${text.length} bytes stored`);

@@ -11,7 +11,7 @@ import { readInputs } from '../../../src/core/sampler/inputs';
 import { runSampler } from '../../../src/core/sampler/sampler';
 import { formatTensorF32 } from '../../../src/core/tensors/printTensor';
 import { runInWorker } from '../../../src/extension/workerClient';
-import { inputsToJson, type WorkerRequest } from '../../../src/extension/workerProtocol';
+import { inputsToMessage, type WorkerRequest } from '../../../src/extension/workerProtocol';
 import { encodeRunResult } from '../../../src/core/run/runCodec';
 import { generateInputs } from '../../../src/extension/resolveInputs';
 import { f32Bits } from '../helpers/bits';
@@ -31,7 +31,7 @@ describe('runInWorker (the sampler worker)', function () {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  const sampleRequest = (inputs = example): WorkerRequest => ({ op: 'sample', inputs: inputsToJson(inputs), profile: 'avx2-fma', record: { kind: 'all' } });
+  const sampleRequest = (inputs = example): WorkerRequest => ({ op: 'sample', inputs: inputsToMessage(inputs), profile: 'avx2-fma', record: { kind: 'all' } });
 
   for (const inline of [false, true]) {
     it(`${inline ? 'inline' : 'in a worker'}: returns the run the core computes, bit for bit, with progress to the last step`, async () => {
@@ -49,7 +49,7 @@ describe('runInWorker (the sampler worker)', function () {
   it('compares a run with pasted text: its own print matches, an altered copy is reported at the right index', async () => {
     const run = await runInWorker(sampleRequest(), new AbortController().signal, { workerFile });
     const printed = formatTensorF32(run.sample.data, [run.sample.rows, run.sample.cols]);
-    const request = (expectedText: string): WorkerRequest => ({ op: 'compare', inputs: inputsToJson(example), profile: 'avx2-fma', record: { kind: 'none' }, run: encodeRunResult(run), expectedText });
+    const request = (expectedText: string): WorkerRequest => ({ op: 'compare', inputs: inputsToMessage(example), profile: 'avx2-fma', record: { kind: 'none' }, run: encodeRunResult(run), expectedText });
     const same = await runInWorker(request(printed), new AbortController().signal, { workerFile });
     assert.ok(same.comparison, 'no comparison in the result');
     assert.equal(same.comparison.matches, true, same.comparison.summary);
@@ -65,7 +65,7 @@ describe('runInWorker (the sampler worker)', function () {
   });
 
   it('rejects bad inputs with the one-line `field: problem` message', async () => {
-    const bad = { ...sampleRequest(), inputs: { ...inputsToJson(example), w_model: [[1, 2]] } } as WorkerRequest;
+    const bad = { ...sampleRequest(), inputs: { ...inputsToMessage(example), w_model: [[1, 2]] } } as WorkerRequest;
     await assert.rejects(runInWorker(bad, new AbortController().signal, { workerFile }), (e: Error) => {
       assert.match(e.message, /^w_model: /);
       assert.ok(!e.message.includes('\n'));

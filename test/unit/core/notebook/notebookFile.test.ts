@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { CellSession, runCellSync } from '../../../../src/core/notebook/cellLanguage/interpreter';
-import { jsonErrorOffset, parseNotebook, serializeNotebook, splitLines, NotebookFormatError, type NotebookFileData } from '../../../../src/core/notebook/notebookFile';
+import { jsonErrorOffset, parseNotebook, serializeNotebook, splitLines, NotebookFileError, type NotebookFileData } from '../../../../src/core/notebook/notebookFile';
 import { encodeRunResult } from '../../../../src/core/run/runCodec';
 import { parseInputsText } from '../../../../src/core/sampler/inputs';
 import { runSampler } from '../../../../src/core/sampler/sampler';
@@ -61,7 +61,7 @@ function normalised(d: NotebookFileData): NotebookFileData {
   return { ...d, cells: d.cells.map((c) => (c.kind === 'code' ? { ...c, outputs: c.outputs ?? [] } : c)) };
 }
 
-describe('notebook format: round trip', () => {
+describe('notebook file: round trip', () => {
   it('saving then opening gives back every cell, language, metadata, execution summary and output byte for byte', () => {
     const data = richNotebook();
     const text = serializeNotebook(data);
@@ -131,7 +131,7 @@ describe('notebook format: round trip', () => {
   });
 });
 
-describe('notebook format: damaged files', () => {
+describe('notebook file: damaged files', () => {
   const valid = serializeNotebook(richNotebook());
 
   it('an empty file (a new notebook) opens as an empty notebook', () => {
@@ -154,12 +154,12 @@ describe('notebook format: damaged files', () => {
     const shown: string[] = [];
     const serializer = new DdpmNotebookSerializer(fakeVscode, (m) => shown.push(m));
     for (const [text, message] of cases) {
-      assert.throws(() => parseNotebook(text, 'file'), (e: unknown) => e instanceof NotebookFormatError && message.test(e.message) && !e.message.includes('\n'), text);
+      assert.throws(() => parseNotebook(text, 'file'), (e: unknown) => e instanceof NotebookFileError && message.test(e.message) && !e.message.includes('\n'), text);
       assert.throws(() => serializer.deserializeNotebook(encoder.encode(text)), /^Error: Cannot open this DDPM notebook \(.+\); the file was left untouched\.$/);
       // VS Code only says "could not be opened": the message itself is shown to the user
       assert.match(shown.pop() ?? '', /^Cannot open this DDPM notebook \(.+\); the file was left untouched\.$/);
     }
-    assert.throws(() => parseNotebook(new Uint8Array([0x7b, 0xff, 0x7d]), 'file'), /^NotebookFormatError: file: not UTF-8 text$/);
+    assert.throws(() => parseNotebook(new Uint8Array([0x7b, 0xff, 0x7d]), 'file'), /^NotebookFileError: file: not UTF-8 text$/);
   });
 
   it('locates JSON syntax errors: valid JSON has none, invalid JSON has one, where V8 says so when it says', () => {
@@ -186,7 +186,7 @@ describe('notebook format: damaged files', () => {
   it('every truncation of a saved notebook is refused, never read as an empty notebook', () => {
     const text = valid.trimEnd();
     for (let k = 1; k < text.length; k += Math.max(1, Math.floor(text.length / 400))) {
-      assert.throws(() => parseNotebook(text.slice(0, k)), NotebookFormatError, `prefix of ${k} characters`);
+      assert.throws(() => parseNotebook(text.slice(0, k)), NotebookFileError, `prefix of ${k} characters`);
     }
   });
 });
