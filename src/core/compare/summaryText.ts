@@ -6,6 +6,7 @@ import type { Comparison, RngProfile } from '../types';
 import { formatFixedF64 } from '../tensors/printTensor';
 import { describeStyle } from './literalStyle';
 import type { RuleChoice } from './ruleChoice';
+import type { ElementStatistics } from './statistics';
 
 // ---------------------------------------------------------------------------------------------
 // Python's number formatting, as assert_close's message uses it
@@ -41,16 +42,11 @@ function pythonIndex(index: [number, number]): string {
   return `(${index[0]}, ${index[1]})`;
 }
 
-/** What the summary says beyond the Comparison itself (statistics.ts gathers it). */
-export interface SummaryStats {
+/** What the summary says beyond the Comparison itself: from the statistics, and the paste's shape. */
+export type SummaryStats = Pick<ElementStatistics, 'maxUlpsAt' | 'nanOneSided' | 'allBitsEqual' | 'anyPrintDiffers'> & {
   /** set when the paste's shape is known and its size differs from ours */
   mismatchedShape?: number[];
-  maxUlpsAt: number;
-  nanOneSided: number;
-  allBitsEqual: boolean;
-  /** some element of ours, printed the way its pasted number was printed, gives a different text */
-  anyPrintDiffers: boolean;
-}
+};
 
 /** The header and statistics block: assert_close's message when the rule is tolerance (or bitwise, its rtol=atol=0 form). */
 function assertCloseBlock(c: Comparison, choice: RuleChoice): string {
