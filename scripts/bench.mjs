@@ -20,7 +20,8 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'ddpm-bench-'));
 const entry = path.join(tmp, 'core.mjs');
 await esbuild.build({
   stdin: {
-    contents: `export { runSampler, samplerUsesWasm } from './src/core/sampler/sampler';
+    contents: `export { runSampler } from './src/core/sampler/sampler';
+export { samplerUsesWasm } from './src/core/sampler/samplerWasm';
 export { randnSeeded } from './src/core/rng/randn';
 export { linearSchedule, alphaBarFromBetas } from './src/core/sampler/schedules';`,
     resolveDir: root,

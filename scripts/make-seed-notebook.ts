@@ -2,7 +2,7 @@
 // src/core/seedNotebook.ts and what real PyTorch printed for the seed inputs
 // (test/fixtures/e2e/seed.expected.json, made by /usr/bin/python3 scripts/fixtures/e2e.py):
 //   npx tsx scripts/make-seed-notebook.ts
-// test/unit/notebookFormat.test.ts fails when the committed file differs from what this writes.
+// test/unit/core/notebook/notebookFile.test.ts fails when the committed file differs from what this writes.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { serializeNotebook } from '../src/core/notebook/notebookFile';

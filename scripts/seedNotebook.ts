@@ -1,8 +1,8 @@
 // The seed example notebook ("DDPM: New Sampler Notebook", media/examples/seed.ddpmnb): Algorithm 2 explained,
 // the inputs of media/examples/seed.inputs.json as cells, sample(), and a compare cell holding what real
 // PyTorch printed for those inputs. scripts/make-seed-notebook.ts writes the file from this and the PyTorch
-// output in test/fixtures/e2e/seed.expected.json (made by scripts/fixtures/e2e.py); test/unit/notebookFormat.test.ts
-// checks the file is fresh and that its cells reproduce PyTorch's output.
+// output in test/fixtures/e2e/seed.expected.json (made by scripts/fixtures/e2e.py);
+// test/unit/core/notebook/notebookFile.test.ts checks the file is fresh and that its cells reproduce PyTorch's output.
 import type { CellData, NotebookFileData } from '../src/core/notebook/notebookFile';
 
 /** What PyTorch printed for the seed inputs, and which PyTorch printed it. */

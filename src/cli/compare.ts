@@ -1,6 +1,7 @@
 // `ddpm-lab compare INPUT.json PASTED.txt [--json] [--profile P] [--rtol R] [--atol A]` (README "Comparing with PyTorch's output"):
 // runs the sampler on the inputs and diffs the sample against PyTorch's output pasted in a file.
-import { compareRun, DEFAULT_ATOL_F32, DEFAULT_RTOL_F32, formatPythonFloat } from '../core/compare/compare';
+import { compareRun, DEFAULT_ATOL_F32, DEFAULT_RTOL_F32 } from '../core/compare/compare';
+import { formatPythonFloat } from '../core/compare/summaryText';
 import { runSampler } from '../core/sampler/sampler';
 import { DEFAULT_PROFILE, RNG_PROFILES, type Comparison, type IndexedValue } from '../core/types';
 import { CliError, inputName, loadInputs, oneLine, parseCliArgs, readInputText, readProfile, type CliIO } from './io';

@@ -71,7 +71,7 @@ export interface IndexedValue {
   index: [number, number];
 }
 
-/** A diff of our sample against PyTorch output the user pasted (computed in src/core/compare.ts). */
+/** A diff of our sample against PyTorch output the user pasted (computed in src/core/compare/). */
 export interface Comparison {
   rule: CompareRule;
   /** one sentence saying which rule was used and why */

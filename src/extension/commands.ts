@@ -11,17 +11,14 @@ import { errorFirstLine, isAbort } from '../core/errors';
 import { pickInputs, resolveInputsFromActiveEditor, resolveInputsFromFile } from './inputSource';
 import { ResultsPanel, type PanelRun } from './panel';
 import type { CellInputsInterpreter, Resolution } from './resolveInputs';
-import { configurationSource, readSettings, runElements, SETTINGS_SECTION, type DdpmSettings } from './settings';
+import { confirmLargeRun, settingsFor } from './runSettings';
+import { largeRun, type DdpmSettings } from './settings';
 import { runInWorker } from './workerClient';
-import { inputsToJson, type WorkerRequest } from './workerProtocol';
+import { inputsToMessage, type WorkerRequest } from './workerProtocol';
 
 /** Editor text in the notebook cell language (`w_model = [[...]]`, `betas = linspace(...)`, ...) read by its interpreter. */
 function cellInterpreter(settings: DdpmSettings): CellInputsInterpreter {
   return (text, origin) => interpretInputs(text, origin, { profile: settings.profile, record: settings.record });
-}
-
-export function currentSettings(scope?: vscode.Uri): DdpmSettings {
-  return readSettings(configurationSource(vscode.workspace.getConfiguration(SETTINGS_SECTION, scope)));
 }
 
 /** Runs a request in the worker behind a cancellable progress notification; undefined when cancelled. */
@@ -50,7 +47,7 @@ async function runWithProgress(title: string, request: WorkerRequest): Promise<R
 
 /** "DDPM: Run Sampler"; `uri` when invoked on a file from the explorer or editor context menu. */
 export async function runSamplerCommand(extensionUri: vscode.Uri, uri?: vscode.Uri): Promise<RunResult | undefined> {
-  const settings = currentSettings(uri ?? vscode.window.activeTextEditor?.document.uri);
+  const settings = settingsFor(uri ?? vscode.window.activeTextEditor?.document.uri);
   const interpreter = cellInterpreter(settings);
   let resolution: Resolution | undefined;
   if (uri instanceof vscode.Uri) {
@@ -70,17 +67,9 @@ export async function runSamplerCommand(extensionUri: vscode.Uri, uri?: vscode.U
   const { inputs, origin } = resolution;
   const profile = resolution.profile ?? settings.profile;
   const T = inputs.betas.length;
-  const elements = runElements(inputs.n, inputs.d, T);
-  if (elements > settings.maxElementsWithoutAsking) {
-    const run = 'Run';
-    const answer = await vscode.window.showWarningMessage(
-      `This run computes N × d × T = ${inputs.n} × ${inputs.d} × ${T} = ${elements.toLocaleString('en-US')} values, more than ddpmLab.maxElementsWithoutAsking (${settings.maxElementsWithoutAsking.toLocaleString('en-US')}). Run it?`,
-      { modal: true },
-      run
-    );
-    if (answer !== run) return undefined;
-  }
-  const inputsJson = inputsToJson(inputs);
+  const large = largeRun(inputs.n, inputs.d, T, settings);
+  if (large && !(await confirmLargeRun(large))) return undefined;
+  const inputsJson = inputsToMessage(inputs);
   try {
     const result = await runWithProgress(`DDPM: sampling N=${inputs.n} d=${inputs.d} T=${T}`, { op: 'sample', inputs: inputsJson, profile, record: settings.record });
     if (!result) return undefined;
@@ -94,7 +83,7 @@ export async function runSamplerCommand(extensionUri: vscode.Uri, uri?: vscode.U
 
 /** Compares the panel's run with pasted PyTorch output and shows the diff in the panel. */
 export async function compareWithText(extensionUri: vscode.Uri, data: PanelRun, expectedText: string): Promise<RunResult | undefined> {
-  const settings = currentSettings();
+  const settings = settingsFor();
   const request: WorkerRequest = {
     op: 'compare',
     inputs: data.inputs,
@@ -120,7 +109,7 @@ export async function compareWithText(extensionUri: vscode.Uri, data: PanelRun, 
   }
 }
 
-/** The last sample() of the active DDPM notebook (src/extension/controller.ts, DdpmKernel.lastRun). */
+/** The last sample() of the active DDPM notebook (src/extension/kernel.ts, DdpmKernel.lastRun). */
 export interface NotebookRun {
   run: RunResult;
   inputs: SamplerInputs;
@@ -129,7 +118,7 @@ export interface NotebookRun {
 
 /** A notebook's run as the results panel holds it (the comparison itself is recomputed). */
 export function panelRunOfNotebook(nb: NotebookRun): PanelRun {
-  return { run: nb.run, inputs: inputsToJson(nb.inputs), profile: nb.run.inputs.profile, origin: `the last sample() of ${nb.notebookName}` };
+  return { run: nb.run, inputs: inputsToMessage(nb.inputs), profile: nb.run.inputs.profile, origin: `the last sample() of ${nb.notebookName}` };
 }
 
 const NO_RUN = 'DDPM: no run to compare with yet: run "DDPM: Run Sampler" first (in a notebook, use compare(...) in a cell)';
@@ -184,7 +173,7 @@ export async function copyPytorchScriptCommand(notebookRun?: NotebookRun): Promi
     const shown = notebookRun ? panelRunOfNotebook(notebookRun) : ResultsPanel.current?.run;
     if (shown) source = fromRun(shown);
     else {
-      const settings = currentSettings(vscode.window.activeTextEditor?.document.uri);
+      const settings = settingsFor(vscode.window.activeTextEditor?.document.uri);
       const r = resolveInputsFromActiveEditor(cellInterpreter(settings));
       source = { resolution: r, profile: (r.kind === 'inputs' && r.profile) || settings.profile };
       const last = r.kind === 'none' ? await ResultsPanel.lastRun() : undefined;

@@ -9,7 +9,7 @@ import type { RunResult, SamplerInputs } from '../core/types';
 import { RUN_MIME } from '../core/types';
 import { abortError, errorFirstLine, isAbort } from '../core/errors';
 import { NOTEBOOK_TYPE } from './serializer';
-import { NOTEBOOK_TRAJECTORY_DEFAULT_BYTES, runElements, type DdpmSettings } from './settings';
+import { largeRun, NOTEBOOK_TRAJECTORY_DEFAULT_BYTES, type DdpmSettings, type LargeRun } from './settings';
 import type { WorkerRequest } from './workerProtocol';
 
 export const KERNEL_ID = 'ddpm-lab.kernel';
@@ -27,8 +27,8 @@ export interface KernelDeps {
   run(request: WorkerRequest, signal: AbortSignal): Promise<RunResult>;
   /** the ddpmLab.* settings for a notebook */
   settings(scope: vscode.Uri): DdpmSettings;
-  /** asks before a run larger than ddpmLab.maxElementsWithoutAsking; false = do not run */
-  confirmLargeRun?(elements: number, limit: number): Promise<boolean>;
+  /** asks before a run larger than ddpmLab.maxElementsWithoutAsking (runSettings.ts); false = do not run */
+  confirmLargeRun?(run: LargeRun): Promise<boolean>;
 }
 
 interface NotebookState {
@@ -159,20 +159,15 @@ export class DdpmKernel {
 
   /** Answers the interpreter's requests by running them in the worker. */
   private async answer(req: HostRequest, settings: DdpmSettings, signal: AbortSignal): Promise<RunResult> {
-    const { inputsToJson } = await loadProtocol();
+    const { inputsToMessage } = await loadProtocol();
     if (req.kind === 'sample') {
-      const elements = runElements(req.inputs.n, req.inputs.d, req.inputs.betas.length);
-      if (elements > settings.maxElementsWithoutAsking) {
-        const ok = this.deps.confirmLargeRun ? await this.deps.confirmLargeRun(elements, settings.maxElementsWithoutAsking) : false;
-        if (!ok) {
-          throw new Error(
-            `a run of N x d x T = ${elements} values is larger than ddpmLab.maxElementsWithoutAsking (${settings.maxElementsWithoutAsking}); not started`
-          );
-        }
+      const large = largeRun(req.inputs.n, req.inputs.d, req.inputs.betas.length, settings);
+      if (large && !(this.deps.confirmLargeRun && (await this.deps.confirmLargeRun(large)))) {
+        throw new Error(`a run of N x d x T = ${large.elements} values is larger than ddpmLab.maxElementsWithoutAsking (${large.limit}); not started`);
       }
       // a notebook output is saved in the .ddpmnb file: its trajectory gets the (smaller) notebook budget
       const maxTrajectoryBytes = settings.notebookTrajectoryBytes ?? NOTEBOOK_TRAJECTORY_DEFAULT_BYTES;
-      const run = await this.deps.run({ op: 'sample', inputs: inputsToJson(req.inputs), profile: req.profile, record: req.record, maxTrajectoryBytes }, signal);
+      const run = await this.deps.run({ op: 'sample', inputs: inputsToMessage(req.inputs), profile: req.profile, record: req.record, maxTrajectoryBytes }, signal);
       if (run.trajectory.note) run.trajectory.note += `; ddpmLab.trajectory.notebookMaxMiB sets how much a notebook output keeps`;
       return run;
     }
@@ -180,7 +175,7 @@ export class DdpmKernel {
     return this.deps.run(
       {
         op: 'compare',
-        inputs: inputsToJson(req.inputs),
+        inputs: inputsToMessage(req.inputs),
         profile: req.profile,
         record: req.record,
         run: encodeRunResult(req.run),

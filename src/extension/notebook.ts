@@ -5,25 +5,10 @@ import * as vscode from 'vscode';
 import { DdpmKernel } from './kernel';
 import { errorFirstLine } from '../core/errors';
 import { DdpmNotebookSerializer, NOTEBOOK_TYPE } from './serializer';
-import { configurationSource, notebookTrajectoryBytes, readSettings, SETTINGS_SECTION, type DdpmSettings } from './settings';
+import { confirmLargeRun, settingsFor } from './runSettings';
 
 export const NEW_NOTEBOOK_COMMAND = 'ddpm-lab.newNotebook';
 export const SEED_NOTEBOOK_PATH = ['media', 'examples', 'seed.ddpmnb'] as const;
-
-function settingsFor(scope: vscode.Uri): DdpmSettings {
-  const source = configurationSource(vscode.workspace.getConfiguration(SETTINGS_SECTION, scope));
-  return { ...readSettings(source), notebookTrajectoryBytes: notebookTrajectoryBytes(source) };
-}
-
-async function confirmLargeRun(elements: number, limit: number): Promise<boolean> {
-  const run = 'Run';
-  const answer = await vscode.window.showWarningMessage(
-    `This cell's sampler run computes N × d × T = ${elements.toLocaleString('en-US')} values, more than ddpmLab.maxElementsWithoutAsking (${limit.toLocaleString('en-US')}). Run it?`,
-    { modal: true },
-    run
-  );
-  return answer === run;
-}
 
 /** Opens the bundled seed example as a new untitled notebook. */
 async function newSamplerNotebook(context: vscode.ExtensionContext, serializer: DdpmNotebookSerializer): Promise<void> {

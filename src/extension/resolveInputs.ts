@@ -7,6 +7,7 @@ import { randnSeeded } from '../core/rng/randn';
 import { parseSeed } from '../core/rng/seed';
 import { alphaBarFromBetas, cosineSchedule, linearSchedule } from '../core/sampler/schedules';
 import type { RngProfile, SamplerInputs } from '../core/types';
+import { isObject } from '../core/describe';
 import { errorFirstLine } from '../core/errors';
 import { matrixRows } from './workerProtocol';
 
@@ -44,8 +45,8 @@ export function resolveInputsFromText(text: string, origin: string, interpret?: 
       }
       return { kind: 'none', reason: `${origin} is not DDPM inputs JSON` };
     }
-    if (!json || typeof json !== 'object' || Array.isArray(json)) return { kind: 'none', reason: `${origin} is not a JSON object` };
-    if (!INPUT_KEYS.some((k) => k in (json as object))) return { kind: 'none', reason: `${origin} has none of the keys ${INPUT_KEYS.join(', ')}` };
+    if (!isObject(json)) return { kind: 'none', reason: `${origin} is not a JSON object` };
+    if (!INPUT_KEYS.some((k) => k in json)) return { kind: 'none', reason: `${origin} has none of the keys ${INPUT_KEYS.join(', ')}` };
     try {
       const { inputs, warnings } = readInputs(json);
       return { kind: 'inputs', inputs, warnings, origin };

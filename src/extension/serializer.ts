@@ -1,5 +1,5 @@
 // The NotebookSerializer for 'ddpm-notebook' (*.ddpmnb): VS Code's NotebookData <-> the plain structures of
-// src/core/notebookFormat.ts. A damaged file makes deserializeNotebook throw (as VS Code's own ipynb
+// src/core/notebook/notebookFile.ts. A damaged file makes deserializeNotebook throw (as VS Code's own ipynb
 // serializer does): VS Code then shows the one-line message instead of opening the notebook, so nothing
 // is ever saved over the file. We never return an empty notebook for a file that has content.
 import type * as vscode from 'vscode';

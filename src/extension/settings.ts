@@ -1,7 +1,7 @@
 // DDPM Lab's settings (contributes.configuration in package.json), read through a plain getter so
-// this file has no `vscode` import and is unit-testable. commands.ts and notebook.ts bind it to the
-// workspace configuration (configurationSource); test/unit/manifest.test.ts checks the keys and
-// defaults against package.json.
+// this file has no `vscode` import and is unit-testable. runSettings.ts binds it to the workspace
+// configuration (configurationSource) for the commands and the kernel; test/unit/extension/manifest.test.ts
+// checks the keys and defaults against package.json.
 import { DEFAULT_TRAJECTORY_BUDGET_BYTES } from '../core/sampler/limits';
 import { DEFAULT_PROFILE, RNG_PROFILES, type RecordPolicy, type RngProfile } from '../core/types';
 
@@ -108,4 +108,31 @@ export function notebookTrajectoryBytes(src: Pick<SettingsSource, 'get'>): numbe
 /** The work a run does, as ddpmLab.maxElementsWithoutAsking counts it: N x d x T sampled values. */
 export function runElements(n: number, d: number, T: number): number {
   return n * d * T;
+}
+
+/** A run larger than ddpmLab.maxElementsWithoutAsking: its size and the limit it exceeds. */
+export interface LargeRun {
+  n: number;
+  d: number;
+  T: number;
+  /** N x d x T */
+  elements: number;
+  /** ddpmLab.maxElementsWithoutAsking */
+  limit: number;
+}
+
+/**
+ * The run of (n, d, T) when it is larger than ddpmLab.maxElementsWithoutAsking, so that the user must be asked
+ * before it starts (the palette's Run Sampler and a notebook's sample() alike); null when it may start at once.
+ */
+export function largeRun(n: number, d: number, T: number, settings: Pick<DdpmSettings, 'maxElementsWithoutAsking'>): LargeRun | null {
+  const elements = runElements(n, d, T);
+  const limit = settings.maxElementsWithoutAsking;
+  return elements > limit ? { n, d, T, elements, limit } : null;
+}
+
+/** The question asked before a large run. */
+export function largeRunQuestion(run: LargeRun): string {
+  const count = (v: number) => v.toLocaleString('en-US');
+  return `This run computes N × d × T = ${run.n} × ${run.d} × ${run.T} = ${count(run.elements)} values, more than ddpmLab.maxElementsWithoutAsking (${count(run.limit)}). Run it?`;
 }

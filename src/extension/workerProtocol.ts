@@ -46,8 +46,11 @@ export function matrixRows(data: Float32Array, cols: number): number[][] {
   return rows;
 }
 
-/** SamplerInputs -> the five-key JSON object; every float32 value is kept exactly (structured clone keeps -0 too). */
-export function inputsToJson(inputs: SamplerInputs): InputsJson {
+/**
+ * SamplerInputs -> the five-key object that worker messages and the results panel's stored run carry; every float32
+ * value is kept exactly as a JS number (structured clone keeps -0 too), the seed as a decimal string.
+ */
+export function inputsToMessage(inputs: SamplerInputs): InputsJson {
   return {
     w_model: matrixRows(inputs.wModel.data, inputs.wModel.cols),
     shape: [inputs.n, inputs.d],

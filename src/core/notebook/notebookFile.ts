@@ -17,10 +17,12 @@
 // serialisation is the item's bytes; anything else is base64.
 
 import { base64ToBytes, bytesToBase64 } from '../base64';
+import { describe, isObject } from '../describe';
 import { errorFirstLine } from '../errors';
 import { lineColumnAt, scanJson } from '../tensors/jsonText';
 
-export const NOTEBOOK_FORMAT = 'ddpm-notebook/1';
+/** The value of a .ddpmnb file's "format" key: which schema the file follows (a file contract, never renamed). */
+export const NOTEBOOK_SCHEMA = 'ddpm-notebook/1';
 
 export type CellKind = 'markdown' | 'code';
 
@@ -60,23 +62,15 @@ export interface NotebookFileData {
 // Reading
 
 /** A damaged or foreign file: one line naming where it is wrong. VS Code shows it and does not open the file. */
-export class NotebookFormatError extends Error {
+export class NotebookFileError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'NotebookFormatError';
+    this.name = 'NotebookFileError';
   }
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 function bad(field: string, problem: string): never {
-  throw new NotebookFormatError(`${field}: ${problem}`);
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  return typeof v === 'string' ? JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v) : typeof v === 'object' ? 'an object' : String(v);
+  throw new NotebookFileError(`${field}: ${problem}`);
 }
 
 /** Offset of the first JSON syntax error in `text` (V8's messages do not always say where); -1 if the text is valid JSON. */
@@ -178,7 +172,7 @@ function readCell(v: unknown, field: string): CellData {
 
 /**
  * Reads a .ddpmnb file. Empty content (a new file) is an empty notebook; anything that is not a valid
- * notebook throws NotebookFormatError with one line naming the place, e.g. `cells[2].kind: expected
+ * notebook throws NotebookFileError with one line naming the place, e.g. `cells[2].kind: expected
  * "markdown" or "code", got "raw"`, so that a damaged file is never opened as (and saved over by) an empty one.
  */
 export function parseNotebook(bytes: Uint8Array | string, name = 'notebook'): NotebookFileData {
@@ -197,7 +191,7 @@ export function parseNotebook(bytes: Uint8Array | string, name = 'notebook'): No
     bad(name, `not valid JSON${jsonErrorPlace(text)} (${errorFirstLine(e)})`);
   }
   if (!isObject(json)) bad(name, `expected a JSON object, got ${describe(json)}`);
-  if (json.format !== NOTEBOOK_FORMAT) bad(`${name}: format`, `expected ${JSON.stringify(NOTEBOOK_FORMAT)}, got ${describe(json.format)}`);
+  if (json.format !== NOTEBOOK_SCHEMA) bad(`${name}: format`, `expected ${JSON.stringify(NOTEBOOK_SCHEMA)}, got ${describe(json.format)}`);
   if (!Array.isArray(json.cells)) bad(`${name}: cells`, `expected an array, got ${describe(json.cells)}`);
   const data: NotebookFileData = { cells: json.cells.map((c, i) => readCell(c, `cells[${i}]`)) };
   const metadata = readMetadata(json.metadata, 'metadata');
@@ -269,7 +263,7 @@ function writeCell(cell: CellData): Record<string, unknown> {
 
 /** The file's text: pretty JSON (two-space indent) ending with a newline. */
 export function serializeNotebook(data: NotebookFileData): string {
-  const out: Record<string, unknown> = { format: NOTEBOOK_FORMAT };
+  const out: Record<string, unknown> = { format: NOTEBOOK_SCHEMA };
   if (data.metadata && Object.keys(data.metadata).length) out.metadata = data.metadata;
   out.cells = data.cells.map(writeCell);
   return `${JSON.stringify(out, null, 2)}\n`;

@@ -19,60 +19,12 @@
 import { AVX_MATHFUN_F32, TWO_PI_F32 } from './avx2Math';
 import type { CpuGenerator } from './generator';
 import { MT_LOWER, MT_MATRIX_A, MT_N, MT_UPPER, mt19937Temper } from './mt19937';
-import { name, section, sleb, uleb, vec } from '../wasm/moduleBuilder';
+import { EXTERN_FUNC, EXTERN_MEMORY, I32, OP, V128 } from '../wasm/opcodes';
+import {
+  activeData, assembleModule, block, br, brIf, exportEntry, funcType, functionBody, i32Const, localGet, localSet, localTee, loop, memarg, memoryLimits
+} from '../wasm/moduleBuilder';
 
-// ---- a minimal WebAssembly binary writer -------------------------------------------------------
-
-const simd = (op: number): number[] => [0xfd, ...uleb(op)];
-const OP = {
-  localGet: 0x20,
-  localSet: 0x21,
-  localTee: 0x22,
-  i32Const: 0x41,
-  i32Add: 0x6a,
-  i32Mul: 0x6c,
-  i32Or: 0x72,
-  i32LtU: 0x49,
-  block: 0x02,
-  loop: 0x03,
-  br: 0x0c,
-  brIf: 0x0d,
-  end: 0x0b,
-  i32Eqz: 0x45,
-  i32Load: 0x28,
-  i32Store: 0x36,
-  i32And: 0x71,
-  i32Xor: 0x73,
-  i32ShrU: 0x76,
-  i32Sub: 0x6b,
-  call: 0x10,
-  v128Load: simd(0x00),
-  i8x16Shuffle: simd(0x0d),
-  v128Store: simd(0x0b),
-  v128Const: simd(0x0c),
-  v128And: simd(0x4e),
-  v128AndNot: simd(0x4f),
-  v128Or: simd(0x50),
-  v128Xor: simd(0x51),
-  f32x4Demote: simd(0x5e),
-  f64x2Promote: simd(0x5f),
-  i32x4Eq: simd(0x37),
-  f32x4Lt: simd(0x43),
-  i32x4Shl: simd(0xab),
-  i32x4ShrU: simd(0xad),
-  i32x4Add: simd(0xae),
-  i32x4Sub: simd(0xb1),
-  f32x4Add: simd(0xe4),
-  f32x4Sub: simd(0xe5),
-  f32x4Mul: simd(0xe6),
-  f32x4Sqrt: simd(0xe3),
-  f64x2Sqrt: simd(0xef),
-  f64x2Add: simd(0xf0),
-  f64x2Sub: simd(0xf1),
-  f64x2Mul: simd(0xf2),
-  i32x4TruncSatF32x4S: simd(0xf8),
-  f32x4ConvertI32x4S: simd(0xfa)
-};
+// ---- writing the kernels' function bodies -------------------------------------------------------
 
 function bytesOfI32x4(v: number): number[] {
   const b = new Uint8Array(16);
@@ -152,16 +104,16 @@ class Body {
     return this;
   }
   get(l: Local): this {
-    return this.op(OP.localGet, uleb(this.pick(l)));
+    return this.op(localGet(this.pick(l)));
   }
   set(l: Local): this {
-    return this.op(OP.localSet, uleb(this.pick(l)));
+    return this.op(localSet(this.pick(l)));
   }
   tee(l: Local): this {
-    return this.op(OP.localTee, uleb(this.pick(l)));
+    return this.op(localTee(this.pick(l)));
   }
   i32(v: number): this {
-    return this.op(OP.i32Const, sleb(v));
+    return this.op(i32Const(v));
   }
   /**
    * pushes a vector constant, loaded from the constant pool into a local at the top of the function (a
@@ -173,9 +125,9 @@ class Body {
     if (local === undefined) {
       local = this.v128();
       this.constLocals.set(key, local);
-      this.prologue.push(OP.i32Const, ...sleb(0), ...OP.v128Load, 4, ...uleb(constantAddress(bytes)), OP.localSet, ...uleb(local));
+      this.prologue.push(...i32Const(0), ...OP.v128Load, ...memarg(4, constantAddress(bytes)), ...localSet(local));
     }
-    return this.op(OP.localGet, uleb(local));
+    return this.op(localGet(local));
   }
   constI32x4(v: number): this {
     return this.constant(bytesOfI32x4(v));
@@ -190,23 +142,23 @@ class Body {
   promoteHalf(v: Local): this {
     this.get(v);
     if (this.gi % 2 === 1) this.get(v).op(OP.i8x16Shuffle, [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]);
-    return this.op(OP.f64x2Promote);
+    return this.op(OP.f64x2PromoteLowF32x4);
   }
   /** the quad of float32 lanes made of two groups' f64x2 locals (rounded to float32) */
   demoteJoin(lo: number, hi: number): this {
-    this.get(lo).op(OP.f32x4Demote).get(hi).op(OP.f32x4Demote);
+    this.get(lo).op(OP.f32x4DemoteF64x2Zero).get(hi).op(OP.f32x4DemoteF64x2Zero);
     return this.op(OP.i8x16Shuffle, [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
   }
   /** rounds the f64x2 on the stack to float32 (exactly representable again as f64x2) */
   round(): this {
-    return this.op(OP.f32x4Demote, OP.f64x2Promote);
+    return this.op(OP.f32x4DemoteF64x2Zero, OP.f64x2PromoteLowF32x4);
   }
+  /** the code section entry: locals, the constant loads, the code */
   encode(): number[] {
-    const groups: number[][] = [];
-    if (this.i32Locals > 0) groups.push([...uleb(this.i32Locals), 0x7f]);
-    if (this.v128Locals.length > 0) groups.push([...uleb(this.v128Locals.length), 0x7b]);
-    const body = [...vec(groups), ...this.prologue, ...this.code, OP.end];
-    return [...uleb(body.length), ...body];
+    const locals: [number, number][] = [];
+    if (this.i32Locals > 0) locals.push([this.i32Locals, I32]);
+    if (this.v128Locals.length > 0) locals.push([this.v128Locals.length, V128]);
+    return functionBody(locals, [...this.prologue, ...this.code]);
   }
 }
 
@@ -283,12 +235,12 @@ function fillBody(fused: boolean): Body {
   const H = (quad: number[]) => () => {
     b.promoteHalf(quad);
   };
-  const u1At = () => [4, ...uleb(16 * b.qi)]; // memarg: align 2^4, offset of this quad's u1
-  const u2At = () => [4, ...uleb(32 + 16 * b.qi)];
+  const u1At = () => memarg(4, 16 * b.qi); // align 2^4, offset of this quad's u1
+  const u2At = () => memarg(4, 32 + 16 * b.qi);
 
   // for (i = 0; i < nblocks; i++) { base = ptr + 64 i; block }
-  b.i32(0).set(I).op(OP.block, 0x40, OP.loop, 0x40);
-  b.get(I).get(N).op(OP.i32LtU, OP.i32Eqz, OP.brIf, uleb(1));
+  b.i32(0).set(I).op(block, loop);
+  b.get(I).get(N).op(OP.i32LtU, OP.i32Eqz, brIf(1));
   b.get(I).i32(64).op(OP.i32Mul).get(PTR).op(OP.i32Add).set(BASE);
 
   // ---- log256_ps(1 - u): exponent and mantissa in float32 quads
@@ -381,7 +333,7 @@ function fillBody(fused: boolean): Body {
   eachQuad(() => b.get(s2).get(s1).op(OP.f32x4Add).get(j).constI32x4(4).op(OP.v128And).i32(29).op(OP.i32x4Shl).op(OP.v128Xor).set(ysf));
   eachQuad(() => b.get(BASE).get(rf).get(ycf).op(OP.f32x4Mul).constF32x4(0).op(OP.f32x4Add).op(OP.v128Store, u1At()));
   eachQuad(() => b.get(BASE).get(rf).get(ysf).op(OP.f32x4Mul).constF32x4(0).op(OP.f32x4Add).op(OP.v128Store, u2At()));
-  b.get(I).i32(1).op(OP.i32Add).set(I).op(OP.br, uleb(0), OP.end, OP.end);
+  b.get(I).i32(1).op(OP.i32Add).set(I).op(br(0), OP.end, OP.end);
   return b;
 }
 
@@ -391,127 +343,116 @@ const STATE_OFFSET = 65536; // 624 int32 words, after the floats (64 KiB)
 
 type Emit = (...parts: (number | number[])[]) => void;
 
-/** A function body's instruction bytes and the emit that appends opcodes and immediates (arrays spread). */
-function codeWriter(): { code: number[]; emit: Emit } {
-  const code: number[] = [];
-  const emit: Emit = (...parts) => {
-    for (const p of parts) {
-      if (Array.isArray(p)) code.push(...p);
-      else code.push(p);
-    }
-  };
-  return { code, emit };
-}
-
 /** Emits state[i] = state[far] ^ (((state[i] & UPPER) | (state[i+1] & LOWER)) >>> 1) ^ (-(state[i+1] & 1) & A) for 4 or 1 words. */
 function twistStep(emit: Emit, addr: () => void, next: () => void, far: () => void, vector: boolean): void {
   // the same instructions on i32x4 (v128) or on i32
   const o = vector
     ? { load: OP.v128Load, store: OP.v128Store, k: (v: number) => [...OP.v128Const, ...bytesOfI32x4(v)], and: OP.v128And, or: OP.v128Or, xor: OP.v128Xor, shrU: OP.i32x4ShrU, sub: OP.i32x4Sub }
-    : { load: OP.i32Load, store: OP.i32Store, k: (v: number) => [OP.i32Const, ...sleb(v)], and: OP.i32And, or: OP.i32Or, xor: OP.i32Xor, shrU: OP.i32ShrU, sub: OP.i32Sub };
+    : { load: OP.i32Load, store: OP.i32Store, k: i32Const, and: OP.i32And, or: OP.i32Or, xor: OP.i32Xor, shrU: OP.i32ShrU, sub: OP.i32Sub };
   addr();
   far();
   addr();
-  emit(o.load, [2, 0], o.k(MT_UPPER), o.and);
+  emit(o.load, memarg(2), o.k(MT_UPPER), o.and);
   next();
-  emit(o.k(MT_LOWER), o.and, o.or, OP.i32Const, sleb(1), o.shrU, o.xor);
+  emit(o.k(MT_LOWER), o.and, o.or, i32Const(1), o.shrU, o.xor);
   emit(o.k(0));
   next();
   emit(o.k(1), o.and, o.sub, o.k(MT_MATRIX_A), o.and, o.xor);
-  emit(o.store, [2, 0]);
+  emit(o.store, memarg(2));
 }
 
 /** twist(): MT19937RNGEngine next_state() on the state at STATE_OFFSET, in place. */
-function twistBody(): number[] {
-  const { code, emit } = codeWriter();
+function twistBody(): Body {
+  const b = new Body(0, 1, 1);
+  const emit: Emit = (...parts) => void b.op(...parts);
   const O = 0; // i32 local: byte address of state[i]
-  const getO = () => emit(OP.localGet, uleb(O));
+  const getO = () => emit(localGet(O));
   const load = (delta: number, vector: boolean) => () => {
     getO();
-    if (delta !== 0) emit(OP.i32Const, sleb(delta), OP.i32Add);
-    emit(vector ? OP.v128Load : OP.i32Load, [2, 0]);
+    if (delta !== 0) emit(i32Const(delta), OP.i32Add);
+    emit(vector ? OP.v128Load : OP.i32Load, memarg(2));
   };
   const segment = (from: number, to: number, farDelta: number) => {
     // vector steps for i in [from, to), 4 at a time: reads state[i+1..i+4] before writing state[i..i+3]
-    emit(OP.i32Const, sleb(STATE_OFFSET + 4 * from), OP.localSet, uleb(O));
-    emit(OP.loop, 0x40);
+    emit(i32Const(STATE_OFFSET + 4 * from), localSet(O));
+    emit(loop);
     twistStep(emit, getO, load(4, true), load(farDelta, true), true);
     getO();
-    emit(OP.i32Const, sleb(16), OP.i32Add, OP.localTee, uleb(O), OP.i32Const, sleb(STATE_OFFSET + 4 * to), OP.i32LtU, OP.brIf, uleb(0), OP.end);
+    emit(i32Const(16), OP.i32Add, localTee(O), i32Const(STATE_OFFSET + 4 * to), OP.i32LtU, brIf(0), OP.end);
   };
   const scalar = (i: number, nextIndex: number, farIndex: number) => {
-    emit(OP.i32Const, sleb(STATE_OFFSET + 4 * i), OP.localSet, uleb(O));
-    const abs = (k: number) => () => emit(OP.i32Const, sleb(STATE_OFFSET + 4 * k), OP.i32Load, [2, 0]);
+    emit(i32Const(STATE_OFFSET + 4 * i), localSet(O));
+    const abs = (k: number) => () => emit(i32Const(STATE_OFFSET + 4 * k), OP.i32Load, memarg(2));
     twistStep(emit, getO, abs(nextIndex), abs(farIndex), false);
   };
   segment(0, 224, 4 * 397); // i + 397 < 624: old words
   for (const i of [224, 225, 226]) scalar(i, i + 1, i + 397);
   segment(227, 623, -4 * 227); // i + 397 - 624 < i: words already renewed
   scalar(623, 0, 396);
-  const content = [1, 1, 0x7f, ...code, OP.end];
-  return [...uleb(content.length), ...content];
+  return b;
 }
 
 /** temper(src, dst, n): dst[k] = (temper(src[k]) & (2^24 - 1)) * 2^-24 as float32, n a multiple of 4. */
-function temperBody(): number[] {
-  const { code, emit } = codeWriter();
+function temperBody(): Body {
+  const b = new Body(3, 1, 1);
+  const emit: Emit = (...parts) => void b.op(...parts);
   const SRC = 0;
   const DST = 1;
   const N = 2;
   const K = 3; // byte offset
-  const Y = 4; // v128
-  const get = (l: number) => emit(OP.localGet, uleb(l));
-  emit(OP.block, 0x40, OP.loop, 0x40);
+  const Y = b.v128();
+  const get = (l: number) => emit(localGet(l));
+  emit(block, loop);
   get(K);
   get(N);
-  emit(OP.i32Const, sleb(4), 0x6c /* i32.mul */, OP.i32LtU, OP.i32Eqz, OP.brIf, uleb(1));
+  emit(i32Const(4), OP.i32Mul, OP.i32LtU, OP.i32Eqz, brIf(1));
   get(SRC);
   get(K);
-  emit(OP.i32Add, OP.v128Load, [2, 0], OP.localSet, uleb(Y));
+  emit(OP.i32Add, OP.v128Load, memarg(2), localSet(Y));
   // y ^= y >>> 11; y ^= (y << 7) & 0x9d2c5680; y ^= (y << 15) & 0xefc60000; y ^= y >>> 18
   get(Y);
   get(Y);
-  emit(OP.i32Const, sleb(11), OP.i32x4ShrU, OP.v128Xor, OP.localSet, uleb(Y));
+  emit(i32Const(11), OP.i32x4ShrU, OP.v128Xor, localSet(Y));
   get(Y);
   get(Y);
-  emit(OP.i32Const, sleb(7), OP.i32x4Shl, OP.v128Const, bytesOfI32x4(0x9d2c5680), OP.v128And, OP.v128Xor, OP.localSet, uleb(Y));
+  emit(i32Const(7), OP.i32x4Shl, OP.v128Const, bytesOfI32x4(0x9d2c5680), OP.v128And, OP.v128Xor, localSet(Y));
   get(Y);
   get(Y);
-  emit(OP.i32Const, sleb(15), OP.i32x4Shl, OP.v128Const, bytesOfI32x4(0xefc60000), OP.v128And, OP.v128Xor, OP.localSet, uleb(Y));
+  emit(i32Const(15), OP.i32x4Shl, OP.v128Const, bytesOfI32x4(0xefc60000), OP.v128And, OP.v128Xor, localSet(Y));
   get(DST);
   get(K);
   emit(OP.i32Add);
   get(Y);
   get(Y);
-  emit(OP.i32Const, sleb(18), OP.i32x4ShrU, OP.v128Xor);
+  emit(i32Const(18), OP.i32x4ShrU, OP.v128Xor);
   emit(OP.v128Const, bytesOfI32x4(0xffffff), OP.v128And, OP.f32x4ConvertI32x4S, OP.v128Const, bytesOfF32x4(2 ** -24), OP.f32x4Mul);
-  emit(OP.v128Store, [2, 0]);
+  emit(OP.v128Store, memarg(2));
   get(K);
-  emit(OP.i32Const, sleb(16), OP.i32Add, OP.localSet, uleb(K));
-  emit(OP.br, uleb(0), OP.end, OP.end);
-  const content = [2, 1, 0x7f, 1, 0x7b, ...code, OP.end];
-  return [...uleb(content.length), ...content];
+  emit(i32Const(16), OP.i32Add, localSet(K));
+  emit(br(0), OP.end, OP.end);
+  return b;
 }
 
 /**
- * Bytes of the module: memory "mem" (2 pages); functions block (0, -mfma build), fill (1), twist (2),
- * temper (3), blockNoFma (4, no contraction), fillNoFma (5).
+ * Bytes of the module: memory "mem" (2 pages, the constant pool written in by a data segment); functions
+ * fill (0, the -mfma build), twist (1), temper (2), fillNoFma (3, no contraction).
  */
 export function avx2FmaWasmBytes(): Uint8Array<ArrayBuffer> {
-  const typeFill = [0x60, 2, 0x7f, 0x7f, 0];
-  const typeTwist = [0x60, 0, 0];
-  const typeTemper = [0x60, 3, 0x7f, 0x7f, 0x7f, 0];
-  const code = [fillBody(true).encode(), twistBody(), temperBody(), fillBody(false).encode()]; // fills constantPool
-  const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([typeFill, typeTwist, typeTemper])),
-    ...section(3, vec([[0], [1], [2], [0]])),
-    ...section(5, vec([[0x00, 2]])),
-    ...section(7, vec([[...name('mem'), 0x02, 0], [...name('fill'), 0x00, 0], [...name('twist'), 0x00, 1], [...name('temper'), 0x00, 2], [...name('fillNoFma'), 0x00, 3]])),
-    ...section(10, vec(code)),
-    ...section(11, vec([[0x00, OP.i32Const, ...sleb(CONST_OFFSET), OP.end, ...uleb(16 * constantPool.length), ...constantPool.flat()]]))
-  ];
-  return new Uint8Array(bytes);
+  const code = [fillBody(true), twistBody(), temperBody(), fillBody(false)].map((b) => b.encode()); // fills constantPool
+  return assembleModule({
+    types: [funcType([I32, I32], []), funcType([], []), funcType([I32, I32, I32], [])], // fill, twist, temper
+    functions: [0, 1, 2, 0],
+    memories: [memoryLimits(2)],
+    exports: [
+      exportEntry('mem', EXTERN_MEMORY, 0),
+      exportEntry('fill', EXTERN_FUNC, 0),
+      exportEntry('twist', EXTERN_FUNC, 1),
+      exportEntry('temper', EXTERN_FUNC, 2),
+      exportEntry('fillNoFma', EXTERN_FUNC, 3)
+    ],
+    code,
+    data: [activeData(CONST_OFFSET, constantPool.flat())]
+  });
 }
 
 export interface Avx2FmaWasm {

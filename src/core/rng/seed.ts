@@ -2,20 +2,14 @@
 // THPGenerator_manualSeed): a Python int in [-2^63, 2^64); negative values count as their int64 bit
 // pattern (2^64 + s); anything else raises "RuntimeError: Overflow when unpacking long".
 
+import { describe } from '../describe';
+
 export const SEED_MIN = -(1n << 63n);
 /** exclusive */
 export const SEED_MAX_EXCLUSIVE = 1n << 64n;
 const TWO_64 = 1n << 64n;
 
 const DECIMAL_INTEGER = /^[+-]?[0-9]+$/;
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '...' : value);
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  return String(value);
-}
 
 /**
  * Reads a seed: a JSON/JS number that is a safe integer, a bigint, or a decimal integer string

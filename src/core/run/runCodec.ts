@@ -4,6 +4,7 @@
 // since JSON.stringify would turn them into null. Decoding checks every field the views read and
 // names the first bad one in a one-line message (malformed output data shows an error, not a blank box).
 import { base64ToBytes, bytesToBase64 } from '../base64';
+import { describe, isObject } from '../describe';
 import { RNG_PROFILES, type Comparison, type IndexedValue, type MatrixF32, type RunResult, type TrajectoryStep } from '../types';
 
 type Encoded<T> = T extends Float32Array | Uint8Array
@@ -44,18 +45,6 @@ export function decodeNumber(v: unknown, field: string): number {
   if (v === '-inf') return -Infinity;
   if (v === null) return NaN; // written before non-finite values were tagged (JSON.stringify had made them null)
   throw new Error(`${field}: expected a number, got ${describe(v)}`);
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (v === undefined) return 'nothing';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'string') return JSON.stringify(v.length > 30 ? v.slice(0, 30) + '...' : v);
-  return typeof v === 'object' ? 'an object' : String(v);
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function requireObject(v: unknown, field: string): Record<string, unknown> {

@@ -2,6 +2,7 @@
 // alpha_bar and seed. Arrays may be JSON arrays or PyTorch/NumPy printed text. Everything is checked before any
 // work; each problem is one line `field: problem` (README "Inputs").
 import { MAX_SAMPLE_ELEMENTS, MAX_STEPS, MAX_WORKING_BYTES, formatBytes, samplerWorkingBytes } from './limits';
+import { describe, isObject } from '../describe';
 import { errorFirstLine } from '../errors';
 import { lineColumnAt, scanJson } from '../tensors/jsonText';
 import { checkSchedule } from './schedules';
@@ -24,14 +25,6 @@ interface ReadArray {
   values: Float64Array;
   /** float64 input that the sampler rounds to float32 */
   float64: boolean;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return JSON.stringify(value.length > 30 ? value.slice(0, 30) + '...' : value);
-  return String(value);
 }
 
 const indexText = (shape: number[], flat: number) => {
@@ -140,7 +133,7 @@ function readShape(value: unknown): { n: number; d: number } {
  * Throws Error with a one-line `field: problem` message on the first problem.
  */
 export function readInputs(json: unknown): ReadInputsResult {
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+  if (!isObject(json)) {
     throw new Error(`inputs: expected a JSON object with the keys ${INPUT_KEYS.join(', ')}, got ${describe(json)}`);
   }
   const obj = json as Record<string, unknown>;
@@ -235,7 +228,7 @@ export function parseInputsText(text: string, source: string): ReadInputsResult 
 
 /** A seed written as a JSON number beyond 2^53 has lost digits in JSON.parse: refuse it, quoting it as written. */
 function checkSeedDigits(json: unknown, text: string): void {
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) return;
+  if (!isObject(json)) return;
   const seed = (json as Record<string, unknown>).seed;
   if (typeof seed !== 'number' || !Number.isFinite(seed) || Number.isSafeInteger(seed) || !Number.isInteger(seed)) return;
   const span = scanJson(text).members.get('seed');
@@ -262,8 +255,8 @@ function jsonErrorText(text: string, e: unknown): string {
   return `invalid JSON at line ${line}, column ${column}: ${reason}`;
 }
 
-/** A JSON value with the five inputs, numbers as the shortest decimals given by `format` (for files and scripts). */
-export function inputsToJson(inputs: SamplerInputs, format: (v: number) => number): Record<string, unknown> {
+/** The five inputs as an `.inputs.json` file holds them, numbers as the decimals `format` gives (for files and scripts). */
+export function inputsToFileJson(inputs: SamplerInputs, format: (v: number) => number): Record<string, unknown> {
   const { wModel, n, d, betas, alphaBar, seed } = inputs;
   const rows: number[][] = [];
   for (let r = 0; r < wModel.rows; r++) rows.push(Array.from(wModel.data.subarray(r * wModel.cols, (r + 1) * wModel.cols), format));

@@ -7,43 +7,29 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../../../src/cli';
 import type { CliIO } from '../../../src/cli/io';
-import { inputsToJson } from '../../../src/core/sampler/inputs';
+import { runCliInMemory, type CliRun } from '../helpers/cliInMemory';
+import { inputsToFileJson } from '../../../src/core/sampler/inputs';
 import { formatFloat32Shortest } from '../../../src/core/tensors/printTensor';
 import { firstBitDifference, toInputs, type FixtureInputs, type SamplerFixture } from '../helpers/samplerFixture';
+import { seedInputsText } from '../helpers/seedExample';
 
 const fixtures = path.join(FIXTURES, 'sampler');
 const sampler: SamplerFixture = JSON.parse(readFileSync(path.join(fixtures, 'sampler.json'), 'utf8'));
 interface RandnCase { seed: string; shape: number[]; results: Record<string, { bits: number[]; printed: string; sha256: string }> }
 const cli: { randn: RandnCase[] } = JSON.parse(readFileSync(path.join(fixtures, 'cli.json'), 'utf8'));
-const exampleText = readFileSync(path.join(ROOT, 'media', 'examples', 'seed.inputs.json'), 'utf8');
 const caseNamed = (name: string) => sampler.cases.find((c) => c.name === name)!;
 
 /** An inputs file holding the fixture's tensors, every number the shortest decimal of its float32. */
 function inputsFile(f: FixtureInputs): string {
-  const json = inputsToJson(toInputs(f), (v) => Number(formatFloat32Shortest(v)));
+  const json = inputsToFileJson(toInputs(f), (v) => Number(formatFloat32Shortest(v)));
   return JSON.stringify({ ...json, seed: f.seed });
 }
 
-interface Ran { code: number; out: string; err: string }
-async function run(argv: string[], files: Record<string, string> = {}, stdin?: string): Promise<Ran> {
-  let out = '';
-  let err = '';
-  const io: CliIO = {
-    stdout: (s) => void (out += s),
-    stderr: (s) => void (err += s),
-    readText: async (p) => {
-      if (p === '-' && stdin !== undefined) return stdin;
-      if (p in files) return files[p];
-      throw Object.assign(new Error(`ENOENT: no such file or directory, open '${p}'`), { code: 'ENOENT' });
-    },
-    writeText: async (p, s) => void (files[p] = s)
-  };
-  const code = await runCli(argv, io);
-  return { code, out, err };
-}
+/** The CLI on in-memory files (`-` reads stdin). */
+const run = (argv: string[], files: Record<string, string> = {}, stdin?: string): Promise<CliRun> => runCliInMemory(argv, files, { stdin });
 
 /** Exit 2, exactly one line on stderr (no stack trace), nothing on stdout. */
-function assertBadInput(r: Ran, pattern: RegExp): void {
+function assertBadInput(r: CliRun, pattern: RegExp): void {
   assert.equal(r.code, 2, `exit code (stderr: ${r.err})`);
   assert.equal(r.out, '');
   assert.equal(r.err.split('\n').length, 2, `one line: ${JSON.stringify(r.err)}`);
@@ -56,7 +42,7 @@ const f32Values = (nested: unknown): number[] =>
 
 describe('cli: sample', () => {
   it('prints the sample exactly as PyTorch prints it', async () => {
-    const r = await run(['sample', 'seed.inputs.json'], { 'seed.inputs.json': exampleText });
+    const r = await run(['sample', 'seed.inputs.json'], { 'seed.inputs.json': seedInputsText });
     assert.equal(r.code, 0);
     assert.equal(r.out, caseNamed('seed example').results['avx2-fma'].printed + '\n');
     assert.equal(r.err, '');
@@ -105,7 +91,7 @@ describe('cli: sample', () => {
   });
 
   it('--trajectory without --json prints each step then the sample', async () => {
-    const r = await run(['sample', 'x.json', '--trajectory'], { 'x.json': exampleText });
+    const r = await run(['sample', 'x.json', '--trajectory'], { 'x.json': seedInputsText });
     assert.equal(r.code, 0);
     assert.match(r.out, /^t = 3\nx_t = tensor\(/);
     assert.match(r.out, /\nt = 0\n[^]*z = None\n/);
@@ -125,12 +111,12 @@ describe('cli: sample', () => {
     assertBadInput(await run(['sample', 'missing.json']), /^missing\.json: cannot read: no such file$/m);
     assertBadInput(await run(['sample', 'a.json'], { 'a.json': '{"seed": 1,' }), /^a\.json: invalid JSON at line 1, column 12/);
     assertBadInput(
-      await run(['sample', 'a.json'], { 'a.json': JSON.stringify({ ...JSON.parse(exampleText), w_model: [[1, 2], [3, 4]] }) }),
+      await run(['sample', 'a.json'], { 'a.json': JSON.stringify({ ...JSON.parse(seedInputsText), w_model: [[1, 2], [3, 4]] }) }),
       /^w_model: expected shape \(3, 2\) for d = 2, got \(2, 2\)$/m
     );
-    assertBadInput(await run(['sample', 'a.json', '--profile', 'gpu'], { 'a.json': exampleText }), /^--profile: unknown profile "gpu"/);
-    assertBadInput(await run(['sample', 'a.json', '--json', '--checksum'], { 'a.json': exampleText }), /exclude each other/);
-    assertBadInput(await run(['sample', 'a.json', '--fast'], { 'a.json': exampleText }), /^sample: unknown option '--fast'/);
+    assertBadInput(await run(['sample', 'a.json', '--profile', 'gpu'], { 'a.json': seedInputsText }), /^--profile: unknown profile "gpu"/);
+    assertBadInput(await run(['sample', 'a.json', '--json', '--checksum'], { 'a.json': seedInputsText }), /exclude each other/);
+    assertBadInput(await run(['sample', 'a.json', '--fast'], { 'a.json': seedInputsText }), /^sample: unknown option '--fast'/);
     assertBadInput(await run(['sample']), /^sample: missing INPUT\.json/);
   });
 });
@@ -177,7 +163,7 @@ describe('cli: randn', () => {
   it('an option without its value: one line naming the option, in our words', async () => {
     assertBadInput(await run(['randn', '--seed', '--shape', '3']), /^--seed: missing value \(a value that starts with "-" is written --seed=-VALUE\) \(randn --help for usage\)$/m);
     assertBadInput(await run(['randn', '--seed', '1', '--shape']), /^--shape: missing value \(randn --help for usage\)$/m);
-    assertBadInput(await run(['sample', 'a.json', '--profile'], { 'a.json': exampleText }), /^--profile: missing value \(sample --help for usage\)$/m);
+    assertBadInput(await run(['sample', 'a.json', '--profile'], { 'a.json': seedInputsText }), /^--profile: missing value \(sample --help for usage\)$/m);
     const r = await run(['randn', '--seed', '1', '--shape=-1']);
     assertBadInput(r, /^--shape: expected sizes like 4,2/);
   });
@@ -243,7 +229,7 @@ describe('cli: dispatcher, help, demo', () => {
         throw new Error('disk on fire\n    at somewhere (file.js:1:1)');
       },
       stderr: (s) => void (err += s),
-      readText: async () => exampleText,
+      readText: async () => seedInputsText,
       writeText: async () => undefined
     };
     assert.equal(await runCli(['sample', 'x.json'], io), 3);

@@ -2,45 +2,18 @@
 // CLI dispatcher with in-memory files. Pastes, indices and messages come from PyTorch
 // (scripts/fixtures/compare.py -> test/fixtures/compare/verdicts.json).
 import { strict as assert } from 'node:assert';
-import { FIXTURES } from '../helpers/paths';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { runCli } from '../../../src/cli';
-import type { CliIO } from '../../../src/cli/io';
+import { runCliInMemory, type CliRun } from '../helpers/cliInMemory';
+import { verdicts, type Paste, type VerdictCase } from '../helpers/compareFixtures';
 
-interface Paste { kind: string; text: string; matches: boolean; mismatchIndices: [number, number][]; toleranceMessage: string | null; note: string | null }
-interface VerdictCase { name: string; inputs: unknown; shape: [number, number]; pastes: Paste[] }
+/** `compare` on in-memory files (`-` reads stdin); it must write no file. */
+const cli = (argv: string[], files: Record<string, string>, stdin?: string): Promise<CliRun> => runCliInMemory(argv, files, { stdin, writable: false });
 
-const verdicts = JSON.parse(readFileSync(path.join(FIXTURES, 'compare', 'verdicts.json'), 'utf8')) as { cases: VerdictCase[] };
-
-interface Result { code: number; stdout: string; stderr: string }
-
-async function cli(argv: string[], files: Record<string, string>, stdin?: string): Promise<Result> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: (s) => { stdout += s; },
-    stderr: (s) => { stderr += s; },
-    readText: async (p) => {
-      if (p === '-') {
-        if (stdin === undefined) throw new Error('no stdin in this test');
-        return stdin;
-      }
-      if (!(p in files)) throw Object.assign(new Error(`ENOENT: no such file or directory, open '${p}'`), { code: 'ENOENT' });
-      return files[p];
-    },
-    writeText: async () => { throw new Error('compare writes no files'); }
-  };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr };
-}
-
-function assertOneLineError(r: Result, pattern: RegExp): void {
-  assert.equal(r.code, 2, r.stdout + r.stderr);
-  assert.equal(r.stdout, '');
-  assert.match(r.stderr, pattern);
-  assert.equal(r.stderr.trimEnd().split('\n').length, 1, `one line: ${r.stderr}`);
-  assert.doesNotMatch(r.stderr, /\n\s+at /);
+function assertOneLineError(r: CliRun, pattern: RegExp): void {
+  assert.equal(r.code, 2, r.out + r.err);
+  assert.equal(r.out, '');
+  assert.match(r.err, pattern);
+  assert.equal(r.err.trimEnd().split('\n').length, 1, `one line: ${r.err}`);
+  assert.doesNotMatch(r.err, /\n\s+at /);
 }
 
 const paste = (c: VerdictCase, kind: string): Paste => {
@@ -55,24 +28,24 @@ describe('cli compare', () => {
 
   it('exits 0 and says so when PyTorch\'s default print matches', async () => {
     const r = await cli(['compare', 'in.json', 'pasted.txt'], files(seed, paste(seed, 'default print').text));
-    assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, /^Tensor-likes are equal at the printed precision!\n\nMismatched elements: 0 \/ 8 \(0\.0%\)\n/);
-    assert.match(r.stdout, /\nRule: printed precision: /);
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.out, /^Tensor-likes are equal at the printed precision!\n\nMismatched elements: 0 \/ 8 \(0\.0%\)\n/);
+    assert.match(r.out, /\nRule: printed precision: /);
   });
 
   it('exits 1 and reports an altered print at the altered index', async () => {
     const p = paste(seed, 'altered by 1e-2, default print');
     const r = await cli(['compare', 'in.json', 'pasted.txt'], files(seed, p.text));
-    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.equal(r.code, 1, r.out + r.err);
     const [i, j] = p.mismatchIndices[0];
-    assert.match(r.stdout, new RegExp(`Mismatched elements: 1 / 8 \\(12\\.5%\\)\\nGreatest absolute difference: \\S+ at index \\(${i}, ${j}\\)`));
+    assert.match(r.out, new RegExp(`Mismatched elements: 1 / 8 \\(12\\.5%\\)\\nGreatest absolute difference: \\S+ at index \\(${i}, ${j}\\)`));
   });
 
   it('reads the paste from standard input with -', async () => {
     const r = await cli(['compare', 'in.json', '-'], { 'in.json': JSON.stringify(seed.inputs) }, paste(seed, 'tolist').text);
-    assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, /^Tensor-likes are equal!/);
-    assert.match(r.stdout, /\nBitwise equal: yes\n/);
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.out, /^Tensor-likes are equal!/);
+    assert.match(r.out, /\nBitwise equal: yes\n/);
   });
 
   it('--json prints the comparison as one JSON object with the mismatch indices', async () => {
@@ -80,7 +53,7 @@ describe('cli compare', () => {
     const p = paste(c, 'altered by one ulp, precision 12');
     const r = await cli(['compare', 'in.json', 'pasted.txt', '--json'], files(c, p.text));
     assert.equal(r.code, 1);
-    const j = JSON.parse(r.stdout);
+    const j = JSON.parse(r.out);
     assert.equal(j.rule, 'bitwise');
     assert.equal(j.matches, false);
     assert.deepEqual(j.mismatches, p.mismatchIndices);
@@ -94,8 +67,8 @@ describe('cli compare', () => {
   it('--json marks the elements a summarised print left out as null', async () => {
     const c = verdicts.cases.find((x) => x.shape[0] * x.shape[1] > 1000)!;
     const r = await cli(['compare', 'in.json', 'pasted.txt', '--json'], files(c, paste(c, 'default print').text));
-    assert.equal(r.code, 0, r.stdout + r.stderr);
-    const j = JSON.parse(r.stdout);
+    assert.equal(r.code, 0, r.out + r.err);
+    const j = JSON.parse(r.out);
     assert.equal(j.expected[0][0] === null, false);
     assert.equal(j.expected[Math.floor(c.shape[0] / 2)][0], null);
     assert.match(j.shapeNote, /summarised/);
@@ -106,7 +79,7 @@ describe('cli compare', () => {
     const p = paste(c, 'two altered, precision 12, tolerance');
     const r = await cli(['compare', 'in.json', 'pasted.txt', '--rtol', '1.3e-6', '--atol', '1e-5'], files(c, p.text));
     assert.equal(r.code, 1);
-    assert.ok(r.stdout.startsWith(`${p.toleranceMessage}\n`), r.stdout);
+    assert.ok(r.out.startsWith(`${p.toleranceMessage}\n`), r.out);
   });
 
   it('names the profile that reproduces a paste made with PyTorch\'s portable kernel, and --profile uses it', async () => {
@@ -114,25 +87,25 @@ describe('cli compare', () => {
     const p = paste(c, 'scalar kernel, tolist');
     const r = await cli(['compare', 'in.json', 'pasted.txt'], files(c, p.text));
     assert.equal(r.code, 1);
-    assert.match(r.stdout, /RNG profile: avx2-fma does not reproduce the paste; scalar does/);
+    assert.match(r.out, /RNG profile: avx2-fma does not reproduce the paste; scalar does/);
     const s = await cli(['compare', 'in.json', 'pasted.txt', '--profile', 'scalar'], files(c, p.text));
-    assert.equal(s.code, 0, s.stdout);
-    assert.doesNotMatch(s.stdout, /RNG profile/);
+    assert.equal(s.code, 0, s.out);
+    assert.doesNotMatch(s.out, /RNG profile/);
   });
 
   it('compares the JSON that `sample --json` prints, bit for bit', async () => {
     const c = verdicts.cases[2];
     const sample = await cli(['sample', 'in.json', '--json'], { 'in.json': JSON.stringify(c.inputs) });
-    assert.equal(sample.code, 0, sample.stderr);
-    const r = await cli(['compare', 'in.json', 'pasted.txt'], files(c, sample.stdout));
-    assert.equal(r.code, 0, r.stdout);
-    assert.match(r.stdout, /Bitwise equal: yes/);
+    assert.equal(sample.code, 0, sample.err);
+    const r = await cli(['compare', 'in.json', 'pasted.txt'], files(c, sample.out));
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /Bitwise equal: yes/);
   });
 
   it('prints usage with --help', async () => {
     const r = await cli(['compare', '--help'], {});
     assert.equal(r.code, 0);
-    assert.match(r.stdout, /^usage: node dist\/cli\.js compare INPUT\.json PASTED\.txt/);
+    assert.match(r.out, /^usage: node dist\/cli\.js compare INPUT\.json PASTED\.txt/);
   });
 
   describe('bad input: exit 2, one line on stderr', () => {

@@ -2,10 +2,7 @@
 // inputs, the one-line errors for broken inputs, the input boxes' validation, and the generated
 // inputs of "Enter N, d, T and seed" — checked live against real PyTorch where it is installed.
 import { strict as assert } from 'node:assert';
-import { ROOT } from '../helpers/paths';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { readInputs } from '../../../src/core/sampler/inputs';
 import { MAX_STEPS } from '../../../src/core/sampler/limits';
 import { alphaBarFromBetas, cosineSchedule, linearSchedule } from '../../../src/core/sampler/schedules';
@@ -18,21 +15,19 @@ import {
   seedProblem,
   type CellInputsInterpreter
 } from '../../../src/extension/resolveInputs';
-import { inputsToJson } from '../../../src/extension/workerProtocol';
+import { inputsToMessage } from '../../../src/extension/workerProtocol';
+import { f32Bits } from '../helpers/bits';
+import { PYTHON, torchMissing } from '../helpers/torch';
+import { seedInputsText } from '../helpers/seedExample';
 
-const root = ROOT;
-const exampleText = readFileSync(path.join(root, 'media/examples/seed.inputs.json'), 'utf8');
-const example = JSON.parse(exampleText);
-const bits = (a: Float32Array): number[] => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+const example = JSON.parse(seedInputsText);
 
-const PYTHON = '/usr/bin/python3';
-const torchMissing = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status !== 0;
 
 function sameInputs(a: SamplerInputs, b: SamplerInputs): void {
   assert.deepEqual([a.n, a.d, a.seed], [b.n, b.d, b.seed]);
-  assert.deepEqual(bits(a.wModel.data), bits(b.wModel.data));
-  assert.deepEqual(bits(a.betas), bits(b.betas));
-  assert.deepEqual(bits(a.alphaBar), bits(b.alphaBar));
+  assert.deepEqual(f32Bits(a.wModel.data), f32Bits(b.wModel.data));
+  assert.deepEqual(f32Bits(a.betas), f32Bits(b.betas));
+  assert.deepEqual(f32Bits(a.alphaBar), f32Bits(b.alphaBar));
 }
 
 function assertOneLine(message: string): void {
@@ -42,7 +37,7 @@ function assertOneLine(message: string): void {
 
 describe('resolveInputsFromText (the active editor)', () => {
   it('takes a JSON object with the five inputs, as readInputs reads it', () => {
-    const r = resolveInputsFromText(exampleText, 'seed.inputs.json');
+    const r = resolveInputsFromText(seedInputsText, 'seed.inputs.json');
     assert.equal(r.kind, 'inputs');
     if (r.kind !== 'inputs') return;
     sameInputs(r.inputs, readInputs(example).inputs);
@@ -73,7 +68,7 @@ describe('resolveInputsFromText (the active editor)', () => {
   });
 
   it('says where JSON that names our keys is broken (line and column)', () => {
-    const broken = exampleText.replace('"shape": [4, 2],', '"shape": [4, 2]');
+    const broken = seedInputsText.replace('"shape": [4, 2],', '"shape": [4, 2]');
     const r = resolveInputsFromText(broken, 'seed.inputs.json');
     assert.equal(r.kind, 'error');
     if (r.kind === 'error') {
@@ -135,14 +130,14 @@ describe('generateInputs', () => {
       assert.deepEqual(warnings, [], 'alpha_bar agrees with the schedule');
       assert.deepEqual([inputs.n, inputs.d, inputs.seed, inputs.wModel.rows, inputs.wModel.cols], [6, 3, 7n, 4, 3]);
       const betas = schedule === 'linear' ? linearSchedule(25, 1e-4, 0.02, 'avx2-fma') : cosineSchedule(25);
-      assert.deepEqual(bits(inputs.betas), bits(betas));
-      assert.deepEqual(bits(inputs.alphaBar), bits(alphaBarFromBetas(betas)));
+      assert.deepEqual(f32Bits(inputs.betas), f32Bits(betas));
+      assert.deepEqual(f32Bits(inputs.alphaBar), f32Bits(alphaBarFromBetas(betas)));
       // the JSON the worker receives reads back to the same inputs
-      sameInputs(readInputs(inputsToJson(inputs)).inputs, inputs);
+      sameInputs(readInputs(inputsToMessage(inputs)).inputs, inputs);
     }
     const a = generateInputs({ n: 2, d: 2, T: 3, seed: 1n, schedule: 'linear' }, 'avx2-fma').inputs.wModel.data;
     const b = generateInputs({ n: 2, d: 2, T: 3, seed: 2n, schedule: 'linear' }, 'avx2-fma').inputs.wModel.data;
-    assert.notDeepEqual(bits(a), bits(b), 'w_model depends on the seed');
+    assert.notDeepEqual(f32Bits(a), f32Bits(b), 'w_model depends on the seed');
   });
 
   it('refuses, before generating anything, runs beyond the memory limits (one line naming the field)', () => {
@@ -163,7 +158,7 @@ describe('generateInputs', () => {
   describe('equals real PyTorch (live)', function () {
     this.timeout(60000);
     before(function () {
-      if (torchMissing) this.skip();
+      if (torchMissing()) this.skip();
     });
     it('w_model = torch.randn(d + 1, d, generator=Generator().manual_seed(seed + 1)) * 0.1; betas = torch.linspace(1e-4, 0.02, T); alpha_bar = torch.cumprod(1 - betas, 0)', () => {
       const specs = [
@@ -190,11 +185,11 @@ describe('generateInputs', () => {
       const expected: number[][][] = JSON.parse(r.stdout);
       specs.forEach((s, i) => {
         const u = (xs: number[]) => xs.map((v) => v >>> 0);
-        assert.deepEqual(bits(generatedWModel(s.d, s.seed, 'avx2-fma')), u(expected[i][0]), `w_model d=${s.d} seed=${s.seed}`);
+        assert.deepEqual(f32Bits(generatedWModel(s.d, s.seed, 'avx2-fma')), u(expected[i][0]), `w_model d=${s.d} seed=${s.seed}`);
         const { inputs } = generateInputs({ n: 3, d: s.d, T: s.T, seed: s.seed, schedule: 'linear' }, 'avx2-fma');
-        assert.deepEqual(bits(inputs.wModel.data), u(expected[i][0]));
-        assert.deepEqual(bits(inputs.betas), u(expected[i][1]), `betas T=${s.T}`);
-        assert.deepEqual(bits(inputs.alphaBar), u(expected[i][2]), `alpha_bar T=${s.T}`);
+        assert.deepEqual(f32Bits(inputs.wModel.data), u(expected[i][0]));
+        assert.deepEqual(f32Bits(inputs.betas), u(expected[i][1]), `betas T=${s.T}`);
+        assert.deepEqual(f32Bits(inputs.alphaBar), u(expected[i][2]), `alpha_bar T=${s.T}`);
       });
     });
   });

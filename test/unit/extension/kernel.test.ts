@@ -1,4 +1,4 @@
-// The DDPM kernel (src/extension/controller.ts) against a thin fake of VS Code's notebook API: execution
+// The DDPM kernel (src/extension/kernel.ts) against a thin fake of VS Code's notebook API: execution
 // order, timing, both output items of a run (checked against PyTorch's output), variables kept per notebook,
 // a bad cell failing alone, interrupt, the requests sent to the worker, and the large-run question.
 import { strict as assert } from 'node:assert';
@@ -15,14 +15,14 @@ import { runSampler } from '../../../src/core/sampler/sampler';
 import { readInputs } from '../../../src/core/sampler/inputs';
 import type { WorkerRequest } from '../../../src/extension/workerProtocol';
 import { fakeNotebook, makeFakeVscode, type FakeCell, type FakeController, type FakeNotebook } from '../helpers/fakeVscode';
+import { f32Bits } from '../helpers/bits';
+import { seedInputsText, seedExpected } from '../helpers/seedExample';
 
 const root = ROOT;
-const seedExpected = JSON.parse(readFileSync(path.join(root, 'test/fixtures/e2e/seed.expected.json'), 'utf8')) as { printed: string; bits: number[] };
 const seedNotebook = parseNotebook(readFileSync(path.join(root, 'media/examples/seed.ddpmnb')));
 const seedCodeCells = seedNotebook.cells.filter((c) => c.kind === 'code').map((c) => ({ text: c.source, language: c.language }));
 
 const decoder = new TextDecoder();
-const bits = (a: Float32Array): number[] => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 
 /** The worker's job, run in this thread (what dist/worker.js does with each request). */
 async function runLikeWorker(request: WorkerRequest): Promise<RunResult> {
@@ -96,13 +96,13 @@ describe('kernel: DDPM Lab notebook controller', () => {
     assert.equal(textItem.mime, 'text/plain');
     assert.equal(textItem.text, seedExpected.printed);
     const run = decodeRunResult(JSON.parse(runItem.text));
-    assert.deepEqual(bits(run.sample.data), seedExpected.bits);
+    assert.deepEqual(f32Bits(run.sample.data), seedExpected.bits);
     assert.equal(run.trajectory.steps.length, 4);
     // compare(expected): the same run with the comparison filled, and its summary as text
     const [[cmpItem, summary]] = items(nb.cells[3]);
     const compared = decodeRunResult(JSON.parse(cmpItem.text));
     assert.equal(compared.comparison?.matches, true);
-    assert.deepEqual(bits(compared.sample.data), seedExpected.bits);
+    assert.deepEqual(f32Bits(compared.sample.data), seedExpected.bits);
     assert.equal(summary.text, compared.comparison?.summary);
   });
 
@@ -131,7 +131,7 @@ describe('kernel: DDPM Lab notebook controller', () => {
     await execute(nb.cells, nb);
     const last = kernel.lastRun(nb.uri.toString());
     assert.ok(last);
-    assert.deepEqual(bits(last.run.sample.data), seedExpected.bits);
+    assert.deepEqual(f32Bits(last.run.sample.data), seedExpected.bits);
     assert.equal(last.inputs.seed, 42n);
     assert.equal(last.run.comparison, undefined, 'the run of sample(), not the compare() after it');
     assert.equal(kernel.lastRun('file:///other.ddpmnb'), undefined);
@@ -211,7 +211,7 @@ describe('kernel: DDPM Lab notebook controller', () => {
     let answer = false;
     const { execute, requests } = setup({
       settings: () => settings({ maxElementsWithoutAsking: 10 }),
-      confirmLargeRun: async (elements, limit) => {
+      confirmLargeRun: async ({ elements, limit }) => {
         asked.push([elements, limit]);
         return answer;
       }
@@ -250,7 +250,7 @@ describe('kernel: DDPM Lab notebook controller', () => {
     assert.deepEqual([steps[0].t, steps[steps.length - 1].t], [999, 0], 'the first and the last step are kept');
     // the budget thins the recording only: the sample is the one an unbounded run computes, bit for bit
     const full = runSampler(readInputs(req.inputs).inputs, { profile: req.profile, record: { kind: 'none' } });
-    assert.deepEqual(bits(run.sample.data), bits(full.sample.data));
+    assert.deepEqual(f32Bits(run.sample.data), f32Bits(full.sample.data));
     assert.equal(textItem.mime, 'text/plain');
     assert.match(run.trajectory.note ?? '', new RegExp(`^kept ${steps.length} of the 1000 requested steps.*ddpmLab\\.trajectory\\.notebookMaxMiB`));
     // the setting is passed through; 0 keeps no steps
@@ -263,8 +263,8 @@ describe('kernel: DDPM Lab notebook controller', () => {
 
   it('a JSON cell runs as sample() of its inputs; warnings go to a stderr output', async () => {
     const { execute } = setup();
-    const json = readFileSync(path.join(root, 'media/examples/seed.inputs.json'), 'utf8').replace(/"alpha_bar": \[[^\]]*\]/, '"alpha_bar": [0.9999, 0.99, 0.98, 0.96]');
-    const nb = fakeNotebook('untitled:6', [{ text: readFileSync(path.join(root, 'media/examples/seed.inputs.json'), 'utf8'), language: 'json' }, { text: json, language: 'json' }]);
+    const json = seedInputsText.replace(/"alpha_bar": \[[^\]]*\]/, '"alpha_bar": [0.9999, 0.99, 0.98, 0.96]');
+    const nb = fakeNotebook('untitled:6', [{ text: seedInputsText, language: 'json' }, { text: json, language: 'json' }]);
     await execute(nb.cells, nb);
     assert.equal(items(nb.cells[0])[0][1].text, seedExpected.printed);
     const out = items(nb.cells[1]);

@@ -2,84 +2,17 @@
 // "Compare Clipboard with Last Run" and "Copy Equivalent PyTorch Script" still find the last run after its panel
 // was closed, and after a window reload (from the run the panel saved in the extension's storage).
 import { strict as assert } from 'node:assert';
-import { ROOT } from '../helpers/paths';
-import { readFileSync } from 'node:fs';
 import Module from 'node:module';
-import path from 'node:path';
 import { readInputs } from '../../../src/core/sampler/inputs';
 import { runSampler } from '../../../src/core/sampler/sampler';
 import type * as PanelModule from '../../../src/extension/panel';
-import { inputsToJson } from '../../../src/extension/workerProtocol';
+import { inputsToMessage } from '../../../src/extension/workerProtocol';
 import { STORED_TRAJECTORY_BYTES, thinTrajectory } from '../../../src/extension/storedRun';
 import { trajectoryStepBytes } from '../../../src/core/sampler/limits';
 import { decodeRunResult } from '../../../src/core/run/runCodec';
-
-const root = ROOT;
-const bits = (a: Float32Array): number[] => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
-
-class FakeUri {
-  constructor(readonly path: string) {}
-  static joinPath(base: FakeUri, ...parts: string[]): FakeUri {
-    return new FakeUri(path.posix.normalize([base.path, ...parts].join('/')));
-  }
-  toString(): string {
-    return `file://${this.path}`;
-  }
-}
-
-/** The vscode module as panel.ts uses it: an in-memory file system and webview panels that can be closed. */
-function makeFakeVscode() {
-  const files = new Map<string, Uint8Array>();
-  const panels: { dispose(): void }[] = [];
-  const notFound = () => Object.assign(new Error('file not found'), { code: 'FileNotFound' });
-  const api = {
-    Uri: FakeUri,
-    ViewColumn: { Active: -1, Beside: -2 },
-    window: {
-      activeTextEditor: undefined,
-      registerWebviewPanelSerializer: () => ({ dispose() {} }),
-      createWebviewPanel: () => {
-        const disposeListeners: (() => void)[] = [];
-        const panel = {
-          title: '',
-          iconPath: undefined as unknown,
-          webview: {
-            options: {},
-            html: '',
-            cspSource: 'vscode-resource:',
-            asWebviewUri: (u: FakeUri) => u,
-            onDidReceiveMessage: () => ({ dispose() {} }),
-            postMessage: async () => true
-          },
-          onDidDispose: (l: () => void) => {
-            disposeListeners.push(l);
-            return { dispose() {} };
-          },
-          reveal() {},
-          dispose: () => disposeListeners.splice(0).forEach((l) => l())
-        };
-        panels.push(panel);
-        return panel;
-      }
-    },
-    workspace: {
-      fs: {
-        stat: async (u: FakeUri) => {
-          if (!files.has(u.path)) throw notFound();
-          return {};
-        },
-        readFile: async (u: FakeUri) => {
-          const data = files.get(u.path);
-          if (!data) throw notFound();
-          return data;
-        },
-        writeFile: async (u: FakeUri, data: Uint8Array) => void files.set(u.path, data),
-        createDirectory: async () => undefined
-      }
-    }
-  };
-  return { api, files, panels };
-}
+import { FakeUri, makeFakeVscode } from '../helpers/fakeVscode';
+import { f32Bits } from '../helpers/bits';
+import { seedInputsText } from '../helpers/seedExample';
 
 /** panel.ts loaded with the fake in place of the `vscode` module. */
 function loadPanel(fake: unknown): typeof PanelModule {
@@ -100,9 +33,9 @@ describe('results panel: the last run outlives the panel', () => {
   const fake = makeFakeVscode();
   const { ResultsPanel } = loadPanel(fake.api);
   const extensionUri = new FakeUri('/ext');
-  const { inputs } = readInputs(JSON.parse(readFileSync(path.join(root, 'media/examples/seed.inputs.json'), 'utf8')));
+  const { inputs } = readInputs(JSON.parse(seedInputsText));
   const run = runSampler(inputs, { record: { kind: 'all' } });
-  const data = { run, inputs: inputsToJson(inputs), profile: run.inputs.profile, origin: 'seed.inputs.json' };
+  const data = { run, inputs: inputsToMessage(inputs), profile: run.inputs.profile, origin: 'seed.inputs.json' };
   const context = { storageUri: new FakeUri('/storage'), globalStorageUri: new FakeUri('/global'), extensionUri, subscriptions: [] as unknown[] };
 
   it('finds the last run after the panel is closed, and after a reload from the stored copy', async () => {
@@ -122,7 +55,7 @@ describe('results panel: the last run outlives the panel', () => {
     reloaded.ResultsPanel.configure(context as never, async () => undefined);
     const restored = await reloaded.ResultsPanel.lastRun();
     assert.ok(restored, 'the stored run is found after a reload');
-    assert.deepEqual(bits(restored.run.sample.data), bits(run.sample.data));
+    assert.deepEqual(f32Bits(restored.run.sample.data), f32Bits(run.sample.data));
     assert.deepEqual(restored.inputs, data.inputs);
     assert.equal(restored.origin, data.origin);
   });
@@ -133,12 +66,12 @@ describe('results panel: the last run outlives the panel', () => {
     const bigRun = runSampler(big, { record: { kind: 'all' } });
     assert.ok(bigRun.trajectory.steps.length * trajectoryStepBytes(1000, 2) > STORED_TRAJECTORY_BYTES);
     fake.files.clear();
-    ResultsPanel.show(extensionUri as never, { ...data, run: bigRun, inputs: inputsToJson(big) });
+    ResultsPanel.show(extensionUri as never, { ...data, run: bigRun, inputs: inputsToMessage(big) });
     await until(() => fake.files.has('/storage/results-panel.json'));
     const text = new TextDecoder().decode(fake.files.get('/storage/results-panel.json'));
     assert.ok(text.length <= (STORED_TRAJECTORY_BYTES * 4) / 3 + 2 ** 20, `${text.length} bytes stored`);
     const stored = decodeRunResult(JSON.parse(text).run);
-    assert.deepEqual(bits(stored.sample.data), bits(bigRun.sample.data));
+    assert.deepEqual(f32Bits(stored.sample.data), f32Bits(bigRun.sample.data));
     const steps = stored.trajectory.steps;
     assert.ok(steps.length > 1 && steps.length < 200);
     assert.deepEqual([steps[0].t, steps[steps.length - 1].t], [199, 0]);
@@ -149,7 +82,7 @@ describe('results panel: the last run outlives the panel', () => {
 });
 
 describe('thinTrajectory', () => {
-  const { inputs } = readInputs(JSON.parse(readFileSync(path.join(root, 'media/examples/seed.inputs.json'), 'utf8')));
+  const { inputs } = readInputs(JSON.parse(seedInputsText));
   const run = runSampler(inputs, { record: { kind: 'all' } });
   const stepBytes = trajectoryStepBytes(run.sample.rows, run.sample.cols);
 

@@ -1,7 +1,15 @@
 // DDPM Lab's settings as the commands and the kernel read them (src/extension/settings.ts).
 import { strict as assert } from 'node:assert';
 import { DEFAULT_TRAJECTORY_BUDGET_BYTES } from '../../../src/core/sampler/limits';
-import { NOTEBOOK_TRAJECTORY_DEFAULT_BYTES, notebookTrajectoryBytes, readSettings, SETTING_DEFAULTS, type SettingKey } from '../../../src/extension/settings';
+import {
+  largeRun,
+  largeRunQuestion,
+  NOTEBOOK_TRAJECTORY_DEFAULT_BYTES,
+  notebookTrajectoryBytes,
+  readSettings,
+  SETTING_DEFAULTS,
+  type SettingKey
+} from '../../../src/extension/settings';
 
 function source(values: Partial<Record<SettingKey, unknown>>, set: SettingKey[] = Object.keys(values) as SettingKey[]) {
   return {
@@ -54,5 +62,18 @@ describe('readSettings', () => {
     for (const bad of [-1, Number.NaN, Infinity, '8', null]) {
       assert.equal(notebookTrajectoryBytes(source({ 'trajectory.notebookMaxMiB': bad })), NOTEBOOK_TRAJECTORY_DEFAULT_BYTES, String(bad));
     }
+  });
+});
+
+describe('largeRun: the question before a run larger than ddpmLab.maxElementsWithoutAsking', () => {
+  it('asks only above the limit (N x d x T values), the palette command and the kernel alike', () => {
+    assert.equal(largeRun(4, 2, 1000, { maxElementsWithoutAsking: 8000 }), null);
+    assert.deepEqual(largeRun(4, 2, 1000, { maxElementsWithoutAsking: 7999 }), { n: 4, d: 2, T: 1000, elements: 8000, limit: 7999 });
+    assert.deepEqual(largeRun(1, 1, 1, { maxElementsWithoutAsking: 0 })?.elements, 1, '0 always asks');
+  });
+
+  it('names the sizes, the count and the setting in one line', () => {
+    const question = largeRunQuestion(largeRun(1000, 64, 1000, { maxElementsWithoutAsking: SETTING_DEFAULTS.maxElementsWithoutAsking })!);
+    assert.equal(question, 'This run computes N × d × T = 1000 × 64 × 1000 = 64,000,000 values, more than ddpmLab.maxElementsWithoutAsking (50,000,000). Run it?');
   });
 });

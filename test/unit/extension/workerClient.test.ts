@@ -3,7 +3,7 @@
 // that stops the worker at once. The inline path (what the web extension uses) is checked too.
 import { strict as assert } from 'node:assert';
 import { ROOT } from '../helpers/paths';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
@@ -11,13 +11,14 @@ import { readInputs } from '../../../src/core/sampler/inputs';
 import { runSampler } from '../../../src/core/sampler/sampler';
 import { formatTensorF32 } from '../../../src/core/tensors/printTensor';
 import { runInWorker } from '../../../src/extension/workerClient';
-import { inputsToJson, type WorkerRequest } from '../../../src/extension/workerProtocol';
+import { inputsToMessage, type WorkerRequest } from '../../../src/extension/workerProtocol';
 import { encodeRunResult } from '../../../src/core/run/runCodec';
 import { generateInputs } from '../../../src/extension/resolveInputs';
+import { f32Bits } from '../helpers/bits';
+import { seedInputsText } from '../helpers/seedExample';
 
 const root = ROOT;
-const bits = (a: Float32Array): number[] => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
-const example = readInputs(JSON.parse(readFileSync(path.join(root, 'media/examples/seed.inputs.json'), 'utf8'))).inputs;
+const example = readInputs(JSON.parse(seedInputsText)).inputs;
 
 describe('runInWorker (the sampler worker)', function () {
   this.timeout(60000);
@@ -30,7 +31,7 @@ describe('runInWorker (the sampler worker)', function () {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  const sampleRequest = (inputs = example): WorkerRequest => ({ op: 'sample', inputs: inputsToJson(inputs), profile: 'avx2-fma', record: { kind: 'all' } });
+  const sampleRequest = (inputs = example): WorkerRequest => ({ op: 'sample', inputs: inputsToMessage(inputs), profile: 'avx2-fma', record: { kind: 'all' } });
 
   for (const inline of [false, true]) {
     it(`${inline ? 'inline' : 'in a worker'}: returns the run the core computes, bit for bit, with progress to the last step`, async () => {
@@ -38,9 +39,9 @@ describe('runInWorker (the sampler worker)', function () {
       const progress: number[] = [];
       const run = await runInWorker(sampleRequest(inputs), new AbortController().signal, { workerFile, inline, onProgress: (done, total) => progress.push(done / total) });
       const direct = runSampler(inputs, { profile: 'avx2-fma', record: { kind: 'all' } });
-      assert.deepEqual(bits(run.sample.data), bits(direct.sample.data));
+      assert.deepEqual(f32Bits(run.sample.data), f32Bits(direct.sample.data));
       assert.equal(run.trajectory.steps.length, direct.trajectory.steps.length);
-      assert.deepEqual(bits(run.trajectory.steps[7].eps.data), bits(direct.trajectory.steps[7].eps.data));
+      assert.deepEqual(f32Bits(run.trajectory.steps[7].eps.data), f32Bits(direct.trajectory.steps[7].eps.data));
       assert.equal(progress[progress.length - 1], 1);
     });
   }
@@ -48,11 +49,11 @@ describe('runInWorker (the sampler worker)', function () {
   it('compares a run with pasted text: its own print matches, an altered copy is reported at the right index', async () => {
     const run = await runInWorker(sampleRequest(), new AbortController().signal, { workerFile });
     const printed = formatTensorF32(run.sample.data, [run.sample.rows, run.sample.cols]);
-    const request = (expectedText: string): WorkerRequest => ({ op: 'compare', inputs: inputsToJson(example), profile: 'avx2-fma', record: { kind: 'none' }, run: encodeRunResult(run), expectedText });
+    const request = (expectedText: string): WorkerRequest => ({ op: 'compare', inputs: inputsToMessage(example), profile: 'avx2-fma', record: { kind: 'none' }, run: encodeRunResult(run), expectedText });
     const same = await runInWorker(request(printed), new AbortController().signal, { workerFile });
     assert.ok(same.comparison, 'no comparison in the result');
     assert.equal(same.comparison.matches, true, same.comparison.summary);
-    assert.deepEqual(bits(same.sample.data), bits(run.sample.data));
+    assert.deepEqual(f32Bits(same.sample.data), f32Bits(run.sample.data));
     // change the printed value of element (2, 1): its 4-decimal text gets a different leading digit
     const values = Array.from(run.sample.data);
     values[2 * run.sample.cols + 1] = values[2 * run.sample.cols + 1] + 1;
@@ -64,7 +65,7 @@ describe('runInWorker (the sampler worker)', function () {
   });
 
   it('rejects bad inputs with the one-line `field: problem` message', async () => {
-    const bad = { ...sampleRequest(), inputs: { ...inputsToJson(example), w_model: [[1, 2]] } } as WorkerRequest;
+    const bad = { ...sampleRequest(), inputs: { ...inputsToMessage(example), w_model: [[1, 2]] } } as WorkerRequest;
     await assert.rejects(runInWorker(bad, new AbortController().signal, { workerFile }), (e: Error) => {
       assert.match(e.message, /^w_model: /);
       assert.ok(!e.message.includes('\n'));

@@ -5,7 +5,8 @@ import type { MistakeId } from '../../../src/core/diagnosis/catalogue';
 import type { Schedule64 } from '../../../src/core/diagnosis/loop';
 import type { RngProfile, SamplerInputs } from '../../../src/core/types';
 import { FIXTURES } from './paths';
-import { firstBitDifference, fromBits, toInputs, type FixtureInputs } from './samplerFixture';
+import { fromBits } from './bits';
+import { firstBitDifference, toInputs, type FixtureInputs } from './samplerFixture';
 
 export interface EntryResult {
   /** what Python/PyTorch raised for the changed loop */

@@ -1,6 +1,8 @@
-// A thin fake of the few VS Code notebook APIs the serializer and the kernel use, for unit tests in plain
-// Node (the integration suite, test/integration/, runs them against the real API). It records what the
-// kernel does with each cell execution: order, start/end, success and outputs.
+// A thin fake of the few VS Code APIs the serializer, the kernel and the results panel use, for unit tests in
+// plain Node (the integration suite, test/integration/, runs them against the real API). It records what the
+// kernel does with each cell execution (order, start/end, success and outputs), keeps the panel's files in
+// memory and lets a test close the webview panels it created.
+import path from 'node:path';
 import type { KernelApi } from '../../../src/extension/kernel';
 import type { SerializerApi } from '../../../src/extension/serializer';
 
@@ -145,15 +147,57 @@ export class FakeController {
   }
 }
 
+export class FakeUri {
+  constructor(readonly path: string) {}
+  static joinPath(base: FakeUri, ...parts: string[]): FakeUri {
+    return new FakeUri(path.posix.normalize([base.path, ...parts].join('/')));
+  }
+  toString(): string {
+    return `file://${this.path}`;
+  }
+}
+
+/** A webview panel as panel.ts uses it; dispose() closes it as the user would. */
+function fakeWebviewPanel() {
+  const disposeListeners: (() => void)[] = [];
+  return {
+    title: '',
+    iconPath: undefined as unknown,
+    webview: {
+      options: {},
+      html: '',
+      cspSource: 'vscode-resource:',
+      asWebviewUri: (u: FakeUri) => u,
+      onDidReceiveMessage: () => ({ dispose() {} }),
+      postMessage: async () => true
+    },
+    onDidDispose: (l: () => void) => {
+      disposeListeners.push(l);
+      return { dispose() {} };
+    },
+    reveal() {},
+    dispose: () => disposeListeners.splice(0).forEach((l) => l())
+  };
+}
+
+/**
+ * A fresh fake `vscode` module: the notebook API (controllers it created, an event to close a notebook), and
+ * for the results panel an in-memory file system (files by path) and webview panels (those it created).
+ */
 export function makeFakeVscode() {
   const controllers: FakeController[] = [];
   const closeNotebook = new FakeEvent<FakeNotebook>();
+  const files = new Map<string, Uint8Array>();
+  const panels: ReturnType<typeof fakeWebviewPanel>[] = [];
+  const notFound = () => Object.assign(new Error('file not found'), { code: 'FileNotFound' });
   const api = {
     NotebookCellKind,
     NotebookCellOutputItem,
     NotebookCellOutput,
     NotebookCellData,
     NotebookData,
+    Uri: FakeUri,
+    ViewColumn: { Active: -1, Beside: -2 },
     notebooks: {
       createNotebookController: (id: string, type: string, label: string) => {
         const c = new FakeController(id, type, label);
@@ -161,9 +205,33 @@ export function makeFakeVscode() {
         return c;
       }
     },
-    workspace: { onDidCloseNotebookDocument: closeNotebook.event }
+    window: {
+      activeTextEditor: undefined,
+      registerWebviewPanelSerializer: () => ({ dispose() {} }),
+      createWebviewPanel: () => {
+        const panel = fakeWebviewPanel();
+        panels.push(panel);
+        return panel;
+      }
+    },
+    workspace: {
+      onDidCloseNotebookDocument: closeNotebook.event,
+      fs: {
+        stat: async (u: FakeUri) => {
+          if (!files.has(u.path)) throw notFound();
+          return {};
+        },
+        readFile: async (u: FakeUri) => {
+          const data = files.get(u.path);
+          if (!data) throw notFound();
+          return data;
+        },
+        writeFile: async (u: FakeUri, data: Uint8Array) => void files.set(u.path, data),
+        createDirectory: async () => undefined
+      }
+    }
   };
-  return { api: api as unknown as SerializerApi & KernelApi, controllers, closeNotebook };
+  return { api: api as unknown as SerializerApi & KernelApi, controllers, closeNotebook, files, panels };
 }
 
 /** One shared fake for tests that only need the classes (the serializer). */

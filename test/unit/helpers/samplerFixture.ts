@@ -3,6 +3,7 @@ import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import { runSampler, type SamplerOptions } from '../../../src/core/sampler/sampler';
 import type { MatrixF32, SamplerInputs } from '../../../src/core/types';
+import { fromBits } from './bits';
 
 export interface FixtureInputs {
   w_model: { shape: number[]; bits: number[] };
@@ -17,8 +18,6 @@ export interface SamplerFixture {
   cases: { name: string; inputs: FixtureInputs; results: Record<string, FixtureResult> }[];
 }
 
-
-export const fromBits = (bits: number[]) => new Float32Array(Uint32Array.from(bits).buffer);
 
 export function toInputs(f: FixtureInputs): SamplerInputs {
   const [n, d] = f.shape;

@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { decodeRunResult } from '../../../src/core/run/runCodec';
 import { main, parseReportArgs } from '../../../src/cli/report';
-import type { CliIO } from '../../../src/cli/io';
+import { fakeCliIO } from '../helpers/cliInMemory';
 import { buildReportHtml } from '../../../src/report/html';
 import { fixtureCases, fixtureRun } from '../../browser/fixtureRuns';
 
@@ -11,22 +11,6 @@ function embeddedRun(html: string): unknown {
   const m = /<script type="application\/json" id="ddpm-run-data">([\s\S]*?)<\/script>/.exec(html);
   assert.ok(m, 'no run data in the page');
   return JSON.parse(m[1]);
-}
-
-function fakeIO(files: Record<string, string>): CliIO & { out: string; err: string; written: Map<string, string> } {
-  const io = {
-    out: '',
-    err: '',
-    written: new Map<string, string>(),
-    stdout: (s: string) => void (io.out += s),
-    stderr: (s: string) => void (io.err += s),
-    readText: async (p: string) => {
-      if (p in files) return files[p];
-      throw Object.assign(new Error(`ENOENT: no such file or directory, open '${p}'`), { code: 'ENOENT' });
-    },
-    writeText: async (p: string, s: string) => void io.written.set(p, s)
-  };
-  return io;
 }
 
 const SCRIPT = 'report.js';
@@ -71,7 +55,7 @@ describe('ddpm report (src/cli/report.ts)', () => {
   const inputs = JSON.stringify(c.inputs);
 
   it('writes the page with the diff when PyTorch output is given', async () => {
-    const io = fakeIO({ 'in.json': inputs, 'paste.txt': c.altered_printed, [SCRIPT]: '/* report script */' });
+    const io = fakeCliIO({ 'in.json': inputs, 'paste.txt': c.altered_printed, [SCRIPT]: '/* report script */' });
     const code = await main(['in.json', '--expected', 'paste.txt', '-o', 'out.html'], io, [SCRIPT]);
     assert.equal(code, 0, io.err);
     const html = io.written.get('out.html');
@@ -85,7 +69,7 @@ describe('ddpm report (src/cli/report.ts)', () => {
   });
 
   it('takes --profile and writes to standard output with -o -', async () => {
-    const io = fakeIO({ 'in.json': inputs, [SCRIPT]: '' });
+    const io = fakeCliIO({ 'in.json': inputs, [SCRIPT]: '' });
     assert.equal(await main(['in.json', '--profile=scalar', '-o', '-'], io, [SCRIPT]), 0, io.err);
     assert.equal((decodeRunResult(embeddedRun(io.out))).inputs.profile, 'scalar');
     assert.match(io.err, /^report: wrote standard output/);
@@ -103,7 +87,7 @@ describe('ddpm report (src/cli/report.ts)', () => {
       [['in.json', '--expected', 'garbage.txt', '-o', 'x.html'], /^garbage\.txt: line 1, column 1: expected /]
     ];
     for (const [argv, message] of cases) {
-      const io = fakeIO({ 'in.json': inputs, 'bad.json': '{"w_model": [', 'garbage.txt': 'garbage', [SCRIPT]: '' });
+      const io = fakeCliIO({ 'in.json': inputs, 'bad.json': '{"w_model": [', 'garbage.txt': 'garbage', [SCRIPT]: '' });
       assert.equal(await main(argv, io, [SCRIPT]), 2, argv.join(' '));
       assert.match(io.err.trim(), message);
       assert.equal(io.err.trim().split('\n').length, 1, `more than one line: ${io.err}`);
@@ -112,7 +96,7 @@ describe('ddpm report (src/cli/report.ts)', () => {
   });
 
   it('says in one line, without the system\'s wording, when the page cannot be written', async () => {
-    const io = fakeIO({ 'in.json': inputs, [SCRIPT]: '' });
+    const io = fakeCliIO({ 'in.json': inputs, [SCRIPT]: '' });
     io.writeText = async (p: string) => {
       throw Object.assign(new Error(`ENOENT: no such file or directory, open '${p}'`), { code: 'ENOENT' });
     };
@@ -121,7 +105,7 @@ describe('ddpm report (src/cli/report.ts)', () => {
   });
 
   it('says where the report script is missing instead of writing a page without it', async () => {
-    const io = fakeIO({ 'in.json': inputs });
+    const io = fakeCliIO({ 'in.json': inputs });
     assert.equal(await main(['in.json', '-o', 'x.html'], io, ['/nowhere/report.js']), 1);
     assert.match(io.err, /^report script: not found at \/nowhere\/report\.js/);
   });

@@ -15,7 +15,7 @@ import { exactTensorText, NONE, reprValue, typeName, type RunValue, type TensorV
 /** The functions cells can call (README's "DDPM notebooks" section documents each; the TextMate grammar highlights them). */
 export const HELPERS = ['linspace', 'linear_schedule', 'cosine_schedule', 'cumprod', 'sample', 'compare', 'tensor', 'array'] as const;
 
-/** Tolerances for compare(); absent: the comparison picks its rule from the paste (src/core/compare.ts). */
+/** Tolerances for compare(); absent: the comparison picks its rule from the paste (src/core/compare/ruleChoice.ts). */
 export interface Tolerances {
   rtol?: number;
   atol?: number;

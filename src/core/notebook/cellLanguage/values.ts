@@ -1,7 +1,7 @@
 // Values of the cell language and how they print. Python numbers stay Python numbers (int as bigint,
 // float as double) until they meet a tensor; tensors are float32 (PyTorch's default dtype) unless a
 // pasted print said dtype=torch.float64.
-import { formatPythonFloat as pythonFloatRepr } from '../../compare/compare';
+import { formatPythonFloat as pythonFloatRepr } from '../../compare/summaryText';
 import { formatFloat32Shortest, formatTensorF32, pythonTuple } from '../../tensors/printTensor';
 import type { RunResult, SamplerInputs } from '../../types';
 

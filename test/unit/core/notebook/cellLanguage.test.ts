@@ -14,13 +14,14 @@ import {
   interpretInputs,
   runCellSync,
   type CellDefaults,
-  type CellOutput,
-  type HostRequest
+  type CellOutput
 } from '../../../../src/core/notebook/cellLanguage/interpreter';
-import { compareRun } from '../../../../src/core/compare/compare';
 import { parseInputsText } from '../../../../src/core/sampler/inputs';
 import { runSampler } from '../../../../src/core/sampler/sampler';
-import { RNG_PROFILES, type RngProfile, type RunResult } from '../../../../src/core/types';
+import { RNG_PROFILES, type RngProfile } from '../../../../src/core/types';
+import { f32Bits } from '../../helpers/bits';
+import { seedInputsText, seedExpected } from '../../helpers/seedExample';
+import { directHost } from '../../helpers/directHost';
 
 const root = ROOT;
 const fixture = JSON.parse(readFileSync(path.join(root, 'test/fixtures/notebook/cell_language.json'), 'utf8')) as {
@@ -31,14 +32,6 @@ type FixtureResult =
   | { kind: 'tensor'; dtype: 'float32'; shape: number[]; bits: number[]; repr: string }
   | { kind: 'tensor'; dtype: 'float64'; shape: number[]; values: number[] }
   | { kind: 'python'; repr: string };
-const seedExpected = JSON.parse(readFileSync(path.join(root, 'test/fixtures/e2e/seed.expected.json'), 'utf8')) as { printed: string; bits: number[] };
-const seedInputsText = readFileSync(path.join(root, 'media/examples/seed.inputs.json'), 'utf8');
-
-/** Answers the interpreter at once with the real core (the kernel does the same in a worker). */
-function directHost(req: HostRequest): RunResult {
-  if (req.kind === 'sample') return runSampler(req.inputs, { profile: req.profile, record: req.record });
-  return { ...req.run, comparison: compareRun(req.inputs, req.run, req.expectedText, req.tolerances ?? {}) };
-}
 
 const defaults = (profile: RngProfile = 'avx2-fma'): CellDefaults => ({ profile, record: { kind: 'all' } });
 
@@ -56,7 +49,6 @@ function cellError(f: () => unknown): CellError {
   assert.fail('expected the cell to fail');
 }
 
-const bitsOf = (a: Float32Array): number[] => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 
 // the seed example as cells, the way the bundled notebook writes it
 const SEED_CELLS = [
@@ -143,7 +135,7 @@ describe('cell language: values as PyTorch computes and prints them (fixtures fr
         assert.equal(v.dtype, expected.dtype);
         assert.deepEqual(v.shape, expected.shape);
         if (expected.dtype === 'float32') {
-          assert.deepEqual(bitsOf(v.data as Float32Array), expected.bits);
+          assert.deepEqual(f32Bits(v.data as Float32Array), expected.bits);
           assert.deepEqual(run(s, 'result', profile), [{ kind: 'text', text: expected.repr }]);
         } else {
           assert.deepEqual(Array.from(v.data), expected.values);
@@ -161,16 +153,16 @@ describe('cell language: sample() and compare()', () => {
     assert.equal(out.kind, 'run');
     if (out.kind !== 'run') return;
     assert.equal(out.text, seedExpected.printed);
-    assert.deepEqual(bitsOf(out.run.sample.data), seedExpected.bits);
+    assert.deepEqual(f32Bits(out.run.sample.data), seedExpected.bits);
   });
 
   it('the seed cells define exactly the inputs of media/examples/seed.inputs.json', () => {
     const fromCells = interpretInputs(SEED_CELLS.join('\n'), 'cells');
     const fromJson = parseInputsText(seedInputsText, 'seed.inputs.json').inputs;
     assert.ok(fromCells);
-    assert.deepEqual(bitsOf(fromCells.inputs.wModel.data), bitsOf(fromJson.wModel.data));
-    assert.deepEqual(bitsOf(fromCells.inputs.betas), bitsOf(fromJson.betas));
-    assert.deepEqual(bitsOf(fromCells.inputs.alphaBar), bitsOf(fromJson.alphaBar));
+    assert.deepEqual(f32Bits(fromCells.inputs.wModel.data), f32Bits(fromJson.wModel.data));
+    assert.deepEqual(f32Bits(fromCells.inputs.betas), f32Bits(fromJson.betas));
+    assert.deepEqual(f32Bits(fromCells.inputs.alphaBar), f32Bits(fromJson.alphaBar));
     assert.equal(fromCells.inputs.seed, fromJson.seed);
     assert.deepEqual([fromCells.inputs.n, fromCells.inputs.d], [fromJson.n, fromJson.d]);
   });
@@ -216,7 +208,7 @@ describe('cell language: sample() and compare()', () => {
       if (out.kind !== 'run') return;
       const direct = parseInputsText(seedInputsText, 'seed').inputs;
       const expected = runSampler({ ...direct, seed: 7n }, { profile: p, record: { kind: 'none' } });
-      assert.deepEqual(bitsOf(out.run.sample.data), bitsOf(expected.sample.data));
+      assert.deepEqual(f32Bits(out.run.sample.data), f32Bits(expected.sample.data));
       assert.equal(out.run.inputs.profile, p);
       assert.equal(out.run.trajectory.steps.length, 0);
     }

@@ -3,31 +3,24 @@
 // an empty notebook that would be saved over them), and the bundled seed notebook (fresh, and its cells
 // reproduce what PyTorch printed).
 import { strict as assert } from 'node:assert';
-import { ROOT } from '../../helpers/paths';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import fc from 'fast-check';
-import { CellSession, runCellSync, type HostRequest } from '../../../../src/core/notebook/cellLanguage/interpreter';
-import { compareRun } from '../../../../src/core/compare/compare';
-import { jsonErrorOffset, parseNotebook, serializeNotebook, splitLines, NotebookFormatError, type NotebookFileData } from '../../../../src/core/notebook/notebookFile';
+import { CellSession, runCellSync } from '../../../../src/core/notebook/cellLanguage/interpreter';
+import { jsonErrorOffset, parseNotebook, serializeNotebook, splitLines, NotebookFileError, type NotebookFileData } from '../../../../src/core/notebook/notebookFile';
 import { encodeRunResult } from '../../../../src/core/run/runCodec';
 import { parseInputsText } from '../../../../src/core/sampler/inputs';
 import { runSampler } from '../../../../src/core/sampler/sampler';
-import { RUN_MIME, type RunResult } from '../../../../src/core/types';
+import { RUN_MIME } from '../../../../src/core/types';
 import { DdpmNotebookSerializer, fromNotebookData, toNotebookData } from '../../../../src/extension/serializer';
-import { SEED_NOTEBOOK_FILE, SEED_PYTORCH_FIXTURE, seedNotebookText } from '../../../../scripts/make-seed-notebook';
+import { SEED_NOTEBOOK_FILE, seedNotebookText } from '../../../../scripts/make-seed-notebook';
 import { fakeVscode } from '../../helpers/fakeVscode';
+import { PYTHON, torchMissing } from '../../helpers/torch';
+import { seedInputsText, seedExpected } from '../../helpers/seedExample';
+import { directHost } from '../../helpers/directHost';
 
-const root = ROOT;
 const encoder = new TextEncoder();
-const seedExpected = JSON.parse(readFileSync(SEED_PYTORCH_FIXTURE, 'utf8')) as { printed: string; bits: number[] };
-const seedInputs = parseInputsText(readFileSync(path.join(root, 'media/examples/seed.inputs.json'), 'utf8'), 'seed.inputs.json').inputs;
-
-function directHost(req: HostRequest): RunResult {
-  if (req.kind === 'sample') return runSampler(req.inputs, { profile: req.profile, record: req.record });
-  return { ...req.run, comparison: compareRun(req.inputs, req.run, req.expectedText, req.tolerances ?? {}) };
-}
+const seedInputs = parseInputsText(seedInputsText, 'seed.inputs.json').inputs;
 
 function richNotebook(): NotebookFileData {
   const run = runSampler(seedInputs, { profile: 'avx2-fma', record: { kind: 'all' } });
@@ -68,7 +61,7 @@ function normalised(d: NotebookFileData): NotebookFileData {
   return { ...d, cells: d.cells.map((c) => (c.kind === 'code' ? { ...c, outputs: c.outputs ?? [] } : c)) };
 }
 
-describe('notebook format: round trip', () => {
+describe('notebook file: round trip', () => {
   it('saving then opening gives back every cell, language, metadata, execution summary and output byte for byte', () => {
     const data = richNotebook();
     const text = serializeNotebook(data);
@@ -138,7 +131,7 @@ describe('notebook format: round trip', () => {
   });
 });
 
-describe('notebook format: damaged files', () => {
+describe('notebook file: damaged files', () => {
   const valid = serializeNotebook(richNotebook());
 
   it('an empty file (a new notebook) opens as an empty notebook', () => {
@@ -151,7 +144,7 @@ describe('notebook format: damaged files', () => {
       ['{"format": "ddpm-notebook/1", "cells": [', /^file: not valid JSON/],
       ['{"format": "ddpm-notebook/1", "cells": [}', /^file: not valid JSON at line 1, column \d+/],
       ['[1, 2]', /^file: expected a JSON object, got an array$/],
-      ['{"cells": []}', /^file: format: expected "ddpm-notebook\/1", got undefined$/],
+      ['{"cells": []}', /^file: format: expected "ddpm-notebook\/1", got nothing$/],
       ['{"format": "ddpm-notebook/1", "cells": {}}', /^file: cells: expected an array, got an object$/],
       ['{"format": "ddpm-notebook/1", "cells": [{"kind": "raw", "language": "x", "source": ""}]}', /^cells\[0\]\.kind: expected "markdown" or "code", got "raw"$/],
       ['{"format": "ddpm-notebook/1", "cells": [{"kind": "code", "language": "ddpm", "source": [1]}]}', /^cells\[0\]\.source\[0\]: expected a string, got 1$/],
@@ -161,12 +154,12 @@ describe('notebook format: damaged files', () => {
     const shown: string[] = [];
     const serializer = new DdpmNotebookSerializer(fakeVscode, (m) => shown.push(m));
     for (const [text, message] of cases) {
-      assert.throws(() => parseNotebook(text, 'file'), (e: unknown) => e instanceof NotebookFormatError && message.test(e.message) && !e.message.includes('\n'), text);
+      assert.throws(() => parseNotebook(text, 'file'), (e: unknown) => e instanceof NotebookFileError && message.test(e.message) && !e.message.includes('\n'), text);
       assert.throws(() => serializer.deserializeNotebook(encoder.encode(text)), /^Error: Cannot open this DDPM notebook \(.+\); the file was left untouched\.$/);
       // VS Code only says "could not be opened": the message itself is shown to the user
       assert.match(shown.pop() ?? '', /^Cannot open this DDPM notebook \(.+\); the file was left untouched\.$/);
     }
-    assert.throws(() => parseNotebook(new Uint8Array([0x7b, 0xff, 0x7d]), 'file'), /^NotebookFormatError: file: not UTF-8 text$/);
+    assert.throws(() => parseNotebook(new Uint8Array([0x7b, 0xff, 0x7d]), 'file'), /^NotebookFileError: file: not UTF-8 text$/);
   });
 
   it('locates JSON syntax errors: valid JSON has none, invalid JSON has one, where V8 says so when it says', () => {
@@ -193,7 +186,7 @@ describe('notebook format: damaged files', () => {
   it('every truncation of a saved notebook is refused, never read as an empty notebook', () => {
     const text = valid.trimEnd();
     for (let k = 1; k < text.length; k += Math.max(1, Math.floor(text.length / 400))) {
-      assert.throws(() => parseNotebook(text.slice(0, k)), NotebookFormatError, `prefix of ${k} characters`);
+      assert.throws(() => parseNotebook(text.slice(0, k)), NotebookFileError, `prefix of ${k} characters`);
     }
   });
 });
@@ -219,12 +212,12 @@ describe('seed notebook (media/examples/seed.ddpmnb)', () => {
   });
 
   it('the PyTorch loop in its markdown prints that output (live, needs /usr/bin/python3 with torch)', function () {
-    if (spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0) this.skip();
+    if (torchMissing()) this.skip();
     const nb = parseNotebook(readFileSync(SEED_NOTEBOOK_FILE));
     const md = nb.cells.find((c) => c.kind === 'markdown' && c.source.includes('```python'));
     assert.ok(md);
     const script = md.source.split('```python\n')[1].split('```')[0];
-    const out = execFileSync('/usr/bin/python3', ['-c', `import torch\ntorch.set_num_threads(1)\n${script}`], {
+    const out = execFileSync(PYTHON, ['-c', `import torch\ntorch.set_num_threads(1)\n${script}`], {
       env: { ...process.env, ATEN_CPU_CAPABILITY: 'avx2' },
       encoding: 'utf8'
     });

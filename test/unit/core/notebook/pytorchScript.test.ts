@@ -3,10 +3,7 @@
 // what it prints with our sampler's result, bit for bit and as printed; they report themselves
 // skipped where torch is missing. The literal tests run everywhere.
 import { strict as assert } from 'node:assert';
-import { ROOT } from '../../helpers/paths';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import fc from 'fast-check';
 import { readInputs } from '../../../../src/core/sampler/inputs';
 import { buildPytorchScript, pythonFloatLiteral } from '../../../../src/core/notebook/pytorchScript';
@@ -14,15 +11,11 @@ import { runSampler } from '../../../../src/core/sampler/sampler';
 import { formatTensorF32 } from '../../../../src/core/tensors/printTensor';
 import type { RngProfile, SamplerInputs } from '../../../../src/core/types';
 import { generateInputs } from '../../../../src/extension/resolveInputs';
+import { PYTHON, torchMissing } from '../../helpers/torch';
+import { f32Bits } from '../../helpers/bits';
+import { seedInputsText } from '../../helpers/seedExample';
 
-const root = ROOT;
-const PYTHON = '/usr/bin/python3';
-const torchMissing = (() => {
-  const r = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
-  return r.status === 0 ? null : `no PyTorch at ${PYTHON} (${(r.error?.message ?? r.stderr ?? '').trim().split('\n').pop()})`;
-})();
 
-const bits = (a: Float32Array): number[] => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 
 /** Runs the script plus one line printing x0's float32 bit patterns; returns PyTorch's print and the bits. */
 function runScript(script: string): { printed: string; bits: number[] } {
@@ -38,7 +31,7 @@ function runScript(script: string): { printed: string; bits: number[] } {
 }
 
 function example(): SamplerInputs {
-  return readInputs(JSON.parse(readFileSync(path.join(root, 'media/examples/seed.inputs.json'), 'utf8'))).inputs;
+  return readInputs(JSON.parse(seedInputsText)).inputs;
 }
 
 const cases: { name: string; profile: RngProfile; inputs: () => SamplerInputs }[] = [
@@ -93,14 +86,14 @@ describe('buildPytorchScript', () => {
   describe('run by real PyTorch, prints what our sampler computes', function () {
     this.timeout(180000);
     before(function () {
-      if (torchMissing) this.skip();
+      if (torchMissing()) this.skip();
     });
     for (const c of cases) {
       it(c.name, () => {
         const inputs = c.inputs();
         const ours = runSampler(inputs, { profile: c.profile, record: { kind: 'none' } }).sample;
         const torch = runScript(buildPytorchScript(inputs, { profile: c.profile, origin: 'a unit test' }));
-        assert.deepEqual(torch.bits, bits(ours.data), 'x0 bit patterns');
+        assert.deepEqual(torch.bits, f32Bits(ours.data), 'x0 bit patterns');
         assert.equal(torch.printed, `${formatTensorF32(ours.data, [ours.rows, ours.cols])}\n`);
       });
     }

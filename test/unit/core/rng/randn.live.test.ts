@@ -9,20 +9,13 @@ import { float32ToBits, ulpDistanceF32 } from '../../../../src/core/float32';
 import { CpuGenerator } from '../../../../src/core/rng/generator';
 import { randn } from '../../../../src/core/rng/randn';
 import type { RngProfile } from '../../../../src/core/types';
+import { PYTHON, torchMissing } from '../../helpers/torch';
 
-const PYTHON = process.env.DDPM_TORCH_PYTHON ?? '/usr/bin/python3';
 const SCRIPT = join(ROOT, 'scripts', 'fixtures', 'randn.py');
 
 interface LiveCase {
   seed: string;
   counts: number[];
-}
-
-function torchMissing(): string | null {
-  const r = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
-  if (r.error) return `${PYTHON} not found (${r.error.message})`;
-  if (r.status !== 0) return `${PYTHON} cannot import torch: ${(r.stderr || '').trim().split('\n').pop()}`;
-  return null;
 }
 
 function runTorch(cases: LiveCase[], capability: string | null): number[][][] {

@@ -2,20 +2,18 @@
 // must come back as it left (non-finite numbers included), and malformed data must fail with a one-line
 // message naming the field, so the views show an error instead of a blank box or a crash deep inside.
 import { strict as assert } from 'node:assert';
-import { ROOT } from '../../helpers/paths';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { compareSample } from '../../../../src/core/compare/compare';
 import { parseInputsText } from '../../../../src/core/sampler/inputs';
 import { decodeRunResult, encodeRunResult } from '../../../../src/core/run/runCodec';
 import { runSampler } from '../../../../src/core/sampler/sampler';
 import { formatFloat32Shortest, formatTensorF32 } from '../../../../src/core/tensors/printTensor';
 import type { IndexedValue, MatrixF32, RunResult } from '../../../../src/core/types';
+import { seedInputsText } from '../../helpers/seedExample';
 
 
 /** The bundled example (made by PyTorch, scripts/fixtures/sampler.py) run with every step recorded. */
 function exampleRun(): RunResult {
-  const { inputs, warnings } = parseInputsText(readFileSync(path.join(ROOT, 'media', 'examples', 'seed.inputs.json'), 'utf8'), 'seed.inputs.json');
+  const { inputs, warnings } = parseInputsText(seedInputsText, 'seed.inputs.json');
   return runSampler(inputs, { record: { kind: 'all' }, inputWarnings: warnings });
 }
 

@@ -1,19 +1,20 @@
 // Reading the sampler's inputs: the forms users paste, and one-line errors naming the field (README "Inputs").
 import { strict as assert } from 'node:assert';
-import { FIXTURES, ROOT } from '../../helpers/paths';
+import { FIXTURES } from '../../helpers/paths';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { INPUT_KEYS, parseInputsText, readInputs } from '../../../../src/core/sampler/inputs';
 import { MAX_SAMPLE_ELEMENTS, MAX_WORKING_BYTES, samplerWorkingBytes } from '../../../../src/core/sampler/limits';
 import { formatTensorF32 } from '../../../../src/core/tensors/printTensor';
-import { fromBits, type SamplerFixture } from '../../helpers/samplerFixture';
+import type { SamplerFixture } from '../../helpers/samplerFixture';
+import { f32Bits, fromBits } from '../../helpers/bits';
+import { seedInputsText } from '../../helpers/seedExample';
 
 const fixture: SamplerFixture = JSON.parse(readFileSync(path.join(FIXTURES, 'sampler', 'sampler.json'), 'utf8'));
 const example = fixture.cases.find((c) => c.name === 'seed example')!.inputs; // torch.tensor(...) of the example, as bits
-const exampleJson = JSON.parse(readFileSync(path.join(ROOT, 'media', 'examples', 'seed.inputs.json'), 'utf8'));
+const exampleJson = JSON.parse(seedInputsText);
 
-const bitsOf = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 const withKey = (key: string, value: unknown) => ({ ...exampleJson, [key]: value });
 
 /** Runs readInputs expecting a one-line error that starts with `field:` and matches `pattern`. */
@@ -32,10 +33,10 @@ describe('inputs: reading', () => {
     assert.deepEqual(warnings, []);
     assert.equal(inputs.n, example.shape[0]);
     assert.equal(inputs.d, example.shape[1]);
-    assert.deepEqual(bitsOf(inputs.wModel.data), example.w_model.bits);
+    assert.deepEqual(f32Bits(inputs.wModel.data), example.w_model.bits);
     assert.deepEqual([inputs.wModel.rows, inputs.wModel.cols], example.w_model.shape);
-    assert.deepEqual(bitsOf(inputs.betas), example.betas);
-    assert.deepEqual(bitsOf(inputs.alphaBar), example.alpha_bar);
+    assert.deepEqual(f32Bits(inputs.betas), example.betas);
+    assert.deepEqual(f32Bits(inputs.alphaBar), example.alpha_bar);
     assert.equal(inputs.seed, BigInt(example.seed));
   });
 
@@ -43,16 +44,16 @@ describe('inputs: reading', () => {
     const w = fromBits(example.w_model.bits);
     const printedW = formatTensorF32(w, example.w_model.shape); // tensor([[ 0.1200, -0.3000], ...])
     const { inputs } = readInputs(withKey('w_model', printedW));
-    assert.deepEqual(bitsOf(inputs.wModel.data), example.w_model.bits);
+    assert.deepEqual(f32Bits(inputs.wModel.data), example.w_model.bits);
     const numpy = readInputs(withKey('w_model', 'array([[ 0.12, -0.3 ],\n       [ 0.05,  0.41],\n       [-0.2 ,  0.07]], dtype=float32)'));
-    assert.deepEqual(bitsOf(numpy.inputs.wModel.data), example.w_model.bits);
+    assert.deepEqual(f32Bits(numpy.inputs.wModel.data), example.w_model.bits);
     const sci = readInputs(withKey('betas', `tensor([${exampleJson.betas.map((b: number) => b.toExponential(8)).join(', ')}])`));
-    assert.deepEqual(bitsOf(sci.inputs.betas), example.betas);
+    assert.deepEqual(f32Bits(sci.inputs.betas), example.betas);
   });
 
   it('rounds float64 text to float32 and says so', () => {
     const { inputs, warnings } = readInputs(withKey('betas', `tensor([${exampleJson.betas.join(', ')}], dtype=torch.float64)`));
-    assert.deepEqual(bitsOf(inputs.betas), example.betas);
+    assert.deepEqual(f32Bits(inputs.betas), example.betas);
     assert.match(warnings.join('\n'), /^betas: given as float64; rounded to float32/m);
   });
 
@@ -186,15 +187,15 @@ describe('inputs: one-line errors naming the field', () => {
   });
 
   it('reads a file that starts with a byte order mark like one without', () => {
-    const text = readFileSync(path.join(ROOT, 'media', 'examples', 'seed.inputs.json'), 'utf8');
+    const text = seedInputsText;
     const plain = parseInputsText(text, 'in.json');
     const bom = parseInputsText('\uFEFF' + text, 'in.json');
-    assert.deepEqual(bitsOf(bom.inputs.wModel.data), bitsOf(plain.inputs.wModel.data));
+    assert.deepEqual(f32Bits(bom.inputs.wModel.data), f32Bits(plain.inputs.wModel.data));
     assert.equal(bom.inputs.seed, plain.inputs.seed);
   });
 
   it('refuses a JSON-number seed that lost digits, quoting the digits as written, and takes them as a string', () => {
-    const text = readFileSync(path.join(ROOT, 'media', 'examples', 'seed.inputs.json'), 'utf8');
+    const text = seedInputsText;
     const written = (2n ** 64n - 1000n).toString(); // a seed PyTorch takes (also seed + 100 + t) that a double cannot hold
     const asNumber = text.replace(/"seed":\s*\d+/, `"seed": ${written}`);
     assert.notEqual(asNumber, text);

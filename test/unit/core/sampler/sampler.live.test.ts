@@ -5,16 +5,9 @@ import { ROOT } from '../../helpers/paths';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { assertMatchesPyTorch, toInputs, type FixtureInputs, type FixtureResult } from '../../helpers/samplerFixture';
+import { PYTHON, torchMissing } from '../../helpers/torch';
 
-const PYTHON = process.env.DDPM_PYTHON ?? '/usr/bin/python3'; // override only to test the skip
 const SCRIPT = path.join(ROOT, 'scripts', 'fixtures', 'sampler.py');
-
-function torchMissing(): string | null {
-  const r = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8', timeout: 60000 });
-  if (r.error) return `${PYTHON} not runnable (${r.error.message})`;
-  if (r.status !== 0) return `PyTorch not importable by ${PYTHON} (${(r.stderr || '').trim().split('\n').pop()})`;
-  return null;
-}
 
 describe('sampler: live against PyTorch (fresh random cases)', function () {
   this.timeout(180000);

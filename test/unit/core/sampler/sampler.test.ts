@@ -1,14 +1,17 @@
 // The sampler against real PyTorch (test/fixtures/sampler/sampler.json, made by scripts/fixtures/sampler.py):
 // final samples and per-step trajectories bit for bit, for both kernels of PyTorch we can run here.
 import { strict as assert } from 'node:assert';
-import { FIXTURES, ROOT } from '../../helpers/paths';
+import { FIXTURES } from '../../helpers/paths';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readInputs } from '../../../../src/core/sampler/inputs';
 import { DEFAULT_TRAJECTORY_BUDGET_BYTES, trajectoryStepBytes } from '../../../../src/core/sampler/limits';
-import { matmulRowsF32, recordedStepIndices, runSampler, samplerUsesWasm } from '../../../../src/core/sampler/sampler';
+import { recordedStepIndices, runSampler } from '../../../../src/core/sampler/sampler';
+import { samplerUsesWasm } from '../../../../src/core/sampler/samplerWasm';
+import { matmulRowsF32 } from '../../../../src/core/sampler/stepWorkspace';
 import type { RngProfile } from '../../../../src/core/types';
 import { assertMatchesPyTorch, toInputs, type SamplerFixture } from '../../helpers/samplerFixture';
+import { seedInputsText } from '../../helpers/seedExample';
 
 const fixture: SamplerFixture = JSON.parse(readFileSync(path.join(FIXTURES, 'sampler', 'sampler.json'), 'utf8'));
 
@@ -59,7 +62,7 @@ describe('sampler (bit for bit with PyTorch 1.13 on the CPU)', () => {
   });
 
   it('the seed example as read from media/examples/seed.inputs.json equals its fixture', () => {
-    const text = readFileSync(path.join(ROOT, 'media', 'examples', 'seed.inputs.json'), 'utf8');
+    const text = seedInputsText;
     const { inputs, warnings } = readInputs(JSON.parse(text));
     assert.deepEqual(warnings, []);
     const c = fixture.cases.find((x) => x.name === 'seed example')!;

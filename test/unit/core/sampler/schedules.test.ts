@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { alphaBarFromBetas, cosineSchedule, cumprodF32, linearSchedule, linspaceF32, oneMinusF32 } from '../../../../src/core/sampler/schedules';
 import type { RngProfile } from '../../../../src/core/types';
+import { f32Bits, fromBits } from '../../helpers/bits';
 
 interface SchedulesFixture {
   linspace: { start: number; end: number; steps: number; bits: Record<string, number[]> }[];
@@ -16,12 +17,9 @@ const fixture: SchedulesFixture = JSON.parse(
   readFileSync(path.join(FIXTURES, 'sampler', 'schedules.json'), 'utf8')
 );
 
-const fromBits = (bits: number[]) => new Float32Array(Uint32Array.from(bits).buffer);
-const toBits = (values: Float32Array) => Array.from(new Uint32Array(values.buffer, values.byteOffset, values.length));
-
 /** Index of the first element whose bits differ, or -1. */
 function firstDifference(ours: Float32Array, bits: number[]): number {
-  const got = toBits(ours);
+  const got = f32Bits(ours);
   if (got.length !== bits.length) return Math.min(got.length, bits.length);
   return got.findIndex((b, i) => b !== bits[i]);
 }
@@ -40,7 +38,7 @@ describe('schedules (bit for bit with PyTorch 1.13)', () => {
     const differing = fixture.linspace.filter((c) => c.bits['avx2-fma'].some((b, i) => b !== c.bits.scalar[i]));
     assert.ok(differing.length > 0);
     const c = differing[0];
-    assert.notDeepEqual(toBits(linspaceF32(c.start, c.end, c.steps, 'avx2-fma')), toBits(linspaceF32(c.start, c.end, c.steps, 'scalar')));
+    assert.notDeepEqual(f32Bits(linspaceF32(c.start, c.end, c.steps, 'avx2-fma')), f32Bits(linspaceF32(c.start, c.end, c.steps, 'scalar')));
   });
 
   it('linear_schedule(T) equals torch.linspace(1e-4, 0.02, T)', () => {

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
+import { PYTHON, pythonModulesMissing } from '../../helpers/torch';
 import { formatFloat32Shortest, formatTensorF32, type TensorPrintOptions } from '../../../../src/core/tensors/printTensor';
 
 interface ReprCase {
@@ -36,11 +37,10 @@ describe('formatTensorF32 (PyTorch repr)', () => {
 
   it('prints fresh random tensors exactly as the installed PyTorch (live; skipped without /usr/bin/python3 and torch)', function () {
     this.timeout(120000);
-    const python = '/usr/bin/python3';
-    if (spawnSync(python, ['-c', 'import torch, numpy'], { stdio: 'ignore' }).status !== 0) this.skip();
+    if (pythonModulesMissing(['torch', 'numpy'])) this.skip();
     const seed = Math.floor(Math.random() * 2 ** 31);
     const script = path.join(ROOT, 'scripts', 'fixtures', 'print.py');
-    const run = spawnSync(python, [script, '--live', String(seed), '200'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const run = spawnSync(PYTHON, [script, '--live', String(seed), '200'], { encoding: 'utf8', maxBuffer: 1 << 28 });
     assert.equal(run.status, 0, `print.py --live ${seed} failed: ${run.stderr}`);
     const cases = JSON.parse(run.stdout) as ReprCase[];
     assert.equal(cases.length, 200);

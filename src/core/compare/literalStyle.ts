@@ -1,0 +1,120 @@
+// How each pasted number was printed (PyTorch's fixed or scientific print at some precision, a whole number,
+// nan/inf, or full-precision digits), and what that says about the float32 value behind it: whether our value
+// prints as the pasted text, and whether the text identifies exactly one float32 value.
+import { tokenValue, type ParsedTensor } from '../tensors/parseTensor';
+import { formatFixedF64, formatScientificF64, formatFloat32Shortest } from '../tensors/printTensor';
+import { nextDownF32, nextUpF32 } from '../float32';
+
+export type LiteralStyle =
+  | { kind: 'fixed'; decimals: number } // '{:.4f}': PyTorch's default print
+  | { kind: 'sci'; decimals: number } // '{:.4e}': PyTorch's sci mode
+  | { kind: 'int' } // '{:.0f}.' (PyTorch's int mode: the value is that integer exactly) or a plain integer
+  | { kind: 'exact' } // a zero in a PyTorch print: exactly +-0 (any other value below 1e-4 switches the print to sci mode)
+  | { kind: 'special' }; // nan, inf, -inf
+
+/** How a pasted number was printed, given where the paste came from. */
+export function literalStyle(lit: string, source: ParsedTensor['source']): LiteralStyle {
+  const style = styleOf(lit);
+  // torch/_tensor_str.py _Formatter: fixed mode only when every nonzero |value| >= 1e-4, and sci mode prints 0 as 0.0000e+00
+  if (source === 'torch' && (style.kind === 'fixed' || style.kind === 'sci') && tokenValue(lit) === 0) return { kind: 'exact' };
+  return style;
+}
+
+/** Whether a style says how the value was rounded (exact, int and special literals say nothing about the print's precision). */
+export function isRoundedStyle(style: LiteralStyle): style is { kind: 'fixed' | 'sci'; decimals: number } {
+  return style.kind === 'fixed' || style.kind === 'sci';
+}
+
+/** The style a literal is written in, wherever it came from. */
+function styleOf(lit: string): LiteralStyle {
+  if (/nan|inf/i.test(lit)) return { kind: 'special' };
+  const m = /^[-+]?(\d*)(?:\.(\d*))?([eE][-+]?\d+)?$/.exec(lit);
+  const frac = m?.[2];
+  if (m?.[3]) return { kind: 'sci', decimals: (frac ?? '').length };
+  if (frac === undefined || frac.length === 0) return { kind: 'int' };
+  return { kind: 'fixed', decimals: frac.length };
+}
+
+/** Whether two styles are the same print (kind and decimals). */
+export function sameStyle(a: LiteralStyle, b: LiteralStyle): boolean {
+  if (a.kind !== b.kind) return false;
+  return (a.kind !== 'fixed' && a.kind !== 'sci') || a.decimals === (b as { decimals: number }).decimals;
+}
+
+/** Python's '{:.kf}' / '{:.ke}' of the double v, the way PyTorch prints an element in that style. */
+function printInStyle(v: number, style: LiteralStyle): string {
+  if (style.kind === 'fixed') return formatFixedF64(v, style.decimals);
+  if (style.kind === 'sci') return formatScientificF64(v, style.decimals);
+  return formatNumberLiteral(v);
+}
+
+/** Whether two float32 values have the same bit pattern, any NaN counting equal to any NaN (a printed "nan" carries no payload). */
+export function sameFloat32(a: number, b: number): boolean {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
+  return Object.is(Math.fround(a), Math.fround(b));
+}
+
+/** Whether two printed numbers say the same thing (sign of zero included). */
+function samePrinted(a: string, b: string): boolean {
+  return Object.is(tokenValue(a), tokenValue(b));
+}
+
+/**
+ * round(|v| * 10^k) with ties to even, computed in double when that is sure to give the exact result
+ * (far enough from a tie for the one rounding of the product not to matter); null otherwise.
+ */
+function roundScaledFast(v: number, k: number): number | null {
+  if (k > 15) return null;
+  const a = Math.abs(v) * 10 ** k; // 10^k is exact for k <= 22; the product is within a * 2^-53 of the exact value
+  if (!(a < 2 ** 50)) return null;
+  const whole = Math.floor(a);
+  const frac = a - whole;
+  if (Math.abs(frac - 0.5) <= a * 2.3e-16 + 1e-9) return null;
+  return frac > 0.5 ? whole + 1 : whole;
+}
+
+/** Whether a float32 value, printed the way the literal was printed, gives the literal. */
+export function printsAs(v: number, lit: string, style: LiteralStyle): boolean {
+  if (!isRoundedStyle(style)) return sameFloat32(v, Math.fround(tokenValue(lit)));
+  if (style.kind === 'fixed') {
+    // fast path for '{:.kf}': compare the rounded integer v * 10^k with the literal's digits
+    const r = roundScaledFast(v, style.decimals);
+    const digits = lit.replace(/^[-+]/, '').replace('.', '');
+    if (r !== null && digits.length <= 15) {
+      if (r !== Number(digits)) return false;
+      return (v < 0 || Object.is(v, -0)) === lit.startsWith('-');
+    }
+  }
+  return samePrinted(printInStyle(v, style), lit);
+}
+
+/** Whether exactly one float32 value prints as the literal in its style (so the print identifies the value). */
+export function pinsDownF32(lit: string, style: LiteralStyle): boolean {
+  if (!isRoundedStyle(style)) return true;
+  const x = Math.fround(tokenValue(lit));
+  if (!Number.isFinite(x) || !printsAs(x, lit, style)) return false;
+  return !printsAs(nextUpF32(x), lit, style) && !printsAs(nextDownF32(x), lit, style);
+}
+
+/** Whether the literal is a full-precision decimal: 9+ significant digits, or the shortest decimal of its float32. */
+export function isFullPrecisionLiteral(lit: string): boolean {
+  if (/nan|inf/i.test(lit)) return true;
+  const mantissa = lit.replace(/^[-+]/, '').replace(/[eE].*$/, '').replace('.', '').replace(/^0+/, '');
+  if (mantissa.length >= 9) return true;
+  const v = tokenValue(lit);
+  return Object.is(tokenValue(formatFloat32Shortest(v)), v);
+}
+
+/** The style in words, for the rule's explanation: "4 decimals", "5 significant digits (scientific notation)". */
+export function describeStyle(style: LiteralStyle): string {
+  if (style.kind === 'fixed') return `${style.decimals} decimal${style.decimals === 1 ? '' : 's'}`;
+  if (style.kind === 'sci') return `${style.decimals + 1} significant digits (scientific notation)`;
+  return 'whole numbers';
+}
+
+/** A parsed number written back as a literal: nan, inf, -inf, -0, or its shortest double digits. */
+export function formatNumberLiteral(v: number): string {
+  if (Number.isNaN(v)) return 'nan';
+  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+  return Object.is(v, -0) ? '-0' : String(v);
+}

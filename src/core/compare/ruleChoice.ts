@@ -1,0 +1,79 @@
+// Which rule judges a paste, chosen from how its numbers were printed (literalStyle.ts) unless tolerances were
+// given: bitwise when the digits identify every float32 value, printed precision for a PyTorch print with fewer
+// digits, and otherwise torch.testing.assert_close's tolerance rule. Also how each rule judges one element.
+import type { CompareRule } from '../types';
+import type { ParsedTensor } from '../tensors/parseTensor';
+import { describeStyle, isFullPrecisionLiteral, isRoundedStyle, literalStyle, pinsDownF32, sameFloat32, sameStyle, type LiteralStyle } from './literalStyle';
+import { formatPythonFloat } from './summaryText';
+
+/** The rule that judges a paste, and what the paste's printing told us. */
+export interface RuleChoice {
+  rule: CompareRule;
+  explanation: string;
+  /** the paste's numbers identify float32 values exactly (so bitwise equality can be told) */
+  pinned: boolean;
+  /** the printed style when all finite pasted numbers share one */
+  style: LiteralStyle | null;
+}
+
+/**
+ * Chooses the rule for the pasted literals (those laid over our sample): the tolerance rule when tolerances were
+ * given (explicitTol); else bitwise when the digits pin down every float32 value, printed precision for a PyTorch
+ * print with fewer digits, the tolerance rule with rtol/atol for anything else.
+ */
+export function chooseRule(lits: string[], source: ParsedTensor['source'], explicitTol: boolean, rtol: number, atol: number): RuleChoice {
+  const styles = lits.map((l) => literalStyle(l, source));
+  const rounded = styles.filter(isRoundedStyle);
+  const ints = styles.filter((st) => st.kind === 'int');
+  // one printed style for every number (nan, inf and PyTorch's exact zeros fit any)
+  let style: LiteralStyle | null = null;
+  if (rounded.length > 0 && ints.length === 0 && rounded.every((st) => sameStyle(st, rounded[0]))) style = rounded[0];
+  else if (rounded.length === 0 && ints.length > 0) style = ints[0];
+  const looksPrinted = style !== null && (source === 'torch' || style.kind === 'sci' || (style.kind === 'fixed' && style.decimals >= 4));
+  const pinned = looksPrinted && style
+    ? lits.every((l, k) => pinsDownF32(l, styles[k]))
+    : lits.every(isFullPrecisionLiteral);
+  const tolText = `|ours - pasted| <= atol + rtol * |pasted| with rtol=${formatPythonFloat(rtol)}, atol=${formatPythonFloat(atol)} (torch.testing.assert_close(ours, pasted), nan never equal)`;
+  if (explicitTol) {
+    return { rule: 'tolerance', pinned, style, explanation: `tolerance: ${tolText}, because tolerances were given.` };
+  }
+  if (looksPrinted && style) {
+    if (pinned) {
+      return {
+        rule: 'bitwise', pinned, style,
+        explanation: `bitwise: the paste was printed with ${describeStyle(style)}, enough to identify every float32 value, so an element matches only when it is our float32 value bit for bit.`
+      };
+    }
+    return {
+      rule: 'printed-precision', pinned, style,
+      explanation: `printed precision: the paste was printed with ${describeStyle(style)}, so an element matches when our float32 value, printed the same way PyTorch prints it, gives the pasted text.`
+    };
+  }
+  if (pinned) {
+    return {
+      rule: 'bitwise', pinned, style,
+      explanation: 'bitwise: every pasted number has enough digits to identify one float32 value, so an element matches only when it reads back as our float32 value bit for bit.'
+    };
+  }
+  return {
+    rule: 'tolerance', pinned, style,
+    explanation: `tolerance: the pasted numbers are neither a fixed-precision PyTorch print nor full-precision decimals, so they are judged by ${tolText}.`
+  };
+}
+
+/** torch.isclose(a, b, rtol, atol, equal_nan=False) on the float64 values (aten/src/ATen/native/TensorCompare.cpp). */
+function iscloseF64(a: number, b: number, rtol: number, atol: number): boolean {
+  if (a === b) return true;
+  const actualError = Math.abs(a - b);
+  return Number.isFinite(actualError) && actualError <= atol + Math.abs(rtol * b);
+}
+
+/**
+ * How the rule judges one element: `ours` against the pasted float32 value `pasted`, given whether ours,
+ * printed the way the pasted number was, gives the pasted text.
+ */
+export function elementJudge(rule: CompareRule, rtol: number, atol: number): (ours: number, pasted: number, printsSame: boolean) => boolean {
+  if (rule === 'tolerance') return (a, b) => iscloseF64(a, b, rtol, atol);
+  if (rule === 'bitwise') return (a, b) => sameFloat32(a, b);
+  return (_a, _b, printsSame) => printsSame;
+}

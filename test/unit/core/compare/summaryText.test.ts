@@ -1,0 +1,68 @@
+// The summary text of a comparison (src/core/compare/summaryText.ts): Python's number formatting and
+// torch.testing.assert_close's message, character for character, from real PyTorch via scripts/fixtures/compare.py
+// (test/fixtures/compare/assert_close.json).
+import { strict as assert } from 'node:assert';
+import { compareSample } from '../../../../src/core/compare/compare';
+import { formatPythonFloat, formatPythonPercent } from '../../../../src/core/compare/summaryText';
+import { fromBits } from '../../helpers/bits';
+import { assertClose, assertCloseBlock, matrix } from '../../helpers/compareFixtures';
+
+describe('compare: Python number formatting (from the oracle)', () => {
+  it('formats floats like repr(float)', () => {
+    for (const { hex, repr } of assertClose.python.reprs) {
+      const x = new DataView(Uint8Array.from(hex.match(/../g)!.map((h) => parseInt(h, 16))).buffer).getFloat64(0);
+      assert.equal(formatPythonFloat(x), repr, `repr of 0x${hex}`);
+    }
+  });
+  it('formats the mismatch percentage like f"{a / b:.1%}"', () => {
+    for (const { count, total, text } of assertClose.python.percents) {
+      assert.equal(formatPythonPercent(count, total), text, `${count} / ${total}`);
+    }
+  });
+});
+
+describe('compare: torch.testing.assert_close messages, character for character', () => {
+  for (const c of assertClose.cases) {
+    it(`${c.name} (rtol=${c.rtol}, atol=${c.atol})`, () => {
+      const r = compareSample(matrix(c.shape, c.actual), c.expectedText, { rtol: c.rtol, atol: c.atol });
+      assert.equal(r.rule, 'tolerance');
+      assert.equal(r.compared, c.shape[0] * c.shape[1]);
+      if (c.message === null) {
+        assert.equal(r.matches, true, r.summary);
+        assert.equal(r.mismatched, 0);
+      } else {
+        assert.equal(r.matches, false);
+        assert.equal(assertCloseBlock(r.summary), c.message);
+      }
+      // the expected values read from the print are PyTorch's float32 values exactly
+      const expected = fromBits(c.expected);
+      r.expected.data.forEach((v, k) => assert.ok(Object.is(v, expected[k]) || (Number.isNaN(v) && Number.isNaN(expected[k])), `expected[${k}]`));
+    });
+    if (!c.equalitySkipped) {
+      it(`${c.name}: a full-precision paste is judged bitwise, in assert_close's rtol=0, atol=0 form`, () => {
+        const r = compareSample(matrix(c.shape, c.actual), c.expectedText);
+        assert.equal(r.rule, 'bitwise', r.ruleExplanation);
+        if (c.equalityMessage === null) {
+          assert.equal(r.matches, true, r.summary);
+          assert.equal(r.bitwiseEqual, true);
+          assert.match(r.summary, /^Tensor-likes are equal!/);
+        } else {
+          assert.equal(r.matches, false);
+          assert.equal(r.bitwiseEqual, false);
+          assert.equal(assertCloseBlock(r.summary), c.equalityMessage);
+        }
+      });
+    }
+  }
+
+  it('explains the rule in one sentence, and lists ulps and bitwise equality after the assert_close block', () => {
+    const c = assertClose.cases.find((x) => x.message !== null && x.shape[0] * x.shape[1] > 1)!;
+    const r = compareSample(matrix(c.shape, c.actual), c.expectedText, { rtol: c.rtol, atol: c.atol });
+    const lines = r.summary.split('\n');
+    const tail = lines.slice(c.message!.split('\n').length);
+    assert.match(tail[0], /^Greatest distance in float32 ulps: \d+ at index \(\d+, \d+\)/);
+    assert.equal(tail[1], 'Bitwise equal: no');
+    assert.equal(tail[2], `Rule: ${r.ruleExplanation}`);
+    assert.ok(!r.ruleExplanation.includes('\n') && r.ruleExplanation.startsWith('tolerance'));
+  });
+});

@@ -1,0 +1,58 @@
+// The command-line tool (src/cli.ts) run in this process with in-memory files: its IO (src/cli/io.ts) reads the
+// given files and standard input and records what the tool printed and wrote.
+import { runCli } from '../../../src/cli';
+import type { CliIO } from '../../../src/cli/io';
+
+export interface FakeCliIO extends CliIO {
+  /** what the tool printed on standard output */
+  out: string;
+  /** what it printed on standard error */
+  err: string;
+  /** the files it wrote, by path */
+  written: Map<string, string>;
+}
+
+export interface FakeCliOptions {
+  /** what `-` reads; without it reading `-` fails */
+  stdin?: string;
+  /** false: writing a file fails (for a command that must write none) */
+  writable?: boolean;
+}
+
+/** A CliIO over `files` (path -> text); a missing file fails as Node's ENOENT does. */
+export function fakeCliIO(files: Record<string, string> = {}, opts: FakeCliOptions = {}): FakeCliIO {
+  const io: FakeCliIO = {
+    out: '',
+    err: '',
+    written: new Map<string, string>(),
+    stdout: (s) => void (io.out += s),
+    stderr: (s) => void (io.err += s),
+    readText: async (p) => {
+      if (p === '-') {
+        if (opts.stdin === undefined) throw new Error('no standard input in this test');
+        return opts.stdin;
+      }
+      if (p in files) return files[p];
+      throw Object.assign(new Error(`ENOENT: no such file or directory, open '${p}'`), { code: 'ENOENT' });
+    },
+    writeText: async (p, s) => {
+      if (opts.writable === false) throw new Error('this command writes no files');
+      io.written.set(p, s);
+    }
+  };
+  return io;
+}
+
+export interface CliRun {
+  code: number;
+  out: string;
+  err: string;
+  written: Map<string, string>;
+}
+
+/** Runs `node dist/cli.js ...argv` in this process with in-memory files: the exit code and what it printed and wrote. */
+export async function runCliInMemory(argv: string[], files: Record<string, string> = {}, opts: FakeCliOptions = {}): Promise<CliRun> {
+  const io = fakeCliIO(files, opts);
+  const code = await runCli(argv, io);
+  return { code, out: io.out, err: io.err, written: io.written };
+}

@@ -1,0 +1,83 @@
+// Shared by the comparison tests (test/unit/core/compare/): the fixtures scripts/fixtures/compare.py makes from real
+// PyTorch (test/fixtures/compare/*.json), and small readers of a Comparison.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { FIXTURES } from './paths';
+import { fromBits } from './bits';
+import { readInputs } from '../../../src/core/sampler/inputs';
+import { runSampler } from '../../../src/core/sampler/sampler';
+import type { Comparison, MatrixF32 } from '../../../src/core/types';
+
+const COMPARE_FIXTURES = path.join(FIXTURES, 'compare');
+
+export interface AssertCloseCase {
+  name: string;
+  shape: [number, number];
+  actual: number[];
+  expected: number[];
+  expectedText: string;
+  rtol: number;
+  atol: number;
+  message: string | null;
+  equalityMessage: string | null;
+  equalitySkipped: boolean;
+}
+export interface Paste {
+  kind: string;
+  text: string;
+  matches: boolean;
+  mismatchIndices: [number, number][];
+  toleranceMessage: string | null;
+  note: 'overlap' | 'reshaped' | 'scalar' | null;
+}
+export interface VerdictCase {
+  name: string;
+  inputs: unknown;
+  shape: [number, number];
+  avx2fma: number[];
+  scalar: number[];
+  pastes: Paste[];
+}
+
+export const assertClose = JSON.parse(readFileSync(path.join(COMPARE_FIXTURES, 'assert_close.json'), 'utf8')) as {
+  cases: AssertCloseCase[];
+  python: { reprs: { hex: string; repr: string }[]; percents: { count: number; total: number; text: string }[] };
+};
+export const verdicts = JSON.parse(readFileSync(path.join(COMPARE_FIXTURES, 'verdicts.json'), 'utf8')) as { cases: VerdictCase[] };
+
+export const matrix = (shape: [number, number], bits: number[]): MatrixF32 => ({ rows: shape[0], cols: shape[1], data: fromBits(bits) });
+
+/** The (row, col) of every mismatched element. */
+export function mismatchIndices(c: Comparison): [number, number][] {
+  const out: [number, number][] = [];
+  c.mismatchMask.forEach((m, k) => { if (m) out.push([Math.floor(k / c.expected.cols), k % c.expected.cols]); });
+  return out;
+}
+
+/** The assert_close block of our summary: everything before our own lines. */
+export function assertCloseBlock(summary: string): string {
+  return summary.split('\nGreatest distance in float32 ulps')[0];
+}
+
+/** Small (rows, cols) samples of finite float32 values. */
+export function sampleArbitrary(): fc.Arbitrary<MatrixF32> {
+  const finiteF32 = fc.float({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 });
+  return fc.record({ rows: fc.integer({ min: 1, max: 6 }), cols: fc.integer({ min: 1, max: 5 }) }).chain(({ rows, cols }) =>
+    fc.array(finiteF32, { minLength: rows * cols, maxLength: rows * cols }).map((vals) => ({ rows, cols, data: Float32Array.from(vals) })));
+}
+
+/** A verdict case (the second by default) run: its inputs, our run, and PyTorch's sample (the same bits). */
+export function verdictRun(index = 1) {
+  const { inputs } = readInputs(verdicts.cases[index].inputs);
+  const run = runSampler(inputs, { record: { kind: 'none' } });
+  const theirs = fromBits(verdicts.cases[index].avx2fma);
+  return { inputs, run, theirs };
+}
+
+/** A (rows, cols) matrix as a JSON list of rows, each number written by fmt. */
+export function jsonRows(values: Float32Array, cols: number, fmt: (v: number) => string): string {
+  const rows: string[] = [];
+  for (let i = 0; i < values.length / cols; i++) rows.push(`[${Array.from(values.subarray(i * cols, (i + 1) * cols), fmt).join(',')}]`);
+  return `[${rows.join(',')}]`;
+}

@@ -1,0 +1,11 @@
+// The interpreter's host, answered at once in this thread with the real core (the kernel does the same in a worker).
+import { compareRun } from '../../../src/core/compare/compare';
+import type { HostRequest } from '../../../src/core/notebook/cellLanguage/interpreter';
+import { runSampler } from '../../../src/core/sampler/sampler';
+import type { RunResult } from '../../../src/core/types';
+
+/** Runs a cell's sample() or compare() request directly. */
+export function directHost(req: HostRequest): RunResult {
+  if (req.kind === 'sample') return runSampler(req.inputs, { profile: req.profile, record: req.record });
+  return { ...req.run, comparison: compareRun(req.inputs, req.run, req.expectedText, req.tolerances ?? {}) };
+}
