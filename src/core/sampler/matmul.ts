@@ -1,0 +1,240 @@
+// The float32 matrix product `a @ b` of PyTorch on the CPU, bit for bit, for the BLAS libraries we reproduce
+// (README "Matmul profiles"). PyTorch hands a float32 `mm` to the BLAS sgemm (at::native::cpublas::gemm, called by
+// addmm_impl_cpu_ in aten/src/ATen/native/LinearAlgebra.cpp), so the last bits of the product are the BLAS's:
+//
+//   reference         the reference BLAS (Netlib sgemm.f, Debian's default libblas3): for each output element, the
+//                     products in order of the inner index, each rounded to float32, summed in that order from +0,
+//                     each sum rounded to float32.
+//   openblas-haswell  OpenBLAS 0.3.21 (Debian's libopenblas0-pthread) on one thread with its Haswell/Zen kernels
+//                     (what it picks on AVX2 x86-64 without AVX-512, or with OPENBLAS_CORETYPE=Haswell): fused
+//                     multiply-adds (one rounding per multiply-add) in an order that depends on where the element falls
+//                     in the kernel's tiles; see openblasHaswellGemm below.
+import { fmaF32Slow } from '../float32';
+import { MATMUL_PROFILES, type MatmulProfile } from '../types';
+
+export { DEFAULT_MATMUL_PROFILE, MATMUL_PROFILES, type MatmulProfile } from '../types';
+
+const f32 = Math.fround;
+
+/**
+ * out (M, N) = a (M, K) @ b (K, N), all row-major float32, rounded exactly as PyTorch 1.13's `torch.mm` / `@` on
+ * float32 CPU tensors computes it with the given profile's BLAS. Returns out (allocated when not given).
+ */
+export function matmulF32(
+  profile: MatmulProfile,
+  a: Float32Array,
+  b: Float32Array,
+  M: number,
+  K: number,
+  N: number,
+  out: Float32Array = new Float32Array(M * N)
+): Float32Array {
+  for (const [v, what] of [[M, 'M'], [K, 'K'], [N, 'N']] as const) {
+    if (!Number.isSafeInteger(v) || v < 0) throw new Error(`matmul: ${what} must be a whole number >= 0, got ${v}`);
+  }
+  if (a.length < M * K) throw new Error(`matmul: a holds ${a.length} values, (${M}, ${K}) needs ${M * K}`);
+  if (b.length < K * N) throw new Error(`matmul: b holds ${b.length} values, (${K}, ${N}) needs ${K * N}`);
+  if (out.length < M * N) throw new Error(`matmul: out holds ${out.length} values, (${M}, ${N}) needs ${M * N}`);
+  gemmF32(profile, M, K, N, a, 0, K, b, 0, N, out, 0, N);
+  return out;
+}
+
+/**
+ * The strided form of matmulF32: C[i, j] (at c[cOff + i*ldc + j]) = sum over l of A[i, l] (a[aOff + i*lda + l]) times
+ * B[l, j] (b[bOff + l*ldb + j]), for i < M, j < N, l < K. Only the M x N elements of C are written.
+ */
+export function gemmF32(
+  profile: MatmulProfile,
+  M: number, K: number, N: number,
+  a: Float32Array, aOff: number, lda: number,
+  b: Float32Array, bOff: number, ldb: number,
+  c: Float32Array, cOff: number, ldc: number
+): void {
+  if (profile === 'reference') referenceGemm(M, K, N, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+  else if (profile === 'openblas-haswell') openblasHaswellGemm(M, K, N, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+  else throw new Error(`matmul: unknown profile ${JSON.stringify(profile)} (expected one of ${MATMUL_PROFILES.join(', ')})`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// reference: Netlib sgemm.f with alpha = 1, beta = 0. For PyTorch's 'N','N' call (see openblasHaswellGemm for the
+// operands) it sets C(I,J) = ZERO then, for L = 1..K, C(I,J) = C(I,J) + TEMP*A(I,L) with TEMP = ALPHA*B(L,J) (exact
+// for ALPHA = 1); for the 'T','T' call of a one-column product, TEMP = ZERO, TEMP = TEMP + A(L,I)*B(J,L) over L.
+// Both: the products in order of l, each rounded, added in order to a sum that starts at +0.
+
+function referenceGemm(
+  M: number, K: number, N: number,
+  a: Float32Array, aOff: number, lda: number,
+  b: Float32Array, bOff: number, ldb: number,
+  c: Float32Array, cOff: number, ldc: number
+): void {
+  for (let i = 0; i < M; i++) {
+    const aRow = aOff + i * lda;
+    const cRow = cOff + i * ldc;
+    for (let j = 0; j < N; j++) {
+      let s = 0;
+      for (let l = 0, bp = bOff + j; l < K; l++, bp += ldb) s = f32(s + f32(a[aRow + l] * b[bp]));
+      c[cRow + j] = s;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// openblas-haswell. Sources: OpenBLAS v0.3.21,
+//   interface/gemm.c           sgemm_: no small-matrix path for Haswell (kernel/generic/gemm_small_matrix_permit.c
+//                              returns 0), one thread when OPENBLAS_NUM_THREADS=1, then driver/level3/level3.c.
+//   driver/level3/level3.c     CNAME: C = beta*C first (BETA_OPERATION; sgemm_beta zeroes C for beta = 0), then
+//                              blocks: columns of C by GEMM_R, the inner dimension by min_l (GEMM_Q), rows by min_i
+//                              (GEMM_P); the first row block calls the kernel on column pieces of min_jj (12 while
+//                              12 or more are left, else 4 while more than 4 are left, else the rest), the later
+//                              row blocks on the whole column block at once.
+//   param.h (HASWELL, x86_64)  SGEMM_DEFAULT_P 320, SGEMM_DEFAULT_Q 320, SGEMM_DEFAULT_UNROLL_M 8, _N 4;
+//   kernel/setparam-ref.c      sgemm_r = ((BUFFER_SIZE - ((P*Q*4 + GEMM_ALIGN) & ~GEMM_ALIGN)) / (Q*4) - 15) & ~15
+//                              with BUFFER_SIZE = 32 << 22 (common_x86_64.h) and GEMM_ALIGN 0x3fff: 104512.
+//   kernel/x86_64/KERNEL.HASWELL  SGEMMKERNEL = sgemm_kernel_8x4_haswell_2.c (packing: gemm_ncopy_8 / gemm_tcopy_8
+//                              for A in panels of 8 rows then 4, 2, 1; sgemm_ncopy_4_skylakex / gemm_tcopy_4 for B
+//                              in panels of 4 columns then 2, 1: layout only, no arithmetic).
+//   sgemm_kernel_8x4_haswell_2.c  every product is a vfmadd231ps/ss into an accumulator that starts at +0 (vpxor),
+//                              one fused multiply-add per product in order of l, except in two tile kinds that keep
+//                              two accumulators, the first for l = 0, 2, 4, ... and the second for l = 1, 3, 5, ...
+//                              (KERNEL_k2m8n4, KERNEL_L_k2m8n6 / KERNEL_R_k2m8n6, used by the loops of COMPUTE_m8n4,
+//                              COMPUTE_H_m8n6 and COMPUTE_T_m8n6 that take 8 values of l per pass while 8 or more are
+//                              left); the values of l left over after those passes go to the first accumulator in
+//                              order (KERNEL_k1m8n4, KERNEL_*_k1m8n6), and SAVE_m8n4 / SAVE_*_m8n6 add the two
+//                              (vaddps). Every tile then stores C = fma(acc, alpha, C) (vfmadd213ps with C), i.e.
+//                              acc + C rounded once for alpha = 1.
+//
+// PyTorch's call (at::native::cpublas::gemm from addmm_impl_cpu_, observed on Debian's 1.13.1 by breaking on sgemm_):
+// a row-major (M, N) result is C^T in column-major terms, so for N >= 2 it calls sgemm('N', 'N', m = N, n = M, k = K,
+// A = b, B = a); when N = 1 the result's strides are (1, 1), it counts as column-major and the call is
+// sgemm('T', 'T', m = M, n = 1, k = K, A = a, B = b). Below, "OpenBLAS's m x n problem" is that C.
+
+const GEMM_P = 320;
+const GEMM_Q = 320;
+const GEMM_R = 104512;
+const UNROLL_M = 8;
+const UNROLL_N = 4;
+
+/** level3.c: the block size of a dimension with `left` values left, for a blocking size of `p`. */
+function blockSize(left: number, p: number): number {
+  if (left >= 2 * p) return p;
+  if (left > p) return Math.floor((Math.floor(left / 2) + UNROLL_M - 1) / UNROLL_M) * UNROLL_M;
+  return left;
+}
+
+/** How one element of C accumulates within one kernel call. */
+const SINGLE = 0; // one accumulator, l in order
+const SPLIT = 1; // even and odd l in two accumulators (the leftover l into the even one), then added
+
+function openblasHaswellGemm(
+  M: number, K: number, N: number,
+  a: Float32Array, aOff: number, lda: number,
+  b: Float32Array, bOff: number, ldb: number,
+  c: Float32Array, cOff: number, ldc: number
+): void {
+  // OpenBLAS's problem: C_ob (m x n) = A_ob (m x K) B_ob (K x n), as accessors into our row-major arrays.
+  const transposed = N !== 1;
+  const m = transposed ? N : M;
+  const n = transposed ? M : 1;
+  // A_ob[i, l] = src[aBase + i*aI + l*aL]; B_ob[l, j] = srcB[bBase + l*bL + j*bJ]; C_ob[i, j] = c[cBase + i*cI + j*cJ]
+  const srcA = transposed ? b : a, aBase = transposed ? bOff : aOff, aI = transposed ? 1 : lda, aL = transposed ? ldb : 1;
+  const srcB = transposed ? a : b, bBase = transposed ? aOff : bOff, bL = transposed ? 1 : ldb, bJ = transposed ? lda : 0;
+  const cI = transposed ? 1 : ldc, cJ = transposed ? ldc : 0;
+
+  // sgemm_beta with beta = 0: C = +0
+  for (let i = 0; i < M; i++) c.fill(0, cOff + i * ldc, cOff + i * ldc + N);
+  if (K === 0 || M === 0 || N === 0) return;
+
+  /** One element: C_ob[i, j] = fl(C_ob[i, j] + acc) with acc over l in [l0, l0 + kc). */
+  const element = (i: number, j: number, l0: number, kc: number, kind: number): void => {
+    let pa = aBase + i * aI + l0 * aL;
+    let pb = bBase + j * bJ + l0 * bL;
+    let even = 0;
+    let odd = 0;
+    let l = 0;
+    if (kind === SPLIT && kc >= 8) {
+      const paired = kc - (kc % 8); // the passes of 8 (KERNEL_k2m8n4 four times per pass)
+      for (; l < paired; l += 2) {
+        even = fma(srcA[pa], srcB[pb], even);
+        odd = fma(srcA[pa + aL], srcB[pb + bL], odd);
+        pa += 2 * aL;
+        pb += 2 * bL;
+      }
+    }
+    for (; l < kc; l++) {
+      even = fma(srcA[pa], srcB[pb], even);
+      pa += aL;
+      pb += bL;
+    }
+    const acc = kind === SPLIT ? f32(even + odd) : even; // SAVE_m8n4: vaddps (odd is +0 when unused: no change)
+    const at = cBase(i, j);
+    c[at] = f32(acc + c[at]); // SAVE: vfmadd213ps, acc * alpha + C with alpha = 1
+  };
+  const cBase = (i: number, j: number) => cOff + i * cI + j * cJ;
+
+  /** sgemm_kernel_8x4_haswell_2.c CNAME on rows [i0, i0 + mk), columns [j0, j0 + nk) of C_ob, l in [l0, l0 + kc). */
+  const kernel = (i0: number, mk: number, j0: number, nk: number, l0: number, kc: number): void => {
+    const fullRows = mk - (mk % 8); // rows in panels of 8 (COMPUTE_m8n*); the rest go by 4, 2, 1 (single)
+    const panels = fullRows / 8;
+    let j = 0;
+    for (; nk - j > 11; j += 12) {
+      // COMPUTE_n12: with 16 rows or more, COMPUTE_H_m8n6 (panel 0, columns 0-5: split), then 16-row tiles
+      // alternating COMPUTE_R_m16n6 / COMPUTE_L_m16n6 (single), and COMPUTE_T_m8n6 for the half of the last panel
+      // they leave (split): its columns 0-5 when the number of panels is even, 6-11 when it is odd.
+      for (let jj = 0; jj < 12; jj++) {
+        const right = jj >= 6 ? 1 : 0;
+        for (let ii = 0; ii < mk; ii++) {
+          let kind = SINGLE;
+          if (mk >= 16 && ii < fullRows) {
+            const p = ii >> 3;
+            if ((p === 0 && right === 0) || (p === panels - 1 && right === (panels % 2 === 0 ? 0 : 1))) kind = SPLIT;
+          }
+          element(i0 + ii, j0 + j + jj, l0, kc, kind);
+        }
+      }
+    }
+    if (nk - j > 7) {
+      // COMPUTE_NORMAL(8): COMPUTE_SIMPLE for every row tile (single)
+      for (let jj = j; jj < j + 8; jj++) for (let ii = 0; ii < mk; ii++) element(i0 + ii, j0 + jj, l0, kc, SINGLE);
+      j += 8;
+    }
+    if (nk - j > 3) {
+      // COMPUTE_NORMAL(4): COMPUTE_m8n4 (split) on the panels of 8 rows, COMPUTE_SIMPLE on the rest
+      for (let jj = j; jj < j + 4; jj++) {
+        for (let ii = 0; ii < mk; ii++) element(i0 + ii, j0 + jj, l0, kc, ii < fullRows ? SPLIT : SINGLE);
+      }
+      j += 4;
+    }
+    // COMPUTE_NORMAL(2) and COMPUTE_NORMAL(1): single
+    for (; j < nk; j++) for (let ii = 0; ii < mk; ii++) element(i0 + ii, j0 + j, l0, kc, SINGLE);
+  };
+
+  // level3.c CNAME (one thread): js over columns by GEMM_R, ls over l by min_l, then the row blocks
+  for (let js = 0; js < n; js += GEMM_R) {
+    const minJ = Math.min(n - js, GEMM_R);
+    for (let ls = 0, minL = 0; ls < K; ls += minL) {
+      minL = blockSize(K - ls, GEMM_Q);
+      let minI = blockSize(m, GEMM_P);
+      for (let jjs = js, minJJ = 0; jjs < js + minJ; jjs += minJJ) {
+        minJJ = js + minJ - jjs;
+        if (minJJ >= 3 * UNROLL_N) minJJ = 3 * UNROLL_N;
+        else if (minJJ > UNROLL_N) minJJ = UNROLL_N;
+        kernel(0, minI, jjs, minJJ, ls, minL);
+      }
+      for (let is = minI; is < m; is += minI) {
+        minI = blockSize(m - is, GEMM_P);
+        kernel(is, minI, js, minJ, ls, minL);
+      }
+    }
+  }
+}
+
+/** fma(a, b, c) rounded once to float32 (vfmadd231ps): the fast path of fmaF32 (src/core/float32.ts), inlined. */
+function fma(x: number, y: number, acc: number): number {
+  const p = x * y;
+  const s = p + acc;
+  const r = f32(s);
+  if (s === r) return r;
+  const t = r + 2 * (s - r);
+  if (f32(t) !== t && t === t) return r;
+  return fmaF32Slow(p, acc, s, r, t);
+}
