@@ -12,14 +12,18 @@
 // dimension in order starting from +0, each product rounded to float32 before it is added: what reference BLAS
 // sgemm does for PyTorch on the CPU (checked on the oracle, -0 products included). It runs as WebAssembly SIMD
 // (f32x4 multiply and add are IEEE float32 operations, so the result is identical) with a plain-JS fallback.
+// That is the 'reference' matmul profile; SamplerOptions.matmul selects another BLAS's rounding (src/core/sampler/matmul.ts).
 import { DEFAULT_TRAJECTORY_BUDGET_BYTES, formatBytes, paddedWidth, trajectoryStepBytes } from './limits';
 import { abortError } from '../errors';
 import { CpuGenerator } from '../rng/generator';
 import { randn } from '../rng/randn';
 import { checkSchedule } from './schedules';
+import { gemmF32 } from './matmul';
 import { stepSeed } from '../rng/seed';
 import {
+  DEFAULT_MATMUL_PROFILE,
   DEFAULT_PROFILE,
+  type MatmulProfile,
   type MatrixF32,
   type RecordPolicy,
   type RngProfile,
@@ -45,6 +49,8 @@ export interface SamplerOptions {
   inputWarnings?: readonly string[];
   /** arithmetic kernel: 'auto' (WebAssembly SIMD for runs big enough to gain), 'wasm' (whenever available) or 'js'; all give identical bits */
   kernel?: 'auto' | 'wasm' | 'js';
+  /** whose float32 rounding `inp @ w_model` reproduces (README "Matmul profiles"); default 'reference' */
+  matmul?: MatmulProfile;
 }
 
 /** Sampling-order indices (0 = step t = T-1) the policy keeps, thinned evenly to fit the budget. */
@@ -266,6 +272,19 @@ function makeWorkspace(n: number, d: number, steps: number, wModel: Float32Array
   };
 }
 
+/** eps = concat(x, t/T) @ W with another profile's rounding (src/core/sampler/matmul.ts), written into the workspace. */
+function profileMatmul(profile: MatmulProfile, ws: Workspace, wModel: Float32Array, n: number, d: number): (tOverT: number) => void {
+  const k = d + 1;
+  const inp = new Float32Array(n * k); // torch.cat([x, (t / T) * torch.ones(N, 1)], dim=-1)
+  return (tOverT) => {
+    for (let j = 0; j < n; j++) {
+      inp.set(ws.x.subarray(j * ws.dp, j * ws.dp + d), j * k);
+      inp[j * k + d] = tOverT;
+    }
+    gemmF32(profile, n, k, d, inp, 0, k, wModel, 0, d, ws.eps, 0, ws.dp); // padding columns of eps stay +0
+  };
+}
+
 function matrix(rows: number, cols: number, data: Float32Array): MatrixF32 {
   return { rows, cols, data };
 }
@@ -314,6 +333,8 @@ export function runSampler(inputs: SamplerInputs, opts: SamplerOptions = {}): Ru
 
   const ws = makeWorkspace(n, d, T, inputs.wModel.data, opts.kernel ?? 'auto');
   const { dp } = ws;
+  const matmulProfile = opts.matmul ?? DEFAULT_MATMUL_PROFILE;
+  if (matmulProfile !== 'reference') ws.matmul = profileMatmul(matmulProfile, ws, inputs.wModel.data, n, d);
   const direct = d === dp; // randn can write straight into the workspace
   const noise = direct ? ws.z.subarray(0, nd) : new Float32Array(nd);
   // one generator value, reseeded in place for each step's torch.Generator().manual_seed(...) (saves its 624-word state per step)
@@ -361,7 +382,7 @@ export function runSampler(inputs: SamplerInputs, opts: SamplerOptions = {}): Ru
   const elapsedMs = now() - started;
   return {
     schema: 'ddpm-lab.run/1',
-    inputs: { n, d, T, seed: seed.toString(), profile },
+    inputs: { n, d, T, seed: seed.toString(), profile, matmul: matmulProfile },
     sample: matrix(n, d, unpad(ws.x, n, d, dp)),
     trajectory: plan.note ? { policy, steps, note: plan.note } : { policy, steps },
     schedule,
