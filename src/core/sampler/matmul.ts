@@ -144,32 +144,21 @@ function openblasHaswellGemm(
   for (let i = 0; i < M; i++) c.fill(0, cOff + i * ldc, cOff + i * ldc + N);
   if (K === 0 || M === 0 || N === 0) return;
 
-  /** One element: C_ob[i, j] = fl(C_ob[i, j] + acc) with acc over l in [l0, l0 + kc). */
-  const element = (i: number, j: number, l0: number, kc: number, kind: number): void => {
+  /**
+   * Rows [i, i + count) of column j of C_ob, all accumulated the same way over l in [l0, l0 + kc), each then stored
+   * as C = fl(acc + C) (SAVE: vfmadd213ps, acc * alpha + C with alpha = 1). Four rows at a time where it can: their
+   * chains are independent, so the CPU overlaps them (the bits are the same as one row at a time). Split rows always
+   * come in whole panels of 8.
+   */
+  const rows = (i: number, count: number, j: number, l0: number, kc: number, kind: number): void => {
+    const pb = bBase + j * bJ + l0 * bL;
+    let at = cOff + i * cI + j * cJ;
     let pa = aBase + i * aI + l0 * aL;
-    let pb = bBase + j * bJ + l0 * bL;
-    let even = 0;
-    let odd = 0;
-    let l = 0;
-    if (kind === SPLIT && kc >= 8) {
-      const paired = kc - (kc % 8); // the passes of 8 (KERNEL_k2m8n4 four times per pass)
-      for (; l < paired; l += 2) {
-        even = fma(srcA[pa], srcB[pb], even);
-        odd = fma(srcA[pa + aL], srcB[pb + bL], odd);
-        pa += 2 * aL;
-        pb += 2 * bL;
-      }
-    }
-    for (; l < kc; l++) {
-      even = fma(srcA[pa], srcB[pb], even);
-      pa += aL;
-      pb += bL;
-    }
-    const acc = kind === SPLIT ? f32(even + odd) : even; // SAVE_m8n4: vaddps (odd is +0 when unused: no change)
-    const at = cBase(i, j);
-    c[at] = f32(acc + c[at]); // SAVE: vfmadd213ps, acc * alpha + C with alpha = 1
+    const end = i + count;
+    for (; i + 4 <= end; i += 4, pa += 4 * aI, at += 4 * cI) accumulate4(srcA, pa, aI, aL, srcB, pb, bL, kc, kind, c, at, cI);
+    // split rows come in panels of 8, so the rows left here are single ones
+    for (; i < end; i++, pa += aI, at += cI) c[at] = f32(accumulate(srcA, pa, aL, srcB, pb, bL, kc) + c[at]);
   };
-  const cBase = (i: number, j: number) => cOff + i * cI + j * cJ;
 
   /** sgemm_kernel_8x4_haswell_2.c CNAME on rows [i0, i0 + mk), columns [j0, j0 + nk) of C_ob, l in [l0, l0 + kc). */
   const kernel = (i0: number, mk: number, j0: number, nk: number, l0: number, kc: number): void => {
@@ -180,32 +169,36 @@ function openblasHaswellGemm(
       // COMPUTE_n12: with 16 rows or more, COMPUTE_H_m8n6 (panel 0, columns 0-5: split), then 16-row tiles
       // alternating COMPUTE_R_m16n6 / COMPUTE_L_m16n6 (single), and COMPUTE_T_m8n6 for the half of the last panel
       // they leave (split): its columns 0-5 when the number of panels is even, 6-11 when it is odd.
+      // With fewer than 16 rows: COMPUTE_SIMPLE(8, 12), (4, 12), (2, 12), (1, 12) (single).
       for (let jj = 0; jj < 12; jj++) {
-        const right = jj >= 6 ? 1 : 0;
-        for (let ii = 0; ii < mk; ii++) {
-          let kind = SINGLE;
-          if (mk >= 16 && ii < fullRows) {
-            const p = ii >> 3;
-            if ((p === 0 && right === 0) || (p === panels - 1 && right === (panels % 2 === 0 ? 0 : 1))) kind = SPLIT;
-          }
-          element(i0 + ii, j0 + j + jj, l0, kc, kind);
+        if (mk < 16) {
+          rows(i0, mk, j0 + j + jj, l0, kc, SINGLE);
+          continue;
         }
+        const right = jj >= 6 ? 1 : 0;
+        const lastSplit = panels % 2 === 0 ? 0 : 1; // which half of the last panel COMPUTE_T_m8n6 does
+        for (let p = 0; p < panels; p++) {
+          const split = (p === 0 && right === 0) || (p === panels - 1 && right === lastSplit);
+          rows(i0 + 8 * p, 8, j0 + j + jj, l0, kc, split ? SPLIT : SINGLE);
+        }
+        rows(i0 + fullRows, mk - fullRows, j0 + j + jj, l0, kc, SINGLE);
       }
     }
     if (nk - j > 7) {
       // COMPUTE_NORMAL(8): COMPUTE_SIMPLE for every row tile (single)
-      for (let jj = j; jj < j + 8; jj++) for (let ii = 0; ii < mk; ii++) element(i0 + ii, j0 + jj, l0, kc, SINGLE);
+      for (let jj = j; jj < j + 8; jj++) rows(i0, mk, j0 + jj, l0, kc, SINGLE);
       j += 8;
     }
     if (nk - j > 3) {
       // COMPUTE_NORMAL(4): COMPUTE_m8n4 (split) on the panels of 8 rows, COMPUTE_SIMPLE on the rest
       for (let jj = j; jj < j + 4; jj++) {
-        for (let ii = 0; ii < mk; ii++) element(i0 + ii, j0 + jj, l0, kc, ii < fullRows ? SPLIT : SINGLE);
+        rows(i0, fullRows, j0 + jj, l0, kc, SPLIT);
+        rows(i0 + fullRows, mk - fullRows, j0 + jj, l0, kc, SINGLE);
       }
       j += 4;
     }
     // COMPUTE_NORMAL(2) and COMPUTE_NORMAL(1): single
-    for (; j < nk; j++) for (let ii = 0; ii < mk; ii++) element(i0 + ii, j0 + j, l0, kc, SINGLE);
+    for (; j < nk; j++) rows(i0, mk, j0 + j, l0, kc, SINGLE);
   };
 
   // level3.c CNAME (one thread): js over columns by GEMM_R, ls over l by min_l, then the row blocks
@@ -226,6 +219,51 @@ function openblasHaswellGemm(
       }
     }
   }
+}
+
+/** One element's accumulator over kc values of l: x[px + t*dx] * y[py + t*dy] for t < kc, by fused multiply-adds from +0 in order. */
+function accumulate(x: Float32Array, px: number, dx: number, y: Float32Array, py: number, dy: number, kc: number): number {
+  let acc = 0;
+  for (let t = 0; t < kc; t++, px += dx, py += dy) acc = fma(x[px], y[py], acc);
+  return acc;
+}
+
+/**
+ * Four rows' accumulators (x offsets px, px + dxi, px + 2 dxi, px + 3 dxi; the same y) over kc values of l, stored
+ * into C as C = fl(acc + C). SINGLE: fused multiply-adds from +0 in order of l. SPLIT (when kc >= 8): the even t of the
+ * passes of 8 and then every leftover t into one accumulator, the odd t of the passes into another, added at the end
+ * (SAVE_m8n4 / SAVE_*_m8n6: vaddps).
+ */
+function accumulate4(
+  x: Float32Array, px: number, dxi: number, dx: number, y: Float32Array, py: number, dy: number, kc: number, kind: number,
+  c: Float32Array, at: number, dc: number
+): void {
+  let e0 = 0, e1 = 0, e2 = 0, e3 = 0;
+  let o0 = 0, o1 = 0, o2 = 0, o3 = 0;
+  let t = 0;
+  const p1 = dxi, p2 = 2 * dxi, p3 = 3 * dxi;
+  if (kind === SPLIT && kc >= 8) {
+    const paired = kc - (kc % 8);
+    for (; t < paired; t += 2) {
+      const y0 = y[py], y1 = y[py + dy];
+      const q = px + dx;
+      e0 = fma(x[px], y0, e0); e1 = fma(x[px + p1], y0, e1); e2 = fma(x[px + p2], y0, e2); e3 = fma(x[px + p3], y0, e3);
+      o0 = fma(x[q], y1, o0); o1 = fma(x[q + p1], y1, o1); o2 = fma(x[q + p2], y1, o2); o3 = fma(x[q + p3], y1, o3);
+      px += 2 * dx;
+      py += 2 * dy;
+    }
+  }
+  for (; t < kc; t++) {
+    const y0 = y[py];
+    e0 = fma(x[px], y0, e0); e1 = fma(x[px + p1], y0, e1); e2 = fma(x[px + p2], y0, e2); e3 = fma(x[px + p3], y0, e3);
+    px += dx;
+    py += dy;
+  }
+  // o* are +0 when unused, and e* + (+0) = e* (an accumulator that starts at +0 is never -0)
+  c[at] = f32(f32(e0 + o0) + c[at]);
+  c[at + dc] = f32(f32(e1 + o1) + c[at + dc]);
+  c[at + 2 * dc] = f32(f32(e2 + o2) + c[at + 2 * dc]);
+  c[at + 3 * dc] = f32(f32(e3 + o3) + c[at + 3 * dc]);
 }
 
 /** fma(a, b, c) rounded once to float32 (vfmadd231ps): the fast path of fmaF32 (src/core/float32.ts), inlined. */
