@@ -5,16 +5,22 @@
 //   reference         the reference BLAS (Netlib sgemm.f, Debian's default libblas3): for each output element, the
 //                     products in order of the inner index, each rounded to float32, summed in that order from +0,
 //                     each sum rounded to float32.
-//   openblas-haswell  OpenBLAS 0.3.21 (Debian's libopenblas0-pthread) on one thread with its Haswell/Zen kernels
-//                     (what it picks on AVX2 x86-64 without AVX-512, or with OPENBLAS_CORETYPE=Haswell): fused
-//                     multiply-adds (one rounding per multiply-add) in an order that depends on where the element falls
-//                     in the kernel's tiles; see openblasHaswellGemm below.
+//   openblas-haswell  OpenBLAS 0.3.21 (Debian's libopenblas0-pthread) with its Haswell/Zen kernels (what it picks
+//                     on AVX2 x86-64 without AVX-512, or with OPENBLAS_CORETYPE=Haswell), one thread unless
+//                     MatmulOptions.threads says otherwise: fused multiply-adds (one rounding per multiply-add) in an
+//                     order that depends on where the element falls in the kernel's tiles, which depend on how the
+//                     threads share the work; see openblasHaswellGemm below.
 import { fmaF32Slow } from '../float32';
 import { MATMUL_PROFILES, type MatmulProfile } from '../types';
 
 export { DEFAULT_MATMUL_PROFILE, MATMUL_PROFILES, type MatmulProfile } from '../types';
 
 const f32 = Math.fround;
+
+export interface MatmulOptions {
+  /** threads of the BLAS (OPENBLAS_NUM_THREADS; openblas-haswell only, the reference BLAS has one); default 1 */
+  threads?: number;
+}
 
 /**
  * out (M, N) = a (M, K) @ b (K, N), all row-major float32, rounded exactly as PyTorch 1.13's `torch.mm` / `@` on
@@ -27,7 +33,8 @@ export function matmulF32(
   M: number,
   K: number,
   N: number,
-  out: Float32Array = new Float32Array(M * N)
+  out: Float32Array = new Float32Array(M * N),
+  options: MatmulOptions = {}
 ): Float32Array {
   for (const [v, what] of [[M, 'M'], [K, 'K'], [N, 'N']] as const) {
     if (!Number.isSafeInteger(v) || v < 0) throw new Error(`matmul: ${what} must be a whole number >= 0, got ${v}`);
@@ -35,7 +42,9 @@ export function matmulF32(
   if (a.length < M * K) throw new Error(`matmul: a holds ${a.length} values, (${M}, ${K}) needs ${M * K}`);
   if (b.length < K * N) throw new Error(`matmul: b holds ${b.length} values, (${K}, ${N}) needs ${K * N}`);
   if (out.length < M * N) throw new Error(`matmul: out holds ${out.length} values, (${M}, ${N}) needs ${M * N}`);
-  gemmF32(profile, M, K, N, a, 0, K, b, 0, N, out, 0, N);
+  const threads = options.threads ?? 1;
+  if (!Number.isSafeInteger(threads) || threads < 1) throw new Error(`matmul: threads must be a whole number >= 1, got ${threads}`);
+  gemmF32(profile, M, K, N, a, 0, K, b, 0, N, out, 0, N, threads);
   return out;
 }
 
@@ -48,10 +57,11 @@ export function gemmF32(
   M: number, K: number, N: number,
   a: Float32Array, aOff: number, lda: number,
   b: Float32Array, bOff: number, ldb: number,
-  c: Float32Array, cOff: number, ldc: number
+  c: Float32Array, cOff: number, ldc: number,
+  threads = 1
 ): void {
   if (profile === 'reference') referenceGemm(M, K, N, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-  else if (profile === 'openblas-haswell') openblasHaswellGemm(M, K, N, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+  else if (profile === 'openblas-haswell') openblasHaswellGemm(M, K, N, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, threads);
   else throw new Error(`matmul: unknown profile ${JSON.stringify(profile)} (expected one of ${MATMUL_PROFILES.join(', ')})`);
 }
 
@@ -106,13 +116,24 @@ function referenceGemm(
 // PyTorch's call (at::native::cpublas::gemm from addmm_impl_cpu_, observed on Debian's 1.13.1 by breaking on sgemm_):
 // a row-major (M, N) result is C^T in column-major terms, so for N >= 2 it calls sgemm('N', 'N', m = N, n = M, k = K,
 // A = b, B = a); when N = 1 the result's strides are (1, 1), it counts as column-major and the call is
-// sgemm('T', 'T', m = M, n = 1, k = K, A = a, B = b). Below, "OpenBLAS's m x n problem" is that C.
+// sgemm('T', 'T', m = M, n = 1, k = K, A = a, B = b) (for one column both calls give the same bits: every element is
+// then a single chain). Below, "OpenBLAS's m x n problem" is that C. PyTorch's torch.set_num_threads does not change
+// OpenBLAS's thread count (OPENBLAS_NUM_THREADS, capped at the number of cores, or openblas_set_num_threads does).
 
 const GEMM_P = 320;
 const GEMM_Q = 320;
 const GEMM_R = 104512;
 const UNROLL_M = 8;
 const UNROLL_N = 4;
+// More threads: interface/gemm.c SMP_THRESHOLD_MIN 65536.0 (real types) and Makefile.system GEMM_MULTITHREAD_THRESHOLD
+// 4; driver/level3/level3_thread.c DIVIDE_RATE 2, SWITCH_RATIO 2 and GEMM_PREFERED_SIZE 1: its own defaults, not
+// param.h's Haswell values (8 and 8), since Debian's DYNAMIC_ARCH build compiles the drivers once for a generic target
+// (the Haswell values fail the fixtures of 2 to 4 threads; these pass them all).
+const SMP_THRESHOLD_MIN = 65536;
+const GEMM_MULTITHREAD_THRESHOLD = 4;
+const DIVIDE_RATE = 2;
+const SWITCH_RATIO = 2;
+const GEMM_PREFERED_SIZE = 1;
 
 /** level3.c: the block size of a dimension with `left` values left, for a blocking size of `p`. */
 function blockSize(left: number, p: number): number {
@@ -129,7 +150,8 @@ function openblasHaswellGemm(
   M: number, K: number, N: number,
   a: Float32Array, aOff: number, lda: number,
   b: Float32Array, bOff: number, ldb: number,
-  c: Float32Array, cOff: number, ldc: number
+  c: Float32Array, cOff: number, ldc: number,
+  threads: number
 ): void {
   // OpenBLAS's problem: C_ob (m x n) = A_ob (m x K) B_ob (K x n), as accessors into our row-major arrays.
   const transposed = N !== 1;
@@ -201,24 +223,112 @@ function openblasHaswellGemm(
     for (; j < nk; j++) rows(i0, mk, j0 + j, l0, kc, SINGLE);
   };
 
-  // level3.c CNAME (one thread): js over columns by GEMM_R, ls over l by min_l, then the row blocks
+  // interface/gemm.c: more than one thread only above SMP_THRESHOLD_MIN * GEMM_MULTITHREAD_THRESHOLD multiply-adds
+  const nthreads = threads > 1 && m * n * K > SMP_THRESHOLD_MIN * GEMM_MULTITHREAD_THRESHOLD ? threads : 1;
+  if (nthreads === 1 || !threadedDriver(m, n, K, nthreads, kernel)) serialDriver(m, n, K, kernel);
+}
+
+type Kernel = (i0: number, mk: number, j0: number, nk: number, l0: number, kc: number) => void;
+
+/** The column pieces of the first row block (level3.c and level3_thread.c): 12 while 12 or more are left, else 4 while more than 4 are left, else the rest. */
+function firstBlockPieces(j0: number, j1: number, each: (jjs: number, minJJ: number) => void): void {
+  for (let jjs = j0, minJJ = 0; jjs < j1; jjs += minJJ) {
+    minJJ = j1 - jjs;
+    if (minJJ >= 3 * UNROLL_N) minJJ = 3 * UNROLL_N;
+    else if (minJJ > UNROLL_N) minJJ = UNROLL_N;
+    each(jjs, minJJ);
+  }
+}
+
+/** driver/level3/level3.c CNAME (one thread): js over columns by GEMM_R, ls over l by min_l, then the row blocks. */
+function serialDriver(m: number, n: number, K: number, kernel: Kernel): void {
   for (let js = 0; js < n; js += GEMM_R) {
     const minJ = Math.min(n - js, GEMM_R);
     for (let ls = 0, minL = 0; ls < K; ls += minL) {
       minL = blockSize(K - ls, GEMM_Q);
       let minI = blockSize(m, GEMM_P);
-      for (let jjs = js, minJJ = 0; jjs < js + minJ; jjs += minJJ) {
-        minJJ = js + minJ - jjs;
-        if (minJJ >= 3 * UNROLL_N) minJJ = 3 * UNROLL_N;
-        else if (minJJ > UNROLL_N) minJJ = UNROLL_N;
-        kernel(0, minI, jjs, minJJ, ls, minL);
-      }
+      firstBlockPieces(js, js + minJ, (jjs, minJJ) => kernel(0, minI, jjs, minJJ, ls, minL));
       for (let is = minI; is < m; is += minI) {
         minI = blockSize(m - is, GEMM_P);
         kernel(is, minI, js, minJ, ls, minL);
       }
     }
   }
+}
+
+/** level3_thread.c round_up. */
+function roundUp(remainder: number, width: number, multiple: number): number {
+  if (multiple > remainder || width <= multiple) return width;
+  return Math.ceil(width / multiple) * multiple;
+}
+
+/** gemm_driver's partition of `total` values into `parts` ranges (range_M, range_N); ranges past the end are empty. */
+function partition(from: number, total: number, parts: number, minWidth: number): number[] {
+  const range = [from];
+  let left = total;
+  let k = 0;
+  while (left > 0) {
+    let width = Math.floor((left + parts - k - 1) / (parts - k));
+    if (width < minWidth) width = minWidth;
+    width = roundUp(left, width, GEMM_PREFERED_SIZE);
+    left -= width;
+    if (left < 0) width += left;
+    range.push(range[k] + width);
+    k++;
+  }
+  while (range.length <= parts) range.push(range[k]);
+  return range;
+}
+
+/**
+ * driver/level3/level3_thread.c with nthreads threads: CNAME chooses nthreads_m x nthreads_n (or the serial driver,
+ * returning false), gemm_driver partitions the rows (range_M) and, per step of GEMM_R * nthreads columns, the columns
+ * (range_N), and inner_thread runs each thread's kernel calls. Every element of C belongs to one thread, so only the
+ * shape of each kernel call matters, not the order of the threads.
+ */
+function threadedDriver(m: number, n: number, K: number, threads: number, kernel: Kernel): boolean {
+  let nthreadsM = threads;
+  if (m < 2 * SWITCH_RATIO) nthreadsM = 1;
+  else while (m < nthreadsM * SWITCH_RATIO) nthreadsM = Math.floor(nthreadsM / 2);
+  let nthreadsN = 1;
+  if (n >= SWITCH_RATIO * nthreadsM) {
+    nthreadsN = Math.floor((n + SWITCH_RATIO * nthreadsM - 1) / (SWITCH_RATIO * nthreadsM));
+    if (nthreadsM * nthreadsN > threads) nthreadsN = Math.floor(threads / nthreadsM);
+  }
+  if (nthreadsM * nthreadsN <= 1) return false;
+  const nthreads = nthreadsM * nthreadsN;
+  const rangeM = partition(0, m, nthreadsM, 0);
+  for (let js = 0; js < n; js += GEMM_R * nthreads) {
+    const rangeN = partition(js, Math.min(n - js, GEMM_R * nthreads), nthreads, SWITCH_RATIO);
+    for (let mypos = 0; mypos < nthreads; mypos++) {
+      const posN = Math.floor(mypos / nthreadsM);
+      const mFrom = rangeM[mypos - posN * nthreadsM];
+      const mTo = rangeM[mypos - posN * nthreadsM + 1];
+      const group = Array.from({ length: nthreadsM }, (_, g) => posN * nthreadsM + g);
+      // the halves (DIVIDE_RATE = 2) of a thread's column range
+      const halves = (r: number, each: (j0: number, j1: number) => void) => {
+        const divN = Math.floor((rangeN[r + 1] - rangeN[r] + DIVIDE_RATE - 1) / DIVIDE_RATE);
+        for (let j = rangeN[r]; j < rangeN[r + 1]; j += divN) each(j, Math.min(rangeN[r + 1], j + divN));
+      };
+      for (let ls = 0, minL = 0; ls < K; ls += minL) {
+        minL = K - ls; // inner_thread's own rule for the chunks of l
+        if (minL >= 2 * GEMM_Q) minL = GEMM_Q;
+        else if (minL > GEMM_Q) minL = Math.floor((minL + 1) / 2);
+        let minI = blockSize(mTo - mFrom, GEMM_P);
+        if (minI === 0) continue;
+        // first row block: its own columns in pieces, the other threads' columns (packed by them) a half at a time
+        halves(mypos, (j0, j1) => firstBlockPieces(j0, j1, (jjs, minJJ) => kernel(mFrom, minI, jjs, minJJ, ls, minL)));
+        for (const r of group) if (r !== mypos) halves(r, (j0, j1) => kernel(mFrom, minI, j0, j1 - j0, ls, minL));
+        for (let is = mFrom + minI; is < mTo; is += minI) {
+          minI = mTo - is;
+          if (minI >= 2 * GEMM_P) minI = GEMM_P;
+          else if (minI > GEMM_P) minI = Math.floor((Math.floor((minI + 1) / 2) + UNROLL_M - 1) / UNROLL_M) * UNROLL_M;
+          for (const r of group) halves(r, (j0, j1) => kernel(is, minI, j0, j1 - j0, ls, minL));
+        }
+      }
+    }
+  }
+  return true;
 }
 
 /** One element's accumulator over kc values of l: x[px + t*dx] * y[py + t*dy] for t < kc, by fused multiply-adds from +0 in order. */

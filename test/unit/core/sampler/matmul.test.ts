@@ -3,6 +3,7 @@
 // PyTorch and both BLAS libraries are installed here, fresh random cases (scripts/fixtures/matmul.py --live).
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { MATMUL_PROFILES, matmulF32, type MatmulProfile } from '../../../../src/core/sampler/matmul';
@@ -36,7 +37,10 @@ function assertProduct(profile: MatmulProfile, c: MatmulCase, label: string): vo
   const expected = fromHex(c.out[profile]);
   assert.equal(a.length, c.M * c.K);
   assert.equal(b.length, c.K * c.N);
-  const ours = matmulF32(profile, a, b, c.M, c.K, c.N);
+  assertBits(matmulF32(profile, a, b, c.M, c.K, c.N), expected, c, label, profile);
+}
+
+function assertBits(ours: Float32Array, expected: Float32Array, c: MatmulCase, label: string, profile: MatmulProfile): void {
   for (let i = 0; i < expected.length; i++) {
     const same = float32ToBits(ours[i]) === float32ToBits(expected[i]) || (Number.isNaN(ours[i]) && Number.isNaN(expected[i]));
     if (!same) {
@@ -46,6 +50,25 @@ function assertProduct(profile: MatmulProfile, c: MatmulCase, label: string): vo
   }
 }
 
+interface ThreadsCase { name: string; M: number; K: number; N: number; seed: number; inputs_sha256: string; out: Record<string, { hex?: string; sha256?: string }> }
+interface ThreadsFixture { blas: Record<MatmulProfile, LoadedBlas>; threads: number[]; cases: ThreadsCase[] }
+
+/** scripts/fixtures/matmul.py xorshift_f32: xorshift32 from seed, value = ((x >> 8) - 2^23) / 2^23. */
+function xorshiftF32(seed: number, count: number): Float32Array {
+  const out = new Float32Array(count);
+  let x = seed >>> 0;
+  for (let i = 0; i < count; i++) {
+    x = (x ^ (x << 13)) >>> 0;
+    x = (x ^ (x >>> 17)) >>> 0;
+    x = (x ^ (x << 5)) >>> 0;
+    out[i] = ((x >>> 8) - 2 ** 23) / 2 ** 23;
+  }
+  return out;
+}
+
+const sha256 = (v: Float32Array) => createHash('sha256').update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)).digest('hex');
+
+const threadsFixture: ThreadsFixture = JSON.parse(readFileSync(path.join(FIXTURES, 'matmul', 'threads.json'), 'utf8'));
 const matmulFixture: MatmulFixture = JSON.parse(readFileSync(path.join(FIXTURES, 'matmul', 'cases.json'), 'utf8'));
 const samplerFixture: SamplerFixture = JSON.parse(readFileSync(path.join(FIXTURES, 'matmul', 'sampler.json'), 'utf8'));
 
@@ -78,9 +101,31 @@ describe('matmul profiles (bit for bit with PyTorch 1.13 on each BLAS)', () => {
     });
   }
 
+  it('fixtures of more threads were made by OpenBLAS running that many, and the thread count changes the bits', () => {
+    assert.deepEqual(threadsFixture.blas, matmulFixture.blas);
+    assert.deepEqual(threadsFixture.threads, [1, 2, 3, 4]);
+    const changed = threadsFixture.cases.filter((c) => c.out['2'].hex !== c.out['1'].hex || c.out['2'].sha256 !== c.out['1'].sha256);
+    assert.ok(changed.length >= threadsFixture.cases.length / 2, `${changed.length} cases change with 2 threads`);
+  });
+
+  for (const threads of [1, 2, 3, 4]) {
+    it(`openblas-haswell with ${threads} thread${threads > 1 ? 's' : ''}: every case of threads.json (OpenBLAS's multi-threaded partition)`, () => {
+      for (const c of threadsFixture.cases) {
+        const v = xorshiftF32(c.seed, c.M * c.K + c.K * c.N);
+        assert.equal(sha256(v), c.inputs_sha256, `${c.name}: the inputs are not the ones PyTorch got`);
+        const mm: MatmulCase = { name: c.name, M: c.M, K: c.K, N: c.N, a: '', b: '', out: { reference: '', 'openblas-haswell': '' } };
+        const ours = matmulF32('openblas-haswell', v.subarray(0, c.M * c.K), v.subarray(c.M * c.K), c.M, c.K, c.N, undefined, { threads });
+        const expected = c.out[String(threads)];
+        if (expected.sha256) assert.equal(sha256(ours), expected.sha256, `${c.name} (${c.M}x${c.K})@(${c.K}x${c.N}), ${threads} threads: checksum`);
+        else assertBits(ours, fromHex(expected.hex!), mm, `${c.name}, ${threads} threads`, 'openblas-haswell');
+      }
+    });
+  }
+
   it('refuses arrays shorter than their shape and unknown profiles, in one line', () => {
     assert.throws(() => matmulF32('reference', new Float32Array(5), new Float32Array(6), 2, 3, 2), /^Error: matmul: a holds 5 values, \(2, 3\) needs 6$/);
     assert.throws(() => matmulF32('openblas-haswell', new Float32Array(6), new Float32Array(6), 2, 3, 2, new Float32Array(3)), /out holds 3 values/);
+    assert.throws(() => matmulF32('openblas-haswell', new Float32Array(1), new Float32Array(1), 1, 1, 1, undefined, { threads: 0 }), /^Error: matmul: threads must be a whole number >= 1, got 0$/);
     assert.throws(() => matmulF32('mkl' as MatmulProfile, new Float32Array(1), new Float32Array(1), 1, 1, 1), /unknown profile "mkl" \(expected one of reference, openblas-haswell\)/);
   });
 });
