@@ -157,7 +157,7 @@ function openblasHaswellGemm(
   const transposed = N !== 1;
   const m = transposed ? N : M;
   const n = transposed ? M : 1;
-  // A_ob[i, l] = src[aBase + i*aI + l*aL]; B_ob[l, j] = srcB[bBase + l*bL + j*bJ]; C_ob[i, j] = c[cBase + i*cI + j*cJ]
+  // A_ob[i, l] = srcA[aBase + i*aI + l*aL]; B_ob[l, j] = srcB[bBase + l*bL + j*bJ]; C_ob[i, j] = c[cOff + i*cI + j*cJ]
   const srcA = transposed ? b : a, aBase = transposed ? bOff : aOff, aI = transposed ? 1 : lda, aL = transposed ? ldb : 1;
   const srcB = transposed ? a : b, bBase = transposed ? aOff : bOff, bL = transposed ? 1 : ldb, bJ = transposed ? lda : 0;
   const cI = transposed ? 1 : ldc, cJ = transposed ? ldc : 0;
