@@ -4,7 +4,7 @@
 //   node scripts/bench.mjs [--reps N] [--json]
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -82,6 +82,12 @@ const cases = [
       return time(() => { for (let i = 0; i < calls; i++) core.runSampler(inp, { record: { kind: 'none' } }); }, REPS) / calls;
     },
     check: () => sha(core.runSampler(inputs(4, 2, 4, 42), { record: { kind: 'none' } }).sample.data)
+  },
+  {
+    // against PyTorch on OpenBLAS (one thread, Haswell kernels): see pytorchOpenblas()
+    name: 'sampler T=100 N=1024 d=64, matmul openblas-haswell',
+    ours: () => time(() => core.runSampler(inputs(1024, 64, 100, 42), { matmul: 'openblas-haswell', record: { kind: 'none' } }), Math.max(1, Math.min(REPS, 3))),
+    check: () => sha(core.runSampler(inputs(1024, 64, 100, 42), { matmul: 'openblas-haswell', record: { kind: 'none' } }).sample.data)
   }
 ];
 
@@ -111,16 +117,29 @@ def case(N, d, T):
     betas = torch.linspace(1e-4, 0.02, T)
     return (w_formula(d), [N, d], betas, torch.cumprod(1 - betas, dim=0), 42)
 
-big, small = case(1024, 64, 1000), case(4, 2, 4)
+big, small, mid = case(1024, 64, 1000), case(4, 2, 4), case(1024, 64, 100)
 calls = 200
-out = [
-    {'ms': timed(lambda: torch.randn(10**7, generator=torch.Generator().manual_seed(1)), reps),
-     'sha256': sha(torch.randn(10**7, generator=torch.Generator().manual_seed(1)))},
-    {'ms': timed(lambda: sample(*big), max(1, min(reps, 3))), 'sha256': sha(sample(*big))},
-    {'ms': timed(lambda: [sample(*small) for _ in range(calls)], reps) / calls, 'sha256': sha(sample(*small))},
-]
+if len(sys.argv) > 3:  # the matmul-profile case alone, in a process running on OpenBLAS
+    out = [{'ms': timed(lambda: sample(*mid), max(1, min(reps, 3))), 'sha256': sha(sample(*mid))}]
+else:
+    out = [
+        {'ms': timed(lambda: torch.randn(10**7, generator=torch.Generator().manual_seed(1)), reps),
+         'sha256': sha(torch.randn(10**7, generator=torch.Generator().manual_seed(1)))},
+        {'ms': timed(lambda: sample(*big), max(1, min(reps, 3))), 'sha256': sha(sample(*big))},
+        {'ms': timed(lambda: [sample(*small) for _ in range(calls)], reps) / calls, 'sha256': sha(sample(*small))},
+    ]
 json.dump({'torch': torch.__version__, 'results': out}, sys.stdout)
 `;
+
+const OPENBLAS_DIR = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
+
+/** The openblas-haswell case, timed in PyTorch running on OpenBLAS 0.3.21, one thread, Haswell kernels. */
+function pytorchOpenblas() {
+  if (!existsSync(path.join(OPENBLAS_DIR, 'libblas.so.3'))) return null;
+  const env = { ...process.env, OMP_NUM_THREADS: '1', LD_LIBRARY_PATH: OPENBLAS_DIR, OPENBLAS_NUM_THREADS: '1', OPENBLAS_CORETYPE: 'Haswell' };
+  const r = spawnSync(PYTHON, ['-B', '-c', PY, String(REPS), path.join(root, 'scripts', 'fixtures'), 'openblas'], { encoding: 'utf8', maxBuffer: 1 << 26, env });
+  return r.status === 0 ? JSON.parse(r.stdout).results[0] : null;
+}
 
 function pytorch() {
   const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
@@ -135,7 +154,10 @@ console.log(`DDPM Lab benchmark: node ${process.version}, ${os.cpus()[0]?.model 
 const ours = cases.map((c) => ({ name: c.name, ms: c.ours(), sha256: c.check() }));
 const torch = pytorch();
 if (torch.missing) console.log(`${torch.missing}: our times alone.`);
-else console.log(`PyTorch ${torch.torch}, one thread, same machine, same run`);
+else {
+  console.log(`PyTorch ${torch.torch}, one thread, same machine, same run (the openblas-haswell case on OpenBLAS, ${OPENBLAS_DIR})`);
+  torch.results.push(pytorchOpenblas());
+}
 const rows = ours.map((o, i) => {
   const p = torch.results?.[i];
   return [o.name, fmt(o.ms), p ? fmt(p.ms) : '-', p ? (o.ms / p.ms).toFixed(2) : '-', p ? (p.sha256 === o.sha256 ? 'yes' : 'NO') : '-'];

@@ -6,6 +6,11 @@ export type RngProfile = 'avx2-fma' | 'avx2' | 'scalar';
 export const RNG_PROFILES: readonly RngProfile[] = ['avx2-fma', 'avx2', 'scalar'];
 export const DEFAULT_PROFILE: RngProfile = 'avx2-fma';
 
+/** Which BLAS's float32 matmul `inp @ w_model` reproduces (README: "Matmul profiles"; src/core/sampler/matmul.ts). */
+export type MatmulProfile = 'reference' | 'openblas-haswell';
+export const MATMUL_PROFILES: readonly MatmulProfile[] = ['reference', 'openblas-haswell'];
+export const DEFAULT_MATMUL_PROFILE: MatmulProfile = 'reference';
+
 /** A row-major float32 matrix (rows x cols). */
 export interface MatrixF32 {
   rows: number;
@@ -109,7 +114,8 @@ export interface Comparison {
 /** Everything about one sampler run. */
 export interface RunResult {
   schema: 'ddpm-lab.run/1';
-  inputs: { n: number; d: number; T: number; seed: string; profile: RngProfile };
+  /** matmul: the matmul profile of the run; absent in runs made before matmul profiles existed (read it as 'reference') */
+  inputs: { n: number; d: number; T: number; seed: string; profile: RngProfile; matmul?: MatmulProfile };
   /** (N, d) float32: the final x_0 */
   sample: MatrixF32;
   trajectory: Trajectory;

@@ -108,7 +108,7 @@ export function compareRun(inputs: SamplerInputs, run: RunResult, expectedText: 
   for (const p of RNG_PROFILES) {
     if (p === own) continue;
     tried.push(p);
-    const other = runSampler(inputs, { profile: p, record: { kind: 'none' } });
+    const other = runSampler(inputs, { profile: p, matmul: run.inputs.matmul, record: { kind: 'none' } }); // the run's matmul kept
     if (judgeSample(other.sample, paste).matches) matching.push(p);
   }
   const profileSearch = { tried, matching };

@@ -5,7 +5,7 @@
 // names the first bad one in a one-line message (malformed output data shows an error, not a blank box).
 import { base64ToBytes, bytesToBase64 } from '../base64';
 import { describe, isObject } from '../describe';
-import { RNG_PROFILES, type Comparison, type IndexedValue, type MatrixF32, type RunResult, type TrajectoryStep } from '../types';
+import { MATMUL_PROFILES, RNG_PROFILES, type Comparison, type IndexedValue, type MatrixF32, type RunResult, type TrajectoryStep } from '../types';
 
 type Encoded<T> = T extends Float32Array | Uint8Array
   ? string
@@ -231,6 +231,10 @@ export function decodeRunResult(json: unknown): RunResult {
   requireString(j.inputs.seed, 'inputs.seed');
   if (!(RNG_PROFILES as readonly string[]).includes(j.inputs.profile)) {
     throw new Error(`inputs.profile: expected one of ${RNG_PROFILES.join(', ')}, got ${describe(j.inputs.profile)}`);
+  }
+  // matmul: optional (runs made before matmul profiles have none and were made with 'reference')
+  if (j.inputs.matmul !== undefined && !(MATMUL_PROFILES as readonly string[]).includes(j.inputs.matmul)) {
+    throw new Error(`inputs.matmul: expected one of ${MATMUL_PROFILES.join(', ')}, got ${describe(j.inputs.matmul)}`);
   }
   const shape: [number, number] = [n, d];
   const policy = requireObject(j.trajectory.policy, 'trajectory.policy');

@@ -12,15 +12,19 @@
 // dimension in order starting from +0, each product rounded to float32 before it is added: what reference BLAS
 // sgemm does for PyTorch on the CPU (checked on the oracle, -0 products included). A step's arithmetic runs on a
 // padded workspace (stepWorkspace.ts) as WebAssembly SIMD (samplerWasm.ts: f32x4 multiply and add are IEEE float32
-// operations, so the result is identical) with a plain-JS fallback.
+// operations, so the result is identical) with a plain-JS fallback. That is the 'reference' matmul profile;
+// SamplerOptions.matmul selects another BLAS's rounding (src/core/sampler/matmul.ts).
 import { DEFAULT_TRAJECTORY_BUDGET_BYTES, formatBytes, trajectoryStepBytes } from './limits';
 import { abortError } from '../errors';
 import { CpuGenerator } from '../rng/generator';
 import { randn } from '../rng/randn';
 import { checkSchedule } from './schedules';
+import { gemmF32 } from './matmul';
 import { stepSeed } from '../rng/seed';
 import {
+  DEFAULT_MATMUL_PROFILE,
   DEFAULT_PROFILE,
+  type MatmulProfile,
   type MatrixF32,
   type RecordPolicy,
   type RngProfile,
@@ -28,7 +32,7 @@ import {
   type SamplerInputs,
   type TrajectoryStep
 } from '../types';
-import { makeWorkspace, pad, unpad } from './stepWorkspace';
+import { makeWorkspace, pad, unpad, type Workspace } from './stepWorkspace';
 
 const f32 = Math.fround;
 
@@ -46,6 +50,8 @@ export interface SamplerOptions {
   inputWarnings?: readonly string[];
   /** arithmetic kernel: 'auto' (WebAssembly SIMD for runs big enough to gain), 'wasm' (whenever available) or 'js'; all give identical bits */
   kernel?: 'auto' | 'wasm' | 'js';
+  /** whose float32 rounding `inp @ w_model` reproduces (README "Matmul profiles"); default 'reference' */
+  matmul?: MatmulProfile;
 }
 
 /** Sampling-order indices (0 = step t = T-1) the policy keeps, thinned evenly to fit the budget. */
@@ -70,6 +76,19 @@ export function recordedStepIndices(
   if (keep === 1) indices.push(wanted[0]);
   else for (let i = 0; i < keep; i++) indices.push(wanted[Math.round((i * (wanted.length - 1)) / (keep - 1))]);
   return { indices, note: `kept ${keep} of the ${wanted.length} requested steps, evenly spaced, to stay within ${why}` };
+}
+
+/** eps = concat(x, t/T) @ W with another profile's rounding (src/core/sampler/matmul.ts), written into the workspace. */
+function profileMatmul(profile: MatmulProfile, ws: Workspace, wModel: Float32Array, n: number, d: number): (tOverT: number) => void {
+  const k = d + 1;
+  const inp = new Float32Array(n * k); // torch.cat([x, (t / T) * torch.ones(N, 1)], dim=-1)
+  return (tOverT) => {
+    for (let j = 0; j < n; j++) {
+      inp.set(ws.x.subarray(j * ws.dp, j * ws.dp + d), j * k);
+      inp[j * k + d] = tOverT;
+    }
+    gemmF32(profile, n, k, d, inp, 0, k, wModel, 0, d, ws.eps, 0, ws.dp); // padding columns of eps stay +0
+  };
 }
 
 function matrix(rows: number, cols: number, data: Float32Array): MatrixF32 {
@@ -106,6 +125,8 @@ export function runSampler(inputs: SamplerInputs, opts: SamplerOptions = {}): Ru
 
   const ws = makeWorkspace(n, d, T, inputs.wModel.data, opts.kernel ?? 'auto');
   const { dp } = ws;
+  const matmulProfile = opts.matmul ?? DEFAULT_MATMUL_PROFILE;
+  if (matmulProfile !== 'reference') ws.matmul = profileMatmul(matmulProfile, ws, inputs.wModel.data, n, d);
   const direct = d === dp; // randn can write straight into the workspace
   const noise = direct ? ws.z.subarray(0, nd) : new Float32Array(nd);
   // one generator value, reseeded in place for each step's torch.Generator().manual_seed(...) (saves its 624-word state per step)
@@ -153,7 +174,7 @@ export function runSampler(inputs: SamplerInputs, opts: SamplerOptions = {}): Ru
   const elapsedMs = now() - started;
   return {
     schema: 'ddpm-lab.run/1',
-    inputs: { n, d, T, seed: seed.toString(), profile },
+    inputs: { n, d, T, seed: seed.toString(), profile, matmul: matmulProfile },
     sample: matrix(n, d, unpad(ws.x, n, d, dp)),
     trajectory: plan.note ? { policy, steps, note: plan.note } : { policy, steps },
     schedule,

@@ -57,6 +57,17 @@ describe('runCodec: round trip', () => {
     assert.deepEqual(back.inputs, run.inputs);
   });
 
+  it('keeps the matmul profile, and reads runs saved without one (made before matmul profiles) as they were', () => {
+    const { inputs } = parseInputsText(seedInputsText, 'seed.inputs.json');
+    const run = runSampler(inputs, { matmul: 'openblas-haswell', record: { kind: 'none' } });
+    assert.equal(roundTrip(run).inputs.matmul, 'openblas-haswell');
+    const old = JSON.parse(JSON.stringify(encodeRunResult(exampleRun())));
+    delete old.inputs.matmul;
+    const back = decodeRunResult(old);
+    assert.equal(back.inputs.matmul, undefined);
+    assert.deepEqual(bits(back.sample.data), bits(exampleRun().sample.data));
+  });
+
   it('keeps a comparison\'s non-finite greatest differences (nan, inf) instead of turning them into null', () => {
     const run = exampleRun();
     const cases: [string, string][] = [
@@ -119,6 +130,7 @@ describe('runCodec: malformed data fails in one line naming the field', () => {
     ['a warning that is not text', (j) => (j.warnings = [1]), /^warnings\[0\]: /],
     ['N not a number', (j) => (j.inputs.n = 'four'), /^inputs\.n: /],
     ['an unknown profile', (j) => (j.inputs.profile = 'gpu'), /^inputs\.profile: /],
+    ['an unknown matmul profile', (j) => (j.inputs.matmul = 'mkl'), /^inputs\.matmul: expected one of reference, openblas-haswell, got "mkl"$/],
     ['sample data not base64 text', (j) => (j.sample.data = 5), /^sample\.data: /],
     ['sample shape unlike (N, d)', (j) => { j.sample.rows = j.inputs.d; j.sample.cols = j.inputs.n; }, /^sample: expected shape/],
     ['a step t that is not a step', (j) => (j.trajectory.steps[0].t = 'last'), /^trajectory\.steps\[0\]\.t: /],

@@ -151,7 +151,7 @@ describe('sampler: schedule, warnings, recording, stopping', () => {
   it('fills the run summary', () => {
     const run = runSampler(small, { profile: 'scalar', record: { kind: 'none' } });
     assert.equal(run.schema, 'ddpm-lab.run/1');
-    assert.deepEqual(run.inputs, { n: small.n, d: small.d, T, seed: small.seed.toString(), profile: 'scalar' });
+    assert.deepEqual(run.inputs, { n: small.n, d: small.d, T, seed: small.seed.toString(), profile: 'scalar', matmul: 'reference' });
     assert.ok(run.timing.elapsedMs >= 0);
     assert.ok(!Number.isNaN(Date.parse(run.timing.finishedAt)));
   });
