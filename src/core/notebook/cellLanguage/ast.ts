@@ -8,7 +8,7 @@ export interface Loc {
   offset: number;
 }
 
-export type BinaryOp = '+' | '-' | '*' | '/';
+export type BinaryOp = '+' | '-' | '*' | '/' | '**';
 
 export type Expr =
   | { type: 'number'; text: string; isInt: boolean; loc: Loc }
@@ -20,7 +20,12 @@ export type Expr =
   | { type: 'print'; fn: 'tensor' | 'array'; text: string; inner: string; innerLoc: Loc; loc: Loc }
   | { type: 'call'; callee: string; args: Expr[]; kwargs: KeywordArg[]; loc: Loc }
   | { type: 'unary'; op: '-' | '+'; operand: Expr; loc: Loc }
-  | { type: 'binary'; op: BinaryOp; left: Expr; right: Expr; loc: Loc };
+  | { type: 'binary'; op: BinaryOp; left: Expr; right: Expr; loc: Loc }
+  /** target[items]: `tuple` when the index holds a comma (x[0, 1], x[0,]); loc is the "[" */
+  | { type: 'index'; target: Expr; items: IndexItem[]; tuple: boolean; loc: Loc };
+
+/** One item of an index: an expression or a slice start:stop:step (each part optional). */
+export type IndexItem = { kind: 'expr'; expr: Expr; loc: Loc } | { kind: 'slice'; start: Expr | null; stop: Expr | null; step: Expr | null; loc: Loc };
 
 export interface KeywordArg {
   name: string;
