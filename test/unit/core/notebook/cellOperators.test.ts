@@ -1,5 +1,6 @@
 // The cell language's `**` and indexing against PyTorch and Python (scripts/fixtures/notebook.py writes
-// test/fixtures/notebook/cell_operators.json) and the errors for what the language does not have.
+// test/fixtures/notebook/cell_operators.json), the errors for what the language does not have, and syntax errors
+// that name the variable and the whole token.
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,7 +11,7 @@ import type { TensorValue } from '../../../../src/core/notebook/cellLanguage/val
 import { compareRun } from '../../../../src/core/compare/compare';
 import { runSampler } from '../../../../src/core/sampler/sampler';
 import type { RngProfile, RunResult } from '../../../../src/core/types';
-import { FIXTURES } from '../../helpers/paths';
+import { FIXTURES, ROOT } from '../../helpers/paths';
 
 type FixtureResult =
   | { kind: 'tensor'; dtype: 'float32'; shape: number[]; bits: number[]; repr: string }
@@ -151,6 +152,80 @@ describe('cell language: results of ** and indexing as sampler inputs', () => {
     run(s, 'w_model = big[0:3]\nshape = [4, 2]\nseed = 2**6 - 22\nbetas = linspace(1e-4, 0.02, 4)\nalpha_bar = cumprod(1 - betas)');
     const [out] = run(s, 'sample()');
     assert.equal(out.kind === 'run' && out.text, seedExpected.printed);
+  });
+});
+
+describe('cell language: syntax errors', () => {
+  const detail = (cell: string): string => cellError(() => run(new CellSession(), cell)).detail;
+  const message = (cell: string): string => cellError(() => run(new CellSession(), cell)).message;
+
+  it('a missing comma in a list literal names the variable, the expected separators and the whole token found', () => {
+    assert.equal(message('lr = 1e-3\nsteps = 4\nw_model=[[0.5, 0.25], [0.125 0.0625]]'), 'line 3, column 30: w_model: expected "," or "]", found "0.0625"');
+    assert.equal(message('w_model = [[0.5, 0.25],\n           [0.125 0.0625]]'), 'line 2, column 19: w_model: expected "," or "]", found "0.0625"');
+    assert.equal(message('shape = [4 2]'), 'line 1, column 12: shape: expected "," or "]", found "2"');
+    assert.equal(message('w = [[1, 2] [3, 4]]'), 'line 1, column 13: w: expected "," or "]", found "["');
+    assert.equal(message('names = ["a" "b"]'), 'line 1, column 14: names: expected "," or "]", found the string "b"');
+    assert.equal(message('betas = [0.1, 0.2 beta3]'), 'line 1, column 19: betas: expected "," or "]", found "beta3"');
+    assert.equal(message('sample(w_model=[[1, 2], [3 4]])'), 'line 1, column 28: sample(): w_model: expected "," or "]", found "4"');
+    assert.equal(message('x = f(1 2)'), 'line 1, column 9: expected "," or ")", found "2"');
+    assert.equal(message('seed = 4 2'), 'line 1, column 10: expected end of statement, found "2"');
+    assert.equal(message('seed = 3!'), 'line 1, column 9: expected an operator or end of statement, found "!"');
+  });
+
+  it("the README's example: a pasted print with a missing comma names the variable and the value", () => {
+    const e = cellError(() => run(new CellSession(), 'w_model = tensor([[ 0.1200, -0.3000],\n        [ 0.0500  0.4100]])'));
+    assert.equal(e.message, 'line 2, column 19: w_model: expected "," or "]", found "0.4100"');
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    assert.ok(readme.includes('`line 2, column 19: w_model: expected "," or "]", found "0.4100"`'), 'README quotes this message');
+    assert.ok(readme.includes('`line 3, column 30: w_model: expected "," or "]", found "0.0625"`'), 'README quotes the list-literal message');
+  });
+
+  it('Python constructs the language does not have are named, not listed as expectations', () => {
+    const cases: [string, string][] = [
+      ['x = 7 // 2', '`//` (floor division) is not supported'],
+      ['x = 7 % 2', '`%` (remainder) is not supported'],
+      ['x = a @ b', '`@` (matrix multiplication) is not supported'],
+      ['x = 1 < 2', 'comparisons (`<`) are not supported'],
+      ['x = 1 == 2', 'comparisons (`==`) are not supported'],
+      ['x = 1 != 2', 'comparisons (`!=`) are not supported'],
+      ['x = 1 >= 2', 'comparisons (`>=`) are not supported'],
+      ['x = 1 & 2', 'bitwise operators (`&`) are not supported'],
+      ['x = betas.shape', 'attribute access (`.shape`) is not supported'],
+      ['x = betas.sqrt()', 'method calls (`.sqrt()`) are not supported'],
+      ['x = torch.linspace(0, 1, 5)', '`torch.linspace` is not supported: the language has its own helpers, without a module (see the README, "DDPM notebooks")'],
+      ['x = {"a": 1}', 'dict and set literals (`{...}`) are not supported'],
+      ['shape = (4, 2)', 'tuples (`a, b`) are not supported: use a list `[a, b]`'],
+      ['a, b = 1, 2', 'tuples (`a, b`) are not supported: use a list `[a, b]`'],
+      ['f = lambda t: t', '`lambda` is not supported'],
+      ['for t in [1, 2]: x = t', '`for` loops and comprehensions are not supported'],
+      ['x = [t for t in y]', '`for` loops and comprehensions are not supported'],
+      ['if seed: x = 1', '`if` is not supported'],
+      ['x = 1 if seed else 2', '`if` is not supported'],
+      ['def f(t): return t', 'function definitions (`def`) are not supported'],
+      ['import torch', '`import` is not supported: the helpers are built in (see the README, "DDPM notebooks")'],
+      ['from torch import linspace', '`from ... import` is not supported: the helpers are built in (see the README, "DDPM notebooks")'],
+      ['x = not seed', 'boolean operators (`not`) are not supported'],
+      ['x = a and b', 'boolean operators (`and`) are not supported'],
+      ['x = y = 1', 'chained assignment (`a = b = ...`) is not supported'],
+      ['x: int = 1', 'type annotations (`name: type`) are not supported'],
+      ['seed += 1', 'augmented assignment (`+=`) is not supported: write name = name + ...'],
+      ['seed **= 2', 'augmented assignment (`**=`) is not supported: write name = name ** ...'],
+      ['betas[0] = 0.1', 'item assignment (`x[...] = ...`) is not supported: lists and tensors cannot be changed in place'],
+      ['f(x) = 1', 'only a name can be assigned to (`name = expression`)']
+    ];
+    for (const [cell, text] of cases) assert.equal(detail(cell), text, cell);
+    assert.equal(message('x = 1\ny = 7 // 2'), 'line 2, column 7: `//` (floor division) is not supported');
+    assert.equal(cellError(() => run(new CellSession(), 'x = 7 // 2')).kind, 'SyntaxError');
+  });
+
+  it('** binds tighter than unary minus on its left and looser on its right, and is right-associative', () => {
+    const s = new CellSession();
+    assert.deepEqual(run(s, '-2**2'), [{ kind: 'text', text: '-4' }]);
+    assert.deepEqual(run(s, '2**-1'), [{ kind: 'text', text: '0.5' }]);
+    assert.deepEqual(run(s, '2**3**2'), [{ kind: 'text', text: '512' }]);
+    assert.deepEqual(run(s, '2 * 3 ** 2'), [{ kind: 'text', text: '18' }]);
+    assert.deepEqual(run(s, '(2 ** \\\n 3)'), [{ kind: 'text', text: '8' }]);
+    assert.deepEqual(run(s, 'x = 2 **\n  3\nx'), [{ kind: 'text', text: '8' }]);
   });
 });
 
