@@ -117,6 +117,7 @@ const MODULES = new Set(['torch', 'np', 'numpy', 'math']);
 function unsupportedConstruct(text: string, offset: number, wanted: Set<string>): string | null {
   const t = tokenAt(text, offset);
   if (!t) return null;
+  if (t.kind === 'string' && !/^(?:"(?:[^"\\\r\n]|\\.)*"|'(?:[^'\\\r\n]|\\.)*')$/.test(t.text)) return 'unterminated string literal';
   if (t.kind === 'name') {
     if (KEYWORD_MESSAGES[t.text]) return KEYWORD_MESSAGES[t.text];
     if (OTHER_KEYWORDS.has(t.text)) return `\`${t.text}\` is not supported`;

@@ -211,7 +211,8 @@ describe('cell language: syntax errors', () => {
       ['seed += 1', 'augmented assignment (`+=`) is not supported: write name = name + ...'],
       ['seed **= 2', 'augmented assignment (`**=`) is not supported: write name = name ** ...'],
       ['betas[0] = 0.1', 'item assignment (`x[...] = ...`) is not supported: lists and tensors cannot be changed in place'],
-      ['f(x) = 1', 'only a name can be assigned to (`name = expression`)']
+      ['f(x) = 1', 'only a name can be assigned to (`name = expression`)'],
+      ['profile = "avx2', 'unterminated string literal']
     ];
     for (const [cell, text] of cases) assert.equal(detail(cell), text, cell);
     assert.equal(message('x = 1\ny = 7 // 2'), 'line 2, column 7: `//` (floor division) is not supported');
