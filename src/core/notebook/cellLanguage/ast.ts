@@ -1,5 +1,6 @@
 // The syntax tree the generated parser (grammar.peggy -> parser.generated.js) builds for a cell.
 import { parse as peggyParse } from './parser.generated.js';
+import { syntaxErrorDetail } from './syntaxErrors';
 
 /** Where a node starts in the cell: 1-based line and column, 0-based offset. */
 export interface Loc {
@@ -8,7 +9,7 @@ export interface Loc {
   offset: number;
 }
 
-export type BinaryOp = '+' | '-' | '*' | '/';
+export type BinaryOp = '+' | '-' | '*' | '/' | '**';
 
 export type Expr =
   | { type: 'number'; text: string; isInt: boolean; loc: Loc }
@@ -20,7 +21,12 @@ export type Expr =
   | { type: 'print'; fn: 'tensor' | 'array'; text: string; inner: string; innerLoc: Loc; loc: Loc }
   | { type: 'call'; callee: string; args: Expr[]; kwargs: KeywordArg[]; loc: Loc }
   | { type: 'unary'; op: '-' | '+'; operand: Expr; loc: Loc }
-  | { type: 'binary'; op: BinaryOp; left: Expr; right: Expr; loc: Loc };
+  | { type: 'binary'; op: BinaryOp; left: Expr; right: Expr; loc: Loc }
+  /** target[items]: `tuple` when the index holds a comma (x[0, 1], x[0,]); loc is the "[" */
+  | { type: 'index'; target: Expr; items: IndexItem[]; tuple: boolean; loc: Loc };
+
+/** One item of an index: an expression or a slice start:stop:step (each part optional). */
+export type IndexItem = { kind: 'expr'; expr: Expr; loc: Loc } | { kind: 'slice'; start: Expr | null; stop: Expr | null; step: Expr | null; loc: Loc };
 
 export interface KeywordArg {
   name: string;
@@ -42,52 +48,14 @@ export class CellError extends Error {
   }
 }
 
-interface PeggyExpectation {
-  type: string;
-  text?: string;
-  description?: string;
-  parts?: (string | string[])[];
-  inverted?: boolean;
-}
-
 interface PeggyErrorLike {
   message: string;
-  expected?: PeggyExpectation[] | null;
-  found?: string | null;
+  expected?: Parameters<typeof syntaxErrorDetail>[2] | null;
   location?: { start: Loc };
 }
 
 function isPeggyError(e: unknown): e is PeggyErrorLike {
   return e instanceof Error && e.name === 'SyntaxError' && typeof (e as PeggyErrorLike).location === 'object';
-}
-
-// tokens that can start an operand: when the parser wanted one of them it wanted "an expression"
-const OPERAND_STARTS = new Set(['pasted tensor(...) or array(...)', '"("', '"+"', '"-"', '"..."', '"["', '"array"', '"tensor"', 'name', 'number', 'string']);
-const NOISE = new Set(['whitespace', 'comment', '"\\"']);
-
-function describeFound(found: string | null | undefined): string {
-  if (found === null || found === undefined) return 'end of input';
-  if (found === '\n' || found === '\r') return 'end of line';
-  return JSON.stringify(found);
-}
-
-function describeExpectation(x: PeggyExpectation): string[] {
-  if (x.type === 'literal') return [JSON.stringify(x.text)];
-  if (x.type === 'end') return ['end of input'];
-  // peggy turns "+" / "-" into the class [+-]: list its characters
-  if (x.type === 'class' && !x.inverted && x.parts?.every((p) => typeof p === 'string')) return x.parts.map((p) => JSON.stringify(p));
-  return [x.description ?? x.type];
-}
-
-/** peggy's expectations -> `expected an expression or ")", found "@"` (one line, no parser jargon) */
-function syntaxDetail(e: PeggyErrorLike): string {
-  if (!e.expected) return e.message.replace(/\.$/, '').replace(/^./, (c) => c.toLowerCase());
-  let wanted = [...new Set(e.expected.flatMap(describeExpectation))];
-  wanted = wanted.filter((w) => !NOISE.has(w));
-  if (wanted.includes('number')) wanted = ['an expression', ...wanted.filter((w) => !OPERAND_STARTS.has(w))];
-  if (wanted.includes('end of statement')) wanted = wanted.filter((w) => w !== '";"' && w !== 'end of input');
-  const list = wanted.length <= 1 ? (wanted[0] ?? 'something else') : `${wanted.slice(0, -1).join(', ')} or ${wanted[wanted.length - 1]}`;
-  return `expected ${list}, found ${describeFound(e.found)}`;
 }
 
 function parseWith(text: string, startRule: 'Program' | 'Expr'): unknown {
@@ -96,7 +64,9 @@ function parseWith(text: string, startRule: 'Program' | 'Expr'): unknown {
   } catch (e) {
     if (isPeggyError(e) && e.location) {
       const start = e.location.start;
-      throw new CellError(syntaxDetail(e), { line: start.line, column: start.column, offset: start.offset }, 'SyntaxError');
+      // with expectations: a failed parse; without: a message the grammar raised itself (error(...))
+      const detail = e.expected ? syntaxErrorDetail(text, start.offset, e.expected) : e.message;
+      throw new CellError(detail, { line: start.line, column: start.column, offset: start.offset }, 'SyntaxError');
     }
     throw e;
   }

@@ -9,7 +9,9 @@ import { parseTensorText, toFloat32Array } from '../../tensors/parseTensor';
 import { formatTensorF32, pythonTuple } from '../../tensors/printTensor';
 import { DEFAULT_PROFILE, RNG_PROFILES, type RecordPolicy, type RngProfile, type RunResult, type SamplerInputs } from '../../types';
 import { CellError, parseCell, parseExpression, type Expr, type Loc, type Statement } from './ast';
+import { indexValue, type IndexArg } from './indexing';
 import { binaryOp, listToTensor, scalarOf, unaryOp } from './ops';
+import { powerOp } from './power';
 import { exactTensorText, NONE, reprValue, typeName, type RunValue, type TensorValue, type Value } from './values';
 
 /** The functions cells can call (README's "DDPM notebooks" section documents each; the TextMate grammar highlights them). */
@@ -154,7 +156,23 @@ function* evalExpr(e: Expr, ctx: Ctx): Gen<Value> {
         const left = yield* evalExpr(e.left, ctx);
         const right = yield* evalExpr(e.right, ctx);
         if (isPartial(left) || isPartial(right)) fail(PARTIAL, e.loc);
-        return binaryOp(e.op, left, right);
+        return e.op === '**' ? powerOp(left, right, ctx.defaults.profile) : binaryOp(e.op, left, right);
+      }
+      case 'index': {
+        const target = yield* evalExpr(e.target, { ...ctx, target: null });
+        if (target.kind === 'tensor' && target.summarized) fail(PARTIAL, e.loc);
+        const args: IndexArg[] = [];
+        for (const item of e.items) {
+          if (item.kind === 'expr') {
+            args.push({ kind: 'value', value: yield* evalExpr(item.expr, { ...ctx, target: null }), loc: item.loc });
+          } else {
+            const part = function* (x: Expr | null): Gen<Value | null> {
+              return x === null ? null : yield* evalExpr(x, { ...ctx, target: null });
+            };
+            args.push({ kind: 'slice', start: yield* part(item.start), stop: yield* part(item.stop), step: yield* part(item.step), loc: item.loc });
+          }
+        }
+        return indexValue(target, args, e.tuple, e.loc);
       }
       case 'print':
         return yield* evalPrint(e, ctx);

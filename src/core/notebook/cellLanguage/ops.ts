@@ -1,28 +1,70 @@
-// Arithmetic of the cell language, as Python and PyTorch (CPU, 1.13) do it:
+// Arithmetic of the cell language (+ - * /; ** is in power.ts), as Python and PyTorch (CPU, 1.13) do it:
 // - Python numbers: int op int stays an exact int (bigint) except true division; anything with a float is a double.
 // - A Python number with a tensor: the number is cast to the tensor's dtype first (a wrapped scalar does not
-//   take part in type promotion), then one rounding per operation. `s / x` is torch's Tensor.__rdiv__:
+//   take part in type promotion; a Python int travels as an int64 Scalar, so beyond int64 it is refused as
+//   PyTorch refuses it), then one rounding per operation. `s / x` is torch's Tensor.__rdiv__:
 //   x.reciprocal() * s (torch/_tensor.py), two roundings.
-// - Two tensors: float32 with float64 gives float64; shapes broadcast as in NumPy.
+// - Two tensors: shapes broadcast as in NumPy; the dtype is torch.result_type's: tensors with dimensions decide
+//   over 0-dim tensors (a float64 0-dim tensor times a float32 vector is float32), float32 with float64 gives
+//   float64; each operand is converted to that dtype first (TensorIterator's common dtype).
 // A float32 op b computed in double and rounded once to float32 is the correctly rounded float32 result for
 // + - * / (a double has more than 2*24+2 significand bits), which is what the CPU's float32 instructions give.
 import { pythonTuple } from '../../tensors/printTensor';
-import type { BinaryOp } from './ast';
 import { numel, typeName, type TensorDtype, type TensorValue, type Value } from './values';
 
 const f32 = Math.fround;
 
+/** The operators of this file; ** is power.ts's. */
+export type ArithmeticOp = '+' | '-' | '*' | '/';
+
 export class OpError extends Error {}
 
-function castTo(dtype: TensorDtype): (x: number) => number {
+export function castTo(dtype: TensorDtype): (x: number) => number {
   return dtype === 'float32' ? f32 : (x: number) => x;
 }
 
-function alloc(dtype: TensorDtype, n: number): Float32Array | Float64Array {
+export function alloc(dtype: TensorDtype, n: number): Float32Array | Float64Array {
   return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
 }
 
-function applyOp(op: BinaryOp, a: number, b: number): number {
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** A Python int as PyTorch takes it into a Scalar (an int64): beyond int64 PyTorch refuses it with this text. */
+export function int64Of(v: bigint): bigint {
+  if (v < INT64_MIN || v > INT64_MAX) throw new OpError('Overflow when unpacking long');
+  return v;
+}
+
+/** An integer rounded once to float32 (static_cast<float>(int64_t)), not through a double first. */
+export function intToFloat32(v: bigint): number {
+  const mag = v < 0n ? -v : v;
+  if (mag <= 2n ** 53n) return f32(Number(v));
+  const bits = mag.toString(2).length;
+  const drop = BigInt(bits - 24);
+  let m = mag >> drop;
+  const rest = mag - (m << drop);
+  const half = 1n << (drop - 1n);
+  if (rest > half || (rest === half && (m & 1n) === 1n)) m += 1n;
+  const r = f32(Number(m) * 2 ** Number(drop)); // exact (or overflow to infinity, as the conversion does)
+  return v < 0n ? -r : r;
+}
+
+/** A Python number wrapped as a Scalar and converted to the tensor's dtype (what the CPU kernels compute with). */
+export function wrappedNumber(v: Value, dtype: TensorDtype): number {
+  if (v.kind === 'int') return dtype === 'float32' ? intToFloat32(int64Of(v.value)) : Number(int64Of(v.value));
+  return castTo(dtype)(scalarOf(v) as number);
+}
+
+/** torch.result_type of two tensors (all ours are floating): dimensioned tensors decide over 0-dim ones. */
+export function resultDtype(a: TensorValue, b: TensorValue): TensorDtype {
+  const aDims = a.shape.length > 0;
+  const bDims = b.shape.length > 0;
+  if (aDims !== bDims) return aDims ? a.dtype : b.dtype;
+  return a.dtype === 'float64' || b.dtype === 'float64' ? 'float64' : 'float32';
+}
+
+function applyOp(op: ArithmeticOp, a: number, b: number): number {
   switch (op) {
     case '+':
       return a + b;
@@ -83,7 +125,7 @@ export function broadcastShapes(a: number[], b: number[]): number[] | null {
 }
 
 /** Element strides of `shape` seen through broadcast shape `out` (0 along broadcast dimensions). */
-function broadcastStrides(shape: number[], out: number[]): number[] {
+export function broadcastStrides(shape: number[], out: number[]): number[] {
   const strides = new Array<number>(out.length).fill(0);
   let stride = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
@@ -94,20 +136,19 @@ function broadcastStrides(shape: number[], out: number[]): number[] {
   return strides;
 }
 
-function tensorTensor(op: BinaryOp, a: TensorValue, b: TensorValue): TensorValue {
-  const shape = broadcastShapes(a.shape, b.shape);
-  if (!shape) throw new OpError(`shapes ${pythonTuple(a.shape)} and ${pythonTuple(b.shape)} do not broadcast`);
-  const dtype: TensorDtype = a.dtype === 'float64' || b.dtype === 'float64' ? 'float64' : 'float32';
-  const cast = castTo(dtype);
+/**
+ * Visits the elements of two tensors broadcast against each other, in the result's row-major order:
+ * visit(k, ia, ib) with k the result's flat index and ia, ib the operands' flat indices.
+ */
+export function forEachBroadcast(a: TensorValue, b: TensorValue, shape: number[], visit: (k: number, ia: number, ib: number) => void): void {
   const n = numel(shape);
-  const out = alloc(dtype, n);
   const sa = broadcastStrides(a.shape, shape);
   const sb = broadcastStrides(b.shape, shape);
   const index = new Array<number>(shape.length).fill(0);
   let ia = 0;
   let ib = 0;
   for (let k = 0; k < n; k++) {
-    out[k] = cast(applyOp(op, a.data[ia], b.data[ib]));
+    visit(k, ia, ib);
     // advance the multi-index, last dimension fastest
     for (let d = shape.length - 1; d >= 0; d--) {
       index[d]++;
@@ -119,12 +160,31 @@ function tensorTensor(op: BinaryOp, a: TensorValue, b: TensorValue): TensorValue
       index[d] = 0;
     }
   }
+}
+
+/** The broadcast shape of two tensors, or the error PyTorch would raise. */
+export function broadcastOrThrow(a: TensorValue, b: TensorValue): number[] {
+  const shape = broadcastShapes(a.shape, b.shape);
+  if (!shape) throw new OpError(`shapes ${pythonTuple(a.shape)} and ${pythonTuple(b.shape)} do not broadcast`);
+  return shape;
+}
+
+function tensorTensor(op: ArithmeticOp, a: TensorValue, b: TensorValue): TensorValue {
+  const shape = broadcastOrThrow(a, b);
+  const dtype = resultDtype(a, b);
+  const cast = castTo(dtype);
+  const out = alloc(dtype, numel(shape));
+  const x = a.data;
+  const y = b.data;
+  forEachBroadcast(a, b, shape, (k, ia, ib) => {
+    out[k] = cast(applyOp(op, cast(x[ia]), cast(y[ib])));
+  });
   return { kind: 'tensor', dtype, shape, data: out };
 }
 
-function tensorScalar(op: BinaryOp, t: TensorValue, s: number, scalarOnLeft: boolean): TensorValue {
+function tensorScalar(op: ArithmeticOp, t: TensorValue, s: Value, scalarOnLeft: boolean): TensorValue {
   const cast = castTo(t.dtype);
-  const c = cast(s); // the wrapped number, converted to the tensor's dtype
+  const c = wrappedNumber(s, t.dtype); // the wrapped number, converted to the tensor's dtype
   const out = alloc(t.dtype, t.data.length);
   if (scalarOnLeft && op === '/') {
     // Tensor.__rdiv__: self.reciprocal() * other
@@ -137,7 +197,7 @@ function tensorScalar(op: BinaryOp, t: TensorValue, s: number, scalarOnLeft: boo
   return { kind: 'tensor', dtype: t.dtype, shape: [...t.shape], data: out };
 }
 
-function pythonScalar(op: BinaryOp, a: Value, b: Value): Value {
+function pythonScalar(op: ArithmeticOp, a: Value, b: Value): Value {
   if ((a.kind === 'int' || a.kind === 'bool') && (b.kind === 'int' || b.kind === 'bool')) {
     const x = a.kind === 'int' ? a.value : BigInt(a.value);
     const y = b.kind === 'int' ? b.value : BigInt(b.value);
@@ -153,19 +213,20 @@ function pythonScalar(op: BinaryOp, a: Value, b: Value): Value {
   return { kind: 'float', value: applyOp(op, x, y) };
 }
 
-function asOperand(v: Value, side: string): Value {
+/** An operand of arithmetic: a list becomes torch.tensor(list); numbers and tensors stay. */
+export function asOperand(v: Value, side: string): Value {
   if (v.kind === 'list') return listToTensor(v, `${side} operand`);
   if (v.kind === 'int' || v.kind === 'float' || v.kind === 'bool' || v.kind === 'tensor') return v;
   throw new OpError(`unsupported operand type for arithmetic: ${typeName(v)}`);
 }
 
 /** a op b with Python/PyTorch semantics (see the top of this file). Lists count as float32 tensors. */
-export function binaryOp(op: BinaryOp, left: Value, right: Value): Value {
+export function binaryOp(op: ArithmeticOp, left: Value, right: Value): Value {
   const a = asOperand(left, 'left');
   const b = asOperand(right, 'right');
   if (a.kind === 'tensor' && b.kind === 'tensor') return tensorTensor(op, a, b);
-  if (a.kind === 'tensor') return tensorScalar(op, a, scalarOf(b) as number, false);
-  if (b.kind === 'tensor') return tensorScalar(op, b, scalarOf(a) as number, true);
+  if (a.kind === 'tensor') return tensorScalar(op, a, b, false);
+  if (b.kind === 'tensor') return tensorScalar(op, b, a, true);
   return pythonScalar(op, a, b);
 }
 

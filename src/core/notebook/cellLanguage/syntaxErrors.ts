@@ -1,0 +1,252 @@
+// One-line messages for cells that do not parse (README: "DDPM notebooks", "The language"). peggy reports the
+// farthest place the parse reached and what it expected there; this turns that into what a Python user needs:
+// - a Python construct the language does not have, named (`//` is not supported, `for` loops are not supported);
+// - otherwise the expectations a user can act on, the whole token found (a number, a name, a string), and,
+//   inside a list literal, the variable or argument the list is for:
+//     w_model: expected "," or "]", found "0.0625"
+
+interface Expectation {
+  type: string;
+  text?: string;
+  description?: string;
+  parts?: (string | string[])[];
+  inverted?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokens
+
+type TokenKind = 'space' | 'newline' | 'comment' | 'string' | 'number' | 'name' | 'op';
+
+interface Token {
+  kind: TokenKind;
+  text: string;
+  offset: number;
+}
+
+const TOKEN_PATTERNS: [TokenKind, RegExp][] = [
+  ['space', /[ \t]+|\\\r?\n/y],
+  ['newline', /\r?\n/y],
+  ['comment', /#[^\r\n]*/y],
+  ['string', /"(?:[^"\\\r\n]|\\.)*"?|'(?:[^'\\\r\n]|\\.)*'?/y],
+  ['number', /(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][+-]?[0-9]+)?/y],
+  ['name', /[A-Za-z_][A-Za-z0-9_]*/y],
+  ['op', /\*\*=|\/\/=|\.\.\.|\*\*|\/\/|==|!=|<=|>=|<<|>>|:=|->|[+\-*/%@&|^~]=|[\s\S]/y]
+];
+
+/** The token that starts at `offset` (the lexer is Python's, roughly: enough to name what was found). */
+function tokenAt(text: string, offset: number): Token | null {
+  if (offset >= text.length) return null;
+  for (const [kind, re] of TOKEN_PATTERNS) {
+    re.lastIndex = offset;
+    const m = re.exec(text);
+    if (m && m[0].length > 0) return { kind, text: m[0], offset };
+  }
+  return null;
+}
+
+function tokenize(text: string, end: number): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  while (i < end) {
+    const t = tokenAt(text, i);
+    if (!t) break;
+    out.push(t);
+    i += t.text.length;
+  }
+  return out;
+}
+
+/** The token found where the parse stopped, as the message shows it. */
+function describeFound(text: string, offset: number): string {
+  const t = tokenAt(text, offset);
+  if (!t) return 'end of input';
+  if (t.kind === 'newline') return 'end of line';
+  if (t.kind === 'string') return `the string ${t.text}`;
+  if (t.kind === 'space') return JSON.stringify(t.text[0]);
+  return JSON.stringify(t.text);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Python constructs the language does not have
+
+const KEYWORD_MESSAGES: Record<string, string> = {
+  for: '`for` loops and comprehensions are not supported',
+  while: '`while` loops are not supported',
+  if: '`if` is not supported',
+  else: '`else` is not supported',
+  elif: '`elif` is not supported',
+  def: 'function definitions (`def`) are not supported',
+  lambda: '`lambda` is not supported',
+  class: '`class` is not supported',
+  import: '`import` is not supported: the helpers are built in (see the README, "DDPM notebooks")',
+  from: '`from ... import` is not supported: the helpers are built in (see the README, "DDPM notebooks")',
+  and: 'boolean operators (`and`) are not supported',
+  or: 'boolean operators (`or`) are not supported',
+  not: 'boolean operators (`not`) are not supported',
+  in: '`in` is not supported',
+  is: '`is` is not supported',
+  return: '`return` is not supported',
+  with: '`with` is not supported'
+};
+const OTHER_KEYWORDS = new Set(['assert', 'async', 'await', 'as', 'break', 'continue', 'del', 'except', 'finally', 'global', 'nonlocal', 'pass', 'raise', 'try', 'yield']);
+
+const OPERATOR_MESSAGES: Record<string, string> = {
+  '//': '`//` (floor division) is not supported',
+  '%': '`%` (remainder) is not supported',
+  '@': '`@` (matrix multiplication) is not supported',
+  '==': 'comparisons (`==`) are not supported',
+  '!=': 'comparisons (`!=`) are not supported',
+  '<=': 'comparisons (`<=`) are not supported',
+  '>=': 'comparisons (`>=`) are not supported',
+  '<': 'comparisons (`<`) are not supported',
+  '>': 'comparisons (`>`) are not supported',
+  '<<': 'bit shifts (`<<`) are not supported',
+  '>>': 'bit shifts (`>>`) are not supported',
+  '&': 'bitwise operators (`&`) are not supported',
+  '|': 'bitwise operators (`|`) are not supported',
+  '^': 'bitwise operators (`^`) are not supported',
+  '~': 'bitwise operators (`~`) are not supported',
+  ':=': 'assignment expressions (`:=`) are not supported',
+  '{': 'dict and set literals (`{...}`) are not supported'
+};
+
+const MODULES = new Set(['torch', 'np', 'numpy', 'math']);
+
+/** A Python construct starting at the failure offset that the language lacks, by name; null if none. */
+function unsupportedConstruct(text: string, offset: number, wanted: Set<string>): string | null {
+  const t = tokenAt(text, offset);
+  if (!t) return null;
+  if (t.kind === 'string' && !/^(?:"(?:[^"\\\r\n]|\\.)*"|'(?:[^'\\\r\n]|\\.)*')$/.test(t.text)) return 'unterminated string literal';
+  if (t.kind === 'name') {
+    if (KEYWORD_MESSAGES[t.text]) return KEYWORD_MESSAGES[t.text];
+    if (OTHER_KEYWORDS.has(t.text)) return `\`${t.text}\` is not supported`;
+    return null;
+  }
+  if (t.kind !== 'op') return null;
+  if (OPERATOR_MESSAGES[t.text]) return OPERATOR_MESSAGES[t.text];
+  if (t.text === '.') {
+    const attr = /^\.[ \t]*([A-Za-z_][A-Za-z0-9_]*)(\s*\()?/.exec(text.slice(offset));
+    if (!attr) return null;
+    const before = /([A-Za-z_][A-Za-z0-9_]*)[ \t]*$/.exec(text.slice(0, offset));
+    if (before && MODULES.has(before[1])) return `\`${before[1]}.${attr[1]}\` is not supported: the language has its own helpers, without a module (see the README, "DDPM notebooks")`;
+    return attr[2] ? `method calls (\`.${attr[1]}()\`) are not supported` : `attribute access (\`.${attr[1]}\`) is not supported`;
+  }
+  if (t.text === ',' && (wanted.has('end of statement') || (wanted.has('")"') && !wanted.has('","')))) return 'tuples (`a, b`) are not supported: use a list `[a, b]`';
+  if (t.text === ':' && wanted.has('end of statement')) return 'type annotations (`name: type`) are not supported';
+  if (t.text === '=' && wanted.has('end of statement')) return 'chained assignment (`a = b = ...`) is not supported';
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Which list literal (for which variable or argument) the failure is in
+
+interface Bracket {
+  open: string;
+  /** a list literal (not an index) */
+  list: boolean;
+  /** a function call's parentheses: the function's name */
+  callee: string | null;
+  /** what the values inside stand for: a variable, `sample(): w_model`, ... */
+  label: string | null;
+}
+
+const CLOSING: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+const CONTINUES_LINE = new Set(['+', '-', '*', '/', '**', '=', ',', '(', '[', '{']);
+
+/** The variable or argument whose list literal holds `offset`, if the innermost open bracket there is a list literal. */
+function listLabelAt(text: string, offset: number): string | null {
+  const tokens = tokenize(text, offset).filter((t) => t.kind !== 'space' && t.kind !== 'comment');
+  const stack: Bracket[] = [];
+  let target: string | null = null; // the name a statement assigns
+  let atStatementStart = true;
+  let prev: Token | null = null;
+  let prev2: Token | null = null;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.kind === 'newline') {
+      // a newline outside brackets ends the statement, unless the line ended with an operator
+      if (stack.length === 0 && !(prev && prev.kind === 'op' && CONTINUES_LINE.has(prev.text))) {
+        atStatementStart = true;
+        target = null;
+        prev = prev2 = null;
+      }
+      continue;
+    }
+    if (atStatementStart) {
+      const next = tokens[i + 1];
+      target = t.kind === 'name' && next && next.kind === 'op' && next.text === '=' ? t.text : null;
+      atStatementStart = false;
+    }
+    if (t.kind === 'op' && t.text === ';' && stack.length === 0) {
+      atStatementStart = true;
+      target = null;
+      prev = prev2 = null;
+      continue;
+    }
+    if (t.kind === 'op' && (t.text === '[' || t.text === '(' || t.text === '{')) {
+      const afterOperand = prev !== null && (prev.kind === 'name' || (prev.kind === 'op' && (prev.text === ')' || prev.text === ']')));
+      const outer = stack[stack.length - 1];
+      // a value's label: the keyword argument it is passed as, else what the enclosing bracket is for
+      const keyword = prev && prev.kind === 'op' && prev.text === '=' && prev2 && prev2.kind === 'name' ? prev2.text : null;
+      let label: string | null;
+      if (!outer) label = target;
+      else if (outer.callee !== null) label = keyword !== null ? `${outer.callee}(): ${keyword}` : `${outer.callee}()`;
+      else label = outer.list || outer.open === '(' ? outer.label : null;
+      const callee = t.text === '(' && afterOperand && prev?.kind === 'name' ? prev.text : null;
+      stack.push({ open: t.text, list: t.text === '[' && !afterOperand, callee, label: callee !== null ? null : label });
+    } else if (t.kind === 'op' && CLOSING[t.text]) {
+      if (stack.length && stack[stack.length - 1].open === CLOSING[t.text]) stack.pop();
+    }
+    prev2 = prev;
+    prev = t;
+  }
+  const inner = stack[stack.length - 1];
+  return inner && inner.list ? inner.label : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expectations
+
+// what can start an operand: when the parser wanted one of them, it wanted "an expression"
+const OPERAND_STARTS = new Set(['pasted tensor(...) or array(...)', '"("', '"+"', '"-"', '"..."', '"["', '"array"', '"tensor"', 'name', 'number', 'string']);
+// what can follow an operand and continue the expression
+const OPERATORS = new Set(['"**"', '"*"', '"/"', '"+"', '"-"', '"["', '"("']);
+const NOISE = new Set(['whitespace', 'comment', '"\\"']);
+
+function describeExpectation(x: Expectation): string[] {
+  if (x.type === 'literal') return [JSON.stringify(x.text)];
+  if (x.type === 'end') return ['end of input'];
+  // peggy turns "+" / "-" into the class [+-]: list its characters
+  if (x.type === 'class' && !x.inverted && x.parts?.every((p) => typeof p === 'string')) return x.parts.map((p) => JSON.stringify(p));
+  return [x.description ?? x.type];
+}
+
+function joinOr(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? 'something else') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+
+/**
+ * The one-line detail of a syntax error (without the `line L, column C: ` prefix) from peggy's expectations
+ * at `offset` in `text`.
+ */
+export function syntaxErrorDetail(text: string, offset: number, expected: Expectation[]): string {
+  let wanted = [...new Set(expected.flatMap(describeExpectation))].filter((w) => !NOISE.has(w));
+  const unsupported = unsupportedConstruct(text, offset, new Set(wanted));
+  if (unsupported) return unsupported;
+  if (wanted.includes('end of statement')) wanted = wanted.filter((w) => w !== '";"' && w !== 'end of input');
+  if (wanted.includes('number')) {
+    wanted = ['an expression', ...wanted.filter((w) => !OPERAND_STARTS.has(w))];
+  } else {
+    // after an operand: an operand found next means a missing separator, so list the separators only
+    // (a bracket the parser did not take there opens a new operand too: [[1, 2] [3, 4]])
+    const found = tokenAt(text, offset);
+    const operandFound =
+      found !== null && (found.kind === 'number' || found.kind === 'name' || found.kind === 'string' || (['[', '(', '...'].includes(found.text) && !wanted.includes(JSON.stringify(found.text))));
+    const separators = wanted.filter((w) => !OPERATORS.has(w));
+    const hadOperators = separators.length < wanted.length;
+    wanted = operandFound && separators.length ? separators : hadOperators ? ['an operator', ...separators] : separators;
+  }
+  const label = listLabelAt(text, offset);
+  return `${label ? `${label}: ` : ''}expected ${joinOr(wanted)}, found ${describeFound(text, offset)}`;
+}
