@@ -7,7 +7,7 @@
 // read off the disassembly of Debian's libm.so.6 (2.36-9) and is marked fma(...) below; the tables were
 // read out of the same library (and agree with the sources). fmaF64 is exact, so each step rounds as the
 // hardware does.
-import { fmaF64 as fma, fromWords, highWord, lowWord } from '../float64';
+import { fmaF64 as fma, fromWords, highWord, lowWord } from './float64';
 import { bitsToFloat32, float32ToBits } from '../float32';
 import { hexDouble } from '../rng/scalarMath';
 

@@ -6,7 +6,7 @@
 // src/arch/helperavx2.h (vmla = vfmadd, vrec = 1/x, rint = cvtps2dq / vroundpd). SLEEF's AVX2 target writes
 // every fused multiply-add as an intrinsic, so these do not depend on the compiler.
 import { bitsToFloat32, fmaF32, float32ToBits } from '../float32';
-import { fmaF64, fromWords, highWord, lowWord } from '../float64';
+import { fmaF64, fromWords, highWord, lowWord } from './float64';
 
 const f = Math.fround;
 

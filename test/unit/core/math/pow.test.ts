@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { bitsToFloat32, float32ToBits } from '../../../../src/core/float32';
-import { fromWords, highWord, lowWord } from '../../../../src/core/float64';
+import { fromWords, highWord, lowWord } from '../../../../src/core/math/float64';
 import { powfGlibc, powGlibc } from '../../../../src/core/math/glibcPow';
 import { powfSleefAvx2, powSleefAvx2 } from '../../../../src/core/math/sleefPow';
 import { FIXTURES } from '../../helpers/paths';

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { fmaF64, fromWords, highWord, lowWord, roundScaled } from '../../../src/core/float64';
+import { fmaF64, fromWords, highWord, lowWord, roundScaled } from '../../../../src/core/math/float64';
 
 // Exact reference: every finite double is M * 2^E with E >= -1074, so a*b + c is an integer multiple of 2^-2148.
 function scaled(v: number): bigint {
