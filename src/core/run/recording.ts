@@ -12,6 +12,7 @@
 import { base64ToBytes, bytesToBase64 } from '../base64';
 import { readInputs } from '../sampler/inputs';
 import type { MatrixF32, SamplerInputs } from '../types';
+import { describe, isObject } from '../describe';
 
 /** The notebook output MIME type of a recording (a user's run to check). */
 export const RECORDING_MIME = 'application/vnd.ddpm-lab.recording+json';
@@ -83,18 +84,6 @@ export interface RecordingJson {
   T: number;
   torch: { version: string } | null;
   note?: string;
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (v === undefined) return 'nothing';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'string') return JSON.stringify(v.length > 30 ? v.slice(0, 30) + '...' : v);
-  return typeof v === 'object' ? 'an object' : String(v);
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function requireObject(v: unknown, field: string): Record<string, unknown> {

@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FIXTURES, ROOT } from '../../helpers/paths';
-import { fromBits } from '../../helpers/bits';
+import { f32Bits, fromBits } from '../../helpers/bits';
 import { firstBitDifference } from '../../helpers/samplerFixture';
 import { RECORDING_MIME, RECORDING_SCHEMA, decodeRecording, encodeRecording, type Recording } from '../../../../src/core/run/recording';
 import { parseInputsText } from '../../../../src/core/sampler/inputs';
@@ -30,7 +30,6 @@ interface ExpectedRecording {
 const expected: { torch: string; recordings: Record<string, ExpectedRecording> } = JSON.parse(readFileSync(path.join(dir, 'expected.json'), 'utf8'));
 const RECORDINGS = ['correct', 'step-seed-plus-t', 'float64-schedule', 'float64-states'];
 
-const bitsOf = (a: Float32Array): number[] => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 
 function assertBits(ours: Float32Array, bits: number[], what: string): void {
   const at = firstBitDifference(ours, bits);
@@ -39,9 +38,9 @@ function assertBits(ours: Float32Array, bits: number[], what: string): void {
 
 function sameInputs(a: SamplerInputs, b: SamplerInputs): void {
   assert.deepEqual([a.n, a.d, a.seed, a.wModel.rows, a.wModel.cols], [b.n, b.d, b.seed, b.wModel.rows, b.wModel.cols]);
-  assert.deepEqual(bitsOf(a.wModel.data), bitsOf(b.wModel.data));
-  assert.deepEqual(bitsOf(a.betas), bitsOf(b.betas));
-  assert.deepEqual(bitsOf(a.alphaBar), bitsOf(b.alphaBar));
+  assert.deepEqual(f32Bits(a.wModel.data), f32Bits(b.wModel.data));
+  assert.deepEqual(f32Bits(a.betas), f32Bits(b.betas));
+  assert.deepEqual(f32Bits(a.alphaBar), f32Bits(b.alphaBar));
 }
 
 /** The states PyTorch computed for a recording, checked against what the decoder gives. */
@@ -88,16 +87,16 @@ describe('recording: payloads from the Python helper', () => {
     sameInputs(r.inputs, seedExample);
     assert.deepEqual([r.float64Inputs, r.inputWarnings], [[], []]);
     assert.equal(r.note, undefined);
-    assert.deepEqual(bitsOf(r.init!.x.data), bitsOf(reference.trajectory.steps[0].x.data));
-    r.steps.forEach((s, i) => assert.deepEqual(bitsOf(s.x.data), bitsOf(reference.trajectory.steps[i].xPrev.data), `t = ${s.t}`));
+    assert.deepEqual(f32Bits(r.init!.x.data), f32Bits(reference.trajectory.steps[0].x.data));
+    r.steps.forEach((s, i) => assert.deepEqual(f32Bits(s.x.data), f32Bits(reference.trajectory.steps[i].xPrev.data), `t = ${s.t}`));
   });
 
   it('step-seed-plus-t: x_T agrees with the reference and the first step already differs', () => {
     const r = decodeRecording(payload('step-seed-plus-t'));
     sameInputs(r.inputs, seedExample);
-    assert.deepEqual(bitsOf(r.init!.x.data), bitsOf(reference.trajectory.steps[0].x.data));
+    assert.deepEqual(f32Bits(r.init!.x.data), f32Bits(reference.trajectory.steps[0].x.data));
     assert.equal(r.steps[0].t, 3);
-    assert.notDeepEqual(bitsOf(r.steps[0].x.data), bitsOf(reference.trajectory.steps[0].xPrev.data));
+    assert.notDeepEqual(f32Bits(r.steps[0].x.data), f32Bits(reference.trajectory.steps[0].xPrev.data));
   });
 
   it('float64-schedule: keeps the float64 values and converts them as torch\'s .float() does', () => {
