@@ -1,5 +1,6 @@
 // How error messages name a value they did not expect ("w_model: expected a number at w_model[1][1], got "x"").
-// One wording everywhere: the inputs, the seed, the run-result codec and the .ddpmnb reader all use it.
+// One wording everywhere: the inputs, the seed, the run-result and recording codecs and the .ddpmnb reader use it,
+// and the readers of untyped JSON fields below, which throw one line naming the field.
 
 /** Strings longer than this are cut (and end with "...") so that a message stays one short line. */
 export const DESCRIBED_STRING_MAX = 40;
@@ -19,4 +20,37 @@ export function describe(value: unknown): string {
 /** Whether a value is a plain JSON-style object (not null, not an array). */
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+// ---- reading a field of untyped JSON: its value, or an Error naming the field and what it got ----------
+
+export function requireObject(v: unknown, field: string): Record<string, unknown> {
+  if (!isObject(v)) throw new Error(`${field}: expected an object, got ${describe(v)}`);
+  return v;
+}
+
+export function requireInteger(v: unknown, field: string, min: number): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) throw new Error(`${field}: expected an integer >= ${min}, got ${describe(v)}`);
+  return v;
+}
+
+export function requireFiniteNumber(v: unknown, field: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${field}: expected a finite number, got ${describe(v)}`);
+  return v;
+}
+
+export function requireString(v: unknown, field: string): string {
+  if (typeof v !== 'string') throw new Error(`${field}: expected a string, got ${describe(v)}`);
+  return v;
+}
+
+export function requireBoolean(v: unknown, field: string): boolean {
+  if (typeof v !== 'boolean') throw new Error(`${field}: expected true or false, got ${describe(v)}`);
+  return v;
+}
+
+export function requireStrings(v: unknown, field: string): string[] {
+  if (!Array.isArray(v)) throw new Error(`${field}: expected a list of strings, got ${describe(v)}`);
+  v.forEach((s, i) => requireString(s, `${field}[${i}]`));
+  return v as string[];
 }

@@ -12,7 +12,7 @@
 import { base64ToBytes, bytesToBase64 } from '../base64';
 import { readInputs } from '../sampler/inputs';
 import type { MatrixF32, SamplerInputs } from '../types';
-import { describe, isObject } from '../describe';
+import { describe, isObject, requireInteger, requireObject } from '../describe';
 
 /** The notebook output MIME type of a recording (a user's run to check). */
 export const RECORDING_MIME = 'application/vnd.ddpm-lab.recording+json';
@@ -84,16 +84,6 @@ export interface RecordingJson {
   T: number;
   torch: { version: string } | null;
   note?: string;
-}
-
-function requireObject(v: unknown, field: string): Record<string, unknown> {
-  if (!isObject(v)) throw new Error(`${field}: expected an object, got ${describe(v)}`);
-  return v;
-}
-
-function requireInteger(v: unknown, field: string, min: number): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) throw new Error(`${field}: expected an integer >= ${min}, got ${describe(v)}`);
-  return v;
 }
 
 const shapeText = (shape: readonly number[]): string => `[${shape.join(', ')}]`;

@@ -4,7 +4,7 @@
 // since JSON.stringify would turn them into null. Decoding checks every field the views read and
 // names the first bad one in a one-line message (malformed output data shows an error, not a blank box).
 import { base64ToBytes, bytesToBase64 } from '../base64';
-import { describe, isObject } from '../describe';
+import { describe, isObject, requireBoolean, requireFiniteNumber, requireInteger, requireObject, requireString, requireStrings } from '../describe';
 import { MATMUL_PROFILES, RNG_PROFILES, type Comparison, type IndexedValue, type MatrixF32, type RunResult, type TrajectoryStep } from '../types';
 
 type Encoded<T> = T extends Float32Array | Uint8Array
@@ -45,37 +45,6 @@ export function decodeNumber(v: unknown, field: string): number {
   if (v === '-inf') return -Infinity;
   if (v === null) return NaN; // written before non-finite values were tagged (JSON.stringify had made them null)
   throw new Error(`${field}: expected a number, got ${describe(v)}`);
-}
-
-function requireObject(v: unknown, field: string): Record<string, unknown> {
-  if (!isObject(v)) throw new Error(`${field}: expected an object, got ${describe(v)}`);
-  return v;
-}
-
-function requireInteger(v: unknown, field: string, min: number): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) throw new Error(`${field}: expected an integer >= ${min}, got ${describe(v)}`);
-  return v;
-}
-
-function requireFiniteNumber(v: unknown, field: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${field}: expected a finite number, got ${describe(v)}`);
-  return v;
-}
-
-function requireString(v: unknown, field: string): string {
-  if (typeof v !== 'string') throw new Error(`${field}: expected a string, got ${describe(v)}`);
-  return v;
-}
-
-function requireBoolean(v: unknown, field: string): boolean {
-  if (typeof v !== 'boolean') throw new Error(`${field}: expected true or false, got ${describe(v)}`);
-  return v;
-}
-
-function requireStrings(v: unknown, field: string): string[] {
-  if (!Array.isArray(v)) throw new Error(`${field}: expected a list of strings, got ${describe(v)}`);
-  v.forEach((s, i) => requireString(s, `${field}[${i}]`));
-  return v as string[];
 }
 
 function requireLength(n: number, expected: number, field: string, what: string): void {

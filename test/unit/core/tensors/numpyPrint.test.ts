@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { FIXTURES, ROOT } from '../../helpers/paths';
+import { PYTHON, pythonModulesMissing } from '../../helpers/torch';
 import { bitsToFloat32, nextDownF32, nextUpF32 } from '../../../../src/core/float32';
 import { dragon4Positional, dragon4Scientific, type Dragon4Options, type Dragon4Trim } from '../../../../src/core/tensors/dragon4';
 import {
@@ -113,11 +114,10 @@ describe('NumPy array printing (numpy.json)', () => {
 
   it('prints fresh random arrays exactly as the installed NumPy, and reads them back (live; skipped without /usr/bin/python3 and numpy)', function () {
     this.timeout(120000);
-    const python = '/usr/bin/python3';
-    if (spawnSync(python, ['-c', 'import numpy'], { stdio: 'ignore' }).status !== 0) this.skip();
+    if (pythonModulesMissing(['numpy'])) this.skip();
     const seed = Math.floor(Math.random() * 2 ** 31);
     const script = path.join(ROOT, 'scripts', 'fixtures', 'numpy_print.py');
-    const run = spawnSync(python, [script, '--live', String(seed), '200'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const run = spawnSync(PYTHON, [script, '--live', String(seed), '200'], { encoding: 'utf8', maxBuffer: 1 << 28 });
     assert.equal(run.status, 0, `numpy_print.py --live ${seed} failed: ${run.stderr}`);
     const cases = JSON.parse(run.stdout) as ArrayCase[];
     assert.equal(cases.length, 200);
