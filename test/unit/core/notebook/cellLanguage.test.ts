@@ -21,7 +21,7 @@ import { runSampler } from '../../../../src/core/sampler/sampler';
 import { RNG_PROFILES, type RngProfile } from '../../../../src/core/types';
 import { f32Bits } from '../../helpers/bits';
 import { seedInputsText, seedExpected } from '../../helpers/seedExample';
-import { directHost } from '../../helpers/directHost';
+import { cellError, directHost } from '../../helpers/cellLanguage';
 
 const root = ROOT;
 const fixture = JSON.parse(readFileSync(path.join(root, 'test/fixtures/notebook/cell_language.json'), 'utf8')) as {
@@ -37,16 +37,6 @@ const defaults = (profile: RngProfile = 'avx2-fma'): CellDefaults => ({ profile,
 
 function run(session: CellSession, cell: string, profile: RngProfile = 'avx2-fma'): CellOutput[] {
   return runCellSync(session, cell, 'ddpm', defaults(profile), directHost);
-}
-
-function cellError(f: () => unknown): CellError {
-  try {
-    f();
-  } catch (e) {
-    assert.ok(e instanceof CellError, `expected a CellError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected the cell to fail');
 }
 
 

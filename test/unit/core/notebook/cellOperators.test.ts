@@ -4,14 +4,14 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CellError } from '../../../../src/core/notebook/cellLanguage/ast';
-import { CellSession, runCellSync, type CellOutput, type HostRequest } from '../../../../src/core/notebook/cellLanguage/interpreter';
+import { CellSession, runCellSync, type CellOutput } from '../../../../src/core/notebook/cellLanguage/interpreter';
 import { innerLoop } from '../../../../src/core/notebook/cellLanguage/power';
 import type { TensorValue } from '../../../../src/core/notebook/cellLanguage/values';
-import { compareRun } from '../../../../src/core/compare/compare';
-import { runSampler } from '../../../../src/core/sampler/sampler';
-import type { RngProfile, RunResult } from '../../../../src/core/types';
+import type { RngProfile } from '../../../../src/core/types';
 import { FIXTURES, ROOT } from '../../helpers/paths';
+import { f32Bits } from '../../helpers/bits';
+import { cellError, directHost } from '../../helpers/cellLanguage';
+import { seedExpected } from '../../helpers/seedExample';
 
 type FixtureResult =
   | { kind: 'tensor'; dtype: 'float32'; shape: number[]; bits: number[]; repr: string }
@@ -22,28 +22,11 @@ const fixture = JSON.parse(readFileSync(path.join(FIXTURES, 'notebook/cell_opera
   cases: { cell: string; python: string; results: Record<string, FixtureResult> }[];
   errors: { cell: string; python: string; error: { type: string; message: string } }[];
 };
-const seedExpected = JSON.parse(readFileSync(path.join(FIXTURES, 'e2e/seed.expected.json'), 'utf8')) as { printed: string; bits: number[] };
-
-function directHost(req: HostRequest): RunResult {
-  if (req.kind === 'sample') return runSampler(req.inputs, { profile: req.profile, record: req.record });
-  return { ...req.run, comparison: compareRun(req.inputs, req.run, req.expectedText, req.tolerances ?? {}) };
-}
 
 function run(session: CellSession, cell: string, profile: RngProfile = 'avx2-fma'): CellOutput[] {
   return runCellSync(session, cell, 'ddpm', { profile, record: { kind: 'all' } }, directHost);
 }
 
-function cellError(f: () => unknown): CellError {
-  try {
-    f();
-  } catch (e) {
-    assert.ok(e instanceof CellError, `expected a CellError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected the cell to fail');
-}
-
-const bitsOf = (a: Float32Array): number[] => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 const isNanBits = (b: number): boolean => (b & 0x7f800000) === 0x7f800000 && (b & 0x7fffff) !== 0;
 
 /** float32 bits compared exactly, except that a nan matches any nan (JavaScript does not keep nan payloads). */
@@ -72,7 +55,7 @@ describe('cell language: ** and indexing as PyTorch and Python compute them (fix
         assert.equal(v.dtype, expected.dtype, 'dtype');
         assert.deepEqual(v.shape, expected.shape, 'shape');
         if (expected.dtype === 'float32') {
-          assertSameBits(bitsOf(v.data as Float32Array), expected.bits, c.cell);
+          assertSameBits(f32Bits(v.data as Float32Array), expected.bits, c.cell);
           assert.deepEqual(run(s, 'result', profile), [{ kind: 'text', text: expected.repr }]);
         } else {
           assert.deepEqual(Array.from(v.data), expected.values.map((x) => (typeof x === 'number' ? x : x === 'nan' ? NaN : x === 'inf' ? Infinity : -Infinity)));
@@ -142,7 +125,7 @@ describe('cell language: results of ** and indexing as sampler inputs', () => {
     const [direct] = run(t, 'sample()');
     assert.ok(direct.kind === 'run');
     if (direct.kind !== 'run') return;
-    assert.deepEqual(bitsOf(out.run.sample.data), bitsOf(direct.run.sample.data));
+    assert.deepEqual(f32Bits(out.run.sample.data), f32Bits(direct.run.sample.data));
     assert.equal(out.run.inputs.seed, '42');
   });
 

@@ -17,7 +17,7 @@ import { SEED_NOTEBOOK_FILE, seedNotebookText } from '../../../../scripts/make-s
 import { fakeVscode } from '../../helpers/fakeVscode';
 import { PYTHON, torchMissing } from '../../helpers/torch';
 import { seedInputsText, seedExpected } from '../../helpers/seedExample';
-import { directHost } from '../../helpers/directHost';
+import { directHost } from '../../helpers/cellLanguage';
 
 const encoder = new TextEncoder();
 const seedInputs = parseInputsText(seedInputsText, 'seed.inputs.json').inputs;

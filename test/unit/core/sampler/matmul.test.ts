@@ -13,6 +13,7 @@ import { formatFloat32Shortest } from '../../../../src/core/tensors/printTensor'
 import { float32ToBits } from '../../../../src/core/float32';
 import { FIXTURES, ROOT } from '../../helpers/paths';
 import { fromBits } from '../../helpers/bits';
+import { PYTHON, pythonModulesMissing } from '../../helpers/torch';
 import { assertMatchesPyTorch, toInputs, type FixtureInputs, type FixtureResult } from '../../helpers/samplerFixture';
 
 interface MatmulCase { name: string; M: number; K: number; N: number; a: string; b: string; out: Record<MatmulProfile, string> }
@@ -161,13 +162,11 @@ describe('sampler with a matmul profile (bit for bit with PyTorch 1.13 on each B
 
 // ---------------------------------------------------------------- live
 
-const PYTHON = process.env.DDPM_PYTHON ?? '/usr/bin/python3';
 const LIBDIR = '/usr/lib/x86_64-linux-gnu';
 
 function liveMissing(): string | null {
-  const r = spawnSync(PYTHON, ['-c', 'import torch, numpy'], { encoding: 'utf8', timeout: 60000 });
-  if (r.error) return `${PYTHON} not runnable (${r.error.message})`;
-  if (r.status !== 0) return `PyTorch not importable by ${PYTHON} (${(r.stderr || '').trim().split('\n').pop()})`;
+  const python = pythonModulesMissing(['torch', 'numpy']);
+  if (python) return python;
   if (!existsSync(`${LIBDIR}/openblas-pthread/libblas.so.3`)) return `OpenBLAS missing (${LIBDIR}/openblas-pthread; apt-get install libopenblas0-pthread)`;
   if (!existsSync(`${LIBDIR}/blas/libblas.so.3`)) return `the reference BLAS missing (${LIBDIR}/blas; apt-get install libblas3)`;
   return null;

@@ -1,0 +1,25 @@
+// Shared by the cell-language tests: the interpreter's host answered at once in this thread with the real core (the
+// kernel does the same in a worker), and the CellError a failing cell throws.
+import { strict as assert } from 'node:assert';
+import { CellError } from '../../../src/core/notebook/cellLanguage/ast';
+import { compareRun } from '../../../src/core/compare/compare';
+import type { HostRequest } from '../../../src/core/notebook/cellLanguage/interpreter';
+import { runSampler } from '../../../src/core/sampler/sampler';
+import type { RunResult } from '../../../src/core/types';
+
+/** Runs a cell's sample() or compare() request directly. */
+export function directHost(req: HostRequest): RunResult {
+  if (req.kind === 'sample') return runSampler(req.inputs, { profile: req.profile, record: req.record });
+  return { ...req.run, comparison: compareRun(req.inputs, req.run, req.expectedText, req.tolerances ?? {}) };
+}
+
+/** The CellError that f throws (fails the test when f throws something else or nothing). */
+export function cellError(f: () => unknown): CellError {
+  try {
+    f();
+  } catch (e) {
+    assert.ok(e instanceof CellError, `expected a CellError, got ${String(e)}`);
+    return e;
+  }
+  assert.fail('expected the cell to fail');
+}
