@@ -3,9 +3,10 @@
 import { strict as assert } from 'node:assert';
 import { CellError } from '../../../src/core/notebook/cellLanguage/ast';
 import { compareRun } from '../../../src/core/compare/compare';
-import type { HostRequest } from '../../../src/core/notebook/cellLanguage/interpreter';
+import { CellSession, runCellSync, type CellOutput, type HostRequest } from '../../../src/core/notebook/cellLanguage/interpreter';
+import type { Value } from '../../../src/core/notebook/cellLanguage/values';
 import { runSampler } from '../../../src/core/sampler/sampler';
-import type { RunResult } from '../../../src/core/types';
+import type { RngProfile, RunResult } from '../../../src/core/types';
 
 /** Runs a cell's sample() or compare() request directly. */
 export function directHost(req: HostRequest): RunResult {
@@ -22,4 +23,17 @@ export function cellError(f: () => unknown): CellError {
     return e;
   }
   assert.fail('expected the cell to fail');
+}
+
+/** Runs a cell of the 'ddpm' language with the given RNG profile, every step recorded, answered by directHost. */
+export function runCell(session: CellSession, cell: string, profile: RngProfile = 'avx2-fma'): CellOutput[] {
+  return runCellSync(session, cell, 'ddpm', { profile, record: { kind: 'all' } }, directHost);
+}
+
+/** A fixture case (scripts/fixtures/notebook.py): a fresh session runs the fixture's setup, then `result = <cell>`. */
+export function fixtureResult(setup: string, cell: string, profile: RngProfile): { session: CellSession; result: Value | undefined } {
+  const session = new CellSession();
+  runCell(session, setup, profile);
+  runCell(session, `result = ${cell}`, profile);
+  return { session, result: session.vars.get('result') };
 }

@@ -13,15 +13,14 @@ import {
   HELPERS,
   interpretInputs,
   runCellSync,
-  type CellDefaults,
-  type CellOutput
+  type CellDefaults
 } from '../../../../src/core/notebook/cellLanguage/interpreter';
 import { parseInputsText } from '../../../../src/core/sampler/inputs';
 import { runSampler } from '../../../../src/core/sampler/sampler';
 import { RNG_PROFILES, type RngProfile } from '../../../../src/core/types';
 import { f32Bits } from '../../helpers/bits';
 import { seedInputsText, seedExpected } from '../../helpers/seedExample';
-import { cellError, directHost } from '../../helpers/cellLanguage';
+import { cellError, directHost, fixtureResult, runCell as run } from '../../helpers/cellLanguage';
 
 const root = ROOT;
 const fixture = JSON.parse(readFileSync(path.join(root, 'test/fixtures/notebook/cell_language.json'), 'utf8')) as {
@@ -34,10 +33,6 @@ type FixtureResult =
   | { kind: 'python'; repr: string };
 
 const defaults = (profile: RngProfile = 'avx2-fma'): CellDefaults => ({ profile, record: { kind: 'all' } });
-
-function run(session: CellSession, cell: string, profile: RngProfile = 'avx2-fma'): CellOutput[] {
-  return runCellSync(session, cell, 'ddpm', defaults(profile), directHost);
-}
 
 
 // the seed example as cells, the way the bundled notebook writes it
@@ -111,10 +106,7 @@ describe('cell language: values as PyTorch computes and prints them (fixtures fr
     for (const c of fixture.cases) {
       it(`${profile}: ${c.cell.split('\n')[0]}`, () => {
         const expected = c.results[profile];
-        const s = new CellSession();
-        run(s, fixture.setup, profile);
-        run(s, `result = ${c.cell}`, profile);
-        const v = s.vars.get('result');
+        const { session: s, result: v } = fixtureResult(fixture.setup, c.cell, profile);
         assert.ok(v);
         if (expected.kind === 'python') {
           assert.deepEqual(run(s, 'result', profile), [{ kind: 'text', text: expected.repr }]);

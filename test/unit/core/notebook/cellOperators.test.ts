@@ -4,13 +4,13 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CellSession, runCellSync, type CellOutput } from '../../../../src/core/notebook/cellLanguage/interpreter';
+import { CellSession } from '../../../../src/core/notebook/cellLanguage/interpreter';
 import { innerLoop } from '../../../../src/core/notebook/cellLanguage/power';
 import type { TensorValue } from '../../../../src/core/notebook/cellLanguage/values';
 import type { RngProfile } from '../../../../src/core/types';
 import { FIXTURES, ROOT } from '../../helpers/paths';
 import { f32Bits } from '../../helpers/bits';
-import { cellError, directHost } from '../../helpers/cellLanguage';
+import { cellError, fixtureResult, runCell as run } from '../../helpers/cellLanguage';
 import { seedExpected } from '../../helpers/seedExample';
 
 type FixtureResult =
@@ -22,10 +22,6 @@ const fixture = JSON.parse(readFileSync(path.join(FIXTURES, 'notebook/cell_opera
   cases: { cell: string; python: string; results: Record<string, FixtureResult> }[];
   errors: { cell: string; python: string; error: { type: string; message: string } }[];
 };
-
-function run(session: CellSession, cell: string, profile: RngProfile = 'avx2-fma'): CellOutput[] {
-  return runCellSync(session, cell, 'ddpm', { profile, record: { kind: 'all' } }, directHost);
-}
 
 const isNanBits = (b: number): boolean => (b & 0x7f800000) === 0x7f800000 && (b & 0x7fffff) !== 0;
 
@@ -41,10 +37,7 @@ describe('cell language: ** and indexing as PyTorch and Python compute them (fix
     for (const c of fixture.cases) {
       it(`${profile}: ${c.cell}`, () => {
         const expected = c.results[profile];
-        const s = new CellSession();
-        run(s, fixture.setup, profile);
-        run(s, `result = ${c.cell}`, profile);
-        const v = s.vars.get('result');
+        const { session: s, result: v } = fixtureResult(fixture.setup, c.cell, profile);
         assert.ok(v);
         if (expected.kind === 'python') {
           assert.deepEqual(run(s, 'result', profile), [{ kind: 'text', text: expected.repr }]);
