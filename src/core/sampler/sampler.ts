@@ -271,16 +271,24 @@ function matrix(rows: number, cols: number, data: Float32Array): MatrixF32 {
 }
 
 /** The (N, d) block of a padded (N, dp) buffer, copied. */
-function unpad(src: Float32Array, n: number, d: number, dp: number): Float32Array {
-  if (d === dp) return src.slice(0, n * d);
-  const out = new Float32Array(n * d);
-  for (let j = 0; j < n; j++) out.set(src.subarray(j * dp, j * dp + d), j * d);
+function unpad(src: Float32Array, n: number, d: number, dp: number, into?: Float32Array): Float32Array {
+  if (d === dp && !into) return src.slice(0, n * d);
+  const out = into ?? new Float32Array(n * d);
+  if (d === dp) {
+    out.set(src.subarray(0, n * d));
+    return out;
+  }
+  if (d < 16) {
+    // element by element: a subarray per row costs more than the copy itself for short rows
+    for (let j = 0, o = 0; j < n; j++) for (let i = 0, p = j * dp; i < d; i++) out[o++] = src[p + i];
+  } else for (let j = 0; j < n; j++) out.set(src.subarray(j * dp, j * dp + d), j * d);
   return out;
 }
 
 /** Copies an (N, d) array into the (N, dp) padded layout. */
 function pad(src: Float32Array, dst: Float32Array, n: number, d: number, dp: number): void {
   if (d === dp) dst.set(src.subarray(0, n * d));
+  else if (d < 16) for (let j = 0, o = 0; j < n; j++) for (let i = 0, p = j * dp; i < d; i++) dst[p + i] = src[o++];
   else for (let j = 0; j < n; j++) dst.set(src.subarray(j * d, j * d + d), j * dp);
 }
 
@@ -311,6 +319,11 @@ export function runSampler(inputs: SamplerInputs, opts: SamplerOptions = {}): Ru
   const recordAt = new Uint8Array(T); // by sampling-order index
   for (const s of plan.indices) recordAt[s] = 1;
   const steps: TrajectoryStep[] = [];
+  // the recorded matrices are views into one allocation (at most five per recorded step), not thousands of small
+  // arrays: allocating them one by one cost more than the sampling itself at N = 1000, d = 2
+  const arena = new Float32Array(plan.indices.length * 5 * nd);
+  let arenaUsed = 0;
+  const take = (): Float32Array => arena.subarray(arenaUsed, (arenaUsed += nd));
 
   const ws = makeWorkspace(n, d, T, inputs.wModel.data, opts.kernel ?? 'auto');
   const { dp } = ws;
@@ -326,7 +339,8 @@ export function runSampler(inputs: SamplerInputs, opts: SamplerOptions = {}): Ru
     if (opts.shouldStop?.()) throw abortError('sampler: stopped');
     const t = T - 1 - s;
     const rec = recordAt[s] === 1;
-    const xT = rec ? unpad(ws.x, n, d, dp) : null;
+    // x_t is the previous step's x_{t-1} when that step was recorded: the same values, shared
+    const xT = !rec ? null : s > 0 && recordAt[s - 1] === 1 ? steps[steps.length - 1].xPrev.data : unpad(ws.x, n, d, dp, take());
     ws.matmul(f32(t / T)); // t/T: a Python float, rounded to float32 where it meets the tensor
 
     const beta = inputs.betas[t];
@@ -346,10 +360,10 @@ export function runSampler(inputs: SamplerInputs, opts: SamplerOptions = {}): Ru
       steps.push({
         t,
         x: matrix(n, d, xT!),
-        eps: matrix(n, d, unpad(ws.eps, n, d, dp)),
-        mean: matrix(n, d, unpad(ws.mean, n, d, dp)),
-        z: noisy ? matrix(n, d, noise.slice()) : null,
-        xPrev: matrix(n, d, unpad(ws.x, n, d, dp))
+        eps: matrix(n, d, unpad(ws.eps, n, d, dp, take())),
+        mean: matrix(n, d, unpad(ws.mean, n, d, dp, take())),
+        z: noisy ? matrix(n, d, copyInto(noise, take())) : null,
+        xPrev: matrix(n, d, unpad(ws.x, n, d, dp, take()))
       });
     }
     opts.onStep?.(t);
@@ -377,4 +391,9 @@ function now(): number {
 /** Whether runs here use the WebAssembly kernel (false: the plain-JS one, same bits, slower). */
 export function samplerUsesWasm(): boolean {
   return samplerWasmModule() !== null;
+}
+
+function copyInto(src: Float32Array, dst: Float32Array): Float32Array {
+  dst.set(src);
+  return dst;
 }
