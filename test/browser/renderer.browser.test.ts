@@ -246,7 +246,7 @@ describe('renderer in headless Chromium', function () {
     await waitReady(page);
     const traj = await plotDrawn(page, 'ddpm-trajectory-plot');
     assert.ok(traj.svg > 0 && traj.gl > 0, `trajectory plot not drawn with WebGL: ${JSON.stringify(traj)}`);
-    assert.match((await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes')) ?? '', /Drawn: /);
+    assert.match((await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes')) ?? '', /^Recorded: all 101 states x_100 … x_0 \(every step\); each path draws every recorded state, for all 200 samples\./);
     await page.click('[data-testid="ddpm-compare"]');
     await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'compare-request'));
     await page.screenshot({ path: path.join(OUT, 'panel.png'), fullPage: true });
@@ -270,7 +270,7 @@ describe('renderer in headless Chromium', function () {
     const traj = await plotDrawn(page, 'ddpm-trajectory-plot');
     assert.ok(traj.svg > 0 && traj.gl > 0, `not drawn with WebGL: ${JSON.stringify(traj)}`);
     assert.deepEqual(violations, [], 'CSP violations');
-    assert.match((await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes')) ?? '', /^Drawn: /);
+    assert.match((await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes')) ?? '', /^Recorded: all 101 states/);
     await page.close();
   });
 
@@ -285,7 +285,7 @@ describe('renderer in headless Chromium', function () {
     await waitReady(page);
     const traj = await plotDrawn(page, 'ddpm-trajectory-plot');
     assert.ok(traj.svg > 0 && traj.gl > 0, `not drawn: ${JSON.stringify(traj)}`);
-    assert.match((await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes')) ?? '', /200 steps/);
+    assert.match((await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes')) ?? '', /^Recorded: all 201 states x_200 … x_0 \(every step\)/);
     const tampered = decodeRunResult(json);
     tampered.sample.data[3] = Math.fround(tampered.sample.data[3] * 2 + 1);
     await renderInHarness(page, 'tampered', JSON.stringify(encodeRunResult(tampered)));
