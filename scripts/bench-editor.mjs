@@ -22,7 +22,7 @@ const out = path.join(root, 'test-results', 'bench-editor');
 const CHROMIUM = process.env.DDPM_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const T = 1000;
-const SIZES = [1000, 10000];
+const SIZES = (process.env.DDPM_BENCH_SIZES ?? '1000,10000').split(',').map(Number);
 const REPEAT = Number(process.env.DDPM_BENCH_REPEAT ?? 3);
 
 rmSync(out, { recursive: true, force: true });
@@ -106,6 +106,8 @@ async function rendererPath(browser, base, n) {
   let info = null;
   for (let r = 0; r < REPEAT; r++) {
     const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
+    if (process.env.DDPM_BENCH_NO_WEBGL) await page.addInitScript("const g = HTMLCanvasElement.prototype.getContext; HTMLCanvasElement.prototype.getContext = function (k, o) { return /webgl/.test(k) ? null : g.call(this, k, o); };");
+    if (process.env.DDPM_BENCH_CONSOLE) page.on('console', (m) => console.error(`  [page] ${m.text()}`));
     await page.goto(`${base}/harness.html`);
     await page.waitForFunction(() => window.__ready === true);
     // the plotly chunk is loaded once per page, as in a notebook: load it first by drawing a tiny run? no: measure it cold
