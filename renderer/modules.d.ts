@@ -10,7 +10,7 @@ declare module 'plotly.js/lib/core' {
   const Plotly: unknown;
   export default Plotly;
 }
-declare module 'plotly.js/lib/scattergl' {
+declare module 'plotly.js/src/traces/scattergl/strict' {
   const trace: unknown;
   export default trace;
 }

@@ -1,7 +1,9 @@
 // The plotly.js partial bundle: only the traces the views use (README "Renderer"). Imported with a
 // dynamic import() so esbuild puts it in its own chunk, loaded the first time a plot is drawn.
 import PlotlyCore from 'plotly.js/lib/core';
-import scattergl from 'plotly.js/lib/scattergl';
+// the CSP-safe scattergl of plotly's strict bundle (lib/index-strict.js): its regl shaders' glue is precompiled, so
+// WebGL draws without 'unsafe-eval' (the panel's and the report's content security policies forbid eval)
+import scattergl from 'plotly.js/src/traces/scattergl/strict';
 import heatmap from 'plotly.js/lib/heatmap';
 import histogram from 'plotly.js/lib/histogram';
 

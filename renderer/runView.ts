@@ -2,6 +2,7 @@
 // lazy drawing of the visible view, redraw on theme change, resize with the output's width.
 // Used by the notebook renderer (index.ts), the results panel (panel.ts) and the report page (report.ts).
 import { errorFirstLine } from '../src/core/errors';
+import { recomputeTrajectory } from '../src/core/run/recompute';
 import type { RunResult } from '../src/core/types';
 import { errorBox, h, installStyles } from './dom';
 import css from './styles.css';
@@ -49,7 +50,9 @@ export function renderRunError(container: HTMLElement, message: string): void {
 }
 
 /** Draws `run` into `container` (replacing what it held) and shows `initial`, else the run's first view. */
-export function mountRunView(container: HTMLElement, run: RunResult, host: HostBridge, initial?: ViewId): RunViewHandle {
+export function mountRunView(container: HTMLElement, carried: RunResult, host: HostBridge, initial?: ViewId): RunViewHandle {
+  // a run that carries its inputs instead of its steps: compute them here, checked bit for bit (throws one line)
+  const run = recomputeTrajectory(carried);
   const doc = container.ownerDocument;
   installStyles(doc, css);
   const root = h('div', { class: 'ddpm-run', 'data-ddpm-ready': 'false', 'data-ddpm-theme': themeKind(doc) });

@@ -55,6 +55,12 @@ export interface Trajectory {
   steps: TrajectoryStep[];
   /** why fewer steps were kept than the policy asked for (memory bound), if so */
   note?: string;
+  /**
+   * true when the steps were left out on purpose: the view recomputes them from the run's inputs
+   * (inputs.wModel, the schedule, the seed and the profile) with the core, and checks that its final sample
+   * equals `sample` bit for bit (src/core/run/recompute.ts). steps is then empty.
+   */
+  recompute?: boolean;
 }
 
 export interface Schedule {
@@ -114,8 +120,11 @@ export interface Comparison {
 /** Everything about one sampler run. */
 export interface RunResult {
   schema: 'ddpm-lab.run/1';
-  /** matmul: the matmul profile of the run; absent in runs made before matmul profiles existed (read it as 'reference') */
-  inputs: { n: number; d: number; T: number; seed: string; profile: RngProfile; matmul?: MatmulProfile };
+  /**
+   * matmul: the matmul profile of the run; absent in runs made before matmul profiles existed (read it as 'reference').
+   * wModel, the (d+1, d) float32 weights, is carried when the trajectory is to be recomputed (trajectory.recompute).
+   */
+  inputs: { n: number; d: number; T: number; seed: string; profile: RngProfile; matmul?: MatmulProfile; wModel?: MatrixF32 };
   /** (N, d) float32: the final x_0 */
   sample: MatrixF32;
   trajectory: Trajectory;

@@ -71,7 +71,7 @@ export async function runSamplerCommand(extensionUri: vscode.Uri, uri?: vscode.U
   if (large && !(await confirmLargeRun(large))) return undefined;
   const inputsJson = inputsToMessage(inputs);
   try {
-    const result = await runWithProgress(`DDPM: sampling N=${inputs.n} d=${inputs.d} T=${T}`, { op: 'sample', inputs: inputsJson, profile, record: settings.record });
+    const result = await runWithProgress(`DDPM: sampling N=${inputs.n} d=${inputs.d} T=${T}`, { op: 'sample', inputs: inputsJson, profile, record: settings.record, deferTrajectory: true });
     if (!result) return undefined;
     ResultsPanel.show(extensionUri, { run: result, inputs: inputsJson, profile, origin });
     return result;

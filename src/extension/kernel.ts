@@ -165,9 +165,14 @@ export class DdpmKernel {
       if (large && !(this.deps.confirmLargeRun && (await this.deps.confirmLargeRun(large)))) {
         throw new Error(`a run of N x d x T = ${large.elements} values is larger than ddpmLab.maxElementsWithoutAsking (${large.limit}); not started`);
       }
-      // a notebook output is saved in the .ddpmnb file: its trajectory gets the (smaller) notebook budget
+      // The output carries the run's inputs, not its steps: the renderer recomputes them (README "Performance"), so
+      // neither the output nor the .ddpmnb file holds the trajectory. The notebook budget applies only when the
+      // weights are too large to carry (d > 511), where the steps are sent as before.
       const maxTrajectoryBytes = settings.notebookTrajectoryBytes ?? NOTEBOOK_TRAJECTORY_DEFAULT_BYTES;
-      const run = await this.deps.run({ op: 'sample', inputs: inputsToMessage(req.inputs), profile: req.profile, record: req.record, maxTrajectoryBytes }, signal);
+      const run = await this.deps.run(
+        { op: 'sample', inputs: inputsToMessage(req.inputs), profile: req.profile, record: req.record, maxTrajectoryBytes, deferTrajectory: true },
+        signal
+      );
       if (run.trajectory.note) run.trajectory.note += `; ddpmLab.trajectory.notebookMaxMiB sets how much a notebook output keeps`;
       return run;
     }

@@ -28,7 +28,8 @@ const escapeAttr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g,
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
   return [
     "default-src 'none'",
-    `script-src 'nonce-${nonce}' ${cspSource}`,
+    // 'wasm-unsafe-eval' lets the sampler compile its WebAssembly kernel (it is not 'unsafe-eval': no JS eval)
+    `script-src 'nonce-${nonce}' ${cspSource} 'wasm-unsafe-eval'`,
     // plotly sets inline styles on the elements it draws
     `style-src ${cspSource} 'unsafe-inline'`,
     `img-src ${cspSource} data: blob:`,

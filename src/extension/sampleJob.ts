@@ -15,20 +15,33 @@ export interface JobHooks {
   shouldStop?: () => boolean;
 }
 
+/** Largest w_model (elements) a run carries for its view to recompute the steps: 1 MiB of float32, d <= 511. */
+const MAX_CARRIED_WEIGHTS = 2 ** 18;
+
+/** Whether a run of dimension d carries its weights (small) instead of its steps. */
+export function canDefer(d: number): boolean {
+  return (d + 1) * d <= MAX_CARRIED_WEIGHTS;
+}
+
 export function executeRequest(req: WorkerRequest, hooks: JobHooks = {}): WorkerResponse {
   try {
     const { inputs, warnings } = readInputs(req.inputs);
     if (req.op === 'sample') {
       const total = inputs.betas.length;
       let done = 0;
+      const defer = req.deferTrajectory === true && req.record.kind !== 'none' && canDefer(inputs.d);
       const run = runSampler(inputs, {
         profile: req.profile,
-        record: req.record,
+        record: defer ? { kind: 'none' } : req.record,
         maxTrajectoryBytes: req.maxTrajectoryBytes,
         onStep: () => hooks.onProgress?.(++done, total),
         shouldStop: hooks.shouldStop,
         inputWarnings: warnings
       });
+      if (defer) {
+        run.inputs.wModel = inputs.wModel;
+        run.trajectory = { policy: req.record, steps: [], recompute: true };
+      }
       return { type: 'result', run: encodeRunResult(run) };
     }
     const run = decodeRunResult(req.run);

@@ -21,6 +21,11 @@ export type WorkerRequest =
       record: RecordPolicy;
       /** trajectory budget in bytes (notebook outputs: ddpmLab.trajectory.notebookMaxMiB); default the core's 64 MiB */
       maxTrajectoryBytes?: number;
+      /**
+       * answer with the inputs instead of the steps (trajectory.recompute, inputs.wModel): the view recomputes
+       * them (src/core/run/recompute.ts), so only a few KB cross the worker, host and webview boundaries
+       */
+      deferTrajectory?: boolean;
     }
   | {
       op: 'compare';

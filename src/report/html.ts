@@ -55,7 +55,7 @@ noscript { display: block; margin: 8px 0; }
 export function buildReportHtml(run: RunResult, rendererScript: string, css = ''): string {
   const { n, d, T, seed } = run.inputs;
   const title = `DDPM Lab report: N = ${n}, d = ${d}, T = ${T}, seed ${seed}`;
-  const csp = "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; worker-src blob:";
+  const csp = "default-src 'none'; script-src 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; worker-src blob:";
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',

@@ -8,7 +8,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { encodeRunResult } from '../../src/core/run/runCodec';
+import { decodeRunResult, encodeRunResult, type RunResultJson } from '../../src/core/run/runCodec';
+import { executeRequest } from '../../src/extension/sampleJob';
+import { inputsToMessage } from '../../src/extension/workerProtocol';
 import { runSampler } from '../../src/core/sampler/sampler';
 import { readInputs } from '../../src/core/sampler/inputs';
 import { alphaBarFromBetas, linearSchedule } from '../../src/core/sampler/schedules';
@@ -219,8 +221,8 @@ describe('renderer in headless Chromium', function () {
     await page.close();
   });
 
-  it('results panel: under the panel\'s strict CSP (no eval) it draws with SVG, says ready, restores its state, and posts compare requests', async () => {
-    // 200 samples x 100 steps: enough points for WebGL traces, which need eval (regl) and so must fall back
+  it('results panel: under the panel\'s strict CSP (no eval) it draws with WebGL, says ready, restores its state, and posts compare requests', async () => {
+    // 200 samples x 100 steps: enough points for WebGL traces (plotly's strict, precompiled scattergl: no eval)
     const run = runSampler(exampleInputs(200, 100));
     const nonce = 'a'.repeat(32);
     writeFileSync(path.join(OUT, 'panel.html'), buildPanelHtml({ cspSource: base, nonce, scriptUri: `${base}/dist/renderer/panel.js` }));
@@ -243,8 +245,8 @@ describe('renderer in headless Chromium', function () {
     await page.evaluate((json) => window.postMessage({ type: 'run', run: JSON.parse(json) }, '*'), JSON.stringify(encodeRunResult(run)));
     await waitReady(page);
     const traj = await plotDrawn(page, 'ddpm-trajectory-plot');
-    assert.ok(traj.svg > 0 && traj.traces > 0, `trajectory plot not drawn: ${JSON.stringify(traj)}`);
-    assert.match((await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes')) ?? '', /Drawn: /);
+    assert.ok(traj.svg > 0 && traj.gl > 0, `trajectory plot not drawn with WebGL: ${JSON.stringify(traj)}`);
+    assert.match((await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes')) ?? '', /^Recorded: all 101 states x_100 … x_0 \(every step\); each path draws every recorded state, for all 200 samples\./);
     await page.click('[data-testid="ddpm-compare"]');
     await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'compare-request'));
     await page.screenshot({ path: path.join(OUT, 'panel.png'), fullPage: true });
@@ -252,18 +254,43 @@ describe('renderer in headless Chromium', function () {
     await page.reload();
     await waitReady(page);
     assert.equal(await page.textContent('[data-testid="ddpm-headline"]'), `DDPM sample N = 200, d = 2, T = 100, seed ${run.inputs.seed}, RNG profile ${run.inputs.profile}`);
-    assert.deepEqual(cspViolations.filter((v) => !/eval/i.test(v)), [], 'CSP violations other than regl\'s eval');
+    assert.deepEqual(cspViolations, [], 'CSP violations under the panel\'s policy');
     await page.close();
   });
 
-  it('notebook renderer entry: when a CSP header forbids eval (regl), WebGL traces are redrawn with SVG', async () => {
+  it('notebook renderer entry: under a CSP header without \'unsafe-eval\', the trajectories draw with WebGL and nothing is blocked', async () => {
     const run = runSampler(exampleInputs(200, 100));
     const page = await newPage();
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy/.test(m.text())) violations.push(m.text());
+    });
     await renderInHarness(page, 'csp', JSON.stringify(encodeRunResult(run)), '?no-eval');
     await waitReady(page);
     const traj = await plotDrawn(page, 'ddpm-trajectory-plot');
-    assert.ok(traj.svg > 0 && traj.traces > 0 && traj.gl === 0, `not redrawn with SVG: ${JSON.stringify(traj)}`);
-    assert.match((await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes')) ?? '', /^Drawn: /);
+    assert.ok(traj.svg > 0 && traj.gl > 0, `not drawn with WebGL: ${JSON.stringify(traj)}`);
+    assert.deepEqual(violations, [], 'CSP violations');
+    assert.match((await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes')) ?? '', /^Recorded: all 101 states/);
+    await page.close();
+  });
+
+  it('notebook renderer entry: a run that carries its inputs instead of its steps is recomputed in the browser (no eval, no WebAssembly) and drawn; a tampered one shows one line', async () => {
+    const inputs = exampleInputs(300, 200);
+    const reply = executeRequest({ op: 'sample', inputs: inputsToMessage(inputs), profile: 'avx2-fma', record: { kind: 'all' }, deferTrajectory: true });
+    assert.equal(reply.type, 'result');
+    const json = (reply as { run: RunResultJson }).run;
+    assert.equal(json.trajectory.recompute, true);
+    const page = await newPage();
+    await renderInHarness(page, 'deferred', JSON.stringify(json), '?no-eval');
+    await waitReady(page);
+    const traj = await plotDrawn(page, 'ddpm-trajectory-plot');
+    assert.ok(traj.svg > 0 && traj.gl > 0, `not drawn: ${JSON.stringify(traj)}`);
+    assert.match((await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes')) ?? '', /^Recorded: all 201 states x_200 … x_0 \(every step\)/);
+    const tampered = decodeRunResult(json);
+    tampered.sample.data[3] = Math.fround(tampered.sample.data[3] * 2 + 1);
+    await renderInHarness(page, 'tampered', JSON.stringify(encodeRunResult(tampered)));
+    await page.waitForSelector('.ddpm-run[data-ddpm-ready="error"]');
+    assert.match((await page.textContent('[data-testid="ddpm-error"]')) ?? '', /^DDPM Lab could not show this output: sample: the recomputed run differs from the carried sample at \[1, 1\]/);
     await page.close();
   });
 

@@ -2,10 +2,11 @@
 // Expected numbers come from the CLI (`node dist/cli.js sample`) and from real PyTorch's print of the bundled
 // example (test/fixtures/e2e/seed.expected.json, made by scripts/fixtures/e2e.py); none is typed here.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { strict as assert } from 'node:assert';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { alphaBarFromBetas, linearSchedule } from '../../src/core/sampler/schedules';
 import { lowContrastText } from './contrast';
 import {
   LONG,
@@ -284,8 +285,39 @@ const S = {
   palette: '"DDPM: Run Sampler" from the command palette on the inputs JSON: results panel with plots',
   themes: 'dark and high-contrast themes: the plots redraw',
   contrast: 'in every theme the text of the outputs is readable (contrast at least 4.5:1)',
-  reopen: 'save, close and reopen the notebook: cells and outputs unchanged'
+  reopen: 'save, close and reopen the notebook: cells and outputs unchanged',
+  timeRunAll: 'timing: Run All of a 1000-step N = 1000 notebook cell to its drawn plot',
+  timePalette: 'timing: "DDPM: Run Sampler" on 1000-step N = 1000 inputs to the drawn panel plot'
 };
+
+/** The bundled example's w_model and seed with shape (1000, 2) and a 1000-step linear schedule, as cell text. */
+function speedCell(ctx: ScenarioContext): string {
+  const example = JSON.parse(readFileSync(path.join(ctx.root, 'media', 'examples', INPUTS), 'utf8')) as { w_model: number[][]; seed: string };
+  return `w_model = ${JSON.stringify(example.w_model)}\nshape = [1000, 2]\nseed = ${example.seed}\nbetas = linspace(1e-4, 0.02, 1000)\nalpha_bar = cumprod(1 - betas)\nsample()`;
+}
+
+/**
+ * Opens a file this scenario wrote into the workspace: quick open's file list may not have it yet, so through
+ * "File: Open File..." (code-server's simple dialog takes a path) when quick open does not find it.
+ */
+async function openWrittenFile(page: Page, workspace: string, file: string): Promise<void> {
+  try {
+    await quickOpen(page, file);
+  } catch {
+    await runCommand(page, 'File: Open File...');
+    const box = page.locator('.quick-input-widget input').filter({ visible: true }).first();
+    await box.waitFor({ timeout: SHORT });
+    await box.fill(path.join(workspace, file));
+    await sleep(300);
+    await page.keyboard.press('Enter');
+    await activeTab(page, file).waitFor({ timeout: LONG });
+  }
+}
+
+/** One timing line in the e2e log (README "Performance" quotes them). */
+function logTiming(what: string, ms: number, extra = ''): void {
+  console.log(`      timing: ${what}: ${(ms / 1000).toFixed(2)} s${extra}`);
+}
 
 export const scenario: Step[] = [
   {
@@ -509,6 +541,69 @@ export const scenario: Step[] = [
       });
       assert.ok(before.some((c) => c.outputs.length > 0), 'no cell had an output to keep');
       assert.equal(readFileSync(path.join(workspace, NOTEBOOK), 'utf8'), saved, 'reopening changed the file');
+    }
+  },
+  {
+    name: S.timeRunAll,
+    needs: [S.open],
+    async run(ctx) {
+      const { page, workspace } = ctx;
+      const file = 'speed.ddpmnb';
+      const notebook = { format: 'ddpm-notebook/1', cells: [{ kind: 'code', language: 'ddpm', source: speedCell(ctx).split(/(?<=\n)/) }] };
+      writeFileSync(path.join(workspace, file), JSON.stringify(notebook, null, 2) + '\n');
+      await openWrittenFile(page, workspace, file);
+      await waitFor('the timing notebook', async () => ((await cellCount(page)) > 0 ? true : undefined), LONG);
+      const row = await focusCell(page, 0);
+      const t0 = Date.now();
+      await runCommand(page, 'Notebook: Run All');
+      let picked = false;
+      const run = await waitFor('the 1000-step cell\'s drawn plot', async () => {
+        const picker = page.locator('.quick-input-widget').filter({ visible: true });
+        if (!picked && (await picker.count())) {
+          await pickQuickItem(page, 'DDPM Lab');
+          picked = true;
+        }
+        for (const out of await outputsOfRow(page, row)) {
+          const r = out.locator(RUN);
+          if ((await r.count()) === 0) continue;
+          const state = await r.first().getAttribute('data-ddpm-ready');
+          if (state === 'error') throw new StopWaiting(`the renderer shows an error: ${await readableText(r.first())}`);
+          if (state === 'true') return r.first();
+        }
+        return undefined;
+      }, LONG);
+      const ms = Date.now() - t0;
+      const note = await run.locator('.ddpm-notes').first().innerText();
+      await ctx.screenshot('timing-run-all');
+      logTiming('Run All -> drawn plot, N = 1000, d = 2, T = 1000', ms, `${picked ? ' (kernel picked on the way)' : ''}; ${note.split('\n')[0]}`);
+      assert.match(note, /^Recorded: all 1001 states/, 'the view does not have every step');
+    }
+  },
+  {
+    name: S.timePalette,
+    needs: [],
+    async run(ctx) {
+      const { page, workspace } = ctx;
+      const file = 'speed.inputs.json';
+      const example = JSON.parse(readFileSync(path.join(ctx.root, 'media', 'examples', INPUTS), 'utf8')) as { w_model: number[][]; seed: string };
+      // the core's float32 linear schedule (torch.linspace(1e-4, 0.02, 1000)), each value written exactly
+      const betas = linearSchedule(1000);
+      const inputs = { w_model: example.w_model, shape: [1000, 2], betas: Array.from(betas), alpha_bar: Array.from(alphaBarFromBetas(betas)), seed: example.seed };
+      writeFileSync(path.join(workspace, file), JSON.stringify(inputs) + '\n');
+      await openWrittenFile(page, workspace, file);
+      await page.locator('.monaco-editor .view-lines').filter({ visible: true }).first().waitFor({ timeout: SHORT });
+      const t0 = Date.now();
+      await runCommand(page, 'DDPM: Run Sampler');
+      const frame = await resultsPanelFrame(page);
+      await waitFor('the results panel to draw the 1000-step run', async () => {
+        const r = frame.locator(RUN).first();
+        if (!(await r.locator('[data-testid="ddpm-headline"]').innerText().catch(() => '')).includes('T = 1000')) return undefined;
+        const state = await r.getAttribute('data-ddpm-ready');
+        if (state === 'error') throw new StopWaiting(`the results panel shows an error: ${await readableText(r)}`);
+        return state === 'true' ? true : undefined;
+      }, LONG);
+      logTiming('"DDPM: Run Sampler" -> drawn panel plot, N = 1000, d = 2, T = 1000', Date.now() - t0);
+      await ctx.screenshot('timing-palette');
     }
   }
 ];

@@ -82,3 +82,25 @@ export function tableModel(m: MatrixF32, maxCells = TABLE_MAX_CELLS): TableModel
   const note = shownRows.length < m.rows ? `Showing the first ${shownRows.length} of ${m.rows} rows; copy the sample for all of them.` : undefined;
   return { rows: m.rows, cols: m.cols, shownRows, printed, exact, note };
 }
+
+/**
+ * Which print the table shows and which the copy gives, in one sentence for the view. The table prints every
+ * element in the format PyTorch picks for the whole tensor (torch.set_printoptions(threshold=inf)); "Copy as
+ * PyTorch text" and a notebook's text output give PyTorch's default print (repr(x)), which summarises above 1000
+ * elements and picks its format from the elements it shows, so the same value can read differently (2.4004e+05
+ * against 240040.7812). When that happens for this sample, the sentence shows the first such element both ways.
+ */
+export function printFormatNote(m: MatrixF32): string {
+  const base =
+    'Cells read as PyTorch prints the whole tensor (every element, one format for all: torch.set_printoptions(threshold=float("inf"))); ' +
+    '"Copy as PyTorch text" and the notebook\'s text output give PyTorch\'s default print(x), summarised above 1000 elements';
+  const full = torchPrintedElements(m);
+  for (const [k, text] of torchDefaultPrintedElements(m)) {
+    if (full[k] !== text) {
+      const i = Math.floor(k / m.cols);
+      const j = k % m.cols;
+      return `${base}, whose format differs here: x_0[${i}, ${j}] reads ${full[k]} in the table and ${text} in the default print.`;
+    }
+  }
+  return `${base}; for this sample both use the same format.`;
+}

@@ -2,7 +2,7 @@
 // (shortest round-trip decimal) on hover, and a click copies it.
 import { h } from '../../dom';
 import type { View, ViewContext } from '../common';
-import { tableModel } from './tableModel';
+import { printFormatNote, tableModel } from './tableModel';
 
 /** A numeric table: header of column indices, a row index column, cells with text and a title. */
 export function numericTable(
@@ -42,7 +42,7 @@ export function createTableView(ctx: ViewContext): View {
     ctx.host.copy(model.exact[k]);
     ctx.status(`Copied x_0[${i}, ${j}] = ${model.exact[k]}`);
   });
-  const hint = h('p', { class: 'ddpm-note' }, 'Cells read as PyTorch prints this tensor; hover a cell for its exact float32 value, click to copy it.');
+  const hint = h('p', { class: 'ddpm-note', 'data-testid': 'ddpm-table-format' }, `${printFormatNote(m)} Hover a cell for its exact float32 value, click to copy it.`);
   const element = h('div', { class: 'ddpm-view' }, hint, model.note ? h('p', { class: 'ddpm-note' }, model.note) : null, table);
   return { element, draw: async () => undefined, resize: () => undefined, dispose: () => undefined };
 }

@@ -76,7 +76,9 @@ function pathOpacity(samples: number, max: number): number {
 }
 
 /** The paths x_T -> x_0 in the plane with start and end marked, what was left out, and the plane's padded range. */
-export function planeFigure(scene: TrajectoryScene, gl: boolean, theme: ThemeColors): { figure: Figure; selectionNote?: string; range?: PlaneRange } {
+export function planeFigure(
+  scene: TrajectoryScene, gl: boolean, theme: ThemeColors, equalAxes = false
+): { figure: Figure; selectionNote?: string; range?: PlaneRange; selection?: { samples: number; states: number } } {
   const { n, states, project, axisTitle } = scene;
   if (!project) return { figure: { data: [], layout: {} } };
   const sel = selectPaths(n, states.t.length, gl ? PATH_POINT_BUDGET.gl : PATH_POINT_BUDGET.svg);
@@ -96,29 +98,42 @@ export function planeFigure(scene: TrajectoryScene, gl: boolean, theme: ThemeCol
     ],
     layout: {
       xaxis: { title: { text: axisTitle[0] } },
-      yaxis: { title: { text: axisTitle[1] }, scaleanchor: scene.kinds.plane === 'identity' ? 'x' : undefined },
+      // each axis fits its own data (spreads of 1e6 against 1e4 would collapse into a line on equal axes); equal axes on request
+      yaxis: { title: { text: axisTitle[1] }, scaleanchor: equalAxes ? 'x' : undefined },
       legend: { orientation: 'h', y: -0.18 },
       showlegend: true
     }
   };
-  return { figure, selectionNote: sel.note, range };
+  return { figure, selectionNote: sel.note, range, selection: { samples: sel.samples.length, states: sel.states.length } };
 }
 
 /** The samples at one state in the plane, their name (x_t) and hover texts. */
 function cloudAt(scene: TrajectoryScene, stateIndex: number): { x: number[]; y: number[]; label: string; text: string[] } {
-  const m = scene.states.mats[stateIndex];
-  const label = `x_${scene.states.t[stateIndex]}`;
-  return { ...cloudXY(scene, m), label, text: markerText(scene, m, label) };
+  let cached = cloudCache.get(scene)?.get(stateIndex);
+  if (!cached) {
+    const m = scene.states.mats[stateIndex];
+    const label = `x_${scene.states.t[stateIndex]}`;
+    cached = { ...cloudXY(scene, m), label, text: markerText(scene, m, label) };
+    if (!cloudCache.has(scene)) cloudCache.set(scene, new Map());
+    const byState = cloudCache.get(scene)!;
+    if (byState.size >= CLOUD_CACHE_STATES) byState.delete(byState.keys().next().value as number);
+    byState.set(stateIndex, cached);
+  }
+  return cached;
 }
 
+/** States whose cloud (coordinates and exact hover texts) is kept per scene: a slider going back and forth reuses them. */
+const CLOUD_CACHE_STATES = 64;
+const cloudCache = new WeakMap<TrajectoryScene, Map<number, { x: number[]; y: number[]; label: string; text: string[] }>>();
+
 /** The samples at one state on fixed axes (the plane's range, so that moving the slider keeps them still). */
-export function cloudFigure(scene: TrajectoryScene, stateIndex: number, range: PlaneRange | undefined, gl: boolean, theme: ThemeColors): Figure {
+export function cloudFigure(scene: TrajectoryScene, stateIndex: number, range: PlaneRange | undefined, gl: boolean, theme: ThemeColors, equalAxes = false): Figure {
   const cloud = cloudAt(scene, stateIndex);
   return {
     data: [{ type: scatterTraceType(scene.n, gl), mode: 'markers', x: cloud.x, y: cloud.y, name: cloud.label, text: cloud.text, hoverinfo: 'text', marker: { symbol: 'circle', size: 6, color: theme.series[3] } }],
     layout: {
       xaxis: { title: { text: scene.axisTitle[0] }, range: range?.x, autorange: range ? false : true },
-      yaxis: { title: { text: scene.axisTitle[1] }, range: range?.y, autorange: range ? false : true },
+      yaxis: { title: { text: scene.axisTitle[1] }, range: range?.y, autorange: range ? false : true, scaleanchor: equalAxes ? 'x' : undefined },
       title: { text: cloud.label, font: { size: theme.fontSize } },
       margin: { t: 36 },
       showlegend: false

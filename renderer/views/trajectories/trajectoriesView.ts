@@ -18,7 +18,7 @@ import {
   type PlaneRange,
   type TrajectoryScene
 } from './trajectoriesFigures';
-import { defaultDimensions, parseDimensions } from './trajectoriesModel';
+import { defaultDimensions, parseDimensions, pathsSentence } from './trajectoriesModel';
 
 /** What the controls chose, and what the last draws decided. */
 interface TrajectoryViewState {
@@ -32,6 +32,10 @@ interface TrajectoryViewState {
   planeRange?: PlaneRange;
   /** the theme of the last draw (the dimensions plot's slider line uses it) */
   theme?: ThemeColors;
+  /** the plane and the cloud on equal axes (off: each axis fits its data) */
+  equalAxes: boolean;
+  /** what the last drawn plane kept of samples and states, for the notes' sentence */
+  selection?: { samples: number; states: number };
 }
 
 interface TrajectoryControls {
@@ -40,6 +44,7 @@ interface TrajectoryControls {
   sliderLabel: HTMLOutputElement;
   dimsInput: HTMLInputElement;
   dimsError: HTMLElement;
+  equalAxes: HTMLInputElement;
 }
 
 /** The plots of the view, each null when the run does not get it. */
@@ -54,7 +59,7 @@ type FigureBuilder = (gl: boolean, theme: ThemeColors) => Figure;
 
 export function createTrajectoriesView(ctx: ViewContext): View {
   const scene = trajectoryScene(ctx.run);
-  const state: TrajectoryViewState = { dims: defaultDimensions(scene.d), stateIndex: scene.states.t.length - 1 };
+  const state: TrajectoryViewState = { dims: defaultDimensions(scene.d), stateIndex: scene.states.t.length - 1, equalAxes: false };
   const notes = h('div', { class: 'ddpm-notes' });
   const controls = buildControls(scene, state);
   const plots = createPlots(ctx, scene);
@@ -68,7 +73,9 @@ export function createTrajectoriesView(ctx: ViewContext): View {
   /** tells tests and tools which state the plots show (data-ddpm-state-t on the view) */
   const markState = (): void => element.setAttribute('data-ddpm-state-t', String(scene.states.t[state.stateIndex]));
   const renderNotes = (): void => {
-    notes.replaceChildren(...[...fixedNotes, state.selectionNote].filter((s): s is string => !!s).map((s) => h('p', { class: 'ddpm-note' }, s)));
+    // the plane's paths: one sentence about recording and drawing; the dimensions plot: its own selection note
+    const lines = plots.plane ? [pathsNote(ctx.run, scene, state.selection), ...fixedNotes] : [ctx.run.trajectory.note, ...fixedNotes, state.selectionNote];
+    notes.replaceChildren(...lines.filter((s): s is string => !!s).map((s) => h('p', { class: 'ddpm-note' }, s)));
   };
 
   const draw = async (): Promise<void> => {
@@ -81,6 +88,13 @@ export function createTrajectoriesView(ctx: ViewContext): View {
   };
 
   wireSlider(controls.slider, state, updateLabel, () => void Promise.all(moveToState(scene, state, plots)).then(markState));
+  controls.equalAxes.addEventListener('change', () => {
+    state.equalAxes = controls.equalAxes.checked;
+    void (async () => {
+      if (plots.plane) await plots.plane.draw(build.plane);
+      if (plots.cloud) await plots.cloud.draw(build.cloud);
+    })();
+  });
   wireDimensions(controls, scene.d, (dims) => {
     state.dims = dims;
     void plots.dims?.draw(build.dims).then(renderNotes);
@@ -103,10 +117,12 @@ function buildControls(scene: TrajectoryScene, state: TrajectoryViewState): Traj
   const sliderLabel = h('output', { class: 'ddpm-slider-label' });
   const dimsInput = h('input', { type: 'text', value: state.dims.join(', '), size: '12', 'aria-label': 'Dimensions to plot against t', 'data-testid': 'ddpm-dims-input' });
   const dimsError = h('span', { class: 'ddpm-inline-error', role: 'alert' });
+  const equalAxes = h('input', { type: 'checkbox', 'data-testid': 'ddpm-equal-axes' });
   const element = h('div', { class: 'ddpm-controls' });
   if (scene.states.t.length > 1) element.append(h('label', {}, 'State ', slider), sliderLabel);
   if (scene.kinds.dimsVsStep) element.append(h('label', {}, 'Dimensions ', dimsInput), dimsError);
-  return { element, slider, sliderLabel, dimsInput, dimsError };
+  if (scene.project) element.append(h('label', { title: 'Off: each axis fits its own data. On: one unit is as long on both axes.' }, equalAxes, ' Equal axes'));
+  return { element, slider, sliderLabel, dimsInput, dimsError, equalAxes };
 }
 
 function createPlots(ctx: ViewContext, scene: TrajectoryScene): TrajectoryPlots {
@@ -129,10 +145,15 @@ function forEachPlot(plots: TrajectoryPlots, f: (box: PlotBox) => void): void {
   for (const box of [plots.dims, plots.plane, plots.cloud]) if (box) f(box);
 }
 
-/** The notes that hold for the whole run: the recording's own note, no trajectory, the projection. */
+/** The plane's sentence: what was recorded and what each path draws (trajectoriesModel.ts pathsSentence). */
+function pathsNote(run: RunResult, scene: TrajectoryScene, selection: { samples: number; states: number } | undefined): string | undefined {
+  if (scene.states.t.length === 1) return undefined;
+  return pathsSentence(run.schedule.betas.length, run.trajectory.steps.length, scene.states.t.length, run.trajectory.note, selection, scene.n);
+}
+
+/** The notes that hold for the whole run: no trajectory, the projection. */
 function trajectoryNotes(run: RunResult, scene: TrajectoryScene): string[] {
   const lines: string[] = [];
-  if (run.trajectory.note) lines.push(run.trajectory.note);
   if (scene.states.t.length === 1) lines.push('No trajectory was recorded for this run (recording policy "none"); only the final sample is shown.');
   if (scene.pca) lines.push('The projection uses the first two principal components of all recorded states (computed for display only).');
   return lines;
@@ -149,12 +170,13 @@ function figureBuilders(scene: TrajectoryScene, state: TrajectoryViewState): { d
     },
     plane: (gl, theme) => {
       state.theme = theme;
-      const { figure, selectionNote, range } = planeFigure(scene, gl, theme);
+      const { figure, selectionNote, range, selection } = planeFigure(scene, gl, theme, state.equalAxes);
       state.selectionNote = selectionNote;
+      state.selection = selection;
       state.planeRange = range;
       return figure;
     },
-    cloud: (gl, theme) => cloudFigure(scene, state.stateIndex, state.planeRange, gl, theme)
+    cloud: (gl, theme) => cloudFigure(scene, state.stateIndex, state.planeRange, gl, theme, state.equalAxes)
   };
 }
 

@@ -70,7 +70,7 @@ function encodeMatrix(m: MatrixF32): Encoded<MatrixF32> {
   return { rows: m.rows, cols: m.cols, data: encodeFloat32(m.data) };
 }
 
-function decodeMatrix(m: Encoded<MatrixF32>, field: string, shape?: [number, number]): MatrixF32 {
+function decodeMatrix(m: Encoded<MatrixF32>, field: string, shape?: [number, number], like = 'like inputs (N, d)'): MatrixF32 {
   if (!m || typeof m !== 'object') throw new Error(`${field}: missing`);
   if (typeof m.data !== 'string') throw new Error(`${field}.data: expected base64 text, got ${describe(m.data)}`);
   const data = decodeFloat32(m.data, field);
@@ -78,7 +78,7 @@ function decodeMatrix(m: Encoded<MatrixF32>, field: string, shape?: [number, num
     throw new Error(`${field}: shape (${m.rows}, ${m.cols}) does not fit ${data.length} values`);
   }
   if (shape && (m.rows !== shape[0] || m.cols !== shape[1])) {
-    throw new Error(`${field}: expected shape (${shape[0]}, ${shape[1]}) like inputs (N, d), got (${m.rows}, ${m.cols})`);
+    throw new Error(`${field}: expected shape (${shape[0]}, ${shape[1]}) ${like}, got (${m.rows}, ${m.cols})`);
   }
   return { rows: m.rows, cols: m.cols, data };
 }
@@ -174,6 +174,7 @@ function decodeComparison(c: Encoded<Comparison>, shape: [number, number]): Comp
 export function encodeRunResult(r: RunResult): RunResultJson {
   return {
     ...r,
+    inputs: r.inputs.wModel ? { ...r.inputs, wModel: encodeMatrix(r.inputs.wModel) } : r.inputs,
     sample: encodeMatrix(r.sample),
     trajectory: { ...r.trajectory, steps: r.trajectory.steps.map(encodeStep) },
     schedule: {
@@ -209,6 +210,9 @@ export function decodeRunResult(json: unknown): RunResult {
   const policy = requireObject(j.trajectory.policy, 'trajectory.policy');
   if (!['all', 'every', 'none'].includes(policy.kind as string)) throw new Error(`trajectory.policy.kind: expected all, every or none, got ${describe(policy.kind)}`);
   if (j.trajectory.note !== undefined) requireString(j.trajectory.note, 'trajectory.note');
+  if (j.trajectory.recompute !== undefined) requireBoolean(j.trajectory.recompute, 'trajectory.recompute');
+  const wModel = j.inputs.wModel === undefined ? undefined : decodeMatrix(j.inputs.wModel, 'inputs.wModel', [d + 1, d], '(d + 1, d)');
+  if (j.trajectory.recompute && !wModel) throw new Error('inputs.wModel: missing, and trajectory.recompute needs it');
   const timing = requireObject(j.timing, 'timing');
   requireFiniteNumber(timing.elapsedMs, 'timing.elapsedMs');
   requireString(timing.finishedAt, 'timing.finishedAt');
@@ -221,6 +225,7 @@ export function decodeRunResult(json: unknown): RunResult {
   requireLength(alphaBar.length, T, 'schedule.alphaBar', 'T = inputs.T');
   return {
     ...j,
+    inputs: wModel ? { ...j.inputs, wModel } : j.inputs,
     sample: decodeMatrix(j.sample, 'sample', shape),
     trajectory: { ...j.trajectory, steps: j.trajectory.steps.map((s, i) => decodeStep(s, i, shape, T)) },
     schedule: {

@@ -122,6 +122,11 @@ export function runSampler(inputs: SamplerInputs, opts: SamplerOptions = {}): Ru
   const recordAt = new Uint8Array(T); // by sampling-order index
   for (const s of plan.indices) recordAt[s] = 1;
   const steps: TrajectoryStep[] = [];
+  // the recorded matrices are views into one allocation (at most five per recorded step), not thousands of small
+  // arrays: allocating them one by one cost more than the sampling itself at N = 1000, d = 2
+  const arena = new Float32Array(plan.indices.length * 5 * nd);
+  let arenaUsed = 0;
+  const take = (): Float32Array => arena.subarray(arenaUsed, (arenaUsed += nd));
 
   const ws = makeWorkspace(n, d, T, inputs.wModel.data, opts.kernel ?? 'auto');
   const { dp } = ws;
@@ -139,7 +144,8 @@ export function runSampler(inputs: SamplerInputs, opts: SamplerOptions = {}): Ru
     if (opts.shouldStop?.()) throw abortError('sampler: stopped');
     const t = T - 1 - s;
     const rec = recordAt[s] === 1;
-    const xT = rec ? unpad(ws.x, n, d, dp) : null;
+    // x_t is the previous step's x_{t-1} when that step was recorded: the same values, shared
+    const xT = !rec ? null : s > 0 && recordAt[s - 1] === 1 ? steps[steps.length - 1].xPrev.data : unpad(ws.x, n, d, dp, take());
     ws.matmul(f32(t / T)); // t/T: a Python float, rounded to float32 where it meets the tensor
 
     const beta = inputs.betas[t];
@@ -159,10 +165,10 @@ export function runSampler(inputs: SamplerInputs, opts: SamplerOptions = {}): Ru
       steps.push({
         t,
         x: matrix(n, d, xT!),
-        eps: matrix(n, d, unpad(ws.eps, n, d, dp)),
-        mean: matrix(n, d, unpad(ws.mean, n, d, dp)),
-        z: noisy ? matrix(n, d, noise.slice()) : null,
-        xPrev: matrix(n, d, unpad(ws.x, n, d, dp))
+        eps: matrix(n, d, unpad(ws.eps, n, d, dp, take())),
+        mean: matrix(n, d, unpad(ws.mean, n, d, dp, take())),
+        z: noisy ? matrix(n, d, copyInto(noise, take())) : null,
+        xPrev: matrix(n, d, unpad(ws.x, n, d, dp, take()))
       });
     }
     opts.onStep?.(t);
@@ -185,4 +191,9 @@ export function runSampler(inputs: SamplerInputs, opts: SamplerOptions = {}): Ru
 
 function now(): number {
   return typeof performance === 'object' ? performance.now() : Date.now();
+}
+
+function copyInto(src: Float32Array, dst: Float32Array): Float32Array {
+  dst.set(src);
+  return dst;
 }

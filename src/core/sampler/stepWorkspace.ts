@@ -88,15 +88,23 @@ export function makeWorkspace(n: number, d: number, steps: number, wModel: Float
 }
 
 /** The (N, d) block of a padded (N, dp) buffer, copied. */
-export function unpad(src: Float32Array, n: number, d: number, dp: number): Float32Array {
-  if (d === dp) return src.slice(0, n * d);
-  const out = new Float32Array(n * d);
-  for (let j = 0; j < n; j++) out.set(src.subarray(j * dp, j * dp + d), j * d);
+export function unpad(src: Float32Array, n: number, d: number, dp: number, into?: Float32Array): Float32Array {
+  if (d === dp && !into) return src.slice(0, n * d);
+  const out = into ?? new Float32Array(n * d);
+  if (d === dp) {
+    out.set(src.subarray(0, n * d));
+    return out;
+  }
+  if (d < 16) {
+    // element by element: a subarray per row costs more than the copy itself for short rows
+    for (let j = 0, o = 0; j < n; j++) for (let i = 0, p = j * dp; i < d; i++) out[o++] = src[p + i];
+  } else for (let j = 0; j < n; j++) out.set(src.subarray(j * dp, j * dp + d), j * d);
   return out;
 }
 
 /** Copies an (N, d) array into the (N, dp) padded layout. */
 export function pad(src: Float32Array, dst: Float32Array, n: number, d: number, dp: number): void {
   if (d === dp) dst.set(src.subarray(0, n * d));
+  else if (d < 16) for (let j = 0, o = 0; j < n; j++) for (let i = 0, p = j * dp; i < d; i++) dst[p + i] = src[o++];
   else for (let j = 0; j < n; j++) dst.set(src.subarray(j * d, j * d + d), j * dp);
 }

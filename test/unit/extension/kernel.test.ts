@@ -6,6 +6,7 @@ import { ROOT } from '../helpers/paths';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { decodeRunResult } from '../../../src/core/run/runCodec';
+import { recomputeTrajectory } from '../../../src/core/run/recompute';
 import { parseNotebook } from '../../../src/core/notebook/notebookFile';
 import { RUN_MIME, type RunResult } from '../../../src/core/types';
 import { DdpmKernel, KERNEL_ID, KERNEL_LABEL, type KernelDeps } from '../../../src/extension/kernel';
@@ -97,7 +98,10 @@ describe('kernel: DDPM Lab notebook controller', () => {
     assert.equal(textItem.text, seedExpected.printed);
     const run = decodeRunResult(JSON.parse(runItem.text));
     assert.deepEqual(f32Bits(run.sample.data), seedExpected.bits);
-    assert.equal(run.trajectory.steps.length, 4);
+    // the output carries the inputs, not the steps: the renderer recomputes the 4 steps
+    assert.equal(run.trajectory.recompute, true);
+    assert.equal(run.trajectory.steps.length, 0);
+    assert.equal(recomputeTrajectory(run).trajectory.steps.length, 4);
     // compare(expected): the same run with the comparison filled, and its summary as text
     const [[cmpItem, summary]] = items(nb.cells[3]);
     const compared = decodeRunResult(JSON.parse(cmpItem.text));
@@ -227,8 +231,8 @@ describe('kernel: DDPM Lab notebook controller', () => {
     assert.equal(items(nb.cells[2])[0][1].text, seedExpected.printed);
   });
 
-  it('keeps a notebook output within ddpmLab.trajectory.notebookMaxMiB (outputs are saved in the .ddpmnb file), and says so', async () => {
-    // N = 1000, d = 2, T = 1000 with every step recorded: 40 MB of trajectory, 53 MB as base64 under the core's 64 MiB budget
+  it('a notebook output carries the run\'s inputs instead of its steps: a few KB saved, all 1000 steps recomputed by the view', async () => {
+    // N = 1000, d = 2, T = 1000 with every step recorded: 40 MB of trajectory, which neither the output nor the .ddpmnb file holds
     const big = [
       'w_model = [[0.12, -0.3], [0.05, 0.41], [-0.2, 0.07]]\nshape = [1000, 2]\nseed = 5\nbetas = linspace(1e-4, 0.02, 1000)\nalpha_bar = cumprod(1 - betas)',
       'sample()'
@@ -238,27 +242,22 @@ describe('kernel: DDPM Lab notebook controller', () => {
     await execute(nb.cells, nb);
     assert.equal(requests.length, 1);
     const [req] = requests;
+    assert.equal(req.op === 'sample' && req.deferTrajectory, true);
     assert.equal(req.op === 'sample' && req.maxTrajectoryBytes, NOTEBOOK_TRAJECTORY_DEFAULT_BYTES);
     const [[runItem, textItem], ...others] = items(nb.cells[1]);
-    assert.deepEqual(others, [], 'no other output (the renderer shows the trajectory note)');
+    assert.deepEqual(others, []);
     assert.equal(runItem.mime, RUN_MIME);
-    // the saved item: the kept steps' float32 bytes as base64 (4/3), plus well under 1 MiB for the rest
-    assert.ok(runItem.text.length <= (NOTEBOOK_TRAJECTORY_DEFAULT_BYTES * 4) / 3 + 2 ** 20, `${runItem.text.length} bytes`);
-    const run = decodeRunResult(JSON.parse(runItem.text));
-    const steps = run.trajectory.steps;
-    assert.ok(steps.length > 1 && steps.length < 1000, `${steps.length} steps`);
-    assert.deepEqual([steps[0].t, steps[steps.length - 1].t], [999, 0], 'the first and the last step are kept');
-    // the budget thins the recording only: the sample is the one an unbounded run computes, bit for bit
-    const full = runSampler(readInputs(req.inputs).inputs, { profile: req.profile, record: { kind: 'none' } });
-    assert.deepEqual(f32Bits(run.sample.data), f32Bits(full.sample.data));
     assert.equal(textItem.mime, 'text/plain');
-    assert.match(run.trajectory.note ?? '', new RegExp(`^kept ${steps.length} of the 1000 requested steps.*ddpmLab\\.trajectory\\.notebookMaxMiB`));
-    // the setting is passed through; 0 keeps no steps
-    const zero = setup({ settings: () => settings({ notebookTrajectoryBytes: 0 }) });
-    const nb0 = fakeNotebook('untitled:8', [{ text: `${big[0]}\nshape = [4, 2]` }, { text: 'sample()' }]);
-    await zero.execute(nb0.cells, nb0);
-    assert.equal(zero.requests[0].op === 'sample' && zero.requests[0].maxTrajectoryBytes, 0);
-    assert.equal(decodeRunResult(JSON.parse(items(nb0.cells[1])[0][0].text)).trajectory.steps.length, 0);
+    // the sample (8 KB as base64 is 10.7 KB), the schedule (2 x 4 KB), the weights: well under 64 KB
+    assert.ok(runItem.text.length < 64 * 1024, `${runItem.text.length} bytes`);
+    const run = decodeRunResult(JSON.parse(runItem.text));
+    assert.equal(run.trajectory.recompute, true);
+    assert.equal(run.trajectory.note, undefined);
+    const full = runSampler(readInputs(req.inputs).inputs, { profile: req.profile, record: { kind: 'all' } });
+    assert.deepEqual(f32Bits(run.sample.data), f32Bits(full.sample.data));
+    const shown = recomputeTrajectory(run);
+    assert.equal(shown.trajectory.steps.length, 1000);
+    assert.deepEqual(f32Bits(shown.trajectory.steps[500].xPrev.data), f32Bits(full.trajectory.steps[500].xPrev.data));
   });
 
   it('a JSON cell runs as sample() of its inputs; warnings go to a stderr output', async () => {

@@ -20,8 +20,8 @@ describe('results panel page', () => {
     const csp = contentSecurityPolicy(CSP_SOURCE, nonce);
     const directives = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
     assert.deepEqual(directives['default-src'], ["'none'"]);
-    assert.deepEqual(directives['script-src'], [`'nonce-${nonce}'`, CSP_SOURCE]);
-    assert.ok(!csp.includes('unsafe-eval') && !csp.includes("'strict-dynamic'") && !csp.includes('*'));
+    assert.deepEqual(directives['script-src'], [`'nonce-${nonce}'`, CSP_SOURCE, "'wasm-unsafe-eval'"]);
+    assert.ok(!csp.includes("'unsafe-eval'") && !csp.includes("'strict-dynamic'") && !csp.includes('*'));
     for (const [k, v] of Object.entries(directives)) {
       for (const src of v) assert.ok(src === CSP_SOURCE || /^'|^(data|blob):$/.test(src), `${k}: remote source ${src}`);
     }

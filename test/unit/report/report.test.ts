@@ -26,6 +26,8 @@ describe('report page (src/report/html.ts)', () => {
     assert.equal(back.comparison?.summary, run.comparison?.summary);
     assert.doesNotMatch(html, /\b(?:src|href)\s*=/i, 'the page references an outside resource');
     assert.match(html, /Content-Security-Policy" content="default-src &#39;none&#39;/);
+    // WebGL draws with plotly's precompiled (strict) scattergl: the page allows no JS eval
+    assert.doesNotMatch(html, /[^-]&#39;unsafe-eval&#39;|[^-]'unsafe-eval'/);
   });
 
   it('cannot be broken out of by text in the run or in the script', () => {

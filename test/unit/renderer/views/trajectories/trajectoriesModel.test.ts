@@ -8,6 +8,7 @@ import {
   dimensionPaths,
   identityPlane,
   parseDimensions,
+  pathsSentence,
   planePaths,
   selectPaths,
   trajectoryLayout
@@ -95,5 +96,18 @@ describe('trajectoriesModel: dimension chooser', () => {
     assert.throws(() => parseDimensions('x', 3), /^Error: dimensions: "x" is not a whole number$/);
     assert.throws(() => parseDimensions('', 3), /^Error: dimensions: /);
     assert.throws(() => parseDimensions('0 1 2 3', 9, 3), /at most 3/);
+  });
+});
+
+describe('trajectoriesModel: one sentence for what is recorded and what is drawn', () => {
+  it('counts states throughout, says why fewer were recorded, and what each path draws', () => {
+    assert.equal(pathsSentence(1000, 1000, 1001, undefined, { samples: 1000, states: 150 }, 1000),
+      'Recorded: all 1001 states x_1000 … x_0 (every step); each path draws 150 of them, evenly spaced with the first and the last, for all 1000 samples.');
+    const note = 'kept 104 of the 1000 requested steps, evenly spaced, to stay within the 4 MiB trajectory budget (39.1 KiB per step)';
+    assert.equal(pathsSentence(1000, 104, 208, note, { samples: 1000, states: 150 }, 1000),
+      'Recorded: 208 of the 1001 states x_1000 … x_0 (from 104 of the 1000 steps, to stay within the 4 MiB trajectory budget); each path draws 150 of them, evenly spaced with the first and the last, for all 1000 samples.');
+    assert.equal(pathsSentence(100, 100, 101, undefined, { samples: 40, states: 101 }, 200),
+      'Recorded: all 101 states x_100 … x_0 (every step); each path draws every recorded state, for 40 of the 200 samples, evenly spaced.');
+    assert.equal(pathsSentence(10, 4, 8, undefined, undefined, 1), 'Recorded: 8 of the 11 states x_10 … x_0 (from 4 of the 10 steps).');
   });
 });

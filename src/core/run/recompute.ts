@@ -1,0 +1,57 @@
+// A run result that crosses into a view carries its inputs, not its trajectory: the final sample, the schedule,
+// the seed, the RNG profile and the (d+1, d) weights are enough to compute every step again, and the sampler is
+// deterministic (same inputs, same profile: the same float32 bits, whichever kernel runs it, WebAssembly or JS).
+// The view (a notebook output, the results panel: both a browser) recomputes the steps it draws here and checks
+// that its final sample equals the carried one bit for bit, so what it draws is what the host computed.
+// README "Performance" says why: a 1000-step trajectory is tens of MB, its inputs a few KB.
+import { runSampler, type SamplerOptions } from '../sampler/sampler';
+import type { RunResult, SamplerInputs } from '../types';
+
+/** Whether `run` needs recomputeTrajectory before its steps can be drawn. */
+export function needsRecompute(run: RunResult): boolean {
+  return run.trajectory.recompute === true;
+}
+
+/** The sampler inputs a run carries (inputs.wModel, schedule, seed); throws a one-line error when it carries no weights. */
+export function carriedInputs(run: RunResult): SamplerInputs {
+  const wModel = run.inputs.wModel;
+  if (!wModel) throw new Error('inputs.wModel: missing, so the trajectory cannot be recomputed');
+  let seed: bigint;
+  try {
+    seed = BigInt(run.inputs.seed);
+  } catch {
+    throw new Error(`inputs.seed: expected an integer, got ${JSON.stringify(run.inputs.seed)}`);
+  }
+  return { wModel, n: run.inputs.n, d: run.inputs.d, betas: run.schedule.betas, alphaBar: run.schedule.alphaBar, seed };
+}
+
+/**
+ * Index of the first element whose float32 bits differ (-0 against +0 included), or -1. Any NaN equals any NaN:
+ * WebAssembly and JS engines may store a NaN with a different payload, and PyTorch's prints cannot tell them apart.
+ */
+export function firstBitDifference(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) return Math.min(a.length, b.length);
+  const ua = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const ub = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  for (let i = 0; i < ua.length; i++) if (ua[i] !== ub[i] && !(a[i] !== a[i] && b[i] !== b[i])) return i;
+  return -1;
+}
+
+/**
+ * `run` with its trajectory computed again from its inputs under its own recording policy (the sampler's default
+ * trajectory budget unless opts says otherwise). Throws a one-line error when the recomputed final sample is not
+ * the carried sample bit for bit (an altered output, or one made by a different sampler).
+ */
+export function recomputeTrajectory(run: RunResult, opts: Pick<SamplerOptions, 'maxTrajectoryBytes' | 'kernel' | 'shouldStop'> = {}): RunResult {
+  if (!needsRecompute(run)) return run;
+  const again = runSampler(carriedInputs(run), { ...opts, profile: run.inputs.profile, matmul: run.inputs.matmul, record: run.trajectory.policy });
+  const diff = firstBitDifference(again.sample.data, run.sample.data);
+  if (diff >= 0) {
+    const { cols } = run.sample;
+    throw new Error(
+      `sample: the recomputed run differs from the carried sample at [${Math.floor(diff / cols)}, ${diff % cols}], so its trajectory cannot be shown (the output was altered or made by another version)`
+    );
+  }
+  const trajectory = { policy: run.trajectory.policy, steps: again.trajectory.steps, ...(again.trajectory.note ? { note: again.trajectory.note } : {}) };
+  return { ...run, trajectory };
+}
