@@ -1,9 +1,10 @@
 // `ddpm-lab compare INPUT.json PASTED.txt [--json] [--profile P] [--rtol R] [--atol A]` (README "Comparing with PyTorch's output"):
 // runs the sampler on the inputs and diffs the sample against PyTorch's output pasted in a file.
-import { compareRun, DEFAULT_ATOL_F32, DEFAULT_RTOL_F32 } from '../core/compare/compare';
+import { compareRecording, compareRun, DEFAULT_ATOL_F32, DEFAULT_RTOL_F32 } from '../core/compare/compare';
+import { decodeRecording } from '../core/run/recording';
 import { formatPythonFloat } from '../core/compare/summaryText';
 import { runSampler } from '../core/sampler/sampler';
-import { DEFAULT_PROFILE, RNG_PROFILES, type Comparison, type IndexedValue } from '../core/types';
+import { DEFAULT_PROFILE, RNG_PROFILES, type Comparison, type IndexedValue, type SamplerInputs } from '../core/types';
 import { CliError, inputName, loadInputs, oneLine, parseCliArgs, readInputText, readProfile, type CliIO } from './io';
 import { jsonFloat32 } from '../core/tensors/printTensor';
 
@@ -92,9 +93,41 @@ export function comparisonJson(c: Comparison, warnings: readonly string[]): stri
     `"warnings":${JSON.stringify(warnings)}`,
     `"shape":[${rows},${cols}]`,
     `"mismatches":[${mismatches.join(',')}]`,
-    `"expected":[${expectedRows.join(',')}]`
+    `"expected":[${expectedRows.join(',')}]`,
+    `"firstDivergence":${c.firstDivergence ? JSON.stringify({ step: c.firstDivergence.step, index: c.firstDivergence.index }) : 'null'}`,
+    `"diagnosis":${JSON.stringify((c.diagnosis ?? []).map(({ id, title, explanation, pytorch, profile }) => ({ id, title, explanation, pytorch, ...(profile ? { profile } : {}) })))}`,
+    ...(c.diagnosisNote ? [`"diagnosisNote":${JSON.stringify(c.diagnosisNote)}`] : []),
+    ...(c.steps ? [`"steps":{"stepsNote":${JSON.stringify(c.steps.stepsNote)},"prints":[${c.steps.prints.map((p) =>
+      `{"step":${p.step === null ? 'null' : p.step},"matches":${p.matches},"compared":${p.compared},"mismatched":${p.mismatched},"maxAbsDiff":${p.maxAbsDiff === null ? 'null' : jsonNumber(p.maxAbsDiff)},"maxUlps":${p.maxUlps === null ? 'null' : jsonNumber(p.maxUlps)}}`).join(',')}]}`] : [])
   ];
   return `{${fields.join(',')}}\n`;
+}
+
+/** The JSON of a recording (the Python helper's run.json), or null when the text is not one. */
+function readRecording(text: string): unknown {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith('{') || !trimmed.includes('"ddpm-lab.recording')) return null;
+  let obj: unknown;
+  try {
+    obj = JSON.parse(trimmed);
+  } catch {
+    return null; // parsePaste says what is wrong with the JSON
+  }
+  const schema = (obj as { schema?: unknown }).schema;
+  if (typeof schema !== 'string' || !schema.startsWith('ddpm-lab.recording/')) return null;
+  return obj;
+}
+
+/** What differs between two sets of inputs (seed, shape, T), or null when those agree. */
+function sameInputs(a: SamplerInputs, b: SamplerInputs): string | null {
+  if (a.seed !== b.seed) return `seed ${b.seed} vs ${a.seed}`;
+  if (a.n !== b.n || a.d !== b.d) return `shape [${b.n}, ${b.d}] vs [${a.n}, ${a.d}]`;
+  if (a.betas.length !== b.betas.length) return `T = ${b.betas.length} vs ${a.betas.length}`;
+  const same = (x: Float32Array, y: Float32Array): boolean => x.length === y.length && x.every((v, i) => Object.is(v, y[i]));
+  if (!same(a.betas, b.betas)) return 'betas';
+  if (!same(a.alphaBar.subarray(0, a.betas.length), b.alphaBar.subarray(0, b.betas.length))) return 'alpha_bar';
+  if (!same(a.wModel.data, b.wModel.data)) return 'w_model';
+  return null;
 }
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
@@ -130,8 +163,22 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 
   const run = runSampler(inputs, { profile, record: { kind: 'none' }, inputWarnings: warnings });
   let comparison: Comparison;
+  const field = inputName(pastedPath);
   try {
-    comparison = compareRun(inputs, run, pasted, { rtol, atol, field: inputName(pastedPath) });
+    const recording = readRecording(pasted);
+    if (recording) {
+      if (rtol !== undefined || atol !== undefined) throw new Error(`${field}: a recording holds exact bits and is judged bitwise; --rtol/--atol do not apply`);
+      const r = decodeRecording(recording);
+      const other = sameInputs(inputs, r.inputs);
+      if (other) run.warnings.push(`${field}: the recording's inputs differ from ${inputName(inputPath)} (${other}); compared with the run of ${inputName(inputPath)}`);
+      const float64 = r.float64Inputs.includes('betas') || r.float64Inputs.includes('alpha_bar');
+      comparison = compareRecording(inputs, run, { init: r.init?.x ?? null, steps: r.steps.map((st) => ({ t: st.t, x: st.x })) }, `${field}: ${r.steps.length} recorded step${r.steps.length === 1 ? '' : 's'}`, {
+        field,
+        ...(float64 ? { schedule64: { betas: r.recordedInputs.betas.values, alphaBar: r.recordedInputs.alpha_bar.values } } : {})
+      });
+    } else {
+      comparison = compareRun(inputs, run, pasted, { rtol, atol, field });
+    }
   } catch (e) {
     throw new CliError(oneLine(e));
   }
