@@ -261,7 +261,16 @@ function entries(ids: MistakeId[], profile?: RngProfile): DiagnosisEntry[] {
  */
 export function compareRun(inputs: SamplerInputs, run: RunResult, expectedText: string, opts: CompareOptions = {}): Comparison {
   const prints = findPrints(expectedText);
-  if (prints.length >= 2) {
+  let single = prints.length === 1;
+  if (single && prints[0].text.trim() !== expectedText.trim()) {
+    // one print among other lines (`step 0:`): read as a one-print step-by-step paste when the whole text is no print
+    try {
+      parsePaste(expectedText, opts.field ?? 'expected');
+    } catch {
+      single = false;
+    }
+  }
+  if (prints.length >= 2 || (prints.length === 1 && !single)) {
     const field = opts.field ?? 'expected';
     const { steps, note } = assignSteps(prints.length, inputs.betas.length, field);
     const pastes = prints.map((p, i) => preparePaste(p.text, run.sample.rows, run.sample.cols, { ...opts, field: `${field} (print ${i + 1} of ${prints.length}, at character ${p.at})` }));
@@ -301,7 +310,7 @@ export function compareRun(inputs: SamplerInputs, run: RunResult, expectedText: 
 }
 
 function withDiagnosis(c: Comparison, diagnosis: DiagnosisEntry[], diagnosisNote: string | undefined): Comparison {
-  const lines = diagnosisLines(diagnosis, diagnosisNote, c.firstDivergence ?? null, c.rule);
+  const lines = diagnosisLines(diagnosis, diagnosisNote, c.steps ? c.firstDivergence?.step ?? null : null, c.rule);
   return { ...c, diagnosis, ...(diagnosisNote ? { diagnosisNote } : {}), summary: lines.length > 0 ? `${c.summary}\n${lines.join('\n')}` : c.summary };
 }
 

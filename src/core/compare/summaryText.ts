@@ -179,13 +179,14 @@ function ruleWords(rule: CompareRule): string {
 /**
  * The diagnosis in words, for a comparison that does not match: each catalogue entry that reproduces the paste
  * ("Your output is exactly what Algorithm 2 gives when ..."), with the wrong and the right line; or why there is none.
+ * fromStep: for a step-by-step paste, the first divergent step (the mistake is taken to be present from there on).
  */
-export function diagnosisLines(diagnosis: readonly DiagnosisEntry[], note: string | undefined, first: FirstDivergence | null, rule: CompareRule): string[] {
+export function diagnosisLines(diagnosis: readonly DiagnosisEntry[], note: string | undefined, fromStep: number | null, rule: CompareRule): string[] {
   if (diagnosis.length === 0) {
     if (note) return [`Diagnosis: ${note}`];
     return ['Diagnosis: no entry of the diagnosis catalogue reproduces the paste (README "Diagnosis catalogue" lists them).'];
   }
-  const from = first && first.step !== null && first.step !== undefined ? ` from step t = ${first.step} on` : '';
+  const from = fromStep !== null ? ` from step t = ${fromStep} on` : '';
   const lines: string[] = [];
   diagnosis.forEach((d, i) => {
     const [wrong, right] = d.pytorch.split('\n');
