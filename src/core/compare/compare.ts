@@ -17,7 +17,7 @@ import { mistakeInfo, type MistakeId } from '../diagnosis/catalogue';
 import { CORRECT_LINES, loopContext, runLoop, type Schedule64 } from '../diagnosis/loop';
 import { layPaste, parsePaste, type Layout } from './pasteLayout';
 import { chooseNumpyRule, chooseRule, elementJudge, numpyRuleExplanation, type RuleChoice } from './ruleChoice';
-import { printsAs, literalStyle } from './literalStyle';
+import { printsAs, literalStyle, sameFloat32 } from './literalStyle';
 import { elementStatistics } from './statistics';
 import { buildSummary, diagnosisLines, profileLine, stepLines } from './summaryText';
 import { assignSteps, findPrints, recordedStepsNote } from './stepPaste';
@@ -161,6 +161,11 @@ function judgeSample(ours: MatrixF32, paste: PreparedPaste): Comparison {
     formatDisagrees = !nj.formatAgrees;
     const precision = Number(/precision=(\d+)/.exec(nj.explanation)?.[1] ?? 8);
     choice = { ...choice, explanation: nj.explanation, pinned: numpyPinned(paste, precision) };
+  }
+  if (!printed && choice.pinned && choice.rule === 'bitwise') {
+    // each pasted number identifies one float32 value: ours prints as it exactly when ours is that value
+    printed = new Uint8Array(layout.literals.length);
+    for (const k of paste.knownAt) printed[k] = sameFloat32(ours.data[k], paste.pastedF32[k]) ? 1 : 0;
   }
   const stats = elementStatistics(ours, layout.literals, parsed.source, elementJudge(choice.rule, rtol, atol), printed);
   const { compared, mismatched } = stats;

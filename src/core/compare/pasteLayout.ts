@@ -234,7 +234,7 @@ function laySummarised(lits: string[], shape: number[], summary: TensorSummary, 
 
 /** The paste's literals laid over a (rows, cols) sample. */
 export function layPaste(parsed: ParsedTensor, text: string, rows: number, cols: number): Layout {
-  const scanned = scanLiterals(text);
+  const scanned = parsed.literals ?? scanLiterals(text);
   const agrees = scanned !== null && scanned.length === parsed.values.length
     && scanned.every((lit, k) => Object.is(tokenValue(lit), parsed.values[k]));
   // when the scan cannot follow the text, the parser's values stand in (printed at its decimals if it found them)
