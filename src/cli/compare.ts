@@ -20,10 +20,17 @@ The rule that judges each element is chosen from the paste, and the summary says
                      float32 value bit for bit
   printed-precision  a PyTorch print with fewer digits (print(x): 4 decimals): an element matches when
                      our float32 value, printed the way PyTorch prints it, gives the pasted text
+                     (a NumPy print, repr or str: our value printed by NumPy's rule, dtype and
+                     precision read from the paste; the explanation names NumPy)
   tolerance          --rtol/--atol given, or a paste that is neither: torch.testing.assert_close's
                      |ours - pasted| <= atol + rtol * |pasted| (nan never equal)
+A paste in another shape is a mismatch. Several prints (x printed inside the loop, other lines
+ignored) are a step-by-step paste: x after each step t = T-1..0, optionally x_T first, fewer prints
+being the last steps; each is compared with our state after that step. PASTED.txt may also be a
+recording of the Python helper (run.json): exact bits, judged bitwise.
 When the run does not match, the sampler runs again under the other RNG profiles and the summary
-names those that reproduce the paste.
+names those that reproduce the paste; if none does, the diagnosis catalogue names the mistakes that
+reproduce it (README "Diagnosis catalogue").
 
   --profile P   RNG profile of the run: ${RNG_PROFILES.join(', ')} (default ${DEFAULT_PROFILE})
   --rtol R      relative tolerance (selects the tolerance rule; default ${formatPythonFloat(DEFAULT_RTOL_F32)})
@@ -37,8 +44,15 @@ names those that reproduce the paste.
                 are the strings "nan", "inf", "-inf"; float32 values are their shortest decimals.
                 The per-element arrays absDiff and known of the core's Comparison are left out
                 (absDiff is |sample - expected|, known is where expected is not null).
+                Also: firstDivergence ({step, index: [row, col]} of the first print that differs,
+                step null for x_T, index null when only the shape differs; null when all match),
+                diagnosis (list of {id, title, explanation, pytorch}, with profile when found under
+                another RNG profile), diagnosisNote (when not run), and for step-by-step pastes
+                steps ({stepsNote, prints: [{step, matches, compared, mismatched, maxAbsDiff,
+                maxUlps}]}).
 
-Exit 0 when the sample matches the paste under the rule used, 1 when not, 2 on bad input.
+Exit 0 when the sample (every print of a step-by-step paste) matches under the rule used, 1 when not,
+2 on bad input.
 `;
 
 function readTolerance(value: string | undefined, name: string): number | undefined {

@@ -82,6 +82,8 @@ export interface Comparison {
   expectedText: string;
   /** pasted values laid over our sample's shape; NaN where the paste gave no value (see known) */
   expected: MatrixF32;
+  /** the pasted number tokens as written (`8689.1201`), row-major over our shape, null where none; absent in older comparisons */
+  expectedLiterals?: (string | null)[];
   /** 1 where the paste gave a value for that element; null when it gave all of them */
   known: Uint8Array | null;
   /** decimals the paste was printed with (PyTorch prints 4 by default), null if not fixed-point */

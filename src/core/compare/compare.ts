@@ -190,6 +190,7 @@ function judgeSample(ours: MatrixF32, paste: PreparedPaste): Comparison {
     atol,
     expectedText,
     expected: { rows, cols, data: stats.expected },
+    expectedLiterals: layout.literals.slice(),
     known: compared === rows * cols ? null : stats.known,
     printedDecimals,
     ...(shapeNote ? { shapeNote } : {}),

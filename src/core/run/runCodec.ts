@@ -215,6 +215,14 @@ function decodeFirstDivergence(v: unknown, field: string, rows: number, cols: nu
   return { step, index };
 }
 
+function decodeLiterals(v: unknown, field: string, count: number): (string | null)[] {
+  if (!Array.isArray(v)) throw new Error(`${field}: expected a list, got ${describe(v)}`);
+  requireLength(v.length, count, field, 'one per element of the sample');
+  const bad = v.findIndex((x) => x !== null && typeof x !== 'string');
+  if (bad >= 0) throw new Error(`${field}[${bad}]: expected a string or null, got ${describe(v[bad])}`);
+  return v as (string | null)[];
+}
+
 function decodeDiagnosis(v: unknown, field: string): DiagnosisEntry[] {
   if (!Array.isArray(v)) throw new Error(`${field}: expected a list, got ${describe(v)}`);
   return v.map((e, i) => {
@@ -278,6 +286,7 @@ function decodeComparison(c: Encoded<Comparison>, shape: [number, number]): Comp
     matches: requireBoolean(o.matches, `${f}.matches`),
     summary: requireString(o.summary, `${f}.summary`),
     // fields added later: absent in older payloads
+    ...(o.expectedLiterals !== undefined ? { expectedLiterals: decodeLiterals(o.expectedLiterals, `${f}.expectedLiterals`, rows * cols) } : {}),
     ...(o.firstDivergence !== undefined ? { firstDivergence: decodeFirstDivergence(o.firstDivergence, `${f}.firstDivergence`, rows, cols) } : {}),
     ...(o.steps !== undefined ? { steps: decodeSteps(o.steps, `${f}.steps`) } : {}),
     ...(o.diagnosis !== undefined ? { diagnosis: decodeDiagnosis(o.diagnosis, `${f}.diagnosis`) } : {}),
