@@ -12,7 +12,7 @@ import { encodeRunResult } from '../../src/core/run/runCodec';
 import { runSampler } from '../../src/core/sampler/sampler';
 import { readInputs } from '../../src/core/sampler/inputs';
 import { alphaBarFromBetas, linearSchedule } from '../../src/core/sampler/schedules';
-import { formatFloat32Shortest, formatTensorF32 } from '../../src/core/tensors/printTensor';
+import { formatTensorF32 } from '../../src/core/tensors/printTensor';
 import { parseTensorText } from '../../src/core/tensors/parseTensor';
 import type { SamplerInputs } from '../../src/core/types';
 import { buildReportHtml } from '../../src/report/html';
