@@ -4,7 +4,7 @@
 //   node scripts/bench.mjs [--reps N] [--json]
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -23,7 +23,9 @@ await esbuild.build({
     contents: `export { runSampler } from './src/core/sampler/sampler';
 export { samplerUsesWasm } from './src/core/sampler/samplerWasm';
 export { randnSeeded } from './src/core/rng/randn';
-export { linearSchedule, alphaBarFromBetas } from './src/core/sampler/schedules';`,
+export { linearSchedule, alphaBarFromBetas } from './src/core/sampler/schedules';
+export { runWithMistake } from './src/core/diagnosis/diagnose';
+export { formatTensorF32 } from './src/core/tensors/printTensor';`,
     resolveDir: root,
     loader: 'ts'
   },
@@ -63,6 +65,32 @@ function inputs(N, d, T, seed) {
   return { wModel: { rows: d + 1, cols: d, data: wFormula(d) }, n: N, d, betas, alphaBar: core.alphaBarFromBetas(betas), seed: BigInt(seed) };
 }
 
+// `cli compare` of a step-by-step paste (T = 1000, N = 100, d = 2: print(x) at precision 12 after every step) of a
+// loop with a mistake from step 500 on (step-seed-plus-t): the whole command in a fresh process, as a user runs it
+// (read, run, compare 1000 prints, first divergence, diagnosis). README "Performance" keeps it under 2 s.
+function cliCompareCase() {
+  const N = 100, d = 2, T = 1000;
+  const inp = inputs(N, d, T, 42);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ddpm-bench-compare-'));
+  const w = [];
+  for (let i = 0; i <= d; i++) w.push(Array.from(inp.wModel.data.subarray(i * d, (i + 1) * d)));
+  writeFileSync(path.join(dir, 'in.json'), JSON.stringify({ w_model: w, shape: [N, d], betas: Array.from(inp.betas), alpha_bar: Array.from(inp.alphaBar), seed: 42 }));
+  const r = core.runWithMistake(inp, 'step-seed-plus-t', { record: true, fromStep: 500 });
+  const text = r.trajectory.map((x, k) => `t = ${T - 1 - k}\n${core.formatTensorF32(x, [N, d], { precision: 12, threshold: 1e9 })}`).join('\n');
+  writeFileSync(path.join(dir, 'steps.txt'), text);
+  const args = [path.join(root, 'dist', 'cli.js'), 'compare', path.join(dir, 'in.json'), path.join(dir, 'steps.txt'), '--json'];
+  let out = null;
+  const ms = time(() => {
+    const p = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+    if (p.status !== 1) throw new Error(`cli compare: exit ${p.status}: ${p.stderr}`);
+    out = JSON.parse(p.stdout);
+  }, Math.max(1, Math.min(REPS, 3)));
+  rmSync(dir, { recursive: true, force: true });
+  const ok = out.firstDivergence?.step === 500 && out.diagnosis.some((e) => e.id === 'step-seed-plus-t');
+  if (!ok) throw new Error(`cli compare: unexpected verdict ${JSON.stringify({ firstDivergence: out.firstDivergence, diagnosis: out.diagnosis.map((e) => e.id) })}`);
+  return ms;
+}
+
 const cases = [
   {
     name: 'randn 10^7 (avx2-fma)',
@@ -88,6 +116,11 @@ const cases = [
     name: 'sampler T=100 N=1024 d=64, matmul openblas-haswell',
     ours: () => time(() => core.runSampler(inputs(1024, 64, 100, 42), { matmul: 'openblas-haswell', record: { kind: 'none' } }), Math.max(1, Math.min(REPS, 3))),
     check: () => sha(core.runSampler(inputs(1024, 64, 100, 42), { matmul: 'openblas-haswell', record: { kind: 'none' } }).sample.data)
+  },
+  {
+    name: 'cli compare, 1000-step paste N=100 d=2, diagnosed',
+    ours: cliCompareCase,
+    check: () => '-'
   }
 ];
 

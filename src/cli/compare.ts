@@ -1,9 +1,10 @@
 // `ddpm-lab compare INPUT.json PASTED.txt [--json] [--profile P] [--rtol R] [--atol A]` (README "Comparing with PyTorch's output"):
 // runs the sampler on the inputs and diffs the sample against PyTorch's output pasted in a file.
-import { compareRun, DEFAULT_ATOL_F32, DEFAULT_RTOL_F32 } from '../core/compare/compare';
+import { compareRecording, compareRun, DEFAULT_ATOL_F32, DEFAULT_RTOL_F32 } from '../core/compare/compare';
+import { decodeRecording } from '../core/run/recording';
 import { formatPythonFloat } from '../core/compare/summaryText';
 import { runSampler } from '../core/sampler/sampler';
-import { DEFAULT_PROFILE, RNG_PROFILES, type Comparison, type IndexedValue } from '../core/types';
+import { DEFAULT_PROFILE, RNG_PROFILES, type Comparison, type IndexedValue, type SamplerInputs } from '../core/types';
 import { CliError, inputName, loadInputs, oneLine, parseCliArgs, readInputText, readProfile, type CliIO } from './io';
 import { jsonFloat32 } from '../core/tensors/printTensor';
 
@@ -19,10 +20,17 @@ The rule that judges each element is chosen from the paste, and the summary says
                      float32 value bit for bit
   printed-precision  a PyTorch print with fewer digits (print(x): 4 decimals): an element matches when
                      our float32 value, printed the way PyTorch prints it, gives the pasted text
+                     (a NumPy print, repr or str: our value printed by NumPy's rule, dtype and
+                     precision read from the paste; the explanation names NumPy)
   tolerance          --rtol/--atol given, or a paste that is neither: torch.testing.assert_close's
                      |ours - pasted| <= atol + rtol * |pasted| (nan never equal)
+A paste in another shape is a mismatch. Several prints (x printed inside the loop, other lines
+ignored) are a step-by-step paste: x after each step t = T-1..0, optionally x_T first, fewer prints
+being the last steps; each is compared with our state after that step. PASTED.txt may also be a
+recording of the Python helper (run.json): exact bits, judged bitwise.
 When the run does not match, the sampler runs again under the other RNG profiles and the summary
-names those that reproduce the paste.
+names those that reproduce the paste; if none does, the diagnosis catalogue names the mistakes that
+reproduce it (README "Diagnosis catalogue").
 
   --profile P   RNG profile of the run: ${RNG_PROFILES.join(', ')} (default ${DEFAULT_PROFILE})
   --rtol R      relative tolerance (selects the tolerance rule; default ${formatPythonFloat(DEFAULT_RTOL_F32)})
@@ -36,8 +44,15 @@ names those that reproduce the paste.
                 are the strings "nan", "inf", "-inf"; float32 values are their shortest decimals.
                 The per-element arrays absDiff and known of the core's Comparison are left out
                 (absDiff is |sample - expected|, known is where expected is not null).
+                Also: firstDivergence ({step, index: [row, col]} of the first print that differs,
+                step null for x_T, index null when only the shape differs; null when all match),
+                diagnosis (list of {id, title, explanation, pytorch}, with profile when found under
+                another RNG profile), diagnosisNote (when not run), and for step-by-step pastes
+                steps ({stepsNote, prints: [{step, matches, compared, mismatched, maxAbsDiff,
+                maxUlps}]}).
 
-Exit 0 when the sample matches the paste under the rule used, 1 when not, 2 on bad input.
+Exit 0 when the sample (every print of a step-by-step paste) matches under the rule used, 1 when not,
+2 on bad input.
 `;
 
 function readTolerance(value: string | undefined, name: string): number | undefined {
@@ -92,9 +107,41 @@ export function comparisonJson(c: Comparison, warnings: readonly string[]): stri
     `"warnings":${JSON.stringify(warnings)}`,
     `"shape":[${rows},${cols}]`,
     `"mismatches":[${mismatches.join(',')}]`,
-    `"expected":[${expectedRows.join(',')}]`
+    `"expected":[${expectedRows.join(',')}]`,
+    `"firstDivergence":${c.firstDivergence ? JSON.stringify({ step: c.firstDivergence.step, index: c.firstDivergence.index }) : 'null'}`,
+    `"diagnosis":${JSON.stringify((c.diagnosis ?? []).map(({ id, title, explanation, pytorch, profile }) => ({ id, title, explanation, pytorch, ...(profile ? { profile } : {}) })))}`,
+    ...(c.diagnosisNote ? [`"diagnosisNote":${JSON.stringify(c.diagnosisNote)}`] : []),
+    ...(c.steps ? [`"steps":{"stepsNote":${JSON.stringify(c.steps.stepsNote)},"prints":[${c.steps.prints.map((p) =>
+      `{"step":${p.step === null ? 'null' : p.step},"matches":${p.matches},"compared":${p.compared},"mismatched":${p.mismatched},"maxAbsDiff":${p.maxAbsDiff === null ? 'null' : jsonNumber(p.maxAbsDiff)},"maxUlps":${p.maxUlps === null ? 'null' : jsonNumber(p.maxUlps)}}`).join(',')}]}`] : [])
   ];
   return `{${fields.join(',')}}\n`;
+}
+
+/** The JSON of a recording (the Python helper's run.json), or null when the text is not one. */
+function readRecording(text: string): unknown {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith('{') || !trimmed.includes('"ddpm-lab.recording')) return null;
+  let obj: unknown;
+  try {
+    obj = JSON.parse(trimmed);
+  } catch {
+    return null; // parsePaste says what is wrong with the JSON
+  }
+  const schema = (obj as { schema?: unknown }).schema;
+  if (typeof schema !== 'string' || !schema.startsWith('ddpm-lab.recording/')) return null;
+  return obj;
+}
+
+/** What differs between two sets of inputs (seed, shape, T), or null when those agree. */
+function sameInputs(a: SamplerInputs, b: SamplerInputs): string | null {
+  if (a.seed !== b.seed) return `seed ${b.seed} vs ${a.seed}`;
+  if (a.n !== b.n || a.d !== b.d) return `shape [${b.n}, ${b.d}] vs [${a.n}, ${a.d}]`;
+  if (a.betas.length !== b.betas.length) return `T = ${b.betas.length} vs ${a.betas.length}`;
+  const same = (x: Float32Array, y: Float32Array): boolean => x.length === y.length && x.every((v, i) => Object.is(v, y[i]));
+  if (!same(a.betas, b.betas)) return 'betas';
+  if (!same(a.alphaBar.subarray(0, a.betas.length), b.alphaBar.subarray(0, b.betas.length))) return 'alpha_bar';
+  if (!same(a.wModel.data, b.wModel.data)) return 'w_model';
+  return null;
 }
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
@@ -130,8 +177,22 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 
   const run = runSampler(inputs, { profile, record: { kind: 'none' }, inputWarnings: warnings });
   let comparison: Comparison;
+  const field = inputName(pastedPath);
   try {
-    comparison = compareRun(inputs, run, pasted, { rtol, atol, field: inputName(pastedPath) });
+    const recording = readRecording(pasted);
+    if (recording) {
+      if (rtol !== undefined || atol !== undefined) throw new Error(`${field}: a recording holds exact bits and is judged bitwise; --rtol/--atol do not apply`);
+      const r = decodeRecording(recording);
+      const other = sameInputs(inputs, r.inputs);
+      if (other) run.warnings.push(`${field}: the recording's inputs differ from ${inputName(inputPath)} (${other}); compared with the run of ${inputName(inputPath)}`);
+      const float64 = r.float64Inputs.includes('betas') || r.float64Inputs.includes('alpha_bar');
+      comparison = compareRecording(inputs, run, { init: r.init?.x ?? null, steps: r.steps.map((st) => ({ t: st.t, x: st.x })) }, `${field}: ${r.steps.length} recorded step${r.steps.length === 1 ? '' : 's'}`, {
+        field,
+        ...(float64 ? { schedule64: { betas: r.recordedInputs.betas.values, alphaBar: r.recordedInputs.alpha_bar.values } } : {})
+      });
+    } else {
+      comparison = compareRun(inputs, run, pasted, { rtol, atol, field });
+    }
   } catch (e) {
     throw new CliError(oneLine(e));
   }

@@ -93,6 +93,8 @@ export interface Comparison {
   expectedText: string;
   /** pasted values laid over our sample's shape; NaN where the paste gave no value (see known) */
   expected: MatrixF32;
+  /** the pasted number tokens as written (`8689.1201`), row-major over our shape, null where none; absent in older comparisons */
+  expectedLiterals?: (string | null)[];
   /** 1 where the paste gave a value for that element; null when it gave all of them */
   known: Uint8Array | null;
   /** decimals the paste was printed with (PyTorch prints 4 by default), null if not fixed-point */
@@ -115,6 +117,66 @@ export interface Comparison {
   summary: string;
   /** when the requested profile did not match: which profiles were tried and which reproduce the paste */
   profileSearch?: { tried: RngProfile[]; matching: RngProfile[] };
+  /**
+   * The first print, in loop order, that differs from our state after the same step: its step (null for x_T) and
+   * its first differing element (row-major; null when only the shape differs); null when every print matches.
+   * A paste of the final sample alone is the print after step 0. Absent in comparisons made before it existed.
+   */
+  firstDivergence?: FirstDivergence | null;
+  /** a step-by-step paste (several prints, or a recording): each print against our state after the same step */
+  steps?: StepByStep;
+  /** the catalogue entries (src/core/diagnosis/) that reproduce a paste that does not match, under the same rule */
+  diagnosis?: DiagnosisEntry[];
+  /** why the diagnosis was not run, or ran only in part (too large a run), when so */
+  diagnosisNote?: string;
+}
+
+/** Where a step-by-step comparison first differs (Comparison.firstDivergence). */
+export interface FirstDivergence {
+  /** the step t after which the differing print was made; null for x_T (the initial noise) */
+  step: number | null;
+  /** the first differing element [row, col], null when only the shape differs */
+  index: [number, number] | null;
+}
+
+/** A catalogue entry that reproduces the paste. */
+export interface DiagnosisEntry {
+  id: string;
+  title: string;
+  explanation: string;
+  /** the wrong PyTorch line, a newline, the right line */
+  pytorch: string;
+  /** set when the entry reproduces the paste only under another RNG profile than the run's */
+  profile?: RngProfile;
+}
+
+/** One print of a step-by-step paste against our state after the same step. */
+export interface StepComparisonSummary {
+  /** null for x_T */
+  step: number | null;
+  matches: boolean;
+  compared: number;
+  mismatched: number;
+  /** greatest |ours - pasted| over the compared elements (nan when one side is nan), null when nothing compared */
+  maxAbsDiff: number | null;
+  /** greatest distance in float32 ulps, null when none counts */
+  maxUlps: number | null;
+  /** set when the print's shape differs from ours or is summarised */
+  shapeNote?: string;
+}
+
+/** A step-by-step paste, print by print (Comparison.steps). */
+export interface StepByStep {
+  /** which steps the prints were taken to be, in words */
+  stepsNote: string;
+  /** one per print, in loop order */
+  prints: StepComparisonSummary[];
+  /** the row of our sample traced in \`ours\` and \`theirs\`: that of the first divergent element (0 when all agree) */
+  row: number;
+  /** per print, our state's values in \`row\` (d values; empty when the print gave none) */
+  ours: number[][];
+  /** per print, the pasted values in \`row\` (nan where the print gave none) */
+  theirs: number[][];
 }
 
 /** Everything about one sampler run. */

@@ -99,7 +99,9 @@ export async function compareWithText(extensionUri: vscode.Uri, data: PanelRun, 
     ResultsPanel.show(extensionUri, { ...data, run: result });
     const c = result.comparison;
     if (c) {
-      const verdict = c.matches ? `matches (${c.rule} rule)` : `${c.mismatched} of ${c.compared} elements differ (${c.rule} rule)`;
+      const where = c.steps && c.firstDivergence ? `, first at ${c.firstDivergence.step === null ? 'x_T' : `step ${c.firstDivergence.step}`}` : '';
+      const why = c.diagnosis && c.diagnosis.length > 0 ? `; diagnosis: ${c.diagnosis.map((d) => d.id).join(', ')}` : '';
+      const verdict = c.matches ? `matches (${c.rule} rule)` : `${c.mismatched} of ${c.compared} elements differ (${c.rule} rule${where})${why}`;
       vscode.window.setStatusBarMessage(`DDPM Lab: the PyTorch output ${verdict}`, 6000);
     }
     return result;

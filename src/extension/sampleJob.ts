@@ -45,8 +45,9 @@ export function executeRequest(req: WorkerRequest, hooks: JobHooks = {}): Worker
       return { type: 'result', run: encodeRunResult(run) };
     }
     const run = decodeRunResult(req.run);
-    const opts = req.rtol !== undefined || req.atol !== undefined ? { rtol: req.rtol, atol: req.atol } : undefined;
-    run.comparison = compareRun(inputs, run, req.expectedText, opts);
+    const tol = req.rtol !== undefined || req.atol !== undefined ? { rtol: req.rtol, atol: req.atol } : {};
+    // the diagnosis and a step-by-step paste re-run the loop here, in the worker; a cancel stops them between steps
+    run.comparison = compareRun(inputs, run, req.expectedText, { ...tol, shouldStop: hooks.shouldStop });
     return { type: 'result', run: encodeRunResult(run) };
   } catch (e) {
     const aborted = isAbort(e);

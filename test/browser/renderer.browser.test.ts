@@ -14,7 +14,7 @@ import { inputsToMessage } from '../../src/extension/workerProtocol';
 import { runSampler } from '../../src/core/sampler/sampler';
 import { readInputs } from '../../src/core/sampler/inputs';
 import { alphaBarFromBetas, linearSchedule } from '../../src/core/sampler/schedules';
-import { formatFloat32Shortest, formatTensorF32 } from '../../src/core/tensors/printTensor';
+import { formatTensorF32 } from '../../src/core/tensors/printTensor';
 import { parseTensorText } from '../../src/core/tensors/parseTensor';
 import type { SamplerInputs } from '../../src/core/types';
 import { buildReportHtml } from '../../src/report/html';
@@ -157,7 +157,8 @@ describe('renderer in headless Chromium', function () {
     // |diff| reads as PyTorch prints (ours - expected).abs(): the element of the whole tensor's print
     const diffPrint = formatTensorF32(cmp.absDiff.map((v) => (Number.isNaN(v) ? 0 : v)), [run.sample.rows, run.sample.cols], { threshold: Infinity, linewidth: Infinity });
     assert.equal(await page.textContent(cell('ddpm-diff-absdiff')), parseTensorText(diffPrint, 'diff').literals?.[k]);
-    assert.equal(await page.textContent(cell('ddpm-diff-expected')), formatFloat32Shortest(cmp.expected.data[k]));
+    // the pasted text as written (it used to be our re-print of its float32 value)
+    assert.equal(await page.textContent(cell('ddpm-diff-expected')), cmp.expectedLiterals?.[k]);
     assert.equal(await page.$$eval('[data-testid="ddpm-diff-ours"] td.ddpm-mismatch', (tds) => tds.length), cmp.mismatched);
     const heat = await plotDrawn(page, 'ddpm-diff-heatmap');
     assert.ok(heat.svg > 0 && heat.traces > 0, `heatmap not drawn: ${JSON.stringify(heat)}`);

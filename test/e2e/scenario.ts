@@ -516,6 +516,64 @@ export const scenario: Step[] = [
       assert.deepEqual(problems, [], `text that is hard to read: ${problems.join(' | ')}`);
     }
   },
+  // Self-contained: a step-by-step paste of a mistaken loop (the helper's recording of PyTorch running the loop
+  // with `seed + t` step seeds on the example's inputs, test/fixtures/recording/expected.json, made by
+  // scripts/fixtures/recording.py) as x.tolist() after each step: the notebook's compare() names the mistake and the
+  // first divergent step; then the diff tab is readable in every theme.
+  {
+    name: 'a step-by-step paste of a mistaken loop: compare() shows the diagnosis and the first divergent step; the diff tab is readable in every theme',
+    needs: [S.runAll],
+    async run(ctx) {
+      const { page } = ctx;
+      const rec = JSON.parse(readFileSync(path.join(ctx.root, 'test', 'fixtures', 'recording', 'expected.json'), 'utf8')) as {
+        recordings: Record<string, { shape: [number, number]; steps: { t: number; bits: number[] }[] }>;
+      };
+      const wrong = rec.recordings['step-seed-plus-t'];
+      const d = wrong.shape[1];
+      const tolist = (bits: number[]): string => {
+        const v = Array.from(new Float32Array(new Uint32Array(bits).buffer));
+        const rows: string[] = [];
+        for (let i = 0; i < v.length; i += d) rows.push(`[${v.slice(i, i + d).map(String).join(', ')}]`);
+        return `[${rows.join(', ')}]`;
+      };
+      const text = wrong.steps.map((s) => `t = ${s.t}\\n${tolist(s.bits)}`).join('\\n');
+      await runCommand(page, 'View: Focus First Editor Group');
+      await quickOpen(page, NOTEBOOK);
+      const { row, state } = await addAndRunCell(page, `sample()\ncompare("${text}")`);
+      assert.equal(state, 'success', 'the compare cell failed');
+      const run = await runOutputOfCell(page, row, 'the step-by-step compare cell');
+      await showTab(run, 'diff');
+      const verdict = run.locator('[data-testid="ddpm-diff-verdict"]');
+      const summary = await run.locator('[data-testid="ddpm-diff-summary"]').innerText();
+      await ctx.screenshot('compare-step-by-step');
+      assert.equal(await verdict.getAttribute('data-matches'), 'false', `the step-by-step paste of a mistaken loop matches: ${summary}`);
+      const first = run.locator('[data-testid="ddpm-diff-first-divergence"]');
+      assert.equal(await first.getAttribute('data-step'), String(wrong.steps[0].t), `first divergence: ${await first.innerText()}`);
+      const diagnosis = run.locator('[data-testid="ddpm-diff-diagnosis"]');
+      assert.equal(await diagnosis.getAttribute('data-ids'), 'step-seed-plus-t', `diagnosis: ${await diagnosis.innerText()}`);
+      assert.match(summary, /First divergence: x after step t = 3 /);
+      assert.match(summary, /Diagnosis: your output is exactly what Algorithm 2 gives with this mistake from step t = 3 on: .*\(step-seed-plus-t\)/);
+      await waitFor('the step-by-step plot', async () => ((await run.locator('[data-testid="ddpm-diff-steps"] .main-svg').count()) > 0 ? true : undefined));
+
+      const problems: string[] = [];
+      const themes: [string, ThemeKind][] = [['Dark High Contrast', 'high-contrast'], ['Light High Contrast', 'high-contrast-light'], ['Dark Modern', 'dark'], ['Light Modern', 'light']];
+      for (const [label, kind] of themes) {
+        await switchTheme(page, label, kind);
+        const r = await runOutputOfCell(page, row, 'the step-by-step compare cell');
+        await waitThemed(r, kind, 'diff tab');
+        const bad = await r.evaluate(lowContrastText, 4.5);
+        if (bad.length) problems.push(`${label}, diff tab: ${bad.join('; ')}`);
+      }
+      // the matching compare of the example (its verdict is the "✓ Matches" line) in Light Modern
+      const expected = expectedFixture(ctx);
+      const ok = await addAndRunCell(page, `compare(${expected.printed.replace(/\n\s*/g, ' ')})`);
+      const okRun = await runOutputOfCell(page, ok.row, 'the matching compare cell');
+      await showTab(okRun, 'diff');
+      const okBad = await okRun.evaluate(lowContrastText, 4.5);
+      if (okBad.length) problems.push(`Light Modern, matching diff tab: ${okBad.join('; ')}`);
+      assert.deepEqual(problems, [], `text that is hard to read in the diff tab: ${problems.join(' | ')}`);
+    }
+  },
   {
     name: S.reopen,
     needs: [S.runAll],

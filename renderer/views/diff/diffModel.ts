@@ -12,7 +12,10 @@ export interface DiffTableModel {
   /** per shown cell, row-major */
   ours: string[];
   oursExact: string[];
+  /** the pasted text of each cell, as written */
   expected: string[];
+  /** the pasted value as float32 (shortest decimal) */
+  expectedValue: string[];
   absDiff: string[];
   mismatch: boolean[];
   /** whether the paste gave a value for the cell */
@@ -60,14 +63,16 @@ export function diffTableModel(run: RunResult, maxCells = TABLE_MAX_CELLS): Diff
   const printed = summarised ? full.map((t, k) => summarised.get(k) ?? t) : full;
   // |diff| as PyTorch prints the tensor (ours - expected).abs() (cells not compared count as 0, which torch's formatter ignores)
   const diffPrinted = torchPrintedElements({ rows: m.rows, cols: m.cols, data: c.absDiff.map((v) => (Number.isNaN(v) ? 0 : v)) });
-  const out: DiffTableModel = { rows: m.rows, cols: m.cols, shownRows, ours: [], oursExact: [], expected: [], absDiff: [], mismatch: [], known: [], note };
+  const out: DiffTableModel = { rows: m.rows, cols: m.cols, shownRows, ours: [], oursExact: [], expected: [], expectedValue: [], absDiff: [], mismatch: [], known: [], note };
   for (const i of shownRows) {
     for (let j = 0; j < m.cols; j++) {
       const k = i * m.cols + j;
       const given = known ? known[k] === 1 : true;
       out.ours.push(printed[k]);
       out.oursExact.push(formatFloat32Shortest(m.data[k]));
-      out.expected.push(given ? formatFloat32Shortest(c.expected.data[k]) : '');
+      // the number as it was pasted (`8689.1201`), not our re-print of its float32 value (older comparisons: that)
+      out.expected.push(given ? c.expectedLiterals?.[k] ?? formatFloat32Shortest(c.expected.data[k]) : '');
+      out.expectedValue.push(given ? formatFloat32Shortest(c.expected.data[k]) : '');
       out.absDiff.push(Number.isNaN(c.absDiff[k]) ? '' : diffPrinted[k]);
       out.mismatch.push(c.mismatchMask[k] === 1);
       out.known.push(given);
@@ -76,22 +81,38 @@ export function diffTableModel(run: RunResult, maxCells = TABLE_MAX_CELLS): Diff
   return out;
 }
 
-/** |diff| as heatmap rows for the given rows of the sample (default all), null where nothing was compared; plus the mismatched cells. */
-export function absDiffHeatmap(run: RunResult, rows?: number[]): { rows: number[]; z: (number | null)[][]; mismatches: [number, number][] } | null {
+/**
+ * |diff| as heatmap rows for the given rows of the sample (default all), scaled by the comparison's rule: a
+ * mismatched cell holds its |diff|, a cell the rule accepts holds 0 (a difference below the printed precision or the
+ * tolerance reads as agreement), null where nothing was compared; plus the mismatched cells and each cell's real |diff|.
+ */
+export function absDiffHeatmap(run: RunResult, rows?: number[]): { rows: number[]; z: (number | null)[][]; raw: (number | null)[][]; mismatches: [number, number][] } | null {
   const c = run.comparison;
   if (!c) return null;
   const cols = run.sample.cols;
   const shown = rows ?? Array.from({ length: run.sample.rows }, (_, i) => i);
   const z: (number | null)[][] = [];
+  const raw: (number | null)[][] = [];
   const mismatches: [number, number][] = [];
   for (const i of shown) {
     const row: (number | null)[] = [];
+    const rawRow: (number | null)[] = [];
     for (let j = 0; j < cols; j++) {
-      const v = c.absDiff[i * cols + j];
-      row.push(Number.isNaN(v) ? null : v);
-      if (c.mismatchMask[i * cols + j]) mismatches.push([i, j]);
+      const k = i * cols + j;
+      const v = c.absDiff[k];
+      const compared = !c.known || c.known[k] === 1;
+      const bad = c.mismatchMask[k] === 1;
+      rawRow.push(Number.isNaN(v) ? null : v);
+      // a mismatch with nan on a side has no |diff|: it still counts as the largest
+      row.push(!compared ? null : bad ? (Number.isNaN(v) ? Infinity : v) : 0);
+      if (bad) mismatches.push([i, j]);
     }
     z.push(row);
+    raw.push(rawRow);
   }
-  return { rows: shown, z, mismatches };
+  // plotly cannot colour Infinity: the largest finite mismatch (or 1) stands in
+  let top = 0;
+  for (const row of z) for (const v of row) if (v !== null && Number.isFinite(v) && v > top) top = v;
+  for (const row of z) row.forEach((v, j) => { if (v === Infinity) row[j] = top || 1; });
+  return { rows: shown, z, raw, mismatches };
 }

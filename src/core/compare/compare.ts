@@ -1,19 +1,37 @@
 // The diff of our float32 sample against PyTorch output the user pasted, put together: the paste is read and
-// laid over our sample (pasteLayout.ts), its rule chosen from how it was printed (ruleChoice.ts, literalStyle.ts),
-// each element judged (statistics.ts) and the result summed up in torch.testing.assert_close's words
-// (summaryText.ts). When the run's RNG profile does not reproduce the paste, the other profiles are tried.
-import type { Comparison, MatrixF32, RngProfile, RunResult, SamplerInputs } from '../types';
+// laid over our sample (pasteLayout.ts), its rule chosen from how it was printed (ruleChoice.ts, literalStyle.ts;
+// NumPy's prints by NumPy's printing rule, numpyPrint.ts), each element judged (statistics.ts) and the result
+// summed up in torch.testing.assert_close's words (summaryText.ts). A paste of several prints is a step-by-step
+// paste (stepPaste.ts): each print is judged against our state after the same step. When the paste does not
+// match, the other RNG profiles are tried and the diagnosis catalogue (src/core/diagnosis/) is run under the same
+// rule to name the mistakes that reproduce it.
+import type { Comparison, DiagnosisEntry, FirstDivergence, MatrixF32, RngProfile, RunResult, SamplerInputs, StepComparisonSummary } from '../types';
 import { RNG_PROFILES } from '../types';
-import type { ParsedTensor } from '../tensors/parseTensor';
+import { tokenValue, type ParsedTensor } from '../tensors/parseTensor';
+import { judgeNumpyPaste, type NumpyFloatDtype } from '../tensors/numpyPrint';
+import { formatFloat32Shortest, pythonTuple } from '../tensors/printTensor';
 import { runSampler } from '../sampler/sampler';
+import { randnSeeded } from '../rng/randn';
+import { diagnoseSample, diagnoseTrajectory } from '../diagnosis/diagnose';
+import { mistakeInfo, type MistakeId } from '../diagnosis/catalogue';
+import { CORRECT_LINES, loopContext, runLoop, type Schedule64 } from '../diagnosis/loop';
 import { layPaste, parsePaste, type Layout } from './pasteLayout';
-import { chooseRule, elementJudge, type RuleChoice } from './ruleChoice';
+import { chooseNumpyRule, chooseRule, elementJudge, numpyRuleExplanation, type RuleChoice } from './ruleChoice';
+import { printsAs, literalStyle, sameFloat32 } from './literalStyle';
 import { elementStatistics } from './statistics';
-import { buildSummary, profileLine } from './summaryText';
+import { buildSummary, diagnosisLines, profileLine, stepLines } from './summaryText';
+import { assignSteps, findPrints, recordedStepsNote } from './stepPaste';
 
 /** torch.testing's default tolerances for float32 (torch/testing/_comparison.py: _DTYPE_PRECISIONS). */
 export const DEFAULT_RTOL_F32 = 1.3e-6;
 export const DEFAULT_ATOL_F32 = 1e-5;
+
+/**
+ * The diagnosis runs the catalogue as a plain JavaScript loop (diagnose.ts): about 25 runs of the loop in the worst
+ * case, each costing about N * (d + 1) * d multiply-adds per step. Beyond this many multiply-adds per run
+ * (N * (d + 1) * d * steps run) it is not run, and the comparison says so (diagnosisNote): about 0.1 s per entry here.
+ */
+export const DIAGNOSIS_MAX_WORK = 2e7;
 
 export interface CompareOptions {
   /** relative tolerance; giving rtol or atol selects the tolerance rule */
@@ -22,6 +40,12 @@ export interface CompareOptions {
   atol?: number;
   /** the name used in error messages for the pasted text (default "expected") */
   field?: string;
+  /** run the diagnosis catalogue when the paste does not match (default true; compareRun only) */
+  diagnose?: boolean;
+  /** checked between steps of the diagnosis; when it returns true the comparison throws an AbortError */
+  shouldStop?: () => boolean;
+  /** betas and alpha_bar as the user's float64 tensors held them (a recording), for the schedule-float64 entry */
+  schedule64?: Schedule64;
 }
 
 /**
@@ -41,32 +65,123 @@ interface PreparedPaste {
   parsed: ParsedTensor;
   layout: Layout;
   choice: RuleChoice;
+  /** row-major indices of the elements the paste gives */
+  knownAt: number[];
+  /** the pasted values as float32, per element (NaN where none) */
+  pastedF32: Float32Array;
 }
 
-function preparePaste(expectedText: string, rows: number, cols: number, opts: CompareOptions): PreparedPaste {
-  const field = opts.field ?? 'expected';
+function tolerances(opts: CompareOptions): { rtol: number; atol: number; explicitTol: boolean } {
   const explicitTol = opts.rtol !== undefined || opts.atol !== undefined;
   const rtol = opts.rtol ?? DEFAULT_RTOL_F32;
   const atol = opts.atol ?? DEFAULT_ATOL_F32;
   if (!(rtol >= 0) || !Number.isFinite(rtol)) throw new Error(`rtol: expected a finite number >= 0, got ${rtol}`);
   if (!(atol >= 0) || !Number.isFinite(atol)) throw new Error(`atol: expected a finite number >= 0, got ${atol}`);
+  return { rtol, atol, explicitTol };
+}
+
+function prepared(expectedText: string, parsed: ParsedTensor, layout: Layout, choice: RuleChoice, rtol: number, atol: number): PreparedPaste {
+  const knownAt: number[] = [];
+  const pastedF32 = new Float32Array(layout.literals.length).fill(NaN);
+  layout.literals.forEach((l, k) => {
+    if (l === null) return;
+    knownAt.push(k);
+    pastedF32[k] = Math.fround(tokenValue(l)); // torch.tensor(pasted) holds float32 values
+  });
+  return { expectedText, rtol, atol, parsed, layout, choice, knownAt, pastedF32 };
+}
+
+function preparePaste(expectedText: string, rows: number, cols: number, opts: CompareOptions): PreparedPaste {
+  const field = opts.field ?? 'expected';
+  const { rtol, atol, explicitTol } = tolerances(opts);
   const parsed = parsePaste(expectedText, field);
   const layout = layPaste(parsed, expectedText, rows, cols);
   const knownLits = layout.literals.filter((l): l is string => l !== null);
-  const choice = chooseRule(knownLits, parsed.source, explicitTol, rtol, atol);
-  return { expectedText, rtol, atol, parsed, layout, choice };
+  const numpy = parsed.kind === 'numpy-repr' || parsed.kind === 'numpy-str' ? parsed.kind : null;
+  const choice = numpy && !explicitTol ? chooseNumpyRule(numpy) : chooseRule(knownLits, parsed.source, explicitTol, rtol, atol);
+  return prepared(expectedText, parsed, layout, choice, rtol, atol);
 }
 
-/** Judges our sample against a prepared paste (of the same shape). */
+/** A state recorded bit for bit (a recording's x): judged bitwise, as a list of its shortest decimals would be. */
+function prepareExact(m: MatrixF32, description: string, rows: number, cols: number): PreparedPaste {
+  const literals = Array.from(m.data, (v) => formatFloat32Shortest(v));
+  const parsed: ParsedTensor = {
+    shape: [m.rows, m.cols], values: Float64Array.from(m.data), dtype: 'float32', summarized: false,
+    printedDecimals: null, source: 'list', kind: 'list', literals
+  };
+  const sameShape = m.rows === rows && m.cols === cols;
+  const layout: Layout = sameShape ? { literals, shapeMismatch: false } : {
+    literals: new Array(rows * cols).fill(null),
+    shapeMismatch: true,
+    mismatchedShape: [m.rows, m.cols],
+    shapeNote: `the recorded state has shape ${pythonTuple([m.rows, m.cols])} but ours is ${pythonTuple([rows, cols])}; nothing compared.`
+  };
+  const choice: RuleChoice = {
+    rule: 'bitwise', pinned: true, style: null,
+    explanation: 'bitwise: a recording holds the exact float32 bits of each state, so an element matches only when it is our float32 value bit for bit.'
+  };
+  return prepared(description, parsed, layout, choice, 0, 0);
+}
+
+/** NumPy's printing rule applied to our values at the pasted places: per element whether it prints as pasted. */
+function numpyJudgement(values: ArrayLike<number>, paste: PreparedPaste): { printed: Uint8Array; explanation: string; formatAgrees: boolean; allMatch: boolean } {
+  const { parsed, layout, knownAt, choice } = paste;
+  const dtypes: NumpyFloatDtype[] = parsed.kind === 'numpy-repr' && (parsed.dtype === 'float32' || parsed.dtype === 'float64') ? [parsed.dtype] : ['float32', 'float64'];
+  const j = judgeNumpyPaste(knownAt.map((k) => values[k]), knownAt.map((k) => layout.literals[k]!), dtypes);
+  const printed = new Uint8Array(layout.literals.length);
+  knownAt.forEach((k, i) => { printed[k] = j.matches[i] ? 1 : 0; });
+  return {
+    printed,
+    formatAgrees: j.formatAgrees,
+    allMatch: j.matched === knownAt.length && j.formatAgrees,
+    explanation: numpyRuleExplanation(choice.numpy!, j.dtype, j.precision, j.suppress, j.formatAgrees)
+  };
+}
+
+/** Whether a NumPy paste's tokens identify the values exactly: every one positional with fewer digits than the precision cut. */
+function numpyPinned(paste: PreparedPaste, precision: number): boolean {
+  return paste.knownAt.every((k) => {
+    const lit = paste.layout.literals[k]!;
+    if (/nan|inf/i.test(lit)) return true;
+    const m = /^[-+]?\d+\.(\d*)$/.exec(lit);
+    return m !== null && m[1].length < precision;
+  });
+}
+
+/** Judges our sample against a prepared paste. */
 function judgeSample(ours: MatrixF32, paste: PreparedPaste): Comparison {
-  const { expectedText, rtol, atol, parsed, layout, choice } = paste;
+  const { expectedText, rtol, atol, parsed, layout } = paste;
+  let choice = paste.choice;
   const { rows, cols } = ours;
-  const stats = elementStatistics(ours, layout.literals, parsed.source, elementJudge(choice.rule, rtol, atol));
+  let printed: Uint8Array | undefined;
+  let formatDisagrees = false;
+  if (choice.numpy) {
+    const nj = numpyJudgement(ours.data, paste);
+    printed = nj.printed;
+    formatDisagrees = !nj.formatAgrees;
+    const precision = Number(/precision=(\d+)/.exec(nj.explanation)?.[1] ?? 8);
+    choice = { ...choice, explanation: nj.explanation, pinned: numpyPinned(paste, precision) };
+  }
+  if (!printed && choice.pinned && choice.rule === 'bitwise') {
+    // each pasted number identifies one float32 value: ours prints as it exactly when ours is that value
+    printed = new Uint8Array(layout.literals.length);
+    for (const k of paste.knownAt) printed[k] = sameFloat32(ours.data[k], paste.pastedF32[k]) ? 1 : 0;
+  }
+  const stats = elementStatistics(ours, layout.literals, parsed.source, elementJudge(choice.rule, rtol, atol), printed);
   const { compared, mismatched } = stats;
-  const bitwiseEqual = compared > 0 && choice.pinned && stats.allBitsEqual;
-  const matches = compared > 0 && mismatched === 0 && !layout.shapeMismatch;
-  const printedDecimals = choice.style?.kind === 'fixed' ? choice.style.decimals
+  const bitwiseEqual = compared > 0 && choice.pinned && stats.allBitsEqual && !layout.shapeMismatch;
+  const matches = compared > 0 && mismatched === 0 && !layout.shapeMismatch && !formatDisagrees;
+  const printedDecimals = choice.numpy ? null : choice.style?.kind === 'fixed' ? choice.style.decimals
     : choice.style?.kind === 'int' ? 0 : null;
+  let shapeNote = layout.shapeNote;
+  const pastedShape = layout.pastedShapeText ?? (layout.mismatchedShape ? pythonTuple(layout.mismatchedShape) : null);
+  if (layout.sameSize && pastedShape) {
+    const shapes = `the shapes differ: ${pastedShape} pasted vs ${pythonTuple([rows, cols])} ours`;
+    const which = compared === rows * cols ? `the ${compared} values` : `the ${compared} values shown`;
+    shapeNote = mismatched === 0
+      ? `${which} agree in row-major order; ${shapes}.`
+      : `${shapes}; both hold ${compared} values, compared in row-major order: ${mismatched} differ.`;
+  }
 
   const c: Comparison = {
     rule: choice.rule,
@@ -75,9 +190,10 @@ function judgeSample(ours: MatrixF32, paste: PreparedPaste): Comparison {
     atol,
     expectedText,
     expected: { rows, cols, data: stats.expected },
+    expectedLiterals: layout.literals.slice(),
     known: compared === rows * cols ? null : stats.known,
     printedDecimals,
-    ...(layout.shapeNote ? { shapeNote: layout.shapeNote } : {}),
+    ...(shapeNote ? { shapeNote } : {}),
     compared,
     mismatched,
     mismatchMask: stats.mismatchMask,
@@ -90,18 +206,85 @@ function judgeSample(ours: MatrixF32, paste: PreparedPaste): Comparison {
     summary: ''
   };
   const { maxUlpsAt, nanOneSided, allBitsEqual, anyPrintDiffers } = stats;
-  c.summary = buildSummary(c, choice, { mismatchedShape: layout.mismatchedShape, maxUlpsAt, nanOneSided, allBitsEqual, anyPrintDiffers });
+  c.summary = buildSummary(c, choice, { mismatchedShape: layout.mismatchedShape, sameSize: layout.sameSize, maxUlpsAt, nanOneSided, allBitsEqual, anyPrintDiffers });
+  const first = firstMismatch(c);
+  c.firstDivergence = c.matches ? null : { step: 0, index: first };
   return c;
+}
+
+function firstMismatch(c: Comparison): [number, number] | null {
+  const k = c.mismatchMask.indexOf(1);
+  return k < 0 ? null : [Math.floor(k / c.expected.cols), k % c.expected.cols];
+}
+
+/**
+ * Whether values (a candidate's state, row-major like our sample) satisfy the paste's rule at every pasted element:
+ * what judgeSample decides, without building the comparison (the diagnosis asks it once per candidate and step).
+ */
+function valuesMatch(values: Float32Array, paste: PreparedPaste): boolean {
+  const { layout, knownAt, pastedF32, choice, parsed, rtol, atol } = paste;
+  if (layout.shapeMismatch || knownAt.length === 0) return false;
+  if (choice.numpy) return numpyJudgement(values, paste).allMatch;
+  const judge = elementJudge(choice.rule, rtol, atol);
+  const needsPrint = choice.rule === 'printed-precision';
+  for (const k of knownAt) {
+    const a = values[k];
+    const b = pastedF32[k];
+    let printsSame = false;
+    if (needsPrint) {
+      const lit = layout.literals[k]!;
+      printsSame = printsAs(a, lit, literalStyle(lit, parsed.source));
+    }
+    if (!judge(a, b, printsSame)) return false;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runs: the RNG profiles, step-by-step pastes and the diagnosis
+
+/** The work of one run of the loop (multiply-adds), for DIAGNOSIS_MAX_WORK. */
+function loopWork(inputs: SamplerInputs, steps: number): number {
+  return inputs.n * (inputs.d + 1) * inputs.d * steps;
+}
+
+function tooLargeNote(inputs: SamplerInputs, steps: number): string {
+  return `not run: the catalogue runs as plain JavaScript, and N * (d + 1) * d * steps = ${loopWork(inputs, steps)} multiply-adds per entry is beyond ${DIAGNOSIS_MAX_WORK} (DIAGNOSIS_MAX_WORK); compare a smaller run (fewer samples or steps) for a diagnosis.`;
+}
+
+function entries(ids: MistakeId[], profile?: RngProfile): DiagnosisEntry[] {
+  return ids.map((id) => {
+    const { title, explanation, pytorch } = mistakeInfo(id);
+    return { id, title, explanation, pytorch, ...(profile ? { profile } : {}) };
+  });
 }
 
 /**
  * Compares a run's sample with pasted PyTorch output. When the run's RNG profile does not match, reruns the
- * sampler under each other profile (without trajectory) and reports which reproduce the paste (profileSearch).
+ * sampler under each other profile (without trajectory) and reports which reproduce the paste (profileSearch);
+ * when none does, runs the diagnosis catalogue (diagnosis). A paste of several prints is a step-by-step paste
+ * (see compareSteps).
  */
 export function compareRun(inputs: SamplerInputs, run: RunResult, expectedText: string, opts: CompareOptions = {}): Comparison {
+  const prints = findPrints(expectedText);
+  let single = prints.length === 1;
+  if (single && prints[0].text.trim() !== expectedText.trim()) {
+    // one print among other lines (`step 0:`): read as a one-print step-by-step paste when the whole text is no print
+    try {
+      parsePaste(expectedText, opts.field ?? 'expected');
+    } catch {
+      single = false;
+    }
+  }
+  if (prints.length >= 2 || (prints.length === 1 && !single)) {
+    const field = opts.field ?? 'expected';
+    const { steps, note } = assignSteps(prints.length, inputs.betas.length, field);
+    const pastes = prints.map((p, i) => preparePaste(p.text, run.sample.rows, run.sample.cols, { ...opts, field: `${field} (print ${i + 1} of ${prints.length}, at character ${p.at})` }));
+    return compareSteps(inputs, run, expectedText, steps, pastes, note, opts);
+  }
   const paste = preparePaste(expectedText, run.sample.rows, run.sample.cols, opts);
-  const c = judgeSample(run.sample, paste);
-  if (c.matches || c.compared === 0 || paste.layout.shapeMismatch) return c; // another profile cannot fix a shape
+  let c = judgeSample(run.sample, paste);
+  if (c.matches || c.compared === 0 || paste.layout.shapeMismatch) return { ...c, diagnosis: [] }; // another profile cannot fix a shape
   const own = run.inputs.profile;
   const tried: RngProfile[] = [own];
   const matching: RngProfile[] = [];
@@ -109,8 +292,156 @@ export function compareRun(inputs: SamplerInputs, run: RunResult, expectedText: 
     if (p === own) continue;
     tried.push(p);
     const other = runSampler(inputs, { profile: p, matmul: run.inputs.matmul, record: { kind: 'none' } }); // the run's matmul kept
-    if (judgeSample(other.sample, paste).matches) matching.push(p);
+    if (valuesMatch(other.sample.data, paste)) matching.push(p);
   }
   const profileSearch = { tried, matching };
-  return { ...c, profileSearch, summary: `${c.summary}\n${profileLine(own, profileSearch)}` };
+  c = { ...c, profileSearch, summary: `${c.summary}\n${profileLine(own, profileSearch)}` };
+  if (matching.length > 0 || opts.diagnose === false) return { ...c, diagnosis: [] };
+  const T = inputs.betas.length;
+  let diagnosis: DiagnosisEntry[] = [];
+  let diagnosisNote: string | undefined;
+  if (loopWork(inputs, T) > DIAGNOSIS_MAX_WORK) {
+    diagnosisNote = tooLargeNote(inputs, T);
+  } else {
+    const matches = (sample: Float32Array): boolean => valuesMatch(sample, paste);
+    for (const profile of [own, ...RNG_PROFILES.filter((p) => p !== own)]) {
+      const found = diagnoseSample(inputs, matches, { profile, shouldStop: opts.shouldStop, schedule64: opts.schedule64, ...(profile === own ? { correctSample: run.sample.data } : {}) });
+      if (found.length > 0) {
+        diagnosis = entries(found, profile === own ? undefined : profile);
+        break;
+      }
+    }
+  }
+  return withDiagnosis(c, diagnosis, diagnosisNote);
+}
+
+function withDiagnosis(c: Comparison, diagnosis: DiagnosisEntry[], diagnosisNote: string | undefined): Comparison {
+  const lines = diagnosisLines(diagnosis, diagnosisNote, c.steps ? c.firstDivergence?.step ?? null : null, c.rule);
+  return { ...c, diagnosis, ...(diagnosisNote ? { diagnosisNote } : {}), summary: lines.length > 0 ? `${c.summary}\n${lines.join('\n')}` : c.summary };
+}
+
+/** A recording of the user's states (src/core/run/recording.ts), as compareRecording needs it. */
+export interface RecordedStates {
+  /** x_T, when recorded */
+  init: MatrixF32 | null;
+  /** x after step t, in loop order */
+  steps: { t: number; x: MatrixF32 }[];
+}
+
+/**
+ * Compares a run with a recording of the user's loop (the Python helper's payload, decoded by decodeRecording):
+ * a step-by-step paste of exact bits, judged bitwise.
+ */
+export function compareRecording(inputs: SamplerInputs, run: RunResult, recording: RecordedStates, description: string, opts: CompareOptions = {}): Comparison {
+  const { rows, cols } = run.sample;
+  const steps: (number | null)[] = [];
+  const pastes: PreparedPaste[] = [];
+  if (recording.init) {
+    steps.push(null);
+    pastes.push(prepareExact(recording.init, 'x_T', rows, cols));
+  }
+  for (const s of recording.steps) {
+    steps.push(s.t);
+    pastes.push(prepareExact(s.x, `x after step ${s.t}`, rows, cols));
+  }
+  if (pastes.length === 0) throw new Error(`${opts.field ?? 'recording'}: no recorded state to compare`);
+  return compareSteps(inputs, run, description, steps, pastes, recordedStepsNote(steps, inputs.betas.length), opts);
+}
+
+/** Our states at the given steps (null: x_T), by re-running the correct loop (diagnosis/loop.ts, bit for bit the sampler's). */
+function ourStates(inputs: SamplerInputs, profile: RngProfile, wanted: (number | null)[], shouldStop?: () => boolean): Map<number | null, Float32Array> {
+  const out = new Map<number | null, Float32Array>();
+  const nd = inputs.n * inputs.d;
+  if (wanted.includes(null)) out.set(null, randnSeeded(inputs.seed, nd, profile));
+  const steps = new Set(wanted.filter((t): t is number => t !== null));
+  if (steps.size > 0) {
+    runLoop(loopContext(inputs), inputs.wModel.data, CORRECT_LINES, {
+      profile,
+      shouldStop,
+      onStep: (t, x) => {
+        if (steps.has(t)) out.set(t, x.slice());
+        return true;
+      }
+    });
+  }
+  return out;
+}
+
+/** Each print of a step-by-step paste against our state after the same step; the diagnosis from the first divergent step. */
+function compareSteps(
+  inputs: SamplerInputs,
+  run: RunResult,
+  expectedText: string,
+  steps: (number | null)[],
+  pastes: PreparedPaste[],
+  stepsNote: string,
+  opts: CompareOptions
+): Comparison {
+  const profile = run.inputs.profile;
+  const { rows, cols } = run.sample;
+  const states = ourStates(inputs, profile, steps, opts.shouldStop);
+  const judged = pastes.map((p, i) => judgeSample({ rows, cols, data: states.get(steps[i])! }, p));
+  const prints: StepComparisonSummary[] = judged.map((c, i) => ({
+    step: steps[i],
+    matches: c.matches,
+    compared: c.compared,
+    mismatched: c.mismatched,
+    maxAbsDiff: maxAbs(c),
+    maxUlps: c.maxUlps,
+    ...(c.shapeNote ? { shapeNote: c.shapeNote } : {})
+  }));
+  const firstBad = judged.findIndex((c) => !c.matches);
+  const firstDivergence: FirstDivergence | null = firstBad < 0 ? null : { step: steps[firstBad], index: firstMismatch(judged[firstBad]) };
+  const row = firstDivergence?.index?.[0] ?? 0;
+  const rowOf = (data: Float32Array): number[] => Array.from(data.subarray(row * cols, (row + 1) * cols));
+  const last = judged[judged.length - 1];
+  const matches = firstBad < 0;
+  const stepByStep = {
+    stepsNote,
+    prints,
+    row,
+    ours: steps.map((t) => rowOf(states.get(t)!)),
+    theirs: judged.map((c) => rowOf(c.expected.data))
+  };
+  const lastStep = steps[steps.length - 1];
+  const head = stepLines(stepByStep, firstDivergence, judged[firstBad] ?? null, firstDivergence ? states.get(firstDivergence.step) ?? null : null);
+  const finalTitle = lastStep === 0 ? 'The last print (the sample, x after step 0):' : `The last print (x after ${lastStep === null ? 'x_T' : `step ${lastStep}`}; not the sample):`;
+  let c: Comparison = {
+    ...last,
+    expectedText,
+    matches,
+    bitwiseEqual: matches && judged.every((j) => j.bitwiseEqual),
+    firstDivergence,
+    steps: stepByStep,
+    summary: `${head.join('\n')}\n\n${finalTitle}\n${last.summary}`
+  };
+  if (matches || opts.diagnose === false) return { ...c, diagnosis: [] };
+  const t0 = firstDivergence!.step;
+  const bad = judged[firstBad];
+  if (t0 === null || bad.compared === 0 || pastes[firstBad].layout.shapeMismatch) {
+    const why = t0 === null ? 'not run: x_T already differs, and no catalogue entry changes x_T (check the seed and the RNG profile).'
+      : 'not run: the first divergent print does not have our shape.';
+    return withDiagnosis(c, [], why);
+  }
+  if (loopWork(inputs, t0 + 1) > DIAGNOSIS_MAX_WORK) return withDiagnosis(c, [], tooLargeNote(inputs, t0 + 1));
+  const byStep = new Map<number, PreparedPaste>();
+  steps.forEach((t, i) => { if (t !== null) byStep.set(t, pastes[i]); });
+  const matchesStep = (t: number, x: Float32Array): boolean => {
+    const p = byStep.get(t);
+    return p === undefined || valuesMatch(x, p);
+  };
+  const stateBefore = t0 === inputs.betas.length - 1 ? undefined : states.get(t0 + 1);
+  const found = diagnoseTrajectory(inputs, t0, matchesStep, { profile, shouldStop: opts.shouldStop, schedule64: opts.schedule64, ...(stateBefore ? { stateBefore } : {}) });
+  c = withDiagnosis(c, entries(found), undefined);
+  return c;
+}
+
+function maxAbs(c: Comparison): number | null {
+  let m: number | null = null;
+  for (let k = 0; k < c.absDiff.length; k++) {
+    const v = c.absDiff[k];
+    if (Number.isNaN(v)) continue; // not compared, or nan on a side (counted by the ulps line of the summary)
+    if (m === null || v > m) m = v;
+  }
+  return m;
 }

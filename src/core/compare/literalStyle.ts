@@ -85,6 +85,14 @@ export function printsAs(v: number, lit: string, style: LiteralStyle): boolean {
       return (v < 0 || Object.is(v, -0)) === lit.startsWith('-');
     }
   }
+  if (style.kind === 'sci' && v !== 0 && Number.isFinite(v) && style.decimals < 100) {
+    // fast path for '{:.ke}': JavaScript's toExponential(k) rounds the exact value to nearest (ECMA-262
+    // Number.prototype.toExponential), as Python does, except that a tie goes up instead of to even; a tie at k
+    // digits leaves exactly ...5 at k + 1 digits, so when that digit is not 5 the two agree
+    const a = Math.abs(v);
+    const finer = a.toExponential(style.decimals + 1);
+    if (finer[finer.indexOf('e') - 1] !== '5') return Object.is(Number(`${v < 0 ? '-' : ''}${a.toExponential(style.decimals)}`), tokenValue(lit));
+  }
   return samePrinted(printInStyle(v, style), lit);
 }
 
@@ -93,7 +101,15 @@ export function pinsDownF32(lit: string, style: LiteralStyle): boolean {
   if (!isRoundedStyle(style)) return true;
   const x = Math.fround(tokenValue(lit));
   if (!Number.isFinite(x) || !printsAs(x, lit, style)) return false;
+  // 9 significant digits tell every two float32 values apart (FLT_DECIMAL_DIG = 9, C11 5.2.4.2.2): a correctly
+  // rounded print of x with at least 9 identifies x, and its neighbours need not be printed to know it
+  if (significantDigits(lit) >= 9) return true;
   return !printsAs(nextUpF32(x), lit, style) && !printsAs(nextDownF32(x), lit, style);
+}
+
+/** The significant digits a decimal literal shows (leading zeros not counted; trailing zeros counted, as printed). */
+function significantDigits(lit: string): number {
+  return lit.replace(/^[-+]/, '').replace(/[eE].*$/, '').replace('.', '').replace(/^0+/, '').length;
 }
 
 /** Whether the literal is a full-precision decimal: 9+ significant digits, or the shortest decimal of its float32. */

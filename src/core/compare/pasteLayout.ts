@@ -84,8 +84,12 @@ export interface Layout {
   /** the paste cannot be our sample whatever the values (it holds a different number of elements) */
   shapeMismatch: boolean;
   shapeNote?: string;
-  /** the paste's full shape when it is known and differs in size from ours (assert_close's shape message) */
+  /** the paste's full shape when it is known and differs from ours (assert_close's shape message) */
   mismatchedShape?: number[];
+  /** the paste holds as many values as ours in another shape (all compared in row-major order) */
+  sameSize?: boolean;
+  /** a summarised paste's shape in words, "(1, ...)", when it cannot be ours (its full shape is unknown) */
+  pastedShapeText?: string;
 }
 
 function plural(n: number, word: string): string {
@@ -102,11 +106,20 @@ function layFull(lits: string[], pasteShape: number[], rows: number, cols: numbe
   const ours = pythonTuple([rows, cols]);
   const literals: (string | null)[] = new Array(total).fill(null);
   const sameShape = pasteShape.length === 2 && pasteShape[0] === rows && pasteShape[1] === cols;
-  if (sameShape || lits.length === total) {
+  if (sameShape) {
     for (let k = 0; k < total; k++) literals[k] = lits[k];
-    const shapeNote = sameShape ? undefined
-      : `the paste has shape ${pythonTuple(pasteShape)} and ours ${ours}; both hold ${total} values, compared in row-major order.`;
-    return { literals, shapeMismatch: false, shapeNote };
+    return { literals, shapeMismatch: false };
+  }
+  if (lits.length === total) {
+    // the same values in another shape: compared in row-major order, but a mismatch (assert_close checks the shape)
+    for (let k = 0; k < total; k++) literals[k] = lits[k];
+    return {
+      literals,
+      shapeMismatch: true,
+      sameSize: true,
+      mismatchedShape: pasteShape,
+      shapeNote: `the paste has shape ${pythonTuple(pasteShape)} and ours ${ours}; both hold ${total} values, compared in row-major order.`
+    };
   }
   if (pasteShape.length === 2) {
     const [pr, pc] = pasteShape;
@@ -140,6 +153,27 @@ function dimText(dim: SummaryDim, size: number, what: string): string {
   return dim.elided ? `the first ${dim.leading} and last ${dim.trailing} of our ${size} ${what}` : `all ${size} ${what}`;
 }
 
+/**
+ * For a summarised print whose shape cannot be ours (1-D, or 2-D with another number of whole rows and columns
+ * summarised): the row-major position, in a tensor of our size, of each shown value, and the printed shape in words.
+ */
+function otherShapeFlat(shape: number[], summary: TensorSummary, rows: number, cols: number): { flat: (i: number) => number; text: string } | null {
+  const total = rows * cols;
+  if (shape.length === 1 && summary.dims.length === 1) {
+    const [dv] = summary.dims;
+    if (!dimFits(dv, shape[0], total)) return null;
+    return { flat: (i) => fullIndex(i, dv, total), text: dv.elided ? '(...,)' : `(${shape[0]},)` };
+  }
+  if (shape.length === 2 && summary.dims.length === 2) {
+    const [dr, dc] = summary.dims;
+    if (dr.elided || shape[0] === rows || !dc.elided || total % shape[0] !== 0) return null;
+    const width = total / shape[0];
+    if (!dimFits(dc, shape[1], width)) return null;
+    return { flat: (i) => Math.floor(i / shape[1]) * width + fullIndex(i % shape[1], dc, width), text: `(${shape[0]}, ...)` };
+  }
+  return null;
+}
+
 /** Lays a summarised print ("..." in place of rows, columns or values) over (rows, cols): kept leading items at the start, trailing at the end. */
 function laySummarised(lits: string[], shape: number[], summary: TensorSummary, rows: number, cols: number): Layout {
   const total = rows * cols;
@@ -152,6 +186,19 @@ function laySummarised(lits: string[], shape: number[], summary: TensorSummary, 
   let placed = 0;
   let fits: boolean;
   let what: string;
+  // a summarised print in another shape (x.flatten(), x.reshape(1, -1)): its values laid in row-major order as if it
+  // held as many as ours, and a shape mismatch
+  const other = otherShapeFlat(shape, summary, rows, cols);
+  if (other) {
+    for (let i = 0; i < lits.length; i++) placed += place(other.flat(i), lits[i]);
+    return {
+      literals,
+      shapeMismatch: true,
+      sameSize: true,
+      pastedShapeText: other.text,
+      shapeNote: `the paste is summarised ("...") with shape ${other.text}, not ours ${pythonTuple([rows, cols])}; compared its ${placed} shown values in row-major order, as if it held our ${total}.`
+    };
+  }
   if (shape.length === 2 && summary.dims.length === 2) {
     const [dr, dc] = summary.dims;
     fits = dimFits(dr, shape[0], rows) && dimFits(dc, shape[1], cols);
@@ -187,7 +234,7 @@ function laySummarised(lits: string[], shape: number[], summary: TensorSummary, 
 
 /** The paste's literals laid over a (rows, cols) sample. */
 export function layPaste(parsed: ParsedTensor, text: string, rows: number, cols: number): Layout {
-  const scanned = scanLiterals(text);
+  const scanned = parsed.literals ?? scanLiterals(text);
   const agrees = scanned !== null && scanned.length === parsed.values.length
     && scanned.every((lit, k) => Object.is(tokenValue(lit), parsed.values[k]));
   // when the scan cannot follow the text, the parser's values stand in (printed at its decimals if it found them)

@@ -14,6 +14,26 @@ export interface RuleChoice {
   pinned: boolean;
   /** the printed style when all finite pasted numbers share one */
   style: LiteralStyle | null;
+  /** a NumPy print judged by NumPy's printing rule: which print it was (the rest is read from the values, see numpyRuleExplanation) */
+  numpy?: 'numpy-repr' | 'numpy-str';
+}
+
+/**
+ * The rule for a NumPy print (repr or str, any dtype NumPy prints floats in, any precision): printed-precision
+ * under NumPy's printing rule (numpyPrint.ts: numpyElementMatches, judgeNumpyPaste), since NumPy cuts digits at
+ * np.set_printoptions(precision=8) by default and pads columns, so neither PyTorch's rule nor bitwise applies.
+ * The explanation is completed once the dtype and precision are read from the values (numpyRuleExplanation).
+ */
+export function chooseNumpyRule(kind: 'numpy-repr' | 'numpy-str'): RuleChoice {
+  return { rule: 'printed-precision', pinned: false, style: null, numpy: kind, explanation: '' };
+}
+
+/** The NumPy rule in words, with what judging the paste read from it. */
+export function numpyRuleExplanation(kind: 'numpy-repr' | 'numpy-str', dtype: string, precision: number, suppress: boolean, formatAgrees: boolean): string {
+  const what = kind === 'numpy-repr' ? `NumPy's repr of a ${dtype} array` : `NumPy's str (print(a)) of a ${dtype} array`;
+  const opts = `precision=${precision}${precision === 8 ? ', the default' : ''}${suppress ? ', suppress=True' : ''}`;
+  const format = formatAgrees ? '' : ' NumPy would not print our values in the notation of the paste (fixed or scientific, digits, exponent), so it cannot be its print of our array.';
+  return `printed precision (NumPy's printing rule): the paste is ${what} (np.set_printoptions(${opts}), floatmode='maxprec': the shortest decimal that identifies the value, cut at precision digits after the point), so an element matches when our float32 value, printed by NumPy that way, gives the pasted text.${format}`;
 }
 
 /**

@@ -41,7 +41,9 @@ export function elementStatistics(
   ours: MatrixF32,
   literals: readonly (string | null)[],
   source: ParsedTensor['source'],
-  matches: (ours: number, pasted: number, printsSame: boolean) => boolean
+  matches: (ours: number, pasted: number, printsSame: boolean) => boolean,
+  /** per element (row-major), whether ours prints as the pasted text, when the caller judged it (NumPy's printing rule) */
+  printed?: Uint8Array
 ): ElementStatistics {
   const { rows, cols } = ours;
   const total = rows * cols;
@@ -71,7 +73,7 @@ export function elementStatistics(
     absDiff64[k] = d;
     absDiff[k] = d;
     relDiff64[k] = d / Math.abs(b);
-    const printsSame = printsAs(a, lit, style);
+    const printsSame = printed ? printed[k] === 1 : printsAs(a, lit, style);
     if (!matches(a, b, printsSame)) { mismatchMask[k] = 1; mismatchIdx.push(k); }
     if (!sameFloat32(a, b)) allBitsEqual = false;
     if (!printsSame) anyPrintDiffers = true;

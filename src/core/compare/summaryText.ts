@@ -2,8 +2,9 @@
 // torch.testing.assert_close (1.13) raises (torch/testing/_comparison.py: make_tensor_mismatch_msg, checked
 // by test/fixtures/compare/ from PyTorch), followed by our own lines: the distance in ulps, bitwise equality,
 // the rule and why it was chosen, the shape note, and which RNG profile reproduces the paste.
-import type { Comparison, RngProfile } from '../types';
-import { formatFixedF64 } from '../tensors/printTensor';
+import type { Comparison, CompareRule, DiagnosisEntry, FirstDivergence, RngProfile, StepByStep, StepComparisonSummary } from '../types';
+import { formatFixedF64, formatFloat32Shortest } from '../tensors/printTensor';
+import { ulpDistanceF32 } from '../float32';
 import { describeStyle } from './literalStyle';
 import type { RuleChoice } from './ruleChoice';
 import type { ElementStatistics } from './statistics';
@@ -46,6 +47,8 @@ function pythonIndex(index: [number, number]): string {
 export type SummaryStats = Pick<ElementStatistics, 'maxUlpsAt' | 'nanOneSided' | 'allBitsEqual' | 'anyPrintDiffers'> & {
   /** set when the paste's shape is known and its size differs from ours */
   mismatchedShape?: number[];
+  /** the paste holds as many values as ours, in another shape */
+  sameSize?: boolean;
 };
 
 /** The header and statistics block: assert_close's message when the rule is tolerance (or bitwise, its rtol=atol=0 form). */
@@ -76,7 +79,7 @@ export function buildSummary(c: Comparison, choice: RuleChoice, stats: SummarySt
     // what assert_close raises first (torch/testing/_comparison.py: _compare_attributes)
     const size = (shape: number[]): string => `torch.Size([${shape.join(', ')}])`;
     lines.push(`The values for attribute 'shape' do not match: ${size([c.expected.rows, c.expected.cols])} != ${size(stats.mismatchedShape)}.`, '');
-    if (c.compared > 0) lines.push('Where they overlap:');
+    if (c.compared > 0) lines.push(stats.sameSize ? 'In row-major order:' : 'Where they overlap:');
   }
   if (c.compared === 0) {
     lines.push('Nothing to compare: the paste gives no value for any element of our sample.');
@@ -106,4 +109,92 @@ export function profileLine(run: RngProfile, search: { tried: RngProfile[]; matc
   if (search.matching.length === 0) return `RNG profile: none of ${search.tried.join(', ')} reproduces the paste.`;
   const which = search.matching.join(' and ');
   return `RNG profile: ${run} does not reproduce the paste; ${which} ${search.matching.length === 1 ? 'does' : 'do'} (run again with profile ${search.matching[0]}).`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Step-by-step pastes and the diagnosis, in words
+
+/** "x after step 3" or "x_T (the initial noise)". */
+export function stepName(step: number | null): string {
+  return step === null ? 'x_T (the initial noise)' : `x after step t = ${step}`;
+}
+
+/** Our value and the pasted one at an element, with their distance. */
+function differenceText(ours: number, pasted: number): string {
+  const u = ulpDistanceF32(ours, pasted);
+  const dist = Number.isFinite(u) ? ` (${u} ulp${u === 1 ? '' : 's'} apart, |diff| ${formatPythonFloat(Math.abs(ours - pasted))})` : '';
+  return `ours ${formatFloat32Shortest(ours)}, pasted ${formatFloat32Shortest(pasted)}${dist}`;
+}
+
+/** Lines shown per print when the divergence is traced: the first this many and the last few. */
+const GROWTH_HEAD = 8;
+const GROWTH_TAIL = 3;
+
+/**
+ * The head of a step-by-step comparison's summary: which steps the prints were taken to be, the first divergent
+ * step and element (with both values), and how the divergence grows from there (per print: elements that differ,
+ * greatest |ours - pasted|, greatest distance in ulps).
+ */
+export function stepLines(s: StepByStep, first: FirstDivergence | null, bad: Comparison | null, oursAtBad: Float32Array | null): string[] {
+  const lines = [`Step-by-step paste: ${s.stepsNote}`];
+  if (!first || !bad) {
+    lines.push(`Every print matches our state after the same step (${s.prints.length} of ${s.prints.length}).`);
+    return lines;
+  }
+  const at = s.prints.findIndex((p) => !p.matches);
+  let where: string;
+  if (first.index && oursAtBad) {
+    const k = first.index[0] * bad.expected.cols + first.index[1];
+    where = `, element (${first.index[0]}, ${first.index[1]}): ${differenceText(oursAtBad[k], bad.expected.data[k])}`;
+  } else {
+    where = `: ${bad.shapeNote ?? 'the shapes differ'}`;
+  }
+  lines.push(`First divergence: ${stepName(first.step)} (print ${at + 1} of ${s.prints.length})${where}.`);
+  if (at > 0) lines.push(`The ${at} print${at === 1 ? '' : 's'} before it match${at === 1 ? 'es' : ''} our states bit for bit or at the paste's precision.`);
+  const rest = s.prints.slice(at);
+  lines.push('How the divergence grows (per print: elements that differ, greatest |ours - pasted|, greatest distance in float32 ulps):');
+  const row = (p: StepComparisonSummary): string => {
+    const name = p.step === null ? 'x_T' : `t = ${p.step}`;
+    const abs = p.maxAbsDiff === null ? 'n/a' : formatPythonFloat(p.maxAbsDiff);
+    const ulps = p.maxUlps === null ? 'n/a' : String(p.maxUlps);
+    return `  ${name}: ${p.mismatched} of ${p.compared}, ${abs}, ${ulps} ulps${p.shapeNote && !p.matches && p.compared === 0 ? ` (${p.shapeNote})` : ''}`;
+  };
+  if (rest.length <= GROWTH_HEAD + GROWTH_TAIL + 1) {
+    for (const p of rest) lines.push(row(p));
+  } else {
+    for (const p of rest.slice(0, GROWTH_HEAD)) lines.push(row(p));
+    lines.push(`  ... (${rest.length - GROWTH_HEAD - GROWTH_TAIL} more prints)`);
+    for (const p of rest.slice(-GROWTH_TAIL)) lines.push(row(p));
+  }
+  return lines;
+}
+
+/** How the rule's acceptance reads in the diagnosis sentence. */
+function ruleWords(rule: CompareRule): string {
+  if (rule === 'bitwise') return 'exactly';
+  if (rule === 'printed-precision') return 'at the printed precision';
+  return 'within the tolerance';
+}
+
+/**
+ * The diagnosis in words, for a comparison that does not match: each catalogue entry that reproduces the paste
+ * ("Your output is exactly what Algorithm 2 gives when ..."), with the wrong and the right line; or why there is none.
+ * fromStep: for a step-by-step paste, the first divergent step (the mistake is taken to be present from there on).
+ */
+export function diagnosisLines(diagnosis: readonly DiagnosisEntry[], note: string | undefined, fromStep: number | null, rule: CompareRule): string[] {
+  if (diagnosis.length === 0) {
+    if (note) return [`Diagnosis: ${note}`];
+    return ['Diagnosis: no entry of the diagnosis catalogue reproduces the paste (README "Diagnosis catalogue" lists them).'];
+  }
+  const from = fromStep !== null ? ` from step t = ${fromStep} on` : '';
+  const lines: string[] = [];
+  diagnosis.forEach((d, i) => {
+    const [wrong, right] = d.pytorch.split('\n');
+    const profile = d.profile ? ` and PyTorch's ${d.profile} RNG kernel (profile ${d.profile})` : '';
+    const lead = i === 0 ? 'Diagnosis: your output is' : 'It is also';
+    lines.push(`${lead} ${ruleWords(rule)} what Algorithm 2 gives with this mistake${from}${profile}: ${d.title} (${d.id}). ${d.explanation}`);
+    lines.push(`    yours: ${wrong}`);
+    if (right !== undefined) lines.push(`    right: ${right}`);
+  });
+  return lines;
 }

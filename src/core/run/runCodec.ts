@@ -5,7 +5,7 @@
 // names the first bad one in a one-line message (malformed output data shows an error, not a blank box).
 import { base64ToBytes, bytesToBase64 } from '../base64';
 import { describe, isObject, requireBoolean, requireFiniteNumber, requireInteger, requireObject, requireString, requireStrings } from '../describe';
-import { MATMUL_PROFILES, RNG_PROFILES, type Comparison, type IndexedValue, type MatrixF32, type RunResult, type TrajectoryStep } from '../types';
+import { MATMUL_PROFILES, RNG_PROFILES, type Comparison, type DiagnosisEntry, type FirstDivergence, type IndexedValue, type MatrixF32, type RngProfile, type RunResult, type StepByStep, type TrajectoryStep } from '../types';
 
 type Encoded<T> = T extends Float32Array | Uint8Array
   ? string
@@ -118,8 +118,94 @@ function encodeComparison(c: Comparison): Encoded<Comparison> {
     absDiff: encodeFloat32(c.absDiff),
     greatestAbs: encodeIndexed(c.greatestAbs),
     greatestRel: encodeIndexed(c.greatestRel),
-    maxUlps: c.maxUlps === null ? null : encodeNumber(c.maxUlps)
+    maxUlps: c.maxUlps === null ? null : encodeNumber(c.maxUlps),
+    ...(c.steps ? { steps: encodeSteps(c.steps) } : {})
   } as unknown as Encoded<Comparison>;
+}
+
+const encodeNullable = (v: number | null): JsonNumber | null => (v === null ? null : encodeNumber(v));
+
+/** A step-by-step comparison: its numbers may be nan or infinite (see encodeNumber). */
+function encodeSteps(s: StepByStep): unknown {
+  return {
+    ...s,
+    prints: s.prints.map((p) => ({ ...p, maxAbsDiff: encodeNullable(p.maxAbsDiff), maxUlps: encodeNullable(p.maxUlps) })),
+    ours: s.ours.map((r) => r.map(encodeNumber)),
+    theirs: s.theirs.map((r) => r.map(encodeNumber))
+  };
+}
+
+function decodeNumberRows(v: unknown, field: string, count: number): number[][] {
+  if (!Array.isArray(v)) throw new Error(`${field}: expected a list, got ${describe(v)}`);
+  requireLength(v.length, count, field, 'one per print');
+  return v.map((r, i) => {
+    if (!Array.isArray(r)) throw new Error(`${field}[${i}]: expected a list, got ${describe(r)}`);
+    return r.map((x, j) => decodeNumber(x, `${field}[${i}][${j}]`));
+  });
+}
+
+function decodeSteps(v: unknown, field: string): StepByStep {
+  const o = requireObject(v, field);
+  if (!Array.isArray(o.prints)) throw new Error(`${field}.prints: expected a list, got ${describe(o.prints)}`);
+  const prints = o.prints.map((p, i) => {
+    const f = `${field}.prints[${i}]`;
+    const q = requireObject(p, f);
+    const step = q.step === null ? null : requireInteger(q.step, `${f}.step`, 0);
+    if (q.shapeNote !== undefined) requireString(q.shapeNote, `${f}.shapeNote`);
+    return {
+      ...(q as object),
+      step,
+      matches: requireBoolean(q.matches, `${f}.matches`),
+      compared: requireInteger(q.compared, `${f}.compared`, 0),
+      mismatched: requireInteger(q.mismatched, `${f}.mismatched`, 0),
+      maxAbsDiff: q.maxAbsDiff === null ? null : decodeNumber(q.maxAbsDiff, `${f}.maxAbsDiff`),
+      maxUlps: q.maxUlps === null ? null : decodeNumber(q.maxUlps, `${f}.maxUlps`)
+    } as StepByStep['prints'][number];
+  });
+  return {
+    stepsNote: requireString(o.stepsNote, `${field}.stepsNote`),
+    prints,
+    row: requireInteger(o.row, `${field}.row`, 0),
+    ours: decodeNumberRows(o.ours, `${field}.ours`, prints.length),
+    theirs: decodeNumberRows(o.theirs, `${field}.theirs`, prints.length)
+  };
+}
+
+function decodeFirstDivergence(v: unknown, field: string, rows: number, cols: number): FirstDivergence | null {
+  if (v === null) return null;
+  const o = requireObject(v, field);
+  const step = o.step === null ? null : requireInteger(o.step, `${field}.step`, 0);
+  let index: [number, number] | null = null;
+  if (o.index !== null) {
+    if (!Array.isArray(o.index) || o.index.length !== 2) throw new Error(`${field}.index: expected [row, col] or null, got ${describe(o.index)}`);
+    index = [requireInteger(o.index[0], `${field}.index[0]`, 0), requireInteger(o.index[1], `${field}.index[1]`, 0)];
+    if (index[0] >= rows || index[1] >= cols) throw new Error(`${field}.index: [${index.join(', ')}] is outside the sample's shape (${rows}, ${cols})`);
+  }
+  return { step, index };
+}
+
+function decodeLiterals(v: unknown, field: string, count: number): (string | null)[] {
+  if (!Array.isArray(v)) throw new Error(`${field}: expected a list, got ${describe(v)}`);
+  requireLength(v.length, count, field, 'one per element of the sample');
+  const bad = v.findIndex((x) => x !== null && typeof x !== 'string');
+  if (bad >= 0) throw new Error(`${field}[${bad}]: expected a string or null, got ${describe(v[bad])}`);
+  return v as (string | null)[];
+}
+
+function decodeDiagnosis(v: unknown, field: string): DiagnosisEntry[] {
+  if (!Array.isArray(v)) throw new Error(`${field}: expected a list, got ${describe(v)}`);
+  return v.map((e, i) => {
+    const f = `${field}[${i}]`;
+    const o = requireObject(e, f);
+    if (o.profile !== undefined && !(RNG_PROFILES as readonly string[]).includes(o.profile as string)) throw new Error(`${f}.profile: unknown profile ${describe(o.profile)}`);
+    return {
+      id: requireString(o.id, `${f}.id`),
+      title: requireString(o.title, `${f}.title`),
+      explanation: requireString(o.explanation, `${f}.explanation`),
+      pytorch: requireString(o.pytorch, `${f}.pytorch`),
+      ...(o.profile !== undefined ? { profile: o.profile as RngProfile } : {})
+    };
+  });
 }
 
 const COMPARE_RULES: readonly string[] = ['bitwise', 'printed-precision', 'tolerance'];
@@ -167,7 +253,13 @@ function decodeComparison(c: Encoded<Comparison>, shape: [number, number]): Comp
     maxUlps: o.maxUlps === null ? null : decodeNumber(o.maxUlps, `${f}.maxUlps`),
     bitwiseEqual: requireBoolean(o.bitwiseEqual, `${f}.bitwiseEqual`),
     matches: requireBoolean(o.matches, `${f}.matches`),
-    summary: requireString(o.summary, `${f}.summary`)
+    summary: requireString(o.summary, `${f}.summary`),
+    // fields added later: absent in older payloads
+    ...(o.expectedLiterals !== undefined ? { expectedLiterals: decodeLiterals(o.expectedLiterals, `${f}.expectedLiterals`, rows * cols) } : {}),
+    ...(o.firstDivergence !== undefined ? { firstDivergence: decodeFirstDivergence(o.firstDivergence, `${f}.firstDivergence`, rows, cols) } : {}),
+    ...(o.steps !== undefined ? { steps: decodeSteps(o.steps, `${f}.steps`) } : {}),
+    ...(o.diagnosis !== undefined ? { diagnosis: decodeDiagnosis(o.diagnosis, `${f}.diagnosis`) } : {}),
+    ...(o.diagnosisNote !== undefined ? { diagnosisNote: requireString(o.diagnosisNote, `${f}.diagnosisNote`) } : {})
   };
 }
 

@@ -135,6 +135,8 @@ function checkDepth(field: string, text: string): void {
 
 /** A number token's value as a double, as Python's float() reads it: decimals by the platform's correctly rounded parse, nan/inf by name. */
 export function tokenValue(token: string): number {
+  const last = token.charCodeAt(token.length - 1);
+  if ((last >= 48 && last <= 57) || last === 46) return Number(token); // ends in a digit or '.': a decimal, not nan/inf
   const lower = token.toLowerCase();
   const unsigned = lower.replace(/^[+-]/, '');
   if (unsigned === 'nan') return NaN;
@@ -221,6 +223,71 @@ function analyzeLists(field: string, text: string, root: ListNode): Level[] {
   return levels;
 }
 
+const FAST_NUMBER = /-?(?:\d+(?:\.\d*)?(?:e[-+]?\d+)?|nan|inf)/y;
+
+/**
+ * What the grammar gives for the plainest prints, read in one pass without it: `tensor([[...], ...])` with nothing
+ * after the data, or a bare nested list, of numbers separated by commas, rectangular, no `...`. Returns null for
+ * anything else (the grammar then reads it and says what is wrong). A step-by-step paste holds a thousand such prints.
+ */
+function fastParse(text: string): GrammarResult | null {
+  let i = 0;
+  const n = text.length;
+  const ws = (): void => { while (i < n && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++; };
+  ws();
+  let ctor: GrammarResult['ctor'] = null;
+  if (text.startsWith('tensor(', i)) { ctor = 'tensor'; i += 7; ws(); }
+  if (text[i] !== '[') return null;
+  const readList = (): ListNode | null => {
+    const at = i;
+    i++; // '['
+    ws();
+    const list: Item[] = [];
+    if (text[i] === ']') return null; // empty: the grammar's business
+    for (;;) {
+      if (text[i] === '[') {
+        const inner = readList();
+        if (!inner) return null;
+        list.push(inner);
+      } else {
+        FAST_NUMBER.lastIndex = i;
+        const m = FAST_NUMBER.exec(text);
+        if (!m) return null;
+        list.push(m[0]);
+        i += m[0].length;
+      }
+      ws();
+      if (text[i] === ',') { i++; ws(); continue; }
+      if (text[i] === ']') { i++; return { list, at }; }
+      return null;
+    }
+  };
+  const data = readList();
+  if (!data) return null;
+  ws();
+  if (ctor) {
+    if (text[i] !== ')') return null;
+    i++;
+    ws();
+  }
+  if (i !== n) return null;
+  // rectangular, all numbers at the same depth (else the grammar's checks say what is wrong)
+  const shapeOf = (node: ListNode): number[] | null => {
+    const first = node.list[0];
+    if (typeof first === 'string') return node.list.every((x) => typeof x === 'string') ? [node.list.length] : null;
+    let inner: number[] | null = null;
+    for (const x of node.list) {
+      if (typeof x === 'string' || 'ellipsis' in x) return null;
+      const sh = shapeOf(x);
+      if (!sh || (inner && (sh.length !== inner.length || sh.some((v, k) => v !== inner![k])))) return null;
+      inner = sh;
+    }
+    return [node.list.length, ...inner!];
+  };
+  if (!shapeOf(data)) return null;
+  return { ctor, data, kwargs: [], parameter: false };
+}
+
 function flattenTokens(node: ListNode, out: string[]): void {
   for (const item of node.list) {
     if (typeof item === 'string') out.push(item);
@@ -289,7 +356,7 @@ export function parseTensorText(text: string, field: string): ParsedTensor {
   const grammarText = isJson ? jsonMemberText(field, text) : text;
   let result: GrammarResult;
   try {
-    result = parseGrammar(grammarText) as GrammarResult;
+    result = (isJson ? null : fastParse(text)) ?? parseGrammar(grammarText) as GrammarResult;
   } catch (e) {
     const pe = e as PeggyError;
     if (pe && pe.location && Array.isArray(pe.expected)) {

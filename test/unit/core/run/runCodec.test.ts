@@ -2,7 +2,7 @@
 // must come back as it left (non-finite numbers included), and malformed data must fail with a one-line
 // message naming the field, so the views show an error instead of a blank box or a crash deep inside.
 import { strict as assert } from 'node:assert';
-import { compareSample } from '../../../../src/core/compare/compare';
+import { compareRun, compareSample } from '../../../../src/core/compare/compare';
 import { parseInputsText } from '../../../../src/core/sampler/inputs';
 import { decodeRunResult, encodeRunResult } from '../../../../src/core/run/runCodec';
 import { runSampler } from '../../../../src/core/sampler/sampler';
@@ -98,6 +98,27 @@ describe('runCodec: round trip', () => {
     const comparison = compareSample(run.sample, listWith(run.sample, 0, 'nan'));
     const json = JSON.parse(JSON.stringify(encodeRunResult({ ...run, comparison }))) as { comparison: { greatestAbs: { value: unknown } } };
     assert.equal(json.comparison.greatestAbs.value, 'nan');
+  });
+
+  it('keeps a step-by-step comparison (firstDivergence, steps with nan, diagnosis), and reads payloads written before them', () => {
+    const run = exampleRun();
+    const { inputs } = parseInputsText(seedInputsText, 'seed.inputs.json');
+    // the last print has a nan where ours is finite: it diverges after step 0, its greatest difference is nan
+    const steps = run.trajectory.steps.map((s) => s.xPrev);
+    const text = steps.map((m, i) => (i === steps.length - 1 ? listWith(m, 1, 'nan') : listWith(m, -1, ''))).join('\n');
+    const comparison = compareRun(inputs, run, text);
+    assert.deepEqual(comparison.firstDivergence, { step: 0, index: [0, 1] });
+    assert.ok(comparison.steps && comparison.diagnosis);
+    const back = roundTrip({ ...run, comparison });
+    assert.deepEqual(back.comparison?.firstDivergence, comparison.firstDivergence);
+    assert.deepEqual(back.comparison?.steps, comparison.steps);
+    assert.deepEqual(back.comparison?.diagnosis, comparison.diagnosis);
+    const json = JSON.parse(JSON.stringify(encodeRunResult({ ...run, comparison })));
+    for (const key of ['firstDivergence', 'steps', 'diagnosis', 'diagnosisNote']) delete json.comparison[key];
+    const old = decodeRunResult(json);
+    assert.ok(old.comparison && !('firstDivergence' in old.comparison) && !('steps' in old.comparison) && !('diagnosis' in old.comparison));
+    json.comparison.firstDivergence = { step: 0, index: [9, 0] };
+    assert.throws(() => decodeRunResult(json), /^Error: comparison\.firstDivergence\.index: \[9, 0\] is outside the sample's shape \(4, 2\)$/);
   });
 
   it('reads a comparison written before non-finite values were tagged (null) as nan', () => {

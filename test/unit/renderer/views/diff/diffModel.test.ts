@@ -19,9 +19,12 @@ describe('diffModel: diff model passes the core comparison through', () => {
       const heat = absDiffHeatmap(run, model.shownRows);
       assert.ok(heat);
       assert.deepEqual(heat.rows, model.shownRows);
+      // scaled by the rule (this used to be |diff| in every cell): a mismatch holds its |diff|, an accepted cell 0
       heat.z.forEach((row, r) => row.forEach((v, j) => {
-        const a = cmp.absDiff[model.shownRows[r] * model.cols + j];
-        assert.equal(v, Number.isNaN(a) ? null : a);
+        const k = model.shownRows[r] * model.cols + j;
+        const a = cmp.absDiff[k];
+        assert.equal(heat.raw[r][j], Number.isNaN(a) ? null : a);
+        assert.equal(v, cmp.mismatchMask[k] ? a : 0);
       }));
       assert.ok(heat.mismatches.some(([i, j]) => i === ai && j === aj));
       assert.equal(heat.mismatches.length, model.mismatch.filter(Boolean).length);
@@ -55,6 +58,22 @@ describe('diffModel: diff model passes the core comparison through', () => {
     model.shownRows.forEach((i, r) => {
       for (let j = 0; j < cols; j++) assert.equal(model.known[r * cols + j], cmp.known?.[i * cols + j] === 1);
     });
+  });
+
+  it('shows the pasted text, and paints nothing for a paste the rule accepts', () => {
+    for (const c of fixtureCases()) {
+      const { run } = fixtureRun(c, 'printed');
+      const cmp = run.comparison;
+      assert.ok(cmp?.matches, c.name);
+      const model = diffTableModel(run);
+      assert.ok(model);
+      // PyTorch's print as pasted (`0.4669`), not the float32 value's shortest decimal (`0.4669000017642975` reads as 0.4669)
+      const pasted = printedNumbers(c.printed);
+      assert.deepEqual(model.expected.filter((_, k) => model.known[k]), pasted);
+      const heat = absDiffHeatmap(run, model.shownRows);
+      assert.ok(heat && heat.z.every((row) => row.every((v) => v === 0 || v === null)), 'no cell coloured');
+      assert.ok(heat.raw.some((row) => row.some((v) => v !== null && v > 0)), 'the printed precision leaves |diff| > 0 somewhere');
+    }
   });
 
   it('has no diff model without a comparison', () => {
