@@ -60,7 +60,9 @@ export interface RecordingVerdict {
   float64States: boolean;
   /** the reference run: its trajectory holds (at least) every recorded step, in loop order */
   reference: RunResult;
-  /** one paragraph: "matches: ..." or "first differs at step t = ..." with the diagnosis */
+  /** the verdict's first sentence: "matches: ..." or "first differs at step t = ..., element [i, j]: ..." */
+  headline: string;
+  /** one paragraph: the headline, the diagnosis and the notes (float64 inputs or states) */
   summary: string;
 }
 
@@ -148,7 +150,8 @@ export function checkRecording(r: Recording, opts: CheckRecordingOptions = {}): 
   }
   const float64States = [r.init, ...r.steps].some((s) => s?.recorded.dtype === 'float64');
   const verdict = { matches: firstDivergence === null, states, firstDivergence, diagnosis, float64Inputs: r.float64Inputs, float64States, reference };
-  return { ...verdict, summary: recordingSummary(r, verdict) };
+  const sentences = recordingSummary(r, verdict);
+  return { ...verdict, headline: sentences[0], summary: sentences.join(' ') };
 }
 
 /**
@@ -180,8 +183,8 @@ function diagnose(r: Recording, t1: number, states: StateDistance[], opts: Check
 const list = (items: string[]): string => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
 const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
 
-/** The verdict as one paragraph. */
-export function recordingSummary(r: Recording, v: Omit<RecordingVerdict, 'summary'>): string {
+/** The verdict's sentences: the headline first, then the diagnosis and the notes. */
+export function recordingSummary(r: Recording, v: Omit<RecordingVerdict, 'summary' | 'headline'>): string[] {
   const parts: string[] = [];
   const stepTs = r.steps.map((s) => s.t);
   const what =
@@ -224,5 +227,5 @@ export function recordingSummary(r: Recording, v: Omit<RecordingVerdict, 'summar
     );
   }
   if (v.float64States) parts.push('Your states were float64 and are compared after rounding to float32, as x.float() does.');
-  return parts.join(' ');
+  return parts;
 }
