@@ -51,6 +51,7 @@ describe('manifest (package.json)', () => {
     assert.equal(titles['ddpm-lab.newNotebook'], 'DDPM: New Sampler Notebook');
     assert.equal(titles['ddpm-lab.compareClipboard'], 'DDPM: Compare Clipboard with Last Run');
     assert.equal(titles['ddpm-lab.copyPytorchScript'], 'DDPM: Copy Equivalent PyTorch Script');
+    assert.equal(titles['ddpm-lab.addPythonHelper'], 'DDPM: Add Python Helper to Workspace');
   });
 
   it('menus name only contributed commands', () => {
