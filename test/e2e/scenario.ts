@@ -7,6 +7,7 @@ import path from 'node:path';
 import { strict as assert } from 'node:assert';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { lowContrastText } from './contrast';
+import { jupyterRecordingSteps } from './jupyterRecording';
 import {
   LONG,
   SHORT,
@@ -510,5 +511,6 @@ export const scenario: Step[] = [
       assert.ok(before.some((c) => c.outputs.length > 0), 'no cell had an output to keep');
       assert.equal(readFileSync(path.join(workspace, NOTEBOOK), 'utf8'), saved, 'reopening changed the file');
     }
-  }
+  },
+  ...jupyterRecordingSteps()
 ];
