@@ -10,7 +10,7 @@ import type { Locator, Page } from 'playwright-core';
 import { mistakeInfo } from '../../src/core/diagnosis/catalogue';
 import { lowContrastText } from './contrast';
 import type { ScenarioContext, Step } from './scenario';
-import { LONG, StopWaiting, cellCount, focusCell, outputsOfRow, quickOpen, readableText, waitFor } from './workbench';
+import { LONG, SHORT, StopWaiting, activeTab, cellCount, focusCell, outputsOfRow, quickOpen, readableText, runCommand, waitFor } from './workbench';
 
 const NOTEBOOKS = ['correct.ipynb', 'step-seed-plus-t.ipynb'] as const;
 const FOLDER = 'jupyter';
@@ -36,9 +36,31 @@ function provideNotebooks(ctx: ScenarioContext): string {
   return 'made by scripts/jupyter/make-notebooks.py';
 }
 
+/**
+ * Opens FOLDER/name from the explorer, as a user clicks it (quick open's file search does not list files written
+ * after the workspace opened in code-server); quick open when the explorer does not show it.
+ */
+async function openFromExplorer(page: Page, name: string): Promise<void> {
+  try {
+    await runCommand(page, 'View: Show Explorer');
+    const tree = page.locator('.explorer-folders-view');
+    const folder = tree.locator(`.monaco-list-row[aria-label="${FOLDER}"]`).first();
+    await folder.waitFor({ timeout: SHORT });
+    if ((await folder.getAttribute('aria-expanded')) !== 'true') await folder.click();
+    const file = tree.locator(`.monaco-list-row[aria-label="${name}"]`).first();
+    await file.waitFor({ timeout: SHORT });
+    await file.dblclick();
+    await activeTab(page, name).waitFor({ timeout: SHORT });
+  } catch (e) {
+    await quickOpen(page, name).catch((q: unknown) => {
+      throw new Error(`cannot open ${FOLDER}/${name}: from the explorer: ${e instanceof Error ? e.message.split('\n')[0] : e}; ${q instanceof Error ? q.message : q}`);
+    });
+  }
+}
+
 /** Opens an .ipynb and returns the recording output our renderer drew (data-ddpm-ready="true"), from whichever cell holds it. */
 async function openRecording(page: Page, notebook: string): Promise<Locator> {
-  await quickOpen(page, notebook);
+  await openFromExplorer(page, notebook);
   await waitFor(`${notebook}: the notebook editor with its cells`, async () => ((await cellCount(page)) > 0 ? true : undefined), LONG);
   return waitFor(`${notebook}: a recording drawn by the DDPM Lab renderer (${RECORDING}[data-ddpm-ready="true"])`, async () => {
     const n = await cellCount(page);
