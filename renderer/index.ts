@@ -1,14 +1,18 @@
-// Notebook renderer entry (ESM) for RUN_MIME: decodes the run result and draws it with the shared
-// run view. Save-image and copy go to the extension host (ctx.postMessage) when it listens.
+// Notebook renderer entry (ESM), dispatching by the output item's MIME type: RUN_MIME (a run result, drawn with the
+// shared run view) and RECORDING_MIME (the user's own loop recorded by the Python helper, checked against the
+// reference in the browser: views/recording/). Any notebook type may show either (package.json's notebookRenderer).
+// Save-image and copy go to the extension host (ctx.postMessage) when it listens.
 import type { ActivationFunction } from 'vscode-notebook-renderer';
 import type { RendererMessage } from '../src/common/viewMessages';
 import { errorFirstLine } from '../src/core/errors';
+import { RECORDING_MIME, decodeRecording } from '../src/core/run/recording';
 import { decodeRunResult } from '../src/core/run/runCodec';
 import { downloadDataUrl } from './dom';
-import { mountRunView, renderRunError, type HostBridge, type RunViewHandle } from './runView';
+import { mountRunView, renderRunError, type HostBridge } from './runView';
+import { mountRecordingView } from './views/recording/recordingView';
 
 export const activate: ActivationFunction = (ctx) => {
-  const handles = new Map<string, RunViewHandle>();
+  const handles = new Map<string, { dispose(): void }>();
   /** Posts to the host; false when no host listens (the renderer's messaging is optional). */
   const post = (message: RendererMessage): boolean => {
     if (!ctx.postMessage) return false;
@@ -28,7 +32,9 @@ export const activate: ActivationFunction = (ctx) => {
       handles.get(outputItem.id)?.dispose();
       handles.delete(outputItem.id);
       try {
-        handles.set(outputItem.id, mountRunView(element, decodeRunResult(outputItem.json()), host));
+        const json = outputItem.json();
+        const handle = outputItem.mime === RECORDING_MIME ? mountRecordingView(element, decodeRecording(json), host) : mountRunView(element, decodeRunResult(json), host);
+        handles.set(outputItem.id, handle);
       } catch (e) {
         renderRunError(element, errorFirstLine(e));
       }

@@ -1,11 +1,13 @@
 // Checks the notebooks scripts/jupyter/make-notebooks.py executed (`npm run test:jupyter`): each ran every code cell,
 // none with an error, and shows exactly one output of the recording MIME type (README "Use it from Jupyter") whose
 // payload decodes, with its text/plain fallback. Then what the recordings say: the correct loop's x_T and states equal
-// our reference run bit for bit; in the step-seed-plus-t loop x_T agrees and the first step (t = T-1) already differs.
+// our reference run bit for bit; in the step-seed-plus-t loop x_T agrees, the first step (t = T-1) already differs, and
+// the verdict the renderer shows (checkRecording) names that mistake.
 // Usage: tsx scripts/jupyter/check-notebooks.ts [DIR]   (default test-results/jupyter/); exit 1, one line per problem.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { errorFirstLine } from '../../src/core/errors';
+import { checkRecording } from '../../src/core/run/checkRecording';
 import { RECORDING_MIME, decodeRecording, type Recording } from '../../src/core/run/recording';
 import { runSampler } from '../../src/core/sampler/sampler';
 
@@ -25,6 +27,12 @@ interface Cell {
 const EXPECTED_DIVERGENCE: Record<string, (T: number) => number | 'x_T' | null> = {
   correct: () => null,
   'step-seed-plus-t': (T) => T - 1
+};
+
+/** The catalogue mistakes the verdict must name for the notebook's loop. */
+const EXPECTED_DIAGNOSIS: Record<string, string[] | null> = {
+  correct: null,
+  'step-seed-plus-t': ['step-seed-plus-t']
 };
 
 const sameBits = (a: Float32Array, b: Float32Array): boolean =>
@@ -77,6 +85,9 @@ export function checkNotebook(file: string, name: string): { problems: string[];
   const expected = EXPECTED_DIVERGENCE[name]?.(r.T);
   if (expected === undefined) say('no expectation for this notebook');
   else if (found !== expected) say(`first divergent step ${found ?? 'none'}, expected ${expected ?? 'none'}`);
+  const verdict = checkRecording(r);
+  const diagnosed = verdict.diagnosis ? verdict.diagnosis.mistakes.map((m) => m.id) : null;
+  if (JSON.stringify(diagnosed) !== JSON.stringify(EXPECTED_DIAGNOSIS[name] ?? null)) say(`the verdict names ${JSON.stringify(diagnosed)}, expected ${JSON.stringify(EXPECTED_DIAGNOSIS[name] ?? null)}: ${verdict.summary}`);
   const what = found === null ? 'every state equals the reference bit for bit' : `first divergent step: ${found === 'x_T' ? 'x_T' : `t = ${found}`}`;
   return { problems, summary: `${name}.ipynb: executed; ${r.steps.length} steps recorded (T = ${r.T}, torch ${r.torch?.version ?? '?'}); ${what}` };
 }

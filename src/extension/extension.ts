@@ -6,11 +6,14 @@ import { registerNotebook } from './notebook';
 import { NOTEBOOK_TYPE } from './serializer';
 import { ResultsPanel } from './panel';
 import { registerRendererMessaging } from './rendererMessaging';
+import { ADD_PYTHON_HELPER_COMMAND, addPythonHelper } from './pythonHelper';
+import helperText from '../../python/ddpm_lab.py';
 
 export const COMMAND_IDS = {
   runSampler: 'ddpm-lab.runSampler',
   compareClipboard: 'ddpm-lab.compareClipboard',
-  copyPytorchScript: 'ddpm-lab.copyPytorchScript'
+  copyPytorchScript: 'ddpm-lab.copyPytorchScript',
+  addPythonHelper: ADD_PYTHON_HELPER_COMMAND
 } as const;
 
 const loadCommands = () => import('./commands');
@@ -30,7 +33,8 @@ export function activate(context: vscode.ExtensionContext): void {
       (await loadCommands()).runSamplerCommand(uri, target instanceof vscode.Uri ? target : undefined)
     ),
     vscode.commands.registerCommand(COMMAND_IDS.compareClipboard, async () => (await loadCommands()).compareClipboardCommand(uri, notebookRun())),
-    vscode.commands.registerCommand(COMMAND_IDS.copyPytorchScript, async () => (await loadCommands()).copyPytorchScriptCommand(notebookRun()))
+    vscode.commands.registerCommand(COMMAND_IDS.copyPytorchScript, async () => (await loadCommands()).copyPytorchScriptCommand(notebookRun())),
+    vscode.commands.registerCommand(COMMAND_IDS.addPythonHelper, () => addPythonHelper(vscode, helperText))
   );
   // The panel's restorer is registered at activation (activation event onWebviewPanel:ddpmLab.results).
   ResultsPanel.configure(context, async (panel) => (await loadCommands()).compareRequestFromPanel(uri, panel));

@@ -19,6 +19,10 @@ import { parseTensorText } from '../../src/core/tensors/parseTensor';
 import type { SamplerInputs } from '../../src/core/types';
 import { buildReportHtml } from '../../src/report/html';
 import { buildPanelHtml } from '../../src/extension/panelHtml';
+import { RUN_MIME } from '../../src/core/types';
+import { RECORDING_MIME, decodeRecording } from '../../src/core/run/recording';
+import { checkRecording } from '../../src/core/run/checkRecording';
+import { lowContrastText } from '../e2e/contrast';
 import { CHROMIUM as DEBIAN_CHROMIUM, CHROMIUM_ARGS } from '../e2e/toolchain';
 import { fixtureCases, fixtureRun } from './fixtureRuns';
 
@@ -52,14 +56,14 @@ function serve(): Promise<Server> {
 /** A page that loads the built notebook renderer and renders one output item the way VS Code does. */
 const HARNESS = `<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>renderer harness</title>
-<style>body { margin: 0; padding: 12px; } body.vscode-dark { background: #1f1f1f; --vscode-editor-foreground: #cccccc; --vscode-editor-background: #1f1f1f; }
-body.vscode-high-contrast { background: #000; --vscode-editor-foreground: #ffffff; --vscode-editor-background: #000000; --vscode-editorWidget-border: #6fc3df; }</style>
+<style>body { margin: 0; padding: 12px; } body.vscode-dark { background: #1f1f1f; --vscode-editor-foreground: #cccccc; --vscode-editor-background: #1f1f1f; --vscode-descriptionForeground: #9d9d9d; --vscode-button-secondaryForeground: #cccccc; --vscode-button-secondaryBackground: #313131; }
+body.vscode-high-contrast { background: #000; --vscode-editor-foreground: #ffffff; --vscode-editor-background: #000000; --vscode-editorWidget-border: #6fc3df; --vscode-descriptionForeground: #ffffff; --vscode-button-secondaryForeground: #ffffff; }</style>
 </head><body class="vscode-light"><div id="out"></div>
 <script type="module">
 import { activate } from './dist/renderer/index.js';
 window.__posted = [];
 const api = await activate({ postMessage: (m) => window.__posted.push(m), workspace: { isTrusted: true } });
-window.__render = (id, json) => api.renderOutputItem({ id, mime: 'application/vnd.ddpm-lab.run+json', metadata: {}, json: () => JSON.parse(json), text: () => json, data: () => new TextEncoder().encode(json), blob: () => new Blob([json]) }, document.getElementById('out'));
+window.__render = (id, json, mime) => api.renderOutputItem({ id, mime: mime || 'application/vnd.ddpm-lab.run+json', metadata: {}, json: () => JSON.parse(json), text: () => json, data: () => new TextEncoder().encode(json), blob: () => new Blob([json]) }, document.getElementById('out'));
 window.__dispose = (id) => api.disposeOutputItem(id);
 window.__harnessReady = true;
 </script></body></html>`;
@@ -130,10 +134,10 @@ describe('renderer in headless Chromium', function () {
   }
 
   /** Opens the harness page (`query`: e.g. '?no-eval') and renders `json` as output item `id`, the way VS Code does. */
-  async function renderInHarness(page: Page, id: string, json: string, query = ''): Promise<void> {
+  async function renderInHarness(page: Page, id: string, json: string, query = '', mime = RUN_MIME): Promise<void> {
     await page.goto(`${base}/harness.html${query}`);
     await page.waitForFunction(() => (window as unknown as { __harnessReady?: boolean }).__harnessReady === true);
-    await page.evaluate(([i, j]) => (window as unknown as { __render(id: string, j: string): void }).__render(i, j), [id, json] as const);
+    await page.evaluate(([i, j, m]) => (window as unknown as { __render(id: string, j: string, m: string): void }).__render(i, j, m), [id, json, mime] as const);
   }
 
   it('report page: the diff shows the summary from the core and highlights the cell PyTorch altered; trajectories draw', async () => {
@@ -378,5 +382,90 @@ describe('renderer in headless Chromium', function () {
 
   after(() => {
     assert.deepEqual(consoleErrors.filter((e) => !/WebGL|GPU|webgl/i.test(e)), [], 'errors in the browser console');
+  });
+  describe('recordings of the user\'s own loop (RECORDING_MIME, made by the Python helper from real PyTorch)', () => {
+    const recordingText = (name: string): string => readFileSync(path.join(ROOT, 'test', 'fixtures', 'recording', `${name}.run.json`), 'utf8');
+
+    it('correct loop: "matches", both trajectories and the distance plot drawn, text readable', async () => {
+      const json = recordingText('correct');
+      const verdict = checkRecording(decodeRecording(JSON.parse(json)));
+      const page = await newPage(900);
+      await renderInHarness(page, 'rec-correct', json, '', RECORDING_MIME);
+      await waitReady(page);
+      assert.equal(await page.getAttribute('.ddpm-run', 'data-ddpm-view'), 'recording');
+      assert.equal(await page.getAttribute('.ddpm-run', 'data-ddpm-matches'), 'true');
+      assert.equal(await page.getAttribute('.ddpm-run', 'data-ddpm-first-divergent-step'), '');
+      const text = await page.textContent('[data-testid="ddpm-recording-verdict"]');
+      assert.equal(text, verdict.headline);
+      assert.match(text ?? '', /^matches: every recorded step is bit for bit the reference/);
+      assert.equal(await page.$('[data-testid="ddpm-mistake"]'), null);
+      for (const id of ['ddpm-recording-trajectory', 'ddpm-recording-distance']) {
+        const p = await plotDrawn(page, id);
+        assert.ok(p.svg > 0 && p.traces + p.gl > 0, `${id} not drawn: ${JSON.stringify(p)}`);
+      }
+      for (const kind of ['vscode-light', 'vscode-dark', 'vscode-high-contrast'] as const) {
+        // the editor background VS Code paints behind outputs (the harness's light body is transparent)
+        await page.evaluate((k) => ((document.body.className = k), (document.body.style.background = k === 'vscode-light' ? '#ffffff' : '')), kind);
+        await page.waitForSelector(`.ddpm-run[data-ddpm-theme="${kind.slice('vscode-'.length)}"][data-ddpm-ready="true"]`);
+        await page.click('[data-testid="ddpm-recording-details"] summary');
+        const low = await page.locator('.ddpm-run').evaluate(lowContrastText, 4.5);
+        assert.deepEqual(low, [], `${kind}: low-contrast text: ${low.join('; ')}`);
+        await page.click('[data-testid="ddpm-recording-details"] summary');
+      }
+      await noHorizontalScroll(page);
+      await page.screenshot({ path: path.join(OUT, 'recording-correct.png'), fullPage: true });
+      await page.close();
+    });
+
+    it('seed + t: the first divergent step t = T - 1, the diagnosis step-seed-plus-t with its wrong and right lines', async () => {
+      const json = recordingText('step-seed-plus-t');
+      const r = decodeRecording(JSON.parse(json));
+      const verdict = checkRecording(r);
+      const page = await newPage(900);
+      await renderInHarness(page, 'rec-seed', json, '', RECORDING_MIME);
+      await waitReady(page);
+      assert.equal(await page.getAttribute('.ddpm-run', 'data-ddpm-matches'), 'false');
+      assert.equal(await page.getAttribute('.ddpm-run', 'data-ddpm-first-divergent-step'), String(r.T - 1));
+      const text = await page.textContent('[data-testid="ddpm-recording-verdict"]');
+      assert.equal(text, verdict.headline);
+      assert.match(text ?? '', new RegExp(`^first differs at step t = ${r.T - 1}, element \\[`));
+      const mistakes = await page.$$eval('[data-testid="ddpm-mistake"]', (els) => els.map((e) => ({ id: e.getAttribute('data-mistake-id'), text: e.textContent })));
+      assert.deepEqual(mistakes.map((m) => m.id), ['step-seed-plus-t']);
+      assert.ok(mistakes[0].text?.includes('Step noise seeded with seed + t'), mistakes[0].text ?? '');
+      assert.equal(await page.textContent('[data-testid="ddpm-mistake"] .ddpm-code-wrong'), 'z = torch.randn(N, d, generator=torch.Generator().manual_seed(seed + t))');
+      assert.equal(await page.textContent('[data-testid="ddpm-mistake"] .ddpm-code-right'), 'z = torch.randn(N, d, generator=torch.Generator().manual_seed(seed + 100 + t))');
+      assert.equal(await page.textContent('[data-testid="ddpm-recording-summary"]'), verdict.summary);
+      for (const id of ['ddpm-recording-trajectory', 'ddpm-recording-distance']) {
+        const p = await plotDrawn(page, id);
+        assert.ok(p.svg > 0 && p.traces + p.gl > 0, `${id} not drawn: ${JSON.stringify(p)}`);
+      }
+      // the first divergence is marked on the trajectory plot (its two marker traces)
+      const names = await page.$eval('[data-testid="ddpm-recording-trajectory"]', (el) => ((el as unknown as { data?: { name: string }[] }).data ?? []).map((d) => d.name));
+      assert.ok(names.some((n) => n.startsWith(`first divergence (after step t = ${r.T - 1})`)), names.join(', '));
+      await page.screenshot({ path: path.join(OUT, 'recording-step-seed-plus-t.png'), fullPage: true });
+      for (const kind of ['vscode-dark', 'vscode-high-contrast'] as const) {
+        await page.evaluate((k) => (document.body.className = k), kind);
+        await page.waitForSelector(`.ddpm-run[data-ddpm-theme="${kind.slice('vscode-'.length)}"][data-ddpm-ready="true"]`);
+        await page.screenshot({ path: path.join(OUT, `recording-step-seed-plus-t-${kind}.png`), fullPage: true });
+      }
+      await page.close();
+    });
+
+    it('a malformed or future-version recording shows one error line, never a blank output', async () => {
+      const correct = JSON.parse(recordingText('correct'));
+      const cases: [string, unknown, string][] = [
+        ['future version', { ...correct, schema: 'ddpm-lab.recording/2' },
+          'DDPM Lab could not show this output: recording: made by a newer DDPM Lab (schema "ddpm-lab.recording/2"); this version reads "ddpm-lab.recording/1": update the DDPM Lab extension'],
+        ['bad bytes', { ...correct, steps: [{ t: 3, x: { ...correct.steps[0].x, base64: 'not base64!' } }] },
+          'DDPM Lab could not show this output: steps[0].x.base64: not valid base64']
+      ];
+      const page = await newPage(900);
+      for (const [what, payload, message] of cases) {
+        await renderInHarness(page, `rec-bad-${what}`, JSON.stringify(payload), '', RECORDING_MIME);
+        await page.waitForSelector('.ddpm-run[data-ddpm-ready="error"]', { timeout: 30_000 });
+        assert.equal(await page.textContent('[data-testid="ddpm-error"]'), message, what);
+      }
+      await page.close();
+    });
   });
 });

@@ -8,6 +8,7 @@ import { strict as assert } from 'node:assert';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { alphaBarFromBetas, linearSchedule } from '../../src/core/sampler/schedules';
 import { lowContrastText } from './contrast';
+import { jupyterRecordingSteps } from './jupyterRecording';
 import {
   LONG,
   SHORT,
@@ -663,5 +664,6 @@ export const scenario: Step[] = [
       logTiming('"DDPM: Run Sampler" -> drawn panel plot, N = 1000, d = 2, T = 1000', Date.now() - t0);
       await ctx.screenshot('timing-palette');
     }
-  }
+  },
+  ...jupyterRecordingSteps()
 ];

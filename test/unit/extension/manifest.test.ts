@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { RNG_PROFILES, RUN_MIME } from '../../../src/core/types';
+import { RECORDING_MIME } from '../../../src/core/run/recording';
 import { PANEL_VIEW_TYPE } from '../../../src/extension/panelHtml';
 import { NOTEBOOK_TRAJECTORY_MAX_MIB, SETTING_DEFAULTS, SETTINGS_SECTION } from '../../../src/extension/settings';
 
@@ -50,6 +51,7 @@ describe('manifest (package.json)', () => {
     assert.equal(titles['ddpm-lab.newNotebook'], 'DDPM: New Sampler Notebook');
     assert.equal(titles['ddpm-lab.compareClipboard'], 'DDPM: Compare Clipboard with Last Run');
     assert.equal(titles['ddpm-lab.copyPytorchScript'], 'DDPM: Copy Equivalent PyTorch Script');
+    assert.equal(titles['ddpm-lab.addPythonHelper'], 'DDPM: Add Python Helper to Workspace');
   });
 
   it('menus name only contributed commands', () => {
@@ -84,7 +86,10 @@ describe('manifest (package.json)', () => {
     const [renderer] = contributes.notebookRenderer;
     assert.equal(contributes.notebookRenderer.length, 1);
     assert.equal(renderer.id, 'ddpm-lab.renderer');
-    assert.deepEqual(renderer.mimeTypes, [RUN_MIME]);
+    // a run, and a recording of the user's own loop: drawn in any notebook type (VS Code picks a renderer by MIME
+    // type; nothing in the contribution ties it to ddpm-notebook or to a kernel)
+    assert.deepEqual(renderer.mimeTypes, [RUN_MIME, RECORDING_MIME]);
+    assert.deepEqual(Object.keys(renderer).sort(), ['displayName', 'entrypoint', 'id', 'mimeTypes', 'requiresMessaging']);
     assert.equal(renderer.requiresMessaging, 'optional');
     // the build's renderer target: renderer/index.ts -> <out>/renderer/ (ESM), the extension -> extension.js, web -> web/extension.js
     assert.equal(renderer.entrypoint, './dist/renderer/index.js');

@@ -1,0 +1,129 @@
+// What the recording view draws, without the DOM: the user's recorded states and the reference's at the same steps
+// as trajectory states (commonModel.ts numbering: x_T at T, the output of step t at t), the trajectory figure of both
+// (the plane for d = 2, x[:, 0] against t otherwise) with the first divergent state marked, and the per-state
+// distance figure (largest ulp distance per recorded state). The verdict itself is the core's (checkRecording.ts).
+import type { RecordingVerdict } from '../../../src/core/run/checkRecording';
+import type { Recording } from '../../../src/core/run/recording';
+import { formatFloat32Shortest } from '../../../src/core/tensors/printTensor';
+import type { MatrixF32 } from '../../../src/core/types';
+import type { PlotData } from '../../plotly';
+import type { ThemeColors } from '../../theme';
+import type { Figure } from '../common';
+import { at, finiteOrNaN, scatterTraceType, type TrajectoryStates } from '../commonModel';
+import { PATH_POINT_BUDGET, dimensionPaths, identityPlane, planePaths, selectPaths } from '../trajectories/trajectoriesModel';
+
+/** The two runs' recorded states, state for state (same t in the same order). */
+export interface RecordingScene {
+  n: number;
+  d: number;
+  T: number;
+  yours: TrajectoryStates;
+  ours: TrajectoryStates;
+  /** index into the states of the first divergent one, or -1 */
+  firstDivergentIndex: number;
+}
+
+/** The state key of a verdict state: x_T is T, the state after step t is t. */
+const stateKey = (t: number | null, T: number): number => (t === null ? T : t);
+
+export function recordingScene(r: Recording, v: RecordingVerdict): RecordingScene {
+  const T = r.T;
+  const yours: TrajectoryStates = { t: [], mats: [] };
+  const ours: TrajectoryStates = { t: [], mats: [] };
+  const after = new Map<number, MatrixF32>(v.reference.trajectory.steps.map((s) => [s.t, s.xPrev]));
+  const xT = v.reference.trajectory.steps.find((s) => s.t === T - 1)?.x;
+  const add = (t: number, mine: MatrixF32, ref: MatrixF32): void => {
+    yours.t.push(t);
+    yours.mats.push(mine);
+    ours.t.push(t);
+    ours.mats.push(ref);
+  };
+  if (r.init && xT) add(T, r.init.x, xT);
+  for (const s of r.steps) {
+    const ref = after.get(s.t);
+    if (ref) add(s.t, s.x, ref);
+  }
+  const f = v.firstDivergence;
+  const firstDivergentIndex = f ? yours.t.indexOf(stateKey(f.t, T)) : -1;
+  return { n: r.inputs.n, d: r.inputs.d, T, yours, ours, firstDivergentIndex };
+}
+
+/** "x_T", "x_3", "x_0": the state's name. */
+export function stateName(scene: RecordingScene, index: number): string {
+  const t = scene.yours.t[index];
+  return t === scene.T ? 'x_T' : `after step t = ${t}`;
+}
+
+/** The verdict for the view's root attribute: the first divergent step, "x_T", or "" when everything matches. */
+export function firstDivergentStepAttribute(v: RecordingVerdict): string {
+  if (!v.firstDivergence) return '';
+  return v.firstDivergence.t === null ? 'x_T' : String(v.firstDivergence.t);
+}
+
+/** Both runs' paths (ours solid, yours dashed) and both states at the first divergence marked. */
+export function recordingTrajectoryFigure(scene: RecordingScene, gl: boolean, theme: ThemeColors): { figure: Figure; note?: string } {
+  const plane = scene.d === 2;
+  const count = scene.yours.t.length;
+  const sel = selectPaths(scene.n, count, Math.floor((gl ? PATH_POINT_BUDGET.gl : PATH_POINT_BUDGET.svg) / 2));
+  const paths = (states: TrajectoryStates) => (plane ? planePaths(states, sel, identityPlane) : dimensionPaths(states, sel, 0));
+  const ours = paths(scene.ours);
+  const yours = paths(scene.yours);
+  const data: PlotData[] = [
+    { type: scatterTraceType(ours.x.length, gl), mode: 'lines', x: ours.x, y: ours.y, name: 'reference (Algorithm 2)', hoverinfo: 'skip', line: { width: 1.5, color: theme.series[0] }, opacity: 0.8, connectgaps: false },
+    { type: scatterTraceType(yours.x.length, gl), mode: 'lines', x: yours.x, y: yours.y, name: 'yours (recorded)', hoverinfo: 'skip', line: { width: 1.5, color: theme.series[1], dash: 'dash' }, opacity: 0.9, connectgaps: false }
+  ];
+  const k = scene.firstDivergentIndex;
+  if (k >= 0) {
+    const marks = (states: TrajectoryStates, who: string) => {
+      const m = states.mats[k];
+      const x: number[] = [];
+      const y: number[] = [];
+      const text: string[] = [];
+      for (const i of sel.samples) {
+        const [px, py] = plane ? identityPlane(m, i) : [states.t[k], at(m, i, 0)];
+        x.push(finiteOrNaN(px));
+        y.push(finiteOrNaN(py));
+        text.push(`${who}, sample ${i}, ${stateName(scene, k)}<br>${plane ? `(${formatFloat32Shortest(px)}, ${formatFloat32Shortest(py)})` : formatFloat32Shortest(py)}`);
+      }
+      return { x, y, text };
+    };
+    const o = marks(scene.ours, 'reference');
+    const y = marks(scene.yours, 'yours');
+    const label = `first divergence (${stateName(scene, k)})`;
+    data.push(
+      { type: scatterTraceType(o.x.length, gl), mode: 'markers', x: o.x, y: o.y, text: o.text, hoverinfo: 'text', name: `${label}: reference`, marker: { symbol: 'circle-open', size: 9, color: theme.series[0] } },
+      { type: scatterTraceType(y.x.length, gl), mode: 'markers', x: y.x, y: y.y, text: y.text, hoverinfo: 'text', name: `${label}: yours`, marker: { symbol: 'x', size: 8, color: theme.series[3] } }
+    );
+  }
+  const layout = plane
+    ? { xaxis: { title: { text: 'x[:, 0]' } }, yaxis: { title: { text: 'x[:, 1]' }, scaleanchor: 'x' }, legend: { orientation: 'h', y: -0.18 }, showlegend: true }
+    : { xaxis: { title: { text: 't' }, autorange: 'reversed' }, yaxis: { title: { text: 'x[:, 0]' } }, legend: { orientation: 'h', y: -0.18 }, showlegend: true };
+  return { figure: { data, layout }, note: sel.note };
+}
+
+/** Largest ulp distance of each recorded state from the reference's (log axis; a matching state sits on the floor at 0). */
+export function recordingDistanceFigure(scene: RecordingScene, v: RecordingVerdict, theme: ThemeColors): Figure {
+  const x = v.states.map((s) => stateKey(s.t, scene.T));
+  // log axis: 0 ulps is drawn at 0.5 (below 1 ulp), labelled as 0 in the hover text
+  const y = v.states.map((s) => (s.maxUlp === Infinity ? NaN : Math.max(s.maxUlp, 0.5)));
+  const text = v.states.map(
+    (s) =>
+      `${s.t === null ? 'x_T' : `after step t = ${s.t}`}: ${s.differing === 0 ? 'bit for bit equal' : `${s.differing} of ${scene.n * scene.d} elements differ, at most ${s.maxUlp === Infinity ? 'NaN against a number' : `${s.maxUlp} ulps`}, max |diff| ${s.maxAbsDiff}`}`
+  );
+  const colors = v.states.map((s) => (s.differing === 0 ? theme.series[2] : theme.series[3]));
+  const shapes: Record<string, unknown>[] = [];
+  const f = v.firstDivergence;
+  if (f) {
+    const at = stateKey(f.t, scene.T);
+    shapes.push({ type: 'line', xref: 'x', yref: 'paper', x0: at, x1: at, y0: 0, y1: 1, line: { color: theme.error, width: 1, dash: 'dot' } });
+  }
+  return {
+    data: [{ type: 'scatter', mode: 'lines+markers', x, y, text, hoverinfo: 'text', name: 'max ulp distance', line: { color: theme.muted, width: 1 }, marker: { color: colors, size: 7 } }],
+    layout: {
+      xaxis: { title: { text: 't (x_T at T)' }, autorange: 'reversed' },
+      yaxis: { title: { text: 'max ulp distance' }, type: 'log' },
+      shapes,
+      showlegend: false
+    }
+  };
+}

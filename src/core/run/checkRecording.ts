@@ -1,0 +1,231 @@
+// Checks a recording (recording.ts: the user's own PyTorch loop, recorded by python/ddpm_lab.py) against the exact
+// reference: runs Algorithm 2 (sampler.ts) on the recording's inputs, keeping x after every recorded step, and
+// compares each recorded state bit for bit (x_T when recorded, then each step in loop order). At the first
+// divergent step t0 it asks the diagnosis catalogue (src/core/diagnosis, diagnoseTrajectory) which mistakes, present
+// from t0 on, give every recorded state from t0 down exactly. README "Use it from Jupyter" describes the verdict.
+// Pure and synchronous: the notebook renderer runs it in the browser, the compare command may run it in Node.
+import { diagnoseTrajectory } from '../diagnosis/diagnose';
+import { mistakeInfo, type MistakeInfo } from '../diagnosis/catalogue';
+import { float32ToBits, ulpDistanceF32 } from '../float32';
+import { runSampler } from '../sampler/sampler';
+import { formatFloat32Shortest } from '../tensors/printTensor';
+import type { RecordPolicy, RngProfile, RunResult } from '../types';
+import type { Recording, RecordedState, TensorInputName } from './recording';
+
+/** How far one recorded state is from the reference's state at the same point. */
+export interface StateDistance {
+  /** the step after which x was recorded; null for x_T */
+  t: number | null;
+  /** elements whose float32 bits differ */
+  differing: number;
+  /** largest ulpDistanceF32 over the elements (0 when every element is equal; +0 and -0 count as equal) */
+  maxUlp: number;
+  /** largest |yours - reference| over the elements, as a double (Infinity where exactly one is NaN or they are infinite apart) */
+  maxAbsDiff: number;
+}
+
+/** The first element whose bits differ, in loop order then row-major order. */
+export interface RecordingDivergence {
+  /** the step after which the state differs; null: x_T differs */
+  t: number | null;
+  /** row-major index into the (N, d) state */
+  index: number;
+  /** [row, column] */
+  element: [number, number];
+  /** the user's float32 value (a float64 state rounded to float32) */
+  yours: number;
+  /** the reference's float32 value */
+  reference: number;
+  ulp: number;
+}
+
+export interface RecordingDiagnosis {
+  /** the step from which the named mistakes were assumed present (the correct loop before it) */
+  fromStep: number;
+  /** catalogue entries that reproduce every recorded state from fromStep on, bit for bit; [] when none does */
+  mistakes: MistakeInfo[];
+}
+
+export interface RecordingVerdict {
+  /** every recorded state is the reference's, bit for bit */
+  matches: boolean;
+  /** per recorded state in loop order: x_T first when recorded, then each step */
+  states: StateDistance[];
+  firstDivergence: RecordingDivergence | null;
+  /** null when everything matches, when x_T differs (no catalogue entry changes x_T) or when diagnosis was off */
+  diagnosis: RecordingDiagnosis | null;
+  /** inputs that were float64 tensors in the user's session (the reference runs them rounded to float32) */
+  float64Inputs: TensorInputName[];
+  /** whether the states were recorded as float64 (compared after rounding to float32, as x.float() does) */
+  float64States: boolean;
+  /** the reference run: its trajectory holds (at least) every recorded step, in loop order */
+  reference: RunResult;
+  /** the verdict's first sentence: "matches: ..." or "first differs at step t = ..., element [i, j]: ..." */
+  headline: string;
+  /** one paragraph: the headline, the diagnosis and the notes (float64 inputs or states) */
+  summary: string;
+}
+
+export interface CheckRecordingOptions {
+  /** which PyTorch CPU randn kernel to reproduce (default avx2-fma) */
+  profile?: RngProfile;
+  /** run the diagnosis catalogue at a divergence (default true) */
+  diagnose?: boolean;
+  /** checked between steps of the diagnosis; when it returns true the check throws an Error named 'AbortError' */
+  shouldStop?: () => boolean;
+}
+
+/** The sampler's record policy that keeps every step the helper kept (every k-th from t = T-1, and t = 0). */
+function recordPolicy(r: Recording): RecordPolicy {
+  if (r.every === 1) return { kind: 'all' };
+  const kept = (t: number) => (r.T - 1 - t) % r.every === 0 || t === 0;
+  return r.steps.every((s) => kept(s.t)) ? { kind: 'every', k: r.every } : { kind: 'all' };
+}
+
+function distance(t: number | null, yours: Float32Array, ref: Float32Array): { d: StateDistance; first: number } {
+  let differing = 0;
+  let maxUlp = 0;
+  let maxAbsDiff = 0;
+  let first = -1;
+  for (let i = 0; i < yours.length; i++) {
+    if (float32ToBits(yours[i]) === float32ToBits(ref[i])) continue;
+    differing++;
+    if (first < 0) first = i;
+    const ulp = ulpDistanceF32(yours[i], ref[i]);
+    if (ulp > maxUlp) maxUlp = ulp;
+    const abs = ulp === 0 ? 0 : Math.abs(yours[i] - ref[i]);
+    const absOrInf = Number.isNaN(abs) ? Infinity : abs;
+    if (absOrInf > maxAbsDiff) maxAbsDiff = absOrInf;
+  }
+  return { d: { t, differing, maxUlp, maxAbsDiff }, first };
+}
+
+const sameBits = (a: Float32Array, b: Float32Array): boolean => {
+  for (let i = 0; i < a.length; i++) if (float32ToBits(a[i]) !== float32ToBits(b[i])) return false;
+  return true;
+};
+
+const stateName = (t: number | null): string => (t === null ? 'x_T' : `step t = ${t}`);
+const ulpText = (u: number): string => (u === Infinity ? 'NaN against a number' : `${u} ulp${u === 1 ? '' : 's'}`);
+
+/** Compares every recorded state with the reference, bit for bit, and names the mistakes that reproduce a divergence. */
+export function checkRecording(r: Recording, opts: CheckRecordingOptions = {}): RecordingVerdict {
+  const { inputs } = r;
+  const reference = runSampler(inputs, {
+    profile: opts.profile,
+    record: recordPolicy(r),
+    maxTrajectoryBytes: Infinity, // every recorded step is compared: never thin the reference's trajectory
+    inputWarnings: r.inputWarnings
+  });
+  const after = new Map<number, Float32Array>(); // x after step t
+  for (const s of reference.trajectory.steps) after.set(s.t, s.xPrev.data);
+  const xT = reference.trajectory.steps.find((s) => s.t === r.T - 1)?.x.data;
+
+  const compared: { t: number | null; state: RecordedState; ref: Float32Array }[] = [];
+  if (r.init) compared.push({ t: null, state: r.init, ref: xT! });
+  for (const s of r.steps) compared.push({ t: s.t, state: s, ref: after.get(s.t)! });
+
+  const states: StateDistance[] = [];
+  let firstDivergence: RecordingDivergence | null = null;
+  for (const c of compared) {
+    const { d, first } = distance(c.t, c.state.x.data, c.ref);
+    states.push(d);
+    if (first >= 0 && !firstDivergence) {
+      const yours = c.state.x.data[first];
+      const ref = c.ref[first];
+      firstDivergence = {
+        t: c.t,
+        index: first,
+        element: [Math.floor(first / inputs.d), first % inputs.d],
+        yours,
+        reference: ref,
+        ulp: ulpDistanceF32(yours, ref)
+      };
+    }
+  }
+
+  let diagnosis: RecordingDiagnosis | null = null;
+  if (firstDivergence && firstDivergence.t !== null && opts.diagnose !== false) {
+    diagnosis = diagnose(r, firstDivergence.t, states, opts);
+  }
+  const float64States = [r.init, ...r.steps].some((s) => s?.recorded.dtype === 'float64');
+  const verdict = { matches: firstDivergence === null, states, firstDivergence, diagnosis, float64Inputs: r.float64Inputs, float64States, reference };
+  const sentences = recordingSummary(r, verdict);
+  return { ...verdict, headline: sentences[0], summary: sentences.join(' ') };
+}
+
+/**
+ * The mistakes that reproduce the recorded states from the first divergent recorded step t1 on. With every > 1 the
+ * change may have begun at an unrecorded step after the last matching one: the earliest such start is tried first
+ * (a mistake present throughout the loop starts there), then t1 itself.
+ */
+function diagnose(r: Recording, t1: number, states: StateDistance[], opts: CheckRecordingOptions): RecordingDiagnosis {
+  const byT = new Map<number, Float32Array>(r.steps.map((s) => [s.t, s.x.data]));
+  const lastMatching = states.filter((s) => s.t !== null && s.differing === 0 && s.t > t1).map((s) => s.t as number);
+  const earliest = lastMatching.length ? Math.min(...lastMatching) - 1 : r.T - 1;
+  const schedule64 = {
+    betas: r.recordedInputs.betas.values,
+    alphaBar: r.recordedInputs.alpha_bar.values
+  };
+  const matchesStep = (t: number, x: Float32Array): boolean => {
+    const mine = byT.get(t);
+    return mine === undefined || sameBits(mine, x);
+  };
+  let fromStep = t1;
+  for (const start of earliest > t1 ? [earliest, t1] : [t1]) {
+    fromStep = start;
+    const ids = diagnoseTrajectory(r.inputs, start, matchesStep, { profile: opts.profile, schedule64, shouldStop: opts.shouldStop });
+    if (ids.length) return { fromStep, mistakes: ids.map((id) => mistakeInfo(id)) };
+  }
+  return { fromStep, mistakes: [] };
+}
+
+const list = (items: string[]): string => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
+const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
+
+/** The verdict's sentences: the headline first, then the diagnosis and the notes. */
+export function recordingSummary(r: Recording, v: Omit<RecordingVerdict, 'summary' | 'headline'>): string[] {
+  const parts: string[] = [];
+  const stepTs = r.steps.map((s) => s.t);
+  const what =
+    (r.init ? 'x_T and ' : '') +
+    (stepTs.length === 0
+      ? 'no step'
+      : stepTs.length === 1
+        ? `1 step, t = ${stepTs[0]}`
+        : `${stepTs.length} steps, t = ${stepTs[0]} down to ${stepTs[stepTs.length - 1]}${r.every > 1 ? ` every ${r.every}` : ''}`);
+  const f = v.firstDivergence;
+  if (!f) {
+    parts.push(`matches: every recorded step is bit for bit the reference (${what}).`);
+  } else {
+    const differing = v.states.filter((s) => s.differing > 0).length;
+    const at = v.states.find((s) => s.t === f.t)!;
+    parts.push(
+      `first differs at ${stateName(f.t)}, element [${f.element[0]}, ${f.element[1]}]: yours ${formatFloat32Shortest(f.yours)}, ` +
+        `the reference ${formatFloat32Shortest(f.reference)} (${ulpText(f.ulp)}); ${at.differing} of ${r.inputs.n * r.inputs.d} elements differ there ` +
+        `(at most ${ulpText(at.maxUlp)}), and ${differing} of the ${v.states.length} recorded states differ.`
+    );
+    if (f.t === null) {
+      parts.push('x_T is torch.randn(N, d, generator=torch.Generator().manual_seed(seed)): check the seed and how x_T is drawn; no catalogue mistake changes x_T.');
+    } else if (v.diagnosis) {
+      const ms = v.diagnosis.mistakes;
+      const from = v.diagnosis.fromStep === r.T - 1 ? '' : ` from step t = ${v.diagnosis.fromStep} on`;
+      if (ms.length === 1) {
+        const m = ms[0];
+        parts.push(`Your output is exactly what Algorithm 2 gives with this mistake${from}: ${lowerFirst(m.title)} (${m.id}): \`${m.wrong}\` instead of \`${m.right}\`.`);
+      } else if (ms.length > 1) {
+        parts.push(`Your output is exactly what Algorithm 2 gives with any of these mistakes${from}: ${list(ms.map((m) => `${lowerFirst(m.title)} (${m.id})`))}.`);
+      } else {
+        parts.push('No mistake of the diagnosis catalogue reproduces your states.');
+      }
+    }
+  }
+  if (v.float64Inputs.length) {
+    parts.push(
+      `${list(v.float64Inputs)} ${v.float64Inputs.length === 1 ? 'was a float64 tensor' : 'were float64 tensors'} in your session; ` +
+        'the reference runs them rounded to float32, as .float() does.'
+    );
+  }
+  if (v.float64States) parts.push('Your states were float64 and are compared after rounding to float32, as x.float() does.');
+  return parts;
+}

@@ -1,0 +1,94 @@
+// checkRecording (src/core/run/checkRecording.ts) on recordings the real Python helper made of loops real PyTorch ran
+// (scripts/fixtures/recording.py -> test/fixtures/recording/): the correct loop matches at every state; the loop
+// seeded with seed + t first differs at t = T - 1 and is diagnosed as step-seed-plus-t; the loop with a float64
+// schedule is diagnosed as schedule-float64. The per-state distances are checked against PyTorch's own state bits
+// (expected.json), not against our reference.
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { FIXTURES } from '../../helpers/paths';
+import { fromBits } from '../../helpers/bits';
+import { checkRecording } from '../../../../src/core/run/checkRecording';
+import { decodeRecording } from '../../../../src/core/run/recording';
+import { float32ToBits, ulpDistanceF32 } from '../../../../src/core/float32';
+
+const dir = path.join(FIXTURES, 'recording');
+const recording = (name: string) => decodeRecording(JSON.parse(readFileSync(path.join(dir, `${name}.run.json`), 'utf8')));
+const expected = JSON.parse(readFileSync(path.join(dir, 'expected.json'), 'utf8')).recordings as Record<string, { init: { bits: number[] }; steps: { t: number; bits: number[] }[] }>;
+
+describe('checkRecording: a recording against the exact reference', () => {
+  it('correct loop: matches at x_T and every step, no diagnosis', () => {
+    const v = checkRecording(recording('correct'));
+    assert.equal(v.matches, true);
+    assert.equal(v.firstDivergence, null);
+    assert.equal(v.diagnosis, null);
+    assert.deepEqual(v.states.map((s) => [s.t, s.differing, s.maxUlp, s.maxAbsDiff]), [[null, 0, 0, 0], [3, 0, 0, 0], [2, 0, 0, 0], [1, 0, 0, 0], [0, 0, 0, 0]]);
+    assert.ok(v.summary.startsWith('matches: every recorded step is bit for bit the reference (x_T and 4 steps, t = 3 down to 0).'), v.summary);
+  });
+
+  it('seed + t: x_T matches, the first divergence is at t = T - 1, diagnosed as step-seed-plus-t', () => {
+    const r = recording('step-seed-plus-t');
+    const v = checkRecording(r);
+    assert.equal(v.matches, false);
+    assert.equal(v.states[0].differing, 0);
+    const f = v.firstDivergence!;
+    assert.equal(f.t, r.T - 1);
+    // the first element whose bits differ between PyTorch's correct and seed + t states after step T - 1
+    const correct = expected.correct.steps[0].bits;
+    const mistaken = expected['step-seed-plus-t'].steps[0].bits;
+    const first = correct.findIndex((b, i) => b !== mistaken[i]);
+    assert.equal(f.index, first);
+    assert.deepEqual(f.element, [Math.floor(first / r.inputs.d), first % r.inputs.d]);
+    assert.equal(float32ToBits(f.yours), mistaken[first]);
+    assert.equal(float32ToBits(f.reference), correct[first]);
+    // per-step distances between PyTorch's two runs
+    expected.correct.steps.forEach((s, i) => {
+      const a = fromBits(s.bits);
+      const b = fromBits(expected['step-seed-plus-t'].steps[i].bits);
+      const ulps = Array.from(a, (x, k) => ulpDistanceF32(x, b[k]));
+      const st = v.states[i + 1];
+      assert.equal(st.t, s.t);
+      assert.equal(st.maxUlp, Math.max(...ulps), `t = ${s.t}`);
+      assert.equal(st.maxAbsDiff, Math.max(...Array.from(a, (x, k) => Math.abs(x - b[k]))), `t = ${s.t}`);
+      assert.equal(st.differing, s.bits.filter((bits, k) => bits !== expected['step-seed-plus-t'].steps[i].bits[k]).length);
+    });
+    assert.deepEqual(v.diagnosis?.fromStep, r.T - 1);
+    assert.deepEqual(v.diagnosis?.mistakes.map((m) => m.id), ['step-seed-plus-t']);
+    assert.match(v.summary, /^first differs at step t = 3, element \[\d, \d\]: /);
+    assert.match(v.summary, /Your output is exactly what Algorithm 2 gives with this mistake: step noise seeded with seed \+ t \(step-seed-plus-t\)/);
+  });
+
+  it('the diagnosis can be turned off', () => {
+    const v = checkRecording(recording('step-seed-plus-t'), { diagnose: false });
+    assert.equal(v.diagnosis, null);
+    assert.equal(v.firstDivergence?.t, 3);
+  });
+
+  it('float64 schedule, every 3rd step: the reference rounds it, the diagnosis names schedule-float64, the verdict says so', () => {
+    const r = recording('float64-schedule');
+    const v = checkRecording(r);
+    assert.deepEqual(v.states.map((s) => s.t), [null, 9, 6, 3, 0]);
+    assert.equal(v.states[0].differing, 0);
+    assert.equal(v.firstDivergence?.t, 9);
+    assert.ok(v.diagnosis?.mistakes.some((m) => m.id === 'schedule-float64'), JSON.stringify(v.diagnosis));
+    assert.deepEqual(v.float64Inputs, ['betas', 'alpha_bar']);
+    assert.match(v.summary, /betas and alpha_bar were float64 tensors in your session; the reference runs them rounded to float32/);
+  });
+
+  it('float64 states of the correct loop match after rounding, and the verdict says they were float64', () => {
+    const v = checkRecording(recording('float64-states'));
+    assert.equal(v.matches, true);
+    assert.equal(v.float64States, true);
+    assert.match(v.summary, /Your states were float64/);
+  });
+
+  it('a changed x_T is the first divergence, with no catalogue diagnosis', () => {
+    const r = recording('correct');
+    r.init!.x.data[5] = Math.fround(r.init!.x.data[5] * 2);
+    const v = checkRecording(r);
+    assert.equal(v.firstDivergence?.t, null);
+    assert.deepEqual(v.firstDivergence?.element, [2, 1]);
+    assert.equal(v.diagnosis, null);
+    assert.match(v.summary, /^first differs at x_T, element \[2, 1\]/);
+  });
+});
