@@ -616,7 +616,8 @@ export const scenario: Step[] = [
       await waitFor('the long cell to run', async () => ((await cellState(row)) === 'running' ? true : undefined));
       await sleep(1500); // let the sampler get going
       await screenshot('interrupt-running');
-      const interrupt = notebookEditor(page).locator('.notebook-toolbar-container [aria-label^="Interrupt"]').first();
+      // (the toolbar says "Stop Execution" while one cell runs, "Interrupt" during Run All)
+      const interrupt = notebookEditor(page).locator('.notebook-toolbar-container').locator('[aria-label^="Stop Execution"], [aria-label^="Interrupt"]').first();
       const t0 = Date.now();
       await interrupt.click({ timeout: SHORT });
       const state = await waitCellDone(row);
