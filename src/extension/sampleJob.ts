@@ -1,10 +1,10 @@
 // What the sampler worker does with one request, as a pure function: validate the inputs, run the
-// sampler (or the comparison), and answer with plain data. The Node worker (sampleWorker.ts) and the
-// web extension's inline fallback (workerClient.ts) both call it.
+// sampler (or the comparison), and answer with plain data. The Node worker (sampleWorker.ts) calls
+// executeRequest; the web extension host (workerClient.ts) calls executeRequestInSlices, which yields.
 import { compareRun } from '../core/compare/compare';
 import { readInputs } from '../core/sampler/inputs';
 import { decodeRunResult, encodeRunResult } from '../core/run/runCodec';
-import { runSampler } from '../core/sampler/sampler';
+import { samplerSteps } from '../core/sampler/sampler';
 import { errorFirstLine, isAbort } from '../core/errors';
 import type { WorkerRequest, WorkerResponse } from './workerProtocol';
 
@@ -24,13 +24,40 @@ export function canDefer(d: number): boolean {
 }
 
 export function executeRequest(req: WorkerRequest, hooks: JobHooks = {}): WorkerResponse {
+  const job = requestJob(req, hooks);
+  for (;;) {
+    const r = job.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * The same job on a thread it must share (the web extension host, which has no worker_threads): the
+ * sampler runs step by step and, whenever `sliceMs` have passed, `pause()` lets the event loop run, so
+ * an interrupt or a cancel (which sets what `shouldStop` polls) stops the run within one slice.
+ */
+export async function executeRequestInSlices(req: WorkerRequest, hooks: JobHooks, pause: () => Promise<void>, sliceMs = 15): Promise<WorkerResponse> {
+  const job = requestJob(req, hooks);
+  let sliceStart = Date.now();
+  for (;;) {
+    const r = job.next();
+    if (r.done) return r.value;
+    if (Date.now() - sliceStart >= sliceMs) {
+      await pause();
+      sliceStart = Date.now();
+    }
+  }
+}
+
+/** The job as a generator: yields between sampler steps, returns the reply (errors included, never thrown). */
+function* requestJob(req: WorkerRequest, hooks: JobHooks): Generator<void, WorkerResponse, void> {
   try {
     const { inputs, warnings } = readInputs(req.inputs);
     if (req.op === 'sample') {
       const total = inputs.betas.length;
       let done = 0;
       const defer = req.deferTrajectory === true && req.record.kind !== 'none' && canDefer(inputs.d);
-      const run = runSampler(inputs, {
+      const steps = samplerSteps(inputs, {
         profile: req.profile,
         record: defer ? { kind: 'none' } : req.record,
         maxTrajectoryBytes: req.maxTrajectoryBytes,
@@ -38,6 +65,12 @@ export function executeRequest(req: WorkerRequest, hooks: JobHooks = {}): Worker
         shouldStop: hooks.shouldStop,
         inputWarnings: warnings
       });
+      let r = steps.next();
+      while (!r.done) {
+        yield;
+        r = steps.next();
+      }
+      const run = r.value;
       if (defer) {
         run.inputs.wModel = inputs.wModel;
         run.trajectory = { policy: req.record, steps: [], recompute: true };

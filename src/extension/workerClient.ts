@@ -1,13 +1,13 @@
 // Runs a sampler request off the extension host's main thread and resolves with the decoded RunResult.
 // Node (desktop, remote, code-server): a worker_threads Worker on dist/worker.js, terminated when the
-// signal aborts, so a cancelled run stops at once. Web extension host (vscode.dev, no worker_threads):
-// the request runs inline on the host, yielding once before it starts; cancellation is honoured before
-// the run starts and between steps is not possible there (runSampler is synchronous) — web users
-// should keep runs small (ddpmLab.maxElementsWithoutAsking asks first).
+// signal aborts, so a cancelled run stops at once. Web extension host (vscode.dev, github.dev,
+// code-server's web worker host; no worker_threads): the request runs on the host in slices of a few
+// milliseconds (executeRequestInSlices), yielding to the event loop between them, so the host stays
+// responsive and an interrupt or cancel stops the run within one slice.
 import type { RunResult } from '../core/types';
 import { decodeRunResult } from '../core/run/runCodec';
 import { abortError, errorFirstLine } from '../core/errors';
-import { executeRequest } from './sampleJob';
+import { executeRequestInSlices } from './sampleJob';
 import type { WorkerRequest, WorkerResponse } from './workerProtocol';
 
 export interface RunOptions {
@@ -27,10 +27,26 @@ function settle(reply: WorkerResponse): RunResult {
   throw new Error('sampler worker: unexpected reply');
 }
 
+/** Lets the event loop run (a message to ourselves: unlike nested setTimeout(0), not clamped to 4 ms). */
+function yieldToEventLoop(): Promise<void> {
+  if (typeof MessageChannel !== 'function') return new Promise((resolve) => setTimeout(resolve, 0));
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    // (a browser's MessagePort and Node's global one both take onmessage; Node's typings only declare .on)
+    const port = channel.port1 as unknown as { onmessage: (() => void) | null; close(): void };
+    port.onmessage = () => {
+      port.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
 async function runInline(request: WorkerRequest, signal: AbortSignal, opts: RunOptions): Promise<RunResult> {
   await new Promise((resolve) => setTimeout(resolve, 0));
   if (signal.aborted) throw abortError();
-  return settle(executeRequest(request, { onProgress: opts.onProgress, shouldStop: () => signal.aborted }));
+  const reply = await executeRequestInSlices(request, { onProgress: opts.onProgress, shouldStop: () => signal.aborted }, yieldToEventLoop);
+  return settle(reply);
 }
 
 async function runInNodeWorker(request: WorkerRequest, signal: AbortSignal, opts: RunOptions): Promise<RunResult> {

@@ -45,7 +45,17 @@ export interface CodeServerDirs {
   run: string;
   /** the folder opened as the workspace */
   workspace: string;
+  /** the user-data folder; default <run>/data */
+  userData?: string;
+  /** the extensions folder; default <run>/ext */
+  extensions?: string;
 }
+
+/** The user setting that makes VS Code run DDPM Lab in the browser's web worker extension host (README "In the browser"). */
+export const WEB_HOST_SETTINGS = { 'remote.extensionKind': { 'ddpm-lab.ddpm-lab': ['web'] } };
+
+const userDataDir = (dirs: CodeServerDirs): string => dirs.userData ?? path.join(dirs.run, 'data');
+const extensionsDir = (dirs: CodeServerDirs): string => dirs.extensions ?? path.join(dirs.run, 'ext');
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -60,15 +70,19 @@ function freePort(): Promise<number> {
 }
 
 function commonArgs(dirs: CodeServerDirs): string[] {
-  return ['--config', path.join(dirs.run, 'config.yaml'), '--extensions-dir', path.join(dirs.run, 'ext'), '--user-data-dir', path.join(dirs.run, 'data')];
+  return ['--config', path.join(dirs.run, 'config.yaml'), '--extensions-dir', extensionsDir(dirs), '--user-data-dir', userDataDir(dirs)];
 }
 
-/** Writes the config and user settings; installs the .vsix into the run's fresh extensions folder. */
-export function prepareCodeServer(bin: string, dirs: CodeServerDirs, vsix: string): void {
-  mkdirSync(path.join(dirs.run, 'data', 'User'), { recursive: true });
-  mkdirSync(path.join(dirs.run, 'ext'), { recursive: true });
+/**
+ * Writes the config and user settings (USER_SETTINGS plus `extraSettings`); installs the .vsix into the
+ * fresh extensions folder, unless `vsix` is undefined (a second instance reusing the installed extension).
+ */
+export function prepareCodeServer(bin: string, dirs: CodeServerDirs, vsix: string | undefined, extraSettings: Record<string, unknown> = {}): void {
+  mkdirSync(path.join(userDataDir(dirs), 'User'), { recursive: true });
+  mkdirSync(extensionsDir(dirs), { recursive: true });
   writeFileSync(path.join(dirs.run, 'config.yaml'), 'auth: none\ncert: false\n');
-  writeFileSync(path.join(dirs.run, 'data', 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  writeFileSync(path.join(userDataDir(dirs), 'User', 'settings.json'), JSON.stringify({ ...USER_SETTINGS, ...extraSettings }, null, 2));
+  if (vsix === undefined) return;
   const r = spawnSync(bin, [...commonArgs(dirs), '--install-extension', vsix], { encoding: 'utf8', timeout: 120_000 });
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
   writeFileSync(path.join(dirs.run, 'install-extension.log'), out);

@@ -3,18 +3,22 @@
 //   1. scripts/e2e/setup.sh installs what is missing (cached in .e2e-cache/);
 //   2. packages the extension with vsce (from a copy of the repo, so the checkout's dist/ is left alone),
 //      installs the .vsix into a fresh extensions folder, starts code-server on a free 127.0.0.1 port;
-//   3. runs the scenario (scenario.ts), each step named, with screenshots;
+//   3. runs the scenario (scenario.ts), each step named, with screenshots, in two passes: DDPM Lab in
+//      code-server's Node extension host, then (a second code-server, the same installed extension and
+//      browser, a fresh user-data folder with "remote.extensionKind" set to web) in the browser's web
+//      worker extension host, the steps that apply there (Step.web);
 //   4. leaves screenshots, logs and a summary in test-results/e2e/<time>/, and stops everything it started.
 // Environment: DDPM_E2E_VSIX=<file> tests that .vsix instead of packaging the repo; DDPM_E2E_HEADED=1 shows
 // the browser; DDPM_E2E_EXAMPLES=<folder> takes seed.ddpmnb and seed.inputs.json from there instead of
-// media/examples/; DDPM_E2E_KEEP=1 keeps the run's whole folder (profile, extensions) for debugging.
+// media/examples/; DDPM_E2E_KEEP=1 keeps the run's whole folder (profile, extensions) for debugging;
+// DDPM_E2E_HOSTS=node or =web runs one pass only (default node,web).
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { BrowserContext, Page } from 'playwright-core';
-import { codeServerBin, prepareCodeServer, startCodeServer, type RunningCodeServer } from './codeServer';
+import { codeServerBin, prepareCodeServer, startCodeServer, WEB_HOST_SETTINGS, type CodeServerDirs, type RunningCodeServer } from './codeServer';
 import { scenario, type ScenarioContext, type Step } from './scenario';
 import { CHROMIUM, CHROMIUM_ARGS, e2eCacheDir, stageRepository } from './toolchain';
 import { openWorkbench } from './workbench';
@@ -33,6 +37,11 @@ interface StepResult {
 }
 
 const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+/** the setup steps both passes rely on */
+const SHARED_SETUP = ['setup: install code-server, Chromium (scripts/e2e/setup.sh)', 'setup: package the extension (vsce package)'];
+type Host = 'node' | 'web';
+const HOST_LABEL: Record<Host, string> = { node: 'Node extension host', web: 'web worker extension host' };
+
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 const oneLine = (e: unknown): string => {
   const m = e instanceof Error ? e.message : String(e);
@@ -99,7 +108,10 @@ async function main(): Promise<number> {
   let vsix = process.env.DDPM_E2E_VSIX ? path.resolve(process.env.DDPM_E2E_VSIX) : '';
   let cli = '';
   const workspace = path.join(runDir, 'workspace');
-  const dirs = { run: runDir, workspace };
+  const dirs: CodeServerDirs = { run: runDir, workspace };
+  const hosts = (process.env.DDPM_E2E_HOSTS ?? 'node,web').split(',').map((h) => h.trim()).filter((h): h is Host => h === 'node' || h === 'web');
+  const passes: { host: Host; ms: number; passed: number; failed: number; skipped: number }[] = [];
+  let extensionInstalled = false;
 
   const screenshot = async (name: string): Promise<string | undefined> => {
     if (!page || page.isClosed()) return undefined;
@@ -112,11 +124,13 @@ async function main(): Promise<number> {
     }
   };
 
-  const runSteps = async <C>(steps: Step<C>[], ctx: C): Promise<void> => {
-    for (const step of steps) {
+  /** Runs the steps in order; in the web pass (prefix "web: ") names, needs and its setup steps carry the prefix. */
+  const runSteps = async <C>(steps: Step<C>[], ctx: C, prefix = ''): Promise<void> => {
+    for (const unnamed of steps) {
+      const step = { ...unnamed, name: prefix + unnamed.name };
       const t0 = Date.now();
-      const failedNeed = (step.needs ?? []).find((n) => results.find((r) => r.name === n)?.status !== 'passed');
-      const broken = results.find((r) => r.status !== 'passed' && r.name.startsWith('setup:'));
+      const failedNeed = (step.needs ?? []).map((n) => prefix + n).find((n) => results.find((r) => r.name === n)?.status !== 'passed');
+      const broken = results.find((r) => r.status !== 'passed' && (r.name.startsWith(`${prefix}setup:`) || SHARED_SETUP.includes(r.name)));
       if (failedNeed || broken) {
         const why = failedNeed ? `needs "${failedNeed}", which did not pass` : `setup step "${broken!.name}" did not pass`;
         results.push({ name: step.name, status: 'skipped', ms: 0, message: why });
@@ -173,46 +187,72 @@ async function main(): Promise<number> {
             ({ vsix, cli } = packageExtension(runDir, buildLog));
           }
         }
-      },
-      {
-        name: 'setup: start code-server with the extension installed',
-        run: async () => {
-          mkdirSync(workspace, { recursive: true });
-          const examples = process.env.DDPM_E2E_EXAMPLES ? path.resolve(process.env.DDPM_E2E_EXAMPLES) : path.join(ROOT, 'media', 'examples');
-          for (const f of ['seed.ddpmnb', 'seed.inputs.json']) {
-            const src = path.join(examples, f);
-            if (existsSync(src)) cpSync(src, path.join(workspace, f));
-          }
-          const bin = codeServerBin(ROOT);
-          prepareCodeServer(bin, dirs, vsix);
-          server = await startCodeServer(bin, dirs);
-        }
-      },
-      {
-        name: 'setup: open VS Code in Chromium',
-        run: async () => {
-          const { chromium } = loadPlaywright();
-          browser = await chromium.launchPersistentContext(path.join(runDir, 'chromium-profile'), {
-            executablePath: CHROMIUM,
-            headless: process.env.DDPM_E2E_HEADED !== '1',
-            viewport: { width: 1600, height: 1000 },
-            args: CHROMIUM_ARGS
-          });
-          await browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server!.url });
-          page = browser.pages()[0] ?? (await browser.newPage());
-          page.on('console', (m) => appendFileSync(consoleLog, `[${m.type()}] ${m.text()}\n`));
-          page.on('pageerror', (e) => appendFileSync(consoleLog, `[pageerror] ${e.message}\n`));
-          await openWorkbench(page, `${server!.url}/?folder=${encodeURIComponent(workspace)}`);
-          await screenshot('workbench');
-        }
       }
     ];
     await runSteps(setupSteps, null);
-    if (page && server) {
-      const ctx: ScenarioContext = { page, root: ROOT, workspace, cli, screenshot, runDir };
-      await runSteps(scenario, ctx);
-    } else {
-      for (const s of scenario) results.push({ name: s.name, status: 'skipped', ms: 0, message: 'setup did not pass' });
+
+    // One pass per extension host: a code-server with its own user-data folder and workspace (fresh
+    // copies of the examples), the extension installed once, the browser kept open (a new page).
+    for (const host of hosts) {
+      const passStart = Date.now();
+      const firstResult = results.length;
+      const prefix = host === 'web' ? 'web: ' : '';
+      const passDirs: CodeServerDirs = host === 'node' ? dirs : { ...dirs, workspace: path.join(runDir, 'workspace-web'), userData: path.join(runDir, 'data-web'), extensions: path.join(runDir, 'ext') };
+      console.log(`e2e: ${HOST_LABEL[host]} pass`);
+      const passSetup: Step<null>[] = [
+        {
+          name: host === 'node' ? 'setup: start code-server with the extension installed' : 'setup: start code-server again, DDPM Lab in the web worker extension host ("remote.extensionKind")',
+          run: async () => {
+            await page?.close().catch(() => undefined);
+            page = undefined;
+            await server?.stop().catch(() => undefined);
+            server = undefined;
+            mkdirSync(passDirs.workspace, { recursive: true });
+            const examples = process.env.DDPM_E2E_EXAMPLES ? path.resolve(process.env.DDPM_E2E_EXAMPLES) : path.join(ROOT, 'media', 'examples');
+            for (const f of ['seed.ddpmnb', 'seed.inputs.json']) {
+              const src = path.join(examples, f);
+              if (existsSync(src)) cpSync(src, path.join(passDirs.workspace, f));
+            }
+            const bin = codeServerBin(ROOT);
+            prepareCodeServer(bin, passDirs, extensionInstalled ? undefined : vsix, host === 'web' ? WEB_HOST_SETTINGS : {});
+            extensionInstalled = true;
+            server = await startCodeServer(bin, passDirs);
+          }
+        },
+        {
+          name: host === 'node' ? 'setup: open VS Code in Chromium' : 'setup: open VS Code in a new page of the same Chromium',
+          run: async () => {
+            if (!browser) {
+              const { chromium } = loadPlaywright();
+              browser = await chromium.launchPersistentContext(path.join(runDir, 'chromium-profile'), {
+                executablePath: CHROMIUM,
+                headless: process.env.DDPM_E2E_HEADED !== '1',
+                viewport: { width: 1600, height: 1000 },
+                args: CHROMIUM_ARGS
+              });
+            }
+            await browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server!.url });
+            const p = browser.pages().find((x) => !x.isClosed() && x.url() === 'about:blank') ?? (await browser.newPage());
+            page = p;
+            p.on('console', (m) => appendFileSync(consoleLog, `[${host}] [${m.type()}] ${m.text()}\n`));
+            p.on('pageerror', (e) => appendFileSync(consoleLog, `[${host}] [pageerror] ${e.message}\n`));
+            await openWorkbench(p, `${server!.url}/?folder=${encodeURIComponent(passDirs.workspace)}`);
+            await screenshot(`${prefix}workbench`);
+          }
+        }
+      ];
+      await runSteps(passSetup, null, prefix);
+      const steps = scenario.filter((st) => (host === 'web' ? st.web === true || st.web === 'only' : st.web !== 'only'));
+      if (page && server) {
+        const ctx: ScenarioContext = { page, root: ROOT, workspace: passDirs.workspace, cli, screenshot, runDir, host, userDataDir: passDirs.userData ?? path.join(runDir, 'data') };
+        await runSteps(steps, ctx, prefix);
+      } else {
+        for (const st of steps) results.push({ name: prefix + st.name, status: 'skipped', ms: 0, message: 'setup did not pass' });
+      }
+      const mine = results.slice(firstResult);
+      const pass = { host, ms: Date.now() - passStart, passed: mine.filter((r) => r.status === 'passed').length, failed: mine.filter((r) => r.status === 'failed').length, skipped: mine.filter((r) => r.status === 'skipped').length };
+      passes.push(pass);
+      console.log(`e2e: ${HOST_LABEL[host]} pass: ${pass.passed} passed, ${pass.failed} failed, ${pass.skipped} skipped in ${seconds(pass.ms)}`);
     }
   } finally {
     await stopAll();
@@ -221,19 +261,22 @@ async function main(): Promise<number> {
   }
 
   // Copy VS Code's own logs (extension host, renderer) next to code-server's.
-  const vsLogs = path.join(runDir, 'data', 'logs');
-  if (existsSync(vsLogs)) cpSync(vsLogs, path.join(runDir, 'vscode-logs'), { recursive: true });
+  for (const [data, logs] of [['data', 'vscode-logs'], ['data-web', 'vscode-logs-web']]) {
+    const vsLogs = path.join(runDir, data, 'logs');
+    if (existsSync(vsLogs)) cpSync(vsLogs, path.join(runDir, logs), { recursive: true });
+  }
   if (process.env.DDPM_E2E_KEEP !== '1') {
-    for (const d of ['chromium-profile', 'ext', 'data', 'staging']) rmSync(path.join(runDir, d), { recursive: true, force: true });
+    for (const d of ['chromium-profile', 'ext', 'data', 'data-web', 'staging']) rmSync(path.join(runDir, d), { recursive: true, force: true });
   }
 
   const passed = results.filter((r) => r.status === 'passed').length;
   const failed = results.filter((r) => r.status === 'failed').length;
   const skipped = results.filter((r) => r.status === 'skipped').length;
-  writeFileSync(path.join(runDir, 'summary.json'), JSON.stringify({ passed, failed, skipped, ms: Date.now() - started, steps: results }, null, 2));
+  writeFileSync(path.join(runDir, 'summary.json'), JSON.stringify({ passed, failed, skipped, ms: Date.now() - started, passes, steps: results }, null, 2));
   const firstFailure = results.find((r) => r.status === 'failed');
   if (firstFailure) console.log(`e2e: FAILED at step "${firstFailure.name}": ${firstFailure.message}`);
-  console.log(`e2e: screenshots and logs (code-server.log, browser-console.log, vscode-logs/) in ${path.relative(ROOT, runDir)}/ (${seconds(Date.now() - started)} in all)`);
+  for (const p of passes) console.log(`e2e: ${HOST_LABEL[p.host]} pass took ${seconds(p.ms)} (${p.passed} passed, ${p.failed} failed, ${p.skipped} skipped)`);
+  console.log(`e2e: screenshots and logs (code-server.log, browser-console.log, vscode-logs/, vscode-logs-web/) in ${path.relative(ROOT, runDir)}/ (${seconds(Date.now() - started)} in all)`);
   console.log(`e2e: ${passed} passed, ${failed} failed, ${skipped} skipped`);
   return failed + skipped > 0 ? 1 : 0;
 }

@@ -53,19 +53,26 @@ async function shownRows(page: Page): Promise<string> {
   return labels.slice(0, 8).join('; ') || 'nothing';
 }
 
-/** Control+P, the file's name, Enter; waits for its editor tab to be active. */
+/**
+ * Control+P, the file's name, Enter; waits for its editor tab to be active. Just after the workbench
+ * opened, the file search may not answer yet (a loaded machine): it asks again for up to a minute.
+ */
 export async function quickOpen(page: Page, fileName: string): Promise<void> {
-  await closeQuickInput(page);
-  await page.keyboard.press('Control+P');
-  await quickInputBox(page).waitFor({ state: 'visible', timeout: SHORT });
-  await quickInputBox(page).fill(fileName);
+  const deadline = Date.now() + LONG;
   const row = quickRows(page).filter({ has: page.locator('.label-name', { hasText: exactly(fileName) }) }).first();
-  try {
-    await row.waitFor({ timeout: SHORT });
-  } catch {
-    const shown = await shownRows(page);
+  for (;;) {
     await closeQuickInput(page);
-    throw new Error(`quick open (Control+P) does not find ${fileName} (it shows: ${shown})`);
+    await page.keyboard.press('Control+P');
+    await quickInputBox(page).waitFor({ state: 'visible', timeout: SHORT });
+    await quickInputBox(page).fill(fileName);
+    try {
+      await row.waitFor({ timeout: SHORT });
+      break;
+    } catch {
+      const shown = await shownRows(page);
+      await closeQuickInput(page);
+      if (Date.now() > deadline) throw new Error(`quick open (Control+P) does not find ${fileName} (it shows: ${shown})`);
+    }
   }
   await row.click();
   await activeTab(page, fileName).waitFor({ timeout: SHORT });

@@ -97,6 +97,19 @@ function matrix(rows: number, cols: number, data: Float32Array): MatrixF32 {
 
 /** Runs the sampler; see the top of this file for the exact computation. */
 export function runSampler(inputs: SamplerInputs, opts: SamplerOptions = {}): RunResult {
+  const steps = samplerSteps(inputs, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * The same run, one step at a time: yields the step's t (T-1 down to 0) after each step and returns the
+ * RunResult. Whoever drives it may pause between steps (the web extension host yields to its event loop
+ * so that an interrupt arrives); the arithmetic and the result are those of runSampler, which drains it.
+ */
+export function* samplerSteps(inputs: SamplerInputs, opts: SamplerOptions = {}): Generator<number, RunResult, void> {
   const started = now();
   const profile = opts.profile ?? DEFAULT_PROFILE;
   const { n, d, seed } = inputs;
@@ -172,6 +185,7 @@ export function runSampler(inputs: SamplerInputs, opts: SamplerOptions = {}): Ru
       });
     }
     opts.onStep?.(t);
+    yield t;
   }
   if (firstNonFinite >= 0) {
     addWarning(`sample: non-finite values (inf or nan) first appeared at step t = ${firstNonFinite}; PyTorch returns them too`);

@@ -73,7 +73,7 @@ describe('runInWorker (the sampler worker)', function () {
     });
   });
 
-  it('stops a long run at once when aborted (AbortError), and a signal aborted before the start never runs', async () => {
+  it('stops a long run at once when aborted (AbortError)', async () => {
     const big = generateInputs({ n: 4096, d: 16, T: 5000, seed: 3n, schedule: 'linear' }, 'avx2-fma').inputs;
     const abort = new AbortController();
     const done: number[] = [];
@@ -87,6 +87,27 @@ describe('runInWorker (the sampler worker)', function () {
     await assert.rejects(pending, (e: Error) => e.name === 'AbortError');
     assert.deepEqual(done.length, 1, 'it had started, and reported nothing after the abort');
     assert.ok(done[0] < big.betas.length, 'it stopped before the last step');
+  });
+
+  it('inline (the web extension host): an abort from the event loop (a timer, as an interrupt arrives) stops a long run between steps', async () => {
+    // the inline path shares its thread: it must yield between slices of steps, or the timer fires only after the run
+    const big = generateInputs({ n: 4096, d: 16, T: 5000, seed: 3n, schedule: 'linear' }, 'avx2-fma').inputs;
+    const abort = new AbortController();
+    let done = 0;
+    let abortedAt = -1;
+    const pending = runInWorker({ ...sampleRequest(big), record: { kind: 'none' } }, abort.signal, {
+      inline: true,
+      onProgress: (d) => {
+        done = d;
+        if (d === 1) setTimeout(() => ((abortedAt = done), abort.abort()), 0);
+      }
+    });
+    await assert.rejects(pending, (e: Error) => e.name === 'AbortError');
+    assert.ok(abortedAt >= 1 && abortedAt < big.betas.length, `the timer fired only after step ${abortedAt} of ${big.betas.length}`);
+    assert.equal(done, abortedAt, 'it ran steps after the abort');
+  });
+
+  it('a signal aborted before the start never runs, in a worker or inline', async () => {
     const pre = new AbortController();
     pre.abort();
     for (const inline of [false, true]) {

@@ -1,0 +1,77 @@
+// The bundles that run in a browser (README "In the browser"): the web extension (dist/web/extension.js,
+// VS Code's web worker extension host), the notebook renderer with its chunks, the results panel's and the
+// report page's scripts. Built fresh by scripts/build.mjs into a temporary folder, none may load a Node
+// module (require("fs"), import "node:worker_threads", ...): there is no Node in a browser, and a bundle
+// that asks for one fails when it loads, or when the branch runs.
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as esbuild from 'esbuild';
+import { ROOT } from '../helpers/paths';
+
+/** Node's own modules, bare and with the node: prefix (fs, fs/promises, node:test, ...). */
+const NODE_MODULES = new Set(builtinModules.flatMap((m) => (m.startsWith('node:') ? [m] : [m, `node:${m}`])));
+
+/** Every module specifier a bundle loads at run time that names a Node module: require(), import(), import ... from. */
+export function nodeImports(bundle: string): string[] {
+  const found = new Set<string>();
+  const patterns = [
+    /\brequire\s*\(\s*(["'`])([^"'`]+)\1\s*\)/g,
+    /\bimport\s*\(\s*(["'`])([^"'`]+)\1\s*\)/g,
+    /\b(?:import|export)\s*(?:[\w*{}\s,$]+\s*from\s*)?(["'])([^"']+)\1/g
+  ];
+  for (const re of patterns) for (const m of bundle.matchAll(re)) if (NODE_MODULES.has(m[2])) found.add(m[2]);
+  return [...found].sort();
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = path.join(dir, f);
+    return statSync(p).isDirectory() ? filesUnder(p) : p.endsWith('.js') ? [p] : [];
+  });
+}
+
+describe('web bundles (README "In the browser")', function () {
+  this.timeout(300_000);
+  let out = '';
+  before(() => {
+    out = mkdtempSync(path.join(tmpdir(), 'ddpm-web-bundles-'));
+    execFileSync(process.execPath, ['scripts/build.mjs', '--only=web,renderer,panel,report', '--production'], { cwd: ROOT, env: { ...process.env, DDPM_OUT_DIR: out }, stdio: 'pipe' });
+  });
+  after(() => rmSync(out, { recursive: true, force: true }));
+
+  it('finds a Node module however a bundle loads it (a deliberate violation is caught)', async () => {
+    assert.deepEqual(nodeImports('var a=require("node:fs"),b=require(\'child_process\');'), ['child_process', 'node:fs']);
+    assert.deepEqual(nodeImports('const w = await import("node:worker_threads");'), ['node:worker_threads']);
+    assert.deepEqual(nodeImports('import{readFileSync as r}from"fs";import "os";export*from"path";'), ['fs', 'os', 'path']);
+    assert.deepEqual(nodeImports('var x=require("vscode"),y="fs is a word";import("./chunk-1.js");'), []);
+    // a real bundle, the way the web build makes them, of code that reaches for the file system
+    const dir = mkdtempSync(path.join(tmpdir(), 'ddpm-violation-'));
+    try {
+      const built = await esbuild.build({
+        stdin: { contents: 'import { readFileSync } from "node:fs"; export const f = () => readFileSync("x");', loader: 'ts', resolveDir: dir },
+        bundle: true, write: false, format: 'cjs', platform: 'node', logLevel: 'silent'
+      });
+      assert.deepEqual(nodeImports(built.outputFiles[0].text), ['node:fs']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  for (const [what, rel] of [
+    ['the web extension (dist/web/extension.js)', 'web'],
+    ['the notebook renderer and its chunks (dist/renderer/)', 'renderer'],
+    ['the report page (dist/report/)', 'report']
+  ] as const) {
+    it(`${what} loads no Node module`, () => {
+      const files = filesUnder(path.join(out, rel));
+      assert.ok(files.length > 0, `the build wrote nothing under ${rel}/`);
+      if (rel === 'renderer') assert.ok(files.some((f) => f.endsWith('panel.js')), 'the results panel script (renderer/panel.js) was not built');
+      const bad = files.map((f) => ({ f: path.relative(out, f), mods: nodeImports(readFileSync(f, 'utf8')) })).filter((x) => x.mods.length);
+      assert.deepEqual(bad.map((x) => `${x.f}: ${x.mods.join(', ')}`), []);
+    });
+  }
+});
