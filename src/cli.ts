@@ -5,7 +5,9 @@
 //   node dist/cli.js report INPUT.json [--expected PASTED.txt] -o report.html
 //   node dist/cli.js demo
 //   node dist/cli.js python-helper
-// Exit codes: 0 success, 1 (compare) no match, 2 bad input or usage (one line on stderr), 3 internal error.
+//   node dist/cli.js check INPUT.json [--python PY] [--profile P] [--matmul M] [--json]
+// Exit codes: 0 success, 1 (compare) no match / (check) differs, 2 bad input or usage (one line on stderr), 3 internal
+// error, 4 (check) no usable PyTorch.
 import { CliError, oneLine, processIO, type CliIO } from './cli/io';
 import { main as compareMain } from './cli/compare';
 import { main as demoMain } from './cli/demo';
@@ -23,6 +25,7 @@ usage: node dist/cli.js <command> [options]
   report INPUT.json [--expected PASTED.txt] -o report.html               write a self-contained HTML report
   demo                                                                   run the bundled example
   python-helper                                                          print the Python helper ddpm_lab.py
+  check INPUT.json [--python PY] [--profile P] [--matmul M] [--json]     run INPUT.json in your own PyTorch and check it
 
 Profiles: avx2-fma (default, x86-64 Linux PyTorch), avx2, scalar. "<command> --help" tells more.
 `;
@@ -34,7 +37,8 @@ const COMMANDS: Record<string, (argv: string[], io: CliIO) => Promise<number>> =
   report: reportMain,
   demo: demoMain,
   // loaded when used: the helper's text is a .py module, which only the bundle (esbuild's text loader) can import
-  'python-helper': (argv, io) => import('./cli/pythonHelper').then((m) => m.main(argv, io))
+  'python-helper': (argv, io) => import('./cli/pythonHelper').then((m) => m.main(argv, io)),
+  check: (argv, io) => import('./cli/check').then((m) => m.main(argv, io))
 };
 
 /** Runs one command line; never throws: errors become one line on stderr and an exit code. */
