@@ -1,8 +1,8 @@
 // DDPM Lab's command line (README "Command-line tool"; a contract that tools outside the repo rely on):
-//   node dist/cli.js sample INPUT.json [--profile P] [--json | --checksum] [--trajectory]
+//   node dist/cli.js sample INPUT.json [--profile P] [--matmul M] [--json | --checksum] [--trajectory]
 //   node dist/cli.js randn --seed S --shape N[,d,...] [--profile P] [--json | --checksum]
-//   node dist/cli.js compare INPUT.json PASTED.txt [--json]
-//   node dist/cli.js report INPUT.json [--expected PASTED.txt] -o report.html
+//   node dist/cli.js compare INPUT.json PASTED.txt [--json] [--profile P] [--matmul M]
+//   node dist/cli.js report INPUT.json [--expected PASTED.txt] [--profile P] [--matmul M] -o report.html
 //   node dist/cli.js demo
 //   node dist/cli.js python-helper
 //   node dist/cli.js check INPUT.json [--python PY] [--profile P] [--matmul M] [--json]
@@ -27,7 +27,8 @@ usage: node dist/cli.js <command> [options]
   python-helper                                                          print the Python helper ddpm_lab.py
   check INPUT.json [--python PY] [--profile P] [--matmul M] [--json]     run INPUT.json in your own PyTorch and check it
 
-Profiles: avx2-fma (default, x86-64 Linux PyTorch), avx2, scalar. "<command> --help" tells more.
+Profiles: avx2-fma (default, x86-64 Linux PyTorch), avx2, scalar. Matmul profiles (--matmul on sample, compare,
+report, check): reference (default, the reference BLAS), openblas-haswell. "<command> --help" tells more.
 `;
 
 const COMMANDS: Record<string, (argv: string[], io: CliIO) => Promise<number>> = {

@@ -140,7 +140,7 @@ describe('cli: check against the local PyTorch (live)', function () {
   });
 
   it('ATEN_CPU_CAPABILITY=default: exit 0, rng scalar', async () => {
-    const env = { ...process.env, ATEN_CPU_CAPABILITY: 'default' };
+    const env: NodeJS.ProcessEnv = { ...process.env, ATEN_CPU_CAPABILITY: 'default' };
     delete env.LD_LIBRARY_PATH;
     const v = await liveJson(env);
     assert.deepEqual(v.profile, { rng: 'scalar', matmul: 'reference' });
