@@ -121,6 +121,7 @@ function buildActions(run: RunResult, host: HostBridge, status: (message: string
     })
   );
   if (host.compareRequest) actions.append(button('Compare with PyTorch output…', 'ddpm-compare', () => host.compareRequest?.()));
+  if (host.torchCheckRequest) actions.append(button('Compare with Local PyTorch', 'ddpm-torch-check', () => host.torchCheckRequest?.()));
   return actions;
 }
 

@@ -10,7 +10,8 @@ import { registerRendererMessaging } from './rendererMessaging';
 export const COMMAND_IDS = {
   runSampler: 'ddpm-lab.runSampler',
   compareClipboard: 'ddpm-lab.compareClipboard',
-  copyPytorchScript: 'ddpm-lab.copyPytorchScript'
+  copyPytorchScript: 'ddpm-lab.copyPytorchScript',
+  compareLocalPytorch: 'ddpm-lab.compareLocalPytorch'
 } as const;
 
 const loadCommands = () => import('./commands');
@@ -30,7 +31,8 @@ export function activate(context: vscode.ExtensionContext): void {
       (await loadCommands()).runSamplerCommand(uri, target instanceof vscode.Uri ? target : undefined)
     ),
     vscode.commands.registerCommand(COMMAND_IDS.compareClipboard, async () => (await loadCommands()).compareClipboardCommand(uri, notebookRun())),
-    vscode.commands.registerCommand(COMMAND_IDS.copyPytorchScript, async () => (await loadCommands()).copyPytorchScriptCommand(notebookRun()))
+    vscode.commands.registerCommand(COMMAND_IDS.copyPytorchScript, async () => (await loadCommands()).copyPytorchScriptCommand(notebookRun())),
+    vscode.commands.registerCommand(COMMAND_IDS.compareLocalPytorch, async () => (await loadCommands()).compareLocalPytorchCommand(uri, notebookRun()))
   );
   // The panel's restorer is registered at activation (activation event onWebviewPanel:ddpmLab.results).
   ResultsPanel.configure(context, async (panel) => (await loadCommands()).compareRequestFromPanel(uri, panel));

@@ -133,7 +133,7 @@ export class DdpmKernel {
       await execution.clearOutput();
       const { executeCell } = await loadInterpreter();
       const settings = this.deps.settings(notebook.uri);
-      const defaults: CellDefaults = { profile: settings.profile, record: settings.record, tolerances: settings.tolerances };
+      const defaults: CellDefaults = { profile: settings.profile, matmul: settings.matmul, record: settings.record, tolerances: settings.tolerances };
       const cell = execution.cell;
       const outputs = await executeCell(state.session, cell.document.getText(), cell.document.languageId, defaults, (req) => this.answer(req, settings, abort.signal));
       if (abort.signal.aborted) throw abortError();
@@ -167,7 +167,7 @@ export class DdpmKernel {
       }
       // a notebook output is saved in the .ddpmnb file: its trajectory gets the (smaller) notebook budget
       const maxTrajectoryBytes = settings.notebookTrajectoryBytes ?? NOTEBOOK_TRAJECTORY_DEFAULT_BYTES;
-      const run = await this.deps.run({ op: 'sample', inputs: inputsToMessage(req.inputs), profile: req.profile, record: req.record, maxTrajectoryBytes }, signal);
+      const run = await this.deps.run({ op: 'sample', inputs: inputsToMessage(req.inputs), profile: req.profile, matmul: req.matmul, record: req.record, maxTrajectoryBytes }, signal);
       if (run.trajectory.note) run.trajectory.note += `; ddpmLab.trajectory.notebookMaxMiB sets how much a notebook output keeps`;
       return run;
     }

@@ -23,6 +23,7 @@ export function executeRequest(req: WorkerRequest, hooks: JobHooks = {}): Worker
       let done = 0;
       const run = runSampler(inputs, {
         profile: req.profile,
+        matmul: req.matmul,
         record: req.record,
         maxTrajectoryBytes: req.maxTrajectoryBytes,
         onStep: () => hooks.onProgress?.(++done, total),

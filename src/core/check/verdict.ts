@@ -20,7 +20,8 @@ import {
   type MatmulProfile,
   type RngProfile,
   type RunResult,
-  type SamplerInputs
+  type SamplerInputs,
+  type TorchCheck
 } from '../types';
 import type { HarnessRun, MachineFacts } from './harness';
 
@@ -193,16 +194,39 @@ export function checkAgainstTorch(inputs: SamplerInputs, py: HarnessRun, opts: C
 
 /** The four labelled lines of a verdict. */
 export function verdictLines(v: CheckVerdict): string[] {
+  return verdictParts(v).map((p, i) => `(${i + 1}) ${p.label}: ${p.text}`);
+}
+
+/** Our run with the check attached (RunResult.torchCheck): the verdict and PyTorch's states where our run recorded its own. */
+export function withTorchCheck(ours: RunResult, v: CheckVerdict, py: HarnessRun, python: string): RunResult {
+  const pyByT = new Map(py.steps.map((s) => [s.t, s]));
+  const torchCheck: TorchCheck = {
+    torch: v.torch,
+    python,
+    profile: v.profile,
+    parts: verdictParts(v),
+    bitwiseEqual: v.final.bitwiseEqual,
+    firstDifferentT: v.firstDifferentT,
+    stepUlps: v.stepUlps,
+    torchSteps: ours.trajectory.steps.map((s) => ({ t: s.t, x: pyByT.get(s.t)!.xPrev })),
+    torchSample: py.sample,
+    summary: v.summary
+  };
+  return { ...ours, torchCheck };
+}
+
+/** The four parts of a verdict, labelled, each with its sentence. */
+export function verdictParts(v: CheckVerdict): { label: string; exact: boolean; text: string }[] {
   const rngBest = [...RNG_PROFILES].sort((a, b) => v.rng.byProfile[a].differing - v.rng.byProfile[b].differing)[0];
   const rb = v.rng.byProfile[rngBest];
   const sa = v.stepArithmetic;
   const mm = v.matmul;
   const fd = v.final.distance;
   return [
-    `(1) random stream: ${v.rng.exact ? `bit for bit, RNG profile ${v.rng.matching.join(', ')}` : `no RNG profile reproduces it (closest ${rngBest}: ${plural(rb.differing, 'value')} of ${rb.compared.toLocaleString('en-US')} differ, at most ${rb.maxUlps} ulps)`}`,
-    `(2) step arithmetic: ${sa.exact ? 'bit for bit' : `${plural(sa.distance.differing, 'value')} differ, at most ${sa.distance.maxUlps} ulps, first at t = ${sa.firstDifferentT}`}`,
-    `(3) matmul: ${mm.exact ? `bit for bit, matmul profile ${mm.matching.join(', ')}` : `no matmul profile reproduces it (closest ${mm.closest}: ${plural(mm.byProfile[mm.closest].differing, 'value')} of ${mm.byProfile[mm.closest].compared.toLocaleString('en-US')} differ, at most ${mm.maxUlps} ulps)`}`,
-    `(4) final sample (ours with ${v.final.rng} + ${v.final.matmul}): ${v.final.bitwiseEqual ? 'bitwise equal' : `${plural(fd.differing, 'value')} of ${fd.compared} differ, at most ${fd.maxUlps} ulps${v.firstDifferentT !== null ? `; first difference at ${whereText(v.firstDifferentT, v.stepUlps.length)}` : ''}`}`
+    { label: 'random stream', exact: v.rng.exact, text: `${v.rng.exact ? `bit for bit, RNG profile ${v.rng.matching.join(', ')}` : `no RNG profile reproduces it (closest ${rngBest}: ${plural(rb.differing, 'value')} of ${rb.compared.toLocaleString('en-US')} differ, at most ${rb.maxUlps} ulps)`}` },
+    { label: 'step arithmetic', exact: sa.exact, text: `${sa.exact ? 'bit for bit' : `${plural(sa.distance.differing, 'value')} differ, at most ${sa.distance.maxUlps} ulps, first at t = ${sa.firstDifferentT}`}` },
+    { label: 'matmul', exact: mm.exact, text: `${mm.exact ? `bit for bit, matmul profile ${mm.matching.join(', ')}` : `no matmul profile reproduces it (closest ${mm.closest}: ${plural(mm.byProfile[mm.closest].differing, 'value')} of ${mm.byProfile[mm.closest].compared.toLocaleString('en-US')} differ, at most ${mm.maxUlps} ulps)`}` },
+    { label: 'final sample', exact: v.final.bitwiseEqual, text: `${v.final.bitwiseEqual ? 'bitwise equal' : `${plural(fd.differing, 'value')} of ${fd.compared} differ, at most ${fd.maxUlps} ulps${v.firstDifferentT !== null ? `; first difference at ${whereText(v.firstDifferentT, v.stepUlps.length)}` : ''}`} (ours with ${v.final.rng} + ${v.final.matmul})` }
   ];
 }
 
