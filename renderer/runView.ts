@@ -13,6 +13,7 @@ import { createSamplesView } from './views/samples/samplesView';
 import { createStatisticsView } from './views/statistics/statisticsView';
 import { createTableView } from './views/table/tableView';
 import { createTrajectoriesView } from './views/trajectories/trajectoriesView';
+import { createPytorchView } from './views/pytorch/pytorchView';
 
 export type { HostBridge } from './views/common';
 
@@ -32,7 +33,8 @@ const FACTORIES: Record<ViewId, (ctx: ViewContext) => View> = {
   statistics: createStatisticsView,
   samples: createSamplesView,
   table: createTableView,
-  diff: createDiffView
+  diff: createDiffView,
+  pytorch: createPytorchView
 };
 
 /** Marks the container for tests and tools: data-ddpm-ready is "true" when the visible view is drawn, "error" when drawing failed. */
