@@ -54,7 +54,11 @@ export async function compareWithLocalPytorch(source: CheckSource | undefined, s
     void vscode.window.showErrorMessage('DDPM: no run to compare yet: run "DDPM: Run Sampler" (or sample() in a notebook) first, or open an inputs file');
     return undefined;
   }
-  const { runCheck, whichOnPath } = await import('../host/pythonCheck');
+  // the web build defines DDPM_WEB, and this if/else lets it drop the Node modules (as workerClient.ts does)
+  let host: typeof import('../host/pythonCheck');
+  if (process.env.DDPM_WEB) throw new Error(WEB_HOST_MESSAGE);
+  else host = await import('../host/pythonCheck');
+  const { runCheck, whichOnPath } = host;
   const script = (await import('../../python/ddpm_check.py')).default;
   const config = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
   let python: string;
