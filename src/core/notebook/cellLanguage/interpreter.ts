@@ -15,7 +15,7 @@ import { powerOp } from './power';
 import { exactTensorText, NONE, reprValue, typeName, type RunValue, type TensorValue, type Value } from './values';
 
 /** The functions cells can call (README's "DDPM notebooks" section documents each; the TextMate grammar highlights them). */
-export const HELPERS = ['linspace', 'linear_schedule', 'cosine_schedule', 'cumprod', 'sample', 'compare', 'tensor', 'array'] as const;
+export const HELPERS = ['linspace', 'linear_schedule', 'cosine_schedule', 'cumprod', 'sample', 'compare', 'pytorch', 'tensor', 'array'] as const;
 
 /** Tolerances for compare(); absent: the comparison picks its rule from the paste (src/core/compare/ruleChoice.ts). */
 export interface Tolerances {
@@ -37,6 +37,8 @@ export const DEFAULT_CELL_DEFAULTS: CellDefaults = { profile: DEFAULT_PROFILE, r
 /** What a cell asks of its host: run the sampler, or compare a run with pasted text. Both answer with a RunResult. */
 export type HostRequest =
   | { kind: 'sample'; inputs: SamplerInputs; warnings: string[]; profile: RngProfile; matmul?: MatmulProfile; record: RecordPolicy; loc: Loc | null }
+  /** run the inputs in the user's own PyTorch ("Compare with Local PyTorch"): our run carrying torchCheck */
+  | { kind: 'pytorch'; inputs: SamplerInputs; warnings: string[]; profile: RngProfile; matmul?: MatmulProfile; record: RecordPolicy; loc: Loc | null }
   | { kind: 'compare'; inputs: SamplerInputs; run: RunResult; profile: RngProfile; record: RecordPolicy; expectedText: string; tolerances?: Tolerances; loc: Loc | null };
 
 /** One output of a cell: a run (shown by the renderer, with text beside it), plain text, or warnings. */
@@ -305,6 +307,8 @@ function* evalCall(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> 
       return yield* evalSample(call, ctx);
     case 'compare':
       return yield* evalCompare(call, ctx);
+    case 'pytorch':
+      return yield* evalPytorch(call, ctx);
     default:
       return fail(`unknown function ${fn}(); the helpers are ${HELPERS.slice(0, 6).join(', ')} (see the README, "DDPM notebooks")`, call.loc);
   }
@@ -408,6 +412,27 @@ function* evalSample(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value
   return value;
 }
 
+/**
+ * pytorch(): the same inputs (and keyword overrides) as sample(), run by the host in the user's own PyTorch; the run
+ * it returns carries the check (the Local PyTorch view), and compare(pytorch()) diffs the last sample() against
+ * PyTorch's own final sample. It does not become the last run.
+ */
+function* evalPytorch(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> {
+  const fn = 'pytorch';
+  if (call.args.length) fail(`${fn}() takes keyword arguments only, e.g. pytorch(seed=7)`, call.args[0].loc);
+  const a = yield* bindArgs(fn, call, [...INPUT_KEYS, 'profile', 'matmul'].map((name) => ({ name })), ctx);
+  const overrides = new Map<string, Value>();
+  for (const name of INPUT_KEYS) {
+    const v = a.get(name);
+    if (v !== undefined) overrides.set(name, v);
+  }
+  const profile = profileArg(a.get('profile'), fn, a.loc('profile'), ctx.defaults.profile);
+  const matmul = matmulArg(a.get('matmul'), fn, a.loc('matmul'), ctx.defaults.matmul);
+  const { inputs, warnings } = gatherInputs(ctx, overrides, `${fn}(): `, call.loc);
+  const run = yield { kind: 'pytorch', inputs, warnings, profile, matmul, record: ctx.defaults.record, loc: call.loc };
+  return { kind: 'run', run: withWarnings(run, warnings), inputs } satisfies RunValue;
+}
+
 function withWarnings(run: RunResult, warnings: string[]): RunResult {
   const extra = warnings.filter((w) => !run.warnings.includes(w));
   return extra.length ? { ...run, warnings: [...extra, ...run.warnings] } : run;
@@ -423,8 +448,11 @@ function expectedText(v: Value, loc: Loc): string {
     case 'list':
       if (v.text !== undefined) return `tensor(${v.text})`;
       return exactTensorText(listToTensor(v, 'compare(): expected'));
-    case 'run':
-      return exactTensorText({ kind: 'tensor', dtype: 'float32', shape: [v.run.sample.rows, v.run.sample.cols], data: v.run.sample.data });
+    case 'run': {
+      // a pytorch() run: PyTorch's own final sample, else the run's
+      const m = v.run.torchCheck?.torchSample ?? v.run.sample;
+      return exactTensorText({ kind: 'tensor', dtype: 'float32', shape: [m.rows, m.cols], data: m.data });
+    }
     default:
       return fail(`compare(): expected: expected pasted PyTorch output (tensor(...), a list or a string), got ${typeName(v)}`, loc);
   }

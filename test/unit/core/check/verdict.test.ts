@@ -76,3 +76,43 @@ describe('check: the verdict on PyTorch runs (fixtures)', () => {
     assert.equal(model.overlay.filter((tr) => tr.source === 'pytorch').length, Math.min(4, n) * Math.min(2, d));
   });
 });
+
+describe('check: pytorch() in a notebook cell', () => {
+  it('asks its host for a local PyTorch run of the cell inputs; compare(pytorch()) diffs the last sample() with PyTorch\'s sample', async () => {
+    const { CellSession, runCellSync } = await import('../../../../src/core/notebook/cellLanguage/interpreter');
+    const { directHost } = await import('../../helpers/directHost');
+    const c = cases[0]; // the two BLAS give different samples here
+    const inputs = toInputs(c.inputs);
+    const [n, d] = c.inputs.shape;
+    const w = Array.from(inputs.wModel.data);
+    const cells = [
+      `w_model = ${JSON.stringify(Array.from({ length: d + 1 }, (_, r) => w.slice(r * d, (r + 1) * d)))}`,
+      `shape = [${n}, ${d}]`,
+      `betas = ${JSON.stringify(Array.from(inputs.betas))}`,
+      `alpha_bar = ${JSON.stringify(Array.from(inputs.alphaBar))}`,
+      `seed = ${c.inputs.seed}`
+    ];
+    const requests: string[] = [];
+    const host = (blas: 'reference' | 'openblas-haswell') => (req: Parameters<typeof directHost>[0]) => {
+      requests.push(req.kind);
+      if (req.kind !== 'pytorch') return directHost(req);
+      const py = harnessRun(c.results[blas].trajectory!, n, d, blas);
+      // our side of the check forced to the reference BLAS: the checked run's own sample is then not PyTorch's
+      const { verdict, ours } = checkAgainstTorch(req.inputs, py, { matmul: 'reference' });
+      return withTorchCheck(ours, verdict, py, 'python3');
+    };
+    for (const blas of ['reference', 'openblas-haswell'] as const) {
+      const s = new CellSession();
+      const defaults = { profile: 'avx2-fma' as const, record: { kind: 'all' as const } };
+      for (const cell of cells) runCellSync(s, cell, 'ddpm', defaults, host(blas));
+      runCellSync(s, 'sample()', 'ddpm', defaults, host(blas));
+      const [shown] = runCellSync(s, 'pytorch()', 'ddpm', defaults, host(blas));
+      assert.ok(shown.kind === 'run' && shown.run.torchCheck, 'pytorch() shows the checked run');
+      const [out] = runCellSync(s, 'compare(pytorch())', 'ddpm', defaults, host(blas));
+      assert.ok(out.kind === 'run' && out.run.comparison);
+      if (out.kind !== 'run') return;
+      assert.equal(out.run.comparison!.bitwiseEqual, blas === 'reference', `${blas}: ${out.run.comparison!.summary}`);
+    }
+    assert.ok(requests.includes('pytorch') && requests.includes('compare'));
+  });
+});

@@ -26,6 +26,7 @@ const seedExpected = JSON.parse(readFileSync(path.join(FIXTURES, 'e2e/seed.expec
 
 function directHost(req: HostRequest): RunResult {
   if (req.kind === 'sample') return runSampler(req.inputs, { profile: req.profile, record: req.record });
+  if (req.kind === 'pytorch') throw new Error('pytorch(): no local PyTorch in this test host');
   return { ...req.run, comparison: compareRun(req.inputs, req.run, req.expectedText, req.tolerances ?? {}) };
 }
 
