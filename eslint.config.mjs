@@ -51,6 +51,8 @@ export default tseslint.config(
   boundary(['renderer/**/*.ts'], 'renderer/ (webview code, talks to the host by messages)', [VSCODE, NODE, EXTENSION, CLI]),
   // the command-line tool runs without VS Code.
   boundary(['src/cli.ts', 'src/cli/**/*.ts'], 'src/cli (runs without VS Code)', [VSCODE, EXTENSION]),
+  // src/host: Node code shared by the CLI and the extension (running a local Python): neither VS Code nor either front.
+  boundary(['src/host/**/*.ts'], 'src/host (Node code shared by the CLI and the extension)', [VSCODE, EXTENSION, CLI]),
   {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
     rules: { '@typescript-eslint/no-require-imports': 'off' }

@@ -26,7 +26,8 @@ let handle: RunViewHandle | undefined;
 const host: HostBridge = {
   copy: (text) => vscode.postMessage({ type: 'copy', text }),
   saveImage: (format, data, name) => vscode.postMessage({ type: 'save-image', format, data, name }),
-  compareRequest: () => vscode.postMessage({ type: 'compare-request' })
+  compareRequest: () => vscode.postMessage({ type: 'compare-request' }),
+  torchCheckRequest: () => vscode.postMessage({ type: 'torch-check-request' })
 };
 
 function show(json: unknown): void {

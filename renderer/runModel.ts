@@ -4,21 +4,23 @@ import type { RunResult } from '../src/core/types';
 import { formatTensorF32, jsonFloat32 } from '../src/core/tensors/printTensor';
 import { at } from './views/commonModel';
 
-export type ViewId = 'trajectories' | 'statistics' | 'samples' | 'table' | 'diff';
+export type ViewId = 'trajectories' | 'statistics' | 'samples' | 'table' | 'diff' | 'pytorch';
 
 export const VIEW_LABELS: Record<ViewId, string> = {
   trajectories: 'Trajectories',
   statistics: 'Per-step statistics',
   samples: 'Final samples',
   table: 'Table',
-  diff: 'Diff vs PyTorch'
+  diff: 'Diff vs PyTorch',
+  pytorch: 'Local PyTorch'
 };
 
-/** The views a run offers, in tab order, and the one shown first (the diff when there is one). */
+/** The views a run offers, in tab order, and the one shown first (the local PyTorch check, else the diff, when there is one). */
 export function viewsFor(run: RunResult): { views: ViewId[]; initial: ViewId } {
   const views: ViewId[] = ['trajectories', 'statistics', 'samples', 'table'];
   if (run.comparison) views.push('diff');
-  return { views, initial: run.comparison ? 'diff' : 'trajectories' };
+  if (run.torchCheck) views.push('pytorch');
+  return { views, initial: run.torchCheck ? 'pytorch' : run.comparison ? 'diff' : 'trajectories' };
 }
 
 /** The sample exactly as PyTorch prints it (repr of the (N, d) float32 tensor). */

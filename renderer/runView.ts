@@ -14,6 +14,7 @@ import { createSamplesView } from './views/samples/samplesView';
 import { createStatisticsView } from './views/statistics/statisticsView';
 import { createTableView } from './views/table/tableView';
 import { createTrajectoriesView } from './views/trajectories/trajectoriesView';
+import { createPytorchView } from './views/pytorch/pytorchView';
 
 export type { HostBridge } from './views/common';
 
@@ -33,7 +34,8 @@ const FACTORIES: Record<ViewId, (ctx: ViewContext) => View> = {
   statistics: createStatisticsView,
   samples: createSamplesView,
   table: createTableView,
-  diff: createDiffView
+  diff: createDiffView,
+  pytorch: createPytorchView
 };
 
 /** Marks the container for tests and tools: data-ddpm-ready is "true" when the visible view is drawn, "error" when drawing failed. */
@@ -124,6 +126,7 @@ function buildActions(run: RunResult, host: HostBridge, status: (message: string
     })
   );
   if (host.compareRequest) actions.append(button('Compare with PyTorch output…', 'ddpm-compare', () => host.compareRequest?.()));
+  if (host.torchCheckRequest) actions.append(button('Compare with Local PyTorch', 'ddpm-torch-check', () => host.torchCheckRequest?.()));
   return actions;
 }
 

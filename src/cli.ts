@@ -1,11 +1,13 @@
 // DDPM Lab's command line (README "Command-line tool"; a contract that tools outside the repo rely on):
-//   node dist/cli.js sample INPUT.json [--profile P] [--json | --checksum] [--trajectory]
+//   node dist/cli.js sample INPUT.json [--profile P] [--matmul M] [--json | --checksum] [--trajectory]
 //   node dist/cli.js randn --seed S --shape N[,d,...] [--profile P] [--json | --checksum]
-//   node dist/cli.js compare INPUT.json PASTED.txt [--json]
-//   node dist/cli.js report INPUT.json [--expected PASTED.txt] -o report.html
+//   node dist/cli.js compare INPUT.json PASTED.txt [--json] [--profile P] [--matmul M]
+//   node dist/cli.js report INPUT.json [--expected PASTED.txt] [--profile P] [--matmul M] -o report.html
 //   node dist/cli.js demo
 //   node dist/cli.js python-helper
-// Exit codes: 0 success, 1 (compare) no match, 2 bad input or usage (one line on stderr), 3 internal error.
+//   node dist/cli.js check INPUT.json [--python PY] [--profile P] [--matmul M] [--json]
+// Exit codes: 0 success, 1 (compare) no match / (check) differs, 2 bad input or usage (one line on stderr), 3 internal
+// error, 4 (check) no usable PyTorch.
 import { CliError, oneLine, processIO, type CliIO } from './cli/io';
 import { main as compareMain } from './cli/compare';
 import { main as demoMain } from './cli/demo';
@@ -23,8 +25,10 @@ usage: node dist/cli.js <command> [options]
   report INPUT.json [--expected PASTED.txt] -o report.html               write a self-contained HTML report
   demo                                                                   run the bundled example
   python-helper                                                          print the Python helper ddpm_lab.py
+  check INPUT.json [--python PY] [--profile P] [--matmul M] [--json]     run INPUT.json in your own PyTorch and check it
 
-Profiles: avx2-fma (default, x86-64 Linux PyTorch), avx2, scalar. "<command> --help" tells more.
+Profiles: avx2-fma (default, x86-64 Linux PyTorch), avx2, scalar. Matmul profiles (--matmul on sample, compare,
+report, check): reference (default, the reference BLAS), openblas-haswell. "<command> --help" tells more.
 `;
 
 const COMMANDS: Record<string, (argv: string[], io: CliIO) => Promise<number>> = {
@@ -34,7 +38,8 @@ const COMMANDS: Record<string, (argv: string[], io: CliIO) => Promise<number>> =
   report: reportMain,
   demo: demoMain,
   // loaded when used: the helper's text is a .py module, which only the bundle (esbuild's text loader) can import
-  'python-helper': (argv, io) => import('./cli/pythonHelper').then((m) => m.main(argv, io))
+  'python-helper': (argv, io) => import('./cli/pythonHelper').then((m) => m.main(argv, io)),
+  check: (argv, io) => import('./cli/check').then((m) => m.main(argv, io))
 };
 
 /** Runs one command line; never throws: errors become one line on stderr and an exit code. */

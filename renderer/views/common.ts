@@ -13,6 +13,8 @@ export interface HostBridge {
   saveImage(format: 'png' | 'svg', dataUrl: string, name: string): void;
   /** the results panel only: ask the host for PyTorch output to compare with */
   compareRequest?(): void;
+  /** the results panel only: run the inputs in the user's own PyTorch ("DDPM: Compare with Local PyTorch") */
+  torchCheckRequest?(): void;
 }
 
 export interface ViewContext {

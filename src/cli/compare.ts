@@ -1,14 +1,14 @@
-// `ddpm-lab compare INPUT.json PASTED.txt [--json] [--profile P] [--rtol R] [--atol A]` (README "Comparing with PyTorch's output"):
+// `ddpm-lab compare INPUT.json PASTED.txt [--json] [--profile P] [--matmul M] [--rtol R] [--atol A]` (README "Comparing with PyTorch's output"):
 // runs the sampler on the inputs and diffs the sample against PyTorch's output pasted in a file.
 import { compareRecording, compareRun, DEFAULT_ATOL_F32, DEFAULT_RTOL_F32 } from '../core/compare/compare';
 import { decodeRecording } from '../core/run/recording';
 import { formatPythonFloat } from '../core/compare/summaryText';
 import { runSampler } from '../core/sampler/sampler';
 import { DEFAULT_PROFILE, RNG_PROFILES, type Comparison, type IndexedValue, type SamplerInputs } from '../core/types';
-import { CliError, inputName, loadInputs, oneLine, parseCliArgs, readInputText, readProfile, type CliIO } from './io';
+import { CliError, inputName, loadInputs, oneLine, parseCliArgs, readInputText, readMatmul, readProfile, type CliIO } from './io';
 import { jsonFloat32 } from '../core/tensors/printTensor';
 
-export const COMPARE_USAGE = `usage: node dist/cli.js compare INPUT.json PASTED.txt [--json] [--profile P] [--rtol R --atol A]
+export const COMPARE_USAGE = `usage: node dist/cli.js compare INPUT.json PASTED.txt [--json] [--profile P] [--matmul M] [--rtol R --atol A]
 
 Runs the DDPM sampler on INPUT.json and diffs its sample against PASTED.txt, PyTorch's output for the
 same inputs ("-" reads standard input, for one of the two): print(x) at any precision (summarised with
@@ -33,6 +33,7 @@ names those that reproduce the paste; if none does, the diagnosis catalogue name
 reproduce it (README "Diagnosis catalogue").
 
   --profile P   RNG profile of the run: ${RNG_PROFILES.join(', ')} (default ${DEFAULT_PROFILE})
+  --matmul M    matmul profile of the run: reference (default), openblas-haswell (README "Matmul profiles")
   --rtol R      relative tolerance (selects the tolerance rule; default ${formatPythonFloat(DEFAULT_RTOL_F32)})
   --atol A      absolute tolerance (selects the tolerance rule; default ${formatPythonFloat(DEFAULT_ATOL_F32)})
   --json        one JSON object instead of the summary: rule, ruleExplanation, rtol, atol, matches,
@@ -151,6 +152,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     strict: true,
     options: {
       profile: { type: 'string' },
+      matmul: { type: 'string' },
       rtol: { type: 'string' },
       atol: { type: 'string' },
       json: { type: 'boolean' },
@@ -169,13 +171,14 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   const [inputPath, pastedPath] = positionals;
   if (inputPath === '-' && pastedPath === '-') throw new CliError('compare: only one of INPUT.json and PASTED.txt can be - (standard input)');
   const profile = readProfile(values.profile);
+  const matmul = readMatmul(values.matmul);
   const rtol = readTolerance(values.rtol, 'rtol');
   const atol = readTolerance(values.atol, 'atol');
   const { inputs, warnings } = await loadInputs(io, inputPath);
   const pasted = await readInputText(io, pastedPath);
   if (pasted.trim() === '') throw new CliError(`${inputName(pastedPath)}: empty (paste PyTorch's printed output)`);
 
-  const run = runSampler(inputs, { profile, record: { kind: 'none' }, inputWarnings: warnings });
+  const run = runSampler(inputs, { profile, matmul, record: { kind: 'none' }, inputWarnings: warnings });
   let comparison: Comparison;
   const field = inputName(pastedPath);
   try {

@@ -5,7 +5,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { errorFirstLine } from '../core/errors';
 import { parseInputsText, type ReadInputsResult } from '../core/sampler/inputs';
 import { jsonFloat32 } from '../core/tensors/printTensor';
-import { DEFAULT_PROFILE, RNG_PROFILES, type RngProfile } from '../core/types';
+import { DEFAULT_PROFILE, MATMUL_PROFILES, RNG_PROFILES, type MatmulProfile, type RngProfile } from '../core/types';
 
 export interface CliIO {
   stdout(s: string): void;
@@ -88,6 +88,15 @@ export function readProfile(value: string | undefined): RngProfile {
     throw new CliError(`--profile: unknown profile ${JSON.stringify(value)} (expected one of ${RNG_PROFILES.join(', ')})`);
   }
   return value as RngProfile;
+}
+
+/** Parses the shared --matmul value (README "Matmul profiles"); undefined stays undefined (the default profile). */
+export function readMatmul(value: string | undefined): MatmulProfile | undefined {
+  if (value === undefined) return undefined;
+  if (!(MATMUL_PROFILES as readonly string[]).includes(value)) {
+    throw new CliError(`--matmul: unknown matmul profile ${JSON.stringify(value)} (expected one of ${MATMUL_PROFILES.join(', ')})`);
+  }
+  return value as MatmulProfile;
 }
 
 /** node:util parseArgs with its errors turned into one-line usage errors (prefixed with the command when given). */

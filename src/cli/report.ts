@@ -4,16 +4,17 @@
 import path from 'node:path';
 import { compareRun } from '../core/compare/compare';
 import { runSampler } from '../core/sampler/sampler';
-import { RNG_PROFILES, type RngProfile } from '../core/types';
+import { RNG_PROFILES, type MatmulProfile, type RngProfile } from '../core/types';
 import { buildReportHtml } from '../report/html';
-import { CliError, fileErrorReason, inputName, loadInputs, oneLine, readInputText, type CliIO } from './io';
+import { CliError, fileErrorReason, inputName, loadInputs, oneLine, readInputText, readMatmul, type CliIO } from './io';
 
-export const REPORT_USAGE = 'usage: node dist/cli.js report INPUT.json [--expected PASTED.txt] [--profile avx2-fma|avx2|scalar] -o REPORT.html';
+export const REPORT_USAGE = 'usage: node dist/cli.js report INPUT.json [--expected PASTED.txt] [--profile avx2-fma|avx2|scalar] [--matmul reference|openblas-haswell] -o REPORT.html';
 
 export interface ReportArgs {
   input: string;
   expected?: string;
   profile?: RngProfile;
+  matmul?: MatmulProfile;
   output: string;
 }
 
@@ -22,6 +23,7 @@ export function parseReportArgs(argv: string[]): ReportArgs {
   let input: string | undefined;
   let expected: string | undefined;
   let profile: RngProfile | undefined;
+  let matmul: MatmulProfile | undefined;
   let output: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -36,7 +38,8 @@ export function parseReportArgs(argv: string[]): ReportArgs {
       const p = value();
       if (!(RNG_PROFILES as readonly string[]).includes(p)) throw new CliError(`--profile: expected one of ${RNG_PROFILES.join(', ')}, got ${JSON.stringify(p)}`);
       profile = p as RngProfile;
-    } else if (flag === '-o' || flag === '--output') output = value();
+    } else if (flag === '--matmul') matmul = readMatmul(value());
+    else if (flag === '-o' || flag === '--output') output = value();
     else if (flag === '-h' || flag === '--help') throw new CliError(REPORT_USAGE, 0);
     else if (a.startsWith('-') && a !== '-') throw new CliError(`${a}: unknown option (${REPORT_USAGE})`);
     else if (input === undefined) input = a;
@@ -45,7 +48,7 @@ export function parseReportArgs(argv: string[]): ReportArgs {
   if (input === undefined) throw new CliError(`INPUT.json: missing (${REPORT_USAGE})`);
   if (output === undefined) throw new CliError(`-o: missing; where should the report go? (${REPORT_USAGE})`);
   if (input === '-' && expected === '-') throw new CliError('--expected: standard input is already used for INPUT.json');
-  return { input, expected, profile, output };
+  return { input, expected, profile, matmul, output };
 }
 
 /** Where the bundled report script is: dist/report/report.js beside dist/cli.js. */
@@ -70,7 +73,7 @@ export async function main(argv: string[], io: CliIO, scriptPaths: string[] = de
     const { inputs, warnings } = await loadInputs(io, args.input);
     const expected = args.expected === undefined ? undefined : { text: await readInputText(io, args.expected), field: inputName(args.expected) };
     const script = await readReportScript(io, scriptPaths);
-    const run = runSampler(inputs, { profile: args.profile, inputWarnings: warnings });
+    const run = runSampler(inputs, { profile: args.profile, matmul: args.matmul, inputWarnings: warnings });
     if (expected !== undefined) run.comparison = compareRun(inputs, run, expected.text, { field: expected.field });
     const html = buildReportHtml(run, script);
     if (args.output === '-') io.stdout(html);

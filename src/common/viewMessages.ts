@@ -12,6 +12,8 @@ export type ViewMessage =
   | { type: 'ready' }
   /** the panel's "Compare with clipboard" button */
   | { type: 'compare-request' }
+  /** the panel's "Compare with Local PyTorch" button */
+  | { type: 'torch-check-request' }
   /** a plot to save where the user picks; `data` is a `data:` URL of that image type */
   | { type: 'save-image'; format: ImageFormat; data: string; name: string }
   /** text for the clipboard */
@@ -46,6 +48,7 @@ export function parseViewMessage(m: unknown): Parsed<ViewMessage> {
   switch (type) {
     case 'ready':
     case 'compare-request':
+    case 'torch-check-request':
       return { message: { type } };
     case 'copy':
       return typeof o.text === 'string' ? { message: { type, text: o.text } } : fail('copy: text is missing or not a string');

@@ -179,6 +179,35 @@ export interface StepByStep {
   theirs: number[][];
 }
 
+/** One labelled part of a check against the user's own PyTorch (README "Compare with your own PyTorch"). */
+export interface TorchCheckPart {
+  /** "random stream", "step arithmetic", "matmul", "final sample" */
+  label: string;
+  exact: boolean;
+  text: string;
+}
+
+/** A run checked against the user's own PyTorch (src/core/check/verdict.ts): the verdict and PyTorch's own states. */
+export interface TorchCheck {
+  torch: { version: string; cpuCapability: string | null; blas: string | null };
+  /** the interpreter that ran it */
+  python: string;
+  /** the profiles that reproduce this PyTorch, null where none does */
+  profile: { rng: RngProfile | null; matmul: MatmulProfile | null };
+  /** the four parts, in order */
+  parts: TorchCheckPart[];
+  bitwiseEqual: boolean;
+  /** the first step t where anything differs (T: x_T itself), null when nothing does */
+  firstDifferentT: number | null;
+  /** sampling order: per step, the most ulps between our x_{t-1} and PyTorch's (null: step not recorded) */
+  stepUlps: { t: number; maxUlps: number | null }[];
+  /** PyTorch's x_{t-1} at the steps this run's trajectory recorded, in the same order */
+  torchSteps: { t: number; x: MatrixF32 }[];
+  /** PyTorch's final sample */
+  torchSample: MatrixF32;
+  summary: string;
+}
+
 /** Everything about one sampler run. */
 export interface RunResult {
   schema: 'ddpm-lab.run/1';
@@ -194,6 +223,8 @@ export interface RunResult {
   warnings: string[];
   timing: { elapsedMs: number; finishedAt: string };
   comparison?: Comparison;
+  /** when the run was checked against the user's own PyTorch ("DDPM: Compare with Local PyTorch") */
+  torchCheck?: TorchCheck;
 }
 
 /** The notebook output MIME type that carries a RunResult (encoded by src/core/runCodec.ts). */

@@ -14,6 +14,7 @@ import type { CellInputsInterpreter, Resolution } from './resolveInputs';
 import { confirmLargeRun, settingsFor } from './runSettings';
 import { largeRun, type DdpmSettings } from './settings';
 import { runInWorker } from './workerClient';
+import { compareWithLocalPytorch, type CheckSource } from './localTorch';
 import { inputsToMessage, type WorkerRequest } from './workerProtocol';
 
 /** Editor text in the notebook cell language (`w_model = [[...]]`, `betas = linspace(...)`, ...) read by its interpreter. */
@@ -71,7 +72,7 @@ export async function runSamplerCommand(extensionUri: vscode.Uri, uri?: vscode.U
   if (large && !(await confirmLargeRun(large))) return undefined;
   const inputsJson = inputsToMessage(inputs);
   try {
-    const result = await runWithProgress(`DDPM: sampling N=${inputs.n} d=${inputs.d} T=${T}`, { op: 'sample', inputs: inputsJson, profile, record: settings.record, deferTrajectory: true });
+    const result = await runWithProgress(`DDPM: sampling N=${inputs.n} d=${inputs.d} T=${T}`, { op: 'sample', inputs: inputsJson, profile, matmul: settings.matmul, record: settings.record, deferTrajectory: true });
     if (!result) return undefined;
     ResultsPanel.show(extensionUri, { run: result, inputs: inputsJson, profile, origin });
     return result;
@@ -197,4 +198,37 @@ export async function copyPytorchScriptCommand(notebookRun?: NotebookRun): Promi
     if (choice === open) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'python', content: script }));
   });
   return script;
+}
+
+/**
+ * "DDPM: Compare with Local PyTorch" (and the results panel's button): the active DDPM notebook's last sample(), else
+ * the run in the results panel, else the inputs in the active editor, else the last run the panel showed; the check
+ * then opens in the results panel, both runs side by side.
+ */
+export async function compareLocalPytorchCommand(extensionUri: vscode.Uri, notebookRun?: NotebookRun): Promise<RunResult | undefined> {
+  let data: PanelRun | undefined;
+  let source: CheckSource | undefined;
+  try {
+    data = notebookRun ? panelRunOfNotebook(notebookRun) : ResultsPanel.current?.run;
+    if (!data) {
+      const settings = settingsFor(vscode.window.activeTextEditor?.document.uri);
+      const r = resolveInputsFromActiveEditor(cellInterpreter(settings));
+      if (r.kind === 'inputs') {
+        const inputs = inputsToMessage(r.inputs);
+        source = { inputs: r.inputs, origin: r.origin };
+        data = { run: undefined as unknown as RunResult, inputs, profile: r.profile ?? settings.profile, origin: r.origin };
+      } else if (r.kind === 'error') throw new Error(r.message);
+      else data = await ResultsPanel.lastRun();
+    }
+    if (data && !source) source = { inputs: readInputs(data.inputs).inputs, origin: data.origin ?? 'the last run' };
+  } catch (e) {
+    void vscode.window.showErrorMessage(errorFirstLine(e));
+    return undefined;
+  }
+  const result = await compareWithLocalPytorch(source, vscode.window.activeTextEditor?.document.uri);
+  if (!result || !data) return undefined;
+  ResultsPanel.show(extensionUri, { ...data, run: result, profile: result.inputs.profile });
+  const c = result.torchCheck;
+  if (c) vscode.window.setStatusBarMessage(`DDPM Lab: your PyTorch ${c.torch.version}: ${c.bitwiseEqual ? 'bitwise equal' : 'differs'}`, 6000);
+  return result;
 }

@@ -13,7 +13,8 @@ export const COMMAND_IDS = {
   runSampler: 'ddpm-lab.runSampler',
   compareClipboard: 'ddpm-lab.compareClipboard',
   copyPytorchScript: 'ddpm-lab.copyPytorchScript',
-  addPythonHelper: ADD_PYTHON_HELPER_COMMAND
+  addPythonHelper: ADD_PYTHON_HELPER_COMMAND,
+  compareLocalPytorch: 'ddpm-lab.compareLocalPytorch'
 } as const;
 
 const loadCommands = () => import('./commands');
@@ -34,7 +35,8 @@ export function activate(context: vscode.ExtensionContext): void {
     ),
     vscode.commands.registerCommand(COMMAND_IDS.compareClipboard, async () => (await loadCommands()).compareClipboardCommand(uri, notebookRun())),
     vscode.commands.registerCommand(COMMAND_IDS.copyPytorchScript, async () => (await loadCommands()).copyPytorchScriptCommand(notebookRun())),
-    vscode.commands.registerCommand(COMMAND_IDS.addPythonHelper, () => addPythonHelper(vscode, helperText))
+    vscode.commands.registerCommand(COMMAND_IDS.addPythonHelper, () => addPythonHelper(vscode, helperText)),
+    vscode.commands.registerCommand(COMMAND_IDS.compareLocalPytorch, async () => (await loadCommands()).compareLocalPytorchCommand(uri, notebookRun()))
   );
   // The panel's restorer is registered at activation (activation event onWebviewPanel:ddpmLab.results).
   ResultsPanel.configure(context, async (panel) => (await loadCommands()).compareRequestFromPanel(uri, panel));

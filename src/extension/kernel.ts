@@ -29,6 +29,8 @@ export interface KernelDeps {
   settings(scope: vscode.Uri): DdpmSettings;
   /** asks before a run larger than ddpmLab.maxElementsWithoutAsking (runSettings.ts); false = do not run */
   confirmLargeRun?(run: LargeRun): Promise<boolean>;
+  /** a cell's pytorch(): runs the inputs in the user's own PyTorch (localTorch.ts); absent: not available here */
+  pytorch?(request: Extract<HostRequest, { kind: 'pytorch' }>, scope: vscode.Uri, signal: AbortSignal): Promise<RunResult>;
 }
 
 interface NotebookState {
@@ -133,9 +135,9 @@ export class DdpmKernel {
       await execution.clearOutput();
       const { executeCell } = await loadInterpreter();
       const settings = this.deps.settings(notebook.uri);
-      const defaults: CellDefaults = { profile: settings.profile, record: settings.record, tolerances: settings.tolerances };
+      const defaults: CellDefaults = { profile: settings.profile, matmul: settings.matmul, record: settings.record, tolerances: settings.tolerances };
       const cell = execution.cell;
-      const outputs = await executeCell(state.session, cell.document.getText(), cell.document.languageId, defaults, (req) => this.answer(req, settings, abort.signal));
+      const outputs = await executeCell(state.session, cell.document.getText(), cell.document.languageId, defaults, (req) => this.answer(req, settings, abort.signal, notebook.uri));
       if (abort.signal.aborted) throw abortError();
       await execution.replaceOutput(await this.toOutputs(outputs));
       success = true;
@@ -158,8 +160,12 @@ export class DdpmKernel {
   }
 
   /** Answers the interpreter's requests by running them in the worker. */
-  private async answer(req: HostRequest, settings: DdpmSettings, signal: AbortSignal): Promise<RunResult> {
+  private async answer(req: HostRequest, settings: DdpmSettings, signal: AbortSignal, scope: vscode.Uri): Promise<RunResult> {
     const { inputsToMessage } = await loadProtocol();
+    if (req.kind === 'pytorch') {
+      if (!this.deps.pytorch) throw new Error('pytorch(): Compare with Local PyTorch needs the desktop or remote extension host (it runs Python on your machine)');
+      return this.deps.pytorch(req, scope, signal);
+    }
     if (req.kind === 'sample') {
       const large = largeRun(req.inputs.n, req.inputs.d, req.inputs.betas.length, settings);
       if (large && !(this.deps.confirmLargeRun && (await this.deps.confirmLargeRun(large)))) {
@@ -170,7 +176,7 @@ export class DdpmKernel {
       // weights are too large to carry (d > 511), where the steps are sent as before.
       const maxTrajectoryBytes = settings.notebookTrajectoryBytes ?? NOTEBOOK_TRAJECTORY_DEFAULT_BYTES;
       const run = await this.deps.run(
-        { op: 'sample', inputs: inputsToMessage(req.inputs), profile: req.profile, record: req.record, maxTrajectoryBytes, deferTrajectory: true },
+        { op: 'sample', inputs: inputsToMessage(req.inputs), profile: req.profile, matmul: req.matmul, record: req.record, maxTrajectoryBytes, deferTrajectory: true },
         signal
       );
       if (run.trajectory.note) run.trajectory.note += `; ddpmLab.trajectory.notebookMaxMiB sets how much a notebook output keeps`;

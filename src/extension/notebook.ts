@@ -28,7 +28,8 @@ export function registerNotebook(context: vscode.ExtensionContext): DdpmKernel {
   const kernel = new DdpmKernel(vscode, {
     run: async (request, signal) => (await import('./workerClient')).runInWorker(request, signal),
     settings: settingsFor,
-    confirmLargeRun
+    confirmLargeRun,
+    pytorch: async (req, scope, signal) => (await import('./localTorch')).runLocalCheck(req.inputs, { profile: req.profile, matmul: req.matmul, signal, scope })
   });
   context.subscriptions.push(
     vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, serializer, { transientOutputs: false }),

@@ -146,6 +146,9 @@ export class ResultsPanel {
         this.ready = true;
         this.postRun();
         break;
+      case 'torch-check-request':
+        void vscode.commands.executeCommand('ddpm-lab.compareLocalPytorch');
+        break;
       case 'compare-request':
         if (ResultsPanel.compareHandler) void ResultsPanel.compareHandler(this);
         break;

@@ -59,6 +59,7 @@ function* requestJob(req: WorkerRequest, hooks: JobHooks): Generator<void, Worke
       const defer = req.deferTrajectory === true && req.record.kind !== 'none' && canDefer(inputs.d);
       const steps = samplerSteps(inputs, {
         profile: req.profile,
+        matmul: req.matmul,
         record: defer ? { kind: 'none' } : req.record,
         maxTrajectoryBytes: req.maxTrajectoryBytes,
         onStep: () => hooks.onProgress?.(++done, total),

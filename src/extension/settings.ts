@@ -3,7 +3,7 @@
 // configuration (configurationSource) for the commands and the kernel; test/unit/extension/manifest.test.ts
 // checks the keys and defaults against package.json.
 import { DEFAULT_TRAJECTORY_BUDGET_BYTES } from '../core/sampler/limits';
-import { DEFAULT_PROFILE, RNG_PROFILES, type RecordPolicy, type RngProfile } from '../core/types';
+import { DEFAULT_MATMUL_PROFILE, DEFAULT_PROFILE, MATMUL_PROFILES, RNG_PROFILES, type MatmulProfile, type RecordPolicy, type RngProfile } from '../core/types';
 
 export const SETTINGS_SECTION = 'ddpmLab';
 
@@ -17,13 +17,19 @@ export const SETTING_DEFAULTS = {
   // PyTorch's float32 defaults of torch.testing.assert_close
   'compare.rtol': 1.3e-6,
   'compare.atol': 1e-5,
-  maxElementsWithoutAsking: 50_000_000
+  maxElementsWithoutAsking: 50_000_000,
+  // whose float32 rounding `inp @ w_model` reproduces (README "Matmul profiles")
+  matmulProfile: DEFAULT_MATMUL_PROFILE as MatmulProfile,
+  // the Python of "Compare with Local PyTorch"; empty: the Python extension's interpreter, else python3/python on PATH
+  pythonPath: ''
 } as const;
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;
 
 export interface DdpmSettings {
   profile: RngProfile;
+  /** ddpmLab.matmulProfile (absent: reference) */
+  matmul?: MatmulProfile;
   record: RecordPolicy;
   /**
    * Tolerances the user set explicitly. Absent when neither is set: the comparison then chooses
@@ -85,7 +91,9 @@ export function readSettings(src: SettingsSource): DdpmSettings {
       : undefined;
   const maxRaw = src.get('maxElementsWithoutAsking');
   const maxElementsWithoutAsking = finiteAtLeast(maxRaw, 0) ? Math.floor(maxRaw) : SETTING_DEFAULTS.maxElementsWithoutAsking;
-  return { profile, record, tolerances, maxElementsWithoutAsking };
+  const matmulRaw = src.get('matmulProfile');
+  const matmul = (MATMUL_PROFILES as readonly unknown[]).includes(matmulRaw) ? (matmulRaw as MatmulProfile) : SETTING_DEFAULTS.matmulProfile;
+  return { profile, matmul, record, tolerances, maxElementsWithoutAsking };
 }
 
 /** The largest value ddpmLab.trajectory.notebookMaxMiB takes: the sampler's own trajectory bound (src/core/limits.ts). */

@@ -2,7 +2,7 @@
 // inputs travel as the five-key JSON object users write (seed as a decimal string, so no bigint),
 // results as RunResultJson (src/core/runCodec.ts). No `vscode` and no `node:*` import here.
 import type { RunResultJson } from '../core/run/runCodec';
-import type { RecordPolicy, RngProfile, SamplerInputs } from '../core/types';
+import type { MatmulProfile, RecordPolicy, RngProfile, SamplerInputs } from '../core/types';
 
 /** The five inputs as JSON (what readInputs accepts); float32 values as JS numbers, which hold them exactly. */
 export interface InputsJson {
@@ -19,6 +19,8 @@ export type WorkerRequest =
       inputs: InputsJson;
       profile: RngProfile;
       record: RecordPolicy;
+      /** ddpmLab.matmulProfile (absent: reference) */
+      matmul?: MatmulProfile;
       /** trajectory budget in bytes (notebook outputs: ddpmLab.trajectory.notebookMaxMiB); default the core's 64 MiB */
       maxTrajectoryBytes?: number;
       /**

@@ -2,7 +2,7 @@
 // Expected numbers come from the CLI (`node dist/cli.js sample`) and from real PyTorch's print of the bundled
 // example (test/fixtures/e2e/seed.expected.json, made by scripts/fixtures/e2e.py); none is typed here.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { strict as assert } from 'node:assert';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
@@ -355,7 +355,8 @@ const S = {
   webHost: 'the extension runs in the web worker extension host (Running Extensions says "web worker")',
   interrupt: 'interrupt a long sample(): the cell stops within seconds, the next cell runs',
   clipboard: '"Copy Equivalent PyTorch Script" and "Compare Clipboard with Last Run" (the clipboard commands)',
-  newNotebook: '"DDPM: New Sampler Notebook" opens the example as an untitled notebook that runs'
+  newNotebook: '"DDPM: New Sampler Notebook" opens the example as an untitled notebook that runs',
+  localTorch: '"DDPM: Compare with Local PyTorch" from the palette on the inputs JSON: both runs side by side, four exact parts'
 };
 
 /** The bundled example's w_model and seed with shape (1000, 2) and a 1000-step linear schedule, as cell text. */
@@ -385,6 +386,19 @@ async function openWrittenFile(page: Page, workspace: string, file: string): Pro
 /** One timing line in the e2e log (README "Performance" quotes them). */
 function logTiming(what: string, ms: number, extra = ''): void {
   console.log(`      timing: ${what}: ${(ms / 1000).toFixed(2)} s${extra}`);
+}
+
+/**
+ * The Python the local-PyTorch step relies on: python3 on code-server's PATH (this process's) when it imports torch;
+ * else Debian's /usr/bin/python3, given to the extension through the workspace setting ddpmLab.pythonPath (a PATH
+ * whose python3 lacks torch, e.g. a pyenv shim, would make the command report "no torch", which is right but not
+ * this step's subject). Null when neither has torch.
+ */
+function e2ePython(): { setting?: string; python: string } | null {
+  const torchOk = (py: string) => spawnSync(py, ['-c', 'import torch'], { timeout: 120_000 }).status === 0;
+  const onPath = spawnSync('sh', ['-c', 'command -v python3'], { encoding: 'utf8' }).stdout.trim();
+  if (onPath && torchOk(onPath)) return { python: onPath };
+  return torchOk('/usr/bin/python3') ? { setting: '/usr/bin/python3', python: '/usr/bin/python3' } : null;
 }
 
 export const scenario: Step[] = [
@@ -840,7 +854,49 @@ export const scenario: Step[] = [
       await screenshot('new-notebook');
       assert.deepEqual(failed, [], `cells of the new notebook did not run cleanly: ${failed.join('; ')}`);
     }
-  }
-  // Commands that need Node go here with needsNodeHostStep('<palette title>'), e.g. once it is on main:
-  // TODO(web host, node-only commands): needsNodeHostStep('DDPM: Compare with Local PyTorch'),
+  },
+  {
+    name: S.localTorch,
+    needs: [],
+    async run(ctx) {
+      const { page, workspace } = ctx;
+      const py = e2ePython();
+      if (!py) throw new Error('no Python with torch: neither python3 on PATH nor /usr/bin/python3 imports torch (apt-get install -y python3-torch)');
+      if (py.setting) {
+        mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+        writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'ddpmLab.pythonPath': py.setting }, null, 2));
+      }
+      await runCommand(page, 'View: Focus First Editor Group');
+      await quickOpen(page, INPUTS);
+      await page.locator('.monaco-editor .view-lines').filter({ visible: true }).first().waitFor({ timeout: SHORT });
+      await runCommand(page, 'DDPM: Compare with Local PyTorch');
+      // PyTorch starts in a fresh Python: allow for its import on a loaded machine
+      const view = await waitFor('the results panel to show the Local PyTorch view', async () => {
+        const frame = await resultsPanelFrame(page, 2000).catch(() => undefined);
+        const run = frame?.locator(RUN).first();
+        if (!run || (await run.count()) === 0) return undefined;
+        if ((await run.getAttribute('data-ddpm-ready')) === 'error') throw new StopWaiting(`the results panel shows an error: ${await readableText(run)}`);
+        const v = run.locator('[data-testid="ddpm-torch-view"]');
+        return (await v.count()) > 0 && (await run.getAttribute('data-ddpm-ready')) === 'true' ? v : undefined;
+      }, 4 * LONG);
+      await ctx.screenshot('local-pytorch');
+      const verdict = view.locator('[data-testid="ddpm-torch-verdict"]');
+      assert.equal(await verdict.getAttribute('data-equal'), 'true', `verdict: ${await readableText(verdict)}`);
+      for (let i = 1; i <= 4; i++) {
+        const part = view.locator(`[data-testid="ddpm-torch-part-${i}"]`);
+        assert.equal(await part.getAttribute('data-exact'), 'true', `part ${i}: ${await readableText(part)}`);
+      }
+      assert.match(await readableText(view.locator('[data-testid="ddpm-torch-part-3"]')), /matmul: bit for bit, matmul profile reference/);
+      assert.match(await readableText(view.locator('[data-testid="ddpm-torch-first-difference"]')), /No difference at any step/);
+      assert.match(await readableText(view.locator('[data-testid="ddpm-torch-machine"]')), new RegExp(`^${py.python.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: `));
+      for (const plot of ['ddpm-torch-overlay', 'ddpm-torch-ulps']) {
+        const traces = await view.locator(`[data-testid="${plot}"] .scatterlayer .trace`).count();
+        assert.ok(traces > 0, `the ${plot} plot has no traces`);
+      }
+      // the overlay holds both runs: as many PyTorch traces as ours
+      assert.equal(await view.locator('[data-testid="ddpm-torch-overlay"] .legendtext').count() % 2, 0, 'the overlay pairs ours with PyTorch');
+    }
+  },
+  // Commands that need Node: in the web extension host they say so
+  needsNodeHostStep('DDPM: Compare with Local PyTorch')
 ];

@@ -99,6 +99,12 @@ const PARTS: Part[] = [
     allowed: ["import { runSample } from './cli/sample';", "import { errorFirstLine } from './core/errors';"]
   },
   {
+    file: 'src/host/lintProbe.ts',
+    name: /(^| )src\/host .* may not import /,
+    forbidden: ["import * as vscode from 'vscode';", "import { ResultsPanel } from '../extension/panel';", "import { main } from '../cli/check';"],
+    allowed: ["import { spawn } from 'node:child_process';", "import { runSampler } from '../core/sampler/sampler';"]
+  },
+  {
     file: 'src/extension/lintProbe.ts',
     name: /$^/, // the extension host may import all of these
     forbidden: [],

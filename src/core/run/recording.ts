@@ -68,7 +68,7 @@ export interface Recording {
   note?: string;
 }
 
-interface TensorJson {
+export interface TensorJson {
   dtype: RecordedDtype;
   shape: number[];
   base64: string;
@@ -89,7 +89,7 @@ export interface RecordingJson {
 const shapeText = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
 
 /** A payload tensor: dtype, shape and exactly as many little-endian bytes as they say. */
-function decodeTensor(v: unknown, field: string, expectedShape?: readonly number[]): RecordedTensor {
+export function decodeTensor(v: unknown, field: string, expectedShape?: readonly number[]): RecordedTensor {
   const o = requireObject(v, field);
   if (o.dtype !== 'float32' && o.dtype !== 'float64') throw new Error(`${field}.dtype: expected "float32" or "float64", got ${describe(o.dtype)}`);
   const dtype: RecordedDtype = o.dtype;
@@ -113,7 +113,7 @@ function decodeTensor(v: unknown, field: string, expectedShape?: readonly number
   return { dtype, shape, values };
 }
 
-function encodeTensor(t: RecordedTensor): TensorJson {
+export function encodeTensor(t: RecordedTensor): TensorJson {
   return { dtype: t.dtype, shape: [...t.shape], base64: bytesToBase64(new Uint8Array(t.values.buffer, t.values.byteOffset, t.values.byteLength)) };
 }
 

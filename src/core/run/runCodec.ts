@@ -5,7 +5,7 @@
 // names the first bad one in a one-line message (malformed output data shows an error, not a blank box).
 import { base64ToBytes, bytesToBase64 } from '../base64';
 import { describe, isObject, requireBoolean, requireFiniteNumber, requireInteger, requireObject, requireString, requireStrings } from '../describe';
-import { MATMUL_PROFILES, RNG_PROFILES, type Comparison, type DiagnosisEntry, type FirstDivergence, type IndexedValue, type MatrixF32, type RngProfile, type RunResult, type StepByStep, type TrajectoryStep } from '../types';
+import { MATMUL_PROFILES, RNG_PROFILES, type Comparison, type DiagnosisEntry, type FirstDivergence, type IndexedValue, type MatrixF32, type RngProfile, type RunResult, type StepByStep, type TrajectoryStep, type TorchCheck } from '../types';
 
 type Encoded<T> = T extends Float32Array | Uint8Array
   ? string
@@ -263,6 +263,45 @@ function decodeComparison(c: Encoded<Comparison>, shape: [number, number]): Comp
   };
 }
 
+function encodeTorchCheck(c: TorchCheck): Encoded<TorchCheck> {
+  return {
+    ...c,
+    stepUlps: c.stepUlps.map((s) => ({ t: s.t, maxUlps: s.maxUlps === null ? null : encodeNumber(s.maxUlps) })),
+    torchSteps: c.torchSteps.map((s) => ({ t: s.t, x: encodeMatrix(s.x) })),
+    torchSample: encodeMatrix(c.torchSample)
+  } as unknown as Encoded<TorchCheck>;
+}
+
+/** A check against the user's PyTorch (additive field torchCheck): every field the view reads, checked. */
+function decodeTorchCheck(v: unknown, shape: [number, number]): TorchCheck {
+  const f = 'torchCheck';
+  const o = requireObject(v, f);
+  const torch = requireObject(o.torch, `${f}.torch`);
+  requireString(torch.version, `${f}.torch.version`);
+  requireString(o.python, `${f}.python`);
+  requireString(o.summary, `${f}.summary`);
+  requireBoolean(o.bitwiseEqual, `${f}.bitwiseEqual`);
+  requireObject(o.profile, `${f}.profile`);
+  if (!Array.isArray(o.parts)) throw new Error(`${f}.parts: expected a list`);
+  o.parts.forEach((p, i) => {
+    const po = requireObject(p, `${f}.parts[${i}]`);
+    requireString(po.label, `${f}.parts[${i}].label`);
+    requireString(po.text, `${f}.parts[${i}].text`);
+    requireBoolean(po.exact, `${f}.parts[${i}].exact`);
+  });
+  if (o.firstDifferentT !== null) requireInteger(o.firstDifferentT, `${f}.firstDifferentT`, 0);
+  if (!Array.isArray(o.stepUlps) || !Array.isArray(o.torchSteps)) throw new Error(`${f}.stepUlps, ${f}.torchSteps: expected lists`);
+  const stepUlps = o.stepUlps.map((s, i) => {
+    const so = requireObject(s, `${f}.stepUlps[${i}]`);
+    return { t: requireInteger(so.t, `${f}.stepUlps[${i}].t`, 0), maxUlps: so.maxUlps === null ? null : decodeNumber(so.maxUlps, `${f}.stepUlps[${i}].maxUlps`) };
+  });
+  const torchSteps = o.torchSteps.map((s, i) => {
+    const so = requireObject(s, `${f}.torchSteps[${i}]`);
+    return { t: requireInteger(so.t, `${f}.torchSteps[${i}].t`, 0), x: decodeMatrix(so.x as never, `${f}.torchSteps[${i}].x`, shape) };
+  });
+  return { ...(o as unknown as TorchCheck), stepUlps, torchSteps, torchSample: decodeMatrix(o.torchSample as never, `${f}.torchSample`, shape) };
+}
+
 export function encodeRunResult(r: RunResult): RunResultJson {
   return {
     ...r,
@@ -275,7 +314,8 @@ export function encodeRunResult(r: RunResult): RunResultJson {
       alphaBar: encodeFloat32(r.schedule.alphaBar),
       maxAlphaBarDiff: encodeNumber(r.schedule.maxAlphaBarDiff)
     },
-    comparison: r.comparison ? encodeComparison(r.comparison) : undefined
+    comparison: r.comparison ? encodeComparison(r.comparison) : undefined,
+    torchCheck: r.torchCheck ? encodeTorchCheck(r.torchCheck) : undefined
   } as RunResultJson;
 }
 
@@ -327,6 +367,7 @@ export function decodeRunResult(json: unknown): RunResult {
       alphaBarMatchesCumprod: requireBoolean(j.schedule.alphaBarMatchesCumprod, 'schedule.alphaBarMatchesCumprod'),
       maxAlphaBarDiff: decodeNumber(j.schedule.maxAlphaBarDiff, 'schedule.maxAlphaBarDiff')
     },
-    comparison: j.comparison ? decodeComparison(j.comparison, shape) : undefined
+    comparison: j.comparison ? decodeComparison(j.comparison, shape) : undefined,
+    torchCheck: j.torchCheck ? decodeTorchCheck(j.torchCheck, shape) : undefined
   } as RunResult;
 }

@@ -21,8 +21,13 @@ function source(values: Partial<Record<SettingKey, unknown>>, set: SettingKey[] 
 describe('readSettings', () => {
   it('gives the defaults when nothing is set: avx2-fma, every step, automatic comparison rule', () => {
     const s = readSettings(source({}));
-    assert.deepEqual(s, { profile: SETTING_DEFAULTS.rngProfile, record: { kind: 'all' }, tolerances: undefined, maxElementsWithoutAsking: SETTING_DEFAULTS.maxElementsWithoutAsking });
+    assert.deepEqual(s, { profile: SETTING_DEFAULTS.rngProfile, matmul: 'reference', record: { kind: 'all' }, tolerances: undefined, maxElementsWithoutAsking: SETTING_DEFAULTS.maxElementsWithoutAsking });
     assert.equal(s.profile, 'avx2-fma');
+  });
+
+  it('reads ddpmLab.matmulProfile; an unknown value gives reference', () => {
+    assert.equal(readSettings(source({ matmulProfile: 'openblas-haswell' })).matmul, 'openblas-haswell');
+    assert.equal(readSettings(source({ matmulProfile: 'mkl' })).matmul, 'reference');
   });
 
   it('reads the profile and the recording policy', () => {

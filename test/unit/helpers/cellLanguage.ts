@@ -10,7 +10,8 @@ import type { RngProfile, RunResult } from '../../../src/core/types';
 
 /** Runs a cell's sample() or compare() request directly. */
 export function directHost(req: HostRequest): RunResult {
-  if (req.kind === 'sample') return runSampler(req.inputs, { profile: req.profile, record: req.record });
+  if (req.kind === 'sample') return runSampler(req.inputs, { profile: req.profile, matmul: req.matmul, record: req.record });
+  if (req.kind === 'pytorch') throw new Error('pytorch(): no local PyTorch in this test host');
   return { ...req.run, comparison: compareRun(req.inputs, req.run, req.expectedText, req.tolerances ?? {}) };
 }
 

@@ -7,7 +7,7 @@ import { INPUT_KEYS, parseInputsText, readInputs } from '../../sampler/inputs';
 import { cosineSchedule, cumprodF32, linearSchedule, linspaceF32 } from '../../sampler/schedules';
 import { parseTensorText, toFloat32Array } from '../../tensors/parseTensor';
 import { formatTensorF32, pythonTuple } from '../../tensors/printTensor';
-import { DEFAULT_PROFILE, RNG_PROFILES, type RecordPolicy, type RngProfile, type RunResult, type SamplerInputs } from '../../types';
+import { DEFAULT_PROFILE, MATMUL_PROFILES, RNG_PROFILES, type MatmulProfile, type RecordPolicy, type RngProfile, type RunResult, type SamplerInputs } from '../../types';
 import { CellError, parseCell, parseExpression, type Expr, type Loc, type Statement } from './ast';
 import { indexValue, type IndexArg } from './indexing';
 import { binaryOp, listToTensor, scalarOf, unaryOp } from './ops';
@@ -15,7 +15,7 @@ import { powerOp } from './power';
 import { exactTensorText, NONE, reprValue, typeName, type RunValue, type TensorValue, type Value } from './values';
 
 /** The functions cells can call (README's "DDPM notebooks" section documents each; the TextMate grammar highlights them). */
-export const HELPERS = ['linspace', 'linear_schedule', 'cosine_schedule', 'cumprod', 'sample', 'compare', 'tensor', 'array'] as const;
+export const HELPERS = ['linspace', 'linear_schedule', 'cosine_schedule', 'cumprod', 'sample', 'compare', 'pytorch', 'tensor', 'array'] as const;
 
 /** Tolerances for compare(); absent: the comparison picks its rule from the paste (src/core/compare/ruleChoice.ts). */
 export interface Tolerances {
@@ -26,6 +26,8 @@ export interface Tolerances {
 /** Settings a cell runs with (the kernel reads them from ddpmLab.* settings). */
 export interface CellDefaults {
   profile: RngProfile;
+  /** ddpmLab.matmulProfile (absent: reference) */
+  matmul?: MatmulProfile;
   record: RecordPolicy;
   tolerances?: Tolerances;
 }
@@ -34,7 +36,9 @@ export const DEFAULT_CELL_DEFAULTS: CellDefaults = { profile: DEFAULT_PROFILE, r
 
 /** What a cell asks of its host: run the sampler, or compare a run with pasted text. Both answer with a RunResult. */
 export type HostRequest =
-  | { kind: 'sample'; inputs: SamplerInputs; warnings: string[]; profile: RngProfile; record: RecordPolicy; loc: Loc | null }
+  | { kind: 'sample'; inputs: SamplerInputs; warnings: string[]; profile: RngProfile; matmul?: MatmulProfile; record: RecordPolicy; loc: Loc | null }
+  /** run the inputs in the user's own PyTorch ("Compare with Local PyTorch"): our run carrying torchCheck */
+  | { kind: 'pytorch'; inputs: SamplerInputs; warnings: string[]; profile: RngProfile; matmul?: MatmulProfile; record: RecordPolicy; loc: Loc | null }
   | { kind: 'compare'; inputs: SamplerInputs; run: RunResult; profile: RngProfile; record: RecordPolicy; expectedText: string; tolerances?: Tolerances; loc: Loc | null };
 
 /** One output of a cell: a run (shown by the renderer, with text beside it), plain text, or warnings. */
@@ -303,6 +307,8 @@ function* evalCall(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> 
       return yield* evalSample(call, ctx);
     case 'compare':
       return yield* evalCompare(call, ctx);
+    case 'pytorch':
+      return yield* evalPytorch(call, ctx);
     default:
       return fail(`unknown function ${fn}(); the helpers are ${HELPERS.slice(0, 6).join(', ')} (see the README, "DDPM notebooks")`, call.loc);
   }
@@ -351,6 +357,14 @@ function profileArg(v: Value | undefined, fn: string, loc: Loc, fallback: RngPro
   return v.value as RngProfile;
 }
 
+function matmulArg(v: Value | undefined, fn: string, loc: Loc, fallback: MatmulProfile | undefined): MatmulProfile | undefined {
+  if (v === undefined) return fallback;
+  if (v.kind !== 'str' || !(MATMUL_PROFILES as readonly string[]).includes(v.value)) {
+    fail(`${fn}(): matmul: expected one of ${MATMUL_PROFILES.map((p) => JSON.stringify(p)).join(', ')}, got ${reprValue(v)}`, loc);
+  }
+  return v.value as MatmulProfile;
+}
+
 function recordArg(record: Value | undefined, every: Value | undefined, fn: string, args: CallArgs, fallback: RecordPolicy): RecordPolicy {
   let k: number | null = null;
   if (every !== undefined) {
@@ -382,19 +396,41 @@ function gatherInputs(ctx: Ctx, overrides: Map<string, Value>, prefix: string, l
 function* evalSample(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> {
   const fn = 'sample';
   if (call.args.length) fail(`${fn}() takes keyword arguments only, e.g. sample(seed=7, profile="avx2")`, call.args[0].loc);
-  const a = yield* bindArgs(fn, call, [...INPUT_KEYS, 'profile', 'record', 'every'].map((name) => ({ name })), ctx);
+  const a = yield* bindArgs(fn, call, [...INPUT_KEYS, 'profile', 'matmul', 'record', 'every'].map((name) => ({ name })), ctx);
   const overrides = new Map<string, Value>();
   for (const name of INPUT_KEYS) {
     const v = a.get(name);
     if (v !== undefined) overrides.set(name, v);
   }
   const profile = profileArg(a.get('profile'), fn, a.loc('profile'), ctx.defaults.profile);
+  const matmul = matmulArg(a.get('matmul'), fn, a.loc('matmul'), ctx.defaults.matmul);
   const record = recordArg(a.get('record'), a.get('every'), fn, a, ctx.defaults.record);
   const { inputs, warnings } = gatherInputs(ctx, overrides, `${fn}(): `, call.loc);
-  const run = yield { kind: 'sample', inputs, warnings, profile, record, loc: call.loc };
+  const run = yield { kind: 'sample', inputs, warnings, profile, matmul, record, loc: call.loc };
   const value: RunValue = { kind: 'run', run: withWarnings(run, warnings), inputs };
   ctx.session.lastRun = value;
   return value;
+}
+
+/**
+ * pytorch(): the same inputs (and keyword overrides) as sample(), run by the host in the user's own PyTorch; the run
+ * it returns carries the check (the Local PyTorch view), and compare(pytorch()) diffs the last sample() against
+ * PyTorch's own final sample. It does not become the last run.
+ */
+function* evalPytorch(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> {
+  const fn = 'pytorch';
+  if (call.args.length) fail(`${fn}() takes keyword arguments only, e.g. pytorch(seed=7)`, call.args[0].loc);
+  const a = yield* bindArgs(fn, call, [...INPUT_KEYS, 'profile', 'matmul'].map((name) => ({ name })), ctx);
+  const overrides = new Map<string, Value>();
+  for (const name of INPUT_KEYS) {
+    const v = a.get(name);
+    if (v !== undefined) overrides.set(name, v);
+  }
+  const profile = profileArg(a.get('profile'), fn, a.loc('profile'), ctx.defaults.profile);
+  const matmul = matmulArg(a.get('matmul'), fn, a.loc('matmul'), ctx.defaults.matmul);
+  const { inputs, warnings } = gatherInputs(ctx, overrides, `${fn}(): `, call.loc);
+  const run = yield { kind: 'pytorch', inputs, warnings, profile, matmul, record: ctx.defaults.record, loc: call.loc };
+  return { kind: 'run', run: withWarnings(run, warnings), inputs } satisfies RunValue;
 }
 
 function withWarnings(run: RunResult, warnings: string[]): RunResult {
@@ -412,8 +448,11 @@ function expectedText(v: Value, loc: Loc): string {
     case 'list':
       if (v.text !== undefined) return `tensor(${v.text})`;
       return exactTensorText(listToTensor(v, 'compare(): expected'));
-    case 'run':
-      return exactTensorText({ kind: 'tensor', dtype: 'float32', shape: [v.run.sample.rows, v.run.sample.cols], data: v.run.sample.data });
+    case 'run': {
+      // a pytorch() run: PyTorch's own final sample, else the run's
+      const m = v.run.torchCheck?.torchSample ?? v.run.sample;
+      return exactTensorText({ kind: 'tensor', dtype: 'float32', shape: [m.rows, m.cols], data: m.data });
+    }
     default:
       return fail(`compare(): expected: expected pasted PyTorch output (tensor(...), a list or a string), got ${typeName(v)}`, loc);
   }

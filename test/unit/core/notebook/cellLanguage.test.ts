@@ -181,6 +181,20 @@ describe('cell language: sample() and compare()', () => {
     assert.deepEqual(bad.run.comparison.greatestAbs?.index, [2, 1]);
   });
 
+  it('sample(matmul=...) runs with that matmul profile (routing; the profiles themselves: matmul.test.ts)', () => {
+    const s = new CellSession();
+    for (const cell of SEED_CELLS) run(s, cell);
+    const direct = parseInputsText(seedInputsText, 'seed').inputs;
+    for (const m of ['reference', 'openblas-haswell'] as const) {
+      const [out] = run(s, `sample(matmul="${m}", record="none")`);
+      assert.ok(out.kind === 'run');
+      if (out.kind !== 'run') return;
+      assert.equal(out.run.inputs.matmul, m);
+      assert.deepEqual(f32Bits(out.run.sample.data), f32Bits(runSampler(direct, { matmul: m, record: { kind: 'none' } }).sample.data));
+    }
+    assert.match(cellError(() => run(s, 'sample(matmul="mkl")')).message, /sample\(\): matmul: expected one of "reference", "openblas-haswell", got 'mkl'$/);
+  });
+
   it('sample() overrides: seed=, profile= (every profile), record=', () => {
     const s = new CellSession();
     for (const cell of SEED_CELLS) run(s, cell);

@@ -1,0 +1,50 @@
+// Which Python runs "Compare with Local PyTorch" and `check` (README "Compare with your own PyTorch"), in order:
+// the setting ddpmLab.pythonPath (or the CLI's --python); else the interpreter selected in the Python extension
+// (ms-python.python's environments API) when it is installed and has one; else python3, then python, on PATH.
+// Pure: the host's facts come in as functions, so the order is tested without VS Code or a file system.
+
+export type PythonSource = 'setting' | 'python-extension' | 'path';
+
+export interface ResolvedPython {
+  /** the interpreter to spawn (a path or a command name found on PATH) */
+  command: string;
+  source: PythonSource;
+  /** one phrase saying where it came from, for messages */
+  origin: string;
+}
+
+export interface PythonResolutionHost {
+  /** ddpmLab.pythonPath (or --python), as the user wrote it; empty or undefined when unset */
+  setting?: string;
+  /** the Python extension's active interpreter path; undefined when the extension is absent or has none */
+  pythonExtensionInterpreter?: () => Promise<string | undefined>;
+  /** the full path of a command on PATH, or undefined when PATH has none */
+  which: (command: string) => Promise<string | undefined>;
+}
+
+export class NoPythonError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NoPythonError';
+  }
+}
+
+/** The Python to use, or NoPythonError saying what was tried. */
+export async function resolvePython(host: PythonResolutionHost): Promise<ResolvedPython> {
+  const setting = host.setting?.trim();
+  if (setting) return { command: setting, source: 'setting', origin: `ddpmLab.pythonPath (${setting})` };
+  let fromExtension: string | undefined;
+  try {
+    fromExtension = (await host.pythonExtensionInterpreter?.())?.trim();
+  } catch {
+    fromExtension = undefined; // an extension that fails to answer is treated as absent
+  }
+  if (fromExtension) return { command: fromExtension, source: 'python-extension', origin: `the Python extension's interpreter (${fromExtension})` };
+  for (const name of ['python3', 'python']) {
+    const found = await host.which(name);
+    if (found) return { command: found, source: 'path', origin: `${name} on PATH (${found})` };
+  }
+  throw new NoPythonError(
+    'no Python found: ddpmLab.pythonPath is not set, the Python extension selected no interpreter, and neither python3 nor python is on PATH; set ddpmLab.pythonPath to a Python with PyTorch'
+  );
+}

@@ -1,0 +1,241 @@
+// The verdict of a check against the user's own PyTorch (README "Compare with your own PyTorch"), in four parts,
+// each exact and labelled:
+//   (1) random stream: x_T and every step's z, bit for bit, against each RNG profile (torch.randn from
+//       torch.Generator().manual_seed(seed), then manual_seed(seed + 100 + t) for step t);
+//   (2) step arithmetic: every step recomputed from PyTorch's own x_t, predicted noise and z
+//       (mean = (1/sqrt(alpha_t)) * (x - (beta_t/sqrt(1 - alpha_bar_t)) * eps), x = mean + sqrt(beta_t) * z), bit for bit;
+//   (3) matmul: PyTorch's predicted noise against each matmul profile applied to PyTorch's own x_t (concat(x_t, t/T) @ w);
+//   (4) the final sample against our run with the profiles found (or the ones asked for).
+import { ulpDistanceF32 } from '../float32';
+import { randnSeeded } from '../rng/randn';
+import { stepSeed } from '../rng/seed';
+import { gemmF32 } from '../sampler/matmul';
+import { runSampler } from '../sampler/sampler';
+import { stepElementwiseF32 } from '../sampler/stepWorkspace';
+import {
+  DEFAULT_MATMUL_PROFILE,
+  DEFAULT_PROFILE,
+  MATMUL_PROFILES,
+  RNG_PROFILES,
+  type MatmulProfile,
+  type RngProfile,
+  type RunResult,
+  type SamplerInputs,
+  type TorchCheck
+} from '../types';
+import type { HarnessRun, MachineFacts } from './harness';
+
+const f32 = Math.fround;
+
+/** Distance of two equally long float32 arrays: elements whose bits differ (+0 and -0 count as different), max ulps. */
+export interface ArrayDistance {
+  compared: number;
+  differing: number;
+  maxUlps: number;
+}
+
+export function arrayDistance(a: Float32Array, b: Float32Array): ArrayDistance {
+  let differing = 0;
+  let maxUlps = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (Object.is(a[i], b[i]) || (a[i] !== a[i] && b[i] !== b[i])) continue;
+    differing++;
+    const u = ulpDistanceF32(a[i], b[i]);
+    if (u > maxUlps) maxUlps = u;
+  }
+  return { compared: a.length, differing, maxUlps };
+}
+
+function add(total: ArrayDistance, d: ArrayDistance): void {
+  total.compared += d.compared;
+  total.differing += d.differing;
+  total.maxUlps = Math.max(total.maxUlps, d.maxUlps);
+}
+
+const none = (): ArrayDistance => ({ compared: 0, differing: 0, maxUlps: 0 });
+
+export interface CheckVerdict {
+  torch: { version: string; cpuCapability: string | null; blas: string | null };
+  machine: MachineFacts;
+  /** the profiles that reproduce this PyTorch (the first of each part's matching list), null where none does */
+  profile: { rng: RngProfile | null; matmul: MatmulProfile | null };
+  rng: { exact: boolean; matching: RngProfile[]; byProfile: Record<string, ArrayDistance> };
+  stepArithmetic: { exact: boolean; distance: ArrayDistance; firstDifferentT: number | null };
+  matmul: { exact: boolean; matching: MatmulProfile[]; byProfile: Record<string, ArrayDistance>; closest: MatmulProfile; maxUlps: number };
+  final: { bitwiseEqual: boolean; rng: RngProfile; matmul: MatmulProfile; distance: ArrayDistance };
+  /** sampling order (t = T-1 first): max ulps between our x_{t-1} and PyTorch's; null for a step our run did not record */
+  stepUlps: { t: number; maxUlps: number | null }[];
+  /** the first step (t) where our state and PyTorch's differ in any bit, null when none does */
+  firstDifferentT: number | null;
+  summary: string;
+}
+
+export interface CheckOptions {
+  /** our run's RNG profile for part (4); default: the one found, else avx2-fma */
+  profile?: RngProfile;
+  /** our run's matmul profile for part (4); default: the one found, else the closest */
+  matmul?: MatmulProfile;
+  shouldStop?: () => boolean;
+}
+
+/** How the loaded BLAS reads in one phrase: "openblas 0.3.21 (Haswell, 1 thread)", or what PyTorch was built with. */
+export function blasText(m: MachineFacts): string | null {
+  const b = m.loadedBlas;
+  if (b?.library) {
+    const extra = [b.coreName, b.threads !== null ? `${b.threads} thread${b.threads === 1 ? '' : 's'}` : null].filter(Boolean);
+    return `${b.library}${b.version ? ` ${b.version}` : ''}${extra.length ? ` (${extra.join(', ')})` : ''}`;
+  }
+  return m.builtBlas ? `built with ${m.builtBlas}` : null;
+}
+
+/** Part (1): x_T and every z against each RNG profile. */
+function rngPart(inputs: SamplerInputs, py: HarnessRun): CheckVerdict['rng'] {
+  const nd = inputs.n * inputs.d;
+  const byProfile: Record<string, ArrayDistance> = {};
+  for (const p of RNG_PROFILES) {
+    const total = none();
+    add(total, arrayDistance(randnSeeded(inputs.seed, nd, p), py.init.data));
+    for (const s of py.steps) if (s.z) add(total, arrayDistance(randnSeeded(stepSeed(inputs.seed, s.t), nd, p), s.z.data));
+    byProfile[p] = total;
+  }
+  const matching = RNG_PROFILES.filter((p) => byProfile[p].differing === 0);
+  return { exact: matching.length > 0, matching, byProfile };
+}
+
+/** Part (2): each step recomputed from PyTorch's own x_t, eps and z (stepWorkspace.ts's elementwise step). */
+function stepPart(inputs: SamplerInputs, py: HarnessRun): CheckVerdict['stepArithmetic'] {
+  const nd = inputs.n * inputs.d;
+  const total = none();
+  let firstDifferentT: number | null = null;
+  const x = new Float32Array(nd);
+  const mean = new Float32Array(nd);
+  const zeros = new Float32Array(nd);
+  for (const s of py.steps) {
+    const beta = inputs.betas[s.t];
+    const alpha = f32(1 - beta);
+    const c1 = f32(1 / f32(Math.sqrt(alpha)));
+    const c2 = f32(beta / f32(Math.sqrt(f32(1 - inputs.alphaBar[s.t]))));
+    x.set(s.x.data);
+    stepElementwiseF32(x, s.eps.data, s.z?.data ?? zeros, mean, nd, c1, c2, f32(Math.sqrt(beta)), s.t > 0);
+    const d = arrayDistance(x, s.xPrev.data);
+    if (d.differing && firstDifferentT === null) firstDifferentT = s.t;
+    add(total, d);
+  }
+  return { exact: total.differing === 0, distance: total, firstDifferentT };
+}
+
+/** Part (3): PyTorch's predicted noise against each matmul profile applied to PyTorch's own x_t. */
+function matmulPart(inputs: SamplerInputs, py: HarnessRun): CheckVerdict['matmul'] {
+  const { n, d } = inputs;
+  const T = inputs.betas.length;
+  const k = d + 1;
+  const inp = new Float32Array(n * k);
+  const eps = new Float32Array(n * d);
+  const byProfile: Record<string, ArrayDistance> = {};
+  for (const p of MATMUL_PROFILES) {
+    const total = none();
+    for (const s of py.steps) {
+      for (let j = 0; j < n; j++) {
+        inp.set(s.x.data.subarray(j * d, (j + 1) * d), j * k);
+        inp[j * k + d] = f32(s.t / T); // torch.cat([x, (t / T) * torch.ones(N, 1)], dim=-1)
+      }
+      gemmF32(p, n, k, d, inp, 0, k, inputs.wModel.data, 0, d, eps, 0, d);
+      add(total, arrayDistance(eps, s.eps.data));
+    }
+    byProfile[p] = total;
+  }
+  const matching = MATMUL_PROFILES.filter((p) => byProfile[p].differing === 0);
+  const closest = [...MATMUL_PROFILES].sort((a, b) => byProfile[a].maxUlps - byProfile[b].maxUlps || byProfile[a].differing - byProfile[b].differing)[0];
+  return { exact: matching.length > 0, matching, byProfile, closest, maxUlps: byProfile[closest].maxUlps };
+}
+
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** The four parts and our run with the profiles found; returns our run too (for the side-by-side view). */
+export function checkAgainstTorch(inputs: SamplerInputs, py: HarnessRun, opts: CheckOptions = {}): { verdict: CheckVerdict; ours: RunResult } {
+  const rng = rngPart(inputs, py);
+  const stepArithmetic = stepPart(inputs, py);
+  const matmul = matmulPart(inputs, py);
+  const rngUsed = opts.profile ?? rng.matching[0] ?? DEFAULT_PROFILE;
+  const matmulUsed = opts.matmul ?? matmul.matching[0] ?? matmul.closest ?? DEFAULT_MATMUL_PROFILE;
+  const ours = runSampler(inputs, { profile: rngUsed, matmul: matmulUsed, record: { kind: 'all' }, shouldStop: opts.shouldStop });
+  const distance = arrayDistance(ours.sample.data, py.sample.data);
+  const byT = new Map(ours.trajectory.steps.map((s) => [s.t, s]));
+  let firstDifferentT: number | null = null;
+  const initDiff = arrayDistance(randnSeeded(inputs.seed, inputs.n * inputs.d, rngUsed), py.init.data).differing > 0;
+  const stepUlps = py.steps.map((s) => {
+    const o = byT.get(s.t);
+    if (!o) return { t: s.t, maxUlps: null };
+    const d = arrayDistance(o.xPrev.data, s.xPrev.data);
+    const any = d.differing > 0 || arrayDistance(o.eps.data, s.eps.data).differing > 0 || (s.z && o.z ? arrayDistance(o.z.data, s.z.data).differing > 0 : false);
+    if (any && firstDifferentT === null) firstDifferentT = s.t;
+    return { t: s.t, maxUlps: d.maxUlps };
+  });
+  if (initDiff) firstDifferentT = inputs.betas.length; // x_T itself differs: before the first step
+  const bitwiseEqual = distance.differing === 0;
+  const m = py.machine;
+  const verdict: CheckVerdict = {
+    torch: { version: m.torch, cpuCapability: m.cpuCapability, blas: blasText(m) },
+    machine: m,
+    profile: { rng: rng.matching[0] ?? null, matmul: matmul.matching[0] ?? null },
+    rng,
+    stepArithmetic,
+    matmul,
+    final: { bitwiseEqual, rng: rngUsed, matmul: matmulUsed, distance },
+    stepUlps,
+    firstDifferentT,
+    summary: ''
+  };
+  verdict.summary = summaryText(verdict);
+  return { verdict, ours };
+}
+
+/** The four labelled lines of a verdict. */
+export function verdictLines(v: CheckVerdict): string[] {
+  return verdictParts(v).map((p, i) => `(${i + 1}) ${p.label}: ${p.text}`);
+}
+
+/** Our run with the check attached (RunResult.torchCheck): the verdict and PyTorch's states where our run recorded its own. */
+export function withTorchCheck(ours: RunResult, v: CheckVerdict, py: HarnessRun, python: string): RunResult {
+  const pyByT = new Map(py.steps.map((s) => [s.t, s]));
+  const torchCheck: TorchCheck = {
+    torch: v.torch,
+    python,
+    profile: v.profile,
+    parts: verdictParts(v),
+    bitwiseEqual: v.final.bitwiseEqual,
+    firstDifferentT: v.firstDifferentT,
+    stepUlps: v.stepUlps,
+    torchSteps: ours.trajectory.steps.map((s) => ({ t: s.t, x: pyByT.get(s.t)!.xPrev })),
+    torchSample: py.sample,
+    summary: v.summary
+  };
+  return { ...ours, torchCheck };
+}
+
+/** The four parts of a verdict, labelled, each with its sentence. */
+export function verdictParts(v: CheckVerdict): { label: string; exact: boolean; text: string }[] {
+  const rngBest = [...RNG_PROFILES].sort((a, b) => v.rng.byProfile[a].differing - v.rng.byProfile[b].differing)[0];
+  const rb = v.rng.byProfile[rngBest];
+  const sa = v.stepArithmetic;
+  const mm = v.matmul;
+  const fd = v.final.distance;
+  return [
+    { label: 'random stream', exact: v.rng.exact, text: `${v.rng.exact ? `bit for bit, RNG profile ${v.rng.matching.join(', ')}` : `no RNG profile reproduces it (closest ${rngBest}: ${plural(rb.differing, 'value')} of ${rb.compared.toLocaleString('en-US')} differ, at most ${rb.maxUlps} ulps)`}` },
+    { label: 'step arithmetic', exact: sa.exact, text: `${sa.exact ? 'bit for bit' : `${plural(sa.distance.differing, 'value')} differ, at most ${sa.distance.maxUlps} ulps, first at t = ${sa.firstDifferentT}`}` },
+    { label: 'matmul', exact: mm.exact, text: `${mm.exact ? `bit for bit, matmul profile ${mm.matching.join(', ')}` : `no matmul profile reproduces it (closest ${mm.closest}: ${plural(mm.byProfile[mm.closest].differing, 'value')} of ${mm.byProfile[mm.closest].compared.toLocaleString('en-US')} differ, at most ${mm.maxUlps} ulps)`}` },
+    { label: 'final sample', exact: v.final.bitwiseEqual, text: `${v.final.bitwiseEqual ? 'bitwise equal' : `${plural(fd.differing, 'value')} of ${fd.compared} differ, at most ${fd.maxUlps} ulps${v.firstDifferentT !== null ? `; first difference at ${whereText(v.firstDifferentT, v.stepUlps.length)}` : ''}`} (ours with ${v.final.rng} + ${v.final.matmul})` }
+  ];
+}
+
+/** "t = 3", or "x_T" for T (the starting noise). */
+export function whereText(t: number, T: number): string {
+  return t === T ? 'x_T' : `t = ${t}`;
+}
+
+function summaryText(v: CheckVerdict): string {
+  const head = `PyTorch ${v.torch.version} (CPU capability ${v.torch.cpuCapability ?? 'unknown'}, BLAS ${v.torch.blas ?? 'unknown'}): ${v.final.bitwiseEqual ? 'bitwise equal' : 'differs'}`;
+  return [head, ...verdictLines(v)].join('\n');
+}

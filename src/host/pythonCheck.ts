@@ -1,0 +1,146 @@
+// Runs the check harness (python/ddpm_check.py) in a local Python and reads its verdict: Node code shared by the CLI's
+// `check` and the extension's "DDPM: Compare with Local PyTorch" (README "Compare with your own PyTorch").
+// The Python gets no more rights than the user has: spawned with an argument array (no shell), the script in a
+// private temporary file, the inputs as JSON on standard input, in its own process group so that a timeout or a
+// cancel kills it and everything it started (no zombies: we wait for it to close).
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { abortError } from '../core/errors';
+import { harnessInputJson, NoUsableTorchError, parseHarnessOutput, type HarnessRun } from '../core/check/harness';
+import { checkAgainstTorch, type CheckVerdict } from '../core/check/verdict';
+import type { MatmulProfile, RngProfile, RunResult, SamplerInputs } from '../core/types';
+
+export const DEFAULT_CHECK_TIMEOUT_MS = 300_000;
+
+export interface RunPythonOptions {
+  python: string;
+  /** the script's text, written to a temporary file */
+  script: string;
+  stdin: string;
+  /** the child's environment (default: this process's, so LD_LIBRARY_PATH, OPENBLAS_*, ATEN_CPU_CAPABILITY pass through) */
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface PythonOutput {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+}
+
+/** The last meaningful line of a Python's standard error (the exception line of a traceback), for one-line messages. */
+export function lastErrorLine(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.pop() ?? '';
+}
+
+/**
+ * Runs `python SCRIPT` with stdin; resolves with its output once it closed. Rejects with NoUsableTorchError
+ * ('no-interpreter' when it cannot be started, 'timeout'), or an AbortError when the signal fires.
+ */
+export async function runPythonScript(opts: RunPythonOptions): Promise<PythonOutput> {
+  if (opts.signal?.aborted) throw abortError('check: cancelled');
+  const dir = await mkdtemp(path.join(tmpdir(), 'ddpm-check-'));
+  const file = path.join(dir, 'ddpm_check.py');
+  try {
+    await writeFile(file, opts.script, { encoding: 'utf8', mode: 0o600 });
+    return await new Promise<PythonOutput>((resolve, reject) => {
+      const child = spawn(opts.python, [file], { env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true, shell: false });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      let failure: Error | null = null;
+      const killGroup = () => {
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          child.kill('SIGKILL');
+        }
+      };
+      const timer = setTimeout(() => {
+        failure = new NoUsableTorchError('timeout', `${opts.python} did not finish the check within ${Math.round((opts.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS) / 1000)} s`);
+        killGroup();
+      }, opts.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS);
+      const onAbort = () => {
+        failure = abortError('check: cancelled');
+        killGroup();
+      };
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      child.stdout.on('data', (b: Buffer) => out.push(b));
+      child.stderr.on('data', (b: Buffer) => err.push(b));
+      child.stdin.on('error', () => undefined); // a Python that exits early closes the pipe
+      child.on('error', (e: NodeJS.ErrnoException) => {
+        if (!failure) {
+          const why = e.code === 'ENOENT' ? 'no such interpreter' : e.code === 'EACCES' ? 'not executable' : e.message;
+          failure = new NoUsableTorchError('no-interpreter', `${opts.python}: ${why}`);
+        }
+      });
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        opts.signal?.removeEventListener('abort', onAbort);
+        if (failure) reject(failure);
+        else resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code });
+      });
+      child.stdin.end(opts.stdin);
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export interface CheckRunOptions {
+  python: string;
+  /** the harness's text (python/ddpm_check.py) */
+  script: string;
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  profile?: RngProfile;
+  matmul?: MatmulProfile;
+}
+
+export interface CheckRunResult {
+  verdict: CheckVerdict;
+  /** our run with the profiles of the verdict's part (4), every step recorded */
+  ours: RunResult;
+  torch: HarnessRun;
+}
+
+/** Runs the harness on the inputs and judges its output. NoUsableTorchError when this Python cannot run it. */
+export async function runCheck(inputs: SamplerInputs, opts: CheckRunOptions): Promise<CheckRunResult> {
+  const result = await runPythonScript({ python: opts.python, script: opts.script, stdin: harnessInputJson(inputs), env: opts.env, timeoutMs: opts.timeoutMs, signal: opts.signal });
+  let torch: HarnessRun;
+  try {
+    torch = parseHarnessOutput(result.stdout, inputs);
+  } catch (e) {
+    // a script that died says why on stderr (a traceback): keep its last line only
+    if (e instanceof NoUsableTorchError && e.kind === 'script-failed' && result.code !== 0) {
+      const last = lastErrorLine(result.stderr);
+      throw new NoUsableTorchError('script-failed', `the check script failed in ${opts.python} (exit ${result.code ?? 'by signal'})${last ? `: ${last}` : ''}`);
+    }
+    throw e;
+  }
+  const { verdict, ours } = checkAgainstTorch(inputs, torch, { profile: opts.profile, matmul: opts.matmul, shouldStop: () => opts.signal?.aborted === true });
+  return { verdict, ours, torch };
+}
+
+/** The full path of a command on PATH (an executable regular file), or undefined; what a shell's `command -v` finds. */
+export async function whichOnPath(command: string, envPath = process.env.PATH ?? ''): Promise<string | undefined> {
+  const { access, stat } = await import('node:fs/promises');
+  const { constants } = await import('node:fs');
+  const exts = process.platform === 'win32' ? ['.exe', ''] : [''];
+  for (const dir of envPath.split(path.delimiter).filter(Boolean)) {
+    for (const ext of exts) {
+      const candidate = path.join(dir, command + ext);
+      try {
+        await access(candidate, constants.X_OK);
+        if ((await stat(candidate)).isFile()) return candidate;
+      } catch {
+        // not here
+      }
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,149 @@
+// `node dist/cli.js check`: every way a Python can fail to run the check (exit 4, one line, no traceback), and live
+// checks against Debian's PyTorch on the reference BLAS, on OpenBLAS with one thread, and with ATEN_CPU_CAPABILITY=default
+// (exit 0 and the profiles that reproduce each named). Failures are simulated with a real Python given a fake `torch`
+// module on PYTHONPATH (so `import torch` fails, reports an old version, or crashes), not with mocks of our code.
+import { strict as assert } from 'node:assert';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { main } from '../../../src/cli/check';
+import { ROOT } from '../helpers/paths';
+import { PYTHON, torchMissing } from '../helpers/torch';
+
+const SCRIPT = readFileSync(path.join(ROOT, 'python', 'ddpm_check.py'), 'utf8');
+const OPENBLAS = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
+
+// N x d = 48 values: randn's vectorised path (16 or more), where the RNG profiles differ; d = 4 where the BLAS's
+// summation orders differ
+const INPUTS = JSON.stringify({
+  w_model: [[0.12, -0.3, 0.5, 0.07], [0.05, 0.41, -0.9, 0.33], [-0.2, 0.07, 0.13, -0.61], [0.77, -0.45, 0.29, 0.01], [0.3, 0.2, -0.1, 0.4]],
+  shape: [12, 4],
+  betas: [0.0001, 0.005, 0.01, 0.015, 0.02],
+  alpha_bar: 'cumprod',
+  seed: 7
+}).replace('"cumprod"', JSON.stringify(cumprod([0.0001, 0.005, 0.01, 0.015, 0.02])));
+
+function cumprod(betas: number[]): number[] {
+  let p = 1;
+  return betas.map((b) => (p = Math.fround(p * Math.fround(1 - Math.fround(b)))));
+}
+
+async function runCheckCli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io = { stdout: (s: string) => void (out += s), stderr: (s: string) => void (err += s), readText: async () => INPUTS, writeText: async () => undefined };
+  try {
+    const code = await main(['in.json', ...args], io, { script: SCRIPT, env });
+    return { code, out, err };
+  } catch (e) {
+    const ex = e as { exitCode?: number; message: string };
+    return { code: ex.exitCode ?? 3, out, err: err + ex.message + '\n' };
+  }
+}
+
+describe('cli: check, when the Python cannot run it', function () {
+  this.timeout(60000);
+  let dir = '';
+  before(function () {
+    if (!existsSync(PYTHON)) this.skip();
+    dir = mkdtempSync(path.join(tmpdir(), 'ddpm-check-test-'));
+  });
+  after(() => dir && rmSync(dir, { recursive: true, force: true }));
+
+  /** A folder holding a fake torch package with this __init__.py, for PYTHONPATH. */
+  function fakeTorch(name: string, init: string): NodeJS.ProcessEnv {
+    mkdirSync(path.join(dir, name, 'torch'), { recursive: true });
+    writeFileSync(path.join(dir, name, 'torch', '__init__.py'), init);
+    return { ...process.env, PYTHONPATH: path.join(dir, name) };
+  }
+
+  it('no such interpreter: exit 4, one line naming it', async () => {
+    const r = await runCheckCli(['--python', path.join(dir, 'no-such-python')]);
+    assert.equal(r.code, 4);
+    assert.match(r.err, /^check: no usable PyTorch: .*no-such-python: no such interpreter; set ddpmLab.pythonPath/);
+    assert.equal(r.err.trim().split('\n').length, 1);
+  });
+
+  it('no torch: exit 4 with the pip install hint', async () => {
+    const r = await runCheckCli(['--python', PYTHON], fakeTorch('none', "raise ImportError('No module named torch')\n"));
+    assert.equal(r.code, 4);
+    assert.match(r.err, /cannot import torch \(No module named torch\); install PyTorch into it: .* -m pip install torch/);
+    assert.equal(r.err.trim().split('\n').length, 1);
+  });
+
+  it('too old a torch: exit 4 with the upgrade hint', async () => {
+    const r = await runCheckCli(['--python', PYTHON], fakeTorch('old', "__version__ = '1.4.0'\n"));
+    assert.equal(r.code, 4);
+    assert.match(r.err, /PyTorch 1\.4\.0 is too old .*pip install --upgrade torch/);
+  });
+
+  it('a script error: exit 4 with the exception line, not the traceback', async () => {
+    const r = await runCheckCli(['--python', PYTHON], fakeTorch('broken', "__version__ = '2.1.0'\nfloat32 = 'float32'\ndef tensor(*a, **k):\n    raise RuntimeError('simulated failure inside torch')\n"));
+    assert.equal(r.code, 4);
+    assert.match(r.err, /the check script failed in .* \(exit 1\): RuntimeError: simulated failure inside torch/);
+    assert.doesNotMatch(r.err, /Traceback/);
+    assert.equal(r.err.trim().split('\n').length, 1);
+  });
+
+  it('a timeout: exit 4, and the Python is gone', async () => {
+    const env = fakeTorch('slow', `import os\nopen(${JSON.stringify(path.join(dir, 'slow.pid'))}, 'w').write(str(os.getpid()))\nimport time\ntime.sleep(120)\n`);
+    const r = await runCheckCli(['--python', PYTHON, '--timeout', '2'], env);
+    assert.equal(r.code, 4);
+    assert.match(r.err, /did not finish the check within 2 s/);
+    const pid = Number(readFileSync(path.join(dir, 'slow.pid'), 'utf8'));
+    assert.throws(() => process.kill(pid, 0), /ESRCH/, 'the timed-out Python still runs');
+  });
+
+  it('bad arguments: exit 2', async () => {
+    assert.equal((await runCheckCli(['--matmul', 'mkl'])).code, 2);
+    assert.equal((await runCheckCli(['--timeout', '0'])).code, 2);
+  });
+});
+
+describe('cli: check against the local PyTorch (live)', function () {
+  this.timeout(240000);
+  before(function () {
+    const why = torchMissing();
+    if (why) {
+      console.log(`      skipped: ${why}`);
+      this.skip();
+    }
+  });
+
+  async function liveJson(env: NodeJS.ProcessEnv) {
+    const r = await runCheckCli(['--python', PYTHON, '--json'], env);
+    assert.equal(r.code, 0, r.err + r.out);
+    return JSON.parse(r.out);
+  }
+
+  it('reference BLAS: exit 0, rng avx2-fma, matmul reference', async () => {
+    const env = { ...process.env };
+    delete env.LD_LIBRARY_PATH;
+    delete env.ATEN_CPU_CAPABILITY;
+    const v = await liveJson(env);
+    assert.deepEqual(v.profile, { rng: 'avx2-fma', matmul: 'reference' });
+    assert.equal(v.rngExact && v.stepArithmeticExact && v.bitwiseEqual, true);
+    assert.equal(v.matmulMaxUlps, 0);
+    assert.ok(!v.matmul.matching.includes('openblas-haswell'), 'the inputs do not tell the two BLAS apart');
+    assert.equal(v.torch.cpuCapability, 'AVX2');
+  });
+
+  it('OpenBLAS, one thread, Haswell kernels: exit 0, matmul openblas-haswell', async function () {
+    if (!existsSync(OPENBLAS)) {
+      console.log(`      skipped: ${OPENBLAS} is missing (apt-get install libopenblas0-pthread)`);
+      this.skip();
+    }
+    const v = await liveJson({ ...process.env, LD_LIBRARY_PATH: OPENBLAS, OPENBLAS_NUM_THREADS: '1', OPENBLAS_CORETYPE: 'Haswell' });
+    assert.deepEqual(v.profile, { rng: 'avx2-fma', matmul: 'openblas-haswell' });
+    assert.deepEqual(v.matmul.matching, ['openblas-haswell']);
+    assert.match(v.torch.blas, /^openblas .*Haswell, 1 thread/);
+  });
+
+  it('ATEN_CPU_CAPABILITY=default: exit 0, rng scalar', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, ATEN_CPU_CAPABILITY: 'default' };
+    delete env.LD_LIBRARY_PATH;
+    const v = await liveJson(env);
+    assert.deepEqual(v.profile, { rng: 'scalar', matmul: 'reference' });
+    assert.deepEqual(v.rng.matching, ['scalar']);
+  });
+});

@@ -1,0 +1,118 @@
+// The four-part verdict on PyTorch's own states: whole sampler runs of Debian's PyTorch 1.13.1 on the reference BLAS
+// and on OpenBLAS (Haswell kernels, one thread), recorded by scripts/fixtures/matmul.py (test/fixtures/matmul/
+// sampler.json), fed to the verdict as the harness would report them. Then the RunResult carrying the check through
+// the codec and the "Local PyTorch" view's model.
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { HarnessRun } from '../../../../src/core/check/harness';
+import { checkAgainstTorch, withTorchCheck } from '../../../../src/core/check/verdict';
+import { decodeRunResult, encodeRunResult } from '../../../../src/core/run/runCodec';
+import type { MatrixF32 } from '../../../../src/core/types';
+import { pytorchViewModel } from '../../../../renderer/views/pytorch/pytorchModel';
+import { viewsFor } from '../../../../renderer/runModel';
+import { fromBits } from '../../helpers/bits';
+import { FIXTURES } from '../../helpers/paths';
+import { toInputs, type SamplerFixture } from '../../helpers/samplerFixture';
+
+const fixture: SamplerFixture = JSON.parse(readFileSync(path.join(FIXTURES, 'matmul', 'sampler.json'), 'utf8'));
+const cases = fixture.cases.filter((c) => c.results.reference.trajectory && c.inputs.shape[1] >= 8);
+
+function harnessRun(bitsRun: NonNullable<SamplerFixture['cases'][number]['results'][string]['trajectory']>, n: number, d: number, blas: string): HarnessRun {
+  const m = (bits: number[]): MatrixF32 => ({ rows: n, cols: d, data: fromBits(bits) });
+  return {
+    init: m(bitsRun[0].x),
+    steps: bitsRun.map((s) => ({ t: s.t, x: m(s.x), eps: m(s.eps), z: s.z ? m(s.z) : null, xPrev: m(s.x_prev) })),
+    sample: m(bitsRun[bitsRun.length - 1].x_prev),
+    machine: { torch: '1.13.1', cpuCapability: 'AVX2', atenCpuCapability: null, cpuFlags: null, builtBlas: 'generic', loadedBlas: { library: blas, path: null, version: null, threads: 1, coreName: null, source: 'fixture' }, platform: null, machine: null, libc: null, python: null }
+  };
+}
+
+describe('check: the verdict on PyTorch runs (fixtures)', () => {
+  it('has cases where the two BLAS give different predicted noise', () => assert.ok(cases.length >= 2));
+
+  for (const c of cases) {
+    for (const blas of ['reference', 'openblas-haswell'] as const) {
+      it(`${c.name}, PyTorch on ${blas}: every part exact, profiles avx2-fma + ${blas}`, () => {
+        const inputs = toInputs(c.inputs);
+        const [n, d] = c.inputs.shape;
+        const { verdict } = checkAgainstTorch(inputs, harnessRun(c.results[blas].trajectory!, n, d, blas));
+        assert.deepEqual(verdict.profile, { rng: 'avx2-fma', matmul: blas });
+        assert.deepEqual(verdict.matmul.matching, [blas]);
+        assert.ok(verdict.rng.exact && verdict.stepArithmetic.exact && verdict.final.bitwiseEqual, verdict.summary);
+        assert.equal(verdict.firstDifferentT, null);
+      });
+    }
+  }
+
+  it('forcing the other matmul: part (3) names how far, part (4) differs from the first step that does', () => {
+    const c = cases[cases.length - 1];
+    const inputs = toInputs(c.inputs);
+    const [n, d] = c.inputs.shape;
+    const { verdict } = checkAgainstTorch(inputs, harnessRun(c.results['openblas-haswell'].trajectory!, n, d, 'openblas'), { matmul: 'reference' });
+    assert.equal(verdict.matmul.byProfile.reference.differing > 0, true);
+    assert.equal(verdict.final.bitwiseEqual, false);
+    assert.equal(verdict.firstDifferentT, inputs.betas.length - 1, 'the first step already differs (its predicted noise)');
+    assert.match(verdict.summary, /\(4\) final sample: .* differ, at most \d+ ulps; first difference at t = \d+ \(ours with avx2-fma \+ reference\)/);
+    // a check that does not reproduce PyTorch still says which profile does, in part (3)
+    assert.match(verdict.summary, /\(3\) matmul: bit for bit, matmul profile openblas-haswell/);
+  });
+
+  it('the run with its check survives the codec, and the view shows it first with four labelled parts', () => {
+    const c = cases[0];
+    const inputs = toInputs(c.inputs);
+    const [n, d] = c.inputs.shape;
+    const py = harnessRun(c.results['openblas-haswell'].trajectory!, n, d, 'openblas');
+    const { verdict, ours } = checkAgainstTorch(inputs, py, { matmul: 'reference' });
+    const run = decodeRunResult(JSON.parse(JSON.stringify(encodeRunResult(withTorchCheck(ours, verdict, py, '/usr/bin/python3')))));
+    assert.deepEqual(Array.from(run.torchCheck!.torchSample.data), Array.from(py.sample.data));
+    assert.equal(viewsFor(run).initial, 'pytorch');
+    const model = pytorchViewModel(run)!;
+    assert.deepEqual(model.parts.map((p) => p.label), ['random stream', 'step arithmetic', 'matmul', 'final sample']);
+    assert.deepEqual(model.parts.map((p) => p.exact), [true, true, true, false]);
+    assert.match(model.firstDifference, /^First difference: step t = \d+$/);
+    assert.equal(model.ulps.t.length, inputs.betas.length);
+    assert.ok(model.ulps.maxUlps.some((u) => u > 0));
+    assert.equal(model.overlay.filter((tr) => tr.source === 'pytorch').length, Math.min(4, n) * Math.min(2, d));
+  });
+});
+
+describe('check: pytorch() in a notebook cell', () => {
+  it('asks its host for a local PyTorch run of the cell inputs; compare(pytorch()) diffs the last sample() with PyTorch\'s sample', async () => {
+    const { CellSession, runCellSync } = await import('../../../../src/core/notebook/cellLanguage/interpreter');
+    const { directHost } = await import('../../helpers/cellLanguage');
+    const c = cases[0]; // the two BLAS give different samples here
+    const inputs = toInputs(c.inputs);
+    const [n, d] = c.inputs.shape;
+    const w = Array.from(inputs.wModel.data);
+    const cells = [
+      `w_model = ${JSON.stringify(Array.from({ length: d + 1 }, (_, r) => w.slice(r * d, (r + 1) * d)))}`,
+      `shape = [${n}, ${d}]`,
+      `betas = ${JSON.stringify(Array.from(inputs.betas))}`,
+      `alpha_bar = ${JSON.stringify(Array.from(inputs.alphaBar))}`,
+      `seed = ${c.inputs.seed}`
+    ];
+    const requests: string[] = [];
+    const host = (blas: 'reference' | 'openblas-haswell') => (req: Parameters<typeof directHost>[0]) => {
+      requests.push(req.kind);
+      if (req.kind !== 'pytorch') return directHost(req);
+      const py = harnessRun(c.results[blas].trajectory!, n, d, blas);
+      // our side of the check forced to the reference BLAS: the checked run's own sample is then not PyTorch's
+      const { verdict, ours } = checkAgainstTorch(req.inputs, py, { matmul: 'reference' });
+      return withTorchCheck(ours, verdict, py, 'python3');
+    };
+    for (const blas of ['reference', 'openblas-haswell'] as const) {
+      const s = new CellSession();
+      const defaults = { profile: 'avx2-fma' as const, record: { kind: 'all' as const } };
+      for (const cell of cells) runCellSync(s, cell, 'ddpm', defaults, host(blas));
+      runCellSync(s, 'sample()', 'ddpm', defaults, host(blas));
+      const [shown] = runCellSync(s, 'pytorch()', 'ddpm', defaults, host(blas));
+      assert.ok(shown.kind === 'run' && shown.run.torchCheck, 'pytorch() shows the checked run');
+      const [out] = runCellSync(s, 'compare(pytorch())', 'ddpm', defaults, host(blas));
+      assert.ok(out.kind === 'run' && out.run.comparison);
+      if (out.kind !== 'run') return;
+      assert.equal(out.run.comparison!.bitwiseEqual, blas === 'reference', `${blas}: ${out.run.comparison!.summary}`);
+    }
+    assert.ok(requests.includes('pytorch') && requests.includes('compare'));
+  });
+});

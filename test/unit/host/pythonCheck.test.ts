@@ -1,0 +1,51 @@
+// Running a local Python for the check: cancel kills it (and the process group), no shell, temporary script removed.
+import { strict as assert } from 'node:assert';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runPythonScript, whichOnPath } from '../../../src/host/pythonCheck';
+import { PYTHON } from '../helpers/torch';
+
+/** Whether a process runs (exists and is not a zombie waiting for its parent to reap it). */
+function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+describe('host: running the check Python', function () {
+  this.timeout(60000);
+  let dir = '';
+  before(function () {
+    if (!existsSync(PYTHON)) this.skip();
+    dir = mkdtempSync(path.join(tmpdir(), 'ddpm-run-test-'));
+  });
+  after(() => dir && rmSync(dir, { recursive: true, force: true }));
+
+  it('passes stdin, returns stdout; arguments reach no shell', async () => {
+    const r = await runPythonScript({ python: PYTHON, script: 'import sys\nprint(sys.stdin.read().upper())\n', stdin: '$(echo hi); `x`' });
+    assert.equal(r.stdout, '$(ECHO HI); `X`\n');
+    assert.equal(r.code, 0);
+  });
+
+  it('cancel: rejects with AbortError and kills the Python and its children', async () => {
+    const pidFile = path.join(dir, 'pids');
+    const script = `import os, subprocess, time\nchild = subprocess.Popen(['sleep', '120'])\nopen(${JSON.stringify(pidFile)}, 'w').write('%d %d' % (os.getpid(), child.pid))\ntime.sleep(120)\n`;
+    const ac = new AbortController();
+    const running = runPythonScript({ python: PYTHON, script, stdin: '', signal: ac.signal });
+    while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8').split(' ').length < 2) await new Promise((r) => setTimeout(r, 50));
+    ac.abort();
+    await assert.rejects(running, (e: Error) => e.name === 'AbortError');
+    const [python, grandchild] = readFileSync(pidFile, 'utf8').split(' ').map(Number);
+    assert.throws(() => process.kill(python, 0), /ESRCH/, `the Python (${python}) survived the cancel or was not reaped`);
+    // the grandchild was killed with the group; reaping it is its new parent's (init's) job, so a zombie counts as gone
+    assert.ok(!alive(grandchild), `its child (${grandchild}) survived the cancel`);
+  });
+
+  it('finds commands on PATH like the shell, and not elsewhere', async () => {
+    assert.equal(await whichOnPath('python3', path.dirname(PYTHON)), path.join(path.dirname(PYTHON), 'python3'));
+    assert.equal(await whichOnPath('no-such-command-ddpm', path.dirname(PYTHON)), undefined);
+  });
+});
