@@ -113,6 +113,6 @@ describe('ddpm report (src/cli/report.ts)', () => {
   });
 
   it('parses flags in either form', () => {
-    assert.deepEqual(parseReportArgs(['a.json', '--expected=p.txt', '--output', 'r.html']), { input: 'a.json', expected: 'p.txt', profile: undefined, output: 'r.html' });
+    assert.deepEqual(parseReportArgs(['a.json', '--expected=p.txt', '--output', 'r.html']), { input: 'a.json', expected: 'p.txt', profile: undefined, matmul: undefined, output: 'r.html' });
   });
 });
