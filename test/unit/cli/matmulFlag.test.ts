@@ -36,7 +36,10 @@ describe('cli: --matmul', () => {
   }
 
   it('compare --matmul: matches the paste of the same BLAS only', async () => {
-    const pasted = JSON.stringify(Array.from(fromBits(kase.results['openblas-haswell'].sample!)));
+    // x.tolist() of PyTorch's (N, d) sample on OpenBLAS: a paste of our shape (another shape is a mismatch)
+    const flat = Array.from(fromBits(kase.results['openblas-haswell'].sample!));
+    const [n, d] = kase.inputs.shape;
+    const pasted = JSON.stringify(Array.from({ length: n }, (_, r) => flat.slice(r * d, (r + 1) * d)));
     const files = { 'in.json': inputJson(), 'p.txt': pasted };
     assert.equal((await runCliInMemory(['compare', 'in.json', 'p.txt', '--matmul', 'openblas-haswell'], files)).code, 0);
     assert.equal((await runCliInMemory(['compare', 'in.json', 'p.txt', '--matmul', 'reference'], files)).code, 1);
