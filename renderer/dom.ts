@@ -47,3 +47,17 @@ export function installStyles(doc: Document, css: string): void {
     doc.head.append(style);
   }
 }
+
+/** Plots follow the output's width: a resize of the root calls onResize at the next frame; returns the function that stops following. */
+export function followWidth(root: HTMLElement, onResize: () => void): () => void {
+  let frame = 0;
+  const observer = new ResizeObserver(() => {
+    cancelAnimationFrame(frame);
+    frame = requestAnimationFrame(() => onResize());
+  });
+  observer.observe(root);
+  return () => {
+    observer.disconnect();
+    cancelAnimationFrame(frame);
+  };
+}

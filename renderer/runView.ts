@@ -4,7 +4,7 @@
 import { errorFirstLine } from '../src/core/errors';
 import { recomputeTrajectory } from '../src/core/run/recompute';
 import type { RunResult } from '../src/core/types';
-import { errorBox, h, installStyles } from './dom';
+import { errorBox, followWidth, h, installStyles } from './dom';
 import css from './styles.css';
 import { observeTheme, themeKind } from './theme';
 import { runHeadline, sampleAsJson, sampleAsPytorchText, VIEW_LABELS, viewsFor, type ViewId } from './runModel';
@@ -256,18 +256,4 @@ function redrawOnThemeChange(root: HTMLElement, doc: Document, deck: ViewDeck): 
     root.setAttribute('data-ddpm-theme', themeKind(doc));
     deck.redrawAll();
   }, doc);
-}
-
-/** Plots follow the output's width: a resize of the root calls onResize at the next frame; returns the function that stops following. */
-function followWidth(root: HTMLElement, onResize: () => void): () => void {
-  let frame = 0;
-  const observer = new ResizeObserver(() => {
-    cancelAnimationFrame(frame);
-    frame = requestAnimationFrame(() => onResize());
-  });
-  observer.observe(root);
-  return () => {
-    observer.disconnect();
-    cancelAnimationFrame(frame);
-  };
 }

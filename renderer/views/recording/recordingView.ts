@@ -7,7 +7,7 @@
 import { errorFirstLine } from '../../../src/core/errors';
 import { checkRecording, type RecordingVerdict } from '../../../src/core/run/checkRecording';
 import type { Recording } from '../../../src/core/run/recording';
-import { errorBox, h, installStyles } from '../../dom';
+import { errorBox, followWidth, h, installStyles } from '../../dom';
 import css from '../../styles.css';
 import { observeTheme, themeKind } from '../../theme';
 import { PlotBox, type HostBridge, type ViewContext } from '../common';
@@ -148,19 +148,5 @@ function verdictElements(r: Recording, v: RecordingVerdict): HTMLElement[] {
   if (notes.length) out.push(h('ul', { class: 'ddpm-warnings', 'data-testid': 'ddpm-warnings' }, ...notes.map((w) => h('li', {}, w))));
   out.push(h('details', { class: 'ddpm-note', 'data-testid': 'ddpm-recording-details' }, h('summary', {}, 'The verdict as text'), h('p', { class: 'ddpm-summary', 'data-testid': 'ddpm-recording-summary' }, v.summary)));
   return out;
-}
-
-/** Plots follow the output's width (the run view does the same). */
-function followWidth(root: HTMLElement, onResize: () => void): () => void {
-  let frame = 0;
-  const observer = new ResizeObserver(() => {
-    cancelAnimationFrame(frame);
-    frame = requestAnimationFrame(() => onResize());
-  });
-  observer.observe(root);
-  return () => {
-    observer.disconnect();
-    cancelAnimationFrame(frame);
-  };
 }
 
