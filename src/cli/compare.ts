@@ -39,7 +39,9 @@ reproduce it (README "Diagnosis catalogue").
   --json        one JSON object instead of the summary: rule, ruleExplanation, rtol, atol, matches,
                 compared, mismatched, bitwiseEqual, maxUlps, greatestAbs and greatestRel ({value,
                 index: [row, col]} or null), printedDecimals, shapeNote, profileSearch ({tried,
-                matching}, present when other profiles were tried), summary, warnings, shape [N, d],
+                matching}, present when other profiles were tried), pairSearch ({tried, matching}
+                of {rng, matmul} profile pairs, present when every pair was tried), summary,
+                warnings, shape [N, d],
                 mismatches (list of [row, col]), and expected: the pasted values laid over our shape
                 as nested lists (null where the paste gave no value). Numbers that are not finite
                 are the strings "nan", "inf", "-inf"; float32 values are their shortest decimals.
@@ -104,6 +106,7 @@ export function comparisonJson(c: Comparison, warnings: readonly string[]): stri
     `"printedDecimals":${c.printedDecimals === null ? 'null' : c.printedDecimals}`,
     ...(c.shapeNote ? [`"shapeNote":${JSON.stringify(c.shapeNote)}`] : []),
     ...(c.profileSearch ? [`"profileSearch":${JSON.stringify(c.profileSearch)}`] : []),
+    ...(c.pairSearch ? [`"pairSearch":${JSON.stringify(c.pairSearch)}`] : []),
     `"summary":${JSON.stringify(c.summary)}`,
     `"warnings":${JSON.stringify(warnings)}`,
     `"shape":[${rows},${cols}]`,

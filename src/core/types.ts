@@ -73,6 +73,12 @@ export interface Schedule {
   maxAlphaBarDiff: number;
 }
 
+/** An RNG profile with a matmul profile: what one PyTorch build computes. */
+export interface ProfilePair {
+  rng: RngProfile;
+  matmul: MatmulProfile;
+}
+
 /** Which rule judged a comparison. */
 export type CompareRule = 'bitwise' | 'printed-precision' | 'tolerance';
 
@@ -117,6 +123,11 @@ export interface Comparison {
   summary: string;
   /** when the requested profile did not match: which profiles were tried and which reproduce the paste */
   profileSearch?: { tried: RngProfile[]; matching: RngProfile[] };
+  /**
+   * when the run's profiles did not match: every (RNG, matmul) profile pair tried and those that reproduce the paste
+   * (README "Matmul profiles"); absent when the run is too large to re-run under every pair
+   */
+  pairSearch?: { tried: ProfilePair[]; matching: ProfilePair[] };
   /**
    * The first print, in loop order, that differs from our state after the same step: its step (null for x_T) and
    * its first differing element (row-major; null when only the shape differs); null when every print matches.

@@ -5,8 +5,8 @@
 // paste (stepPaste.ts): each print is judged against our state after the same step. When the paste does not
 // match, the other RNG profiles are tried and the diagnosis catalogue (src/core/diagnosis/) is run under the same
 // rule to name the mistakes that reproduce it.
-import type { Comparison, DiagnosisEntry, FirstDivergence, MatrixF32, RngProfile, RunResult, SamplerInputs, StepComparisonSummary } from '../types';
-import { RNG_PROFILES } from '../types';
+import type { Comparison, DiagnosisEntry, FirstDivergence, MatrixF32, ProfilePair, RngProfile, RunResult, SamplerInputs, StepComparisonSummary } from '../types';
+import { DEFAULT_MATMUL_PROFILE, MATMUL_PROFILES, RNG_PROFILES } from '../types';
 import { tokenValue, type ParsedTensor } from '../tensors/parseTensor';
 import { judgeNumpyPaste, type NumpyFloatDtype } from '../tensors/numpyPrint';
 import { formatFloat32Shortest, pythonTuple } from '../tensors/printTensor';
@@ -19,7 +19,7 @@ import { layPaste, parsePaste, type Layout } from './pasteLayout';
 import { chooseNumpyRule, chooseRule, elementJudge, numpyRuleExplanation, type RuleChoice } from './ruleChoice';
 import { printsAs, literalStyle, sameFloat32 } from './literalStyle';
 import { elementStatistics } from './statistics';
-import { buildSummary, diagnosisLines, profileLine, stepLines } from './summaryText';
+import { buildSummary, diagnosisLines, pairLine, profileLine, stepLines } from './summaryText';
 import { assignSteps, findPrints, recordedStepsNote } from './stepPaste';
 
 /** torch.testing's default tolerances for float32 (torch/testing/_comparison.py: _DTYPE_PRECISIONS). */
@@ -296,8 +296,21 @@ export function compareRun(inputs: SamplerInputs, run: RunResult, expectedText: 
   }
   const profileSearch = { tried, matching };
   c = { ...c, profileSearch, summary: `${c.summary}\n${profileLine(own, profileSearch)}` };
-  if (matching.length > 0 || opts.diagnose === false) return { ...c, diagnosis: [] };
   const T = inputs.betas.length;
+  // every (RNG, matmul) pair, so that a PyTorch on another BLAS is named too (the other matmul profiles run as plain
+  // JavaScript: bounded like the diagnosis)
+  const ownMatmul = run.inputs.matmul ?? DEFAULT_MATMUL_PROFILE;
+  if (loopWork(inputs, T) <= DIAGNOSIS_MAX_WORK) {
+    const pairs: ProfilePair[] = RNG_PROFILES.flatMap((rng) => MATMUL_PROFILES.map((matmul) => ({ rng, matmul })));
+    const pairMatching = pairs.filter(({ rng, matmul }) => {
+      if (matmul === ownMatmul) return rng === own ? false : matching.includes(rng);
+      return valuesMatch(runSampler(inputs, { profile: rng, matmul, record: { kind: 'none' }, shouldStop: opts.shouldStop }).sample.data, paste);
+    });
+    const pairSearch = { tried: pairs, matching: pairMatching };
+    c = { ...c, pairSearch, summary: `${c.summary}\n${pairLine(pairSearch)}` };
+    if (pairMatching.length > 0) return { ...c, diagnosis: [] };
+  }
+  if (matching.length > 0 || opts.diagnose === false) return { ...c, diagnosis: [] };
   let diagnosis: DiagnosisEntry[] = [];
   let diagnosisNote: string | undefined;
   if (loopWork(inputs, T) > DIAGNOSIS_MAX_WORK) {

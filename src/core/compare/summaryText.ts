@@ -111,6 +111,13 @@ export function profileLine(run: RngProfile, search: { tried: RngProfile[]; matc
   return `RNG profile: ${run} does not reproduce the paste; ${which} ${search.matching.length === 1 ? 'does' : 'do'} (run again with profile ${search.matching[0]}).`;
 }
 
+/** The line that names every (RNG, matmul) profile pair that reproduces the paste. */
+export function pairLine(search: { tried: { rng: RngProfile; matmul: string }[]; matching: { rng: RngProfile; matmul: string }[] }): string {
+  if (search.matching.length === 0) return `Profile pairs: none of the ${search.tried.length} (RNG, matmul) pairs reproduces the paste.`;
+  const names = search.matching.map((p) => `${p.rng} with matmul ${p.matmul}`);
+  return `Profile pairs: ${names.join('; ')} ${search.matching.length === 1 ? 'reproduces' : 'reproduce'} the paste.`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Step-by-step pastes and the diagnosis, in words
 

@@ -235,6 +235,17 @@ function decodeComparison(c: Encoded<Comparison>, shape: [number, number]): Comp
       if (bad !== undefined) throw new Error(`${f}.profileSearch.${k}: unknown profile ${JSON.stringify(bad)}`);
     }
   }
+  if (o.pairSearch !== undefined) {
+    const ps = requireObject(o.pairSearch, `${f}.pairSearch`);
+    for (const k of ['tried', 'matching'] as const) {
+      if (!Array.isArray(ps[k])) throw new Error(`${f}.pairSearch.${k}: expected a list, got ${describe(ps[k])}`);
+      (ps[k] as unknown[]).forEach((pair, i) => {
+        const q = requireObject(pair, `${f}.pairSearch.${k}[${i}]`);
+        if (!(RNG_PROFILES as readonly unknown[]).includes(q.rng)) throw new Error(`${f}.pairSearch.${k}[${i}].rng: unknown profile ${describe(q.rng)}`);
+        if (!(MATMUL_PROFILES as readonly unknown[]).includes(q.matmul)) throw new Error(`${f}.pairSearch.${k}[${i}].matmul: unknown profile ${describe(q.matmul)}`);
+      });
+    }
+  }
   return {
     ...(o as unknown as Comparison),
     ruleExplanation: requireString(o.ruleExplanation, `${f}.ruleExplanation`),

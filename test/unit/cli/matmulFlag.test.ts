@@ -45,6 +45,21 @@ describe('cli: --matmul', () => {
     assert.equal((await runCliInMemory(['compare', 'in.json', 'p.txt', '--matmul', 'reference'], files)).code, 1);
   });
 
+  it('compare names every (RNG, matmul) profile pair that reproduces the paste', async () => {
+    const flat = Array.from(fromBits(kase.results['openblas-haswell'].sample!));
+    const [n, d] = kase.inputs.shape;
+    const files = { 'in.json': inputJson(), 'p.txt': JSON.stringify(Array.from({ length: n }, (_, r) => flat.slice(r * d, (r + 1) * d))) };
+    const r = await runCliInMemory(['compare', 'in.json', 'p.txt', '--json', '--matmul', 'reference'], files);
+    assert.equal(r.code, 1);
+    const out = JSON.parse(r.out) as { pairSearch: { tried: unknown[]; matching: { rng: string; matmul: string }[] }; summary: string; diagnosis: unknown[] };
+    assert.equal(out.pairSearch.tried.length, 6);
+    // PyTorch's RNG kernel on this machine is avx2-fma: that pair with OpenBLAS's matmul reproduces it
+    assert.ok(out.pairSearch.matching.some((p) => p.rng === 'avx2-fma' && p.matmul === 'openblas-haswell'), JSON.stringify(out.pairSearch));
+    assert.ok(out.pairSearch.matching.every((p) => p.matmul === 'openblas-haswell'), JSON.stringify(out.pairSearch));
+    assert.match(out.summary, /Profile pairs: .*avx2-fma with matmul openblas-haswell/);
+    assert.deepEqual(out.diagnosis, []);
+  });
+
   it('report --matmul, and unknown profiles are refused with one line (exit 2)', async () => {
     assert.equal(parseReportArgs(['in.json', '--matmul', 'openblas-haswell', '-o', 'r.html']).matmul, 'openblas-haswell');
     const r = await runCliInMemory(['sample', 'in.json', '--matmul', 'mkl'], { 'in.json': inputJson() });
