@@ -640,7 +640,8 @@ export const scenario: Step[] = [
       const text = wrong.steps.map((s) => `t = ${s.t}\\n${tolist(s.bits)}`).join('\\n');
       await runCommand(page, 'View: Focus First Editor Group');
       await quickOpen(page, NOTEBOOK);
-      const { row, state } = await addAndRunCell(page, `sample()\ncompare("${text}")`);
+      // the run is assigned, so the cell's one run output is the comparison's (a bare sample() would show first)
+      const { row, state } = await addAndRunCell(page, `r = sample()\ncompare("${text}")`);
       assert.equal(state, 'success', 'the compare cell failed');
       const run = await runOutputOfCell(page, row, 'the step-by-step compare cell');
       await showTab(run, 'diff');
