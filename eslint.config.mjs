@@ -7,7 +7,10 @@ import tseslint from 'typescript-eslint';
 /** Modules a part may not import: a regular expression over the import's source text, and why not. */
 const VSCODE = { regex: '^vscode$', what: 'vscode (the API exists only in the extension host)' };
 const NODE = {
-  regex: `^(node:.*|(${builtinModules.filter((m) => !m.startsWith('_')).map((m) => m.replace(/\//g, '\\/')).join('|')})(\\/.*)?)$`,
+  regex: `^(node:.*|(${builtinModules
+    .filter((m) => !m.startsWith('_'))
+    .map((m) => m.replace(/\//g, '\\/'))
+    .join('|')})(\\/.*)?)$`,
   what: 'Node built-in modules'
 };
 /** src/extension, src/cli (and src/cli.ts), src/report, src/common, renderer/, as imported from another part */
@@ -36,7 +39,17 @@ function boundary(files, part, forbidden) {
 }
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.e2e-cache/**', 'test-results/**', '.vscode-test/**', '**/*.generated.*'] },
+  {
+    ignores: [
+      'dist/**',
+      'out/**',
+      'node_modules/**',
+      '.e2e-cache/**',
+      'test-results/**',
+      '.vscode-test/**',
+      '**/*.generated.*'
+    ]
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -44,11 +57,31 @@ export default tseslint.config(
     }
   },
   // src/core is pure TypeScript: it runs in Node, a worker and a browser, and depends on no other part.
-  boundary(['src/core/**/*.ts'], 'src/core (pure TypeScript, for Node, a worker and a browser)', [VSCODE, NODE, EXTENSION, CLI, REPORT, COMMON, RENDERER]),
+  boundary(['src/core/**/*.ts'], 'src/core (pure TypeScript, for Node, a worker and a browser)', [
+    VSCODE,
+    NODE,
+    EXTENSION,
+    CLI,
+    REPORT,
+    COMMON,
+    RENDERER
+  ]),
   // src/common (the host<->view messages) is shared by the extension host and the webviews.
-  boundary(['src/common/**/*.ts'], 'src/common (shared by the extension host and the webviews)', [VSCODE, NODE, EXTENSION, CLI, REPORT, RENDERER]),
+  boundary(['src/common/**/*.ts'], 'src/common (shared by the extension host and the webviews)', [
+    VSCODE,
+    NODE,
+    EXTENSION,
+    CLI,
+    REPORT,
+    RENDERER
+  ]),
   // renderer/ runs in webviews and talks to the host only through messages (src/common/viewMessages.ts).
-  boundary(['renderer/**/*.ts'], 'renderer/ (webview code, talks to the host by messages)', [VSCODE, NODE, EXTENSION, CLI]),
+  boundary(['renderer/**/*.ts'], 'renderer/ (webview code, talks to the host by messages)', [
+    VSCODE,
+    NODE,
+    EXTENSION,
+    CLI
+  ]),
   // the command-line tool runs without VS Code.
   boundary(['src/cli.ts', 'src/cli/**/*.ts'], 'src/cli (runs without VS Code)', [VSCODE, EXTENSION]),
   // src/host: Node code shared by the CLI and the extension (running a local Python): neither VS Code nor either front.

@@ -33,7 +33,10 @@ export const activate: ActivationFunction = (ctx) => {
       handles.delete(outputItem.id);
       try {
         const json = outputItem.json();
-        const handle = outputItem.mime === RECORDING_MIME ? mountRecordingView(element, decodeRecording(json), host) : mountRunView(element, decodeRunResult(json), host);
+        const handle =
+          outputItem.mime === RECORDING_MIME
+            ? mountRecordingView(element, decodeRecording(json), host)
+            : mountRunView(element, decodeRunResult(json), host);
         handles.set(outputItem.id, handle);
       } catch (e) {
         renderRunError(element, errorFirstLine(e));

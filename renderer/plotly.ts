@@ -25,7 +25,10 @@ export interface PlotlyApi {
   restyle(root: HTMLElement, update: PlotData, traces?: number | number[]): Promise<PlotDiv>;
   relayout(root: HTMLElement, update: PlotLayout): Promise<PlotDiv>;
   purge(root: HTMLElement): void;
-  toImage(root: HTMLElement, opts: { format: 'png' | 'svg'; width?: number; height?: number; scale?: number }): Promise<string>;
+  toImage(
+    root: HTMLElement,
+    opts: { format: 'png' | 'svg'; width?: number; height?: number; scale?: number }
+  ): Promise<string>;
   Plots: { resize(root: HTMLElement): Promise<void> };
   version: string;
 }

@@ -52,7 +52,12 @@ export function renderRunError(container: HTMLElement, message: string): void {
 }
 
 /** Draws `run` into `container` (replacing what it held) and shows `initial`, else the run's first view. */
-export function mountRunView(container: HTMLElement, carried: RunResult, host: HostBridge, initial?: ViewId): RunViewHandle {
+export function mountRunView(
+  container: HTMLElement,
+  carried: RunResult,
+  host: HostBridge,
+  initial?: ViewId
+): RunViewHandle {
   // a run that carries its inputs instead of its steps: compute them here, checked bit for bit (throws one line)
   const run = recomputeTrajectory(carried);
   const doc = container.ownerDocument;
@@ -100,12 +105,22 @@ function createStatusLine(): { element: HTMLElement; show(message: string): void
 
 /** The header (what ran, the copy actions) and, when there are any, the run's warnings. */
 function buildHeader(run: RunResult, host: HostBridge, status: (message: string) => void): HTMLElement[] {
-  const header = h('div', { class: 'ddpm-header' },
-    h('div', { class: 'ddpm-headline', 'data-testid': 'ddpm-headline' }, h('strong', {}, 'DDPM sample '), runHeadline(run)),
+  const header = h(
+    'div',
+    { class: 'ddpm-header' },
+    h(
+      'div',
+      { class: 'ddpm-headline', 'data-testid': 'ddpm-headline' },
+      h('strong', {}, 'DDPM sample '),
+      runHeadline(run)
+    ),
     buildActions(run, host, status)
   );
   if (!run.warnings.length) return [header];
-  return [header, h('ul', { class: 'ddpm-warnings', 'data-testid': 'ddpm-warnings' }, ...run.warnings.map((w) => h('li', {}, w)))];
+  return [
+    header,
+    h('ul', { class: 'ddpm-warnings', 'data-testid': 'ddpm-warnings' }, ...run.warnings.map((w) => h('li', {}, w)))
+  ];
 }
 
 /** Copy the sample as PyTorch text or as JSON; in the results panel, also ask for PyTorch output to compare with. */
@@ -115,7 +130,9 @@ function buildActions(run: RunResult, host: HostBridge, status: (message: string
     b.addEventListener('click', onClick);
     return b;
   };
-  const actions = h('div', { class: 'ddpm-actions' },
+  const actions = h(
+    'div',
+    { class: 'ddpm-actions' },
     button('Copy as PyTorch text', 'ddpm-copy-pytorch', () => {
       host.copy(sampleAsPytorchText(run));
       status('Copied the sample as PyTorch prints it.');
@@ -125,8 +142,10 @@ function buildActions(run: RunResult, host: HostBridge, status: (message: string
       status('Copied the sample as JSON (exact float32 values).');
     })
   );
-  if (host.compareRequest) actions.append(button('Compare with PyTorch output…', 'ddpm-compare', () => host.compareRequest?.()));
-  if (host.torchCheckRequest) actions.append(button('Compare with Local PyTorch', 'ddpm-torch-check', () => host.torchCheckRequest?.()));
+  if (host.compareRequest)
+    actions.append(button('Compare with PyTorch output…', 'ddpm-compare', () => host.compareRequest?.()));
+  if (host.torchCheckRequest)
+    actions.append(button('Compare with Local PyTorch', 'ddpm-torch-check', () => host.torchCheckRequest?.()));
   return actions;
 }
 
@@ -143,8 +162,27 @@ function buildTabs(views: ViewId[]): RunTabs {
   const panels = new Map<ViewId, HTMLElement>();
   const uid = Math.random().toString(36).slice(2, 8);
   for (const id of views) {
-    const tab = h('button', { type: 'button', role: 'tab', class: 'ddpm-tab', id: `ddpm-tab-${id}-${uid}`, 'aria-controls': `ddpm-panel-${id}-${uid}`, 'aria-selected': 'false', 'data-testid': `ddpm-tab-${id}`, tabindex: '-1' }, VIEW_LABELS[id]);
-    const panel = h('div', { role: 'tabpanel', class: 'ddpm-panel', id: `ddpm-panel-${id}-${uid}`, 'aria-labelledby': tab.id, 'data-testid': `ddpm-panel-${id}` });
+    const tab = h(
+      'button',
+      {
+        type: 'button',
+        role: 'tab',
+        class: 'ddpm-tab',
+        id: `ddpm-tab-${id}-${uid}`,
+        'aria-controls': `ddpm-panel-${id}-${uid}`,
+        'aria-selected': 'false',
+        'data-testid': `ddpm-tab-${id}`,
+        tabindex: '-1'
+      },
+      VIEW_LABELS[id]
+    );
+    const panel = h('div', {
+      role: 'tabpanel',
+      class: 'ddpm-panel',
+      id: `ddpm-panel-${id}-${uid}`,
+      'aria-labelledby': tab.id,
+      'data-testid': `ddpm-panel-${id}`
+    });
     panel.hidden = true;
     tabs.set(id, tab);
     panels.set(id, panel);
@@ -159,7 +197,12 @@ function wireTabs(t: RunTabs, views: ViewId[], show: (id: ViewId) => Promise<voi
     tab.addEventListener('click', () => void show(id));
     tab.addEventListener('keydown', (e) => {
       const k = views.indexOf(id);
-      const next = e.key === 'ArrowRight' ? views[(k + 1) % views.length] : e.key === 'ArrowLeft' ? views[(k - 1 + views.length) % views.length] : null;
+      const next =
+        e.key === 'ArrowRight'
+          ? views[(k + 1) % views.length]
+          : e.key === 'ArrowLeft'
+            ? views[(k - 1 + views.length) % views.length]
+            : null;
       if (next) {
         e.preventDefault();
         void show(next).then(() => t.tabs.get(next)?.focus());

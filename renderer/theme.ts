@@ -20,20 +20,36 @@ export interface ThemeColors {
 type Fallbacks = Omit<ThemeColors, 'kind' | 'fontFamily' | 'fontSize'>;
 
 const LIGHT: Fallbacks = {
-  foreground: '#1f1f1f', background: '#ffffff', muted: '#616161', grid: '#e5e5e5',
-  series: ['#1a85ff', '#d67e00', '#388a34', '#e51400', '#652d90', '#bf8803'], error: '#e51400'
+  foreground: '#1f1f1f',
+  background: '#ffffff',
+  muted: '#616161',
+  grid: '#e5e5e5',
+  series: ['#1a85ff', '#d67e00', '#388a34', '#e51400', '#652d90', '#bf8803'],
+  error: '#e51400'
 };
 const DARK: Fallbacks = {
-  foreground: '#cccccc', background: '#1f1f1f', muted: '#9d9d9d', grid: '#3c3c3c',
-  series: ['#3794ff', '#d18616', '#89d185', '#f14c4c', '#b180d7', '#cca700'], error: '#f14c4c'
+  foreground: '#cccccc',
+  background: '#1f1f1f',
+  muted: '#9d9d9d',
+  grid: '#3c3c3c',
+  series: ['#3794ff', '#d18616', '#89d185', '#f14c4c', '#b180d7', '#cca700'],
+  error: '#f14c4c'
 };
 const HC_DARK: Fallbacks = {
-  foreground: '#ffffff', background: '#000000', muted: '#ffffff', grid: '#6fc3df',
-  series: ['#3794ff', '#d18616', '#89d185', '#f48771', '#b180d7', '#ffd700'], error: '#f48771'
+  foreground: '#ffffff',
+  background: '#000000',
+  muted: '#ffffff',
+  grid: '#6fc3df',
+  series: ['#3794ff', '#d18616', '#89d185', '#f48771', '#b180d7', '#ffd700'],
+  error: '#f48771'
 };
 const HC_LIGHT: Fallbacks = {
-  foreground: '#292929', background: '#ffffff', muted: '#292929', grid: '#0f4a85',
-  series: ['#0f4a85', '#b5200d', '#374e06', '#b5200d', '#652d90', '#895503'], error: '#b5200d'
+  foreground: '#292929',
+  background: '#ffffff',
+  muted: '#292929',
+  grid: '#0f4a85',
+  series: ['#0f4a85', '#b5200d', '#374e06', '#b5200d', '#652d90', '#895503'],
+  error: '#b5200d'
 };
 
 /** The theme kind from the classes VS Code puts on <body> (vscode-light, vscode-dark, vscode-high-contrast[-light]); else the OS preference. */
@@ -52,7 +68,8 @@ export function themeKind(doc: Document = document): ThemeKind {
 /** Reads the theme for plots drawn inside `el`. */
 export function readTheme(el: HTMLElement): ThemeColors {
   const kind = themeKind(el.ownerDocument);
-  const fb = kind === 'dark' ? DARK : kind === 'high-contrast' ? HC_DARK : kind === 'high-contrast-light' ? HC_LIGHT : LIGHT;
+  const fb =
+    kind === 'dark' ? DARK : kind === 'high-contrast' ? HC_DARK : kind === 'high-contrast-light' ? HC_LIGHT : LIGHT;
   const style = getComputedStyle(el);
   const v = (name: string, fallback: string): string => style.getPropertyValue(name).trim() || fallback;
   const fontSize = parseFloat(v('--vscode-font-size', '13'));
@@ -99,7 +116,13 @@ export function observeTheme(onChange: () => void, doc: Document = document): ()
 /** Plotly layout defaults for a theme: transparent backgrounds, theme font and grid (views/common.ts gives extra axes those of xaxis / yaxis). */
 export function plotlyThemeLayout(theme: ThemeColors): Record<string, unknown> {
   // automargin only on y axes: on x, with a legend below the plot, plotly redraws in a loop
-  const axis = { gridcolor: theme.grid, zerolinecolor: theme.grid, linecolor: theme.grid, color: theme.foreground, exponentformat: 'e' };
+  const axis = {
+    gridcolor: theme.grid,
+    zerolinecolor: theme.grid,
+    linecolor: theme.grid,
+    color: theme.foreground,
+    exponentformat: 'e'
+  };
   return {
     paper_bgcolor: 'rgba(0,0,0,0)',
     plot_bgcolor: 'rgba(0,0,0,0)',
@@ -108,7 +131,11 @@ export function plotlyThemeLayout(theme: ThemeColors): Record<string, unknown> {
     xaxis: axis,
     yaxis: { ...axis, automargin: true },
     legend: { bgcolor: 'rgba(0,0,0,0)', font: { color: theme.foreground } },
-    hoverlabel: { bgcolor: theme.background, bordercolor: theme.foreground, font: { color: theme.foreground, family: theme.fontFamily } },
+    hoverlabel: {
+      bgcolor: theme.background,
+      bordercolor: theme.foreground,
+      font: { color: theme.foreground, family: theme.fontFamily }
+    },
     margin: { l: 64, r: 16, t: 32, b: 44 },
     autosize: true
   };

@@ -52,7 +52,14 @@ const T = 1000;
 const w = new Float32Array((d + 1) * d);
 for (let i = 0; i < w.length; i++) w[i] = Math.fround(0.1 * Math.sin(i + 1));
 const betas = core.linearSchedule(T);
-const inputs = { wModel: { rows: d + 1, cols: d, data: w }, n: N, d, betas, alphaBar: core.alphaBarFromBetas(betas), seed: 42n };
+const inputs = {
+  wModel: { rows: d + 1, cols: d, data: w },
+  n: N,
+  d,
+  betas,
+  alphaBar: core.alphaBarFromBetas(betas),
+  seed: 42n
+};
 
 /** [median wall ms, median CPU ms] of reps runs after a warm-up run */
 function median(fn) {
@@ -98,15 +105,31 @@ const correctAfterFirst = core.runWithMistake(inputs, null, { profile, record: t
 let found;
 const rows = [
   ['final sample, no entry matches', () => (found = core.diagnoseSample(inputs, () => false, { profile }))],
-  ['final sample, noise-scale-beta pasted', () => (found = core.diagnoseSample(inputs, (x) => sameBits(x, target.sample), { profile }))],
-  ['step by step from t0 = 999, no candidate stops early', () => (found = core.diagnoseTrajectory(inputs, T - 1, (t, x) => t !== T - 1 || !sameBits(x, correctAfterFirst), { profile }))],
-  ['step by step from t0 = 999, noise-scale-beta pasted', () => (found = core.diagnoseTrajectory(inputs, T - 1, (t, x) => sameBits(x, targetSteps[T - 1 - t]), { profile }))],
+  [
+    'final sample, noise-scale-beta pasted',
+    () => (found = core.diagnoseSample(inputs, (x) => sameBits(x, target.sample), { profile }))
+  ],
+  [
+    'step by step from t0 = 999, no candidate stops early',
+    () =>
+      (found = core.diagnoseTrajectory(inputs, T - 1, (t, x) => t !== T - 1 || !sameBits(x, correctAfterFirst), {
+        profile
+      }))
+  ],
+  [
+    'step by step from t0 = 999, noise-scale-beta pasted',
+    () => (found = core.diagnoseTrajectory(inputs, T - 1, (t, x) => sameBits(x, targetSteps[T - 1 - t]), { profile }))
+  ],
   ['one entry (runWithMistake, time-unscaled)', () => core.runWithMistake(inputs, 'time-unscaled', { profile })]
 ];
-console.log(`diagnosis catalogue (${core.MISTAKE_IDS.length} entries), T = ${T}, N = ${N}, d = ${d}, profile ${profile}, median of ${reps}, Node ${process.versions.node}`);
+console.log(
+  `diagnosis catalogue (${core.MISTAKE_IDS.length} entries), T = ${T}, N = ${N}, d = ${d}, profile ${profile}, median of ${reps}, Node ${process.versions.node}`
+);
 for (const [name, fn] of rows) {
   const [ms, cpu] = median(fn);
   const shown = found && found.length > 3 ? `${found.length} entries` : found ? `[${found.join(', ')}]` : '';
-  console.log(`  ${name.padEnd(56)} ${ms.toFixed(1).padStart(8)} ms (CPU ${cpu.toFixed(0).padStart(4)} ms)${found ? `   found: ${shown}` : ''}`);
+  console.log(
+    `  ${name.padEnd(56)} ${ms.toFixed(1).padStart(8)} ms (CPU ${cpu.toFixed(0).padStart(4)} ms)${found ? `   found: ${shown}` : ''}`
+  );
   found = undefined;
 }

@@ -20,7 +20,15 @@ import { fileURLToPath } from 'node:url';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const out = path.join(root, 'test-results', 'bench-editor');
 const CHROMIUM = process.env.DDPM_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync'
+];
 const T = 1000;
 const SIZES = (process.env.DDPM_BENCH_SIZES ?? '1000,10000').split(',').map(Number);
 const REPEAT = Number(process.env.DDPM_BENCH_REPEAT ?? 3);
@@ -30,22 +38,42 @@ mkdirSync(out, { recursive: true });
 
 // the host side, bundled from the sources (the same code the worker runs)
 const hostEntry = path.join(out, 'host-entry.ts');
-writeFileSync(hostEntry, `export { executeRequest } from '../../src/extension/sampleJob';
+writeFileSync(
+  hostEntry,
+  `export { executeRequest } from '../../src/extension/sampleJob';
 export { decodeRunResult, encodeRunResult } from '../../src/core/run/runCodec';
 export { recomputeTrajectory } from '../../src/core/run/recompute';
 export { linearSchedule, alphaBarFromBetas } from '../../src/core/sampler/schedules';
-`);
-await esbuild.build({ entryPoints: [hostEntry], bundle: true, outfile: path.join(out, 'host.cjs'), platform: 'node', format: 'cjs', logLevel: 'warning' });
+`
+);
+await esbuild.build({
+  entryPoints: [hostEntry],
+  bundle: true,
+  outfile: path.join(out, 'host.cjs'),
+  platform: 'node',
+  format: 'cjs',
+  logLevel: 'warning'
+});
 const host = createRequire(import.meta.url)(path.join(out, 'host.cjs'));
 
 // the renderer, built as the extension ships it
-const build = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--only=renderer'], { cwd: root, env: { ...process.env, DDPM_OUT_DIR: path.join(out, 'dist') }, encoding: 'utf8' });
+const build = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--only=renderer'], {
+  cwd: root,
+  env: { ...process.env, DDPM_OUT_DIR: path.join(out, 'dist') },
+  encoding: 'utf8'
+});
 if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);
 
 const example = JSON.parse(readFileSync(path.join(root, 'media', 'examples', 'seed.inputs.json'), 'utf8'));
 function inputsJson(n) {
   const betas = host.linearSchedule(T);
-  return { w_model: example.w_model, shape: [n, 2], betas: Array.from(betas), alpha_bar: Array.from(host.alphaBarFromBetas(betas)), seed: example.seed };
+  return {
+    w_model: example.w_model,
+    shape: [n, 2],
+    betas: Array.from(betas),
+    alpha_bar: Array.from(host.alphaBarFromBetas(betas)),
+    seed: example.seed
+  };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -57,7 +85,13 @@ function hostPath(n, defer) {
   let text = '';
   for (let r = 0; r < REPEAT; r++) {
     const t0 = performance.now();
-    const reply = host.executeRequest({ op: 'sample', inputs: inputsJson(n), profile: 'avx2-fma', record: { kind: 'all' }, deferTrajectory: defer });
+    const reply = host.executeRequest({
+      op: 'sample',
+      inputs: inputsJson(n),
+      profile: 'avx2-fma',
+      record: { kind: 'all' },
+      deferTrajectory: defer
+    });
     const t1 = performance.now();
     text = JSON.stringify(reply);
     const t2 = performance.now();
@@ -66,7 +100,17 @@ function hostPath(n, defer) {
     runs.push({ executeMs: t1 - t0, encodeMs: t2 - t1, decodeMs: t3 - t2, totalMs: t3 - t0 });
   }
   const best = runs.reduce((a, b) => (b.totalMs < a.totalMs ? b : a));
-  return { n, d: 2, T, deferTrajectory: defer, bytes: text.length, executeMs: ms(best.executeMs), encodeMs: ms(best.encodeMs), decodeMs: ms(best.decodeMs), totalMs: ms(best.totalMs) };
+  return {
+    n,
+    d: 2,
+    T,
+    deferTrajectory: defer,
+    bytes: text.length,
+    executeMs: ms(best.executeMs),
+    encodeMs: ms(best.encodeMs),
+    decodeMs: ms(best.decodeMs),
+    totalMs: ms(best.totalMs)
+  };
 }
 
 const HARNESS = `<!DOCTYPE html>
@@ -84,29 +128,46 @@ window.__ready = true;
 writeFileSync(path.join(out, 'harness.html'), HARNESS);
 
 function serve() {
-  const types = { '.html': 'text/html', '.js': 'text/javascript', '.json': 'application/json', '.map': 'application/json' };
+  const types = {
+    '.html': 'text/html',
+    '.js': 'text/javascript',
+    '.json': 'application/json',
+    '.map': 'application/json'
+  };
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const file = path.join(out, decodeURIComponent(url.pathname));
     if (!file.startsWith(out) || !existsSync(file)) return void res.writeHead(404).end();
-    res.writeHead(200, {
-      'content-type': types[path.extname(file)] ?? 'application/octet-stream',
-      // like the results panel: no 'unsafe-eval' (WebGL through plotly's precompiled scattergl), WebAssembly allowed
-      'content-security-policy': "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src data: blob:"
-    }).end(readFileSync(file));
+    res
+      .writeHead(200, {
+        'content-type': types[path.extname(file)] ?? 'application/octet-stream',
+        // like the results panel: no 'unsafe-eval' (WebGL through plotly's precompiled scattergl), WebAssembly allowed
+        'content-security-policy':
+          "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src data: blob:"
+      })
+      .end(readFileSync(file));
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
 async function rendererPath(browser, base, n) {
-  const reply = host.executeRequest({ op: 'sample', inputs: inputsJson(n), profile: 'avx2-fma', record: { kind: 'all' }, deferTrajectory: true });
+  const reply = host.executeRequest({
+    op: 'sample',
+    inputs: inputsJson(n),
+    profile: 'avx2-fma',
+    record: { kind: 'all' },
+    deferTrajectory: true
+  });
   const json = JSON.stringify(reply.run);
   const results = [];
   let slider = null;
   let info = null;
   for (let r = 0; r < REPEAT; r++) {
     const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
-    if (process.env.DDPM_BENCH_NO_WEBGL) await page.addInitScript("const g = HTMLCanvasElement.prototype.getContext; HTMLCanvasElement.prototype.getContext = function (k, o) { return /webgl/.test(k) ? null : g.call(this, k, o); };");
+    if (process.env.DDPM_BENCH_NO_WEBGL)
+      await page.addInitScript(
+        'const g = HTMLCanvasElement.prototype.getContext; HTMLCanvasElement.prototype.getContext = function (k, o) { return /webgl/.test(k) ? null : g.call(this, k, o); };'
+      );
     if (process.env.DDPM_BENCH_CONSOLE) page.on('console', (m) => console.error(`  [page] ${m.text()}`));
     await page.goto(`${base}/harness.html`);
     await page.waitForFunction(() => window.__ready === true);
@@ -123,7 +184,12 @@ async function rendererPath(browser, base, n) {
         check();
       });
       await new Promise((resolve) => requestAnimationFrame(() => resolve()));
-      return { ms: performance.now() - t0, state: document.querySelector('.ddpm-run').getAttribute('data-ddpm-ready'), canvases: document.querySelectorAll('[data-testid="ddpm-trajectory-plot"] canvas').length, notes: document.querySelector('.ddpm-notes')?.textContent ?? '' };
+      return {
+        ms: performance.now() - t0,
+        state: document.querySelector('.ddpm-run').getAttribute('data-ddpm-ready'),
+        canvases: document.querySelectorAll('[data-testid="ddpm-trajectory-plot"] canvas').length,
+        notes: document.querySelector('.ddpm-notes')?.textContent ?? ''
+      };
     }, json);
     if (t.state !== 'true') throw new Error(`N = ${n}: the view did not draw (${t.state})`);
     results.push(t.ms);
@@ -142,7 +208,8 @@ async function rendererPath(browser, base, n) {
           input.value = value;
           input.dispatchEvent(new Event('input', { bubbles: true }));
           await new Promise((resolve) => {
-            const check = () => (view.getAttribute('data-ddpm-state-t') !== before ? resolve() : requestAnimationFrame(check));
+            const check = () =>
+              view.getAttribute('data-ddpm-state-t') !== before ? resolve() : requestAnimationFrame(check);
             check();
           });
           await new Promise((resolve) => requestAnimationFrame(() => resolve()));
@@ -154,7 +221,19 @@ async function rendererPath(browser, base, n) {
     }
     await page.close();
   }
-  return { n, d: 2, T, outputBytes: json.length, drawnMs: ms(Math.min(...results)), drawnMsRuns: results.map(ms), webgl: info.webgl, notes: info.notes, sliderMedianMs: ms(median(slider)), sliderMaxMs: ms(Math.max(...slider)), sliderMoves: slider.length };
+  return {
+    n,
+    d: 2,
+    T,
+    outputBytes: json.length,
+    drawnMs: ms(Math.min(...results)),
+    drawnMsRuns: results.map(ms),
+    webgl: info.webgl,
+    notes: info.notes,
+    sliderMedianMs: ms(median(slider)),
+    sliderMaxMs: ms(Math.max(...slider)),
+    sliderMoves: slider.length
+  };
 }
 
 const load = os.loadavg().map((x) => Math.round(x * 100) / 100);
@@ -176,15 +255,29 @@ if (existsSync(CHROMIUM)) {
 }
 const loadAfter = os.loadavg().map((x) => Math.round(x * 100) / 100);
 
-console.log(`machine: ${os.cpus().length} cores, load average ${load.join(' ')} before, ${loadAfter.join(' ')} after; best of ${REPEAT}`);
+console.log(
+  `machine: ${os.cpus().length} cores, load average ${load.join(' ')} before, ${loadAfter.join(' ')} after; best of ${REPEAT}`
+);
 console.log('\nworker/host path (executeRequest + reply JSON + decode), d = 2, T = 1000, every step recorded');
 console.log('N      steps sent  reply bytes   execute ms  encode ms  decode ms  total ms');
 for (const r of hostResults) {
-  console.log(`${String(r.n).padEnd(7)}${(r.deferTrajectory ? 'no (view)' : 'all 1000').padEnd(12)}${String(r.bytes).padStart(11)}   ${String(r.executeMs).padStart(10)} ${String(r.encodeMs).padStart(10)} ${String(r.decodeMs).padStart(10)} ${String(r.totalMs).padStart(9)}`);
+  console.log(
+    `${String(r.n).padEnd(7)}${(r.deferTrajectory ? 'no (view)' : 'all 1000').padEnd(12)}${String(r.bytes).padStart(11)}   ${String(r.executeMs).padStart(10)} ${String(r.encodeMs).padStart(10)} ${String(r.decodeMs).padStart(10)} ${String(r.totalMs).padStart(9)}`
+  );
 }
 console.log('\nrenderer (headless Chromium, output item received -> trajectory plot drawn; recompute included)');
 console.log('N      output bytes  drawn ms  WebGL  slider median ms  slider max ms');
 for (const r of rendererResults) {
-  console.log(`${String(r.n).padEnd(7)}${String(r.outputBytes).padStart(12)}  ${String(r.drawnMs).padStart(8)}  ${(r.webgl ? 'yes' : 'no').padEnd(5)}  ${String(r.sliderMedianMs).padStart(16)}  ${String(r.sliderMaxMs).padStart(13)}`);
+  console.log(
+    `${String(r.n).padEnd(7)}${String(r.outputBytes).padStart(12)}  ${String(r.drawnMs).padStart(8)}  ${(r.webgl ? 'yes' : 'no').padEnd(5)}  ${String(r.sliderMedianMs).padStart(16)}  ${String(r.sliderMaxMs).padStart(13)}`
+  );
 }
-console.log(JSON.stringify({ loadAverage: { before: load, after: loadAfter }, cores: os.cpus().length, repeat: REPEAT, host: hostResults, renderer: rendererResults }));
+console.log(
+  JSON.stringify({
+    loadAverage: { before: load, after: loadAfter },
+    cores: os.cpus().length,
+    repeat: REPEAT,
+    host: hostResults,
+    renderer: rendererResults
+  })
+);

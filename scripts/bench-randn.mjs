@@ -24,7 +24,14 @@ const profiles = opt('profiles', 'avx2-fma').split(',');
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-randn-'));
 const entry = join(dir, 'randn.mjs');
-await build({ entryPoints: [join(root, 'src/core/rng/randn.ts')], bundle: true, format: 'esm', platform: 'neutral', outfile: entry, logLevel: 'warning' });
+await build({
+  entryPoints: [join(root, 'src/core/rng/randn.ts')],
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  outfile: entry,
+  logLevel: 'warning'
+});
 const { randnSeeded } = await import(pathToFileURL(entry).href);
 rmSync(dir, { recursive: true, force: true });
 
@@ -67,7 +74,12 @@ print(best_cpu * 1000, best_wall * 1000)
   return { cpu, wall };
 }
 
-const PER_CALL = [[8, 20000], [16, 20000], [1024, 5000], [65536, 200]];
+const PER_CALL = [
+  [8, 20000],
+  [16, 20000],
+  [1024, 5000],
+  [65536, 200]
+];
 
 function oursPerCall() {
   return PER_CALL.map(([count, calls]) => {
@@ -99,7 +111,10 @@ for count, calls in ${JSON.stringify(PER_CALL)}:
     res.append(best * 1e6)
 print(' '.join(map(str, res)))
 `;
-  const r = spawnSync('/usr/bin/python3', ['-c', code], { env: { ...process.env, OMP_NUM_THREADS: '1' }, encoding: 'utf8' });
+  const r = spawnSync('/usr/bin/python3', ['-c', code], {
+    env: { ...process.env, OMP_NUM_THREADS: '1' },
+    encoding: 'utf8'
+  });
   return r.status === 0 ? r.stdout.trim().split(/\s+/).map(Number) : null;
 }
 
@@ -108,7 +123,11 @@ for (const profile of profiles) {
   const t = profile === 'avx2' ? null : torch(profile); // no PyTorch build without contraction here
   const o = ours(profile);
   const line = [`${profile.padEnd(9)} ours ${o.cpu.toFixed(1)} / ${o.wall.toFixed(1)}`];
-  if (t) line.push(`PyTorch ${t.cpu.toFixed(1)} / ${t.wall.toFixed(1)}`, `ratio ${(o.cpu / t.cpu).toFixed(2)}x cpu, ${(o.wall / t.wall).toFixed(2)}x wall`);
+  if (t)
+    line.push(
+      `PyTorch ${t.cpu.toFixed(1)} / ${t.wall.toFixed(1)}`,
+      `ratio ${(o.cpu / t.cpu).toFixed(2)}x cpu, ${(o.wall / t.wall).toFixed(2)}x wall`
+    );
   else line.push(profile === 'avx2' ? '(no PyTorch build to compare)' : '(PyTorch not available)');
   console.log(line.join('   '));
 }

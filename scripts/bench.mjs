@@ -12,7 +12,10 @@ import * as esbuild from 'esbuild';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const argv = process.argv.slice(2);
-const REPS = Number(argv[argv.indexOf('--reps') + 1]) > 0 && argv.includes('--reps') ? Number(argv[argv.indexOf('--reps') + 1]) : 5;
+const REPS =
+  Number(argv[argv.indexOf('--reps') + 1]) > 0 && argv.includes('--reps')
+    ? Number(argv[argv.indexOf('--reps') + 1])
+    : 5;
 const PYTHON = process.env.DDPM_PYTHON ?? '/usr/bin/python3';
 
 // Our core, bundled the way the extension ships it (esbuild, one file), into a temporary folder.
@@ -40,7 +43,10 @@ const core = await import(pathToFileURL(entry).href);
 rmSync(tmp, { recursive: true, force: true });
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const sha = (f32) => createHash('sha256').update(new Uint8Array(f32.buffer, f32.byteOffset, f32.byteLength)).digest('hex');
+const sha = (f32) =>
+  createHash('sha256')
+    .update(new Uint8Array(f32.buffer, f32.byteOffset, f32.byteLength))
+    .digest('hex');
 
 /** Median milliseconds of fn over `reps` runs after one warm-up run. */
 function time(fn, reps) {
@@ -62,32 +68,64 @@ const wFormula = (d) => {
 };
 function inputs(N, d, T, seed) {
   const betas = core.linearSchedule(T);
-  return { wModel: { rows: d + 1, cols: d, data: wFormula(d) }, n: N, d, betas, alphaBar: core.alphaBarFromBetas(betas), seed: BigInt(seed) };
+  return {
+    wModel: { rows: d + 1, cols: d, data: wFormula(d) },
+    n: N,
+    d,
+    betas,
+    alphaBar: core.alphaBarFromBetas(betas),
+    seed: BigInt(seed)
+  };
 }
 
 // `cli compare` of a step-by-step paste (T = 1000, N = 100, d = 2: print(x) at precision 12 after every step) of a
 // loop with a mistake from step 500 on (step-seed-plus-t): the whole command in a fresh process, as a user runs it
 // (read, run, compare 1000 prints, first divergence, diagnosis). README "Performance" keeps it under 2 s.
 function cliCompareCase() {
-  const N = 100, d = 2, T = 1000;
+  const N = 100,
+    d = 2,
+    T = 1000;
   const inp = inputs(N, d, T, 42);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ddpm-bench-compare-'));
   const w = [];
   for (let i = 0; i <= d; i++) w.push(Array.from(inp.wModel.data.subarray(i * d, (i + 1) * d)));
-  writeFileSync(path.join(dir, 'in.json'), JSON.stringify({ w_model: w, shape: [N, d], betas: Array.from(inp.betas), alpha_bar: Array.from(inp.alphaBar), seed: 42 }));
+  writeFileSync(
+    path.join(dir, 'in.json'),
+    JSON.stringify({
+      w_model: w,
+      shape: [N, d],
+      betas: Array.from(inp.betas),
+      alpha_bar: Array.from(inp.alphaBar),
+      seed: 42
+    })
+  );
   const r = core.runWithMistake(inp, 'step-seed-plus-t', { record: true, fromStep: 500 });
-  const text = r.trajectory.map((x, k) => `t = ${T - 1 - k}\n${core.formatTensorF32(x, [N, d], { precision: 12, threshold: 1e9 })}`).join('\n');
+  const text = r.trajectory
+    .map((x, k) => `t = ${T - 1 - k}\n${core.formatTensorF32(x, [N, d], { precision: 12, threshold: 1e9 })}`)
+    .join('\n');
   writeFileSync(path.join(dir, 'steps.txt'), text);
-  const args = [path.join(root, 'dist', 'cli.js'), 'compare', path.join(dir, 'in.json'), path.join(dir, 'steps.txt'), '--json'];
+  const args = [
+    path.join(root, 'dist', 'cli.js'),
+    'compare',
+    path.join(dir, 'in.json'),
+    path.join(dir, 'steps.txt'),
+    '--json'
+  ];
   let out = null;
-  const ms = time(() => {
-    const p = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
-    if (p.status !== 1) throw new Error(`cli compare: exit ${p.status}: ${p.stderr}`);
-    out = JSON.parse(p.stdout);
-  }, Math.max(1, Math.min(REPS, 3)));
+  const ms = time(
+    () => {
+      const p = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+      if (p.status !== 1) throw new Error(`cli compare: exit ${p.status}: ${p.stderr}`);
+      out = JSON.parse(p.stdout);
+    },
+    Math.max(1, Math.min(REPS, 3))
+  );
   rmSync(dir, { recursive: true, force: true });
   const ok = out.firstDivergence?.step === 500 && out.diagnosis.some((e) => e.id === 'step-seed-plus-t');
-  if (!ok) throw new Error(`cli compare: unexpected verdict ${JSON.stringify({ firstDivergence: out.firstDivergence, diagnosis: out.diagnosis.map((e) => e.id) })}`);
+  if (!ok)
+    throw new Error(
+      `cli compare: unexpected verdict ${JSON.stringify({ firstDivergence: out.firstDivergence, diagnosis: out.diagnosis.map((e) => e.id) })}`
+    );
   return ms;
 }
 
@@ -99,7 +137,11 @@ const cases = [
   },
   {
     name: 'sampler T=1000 N=1024 d=64',
-    ours: () => time(() => core.runSampler(inputs(1024, 64, 1000, 42), { record: { kind: 'none' } }), Math.max(1, Math.min(REPS, 3))),
+    ours: () =>
+      time(
+        () => core.runSampler(inputs(1024, 64, 1000, 42), { record: { kind: 'none' } }),
+        Math.max(1, Math.min(REPS, 3))
+      ),
     check: () => sha(core.runSampler(inputs(1024, 64, 1000, 42), { record: { kind: 'none' } }).sample.data)
   },
   {
@@ -107,15 +149,26 @@ const cases = [
     ours: () => {
       const inp = inputs(4, 2, 4, 42);
       const calls = 2000;
-      return time(() => { for (let i = 0; i < calls; i++) core.runSampler(inp, { record: { kind: 'none' } }); }, REPS) / calls;
+      return (
+        time(() => {
+          for (let i = 0; i < calls; i++) core.runSampler(inp, { record: { kind: 'none' } });
+        }, REPS) / calls
+      );
     },
     check: () => sha(core.runSampler(inputs(4, 2, 4, 42), { record: { kind: 'none' } }).sample.data)
   },
   {
     // against PyTorch on OpenBLAS (one thread, Haswell kernels): see pytorchOpenblas()
     name: 'sampler T=100 N=1024 d=64, matmul openblas-haswell',
-    ours: () => time(() => core.runSampler(inputs(1024, 64, 100, 42), { matmul: 'openblas-haswell', record: { kind: 'none' } }), Math.max(1, Math.min(REPS, 3))),
-    check: () => sha(core.runSampler(inputs(1024, 64, 100, 42), { matmul: 'openblas-haswell', record: { kind: 'none' } }).sample.data)
+    ours: () =>
+      time(
+        () => core.runSampler(inputs(1024, 64, 100, 42), { matmul: 'openblas-haswell', record: { kind: 'none' } }),
+        Math.max(1, Math.min(REPS, 3))
+      ),
+    check: () =>
+      sha(
+        core.runSampler(inputs(1024, 64, 100, 42), { matmul: 'openblas-haswell', record: { kind: 'none' } }).sample.data
+      )
   },
   {
     name: 'cli compare, 1000-step paste N=100 d=2, diagnosed',
@@ -169,31 +222,57 @@ const OPENBLAS_DIR = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
 /** The openblas-haswell case, timed in PyTorch running on OpenBLAS 0.3.21, one thread, Haswell kernels. */
 function pytorchOpenblas() {
   if (!existsSync(path.join(OPENBLAS_DIR, 'libblas.so.3'))) return null;
-  const env = { ...process.env, OMP_NUM_THREADS: '1', LD_LIBRARY_PATH: OPENBLAS_DIR, OPENBLAS_NUM_THREADS: '1', OPENBLAS_CORETYPE: 'Haswell' };
-  const r = spawnSync(PYTHON, ['-B', '-c', PY, String(REPS), path.join(root, 'scripts', 'fixtures'), 'openblas'], { encoding: 'utf8', maxBuffer: 1 << 26, env });
+  const env = {
+    ...process.env,
+    OMP_NUM_THREADS: '1',
+    LD_LIBRARY_PATH: OPENBLAS_DIR,
+    OPENBLAS_NUM_THREADS: '1',
+    OPENBLAS_CORETYPE: 'Haswell'
+  };
+  const r = spawnSync(PYTHON, ['-B', '-c', PY, String(REPS), path.join(root, 'scripts', 'fixtures'), 'openblas'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    env
+  });
   return r.status === 0 ? JSON.parse(r.stdout).results[0] : null;
 }
 
 function pytorch() {
   const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) return { missing: `PyTorch not available (${PYTHON} -c 'import torch' failed)` };
-  const r = spawnSync(PYTHON, ['-B', '-c', PY, String(REPS), path.join(root, 'scripts', 'fixtures')], { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, OMP_NUM_THREADS: '1' } });
+  if (probe.error || probe.status !== 0)
+    return { missing: `PyTorch not available (${PYTHON} -c 'import torch' failed)` };
+  const r = spawnSync(PYTHON, ['-B', '-c', PY, String(REPS), path.join(root, 'scripts', 'fixtures')], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    env: { ...process.env, OMP_NUM_THREADS: '1' }
+  });
   if (r.status !== 0) return { missing: `the PyTorch benchmark failed: ${(r.stderr || '').trim().split('\n').pop()}` };
   return JSON.parse(r.stdout);
 }
 
-const fmt = (ms) => (ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 1 ? `${ms.toFixed(1)} ms` : `${(ms * 1000).toFixed(1)} us`);
-console.log(`DDPM Lab benchmark: node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${REPS} repetitions (median), sampler kernel ${core.samplerUsesWasm() ? 'WebAssembly SIMD' : 'JS'}`);
+const fmt = (ms) =>
+  ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 1 ? `${ms.toFixed(1)} ms` : `${(ms * 1000).toFixed(1)} us`;
+console.log(
+  `DDPM Lab benchmark: node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${REPS} repetitions (median), sampler kernel ${core.samplerUsesWasm() ? 'WebAssembly SIMD' : 'JS'}`
+);
 const ours = cases.map((c) => ({ name: c.name, ms: c.ours(), sha256: c.check() }));
 const torch = pytorch();
 if (torch.missing) console.log(`${torch.missing}: our times alone.`);
 else {
-  console.log(`PyTorch ${torch.torch}, one thread, same machine, same run (the openblas-haswell case on OpenBLAS, ${OPENBLAS_DIR})`);
+  console.log(
+    `PyTorch ${torch.torch}, one thread, same machine, same run (the openblas-haswell case on OpenBLAS, ${OPENBLAS_DIR})`
+  );
   torch.results.push(pytorchOpenblas());
 }
 const rows = ours.map((o, i) => {
   const p = torch.results?.[i];
-  return [o.name, fmt(o.ms), p ? fmt(p.ms) : '-', p ? (o.ms / p.ms).toFixed(2) : '-', p ? (p.sha256 === o.sha256 ? 'yes' : 'NO') : '-'];
+  return [
+    o.name,
+    fmt(o.ms),
+    p ? fmt(p.ms) : '-',
+    p ? (o.ms / p.ms).toFixed(2) : '-',
+    p ? (p.sha256 === o.sha256 ? 'yes' : 'NO') : '-'
+  ];
 });
 const header = ['case', 'ours', 'PyTorch', 'ours/PyTorch', 'same bits'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

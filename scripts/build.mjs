@@ -12,10 +12,20 @@ const r = (p) => path.join(root, p);
 // DDPM_OUT_DIR lets a test or a second build write elsewhere than dist/ (e.g. parallel work).
 const out = process.env.DDPM_OUT_DIR ? path.resolve(process.env.DDPM_OUT_DIR) : r('dist');
 const o = (p) => path.join(out, p);
-const only = (process.argv.find((a) => a.startsWith('--only=')) ?? '').slice('--only='.length).split(',').filter(Boolean);
+const only = (process.argv.find((a) => a.startsWith('--only=')) ?? '')
+  .slice('--only='.length)
+  .split(',')
+  .filter(Boolean);
 
 // .py files are bundled as their text (the CLI's python-helper prints python/ddpm_lab.py)
-const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', absWorkingDir: root, loader: { '.py': 'text' } };
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  absWorkingDir: root,
+  loader: { '.py': 'text' }
+};
 
 // what a browser bundle holding plotly.js needs (DEVELOPERS.md "Tools and components")
 const plotlyBrowser = {
@@ -27,18 +37,72 @@ const plotlyBrowser = {
 
 /** @type {import('esbuild').BuildOptions[]} */
 const targets = [
-  { entryPoints: [r('src/extension/extension.ts')], name: 'extension', outfile: o('extension.js'), platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
-  { entryPoints: [r('src/extension/extension.ts')], name: 'web', outfile: o('web/extension.js'), platform: 'browser', format: 'cjs', target: 'es2022', external: ['vscode'], define: { 'process.env.DDPM_WEB': '"1"' } },
-  { entryPoints: [r('src/extension/sampleWorker.ts')], name: 'worker', outfile: o('worker.js'), platform: 'node', format: 'cjs', target: 'node20' },
-  { entryPoints: [r('src/cli.ts')], name: 'cli', outfile: o('cli.js'), platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
   {
-    name: 'renderer', entryPoints: [r('renderer/index.ts')], outdir: o('renderer'), platform: 'browser', format: 'esm', target: 'es2022', splitting: true,
+    entryPoints: [r('src/extension/extension.ts')],
+    name: 'extension',
+    outfile: o('extension.js'),
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode']
+  },
+  {
+    entryPoints: [r('src/extension/extension.ts')],
+    name: 'web',
+    outfile: o('web/extension.js'),
+    platform: 'browser',
+    format: 'cjs',
+    target: 'es2022',
+    external: ['vscode'],
+    define: { 'process.env.DDPM_WEB': '"1"' }
+  },
+  {
+    entryPoints: [r('src/extension/sampleWorker.ts')],
+    name: 'worker',
+    outfile: o('worker.js'),
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20'
+  },
+  {
+    entryPoints: [r('src/cli.ts')],
+    name: 'cli',
+    outfile: o('cli.js'),
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' }
+  },
+  {
+    name: 'renderer',
+    entryPoints: [r('renderer/index.ts')],
+    outdir: o('renderer'),
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
     ...plotlyBrowser
   },
   // the results panel's webview script and the report page's script: one file each, plotly inside
-  { name: 'panel', entryPoints: [r('renderer/panel.ts')], outfile: o('renderer/panel.js'), platform: 'browser', format: 'iife', target: 'es2022', ...plotlyBrowser },
-  { name: 'report', entryPoints: [r('renderer/report.ts')], outfile: o('report/report.js'), platform: 'browser', format: 'iife', target: 'es2022', ...plotlyBrowser }
+  {
+    name: 'panel',
+    entryPoints: [r('renderer/panel.ts')],
+    outfile: o('renderer/panel.js'),
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    ...plotlyBrowser
+  },
+  {
+    name: 'report',
+    entryPoints: [r('renderer/report.ts')],
+    outfile: o('report/report.js'),
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    ...plotlyBrowser
+  }
 ];
 
 const selected = only.length ? targets.filter((t) => only.includes(t.name)) : targets;
@@ -51,7 +115,9 @@ if (missing.length) {
 if (watch) {
   // esbuild's own log is replaced by watchReporter's lines, which the editor's problem matcher reads
   const reporter = watchReporter();
-  const contexts = await Promise.all(selected.map(({ name: _n, ...t }) => esbuild.context({ ...common, ...t, logLevel: 'silent', plugins: [reporter] })));
+  const contexts = await Promise.all(
+    selected.map(({ name: _n, ...t }) => esbuild.context({ ...common, ...t, logLevel: 'silent', plugins: [reporter] }))
+  );
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('build: watching');
 } else {
@@ -79,7 +145,10 @@ function watchReporter() {
         }
       });
       build.onEnd((result) => {
-        for (const [kind, messages] of [['error', result.errors], ['warning', result.warnings]]) {
+        for (const [kind, messages] of [
+          ['error', result.errors],
+          ['warning', result.warnings]
+        ]) {
           for (const { location: at, text } of messages) {
             const line = `${at ? `${at.file}:${at.line}:${at.column + 1}: ` : ''}${kind}: ${text}`;
             if (seen.has(line)) continue;
@@ -88,7 +157,8 @@ function watchReporter() {
             console.log(line);
           }
         }
-        if (--running === 0) console.log(`build: finished with ${count.error} error(s) and ${count.warning} warning(s)`);
+        if (--running === 0)
+          console.log(`build: finished with ${count.error} error(s) and ${count.warning} warning(s)`);
       });
     }
   };

@@ -11,8 +11,16 @@ import path from 'node:path';
 
 /** Every grammar in the repository, its generated parser and the rules a caller may start from. */
 const PARSERS = [
-  { grammar: 'src/core/tensors/tensorText.peggy', parser: 'src/core/tensors/tensorText.generated.js', startRules: ['Start'] },
-  { grammar: 'src/core/notebook/cellLanguage/grammar.peggy', parser: 'src/core/notebook/cellLanguage/parser.generated.js', startRules: ['Program', 'Expr'] }
+  {
+    grammar: 'src/core/tensors/tensorText.peggy',
+    parser: 'src/core/tensors/tensorText.generated.js',
+    startRules: ['Start']
+  },
+  {
+    grammar: 'src/core/notebook/cellLanguage/grammar.peggy',
+    parser: 'src/core/notebook/cellLanguage/parser.generated.js',
+    startRules: ['Program', 'Expr']
+  }
 ];
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -22,7 +30,21 @@ const outDir = path.resolve(process.argv[2] ?? root);
 for (const { grammar, parser, startRules } of PARSERS) {
   const out = path.join(outDir, parser);
   mkdirSync(path.dirname(out), { recursive: true });
-  execFileSync(process.execPath, [peggy, '--format', 'es', '--dts', '--allowed-start-rules', startRules.join(','), '-o', out, path.join(root, grammar)], {
-    stdio: 'inherit'
-  });
+  execFileSync(
+    process.execPath,
+    [
+      peggy,
+      '--format',
+      'es',
+      '--dts',
+      '--allowed-start-rules',
+      startRules.join(','),
+      '-o',
+      out,
+      path.join(root, grammar)
+    ],
+    {
+      stdio: 'inherit'
+    }
+  );
 }

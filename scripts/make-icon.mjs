@@ -36,8 +36,11 @@ function disc(cx, cy, rad, rgb, alpha) {
 
 // A tiny deterministic generator (LCG) so the icon is reproducible.
 let state = 12345;
-const uniform = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
-const modes = [[42, 86], [88, 44]];
+const uniform = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+const modes = [
+  [42, 86],
+  [88, 44]
+];
 for (let k = 0; k < 14; k++) {
   const start = [20 + uniform() * 88, 20 + uniform() * 88];
   const end = modes[k % 2].map((m) => m + (uniform() - 0.5) * 10);

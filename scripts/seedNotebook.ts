@@ -91,7 +91,9 @@ export function buildSeedNotebook(pytorch: SeedPytorchOutput): NotebookFileData 
       ...SEED_INPUT_CELLS.map(code),
       code(SEED_SAMPLE_CELL),
       markdown(compareIntro(pytorch.torch)),
-      code(`# printed by PyTorch ${pytorch.torch} for the inputs above\nexpected = ${pytorch.printed}\ncompare(expected)`)
+      code(
+        `# printed by PyTorch ${pytorch.torch} for the inputs above\nexpected = ${pytorch.printed}\ncompare(expected)`
+      )
     ]
   };
 }

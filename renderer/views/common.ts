@@ -74,11 +74,24 @@ export class PlotBox {
   ) {
     this.plot = h('div', { class: 'ddpm-plot', 'data-testid': testId, 'aria-label': label, role: 'img' });
     this.plot.style.height = `${height}px`;
-    const png = h('button', { type: 'button', class: 'ddpm-button ddpm-small', title: `Save ${label} as PNG` }, 'Save PNG');
-    const svg = h('button', { type: 'button', class: 'ddpm-button ddpm-small', title: `Save ${label} as SVG` }, 'Save SVG');
+    const png = h(
+      'button',
+      { type: 'button', class: 'ddpm-button ddpm-small', title: `Save ${label} as PNG` },
+      'Save PNG'
+    );
+    const svg = h(
+      'button',
+      { type: 'button', class: 'ddpm-button ddpm-small', title: `Save ${label} as SVG` },
+      'Save SVG'
+    );
     png.addEventListener('click', () => void this.save('png'));
     svg.addEventListener('click', () => void this.save('svg'));
-    this.element = h('figure', { class: 'ddpm-figure' }, h('figcaption', {}, h('span', {}, label), h('span', { class: 'ddpm-tools' }, png, svg)), this.plot);
+    this.element = h(
+      'figure',
+      { class: 'ddpm-figure' },
+      h('figcaption', {}, h('span', {}, label), h('span', { class: 'ddpm-tools' }, png, svg)),
+      this.plot
+    );
   }
 
   /** Draws build(gl, theme) with WebGL traces where usable; when they fail (an error, or a CSP refusing regl's eval), redraws with SVG traces. */
@@ -92,7 +105,11 @@ export class PlotBox {
       // extra axes (xaxis2, yaxis3, ...) get the theme of the first axis of their kind
       for (const key of Object.keys(layout)) {
         const extra = /^([xy])axis\d+$/.exec(key);
-        if (extra) layout[key] = merge(themed[`${extra[1]}axis`] as Record<string, unknown>, layout[key] as Record<string, unknown>);
+        if (extra)
+          layout[key] = merge(
+            themed[`${extra[1]}axis`] as Record<string, unknown>,
+            layout[key] as Record<string, unknown>
+          );
       }
       await Plotly.react(this.plot, fig.data, layout, CONFIG);
       this.gl = gl;
@@ -131,7 +148,9 @@ export class PlotBox {
 
   resize(): void {
     if (!this.drawn || !this.plot.isConnected || this.plot.offsetParent === null) return;
-    void loadPlotly().then((Plotly) => Plotly.Plots.resize(this.plot)).catch(() => undefined);
+    void loadPlotly()
+      .then((Plotly) => Plotly.Plots.resize(this.plot))
+      .catch(() => undefined);
   }
 
   async save(format: 'png' | 'svg'): Promise<void> {

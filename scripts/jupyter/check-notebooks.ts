@@ -36,7 +36,10 @@ const EXPECTED_DIAGNOSIS: Record<string, string[] | null> = {
 };
 
 const sameBits = (a: Float32Array, b: Float32Array): boolean =>
-  a.length === b.length && new Uint32Array(a.buffer, a.byteOffset, a.length).every((v, i) => v === new Uint32Array(b.buffer, b.byteOffset, b.length)[i]);
+  a.length === b.length &&
+  new Uint32Array(a.buffer, a.byteOffset, a.length).every(
+    (v, i) => v === new Uint32Array(b.buffer, b.byteOffset, b.length)[i]
+  );
 
 /** The first recorded state that differs from the reference run of the recording's inputs. */
 function firstDivergence(r: Recording): number | 'x_T' | null {
@@ -61,7 +64,8 @@ export function checkNotebook(file: string, name: string): { problems: string[];
   if (code.length === 0) say('no code cells');
   code.forEach((c, i) => {
     if (typeof c.execution_count !== 'number') say(`code cell ${i + 1} was not executed`);
-    for (const o of c.outputs ?? []) if (o.output_type === 'error') say(`code cell ${i + 1} failed: ${o.ename}: ${o.evalue}`);
+    for (const o of c.outputs ?? [])
+      if (o.output_type === 'error') say(`code cell ${i + 1} failed: ${o.ename}: ${o.evalue}`);
   });
   const bundles = code.flatMap((c) => c.outputs ?? []).filter((o) => o.data && RECORDING_MIME in o.data);
   if (bundles.length !== 1) {
@@ -71,7 +75,8 @@ export function checkNotebook(file: string, name: string): { problems: string[];
   const data = bundles[0].data!;
   const text = data['text/plain'];
   const plain = Array.isArray(text) ? text.join('') : text;
-  if (typeof plain !== 'string' || !plain.startsWith('DDPM Lab recording of ')) say(`the text/plain fallback is not the helper's: ${JSON.stringify(plain)?.slice(0, 80)}`);
+  if (typeof plain !== 'string' || !plain.startsWith('DDPM Lab recording of '))
+    say(`the text/plain fallback is not the helper's: ${JSON.stringify(plain)?.slice(0, 80)}`);
   let r: Recording;
   try {
     r = decodeRecording(data[RECORDING_MIME]);
@@ -87,9 +92,18 @@ export function checkNotebook(file: string, name: string): { problems: string[];
   else if (found !== expected) say(`first divergent step ${found ?? 'none'}, expected ${expected ?? 'none'}`);
   const verdict = checkRecording(r);
   const diagnosed = verdict.diagnosis ? verdict.diagnosis.mistakes.map((m) => m.id) : null;
-  if (JSON.stringify(diagnosed) !== JSON.stringify(EXPECTED_DIAGNOSIS[name] ?? null)) say(`the verdict names ${JSON.stringify(diagnosed)}, expected ${JSON.stringify(EXPECTED_DIAGNOSIS[name] ?? null)}: ${verdict.summary}`);
-  const what = found === null ? 'every state equals the reference bit for bit' : `first divergent step: ${found === 'x_T' ? 'x_T' : `t = ${found}`}`;
-  return { problems, summary: `${name}.ipynb: executed; ${r.steps.length} steps recorded (T = ${r.T}, torch ${r.torch?.version ?? '?'}); ${what}` };
+  if (JSON.stringify(diagnosed) !== JSON.stringify(EXPECTED_DIAGNOSIS[name] ?? null))
+    say(
+      `the verdict names ${JSON.stringify(diagnosed)}, expected ${JSON.stringify(EXPECTED_DIAGNOSIS[name] ?? null)}: ${verdict.summary}`
+    );
+  const what =
+    found === null
+      ? 'every state equals the reference bit for bit'
+      : `first divergent step: ${found === 'x_T' ? 'x_T' : `t = ${found}`}`;
+  return {
+    problems,
+    summary: `${name}.ipynb: executed; ${r.steps.length} steps recorded (T = ${r.T}, torch ${r.torch?.version ?? '?'}); ${what}`
+  };
 }
 
 function main(argv: string[]): number {
@@ -109,4 +123,5 @@ function main(argv: string[]): number {
   return problems.length ? 1 : 0;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(__filename)) process.exitCode = main(process.argv.slice(2));
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(__filename))
+  process.exitCode = main(process.argv.slice(2));

@@ -47,9 +47,18 @@ export function verdictJson(v: CheckVerdict, python: string): string {
       summary: v.summary,
       python,
       rng: { matching: v.rng.matching, byProfile: v.rng.byProfile },
-      stepArithmetic: { differing: v.stepArithmetic.distance.differing, maxUlps: v.stepArithmetic.distance.maxUlps, firstDifferentT: v.stepArithmetic.firstDifferentT },
+      stepArithmetic: {
+        differing: v.stepArithmetic.distance.differing,
+        maxUlps: v.stepArithmetic.distance.maxUlps,
+        firstDifferentT: v.stepArithmetic.firstDifferentT
+      },
       matmul: { matching: v.matmul.matching, closest: v.matmul.closest, byProfile: v.matmul.byProfile },
-      final: { rng: v.final.rng, matmul: v.final.matmul, differing: v.final.distance.differing, maxUlps: v.final.distance.maxUlps },
+      final: {
+        rng: v.final.rng,
+        matmul: v.final.matmul,
+        differing: v.final.distance.differing,
+        maxUlps: v.final.distance.maxUlps
+      },
       firstDifferentT: v.firstDifferentT,
       machine: v.machine
     }) + '\n'
@@ -75,14 +84,19 @@ export async function main(argv: string[], io: CliIO, deps: CheckDeps = {}): Pro
     return 0;
   }
   if (positionals.length !== 1) {
-    throw new CliError(positionals.length === 0 ? 'check: missing INPUT.json (use - for standard input)' : `check: expected one INPUT.json, got ${positionals.length} arguments`);
+    throw new CliError(
+      positionals.length === 0
+        ? 'check: missing INPUT.json (use - for standard input)'
+        : `check: expected one INPUT.json, got ${positionals.length} arguments`
+    );
   }
   const profile = values.profile === undefined ? undefined : readProfile(values.profile);
   const matmul = values.matmul === undefined ? undefined : readMatmul(values.matmul);
   let timeoutMs = DEFAULT_CHECK_TIMEOUT_MS;
   if (values.timeout !== undefined) {
     const s = Number(values.timeout);
-    if (!(s > 0) || !Number.isFinite(s)) throw new CliError(`--timeout: expected a number of seconds > 0, got ${JSON.stringify(values.timeout)}`);
+    if (!(s > 0) || !Number.isFinite(s))
+      throw new CliError(`--timeout: expected a number of seconds > 0, got ${JSON.stringify(values.timeout)}`);
     timeoutMs = s * 1000;
   }
   const { inputs } = await loadInputs(io, positionals[0]);
@@ -92,7 +106,11 @@ export async function main(argv: string[], io: CliIO, deps: CheckDeps = {}): Pro
   try {
     python = (await resolvePython({ setting: values.python, which: (c) => whichOnPath(c, env.PATH ?? '') })).command;
   } catch (e) {
-    if (e instanceof NoPythonError) throw new CliError(`check: no usable PyTorch: ${e.message.replace('ddpmLab.pythonPath is not set, the Python extension selected no interpreter, and ', '')} (pass --python PY)`, 4);
+    if (e instanceof NoPythonError)
+      throw new CliError(
+        `check: no usable PyTorch: ${e.message.replace('ddpmLab.pythonPath is not set, the Python extension selected no interpreter, and ', '')} (pass --python PY)`,
+        4
+      );
     throw e;
   }
   const script = deps.script ?? (await import('../../python/ddpm_check.py')).default;

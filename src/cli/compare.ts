@@ -5,7 +5,17 @@ import { decodeRecording } from '../core/run/recording';
 import { formatPythonFloat } from '../core/compare/summaryText';
 import { runSampler } from '../core/sampler/sampler';
 import { DEFAULT_PROFILE, RNG_PROFILES, type Comparison, type IndexedValue, type SamplerInputs } from '../core/types';
-import { CliError, inputName, loadInputs, oneLine, parseCliArgs, readInputText, readMatmul, readProfile, type CliIO } from './io';
+import {
+  CliError,
+  inputName,
+  loadInputs,
+  oneLine,
+  parseCliArgs,
+  readInputText,
+  readMatmul,
+  readProfile,
+  type CliIO
+} from './io';
 import { jsonFloat32 } from '../core/tensors/printTensor';
 
 export const COMPARE_USAGE = `usage: node dist/cli.js compare INPUT.json PASTED.txt [--json] [--profile P] [--matmul M] [--rtol R --atol A]
@@ -115,8 +125,16 @@ export function comparisonJson(c: Comparison, warnings: readonly string[]): stri
     `"firstDivergence":${c.firstDivergence ? JSON.stringify({ step: c.firstDivergence.step, index: c.firstDivergence.index }) : 'null'}`,
     `"diagnosis":${JSON.stringify((c.diagnosis ?? []).map(({ id, title, explanation, pytorch, profile }) => ({ id, title, explanation, pytorch, ...(profile ? { profile } : {}) })))}`,
     ...(c.diagnosisNote ? [`"diagnosisNote":${JSON.stringify(c.diagnosisNote)}`] : []),
-    ...(c.steps ? [`"steps":{"stepsNote":${JSON.stringify(c.steps.stepsNote)},"prints":[${c.steps.prints.map((p) =>
-      `{"step":${p.step === null ? 'null' : p.step},"matches":${p.matches},"compared":${p.compared},"mismatched":${p.mismatched},"maxAbsDiff":${p.maxAbsDiff === null ? 'null' : jsonNumber(p.maxAbsDiff)},"maxUlps":${p.maxUlps === null ? 'null' : jsonNumber(p.maxUlps)}}`).join(',')}]}`] : [])
+    ...(c.steps
+      ? [
+          `"steps":{"stepsNote":${JSON.stringify(c.steps.stepsNote)},"prints":[${c.steps.prints
+            .map(
+              (p) =>
+                `{"step":${p.step === null ? 'null' : p.step},"matches":${p.matches},"compared":${p.compared},"mismatched":${p.mismatched},"maxAbsDiff":${p.maxAbsDiff === null ? 'null' : jsonNumber(p.maxAbsDiff)},"maxUlps":${p.maxUlps === null ? 'null' : jsonNumber(p.maxUlps)}}`
+            )
+            .join(',')}]}`
+        ]
+      : [])
   ];
   return `{${fields.join(',')}}\n`;
 }
@@ -141,7 +159,8 @@ function sameInputs(a: SamplerInputs, b: SamplerInputs): string | null {
   if (a.seed !== b.seed) return `seed ${b.seed} vs ${a.seed}`;
   if (a.n !== b.n || a.d !== b.d) return `shape [${b.n}, ${b.d}] vs [${a.n}, ${a.d}]`;
   if (a.betas.length !== b.betas.length) return `T = ${b.betas.length} vs ${a.betas.length}`;
-  const same = (x: Float32Array, y: Float32Array): boolean => x.length === y.length && x.every((v, i) => Object.is(v, y[i]));
+  const same = (x: Float32Array, y: Float32Array): boolean =>
+    x.length === y.length && x.every((v, i) => Object.is(v, y[i]));
   if (!same(a.betas, b.betas)) return 'betas';
   if (!same(a.alphaBar.subarray(0, a.betas.length), b.alphaBar.subarray(0, b.betas.length))) return 'alpha_bar';
   if (!same(a.wModel.data, b.wModel.data)) return 'w_model';
@@ -167,12 +186,15 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   if (positionals.length !== 2) {
-    throw new CliError(positionals.length < 2
-      ? `compare: missing ${positionals.length === 0 ? 'INPUT.json and PASTED.txt' : 'PASTED.txt'} (--help for usage)`
-      : `compare: expected INPUT.json and PASTED.txt, got ${positionals.length} arguments`);
+    throw new CliError(
+      positionals.length < 2
+        ? `compare: missing ${positionals.length === 0 ? 'INPUT.json and PASTED.txt' : 'PASTED.txt'} (--help for usage)`
+        : `compare: expected INPUT.json and PASTED.txt, got ${positionals.length} arguments`
+    );
   }
   const [inputPath, pastedPath] = positionals;
-  if (inputPath === '-' && pastedPath === '-') throw new CliError('compare: only one of INPUT.json and PASTED.txt can be - (standard input)');
+  if (inputPath === '-' && pastedPath === '-')
+    throw new CliError('compare: only one of INPUT.json and PASTED.txt can be - (standard input)');
   const profile = readProfile(values.profile);
   const matmul = readMatmul(values.matmul);
   const rtol = readTolerance(values.rtol, 'rtol');
@@ -187,15 +209,27 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   try {
     const recording = readRecording(pasted);
     if (recording) {
-      if (rtol !== undefined || atol !== undefined) throw new Error(`${field}: a recording holds exact bits and is judged bitwise; --rtol/--atol do not apply`);
+      if (rtol !== undefined || atol !== undefined)
+        throw new Error(`${field}: a recording holds exact bits and is judged bitwise; --rtol/--atol do not apply`);
       const r = decodeRecording(recording);
       const other = sameInputs(inputs, r.inputs);
-      if (other) run.warnings.push(`${field}: the recording's inputs differ from ${inputName(inputPath)} (${other}); compared with the run of ${inputName(inputPath)}`);
+      if (other)
+        run.warnings.push(
+          `${field}: the recording's inputs differ from ${inputName(inputPath)} (${other}); compared with the run of ${inputName(inputPath)}`
+        );
       const float64 = r.float64Inputs.includes('betas') || r.float64Inputs.includes('alpha_bar');
-      comparison = compareRecording(inputs, run, { init: r.init?.x ?? null, steps: r.steps.map((st) => ({ t: st.t, x: st.x })) }, `${field}: ${r.steps.length} recorded step${r.steps.length === 1 ? '' : 's'}`, {
-        field,
-        ...(float64 ? { schedule64: { betas: r.recordedInputs.betas.values, alphaBar: r.recordedInputs.alpha_bar.values } } : {})
-      });
+      comparison = compareRecording(
+        inputs,
+        run,
+        { init: r.init?.x ?? null, steps: r.steps.map((st) => ({ t: st.t, x: st.x })) },
+        `${field}: ${r.steps.length} recorded step${r.steps.length === 1 ? '' : 's'}`,
+        {
+          field,
+          ...(float64
+            ? { schedule64: { betas: r.recordedInputs.betas.values, alphaBar: r.recordedInputs.alpha_bar.values } }
+            : {})
+        }
+      );
     } else {
       comparison = compareRun(inputs, run, pasted, { rtol, atol, field });
     }

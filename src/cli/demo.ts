@@ -28,7 +28,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseCliArgs('demo', {
     args: argv,
     strict: true,
-    options: { profile: { type: 'string' }, output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } }
+    options: {
+      profile: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      help: { type: 'boolean', short: 'h' }
+    }
   });
   if (values.help) {
     io.stdout(DEMO_USAGE);
@@ -40,7 +44,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   const { inputs, warnings } = await loadInputs(io, inputsPath);
   const run = runSampler(inputs, { profile, record: { kind: 'none' }, inputWarnings: warnings });
   const T = inputs.betas.length;
-  io.stdout(`# DDPM Lab demo: ${shown(inputsPath)} (N=${inputs.n}, d=${inputs.d}, T=${T}, seed=${inputs.seed}, profile ${profile})\n`);
+  io.stdout(
+    `# DDPM Lab demo: ${shown(inputsPath)} (N=${inputs.n}, d=${inputs.d}, T=${T}, seed=${inputs.seed}, profile ${profile})\n`
+  );
   io.stdout(formatTensorF32(run.sample.data, [run.sample.rows, run.sample.cols]) + '\n');
   for (const w of run.warnings) io.stderr(`warning: ${w}\n`);
 

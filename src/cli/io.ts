@@ -38,7 +38,10 @@ async function readStdin(): Promise<string> {
 
 /** An error whose message is shown as is, one line, with the given exit code (2: bad input or usage). */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 2) {
+  constructor(
+    message: string,
+    readonly exitCode = 2
+  ) {
     super(message);
     this.name = 'CliError';
   }
@@ -57,7 +60,13 @@ export function inputName(pathOrDash: string): string {
 /** Why a file operation failed, in words (`missing`: what ENOENT means for it). */
 export function fileErrorReason(e: unknown, missing: string): string {
   const code = (e as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' ? missing : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : oneLine(e);
+  return code === 'ENOENT'
+    ? missing
+    : code === 'EISDIR'
+      ? 'is a directory'
+      : code === 'EACCES'
+        ? 'permission denied'
+        : oneLine(e);
 }
 
 /** A file read as text, with a one-line message naming the file when it cannot be read. */
@@ -85,7 +94,9 @@ export async function loadInputs(io: CliIO, pathOrDash: string): Promise<ReadInp
 export function readProfile(value: string | undefined): RngProfile {
   if (value === undefined) return DEFAULT_PROFILE;
   if (!(RNG_PROFILES as readonly string[]).includes(value)) {
-    throw new CliError(`--profile: unknown profile ${JSON.stringify(value)} (expected one of ${RNG_PROFILES.join(', ')})`);
+    throw new CliError(
+      `--profile: unknown profile ${JSON.stringify(value)} (expected one of ${RNG_PROFILES.join(', ')})`
+    );
   }
   return value as RngProfile;
 }
@@ -94,7 +105,9 @@ export function readProfile(value: string | undefined): RngProfile {
 export function readMatmul(value: string | undefined): MatmulProfile | undefined {
   if (value === undefined) return undefined;
   if (!(MATMUL_PROFILES as readonly string[]).includes(value)) {
-    throw new CliError(`--matmul: unknown matmul profile ${JSON.stringify(value)} (expected one of ${MATMUL_PROFILES.join(', ')})`);
+    throw new CliError(
+      `--matmul: unknown matmul profile ${JSON.stringify(value)} (expected one of ${MATMUL_PROFILES.join(', ')})`
+    );
   }
   return value as MatmulProfile;
 }
@@ -116,13 +129,14 @@ export function parseCliArgs<T extends ParseArgsConfig>(a: string | T, b?: T): R
       const hint = how === 'missing' ? '' : ` (a value that starts with "-" is written ${option}=-VALUE)`;
       throw new CliError(`${option}: missing value${hint}${command ? ` (${command} --help for usage)` : ''}`);
     }
-    const why = first.replace(/\. To specify a positional argument.*$/, '').replace(/^Unknown option/, 'unknown option');
+    const why = first
+      .replace(/\. To specify a positional argument.*$/, '')
+      .replace(/^Unknown option/, 'unknown option');
     throw new CliError(command ? `${command}: ${why} (${command} --help for usage)` : why);
   }
 }
 
 // ---- output formats shared by the subcommands (README "Command-line tool") ----
-
 
 /** Row-major float32 values as JSON nested lists by shape ([] shape: a bare number). */
 export function jsonNested(values: Float32Array, shape: readonly number[]): string {

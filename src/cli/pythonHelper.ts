@@ -25,7 +25,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.stdout(PYTHON_HELPER_USAGE);
     return 0;
   }
-  if (positionals.length) throw new CliError(`python-helper: unexpected argument ${JSON.stringify(positionals[0])} (it takes none; --help for usage)`);
+  if (positionals.length)
+    throw new CliError(
+      `python-helper: unexpected argument ${JSON.stringify(positionals[0])} (it takes none; --help for usage)`
+    );
   io.stdout(helperText);
   return 0;
 }

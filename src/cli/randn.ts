@@ -20,10 +20,17 @@ Prints torch.randn(N, d, ..., generator=torch.Generator().manual_seed(S)) (float
 
 /** "4,2" -> [4, 2]; one-line errors naming --shape. */
 export function parseShape(text: string): number[] {
-  const parts = text.trim().replace(/^[([]/, '').replace(/[)\]]$/, '').split(',').map((p) => p.trim());
+  const parts = text
+    .trim()
+    .replace(/^[([]/, '')
+    .replace(/[)\]]$/, '')
+    .split(',')
+    .map((p) => p.trim());
   if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop(); // "4," like a Python tuple
   if (parts.some((p) => !/^\d+$/.test(p))) {
-    throw new CliError(`--shape: expected sizes like 4,2 (non-negative integers, comma separated), got ${JSON.stringify(text)}`);
+    throw new CliError(
+      `--shape: expected sizes like 4,2 (non-negative integers, comma separated), got ${JSON.stringify(text)}`
+    );
   }
   const shape = parts.map(Number);
   const count = shape.reduce((a, b) => a * b, 1);
@@ -36,7 +43,9 @@ export function parseShape(text: string): number[] {
 export async function main(argv: string[], io: CliIO): Promise<number> {
   // "--seed -5": a negative number is the option's value, not another option
   const args = argv.map((a, i) => (i > 0 && argv[i - 1] === '--seed' && /^-\d+$/.test(a) ? `=${a}` : a));
-  const joined = args.flatMap((a, i) => (a.startsWith('=') ? [] : args[i + 1]?.startsWith('=') ? [a + args[i + 1]] : [a]));
+  const joined = args.flatMap((a, i) =>
+    a.startsWith('=') ? [] : args[i + 1]?.startsWith('=') ? [a + args[i + 1]] : [a]
+  );
   const { values, positionals } = parseCliArgs('randn', {
     args: joined,
     allowPositionals: true,

@@ -8,7 +8,8 @@ import { RNG_PROFILES, type MatmulProfile, type RngProfile } from '../core/types
 import { buildReportHtml } from '../report/html';
 import { CliError, fileErrorReason, inputName, loadInputs, oneLine, readInputText, readMatmul, type CliIO } from './io';
 
-export const REPORT_USAGE = 'usage: node dist/cli.js report INPUT.json [--expected PASTED.txt] [--profile avx2-fma|avx2|scalar] [--matmul reference|openblas-haswell] -o REPORT.html';
+export const REPORT_USAGE =
+  'usage: node dist/cli.js report INPUT.json [--expected PASTED.txt] [--profile avx2-fma|avx2|scalar] [--matmul reference|openblas-haswell] -o REPORT.html';
 
 export interface ReportArgs {
   input: string;
@@ -27,16 +28,21 @@ export function parseReportArgs(argv: string[]): ReportArgs {
   let output: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const [flag, inline] =
+      a.startsWith('--') && a.includes('=')
+        ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
+        : [a, undefined];
     const value = (): string => {
       const v = inline ?? argv[++i];
-      if (v === undefined || (inline === undefined && v.startsWith('-') && v !== '-')) throw new CliError(`${flag}: expects a value`);
+      if (v === undefined || (inline === undefined && v.startsWith('-') && v !== '-'))
+        throw new CliError(`${flag}: expects a value`);
       return v;
     };
     if (flag === '--expected') expected = value();
     else if (flag === '--profile') {
       const p = value();
-      if (!(RNG_PROFILES as readonly string[]).includes(p)) throw new CliError(`--profile: expected one of ${RNG_PROFILES.join(', ')}, got ${JSON.stringify(p)}`);
+      if (!(RNG_PROFILES as readonly string[]).includes(p))
+        throw new CliError(`--profile: expected one of ${RNG_PROFILES.join(', ')}, got ${JSON.stringify(p)}`);
       profile = p as RngProfile;
     } else if (flag === '--matmul') matmul = readMatmul(value());
     else if (flag === '-o' || flag === '--output') output = value();
@@ -47,7 +53,8 @@ export function parseReportArgs(argv: string[]): ReportArgs {
   }
   if (input === undefined) throw new CliError(`INPUT.json: missing (${REPORT_USAGE})`);
   if (output === undefined) throw new CliError(`-o: missing; where should the report go? (${REPORT_USAGE})`);
-  if (input === '-' && expected === '-') throw new CliError('--expected: standard input is already used for INPUT.json');
+  if (input === '-' && expected === '-')
+    throw new CliError('--expected: standard input is already used for INPUT.json');
   return { input, expected, profile, matmul, output };
 }
 
@@ -64,14 +71,24 @@ async function readReportScript(io: CliIO, candidates: string[]): Promise<string
       // try the next place
     }
   }
-  throw new CliError(`report script: not found at ${candidates[0]} (build it with: node scripts/build.mjs --only=report)`, 1);
+  throw new CliError(
+    `report script: not found at ${candidates[0]} (build it with: node scripts/build.mjs --only=report)`,
+    1
+  );
 }
 
-export async function main(argv: string[], io: CliIO, scriptPaths: string[] = defaultReportScriptPaths()): Promise<number> {
+export async function main(
+  argv: string[],
+  io: CliIO,
+  scriptPaths: string[] = defaultReportScriptPaths()
+): Promise<number> {
   try {
     const args = parseReportArgs(argv);
     const { inputs, warnings } = await loadInputs(io, args.input);
-    const expected = args.expected === undefined ? undefined : { text: await readInputText(io, args.expected), field: inputName(args.expected) };
+    const expected =
+      args.expected === undefined
+        ? undefined
+        : { text: await readInputText(io, args.expected), field: inputName(args.expected) };
     const script = await readReportScript(io, scriptPaths);
     const run = runSampler(inputs, { profile: args.profile, matmul: args.matmul, inputWarnings: warnings });
     if (expected !== undefined) run.comparison = compareRun(inputs, run, expected.text, { field: expected.field });
@@ -85,8 +102,12 @@ export async function main(argv: string[], io: CliIO, scriptPaths: string[] = de
       }
     }
     const where = args.output === '-' ? 'standard output' : args.output;
-    const verdict = run.comparison ? `; ${run.comparison.matches ? 'matches' : 'does not match'} the PyTorch output (${run.comparison.rule})` : '';
-    (args.output === '-' ? io.stderr : io.stdout)(`report: wrote ${where} (${(html.length / 1e6).toFixed(1)} MB)${verdict}\n`);
+    const verdict = run.comparison
+      ? `; ${run.comparison.matches ? 'matches' : 'does not match'} the PyTorch output (${run.comparison.rule})`
+      : '';
+    (args.output === '-' ? io.stderr : io.stdout)(
+      `report: wrote ${where} (${(html.length / 1e6).toFixed(1)} MB)${verdict}\n`
+    );
     for (const w of run.warnings) io.stderr(`warning: ${w}\n`);
     return 0;
   } catch (e) {

@@ -2,7 +2,16 @@
 import { runSampler } from '../core/sampler/sampler';
 import { formatTensorF32 } from '../core/tensors/printTensor';
 import { DEFAULT_PROFILE, RNG_PROFILES, type MatrixF32, type RunResult } from '../core/types';
-import { CliError, checksumJson, jsonNested, loadInputs, parseCliArgs, readMatmul, readProfile, type CliIO } from './io';
+import {
+  CliError,
+  checksumJson,
+  jsonNested,
+  loadInputs,
+  parseCliArgs,
+  readMatmul,
+  readProfile,
+  type CliIO
+} from './io';
 
 export const SAMPLE_USAGE = `usage: node dist/cli.js sample INPUT.json [--profile P] [--matmul M] [--json | --checksum] [--trajectory]
 
@@ -27,7 +36,8 @@ export function runJson(run: RunResult, withTrajectory: boolean): string {
   const parts = [`"sample":${matrixJson(run.sample)}`, `"warnings":${JSON.stringify(run.warnings)}`];
   if (withTrajectory) {
     const steps = run.trajectory.steps.map(
-      (s) => `{"t":${s.t},"x":${matrixJson(s.x)},"eps":${matrixJson(s.eps)},"mean":${matrixJson(s.mean)},"z":${matrixJson(s.z)},"x_prev":${matrixJson(s.xPrev)}}`
+      (s) =>
+        `{"t":${s.t},"x":${matrixJson(s.x)},"eps":${matrixJson(s.eps)},"mean":${matrixJson(s.mean)},"z":${matrixJson(s.z)},"x_prev":${matrixJson(s.xPrev)}}`
     );
     parts.push(`"trajectory":[${steps.join(',')}]`);
     if (run.trajectory.note) parts.push(`"trajectory_note":${JSON.stringify(run.trajectory.note)}`);
@@ -71,15 +81,25 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1) {
-    throw new CliError(positionals.length === 0 ? 'sample: missing INPUT.json (use - for standard input)' : `sample: expected one INPUT.json, got ${positionals.length} arguments`);
+    throw new CliError(
+      positionals.length === 0
+        ? 'sample: missing INPUT.json (use - for standard input)'
+        : `sample: expected one INPUT.json, got ${positionals.length} arguments`
+    );
   }
   if (values.json && values.checksum) throw new CliError('sample: --json and --checksum exclude each other');
-  if (values.checksum && values.trajectory) throw new CliError('sample: --trajectory works with --json or the default print, not with --checksum');
+  if (values.checksum && values.trajectory)
+    throw new CliError('sample: --trajectory works with --json or the default print, not with --checksum');
   const profile = readProfile(values.profile);
   const matmul = readMatmul(values.matmul);
   const { inputs, warnings } = await loadInputs(io, positionals[0]);
 
-  const run = runSampler(inputs, { profile, matmul, record: values.trajectory ? { kind: 'all' } : { kind: 'none' }, inputWarnings: warnings });
+  const run = runSampler(inputs, {
+    profile,
+    matmul,
+    record: values.trajectory ? { kind: 'all' } : { kind: 'none' },
+    inputWarnings: warnings
+  });
   if (values.checksum) {
     io.stdout(checksumJson(run.sample.data, [run.sample.rows, run.sample.cols], run.timing.elapsedMs));
   } else if (values.json) {

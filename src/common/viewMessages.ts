@@ -51,11 +51,15 @@ export function parseViewMessage(m: unknown): Parsed<ViewMessage> {
     case 'torch-check-request':
       return { message: { type } };
     case 'copy':
-      return typeof o.text === 'string' ? { message: { type, text: o.text } } : fail('copy: text is missing or not a string');
+      return typeof o.text === 'string'
+        ? { message: { type, text: o.text } }
+        : fail('copy: text is missing or not a string');
     case 'save-image':
       if (o.format !== 'png' && o.format !== 'svg') return fail('save-image: format must be "png" or "svg"');
       if (typeof o.data !== 'string') return fail('save-image: data is missing or not a string');
-      return { message: { type, format: o.format, data: o.data, name: typeof o.name === 'string' ? o.name : 'ddpm-plot' } };
+      return {
+        message: { type, format: o.format, data: o.data, name: typeof o.name === 'string' ? o.name : 'ddpm-plot' }
+      };
     default:
       return fail(`message: unknown type ${JSON.stringify(type.slice(0, 40))}`);
   }
@@ -68,5 +72,7 @@ export function parseHostMessage(m: unknown): Parsed<HostMessage> {
   const { o, type } = t;
   if (type !== 'run') return fail(`message: unknown type ${JSON.stringify(type.slice(0, 40))}`);
   if (typeof o.run !== 'object' || o.run === null) return fail('run: run is missing or not an object');
-  return { message: { type, run: o.run as RunResultJson, ...(typeof o.origin === 'string' ? { origin: o.origin } : {}) } };
+  return {
+    message: { type, run: o.run as RunResultJson, ...(typeof o.origin === 'string' ? { origin: o.origin } : {}) }
+  };
 }

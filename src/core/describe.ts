@@ -30,12 +30,14 @@ export function requireObject(v: unknown, field: string): Record<string, unknown
 }
 
 export function requireInteger(v: unknown, field: string, min: number): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) throw new Error(`${field}: expected an integer >= ${min}, got ${describe(v)}`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min)
+    throw new Error(`${field}: expected an integer >= ${min}, got ${describe(v)}`);
   return v;
 }
 
 export function requireFiniteNumber(v: unknown, field: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${field}: expected a finite number, got ${describe(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new Error(`${field}: expected a finite number, got ${describe(v)}`);
   return v;
 }
 

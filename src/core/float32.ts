@@ -52,14 +52,14 @@ export function fmaF32Slow(p: number, c: number, s: number, r: number, t: number
   const e = twoSumError(p, c, s); // exact: p + c = s + e
   if (e === 0) return r; // a true tie: fround already rounded it to even
   // The exact value is on the side of s given by the sign of e: pick the neighbour on that side.
-  const towardT = (t > s) === (e > 0);
+  const towardT = t > s === e > 0;
   return towardT ? t : r;
 }
 
 /** The exact error e of s = fl64(a + b): a + b = s + e (Knuth's TwoSum). */
 function twoSumError(a: number, b: number, s: number): number {
   const bb = s - a;
-  return (a - (s - bb)) + (b - bb);
+  return a - (s - bb) + (b - bb);
 }
 
 /** Position of a float32 on the integer line of float32 values (-0 and +0 both map to 0). */

@@ -226,7 +226,15 @@ export interface RunResult {
    * matmul: the matmul profile of the run; absent in runs made before matmul profiles existed (read it as 'reference').
    * wModel, the (d+1, d) float32 weights, is carried when the trajectory is to be recomputed (trajectory.recompute).
    */
-  inputs: { n: number; d: number; T: number; seed: string; profile: RngProfile; matmul?: MatmulProfile; wModel?: MatrixF32 };
+  inputs: {
+    n: number;
+    d: number;
+    T: number;
+    seed: string;
+    profile: RngProfile;
+    matmul?: MatmulProfile;
+    wModel?: MatrixF32;
+  };
   /** (N, d) float32: the final x_0 */
   sample: MatrixF32;
   trajectory: Trajectory;

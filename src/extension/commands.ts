@@ -25,18 +25,21 @@ function cellInterpreter(settings: DdpmSettings): CellInputsInterpreter {
 /** Runs a request in the worker behind a cancellable progress notification; undefined when cancelled. */
 async function runWithProgress(title: string, request: WorkerRequest): Promise<RunResult | undefined> {
   try {
-    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort());
-      let reported = 0;
-      return runInWorker(request, abort.signal, {
-        onProgress: (done, total) => {
-          const pct = (100 * done) / total;
-          progress.report({ increment: pct - reported, message: `step ${done} of ${total}` });
-          reported = pct;
-        }
-      });
-    });
+    return await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+      (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        let reported = 0;
+        return runInWorker(request, abort.signal, {
+          onProgress: (done, total) => {
+            const pct = (100 * done) / total;
+            progress.report({ increment: pct - reported, message: `step ${done} of ${total}` });
+            reported = pct;
+          }
+        });
+      }
+    );
   } catch (e) {
     if (isAbort(e)) {
       void vscode.window.showInformationMessage(`${title}: cancelled`);
@@ -62,7 +65,9 @@ export async function runSamplerCommand(extensionUri: vscode.Uri, uri?: vscode.U
   }
   if (!resolution) return undefined;
   if (resolution.kind !== 'inputs') {
-    void vscode.window.showErrorMessage(resolution.kind === 'error' ? resolution.message : `DDPM: ${resolution.reason}`);
+    void vscode.window.showErrorMessage(
+      resolution.kind === 'error' ? resolution.message : `DDPM: ${resolution.reason}`
+    );
     return undefined;
   }
   const { inputs, origin } = resolution;
@@ -72,7 +77,14 @@ export async function runSamplerCommand(extensionUri: vscode.Uri, uri?: vscode.U
   if (large && !(await confirmLargeRun(large))) return undefined;
   const inputsJson = inputsToMessage(inputs);
   try {
-    const result = await runWithProgress(`DDPM: sampling N=${inputs.n} d=${inputs.d} T=${T}`, { op: 'sample', inputs: inputsJson, profile, matmul: settings.matmul, record: settings.record, deferTrajectory: true });
+    const result = await runWithProgress(`DDPM: sampling N=${inputs.n} d=${inputs.d} T=${T}`, {
+      op: 'sample',
+      inputs: inputsJson,
+      profile,
+      matmul: settings.matmul,
+      record: settings.record,
+      deferTrajectory: true
+    });
     if (!result) return undefined;
     ResultsPanel.show(extensionUri, { run: result, inputs: inputsJson, profile, origin });
     return result;
@@ -83,7 +95,11 @@ export async function runSamplerCommand(extensionUri: vscode.Uri, uri?: vscode.U
 }
 
 /** Compares the panel's run with pasted PyTorch output and shows the diff in the panel. */
-export async function compareWithText(extensionUri: vscode.Uri, data: PanelRun, expectedText: string): Promise<RunResult | undefined> {
+export async function compareWithText(
+  extensionUri: vscode.Uri,
+  data: PanelRun,
+  expectedText: string
+): Promise<RunResult | undefined> {
   const settings = settingsFor();
   const request: WorkerRequest = {
     op: 'compare',
@@ -100,9 +116,15 @@ export async function compareWithText(extensionUri: vscode.Uri, data: PanelRun, 
     ResultsPanel.show(extensionUri, { ...data, run: result });
     const c = result.comparison;
     if (c) {
-      const where = c.steps && c.firstDivergence ? `, first at ${c.firstDivergence.step === null ? 'x_T' : `step ${c.firstDivergence.step}`}` : '';
-      const why = c.diagnosis && c.diagnosis.length > 0 ? `; diagnosis: ${c.diagnosis.map((d) => d.id).join(', ')}` : '';
-      const verdict = c.matches ? `matches (${c.rule} rule)` : `${c.mismatched} of ${c.compared} elements differ (${c.rule} rule${where})${why}`;
+      const where =
+        c.steps && c.firstDivergence
+          ? `, first at ${c.firstDivergence.step === null ? 'x_T' : `step ${c.firstDivergence.step}`}`
+          : '';
+      const why =
+        c.diagnosis && c.diagnosis.length > 0 ? `; diagnosis: ${c.diagnosis.map((d) => d.id).join(', ')}` : '';
+      const verdict = c.matches
+        ? `matches (${c.rule} rule)`
+        : `${c.mismatched} of ${c.compared} elements differ (${c.rule} rule${where})${why}`;
       vscode.window.setStatusBarMessage(`DDPM Lab: the PyTorch output ${verdict}`, 6000);
     }
     return result;
@@ -121,13 +143,22 @@ export interface NotebookRun {
 
 /** A notebook's run as the results panel holds it (the comparison itself is recomputed). */
 export function panelRunOfNotebook(nb: NotebookRun): PanelRun {
-  return { run: nb.run, inputs: inputsToMessage(nb.inputs), profile: nb.run.inputs.profile, origin: `the last sample() of ${nb.notebookName}` };
+  return {
+    run: nb.run,
+    inputs: inputsToMessage(nb.inputs),
+    profile: nb.run.inputs.profile,
+    origin: `the last sample() of ${nb.notebookName}`
+  };
 }
 
-const NO_RUN = 'DDPM: no run to compare with yet: run "DDPM: Run Sampler" first (in a notebook, use compare(...) in a cell)';
+const NO_RUN =
+  'DDPM: no run to compare with yet: run "DDPM: Run Sampler" first (in a notebook, use compare(...) in a cell)';
 
 /** "DDPM: Compare Clipboard with Last Run": the active DDPM notebook's last sample(), else the results panel's last run. */
-export async function compareClipboardCommand(extensionUri: vscode.Uri, notebookRun?: NotebookRun): Promise<RunResult | undefined> {
+export async function compareClipboardCommand(
+  extensionUri: vscode.Uri,
+  notebookRun?: NotebookRun
+): Promise<RunResult | undefined> {
   const data = notebookRun ? panelRunOfNotebook(notebookRun) : await ResultsPanel.lastRun();
   if (!data) {
     void vscode.window.showErrorMessage(NO_RUN);
@@ -188,15 +219,27 @@ export async function copyPytorchScriptCommand(notebookRun?: NotebookRun): Promi
   }
   const r = source.resolution;
   if (r.kind !== 'inputs') {
-    void vscode.window.showErrorMessage(r.kind === 'error' ? r.message : 'DDPM: no run yet and no inputs in the active editor: run "DDPM: Run Sampler" first');
+    void vscode.window.showErrorMessage(
+      r.kind === 'error'
+        ? r.message
+        : 'DDPM: no run yet and no inputs in the active editor: run "DDPM: Run Sampler" first'
+    );
     return undefined;
   }
   const script = buildPytorchScript(r.inputs, { profile: source.profile, origin: r.origin });
   await vscode.env.clipboard.writeText(script);
   const open = 'Open in Editor';
-  void vscode.window.showInformationMessage('DDPM: copied a PyTorch script that reproduces the run; its output can be pasted back with "DDPM: Compare Clipboard with Last Run".', open).then(async (choice) => {
-    if (choice === open) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'python', content: script }));
-  });
+  void vscode.window
+    .showInformationMessage(
+      'DDPM: copied a PyTorch script that reproduces the run; its output can be pasted back with "DDPM: Compare Clipboard with Last Run".',
+      open
+    )
+    .then(async (choice) => {
+      if (choice === open)
+        await vscode.window.showTextDocument(
+          await vscode.workspace.openTextDocument({ language: 'python', content: script })
+        );
+    });
   return script;
 }
 
@@ -205,7 +248,10 @@ export async function copyPytorchScriptCommand(notebookRun?: NotebookRun): Promi
  * the run in the results panel, else the inputs in the active editor, else the last run the panel showed; the check
  * then opens in the results panel, both runs side by side.
  */
-export async function compareLocalPytorchCommand(extensionUri: vscode.Uri, notebookRun?: NotebookRun): Promise<RunResult | undefined> {
+export async function compareLocalPytorchCommand(
+  extensionUri: vscode.Uri,
+  notebookRun?: NotebookRun
+): Promise<RunResult | undefined> {
   let data: PanelRun | undefined;
   let source: CheckSource | undefined;
   try {
@@ -216,7 +262,12 @@ export async function compareLocalPytorchCommand(extensionUri: vscode.Uri, noteb
       if (r.kind === 'inputs') {
         const inputs = inputsToMessage(r.inputs);
         source = { inputs: r.inputs, origin: r.origin };
-        data = { run: undefined as unknown as RunResult, inputs, profile: r.profile ?? settings.profile, origin: r.origin };
+        data = {
+          run: undefined as unknown as RunResult,
+          inputs,
+          profile: r.profile ?? settings.profile,
+          origin: r.origin
+        };
       } else if (r.kind === 'error') throw new Error(r.message);
       else data = await ResultsPanel.lastRun();
     }
@@ -229,6 +280,10 @@ export async function compareLocalPytorchCommand(extensionUri: vscode.Uri, noteb
   if (!result || !data) return undefined;
   ResultsPanel.show(extensionUri, { ...data, run: result, profile: result.inputs.profile });
   const c = result.torchCheck;
-  if (c) vscode.window.setStatusBarMessage(`DDPM Lab: your PyTorch ${c.torch.version}: ${c.bitwiseEqual ? 'bitwise equal' : 'differs'}`, 6000);
+  if (c)
+    vscode.window.setStatusBarMessage(
+      `DDPM Lab: your PyTorch ${c.torch.version}: ${c.bitwiseEqual ? 'bitwise equal' : 'differs'}`,
+      6000
+    );
   return result;
 }

@@ -33,10 +33,16 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(COMMAND_IDS.runSampler, async (target?: unknown) =>
       (await loadCommands()).runSamplerCommand(uri, target instanceof vscode.Uri ? target : undefined)
     ),
-    vscode.commands.registerCommand(COMMAND_IDS.compareClipboard, async () => (await loadCommands()).compareClipboardCommand(uri, notebookRun())),
-    vscode.commands.registerCommand(COMMAND_IDS.copyPytorchScript, async () => (await loadCommands()).copyPytorchScriptCommand(notebookRun())),
+    vscode.commands.registerCommand(COMMAND_IDS.compareClipboard, async () =>
+      (await loadCommands()).compareClipboardCommand(uri, notebookRun())
+    ),
+    vscode.commands.registerCommand(COMMAND_IDS.copyPytorchScript, async () =>
+      (await loadCommands()).copyPytorchScriptCommand(notebookRun())
+    ),
     vscode.commands.registerCommand(COMMAND_IDS.addPythonHelper, () => addPythonHelper(vscode, helperText)),
-    vscode.commands.registerCommand(COMMAND_IDS.compareLocalPytorch, async () => (await loadCommands()).compareLocalPytorchCommand(uri, notebookRun()))
+    vscode.commands.registerCommand(COMMAND_IDS.compareLocalPytorch, async () =>
+      (await loadCommands()).compareLocalPytorchCommand(uri, notebookRun())
+    )
   );
   // The panel's restorer is registered at activation (activation event onWebviewPanel:ddpmLab.results).
   ResultsPanel.configure(context, async (panel) => (await loadCommands()).compareRequestFromPanel(uri, panel));

@@ -31,7 +31,11 @@ export async function resolveInputsFromFile(uri: vscode.Uri, interpret?: CellInp
     return { kind: 'error', message: `${displayName(uri)}: cannot read the file (${errorFirstLine(e)})` };
   }
   const r = resolveInputsFromText(text, displayName(uri), interpret);
-  if (r.kind === 'none') return { kind: 'error', message: `${displayName(uri)}: holds no DDPM inputs (a JSON object with w_model, shape, betas, alpha_bar and seed)` };
+  if (r.kind === 'none')
+    return {
+      kind: 'error',
+      message: `${displayName(uri)}: holds no DDPM inputs (a JSON object with w_model, shape, betas, alpha_bar and seed)`
+    };
   return r;
 }
 
@@ -51,13 +55,33 @@ export function resolveInputsFromActiveEditor(interpret?: CellInputsInterpreter)
 type PickId = 'file' | 'example' | 'enter';
 
 /** The quick pick offered when the editor holds no inputs; undefined when the user cancels. */
-export async function pickInputs(extensionUri: vscode.Uri, profile: RngProfile, interpret?: CellInputsInterpreter): Promise<Resolution | undefined> {
+export async function pickInputs(
+  extensionUri: vscode.Uri,
+  profile: RngProfile,
+  interpret?: CellInputsInterpreter
+): Promise<Resolution | undefined> {
   const items: (vscode.QuickPickItem & { id: PickId })[] = [
-    { id: 'file', label: '$(folder-opened) Open an inputs file…', detail: 'A JSON object with w_model, shape, betas, alpha_bar and seed (arrays as lists or as printed PyTorch/NumPy text)' },
-    { id: 'example', label: '$(beaker) Use the bundled example', detail: 'N = 4, d = 2, T = 4, seed 42, betas = torch.linspace(1e-4, 0.02, 4)' },
-    { id: 'enter', label: '$(edit) Enter N, d, T and seed…', detail: 'Linear or cosine schedule; w_model = 0.1 * torch.randn(d + 1, d) from seed + 1' }
+    {
+      id: 'file',
+      label: '$(folder-opened) Open an inputs file…',
+      detail:
+        'A JSON object with w_model, shape, betas, alpha_bar and seed (arrays as lists or as printed PyTorch/NumPy text)'
+    },
+    {
+      id: 'example',
+      label: '$(beaker) Use the bundled example',
+      detail: 'N = 4, d = 2, T = 4, seed 42, betas = torch.linspace(1e-4, 0.02, 4)'
+    },
+    {
+      id: 'enter',
+      label: '$(edit) Enter N, d, T and seed…',
+      detail: 'Linear or cosine schedule; w_model = 0.1 * torch.randn(d + 1, d) from seed + 1'
+    }
   ];
-  const picked = await vscode.window.showQuickPick(items, { title: 'DDPM: Run Sampler', placeHolder: 'No inputs in the active editor: where should the inputs come from?' });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'DDPM: Run Sampler',
+    placeHolder: 'No inputs in the active editor: where should the inputs come from?'
+  });
   if (!picked) return undefined;
   if (picked.id === 'file') {
     const uris = await vscode.window.showOpenDialog({

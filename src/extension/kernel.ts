@@ -30,7 +30,11 @@ export interface KernelDeps {
   /** asks before a run larger than ddpmLab.maxElementsWithoutAsking (runSettings.ts); false = do not run */
   confirmLargeRun?(run: LargeRun): Promise<boolean>;
   /** a cell's pytorch(): runs the inputs in the user's own PyTorch (localTorch.ts); absent: not available here */
-  pytorch?(request: Extract<HostRequest, { kind: 'pytorch' }>, scope: vscode.Uri, signal: AbortSignal): Promise<RunResult>;
+  pytorch?(
+    request: Extract<HostRequest, { kind: 'pytorch' }>,
+    scope: vscode.Uri,
+    signal: AbortSignal
+  ): Promise<RunResult>;
 }
 
 interface NotebookState {
@@ -124,7 +128,11 @@ export class DdpmKernel {
   }
 
   /** Runs one cell; true when it was interrupted (the rest of the queue is then cancelled too, as in Jupyter). */
-  private async executeOne(execution: vscode.NotebookCellExecution, state: NotebookState, notebook: vscode.NotebookDocument): Promise<boolean> {
+  private async executeOne(
+    execution: vscode.NotebookCellExecution,
+    state: NotebookState,
+    notebook: vscode.NotebookDocument
+  ): Promise<boolean> {
     const abort = new AbortController();
     const subscription = execution.token.onCancellationRequested(() => abort.abort());
     execution.executionOrder = ++state.order;
@@ -135,9 +143,20 @@ export class DdpmKernel {
       await execution.clearOutput();
       const { executeCell } = await loadInterpreter();
       const settings = this.deps.settings(notebook.uri);
-      const defaults: CellDefaults = { profile: settings.profile, matmul: settings.matmul, record: settings.record, tolerances: settings.tolerances };
+      const defaults: CellDefaults = {
+        profile: settings.profile,
+        matmul: settings.matmul,
+        record: settings.record,
+        tolerances: settings.tolerances
+      };
       const cell = execution.cell;
-      const outputs = await executeCell(state.session, cell.document.getText(), cell.document.languageId, defaults, (req) => this.answer(req, settings, abort.signal, notebook.uri));
+      const outputs = await executeCell(
+        state.session,
+        cell.document.getText(),
+        cell.document.languageId,
+        defaults,
+        (req) => this.answer(req, settings, abort.signal, notebook.uri)
+      );
       if (abort.signal.aborted) throw abortError();
       await execution.replaceOutput(await this.toOutputs(outputs));
       success = true;
@@ -145,10 +164,15 @@ export class DdpmKernel {
       interrupted = isAbort(e) || abort.signal.aborted;
       const error = interrupted
         ? { name: 'Interrupted', message: 'the run was cancelled' }
-        : { name: e instanceof Error && e.name === 'SyntaxError' ? 'SyntaxError' : 'Error', message: errorFirstLine(e) };
+        : {
+            name: e instanceof Error && e.name === 'SyntaxError' ? 'SyntaxError' : 'Error',
+            message: errorFirstLine(e)
+          };
       try {
         // no stack: users see one line naming the place and the problem
-        await execution.replaceOutput([new this.api.NotebookCellOutput([this.api.NotebookCellOutputItem.error({ ...error, stack: undefined })])]);
+        await execution.replaceOutput([
+          new this.api.NotebookCellOutput([this.api.NotebookCellOutputItem.error({ ...error, stack: undefined })])
+        ]);
       } catch {
         // the cell may be gone (deleted while running); ending the execution below is what matters
       }
@@ -160,26 +184,45 @@ export class DdpmKernel {
   }
 
   /** Answers the interpreter's requests by running them in the worker. */
-  private async answer(req: HostRequest, settings: DdpmSettings, signal: AbortSignal, scope: vscode.Uri): Promise<RunResult> {
+  private async answer(
+    req: HostRequest,
+    settings: DdpmSettings,
+    signal: AbortSignal,
+    scope: vscode.Uri
+  ): Promise<RunResult> {
     const { inputsToMessage } = await loadProtocol();
     if (req.kind === 'pytorch') {
-      if (!this.deps.pytorch) throw new Error('pytorch(): Compare with Local PyTorch needs the desktop or remote extension host (it runs Python on your machine)');
+      if (!this.deps.pytorch)
+        throw new Error(
+          'pytorch(): Compare with Local PyTorch needs the desktop or remote extension host (it runs Python on your machine)'
+        );
       return this.deps.pytorch(req, scope, signal);
     }
     if (req.kind === 'sample') {
       const large = largeRun(req.inputs.n, req.inputs.d, req.inputs.betas.length, settings);
       if (large && !(this.deps.confirmLargeRun && (await this.deps.confirmLargeRun(large)))) {
-        throw new Error(`a run of N x d x T = ${large.elements} values is larger than ddpmLab.maxElementsWithoutAsking (${large.limit}); not started`);
+        throw new Error(
+          `a run of N x d x T = ${large.elements} values is larger than ddpmLab.maxElementsWithoutAsking (${large.limit}); not started`
+        );
       }
       // The output carries the run's inputs, not its steps: the renderer recomputes them (README "Performance"), so
       // neither the output nor the .ddpmnb file holds the trajectory. The notebook budget applies only when the
       // weights are too large to carry (d > 511), where the steps are sent as before.
       const maxTrajectoryBytes = settings.notebookTrajectoryBytes ?? NOTEBOOK_TRAJECTORY_DEFAULT_BYTES;
       const run = await this.deps.run(
-        { op: 'sample', inputs: inputsToMessage(req.inputs), profile: req.profile, matmul: req.matmul, record: req.record, maxTrajectoryBytes, deferTrajectory: true },
+        {
+          op: 'sample',
+          inputs: inputsToMessage(req.inputs),
+          profile: req.profile,
+          matmul: req.matmul,
+          record: req.record,
+          maxTrajectoryBytes,
+          deferTrajectory: true
+        },
         signal
       );
-      if (run.trajectory.note) run.trajectory.note += `; ddpmLab.trajectory.notebookMaxMiB sets how much a notebook output keeps`;
+      if (run.trajectory.note)
+        run.trajectory.note += `; ddpmLab.trajectory.notebookMaxMiB sets how much a notebook output keeps`;
       return run;
     }
     const { encodeRunResult } = await loadCodec();

@@ -9,7 +9,8 @@ import { errorFirstLine, isAbort } from '../core/errors';
 import type { MatmulProfile, RngProfile, RunResult, SamplerInputs } from '../core/types';
 import { SETTINGS_SECTION } from './settings';
 
-export const WEB_HOST_MESSAGE = 'Compare with Local PyTorch needs the desktop or remote extension host (it runs Python on your machine)';
+export const WEB_HOST_MESSAGE =
+  'Compare with Local PyTorch needs the desktop or remote extension host (it runs Python on your machine)';
 export const UNTRUSTED_MESSAGE =
   'Compare with Local PyTorch runs a Python on your machine, so it is off in Restricted Mode: trust this workspace to use it';
 
@@ -17,7 +18,9 @@ export const UNTRUSTED_MESSAGE =
 interface PythonExtensionApi {
   environments?: {
     getActiveEnvironmentPath(resource?: vscode.Uri): { id: string; path: string } | undefined;
-    resolveEnvironment(env: { id: string; path: string } | string): Promise<{ executable: { uri?: vscode.Uri } } | undefined>;
+    resolveEnvironment(
+      env: { id: string; path: string } | string
+    ): Promise<{ executable: { uri?: vscode.Uri } } | undefined>;
   };
 }
 
@@ -73,17 +76,27 @@ export async function runLocalCheck(inputs: SamplerInputs, opts: LocalCheckOptio
     })
   ).command;
   try {
-    const r = await host.runCheck(inputs, { python, script, signal: opts.signal, profile: opts.profile, matmul: opts.matmul });
+    const r = await host.runCheck(inputs, {
+      python,
+      script,
+      signal: opts.signal,
+      profile: opts.profile,
+      matmul: opts.matmul
+    });
     const { withTorchCheck } = await import('../core/check/verdict');
     return withTorchCheck(r.ours, r.verdict, r.torch, python);
   } catch (e) {
-    if (e instanceof NoUsableTorchError) throw new NoUsableTorchError(e.kind, `no usable PyTorch: ${e.message}; ${noTorchAdvice(e.kind, python)}`);
+    if (e instanceof NoUsableTorchError)
+      throw new NoUsableTorchError(e.kind, `no usable PyTorch: ${e.message}; ${noTorchAdvice(e.kind, python)}`);
     throw e;
   }
 }
 
 /** Runs the check with progress and cancel; the run to show (ours with torchCheck), or undefined when it could not run. */
-export async function compareWithLocalPytorch(source: CheckSource | undefined, scope?: vscode.Uri): Promise<RunResult | undefined> {
+export async function compareWithLocalPytorch(
+  source: CheckSource | undefined,
+  scope?: vscode.Uri
+): Promise<RunResult | undefined> {
   const unavailable = localTorchUnavailable();
   if (unavailable === WEB_HOST_MESSAGE) {
     void vscode.window.showErrorMessage(WEB_HOST_MESSAGE);
@@ -91,17 +104,25 @@ export async function compareWithLocalPytorch(source: CheckSource | undefined, s
   }
   if (unavailable) {
     const manage = 'Manage Workspace Trust';
-    void vscode.window.showErrorMessage(unavailable, manage).then((c) => c === manage && vscode.commands.executeCommand('workbench.trust.manage'));
+    void vscode.window
+      .showErrorMessage(unavailable, manage)
+      .then((c) => c === manage && vscode.commands.executeCommand('workbench.trust.manage'));
     return undefined;
   }
   if (!source) {
-    void vscode.window.showErrorMessage('DDPM: no run to compare yet: run "DDPM: Run Sampler" (or sample() in a notebook) first, or open an inputs file');
+    void vscode.window.showErrorMessage(
+      'DDPM: no run to compare yet: run "DDPM: Run Sampler" (or sample() in a notebook) first, or open an inputs file'
+    );
     return undefined;
   }
   const { inputs } = source;
   try {
     return await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `DDPM: running N=${inputs.n} d=${inputs.d} T=${inputs.betas.length} in your PyTorch`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `DDPM: running N=${inputs.n} d=${inputs.d} T=${inputs.betas.length} in your PyTorch`,
+        cancellable: true
+      },
       async (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
@@ -115,7 +136,9 @@ export async function compareWithLocalPytorch(source: CheckSource | undefined, s
       const open = 'Open Settings';
       void vscode.window
         .showErrorMessage(`DDPM: ${e.message}`, open)
-        .then((c) => c === open && vscode.commands.executeCommand('workbench.action.openSettings', 'ddpmLab.pythonPath'));
+        .then(
+          (c) => c === open && vscode.commands.executeCommand('workbench.action.openSettings', 'ddpmLab.pythonPath')
+        );
     } else void vscode.window.showErrorMessage(errorFirstLine(e));
     return undefined;
   }

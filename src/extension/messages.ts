@@ -5,7 +5,12 @@ import type { ImageFormat } from '../common/viewMessages';
 
 /** A file name from a plot name: letters, digits, dot, dash and underscore only, plus the extension. */
 export function imageFileName(name: string, format: ImageFormat): string {
-  const base = name.replace(/\.(png|svg)$/i, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '').slice(0, 80) || 'ddpm-plot';
+  const base =
+    name
+      .replace(/\.(png|svg)$/i, '')
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^[-.]+|-+$/g, '')
+      .slice(0, 80) || 'ddpm-plot';
   return `${base}.${format}`;
 }
 

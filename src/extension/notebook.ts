@@ -29,7 +29,13 @@ export function registerNotebook(context: vscode.ExtensionContext): DdpmKernel {
     run: async (request, signal) => (await import('./workerClient')).runInWorker(request, signal),
     settings: settingsFor,
     confirmLargeRun,
-    pytorch: async (req, scope, signal) => (await import('./localTorch')).runLocalCheck(req.inputs, { profile: req.profile, matmul: req.matmul, signal, scope })
+    pytorch: async (req, scope, signal) =>
+      (await import('./localTorch')).runLocalCheck(req.inputs, {
+        profile: req.profile,
+        matmul: req.matmul,
+        signal,
+        scope
+      })
   });
   context.subscriptions.push(
     vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, serializer, { transientOutputs: false }),

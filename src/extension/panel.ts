@@ -73,7 +73,10 @@ export class ResultsPanel {
   static webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
     return {
       enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'renderer'), vscode.Uri.joinPath(extensionUri, 'media')]
+      localResourceRoots: [
+        vscode.Uri.joinPath(extensionUri, 'dist', 'renderer'),
+        vscode.Uri.joinPath(extensionUri, 'media')
+      ]
     };
   }
 
@@ -82,10 +85,15 @@ export class ResultsPanel {
     const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
     let panel = ResultsPanel.current;
     if (!panel) {
-      const webviewPanel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, ResultsPanel.title(data), { viewColumn: column, preserveFocus: true }, {
-        ...ResultsPanel.webviewOptions(extensionUri),
-        retainContextWhenHidden: true
-      });
+      const webviewPanel = vscode.window.createWebviewPanel(
+        PANEL_VIEW_TYPE,
+        ResultsPanel.title(data),
+        { viewColumn: column, preserveFocus: true },
+        {
+          ...ResultsPanel.webviewOptions(extensionUri),
+          retainContextWhenHidden: true
+        }
+      );
       panel = ResultsPanel.current = new ResultsPanel(webviewPanel, extensionUri, data);
     } else {
       panel.webviewPanel.reveal(undefined, true);
@@ -165,7 +173,12 @@ export class ResultsPanel {
     try {
       const s = state as Partial<StoredPanelRun> | undefined;
       if (!s?.run || !s.inputs) return undefined;
-      return { run: decodeRunResult(s.run), inputs: s.inputs, profile: s.profile ?? (s.run.inputs.profile as RngProfile), origin: s.origin ?? 'restored run' };
+      return {
+        run: decodeRunResult(s.run),
+        inputs: s.inputs,
+        profile: s.profile ?? (s.run.inputs.profile as RngProfile),
+        origin: s.origin ?? 'restored run'
+      };
     } catch {
       return undefined;
     }
@@ -187,7 +200,12 @@ export class ResultsPanel {
     try {
       // bounded: a 64 MiB trajectory is not rewritten to disk on every run (loaded lazily: it imports the sampler's helpers)
       const { thinTrajectory } = await import('./storedRun');
-      const stored: StoredPanelRun = { run: encodeRunResult(thinTrajectory(data.run)), inputs: data.inputs, profile: data.profile, origin: data.origin };
+      const stored: StoredPanelRun = {
+        run: encodeRunResult(thinTrajectory(data.run)),
+        inputs: data.inputs,
+        profile: data.profile,
+        origin: data.origin
+      };
       await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(file, '..'));
       await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(JSON.stringify(stored)));
     } catch {

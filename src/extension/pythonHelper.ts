@@ -10,8 +10,17 @@ export const PYTHON_HELPER_FILE = 'ddpm_lab.py';
 /** The slice of the VS Code API the command uses (a fake in unit tests). */
 export type PythonHelperApi = {
   Uri: Pick<typeof vscode.Uri, 'joinPath'>;
-  window: Pick<typeof vscode.window, 'showWorkspaceFolderPick' | 'showWarningMessage' | 'showErrorMessage' | 'showInformationMessage' | 'showTextDocument'>;
-  workspace: Pick<typeof vscode.workspace, 'workspaceFolders' | 'openTextDocument'> & { fs: Pick<vscode.FileSystem, 'readFile' | 'writeFile'> };
+  window: Pick<
+    typeof vscode.window,
+    | 'showWorkspaceFolderPick'
+    | 'showWarningMessage'
+    | 'showErrorMessage'
+    | 'showInformationMessage'
+    | 'showTextDocument'
+  >;
+  workspace: Pick<typeof vscode.workspace, 'workspaceFolders' | 'openTextDocument'> & {
+    fs: Pick<vscode.FileSystem, 'readFile' | 'writeFile'>;
+  };
 };
 
 /** The helper's bytes in `folder` (undefined when there is no such file). */
@@ -38,7 +47,12 @@ export async function addPythonHelper(api: PythonHelperApi, helperText: string):
     );
     return undefined;
   }
-  const folder = folders.length === 1 ? folders[0] : await api.window.showWorkspaceFolderPick({ placeHolder: `Workspace folder to write ${PYTHON_HELPER_FILE} into` });
+  const folder =
+    folders.length === 1
+      ? folders[0]
+      : await api.window.showWorkspaceFolderPick({
+          placeHolder: `Workspace folder to write ${PYTHON_HELPER_FILE} into`
+        });
   if (!folder) return undefined;
   const file = api.Uri.joinPath(folder.uri, PYTHON_HELPER_FILE);
   const bytes = new TextEncoder().encode(helperText);

@@ -21,7 +21,10 @@ export type Resolution =
  * defines; throws an Error with a one-line `line L, column C: ...` message. null when the text
  * defines none of the five inputs. Supplied by the caller (the cell language's interpreter, src/core/notebook/cellLanguage).
  */
-export type CellInputsInterpreter = (text: string, origin: string) => { inputs: SamplerInputs; warnings: string[]; profile?: RngProfile } | null;
+export type CellInputsInterpreter = (
+  text: string,
+  origin: string
+) => { inputs: SamplerInputs; warnings: string[]; profile?: RngProfile } | null;
 
 const ASSIGNS_AN_INPUT = new RegExp(`^[ \\t]*(${INPUT_KEYS.join('|')})[ \\t]*=(?!=)`, 'm');
 
@@ -46,7 +49,8 @@ export function resolveInputsFromText(text: string, origin: string, interpret?: 
       return { kind: 'none', reason: `${origin} is not DDPM inputs JSON` };
     }
     if (!isObject(json)) return { kind: 'none', reason: `${origin} is not a JSON object` };
-    if (!INPUT_KEYS.some((k) => k in json)) return { kind: 'none', reason: `${origin} has none of the keys ${INPUT_KEYS.join(', ')}` };
+    if (!INPUT_KEYS.some((k) => k in json))
+      return { kind: 'none', reason: `${origin} has none of the keys ${INPUT_KEYS.join(', ')}` };
     try {
       const { inputs, warnings } = readInputs(json);
       return { kind: 'inputs', inputs, warnings, origin };
@@ -90,9 +94,11 @@ export function countProblem(field: string, text: string): string | undefined {
 /** The memory limits of src/core/limits.ts, checked before anything is generated; undefined when the spec fits. */
 export function specProblem(spec: GeneratedSpec): string | undefined {
   const { n, d, T } = spec;
-  if (n * d > MAX_SAMPLE_ELEMENTS) return `shape: N*d = ${n}*${d} = ${n * d} elements exceeds the limit of ${MAX_SAMPLE_ELEMENTS}`;
+  if (n * d > MAX_SAMPLE_ELEMENTS)
+    return `shape: N*d = ${n}*${d} = ${n * d} elements exceeds the limit of ${MAX_SAMPLE_ELEMENTS}`;
   // w_model is (d + 1, d): bounded like a sample so that generating it stays within memory
-  if ((d + 1) * d > MAX_SAMPLE_ELEMENTS) return `w_model: (d + 1)*d = ${(d + 1) * d} elements for d = ${d} exceeds the limit of ${MAX_SAMPLE_ELEMENTS}`;
+  if ((d + 1) * d > MAX_SAMPLE_ELEMENTS)
+    return `w_model: (d + 1)*d = ${(d + 1) * d} elements for d = ${d} exceeds the limit of ${MAX_SAMPLE_ELEMENTS}`;
   if (T > MAX_STEPS) return `betas: T = ${T} steps exceeds the limit of ${MAX_STEPS}`;
   return undefined;
 }
@@ -124,7 +130,10 @@ export function generatedWModel(d: number, seed: bigint, profile: RngProfile): F
  * cosine_schedule(T, s=0.008) (src/core/schedules.ts), alpha_bar = torch.cumprod(1 - betas, 0), and the
  * generated w_model above.
  */
-export function generateInputs(spec: GeneratedSpec, profile: RngProfile): { inputs: SamplerInputs; warnings: string[] } {
+export function generateInputs(
+  spec: GeneratedSpec,
+  profile: RngProfile
+): { inputs: SamplerInputs; warnings: string[] } {
   const problem = specProblem(spec);
   if (problem) throw new Error(problem);
   // torch.linspace's vectorised kernel differs between builds, so the linear schedule follows the profile too

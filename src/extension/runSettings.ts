@@ -2,7 +2,15 @@
 // run larger than ddpmLab.maxElementsWithoutAsking: one of each for the palette commands (commands.ts) and the
 // notebook kernel (notebook.ts, kernel.ts). The reading itself is settings.ts, which has no `vscode` import.
 import * as vscode from 'vscode';
-import { configurationSource, largeRunQuestion, notebookTrajectoryBytes, readSettings, SETTINGS_SECTION, type DdpmSettings, type LargeRun } from './settings';
+import {
+  configurationSource,
+  largeRunQuestion,
+  notebookTrajectoryBytes,
+  readSettings,
+  SETTINGS_SECTION,
+  type DdpmSettings,
+  type LargeRun
+} from './settings';
 
 /** The settings for a resource (a file, a notebook) or, without one, the workspace's. */
 export function settingsFor(scope?: vscode.Uri): DdpmSettings {

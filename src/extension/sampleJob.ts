@@ -36,7 +36,12 @@ export function executeRequest(req: WorkerRequest, hooks: JobHooks = {}): Worker
  * sampler runs step by step and, whenever `sliceMs` have passed, `pause()` lets the event loop run, so
  * an interrupt or a cancel (which sets what `shouldStop` polls) stops the run within one slice.
  */
-export async function executeRequestInSlices(req: WorkerRequest, hooks: JobHooks, pause: () => Promise<void>, sliceMs = 15): Promise<WorkerResponse> {
+export async function executeRequestInSlices(
+  req: WorkerRequest,
+  hooks: JobHooks,
+  pause: () => Promise<void>,
+  sliceMs = 15
+): Promise<WorkerResponse> {
   const job = requestJob(req, hooks);
   let sliceStart = Date.now();
   for (;;) {

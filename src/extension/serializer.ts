@@ -9,7 +9,10 @@ import { parseNotebook, serializeNotebook, type CellData, type NotebookFileData 
 export const NOTEBOOK_TYPE = 'ddpm-notebook';
 
 /** The few VS Code classes the serializer builds (the real `vscode` module, or a test's fake). */
-export type SerializerApi = Pick<typeof vscode, 'NotebookData' | 'NotebookCellData' | 'NotebookCellOutput' | 'NotebookCellOutputItem' | 'NotebookCellKind'>;
+export type SerializerApi = Pick<
+  typeof vscode,
+  'NotebookData' | 'NotebookCellData' | 'NotebookCellOutput' | 'NotebookCellOutputItem' | 'NotebookCellKind'
+>;
 
 /** NotebookFileData (plain) -> vscode.NotebookData. */
 export function toNotebookData(api: SerializerApi, file: NotebookFileData): vscode.NotebookData {
@@ -18,7 +21,13 @@ export function toNotebookData(api: SerializerApi, file: NotebookFileData): vsco
     const cell = new api.NotebookCellData(kind, c.source, c.language);
     if (c.metadata) cell.metadata = c.metadata;
     if (c.outputs) {
-      cell.outputs = c.outputs.map((o) => new api.NotebookCellOutput(o.items.map((i) => new api.NotebookCellOutputItem(i.data, i.mime)), o.metadata));
+      cell.outputs = c.outputs.map(
+        (o) =>
+          new api.NotebookCellOutput(
+            o.items.map((i) => new api.NotebookCellOutputItem(i.data, i.mime)),
+            o.metadata
+          )
+      );
     }
     if (c.execution) {
       const e = c.execution;
@@ -46,7 +55,9 @@ export function fromNotebookData(api: SerializerApi, data: vscode.NotebookData):
     if (c.metadata && Object.keys(c.metadata).length) cell.metadata = { ...c.metadata };
     if (c.kind !== api.NotebookCellKind.Markup) {
       cell.outputs = (c.outputs ?? []).map((o) => {
-        const out: NonNullable<CellData['outputs']>[number] = { items: o.items.map((i) => ({ mime: i.mime, data: i.data })) };
+        const out: NonNullable<CellData['outputs']>[number] = {
+          items: o.items.map((i) => ({ mime: i.mime, data: i.data }))
+        };
         if (o.metadata && Object.keys(o.metadata).length) out.metadata = { ...o.metadata };
         return out;
       });

@@ -3,7 +3,15 @@
 // configuration (configurationSource) for the commands and the kernel; test/unit/extension/manifest.test.ts
 // checks the keys and defaults against package.json.
 import { DEFAULT_TRAJECTORY_BUDGET_BYTES } from '../core/sampler/limits';
-import { DEFAULT_MATMUL_PROFILE, DEFAULT_PROFILE, MATMUL_PROFILES, RNG_PROFILES, type MatmulProfile, type RecordPolicy, type RngProfile } from '../core/types';
+import {
+  DEFAULT_MATMUL_PROFILE,
+  DEFAULT_PROFILE,
+  MATMUL_PROFILES,
+  RNG_PROFILES,
+  type MatmulProfile,
+  type RecordPolicy,
+  type RngProfile
+} from '../core/types';
 
 export const SETTINGS_SECTION = 'ddpmLab';
 
@@ -57,7 +65,14 @@ export interface ConfigurationLike {
   inspect(key: string): { [scope: string]: unknown } | undefined;
 }
 
-const SET_IN = ['globalValue', 'workspaceValue', 'workspaceFolderValue', 'globalLanguageValue', 'workspaceLanguageValue', 'workspaceFolderLanguageValue'] as const;
+const SET_IN = [
+  'globalValue',
+  'workspaceValue',
+  'workspaceFolderValue',
+  'globalLanguageValue',
+  'workspaceLanguageValue',
+  'workspaceFolderLanguageValue'
+] as const;
 
 /** A SettingsSource over the `ddpmLab` section of the workspace configuration; set = given in some scope. */
 export function configurationSource(config: ConfigurationLike): SettingsSource {
@@ -75,11 +90,14 @@ const finiteAtLeast = (v: unknown, min: number): v is number => typeof v === 'nu
 /** Reads and sanitises the settings; a bad value falls back to its default (VS Code already warns in settings.json). */
 export function readSettings(src: SettingsSource): DdpmSettings {
   const profileRaw = src.get('rngProfile');
-  const profile = (RNG_PROFILES as readonly unknown[]).includes(profileRaw) ? (profileRaw as RngProfile) : SETTING_DEFAULTS.rngProfile;
+  const profile = (RNG_PROFILES as readonly unknown[]).includes(profileRaw)
+    ? (profileRaw as RngProfile)
+    : SETTING_DEFAULTS.rngProfile;
   const everyRaw = src.get('trajectory.every');
   const k = finiteAtLeast(everyRaw, 1) ? Math.floor(everyRaw) : SETTING_DEFAULTS['trajectory.every'];
   const recordRaw = src.get('trajectory.record');
-  const record: RecordPolicy = recordRaw === 'none' ? { kind: 'none' } : recordRaw === 'every' ? { kind: 'every', k } : { kind: 'all' };
+  const record: RecordPolicy =
+    recordRaw === 'none' ? { kind: 'none' } : recordRaw === 'every' ? { kind: 'every', k } : { kind: 'all' };
   const rtolRaw = src.get('compare.rtol');
   const atolRaw = src.get('compare.atol');
   const tolerances =
@@ -90,9 +108,13 @@ export function readSettings(src: SettingsSource): DdpmSettings {
         }
       : undefined;
   const maxRaw = src.get('maxElementsWithoutAsking');
-  const maxElementsWithoutAsking = finiteAtLeast(maxRaw, 0) ? Math.floor(maxRaw) : SETTING_DEFAULTS.maxElementsWithoutAsking;
+  const maxElementsWithoutAsking = finiteAtLeast(maxRaw, 0)
+    ? Math.floor(maxRaw)
+    : SETTING_DEFAULTS.maxElementsWithoutAsking;
   const matmulRaw = src.get('matmulProfile');
-  const matmul = (MATMUL_PROFILES as readonly unknown[]).includes(matmulRaw) ? (matmulRaw as MatmulProfile) : SETTING_DEFAULTS.matmulProfile;
+  const matmul = (MATMUL_PROFILES as readonly unknown[]).includes(matmulRaw)
+    ? (matmulRaw as MatmulProfile)
+    : SETTING_DEFAULTS.matmulProfile;
   return { profile, matmul, record, tolerances, maxElementsWithoutAsking };
 }
 
@@ -109,7 +131,9 @@ export const NOTEBOOK_TRAJECTORY_DEFAULT_BYTES = SETTING_DEFAULTS['trajectory.no
  */
 export function notebookTrajectoryBytes(src: Pick<SettingsSource, 'get'>): number {
   const raw = src.get('trajectory.notebookMaxMiB');
-  const mib = finiteAtLeast(raw, 0) ? Math.min(raw, NOTEBOOK_TRAJECTORY_MAX_MIB) : SETTING_DEFAULTS['trajectory.notebookMaxMiB'];
+  const mib = finiteAtLeast(raw, 0)
+    ? Math.min(raw, NOTEBOOK_TRAJECTORY_MAX_MIB)
+    : SETTING_DEFAULTS['trajectory.notebookMaxMiB'];
   return Math.floor(mib * 2 ** 20);
 }
 
@@ -133,7 +157,12 @@ export interface LargeRun {
  * The run of (n, d, T) when it is larger than ddpmLab.maxElementsWithoutAsking, so that the user must be asked
  * before it starts (the palette's Run Sampler and a notebook's sample() alike); null when it may start at once.
  */
-export function largeRun(n: number, d: number, T: number, settings: Pick<DdpmSettings, 'maxElementsWithoutAsking'>): LargeRun | null {
+export function largeRun(
+  n: number,
+  d: number,
+  T: number,
+  settings: Pick<DdpmSettings, 'maxElementsWithoutAsking'>
+): LargeRun | null {
   const elements = runElements(n, d, T);
   const limit = settings.maxElementsWithoutAsking;
   return elements > limit ? { n, d, T, elements, limit } : null;

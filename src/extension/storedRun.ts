@@ -19,6 +19,10 @@ export function thinTrajectory(run: RunResult, budgetBytes = STORED_TRAJECTORY_B
   const note = `the saved copy keeps ${indices.length} of the ${steps.length} recorded steps, evenly spaced, within ${formatBytes(budgetBytes)}; run again for all of them`;
   return {
     ...run,
-    trajectory: { ...run.trajectory, steps: indices.map((i) => steps[i]), note: run.trajectory.note ? `${run.trajectory.note}; ${note}` : note }
+    trajectory: {
+      ...run.trajectory,
+      steps: indices.map((i) => steps[i]),
+      note: run.trajectory.note ? `${run.trajectory.note}; ${note}` : note
+    }
   };
 }

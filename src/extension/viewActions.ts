@@ -6,7 +6,10 @@ import { errorFirstLine } from '../core/errors';
 import type { ViewMessage } from '../common/viewMessages';
 import { imageBytesFromDataUrl, imageFileName } from './messages';
 
-export async function saveImage(msg: Extract<ViewMessage, { type: 'save-image' }>, near?: vscode.Uri): Promise<vscode.Uri | undefined> {
+export async function saveImage(
+  msg: Extract<ViewMessage, { type: 'save-image' }>,
+  near?: vscode.Uri
+): Promise<vscode.Uri | undefined> {
   let bytes: Uint8Array;
   try {
     bytes = imageBytesFromDataUrl(msg.data, msg.format);
@@ -26,7 +29,9 @@ export async function saveImage(msg: Extract<ViewMessage, { type: 'save-image' }
   try {
     await vscode.workspace.fs.writeFile(target, bytes);
   } catch (e) {
-    void vscode.window.showErrorMessage(`save-image: could not write ${target.fsPath || target.toString()}: ${errorFirstLine(e)}`);
+    void vscode.window.showErrorMessage(
+      `save-image: could not write ${target.fsPath || target.toString()}: ${errorFirstLine(e)}`
+    );
     return undefined;
   }
   vscode.window.setStatusBarMessage(`DDPM Lab: saved ${fileName}`, 4000);

@@ -45,7 +45,11 @@ function yieldToEventLoop(): Promise<void> {
 async function runInline(request: WorkerRequest, signal: AbortSignal, opts: RunOptions): Promise<RunResult> {
   await new Promise((resolve) => setTimeout(resolve, 0));
   if (signal.aborted) throw abortError();
-  const reply = await executeRequestInSlices(request, { onProgress: opts.onProgress, shouldStop: () => signal.aborted }, yieldToEventLoop);
+  const reply = await executeRequestInSlices(
+    request,
+    { onProgress: opts.onProgress, shouldStop: () => signal.aborted },
+    yieldToEventLoop
+  );
   return settle(reply);
 }
 
@@ -83,7 +87,9 @@ async function runInNodeWorker(request: WorkerRequest, signal: AbortSignal, opts
       });
     });
     worker.on('error', (e) => finish(() => reject(new Error(`sampler worker: ${errorFirstLine(e)}`))));
-    worker.on('exit', (code) => finish(() => reject(new Error(`sampler worker: stopped unexpectedly (exit code ${code})`))));
+    worker.on('exit', (code) =>
+      finish(() => reject(new Error(`sampler worker: stopped unexpectedly (exit code ${code})`)))
+    );
     worker.postMessage(request);
   });
 }

@@ -33,7 +33,10 @@ export interface PythonOutput {
 
 /** The last meaningful line of a Python's standard error (the exception line of a traceback), for one-line messages. */
 export function lastErrorLine(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.pop() ?? '';
 }
 
@@ -48,7 +51,12 @@ export async function runPythonScript(opts: RunPythonOptions): Promise<PythonOut
   try {
     await writeFile(file, opts.script, { encoding: 'utf8', mode: 0o600 });
     return await new Promise<PythonOutput>((resolve, reject) => {
-      const child = spawn(opts.python, [file], { env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true, shell: false });
+      const child = spawn(opts.python, [file], {
+        env: opts.env ?? process.env,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        detached: true,
+        shell: false
+      });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let failure: Error | null = null;
@@ -60,7 +68,10 @@ export async function runPythonScript(opts: RunPythonOptions): Promise<PythonOut
         }
       };
       const timer = setTimeout(() => {
-        failure = new NoUsableTorchError('timeout', `${opts.python} did not finish the check within ${Math.round((opts.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS) / 1000)} s`);
+        failure = new NoUsableTorchError(
+          'timeout',
+          `${opts.python} did not finish the check within ${Math.round((opts.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS) / 1000)} s`
+        );
         killGroup();
       }, opts.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS);
       const onAbort = () => {
@@ -81,7 +92,8 @@ export async function runPythonScript(opts: RunPythonOptions): Promise<PythonOut
         clearTimeout(timer);
         opts.signal?.removeEventListener('abort', onAbort);
         if (failure) reject(failure);
-        else resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code });
+        else
+          resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code });
       });
       child.stdin.end(opts.stdin);
     });
@@ -110,7 +122,14 @@ export interface CheckRunResult {
 
 /** Runs the harness on the inputs and judges its output. NoUsableTorchError when this Python cannot run it. */
 export async function runCheck(inputs: SamplerInputs, opts: CheckRunOptions): Promise<CheckRunResult> {
-  const result = await runPythonScript({ python: opts.python, script: opts.script, stdin: harnessInputJson(inputs), env: opts.env, timeoutMs: opts.timeoutMs, signal: opts.signal });
+  const result = await runPythonScript({
+    python: opts.python,
+    script: opts.script,
+    stdin: harnessInputJson(inputs),
+    env: opts.env,
+    timeoutMs: opts.timeoutMs,
+    signal: opts.signal
+  });
   let torch: HarnessRun;
   try {
     torch = parseHarnessOutput(result.stdout, inputs);
@@ -118,11 +137,18 @@ export async function runCheck(inputs: SamplerInputs, opts: CheckRunOptions): Pr
     // a script that died says why on stderr (a traceback): keep its last line only
     if (e instanceof NoUsableTorchError && e.kind === 'script-failed' && result.code !== 0) {
       const last = lastErrorLine(result.stderr);
-      throw new NoUsableTorchError('script-failed', `the check script failed in ${opts.python} (exit ${result.code ?? 'by signal'})${last ? `: ${last}` : ''}`);
+      throw new NoUsableTorchError(
+        'script-failed',
+        `the check script failed in ${opts.python} (exit ${result.code ?? 'by signal'})${last ? `: ${last}` : ''}`
+      );
     }
     throw e;
   }
-  const { verdict, ours } = checkAgainstTorch(inputs, torch, { profile: opts.profile, matmul: opts.matmul, shouldStop: () => opts.signal?.aborted === true });
+  const { verdict, ours } = checkAgainstTorch(inputs, torch, {
+    profile: opts.profile,
+    matmul: opts.matmul,
+    shouldStop: () => opts.signal?.aborted === true
+  });
   return { verdict, ours, torch };
 }
 

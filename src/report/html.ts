@@ -14,7 +14,10 @@ export function escapeHtml(text: string): string {
 
 /** JSON safe inside <script type="application/json">: '<' (hence any </script> or <!--) written as \u003c. */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /**
@@ -55,7 +58,8 @@ noscript { display: block; margin: 8px 0; }
 export function buildReportHtml(run: RunResult, rendererScript: string, css = ''): string {
   const { n, d, T, seed } = run.inputs;
   const title = `DDPM Lab report: N = ${n}, d = ${d}, T = ${T}, seed ${seed}`;
-  const csp = "default-src 'none'; script-src 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; worker-src blob:";
+  const csp =
+    "default-src 'none'; script-src 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; worker-src blob:";
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',

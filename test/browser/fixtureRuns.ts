@@ -29,7 +29,10 @@ export function fixtureCases(): RendererFixtureCase[] {
 }
 
 /** Runs a fixture case through our core; `paste` picks which PyTorch text is compared (none: no comparison). */
-export function fixtureRun(c: RendererFixtureCase, paste: 'printed' | 'altered' | 'none'): { run: RunResult; inputs: SamplerInputs } {
+export function fixtureRun(
+  c: RendererFixtureCase,
+  paste: 'printed' | 'altered' | 'none'
+): { run: RunResult; inputs: SamplerInputs } {
   const { inputs, warnings } = readInputs(c.inputs);
   const run = runSampler(inputs, { inputWarnings: warnings });
   if (paste !== 'none') run.comparison = compareRun(inputs, run, paste === 'printed' ? c.printed : c.altered_printed);

@@ -33,7 +33,12 @@ const CHROMIUM = process.env.DDPM_CHROMIUM ?? DEBIAN_CHROMIUM;
 
 /** Serves OUT over http on 127.0.0.1 (ES modules do not load from file://). */
 function serve(): Promise<Server> {
-  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.json': 'application/json', '.map': 'application/json' };
+  const types: Record<string, string> = {
+    '.html': 'text/html',
+    '.js': 'text/javascript',
+    '.json': 'application/json',
+    '.map': 'application/json'
+  };
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/favicon.ico') {
@@ -47,7 +52,9 @@ function serve(): Promise<Server> {
     }
     const headers: Record<string, string> = { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' };
     // a page whose CSP (sent as a header, so only seen when it bites) forbids eval
-    if (url.searchParams.has('no-eval')) headers['content-security-policy'] = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src data: blob:";
+    if (url.searchParams.has('no-eval'))
+      headers['content-security-policy'] =
+        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src data: blob:";
     res.writeHead(200, headers).end(readFileSync(file));
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
@@ -69,7 +76,9 @@ window.__harnessReady = true;
 </script></body></html>`;
 
 async function waitReady(page: Page, scope = '.ddpm-run'): Promise<void> {
-  await page.waitForSelector(`${scope}[data-ddpm-ready="true"], ${scope}[data-ddpm-ready="error"]`, { timeout: 60_000 });
+  await page.waitForSelector(`${scope}[data-ddpm-ready="true"], ${scope}[data-ddpm-ready="error"]`, {
+    timeout: 60_000
+  });
   const state = await page.getAttribute(scope, 'data-ddpm-ready');
   const error = state === 'error' ? await page.textContent(`${scope} [data-testid="ddpm-error"]`) : null;
   assert.equal(state, 'true', `the view did not finish drawing: ${error}`);
@@ -86,13 +95,18 @@ async function plotDrawn(page: Page, testId: string): Promise<{ svg: number; gl:
 
 /** The bundled example's w_model and seed (made by PyTorch, media/examples/seed.inputs.json) with N = n and a linear schedule of T steps. */
 function exampleInputs(n: number, T: number): SamplerInputs {
-  const example = readInputs(JSON.parse(readFileSync(path.join(ROOT, 'media', 'examples', 'seed.inputs.json'), 'utf8'))).inputs;
+  const example = readInputs(
+    JSON.parse(readFileSync(path.join(ROOT, 'media', 'examples', 'seed.inputs.json'), 'utf8'))
+  ).inputs;
   const betas = linearSchedule(T);
   return { ...example, n, betas, alphaBar: alphaBarFromBetas(betas) };
 }
 
 async function noHorizontalScroll(page: Page): Promise<void> {
-  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  const { scroll, client } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth
+  }));
   assert.ok(scroll <= client, `page scrolls horizontally: ${scroll} > ${client}`);
 }
 
@@ -105,13 +119,21 @@ describe('renderer in headless Chromium', function () {
 
   before(async () => {
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium not found at ${CHROMIUM}: install it with "apt-get install -y chromium fonts-liberation" (or set DDPM_CHROMIUM)`);
+      throw new Error(
+        `Chromium not found at ${CHROMIUM}: install it with "apt-get install -y chromium fonts-liberation" (or set DDPM_CHROMIUM)`
+      );
     }
     rmSync(OUT, { recursive: true, force: true });
     mkdirSync(OUT, { recursive: true });
-    const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs'), '--only=renderer,report,panel'], {
-      cwd: ROOT, env: { ...process.env, DDPM_OUT_DIR: DIST }, encoding: 'utf8'
-    });
+    const build = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'scripts', 'build.mjs'), '--only=renderer,report,panel'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, DDPM_OUT_DIR: DIST },
+        encoding: 'utf8'
+      }
+    );
     assert.equal(build.status, 0, `build failed: ${build.stderr}`);
     writeFileSync(path.join(OUT, 'harness.html'), HARNESS);
     server = await serve();
@@ -137,7 +159,10 @@ describe('renderer in headless Chromium', function () {
   async function renderInHarness(page: Page, id: string, json: string, query = '', mime = RUN_MIME): Promise<void> {
     await page.goto(`${base}/harness.html${query}`);
     await page.waitForFunction(() => (window as unknown as { __harnessReady?: boolean }).__harnessReady === true);
-    await page.evaluate(([i, j, m]) => (window as unknown as { __render(id: string, j: string, m: string): void }).__render(i, j, m), [id, json, mime] as const);
+    await page.evaluate(
+      ([i, j, m]) => (window as unknown as { __render(id: string, j: string, m: string): void }).__render(i, j, m),
+      [id, json, mime] as const
+    );
   }
 
   it('report page: the diff shows the summary from the core and highlights the cell PyTorch altered; trajectories draw', async () => {
@@ -145,7 +170,10 @@ describe('renderer in headless Chromium', function () {
     const { run } = fixtureRun(c, 'altered');
     const cmp = run.comparison;
     assert.ok(cmp && !cmp.matches);
-    writeFileSync(path.join(OUT, 'report.html'), buildReportHtml(run, readFileSync(path.join(DIST, 'report', 'report.js'), 'utf8')));
+    writeFileSync(
+      path.join(OUT, 'report.html'),
+      buildReportHtml(run, readFileSync(path.join(DIST, 'report', 'report.js'), 'utf8'))
+    );
     const page = await newPage();
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
@@ -159,11 +187,18 @@ describe('renderer in headless Chromium', function () {
     assert.match((await page.getAttribute(cell('ddpm-diff-ours'), 'class')) ?? '', /ddpm-mismatch/);
     const k = i * run.sample.cols + j;
     // |diff| reads as PyTorch prints (ours - expected).abs(): the element of the whole tensor's print
-    const diffPrint = formatTensorF32(cmp.absDiff.map((v) => (Number.isNaN(v) ? 0 : v)), [run.sample.rows, run.sample.cols], { threshold: Infinity, linewidth: Infinity });
+    const diffPrint = formatTensorF32(
+      cmp.absDiff.map((v) => (Number.isNaN(v) ? 0 : v)),
+      [run.sample.rows, run.sample.cols],
+      { threshold: Infinity, linewidth: Infinity }
+    );
     assert.equal(await page.textContent(cell('ddpm-diff-absdiff')), parseTensorText(diffPrint, 'diff').literals?.[k]);
     // the pasted text as written (it used to be our re-print of its float32 value)
     assert.equal(await page.textContent(cell('ddpm-diff-expected')), cmp.expectedLiterals?.[k]);
-    assert.equal(await page.$$eval('[data-testid="ddpm-diff-ours"] td.ddpm-mismatch', (tds) => tds.length), cmp.mismatched);
+    assert.equal(
+      await page.$$eval('[data-testid="ddpm-diff-ours"] td.ddpm-mismatch', (tds) => tds.length),
+      cmp.mismatched
+    );
     const heat = await plotDrawn(page, 'ddpm-diff-heatmap');
     assert.ok(heat.svg > 0 && heat.traces > 0, `heatmap not drawn: ${JSON.stringify(heat)}`);
     await noHorizontalScroll(page);
@@ -184,7 +219,11 @@ describe('renderer in headless Chromium', function () {
     assert.ok((await plotDrawn(page, 'ddpm-samples-histogram')).traces > 0);
     const printed = await page.$$eval('[data-testid="ddpm-table"] td', (tds) => tds.map((td) => td.textContent));
     assert.deepEqual(printed, c.printed.slice('tensor('.length).match(/-?(?:inf|nan|\d+(?:\.\d*)?(?:e[+-]\d+)?)/g));
-    assert.deepEqual(requests.filter((u) => !u.startsWith(`${base}/report.html`)), [], 'the report made network requests');
+    assert.deepEqual(
+      requests.filter((u) => !u.startsWith(`${base}/report.html`)),
+      [],
+      'the report made network requests'
+    );
     await page.close();
   });
 
@@ -201,12 +240,22 @@ describe('renderer in headless Chromium', function () {
     }
     // the plotly chunk was loaded lazily, as a separate file
     const scripts = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
-    assert.ok(scripts.some((u) => /\/chunks\/plotly-[A-Z0-9]+\.js$/.test(u)), `plotly chunk not loaded separately: ${scripts.join(', ')}`);
+    assert.ok(
+      scripts.some((u) => /\/chunks\/plotly-[A-Z0-9]+\.js$/.test(u)),
+      `plotly chunk not loaded separately: ${scripts.join(', ')}`
+    );
 
     await page.click('[data-testid="ddpm-copy-pytorch"]');
     await page.click('[data-testid="ddpm-panel-trajectories"] figure button:has-text("Save PNG")');
     await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length >= 2);
-    const posted = await page.evaluate(() => (window as unknown as { __posted: { type: string; text?: string; format?: string; data?: string; name?: string }[] }).__posted);
+    const posted = await page.evaluate(
+      () =>
+        (
+          window as unknown as {
+            __posted: { type: string; text?: string; format?: string; data?: string; name?: string }[];
+          }
+        ).__posted
+    );
     assert.deepEqual(posted[0], { type: 'copy', text: c.printed });
     assert.equal(posted[1].type, 'save-image');
     assert.equal(posted[1].format, 'png');
@@ -216,9 +265,16 @@ describe('renderer in headless Chromium', function () {
     const fills: string[] = [];
     for (const kind of ['vscode-dark', 'vscode-high-contrast'] as const) {
       await page.evaluate((k) => (document.body.className = k), kind);
-      await page.waitForSelector(`.ddpm-run[data-ddpm-theme="${kind.slice('vscode-'.length)}"][data-ddpm-ready="true"]`);
+      await page.waitForSelector(
+        `.ddpm-run[data-ddpm-theme="${kind.slice('vscode-'.length)}"][data-ddpm-ready="true"]`
+      );
       await waitReady(page);
-      fills.push(await page.$eval('[data-testid="ddpm-trajectory-plot"] svg.main-svg .xtick text', (t) => getComputedStyle(t).fill));
+      fills.push(
+        await page.$eval(
+          '[data-testid="ddpm-trajectory-plot"] svg.main-svg .xtick text',
+          (t) => getComputedStyle(t).fill
+        )
+      );
       await page.screenshot({ path: path.join(OUT, `renderer-${kind}.png`), fullPage: true });
     }
     assert.notEqual(fills[0], fills[1], 'axis text color did not change with the theme');
@@ -226,11 +282,14 @@ describe('renderer in headless Chromium', function () {
     await page.close();
   });
 
-  it('results panel: under the panel\'s strict CSP (no eval) it draws with WebGL, says ready, restores its state, and posts compare requests', async () => {
+  it("results panel: under the panel's strict CSP (no eval) it draws with WebGL, says ready, restores its state, and posts compare requests", async () => {
     // 200 samples x 100 steps: enough points for WebGL traces (plotly's strict, precompiled scattergl: no eval)
     const run = runSampler(exampleInputs(200, 100));
     const nonce = 'a'.repeat(32);
-    writeFileSync(path.join(OUT, 'panel.html'), buildPanelHtml({ cspSource: base, nonce, scriptUri: `${base}/dist/renderer/panel.js` }));
+    writeFileSync(
+      path.join(OUT, 'panel.html'),
+      buildPanelHtml({ cspSource: base, nonce, scriptUri: `${base}/dist/renderer/panel.js` })
+    );
     const page = await newPage();
     const cspViolations: string[] = [];
     page.on('console', (m) => {
@@ -246,24 +305,37 @@ describe('renderer in headless Chromium', function () {
         setState: (s) => sessionStorage.setItem('ddpm-state', JSON.stringify(s))
       });`);
     await page.goto(`${base}/panel.html`);
-    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
-    await page.evaluate((json) => window.postMessage({ type: 'run', run: JSON.parse(json) }, '*'), JSON.stringify(encodeRunResult(run)));
+    await page.waitForFunction(() =>
+      (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready')
+    );
+    await page.evaluate(
+      (json) => window.postMessage({ type: 'run', run: JSON.parse(json) }, '*'),
+      JSON.stringify(encodeRunResult(run))
+    );
     await waitReady(page);
     const traj = await plotDrawn(page, 'ddpm-trajectory-plot');
     assert.ok(traj.svg > 0 && traj.gl > 0, `trajectory plot not drawn with WebGL: ${JSON.stringify(traj)}`);
-    assert.match((await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes')) ?? '', /^Recorded: all 101 states x_100 … x_0 \(every step\); each path draws every recorded state, for all 200 samples\./);
+    assert.match(
+      (await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes')) ?? '',
+      /^Recorded: all 101 states x_100 … x_0 \(every step\); each path draws every recorded state, for all 200 samples\./
+    );
     await page.click('[data-testid="ddpm-compare"]');
-    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'compare-request'));
+    await page.waitForFunction(() =>
+      (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'compare-request')
+    );
     await page.screenshot({ path: path.join(OUT, 'panel.png'), fullPage: true });
     // hidden and restored: the webview reloads and draws from its saved state
     await page.reload();
     await waitReady(page);
-    assert.equal(await page.textContent('[data-testid="ddpm-headline"]'), `DDPM sample N = 200, d = 2, T = 100, seed ${run.inputs.seed}, RNG profile ${run.inputs.profile}`);
-    assert.deepEqual(cspViolations, [], 'CSP violations under the panel\'s policy');
+    assert.equal(
+      await page.textContent('[data-testid="ddpm-headline"]'),
+      `DDPM sample N = 200, d = 2, T = 100, seed ${run.inputs.seed}, RNG profile ${run.inputs.profile}`
+    );
+    assert.deepEqual(cspViolations, [], "CSP violations under the panel's policy");
     await page.close();
   });
 
-  it('notebook renderer entry: under a CSP header without \'unsafe-eval\', the trajectories draw with WebGL and nothing is blocked', async () => {
+  it("notebook renderer entry: under a CSP header without 'unsafe-eval', the trajectories draw with WebGL and nothing is blocked", async () => {
     const run = runSampler(exampleInputs(200, 100));
     const page = await newPage();
     const violations: string[] = [];
@@ -275,13 +347,22 @@ describe('renderer in headless Chromium', function () {
     const traj = await plotDrawn(page, 'ddpm-trajectory-plot');
     assert.ok(traj.svg > 0 && traj.gl > 0, `not drawn with WebGL: ${JSON.stringify(traj)}`);
     assert.deepEqual(violations, [], 'CSP violations');
-    assert.match((await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes')) ?? '', /^Recorded: all 101 states/);
+    assert.match(
+      (await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes')) ?? '',
+      /^Recorded: all 101 states/
+    );
     await page.close();
   });
 
   it('notebook renderer entry: a run that carries its inputs instead of its steps is recomputed in the browser (no eval, no WebAssembly) and drawn; a tampered one shows one line', async () => {
     const inputs = exampleInputs(300, 200);
-    const reply = executeRequest({ op: 'sample', inputs: inputsToMessage(inputs), profile: 'avx2-fma', record: { kind: 'all' }, deferTrajectory: true });
+    const reply = executeRequest({
+      op: 'sample',
+      inputs: inputsToMessage(inputs),
+      profile: 'avx2-fma',
+      record: { kind: 'all' },
+      deferTrajectory: true
+    });
     assert.equal(reply.type, 'result');
     const json = (reply as { run: RunResultJson }).run;
     assert.equal(json.trajectory.recompute, true);
@@ -290,37 +371,66 @@ describe('renderer in headless Chromium', function () {
     await waitReady(page);
     const traj = await plotDrawn(page, 'ddpm-trajectory-plot');
     assert.ok(traj.svg > 0 && traj.gl > 0, `not drawn: ${JSON.stringify(traj)}`);
-    assert.match((await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes')) ?? '', /^Recorded: all 201 states x_200 … x_0 \(every step\)/);
+    assert.match(
+      (await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes')) ?? '',
+      /^Recorded: all 201 states x_200 … x_0 \(every step\)/
+    );
     const tampered = decodeRunResult(json);
     tampered.sample.data[3] = Math.fround(tampered.sample.data[3] * 2 + 1);
     await renderInHarness(page, 'tampered', JSON.stringify(encodeRunResult(tampered)));
     await page.waitForSelector('.ddpm-run[data-ddpm-ready="error"]');
-    assert.match((await page.textContent('[data-testid="ddpm-error"]')) ?? '', /^DDPM Lab could not show this output: sample: the recomputed run differs from the carried sample at \[1, 1\]/);
+    assert.match(
+      (await page.textContent('[data-testid="ddpm-error"]')) ?? '',
+      /^DDPM Lab could not show this output: sample: the recomputed run differs from the carried sample at \[1, 1\]/
+    );
     await page.close();
   });
 
   it('notebook renderer entry: a run that overflows to inf and nan draws every view and shows its warning', async () => {
     // inputs of the sampler fixture case made by PyTorch (scripts/fixtures/sampler.py)
-    const fixture = JSON.parse(readFileSync(path.join(ROOT, 'test', 'fixtures', 'sampler', 'sampler.json'), 'utf8')) as { cases: { name: string; inputs: { w_model: { shape: [number, number]; bits: number[] }; shape: [number, number]; betas: number[]; alpha_bar: number[]; seed: string } }[] };
+    const fixture = JSON.parse(
+      readFileSync(path.join(ROOT, 'test', 'fixtures', 'sampler', 'sampler.json'), 'utf8')
+    ) as {
+      cases: {
+        name: string;
+        inputs: {
+          w_model: { shape: [number, number]; bits: number[] };
+          shape: [number, number];
+          betas: number[];
+          alpha_bar: number[];
+          seed: string;
+        };
+      }[];
+    };
     const c = fixture.cases.find((k) => /inf/.test(k.name) && /nan/.test(k.name));
     assert.ok(c, 'no overflow case in test/fixtures/sampler/sampler.json');
     const f32 = (bits: number[]): Float32Array => new Float32Array(new Uint32Array(bits).buffer);
     const [rows, cols] = c.inputs.w_model.shape;
     const run = runSampler({
-      wModel: { rows, cols, data: f32(c.inputs.w_model.bits) }, n: c.inputs.shape[0], d: c.inputs.shape[1],
-      betas: f32(c.inputs.betas), alphaBar: f32(c.inputs.alpha_bar), seed: BigInt(c.inputs.seed)
+      wModel: { rows, cols, data: f32(c.inputs.w_model.bits) },
+      n: c.inputs.shape[0],
+      d: c.inputs.shape[1],
+      betas: f32(c.inputs.betas),
+      alphaBar: f32(c.inputs.alpha_bar),
+      seed: BigInt(c.inputs.seed)
     });
     assert.ok(run.warnings.length > 0 && !Array.from(run.sample.data).every(Number.isFinite));
     const page = await newPage();
     await renderInHarness(page, 'inf', JSON.stringify(encodeRunResult(run)));
     await waitReady(page);
-    assert.deepEqual(await page.$$eval('[data-testid="ddpm-warnings"] li', (li) => li.map((e) => e.textContent)), run.warnings);
+    assert.deepEqual(
+      await page.$$eval('[data-testid="ddpm-warnings"] li', (li) => li.map((e) => e.textContent)),
+      run.warnings
+    );
     for (const tab of ['statistics', 'samples', 'table', 'trajectories'] as const) {
       await page.click(`[data-testid="ddpm-tab-${tab}"]`);
       await waitReady(page);
     }
     const cells = await page.$$eval('[data-testid="ddpm-table"] td', (tds) => tds.map((td) => td.textContent));
-    assert.ok(cells.some((t) => t === 'inf' || t === '-inf' || t === 'nan'), `no non-finite cell in ${cells.join(' ')}`);
+    assert.ok(
+      cells.some((t) => t === 'inf' || t === '-inf' || t === 'nan'),
+      `no non-finite cell in ${cells.join(' ')}`
+    );
     await page.screenshot({ path: path.join(OUT, 'renderer-overflow.png'), fullPage: true });
     await page.close();
   });
@@ -331,16 +441,24 @@ describe('renderer in headless Chromium', function () {
     await page.waitForSelector('.ddpm-run[data-ddpm-ready="error"]');
     const text = await page.textContent('[data-testid="ddpm-error"]');
     assert.match(text ?? '', /^DDPM Lab could not show this output: run result: /);
-    await page.evaluate(() => (window as unknown as { __render(id: string, j: string): void }).__render('bad2', '{not json'));
+    await page.evaluate(() =>
+      (window as unknown as { __render(id: string, j: string): void }).__render('bad2', '{not json')
+    );
     await page.waitForSelector('.ddpm-run[data-ddpm-ready="error"]');
     assert.match((await page.textContent('[data-testid="ddpm-error"]')) ?? '', /could not show this output/);
     // a real run with one field broken: the message names the field (not a TypeError from deep inside a view)
     const { run } = fixtureRun(fixtureCases()[0], 'none');
     const broken = JSON.parse(JSON.stringify(encodeRunResult(run))) as Record<string, unknown>;
     delete broken.warnings;
-    await page.evaluate((json) => (window as unknown as { __render(id: string, j: string): void }).__render('bad3', json), JSON.stringify(broken));
+    await page.evaluate(
+      (json) => (window as unknown as { __render(id: string, j: string): void }).__render('bad3', json),
+      JSON.stringify(broken)
+    );
     await page.waitForSelector('.ddpm-run[data-ddpm-ready="error"]');
-    assert.equal(await page.textContent('[data-testid="ddpm-error"]'), 'DDPM Lab could not show this output: warnings: expected a list of strings, got nothing');
+    assert.equal(
+      await page.textContent('[data-testid="ddpm-error"]'),
+      'DDPM Lab could not show this output: warnings: expected a list of strings, got nothing'
+    );
     await page.close();
   });
 
@@ -353,7 +471,10 @@ describe('renderer in headless Chromium', function () {
     const json = JSON.stringify(encodeRunResult(run));
     // timed from the render call alone (the harness page is already loaded)
     const started = Date.now();
-    await page.evaluate((j) => (window as unknown as { __render(id: string, j: string): void }).__render('big', j), json);
+    await page.evaluate(
+      (j) => (window as unknown as { __render(id: string, j: string): void }).__render('big', j),
+      json
+    );
     await waitReady(page);
     const elapsed = Date.now() - started;
     const p = await plotDrawn(page, 'ddpm-trajectory-plot');
@@ -365,7 +486,11 @@ describe('renderer in headless Chromium', function () {
     const view = '[data-testid="ddpm-panel-trajectories"] .ddpm-view';
     assert.equal(await page.getAttribute(view, 'data-ddpm-state-t'), '0');
     const moves: string[] = [];
-    for (const [key, t] of [['Home', '1000'], ['ArrowRight', '999'], ['End', '0']]) {
+    for (const [key, t] of [
+      ['Home', '1000'],
+      ['ArrowRight', '999'],
+      ['End', '0']
+    ]) {
       const t0 = Date.now();
       await page.keyboard.press(key);
       await page.waitForSelector(`${view}[data-ddpm-state-t="${t}"]`);
@@ -376,15 +501,22 @@ describe('renderer in headless Chromium', function () {
     assert.equal(await page.textContent('.ddpm-slider-label'), 'x_1000 (initial noise)');
     assert.equal(await page.textContent('[data-testid="ddpm-trajectory-cloud"] .gtitle'), 'x_1000');
     await page.screenshot({ path: path.join(OUT, 'renderer-1000x1000.png') });
-    console.log(`      1000 x 1000 (d = 2): ${(json.length / 1e6).toFixed(1)} MB of output JSON, drawn ${elapsed} ms after render; slider: ${moves.join(', ')}; ${note?.trim() || 'nothing decimated'}`);
+    console.log(
+      `      1000 x 1000 (d = 2): ${(json.length / 1e6).toFixed(1)} MB of output JSON, drawn ${elapsed} ms after render; slider: ${moves.join(', ')}; ${note?.trim() || 'nothing decimated'}`
+    );
     await page.close();
   });
 
   after(() => {
-    assert.deepEqual(consoleErrors.filter((e) => !/WebGL|GPU|webgl/i.test(e)), [], 'errors in the browser console');
+    assert.deepEqual(
+      consoleErrors.filter((e) => !/WebGL|GPU|webgl/i.test(e)),
+      [],
+      'errors in the browser console'
+    );
   });
-  describe('recordings of the user\'s own loop (RECORDING_MIME, made by the Python helper from real PyTorch)', () => {
-    const recordingText = (name: string): string => readFileSync(path.join(ROOT, 'test', 'fixtures', 'recording', `${name}.run.json`), 'utf8');
+  describe("recordings of the user's own loop (RECORDING_MIME, made by the Python helper from real PyTorch)", () => {
+    const recordingText = (name: string): string =>
+      readFileSync(path.join(ROOT, 'test', 'fixtures', 'recording', `${name}.run.json`), 'utf8');
 
     it('correct loop: "matches", both trajectories and the distance plot drawn, text readable', async () => {
       const json = recordingText('correct');
@@ -405,8 +537,16 @@ describe('renderer in headless Chromium', function () {
       }
       for (const kind of ['vscode-light', 'vscode-dark', 'vscode-high-contrast'] as const) {
         // the editor background VS Code paints behind outputs (the harness's light body is transparent)
-        await page.evaluate((k) => ((document.body.className = k), (document.body.style.background = k === 'vscode-light' ? '#ffffff' : '')), kind);
-        await page.waitForSelector(`.ddpm-run[data-ddpm-theme="${kind.slice('vscode-'.length)}"][data-ddpm-ready="true"]`);
+        await page.evaluate(
+          (k) => (
+            (document.body.className = k),
+            (document.body.style.background = k === 'vscode-light' ? '#ffffff' : '')
+          ),
+          kind
+        );
+        await page.waitForSelector(
+          `.ddpm-run[data-ddpm-theme="${kind.slice('vscode-'.length)}"][data-ddpm-ready="true"]`
+        );
         await page.click('[data-testid="ddpm-recording-details"] summary');
         const low = await page.locator('.ddpm-run').evaluate(lowContrastText, 4.5);
         assert.deepEqual(low, [], `${kind}: low-contrast text: ${low.join('; ')}`);
@@ -429,23 +569,41 @@ describe('renderer in headless Chromium', function () {
       const text = await page.textContent('[data-testid="ddpm-recording-verdict"]');
       assert.equal(text, verdict.headline);
       assert.match(text ?? '', new RegExp(`^first differs at step t = ${r.T - 1}, element \\[`));
-      const mistakes = await page.$$eval('[data-testid="ddpm-mistake"]', (els) => els.map((e) => ({ id: e.getAttribute('data-mistake-id'), text: e.textContent })));
-      assert.deepEqual(mistakes.map((m) => m.id), ['step-seed-plus-t']);
+      const mistakes = await page.$$eval('[data-testid="ddpm-mistake"]', (els) =>
+        els.map((e) => ({ id: e.getAttribute('data-mistake-id'), text: e.textContent }))
+      );
+      assert.deepEqual(
+        mistakes.map((m) => m.id),
+        ['step-seed-plus-t']
+      );
       assert.ok(mistakes[0].text?.includes('Step noise seeded with seed + t'), mistakes[0].text ?? '');
-      assert.equal(await page.textContent('[data-testid="ddpm-mistake"] .ddpm-code-wrong'), 'z = torch.randn(N, d, generator=torch.Generator().manual_seed(seed + t))');
-      assert.equal(await page.textContent('[data-testid="ddpm-mistake"] .ddpm-code-right'), 'z = torch.randn(N, d, generator=torch.Generator().manual_seed(seed + 100 + t))');
+      assert.equal(
+        await page.textContent('[data-testid="ddpm-mistake"] .ddpm-code-wrong'),
+        'z = torch.randn(N, d, generator=torch.Generator().manual_seed(seed + t))'
+      );
+      assert.equal(
+        await page.textContent('[data-testid="ddpm-mistake"] .ddpm-code-right'),
+        'z = torch.randn(N, d, generator=torch.Generator().manual_seed(seed + 100 + t))'
+      );
       assert.equal(await page.textContent('[data-testid="ddpm-recording-summary"]'), verdict.summary);
       for (const id of ['ddpm-recording-trajectory', 'ddpm-recording-distance']) {
         const p = await plotDrawn(page, id);
         assert.ok(p.svg > 0 && p.traces + p.gl > 0, `${id} not drawn: ${JSON.stringify(p)}`);
       }
       // the first divergence is marked on the trajectory plot (its two marker traces)
-      const names = await page.$eval('[data-testid="ddpm-recording-trajectory"]', (el) => ((el as unknown as { data?: { name: string }[] }).data ?? []).map((d) => d.name));
-      assert.ok(names.some((n) => n.startsWith(`first divergence (after step t = ${r.T - 1})`)), names.join(', '));
+      const names = await page.$eval('[data-testid="ddpm-recording-trajectory"]', (el) =>
+        ((el as unknown as { data?: { name: string }[] }).data ?? []).map((d) => d.name)
+      );
+      assert.ok(
+        names.some((n) => n.startsWith(`first divergence (after step t = ${r.T - 1})`)),
+        names.join(', ')
+      );
       await page.screenshot({ path: path.join(OUT, 'recording-step-seed-plus-t.png'), fullPage: true });
       for (const kind of ['vscode-dark', 'vscode-high-contrast'] as const) {
         await page.evaluate((k) => (document.body.className = k), kind);
-        await page.waitForSelector(`.ddpm-run[data-ddpm-theme="${kind.slice('vscode-'.length)}"][data-ddpm-ready="true"]`);
+        await page.waitForSelector(
+          `.ddpm-run[data-ddpm-theme="${kind.slice('vscode-'.length)}"][data-ddpm-ready="true"]`
+        );
         await page.screenshot({ path: path.join(OUT, `recording-step-seed-plus-t-${kind}.png`), fullPage: true });
       }
       await page.close();
@@ -454,10 +612,16 @@ describe('renderer in headless Chromium', function () {
     it('a malformed or future-version recording shows one error line, never a blank output', async () => {
       const correct = JSON.parse(recordingText('correct'));
       const cases: [string, unknown, string][] = [
-        ['future version', { ...correct, schema: 'ddpm-lab.recording/2' },
-          'DDPM Lab could not show this output: recording: made by a newer DDPM Lab (schema "ddpm-lab.recording/2"); this version reads "ddpm-lab.recording/1": update the DDPM Lab extension'],
-        ['bad bytes', { ...correct, steps: [{ t: 3, x: { ...correct.steps[0].x, base64: 'not base64!' } }] },
-          'DDPM Lab could not show this output: steps[0].x.base64: not valid base64']
+        [
+          'future version',
+          { ...correct, schema: 'ddpm-lab.recording/2' },
+          'DDPM Lab could not show this output: recording: made by a newer DDPM Lab (schema "ddpm-lab.recording/2"); this version reads "ddpm-lab.recording/1": update the DDPM Lab extension'
+        ],
+        [
+          'bad bytes',
+          { ...correct, steps: [{ t: 3, x: { ...correct.steps[0].x, base64: 'not base64!' } }] },
+          'DDPM Lab could not show this output: steps[0].x.base64: not valid base64'
+        ]
       ];
       const page = await newPage(900);
       for (const [what, payload, message] of cases) {

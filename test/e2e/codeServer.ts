@@ -70,24 +70,41 @@ function freePort(): Promise<number> {
 }
 
 function commonArgs(dirs: CodeServerDirs): string[] {
-  return ['--config', path.join(dirs.run, 'config.yaml'), '--extensions-dir', extensionsDir(dirs), '--user-data-dir', userDataDir(dirs)];
+  return [
+    '--config',
+    path.join(dirs.run, 'config.yaml'),
+    '--extensions-dir',
+    extensionsDir(dirs),
+    '--user-data-dir',
+    userDataDir(dirs)
+  ];
 }
 
 /**
  * Writes the config and user settings (USER_SETTINGS plus `extraSettings`); installs the .vsix into the
  * fresh extensions folder, unless `vsix` is undefined (a second instance reusing the installed extension).
  */
-export function prepareCodeServer(bin: string, dirs: CodeServerDirs, vsix: string | undefined, extraSettings: Record<string, unknown> = {}): void {
+export function prepareCodeServer(
+  bin: string,
+  dirs: CodeServerDirs,
+  vsix: string | undefined,
+  extraSettings: Record<string, unknown> = {}
+): void {
   mkdirSync(path.join(userDataDir(dirs), 'User'), { recursive: true });
   mkdirSync(extensionsDir(dirs), { recursive: true });
   writeFileSync(path.join(dirs.run, 'config.yaml'), 'auth: none\ncert: false\n');
-  writeFileSync(path.join(userDataDir(dirs), 'User', 'settings.json'), JSON.stringify({ ...USER_SETTINGS, ...extraSettings }, null, 2));
+  writeFileSync(
+    path.join(userDataDir(dirs), 'User', 'settings.json'),
+    JSON.stringify({ ...USER_SETTINGS, ...extraSettings }, null, 2)
+  );
   if (vsix === undefined) return;
   const r = spawnSync(bin, [...commonArgs(dirs), '--install-extension', vsix], { encoding: 'utf8', timeout: 120_000 });
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
   writeFileSync(path.join(dirs.run, 'install-extension.log'), out);
   if (r.status !== 0 || !/successfully installed/i.test(out)) {
-    throw new Error(`code-server --install-extension ${path.basename(vsix)} failed (exit ${r.status}): ${out.trim().split('\n').slice(-3).join(' | ')}`);
+    throw new Error(
+      `code-server --install-extension ${path.basename(vsix)} failed (exit ${r.status}): ${out.trim().split('\n').slice(-3).join(' | ')}`
+    );
   }
 }
 
@@ -111,31 +128,68 @@ function stopGroup(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return resolve();
     const timer = setTimeout(() => {
-      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
     }, 5000);
-    child.once('exit', () => { clearTimeout(timer); resolve(); });
-    try { process.kill(-child.pid, 'SIGTERM'); } catch { clearTimeout(timer); resolve(); }
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      clearTimeout(timer);
+      resolve();
+    }
   });
 }
 
 /** Starts code-server in its own process group and waits for GET /healthz. */
-export async function startCodeServer(bin: string, dirs: CodeServerDirs, timeoutMs = 60_000): Promise<RunningCodeServer> {
+export async function startCodeServer(
+  bin: string,
+  dirs: CodeServerDirs,
+  timeoutMs = 60_000
+): Promise<RunningCodeServer> {
   const logFile = path.join(dirs.run, 'code-server.log');
   let lastError = '';
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const log = createWriteStream(logFile, { flags: 'a' });
-    const child = spawn(bin, [
-      ...commonArgs(dirs), '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-      '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
-      dirs.workspace
-    ], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, VSCODE_PROXY_URI: '' } });
+    const child = spawn(
+      bin,
+      [
+        ...commonArgs(dirs),
+        '--auth',
+        'none',
+        '--bind-addr',
+        `127.0.0.1:${port}`,
+        '--disable-telemetry',
+        '--disable-update-check',
+        '--disable-workspace-trust',
+        '--disable-getting-started-override',
+        dirs.workspace
+      ],
+      { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, VSCODE_PROXY_URI: '' } }
+    );
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
-    const stopOnExit = () => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } };
+    const stopOnExit = () => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    };
     process.on('exit', stopOnExit);
-    const stop = async () => { process.off('exit', stopOnExit); await stopGroup(child); log.end(); };
+    const stop = async () => {
+      process.off('exit', stopOnExit);
+      await stopGroup(child);
+      log.end();
+    };
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline && child.exitCode === null) {
       if (await healthy(url)) return { url, port, logFile, stop };

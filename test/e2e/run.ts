@@ -14,11 +14,27 @@
 // DDPM_E2E_HOSTS=node or =web runs one pass only (default node,web).
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  appendFileSync
+} from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { BrowserContext, Page } from 'playwright-core';
-import { codeServerBin, prepareCodeServer, startCodeServer, WEB_HOST_SETTINGS, type CodeServerDirs, type RunningCodeServer } from './codeServer';
+import {
+  codeServerBin,
+  prepareCodeServer,
+  startCodeServer,
+  WEB_HOST_SETTINGS,
+  type CodeServerDirs,
+  type RunningCodeServer
+} from './codeServer';
 import { scenario, type ScenarioContext, type Step } from './scenario';
 import { CHROMIUM, CHROMIUM_ARGS, e2eCacheDir, stageRepository } from './toolchain';
 import { openWorkbench } from './workbench';
@@ -36,9 +52,17 @@ interface StepResult {
   screenshot?: string;
 }
 
-const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+const slug = (s: string): string =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
 /** the setup steps both passes rely on */
-const SHARED_SETUP = ['setup: install code-server, Chromium (scripts/e2e/setup.sh)', 'setup: package the extension (vsce package)'];
+const SHARED_SETUP = [
+  'setup: install code-server, Chromium (scripts/e2e/setup.sh)',
+  'setup: package the extension (vsce package)'
+];
 type Host = 'node' | 'web';
 const HOST_LABEL: Record<Host, string> = { node: 'Node extension host', web: 'web worker extension host' };
 
@@ -47,11 +71,24 @@ const oneLine = (e: unknown): string => {
   const m = e instanceof Error ? e.message : String(e);
   // Playwright's messages carry a call log after the first lines; keep what names the problem.
   const lines = m.split('\n').filter((l) => l.trim() && !/^\s*(Call log|- |at |\+ actual)/.test(l));
-  return lines.slice(0, e instanceof assert.AssertionError ? 1 : 3).map((l) => (l.length > 800 ? `${l.slice(0, 800)}...` : l)).join(' | ');
+  return lines
+    .slice(0, e instanceof assert.AssertionError ? 1 : 3)
+    .map((l) => (l.length > 800 ? `${l.slice(0, 800)}...` : l))
+    .join(' | ');
 };
 
-function sh(cmd: string, args: string[], opts: { cwd: string; log: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): void {
-  const r = spawnSync(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, encoding: 'utf8', timeout: opts.timeoutMs ?? 600_000, maxBuffer: 64 << 20 });
+function sh(
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; log: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }
+): void {
+  const r = spawnSync(cmd, args, {
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+    encoding: 'utf8',
+    timeout: opts.timeoutMs ?? 600_000,
+    maxBuffer: 64 << 20
+  });
   appendFileSync(opts.log, `$ ${cmd} ${args.join(' ')}\n${r.stdout ?? ''}${r.stderr ?? ''}\n`);
   if (r.status !== 0) {
     const tail = `${r.stdout ?? ''}\n${r.stderr ?? ''}`.trim().split('\n').filter(Boolean).slice(-4).join(' | ');
@@ -63,11 +100,17 @@ function sh(cmd: string, args: string[], opts: { cwd: string; log: string; env?:
 function packageExtension(runDir: string, log: string): { vsix: string; cli: string } {
   const staging = path.join(runDir, 'staging');
   stageRepository(ROOT, staging);
-  const manifest = JSON.parse(readFileSync(path.join(staging, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  const manifest = JSON.parse(readFileSync(path.join(staging, 'package.json'), 'utf8')) as {
+    scripts?: Record<string, string>;
+  };
   // vsce runs "vscode:prepublish" itself (the production build); without one, build first.
   if (!manifest.scripts?.['vscode:prepublish']) sh(process.execPath, ['scripts/build.mjs'], { cwd: staging, log });
   const vsix = path.join(runDir, 'ddpm-lab.vsix');
-  sh(path.join(ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '-o', vsix], { cwd: staging, log });
+  sh(
+    path.join(ROOT, 'node_modules', '.bin', 'vsce'),
+    ['package', '--no-dependencies', '--allow-missing-repository', '-o', vsix],
+    { cwd: staging, log }
+  );
   const cli = path.join(staging, 'dist', 'cli.js');
   if (!existsSync(cli)) sh(process.execPath, ['scripts/build.mjs', '--only=cli'], { cwd: staging, log });
   return { vsix, cli };
@@ -78,15 +121,20 @@ function loadPlaywright(): typeof import('playwright-core') {
   try {
     return createRequire(path.join(ROOT, 'package.json'))('playwright-core') as typeof import('playwright-core');
   } catch {
-    return createRequire(path.join(e2eCacheDir(ROOT), 'playwright', 'package.json'))('playwright-core') as typeof import('playwright-core');
+    return createRequire(path.join(e2eCacheDir(ROOT), 'playwright', 'package.json'))(
+      'playwright-core'
+    ) as typeof import('playwright-core');
   }
 }
 
 /** Removes old runs' folders, keeping the newest few. */
 function pruneOldRuns(base: string): void {
   if (!existsSync(base)) return;
-  const runs = readdirSync(base).filter((d) => /^\d{4}-/.test(d)).sort();
-  for (const d of runs.slice(0, Math.max(0, runs.length - KEEP_RUNS))) rmSync(path.join(base, d), { recursive: true, force: true });
+  const runs = readdirSync(base)
+    .filter((d) => /^\d{4}-/.test(d))
+    .sort();
+  for (const d of runs.slice(0, Math.max(0, runs.length - KEEP_RUNS)))
+    rmSync(path.join(base, d), { recursive: true, force: true });
 }
 
 async function main(): Promise<number> {
@@ -109,7 +157,10 @@ async function main(): Promise<number> {
   let cli = '';
   const workspace = path.join(runDir, 'workspace');
   const dirs: CodeServerDirs = { run: runDir, workspace };
-  const hosts = (process.env.DDPM_E2E_HOSTS ?? 'node,web').split(',').map((h) => h.trim()).filter((h): h is Host => h === 'node' || h === 'web');
+  const hosts = (process.env.DDPM_E2E_HOSTS ?? 'node,web')
+    .split(',')
+    .map((h) => h.trim())
+    .filter((h): h is Host => h === 'node' || h === 'web');
   const passes: { host: Host; ms: number; passed: number; failed: number; skipped: number }[] = [];
   let extensionInstalled = false;
 
@@ -129,10 +180,16 @@ async function main(): Promise<number> {
     for (const unnamed of steps) {
       const step = { ...unnamed, name: prefix + unnamed.name };
       const t0 = Date.now();
-      const failedNeed = (step.needs ?? []).map((n) => prefix + n).find((n) => results.find((r) => r.name === n)?.status !== 'passed');
-      const broken = results.find((r) => r.status !== 'passed' && (r.name.startsWith(`${prefix}setup:`) || SHARED_SETUP.includes(r.name)));
+      const failedNeed = (step.needs ?? [])
+        .map((n) => prefix + n)
+        .find((n) => results.find((r) => r.name === n)?.status !== 'passed');
+      const broken = results.find(
+        (r) => r.status !== 'passed' && (r.name.startsWith(`${prefix}setup:`) || SHARED_SETUP.includes(r.name))
+      );
       if (failedNeed || broken) {
-        const why = failedNeed ? `needs "${failedNeed}", which did not pass` : `setup step "${broken!.name}" did not pass`;
+        const why = failedNeed
+          ? `needs "${failedNeed}", which did not pass`
+          : `setup step "${broken!.name}" did not pass`;
         results.push({ name: step.name, status: 'skipped', ms: 0, message: why });
         console.log(`  - ${step.name}: skipped (${why})`);
         continue;
@@ -142,14 +199,19 @@ async function main(): Promise<number> {
         const limit = step.name.startsWith('setup:') ? 900_000 : STEP_TIMEOUT_MS;
         await Promise.race([
           step.run(ctx),
-          new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`the step took longer than ${limit / 1000} s`)), limit)))
+          new Promise(
+            (_, reject) =>
+              (timer = setTimeout(() => reject(new Error(`the step took longer than ${limit / 1000} s`)), limit))
+          )
         ]);
         results.push({ name: step.name, status: 'passed', ms: Date.now() - t0 });
         console.log(`  ✓ ${step.name} (${seconds(Date.now() - t0)})`);
       } catch (e) {
         const shot = await screenshot(`failed-${step.name}`);
         results.push({ name: step.name, status: 'failed', ms: Date.now() - t0, message: oneLine(e), screenshot: shot });
-        console.log(`  ✗ ${step.name} (${seconds(Date.now() - t0)})\n      ${oneLine(e)}${shot ? `\n      screenshot: ${shot}` : ''}`);
+        console.log(
+          `  ✗ ${step.name} (${seconds(Date.now() - t0)})\n      ${oneLine(e)}${shot ? `\n      screenshot: ${shot}` : ''}`
+        );
       } finally {
         clearTimeout(timer);
       }
@@ -173,7 +235,8 @@ async function main(): Promise<number> {
     const setupSteps: Step<null>[] = [
       {
         name: 'setup: install code-server, Chromium (scripts/e2e/setup.sh)',
-        run: async () => sh('bash', [path.join(ROOT, 'scripts', 'e2e', 'setup.sh')], { cwd: ROOT, log: buildLog, timeoutMs: 900_000 })
+        run: async () =>
+          sh('bash', [path.join(ROOT, 'scripts', 'e2e', 'setup.sh')], { cwd: ROOT, log: buildLog, timeoutMs: 900_000 })
       },
       {
         name: 'setup: package the extension (vsce package)',
@@ -181,7 +244,11 @@ async function main(): Promise<number> {
           if (vsix) {
             if (!existsSync(vsix)) throw new Error(`DDPM_E2E_VSIX=${vsix}: no such file`);
             const out = path.join(runDir, 'cli-dist');
-            sh(process.execPath, ['scripts/build.mjs', '--only=cli'], { cwd: ROOT, log: buildLog, env: { ...process.env, DDPM_OUT_DIR: out } });
+            sh(process.execPath, ['scripts/build.mjs', '--only=cli'], {
+              cwd: ROOT,
+              log: buildLog,
+              env: { ...process.env, DDPM_OUT_DIR: out }
+            });
             cli = path.join(out, 'cli.js');
           } else {
             ({ vsix, cli } = packageExtension(runDir, buildLog));
@@ -197,30 +264,51 @@ async function main(): Promise<number> {
       const passStart = Date.now();
       const firstResult = results.length;
       const prefix = host === 'web' ? 'web: ' : '';
-      const passDirs: CodeServerDirs = host === 'node' ? dirs : { ...dirs, workspace: path.join(runDir, 'workspace-web'), userData: path.join(runDir, 'data-web'), extensions: path.join(runDir, 'ext') };
+      const passDirs: CodeServerDirs =
+        host === 'node'
+          ? dirs
+          : {
+              ...dirs,
+              workspace: path.join(runDir, 'workspace-web'),
+              userData: path.join(runDir, 'data-web'),
+              extensions: path.join(runDir, 'ext')
+            };
       console.log(`e2e: ${HOST_LABEL[host]} pass`);
       const passSetup: Step<null>[] = [
         {
-          name: host === 'node' ? 'setup: start code-server with the extension installed' : 'setup: start code-server again, DDPM Lab in the web worker extension host ("remote.extensionKind")',
+          name:
+            host === 'node'
+              ? 'setup: start code-server with the extension installed'
+              : 'setup: start code-server again, DDPM Lab in the web worker extension host ("remote.extensionKind")',
           run: async () => {
             await page?.close().catch(() => undefined);
             page = undefined;
             await server?.stop().catch(() => undefined);
             server = undefined;
             mkdirSync(passDirs.workspace, { recursive: true });
-            const examples = process.env.DDPM_E2E_EXAMPLES ? path.resolve(process.env.DDPM_E2E_EXAMPLES) : path.join(ROOT, 'media', 'examples');
+            const examples = process.env.DDPM_E2E_EXAMPLES
+              ? path.resolve(process.env.DDPM_E2E_EXAMPLES)
+              : path.join(ROOT, 'media', 'examples');
             for (const f of ['seed.ddpmnb', 'seed.inputs.json']) {
               const src = path.join(examples, f);
               if (existsSync(src)) cpSync(src, path.join(passDirs.workspace, f));
             }
             const bin = codeServerBin(ROOT);
-            prepareCodeServer(bin, passDirs, extensionInstalled ? undefined : vsix, host === 'web' ? WEB_HOST_SETTINGS : {});
+            prepareCodeServer(
+              bin,
+              passDirs,
+              extensionInstalled ? undefined : vsix,
+              host === 'web' ? WEB_HOST_SETTINGS : {}
+            );
             extensionInstalled = true;
             server = await startCodeServer(bin, passDirs);
           }
         },
         {
-          name: host === 'node' ? 'setup: open VS Code in Chromium' : 'setup: open VS Code in a new page of the same Chromium',
+          name:
+            host === 'node'
+              ? 'setup: open VS Code in Chromium'
+              : 'setup: open VS Code in a new page of the same Chromium',
           run: async () => {
             if (!browser) {
               const { chromium } = loadPlaywright();
@@ -232,7 +320,8 @@ async function main(): Promise<number> {
               });
             }
             await browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server!.url });
-            const p = browser.pages().find((x) => !x.isClosed() && x.url() === 'about:blank') ?? (await browser.newPage());
+            const p =
+              browser.pages().find((x) => !x.isClosed() && x.url() === 'about:blank') ?? (await browser.newPage());
             page = p;
             p.on('console', (m) => appendFileSync(consoleLog, `[${host}] [${m.type()}] ${m.text()}\n`));
             p.on('pageerror', (e) => appendFileSync(consoleLog, `[${host}] [pageerror] ${e.message}\n`));
@@ -242,17 +331,37 @@ async function main(): Promise<number> {
         }
       ];
       await runSteps(passSetup, null, prefix);
-      const steps = scenario.filter((st) => (host === 'web' ? st.web === true || st.web === 'only' : st.web !== 'only'));
+      const steps = scenario.filter((st) =>
+        host === 'web' ? st.web === true || st.web === 'only' : st.web !== 'only'
+      );
       if (page && server) {
-        const ctx: ScenarioContext = { page, root: ROOT, workspace: passDirs.workspace, cli, screenshot, runDir, host, userDataDir: passDirs.userData ?? path.join(runDir, 'data') };
+        const ctx: ScenarioContext = {
+          page,
+          root: ROOT,
+          workspace: passDirs.workspace,
+          cli,
+          screenshot,
+          runDir,
+          host,
+          userDataDir: passDirs.userData ?? path.join(runDir, 'data')
+        };
         await runSteps(steps, ctx, prefix);
       } else {
-        for (const st of steps) results.push({ name: prefix + st.name, status: 'skipped', ms: 0, message: 'setup did not pass' });
+        for (const st of steps)
+          results.push({ name: prefix + st.name, status: 'skipped', ms: 0, message: 'setup did not pass' });
       }
       const mine = results.slice(firstResult);
-      const pass = { host, ms: Date.now() - passStart, passed: mine.filter((r) => r.status === 'passed').length, failed: mine.filter((r) => r.status === 'failed').length, skipped: mine.filter((r) => r.status === 'skipped').length };
+      const pass = {
+        host,
+        ms: Date.now() - passStart,
+        passed: mine.filter((r) => r.status === 'passed').length,
+        failed: mine.filter((r) => r.status === 'failed').length,
+        skipped: mine.filter((r) => r.status === 'skipped').length
+      };
       passes.push(pass);
-      console.log(`e2e: ${HOST_LABEL[host]} pass: ${pass.passed} passed, ${pass.failed} failed, ${pass.skipped} skipped in ${seconds(pass.ms)}`);
+      console.log(
+        `e2e: ${HOST_LABEL[host]} pass: ${pass.passed} passed, ${pass.failed} failed, ${pass.skipped} skipped in ${seconds(pass.ms)}`
+      );
     }
   } finally {
     await stopAll();
@@ -261,22 +370,34 @@ async function main(): Promise<number> {
   }
 
   // Copy VS Code's own logs (extension host, renderer) next to code-server's.
-  for (const [data, logs] of [['data', 'vscode-logs'], ['data-web', 'vscode-logs-web']]) {
+  for (const [data, logs] of [
+    ['data', 'vscode-logs'],
+    ['data-web', 'vscode-logs-web']
+  ]) {
     const vsLogs = path.join(runDir, data, 'logs');
     if (existsSync(vsLogs)) cpSync(vsLogs, path.join(runDir, logs), { recursive: true });
   }
   if (process.env.DDPM_E2E_KEEP !== '1') {
-    for (const d of ['chromium-profile', 'ext', 'data', 'data-web', 'staging']) rmSync(path.join(runDir, d), { recursive: true, force: true });
+    for (const d of ['chromium-profile', 'ext', 'data', 'data-web', 'staging'])
+      rmSync(path.join(runDir, d), { recursive: true, force: true });
   }
 
   const passed = results.filter((r) => r.status === 'passed').length;
   const failed = results.filter((r) => r.status === 'failed').length;
   const skipped = results.filter((r) => r.status === 'skipped').length;
-  writeFileSync(path.join(runDir, 'summary.json'), JSON.stringify({ passed, failed, skipped, ms: Date.now() - started, passes, steps: results }, null, 2));
+  writeFileSync(
+    path.join(runDir, 'summary.json'),
+    JSON.stringify({ passed, failed, skipped, ms: Date.now() - started, passes, steps: results }, null, 2)
+  );
   const firstFailure = results.find((r) => r.status === 'failed');
   if (firstFailure) console.log(`e2e: FAILED at step "${firstFailure.name}": ${firstFailure.message}`);
-  for (const p of passes) console.log(`e2e: ${HOST_LABEL[p.host]} pass took ${seconds(p.ms)} (${p.passed} passed, ${p.failed} failed, ${p.skipped} skipped)`);
-  console.log(`e2e: screenshots and logs (code-server.log, browser-console.log, vscode-logs/, vscode-logs-web/) in ${path.relative(ROOT, runDir)}/ (${seconds(Date.now() - started)} in all)`);
+  for (const p of passes)
+    console.log(
+      `e2e: ${HOST_LABEL[p.host]} pass took ${seconds(p.ms)} (${p.passed} passed, ${p.failed} failed, ${p.skipped} skipped)`
+    );
+  console.log(
+    `e2e: screenshots and logs (code-server.log, browser-console.log, vscode-logs/, vscode-logs-web/) in ${path.relative(ROOT, runDir)}/ (${seconds(Date.now() - started)} in all)`
+  );
   console.log(`e2e: ${passed} passed, ${failed} failed, ${skipped} skipped`);
   return failed + skipped > 0 ? 1 : 0;
 }

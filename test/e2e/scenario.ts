@@ -82,7 +82,8 @@ function printedTokens(text: string): string[] {
 
 function cli(ctx: ScenarioContext, args: string[]): string {
   const r = spawnSync(process.execPath, [ctx.cli, ...args], { encoding: 'utf8', cwd: ctx.workspace });
-  if (r.status !== 0) throw new Error(`node dist/cli.js ${args.join(' ')} failed (exit ${r.status}): ${(r.stderr ?? '').trim()}`);
+  if (r.status !== 0)
+    throw new Error(`node dist/cli.js ${args.join(' ')} failed (exit ${r.status}): ${(r.stderr ?? '').trim()}`);
   return r.stdout;
 }
 
@@ -90,7 +91,11 @@ function cli(ctx: ScenarioContext, args: string[]): string {
 function cliSample(ctx: ScenarioContext): { printed: string; tokens: string[]; exact: number[] } {
   const printed = cli(ctx, ['sample', INPUTS]).trim();
   const json = JSON.parse(cli(ctx, ['sample', INPUTS, '--json'])) as { sample: (number | string)[][] };
-  const exact = json.sample.flat().map((v) => Math.fround(typeof v === 'number' ? v : Number(v.replace(/^-?inf$/, (s) => s.replace('inf', 'Infinity')))));
+  const exact = json.sample
+    .flat()
+    .map((v) =>
+      Math.fround(typeof v === 'number' ? v : Number(v.replace(/^-?inf$/, (s) => s.replace('inf', 'Infinity'))))
+    );
   return { printed, tokens: printedTokens(printed), exact };
 }
 
@@ -114,27 +119,36 @@ function alterPrinted(printed: string, cols: number, i: number, j: number): stri
 
 /** Waits for the run output(s) over a cell and returns the first, drawn (data-ddpm-ready="true"). */
 async function runOutputOfCell(page: Page, row: Locator, what: string): Promise<Locator> {
-  return waitFor(`${what}: a DDPM Lab run output drawn by the renderer (${RUN}[data-ddpm-ready="true"])`, async () => {
-    for (const out of await outputsOfRow(page, row)) {
-      const run = out.locator(RUN);
-      if ((await run.count()) === 0) continue;
-      const state = await run.first().getAttribute('data-ddpm-ready');
-      if (state === 'error') throw new StopWaiting(`${what}: the renderer shows an error: ${await readableText(run.first())}`);
-      if (state === 'true') return run.first();
-    }
-    return undefined;
-  }, LONG);
+  return waitFor(
+    `${what}: a DDPM Lab run output drawn by the renderer (${RUN}[data-ddpm-ready="true"])`,
+    async () => {
+      for (const out of await outputsOfRow(page, row)) {
+        const run = out.locator(RUN);
+        if ((await run.count()) === 0) continue;
+        const state = await run.first().getAttribute('data-ddpm-ready');
+        if (state === 'error')
+          throw new StopWaiting(`${what}: the renderer shows an error: ${await readableText(run.first())}`);
+        if (state === 'true') return run.first();
+      }
+      return undefined;
+    },
+    LONG
+  );
 }
 
 async function showTab(run: Locator, view: string): Promise<void> {
   const tab = run.locator(`[data-testid="ddpm-tab-${view}"]`);
   if ((await tab.count()) === 0) throw new Error(`the run output has no "${view}" tab`);
   // (an output below the notebook's visible part cannot take a pointer click: then the click event alone)
-  if ((await run.getAttribute('data-ddpm-view')) !== view) await tab.click({ timeout: 5000 }).catch(() => tab.dispatchEvent('click'));
+  if ((await run.getAttribute('data-ddpm-view')) !== view)
+    await tab.click({ timeout: 5000 }).catch(() => tab.dispatchEvent('click'));
   await waitFor(`the "${view}" view to be drawn`, async () => {
     if ((await run.getAttribute('data-ddpm-view')) !== view) return undefined;
     const state = await run.getAttribute('data-ddpm-ready');
-    if (state === 'error') throw new StopWaiting(`the "${view}" view shows an error: ${await readableText(run.locator(`[data-testid="ddpm-panel-${view}"]`))}`);
+    if (state === 'error')
+      throw new StopWaiting(
+        `the "${view}" view shows an error: ${await readableText(run.locator(`[data-testid="ddpm-panel-${view}"]`))}`
+      );
     return state === 'true' ? true : undefined;
   });
 }
@@ -155,18 +169,34 @@ async function checkTrajectoryPlot(run: Locator, samples: number): Promise<void>
 }
 
 /** The table view's numbers equal the CLI's: printed text per cell, exact float32 in each cell's title. */
-async function checkTableNumbers(run: Locator, expected: { tokens: string[]; exact: number[] }, where: string): Promise<void> {
+async function checkTableNumbers(
+  run: Locator,
+  expected: { tokens: string[]; exact: number[] },
+  where: string
+): Promise<void> {
   await showTab(run, 'table');
   const cells = run.locator('[data-testid="ddpm-table"] td');
-  const shown = await cells.evaluateAll((tds) => tds.map((td) => ({ text: (td.textContent ?? '').trim(), title: td.getAttribute('title') ?? '' })));
-  assert.equal(shown.length, expected.tokens.length, `${where}: the table shows ${shown.length} numbers, the CLI prints ${expected.tokens.length}`);
+  const shown = await cells.evaluateAll((tds) =>
+    tds.map((td) => ({ text: (td.textContent ?? '').trim(), title: td.getAttribute('title') ?? '' }))
+  );
+  assert.equal(
+    shown.length,
+    expected.tokens.length,
+    `${where}: the table shows ${shown.length} numbers, the CLI prints ${expected.tokens.length}`
+  );
   shown.forEach((c, k) => {
-    assert.equal(c.text, expected.tokens[k], `${where}: table cell ${k} shows ${c.text}, \`node dist/cli.js sample\` prints ${expected.tokens[k]}`);
+    assert.equal(
+      c.text,
+      expected.tokens[k],
+      `${where}: table cell ${k} shows ${c.text}, \`node dist/cli.js sample\` prints ${expected.tokens[k]}`
+    );
     const m = /=\s*(\S+)/.exec(c.title);
     assert.ok(m, `${where}: table cell ${k} has no exact value in its hover text ("${c.title}")`);
     const v = Math.fround(Number(m![1].replace('inf', 'Infinity')));
-    assert.ok(Object.is(v, expected.exact[k]) || (Number.isNaN(v) && Number.isNaN(expected.exact[k])),
-      `${where}: table cell ${k} hover says ${m![1]}, \`node dist/cli.js sample --json\` gives ${expected.exact[k]}`);
+    assert.ok(
+      Object.is(v, expected.exact[k]) || (Number.isNaN(v) && Number.isNaN(expected.exact[k])),
+      `${where}: table cell ${k} hover says ${m![1]}, \`node dist/cli.js sample --json\` gives ${expected.exact[k]}`
+    );
   });
 }
 
@@ -184,7 +214,12 @@ async function plotColors(run: Locator): Promise<string> {
 
 // ---- notebook helpers -------------------------------------------------------------------------------
 
-async function findCell(page: Page, predicate: (text: string) => boolean, what: string, from: 'first' | 'last' = 'first'): Promise<{ index: number; row: Locator }> {
+async function findCell(
+  page: Page,
+  predicate: (text: string) => boolean,
+  what: string,
+  from: 'first' | 'last' = 'first'
+): Promise<{ index: number; row: Locator }> {
   const n = await cellCount(page);
   const order = Array.from({ length: n }, (_, i) => (from === 'first' ? i : n - 1 - i));
   for (const i of order) {
@@ -208,11 +243,19 @@ async function addCellAndStart(page: Page, text: string): Promise<{ row: Locator
   await focusCell(page, n - 1);
   await runCommand(page, 'Notebook: Insert Code Cell Below');
   const row = notebookEditor(page).locator(`.monaco-list-row[data-index="${n}"]`);
-  await waitFor('the new cell', async () => ((await cellCount(page)) === n + 1 && (await row.count()) > 0 ? true : undefined));
+  await waitFor('the new cell', async () =>
+    (await cellCount(page)) === n + 1 && (await row.count()) > 0 ? true : undefined
+  );
   await row.locator('.cell-editor-container .monaco-editor.focused').waitFor({ timeout: SHORT });
   await paste(page, text);
-  await waitFor('the pasted text in the new cell', async () => ((await cellInfo(row)).text.trim() === text.trim() ? true : undefined), SHORT).catch(async () => {
-    throw new Error(`pasting into the new cell gave ${JSON.stringify((await cellInfo(row)).text)}, not ${JSON.stringify(text)}`);
+  await waitFor(
+    'the pasted text in the new cell',
+    async () => ((await cellInfo(row)).text.trim() === text.trim() ? true : undefined),
+    SHORT
+  ).catch(async () => {
+    throw new Error(
+      `pasting into the new cell gave ${JSON.stringify((await cellInfo(row)).text)}, not ${JSON.stringify(text)}`
+    );
   });
   // (Control+Enter inserts a cell in VS Code for the browser; the palette's command runs the focused cell)
   await runCommand(page, 'Notebook: Execute Cell');
@@ -227,8 +270,15 @@ async function runAll(page: Page): Promise<void> {
   const picker = page.locator('.quick-input-widget').filter({ visible: true });
   if (await picker.count()) await pickQuickItem(page, 'DDPM Lab');
   const toolbar = notebookEditor(page).locator('.notebook-toolbar-container');
-  await waitFor('"Run All" to finish (the toolbar offers "Run All" again, not "Interrupt")', async () =>
-    (await toolbar.locator('[aria-label^="Interrupt"]').count()) === 0 && (await toolbar.locator('[aria-label^="Run All"]').count()) > 0 ? true : undefined, LONG);
+  await waitFor(
+    '"Run All" to finish (the toolbar offers "Run All" again, not "Interrupt")',
+    async () =>
+      (await toolbar.locator('[aria-label^="Interrupt"]').count()) === 0 &&
+      (await toolbar.locator('[aria-label^="Run All"]').count()) > 0
+        ? true
+        : undefined,
+    LONG
+  );
 }
 
 interface CellSnapshot {
@@ -248,7 +298,9 @@ async function snapshotNotebook(page: Page): Promise<CellSnapshot[]> {
     let previous = '';
     for (let tries = 0; tries < 20; tries++) {
       const els = await outputsOfRow(page, row);
-      const busy = await Promise.all(els.map(async (e) => (await e.locator(`${RUN}[data-ddpm-ready="false"]`).count()) > 0));
+      const busy = await Promise.all(
+        els.map(async (e) => (await e.locator(`${RUN}[data-ddpm-ready="false"]`).count()) > 0)
+      );
       outputs = await Promise.all(els.map((e) => readableText(e)));
       const now = JSON.stringify(outputs);
       if (!busy.some(Boolean) && now === previous) break;
@@ -263,19 +315,28 @@ async function snapshotNotebook(page: Page): Promise<CellSnapshot[]> {
 /** The visible results panel's frame (a webview editor, not the notebook's outputs). */
 async function resultsPanelFrame(page: Page, timeoutMs = LONG): Promise<FrameLocator> {
   const frames = page.locator('iframe.webview').filter({ visible: true });
-  return waitFor('the results panel (a webview with a DDPM Lab run)', async () => {
-    const n = await frames.count();
-    for (let i = 0; i < n; i++) {
-      const f = frames.nth(i);
-      if (await f.evaluate((el) => !!el.closest('.notebookOverlay'))) continue;
-      const inner = f.contentFrame().locator('iframe#active-frame').contentFrame();
-      if ((await inner.locator(RUN).count()) > 0) return inner;
-    }
-    return undefined;
-  }, timeoutMs);
+  return waitFor(
+    'the results panel (a webview with a DDPM Lab run)',
+    async () => {
+      const n = await frames.count();
+      for (let i = 0; i < n; i++) {
+        const f = frames.nth(i);
+        if (await f.evaluate((el) => !!el.closest('.notebookOverlay'))) continue;
+        const inner = f.contentFrame().locator('iframe#active-frame').contentFrame();
+        if ((await inner.locator(RUN).count()) > 0) return inner;
+      }
+      return undefined;
+    },
+    timeoutMs
+  );
 }
 
-const THEME_CLASS = { light: 'vs', dark: 'vs-dark', 'high-contrast': 'hc-black', 'high-contrast-light': 'hc-light' } as const;
+const THEME_CLASS = {
+  light: 'vs',
+  dark: 'vs-dark',
+  'high-contrast': 'hc-black',
+  'high-contrast-light': 'hc-light'
+} as const;
 type ThemeKind = keyof typeof THEME_CLASS;
 
 /** "Preferences: Color Theme", pick `label`; waits for the workbench to wear it. */
@@ -283,26 +344,39 @@ async function switchTheme(page: Page, label: string, kind: ThemeKind): Promise<
   await runCommand(page, 'Preferences: Color Theme');
   await pickQuickItem(page, label, label);
   await waitFor(`the workbench to switch to ${label}`, async () =>
-    page.locator('.monaco-workbench').evaluate((el, c) => el.classList.contains(c), THEME_CLASS[kind]).then((on) => (on ? true : undefined)));
+    page
+      .locator('.monaco-workbench')
+      .evaluate((el, c) => el.classList.contains(c), THEME_CLASS[kind])
+      .then((on) => (on ? true : undefined))
+  );
 }
 
 /** Waits until a run view has redrawn for the theme `kind`. */
 async function waitThemed(run: Locator, kind: ThemeKind, where: string): Promise<void> {
   await waitFor(`the ${where} to follow the theme (data-ddpm-theme="${kind}")`, async () =>
-    (await run.getAttribute('data-ddpm-theme')) === kind && (await run.getAttribute('data-ddpm-ready')) === 'true' ? true : undefined);
+    (await run.getAttribute('data-ddpm-theme')) === kind && (await run.getAttribute('data-ddpm-ready')) === 'true'
+      ? true
+      : undefined
+  );
 }
 
 // ---- the web pass --------------------------------------------------------------------------------
 
 /** The seed example's inputs as notebook cell text, so a cell does not depend on what ran before it. */
-const SEED_CELL = 'w_model = [[0.12, -0.3], [0.05, 0.41], [-0.2, 0.07]]\nshape = [4, 2]\nseed = 42\nbetas = linspace(1e-4, 0.02, 4)\nalpha_bar = cumprod(1 - betas)\nsample()';
+const SEED_CELL =
+  'w_model = [[0.12, -0.3], [0.05, 0.41], [-0.2, 0.07]]\nshape = [4, 2]\nseed = 42\nbetas = linspace(1e-4, 0.02, 4)\nalpha_bar = cumprod(1 - betas)\nsample()';
 
 /** "View: Close All Editors", answering "Don't Save" for a changed notebook: the steps after it start from one editor. */
 async function closeAllEditors(page: Page): Promise<void> {
   await runCommand(page, 'View: Close All Editors');
-  const dontSave = page.locator('.monaco-dialog-box .monaco-button').filter({ hasText: /Don't Save/ }).first();
+  const dontSave = page
+    .locator('.monaco-dialog-box .monaco-button')
+    .filter({ hasText: /Don't Save/ })
+    .first();
   await dontSave.click({ timeout: 3000 }).catch(() => undefined);
-  await waitFor('every editor to close', async () => ((await page.locator('.tabs-container .tab').count()) === 0 ? true : undefined));
+  await waitFor('every editor to close', async () =>
+    (await page.locator('.tabs-container .tab').count()) === 0 ? true : undefined
+  );
 }
 
 /** The row of the Running Extensions view ("Developer: Show Running Extensions") that shows DDPM Lab, as text. */
@@ -310,8 +384,13 @@ async function runningExtensionRow(page: Page): Promise<string> {
   await runCommand(page, 'Developer: Show Running Extensions');
   const row = page.locator('.runtime-extensions-editor .monaco-list-row').filter({ hasText: 'DDPM Lab' }).first();
   await row.waitFor({ timeout: LONG }).catch(async () => {
-    const shown = await page.locator('.runtime-extensions-editor .monaco-list-row').allInnerTexts().catch(() => [] as string[]);
-    throw new Error(`the Running Extensions view does not list DDPM Lab (it lists: ${shown.map((t) => t.split('\n')[0]).join('; ') || 'nothing'})`);
+    const shown = await page
+      .locator('.runtime-extensions-editor .monaco-list-row')
+      .allInnerTexts()
+      .catch(() => [] as string[]);
+    throw new Error(
+      `the Running Extensions view does not list DDPM Lab (it lists: ${shown.map((t) => t.split('\n')[0]).join('; ') || 'nothing'})`
+    );
   });
   return (await row.innerText()).replace(/\s+/g, ' ').trim();
 }
@@ -328,9 +407,21 @@ export function needsNodeHostStep(commandTitle: string): Step {
     async run({ page, screenshot }) {
       await runCommand(page, 'View: Focus First Editor Group');
       await runCommand(page, commandTitle);
-      const toast = page.locator('.notifications-toasts .notification-toast, .monaco-dialog-box').filter({ hasText: /desktop|remote/i }).first();
+      const toast = page
+        .locator('.notifications-toasts .notification-toast, .monaco-dialog-box')
+        .filter({ hasText: /desktop|remote/i })
+        .first();
       await toast.waitFor({ timeout: SHORT }).catch(async () => {
-        throw new Error(`"${commandTitle}" in the web extension host shows no message naming the desktop or remote host (shown: ${(await page.locator('.notifications-toasts').innerText().catch(() => '')).slice(0, 300) || 'nothing'})`);
+        throw new Error(
+          `"${commandTitle}" in the web extension host shows no message naming the desktop or remote host (shown: ${
+            (
+              await page
+                .locator('.notifications-toasts')
+                .innerText()
+                .catch(() => '')
+            ).slice(0, 300) || 'nothing'
+          })`
+        );
       });
       await screenshot('needs-node-host');
     }
@@ -356,12 +447,16 @@ const S = {
   interrupt: 'interrupt a long sample(): the cell stops within seconds, the next cell runs',
   clipboard: '"Copy Equivalent PyTorch Script" and "Compare Clipboard with Last Run" (the clipboard commands)',
   newNotebook: '"DDPM: New Sampler Notebook" opens the example as an untitled notebook that runs',
-  localTorch: '"DDPM: Compare with Local PyTorch" from the palette on the inputs JSON: both runs side by side, four exact parts'
+  localTorch:
+    '"DDPM: Compare with Local PyTorch" from the palette on the inputs JSON: both runs side by side, four exact parts'
 };
 
 /** The bundled example's w_model and seed with shape (1000, 2) and a 1000-step linear schedule, as cell text. */
 function speedCell(ctx: ScenarioContext): string {
-  const example = JSON.parse(readFileSync(path.join(ctx.root, 'media', 'examples', INPUTS), 'utf8')) as { w_model: number[][]; seed: string };
+  const example = JSON.parse(readFileSync(path.join(ctx.root, 'media', 'examples', INPUTS), 'utf8')) as {
+    w_model: number[][];
+    seed: string;
+  };
   return `w_model = ${JSON.stringify(example.w_model)}\nshape = [1000, 2]\nseed = ${example.seed}\nbetas = linspace(1e-4, 0.02, 1000)\nalpha_bar = cumprod(1 - betas)\nsample()`;
 }
 
@@ -406,9 +501,14 @@ export const scenario: Step[] = [
     name: S.open,
     web: true,
     async run({ page, workspace, screenshot }) {
-      if (!existsSync(path.join(workspace, NOTEBOOK))) throw new Error(`the bundled example notebook media/examples/${NOTEBOOK} is missing`);
+      if (!existsSync(path.join(workspace, NOTEBOOK)))
+        throw new Error(`the bundled example notebook media/examples/${NOTEBOOK} is missing`);
       await quickOpen(page, NOTEBOOK);
-      await waitFor('the notebook editor with its cells', async () => ((await cellCount(page)) > 0 ? true : undefined), LONG);
+      await waitFor(
+        'the notebook editor with its cells',
+        async () => ((await cellCount(page)) > 0 ? true : undefined),
+        LONG
+      );
       const codeRows = notebookEditor(page).locator('.monaco-list-row.code-cell-row');
       await codeRows.first().waitFor({ timeout: SHORT });
       await screenshot('notebook-opened');
@@ -422,7 +522,11 @@ export const scenario: Step[] = [
       // opening the notebook activated the extension (onNotebook:ddpm-notebook)
       const text = await runningExtensionRow(page);
       await screenshot('running-extensions');
-      assert.match(text, /web worker/i, `the Running Extensions view does not say DDPM Lab runs in the web worker: ${text}`);
+      assert.match(
+        text,
+        /web worker/i,
+        `the Running Extensions view does not say DDPM Lab runs in the web worker: ${text}`
+      );
       await runCommand(page, 'View: Close Editor');
       await quickOpen(page, NOTEBOOK);
     }
@@ -434,9 +538,12 @@ export const scenario: Step[] = [
     async run({ page, screenshot }) {
       await runAll(page);
       const kernel = notebookEditor(page).locator('.notebook-toolbar-container').getByText('DDPM Lab', { exact: true });
-      await kernel.first().waitFor({ timeout: SHORT }).catch(() => {
-        throw new Error('the notebook toolbar does not show the "DDPM Lab" kernel as selected');
-      });
+      await kernel
+        .first()
+        .waitFor({ timeout: SHORT })
+        .catch(() => {
+          throw new Error('the notebook toolbar does not show the "DDPM Lab" kernel as selected');
+        });
       const n = await cellCount(page);
       const failed: string[] = [];
       for (let i = 0; i < n; i++) {
@@ -460,7 +567,11 @@ export const scenario: Step[] = [
       const { page } = ctx;
       const want = cliSample(ctx);
       const torch = Array.from(new Float32Array(new Uint32Array(expectedFixture(ctx).bits).buffer));
-      assert.deepEqual(want.exact, torch, '`node dist/cli.js sample --json` is not bit for bit what PyTorch computed (test/fixtures/e2e/seed.expected.json)');
+      assert.deepEqual(
+        want.exact,
+        torch,
+        '`node dist/cli.js sample --json` is not bit for bit what PyTorch computed (test/fixtures/e2e/seed.expected.json)'
+      );
       const { row } = await findCell(page, (t) => PLAIN_SAMPLE.test(t), 'that calls sample()');
       const run = await runOutputOfCell(page, row, 'the sample() cell');
       await checkTrajectoryPlot(run, want.exact.length);
@@ -484,9 +595,17 @@ export const scenario: Step[] = [
       const verdict = run.locator('[data-testid="ddpm-diff-verdict"]');
       const summary = await run.locator('[data-testid="ddpm-diff-summary"]').innerText();
       await ctx.screenshot('compare-matches');
-      assert.equal(await verdict.getAttribute('data-matches'), 'true', `the diff says it does not match: ${await verdict.innerText()}\n${summary}`);
+      assert.equal(
+        await verdict.getAttribute('data-matches'),
+        'true',
+        `the diff says it does not match: ${await verdict.innerText()}\n${summary}`
+      );
       assert.match(await verdict.innerText(), /Matches/, 'the verdict does not say it matches');
-      assert.match(summary, new RegExp(`Mismatched elements: 0 / ${expected.shape[0] * expected.shape[1]}|close`), `the summary does not say so: ${summary}`);
+      assert.match(
+        summary,
+        new RegExp(`Mismatched elements: 0 / ${expected.shape[0] * expected.shape[1]}|close`),
+        `the summary does not say so: ${summary}`
+      );
     }
   },
   {
@@ -507,11 +626,29 @@ export const scenario: Step[] = [
       const verdict = run.locator('[data-testid="ddpm-diff-verdict"]');
       const summary = await run.locator('[data-testid="ddpm-diff-summary"]').innerText();
       await ctx.screenshot('compare-mismatch');
-      assert.equal(await verdict.getAttribute('data-matches'), 'false', `the diff says the altered copy matches: ${summary}`);
-      assert.match(summary, new RegExp(`Mismatched elements: 1 / ${rows * cols}\\b`), `the summary does not count 1 mismatch of ${rows * cols}: ${summary}`);
-      assert.match(summary, new RegExp(`Greatest absolute difference: .* at index \\(${i}, ${j}\\)`), `the summary does not point at index (${i}, ${j}): ${summary}`);
-      const marked = await run.locator('[data-testid="ddpm-diff-ours"] td.ddpm-mismatch').evaluateAll((tds) => tds.map((td) => `(${td.getAttribute('data-row')}, ${td.getAttribute('data-col')})`));
-      assert.deepEqual(marked, [`(${i}, ${j})`], 'the side-by-side table does not highlight exactly the altered element');
+      assert.equal(
+        await verdict.getAttribute('data-matches'),
+        'false',
+        `the diff says the altered copy matches: ${summary}`
+      );
+      assert.match(
+        summary,
+        new RegExp(`Mismatched elements: 1 / ${rows * cols}\\b`),
+        `the summary does not count 1 mismatch of ${rows * cols}: ${summary}`
+      );
+      assert.match(
+        summary,
+        new RegExp(`Greatest absolute difference: .* at index \\(${i}, ${j}\\)`),
+        `the summary does not point at index (${i}, ${j}): ${summary}`
+      );
+      const marked = await run
+        .locator('[data-testid="ddpm-diff-ours"] td.ddpm-mismatch')
+        .evaluateAll((tds) => tds.map((td) => `(${td.getAttribute('data-row')}, ${td.getAttribute('data-col')})`));
+      assert.deepEqual(
+        marked,
+        [`(${i}, ${j})`],
+        'the side-by-side table does not highlight exactly the altered element'
+      );
     }
   },
   {
@@ -542,17 +679,22 @@ export const scenario: Step[] = [
     needs: [],
     async run(ctx) {
       const { page, workspace } = ctx;
-      if (!existsSync(path.join(workspace, INPUTS))) throw new Error(`the bundled example media/examples/${INPUTS} is missing`);
+      if (!existsSync(path.join(workspace, INPUTS)))
+        throw new Error(`the bundled example media/examples/${INPUTS} is missing`);
       await quickOpen(page, INPUTS);
       await page.locator('.monaco-editor .view-lines').filter({ visible: true }).first().waitFor({ timeout: SHORT });
       await runCommand(page, 'DDPM: Run Sampler');
       const frame = await resultsPanelFrame(page);
-      const run = await waitFor('the results panel to draw the run (data-ddpm-ready="true")', async () => {
-        const r = frame.locator(RUN).first();
-        const state = await r.getAttribute('data-ddpm-ready');
-        if (state === 'error') throw new StopWaiting(`the results panel shows an error: ${await readableText(r)}`);
-        return state === 'true' ? r : undefined;
-      }, LONG);
+      const run = await waitFor(
+        'the results panel to draw the run (data-ddpm-ready="true")',
+        async () => {
+          const r = frame.locator(RUN).first();
+          const state = await r.getAttribute('data-ddpm-ready');
+          if (state === 'error') throw new StopWaiting(`the results panel shows an error: ${await readableText(r)}`);
+          return state === 'true' ? r : undefined;
+        },
+        LONG
+      );
       const want = cliSample(ctx);
       await checkTrajectoryPlot(run, want.exact.length);
       await ctx.screenshot('results-panel');
@@ -576,15 +718,26 @@ export const scenario: Step[] = [
       if (panelRun) await showTab(panelRun, 'trajectories');
       const seen = new Map<string, string>([['light', await plotColors(run)]]);
       const seenPanel = new Map<string, string>(panelRun ? [['light', await plotColors(panelRun)]] : []);
-      for (const [label, kind] of [['Dark Modern', 'dark'], ['Dark High Contrast', 'high-contrast']] as const) {
+      for (const [label, kind] of [
+        ['Dark Modern', 'dark'],
+        ['Dark High Contrast', 'high-contrast']
+      ] as const) {
         await switchTheme(page, label, kind);
         await focusCell(page, Number(await row.getAttribute('data-index')));
         run = await runOutputOfCell(page, row, 'the sample() cell');
-        for (const [where, r, colorsSeen] of [['notebook output', run, seen], ['results panel', panelRun, seenPanel]] as const) {
+        for (const [where, r, colorsSeen] of [
+          ['notebook output', run, seen],
+          ['results panel', panelRun, seenPanel]
+        ] as const) {
           if (!r) continue;
           await waitThemed(r, kind, where);
           const colors = await plotColors(r);
-          for (const [before, c] of colorsSeen) assert.notEqual(colors, c, `the ${where}'s plot colors under ${label} are those of the ${before} theme (${colors})`);
+          for (const [before, c] of colorsSeen)
+            assert.notEqual(
+              colors,
+              c,
+              `the ${where}'s plot colors under ${label} are those of the ${before} theme (${colors})`
+            );
           colorsSeen.set(kind, colors);
         }
         await ctx.screenshot(`theme-${kind}`);
@@ -600,13 +753,21 @@ export const scenario: Step[] = [
       await quickOpen(page, NOTEBOOK);
       const { row, index } = await findCell(page, (t) => PLAIN_SAMPLE.test(t), 'that calls sample()', 'last');
       const problems: string[] = [];
-      const themes: [string, ThemeKind][] = [['Dark High Contrast', 'high-contrast'], ['Light High Contrast', 'high-contrast-light'], ['Dark Modern', 'dark'], ['Light Modern', 'light']];
+      const themes: [string, ThemeKind][] = [
+        ['Dark High Contrast', 'high-contrast'],
+        ['Light High Contrast', 'high-contrast-light'],
+        ['Dark Modern', 'dark'],
+        ['Light Modern', 'light']
+      ];
       for (const [label, kind] of themes) {
         await switchTheme(page, label, kind);
         await focusCell(page, index);
         const run = await runOutputOfCell(page, row, 'the sample() cell');
         const panelRun = (await resultsPanelFrame(page, 2000).catch(() => undefined))?.locator(RUN).first();
-        for (const [where, r] of [['notebook output', run], ['results panel', panelRun]] as const) {
+        for (const [where, r] of [
+          ['notebook output', run],
+          ['results panel', panelRun]
+        ] as const) {
           if (!r) continue;
           await waitThemed(r, kind, where);
           const bad = await r.evaluate(lowContrastText, 4.5);
@@ -626,7 +787,9 @@ export const scenario: Step[] = [
     needs: [S.runAll],
     async run(ctx) {
       const { page } = ctx;
-      const rec = JSON.parse(readFileSync(path.join(ctx.root, 'test', 'fixtures', 'recording', 'expected.json'), 'utf8')) as {
+      const rec = JSON.parse(
+        readFileSync(path.join(ctx.root, 'test', 'fixtures', 'recording', 'expected.json'), 'utf8')
+      ) as {
         recordings: Record<string, { shape: [number, number]; steps: { t: number; bits: number[] }[] }>;
       };
       const wrong = rec.recordings['step-seed-plus-t'];
@@ -634,7 +797,13 @@ export const scenario: Step[] = [
       const tolist = (bits: number[]): string => {
         const v = Array.from(new Float32Array(new Uint32Array(bits).buffer));
         const rows: string[] = [];
-        for (let i = 0; i < v.length; i += d) rows.push(`[${v.slice(i, i + d).map(String).join(', ')}]`);
+        for (let i = 0; i < v.length; i += d)
+          rows.push(
+            `[${v
+              .slice(i, i + d)
+              .map(String)
+              .join(', ')}]`
+          );
         return `[${rows.join(', ')}]`;
       };
       const text = wrong.steps.map((s) => `t = ${s.t}\\n${tolist(s.bits)}`).join('\\n');
@@ -648,17 +817,39 @@ export const scenario: Step[] = [
       const verdict = run.locator('[data-testid="ddpm-diff-verdict"]');
       const summary = await run.locator('[data-testid="ddpm-diff-summary"]').innerText();
       await ctx.screenshot('compare-step-by-step');
-      assert.equal(await verdict.getAttribute('data-matches'), 'false', `the step-by-step paste of a mistaken loop matches: ${summary}`);
+      assert.equal(
+        await verdict.getAttribute('data-matches'),
+        'false',
+        `the step-by-step paste of a mistaken loop matches: ${summary}`
+      );
       const first = run.locator('[data-testid="ddpm-diff-first-divergence"]');
-      assert.equal(await first.getAttribute('data-step'), String(wrong.steps[0].t), `first divergence: ${await first.innerText()}`);
+      assert.equal(
+        await first.getAttribute('data-step'),
+        String(wrong.steps[0].t),
+        `first divergence: ${await first.innerText()}`
+      );
       const diagnosis = run.locator('[data-testid="ddpm-diff-diagnosis"]');
-      assert.equal(await diagnosis.getAttribute('data-ids'), 'step-seed-plus-t', `diagnosis: ${await diagnosis.innerText()}`);
+      assert.equal(
+        await diagnosis.getAttribute('data-ids'),
+        'step-seed-plus-t',
+        `diagnosis: ${await diagnosis.innerText()}`
+      );
       assert.match(summary, /First divergence: x after step t = 3 /);
-      assert.match(summary, /Diagnosis: your output is exactly what Algorithm 2 gives with this mistake from step t = 3 on: .*\(step-seed-plus-t\)/);
-      await waitFor('the step-by-step plot', async () => ((await run.locator('[data-testid="ddpm-diff-steps"] .main-svg').count()) > 0 ? true : undefined));
+      assert.match(
+        summary,
+        /Diagnosis: your output is exactly what Algorithm 2 gives with this mistake from step t = 3 on: .*\(step-seed-plus-t\)/
+      );
+      await waitFor('the step-by-step plot', async () =>
+        (await run.locator('[data-testid="ddpm-diff-steps"] .main-svg').count()) > 0 ? true : undefined
+      );
 
       const problems: string[] = [];
-      const themes: [string, ThemeKind][] = [['Dark High Contrast', 'high-contrast'], ['Light High Contrast', 'high-contrast-light'], ['Dark Modern', 'dark'], ['Light Modern', 'light']];
+      const themes: [string, ThemeKind][] = [
+        ['Dark High Contrast', 'high-contrast'],
+        ['Light High Contrast', 'high-contrast-light'],
+        ['Dark Modern', 'dark'],
+        ['Light Modern', 'light']
+      ];
       for (const [label, kind] of themes) {
         await switchTheme(page, label, kind);
         const r = await runOutputOfCell(page, row, 'the step-by-step compare cell');
@@ -685,22 +876,36 @@ export const scenario: Step[] = [
       await quickOpen(page, NOTEBOOK);
       await runCommand(page, 'File: Save');
       await waitFor('the notebook to be saved (its tab not dirty)', async () =>
-        (await activeTab(page, NOTEBOOK).getAttribute('class'))?.includes('dirty') ? undefined : true);
+        (await activeTab(page, NOTEBOOK).getAttribute('class'))?.includes('dirty') ? undefined : true
+      );
       const before = await snapshotNotebook(page);
       const saved = readFileSync(path.join(workspace, NOTEBOOK), 'utf8');
       await runCommand(page, 'View: Close Editor');
-      await waitFor('the notebook to close', async () => ((await activeTab(page, NOTEBOOK).count()) === 0 ? true : undefined));
+      await waitFor('the notebook to close', async () =>
+        (await activeTab(page, NOTEBOOK).count()) === 0 ? true : undefined
+      );
       await quickOpen(page, NOTEBOOK);
       await waitFor('the reopened notebook', async () => ((await cellCount(page)) > 0 ? true : undefined), LONG);
       const after = await snapshotNotebook(page);
       await ctx.screenshot('reopened');
-      assert.equal(after.length, before.length, `the reopened notebook has ${after.length} cells, ${before.length} were saved`);
+      assert.equal(
+        after.length,
+        before.length,
+        `the reopened notebook has ${after.length} cells, ${before.length} were saved`
+      );
       after.forEach((c, i) => {
         assert.equal(c.kind, before[i].kind, `cell ${i + 1} changed kind`);
         assert.equal(c.text, before[i].text, `cell ${i + 1}'s text changed`);
-        assert.deepEqual(c.outputs, before[i].outputs, `cell ${i + 1}'s outputs changed: saved ${JSON.stringify(before[i].outputs)}, reopened ${JSON.stringify(c.outputs)}`);
+        assert.deepEqual(
+          c.outputs,
+          before[i].outputs,
+          `cell ${i + 1}'s outputs changed: saved ${JSON.stringify(before[i].outputs)}, reopened ${JSON.stringify(c.outputs)}`
+        );
       });
-      assert.ok(before.some((c) => c.outputs.length > 0), 'no cell had an output to keep');
+      assert.ok(
+        before.some((c) => c.outputs.length > 0),
+        'no cell had an output to keep'
+      );
       assert.equal(readFileSync(path.join(workspace, NOTEBOOK), 'utf8'), saved, 'reopening changed the file');
     }
   },
@@ -710,7 +915,10 @@ export const scenario: Step[] = [
     async run(ctx) {
       const { page, workspace } = ctx;
       const file = 'speed.ddpmnb';
-      const notebook = { format: 'ddpm-notebook/1', cells: [{ kind: 'code', language: 'ddpm', source: speedCell(ctx).split(/(?<=\n)/) }] };
+      const notebook = {
+        format: 'ddpm-notebook/1',
+        cells: [{ kind: 'code', language: 'ddpm', source: speedCell(ctx).split(/(?<=\n)/) }]
+      };
       writeFileSync(path.join(workspace, file), JSON.stringify(notebook, null, 2) + '\n');
       await openWrittenFile(page, workspace, file);
       await waitFor('the timing notebook', async () => ((await cellCount(page)) > 0 ? true : undefined), LONG);
@@ -718,25 +926,34 @@ export const scenario: Step[] = [
       const t0 = Date.now();
       await runCommand(page, 'Notebook: Run All');
       let picked = false;
-      const run = await waitFor('the 1000-step cell\'s drawn plot', async () => {
-        const picker = page.locator('.quick-input-widget').filter({ visible: true });
-        if (!picked && (await picker.count())) {
-          await pickQuickItem(page, 'DDPM Lab');
-          picked = true;
-        }
-        for (const out of await outputsOfRow(page, row)) {
-          const r = out.locator(RUN);
-          if ((await r.count()) === 0) continue;
-          const state = await r.first().getAttribute('data-ddpm-ready');
-          if (state === 'error') throw new StopWaiting(`the renderer shows an error: ${await readableText(r.first())}`);
-          if (state === 'true') return r.first();
-        }
-        return undefined;
-      }, LONG);
+      const run = await waitFor(
+        "the 1000-step cell's drawn plot",
+        async () => {
+          const picker = page.locator('.quick-input-widget').filter({ visible: true });
+          if (!picked && (await picker.count())) {
+            await pickQuickItem(page, 'DDPM Lab');
+            picked = true;
+          }
+          for (const out of await outputsOfRow(page, row)) {
+            const r = out.locator(RUN);
+            if ((await r.count()) === 0) continue;
+            const state = await r.first().getAttribute('data-ddpm-ready');
+            if (state === 'error')
+              throw new StopWaiting(`the renderer shows an error: ${await readableText(r.first())}`);
+            if (state === 'true') return r.first();
+          }
+          return undefined;
+        },
+        LONG
+      );
       const ms = Date.now() - t0;
       const note = await run.locator('.ddpm-notes').first().innerText();
       await ctx.screenshot('timing-run-all');
-      logTiming('Run All -> drawn plot, N = 1000, d = 2, T = 1000', ms, `${picked ? ' (kernel picked on the way)' : ''}; ${note.split('\n')[0]}`);
+      logTiming(
+        'Run All -> drawn plot, N = 1000, d = 2, T = 1000',
+        ms,
+        `${picked ? ' (kernel picked on the way)' : ''}; ${note.split('\n')[0]}`
+      );
       assert.match(note, /^Recorded: all 1001 states/, 'the view does not have every step');
     }
   },
@@ -746,23 +963,44 @@ export const scenario: Step[] = [
     async run(ctx) {
       const { page, workspace } = ctx;
       const file = 'speed.inputs.json';
-      const example = JSON.parse(readFileSync(path.join(ctx.root, 'media', 'examples', INPUTS), 'utf8')) as { w_model: number[][]; seed: string };
+      const example = JSON.parse(readFileSync(path.join(ctx.root, 'media', 'examples', INPUTS), 'utf8')) as {
+        w_model: number[][];
+        seed: string;
+      };
       // the core's float32 linear schedule (torch.linspace(1e-4, 0.02, 1000)), each value written exactly
       const betas = linearSchedule(1000);
-      const inputs = { w_model: example.w_model, shape: [1000, 2], betas: Array.from(betas), alpha_bar: Array.from(alphaBarFromBetas(betas)), seed: example.seed };
+      const inputs = {
+        w_model: example.w_model,
+        shape: [1000, 2],
+        betas: Array.from(betas),
+        alpha_bar: Array.from(alphaBarFromBetas(betas)),
+        seed: example.seed
+      };
       writeFileSync(path.join(workspace, file), JSON.stringify(inputs) + '\n');
       await openWrittenFile(page, workspace, file);
       await page.locator('.monaco-editor .view-lines').filter({ visible: true }).first().waitFor({ timeout: SHORT });
       const t0 = Date.now();
       await runCommand(page, 'DDPM: Run Sampler');
       const frame = await resultsPanelFrame(page);
-      await waitFor('the results panel to draw the 1000-step run', async () => {
-        const r = frame.locator(RUN).first();
-        if (!(await r.locator('[data-testid="ddpm-headline"]').innerText().catch(() => '')).includes('T = 1000')) return undefined;
-        const state = await r.getAttribute('data-ddpm-ready');
-        if (state === 'error') throw new StopWaiting(`the results panel shows an error: ${await readableText(r)}`);
-        return state === 'true' ? true : undefined;
-      }, LONG);
+      await waitFor(
+        'the results panel to draw the 1000-step run',
+        async () => {
+          const r = frame.locator(RUN).first();
+          if (
+            !(
+              await r
+                .locator('[data-testid="ddpm-headline"]')
+                .innerText()
+                .catch(() => '')
+            ).includes('T = 1000')
+          )
+            return undefined;
+          const state = await r.getAttribute('data-ddpm-ready');
+          if (state === 'error') throw new StopWaiting(`the results panel shows an error: ${await readableText(r)}`);
+          return state === 'true' ? true : undefined;
+        },
+        LONG
+      );
       logTiming('"DDPM: Run Sampler" -> drawn panel plot, N = 1000, d = 2, T = 1000', Date.now() - t0);
       await ctx.screenshot('timing-palette');
     }
@@ -775,11 +1013,21 @@ export const scenario: Step[] = [
     async run({ page, screenshot }) {
       await closeAllEditors(page);
       await quickOpen(page, NOTEBOOK);
-      await waitFor('the notebook editor with its cells', async () => ((await cellCount(page)) > 0 ? true : undefined), LONG);
+      await waitFor(
+        'the notebook editor with its cells',
+        async () => ((await cellCount(page)) > 0 ? true : undefined),
+        LONG
+      );
       // N x d x T = 300 million values: half a minute or more uninterrupted, so more than the large-run threshold (it asks first)
-      const big = SEED_CELL.replace('shape = [4, 2]', 'shape = [150000, 2]').replace('linspace(1e-4, 0.02, 4)', 'linspace(1e-4, 0.02, 1000)');
+      const big = SEED_CELL.replace('shape = [4, 2]', 'shape = [150000, 2]').replace(
+        'linspace(1e-4, 0.02, 4)',
+        'linspace(1e-4, 0.02, 1000)'
+      );
       const { row } = await addCellAndStart(page, big);
-      const confirm = page.locator('.monaco-dialog-box .monaco-button').filter({ hasText: exactText('Run') }).first();
+      const confirm = page
+        .locator('.monaco-dialog-box .monaco-button')
+        .filter({ hasText: exactText('Run') })
+        .first();
       await confirm.click({ timeout: SHORT }).catch(() => {
         throw new Error('running 300 million values did not ask first (no "Run" button in a dialog)');
       });
@@ -787,7 +1035,10 @@ export const scenario: Step[] = [
       await sleep(1500); // let the sampler get going
       await screenshot('interrupt-running');
       // (the toolbar says "Stop Execution" while one cell runs, "Interrupt" during Run All)
-      const interrupt = notebookEditor(page).locator('.notebook-toolbar-container').locator('[aria-label^="Stop Execution"], [aria-label^="Interrupt"]').first();
+      const interrupt = notebookEditor(page)
+        .locator('.notebook-toolbar-container')
+        .locator('[aria-label^="Stop Execution"], [aria-label^="Interrupt"]')
+        .first();
       const t0 = Date.now();
       await interrupt.click({ timeout: SHORT });
       const state = await waitCellDone(row);
@@ -809,28 +1060,47 @@ export const scenario: Step[] = [
       const { page, screenshot } = ctx;
       await closeAllEditors(page);
       await quickOpen(page, NOTEBOOK);
-      await waitFor('the notebook editor with its cells', async () => ((await cellCount(page)) > 0 ? true : undefined), LONG);
+      await waitFor(
+        'the notebook editor with its cells',
+        async () => ((await cellCount(page)) > 0 ? true : undefined),
+        LONG
+      );
       const last = await addAndRunCell(page, SEED_CELL);
       assert.equal(last.state, 'success', 'the sample() cell failed');
       await page.evaluate(() => navigator.clipboard.writeText(''));
       await runCommand(page, 'DDPM: Copy Equivalent PyTorch Script');
-      const script = await waitFor('the script on the clipboard', async () => (await page.evaluate(() => navigator.clipboard.readText())) || undefined);
+      const script = await waitFor(
+        'the script on the clipboard',
+        async () => (await page.evaluate(() => navigator.clipboard.readText())) || undefined
+      );
       assert.match(script, /import torch/, `the clipboard does not hold a PyTorch script: ${script.slice(0, 200)}`);
       // what real PyTorch prints when it runs the copied script, pasted back
       const py = spawnSync('/usr/bin/python3', ['-'], { input: script, encoding: 'utf8', timeout: 120_000 });
-      assert.equal(py.status, 0, `PyTorch could not run the copied script: ${(py.stderr ?? '').trim().split('\n').pop()}`);
+      assert.equal(
+        py.status,
+        0,
+        `PyTorch could not run the copied script: ${(py.stderr ?? '').trim().split('\n').pop()}`
+      );
       await page.evaluate((t) => navigator.clipboard.writeText(t), py.stdout);
       await runCommand(page, 'DDPM: Compare Clipboard with Last Run');
       const frame = await resultsPanelFrame(page);
-      const run = await waitFor('the results panel to show the comparison', async () => {
-        const r = frame.locator(RUN).first();
-        if ((await r.getAttribute('data-ddpm-ready')) !== 'true') return undefined;
-        return (await r.locator('[data-testid="ddpm-tab-diff"]').count()) > 0 ? r : undefined;
-      }, LONG);
+      const run = await waitFor(
+        'the results panel to show the comparison',
+        async () => {
+          const r = frame.locator(RUN).first();
+          if ((await r.getAttribute('data-ddpm-ready')) !== 'true') return undefined;
+          return (await r.locator('[data-testid="ddpm-tab-diff"]').count()) > 0 ? r : undefined;
+        },
+        LONG
+      );
       await showTab(run, 'diff');
       const verdict = run.locator('[data-testid="ddpm-diff-verdict"]');
       await screenshot('compare-clipboard');
-      assert.equal(await verdict.getAttribute('data-matches'), 'true', `the comparison with PyTorch's print of the copied script does not match: ${await verdict.innerText()}`);
+      assert.equal(
+        await verdict.getAttribute('data-matches'),
+        'true',
+        `the comparison with PyTorch's print of the copied script does not match: ${await verdict.innerText()}`
+      );
     }
   },
   {
@@ -839,10 +1109,16 @@ export const scenario: Step[] = [
     async run({ page, screenshot }) {
       await closeAllEditors(page);
       await runCommand(page, 'DDPM: New Sampler Notebook');
-      await activeTab(page, /^Untitled/).waitFor({ timeout: LONG }).catch(() => {
-        throw new Error('"DDPM: New Sampler Notebook" opened no untitled editor');
-      });
-      await waitFor('the new notebook with its cells', async () => ((await cellCount(page)) > 1 ? true : undefined), LONG);
+      await activeTab(page, /^Untitled/)
+        .waitFor({ timeout: LONG })
+        .catch(() => {
+          throw new Error('"DDPM: New Sampler Notebook" opened no untitled editor');
+        });
+      await waitFor(
+        'the new notebook with its cells',
+        async () => ((await cellCount(page)) > 1 ? true : undefined),
+        LONG
+      );
       await runAll(page);
       const n = await cellCount(page);
       const failed: string[] = [];
@@ -862,24 +1138,35 @@ export const scenario: Step[] = [
     async run(ctx) {
       const { page, workspace } = ctx;
       const py = e2ePython();
-      if (!py) throw new Error('no Python with torch: neither python3 on PATH nor /usr/bin/python3 imports torch (apt-get install -y python3-torch)');
+      if (!py)
+        throw new Error(
+          'no Python with torch: neither python3 on PATH nor /usr/bin/python3 imports torch (apt-get install -y python3-torch)'
+        );
       if (py.setting) {
         mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
-        writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'ddpmLab.pythonPath': py.setting }, null, 2));
+        writeFileSync(
+          path.join(workspace, '.vscode', 'settings.json'),
+          JSON.stringify({ 'ddpmLab.pythonPath': py.setting }, null, 2)
+        );
       }
       await runCommand(page, 'View: Focus First Editor Group');
       await quickOpen(page, INPUTS);
       await page.locator('.monaco-editor .view-lines').filter({ visible: true }).first().waitFor({ timeout: SHORT });
       await runCommand(page, 'DDPM: Compare with Local PyTorch');
       // PyTorch starts in a fresh Python: allow for its import on a loaded machine
-      const view = await waitFor('the results panel to show the Local PyTorch view', async () => {
-        const frame = await resultsPanelFrame(page, 2000).catch(() => undefined);
-        const run = frame?.locator(RUN).first();
-        if (!run || (await run.count()) === 0) return undefined;
-        if ((await run.getAttribute('data-ddpm-ready')) === 'error') throw new StopWaiting(`the results panel shows an error: ${await readableText(run)}`);
-        const v = run.locator('[data-testid="ddpm-torch-view"]');
-        return (await v.count()) > 0 && (await run.getAttribute('data-ddpm-ready')) === 'true' ? v : undefined;
-      }, 4 * LONG);
+      const view = await waitFor(
+        'the results panel to show the Local PyTorch view',
+        async () => {
+          const frame = await resultsPanelFrame(page, 2000).catch(() => undefined);
+          const run = frame?.locator(RUN).first();
+          if (!run || (await run.count()) === 0) return undefined;
+          if ((await run.getAttribute('data-ddpm-ready')) === 'error')
+            throw new StopWaiting(`the results panel shows an error: ${await readableText(run)}`);
+          const v = run.locator('[data-testid="ddpm-torch-view"]');
+          return (await v.count()) > 0 && (await run.getAttribute('data-ddpm-ready')) === 'true' ? v : undefined;
+        },
+        4 * LONG
+      );
       await ctx.screenshot('local-pytorch');
       const verdict = view.locator('[data-testid="ddpm-torch-verdict"]');
       assert.equal(await verdict.getAttribute('data-equal'), 'true', `verdict: ${await readableText(verdict)}`);
@@ -887,15 +1174,28 @@ export const scenario: Step[] = [
         const part = view.locator(`[data-testid="ddpm-torch-part-${i}"]`);
         assert.equal(await part.getAttribute('data-exact'), 'true', `part ${i}: ${await readableText(part)}`);
       }
-      assert.match(await readableText(view.locator('[data-testid="ddpm-torch-part-3"]')), /matmul: bit for bit, matmul profile reference/);
-      assert.match(await readableText(view.locator('[data-testid="ddpm-torch-first-difference"]')), /No difference at any step/);
-      assert.match(await readableText(view.locator('[data-testid="ddpm-torch-machine"]')), new RegExp(`^${py.python.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: `));
+      assert.match(
+        await readableText(view.locator('[data-testid="ddpm-torch-part-3"]')),
+        /matmul: bit for bit, matmul profile reference/
+      );
+      assert.match(
+        await readableText(view.locator('[data-testid="ddpm-torch-first-difference"]')),
+        /No difference at any step/
+      );
+      assert.match(
+        await readableText(view.locator('[data-testid="ddpm-torch-machine"]')),
+        new RegExp(`^${py.python.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: `)
+      );
       for (const plot of ['ddpm-torch-overlay', 'ddpm-torch-ulps']) {
         const traces = await view.locator(`[data-testid="${plot}"] .scatterlayer .trace`).count();
         assert.ok(traces > 0, `the ${plot} plot has no traces`);
       }
       // the overlay holds both runs: as many PyTorch traces as ours
-      assert.equal(await view.locator('[data-testid="ddpm-torch-overlay"] .legendtext').count() % 2, 0, 'the overlay pairs ours with PyTorch');
+      assert.equal(
+        (await view.locator('[data-testid="ddpm-torch-overlay"] .legendtext').count()) % 2,
+        0,
+        'the overlay pairs ours with PyTorch'
+      );
     }
   },
   // Commands that need Node: in the web extension host they say so

@@ -6,7 +6,15 @@ import path from 'node:path';
 
 export const CHROMIUM = '/usr/bin/chromium';
 /** headless Chromium without a sandbox, GPU or any outside request (Playwright refuses --user-data-dir here) */
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync'
+];
 
 /** Where setup.sh caches code-server, playwright-core and the rest: DDPM_E2E_CACHE, else .e2e-cache/. */
 export function e2eCacheDir(root: string): string {
@@ -24,7 +32,10 @@ export function stageRepository(root: string, dest: string): void {
   mkdirSync(dest, { recursive: true });
   for (const entry of readdirSync(root)) {
     if (NOT_STAGED.has(entry)) continue;
-    cpSync(path.join(root, entry), path.join(dest, entry), { recursive: true, filter: (src) => !src.endsWith('.vsix') });
+    cpSync(path.join(root, entry), path.join(dest, entry), {
+      recursive: true,
+      filter: (src) => !src.endsWith('.vsix')
+    });
   }
   symlinkSync(path.join(root, 'node_modules'), path.join(dest, 'node_modules'), 'dir');
 }

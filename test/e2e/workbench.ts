@@ -11,7 +11,12 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 export class StopWaiting extends Error {}
 
 /** Polls `probe` until it returns a value (not undefined) or the time is up; then throws `what`. */
-export async function waitFor<T>(what: string | (() => string), probe: () => Promise<T | undefined>, timeoutMs = SHORT, everyMs = 200): Promise<T> {
+export async function waitFor<T>(
+  what: string | (() => string),
+  probe: () => Promise<T | undefined>,
+  timeoutMs = SHORT,
+  everyMs = 200
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -43,13 +48,21 @@ const quickInputBox = (page: Page): Locator => page.locator('.quick-input-widget
 const quickRows = (page: Page): Locator => page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
 
 export async function closeQuickInput(page: Page): Promise<void> {
-  if (await quickInput(page).isVisible().catch(() => false)) await page.keyboard.press('Escape');
+  if (
+    await quickInput(page)
+      .isVisible()
+      .catch(() => false)
+  )
+    await page.keyboard.press('Escape');
 }
 
 const exactly = (s: string): RegExp => new RegExp(`^\\s*${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
 
 async function shownRows(page: Page): Promise<string> {
-  const labels = await quickRows(page).locator('.label-name').allInnerTexts().catch(() => [] as string[]);
+  const labels = await quickRows(page)
+    .locator('.label-name')
+    .allInnerTexts()
+    .catch(() => [] as string[]);
   return labels.slice(0, 8).join('; ') || 'nothing';
 }
 
@@ -59,7 +72,9 @@ async function shownRows(page: Page): Promise<string> {
  */
 export async function quickOpen(page: Page, fileName: string): Promise<void> {
   const deadline = Date.now() + LONG;
-  const row = quickRows(page).filter({ has: page.locator('.label-name', { hasText: exactly(fileName) }) }).first();
+  const row = quickRows(page)
+    .filter({ has: page.locator('.label-name', { hasText: exactly(fileName) }) })
+    .first();
   for (;;) {
     await closeQuickInput(page);
     await page.keyboard.press('Control+P');
@@ -71,7 +86,8 @@ export async function quickOpen(page: Page, fileName: string): Promise<void> {
     } catch {
       const shown = await shownRows(page);
       await closeQuickInput(page);
-      if (Date.now() > deadline) throw new Error(`quick open (Control+P) does not find ${fileName} (it shows: ${shown})`);
+      if (Date.now() > deadline)
+        throw new Error(`quick open (Control+P) does not find ${fileName} (it shows: ${shown})`);
     }
   }
   await row.click();
@@ -79,7 +95,9 @@ export async function quickOpen(page: Page, fileName: string): Promise<void> {
 }
 
 export function activeTab(page: Page, title: string | RegExp): Locator {
-  return page.locator('.tabs-container .tab.active').filter({ has: page.locator('.label-name', { hasText: typeof title === 'string' ? exactly(title) : title }) });
+  return page
+    .locator('.tabs-container .tab.active')
+    .filter({ has: page.locator('.label-name', { hasText: typeof title === 'string' ? exactly(title) : title }) });
 }
 
 /**
@@ -93,7 +111,9 @@ export async function runCommand(page: Page, title: string, timeoutMs = SHORT): 
     await page.keyboard.press('F1');
     await quickInputBox(page).waitFor({ state: 'visible', timeout: SHORT });
     await quickInputBox(page).fill(`>${title}`);
-    const row = quickRows(page).filter({ has: page.locator('.label-name', { hasText: exactly(title) }) }).first();
+    const row = quickRows(page)
+      .filter({ has: page.locator('.label-name', { hasText: exactly(title) }) })
+      .first();
     try {
       await row.waitFor({ timeout: 2000 });
       await row.click();
@@ -111,7 +131,9 @@ export async function runCommand(page: Page, title: string, timeoutMs = SHORT): 
 export async function pickQuickItem(page: Page, label: string, filter?: string): Promise<void> {
   await quickInputBox(page).waitFor({ state: 'visible', timeout: SHORT });
   if (filter !== undefined) await quickInputBox(page).fill(filter);
-  const row = quickRows(page).filter({ has: page.locator('.label-name', { hasText: exactly(label) }) }).first();
+  const row = quickRows(page)
+    .filter({ has: page.locator('.label-name', { hasText: exactly(label) }) })
+    .first();
   try {
     await row.waitFor({ timeout: SHORT });
   } catch {
@@ -155,7 +177,11 @@ export async function focusCell(page: Page, index: number): Promise<Locator> {
     await page.keyboard.press('Control+Home');
     for (let i = 0; i < index; i++) await page.keyboard.press('ArrowDown');
     try {
-      await waitFor(`cell ${index} to be focused`, async () => ((await row.getAttribute('class', { timeout: 1000 }))?.includes('focused') ? true : undefined), 3000);
+      await waitFor(
+        `cell ${index} to be focused`,
+        async () => ((await row.getAttribute('class', { timeout: 1000 }))?.includes('focused') ? true : undefined),
+        3000
+      );
       return row;
     } catch {
       // The keyboard focus was elsewhere (e.g. in an output): click the first visible cell's gutter and retry.
@@ -190,7 +216,12 @@ export async function cellState(row: Locator): Promise<string> {
     const html = bar ? bar.innerHTML : '';
     if (html.includes('notebook-state-error')) return 'error';
     if (html.includes('notebook-state-success')) return 'success';
-    if (html.includes('notebook-state-executing') || html.includes('codicon-modifier-spin') || html.includes('codicon-sync')) return 'running';
+    if (
+      html.includes('notebook-state-executing') ||
+      html.includes('codicon-modifier-spin') ||
+      html.includes('codicon-sync')
+    )
+      return 'running';
     if (html.includes('notebook-state-pending')) return 'pending';
     return 'idle';
   });
@@ -199,10 +230,15 @@ export async function cellState(row: Locator): Promise<string> {
 /** Waits until the cell's run ended; returns 'success' or 'error'. */
 export async function waitCellDone(row: Locator, timeoutMs = LONG): Promise<string> {
   let last = '';
-  return waitFor(() => `the cell to finish running (state: ${last || 'unknown'})`, async () => {
-    last = await cellState(row);
-    return last === 'success' || last === 'error' ? last : undefined;
-  }, timeoutMs, 250);
+  return waitFor(
+    () => `the cell to finish running (state: ${last || 'unknown'})`,
+    async () => {
+      last = await cellState(row);
+      return last === 'success' || last === 'error' ? last : undefined;
+    },
+    timeoutMs,
+    250
+  );
 }
 
 /**
@@ -238,7 +274,14 @@ export async function readableText(el: Locator): Promise<string> {
       }
       if (!(n instanceof Element)) continue;
       const tag = n.tagName.toLowerCase();
-      if (tag === 'svg' || tag === 'style' || tag === 'script' || tag === 'canvas' || n.classList.contains('ddpm-status')) continue;
+      if (
+        tag === 'svg' ||
+        tag === 'style' ||
+        tag === 'script' ||
+        tag === 'canvas' ||
+        n.classList.contains('ddpm-status')
+      )
+        continue;
       if (n.hasAttribute('hidden') || getComputedStyle(n).display === 'none') continue; // e.g. the tabs not shown
       const kids = [...(n.shadowRoot ? Array.from(n.shadowRoot.childNodes) : []), ...Array.from(n.childNodes)];
       for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);

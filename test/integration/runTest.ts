@@ -35,7 +35,8 @@ function skip(reason: string): never {
 
 function run(cmd: string, args: string[], cwd: string, what: string): void {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${what} failed: ${`${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n').slice(-3).join(' | ')}`);
+  if (r.status !== 0)
+    throw new Error(`${what} failed: ${`${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n').slice(-3).join(' | ')}`);
 }
 
 /** A copy of the repository (sources, media, manifest; node_modules linked) with the extension built and the suite bundled. */
@@ -65,7 +66,12 @@ async function electronExecutable(): Promise<string | undefined> {
     return given;
   }
   try {
-    return await downloadAndUnzipVSCode({ version: VSCODE_VERSION, cachePath: path.join(root, '.vscode-test'), reporter: new SilentReporter(), timeout: 15000 });
+    return await downloadAndUnzipVSCode({
+      version: VSCODE_VERSION,
+      cachePath: path.join(root, '.vscode-test'),
+      reporter: new SilentReporter(),
+      timeout: 15000
+    });
   } catch (e) {
     say(`VS Code ${VSCODE_VERSION} cannot be downloaded here (${errorFirstLine(e)}).`);
     return undefined;
@@ -82,7 +88,14 @@ async function runInElectron(executable: string, ext: string, dir: string): Prom
     extensionDevelopmentPath: ext,
     extensionTestsPath: path.join(ext, 'out/integration/index.js'),
     extensionTestsEnv: { DDPM_INTEGRATION_WORKSPACE: workspace, DDPM_REPO_ROOT: ext },
-    launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes', `--user-data-dir=${path.join(dir, 'user-data')}`]
+    launchArgs: [
+      workspace,
+      '--disable-extensions',
+      '--disable-workspace-trust',
+      '--skip-welcome',
+      '--skip-release-notes',
+      `--user-data-dir=${path.join(dir, 'user-data')}`
+    ]
   });
 }
 
@@ -92,7 +105,15 @@ function harnessVsix(ext: string, dir: string, resultFile: string): string {
   mkdirSync(h);
   writeFileSync(
     path.join(h, 'package.json'),
-    JSON.stringify({ name: 'ddpm-integration-harness', publisher: 'ddpm-lab', version: '0.0.0', license: 'MIT', engines: { vscode: '^1.100.0' }, main: './extension.js', activationEvents: ['onStartupFinished'] })
+    JSON.stringify({
+      name: 'ddpm-integration-harness',
+      publisher: 'ddpm-lab',
+      version: '0.0.0',
+      license: 'MIT',
+      engines: { vscode: '^1.100.0' },
+      main: './extension.js',
+      activationEvents: ['onStartupFinished']
+    })
   );
   writeFileSync(path.join(h, 'README.md'), 'Runs the DDPM Lab integration suite inside code-server.\n');
   cpSync(path.join(ext, 'out/integration/index.js'), path.join(h, 'suite.js'));
@@ -112,14 +133,39 @@ exports.activate = () => {
 `
   );
   const vsix = path.join(dir, 'harness.vsix');
-  run(process.execPath, [path.join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', vsix], h, 'packaging the harness');
+  run(
+    process.execPath,
+    [
+      path.join(root, 'node_modules/@vscode/vsce/vsce'),
+      'package',
+      '--no-dependencies',
+      '--allow-missing-repository',
+      '--skip-license',
+      '-o',
+      vsix
+    ],
+    h,
+    'packaging the harness'
+  );
   return vsix;
 }
 
 async function runInCodeServer(bin: string, ext: string, dir: string): Promise<void> {
   say('running the suite in code-server 4.100.3 (VS Code 1.100.3 server, Node extension host), Chromium as the client');
   const vsix = path.join(dir, 'ddpm-lab.vsix');
-  run(process.execPath, [path.join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '-o', vsix], ext, 'vsce package');
+  run(
+    process.execPath,
+    [
+      path.join(root, 'node_modules/@vscode/vsce/vsce'),
+      'package',
+      '--no-dependencies',
+      '--allow-missing-repository',
+      '-o',
+      vsix
+    ],
+    ext,
+    'vsce package'
+  );
   const resultFile = path.join(dir, 'result.json');
   const dirs = { run: path.join(dir, 'code-server'), workspace: path.join(dir, 'workspace') };
   mkdirSync(dirs.workspace, { recursive: true });
@@ -138,7 +184,8 @@ async function runInCodeServer(bin: string, ext: string, dir: string): Promise<v
       await page.goto(`${server.url}/?folder=${encodeURIComponent(dirs.workspace)}`);
       const deadline = Date.now() + 300_000;
       while (!existsSync(resultFile)) {
-        if (Date.now() > deadline) throw new Error(`no result from the suite within 300 s (code-server log: ${server.logFile})`);
+        if (Date.now() > deadline)
+          throw new Error(`no result from the suite within 300 s (code-server log: ${server.logFile})`);
         await new Promise((r) => setTimeout(r, 500));
       }
     } finally {
@@ -151,24 +198,34 @@ async function runInCodeServer(bin: string, ext: string, dir: string): Promise<v
   for (const t of result.passed) say(`  passed: ${t}`);
   for (const t of result.failed) say(`  FAILED: ${t}`);
   say(`${result.passed.length} passed, ${result.failed.length} failed`);
-  if (result.failed.length || !result.passed.length) throw new Error(`${result.failed.length} of ${result.failed.length + result.passed.length} integration tests failed`);
+  if (result.failed.length || !result.passed.length)
+    throw new Error(
+      `${result.failed.length} of ${result.failed.length + result.passed.length} integration tests failed`
+    );
 }
 
 async function main(): Promise<void> {
   const executable = forced === 'code-server' ? undefined : await electronExecutable();
   const bin = codeServerBin(root);
   const codeServerReady = existsSync(bin) && existsSync(CHROMIUM);
-  if (forced === 'electron' && !executable) throw new Error(`DDPM_INTEGRATION_HOST=electron: VS Code ${VSCODE_VERSION} is not available`);
-  if (forced === 'code-server' && !codeServerReady) throw new Error(`DDPM_INTEGRATION_HOST=code-server: needs ${bin} (npm run test:e2e installs it) and ${CHROMIUM}`);
+  if (forced === 'electron' && !executable)
+    throw new Error(`DDPM_INTEGRATION_HOST=electron: VS Code ${VSCODE_VERSION} is not available`);
+  if (forced === 'code-server' && !codeServerReady)
+    throw new Error(`DDPM_INTEGRATION_HOST=code-server: needs ${bin} (npm run test:e2e installs it) and ${CHROMIUM}`);
   if (!executable && !codeServerReady) {
-    skip(`no VS Code to run in: VS Code ${VSCODE_VERSION} cannot be downloaded (set VSCODE_EXECUTABLE_PATH to a local one), and code-server is not installed at ${bin} (npm run test:e2e installs it)`);
+    skip(
+      `no VS Code to run in: VS Code ${VSCODE_VERSION} cannot be downloaded (set VSCODE_EXECUTABLE_PATH to a local one), and code-server is not installed at ${bin} (npm run test:e2e installs it)`
+    );
   }
   if (executable && process.platform === 'linux' && !process.env.DISPLAY) {
     if (process.env.DDPM_UNDER_XVFB) throw new Error('no display even under xvfb-run');
     if (spawnSync('sh', ['-c', 'command -v xvfb-run'], { stdio: 'ignore' }).status !== 0) {
       if (!codeServerReady) skip('no display (DISPLAY is unset) and no xvfb-run (apt-get install -y xvfb)');
     } else {
-      const r = spawnSync('xvfb-run', ['-a', process.execPath, ...process.execArgv, __filename], { stdio: 'inherit', env: { ...process.env, DDPM_UNDER_XVFB: '1' } });
+      const r = spawnSync('xvfb-run', ['-a', process.execPath, ...process.execArgv, __filename], {
+        stdio: 'inherit',
+        env: { ...process.env, DDPM_UNDER_XVFB: '1' }
+      });
       process.exit(r.status ?? 1);
     }
   }

@@ -29,7 +29,11 @@ describe('generated parsers', () => {
         'src/core/tensors/tensorText.generated.d.ts',
         'src/core/tensors/tensorText.generated.js'
       ]);
-      assert.deepEqual(filesUnder('src', ROOT, (name) => name.includes('.generated.')), generated, 'a committed *.generated.* file that no grammar generates');
+      assert.deepEqual(
+        filesUnder('src', ROOT, (name) => name.includes('.generated.')),
+        generated,
+        'a committed *.generated.* file that no grammar generates'
+      );
       for (const file of generated) {
         const fresh = readFileSync(path.join(out, file), 'utf8');
         const committed = readFileSync(path.join(ROOT, file), 'utf8');

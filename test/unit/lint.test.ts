@@ -79,12 +79,19 @@ const PARTS: Part[] = [
       "import { copyText } from '../extension/viewActions';",
       "import { h } from '../../renderer/dom';"
     ],
-    allowed: ["import type { RunResultJson } from '../core/run/runCodec';", "import { parseViewMessage } from './viewMessages';"]
+    allowed: [
+      "import type { RunResultJson } from '../core/run/runCodec';",
+      "import { parseViewMessage } from './viewMessages';"
+    ]
   },
   {
     file: 'src/cli/lintProbe.ts',
     name: /(^| )src\/cli .* may not import /,
-    forbidden: ["import * as vscode from 'vscode';", "import { ResultsPanel } from '../extension/panel';", "const k = await import('../extension/kernel');"],
+    forbidden: [
+      "import * as vscode from 'vscode';",
+      "import { ResultsPanel } from '../extension/panel';",
+      "const k = await import('../extension/kernel');"
+    ],
     allowed: [
       "import { readFile } from 'node:fs/promises';",
       "import { runSampler } from '../core/sampler/sampler';",
@@ -101,7 +108,11 @@ const PARTS: Part[] = [
   {
     file: 'src/host/lintProbe.ts',
     name: /(^| )src\/host .* may not import /,
-    forbidden: ["import * as vscode from 'vscode';", "import { ResultsPanel } from '../extension/panel';", "import { main } from '../cli/check';"],
+    forbidden: [
+      "import * as vscode from 'vscode';",
+      "import { ResultsPanel } from '../extension/panel';",
+      "import { main } from '../cli/check';"
+    ],
     allowed: ["import { spawn } from 'node:child_process';", "import { runSampler } from '../core/sampler/sampler';"]
   },
   {
@@ -139,8 +150,17 @@ describe('lint: the boundaries between the parts', function () {
   }
 
   it('names the module kind that is refused', async () => {
-    assert.match((await boundaryErrors(eslint, "import * as vscode from 'vscode';\n", 'renderer/index.ts'))[0], /may not import vscode \(the API exists only in the extension host\)/);
-    assert.match((await boundaryErrors(eslint, "import fs from 'fs';\n", 'src/core/types.ts'))[0], /may not import Node built-in modules/);
-    assert.match((await boundaryErrors(eslint, "import '../extension/panel';\n", 'src/cli/io.ts'))[0], /may not import src\/extension/);
+    assert.match(
+      (await boundaryErrors(eslint, "import * as vscode from 'vscode';\n", 'renderer/index.ts'))[0],
+      /may not import vscode \(the API exists only in the extension host\)/
+    );
+    assert.match(
+      (await boundaryErrors(eslint, "import fs from 'fs';\n", 'src/core/types.ts'))[0],
+      /may not import Node built-in modules/
+    );
+    assert.match(
+      (await boundaryErrors(eslint, "import '../extension/panel';\n", 'src/cli/io.ts'))[0],
+      /may not import src\/extension/
+    );
   });
 });

@@ -43,7 +43,8 @@ export function diffTableModel(run: RunResult, maxCells = TABLE_MAX_CELLS): Diff
   const maxRows = Math.max(1, Math.floor(maxCells / Math.max(1, m.cols)));
   let shownRows: number[];
   const notes: string[] = [];
-  if (known && candidates.length < m.rows) notes.push(`Showing the ${candidates.length} of ${m.rows} rows the paste gave values for.`);
+  if (known && candidates.length < m.rows)
+    notes.push(`Showing the ${candidates.length} of ${m.rows} rows the paste gave values for.`);
   if (candidates.length <= maxRows) {
     shownRows = candidates;
   } else {
@@ -55,15 +56,33 @@ export function diffTableModel(run: RunResult, maxCells = TABLE_MAX_CELLS): Diff
       (hit ? bad : good).push(i);
     }
     shownRows = [...bad, ...good].slice(0, maxRows).sort((a, b) => a - b);
-    notes.push(`Showing ${shownRows.length} of ${candidates.length} rows (${Math.min(bad.length, maxRows)} with mismatches).`);
+    notes.push(
+      `Showing ${shownRows.length} of ${candidates.length} rows (${Math.min(bad.length, maxRows)} with mismatches).`
+    );
   }
   const note = notes.length ? notes.join(' ') : undefined;
   const full = torchPrintedElements(m);
   const summarised = known ? torchDefaultPrintedElements(m) : null;
   const printed = summarised ? full.map((t, k) => summarised.get(k) ?? t) : full;
   // |diff| as PyTorch prints the tensor (ours - expected).abs() (cells not compared count as 0, which torch's formatter ignores)
-  const diffPrinted = torchPrintedElements({ rows: m.rows, cols: m.cols, data: c.absDiff.map((v) => (Number.isNaN(v) ? 0 : v)) });
-  const out: DiffTableModel = { rows: m.rows, cols: m.cols, shownRows, ours: [], oursExact: [], expected: [], expectedValue: [], absDiff: [], mismatch: [], known: [], note };
+  const diffPrinted = torchPrintedElements({
+    rows: m.rows,
+    cols: m.cols,
+    data: c.absDiff.map((v) => (Number.isNaN(v) ? 0 : v))
+  });
+  const out: DiffTableModel = {
+    rows: m.rows,
+    cols: m.cols,
+    shownRows,
+    ours: [],
+    oursExact: [],
+    expected: [],
+    expectedValue: [],
+    absDiff: [],
+    mismatch: [],
+    known: [],
+    note
+  };
   for (const i of shownRows) {
     for (let j = 0; j < m.cols; j++) {
       const k = i * m.cols + j;
@@ -71,7 +90,7 @@ export function diffTableModel(run: RunResult, maxCells = TABLE_MAX_CELLS): Diff
       out.ours.push(printed[k]);
       out.oursExact.push(formatFloat32Shortest(m.data[k]));
       // the number as it was pasted (`8689.1201`), not our re-print of its float32 value (older comparisons: that)
-      out.expected.push(given ? c.expectedLiterals?.[k] ?? formatFloat32Shortest(c.expected.data[k]) : '');
+      out.expected.push(given ? (c.expectedLiterals?.[k] ?? formatFloat32Shortest(c.expected.data[k])) : '');
       out.expectedValue.push(given ? formatFloat32Shortest(c.expected.data[k]) : '');
       out.absDiff.push(Number.isNaN(c.absDiff[k]) ? '' : diffPrinted[k]);
       out.mismatch.push(c.mismatchMask[k] === 1);
@@ -86,7 +105,10 @@ export function diffTableModel(run: RunResult, maxCells = TABLE_MAX_CELLS): Diff
  * mismatched cell holds its |diff|, a cell the rule accepts holds 0 (a difference below the printed precision or the
  * tolerance reads as agreement), null where nothing was compared; plus the mismatched cells and each cell's real |diff|.
  */
-export function absDiffHeatmap(run: RunResult, rows?: number[]): { rows: number[]; z: (number | null)[][]; raw: (number | null)[][]; mismatches: [number, number][] } | null {
+export function absDiffHeatmap(
+  run: RunResult,
+  rows?: number[]
+): { rows: number[]; z: (number | null)[][]; raw: (number | null)[][]; mismatches: [number, number][] } | null {
   const c = run.comparison;
   if (!c) return null;
   const cols = run.sample.cols;
@@ -113,6 +135,9 @@ export function absDiffHeatmap(run: RunResult, rows?: number[]): { rows: number[
   // plotly cannot colour Infinity: the largest finite mismatch (or 1) stands in
   let top = 0;
   for (const row of z) for (const v of row) if (v !== null && Number.isFinite(v) && v > top) top = v;
-  for (const row of z) row.forEach((v, j) => { if (v === Infinity) row[j] = top || 1; });
+  for (const row of z)
+    row.forEach((v, j) => {
+      if (v === Infinity) row[j] = top || 1;
+    });
   return { rows: shown, z, raw, mismatches };
 }

@@ -18,107 +18,267 @@ export function createDiffView(ctx: ViewContext): View {
   // the verdict's text keeps the editor's foreground (contrast in every theme); the colour is only its mark and border
   const verdict = h(
     'p',
-    { class: `ddpm-verdict ${c.matches ? 'ddpm-ok' : 'ddpm-bad'}`, 'data-testid': 'ddpm-diff-verdict', 'data-matches': String(c.matches) },
+    {
+      class: `ddpm-verdict ${c.matches ? 'ddpm-ok' : 'ddpm-bad'}`,
+      'data-testid': 'ddpm-diff-verdict',
+      'data-matches': String(c.matches)
+    },
     c.matches ? '✓ Matches' : '✗ Does not match',
     ` (rule: ${c.rule}${c.bitwiseEqual ? ', bitwise equal' : ''})`
   );
   const first = c.firstDivergence;
   const stepName = (t: number | null): string => (t === null ? 'x_T' : `x after step t = ${t}`);
-  const divergence = c.steps && first
-    ? h('p', { class: 'ddpm-note', 'data-testid': 'ddpm-diff-first-divergence', 'data-step': String(first.step) },
-      `First divergent step: ${stepName(first.step)}${first.index ? `, element (${first.index[0]}, ${first.index[1]})` : ''}. ${c.steps.stepsNote}`)
-    : c.steps ? h('p', { class: 'ddpm-note', 'data-testid': 'ddpm-diff-first-divergence', 'data-step': 'none' }, `Every print matches. ${c.steps.stepsNote}`) : null;
-  const diagnosis = !c.matches && (c.diagnosis || c.diagnosisNote)
-    ? h('div', { class: 'ddpm-diagnosis', 'data-testid': 'ddpm-diff-diagnosis', 'data-ids': (c.diagnosis ?? []).map((d) => d.id).join(' ') },
-      h('p', { class: 'ddpm-diagnosis-head' }, c.diagnosis && c.diagnosis.length > 0
-        ? `Diagnosis: your output is what Algorithm 2 gives with ${c.diagnosis.length === 1 ? 'this mistake' : 'any of these mistakes'}${c.steps && first && first.step !== null ? ` from step t = ${first.step} on` : ''}:`
-        : `Diagnosis: ${c.diagnosisNote ?? 'no entry of the diagnosis catalogue reproduces the paste.'}`),
-      ...(c.diagnosis ?? []).map((d) => h('div', { class: 'ddpm-diagnosis-entry', 'data-id': d.id },
-        h('p', {}, h('strong', {}, d.title), ` (${d.id}${d.profile ? `, RNG profile ${d.profile}` : ''}). ${d.explanation}`),
-        h('pre', { class: 'ddpm-summary' }, d.pytorch.split('\n').map((line, i) => `${i === 0 ? 'yours: ' : 'right: '}${line}`).join('\n')))))
-    : null;
-  const facts = h('div', { class: 'ddpm-notes' }, h('p', { class: 'ddpm-note', 'data-testid': 'ddpm-diff-rule' }, c.ruleExplanation));
-  if (c.shapeNote) facts.append(h('p', { class: 'ddpm-note ddpm-warning', 'data-testid': 'ddpm-diff-shape-note' }, c.shapeNote));
+  const divergence =
+    c.steps && first
+      ? h(
+          'p',
+          { class: 'ddpm-note', 'data-testid': 'ddpm-diff-first-divergence', 'data-step': String(first.step) },
+          `First divergent step: ${stepName(first.step)}${first.index ? `, element (${first.index[0]}, ${first.index[1]})` : ''}. ${c.steps.stepsNote}`
+        )
+      : c.steps
+        ? h(
+            'p',
+            { class: 'ddpm-note', 'data-testid': 'ddpm-diff-first-divergence', 'data-step': 'none' },
+            `Every print matches. ${c.steps.stepsNote}`
+          )
+        : null;
+  const diagnosis =
+    !c.matches && (c.diagnosis || c.diagnosisNote)
+      ? h(
+          'div',
+          {
+            class: 'ddpm-diagnosis',
+            'data-testid': 'ddpm-diff-diagnosis',
+            'data-ids': (c.diagnosis ?? []).map((d) => d.id).join(' ')
+          },
+          h(
+            'p',
+            { class: 'ddpm-diagnosis-head' },
+            c.diagnosis && c.diagnosis.length > 0
+              ? `Diagnosis: your output is what Algorithm 2 gives with ${c.diagnosis.length === 1 ? 'this mistake' : 'any of these mistakes'}${c.steps && first && first.step !== null ? ` from step t = ${first.step} on` : ''}:`
+              : `Diagnosis: ${c.diagnosisNote ?? 'no entry of the diagnosis catalogue reproduces the paste.'}`
+          ),
+          ...(c.diagnosis ?? []).map((d) =>
+            h(
+              'div',
+              { class: 'ddpm-diagnosis-entry', 'data-id': d.id },
+              h(
+                'p',
+                {},
+                h('strong', {}, d.title),
+                ` (${d.id}${d.profile ? `, RNG profile ${d.profile}` : ''}). ${d.explanation}`
+              ),
+              h(
+                'pre',
+                { class: 'ddpm-summary' },
+                d.pytorch
+                  .split('\n')
+                  .map((line, i) => `${i === 0 ? 'yours: ' : 'right: '}${line}`)
+                  .join('\n')
+              )
+            )
+          )
+        )
+      : null;
+  const facts = h(
+    'div',
+    { class: 'ddpm-notes' },
+    h('p', { class: 'ddpm-note', 'data-testid': 'ddpm-diff-rule' }, c.ruleExplanation)
+  );
+  if (c.shapeNote)
+    facts.append(h('p', { class: 'ddpm-note ddpm-warning', 'data-testid': 'ddpm-diff-shape-note' }, c.shapeNote));
   if (c.profileSearch) {
     const { tried, matching } = c.profileSearch;
     facts.append(
-      h('p', { class: 'ddpm-note', 'data-testid': 'ddpm-diff-profiles' },
+      h(
+        'p',
+        { class: 'ddpm-note', 'data-testid': 'ddpm-diff-profiles' },
         `RNG profiles tried: ${tried.join(', ')}. ` +
-          (matching.length ? `Reproducing the paste: ${matching.join(', ')}.` : 'None of them reproduces the paste.'))
+          (matching.length ? `Reproducing the paste: ${matching.join(', ')}.` : 'None of them reproduces the paste.')
+      )
     );
   }
   const summary = h('pre', { class: 'ddpm-summary', 'data-testid': 'ddpm-diff-summary' }, c.summary);
 
-  const cls = (k: number): string | undefined => (model.mismatch[k] ? 'ddpm-mismatch' : !model.known[k] ? 'ddpm-unknown' : undefined);
-  const ours = numericTable('ours', model.cols, model.shownRows, (k, i, j) => ({
-    text: model.ours[k], title: `ours[${i}, ${j}] = ${model.oursExact[k]}`, className: cls(k)
-  }), 'ddpm-diff-ours');
-  const theirs = numericTable('PyTorch (pasted)', model.cols, model.shownRows, (k, i, j) => ({
-    text: model.known[k] ? model.expected[k] : '—',
-    title: model.known[k] ? `pasted[${i}, ${j}] = ${model.expected[k]} (as float32: ${model.expectedValue[k]})` : `pasted[${i}, ${j}]: not in the paste`,
-    className: cls(k)
-  }), 'ddpm-diff-expected');
-  const diffs = numericTable('|ours − PyTorch|', model.cols, model.shownRows, (k, i, j) => ({
-    text: model.absDiff[k] || '—', title: model.absDiff[k] ? `|diff|[${i}, ${j}] = ${model.absDiff[k]}` : `[${i}, ${j}] not compared`, className: cls(k)
-  }), 'ddpm-diff-absdiff');
+  const cls = (k: number): string | undefined =>
+    model.mismatch[k] ? 'ddpm-mismatch' : !model.known[k] ? 'ddpm-unknown' : undefined;
+  const ours = numericTable(
+    'ours',
+    model.cols,
+    model.shownRows,
+    (k, i, j) => ({
+      text: model.ours[k],
+      title: `ours[${i}, ${j}] = ${model.oursExact[k]}`,
+      className: cls(k)
+    }),
+    'ddpm-diff-ours'
+  );
+  const theirs = numericTable(
+    'PyTorch (pasted)',
+    model.cols,
+    model.shownRows,
+    (k, i, j) => ({
+      text: model.known[k] ? model.expected[k] : '—',
+      title: model.known[k]
+        ? `pasted[${i}, ${j}] = ${model.expected[k]} (as float32: ${model.expectedValue[k]})`
+        : `pasted[${i}, ${j}]: not in the paste`,
+      className: cls(k)
+    }),
+    'ddpm-diff-expected'
+  );
+  const diffs = numericTable(
+    '|ours − PyTorch|',
+    model.cols,
+    model.shownRows,
+    (k, i, j) => ({
+      text: model.absDiff[k] || '—',
+      title: model.absDiff[k] ? `|diff|[${i}, ${j}] = ${model.absDiff[k]}` : `[${i}, ${j}] not compared`,
+      className: cls(k)
+    }),
+    'ddpm-diff-absdiff'
+  );
   const tables = h('div', { class: 'ddpm-side-by-side', 'data-testid': 'ddpm-diff-table' }, ours, theirs, diffs);
 
-  const heat = new PlotBox(ctx, 'ddpm-diff-heatmap', 'abs-diff-heatmap', '|ours − PyTorch| over (N, d)', Math.min(520, Math.max(220, 60 + 14 * z.length)));
+  const heat = new PlotBox(
+    ctx,
+    'ddpm-diff-heatmap',
+    'abs-diff-heatmap',
+    '|ours − PyTorch| over (N, d)',
+    Math.min(520, Math.max(220, 60 + 14 * z.length))
+  );
   const steps = c.steps;
-  const stepsPlot = steps ? new PlotBox(ctx, 'ddpm-diff-steps', 'step-by-step', `Row ${steps.row}, step by step: ours and the paste`, 300) : null;
-  const element = h('div', { class: 'ddpm-view' }, verdict, divergence, diagnosis, facts, summary, model.note ? h('p', { class: 'ddpm-note' }, model.note) : null, tables,
-    h('div', { class: 'ddpm-plots' }, heat.element, stepsPlot ? stepsPlot.element : null));
+  const stepsPlot = steps
+    ? new PlotBox(ctx, 'ddpm-diff-steps', 'step-by-step', `Row ${steps.row}, step by step: ours and the paste`, 300)
+    : null;
+  const element = h(
+    'div',
+    { class: 'ddpm-view' },
+    verdict,
+    divergence,
+    diagnosis,
+    facts,
+    summary,
+    model.note ? h('p', { class: 'ddpm-note' }, model.note) : null,
+    tables,
+    h('div', { class: 'ddpm-plots' }, heat.element, stepsPlot ? stepsPlot.element : null)
+  );
 
-  const drawSteps = (): Promise<void> => (!stepsPlot || !steps ? Promise.resolve() : stepsPlot.draw((_gl, theme) => {
-    // x: the print's step (x_T drawn at T); one line per coordinate of the row, ours solid, the paste's dashed
-    const T = ctx.run.inputs.T;
-    const xs = steps.prints.map((p) => (p.step === null ? T : p.step));
-    const d = steps.ours[steps.ours.length - 1]?.length ?? 0;
-    const traces: object[] = [];
-    for (let j = 0; j < Math.min(d, 8); j++) {
-      traces.push({ type: 'scatter', mode: 'lines', name: `ours x[${steps.row}, ${j}]`, x: xs, y: steps.ours.map((r) => r[j] ?? null), line: { width: 2 } });
-      traces.push({ type: 'scatter', mode: 'lines', name: `pasted x[${steps.row}, ${j}]`, x: xs, y: steps.theirs.map((r) => (r[j] === undefined || Number.isNaN(r[j]) ? null : r[j])), line: { width: 2, dash: 'dash' } });
-    }
-    const mark = first ? (first.step === null ? T : first.step) : null;
-    return {
-      data: traces,
-      layout: {
-        xaxis: { title: { text: 'step t (x after step t; x_T at T)' }, autorange: 'reversed' },
-        yaxis: { title: { text: 'value' } },
-        legend: { orientation: 'h', y: -0.3 },
-        shapes: mark === null ? [] : [{ type: 'line', x0: mark, x1: mark, yref: 'paper', y0: 0, y1: 1, line: { color: theme.error, width: 2, dash: 'dot' } }],
-        annotations: mark === null ? [] : [{ x: mark, yref: 'paper', y: 1, text: `first divergence: ${first!.step === null ? 'x_T' : `t = ${first!.step}`}`, showarrow: false, yanchor: 'bottom', font: { color: theme.foreground } }]
-      }
-    };
-  }));
+  const drawSteps = (): Promise<void> =>
+    !stepsPlot || !steps
+      ? Promise.resolve()
+      : stepsPlot.draw((_gl, theme) => {
+          // x: the print's step (x_T drawn at T); one line per coordinate of the row, ours solid, the paste's dashed
+          const T = ctx.run.inputs.T;
+          const xs = steps.prints.map((p) => (p.step === null ? T : p.step));
+          const d = steps.ours[steps.ours.length - 1]?.length ?? 0;
+          const traces: object[] = [];
+          for (let j = 0; j < Math.min(d, 8); j++) {
+            traces.push({
+              type: 'scatter',
+              mode: 'lines',
+              name: `ours x[${steps.row}, ${j}]`,
+              x: xs,
+              y: steps.ours.map((r) => r[j] ?? null),
+              line: { width: 2 }
+            });
+            traces.push({
+              type: 'scatter',
+              mode: 'lines',
+              name: `pasted x[${steps.row}, ${j}]`,
+              x: xs,
+              y: steps.theirs.map((r) => (r[j] === undefined || Number.isNaN(r[j]) ? null : r[j])),
+              line: { width: 2, dash: 'dash' }
+            });
+          }
+          const mark = first ? (first.step === null ? T : first.step) : null;
+          return {
+            data: traces,
+            layout: {
+              xaxis: { title: { text: 'step t (x after step t; x_T at T)' }, autorange: 'reversed' },
+              yaxis: { title: { text: 'value' } },
+              legend: { orientation: 'h', y: -0.3 },
+              shapes:
+                mark === null
+                  ? []
+                  : [
+                      {
+                        type: 'line',
+                        x0: mark,
+                        x1: mark,
+                        yref: 'paper',
+                        y0: 0,
+                        y1: 1,
+                        line: { color: theme.error, width: 2, dash: 'dot' }
+                      }
+                    ],
+              annotations:
+                mark === null
+                  ? []
+                  : [
+                      {
+                        x: mark,
+                        yref: 'paper',
+                        y: 1,
+                        text: `first divergence: ${first!.step === null ? 'x_T' : `t = ${first!.step}`}`,
+                        showarrow: false,
+                        yanchor: 'bottom',
+                        font: { color: theme.foreground }
+                      }
+                    ]
+            }
+          };
+        });
 
   const drawHeat = (): Promise<void> =>
     heat.draw((_gl, theme) => {
       const labels = heatModel.rows.map(String);
-      const text = z.map((row, r) => row.map((v, j) => {
-        const i = heatModel.rows[r];
-        const a = heatModel.raw[r][j];
-        if (v === null) return `[${i}, ${j}]: not compared`;
-        const bad = c.mismatchMask[i * row.length + j] === 1;
-        return `[${i}, ${j}]: |diff| = ${a === null ? 'nan' : formatFloat32Shortest(a)}${bad ? ' (mismatch)' : ` (agrees under the ${c.rule} rule)`}`;
-      }));
+      const text = z.map((row, r) =>
+        row.map((v, j) => {
+          const i = heatModel.rows[r];
+          const a = heatModel.raw[r][j];
+          if (v === null) return `[${i}, ${j}]: not compared`;
+          const bad = c.mismatchMask[i * row.length + j] === 1;
+          return `[${i}, ${j}]: |diff| = ${a === null ? 'nan' : formatFloat32Shortest(a)}${bad ? ' (mismatch)' : ` (agrees under the ${c.rule} rule)`}`;
+        })
+      );
       const shownMismatches = heatModel.mismatches.slice(0, 5000);
       const anyBad = heatModel.mismatches.length > 0;
       return {
         data: [
           {
             // scaled by the rule: cells the rule accepts are 0 (the background); only mismatches take the error colour
-            type: 'heatmap', z, x: Array.from({ length: model.cols }, (_, j) => j), y: labels, text, hoverinfo: 'text', name: '|diff|',
-            colorscale: [[0, theme.background], [1, theme.error]],
-            zmin: 0, ...(anyBad ? {} : { zmax: 1 }),
+            type: 'heatmap',
+            z,
+            x: Array.from({ length: model.cols }, (_, j) => j),
+            y: labels,
+            text,
+            hoverinfo: 'text',
+            name: '|diff|',
+            colorscale: [
+              [0, theme.background],
+              [1, theme.error]
+            ],
+            zmin: 0,
+            ...(anyBad ? {} : { zmax: 1 }),
             showscale: anyBad,
-            colorbar: { title: { text: '|diff| of mismatches' }, exponentformat: 'e', tickfont: { color: theme.foreground } },
-            xgap: 1, ygap: labels.length > 200 ? 0 : 1
+            colorbar: {
+              title: { text: '|diff| of mismatches' },
+              exponentformat: 'e',
+              tickfont: { color: theme.foreground }
+            },
+            xgap: 1,
+            ygap: labels.length > 200 ? 0 : 1
           },
           // mismatches stay visible however thin their rows get
           {
-            type: 'scatter', mode: 'markers', name: 'mismatch', x: shownMismatches.map(([, j]) => j), y: shownMismatches.map(([i]) => String(i)),
-            marker: { symbol: 'square-open', size: 12, color: theme.foreground, line: { width: 2 } }, hoverinfo: 'skip', showlegend: shownMismatches.length > 0
+            type: 'scatter',
+            mode: 'markers',
+            name: 'mismatch',
+            x: shownMismatches.map(([, j]) => j),
+            y: shownMismatches.map(([i]) => String(i)),
+            marker: { symbol: 'square-open', size: 12, color: theme.foreground, line: { width: 2 } },
+            hoverinfo: 'skip',
+            showlegend: shownMismatches.length > 0
           }
         ],
         layout: {
@@ -129,11 +289,20 @@ export function createDiffView(ctx: ViewContext): View {
       };
     });
 
-  const draw = async (): Promise<void> => { await drawHeat(); await drawSteps(); };
+  const draw = async (): Promise<void> => {
+    await drawHeat();
+    await drawSteps();
+  };
   return {
     element,
     draw,
-    resize: () => { heat.resize(); stepsPlot?.resize(); },
-    dispose: () => { heat.dispose(); stepsPlot?.dispose(); }
+    resize: () => {
+      heat.resize();
+      stepsPlot?.resize();
+    },
+    dispose: () => {
+      heat.dispose();
+      stepsPlot?.dispose();
+    }
   };
 }

@@ -37,12 +37,27 @@ export function pytorchViewModel(run: RunResult): PytorchViewModel | null {
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) {
       const k = i * d + j;
-      overlay.push({ name: `ours x[${i}, ${j}]`, source: 'ours', t: ours.map((s) => s.t), y: ours.map((s) => s.xPrev.data[k]) });
-      overlay.push({ name: `PyTorch x[${i}, ${j}]`, source: 'pytorch', t: c.torchSteps.map((s) => s.t), y: c.torchSteps.map((s) => s.x.data[k]) });
+      overlay.push({
+        name: `ours x[${i}, ${j}]`,
+        source: 'ours',
+        t: ours.map((s) => s.t),
+        y: ours.map((s) => s.xPrev.data[k])
+      });
+      overlay.push({
+        name: `PyTorch x[${i}, ${j}]`,
+        source: 'pytorch',
+        t: c.torchSteps.map((s) => s.t),
+        y: c.torchSteps.map((s) => s.x.data[k])
+      });
     }
   }
   const recorded = c.stepUlps.filter((s) => s.maxUlps !== null);
-  const where = c.firstDifferentT === null ? null : c.firstDifferentT === T ? 'x_T (the starting noise)' : `step t = ${c.firstDifferentT}`;
+  const where =
+    c.firstDifferentT === null
+      ? null
+      : c.firstDifferentT === T
+        ? 'x_T (the starting noise)'
+        : `step t = ${c.firstDifferentT}`;
   return {
     headline: `Your PyTorch ${c.torch.version}: ${c.bitwiseEqual ? 'bitwise equal' : 'differs'}`,
     bitwiseEqual: c.bitwiseEqual,

@@ -10,7 +10,13 @@ import type { PlotData } from '../../plotly';
 import type { ThemeColors } from '../../theme';
 import type { Figure } from '../common';
 import { at, finiteOrNaN, scatterTraceType, type TrajectoryStates } from '../commonModel';
-import { PATH_POINT_BUDGET, dimensionPaths, identityPlane, planePaths, selectPaths } from '../trajectories/trajectoriesModel';
+import {
+  PATH_POINT_BUDGET,
+  dimensionPaths,
+  identityPlane,
+  planePaths,
+  selectPaths
+} from '../trajectories/trajectoriesModel';
 
 /** The two runs' recorded states, state for state (same t in the same order). */
 export interface RecordingScene {
@@ -61,16 +67,41 @@ export function firstDivergentStepAttribute(v: RecordingVerdict): string {
 }
 
 /** Both runs' paths (ours solid, yours dashed) and both states at the first divergence marked. */
-export function recordingTrajectoryFigure(scene: RecordingScene, gl: boolean, theme: ThemeColors): { figure: Figure; note?: string } {
+export function recordingTrajectoryFigure(
+  scene: RecordingScene,
+  gl: boolean,
+  theme: ThemeColors
+): { figure: Figure; note?: string } {
   const plane = scene.d === 2;
   const count = scene.yours.t.length;
   const sel = selectPaths(scene.n, count, Math.floor((gl ? PATH_POINT_BUDGET.gl : PATH_POINT_BUDGET.svg) / 2));
-  const paths = (states: TrajectoryStates) => (plane ? planePaths(states, sel, identityPlane) : dimensionPaths(states, sel, 0));
+  const paths = (states: TrajectoryStates) =>
+    plane ? planePaths(states, sel, identityPlane) : dimensionPaths(states, sel, 0);
   const ours = paths(scene.ours);
   const yours = paths(scene.yours);
   const data: PlotData[] = [
-    { type: scatterTraceType(ours.x.length, gl), mode: 'lines', x: ours.x, y: ours.y, name: 'reference (Algorithm 2)', hoverinfo: 'skip', line: { width: 1.5, color: theme.series[0] }, opacity: 0.8, connectgaps: false },
-    { type: scatterTraceType(yours.x.length, gl), mode: 'lines', x: yours.x, y: yours.y, name: 'yours (recorded)', hoverinfo: 'skip', line: { width: 1.5, color: theme.series[1], dash: 'dash' }, opacity: 0.9, connectgaps: false }
+    {
+      type: scatterTraceType(ours.x.length, gl),
+      mode: 'lines',
+      x: ours.x,
+      y: ours.y,
+      name: 'reference (Algorithm 2)',
+      hoverinfo: 'skip',
+      line: { width: 1.5, color: theme.series[0] },
+      opacity: 0.8,
+      connectgaps: false
+    },
+    {
+      type: scatterTraceType(yours.x.length, gl),
+      mode: 'lines',
+      x: yours.x,
+      y: yours.y,
+      name: 'yours (recorded)',
+      hoverinfo: 'skip',
+      line: { width: 1.5, color: theme.series[1], dash: 'dash' },
+      opacity: 0.9,
+      connectgaps: false
+    }
   ];
   const k = scene.firstDivergentIndex;
   if (k >= 0) {
@@ -83,7 +114,9 @@ export function recordingTrajectoryFigure(scene: RecordingScene, gl: boolean, th
         const [px, py] = plane ? identityPlane(m, i) : [states.t[k], at(m, i, 0)];
         x.push(finiteOrNaN(px));
         y.push(finiteOrNaN(py));
-        text.push(`${who}, sample ${i}, ${stateName(scene, k)}<br>${plane ? `(${formatFloat32Shortest(px)}, ${formatFloat32Shortest(py)})` : formatFloat32Shortest(py)}`);
+        text.push(
+          `${who}, sample ${i}, ${stateName(scene, k)}<br>${plane ? `(${formatFloat32Shortest(px)}, ${formatFloat32Shortest(py)})` : formatFloat32Shortest(py)}`
+        );
       }
       return { x, y, text };
     };
@@ -91,13 +124,41 @@ export function recordingTrajectoryFigure(scene: RecordingScene, gl: boolean, th
     const y = marks(scene.yours, 'yours');
     const label = `first divergence (${stateName(scene, k)})`;
     data.push(
-      { type: scatterTraceType(o.x.length, gl), mode: 'markers', x: o.x, y: o.y, text: o.text, hoverinfo: 'text', name: `${label}: reference`, marker: { symbol: 'circle-open', size: 9, color: theme.series[0] } },
-      { type: scatterTraceType(y.x.length, gl), mode: 'markers', x: y.x, y: y.y, text: y.text, hoverinfo: 'text', name: `${label}: yours`, marker: { symbol: 'x', size: 8, color: theme.series[3] } }
+      {
+        type: scatterTraceType(o.x.length, gl),
+        mode: 'markers',
+        x: o.x,
+        y: o.y,
+        text: o.text,
+        hoverinfo: 'text',
+        name: `${label}: reference`,
+        marker: { symbol: 'circle-open', size: 9, color: theme.series[0] }
+      },
+      {
+        type: scatterTraceType(y.x.length, gl),
+        mode: 'markers',
+        x: y.x,
+        y: y.y,
+        text: y.text,
+        hoverinfo: 'text',
+        name: `${label}: yours`,
+        marker: { symbol: 'x', size: 8, color: theme.series[3] }
+      }
     );
   }
   const layout = plane
-    ? { xaxis: { title: { text: 'x[:, 0]' } }, yaxis: { title: { text: 'x[:, 1]' }, scaleanchor: 'x' }, legend: { orientation: 'h', y: -0.18 }, showlegend: true }
-    : { xaxis: { title: { text: 't' }, autorange: 'reversed' }, yaxis: { title: { text: 'x[:, 0]' } }, legend: { orientation: 'h', y: -0.18 }, showlegend: true };
+    ? {
+        xaxis: { title: { text: 'x[:, 0]' } },
+        yaxis: { title: { text: 'x[:, 1]' }, scaleanchor: 'x' },
+        legend: { orientation: 'h', y: -0.18 },
+        showlegend: true
+      }
+    : {
+        xaxis: { title: { text: 't' }, autorange: 'reversed' },
+        yaxis: { title: { text: 'x[:, 0]' } },
+        legend: { orientation: 'h', y: -0.18 },
+        showlegend: true
+      };
   return { figure: { data, layout }, note: sel.note };
 }
 
@@ -115,10 +176,31 @@ export function recordingDistanceFigure(scene: RecordingScene, v: RecordingVerdi
   const f = v.firstDivergence;
   if (f) {
     const at = stateKey(f.t, scene.T);
-    shapes.push({ type: 'line', xref: 'x', yref: 'paper', x0: at, x1: at, y0: 0, y1: 1, line: { color: theme.error, width: 1, dash: 'dot' } });
+    shapes.push({
+      type: 'line',
+      xref: 'x',
+      yref: 'paper',
+      x0: at,
+      x1: at,
+      y0: 0,
+      y1: 1,
+      line: { color: theme.error, width: 1, dash: 'dot' }
+    });
   }
   return {
-    data: [{ type: 'scatter', mode: 'lines+markers', x, y, text, hoverinfo: 'text', name: 'max ulp distance', line: { color: theme.muted, width: 1 }, marker: { color: colors, size: 7 } }],
+    data: [
+      {
+        type: 'scatter',
+        mode: 'lines+markers',
+        x,
+        y,
+        text,
+        hoverinfo: 'text',
+        name: 'max ulp distance',
+        line: { color: theme.muted, width: 1 },
+        marker: { color: colors, size: 7 }
+      }
+    ],
     layout: {
       xaxis: { title: { text: 't (x_T at T)' }, autorange: 'reversed' },
       yaxis: { title: { text: 'max ulp distance' }, type: 'log' },

@@ -11,7 +11,12 @@ import { errorBox, followWidth, h, installStyles } from '../../dom';
 import css from '../../styles.css';
 import { observeTheme, themeKind } from '../../theme';
 import { PlotBox, type HostBridge, type ViewContext } from '../common';
-import { firstDivergentStepAttribute, recordingDistanceFigure, recordingScene, recordingTrajectoryFigure } from './recordingModel';
+import {
+  firstDivergentStepAttribute,
+  recordingDistanceFigure,
+  recordingScene,
+  recordingTrajectoryFigure
+} from './recordingModel';
 
 export interface RecordingViewHandle {
   readonly root: HTMLElement;
@@ -21,11 +26,24 @@ export interface RecordingViewHandle {
 }
 
 /** Checks `recording` against the reference and draws the verdict into `container` (replacing what it held). */
-export function mountRecordingView(container: HTMLElement, recording: Recording, host: HostBridge): RecordingViewHandle {
+export function mountRecordingView(
+  container: HTMLElement,
+  recording: Recording,
+  host: HostBridge
+): RecordingViewHandle {
   const doc = container.ownerDocument;
   installStyles(doc, css);
-  const root = h('div', { class: 'ddpm-run ddpm-recording', 'data-ddpm-ready': 'false', 'data-ddpm-view': 'recording', 'data-ddpm-theme': themeKind(doc) });
-  const checking = h('p', { class: 'ddpm-note' }, 'Checking your recorded states against the reference (Algorithm 2, float32, bit for bit)…');
+  const root = h('div', {
+    class: 'ddpm-run ddpm-recording',
+    'data-ddpm-ready': 'false',
+    'data-ddpm-view': 'recording',
+    'data-ddpm-theme': themeKind(doc)
+  });
+  const checking = h(
+    'p',
+    { class: 'ddpm-note' },
+    'Checking your recorded states against the reference (Algorithm 2, float32, bit for bit)…'
+  );
   root.append(header(recording), checking);
   container.replaceChildren(root);
 
@@ -48,11 +66,27 @@ export function mountRecordingView(container: HTMLElement, recording: Recording,
     root.setAttribute('data-ddpm-matches', String(verdict.matches));
     root.setAttribute('data-ddpm-first-divergent-step', firstDivergentStepAttribute(verdict));
     const plots = {
-      trajectory: new PlotBox(ctx, 'ddpm-recording-trajectory', 'recording-trajectories', scene.d === 2 ? 'Paths x_T → x_0: reference and yours' : 'x[:, 0] against t: reference and yours', 440),
-      distance: new PlotBox(ctx, 'ddpm-recording-distance', 'recording-distance', 'Largest ulp distance from the reference, per recorded state', 300)
+      trajectory: new PlotBox(
+        ctx,
+        'ddpm-recording-trajectory',
+        'recording-trajectories',
+        scene.d === 2 ? 'Paths x_T → x_0: reference and yours' : 'x[:, 0] against t: reference and yours',
+        440
+      ),
+      distance: new PlotBox(
+        ctx,
+        'ddpm-recording-distance',
+        'recording-distance',
+        'Largest ulp distance from the reference, per recorded state',
+        300
+      )
     };
     const notes = h('div', { class: 'ddpm-notes' });
-    root.append(...verdictElements(recording, verdict), notes, h('div', { class: 'ddpm-plots' }, plots.trajectory.element, plots.distance.element));
+    root.append(
+      ...verdictElements(recording, verdict),
+      notes,
+      h('div', { class: 'ddpm-plots' }, plots.trajectory.element, plots.distance.element)
+    );
     const draw = async (): Promise<void> => {
       let note: string | undefined;
       await plots.trajectory.draw((gl, theme) => {
@@ -106,8 +140,15 @@ function header(r: Recording): HTMLElement {
     `${r.steps.length} recorded step${r.steps.length === 1 ? '' : 's'}${r.init ? ' and x_T' : ''}${r.every > 1 ? ` (every ${r.every})` : ''}`,
     r.torch ? `PyTorch ${r.torch.version}` : null
   ].filter((s): s is string => !!s);
-  return h('div', { class: 'ddpm-header' },
-    h('div', { class: 'ddpm-headline', 'data-testid': 'ddpm-headline' }, h('strong', {}, 'Your DDPM loop against the reference: '), parts.join(' · ')),
+  return h(
+    'div',
+    { class: 'ddpm-header' },
+    h(
+      'div',
+      { class: 'ddpm-headline', 'data-testid': 'ddpm-headline' },
+      h('strong', {}, 'Your DDPM loop against the reference: '),
+      parts.join(' · ')
+    ),
     r.note ? h('div', { class: 'ddpm-note' }, r.note) : null
   );
 }
@@ -115,38 +156,75 @@ function header(r: Recording): HTMLElement {
 /** The verdict line, the diagnosis (each mistake with its wrong and right line), and the notes on the inputs. */
 function verdictElements(r: Recording, v: RecordingVerdict): HTMLElement[] {
   const out: HTMLElement[] = [
-    h('p', { class: `ddpm-verdict ddpm-recording-verdict ${v.matches ? 'ddpm-verdict-ok' : 'ddpm-verdict-bad'}`, role: 'status', 'data-testid': 'ddpm-recording-verdict' }, v.headline)
+    h(
+      'p',
+      {
+        class: `ddpm-verdict ddpm-recording-verdict ${v.matches ? 'ddpm-verdict-ok' : 'ddpm-verdict-bad'}`,
+        role: 'status',
+        'data-testid': 'ddpm-recording-verdict'
+      },
+      v.headline
+    )
   ];
   if (v.firstDivergence?.t === null) {
-    out.push(h('p', { class: 'ddpm-note', 'data-testid': 'ddpm-recording-diagnosis' },
-      'x_T is torch.randn(N, d, generator=torch.Generator().manual_seed(seed)): check the seed and how x_T is drawn. No mistake in the diagnosis catalogue changes x_T.'));
+    out.push(
+      h(
+        'p',
+        { class: 'ddpm-note', 'data-testid': 'ddpm-recording-diagnosis' },
+        'x_T is torch.randn(N, d, generator=torch.Generator().manual_seed(seed)): check the seed and how x_T is drawn. No mistake in the diagnosis catalogue changes x_T.'
+      )
+    );
   } else if (v.diagnosis) {
     const d = v.diagnosis;
     const section = h('section', { class: 'ddpm-diagnosis', 'data-testid': 'ddpm-recording-diagnosis' });
     const from = d.fromStep === r.T - 1 ? '' : ` from step t = ${d.fromStep} on`;
     if (!d.mistakes.length) {
-      section.append(h('p', {}, `No mistake in the diagnosis catalogue reproduces your states${from}: the difference comes from something else in your loop.`));
+      section.append(
+        h(
+          'p',
+          {},
+          `No mistake in the diagnosis catalogue reproduces your states${from}: the difference comes from something else in your loop.`
+        )
+      );
     } else {
-      section.append(h('p', {}, d.mistakes.length === 1
-        ? `Your output is exactly what Algorithm 2 gives with this mistake${from}:`
-        : `Your output is exactly what Algorithm 2 gives with any of these mistakes${from}:`));
+      section.append(
+        h(
+          'p',
+          {},
+          d.mistakes.length === 1
+            ? `Your output is exactly what Algorithm 2 gives with this mistake${from}:`
+            : `Your output is exactly what Algorithm 2 gives with any of these mistakes${from}:`
+        )
+      );
       for (const m of d.mistakes) {
-        section.append(h('div', { class: 'ddpm-mistake', 'data-testid': 'ddpm-mistake', 'data-mistake-id': m.id },
-          h('p', {}, h('strong', {}, m.title), ' ', h('code', {}, m.id)),
-          h('p', {}, m.explanation),
-          h('div', { class: 'ddpm-line-label' }, 'Your line:'),
-          h('pre', { class: 'ddpm-code ddpm-code-wrong' }, m.wrong),
-          h('div', { class: 'ddpm-line-label' }, 'Algorithm 2 (the reference loop):'),
-          h('pre', { class: 'ddpm-code ddpm-code-right' }, m.right)
-        ));
+        section.append(
+          h(
+            'div',
+            { class: 'ddpm-mistake', 'data-testid': 'ddpm-mistake', 'data-mistake-id': m.id },
+            h('p', {}, h('strong', {}, m.title), ' ', h('code', {}, m.id)),
+            h('p', {}, m.explanation),
+            h('div', { class: 'ddpm-line-label' }, 'Your line:'),
+            h('pre', { class: 'ddpm-code ddpm-code-wrong' }, m.wrong),
+            h('div', { class: 'ddpm-line-label' }, 'Algorithm 2 (the reference loop):'),
+            h('pre', { class: 'ddpm-code ddpm-code-right' }, m.right)
+          )
+        );
       }
     }
     out.push(section);
   }
   const notes = [...r.inputWarnings];
-  if (v.float64States) notes.push('Your states were float64: they are compared after rounding to float32, as x.float() does.');
-  if (notes.length) out.push(h('ul', { class: 'ddpm-warnings', 'data-testid': 'ddpm-warnings' }, ...notes.map((w) => h('li', {}, w))));
-  out.push(h('details', { class: 'ddpm-note', 'data-testid': 'ddpm-recording-details' }, h('summary', {}, 'The verdict as text'), h('p', { class: 'ddpm-summary', 'data-testid': 'ddpm-recording-summary' }, v.summary)));
+  if (v.float64States)
+    notes.push('Your states were float64: they are compared after rounding to float32, as x.float() does.');
+  if (notes.length)
+    out.push(h('ul', { class: 'ddpm-warnings', 'data-testid': 'ddpm-warnings' }, ...notes.map((w) => h('li', {}, w))));
+  out.push(
+    h(
+      'details',
+      { class: 'ddpm-note', 'data-testid': 'ddpm-recording-details' },
+      h('summary', {}, 'The verdict as text'),
+      h('p', { class: 'ddpm-summary', 'data-testid': 'ddpm-recording-summary' }, v.summary)
+    )
+  );
   return out;
 }
-

@@ -14,7 +14,8 @@ export function createStatisticsView(ctx: ViewContext): View {
     'x: mean over samples (averaged over dimensions) and spread (square root of the mean unbiased variance over samples); ε and z: root mean square over all elements. These statistics are computed in float64 for display; betas and alpha_bar are the float32 inputs.'
   );
   const element = h('div', { class: 'ddpm-view' }, note, h('div', { class: 'ddpm-plots' }, box.element));
-  const exactText = (values: number[], name: string): string[] => values.map((v, t) => `${name}[${t}] = ${formatFloat32Shortest(v)}`);
+  const exactText = (values: number[], name: string): string[] =>
+    values.map((v, t) => `${name}[${t}] = ${formatFloat32Shortest(v)}`);
   const mode = (count: number): string => (count <= 60 ? 'lines+markers' : 'lines');
 
   const draw = (): Promise<void> =>
@@ -26,12 +27,68 @@ export function createStatisticsView(ctx: ViewContext): View {
       const hover = { hovertemplate: '%{fullData.name}: %{y:.4~g}<br>t = %{x}<extra></extra>' };
       return {
         data: [
-          { type: 'scatter', mode: mode(stats.stateT.length), x: stats.stateT, y: stats.xMean, name: 'mean of x', yaxis: 'y4', line: { color: theme.series[0] }, ...hover },
-          { type: 'scatter', mode: mode(stats.stateT.length), x: stats.stateT, y: stats.xSpread, name: 'spread of x', yaxis: 'y4', line: { color: theme.series[1] }, ...hover },
-          { type: 'scatter', mode: mode(stats.stepT.length), x: stats.stepT, y: stats.epsRms, name: 'RMS of ε (predicted noise)', yaxis: 'y3', line: { color: theme.series[2] }, ...hover },
-          { type: 'scatter', mode: mode(stats.stepT.length), x: stats.stepT, y: stats.zRms, name: 'RMS of z', yaxis: 'y3', line: { color: theme.series[3] }, ...hover },
-          { type: 'scatter', mode: mode(stats.scheduleT.length), x: stats.scheduleT, y: stats.betas, name: 'betas', yaxis: 'y2', line: { color: theme.series[4] }, text: exactText(stats.betas, 'betas'), hoverinfo: 'text' },
-          { type: 'scatter', mode: mode(stats.scheduleT.length), x: stats.scheduleT, y: stats.alphaBar, name: 'alpha_bar', yaxis: 'y', line: { color: theme.series[0], dash: 'dot' }, text: exactText(stats.alphaBar, 'alpha_bar'), hoverinfo: 'text' }
+          {
+            type: 'scatter',
+            mode: mode(stats.stateT.length),
+            x: stats.stateT,
+            y: stats.xMean,
+            name: 'mean of x',
+            yaxis: 'y4',
+            line: { color: theme.series[0] },
+            ...hover
+          },
+          {
+            type: 'scatter',
+            mode: mode(stats.stateT.length),
+            x: stats.stateT,
+            y: stats.xSpread,
+            name: 'spread of x',
+            yaxis: 'y4',
+            line: { color: theme.series[1] },
+            ...hover
+          },
+          {
+            type: 'scatter',
+            mode: mode(stats.stepT.length),
+            x: stats.stepT,
+            y: stats.epsRms,
+            name: 'RMS of ε (predicted noise)',
+            yaxis: 'y3',
+            line: { color: theme.series[2] },
+            ...hover
+          },
+          {
+            type: 'scatter',
+            mode: mode(stats.stepT.length),
+            x: stats.stepT,
+            y: stats.zRms,
+            name: 'RMS of z',
+            yaxis: 'y3',
+            line: { color: theme.series[3] },
+            ...hover
+          },
+          {
+            type: 'scatter',
+            mode: mode(stats.scheduleT.length),
+            x: stats.scheduleT,
+            y: stats.betas,
+            name: 'betas',
+            yaxis: 'y2',
+            line: { color: theme.series[4] },
+            text: exactText(stats.betas, 'betas'),
+            hoverinfo: 'text'
+          },
+          {
+            type: 'scatter',
+            mode: mode(stats.scheduleT.length),
+            x: stats.scheduleT,
+            y: stats.alphaBar,
+            name: 'alpha_bar',
+            yaxis: 'y',
+            line: { color: theme.series[0], dash: 'dot' },
+            text: exactText(stats.alphaBar, 'alpha_bar'),
+            hoverinfo: 'text'
+          }
         ],
         layout: {
           xaxis: { title: { text: 't (sampling runs left to right, T-1 → 0)' }, autorange: 'reversed', anchor: 'y' },

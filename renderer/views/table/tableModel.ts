@@ -17,7 +17,12 @@ function printedNumbers(repr: string): string[] {
  * fixed decimals or scientific for all), taken from formatTensorF32's unsummarised repr.
  */
 export function torchPrintedElements(m: MatrixF32): string[] {
-  const tokens = printedNumbers(formatTensorF32(m.data, [m.rows, m.cols], { threshold: Number.POSITIVE_INFINITY, linewidth: Number.POSITIVE_INFINITY }));
+  const tokens = printedNumbers(
+    formatTensorF32(m.data, [m.rows, m.cols], {
+      threshold: Number.POSITIVE_INFINITY,
+      linewidth: Number.POSITIVE_INFINITY
+    })
+  );
   if (tokens.length !== m.data.length) {
     throw new Error(`table: expected ${m.data.length} printed elements, found ${tokens.length}`);
   }
@@ -31,7 +36,10 @@ const TORCH_DEFAULT_EDGEITEMS = 3;
 /** Indices kept along one dimension by a summarised print: all, or the first and last edgeitems. */
 function keptAlong(size: number, summarize: boolean): number[] {
   if (summarize && size > 2 * TORCH_DEFAULT_EDGEITEMS) {
-    return [...Array.from({ length: TORCH_DEFAULT_EDGEITEMS }, (_, i) => i), ...Array.from({ length: TORCH_DEFAULT_EDGEITEMS }, (_, i) => size - TORCH_DEFAULT_EDGEITEMS + i)];
+    return [
+      ...Array.from({ length: TORCH_DEFAULT_EDGEITEMS }, (_, i) => i),
+      ...Array.from({ length: TORCH_DEFAULT_EDGEITEMS }, (_, i) => size - TORCH_DEFAULT_EDGEITEMS + i)
+    ];
   }
   return Array.from({ length: size }, (_, i) => i);
 }
@@ -79,7 +87,10 @@ export function tableModel(m: MatrixF32, maxCells = TABLE_MAX_CELLS): TableModel
       exact.push(formatFloat32Shortest(at(m, i, j)));
     }
   }
-  const note = shownRows.length < m.rows ? `Showing the first ${shownRows.length} of ${m.rows} rows; copy the sample for all of them.` : undefined;
+  const note =
+    shownRows.length < m.rows
+      ? `Showing the first ${shownRows.length} of ${m.rows} rows; copy the sample for all of them.`
+      : undefined;
   return { rows: m.rows, cols: m.cols, shownRows, printed, exact, note };
 }
 

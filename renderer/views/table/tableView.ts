@@ -23,16 +23,26 @@ export function numericTable(
     }
     body.append(tr);
   });
-  return h('div', { class: 'ddpm-table-wrap' }, h('table', { class: 'ddpm-table', 'data-testid': testId }, h('caption', {}, caption), h('thead', {}, head), body));
+  return h(
+    'div',
+    { class: 'ddpm-table-wrap' },
+    h('table', { class: 'ddpm-table', 'data-testid': testId }, h('caption', {}, caption), h('thead', {}, head), body)
+  );
 }
 
 export function createTableView(ctx: ViewContext): View {
   const m = ctx.run.sample;
   const model = tableModel(m);
-  const table = numericTable(`x_0, shape (${m.rows}, ${m.cols}), float32`, m.cols, model.shownRows, (k, i, j) => ({
-    text: model.printed[k],
-    title: `x_0[${i}, ${j}] = ${model.exact[k]} (float32; click to copy)`
-  }), 'ddpm-table');
+  const table = numericTable(
+    `x_0, shape (${m.rows}, ${m.cols}), float32`,
+    m.cols,
+    model.shownRows,
+    (k, i, j) => ({
+      text: model.printed[k],
+      title: `x_0[${i}, ${j}] = ${model.exact[k]} (float32; click to copy)`
+    }),
+    'ddpm-table'
+  );
   table.addEventListener('click', (e) => {
     const td = (e.target as HTMLElement).closest('td');
     if (!td || !table.contains(td)) return;
@@ -42,7 +52,17 @@ export function createTableView(ctx: ViewContext): View {
     ctx.host.copy(model.exact[k]);
     ctx.status(`Copied x_0[${i}, ${j}] = ${model.exact[k]}`);
   });
-  const hint = h('p', { class: 'ddpm-note', 'data-testid': 'ddpm-table-format' }, `${printFormatNote(m)} Hover a cell for its exact float32 value, click to copy it.`);
-  const element = h('div', { class: 'ddpm-view' }, hint, model.note ? h('p', { class: 'ddpm-note' }, model.note) : null, table);
+  const hint = h(
+    'p',
+    { class: 'ddpm-note', 'data-testid': 'ddpm-table-format' },
+    `${printFormatNote(m)} Hover a cell for its exact float32 value, click to copy it.`
+  );
+  const element = h(
+    'div',
+    { class: 'ddpm-view' },
+    hint,
+    model.note ? h('p', { class: 'ddpm-note' }, model.note) : null,
+    table
+  );
   return { element, draw: async () => undefined, resize: () => undefined, dispose: () => undefined };
 }

@@ -8,7 +8,15 @@ import type { ThemeColors } from '../../theme';
 import type { Figure } from '../common';
 import { at, finiteOrNaN, scatterTraceType, trajectoryStates, type TrajectoryStates } from '../commonModel';
 import { pcaOfStates, pcaPlane, type Pca2 } from './pca';
-import { PATH_POINT_BUDGET, dimensionPaths, identityPlane, planePaths, selectPaths, trajectoryLayout, type TrajectoryKinds } from './trajectoriesModel';
+import {
+  PATH_POINT_BUDGET,
+  dimensionPaths,
+  identityPlane,
+  planePaths,
+  selectPaths,
+  trajectoryLayout,
+  type TrajectoryKinds
+} from './trajectoriesModel';
 
 /** What the figures of one run are drawn from; fixed for the run. */
 export interface TrajectoryScene {
@@ -77,7 +85,10 @@ function pathOpacity(samples: number, max: number): number {
 
 /** The paths x_T -> x_0 in the plane with start and end marked, what was left out, and the plane's padded range. */
 export function planeFigure(
-  scene: TrajectoryScene, gl: boolean, theme: ThemeColors, equalAxes = false
+  scene: TrajectoryScene,
+  gl: boolean,
+  theme: ThemeColors,
+  equalAxes = false
 ): { figure: Figure; selectionNote?: string; range?: PlaneRange; selection?: { samples: number; states: number } } {
   const { n, states, project, axisTitle } = scene;
   if (!project) return { figure: { data: [], layout: {} } };
@@ -92,9 +103,37 @@ export function planeFigure(
   const opacity = pathOpacity(sel.samples.length, 0.7);
   const figure: Figure = {
     data: [
-      { type: scatterTraceType(paths.x.length, gl), mode: 'lines', x: paths.x, y: paths.y, name: 'paths', hoverinfo: 'skip', line: { width: 1, color: theme.series[0] }, opacity, connectgaps: false },
-      { type: markerType, mode: 'markers', x: start.x, y: start.y, name: `start x_${states.t[0]}`, text: markerText(scene, first, `x_${states.t[0]}`), hoverinfo: 'text', marker: { symbol: 'circle-open', size: 7, color: theme.series[1] } },
-      { type: markerType, mode: 'markers', x: end.x, y: end.y, name: 'end x_0', text: markerText(scene, last, 'x_0'), hoverinfo: 'text', marker: { symbol: 'circle', size: 6, color: theme.series[2] } }
+      {
+        type: scatterTraceType(paths.x.length, gl),
+        mode: 'lines',
+        x: paths.x,
+        y: paths.y,
+        name: 'paths',
+        hoverinfo: 'skip',
+        line: { width: 1, color: theme.series[0] },
+        opacity,
+        connectgaps: false
+      },
+      {
+        type: markerType,
+        mode: 'markers',
+        x: start.x,
+        y: start.y,
+        name: `start x_${states.t[0]}`,
+        text: markerText(scene, first, `x_${states.t[0]}`),
+        hoverinfo: 'text',
+        marker: { symbol: 'circle-open', size: 7, color: theme.series[1] }
+      },
+      {
+        type: markerType,
+        mode: 'markers',
+        x: end.x,
+        y: end.y,
+        name: 'end x_0',
+        text: markerText(scene, last, 'x_0'),
+        hoverinfo: 'text',
+        marker: { symbol: 'circle', size: 6, color: theme.series[2] }
+      }
     ],
     layout: {
       xaxis: { title: { text: axisTitle[0] } },
@@ -104,11 +143,19 @@ export function planeFigure(
       showlegend: true
     }
   };
-  return { figure, selectionNote: sel.note, range, selection: { samples: sel.samples.length, states: sel.states.length } };
+  return {
+    figure,
+    selectionNote: sel.note,
+    range,
+    selection: { samples: sel.samples.length, states: sel.states.length }
+  };
 }
 
 /** The samples at one state in the plane, their name (x_t) and hover texts. */
-function cloudAt(scene: TrajectoryScene, stateIndex: number): { x: number[]; y: number[]; label: string; text: string[] } {
+function cloudAt(
+  scene: TrajectoryScene,
+  stateIndex: number
+): { x: number[]; y: number[]; label: string; text: string[] } {
   let cached = cloudCache.get(scene)?.get(stateIndex);
   if (!cached) {
     const m = scene.states.mats[stateIndex];
@@ -124,16 +171,42 @@ function cloudAt(scene: TrajectoryScene, stateIndex: number): { x: number[]; y: 
 
 /** States whose cloud (coordinates and exact hover texts) is kept per scene: a slider going back and forth reuses them. */
 const CLOUD_CACHE_STATES = 64;
-const cloudCache = new WeakMap<TrajectoryScene, Map<number, { x: number[]; y: number[]; label: string; text: string[] }>>();
+const cloudCache = new WeakMap<
+  TrajectoryScene,
+  Map<number, { x: number[]; y: number[]; label: string; text: string[] }>
+>();
 
 /** The samples at one state on fixed axes (the plane's range, so that moving the slider keeps them still). */
-export function cloudFigure(scene: TrajectoryScene, stateIndex: number, range: PlaneRange | undefined, gl: boolean, theme: ThemeColors, equalAxes = false): Figure {
+export function cloudFigure(
+  scene: TrajectoryScene,
+  stateIndex: number,
+  range: PlaneRange | undefined,
+  gl: boolean,
+  theme: ThemeColors,
+  equalAxes = false
+): Figure {
   const cloud = cloudAt(scene, stateIndex);
   return {
-    data: [{ type: scatterTraceType(scene.n, gl), mode: 'markers', x: cloud.x, y: cloud.y, name: cloud.label, text: cloud.text, hoverinfo: 'text', marker: { symbol: 'circle', size: 6, color: theme.series[3] } }],
+    data: [
+      {
+        type: scatterTraceType(scene.n, gl),
+        mode: 'markers',
+        x: cloud.x,
+        y: cloud.y,
+        name: cloud.label,
+        text: cloud.text,
+        hoverinfo: 'text',
+        marker: { symbol: 'circle', size: 6, color: theme.series[3] }
+      }
+    ],
     layout: {
       xaxis: { title: { text: scene.axisTitle[0] }, range: range?.x, autorange: range ? false : true },
-      yaxis: { title: { text: scene.axisTitle[1] }, range: range?.y, autorange: range ? false : true, scaleanchor: equalAxes ? 'x' : undefined },
+      yaxis: {
+        title: { text: scene.axisTitle[1] },
+        range: range?.y,
+        autorange: range ? false : true,
+        scaleanchor: equalAxes ? 'x' : undefined
+      },
       title: { text: cloud.label, font: { size: theme.fontSize } },
       margin: { t: 36 },
       showlegend: false
@@ -148,7 +221,13 @@ export function cloudUpdate(scene: TrajectoryScene, stateIndex: number): { resty
 }
 
 /** Each chosen dimension against t in a subplot of its own (the first on top), with the slider's line, and what was left out. */
-export function dimensionsFigure(scene: TrajectoryScene, dims: number[], stateIndex: number, gl: boolean, theme: ThemeColors): { figure: Figure; selectionNote?: string } {
+export function dimensionsFigure(
+  scene: TrajectoryScene,
+  dims: number[],
+  stateIndex: number,
+  gl: boolean,
+  theme: ThemeColors
+): { figure: Figure; selectionNote?: string } {
   const budget = (gl ? PATH_POINT_BUDGET.gl : PATH_POINT_BUDGET.svg) / Math.max(1, dims.length);
   const sel = selectPaths(scene.n, scene.states.t.length, Math.floor(budget));
   const data: PlotData[] = [];
@@ -163,8 +242,24 @@ export function dimensionsFigure(scene: TrajectoryScene, dims: number[], stateIn
     const pos = dims.length - 1 - k; // first chosen dimension on top
     const axis = pos === 0 ? 'y' : `y${pos + 1}`;
     const paths = dimensionPaths(scene.states, sel, j);
-    data.push({ type: scatterTraceType(paths.x.length, gl), mode: 'lines', x: paths.x, y: paths.y, xaxis: 'x', yaxis: axis, hoverinfo: 'skip', line: { width: 1, color: theme.series[k % theme.series.length] }, opacity: pathOpacity(sel.samples.length, 0.8), connectgaps: false, name: `x[:, ${j}]` });
-    layout[pos === 0 ? 'yaxis' : `yaxis${pos + 1}`] = { domain: [pos * (height + gap), pos * (height + gap) + height], title: { text: `x[:, ${j}]` }, anchor: 'x' };
+    data.push({
+      type: scatterTraceType(paths.x.length, gl),
+      mode: 'lines',
+      x: paths.x,
+      y: paths.y,
+      xaxis: 'x',
+      yaxis: axis,
+      hoverinfo: 'skip',
+      line: { width: 1, color: theme.series[k % theme.series.length] },
+      opacity: pathOpacity(sel.samples.length, 0.8),
+      connectgaps: false,
+      name: `x[:, ${j}]`
+    });
+    layout[pos === 0 ? 'yaxis' : `yaxis${pos + 1}`] = {
+      domain: [pos * (height + gap), pos * (height + gap) + height],
+      title: { text: `x[:, ${j}]` },
+      anchor: 'x'
+    };
   });
   return { figure: { data, layout }, selectionNote: sel.note };
 }
@@ -172,12 +267,24 @@ export function dimensionsFigure(scene: TrajectoryScene, dims: number[], stateIn
 /** The dotted vertical line at the slider's t on the dimensions plot. */
 export function sliderShape(scene: TrajectoryScene, stateIndex: number, theme: ThemeColors): Record<string, unknown> {
   const t = scene.states.t[stateIndex];
-  return { type: 'line', xref: 'x', yref: 'paper', x0: t, x1: t, y0: 0, y1: 1, line: { color: theme.muted, width: 1, dash: 'dot' } };
+  return {
+    type: 'line',
+    xref: 'x',
+    yref: 'paper',
+    x0: t,
+    x1: t,
+    y0: 0,
+    y1: 1,
+    line: { color: theme.muted, width: 1, dash: 'dot' }
+  };
 }
 
 /** The box around every drawn point, padded by 5% (fixed axes for the slider's cloud). */
 function paddedRange(...sets: { x: ArrayLike<number>; y: ArrayLike<number> }[]): PlaneRange | undefined {
-  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    x1 = -Infinity,
+    y0 = Infinity,
+    y1 = -Infinity;
   for (const s of sets) {
     for (let k = 0; k < s.x.length; k++) {
       const x = s.x[k];

@@ -35,7 +35,8 @@ export function selectPaths(n: number, stateCount: number, budget: number): Path
   const states = decimateIndices(stateCount, Math.max(2, Math.floor(budget / samples.length)));
   const parts: string[] = [];
   if (samples.length < n) parts.push(`${samples.length} of ${n} samples`);
-  if (states.length < stateCount) parts.push(`${states.length} of ${stateCount} recorded states per path (evenly spaced, first and last kept)`);
+  if (states.length < stateCount)
+    parts.push(`${states.length} of ${stateCount} recorded states per path (evenly spaced, first and last kept)`);
   return { samples, states, note: parts.length ? `Drawn: ${parts.join(', ')}.` : undefined };
 }
 
@@ -44,15 +45,30 @@ export function selectPaths(n: number, stateCount: number, budget: number): Path
  * x_{t-1}, so steps and states are different counts): how many states were recorded of the T + 1 (and why fewer,
  * from the recording's own note), and how many of those each path draws, for how many samples.
  */
-export function pathsSentence(T: number, recordedSteps: number, stateCount: number, recordingNote: string | undefined, sel: { samples: number; states: number } | undefined, n: number): string {
+export function pathsSentence(
+  T: number,
+  recordedSteps: number,
+  stateCount: number,
+  recordingNote: string | undefined,
+  sel: { samples: number; states: number } | undefined,
+  n: number
+): string {
   const why = recordingNote ? /to stay within (.*?)(?: \(|;|$)/.exec(recordingNote)?.[1] : undefined;
   const recorded =
     stateCount >= T + 1
       ? `all ${T + 1} states x_${T} … x_0 (every step)`
       : `${stateCount} of the ${T + 1} states x_${T} … x_0 (from ${recordedSteps} of the ${T} steps${why ? `, to stay within ${why}` : ''})`;
   if (!sel) return `Recorded: ${recorded}.`;
-  const drawn = sel.states >= stateCount ? 'every recorded state' : `${sel.states} of them, evenly spaced with the first and the last`;
-  const samples = sel.samples >= n ? (n === 1 ? 'the sample' : `all ${n} samples`) : `${sel.samples} of the ${n} samples, evenly spaced`;
+  const drawn =
+    sel.states >= stateCount
+      ? 'every recorded state'
+      : `${sel.states} of them, evenly spaced with the first and the last`;
+  const samples =
+    sel.samples >= n
+      ? n === 1
+        ? 'the sample'
+        : `all ${n} samples`
+      : `${sel.samples} of the ${n} samples, evenly spaced`;
   return `Recorded: ${recorded}; each path draws ${drawn}, for ${samples}.`;
 }
 

@@ -59,7 +59,11 @@ type FigureBuilder = (gl: boolean, theme: ThemeColors) => Figure;
 
 export function createTrajectoriesView(ctx: ViewContext): View {
   const scene = trajectoryScene(ctx.run);
-  const state: TrajectoryViewState = { dims: defaultDimensions(scene.d), stateIndex: scene.states.t.length - 1, equalAxes: false };
+  const state: TrajectoryViewState = {
+    dims: defaultDimensions(scene.d),
+    stateIndex: scene.states.t.length - 1,
+    equalAxes: false
+  };
   const notes = h('div', { class: 'ddpm-notes' });
   const controls = buildControls(scene, state);
   const plots = createPlots(ctx, scene);
@@ -74,7 +78,9 @@ export function createTrajectoriesView(ctx: ViewContext): View {
   const markState = (): void => element.setAttribute('data-ddpm-state-t', String(scene.states.t[state.stateIndex]));
   const renderNotes = (): void => {
     // the plane's paths: one sentence about recording and drawing; the dimensions plot: its own selection note
-    const lines = plots.plane ? [pathsNote(ctx.run, scene, state.selection), ...fixedNotes] : [ctx.run.trajectory.note, ...fixedNotes, state.selectionNote];
+    const lines = plots.plane
+      ? [pathsNote(ctx.run, scene, state.selection), ...fixedNotes]
+      : [ctx.run.trajectory.note, ...fixedNotes, state.selectionNote];
     notes.replaceChildren(...lines.filter((s): s is string => !!s).map((s) => h('p', { class: 'ddpm-note' }, s)));
   };
 
@@ -87,7 +93,12 @@ export function createTrajectoriesView(ctx: ViewContext): View {
     renderNotes();
   };
 
-  wireSlider(controls.slider, state, updateLabel, () => void Promise.all(moveToState(scene, state, plots)).then(markState));
+  wireSlider(
+    controls.slider,
+    state,
+    updateLabel,
+    () => void Promise.all(moveToState(scene, state, plots)).then(markState)
+  );
   controls.equalAxes.addEventListener('change', () => {
     state.equalAxes = controls.equalAxes.checked;
     void (async () => {
@@ -111,17 +122,36 @@ export function createTrajectoriesView(ctx: ViewContext): View {
 /** The slider over the recorded states (when there is more than one) and the dimension chooser (when dimensions are plotted against t). */
 function buildControls(scene: TrajectoryScene, state: TrajectoryViewState): TrajectoryControls {
   const slider = h('input', {
-    type: 'range', min: '0', max: String(scene.states.t.length - 1), step: '1', value: String(state.stateIndex),
-    'aria-label': 'Step: show the samples at state x_t', 'data-testid': 'ddpm-step-slider'
+    type: 'range',
+    min: '0',
+    max: String(scene.states.t.length - 1),
+    step: '1',
+    value: String(state.stateIndex),
+    'aria-label': 'Step: show the samples at state x_t',
+    'data-testid': 'ddpm-step-slider'
   });
   const sliderLabel = h('output', { class: 'ddpm-slider-label' });
-  const dimsInput = h('input', { type: 'text', value: state.dims.join(', '), size: '12', 'aria-label': 'Dimensions to plot against t', 'data-testid': 'ddpm-dims-input' });
+  const dimsInput = h('input', {
+    type: 'text',
+    value: state.dims.join(', '),
+    size: '12',
+    'aria-label': 'Dimensions to plot against t',
+    'data-testid': 'ddpm-dims-input'
+  });
   const dimsError = h('span', { class: 'ddpm-inline-error', role: 'alert' });
   const equalAxes = h('input', { type: 'checkbox', 'data-testid': 'ddpm-equal-axes' });
   const element = h('div', { class: 'ddpm-controls' });
   if (scene.states.t.length > 1) element.append(h('label', {}, 'State ', slider), sliderLabel);
   if (scene.kinds.dimsVsStep) element.append(h('label', {}, 'Dimensions ', dimsInput), dimsError);
-  if (scene.project) element.append(h('label', { title: 'Off: each axis fits its own data. On: one unit is as long on both axes.' }, equalAxes, ' Equal axes'));
+  if (scene.project)
+    element.append(
+      h(
+        'label',
+        { title: 'Off: each axis fits its own data. On: one unit is as long on both axes.' },
+        equalAxes,
+        ' Equal axes'
+      )
+    );
   return { element, slider, sliderLabel, dimsInput, dimsError, equalAxes };
 }
 
@@ -129,16 +159,32 @@ function createPlots(ctx: ViewContext, scene: TrajectoryScene): TrajectoryPlots 
   const identity = scene.kinds.plane === 'identity';
   return {
     plane: scene.project
-      ? new PlotBox(ctx, identity ? 'ddpm-trajectory-plot' : 'ddpm-trajectory-pca', 'trajectories', identity ? 'Paths x_T → x_0' : 'Paths on the first two principal components', 480)
+      ? new PlotBox(
+          ctx,
+          identity ? 'ddpm-trajectory-plot' : 'ddpm-trajectory-pca',
+          'trajectories',
+          identity ? 'Paths x_T → x_0' : 'Paths on the first two principal components',
+          480
+        )
       : null,
-    cloud: scene.project && scene.states.t.length > 1 ? new PlotBox(ctx, 'ddpm-trajectory-cloud', 'samples-at-t', 'Samples at the slider\'s state', 480) : null,
-    dims: scene.kinds.dimsVsStep ? new PlotBox(ctx, 'ddpm-trajectory-plot', 'dimensions-vs-t', 'Chosen dimensions against t', 420) : null
+    cloud:
+      scene.project && scene.states.t.length > 1
+        ? new PlotBox(ctx, 'ddpm-trajectory-cloud', 'samples-at-t', "Samples at the slider's state", 480)
+        : null,
+    dims: scene.kinds.dimsVsStep
+      ? new PlotBox(ctx, 'ddpm-trajectory-plot', 'dimensions-vs-t', 'Chosen dimensions against t', 420)
+      : null
   };
 }
 
 /** The dimensions plot on top, then the plane and the cloud side by side. */
 function plotsElement(plots: TrajectoryPlots): HTMLElement {
-  return h('div', { class: 'ddpm-plots' }, plots.dims?.element, h('div', { class: 'ddpm-side-by-side ddpm-wide-first' }, plots.plane?.element, plots.cloud?.element));
+  return h(
+    'div',
+    { class: 'ddpm-plots' },
+    plots.dims?.element,
+    h('div', { class: 'ddpm-side-by-side ddpm-wide-first' }, plots.plane?.element, plots.cloud?.element)
+  );
 }
 
 function forEachPlot(plots: TrajectoryPlots, f: (box: PlotBox) => void): void {
@@ -146,21 +192,39 @@ function forEachPlot(plots: TrajectoryPlots, f: (box: PlotBox) => void): void {
 }
 
 /** The plane's sentence: what was recorded and what each path draws (trajectoriesModel.ts pathsSentence). */
-function pathsNote(run: RunResult, scene: TrajectoryScene, selection: { samples: number; states: number } | undefined): string | undefined {
+function pathsNote(
+  run: RunResult,
+  scene: TrajectoryScene,
+  selection: { samples: number; states: number } | undefined
+): string | undefined {
   if (scene.states.t.length === 1) return undefined;
-  return pathsSentence(run.schedule.betas.length, run.trajectory.steps.length, scene.states.t.length, run.trajectory.note, selection, scene.n);
+  return pathsSentence(
+    run.schedule.betas.length,
+    run.trajectory.steps.length,
+    scene.states.t.length,
+    run.trajectory.note,
+    selection,
+    scene.n
+  );
 }
 
 /** The notes that hold for the whole run: no trajectory, the projection. */
 function trajectoryNotes(run: RunResult, scene: TrajectoryScene): string[] {
   const lines: string[] = [];
-  if (scene.states.t.length === 1) lines.push('No trajectory was recorded for this run (recording policy "none"); only the final sample is shown.');
-  if (scene.pca) lines.push('The projection uses the first two principal components of all recorded states (computed for display only).');
+  if (scene.states.t.length === 1)
+    lines.push('No trajectory was recorded for this run (recording policy "none"); only the final sample is shown.');
+  if (scene.pca)
+    lines.push(
+      'The projection uses the first two principal components of all recorded states (computed for display only).'
+    );
   return lines;
 }
 
 /** Each plot's figure for the current state; the dimension and plane figures record the theme, what they left out and the plane's range. */
-function figureBuilders(scene: TrajectoryScene, state: TrajectoryViewState): { dims: FigureBuilder; plane: FigureBuilder; cloud: FigureBuilder } {
+function figureBuilders(
+  scene: TrajectoryScene,
+  state: TrajectoryViewState
+): { dims: FigureBuilder; plane: FigureBuilder; cloud: FigureBuilder } {
   return {
     dims: (gl, theme) => {
       state.theme = theme;
@@ -181,7 +245,12 @@ function figureBuilders(scene: TrajectoryScene, state: TrajectoryViewState): { d
 }
 
 /** Moving the slider sets the state index and calls onInput at once (the label), onFrame at most once a frame (the plots). */
-function wireSlider(slider: HTMLInputElement, state: TrajectoryViewState, onInput: () => void, onFrame: () => void): void {
+function wireSlider(
+  slider: HTMLInputElement,
+  state: TrajectoryViewState,
+  onInput: () => void,
+  onFrame: () => void
+): void {
   let pending = false;
   slider.addEventListener('input', () => {
     state.stateIndex = Number(slider.value);

@@ -20,7 +20,14 @@ export interface MachineFacts {
   /** BLAS_INFO of torch.__config__.show() (generic, mkl, open, accelerate, ...) */
   builtBlas: string | null;
   /** the BLAS library the process really loaded */
-  loadedBlas: { library: string | null; path: string | null; version: string | null; threads: number | null; coreName: string | null; source: string } | null;
+  loadedBlas: {
+    library: string | null;
+    path: string | null;
+    version: string | null;
+    threads: number | null;
+    coreName: string | null;
+    source: string;
+  } | null;
   platform: string | null;
   machine: string | null;
   libc: string | null;
@@ -51,14 +58,21 @@ export interface HarnessRun {
 export type NoTorchKind = 'no-interpreter' | 'no-torch' | 'too-old' | 'script-failed' | 'timeout';
 
 export class NoUsableTorchError extends Error {
-  constructor(readonly kind: NoTorchKind, message: string) {
+  constructor(
+    readonly kind: NoTorchKind,
+    message: string
+  ) {
     super(message);
     this.name = 'NoUsableTorchError';
   }
 }
 
 function f32Json(values: Float32Array, shape: number[]): { dtype: 'float32'; shape: number[]; base64: string } {
-  return { dtype: 'float32', shape, base64: bytesToBase64(new Uint8Array(values.buffer, values.byteOffset, values.byteLength)) };
+  return {
+    dtype: 'float32',
+    shape,
+    base64: bytesToBase64(new Uint8Array(values.buffer, values.byteOffset, values.byteLength))
+  };
 }
 
 /** The harness's standard input: the five inputs, tensors as their float32 bytes (only the first T of alpha_bar). */
@@ -95,7 +109,14 @@ function machineFacts(v: unknown): MachineFacts {
     cpuFlags: Array.isArray(v.cpuFlags) ? v.cpuFlags.filter((f): f is string => typeof f === 'string') : null,
     builtBlas: str(v.builtBlas),
     loadedBlas: isObject(b)
-      ? { library: str(b.library), path: str(b.path), version: str(b.version), threads: num(b.threads), coreName: str(b.coreName), source: str(b.source) ?? '' }
+      ? {
+          library: str(b.library),
+          path: str(b.path),
+          version: str(b.version),
+          threads: num(b.threads),
+          coreName: str(b.coreName),
+          source: str(b.source) ?? ''
+        }
       : null,
     platform: str(v.platform),
     machine: str(v.machine),
@@ -114,9 +135,13 @@ export function parseHarnessOutput(stdout: string, inputs: SamplerInputs): Harne
   try {
     json = JSON.parse(line);
   } catch {
-    throw new NoUsableTorchError('script-failed', `the check script printed no result${line ? ` (its last line: ${JSON.stringify(line.slice(0, 80))})` : ''}`);
+    throw new NoUsableTorchError(
+      'script-failed',
+      `the check script printed no result${line ? ` (its last line: ${JSON.stringify(line.slice(0, 80))})` : ''}`
+    );
   }
-  if (!isObject(json) || json.schema !== CHECK_SCHEMA) throw new NoUsableTorchError('script-failed', `the check script's output is not ${CHECK_SCHEMA}`);
+  if (!isObject(json) || json.schema !== CHECK_SCHEMA)
+    throw new NoUsableTorchError('script-failed', `the check script's output is not ${CHECK_SCHEMA}`);
   if (json.error !== undefined) {
     const e = isObject(json.error) ? json.error : {};
     const kind = e.kind === 'no-torch' || e.kind === 'too-old' ? e.kind : 'script-failed';
@@ -134,9 +159,20 @@ export function parseHarnessOutput(stdout: string, inputs: SamplerInputs): Harne
     if (s.t !== t) throw new Error(`${field}.t: expected ${t}, got ${JSON.stringify(s.t)}`);
     const z = t > 0 ? matrix(s.z, `${field}.z`, n, d) : null;
     if (t === 0 && s.z !== null) throw new Error(`${field}.z: expected null at t = 0`);
-    return { t, x: matrix(s.x, `${field}.x`, n, d), eps: matrix(s.eps, `${field}.eps`, n, d), z, xPrev: matrix(s.x_prev, `${field}.x_prev`, n, d) };
+    return {
+      t,
+      x: matrix(s.x, `${field}.x`, n, d),
+      eps: matrix(s.eps, `${field}.eps`, n, d),
+      z,
+      xPrev: matrix(s.x_prev, `${field}.x_prev`, n, d)
+    };
   });
-  return { init: matrix(json.init, 'init', n, d), steps, sample: matrix(json.sample, 'sample', n, d), machine: machineFacts(json.machine) };
+  return {
+    init: matrix(json.init, 'init', n, d),
+    steps,
+    sample: matrix(json.sample, 'sample', n, d),
+    machine: machineFacts(json.machine)
+  };
 }
 
 /** The one line `check` prints for a Python that cannot run it, with how to fix it. */

@@ -39,7 +39,12 @@ export async function resolvePython(host: PythonResolutionHost): Promise<Resolve
   } catch {
     fromExtension = undefined; // an extension that fails to answer is treated as absent
   }
-  if (fromExtension) return { command: fromExtension, source: 'python-extension', origin: `the Python extension's interpreter (${fromExtension})` };
+  if (fromExtension)
+    return {
+      command: fromExtension,
+      source: 'python-extension',
+      origin: `the Python extension's interpreter (${fromExtension})`
+    };
   for (const name of ['python3', 'python']) {
     const found = await host.which(name);
     if (found) return { command: found, source: 'path', origin: `${name} on PATH (${found})` };

@@ -61,7 +61,13 @@ export interface CheckVerdict {
   profile: { rng: RngProfile | null; matmul: MatmulProfile | null };
   rng: { exact: boolean; matching: RngProfile[]; byProfile: Record<string, ArrayDistance> };
   stepArithmetic: { exact: boolean; distance: ArrayDistance; firstDifferentT: number | null };
-  matmul: { exact: boolean; matching: MatmulProfile[]; byProfile: Record<string, ArrayDistance>; closest: MatmulProfile; maxUlps: number };
+  matmul: {
+    exact: boolean;
+    matching: MatmulProfile[];
+    byProfile: Record<string, ArrayDistance>;
+    closest: MatmulProfile;
+    maxUlps: number;
+  };
   final: { bitwiseEqual: boolean; rng: RngProfile; matmul: MatmulProfile; distance: ArrayDistance };
   /** sampling order (t = T-1 first): max ulps between our x_{t-1} and PyTorch's; null for a step our run did not record */
   stepUlps: { t: number; maxUlps: number | null }[];
@@ -82,7 +88,9 @@ export interface CheckOptions {
 export function blasText(m: MachineFacts): string | null {
   const b = m.loadedBlas;
   if (b?.library) {
-    const extra = [b.coreName, b.threads !== null ? `${b.threads} thread${b.threads === 1 ? '' : 's'}` : null].filter(Boolean);
+    const extra = [b.coreName, b.threads !== null ? `${b.threads} thread${b.threads === 1 ? '' : 's'}` : null].filter(
+      Boolean
+    );
     return `${b.library}${b.version ? ` ${b.version}` : ''}${extra.length ? ` (${extra.join(', ')})` : ''}`;
   }
   return m.builtBlas ? `built with ${m.builtBlas}` : null;
@@ -95,7 +103,8 @@ function rngPart(inputs: SamplerInputs, py: HarnessRun): CheckVerdict['rng'] {
   for (const p of RNG_PROFILES) {
     const total = none();
     add(total, arrayDistance(randnSeeded(inputs.seed, nd, p), py.init.data));
-    for (const s of py.steps) if (s.z) add(total, arrayDistance(randnSeeded(stepSeed(inputs.seed, s.t), nd, p), s.z.data));
+    for (const s of py.steps)
+      if (s.z) add(total, arrayDistance(randnSeeded(stepSeed(inputs.seed, s.t), nd, p), s.z.data));
     byProfile[p] = total;
   }
   const matching = RNG_PROFILES.filter((p) => byProfile[p].differing === 0);
@@ -145,7 +154,9 @@ function matmulPart(inputs: SamplerInputs, py: HarnessRun): CheckVerdict['matmul
     byProfile[p] = total;
   }
   const matching = MATMUL_PROFILES.filter((p) => byProfile[p].differing === 0);
-  const closest = [...MATMUL_PROFILES].sort((a, b) => byProfile[a].maxUlps - byProfile[b].maxUlps || byProfile[a].differing - byProfile[b].differing)[0];
+  const closest = [...MATMUL_PROFILES].sort(
+    (a, b) => byProfile[a].maxUlps - byProfile[b].maxUlps || byProfile[a].differing - byProfile[b].differing
+  )[0];
   return { exact: matching.length > 0, matching, byProfile, closest, maxUlps: byProfile[closest].maxUlps };
 }
 
@@ -154,13 +165,22 @@ function plural(n: number, word: string): string {
 }
 
 /** The four parts and our run with the profiles found; returns our run too (for the side-by-side view). */
-export function checkAgainstTorch(inputs: SamplerInputs, py: HarnessRun, opts: CheckOptions = {}): { verdict: CheckVerdict; ours: RunResult } {
+export function checkAgainstTorch(
+  inputs: SamplerInputs,
+  py: HarnessRun,
+  opts: CheckOptions = {}
+): { verdict: CheckVerdict; ours: RunResult } {
   const rng = rngPart(inputs, py);
   const stepArithmetic = stepPart(inputs, py);
   const matmul = matmulPart(inputs, py);
   const rngUsed = opts.profile ?? rng.matching[0] ?? DEFAULT_PROFILE;
   const matmulUsed = opts.matmul ?? matmul.matching[0] ?? matmul.closest ?? DEFAULT_MATMUL_PROFILE;
-  const ours = runSampler(inputs, { profile: rngUsed, matmul: matmulUsed, record: { kind: 'all' }, shouldStop: opts.shouldStop });
+  const ours = runSampler(inputs, {
+    profile: rngUsed,
+    matmul: matmulUsed,
+    record: { kind: 'all' },
+    shouldStop: opts.shouldStop
+  });
   const distance = arrayDistance(ours.sample.data, py.sample.data);
   const byT = new Map(ours.trajectory.steps.map((s) => [s.t, s]));
   let firstDifferentT: number | null = null;
@@ -169,7 +189,10 @@ export function checkAgainstTorch(inputs: SamplerInputs, py: HarnessRun, opts: C
     const o = byT.get(s.t);
     if (!o) return { t: s.t, maxUlps: null };
     const d = arrayDistance(o.xPrev.data, s.xPrev.data);
-    const any = d.differing > 0 || arrayDistance(o.eps.data, s.eps.data).differing > 0 || (s.z && o.z ? arrayDistance(o.z.data, s.z.data).differing > 0 : false);
+    const any =
+      d.differing > 0 ||
+      arrayDistance(o.eps.data, s.eps.data).differing > 0 ||
+      (s.z && o.z ? arrayDistance(o.z.data, s.z.data).differing > 0 : false);
     if (any && firstDifferentT === null) firstDifferentT = s.t;
     return { t: s.t, maxUlps: d.maxUlps };
   });
@@ -223,10 +246,26 @@ export function verdictParts(v: CheckVerdict): { label: string; exact: boolean; 
   const mm = v.matmul;
   const fd = v.final.distance;
   return [
-    { label: 'random stream', exact: v.rng.exact, text: `${v.rng.exact ? `bit for bit, RNG profile ${v.rng.matching.join(', ')}` : `no RNG profile reproduces it (closest ${rngBest}: ${plural(rb.differing, 'value')} of ${rb.compared.toLocaleString('en-US')} differ, at most ${rb.maxUlps} ulps)`}` },
-    { label: 'step arithmetic', exact: sa.exact, text: `${sa.exact ? 'bit for bit' : `${plural(sa.distance.differing, 'value')} differ, at most ${sa.distance.maxUlps} ulps, first at t = ${sa.firstDifferentT}`}` },
-    { label: 'matmul', exact: mm.exact, text: `${mm.exact ? `bit for bit, matmul profile ${mm.matching.join(', ')}` : `no matmul profile reproduces it (closest ${mm.closest}: ${plural(mm.byProfile[mm.closest].differing, 'value')} of ${mm.byProfile[mm.closest].compared.toLocaleString('en-US')} differ, at most ${mm.maxUlps} ulps)`}` },
-    { label: 'final sample', exact: v.final.bitwiseEqual, text: `${v.final.bitwiseEqual ? 'bitwise equal' : `${plural(fd.differing, 'value')} of ${fd.compared} differ, at most ${fd.maxUlps} ulps${v.firstDifferentT !== null ? `; first difference at ${whereText(v.firstDifferentT, v.stepUlps.length)}` : ''}`} (ours with ${v.final.rng} + ${v.final.matmul})` }
+    {
+      label: 'random stream',
+      exact: v.rng.exact,
+      text: `${v.rng.exact ? `bit for bit, RNG profile ${v.rng.matching.join(', ')}` : `no RNG profile reproduces it (closest ${rngBest}: ${plural(rb.differing, 'value')} of ${rb.compared.toLocaleString('en-US')} differ, at most ${rb.maxUlps} ulps)`}`
+    },
+    {
+      label: 'step arithmetic',
+      exact: sa.exact,
+      text: `${sa.exact ? 'bit for bit' : `${plural(sa.distance.differing, 'value')} differ, at most ${sa.distance.maxUlps} ulps, first at t = ${sa.firstDifferentT}`}`
+    },
+    {
+      label: 'matmul',
+      exact: mm.exact,
+      text: `${mm.exact ? `bit for bit, matmul profile ${mm.matching.join(', ')}` : `no matmul profile reproduces it (closest ${mm.closest}: ${plural(mm.byProfile[mm.closest].differing, 'value')} of ${mm.byProfile[mm.closest].compared.toLocaleString('en-US')} differ, at most ${mm.maxUlps} ulps)`}`
+    },
+    {
+      label: 'final sample',
+      exact: v.final.bitwiseEqual,
+      text: `${v.final.bitwiseEqual ? 'bitwise equal' : `${plural(fd.differing, 'value')} of ${fd.compared} differ, at most ${fd.maxUlps} ulps${v.firstDifferentT !== null ? `; first difference at ${whereText(v.firstDifferentT, v.stepUlps.length)}` : ''}`} (ours with ${v.final.rng} + ${v.final.matmul})`
+    }
   ];
 }
 

@@ -5,7 +5,17 @@
 // paste (stepPaste.ts): each print is judged against our state after the same step. When the paste does not
 // match, the other RNG profiles are tried and the diagnosis catalogue (src/core/diagnosis/) is run under the same
 // rule to name the mistakes that reproduce it.
-import type { Comparison, DiagnosisEntry, FirstDivergence, MatrixF32, ProfilePair, RngProfile, RunResult, SamplerInputs, StepComparisonSummary } from '../types';
+import type {
+  Comparison,
+  DiagnosisEntry,
+  FirstDivergence,
+  MatrixF32,
+  ProfilePair,
+  RngProfile,
+  RunResult,
+  SamplerInputs,
+  StepComparisonSummary
+} from '../types';
 import { DEFAULT_MATMUL_PROFILE, MATMUL_PROFILES, RNG_PROFILES } from '../types';
 import { tokenValue, type ParsedTensor } from '../tensors/parseTensor';
 import { judgeNumpyPaste, type NumpyFloatDtype } from '../tensors/numpyPrint';
@@ -80,7 +90,14 @@ function tolerances(opts: CompareOptions): { rtol: number; atol: number; explici
   return { rtol, atol, explicitTol };
 }
 
-function prepared(expectedText: string, parsed: ParsedTensor, layout: Layout, choice: RuleChoice, rtol: number, atol: number): PreparedPaste {
+function prepared(
+  expectedText: string,
+  parsed: ParsedTensor,
+  layout: Layout,
+  choice: RuleChoice,
+  rtol: number,
+  atol: number
+): PreparedPaste {
   const knownAt: number[] = [];
   const pastedF32 = new Float32Array(layout.literals.length).fill(NaN);
   layout.literals.forEach((l, k) => {
@@ -98,7 +115,8 @@ function preparePaste(expectedText: string, rows: number, cols: number, opts: Co
   const layout = layPaste(parsed, expectedText, rows, cols);
   const knownLits = layout.literals.filter((l): l is string => l !== null);
   const numpy = parsed.kind === 'numpy-repr' || parsed.kind === 'numpy-str' ? parsed.kind : null;
-  const choice = numpy && !explicitTol ? chooseNumpyRule(numpy) : chooseRule(knownLits, parsed.source, explicitTol, rtol, atol);
+  const choice =
+    numpy && !explicitTol ? chooseNumpyRule(numpy) : chooseRule(knownLits, parsed.source, explicitTol, rtol, atol);
   return prepared(expectedText, parsed, layout, choice, rtol, atol);
 }
 
@@ -106,30 +124,53 @@ function preparePaste(expectedText: string, rows: number, cols: number, opts: Co
 function prepareExact(m: MatrixF32, description: string, rows: number, cols: number): PreparedPaste {
   const literals = Array.from(m.data, (v) => formatFloat32Shortest(v));
   const parsed: ParsedTensor = {
-    shape: [m.rows, m.cols], values: Float64Array.from(m.data), dtype: 'float32', summarized: false,
-    printedDecimals: null, source: 'list', kind: 'list', literals
+    shape: [m.rows, m.cols],
+    values: Float64Array.from(m.data),
+    dtype: 'float32',
+    summarized: false,
+    printedDecimals: null,
+    source: 'list',
+    kind: 'list',
+    literals
   };
   const sameShape = m.rows === rows && m.cols === cols;
-  const layout: Layout = sameShape ? { literals, shapeMismatch: false } : {
-    literals: new Array(rows * cols).fill(null),
-    shapeMismatch: true,
-    mismatchedShape: [m.rows, m.cols],
-    shapeNote: `the recorded state has shape ${pythonTuple([m.rows, m.cols])} but ours is ${pythonTuple([rows, cols])}; nothing compared.`
-  };
+  const layout: Layout = sameShape
+    ? { literals, shapeMismatch: false }
+    : {
+        literals: new Array(rows * cols).fill(null),
+        shapeMismatch: true,
+        mismatchedShape: [m.rows, m.cols],
+        shapeNote: `the recorded state has shape ${pythonTuple([m.rows, m.cols])} but ours is ${pythonTuple([rows, cols])}; nothing compared.`
+      };
   const choice: RuleChoice = {
-    rule: 'bitwise', pinned: true, style: null,
-    explanation: 'bitwise: a recording holds the exact float32 bits of each state, so an element matches only when it is our float32 value bit for bit.'
+    rule: 'bitwise',
+    pinned: true,
+    style: null,
+    explanation:
+      'bitwise: a recording holds the exact float32 bits of each state, so an element matches only when it is our float32 value bit for bit.'
   };
   return prepared(description, parsed, layout, choice, 0, 0);
 }
 
 /** NumPy's printing rule applied to our values at the pasted places: per element whether it prints as pasted. */
-function numpyJudgement(values: ArrayLike<number>, paste: PreparedPaste): { printed: Uint8Array; explanation: string; formatAgrees: boolean; allMatch: boolean } {
+function numpyJudgement(
+  values: ArrayLike<number>,
+  paste: PreparedPaste
+): { printed: Uint8Array; explanation: string; formatAgrees: boolean; allMatch: boolean } {
   const { parsed, layout, knownAt, choice } = paste;
-  const dtypes: NumpyFloatDtype[] = parsed.kind === 'numpy-repr' && (parsed.dtype === 'float32' || parsed.dtype === 'float64') ? [parsed.dtype] : ['float32', 'float64'];
-  const j = judgeNumpyPaste(knownAt.map((k) => values[k]), knownAt.map((k) => layout.literals[k]!), dtypes);
+  const dtypes: NumpyFloatDtype[] =
+    parsed.kind === 'numpy-repr' && (parsed.dtype === 'float32' || parsed.dtype === 'float64')
+      ? [parsed.dtype]
+      : ['float32', 'float64'];
+  const j = judgeNumpyPaste(
+    knownAt.map((k) => values[k]),
+    knownAt.map((k) => layout.literals[k]!),
+    dtypes
+  );
   const printed = new Uint8Array(layout.literals.length);
-  knownAt.forEach((k, i) => { printed[k] = j.matches[i] ? 1 : 0; });
+  knownAt.forEach((k, i) => {
+    printed[k] = j.matches[i] ? 1 : 0;
+  });
   return {
     printed,
     formatAgrees: j.formatAgrees,
@@ -171,16 +212,22 @@ function judgeSample(ours: MatrixF32, paste: PreparedPaste): Comparison {
   const { compared, mismatched } = stats;
   const bitwiseEqual = compared > 0 && choice.pinned && stats.allBitsEqual && !layout.shapeMismatch;
   const matches = compared > 0 && mismatched === 0 && !layout.shapeMismatch && !formatDisagrees;
-  const printedDecimals = choice.numpy ? null : choice.style?.kind === 'fixed' ? choice.style.decimals
-    : choice.style?.kind === 'int' ? 0 : null;
+  const printedDecimals = choice.numpy
+    ? null
+    : choice.style?.kind === 'fixed'
+      ? choice.style.decimals
+      : choice.style?.kind === 'int'
+        ? 0
+        : null;
   let shapeNote = layout.shapeNote;
   const pastedShape = layout.pastedShapeText ?? (layout.mismatchedShape ? pythonTuple(layout.mismatchedShape) : null);
   if (layout.sameSize && pastedShape) {
     const shapes = `the shapes differ: ${pastedShape} pasted vs ${pythonTuple([rows, cols])} ours`;
     const which = compared === rows * cols ? `the ${compared} values` : `the ${compared} values shown`;
-    shapeNote = mismatched === 0
-      ? `${which} agree in row-major order; ${shapes}.`
-      : `${shapes}; both hold ${compared} values, compared in row-major order: ${mismatched} differ.`;
+    shapeNote =
+      mismatched === 0
+        ? `${which} agree in row-major order; ${shapes}.`
+        : `${shapes}; both hold ${compared} values, compared in row-major order: ${mismatched} differ.`;
   }
 
   const c: Comparison = {
@@ -206,7 +253,14 @@ function judgeSample(ours: MatrixF32, paste: PreparedPaste): Comparison {
     summary: ''
   };
   const { maxUlpsAt, nanOneSided, allBitsEqual, anyPrintDiffers } = stats;
-  c.summary = buildSummary(c, choice, { mismatchedShape: layout.mismatchedShape, sameSize: layout.sameSize, maxUlpsAt, nanOneSided, allBitsEqual, anyPrintDiffers });
+  c.summary = buildSummary(c, choice, {
+    mismatchedShape: layout.mismatchedShape,
+    sameSize: layout.sameSize,
+    maxUlpsAt,
+    nanOneSided,
+    allBitsEqual,
+    anyPrintDiffers
+  });
   const first = firstMismatch(c);
   c.firstDivergence = c.matches ? null : { step: 0, index: first };
   return c;
@@ -265,7 +319,12 @@ function entries(ids: MistakeId[], profile?: RngProfile): DiagnosisEntry[] {
  * when none does, runs the diagnosis catalogue (diagnosis). A paste of several prints is a step-by-step paste
  * (see compareSteps).
  */
-export function compareRun(inputs: SamplerInputs, run: RunResult, expectedText: string, opts: CompareOptions = {}): Comparison {
+export function compareRun(
+  inputs: SamplerInputs,
+  run: RunResult,
+  expectedText: string,
+  opts: CompareOptions = {}
+): Comparison {
   const prints = findPrints(expectedText);
   let single = prints.length === 1;
   if (single && prints[0].text.trim() !== expectedText.trim()) {
@@ -279,7 +338,12 @@ export function compareRun(inputs: SamplerInputs, run: RunResult, expectedText: 
   if (prints.length >= 2 || (prints.length === 1 && !single)) {
     const field = opts.field ?? 'expected';
     const { steps, note } = assignSteps(prints.length, inputs.betas.length, field);
-    const pastes = prints.map((p, i) => preparePaste(p.text, run.sample.rows, run.sample.cols, { ...opts, field: `${field} (print ${i + 1} of ${prints.length}, at character ${p.at})` }));
+    const pastes = prints.map((p, i) =>
+      preparePaste(p.text, run.sample.rows, run.sample.cols, {
+        ...opts,
+        field: `${field} (print ${i + 1} of ${prints.length}, at character ${p.at})`
+      })
+    );
     return compareSteps(inputs, run, expectedText, steps, pastes, note, opts);
   }
   const paste = preparePaste(expectedText, run.sample.rows, run.sample.cols, opts);
@@ -304,7 +368,10 @@ export function compareRun(inputs: SamplerInputs, run: RunResult, expectedText: 
     const pairs: ProfilePair[] = RNG_PROFILES.flatMap((rng) => MATMUL_PROFILES.map((matmul) => ({ rng, matmul })));
     const pairMatching = pairs.filter(({ rng, matmul }) => {
       if (matmul === ownMatmul) return rng === own ? false : matching.includes(rng);
-      return valuesMatch(runSampler(inputs, { profile: rng, matmul, record: { kind: 'none' }, shouldStop: opts.shouldStop }).sample.data, paste);
+      return valuesMatch(
+        runSampler(inputs, { profile: rng, matmul, record: { kind: 'none' }, shouldStop: opts.shouldStop }).sample.data,
+        paste
+      );
     });
     const pairSearch = { tried: pairs, matching: pairMatching };
     c = { ...c, pairSearch, summary: `${c.summary}\n${pairLine(pairSearch)}` };
@@ -318,7 +385,12 @@ export function compareRun(inputs: SamplerInputs, run: RunResult, expectedText: 
   } else {
     const matches = (sample: Float32Array): boolean => valuesMatch(sample, paste);
     for (const profile of [own, ...RNG_PROFILES.filter((p) => p !== own)]) {
-      const found = diagnoseSample(inputs, matches, { profile, shouldStop: opts.shouldStop, schedule64: opts.schedule64, ...(profile === own ? { correctSample: run.sample.data } : {}) });
+      const found = diagnoseSample(inputs, matches, {
+        profile,
+        shouldStop: opts.shouldStop,
+        schedule64: opts.schedule64,
+        ...(profile === own ? { correctSample: run.sample.data } : {})
+      });
       if (found.length > 0) {
         diagnosis = entries(found, profile === own ? undefined : profile);
         break;
@@ -329,8 +401,13 @@ export function compareRun(inputs: SamplerInputs, run: RunResult, expectedText: 
 }
 
 function withDiagnosis(c: Comparison, diagnosis: DiagnosisEntry[], diagnosisNote: string | undefined): Comparison {
-  const lines = diagnosisLines(diagnosis, diagnosisNote, c.steps ? c.firstDivergence?.step ?? null : null, c.rule);
-  return { ...c, diagnosis, ...(diagnosisNote ? { diagnosisNote } : {}), summary: lines.length > 0 ? `${c.summary}\n${lines.join('\n')}` : c.summary };
+  const lines = diagnosisLines(diagnosis, diagnosisNote, c.steps ? (c.firstDivergence?.step ?? null) : null, c.rule);
+  return {
+    ...c,
+    diagnosis,
+    ...(diagnosisNote ? { diagnosisNote } : {}),
+    summary: lines.length > 0 ? `${c.summary}\n${lines.join('\n')}` : c.summary
+  };
 }
 
 /** A recording of the user's states (src/core/run/recording.ts), as compareRecording needs it. */
@@ -345,7 +422,13 @@ export interface RecordedStates {
  * Compares a run with a recording of the user's loop (the Python helper's payload, decoded by decodeRecording):
  * a step-by-step paste of exact bits, judged bitwise.
  */
-export function compareRecording(inputs: SamplerInputs, run: RunResult, recording: RecordedStates, description: string, opts: CompareOptions = {}): Comparison {
+export function compareRecording(
+  inputs: SamplerInputs,
+  run: RunResult,
+  recording: RecordedStates,
+  description: string,
+  opts: CompareOptions = {}
+): Comparison {
   const { rows, cols } = run.sample;
   const steps: (number | null)[] = [];
   const pastes: PreparedPaste[] = [];
@@ -362,7 +445,12 @@ export function compareRecording(inputs: SamplerInputs, run: RunResult, recordin
 }
 
 /** Our states at the given steps (null: x_T), by re-running the correct loop (diagnosis/loop.ts, bit for bit the sampler's). */
-function ourStates(inputs: SamplerInputs, profile: RngProfile, wanted: (number | null)[], shouldStop?: () => boolean): Map<number | null, Float32Array> {
+function ourStates(
+  inputs: SamplerInputs,
+  profile: RngProfile,
+  wanted: (number | null)[],
+  shouldStop?: () => boolean
+): Map<number | null, Float32Array> {
   const out = new Map<number | null, Float32Array>();
   const nd = inputs.n * inputs.d;
   if (wanted.includes(null)) out.set(null, randnSeeded(inputs.seed, nd, profile));
@@ -404,7 +492,8 @@ function compareSteps(
     ...(c.shapeNote ? { shapeNote: c.shapeNote } : {})
   }));
   const firstBad = judged.findIndex((c) => !c.matches);
-  const firstDivergence: FirstDivergence | null = firstBad < 0 ? null : { step: steps[firstBad], index: firstMismatch(judged[firstBad]) };
+  const firstDivergence: FirstDivergence | null =
+    firstBad < 0 ? null : { step: steps[firstBad], index: firstMismatch(judged[firstBad]) };
   const row = firstDivergence?.index?.[0] ?? 0;
   const rowOf = (data: Float32Array): number[] => Array.from(data.subarray(row * cols, (row + 1) * cols));
   const last = judged[judged.length - 1];
@@ -417,8 +506,16 @@ function compareSteps(
     theirs: judged.map((c) => rowOf(c.expected.data))
   };
   const lastStep = steps[steps.length - 1];
-  const head = stepLines(stepByStep, firstDivergence, judged[firstBad] ?? null, firstDivergence ? states.get(firstDivergence.step) ?? null : null);
-  const finalTitle = lastStep === 0 ? 'The last print (the sample, x after step 0):' : `The last print (x after ${lastStep === null ? 'x_T' : `step ${lastStep}`}; not the sample):`;
+  const head = stepLines(
+    stepByStep,
+    firstDivergence,
+    judged[firstBad] ?? null,
+    firstDivergence ? (states.get(firstDivergence.step) ?? null) : null
+  );
+  const finalTitle =
+    lastStep === 0
+      ? 'The last print (the sample, x after step 0):'
+      : `The last print (x after ${lastStep === null ? 'x_T' : `step ${lastStep}`}; not the sample):`;
   let c: Comparison = {
     ...last,
     expectedText,
@@ -432,19 +529,28 @@ function compareSteps(
   const t0 = firstDivergence!.step;
   const bad = judged[firstBad];
   if (t0 === null || bad.compared === 0 || pastes[firstBad].layout.shapeMismatch) {
-    const why = t0 === null ? 'not run: x_T already differs, and no catalogue entry changes x_T (check the seed and the RNG profile).'
-      : 'not run: the first divergent print does not have our shape.';
+    const why =
+      t0 === null
+        ? 'not run: x_T already differs, and no catalogue entry changes x_T (check the seed and the RNG profile).'
+        : 'not run: the first divergent print does not have our shape.';
     return withDiagnosis(c, [], why);
   }
   if (loopWork(inputs, t0 + 1) > DIAGNOSIS_MAX_WORK) return withDiagnosis(c, [], tooLargeNote(inputs, t0 + 1));
   const byStep = new Map<number, PreparedPaste>();
-  steps.forEach((t, i) => { if (t !== null) byStep.set(t, pastes[i]); });
+  steps.forEach((t, i) => {
+    if (t !== null) byStep.set(t, pastes[i]);
+  });
   const matchesStep = (t: number, x: Float32Array): boolean => {
     const p = byStep.get(t);
     return p === undefined || valuesMatch(x, p);
   };
   const stateBefore = t0 === inputs.betas.length - 1 ? undefined : states.get(t0 + 1);
-  const found = diagnoseTrajectory(inputs, t0, matchesStep, { profile, shouldStop: opts.shouldStop, schedule64: opts.schedule64, ...(stateBefore ? { stateBefore } : {}) });
+  const found = diagnoseTrajectory(inputs, t0, matchesStep, {
+    profile,
+    shouldStop: opts.shouldStop,
+    schedule64: opts.schedule64,
+    ...(stateBefore ? { stateBefore } : {})
+  });
   c = withDiagnosis(c, entries(found), undefined);
   return c;
 }

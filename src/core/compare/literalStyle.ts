@@ -16,7 +16,8 @@ export type LiteralStyle =
 export function literalStyle(lit: string, source: ParsedTensor['source']): LiteralStyle {
   const style = styleOf(lit);
   // torch/_tensor_str.py _Formatter: fixed mode only when every nonzero |value| >= 1e-4, and sci mode prints 0 as 0.0000e+00
-  if (source === 'torch' && (style.kind === 'fixed' || style.kind === 'sci') && tokenValue(lit) === 0) return { kind: 'exact' };
+  if (source === 'torch' && (style.kind === 'fixed' || style.kind === 'sci') && tokenValue(lit) === 0)
+    return { kind: 'exact' };
   return style;
 }
 
@@ -91,7 +92,8 @@ export function printsAs(v: number, lit: string, style: LiteralStyle): boolean {
     // digits leaves exactly ...5 at k + 1 digits, so when that digit is not 5 the two agree
     const a = Math.abs(v);
     const finer = a.toExponential(style.decimals + 1);
-    if (finer[finer.indexOf('e') - 1] !== '5') return Object.is(Number(`${v < 0 ? '-' : ''}${a.toExponential(style.decimals)}`), tokenValue(lit));
+    if (finer[finer.indexOf('e') - 1] !== '5')
+      return Object.is(Number(`${v < 0 ? '-' : ''}${a.toExponential(style.decimals)}`), tokenValue(lit));
   }
   return samePrinted(printInStyle(v, style), lit);
 }
@@ -109,13 +111,21 @@ export function pinsDownF32(lit: string, style: LiteralStyle): boolean {
 
 /** The significant digits a decimal literal shows (leading zeros not counted; trailing zeros counted, as printed). */
 function significantDigits(lit: string): number {
-  return lit.replace(/^[-+]/, '').replace(/[eE].*$/, '').replace('.', '').replace(/^0+/, '').length;
+  return lit
+    .replace(/^[-+]/, '')
+    .replace(/[eE].*$/, '')
+    .replace('.', '')
+    .replace(/^0+/, '').length;
 }
 
 /** Whether the literal is a full-precision decimal: 9+ significant digits, or the shortest decimal of its float32. */
 export function isFullPrecisionLiteral(lit: string): boolean {
   if (/nan|inf/i.test(lit)) return true;
-  const mantissa = lit.replace(/^[-+]/, '').replace(/[eE].*$/, '').replace('.', '').replace(/^0+/, '');
+  const mantissa = lit
+    .replace(/^[-+]/, '')
+    .replace(/[eE].*$/, '')
+    .replace('.', '')
+    .replace(/^0+/, '');
   if (mantissa.length >= 9) return true;
   const v = tokenValue(lit);
   return Object.is(tokenValue(formatFloat32Shortest(v)), v);

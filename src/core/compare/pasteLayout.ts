@@ -1,7 +1,13 @@
 // Reading the pasted text (a PyTorch or NumPy print, a list, or our CLI's JSON) and laying its numbers, as
 // written, over our (rows, cols) sample: which pasted literal stands for each element, and what a shape
 // mismatch or a summarised ("...") print leaves to compare.
-import { parseTensorText, tokenValue, type ParsedTensor, type SummaryDim, type TensorSummary } from '../tensors/parseTensor';
+import {
+  parseTensorText,
+  tokenValue,
+  type ParsedTensor,
+  type SummaryDim,
+  type TensorSummary
+} from '../tensors/parseTensor';
 import { formatFixedF64, pythonTuple } from '../tensors/printTensor';
 import { errorFirstLine } from '../errors';
 import { isObject } from '../describe';
@@ -46,28 +52,51 @@ const NUMBER_RE = /^[-+]?(?:nan|inf(?:inity)?|(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+
 function scanLiterals(text: string): string[] | null {
   const s = text;
   let i = 0;
-  const skipSpace = (): void => { while (i < s.length && /\s/.test(s[i])) i++; };
+  const skipSpace = (): void => {
+    while (i < s.length && /\s/.test(s[i])) i++;
+  };
   const readNumber = (): string | null => {
     const quote = s[i] === '"' || s[i] === "'" ? s[i++] : '';
     const m = NUMBER_RE.exec(s.slice(i, i + 400));
     if (!m) return null;
     i += m[0].length;
-    if (quote) { if (s[i] !== quote) return null; i++; }
+    if (quote) {
+      if (s[i] !== quote) return null;
+      i++;
+    }
     return m[0];
   };
   skipSpace();
   const prefix = /^(?:tensor|array)\s*\(/.exec(s.slice(i, i + 20));
   if (prefix) i += prefix[0].length;
   skipSpace();
-  if (s[i] !== '[') { const lit = readNumber(); return lit === null ? null : [lit]; }
+  if (s[i] !== '[') {
+    const lit = readNumber();
+    return lit === null ? null : [lit];
+  }
   const out: string[] = [];
   let depth = 0;
   while (i < s.length) {
     const c = s[i];
-    if (c === '[') { depth++; i++; continue; }
-    if (c === ']') { depth--; i++; if (depth === 0) return out; continue; }
-    if (c === ',' || /\s/.test(c)) { i++; continue; }
-    if (s.startsWith('...', i)) { i += 3; continue; }
+    if (c === '[') {
+      depth++;
+      i++;
+      continue;
+    }
+    if (c === ']') {
+      depth--;
+      i++;
+      if (depth === 0) return out;
+      continue;
+    }
+    if (c === ',' || /\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if (s.startsWith('...', i)) {
+      i += 3;
+      continue;
+    }
     const lit = readNumber();
     if (lit === null) return null;
     out.push(lit);
@@ -126,9 +155,16 @@ function layFull(lits: string[], pasteShape: number[], rows: number, cols: numbe
     const r = Math.min(pr, rows);
     const c = Math.min(pc, cols);
     for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) literals[i * cols + j] = lits[i * pc + j];
-    const block = r * c === 0 ? 'nothing overlaps'
-      : `compared the overlapping block, rows ${rangeText(0, r - 1)} and columns ${rangeText(0, c - 1)} (${r * c} of ${total} values)`;
-    return { literals, shapeMismatch: true, mismatchedShape: pasteShape, shapeNote: `the paste has shape ${pythonTuple(pasteShape)} but ours is ${ours}; ${block}.` };
+    const block =
+      r * c === 0
+        ? 'nothing overlaps'
+        : `compared the overlapping block, rows ${rangeText(0, r - 1)} and columns ${rangeText(0, c - 1)} (${r * c} of ${total} values)`;
+    return {
+      literals,
+      shapeMismatch: true,
+      mismatchedShape: pasteShape,
+      shapeNote: `the paste has shape ${pythonTuple(pasteShape)} but ours is ${ours}; ${block}.`
+    };
   }
   const n = Math.min(lits.length, total);
   for (let k = 0; k < n; k++) literals[k] = lits[k];
@@ -150,14 +186,21 @@ function dimFits(dim: SummaryDim, kept: number, size: number): boolean {
 }
 
 function dimText(dim: SummaryDim, size: number, what: string): string {
-  return dim.elided ? `the first ${dim.leading} and last ${dim.trailing} of our ${size} ${what}` : `all ${size} ${what}`;
+  return dim.elided
+    ? `the first ${dim.leading} and last ${dim.trailing} of our ${size} ${what}`
+    : `all ${size} ${what}`;
 }
 
 /**
  * For a summarised print whose shape cannot be ours (1-D, or 2-D with another number of whole rows and columns
  * summarised): the row-major position, in a tensor of our size, of each shown value, and the printed shape in words.
  */
-function otherShapeFlat(shape: number[], summary: TensorSummary, rows: number, cols: number): { flat: (i: number) => number; text: string } | null {
+function otherShapeFlat(
+  shape: number[],
+  summary: TensorSummary,
+  rows: number,
+  cols: number
+): { flat: (i: number) => number; text: string } | null {
   const total = rows * cols;
   if (shape.length === 1 && summary.dims.length === 1) {
     const [dv] = summary.dims;
@@ -169,7 +212,10 @@ function otherShapeFlat(shape: number[], summary: TensorSummary, rows: number, c
     if (dr.elided || shape[0] === rows || !dc.elided || total % shape[0] !== 0) return null;
     const width = total / shape[0];
     if (!dimFits(dc, shape[1], width)) return null;
-    return { flat: (i) => Math.floor(i / shape[1]) * width + fullIndex(i % shape[1], dc, width), text: `(${shape[0]}, ...)` };
+    return {
+      flat: (i) => Math.floor(i / shape[1]) * width + fullIndex(i % shape[1], dc, width),
+      text: `(${shape[0]}, ...)`
+    };
   }
   return null;
 }
@@ -229,17 +275,28 @@ function laySummarised(lits: string[], shape: number[], summary: TensorSummary, 
       shapeNote: `the paste is summarised ("...") with a printed block of ${pythonTuple(shape)} that does not fit our shape ${pythonTuple([rows, cols])}; compared ${placed} of ${total} values where they fall.`
     };
   }
-  return { literals, shapeMismatch: false, shapeNote: `the paste is summarised ("..."): compared ${what}, ${placed} of ${total} values.` };
+  return {
+    literals,
+    shapeMismatch: false,
+    shapeNote: `the paste is summarised ("..."): compared ${what}, ${placed} of ${total} values.`
+  };
 }
 
 /** The paste's literals laid over a (rows, cols) sample. */
 export function layPaste(parsed: ParsedTensor, text: string, rows: number, cols: number): Layout {
   const scanned = parsed.literals ?? scanLiterals(text);
-  const agrees = scanned !== null && scanned.length === parsed.values.length
-    && scanned.every((lit, k) => Object.is(tokenValue(lit), parsed.values[k]));
+  const agrees =
+    scanned !== null &&
+    scanned.length === parsed.values.length &&
+    scanned.every((lit, k) => Object.is(tokenValue(lit), parsed.values[k]));
   // when the scan cannot follow the text, the parser's values stand in (printed at its decimals if it found them)
-  const lits = agrees ? scanned : Array.from(parsed.values, (v) =>
-    parsed.printedDecimals !== null && Number.isFinite(v) ? formatFixedF64(v, parsed.printedDecimals) : formatNumberLiteral(v));
+  const lits = agrees
+    ? scanned
+    : Array.from(parsed.values, (v) =>
+        parsed.printedDecimals !== null && Number.isFinite(v)
+          ? formatFixedF64(v, parsed.printedDecimals)
+          : formatNumberLiteral(v)
+      );
   if (parsed.summarized && parsed.summary) return laySummarised(lits, parsed.shape, parsed.summary, rows, cols);
   return layFull(lits, parsed.shape, rows, cols);
 }

@@ -3,7 +3,16 @@
 // digits, and otherwise torch.testing.assert_close's tolerance rule. Also how each rule judges one element.
 import type { CompareRule } from '../types';
 import type { ParsedTensor } from '../tensors/parseTensor';
-import { describeStyle, isFullPrecisionLiteral, isRoundedStyle, literalStyle, pinsDownF32, sameFloat32, sameStyle, type LiteralStyle } from './literalStyle';
+import {
+  describeStyle,
+  isFullPrecisionLiteral,
+  isRoundedStyle,
+  literalStyle,
+  pinsDownF32,
+  sameFloat32,
+  sameStyle,
+  type LiteralStyle
+} from './literalStyle';
 import { formatPythonFloat } from './summaryText';
 
 /** The rule that judges a paste, and what the paste's printing told us. */
@@ -29,10 +38,19 @@ export function chooseNumpyRule(kind: 'numpy-repr' | 'numpy-str'): RuleChoice {
 }
 
 /** The NumPy rule in words, with what judging the paste read from it. */
-export function numpyRuleExplanation(kind: 'numpy-repr' | 'numpy-str', dtype: string, precision: number, suppress: boolean, formatAgrees: boolean): string {
-  const what = kind === 'numpy-repr' ? `NumPy's repr of a ${dtype} array` : `NumPy's str (print(a)) of a ${dtype} array`;
+export function numpyRuleExplanation(
+  kind: 'numpy-repr' | 'numpy-str',
+  dtype: string,
+  precision: number,
+  suppress: boolean,
+  formatAgrees: boolean
+): string {
+  const what =
+    kind === 'numpy-repr' ? `NumPy's repr of a ${dtype} array` : `NumPy's str (print(a)) of a ${dtype} array`;
   const opts = `precision=${precision}${precision === 8 ? ', the default' : ''}${suppress ? ', suppress=True' : ''}`;
-  const format = formatAgrees ? '' : ' NumPy would not print our values in the notation of the paste (fixed or scientific, digits, exponent), so it cannot be its print of our array.';
+  const format = formatAgrees
+    ? ''
+    : ' NumPy would not print our values in the notation of the paste (fixed or scientific, digits, exponent), so it cannot be its print of our array.';
   return `printed precision (NumPy's printing rule): the paste is ${what} (np.set_printoptions(${opts}), floatmode='maxprec': the shortest decimal that identifies the value, cut at precision digits after the point), so an element matches when our float32 value, printed by NumPy that way, gives the pasted text.${format}`;
 }
 
@@ -41,7 +59,13 @@ export function numpyRuleExplanation(kind: 'numpy-repr' | 'numpy-str', dtype: st
  * given (explicitTol); else bitwise when the digits pin down every float32 value, printed precision for a PyTorch
  * print with fewer digits, the tolerance rule with rtol/atol for anything else.
  */
-export function chooseRule(lits: string[], source: ParsedTensor['source'], explicitTol: boolean, rtol: number, atol: number): RuleChoice {
+export function chooseRule(
+  lits: string[],
+  source: ParsedTensor['source'],
+  explicitTol: boolean,
+  rtol: number,
+  atol: number
+): RuleChoice {
   const styles = lits.map((l) => literalStyle(l, source));
   const rounded = styles.filter(isRoundedStyle);
   const ints = styles.filter((st) => st.kind === 'int');
@@ -49,10 +73,10 @@ export function chooseRule(lits: string[], source: ParsedTensor['source'], expli
   let style: LiteralStyle | null = null;
   if (rounded.length > 0 && ints.length === 0 && rounded.every((st) => sameStyle(st, rounded[0]))) style = rounded[0];
   else if (rounded.length === 0 && ints.length > 0) style = ints[0];
-  const looksPrinted = style !== null && (source === 'torch' || style.kind === 'sci' || (style.kind === 'fixed' && style.decimals >= 4));
-  const pinned = looksPrinted && style
-    ? lits.every((l, k) => pinsDownF32(l, styles[k]))
-    : lits.every(isFullPrecisionLiteral);
+  const looksPrinted =
+    style !== null && (source === 'torch' || style.kind === 'sci' || (style.kind === 'fixed' && style.decimals >= 4));
+  const pinned =
+    looksPrinted && style ? lits.every((l, k) => pinsDownF32(l, styles[k])) : lits.every(isFullPrecisionLiteral);
   const tolText = `|ours - pasted| <= atol + rtol * |pasted| with rtol=${formatPythonFloat(rtol)}, atol=${formatPythonFloat(atol)} (torch.testing.assert_close(ours, pasted), nan never equal)`;
   if (explicitTol) {
     return { rule: 'tolerance', pinned, style, explanation: `tolerance: ${tolText}, because tolerances were given.` };
@@ -60,23 +84,32 @@ export function chooseRule(lits: string[], source: ParsedTensor['source'], expli
   if (looksPrinted && style) {
     if (pinned) {
       return {
-        rule: 'bitwise', pinned, style,
+        rule: 'bitwise',
+        pinned,
+        style,
         explanation: `bitwise: the paste was printed with ${describeStyle(style)}, enough to identify every float32 value, so an element matches only when it is our float32 value bit for bit.`
       };
     }
     return {
-      rule: 'printed-precision', pinned, style,
+      rule: 'printed-precision',
+      pinned,
+      style,
       explanation: `printed precision: the paste was printed with ${describeStyle(style)}, so an element matches when our float32 value, printed the same way PyTorch prints it, gives the pasted text.`
     };
   }
   if (pinned) {
     return {
-      rule: 'bitwise', pinned, style,
-      explanation: 'bitwise: every pasted number has enough digits to identify one float32 value, so an element matches only when it reads back as our float32 value bit for bit.'
+      rule: 'bitwise',
+      pinned,
+      style,
+      explanation:
+        'bitwise: every pasted number has enough digits to identify one float32 value, so an element matches only when it reads back as our float32 value bit for bit.'
     };
   }
   return {
-    rule: 'tolerance', pinned, style,
+    rule: 'tolerance',
+    pinned,
+    style,
     explanation: `tolerance: the pasted numbers are neither a fixed-precision PyTorch print nor full-precision decimals, so they are judged by ${tolText}.`
   };
 }
@@ -92,7 +125,11 @@ function iscloseF64(a: number, b: number, rtol: number, atol: number): boolean {
  * How the rule judges one element: `ours` against the pasted float32 value `pasted`, given whether ours,
  * printed the way the pasted number was, gives the pasted text.
  */
-export function elementJudge(rule: CompareRule, rtol: number, atol: number): (ours: number, pasted: number, printsSame: boolean) => boolean {
+export function elementJudge(
+  rule: CompareRule,
+  rtol: number,
+  atol: number
+): (ours: number, pasted: number, printsSame: boolean) => boolean {
   if (rule === 'tolerance') return (a, b) => iscloseF64(a, b, rtol, atol);
   if (rule === 'bitwise') return (a, b) => sameFloat32(a, b);
   return (_a, _b, printsSame) => printsSame;

@@ -74,7 +74,10 @@ export function elementStatistics(
     absDiff[k] = d;
     relDiff64[k] = d / Math.abs(b);
     const printsSame = printed ? printed[k] === 1 : printsAs(a, lit, style);
-    if (!matches(a, b, printsSame)) { mismatchMask[k] = 1; mismatchIdx.push(k); }
+    if (!matches(a, b, printsSame)) {
+      mismatchMask[k] = 1;
+      mismatchIdx.push(k);
+    }
     if (!sameFloat32(a, b)) allBitsEqual = false;
     if (!printsSame) anyPrintDiffers = true;
     const u = ulpDistanceF32(a, b); // both nan: 0; nan on one side: Infinity

@@ -44,7 +44,10 @@ export function findPrints(text: string): PrintSpan[] {
         if (ch === '[' || ch === '(') depth++;
         else if (ch === ']' || ch === ')') {
           depth--;
-          if (depth === 0) { i++; break; }
+          if (depth === 0) {
+            i++;
+            break;
+          }
         }
       }
       out.push({ text: text.slice(start, i), at: start });
@@ -72,7 +75,9 @@ function stepRange(from: number, to: number): string {
  */
 export function assignSteps(count: number, T: number, field: string): StepAssignment {
   if (count > T + 1) {
-    throw new Error(`${field}: ${count} tensor prints, but the loop has ${T} step${T === 1 ? '' : 's'} (at most ${T + 1} prints: x_T, then x after each step)`);
+    throw new Error(
+      `${field}: ${count} tensor prints, but the loop has ${T} step${T === 1 ? '' : 's'} (at most ${T + 1} prints: x_T, then x after each step)`
+    );
   }
   if (count === T + 1) {
     return {
@@ -81,7 +86,10 @@ export function assignSteps(count: number, T: number, field: string): StepAssign
     };
   }
   const steps = Array.from({ length: count }, (_, k) => count - 1 - k);
-  const which = count === T ? `after every step, ${stepRange(T - 1, 0)}` : `after the last ${count} of the ${T} steps, ${stepRange(count - 1, 0)}`;
+  const which =
+    count === T
+      ? `after every step, ${stepRange(T - 1, 0)}`
+      : `after the last ${count} of the ${T} steps, ${stepRange(count - 1, 0)}`;
   return { steps, note: `${count} prints, taken as x ${which} (in loop order; the last print is the sample).` };
 }
 

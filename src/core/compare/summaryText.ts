@@ -2,7 +2,15 @@
 // torch.testing.assert_close (1.13) raises (torch/testing/_comparison.py: make_tensor_mismatch_msg, checked
 // by test/fixtures/compare/ from PyTorch), followed by our own lines: the distance in ulps, bitwise equality,
 // the rule and why it was chosen, the shape note, and which RNG profile reproduces the paste.
-import type { Comparison, CompareRule, DiagnosisEntry, FirstDivergence, RngProfile, StepByStep, StepComparisonSummary } from '../types';
+import type {
+  Comparison,
+  CompareRule,
+  DiagnosisEntry,
+  FirstDivergence,
+  RngProfile,
+  StepByStep,
+  StepComparisonSummary
+} from '../types';
 import { formatFixedF64, formatFloat32Shortest } from '../tensors/printTensor';
 import { ulpDistanceF32 } from '../float32';
 import { describeStyle } from './literalStyle';
@@ -56,19 +64,33 @@ function assertCloseBlock(c: Comparison, choice: RuleChoice): string {
   const equality = choice.rule === 'bitwise' || (choice.rule === 'tolerance' && c.rtol === 0 && c.atol === 0);
   let header: string;
   if (choice.rule === 'printed-precision') {
-    header = c.mismatched > 0 ? 'Tensor-likes are not equal at the printed precision!' : 'Tensor-likes are equal at the printed precision!';
+    header =
+      c.mismatched > 0
+        ? 'Tensor-likes are not equal at the printed precision!'
+        : 'Tensor-likes are equal at the printed precision!';
   } else if (equality) {
     header = c.mismatched > 0 ? 'Tensor-likes are not equal!' : 'Tensor-likes are equal!';
   } else {
     header = c.mismatched > 0 ? 'Tensor-likes are not close!' : 'Tensor-likes are close!';
   }
   const suffix = (tol: number): string => {
-    if (choice.rule === 'printed-precision') return choice.style ? ` (printed with ${describeStyle(choice.style)})` : '';
+    if (choice.rule === 'printed-precision')
+      return choice.style ? ` (printed with ${describeStyle(choice.style)})` : '';
     return equality ? '' : ` (up to ${formatPythonFloat(tol)} allowed)`;
   };
-  const lines = [header, '', `Mismatched elements: ${c.mismatched} / ${c.compared} (${formatPythonPercent(c.mismatched, c.compared)})`];
-  if (c.greatestAbs) lines.push(`Greatest absolute difference: ${formatPythonFloat(c.greatestAbs.value)} at index ${pythonIndex(c.greatestAbs.index)}${suffix(c.atol)}`);
-  if (c.greatestRel) lines.push(`Greatest relative difference: ${formatPythonFloat(c.greatestRel.value)} at index ${pythonIndex(c.greatestRel.index)}${suffix(c.rtol)}`);
+  const lines = [
+    header,
+    '',
+    `Mismatched elements: ${c.mismatched} / ${c.compared} (${formatPythonPercent(c.mismatched, c.compared)})`
+  ];
+  if (c.greatestAbs)
+    lines.push(
+      `Greatest absolute difference: ${formatPythonFloat(c.greatestAbs.value)} at index ${pythonIndex(c.greatestAbs.index)}${suffix(c.atol)}`
+    );
+  if (c.greatestRel)
+    lines.push(
+      `Greatest relative difference: ${formatPythonFloat(c.greatestRel.value)} at index ${pythonIndex(c.greatestRel.index)}${suffix(c.rtol)}`
+    );
   return lines.join('\n');
 }
 
@@ -78,7 +100,10 @@ export function buildSummary(c: Comparison, choice: RuleChoice, stats: SummarySt
   if (stats.mismatchedShape) {
     // what assert_close raises first (torch/testing/_comparison.py: _compare_attributes)
     const size = (shape: number[]): string => `torch.Size([${shape.join(', ')}])`;
-    lines.push(`The values for attribute 'shape' do not match: ${size([c.expected.rows, c.expected.cols])} != ${size(stats.mismatchedShape)}.`, '');
+    lines.push(
+      `The values for attribute 'shape' do not match: ${size([c.expected.rows, c.expected.cols])} != ${size(stats.mismatchedShape)}.`,
+      ''
+    );
     if (c.compared > 0) lines.push(stats.sameSize ? 'In row-major order:' : 'Where they overlap:');
   }
   if (c.compared === 0) {
@@ -96,7 +121,9 @@ export function buildSummary(c: Comparison, choice: RuleChoice, stats: SummarySt
     let bitwise: string;
     if (choice.pinned) bitwise = stats.allBitsEqual ? 'yes' : 'no';
     else if (stats.anyPrintDiffers) bitwise = 'no';
-    else bitwise = 'cannot tell: the pasted digits do not identify float32 values exactly (print with torch.set_printoptions(precision=12) or print x.tolist() for that)';
+    else
+      bitwise =
+        'cannot tell: the pasted digits do not identify float32 values exactly (print with torch.set_printoptions(precision=12) or print x.tolist() for that)';
     lines.push(`Bitwise equal: ${bitwise}`);
   }
   lines.push(`Rule: ${c.ruleExplanation}`);
@@ -112,8 +139,12 @@ export function profileLine(run: RngProfile, search: { tried: RngProfile[]; matc
 }
 
 /** The line that names every (RNG, matmul) profile pair that reproduces the paste. */
-export function pairLine(search: { tried: { rng: RngProfile; matmul: string }[]; matching: { rng: RngProfile; matmul: string }[] }): string {
-  if (search.matching.length === 0) return `Profile pairs: none of the ${search.tried.length} (RNG, matmul) pairs reproduces the paste.`;
+export function pairLine(search: {
+  tried: { rng: RngProfile; matmul: string }[];
+  matching: { rng: RngProfile; matmul: string }[];
+}): string {
+  if (search.matching.length === 0)
+    return `Profile pairs: none of the ${search.tried.length} (RNG, matmul) pairs reproduces the paste.`;
   const names = search.matching.map((p) => `${p.rng} with matmul ${p.matmul}`);
   return `Profile pairs: ${names.join('; ')} ${search.matching.length === 1 ? 'reproduces' : 'reproduce'} the paste.`;
 }
@@ -129,7 +160,9 @@ export function stepName(step: number | null): string {
 /** Our value and the pasted one at an element, with their distance. */
 function differenceText(ours: number, pasted: number): string {
   const u = ulpDistanceF32(ours, pasted);
-  const dist = Number.isFinite(u) ? ` (${u} ulp${u === 1 ? '' : 's'} apart, |diff| ${formatPythonFloat(Math.abs(ours - pasted))})` : '';
+  const dist = Number.isFinite(u)
+    ? ` (${u} ulp${u === 1 ? '' : 's'} apart, |diff| ${formatPythonFloat(Math.abs(ours - pasted))})`
+    : '';
   return `ours ${formatFloat32Shortest(ours)}, pasted ${formatFloat32Shortest(pasted)}${dist}`;
 }
 
@@ -142,7 +175,12 @@ const GROWTH_TAIL = 3;
  * step and element (with both values), and how the divergence grows from there (per print: elements that differ,
  * greatest |ours - pasted|, greatest distance in ulps).
  */
-export function stepLines(s: StepByStep, first: FirstDivergence | null, bad: Comparison | null, oursAtBad: Float32Array | null): string[] {
+export function stepLines(
+  s: StepByStep,
+  first: FirstDivergence | null,
+  bad: Comparison | null,
+  oursAtBad: Float32Array | null
+): string[] {
   const lines = [`Step-by-step paste: ${s.stepsNote}`];
   if (!first || !bad) {
     lines.push(`Every print matches our state after the same step (${s.prints.length} of ${s.prints.length}).`);
@@ -157,9 +195,14 @@ export function stepLines(s: StepByStep, first: FirstDivergence | null, bad: Com
     where = `: ${bad.shapeNote ?? 'the shapes differ'}`;
   }
   lines.push(`First divergence: ${stepName(first.step)} (print ${at + 1} of ${s.prints.length})${where}.`);
-  if (at > 0) lines.push(`The ${at} print${at === 1 ? '' : 's'} before it match${at === 1 ? 'es' : ''} our states bit for bit or at the paste's precision.`);
+  if (at > 0)
+    lines.push(
+      `The ${at} print${at === 1 ? '' : 's'} before it match${at === 1 ? 'es' : ''} our states bit for bit or at the paste's precision.`
+    );
   const rest = s.prints.slice(at);
-  lines.push('How the divergence grows (per print: elements that differ, greatest |ours - pasted|, greatest distance in float32 ulps):');
+  lines.push(
+    'How the divergence grows (per print: elements that differ, greatest |ours - pasted|, greatest distance in float32 ulps):'
+  );
   const row = (p: StepComparisonSummary): string => {
     const name = p.step === null ? 'x_T' : `t = ${p.step}`;
     const abs = p.maxAbsDiff === null ? 'n/a' : formatPythonFloat(p.maxAbsDiff);
@@ -188,10 +231,17 @@ function ruleWords(rule: CompareRule): string {
  * ("Your output is exactly what Algorithm 2 gives when ..."), with the wrong and the right line; or why there is none.
  * fromStep: for a step-by-step paste, the first divergent step (the mistake is taken to be present from there on).
  */
-export function diagnosisLines(diagnosis: readonly DiagnosisEntry[], note: string | undefined, fromStep: number | null, rule: CompareRule): string[] {
+export function diagnosisLines(
+  diagnosis: readonly DiagnosisEntry[],
+  note: string | undefined,
+  fromStep: number | null,
+  rule: CompareRule
+): string[] {
   if (diagnosis.length === 0) {
     if (note) return [`Diagnosis: ${note}`];
-    return ['Diagnosis: no entry of the diagnosis catalogue reproduces the paste (README "Diagnosis catalogue" lists them).'];
+    return [
+      'Diagnosis: no entry of the diagnosis catalogue reproduces the paste (README "Diagnosis catalogue" lists them).'
+    ];
   }
   const from = fromStep !== null ? ` from step t = ${fromStep} on` : '';
   const lines: string[] = [];
@@ -199,7 +249,9 @@ export function diagnosisLines(diagnosis: readonly DiagnosisEntry[], note: strin
     const [wrong, right] = d.pytorch.split('\n');
     const profile = d.profile ? ` and PyTorch's ${d.profile} RNG kernel (profile ${d.profile})` : '';
     const lead = i === 0 ? 'Diagnosis: your output is' : 'It is also';
-    lines.push(`${lead} ${ruleWords(rule)} what Algorithm 2 gives with this mistake${from}${profile}: ${d.title} (${d.id}). ${d.explanation}`);
+    lines.push(
+      `${lead} ${ruleWords(rule)} what Algorithm 2 gives with this mistake${from}${profile}: ${d.title} (${d.id}). ${d.explanation}`
+    );
     lines.push(`    yours: ${wrong}`);
     if (right !== undefined) lines.push(`    right: ${right}`);
   });

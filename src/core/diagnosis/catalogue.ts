@@ -2,7 +2,16 @@
 // reference PyTorch loop (loop.ts, scripts/fixtures/reference.py). Each entry's lines reproduce, bit for bit, real
 // PyTorch running the changed loop (scripts/fixtures/diagnosis.py writes the loops out in Python and checks them
 // against test/fixtures/diagnosis/cases.json). README "Diagnosis catalogue" lists them.
-import { CORRECT_LINES, LoopRaises, checkedSeed, pyIndex, sqrtF32, type LoopContext, type LoopLines, type MeanStep } from './loop';
+import {
+  CORRECT_LINES,
+  LoopRaises,
+  checkedSeed,
+  pyIndex,
+  sqrtF32,
+  type LoopContext,
+  type LoopLines,
+  type MeanStep
+} from './loop';
 
 const f32 = Math.fround;
 
@@ -81,7 +90,16 @@ function mistake(
   change: Partial<LoopLines>,
   inEffect: (t: number, T: number) => boolean
 ): Mistake {
-  return { id, title, explanation, wrong, right, pytorch: `${wrong}\n${right}`, lines: { ...CORRECT_LINES, ...change }, inEffect };
+  return {
+    id,
+    title,
+    explanation,
+    wrong,
+    right,
+    pytorch: `${wrong}\n${right}`,
+    lines: { ...CORRECT_LINES, ...change },
+    inEffect
+  };
 }
 
 const everyStep = () => true;
@@ -143,7 +161,10 @@ export const MISTAKES: readonly Mistake[] = [
     "The noise coefficient of the mean uses alpha_bar[t - 1] instead of alpha_bar[t]; at t = 0 that is Python's alpha_bar[-1], the last value of alpha_bar.",
     'mean = (1 / torch.sqrt(alpha_t)) * (x - (betas[t] / torch.sqrt(1 - alpha_bar[t - 1])) * eps)',
     RIGHT.mean,
-    { mean: (c, t) => scaled(reciprocalSqrtAlpha(c, t), f32(c.betas[t] / sqrtF32(f32(1 - pyIndex(c.alphaBar, t - 1, 'alpha_bar'))))) },
+    {
+      mean: (c, t) =>
+        scaled(reciprocalSqrtAlpha(c, t), f32(c.betas[t] / sqrtF32(f32(1 - pyIndex(c.alphaBar, t - 1, 'alpha_bar')))))
+    },
     everyStep
   ),
   mistake(
@@ -153,7 +174,10 @@ export const MISTAKES: readonly Mistake[] = [
     'x = mean + torch.sqrt((1 - alpha_bar[t - 1]) / (1 - alpha_bar[t]) * betas[t]) * z',
     RIGHT.noise,
     // torch.sqrt(((1 - alpha_bar[t - 1]) / (1 - alpha_bar[t])) * betas[t]), left to right in float32
-    { sigma: (c, t) => sqrtF32(f32(f32(f32(1 - pyIndex(c.alphaBar, t - 1, 'alpha_bar')) / f32(1 - c.alphaBar[t])) * c.betas[t])) },
+    {
+      sigma: (c, t) =>
+        sqrtF32(f32(f32(f32(1 - pyIndex(c.alphaBar, t - 1, 'alpha_bar')) / f32(1 - c.alphaBar[t])) * c.betas[t]))
+    },
     noisySteps
   ),
   mistake(
@@ -322,10 +346,12 @@ export const MISTAKES: readonly Mistake[] = [
   mistake(
     'coef-one-minus-alpha',
     'Same formula, other rounding: (1 - alpha_t) for betas[t]',
-    "The noise coefficient uses 1 - alpha_t, as the paper writes it, instead of betas[t]: equal in exact arithmetic, but 1 - (1 - betas[t]) in float32 is not always betas[t], so results can differ in the last bits.",
+    'The noise coefficient uses 1 - alpha_t, as the paper writes it, instead of betas[t]: equal in exact arithmetic, but 1 - (1 - betas[t]) in float32 is not always betas[t], so results can differ in the last bits.',
     'mean = (1 / torch.sqrt(alpha_t)) * (x - ((1 - alpha_t) / torch.sqrt(1 - alpha_bar[t])) * eps)',
     RIGHT.mean,
-    { mean: (c, t) => scaled(reciprocalSqrtAlpha(c, t), f32(f32(1 - alphaF32(c, t)) / sqrtF32(f32(1 - c.alphaBar[t])))) },
+    {
+      mean: (c, t) => scaled(reciprocalSqrtAlpha(c, t), f32(f32(1 - alphaF32(c, t)) / sqrtF32(f32(1 - c.alphaBar[t]))))
+    },
     everyStep
   ),
   mistake(
@@ -355,7 +381,8 @@ const BY_ID = new Map<string, Mistake>(MISTAKES.map((m) => [m.id, m]));
 /** The entry with this id; throws a one-line Error for an unknown id. */
 export function mistakeById(id: string): Mistake {
   const m = BY_ID.get(id);
-  if (!m) throw new Error(`diagnosis: unknown catalogue entry ${JSON.stringify(id)} (known: ${MISTAKE_IDS.join(', ')})`);
+  if (!m)
+    throw new Error(`diagnosis: unknown catalogue entry ${JSON.stringify(id)} (known: ${MISTAKE_IDS.join(', ')})`);
   return m;
 }
 

@@ -11,7 +11,17 @@ import { abortError } from '../errors';
 import type { RngProfile, SamplerInputs } from '../types';
 import { DEFAULT_PROFILE } from '../types';
 import { MISTAKES, firstStepInEffect, mistakeById, type Mistake, type MistakeId } from './catalogue';
-import { CORRECT_LINES, LoopRaises, NoiseCache, checkedSeed, loopContext, runLoop, type LoopContext, type LoopRun, type Schedule64 } from './loop';
+import {
+  CORRECT_LINES,
+  LoopRaises,
+  NoiseCache,
+  checkedSeed,
+  loopContext,
+  runLoop,
+  type LoopContext,
+  type LoopRun,
+  type Schedule64
+} from './loop';
 
 export interface MistakeRunOptions {
   /** which PyTorch CPU randn kernel to reproduce (default avx2-fma) */
@@ -65,7 +75,10 @@ class Runner {
     return (this.opts.ids ?? MISTAKES.map((m) => m.id)).map((id) => mistakeById(id));
   }
 
-  run(m: Mistake | null, extra: { fromStep?: number; stateBefore?: Float32Array; onStep?: (t: number, x: Float32Array) => boolean }): LoopRun | null {
+  run(
+    m: Mistake | null,
+    extra: { fromStep?: number; stateBefore?: Float32Array; onStep?: (t: number, x: Float32Array) => boolean }
+  ): LoopRun | null {
     if (this.opts.shouldStop?.()) throw abortError('diagnosis: stopped');
     try {
       return runLoop(this.c, this.inputs.wModel.data, m ? m.lines : CORRECT_LINES, {
@@ -141,7 +154,8 @@ export function diagnoseTrajectory(
   const r = new Runner(inputs, opts);
   const T = r.c.T;
   const t0 = firstDivergentStep;
-  if (!Number.isInteger(t0) || t0 < 0 || t0 > T - 1) throw new Error(`firstDivergentStep: expected an integer step in [0, ${T - 1}] or null, got ${t0}`);
+  if (!Number.isInteger(t0) || t0 < 0 || t0 > T - 1)
+    throw new Error(`firstDivergentStep: expected an integer step in [0, ${T - 1}] or null, got ${t0}`);
   let stateBefore = opts.stateBefore;
   if (!stateBefore) {
     // x_T when t0 = T - 1 (randn of a fresh generator seeded with seed), else the correct loop's x after step t0 + 1

@@ -98,13 +98,17 @@ export const sqrtF32 = (v: number): number => f32(Math.sqrt(v));
 /** Python's seq[i] for an int i: negative i counts from the end; out of range raises IndexError. */
 export function pyIndex(values: ArrayLike<number>, i: number, name: string): number {
   const k = i < 0 ? values.length + i : i;
-  if (k < 0 || k >= values.length) throw new LoopRaises(`IndexError: index ${i} is out of bounds for dimension 0 with size ${values.length} (${name})`);
+  if (k < 0 || k >= values.length)
+    throw new LoopRaises(
+      `IndexError: index ${i} is out of bounds for dimension 0 with size ${values.length} (${name})`
+    );
   return values[k];
 }
 
 /** torch.Generator().manual_seed(s) accepts [-2^63, 2^64); beyond it raises (torch/csrc/Generator.cpp, THPGenerator_manualSeed). */
 export function checkedSeed(s: bigint): bigint {
-  if (s < SEED_MIN || s >= SEED_MAX_EXCLUSIVE) throw new LoopRaises(`RuntimeError: Overflow when unpacking long (manual_seed(${s}))`);
+  if (s < SEED_MIN || s >= SEED_MAX_EXCLUSIVE)
+    throw new LoopRaises(`RuntimeError: Overflow when unpacking long (manual_seed(${s}))`);
   return s;
 }
 
@@ -139,14 +143,28 @@ export function loopContext(inputs: SamplerInputs, schedule64?: Schedule64): Loo
   const T = inputs.betas.length;
   if (T < 1) throw new Error('betas: expected at least one step, got 0');
   if (inputs.wModel.rows !== inputs.d + 1 || inputs.wModel.cols !== inputs.d) {
-    throw new Error(`w_model: expected shape (${inputs.d + 1}, ${inputs.d}) for d = ${inputs.d}, got (${inputs.wModel.rows}, ${inputs.wModel.cols})`);
+    throw new Error(
+      `w_model: expected shape (${inputs.d + 1}, ${inputs.d}) for d = ${inputs.d}, got (${inputs.wModel.rows}, ${inputs.wModel.cols})`
+    );
   }
-  if (inputs.alphaBar.length < T) throw new Error(`alpha_bar: expected at least ${T} values (len(betas)), got ${inputs.alphaBar.length}`);
+  if (inputs.alphaBar.length < T)
+    throw new Error(`alpha_bar: expected at least ${T} values (len(betas)), got ${inputs.alphaBar.length}`);
   const betas64 = Float64Array.from(schedule64?.betas ?? inputs.betas);
   const alphaBar64 = Float64Array.from(schedule64?.alphaBar ?? inputs.alphaBar);
-  if (betas64.length !== T) throw new Error(`schedule64.betas: expected ${T} values (len(betas)), got ${betas64.length}`);
-  if (alphaBar64.length < T) throw new Error(`schedule64.alphaBar: expected at least ${T} values (len(betas)), got ${alphaBar64.length}`);
-  return { T, n: inputs.n, d: inputs.d, seed: inputs.seed, betas: inputs.betas, alphaBar: inputs.alphaBar, betas64, alphaBar64 };
+  if (betas64.length !== T)
+    throw new Error(`schedule64.betas: expected ${T} values (len(betas)), got ${betas64.length}`);
+  if (alphaBar64.length < T)
+    throw new Error(`schedule64.alphaBar: expected at least ${T} values (len(betas)), got ${alphaBar64.length}`);
+  return {
+    T,
+    n: inputs.n,
+    d: inputs.d,
+    seed: inputs.seed,
+    betas: inputs.betas,
+    alphaBar: inputs.alphaBar,
+    betas64,
+    alphaBar64
+  };
 }
 
 /**
@@ -215,7 +233,15 @@ export interface LoopRun {
 // that the engine compiles them early and keeps them compiled whichever entry calls them.
 
 /** eps = inp @ w_model with inp = cat([x, t_col]) or cat([t_col, x]): sums in order over inp's columns from +0. */
-function epsF32(x: Float32Array, w: Float32Array, eps: Float32Array, n: number, d: number, tv: number, timeFirst: boolean): void {
+function epsF32(
+  x: Float32Array,
+  w: Float32Array,
+  eps: Float32Array,
+  n: number,
+  d: number,
+  tv: number,
+  timeFirst: boolean
+): void {
   const first = timeFirst ? 1 : 0; // the w_model row that meets x[:, 0]
   const timeRow = timeFirst ? 0 : d; // the w_model row that meets t_col
   for (let j = 0; j < n; j++) {
@@ -230,7 +256,14 @@ function epsF32(x: Float32Array, w: Float32Array, eps: Float32Array, n: number, 
 }
 
 /** scale * (x - coef * eps); with sign = -1: scale * (x + coef * eps) */
-function meanScaledF32(x: Float32Array, eps: Float32Array, out: Float32Array, scale: number, coef: number, sign: number): void {
+function meanScaledF32(
+  x: Float32Array,
+  eps: Float32Array,
+  out: Float32Array,
+  scale: number,
+  coef: number,
+  sign: number
+): void {
   if (sign < 0) for (let i = 0; i < x.length; i++) out[i] = f32(scale * f32(x[i] + f32(coef * eps[i])));
   else for (let i = 0; i < x.length; i++) out[i] = f32(scale * f32(x[i] - f32(coef * eps[i])));
 }
@@ -246,7 +279,15 @@ function meanDividedF32(x: Float32Array, eps: Float32Array, out: Float32Array, c
 }
 
 /** x0 = ((x - s1 * eps) / s2).clamp(-1, 1); mean = a * x0 + b * x */
-function meanClippedX0F32(x: Float32Array, eps: Float32Array, out: Float32Array, s1: number, s2: number, a: number, b: number): void {
+function meanClippedX0F32(
+  x: Float32Array,
+  eps: Float32Array,
+  out: Float32Array,
+  s1: number,
+  s2: number,
+  a: number,
+  b: number
+): void {
   for (let i = 0; i < x.length; i++) {
     const raw = f32(f32(x[i] - f32(s1 * eps[i])) / s2);
     const x0 = raw < -1 ? -1 : raw > 1 ? 1 : raw; // torch.clamp(-1, 1): NaN and -0 pass through
@@ -284,10 +325,13 @@ export function runLoop(c: LoopContext, wModel: Float32Array, lines: LoopLines, 
   const nd = n * d;
   const profile = opts.profile ?? DEFAULT_PROFILE;
   const fromStep = opts.fromStep ?? T - 1;
-  if (!Number.isInteger(fromStep) || fromStep < 0 || fromStep > T - 1) throw new Error(`fromStep: expected an integer step in [0, ${T - 1}], got ${fromStep}`);
-  if (opts.stateBefore && opts.stateBefore.length !== nd) throw new Error(`stateBefore: expected ${nd} values (N*d), got ${opts.stateBefore.length}`);
+  if (!Number.isInteger(fromStep) || fromStep < 0 || fromStep > T - 1)
+    throw new Error(`fromStep: expected an integer step in [0, ${T - 1}], got ${fromStep}`);
+  if (opts.stateBefore && opts.stateBefore.length !== nd)
+    throw new Error(`stateBefore: expected ${nd} values (N*d), got ${opts.stateBefore.length}`);
   const noiseCache = opts.noiseCache ?? new NoiseCache(nd, profile, 0);
-  if (noiseCache.count !== nd || noiseCache.profile !== profile) throw new Error('noiseCache: made for other inputs or another profile');
+  if (noiseCache.count !== nd || noiseCache.profile !== profile)
+    throw new Error('noiseCache: made for other inputs or another profile');
 
   // before the loop: x = torch.randn(N, d, generator=gen_init), gen_init = torch.Generator().manual_seed(seed)
   const genInit = CpuGenerator.manualSeed(checkedSeed(c.seed));

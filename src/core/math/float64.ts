@@ -44,7 +44,14 @@ export function fmaF64(a: number, b: number, c: number): number {
   if (aa === 0 || ab === 0) return a * b + c; // the product is an exact (signed) zero
   if (!(aa < Infinity && ab < Infinity)) return a * b + c; // an infinite or nan factor: as unfused
   if (!(ac < Infinity)) return c; // finite a*b (however large) plus inf or nan
-  if (aa < TWO_M500 || aa > TWO_P500 || ab < TWO_M500 || ab > TWO_P500 || (ac !== 0 && (ac < TWO_M900 || ac > TWO_P1000)) || aa * ab < TWO_M900) {
+  if (
+    aa < TWO_M500 ||
+    aa > TWO_P500 ||
+    ab < TWO_M500 ||
+    ab > TWO_P500 ||
+    (ac !== 0 && (ac < TWO_M900 || ac > TWO_P1000)) ||
+    aa * ab < TWO_M900
+  ) {
     return fmaExact(a, b, c);
   }
   // ExactMult: ph + pl = a*b exactly
@@ -55,16 +62,16 @@ export function fmaF64(a: number, b: number, c: number): number {
   t = SPLITTER * b;
   const bhi = t - (t - b);
   const blo = b - bhi;
-  const pl = alo * blo - (((ph - ahi * bhi) - alo * bhi) - ahi * blo);
+  const pl = alo * blo - (ph - ahi * bhi - alo * bhi - ahi * blo);
   if (c === 0) return ph; // pl is below half an ulp of ph: ph is the rounded product (the sign of zero cannot arise here)
   // TwoSum(c, ph) = th + tl
   const th = c + ph;
   const tv = th - c;
-  const tl = (c - (th - tv)) + (ph - tv);
+  const tl = c - (th - tv) + (ph - tv);
   // v = tl + pl rounded to odd
   let v = tl + pl;
   const vv = v - tl;
-  const ve = (tl - (v - vv)) + (pl - vv);
+  const ve = tl - (v - vv) + (pl - vv);
   if (ve !== 0 && (lowWord(v) & 1) === 0) v = stepToward(v, ve);
   return th + v;
 }

@@ -121,7 +121,8 @@ function readItem(v: unknown, field: string): OutputItemData {
     return { mime: v.mime, data: encoder.encode(v.text) };
   }
   if (kinds[0] === 'json') {
-    if (v.indent !== undefined && v.indent !== '\t') bad(`${field}.indent`, `expected "\\t", got ${describe(v.indent)}`);
+    if (v.indent !== undefined && v.indent !== '\t')
+      bad(`${field}.indent`, `expected "\\t", got ${describe(v.indent)}`);
     return { mime: v.mime, data: encoder.encode(JSON.stringify(v.json, null, v.indent as string | undefined)) };
   }
   if (typeof v.base64 !== 'string') bad(`${field}.base64`, `expected a string, got ${describe(v.base64)}`);
@@ -143,7 +144,8 @@ function readExecution(v: unknown, field: string): ExecutionSummaryData | undefi
   const out: ExecutionSummaryData = {};
   for (const key of ['order', 'start', 'end'] as const) {
     if (v[key] === undefined) continue;
-    if (typeof v[key] !== 'number' || !Number.isFinite(v[key])) bad(`${field}.${key}`, `expected a number, got ${describe(v[key])}`);
+    if (typeof v[key] !== 'number' || !Number.isFinite(v[key]))
+      bad(`${field}.${key}`, `expected a number, got ${describe(v[key])}`);
     out[key] = v[key] as number;
   }
   if (v.success !== undefined) {
@@ -155,8 +157,10 @@ function readExecution(v: unknown, field: string): ExecutionSummaryData | undefi
 
 function readCell(v: unknown, field: string): CellData {
   if (!isObject(v)) bad(field, `expected an object, got ${describe(v)}`);
-  if (v.kind !== 'markdown' && v.kind !== 'code') bad(`${field}.kind`, `expected "markdown" or "code", got ${describe(v.kind)}`);
-  if (typeof v.language !== 'string' || !v.language) bad(`${field}.language`, `expected a language id, got ${describe(v.language)}`);
+  if (v.kind !== 'markdown' && v.kind !== 'code')
+    bad(`${field}.kind`, `expected "markdown" or "code", got ${describe(v.kind)}`);
+  if (typeof v.language !== 'string' || !v.language)
+    bad(`${field}.language`, `expected a language id, got ${describe(v.language)}`);
   const cell: CellData = { kind: v.kind, language: v.language, source: readSource(v.source, `${field}.source`) };
   const metadata = readMetadata(v.metadata, `${field}.metadata`);
   if (metadata) cell.metadata = metadata;
@@ -191,7 +195,8 @@ export function parseNotebook(bytes: Uint8Array | string, name = 'notebook'): No
     bad(name, `not valid JSON${jsonErrorPlace(text)} (${errorFirstLine(e)})`);
   }
   if (!isObject(json)) bad(name, `expected a JSON object, got ${describe(json)}`);
-  if (json.format !== NOTEBOOK_SCHEMA) bad(`${name}: format`, `expected ${JSON.stringify(NOTEBOOK_SCHEMA)}, got ${describe(json.format)}`);
+  if (json.format !== NOTEBOOK_SCHEMA)
+    bad(`${name}: format`, `expected ${JSON.stringify(NOTEBOOK_SCHEMA)}, got ${describe(json.format)}`);
   if (!Array.isArray(json.cells)) bad(`${name}: cells`, `expected an array, got ${describe(json.cells)}`);
   const data: NotebookFileData = { cells: json.cells.map((c, i) => readCell(c, `cells[${i}]`)) };
   const metadata = readMetadata(json.metadata, 'metadata');
@@ -230,7 +235,11 @@ function writeItem(item: OutputItemData): Record<string, unknown> {
         // not JSON after all: keep as text
       }
     }
-    if (item.mime.startsWith('text/') || isJsonMime(item.mime) || item.mime.startsWith('application/vnd.code.notebook.')) {
+    if (
+      item.mime.startsWith('text/') ||
+      isJsonMime(item.mime) ||
+      item.mime.startsWith('application/vnd.code.notebook.')
+    ) {
       return { mime: item.mime, text };
     }
   }

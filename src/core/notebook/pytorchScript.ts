@@ -54,9 +54,12 @@ export function buildPytorchScript(inputs: SamplerInputs, opts: PytorchScriptOpt
   const lines = [
     '# DDPM reverse sampling (Ho et al. 2020, Algorithm 2) in PyTorch, float32 on the CPU:',
     '# the same inputs and loop as the DDPM Lab run it was copied from, to check its numbers.',
-    `# Run: N = ${n}, d = ${d}, T = ${T}, seed = ${inputs.seed}, profile = ${opts.profile}` + (opts.origin ? `, inputs from ${opts.origin}` : ''),
+    `# Run: N = ${n}, d = ${d}, T = ${T}, seed = ${inputs.seed}, profile = ${opts.profile}` +
+      (opts.origin ? `, inputs from ${opts.origin}` : ''),
     ...PROFILE_NOTES[opts.profile],
-    ...(opts.profile === 'scalar' ? ['import os', "os.environ.setdefault('ATEN_CPU_CAPABILITY', 'default')", ''] : ['']),
+    ...(opts.profile === 'scalar'
+      ? ['import os', "os.environ.setdefault('ATEN_CPU_CAPABILITY', 'default')", '']
+      : ['']),
     'import torch',
     '',
     '# Every value below is the exact decimal of a float32 number.',

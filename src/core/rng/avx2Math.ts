@@ -25,7 +25,7 @@ const LOG_P5 = f(-1.6668057665e-1);
 const LOG_P6 = f(+2.0000714765e-1);
 const LOG_P7 = f(-2.4999993993e-1);
 const LOG_P8 = f(+3.3333331174e-1);
-const LOG_Q1 = f(-2.12194440e-4);
+const LOG_Q1 = f(-2.1219444e-4);
 const LOG_Q2 = f(0.693359375);
 
 const MINUS_DP1 = f(-0.78515625);
@@ -162,23 +162,55 @@ export function normalFill16Avx2Fma(data: Float32Array, i: number): void {
     const z = f(x * x);
     let y = 0;
     y = f(LOG_P0 * x + LOG_P1); // fused; never a float32 midpoint in this kernel's domain (see verifyUncheckedFmaSites)
-    p = y * x; s = p + LOG_P2; y = f(s); d = s - y; t = y + 2 * d;
+    p = y * x;
+    s = p + LOG_P2;
+    y = f(s);
+    d = s - y;
+    t = y + 2 * d;
     if (f(t) === t && d !== 0) y = fmaF32Slow(p, LOG_P2, s, y, t);
-    p = y * x; s = p + LOG_P3; y = f(s); d = s - y; t = y + 2 * d;
+    p = y * x;
+    s = p + LOG_P3;
+    y = f(s);
+    d = s - y;
+    t = y + 2 * d;
     if (f(t) === t && d !== 0) y = fmaF32Slow(p, LOG_P3, s, y, t);
-    p = y * x; s = p + LOG_P4; y = f(s); d = s - y; t = y + 2 * d;
+    p = y * x;
+    s = p + LOG_P4;
+    y = f(s);
+    d = s - y;
+    t = y + 2 * d;
     if (f(t) === t && d !== 0) y = fmaF32Slow(p, LOG_P4, s, y, t);
-    p = y * x; s = p + LOG_P5; y = f(s); d = s - y; t = y + 2 * d;
+    p = y * x;
+    s = p + LOG_P5;
+    y = f(s);
+    d = s - y;
+    t = y + 2 * d;
     if (f(t) === t && d !== 0) y = fmaF32Slow(p, LOG_P5, s, y, t);
-    p = y * x; s = p + LOG_P6; y = f(s); d = s - y; t = y + 2 * d;
+    p = y * x;
+    s = p + LOG_P6;
+    y = f(s);
+    d = s - y;
+    t = y + 2 * d;
     if (f(t) === t && d !== 0) y = fmaF32Slow(p, LOG_P6, s, y, t);
-    p = y * x; s = p + LOG_P7; y = f(s); d = s - y; t = y + 2 * d;
+    p = y * x;
+    s = p + LOG_P7;
+    y = f(s);
+    d = s - y;
+    t = y + 2 * d;
     if (f(t) === t && d !== 0) y = fmaF32Slow(p, LOG_P7, s, y, t);
-    p = y * x; s = p + LOG_P8; y = f(s); d = s - y; t = y + 2 * d;
+    p = y * x;
+    s = p + LOG_P8;
+    y = f(s);
+    d = s - y;
+    t = y + 2 * d;
     if (f(t) === t && d !== 0) y = fmaF32Slow(p, LOG_P8, s, y, t);
     y = f(y * x);
     const eq1 = f(e * LOG_Q1);
-    p = y * z; s = p + eq1; y = f(s); d = s - y; t = y + 2 * d;
+    p = y * z;
+    s = p + eq1;
+    y = f(s);
+    d = s - y;
+    t = y + 2 * d;
     if (f(t) === t && d !== 0) y = fmaF32Slow(p, eq1, s, y, t);
     y = f(y - z * 0.5);
     x = f(x + y);
@@ -192,7 +224,11 @@ export function normalFill16Avx2Fma(data: Float32Array, i: number): void {
     xs = f(xs + q * MINUS_DP1);
     xs = f(xs + q * MINUS_DP2);
     const xb = xs;
-    p = q * MINUS_DP3; s = p + xb; xs = f(s); d = s - xs; t = xs + 2 * d;
+    p = q * MINUS_DP3;
+    s = p + xb;
+    xs = f(s);
+    d = s - xs;
+    t = xs + 2 * d;
     if (f(t) === t && d !== 0) xs = fmaF32Slow(p, xb, s, xs, t);
     const zs = f(xs * xs);
     let yc = 0;
@@ -206,7 +242,11 @@ export function normalFill16Avx2Fma(data: Float32Array, i: number): void {
     ys = f(SIN_P0 * zs + SIN_P1); // fused; never a float32 midpoint in this kernel's domain (see verifyUncheckedFmaSites)
     ys = f(ys * zs + SIN_P2); // fused; never a float32 midpoint in this kernel's domain (see verifyUncheckedFmaSites)
     ys = f(ys * zs);
-    p = ys * xs; s = p + xs; ys = f(s); d = s - ys; t = ys + 2 * d;
+    p = ys * xs;
+    s = p + xs;
+    ys = f(s);
+    d = s - ys;
+    t = ys + 2 * d;
     if (f(t) === t && d !== 0) ys = fmaF32Slow(p, xs, s, ys, t);
     storeLane(q, false, yc, ys, radius, data, j);
   }
@@ -312,7 +352,15 @@ function sincosLane(theta: number, radius: number, data: Float32Array, k: number
 }
 
 /** Polynomial selection (poly_mask), signs, radius * (cos, sin), then _mm256_fmadd_ps(n, 1, 0) = n + 0. */
-function storeLane(j: number, negative: boolean, yc: number, ys: number, radius: number, data: Float32Array, k: number): void {
+function storeLane(
+  j: number,
+  negative: boolean,
+  yc: number,
+  ys: number,
+  radius: number,
+  data: Float32Array,
+  k: number
+): void {
   const polyCos = (j & 2) === 0;
   // ysin1/ysin2 selection then add: one operand is +0, so a -0 becomes +0
   let s = polyCos ? ys + 0 : yc + 0;

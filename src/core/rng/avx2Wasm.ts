@@ -21,7 +21,21 @@ import type { CpuGenerator } from './generator';
 import { MT_LOWER, MT_MATRIX_A, MT_N, MT_UPPER, mt19937Temper } from './mt19937';
 import { EXTERN_FUNC, EXTERN_MEMORY, I32, OP, V128 } from '../wasm/opcodes';
 import {
-  activeData, assembleModule, block, br, brIf, exportEntry, funcType, functionBody, i32Const, localGet, localSet, localTee, loop, memarg, memoryLimits
+  activeData,
+  assembleModule,
+  block,
+  br,
+  brIf,
+  exportEntry,
+  funcType,
+  functionBody,
+  i32Const,
+  localGet,
+  localSet,
+  localTee,
+  loop,
+  memarg,
+  memoryLimits
 } from '../wasm/moduleBuilder';
 
 // ---- writing the kernels' function bodies -------------------------------------------------------
@@ -141,7 +155,8 @@ class Body {
   /** float32 lanes 2k, 2k+1 of quad local v (k = this group's place in its quad) widened to f64x2 */
   promoteHalf(v: Local): this {
     this.get(v);
-    if (this.gi % 2 === 1) this.get(v).op(OP.i8x16Shuffle, [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]);
+    if (this.gi % 2 === 1)
+      this.get(v).op(OP.i8x16Shuffle, [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]);
     return this.op(OP.f64x2PromoteLowF32x4);
   }
   /** the quad of float32 lanes made of two groups' f64x2 locals (rounded to float32) */
@@ -171,7 +186,6 @@ function constantAddress(bytes: number[]): number {
   if (i < 0) i = constantPool.push(bytes) - 1;
   return CONST_OFFSET + 16 * i;
 }
-
 
 // ---- the kernel --------------------------------------------------------------------------------
 
@@ -217,7 +231,8 @@ function fillBody(fused: boolean): Body {
   const ys = b.group();
   const t1 = b.group();
   // fused a*b + c: a*b is exact in binary64, the sum rounded once to float32
-  const fma = (pushA: () => void, pushB: () => void, pushC: () => void): Body => fmaUnrounded(pushA, pushB, pushC).round();
+  const fma = (pushA: () => void, pushB: () => void, pushC: () => void): Body =>
+    fmaUnrounded(pushA, pushB, pushC).round();
   // the same, the sum left in binary64 (for a step whose result is demoted next)
   const fmaUnrounded = (pushA: () => void, pushB: () => void, pushC: () => void): Body => {
     pushA();
@@ -246,7 +261,18 @@ function fillBody(fused: boolean): Body {
   // ---- log256_ps(1 - u): exponent and mantissa in float32 quads
   eachQuad(() => b.constF32x4(1).get(BASE).op(OP.v128Load, u1At()).op(OP.f32x4Sub).set(xf)); // x = 1 - u (exact)
   // e = (float)((bits >> 23) - 127) + 1
-  eachQuad(() => b.get(xf).i32(23).op(OP.i32x4ShrU).constI32x4(127).op(OP.i32x4Sub).op(OP.f32x4ConvertI32x4S).constF32x4(1).op(OP.f32x4Add).set(ef));
+  eachQuad(() =>
+    b
+      .get(xf)
+      .i32(23)
+      .op(OP.i32x4ShrU)
+      .constI32x4(127)
+      .op(OP.i32x4Sub)
+      .op(OP.f32x4ConvertI32x4S)
+      .constF32x4(1)
+      .op(OP.f32x4Add)
+      .set(ef)
+  );
   // m = (bits & ~0x7f800000) | 0x3f000000
   eachQuad(() => b.get(xf).constI32x4(~0x7f800000).op(OP.v128And).constI32x4(0x3f000000).op(OP.v128Or).set(xf));
   eachQuad(() => b.get(xf).constF32x4(SQRTHF).op(OP.f32x4Lt).set(mask));
@@ -265,19 +291,44 @@ function fillBody(fused: boolean): Body {
     each(() => fmaUnrounded(L(y), H(zf), H(eq1)).set(y));
     // ---- the rest in float32 quads: y = y - z*0.5 (exact product); x = x + y; x = x + e*q2 (exact
     // product); radius = sqrt(-2 * x)
-    eachQuad(() => b.demoteJoin(y[b.gi], y[b.gi + 1]).get(zf).constF32x4(0.5).op(OP.f32x4Mul).op(OP.f32x4Sub).set(yf));
-    eachQuad(() => b.get(xf).get(yf).op(OP.f32x4Add).get(ef).constF32x4(LOG_Q2).op(OP.f32x4Mul).op(OP.f32x4Add).set(xf));
+    eachQuad(() =>
+      b
+        .demoteJoin(y[b.gi], y[b.gi + 1])
+        .get(zf)
+        .constF32x4(0.5)
+        .op(OP.f32x4Mul)
+        .op(OP.f32x4Sub)
+        .set(yf)
+    );
+    eachQuad(() =>
+      b.get(xf).get(yf).op(OP.f32x4Add).get(ef).constF32x4(LOG_Q2).op(OP.f32x4Mul).op(OP.f32x4Add).set(xf)
+    );
     eachQuad(() => b.get(xf).constF32x4(-2).op(OP.f32x4Mul).op(OP.f32x4Sqrt).set(rf));
   } else {
     // ---- the 'avx2' build rounds every operation to float32: all of it in float32 quads
     eachQuad(() => b.get(xf).get(xf).op(OP.f32x4Mul).set(zf));
     eachQuad(() => b.constF32x4(LOG_P[0]).get(xf).op(OP.f32x4Mul).constF32x4(LOG_P[1]).op(OP.f32x4Add).set(yf)); // y = p0*x + p1
-    for (let k = 2; k <= 8; k++) eachQuad(() => b.get(yf).get(xf).op(OP.f32x4Mul).constF32x4(LOG_P[k]).op(OP.f32x4Add).set(yf));
+    for (let k = 2; k <= 8; k++)
+      eachQuad(() => b.get(yf).get(xf).op(OP.f32x4Mul).constF32x4(LOG_P[k]).op(OP.f32x4Add).set(yf));
     // y = y*x; y = y*z + e*q1; y = y - z*0.5
-    eachQuad(() => b.get(yf).get(xf).op(OP.f32x4Mul).get(zf).op(OP.f32x4Mul).get(ef).constF32x4(LOG_Q1).op(OP.f32x4Mul).op(OP.f32x4Add).set(yf));
+    eachQuad(() =>
+      b
+        .get(yf)
+        .get(xf)
+        .op(OP.f32x4Mul)
+        .get(zf)
+        .op(OP.f32x4Mul)
+        .get(ef)
+        .constF32x4(LOG_Q1)
+        .op(OP.f32x4Mul)
+        .op(OP.f32x4Add)
+        .set(yf)
+    );
     eachQuad(() => b.get(yf).get(zf).constF32x4(0.5).op(OP.f32x4Mul).op(OP.f32x4Sub).set(yf));
     // x = x + y; x = x + e*q2; radius = sqrt(-2 * x)
-    eachQuad(() => b.get(xf).get(yf).op(OP.f32x4Add).get(ef).constF32x4(LOG_Q2).op(OP.f32x4Mul).op(OP.f32x4Add).set(xf));
+    eachQuad(() =>
+      b.get(xf).get(yf).op(OP.f32x4Add).get(ef).constF32x4(LOG_Q2).op(OP.f32x4Mul).op(OP.f32x4Add).set(xf)
+    );
     eachQuad(() => b.get(xf).constF32x4(-2).op(OP.f32x4Mul).op(OP.f32x4Sqrt).set(rf));
   }
 
@@ -285,7 +336,18 @@ function fillBody(fused: boolean): Body {
   // x = theta + j*(-DP1) + j*(-DP2): exact products, and both sums are float32 for every input
   // (verifyUncheckedFmaSites), so float32 quads compute them exactly
   eachQuad(() => b.get(BASE).op(OP.v128Load, u2At()).constF32x4(TWO_PI_F32).op(OP.f32x4Mul).set(xsf));
-  eachQuad(() => b.get(xsf).constF32x4(FOPI).op(OP.f32x4Mul).op(OP.i32x4TruncSatF32x4S).constI32x4(1).op(OP.i32x4Add).constI32x4(~1).op(OP.v128And).set(j));
+  eachQuad(() =>
+    b
+      .get(xsf)
+      .constF32x4(FOPI)
+      .op(OP.f32x4Mul)
+      .op(OP.i32x4TruncSatF32x4S)
+      .constI32x4(1)
+      .op(OP.i32x4Add)
+      .constI32x4(~1)
+      .op(OP.v128And)
+      .set(j)
+  );
   eachQuad(() => b.get(j).op(OP.f32x4ConvertI32x4S).set(qf));
   eachQuad(() => b.get(xsf).get(qf).constF32x4(MINUS_DP[0]).op(OP.f32x4Mul).op(OP.f32x4Add).set(xsf));
   eachQuad(() => b.get(xsf).get(qf).constF32x4(MINUS_DP[1]).op(OP.f32x4Mul).op(OP.f32x4Add).set(xsf));
@@ -314,7 +376,21 @@ function fillBody(fused: boolean): Body {
     eachQuad(() => b.get(ycf).get(zf).op(OP.f32x4Mul).constF32x4(COS_P[2]).op(OP.f32x4Add).set(ycf));
     eachQuad(() => b.get(ysf).get(zf).op(OP.f32x4Mul).constF32x4(SIN_P[2]).op(OP.f32x4Add).set(ysf));
     // yc = ((yc*z)*z - z*0.5) + 1; ys = (ys*z)*x + x
-    eachQuad(() => b.get(ycf).get(zf).op(OP.f32x4Mul).get(zf).op(OP.f32x4Mul).get(zf).constF32x4(0.5).op(OP.f32x4Mul).op(OP.f32x4Sub).constF32x4(1).op(OP.f32x4Add).set(ycf));
+    eachQuad(() =>
+      b
+        .get(ycf)
+        .get(zf)
+        .op(OP.f32x4Mul)
+        .get(zf)
+        .op(OP.f32x4Mul)
+        .get(zf)
+        .constF32x4(0.5)
+        .op(OP.f32x4Mul)
+        .op(OP.f32x4Sub)
+        .constF32x4(1)
+        .op(OP.f32x4Add)
+        .set(ycf)
+    );
     eachQuad(() => b.get(ysf).get(zf).op(OP.f32x4Mul).get(xsf).op(OP.f32x4Mul).get(xsf).op(OP.f32x4Add).set(ysf));
   }
   // ---- select the polynomials, signs, radius * (cos, sin) + 0, in float32 quads
@@ -327,10 +403,30 @@ function fillBody(fused: boolean): Body {
     b.get(ycf).get(s2).op(OP.f32x4Sub);
     b.get(ysf).get(s1).op(OP.f32x4Sub);
     b.op(OP.f32x4Add);
-    b.constI32x4(4).get(j).constI32x4(2).op(OP.i32x4Sub).op(OP.v128AndNot).i32(29).op(OP.i32x4Shl).op(OP.v128Xor).set(ycf);
+    b.constI32x4(4)
+      .get(j)
+      .constI32x4(2)
+      .op(OP.i32x4Sub)
+      .op(OP.v128AndNot)
+      .i32(29)
+      .op(OP.i32x4Shl)
+      .op(OP.v128Xor)
+      .set(ycf);
   });
   // sin = (ysin1 + ysin2) ^ ((j & 4) << 29)
-  eachQuad(() => b.get(s2).get(s1).op(OP.f32x4Add).get(j).constI32x4(4).op(OP.v128And).i32(29).op(OP.i32x4Shl).op(OP.v128Xor).set(ysf));
+  eachQuad(() =>
+    b
+      .get(s2)
+      .get(s1)
+      .op(OP.f32x4Add)
+      .get(j)
+      .constI32x4(4)
+      .op(OP.v128And)
+      .i32(29)
+      .op(OP.i32x4Shl)
+      .op(OP.v128Xor)
+      .set(ysf)
+  );
   eachQuad(() => b.get(BASE).get(rf).get(ycf).op(OP.f32x4Mul).constF32x4(0).op(OP.f32x4Add).op(OP.v128Store, u1At()));
   eachQuad(() => b.get(BASE).get(rf).get(ysf).op(OP.f32x4Mul).constF32x4(0).op(OP.f32x4Add).op(OP.v128Store, u2At()));
   b.get(I).i32(1).op(OP.i32Add).set(I).op(br(0), OP.end, OP.end);
@@ -347,8 +443,26 @@ type Emit = (...parts: (number | number[])[]) => void;
 function twistStep(emit: Emit, addr: () => void, next: () => void, far: () => void, vector: boolean): void {
   // the same instructions on i32x4 (v128) or on i32
   const o = vector
-    ? { load: OP.v128Load, store: OP.v128Store, k: (v: number) => [...OP.v128Const, ...bytesOfI32x4(v)], and: OP.v128And, or: OP.v128Or, xor: OP.v128Xor, shrU: OP.i32x4ShrU, sub: OP.i32x4Sub }
-    : { load: OP.i32Load, store: OP.i32Store, k: i32Const, and: OP.i32And, or: OP.i32Or, xor: OP.i32Xor, shrU: OP.i32ShrU, sub: OP.i32Sub };
+    ? {
+        load: OP.v128Load,
+        store: OP.v128Store,
+        k: (v: number) => [...OP.v128Const, ...bytesOfI32x4(v)],
+        and: OP.v128And,
+        or: OP.v128Or,
+        xor: OP.v128Xor,
+        shrU: OP.i32x4ShrU,
+        sub: OP.i32x4Sub
+      }
+    : {
+        load: OP.i32Load,
+        store: OP.i32Store,
+        k: i32Const,
+        and: OP.i32And,
+        or: OP.i32Or,
+        xor: OP.i32Xor,
+        shrU: OP.i32ShrU,
+        sub: OP.i32Sub
+      };
   addr();
   far();
   addr();
@@ -425,7 +539,15 @@ function temperBody(): Body {
   get(Y);
   get(Y);
   emit(i32Const(18), OP.i32x4ShrU, OP.v128Xor);
-  emit(OP.v128Const, bytesOfI32x4(0xffffff), OP.v128And, OP.f32x4ConvertI32x4S, OP.v128Const, bytesOfF32x4(2 ** -24), OP.f32x4Mul);
+  emit(
+    OP.v128Const,
+    bytesOfI32x4(0xffffff),
+    OP.v128And,
+    OP.f32x4ConvertI32x4S,
+    OP.v128Const,
+    bytesOfF32x4(2 ** -24),
+    OP.f32x4Mul
+  );
   emit(OP.v128Store, memarg(2));
   get(K);
   emit(i32Const(16), OP.i32Add, localSet(K));
@@ -500,7 +622,7 @@ export function avx2FmaWasm(): Avx2FmaWasm | null {
 
     /** n uniform floats from the state in wasm memory (at word index) into floats[0 .. n); returns the new index */
     const uniformsInto = (index: number, n: number): number => {
-      for (let pos = 0; pos < n; ) {
+      for (let pos = 0; pos < n;) {
         if (index >= MT_N) {
           twist();
           index = 0;

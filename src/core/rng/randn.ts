@@ -43,8 +43,15 @@ export interface RandnOptions {
 }
 
 /** normal_fill / normal_fill_AVX2 on out[0..count) (count >= 16), mean 0, std 1. */
-function normalFill(gen: CpuGenerator, out: Float32Array, count: number, profile: RngProfile, options?: RandnOptions): void {
-  const fill16 = profile === 'avx2-fma' ? normalFill16Avx2Fma : profile === 'avx2' ? normalFill16Avx2NoFma : normalFill16Scalar;
+function normalFill(
+  gen: CpuGenerator,
+  out: Float32Array,
+  count: number,
+  profile: RngProfile,
+  options?: RandnOptions
+): void {
+  const fill16 =
+    profile === 'avx2-fma' ? normalFill16Avx2Fma : profile === 'avx2' ? normalFill16Avx2NoFma : normalFill16Scalar;
   const wasm = options?.wasm !== false ? avx2FmaWasm() : null;
   const blocks = Math.floor(count / 16);
   if (wasm !== null && profile !== 'scalar') {
@@ -64,16 +71,24 @@ function normalFill(gen: CpuGenerator, out: Float32Array, count: number, profile
 }
 
 function checkCount(count: number): void {
-  if (!Number.isSafeInteger(count) || count < 0) throw new Error(`count: expected a non-negative integer, got ${count}`);
+  if (!Number.isSafeInteger(count) || count < 0)
+    throw new Error(`count: expected a non-negative integer, got ${count}`);
 }
 
 /**
  * torch.randn(count elements, generator=gen) on CPU as float32, contiguous, under the given profile;
  * advances gen exactly as PyTorch does. Writes into out (length >= count) if given.
  */
-export function randn(gen: CpuGenerator, count: number, profile: RngProfile, out?: Float32Array, options?: RandnOptions): Float32Array {
+export function randn(
+  gen: CpuGenerator,
+  count: number,
+  profile: RngProfile,
+  out?: Float32Array,
+  options?: RandnOptions
+): Float32Array {
   checkCount(count);
-  if (out !== undefined && out.length < count) throw new Error(`out: expected at least ${count} elements, got ${out.length}`);
+  if (out !== undefined && out.length < count)
+    throw new Error(`out: expected at least ${count} elements, got ${out.length}`);
   const values = out !== undefined ? (out.length === count ? out : out.subarray(0, count)) : new Float32Array(count);
   if (count >= 16) {
     normalFill(gen, values, count, profile, options);
@@ -88,6 +103,12 @@ export function randn(gen: CpuGenerator, count: number, profile: RngProfile, out
 }
 
 /** torch.randn(count elements, generator=torch.Generator().manual_seed(seed)) under the given profile. */
-export function randnSeeded(seed: bigint, count: number, profile: RngProfile, out?: Float32Array, options?: RandnOptions): Float32Array {
+export function randnSeeded(
+  seed: bigint,
+  count: number,
+  profile: RngProfile,
+  out?: Float32Array,
+  options?: RandnOptions
+): Float32Array {
   return randn(CpuGenerator.manualSeed(seed), count, profile, out, options);
 }

@@ -18,16 +18,40 @@ const f = Math.fround;
 // logf (e_logf.c, e_logf_data.c: LOGF_TABLE_BITS = 4, LOGF_POLY_ORDER = 4)
 
 const LOGF_INVC = [
-  '0x1.661ec79f8f3bep+0', '0x1.571ed4aaf883dp+0', '0x1.49539f0f010bp+0', '0x1.3c995b0b80385p+0',
-  '0x1.30d190c8864a5p+0', '0x1.25e227b0b8eap+0', '0x1.1bb4a4a1a343fp+0', '0x1.12358f08ae5bap+0',
-  '0x1.0953f419900a7p+0', '0x1p+0', '0x1.e608cfd9a47acp-1', '0x1.ca4b31f026aap-1',
-  '0x1.b2036576afce6p-1', '0x1.9c2d163a1aa2dp-1', '0x1.886e6037841edp-1', '0x1.767dcf5534862p-1'
+  '0x1.661ec79f8f3bep+0',
+  '0x1.571ed4aaf883dp+0',
+  '0x1.49539f0f010bp+0',
+  '0x1.3c995b0b80385p+0',
+  '0x1.30d190c8864a5p+0',
+  '0x1.25e227b0b8eap+0',
+  '0x1.1bb4a4a1a343fp+0',
+  '0x1.12358f08ae5bap+0',
+  '0x1.0953f419900a7p+0',
+  '0x1p+0',
+  '0x1.e608cfd9a47acp-1',
+  '0x1.ca4b31f026aap-1',
+  '0x1.b2036576afce6p-1',
+  '0x1.9c2d163a1aa2dp-1',
+  '0x1.886e6037841edp-1',
+  '0x1.767dcf5534862p-1'
 ].map((t) => hexDouble(t));
 const LOGF_LOGC = [
-  '-0x1.57bf7808caadep-2', '-0x1.2bef0a7c06ddbp-2', '-0x1.01eae7f513a67p-2', '-0x1.b31d8a68224e9p-3',
-  '-0x1.6574f0ac07758p-3', '-0x1.1aa2bc79c81p-3', '-0x1.a4e76ce8c0e5ep-4', '-0x1.1973c5a611cccp-4',
-  '-0x1.252f438e10c1ep-5', '0x0p+0', '0x1.aa5aa5df25984p-5', '0x1.c5e53aa362eb4p-4',
-  '0x1.526e57720db08p-3', '0x1.bc2860d22477p-3', '0x1.1058bc8a07ee1p-2', '0x1.4043057b6ee09p-2'
+  '-0x1.57bf7808caadep-2',
+  '-0x1.2bef0a7c06ddbp-2',
+  '-0x1.01eae7f513a67p-2',
+  '-0x1.b31d8a68224e9p-3',
+  '-0x1.6574f0ac07758p-3',
+  '-0x1.1aa2bc79c81p-3',
+  '-0x1.a4e76ce8c0e5ep-4',
+  '-0x1.1973c5a611cccp-4',
+  '-0x1.252f438e10c1ep-5',
+  '0x0p+0',
+  '0x1.aa5aa5df25984p-5',
+  '0x1.c5e53aa362eb4p-4',
+  '0x1.526e57720db08p-3',
+  '0x1.bc2860d22477p-3',
+  '0x1.1058bc8a07ee1p-2',
+  '0x1.4043057b6ee09p-2'
 ].map((t) => hexDouble(t));
 const LOGF_LN2 = hexDouble('0x1.62e42fefa39efp-1');
 const LOGF_A0 = hexDouble('-0x1.00ea348b88334p-2');
@@ -38,10 +62,10 @@ const LOGF_A2 = hexDouble('-0x1.ffffef20a4123p-2');
 export function logfGlibc(x: number): number {
   let ix = asuint(x);
   if (ix === 0x3f800000) return 0;
-  if (((ix - 0x00800000) >>> 0) >= 0x7f800000 - 0x00800000) {
-    if (((ix * 2) >>> 0) === 0) return -Infinity;
+  if ((ix - 0x00800000) >>> 0 >= 0x7f800000 - 0x00800000) {
+    if ((ix * 2) >>> 0 === 0) return -Infinity;
     if (ix === 0x7f800000) return x;
-    if ((ix & 0x80000000) !== 0 || ((ix * 2) >>> 0) >= 0xff000000) return NaN;
+    if ((ix & 0x80000000) !== 0 || (ix * 2) >>> 0 >= 0xff000000) return NaN;
     ix = (asuint(f(x * 2 ** 23)) - (23 << 23)) >>> 0; // subnormal: normalize
   }
   const tmp = (ix - 0x3f330000) >>> 0;
@@ -90,9 +114,9 @@ const TABLE0: SincosTable = {
 const TABLE1: SincosTable = { ...TABLE0, c0: -1, c1: -TABLE0.c1, c2: -TABLE0.c2, c3: -TABLE0.c3, c4: -TABLE0.c4 };
 const PIO63 = hexDouble('0x1.921fb54442d18p-62'); // 2pi * 2^-64
 const INV_PIO4 = [
-  0xa2, 0xa2f9, 0xa2f983, 0xa2f9836e, 0xf9836e4e, 0x836e4e44, 0x6e4e4415, 0x4e441529,
-  0x441529fc, 0x1529fc27, 0x29fc2757, 0xfc2757d1, 0x2757d1f5, 0x57d1f534, 0xd1f534dd, 0xf534ddc0,
-  0x34ddc0db, 0xddc0db62, 0xc0db6295, 0xdb629599, 0x6295993c, 0x95993c43, 0x993c4390, 0x3c439041
+  0xa2, 0xa2f9, 0xa2f983, 0xa2f9836e, 0xf9836e4e, 0x836e4e44, 0x6e4e4415, 0x4e441529, 0x441529fc, 0x1529fc27,
+  0x29fc2757, 0xfc2757d1, 0x2757d1f5, 0x57d1f534, 0xd1f534dd, 0xf534ddc0, 0x34ddc0db, 0xddc0db62, 0xc0db6295,
+  0xdb629599, 0x6295993c, 0x95993c43, 0x993c4390, 0x3c439041
 ];
 
 /** Top 12 bits of the float32 representation with the sign bit cleared. */

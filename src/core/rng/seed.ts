@@ -62,7 +62,8 @@ function outOfRange(what: string): string {
 export function stepSeed(seed: bigint, t: number): bigint {
   if (!Number.isSafeInteger(t)) throw new Error(`t: expected an integer step, got ${t}`);
   const s = seed + 100n + BigInt(t);
-  if (s < SEED_MIN || s >= SEED_MAX_EXCLUSIVE) throw new Error(`seed: the step seed seed + 100 + ${t} = ${s} ${outOfRange('').trim()}`);
+  if (s < SEED_MIN || s >= SEED_MAX_EXCLUSIVE)
+    throw new Error(`seed: the step seed seed + 100 + ${t} = ${s} ${outOfRange('').trim()}`);
   return s;
 }
 

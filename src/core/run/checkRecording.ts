@@ -149,7 +149,15 @@ export function checkRecording(r: Recording, opts: CheckRecordingOptions = {}): 
     diagnosis = diagnose(r, firstDivergence.t, states, opts);
   }
   const float64States = [r.init, ...r.steps].some((s) => s?.recorded.dtype === 'float64');
-  const verdict = { matches: firstDivergence === null, states, firstDivergence, diagnosis, float64Inputs: r.float64Inputs, float64States, reference };
+  const verdict = {
+    matches: firstDivergence === null,
+    states,
+    firstDivergence,
+    diagnosis,
+    float64Inputs: r.float64Inputs,
+    float64States,
+    reference
+  };
   const sentences = recordingSummary(r, verdict);
   return { ...verdict, headline: sentences[0], summary: sentences.join(' ') };
 }
@@ -174,13 +182,18 @@ function diagnose(r: Recording, t1: number, states: StateDistance[], opts: Check
   let fromStep = t1;
   for (const start of earliest > t1 ? [earliest, t1] : [t1]) {
     fromStep = start;
-    const ids = diagnoseTrajectory(r.inputs, start, matchesStep, { profile: opts.profile, schedule64, shouldStop: opts.shouldStop });
+    const ids = diagnoseTrajectory(r.inputs, start, matchesStep, {
+      profile: opts.profile,
+      schedule64,
+      shouldStop: opts.shouldStop
+    });
     if (ids.length) return { fromStep, mistakes: ids.map((id) => mistakeInfo(id)) };
   }
   return { fromStep, mistakes: [] };
 }
 
-const list = (items: string[]): string => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
+const list = (items: string[]): string =>
+  items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
 
 /** The verdict's sentences: the headline first, then the diagnosis and the notes. */
@@ -206,15 +219,21 @@ export function recordingSummary(r: Recording, v: Omit<RecordingVerdict, 'summar
         `(at most ${ulpText(at.maxUlp)}), and ${differing} of the ${v.states.length} recorded states differ.`
     );
     if (f.t === null) {
-      parts.push('x_T is torch.randn(N, d, generator=torch.Generator().manual_seed(seed)): check the seed and how x_T is drawn; no catalogue mistake changes x_T.');
+      parts.push(
+        'x_T is torch.randn(N, d, generator=torch.Generator().manual_seed(seed)): check the seed and how x_T is drawn; no catalogue mistake changes x_T.'
+      );
     } else if (v.diagnosis) {
       const ms = v.diagnosis.mistakes;
       const from = v.diagnosis.fromStep === r.T - 1 ? '' : ` from step t = ${v.diagnosis.fromStep} on`;
       if (ms.length === 1) {
         const m = ms[0];
-        parts.push(`Your output is exactly what Algorithm 2 gives with this mistake${from}: ${lowerFirst(m.title)} (${m.id}): \`${m.wrong}\` instead of \`${m.right}\`.`);
+        parts.push(
+          `Your output is exactly what Algorithm 2 gives with this mistake${from}: ${lowerFirst(m.title)} (${m.id}): \`${m.wrong}\` instead of \`${m.right}\`.`
+        );
       } else if (ms.length > 1) {
-        parts.push(`Your output is exactly what Algorithm 2 gives with any of these mistakes${from}: ${list(ms.map((m) => `${lowerFirst(m.title)} (${m.id})`))}.`);
+        parts.push(
+          `Your output is exactly what Algorithm 2 gives with any of these mistakes${from}: ${list(ms.map((m) => `${lowerFirst(m.title)} (${m.id})`))}.`
+        );
       } else {
         parts.push('No mistake of the diagnosis catalogue reproduces your states.');
       }
@@ -226,6 +245,7 @@ export function recordingSummary(r: Recording, v: Omit<RecordingVerdict, 'summar
         'the reference runs them rounded to float32, as .float() does.'
     );
   }
-  if (v.float64States) parts.push('Your states were float64 and are compared after rounding to float32, as x.float() does.');
+  if (v.float64States)
+    parts.push('Your states were float64 and are compared after rounding to float32, as x.float() does.');
   return parts;
 }

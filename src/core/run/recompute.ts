@@ -42,9 +42,17 @@ export function firstBitDifference(a: Float32Array, b: Float32Array): number {
  * trajectory budget unless opts says otherwise). Throws a one-line error when the recomputed final sample is not
  * the carried sample bit for bit (an altered output, or one made by a different sampler).
  */
-export function recomputeTrajectory(run: RunResult, opts: Pick<SamplerOptions, 'maxTrajectoryBytes' | 'kernel' | 'shouldStop'> = {}): RunResult {
+export function recomputeTrajectory(
+  run: RunResult,
+  opts: Pick<SamplerOptions, 'maxTrajectoryBytes' | 'kernel' | 'shouldStop'> = {}
+): RunResult {
   if (!needsRecompute(run)) return run;
-  const again = runSampler(carriedInputs(run), { ...opts, profile: run.inputs.profile, matmul: run.inputs.matmul, record: run.trajectory.policy });
+  const again = runSampler(carriedInputs(run), {
+    ...opts,
+    profile: run.inputs.profile,
+    matmul: run.inputs.matmul,
+    record: run.trajectory.policy
+  });
   const diff = firstBitDifference(again.sample.data, run.sample.data);
   if (diff >= 0) {
     const { cols } = run.sample;
@@ -52,6 +60,10 @@ export function recomputeTrajectory(run: RunResult, opts: Pick<SamplerOptions, '
       `sample: the recomputed run differs from the carried sample at [${Math.floor(diff / cols)}, ${diff % cols}], so its trajectory cannot be shown (the output was altered or made by another version)`
     );
   }
-  const trajectory = { policy: run.trajectory.policy, steps: again.trajectory.steps, ...(again.trajectory.note ? { note: again.trajectory.note } : {}) };
+  const trajectory = {
+    policy: run.trajectory.policy,
+    steps: again.trajectory.steps,
+    ...(again.trajectory.note ? { note: again.trajectory.note } : {})
+  };
   return { ...run, trajectory };
 }

@@ -91,10 +91,13 @@ const shapeText = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
 /** A payload tensor: dtype, shape and exactly as many little-endian bytes as they say. */
 export function decodeTensor(v: unknown, field: string, expectedShape?: readonly number[]): RecordedTensor {
   const o = requireObject(v, field);
-  if (o.dtype !== 'float32' && o.dtype !== 'float64') throw new Error(`${field}.dtype: expected "float32" or "float64", got ${describe(o.dtype)}`);
+  if (o.dtype !== 'float32' && o.dtype !== 'float64')
+    throw new Error(`${field}.dtype: expected "float32" or "float64", got ${describe(o.dtype)}`);
   const dtype: RecordedDtype = o.dtype;
   if (!Array.isArray(o.shape) || o.shape.some((n) => typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0)) {
-    throw new Error(`${field}.shape: expected a list of integers >= 0, got ${Array.isArray(o.shape) ? JSON.stringify(o.shape).slice(0, 40) : describe(o.shape)}`);
+    throw new Error(
+      `${field}.shape: expected a list of integers >= 0, got ${Array.isArray(o.shape) ? JSON.stringify(o.shape).slice(0, 40) : describe(o.shape)}`
+    );
   }
   const shape = o.shape as number[];
   if (expectedShape && shapeText(shape) !== shapeText(expectedShape)) {
@@ -105,16 +108,23 @@ export function decodeTensor(v: unknown, field: string, expectedShape?: readonly
   const size = dtype === 'float32' ? 4 : 8;
   const count = shape.reduce((a, b) => a * b, 1);
   if (bytes.length !== count * size) {
-    throw new Error(`${field}.base64: ${bytes.length} bytes, expected ${count * size} (${count} ${dtype} values of shape ${shapeText(shape)})`);
+    throw new Error(
+      `${field}.base64: ${bytes.length} bytes, expected ${count * size} (${count} ${dtype} values of shape ${shapeText(shape)})`
+    );
   }
   // base64ToBytes returns a fresh buffer (offset 0), so it is aligned for either view; little-endian like every
   // host VS Code runs on (runCodec.ts reads its float32 arrays the same way)
-  const values = dtype === 'float32' ? new Float32Array(bytes.buffer, 0, count) : new Float64Array(bytes.buffer, 0, count);
+  const values =
+    dtype === 'float32' ? new Float32Array(bytes.buffer, 0, count) : new Float64Array(bytes.buffer, 0, count);
   return { dtype, shape, values };
 }
 
 export function encodeTensor(t: RecordedTensor): TensorJson {
-  return { dtype: t.dtype, shape: [...t.shape], base64: bytesToBase64(new Uint8Array(t.values.buffer, t.values.byteOffset, t.values.byteLength)) };
+  return {
+    dtype: t.dtype,
+    shape: [...t.shape],
+    base64: bytesToBase64(new Uint8Array(t.values.buffer, t.values.byteOffset, t.values.byteLength))
+  };
 }
 
 /** float32 values of a recorded tensor: its own for float32; for float64 each rounded to nearest (torch's .float()). */
@@ -132,7 +142,9 @@ function nested(values: Float32Array | Float64Array, shape: readonly number[]): 
   if (shape.length === 0) return values[0];
   const walk = (dim: number, offset: number): unknown[] => {
     const stride = shape.slice(dim + 1).reduce((a, b) => a * b, 1);
-    return Array.from({ length: shape[dim] }, (_, i) => (dim === shape.length - 1 ? values[offset + i] : walk(dim + 1, offset + i * stride)));
+    return Array.from({ length: shape[dim] }, (_, i) =>
+      dim === shape.length - 1 ? values[offset + i] : walk(dim + 1, offset + i * stride)
+    );
   };
   return walk(0, 0);
 }
@@ -142,7 +154,9 @@ function checkSchema(schema: unknown): void {
   if (schema === RECORDING_SCHEMA) return;
   const m = typeof schema === 'string' ? /^ddpm-lab\.recording\/(\d+)$/.exec(schema) : null;
   if (m && Number(m[1]) > 1) {
-    throw new Error(`recording: made by a newer DDPM Lab (schema ${JSON.stringify(schema)}); this version reads "${RECORDING_SCHEMA}": update the DDPM Lab extension`);
+    throw new Error(
+      `recording: made by a newer DDPM Lab (schema ${JSON.stringify(schema)}); this version reads "${RECORDING_SCHEMA}": update the DDPM Lab extension`
+    );
   }
   throw new Error(`schema: expected "${RECORDING_SCHEMA}", got ${describe(schema)}`);
 }
@@ -154,14 +168,21 @@ export function decodeRecording(json: unknown): Recording {
   const inputsJson = requireObject(json.inputs, 'inputs');
 
   const shape = inputsJson.shape;
-  if (!Array.isArray(shape) || shape.length !== 2 || shape.some((v) => typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1)) {
-    throw new Error(`inputs.shape: expected [N, d] (two integers >= 1), got ${Array.isArray(shape) ? JSON.stringify(shape).slice(0, 40) : describe(shape)}`);
+  if (
+    !Array.isArray(shape) ||
+    shape.length !== 2 ||
+    shape.some((v) => typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1)
+  ) {
+    throw new Error(
+      `inputs.shape: expected [N, d] (two integers >= 1), got ${Array.isArray(shape) ? JSON.stringify(shape).slice(0, 40) : describe(shape)}`
+    );
   }
   const [n, d] = shape as [number, number];
   const recordedInputs = {} as Record<TensorInputName, RecordedTensor>;
   for (const name of TENSOR_INPUTS) recordedInputs[name] = decodeTensor(inputsJson[name], `inputs.${name}`);
   const seed = inputsJson.seed;
-  if (typeof seed !== 'string' || !/^-?[0-9]+$/.test(seed)) throw new Error(`inputs.seed: expected a decimal string, got ${describe(seed)}`);
+  if (typeof seed !== 'string' || !/^-?[0-9]+$/.test(seed))
+    throw new Error(`inputs.seed: expected a decimal string, got ${describe(seed)}`);
 
   // the same checks as an inputs file (README "Inputs"), on the recorded values as doubles: float32 values exactly,
   // float64 values as recorded, rounded to float32 to nearest by readInputs (as torch.tensor(float64).float() does)
@@ -180,12 +201,15 @@ export function decodeRecording(json: unknown): Recording {
   const float64Inputs = TENSOR_INPUTS.filter((name) => recordedInputs[name].dtype === 'float64');
   const inputWarnings = [
     ...read.warnings,
-    ...float64Inputs.map((name) => `${name}: recorded as a float64 tensor; the reference runs it rounded to float32, as .float() does`)
+    ...float64Inputs.map(
+      (name) => `${name}: recorded as a float64 tensor; the reference runs it rounded to float32, as .float() does`
+    )
   ];
 
   const T = requireInteger(json.T, 'T', 1);
   const betaCount = read.inputs.betas.length;
-  if (T !== betaCount) throw new Error(`T: ${T}, but inputs.betas holds ${betaCount} value${betaCount === 1 ? '' : 's'}`);
+  if (T !== betaCount)
+    throw new Error(`T: ${T}, but inputs.betas holds ${betaCount} value${betaCount === 1 ? '' : 's'}`);
   const every = requireInteger(json.every, 'every', 1);
 
   const init = json.init === null ? null : decodeState(json.init, 'init', n, d);
@@ -198,7 +222,8 @@ export function decodeRecording(json: unknown): Recording {
       throw new Error(`${f}.t: expected an integer in [0, T) = [0, ${T}), got ${describe(o.t)}`);
     }
     const previous = steps.length ? steps[steps.length - 1].t : T;
-    if (o.t >= previous) throw new Error(`${f}.t: ${o.t} after t = ${previous}; steps are in loop order (t = T-1 first), each once`);
+    if (o.t >= previous)
+      throw new Error(`${f}.t: ${o.t} after t = ${previous}; steps are in loop order (t = T-1 first), each once`);
     steps.push({ t: o.t, ...decodeState(o.x, `${f}.x`, n, d) });
   });
 
@@ -208,7 +233,8 @@ export function decodeRecording(json: unknown): Recording {
     if (typeof o.version !== 'string') throw new Error(`torch.version: expected a string, got ${describe(o.version)}`);
     torch = { version: o.version };
   }
-  if (json.note !== undefined && typeof json.note !== 'string') throw new Error(`note: expected a string, got ${describe(json.note)}`);
+  if (json.note !== undefined && typeof json.note !== 'string')
+    throw new Error(`note: expected a string, got ${describe(json.note)}`);
 
   return {
     schema: RECORDING_SCHEMA,

@@ -4,8 +4,30 @@
 // since JSON.stringify would turn them into null. Decoding checks every field the views read and
 // names the first bad one in a one-line message (malformed output data shows an error, not a blank box).
 import { base64ToBytes, bytesToBase64 } from '../base64';
-import { describe, isObject, requireBoolean, requireFiniteNumber, requireInteger, requireObject, requireString, requireStrings } from '../describe';
-import { MATMUL_PROFILES, RNG_PROFILES, type Comparison, type DiagnosisEntry, type FirstDivergence, type IndexedValue, type MatrixF32, type RngProfile, type RunResult, type StepByStep, type TrajectoryStep, type TorchCheck } from '../types';
+import {
+  describe,
+  isObject,
+  requireBoolean,
+  requireFiniteNumber,
+  requireInteger,
+  requireObject,
+  requireString,
+  requireStrings
+} from '../describe';
+import {
+  MATMUL_PROFILES,
+  RNG_PROFILES,
+  type Comparison,
+  type DiagnosisEntry,
+  type FirstDivergence,
+  type IndexedValue,
+  type MatrixF32,
+  type RngProfile,
+  type RunResult,
+  type StepByStep,
+  type TrajectoryStep,
+  type TorchCheck
+} from '../types';
 
 type Encoded<T> = T extends Float32Array | Uint8Array
   ? string
@@ -59,10 +81,12 @@ function decodeIndexed(v: unknown, field: string, rows: number, cols: number): I
   if (v === null) return null;
   const o = requireObject(v, field);
   const index = o.index;
-  if (!Array.isArray(index) || index.length !== 2) throw new Error(`${field}.index: expected [row, col], got ${describe(index)}`);
+  if (!Array.isArray(index) || index.length !== 2)
+    throw new Error(`${field}.index: expected [row, col], got ${describe(index)}`);
   const row = requireInteger(index[0], `${field}.index[0]`, 0);
   const col = requireInteger(index[1], `${field}.index[1]`, 0);
-  if (row >= rows || col >= cols) throw new Error(`${field}.index: [${row}, ${col}] is outside the sample's shape (${rows}, ${cols})`);
+  if (row >= rows || col >= cols)
+    throw new Error(`${field}.index: [${row}, ${col}] is outside the sample's shape (${rows}, ${cols})`);
   return { value: decodeNumber(o.value, `${field}.value`), index: [row, col] };
 }
 
@@ -70,7 +94,12 @@ function encodeMatrix(m: MatrixF32): Encoded<MatrixF32> {
   return { rows: m.rows, cols: m.cols, data: encodeFloat32(m.data) };
 }
 
-function decodeMatrix(m: Encoded<MatrixF32>, field: string, shape?: [number, number], like = 'like inputs (N, d)'): MatrixF32 {
+function decodeMatrix(
+  m: Encoded<MatrixF32>,
+  field: string,
+  shape?: [number, number],
+  like = 'like inputs (N, d)'
+): MatrixF32 {
   if (!m || typeof m !== 'object') throw new Error(`${field}: missing`);
   if (typeof m.data !== 'string') throw new Error(`${field}.data: expected base64 text, got ${describe(m.data)}`);
   const data = decodeFloat32(m.data, field);
@@ -129,7 +158,11 @@ const encodeNullable = (v: number | null): JsonNumber | null => (v === null ? nu
 function encodeSteps(s: StepByStep): unknown {
   return {
     ...s,
-    prints: s.prints.map((p) => ({ ...p, maxAbsDiff: encodeNullable(p.maxAbsDiff), maxUlps: encodeNullable(p.maxUlps) })),
+    prints: s.prints.map((p) => ({
+      ...p,
+      maxAbsDiff: encodeNullable(p.maxAbsDiff),
+      maxUlps: encodeNullable(p.maxUlps)
+    })),
     ours: s.ours.map((r) => r.map(encodeNumber)),
     theirs: s.theirs.map((r) => r.map(encodeNumber))
   };
@@ -177,9 +210,11 @@ function decodeFirstDivergence(v: unknown, field: string, rows: number, cols: nu
   const step = o.step === null ? null : requireInteger(o.step, `${field}.step`, 0);
   let index: [number, number] | null = null;
   if (o.index !== null) {
-    if (!Array.isArray(o.index) || o.index.length !== 2) throw new Error(`${field}.index: expected [row, col] or null, got ${describe(o.index)}`);
+    if (!Array.isArray(o.index) || o.index.length !== 2)
+      throw new Error(`${field}.index: expected [row, col] or null, got ${describe(o.index)}`);
     index = [requireInteger(o.index[0], `${field}.index[0]`, 0), requireInteger(o.index[1], `${field}.index[1]`, 0)];
-    if (index[0] >= rows || index[1] >= cols) throw new Error(`${field}.index: [${index.join(', ')}] is outside the sample's shape (${rows}, ${cols})`);
+    if (index[0] >= rows || index[1] >= cols)
+      throw new Error(`${field}.index: [${index.join(', ')}] is outside the sample's shape (${rows}, ${cols})`);
   }
   return { step, index };
 }
@@ -197,7 +232,8 @@ function decodeDiagnosis(v: unknown, field: string): DiagnosisEntry[] {
   return v.map((e, i) => {
     const f = `${field}[${i}]`;
     const o = requireObject(e, f);
-    if (o.profile !== undefined && !(RNG_PROFILES as readonly string[]).includes(o.profile as string)) throw new Error(`${f}.profile: unknown profile ${describe(o.profile)}`);
+    if (o.profile !== undefined && !(RNG_PROFILES as readonly string[]).includes(o.profile as string))
+      throw new Error(`${f}.profile: unknown profile ${describe(o.profile)}`);
     return {
       id: requireString(o.id, `${f}.id`),
       title: requireString(o.title, `${f}.title`),
@@ -221,11 +257,13 @@ function decodeComparison(c: Encoded<Comparison>, shape: [number, number]): Comp
   const f = 'comparison';
   const o = requireObject(c, f);
   const [rows, cols] = shape;
-  if (!COMPARE_RULES.includes(o.rule as string)) throw new Error(`${f}.rule: expected one of ${COMPARE_RULES.join(', ')}, got ${describe(o.rule)}`);
+  if (!COMPARE_RULES.includes(o.rule as string))
+    throw new Error(`${f}.rule: expected one of ${COMPARE_RULES.join(', ')}, got ${describe(o.rule)}`);
   if (typeof o.absDiff !== 'string') throw new Error(`${f}.absDiff: expected base64 text, got ${describe(o.absDiff)}`);
   const absDiff = decodeFloat32(o.absDiff, `${f}.absDiff`);
   requireLength(absDiff.length, rows * cols, `${f}.absDiff`, 'one per element of the sample');
-  const printedDecimals = o.printedDecimals === null ? null : requireInteger(o.printedDecimals, `${f}.printedDecimals`, 0);
+  const printedDecimals =
+    o.printedDecimals === null ? null : requireInteger(o.printedDecimals, `${f}.printedDecimals`, 0);
   if (o.shapeNote !== undefined) requireString(o.shapeNote, `${f}.shapeNote`);
   if (o.profileSearch !== undefined) {
     const ps = requireObject(o.profileSearch, `${f}.profileSearch`);
@@ -241,8 +279,10 @@ function decodeComparison(c: Encoded<Comparison>, shape: [number, number]): Comp
       if (!Array.isArray(ps[k])) throw new Error(`${f}.pairSearch.${k}: expected a list, got ${describe(ps[k])}`);
       (ps[k] as unknown[]).forEach((pair, i) => {
         const q = requireObject(pair, `${f}.pairSearch.${k}[${i}]`);
-        if (!(RNG_PROFILES as readonly unknown[]).includes(q.rng)) throw new Error(`${f}.pairSearch.${k}[${i}].rng: unknown profile ${describe(q.rng)}`);
-        if (!(MATMUL_PROFILES as readonly unknown[]).includes(q.matmul)) throw new Error(`${f}.pairSearch.${k}[${i}].matmul: unknown profile ${describe(q.matmul)}`);
+        if (!(RNG_PROFILES as readonly unknown[]).includes(q.rng))
+          throw new Error(`${f}.pairSearch.${k}[${i}].rng: unknown profile ${describe(q.rng)}`);
+        if (!(MATMUL_PROFILES as readonly unknown[]).includes(q.matmul))
+          throw new Error(`${f}.pairSearch.${k}[${i}].matmul: unknown profile ${describe(q.matmul)}`);
       });
     }
   }
@@ -266,8 +306,12 @@ function decodeComparison(c: Encoded<Comparison>, shape: [number, number]): Comp
     matches: requireBoolean(o.matches, `${f}.matches`),
     summary: requireString(o.summary, `${f}.summary`),
     // fields added later: absent in older payloads
-    ...(o.expectedLiterals !== undefined ? { expectedLiterals: decodeLiterals(o.expectedLiterals, `${f}.expectedLiterals`, rows * cols) } : {}),
-    ...(o.firstDivergence !== undefined ? { firstDivergence: decodeFirstDivergence(o.firstDivergence, `${f}.firstDivergence`, rows, cols) } : {}),
+    ...(o.expectedLiterals !== undefined
+      ? { expectedLiterals: decodeLiterals(o.expectedLiterals, `${f}.expectedLiterals`, rows * cols) }
+      : {}),
+    ...(o.firstDivergence !== undefined
+      ? { firstDivergence: decodeFirstDivergence(o.firstDivergence, `${f}.firstDivergence`, rows, cols) }
+      : {}),
     ...(o.steps !== undefined ? { steps: decodeSteps(o.steps, `${f}.steps`) } : {}),
     ...(o.diagnosis !== undefined ? { diagnosis: decodeDiagnosis(o.diagnosis, `${f}.diagnosis`) } : {}),
     ...(o.diagnosisNote !== undefined ? { diagnosisNote: requireString(o.diagnosisNote, `${f}.diagnosisNote`) } : {})
@@ -301,16 +345,28 @@ function decodeTorchCheck(v: unknown, shape: [number, number]): TorchCheck {
     requireBoolean(po.exact, `${f}.parts[${i}].exact`);
   });
   if (o.firstDifferentT !== null) requireInteger(o.firstDifferentT, `${f}.firstDifferentT`, 0);
-  if (!Array.isArray(o.stepUlps) || !Array.isArray(o.torchSteps)) throw new Error(`${f}.stepUlps, ${f}.torchSteps: expected lists`);
+  if (!Array.isArray(o.stepUlps) || !Array.isArray(o.torchSteps))
+    throw new Error(`${f}.stepUlps, ${f}.torchSteps: expected lists`);
   const stepUlps = o.stepUlps.map((s, i) => {
     const so = requireObject(s, `${f}.stepUlps[${i}]`);
-    return { t: requireInteger(so.t, `${f}.stepUlps[${i}].t`, 0), maxUlps: so.maxUlps === null ? null : decodeNumber(so.maxUlps, `${f}.stepUlps[${i}].maxUlps`) };
+    return {
+      t: requireInteger(so.t, `${f}.stepUlps[${i}].t`, 0),
+      maxUlps: so.maxUlps === null ? null : decodeNumber(so.maxUlps, `${f}.stepUlps[${i}].maxUlps`)
+    };
   });
   const torchSteps = o.torchSteps.map((s, i) => {
     const so = requireObject(s, `${f}.torchSteps[${i}]`);
-    return { t: requireInteger(so.t, `${f}.torchSteps[${i}].t`, 0), x: decodeMatrix(so.x as never, `${f}.torchSteps[${i}].x`, shape) };
+    return {
+      t: requireInteger(so.t, `${f}.torchSteps[${i}].t`, 0),
+      x: decodeMatrix(so.x as never, `${f}.torchSteps[${i}].x`, shape)
+    };
   });
-  return { ...(o as unknown as TorchCheck), stepUlps, torchSteps, torchSample: decodeMatrix(o.torchSample as never, `${f}.torchSample`, shape) };
+  return {
+    ...(o as unknown as TorchCheck),
+    stepUlps,
+    torchSteps,
+    torchSample: decodeMatrix(o.torchSample as never, `${f}.torchSample`, shape)
+  };
 }
 
 export function encodeRunResult(r: RunResult): RunResultJson {
@@ -351,17 +407,23 @@ export function decodeRunResult(json: unknown): RunResult {
   }
   const shape: [number, number] = [n, d];
   const policy = requireObject(j.trajectory.policy, 'trajectory.policy');
-  if (!['all', 'every', 'none'].includes(policy.kind as string)) throw new Error(`trajectory.policy.kind: expected all, every or none, got ${describe(policy.kind)}`);
+  if (!['all', 'every', 'none'].includes(policy.kind as string))
+    throw new Error(`trajectory.policy.kind: expected all, every or none, got ${describe(policy.kind)}`);
   if (j.trajectory.note !== undefined) requireString(j.trajectory.note, 'trajectory.note');
   if (j.trajectory.recompute !== undefined) requireBoolean(j.trajectory.recompute, 'trajectory.recompute');
-  const wModel = j.inputs.wModel === undefined ? undefined : decodeMatrix(j.inputs.wModel, 'inputs.wModel', [d + 1, d], '(d + 1, d)');
+  const wModel =
+    j.inputs.wModel === undefined
+      ? undefined
+      : decodeMatrix(j.inputs.wModel, 'inputs.wModel', [d + 1, d], '(d + 1, d)');
   if (j.trajectory.recompute && !wModel) throw new Error('inputs.wModel: missing, and trajectory.recompute needs it');
   const timing = requireObject(j.timing, 'timing');
   requireFiniteNumber(timing.elapsedMs, 'timing.elapsedMs');
   requireString(timing.finishedAt, 'timing.finishedAt');
   requireStrings(j.warnings, 'warnings');
-  if (typeof j.schedule.betas !== 'string') throw new Error(`schedule.betas: expected base64 text, got ${describe(j.schedule.betas)}`);
-  if (typeof j.schedule.alphaBar !== 'string') throw new Error(`schedule.alphaBar: expected base64 text, got ${describe(j.schedule.alphaBar)}`);
+  if (typeof j.schedule.betas !== 'string')
+    throw new Error(`schedule.betas: expected base64 text, got ${describe(j.schedule.betas)}`);
+  if (typeof j.schedule.alphaBar !== 'string')
+    throw new Error(`schedule.alphaBar: expected base64 text, got ${describe(j.schedule.alphaBar)}`);
   const betas = decodeFloat32(j.schedule.betas, 'schedule.betas');
   const alphaBar = decodeFloat32(j.schedule.alphaBar, 'schedule.alphaBar');
   requireLength(betas.length, T, 'schedule.betas', 'T = inputs.T');

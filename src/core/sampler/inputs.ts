@@ -49,16 +49,22 @@ function readJsonArray(value: unknown[], field: string): ReadArray {
   const walk = (node: unknown, depth: number, path: number[]) => {
     const where = path.length ? `${field}[${path.join('][')}]` : field;
     if (depth < shape.length) {
-      if (!Array.isArray(node)) throw new Error(`${field}: ragged array: ${where} is ${describe(node)} where a list of ${shape[depth]} was expected`);
+      if (!Array.isArray(node))
+        throw new Error(
+          `${field}: ragged array: ${where} is ${describe(node)} where a list of ${shape[depth]} was expected`
+        );
       if (node.length !== shape[depth]) {
-        throw new Error(`${field}: ragged array: ${where} has ${node.length} values, expected ${shape[depth]} like the first`);
+        throw new Error(
+          `${field}: ragged array: ${where} has ${node.length} values, expected ${shape[depth]} like the first`
+        );
       }
       node.forEach((child, i) => walk(child, depth + 1, [...path, i]));
       return;
     }
     if (typeof node === 'number') values.push(node);
     else if (typeof node === 'string' && /^\s*[+-]?(nan|inf|infinity)\s*$/i.test(node)) values.push(nonFinite(node));
-    else if (Array.isArray(node)) throw new Error(`${field}: ragged array: ${where} is a list where a number was expected`);
+    else if (Array.isArray(node))
+      throw new Error(`${field}: ragged array: ${where} is a list where a number was expected`);
     else throw new Error(`${field}: expected a number at ${where}, got ${describe(node)}`);
   };
   walk(value, 0, []);
@@ -77,7 +83,9 @@ function readArray(value: unknown, field: string): ReadArray {
   if (typeof value === 'string') {
     const p = parseTensorText(value, field);
     if (p.summarized) {
-      throw new Error(`${field}: the printed tensor is summarised with "..." so its values are not all there; print it in full (torch.set_printoptions(profile="full")) or pass a list`);
+      throw new Error(
+        `${field}: the printed tensor is summarised with "..." so its values are not all there; print it in full (torch.set_printoptions(profile="full")) or pass a list`
+      );
     }
     return { shape: p.shape, values: p.values, float64: p.dtype === 'float64' };
   }
@@ -110,13 +118,19 @@ function readShape(value: unknown): { n: number; d: number } {
       return v;
     });
   } else if (typeof value === 'string') {
-    const p = parseTensorText(value.replace(/^\s*torch\.Size\(\s*(.*)\)\s*$/s, '$1').replace(/^\s*\((.*)\)\s*$/s, '[$1]'), 'shape');
+    const p = parseTensorText(
+      value.replace(/^\s*torch\.Size\(\s*(.*)\)\s*$/s, '$1').replace(/^\s*\((.*)\)\s*$/s, '[$1]'),
+      'shape'
+    );
     if (p.shape.length !== 1) throw new Error(`shape: expected [N, d], got shape ${pythonTuple(p.shape)}`);
     entries = Array.from(p.values);
   } else {
     throw new Error(`shape: expected [N, d], got ${describe(value)}`);
   }
-  if (entries.length !== 2) throw new Error(`shape: expected [N, d] (two numbers), got ${entries.length} value${entries.length === 1 ? '' : 's'}`);
+  if (entries.length !== 2)
+    throw new Error(
+      `shape: expected [N, d] (two numbers), got ${entries.length} value${entries.length === 1 ? '' : 's'}`
+    );
   const [n, d] = entries.map((v, i) => {
     const name = i === 0 ? 'N' : 'd';
     if (!Number.isFinite(v)) throw new Error(`shape: ${name} = ${v} is not a finite number`);
@@ -139,10 +153,13 @@ export function readInputs(json: unknown): ReadInputsResult {
   const obj = json as Record<string, unknown>;
   const unknown = Object.keys(obj).filter((k) => !(INPUT_KEYS as readonly string[]).includes(k));
   if (unknown.length) {
-    throw new Error(`inputs: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')} (expected exactly ${INPUT_KEYS.join(', ')})`);
+    throw new Error(
+      `inputs: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')} (expected exactly ${INPUT_KEYS.join(', ')})`
+    );
   }
   for (const k of INPUT_KEYS) {
-    if (!(k in obj) || obj[k] === undefined) throw new Error(`${k}: missing (the inputs need ${INPUT_KEYS.join(', ')})`);
+    if (!(k in obj) || obj[k] === undefined)
+      throw new Error(`${k}: missing (the inputs need ${INPUT_KEYS.join(', ')})`);
   }
   const warnings: string[] = [];
 
@@ -172,7 +189,9 @@ export function readInputs(json: unknown): ReadInputsResult {
   const betasF32 = Float32Array.from(betas.values);
   for (let t = 0; t < T; t++) {
     if (!(betasF32[t] > 0 && betasF32[t] < 1)) {
-      throw new Error(`betas: betas[${t}] = ${betas.values[t]} is outside (0, 1)${betasF32[t] !== betas.values[t] && (betasF32[t] === 0 || betasF32[t] === 1) ? ' in float32' : ''}`);
+      throw new Error(
+        `betas: betas[${t}] = ${betas.values[t]} is outside (0, 1)${betasF32[t] !== betas.values[t] && (betasF32[t] === 0 || betasF32[t] === 1) ? ' in float32' : ''}`
+      );
     }
   }
 
@@ -184,13 +203,20 @@ export function readInputs(json: unknown): ReadInputsResult {
   const alphaBarF32 = Float32Array.from(alphaBar.values);
   for (let t = 0; t < T; t++) {
     if (!(alphaBarF32[t] >= 0 && alphaBarF32[t] < 1)) {
-      const rounded = alphaBarF32[t] !== alphaBar.values[t] && alphaBarF32[t] === 1 ? ` in float32 (it rounds to ${alphaBarF32[t]})` : '';
-      throw new Error(`alpha_bar: alpha_bar[${t}] = ${alphaBar.values[t]} is outside [0, 1)${rounded} (1 - alpha_bar[t] must be positive)`);
+      const rounded =
+        alphaBarF32[t] !== alphaBar.values[t] && alphaBarF32[t] === 1
+          ? ` in float32 (it rounds to ${alphaBarF32[t]})`
+          : '';
+      throw new Error(
+        `alpha_bar: alpha_bar[${t}] = ${alphaBar.values[t]} is outside [0, 1)${rounded} (1 - alpha_bar[t] must be positive)`
+      );
     }
   }
   if (alphaBar.values.length > T) {
     const extra = alphaBar.values.length - T;
-    warnings.push(`alpha_bar: ${extra} value${extra > 1 ? 's' : ''} beyond len(betas) = ${T} ${extra > 1 ? 'are' : 'is'} not used`);
+    warnings.push(
+      `alpha_bar: ${extra} value${extra > 1 ? 's' : ''} beyond len(betas) = ${T} ${extra > 1 ? 'are' : 'is'} not used`
+    );
   }
 
   const seed = parseSeed(obj.seed, 'seed');
@@ -198,8 +224,15 @@ export function readInputs(json: unknown): ReadInputsResult {
 
   const scheduleWarning = checkSchedule(betasF32, alphaBarF32).warning; // the same text runSampler reports
   if (scheduleWarning) warnings.push(scheduleWarning);
-  for (const [field, a] of [['w_model', w], ['betas', betas], ['alpha_bar', alphaBar]] as const) {
-    if (a.float64) warnings.push(`${field}: given as float64; rounded to float32 (the sampler runs in float32, like PyTorch's default dtype)`);
+  for (const [field, a] of [
+    ['w_model', w],
+    ['betas', betas],
+    ['alpha_bar', alphaBar]
+  ] as const) {
+    if (a.float64)
+      warnings.push(
+        `${field}: given as float64; rounded to float32 (the sampler runs in float32, like PyTorch's default dtype)`
+      );
   }
 
   const inputs: SamplerInputs = {
@@ -230,14 +263,17 @@ export function parseInputsText(text: string, source: string): ReadInputsResult 
 function checkSeedDigits(json: unknown, text: string): void {
   if (!isObject(json)) return;
   const seed = (json as Record<string, unknown>).seed;
-  if (typeof seed !== 'number' || !Number.isFinite(seed) || Number.isSafeInteger(seed) || !Number.isInteger(seed)) return;
+  if (typeof seed !== 'number' || !Number.isFinite(seed) || Number.isSafeInteger(seed) || !Number.isInteger(seed))
+    return;
   const span = scanJson(text).members.get('seed');
   const written = span ? text.slice(span[0], span[1]) : '';
   if (!/^-?[0-9]+$/.test(written)) return; // 1e20 and the like: parseSeed explains
   parseSeed(written, 'seed'); // out of PyTorch's range whatever the digits: say that
   const reads = BigInt(seed);
   const lost = BigInt(written) !== reads ? ` (it reads as ${reads})` : '';
-  throw new Error(`seed: ${written} is beyond 2^53, where JSON numbers lose digits${lost}; give the seed as a decimal string: "${written}"`);
+  throw new Error(
+    `seed: ${written} is beyond 2^53, where JSON numbers lose digits${lost}; give the seed as a decimal string: "${written}"`
+  );
 }
 
 /** "invalid JSON at line 3, column 7: Unexpected token ..." from the engine's SyntaxError and our own scan of the text. */
@@ -246,9 +282,12 @@ function jsonErrorText(text: string, e: unknown): string {
   if (text.trim() === '') return 'invalid JSON: the file is empty';
   const m = /position (\d+)/.exec(message);
   const scan = scanJson(text);
-  const pos = m ? Number(m[1]) : scan.errorAt ?? (/end of (JSON )?input/i.test(message) ? text.length : -1);
+  const pos = m ? Number(m[1]) : (scan.errorAt ?? (/end of (JSON )?input/i.test(message) ? text.length : -1));
   // V8 quotes the text after "Unexpected token 'x', "; the scan's reason is shorter and names what was expected
-  let reason = message.replace(/\s*(in JSON )?at position \d+.*$/, '').replace(/^JSON\.parse: /, '').replace(/^(Unexpected token '.*?'), ".*$/s, '$1');
+  let reason = message
+    .replace(/\s*(in JSON )?at position \d+.*$/, '')
+    .replace(/^JSON\.parse: /, '')
+    .replace(/^(Unexpected token '.*?'), ".*$/s, '$1');
   if (!m && scan.errorAt !== null && scan.reason) reason = scan.reason;
   if (pos < 0) return `invalid JSON: ${reason}`;
   const { line, column } = lineColumnAt(text, pos);
@@ -259,7 +298,8 @@ function jsonErrorText(text: string, e: unknown): string {
 export function inputsToFileJson(inputs: SamplerInputs, format: (v: number) => number): Record<string, unknown> {
   const { wModel, n, d, betas, alphaBar, seed } = inputs;
   const rows: number[][] = [];
-  for (let r = 0; r < wModel.rows; r++) rows.push(Array.from(wModel.data.subarray(r * wModel.cols, (r + 1) * wModel.cols), format));
+  for (let r = 0; r < wModel.rows; r++)
+    rows.push(Array.from(wModel.data.subarray(r * wModel.cols, (r + 1) * wModel.cols), format));
   return {
     w_model: rows,
     shape: [n, d],

@@ -36,14 +36,19 @@ export function matmulF32(
   out: Float32Array = new Float32Array(M * N),
   options: MatmulOptions = {}
 ): Float32Array {
-  for (const [v, what] of [[M, 'M'], [K, 'K'], [N, 'N']] as const) {
+  for (const [v, what] of [
+    [M, 'M'],
+    [K, 'K'],
+    [N, 'N']
+  ] as const) {
     if (!Number.isSafeInteger(v) || v < 0) throw new Error(`matmul: ${what} must be a whole number >= 0, got ${v}`);
   }
   if (a.length < M * K) throw new Error(`matmul: a holds ${a.length} values, (${M}, ${K}) needs ${M * K}`);
   if (b.length < K * N) throw new Error(`matmul: b holds ${b.length} values, (${K}, ${N}) needs ${K * N}`);
   if (out.length < M * N) throw new Error(`matmul: out holds ${out.length} values, (${M}, ${N}) needs ${M * N}`);
   const threads = options.threads ?? 1;
-  if (!Number.isSafeInteger(threads) || threads < 1) throw new Error(`matmul: threads must be a whole number >= 1, got ${threads}`);
+  if (!Number.isSafeInteger(threads) || threads < 1)
+    throw new Error(`matmul: threads must be a whole number >= 1, got ${threads}`);
   gemmF32(profile, M, K, N, a, 0, K, b, 0, N, out, 0, N, threads);
   return out;
 }
@@ -54,15 +59,27 @@ export function matmulF32(
  */
 export function gemmF32(
   profile: MatmulProfile,
-  M: number, K: number, N: number,
-  a: Float32Array, aOff: number, lda: number,
-  b: Float32Array, bOff: number, ldb: number,
-  c: Float32Array, cOff: number, ldc: number,
+  M: number,
+  K: number,
+  N: number,
+  a: Float32Array,
+  aOff: number,
+  lda: number,
+  b: Float32Array,
+  bOff: number,
+  ldb: number,
+  c: Float32Array,
+  cOff: number,
+  ldc: number,
   threads = 1
 ): void {
   if (profile === 'reference') referenceGemm(M, K, N, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-  else if (profile === 'openblas-haswell') openblasHaswellGemm(M, K, N, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, threads);
-  else throw new Error(`matmul: unknown profile ${JSON.stringify(profile)} (expected one of ${MATMUL_PROFILES.join(', ')})`);
+  else if (profile === 'openblas-haswell')
+    openblasHaswellGemm(M, K, N, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, threads);
+  else
+    throw new Error(
+      `matmul: unknown profile ${JSON.stringify(profile)} (expected one of ${MATMUL_PROFILES.join(', ')})`
+    );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -72,10 +89,18 @@ export function gemmF32(
 // Both: the products in order of l, each rounded, added in order to a sum that starts at +0.
 
 function referenceGemm(
-  M: number, K: number, N: number,
-  a: Float32Array, aOff: number, lda: number,
-  b: Float32Array, bOff: number, ldb: number,
-  c: Float32Array, cOff: number, ldc: number
+  M: number,
+  K: number,
+  N: number,
+  a: Float32Array,
+  aOff: number,
+  lda: number,
+  b: Float32Array,
+  bOff: number,
+  ldb: number,
+  c: Float32Array,
+  cOff: number,
+  ldc: number
 ): void {
   for (let i = 0; i < M; i++) {
     const aRow = aOff + i * lda;
@@ -147,10 +172,18 @@ const SINGLE = 0; // one accumulator, l in order
 const SPLIT = 1; // even and odd l in two accumulators (the leftover l into the even one), then added
 
 function openblasHaswellGemm(
-  M: number, K: number, N: number,
-  a: Float32Array, aOff: number, lda: number,
-  b: Float32Array, bOff: number, ldb: number,
-  c: Float32Array, cOff: number, ldc: number,
+  M: number,
+  K: number,
+  N: number,
+  a: Float32Array,
+  aOff: number,
+  lda: number,
+  b: Float32Array,
+  bOff: number,
+  ldb: number,
+  c: Float32Array,
+  cOff: number,
+  ldc: number,
   threads: number
 ): void {
   // OpenBLAS's problem: C_ob (m x n) = A_ob (m x K) B_ob (K x n), as accessors into our row-major arrays.
@@ -158,9 +191,16 @@ function openblasHaswellGemm(
   const m = transposed ? N : M;
   const n = transposed ? M : 1;
   // A_ob[i, l] = srcA[aBase + i*aI + l*aL]; B_ob[l, j] = srcB[bBase + l*bL + j*bJ]; C_ob[i, j] = c[cOff + i*cI + j*cJ]
-  const srcA = transposed ? b : a, aBase = transposed ? bOff : aOff, aI = transposed ? 1 : lda, aL = transposed ? ldb : 1;
-  const srcB = transposed ? a : b, bBase = transposed ? aOff : bOff, bL = transposed ? 1 : ldb, bJ = transposed ? lda : 0;
-  const cI = transposed ? 1 : ldc, cJ = transposed ? ldc : 0;
+  const srcA = transposed ? b : a,
+    aBase = transposed ? bOff : aOff,
+    aI = transposed ? 1 : lda,
+    aL = transposed ? ldb : 1;
+  const srcB = transposed ? a : b,
+    bBase = transposed ? aOff : bOff,
+    bL = transposed ? 1 : ldb,
+    bJ = transposed ? lda : 0;
+  const cI = transposed ? 1 : ldc,
+    cJ = transposed ? ldc : 0;
 
   // sgemm_beta with beta = 0: C = +0
   for (let i = 0; i < M; i++) c.fill(0, cOff + i * ldc, cOff + i * ldc + N);
@@ -177,7 +217,8 @@ function openblasHaswellGemm(
     let at = cOff + i * cI + j * cJ;
     let pa = aBase + i * aI + l0 * aL;
     const end = i + count;
-    for (; i + 4 <= end; i += 4, pa += 4 * aI, at += 4 * cI) accumulate4(srcA, pa, aI, aL, srcB, pb, bL, kc, kind, c, at, cI);
+    for (; i + 4 <= end; i += 4, pa += 4 * aI, at += 4 * cI)
+      accumulate4(srcA, pa, aI, aL, srcB, pb, bL, kc, kind, c, at, cI);
     // split rows come in panels of 8, so the rows left here are single ones
     for (; i < end; i++, pa += aI, at += cI) c[at] = f32(accumulate(srcA, pa, aL, srcB, pb, bL, kc) + c[at]);
   };
@@ -332,7 +373,15 @@ function threadedDriver(m: number, n: number, K: number, threads: number, kernel
 }
 
 /** One element's accumulator over kc values of l: x[px + t*dx] * y[py + t*dy] for t < kc, by fused multiply-adds from +0 in order. */
-function accumulate(x: Float32Array, px: number, dx: number, y: Float32Array, py: number, dy: number, kc: number): number {
+function accumulate(
+  x: Float32Array,
+  px: number,
+  dx: number,
+  y: Float32Array,
+  py: number,
+  dy: number,
+  kc: number
+): number {
   let acc = 0;
   for (let t = 0; t < kc; t++, px += dx, py += dy) acc = fma(x[px], y[py], acc);
   return acc;
@@ -345,27 +394,55 @@ function accumulate(x: Float32Array, px: number, dx: number, y: Float32Array, py
  * (SAVE_m8n4 / SAVE_*_m8n6: vaddps).
  */
 function accumulate4(
-  x: Float32Array, px: number, dxi: number, dx: number, y: Float32Array, py: number, dy: number, kc: number, kind: number,
-  c: Float32Array, at: number, dc: number
+  x: Float32Array,
+  px: number,
+  dxi: number,
+  dx: number,
+  y: Float32Array,
+  py: number,
+  dy: number,
+  kc: number,
+  kind: number,
+  c: Float32Array,
+  at: number,
+  dc: number
 ): void {
-  let e0 = 0, e1 = 0, e2 = 0, e3 = 0;
-  let o0 = 0, o1 = 0, o2 = 0, o3 = 0;
+  let e0 = 0,
+    e1 = 0,
+    e2 = 0,
+    e3 = 0;
+  let o0 = 0,
+    o1 = 0,
+    o2 = 0,
+    o3 = 0;
   let t = 0;
-  const p1 = dxi, p2 = 2 * dxi, p3 = 3 * dxi;
+  const p1 = dxi,
+    p2 = 2 * dxi,
+    p3 = 3 * dxi;
   if (kind === SPLIT && kc >= 8) {
     const paired = kc - (kc % 8);
     for (; t < paired; t += 2) {
-      const y0 = y[py], y1 = y[py + dy];
+      const y0 = y[py],
+        y1 = y[py + dy];
       const q = px + dx;
-      e0 = fma(x[px], y0, e0); e1 = fma(x[px + p1], y0, e1); e2 = fma(x[px + p2], y0, e2); e3 = fma(x[px + p3], y0, e3);
-      o0 = fma(x[q], y1, o0); o1 = fma(x[q + p1], y1, o1); o2 = fma(x[q + p2], y1, o2); o3 = fma(x[q + p3], y1, o3);
+      e0 = fma(x[px], y0, e0);
+      e1 = fma(x[px + p1], y0, e1);
+      e2 = fma(x[px + p2], y0, e2);
+      e3 = fma(x[px + p3], y0, e3);
+      o0 = fma(x[q], y1, o0);
+      o1 = fma(x[q + p1], y1, o1);
+      o2 = fma(x[q + p2], y1, o2);
+      o3 = fma(x[q + p3], y1, o3);
       px += 2 * dx;
       py += 2 * dy;
     }
   }
   for (; t < kc; t++) {
     const y0 = y[py];
-    e0 = fma(x[px], y0, e0); e1 = fma(x[px + p1], y0, e1); e2 = fma(x[px + p2], y0, e2); e3 = fma(x[px + p3], y0, e3);
+    e0 = fma(x[px], y0, e0);
+    e1 = fma(x[px + p1], y0, e1);
+    e2 = fma(x[px + p2], y0, e2);
+    e3 = fma(x[px + p3], y0, e3);
     px += dx;
     py += dy;
   }

@@ -71,15 +71,25 @@ export function recordedStepIndices(
   if (wanted.length <= fit) return { indices: wanted };
   const keep = Math.max(0, fit);
   const why = `the ${formatBytes(budgetBytes)} trajectory budget (${formatBytes(stepBytes)} per step)`;
-  if (keep === 0) return { indices: [], note: `kept no steps of the ${wanted.length} requested: one step exceeds ${why}` };
+  if (keep === 0)
+    return { indices: [], note: `kept no steps of the ${wanted.length} requested: one step exceeds ${why}` };
   const indices: number[] = [];
   if (keep === 1) indices.push(wanted[0]);
   else for (let i = 0; i < keep; i++) indices.push(wanted[Math.round((i * (wanted.length - 1)) / (keep - 1))]);
-  return { indices, note: `kept ${keep} of the ${wanted.length} requested steps, evenly spaced, to stay within ${why}` };
+  return {
+    indices,
+    note: `kept ${keep} of the ${wanted.length} requested steps, evenly spaced, to stay within ${why}`
+  };
 }
 
 /** eps = concat(x, t/T) @ W with another profile's rounding (src/core/sampler/matmul.ts), written into the workspace. */
-function profileMatmul(profile: MatmulProfile, ws: Workspace, wModel: Float32Array, n: number, d: number): (tOverT: number) => void {
+function profileMatmul(
+  profile: MatmulProfile,
+  ws: Workspace,
+  wModel: Float32Array,
+  n: number,
+  d: number
+): (tOverT: number) => void {
   const k = d + 1;
   const inp = new Float32Array(n * k); // torch.cat([x, (t / T) * torch.ones(N, 1)], dim=-1)
   return (tOverT) => {
@@ -117,9 +127,12 @@ export function* samplerSteps(inputs: SamplerInputs, opts: SamplerOptions = {}):
   const nd = n * d;
   if (T < 1) throw new Error('betas: expected at least one step, got 0');
   if (inputs.wModel.rows !== d + 1 || inputs.wModel.cols !== d) {
-    throw new Error(`w_model: expected shape (${d + 1}, ${d}) for d = ${d}, got (${inputs.wModel.rows}, ${inputs.wModel.cols})`);
+    throw new Error(
+      `w_model: expected shape (${d + 1}, ${d}) for d = ${d}, got (${inputs.wModel.rows}, ${inputs.wModel.cols})`
+    );
   }
-  if (inputs.alphaBar.length < T) throw new Error(`alpha_bar: expected at least ${T} values (len(betas)), got ${inputs.alphaBar.length}`);
+  if (inputs.alphaBar.length < T)
+    throw new Error(`alpha_bar: expected at least ${T} values (len(betas)), got ${inputs.alphaBar.length}`);
 
   const { schedule, warning: scheduleWarning } = checkSchedule(inputs.betas, inputs.alphaBar);
   const warnings: string[] = [];
@@ -158,7 +171,11 @@ export function* samplerSteps(inputs: SamplerInputs, opts: SamplerOptions = {}):
     const t = T - 1 - s;
     const rec = recordAt[s] === 1;
     // x_t is the previous step's x_{t-1} when that step was recorded: the same values, shared
-    const xT = !rec ? null : s > 0 && recordAt[s - 1] === 1 ? steps[steps.length - 1].xPrev.data : unpad(ws.x, n, d, dp, take());
+    const xT = !rec
+      ? null
+      : s > 0 && recordAt[s - 1] === 1
+        ? steps[steps.length - 1].xPrev.data
+        : unpad(ws.x, n, d, dp, take());
     ws.matmul(f32(t / T)); // t/T: a Python float, rounded to float32 where it meets the tensor
 
     const beta = inputs.betas[t];
@@ -188,7 +205,9 @@ export function* samplerSteps(inputs: SamplerInputs, opts: SamplerOptions = {}):
     yield t;
   }
   if (firstNonFinite >= 0) {
-    addWarning(`sample: non-finite values (inf or nan) first appeared at step t = ${firstNonFinite}; PyTorch returns them too`);
+    addWarning(
+      `sample: non-finite values (inf or nan) first appeared at step t = ${firstNonFinite}; PyTorch returns them too`
+    );
   }
 
   const elapsedMs = now() - started;

@@ -48,7 +48,12 @@ export function linspaceF32(start: number, end: number, steps: number, profile: 
 }
 
 /** linear_schedule(T, beta_start, beta_end) = torch.linspace(beta_start, beta_end, T) (Ho et al. 2020 use 1e-4 .. 0.02). */
-export function linearSchedule(T: number, betaStart = 1e-4, betaEnd = 0.02, profile: RngProfile = 'avx2-fma'): Float32Array {
+export function linearSchedule(
+  T: number,
+  betaStart = 1e-4,
+  betaEnd = 0.02,
+  profile: RngProfile = 'avx2-fma'
+): Float32Array {
   return linspaceF32(betaStart, betaEnd, T, profile);
 }
 
@@ -63,7 +68,7 @@ export function linearSchedule(T: number, betaStart = 1e-4, betaEnd = 0.02, prof
 export function cosineSchedule(T: number, s = 0.008, maxBeta = 0.999): Float32Array {
   if (!Number.isInteger(T) || T < 0) throw new Error(`T: expected a non-negative integer, got ${T}`);
   const f = (u: number): number => {
-    const c = Math.cos(((u + s) / (1 + s)) * Math.PI / 2);
+    const c = Math.cos((((u + s) / (1 + s)) * Math.PI) / 2);
     return c * c;
   };
   const out = new Float32Array(T);

@@ -9,7 +9,15 @@ import { instantiateSamplerWasm } from './samplerWasm';
 const f32 = Math.fround;
 
 /** Plain-JS eps = concat(x, t/T) @ W on the padded layout; a Float32Array store rounds each sum to float32. */
-export function matmulRowsF32(x: Float32Array, w: Float32Array, out: Float32Array, n: number, d: number, dp: number, tOverT: number): void {
+export function matmulRowsF32(
+  x: Float32Array,
+  w: Float32Array,
+  out: Float32Array,
+  n: number,
+  d: number,
+  dp: number,
+  tOverT: number
+): void {
   for (let j = 0; j < n; j++) {
     const row = j * dp;
     out.fill(0, row, row + dp);
@@ -23,8 +31,15 @@ export function matmulRowsF32(x: Float32Array, w: Float32Array, out: Float32Arra
 
 /** Plain-JS elementwise part of a step over `count` padded elements; returns false when a non-finite x appeared. */
 export function stepElementwiseF32(
-  x: Float32Array, eps: Float32Array, z: Float32Array, mean: Float32Array, count: number,
-  c1: number, c2: number, sqrtBeta: number, noisy: boolean
+  x: Float32Array,
+  eps: Float32Array,
+  z: Float32Array,
+  mean: Float32Array,
+  count: number,
+  c1: number,
+  c2: number,
+  sqrtBeta: number,
+  noisy: boolean
 ): boolean {
   let check = 0; // NaN once any new x is inf or nan (v - v)
   for (let i = 0; i < count; i++) {
@@ -54,7 +69,13 @@ export interface Workspace {
 const WASM_MIN_WORK = 1 << 16;
 
 /** The workspace of a run with W = wModel ((d+1, d) row-major) copied in; `kernel` as SamplerOptions.kernel. */
-export function makeWorkspace(n: number, d: number, steps: number, wModel: Float32Array, kernel: 'auto' | 'wasm' | 'js'): Workspace {
+export function makeWorkspace(
+  n: number,
+  d: number,
+  steps: number,
+  wModel: Float32Array,
+  kernel: 'auto' | 'wasm' | 'js'
+): Workspace {
   const k = d + 1;
   const dp = paddedWidth(d);
   const wide = dp % 16 === 0 && d >= 8; // 16 columns per pass
@@ -65,7 +86,10 @@ export function makeWorkspace(n: number, d: number, steps: number, wModel: Float
     offsets.push(bytes);
     bytes += Math.ceil((c * 4) / 16) * 16;
   }
-  const wasm = kernel === 'wasm' || (kernel === 'auto' && n * k * dp * steps >= WASM_MIN_WORK) ? instantiateSamplerWasm(bytes) : null;
+  const wasm =
+    kernel === 'wasm' || (kernel === 'auto' && n * k * dp * steps >= WASM_MIN_WORK)
+      ? instantiateSamplerWasm(bytes)
+      : null;
   const buffer = wasm?.buffer ?? new ArrayBuffer(bytes);
   const [x, w, eps, mean, z] = counts.map((c, i) => new Float32Array(buffer, offsets[i], c));
   for (let l = 0; l < k; l++) for (let i = 0; i < d; i++) w[l * dp + i] = wModel[l * d + i];
@@ -75,13 +99,23 @@ export function makeWorkspace(n: number, d: number, steps: number, wModel: Float
     const mm = wide ? e.m4 : e.m1;
     const [ox, ow, oe, om, oz] = offsets;
     return {
-      dp, x, eps, mean, z, kernel: 'wasm',
+      dp,
+      x,
+      eps,
+      mean,
+      z,
+      kernel: 'wasm',
       matmul: (tOverT) => void mm(ox, ow, oe, n, d, dp, tOverT),
       step: (c1, c2, sb, noisy) => (noisy ? e.s : e.f)(ox, oe, oz, om, count, c1, c2, sb) === 1
     };
   }
   return {
-    dp, x, eps, mean, z, kernel: 'js',
+    dp,
+    x,
+    eps,
+    mean,
+    z,
+    kernel: 'js',
     matmul: (tOverT) => matmulRowsF32(x, w, eps, n, d, dp, tOverT),
     step: (c1, c2, sb, noisy) => stepElementwiseF32(x, eps, z, mean, count, c1, c2, sb, noisy)
   };

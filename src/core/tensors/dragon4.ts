@@ -69,15 +69,34 @@ function factor(x: number, dtype: NumpyFloatDtype): Factored {
     const floatMantissa = bits & 0x7fffff;
     const floatExponent = (bits >>> 23) & 0xff;
     const negative = bits >>> 31 !== 0;
-    if (floatExponent === 0xff) return { negative, special: floatMantissa === 0 ? 'inf' : 'nan', mantissa: 0n, exponent: 0, mantissaBit: 0, hasUnequalMargins: false };
+    if (floatExponent === 0xff)
+      return {
+        negative,
+        special: floatMantissa === 0 ? 'inf' : 'nan',
+        mantissa: 0n,
+        exponent: 0,
+        mantissaBit: 0,
+        hasUnequalMargins: false
+      };
     if (floatExponent !== 0) {
       return {
-        negative, special: null, mantissa: BigInt((1 << 23) | floatMantissa), exponent: floatExponent - 127 - 23,
-        mantissaBit: 23, hasUnequalMargins: floatExponent !== 1 && floatMantissa === 0
+        negative,
+        special: null,
+        mantissa: BigInt((1 << 23) | floatMantissa),
+        exponent: floatExponent - 127 - 23,
+        mantissaBit: 23,
+        hasUnequalMargins: floatExponent !== 1 && floatMantissa === 0
       };
     }
     const mantissa = BigInt(floatMantissa);
-    return { negative, special: null, mantissa, exponent: 1 - 127 - 23, mantissaBit: floatMantissa === 0 ? 0 : log2Floor(mantissa), hasUnequalMargins: false };
+    return {
+      negative,
+      special: null,
+      mantissa,
+      exponent: 1 - 127 - 23,
+      mantissaBit: floatMantissa === 0 ? 0 : log2Floor(mantissa),
+      hasUnequalMargins: false
+    };
   }
   F64.setFloat64(0, x);
   const hi = F64.getUint32(0);
@@ -85,14 +104,33 @@ function factor(x: number, dtype: NumpyFloatDtype): Factored {
   const negative = hi >>> 31 !== 0;
   const floatExponent = (hi >>> 20) & 0x7ff;
   const floatMantissa = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
-  if (floatExponent === 0x7ff) return { negative, special: floatMantissa === 0n ? 'inf' : 'nan', mantissa: 0n, exponent: 0, mantissaBit: 0, hasUnequalMargins: false };
+  if (floatExponent === 0x7ff)
+    return {
+      negative,
+      special: floatMantissa === 0n ? 'inf' : 'nan',
+      mantissa: 0n,
+      exponent: 0,
+      mantissaBit: 0,
+      hasUnequalMargins: false
+    };
   if (floatExponent !== 0) {
     return {
-      negative, special: null, mantissa: (1n << 52n) | floatMantissa, exponent: floatExponent - 1023 - 52,
-      mantissaBit: 52, hasUnequalMargins: floatExponent !== 1 && floatMantissa === 0n
+      negative,
+      special: null,
+      mantissa: (1n << 52n) | floatMantissa,
+      exponent: floatExponent - 1023 - 52,
+      mantissaBit: 52,
+      hasUnequalMargins: floatExponent !== 1 && floatMantissa === 0n
     };
   }
-  return { negative, special: null, mantissa: floatMantissa, exponent: 1 - 1023 - 52, mantissaBit: floatMantissa === 0n ? 0 : log2Floor(floatMantissa), hasUnequalMargins: false };
+  return {
+    negative,
+    special: null,
+    mantissa: floatMantissa,
+    exponent: 1 - 1023 - 52,
+    mantissaBit: floatMantissa === 0n ? 0 : log2Floor(floatMantissa),
+    hasUnequalMargins: false
+  };
 }
 
 /**
@@ -102,7 +140,14 @@ function factor(x: number, dtype: NumpyFloatDtype): Factored {
  * exact: the exact digits, cut at cutoffMax. The last digit is rounded (to nearest, ties to the even digit,
  * unless only one of rounding down or up stays within the margins).
  */
-function dragon4Digits(f: Factored, unique: boolean, fraction: boolean, cutoffMax: number, cutoffMin: number, bufferSize: number): { digits: number[]; exponent10: number } {
+function dragon4Digits(
+  f: Factored,
+  unique: boolean,
+  fraction: boolean,
+  cutoffMax: number,
+  cutoffMin: number,
+  bufferSize: number
+): { digits: number[]; exponent10: number } {
   if (f.mantissa === 0n) return { digits: [0], exponent10: 0 };
   const { exponent, mantissaBit, hasUnequalMargins } = f;
   const isEven = (f.mantissa & 1n) === 0n;
@@ -246,7 +291,8 @@ function checkOptions(o: Required<Dragon4Options>, scientific: boolean): void {
   for (const key of ['precision', 'minDigits', 'padLeft', 'padRight', 'expDigits'] as const) {
     if (!Number.isInteger(o[key])) throw new Error(`${key}: expected an integer, got ${o[key]}`);
   }
-  if (!o.unique && o.precision < 0) throw new Error('precision: in non-unique mode a precision must be given (as NumPy requires)');
+  if (!o.unique && o.precision < 0)
+    throw new Error('precision: in non-unique mode a precision must be given (as NumPy requires)');
   if (scientific && o.precision > 10000) throw new Error(`precision: at most 10000, got ${o.precision}`);
 }
 
@@ -269,7 +315,14 @@ export function dragon4Positional(x: number, dtype: NumpyFloatDtype, options?: D
   const signChar = f.negative ? '-' : o.sign ? '+' : '';
   const hasSign = signChar === '' ? 0 : 1;
   const maxPrintLen = REPR_BUFFER_SIZE - 1;
-  const { digits, exponent10: printExponent } = dragon4Digits(f, o.unique, o.fractional, o.precision, o.minDigits, maxPrintLen - hasSign);
+  const { digits, exponent10: printExponent } = dragon4Digits(
+    f,
+    o.unique,
+    o.fractional,
+    o.precision,
+    o.minDigits,
+    maxPrintLen - hasSign
+  );
 
   let whole: string;
   let fraction: string;
@@ -338,7 +391,14 @@ export function dragon4Scientific(x: number, dtype: NumpyFloatDtype, options?: D
   }
   out += signChar;
   bufferSize -= signChar.length;
-  const { digits, exponent10 } = dragon4Digits(f, o.unique, false, o.precision < 0 ? -1 : o.precision + 1, o.minDigits < 0 ? -1 : o.minDigits + 1, bufferSize);
+  const { digits, exponent10 } = dragon4Digits(
+    f,
+    o.unique,
+    false,
+    o.precision < 0 ? -1 : o.precision + 1,
+    o.minDigits < 0 ? -1 : o.minDigits + 1,
+    bufferSize
+  );
 
   out += String(digits[0]);
   let fraction = digits.slice(1).join('');

@@ -31,7 +31,11 @@ export function scanJson(text: string): JsonScan {
   let state: 'value' | 'after' | 'key' = 'value';
   let key: string | null = null;
   let valueStart = -1;
-  const fail = (at: number, reason?: string): JsonScan => ({ errorAt: at, reason: reason ?? `unexpected ${shown(text, at)}`, members });
+  const fail = (at: number, reason?: string): JsonScan => ({
+    errorAt: at,
+    reason: reason ?? `unexpected ${shown(text, at)}`,
+    members
+  });
   const skipWs = (): void => {
     while (i < n && isWs(text[i])) i++;
   };
@@ -114,7 +118,11 @@ export function scanJson(text: string): JsonScan {
         }
       } else if (c === '"') {
         const at = scanString();
-        if (at >= 0) return fail(at, at >= n ? 'unterminated string' : badEscape ? 'bad escape in a string' : 'control character in a string');
+        if (at >= 0)
+          return fail(
+            at,
+            at >= n ? 'unterminated string' : badEscape ? 'bad escape in a string' : 'control character in a string'
+          );
         ended();
       } else if (c === '-' || isDigit(c)) {
         const at = scanNumber();
@@ -125,12 +133,17 @@ export function scanJson(text: string): JsonScan {
         const word = c === 't' ? 'true' : c === 'f' ? 'false' : c === 'n' ? 'null' : null;
         if (!word) return fail(i, i >= n ? 'unexpected end of input' : undefined);
         for (let k = 0; k < word.length; k++, i++) {
-          if (text[i] !== word[k]) return fail(i, i >= n ? 'unexpected end of input' : `expected ${word}, found ${shown(text, i)}`);
+          if (text[i] !== word[k])
+            return fail(i, i >= n ? 'unexpected end of input' : `expected ${word}, found ${shown(text, i)}`);
         }
         ended();
       }
     } else if (state === 'key') {
-      if (text[i] !== '"') return fail(i, i >= n ? 'unexpected end of input' : `expected a property name in double quotes, found ${shown(text, i)}`);
+      if (text[i] !== '"')
+        return fail(
+          i,
+          i >= n ? 'unexpected end of input' : `expected a property name in double quotes, found ${shown(text, i)}`
+        );
       const start = i;
       const at = scanString();
       if (at >= 0) return fail(at, at >= n ? 'unterminated string' : 'bad property name');
@@ -153,7 +166,10 @@ export function scanJson(text: string): JsonScan {
         i++;
         ended();
       } else {
-        return fail(i, i >= n ? 'unexpected end of input' : `expected ',' or '${top === '{' ? '}' : ']'}', found ${shown(text, i)}`);
+        return fail(
+          i,
+          i >= n ? 'unexpected end of input' : `expected ',' or '${top === '{' ? '}' : ']'}', found ${shown(text, i)}`
+        );
       }
     }
   }

@@ -42,11 +42,17 @@ function resolveOptions(o: NumpyPrintOptions | undefined): Resolved {
     edgeitems: o?.edgeitems ?? 3
   };
   for (const key of ['precision', 'linewidth', 'edgeitems'] as const) {
-    if (!Number.isInteger(r[key]) || r[key] < 0) throw new Error(`${key}: expected a non-negative integer, got ${r[key]}`);
+    if (!Number.isInteger(r[key]) || r[key] < 0)
+      throw new Error(`${key}: expected a non-negative integer, got ${r[key]}`);
   }
-  if (Number.isNaN(r.threshold) || r.threshold < 0) throw new Error(`threshold: expected a non-negative number, got ${r.threshold}`);
-  if (!['maxprec', 'fixed', 'unique', 'maxprec_equal'].includes(r.floatmode)) throw new Error(`floatmode: expected "maxprec", "fixed", "unique" or "maxprec_equal", got ${JSON.stringify(r.floatmode)}`);
-  if (!['-', '+', ' '].includes(r.sign)) throw new Error(`sign: expected "-", "+" or " ", got ${JSON.stringify(r.sign)}`);
+  if (Number.isNaN(r.threshold) || r.threshold < 0)
+    throw new Error(`threshold: expected a non-negative number, got ${r.threshold}`);
+  if (!['maxprec', 'fixed', 'unique', 'maxprec_equal'].includes(r.floatmode))
+    throw new Error(
+      `floatmode: expected "maxprec", "fixed", "unique" or "maxprec_equal", got ${JSON.stringify(r.floatmode)}`
+    );
+  if (!['-', '+', ' '].includes(r.sign))
+    throw new Error(`sign: expected "-", "+" or " ", got ${JSON.stringify(r.sign)}`);
   return r;
 }
 
@@ -81,7 +87,11 @@ export interface NumpyFloatFormat {
  * < 1e-4 or their ratio (computed in the dtype) is > 1e3; then a first Dragon4 pass over the finite values sets
  * the column widths (and, in scientific notation, the digits every element shows).
  */
-export function numpyFloatFormat(data: ArrayLike<number>, dtype: NumpyFloatDtype, options?: NumpyPrintOptions): NumpyFloatFormat {
+export function numpyFloatFormat(
+  data: ArrayLike<number>,
+  dtype: NumpyFloatDtype,
+  options?: NumpyPrintOptions
+): NumpyFloatFormat {
   const o = resolveOptions(options);
   const finite: number[] = [];
   for (let i = 0; i < data.length; i++) {
@@ -186,10 +196,21 @@ export function numpyFloatFormat(data: ArrayLike<number>, dtype: NumpyFloatDtype
 export function formatNumpyElement(x: number, format: NumpyFloatFormat): string {
   const v = inDtype(x, format.dtype);
   if (!Number.isFinite(v)) {
-    const ret = Number.isNaN(v) ? (format.sign === '+' ? '+nan' : 'nan') : (v < 0 ? '-' : format.sign === '+' ? '+' : '') + 'inf';
+    const ret = Number.isNaN(v)
+      ? format.sign === '+'
+        ? '+nan'
+        : 'nan'
+      : (v < 0 ? '-' : format.sign === '+' ? '+' : '') + 'inf';
     return ' '.repeat(Math.max(0, format.padLeft + format.padRight + 1 - ret.length)) + ret;
   }
-  const common = { precision: format.precision, minDigits: format.minDigits, unique: format.unique, trim: format.trim, sign: format.sign === '+', padLeft: format.padLeft };
+  const common = {
+    precision: format.precision,
+    minDigits: format.minDigits,
+    unique: format.unique,
+    trim: format.trim,
+    sign: format.sign === '+',
+    padLeft: format.padLeft
+  };
   if (format.expFormat) return dragon4Scientific(v, format.dtype, { ...common, expDigits: format.expSize });
   return dragon4Positional(v, format.dtype, { ...common, fractional: true, padRight: format.padRight });
 }
@@ -225,7 +246,12 @@ export function numpyShownIndices(shape: number[], options?: NumpyPrintOptions):
  * The element strings of NumPy's print of the array (padding included), row-major over the elements the
  * print shows (numpyShownIndices): NumPy sizes the columns over those elements only.
  */
-export function formatNumpyElements(values: ArrayLike<number>, shape: number[], dtype: NumpyFloatDtype, options?: NumpyPrintOptions): string[] {
+export function formatNumpyElements(
+  values: ArrayLike<number>,
+  shape: number[],
+  dtype: NumpyFloatDtype,
+  options?: NumpyPrintOptions
+): string[] {
   const shown = numpyShownIndices(shape, options).map((i) => values[i]);
   const format = numpyFloatFormat(shown, dtype, options);
   return shown.map((v) => formatNumpyElement(v, format));
@@ -243,7 +269,15 @@ function extendLine(state: { s: string; line: string }, word: string, lineWidth:
 }
 
 /** arrayprint.py _formatArray (legacy=False), for single-line element strings. */
-function formatArrayText(shape: number[], element: (flatIndex: number) => string, lineWidth: number, nextLinePrefix: string, separator: string, edgeItems: number, summaryInsert: string): string {
+function formatArrayText(
+  shape: number[],
+  element: (flatIndex: number) => string,
+  lineWidth: number,
+  nextLinePrefix: string,
+  separator: string,
+  edgeItems: number,
+  summaryInsert: string
+): string {
   const recurse = (index: number[], hangingIndent: string, currWidth: number): string => {
     const axis = index.length;
     const axesLeft = shape.length - axis;
@@ -278,9 +312,11 @@ function formatArrayText(shape: number[], element: (flatIndex: number) => string
       s = state.s + state.line;
     } else {
       const lineSep = separator.trimEnd() + '\n'.repeat(axesLeft - 1);
-      for (let i = 0; i < leadingItems; i++) s += hangingIndent + recurse([...index, i], nextHangingIndent, nextWidth) + lineSep;
+      for (let i = 0; i < leadingItems; i++)
+        s += hangingIndent + recurse([...index, i], nextHangingIndent, nextWidth) + lineSep;
       if (showSummary) s += hangingIndent + summaryInsert + lineSep;
-      for (let i = trailingItems; i > 1; i--) s += hangingIndent + recurse([...index, aLen - i], nextHangingIndent, nextWidth) + lineSep;
+      for (let i = trailingItems; i > 1; i--)
+        s += hangingIndent + recurse([...index, aLen - i], nextHangingIndent, nextWidth) + lineSep;
       s += hangingIndent + recurse([...index, aLen - 1], nextHangingIndent, nextWidth);
     }
     return '[' + s.slice(hangingIndent.length) + ']';
@@ -299,24 +335,43 @@ function shapeTuple(shape: number[]): string {
  * array_str and array2string of numpy/core/arrayprint.py. A 0-d array's str is its scalar's str, which is not
  * reproduced here (it throws).
  */
-export function formatNumpyArray(values: ArrayLike<number>, shape: number[], dtype: NumpyFloatDtype, style: 'repr' | 'str', options?: NumpyPrintOptions): string {
+export function formatNumpyArray(
+  values: ArrayLike<number>,
+  shape: number[],
+  dtype: NumpyFloatDtype,
+  style: 'repr' | 'str',
+  options?: NumpyPrintOptions
+): string {
   const o = resolveOptions(options);
   const size = shape.reduce((a, b) => a * b, 1);
-  if (values.length !== size) throw new Error(`values: expected ${size} values for shape ${shapeTuple(shape)}, got ${values.length}`);
-  if (style === 'str' && shape.length === 0) throw new Error("style: str of a 0-d array is the scalar's str, not reproduced");
+  if (values.length !== size)
+    throw new Error(`values: expected ${size} values for shape ${shapeTuple(shape)}, got ${values.length}`);
+  if (style === 'str' && shape.length === 0)
+    throw new Error("style: str of a 0-d array is the scalar's str, not reproduced");
   // float64 is implied by a repr's values; float32 is named after them
   const skipDtype = dtype === 'float64' && size > 0;
   const prefix = style === 'repr' ? 'array(' : '';
   const suffix = style === 'repr' ? (skipDtype ? ')' : ',') : '';
   let body: string;
   if (size === 0) {
-    body = style === 'str' || (shape.length === 1) ? '[]' : `[], shape=${shapeTuple(shape)}`;
+    body = style === 'str' || shape.length === 1 ? '[]' : `[], shape=${shapeTuple(shape)}`;
   } else {
     const summarise = size > o.threshold;
     const shownIndices = numpyShownIndices(shape, o);
-    const format = numpyFloatFormat(shownIndices.map((i) => values[i]), dtype, o);
-    body = formatArrayText(shape, (flat) => formatNumpyElement(values[flat], format), o.linewidth - suffix.length,
-      ' ' + ' '.repeat(prefix.length), style === 'repr' ? ', ' : ' ', o.edgeitems, summarise ? '...' : '');
+    const format = numpyFloatFormat(
+      shownIndices.map((i) => values[i]),
+      dtype,
+      o
+    );
+    body = formatArrayText(
+      shape,
+      (flat) => formatNumpyElement(values[flat], format),
+      o.linewidth - suffix.length,
+      ' ' + ' '.repeat(prefix.length),
+      style === 'repr' ? ', ' : ' ',
+      o.edgeitems,
+      summarise ? '...' : ''
+    );
   }
   if (style === 'str') return body;
   const arrStr = prefix + body + suffix;
@@ -377,18 +432,40 @@ export interface NumpyMatchOptions {
 
 function matchesShape(v: number, t: string, shape: TokenShape, dtype: NumpyFloatDtype, precision: number): boolean {
   switch (shape.kind) {
-    case 'nan': return Number.isNaN(v) && t === (shape.plus ? '+nan' : 'nan');
-    case 'inf': return v === Infinity;
-    case '-inf': return v === -Infinity;
-    case 'other': return false;
+    case 'nan':
+      return Number.isNaN(v) && t === (shape.plus ? '+nan' : 'nan');
+    case 'inf':
+      return v === Infinity;
+    case '-inf':
+      return v === -Infinity;
+    case 'other':
+      return false;
     default:
   }
   if (!Number.isFinite(v)) return false;
   if (shape.kind === 'scientific') {
     if (shape.fraction > precision) return false;
-    return dragon4Scientific(v, dtype, { precision: shape.fraction, minDigits: shape.fraction, unique: true, trim: 'k', sign: shape.plus, expDigits: shape.expDigits }) === t;
+    return (
+      dragon4Scientific(v, dtype, {
+        precision: shape.fraction,
+        minDigits: shape.fraction,
+        unique: true,
+        trim: 'k',
+        sign: shape.plus,
+        expDigits: shape.expDigits
+      }) === t
+    );
   }
-  return dragon4Positional(v, dtype, { precision, minDigits: 0, unique: true, fractional: true, trim: '.', sign: shape.plus }) === t;
+  return (
+    dragon4Positional(v, dtype, {
+      precision,
+      minDigits: 0,
+      unique: true,
+      fractional: true,
+      trim: '.',
+      sign: shape.plus
+    }) === t
+  );
 }
 
 /**
@@ -399,7 +476,8 @@ function matchesShape(v: number, t: string, shape: TokenShape, dtype: NumpyFloat
  */
 export function numpyElementMatches(value: number, token: string, options: NumpyMatchOptions): boolean {
   const precision = options.precision ?? 8;
-  if (!Number.isInteger(precision) || precision < 0) throw new Error(`precision: expected a non-negative integer, got ${precision}`);
+  if (!Number.isInteger(precision) || precision < 0)
+    throw new Error(`precision: expected a non-negative integer, got ${precision}`);
   const t = token.trim();
   return matchesShape(inDtype(value, options.dtype), t, tokenShape(t), options.dtype, precision);
 }
@@ -431,8 +509,13 @@ export interface NumpyPasteJudgement {
  * the tokens). Tries each dtype in `dtypes` (NumPy's str does not show it; a repr does) and the precisions the
  * paste allows (see the comment above), keeping the reading under which the most elements match.
  */
-export function judgeNumpyPaste(ours: ArrayLike<number>, tokens: string[], dtypes: NumpyFloatDtype[] = ['float32', 'float64']): NumpyPasteJudgement {
-  if (ours.length !== tokens.length) throw new Error(`tokens: expected ${ours.length} tokens, one per value, got ${tokens.length}`);
+export function judgeNumpyPaste(
+  ours: ArrayLike<number>,
+  tokens: string[],
+  dtypes: NumpyFloatDtype[] = ['float32', 'float64']
+): NumpyPasteJudgement {
+  if (ours.length !== tokens.length)
+    throw new Error(`tokens: expected ${ours.length} tokens, one per value, got ${tokens.length}`);
   if (dtypes.length === 0) throw new Error('dtypes: expected at least one dtype');
   const trimmed = tokens.map((t) => t.trim());
   const shapes = trimmed.map(tokenShape);
@@ -455,16 +538,19 @@ export function judgeNumpyPaste(ours: ArrayLike<number>, tokens: string[], dtype
     const values = Array.from(ours, (v) => inDtype(v, dtype));
     // for each value with a positional token, its shortest decimal (no cutoff): every k >= its digits after the
     // point prints it
-    const shortest = values.map((v, i) => (shapes[i].kind === 'positional' && Number.isFinite(v)
-      ? dragon4Positional(v, dtype, { minDigits: 0, unique: true, fractional: true, trim: '.', sign: shapes[i].plus })
-      : null));
+    const shortest = values.map((v, i) =>
+      shapes[i].kind === 'positional' && Number.isFinite(v)
+        ? dragon4Positional(v, dtype, { minDigits: 0, unique: true, fractional: true, trim: '.', sign: shapes[i].plus })
+        : null
+    );
     const digits = shortest.map((t) => (t === null ? 0 : t.length - t.indexOf('.') - 1));
     const kMax = digits.reduce((a, b) => Math.max(a, b), kMin);
-    const judge = (k: number): boolean[] => values.map((v, i) => {
-      const t = shortest[i];
-      if (t !== null && digits[i] <= k) return t === trimmed[i];
-      return matchesShape(v, trimmed[i], shapes[i], dtype, k);
-    });
+    const judge = (k: number): boolean[] =>
+      values.map((v, i) => {
+        const t = shortest[i];
+        if (t !== null && digits[i] <= k) return t === trimmed[i];
+        return matchesShape(v, trimmed[i], shapes[i], dtype, k);
+      });
     // NumPy's default first, then every k the paste allows; any k beyond kMax prints as kMax does
     const candidates = [Math.min(Math.max(8, kMin), kMax)];
     for (let k = kMin; k <= kMax; k++) if (k !== candidates[0]) candidates.push(k);
@@ -483,9 +569,20 @@ export function judgeNumpyPaste(ours: ArrayLike<number>, tokens: string[], dtype
     }
     // report the default 8 when it prints alike (k at kMax stands for every larger k)
     const precision = bestK === kMax && kMax < 8 ? 8 : bestK;
-    const reading: NumpyPasteJudgement = { dtype, matches: bestMatches, matched: bestCount, notation, ...formatAgreement(values, dtype, precision, notation, sciFraction, sciExp) };
+    const reading: NumpyPasteJudgement = {
+      dtype,
+      matches: bestMatches,
+      matched: bestCount,
+      notation,
+      ...formatAgreement(values, dtype, precision, notation, sciFraction, sciExp)
+    };
     // the most matches; on a tie, the dtype whose print has the paste's format (float32 and float64 digits often agree)
-    if (best === null || reading.matched > best.matched || (reading.matched === best.matched && reading.formatAgrees && !best.formatAgrees)) best = reading;
+    if (
+      best === null ||
+      reading.matched > best.matched ||
+      (reading.matched === best.matched && reading.formatAgrees && !best.formatAgrees)
+    )
+      best = reading;
     if (best.matched === values.length && best.formatAgrees) break;
   }
   return best!;
@@ -496,13 +593,21 @@ export function judgeNumpyPaste(ours: ArrayLike<number>, tokens: string[], dtype
  * scientific notation the digits shown, P, are the most any element needs, capped at k: when ours need more than
  * the paste shows, only k = P prints them so.
  */
-function formatAgreement(values: number[], dtype: NumpyFloatDtype, precision: number, notation: NumpyPasteJudgement['notation'], sciFraction: number, sciExp: number): { precision: number; formatAgrees: boolean; suppress: boolean } {
+function formatAgreement(
+  values: number[],
+  dtype: NumpyFloatDtype,
+  precision: number,
+  notation: NumpyPasteJudgement['notation'],
+  sciFraction: number,
+  sciExp: number
+): { precision: number; formatAgrees: boolean; suppress: boolean } {
   if (notation === 'none') return { precision, formatAgrees: true, suppress: false };
   const precisions = notation === 'scientific' && sciFraction !== precision ? [precision, sciFraction] : [precision];
   for (const k of precisions) {
     for (const suppress of [false, true]) {
       const f = numpyFloatFormat(values, dtype, { precision: k, suppress });
-      const agrees = notation === 'positional' ? !f.expFormat : f.expFormat && f.precision === sciFraction && f.expSize === sciExp;
+      const agrees =
+        notation === 'positional' ? !f.expFormat : f.expFormat && f.precision === sciFraction && f.expSize === sciExp;
       if (agrees) return { precision: k, formatAgrees: true, suppress };
     }
   }

@@ -77,14 +77,37 @@ export interface ParsedTensor {
 }
 
 // The parser's output (see the grammar's actions).
-interface EllipsisNode { ellipsis: true; at: number }
-interface ListNode { list: Item[]; at: number; spaced?: true }
+interface EllipsisNode {
+  ellipsis: true;
+  at: number;
+}
+interface ListNode {
+  list: Item[];
+  at: number;
+  spaced?: true;
+}
 type Item = string | ListNode | EllipsisNode;
-interface Kwarg { name: string; value: string; at: number }
-interface GrammarResult { ctor: 'tensor' | 'array' | null; data: string | ListNode; kwargs: Kwarg[]; parameter: boolean }
+interface Kwarg {
+  name: string;
+  value: string;
+  at: number;
+}
+interface GrammarResult {
+  ctor: 'tensor' | 'array' | null;
+  data: string | ListNode;
+  kwargs: Kwarg[];
+  parameter: boolean;
+}
 
-interface PeggyExpectation { type: string; text?: string; description?: string }
-interface PeggyError { expected?: PeggyExpectation[] | null; location?: { start: { offset: number } } }
+interface PeggyExpectation {
+  type: string;
+  text?: string;
+  description?: string;
+}
+interface PeggyError {
+  expected?: PeggyExpectation[] | null;
+  location?: { start: { offset: number } };
+}
 
 /** Deepest nesting accepted (PyTorch allows at most 64 dimensions when printing; deeper would only be an attack on the stack). */
 const MAX_DEPTH = 64;
@@ -99,7 +122,9 @@ function foundAt(text: string, offset: number): string {
 
 function fail(field: string, text: string, offset: number, expected: string, found?: string): never {
   const { line, column } = lineColumnAt(text, offset);
-  throw new Error(`${field}: line ${line}, column ${column}: expected ${expected}, found ${found ?? foundAt(text, offset)}`);
+  throw new Error(
+    `${field}: line ${line}, column ${column}: expected ${expected}, found ${found ?? foundAt(text, offset)}`
+  );
 }
 
 function describeExpected(expected: PeggyExpectation[]): string {
@@ -155,13 +180,27 @@ const NUMPY_KWARGS = ['dtype', 'shape']; // shape= only in the repr of an empty 
 function dtypeFromText(value: string): ParsedDtype {
   const name = value.replace(/^['"]|['"]$/g, '').replace(/^(torch|numpy|np)\./, '');
   switch (name) {
-    case 'float32': case 'float': case 'single': return 'float32';
-    case 'float64': case 'double': return 'float64';
-    case 'float16': case 'half': return 'float16';
-    case 'bfloat16': return 'bfloat16';
-    case 'int64': case 'long': return 'int64';
-    case 'int32': case 'int': case 'intc': return 'int32';
-    default: return 'unknown';
+    case 'float32':
+    case 'float':
+    case 'single':
+      return 'float32';
+    case 'float64':
+    case 'double':
+      return 'float64';
+    case 'float16':
+    case 'half':
+      return 'float16';
+    case 'bfloat16':
+      return 'bfloat16';
+    case 'int64':
+    case 'long':
+      return 'int64';
+    case 'int32':
+    case 'int':
+    case 'intc':
+      return 'int32';
+    default:
+      return 'unknown';
   }
 }
 
@@ -196,7 +235,8 @@ function levelOf(field: string, text: string, node: ListNode): Level {
       count++;
     }
   }
-  if (kind === 'empty' && ellipsisAt >= 0) fail(field, text, node.at, 'values around "..."', 'a list holding only "..."');
+  if (kind === 'empty' && ellipsisAt >= 0)
+    fail(field, text, node.at, 'values around "..."', 'a list holding only "..."');
   return { kind, count, ellipsisAt };
 }
 
@@ -209,7 +249,13 @@ function analyzeLists(field: string, text: string, root: ListNode): Level[] {
     for (let i = 1; i < current.length; i++) {
       const other = levelOf(field, text, current[i]);
       if (other.kind !== first.kind || other.count !== first.count || other.ellipsisAt !== first.ellipsisAt) {
-        fail(field, text, current[i].at, `${describeLevel(first)} like the first list at this depth (rows must all have one length)`, describeLevel(other));
+        fail(
+          field,
+          text,
+          current[i].at,
+          `${describeLevel(first)} like the first list at this depth (rows must all have one length)`,
+          describeLevel(other)
+        );
       }
     }
     levels.push(first);
@@ -233,10 +279,16 @@ const FAST_NUMBER = /-?(?:\d+(?:\.\d*)?(?:e[-+]?\d+)?|nan|inf)/y;
 function fastParse(text: string): GrammarResult | null {
   let i = 0;
   const n = text.length;
-  const ws = (): void => { while (i < n && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++; };
+  const ws = (): void => {
+    while (i < n && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++;
+  };
   ws();
   let ctor: GrammarResult['ctor'] = null;
-  if (text.startsWith('tensor(', i)) { ctor = 'tensor'; i += 7; ws(); }
+  if (text.startsWith('tensor(', i)) {
+    ctor = 'tensor';
+    i += 7;
+    ws();
+  }
   if (text[i] !== '[') return null;
   const readList = (): ListNode | null => {
     const at = i;
@@ -257,8 +309,15 @@ function fastParse(text: string): GrammarResult | null {
         i += m[0].length;
       }
       ws();
-      if (text[i] === ',') { i++; ws(); continue; }
-      if (text[i] === ']') { i++; return { list, at }; }
+      if (text[i] === ',') {
+        i++;
+        ws();
+        continue;
+      }
+      if (text[i] === ']') {
+        i++;
+        return { list, at };
+      }
       return null;
     }
   };
@@ -312,7 +371,8 @@ function printedDecimalsOf(tokens: string[]): number | null {
 
 function parseSizeTuple(field: string, text: string, kw: Kwarg): number[] {
   const inner = kw.value.trim();
-  if (!/^\(\s*(\d+\s*(,\s*\d+\s*)*,?)?\s*\)$/.test(inner)) fail(field, text, kw.at, 'size=(n, ...) with integers', JSON.stringify(kw.value));
+  if (!/^\(\s*(\d+\s*(,\s*\d+\s*)*,?)?\s*\)$/.test(inner))
+    fail(field, text, kw.at, 'size=(n, ...) with integers', JSON.stringify(kw.value));
   return (inner.slice(1, -1).match(/\d+/g) ?? []).map(Number);
 }
 
@@ -328,10 +388,22 @@ function jsonMemberText(field: string, text: string): string {
       const { line, column } = lineColumnAt(text, scan.errorAt);
       throw new Error(`${field}: line ${line}, column ${column}: ${reason}`);
     }
-    fail(field, text, scan.errorAt, reason === '' || reason.startsWith('unexpected ') ? 'valid JSON' : `valid JSON (${reason})`);
+    fail(
+      field,
+      text,
+      scan.errorAt,
+      reason === '' || reason.startsWith('unexpected ') ? 'valid JSON' : `valid JSON (${reason})`
+    );
   }
   const span = scan.members.get('sample') ?? scan.members.get('values');
-  if (!span) fail(field, text, text.indexOf('{'), 'a JSON object holding the tensor under "sample" or "values"', 'no such member');
+  if (!span)
+    fail(
+      field,
+      text,
+      text.indexOf('{'),
+      'a JSON object holding the tensor under "sample" or "values"',
+      'no such member'
+    );
   const [start, end] = span;
   if (text[start] !== '[') fail(field, text, start, 'a list', foundAt(text, start));
   let masked = '';
@@ -349,14 +421,15 @@ function jsonMemberText(field: string, text: string): string {
  * rows, and on a misplaced `...`.
  */
 export function parseTensorText(text: string, field: string): ParsedTensor {
-  if (typeof text !== 'string') throw new Error(`${field}: expected tensor text, found ${text === null ? 'null' : typeof text}`);
+  if (typeof text !== 'string')
+    throw new Error(`${field}: expected tensor text, found ${text === null ? 'null' : typeof text}`);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte order mark (a file saved on Windows): invisible, not part of the tensor
   checkDepth(field, text);
   const isJson = text.trimStart().startsWith('{');
   const grammarText = isJson ? jsonMemberText(field, text) : text;
   let result: GrammarResult;
   try {
-    result = (isJson ? null : fastParse(text)) ?? parseGrammar(grammarText) as GrammarResult;
+    result = (isJson ? null : fastParse(text)) ?? (parseGrammar(grammarText) as GrammarResult);
   } catch (e) {
     const pe = e as PeggyError;
     if (pe && pe.location && Array.isArray(pe.expected)) {
@@ -366,11 +439,18 @@ export function parseTensorText(text: string, field: string): ParsedTensor {
   }
 
   const spaced = typeof result.data !== 'string' && result.data.spaced === true;
-  const kind: PrintKind = result.ctor === 'tensor' || result.parameter ? 'torch'
-    : result.ctor === 'array' ? 'numpy-repr'
-      : spaced ? 'numpy-str'
-        : isJson ? 'json' : 'list';
-  const source: ParsedTensor['source'] = kind === 'torch' ? 'torch' : kind === 'numpy-repr' || kind === 'numpy-str' ? 'numpy' : 'list';
+  const kind: PrintKind =
+    result.ctor === 'tensor' || result.parameter
+      ? 'torch'
+      : result.ctor === 'array'
+        ? 'numpy-repr'
+        : spaced
+          ? 'numpy-str'
+          : isJson
+            ? 'json'
+            : 'list';
+  const source: ParsedTensor['source'] =
+    kind === 'torch' ? 'torch' : kind === 'numpy-repr' || kind === 'numpy-str' ? 'numpy' : 'list';
   let shape: number[];
   let summary: TensorSummary | undefined;
   const tokens: string[] = [];
@@ -383,9 +463,11 @@ export function parseTensorText(text: string, field: string): ParsedTensor {
     if (levels.some((l) => l.ellipsisAt >= 0)) {
       summary = {
         fullShapeKnown: false,
-        dims: levels.map((l) => (l.ellipsisAt >= 0
-          ? { leading: l.ellipsisAt, trailing: l.count - l.ellipsisAt, elided: true }
-          : { leading: l.count, trailing: 0, elided: false }))
+        dims: levels.map((l) =>
+          l.ellipsisAt >= 0
+            ? { leading: l.ellipsisAt, trailing: l.count - l.ellipsisAt, elided: true }
+            : { leading: l.count, trailing: 0, elided: false }
+        )
       };
     }
     flattenTokens(result.data, tokens);
@@ -408,15 +490,24 @@ export function parseTensorText(text: string, field: string): ParsedTensor {
         summary.fullShapeKnown = true;
         summary.fullShape = size;
       } else if (size.length !== shape.length || size.some((s, i) => s !== shape[i])) {
-        fail(field, text, kw.at, `${kw.name}=${pythonTuple(shape)} as printed`, JSON.stringify(`${kw.name}=${kw.value}`));
+        fail(
+          field,
+          text,
+          kw.at,
+          `${kw.name}=${pythonTuple(shape)} as printed`,
+          JSON.stringify(`${kw.name}=${kw.value}`)
+        );
       }
     }
   }
   if (dtype === null) {
     const allIntegers = tokens.length > 0 && tokens.every((t) => /^[+-]?\d+$/.test(t));
-    if (source === 'torch') dtype = allIntegers ? 'int64' : 'float32'; // PyTorch omits dtype= only for its defaults
-    else if (kind === 'numpy-repr') dtype = allIntegers ? 'int64' : 'float64'; // NumPy's repr omits dtype= only for its defaults
-    else if (kind === 'numpy-str') dtype = allIntegers ? 'int64' : 'unknown'; // str never shows the dtype: float32 or float64
+    if (source === 'torch')
+      dtype = allIntegers ? 'int64' : 'float32'; // PyTorch omits dtype= only for its defaults
+    else if (kind === 'numpy-repr')
+      dtype = allIntegers ? 'int64' : 'float64'; // NumPy's repr omits dtype= only for its defaults
+    else if (kind === 'numpy-str')
+      dtype = allIntegers ? 'int64' : 'unknown'; // str never shows the dtype: float32 or float64
     else dtype = 'unknown';
   }
 

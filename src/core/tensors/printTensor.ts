@@ -88,9 +88,10 @@ export function formatFixedF64(x: number, precision: number): string {
   if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
   const { mantissa, exponent } = decomposeF64(x);
   // round(|x| * 10^p), with |x| = mantissa * 2^exponent
-  const scaled = exponent >= 0
-    ? (mantissa << BigInt(exponent)) * pow10(precision)
-    : divRoundHalfEven(mantissa * pow10(precision), 1n << BigInt(-exponent));
+  const scaled =
+    exponent >= 0
+      ? (mantissa << BigInt(exponent)) * pow10(precision)
+      : divRoundHalfEven(mantissa * pow10(precision), 1n << BigInt(-exponent));
   let digits = scaled.toString();
   if (digits.length <= precision) digits = '0'.repeat(precision + 1 - digits.length) + digits;
   const sign = isNegative(x) ? '-' : '';
@@ -124,12 +125,19 @@ export function formatScientificF64(x: number, precision: number): string {
       if (k >= 0) num *= pow10(k);
       else den *= pow10(-k);
       const truncated = num / den;
-      if (truncated < lowLimit) { exp10 -= 1; continue; }
-      if (truncated >= highLimit) { exp10 += 1; continue; }
+      if (truncated < lowLimit) {
+        exp10 -= 1;
+        continue;
+      }
+      if (truncated >= highLimit) {
+        exp10 += 1;
+        continue;
+      }
       rounded = divRoundHalfEven(num, den);
       break;
     }
-    if (rounded === highLimit) { // 9.99995 -> 1.0000e+01
+    if (rounded === highLimit) {
+      // 9.99995 -> 1.0000e+01
       rounded = lowLimit;
       exp10 += 1;
     }

@@ -113,9 +113,17 @@ export interface ModuleParts {
 
 /** The bytes of a module: the header, then its sections in the order the spec requires (absent ones left out). */
 export function assembleModule(parts: ModuleParts): Uint8Array<ArrayBuffer> {
-  const optional = (id: number, items: number[][] | undefined): number[] => (items && items.length > 0 ? section(id, vec(items)) : []);
+  const optional = (id: number, items: number[][] | undefined): number[] =>
+    items && items.length > 0 ? section(id, vec(items)) : [];
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00, // "\0asm", version 1
     ...section(1, vec(parts.types)),
     ...optional(2, parts.imports),
     ...section(3, vec(parts.functions.map((t) => uleb(t)))),

@@ -30,7 +30,10 @@ describe('DDPM Lab extension', () => {
   });
 
   it('"DDPM: Run Sampler" on an inputs file runs in the worker and opens the results panel', async () => {
-    const run = await vscode.commands.executeCommand<RunResult | undefined>('ddpm-lab.runSampler', vscode.Uri.file(exampleInputs));
+    const run = await vscode.commands.executeCommand<RunResult | undefined>(
+      'ddpm-lab.runSampler',
+      vscode.Uri.file(exampleInputs)
+    );
     assert.ok(run, 'the command returned no run');
     // the worker's result equals the core run in this process, bit for bit (the core is checked against PyTorch by the unit tests)
     const { inputs } = readInputs(JSON.parse(readFileSync(exampleInputs, 'utf8')));
@@ -38,10 +41,16 @@ describe('DDPM Lab extension', () => {
     assert.deepEqual([run.sample.rows, run.sample.cols], [direct.sample.rows, direct.sample.cols]);
     assert.deepEqual(bits(run.sample.data), bits(direct.sample.data));
     // the tab model reaches the extension host a moment after the panel opens
-    const isPanel = (t: vscode.Tab) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('ddpmLab.results');
+    const isPanel = (t: vscode.Tab) =>
+      t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('ddpmLab.results');
     const tabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs);
     for (let i = 0; i < 100 && !tabs().some(isPanel); i++) await new Promise((r) => setTimeout(r, 100));
-    assert.ok(tabs().some(isPanel), `no results panel among the tabs: ${tabs().map((t) => t.label).join(', ')}`);
+    assert.ok(
+      tabs().some(isPanel),
+      `no results panel among the tabs: ${tabs()
+        .map((t) => t.label)
+        .join(', ')}`
+    );
   });
 
   it('"DDPM: Copy Equivalent PyTorch Script" copies a script for the last run', async () => {

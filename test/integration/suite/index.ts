@@ -18,7 +18,9 @@ export async function runSuite(): Promise<SuiteResult> {
     mocha
       .run(resolve)
       .on('pass', (test) => result.passed.push(test.fullTitle()))
-      .on('fail', (test, err: Error) => result.failed.push(`${test.fullTitle()}: ${String(err?.message).split('\n')[0]}`))
+      .on('fail', (test, err: Error) =>
+        result.failed.push(`${test.fullTitle()}: ${String(err?.message).split('\n')[0]}`)
+      )
   );
   return result;
 }

@@ -43,7 +43,10 @@ const plain = (cell: vscode.NotebookCell) => {
     language: cell.document.languageId,
     source: cell.document.getText(),
     metadata: cell.metadata,
-    outputs: cell.outputs.map((o) => ({ metadata: o.metadata, items: o.items.map((i) => ({ mime: i.mime, data: Array.from(i.data) })) }))
+    outputs: cell.outputs.map((o) => ({
+      metadata: o.metadata,
+      items: o.items.map((i) => ({ mime: i.mime, data: Array.from(i.data) }))
+    }))
   };
 };
 
@@ -58,15 +61,25 @@ describe('DDPM notebooks', () => {
     const nb = await vscode.workspace.openNotebookDocument(uri);
     assert.equal(nb.notebookType, 'ddpm-notebook');
     assert.ok(nb.cellCount > 0, 'the example notebook has no cells');
-    const run = await vscode.commands.executeCommand<RunResult | undefined>('ddpm-lab.runSampler', vscode.Uri.file(path.join(root, 'media/examples/seed.inputs.json')));
+    const run = await vscode.commands.executeCommand<RunResult | undefined>(
+      'ddpm-lab.runSampler',
+      vscode.Uri.file(path.join(root, 'media/examples/seed.inputs.json'))
+    );
     assert.ok(run);
-    const extra = new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'seed = 7  # added by the round-trip test', 'ddpm');
+    const extra = new vscode.NotebookCellData(
+      vscode.NotebookCellKind.Code,
+      'seed = 7  # added by the round-trip test',
+      'ddpm'
+    );
     extra.metadata = { note: 'kept', nested: { n: 1 } };
     extra.outputs = [
       new vscode.NotebookCellOutput(
         [
           vscode.NotebookCellOutputItem.json(encodeRunResult(run), RUN_MIME),
-          vscode.NotebookCellOutputItem.text(formatTensorF32(run.sample.data, [run.sample.rows, run.sample.cols]), 'text/plain')
+          vscode.NotebookCellOutputItem.text(
+            formatTensorF32(run.sample.data, [run.sample.rows, run.sample.cols]),
+            'text/plain'
+          )
         ],
         { kept: true }
       )
@@ -81,7 +94,8 @@ describe('DDPM notebooks', () => {
     await vscode.workspace.fs.writeFile(copy, await vscode.workspace.fs.readFile(uri));
     const reopened = await vscode.workspace.openNotebookDocument(copy);
     assert.equal(reopened.cellCount, nb.cellCount);
-    for (let i = 0; i < nb.cellCount; i++) assert.deepEqual(plain(reopened.cellAt(i)), plain(nb.cellAt(i)), `cell ${i}`);
+    for (let i = 0; i < nb.cellCount; i++)
+      assert.deepEqual(plain(reopened.cellAt(i)), plain(nb.cellAt(i)), `cell ${i}`);
   });
 
   it('the DDPM Lab kernel runs the example: sample() gives the run item and the PyTorch-printed text', async () => {
@@ -90,12 +104,17 @@ describe('DDPM notebooks', () => {
     await vscode.window.showNotebookDocument(nb);
     await vscode.commands.executeCommand('notebook.selectKernel', { id: 'ddpm-lab.kernel', extension: EXTENSION_ID });
     await vscode.commands.executeCommand('notebook.execute');
-    const sampleCell = nb.getCells().find((c) => c.kind === vscode.NotebookCellKind.Code && /^\s*sample\(/m.test(c.document.getText()));
+    const sampleCell = nb
+      .getCells()
+      .find((c) => c.kind === vscode.NotebookCellKind.Code && /^\s*sample\(/m.test(c.document.getText()));
     assert.ok(sampleCell, 'the example has no sample() cell');
     const run = await until('the sample() cell output', () => runOf(sampleCell));
     const text = sampleCell.outputs.flatMap((o) => o.items).find((i) => i.mime === 'text/plain');
     assert.ok(text, 'no text/plain item beside the run item');
-    assert.equal(new TextDecoder().decode(text.data), formatTensorF32(run.sample.data, [run.sample.rows, run.sample.cols]));
+    assert.equal(
+      new TextDecoder().decode(text.data),
+      formatTensorF32(run.sample.data, [run.sample.rows, run.sample.cols])
+    );
     assert.equal(typeof sampleCell.executionSummary?.executionOrder, 'number');
     // The example's compare cell holds PyTorch's real output for these inputs: it must match.
     const compareCell = nb.getCells().find((c) => /^\s*compare\(/m.test(c.document.getText()));

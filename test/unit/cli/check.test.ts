@@ -16,7 +16,13 @@ const OPENBLAS = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
 // N x d = 48 values: randn's vectorised path (16 or more), where the RNG profiles differ; d = 4 where the BLAS's
 // summation orders differ
 const INPUTS = JSON.stringify({
-  w_model: [[0.12, -0.3, 0.5, 0.07], [0.05, 0.41, -0.9, 0.33], [-0.2, 0.07, 0.13, -0.61], [0.77, -0.45, 0.29, 0.01], [0.3, 0.2, -0.1, 0.4]],
+  w_model: [
+    [0.12, -0.3, 0.5, 0.07],
+    [0.05, 0.41, -0.9, 0.33],
+    [-0.2, 0.07, 0.13, -0.61],
+    [0.77, -0.45, 0.29, 0.01],
+    [0.3, 0.2, -0.1, 0.4]
+  ],
   shape: [12, 4],
   betas: [0.0001, 0.005, 0.01, 0.015, 0.02],
   alpha_bar: 'cumprod',
@@ -28,10 +34,18 @@ function cumprod(betas: number[]): number[] {
   return betas.map((b) => (p = Math.fround(p * Math.fround(1 - Math.fround(b)))));
 }
 
-async function runCheckCli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; out: string; err: string }> {
+async function runCheckCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env
+): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const io = { stdout: (s: string) => void (out += s), stderr: (s: string) => void (err += s), readText: async () => INPUTS, writeText: async () => undefined };
+  const io = {
+    stdout: (s: string) => void (out += s),
+    stderr: (s: string) => void (err += s),
+    readText: async () => INPUTS,
+    writeText: async () => undefined
+  };
   try {
     const code = await main(['in.json', ...args], io, { script: SCRIPT, env });
     return { code, out, err };
@@ -65,9 +79,15 @@ describe('cli: check, when the Python cannot run it', function () {
   });
 
   it('no torch: exit 4 with the pip install hint', async () => {
-    const r = await runCheckCli(['--python', PYTHON], fakeTorch('none', "raise ImportError('No module named torch')\n"));
+    const r = await runCheckCli(
+      ['--python', PYTHON],
+      fakeTorch('none', "raise ImportError('No module named torch')\n")
+    );
     assert.equal(r.code, 4);
-    assert.match(r.err, /cannot import torch \(No module named torch\); install PyTorch into it: .* -m pip install torch/);
+    assert.match(
+      r.err,
+      /cannot import torch \(No module named torch\); install PyTorch into it: .* -m pip install torch/
+    );
     assert.equal(r.err.trim().split('\n').length, 1);
   });
 
@@ -78,7 +98,13 @@ describe('cli: check, when the Python cannot run it', function () {
   });
 
   it('a script error: exit 4 with the exception line, not the traceback', async () => {
-    const r = await runCheckCli(['--python', PYTHON], fakeTorch('broken', "__version__ = '2.1.0'\nfloat32 = 'float32'\ndef tensor(*a, **k):\n    raise RuntimeError('simulated failure inside torch')\n"));
+    const r = await runCheckCli(
+      ['--python', PYTHON],
+      fakeTorch(
+        'broken',
+        "__version__ = '2.1.0'\nfloat32 = 'float32'\ndef tensor(*a, **k):\n    raise RuntimeError('simulated failure inside torch')\n"
+      )
+    );
     assert.equal(r.code, 4);
     assert.match(r.err, /the check script failed in .* \(exit 1\): RuntimeError: simulated failure inside torch/);
     assert.doesNotMatch(r.err, /Traceback/);
@@ -86,7 +112,10 @@ describe('cli: check, when the Python cannot run it', function () {
   });
 
   it('a timeout: exit 4, and the Python is gone', async () => {
-    const env = fakeTorch('slow', `import os\nopen(${JSON.stringify(path.join(dir, 'slow.pid'))}, 'w').write(str(os.getpid()))\nimport time\ntime.sleep(120)\n`);
+    const env = fakeTorch(
+      'slow',
+      `import os\nopen(${JSON.stringify(path.join(dir, 'slow.pid'))}, 'w').write(str(os.getpid()))\nimport time\ntime.sleep(120)\n`
+    );
     const r = await runCheckCli(['--python', PYTHON, '--timeout', '2'], env);
     assert.equal(r.code, 4);
     assert.match(r.err, /did not finish the check within 2 s/);
@@ -133,7 +162,12 @@ describe('cli: check against the local PyTorch (live)', function () {
       console.log(`      skipped: ${OPENBLAS} is missing (apt-get install libopenblas0-pthread)`);
       this.skip();
     }
-    const v = await liveJson({ ...process.env, LD_LIBRARY_PATH: OPENBLAS, OPENBLAS_NUM_THREADS: '1', OPENBLAS_CORETYPE: 'Haswell' });
+    const v = await liveJson({
+      ...process.env,
+      LD_LIBRARY_PATH: OPENBLAS,
+      OPENBLAS_NUM_THREADS: '1',
+      OPENBLAS_CORETYPE: 'Haswell'
+    });
     assert.deepEqual(v.profile, { rng: 'avx2-fma', matmul: 'openblas-haswell' });
     assert.deepEqual(v.matmul.matching, ['openblas-haswell']);
     assert.match(v.torch.blas, /^openblas .*Haswell, 1 thread/);

@@ -15,7 +15,11 @@ import { seedInputsText } from '../helpers/seedExample';
 
 const fixtures = path.join(FIXTURES, 'sampler');
 const sampler: SamplerFixture = JSON.parse(readFileSync(path.join(fixtures, 'sampler.json'), 'utf8'));
-interface RandnCase { seed: string; shape: number[]; results: Record<string, { bits: number[]; printed: string; sha256: string }> }
+interface RandnCase {
+  seed: string;
+  shape: number[];
+  results: Record<string, { bits: number[]; printed: string; sha256: string }>;
+}
 const cli: { randn: RandnCase[] } = JSON.parse(readFileSync(path.join(fixtures, 'cli.json'), 'utf8'));
 const caseNamed = (name: string) => sampler.cases.find((c) => c.name === name)!;
 
@@ -26,7 +30,8 @@ function inputsFile(f: FixtureInputs): string {
 }
 
 /** The CLI on in-memory files (`-` reads stdin). */
-const run = (argv: string[], files: Record<string, string> = {}, stdin?: string): Promise<CliRun> => runCliInMemory(argv, files, { stdin });
+const run = (argv: string[], files: Record<string, string> = {}, stdin?: string): Promise<CliRun> =>
+  runCliInMemory(argv, files, { stdin });
 
 /** Exit 2, exactly one line on stderr (no stack trace), nothing on stdout. */
 function assertBadInput(r: CliRun, pattern: RegExp): void {
@@ -38,7 +43,9 @@ function assertBadInput(r: CliRun, pattern: RegExp): void {
 }
 
 const f32Values = (nested: unknown): number[] =>
-  (nested as unknown[]).flat(Infinity).map((v) => (v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : Math.fround(v as number)));
+  (nested as unknown[])
+    .flat(Infinity)
+    .map((v) => (v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : Math.fround(v as number)));
 
 describe('cli: sample', () => {
   it('prints the sample exactly as PyTorch prints it', async () => {
@@ -62,7 +69,7 @@ describe('cli: sample', () => {
     });
   }
 
-  it('--json --trajectory adds every step, equal to PyTorch\'s', async () => {
+  it("--json --trajectory adds every step, equal to PyTorch's", async () => {
     const c = caseNamed('N*d = 17 (vector path with tail), trajectory');
     const r = await run(['sample', 'in.json', '--json', '--trajectory'], { 'in.json': inputsFile(c.inputs) });
     assert.equal(r.code, 0, r.err);
@@ -72,7 +79,11 @@ describe('cli: sample', () => {
     json.trajectory.forEach((s: Record<string, unknown>, i: number) => {
       assert.equal(s.t, expected[i].t);
       for (const key of ['x', 'eps', 'mean', 'x_prev'] as const) {
-        assert.equal(firstBitDifference(new Float32Array(f32Values(s[key])), expected[i][key]), -1, `t = ${s.t} ${key}`);
+        assert.equal(
+          firstBitDifference(new Float32Array(f32Values(s[key])), expected[i][key]),
+          -1,
+          `t = ${s.t} ${key}`
+        );
       }
       if (expected[i].z) assert.equal(firstBitDifference(new Float32Array(f32Values(s.z)), expected[i].z!), -1);
       else assert.equal(s.z, null);
@@ -109,14 +120,34 @@ describe('cli: sample', () => {
 
   it('bad input: exit 2 and one line on stderr', async () => {
     assertBadInput(await run(['sample', 'missing.json']), /^missing\.json: cannot read: no such file$/m);
-    assertBadInput(await run(['sample', 'a.json'], { 'a.json': '{"seed": 1,' }), /^a\.json: invalid JSON at line 1, column 12/);
     assertBadInput(
-      await run(['sample', 'a.json'], { 'a.json': JSON.stringify({ ...JSON.parse(seedInputsText), w_model: [[1, 2], [3, 4]] }) }),
+      await run(['sample', 'a.json'], { 'a.json': '{"seed": 1,' }),
+      /^a\.json: invalid JSON at line 1, column 12/
+    );
+    assertBadInput(
+      await run(['sample', 'a.json'], {
+        'a.json': JSON.stringify({
+          ...JSON.parse(seedInputsText),
+          w_model: [
+            [1, 2],
+            [3, 4]
+          ]
+        })
+      }),
       /^w_model: expected shape \(3, 2\) for d = 2, got \(2, 2\)$/m
     );
-    assertBadInput(await run(['sample', 'a.json', '--profile', 'gpu'], { 'a.json': seedInputsText }), /^--profile: unknown profile "gpu"/);
-    assertBadInput(await run(['sample', 'a.json', '--json', '--checksum'], { 'a.json': seedInputsText }), /exclude each other/);
-    assertBadInput(await run(['sample', 'a.json', '--fast'], { 'a.json': seedInputsText }), /^sample: unknown option '--fast'/);
+    assertBadInput(
+      await run(['sample', 'a.json', '--profile', 'gpu'], { 'a.json': seedInputsText }),
+      /^--profile: unknown profile "gpu"/
+    );
+    assertBadInput(
+      await run(['sample', 'a.json', '--json', '--checksum'], { 'a.json': seedInputsText }),
+      /exclude each other/
+    );
+    assertBadInput(
+      await run(['sample', 'a.json', '--fast'], { 'a.json': seedInputsText }),
+      /^sample: unknown option '--fast'/
+    );
     assertBadInput(await run(['sample']), /^sample: missing INPUT\.json/);
   });
 });
@@ -161,9 +192,18 @@ describe('cli: randn', () => {
   });
 
   it('an option without its value: one line naming the option, in our words', async () => {
-    assertBadInput(await run(['randn', '--seed', '--shape', '3']), /^--seed: missing value \(a value that starts with "-" is written --seed=-VALUE\) \(randn --help for usage\)$/m);
-    assertBadInput(await run(['randn', '--seed', '1', '--shape']), /^--shape: missing value \(randn --help for usage\)$/m);
-    assertBadInput(await run(['sample', 'a.json', '--profile'], { 'a.json': seedInputsText }), /^--profile: missing value \(sample --help for usage\)$/m);
+    assertBadInput(
+      await run(['randn', '--seed', '--shape', '3']),
+      /^--seed: missing value \(a value that starts with "-" is written --seed=-VALUE\) \(randn --help for usage\)$/m
+    );
+    assertBadInput(
+      await run(['randn', '--seed', '1', '--shape']),
+      /^--shape: missing value \(randn --help for usage\)$/m
+    );
+    assertBadInput(
+      await run(['sample', 'a.json', '--profile'], { 'a.json': seedInputsText }),
+      /^--profile: missing value \(sample --help for usage\)$/m
+    );
     const r = await run(['randn', '--seed', '1', '--shape=-1']);
     assertBadInput(r, /^--shape: expected sizes like 4,2/);
   });
@@ -194,9 +234,13 @@ describe('cli: the real process', () => {
   it('stops quietly (no stack trace) when the reader closes the pipe early, as `| head` does', async function () {
     this.timeout(60_000);
     const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli.ts'), 'randn', '--seed', '0', '--shape', '3000,1000', '--json'], {
-      stdio: ['ignore', 'pipe', 'pipe']
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'src', 'cli.ts'), 'randn', '--seed', '0', '--shape', '3000,1000', '--json'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe']
+      }
+    );
     let err = '';
     child.stderr.on('data', (b: Buffer) => (err += b.toString()));
     await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));

@@ -6,7 +6,8 @@ import { runCliInMemory, type CliRun } from '../helpers/cliInMemory';
 import { verdicts, type Paste, type VerdictCase } from '../helpers/compareFixtures';
 
 /** `compare` on in-memory files (`-` reads stdin); it must write no file. */
-const cli = (argv: string[], files: Record<string, string>, stdin?: string): Promise<CliRun> => runCliInMemory(argv, files, { stdin, writable: false });
+const cli = (argv: string[], files: Record<string, string>, stdin?: string): Promise<CliRun> =>
+  runCliInMemory(argv, files, { stdin, writable: false });
 
 function assertOneLineError(r: CliRun, pattern: RegExp): void {
   assert.equal(r.code, 2, r.out + r.err);
@@ -24,9 +25,12 @@ const paste = (c: VerdictCase, kind: string): Paste => {
 
 describe('cli compare', () => {
   const seed = verdicts.cases[0];
-  const files = (c: VerdictCase, text: string): Record<string, string> => ({ 'in.json': JSON.stringify(c.inputs), 'pasted.txt': text });
+  const files = (c: VerdictCase, text: string): Record<string, string> => ({
+    'in.json': JSON.stringify(c.inputs),
+    'pasted.txt': text
+  });
 
-  it('exits 0 and says so when PyTorch\'s default print matches', async () => {
+  it("exits 0 and says so when PyTorch's default print matches", async () => {
     const r = await cli(['compare', 'in.json', 'pasted.txt'], files(seed, paste(seed, 'default print').text));
     assert.equal(r.code, 0, r.out + r.err);
     assert.match(r.out, /^Tensor-likes are equal at the printed precision!\n\nMismatched elements: 0 \/ 8 \(0\.0%\)\n/);
@@ -38,11 +42,20 @@ describe('cli compare', () => {
     const r = await cli(['compare', 'in.json', 'pasted.txt'], files(seed, p.text));
     assert.equal(r.code, 1, r.out + r.err);
     const [i, j] = p.mismatchIndices[0];
-    assert.match(r.out, new RegExp(`Mismatched elements: 1 / 8 \\(12\\.5%\\)\\nGreatest absolute difference: \\S+ at index \\(${i}, ${j}\\)`));
+    assert.match(
+      r.out,
+      new RegExp(
+        `Mismatched elements: 1 / 8 \\(12\\.5%\\)\\nGreatest absolute difference: \\S+ at index \\(${i}, ${j}\\)`
+      )
+    );
   });
 
   it('reads the paste from standard input with -', async () => {
-    const r = await cli(['compare', 'in.json', '-'], { 'in.json': JSON.stringify(seed.inputs) }, paste(seed, 'tolist').text);
+    const r = await cli(
+      ['compare', 'in.json', '-'],
+      { 'in.json': JSON.stringify(seed.inputs) },
+      paste(seed, 'tolist').text
+    );
     assert.equal(r.code, 0, r.out + r.err);
     assert.match(r.out, /^Tensor-likes are equal!/);
     assert.match(r.out, /\nBitwise equal: yes\n/);
@@ -74,7 +87,7 @@ describe('cli compare', () => {
     assert.match(j.shapeNote, /summarised/);
   });
 
-  it('--rtol/--atol select the tolerance rule and print assert_close\'s message', async () => {
+  it("--rtol/--atol select the tolerance rule and print assert_close's message", async () => {
     const c = verdicts.cases[1];
     const p = paste(c, 'two altered, precision 12, tolerance');
     const r = await cli(['compare', 'in.json', 'pasted.txt', '--rtol', '1.3e-6', '--atol', '1e-5'], files(c, p.text));
@@ -82,7 +95,7 @@ describe('cli compare', () => {
     assert.ok(r.out.startsWith(`${p.toleranceMessage}\n`), r.out);
   });
 
-  it('names the profile that reproduces a paste made with PyTorch\'s portable kernel, and --profile uses it', async () => {
+  it("names the profile that reproduces a paste made with PyTorch's portable kernel, and --profile uses it", async () => {
     const c = verdicts.cases.find((x) => x.pastes.some((q) => q.note === 'scalar'))!;
     const p = paste(c, 'scalar kernel, tolist');
     const r = await cli(['compare', 'in.json', 'pasted.txt'], files(c, p.text));
@@ -110,16 +123,47 @@ describe('cli compare', () => {
 
   describe('bad input: exit 2, one line on stderr', () => {
     const inputs = JSON.stringify(seed.inputs);
-    it('missing arguments', async () => assertOneLineError(await cli(['compare', 'in.json'], { 'in.json': inputs }), /^compare: missing PASTED\.txt/));
-    it('a missing file', async () => assertOneLineError(await cli(['compare', 'in.json', 'nope.txt'], { 'in.json': inputs }), /^nope\.txt: cannot read: no such file/));
+    it('missing arguments', async () =>
+      assertOneLineError(await cli(['compare', 'in.json'], { 'in.json': inputs }), /^compare: missing PASTED\.txt/));
+    it('a missing file', async () =>
+      assertOneLineError(
+        await cli(['compare', 'in.json', 'nope.txt'], { 'in.json': inputs }),
+        /^nope\.txt: cannot read: no such file/
+      ));
     it('unreadable paste text names the file, line and column', async () => {
-      const r = await cli(['compare', 'in.json', 'pasted.txt'], { 'in.json': inputs, 'pasted.txt': 'tensor([[0.1, 0.2],\n        [0.3, oops]])' });
+      const r = await cli(['compare', 'in.json', 'pasted.txt'], {
+        'in.json': inputs,
+        'pasted.txt': 'tensor([[0.1, 0.2],\n        [0.3, oops]])'
+      });
       assertOneLineError(r, /^pasted\.txt: line 2, column \d+/);
     });
-    it('an empty paste', async () => assertOneLineError(await cli(['compare', 'in.json', 'pasted.txt'], { 'in.json': inputs, 'pasted.txt': '  \n' }), /^pasted\.txt: empty/));
-    it('bad inputs', async () => assertOneLineError(await cli(['compare', 'in.json', 'pasted.txt'], { 'in.json': '{"w_model": 1}', 'pasted.txt': 'tensor([1.])' }), /^\S/));
-    it('a bad tolerance', async () => assertOneLineError(await cli(['compare', 'in.json', 'pasted.txt', '--rtol', 'abc'], { 'in.json': inputs, 'pasted.txt': 'tensor([1.])' }), /^--rtol: expected a number >= 0, got "abc"/));
-    it('an unknown profile', async () => assertOneLineError(await cli(['compare', 'in.json', 'pasted.txt', '--profile', 'gpu'], { 'in.json': inputs, 'pasted.txt': 'tensor([1.])' }), /^--profile: unknown profile "gpu"/));
-    it('both from standard input', async () => assertOneLineError(await cli(['compare', '-', '-'], {}, ''), /only one of INPUT\.json and PASTED\.txt can be -/));
+    it('an empty paste', async () =>
+      assertOneLineError(
+        await cli(['compare', 'in.json', 'pasted.txt'], { 'in.json': inputs, 'pasted.txt': '  \n' }),
+        /^pasted\.txt: empty/
+      ));
+    it('bad inputs', async () =>
+      assertOneLineError(
+        await cli(['compare', 'in.json', 'pasted.txt'], { 'in.json': '{"w_model": 1}', 'pasted.txt': 'tensor([1.])' }),
+        /^\S/
+      ));
+    it('a bad tolerance', async () =>
+      assertOneLineError(
+        await cli(['compare', 'in.json', 'pasted.txt', '--rtol', 'abc'], {
+          'in.json': inputs,
+          'pasted.txt': 'tensor([1.])'
+        }),
+        /^--rtol: expected a number >= 0, got "abc"/
+      ));
+    it('an unknown profile', async () =>
+      assertOneLineError(
+        await cli(['compare', 'in.json', 'pasted.txt', '--profile', 'gpu'], {
+          'in.json': inputs,
+          'pasted.txt': 'tensor([1.])'
+        }),
+        /^--profile: unknown profile "gpu"/
+      ));
+    it('both from standard input', async () =>
+      assertOneLineError(await cli(['compare', '-', '-'], {}, ''), /only one of INPUT\.json and PASTED\.txt can be -/));
   });
 });

@@ -18,9 +18,16 @@ interface Paste {
   reason: null | 'shape' | 'values';
   mismatchIndices: [number, number][];
 }
-interface Case { name: string; inputs: unknown; shape: [number, number]; pastes: Paste[] }
+interface Case {
+  name: string;
+  inputs: unknown;
+  shape: [number, number];
+  pastes: Paste[];
+}
 
-const cases = (JSON.parse(readFileSync(path.join(FIXTURES, 'compare', 'numpy_pastes.json'), 'utf8')) as { cases: Case[] }).cases;
+const cases = (
+  JSON.parse(readFileSync(path.join(FIXTURES, 'compare', 'numpy_pastes.json'), 'utf8')) as { cases: Case[] }
+).cases;
 
 const tuple = (s: number[]): string => (s.length === 1 ? `(${s[0]},)` : `(${s.join(', ')})`);
 
@@ -29,23 +36,39 @@ describe('cli compare: NumPy pastes (numpy_pastes.json)', function () {
   for (const c of cases) {
     for (const p of c.pastes) {
       it(`${c.name}: ${p.name} exits ${p.verdict === 'match' ? 0 : 1}`, async () => {
-        const r = await runCliInMemory(['compare', 'in.json', 'pasted.txt', '--json'], { 'in.json': JSON.stringify(c.inputs), 'pasted.txt': p.text }, { writable: false });
+        const r = await runCliInMemory(
+          ['compare', 'in.json', 'pasted.txt', '--json'],
+          { 'in.json': JSON.stringify(c.inputs), 'pasted.txt': p.text },
+          { writable: false }
+        );
         assert.equal(r.err, '');
         const j = JSON.parse(r.out);
         assert.equal(r.code, p.verdict === 'match' ? 0 : 1, j.summary);
         assert.equal(j.matches, p.verdict === 'match');
         assert.equal(j.rule, 'printed-precision');
         assert.match(j.ruleExplanation, /NumPy's printing rule/);
-        assert.match(j.ruleExplanation, p.printKind === 'numpy-repr' ? new RegExp(`NumPy's repr of a ${p.dtype} array`) : /NumPy's str \(print\(a\)\) of a float(32|64) array/);
+        assert.match(
+          j.ruleExplanation,
+          p.printKind === 'numpy-repr'
+            ? new RegExp(`NumPy's repr of a ${p.dtype} array`)
+            : /NumPy's str \(print\(a\)\) of a float(32|64) array/
+        );
         if (p.reason === 'values') {
           assert.deepEqual(j.mismatches, p.mismatchIndices);
           assert.deepEqual(j.firstDivergence, { step: 0, index: p.mismatchIndices[0] });
         } else if (p.reason === 'shape') {
           assert.equal(j.mismatched, 0, j.summary);
           const summarised = p.text.includes('...');
-          const pastedShape = !summarised ? tuple(p.printedShape) : p.printedShape.length === 1 ? '(...,)' : `(${p.printedShape[0]}, ...)`;
+          const pastedShape = !summarised
+            ? tuple(p.printedShape)
+            : p.printedShape.length === 1
+              ? '(...,)'
+              : `(${p.printedShape[0]}, ...)`;
           const values = summarised ? `the ${j.compared} values shown` : `the ${c.shape[0] * c.shape[1]} values`;
-          assert.equal(j.shapeNote, `${values} agree in row-major order; the shapes differ: ${pastedShape} pasted vs ${tuple(c.shape)} ours.`);
+          assert.equal(
+            j.shapeNote,
+            `${values} agree in row-major order; the shapes differ: ${pastedShape} pasted vs ${tuple(c.shape)} ours.`
+          );
           assert.deepEqual(j.diagnosis, []);
         } else {
           assert.equal(j.firstDivergence, null);

@@ -11,8 +11,15 @@ import { fromBits } from '../helpers/bits';
 
 const rec = (name: string): string => readFileSync(path.join(FIXTURES, 'recording', name), 'utf8');
 const inputs = rec('seed.inputs.json');
-const expected = JSON.parse(rec('expected.json')) as { recordings: Record<string, { steps: { t: number; bits: number[] }[]; init: { bits: number[] } }> };
-const cli = (pasted: string, json = true) => runCliInMemory(['compare', 'in.json', 'run.json', ...(json ? ['--json'] : [])], { 'in.json': inputs, 'run.json': pasted }, { writable: false });
+const expected = JSON.parse(rec('expected.json')) as {
+  recordings: Record<string, { steps: { t: number; bits: number[] }[]; init: { bits: number[] } }>;
+};
+const cli = (pasted: string, json = true) =>
+  runCliInMemory(
+    ['compare', 'in.json', 'run.json', ...(json ? ['--json'] : [])],
+    { 'in.json': inputs, 'run.json': pasted },
+    { writable: false }
+  );
 
 describe('cli compare: recordings and step-by-step pastes', () => {
   it('a recording of the correct loop matches bitwise at every step: exit 0, firstDivergence null', async () => {
@@ -24,8 +31,14 @@ describe('cli compare: recordings and step-by-step pastes', () => {
     assert.equal(j.firstDivergence, null);
     assert.deepEqual(j.diagnosis, []);
     assert.equal(j.steps.prints.length, 5);
-    assert.deepEqual(j.steps.prints.map((p: { step: number | null }) => p.step), [null, 3, 2, 1, 0]);
-    assert.equal(j.steps.stepsNote, 'a recording of x_T and x after every step, t = 3..0 (exact float32 bits, so the bitwise rule).');
+    assert.deepEqual(
+      j.steps.prints.map((p: { step: number | null }) => p.step),
+      [null, 3, 2, 1, 0]
+    );
+    assert.equal(
+      j.steps.stepsNote,
+      'a recording of x_T and x after every step, t = 3..0 (exact float32 bits, so the bitwise rule).'
+    );
   });
 
   it('a recording of the loop seeded with seed + t: exit 1, first divergence at step 3, diagnosis step-seed-plus-t', async () => {
@@ -34,25 +47,42 @@ describe('cli compare: recordings and step-by-step pastes', () => {
     assert.equal(r.code, 1, j.summary);
     assert.equal(j.firstDivergence.step, 3);
     assert.equal(j.firstDivergence.index.length, 2);
-    assert.deepEqual(j.diagnosis.map((d: { id: string }) => d.id), ['step-seed-plus-t']);
+    assert.deepEqual(
+      j.diagnosis.map((d: { id: string }) => d.id),
+      ['step-seed-plus-t']
+    );
     assert.deepEqual(Object.keys(j.diagnosis[0]), ['id', 'title', 'explanation', 'pytorch']);
-    assert.equal(j.diagnosis[0].pytorch.split('\n')[0], 'z = torch.randn(N, d, generator=torch.Generator().manual_seed(seed + t))');
+    assert.equal(
+      j.diagnosis[0].pytorch.split('\n')[0],
+      'z = torch.randn(N, d, generator=torch.Generator().manual_seed(seed + t))'
+    );
     const text = await cli(rec('step-seed-plus-t.run.json'), false);
     assert.equal(text.code, 1);
     assert.match(text.out, /^Step-by-step paste: a recording of x_T and x after every step, t = 3\.\.0/);
     assert.match(text.out, /\nFirst divergence: x after step t = 3 \(print 2 of 5\), element \(\d, \d\): ours /);
-    assert.match(text.out, /\nDiagnosis: your output is exactly what Algorithm 2 gives with this mistake from step t = 3 on: .* \(step-seed-plus-t\)/);
+    assert.match(
+      text.out,
+      /\nDiagnosis: your output is exactly what Algorithm 2 gives with this mistake from step t = 3 on: .* \(step-seed-plus-t\)/
+    );
   });
 
   it('the same states printed by PyTorch, with other lines between them, give the same verdict', async () => {
     const e = expected.recordings['step-seed-plus-t'];
-    const text = e.steps.map((s) => `t = ${s.t}\n${formatTensorF32(fromBits(s.bits), [4, 2], { precision: 12 })}`).join('\n');
+    const text = e.steps
+      .map((s) => `t = ${s.t}\n${formatTensorF32(fromBits(s.bits), [4, 2], { precision: 12 })}`)
+      .join('\n');
     const r = await cli(text);
     const j = JSON.parse(r.out);
     assert.equal(r.code, 1, j.summary);
     assert.equal(j.firstDivergence.step, 3);
-    assert.deepEqual(j.diagnosis.map((d: { id: string }) => d.id), ['step-seed-plus-t']);
-    assert.equal(j.steps.stepsNote, '4 prints, taken as x after every step, t = 3..0 (in loop order; the last print is the sample).');
+    assert.deepEqual(
+      j.diagnosis.map((d: { id: string }) => d.id),
+      ['step-seed-plus-t']
+    );
+    assert.equal(
+      j.steps.stepsNote,
+      '4 prints, taken as x after every step, t = 3..0 (in loop order; the last print is the sample).'
+    );
   });
 
   it('a malformed recording is one line naming the field', async () => {

@@ -11,7 +11,8 @@ import { ROOT } from '../helpers/paths';
 describe('cli: python-helper (the built bundle)', function () {
   this.timeout(120000);
   let out = '';
-  const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(out, 'cli.js'), ...args], { timeout: 60000, maxBuffer: 1 << 24 });
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, [path.join(out, 'cli.js'), ...args], { timeout: 60000, maxBuffer: 1 << 24 });
 
   before(function () {
     out = mkdtempSync(path.join(tmpdir(), 'ddpm-cli-'));
@@ -31,7 +32,10 @@ describe('cli: python-helper (the built bundle)', function () {
     assert.equal(r.stderr.toString(), '');
     const file = readFileSync(path.join(ROOT, 'python', 'ddpm_lab.py'));
     assert.ok(file.length > 5000, 'the helper file is there');
-    assert.ok(Buffer.compare(r.stdout, file) === 0, `output (${r.stdout.length} bytes) differs from python/ddpm_lab.py (${file.length} bytes)`);
+    assert.ok(
+      Buffer.compare(r.stdout, file) === 0,
+      `output (${r.stdout.length} bytes) differs from python/ddpm_lab.py (${file.length} bytes)`
+    );
   });
 
   it('--help shows the three lines of use; an argument is one line and exit 2', () => {
@@ -42,7 +46,10 @@ describe('cli: python-helper (the built bundle)', function () {
     const bad = cli('python-helper', 'extra');
     assert.equal(bad.status, 2);
     assert.equal(bad.stdout.toString(), '');
-    assert.equal(bad.stderr.toString(), 'python-helper: unexpected argument "extra" (it takes none; --help for usage)\n');
+    assert.equal(
+      bad.stderr.toString(),
+      'python-helper: unexpected argument "extra" (it takes none; --help for usage)\n'
+    );
     assert.match(cli('--help').stdout.toString(), /\n {2}python-helper {2,}print the Python helper ddpm_lab\.py\n/);
   });
 });

@@ -15,13 +15,15 @@ describe('describe (values in error messages)', () => {
   });
 
   it('quotes a string as JSON, cut after DESCRIBED_STRING_MAX characters, on one line', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 200 }), (s) => {
-      const d = describeValue(s);
-      assert.ok(!d.includes('\n'), d);
-      const shown = JSON.parse(d) as string;
-      if (s.length <= DESCRIBED_STRING_MAX) assert.equal(shown, s);
-      else assert.equal(shown, `${s.slice(0, DESCRIBED_STRING_MAX)}...`);
-    }));
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (s) => {
+        const d = describeValue(s);
+        assert.ok(!d.includes('\n'), d);
+        const shown = JSON.parse(d) as string;
+        if (s.length <= DESCRIBED_STRING_MAX) assert.equal(shown, s);
+        else assert.equal(shown, `${s.slice(0, DESCRIBED_STRING_MAX)}...`);
+      })
+    );
   });
 
   it('isObject: a plain object, not null, not an array', () => {

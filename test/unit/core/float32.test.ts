@@ -28,7 +28,7 @@ function toScaled(v: number): bigint {
 function fmaExact(a: number, b: number, c: number): number {
   const s = toScaled(a) * toScaled(b) + (toScaled(c) << 149n); // scaled by 2^298
   if (s === 0n) {
-    const pNeg = Object.is(a * b, -0) || (a * b < 0);
+    const pNeg = Object.is(a * b, -0) || a * b < 0;
     const cNeg = Object.is(c, -0);
     return pNeg && cNeg ? -0 : 0;
   }

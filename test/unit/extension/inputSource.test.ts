@@ -22,7 +22,6 @@ import { seedInputsText } from '../helpers/seedExample';
 
 const example = JSON.parse(seedInputsText);
 
-
 function sameInputs(a: SamplerInputs, b: SamplerInputs): void {
   assert.deepEqual([a.n, a.d, a.seed], [b.n, b.d, b.seed]);
   assert.deepEqual(f32Bits(a.wModel.data), f32Bits(b.wModel.data));
@@ -59,7 +58,16 @@ describe('resolveInputsFromText (the active editor)', () => {
       assert.match(missing.message, /seed/);
       assertOneLine(missing.message);
     }
-    const badShape = resolveInputsFromText(JSON.stringify({ ...example, w_model: [[1, 2], [3, 4]] }), 'a.json');
+    const badShape = resolveInputsFromText(
+      JSON.stringify({
+        ...example,
+        w_model: [
+          [1, 2],
+          [3, 4]
+        ]
+      }),
+      'a.json'
+    );
     assert.equal(badShape.kind, 'error');
     if (badShape.kind === 'error') {
       assert.match(badShape.message, /^w_model: /);
@@ -78,7 +86,15 @@ describe('resolveInputsFromText (the active editor)', () => {
   });
 
   it('leaves text that is not ours to the quick pick', () => {
-    for (const text of ['', '   \n', '{"name": "x", "version": "1.0.0"}', '[1, 2, 3]', '{ not json and no keys', 'import torch\nx = torch.randn(4, 2)\n', '# notes\nhello']) {
+    for (const text of [
+      '',
+      '   \n',
+      '{"name": "x", "version": "1.0.0"}',
+      '[1, 2, 3]',
+      '{ not json and no keys',
+      'import torch\nx = torch.randn(4, 2)\n',
+      '# notes\nhello'
+    ]) {
       assert.equal(resolveInputsFromText(text, 'doc').kind, 'none', JSON.stringify(text));
     }
   });
@@ -100,7 +116,11 @@ describe('resolveInputsFromText (the active editor)', () => {
     };
     const e = resolveInputsFromText(text, 'cells.ddpm', failing);
     assert.deepEqual(e, { kind: 'error', message: 'cells.ddpm: line 2, column 9: expected a number' });
-    assert.equal(resolveInputsFromText('print(1)\nx = 3\n', 'cells.ddpm', interpret).kind, 'none', 'text that assigns no input');
+    assert.equal(
+      resolveInputsFromText('print(1)\nx = 3\n', 'cells.ddpm', interpret).kind,
+      'none',
+      'text that assigns no input'
+    );
   });
 });
 
@@ -114,7 +134,8 @@ describe('the input boxes of "Enter N, d, T and seed"', () => {
   });
 
   it('accept seeds in PyTorch range and refuse the rest in one line', () => {
-    for (const ok of ['0', '42', '-9223372036854775808', '18446744073709551614']) assert.equal(seedProblem(ok), undefined, ok);
+    for (const ok of ['0', '42', '-9223372036854775808', '18446744073709551614'])
+      assert.equal(seedProblem(ok), undefined, ok);
     for (const bad of ['', 'x', '1.5', '18446744073709551615', '18446744073709551616', '-9223372036854775809']) {
       const m = seedProblem(bad);
       assert.ok(m?.startsWith('seed: '), `${bad}: ${m}`);
@@ -147,11 +168,14 @@ describe('generateInputs', () => {
       { spec: { n: 1, d: 1, T: MAX_STEPS + 1 }, field: 'betas' }
     ];
     for (const { spec, field } of specs) {
-      assert.throws(() => generateInputs({ ...spec, seed: 0n, schedule: 'linear' }, 'avx2-fma'), (e: Error) => {
-        assert.ok(e.message.startsWith(`${field}: `), e.message);
-        assertOneLine(e.message);
-        return true;
-      });
+      assert.throws(
+        () => generateInputs({ ...spec, seed: 0n, schedule: 'linear' }, 'avx2-fma'),
+        (e: Error) => {
+          assert.ok(e.message.startsWith(`${field}: `), e.message);
+          assertOneLine(e.message);
+          return true;
+        }
+      );
     }
   });
 
@@ -185,7 +209,11 @@ describe('generateInputs', () => {
       const expected: number[][][] = JSON.parse(r.stdout);
       specs.forEach((s, i) => {
         const u = (xs: number[]) => xs.map((v) => v >>> 0);
-        assert.deepEqual(f32Bits(generatedWModel(s.d, s.seed, 'avx2-fma')), u(expected[i][0]), `w_model d=${s.d} seed=${s.seed}`);
+        assert.deepEqual(
+          f32Bits(generatedWModel(s.d, s.seed, 'avx2-fma')),
+          u(expected[i][0]),
+          `w_model d=${s.d} seed=${s.seed}`
+        );
         const { inputs } = generateInputs({ n: 3, d: s.d, T: s.T, seed: s.seed, schedule: 'linear' }, 'avx2-fma');
         assert.deepEqual(f32Bits(inputs.wModel.data), u(expected[i][0]));
         assert.deepEqual(f32Bits(inputs.betas), u(expected[i][1]), `betas T=${s.T}`);

@@ -11,17 +11,29 @@ import { parseNotebook } from '../../../src/core/notebook/notebookFile';
 import { RUN_MIME, type RunResult } from '../../../src/core/types';
 import { DdpmKernel, KERNEL_ID, KERNEL_LABEL, type KernelDeps } from '../../../src/extension/kernel';
 import { executeRequest } from '../../../src/extension/sampleJob';
-import { NOTEBOOK_TRAJECTORY_DEFAULT_BYTES, SETTING_DEFAULTS, type DdpmSettings } from '../../../src/extension/settings';
+import {
+  NOTEBOOK_TRAJECTORY_DEFAULT_BYTES,
+  SETTING_DEFAULTS,
+  type DdpmSettings
+} from '../../../src/extension/settings';
 import { runSampler } from '../../../src/core/sampler/sampler';
 import { readInputs } from '../../../src/core/sampler/inputs';
 import type { WorkerRequest } from '../../../src/extension/workerProtocol';
-import { fakeNotebook, makeFakeVscode, type FakeCell, type FakeController, type FakeNotebook } from '../helpers/fakeVscode';
+import {
+  fakeNotebook,
+  makeFakeVscode,
+  type FakeCell,
+  type FakeController,
+  type FakeNotebook
+} from '../helpers/fakeVscode';
 import { f32Bits } from '../helpers/bits';
 import { seedInputsText, seedExpected } from '../helpers/seedExample';
 
 const root = ROOT;
 const seedNotebook = parseNotebook(readFileSync(path.join(root, 'media/examples/seed.ddpmnb')));
-const seedCodeCells = seedNotebook.cells.filter((c) => c.kind === 'code').map((c) => ({ text: c.source, language: c.language }));
+const seedCodeCells = seedNotebook.cells
+  .filter((c) => c.kind === 'code')
+  .map((c) => ({ text: c.source, language: c.language }));
 
 const decoder = new TextDecoder();
 
@@ -34,7 +46,12 @@ async function runLikeWorker(request: WorkerRequest): Promise<RunResult> {
 }
 
 function settings(over: Partial<DdpmSettings> = {}): DdpmSettings {
-  return { profile: SETTING_DEFAULTS.rngProfile, record: { kind: 'all' }, maxElementsWithoutAsking: SETTING_DEFAULTS.maxElementsWithoutAsking, ...over };
+  return {
+    profile: SETTING_DEFAULTS.rngProfile,
+    record: { kind: 'all' },
+    maxElementsWithoutAsking: SETTING_DEFAULTS.maxElementsWithoutAsking,
+    ...over
+  };
 }
 
 function setup(deps: Partial<KernelDeps> = {}) {
@@ -78,12 +95,15 @@ describe('kernel: DDPM Lab notebook controller', () => {
     assert.equal(controller.supportsExecutionOrder, true);
   });
 
-  it('runs the seed notebook: order numbers, timing, and a run as RUN_MIME + text/plain equal to PyTorch\'s output', async () => {
+  it("runs the seed notebook: order numbers, timing, and a run as RUN_MIME + text/plain equal to PyTorch's output", async () => {
     const { controller, execute } = setup();
     const nb = fakeNotebook('untitled:1', seedCodeCells);
     await execute(nb.cells, nb);
     const execs = nb.cells.map((c) => executionsOf(controller, c)[0]);
-    assert.deepEqual(execs.map((e) => e.executionOrder), nb.cells.map((_, i) => i + 1));
+    assert.deepEqual(
+      execs.map((e) => e.executionOrder),
+      nb.cells.map((_, i) => i + 1)
+    );
     for (const e of execs) {
       assert.equal(e.ended?.success, true, e.cell.document.getText());
       assert.ok(e.started !== undefined && e.ended?.time !== undefined && e.ended.time >= e.started);
@@ -126,7 +146,7 @@ describe('kernel: DDPM Lab notebook controller', () => {
     assert.match(errorOf(a.cells[2]).message, /w_model is not set/, 'closing the notebook ends its session');
   });
 
-  it('gives a notebook\'s last sample() run and its inputs (for the palette\'s Last Run commands), until it closes', async () => {
+  it("gives a notebook's last sample() run and its inputs (for the palette's Last Run commands), until it closes", async () => {
     const { fake, kernel, execute } = setup();
     const nb = fakeNotebook('file:///last.ddpmnb', seedCodeCells);
     assert.equal(kernel.lastRun(nb.uri.toString()), undefined, 'no run before the first execution');
@@ -145,7 +165,11 @@ describe('kernel: DDPM Lab notebook controller', () => {
 
   it('a bad cell fails alone with a one-line error naming line and column; the next cells still run', async () => {
     const { controller, execute } = setup();
-    const nb = fakeNotebook('untitled:2', [...seedCodeCells.slice(0, 2), { text: 'x = 1\ny = (2 +\n' }, { text: 'sample()' }]);
+    const nb = fakeNotebook('untitled:2', [
+      ...seedCodeCells.slice(0, 2),
+      { text: 'x = 1\ny = (2 +\n' },
+      { text: 'sample()' }
+    ]);
     await execute(nb.cells, nb);
     const err = errorOf(nb.cells[2]);
     assert.equal(err.name, 'SyntaxError');
@@ -194,8 +218,15 @@ describe('kernel: DDPM Lab notebook controller', () => {
   });
 
   it('sends the worker the inputs exactly, with the profile, record policy and tolerances of the settings', async () => {
-    const { controller, execute, requests } = setup({ settings: () => settings({ profile: 'scalar', record: { kind: 'every', k: 2 }, tolerances: { rtol: 0.5, atol: 0.25 } }) });
-    const nb = fakeNotebook('untitled:4', [...seedCodeCells.slice(0, 2), { text: 'seed = 18446744073709551415\nsample()' }, { text: 'compare(tensor([[1.0, 2.0]]))' }]);
+    const { controller, execute, requests } = setup({
+      settings: () =>
+        settings({ profile: 'scalar', record: { kind: 'every', k: 2 }, tolerances: { rtol: 0.5, atol: 0.25 } })
+    });
+    const nb = fakeNotebook('untitled:4', [
+      ...seedCodeCells.slice(0, 2),
+      { text: 'seed = 18446744073709551415\nsample()' },
+      { text: 'compare(tensor([[1.0, 2.0]]))' }
+    ]);
     await execute(nb.cells, nb);
     assert.ok(controller.executions.every((e) => e.ended?.success === true));
     const [sample, compare] = requests;
@@ -224,21 +255,27 @@ describe('kernel: DDPM Lab notebook controller', () => {
     await execute(nb.cells, nb);
     assert.deepEqual(asked, [[4 * 2 * 4, 10]]);
     assert.equal(requests.length, 0);
-    assert.match(errorOf(nb.cells[2]).message, /^line 1, column 1: sample\(\): a run of N x d x T = 32 values is larger than ddpmLab\.maxElementsWithoutAsking \(10\); not started$/);
+    assert.match(
+      errorOf(nb.cells[2]).message,
+      /^line 1, column 1: sample\(\): a run of N x d x T = 32 values is larger than ddpmLab\.maxElementsWithoutAsking \(10\); not started$/
+    );
     answer = true;
     await execute([nb.cells[2]], nb);
     assert.equal(requests.length, 1);
     assert.equal(items(nb.cells[2])[0][1].text, seedExpected.printed);
   });
 
-  it('a notebook output carries the run\'s inputs instead of its steps: a few KB saved, all 1000 steps recomputed by the view', async () => {
+  it("a notebook output carries the run's inputs instead of its steps: a few KB saved, all 1000 steps recomputed by the view", async () => {
     // N = 1000, d = 2, T = 1000 with every step recorded: 40 MB of trajectory, which neither the output nor the .ddpmnb file holds
     const big = [
       'w_model = [[0.12, -0.3], [0.05, 0.41], [-0.2, 0.07]]\nshape = [1000, 2]\nseed = 5\nbetas = linspace(1e-4, 0.02, 1000)\nalpha_bar = cumprod(1 - betas)',
       'sample()'
     ];
     const { execute, requests } = setup();
-    const nb = fakeNotebook('untitled:7', big.map((text) => ({ text })));
+    const nb = fakeNotebook(
+      'untitled:7',
+      big.map((text) => ({ text }))
+    );
     await execute(nb.cells, nb);
     assert.equal(requests.length, 1);
     const [req] = requests;
@@ -263,7 +300,10 @@ describe('kernel: DDPM Lab notebook controller', () => {
   it('a JSON cell runs as sample() of its inputs; warnings go to a stderr output', async () => {
     const { execute } = setup();
     const json = seedInputsText.replace(/"alpha_bar": \[[^\]]*\]/, '"alpha_bar": [0.9999, 0.99, 0.98, 0.96]');
-    const nb = fakeNotebook('untitled:6', [{ text: seedInputsText, language: 'json' }, { text: json, language: 'json' }]);
+    const nb = fakeNotebook('untitled:6', [
+      { text: seedInputsText, language: 'json' },
+      { text: json, language: 'json' }
+    ]);
     await execute(nb.cells, nb);
     assert.equal(items(nb.cells[0])[0][1].text, seedExpected.printed);
     const out = items(nb.cells[1]);

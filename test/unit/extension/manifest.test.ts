@@ -39,14 +39,21 @@ describe('manifest (package.json)', () => {
     const src = extensionSources();
     // ids that are not commands: the kernel and the renderer
     const others = new Set(['ddpm-lab.kernel', 'ddpm-lab.renderer']);
-    const inCode = new Set([...src.matchAll(/['"`](ddpm-lab\.[A-Za-z]+)['"`]/g)].map((m) => m[1]).filter((id) => !others.has(id)));
+    const inCode = new Set(
+      [...src.matchAll(/['"`](ddpm-lab\.[A-Za-z]+)['"`]/g)].map((m) => m[1]).filter((id) => !others.has(id))
+    );
     const contributed = new Set<string>(contributes.commands.map((c: { command: string }) => c.command));
     assert.deepEqual([...contributed].sort(), [...inCode].sort());
     for (const c of contributes.commands) {
       assert.equal(c.category, 'DDPM', `${c.command}: category`);
       assert.ok(c.title && !c.title.startsWith('DDPM'), `${c.command}: the title is shown as "DDPM: <title>"`);
     }
-    const titles = Object.fromEntries(contributes.commands.map((c: { command: string; title: string; category: string }) => [c.command, `${c.category}: ${c.title}`]));
+    const titles = Object.fromEntries(
+      contributes.commands.map((c: { command: string; title: string; category: string }) => [
+        c.command,
+        `${c.category}: ${c.title}`
+      ])
+    );
     assert.equal(titles['ddpm-lab.runSampler'], 'DDPM: Run Sampler');
     assert.equal(titles['ddpm-lab.newNotebook'], 'DDPM: New Sampler Notebook');
     assert.equal(titles['ddpm-lab.compareClipboard'], 'DDPM: Compare Clipboard with Last Run');
@@ -62,7 +69,10 @@ describe('manifest (package.json)', () => {
   });
 
   it('contributes the settings settings.ts reads, with the same defaults, each documented', () => {
-    const props = contributes.configuration.properties as Record<string, { default: unknown; markdownDescription?: string; enum?: string[] }>;
+    const props = contributes.configuration.properties as Record<
+      string,
+      { default: unknown; markdownDescription?: string; enum?: string[] }
+    >;
     const expected = Object.keys(SETTING_DEFAULTS).map((k) => `${SETTINGS_SECTION}.${k}`);
     assert.deepEqual(Object.keys(props).sort(), expected.sort());
     for (const [k, v] of Object.entries(SETTING_DEFAULTS)) {
@@ -73,7 +83,11 @@ describe('manifest (package.json)', () => {
     assert.deepEqual(props['ddpmLab.rngProfile'].enum, [...RNG_PROFILES]);
     assert.equal(props['ddpmLab.rngProfile'].default, 'avx2-fma');
     const budget = props['ddpmLab.trajectory.notebookMaxMiB'] as { minimum?: number; maximum?: number };
-    assert.deepEqual([budget.minimum, budget.maximum], [0, NOTEBOOK_TRAJECTORY_MAX_MIB], 'notebookMaxMiB: the range notebookTrajectoryBytes clamps to');
+    assert.deepEqual(
+      [budget.minimum, budget.maximum],
+      [0, NOTEBOOK_TRAJECTORY_MAX_MIB],
+      'notebookMaxMiB: the range notebookTrajectoryBytes clamps to'
+    );
   });
 
   it('declares the notebook type, the renderer and the entries the build writes', () => {
@@ -89,7 +103,13 @@ describe('manifest (package.json)', () => {
     // a run, and a recording of the user's own loop: drawn in any notebook type (VS Code picks a renderer by MIME
     // type; nothing in the contribution ties it to ddpm-notebook or to a kernel)
     assert.deepEqual(renderer.mimeTypes, [RUN_MIME, RECORDING_MIME]);
-    assert.deepEqual(Object.keys(renderer).sort(), ['displayName', 'entrypoint', 'id', 'mimeTypes', 'requiresMessaging']);
+    assert.deepEqual(Object.keys(renderer).sort(), [
+      'displayName',
+      'entrypoint',
+      'id',
+      'mimeTypes',
+      'requiresMessaging'
+    ]);
     assert.equal(renderer.requiresMessaging, 'optional');
     // the build's renderer target: renderer/index.ts -> <out>/renderer/ (ESM), the extension -> extension.js, web -> web/extension.js
     assert.equal(renderer.entrypoint, './dist/renderer/index.js');
@@ -102,7 +122,10 @@ describe('manifest (package.json)', () => {
   });
 
   it('activates only on its own notebook, renderer and panel (commands activate implicitly)', () => {
-    assert.deepEqual([...manifest.activationEvents].sort(), ['onNotebook:ddpm-notebook', 'onRenderer:ddpm-lab.renderer', `onWebviewPanel:${PANEL_VIEW_TYPE}`].sort());
+    assert.deepEqual(
+      [...manifest.activationEvents].sort(),
+      ['onNotebook:ddpm-notebook', 'onRenderer:ddpm-lab.renderer', `onWebviewPanel:${PANEL_VIEW_TYPE}`].sort()
+    );
     assert.ok(!manifest.activationEvents.includes('*'));
   });
 
@@ -111,7 +134,10 @@ describe('manifest (package.json)', () => {
     assert.ok(manifest.engines.vscode.startsWith('^'), 'engines.vscode is a caret range');
     assert.ok(engine[0] === 1 && engine[1] <= 100, `engines.vscode ${manifest.engines.vscode} is above ^1.100.0`);
     const typesRange: string = manifest.devDependencies['@types/vscode'];
-    assert.ok(typesRange.startsWith('~') || /^\d/.test(typesRange), `@types/vscode ${typesRange} is not pinned to a minor`);
+    assert.ok(
+      typesRange.startsWith('~') || /^\d/.test(typesRange),
+      `@types/vscode ${typesRange} is not pinned to a minor`
+    );
     assert.deepEqual(version(typesRange).slice(0, 2), engine.slice(0, 2));
     const installed = lock.packages['node_modules/@types/vscode'].version as string;
     assert.deepEqual(version(installed).slice(0, 2), engine.slice(0, 2), `installed @types/vscode ${installed}`);
@@ -132,19 +158,39 @@ describe('manifest (package.json)', () => {
 
   it('packages only what runs: no sources, tests, maps or node_modules (vsce ls)', function () {
     this.timeout(60000);
-    const out = execFileSync(process.execPath, [path.join(root, 'node_modules/@vscode/vsce/vsce'), 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' });
-    const files = out.split('\n').map((l) => l.trim()).filter(Boolean);
-    for (const f of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media/icon.png', 'python/ddpm_lab.py']) assert.ok(files.includes(f), `${f} is not packaged: ${files.join(', ')}`);
-    const bad = files.filter((f) => /^(src|test|scripts|renderer|node_modules|\.ci|\.vscode-test|test-results|\.e2e-cache)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts') || f.endsWith('.vsix') || f === 'dist/cli.js');
+    const out = execFileSync(
+      process.execPath,
+      [path.join(root, 'node_modules/@vscode/vsce/vsce'), 'ls', '--no-dependencies'],
+      { cwd: root, encoding: 'utf8' }
+    );
+    const files = out
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
+    for (const f of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media/icon.png', 'python/ddpm_lab.py'])
+      assert.ok(files.includes(f), `${f} is not packaged: ${files.join(', ')}`);
+    const bad = files.filter(
+      (f) =>
+        /^(src|test|scripts|renderer|node_modules|\.ci|\.vscode-test|test-results|\.e2e-cache)\//.test(f) ||
+        f.endsWith('.map') ||
+        f.endsWith('.ts') ||
+        f.endsWith('.vsix') ||
+        f === 'dist/cli.js'
+    );
     assert.deepEqual(bad, []);
     // the Python helper alone of python/ (README "Use it from Jupyter"), not its tests
-    for (const f of files) assert.ok(/^(package\.json|README\.md|CHANGELOG\.md|LICENSE|dist\/.+|media\/.+|python\/ddpm_lab\.py)$/.test(f), `unexpected file in the package: ${f}`);
+    for (const f of files)
+      assert.ok(
+        /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|dist\/.+|media\/.+|python\/ddpm_lab\.py)$/.test(f),
+        `unexpected file in the package: ${f}`
+      );
     // every file the manifest points at outside dist/ is packaged (dist/ exists only after a build)
     const referenced: string[] = [
       manifest.icon,
       ...(contributes.languages ?? []).map((l: { configuration?: string }) => l.configuration),
       ...(contributes.grammars ?? []).map((g: { path: string }) => g.path)
     ].filter(Boolean);
-    for (const ref of referenced.map((r) => r.replace(/^\.\//, ''))) assert.ok(files.includes(ref), `${ref} is referenced by package.json but not packaged`);
+    for (const ref of referenced.map((r) => r.replace(/^\.\//, '')))
+      assert.ok(files.includes(ref), `${ref} is referenced by package.json but not packaged`);
   });
 });

@@ -36,7 +36,12 @@ describe('results panel: the last run outlives the panel', () => {
   const { inputs } = readInputs(JSON.parse(seedInputsText));
   const run = runSampler(inputs, { record: { kind: 'all' } });
   const data = { run, inputs: inputsToMessage(inputs), profile: run.inputs.profile, origin: 'seed.inputs.json' };
-  const context = { storageUri: new FakeUri('/storage'), globalStorageUri: new FakeUri('/global'), extensionUri, subscriptions: [] as unknown[] };
+  const context = {
+    storageUri: new FakeUri('/storage'),
+    globalStorageUri: new FakeUri('/global'),
+    extensionUri,
+    subscriptions: [] as unknown[]
+  };
 
   it('finds the last run after the panel is closed, and after a reload from the stored copy', async () => {
     ResultsPanel.configure(context as never, async () => undefined);
@@ -62,7 +67,12 @@ describe('results panel: the last run outlives the panel', () => {
 
   it('stores a bounded copy: a large trajectory is thinned to STORED_TRAJECTORY_BYTES, the sample kept bit for bit', async () => {
     // N = 1000, d = 2, T = 200, every step recorded: 8 MB of trajectory
-    const big = readInputs({ ...data.inputs, shape: [1000, 2], betas: Array.from({ length: 200 }, () => 0.01), alpha_bar: Array.from({ length: 200 }, () => 0.5) }).inputs;
+    const big = readInputs({
+      ...data.inputs,
+      shape: [1000, 2],
+      betas: Array.from({ length: 200 }, () => 0.01),
+      alpha_bar: Array.from({ length: 200 }, () => 0.5)
+    }).inputs;
     const bigRun = runSampler(big, { record: { kind: 'all' } });
     assert.ok(bigRun.trajectory.steps.length * trajectoryStepBytes(1000, 2) > STORED_TRAJECTORY_BYTES);
     fake.files.clear();

@@ -12,13 +12,27 @@ import { addPythonHelper, type PythonHelperApi } from '../../../src/extension/py
 const helperText = readFileSync(path.join(ROOT, 'python', 'ddpm_lab.py'), 'utf8');
 const text = (b: Uint8Array | undefined): string | undefined => (b ? new TextDecoder().decode(b) : undefined);
 
-interface Folder { uri: FakeUri; name: string; index: number }
+interface Folder {
+  uri: FakeUri;
+  name: string;
+  index: number;
+}
 
 /** The fake with workspace folders, the dialogs answered from `answers`, and what the command showed and opened. */
 function setup(folderPaths: string[], answers: { pick?: number | undefined; overwrite?: string | undefined } = {}) {
   const fake = makeFakeVscode();
-  const folders: Folder[] = folderPaths.map((p, index) => ({ uri: new FakeUri(p), name: path.posix.basename(p), index }));
-  const shown = { warnings: [] as { message: string; options: unknown; items: string[] }[], errors: [] as string[], infos: [] as string[], picks: 0, opened: [] as string[] };
+  const folders: Folder[] = folderPaths.map((p, index) => ({
+    uri: new FakeUri(p),
+    name: path.posix.basename(p),
+    index
+  }));
+  const shown = {
+    warnings: [] as { message: string; options: unknown; items: string[] }[],
+    errors: [] as string[],
+    infos: [] as string[],
+    picks: 0,
+    opened: [] as string[]
+  };
   const api = {
     Uri: FakeUri,
     window: {
@@ -68,7 +82,7 @@ describe('DDPM: Add Python Helper to Workspace', () => {
     assert.deepEqual(cancelled.shown.opened, []);
   });
 
-  it('a different ddpm_lab.py: asks with a modal Overwrite; Cancel keeps the user\'s file, Overwrite replaces it', async () => {
+  it("a different ddpm_lab.py: asks with a modal Overwrite; Cancel keeps the user's file, Overwrite replaces it", async () => {
     const mine = new TextEncoder().encode('# my own ddpm_lab.py\n');
     const kept = setup(['/p'], { overwrite: undefined });
     kept.files.set('/p/ddpm_lab.py', mine);
@@ -105,10 +119,10 @@ describe('DDPM: Add Python Helper to Workspace', () => {
     assert.equal(none.files.size, 0);
   });
 
-  it('the extension bundles the helper\'s text as the CLI does (the .py text loader applies to both extension builds)', () => {
+  it("the extension bundles the helper's text as the CLI does (the .py text loader applies to both extension builds)", () => {
     const ext = readFileSync(path.join(ROOT, 'src', 'extension', 'extension.ts'), 'utf8');
     assert.match(ext, /import helperText from '\.\.\/\.\.\/python\/ddpm_lab\.py'/);
     const build = readFileSync(path.join(ROOT, 'scripts', 'build.mjs'), 'utf8');
-    assert.match(build, /const common = \{[^\n]*loader: \{ '\.py': 'text' \}/);
+    assert.match(build, /const common = \{[^}]*loader: \{ '\.py': 'text' \}/);
   });
 });

@@ -9,7 +9,12 @@ const CSP_SOURCE = 'https://file+.vscode-resource.vscode-cdn.net';
 
 describe('results panel page', () => {
   const nonce = makeNonce();
-  const html = buildPanelHtml({ cspSource: CSP_SOURCE, nonce, scriptUri: `${CSP_SOURCE}/ext/dist/renderer/panel.js`, cssUri: `${CSP_SOURCE}/ext/dist/renderer/panel.css` });
+  const html = buildPanelHtml({
+    cspSource: CSP_SOURCE,
+    nonce,
+    scriptUri: `${CSP_SOURCE}/ext/dist/renderer/panel.js`,
+    cssUri: `${CSP_SOURCE}/ext/dist/renderer/panel.css`
+  });
 
   it('makes a fresh 128-bit nonce each time', () => {
     assert.match(nonce, /^[0-9a-f]{32}$/);
@@ -18,7 +23,12 @@ describe('results panel page', () => {
 
   it('has a strict policy: nothing by default, scripts by nonce or from the extension only, no eval, no remote hosts', () => {
     const csp = contentSecurityPolicy(CSP_SOURCE, nonce);
-    const directives = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+    const directives = Object.fromEntries(
+      csp
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([k, ...v]) => [k, v])
+    );
     assert.deepEqual(directives['default-src'], ["'none'"]);
     assert.deepEqual(directives['script-src'], [`'nonce-${nonce}'`, CSP_SOURCE, "'wasm-unsafe-eval'"]);
     assert.ok(!csp.includes("'unsafe-eval'") && !csp.includes("'strict-dynamic'") && !csp.includes('*'));
@@ -32,15 +42,26 @@ describe('results panel page', () => {
     const scripts = [...html.matchAll(/<script\b([^>]*)>/g)].map((m) => m[1]);
     assert.equal(scripts.length, 1);
     assert.match(scripts[0], new RegExp(`nonce="${nonce}"`));
-    assert.match(scripts[0], /src="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/dist\/renderer\/panel\.js"/);
-    assert.match(html, /<link rel="stylesheet" href="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/dist\/renderer\/panel\.css">/);
+    assert.match(
+      scripts[0],
+      /src="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/dist\/renderer\/panel\.js"/
+    );
+    assert.match(
+      html,
+      /<link rel="stylesheet" href="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/dist\/renderer\/panel\.css">/
+    );
     assert.match(html, /<div id="ddpm-root"/);
     assert.match(html, new RegExp(`<meta http-equiv="Content-Security-Policy" content="[^"]*'nonce-${nonce}'`));
     assert.doesNotMatch(buildPanelHtml({ cspSource: CSP_SOURCE, nonce, scriptUri: 'x.js' }), /<link/);
   });
 
   it('escapes what it puts into attributes', () => {
-    const h = buildPanelHtml({ cspSource: CSP_SOURCE, nonce, scriptUri: 'a.js"><script>alert(1)</script>', title: '<b>' });
+    const h = buildPanelHtml({
+      cspSource: CSP_SOURCE,
+      nonce,
+      scriptUri: 'a.js"><script>alert(1)</script>',
+      title: '<b>'
+    });
     assert.equal([...h.matchAll(/<script\b/g)].length, 1);
     assert.match(h, /<title>&lt;b&gt;<\/title>/);
   });
@@ -55,11 +76,24 @@ describe('save-image data', () => {
   });
 
   it('decodes base64 PNG and percent-encoded SVG data URLs, and refuses mismatched or broken ones', () => {
-    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), deflateSync(Buffer.from('pixels'))]);
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      deflateSync(Buffer.from('pixels'))
+    ]);
     assert.deepEqual(Buffer.from(imageBytesFromDataUrl(`data:image/png;base64,${png.toString('base64')}`, 'png')), png);
     const svg = '<svg xmlns="http://www.w3.org/2000/svg"><text>α & β</text></svg>';
-    assert.equal(new TextDecoder().decode(imageBytesFromDataUrl(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`, 'svg')), svg);
-    assert.equal(new TextDecoder().decode(imageBytesFromDataUrl(`data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`, 'svg')), svg);
+    assert.equal(
+      new TextDecoder().decode(
+        imageBytesFromDataUrl(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`, 'svg')
+      ),
+      svg
+    );
+    assert.equal(
+      new TextDecoder().decode(
+        imageBytesFromDataUrl(`data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`, 'svg')
+      ),
+      svg
+    );
     for (const [url, format] of [
       ['not a url', 'png'],
       [`data:image/svg+xml;base64,${png.toString('base64')}`, 'png'],

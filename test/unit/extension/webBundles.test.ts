@@ -39,21 +39,40 @@ describe('web bundles (README "In the browser")', function () {
   let out = '';
   before(() => {
     out = mkdtempSync(path.join(tmpdir(), 'ddpm-web-bundles-'));
-    execFileSync(process.execPath, ['scripts/build.mjs', '--only=web,renderer,panel,report', '--production'], { cwd: ROOT, env: { ...process.env, DDPM_OUT_DIR: out }, stdio: 'pipe' });
+    execFileSync(process.execPath, ['scripts/build.mjs', '--only=web,renderer,panel,report', '--production'], {
+      cwd: ROOT,
+      env: { ...process.env, DDPM_OUT_DIR: out },
+      stdio: 'pipe'
+    });
   });
   after(() => rmSync(out, { recursive: true, force: true }));
 
   it('finds a Node module however a bundle loads it (a deliberate violation is caught)', async () => {
-    assert.deepEqual(nodeImports('var a=require("node:fs"),b=require(\'child_process\');'), ['child_process', 'node:fs']);
+    assert.deepEqual(nodeImports('var a=require("node:fs"),b=require(\'child_process\');'), [
+      'child_process',
+      'node:fs'
+    ]);
     assert.deepEqual(nodeImports('const w = await import("node:worker_threads");'), ['node:worker_threads']);
-    assert.deepEqual(nodeImports('import{readFileSync as r}from"fs";import "os";export*from"path";'), ['fs', 'os', 'path']);
+    assert.deepEqual(nodeImports('import{readFileSync as r}from"fs";import "os";export*from"path";'), [
+      'fs',
+      'os',
+      'path'
+    ]);
     assert.deepEqual(nodeImports('var x=require("vscode"),y="fs is a word";import("./chunk-1.js");'), []);
     // a real bundle, the way the web build makes them, of code that reaches for the file system
     const dir = mkdtempSync(path.join(tmpdir(), 'ddpm-violation-'));
     try {
       const built = await esbuild.build({
-        stdin: { contents: 'import { readFileSync } from "node:fs"; export const f = () => readFileSync("x");', loader: 'ts', resolveDir: dir },
-        bundle: true, write: false, format: 'cjs', platform: 'node', logLevel: 'silent'
+        stdin: {
+          contents: 'import { readFileSync } from "node:fs"; export const f = () => readFileSync("x");',
+          loader: 'ts',
+          resolveDir: dir
+        },
+        bundle: true,
+        write: false,
+        format: 'cjs',
+        platform: 'node',
+        logLevel: 'silent'
       });
       assert.deepEqual(nodeImports(built.outputFiles[0].text), ['node:fs']);
     } finally {
@@ -69,9 +88,18 @@ describe('web bundles (README "In the browser")', function () {
     it(`${what} loads no Node module`, () => {
       const files = filesUnder(path.join(out, rel));
       assert.ok(files.length > 0, `the build wrote nothing under ${rel}/`);
-      if (rel === 'renderer') assert.ok(files.some((f) => f.endsWith('panel.js')), 'the results panel script (renderer/panel.js) was not built');
-      const bad = files.map((f) => ({ f: path.relative(out, f), mods: nodeImports(readFileSync(f, 'utf8')) })).filter((x) => x.mods.length);
-      assert.deepEqual(bad.map((x) => `${x.f}: ${x.mods.join(', ')}`), []);
+      if (rel === 'renderer')
+        assert.ok(
+          files.some((f) => f.endsWith('panel.js')),
+          'the results panel script (renderer/panel.js) was not built'
+        );
+      const bad = files
+        .map((f) => ({ f: path.relative(out, f), mods: nodeImports(readFileSync(f, 'utf8')) }))
+        .filter((x) => x.mods.length);
+      assert.deepEqual(
+        bad.map((x) => `${x.f}: ${x.mods.join(', ')}`),
+        []
+      );
     });
   }
 });

@@ -27,17 +27,34 @@ describe('runInWorker (the sampler worker)', function () {
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'ddpm-worker-'));
     workerFile = path.join(dir, 'worker.js');
-    await esbuild.build({ entryPoints: [path.join(root, 'src/extension/sampleWorker.ts')], outfile: workerFile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+    await esbuild.build({
+      entryPoints: [path.join(root, 'src/extension/sampleWorker.ts')],
+      outfile: workerFile,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      logLevel: 'warning'
+    });
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  const sampleRequest = (inputs = example): WorkerRequest => ({ op: 'sample', inputs: inputsToMessage(inputs), profile: 'avx2-fma', record: { kind: 'all' } });
+  const sampleRequest = (inputs = example): WorkerRequest => ({
+    op: 'sample',
+    inputs: inputsToMessage(inputs),
+    profile: 'avx2-fma',
+    record: { kind: 'all' }
+  });
 
   for (const inline of [false, true]) {
     it(`${inline ? 'inline' : 'in a worker'}: returns the run the core computes, bit for bit, with progress to the last step`, async () => {
       const inputs = generateInputs({ n: 5, d: 3, T: 40, seed: 11n, schedule: 'cosine' }, 'avx2-fma').inputs;
       const progress: number[] = [];
-      const run = await runInWorker(sampleRequest(inputs), new AbortController().signal, { workerFile, inline, onProgress: (done, total) => progress.push(done / total) });
+      const run = await runInWorker(sampleRequest(inputs), new AbortController().signal, {
+        workerFile,
+        inline,
+        onProgress: (done, total) => progress.push(done / total)
+      });
       const direct = runSampler(inputs, { profile: 'avx2-fma', record: { kind: 'all' } });
       assert.deepEqual(f32Bits(run.sample.data), f32Bits(direct.sample.data));
       assert.equal(run.trajectory.steps.length, direct.trajectory.steps.length);
@@ -49,7 +66,14 @@ describe('runInWorker (the sampler worker)', function () {
   it('compares a run with pasted text: its own print matches, an altered copy is reported at the right index', async () => {
     const run = await runInWorker(sampleRequest(), new AbortController().signal, { workerFile });
     const printed = formatTensorF32(run.sample.data, [run.sample.rows, run.sample.cols]);
-    const request = (expectedText: string): WorkerRequest => ({ op: 'compare', inputs: inputsToMessage(example), profile: 'avx2-fma', record: { kind: 'none' }, run: encodeRunResult(run), expectedText });
+    const request = (expectedText: string): WorkerRequest => ({
+      op: 'compare',
+      inputs: inputsToMessage(example),
+      profile: 'avx2-fma',
+      record: { kind: 'none' },
+      run: encodeRunResult(run),
+      expectedText
+    });
     const same = await runInWorker(request(printed), new AbortController().signal, { workerFile });
     assert.ok(same.comparison, 'no comparison in the result');
     assert.equal(same.comparison.matches, true, same.comparison.summary);
@@ -103,7 +127,10 @@ describe('runInWorker (the sampler worker)', function () {
       }
     });
     await assert.rejects(pending, (e: Error) => e.name === 'AbortError');
-    assert.ok(abortedAt >= 1 && abortedAt < big.betas.length, `the timer fired only after step ${abortedAt} of ${big.betas.length}`);
+    assert.ok(
+      abortedAt >= 1 && abortedAt < big.betas.length,
+      `the timer fired only after step ${abortedAt} of ${big.betas.length}`
+    );
     assert.equal(done, abortedAt, 'it ran steps after the abort');
   });
 
@@ -111,7 +138,10 @@ describe('runInWorker (the sampler worker)', function () {
     const pre = new AbortController();
     pre.abort();
     for (const inline of [false, true]) {
-      await assert.rejects(runInWorker(sampleRequest(), pre.signal, { workerFile, inline }), (e: Error) => e.name === 'AbortError');
+      await assert.rejects(
+        runInWorker(sampleRequest(), pre.signal, { workerFile, inline }),
+        (e: Error) => e.name === 'AbortError'
+      );
     }
   });
 });

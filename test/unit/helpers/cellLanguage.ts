@@ -3,14 +3,20 @@
 import { strict as assert } from 'node:assert';
 import { CellError } from '../../../src/core/notebook/cellLanguage/ast';
 import { compareRun } from '../../../src/core/compare/compare';
-import { CellSession, runCellSync, type CellOutput, type HostRequest } from '../../../src/core/notebook/cellLanguage/interpreter';
+import {
+  CellSession,
+  runCellSync,
+  type CellOutput,
+  type HostRequest
+} from '../../../src/core/notebook/cellLanguage/interpreter';
 import type { Value } from '../../../src/core/notebook/cellLanguage/values';
 import { runSampler } from '../../../src/core/sampler/sampler';
 import type { RngProfile, RunResult } from '../../../src/core/types';
 
 /** Runs a cell's sample() or compare() request directly. */
 export function directHost(req: HostRequest): RunResult {
-  if (req.kind === 'sample') return runSampler(req.inputs, { profile: req.profile, matmul: req.matmul, record: req.record });
+  if (req.kind === 'sample')
+    return runSampler(req.inputs, { profile: req.profile, matmul: req.matmul, record: req.record });
   if (req.kind === 'pytorch') throw new Error('pytorch(): no local PyTorch in this test host');
   return { ...req.run, comparison: compareRun(req.inputs, req.run, req.expectedText, req.tolerances ?? {}) };
 }
@@ -32,7 +38,11 @@ export function runCell(session: CellSession, cell: string, profile: RngProfile 
 }
 
 /** A fixture case (scripts/fixtures/notebook.py): a fresh session runs the fixture's setup, then `result = <cell>`. */
-export function fixtureResult(setup: string, cell: string, profile: RngProfile): { session: CellSession; result: Value | undefined } {
+export function fixtureResult(
+  setup: string,
+  cell: string,
+  profile: RngProfile
+): { session: CellSession; result: Value | undefined } {
   const session = new CellSession();
   runCell(session, setup, profile);
   runCell(session, `result = ${cell}`, profile);

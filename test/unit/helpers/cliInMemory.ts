@@ -51,7 +51,11 @@ export interface CliRun {
 }
 
 /** Runs `node dist/cli.js ...argv` in this process with in-memory files: the exit code and what it printed and wrote. */
-export async function runCliInMemory(argv: string[], files: Record<string, string> = {}, opts: FakeCliOptions = {}): Promise<CliRun> {
+export async function runCliInMemory(
+  argv: string[],
+  files: Record<string, string> = {},
+  opts: FakeCliOptions = {}
+): Promise<CliRun> {
   const io = fakeCliIO(files, opts);
   const code = await runCli(argv, io);
   return { code, out: io.out, err: io.err, written: io.written };

@@ -44,14 +44,22 @@ export const assertClose = JSON.parse(readFileSync(path.join(COMPARE_FIXTURES, '
   cases: AssertCloseCase[];
   python: { reprs: { hex: string; repr: string }[]; percents: { count: number; total: number; text: string }[] };
 };
-export const verdicts = JSON.parse(readFileSync(path.join(COMPARE_FIXTURES, 'verdicts.json'), 'utf8')) as { cases: VerdictCase[] };
+export const verdicts = JSON.parse(readFileSync(path.join(COMPARE_FIXTURES, 'verdicts.json'), 'utf8')) as {
+  cases: VerdictCase[];
+};
 
-export const matrix = (shape: [number, number], bits: number[]): MatrixF32 => ({ rows: shape[0], cols: shape[1], data: fromBits(bits) });
+export const matrix = (shape: [number, number], bits: number[]): MatrixF32 => ({
+  rows: shape[0],
+  cols: shape[1],
+  data: fromBits(bits)
+});
 
 /** The (row, col) of every mismatched element. */
 export function mismatchIndices(c: Comparison): [number, number][] {
   const out: [number, number][] = [];
-  c.mismatchMask.forEach((m, k) => { if (m) out.push([Math.floor(k / c.expected.cols), k % c.expected.cols]); });
+  c.mismatchMask.forEach((m, k) => {
+    if (m) out.push([Math.floor(k / c.expected.cols), k % c.expected.cols]);
+  });
   return out;
 }
 
@@ -63,8 +71,13 @@ export function assertCloseBlock(summary: string): string {
 /** Small (rows, cols) samples of finite float32 values. */
 export function sampleArbitrary(): fc.Arbitrary<MatrixF32> {
   const finiteF32 = fc.float({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 });
-  return fc.record({ rows: fc.integer({ min: 1, max: 6 }), cols: fc.integer({ min: 1, max: 5 }) }).chain(({ rows, cols }) =>
-    fc.array(finiteF32, { minLength: rows * cols, maxLength: rows * cols }).map((vals) => ({ rows, cols, data: Float32Array.from(vals) })));
+  return fc
+    .record({ rows: fc.integer({ min: 1, max: 6 }), cols: fc.integer({ min: 1, max: 5 }) })
+    .chain(({ rows, cols }) =>
+      fc
+        .array(finiteF32, { minLength: rows * cols, maxLength: rows * cols })
+        .map((vals) => ({ rows, cols, data: Float32Array.from(vals) }))
+    );
 }
 
 /** A verdict case (the second by default) run: its inputs, our run, and PyTorch's sample (the same bits). */
@@ -78,6 +91,7 @@ export function verdictRun(index = 1) {
 /** A (rows, cols) matrix as a JSON list of rows, each number written by fmt. */
 export function jsonRows(values: Float32Array, cols: number, fmt: (v: number) => string): string {
   const rows: string[] = [];
-  for (let i = 0; i < values.length / cols; i++) rows.push(`[${Array.from(values.subarray(i * cols, (i + 1) * cols), fmt).join(',')}]`);
+  for (let i = 0; i < values.length / cols; i++)
+    rows.push(`[${Array.from(values.subarray(i * cols, (i + 1) * cols), fmt).join(',')}]`);
   return `[${rows.join(',')}]`;
 }

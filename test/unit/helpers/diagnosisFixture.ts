@@ -42,7 +42,9 @@ export interface DiagnosisFixture {
   cases: DiagnosisCase[];
 }
 
-export const diagnosisFixture: DiagnosisFixture = JSON.parse(readFileSync(path.join(FIXTURES, 'diagnosis', 'cases.json'), 'utf8'));
+export const diagnosisFixture: DiagnosisFixture = JSON.parse(
+  readFileSync(path.join(FIXTURES, 'diagnosis', 'cases.json'), 'utf8')
+);
 
 export const PROFILES = ['avx2-fma', 'scalar'] as const;
 

@@ -30,7 +30,10 @@ class NotebookCellOutputItem {
   }
   static error(value: Error): NotebookCellOutputItem {
     // as VS Code does (extHostTypes.ts): name, message and stack as JSON
-    return NotebookCellOutputItem.json({ name: value.name, message: value.message, stack: value.stack }, 'application/vnd.code.notebook.error');
+    return NotebookCellOutputItem.json(
+      { name: value.name, message: value.message, stack: value.stack },
+      'application/vnd.code.notebook.error'
+    );
   }
 }
 
@@ -137,7 +140,8 @@ export class FakeController {
     readonly label: string
   ) {}
   createNotebookCellExecution(cell: FakeCell): FakeExecution {
-    if (this.executions.some((e) => e.cell === cell && !e.ended)) throw new Error('cell already has a pending execution');
+    if (this.executions.some((e) => e.cell === cell && !e.ended))
+      throw new Error('cell already has a pending execution');
     const e = new FakeExecution(cell);
     this.executions.push(e);
     return e;
@@ -240,6 +244,10 @@ export const fakeVscode = makeFakeVscode().api;
 export function fakeNotebook(uri: string, sources: { text: string; language?: string }[]): FakeNotebook {
   return {
     uri: { toString: () => uri },
-    cells: sources.map((s, index) => ({ index, document: { getText: () => s.text, languageId: s.language ?? 'ddpm' }, outputs: [] }))
+    cells: sources.map((s, index) => ({
+      index,
+      document: { getText: () => s.text, languageId: s.language ?? 'ddpm' },
+      outputs: []
+    }))
   };
 }

@@ -10,20 +10,38 @@ export function matrix(rows: number, cols: number, value: (i: number, j: number)
 }
 
 /** A structurally valid run (values are arbitrary, not a sampler's): state t holds value(t, i, j). */
-export function syntheticRun(n: number, d: number, T: number, policy: RecordPolicy = { kind: 'all' }, value = (t: number, i: number, j: number) => Math.sin(t * 0.7 + i * 1.3 + j * 2.1)): RunResult {
+export function syntheticRun(
+  n: number,
+  d: number,
+  T: number,
+  policy: RecordPolicy = { kind: 'all' },
+  value = (t: number, i: number, j: number) => Math.sin(t * 0.7 + i * 1.3 + j * 2.1)
+): RunResult {
   const state = (t: number): MatrixF32 => matrix(n, d, (i, j) => value(t, i, j));
   const steps: TrajectoryStep[] = [];
   for (let t = T - 1; t >= 0; t--) {
     const keep = policy.kind === 'all' || (policy.kind === 'every' && t % policy.k === 0);
     if (!keep) continue;
-    steps.push({ t, x: state(t + 1), eps: state(t + 0.5), mean: state(t + 0.25), z: t > 0 ? state(t + 0.125) : null, xPrev: state(t) });
+    steps.push({
+      t,
+      x: state(t + 1),
+      eps: state(t + 0.5),
+      mean: state(t + 0.25),
+      z: t > 0 ? state(t + 0.125) : null,
+      xPrev: state(t)
+    });
   }
   return {
     schema: 'ddpm-lab.run/1',
     inputs: { n, d, T, seed: '1', profile: 'avx2-fma' },
     sample: state(0),
     trajectory: { policy, steps },
-    schedule: { betas: new Float32Array(T).fill(0.01), alphaBar: new Float32Array(T).fill(0.5), alphaBarMatchesCumprod: false, maxAlphaBarDiff: 0 },
+    schedule: {
+      betas: new Float32Array(T).fill(0.01),
+      alphaBar: new Float32Array(T).fill(0.5),
+      alphaBarMatchesCumprod: false,
+      maxAlphaBarDiff: 0
+    },
     warnings: [],
     timing: { elapsedMs: 0, finishedAt: new Date(0).toISOString() }
   };

@@ -12,12 +12,24 @@ export interface FixtureInputs {
   alpha_bar: number[];
   seed: string;
 }
-export interface FixtureStep { t: number; x: number[]; eps: number[]; mean: number[]; z: number[] | null; x_prev: number[] }
-export interface FixtureResult { sample?: number[]; printed?: string; sha256?: string; nonfinite_step: number | null; trajectory?: FixtureStep[] }
+export interface FixtureStep {
+  t: number;
+  x: number[];
+  eps: number[];
+  mean: number[];
+  z: number[] | null;
+  x_prev: number[];
+}
+export interface FixtureResult {
+  sample?: number[];
+  printed?: string;
+  sha256?: string;
+  nonfinite_step: number | null;
+  trajectory?: FixtureStep[];
+}
 export interface SamplerFixture {
   cases: { name: string; inputs: FixtureInputs; results: Record<string, FixtureResult> }[];
 }
-
 
 export function toInputs(f: FixtureInputs): SamplerInputs {
   const [n, d] = f.shape;
@@ -45,7 +57,9 @@ export function firstBitDifference(ours: Float32Array, bits: number[]): number {
 }
 
 function sha256(values: Float32Array): string {
-  return createHash('sha256').update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength)).digest('hex');
+  return createHash('sha256')
+    .update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength))
+    .digest('hex');
 }
 
 function assertMatrix(m: MatrixF32 | null, bits: number[] | null, what: string): void {
@@ -59,7 +73,12 @@ function assertMatrix(m: MatrixF32 | null, bits: number[] | null, what: string):
 }
 
 /** Checks one run against PyTorch's result for the same inputs. */
-export function assertMatchesPyTorch(inputs: SamplerInputs, expected: FixtureResult, opts: SamplerOptions, label: string): void {
+export function assertMatchesPyTorch(
+  inputs: SamplerInputs,
+  expected: FixtureResult,
+  opts: SamplerOptions,
+  label: string
+): void {
   const run = runSampler(inputs, { ...opts, record: expected.trajectory ? { kind: 'all' } : { kind: 'none' } });
   if (expected.sha256) assert.equal(sha256(run.sample.data), expected.sha256, `${label}: sample checksum`);
   else assertMatrix(run.sample, expected.sample!, `${label}: sample`);
@@ -78,6 +97,10 @@ export function assertMatchesPyTorch(inputs: SamplerInputs, expected: FixtureRes
   }
   const nonFiniteWarning = run.warnings.find((w) => w.includes('non-finite'));
   if (expected.nonfinite_step === null) assert.equal(nonFiniteWarning, undefined, `${label}: unexpected warning`);
-  else assert.match(nonFiniteWarning ?? '', new RegExp(`at step t = ${expected.nonfinite_step};`), `${label}: non-finite warning`);
+  else
+    assert.match(
+      nonFiniteWarning ?? '',
+      new RegExp(`at step t = ${expected.nonfinite_step};`),
+      `${label}: non-finite warning`
+    );
 }
-

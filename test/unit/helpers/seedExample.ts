@@ -11,4 +11,7 @@ export const SEED_INPUTS_FILE = path.join(ROOT, 'media', 'examples', 'seed.input
 export const seedInputsText = readFileSync(SEED_INPUTS_FILE, 'utf8');
 
 /** PyTorch's print of the example's x_0 and the bit patterns (uint32) of its values. */
-export const seedExpected = JSON.parse(readFileSync(SEED_PYTORCH_FIXTURE, 'utf8')) as { printed: string; bits: number[] };
+export const seedExpected = JSON.parse(readFileSync(SEED_PYTORCH_FIXTURE, 'utf8')) as {
+  printed: string;
+  bits: number[];
+};

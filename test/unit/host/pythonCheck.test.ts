@@ -25,7 +25,11 @@ describe('host: running the check Python', function () {
   after(() => dir && rmSync(dir, { recursive: true, force: true }));
 
   it('passes stdin, returns stdout; arguments reach no shell', async () => {
-    const r = await runPythonScript({ python: PYTHON, script: 'import sys\nprint(sys.stdin.read().upper())\n', stdin: '$(echo hi); `x`' });
+    const r = await runPythonScript({
+      python: PYTHON,
+      script: 'import sys\nprint(sys.stdin.read().upper())\n',
+      stdin: '$(echo hi); `x`'
+    });
     assert.equal(r.stdout, '$(ECHO HI); `X`\n');
     assert.equal(r.code, 0);
   });
@@ -35,11 +39,16 @@ describe('host: running the check Python', function () {
     const script = `import os, subprocess, time\nchild = subprocess.Popen(['sleep', '120'])\nopen(${JSON.stringify(pidFile)}, 'w').write('%d %d' % (os.getpid(), child.pid))\ntime.sleep(120)\n`;
     const ac = new AbortController();
     const running = runPythonScript({ python: PYTHON, script, stdin: '', signal: ac.signal });
-    while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8').split(' ').length < 2) await new Promise((r) => setTimeout(r, 50));
+    while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8').split(' ').length < 2)
+      await new Promise((r) => setTimeout(r, 50));
     ac.abort();
     await assert.rejects(running, (e: Error) => e.name === 'AbortError');
     const [python, grandchild] = readFileSync(pidFile, 'utf8').split(' ').map(Number);
-    assert.throws(() => process.kill(python, 0), /ESRCH/, `the Python (${python}) survived the cancel or was not reaped`);
+    assert.throws(
+      () => process.kill(python, 0),
+      /ESRCH/,
+      `the Python (${python}) survived the cancel or was not reaped`
+    );
     // the grandchild was killed with the group; reaping it is its new parent's (init's) job, so a zombie counts as gone
     assert.ok(!alive(grandchild), `its child (${grandchild}) survived the cancel`);
   });

@@ -13,7 +13,8 @@ function pythonWithTorch(): { python: string } | { missing: string } {
   for (const python of CANDIDATES) {
     const r = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8', timeout: 60000 });
     if (r.error) why.push(`${python} not runnable (${r.error.message})`);
-    else if (r.status !== 0) why.push(`PyTorch not importable by ${python} (${(r.stderr || '').trim().split('\n').pop()})`);
+    else if (r.status !== 0)
+      why.push(`PyTorch not importable by ${python} (${(r.stderr || '').trim().split('\n').pop()})`);
     else return { python };
   }
   return { missing: why.join('; ') };
@@ -43,8 +44,12 @@ describe('python helper: python/test_ddpm_lab.py (unittest)', function () {
     assert.equal(r.status, 0, `python/test_ddpm_lab.py failed under ${found.python}:\n${report.slice(-6000)}`);
     const ran = /^Ran (\d+) tests? in /m.exec(report);
     assert.ok(ran && Number(ran[1]) >= 20, `expected the helper's tests to run:\n${report.slice(-2000)}`);
-    for (const m of report.matchAll(/^(\S+) \(([\w.]+)\)\s*\.\.\. skipped '?"?(.*?)'?"?$/gm)) skipped.push(`${m[2]}: ${m[3]}`);
-    assert.ok(!skipped.some((s) => /PyTorch is not importable/.test(s)), `torch imports here, yet tests skipped for it: ${skipped.join('; ')}`);
+    for (const m of report.matchAll(/^(\S+) \(([\w.]+)\)\s*\.\.\. skipped '?"?(.*?)'?"?$/gm))
+      skipped.push(`${m[2]}: ${m[3]}`);
+    assert.ok(
+      !skipped.some((s) => /PyTorch is not importable/.test(s)),
+      `torch imports here, yet tests skipped for it: ${skipped.join('; ')}`
+    );
   });
 
   after(function () {

@@ -34,7 +34,7 @@ describe('runModel: copying the sample', () => {
     assert.deepEqual(JSON.parse(sampleAsJson(run)), { sample: [['nan', 'inf', '-inf']] });
   });
 
-  it('writes -0 as -0.0 so that JSON readers with integers (Python\'s json) keep its sign', () => {
+  it("writes -0 as -0.0 so that JSON readers with integers (Python's json) keep its sign", () => {
     const run = syntheticRun(1, 2, 1, { kind: 'all' }, (_t, _i, j) => (j === 0 ? -0 : 0));
     const text = sampleAsJson(run);
     const json = JSON.parse(text) as { sample: number[][] };

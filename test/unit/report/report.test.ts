@@ -22,7 +22,10 @@ describe('report page (src/report/html.ts)', () => {
   it('holds the run bit for bit and loads nothing from the network', () => {
     const html = buildReportHtml(run, 'console.log(1)');
     const back = decodeRunResult(embeddedRun(html));
-    assert.deepEqual(new Uint32Array(back.sample.data.buffer.slice(0)), new Uint32Array(run.sample.data.buffer.slice(0)));
+    assert.deepEqual(
+      new Uint32Array(back.sample.data.buffer.slice(0)),
+      new Uint32Array(run.sample.data.buffer.slice(0))
+    );
     assert.equal(back.comparison?.summary, run.comparison?.summary);
     assert.doesNotMatch(html, /\b(?:src|href)\s*=/i, 'the page references an outside resource');
     assert.match(html, /Content-Security-Policy" content="default-src &#39;none&#39;/);
@@ -31,7 +34,11 @@ describe('report page (src/report/html.ts)', () => {
   });
 
   it('cannot be broken out of by text in the run or in the script', () => {
-    const evil = { ...run, warnings: ['</script><script>alert(1)</script>'], comparison: run.comparison && { ...run.comparison, expectedText: '<!-- </SCRIPT>' } };
+    const evil = {
+      ...run,
+      warnings: ['</script><script>alert(1)</script>'],
+      comparison: run.comparison && { ...run.comparison, expectedText: '<!-- </SCRIPT>' }
+    };
     const html = buildReportHtml(evil, 'var s = "</script><script>alert(2)</script>"; // <!--');
     assert.equal(html.match(/<\/script>/gi)?.length, 2, 'only the two script elements may close');
     assert.doesNotMatch(html, /alert\(2\)<\/script>/i);
@@ -40,7 +47,7 @@ describe('report page (src/report/html.ts)', () => {
     assert.equal(back.comparison?.expectedText, '<!-- </SCRIPT>');
   });
 
-  it('drops the script\'s source-map comment (the page has no map file beside it)', () => {
+  it("drops the script's source-map comment (the page has no map file beside it)", () => {
     const html = buildReportHtml(run, 'var a = 1;\n//# sourceMappingURL=report.js.map\n');
     assert.doesNotMatch(html, /sourceMappingURL/);
     assert.ok(html.includes('var a = 1;'));
@@ -48,7 +55,12 @@ describe('report page (src/report/html.ts)', () => {
 
   it('puts the inputs in the title, escaped', () => {
     const html = buildReportHtml(run, '');
-    assert.match(html, new RegExp(`<title>DDPM Lab report: N = ${run.inputs.n}, d = ${run.inputs.d}, T = ${run.inputs.T}, seed ${run.inputs.seed}</title>`));
+    assert.match(
+      html,
+      new RegExp(
+        `<title>DDPM Lab report: N = ${run.inputs.n}, d = ${run.inputs.d}, T = ${run.inputs.T}, seed ${run.inputs.seed}</title>`
+      )
+    );
   });
 });
 
@@ -65,15 +77,25 @@ describe('ddpm report (src/cli/report.ts)', () => {
     assert.ok(html.includes('/* report script */'));
     const back = decodeRunResult(embeddedRun(html));
     assert.equal(back.comparison?.matches, false);
-    assert.match(io.out, /^report: wrote out\.html \(\d+\.\d MB\); does not match the PyTorch output \(printed-precision\)\n$/);
-    const bits = Array.from(new Uint32Array(back.sample.data.buffer.slice(back.sample.data.byteOffset, back.sample.data.byteOffset + back.sample.data.byteLength)));
-    assert.deepEqual(bits, c.sample_bits, 'the report does not hold PyTorch\'s sample');
+    assert.match(
+      io.out,
+      /^report: wrote out\.html \(\d+\.\d MB\); does not match the PyTorch output \(printed-precision\)\n$/
+    );
+    const bits = Array.from(
+      new Uint32Array(
+        back.sample.data.buffer.slice(
+          back.sample.data.byteOffset,
+          back.sample.data.byteOffset + back.sample.data.byteLength
+        )
+      )
+    );
+    assert.deepEqual(bits, c.sample_bits, "the report does not hold PyTorch's sample");
   });
 
   it('takes --profile and writes to standard output with -o -', async () => {
     const io = fakeCliIO({ 'in.json': inputs, [SCRIPT]: '' });
     assert.equal(await main(['in.json', '--profile=scalar', '-o', '-'], io, [SCRIPT]), 0, io.err);
-    assert.equal((decodeRunResult(embeddedRun(io.out))).inputs.profile, 'scalar');
+    assert.equal(decodeRunResult(embeddedRun(io.out)).inputs.profile, 'scalar');
     assert.match(io.err, /^report: wrote standard output/);
   });
 
@@ -81,7 +103,10 @@ describe('ddpm report (src/cli/report.ts)', () => {
     const cases: [string[], RegExp][] = [
       [['in.json'], /^-o: missing/],
       [['-o', 'x.html'], /^INPUT\.json: missing/],
-      [['in.json', '-o', 'x.html', '--profile', 'neon'], /^--profile: expected one of avx2-fma, avx2, scalar, got "neon"$/],
+      [
+        ['in.json', '-o', 'x.html', '--profile', 'neon'],
+        /^--profile: expected one of avx2-fma, avx2, scalar, got "neon"$/
+      ],
       [['in.json', '-o', 'x.html', '--bogus'], /^--bogus: unknown option/],
       [['missing.json', '-o', 'x.html'], /^missing\.json: cannot read: no such file$/],
       [['bad.json', '-o', 'x.html'], /^bad\.json: invalid JSON at line 1, column \d+/],
@@ -97,7 +122,7 @@ describe('ddpm report (src/cli/report.ts)', () => {
     }
   });
 
-  it('says in one line, without the system\'s wording, when the page cannot be written', async () => {
+  it("says in one line, without the system's wording, when the page cannot be written", async () => {
     const io = fakeCliIO({ 'in.json': inputs, [SCRIPT]: '' });
     io.writeText = async (p: string) => {
       throw Object.assign(new Error(`ENOENT: no such file or directory, open '${p}'`), { code: 'ENOENT' });
@@ -113,6 +138,12 @@ describe('ddpm report (src/cli/report.ts)', () => {
   });
 
   it('parses flags in either form', () => {
-    assert.deepEqual(parseReportArgs(['a.json', '--expected=p.txt', '--output', 'r.html']), { input: 'a.json', expected: 'p.txt', profile: undefined, matmul: undefined, output: 'r.html' });
+    assert.deepEqual(parseReportArgs(['a.json', '--expected=p.txt', '--output', 'r.html']), {
+      input: 'a.json',
+      expected: 'p.txt',
+      profile: undefined,
+      matmul: undefined,
+      output: 'r.html'
+    });
   });
 });

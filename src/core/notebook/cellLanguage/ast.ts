@@ -26,7 +26,9 @@ export type Expr =
   | { type: 'index'; target: Expr; items: IndexItem[]; tuple: boolean; loc: Loc };
 
 /** One item of an index: an expression or a slice start:stop:step (each part optional). */
-export type IndexItem = { kind: 'expr'; expr: Expr; loc: Loc } | { kind: 'slice'; start: Expr | null; stop: Expr | null; step: Expr | null; loc: Loc };
+export type IndexItem =
+  | { kind: 'expr'; expr: Expr; loc: Loc }
+  | { kind: 'slice'; start: Expr | null; stop: Expr | null; step: Expr | null; loc: Loc };
 
 export interface KeywordArg {
   name: string;
@@ -34,7 +36,8 @@ export interface KeywordArg {
   loc: Loc;
 }
 
-export type Statement = { type: 'assign'; name: string; value: Expr; loc: Loc } | { type: 'expr'; expr: Expr; loc: Loc };
+export type Statement =
+  { type: 'assign'; name: string; value: Expr; loc: Loc } | { type: 'expr'; expr: Expr; loc: Loc };
 
 /** A cell-language error with the place it points at (line and column within the cell). */
 export class CellError extends Error {

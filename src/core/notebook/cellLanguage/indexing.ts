@@ -13,7 +13,9 @@ import { int64Of, OpError } from './ops';
 import { numel, typeName, type TensorValue, type Value } from './values';
 
 /** An evaluated index item: a value, or a slice whose parts are values (null where omitted). */
-export type IndexArg = { kind: 'value'; value: Value; loc: Loc } | { kind: 'slice'; start: Value | null; stop: Value | null; step: Value | null; loc: Loc };
+export type IndexArg =
+  | { kind: 'value'; value: Value; loc: Loc }
+  | { kind: 'slice'; start: Value | null; stop: Value | null; step: Value | null; loc: Loc };
 
 const SSIZE_MAX = 2n ** 63n - 1n;
 const SSIZE_MIN = -(2n ** 63n);
@@ -70,10 +72,16 @@ function sliceIndices(length: number, s: { start: bigint; stop: bigint; step: bi
 }
 
 /** list[i], list[a:b:c], str[i], str[a:b:c] with Python's semantics. */
-function sequenceIndex(target: Extract<Value, { kind: 'list' | 'str' }>, args: IndexArg[], tuple: boolean, at: Loc): Value {
+function sequenceIndex(
+  target: Extract<Value, { kind: 'list' | 'str' }>,
+  args: IndexArg[],
+  tuple: boolean,
+  at: Loc
+): Value {
   const isList = target.kind === 'list';
   const items: Value[] = isList ? target.items : Array.from(target.value).map((c) => ({ kind: 'str', value: c }));
-  const notIndex = (what: string): string => (isList ? `list indices must be integers or slices, not ${what}` : `string indices must be integers, not '${what}'`);
+  const notIndex = (what: string): string =>
+    isList ? `list indices must be integers or slices, not ${what}` : `string indices must be integers, not '${what}'`;
   if (tuple) fail(notIndex('tuple'), at);
   const arg = args[0];
   if (arg.kind === 'slice') {
@@ -87,7 +95,8 @@ function sequenceIndex(target: Extract<Value, { kind: 'list' | 'str' }>, args: I
   let i = v.kind === 'int' ? v.value : BigInt(v.value);
   if (i > SSIZE_MAX || i < SSIZE_MIN) fail("cannot fit 'int' into an index-sized integer", arg.loc);
   if (i < 0n) i += BigInt(items.length);
-  if (i < 0n || i >= BigInt(items.length)) fail(isList ? 'list index out of range' : 'string index out of range', arg.loc);
+  if (i < 0n || i >= BigInt(items.length))
+    fail(isList ? 'list index out of range' : 'string index out of range', arg.loc);
   return items[Number(i)];
 }
 
@@ -129,13 +138,15 @@ function materialise(t: TensorValue, v: View): TensorValue {
   return { kind: 'tensor', dtype: t.dtype, shape: v.shape, data };
 }
 
-const ZERO_DIM_INDEX = 'invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a number';
+const ZERO_DIM_INDEX =
+  'invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a number';
 
 /** applySelect: x.select(dim, index), with PyTorch's bounds check (real_dim: the index's position). */
 function select(v: View, dim: number, value: bigint, realDim: number, loc: Loc): View {
   const index = int64Of(value);
   const size = v.shape[dim] ?? 0;
-  if (index < -BigInt(size) || index >= BigInt(size)) fail(`index ${index} is out of bounds for dimension ${realDim} with size ${size}`, loc);
+  if (index < -BigInt(size) || index >= BigInt(size))
+    fail(`index ${index} is out of bounds for dimension ${realDim} with size ${size}`, loc);
   const i = Number(index < 0n ? index + BigInt(size) : index);
   return {
     shape: v.shape.filter((_, d) => d !== dim),
@@ -180,7 +191,10 @@ function refuseTensorIndex(value: Value, loc: Loc): never {
   if (value.kind === 'list') fail('indexing a tensor with a list (advanced indexing) is not supported', loc);
   if (value.kind === 'tensor') fail('tensors used as indices must be long, byte or bool tensors', loc);
   if (value.kind === 'str') fail('a tensor cannot be indexed with a str', loc);
-  fail(`only integers, slices (\`:\`), ellipsis (\`...\`), None and long or byte Variables are valid indices (got ${pythonTypeName(value)})`, loc);
+  fail(
+    `only integers, slices (\`:\`), ellipsis (\`...\`), None and long or byte Variables are valid indices (got ${pythonTypeName(value)})`,
+    loc
+  );
 }
 
 function tensorIndex(t: TensorValue, args: IndexArg[], tuple: boolean, at: Loc): TensorValue {
@@ -199,7 +213,9 @@ function tensorIndex(t: TensorValue, args: IndexArg[], tuple: boolean, at: Loc):
     }
   }
   // applySlicing
-  const specified = args.filter((a) => a.kind === 'slice' || (a.value.kind !== 'none' && a.value.kind !== 'ellipsis' && a.value.kind !== 'bool')).length;
+  const specified = args.filter(
+    (a) => a.kind === 'slice' || (a.value.kind !== 'none' && a.value.kind !== 'ellipsis' && a.value.kind !== 'bool')
+  ).length;
   if (specified > t.shape.length) fail(`too many indices for tensor of dimension ${t.shape.length}`, at);
   let dim = 0;
   args.forEach((arg, realDim) => {

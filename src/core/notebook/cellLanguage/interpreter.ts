@@ -7,7 +7,16 @@ import { INPUT_KEYS, parseInputsText, readInputs } from '../../sampler/inputs';
 import { cosineSchedule, cumprodF32, linearSchedule, linspaceF32 } from '../../sampler/schedules';
 import { parseTensorText, toFloat32Array } from '../../tensors/parseTensor';
 import { formatTensorF32, pythonTuple } from '../../tensors/printTensor';
-import { DEFAULT_PROFILE, MATMUL_PROFILES, RNG_PROFILES, type MatmulProfile, type RecordPolicy, type RngProfile, type RunResult, type SamplerInputs } from '../../types';
+import {
+  DEFAULT_PROFILE,
+  MATMUL_PROFILES,
+  RNG_PROFILES,
+  type MatmulProfile,
+  type RecordPolicy,
+  type RngProfile,
+  type RunResult,
+  type SamplerInputs
+} from '../../types';
 import { CellError, parseCell, parseExpression, type Expr, type Loc, type Statement } from './ast';
 import { indexValue, type IndexArg } from './indexing';
 import { binaryOp, listToTensor, scalarOf, unaryOp } from './ops';
@@ -15,7 +24,17 @@ import { powerOp } from './power';
 import { exactTensorText, NONE, reprValue, typeName, type RunValue, type TensorValue, type Value } from './values';
 
 /** The functions cells can call (README's "DDPM notebooks" section documents each; the TextMate grammar highlights them). */
-export const HELPERS = ['linspace', 'linear_schedule', 'cosine_schedule', 'cumprod', 'sample', 'compare', 'pytorch', 'tensor', 'array'] as const;
+export const HELPERS = [
+  'linspace',
+  'linear_schedule',
+  'cosine_schedule',
+  'cumprod',
+  'sample',
+  'compare',
+  'pytorch',
+  'tensor',
+  'array'
+] as const;
 
 /** Tolerances for compare(); absent: the comparison picks its rule from the paste (src/core/compare/ruleChoice.ts). */
 export interface Tolerances {
@@ -36,13 +55,39 @@ export const DEFAULT_CELL_DEFAULTS: CellDefaults = { profile: DEFAULT_PROFILE, r
 
 /** What a cell asks of its host: run the sampler, or compare a run with pasted text. Both answer with a RunResult. */
 export type HostRequest =
-  | { kind: 'sample'; inputs: SamplerInputs; warnings: string[]; profile: RngProfile; matmul?: MatmulProfile; record: RecordPolicy; loc: Loc | null }
+  | {
+      kind: 'sample';
+      inputs: SamplerInputs;
+      warnings: string[];
+      profile: RngProfile;
+      matmul?: MatmulProfile;
+      record: RecordPolicy;
+      loc: Loc | null;
+    }
   /** run the inputs in the user's own PyTorch ("Compare with Local PyTorch"): our run carrying torchCheck */
-  | { kind: 'pytorch'; inputs: SamplerInputs; warnings: string[]; profile: RngProfile; matmul?: MatmulProfile; record: RecordPolicy; loc: Loc | null }
-  | { kind: 'compare'; inputs: SamplerInputs; run: RunResult; profile: RngProfile; record: RecordPolicy; expectedText: string; tolerances?: Tolerances; loc: Loc | null };
+  | {
+      kind: 'pytorch';
+      inputs: SamplerInputs;
+      warnings: string[];
+      profile: RngProfile;
+      matmul?: MatmulProfile;
+      record: RecordPolicy;
+      loc: Loc | null;
+    }
+  | {
+      kind: 'compare';
+      inputs: SamplerInputs;
+      run: RunResult;
+      profile: RngProfile;
+      record: RecordPolicy;
+      expectedText: string;
+      tolerances?: Tolerances;
+      loc: Loc | null;
+    };
 
 /** One output of a cell: a run (shown by the renderer, with text beside it), plain text, or warnings. */
-export type CellOutput = { kind: 'run'; run: RunResult; text: string } | { kind: 'text'; text: string } | { kind: 'warning'; text: string };
+export type CellOutput =
+  { kind: 'run'; run: RunResult; text: string } | { kind: 'text'; text: string } | { kind: 'warning'; text: string };
 
 /** Variables and the last run of one notebook, kept between cells for the life of the notebook session. */
 export class CellSession {
@@ -78,16 +123,27 @@ interface CallArgs {
 }
 
 /** Binds a call's arguments to parameters as Python does; errors name the function and the argument. */
-function* bindArgs(fn: string, call: Extract<Expr, { type: 'call' }>, params: Param[], ctx: Ctx, extraKeywords: string[] = []): Gen<CallArgs> {
+function* bindArgs(
+  fn: string,
+  call: Extract<Expr, { type: 'call' }>,
+  params: Param[],
+  ctx: Ctx,
+  extraKeywords: string[] = []
+): Gen<CallArgs> {
   const values = new Map<string, Value>();
   const locs = new Map<string, Loc>();
-  if (call.args.length > params.length) fail(`${fn}() takes ${params.length} positional argument${params.length === 1 ? '' : 's'} but ${call.args.length} were given`, call.args[params.length].loc);
+  if (call.args.length > params.length)
+    fail(
+      `${fn}() takes ${params.length} positional argument${params.length === 1 ? '' : 's'} but ${call.args.length} were given`,
+      call.args[params.length].loc
+    );
   for (let i = 0; i < call.args.length; i++) {
     values.set(params[i].name, yield* evalExpr(call.args[i], ctx));
     locs.set(params[i].name, call.args[i].loc);
   }
   for (const kw of call.kwargs) {
-    if (!params.some((p) => p.name === kw.name) && !extraKeywords.includes(kw.name)) fail(`${fn}() got an unexpected keyword argument '${kw.name}'`, kw.loc);
+    if (!params.some((p) => p.name === kw.name) && !extraKeywords.includes(kw.name))
+      fail(`${fn}() got an unexpected keyword argument '${kw.name}'`, kw.loc);
     if (values.has(kw.name)) fail(`${fn}() got multiple values for argument '${kw.name}'`, kw.loc);
     values.set(kw.name, yield* evalExpr(kw.value, ctx));
     locs.set(kw.name, kw.value.loc);
@@ -107,7 +163,8 @@ function required(fn: string, args: CallArgs, name: string, call: { loc: Loc }):
 function intArg(fn: string, args: CallArgs, name: string, call: { loc: Loc }): number {
   const v = required(fn, args, name, call);
   if (v.kind !== 'int') fail(`${fn}(): ${name}: expected an integer, got ${typeName(v)}`, args.loc(name));
-  if (v.value < 0n || v.value > BigInt(Number.MAX_SAFE_INTEGER)) fail(`${fn}(): ${name}: expected a non-negative integer, got ${v.value}`, args.loc(name));
+  if (v.value < 0n || v.value > BigInt(Number.MAX_SAFE_INTEGER))
+    fail(`${fn}(): ${name}: expected a non-negative integer, got ${v.value}`, args.loc(name));
   return Number(v.value);
 }
 
@@ -173,7 +230,13 @@ function* evalExpr(e: Expr, ctx: Ctx): Gen<Value> {
             const part = function* (x: Expr | null): Gen<Value | null> {
               return x === null ? null : yield* evalExpr(x, { ...ctx, target: null });
             };
-            args.push({ kind: 'slice', start: yield* part(item.start), stop: yield* part(item.stop), step: yield* part(item.step), loc: item.loc });
+            args.push({
+              kind: 'slice',
+              start: yield* part(item.start),
+              stop: yield* part(item.stop),
+              step: yield* part(item.step),
+              loc: item.loc
+            });
           }
         }
         return indexValue(target, args, e.tuple, e.loc);
@@ -260,7 +323,9 @@ function locatePrintError(err: unknown, at: Loc, field: string): CellError {
 
 /** The cell location of line `line`, column `column` of a text that starts at `base` in the cell. */
 function placeWithin(base: Loc, line: number, column: number, offset: number): Loc {
-  return line === 1 ? { line: base.line, column: base.column + column - 1, offset } : { line: base.line + line - 1, column, offset };
+  return line === 1
+    ? { line: base.line, column: base.column + column - 1, offset }
+    : { line: base.line + line - 1, column, offset };
 }
 
 function* evalCall(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> {
@@ -269,14 +334,42 @@ function* evalCall(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> 
     case 'linspace': {
       const a = yield* bindArgs(fn, call, [{ name: 'start' }, { name: 'end' }, { name: 'steps' }], ctx);
       // torch.linspace(start, end, steps), float32; the kernel's rounding follows the RNG profile's build
-      return floatTensor(linspaceF32(numberArg(fn, a, 'start', call), numberArg(fn, a, 'end', call), intArg(fn, a, 'steps', call), ctx.defaults.profile));
+      return floatTensor(
+        linspaceF32(
+          numberArg(fn, a, 'start', call),
+          numberArg(fn, a, 'end', call),
+          intArg(fn, a, 'steps', call),
+          ctx.defaults.profile
+        )
+      );
     }
     case 'linear_schedule': {
-      const a = yield* bindArgs(fn, call, [{ name: 'T' }, { name: 'beta_start', default: { kind: 'float', value: 1e-4 } }, { name: 'beta_end', default: { kind: 'float', value: 0.02 } }], ctx);
-      return floatTensor(linearSchedule(intArg(fn, a, 'T', call), numberArg(fn, a, 'beta_start', call), numberArg(fn, a, 'beta_end', call), ctx.defaults.profile));
+      const a = yield* bindArgs(
+        fn,
+        call,
+        [
+          { name: 'T' },
+          { name: 'beta_start', default: { kind: 'float', value: 1e-4 } },
+          { name: 'beta_end', default: { kind: 'float', value: 0.02 } }
+        ],
+        ctx
+      );
+      return floatTensor(
+        linearSchedule(
+          intArg(fn, a, 'T', call),
+          numberArg(fn, a, 'beta_start', call),
+          numberArg(fn, a, 'beta_end', call),
+          ctx.defaults.profile
+        )
+      );
     }
     case 'cosine_schedule': {
-      const a = yield* bindArgs(fn, call, [{ name: 'T' }, { name: 's', default: { kind: 'float', value: 0.008 } }], ctx);
+      const a = yield* bindArgs(
+        fn,
+        call,
+        [{ name: 'T' }, { name: 's', default: { kind: 'float', value: 0.008 } }],
+        ctx
+      );
       return floatTensor(cosineSchedule(intArg(fn, a, 'T', call), numberArg(fn, a, 's', call)));
     }
     case 'cumprod': {
@@ -285,9 +378,11 @@ function* evalCall(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> 
       if (isPartial(x)) fail(`${fn}(): x: ${PARTIAL}`, a.loc('x'));
       if (x.kind === 'list') x = listToTensor(x, `${fn}(): x`);
       if (x.kind !== 'tensor') fail(`${fn}(): x: expected a tensor or a list, got ${typeName(x)}`, a.loc('x'));
-      if (x.shape.length !== 1) fail(`${fn}(): x: expected a 1-D tensor, got shape ${pythonTuple(x.shape)}`, a.loc('x'));
+      if (x.shape.length !== 1)
+        fail(`${fn}(): x: expected a 1-D tensor, got shape ${pythonTuple(x.shape)}`, a.loc('x'));
       const dim = a.get('dim');
-      if (!dim || dim.kind !== 'int' || (dim.value !== 0n && dim.value !== -1n)) fail(`${fn}(): dim: expected 0 or -1 for a 1-D tensor`, a.loc('dim'));
+      if (!dim || dim.kind !== 'int' || (dim.value !== 0n && dim.value !== -1n))
+        fail(`${fn}(): dim: expected 0 or -1 for a 1-D tensor`, a.loc('dim'));
       if (x.dtype === 'float32') return floatTensor(cumprodF32(x.data));
       // float64: the running product in double, as torch.cumprod does
       const out = new Float64Array(x.data.length);
@@ -310,7 +405,10 @@ function* evalCall(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> 
     case 'pytorch':
       return yield* evalPytorch(call, ctx);
     default:
-      return fail(`unknown function ${fn}(); the helpers are ${HELPERS.slice(0, 6).join(', ')} (see the README, "DDPM notebooks")`, call.loc);
+      return fail(
+        `unknown function ${fn}(); the helpers are ${HELPERS.slice(0, 6).join(', ')} (see the README, "DDPM notebooks")`,
+        call.loc
+      );
   }
 }
 
@@ -352,38 +450,63 @@ function nestedArray(v: TensorValue): unknown {
 function profileArg(v: Value | undefined, fn: string, loc: Loc, fallback: RngProfile): RngProfile {
   if (v === undefined) return fallback;
   if (v.kind !== 'str' || !(RNG_PROFILES as readonly string[]).includes(v.value)) {
-    fail(`${fn}(): profile: expected one of ${RNG_PROFILES.map((p) => JSON.stringify(p)).join(', ')}, got ${reprValue(v)}`, loc);
+    fail(
+      `${fn}(): profile: expected one of ${RNG_PROFILES.map((p) => JSON.stringify(p)).join(', ')}, got ${reprValue(v)}`,
+      loc
+    );
   }
   return v.value as RngProfile;
 }
 
-function matmulArg(v: Value | undefined, fn: string, loc: Loc, fallback: MatmulProfile | undefined): MatmulProfile | undefined {
+function matmulArg(
+  v: Value | undefined,
+  fn: string,
+  loc: Loc,
+  fallback: MatmulProfile | undefined
+): MatmulProfile | undefined {
   if (v === undefined) return fallback;
   if (v.kind !== 'str' || !(MATMUL_PROFILES as readonly string[]).includes(v.value)) {
-    fail(`${fn}(): matmul: expected one of ${MATMUL_PROFILES.map((p) => JSON.stringify(p)).join(', ')}, got ${reprValue(v)}`, loc);
+    fail(
+      `${fn}(): matmul: expected one of ${MATMUL_PROFILES.map((p) => JSON.stringify(p)).join(', ')}, got ${reprValue(v)}`,
+      loc
+    );
   }
   return v.value as MatmulProfile;
 }
 
-function recordArg(record: Value | undefined, every: Value | undefined, fn: string, args: CallArgs, fallback: RecordPolicy): RecordPolicy {
+function recordArg(
+  record: Value | undefined,
+  every: Value | undefined,
+  fn: string,
+  args: CallArgs,
+  fallback: RecordPolicy
+): RecordPolicy {
   let k: number | null = null;
   if (every !== undefined) {
-    if (every.kind !== 'int' || every.value < 1n) fail(`${fn}(): every: expected a positive integer, got ${reprValue(every)}`, args.loc('every'));
+    if (every.kind !== 'int' || every.value < 1n)
+      fail(`${fn}(): every: expected a positive integer, got ${reprValue(every)}`, args.loc('every'));
     k = Number(every.value);
   }
   if (record === undefined) return k !== null ? { kind: 'every', k } : fallback;
   const kinds = ['all', 'every', 'none'];
-  if (record.kind !== 'str' || !kinds.includes(record.value)) fail(`${fn}(): record: expected "all", "every" or "none", got ${reprValue(record)}`, args.loc('record'));
+  if (record.kind !== 'str' || !kinds.includes(record.value))
+    fail(`${fn}(): record: expected "all", "every" or "none", got ${reprValue(record)}`, args.loc('record'));
   if (record.value === 'every') return { kind: 'every', k: k ?? (fallback.kind === 'every' ? fallback.k : 10) };
   return { kind: record.value as 'all' | 'none' };
 }
 
 /** The five inputs from the session's variables and keyword overrides, validated by readInputs. */
-function gatherInputs(ctx: Ctx, overrides: Map<string, Value>, prefix: string, loc: Loc | null): { inputs: SamplerInputs; warnings: string[] } {
+function gatherInputs(
+  ctx: Ctx,
+  overrides: Map<string, Value>,
+  prefix: string,
+  loc: Loc | null
+): { inputs: SamplerInputs; warnings: string[] } {
   const json: Record<string, unknown> = {};
   for (const name of INPUT_KEYS) {
     const v = overrides.get(name) ?? ctx.session.vars.get(name);
-    if (v === undefined) fail(`${prefix}${name} is not set: assign it${prefix ? ' in a cell above, or pass ' + name + '=...' : ''}`, loc);
+    if (v === undefined)
+      fail(`${prefix}${name} is not set: assign it${prefix ? ' in a cell above, or pass ' + name + '=...' : ''}`, loc);
     json[name] = toInputJson(v, name, loc);
   }
   try {
@@ -395,8 +518,14 @@ function gatherInputs(ctx: Ctx, overrides: Map<string, Value>, prefix: string, l
 
 function* evalSample(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> {
   const fn = 'sample';
-  if (call.args.length) fail(`${fn}() takes keyword arguments only, e.g. sample(seed=7, profile="avx2")`, call.args[0].loc);
-  const a = yield* bindArgs(fn, call, [...INPUT_KEYS, 'profile', 'matmul', 'record', 'every'].map((name) => ({ name })), ctx);
+  if (call.args.length)
+    fail(`${fn}() takes keyword arguments only, e.g. sample(seed=7, profile="avx2")`, call.args[0].loc);
+  const a = yield* bindArgs(
+    fn,
+    call,
+    [...INPUT_KEYS, 'profile', 'matmul', 'record', 'every'].map((name) => ({ name })),
+    ctx
+  );
   const overrides = new Map<string, Value>();
   for (const name of INPUT_KEYS) {
     const v = a.get(name);
@@ -420,7 +549,12 @@ function* evalSample(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value
 function* evalPytorch(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> {
   const fn = 'pytorch';
   if (call.args.length) fail(`${fn}() takes keyword arguments only, e.g. pytorch(seed=7)`, call.args[0].loc);
-  const a = yield* bindArgs(fn, call, [...INPUT_KEYS, 'profile', 'matmul'].map((name) => ({ name })), ctx);
+  const a = yield* bindArgs(
+    fn,
+    call,
+    [...INPUT_KEYS, 'profile', 'matmul'].map((name) => ({ name })),
+    ctx
+  );
   const overrides = new Map<string, Value>();
   for (const name of INPUT_KEYS) {
     const v = a.get(name);
@@ -454,7 +588,10 @@ function expectedText(v: Value, loc: Loc): string {
       return exactTensorText({ kind: 'tensor', dtype: 'float32', shape: [m.rows, m.cols], data: m.data });
     }
     default:
-      return fail(`compare(): expected: expected pasted PyTorch output (tensor(...), a list or a string), got ${typeName(v)}`, loc);
+      return fail(
+        `compare(): expected: expected pasted PyTorch output (tensor(...), a list or a string), got ${typeName(v)}`,
+        loc
+      );
   }
 }
 
@@ -464,7 +601,11 @@ function* evalCompare(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Valu
   let expected = a.get('expected');
   if (expected === undefined) {
     expected = ctx.session.vars.get('expected');
-    if (expected === undefined) fail(`${fn}() needs the PyTorch output: compare(tensor([...])) or assign expected = tensor([...]) first`, call.loc);
+    if (expected === undefined)
+      fail(
+        `${fn}() needs the PyTorch output: compare(tensor([...])) or assign expected = tensor([...]) first`,
+        call.loc
+      );
   }
   const text = expectedText(expected, a.loc('expected'));
   let target = a.get('run');
@@ -472,16 +613,21 @@ function* evalCompare(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Valu
     if (!ctx.session.lastRun) fail(`${fn}(): no run to compare with yet: run sample() first`, call.loc);
     target = ctx.session.lastRun;
   }
-  if (target.kind !== 'run') fail(`${fn}(): run: expected a sampler run (r = sample()), got ${typeName(target)}`, a.loc('run'));
+  if (target.kind !== 'run')
+    fail(`${fn}(): run: expected a sampler run (r = sample()), got ${typeName(target)}`, a.loc('run'));
   let tolerances = ctx.defaults.tolerances;
   const rtol = a.get('rtol');
   const atol = a.get('atol');
   if (rtol !== undefined || atol !== undefined) {
     tolerances = {};
-    for (const [name, v] of [['rtol', rtol], ['atol', atol]] as const) {
+    for (const [name, v] of [
+      ['rtol', rtol],
+      ['atol', atol]
+    ] as const) {
       if (v === undefined) continue;
       const x = scalarOf(v);
-      if (x === null || !(x >= 0) || !Number.isFinite(x)) fail(`${fn}(): ${name}: expected a non-negative number, got ${reprValue(v)}`, a.loc(name));
+      if (x === null || !(x >= 0) || !Number.isFinite(x))
+        fail(`${fn}(): ${name}: expected a non-negative number, got ${reprValue(v)}`, a.loc(name));
       tolerances[name] = x;
     }
   }
@@ -507,7 +653,9 @@ export function outputsOf(v: Value): CellOutput[] {
   if (v.kind === 'run') {
     const out: CellOutput[] = [];
     const run = v.run;
-    const text = run.comparison ? run.comparison.summary : formatTensorF32(run.sample.data, [run.sample.rows, run.sample.cols]);
+    const text = run.comparison
+      ? run.comparison.summary
+      : formatTensorF32(run.sample.data, [run.sample.rows, run.sample.cols]);
     out.push({ kind: 'run', run, text });
     if (run.warnings.length) out.push({ kind: 'warning', text: run.warnings.map((w) => `warning: ${w}`).join('\n') });
     return out;
@@ -538,8 +686,19 @@ function* runJsonCell(source: string, session: CellSession, defaults: CellDefaul
   }
   const { inputs, warnings } = read;
   const vars = session.vars;
-  vars.set('w_model', { kind: 'tensor', dtype: 'float32', shape: [inputs.wModel.rows, inputs.wModel.cols], data: inputs.wModel.data });
-  vars.set('shape', { kind: 'list', items: [{ kind: 'int', value: BigInt(inputs.n) }, { kind: 'int', value: BigInt(inputs.d) }] });
+  vars.set('w_model', {
+    kind: 'tensor',
+    dtype: 'float32',
+    shape: [inputs.wModel.rows, inputs.wModel.cols],
+    data: inputs.wModel.data
+  });
+  vars.set('shape', {
+    kind: 'list',
+    items: [
+      { kind: 'int', value: BigInt(inputs.n) },
+      { kind: 'int', value: BigInt(inputs.d) }
+    ]
+  });
   vars.set('betas', { kind: 'tensor', dtype: 'float32', shape: [inputs.betas.length], data: inputs.betas });
   vars.set('alpha_bar', { kind: 'tensor', dtype: 'float32', shape: [inputs.alphaBar.length], data: inputs.alphaBar });
   vars.set('seed', { kind: 'int', value: inputs.seed });
@@ -554,7 +713,12 @@ function* runJsonCell(source: string, session: CellSession, defaults: CellDefaul
  * outputs; throws CellError (one line: `line L, column C: what went wrong`). Statements before a failing
  * one keep their effect, as in Python.
  */
-export function* runCell(session: CellSession, source: string, language: string, defaults: CellDefaults = DEFAULT_CELL_DEFAULTS): Gen<CellOutput[]> {
+export function* runCell(
+  session: CellSession,
+  source: string,
+  language: string,
+  defaults: CellDefaults = DEFAULT_CELL_DEFAULTS
+): Gen<CellOutput[]> {
   if (isJsonCell(source, language)) return yield* runJsonCell(source, session, defaults);
   const statements = parseCell(source);
   const outputs: CellOutput[] = [];
@@ -567,7 +731,13 @@ export function* runCell(session: CellSession, source: string, language: string,
 export type CellHost = (request: HostRequest) => Promise<RunResult>;
 
 /** Runs a cell, asking `host` for sampler runs and comparisons (the kernel's host runs them in a worker). */
-export async function executeCell(session: CellSession, source: string, language: string, defaults: CellDefaults, host: CellHost): Promise<CellOutput[]> {
+export async function executeCell(
+  session: CellSession,
+  source: string,
+  language: string,
+  defaults: CellDefaults,
+  host: CellHost
+): Promise<CellOutput[]> {
   const gen = runCell(session, source, language, defaults);
   let step = gen.next();
   while (!step.done) {
@@ -586,7 +756,13 @@ export async function executeCell(session: CellSession, source: string, language
 }
 
 /** Synchronous driver, for hosts that can answer at once (the unit tests). */
-export function runCellSync(session: CellSession, source: string, language: string, defaults: CellDefaults, host: (request: HostRequest) => RunResult): CellOutput[] {
+export function runCellSync(
+  session: CellSession,
+  source: string,
+  language: string,
+  defaults: CellDefaults,
+  host: (request: HostRequest) => RunResult
+): CellOutput[] {
   const gen = runCell(session, source, language, defaults);
   let step = gen.next();
   while (!step.done) step = gen.next(host(step.value));
@@ -599,7 +775,11 @@ export function runCellSync(session: CellSession, source: string, language: stri
  * else those its assignments define. null when it assigns none of the five inputs and calls no sample().
  * Throws Error with a one-line `line L, column C: ...` message.
  */
-export function interpretInputs(text: string, _origin: string, defaults: CellDefaults = DEFAULT_CELL_DEFAULTS): { inputs: SamplerInputs; warnings: string[]; profile?: RngProfile } | null {
+export function interpretInputs(
+  text: string,
+  _origin: string,
+  defaults: CellDefaults = DEFAULT_CELL_DEFAULTS
+): { inputs: SamplerInputs; warnings: string[]; profile?: RngProfile } | null {
   const session = new CellSession();
   const gen = runCell(session, text, 'ddpm', defaults);
   const step = gen.next();

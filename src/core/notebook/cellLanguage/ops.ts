@@ -92,18 +92,23 @@ export function listToTensor(v: Value, what: string): TensorValue {
   const walk = (x: Value, dim: number): void => {
     if (x.kind === 'list') {
       if (dim === shape.length) shape.push(x.items.length);
-      else if (shape[dim] !== x.items.length) throw new OpError(`${what}: ragged list: expected ${shape[dim]} items at depth ${dim + 1}, got ${x.items.length}`);
+      else if (shape[dim] !== x.items.length)
+        throw new OpError(
+          `${what}: ragged list: expected ${shape[dim]} items at depth ${dim + 1}, got ${x.items.length}`
+        );
       for (const item of x.items) walk(item, dim + 1);
       return;
     }
     if (x.kind === 'tensor' && x.shape.length === 0) {
-      if (dim !== shape.length) throw new OpError(`${what}: ragged list: a number where a list was expected at depth ${dim + 1}`);
+      if (dim !== shape.length)
+        throw new OpError(`${what}: ragged list: a number where a list was expected at depth ${dim + 1}`);
       flat.push(x.data[0]);
       return;
     }
     const s = scalarOf(x);
     if (s === null) throw new OpError(`${what}: expected numbers in the list, got ${typeName(x)}`);
-    if (dim !== shape.length) throw new OpError(`${what}: ragged list: a number where a list was expected at depth ${dim + 1}`);
+    if (dim !== shape.length)
+      throw new OpError(`${what}: ragged list: a number where a list was expected at depth ${dim + 1}`);
     flat.push(s);
   };
   walk(v, 0);
@@ -140,7 +145,12 @@ export function broadcastStrides(shape: number[], out: number[]): number[] {
  * Visits the elements of two tensors broadcast against each other, in the result's row-major order:
  * visit(k, ia, ib) with k the result's flat index and ia, ib the operands' flat indices.
  */
-export function forEachBroadcast(a: TensorValue, b: TensorValue, shape: number[], visit: (k: number, ia: number, ib: number) => void): void {
+export function forEachBroadcast(
+  a: TensorValue,
+  b: TensorValue,
+  shape: number[],
+  visit: (k: number, ia: number, ib: number) => void
+): void {
   const n = numel(shape);
   const sa = broadcastStrides(a.shape, shape);
   const sb = broadcastStrides(b.shape, shape);

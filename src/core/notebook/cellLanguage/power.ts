@@ -22,7 +22,18 @@
 import { powfGlibc, powGlibc } from '../../math/glibcPow';
 import { powfSleefAvx2, powSleefAvx2 } from '../../math/sleefPow';
 import type { RngProfile } from '../../types';
-import { alloc, asOperand, broadcastOrThrow, broadcastStrides, castTo, forEachBroadcast, int64Of, OpError, resultDtype, scalarOf } from './ops';
+import {
+  alloc,
+  asOperand,
+  broadcastOrThrow,
+  broadcastStrides,
+  castTo,
+  forEachBroadcast,
+  int64Of,
+  OpError,
+  resultDtype,
+  scalarOf
+} from './ops';
 import { numel, reprValue, type TensorDtype, type TensorValue, type Value } from './values';
 
 /** Python ints beyond this many bits are refused rather than computed (Python would try, for a long while). */
@@ -89,13 +100,17 @@ function floatPow(iv: number, iw: number, show: () => string): number {
   }
   let negate = false;
   if (iv < 0.0) {
-    if (iw !== Math.floor(iw)) throw new OpError(`${show()} is a complex number in Python: complex numbers are not supported`);
+    if (iw !== Math.floor(iw))
+      throw new OpError(`${show()} is a complex number in Python: complex numbers are not supported`);
     iv = -iv;
     negate = isOddInteger(iw);
   }
   if (iv === 1.0) return negate ? -1.0 : 1.0;
   const ix = powGlibc(iv, iw);
-  if (!Number.isFinite(ix)) throw new OpError(`${show()} is too large for a float (Python: OverflowError: (34, 'Numerical result out of range'))`);
+  if (!Number.isFinite(ix))
+    throw new OpError(
+      `${show()} is too large for a float (Python: OverflowError: (34, 'Numerical result out of range'))`
+    );
   return negate ? -ix : ix;
 }
 
@@ -114,7 +129,8 @@ function pythonPow(a: Value, b: Value): Value {
       // the result has about y * log2(|x|) bits
       const length = mag.toString(2).length;
       const log2 = length <= 1000 ? Math.log2(Number(mag)) : length;
-      if (y > BigInt(MAX_INT_BITS) || log2 * Number(y) > MAX_INT_BITS) throw new OpError(`${show()} would have more than ${MAX_INT_BITS} bits: integers that large are not supported`);
+      if (y > BigInt(MAX_INT_BITS) || log2 * Number(y) > MAX_INT_BITS)
+        throw new OpError(`${show()} would have more than ${MAX_INT_BITS} bits: integers that large are not supported`);
     }
     return { kind: 'int', value: x ** y };
   }
@@ -148,9 +164,12 @@ function powTensorScalar(t: TensorValue, exponent: Value, kernels: Kernels): Ten
     return result;
   }
   let op: ((b: number) => number) | null = null;
-  if (exp === 0.5) op = (b) => cast(Math.sqrt(b)); // sqrt_kernel
-  else if (exp === -0.5) op = (b) => cast(1 / cast(Math.sqrt(b))); // rsqrt_kernel: 1 / std::sqrt(a)
-  else if (exp === -1) op = (b) => cast(1 / b); // reciprocal_kernel
+  if (exp === 0.5)
+    op = (b) => cast(Math.sqrt(b)); // sqrt_kernel
+  else if (exp === -0.5)
+    op = (b) => cast(1 / cast(Math.sqrt(b))); // rsqrt_kernel: 1 / std::sqrt(a)
+  else if (exp === -1)
+    op = (b) => cast(1 / b); // reciprocal_kernel
   else if (exp === 2) op = (b) => cast(b * b);
   else if (exp === 3) op = (b) => cast(cast(b * b) * b);
   else if (exp === -2) op = (b) => cast(1 / cast(b * b)); // 1.0 / (base * base): a double division, rounded once
@@ -226,9 +245,15 @@ function powTensorTensor(a: TensorValue, b: TensorValue, kernels: Kernels): Tens
 /** Tensor.__rpow__: torch.tensor(number, dtype=t.dtype) ** t. */
 function powNumberTensor(base: Value, t: TensorValue, kernels: Kernels): TensorValue {
   let value: number;
-  if (base.kind === 'int') value = Number(int64Of(base.value)); // torch.tensor stores a Python number through a double
+  if (base.kind === 'int')
+    value = Number(int64Of(base.value)); // torch.tensor stores a Python number through a double
   else value = scalarOf(base) as number;
-  const wrapped: TensorValue = { kind: 'tensor', dtype: t.dtype, shape: [], data: t.dtype === 'float32' ? Float32Array.of(value) : Float64Array.of(value) };
+  const wrapped: TensorValue = {
+    kind: 'tensor',
+    dtype: t.dtype,
+    shape: [],
+    data: t.dtype === 'float32' ? Float32Array.of(value) : Float64Array.of(value)
+  };
   return powTensorTensor(wrapped, t, kernels);
 }
 

@@ -89,7 +89,23 @@ const KEYWORD_MESSAGES: Record<string, string> = {
   return: '`return` is not supported',
   with: '`with` is not supported'
 };
-const OTHER_KEYWORDS = new Set(['assert', 'async', 'await', 'as', 'break', 'continue', 'del', 'except', 'finally', 'global', 'nonlocal', 'pass', 'raise', 'try', 'yield']);
+const OTHER_KEYWORDS = new Set([
+  'assert',
+  'async',
+  'await',
+  'as',
+  'break',
+  'continue',
+  'del',
+  'except',
+  'finally',
+  'global',
+  'nonlocal',
+  'pass',
+  'raise',
+  'try',
+  'yield'
+]);
 
 const OPERATOR_MESSAGES: Record<string, string> = {
   '//': '`//` (floor division) is not supported',
@@ -117,7 +133,8 @@ const MODULES = new Set(['torch', 'np', 'numpy', 'math']);
 function unsupportedConstruct(text: string, offset: number, wanted: Set<string>): string | null {
   const t = tokenAt(text, offset);
   if (!t) return null;
-  if (t.kind === 'string' && !/^(?:"(?:[^"\\\r\n]|\\.)*"|'(?:[^'\\\r\n]|\\.)*')$/.test(t.text)) return 'unterminated string literal';
+  if (t.kind === 'string' && !/^(?:"(?:[^"\\\r\n]|\\.)*"|'(?:[^'\\\r\n]|\\.)*')$/.test(t.text))
+    return 'unterminated string literal';
   if (t.kind === 'name') {
     if (KEYWORD_MESSAGES[t.text]) return KEYWORD_MESSAGES[t.text];
     if (OTHER_KEYWORDS.has(t.text)) return `\`${t.text}\` is not supported`;
@@ -129,10 +146,14 @@ function unsupportedConstruct(text: string, offset: number, wanted: Set<string>)
     const attr = /^\.[ \t]*([A-Za-z_][A-Za-z0-9_]*)(\s*\()?/.exec(text.slice(offset));
     if (!attr) return null;
     const before = /([A-Za-z_][A-Za-z0-9_]*)[ \t]*$/.exec(text.slice(0, offset));
-    if (before && MODULES.has(before[1])) return `\`${before[1]}.${attr[1]}\` is not supported: the language has its own helpers, without a module (see the README, "DDPM notebooks")`;
-    return attr[2] ? `method calls (\`.${attr[1]}()\`) are not supported` : `attribute access (\`.${attr[1]}\`) is not supported`;
+    if (before && MODULES.has(before[1]))
+      return `\`${before[1]}.${attr[1]}\` is not supported: the language has its own helpers, without a module (see the README, "DDPM notebooks")`;
+    return attr[2]
+      ? `method calls (\`.${attr[1]}()\`) are not supported`
+      : `attribute access (\`.${attr[1]}\`) is not supported`;
   }
-  if (t.text === ',' && (wanted.has('end of statement') || (wanted.has('")"') && !wanted.has('","')))) return 'tuples (`a, b`) are not supported: use a list `[a, b]`';
+  if (t.text === ',' && (wanted.has('end of statement') || (wanted.has('")"') && !wanted.has('","'))))
+    return 'tuples (`a, b`) are not supported: use a list `[a, b]`';
   if (t.text === ':' && wanted.has('end of statement')) return 'type annotations (`name: type`) are not supported';
   if (t.text === '=' && wanted.has('end of statement')) return 'chained assignment (`a = b = ...`) is not supported';
   return null;
@@ -185,16 +206,23 @@ function listLabelAt(text: string, offset: number): string | null {
       continue;
     }
     if (t.kind === 'op' && (t.text === '[' || t.text === '(' || t.text === '{')) {
-      const afterOperand = prev !== null && (prev.kind === 'name' || (prev.kind === 'op' && (prev.text === ')' || prev.text === ']')));
+      const afterOperand =
+        prev !== null && (prev.kind === 'name' || (prev.kind === 'op' && (prev.text === ')' || prev.text === ']')));
       const outer = stack[stack.length - 1];
       // a value's label: the keyword argument it is passed as, else what the enclosing bracket is for
-      const keyword = prev && prev.kind === 'op' && prev.text === '=' && prev2 && prev2.kind === 'name' ? prev2.text : null;
+      const keyword =
+        prev && prev.kind === 'op' && prev.text === '=' && prev2 && prev2.kind === 'name' ? prev2.text : null;
       let label: string | null;
       if (!outer) label = target;
       else if (outer.callee !== null) label = keyword !== null ? `${outer.callee}(): ${keyword}` : `${outer.callee}()`;
       else label = outer.list || outer.open === '(' ? outer.label : null;
       const callee = t.text === '(' && afterOperand && prev?.kind === 'name' ? prev.text : null;
-      stack.push({ open: t.text, list: t.text === '[' && !afterOperand, callee, label: callee !== null ? null : label });
+      stack.push({
+        open: t.text,
+        list: t.text === '[' && !afterOperand,
+        callee,
+        label: callee !== null ? null : label
+      });
     } else if (t.kind === 'op' && CLOSING[t.text]) {
       if (stack.length && stack[stack.length - 1].open === CLOSING[t.text]) stack.pop();
     }
@@ -209,7 +237,19 @@ function listLabelAt(text: string, offset: number): string | null {
 // Expectations
 
 // what can start an operand: when the parser wanted one of them, it wanted "an expression"
-const OPERAND_STARTS = new Set(['pasted tensor(...) or array(...)', '"("', '"+"', '"-"', '"..."', '"["', '"array"', '"tensor"', 'name', 'number', 'string']);
+const OPERAND_STARTS = new Set([
+  'pasted tensor(...) or array(...)',
+  '"("',
+  '"+"',
+  '"-"',
+  '"..."',
+  '"["',
+  '"array"',
+  '"tensor"',
+  'name',
+  'number',
+  'string'
+]);
 // what can follow an operand and continue the expression
 const OPERATORS = new Set(['"**"', '"*"', '"/"', '"+"', '"-"', '"["', '"("']);
 const NOISE = new Set(['whitespace', 'comment', '"\\"']);
@@ -218,12 +258,15 @@ function describeExpectation(x: Expectation): string[] {
   if (x.type === 'literal') return [JSON.stringify(x.text)];
   if (x.type === 'end') return ['end of input'];
   // peggy turns "+" / "-" into the class [+-]: list its characters
-  if (x.type === 'class' && !x.inverted && x.parts?.every((p) => typeof p === 'string')) return x.parts.map((p) => JSON.stringify(p));
+  if (x.type === 'class' && !x.inverted && x.parts?.every((p) => typeof p === 'string'))
+    return x.parts.map((p) => JSON.stringify(p));
   return [x.description ?? x.type];
 }
 
 function joinOr(items: string[]): string {
-  return items.length <= 1 ? (items[0] ?? 'something else') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+  return items.length <= 1
+    ? (items[0] ?? 'something else')
+    : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 }
 
 /**
@@ -242,10 +285,15 @@ export function syntaxErrorDetail(text: string, offset: number, expected: Expect
     // (a bracket the parser did not take there opens a new operand too: [[1, 2] [3, 4]])
     const found = tokenAt(text, offset);
     const operandFound =
-      found !== null && (found.kind === 'number' || found.kind === 'name' || found.kind === 'string' || (['[', '(', '...'].includes(found.text) && !wanted.includes(JSON.stringify(found.text))));
+      found !== null &&
+      (found.kind === 'number' ||
+        found.kind === 'name' ||
+        found.kind === 'string' ||
+        (['[', '(', '...'].includes(found.text) && !wanted.includes(JSON.stringify(found.text))));
     const separators = wanted.filter((w) => !OPERATORS.has(w));
     const hadOperators = separators.length < wanted.length;
-    wanted = operandFound && separators.length ? separators : hadOperators ? ['an operator', ...separators] : separators;
+    wanted =
+      operandFound && separators.length ? separators : hadOperators ? ['an operator', ...separators] : separators;
   }
   const label = listLabelAt(text, offset);
   return `${label ? `${label}: ` : ''}expected ${joinOr(wanted)}, found ${describeFound(text, offset)}`;

@@ -56,7 +56,11 @@ export function typeName(v: Value): string {
 /** Python's repr of a str: single quotes unless the text holds one and no double quote. */
 function pythonStrRepr(s: string): string {
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  const body = s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\t/g, '\\t').replace(new RegExp(quote, 'g'), `\\${quote}`);
+  const body = s
+    .replace(/\\/g, '\\\\')
+    .replace(/\n/g, '\\n')
+    .replace(/\t/g, '\\t')
+    .replace(new RegExp(quote, 'g'), `\\${quote}`);
   return quote + body + quote;
 }
 
@@ -66,7 +70,8 @@ function nestedListText(data: ArrayLike<number>, shape: number[], format: (x: nu
     if (shape.length === 0) return format(data[0]);
     const stride = shape.slice(dim + 1).reduce((a, b) => a * b, 1);
     const parts: string[] = [];
-    for (let i = 0; i < shape[dim]; i++) parts.push(dim === shape.length - 1 ? format(data[offset + i]) : nested(offset + i * stride, dim + 1));
+    for (let i = 0; i < shape[dim]; i++)
+      parts.push(dim === shape.length - 1 ? format(data[offset + i]) : nested(offset + i * stride, dim + 1));
     return `[${parts.join(', ')}]`;
   };
   return nested(0, 0);

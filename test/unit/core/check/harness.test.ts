@@ -4,13 +4,32 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { bytesToBase64 } from '../../../../src/core/base64';
-import { CHECK_SCHEMA, harnessInputJson, NoUsableTorchError, parseHarnessOutput } from '../../../../src/core/check/harness';
+import {
+  CHECK_SCHEMA,
+  harnessInputJson,
+  NoUsableTorchError,
+  parseHarnessOutput
+} from '../../../../src/core/check/harness';
 import { buildPytorchScript } from '../../../../src/core/notebook/pytorchScript';
 import { readInputs } from '../../../../src/core/sampler/inputs';
 import { ROOT } from '../../helpers/paths';
 
-const inputs = readInputs({ w_model: [[0.12, -0.3], [0.05, 0.41], [-0.2, 0.07]], shape: [2, 2], betas: [0.0001, 0.02], alpha_bar: [0.9999, 0.98], seed: 42 }).inputs;
-const t32 = (values: number[], shape = [2, 2]) => ({ dtype: 'float32', shape, base64: bytesToBase64(new Uint8Array(Float32Array.from(values).buffer)) });
+const inputs = readInputs({
+  w_model: [
+    [0.12, -0.3],
+    [0.05, 0.41],
+    [-0.2, 0.07]
+  ],
+  shape: [2, 2],
+  betas: [0.0001, 0.02],
+  alpha_bar: [0.9999, 0.98],
+  seed: 42
+}).inputs;
+const t32 = (values: number[], shape = [2, 2]) => ({
+  dtype: 'float32',
+  shape,
+  base64: bytesToBase64(new Uint8Array(Float32Array.from(values).buffer))
+});
 const state = (v: number) => t32([v, v + 1, v + 2, v + 3]);
 
 function output(over: Record<string, unknown> = {}): string {
@@ -22,7 +41,12 @@ function output(over: Record<string, unknown> = {}): string {
       { t: 0, x: state(4), eps: state(5), z: null, x_prev: state(6) }
     ],
     sample: state(6),
-    machine: { torch: '2.1.0', cpuCapability: 'AVX2', builtBlas: 'mkl', loadedBlas: { library: 'mkl', threads: 2, source: 'threadpoolctl' } },
+    machine: {
+      torch: '2.1.0',
+      cpuCapability: 'AVX2',
+      builtBlas: 'mkl',
+      loadedBlas: { library: 'mkl', threads: 2, source: 'threadpoolctl' }
+    },
     ...over
   });
 }
@@ -46,7 +70,10 @@ describe('check: the harness protocol', () => {
 
   it('names the first bad field in one line', () => {
     assert.throws(() => parseHarnessOutput(output({ steps: [] }), inputs), /^Error: steps: expected 2 steps, got 0$/);
-    assert.throws(() => parseHarnessOutput(output({ sample: t32([1, 2], [1, 2]) }), inputs), /sample\.shape: expected \[2, 2\], got \[1, 2\]/);
+    assert.throws(
+      () => parseHarnessOutput(output({ sample: t32([1, 2], [1, 2]) }), inputs),
+      /sample\.shape: expected \[2, 2\], got \[1, 2\]/
+    );
     assert.throws(() => parseHarnessOutput(output({ machine: {} }), inputs), /machine\.torch/);
   });
 
@@ -59,17 +86,23 @@ describe('check: the harness protocol', () => {
       }
       return 'none';
     };
-    assert.equal(kindOf(JSON.stringify({ schema: CHECK_SCHEMA, error: { kind: 'no-torch', message: 'x' } })), 'no-torch');
+    assert.equal(
+      kindOf(JSON.stringify({ schema: CHECK_SCHEMA, error: { kind: 'no-torch', message: 'x' } })),
+      'no-torch'
+    );
     assert.equal(kindOf(JSON.stringify({ schema: CHECK_SCHEMA, error: { kind: 'too-old', message: 'x' } })), 'too-old');
     assert.equal(kindOf('Traceback (most recent call last):'), 'script-failed');
     assert.equal(kindOf(''), 'script-failed');
     assert.equal(kindOf('{"schema": "something else"}'), 'script-failed');
   });
 
-  it("runs the loop of the equivalent PyTorch script, statement for statement", () => {
+  it('runs the loop of the equivalent PyTorch script, statement for statement', () => {
     const harness = readFileSync(path.join(ROOT, 'python', 'ddpm_check.py'), 'utf8').split('\n');
     const script = buildPytorchScript(inputs, { profile: 'avx2-fma' }).split('\n');
-    const loop = script.slice(script.findIndex((l) => l.startsWith('def sample(')) + 1, script.findIndex((l) => l === '    return x'));
+    const loop = script.slice(
+      script.findIndex((l) => l.startsWith('def sample(')) + 1,
+      script.findIndex((l) => l === '    return x')
+    );
     assert.ok(loop.length >= 12);
     let at = 0;
     for (const line of loop) {

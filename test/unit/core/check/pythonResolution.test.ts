@@ -6,19 +6,38 @@ const onPath = (found: Record<string, string>) => async (c: string) => found[c];
 
 describe('check: which Python', () => {
   it('the setting wins over the Python extension and PATH', async () => {
-    const host: PythonResolutionHost = { setting: '/opt/py/bin/python', pythonExtensionInterpreter: async () => '/venv/bin/python', which: onPath({ python3: '/usr/bin/python3' }) };
-    assert.deepEqual(await resolvePython(host), { command: '/opt/py/bin/python', source: 'setting', origin: 'ddpmLab.pythonPath (/opt/py/bin/python)' });
+    const host: PythonResolutionHost = {
+      setting: '/opt/py/bin/python',
+      pythonExtensionInterpreter: async () => '/venv/bin/python',
+      which: onPath({ python3: '/usr/bin/python3' })
+    };
+    assert.deepEqual(await resolvePython(host), {
+      command: '/opt/py/bin/python',
+      source: 'setting',
+      origin: 'ddpmLab.pythonPath (/opt/py/bin/python)'
+    });
   });
 
   it('a blank setting counts as unset; the Python extension comes next', async () => {
-    const r = await resolvePython({ setting: '  ', pythonExtensionInterpreter: async () => '/venv/bin/python', which: onPath({ python3: '/usr/bin/python3' }) });
+    const r = await resolvePython({
+      setting: '  ',
+      pythonExtensionInterpreter: async () => '/venv/bin/python',
+      which: onPath({ python3: '/usr/bin/python3' })
+    });
     assert.equal(r.command, '/venv/bin/python');
     assert.equal(r.source, 'python-extension');
   });
 
   it('without the extension (or when it has no interpreter, or fails), python3 on PATH', async () => {
-    for (const ext of [undefined, async () => undefined, async (): Promise<string> => Promise.reject(new Error('extension failed'))]) {
-      const r = await resolvePython({ pythonExtensionInterpreter: ext, which: onPath({ python3: '/usr/bin/python3', python: '/usr/bin/python' }) });
+    for (const ext of [
+      undefined,
+      async () => undefined,
+      async (): Promise<string> => Promise.reject(new Error('extension failed'))
+    ]) {
+      const r = await resolvePython({
+        pythonExtensionInterpreter: ext,
+        which: onPath({ python3: '/usr/bin/python3', python: '/usr/bin/python' })
+      });
       assert.deepEqual([r.command, r.source], ['/usr/bin/python3', 'path']);
     }
   });
@@ -30,6 +49,10 @@ describe('check: which Python', () => {
   });
 
   it('none anywhere: one line saying what was tried and how to fix it', async () => {
-    await assert.rejects(resolvePython({ which: onPath({}) }), (e: Error) => e instanceof NoPythonError && /neither python3 nor python is on PATH; set ddpmLab.pythonPath/.test(e.message));
+    await assert.rejects(
+      resolvePython({ which: onPath({}) }),
+      (e: Error) =>
+        e instanceof NoPythonError && /neither python3 nor python is on PATH; set ddpmLab.pythonPath/.test(e.message)
+    );
   });
 });

@@ -18,13 +18,29 @@ import { toInputs, type SamplerFixture } from '../../helpers/samplerFixture';
 const fixture: SamplerFixture = JSON.parse(readFileSync(path.join(FIXTURES, 'matmul', 'sampler.json'), 'utf8'));
 const cases = fixture.cases.filter((c) => c.results.reference.trajectory && c.inputs.shape[1] >= 8);
 
-function harnessRun(bitsRun: NonNullable<SamplerFixture['cases'][number]['results'][string]['trajectory']>, n: number, d: number, blas: string): HarnessRun {
+function harnessRun(
+  bitsRun: NonNullable<SamplerFixture['cases'][number]['results'][string]['trajectory']>,
+  n: number,
+  d: number,
+  blas: string
+): HarnessRun {
   const m = (bits: number[]): MatrixF32 => ({ rows: n, cols: d, data: fromBits(bits) });
   return {
     init: m(bitsRun[0].x),
     steps: bitsRun.map((s) => ({ t: s.t, x: m(s.x), eps: m(s.eps), z: s.z ? m(s.z) : null, xPrev: m(s.x_prev) })),
     sample: m(bitsRun[bitsRun.length - 1].x_prev),
-    machine: { torch: '1.13.1', cpuCapability: 'AVX2', atenCpuCapability: null, cpuFlags: null, builtBlas: 'generic', loadedBlas: { library: blas, path: null, version: null, threads: 1, coreName: null, source: 'fixture' }, platform: null, machine: null, libc: null, python: null }
+    machine: {
+      torch: '1.13.1',
+      cpuCapability: 'AVX2',
+      atenCpuCapability: null,
+      cpuFlags: null,
+      builtBlas: 'generic',
+      loadedBlas: { library: blas, path: null, version: null, threads: 1, coreName: null, source: 'fixture' },
+      platform: null,
+      machine: null,
+      libc: null,
+      python: null
+    }
   };
 }
 
@@ -49,11 +65,22 @@ describe('check: the verdict on PyTorch runs (fixtures)', () => {
     const c = cases[cases.length - 1];
     const inputs = toInputs(c.inputs);
     const [n, d] = c.inputs.shape;
-    const { verdict } = checkAgainstTorch(inputs, harnessRun(c.results['openblas-haswell'].trajectory!, n, d, 'openblas'), { matmul: 'reference' });
+    const { verdict } = checkAgainstTorch(
+      inputs,
+      harnessRun(c.results['openblas-haswell'].trajectory!, n, d, 'openblas'),
+      { matmul: 'reference' }
+    );
     assert.equal(verdict.matmul.byProfile.reference.differing > 0, true);
     assert.equal(verdict.final.bitwiseEqual, false);
-    assert.equal(verdict.firstDifferentT, inputs.betas.length - 1, 'the first step already differs (its predicted noise)');
-    assert.match(verdict.summary, /\(4\) final sample: .* differ, at most \d+ ulps; first difference at t = \d+ \(ours with avx2-fma \+ reference\)/);
+    assert.equal(
+      verdict.firstDifferentT,
+      inputs.betas.length - 1,
+      'the first step already differs (its predicted noise)'
+    );
+    assert.match(
+      verdict.summary,
+      /\(4\) final sample: .* differ, at most \d+ ulps; first difference at t = \d+ \(ours with avx2-fma \+ reference\)/
+    );
     // a check that does not reproduce PyTorch still says which profile does, in part (3)
     assert.match(verdict.summary, /\(3\) matmul: bit for bit, matmul profile openblas-haswell/);
   });
@@ -64,12 +91,20 @@ describe('check: the verdict on PyTorch runs (fixtures)', () => {
     const [n, d] = c.inputs.shape;
     const py = harnessRun(c.results['openblas-haswell'].trajectory!, n, d, 'openblas');
     const { verdict, ours } = checkAgainstTorch(inputs, py, { matmul: 'reference' });
-    const run = decodeRunResult(JSON.parse(JSON.stringify(encodeRunResult(withTorchCheck(ours, verdict, py, '/usr/bin/python3')))));
+    const run = decodeRunResult(
+      JSON.parse(JSON.stringify(encodeRunResult(withTorchCheck(ours, verdict, py, '/usr/bin/python3'))))
+    );
     assert.deepEqual(Array.from(run.torchCheck!.torchSample.data), Array.from(py.sample.data));
     assert.equal(viewsFor(run).initial, 'pytorch');
     const model = pytorchViewModel(run)!;
-    assert.deepEqual(model.parts.map((p) => p.label), ['random stream', 'step arithmetic', 'matmul', 'final sample']);
-    assert.deepEqual(model.parts.map((p) => p.exact), [true, true, true, false]);
+    assert.deepEqual(
+      model.parts.map((p) => p.label),
+      ['random stream', 'step arithmetic', 'matmul', 'final sample']
+    );
+    assert.deepEqual(
+      model.parts.map((p) => p.exact),
+      [true, true, true, false]
+    );
     assert.match(model.firstDifference, /^First difference: step t = \d+$/);
     assert.equal(model.ulps.t.length, inputs.betas.length);
     assert.ok(model.ulps.maxUlps.some((u) => u > 0));
@@ -78,7 +113,7 @@ describe('check: the verdict on PyTorch runs (fixtures)', () => {
 });
 
 describe('check: pytorch() in a notebook cell', () => {
-  it('asks its host for a local PyTorch run of the cell inputs; compare(pytorch()) diffs the last sample() with PyTorch\'s sample', async () => {
+  it("asks its host for a local PyTorch run of the cell inputs; compare(pytorch()) diffs the last sample() with PyTorch's sample", async () => {
     const { CellSession, runCellSync } = await import('../../../../src/core/notebook/cellLanguage/interpreter');
     const { directHost } = await import('../../helpers/cellLanguage');
     const c = cases[0]; // the two BLAS give different samples here

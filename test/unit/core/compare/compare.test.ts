@@ -16,9 +16,11 @@ describe('compare: real sampler outputs against PyTorch prints', () => {
       const { inputs } = readInputs(c.inputs);
       const run = runSampler(inputs, { record: { kind: 'none' } });
 
-      it('our sample is PyTorch\'s (the premise of every verdict below)', () => {
+      it("our sample is PyTorch's (the premise of every verdict below)", () => {
         const theirs = fromBits(c.avx2fma);
-        run.sample.data.forEach((v, k) => assert.ok(Object.is(v, theirs[k]), `element ${k}: ours ${v}, PyTorch ${theirs[k]}`));
+        run.sample.data.forEach((v, k) =>
+          assert.ok(Object.is(v, theirs[k]), `element ${k}: ours ${v}, PyTorch ${theirs[k]}`)
+        );
       });
 
       for (const p of c.pastes) {
@@ -52,7 +54,8 @@ describe('compare: real sampler outputs against PyTorch prints', () => {
           }
           if (p.matches) assert.equal(r.mismatched, 0);
           else if (p.note !== 'overlap') assert.ok(r.mismatched > 0);
-          if (!r.matches) assert.ok(r.firstDivergence && r.firstDivergence.step === 0, 'a paste of the sample diverges after step 0');
+          if (!r.matches)
+            assert.ok(r.firstDivergence && r.firstDivergence.step === 0, 'a paste of the sample diverges after step 0');
           else assert.equal(r.firstDivergence, null);
           if (p.note === 'overlap') {
             // a cut paste: compared where it overlaps, never a match; assert_close's shape message first
@@ -64,7 +67,12 @@ describe('compare: real sampler outputs against PyTorch prints', () => {
             assert.equal(assertCloseBlock(t.summary), p.toleranceMessage);
           }
           if (p.note === 'reshaped') {
-            assert.match(r.shapeNote ?? '', new RegExp(`^the ${run.sample.data.length} values agree in row-major order; the shapes differ: \\(${run.sample.data.length},\\) pasted vs \\(${c.shape[0]}, ${c.shape[1]}\\) ours\\.$`));
+            assert.match(
+              r.shapeNote ?? '',
+              new RegExp(
+                `^the ${run.sample.data.length} values agree in row-major order; the shapes differ: \\(${run.sample.data.length},\\) pasted vs \\(${c.shape[0]}, ${c.shape[1]}\\) ours\\.$`
+              )
+            );
             assert.match(r.summary, /^The values for attribute 'shape' do not match/);
             assert.deepEqual(r.diagnosis, [], 'a shape mismatch is not diagnosed');
           }

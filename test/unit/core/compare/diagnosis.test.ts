@@ -11,14 +11,23 @@ import { formatTensorF32 } from '../../../../src/core/tensors/printTensor';
 import { formatPythonFloat } from '../../../../src/core/compare/summaryText';
 import { randnSeeded } from '../../../../src/core/rng/randn';
 import type { Comparison, SamplerInputs } from '../../../../src/core/types';
-import { caseInputs, caseSchedule64, diagnosisFixture as fixture, fromBits, fullTrajectory, type DiagnosisCase } from '../../helpers/diagnosisFixture';
+import {
+  caseInputs,
+  caseSchedule64,
+  diagnosisFixture as fixture,
+  fromBits,
+  fullTrajectory,
+  type DiagnosisCase
+} from '../../helpers/diagnosisFixture';
 
 /** print(x) after torch.set_printoptions(precision=12): enough digits for every float32 value. */
-const fullPrint = (v: Float32Array, inputs: SamplerInputs): string => formatTensorF32(v, [inputs.n, inputs.d], { precision: 12 });
+const fullPrint = (v: Float32Array, inputs: SamplerInputs): string =>
+  formatTensorF32(v, [inputs.n, inputs.d], { precision: 12 });
 /** print(x.tolist()): Python's repr of each value as a double. */
 const tolist = (v: Float32Array, inputs: SamplerInputs): string => {
   const rows: string[] = [];
-  for (let i = 0; i < inputs.n; i++) rows.push(`[${Array.from(v.subarray(i * inputs.d, (i + 1) * inputs.d), (x) => formatPythonFloat(x)).join(', ')}]`);
+  for (let i = 0; i < inputs.n; i++)
+    rows.push(`[${Array.from(v.subarray(i * inputs.d, (i + 1) * inputs.d), (x) => formatPythonFloat(x)).join(', ')}]`);
   return `[${rows.join(', ')}]`;
 };
 
@@ -30,7 +39,7 @@ function compareCase(c: DiagnosisCase, text: string): Comparison {
   return compareRun(inputs, run, text, { schedule64: caseSchedule64(c) });
 }
 
-describe('compare: the diagnosis names the mistake PyTorch\'s output comes from', function () {
+describe("compare: the diagnosis names the mistake PyTorch's output comes from", function () {
   this.timeout(300000);
   // the cheap cases whole; of the 1000-step ones, the first (every entry, full precision only)
   const small = fixture.cases.filter((c) => c.inputs.betas.length <= 100);
@@ -77,7 +86,10 @@ describe('compare: the diagnosis names the mistake PyTorch\'s output comes from'
     const cmp = compareCase(c, formatTensorF32(fromBits(e.sample!), [inputs.n, inputs.d]));
     assert.equal(cmp.rule, 'printed-precision');
     assert.ok(ids(cmp).includes('step-seed-plus-t'), cmp.summary);
-    assert.match(cmp.summary, /Diagnosis: your output is at the printed precision what Algorithm 2 gives with this mistake: /);
+    assert.match(
+      cmp.summary,
+      /Diagnosis: your output is at the printed precision what Algorithm 2 gives with this mistake: /
+    );
   });
 });
 
@@ -98,11 +110,19 @@ describe('compare: step-by-step pastes of a changed loop', function () {
           const trajectory = fullTrajectory(correct, e).map((bits) => fromBits(bits));
           const t0 = e.first_divergence;
           // the whole loop with x_T first and `t = ...` lines between, at full precision; then only the last steps, as tolist()
-          const whole = [fullPrint(randnSeeded(inputs.seed, inputs.n * inputs.d, 'avx2-fma'), inputs),
-            ...trajectory.map((x, k) => `t = ${T - 1 - k}\n${fullPrint(x, inputs)}`)].join('\n');
+          const whole = [
+            fullPrint(randnSeeded(inputs.seed, inputs.n * inputs.d, 'avx2-fma'), inputs),
+            ...trajectory.map((x, k) => `t = ${T - 1 - k}\n${fullPrint(x, inputs)}`)
+          ].join('\n');
           const lastK = Math.min(T, t0 + 2);
-          const tail = trajectory.slice(T - lastK).map((x, k) => `step ${lastK - 1 - k}: ${tolist(x, inputs)}`).join('\n');
-          for (const [text, what] of [[whole, 'x_T and every step'], [tail, `the last ${lastK} steps`]] as const) {
+          const tail = trajectory
+            .slice(T - lastK)
+            .map((x, k) => `step ${lastK - 1 - k}: ${tolist(x, inputs)}`)
+            .join('\n');
+          for (const [text, what] of [
+            [whole, 'x_T and every step'],
+            [tail, `the last ${lastK} steps`]
+          ] as const) {
             const cmp = compareCase(c, text);
             assert.equal(cmp.matches, false, `${id}: ${what}`);
             assert.deepEqual(cmp.firstDivergence?.step, t0, `${id}: ${what}: ${cmp.summary}`);
@@ -134,11 +154,23 @@ describe('compare: step-by-step pastes of a changed loop', function () {
     const inputs = caseInputs(c);
     const T = inputs.betas.length;
     const correct = c.results['avx2-fma'].correct.steps!.map((b) => fromBits(b));
-    const cmp = compareCase(c, correct.slice(-3).map((x) => tolist(x, inputs)).join('\n'));
+    const cmp = compareCase(
+      c,
+      correct
+        .slice(-3)
+        .map((x) => tolist(x, inputs))
+        .join('\n')
+    );
     assert.equal(cmp.matches, true, cmp.summary);
-    assert.equal(cmp.steps!.stepsNote, `3 prints, taken as x after the last 3 of the ${T} steps, t = 2..0 (in loop order; the last print is the sample).`);
+    assert.equal(
+      cmp.steps!.stepsNote,
+      `3 prints, taken as x after the last 3 of the ${T} steps, t = 2..0 (in loop order; the last print is the sample).`
+    );
     const tooMany = Array.from({ length: T + 2 }, () => tolist(correct[0], inputs)).join('\n');
-    assert.throws(() => compareCase(c, tooMany), new RegExp(`^Error: expected: ${T + 2} tensor prints, but the loop has ${T} steps`));
+    assert.throws(
+      () => compareCase(c, tooMany),
+      new RegExp(`^Error: expected: ${T + 2} tensor prints, but the loop has ${T} steps`)
+    );
   });
 
   it('x_T that differs is the first divergence (step null), with no diagnosis', () => {

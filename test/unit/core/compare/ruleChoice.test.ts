@@ -12,14 +12,17 @@ describe('compare: rule choice', () => {
   const { run, theirs } = verdictRun();
 
   it('a PyTorch-style print of our own values always matches, and a full-precision one bit for bit', () => {
-    fc.assert(fc.property(sampleArb, (m) => {
-      const r = compareSample(m, formatTensorF32(m.data, [m.rows, m.cols]));
-      assert.equal(r.matches, true, r.summary);
-      const full = compareSample(m, formatTensorF32(m.data, [m.rows, m.cols], { precision: 12, sciMode: true }));
-      assert.equal(full.rule, 'bitwise');
-      assert.equal(full.matches, true, full.summary);
-      assert.equal(full.bitwiseEqual, true);
-    }), { numRuns: 150 });
+    fc.assert(
+      fc.property(sampleArb, (m) => {
+        const r = compareSample(m, formatTensorF32(m.data, [m.rows, m.cols]));
+        assert.equal(r.matches, true, r.summary);
+        const full = compareSample(m, formatTensorF32(m.data, [m.rows, m.cols], { precision: 12, sciMode: true }));
+        assert.equal(full.rule, 'bitwise');
+        assert.equal(full.matches, true, full.summary);
+        assert.equal(full.bitwiseEqual, true);
+      }),
+      { numRuns: 150 }
+    );
   });
 
   it('treats nan printed by PyTorch as equal to our nan under the print rules, never under the tolerance rule (equal_nan=False)', () => {

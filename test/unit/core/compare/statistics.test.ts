@@ -9,15 +9,18 @@ describe('compare: statistics', () => {
   const sampleArb = sampleArbitrary();
 
   it('a change that shows in the print is reported at its index, and nowhere else', () => {
-    fc.assert(fc.property(sampleArb, fc.nat(), (m, pick) => {
-      const k = pick % m.data.length;
-      const altered = Float32Array.from(m.data);
-      altered[k] = Math.fround(m.data[k] + Math.max(Math.abs(m.data[k]) * 0.01, 0.01));
-      const text = formatTensorF32(altered, [m.rows, m.cols]);
-      const r = compareSample(m, text);
-      assert.equal(r.matches, false, r.summary);
-      assert.deepEqual(mismatchIndices(r), [[Math.floor(k / m.cols), k % m.cols]]);
-      assert.deepEqual(r.greatestAbs?.index, [Math.floor(k / m.cols), k % m.cols]);
-    }), { numRuns: 150 });
+    fc.assert(
+      fc.property(sampleArb, fc.nat(), (m, pick) => {
+        const k = pick % m.data.length;
+        const altered = Float32Array.from(m.data);
+        altered[k] = Math.fround(m.data[k] + Math.max(Math.abs(m.data[k]) * 0.01, 0.01));
+        const text = formatTensorF32(altered, [m.rows, m.cols]);
+        const r = compareSample(m, text);
+        assert.equal(r.matches, false, r.summary);
+        assert.deepEqual(mismatchIndices(r), [[Math.floor(k / m.cols), k % m.cols]]);
+        assert.deepEqual(r.greatestAbs?.index, [Math.floor(k / m.cols), k % m.cols]);
+      }),
+      { numRuns: 150 }
+    );
   });
 });

@@ -36,7 +36,9 @@ describe('compare: torch.testing.assert_close messages, character for character'
       }
       // the expected values read from the print are PyTorch's float32 values exactly
       const expected = fromBits(c.expected);
-      r.expected.data.forEach((v, k) => assert.ok(Object.is(v, expected[k]) || (Number.isNaN(v) && Number.isNaN(expected[k])), `expected[${k}]`));
+      r.expected.data.forEach((v, k) =>
+        assert.ok(Object.is(v, expected[k]) || (Number.isNaN(v) && Number.isNaN(expected[k])), `expected[${k}]`)
+      );
     });
     if (!c.equalitySkipped) {
       it(`${c.name}: a full-precision paste is judged bitwise, in assert_close's rtol=0, atol=0 form`, () => {

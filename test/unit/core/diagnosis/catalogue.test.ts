@@ -4,7 +4,14 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { MISTAKES, MISTAKE_IDS, firstStepInEffect, mistakeById, mistakeInfo, type MistakeId } from '../../../../src/core/diagnosis/catalogue';
+import {
+  MISTAKES,
+  MISTAKE_IDS,
+  firstStepInEffect,
+  mistakeById,
+  mistakeInfo,
+  type MistakeId
+} from '../../../../src/core/diagnosis/catalogue';
 import { runWithMistake } from '../../../../src/core/diagnosis/diagnose';
 import { LoopRaises } from '../../../../src/core/diagnosis/loop';
 import { runSampler } from '../../../../src/core/sampler/sampler';
@@ -42,12 +49,23 @@ function assertBits(ours: Float32Array, bits: number[], what: string): void {
 }
 
 /** Checks a run of entry `id` against PyTorch's result `e`: the error, or the sample and (if given) every step. */
-function assertRun(c: DiagnosisCase, id: MistakeId, e: EntryResult, opts: { profile: (typeof PROFILES)[number]; fromStep?: number; stateBefore?: Float32Array }, trajectory: number[][] | null, label: string) {
+function assertRun(
+  c: DiagnosisCase,
+  id: MistakeId,
+  e: EntryResult,
+  opts: { profile: (typeof PROFILES)[number]; fromStep?: number; stateBefore?: Float32Array },
+  trajectory: number[][] | null,
+  label: string
+) {
   const inputs = caseInputs(c);
   const run = () => runWithMistake(inputs, id, { ...opts, record: trajectory !== null, schedule64: caseSchedule64(c) });
   if (e.error) {
     const pythonError = e.error.split(':')[0];
-    assert.throws(run, (err: unknown) => err instanceof LoopRaises && err.message.startsWith(pythonError + ':'), `${label}: PyTorch raised ${e.error}`);
+    assert.throws(
+      run,
+      (err: unknown) => err instanceof LoopRaises && err.message.startsWith(pythonError + ':'),
+      `${label}: PyTorch raised ${e.error}`
+    );
     return;
   }
   const r = run();
@@ -56,7 +74,9 @@ function assertRun(c: DiagnosisCase, id: MistakeId, e: EntryResult, opts: { prof
     const from = r.trajectoryFrom;
     const T = trajectory.length;
     assert.equal(r.trajectory!.length, from + 1, `${label}: steps executed`);
-    r.trajectory!.forEach((x, k) => assertBits(x, trajectory[T - 1 - from + k], `${label}: x after step t = ${from - k}`));
+    r.trajectory!.forEach((x, k) =>
+      assertBits(x, trajectory[T - 1 - from + k], `${label}: x after step t = ${from - k}`)
+    );
   }
 }
 
@@ -73,11 +93,24 @@ describe('diagnosis catalogue: the table', () => {
       assert.match(m.id, /^[a-z0-9]+(-[a-z0-9]+)*$/);
       assert.ok(m.title.length > 5 && !m.title.includes('\n'), `${m.id}: title`);
       assert.ok(m.explanation.length > 20 && !m.explanation.includes('\n'), `${m.id}: explanation`);
-      assert.ok(!m.wrong.includes('\n') && !m.right.includes('\n') && m.wrong !== m.right, `${m.id}: one wrong line, one right line`);
+      assert.ok(
+        !m.wrong.includes('\n') && !m.right.includes('\n') && m.wrong !== m.right,
+        `${m.id}: one wrong line, one right line`
+      );
       assert.equal(m.pytorch, `${m.wrong}\n${m.right}`);
-      assert.deepEqual(mistakeInfo(m.id), { id: m.id, title: m.title, explanation: m.explanation, wrong: m.wrong, right: m.right, pytorch: m.pytorch });
+      assert.deepEqual(mistakeInfo(m.id), {
+        id: m.id,
+        title: m.title,
+        explanation: m.explanation,
+        wrong: m.wrong,
+        right: m.right,
+        pytorch: m.pytorch
+      });
     }
-    assert.throws(() => mistakeById('no-such-mistake'), /^Error: diagnosis: unknown catalogue entry "no-such-mistake" \(known: step-seed-plus-t, /);
+    assert.throws(
+      () => mistakeById('no-such-mistake'),
+      /^Error: diagnosis: unknown catalogue entry "no-such-mistake" \(known: step-seed-plus-t, /
+    );
   });
 
   it('is listed in full in README, "Diagnosis catalogue"', () => {
@@ -85,7 +118,8 @@ describe('diagnosis catalogue: the table', () => {
     const section = readme.slice(readme.indexOf('### Diagnosis catalogue'), readme.indexOf('## Command-line tool'));
     assert.ok(section.length > 100, 'the section is there, inside "Comparing with PyTorch\'s output"');
     assert.ok(readme.indexOf("## Comparing with PyTorch's output") < readme.indexOf('### Diagnosis catalogue'));
-    for (const m of MISTAKES) assert.ok(section.includes(`| \`${m.id}\` | ${m.title} | \`${m.wrong}\` |`), `README lists ${m.id}`);
+    for (const m of MISTAKES)
+      assert.ok(section.includes(`| \`${m.id}\` | ${m.title} | \`${m.wrong}\` |`), `README lists ${m.id}`);
   });
 
   it('covers the required inputs: T = 1, T >= 10, T = 1000, N*d on both sides of 16, large and negative seeds, linear and cosine', () => {
@@ -114,8 +148,13 @@ describe('diagnosis catalogue: each changed loop bit for bit with PyTorch', () =
         it(`the correct loop [${profile}] equals PyTorch and the sampler`, () => {
           const run = runWithMistake(inputs, null, { profile, record: steps !== null });
           assertBits(run.sample, r.correct.sample, 'correct sample');
-          assertBits(runSampler(inputs, { profile, record: { kind: 'none' } }).sample.data, r.correct.sample, 'runSampler');
-          if (steps) run.trajectory!.forEach((x, k) => assertBits(x, steps[k], `correct, x after step t = ${T - 1 - k}`));
+          assertBits(
+            runSampler(inputs, { profile, record: { kind: 'none' } }).sample.data,
+            r.correct.sample,
+            'runSampler'
+          );
+          if (steps)
+            run.trajectory!.forEach((x, k) => assertBits(x, steps[k], `correct, x after step t = ${T - 1 - k}`));
         });
 
         it(`every entry [${profile}]: final sample${steps ? ' and x after every step' : ''}, or PyTorch's error`, () => {
@@ -134,7 +173,10 @@ describe('diagnosis catalogue: each changed loop bit for bit with PyTorch', () =
           if (e.error) continue;
           const inEffect = firstStepInEffect(id, T);
           if (e.first_divergence === null) continue;
-          assert.ok(inEffect !== null && e.first_divergence! <= inEffect, `${id}: x changed at step ${e.first_divergence} before its lines did (${inEffect})`);
+          assert.ok(
+            inEffect !== null && e.first_divergence! <= inEffect,
+            `${id}: x changed at step ${e.first_divergence} before its lines did (${inEffect})`
+          );
           if (e.first_divergence === inEffect) same++;
         }
         assert.ok(same > 0);
@@ -148,7 +190,15 @@ describe('diagnosis catalogue: each changed loop bit for bit with PyTorch', () =
             const e = fs.entries[id];
             const trajectory = e.error ? null : fullTrajectory(correct, e);
             assertRun(c, id, e, { profile: 'avx2-fma', fromStep: fs.t0 }, trajectory, `${id} from t0 = ${fs.t0}`);
-            if (stateBefore) assertRun(c, id, e, { profile: 'avx2-fma', fromStep: fs.t0, stateBefore }, trajectory, `${id} from t0 = ${fs.t0}, state given`);
+            if (stateBefore)
+              assertRun(
+                c,
+                id,
+                e,
+                { profile: 'avx2-fma', fromStep: fs.t0, stateBefore },
+                trajectory,
+                `${id} from t0 = ${fs.t0}, state given`
+              );
             if (!e.error && e.first_divergence !== null) {
               const inEffect = firstStepInEffect(id, T, fs.t0);
               assert.ok(inEffect !== null && e.first_divergence! <= inEffect, `${id}: x changed before its lines did`);
@@ -181,13 +231,28 @@ describe('diagnosis catalogue: runs', () => {
   });
 
   it('refuses a fromStep or stateBefore that does not fit the inputs, in one line', () => {
-    assert.throws(() => runWithMistake(inputs, 'time-unscaled', { fromStep: 4 }), /^Error: fromStep: expected an integer step in \[0, 3\], got 4$/);
-    assert.throws(() => runWithMistake(inputs, 'time-unscaled', { fromStep: 1.5 }), /fromStep: expected an integer step/);
-    assert.throws(() => runWithMistake(inputs, 'time-unscaled', { fromStep: 1, stateBefore: new Float32Array(3) }), /^Error: stateBefore: expected 8 values \(N\*d\), got 3$/);
-    assert.throws(() => runWithMistake(inputs, 'schedule-float64', { schedule64: { betas: [0.1], alphaBar: [0.9] } }), /^Error: schedule64.betas: expected 4 values/);
+    assert.throws(
+      () => runWithMistake(inputs, 'time-unscaled', { fromStep: 4 }),
+      /^Error: fromStep: expected an integer step in \[0, 3\], got 4$/
+    );
+    assert.throws(
+      () => runWithMistake(inputs, 'time-unscaled', { fromStep: 1.5 }),
+      /fromStep: expected an integer step/
+    );
+    assert.throws(
+      () => runWithMistake(inputs, 'time-unscaled', { fromStep: 1, stateBefore: new Float32Array(3) }),
+      /^Error: stateBefore: expected 8 values \(N\*d\), got 3$/
+    );
+    assert.throws(
+      () => runWithMistake(inputs, 'schedule-float64', { schedule64: { betas: [0.1], alphaBar: [0.9] } }),
+      /^Error: schedule64.betas: expected 4 values/
+    );
   });
 
   it('stops when asked to, with an AbortError', () => {
-    assert.throws(() => runWithMistake(inputs, 'no-noise', { shouldStop: () => true }), (e: unknown) => e instanceof Error && e.name === 'AbortError');
+    assert.throws(
+      () => runWithMistake(inputs, 'no-noise', { shouldStop: () => true }),
+      (e: unknown) => e instanceof Error && e.name === 'AbortError'
+    );
   });
 });

@@ -18,7 +18,10 @@ import {
 } from '../../helpers/diagnosisFixture';
 
 /** The entries whose PyTorch sample is `target` bit for bit; [] when the correct loop's is (nothing to diagnose). */
-function expectedForSample(r: { correct: { sample: number[] }; entries: Record<MistakeId, EntryResult> }, target: number[]): MistakeId[] {
+function expectedForSample(
+  r: { correct: { sample: number[] }; entries: Record<MistakeId, EntryResult> },
+  target: number[]
+): MistakeId[] {
   if (sameBits(fromBits(r.correct.sample), target)) return [];
   return MISTAKE_IDS.filter((id) => r.entries[id].sample && sameBits(fromBits(r.entries[id].sample!), target));
 }
@@ -52,7 +55,11 @@ describe('diagnoseSample: which entry reproduces a pasted sample', () => {
           const expected = expectedForSample(r, e.sample);
           if (profile === 'avx2-fma') {
             // the fixture's own account agrees: the entry and those with the same sample, unless that is the correct one
-            assert.deepEqual(expected, e.equals_correct ? [] : MISTAKE_IDS.filter((o) => o === id || e.same_as!.includes(o)), `${id}: fixture`);
+            assert.deepEqual(
+              expected,
+              e.equals_correct ? [] : MISTAKE_IDS.filter((o) => o === id || e.same_as!.includes(o)),
+              `${id}: fixture`
+            );
           }
           const found = diagnoseSample(inputs, (x) => sameBits(x, e.sample!), { profile, schedule64 });
           assert.deepEqual(found, expected, `${id}`);
@@ -65,9 +72,15 @@ describe('diagnoseSample: which entry reproduces a pasted sample', () => {
       });
 
       it(`${c.name} [${profile}]: the correct loop's output matches no entry`, () => {
-        assert.deepEqual(diagnoseSample(inputs, (x) => sameBits(x, r.correct.sample), { profile, schedule64 }), []);
+        assert.deepEqual(
+          diagnoseSample(inputs, (x) => sameBits(x, r.correct.sample), { profile, schedule64 }),
+          []
+        );
         const correctSample = fromBits(r.correct.sample);
-        assert.deepEqual(diagnoseSample(inputs, (x) => sameBits(x, r.correct.sample), { profile, schedule64, correctSample }), []);
+        assert.deepEqual(
+          diagnoseSample(inputs, (x) => sameBits(x, r.correct.sample), { profile, schedule64, correctSample }),
+          []
+        );
       });
     }
   }
@@ -79,10 +92,21 @@ describe('diagnoseSample: which entry reproduces a pasted sample', () => {
     const seen: Float32Array[] = [];
     const found = diagnoseSample(inputs, (x) => (seen.push(x.slice()), !sameBits(x, correct)));
     const inEffect = MISTAKE_IDS.filter((id) => firstStepInEffect(id, 1) !== null);
-    assert.ok(inEffect.includes('time-over-t-minus-1') && !inEffect.includes('step-seed-plus-t') && !inEffect.includes('shared-generator'));
-    assert.equal(seen.length, 1 + inEffect.length - 1, 'the correct loop, then each entry in effect except the one that raises');
+    assert.ok(
+      inEffect.includes('time-over-t-minus-1') &&
+        !inEffect.includes('step-seed-plus-t') &&
+        !inEffect.includes('shared-generator')
+    );
+    assert.equal(
+      seen.length,
+      1 + inEffect.length - 1,
+      'the correct loop, then each entry in effect except the one that raises'
+    );
     assert.ok(!found.includes('time-over-t-minus-1'), 'time-over-t-minus-1 raises ZeroDivisionError for T = 1');
-    assert.deepEqual(found, inEffect.filter((id) => id !== 'time-over-t-minus-1' && !tiny.results['avx2-fma'].entries[id].equals_correct));
+    assert.deepEqual(
+      found,
+      inEffect.filter((id) => id !== 'time-over-t-minus-1' && !tiny.results['avx2-fma'].entries[id].equals_correct)
+    );
   });
 
   it('restricts itself to the given ids', () => {
@@ -97,7 +121,10 @@ describe('diagnoseSample: which entry reproduces a pasted sample', () => {
     const c = fixture.cases.find((x) => x.schedule64)!;
     const e = c.results['avx2-fma'].entries['schedule-float64'];
     const rule = (x: Float32Array) => sameBits(x, e.sample!);
-    assert.deepEqual(diagnoseSample(caseInputs(c), rule, { schedule64: caseSchedule64(c), ids: ['schedule-float64'] }), ['schedule-float64']);
+    assert.deepEqual(
+      diagnoseSample(caseInputs(c), rule, { schedule64: caseSchedule64(c), ids: ['schedule-float64'] }),
+      ['schedule-float64']
+    );
     const widened = runWithMistake(caseInputs(c), 'schedule-float64');
     assert.ok(!sameBits(widened.sample, e.sample!), 'the doubles of np.linspace are not the float32 betas widened');
   });
@@ -156,7 +183,11 @@ describe('diagnoseTrajectory: which entry, present from the first divergent step
       for (let t0 = T - 1; t0 >= 0; t0--) {
         assert.deepEqual(diagnoseTrajectory(inputs, t0, stepRule(correct), { schedule64 }), [], `t0 = ${t0}`);
       }
-      assert.deepEqual(diagnoseTrajectory(inputs, null, () => false), [], 'x_T differs: no entry changes x_T');
+      assert.deepEqual(
+        diagnoseTrajectory(inputs, null, () => false),
+        [],
+        'x_T differs: no entry changes x_T'
+      );
     });
   }
 
@@ -164,13 +195,19 @@ describe('diagnoseTrajectory: which entry, present from the first divergent step
     const c = fixture.cases.find((x) => x.name.startsWith('N*d = 17'))!;
     const T = c.inputs.betas.length;
     const calls: number[] = [];
-    assert.deepEqual(diagnoseTrajectory(caseInputs(c), T - 1, (t) => (calls.push(t), false)), []);
+    assert.deepEqual(
+      diagnoseTrajectory(caseInputs(c), T - 1, (t) => (calls.push(t), false)),
+      []
+    );
     assert.ok(calls.length > 10 && calls.every((t) => t === T - 1), 'every candidate ran one step only');
   });
 
   it('refuses a first divergent step outside the loop, in one line', () => {
     const c = fixture.cases[0];
-    assert.throws(() => diagnoseTrajectory(caseInputs(c), 4, () => true), /^Error: firstDivergentStep: expected an integer step in \[0, 3\] or null, got 4$/);
+    assert.throws(
+      () => diagnoseTrajectory(caseInputs(c), 4, () => true),
+      /^Error: firstDivergentStep: expected an integer step in \[0, 3\] or null, got 4$/
+    );
     assert.throws(() => diagnoseTrajectory(caseInputs(c), -1, () => true), /firstDivergentStep/);
   });
 });

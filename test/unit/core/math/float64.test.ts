@@ -27,8 +27,14 @@ function fmaReference(a: number, b: number, c: number): number {
   if (rest > half || (rest === half && (m & 1n) === 1n)) m += 1n;
   let r = Number(m); // <= 2^53: exact
   let e = quantum - 2148;
-  while (e > 0) { r *= 2; e--; } // exact, or overflow to infinity as the rounding would
-  while (e < 0) { r /= 2; e++; } // exact: r was rounded to the quantum already
+  while (e > 0) {
+    r *= 2;
+    e--;
+  } // exact, or overflow to infinity as the rounding would
+  while (e < 0) {
+    r /= 2;
+    e++;
+  } // exact: r was rounded to the quantum already
   if (r === 0) return neg ? -0 : 0;
   return neg ? -r : r;
 }
@@ -60,7 +66,11 @@ describe('float64: fmaF64 (the x86 vfmadd*sd fused multiply-add)', () => {
   });
 
   it('infinities, nan and signed zeros as IEEE 754 defines them', () => {
-    assert.equal(fmaF64(Number.MAX_VALUE, 2, -Infinity), -Infinity, 'a finite product plus -inf, even when a*b overflows');
+    assert.equal(
+      fmaF64(Number.MAX_VALUE, 2, -Infinity),
+      -Infinity,
+      'a finite product plus -inf, even when a*b overflows'
+    );
     assert.ok(Number.isNaN(fmaF64(Infinity, 0, 1)));
     assert.ok(Number.isNaN(fmaF64(Infinity, 1, -Infinity)));
     assert.ok(Object.is(fmaF64(-(2 ** -600), 2 ** -600, 0), -0), 'a negative product that underflows keeps its sign');

@@ -14,14 +14,22 @@ interface KernelCases {
   y: string[];
   result: string[];
 }
-const fixture = JSON.parse(readFileSync(path.join(FIXTURES, 'math/pow_kernels.json'), 'utf8')) as { kernels: Record<string, KernelCases> };
+const fixture = JSON.parse(readFileSync(path.join(FIXTURES, 'math/pow_kernels.json'), 'utf8')) as {
+  kernels: Record<string, KernelCases>;
+};
 
 const f32 = (hex: string): number => bitsToFloat32(parseInt(hex, 16));
 const f64 = (hex: string): number => fromWords(parseInt(hex.slice(0, 8), 16), parseInt(hex.slice(8), 16));
 const hex32 = (v: number): string => float32ToBits(v).toString(16).padStart(8, '0');
-const hex64 = (v: number): string => highWord(v).toString(16).padStart(8, '0') + lowWord(v).toString(16).padStart(8, '0');
+const hex64 = (v: number): string =>
+  highWord(v).toString(16).padStart(8, '0') + lowWord(v).toString(16).padStart(8, '0');
 
-function check(name: string, read: (h: string) => number, write: (v: number) => string, pow: (x: number, y: number) => number): void {
+function check(
+  name: string,
+  read: (h: string) => number,
+  write: (v: number) => string,
+  pow: (x: number, y: number) => number
+): void {
   const c = fixture.kernels[name];
   assert.ok(c.x.length >= 1024, 'the fixture holds the cases');
   const bad: string[] = [];

@@ -34,7 +34,6 @@ type FixtureResult =
 
 const defaults = (profile: RngProfile = 'avx2-fma'): CellDefaults => ({ profile, record: { kind: 'all' } });
 
-
 // the seed example as cells, the way the bundled notebook writes it
 const SEED_CELLS = [
   'w_model = [[0.12, -0.3], [0.05, 0.41], [-0.2, 0.07]]\nshape = [4, 2]\nseed = 42',
@@ -69,16 +68,19 @@ describe('cell language: parser', () => {
 
   it('never crashes on garbage: every failure is a one-line CellError', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom(...'abc_=+-*/()[],.;:#\n "\'0123456789e'.split('')), maxLength: 40 }), (text) => {
-        try {
-          runCellSync(new CellSession(), text, 'ddpm', defaults(), () => {
-            throw new Error('no runs here');
-          });
-        } catch (e) {
-          assert.ok(e instanceof CellError, `not a CellError for ${JSON.stringify(text)}: ${String(e)}`);
-          assert.ok(!e.message.includes('\n'));
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...'abc_=+-*/()[],.;:#\n "\'0123456789e'.split('')), maxLength: 40 }),
+        (text) => {
+          try {
+            runCellSync(new CellSession(), text, 'ddpm', defaults(), () => {
+              throw new Error('no runs here');
+            });
+          } catch (e) {
+            assert.ok(e instanceof CellError, `not a CellError for ${JSON.stringify(text)}: ${String(e)}`);
+            assert.ok(!e.message.includes('\n'));
+          }
         }
-      }),
+      ),
       { numRuns: 500 }
     );
   });
@@ -159,7 +161,7 @@ describe('cell language: sample() and compare()', () => {
     assert.equal(again.kind === 'run' && again.text, seedExpected.printed);
   });
 
-  it('compare(expected) with PyTorch\'s print matches; an altered value is reported at its index', () => {
+  it("compare(expected) with PyTorch's print matches; an altered value is reported at its index", () => {
     const s = new CellSession();
     for (const cell of SEED_CELLS) run(s, cell);
     run(s, 'sample()');
@@ -172,7 +174,12 @@ describe('cell language: sample() and compare()', () => {
     const lines = seedExpected.printed.split('\n');
     const row = lines[2];
     const last = row.lastIndexOf(row.includes('-0') ? '-0' : '0');
-    const altered = [...lines.slice(0, 2), row.slice(0, last) + (row.slice(last).startsWith('-') ? row.slice(last).replace('-0', '-1') : row.slice(last).replace('0', '1')), ...lines.slice(3)].join('\n');
+    const altered = [
+      ...lines.slice(0, 2),
+      row.slice(0, last) +
+        (row.slice(last).startsWith('-') ? row.slice(last).replace('-0', '-1') : row.slice(last).replace('0', '1')),
+      ...lines.slice(3)
+    ].join('\n');
     const [bad] = run(s, `compare(${altered})`);
     assert.ok(bad.kind === 'run' && bad.run.comparison);
     if (bad.kind !== 'run' || !bad.run.comparison) return;
@@ -190,9 +197,15 @@ describe('cell language: sample() and compare()', () => {
       assert.ok(out.kind === 'run');
       if (out.kind !== 'run') return;
       assert.equal(out.run.inputs.matmul, m);
-      assert.deepEqual(f32Bits(out.run.sample.data), f32Bits(runSampler(direct, { matmul: m, record: { kind: 'none' } }).sample.data));
+      assert.deepEqual(
+        f32Bits(out.run.sample.data),
+        f32Bits(runSampler(direct, { matmul: m, record: { kind: 'none' } }).sample.data)
+      );
     }
-    assert.match(cellError(() => run(s, 'sample(matmul="mkl")')).message, /sample\(\): matmul: expected one of "reference", "openblas-haswell", got 'mkl'$/);
+    assert.match(
+      cellError(() => run(s, 'sample(matmul="mkl")')).message,
+      /sample\(\): matmul: expected one of "reference", "openblas-haswell", got 'mkl'$/
+    );
   });
 
   it('sample() overrides: seed=, profile= (every profile), record=', () => {
@@ -208,7 +221,10 @@ describe('cell language: sample() and compare()', () => {
       assert.equal(out.run.inputs.profile, p);
       assert.equal(out.run.trajectory.steps.length, 0);
     }
-    assert.match(cellError(() => run(s, 'sample(profile="avx512")')).message, /^line 1, column 16: sample\(\): profile: expected one of "avx2-fma", "avx2", "scalar", got 'avx512'$/);
+    assert.match(
+      cellError(() => run(s, 'sample(profile="avx512")')).message,
+      /^line 1, column 16: sample\(\): profile: expected one of "avx2-fma", "avx2", "scalar", got 'avx512'$/
+    );
     assert.match(cellError(() => run(s, 'sample(7)')).message, /keyword arguments only/);
     assert.match(cellError(() => run(s, 'sample(sed=7)')).message, /unexpected keyword argument 'sed'/);
   });
@@ -223,8 +239,14 @@ describe('cell language: sample() and compare()', () => {
     assert.match(e2.message, /^line 2, column 1: sample\(\): w_model: expected shape \(3, 2\)/);
     assert.match(cellError(() => run(s, 'x = betaz + 1')).message, /^line 1, column 5: name 'betaz' is not defined$/);
     assert.match(cellError(() => run(s, 'x = cumprod(1 - [[1, 2], [3]])')).message, /ragged/);
-    assert.match(cellError(() => run(s, 'linspace(0, 1, 2.5)')).message, /^line 1, column 16: linspace\(\): steps: expected an integer, got float$/);
-    assert.match(cellError(() => run(new CellSession(), 'compare(tensor([1.0]))')).message, /no run to compare with yet/);
+    assert.match(
+      cellError(() => run(s, 'linspace(0, 1, 2.5)')).message,
+      /^line 1, column 16: linspace\(\): steps: expected an integer, got float$/
+    );
+    assert.match(
+      cellError(() => run(new CellSession(), 'compare(tensor([1.0]))')).message,
+      /no run to compare with yet/
+    );
     // a pasted print with a typo points inside the paste
     const e3 = cellError(() => run(s, 'x = tensor([[ 0.1200, -0.3000],\n        [ 0.0500  0.4100]])'));
     assert.deepEqual([e3.loc?.line, e3.loc?.column], [2, '        [ 0.0500  0.4100]])'.indexOf('0.4100') + 1]);
@@ -244,11 +266,14 @@ describe('cell language: sample() and compare()', () => {
     assert.match(cellError(() => run(s, `sample(w_model=tensor([[1.0, 2.0], ..., [3.0, 4.0]]))`)).message, /w_model/);
     run(s, `partial = ${summarised}`);
     assert.deepEqual(run(s, 'partial'), [{ kind: 'text', text: summarised }], 'shown as pasted');
-    assert.match(cellError(() => run(s, 'partial * 2')).message, /^line 1, column 9: a summarised paste \(with \.\.\.\) lacks values/);
+    assert.match(
+      cellError(() => run(s, 'partial * 2')).message,
+      /^line 1, column 9: a summarised paste \(with \.\.\.\) lacks values/
+    );
     assert.match(cellError(() => run(s, 'cumprod([1, ..., 2])')).message, /lacks values/);
   });
 
-  it('executeCell (the kernel\'s async driver) locates host failures and lets aborts through', async () => {
+  it("executeCell (the kernel's async driver) locates host failures and lets aborts through", async () => {
     const s = new CellSession();
     for (const cell of SEED_CELLS) run(s, cell);
     await assert.rejects(

@@ -28,7 +28,9 @@ const isNanBits = (b: number): boolean => (b & 0x7f800000) === 0x7f800000 && (b 
 /** float32 bits compared exactly, except that a nan matches any nan (JavaScript does not keep nan payloads). */
 function assertSameBits(ours: number[], expected: number[], what: string): void {
   assert.equal(ours.length, expected.length, `${what}: length`);
-  const differ = expected.flatMap((b, i) => (isNanBits(b) ? isNanBits(ours[i]) : ours[i] === b) ? [] : [`[${i}] ${ours[i].toString(16)} != ${b.toString(16)}`]);
+  const differ = expected.flatMap((b, i) =>
+    (isNanBits(b) ? isNanBits(ours[i]) : ours[i] === b) ? [] : [`[${i}] ${ours[i].toString(16)} != ${b.toString(16)}`]
+  );
   assert.deepEqual(differ.slice(0, 5), [], `${what}: ${differ.length} elements differ`);
 }
 
@@ -51,7 +53,12 @@ describe('cell language: ** and indexing as PyTorch and Python compute them (fix
           assertSameBits(f32Bits(v.data as Float32Array), expected.bits, c.cell);
           assert.deepEqual(run(s, 'result', profile), [{ kind: 'text', text: expected.repr }]);
         } else {
-          assert.deepEqual(Array.from(v.data), expected.values.map((x) => (typeof x === 'number' ? x : x === 'nan' ? NaN : x === 'inf' ? Infinity : -Infinity)));
+          assert.deepEqual(
+            Array.from(v.data),
+            expected.values.map((x) =>
+              typeof x === 'number' ? x : x === 'nan' ? NaN : x === 'inf' ? Infinity : -Infinity
+            )
+          );
         }
       });
     }
@@ -78,23 +85,44 @@ describe('cell language: errors of ** and indexing', () => {
   it('point at the operator or the index item', () => {
     const s = new CellSession();
     run(s, 'x = tensor([1.0, 2.0, 3.0, 4.0])\nlst = [1, 2, 3]');
-    assert.equal(cellError(() => run(s, 'y = x[1] + x[5]')).message, 'line 1, column 14: index 5 is out of bounds for dimension 0 with size 4');
+    assert.equal(
+      cellError(() => run(s, 'y = x[1] + x[5]')).message,
+      'line 1, column 14: index 5 is out of bounds for dimension 0 with size 4'
+    );
     assert.equal(cellError(() => run(s, 'y = lst[-4]')).message, 'line 1, column 9: list index out of range');
-    assert.equal(cellError(() => run(s, 'y = 1 + 0 ** -1')).message, 'line 1, column 11: 0.0 cannot be raised to a negative power');
-    assert.equal(cellError(() => run(s, 'y = x[0, 0]')).message, 'line 1, column 6: too many indices for tensor of dimension 1');
+    assert.equal(
+      cellError(() => run(s, 'y = 1 + 0 ** -1')).message,
+      'line 1, column 11: 0.0 cannot be raised to a negative power'
+    );
+    assert.equal(
+      cellError(() => run(s, 'y = x[0, 0]')).message,
+      'line 1, column 6: too many indices for tensor of dimension 1'
+    );
   });
 
   it('what Python computes and the language cannot say so by name', () => {
     const s = new CellSession();
     run(s, 'x = tensor([1.0, 2.0, 3.0, 4.0])');
     const detail = (cell: string): string => cellError(() => run(s, cell)).detail;
-    assert.equal(detail('(-8.0) ** 0.5'), '(-8.0) ** 0.5 is a complex number in Python: complex numbers are not supported');
-    assert.equal(detail('(-8) ** (1 / 3)'), '(-8) ** 0.3333333333333333 is a complex number in Python: complex numbers are not supported');
-    assert.equal(detail('2 ** 10000000'), '2 ** 10000000 would have more than 1000000 bits: integers that large are not supported');
+    assert.equal(
+      detail('(-8.0) ** 0.5'),
+      '(-8.0) ** 0.5 is a complex number in Python: complex numbers are not supported'
+    );
+    assert.equal(
+      detail('(-8) ** (1 / 3)'),
+      '(-8) ** 0.3333333333333333 is a complex number in Python: complex numbers are not supported'
+    );
+    assert.equal(
+      detail('2 ** 10000000'),
+      '2 ** 10000000 would have more than 1000000 bits: integers that large are not supported'
+    );
     assert.equal(detail('x[[0, 1]]'), 'indexing a tensor with a list (advanced indexing) is not supported');
     assert.equal(detail('x[True]'), 'indexing a tensor with True or False is not supported');
     assert.equal(detail('x["a"]'), 'a tensor cannot be indexed with a str');
-    assert.equal(detail('tensor([1.0, 2.0, ...])[0]'), 'a summarised paste (with ...) lacks values: it can be compared, not computed with');
+    assert.equal(
+      detail('tensor([1.0, 2.0, ...])[0]'),
+      'a summarised paste (with ...) lacks values: it can be compared, not computed with'
+    );
   });
 });
 
@@ -114,7 +142,10 @@ describe('cell language: results of ** and indexing as sampler inputs', () => {
     // linspace(1e-4, 0.02, 8)[::2] are not the seed example's betas: compare with the same inputs written out
     const t = new CellSession();
     run(t, `w_model = [[0.12, -0.3], [0.05, 0.41], [-0.2, 0.07]]\nshape = [4, 2]\nseed = 42`);
-    run(t, `betas = linspace(1e-4, 0.02, 8)\nbetas = tensor([betas[0], betas[2], betas[4], betas[6]])\nalpha_bar = cumprod(1 - betas)`);
+    run(
+      t,
+      `betas = linspace(1e-4, 0.02, 8)\nbetas = tensor([betas[0], betas[2], betas[4], betas[6]])\nalpha_bar = cumprod(1 - betas)`
+    );
     const [direct] = run(t, 'sample()');
     assert.ok(direct.kind === 'run');
     if (direct.kind !== 'run') return;
@@ -124,8 +155,14 @@ describe('cell language: results of ** and indexing as sampler inputs', () => {
 
   it('the seed example with w_model taken row by row from a bigger paste prints what PyTorch printed', () => {
     const s = new CellSession();
-    run(s, 'big = tensor([[ 0.1200, -0.3000],\n        [ 0.0500,  0.4100],\n        [-0.2000,  0.0700],\n        [ 1.0000,  1.0000]])');
-    run(s, 'w_model = big[0:3]\nshape = [4, 2]\nseed = 2**6 - 22\nbetas = linspace(1e-4, 0.02, 4)\nalpha_bar = cumprod(1 - betas)');
+    run(
+      s,
+      'big = tensor([[ 0.1200, -0.3000],\n        [ 0.0500,  0.4100],\n        [-0.2000,  0.0700],\n        [ 1.0000,  1.0000]])'
+    );
+    run(
+      s,
+      'w_model = big[0:3]\nshape = [4, 2]\nseed = 2**6 - 22\nbetas = linspace(1e-4, 0.02, 4)\nalpha_bar = cumprod(1 - betas)'
+    );
     const [out] = run(s, 'sample()');
     assert.equal(out.kind === 'run' && out.text, seedExpected.printed);
   });
@@ -136,24 +173,41 @@ describe('cell language: syntax errors', () => {
   const message = (cell: string): string => cellError(() => run(new CellSession(), cell)).message;
 
   it('a missing comma in a list literal names the variable, the expected separators and the whole token found', () => {
-    assert.equal(message('lr = 1e-3\nsteps = 4\nw_model=[[0.5, 0.25], [0.125 0.0625]]'), 'line 3, column 30: w_model: expected "," or "]", found "0.0625"');
-    assert.equal(message('w_model = [[0.5, 0.25],\n           [0.125 0.0625]]'), 'line 2, column 19: w_model: expected "," or "]", found "0.0625"');
+    assert.equal(
+      message('lr = 1e-3\nsteps = 4\nw_model=[[0.5, 0.25], [0.125 0.0625]]'),
+      'line 3, column 30: w_model: expected "," or "]", found "0.0625"'
+    );
+    assert.equal(
+      message('w_model = [[0.5, 0.25],\n           [0.125 0.0625]]'),
+      'line 2, column 19: w_model: expected "," or "]", found "0.0625"'
+    );
     assert.equal(message('shape = [4 2]'), 'line 1, column 12: shape: expected "," or "]", found "2"');
     assert.equal(message('w = [[1, 2] [3, 4]]'), 'line 1, column 13: w: expected "," or "]", found "["');
     assert.equal(message('names = ["a" "b"]'), 'line 1, column 14: names: expected "," or "]", found the string "b"');
     assert.equal(message('betas = [0.1, 0.2 beta3]'), 'line 1, column 19: betas: expected "," or "]", found "beta3"');
-    assert.equal(message('sample(w_model=[[1, 2], [3 4]])'), 'line 1, column 28: sample(): w_model: expected "," or "]", found "4"');
+    assert.equal(
+      message('sample(w_model=[[1, 2], [3 4]])'),
+      'line 1, column 28: sample(): w_model: expected "," or "]", found "4"'
+    );
     assert.equal(message('x = f(1 2)'), 'line 1, column 9: expected "," or ")", found "2"');
     assert.equal(message('seed = 4 2'), 'line 1, column 10: expected end of statement, found "2"');
     assert.equal(message('seed = 3!'), 'line 1, column 9: expected an operator or end of statement, found "!"');
   });
 
   it("the README's example: a pasted print with a missing comma names the variable and the value", () => {
-    const e = cellError(() => run(new CellSession(), 'w_model = tensor([[ 0.1200, -0.3000],\n        [ 0.0500  0.4100]])'));
+    const e = cellError(() =>
+      run(new CellSession(), 'w_model = tensor([[ 0.1200, -0.3000],\n        [ 0.0500  0.4100]])')
+    );
     assert.equal(e.message, 'line 2, column 19: w_model: expected "," or "]", found "0.4100"');
     const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-    assert.ok(readme.includes('`line 2, column 19: w_model: expected "," or "]", found "0.4100"`'), 'README quotes this message');
-    assert.ok(readme.includes('`line 3, column 30: w_model: expected "," or "]", found "0.0625"`'), 'README quotes the list-literal message');
+    assert.ok(
+      readme.includes('`line 2, column 19: w_model: expected "," or "]", found "0.4100"`'),
+      'README quotes this message'
+    );
+    assert.ok(
+      readme.includes('`line 3, column 30: w_model: expected "," or "]", found "0.0625"`'),
+      'README quotes the list-literal message'
+    );
   });
 
   it('Python constructs the language does not have are named, not listed as expectations', () => {
@@ -168,7 +222,10 @@ describe('cell language: syntax errors', () => {
       ['x = 1 & 2', 'bitwise operators (`&`) are not supported'],
       ['x = betas.shape', 'attribute access (`.shape`) is not supported'],
       ['x = betas.sqrt()', 'method calls (`.sqrt()`) are not supported'],
-      ['x = torch.linspace(0, 1, 5)', '`torch.linspace` is not supported: the language has its own helpers, without a module (see the README, "DDPM notebooks")'],
+      [
+        'x = torch.linspace(0, 1, 5)',
+        '`torch.linspace` is not supported: the language has its own helpers, without a module (see the README, "DDPM notebooks")'
+      ],
       ['x = {"a": 1}', 'dict and set literals (`{...}`) are not supported'],
       ['shape = (4, 2)', 'tuples (`a, b`) are not supported: use a list `[a, b]`'],
       ['a, b = 1, 2', 'tuples (`a, b`) are not supported: use a list `[a, b]`'],
@@ -179,14 +236,20 @@ describe('cell language: syntax errors', () => {
       ['x = 1 if seed else 2', '`if` is not supported'],
       ['def f(t): return t', 'function definitions (`def`) are not supported'],
       ['import torch', '`import` is not supported: the helpers are built in (see the README, "DDPM notebooks")'],
-      ['from torch import linspace', '`from ... import` is not supported: the helpers are built in (see the README, "DDPM notebooks")'],
+      [
+        'from torch import linspace',
+        '`from ... import` is not supported: the helpers are built in (see the README, "DDPM notebooks")'
+      ],
       ['x = not seed', 'boolean operators (`not`) are not supported'],
       ['x = a and b', 'boolean operators (`and`) are not supported'],
       ['x = y = 1', 'chained assignment (`a = b = ...`) is not supported'],
       ['x: int = 1', 'type annotations (`name: type`) are not supported'],
       ['seed += 1', 'augmented assignment (`+=`) is not supported: write name = name + ...'],
       ['seed **= 2', 'augmented assignment (`**=`) is not supported: write name = name ** ...'],
-      ['betas[0] = 0.1', 'item assignment (`x[...] = ...`) is not supported: lists and tensors cannot be changed in place'],
+      [
+        'betas[0] = 0.1',
+        'item assignment (`x[...] = ...`) is not supported: lists and tensors cannot be changed in place'
+      ],
       ['f(x) = 1', 'only a name can be assigned to (`name = expression`)'],
       ['profile = "avx2', 'unterminated string literal']
     ];
@@ -207,7 +270,12 @@ describe('cell language: syntax errors', () => {
 });
 
 describe("cell language: PyTorch's vectorised loop (which elements SLEEF's pow computes)", () => {
-  const t = (shape: number[]): TensorValue => ({ kind: 'tensor', dtype: 'float32', shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)) });
+  const t = (shape: number[]): TensorValue => ({
+    kind: 'tensor',
+    dtype: 'float32',
+    shape,
+    data: new Float32Array(shape.reduce((a, b) => a * b, 1))
+  });
   it('contiguous operands coalesce into one loop; a broadcast operand along the inner dimension still vectorises', () => {
     assert.deepEqual(innerLoop(t([5, 40]), t([5, 40]), [5, 40]), { length: 200, vectorised: true });
     assert.deepEqual(innerLoop(t([5, 40]), t([40]), [5, 40]), { length: 40, vectorised: true });
@@ -218,6 +286,10 @@ describe("cell language: PyTorch's vectorised loop (which elements SLEEF's pow c
     assert.deepEqual(innerLoop(t([]), t([37]), [37]), { length: 37, vectorised: true });
     assert.deepEqual(innerLoop(t([]), t([]), []), { length: 1, vectorised: false });
     assert.deepEqual(innerLoop(t([3, 1]), t([1, 4]), [3, 4]), { length: 4, vectorised: true });
-    assert.deepEqual(innerLoop(t([4, 1]), t([4, 1]), [4, 3]).vectorised, false, 'both operands broadcast along the inner dimension');
+    assert.deepEqual(
+      innerLoop(t([4, 1]), t([4, 1]), [4, 3]).vectorised,
+      false,
+      'both operands broadcast along the inner dimension'
+    );
   });
 });

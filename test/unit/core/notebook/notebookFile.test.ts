@@ -7,7 +7,14 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { CellSession, runCellSync } from '../../../../src/core/notebook/cellLanguage/interpreter';
-import { jsonErrorOffset, parseNotebook, serializeNotebook, splitLines, NotebookFileError, type NotebookFileData } from '../../../../src/core/notebook/notebookFile';
+import {
+  jsonErrorOffset,
+  parseNotebook,
+  serializeNotebook,
+  splitLines,
+  NotebookFileError,
+  type NotebookFileData
+} from '../../../../src/core/notebook/notebookFile';
 import { encodeRunResult } from '../../../../src/core/run/runCodec';
 import { parseInputsText } from '../../../../src/core/sampler/inputs';
 import { runSampler } from '../../../../src/core/sampler/sampler';
@@ -28,7 +35,12 @@ function richNotebook(): NotebookFileData {
   return {
     metadata: { kernel: 'ddpm-lab.kernel', nested: { a: [1, 'two', null] } },
     cells: [
-      { kind: 'markdown', language: 'markdown', source: '# Title\n\nText with a trailing newline\n', metadata: { tags: ['intro'] } },
+      {
+        kind: 'markdown',
+        language: 'markdown',
+        source: '# Title\n\nText with a trailing newline\n',
+        metadata: { tags: ['intro'] }
+      },
       {
         kind: 'code',
         language: 'ddpm',
@@ -43,8 +55,14 @@ function richNotebook(): NotebookFileData {
             ],
             metadata: { note: 'x' }
           },
-          { items: [{ mime: 'application/vnd.code.notebook.stderr', data: encoder.encode('warning: one\nwarning: two') }] },
-          { items: [{ mime: 'application/json', data: encoder.encode(JSON.stringify({ a: 1, b: [true] }, null, '\t')) }] },
+          {
+            items: [
+              { mime: 'application/vnd.code.notebook.stderr', data: encoder.encode('warning: one\nwarning: two') }
+            ]
+          },
+          {
+            items: [{ mime: 'application/json', data: encoder.encode(JSON.stringify({ a: 1, b: [true] }, null, '\t')) }]
+          },
           { items: [{ mime: 'application/json', data: encoder.encode('{ "spaced" : 1 }') }] },
           { items: [{ mime: 'image/png', data: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 255, 128, 7]) }] },
           { items: [{ mime: 'text/plain', data: new Uint8Array([0xff, 0xfe, 0x41]) }] } // not UTF-8: kept as base64
@@ -86,17 +104,35 @@ describe('notebook file: round trip', () => {
   it('round-trips arbitrary notebooks exactly (property)', () => {
     const json = fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.parse(JSON.stringify(v)) as unknown);
     const metadata = fc.dictionary(fc.string({ maxLength: 6 }), json, { maxKeys: 3, noNullPrototype: true });
-    const item = fc.record({ mime: fc.constantFrom('text/plain', 'application/json', RUN_MIME, 'image/png', 'text/html'), data: fc.oneof(fc.uint8Array({ maxLength: 24 }), fc.string().map((s) => encoder.encode(s)), json.map((v) => encoder.encode(JSON.stringify(v) ?? 'null'))) }, { noNullPrototype: true });
+    const item = fc.record(
+      {
+        mime: fc.constantFrom('text/plain', 'application/json', RUN_MIME, 'image/png', 'text/html'),
+        data: fc.oneof(
+          fc.uint8Array({ maxLength: 24 }),
+          fc.string().map((s) => encoder.encode(s)),
+          json.map((v) => encoder.encode(JSON.stringify(v) ?? 'null'))
+        )
+      },
+      { noNullPrototype: true }
+    );
     const cell = fc.oneof(
-      fc.record({ kind: fc.constant<'markdown'>('markdown'), language: fc.constant('markdown'), source: fc.string() }, { noNullPrototype: true }),
+      fc.record(
+        { kind: fc.constant<'markdown'>('markdown'), language: fc.constant('markdown'), source: fc.string() },
+        { noNullPrototype: true }
+      ),
       fc.record(
         {
           kind: fc.constant<'code'>('code'),
           language: fc.constantFrom('ddpm', 'json'),
           source: fc.string(),
           metadata,
-          outputs: fc.array(fc.record({ items: fc.array(item, { maxLength: 3 }) }, { noNullPrototype: true }), { maxLength: 3 }),
-          execution: fc.record({ order: fc.nat(), success: fc.boolean(), start: fc.nat(), end: fc.nat() }, { requiredKeys: [], noNullPrototype: true })
+          outputs: fc.array(fc.record({ items: fc.array(item, { maxLength: 3 }) }, { noNullPrototype: true }), {
+            maxLength: 3
+          }),
+          execution: fc.record(
+            { order: fc.nat(), success: fc.boolean(), start: fc.nat(), end: fc.nat() },
+            { requiredKeys: [], noNullPrototype: true }
+          )
         },
         { requiredKeys: ['kind', 'language', 'source', 'outputs'], noNullPrototype: true }
       )
@@ -106,7 +142,11 @@ describe('notebook file: round trip', () => {
         const data = { cells } as NotebookFileData;
         const back = parseNotebook(serializeNotebook(data));
         const clean = (d: NotebookFileData) =>
-          d.cells.map((c) => ({ ...c, metadata: c.metadata && Object.keys(c.metadata).length ? c.metadata : undefined, execution: c.execution && Object.keys(c.execution).length ? c.execution : undefined }));
+          d.cells.map((c) => ({
+            ...c,
+            metadata: c.metadata && Object.keys(c.metadata).length ? c.metadata : undefined,
+            execution: c.execution && Object.keys(c.execution).length ? c.execution : undefined
+          }));
         assert.deepEqual(clean(back), clean(data));
       }),
       { numRuns: 200 }
@@ -114,7 +154,11 @@ describe('notebook file: round trip', () => {
   });
 
   it('splitLines keeps every character', () => {
-    fc.assert(fc.property(fc.string({ unit: fc.constantFrom('a', '\n', '\r', ' ') }), (s) => assert.equal(splitLines(s).join(''), s)));
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', '\n', '\r', ' ') }), (s) =>
+        assert.equal(splitLines(s).join(''), s)
+      )
+    );
   });
 
   it('through the VS Code serializer (fake API): NotebookData survives save and open, and the file survives open and save', () => {
@@ -127,7 +171,10 @@ describe('notebook file: round trip', () => {
     assert.equal(back.cells[1].executionSummary?.timing?.endTime, 1700000000042);
     assert.equal(back.cells[0].kind, fakeVscode.NotebookCellKind.Markup);
     const seed = readFileSync(SEED_NOTEBOOK_FILE);
-    assert.equal(new TextDecoder().decode(serializer.serializeNotebook(serializer.deserializeNotebook(seed))), seed.toString('utf8'));
+    assert.equal(
+      new TextDecoder().decode(serializer.serializeNotebook(serializer.deserializeNotebook(seed))),
+      seed.toString('utf8')
+    );
   });
 });
 
@@ -146,39 +193,67 @@ describe('notebook file: damaged files', () => {
       ['[1, 2]', /^file: expected a JSON object, got an array$/],
       ['{"cells": []}', /^file: format: expected "ddpm-notebook\/1", got nothing$/],
       ['{"format": "ddpm-notebook/1", "cells": {}}', /^file: cells: expected an array, got an object$/],
-      ['{"format": "ddpm-notebook/1", "cells": [{"kind": "raw", "language": "x", "source": ""}]}', /^cells\[0\]\.kind: expected "markdown" or "code", got "raw"$/],
-      ['{"format": "ddpm-notebook/1", "cells": [{"kind": "code", "language": "ddpm", "source": [1]}]}', /^cells\[0\]\.source\[0\]: expected a string, got 1$/],
-      ['{"format": "ddpm-notebook/1", "cells": [{"kind": "code", "language": "ddpm", "source": "", "outputs": [{"items": [{"mime": "image/png", "base64": "***"}]}]}]}', /^cells\[0\]\.outputs\[0\]\.items\[0\]\.base64: not valid base64$/],
-      ['{"format": "ddpm-notebook/1", "cells": [{"kind": "code", "language": "ddpm", "source": "", "outputs": [{"items": [{"mime": "text/plain"}]}]}]}', /^cells\[0\]\.outputs\[0\]\.items\[0\]: expected exactly one of "text", "json" or "base64"$/]
+      [
+        '{"format": "ddpm-notebook/1", "cells": [{"kind": "raw", "language": "x", "source": ""}]}',
+        /^cells\[0\]\.kind: expected "markdown" or "code", got "raw"$/
+      ],
+      [
+        '{"format": "ddpm-notebook/1", "cells": [{"kind": "code", "language": "ddpm", "source": [1]}]}',
+        /^cells\[0\]\.source\[0\]: expected a string, got 1$/
+      ],
+      [
+        '{"format": "ddpm-notebook/1", "cells": [{"kind": "code", "language": "ddpm", "source": "", "outputs": [{"items": [{"mime": "image/png", "base64": "***"}]}]}]}',
+        /^cells\[0\]\.outputs\[0\]\.items\[0\]\.base64: not valid base64$/
+      ],
+      [
+        '{"format": "ddpm-notebook/1", "cells": [{"kind": "code", "language": "ddpm", "source": "", "outputs": [{"items": [{"mime": "text/plain"}]}]}]}',
+        /^cells\[0\]\.outputs\[0\]\.items\[0\]: expected exactly one of "text", "json" or "base64"$/
+      ]
     ];
     const shown: string[] = [];
     const serializer = new DdpmNotebookSerializer(fakeVscode, (m) => shown.push(m));
     for (const [text, message] of cases) {
-      assert.throws(() => parseNotebook(text, 'file'), (e: unknown) => e instanceof NotebookFileError && message.test(e.message) && !e.message.includes('\n'), text);
-      assert.throws(() => serializer.deserializeNotebook(encoder.encode(text)), /^Error: Cannot open this DDPM notebook \(.+\); the file was left untouched\.$/);
+      assert.throws(
+        () => parseNotebook(text, 'file'),
+        (e: unknown) => e instanceof NotebookFileError && message.test(e.message) && !e.message.includes('\n'),
+        text
+      );
+      assert.throws(
+        () => serializer.deserializeNotebook(encoder.encode(text)),
+        /^Error: Cannot open this DDPM notebook \(.+\); the file was left untouched\.$/
+      );
       // VS Code only says "could not be opened": the message itself is shown to the user
       assert.match(shown.pop() ?? '', /^Cannot open this DDPM notebook \(.+\); the file was left untouched\.$/);
     }
-    assert.throws(() => parseNotebook(new Uint8Array([0x7b, 0xff, 0x7d]), 'file'), /^NotebookFileError: file: not UTF-8 text$/);
+    assert.throws(
+      () => parseNotebook(new Uint8Array([0x7b, 0xff, 0x7d]), 'file'),
+      /^NotebookFileError: file: not UTF-8 text$/
+    );
   });
 
   it('locates JSON syntax errors: valid JSON has none, invalid JSON has one, where V8 says so when it says', () => {
     fc.assert(fc.property(fc.jsonValue(), (v) => assert.equal(jsonErrorOffset(JSON.stringify(v, null, 1)), -1)));
     fc.assert(
-      fc.property(fc.jsonValue({ maxDepth: 3 }), fc.nat(), fc.constantFrom('}', ']', ',', ':', '"', 'x', '\\', ''), (v, at, junk) => {
-        const good = JSON.stringify(v);
-        const text = good.slice(0, at % (good.length + 1)) + junk + good.slice(at % (good.length + 1) + (junk ? 0 : 1));
-        let v8: string | null = null;
-        try {
-          JSON.parse(text);
-        } catch (e) {
-          v8 = (e as Error).message;
+      fc.property(
+        fc.jsonValue({ maxDepth: 3 }),
+        fc.nat(),
+        fc.constantFrom('}', ']', ',', ':', '"', 'x', '\\', ''),
+        (v, at, junk) => {
+          const good = JSON.stringify(v);
+          const text =
+            good.slice(0, at % (good.length + 1)) + junk + good.slice((at % (good.length + 1)) + (junk ? 0 : 1));
+          let v8: string | null = null;
+          try {
+            JSON.parse(text);
+          } catch (e) {
+            v8 = (e as Error).message;
+          }
+          const offset = jsonErrorOffset(text);
+          assert.equal(offset >= 0, v8 !== null, text);
+          const m = v8 && /at position (\d+)/.exec(v8);
+          if (m) assert.equal(offset, Number(m[1]), `${text}: ${v8}`);
         }
-        const offset = jsonErrorOffset(text);
-        assert.equal(offset >= 0, v8 !== null, text);
-        const m = v8 && /at position (\d+)/.exec(v8);
-        if (m) assert.equal(offset, Number(m[1]), `${text}: ${v8}`);
-      }),
+      ),
       { numRuns: 1000 }
     );
   });
@@ -192,21 +267,28 @@ describe('notebook file: damaged files', () => {
 });
 
 describe('seed notebook (media/examples/seed.ddpmnb)', () => {
-  it('is what scripts/make-seed-notebook.ts writes from PyTorch\'s output (run it after changing seedNotebook.ts)', () => {
+  it("is what scripts/make-seed-notebook.ts writes from PyTorch's output (run it after changing seedNotebook.ts)", () => {
     assert.equal(readFileSync(SEED_NOTEBOOK_FILE, 'utf8'), seedNotebookText());
   });
 
   it('running all its cells prints what PyTorch printed, and its compare cell matches', () => {
     const nb = parseNotebook(readFileSync(SEED_NOTEBOOK_FILE));
     const session = new CellSession();
-    const outputs = nb.cells.filter((c) => c.kind === 'code').map((c) => runCellSync(session, c.source, c.language, { profile: 'avx2-fma', record: { kind: 'all' } }, directHost));
+    const outputs = nb.cells
+      .filter((c) => c.kind === 'code')
+      .map((c) =>
+        runCellSync(session, c.source, c.language, { profile: 'avx2-fma', record: { kind: 'all' } }, directHost)
+      );
     const runs = outputs.flat().filter((o) => o.kind === 'run');
     assert.equal(runs.length, 2, 'sample() and compare(expected)');
     const [sampled, compared] = runs;
     assert.ok(sampled.kind === 'run' && compared.kind === 'run');
     if (sampled.kind !== 'run' || compared.kind !== 'run') return;
     assert.equal(sampled.text, seedExpected.printed);
-    assert.deepEqual(Array.from(new Uint32Array(sampled.run.sample.data.buffer, sampled.run.sample.data.byteOffset, 8)), seedExpected.bits);
+    assert.deepEqual(
+      Array.from(new Uint32Array(sampled.run.sample.data.buffer, sampled.run.sample.data.byteOffset, 8)),
+      seedExpected.bits
+    );
     assert.equal(compared.run.comparison?.matches, true);
     assert.equal(compared.run.comparison?.mismatched, 0);
   });

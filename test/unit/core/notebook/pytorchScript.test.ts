@@ -15,8 +15,6 @@ import { PYTHON, torchMissing } from '../../helpers/torch';
 import { f32Bits } from '../../helpers/bits';
 import { seedInputsText } from '../../helpers/seedExample';
 
-
-
 /** Runs the script plus one line printing x0's float32 bit patterns; returns PyTorch's print and the bits. */
 function runScript(script: string): { printed: string; bits: number[] } {
   const probe = `${script}\nprint('DDPM_BITS', x0.contiguous().view(torch.int32).flatten().tolist())\n`;
@@ -80,7 +78,10 @@ describe('buildPytorchScript', () => {
     assert.match(script, /^seed = 99$/m);
     assert.match(script, /^shape = \[5, 3\]$/m);
     assert.doesNotMatch(script, /ATEN_CPU_CAPABILITY', 'default'/);
-    assert.match(buildPytorchScript(inputs, { profile: 'scalar' }), /^os\.environ\.setdefault\('ATEN_CPU_CAPABILITY', 'default'\)$/m);
+    assert.match(
+      buildPytorchScript(inputs, { profile: 'scalar' }),
+      /^os\.environ\.setdefault\('ATEN_CPU_CAPABILITY', 'default'\)$/m
+    );
   });
 
   describe('run by real PyTorch, prints what our sampler computes', function () {

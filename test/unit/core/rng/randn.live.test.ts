@@ -21,7 +21,12 @@ interface LiveCase {
 function runTorch(cases: LiveCase[], capability: string | null): number[][][] {
   const env = { ...process.env };
   if (capability !== null) env.ATEN_CPU_CAPABILITY = capability;
-  const r = spawnSync(PYTHON, [SCRIPT, '--live'], { input: JSON.stringify({ cases }), env, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const r = spawnSync(PYTHON, [SCRIPT, '--live'], {
+    input: JSON.stringify({ cases }),
+    env,
+    encoding: 'utf8',
+    maxBuffer: 1 << 30
+  });
   assert.equal(r.status, 0, r.stderr);
   return (JSON.parse(r.stdout) as { bits: number[][][] }).bits;
 }
@@ -67,7 +72,10 @@ describe('torch.randn against live PyTorch (random cases)', function () {
   const rootSeed = randomBytes(4).readUInt32LE(0);
   const cases = makeCases(rootSeed);
 
-  for (const [profile, capability] of [['avx2-fma', null], ['scalar', 'default']] as [RngProfile, string | null][]) {
+  for (const [profile, capability] of [
+    ['avx2-fma', null],
+    ['scalar', 'default']
+  ] as [RngProfile, string | null][]) {
     it(`${profile}: ${cases.length} fresh cases (case seed ${rootSeed}) match bit for bit`, function () {
       if (missing !== null) this.skip(); // reason: see the log line below
       const want = runTorch(cases, capability);
@@ -85,7 +93,10 @@ describe('torch.randn against live PyTorch (random cases)', function () {
             if (float32ToBits(got[j]) !== want[i][k][j]) {
               mismatches++;
               maxUlps = Math.max(maxUlps, ulpDistanceF32(got[j], expected[j]));
-              if (firsts.length < 3) firsts.push(`seed ${c.seed}, call ${k} (count ${count}), index ${j}: ${got[j]} vs PyTorch ${expected[j]}`);
+              if (firsts.length < 3)
+                firsts.push(
+                  `seed ${c.seed}, call ${k} (count ${count}), index ${j}: ${got[j]} vs PyTorch ${expected[j]}`
+                );
             }
           }
         });

@@ -44,14 +44,19 @@ interface SweepFixture {
 }
 
 const cases = JSON.parse(readFileSync(join(RANDN_FIXTURES, 'cases.json'), 'utf8')) as CasesFixture;
-const sweeps = JSON.parse(readFileSync(join(RANDN_FIXTURES, 'sweeps.json'), 'utf8')).profiles as Record<string, SweepFixture>;
+const sweeps = JSON.parse(readFileSync(join(RANDN_FIXTURES, 'sweeps.json'), 'utf8')).profiles as Record<
+  string,
+  SweepFixture
+>;
 
 function bitsOf(values: Float32Array): number[] {
   return Array.from(values, (v) => float32ToBits(v));
 }
 
 function sha256F32(values: Float32Array): string {
-  return createHash('sha256').update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength)).digest('hex');
+  return createHash('sha256')
+    .update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength))
+    .digest('hex');
 }
 
 /** First index where two bit lists differ, with both values, for a readable failure. */
@@ -81,7 +86,13 @@ function fillAll(kernel: Kernel, data: Float32Array): void {
 }
 
 /** The kernel on chosen lanes: data[j] = k1 * 2^-24 (u1 = 1 - data[j]), data[j + 8] = k2 * 2^-24. */
-function sweepChunk(kernel: Kernel, chunk: number, size: number, k1: (k: number) => number, k2: (k: number) => number): [Float32Array, Float32Array] {
+function sweepChunk(
+  kernel: Kernel,
+  chunk: number,
+  size: number,
+  k1: (k: number) => number,
+  k2: (k: number) => number
+): [Float32Array, Float32Array] {
   const data = new Float32Array(size * 2);
   const start = chunk * size;
   for (let k = 0; k < size; k += 8) {
@@ -113,7 +124,11 @@ describe('torch.randn on CPU (float32), bit for bit with PyTorch', () => {
           const got = randnSeeded(BigInt(c.seed), c.count, profile);
           if (profile === 'avx2-fma') {
             const ts = randnSeeded(BigInt(c.seed), c.count, profile, undefined, { wasm: false });
-            assert.deepEqual(bitsOf(ts), c.bits, `TypeScript kernel, seed ${c.seed}, count ${c.count}: ${firstDiff(bitsOf(ts), c.bits)}`);
+            assert.deepEqual(
+              bitsOf(ts),
+              c.bits,
+              `TypeScript kernel, seed ${c.seed}, count ${c.count}: ${firstDiff(bitsOf(ts), c.bits)}`
+            );
           }
           const want = new Float32Array(new Uint32Array(c.bits).buffer);
           for (let i = 0; i < c.count; i++) maxUlps = Math.max(maxUlps, ulpDistanceF32(got[i], want[i]));
@@ -135,7 +150,11 @@ describe('torch.randn on CPU (float32), bit for bit with PyTorch', () => {
         for (const s of fixture.sequences) {
           const gen = CpuGenerator.manualSeed(BigInt(s.seed));
           s.counts.forEach((count, i) => {
-            assert.deepEqual(bitsOf(randn(gen, count, profile)), s.bits[i], `seed ${s.seed}, call ${i} (count ${count})`);
+            assert.deepEqual(
+              bitsOf(randn(gen, count, profile)),
+              s.bits[i],
+              `seed ${s.seed}, call ${i} (count ${count})`
+            );
           });
         }
       });
@@ -143,7 +162,11 @@ describe('torch.randn on CPU (float32), bit for bit with PyTorch', () => {
       it('matches big outputs by sha256 of their float32 bytes', function () {
         this.timeout(120000);
         for (const b of fixture.big) {
-          assert.equal(sha256F32(randnSeeded(BigInt(b.seed), b.count, profile)), b.sha256, `seed ${b.seed}, count ${b.count}`);
+          assert.equal(
+            sha256F32(randnSeeded(BigInt(b.seed), b.count, profile)),
+            b.sha256,
+            `seed ${b.seed}, count ${b.count}`
+          );
           if (profile === 'avx2-fma' && b.count <= 100000) {
             const ts = randnSeeded(BigInt(b.seed), b.count, profile, undefined, { wasm: false });
             assert.equal(sha256F32(ts), b.sha256, `TypeScript kernel, seed ${b.seed}, count ${b.count}`);
@@ -178,7 +201,13 @@ describe('torch.randn on CPU (float32), bit for bit with PyTorch', () => {
       it(`${profile}: radius sqrt(-2 log(u1)) for all u1 in ${all ? 'all' : chunks.length} chunks`, function () {
         this.timeout(all ? 3600000 : 120000);
         for (const c of chunks) {
-          const [cos, sin] = sweepChunk(profile, c, sweep.chunk, (k) => k, () => 0);
+          const [cos, sin] = sweepChunk(
+            profile,
+            c,
+            sweep.chunk,
+            (k) => k,
+            () => 0
+          );
           assert.ok(sin.every((v) => Object.is(v, 0)));
           assert.equal(sha256F32(cos), sweep.radius[c], `chunk ${c}`);
         }
@@ -186,7 +215,13 @@ describe('torch.randn on CPU (float32), bit for bit with PyTorch', () => {
       it(`${profile}: cos and sin of theta = 2pi u2 for all u2 in ${all ? 'all' : chunks.length} chunks`, function () {
         this.timeout(all ? 3600000 : 120000);
         for (const c of chunks) {
-          const [cos, sin] = sweepChunk(profile, c, sweep.chunk, () => sweep.radiusOneK, (k) => k);
+          const [cos, sin] = sweepChunk(
+            profile,
+            c,
+            sweep.chunk,
+            () => sweep.radiusOneK,
+            (k) => k
+          );
           assert.equal(sha256F32(cos), sweep.cos[c], `cos chunk ${c}`);
           assert.equal(sha256F32(sin), sweep.sin[c], `sin chunk ${c}`);
         }
@@ -213,20 +248,25 @@ describe('torch.randn on CPU (float32), bit for bit with PyTorch', () => {
       const wasm = avx2FmaWasm();
       assert.ok(wasm !== null);
       fc.assert(
-        fc.property(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), fc.array(fc.integer({ min: 0, max: 3000 }), { minLength: 1, maxLength: 5 }), (seed, counts) => {
-          const a = CpuGenerator.manualSeed(seed);
-          const b = CpuGenerator.manualSeed(seed);
-          a.random(); // start mid-state
-          b.random();
-          for (const count of counts) {
-            const x = new Float32Array(count + 3);
-            const y = new Float32Array(count + 3);
-            wasm.fillUniform(a, x, 3, count);
-            b.fillUniformFloat24(y, 3, count);
-            if (bitsOf(x).join() !== bitsOf(y).join() || a.index !== b.index || a.state.join() !== b.state.join()) return false;
+        fc.property(
+          fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+          fc.array(fc.integer({ min: 0, max: 3000 }), { minLength: 1, maxLength: 5 }),
+          (seed, counts) => {
+            const a = CpuGenerator.manualSeed(seed);
+            const b = CpuGenerator.manualSeed(seed);
+            a.random(); // start mid-state
+            b.random();
+            for (const count of counts) {
+              const x = new Float32Array(count + 3);
+              const y = new Float32Array(count + 3);
+              wasm.fillUniform(a, x, 3, count);
+              b.fillUniformFloat24(y, 3, count);
+              if (bitsOf(x).join() !== bitsOf(y).join() || a.index !== b.index || a.state.join() !== b.state.join())
+                return false;
+            }
+            return a.random() === b.random();
           }
-          return a.random() === b.random();
-        }),
+        ),
         { numRuns: 100 }
       );
     });
@@ -258,16 +298,36 @@ describe('torch.randn on CPU (float32), bit for bit with PyTorch', () => {
       this.timeout(600000);
       const size = 1 << 18;
       for (let c = 0; c < 64; c += allInputs ? 1 : 4) {
-        const [wc, ws] = sweepChunk('avx2 (wasm)', c, size, (k) => k, (k) => k);
-        const [tc, ts] = sweepChunk('avx2', c, size, (k) => k, (k) => k);
+        const [wc, ws] = sweepChunk(
+          'avx2 (wasm)',
+          c,
+          size,
+          (k) => k,
+          (k) => k
+        );
+        const [tc, ts] = sweepChunk(
+          'avx2',
+          c,
+          size,
+          (k) => k,
+          (k) => k
+        );
         assert.equal(sha256F32(wc), sha256F32(tc), `chunk ${c}`);
         assert.equal(sha256F32(ws), sha256F32(ts), `chunk ${c}`);
       }
     });
 
     it("'avx2' through randn: same bits with and without WebAssembly", () => {
-      for (const [seed, count] of [[1n, 16], [2n, 17], [3n, 1000], [2n ** 64n - 1n, 65537]] as [bigint, number][]) {
-        assert.deepEqual(bitsOf(randnSeeded(seed, count, 'avx2')), bitsOf(randnSeeded(seed, count, 'avx2', undefined, { wasm: false })));
+      for (const [seed, count] of [
+        [1n, 16],
+        [2n, 17],
+        [3n, 1000],
+        [2n ** 64n - 1n, 65537]
+      ] as [bigint, number][]) {
+        assert.deepEqual(
+          bitsOf(randnSeeded(seed, count, 'avx2')),
+          bitsOf(randnSeeded(seed, count, 'avx2', undefined, { wasm: false }))
+        );
       }
     });
 
@@ -313,14 +373,22 @@ describe('torch.randn on CPU (float32), bit for bit with PyTorch', () => {
 
     it('reseed(s) makes any generator equal to manualSeed(s): stream, caches, initial seed, errors', () => {
       fc.assert(
-        fc.property(fc.bigInt({ min: -(1n << 63n), max: (1n << 64n) - 1n }), fc.integer({ min: 0, max: 700 }), (seed, used) => {
-          const g = CpuGenerator.manualSeed(12345n);
-          randn(g, 3, 'avx2-fma'); // leaves a cached Box-Muller value
-          for (let i = 0; i < used; i++) g.random();
-          g.reseed(seed);
-          const h = CpuGenerator.manualSeed(seed);
-          return g.initialSeed === h.initialSeed && bitsOf(randn(g, 5, 'avx2-fma')).join() === bitsOf(randn(h, 5, 'avx2-fma')).join() && g.random() === h.random();
-        }),
+        fc.property(
+          fc.bigInt({ min: -(1n << 63n), max: (1n << 64n) - 1n }),
+          fc.integer({ min: 0, max: 700 }),
+          (seed, used) => {
+            const g = CpuGenerator.manualSeed(12345n);
+            randn(g, 3, 'avx2-fma'); // leaves a cached Box-Muller value
+            for (let i = 0; i < used; i++) g.random();
+            g.reseed(seed);
+            const h = CpuGenerator.manualSeed(seed);
+            return (
+              g.initialSeed === h.initialSeed &&
+              bitsOf(randn(g, 5, 'avx2-fma')).join() === bitsOf(randn(h, 5, 'avx2-fma')).join() &&
+              g.random() === h.random()
+            );
+          }
+        ),
         { numRuns: 200 }
       );
       const message = (fn: () => unknown): string => {
@@ -332,15 +400,33 @@ describe('torch.randn on CPU (float32), bit for bit with PyTorch', () => {
         return 'no error';
       };
       for (const bad of [1n << 64n, -(1n << 63n) - 1n]) {
-        assert.equal(message(() => CpuGenerator.manualSeed(1n).reseed(bad)), message(() => CpuGenerator.manualSeed(bad)));
-        assert.notEqual(message(() => CpuGenerator.manualSeed(bad)), 'no error');
+        assert.equal(
+          message(() => CpuGenerator.manualSeed(1n).reseed(bad)),
+          message(() => CpuGenerator.manualSeed(bad))
+        );
+        assert.notEqual(
+          message(() => CpuGenerator.manualSeed(bad)),
+          'no error'
+        );
       }
     });
 
     it('randnSeeded gives the same values as a fresh generator, whatever the calls before it', () => {
-      const calls: [bigint, number][] = [[7n, 5], [8n, 3], [7n, 5], [9n, 33], [7n, 1], [2n ** 64n - 1n, 16], [-3n, 2]];
+      const calls: [bigint, number][] = [
+        [7n, 5],
+        [8n, 3],
+        [7n, 5],
+        [9n, 33],
+        [7n, 1],
+        [2n ** 64n - 1n, 16],
+        [-3n, 2]
+      ];
       for (const [seed, count] of calls) {
-        assert.deepEqual(bitsOf(randnSeeded(seed, count, 'avx2-fma')), bitsOf(randn(CpuGenerator.manualSeed(seed), count, 'avx2-fma', undefined, { wasm: false })), `seed ${seed} count ${count}`);
+        assert.deepEqual(
+          bitsOf(randnSeeded(seed, count, 'avx2-fma')),
+          bitsOf(randn(CpuGenerator.manualSeed(seed), count, 'avx2-fma', undefined, { wasm: false })),
+          `seed ${seed} count ${count}`
+        );
       }
     });
 

@@ -13,8 +13,12 @@ import { decodeRecording } from '../../../../src/core/run/recording';
 import { float32ToBits, ulpDistanceF32 } from '../../../../src/core/float32';
 
 const dir = path.join(FIXTURES, 'recording');
-const recording = (name: string) => decodeRecording(JSON.parse(readFileSync(path.join(dir, `${name}.run.json`), 'utf8')));
-const expected = JSON.parse(readFileSync(path.join(dir, 'expected.json'), 'utf8')).recordings as Record<string, { init: { bits: number[] }; steps: { t: number; bits: number[] }[] }>;
+const recording = (name: string) =>
+  decodeRecording(JSON.parse(readFileSync(path.join(dir, `${name}.run.json`), 'utf8')));
+const expected = JSON.parse(readFileSync(path.join(dir, 'expected.json'), 'utf8')).recordings as Record<
+  string,
+  { init: { bits: number[] }; steps: { t: number; bits: number[] }[] }
+>;
 
 describe('checkRecording: a recording against the exact reference', () => {
   it('correct loop: matches at x_T and every step, no diagnosis', () => {
@@ -22,8 +26,22 @@ describe('checkRecording: a recording against the exact reference', () => {
     assert.equal(v.matches, true);
     assert.equal(v.firstDivergence, null);
     assert.equal(v.diagnosis, null);
-    assert.deepEqual(v.states.map((s) => [s.t, s.differing, s.maxUlp, s.maxAbsDiff]), [[null, 0, 0, 0], [3, 0, 0, 0], [2, 0, 0, 0], [1, 0, 0, 0], [0, 0, 0, 0]]);
-    assert.ok(v.summary.startsWith('matches: every recorded step is bit for bit the reference (x_T and 4 steps, t = 3 down to 0).'), v.summary);
+    assert.deepEqual(
+      v.states.map((s) => [s.t, s.differing, s.maxUlp, s.maxAbsDiff]),
+      [
+        [null, 0, 0, 0],
+        [3, 0, 0, 0],
+        [2, 0, 0, 0],
+        [1, 0, 0, 0],
+        [0, 0, 0, 0]
+      ]
+    );
+    assert.ok(
+      v.summary.startsWith(
+        'matches: every recorded step is bit for bit the reference (x_T and 4 steps, t = 3 down to 0).'
+      ),
+      v.summary
+    );
   });
 
   it('seed + t: x_T matches, the first divergence is at t = T - 1, diagnosed as step-seed-plus-t', () => {
@@ -50,12 +68,21 @@ describe('checkRecording: a recording against the exact reference', () => {
       assert.equal(st.t, s.t);
       assert.equal(st.maxUlp, Math.max(...ulps), `t = ${s.t}`);
       assert.equal(st.maxAbsDiff, Math.max(...Array.from(a, (x, k) => Math.abs(x - b[k]))), `t = ${s.t}`);
-      assert.equal(st.differing, s.bits.filter((bits, k) => bits !== expected['step-seed-plus-t'].steps[i].bits[k]).length);
+      assert.equal(
+        st.differing,
+        s.bits.filter((bits, k) => bits !== expected['step-seed-plus-t'].steps[i].bits[k]).length
+      );
     });
     assert.deepEqual(v.diagnosis?.fromStep, r.T - 1);
-    assert.deepEqual(v.diagnosis?.mistakes.map((m) => m.id), ['step-seed-plus-t']);
+    assert.deepEqual(
+      v.diagnosis?.mistakes.map((m) => m.id),
+      ['step-seed-plus-t']
+    );
     assert.match(v.summary, /^first differs at step t = 3, element \[\d, \d\]: /);
-    assert.match(v.summary, /Your output is exactly what Algorithm 2 gives with this mistake: step noise seeded with seed \+ t \(step-seed-plus-t\)/);
+    assert.match(
+      v.summary,
+      /Your output is exactly what Algorithm 2 gives with this mistake: step noise seeded with seed \+ t \(step-seed-plus-t\)/
+    );
   });
 
   it('the diagnosis can be turned off', () => {
@@ -67,12 +94,21 @@ describe('checkRecording: a recording against the exact reference', () => {
   it('float64 schedule, every 3rd step: the reference rounds it, the diagnosis names schedule-float64, the verdict says so', () => {
     const r = recording('float64-schedule');
     const v = checkRecording(r);
-    assert.deepEqual(v.states.map((s) => s.t), [null, 9, 6, 3, 0]);
+    assert.deepEqual(
+      v.states.map((s) => s.t),
+      [null, 9, 6, 3, 0]
+    );
     assert.equal(v.states[0].differing, 0);
     assert.equal(v.firstDivergence?.t, 9);
-    assert.ok(v.diagnosis?.mistakes.some((m) => m.id === 'schedule-float64'), JSON.stringify(v.diagnosis));
+    assert.ok(
+      v.diagnosis?.mistakes.some((m) => m.id === 'schedule-float64'),
+      JSON.stringify(v.diagnosis)
+    );
     assert.deepEqual(v.float64Inputs, ['betas', 'alpha_bar']);
-    assert.match(v.summary, /betas and alpha_bar were float64 tensors in your session; the reference runs them rounded to float32/);
+    assert.match(
+      v.summary,
+      /betas and alpha_bar were float64 tensors in your session; the reference runs them rounded to float32/
+    );
   });
 
   it('float64 states of the correct loop match after rounding, and the verdict says they were float64', () => {

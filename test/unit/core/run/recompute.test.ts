@@ -7,7 +7,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../../helpers/paths';
 import { decodeRunResult, encodeRunResult } from '../../../../src/core/run/runCodec';
-import { carriedInputs, firstBitDifference, needsRecompute, recomputeTrajectory } from '../../../../src/core/run/recompute';
+import {
+  carriedInputs,
+  firstBitDifference,
+  needsRecompute,
+  recomputeTrajectory
+} from '../../../../src/core/run/recompute';
 import { executeRequest } from '../../../../src/extension/sampleJob';
 import type { WorkerRequest } from '../../../../src/extension/workerProtocol';
 import type { MatrixF32, RunResult } from '../../../../src/core/types';
@@ -15,7 +20,13 @@ import type { MatrixF32, RunResult } from '../../../../src/core/types';
 const exampleJson = JSON.parse(readFileSync(path.join(ROOT, 'media', 'examples', 'seed.inputs.json'), 'utf8'));
 
 function sample(req: Partial<Extract<WorkerRequest, { op: 'sample' }>>): RunResult {
-  const reply = executeRequest({ op: 'sample', inputs: exampleJson, profile: 'avx2-fma', record: { kind: 'all' }, ...req } as WorkerRequest);
+  const reply = executeRequest({
+    op: 'sample',
+    inputs: exampleJson,
+    profile: 'avx2-fma',
+    record: { kind: 'all' },
+    ...req
+  } as WorkerRequest);
   assert.equal(reply.type, 'result', reply.type === 'error' ? reply.message : '');
   // through the real channel: encode, JSON text, parse, decode
   return decodeRunResult(JSON.parse(JSON.stringify((reply as { run: unknown }).run)));
@@ -30,13 +41,20 @@ function assertSameSteps(ours: RunResult, worker: RunResult): void {
   ours.trajectory.steps.forEach((s, i) => {
     const w = worker.trajectory.steps[i];
     assert.equal(s.t, w.t);
-    for (const k of ['x', 'eps', 'mean', 'z', 'xPrev'] as const) assert.deepEqual(bits(s[k]), bits(w[k]), `step t = ${s.t}: ${k}`);
+    for (const k of ['x', 'eps', 'mean', 'z', 'xPrev'] as const)
+      assert.deepEqual(bits(s[k]), bits(w[k]), `step t = ${s.t}: ${k}`);
   });
 }
 
 describe('recompute: the view computes the steps the worker no longer sends', () => {
   it('a deferred run carries the weights, no steps, and is small', () => {
-    const reply = executeRequest({ op: 'sample', inputs: exampleJson, profile: 'avx2-fma', record: { kind: 'all' }, deferTrajectory: true });
+    const reply = executeRequest({
+      op: 'sample',
+      inputs: exampleJson,
+      profile: 'avx2-fma',
+      record: { kind: 'all' },
+      deferTrajectory: true
+    });
     assert.equal(reply.type, 'result');
     const run = decodeRunResult(JSON.parse(JSON.stringify((reply as { run: unknown }).run)));
     assert.equal(run.trajectory.recompute, true);
@@ -84,7 +102,12 @@ describe('recompute: the view computes the steps the worker no longer sends', ()
       () => recomputeTrajectory(run),
       (e: Error) => {
         assert.equal(e.message.split('\n').length, 1);
-        assert.match(e.message, new RegExp(`^sample: the recomputed run differs from the carried sample at \\[${Math.floor(i / cols)}, ${i % cols}\\]`));
+        assert.match(
+          e.message,
+          new RegExp(
+            `^sample: the recomputed run differs from the carried sample at \\[${Math.floor(i / cols)}, ${i % cols}\\]`
+          )
+        );
         return true;
       }
     );
@@ -103,7 +126,13 @@ describe('recompute: the view computes the steps the worker no longer sends', ()
 
   it('firstBitDifference tells -0 from +0 and lets NaN equal NaN', () => {
     assert.equal(firstBitDifference(new Float32Array([1, 0]), new Float32Array([1, -0])), 1);
-    assert.equal(firstBitDifference(new Float32Array([NaN, 2]), new Float32Array([new Float32Array(new Uint32Array([0xffc00000]).buffer)[0], 2])), -1);
+    assert.equal(
+      firstBitDifference(
+        new Float32Array([NaN, 2]),
+        new Float32Array([new Float32Array(new Uint32Array([0xffc00000]).buffer)[0], 2])
+      ),
+      -1
+    );
     assert.equal(firstBitDifference(new Float32Array([1, 2]), new Float32Array([1, 2])), -1);
   });
 });
@@ -125,10 +154,20 @@ describe('runCodec: the carried inputs', () => {
   it('recompute without the weights, or weights of the wrong shape, fail in one line naming inputs.wModel', () => {
     const json = JSON.parse(JSON.stringify(encodeRunResult(sample({ deferTrajectory: true }))));
     const noWeights = { ...json, inputs: { ...json.inputs, wModel: undefined } };
-    assert.throws(() => decodeRunResult(noWeights), /^Error: inputs\.wModel: missing, and trajectory\.recompute needs it$/);
-    const wrong = { ...json, inputs: { ...json.inputs, wModel: { ...json.inputs.wModel, rows: json.inputs.wModel.cols, cols: json.inputs.wModel.rows } } };
+    assert.throws(
+      () => decodeRunResult(noWeights),
+      /^Error: inputs\.wModel: missing, and trajectory\.recompute needs it$/
+    );
+    const wrong = {
+      ...json,
+      inputs: {
+        ...json.inputs,
+        wModel: { ...json.inputs.wModel, rows: json.inputs.wModel.cols, cols: json.inputs.wModel.rows }
+      }
+    };
     const d = json.inputs.d;
-    if (d + 1 !== d) assert.throws(() => decodeRunResult(wrong), /^Error: inputs\.wModel: expected shape \(\d+, \d+\) \(d \+ 1, d\)/);
+    if (d + 1 !== d)
+      assert.throws(() => decodeRunResult(wrong), /^Error: inputs\.wModel: expected shape \(\d+, \d+\) \(d \+ 1, d\)/);
     const notBool = { ...json, trajectory: { ...json.trajectory, recompute: 'yes' } };
     assert.throws(() => decodeRunResult(notBool), /^Error: trajectory\.recompute: expected true or false/);
   });

@@ -8,15 +8,25 @@ import path from 'node:path';
 import { FIXTURES, ROOT } from '../../helpers/paths';
 import { f32Bits, fromBits } from '../../helpers/bits';
 import { firstBitDifference } from '../../helpers/samplerFixture';
-import { RECORDING_MIME, RECORDING_SCHEMA, decodeRecording, encodeRecording, type Recording } from '../../../../src/core/run/recording';
+import {
+  RECORDING_MIME,
+  RECORDING_SCHEMA,
+  decodeRecording,
+  encodeRecording,
+  type Recording
+} from '../../../../src/core/run/recording';
 import { parseInputsText } from '../../../../src/core/sampler/inputs';
 import { runSampler } from '../../../../src/core/sampler/sampler';
 import type { SamplerInputs } from '../../../../src/core/types';
 
 const dir = path.join(FIXTURES, 'recording');
-const payload = (name: string): Record<string, unknown> => JSON.parse(readFileSync(path.join(dir, `${name}.run.json`), 'utf8'));
+const payload = (name: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(path.join(dir, `${name}.run.json`), 'utf8'));
 
-interface ExpectedState { bits?: number[]; float64?: number[][] }
+interface ExpectedState {
+  bits?: number[];
+  float64?: number[][];
+}
 interface ExpectedRecording {
   T: number;
   every: number;
@@ -27,9 +37,10 @@ interface ExpectedRecording {
   steps: (ExpectedState & { t: number })[];
   float64_inputs?: Record<string, { values: number[]; float_bits: number[] }>;
 }
-const expected: { torch: string; recordings: Record<string, ExpectedRecording> } = JSON.parse(readFileSync(path.join(dir, 'expected.json'), 'utf8'));
+const expected: { torch: string; recordings: Record<string, ExpectedRecording> } = JSON.parse(
+  readFileSync(path.join(dir, 'expected.json'), 'utf8')
+);
 const RECORDINGS = ['correct', 'step-seed-plus-t', 'float64-schedule', 'float64-states'];
-
 
 function assertBits(ours: Float32Array, bits: number[], what: string): void {
   const at = firstBitDifference(ours, bits);
@@ -45,8 +56,15 @@ function sameInputs(a: SamplerInputs, b: SamplerInputs): void {
 
 /** The states PyTorch computed for a recording, checked against what the decoder gives. */
 function assertStatesArePyTorchs(r: Recording, e: ExpectedRecording, name: string): void {
-  assert.deepEqual(r.steps.map((s) => s.t), e.steps.map((s) => s.t), `${name}: recorded steps`);
-  const states: [string, Recording['init'], ExpectedState][] = [['init', r.init, e.init], ...r.steps.map((s, i) => [`t = ${s.t}`, s, e.steps[i]] as [string, Recording['init'], ExpectedState])];
+  assert.deepEqual(
+    r.steps.map((s) => s.t),
+    e.steps.map((s) => s.t),
+    `${name}: recorded steps`
+  );
+  const states: [string, Recording['init'], ExpectedState][] = [
+    ['init', r.init, e.init],
+    ...r.steps.map((s, i) => [`t = ${s.t}`, s, e.steps[i]] as [string, Recording['init'], ExpectedState])
+  ];
   for (const [what, state, want] of states) {
     assert.ok(state, `${name}: ${what} missing`);
     assert.deepEqual([state.x.rows, state.x.cols], e.shape);
@@ -61,10 +79,13 @@ function assertStatesArePyTorchs(r: Recording, e: ExpectedRecording, name: strin
 }
 
 describe('recording: payloads from the Python helper', () => {
-  const seedExample = parseInputsText(readFileSync(path.join(ROOT, 'media', 'examples', 'seed.inputs.json'), 'utf8'), 'seed.inputs.json').inputs;
+  const seedExample = parseInputsText(
+    readFileSync(path.join(ROOT, 'media', 'examples', 'seed.inputs.json'), 'utf8'),
+    'seed.inputs.json'
+  ).inputs;
   const reference = runSampler(seedExample, { record: { kind: 'all' } });
 
-  it('the MIME type and schema are the helper\'s', () => {
+  it("the MIME type and schema are the helper's", () => {
     const helper = readFileSync(path.join(ROOT, 'python', 'ddpm_lab.py'), 'utf8');
     assert.equal(/^MIME = '([^']+)'$/m.exec(helper)?.[1], RECORDING_MIME);
     assert.equal(/^SCHEMA = '([^']+)'$/m.exec(helper)?.[1], RECORDING_SCHEMA);
@@ -76,19 +97,25 @@ describe('recording: payloads from the Python helper', () => {
       const e = expected.recordings[name];
       const r = decodeRecording(payload(name));
       assertStatesArePyTorchs(r, e, name);
-      assert.deepEqual([r.T, r.every, r.inputs.seed.toString(), r.inputs.n, r.inputs.d], [e.T, e.every, e.seed, ...e.shape]);
+      assert.deepEqual(
+        [r.T, r.every, r.inputs.seed.toString(), r.inputs.n, r.inputs.d],
+        [e.T, e.every, e.seed, ...e.shape]
+      );
       assert.deepEqual(r.torch, { version: expected.torch });
-      for (const [key, dtype] of Object.entries(e.dtypes)) assert.equal(r.recordedInputs[key as 'betas'].dtype, dtype, key);
+      for (const [key, dtype] of Object.entries(e.dtypes))
+        assert.equal(r.recordedInputs[key as 'betas'].dtype, dtype, key);
     });
   }
 
-  it('correct: the inputs are the seed example\'s and every state is our reference run\'s', () => {
+  it("correct: the inputs are the seed example's and every state is our reference run's", () => {
     const r = decodeRecording(payload('correct'));
     sameInputs(r.inputs, seedExample);
     assert.deepEqual([r.float64Inputs, r.inputWarnings], [[], []]);
     assert.equal(r.note, undefined);
     assert.deepEqual(f32Bits(r.init!.x.data), f32Bits(reference.trajectory.steps[0].x.data));
-    r.steps.forEach((s, i) => assert.deepEqual(f32Bits(s.x.data), f32Bits(reference.trajectory.steps[i].xPrev.data), `t = ${s.t}`));
+    r.steps.forEach((s, i) =>
+      assert.deepEqual(f32Bits(s.x.data), f32Bits(reference.trajectory.steps[i].xPrev.data), `t = ${s.t}`)
+    );
   });
 
   it('step-seed-plus-t: x_T agrees with the reference and the first step already differs', () => {
@@ -99,7 +126,7 @@ describe('recording: payloads from the Python helper', () => {
     assert.notDeepEqual(f32Bits(r.steps[0].x.data), f32Bits(reference.trajectory.steps[0].xPrev.data));
   });
 
-  it('float64-schedule: keeps the float64 values and converts them as torch\'s .float() does', () => {
+  it("float64-schedule: keeps the float64 values and converts them as torch's .float() does", () => {
     const e = expected.recordings['float64-schedule'];
     const r = decodeRecording(payload('float64-schedule'));
     assert.deepEqual(r.float64Inputs, ['betas', 'alpha_bar']);
@@ -111,7 +138,12 @@ describe('recording: payloads from the Python helper', () => {
     assertBits(r.inputs.alphaBar, e.float64_inputs!.alpha_bar.float_bits, 'alpha_bar.float()');
     assert.equal(r.inputs.seed, 2n ** 63n + 12345n);
     assert.equal(r.note, 'float64 schedule, every 3rd step');
-    assert.ok(r.inputWarnings.includes('betas: recorded as a float64 tensor; the reference runs it rounded to float32, as .float() does'), r.inputWarnings.join('\n'));
+    assert.ok(
+      r.inputWarnings.includes(
+        'betas: recorded as a float64 tensor; the reference runs it rounded to float32, as .float() does'
+      ),
+      r.inputWarnings.join('\n')
+    );
   });
 
   it('float64-states: float64 states round to the float32 states PyTorch computed', () => {
@@ -137,7 +169,8 @@ describe('recording: payloads from the Python helper', () => {
 
 describe('recording: malformed payloads, one line naming the field', () => {
   /** The correct recording with one change. */
-  function changed(edit: (p: Record<string, any>) => void): unknown { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  function changed(edit: (p: Record<string, any>) => void): unknown {
     const p = payload('correct');
     edit(p);
     return p;
@@ -146,38 +179,90 @@ describe('recording: malformed payloads, one line naming the field', () => {
 
   const cases: [string, unknown, string][] = [
     ['not an object', [], 'recording: expected a JSON object, got an array'],
-    ['a newer schema', changed((p) => (p.schema = 'ddpm-lab.recording/2')),
-      'recording: made by a newer DDPM Lab (schema "ddpm-lab.recording/2"); this version reads "ddpm-lab.recording/1": update the DDPM Lab extension'],
-    ['another schema', changed((p) => (p.schema = 'ddpm-lab.run/1')), 'schema: expected "ddpm-lab.recording/1", got "ddpm-lab.run/1"'],
+    [
+      'a newer schema',
+      changed((p) => (p.schema = 'ddpm-lab.recording/2')),
+      'recording: made by a newer DDPM Lab (schema "ddpm-lab.recording/2"); this version reads "ddpm-lab.recording/1": update the DDPM Lab extension'
+    ],
+    [
+      'another schema',
+      changed((p) => (p.schema = 'ddpm-lab.run/1')),
+      'schema: expected "ddpm-lab.recording/1", got "ddpm-lab.run/1"'
+    ],
     ['no schema', changed((p) => delete p.schema), 'schema: expected "ddpm-lab.recording/1", got nothing'],
     ['no inputs', changed((p) => delete p.inputs), 'inputs: expected an object, got nothing'],
-    ['shape of one value', changed((p) => (p.inputs.shape = [4])), 'inputs.shape: expected [N, d] (two integers >= 1), got [4]'],
-    ['a state in the wrong shape', changed((p) => (p.steps[3].x.shape = [2, 4])), 'steps[3].x.shape: expected [4, 2], got [2, 4]'],
-    ['bytes missing', changed((p) => (p.steps[1].x.base64 = f32Base64([1, 2, 3, 4, 5, 6, 7]))), 'steps[1].x.base64: 28 bytes, expected 32 (8 float32 values of shape [4, 2])'],
+    [
+      'shape of one value',
+      changed((p) => (p.inputs.shape = [4])),
+      'inputs.shape: expected [N, d] (two integers >= 1), got [4]'
+    ],
+    [
+      'a state in the wrong shape',
+      changed((p) => (p.steps[3].x.shape = [2, 4])),
+      'steps[3].x.shape: expected [4, 2], got [2, 4]'
+    ],
+    [
+      'bytes missing',
+      changed((p) => (p.steps[1].x.base64 = f32Base64([1, 2, 3, 4, 5, 6, 7]))),
+      'steps[1].x.base64: 28 bytes, expected 32 (8 float32 values of shape [4, 2])'
+    ],
     ['not base64', changed((p) => (p.steps[0].x.base64 = 'not base64!')), 'steps[0].x.base64: not valid base64'],
-    ['an unknown dtype', changed((p) => (p.init.dtype = 'float16')), 'init.dtype: expected "float32" or "float64", got "float16"'],
+    [
+      'an unknown dtype',
+      changed((p) => (p.init.dtype = 'float16')),
+      'init.dtype: expected "float32" or "float64", got "float16"'
+    ],
     ['no base64', changed((p) => delete p.init.base64), 'init.base64: expected base64 text, got nothing'],
-    ['a step beyond T', changed((p) => (p.steps[0].t = 4)), 'steps[0].t: expected an integer in [0, T) = [0, 4), got 4'],
-    ['steps out of loop order', changed((p) => p.steps.reverse()), 'steps[1].t: 1 after t = 0; steps are in loop order (t = T-1 first), each once'],
+    [
+      'a step beyond T',
+      changed((p) => (p.steps[0].t = 4)),
+      'steps[0].t: expected an integer in [0, T) = [0, 4), got 4'
+    ],
+    [
+      'steps out of loop order',
+      changed((p) => p.steps.reverse()),
+      'steps[1].t: 1 after t = 0; steps are in loop order (t = T-1 first), each once'
+    ],
     ['steps not a list', changed((p) => (p.steps = {})), 'steps: expected a list, got an object'],
     ['T not the number of betas', changed((p) => (p.T = 5)), 'T: 5, but inputs.betas holds 4 values'],
     ['every 0', changed((p) => (p.every = 0)), 'every: expected an integer >= 1, got 0'],
     ['a seed as a number', changed((p) => (p.inputs.seed = 42)), 'inputs.seed: expected a decimal string, got 42'],
-    ['a seed out of range', changed((p) => (p.inputs.seed = '18446744073709551616')), 'inputs.seed: 18446744073709551616 is out of range: torch.Generator().manual_seed accepts integers in [-2^63, 2^64) (PyTorch raises "RuntimeError: Overflow when unpacking long")'],
-    ['a beta outside (0, 1)', changed((p) => (p.inputs.betas.base64 = f32Base64([1.5, 0.1, 0.1, 0.1]))), 'inputs.betas: betas[0] = 1.5 is outside (0, 1)'],
-    ['w_model in the wrong shape', changed((p) => (p.inputs.w_model.shape = [2, 3])), 'inputs.w_model: expected shape (3, 2) for d = 2, got (2, 3)'],
-    ['alpha_bar shorter than betas', changed((p) => { p.inputs.alpha_bar.shape = [3]; p.inputs.alpha_bar.base64 = f32Base64([0.9, 0.8, 0.7]); }),
-      'inputs.alpha_bar: expected at least 4 values (as many as betas), got 3'],
+    [
+      'a seed out of range',
+      changed((p) => (p.inputs.seed = '18446744073709551616')),
+      'inputs.seed: 18446744073709551616 is out of range: torch.Generator().manual_seed accepts integers in [-2^63, 2^64) (PyTorch raises "RuntimeError: Overflow when unpacking long")'
+    ],
+    [
+      'a beta outside (0, 1)',
+      changed((p) => (p.inputs.betas.base64 = f32Base64([1.5, 0.1, 0.1, 0.1]))),
+      'inputs.betas: betas[0] = 1.5 is outside (0, 1)'
+    ],
+    [
+      'w_model in the wrong shape',
+      changed((p) => (p.inputs.w_model.shape = [2, 3])),
+      'inputs.w_model: expected shape (3, 2) for d = 2, got (2, 3)'
+    ],
+    [
+      'alpha_bar shorter than betas',
+      changed((p) => {
+        p.inputs.alpha_bar.shape = [3];
+        p.inputs.alpha_bar.base64 = f32Base64([0.9, 0.8, 0.7]);
+      }),
+      'inputs.alpha_bar: expected at least 4 values (as many as betas), got 3'
+    ],
     ['torch without a version', changed((p) => (p.torch = { version: 1 })), 'torch.version: expected a string, got 1'],
     ['a note that is not text', changed((p) => (p.note = 5)), 'note: expected a string, got 5']
   ];
   for (const [what, json, message] of cases) {
     it(what, () => {
-      assert.throws(() => decodeRecording(json), (e: Error) => {
-        assert.equal(e.message, message);
-        assert.ok(!e.message.includes('\n'));
-        return true;
-      });
+      assert.throws(
+        () => decodeRecording(json),
+        (e: Error) => {
+          assert.equal(e.message, message);
+          assert.ok(!e.message.includes('\n'));
+          return true;
+        }
+      );
     });
   }
 

@@ -10,7 +10,6 @@ import { formatFloat32Shortest, formatTensorF32 } from '../../../../src/core/ten
 import type { IndexedValue, MatrixF32, RunResult } from '../../../../src/core/types';
 import { seedInputsText } from '../../helpers/seedExample';
 
-
 /** The bundled example (made by PyTorch, scripts/fixtures/sampler.py) run with every step recorded. */
 function exampleRun(): RunResult {
   const { inputs, warnings } = parseInputsText(seedInputsText, 'seed.inputs.json');
@@ -27,7 +26,8 @@ function listWith(m: MatrixF32, k: number, replacement: string): string {
   const rows: string[] = [];
   for (let i = 0; i < m.rows; i++) {
     const cells: string[] = [];
-    for (let j = 0; j < m.cols; j++) cells.push(i * m.cols + j === k ? replacement : formatFloat32Shortest(m.data[i * m.cols + j]));
+    for (let j = 0; j < m.cols; j++)
+      cells.push(i * m.cols + j === k ? replacement : formatFloat32Shortest(m.data[i * m.cols + j]));
     rows.push(`[${cells.join(', ')}]`);
   }
   return `[${rows.join(', ')}]`;
@@ -68,7 +68,7 @@ describe('runCodec: round trip', () => {
     assert.deepEqual(bits(back.sample.data), bits(exampleRun().sample.data));
   });
 
-  it('keeps a comparison\'s non-finite greatest differences (nan, inf) instead of turning them into null', () => {
+  it("keeps a comparison's non-finite greatest differences (nan, inf) instead of turning them into null", () => {
     const run = exampleRun();
     const cases: [string, string][] = [
       ['nan pasted', listWith(run.sample, 3, 'nan')], // |ours - nan| = nan
@@ -96,7 +96,9 @@ describe('runCodec: round trip', () => {
   it('travels as JSON that names non-finite numbers "nan", "inf", "-inf" (never null)', () => {
     const run = exampleRun();
     const comparison = compareSample(run.sample, listWith(run.sample, 0, 'nan'));
-    const json = JSON.parse(JSON.stringify(encodeRunResult({ ...run, comparison }))) as { comparison: { greatestAbs: { value: unknown } } };
+    const json = JSON.parse(JSON.stringify(encodeRunResult({ ...run, comparison }))) as {
+      comparison: { greatestAbs: { value: unknown } };
+    };
     assert.equal(json.comparison.greatestAbs.value, 'nan');
   });
 
@@ -116,9 +118,17 @@ describe('runCodec: round trip', () => {
     const json = JSON.parse(JSON.stringify(encodeRunResult({ ...run, comparison })));
     for (const key of ['firstDivergence', 'steps', 'diagnosis', 'diagnosisNote']) delete json.comparison[key];
     const old = decodeRunResult(json);
-    assert.ok(old.comparison && !('firstDivergence' in old.comparison) && !('steps' in old.comparison) && !('diagnosis' in old.comparison));
+    assert.ok(
+      old.comparison &&
+        !('firstDivergence' in old.comparison) &&
+        !('steps' in old.comparison) &&
+        !('diagnosis' in old.comparison)
+    );
     json.comparison.firstDivergence = { step: 0, index: [9, 0] };
-    assert.throws(() => decodeRunResult(json), /^Error: comparison\.firstDivergence\.index: \[9, 0\] is outside the sample's shape \(4, 2\)$/);
+    assert.throws(
+      () => decodeRunResult(json),
+      /^Error: comparison\.firstDivergence\.index: \[9, 0\] is outside the sample's shape \(4, 2\)$/
+    );
   });
 
   it('reads a comparison written before non-finite values were tagged (null) as nan', () => {
@@ -133,7 +143,10 @@ describe('runCodec: round trip', () => {
   it('prints the same text before and after the trip (what the renderer shows)', () => {
     const run = exampleRun();
     const back = roundTrip(run);
-    assert.equal(formatTensorF32(back.sample.data, [back.sample.rows, back.sample.cols]), formatTensorF32(run.sample.data, [run.sample.rows, run.sample.cols]));
+    assert.equal(
+      formatTensorF32(back.sample.data, [back.sample.rows, back.sample.cols]),
+      formatTensorF32(run.sample.data, [run.sample.rows, run.sample.cols])
+    );
   });
 });
 
@@ -151,19 +164,42 @@ describe('runCodec: malformed data fails in one line naming the field', () => {
     ['a warning that is not text', (j) => (j.warnings = [1]), /^warnings\[0\]: /],
     ['N not a number', (j) => (j.inputs.n = 'four'), /^inputs\.n: /],
     ['an unknown profile', (j) => (j.inputs.profile = 'gpu'), /^inputs\.profile: /],
-    ['an unknown matmul profile', (j) => (j.inputs.matmul = 'mkl'), /^inputs\.matmul: expected one of reference, openblas-haswell, got "mkl"$/],
+    [
+      'an unknown matmul profile',
+      (j) => (j.inputs.matmul = 'mkl'),
+      /^inputs\.matmul: expected one of reference, openblas-haswell, got "mkl"$/
+    ],
     ['sample data not base64 text', (j) => (j.sample.data = 5), /^sample\.data: /],
-    ['sample shape unlike (N, d)', (j) => { j.sample.rows = j.inputs.d; j.sample.cols = j.inputs.n; }, /^sample: expected shape/],
+    [
+      'sample shape unlike (N, d)',
+      (j) => {
+        j.sample.rows = j.inputs.d;
+        j.sample.cols = j.inputs.n;
+      },
+      /^sample: expected shape/
+    ],
     ['a step t that is not a step', (j) => (j.trajectory.steps[0].t = 'last'), /^trajectory\.steps\[0\]\.t: /],
     ['a step t beyond T', (j) => (j.trajectory.steps[0].t = j.inputs.T), /^trajectory\.steps\[0\]\.t: /],
-    ['a step matrix of another shape', (j) => (j.trajectory.steps[1].eps = { rows: 1, cols: j.inputs.T, data: j.schedule.betas }), /^trajectory\.steps\[1\]\.eps: /],
+    [
+      'a step matrix of another shape',
+      (j) => (j.trajectory.steps[1].eps = { rows: 1, cols: j.inputs.T, data: j.schedule.betas }),
+      /^trajectory\.steps\[1\]\.eps: /
+    ],
     ['timing missing', (j) => delete j.timing, /^timing: /],
     ['policy missing', (j) => delete j.trajectory.policy, /^trajectory\.policy: /],
     ['betas of another length', (j) => (j.schedule.betas = j.sample.data), /^schedule\.betas: /],
     ['comparison rule unknown', (j) => (j.comparison.rule = 'close enough'), /^comparison\.rule: /],
     ['comparison mask of another length', (j) => (j.comparison.mismatchMask = ''), /^comparison\.mismatchMask: /],
-    ['comparison greatest difference not a number', (j) => (j.comparison.greatestAbs.value = 'big'), /^comparison\.greatestAbs\.value: /],
-    ['comparison index outside the sample', (j) => (j.comparison.greatestRel.index = [99, 0]), /^comparison\.greatestRel\.index: /],
+    [
+      'comparison greatest difference not a number',
+      (j) => (j.comparison.greatestAbs.value = 'big'),
+      /^comparison\.greatestAbs\.value: /
+    ],
+    [
+      'comparison index outside the sample',
+      (j) => (j.comparison.greatestRel.index = [99, 0]),
+      /^comparison\.greatestRel\.index: /
+    ],
     ['comparison summary missing', (j) => delete j.comparison.summary, /^comparison\.summary: /]
   ];
   for (const [what, mutate, message] of cases) {
@@ -171,11 +207,14 @@ describe('runCodec: malformed data fails in one line naming the field', () => {
       const j = good();
       assert.doesNotThrow(() => decodeRunResult(j));
       mutate(j);
-      assert.throws(() => decodeRunResult(j), (e: Error) => {
-        assert.match(e.message, message);
-        assert.ok(!e.message.includes('\n'), 'one line');
-        return true;
-      });
+      assert.throws(
+        () => decodeRunResult(j),
+        (e: Error) => {
+          assert.match(e.message, message);
+          assert.ok(!e.message.includes('\n'), 'one line');
+          return true;
+        }
+      );
     });
   }
 });

@@ -19,12 +19,15 @@ const withKey = (key: string, value: unknown) => ({ ...exampleJson, [key]: value
 
 /** Runs readInputs expecting a one-line error that starts with `field:` and matches `pattern`. */
 function assertInputError(json: unknown, field: string, pattern: RegExp): void {
-  assert.throws(() => readInputs(json), (e: Error) => {
-    assert.ok(!e.message.includes('\n'), `one line: ${e.message}`);
-    assert.ok(e.message.startsWith(`${field}: `), `names the field ${field}: ${e.message}`);
-    assert.match(e.message, pattern);
-    return true;
-  });
+  assert.throws(
+    () => readInputs(json),
+    (e: Error) => {
+      assert.ok(!e.message.includes('\n'), `one line: ${e.message}`);
+      assert.ok(e.message.startsWith(`${field}: `), `names the field ${field}: ${e.message}`);
+      assert.match(e.message, pattern);
+      return true;
+    }
+  );
 }
 
 describe('inputs: reading', () => {
@@ -45,14 +48,20 @@ describe('inputs: reading', () => {
     const printedW = formatTensorF32(w, example.w_model.shape); // tensor([[ 0.1200, -0.3000], ...])
     const { inputs } = readInputs(withKey('w_model', printedW));
     assert.deepEqual(f32Bits(inputs.wModel.data), example.w_model.bits);
-    const numpy = readInputs(withKey('w_model', 'array([[ 0.12, -0.3 ],\n       [ 0.05,  0.41],\n       [-0.2 ,  0.07]], dtype=float32)'));
+    const numpy = readInputs(
+      withKey('w_model', 'array([[ 0.12, -0.3 ],\n       [ 0.05,  0.41],\n       [-0.2 ,  0.07]], dtype=float32)')
+    );
     assert.deepEqual(f32Bits(numpy.inputs.wModel.data), example.w_model.bits);
-    const sci = readInputs(withKey('betas', `tensor([${exampleJson.betas.map((b: number) => b.toExponential(8)).join(', ')}])`));
+    const sci = readInputs(
+      withKey('betas', `tensor([${exampleJson.betas.map((b: number) => b.toExponential(8)).join(', ')}])`)
+    );
     assert.deepEqual(f32Bits(sci.inputs.betas), example.betas);
   });
 
   it('rounds float64 text to float32 and says so', () => {
-    const { inputs, warnings } = readInputs(withKey('betas', `tensor([${exampleJson.betas.join(', ')}], dtype=torch.float64)`));
+    const { inputs, warnings } = readInputs(
+      withKey('betas', `tensor([${exampleJson.betas.join(', ')}], dtype=torch.float64)`)
+    );
     assert.deepEqual(f32Bits(inputs.betas), example.betas);
     assert.match(warnings.join('\n'), /^betas: given as float64; rounded to float32/m);
   });
@@ -70,7 +79,9 @@ describe('inputs: reading', () => {
     const ab = Array.from(fromBits(other.alpha_bar));
     const betas = Array.from(fromBits(other.betas));
     const w = fromBits(other.w_model.bits);
-    const wRows = Array.from({ length: other.w_model.shape[0] }, (_, r) => Array.from(w.subarray(r * other.w_model.shape[1], (r + 1) * other.w_model.shape[1])));
+    const wRows = Array.from({ length: other.w_model.shape[0] }, (_, r) =>
+      Array.from(w.subarray(r * other.w_model.shape[1], (r + 1) * other.w_model.shape[1]))
+    );
     const { warnings } = readInputs({ w_model: wRows, shape: other.shape, betas, alpha_bar: ab, seed: 1 });
     assert.match(warnings.join('\n'), /^alpha_bar: differs from cumprod\(1 - betas\) at \d+ of 10 steps/m);
     const longer = readInputs(withKey('alpha_bar', [...exampleJson.alpha_bar, 0.5]));
@@ -80,7 +91,11 @@ describe('inputs: reading', () => {
 
 describe('inputs: one-line errors naming the field', () => {
   it('refuses what is not an object, unknown keys and missing keys', () => {
-    assertInputError([1, 2], 'inputs', /expected a JSON object with the keys w_model, shape, betas, alpha_bar, seed, got an array/);
+    assertInputError(
+      [1, 2],
+      'inputs',
+      /expected a JSON object with the keys w_model, shape, betas, alpha_bar, seed, got an array/
+    );
     assertInputError(null, 'inputs', /got null/);
     assertInputError({ ...exampleJson, model: 1 }, 'inputs', /unknown key "model"/);
     for (const key of INPUT_KEYS) {
@@ -91,15 +106,40 @@ describe('inputs: one-line errors naming the field', () => {
   });
 
   it('refuses ragged and non-numeric arrays', () => {
-    assertInputError(withKey('w_model', [[0.1, 0.2], [0.3], [0.5, 0.6]]), 'w_model', /ragged array: w_model\[1\] has 1 values, expected 2/);
-    assertInputError(withKey('w_model', [[0.1, 0.2], [0.3, 'x'], [0.5, 0.6]]), 'w_model', /expected a number at w_model\[1\]\[1\], got "x"/);
+    assertInputError(
+      withKey('w_model', [[0.1, 0.2], [0.3], [0.5, 0.6]]),
+      'w_model',
+      /ragged array: w_model\[1\] has 1 values, expected 2/
+    );
+    assertInputError(
+      withKey('w_model', [
+        [0.1, 0.2],
+        [0.3, 'x'],
+        [0.5, 0.6]
+      ]),
+      'w_model',
+      /expected a number at w_model\[1\]\[1\], got "x"/
+    );
     assertInputError(withKey('betas', [0.1, [0.2]]), 'betas', /ragged/);
-    assertInputError(withKey('betas', { a: 1 }), 'betas', /expected a list of numbers or printed tensor text, got an object/);
+    assertInputError(
+      withKey('betas', { a: 1 }),
+      'betas',
+      /expected a list of numbers or printed tensor text, got an object/
+    );
     assertInputError(withKey('betas', 'tensor([0.1, 0.2'), 'betas', /line 1, column/);
   });
 
   it('refuses w_model not (d+1, d), with the exact message', () => {
-    assert.throws(() => readInputs(withKey('w_model', [[1, 2], [3, 4]])), { message: 'w_model: expected shape (3, 2) for d = 2, got (2, 2)' });
+    assert.throws(
+      () =>
+        readInputs(
+          withKey('w_model', [
+            [1, 2],
+            [3, 4]
+          ])
+        ),
+      { message: 'w_model: expected shape (3, 2) for d = 2, got (2, 2)' }
+    );
     assertInputError(withKey('w_model', [1, 2, 3]), 'w_model', /expected shape \(3, 2\) for d = 2, got \(3,\)/);
   });
 
@@ -108,20 +148,52 @@ describe('inputs: one-line errors naming the field', () => {
     assertInputError(withKey('betas', [0.1, 1, 0.2, 0.3]), 'betas', /outside \(0, 1\)/);
     assertInputError(withKey('betas', [0.1, 0.2, 0.3, 0.99999999]), 'betas', /outside \(0, 1\) in float32/);
     assertInputError(withKey('betas', []), 'betas', /at least one value/);
-    assertInputError(withKey('alpha_bar', [0.9, 0.8, 0.7]), 'alpha_bar', /expected at least 4 values \(as many as betas\), got 3/);
-    assertInputError(withKey('alpha_bar', [0.9, 1, 0.7, 0.6]), 'alpha_bar', /alpha_bar\[1\] = 1 is outside \[0, 1\) \(1 - alpha_bar\[t\] must be positive\)/);
+    assertInputError(
+      withKey('alpha_bar', [0.9, 0.8, 0.7]),
+      'alpha_bar',
+      /expected at least 4 values \(as many as betas\), got 3/
+    );
+    assertInputError(
+      withKey('alpha_bar', [0.9, 1, 0.7, 0.6]),
+      'alpha_bar',
+      /alpha_bar\[1\] = 1 is outside \[0, 1\) \(1 - alpha_bar\[t\] must be positive\)/
+    );
     assertInputError(withKey('alpha_bar', [0.9, -0.1, 0.7, 0.6]), 'alpha_bar', /outside \[0, 1\)/);
   });
 
   it('refuses non-finite values', () => {
-    assertInputError(withKey('w_model', [[0.1, 0.2], [0.3, 'nan'], [0.5, 0.6]]), 'w_model', /non-finite value nan at \[1, 1\]/);
-    assertInputError(withKey('w_model', 'tensor([[0.1, 0.2], [inf, 0.4], [0.5, 0.6]])'), 'w_model', /non-finite value inf at \[1, 0\]/);
-    assertInputError(withKey('w_model', [[0.1, 0.2], [1e39, 0.4], [0.5, 0.6]]), 'w_model', /non-finite value inf at \[1, 0\] \(1e\+39 overflows float32\)/);
+    assertInputError(
+      withKey('w_model', [
+        [0.1, 0.2],
+        [0.3, 'nan'],
+        [0.5, 0.6]
+      ]),
+      'w_model',
+      /non-finite value nan at \[1, 1\]/
+    );
+    assertInputError(
+      withKey('w_model', 'tensor([[0.1, 0.2], [inf, 0.4], [0.5, 0.6]])'),
+      'w_model',
+      /non-finite value inf at \[1, 0\]/
+    );
+    assertInputError(
+      withKey('w_model', [
+        [0.1, 0.2],
+        [1e39, 0.4],
+        [0.5, 0.6]
+      ]),
+      'w_model',
+      /non-finite value inf at \[1, 0\] \(1e\+39 overflows float32\)/
+    );
     assertInputError(withKey('betas', 'tensor([0.1, nan, 0.2, 0.3])'), 'betas', /non-finite value nan at \[1\]/);
   });
 
   it('refuses a summarised ("...") printed tensor', () => {
-    assertInputError(withKey('betas', 'tensor([1.0000e-04, 1.1992e-04, 1.3984e-04,  ..., 1.9960e-02, 1.9980e-02, 2.0000e-02])'), 'betas', /summarised with "\.\.\."/);
+    assertInputError(
+      withKey('betas', 'tensor([1.0000e-04, 1.1992e-04, 1.3984e-04,  ..., 1.9960e-02, 1.9980e-02, 2.0000e-02])'),
+      'betas',
+      /summarised with "\.\.\."/
+    );
   });
 
   it('refuses bad seeds, including a step seed seed + 100 + t beyond 2^64', () => {
@@ -145,19 +217,30 @@ describe('inputs: one-line errors naming the field', () => {
   it('refuses a run whose memory would exceed the documented limit', () => {
     const d = 2;
     const n = MAX_SAMPLE_ELEMENTS / d + 1;
-    assertInputError({ ...exampleJson, shape: [n, d] }, 'shape', new RegExp(`exceeds the limit of ${MAX_SAMPLE_ELEMENTS}`));
+    assertInputError(
+      { ...exampleJson, shape: [n, d] },
+      'shape',
+      new RegExp(`exceeds the limit of ${MAX_SAMPLE_ELEMENTS}`)
+    );
     // d = 1 is padded to 4 SIMD lanes: fewer elements already need more than the working-memory limit
     const n1 = Math.ceil(MAX_WORKING_BYTES / (samplerWorkingBytes(2, 1) - samplerWorkingBytes(1, 1))) + 1; // bytes per row
     assert.ok(n1 <= MAX_SAMPLE_ELEMENTS);
-    assertInputError({ ...exampleJson, shape: [n1, 1], w_model: [[0.5], [0.1]] }, 'shape', /needs about .* of working memory, above the limit of 1 GiB/);
+    assertInputError(
+      { ...exampleJson, shape: [n1, 1], w_model: [[0.5], [0.1]] },
+      'shape',
+      /needs about .* of working memory, above the limit of 1 GiB/
+    );
   });
 
   it('reports unreadable JSON with line and column', () => {
-    assert.throws(() => parseInputsText('{\n  "seed": 1,\n  "shape": [4 2]\n}', 'in.json'), (e: Error) => {
-      assert.match(e.message, /^in\.json: invalid JSON at line 3, column 15: /);
-      assert.ok(!e.message.includes('\n'));
-      return true;
-    });
+    assert.throws(
+      () => parseInputsText('{\n  "seed": 1,\n  "shape": [4 2]\n}', 'in.json'),
+      (e: Error) => {
+        assert.match(e.message, /^in\.json: invalid JSON at line 3, column 15: /);
+        assert.ok(!e.message.includes('\n'));
+        return true;
+      }
+    );
     assert.throws(() => parseInputsText('', 'in.json'), /in\.json: invalid JSON: the file is empty/);
     assert.throws(() => parseInputsText('{"seed": ', 'x'), /^Error: x: invalid JSON at line 1, column 10/);
   });
@@ -165,8 +248,16 @@ describe('inputs: one-line errors naming the field', () => {
   it('says when a value is in range as written but not once rounded to float32', () => {
     const nearOne = 1 - 2 ** -30; // below 1 as a double, 1 as a float32
     assert.equal(Math.fround(nearOne), 1);
-    assertInputError(withKey('alpha_bar', [nearOne, ...exampleJson.alpha_bar.slice(1)]), 'alpha_bar', /alpha_bar\[0\] = .* is outside \[0, 1\) in float32 \(it rounds to 1\)/);
-    assertInputError(withKey('betas', [nearOne, ...exampleJson.betas.slice(1)]), 'betas', /betas\[0\] = .* is outside \(0, 1\) in float32/);
+    assertInputError(
+      withKey('alpha_bar', [nearOne, ...exampleJson.alpha_bar.slice(1)]),
+      'alpha_bar',
+      /alpha_bar\[0\] = .* is outside \[0, 1\) in float32 \(it rounds to 1\)/
+    );
+    assertInputError(
+      withKey('betas', [nearOne, ...exampleJson.betas.slice(1)]),
+      'betas',
+      /betas\[0\] = .* is outside \(0, 1\) in float32/
+    );
   });
 
   it('gives line and column also where the engine gives no position (unexpected token), and a short reason', () => {
@@ -174,16 +265,22 @@ describe('inputs: one-line errors naming the field', () => {
     const at = text.indexOf('],]') + 2; // the "]" after the trailing comma
     const line = text.slice(0, at).split('\n').length;
     const column = at - text.lastIndexOf('\n', at - 1);
-    assert.throws(() => parseInputsText(text, 'in.json'), (e: Error) => {
-      assert.equal(e.message, `in.json: invalid JSON at line ${line}, column ${column}: unexpected ']'`);
-      return true;
-    });
+    assert.throws(
+      () => parseInputsText(text, 'in.json'),
+      (e: Error) => {
+        assert.equal(e.message, `in.json: invalid JSON at line ${line}, column ${column}: unexpected ']'`);
+        return true;
+      }
+    );
     // V8 quotes the text after "Unexpected token": never more than the reason
-    assert.throws(() => parseInputsText('{"seed": NaN}', 'in.json'), (e: Error) => {
-      assert.match(e.message, /^in\.json: invalid JSON at line 1, column 10: /);
-      assert.ok(!e.message.includes('{"seed"'), e.message);
-      return true;
-    });
+    assert.throws(
+      () => parseInputsText('{"seed": NaN}', 'in.json'),
+      (e: Error) => {
+        assert.match(e.message, /^in\.json: invalid JSON at line 1, column 10: /);
+        assert.ok(!e.message.includes('{"seed"'), e.message);
+        return true;
+      }
+    );
   });
 
   it('reads a file that starts with a byte order mark like one without', () => {
@@ -199,26 +296,35 @@ describe('inputs: one-line errors naming the field', () => {
     const written = (2n ** 64n - 1000n).toString(); // a seed PyTorch takes (also seed + 100 + t) that a double cannot hold
     const asNumber = text.replace(/"seed":\s*\d+/, `"seed": ${written}`);
     assert.notEqual(asNumber, text);
-    assert.throws(() => parseInputsText(asNumber, 'in.json'), (e: Error) => {
-      assert.ok(e.message.startsWith('seed: '), e.message);
-      assert.ok(e.message.includes(`"${written}"`), `suggests the digits as written: ${e.message}`);
-      assert.ok(!e.message.includes(`"${BigInt(Number(written))}"`), `suggests a rounded seed: ${e.message}`);
-      return true;
-    });
+    assert.throws(
+      () => parseInputsText(asNumber, 'in.json'),
+      (e: Error) => {
+        assert.ok(e.message.startsWith('seed: '), e.message);
+        assert.ok(e.message.includes(`"${written}"`), `suggests the digits as written: ${e.message}`);
+        assert.ok(!e.message.includes(`"${BigInt(Number(written))}"`), `suggests a rounded seed: ${e.message}`);
+        return true;
+      }
+    );
     const asString = text.replace(/"seed":\s*\d+/, `"seed": "${written}"`);
     assert.equal(parseInputsText(asString, 'in.json').inputs.seed, BigInt(written));
     // out of PyTorch's range whatever the digits: that is the message
-    assert.throws(() => parseInputsText(text.replace(/"seed":\s*\d+/, '"seed": -9223372036854775809'), 'in.json'), /^Error: seed: -9223372036854775809 is out of range/);
+    assert.throws(
+      () => parseInputsText(text.replace(/"seed":\s*\d+/, '"seed": -9223372036854775809'), 'in.json'),
+      /^Error: seed: -9223372036854775809 is out of range/
+    );
   });
 
   it('never throws anything but a one-line Error on arbitrary JSON values (property)', () => {
-    const anyInputs = fc.record({
-      w_model: fc.oneof(fc.jsonValue(), fc.constant(exampleJson.w_model), fc.string()),
-      shape: fc.oneof(fc.jsonValue(), fc.array(fc.double(), { maxLength: 3 }), fc.constant([4, 2])),
-      betas: fc.oneof(fc.jsonValue(), fc.array(fc.double({ min: -1, max: 2 }), { maxLength: 6 }), fc.string()),
-      alpha_bar: fc.oneof(fc.jsonValue(), fc.array(fc.double({ min: -1, max: 2 }), { maxLength: 6 })),
-      seed: fc.oneof(fc.jsonValue(), fc.bigInt().map(String), fc.integer())
-    }, { requiredKeys: [] });
+    const anyInputs = fc.record(
+      {
+        w_model: fc.oneof(fc.jsonValue(), fc.constant(exampleJson.w_model), fc.string()),
+        shape: fc.oneof(fc.jsonValue(), fc.array(fc.double(), { maxLength: 3 }), fc.constant([4, 2])),
+        betas: fc.oneof(fc.jsonValue(), fc.array(fc.double({ min: -1, max: 2 }), { maxLength: 6 }), fc.string()),
+        alpha_bar: fc.oneof(fc.jsonValue(), fc.array(fc.double({ min: -1, max: 2 }), { maxLength: 6 })),
+        seed: fc.oneof(fc.jsonValue(), fc.bigInt().map(String), fc.integer())
+      },
+      { requiredKeys: [] }
+    );
     fc.assert(
       fc.property(anyInputs, (json) => {
         try {

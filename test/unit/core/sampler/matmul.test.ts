@@ -16,11 +16,34 @@ import { fromBits } from '../../helpers/bits';
 import { PYTHON, pythonModulesMissing } from '../../helpers/torch';
 import { assertMatchesPyTorch, toInputs, type FixtureInputs, type FixtureResult } from '../../helpers/samplerFixture';
 
-interface MatmulCase { name: string; M: number; K: number; N: number; a: string; b: string; out: Record<MatmulProfile, string> }
-interface LoadedBlas { libraries: string[]; openblas?: { config: string; corename: string; threads: number } }
-interface SamplerCase { name: string; inputs: FixtureInputs; results: Record<MatmulProfile, FixtureResult> }
-interface MatmulFixture { torch: string; blas: Record<MatmulProfile, LoadedBlas>; cases: MatmulCase[] }
-interface SamplerFixture { torch: string; blas: Record<MatmulProfile, LoadedBlas>; cases: SamplerCase[] }
+interface MatmulCase {
+  name: string;
+  M: number;
+  K: number;
+  N: number;
+  a: string;
+  b: string;
+  out: Record<MatmulProfile, string>;
+}
+interface LoadedBlas {
+  libraries: string[];
+  openblas?: { config: string; corename: string; threads: number };
+}
+interface SamplerCase {
+  name: string;
+  inputs: FixtureInputs;
+  results: Record<MatmulProfile, FixtureResult>;
+}
+interface MatmulFixture {
+  torch: string;
+  blas: Record<MatmulProfile, LoadedBlas>;
+  cases: MatmulCase[];
+}
+interface SamplerFixture {
+  torch: string;
+  blas: Record<MatmulProfile, LoadedBlas>;
+  cases: SamplerCase[];
+}
 
 /** float32 values from 8 hex digits (big-endian bit pattern) each, concatenated. */
 function fromHex(text: string): Float32Array {
@@ -42,18 +65,39 @@ function assertProduct(profile: MatmulProfile, c: MatmulCase, label: string): vo
   assertBits(matmulF32(profile, a, b, c.M, c.K, c.N), expected, c, label, profile);
 }
 
-function assertBits(ours: Float32Array, expected: Float32Array, c: MatmulCase, label: string, profile: MatmulProfile): void {
+function assertBits(
+  ours: Float32Array,
+  expected: Float32Array,
+  c: MatmulCase,
+  label: string,
+  profile: MatmulProfile
+): void {
   for (let i = 0; i < expected.length; i++) {
-    const same = float32ToBits(ours[i]) === float32ToBits(expected[i]) || (Number.isNaN(ours[i]) && Number.isNaN(expected[i]));
+    const same =
+      float32ToBits(ours[i]) === float32ToBits(expected[i]) || (Number.isNaN(ours[i]) && Number.isNaN(expected[i]));
     if (!same) {
       const [r, col] = [Math.floor(i / c.N), i % c.N];
-      assert.fail(`${label} (${c.M}x${c.K})@(${c.K}x${c.N}) [${profile}]: element [${r}, ${col}] is ${ours[i]} (${hex(ours[i])}), PyTorch ${expected[i]} (${hex(expected[i])})`);
+      assert.fail(
+        `${label} (${c.M}x${c.K})@(${c.K}x${c.N}) [${profile}]: element [${r}, ${col}] is ${ours[i]} (${hex(ours[i])}), PyTorch ${expected[i]} (${hex(expected[i])})`
+      );
     }
   }
 }
 
-interface ThreadsCase { name: string; M: number; K: number; N: number; seed: number; inputs_sha256: string; out: Record<string, { hex?: string; sha256?: string }> }
-interface ThreadsFixture { blas: Record<MatmulProfile, LoadedBlas>; threads: number[]; cases: ThreadsCase[] }
+interface ThreadsCase {
+  name: string;
+  M: number;
+  K: number;
+  N: number;
+  seed: number;
+  inputs_sha256: string;
+  out: Record<string, { hex?: string; sha256?: string }>;
+}
+interface ThreadsFixture {
+  blas: Record<MatmulProfile, LoadedBlas>;
+  threads: number[];
+  cases: ThreadsCase[];
+}
 
 /** scripts/fixtures/matmul.py xorshift_f32: xorshift32 from seed, value = ((x >> 8) - 2^23) / 2^23. */
 function xorshiftF32(seed: number, count: number): Float32Array {
@@ -68,7 +112,10 @@ function xorshiftF32(seed: number, count: number): Float32Array {
   return out;
 }
 
-const sha256 = (v: Float32Array) => createHash('sha256').update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)).digest('hex');
+const sha256 = (v: Float32Array) =>
+  createHash('sha256')
+    .update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength))
+    .digest('hex');
 
 const threadsFixture: ThreadsFixture = JSON.parse(readFileSync(path.join(FIXTURES, 'matmul', 'threads.json'), 'utf8'));
 const matmulFixture: MatmulFixture = JSON.parse(readFileSync(path.join(FIXTURES, 'matmul', 'cases.json'), 'utf8'));
@@ -85,11 +132,24 @@ describe('matmul profiles (bit for bit with PyTorch 1.13 on each BLAS)', () => {
 
   it('fixtures cover the sampler shapes (d + 1, d) for d = 1..64 and shapes up to 70 and beyond', () => {
     const shapes = matmulFixture.cases.map((c) => [c.M, c.K, c.N]);
-    for (let d = 1; d <= 64; d++) assert.ok(shapes.some(([, K, N]) => K === d + 1 && N === d), `d = ${d}`);
+    for (let d = 1; d <= 64; d++)
+      assert.ok(
+        shapes.some(([, K, N]) => K === d + 1 && N === d),
+        `d = ${d}`
+      );
     for (let v = 1; v <= 40; v++) {
-      assert.ok(shapes.some(([M]) => M === v), `M = ${v}`);
-      assert.ok(shapes.some(([, K]) => K === v || v > 24), `K = ${v}`);
-      assert.ok(shapes.some(([, , N]) => N === v), `N = ${v}`);
+      assert.ok(
+        shapes.some(([M]) => M === v),
+        `M = ${v}`
+      );
+      assert.ok(
+        shapes.some(([, K]) => K === v || v > 24),
+        `K = ${v}`
+      );
+      assert.ok(
+        shapes.some(([, , N]) => N === v),
+        `N = ${v}`
+      );
     }
     assert.ok(shapes.some(([M]) => M >= 1000) && shapes.some(([, K]) => K > 640) && shapes.some(([, , N]) => N > 640));
     // the two profiles really differ on these inputs, so each test below can fail for the other profile
@@ -106,7 +166,9 @@ describe('matmul profiles (bit for bit with PyTorch 1.13 on each BLAS)', () => {
   it('fixtures of more threads were made by OpenBLAS running that many, and the thread count changes the bits', () => {
     assert.deepEqual(threadsFixture.blas, matmulFixture.blas);
     assert.deepEqual(threadsFixture.threads, [1, 2, 3, 4]);
-    const changed = threadsFixture.cases.filter((c) => c.out['2'].hex !== c.out['1'].hex || c.out['2'].sha256 !== c.out['1'].sha256);
+    const changed = threadsFixture.cases.filter(
+      (c) => c.out['2'].hex !== c.out['1'].hex || c.out['2'].sha256 !== c.out['1'].sha256
+    );
     assert.ok(changed.length >= threadsFixture.cases.length / 2, `${changed.length} cases change with 2 threads`);
   });
 
@@ -115,20 +177,54 @@ describe('matmul profiles (bit for bit with PyTorch 1.13 on each BLAS)', () => {
       for (const c of threadsFixture.cases) {
         const v = xorshiftF32(c.seed, c.M * c.K + c.K * c.N);
         assert.equal(sha256(v), c.inputs_sha256, `${c.name}: the inputs are not the ones PyTorch got`);
-        const mm: MatmulCase = { name: c.name, M: c.M, K: c.K, N: c.N, a: '', b: '', out: { reference: '', 'openblas-haswell': '' } };
-        const ours = matmulF32('openblas-haswell', v.subarray(0, c.M * c.K), v.subarray(c.M * c.K), c.M, c.K, c.N, undefined, { threads });
+        const mm: MatmulCase = {
+          name: c.name,
+          M: c.M,
+          K: c.K,
+          N: c.N,
+          a: '',
+          b: '',
+          out: { reference: '', 'openblas-haswell': '' }
+        };
+        const ours = matmulF32(
+          'openblas-haswell',
+          v.subarray(0, c.M * c.K),
+          v.subarray(c.M * c.K),
+          c.M,
+          c.K,
+          c.N,
+          undefined,
+          { threads }
+        );
         const expected = c.out[String(threads)];
-        if (expected.sha256) assert.equal(sha256(ours), expected.sha256, `${c.name} (${c.M}x${c.K})@(${c.K}x${c.N}), ${threads} threads: checksum`);
+        if (expected.sha256)
+          assert.equal(
+            sha256(ours),
+            expected.sha256,
+            `${c.name} (${c.M}x${c.K})@(${c.K}x${c.N}), ${threads} threads: checksum`
+          );
         else assertBits(ours, fromHex(expected.hex!), mm, `${c.name}, ${threads} threads`, 'openblas-haswell');
       }
     });
   }
 
   it('refuses arrays shorter than their shape and unknown profiles, in one line', () => {
-    assert.throws(() => matmulF32('reference', new Float32Array(5), new Float32Array(6), 2, 3, 2), /^Error: matmul: a holds 5 values, \(2, 3\) needs 6$/);
-    assert.throws(() => matmulF32('openblas-haswell', new Float32Array(6), new Float32Array(6), 2, 3, 2, new Float32Array(3)), /out holds 3 values/);
-    assert.throws(() => matmulF32('openblas-haswell', new Float32Array(1), new Float32Array(1), 1, 1, 1, undefined, { threads: 0 }), /^Error: matmul: threads must be a whole number >= 1, got 0$/);
-    assert.throws(() => matmulF32('mkl' as MatmulProfile, new Float32Array(1), new Float32Array(1), 1, 1, 1), /unknown profile "mkl" \(expected one of reference, openblas-haswell\)/);
+    assert.throws(
+      () => matmulF32('reference', new Float32Array(5), new Float32Array(6), 2, 3, 2),
+      /^Error: matmul: a holds 5 values, \(2, 3\) needs 6$/
+    );
+    assert.throws(
+      () => matmulF32('openblas-haswell', new Float32Array(6), new Float32Array(6), 2, 3, 2, new Float32Array(3)),
+      /out holds 3 values/
+    );
+    assert.throws(
+      () => matmulF32('openblas-haswell', new Float32Array(1), new Float32Array(1), 1, 1, 1, undefined, { threads: 0 }),
+      /^Error: matmul: threads must be a whole number >= 1, got 0$/
+    );
+    assert.throws(
+      () => matmulF32('mkl' as MatmulProfile, new Float32Array(1), new Float32Array(1), 1, 1, 1),
+      /unknown profile "mkl" \(expected one of reference, openblas-haswell\)/
+    );
   });
 });
 
@@ -136,17 +232,25 @@ describe('sampler with a matmul profile (bit for bit with PyTorch 1.13 on each B
   for (const c of samplerFixture.cases) {
     for (const matmul of MATMUL_PROFILES) {
       it(`${c.name} [${matmul}]`, () => {
-        assertMatchesPyTorch(toInputs(c.inputs), c.results[matmul], { profile: 'avx2-fma', matmul }, `${c.name} [${matmul}]`);
+        assertMatchesPyTorch(
+          toInputs(c.inputs),
+          c.results[matmul],
+          { profile: 'avx2-fma', matmul },
+          `${c.name} [${matmul}]`
+        );
       });
     }
   }
 
-  it('compare keeps the run\'s matmul profile when it searches the RNG profiles', () => {
+  it("compare keeps the run's matmul profile when it searches the RNG profiles", () => {
     const c = samplerFixture.cases.find((x) => x.name.startsWith('d = 8'))!;
     const inputs = toInputs(c.inputs);
     const pytorch = fromBits(c.results['openblas-haswell'].sample!); // PyTorch: RNG on its AVX2 kernel, OpenBLAS matmul
     const rows: string[] = [];
-    for (let i = 0; i < inputs.n; i++) rows.push(`[${Array.from(pytorch.subarray(i * inputs.d, (i + 1) * inputs.d), formatFloat32Shortest).join(', ')}]`);
+    for (let i = 0; i < inputs.n; i++)
+      rows.push(
+        `[${Array.from(pytorch.subarray(i * inputs.d, (i + 1) * inputs.d), formatFloat32Shortest).join(', ')}]`
+      );
     const run = runSampler(inputs, { profile: 'scalar', matmul: 'openblas-haswell', record: { kind: 'none' } });
     const comparison = compareRun(inputs, run, `[${rows.join(', ')}]`);
     assert.equal(comparison.matches, false);
@@ -167,8 +271,10 @@ const LIBDIR = '/usr/lib/x86_64-linux-gnu';
 function liveMissing(): string | null {
   const python = pythonModulesMissing(['torch', 'numpy']);
   if (python) return python;
-  if (!existsSync(`${LIBDIR}/openblas-pthread/libblas.so.3`)) return `OpenBLAS missing (${LIBDIR}/openblas-pthread; apt-get install libopenblas0-pthread)`;
-  if (!existsSync(`${LIBDIR}/blas/libblas.so.3`)) return `the reference BLAS missing (${LIBDIR}/blas; apt-get install libblas3)`;
+  if (!existsSync(`${LIBDIR}/openblas-pthread/libblas.so.3`))
+    return `OpenBLAS missing (${LIBDIR}/openblas-pthread; apt-get install libopenblas0-pthread)`;
+  if (!existsSync(`${LIBDIR}/blas/libblas.so.3`))
+    return `the reference BLAS missing (${LIBDIR}/blas; apt-get install libblas3)`;
   return null;
 }
 
@@ -193,7 +299,12 @@ describe('matmul profiles: live against PyTorch on each BLAS (fresh random shape
     for (const profile of MATMUL_PROFILES) {
       for (const c of live.cases) assertProduct(profile, c, `${c.name} (python seed ${seed})`);
       for (const c of live.sampler) {
-        assertMatchesPyTorch(toInputs(c.inputs), c.results[profile], { profile: 'avx2-fma', matmul: profile }, `${c.name} (python seed ${seed}) [${profile}]`);
+        assertMatchesPyTorch(
+          toInputs(c.inputs),
+          c.results[profile],
+          { profile: 'avx2-fma', matmul: profile },
+          `${c.name} (python seed ${seed}) [${profile}]`
+        );
       }
     }
   });

@@ -16,7 +16,10 @@ describe('sampler: live against PyTorch (fresh random cases)', function () {
     missing = torchMissing();
   });
 
-  for (const [profile, capability] of [['avx2-fma', 'avx2'], ['scalar', 'default']] as const) {
+  for (const [profile, capability] of [
+    ['avx2-fma', 'avx2'],
+    ['scalar', 'default']
+  ] as const) {
     it(`${profile} (ATEN_CPU_CAPABILITY=${capability})`, function () {
       if (missing) {
         this.skip(); // reported as pending; the reason is printed below
@@ -29,10 +32,17 @@ describe('sampler: live against PyTorch (fresh random cases)', function () {
         maxBuffer: 1 << 28
       });
       assert.equal(r.status, 0, `sampler.py --live failed: ${r.stderr}`);
-      const live: { capability: string; cases: { inputs: FixtureInputs; result: FixtureResult }[] } = JSON.parse(r.stdout);
+      const live: { capability: string; cases: { inputs: FixtureInputs; result: FixtureResult }[] } = JSON.parse(
+        r.stdout
+      );
       assert.equal(live.cases.length, 8);
       live.cases.forEach((c, i) => {
-        assertMatchesPyTorch(toInputs(c.inputs), c.result, { profile }, `live case ${i} (python seed ${seed}, shape ${c.inputs.shape}, T = ${c.inputs.betas.length})`);
+        assertMatchesPyTorch(
+          toInputs(c.inputs),
+          c.result,
+          { profile },
+          `live case ${i} (python seed ${seed}, shape ${c.inputs.shape}, T = ${c.inputs.betas.length})`
+        );
       });
     });
   }

@@ -20,7 +20,20 @@ describe('sampler (bit for bit with PyTorch 1.13 on the CPU)', () => {
     assert.ok(fixture.cases.length >= 20);
     for (const c of fixture.cases) assert.deepEqual(Object.keys(c.results).sort(), ['avx2-fma', 'scalar']);
     const names = fixture.cases.map((c) => c.name).join('\n');
-    for (const needed of ['T = 1', 'T = 1000', 'N*d = 15', 'N*d = 16', 'N*d = 17', 'cosine', 'custom', 'not cumprod', 'seed 0', 'seed -1', `seed ${2n ** 63n + 7n}`, 'overflow']) {
+    for (const needed of [
+      'T = 1',
+      'T = 1000',
+      'N*d = 15',
+      'N*d = 16',
+      'N*d = 17',
+      'cosine',
+      'custom',
+      'not cumprod',
+      'seed 0',
+      'seed -1',
+      `seed ${2n ** 63n + 7n}`,
+      'overflow'
+    ]) {
       assert.ok(names.includes(needed), `a case for ${needed}`);
     }
   });
@@ -38,7 +51,12 @@ describe('sampler (bit for bit with PyTorch 1.13 on the CPU)', () => {
       for (const c of fixture.cases) {
         for (const profile of ['avx2-fma', 'scalar'] as const) {
           if (kernel === 'js' && (c.results[profile].sha256 || c.inputs.betas.length > 100)) continue; // slow in plain JS
-          assertMatchesPyTorch(toInputs(c.inputs), c.results[profile], { profile, kernel }, `${c.name} [${profile}, ${kernel} kernel]`);
+          assertMatchesPyTorch(
+            toInputs(c.inputs),
+            c.results[profile],
+            { profile, kernel },
+            `${c.name} [${profile}, ${kernel} kernel]`
+          );
         }
       }
     });
@@ -101,13 +119,20 @@ describe('sampler: schedule, warnings, recording, stopping', () => {
   it('records every k-th step (and the last), or none, with the same values as recording all', () => {
     const all = runSampler(small, { record: { kind: 'all' } });
     assert.equal(all.trajectory.steps.length, T);
-    assert.deepEqual(all.trajectory.steps.map((s) => s.t), Array.from({ length: T }, (_, i) => T - 1 - i));
-    for (let i = 0; i + 1 < T; i++) assert.deepEqual(all.trajectory.steps[i].xPrev.data, all.trajectory.steps[i + 1].x.data);
+    assert.deepEqual(
+      all.trajectory.steps.map((s) => s.t),
+      Array.from({ length: T }, (_, i) => T - 1 - i)
+    );
+    for (let i = 0; i + 1 < T; i++)
+      assert.deepEqual(all.trajectory.steps[i].xPrev.data, all.trajectory.steps[i + 1].x.data);
     assert.deepEqual(all.trajectory.steps[T - 1].xPrev.data, all.sample.data);
     assert.equal(all.trajectory.steps[T - 1].z, null);
     const every = runSampler(small, { record: { kind: 'every', k: 4 } });
     const ts = every.trajectory.steps.map((s) => s.t);
-    assert.deepEqual(ts, [T - 1, T - 5, T - 9, 0].filter((t, i, a) => t >= 0 && a.indexOf(t) === i));
+    assert.deepEqual(
+      ts,
+      [T - 1, T - 5, T - 9, 0].filter((t, i, a) => t >= 0 && a.indexOf(t) === i)
+    );
     for (const s of every.trajectory.steps) assert.deepEqual(s, all.trajectory.steps[T - 1 - s.t]);
     const none = runSampler(small, { record: { kind: 'none' } });
     assert.equal(none.trajectory.steps.length, 0);
@@ -139,7 +164,10 @@ describe('sampler: schedule, warnings, recording, stopping', () => {
   it('calls onStep for t = T-1 down to 0 and stops between steps with an AbortError', () => {
     const seen: number[] = [];
     runSampler(small, { record: { kind: 'none' }, onStep: (t) => seen.push(t) });
-    assert.deepEqual(seen, Array.from({ length: T }, (_, i) => T - 1 - i));
+    assert.deepEqual(
+      seen,
+      Array.from({ length: T }, (_, i) => T - 1 - i)
+    );
     let calls = 0;
     assert.throws(
       () => runSampler(small, { record: { kind: 'none' }, shouldStop: () => ++calls > 3 }),
@@ -151,7 +179,14 @@ describe('sampler: schedule, warnings, recording, stopping', () => {
   it('fills the run summary', () => {
     const run = runSampler(small, { profile: 'scalar', record: { kind: 'none' } });
     assert.equal(run.schema, 'ddpm-lab.run/1');
-    assert.deepEqual(run.inputs, { n: small.n, d: small.d, T, seed: small.seed.toString(), profile: 'scalar', matmul: 'reference' });
+    assert.deepEqual(run.inputs, {
+      n: small.n,
+      d: small.d,
+      T,
+      seed: small.seed.toString(),
+      profile: 'scalar',
+      matmul: 'reference'
+    });
     assert.ok(run.timing.elapsedMs >= 0);
     assert.ok(!Number.isNaN(Date.parse(run.timing.finishedAt)));
   });

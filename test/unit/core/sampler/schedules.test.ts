@@ -3,7 +3,14 @@ import { strict as assert } from 'node:assert';
 import { FIXTURES } from '../../helpers/paths';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { alphaBarFromBetas, cosineSchedule, cumprodF32, linearSchedule, linspaceF32, oneMinusF32 } from '../../../../src/core/sampler/schedules';
+import {
+  alphaBarFromBetas,
+  cosineSchedule,
+  cumprodF32,
+  linearSchedule,
+  linspaceF32,
+  oneMinusF32
+} from '../../../../src/core/sampler/schedules';
 import type { RngProfile } from '../../../../src/core/types';
 import { f32Bits, fromBits } from '../../helpers/bits';
 
@@ -13,9 +20,7 @@ interface SchedulesFixture {
   cumprod: { betas: number[]; one_minus: number[]; alpha_bar: number[] }[];
 }
 
-const fixture: SchedulesFixture = JSON.parse(
-  readFileSync(path.join(FIXTURES, 'sampler', 'schedules.json'), 'utf8')
-);
+const fixture: SchedulesFixture = JSON.parse(readFileSync(path.join(FIXTURES, 'sampler', 'schedules.json'), 'utf8'));
 
 /** Index of the first element whose bits differ, or -1. */
 function firstDifference(ours: Float32Array, bits: number[]): number {
@@ -29,7 +34,11 @@ describe('schedules (bit for bit with PyTorch 1.13)', () => {
     it(`linspace(start, end, steps) equals torch.linspace for the ${profile} kernel`, () => {
       for (const c of fixture.linspace) {
         const ours = linspaceF32(c.start, c.end, c.steps, profile);
-        assert.equal(firstDifference(ours, c.bits[profile]), -1, `linspace(${c.start}, ${c.end}, ${c.steps}) [${profile}]`);
+        assert.equal(
+          firstDifference(ours, c.bits[profile]),
+          -1,
+          `linspace(${c.start}, ${c.end}, ${c.steps}) [${profile}]`
+        );
       }
     });
   }
@@ -38,17 +47,22 @@ describe('schedules (bit for bit with PyTorch 1.13)', () => {
     const differing = fixture.linspace.filter((c) => c.bits['avx2-fma'].some((b, i) => b !== c.bits.scalar[i]));
     assert.ok(differing.length > 0);
     const c = differing[0];
-    assert.notDeepEqual(f32Bits(linspaceF32(c.start, c.end, c.steps, 'avx2-fma')), f32Bits(linspaceF32(c.start, c.end, c.steps, 'scalar')));
+    assert.notDeepEqual(
+      f32Bits(linspaceF32(c.start, c.end, c.steps, 'avx2-fma')),
+      f32Bits(linspaceF32(c.start, c.end, c.steps, 'scalar'))
+    );
   });
 
   it('linear_schedule(T) equals torch.linspace(1e-4, 0.02, T)', () => {
     const cases = fixture.linspace.filter((c) => c.start === 1e-4 && c.end === 0.02);
     assert.ok(cases.length >= 10);
-    for (const c of cases) assert.equal(firstDifference(linearSchedule(c.steps), c.bits['avx2-fma']), -1, `T = ${c.steps}`);
+    for (const c of cases)
+      assert.equal(firstDifference(linearSchedule(c.steps), c.bits['avx2-fma']), -1, `T = ${c.steps}`);
   });
 
   it('cosine_schedule(T, s) equals the reference implementation run by PyTorch', () => {
-    for (const c of fixture.cosine) assert.equal(firstDifference(cosineSchedule(c.T, c.s), c.bits), -1, `T = ${c.T}, s = ${c.s}`);
+    for (const c of fixture.cosine)
+      assert.equal(firstDifference(cosineSchedule(c.T, c.s), c.bits), -1, `T = ${c.T}, s = ${c.s}`);
   });
 
   it('1 - betas and cumprod(1 - betas) equal torch (cumprod accumulates in double)', () => {

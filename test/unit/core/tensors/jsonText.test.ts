@@ -6,7 +6,12 @@ import { scanJson } from '../../../../src/core/tensors/jsonText';
 
 /** JSON text with one character inserted, removed or replaced: mostly broken, sometimes still valid. */
 const mutatedJson = fc
-  .tuple(fc.json(), fc.nat(), fc.constantFrom('insert', 'remove', 'replace'), fc.constantFrom('{', '}', '[', ']', ',', ':', '"', '\\', '0', '-', '.', 'e', 't', 'n', ' ', '\n', '\u0001'))
+  .tuple(
+    fc.json(),
+    fc.nat(),
+    fc.constantFrom('insert', 'remove', 'replace'),
+    fc.constantFrom('{', '}', '[', ']', ',', ':', '"', '\\', '0', '-', '.', 'e', 't', 'n', ' ', '\n', '\u0001')
+  )
   .map(([text, k, how, c]) => {
     const at = text.length === 0 ? 0 : k % text.length;
     if (how === 'insert') return text.slice(0, at) + c + text.slice(at);
@@ -34,7 +39,10 @@ describe('jsonText: scanJson', () => {
           assert.ok(scan.reason && !scan.reason.includes('\n'));
           // everything before the error is fine: the text cut there is valid or only ends too early
           const before = scanJson(text.slice(0, scan.errorAt)).errorAt;
-          assert.ok(before === null || before === scan.errorAt, `${JSON.stringify(text)}: error at ${scan.errorAt}, but its prefix errs at ${before}`);
+          assert.ok(
+            before === null || before === scan.errorAt,
+            `${JSON.stringify(text)}: error at ${scan.errorAt}, but its prefix errs at ${before}`
+          );
         }
       }),
       { numRuns: 3000 }
@@ -48,7 +56,8 @@ describe('jsonText: scanJson', () => {
         const scan = scanJson(text);
         assert.equal(scan.errorAt, null);
         assert.deepEqual([...scan.members.keys()].sort(), Object.keys(obj).sort());
-        for (const [key, [start, end]] of scan.members) assert.deepEqual(JSON.parse(text.slice(start, end)), JSON.parse(JSON.stringify(obj[key])));
+        for (const [key, [start, end]] of scan.members)
+          assert.deepEqual(JSON.parse(text.slice(start, end)), JSON.parse(JSON.stringify(obj[key])));
       }),
       { numRuns: 500 }
     );

@@ -7,7 +7,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FIXTURES } from '../../helpers/paths';
 import { bitsToFloat32 } from '../../../../src/core/float32';
-import { formatNumpyElements, judgeNumpyPaste, numpyShownIndices, type NumpyFloatDtype } from '../../../../src/core/tensors/numpyPrint';
+import {
+  formatNumpyElements,
+  judgeNumpyPaste,
+  numpyShownIndices,
+  type NumpyFloatDtype
+} from '../../../../src/core/tensors/numpyPrint';
 import { parseTensorText } from '../../../../src/core/tensors/parseTensor';
 
 interface Paste {
@@ -22,15 +27,26 @@ interface Paste {
   valuesAgree: boolean;
   mismatchIndices: [number, number][];
 }
-interface Case { name: string; shape: [number, number]; avx2fma: number[]; pastes: Paste[] }
+interface Case {
+  name: string;
+  shape: [number, number];
+  avx2fma: number[];
+  pastes: Paste[];
+}
 
-const cases = (JSON.parse(readFileSync(path.join(FIXTURES, 'compare', 'numpy_pastes.json'), 'utf8')) as { cases: Case[] }).cases;
+const cases = (
+  JSON.parse(readFileSync(path.join(FIXTURES, 'compare', 'numpy_pastes.json'), 'utf8')) as { cases: Case[] }
+).cases;
 
 describe('NumPy pastes of sampler results (numpy_pastes.json)', () => {
   it('has fixtures of every kind', () => {
     const all = cases.flatMap((c) => c.pastes);
     assert.ok(all.length >= 100);
-    for (const reason of [null, 'shape', 'values']) assert.ok(all.some((p) => p.reason === reason), String(reason));
+    for (const reason of [null, 'shape', 'values'])
+      assert.ok(
+        all.some((p) => p.reason === reason),
+        String(reason)
+      );
     assert.ok(all.some((p) => p.printKind === 'numpy-str' && p.dtype === 'float64'));
     assert.ok(all.some((p) => p.text.includes('...')) && all.some((p) => /\de[+-]\d/.test(p.text)));
   });
@@ -50,16 +66,32 @@ describe('NumPy pastes of sampler results (numpy_pastes.json)', () => {
         // our values at the places the print shows, laid out in the printed shape (row-major)
         const shown = numpyShownIndices(printedShape);
         const dtypes: NumpyFloatDtype[] = p.printKind === 'numpy-str' ? ['float32', 'float64'] : [p.dtype];
-        const j = judgeNumpyPaste(shown.map((i) => ours[i]), parsed.literals!, dtypes);
+        const j = judgeNumpyPaste(
+          shown.map((i) => ours[i]),
+          parsed.literals!,
+          dtypes
+        );
         const allAgree = j.matched === shown.length && j.formatAgrees;
-        assert.equal(allAgree, p.valuesAgree, `matches: ${j.matches.map((m, i) => (m ? '' : i)).filter((x) => x !== '').join(',')}`);
+        assert.equal(
+          allAgree,
+          p.valuesAgree,
+          `matches: ${j.matches
+            .map((m, i) => (m ? '' : i))
+            .filter((x) => x !== '')
+            .join(',')}`
+        );
         assert.equal(sameShape && allAgree, p.verdict === 'match');
 
-        const differing = shown.filter((_, k) => !j.matches[k]).map((i) => [Math.floor(i / c.shape[1]), i % c.shape[1]]);
+        const differing = shown
+          .filter((_, k) => !j.matches[k])
+          .map((i) => [Math.floor(i / c.shape[1]), i % c.shape[1]]);
         assert.deepEqual(differing, p.mismatchIndices);
         if (allAgree) {
           // NumPy's rule, with the dtype and precision read from the paste, prints our values as pasted
-          const reprinted = formatNumpyElements(ours, printedShape, j.dtype, { precision: j.precision, suppress: j.suppress }).map((t) => t.trim());
+          const reprinted = formatNumpyElements(ours, printedShape, j.dtype, {
+            precision: j.precision,
+            suppress: j.suppress
+          }).map((t) => t.trim());
           assert.deepEqual(reprinted, parsed.literals);
           if (p.printKind === 'numpy-repr') assert.equal(j.dtype, p.dtype);
         }

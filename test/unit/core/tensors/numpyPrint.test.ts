@@ -9,10 +9,22 @@ import fc from 'fast-check';
 import { FIXTURES, ROOT } from '../../helpers/paths';
 import { PYTHON, pythonModulesMissing } from '../../helpers/torch';
 import { bitsToFloat32, nextDownF32, nextUpF32 } from '../../../../src/core/float32';
-import { dragon4Positional, dragon4Scientific, type Dragon4Options, type Dragon4Trim } from '../../../../src/core/tensors/dragon4';
 import {
-  formatNumpyArray, formatNumpyElement, formatNumpyElements, judgeNumpyPaste, numpyElementMatches, numpyFloatFormat,
-  numpyShownIndices, type NumpyFloatDtype, type NumpyPrintOptions
+  dragon4Positional,
+  dragon4Scientific,
+  type Dragon4Options,
+  type Dragon4Trim
+} from '../../../../src/core/tensors/dragon4';
+import {
+  formatNumpyArray,
+  formatNumpyElement,
+  formatNumpyElements,
+  judgeNumpyPaste,
+  numpyElementMatches,
+  numpyFloatFormat,
+  numpyShownIndices,
+  type NumpyFloatDtype,
+  type NumpyPrintOptions
 } from '../../../../src/core/tensors/numpyPrint';
 import { parseTensorText } from '../../../../src/core/tensors/parseTensor';
 
@@ -21,7 +33,15 @@ interface ArrayCase {
   dtype: NumpyFloatDtype;
   shape: number[];
   hex: string[];
-  options: { precision?: number; suppress?: boolean; floatmode?: NumpyPrintOptions['floatmode']; sign?: NumpyPrintOptions['sign']; linewidth?: number; threshold?: number; edgeitems?: number };
+  options: {
+    precision?: number;
+    suppress?: boolean;
+    floatmode?: NumpyPrintOptions['floatmode'];
+    sign?: NumpyPrintOptions['sign'];
+    linewidth?: number;
+    threshold?: number;
+    edgeitems?: number;
+  };
   repr: string;
   str: string | null;
   summarized: boolean;
@@ -29,8 +49,15 @@ interface ArrayCase {
   neighbourDtype: NumpyFloatDtype;
   neighbours: ([string, string] | null)[];
 }
-interface ScalarCall { kind: 'positional' | 'scientific'; args: Record<string, number | boolean | string> }
-interface Fixture { cases: ArrayCase[]; scalarCalls: ScalarCall[]; scalars: { dtype: NumpyFloatDtype; hex: string; texts: string[] }[] }
+interface ScalarCall {
+  kind: 'positional' | 'scientific';
+  args: Record<string, number | boolean | string>;
+}
+interface Fixture {
+  cases: ArrayCase[];
+  scalarCalls: ScalarCall[];
+  scalars: { dtype: NumpyFloatDtype; hex: string; texts: string[] }[];
+}
 
 const fixture = JSON.parse(readFileSync(path.join(FIXTURES, 'print', 'numpy.json'), 'utf8')) as Fixture;
 
@@ -46,7 +73,7 @@ function nextF64(v: number, up: boolean): number {
   if (v === 0) return up ? 5e-324 : -5e-324;
   F64.setFloat64(0, v);
   let bits = (BigInt(F64.getUint32(0)) << 32n) | BigInt(F64.getUint32(4));
-  bits += (v > 0) === up ? 1n : -1n;
+  bits += v > 0 === up ? 1n : -1n;
   F64.setUint32(0, Number(bits >> 32n));
   F64.setUint32(4, Number(bits & 0xffffffffn));
   return F64.getFloat64(0);
@@ -91,7 +118,9 @@ describe('dragon4 (numpy.core.multiarray dragon4_positional / dragon4_scientific
     });
   }
   it('refuses a non-unique call without precision, as NumPy does', () => {
-    assert.throws(() => dragon4Positional(1.5, 'float64', { unique: false }), { message: /^precision: in non-unique mode/ });
+    assert.throws(() => dragon4Positional(1.5, 'float64', { unique: false }), {
+      message: /^precision: in non-unique mode/
+    });
   });
 });
 
@@ -99,7 +128,9 @@ describe('NumPy array printing (numpy.json)', () => {
   it('has fixtures of every kind', () => {
     assert.ok(fixture.cases.length > 300);
     assert.ok(fixture.cases.some((c) => c.summarized) && fixture.cases.some((c) => c.dtype === 'float64'));
-    assert.ok(fixture.cases.some((c) => /e[+-]\d/.test(c.repr)) && fixture.cases.some((c) => c.options.precision === 0));
+    assert.ok(
+      fixture.cases.some((c) => /e[+-]\d/.test(c.repr)) && fixture.cases.some((c) => c.options.precision === 0)
+    );
   });
 
   for (const c of fixture.cases) {
@@ -140,8 +171,12 @@ describe('NumPy array printing (numpy.json)', () => {
 
   it("refuses the str of a 0-d array (the scalar's str) and a wrong number of values", () => {
     assert.throws(() => formatNumpyArray([1.5], [], 'float32', 'str'), { message: /^style: str of a 0-d array/ });
-    assert.throws(() => formatNumpyArray([1.5], [2], 'float32', 'repr'), { message: 'values: expected 2 values for shape (2,), got 1' });
-    assert.throws(() => formatNumpyArray([1.5], [1], 'float32', 'repr', { precision: -1 }), { message: 'precision: expected a non-negative integer, got -1' });
+    assert.throws(() => formatNumpyArray([1.5], [2], 'float32', 'repr'), {
+      message: 'values: expected 2 values for shape (2,), got 1'
+    });
+    assert.throws(() => formatNumpyArray([1.5], [1], 'float32', 'repr', { precision: -1 }), {
+      message: 'precision: expected a non-negative integer, got -1'
+    });
   });
 });
 
@@ -153,15 +188,21 @@ describe('numpyElementMatches (the element rule of a pasted NumPy print)', () =>
       const options = { dtype: c.dtype, precision: c.options.precision ?? 8 };
       shown.forEach((v, i) => {
         const token = c.elements[i];
-        assert.ok(numpyElementMatches(v, token, options), `element ${i}: ${v} should print as ${JSON.stringify(token)}`);
+        assert.ok(
+          numpyElementMatches(v, token, options),
+          `element ${i}: ${v} should print as ${JSON.stringify(token)}`
+        );
         const n = c.neighbours[i];
         if (n === null) return;
-        const step = c.neighbourDtype === 'float32'
-          ? [nextUpF32(v), nextDownF32(v)]
-          : [nextF64(v, true), nextF64(v, false)];
+        const step =
+          c.neighbourDtype === 'float32' ? [nextUpF32(v), nextDownF32(v)] : [nextF64(v, true), nextF64(v, false)];
         step.forEach((w, k) => {
           const same = n[k].trim() === token.trim(); // NumPy prints the neighbour as the same text
-          assert.equal(numpyElementMatches(w, token, options), same, `element ${i}: neighbour ${w} of ${v} prints as ${JSON.stringify(n[k])}, pasted ${JSON.stringify(token)}`);
+          assert.equal(
+            numpyElementMatches(w, token, options),
+            same,
+            `element ${i}: neighbour ${w} of ${v} prints as ${JSON.stringify(n[k])}, pasted ${JSON.stringify(token)}`
+          );
         });
       });
     });
@@ -183,24 +224,44 @@ describe('numpyElementMatches (the element rule of a pasted NumPy print)', () =>
     assert.ok(numpyElementMatches(1e-5, '1.e-05', o));
     assert.ok(numpyElementMatches(1e-5, '9.9999997e-06', o));
     assert.ok(!numpyElementMatches(1e-5, '1.0000000e-05', o));
-    assert.ok(!numpyElementMatches(1e-5, '9.9999997e-06', { dtype: 'float32', precision: 6 }), 'precision 6 never shows 7 digits');
+    assert.ok(
+      !numpyElementMatches(1e-5, '9.9999997e-06', { dtype: 'float32', precision: 6 }),
+      'precision 6 never shows 7 digits'
+    );
   });
 });
 
 describe('judgeNumpyPaste (dtype and precision read from the paste)', () => {
-  for (const c of fixture.cases.filter((x) => isMaxprec(x) && x.elements.length > 0 && (x.options.sign ?? '-') === '-')) {
+  for (const c of fixture.cases.filter(
+    (x) => isMaxprec(x) && x.elements.length > 0 && (x.options.sign ?? '-') === '-'
+  )) {
     it(`reads ${c.name} ${JSON.stringify(c.options)} back: every element matches and NumPy reprints it so`, () => {
       const values = valuesOf(c);
       const shown = numpyShownIndices(c.shape, printOptions(c)).map((i) => values[i]);
       const tokens = c.elements.map((e) => e.trim());
       for (const dtypes of [[c.dtype], ['float32', 'float64']] as NumpyFloatDtype[][]) {
         const j = judgeNumpyPaste(shown, tokens, dtypes);
-        assert.equal(j.matched, tokens.length, `dtypes ${dtypes}: ${j.matches.map((m, i) => (m ? '' : `${i}:${tokens[i]}`)).filter(Boolean).join(' ')}`);
+        assert.equal(
+          j.matched,
+          tokens.length,
+          `dtypes ${dtypes}: ${j.matches
+            .map((m, i) => (m ? '' : `${i}:${tokens[i]}`))
+            .filter(Boolean)
+            .join(' ')}`
+        );
         assert.ok(j.formatAgrees, `dtypes ${dtypes}: the format of our values differs`);
         // under the options read from the paste, NumPy's rule prints our values as pasted, padding included
         const format = numpyFloatFormat(shown, j.dtype, { precision: j.precision, suppress: j.suppress });
-        assert.deepEqual(shown.map((v) => formatNumpyElement(v, format).trim()), tokens, `dtype ${j.dtype} precision ${j.precision} suppress ${j.suppress}`);
-        if (dtypes.length === 1) assert.deepEqual(shown.map((v) => formatNumpyElement(v, format)), c.elements);
+        assert.deepEqual(
+          shown.map((v) => formatNumpyElement(v, format).trim()),
+          tokens,
+          `dtype ${j.dtype} precision ${j.precision} suppress ${j.suppress}`
+        );
+        if (dtypes.length === 1)
+          assert.deepEqual(
+            shown.map((v) => formatNumpyElement(v, format)),
+            c.elements
+          );
       }
     });
   }
@@ -238,17 +299,30 @@ describe('judgeNumpyPaste (dtype and precision read from the paste)', () => {
   it('property: any float32 array printed by our rule at any precision reads back with every element matching', function () {
     this.timeout(60000);
     const arrays = fc.record({
-      bits: fc.array(fc.oneof(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0x38000000, max: 0x42000000 })), { minLength: 1, maxLength: 12 }),
+      bits: fc.array(
+        fc.oneof(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0x38000000, max: 0x42000000 })),
+        { minLength: 1, maxLength: 12 }
+      ),
       precision: fc.integer({ min: 0, max: 12 }),
       suppress: fc.boolean()
     });
-    fc.assert(fc.property(arrays, ({ bits, precision, suppress }) => {
-      const values = bits.map((b) => bitsToFloat32(b));
-      const tokens = formatNumpyElements(values, [values.length], 'float32', { precision, suppress }).map((t) => t.trim());
-      const j = judgeNumpyPaste(values, tokens, ['float32']);
-      assert.equal(j.matched, values.length, JSON.stringify({ tokens, j }));
-      tokens.forEach((t, i) => assert.ok(numpyElementMatches(values[i], t, { dtype: 'float32', precision }), `${values[i]} ${t} precision ${precision}`));
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(arrays, ({ bits, precision, suppress }) => {
+        const values = bits.map((b) => bitsToFloat32(b));
+        const tokens = formatNumpyElements(values, [values.length], 'float32', { precision, suppress }).map((t) =>
+          t.trim()
+        );
+        const j = judgeNumpyPaste(values, tokens, ['float32']);
+        assert.equal(j.matched, values.length, JSON.stringify({ tokens, j }));
+        tokens.forEach((t, i) =>
+          assert.ok(
+            numpyElementMatches(values[i], t, { dtype: 'float32', precision }),
+            `${values[i]} ${t} precision ${precision}`
+          )
+        );
+      }),
+      { numRuns: 300 }
+    );
   });
 });
 

@@ -11,7 +11,13 @@ import { formatFloat32Shortest, formatTensorF32 } from '../../../../src/core/ten
 const root = ROOT;
 const fixtureDir = path.join(root, 'test', 'fixtures', 'print');
 
-interface ReprCase { name: string; shape: number[]; bits: number[]; repr: string; opts?: { precision?: number; sciMode?: boolean; threshold?: number } }
+interface ReprCase {
+  name: string;
+  shape: number[];
+  bits: number[];
+  repr: string;
+  opts?: { precision?: number; sciMode?: boolean; threshold?: number };
+}
 interface ParseCase {
   name: string;
   text: string;
@@ -25,11 +31,13 @@ interface ParseCase {
 }
 
 const reprCases = (JSON.parse(readFileSync(path.join(fixtureDir, 'repr.json'), 'utf8')) as { cases: ReprCase[] }).cases;
-const parseCases = (JSON.parse(readFileSync(path.join(fixtureDir, 'parse.json'), 'utf8')) as { cases: ParseCase[] }).cases;
+const parseCases = (JSON.parse(readFileSync(path.join(fixtureDir, 'parse.json'), 'utf8')) as { cases: ParseCase[] })
+  .cases;
 
 const float32FromBits = (bits: number[]): Float32Array => new Float32Array(Uint32Array.from(bits).buffer);
 const bitsOf = (values: Float32Array): number[] => Array.from(new Uint32Array(new Float32Array(values).buffer));
-const pyFloat = (v: number | string): number => (typeof v === 'number' ? v : v === 'nan' ? NaN : v === 'inf' ? Infinity : -Infinity);
+const pyFloat = (v: number | string): number =>
+  typeof v === 'number' ? v : v === 'nan' ? NaN : v === 'inf' ? Infinity : -Infinity;
 
 /** Kept index -> full index along each dimension of a summarised print. */
 function fullIndexOfKept(p: ParsedTensor, fullShape: number[], keptFlat: number): number {
@@ -55,7 +63,10 @@ function assertRoundsTo(parsed: number, truth: number, decimals: number, sci: bo
   let half = 0.5 * 10 ** -decimals;
   if (sci && truth !== 0) half = 0.5 * 10 ** (Math.floor(Math.log10(Math.abs(parsed))) - decimals);
   const slack = 1e-12 * Math.max(Math.abs(truth), 10 ** -decimals);
-  assert.ok(Math.abs(parsed - truth) <= half + slack, `${where}: printed ${parsed} is not ${truth} rounded to ${decimals} ${sci ? 'significant decimals' : 'decimals'}`);
+  assert.ok(
+    Math.abs(parsed - truth) <= half + slack,
+    `${where}: printed ${parsed} is not ${truth} rounded to ${decimals} ${sci ? 'significant decimals' : 'decimals'}`
+  );
 }
 
 describe('parseTensorText: PyTorch reprs (repr.json)', () => {
@@ -81,7 +92,8 @@ describe('parseTensorText: PyTorch reprs (repr.json)', () => {
       } else {
         assert.deepEqual(p.shape, c.shape);
         assert.equal(p.values.length, numel);
-        for (let i = 0; i < numel; i++) assertRoundsTo(p.values[i], truth[i], intMode ? 0 : decimals, sci, `element ${i}`);
+        for (let i = 0; i < numel; i++)
+          assertRoundsTo(p.values[i], truth[i], intMode ? 0 : decimals, sci, `element ${i}`);
         if (intMode) assert.deepEqual(bitsOf(toFloat32Array(p)), bitsOf(truth), 'integer mode prints exact values');
         if (!sci && numel > 0 && !intMode && p.printedDecimals !== null) assert.equal(p.printedDecimals, decimals);
       }
@@ -106,7 +118,9 @@ describe('parseTensorText: NumPy, lists and PyTorch suffixes (parse.json)', () =
         truth.forEach((t, i) => {
           // NumPy prints the shortest decimal that identifies the value in its dtype when that has
           // fewer digits than its precision (8); otherwise it rounds to 8 decimals
-          const unique = c.source === 'numpy' && (c.dtype === 'float32' ? Object.is(Math.fround(p.values[i]), t) : Object.is(p.values[i], t));
+          const unique =
+            c.source === 'numpy' &&
+            (c.dtype === 'float32' ? Object.is(Math.fround(p.values[i]), t) : Object.is(p.values[i], t));
           if (!unique) assertRoundsTo(p.values[i], t, c.rounded_decimals!, sci, `element ${i}`);
         });
         if (c.source === 'torch') assert.equal(p.printedDecimals, c.rounded_decimals);
@@ -135,24 +149,39 @@ describe('parseTensorText: structure and errors', () => {
 
   it('names line and column of a ragged row', () => {
     assert.throws(() => parseTensorText('[[1, 2],\n [3, 4, 5]]', 'w_model'), {
-      message: 'w_model: line 2, column 2: expected 2 numbers like the first list at this depth (rows must all have one length), found 3 numbers'
+      message:
+        'w_model: line 2, column 2: expected 2 numbers like the first list at this depth (rows must all have one length), found 3 numbers'
     });
-    assert.throws(() => parseTensorText('[[1, 2], [[3], [4]]]', 'w_model'), { message: /^w_model: line 1, column 10: expected 2 numbers .*found 2 nested lists$/ });
+    assert.throws(() => parseTensorText('[[1, 2], [[3], [4]]]', 'w_model'), {
+      message: /^w_model: line 1, column 10: expected 2 numbers .*found 2 nested lists$/
+    });
   });
 
   it('names line and column of a non-numeric item', () => {
     assert.throws(() => parseTensorText('tensor([[0.1, 0.2],\n        [0.3, abc]])', 'betas'), {
       message: 'betas: line 2, column 15: expected "]" or a number, found "abc"'
     });
-    assert.throws(() => parseTensorText('[1, null]', 'betas'), { message: /^betas: line 1, column 5: expected .*found "null"$/ });
-    assert.throws(() => parseTensorText('[[1], 2]', 'betas'), { message: /^betas: line 1, column 7: expected .*a nested list, found "2"$/ });
+    assert.throws(() => parseTensorText('[1, null]', 'betas'), {
+      message: /^betas: line 1, column 5: expected .*found "null"$/
+    });
+    assert.throws(() => parseTensorText('[[1], 2]', 'betas'), {
+      message: /^betas: line 1, column 7: expected .*a nested list, found "2"$/
+    });
   });
 
   it('refuses unfinished text, unknown suffixes, a second ... and deep nesting', () => {
-    assert.throws(() => parseTensorText('tensor([1., 2.]', 'x'), { message: /^x: line 1, column 16: expected "\)" or ",", found end of input$/ });
-    assert.throws(() => parseTensorText('tensor([1.], foo=3)', 'x'), { message: /^x: line 1, column 14: expected one of dtype=.*found "foo="$/ });
-    assert.throws(() => parseTensorText('[1, ..., 2, ..., 3]', 'x'), { message: /^x: line 1, column 13: expected at most one "\.\.\." per list/ });
-    assert.throws(() => parseTensorText('['.repeat(100000), 'x'), { message: /^x: line 1, column 65: expected at most 64 nested lists/ });
+    assert.throws(() => parseTensorText('tensor([1., 2.]', 'x'), {
+      message: /^x: line 1, column 16: expected "\)" or ",", found end of input$/
+    });
+    assert.throws(() => parseTensorText('tensor([1.], foo=3)', 'x'), {
+      message: /^x: line 1, column 14: expected one of dtype=.*found "foo="$/
+    });
+    assert.throws(() => parseTensorText('[1, ..., 2, ..., 3]', 'x'), {
+      message: /^x: line 1, column 13: expected at most one "\.\.\." per list/
+    });
+    assert.throws(() => parseTensorText('['.repeat(100000), 'x'), {
+      message: /^x: line 1, column 65: expected at most 64 nested lists/
+    });
     assert.throws(() => parseTensorText('', 'x'), { message: /^x: line 1, column 1: expected .*found end of input$/ });
   });
 
@@ -173,22 +202,43 @@ describe('parseTensorText: structure and errors', () => {
   });
 
   it("reads NumPy's str with its padding, wrapped lines and ... as tokens without the padding", () => {
-    const p = parseTensorText('[[ 0.80327606  0.17483339 ... -1.5\n   2.        ]\n ...\n [    nan    -inf ... -0.e+00  1.e+09]]', 'x');
+    const p = parseTensorText(
+      '[[ 0.80327606  0.17483339 ... -1.5\n   2.        ]\n ...\n [    nan    -inf ... -0.e+00  1.e+09]]',
+      'x'
+    );
     assert.deepEqual(p.shape, [2, 4]);
     assert.deepEqual(p.literals, ['0.80327606', '0.17483339', '-1.5', '2.', 'nan', '-inf', '-0.e+00', '1.e+09']);
     assert.equal(p.dtype, 'unknown', 'str does not show the dtype');
-    assert.deepEqual(p.summary!.dims, [{ leading: 1, trailing: 1, elided: true }, { leading: 2, trailing: 2, elided: true }]);
+    assert.deepEqual(p.summary!.dims, [
+      { leading: 1, trailing: 1, elided: true },
+      { leading: 2, trailing: 2, elided: true }
+    ]);
     assert.equal(parseTensorText('[1 2 3]', 'x').dtype, 'int64');
   });
 
   it('keeps line and column in errors of NumPy str and JSON pastes', () => {
-    assert.throws(() => parseTensorText('[[1. 2.]\n [3. 4. 5.]]', 'x'), { message: /^x: line 2, column 2: expected 2 numbers like the first list/ });
-    assert.throws(() => parseTensorText('[[1, 2] [3, 4]]', 'x'), { message: 'x: line 1, column 9: expected "," or "]", found "["' });
-    assert.throws(() => parseTensorText('{"sample": [[1, 2],\n [3, x]]}', 'x'), { message: /^x: line 2, column 6: expected .*, found .*/ });
-    assert.throws(() => parseTensorText('{"sample": [[1, 2],\n [3, 4, 5]]}', 'x'), { message: /^x: line 2, column 2: expected 2 numbers like the first list/ });
-    assert.throws(() => parseTensorText('{"samples": [1]}', 'x'), { message: 'x: line 1, column 1: expected a JSON object holding the tensor under "sample" or "values", found no such member' });
-    assert.throws(() => parseTensorText('{"sample": "tensor([1.])"}', 'x'), { message: 'x: line 1, column 12: expected a list, found "\\""' });
-    assert.throws(() => parseTensorText('{"sample": [1, 2]', 'x'), { message: /^x: line 1, column 18: expected .*, found end of input$/ });
+    assert.throws(() => parseTensorText('[[1. 2.]\n [3. 4. 5.]]', 'x'), {
+      message: /^x: line 2, column 2: expected 2 numbers like the first list/
+    });
+    assert.throws(() => parseTensorText('[[1, 2] [3, 4]]', 'x'), {
+      message: 'x: line 1, column 9: expected "," or "]", found "["'
+    });
+    assert.throws(() => parseTensorText('{"sample": [[1, 2],\n [3, x]]}', 'x'), {
+      message: /^x: line 2, column 6: expected .*, found .*/
+    });
+    assert.throws(() => parseTensorText('{"sample": [[1, 2],\n [3, 4, 5]]}', 'x'), {
+      message: /^x: line 2, column 2: expected 2 numbers like the first list/
+    });
+    assert.throws(() => parseTensorText('{"samples": [1]}', 'x'), {
+      message:
+        'x: line 1, column 1: expected a JSON object holding the tensor under "sample" or "values", found no such member'
+    });
+    assert.throws(() => parseTensorText('{"sample": "tensor([1.])"}', 'x'), {
+      message: 'x: line 1, column 12: expected a list, found "\\""'
+    });
+    assert.throws(() => parseTensorText('{"sample": [1, 2]', 'x'), {
+      message: /^x: line 1, column 18: expected .*, found end of input$/
+    });
   });
 
   it('reads nan, inf and quoted specials (as the CLI writes them) and keeps -0', () => {
@@ -266,8 +316,9 @@ describe('parseTensorText: properties (fast-check)', function () {
         const text = formatTensorF32(values, shape);
         const p = parseTensorText(text, 'x');
         const sci = /e[+-]\d/.test(text);
-        const decimals = sci ? 4 : p.printedDecimals ?? 4;
-        for (let i = 0; i < values.length; i++) assertRoundsTo(p.values[i], values[i], decimals, sci, `${text}: element ${i}`);
+        const decimals = sci ? 4 : (p.printedDecimals ?? 4);
+        for (let i = 0; i < values.length; i++)
+          assertRoundsTo(p.values[i], values[i], decimals, sci, `${text}: element ${i}`);
       }),
       { numRuns: 300 }
     );
@@ -277,14 +328,16 @@ describe('parseTensorText: properties (fast-check)', function () {
     fc.string({ maxLength: 60 }),
     fc.string({ unit: fc.constantFrom(...'[](),.-+e0123456789 \n...naifty=<>\'"'.split('')), maxLength: 60 }),
     // a valid print with a few characters changed
-    fc.tuple(tensorArb, fc.array(fc.tuple(fc.nat(), fc.string({ maxLength: 2 })), { minLength: 1, maxLength: 3 })).map(([t, edits]) => {
-      let text = formatTensorF32(float32FromBits(t.bits), t.shape);
-      for (const [pos, ins] of edits) {
-        const at = pos % (text.length + 1);
-        text = text.slice(0, at) + ins + text.slice(at + 1);
-      }
-      return text;
-    })
+    fc
+      .tuple(tensorArb, fc.array(fc.tuple(fc.nat(), fc.string({ maxLength: 2 })), { minLength: 1, maxLength: 3 }))
+      .map(([t, edits]) => {
+        let text = formatTensorF32(float32FromBits(t.bits), t.shape);
+        for (const [pos, ins] of edits) {
+          const at = pos % (text.length + 1);
+          text = text.slice(0, at) + ins + text.slice(at + 1);
+        }
+        return text;
+      })
   );
 
   it('never fails on garbage with anything but a one-line Error naming the field', () => {

@@ -6,7 +6,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { PYTHON, pythonModulesMissing } from '../../helpers/torch';
-import { formatFloat32Shortest, formatTensorF32, type TensorPrintOptions } from '../../../../src/core/tensors/printTensor';
+import {
+  formatFloat32Shortest,
+  formatTensorF32,
+  type TensorPrintOptions
+} from '../../../../src/core/tensors/printTensor';
 
 interface ReprCase {
   name: string;
@@ -45,18 +49,30 @@ describe('formatTensorF32 (PyTorch repr)', () => {
     const cases = JSON.parse(run.stdout) as ReprCase[];
     assert.equal(cases.length, 200);
     for (const c of cases) {
-      assert.equal(formatTensorF32(float32FromBits(c.bits), c.shape, c.opts), c.repr, `print.py --live ${seed}: shape ${JSON.stringify(c.shape)} opts ${JSON.stringify(c.opts)}`);
+      assert.equal(
+        formatTensorF32(float32FromBits(c.bits), c.shape, c.opts),
+        c.repr,
+        `print.py --live ${seed}: shape ${JSON.stringify(c.shape)} opts ${JSON.stringify(c.opts)}`
+      );
     }
   });
 
   it('refuses a shape that does not fit the values, naming the field', () => {
-    assert.throws(() => formatTensorF32(new Float32Array(3), [2, 2]), /^Error: values: expected 4 values for shape \(2, 2\), got 3$/);
+    assert.throws(
+      () => formatTensorF32(new Float32Array(3), [2, 2]),
+      /^Error: values: expected 4 values for shape \(2, 2\), got 3$/
+    );
     assert.throws(() => formatTensorF32(new Float32Array(0), [-1]), /^Error: shape: /);
-    assert.throws(() => formatTensorF32(new Float32Array(1), [], { precision: -1 }), /^Error: precision: expected a non-negative integer, got -1$/);
+    assert.throws(
+      () => formatTensorF32(new Float32Array(1), [], { precision: -1 }),
+      /^Error: precision: expected a non-negative integer, got -1$/
+    );
   });
 });
 
-const shortestCases = (JSON.parse(readFileSync(path.join(FIXTURES, 'print', 'shortest.json'), 'utf8')) as { cases: [number, string][] }).cases;
+const shortestCases = (
+  JSON.parse(readFileSync(path.join(FIXTURES, 'print', 'shortest.json'), 'utf8')) as { cases: [number, string][] }
+).cases;
 
 describe('formatFloat32Shortest', () => {
   it(`gives NumPy's shortest decimal for ${shortestCases.length} float32 values (shortest.json)`, () => {

@@ -21,7 +21,10 @@ function instance(locals: [number, number][], code: number[], memoryPages?: numb
     types: [funcType([], [I32])],
     functions: [0],
     ...(memoryPages === undefined ? {} : { memories: [memoryLimits(memoryPages)] }),
-    exports: [exportEntry('f', EXTERN_FUNC, 0), ...(memoryPages === undefined ? [] : [exportEntry('mem', EXTERN_MEMORY, 0)])],
+    exports: [
+      exportEntry('f', EXTERN_FUNC, 0),
+      ...(memoryPages === undefined ? [] : [exportEntry('mem', EXTERN_MEMORY, 0)])
+    ],
     code: [functionBody(locals, code)]
   });
   assert.ok(WebAssembly.validate(bytes), 'the module validates');
@@ -32,7 +35,13 @@ describe('wasm module builder', () => {
   it('writes i32.const immediates (signed LEB128) that the engine reads back as written', () => {
     const edges = [0, 1, -1, 63, 64, -64, -65, 127, 128, 8191, 8192, -8192, -8193, 2 ** 31 - 1, -(2 ** 31)];
     for (const v of edges) assert.equal((instance([], i32Const(v)).exports.f as () => number)(), v, String(v));
-    fc.assert(fc.property(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), (v) => (instance([], i32Const(v)).exports.f as () => number)() === v), { numRuns: 200 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+        (v) => (instance([], i32Const(v)).exports.f as () => number)() === v
+      ),
+      { numRuns: 200 }
+    );
   });
 
   it('writes local counts, local indices and memory limits (unsigned LEB128) that the engine reads back', () => {
@@ -52,7 +61,9 @@ describe('wasm module builder', () => {
       code: [functionBody([], [])]
     });
     assert.ok(WebAssembly.validate(bytes));
-    assert.deepEqual(WebAssembly.Module.imports(new WebAssembly.Module(bytes)), [{ module: 'e', name: 'm', kind: 'memory' }]);
+    assert.deepEqual(WebAssembly.Module.imports(new WebAssembly.Module(bytes)), [
+      { module: 'e', name: 'm', kind: 'memory' }
+    ]);
     assert.throws(() => new WebAssembly.Instance(new WebAssembly.Module(bytes), {}), 'the memory import is required');
   });
 });

@@ -6,9 +6,11 @@ import { syntheticRun } from '../../helpers/rendererRuns';
 
 describe('commonModel: traces for shapes', () => {
   it('uses WebGL traces only above the threshold and only when WebGL exists', () => {
-    fc.assert(fc.property(fc.nat(1_000_000), fc.boolean(), (points, webgl) => {
-      assert.equal(scatterTraceType(points, webgl), webgl && points > GL_THRESHOLD_POINTS ? 'scattergl' : 'scatter');
-    }));
+    fc.assert(
+      fc.property(fc.nat(1_000_000), fc.boolean(), (points, webgl) => {
+        assert.equal(scatterTraceType(points, webgl), webgl && points > GL_THRESHOLD_POINTS ? 'scattergl' : 'scatter');
+      })
+    );
   });
 });
 
@@ -16,7 +18,10 @@ describe('commonModel: trajectory states', () => {
   it('orders states x_T ... x_0 and takes x_T from the first step, x_0 from the sample', () => {
     const run = syntheticRun(4, 2, 6);
     const s = trajectoryStates(run);
-    assert.deepEqual(s.t, Array.from({ length: 7 }, (_, k) => 6 - k));
+    assert.deepEqual(
+      s.t,
+      Array.from({ length: 7 }, (_, k) => 6 - k)
+    );
     assert.equal(s.mats[0], run.trajectory.steps[0].x);
     assert.equal(s.mats[s.mats.length - 1], run.trajectory.steps[run.trajectory.steps.length - 1].xPrev);
   });
@@ -29,7 +34,10 @@ describe('commonModel: trajectory states', () => {
       expected.add(st.t);
       expected.add(st.t + 1);
     }
-    assert.deepEqual(s.t, [...expected].sort((a, b) => b - a));
+    assert.deepEqual(
+      s.t,
+      [...expected].sort((a, b) => b - a)
+    );
     const none = syntheticRun(2, 2, 10, { kind: 'none' });
     assert.deepEqual(trajectoryStates(none).t, [0]);
     assert.equal(trajectoryStates(none).mats[0], none.sample);

@@ -20,12 +20,14 @@ describe('diffModel: diff model passes the core comparison through', () => {
       assert.ok(heat);
       assert.deepEqual(heat.rows, model.shownRows);
       // scaled by the rule (this used to be |diff| in every cell): a mismatch holds its |diff|, an accepted cell 0
-      heat.z.forEach((row, r) => row.forEach((v, j) => {
-        const k = model.shownRows[r] * model.cols + j;
-        const a = cmp.absDiff[k];
-        assert.equal(heat.raw[r][j], Number.isNaN(a) ? null : a);
-        assert.equal(v, cmp.mismatchMask[k] ? a : 0);
-      }));
+      heat.z.forEach((row, r) =>
+        row.forEach((v, j) => {
+          const k = model.shownRows[r] * model.cols + j;
+          const a = cmp.absDiff[k];
+          assert.equal(heat.raw[r][j], Number.isNaN(a) ? null : a);
+          assert.equal(v, cmp.mismatchMask[k] ? a : 0);
+        })
+      );
       assert.ok(heat.mismatches.some(([i, j]) => i === ai && j === aj));
       assert.equal(heat.mismatches.length, model.mismatch.filter(Boolean).length);
     }
@@ -49,7 +51,9 @@ describe('diffModel: diff model passes the core comparison through', () => {
     const model = diffTableModel(run);
     assert.ok(model);
     const cols = run.sample.cols;
-    const knownRows = Array.from({ length: run.sample.rows }, (_, i) => i).filter((i) => cmp.known?.subarray(i * cols, (i + 1) * cols).some((v) => v === 1));
+    const knownRows = Array.from({ length: run.sample.rows }, (_, i) => i).filter((i) =>
+      cmp.known?.subarray(i * cols, (i + 1) * cols).some((v) => v === 1)
+    );
     assert.deepEqual(model.shownRows, knownRows);
     assert.ok(knownRows.length < run.sample.rows);
     assert.match(model.note ?? '', new RegExp(`the ${knownRows.length} of ${run.sample.rows} rows`));
@@ -69,10 +73,16 @@ describe('diffModel: diff model passes the core comparison through', () => {
       assert.ok(model);
       // PyTorch's print as pasted (`0.4669`), not the float32 value's shortest decimal (`0.4669000017642975` reads as 0.4669)
       const pasted = printedNumbers(c.printed);
-      assert.deepEqual(model.expected.filter((_, k) => model.known[k]), pasted);
+      assert.deepEqual(
+        model.expected.filter((_, k) => model.known[k]),
+        pasted
+      );
       const heat = absDiffHeatmap(run, model.shownRows);
       assert.ok(heat && heat.z.every((row) => row.every((v) => v === 0 || v === null)), 'no cell coloured');
-      assert.ok(heat.raw.some((row) => row.some((v) => v !== null && v > 0)), 'the printed precision leaves |diff| > 0 somewhere');
+      assert.ok(
+        heat.raw.some((row) => row.some((v) => v !== null && v > 0)),
+        'the printed precision leaves |diff| > 0 somewhere'
+      );
     }
   });
 

@@ -8,13 +8,20 @@ const f32 = Math.fround;
 
 describe('statisticsModel: per-step statistics', () => {
   it('gives mean = the constant and spread 0 for constant states, RMS = |constant|', () => {
-    fc.assert(fc.property(fc.float({ min: -100, max: 100, noNaN: true }), fc.integer({ min: 2, max: 9 }), fc.integer({ min: 1, max: 5 }), (c, n, d) => {
-      const m = matrix(n, d, () => c);
-      const [mean, spread] = meanAndSpread(m);
-      assert.ok(Math.abs(mean - f32(c)) <= 1e-12 * Math.max(1, Math.abs(c)));
-      assert.ok(spread <= 1e-12 * Math.max(1, Math.abs(c)));
-      assert.ok(Math.abs(rms(m) - Math.abs(f32(c))) <= 1e-12 * Math.max(1, Math.abs(c)));
-    }));
+    fc.assert(
+      fc.property(
+        fc.float({ min: -100, max: 100, noNaN: true }),
+        fc.integer({ min: 2, max: 9 }),
+        fc.integer({ min: 1, max: 5 }),
+        (c, n, d) => {
+          const m = matrix(n, d, () => c);
+          const [mean, spread] = meanAndSpread(m);
+          assert.ok(Math.abs(mean - f32(c)) <= 1e-12 * Math.max(1, Math.abs(c)));
+          assert.ok(spread <= 1e-12 * Math.max(1, Math.abs(c)));
+          assert.ok(Math.abs(rms(m) - Math.abs(f32(c))) <= 1e-12 * Math.max(1, Math.abs(c)));
+        }
+      )
+    );
   });
 
   it('lines the series up on the t axis: states, steps (no z at t = 0) and the schedule', () => {
@@ -22,7 +29,10 @@ describe('statisticsModel: per-step statistics', () => {
     const s = stepStatistics(run);
     assert.equal(s.stateT.length, s.xMean.length);
     assert.equal(s.stateT.length, s.xSpread.length);
-    assert.deepEqual(s.stepT, run.trajectory.steps.map((st) => st.t));
+    assert.deepEqual(
+      s.stepT,
+      run.trajectory.steps.map((st) => st.t)
+    );
     assert.equal(s.zRms[s.stepT.indexOf(0)], null);
     assert.equal(s.betas.length, run.inputs.T);
     assert.deepEqual(s.alphaBar, Array.from(run.schedule.alphaBar));

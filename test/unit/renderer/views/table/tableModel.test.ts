@@ -16,7 +16,9 @@ describe('tableModel: tables print what PyTorch prints', () => {
       const model = tableModel(m);
       assert.deepEqual(model.printed, printedNumbers(c.printed_full));
       if (!c.printed.includes('...')) assert.equal(c.printed_full, c.printed);
-      model.exact.forEach((s, k) => assert.ok(Object.is(f32(Number(s)), m.data[k]), `${s} does not read back as ${m.data[k]}`));
+      model.exact.forEach((s, k) =>
+        assert.ok(Object.is(f32(Number(s)), m.data[k]), `${s} does not read back as ${m.data[k]}`)
+      );
     });
   }
 
@@ -34,7 +36,10 @@ describe('tableModel: the view says which print the table shows and which the co
     it(`${c.name}: the note quotes PyTorch's own two prints when they differ, and says so when they agree`, () => {
       const [n, d] = c.inputs.shape as [number, number];
       const note = printFormatNote(bitsToMatrix(c.sample_bits, n, d));
-      assert.match(note, /^Cells read as PyTorch prints the whole tensor .*"Copy as PyTorch text" and the notebook's text output give PyTorch's default print\(x\)/);
+      assert.match(
+        note,
+        /^Cells read as PyTorch prints the whole tensor .*"Copy as PyTorch text" and the notebook's text output give PyTorch's default print\(x\)/
+      );
       const full = printedNumbers(c.printed_full);
       const shown = printedNumbers(c.printed);
       const differs = /x_0\[(\d+), (\d+)\] reads (\S+) in the table and (\S+) in the default print\.$/.exec(note);

@@ -25,25 +25,37 @@ describe('trajectoriesModel: plots for shapes', () => {
 
 describe('trajectoriesModel: decimation', () => {
   it('keeps first and last, increases strictly, stays within the budget', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 2, max: 3000 }), (count, max) => {
-      const idx = decimateIndices(count, max);
-      assert.equal(idx[0], 0);
-      assert.equal(idx[idx.length - 1], count - 1);
-      assert.ok(idx.length <= Math.min(count, max));
-      for (let k = 1; k < idx.length; k++) assert.ok(idx[k] > idx[k - 1]);
-      if (count <= max) assert.equal(idx.length, count);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 2, max: 3000 }), (count, max) => {
+        const idx = decimateIndices(count, max);
+        assert.equal(idx[0], 0);
+        assert.equal(idx[idx.length - 1], count - 1);
+        assert.ok(idx.length <= Math.min(count, max));
+        for (let k = 1; k < idx.length; k++) assert.ok(idx[k] > idx[k - 1]);
+        if (count <= max) assert.equal(idx.length, count);
+      })
+    );
   });
 
   it('selects samples x states within the point budget and says what it left out', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 2000 }), fc.integer({ min: 1, max: 1001 }), fc.integer({ min: 2, max: 400_000 }), (n, states, budget) => {
-      const sel = selectPaths(n, states, budget);
-      assert.ok(sel.samples.length * sel.states.length <= Math.max(budget, sel.samples.length * 2), `${sel.samples.length} x ${sel.states.length} > ${budget}`);
-      const dropped = sel.samples.length < n || sel.states.length < states;
-      assert.equal(sel.note !== undefined, dropped);
-      assert.equal(sel.states[0], 0);
-      assert.equal(sel.states[sel.states.length - 1], states - 1);
-    }));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2000 }),
+        fc.integer({ min: 1, max: 1001 }),
+        fc.integer({ min: 2, max: 400_000 }),
+        (n, states, budget) => {
+          const sel = selectPaths(n, states, budget);
+          assert.ok(
+            sel.samples.length * sel.states.length <= Math.max(budget, sel.samples.length * 2),
+            `${sel.samples.length} x ${sel.states.length} > ${budget}`
+          );
+          const dropped = sel.samples.length < n || sel.states.length < states;
+          assert.equal(sel.note !== undefined, dropped);
+          assert.equal(sel.states[0], 0);
+          assert.equal(sel.states[sel.states.length - 1], states - 1);
+        }
+      )
+    );
   });
 
   it('keeps 1000 samples x 1001 states (d = 2) within the WebGL budget with every sample drawn', () => {
@@ -76,7 +88,9 @@ describe('trajectoriesModel: paths', () => {
 
 describe('trajectoriesModel: non-finite values', () => {
   it('breaks paths at inf and nan instead of passing them to plotly', () => {
-    const run = syntheticRun(3, 2, 5, { kind: 'all' }, (t, i, j) => (t === 2 && i === 1 ? (j ? NaN : Infinity) : t + i + j));
+    const run = syntheticRun(3, 2, 5, { kind: 'all' }, (t, i, j) =>
+      t === 2 && i === 1 ? (j ? NaN : Infinity) : t + i + j
+    );
     const states = trajectoryStates(run);
     const sel = selectPaths(3, states.t.length, 1_000_000);
     const p = planePaths(states, sel, identityPlane);
@@ -101,13 +115,23 @@ describe('trajectoriesModel: dimension chooser', () => {
 
 describe('trajectoriesModel: one sentence for what is recorded and what is drawn', () => {
   it('counts states throughout, says why fewer were recorded, and what each path draws', () => {
-    assert.equal(pathsSentence(1000, 1000, 1001, undefined, { samples: 1000, states: 150 }, 1000),
-      'Recorded: all 1001 states x_1000 … x_0 (every step); each path draws 150 of them, evenly spaced with the first and the last, for all 1000 samples.');
-    const note = 'kept 104 of the 1000 requested steps, evenly spaced, to stay within the 4 MiB trajectory budget (39.1 KiB per step)';
-    assert.equal(pathsSentence(1000, 104, 208, note, { samples: 1000, states: 150 }, 1000),
-      'Recorded: 208 of the 1001 states x_1000 … x_0 (from 104 of the 1000 steps, to stay within the 4 MiB trajectory budget); each path draws 150 of them, evenly spaced with the first and the last, for all 1000 samples.');
-    assert.equal(pathsSentence(100, 100, 101, undefined, { samples: 40, states: 101 }, 200),
-      'Recorded: all 101 states x_100 … x_0 (every step); each path draws every recorded state, for 40 of the 200 samples, evenly spaced.');
-    assert.equal(pathsSentence(10, 4, 8, undefined, undefined, 1), 'Recorded: 8 of the 11 states x_10 … x_0 (from 4 of the 10 steps).');
+    assert.equal(
+      pathsSentence(1000, 1000, 1001, undefined, { samples: 1000, states: 150 }, 1000),
+      'Recorded: all 1001 states x_1000 … x_0 (every step); each path draws 150 of them, evenly spaced with the first and the last, for all 1000 samples.'
+    );
+    const note =
+      'kept 104 of the 1000 requested steps, evenly spaced, to stay within the 4 MiB trajectory budget (39.1 KiB per step)';
+    assert.equal(
+      pathsSentence(1000, 104, 208, note, { samples: 1000, states: 150 }, 1000),
+      'Recorded: 208 of the 1001 states x_1000 … x_0 (from 104 of the 1000 steps, to stay within the 4 MiB trajectory budget); each path draws 150 of them, evenly spaced with the first and the last, for all 1000 samples.'
+    );
+    assert.equal(
+      pathsSentence(100, 100, 101, undefined, { samples: 40, states: 101 }, 200),
+      'Recorded: all 101 states x_100 … x_0 (every step); each path draws every recorded state, for 40 of the 200 samples, evenly spaced.'
+    );
+    assert.equal(
+      pathsSentence(10, 4, 8, undefined, undefined, 1),
+      'Recorded: 8 of the 11 states x_10 … x_0 (from 4 of the 10 steps).'
+    );
   });
 });
