@@ -914,7 +914,7 @@ export const scenario: Step[] = [
     needs: [S.open],
     async run(ctx) {
       const { page, workspace } = ctx;
-      const file = 'speed.ddpmnb';
+      const file = 'timing-run.ddpmnb';
       const notebook = {
         format: 'ddpm-notebook/1',
         cells: [{ kind: 'code', language: 'ddpm', source: speedCell(ctx).split(/(?<=\n)/) }]
@@ -962,7 +962,7 @@ export const scenario: Step[] = [
     needs: [],
     async run(ctx) {
       const { page, workspace } = ctx;
-      const file = 'speed.inputs.json';
+      const file = 'timing-run.inputs.json';
       const example = JSON.parse(readFileSync(path.join(ctx.root, 'media', 'examples', INPUTS), 'utf8')) as {
         w_model: number[][];
         seed: string;
