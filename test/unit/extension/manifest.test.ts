@@ -113,7 +113,7 @@ describe('manifest (package.json)', () => {
     assert.equal(renderer.requiresMessaging, 'optional');
     // the build's renderer target: renderer/index.ts -> <out>/renderer/ (ESM), the extension -> extension.js, web -> web/extension.js
     assert.equal(renderer.entrypoint, './dist/renderer/index.js');
-    assert.match(buildScript, /entryPoints: \[r\('renderer\/index\.ts'\)\], outdir: o\('renderer'\)/);
+    assert.match(buildScript, /entryPoints: \[r\('renderer\/index\.ts'\)\],\s*outdir: o\('renderer'\)/);
     assert.equal(manifest.main, './dist/extension.js');
     assert.match(buildScript, /outfile: o\('extension\.js'\)/);
     assert.equal(manifest.browser, './dist/web/extension.js');
