@@ -1148,6 +1148,9 @@ export const scenario: Step[] = [
           path.join(workspace, '.vscode', 'settings.json'),
           JSON.stringify({ 'ddpmLab.pythonPath': py.setting }, null, 2)
         );
+        // VS Code reads a new workspace settings file through its file watcher: give it time before the command
+        // reads the setting (a fresh-clone run got there first and ran the PATH python3, which has no torch)
+        await sleep(5000);
       }
       await runCommand(page, 'View: Focus First Editor Group');
       await quickOpen(page, INPUTS);
