@@ -61,3 +61,19 @@ export function followWidth(root: HTMLElement, onResize: () => void): () => void
     cancelAnimationFrame(frame);
   };
 }
+
+/** A PNG data: URL of RGBA pixels (row-major, row 0 at the top): a plot's layout image. */
+export function rgbaDataUrl(rgba: Uint8ClampedArray, width: number, height: number): string {
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('paths: this page cannot draw on a canvas');
+  ctx.putImageData(new ImageData(rgba as Uint8ClampedArray<ArrayBuffer>, width, height), 0, 0);
+  return canvas.toDataURL('image/png');
+}
+
+/** Device pixels per CSS pixel for images drawn into plots: the screen's, between 1 and 2. */
+export function pixelScale(): number {
+  return Math.min(2, Math.max(1, globalThis.devicePixelRatio || 1));
+}

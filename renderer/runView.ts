@@ -5,6 +5,7 @@ import { errorFirstLine } from '../src/core/errors';
 import { recomputeTrajectory } from '../src/core/run/recompute';
 import type { RunResult } from '../src/core/types';
 import { errorBox, followWidth, h, installStyles } from './dom';
+import { loadPlotly } from './plotLoader';
 import css from './styles.css';
 import { observeTheme, themeKind } from './theme';
 import { runHeadline, sampleAsJson, sampleAsPytorchText, VIEW_LABELS, viewsFor, type ViewId } from './runModel';
@@ -58,6 +59,8 @@ export function mountRunView(
   host: HostBridge,
   initial?: ViewId
 ): RunViewHandle {
+  // the plots' chunk starts loading now: fetched and compiled by the browser while the steps are recomputed
+  void loadPlotly().catch(() => undefined);
   // a run that carries its inputs instead of its steps: compute them here, checked bit for bit (throws one line)
   const run = recomputeTrajectory(carried);
   const doc = container.ownerDocument;

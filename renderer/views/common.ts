@@ -33,6 +33,13 @@ export interface View {
   dispose(): void;
 }
 
+/** What the views read of plotly's computed layout (private fields, stable across plotly 2.x). */
+interface PlotFullLayout {
+  _size?: { l: number; t: number; w: number; h: number };
+  xaxis?: { range?: unknown[] };
+  yaxis?: { range?: unknown[] };
+}
+
 export interface Figure {
   data: PlotData[];
   layout: PlotLayout;
@@ -64,6 +71,7 @@ export class PlotBox {
   /** whether the last draw used WebGL traces */
   gl = false;
   private drawn = false;
+  private relayoutHooked = false;
 
   constructor(
     private readonly ctx: ViewContext,
@@ -112,7 +120,7 @@ export class PlotBox {
           );
       }
       await Plotly.react(this.plot, fig.data, layout, CONFIG);
-      this.gl = gl;
+      this.gl = gl && fig.data.some((trace) => String(trace.type).endsWith('gl'));
     };
     const gl = webglTracesUsable();
     const violations = evalViolationCount();
@@ -123,15 +131,44 @@ export class PlotBox {
       if (!gl) throw e;
       failed = true;
     }
-    if (gl && !failed) {
+    if (this.gl && !failed) {
       await new Promise((resolve) => setTimeout(resolve, 20)); // CSP violation events arrive as tasks
       failed = evalViolationCount() > violations;
     }
     if (failed) {
-      Plotly.purge(this.plot);
+      Plotly.purge(this.plot); // drops plotly's event listeners too
+      this.relayoutHooked = false;
       await attempt(false);
     }
     this.drawn = true;
+  }
+
+  /** The plot area of the first x and y axes, in CSS pixels, and their ranges; undefined before the first draw. */
+  plotArea(): { width: number; height: number; x: [number, number]; y: [number, number] } | undefined {
+    const full = (this.plot as unknown as { _fullLayout?: PlotFullLayout })._fullLayout;
+    if (!this.drawn || !full?._size || !full.xaxis?.range || !full.yaxis?.range) return undefined;
+    const [x0, x1] = full.xaxis.range.map(Number);
+    const [y0, y1] = full.yaxis.range.map(Number);
+    return { width: full._size.w, height: full._size.h, x: [x0, x1], y: [y0, y1] };
+  }
+
+  /**
+   * Calls f after each relayout of this plot by the user or a resize (zoom, pan, autoscale, size): plotly's
+   * plotly_relayout event, except for updates of only `ignore`'s keys (the view's own). Once per PlotBox.
+   */
+  onRelayout(f: () => void, ignore: string[]): void {
+    const plot = this.plot as unknown as {
+      on?(event: string, handler: (update: Record<string, unknown>) => void): void;
+    };
+    if (this.relayoutHooked || !plot.on) return;
+    this.relayoutHooked = true;
+    plot.on('plotly_relayout', (update) => {
+      if (
+        Object.keys(update).every((k) => ignore.some((i) => k === i || k.startsWith(`${i}[`) || k.startsWith(`${i}.`)))
+      )
+        return;
+      f();
+    });
   }
 
   async restyle(update: PlotData, traces: number[]): Promise<void> {

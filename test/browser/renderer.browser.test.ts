@@ -84,13 +84,38 @@ async function waitReady(page: Page, scope = '.ddpm-run'): Promise<void> {
   assert.equal(state, 'true', `the view did not finish drawing: ${error}`);
 }
 
-/** Whether a plot container holds a drawn plotly figure (its svg) with at least one trace layer. */
-async function plotDrawn(page: Page, testId: string): Promise<{ svg: number; gl: number; traces: number }> {
+/**
+ * Whether a plot container holds a drawn plotly figure (its svg) with at least one trace layer; gl counts plotly's
+ * WebGL drawing canvases (scattergl), paths the layout images of per-pixel paths.
+ */
+async function plotDrawn(
+  page: Page,
+  testId: string
+): Promise<{ svg: number; gl: number; traces: number; paths: number }> {
   return page.$eval(`[data-testid="${testId}"]`, (el) => ({
     svg: el.querySelectorAll('svg.main-svg').length,
-    gl: el.querySelectorAll('canvas').length,
-    traces: el.querySelectorAll('g.trace, .heatmaplayer image, g.hm image').length
+    gl: el.querySelectorAll('canvas.gl-canvas-context').length,
+    traces: el.querySelectorAll('g.trace, .heatmaplayer image, g.hm image').length,
+    paths: el.querySelectorAll('.imagelayer image').length
   }));
+}
+
+/** How many pixels of a plot's per-pixel paths image are not transparent. */
+async function pathsImagePixels(page: Page, testId: string): Promise<number> {
+  return page.$eval(`[data-testid="${testId}"] .imagelayer image`, async (img) => {
+    const source = new Image();
+    source.src = img.getAttribute('href') ?? '';
+    await source.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = source.width;
+    canvas.height = source.height;
+    const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
+    ctx.drawImage(source, 0, 0);
+    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    let lit = 0;
+    for (let k = 3; k < data.length; k += 4) if (data[k] > 0) lit++;
+    return lit;
+  });
 }
 
 /** The bundled example's w_model and seed (made by PyTorch, media/examples/seed.inputs.json) with N = n and a linear schedule of T steps. */
@@ -283,8 +308,8 @@ describe('renderer in headless Chromium', function () {
   });
 
   it("results panel: under the panel's strict CSP (no eval) it draws with WebGL, says ready, restores its state, and posts compare requests", async () => {
-    // 200 samples x 100 steps: enough points for WebGL traces (plotly's strict, precompiled scattergl: no eval)
-    const run = runSampler(exampleInputs(200, 100));
+    // 2500 samples: enough markers for WebGL traces (plotly's strict, precompiled scattergl: no eval)
+    const run = runSampler(exampleInputs(2500, 20));
     const nonce = 'a'.repeat(32);
     writeFileSync(
       path.join(OUT, 'panel.html'),
@@ -314,10 +339,13 @@ describe('renderer in headless Chromium', function () {
     );
     await waitReady(page);
     const traj = await plotDrawn(page, 'ddpm-trajectory-plot');
-    assert.ok(traj.svg > 0 && traj.gl > 0, `trajectory plot not drawn with WebGL: ${JSON.stringify(traj)}`);
+    assert.ok(
+      traj.svg > 0 && traj.gl > 0 && traj.paths === 1,
+      `trajectory plot not drawn with WebGL and its paths image: ${JSON.stringify(traj)}`
+    );
     assert.match(
       (await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes')) ?? '',
-      /^Recorded: all 101 states x_100 … x_0 \(every step\); each path draws every recorded state, for all 200 samples\./
+      /^Recorded: all 21 states x_20 … x_0 \(every step\); each path draws every recorded state, for all 2500 samples\./
     );
     await page.click('[data-testid="ddpm-compare"]');
     await page.waitForFunction(() =>
@@ -329,14 +357,14 @@ describe('renderer in headless Chromium', function () {
     await waitReady(page);
     assert.equal(
       await page.textContent('[data-testid="ddpm-headline"]'),
-      `DDPM sample N = 200, d = 2, T = 100, seed ${run.inputs.seed}, RNG profile ${run.inputs.profile}`
+      `DDPM sample N = 2500, d = 2, T = 20, seed ${run.inputs.seed}, RNG profile ${run.inputs.profile}`
     );
     assert.deepEqual(cspViolations, [], "CSP violations under the panel's policy");
     await page.close();
   });
 
   it("notebook renderer entry: under a CSP header without 'unsafe-eval', the trajectories draw with WebGL and nothing is blocked", async () => {
-    const run = runSampler(exampleInputs(200, 100));
+    const run = runSampler(exampleInputs(2500, 20));
     const page = await newPage();
     const violations: string[] = [];
     page.on('console', (m) => {
@@ -345,11 +373,13 @@ describe('renderer in headless Chromium', function () {
     await renderInHarness(page, 'csp', JSON.stringify(encodeRunResult(run)), '?no-eval');
     await waitReady(page);
     const traj = await plotDrawn(page, 'ddpm-trajectory-plot');
-    assert.ok(traj.svg > 0 && traj.gl > 0, `not drawn with WebGL: ${JSON.stringify(traj)}`);
+    assert.ok(traj.svg > 0 && traj.gl > 0 && traj.paths === 1, `not drawn with WebGL: ${JSON.stringify(traj)}`);
+    const cloud = await plotDrawn(page, 'ddpm-trajectory-cloud');
+    assert.ok(cloud.gl > 0, `the cloud is not drawn with WebGL: ${JSON.stringify(cloud)}`);
     assert.deepEqual(violations, [], 'CSP violations');
     assert.match(
       (await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes')) ?? '',
-      /^Recorded: all 101 states/
+      /^Recorded: all 21 states/
     );
     await page.close();
   });
@@ -370,7 +400,7 @@ describe('renderer in headless Chromium', function () {
     await renderInHarness(page, 'deferred', JSON.stringify(json), '?no-eval');
     await waitReady(page);
     const traj = await plotDrawn(page, 'ddpm-trajectory-plot');
-    assert.ok(traj.svg > 0 && traj.gl > 0, `not drawn: ${JSON.stringify(traj)}`);
+    assert.ok(traj.svg > 0 && traj.traces > 0 && traj.paths === 1, `not drawn: ${JSON.stringify(traj)}`);
     assert.match(
       (await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes')) ?? '',
       /^Recorded: all 201 states x_200 … x_0 \(every step\)/
@@ -478,7 +508,10 @@ describe('renderer in headless Chromium', function () {
     await waitReady(page);
     const elapsed = Date.now() - started;
     const p = await plotDrawn(page, 'ddpm-trajectory-plot');
-    assert.ok(p.svg > 0 && p.traces + p.gl > 0);
+    assert.ok(p.svg > 0 && p.traces + p.gl > 0 && p.paths === 1, JSON.stringify(p));
+    // every path drawn per pixel: a good share of the plot area is covered
+    const lit = await pathsImagePixels(page, 'ddpm-trajectory-plot');
+    assert.ok(lit > 2000, `the paths image covers ${lit} pixels`);
     const note = await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes');
     const cloud = await plotDrawn(page, 'ddpm-trajectory-cloud');
     assert.ok(cloud.svg > 0 && cloud.traces + cloud.gl > 0);

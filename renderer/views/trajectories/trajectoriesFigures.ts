@@ -9,11 +9,20 @@ import type { Figure } from '../common';
 import { at, finiteOrNaN, scatterTraceType, trajectoryStates, type TrajectoryStates } from '../commonModel';
 import { pcaOfStates, pcaPlane, type Pca2 } from './pca';
 import {
+  coverageRgba,
+  parseCssColor,
+  pathAlpha,
+  pathBounds,
+  pathCoverage,
+  type PathPoints,
+  type RasterFrame
+} from './pathRaster';
+import {
   PATH_POINT_BUDGET,
   dimensionPaths,
   identityPlane,
-  planePaths,
   selectPaths,
+  type PathSelection,
   trajectoryLayout,
   type TrajectoryKinds
 } from './trajectoriesModel';
@@ -32,6 +41,8 @@ export interface TrajectoryScene {
   project: ((m: MatrixF32, row: number) => [number, number]) | null;
   /** the plane's axis titles */
   axisTitle: [string, string];
+  /** every state's points in the plane, for the per-pixel paths (pathRaster.ts); null when there is no plane */
+  points: PathPoints | null;
 }
 
 export function trajectoryScene(run: RunResult): TrajectoryScene {
@@ -41,7 +52,24 @@ export function trajectoryScene(run: RunResult): TrajectoryScene {
   const pca = kinds.plane === 'pca' ? pcaOfStates(states, d) : null;
   const project = kinds.plane === 'identity' ? identityPlane : pca ? pcaPlane(pca) : null;
   const axisTitle: [string, string] = kinds.plane === 'identity' ? ['x[:, 0]', 'x[:, 1]'] : ['PC1', 'PC2'];
-  return { n: run.sample.rows, d, states, kinds, pca, project, axisTitle };
+  const n = run.sample.rows;
+  return { n, d, states, kinds, pca, project, axisTitle, points: project ? planePoints(states, n, d, project) : null };
+}
+
+/** The states' points in the plane: the matrices themselves for d = 2, else their projections (float64, display only). */
+function planePoints(
+  states: TrajectoryStates,
+  n: number,
+  d: number,
+  project: (m: MatrixF32, row: number) => [number, number]
+): PathPoints {
+  if (d === 2) return { data: states.mats.map((m) => m.data), stride: 2, ox: 0, oy: 1 };
+  const data = states.mats.map((m) => {
+    const xy = new Float64Array(2 * n);
+    for (let i = 0; i < n; i++) [xy[2 * i], xy[2 * i + 1]] = project(m, i);
+    return xy;
+  });
+  return { data, stride: 2, ox: 0, oy: 1 };
 }
 
 /** An axis-aligned box in the plane: x range and y range. */
@@ -83,36 +111,38 @@ function pathOpacity(samples: number, max: number): number {
   return Math.max(0.08, Math.min(max, 6 / Math.sqrt(samples)));
 }
 
-/** The paths x_T -> x_0 in the plane with start and end marked, what was left out, and the plane's padded range. */
+/**
+ * The plane with the start and end of every path marked, on axes that hold every drawn point (padded); the paths
+ * themselves are drawn per pixel into the plot's layout image afterwards (pathsImage), so the figure carries only
+ * a legend entry for them. Also returns which samples and states the paths draw and the plane's range.
+ */
 export function planeFigure(
   scene: TrajectoryScene,
   gl: boolean,
   theme: ThemeColors,
   equalAxes = false
-): { figure: Figure; selectionNote?: string; range?: PlaneRange; selection?: { samples: number; states: number } } {
-  const { n, states, project, axisTitle } = scene;
-  if (!project) return { figure: { data: [], layout: {} } };
-  const sel = selectPaths(n, states.t.length, gl ? PATH_POINT_BUDGET.gl : PATH_POINT_BUDGET.svg);
-  const paths = planePaths(states, sel, project);
+): { figure: Figure; selectionNote?: string; range?: PlaneRange; selection?: PathSelection } {
+  const { n, states, points, axisTitle } = scene;
+  if (!points) return { figure: { data: [], layout: {} } };
+  const sel = selectPaths(n, states.t.length, PATH_POINT_BUDGET.raster);
   const first = states.mats[0];
   const last = states.mats[states.mats.length - 1];
   const start = cloudXY(scene, first);
   const end = cloudXY(scene, last);
-  const range = paddedRange(paths, start, end);
+  const bounds = pathBounds(points, sel.samples, sel.states);
+  const range = paddedRange(...(bounds ? [bounds] : []), start, end);
   const markerType = scatterTraceType(n, gl);
-  const opacity = pathOpacity(sel.samples.length, 0.7);
   const figure: Figure = {
     data: [
       {
-        type: scatterTraceType(paths.x.length, gl),
+        // the legend entry of the paths (drawn as the layout image)
+        type: 'scatter',
         mode: 'lines',
-        x: paths.x,
-        y: paths.y,
+        x: [null],
+        y: [null],
         name: 'paths',
         hoverinfo: 'skip',
-        line: { width: 1, color: theme.series[0] },
-        opacity,
-        connectgaps: false
+        line: { width: 2, color: theme.series[0] }
       },
       {
         type: markerType,
@@ -136,18 +166,55 @@ export function planeFigure(
       }
     ],
     layout: {
-      xaxis: { title: { text: axisTitle[0] } },
+      // fixed to every drawn point: the paths are not a trace, so autorange would not see them
+      xaxis: { title: { text: axisTitle[0] }, range: range?.x, autorange: range ? false : true },
       // each axis fits its own data (spreads of 1e6 against 1e4 would collapse into a line on equal axes); equal axes on request
-      yaxis: { title: { text: axisTitle[1] }, scaleanchor: equalAxes ? 'x' : undefined },
+      yaxis: {
+        title: { text: axisTitle[1] },
+        range: range?.y,
+        autorange: range ? false : true,
+        scaleanchor: equalAxes ? 'x' : undefined
+      },
       legend: { orientation: 'h', y: -0.18 },
       showlegend: true
     }
   };
+  return { figure, selectionNote: sel.note, range, selection: sel };
+}
+
+/** The layout image of the paths for the plot area `area` (CSS pixels, its axis ranges) at `scale` device pixels per CSS pixel. */
+export function pathsImage(
+  scene: TrajectoryScene,
+  sel: PathSelection,
+  area: { width: number; height: number; x: [number, number]; y: [number, number] },
+  scale: number,
+  theme: ThemeColors,
+  toDataUrl: (rgba: Uint8ClampedArray, width: number, height: number) => string
+): Record<string, unknown> | null {
+  if (!scene.points) return null;
+  const frame: RasterFrame = {
+    width: Math.max(1, Math.round(area.width * scale)),
+    height: Math.max(1, Math.round(area.height * scale)),
+    x: area.x,
+    y: area.y
+  };
+  const counts = pathCoverage(scene.points, sel.samples, sel.states, frame);
   return {
-    figure,
-    selectionNote: sel.note,
-    range,
-    selection: { samples: sel.samples.length, states: sel.states.length }
+    source: toDataUrl(
+      coverageRgba(counts, parseCssColor(theme.series[0]) ?? [128, 128, 128], pathAlpha(sel.samples.length)),
+      frame.width,
+      frame.height
+    ),
+    xref: 'x',
+    yref: 'y',
+    x: area.x[0],
+    y: area.y[1],
+    sizex: area.x[1] - area.x[0],
+    sizey: area.y[1] - area.y[0],
+    sizing: 'stretch',
+    xanchor: 'left',
+    yanchor: 'top',
+    layer: 'below'
   };
 }
 

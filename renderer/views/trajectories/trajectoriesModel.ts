@@ -17,8 +17,11 @@ export function decimateIndices(count: number, max: number): number[] {
   return out;
 }
 
-/** Points drawn at most for all paths together (WebGL, then SVG), and at most for one SVG scatter. */
-export const PATH_POINT_BUDGET = { gl: 150_000, svg: 20_000 } as const;
+/**
+ * Points drawn at most for all paths together: as plotly traces (WebGL, then SVG: the dimensions plot), and per
+ * pixel (pathRaster.ts: the plane's paths, about 30 ms per million points).
+ */
+export const PATH_POINT_BUDGET = { gl: 150_000, svg: 20_000, raster: 20_000_000 } as const;
 
 /** Which samples and which states are drawn as paths so that samples x states fits the budget. */
 export interface PathSelection {

@@ -4,13 +4,14 @@
 // the plots and wires them; the figures are in trajectoriesFigures.ts.
 import { errorFirstLine } from '../../../src/core/errors';
 import type { RunResult } from '../../../src/core/types';
-import { h } from '../../dom';
+import { h, pixelScale, rgbaDataUrl } from '../../dom';
 import type { ThemeColors } from '../../theme';
 import { PlotBox, type Figure, type View, type ViewContext } from '../common';
 import {
   cloudFigure,
   cloudUpdate,
   dimensionsFigure,
+  pathsImage,
   planeFigure,
   sliderShape,
   stateLabel,
@@ -18,7 +19,7 @@ import {
   type PlaneRange,
   type TrajectoryScene
 } from './trajectoriesFigures';
-import { defaultDimensions, parseDimensions, pathsSentence } from './trajectoriesModel';
+import { defaultDimensions, parseDimensions, pathsSentence, type PathSelection } from './trajectoriesModel';
 
 /** What the controls chose, and what the last draws decided. */
 interface TrajectoryViewState {
@@ -34,8 +35,8 @@ interface TrajectoryViewState {
   theme?: ThemeColors;
   /** the plane and the cloud on equal axes (off: each axis fits its data) */
   equalAxes: boolean;
-  /** what the last drawn plane kept of samples and states, for the notes' sentence */
-  selection?: { samples: number; states: number };
+  /** which samples and states the plane's paths draw (its layout image), for the image and the notes' sentence */
+  selection?: PathSelection;
 }
 
 interface TrajectoryControls {
@@ -84,10 +85,29 @@ export function createTrajectoriesView(ctx: ViewContext): View {
     notes.replaceChildren(...lines.filter((s): s is string => !!s).map((s) => h('p', { class: 'ddpm-note' }, s)));
   };
 
+  /** The plane's paths, drawn per pixel for the plot area as it is now (after a draw, a zoom, a resize). */
+  const paintPaths = async (): Promise<void> => {
+    const plane = plots.plane;
+    const area = plane?.plotArea();
+    if (!plane || !area || !state.selection || !state.theme) return;
+    const image = pathsImage(scene, state.selection, area, pixelScale(), state.theme, rgbaDataUrl);
+    await plane.relayout({ images: image ? [image] : [] });
+  };
+  let repaint = 0;
+  const drawPlane = async (): Promise<void> => {
+    if (!plots.plane) return;
+    await plots.plane.draw(build.plane);
+    await paintPaths();
+    plots.plane.onRelayout(() => {
+      cancelAnimationFrame(repaint);
+      repaint = requestAnimationFrame(() => void paintPaths());
+    }, ['images']);
+  };
+
   const draw = async (): Promise<void> => {
     updateLabel();
     if (plots.dims) await plots.dims.draw(build.dims);
-    if (plots.plane) await plots.plane.draw(build.plane);
+    await drawPlane();
     if (plots.cloud) await plots.cloud.draw(build.cloud);
     markState();
     renderNotes();
@@ -102,7 +122,7 @@ export function createTrajectoriesView(ctx: ViewContext): View {
   controls.equalAxes.addEventListener('change', () => {
     state.equalAxes = controls.equalAxes.checked;
     void (async () => {
-      if (plots.plane) await plots.plane.draw(build.plane);
+      await drawPlane();
       if (plots.cloud) await plots.cloud.draw(build.cloud);
     })();
   });
@@ -115,7 +135,10 @@ export function createTrajectoriesView(ctx: ViewContext): View {
     element,
     draw,
     resize: () => forEachPlot(plots, (box) => box.resize()),
-    dispose: () => forEachPlot(plots, (box) => box.dispose())
+    dispose: () => {
+      cancelAnimationFrame(repaint);
+      forEachPlot(plots, (box) => box.dispose());
+    }
   };
 }
 
@@ -192,18 +215,14 @@ function forEachPlot(plots: TrajectoryPlots, f: (box: PlotBox) => void): void {
 }
 
 /** The plane's sentence: what was recorded and what each path draws (trajectoriesModel.ts pathsSentence). */
-function pathsNote(
-  run: RunResult,
-  scene: TrajectoryScene,
-  selection: { samples: number; states: number } | undefined
-): string | undefined {
+function pathsNote(run: RunResult, scene: TrajectoryScene, selection: PathSelection | undefined): string | undefined {
   if (scene.states.t.length === 1) return undefined;
   return pathsSentence(
     run.schedule.betas.length,
     run.trajectory.steps.length,
     scene.states.t.length,
     run.trajectory.note,
-    selection,
+    selection && { samples: selection.samples.length, states: selection.states.length },
     scene.n
   );
 }
@@ -213,6 +232,10 @@ function trajectoryNotes(run: RunResult, scene: TrajectoryScene): string[] {
   const lines: string[] = [];
   if (scene.states.t.length === 1)
     lines.push('No trajectory was recorded for this run (recording policy "none"); only the final sample is shown.');
+  if (scene.points && scene.states.t.length > 1)
+    lines.push(
+      'The paths are drawn pixel by pixel (a pixel is the stronger in colour the more paths cross it; zooming redraws them); the markers and the table hold the exact values.'
+    );
   if (scene.pca)
     lines.push(
       'The projection uses the first two principal components of all recorded states (computed for display only).'

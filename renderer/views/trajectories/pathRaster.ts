@@ -1,0 +1,199 @@
+// The paths x_T -> x_0 drawn per pixel: every recorded state of every drawn sample, rasterised on the CPU into a
+// coverage image the size of the plot area (what datashader-style plots do). A pixel's count is the number of paths
+// that pass through it (a path crossing a pixel several times counts once), and its shade is what that many
+// overlaid translucent lines give: alpha = 1 - (1 - a)^count. Drawing a million segments this way takes tens of
+// milliseconds; as plotly traces (SVG, or WebGL without a GPU) it took seconds (README "Performance"). No DOM here:
+// trajectoriesView.ts turns the pixels into the plot's layout image.
+
+/** Where the image lies: `width` x `height` pixels covering the data box x[0]..x[1] (left to right), y[0]..y[1] (bottom to top). */
+export interface RasterFrame {
+  width: number;
+  height: number;
+  x: [number, number];
+  y: [number, number];
+}
+
+/**
+ * The points of the paths: state s of sample i is (data[s][i * stride + ox], data[s][i * stride + oy]), states in
+ * drawing order. A non-finite coordinate breaks the path there (as a gap in a plotted line does).
+ */
+export interface PathPoints {
+  data: ArrayLike<number>[];
+  stride: number;
+  ox: number;
+  oy: number;
+}
+
+/**
+ * How many of the `samples` paths (through the `states` indices of `points`, in that order) pass through each
+ * pixel of `frame`: row-major, row 0 at the top. Segments are clipped to the frame (Liang-Barsky) and walked
+ * pixel by pixel (DDA, one sample per pixel step along the longer axis).
+ */
+export function pathCoverage(points: PathPoints, samples: number[], states: number[], frame: RasterFrame): Uint32Array {
+  const { width: w, height: hgt } = frame;
+  const counts = new Uint32Array(w * hgt);
+  if (w <= 0 || hgt <= 0) return counts;
+  const stamp = new Uint32Array(w * hgt); // the last path (1-based) that counted the pixel
+  const sx = w / (frame.x[1] - frame.x[0]);
+  const sy = hgt / (frame.y[1] - frame.y[0]);
+  const x0 = frame.x[0];
+  const y1 = frame.y[1];
+  const { data, stride, ox, oy } = points;
+  // the largest pixel coordinate still inside the frame
+  const maxX = w - 1e-9;
+  const maxY = hgt - 1e-9;
+
+  const plot = (px: number, py: number, id: number): void => {
+    const k = Math.floor(py) * w + Math.floor(px);
+    if (stamp[k] !== id) {
+      stamp[k] = id;
+      counts[k]++;
+    }
+  };
+
+  for (let p = 0; p < samples.length; p++) {
+    const id = p + 1;
+    const base = samples[p] * stride;
+    let have = false;
+    let ax = 0;
+    let ay = 0;
+    for (let q = 0; q < states.length; q++) {
+      const m = data[states[q]];
+      const bx = (m[base + ox] - x0) * sx;
+      const by = (y1 - m[base + oy]) * sy;
+      if (!Number.isFinite(bx) || !Number.isFinite(by)) {
+        have = false;
+        continue;
+      }
+      if (!have) {
+        if (bx >= 0 && bx < w && by >= 0 && by < hgt) plot(bx, by, id);
+      } else {
+        // the part of a->b inside the frame, as parameters t0..t1 of a + t (b - a) (both ends inside: all of it)
+        const dx = bx - ax;
+        const dy = by - ay;
+        let t0 = 0;
+        let t1 = 1;
+        let inside = true;
+        if (!(bx >= 0 && bx < w && by >= 0 && by < hgt && ax >= 0 && ax < w && ay >= 0 && ay < hgt)) {
+          const clipped = clipSegment(ax, ay, dx, dy, w, hgt); // the closed box: its far edges are clamped below
+          if (clipped) [t0, t1] = clipped;
+          else inside = false;
+        }
+        if (inside) {
+          const cx = ax + t0 * dx;
+          const cy = ay + t0 * dy;
+          const ex = ax + t1 * dx;
+          const ey = ay + t1 * dy;
+          const steps = Math.ceil(Math.max(Math.abs(ex - cx), Math.abs(ey - cy)));
+          if (steps === 0) plot(cx, cy, id);
+          else {
+            const ix = (ex - cx) / steps;
+            const iy = (ey - cy) / steps;
+            for (let k = 0; k <= steps; k++)
+              plot(Math.min(maxX, Math.max(0, cx + k * ix)), Math.min(maxY, Math.max(0, cy + k * iy)), id);
+          }
+        }
+      }
+      ax = bx;
+      ay = by;
+      have = true;
+    }
+  }
+  return counts;
+}
+
+/** Liang-Barsky: the parameters [t0, t1] of the part of a + t (d) (0 <= t <= 1) inside [0, maxX] x [0, maxY], or null. */
+export function clipSegment(
+  ax: number,
+  ay: number,
+  dx: number,
+  dy: number,
+  maxX: number,
+  maxY: number
+): [number, number] | null {
+  let t0 = 0;
+  let t1 = 1;
+  const edges: [number, number][] = [
+    [-dx, ax],
+    [dx, maxX - ax],
+    [-dy, ay],
+    [dy, maxY - ay]
+  ];
+  for (const [pe, qe] of edges) {
+    if (pe === 0) {
+      if (qe < 0) return null;
+      continue;
+    }
+    const r = qe / pe;
+    if (pe < 0) {
+      if (r > t1) return null;
+      if (r > t0) t0 = r;
+    } else {
+      if (r < t0) return null;
+      if (r < t1) t1 = r;
+    }
+  }
+  return [t0, t1];
+}
+
+/** The opacity one path adds to a pixel, for `paths` overlaid paths: fainter as there are more of them. */
+export function pathAlpha(paths: number): number {
+  return Math.max(0.04, Math.min(0.7, 4 / Math.sqrt(paths)));
+}
+
+/** RGBA pixels of the coverage: colour rgb, alpha 1 - (1 - a)^count (count paths, each of opacity a, overlaid). */
+export function coverageRgba(counts: Uint32Array, rgb: [number, number, number], a: number): Uint8ClampedArray {
+  const out = new Uint8ClampedArray(counts.length * 4);
+  const table: number[] = [];
+  const alphaOf = (c: number): number => {
+    if (c < 256) return (table[c] ??= Math.round(255 * (1 - Math.pow(1 - a, c))));
+    return Math.round(255 * (1 - Math.pow(1 - a, c)));
+  };
+  for (let k = 0, o = 0; k < counts.length; k++, o += 4) {
+    const c = counts[k];
+    if (c === 0) continue;
+    out[o] = rgb[0];
+    out[o + 1] = rgb[1];
+    out[o + 2] = rgb[2];
+    out[o + 3] = alphaOf(c);
+  }
+  return out;
+}
+
+/** The box around every finite point of the paths (samples x states), or null when there is none. */
+export function pathBounds(
+  points: PathPoints,
+  samples: number[],
+  states: number[]
+): { x: [number, number]; y: [number, number] } | null {
+  let x0 = Infinity;
+  let x1 = -Infinity;
+  let y0 = Infinity;
+  let y1 = -Infinity;
+  const { data, stride, ox, oy } = points;
+  for (const s of states) {
+    const m = data[s];
+    for (const i of samples) {
+      const x = m[i * stride + ox];
+      const y = m[i * stride + oy];
+      if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+  }
+  return x1 >= x0 ? { x: [x0, x1], y: [y0, y1] } : null;
+}
+
+/** [r, g, b] of a CSS colour written as #rgb, #rrggbb, #rrggbbaa or rgb()/rgba() (what VS Code's theme variables hold), else null. */
+export function parseCssColor(color: string): [number, number, number] | null {
+  const c = color.trim();
+  let m = /^#([0-9a-f]{3,4})$/i.exec(c);
+  if (m) return [0, 1, 2].map((k) => parseInt(m![1][k] + m![1][k], 16)) as [number, number, number];
+  m = /^#([0-9a-f]{6})(?:[0-9a-f]{2})?$/i.exec(c);
+  if (m) return [0, 2, 4].map((k) => parseInt(m![1].slice(k, k + 2), 16)) as [number, number, number];
+  m = /^rgba?\(\s*(\d+(?:\.\d+)?)\s*[, ]\s*(\d+(?:\.\d+)?)\s*[, ]\s*(\d+(?:\.\d+)?)/i.exec(c);
+  if (m) return [1, 2, 3].map((k) => Math.min(255, Math.round(Number(m![k])))) as [number, number, number];
+  return null;
+}

@@ -1,0 +1,181 @@
+// The paths drawn per pixel: which pixels a path covers (clipped, broken at non-finite points, counted once per
+// path), the shade of a count, the colours of VS Code's theme variables, the box around the paths.
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import {
+  clipSegment,
+  coverageRgba,
+  parseCssColor,
+  pathBounds,
+  pathCoverage,
+  type PathPoints,
+  type RasterFrame
+} from '../../../../../renderer/views/trajectories/pathRaster';
+
+/** One state per point of each path: paths[i][s] = [x, y]; a PathPoints with states in order. */
+function pointsOf(paths: [number, number][][]): { points: PathPoints; samples: number[]; states: number[] } {
+  const states = paths[0].length;
+  const data = Array.from({ length: states }, (_, s) => {
+    const m = new Float64Array(2 * paths.length);
+    paths.forEach((p, i) => {
+      m[2 * i] = p[s][0];
+      m[2 * i + 1] = p[s][1];
+    });
+    return m;
+  });
+  return {
+    points: { data, stride: 2, ox: 0, oy: 1 },
+    samples: paths.map((_, i) => i),
+    states: Array.from({ length: states }, (_, s) => s)
+  };
+}
+
+/** The covered pixels as "column,row" strings with their counts. */
+function covered(counts: Uint32Array, width: number): Map<string, number> {
+  const out = new Map<string, number>();
+  counts.forEach((c, k) => {
+    if (c) out.set(`${k % width},${Math.floor(k / width)}`, c);
+  });
+  return out;
+}
+
+// 10 x 10 pixels over the data box [0, 10] x [0, 10]: pixel (column c, row r) covers x in [c, c+1), y in (9-r, 10-r]
+const FRAME: RasterFrame = { width: 10, height: 10, x: [0, 10], y: [0, 10] };
+
+describe('pathRaster: coverage', () => {
+  it('a horizontal segment covers its row from end to end, once each, and nothing else', () => {
+    const { points, samples, states } = pointsOf([
+      [
+        [0.5, 5.5],
+        [9.5, 5.5]
+      ]
+    ]);
+    const got = covered(pathCoverage(points, samples, states, FRAME), 10);
+    assert.deepEqual(
+      [...got.keys()].sort(),
+      Array.from({ length: 10 }, (_, c) => `${c},4`)
+    );
+    assert.ok([...got.values()].every((c) => c === 1));
+  });
+
+  it('counts paths, not visits: a path back and forth counts once, a second path adds one', () => {
+    const there = [
+      [1.5, 1.5],
+      [8.5, 1.5]
+    ] as [number, number][];
+    const back = [...there, [1.5, 1.5] as [number, number]];
+    const { points, samples, states } = pointsOf([back, [...there, there[1]]]);
+    const got = covered(pathCoverage(points, samples, states, FRAME), 10);
+    assert.equal(got.get('1,8'), 2);
+    assert.equal(got.get('5,8'), 2);
+    assert.equal(got.size, 8);
+  });
+
+  it('clips segments to the frame and draws nothing for one wholly outside', () => {
+    const { points, samples, states } = pointsOf([
+      [
+        [-100, 2.5],
+        [100, 2.5]
+      ],
+      [
+        [-5, -5],
+        [-1, 20]
+      ]
+    ]);
+    const got = covered(pathCoverage(points, samples, states, FRAME), 10);
+    assert.deepEqual(
+      [...got.keys()].sort(),
+      Array.from({ length: 10 }, (_, c) => `${c},7`)
+    );
+  });
+
+  it('breaks a path at a non-finite point: no segment joins the points around it', () => {
+    const { points, samples, states } = pointsOf([
+      [
+        [0.5, 0.5],
+        [NaN, 5],
+        [9.5, 0.5],
+        [9.5, Infinity],
+        [9.5, 9.5]
+      ]
+    ]);
+    const got = covered(pathCoverage(points, samples, states, FRAME), 10);
+    assert.deepEqual([...got.keys()].sort(), ['0,9', '9,0', '9,9']);
+  });
+
+  it('covers both ends of every segment and only pixels within one pixel of it (random segments)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.double({ min: -5, max: 15, noNaN: true }), fc.double({ min: -5, max: 15, noNaN: true })), {
+          minLength: 2,
+          maxLength: 6
+        }),
+        (path) => {
+          const { points, samples, states } = pointsOf([path as [number, number][]]);
+          const got = covered(pathCoverage(points, samples, states, FRAME), 10);
+          // pixel coordinates as the frame maps them: column x, row 10 - y
+          const inside = ([x, y]: number[]): boolean => x >= 0 && x < 10 && 10 - y >= 0 && 10 - y < 10;
+          for (const p of path) if (inside(p)) assert.ok(got.has(`${Math.floor(p[0])},${Math.floor(10 - p[1])}`));
+          for (const key of got.keys()) {
+            const [c, r] = key.split(',').map(Number);
+            const cx = c + 0.5;
+            const cy = 9.5 - r;
+            const near = path.slice(1).some((b, k) => distanceToSegment(cx, cy, path[k], b) <= Math.SQRT2);
+            assert.ok(near, `pixel ${key} is far from the path`);
+          }
+        }
+      )
+    );
+  });
+
+  it('clipSegment keeps the part of a segment inside the box', () => {
+    assert.deepEqual(clipSegment(-10, 5, 20, 0, 10, 10), [0.5, 1]);
+    assert.equal(clipSegment(-10, -10, 5, 0, 10, 10), null);
+    assert.deepEqual(clipSegment(2, 2, 1, 1, 10, 10), [0, 1]);
+  });
+});
+
+function distanceToSegment(px: number, py: number, a: number[], b: number[]): number {
+  const dx = b[0] - a[0];
+  const dy = b[1] - a[1];
+  const len2 = dx * dx + dy * dy;
+  const t = len2 ? Math.max(0, Math.min(1, ((px - a[0]) * dx + (py - a[1]) * dy) / len2)) : 0;
+  return Math.hypot(px - (a[0] + t * dx), py - (a[1] + t * dy));
+}
+
+describe('pathRaster: shades, colours, bounds', () => {
+  it('a pixel crossed by c paths of opacity a has alpha 1 - (1 - a)^c; an empty one stays transparent', () => {
+    const rgba = coverageRgba(Uint32Array.from([0, 1, 3, 300]), [10, 20, 30], 0.2);
+    assert.deepEqual([...rgba.slice(0, 4)], [0, 0, 0, 0]);
+    assert.deepEqual([...rgba.slice(4, 8)], [10, 20, 30, Math.round(255 * 0.2)]);
+    assert.equal(rgba[11], Math.round(255 * (1 - 0.8 ** 3)));
+    assert.equal(rgba[15], 255);
+  });
+
+  it('reads the colours VS Code themes write', () => {
+    assert.deepEqual(parseCssColor('#1a85ff'), [0x1a, 0x85, 0xff]);
+    assert.deepEqual(parseCssColor(' #1A85FFcc '), [0x1a, 0x85, 0xff]);
+    assert.deepEqual(parseCssColor('#f80'), [0xff, 0x88, 0x00]);
+    assert.deepEqual(parseCssColor('rgba(55, 148, 255, 0.5)'), [55, 148, 255]);
+    assert.deepEqual(parseCssColor('rgb(1 2 3)'), [1, 2, 3]);
+    assert.equal(parseCssColor('var(--x)'), null);
+  });
+
+  it('bounds every finite point of the chosen samples and states', () => {
+    const { points } = pointsOf([
+      [
+        [1, -2],
+        [NaN, 100],
+        [3, 4]
+      ],
+      [
+        [-7, 0],
+        [0, 0],
+        [50, 50]
+      ]
+    ]);
+    assert.deepEqual(pathBounds(points, [0, 1], [0, 1]), { x: [-7, 1], y: [-2, 0] });
+    assert.deepEqual(pathBounds(points, [0], [0, 1, 2]), { x: [1, 3], y: [-2, 4] });
+    assert.equal(pathBounds(points, [0], [1]), null);
+  });
+});
