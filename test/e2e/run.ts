@@ -11,7 +11,8 @@
 // Environment: DDPM_E2E_VSIX=<file> tests that .vsix instead of packaging the repo; DDPM_E2E_HEADED=1 shows
 // the browser; DDPM_E2E_EXAMPLES=<folder> takes seed.ddpmnb and seed.inputs.json from there instead of
 // media/examples/; DDPM_E2E_KEEP=1 keeps the run's whole folder (profile, extensions) for debugging;
-// DDPM_E2E_HOSTS=node or =web runs one pass only (default node,web).
+// DDPM_E2E_HOSTS=node or =web runs one pass only (default node,web); DDPM_E2E_STEPS=<regex> runs only the steps
+// whose names match it and the steps they need (a developer's knob: the timing steps, say).
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import {
@@ -331,8 +332,8 @@ async function main(): Promise<number> {
         }
       ];
       await runSteps(passSetup, null, prefix);
-      const steps = scenario.filter((st) =>
-        host === 'web' ? st.web === true || st.web === 'only' : st.web !== 'only'
+      const steps = onlySteps(
+        scenario.filter((st) => (host === 'web' ? st.web === true || st.web === 'only' : st.web !== 'only'))
       );
       if (page && server) {
         const ctx: ScenarioContext = {
@@ -409,3 +410,22 @@ main().then(
     process.exit(1);
   }
 );
+
+/** The steps DDPM_E2E_STEPS (a regular expression over step names) selects, with the steps they need; all without it. */
+function onlySteps<S extends { name: string; needs?: string[] }>(steps: S[]): S[] {
+  const pattern = process.env.DDPM_E2E_STEPS;
+  if (!pattern) return steps;
+  const re = new RegExp(pattern);
+  const keep = new Set(steps.filter((st) => re.test(st.name)).map((st) => st.name));
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const st of steps)
+      if (keep.has(st.name))
+        for (const need of st.needs ?? [])
+          if (!keep.has(need)) {
+            keep.add(need);
+            grew = true;
+          }
+  }
+  return steps.filter((st) => keep.has(st.name));
+}
