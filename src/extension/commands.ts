@@ -76,8 +76,11 @@ export async function runSamplerCommand(extensionUri: vscode.Uri, uri?: vscode.U
   const large = largeRun(inputs.n, inputs.d, T, settings);
   if (large && !(await confirmLargeRun(large))) return undefined;
   const inputsJson = inputsToMessage(inputs);
+  const title = `DDPM: sampling N=${inputs.n} d=${inputs.d} T=${T}`;
+  // the panel's page loads while the sampler runs
+  const unprepare = ResultsPanel.prepare(extensionUri, `${title}…`);
   try {
-    const result = await runWithProgress(`DDPM: sampling N=${inputs.n} d=${inputs.d} T=${T}`, {
+    const result = await runWithProgress(title, {
       op: 'sample',
       inputs: inputsJson,
       profile,
@@ -85,10 +88,14 @@ export async function runSamplerCommand(extensionUri: vscode.Uri, uri?: vscode.U
       record: settings.record,
       deferTrajectory: true
     });
-    if (!result) return undefined;
+    if (!result) {
+      unprepare();
+      return undefined;
+    }
     ResultsPanel.show(extensionUri, { run: result, inputs: inputsJson, profile, origin });
     return result;
   } catch (e) {
+    unprepare();
     void vscode.window.showErrorMessage(errorFirstLine(e));
     return undefined;
   }

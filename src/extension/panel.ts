@@ -82,24 +82,45 @@ export class ResultsPanel {
 
   /** Opens the panel (or reuses it) and shows `data`. */
   static show(extensionUri: vscode.Uri, data: PanelRun): ResultsPanel {
-    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
-    let panel = ResultsPanel.current;
-    if (!panel) {
-      const webviewPanel = vscode.window.createWebviewPanel(
-        PANEL_VIEW_TYPE,
-        ResultsPanel.title(data),
-        { viewColumn: column, preserveFocus: true },
-        {
-          ...ResultsPanel.webviewOptions(extensionUri),
-          retainContextWhenHidden: true
-        }
-      );
-      panel = ResultsPanel.current = new ResultsPanel(webviewPanel, extensionUri, data);
-    } else {
-      panel.webviewPanel.reveal(undefined, true);
-    }
+    const panel = ResultsPanel.open(extensionUri, ResultsPanel.title(data), data);
     panel.update(data);
     return panel;
+  }
+
+  /**
+   * Opens the panel before a run's result exists, titled `title`, so that its page loads while the sampler runs
+   * (show() then only posts the run). Returns what to call when no run comes (failed, cancelled): it closes the
+   * panel again if this call opened it, and gives an open panel back its title.
+   */
+  static prepare(extensionUri: vscode.Uri, title: string): () => void {
+    const existed = ResultsPanel.current;
+    const panel = ResultsPanel.open(extensionUri, title, undefined);
+    if (existed) panel.webviewPanel.title = title;
+    return () => {
+      if (ResultsPanel.current !== panel) return; // closed, or replaced, meanwhile
+      if (existed || panel.data) panel.webviewPanel.title = ResultsPanel.title(panel.data);
+      else panel.webviewPanel.dispose();
+    };
+  }
+
+  /** The open panel, revealed without taking focus, or a new one. */
+  private static open(extensionUri: vscode.Uri, title: string, data: PanelRun | undefined): ResultsPanel {
+    const panel = ResultsPanel.current;
+    if (panel) {
+      panel.webviewPanel.reveal(undefined, true);
+      return panel;
+    }
+    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+    const webviewPanel = vscode.window.createWebviewPanel(
+      PANEL_VIEW_TYPE,
+      title,
+      { viewColumn: column, preserveFocus: true },
+      {
+        ...ResultsPanel.webviewOptions(extensionUri),
+        retainContextWhenHidden: true
+      }
+    );
+    return (ResultsPanel.current = new ResultsPanel(webviewPanel, extensionUri, data));
   }
 
   get run(): PanelRun | undefined {

@@ -91,6 +91,45 @@ describe('results panel: the last run outlives the panel', () => {
   });
 });
 
+describe('results panel: opened while the sampler runs', () => {
+  const fake = makeFakeVscode();
+  const { ResultsPanel } = loadPanelFresh(fake.api);
+  const extensionUri = new FakeUri('/ext');
+  const { inputs } = readInputs(JSON.parse(seedInputsText));
+  const run = runSampler(inputs, { record: { kind: 'all' } });
+  const data = { run, inputs: inputsToMessage(inputs), profile: run.inputs.profile, origin: 'seed.inputs.json' };
+
+  it('opens its page before the result; the result then goes into the same panel', () => {
+    const unprepare = ResultsPanel.prepare(extensionUri as never, 'DDPM: sampling N=4 d=2 T=4…');
+    assert.equal(fake.panels.length, 1, 'the panel is open before any result');
+    assert.equal(fake.panels[0].title, 'DDPM: sampling N=4 d=2 T=4…');
+    assert.match(fake.panels[0].webview.html, /panel\.js/, 'its page is loading');
+    assert.equal(ResultsPanel.current?.run, undefined);
+    ResultsPanel.show(extensionUri as never, data);
+    assert.equal(fake.panels.length, 1, 'no second panel');
+    assert.equal(ResultsPanel.current?.run, data);
+    assert.equal(fake.panels[0].title, 'DDPM: N=4 d=2 T=4 seed=42');
+    unprepare(); // too late to matter: the run is shown
+    assert.equal(ResultsPanel.current?.run, data);
+    fake.panels[0].dispose();
+  });
+
+  it('closes a panel it opened when no run comes, and gives an open one its title back', () => {
+    const unprepare = ResultsPanel.prepare(extensionUri as never, 'DDPM: sampling…');
+    assert.equal(fake.panels.length, 2);
+    unprepare();
+    assert.equal(ResultsPanel.current, undefined, 'the empty panel is closed');
+    ResultsPanel.show(extensionUri as never, data);
+    const again = ResultsPanel.prepare(extensionUri as never, 'DDPM: sampling…');
+    assert.equal(fake.panels.length, 3, 'the open panel is reused');
+    assert.equal(fake.panels[2].title, 'DDPM: sampling…');
+    again();
+    const current = (): { run?: unknown } | undefined => ResultsPanel.current; // read again (an assert above narrowed it)
+    assert.equal(current()?.run, data, 'the open panel keeps its run');
+    assert.equal(fake.panels[2].title, 'DDPM: N=4 d=2 T=4 seed=42');
+  });
+});
+
 describe('thinTrajectory', () => {
   const { inputs } = readInputs(JSON.parse(seedInputsText));
   const run = runSampler(inputs, { record: { kind: 'all' } });

@@ -212,8 +212,9 @@ export function makeFakeVscode() {
     window: {
       activeTextEditor: undefined,
       registerWebviewPanelSerializer: () => ({ dispose() {} }),
-      createWebviewPanel: () => {
+      createWebviewPanel: (_viewType: string, title: string) => {
         const panel = fakeWebviewPanel();
+        panel.title = title;
         panels.push(panel);
         return panel;
       }
