@@ -5,6 +5,7 @@ import { parseHostMessage, type PanelMessage } from '../src/common/viewMessages'
 import { errorFirstLine } from '../src/core/errors';
 import { decodeRunResult } from '../src/core/run/runCodec';
 import type { RunResultJson } from '../src/core/run/runCodec';
+import { loadPlotly } from './plotLoader';
 import { mountRunView, renderRunError, type HostBridge, type RunViewHandle } from './runView';
 
 interface PanelState {
@@ -19,6 +20,8 @@ interface VsCodeWebviewApi {
 }
 declare function acquireVsCodeApi(): VsCodeWebviewApi;
 
+// plotly's chunk loads while the extension host is still sampling (the panel opens before the result)
+void loadPlotly().catch(() => undefined);
 const vscode = acquireVsCodeApi();
 const container = document.getElementById('ddpm-root') ?? document.body.appendChild(document.createElement('div'));
 let handle: RunViewHandle | undefined;

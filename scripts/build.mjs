@@ -1,5 +1,5 @@
 // One esbuild script for every bundle: the Node extension, the web extension, the sampler worker,
-// the CLI, and the ESM notebook renderer (plotly in its own lazily loaded chunk).
+// the CLI, the ESM notebook renderer and results panel (plotly in its own lazily loaded chunk), the report script.
 import * as esbuild from 'esbuild';
 import { existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -73,9 +73,11 @@ const targets = [
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' }
   },
+  // the notebook renderer, the DDPM notebook's preload and the results panel's webview script: ES modules sharing
+  // chunks, plotly in its own chunk (the preload and the panel start loading it before the first draw)
   {
     name: 'renderer',
-    entryPoints: [r('renderer/index.ts')],
+    entryPoints: [r('renderer/index.ts'), r('renderer/panel.ts'), r('renderer/preload.ts')],
     outdir: o('renderer'),
     platform: 'browser',
     format: 'esm',
@@ -84,16 +86,7 @@ const targets = [
     chunkNames: 'chunks/[name]-[hash]',
     ...plotlyBrowser
   },
-  // the results panel's webview script and the report page's script: one file each, plotly inside
-  {
-    name: 'panel',
-    entryPoints: [r('renderer/panel.ts')],
-    outfile: o('renderer/panel.js'),
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    ...plotlyBrowser
-  },
+  // the report page's script: one file, plotly inside (the report is a single self-contained HTML file)
   {
     name: 'report',
     entryPoints: [r('renderer/report.ts')],

@@ -1,6 +1,7 @@
 // The results panel's HTML (pure, no `vscode`): a strict content security policy — scripts only
 // with this page's nonce or from the extension's own local resources, no remote content, no eval —
-// and one root element the panel script (dist/renderer/panel.js, one file with plotly inside) fills.
+// and one root element the panel script (dist/renderer/panel.js, an ES module whose chunks, plotly's among them,
+// load from the extension's resources) fills.
 
 /** The results panel's webview type (activation event onWebviewPanel:ddpmLab.results restores it). */
 export const PANEL_VIEW_TYPE = 'ddpmLab.results';

@@ -111,9 +111,17 @@ describe('manifest (package.json)', () => {
       'requiresMessaging'
     ]);
     assert.equal(renderer.requiresMessaging, 'optional');
-    // the build's renderer target: renderer/index.ts -> <out>/renderer/ (ESM), the extension -> extension.js, web -> web/extension.js
+    // the build's renderer target: renderer/index.ts, panel.ts, preload.ts -> <out>/renderer/ (ESM), the extension ->
+    // extension.js, web -> web/extension.js
     assert.equal(renderer.entrypoint, './dist/renderer/index.js');
-    assert.match(buildScript, /entryPoints: \[r\('renderer\/index\.ts'\)\],\s*outdir: o\('renderer'\)/);
+    assert.match(
+      buildScript,
+      /entryPoints: \[r\('renderer\/index\.ts'\), r\('renderer\/panel\.ts'\), r\('renderer\/preload\.ts'\)\],\s*outdir: o\('renderer'\)/
+    );
+    // the DDPM notebook's preload (starts loading plotly when the notebook opens), built by the same target
+    assert.deepEqual(contributes.notebookPreload, [
+      { type: 'ddpm-notebook', entrypoint: './dist/renderer/preload.js' }
+    ]);
     assert.equal(manifest.main, './dist/extension.js');
     assert.match(buildScript, /outfile: o\('extension\.js'\)/);
     assert.equal(manifest.browser, './dist/web/extension.js');
