@@ -1,6 +1,6 @@
 // DDPM notebooks in VS Code: the *.ddpmnb serializer, the "DDPM Lab" kernel and "DDPM: New Sampler Notebook"
 // (opens an untitled notebook holding the bundled example, media/examples/seed.ddpmnb). extension.ts calls
-// registerNotebook at activation; the interpreter and the worker load on the first cell run.
+// registerNotebook at activation; the sampler's worker starts then, the interpreter loads on the first cell run.
 import * as vscode from 'vscode';
 import { DdpmKernel } from './kernel';
 import { errorFirstLine } from '../core/errors';
@@ -37,6 +37,8 @@ export function registerNotebook(context: vscode.ExtensionContext): DdpmKernel {
         scope
       })
   });
+  // the extension activates when a DDPM notebook opens: start the sampler's worker now, not at the first sample()
+  void import('./workerClient').then((m) => m.prewarmWorker()).catch(() => undefined);
   context.subscriptions.push(
     vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, serializer, { transientOutputs: false }),
     kernel,

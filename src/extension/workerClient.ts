@@ -58,10 +58,10 @@ async function runInNodeWorker(request: WorkerRequest, signal: AbortSignal, opts
   let Worker: typeof import('node:worker_threads').Worker;
   if (process.env.DDPM_WEB) throw new Error('sampler worker: not available in the web extension host');
   else Worker = (await import('node:worker_threads')).Worker;
-  const workerFile = opts.workerFile ?? `${__dirname}/worker.js`;
+  const workerFile = opts.workerFile ?? defaultWorkerFile();
   if (signal.aborted) throw abortError();
   return new Promise<RunResult>((resolve, reject) => {
-    const worker = new Worker(workerFile);
+    const worker = takeWorker(Worker, workerFile);
     let finished = false;
     const finish = (action: () => void) => {
       if (finished) return;
@@ -69,6 +69,8 @@ async function runInNodeWorker(request: WorkerRequest, signal: AbortSignal, opts
       signal.removeEventListener('abort', onAbort);
       void worker.terminate();
       action();
+      // the next run starts in a worker that has already loaded and compiled its kernels
+      setTimeout(() => void prewarmWorker(workerFile), 0);
     };
     const onAbort = () => finish(() => reject(abortError()));
     signal.addEventListener('abort', onAbort);
@@ -92,6 +94,55 @@ async function runInNodeWorker(request: WorkerRequest, signal: AbortSignal, opts
     );
     worker.postMessage(request);
   });
+}
+
+function defaultWorkerFile(): string {
+  return `${__dirname}/worker.js`;
+}
+
+type NodeWorker = import('node:worker_threads').Worker;
+
+/** A worker started ahead of need (it loads dist/worker.js and compiles its kernels while idle), and its file. */
+let spare: { worker: NodeWorker; file: string } | undefined;
+
+/** The spare worker for `file` when there is one (a run then skips the worker's start-up), else a new one. */
+function takeWorker(Worker: typeof import('node:worker_threads').Worker, file: string): NodeWorker {
+  const s = spare;
+  spare = undefined;
+  if (s?.file === file) {
+    s.worker.removeAllListeners();
+    s.worker.ref();
+    return s.worker;
+  }
+  if (s) void s.worker.terminate();
+  return new Worker(file);
+}
+
+/**
+ * Starts a spare sampler worker (Node extension host only; nothing in the web host, which samples inline): called
+ * when a DDPM notebook's kernel starts and after each run, so that a run does not wait for a worker to start. The
+ * spare does not keep the extension host alive (unref) and is dropped if it exits.
+ */
+export async function prewarmWorker(workerFile = defaultWorkerFile()): Promise<void> {
+  if (spare) return;
+  let Worker: typeof import('node:worker_threads').Worker;
+  // as in runInNodeWorker: the import sits in a branch the web build's define removes
+  if (process.env.DDPM_WEB) return;
+  else Worker = (await import('node:worker_threads')).Worker;
+  if (spare) return;
+  const worker = new Worker(workerFile);
+  worker.unref();
+  const drop = (): void => {
+    if (spare?.worker === worker) spare = undefined;
+  };
+  worker.on('error', drop);
+  worker.on('exit', drop);
+  spare = { worker, file: workerFile };
+}
+
+/** The file of the spare worker waiting for the next run, if one is (for tests and diagnostics). */
+export function spareWorkerFile(): string | undefined {
+  return spare?.file;
 }
 
 /** Runs the request in a worker (inline in the web extension host); rejects with an AbortError when `signal` aborts. */

@@ -10,7 +10,7 @@ import * as esbuild from 'esbuild';
 import { readInputs } from '../../../src/core/sampler/inputs';
 import { runSampler } from '../../../src/core/sampler/sampler';
 import { formatTensorF32 } from '../../../src/core/tensors/printTensor';
-import { runInWorker } from '../../../src/extension/workerClient';
+import { prewarmWorker, runInWorker, spareWorkerFile } from '../../../src/extension/workerClient';
 import { inputsToMessage, type WorkerRequest } from '../../../src/extension/workerProtocol';
 import { encodeRunResult } from '../../../src/core/run/runCodec';
 import { generateInputs } from '../../../src/extension/resolveInputs';
@@ -44,6 +44,21 @@ describe('runInWorker (the sampler worker)', function () {
     inputs: inputsToMessage(inputs),
     profile: 'avx2-fma',
     record: { kind: 'all' }
+  });
+
+  it('a worker started ahead of need takes the next run (same bits), and a new spare follows each run', async () => {
+    await prewarmWorker(workerFile);
+    assert.equal(spareWorkerFile(), workerFile, 'no spare worker was started');
+    for (const seed of [3n, 4n]) {
+      const inputs = generateInputs({ n: 6, d: 2, T: 30, seed, schedule: 'linear' }, 'avx2-fma').inputs;
+      const pending = runInWorker(sampleRequest(inputs), new AbortController().signal, { workerFile });
+      const run = await pending;
+      assert.equal(spareWorkerFile(), undefined, 'the run did not take the spare');
+      const direct = runSampler(inputs, { profile: 'avx2-fma', record: { kind: 'all' } });
+      assert.deepEqual(f32Bits(run.sample.data), f32Bits(direct.sample.data));
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(spareWorkerFile(), workerFile, 'no spare after the run');
+    }
   });
 
   for (const inline of [false, true]) {
