@@ -39,8 +39,12 @@ const FACTORIES: Record<ViewId, (ctx: ViewContext) => View> = {
   pytorch: createPytorchView
 };
 
-/** Marks the container for tests and tools: data-ddpm-ready is "true" when the visible view is drawn, "error" when drawing failed. */
+/**
+ * Marks the container for tests and tools: data-ddpm-ready is "true" when the visible view is drawn, "error" when
+ * drawing failed; data-ddpm-drawn-at is when it was last drawn (Date.now(), for the end-to-end timings).
+ */
 function setReady(root: HTMLElement, state: 'false' | 'true' | 'error'): void {
+  if (state === 'true') root.setAttribute('data-ddpm-drawn-at', String(Date.now()));
   root.setAttribute('data-ddpm-ready', state);
 }
 

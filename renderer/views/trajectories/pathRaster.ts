@@ -197,3 +197,53 @@ export function parseCssColor(color: string): [number, number, number] | null {
   if (m) return [1, 2, 3].map((k) => Math.min(255, Math.round(Number(m![k])))) as [number, number, number];
   return null;
 }
+
+/** A marker drawn into the image: a disc, or a ring (an open circle), of `radius` pixels. */
+export interface PixelMarker {
+  rgb: [number, number, number];
+  radius: number;
+  ring: boolean;
+}
+
+/**
+ * Draws one marker, opaque, at each finite point (data[state][i * stride + ox], ... oy) of `samples` onto `rgba`
+ * (the frame's pixels), over what is there: the paths' start and end points, drawn as plotly draws markers.
+ */
+export function stampMarkers(
+  rgba: Uint8ClampedArray,
+  frame: RasterFrame,
+  points: PathPoints,
+  state: number,
+  samples: number[],
+  marker: PixelMarker
+): void {
+  const { width: w, height: hgt } = frame;
+  const sx = w / (frame.x[1] - frame.x[0]);
+  const sy = hgt / (frame.y[1] - frame.y[0]);
+  // the pixel offsets the marker covers: within the radius, and for a ring not inside radius - 1.5
+  const offsets: [number, number][] = [];
+  const r = Math.max(0.5, marker.radius);
+  const inner = marker.ring ? Math.max(0, r - 1.5) : -1;
+  for (let dy = -Math.ceil(r); dy <= Math.ceil(r); dy++)
+    for (let dx = -Math.ceil(r); dx <= Math.ceil(r); dx++) {
+      const dist = Math.hypot(dx, dy);
+      if (dist <= r && dist > inner) offsets.push([dx, dy]);
+    }
+  const m = points.data[state];
+  const [red, green, blue] = marker.rgb;
+  for (const i of samples) {
+    const px = Math.floor((m[i * points.stride + points.ox] - frame.x[0]) * sx);
+    const py = Math.floor((frame.y[1] - m[i * points.stride + points.oy]) * sy);
+    if (!Number.isFinite(px) || !Number.isFinite(py)) continue;
+    for (const [dx, dy] of offsets) {
+      const x = px + dx;
+      const y = py + dy;
+      if (x < 0 || x >= w || y < 0 || y >= hgt) continue;
+      const o = (y * w + x) * 4;
+      rgba[o] = red;
+      rgba[o + 1] = green;
+      rgba[o + 2] = blue;
+      rgba[o + 3] = 255;
+    }
+  }
+}

@@ -14,6 +14,7 @@ import {
   pathAlpha,
   pathBounds,
   pathCoverage,
+  stampMarkers,
   type PathPoints,
   type RasterFrame
 } from './pathRaster';
@@ -112,58 +113,40 @@ function pathOpacity(samples: number, max: number): number {
 }
 
 /**
- * The plane with the start and end of every path marked, on axes that hold every drawn point (padded); the paths
- * themselves are drawn per pixel into the plot's layout image afterwards (pathsImage), so the figure carries only
- * a legend entry for them. Also returns which samples and states the paths draw and the plane's range.
+ * The plane's axes, fitted to every drawn point (padded), and its legend. The paths and their start and end points
+ * are drawn per pixel into the plot's layout image afterwards (pathsImage), so the figure's traces are only the
+ * legend's entries; the cloud beside it shows each sample's exact values on hover. Also returns which samples and
+ * states the paths draw and the plane's range.
  */
 export function planeFigure(
   scene: TrajectoryScene,
-  gl: boolean,
   theme: ThemeColors,
   equalAxes = false
 ): { figure: Figure; selectionNote?: string; range?: PlaneRange; selection?: PathSelection } {
   const { n, states, points, axisTitle } = scene;
   if (!points) return { figure: { data: [], layout: {} } };
   const sel = selectPaths(n, states.t.length, PATH_POINT_BUDGET.raster);
-  const first = states.mats[0];
-  const last = states.mats[states.mats.length - 1];
-  const start = cloudXY(scene, first);
-  const end = cloudXY(scene, last);
   const bounds = pathBounds(points, sel.samples, sel.states);
-  const range = paddedRange(...(bounds ? [bounds] : []), start, end);
-  const markerType = scatterTraceType(n, gl);
+  // the start and end points of every sample are drawn, also those whose paths are left out
+  const every = Array.from({ length: n }, (_, i) => i);
+  const ends = pathBounds(points, every, [0, states.t.length - 1]);
+  const range = paddedRange(...[bounds, ends].filter((b) => b !== null));
+  const legend = (name: string, style: PlotData): PlotData => ({
+    type: 'scatter',
+    x: [null],
+    y: [null],
+    name,
+    hoverinfo: 'skip',
+    ...style
+  });
   const figure: Figure = {
     data: [
-      {
-        // the legend entry of the paths (drawn as the layout image)
-        type: 'scatter',
-        mode: 'lines',
-        x: [null],
-        y: [null],
-        name: 'paths',
-        hoverinfo: 'skip',
-        line: { width: 2, color: theme.series[0] }
-      },
-      {
-        type: markerType,
+      legend('paths', { mode: 'lines', line: { width: 2, color: theme.series[0] } }),
+      legend(`start x_${states.t[0]}`, {
         mode: 'markers',
-        x: start.x,
-        y: start.y,
-        name: `start x_${states.t[0]}`,
-        text: markerText(scene, first, `x_${states.t[0]}`),
-        hoverinfo: 'text',
         marker: { symbol: 'circle-open', size: 7, color: theme.series[1] }
-      },
-      {
-        type: markerType,
-        mode: 'markers',
-        x: end.x,
-        y: end.y,
-        name: 'end x_0',
-        text: markerText(scene, last, 'x_0'),
-        hoverinfo: 'text',
-        marker: { symbol: 'circle', size: 6, color: theme.series[2] }
-      }
+      }),
+      legend('end x_0', { mode: 'markers', marker: { symbol: 'circle', size: 6, color: theme.series[2] } })
     ],
     layout: {
       // fixed to every drawn point: the paths are not a trace, so autorange would not see them
@@ -182,7 +165,11 @@ export function planeFigure(
   return { figure, selectionNote: sel.note, range, selection: sel };
 }
 
-/** The layout image of the paths for the plot area `area` (CSS pixels, its axis ranges) at `scale` device pixels per CSS pixel. */
+/**
+ * The layout image of the plane for the plot area `area` (CSS pixels, its axis ranges) at `scale` device pixels
+ * per CSS pixel: the paths per pixel, then every sample's start (a ring) and end (a disc) as plotly's markers of
+ * the legend would look.
+ */
 export function pathsImage(
   scene: TrajectoryScene,
   sel: PathSelection,
@@ -191,20 +178,26 @@ export function pathsImage(
   theme: ThemeColors,
   toDataUrl: (rgba: Uint8ClampedArray, width: number, height: number) => string
 ): Record<string, unknown> | null {
-  if (!scene.points) return null;
+  const { points, states, n } = scene;
+  if (!points) return null;
   const frame: RasterFrame = {
     width: Math.max(1, Math.round(area.width * scale)),
     height: Math.max(1, Math.round(area.height * scale)),
     x: area.x,
     y: area.y
   };
-  const counts = pathCoverage(scene.points, sel.samples, sel.states, frame);
+  const rgb = (k: number): [number, number, number] => parseCssColor(theme.series[k]) ?? [128, 128, 128];
+  const rgba = coverageRgba(
+    pathCoverage(points, sel.samples, sel.states, frame),
+    rgb(0),
+    pathAlpha(sel.samples.length)
+  );
+  const every = Array.from({ length: n }, (_, i) => i);
+  // plotly's marker size is a diameter in CSS pixels: 7 (open circle) and 6 (disc), as in the legend
+  stampMarkers(rgba, frame, points, 0, every, { rgb: rgb(1), radius: 3.5 * scale, ring: true });
+  stampMarkers(rgba, frame, points, states.t.length - 1, every, { rgb: rgb(2), radius: 3 * scale, ring: false });
   return {
-    source: toDataUrl(
-      coverageRgba(counts, parseCssColor(theme.series[0]) ?? [128, 128, 128], pathAlpha(sel.samples.length)),
-      frame.width,
-      frame.height
-    ),
+    source: toDataUrl(rgba, frame.width, frame.height),
     xref: 'x',
     yref: 'y',
     x: area.x[0],

@@ -234,7 +234,7 @@ function trajectoryNotes(run: RunResult, scene: TrajectoryScene): string[] {
     lines.push('No trajectory was recorded for this run (recording policy "none"); only the final sample is shown.');
   if (scene.points && scene.states.t.length > 1)
     lines.push(
-      'The paths are drawn pixel by pixel (a pixel is the stronger in colour the more paths cross it; zooming redraws them); the markers and the table hold the exact values.'
+      "The paths and their start and end points are drawn pixel by pixel (a pixel is the stronger in colour the more paths cross it; zooming redraws them); the samples at the slider's state show their exact values on hover, as do the table and the copy buttons."
     );
   if (scene.pca)
     lines.push(
@@ -257,7 +257,7 @@ function figureBuilders(
     },
     plane: (gl, theme) => {
       state.theme = theme;
-      const { figure, selectionNote, range, selection } = planeFigure(scene, gl, theme, state.equalAxes);
+      const { figure, selectionNote, range, selection } = planeFigure(scene, theme, state.equalAxes);
       state.selectionNote = selectionNote;
       state.selection = selection;
       state.planeRange = range;

@@ -8,6 +8,7 @@ import {
   parseCssColor,
   pathBounds,
   pathCoverage,
+  stampMarkers,
   type PathPoints,
   type RasterFrame
 } from '../../../../../renderer/views/trajectories/pathRaster';
@@ -177,5 +178,36 @@ describe('pathRaster: shades, colours, bounds', () => {
     assert.deepEqual(pathBounds(points, [0, 1], [0, 1]), { x: [-7, 1], y: [-2, 0] });
     assert.deepEqual(pathBounds(points, [0], [0, 1, 2]), { x: [1, 3], y: [-2, 4] });
     assert.equal(pathBounds(points, [0], [1]), null);
+  });
+});
+
+describe('pathRaster: markers', () => {
+  // one sample at (5.5, 4.5): pixel column 5, row 5 of the 10 x 10 frame
+  const { points } = pointsOf([[[5.5, 4.5]]]);
+  const lit = (rgba: Uint8ClampedArray): Set<string> => {
+    const out = new Set<string>();
+    for (let k = 0; k < 100; k++) if (rgba[4 * k + 3]) out.add(`${k % 10},${Math.floor(k / 10)}`);
+    return out;
+  };
+
+  it('a disc covers its centre and every pixel within the radius, opaque, in its colour', () => {
+    const rgba = new Uint8ClampedArray(400);
+    stampMarkers(rgba, FRAME, points, 0, [0], { rgb: [1, 2, 3], radius: 1, ring: false });
+    assert.deepEqual([...lit(rgba)].sort(), ['4,5', '5,4', '5,5', '5,6', '6,5']);
+    assert.deepEqual([...rgba.slice(4 * 55, 4 * 55 + 4)], [1, 2, 3, 255]);
+  });
+
+  it('a ring leaves its centre as it was, and markers paint over the paths under them', () => {
+    const rgba = new Uint8ClampedArray(400).fill(9);
+    stampMarkers(rgba, FRAME, points, 0, [0], { rgb: [200, 0, 0], radius: 3, ring: true });
+    assert.deepEqual([...rgba.slice(4 * 55, 4 * 55 + 4)], [9, 9, 9, 9], 'the centre is left alone');
+    assert.deepEqual([...rgba.slice(4 * 58, 4 * 58 + 4)], [200, 0, 0, 255], 'three pixels right: on the ring');
+  });
+
+  it('skips samples outside the frame or not finite', () => {
+    const { points: far } = pointsOf([[[50, 50]], [[NaN, 1]]]);
+    const rgba = new Uint8ClampedArray(400);
+    stampMarkers(rgba, FRAME, far, 0, [0, 1], { rgb: [1, 1, 1], radius: 2, ring: false });
+    assert.equal(lit(rgba).size, 0);
   });
 });
