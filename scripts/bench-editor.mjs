@@ -56,12 +56,16 @@ await esbuild.build({
 });
 const host = createRequire(import.meta.url)(path.join(out, 'host.cjs'));
 
-// the renderer, built as the extension ships it
-const build = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--only=renderer'], {
-  cwd: root,
-  env: { ...process.env, DDPM_OUT_DIR: path.join(out, 'dist') },
-  encoding: 'utf8'
-});
+// the renderer, built as the extension ships it (minified: vsce package runs the --production build)
+const build = spawnSync(
+  process.execPath,
+  [path.join(root, 'scripts', 'build.mjs'), '--only=renderer', '--production'],
+  {
+    cwd: root,
+    env: { ...process.env, DDPM_OUT_DIR: path.join(out, 'dist') },
+    encoding: 'utf8'
+  }
+);
 if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);
 
 const example = JSON.parse(readFileSync(path.join(root, 'media', 'examples', 'seed.inputs.json'), 'utf8'));

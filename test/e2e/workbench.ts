@@ -104,7 +104,8 @@ export function activeTab(page: Page, title: string | RegExp): Locator {
  * F1, '>' + the command's title; clicks the row whose label is exactly that title. Commands appear once
  * their context is ready (e.g. a notebook's just after it opened), so this retries for a while.
  */
-export async function runCommand(page: Page, title: string, timeoutMs = SHORT): Promise<void> {
+/** Runs a command from the palette; resolves with the time (Date.now()) at which its entry was chosen. */
+export async function runCommand(page: Page, title: string, timeoutMs = SHORT): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     await closeQuickInput(page);
@@ -116,8 +117,9 @@ export async function runCommand(page: Page, title: string, timeoutMs = SHORT): 
       .first();
     try {
       await row.waitFor({ timeout: 2000 });
+      const chosen = Date.now();
       await row.click();
-      return;
+      return chosen;
     } catch {
       const shown = await shownRows(page);
       await closeQuickInput(page);
