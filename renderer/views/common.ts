@@ -152,6 +152,14 @@ export class PlotBox {
     return { width: full._size.w, height: full._size.h, x: [x0, x1], y: [y0, y1] };
   }
 
+  /** The plot area's top-left corner in the page (client coordinates), once drawn: where a pointer event's x and y start. */
+  plotOffset(): { left: number; top: number } | undefined {
+    const full = (this.plot as unknown as { _fullLayout?: PlotFullLayout })._fullLayout;
+    if (!this.drawn || !full?._size) return undefined;
+    const box = this.plot.getBoundingClientRect();
+    return { left: box.left + full._size.l, top: box.top + full._size.t };
+  }
+
   /**
    * Calls f after each relayout of this plot by the user or a resize (zoom, pan, autoscale, size): plotly's
    * plotly_relayout event, except for updates of only `ignore`'s keys (the view's own). Once per PlotBox.

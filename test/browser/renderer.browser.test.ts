@@ -14,7 +14,8 @@ import { inputsToMessage } from '../../src/extension/workerProtocol';
 import { runSampler } from '../../src/core/sampler/sampler';
 import { readInputs } from '../../src/core/sampler/inputs';
 import { alphaBarFromBetas, linearSchedule } from '../../src/core/sampler/schedules';
-import { formatTensorF32 } from '../../src/core/tensors/printTensor';
+import { formatFloat32Shortest, formatTensorF32 } from '../../src/core/tensors/printTensor';
+import { generateInputs } from '../../src/extension/resolveInputs';
 import { parseTensorText } from '../../src/core/tensors/parseTensor';
 import type { SamplerInputs } from '../../src/core/types';
 import { buildReportHtml } from '../../src/report/html';
@@ -116,6 +117,11 @@ async function pathsImagePixels(page: Page, testId: string): Promise<number> {
     for (let k = 3; k < data.length; k += 4) if (data[k] > 0) lit++;
     return lit;
   });
+}
+
+/** d = 3: 200 samples, 100 steps, weights drawn by the extension's generator (the dimensions plot then uses WebGL). */
+function wideInputs(): SamplerInputs {
+  return generateInputs({ n: 200, d: 3, T: 100, seed: 5n, schedule: 'linear' }, 'avx2-fma').inputs;
 }
 
 /** The bundled example's w_model and seed (made by PyTorch, media/examples/seed.inputs.json) with N = n and a linear schedule of T steps. */
@@ -308,8 +314,9 @@ describe('renderer in headless Chromium', function () {
   });
 
   it("results panel: under the panel's strict CSP (no eval) it draws with WebGL, says ready, restores its state, and posts compare requests", async () => {
-    // 2500 samples: enough markers for WebGL traces (plotly's strict, precompiled scattergl: no eval)
-    const run = runSampler(exampleInputs(2500, 20));
+    // d = 3, 200 samples x 101 states: the dimensions plot draws its paths with WebGL (plotly's strict, precompiled
+    // scattergl: no eval), the projection plane per pixel
+    const run = runSampler(wideInputs());
     const nonce = 'a'.repeat(32);
     writeFileSync(
       path.join(OUT, 'panel.html'),
@@ -339,13 +346,12 @@ describe('renderer in headless Chromium', function () {
     );
     await waitReady(page);
     const traj = await plotDrawn(page, 'ddpm-trajectory-plot');
-    assert.ok(
-      traj.svg > 0 && traj.gl > 0 && traj.paths === 1,
-      `trajectory plot not drawn with WebGL and its paths image: ${JSON.stringify(traj)}`
-    );
+    assert.ok(traj.svg > 0 && traj.gl > 0, `dimensions plot not drawn with WebGL: ${JSON.stringify(traj)}`);
+    const plane = await plotDrawn(page, 'ddpm-trajectory-pca');
+    assert.equal(plane.paths, 1, `the plane has no paths image: ${JSON.stringify(plane)}`);
     assert.match(
       (await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes')) ?? '',
-      /^Recorded: all 21 states x_20 … x_0 \(every step\); each path draws every recorded state, for all 2500 samples\./
+      /^Recorded: all 101 states x_100 … x_0 \(every step\); each path draws every recorded state, for all 200 samples\./
     );
     await page.click('[data-testid="ddpm-compare"]');
     await page.waitForFunction(() =>
@@ -357,14 +363,14 @@ describe('renderer in headless Chromium', function () {
     await waitReady(page);
     assert.equal(
       await page.textContent('[data-testid="ddpm-headline"]'),
-      `DDPM sample N = 2500, d = 2, T = 20, seed ${run.inputs.seed}, RNG profile ${run.inputs.profile}`
+      `DDPM sample N = 200, d = 3, T = 100, seed ${run.inputs.seed}, RNG profile ${run.inputs.profile}`
     );
     assert.deepEqual(cspViolations, [], "CSP violations under the panel's policy");
     await page.close();
   });
 
   it("notebook renderer entry: under a CSP header without 'unsafe-eval', the trajectories draw with WebGL and nothing is blocked", async () => {
-    const run = runSampler(exampleInputs(2500, 20));
+    const run = runSampler(wideInputs());
     const page = await newPage();
     const violations: string[] = [];
     page.on('console', (m) => {
@@ -373,13 +379,15 @@ describe('renderer in headless Chromium', function () {
     await renderInHarness(page, 'csp', JSON.stringify(encodeRunResult(run)), '?no-eval');
     await waitReady(page);
     const traj = await plotDrawn(page, 'ddpm-trajectory-plot');
-    assert.ok(traj.svg > 0 && traj.gl > 0 && traj.paths === 1, `not drawn with WebGL: ${JSON.stringify(traj)}`);
-    const cloud = await plotDrawn(page, 'ddpm-trajectory-cloud');
-    assert.ok(cloud.gl > 0, `the cloud is not drawn with WebGL: ${JSON.stringify(cloud)}`);
+    assert.ok(traj.svg > 0 && traj.gl > 0, `not drawn with WebGL: ${JSON.stringify(traj)}`);
+    for (const id of ['ddpm-trajectory-pca', 'ddpm-trajectory-cloud']) {
+      const p = await plotDrawn(page, id);
+      assert.equal(p.paths, 1, `${id} has no image of its points: ${JSON.stringify(p)}`);
+    }
     assert.deepEqual(violations, [], 'CSP violations');
     assert.match(
       (await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes')) ?? '',
-      /^Recorded: all 21 states/
+      /^Recorded: all 101 states/
     );
     await page.close();
   });
@@ -405,6 +413,35 @@ describe('renderer in headless Chromium', function () {
       (await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes')) ?? '',
       /^Recorded: all 201 states x_200 … x_0 \(every step\)/
     );
+    // the cloud's samples are an image: pointing at one shows its index and exact float32 values
+    const sample = decodeRunResult(json).sample.data;
+    const k = 17;
+    const at = await page.$eval(
+      '[data-testid="ddpm-trajectory-cloud"]',
+      (gd, xy) => {
+        const full = (gd as unknown as { _fullLayout: Record<string, any> })._fullLayout; // eslint-disable-line @typescript-eslint/no-explicit-any
+        const box = gd.getBoundingClientRect();
+        const [x0, x1] = full.xaxis.range;
+        const [y0, y1] = full.yaxis.range;
+        return {
+          x: box.left + full._size.l + ((xy[0] - x0) / (x1 - x0)) * full._size.w,
+          y: box.top + full._size.t + ((y1 - xy[1]) / (y1 - y0)) * full._size.h
+        };
+      },
+      [sample[2 * k], sample[2 * k + 1]]
+    );
+    await page.mouse.move(at.x, at.y);
+    const tip = page.locator('[data-testid="ddpm-cloud-hover"]');
+    await tip.waitFor({ state: 'visible', timeout: 5000 });
+    const hover = /^sample (\d+), x_0 \((\S+), (\S+)\)$/.exec((await tip.textContent()) ?? '');
+    assert.ok(hover, `hover text: ${await tip.textContent()}`);
+    const i = Number(hover[1]); // the nearest sample: k, or one drawn on the same pixel
+    assert.deepEqual(
+      [hover[2], hover[3]],
+      [formatFloat32Shortest(sample[2 * i]), formatFloat32Shortest(sample[2 * i + 1])]
+    );
+    await page.mouse.move(1, 1);
+    await tip.waitFor({ state: 'hidden', timeout: 5000 });
     const tampered = decodeRunResult(json);
     tampered.sample.data[3] = Math.fround(tampered.sample.data[3] * 2 + 1);
     await renderInHarness(page, 'tampered', JSON.stringify(encodeRunResult(tampered)));
@@ -514,7 +551,7 @@ describe('renderer in headless Chromium', function () {
     assert.ok(lit > 2000, `the paths image covers ${lit} pixels`);
     const note = await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes');
     const cloud = await plotDrawn(page, 'ddpm-trajectory-cloud');
-    assert.ok(cloud.svg > 0 && cloud.traces + cloud.gl > 0);
+    assert.ok(cloud.svg > 0 && cloud.paths === 1, JSON.stringify(cloud));
     await page.locator('[data-testid="ddpm-step-slider"]').focus();
     const view = '[data-testid="ddpm-panel-trajectories"] .ddpm-view';
     assert.equal(await page.getAttribute(view, 'data-ddpm-state-t'), '0');

@@ -247,3 +247,33 @@ export function stampMarkers(
     }
   }
 }
+
+/**
+ * The sample of `samples` whose point in `state` is nearest to the pixel (px, py) of `frame`, within `maxDistance`
+ * pixels, or -1: what the pointer is on in a plot drawn by stampMarkers.
+ */
+export function nearestPoint(
+  points: PathPoints,
+  state: number,
+  samples: number[],
+  frame: RasterFrame,
+  px: number,
+  py: number,
+  maxDistance: number
+): number {
+  const sx = frame.width / (frame.x[1] - frame.x[0]);
+  const sy = frame.height / (frame.y[1] - frame.y[0]);
+  const m = points.data[state];
+  let best = -1;
+  let bestD = maxDistance * maxDistance;
+  for (const i of samples) {
+    const dx = (m[i * points.stride + points.ox] - frame.x[0]) * sx - px;
+    const dy = (frame.y[1] - m[i * points.stride + points.oy]) * sy - py;
+    const d = dx * dx + dy * dy;
+    if (d <= bestD) {
+      bestD = d;
+      best = i;
+    }
+  }
+  return best;
+}

@@ -6,7 +6,7 @@ import type { MatrixF32, RunResult } from '../../../src/core/types';
 import type { PlotData, PlotLayout } from '../../plotly';
 import type { ThemeColors } from '../../theme';
 import type { Figure } from '../common';
-import { at, finiteOrNaN, scatterTraceType, trajectoryStates, type TrajectoryStates } from '../commonModel';
+import { at, scatterTraceType, trajectoryStates, type TrajectoryStates } from '../commonModel';
 import { pcaOfStates, pcaPlane, type Pca2 } from './pca';
 import {
   coverageRgba,
@@ -14,6 +14,7 @@ import {
   pathAlpha,
   pathBounds,
   pathCoverage,
+  nearestPoint,
   stampMarkers,
   type PathPoints,
   type RasterFrame
@@ -85,28 +86,6 @@ export function stateLabel(states: TrajectoryStates, stateIndex: number): string
   return t === states.t[0] && t !== 0 ? `x_${t} (initial noise)` : t === 0 ? 'x_0 (the sample)' : `x_${t}`;
 }
 
-/** Every sample of state m in the plane (non-finite coordinates as NaN). */
-function cloudXY(scene: TrajectoryScene, m: MatrixF32): { x: number[]; y: number[] } {
-  const x: number[] = [];
-  const y: number[] = [];
-  if (!scene.project) return { x, y };
-  for (let i = 0; i < scene.n; i++) {
-    const [a, b] = scene.project(m, i);
-    x.push(finiteOrNaN(a));
-    y.push(finiteOrNaN(b));
-  }
-  return { x, y };
-}
-
-/** Hover text of each sample of state m: its exact float32 coordinates when the plane is x itself. */
-function markerText(scene: TrajectoryScene, m: MatrixF32, label: string): string[] {
-  return Array.from({ length: scene.n }, (_, i) =>
-    scene.kinds.plane === 'identity'
-      ? `sample ${i}, ${label}<br>(${formatFloat32Shortest(at(m, i, 0))}, ${formatFloat32Shortest(at(m, i, 1))})`
-      : `sample ${i}, ${label}`
-  );
-}
-
 /** Line opacity for `samples` overlaid paths: fainter as there are more of them. */
 function pathOpacity(samples: number, max: number): number {
   return Math.max(0.08, Math.min(max, 6 / Math.sqrt(samples)));
@@ -173,19 +152,14 @@ export function planeFigure(
 export function pathsImage(
   scene: TrajectoryScene,
   sel: PathSelection,
-  area: { width: number; height: number; x: [number, number]; y: [number, number] },
+  area: PlotArea,
   scale: number,
   theme: ThemeColors,
   toDataUrl: (rgba: Uint8ClampedArray, width: number, height: number) => string
 ): Record<string, unknown> | null {
   const { points, states, n } = scene;
   if (!points) return null;
-  const frame: RasterFrame = {
-    width: Math.max(1, Math.round(area.width * scale)),
-    height: Math.max(1, Math.round(area.height * scale)),
-    x: area.x,
-    y: area.y
-  };
+  const frame = frameOf(area, scale);
   const rgb = (k: number): [number, number, number] => parseCssColor(theme.series[k]) ?? [128, 128, 128];
   const rgba = coverageRgba(
     pathCoverage(points, sel.samples, sel.states, frame),
@@ -196,8 +170,31 @@ export function pathsImage(
   // plotly's marker size is a diameter in CSS pixels: 7 (open circle) and 6 (disc), as in the legend
   stampMarkers(rgba, frame, points, 0, every, { rgb: rgb(1), radius: 3.5 * scale, ring: true });
   stampMarkers(rgba, frame, points, states.t.length - 1, every, { rgb: rgb(2), radius: 3 * scale, ring: false });
+  return areaImage(toDataUrl(rgba, frame.width, frame.height), area);
+}
+
+/** The plane's plot area as PlotBox.plotArea gives it: CSS pixels and the axes' ranges. */
+export interface PlotArea {
+  width: number;
+  height: number;
+  x: [number, number];
+  y: [number, number];
+}
+
+/** The pixel frame of `area` at `scale` device pixels per CSS pixel. */
+function frameOf(area: PlotArea, scale: number): RasterFrame {
   return {
-    source: toDataUrl(rgba, frame.width, frame.height),
+    width: Math.max(1, Math.round(area.width * scale)),
+    height: Math.max(1, Math.round(area.height * scale)),
+    x: area.x,
+    y: area.y
+  };
+}
+
+/** A layout image covering the plot area's axes exactly. */
+function areaImage(source: string, area: PlotArea): Record<string, unknown> {
+  return {
+    source,
     xref: 'x',
     yref: 'y',
     x: area.x[0],
@@ -211,54 +208,26 @@ export function pathsImage(
   };
 }
 
-/** The samples at one state in the plane, their name (x_t) and hover texts. */
-function cloudAt(
-  scene: TrajectoryScene,
-  stateIndex: number
-): { x: number[]; y: number[]; label: string; text: string[] } {
-  let cached = cloudCache.get(scene)?.get(stateIndex);
-  if (!cached) {
-    const m = scene.states.mats[stateIndex];
-    const label = `x_${scene.states.t[stateIndex]}`;
-    cached = { ...cloudXY(scene, m), label, text: markerText(scene, m, label) };
-    if (!cloudCache.has(scene)) cloudCache.set(scene, new Map());
-    const byState = cloudCache.get(scene)!;
-    if (byState.size >= CLOUD_CACHE_STATES) byState.delete(byState.keys().next().value as number);
-    byState.set(stateIndex, cached);
-  }
-  return cached;
+/** The name of a state: x_t. */
+export function stateName(scene: TrajectoryScene, stateIndex: number): string {
+  return `x_${scene.states.t[stateIndex]}`;
 }
 
-/** States whose cloud (coordinates and exact hover texts) is kept per scene: a slider going back and forth reuses them. */
-const CLOUD_CACHE_STATES = 64;
-const cloudCache = new WeakMap<
-  TrajectoryScene,
-  Map<number, { x: number[]; y: number[]; label: string; text: string[] }>
->();
-
-/** The samples at one state on fixed axes (the plane's range, so that moving the slider keeps them still). */
+/**
+ * The cloud of samples at one state: axes fixed to the plane's range (so that moving the slider keeps them still),
+ * titled with the state; the samples themselves are the plot's layout image (cloudImage), so the figure has no
+ * trace and a slider move redraws one image, not N markers.
+ */
 export function cloudFigure(
   scene: TrajectoryScene,
   stateIndex: number,
   range: PlaneRange | undefined,
-  gl: boolean,
   theme: ThemeColors,
   equalAxes = false
 ): Figure {
-  const cloud = cloudAt(scene, stateIndex);
+  const label = stateName(scene, stateIndex);
   return {
-    data: [
-      {
-        type: scatterTraceType(scene.n, gl),
-        mode: 'markers',
-        x: cloud.x,
-        y: cloud.y,
-        name: cloud.label,
-        text: cloud.text,
-        hoverinfo: 'text',
-        marker: { symbol: 'circle', size: 6, color: theme.series[3] }
-      }
-    ],
+    data: [],
     layout: {
       xaxis: { title: { text: scene.axisTitle[0] }, range: range?.x, autorange: range ? false : true },
       yaxis: {
@@ -267,17 +236,53 @@ export function cloudFigure(
         autorange: range ? false : true,
         scaleanchor: equalAxes ? 'x' : undefined
       },
-      title: { text: cloud.label, font: { size: theme.fontSize } },
+      title: { text: label, font: { size: theme.fontSize } },
       margin: { t: 36 },
       showlegend: false
     }
   };
 }
 
-/** The cloud plot's restyle of trace 0 and its title for another state: the slider moves markers, it does not redraw. */
-export function cloudUpdate(scene: TrajectoryScene, stateIndex: number): { restyle: PlotData; title: string } {
-  const cloud = cloudAt(scene, stateIndex);
-  return { restyle: { x: [cloud.x], y: [cloud.y], name: cloud.label, text: [cloud.text] }, title: cloud.label };
+/** The layout image of the samples at one state, as discs of plotly's marker size 6, over the plot area. */
+export function cloudImage(
+  scene: TrajectoryScene,
+  stateIndex: number,
+  area: PlotArea,
+  scale: number,
+  theme: ThemeColors,
+  toDataUrl: (rgba: Uint8ClampedArray, width: number, height: number) => string
+): Record<string, unknown> | null {
+  if (!scene.points) return null;
+  const frame = frameOf(area, scale);
+  const rgba = new Uint8ClampedArray(frame.width * frame.height * 4);
+  const every = Array.from({ length: scene.n }, (_, i) => i);
+  const rgb = parseCssColor(theme.series[3]) ?? [128, 128, 128];
+  stampMarkers(rgba, frame, scene.points, stateIndex, every, { rgb, radius: 3 * scale, ring: false });
+  return areaImage(toDataUrl(rgba, frame.width, frame.height), area);
+}
+
+/**
+ * What the pointer at (x, y) CSS pixels in the plot area is on: the nearest sample at the state within 8 pixels,
+ * with its exact float32 coordinates when the plane is x itself ("sample 3, x_0 (0.1, -2.5)"), or null.
+ */
+export function cloudHover(
+  scene: TrajectoryScene,
+  stateIndex: number,
+  area: PlotArea,
+  x: number,
+  y: number
+): { sample: number; text: string } | null {
+  if (!scene.points) return null;
+  const every = Array.from({ length: scene.n }, (_, i) => i);
+  const i = nearestPoint(scene.points, stateIndex, every, frameOf(area, 1), x, y, 8);
+  if (i < 0) return null;
+  const m = scene.states.mats[stateIndex];
+  const label = stateName(scene, stateIndex);
+  const text =
+    scene.kinds.plane === 'identity'
+      ? `sample ${i}, ${label} (${formatFloat32Shortest(at(m, i, 0))}, ${formatFloat32Shortest(at(m, i, 1))})`
+      : `sample ${i}, ${label}`;
+  return { sample: i, text };
 }
 
 /** Each chosen dimension against t in a subplot of its own (the first on top), with the slider's line, and what was left out. */

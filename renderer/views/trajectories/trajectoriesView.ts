@@ -9,12 +9,15 @@ import type { ThemeColors } from '../../theme';
 import { PlotBox, type Figure, type View, type ViewContext } from '../common';
 import {
   cloudFigure,
-  cloudUpdate,
+  cloudHover,
+  cloudImage,
   dimensionsFigure,
   pathsImage,
   planeFigure,
   sliderShape,
   stateLabel,
+  stateName,
+  type PlotArea,
   trajectoryScene,
   type PlaneRange,
   type TrajectoryScene
@@ -93,6 +96,24 @@ export function createTrajectoriesView(ctx: ViewContext): View {
     const image = pathsImage(scene, state.selection, area, pixelScale(), state.theme, rgbaDataUrl);
     await plane.relayout({ images: image ? [image] : [] });
   };
+  /** The samples at the slider's state, drawn into the cloud plot's layout image (with the state as its title). */
+  const paintCloud = async (): Promise<void> => {
+    const cloud = plots.cloud;
+    const area = cloud?.plotArea();
+    if (!cloud || !area || !state.theme) return;
+    const image = cloudImage(scene, state.stateIndex, area, pixelScale(), state.theme, rgbaDataUrl);
+    await cloud.relayout({ images: image ? [image] : [], 'title.text': stateName(scene, state.stateIndex) });
+  };
+  const drawCloud = async (): Promise<void> => {
+    if (!plots.cloud) return;
+    await plots.cloud.draw(build.cloud);
+    await paintCloud();
+    plots.cloud.onRelayout(() => {
+      cancelAnimationFrame(recloud);
+      recloud = requestAnimationFrame(() => void paintCloud());
+    }, ['images', 'title.text']);
+  };
+  let recloud = 0;
   let repaint = 0;
   const drawPlane = async (): Promise<void> => {
     if (!plots.plane) return;
@@ -108,22 +129,23 @@ export function createTrajectoriesView(ctx: ViewContext): View {
     updateLabel();
     if (plots.dims) await plots.dims.draw(build.dims);
     await drawPlane();
-    if (plots.cloud) await plots.cloud.draw(build.cloud);
+    await drawCloud();
     markState();
     renderNotes();
   };
 
-  wireSlider(
-    controls.slider,
-    state,
-    updateLabel,
-    () => void Promise.all(moveToState(scene, state, plots)).then(markState)
-  );
+  wireSlider(controls.slider, state, updateLabel, () => {
+    const moves = [paintCloud()];
+    if (state.theme && plots.dims)
+      moves.push(plots.dims.relayout({ shapes: [sliderShape(scene, state.stateIndex, state.theme)] }));
+    void Promise.all(moves).then(markState);
+  });
+  if (plots.cloud) wireCloudHover(plots.cloud, (area, x, y) => cloudHover(scene, state.stateIndex, area, x, y));
   controls.equalAxes.addEventListener('change', () => {
     state.equalAxes = controls.equalAxes.checked;
     void (async () => {
       await drawPlane();
-      if (plots.cloud) await plots.cloud.draw(build.cloud);
+      await drawCloud();
     })();
   });
   wireDimensions(controls, scene.d, (dims) => {
@@ -137,6 +159,7 @@ export function createTrajectoriesView(ctx: ViewContext): View {
     resize: () => forEachPlot(plots, (box) => box.resize()),
     dispose: () => {
       cancelAnimationFrame(repaint);
+      cancelAnimationFrame(recloud);
       forEachPlot(plots, (box) => box.dispose());
     }
   };
@@ -263,7 +286,10 @@ function figureBuilders(
       state.planeRange = range;
       return figure;
     },
-    cloud: (gl, theme) => cloudFigure(scene, state.stateIndex, state.planeRange, gl, theme, state.equalAxes)
+    cloud: (_gl, theme) => {
+      state.theme = theme;
+      return cloudFigure(scene, state.stateIndex, state.planeRange, theme, state.equalAxes);
+    }
   };
 }
 
@@ -287,16 +313,32 @@ function wireSlider(
   });
 }
 
-/** Shows the state index: the cloud's markers move (restyle, no redraw) and the dimensions plot's slider line follows. */
-function moveToState(scene: TrajectoryScene, state: TrajectoryViewState, plots: TrajectoryPlots): Promise<void>[] {
-  const { cloud, dims } = plots;
-  const updates: Promise<void>[] = [];
-  if (cloud) {
-    const { restyle, title } = cloudUpdate(scene, state.stateIndex);
-    updates.push(cloud.restyle(restyle, [0]).then(() => cloud.relayout({ 'title.text': title })));
-  }
-  if (state.theme && dims) updates.push(dims.relayout({ shapes: [sliderShape(scene, state.stateIndex, state.theme)] }));
-  return updates;
+/**
+ * The cloud's hover: the sample under the pointer (within a few pixels) with its exact values, in a tooltip over
+ * the plot (the samples are an image, so plotly's own hover does not see them).
+ */
+function wireCloudHover(
+  box: PlotBox,
+  hit: (area: PlotArea, x: number, y: number) => { sample: number; text: string } | null
+): void {
+  const tip = h('div', { class: 'ddpm-tooltip', role: 'tooltip', 'data-testid': 'ddpm-cloud-hover' });
+  tip.hidden = true;
+  box.element.append(tip);
+  box.plot.addEventListener('mousemove', (e) => {
+    const offset = box.plotOffset();
+    const area = box.plotArea();
+    const found = offset && area ? hit(area, e.clientX - offset.left, e.clientY - offset.top) : null;
+    if (!found) {
+      tip.hidden = true;
+      return;
+    }
+    const frame = box.element.getBoundingClientRect();
+    tip.textContent = found.text;
+    tip.hidden = false;
+    tip.style.left = `${e.clientX - frame.left + 12}px`;
+    tip.style.top = `${e.clientY - frame.top + 12}px`;
+  });
+  box.plot.addEventListener('mouseleave', () => (tip.hidden = true));
 }
 
 /** The dimension chooser: a valid list goes to onChange, a bad one shows its one-line error. */
