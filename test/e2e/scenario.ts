@@ -153,7 +153,10 @@ async function showTab(run: Locator, view: string): Promise<void> {
   });
 }
 
-/** The trajectory plot is drawn: plotly's svg with at least one trace that has a path (or WebGL traces). */
+/**
+ * The trajectory plot is drawn: plotly's svg with at least one trace that has a path, WebGL traces, or (d = 2, the
+ * plane) the PNG image of the paths drawn per pixel.
+ */
 async function checkTrajectoryPlot(run: Locator, samples: number): Promise<void> {
   await showTab(run, 'trajectories');
   const plot = run.locator('[data-testid="ddpm-trajectory-plot"]').first();
@@ -162,9 +165,15 @@ async function checkTrajectoryPlot(run: Locator, samples: number): Promise<void>
     const paths = Array.from(p.querySelectorAll('.scatterlayer .trace path.js-line, .scatterlayer .trace .point'));
     const withData = paths.filter((e) => (e.getAttribute('d') ?? '').length > 2).length;
     const gl = p.querySelectorAll('canvas').length;
-    return { traces: p.querySelectorAll('.scatterlayer .trace').length, withData, gl };
+    const images = Array.from(p.querySelectorAll('.imagelayer image')).filter((im) =>
+      (im.getAttribute('href') ?? '').startsWith('data:image/png;base64,')
+    ).length;
+    return { traces: p.querySelectorAll('.scatterlayer .trace').length, withData, gl, images };
   });
-  assert.ok(drawn.withData > 0 || drawn.gl > 0, `the trajectory plot has no drawn trace (${JSON.stringify(drawn)})`);
+  assert.ok(
+    drawn.withData > 0 || drawn.gl > 0 || drawn.images > 0,
+    `the trajectory plot has no drawn trace (${JSON.stringify(drawn)})`
+  );
   assert.ok(drawn.traces >= Math.min(samples, 1) || drawn.gl > 0, `the trajectory plot has ${drawn.traces} traces`);
 }
 
