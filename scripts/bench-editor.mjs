@@ -4,13 +4,14 @@
 //     steps), and for comparison the path that sends every recorded step;
 //  2. the renderer in headless Chromium (Debian's /usr/bin/chromium with playwright-core): from receiving the
 //     output item to the drawn trajectory plot, for N = 1000 and N = 10^4 (d = 2, T = 1000, linear schedule), under
-//     a content security policy without 'unsafe-eval' (as the results panel's);
+//     a content security policy without 'unsafe-eval' (as the results panel's), with plotly's chunk loaded cold,
+//     and for N = 1000 once more with it loaded before (as a DDPM notebook's preload does when the notebook opens);
 //  3. the step slider: from a move to the redrawn cloud (median and worst of 20 moves).
 // Prints a table and then one JSON object. The machine's load average is printed with them: figures taken under
 // load are slower than the code. No pass/fail: the goals are in README "Performance".
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -154,7 +155,19 @@ function serve() {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-async function rendererPath(browser, base, n) {
+/** plotly's chunk in the built renderer (its file name carries a hash). */
+function plotlyChunk() {
+  const dir = path.join(out, 'dist', 'renderer', 'chunks');
+  const file = readdirSync(dir).find((f) => /^plotly-.*\.js$/.test(f));
+  if (!file) throw new Error('bench:editor: no plotly chunk in the renderer build');
+  return `./dist/renderer/chunks/${file}`;
+}
+
+/**
+ * One renderer figure: N samples, plotly's chunk loaded cold (preloaded = false: a results panel's first draw, the
+ * worst case) or before the output arrives (preloaded = true: what a DDPM notebook's preload does when it opens).
+ */
+async function rendererPath(browser, base, n, preloaded) {
   const reply = host.executeRequest({
     op: 'sample',
     inputs: inputsJson(n),
@@ -175,7 +188,7 @@ async function rendererPath(browser, base, n) {
     if (process.env.DDPM_BENCH_CONSOLE) page.on('console', (m) => console.error(`  [page] ${m.text()}`));
     await page.goto(`${base}/harness.html`);
     await page.waitForFunction(() => window.__ready === true);
-    // the plotly chunk is loaded once per page, as in a notebook: load it first by drawing a tiny run? no: measure it cold
+    if (preloaded) await page.evaluate((chunk) => import(chunk).then(() => undefined), plotlyChunk());
     const t = await page.evaluate(async (j) => {
       const t0 = window.__render('bench', j);
       await new Promise((resolve) => {
@@ -192,12 +205,13 @@ async function rendererPath(browser, base, n) {
         ms: performance.now() - t0,
         state: document.querySelector('.ddpm-run').getAttribute('data-ddpm-ready'),
         canvases: document.querySelectorAll('[data-testid="ddpm-trajectory-plot"] canvas').length,
+        pixels: document.querySelectorAll('[data-testid="ddpm-trajectory-plot"] .imagelayer image').length,
         notes: document.querySelector('.ddpm-notes')?.textContent ?? ''
       };
     }, json);
     if (t.state !== 'true') throw new Error(`N = ${n}: the view did not draw (${t.state})`);
     results.push(t.ms);
-    info = { webgl: t.canvases > 0, notes: t.notes };
+    info = { webgl: t.canvases > 0, pathsImage: t.pixels > 0, notes: t.notes };
     if (r === 0) {
       slider = await page.evaluate(async () => {
         const input = document.querySelector('[data-testid="ddpm-step-slider"]');
@@ -232,7 +246,9 @@ async function rendererPath(browser, base, n) {
     outputBytes: json.length,
     drawnMs: ms(Math.min(...results)),
     drawnMsRuns: results.map(ms),
+    plotlyPreloaded: preloaded,
     webgl: info.webgl,
+    pathsImage: info.pathsImage,
     notes: info.notes,
     sliderMedianMs: ms(median(slider)),
     sliderMaxMs: ms(Math.max(...slider)),
@@ -249,7 +265,8 @@ if (existsSync(CHROMIUM)) {
   const base = `http://127.0.0.1:${server.address().port}`;
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   try {
-    for (const n of SIZES) rendererResults.push(await rendererPath(browser, base, n));
+    for (const n of SIZES) rendererResults.push(await rendererPath(browser, base, n, false));
+    rendererResults.push(await rendererPath(browser, base, SIZES[0], true));
   } finally {
     await browser.close();
     server.close();
@@ -270,10 +287,10 @@ for (const r of hostResults) {
   );
 }
 console.log('\nrenderer (headless Chromium, output item received -> trajectory plot drawn; recompute included)');
-console.log('N      output bytes  drawn ms  WebGL  slider median ms  slider max ms');
+console.log('N      plotly     output bytes  drawn ms  paths drawn  slider median ms  slider max ms');
 for (const r of rendererResults) {
   console.log(
-    `${String(r.n).padEnd(7)}${String(r.outputBytes).padStart(12)}  ${String(r.drawnMs).padStart(8)}  ${(r.webgl ? 'yes' : 'no').padEnd(5)}  ${String(r.sliderMedianMs).padStart(16)}  ${String(r.sliderMaxMs).padStart(13)}`
+    `${String(r.n).padEnd(7)}${(r.plotlyPreloaded ? 'preloaded' : 'cold').padEnd(9)}${String(r.outputBytes).padStart(14)}  ${String(r.drawnMs).padStart(8)}  ${(r.pathsImage ? 'per pixel' : r.webgl ? 'WebGL' : 'SVG').padEnd(11)}  ${String(r.sliderMedianMs).padStart(16)}  ${String(r.sliderMaxMs).padStart(13)}`
   );
 }
 console.log(

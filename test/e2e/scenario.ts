@@ -920,6 +920,7 @@ export const scenario: Step[] = [
   },
   {
     name: S.timeRunAll,
+    web: true,
     needs: [S.open],
     async run(ctx) {
       const { page, workspace } = ctx;
@@ -968,6 +969,7 @@ export const scenario: Step[] = [
   },
   {
     name: S.timePalette,
+    web: true,
     needs: [],
     async run(ctx) {
       const { page, workspace } = ctx;
