@@ -66,7 +66,8 @@ export function mountRunView(
   // the plots' chunk starts loading now: fetched and compiled by the browser while the steps are recomputed
   void loadPlotly().catch(() => undefined);
   // a run that carries its inputs instead of its steps: compute them here, checked bit for bit (throws one line)
-  const run = recomputeTrajectory(carried);
+  // (the states only at first: eps, mean and z are computed when the per-step statistics first read them)
+  const run = recomputeTrajectory(carried, { statesFirst: true });
   const doc = container.ownerDocument;
   installStyles(doc, css);
   const root = h('div', { class: 'ddpm-run', 'data-ddpm-ready': 'false', 'data-ddpm-theme': themeKind(doc) });

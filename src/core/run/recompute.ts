@@ -41,18 +41,48 @@ export function firstBitDifference(a: Float32Array, b: Float32Array): number {
  * `run` with its trajectory computed again from its inputs under its own recording policy (the sampler's default
  * trajectory budget unless opts says otherwise). Throws a one-line error when the recomputed final sample is not
  * the carried sample bit for bit (an altered output, or one made by a different sampler).
+ *
+ * With `statesFirst`, only the states (x_t) are recorded at first, which is what the trajectories draw: each
+ * step's eps, mean and z are computed, by running the sampler once more with everything recorded, the first time
+ * one of them is read (the per-step statistics). Recording two fifths of the trajectory saves time and memory when
+ * a view opens (README "Performance"); the values are the same either way.
  */
 export function recomputeTrajectory(
   run: RunResult,
-  opts: Pick<SamplerOptions, 'maxTrajectoryBytes' | 'kernel' | 'shouldStop'> = {}
+  opts: Pick<SamplerOptions, 'maxTrajectoryBytes' | 'kernel' | 'shouldStop'> & { statesFirst?: boolean } = {}
 ): RunResult {
   if (!needsRecompute(run)) return run;
-  const again = runSampler(carriedInputs(run), {
-    ...opts,
+  const { statesFirst, ...samplerOpts } = opts;
+  const options: SamplerOptions = {
+    ...samplerOpts,
     profile: run.inputs.profile,
     matmul: run.inputs.matmul,
     record: run.trajectory.policy
-  });
+  };
+  const inputs = carriedInputs(run);
+  let full: RunResult | undefined;
+  const fullSteps = (): RunResult => {
+    if (!full) {
+      full = runSampler(inputs, { ...options, shouldStop: undefined });
+      checkCarried(full, run);
+    }
+    return full;
+  };
+  const again = runSampler(
+    inputs,
+    statesFirst ? { ...options, otherFields: (k) => fullSteps().trajectory.steps[k] } : options
+  );
+  checkCarried(again, run);
+  const trajectory = {
+    policy: run.trajectory.policy,
+    steps: again.trajectory.steps,
+    ...(again.trajectory.note ? { note: again.trajectory.note } : {})
+  };
+  return { ...run, trajectory };
+}
+
+/** Throws the one-line error when a recomputed run's final sample is not the carried one bit for bit. */
+function checkCarried(again: RunResult, run: RunResult): void {
   const diff = firstBitDifference(again.sample.data, run.sample.data);
   if (diff >= 0) {
     const { cols } = run.sample;
@@ -60,10 +90,4 @@ export function recomputeTrajectory(
       `sample: the recomputed run differs from the carried sample at [${Math.floor(diff / cols)}, ${diff % cols}], so its trajectory cannot be shown (the output was altered or made by another version)`
     );
   }
-  const trajectory = {
-    policy: run.trajectory.policy,
-    steps: again.trajectory.steps,
-    ...(again.trajectory.note ? { note: again.trajectory.note } : {})
-  };
-  return { ...run, trajectory };
 }

@@ -52,6 +52,12 @@ export interface SamplerOptions {
   kernel?: 'auto' | 'wasm' | 'js';
   /** whose float32 rounding `inp @ w_model` reproduces (README "Matmul profiles"); default 'reference' */
   matmul?: MatmulProfile;
+  /**
+   * Record only the states of the recorded steps (x_t and x_{t-1}); each step's eps, mean and z are read, when first
+   * read, from `otherFields(k)` for the k-th recorded step (the same run recorded in full, recompute.ts). A view that
+   * draws states then stores two fifths of the trajectory: the same steps, the same budget.
+   */
+  otherFields?: (k: number) => Pick<TrajectoryStep, 'eps' | 'mean' | 'z'>;
 }
 
 /** Sampling-order indices (0 = step t = T-1) the policy keeps, thinned evenly to fit the budget. */
@@ -150,7 +156,7 @@ export function* samplerSteps(inputs: SamplerInputs, opts: SamplerOptions = {}):
   const steps: TrajectoryStep[] = [];
   // the recorded matrices are views into one allocation (at most five per recorded step), not thousands of small
   // arrays: allocating them one by one cost more than the sampling itself at N = 1000, d = 2
-  const arena = new Float32Array(plan.indices.length * 5 * nd);
+  const arena = new Float32Array(plan.indices.length * (opts.otherFields ? 2 : 5) * nd);
   let arenaUsed = 0;
   const take = (): Float32Array => arena.subarray(arenaUsed, (arenaUsed += nd));
 
@@ -191,7 +197,11 @@ export function* samplerSteps(inputs: SamplerInputs, opts: SamplerOptions = {}):
     }
     const finite = ws.step(c1, c2, sqrtBeta, noisy);
     if (!finite && firstNonFinite < 0) firstNonFinite = t;
-    if (rec) {
+    if (rec && opts.otherFields) {
+      const x = matrix(n, d, xT!);
+      const xPrev = matrix(n, d, unpad(ws.x, n, d, dp, take()));
+      steps.push(statesOnlyStep(t, x, xPrev, steps.length, opts.otherFields));
+    } else if (rec) {
       steps.push({
         t,
         x: matrix(n, d, xT!),
@@ -224,6 +234,30 @@ export function* samplerSteps(inputs: SamplerInputs, opts: SamplerOptions = {}):
 
 function now(): number {
   return typeof performance === 'object' ? performance.now() : Date.now();
+}
+
+/** A recorded step holding its states, whose eps, mean and z come from `other(k)` when first read. */
+function statesOnlyStep(
+  t: number,
+  x: MatrixF32,
+  xPrev: MatrixF32,
+  k: number,
+  other: (k: number) => Pick<TrajectoryStep, 'eps' | 'mean' | 'z'>
+): TrajectoryStep {
+  return {
+    t,
+    x,
+    xPrev,
+    get eps() {
+      return other(k).eps;
+    },
+    get mean() {
+      return other(k).mean;
+    },
+    get z() {
+      return other(k).z;
+    }
+  };
 }
 
 function copyInto(src: Float32Array, dst: Float32Array): Float32Array {

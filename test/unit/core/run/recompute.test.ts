@@ -86,6 +86,31 @@ describe('recompute: the view computes the steps the worker no longer sends', ()
     assertSameSteps(ours, worker);
   });
 
+  it("states first (what the views do): every field of every step equals the worker's, eps, mean and z computed when read", () => {
+    for (const policy of [{ kind: 'all' as const }, { kind: 'every' as const, k: 3 }]) {
+      const worker = sample({ record: policy });
+      const ours = recomputeTrajectory(sample({ record: policy, deferTrajectory: true }), { statesFirst: true });
+      assertSameSteps(ours, worker);
+    }
+    // thinned to a budget: the same steps are kept in both recordings
+    const T = 60;
+    const betas = Array.from({ length: T }, (_, i) => Math.fround(1e-4 + (0.02 * i) / T));
+    let prod = 1;
+    const long = {
+      ...exampleJson,
+      betas,
+      alpha_bar: betas.map((b) => (prod = Math.fround(prod * Math.fround(1 - b))))
+    };
+    const budget = 9 * 20 * 4 * 2; // nine steps of N = 4, d = 2 (five float32 matrices each)
+    const worker = sample({ inputs: long, maxTrajectoryBytes: budget });
+    assert.equal(worker.trajectory.steps.length, 9);
+    const ours = recomputeTrajectory(sample({ inputs: long, deferTrajectory: true }), {
+      statesFirst: true,
+      maxTrajectoryBytes: budget
+    });
+    assertSameSteps(ours, worker);
+  });
+
   it('keeps a comparison and the warnings the host added', () => {
     const run = sample({ deferTrajectory: true });
     run.warnings = ['a warning from the host'];
