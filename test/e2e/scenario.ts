@@ -451,6 +451,7 @@ const S = {
   contrast: 'in every theme the text of the outputs is readable (contrast at least 4.5:1)',
   reopen: 'save, close and reopen the notebook: cells and outputs unchanged',
   timeRunAll: 'timing: Run All of a 1000-step N = 1000 notebook cell to its drawn plot',
+  webgl: 'a d = 3 notebook cell draws its dimensions plot with WebGL, nothing blocked by the content security policy',
   timePalette: 'timing: "DDPM: Run Sampler" on 1000-step N = 1000 inputs to the drawn panel plot',
   webHost: 'the extension runs in the web worker extension host (Running Extensions says "web worker")',
   interrupt: 'interrupt a long sample(): the cell stops within seconds, the next cell runs',
@@ -467,6 +468,50 @@ function speedCell(ctx: ScenarioContext): string {
     seed: string;
   };
   return `w_model = ${JSON.stringify(example.w_model)}\nshape = [1000, 2]\nseed = ${example.seed}\nbetas = linspace(1e-4, 0.02, 1000)\nalpha_bar = cumprod(1 - betas)\nsample()`;
+}
+
+/**
+ * Writes a one-cell DDPM notebook into the workspace, opens it, runs it with Run All (picking the DDPM Lab kernel
+ * if VS Code asks) and waits until its run view says it is drawn. t0 is when Run All was chosen.
+ */
+async function runNotebookFile(
+  ctx: ScenarioContext,
+  file: string,
+  source: string,
+  what: string
+): Promise<{ run: Locator; t0: number; picked: boolean }> {
+  const { page, workspace } = ctx;
+  const notebook = {
+    format: 'ddpm-notebook/1',
+    cells: [{ kind: 'code', language: 'ddpm', source: source.split(/(?<=\n)/) }]
+  };
+  writeFileSync(path.join(workspace, file), JSON.stringify(notebook, null, 2) + '\n');
+  await openWrittenFile(page, workspace, file);
+  await waitFor(`the notebook ${file}`, async () => ((await cellCount(page)) > 0 ? true : undefined), LONG);
+  const row = await focusCell(page, 0);
+  // from choosing the command to the moment the view says it drew (its data-ddpm-drawn-at: the same clock)
+  const t0 = await runCommand(page, 'Notebook: Run All');
+  let picked = false;
+  const run = await waitFor(
+    what,
+    async () => {
+      const picker = page.locator('.quick-input-widget').filter({ visible: true });
+      if (!picked && (await picker.count())) {
+        await pickQuickItem(page, 'DDPM Lab');
+        picked = true;
+      }
+      for (const out of await outputsOfRow(page, row)) {
+        const r = out.locator(RUN);
+        if ((await r.count()) === 0) continue;
+        const state = await r.first().getAttribute('data-ddpm-ready');
+        if (state === 'error') throw new StopWaiting(`the renderer shows an error: ${await readableText(r.first())}`);
+        if (state === 'true') return r.first();
+      }
+      return undefined;
+    },
+    LONG
+  );
+  return { run, t0, picked };
 }
 
 /**
@@ -923,38 +968,11 @@ export const scenario: Step[] = [
     web: true,
     needs: [S.open],
     async run(ctx) {
-      const { page, workspace } = ctx;
-      const file = 'timing-run.ddpmnb';
-      const notebook = {
-        format: 'ddpm-notebook/1',
-        cells: [{ kind: 'code', language: 'ddpm', source: speedCell(ctx).split(/(?<=\n)/) }]
-      };
-      writeFileSync(path.join(workspace, file), JSON.stringify(notebook, null, 2) + '\n');
-      await openWrittenFile(page, workspace, file);
-      await waitFor('the timing notebook', async () => ((await cellCount(page)) > 0 ? true : undefined), LONG);
-      const row = await focusCell(page, 0);
-      // from choosing the command to the moment the view says it drew (its data-ddpm-drawn-at: the same clock)
-      const t0 = await runCommand(page, 'Notebook: Run All');
-      let picked = false;
-      const run = await waitFor(
-        "the 1000-step cell's drawn plot",
-        async () => {
-          const picker = page.locator('.quick-input-widget').filter({ visible: true });
-          if (!picked && (await picker.count())) {
-            await pickQuickItem(page, 'DDPM Lab');
-            picked = true;
-          }
-          for (const out of await outputsOfRow(page, row)) {
-            const r = out.locator(RUN);
-            if ((await r.count()) === 0) continue;
-            const state = await r.first().getAttribute('data-ddpm-ready');
-            if (state === 'error')
-              throw new StopWaiting(`the renderer shows an error: ${await readableText(r.first())}`);
-            if (state === 'true') return r.first();
-          }
-          return undefined;
-        },
-        LONG
+      const { run, t0, picked } = await runNotebookFile(
+        ctx,
+        'timing-run.ddpmnb',
+        speedCell(ctx),
+        "the 1000-step cell's drawn plot"
       );
       const ms = Number(await run.getAttribute('data-ddpm-drawn-at')) - t0;
       const note = await run.locator('.ddpm-notes').first().innerText();
@@ -965,6 +983,39 @@ export const scenario: Step[] = [
         `${picked ? ' (kernel picked on the way)' : ''}; ${note.split('\n')[0]}`
       );
       assert.match(note, /^Recorded: all 1001 states/, 'the view does not have every step');
+    }
+  },
+  {
+    name: S.webgl,
+    web: true,
+    needs: [S.open],
+    async run(ctx) {
+      // d = 3: the dimensions-against-t plot draws 300 paths x 101 states per dimension with plotly's scattergl,
+      // inside VS Code's own notebook webview and its content security policy (no 'unsafe-eval')
+      const blocked: string[] = [];
+      const onConsole = (m: { text(): string }): void => {
+        if (/Content Security Policy|unsafe-eval/i.test(m.text())) blocked.push(m.text());
+      };
+      ctx.page.on('console', onConsole);
+      try {
+        const cell = `w_model = [[0.5, -0.2, 0.1], [0.05, 0.41, -0.3], [-0.2, 0.07, 0.6], [0.1, 0.2, 0.3]]
+shape = [300, 3]
+seed = 7
+betas = linspace(1e-4, 0.02, 100)
+alpha_bar = cumprod(1 - betas)
+sample()`;
+        const { run } = await runNotebookFile(ctx, 'webgl-run.ddpmnb', cell, "the d = 3 cell's drawn plots");
+        const plots = await run.evaluate((root) => ({
+          gl: root.querySelectorAll('[data-testid="ddpm-trajectory-plot"] canvas.gl-canvas-context').length,
+          paths: root.querySelectorAll('[data-testid="ddpm-trajectory-pca"] .imagelayer image').length
+        }));
+        await ctx.screenshot('webgl-d3');
+        assert.ok(plots.gl > 0, `the dimensions plot has no WebGL canvas (${JSON.stringify(plots)})`);
+        assert.equal(plots.paths, 1, 'the projection plane has no paths image');
+        assert.deepEqual(blocked, [], 'the content security policy blocked something');
+      } finally {
+        ctx.page.off('console', onConsole);
+      }
     }
   },
   {
