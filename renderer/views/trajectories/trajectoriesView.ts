@@ -104,32 +104,14 @@ export function createTrajectoriesView(ctx: ViewContext): View {
     const image = cloudImage(scene, state.stateIndex, area, pixelScale(), state.theme, rgbaDataUrl);
     await cloud.relayout({ images: image ? [image] : [], 'title.text': stateName(scene, state.stateIndex) });
   };
-  const drawCloud = async (): Promise<void> => {
-    if (!plots.cloud) return;
-    await plots.cloud.draw(build.cloud);
-    await paintCloud();
-    plots.cloud.onRelayout(() => {
-      cancelAnimationFrame(recloud);
-      recloud = requestAnimationFrame(() => void paintCloud());
-    }, ['images', 'title.text']);
-  };
-  let recloud = 0;
-  let repaint = 0;
-  const drawPlane = async (): Promise<void> => {
-    if (!plots.plane) return;
-    await plots.plane.draw(build.plane);
-    await paintPaths();
-    plots.plane.onRelayout(() => {
-      cancelAnimationFrame(repaint);
-      repaint = requestAnimationFrame(() => void paintPaths());
-    }, ['images']);
-  };
+  const plane = imagePlot(plots.plane, build.plane, paintPaths, ['images']);
+  const cloud = imagePlot(plots.cloud, build.cloud, paintCloud, ['images', 'title.text']);
 
   const draw = async (): Promise<void> => {
     updateLabel();
     if (plots.dims) await plots.dims.draw(build.dims);
-    await drawPlane();
-    await drawCloud();
+    await plane.draw();
+    await cloud.draw();
     markState();
     renderNotes();
   };
@@ -144,8 +126,8 @@ export function createTrajectoriesView(ctx: ViewContext): View {
   controls.equalAxes.addEventListener('change', () => {
     state.equalAxes = controls.equalAxes.checked;
     void (async () => {
-      await drawPlane();
-      await drawCloud();
+      await plane.draw();
+      await cloud.draw();
     })();
   });
   wireDimensions(controls, scene.d, (dims) => {
@@ -158,10 +140,35 @@ export function createTrajectoriesView(ctx: ViewContext): View {
     draw,
     resize: () => forEachPlot(plots, (box) => box.resize()),
     dispose: () => {
-      cancelAnimationFrame(repaint);
-      cancelAnimationFrame(recloud);
+      plane.cancel();
+      cloud.cancel();
       forEachPlot(plots, (box) => box.dispose());
     }
+  };
+}
+
+/**
+ * A plot whose points are its layout image: draw() draws the figure, then paints the image for the plot area as
+ * it is; a zoom, pan or resize (any relayout but the view's own `own` keys) paints it again at the next frame.
+ */
+function imagePlot(
+  box: PlotBox | null,
+  build: FigureBuilder,
+  paint: () => Promise<void>,
+  own: string[]
+): { draw(): Promise<void>; cancel(): void } {
+  let frame = 0;
+  return {
+    draw: async () => {
+      if (!box) return;
+      await box.draw(build);
+      await paint();
+      box.onRelayout(() => {
+        cancelAnimationFrame(frame);
+        frame = requestAnimationFrame(() => void paint());
+      }, own);
+    },
+    cancel: () => cancelAnimationFrame(frame)
   };
 }
 
