@@ -179,12 +179,6 @@ export class PlotBox {
     });
   }
 
-  async restyle(update: PlotData, traces: number[]): Promise<void> {
-    if (!this.drawn) return;
-    const Plotly = await loadPlotly();
-    await Plotly.restyle(this.plot, update, traces);
-  }
-
   async relayout(update: PlotLayout): Promise<void> {
     if (!this.drawn) return;
     const Plotly = await loadPlotly();

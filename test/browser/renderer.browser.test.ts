@@ -442,6 +442,56 @@ describe('renderer in headless Chromium', function () {
     );
     await page.mouse.move(1, 1);
     await tip.waitFor({ state: 'hidden', timeout: 5000 });
+    // zooming the plane redraws its image for the new axes; autoscale (the modebar) comes back to every point
+    const imageAndAxes = (): Promise<{ image: number[]; x: number[]; box: number[] }> =>
+      page.$eval('[data-testid="ddpm-trajectory-plot"]', (gd) => {
+        const g = gd as unknown as {
+          layout: { images: { x: number; sizex: number }[] };
+          _fullLayout: Record<string, any>;
+        }; // eslint-disable-line @typescript-eslint/no-explicit-any
+        const r = gd.getBoundingClientRect();
+        const s = g._fullLayout._size;
+        return {
+          image: [g.layout.images[0].x, g.layout.images[0].x + g.layout.images[0].sizex],
+          x: g._fullLayout.xaxis.range.map(Number),
+          box: [r.left + s.l, r.top + s.t, s.w, s.h]
+        };
+      });
+    const before = await imageAndAxes();
+    assert.deepEqual(before.image, before.x);
+    const [left, top, w, hgt] = before.box;
+    await page.mouse.move(left + w * 0.3, top + hgt * 0.3);
+    await page.mouse.down();
+    await page.mouse.move(left + w * 0.6, top + hgt * 0.6, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForFunction(
+      (x0) => {
+        const gd = document.querySelector('[data-testid="ddpm-trajectory-plot"]') as unknown as {
+          layout: { images: { x: number }[] };
+          _fullLayout: { xaxis: { range: number[] } };
+        };
+        return gd._fullLayout.xaxis.range[0] !== x0 && gd.layout.images[0].x === gd._fullLayout.xaxis.range[0];
+      },
+      before.x[0],
+      { timeout: 10_000 }
+    );
+    const zoomed = await imageAndAxes();
+    assert.ok(zoomed.x[1] - zoomed.x[0] < (before.x[1] - before.x[0]) / 2, `not zoomed: ${zoomed.x}`);
+    assert.deepEqual(zoomed.image, zoomed.x, 'the image was not redrawn for the zoomed axes');
+    await page.hover('[data-testid="ddpm-trajectory-plot"]');
+    await page.click('[data-testid="ddpm-trajectory-plot"] .modebar-btn[data-title="Autoscale"]');
+    await page.waitForFunction(
+      (x1) => {
+        const gd = document.querySelector('[data-testid="ddpm-trajectory-plot"]') as unknown as {
+          layout: { images: { x: number; sizex: number }[] };
+          _fullLayout: { xaxis: { range: number[] } };
+        };
+        const r = gd._fullLayout.xaxis.range;
+        return r[1] >= x1 && gd.layout.images[0].x === r[0];
+      },
+      before.x[1],
+      { timeout: 10_000 }
+    );
     const tampered = decodeRunResult(json);
     tampered.sample.data[3] = Math.fround(tampered.sample.data[3] * 2 + 1);
     await renderInHarness(page, 'tampered', JSON.stringify(encodeRunResult(tampered)));

@@ -125,7 +125,8 @@ export function planeFigure(
         mode: 'markers',
         marker: { symbol: 'circle-open', size: 7, color: theme.series[1] }
       }),
-      legend('end x_0', { mode: 'markers', marker: { symbol: 'circle', size: 6, color: theme.series[2] } })
+      legend('end x_0', { mode: 'markers', marker: { symbol: 'circle', size: 6, color: theme.series[2] } }),
+      ...boundsTrace(range)
     ],
     layout: {
       // fixed to every drawn point: the paths are not a trace, so autorange would not see them
@@ -181,6 +182,25 @@ export interface PlotArea {
   y: [number, number];
 }
 
+/**
+ * An invisible trace at two corners of the drawn points' box: the points are the plot's image, which plotly's
+ * autoscale (its modebar button) cannot see, so autoscale fits this instead.
+ */
+function boundsTrace(range: PlaneRange | undefined): PlotData[] {
+  if (!range) return [];
+  return [
+    {
+      type: 'scatter',
+      mode: 'markers',
+      x: range.x,
+      y: range.y,
+      marker: { opacity: 0 },
+      hoverinfo: 'skip',
+      showlegend: false
+    }
+  ];
+}
+
 /** The pixel frame of `area` at `scale` device pixels per CSS pixel. */
 function frameOf(area: PlotArea, scale: number): RasterFrame {
   return {
@@ -227,7 +247,7 @@ export function cloudFigure(
 ): Figure {
   const label = stateName(scene, stateIndex);
   return {
-    data: [],
+    data: boundsTrace(range),
     layout: {
       xaxis: { title: { text: scene.axisTitle[0] }, range: range?.x, autorange: range ? false : true },
       yaxis: {
