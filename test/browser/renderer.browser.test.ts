@@ -447,8 +447,8 @@ describe('renderer in headless Chromium', function () {
       page.$eval('[data-testid="ddpm-trajectory-plot"]', (gd) => {
         const g = gd as unknown as {
           layout: { images: { x: number; sizex: number }[] };
-          _fullLayout: Record<string, any>;
-        }; // eslint-disable-line @typescript-eslint/no-explicit-any
+          _fullLayout: { _size: { l: number; t: number; w: number; h: number }; xaxis: { range: number[] } };
+        };
         const r = gd.getBoundingClientRect();
         const s = g._fullLayout._size;
         return {
