@@ -5,7 +5,7 @@ import { parseHostMessage, type PanelMessage } from '../src/common/viewMessages'
 import { errorFirstLine } from '../src/core/errors';
 import { decodeRunResult } from '../src/core/run/runCodec';
 import type { RunResultJson } from '../src/core/run/runCodec';
-import { loadPlotly } from './plotLoader';
+import { warmPlotly } from './plotLoader';
 import { mountRunView, renderRunError, type HostBridge, type RunViewHandle } from './runView';
 
 interface PanelState {
@@ -20,8 +20,9 @@ interface VsCodeWebviewApi {
 }
 declare function acquireVsCodeApi(): VsCodeWebviewApi;
 
-// plotly's chunk loads while the extension host is still sampling (the panel opens before the result)
-void loadPlotly().catch(() => undefined);
+// plotly's chunk loads (and draws once off screen) while the extension host is still sampling (the panel opens
+// before the result)
+void warmPlotly().catch(() => undefined);
 const vscode = acquireVsCodeApi();
 const container = document.getElementById('ddpm-root') ?? document.body.appendChild(document.createElement('div'));
 let handle: RunViewHandle | undefined;

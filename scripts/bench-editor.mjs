@@ -11,7 +11,7 @@
 // load are slower than the code. No pass/fail: the goals are in README "Performance".
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -155,17 +155,9 @@ function serve() {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-/** plotly's chunk in the built renderer (its file name carries a hash). */
-function plotlyChunk() {
-  const dir = path.join(out, 'dist', 'renderer', 'chunks');
-  const file = readdirSync(dir).find((f) => /^plotly-.*\.js$/.test(f));
-  if (!file) throw new Error('bench:editor: no plotly chunk in the renderer build');
-  return `./dist/renderer/chunks/${file}`;
-}
-
 /**
  * One renderer figure: N samples, plotly's chunk loaded cold (preloaded = false: a results panel's first draw, the
- * worst case) or before the output arrives (preloaded = true: what a DDPM notebook's preload does when it opens).
+ * worst case) or before the output arrives (preloaded = true: a DDPM notebook's preload loads it and draws once off screen).
  */
 async function rendererPath(browser, base, n, preloaded) {
   const reply = host.executeRequest({
@@ -188,7 +180,11 @@ async function rendererPath(browser, base, n, preloaded) {
     if (process.env.DDPM_BENCH_CONSOLE) page.on('console', (m) => console.error(`  [page] ${m.text()}`));
     await page.goto(`${base}/harness.html`);
     await page.waitForFunction(() => window.__ready === true);
-    if (preloaded) await page.evaluate((chunk) => import(chunk).then(() => undefined), plotlyChunk());
+    if (preloaded) {
+      // what VS Code does with a DDPM notebook's preload when the notebook opens
+      await page.evaluate(() => import('./dist/renderer/preload.js').then((m) => m.activate()));
+      await page.waitForSelector('html[data-ddpm-plotly-warm="true"]', { timeout: 60_000 });
+    }
     const t = await page.evaluate(async (j) => {
       const t0 = window.__render('bench', j);
       await new Promise((resolve) => {

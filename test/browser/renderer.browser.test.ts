@@ -552,6 +552,45 @@ describe('renderer in headless Chromium', function () {
     await page.close();
   });
 
+  it("the DDPM notebook's preload loads plotly and draws once off screen, leaving nothing behind; outputs then draw", async () => {
+    const page = await newPage();
+    await page.goto(`${base}/harness.html`);
+    await page.waitForFunction(() => (window as unknown as { __harnessReady?: boolean }).__harnessReady === true);
+    const children = (): Promise<string[]> =>
+      page.evaluate(() => Array.from(document.body.children, (e) => `${e.tagName.toLowerCase()}#${e.id}`));
+    const before = await children();
+    await page.evaluate(() =>
+      import(`${location.origin}/dist/renderer/preload.js`).then((m: { activate(): void }) => m.activate())
+    );
+    await page.waitForSelector('html[data-ddpm-plotly-warm="true"]', { timeout: 60_000 });
+    // plotly keeps its text-measuring element (js-plotly-tester) in the body, as after any plot; nothing else stays
+    assert.deepEqual(
+      (await children()).filter((c) => c !== 'svg#js-plotly-tester'),
+      before,
+      'the warm-up plot was left behind'
+    );
+    const chunks = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .map((e) => e.name)
+        .filter((u) => /\/chunks\/plotly-/.test(u))
+    );
+    assert.equal(chunks.length, 1, `plotly's chunk loads once: ${chunks.join(', ')}`);
+    await page.evaluate(
+      (j) => (window as unknown as { __render(id: string, j: string): void }).__render('after-preload', j),
+      JSON.stringify(encodeRunResult(runSampler(exampleInputs(50, 20))))
+    );
+    await waitReady(page);
+    const after = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .map((e) => e.name)
+        .filter((u) => /\/chunks\/plotly-/.test(u))
+    );
+    assert.equal(after.length, 1, 'the renderer loaded plotly again');
+    await page.close();
+  });
+
   it('notebook renderer entry: malformed output data renders an error message, not a blank box', async () => {
     const page = await newPage();
     await renderInHarness(page, 'bad', '{"schema":"ddpm-lab.run/1","inputs":{}}');
