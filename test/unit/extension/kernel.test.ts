@@ -21,6 +21,7 @@ import { readInputs } from '../../../src/core/sampler/inputs';
 import type { WorkerRequest } from '../../../src/extension/workerProtocol';
 import {
   fakeNotebook,
+  FakeExecution,
   makeFakeVscode,
   type FakeCell,
   type FakeController,
@@ -215,6 +216,39 @@ describe('kernel: DDPM Lab notebook controller', () => {
     await execute([nb.cells[2]], nb);
     assert.equal(executionsOf(controller, nb.cells[2])[1].ended?.success, true);
     assert.equal(items(nb.cells[2])[0][1].text, seedExpected.printed);
+  });
+
+  it("clears a cell's old outputs at once but runs without waiting for the window's answer; the new ones come after", async () => {
+    const events: string[] = [];
+    const { fake, execute } = setup({
+      run: (req) => {
+        events.push('run');
+        return runLikeWorker(req);
+      }
+    });
+    const clear = FakeExecution.prototype.clearOutput;
+    const replace = FakeExecution.prototype.replaceOutput;
+    FakeExecution.prototype.clearOutput = async function (this: FakeExecution) {
+      events.push('clear asked');
+      await new Promise((r) => setTimeout(r, 100)); // a slow round trip to the window
+      await clear.call(this);
+      events.push('cleared');
+    };
+    FakeExecution.prototype.replaceOutput = async function (this: FakeExecution, out) {
+      events.push('replace');
+      return replace.call(this, out);
+    };
+    try {
+      const nb = fakeNotebook('untitled:clear', [{ text: seedCodeCells.map((c) => c.text).join('\n') }]);
+      nb.cells[0].outputs = [new fake.api.NotebookCellOutput([])];
+      await execute(nb.cells, nb);
+      assert.deepEqual(events.slice(0, 2), ['clear asked', 'run'], 'the run waited for the clear');
+      assert.ok(events.indexOf('replace') > events.indexOf('cleared'), `outputs before the clear: ${events}`);
+      assert.ok(nb.cells[0].outputs.length > 0, 'the new outputs are there');
+    } finally {
+      FakeExecution.prototype.clearOutput = clear;
+      FakeExecution.prototype.replaceOutput = replace;
+    }
   });
 
   it('sends the worker the inputs exactly, with the profile, record policy and tolerances of the settings', async () => {
