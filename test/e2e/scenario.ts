@@ -248,7 +248,12 @@ async function addAndRunCell(page: Page, text: string): Promise<{ row: Locator; 
 
 /** Adds a code cell after the last one, pastes `text` into it and starts it ("Notebook: Execute Cell"). */
 async function addCellAndStart(page: Page, text: string): Promise<{ row: Locator; index: number }> {
-  const n = await cellCount(page);
+  // a notebook just (re)opened may still be laying out its cells: take the count once it holds still
+  const n = await waitFor('the number of cells to settle', async () => {
+    const first = await cellCount(page);
+    await sleep(300);
+    return first > 0 && (await cellCount(page)) === first ? first : undefined;
+  });
   await focusCell(page, n - 1);
   await runCommand(page, 'Notebook: Insert Code Cell Below');
   const row = notebookEditor(page).locator(`.monaco-list-row[data-index="${n}"]`);
