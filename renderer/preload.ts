@@ -1,8 +1,10 @@
 // The DDPM notebook's preload (package.json contributes.notebookPreload): VS Code loads it into a DDPM notebook's
-// output webview when the notebook opens, before any output. It loads plotly's chunk there and draws one tiny plot
-// off screen (warmPlotly), so the first sample() draws without waiting for either (README "Performance"). The
-// renderer (index.ts) imports the same chunk from the same URL: the browser loads and runs it once.
+// output webview when the notebook opens, before any output. It loads the renderer's code (importing index.ts puts
+// all of it in a chunk both share, so dist/renderer/index.js is a few bytes when the first output asks for it) and
+// plotly's chunk, and draws one tiny plot off screen (warmPlotly): the first sample() waits for none of it (README
+// "Performance"). Modules load once per page, by URL, whoever imports them first.
 import { warmPlotly } from './plotLoader';
+import './index';
 
 export function activate(): void {
   void warmPlotly().catch(() => undefined); // a failure shows where a plot is drawn, not here
