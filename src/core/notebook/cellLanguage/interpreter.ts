@@ -447,31 +447,23 @@ function nestedArray(v: TensorValue): unknown {
   return build(0, 0);
 }
 
-function profileArg(v: Value | undefined, fn: string, loc: Loc, fallback: RngProfile): RngProfile {
-  if (v === undefined) return fallback;
-  if (v.kind !== 'str' || !(RNG_PROFILES as readonly string[]).includes(v.value)) {
-    fail(
-      `${fn}(): profile: expected one of ${RNG_PROFILES.map((p) => JSON.stringify(p)).join(', ')}, got ${reprValue(v)}`,
-      loc
-    );
-  }
-  return v.value as RngProfile;
-}
-
-function matmulArg(
+/** A keyword argument that names one of `choices` (`profile="avx2"`, `matmul="reference"`), else `fallback` when absent. */
+function choiceArg<T extends string, F extends T | undefined>(
   v: Value | undefined,
   fn: string,
+  name: string,
+  choices: readonly T[],
   loc: Loc,
-  fallback: MatmulProfile | undefined
-): MatmulProfile | undefined {
+  fallback: F
+): T | F {
   if (v === undefined) return fallback;
-  if (v.kind !== 'str' || !(MATMUL_PROFILES as readonly string[]).includes(v.value)) {
+  if (v.kind !== 'str' || !(choices as readonly string[]).includes(v.value)) {
     fail(
-      `${fn}(): matmul: expected one of ${MATMUL_PROFILES.map((p) => JSON.stringify(p)).join(', ')}, got ${reprValue(v)}`,
+      `${fn}(): ${name}: expected one of ${choices.map((p) => JSON.stringify(p)).join(', ')}, got ${reprValue(v)}`,
       loc
     );
   }
-  return v.value as MatmulProfile;
+  return v.value as T;
 }
 
 function recordArg(
@@ -531,8 +523,8 @@ function* evalSample(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value
     const v = a.get(name);
     if (v !== undefined) overrides.set(name, v);
   }
-  const profile = profileArg(a.get('profile'), fn, a.loc('profile'), ctx.defaults.profile);
-  const matmul = matmulArg(a.get('matmul'), fn, a.loc('matmul'), ctx.defaults.matmul);
+  const profile = choiceArg(a.get('profile'), fn, 'profile', RNG_PROFILES, a.loc('profile'), ctx.defaults.profile);
+  const matmul = choiceArg(a.get('matmul'), fn, 'matmul', MATMUL_PROFILES, a.loc('matmul'), ctx.defaults.matmul);
   const record = recordArg(a.get('record'), a.get('every'), fn, a, ctx.defaults.record);
   const { inputs, warnings } = gatherInputs(ctx, overrides, `${fn}(): `, call.loc);
   const run = yield { kind: 'sample', inputs, warnings, profile, matmul, record, loc: call.loc };
@@ -560,8 +552,8 @@ function* evalPytorch(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Valu
     const v = a.get(name);
     if (v !== undefined) overrides.set(name, v);
   }
-  const profile = profileArg(a.get('profile'), fn, a.loc('profile'), ctx.defaults.profile);
-  const matmul = matmulArg(a.get('matmul'), fn, a.loc('matmul'), ctx.defaults.matmul);
+  const profile = choiceArg(a.get('profile'), fn, 'profile', RNG_PROFILES, a.loc('profile'), ctx.defaults.profile);
+  const matmul = choiceArg(a.get('matmul'), fn, 'matmul', MATMUL_PROFILES, a.loc('matmul'), ctx.defaults.matmul);
   const { inputs, warnings } = gatherInputs(ctx, overrides, `${fn}(): `, call.loc);
   const run = yield { kind: 'pytorch', inputs, warnings, profile, matmul, record: ctx.defaults.record, loc: call.loc };
   return { kind: 'run', run: withWarnings(run, warnings), inputs } satisfies RunValue;
