@@ -39,6 +39,18 @@ function run(cmd: string, args: string[], cwd: string, what: string): void {
     throw new Error(`${what} failed: ${`${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n').slice(-3).join(' | ')}`);
 }
 
+/** Packages the extension in `cwd` into `vsix` with the repo's vsce (no dependencies: the bundles hold them); returns vsix. */
+function vscePackage(cwd: string, vsix: string, what: string, extra: string[] = []): string {
+  const vsce = path.join(root, 'node_modules/@vscode/vsce/vsce');
+  run(
+    process.execPath,
+    [vsce, 'package', '--no-dependencies', '--allow-missing-repository', ...extra, '-o', vsix],
+    cwd,
+    what
+  );
+  return vsix;
+}
+
 /** A copy of the repository (sources, media, manifest; node_modules linked) with the extension built and the suite bundled. */
 async function stage(dir: string): Promise<string> {
   const ext = path.join(dir, 'extension');
@@ -132,40 +144,12 @@ exports.activate = () => {
 };
 `
   );
-  const vsix = path.join(dir, 'harness.vsix');
-  run(
-    process.execPath,
-    [
-      path.join(root, 'node_modules/@vscode/vsce/vsce'),
-      'package',
-      '--no-dependencies',
-      '--allow-missing-repository',
-      '--skip-license',
-      '-o',
-      vsix
-    ],
-    h,
-    'packaging the harness'
-  );
-  return vsix;
+  return vscePackage(h, path.join(dir, 'harness.vsix'), 'packaging the harness', ['--skip-license']);
 }
 
 async function runInCodeServer(bin: string, ext: string, dir: string): Promise<void> {
   say('running the suite in code-server 4.100.3 (VS Code 1.100.3 server, Node extension host), Chromium as the client');
-  const vsix = path.join(dir, 'ddpm-lab.vsix');
-  run(
-    process.execPath,
-    [
-      path.join(root, 'node_modules/@vscode/vsce/vsce'),
-      'package',
-      '--no-dependencies',
-      '--allow-missing-repository',
-      '-o',
-      vsix
-    ],
-    ext,
-    'vsce package'
-  );
+  const vsix = vscePackage(ext, path.join(dir, 'ddpm-lab.vsix'), 'vsce package');
   const resultFile = path.join(dir, 'result.json');
   const dirs = { run: path.join(dir, 'code-server'), workspace: path.join(dir, 'workspace') };
   mkdirSync(dirs.workspace, { recursive: true });
