@@ -20,16 +20,6 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const out = path.join(root, 'test-results', 'bench-editor');
-const CHROMIUM = process.env.DDPM_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync'
-];
 const T = 1000;
 const SIZES = (process.env.DDPM_BENCH_SIZES ?? '1000,10000').split(',').map(Number);
 const REPEAT = Number(process.env.DDPM_BENCH_REPEAT ?? 3);
@@ -37,7 +27,7 @@ const REPEAT = Number(process.env.DDPM_BENCH_REPEAT ?? 3);
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
-// the host side, bundled from the sources (the same code the worker runs)
+// the host side, bundled from the sources (the same code the worker runs), and the Chromium flags the tests use
 const hostEntry = path.join(out, 'host-entry.ts');
 writeFileSync(
   hostEntry,
@@ -45,6 +35,7 @@ writeFileSync(
 export { decodeRunResult, encodeRunResult } from '../../src/core/run/runCodec';
 export { recomputeTrajectory } from '../../src/core/run/recompute';
 export { linearSchedule, alphaBarFromBetas } from '../../src/core/sampler/schedules';
+export { CHROMIUM, CHROMIUM_ARGS } from '../../test/e2e/toolchain';
 `
 );
 await esbuild.build({
@@ -56,6 +47,8 @@ await esbuild.build({
   logLevel: 'warning'
 });
 const host = createRequire(import.meta.url)(path.join(out, 'host.cjs'));
+const CHROMIUM = process.env.DDPM_CHROMIUM ?? host.CHROMIUM;
+const CHROMIUM_ARGS = host.CHROMIUM_ARGS;
 
 // the renderer, built as the extension ships it (minified: vsce package runs the --production build)
 const build = spawnSync(
@@ -81,6 +74,17 @@ function inputsJson(n) {
   };
 }
 
+/** The worker's reply to sampling N samples of the bench's run, every step recorded (defer: the inputs, not the steps). */
+function sampleReply(n, defer) {
+  return host.executeRequest({
+    op: 'sample',
+    inputs: inputsJson(n),
+    profile: 'avx2-fma',
+    record: { kind: 'all' },
+    deferTrajectory: defer
+  });
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x) => Math.round(x * 10) / 10;
 
@@ -90,13 +94,7 @@ function hostPath(n, defer) {
   let text = '';
   for (let r = 0; r < REPEAT; r++) {
     const t0 = performance.now();
-    const reply = host.executeRequest({
-      op: 'sample',
-      inputs: inputsJson(n),
-      profile: 'avx2-fma',
-      record: { kind: 'all' },
-      deferTrajectory: defer
-    });
+    const reply = sampleReply(n, defer);
     const t1 = performance.now();
     text = JSON.stringify(reply);
     const t2 = performance.now();
@@ -160,14 +158,7 @@ function serve() {
  * worst case) or before the output arrives (preloaded = true: a DDPM notebook's preload loads it and draws once off screen).
  */
 async function rendererPath(browser, base, n, preloaded) {
-  const reply = host.executeRequest({
-    op: 'sample',
-    inputs: inputsJson(n),
-    profile: 'avx2-fma',
-    record: { kind: 'all' },
-    deferTrajectory: true
-  });
-  const json = JSON.stringify(reply.run);
+  const json = JSON.stringify(sampleReply(n, true).run);
   const results = [];
   let slider = null;
   let info = null;
