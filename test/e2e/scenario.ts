@@ -246,6 +246,26 @@ async function addAndRunCell(page: Page, text: string): Promise<{ row: Locator; 
   return { row, state, index };
 }
 
+/**
+ * Adds a compare cell holding `text`, runs it (it must succeed) and opens its run view's diff tab; `what` names the
+ * cell in failures, `shot` the screenshot taken. Returns the cell's row, the run view, the verdict and the summary.
+ */
+async function runCompareCell(
+  ctx: ScenarioContext,
+  text: string,
+  what: string,
+  shot: string
+): Promise<{ row: Locator; run: Locator; verdict: Locator; summary: string }> {
+  const { row, state } = await addAndRunCell(ctx.page, text);
+  assert.equal(state, 'success', 'the compare cell failed');
+  const run = await runOutputOfCell(ctx.page, row, what);
+  await showTab(run, 'diff');
+  const verdict = run.locator('[data-testid="ddpm-diff-verdict"]');
+  const summary = await run.locator('[data-testid="ddpm-diff-summary"]').innerText();
+  await ctx.screenshot(shot);
+  return { row, run, verdict, summary };
+}
+
 /** Adds a code cell after the last one, pastes `text` into it and starts it ("Notebook: Execute Cell"). */
 async function addCellAndStart(page: Page, text: string): Promise<{ row: Locator; index: number }> {
   // a notebook just (re)opened may still be laying out its cells: take the count once it holds still
@@ -645,15 +665,13 @@ export const scenario: Step[] = [
     web: true,
     needs: [S.runAll],
     async run(ctx) {
-      const { page } = ctx;
       const expected = expectedFixture(ctx);
-      const { row, state } = await addAndRunCell(page, `expected = ${expected.printed}\ncompare(expected)`);
-      assert.equal(state, 'success', 'the compare cell failed');
-      const run = await runOutputOfCell(page, row, 'the compare cell');
-      await showTab(run, 'diff');
-      const verdict = run.locator('[data-testid="ddpm-diff-verdict"]');
-      const summary = await run.locator('[data-testid="ddpm-diff-summary"]').innerText();
-      await ctx.screenshot('compare-matches');
+      const { verdict, summary } = await runCompareCell(
+        ctx,
+        `expected = ${expected.printed}\ncompare(expected)`,
+        'the compare cell',
+        'compare-matches'
+      );
       assert.equal(
         await verdict.getAttribute('data-matches'),
         'true',
@@ -672,19 +690,17 @@ export const scenario: Step[] = [
     web: true,
     needs: [S.runAll],
     async run(ctx) {
-      const { page } = ctx;
       const expected = expectedFixture(ctx);
       const [rows, cols] = expected.shape;
       const [i, j] = [rows - 2, cols - 1];
       const altered = alterPrinted(expected.printed, cols, i, j);
       assert.notEqual(altered, expected.printed);
-      const { row, state } = await addAndRunCell(page, `expected = ${altered}\ncompare(expected)`);
-      assert.equal(state, 'success', 'the compare cell failed');
-      const run = await runOutputOfCell(page, row, 'the compare cell with the altered copy');
-      await showTab(run, 'diff');
-      const verdict = run.locator('[data-testid="ddpm-diff-verdict"]');
-      const summary = await run.locator('[data-testid="ddpm-diff-summary"]').innerText();
-      await ctx.screenshot('compare-mismatch');
+      const { run, verdict, summary } = await runCompareCell(
+        ctx,
+        `expected = ${altered}\ncompare(expected)`,
+        'the compare cell with the altered copy',
+        'compare-mismatch'
+      );
       assert.equal(
         await verdict.getAttribute('data-matches'),
         'false',
@@ -869,13 +885,12 @@ export const scenario: Step[] = [
       await runCommand(page, 'View: Focus First Editor Group');
       await quickOpen(page, NOTEBOOK);
       // the run is assigned, so the cell's one run output is the comparison's (a bare sample() would show first)
-      const { row, state } = await addAndRunCell(page, `r = sample()\ncompare("${text}")`);
-      assert.equal(state, 'success', 'the compare cell failed');
-      const run = await runOutputOfCell(page, row, 'the step-by-step compare cell');
-      await showTab(run, 'diff');
-      const verdict = run.locator('[data-testid="ddpm-diff-verdict"]');
-      const summary = await run.locator('[data-testid="ddpm-diff-summary"]').innerText();
-      await ctx.screenshot('compare-step-by-step');
+      const { row, run, verdict, summary } = await runCompareCell(
+        ctx,
+        `r = sample()\ncompare("${text}")`,
+        'the step-by-step compare cell',
+        'compare-step-by-step'
+      );
       assert.equal(
         await verdict.getAttribute('data-matches'),
         'false',
