@@ -45,6 +45,8 @@ export interface TrajectoryScene {
   axisTitle: [string, string];
   /** every state's points in the plane, for the per-pixel paths (pathRaster.ts); null when there is no plane */
   points: PathPoints | null;
+  /** the indices of all samples, 0..n-1 (whose start, end and cloud points are drawn and hovered) */
+  every: number[];
 }
 
 export function trajectoryScene(run: RunResult): TrajectoryScene {
@@ -55,7 +57,8 @@ export function trajectoryScene(run: RunResult): TrajectoryScene {
   const project = kinds.plane === 'identity' ? identityPlane : pca ? pcaPlane(pca) : null;
   const axisTitle: [string, string] = kinds.plane === 'identity' ? ['x[:, 0]', 'x[:, 1]'] : ['PC1', 'PC2'];
   const n = run.sample.rows;
-  return { n, d, states, kinds, pca, project, axisTitle, points: project ? planePoints(states, n, d, project) : null };
+  const points = project ? planePoints(states, n, d, project) : null;
+  return { n, d, states, kinds, pca, project, axisTitle, points, every: Array.from({ length: n }, (_, i) => i) };
 }
 
 /** The states' points in the plane: the matrices themselves for d = 2, else their projections (float64, display only). */
@@ -107,8 +110,7 @@ export function planeFigure(
   const sel = selectPaths(n, states.t.length, PATH_POINT_BUDGET.raster);
   const bounds = pathBounds(points, sel.samples, sel.states);
   // the start and end points of every sample are drawn, also those whose paths are left out
-  const every = Array.from({ length: n }, (_, i) => i);
-  const ends = pathBounds(points, every, [0, states.t.length - 1]);
+  const ends = pathBounds(points, scene.every, [0, states.t.length - 1]);
   const range = paddedRange(...[bounds, ends].filter((b) => b !== null));
   const legend = (name: string, style: PlotData): PlotData => ({
     type: 'scatter',
@@ -158,7 +160,7 @@ export function pathsImage(
   theme: ThemeColors,
   toDataUrl: (rgba: Uint8ClampedArray, width: number, height: number) => string
 ): Record<string, unknown> | null {
-  const { points, states, n } = scene;
+  const { points, states, every } = scene;
   if (!points) return null;
   const frame = frameOf(area, scale);
   const rgb = (k: number): [number, number, number] => parseCssColor(theme.series[k]) ?? [128, 128, 128];
@@ -167,7 +169,6 @@ export function pathsImage(
     rgb(0),
     pathAlpha(sel.samples.length)
   );
-  const every = Array.from({ length: n }, (_, i) => i);
   // plotly's marker size is a diameter in CSS pixels: 7 (open circle) and 6 (disc), as in the legend
   stampMarkers(rgba, frame, points, 0, every, { rgb: rgb(1), radius: 3.5 * scale, ring: true });
   stampMarkers(rgba, frame, points, states.t.length - 1, every, { rgb: rgb(2), radius: 3 * scale, ring: false });
@@ -275,9 +276,8 @@ export function cloudImage(
   if (!scene.points) return null;
   const frame = frameOf(area, scale);
   const rgba = new Uint8ClampedArray(frame.width * frame.height * 4);
-  const every = Array.from({ length: scene.n }, (_, i) => i);
   const rgb = parseCssColor(theme.series[3]) ?? [128, 128, 128];
-  stampMarkers(rgba, frame, scene.points, stateIndex, every, { rgb, radius: 3 * scale, ring: false });
+  stampMarkers(rgba, frame, scene.points, stateIndex, scene.every, { rgb, radius: 3 * scale, ring: false });
   return areaImage(toDataUrl(rgba, frame.width, frame.height), area);
 }
 
@@ -293,8 +293,7 @@ export function cloudHover(
   y: number
 ): { sample: number; text: string } | null {
   if (!scene.points) return null;
-  const every = Array.from({ length: scene.n }, (_, i) => i);
-  const i = nearestPoint(scene.points, stateIndex, every, frameOf(area, 1), x, y, 8);
+  const i = nearestPoint(scene.points, stateIndex, scene.every, frameOf(area, 1), x, y, 8);
   if (i < 0) return null;
   const m = scene.states.mats[stateIndex];
   const label = stateName(scene, stateIndex);
