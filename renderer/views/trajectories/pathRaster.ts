@@ -84,14 +84,13 @@ export function pathCoverage(points: PathPoints, samples: number[], states: numb
           const cy = ay + t0 * dy;
           const ex = ax + t1 * dx;
           const ey = ay + t1 * dy;
+          // a point of the clipped part may lie on the far edges of the closed box, or a hair outside it where the
+          // clip's division underflowed (an end at -5e-324): clamp every point into the last pixel inside
           const steps = Math.ceil(Math.max(Math.abs(ex - cx), Math.abs(ey - cy)));
-          if (steps === 0) plot(cx, cy, id);
-          else {
-            const ix = (ex - cx) / steps;
-            const iy = (ey - cy) / steps;
-            for (let k = 0; k <= steps; k++)
-              plot(Math.min(maxX, Math.max(0, cx + k * ix)), Math.min(maxY, Math.max(0, cy + k * iy)), id);
-          }
+          const ix = steps === 0 ? 0 : (ex - cx) / steps;
+          const iy = steps === 0 ? 0 : (ey - cy) / steps;
+          for (let k = 0; k <= steps; k++)
+            plot(Math.min(maxX, Math.max(0, cx + k * ix)), Math.min(maxY, Math.max(0, cy + k * iy)), id);
         }
       }
       ax = bx;

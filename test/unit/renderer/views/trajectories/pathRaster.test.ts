@@ -104,6 +104,20 @@ describe('pathRaster: coverage', () => {
     assert.deepEqual([...got.keys()].sort(), ['0,9', '9,0', '9,9']);
   });
 
+  it('a segment along the bottom edge of the frame, from a hair left of the frame, covers only the corner pixel', () => {
+    // fast-check's counterexample: the clip's -5e-324 / 2 underflows to -0 and left the start outside the frame,
+    // which once wrapped to the pixel at the other end of the row above
+    const { points, samples, states } = pointsOf([
+      [
+        [-5e-324, 0],
+        [-2, 0],
+        [0, 0]
+      ]
+    ]);
+    const got = covered(pathCoverage(points, samples, states, FRAME), 10);
+    assert.deepEqual([...got.entries()], [['0,9', 1]]);
+  });
+
   it('covers both ends of every segment and only pixels within one pixel of it (random segments)', () => {
     fc.assert(
       fc.property(
