@@ -48,10 +48,20 @@ export function installStyles(doc: Document, css: string): void {
   }
 }
 
-/** Plots follow the output's width: a resize of the root calls onResize at the next frame; returns the function that stops following. */
+/**
+ * Plots follow the output's width: a change of the root's width calls onResize at the next frame; returns the
+ * function that stops following. The observer's first report (the width the plots are drawn at) and changes of
+ * height only (the plots appearing) call nothing: a resize makes plotly lay a plot out again and the view repaint
+ * its paths image.
+ */
 export function followWidth(root: HTMLElement, onResize: () => void): () => void {
   let frame = 0;
-  const observer = new ResizeObserver(() => {
+  let width: number | undefined;
+  const observer = new ResizeObserver((entries) => {
+    const seen = entries[entries.length - 1].contentRect.width;
+    const changed = width !== undefined && seen !== width;
+    width = seen;
+    if (!changed) return;
     cancelAnimationFrame(frame);
     frame = requestAnimationFrame(() => onResize());
   });

@@ -618,6 +618,48 @@ describe('renderer in headless Chromium', function () {
     await page.close();
   });
 
+  it("the plots follow the output's width only: once drawn, nothing is laid out or painted again until it changes", async () => {
+    const reply = executeRequest({
+      op: 'sample',
+      inputs: inputsToMessage(exampleInputs(1000, 1000)),
+      profile: 'avx2-fma',
+      record: { kind: 'all' },
+      deferTrajectory: true
+    });
+    assert.equal(reply.type, 'result');
+    const page = await newPage();
+    await page.setViewportSize({ width: 1100, height: 1400 }); // tall enough that no scrollbar comes
+    await renderInHarness(page, 'width', JSON.stringify((reply as { run: RunResultJson }).run));
+    await waitReady(page);
+    const image = '[data-testid="ddpm-trajectory-plot"] .imagelayer image';
+    // from the moment the view says drawn: a paths image set, added or changed is a repaint
+    await page.evaluate(() => {
+      const w = window as unknown as { __repaints: number };
+      w.__repaints = 0;
+      const plot = document.querySelector('[data-testid="ddpm-trajectory-plot"]') as Element;
+      new MutationObserver((records) => {
+        for (const r of records)
+          if (
+            r.target.nodeName.toLowerCase() === 'image' ||
+            [...r.addedNodes].some(
+              (n) => n.nodeName.toLowerCase() === 'image' || !!(n as Element).querySelector?.('image')
+            )
+          )
+            w.__repaints++;
+      }).observe(plot, { subtree: true, childList: true, attributes: true });
+    });
+    const wide = Number(await page.getAttribute(image, 'width'));
+    await page.waitForTimeout(600);
+    assert.equal(await page.evaluate(() => (window as unknown as { __repaints: number }).__repaints), 0);
+    await page.setViewportSize({ width: 800, height: 1400 });
+    await page.waitForFunction(
+      ([sel, w]) => Number(document.querySelector(sel as string)?.getAttribute('width')) < (w as number),
+      [image, wide] as const
+    );
+    assert.ok(await page.evaluate(() => (window as unknown as { __repaints: number }).__repaints > 0));
+    await page.close();
+  });
+
   it('1000 samples x 1000 steps (d = 2) renders, and the step slider moves the cloud', async () => {
     const run = runSampler(exampleInputs(1000, 1000), { record: { kind: 'all' }, maxTrajectoryBytes: 2 ** 30 });
     assert.equal(run.trajectory.steps.length, 1000);
