@@ -10,6 +10,7 @@ import { decodeRunResult } from '../src/core/run/runCodec';
 import { downloadDataUrl } from './dom';
 import { mountRunView, renderRunError, type HostBridge } from './runView';
 import { mountRecordingView } from './views/recording/recordingView';
+import { stopWarmUp } from './warmUp';
 
 export const activate: ActivationFunction = (ctx) => {
   const handles = new Map<string, { dispose(): void }>();
@@ -29,6 +30,7 @@ export const activate: ActivationFunction = (ctx) => {
   };
   return {
     renderOutputItem(outputItem, element) {
+      stopWarmUp(); // a real output first: the preload's warm-up (if it has not begun drawing) does not draw
       handles.get(outputItem.id)?.dispose();
       handles.delete(outputItem.id);
       try {

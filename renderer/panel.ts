@@ -5,8 +5,8 @@ import { parseHostMessage, type PanelMessage } from '../src/common/viewMessages'
 import { errorFirstLine } from '../src/core/errors';
 import { decodeRunResult } from '../src/core/run/runCodec';
 import type { RunResultJson } from '../src/core/run/runCodec';
-import { warmPlotly } from './plotLoader';
 import { mountRunView, renderRunError, type HostBridge, type RunViewHandle } from './runView';
+import { stopWarmUp, warmUp } from './warmUp';
 
 interface PanelState {
   run?: RunResultJson;
@@ -20,9 +20,9 @@ interface VsCodeWebviewApi {
 }
 declare function acquireVsCodeApi(): VsCodeWebviewApi;
 
-// plotly's chunk loads (and draws once off screen) while the extension host is still sampling (the panel opens
-// before the result)
-void warmPlotly().catch(() => undefined);
+// plotly's chunk loads, and a small run is drawn off screen, while the extension host is still sampling (the panel
+// opens before the result)
+void warmUp();
 const vscode = acquireVsCodeApi();
 const container = document.getElementById('ddpm-root') ?? document.body.appendChild(document.createElement('div'));
 let handle: RunViewHandle | undefined;
@@ -35,6 +35,7 @@ const host: HostBridge = {
 };
 
 function show(json: unknown): void {
+  stopWarmUp();
   handle?.dispose();
   handle = undefined;
   try {

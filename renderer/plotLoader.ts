@@ -11,30 +11,6 @@ export function loadPlotly(): Promise<PlotlyApi> {
   return loading;
 }
 
-/**
- * Loads plotly and draws one tiny plot off screen, then removes it, so that the first real plot does not also pay
- * for plotly's first run (its styles, the JIT's first tiers; a few hundred ms here). Called where the page waits
- * anyway: the DDPM notebook's preload, the results panel's page before its run arrives. Marks the document with
- * data-ddpm-plotly-warm="true" when done (for benchmarks and tests).
- */
-export async function warmPlotly(doc: Document = document): Promise<void> {
-  const Plotly = await loadPlotly();
-  const div = doc.createElement('div');
-  div.setAttribute('aria-hidden', 'true');
-  div.style.cssText = 'position:absolute;left:-10000px;top:0;width:400px;height:300px;visibility:hidden';
-  doc.body.append(div);
-  try {
-    await Plotly.react(div, [{ type: 'scatter', mode: 'markers', x: [0, 1], y: [0, 1] }], {
-      title: { text: 'x' },
-      images: []
-    });
-  } finally {
-    Plotly.purge(div);
-    div.remove();
-  }
-  doc.documentElement.setAttribute('data-ddpm-plotly-warm', 'true');
-}
-
 let webgl: boolean | undefined;
 
 /** Whether this page can create a WebGL context. */

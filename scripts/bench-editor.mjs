@@ -193,7 +193,7 @@ async function rendererPath(browser, base, n, preloaded) {
         state: document.querySelector('.ddpm-run').getAttribute('data-ddpm-ready'),
         canvases: document.querySelectorAll('[data-testid="ddpm-trajectory-plot"] canvas').length,
         pixels: document.querySelectorAll('[data-testid="ddpm-trajectory-plot"] .imagelayer image').length,
-        notes: document.querySelector('.ddpm-notes')?.textContent ?? ''
+        notes: Array.from(document.querySelectorAll('.ddpm-notes p'), (p) => p.textContent).join(' ')
       };
     }, json);
     if (t.state !== 'true') throw new Error(`N = ${n}: the view did not draw (${t.state})`);

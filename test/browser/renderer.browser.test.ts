@@ -552,17 +552,27 @@ describe('renderer in headless Chromium', function () {
     await page.close();
   });
 
-  it("the DDPM notebook's preload loads plotly and draws once off screen, leaving nothing behind; outputs then draw", async () => {
+  it("the DDPM notebook's preload loads plotly and draws a small run off screen, unseen by selectors, leaving nothing behind; outputs then draw", async () => {
     const page = await newPage();
     await page.goto(`${base}/harness.html`);
     await page.waitForFunction(() => (window as unknown as { __harnessReady?: boolean }).__harnessReady === true);
     const children = (): Promise<string[]> =>
       page.evaluate(() => Array.from(document.body.children, (e) => `${e.tagName.toLowerCase()}#${e.id}`));
     const before = await children();
+    // while it warms up, count what the page's selectors (tests, tools) could find of it: a run view or a plot
+    await page.evaluate(() => {
+      const w = window as unknown as { __seen: number };
+      w.__seen = 0;
+      new MutationObserver(() => {
+        w.__seen = Math.max(w.__seen, document.querySelectorAll('.ddpm-run, [data-testid], .js-plotly-plot').length);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
     await page.evaluate(() =>
       import(`${location.origin}/dist/renderer/preload.js`).then((m: { activate(): void }) => m.activate())
     );
-    await page.waitForSelector('html[data-ddpm-plotly-warm="true"]', { timeout: 60_000 });
+    await page.waitForSelector('html[data-ddpm-plotly-warm]', { timeout: 60_000 });
+    assert.equal(await page.getAttribute('html', 'data-ddpm-plotly-warm'), 'true', 'the warm-up did not draw');
+    assert.equal(await page.evaluate(() => (window as unknown as { __seen: number }).__seen), 0);
     // plotly keeps its text-measuring element (js-plotly-tester) in the body, as after any plot; nothing else stays
     assert.deepEqual(
       (await children()).filter((c) => c !== 'svg#js-plotly-tester'),
@@ -588,6 +598,24 @@ describe('renderer in headless Chromium', function () {
         .filter((u) => /\/chunks\/plotly-/.test(u))
     );
     assert.equal(after.length, 1, 'the renderer loaded plotly again');
+    await page.close();
+  });
+
+  it("a real output that comes before plotly has loaded stops the preload's warm-up, and draws", async () => {
+    const page = await newPage();
+    await page.goto(`${base}/harness.html`);
+    await page.waitForFunction(() => (window as unknown as { __harnessReady?: boolean }).__harnessReady === true);
+    await page.evaluate(
+      (j) =>
+        import(`${location.origin}/dist/renderer/preload.js`).then((m: { activate(): void }) => {
+          m.activate();
+          (window as unknown as { __render(id: string, j: string): void }).__render('first', j);
+        }),
+      JSON.stringify(encodeRunResult(runSampler(exampleInputs(50, 20))))
+    );
+    await waitReady(page);
+    await page.waitForSelector('html[data-ddpm-plotly-warm]', { timeout: 60_000 });
+    assert.equal(await page.getAttribute('html', 'data-ddpm-plotly-warm'), 'skipped');
     await page.close();
   });
 
