@@ -67,6 +67,16 @@ export function pathCoverage(points: PathPoints, samples: number[], states: numb
       }
       if (!have) {
         if (bx >= 0 && bx < w && by >= 0 && by < hgt) plot(bx, by, id);
+      } else if (
+        Math.floor(bx) === Math.floor(ax) &&
+        Math.floor(by) === Math.floor(ay) &&
+        bx >= 0 &&
+        bx < w &&
+        by >= 0 &&
+        by < hgt
+      ) {
+        // a step within one pixel inside the frame (most of a path's last steps): that pixel only
+        plot(bx, by, id);
       } else {
         // the part of a->b inside the frame, as parameters t0..t1 of a + t (b - a) (both ends inside: all of it)
         const dx = bx - ax;
