@@ -32,7 +32,8 @@ let stopRequested = false;
 /**
  * Loads plotly and draws the warm-up run off screen once per page; resolves when done. Marks the document with
  * data-ddpm-plotly-warm: "true" when drawn, "skipped" when a real run came first (stopWarmUp), "failed" (a failure
- * here shows where a real plot is drawn, not here). Benchmarks and tests wait for it.
+ * here shows where a real plot is drawn, not here), and data-ddpm-warm-at with the time (Date.now()). Benchmarks and
+ * tests wait for it.
  */
 export function warmUp(doc: Document = document): Promise<void> {
   warming ??= (async () => {
@@ -44,6 +45,7 @@ export function warmUp(doc: Document = document): Promise<void> {
       outcome = 'failed';
     }
     doc.documentElement.setAttribute('data-ddpm-plotly-warm', outcome);
+    doc.documentElement.setAttribute('data-ddpm-warm-at', String(Date.now())); // the end-to-end timings log it
   })();
   return warming;
 }
