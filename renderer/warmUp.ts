@@ -28,12 +28,15 @@ const NO_HOST: HostBridge = { copy: () => undefined, saveImage: () => undefined 
 
 let warming: Promise<void> | undefined;
 let stopRequested = false;
+/** resolves when stopWarmUp is called: a warm-up that is drawing stops at its next step */
+let onStop: () => void = () => undefined;
+const stopped = new Promise<void>((resolve) => (onStop = resolve));
 
 /**
  * Loads plotly and draws the warm-up run off screen once per page; resolves when done. Marks the document with
- * data-ddpm-plotly-warm: "true" when drawn, "skipped" when a real run came first (stopWarmUp), "failed" (a failure
- * here shows where a real plot is drawn, not here), and data-ddpm-warm-at with the time (Date.now()). Benchmarks and
- * tests wait for it.
+ * data-ddpm-plotly-warm: "true" when drawn, "skipped" when a real run came first (stopWarmUp; before or while it
+ * drew), "failed" (a failure here shows where a real plot is drawn, not here), and data-ddpm-warm-at with the time
+ * (Date.now()). Benchmarks and tests wait for it.
  */
 export function warmUp(doc: Document = document): Promise<void> {
   warming ??= (async () => {
@@ -50,12 +53,16 @@ export function warmUp(doc: Document = document): Promise<void> {
   return warming;
 }
 
-/** Called when a real run is to be drawn: the warm-up, if it has not started drawing, does not start. */
+/**
+ * Called when a real run is to be drawn: a warm-up that has not started drawing does not start, one that is drawing
+ * is disposed (its plots stop at their next step: they yield to the page between plots, renderer/views/common.ts).
+ */
 export function stopWarmUp(): void {
   stopRequested = true;
+  onStop();
 }
 
-async function drawOffScreen(doc: Document): Promise<'true' | 'failed'> {
+async function drawOffScreen(doc: Document): Promise<'true' | 'skipped' | 'failed'> {
   const holder = doc.createElement('div');
   holder.setAttribute('aria-hidden', 'true');
   holder.style.cssText = 'position:absolute;left:-10000px;top:0;width:900px;visibility:hidden;pointer-events:none';
@@ -66,7 +73,8 @@ async function drawOffScreen(doc: Document): Promise<'true' | 'failed'> {
   try {
     const handle = mountRunView(container, warmUpRun(), NO_HOST);
     try {
-      return (await readyOf(handle.root)) === 'true' ? 'true' : 'failed';
+      const state = await Promise.race([readyOf(handle.root), stopped.then(() => 'stopped')]);
+      return state === 'true' ? 'true' : state === 'stopped' ? 'skipped' : 'failed';
     } finally {
       handle.dispose();
     }

@@ -2,7 +2,7 @@
 // Save PNG / Save SVG buttons (plotly's download button cannot save from a VS Code webview).
 import { errorFirstLine } from '../../src/core/errors';
 import type { RunResult } from '../../src/core/types';
-import { h } from '../dom';
+import { h, nextTask } from '../dom';
 import { evalViolationCount, loadPlotly, webglTracesUsable } from '../plotLoader';
 import type { PlotConfig, PlotData, PlotLayout } from '../plotly';
 import { plotlyThemeLayout, readTheme, type ThemeColors } from '../theme';
@@ -71,6 +71,7 @@ export class PlotBox {
   /** whether the last draw used WebGL traces */
   gl = false;
   private drawn = false;
+  private disposed = false;
   private relayoutHooked = false;
 
   constructor(
@@ -105,6 +106,9 @@ export class PlotBox {
   /** Draws build(gl, theme) with WebGL traces where usable; when they fail (an error, or a CSP refusing regl's eval), redraws with SVG traces. */
   async draw(build: (gl: boolean, theme: ThemeColors) => Figure): Promise<void> {
     const Plotly = await loadPlotly();
+    // between plots the page handles what came meanwhile (an output to render: it may dispose this one, a click)
+    await nextTask();
+    if (this.disposed) return;
     const theme = readTheme(this.ctx.root);
     const attempt = async (gl: boolean): Promise<void> => {
       const fig = build(gl, theme);
@@ -180,7 +184,7 @@ export class PlotBox {
   }
 
   async relayout(update: PlotLayout): Promise<void> {
-    if (!this.drawn) return;
+    if (!this.drawn || this.disposed) return;
     const Plotly = await loadPlotly();
     await Plotly.relayout(this.plot, update);
   }
@@ -207,6 +211,7 @@ export class PlotBox {
   }
 
   dispose(): void {
+    this.disposed = true;
     if (!this.drawn) return;
     void loadPlotly().then((Plotly) => Plotly.purge(this.plot));
   }

@@ -644,6 +644,35 @@ describe('renderer in headless Chromium', function () {
     await page.close();
   });
 
+  it("a real output that comes while the preload's warm-up draws stops it at once, and draws", async () => {
+    const page = await newPage();
+    await page.goto(`${base}/harness.html`);
+    await page.waitForFunction(() => (window as unknown as { __harnessReady?: boolean }).__harnessReady === true);
+    // the output is rendered the moment the warm-up puts its off-screen holder into the page (it then draws)
+    await page.evaluate(
+      (j) => {
+        const w = window as unknown as { __render(id: string, j: string): void; __holderSeen: boolean };
+        w.__holderSeen = false;
+        const observer = new MutationObserver((records) => {
+          if (!records.some((r) => [...r.addedNodes].some((n) => (n as Element).getAttribute?.('aria-hidden')))) return;
+          observer.disconnect();
+          w.__holderSeen = true;
+          w.__render('during', j);
+        });
+        observer.observe(document.body, { childList: true });
+        return import(`${location.origin}/dist/renderer/preload.js`).then((m: { activate(): void }) => m.activate());
+      },
+      JSON.stringify(encodeRunResult(runSampler(exampleInputs(50, 20))))
+    );
+    await waitReady(page);
+    await page.waitForSelector('html[data-ddpm-plotly-warm]', { timeout: 60_000 });
+    assert.equal(await page.evaluate(() => (window as unknown as { __holderSeen: boolean }).__holderSeen), true);
+    assert.equal(await page.getAttribute('html', 'data-ddpm-plotly-warm'), 'skipped');
+    assert.equal(await page.locator('body > [aria-hidden="true"]').count(), 0, 'the warm-up holder stayed');
+    assert.ok((await plotDrawn(page, 'ddpm-trajectory-plot')).paths === 1);
+    await page.close();
+  });
+
   it('notebook renderer entry: malformed output data renders an error message, not a blank box', async () => {
     const page = await newPage();
     await renderInHarness(page, 'bad', '{"schema":"ddpm-lab.run/1","inputs":{}}');
