@@ -1,7 +1,7 @@
 // One esbuild script for every bundle: the Node extension, the web extension, the sampler worker,
 // the CLI, the ESM notebook renderer and results panel (plotly in its own lazily loaded chunk), the report script.
 import * as esbuild from 'esbuild';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -74,8 +74,7 @@ const targets = [
     banner: { js: '#!/usr/bin/env node' }
   },
   // the notebook renderer, the DDPM notebook's preload and the results panel's webview script: ES modules sharing
-  // chunks, plotly in its own chunk (the preload and the panel start loading it before the first draw);
-  // imports.json lists each entry's chunks for the panel's <link rel="modulepreload"> tags
+  // chunks, plotly in its own chunk (the preload and the panel start loading it before the first draw)
   {
     name: 'renderer',
     entryPoints: [r('renderer/index.ts'), r('renderer/panel.ts'), r('renderer/preload.ts')],
@@ -85,8 +84,6 @@ const targets = [
     target: 'es2022',
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
-    metafile: true,
-    plugins: [importsManifest(o('renderer'))],
     ...plotlyBrowser
   },
   // the report page's script: one file, plotly inside (the report is a single self-contained HTML file)
@@ -112,51 +109,12 @@ if (watch) {
   // esbuild's own log is replaced by watchReporter's lines, which the editor's problem matcher reads
   const reporter = watchReporter();
   const contexts = await Promise.all(
-    selected.map(({ name: _n, ...t }) =>
-      esbuild.context({ ...common, ...t, logLevel: 'silent', plugins: [...(t.plugins ?? []), reporter] })
-    )
+    selected.map(({ name: _n, ...t }) => esbuild.context({ ...common, ...t, logLevel: 'silent', plugins: [reporter] }))
   );
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('build: watching');
 } else {
   await Promise.all(selected.map(({ name: _n, ...t }) => esbuild.build({ ...common, ...t })));
-}
-
-/**
- * Writes <outdir>/imports.json after each build: for each entry file (e.g. "panel.js"), every chunk it loads,
- * statically or by a dynamic import(), directly or through other chunks, as paths relative to outdir. The results
- * panel's page names them in <link rel="modulepreload"> tags, so the browser fetches them all at once instead of
- * one import after the other (plotly's chunk last).
- */
-function importsManifest(outdir) {
-  return {
-    name: 'imports-manifest',
-    setup(build) {
-      build.onEnd((result) => {
-        if (!result.metafile) return;
-        const outputs = result.metafile.outputs;
-        const rel = (file) => path.relative(outdir, path.resolve(root, file)).split(path.sep).join('/');
-        const manifest = {};
-        for (const [file, output] of Object.entries(outputs)) {
-          if (!output.entryPoint || !file.endsWith('.js')) continue;
-          const seen = new Set();
-          const visit = (f) => {
-            for (const i of outputs[f]?.imports ?? []) {
-              if (i.external || seen.has(i.path)) continue;
-              seen.add(i.path);
-              visit(i.path);
-            }
-          };
-          visit(file);
-          manifest[rel(file)] = [...seen]
-            .filter((f) => f.endsWith('.js'))
-            .map(rel)
-            .sort();
-        }
-        writeFileSync(path.join(outdir, 'imports.json'), JSON.stringify(manifest, null, 2) + '\n');
-      });
-    }
-  };
 }
 
 /**

@@ -77,8 +77,7 @@ export async function runSamplerCommand(extensionUri: vscode.Uri, uri?: vscode.U
   if (large && !(await confirmLargeRun(large))) return undefined;
   const inputsJson = inputsToMessage(inputs);
   const title = `DDPM: sampling N=${inputs.n} d=${inputs.d} T=${T}`;
-  // the panel's page loads while the sampler runs (with its chunks named for preloading, once they are known)
-  await ResultsPanel.chunksKnown();
+  // the panel's page loads while the sampler runs
   const unprepare = ResultsPanel.prepare(extensionUri, `${title}…`);
   try {
     const result = await runWithProgress(title, {

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { decodeRunResult, encodeRunResult, type RunResultJson } from '../core/run/runCodec';
 import type { RngProfile, RunResult } from '../core/types';
 import { parseViewMessage, type HostMessage } from '../common/viewMessages';
-import { buildPanelHtml, makeNonce, PANEL_VIEW_TYPE, panelChunks } from './panelHtml';
+import { buildPanelHtml, makeNonce, PANEL_VIEW_TYPE } from './panelHtml';
 import { copyText, saveImage } from './viewActions';
 import type { InputsJson } from './workerProtocol';
 
@@ -36,9 +36,6 @@ export class ResultsPanel {
   private static last: PanelRun | undefined;
   private static compareHandler: CompareRequestHandler | undefined;
   private static storageFile: vscode.Uri | undefined;
-  /** the chunks panel.js loads (dist/renderer/imports.json), named in the page for modulepreload; read at activation */
-  private static chunks: string[] = [];
-  private static chunksRead: Promise<void> = Promise.resolve();
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -59,7 +56,6 @@ export class ResultsPanel {
   /** Set once at activation. */
   static configure(context: vscode.ExtensionContext, onCompareRequest: CompareRequestHandler): void {
     ResultsPanel.compareHandler = onCompareRequest;
-    ResultsPanel.chunksRead = ResultsPanel.readChunks(context.extensionUri);
     const folder = context.storageUri ?? context.globalStorageUri;
     ResultsPanel.storageFile = vscode.Uri.joinPath(folder, 'results-panel.json');
     context.subscriptions.push(
@@ -96,21 +92,6 @@ export class ResultsPanel {
    * (show() then only posts the run). Returns what to call when no run comes (failed, cancelled): it closes the
    * panel again if this call opened it, and gives an open panel back its title.
    */
-  /** Reads which chunks the panel's page loads (none when the file is missing or unreadable: the page still works). */
-  private static async readChunks(extensionUri: vscode.Uri): Promise<void> {
-    try {
-      const file = vscode.Uri.joinPath(extensionUri, 'dist', 'renderer', 'imports.json');
-      ResultsPanel.chunks = panelChunks(JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(file))));
-    } catch {
-      ResultsPanel.chunks = [];
-    }
-  }
-
-  /** Resolves once the chunk list is read, or after `waitMs` at most (a page without preloads is only slower). */
-  static chunksKnown(waitMs = 200): Promise<void> {
-    return Promise.race([ResultsPanel.chunksRead, new Promise<void>((resolve) => setTimeout(resolve, waitMs))]);
-  }
-
   static prepare(extensionUri: vscode.Uri, title: string): () => void {
     const existed = ResultsPanel.current;
     const panel = ResultsPanel.open(extensionUri, title, undefined);
@@ -176,20 +157,13 @@ export class ResultsPanel {
     void this.webviewPanel.webview.postMessage(message);
   }
 
-  /**
-   * The page; panel.js installs the renderer's styles itself (the build inlines the CSS), so no stylesheet link. Its
-   * chunks (plotly's among them) are named for modulepreload: fetched at once, not one import after another.
-   */
+  /** The page; panel.js installs the renderer's styles itself (the build inlines the CSS), so no stylesheet link. */
   private render(): void {
     const webview = this.webviewPanel.webview;
-    const renderer = vscode.Uri.joinPath(this.extensionUri, 'dist', 'renderer');
     webview.html = buildPanelHtml({
       cspSource: webview.cspSource,
       nonce: makeNonce(),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(renderer, 'panel.js')).toString(),
-      modulePreloads: ResultsPanel.chunks.map((c) =>
-        webview.asWebviewUri(vscode.Uri.joinPath(renderer, ...c.split('/'))).toString()
-      )
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'renderer', 'panel.js')).toString()
     });
   }
 

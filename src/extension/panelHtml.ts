@@ -12,8 +12,6 @@ export interface PanelHtmlParts {
   nonce: string;
   /** webview URI of dist/renderer/panel.js */
   scriptUri: string;
-  /** webview URIs of the chunks panel.js loads (dist/renderer/imports.json), fetched at once by modulepreload */
-  modulePreloads?: string[];
   /** a stylesheet's webview URI (the panel itself needs none: panel.js installs its styles) */
   cssUri?: string;
   title?: string;
@@ -49,7 +47,7 @@ export function buildPanelHtml(p: PanelHtmlParts): string {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeAttr(contentSecurityPolicy(p.cspSource, p.nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-${(p.modulePreloads ?? []).map((u) => `<link rel="modulepreload" href="${escapeAttr(u)}">\n`).join('')}${p.cssUri ? `<link rel="stylesheet" href="${escapeAttr(p.cssUri)}">\n` : ''}<title>${escapeAttr(title)}</title>
+${p.cssUri ? `<link rel="stylesheet" href="${escapeAttr(p.cssUri)}">\n` : ''}<title>${escapeAttr(title)}</title>
 </head>
 <body>
 <div id="ddpm-root" data-ddpm-panel="results"><p class="ddpm-loading">Waiting for a run: use “DDPM: Run Sampler”.</p></div>
@@ -57,14 +55,4 @@ ${(p.modulePreloads ?? []).map((u) => `<link rel="modulepreload" href="${escapeA
 </body>
 </html>
 `;
-}
-
-/**
- * The chunks panel.js loads, from the renderer build's imports.json (`{"panel.js": ["chunks/....js", ...]}`), as
- * paths relative to dist/renderer; only plain chunk paths are taken (no "..", no URL), anything else gives none.
- */
-export function panelChunks(manifest: unknown): string[] {
-  const list = (manifest as Record<string, unknown> | null)?.['panel.js'];
-  if (!Array.isArray(list)) return [];
-  return list.filter((f): f is string => typeof f === 'string' && /^chunks\/[A-Za-z0-9_-]+\.js$/.test(f));
 }

@@ -19,7 +19,7 @@ import { generateInputs } from '../../src/extension/resolveInputs';
 import { parseTensorText } from '../../src/core/tensors/parseTensor';
 import type { SamplerInputs } from '../../src/core/types';
 import { buildReportHtml } from '../../src/report/html';
-import { buildPanelHtml, panelChunks } from '../../src/extension/panelHtml';
+import { buildPanelHtml } from '../../src/extension/panelHtml';
 import { RUN_MIME } from '../../src/core/types';
 import { RECORDING_MIME, decodeRecording } from '../../src/core/run/recording';
 import { checkRecording } from '../../src/core/run/checkRecording';
@@ -318,20 +318,11 @@ describe('renderer in headless Chromium', function () {
     // scattergl: no eval), the projection plane per pixel
     const run = runSampler(wideInputs());
     const nonce = 'a'.repeat(32);
-    // the page names panel.js's chunks for modulepreload, as the extension does from the build's imports.json
-    const chunks = panelChunks(JSON.parse(readFileSync(path.join(DIST, 'renderer', 'imports.json'), 'utf8')));
     writeFileSync(
       path.join(OUT, 'panel.html'),
-      buildPanelHtml({
-        cspSource: base,
-        nonce,
-        scriptUri: `${base}/dist/renderer/panel.js`,
-        modulePreloads: chunks.map((c) => `${base}/dist/renderer/${c}`)
-      })
+      buildPanelHtml({ cspSource: base, nonce, scriptUri: `${base}/dist/renderer/panel.js` })
     );
     const page = await newPage();
-    const fetched: string[] = [];
-    page.on('request', (r) => fetched.push(r.url()));
     const cspViolations: string[] = [];
     page.on('console', (m) => {
       if (/Content Security Policy/.test(m.text())) cspViolations.push(m.text());
@@ -354,18 +345,6 @@ describe('renderer in headless Chromium', function () {
       JSON.stringify(encodeRunResult(run))
     );
     await waitReady(page);
-    // preloaded: plotly's chunk was asked for before panel.js had even arrived (not after its imports ran)
-    const timing = await page.evaluate(() =>
-      (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((e) => ({
-        name: e.name,
-        start: e.startTime,
-        end: e.responseEnd
-      }))
-    );
-    const plotlyChunk = timing.find((e) => /\/chunks\/plotly-/.test(e.name));
-    const panelScript = timing.find((e) => e.name.endsWith('/dist/renderer/panel.js'));
-    assert.ok(plotlyChunk && panelScript, JSON.stringify(timing));
-    assert.ok(plotlyChunk.start < panelScript.end, `plotly's chunk not preloaded: ${JSON.stringify(timing)}`);
     const traj = await plotDrawn(page, 'ddpm-trajectory-plot');
     assert.ok(traj.svg > 0 && traj.gl > 0, `dimensions plot not drawn with WebGL: ${JSON.stringify(traj)}`);
     const plane = await plotDrawn(page, 'ddpm-trajectory-pca');
@@ -387,10 +366,6 @@ describe('renderer in headless Chromium', function () {
       `DDPM sample N = 200, d = 3, T = 100, seed ${run.inputs.seed}, RNG profile ${run.inputs.profile}`
     );
     assert.deepEqual(cspViolations, [], "CSP violations under the panel's policy");
-    // each chunk fetched once per page load (preloaded, then imported from the module map, never twice)
-    const loads = (c: string): number => fetched.filter((u) => u === `${base}/dist/renderer/${c}`).length;
-    assert.ok(chunks.length >= 2, `imports.json names ${chunks.join(', ')}`);
-    for (const c of chunks) assert.equal(loads(c), 2, `${c}: fetched ${loads(c)} times over two page loads`);
     await page.close();
   });
 

@@ -5,11 +5,11 @@
 import { strict as assert } from 'node:assert';
 import { ROOT } from '../helpers/paths';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { RNG_PROFILES, RUN_MIME } from '../../../src/core/types';
 import { RECORDING_MIME } from '../../../src/core/run/recording';
-import { PANEL_VIEW_TYPE, panelChunks } from '../../../src/extension/panelHtml';
+import { PANEL_VIEW_TYPE } from '../../../src/extension/panelHtml';
 import { NOTEBOOK_TRAJECTORY_MAX_MIB, SETTING_DEFAULTS, SETTINGS_SECTION } from '../../../src/extension/settings';
 
 const root = ROOT;
@@ -192,17 +192,6 @@ describe('manifest (package.json)', () => {
         /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|dist\/.+|media\/.+|python\/ddpm_lab\.py)$/.test(f),
         `unexpected file in the package: ${f}`
       );
-    // the results panel's page names panel.js's chunks for modulepreload from imports.json: it and they are packaged
-    const imports = path.join(root, 'dist', 'renderer', 'imports.json');
-    if (existsSync(imports)) {
-      assert.ok(files.includes('dist/renderer/imports.json'), 'dist/renderer/imports.json is not packaged');
-      const chunks = panelChunks(JSON.parse(readFileSync(imports, 'utf8')));
-      assert.ok(
-        chunks.some((c) => /^chunks\/plotly-/.test(c)),
-        `plotly's chunk is not among ${chunks.join(', ')}`
-      );
-      for (const c of chunks) assert.ok(files.includes(`dist/renderer/${c}`), `${c} is not packaged`);
-    }
     // every file the manifest points at outside dist/ is packaged (dist/ exists only after a build)
     const referenced: string[] = [
       manifest.icon,

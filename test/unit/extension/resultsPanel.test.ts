@@ -2,7 +2,7 @@
 // messages.ts): a strict content security policy, and untrusted webview data checked before use.
 import { strict as assert } from 'node:assert';
 import { deflateSync } from 'node:zlib';
-import { buildPanelHtml, contentSecurityPolicy, makeNonce, panelChunks } from '../../../src/extension/panelHtml';
+import { buildPanelHtml, contentSecurityPolicy, makeNonce } from '../../../src/extension/panelHtml';
 import { imageBytesFromDataUrl, imageFileName } from '../../../src/extension/messages';
 
 const CSP_SOURCE = 'https://file+.vscode-resource.vscode-cdn.net';
@@ -53,25 +53,6 @@ describe('results panel page', () => {
     assert.match(html, /<div id="ddpm-root"/);
     assert.match(html, new RegExp(`<meta http-equiv="Content-Security-Policy" content="[^"]*'nonce-${nonce}'`));
     assert.doesNotMatch(buildPanelHtml({ cspSource: CSP_SOURCE, nonce, scriptUri: 'x.js' }), /<link/);
-  });
-
-  it("names panel.js's chunks for modulepreload, before the script, from the extension's resources", () => {
-    const chunks = ['chunks/chunk-AB12.js', 'chunks/plotly-CD34.js'].map((c) => `${CSP_SOURCE}/ext/dist/renderer/${c}`);
-    const page = buildPanelHtml({ cspSource: CSP_SOURCE, nonce, scriptUri: 'panel.js', modulePreloads: chunks });
-    const links = [...page.matchAll(/<link rel="modulepreload" href="([^"]*)">/g)].map((m) => m[1]);
-    assert.deepEqual(links, chunks);
-    assert.ok(page.indexOf('modulepreload') < page.indexOf('<script'));
-  });
-
-  it("reads panel.js's chunks from the build's imports.json, taking only plain chunk paths", () => {
-    assert.deepEqual(
-      panelChunks({
-        'panel.js': ['chunks/chunk-AB12.js', 'chunks/plotly-CD34.js', '../../etc/passwd', 'https://x/y.js', 7],
-        'index.js': ['chunks/other.js']
-      }),
-      ['chunks/chunk-AB12.js', 'chunks/plotly-CD34.js']
-    );
-    for (const bad of [null, 'x', [], { 'panel.js': 'chunks/a.js' }]) assert.deepEqual(panelChunks(bad), []);
   });
 
   it('escapes what it puts into attributes', () => {
