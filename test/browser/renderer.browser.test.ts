@@ -186,10 +186,15 @@ describe('renderer in headless Chromium', function () {
     return page;
   }
 
-  /** Opens the harness page (`query`: e.g. '?no-eval') and renders `json` as output item `id`, the way VS Code does. */
-  async function renderInHarness(page: Page, id: string, json: string, query = '', mime = RUN_MIME): Promise<void> {
+  /** Opens the harness page (`query`: e.g. '?no-eval') and waits until it can render. */
+  async function openHarness(page: Page, query = ''): Promise<void> {
     await page.goto(`${base}/harness.html${query}`);
     await page.waitForFunction(() => (window as unknown as { __harnessReady?: boolean }).__harnessReady === true);
+  }
+
+  /** Opens the harness page (`query`: e.g. '?no-eval') and renders `json` as output item `id`, the way VS Code does. */
+  async function renderInHarness(page: Page, id: string, json: string, query = '', mime = RUN_MIME): Promise<void> {
+    await openHarness(page, query);
     await page.evaluate(
       ([i, j, m]) => (window as unknown as { __render(id: string, j: string, m: string): void }).__render(i, j, m),
       [id, json, mime] as const
@@ -554,8 +559,7 @@ describe('renderer in headless Chromium', function () {
 
   it("the DDPM notebook's preload loads plotly and draws a small run off screen, unseen by selectors, leaving nothing behind; outputs then draw", async () => {
     const page = await newPage();
-    await page.goto(`${base}/harness.html`);
-    await page.waitForFunction(() => (window as unknown as { __harnessReady?: boolean }).__harnessReady === true);
+    await openHarness(page);
     const children = (): Promise<string[]> =>
       page.evaluate(() => Array.from(document.body.children, (e) => `${e.tagName.toLowerCase()}#${e.id}`));
     const before = await children();
@@ -603,8 +607,7 @@ describe('renderer in headless Chromium', function () {
 
   it("a real output that comes before plotly has loaded stops the preload's warm-up, and draws", async () => {
     const page = await newPage();
-    await page.goto(`${base}/harness.html`);
-    await page.waitForFunction(() => (window as unknown as { __harnessReady?: boolean }).__harnessReady === true);
+    await openHarness(page);
     await page.evaluate(
       (j) =>
         import(`${location.origin}/dist/renderer/preload.js`).then((m: { activate(): void }) => {
@@ -621,8 +624,7 @@ describe('renderer in headless Chromium', function () {
 
   it("a real output that comes while the preload's warm-up draws stops it at once, and draws", async () => {
     const page = await newPage();
-    await page.goto(`${base}/harness.html`);
-    await page.waitForFunction(() => (window as unknown as { __harnessReady?: boolean }).__harnessReady === true);
+    await openHarness(page);
     // the output is rendered the moment the warm-up puts its off-screen holder into the page (it then draws)
     await page.evaluate(
       (j) => {
@@ -721,8 +723,7 @@ describe('renderer in headless Chromium', function () {
     const run = runSampler(exampleInputs(1000, 1000), { record: { kind: 'all' }, maxTrajectoryBytes: 2 ** 30 });
     assert.equal(run.trajectory.steps.length, 1000);
     const page = await newPage();
-    await page.goto(`${base}/harness.html`);
-    await page.waitForFunction(() => (window as unknown as { __harnessReady?: boolean }).__harnessReady === true);
+    await openHarness(page);
     const json = JSON.stringify(encodeRunResult(run));
     // timed from the render call alone (the harness page is already loaded)
     const started = Date.now();
