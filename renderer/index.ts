@@ -30,7 +30,7 @@ export const activate: ActivationFunction = (ctx) => {
   };
   return {
     renderOutputItem(outputItem, element) {
-      stopWarmUp(); // a real output first: the preload's warm-up (if it has not begun drawing) does not draw
+      stopWarmUp(); // a real output: the preload's warm-up does not start, or stops if it is drawing
       handles.get(outputItem.id)?.dispose();
       handles.delete(outputItem.id);
       try {
