@@ -87,18 +87,3 @@ export function rgbaDataUrl(rgba: Uint8ClampedArray, width: number, height: numb
 export function pixelScale(): number {
   return Math.min(2, Math.max(1, globalThis.devicePixelRatio || 1));
 }
-
-/**
- * Resolves in a task of its own (a MessageChannel message: not throttled like timers in a hidden page), so that
- * what the page received meanwhile (an output to render, a click) runs before the caller goes on.
- */
-export function nextTask(): Promise<void> {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(undefined);
-  });
-}

@@ -2,7 +2,8 @@
 // Save PNG / Save SVG buttons (plotly's download button cannot save from a VS Code webview).
 import { errorFirstLine } from '../../src/core/errors';
 import type { RunResult } from '../../src/core/types';
-import { h, nextTask } from '../dom';
+import { nextTask } from '../../src/common/nextTask';
+import { h } from '../dom';
 import { evalViolationCount, loadPlotly, webglTracesUsable } from '../plotLoader';
 import type { PlotConfig, PlotData, PlotLayout } from '../plotly';
 import { plotlyThemeLayout, readTheme, type ThemeColors } from '../theme';

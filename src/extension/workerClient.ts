@@ -6,6 +6,7 @@
 // responsive and an interrupt or cancel stops the run within one slice.
 import type { RunResult } from '../core/types';
 import { decodeRunResult } from '../core/run/runCodec';
+import { nextTask } from '../common/nextTask';
 import { abortError, errorFirstLine } from '../core/errors';
 import { executeRequestInSlices } from './sampleJob';
 import type { WorkerRequest, WorkerResponse } from './workerProtocol';
@@ -27,28 +28,13 @@ function settle(reply: WorkerResponse): RunResult {
   throw new Error('sampler worker: unexpected reply');
 }
 
-/** Lets the event loop run (a message to ourselves: unlike nested setTimeout(0), not clamped to 4 ms). */
-function yieldToEventLoop(): Promise<void> {
-  if (typeof MessageChannel !== 'function') return new Promise((resolve) => setTimeout(resolve, 0));
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    // (a browser's MessagePort and Node's global one both take onmessage; Node's typings only declare .on)
-    const port = channel.port1 as unknown as { onmessage: (() => void) | null; close(): void };
-    port.onmessage = () => {
-      port.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
-}
-
 async function runInline(request: WorkerRequest, signal: AbortSignal, opts: RunOptions): Promise<RunResult> {
   await new Promise((resolve) => setTimeout(resolve, 0));
   if (signal.aborted) throw abortError();
   const reply = await executeRequestInSlices(
     request,
     { onProgress: opts.onProgress, shouldStop: () => signal.aborted },
-    yieldToEventLoop
+    nextTask
   );
   return settle(reply);
 }
