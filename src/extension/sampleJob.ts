@@ -3,6 +3,7 @@
 // executeRequest; the web extension host (workerClient.ts) calls executeRequestInSlices, which yields.
 import { compareRun } from '../core/compare/compare';
 import { readInputs } from '../core/sampler/inputs';
+import { carryInputs } from '../core/run/recompute';
 import { decodeRunResult, encodeRunResult } from '../core/run/runCodec';
 import { samplerSteps } from '../core/sampler/sampler';
 import { errorFirstLine, isAbort } from '../core/errors';
@@ -76,11 +77,7 @@ function* requestJob(req: WorkerRequest, hooks: JobHooks): Generator<void, Worke
         yield;
         r = steps.next();
       }
-      const run = r.value;
-      if (defer) {
-        run.inputs.wModel = inputs.wModel;
-        run.trajectory = { policy: req.record, steps: [], recompute: true };
-      }
+      const run = defer ? carryInputs(r.value, inputs.wModel, req.record) : r.value;
       return { type: 'result', run: encodeRunResult(run) };
     }
     const run = decodeRunResult(req.run);

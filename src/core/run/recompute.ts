@@ -5,11 +5,21 @@
 // that its final sample equals the carried one bit for bit, so what it draws is what the host computed.
 // README "Performance" says why: a 1000-step trajectory is tens of MB, its inputs a few KB.
 import { runSampler, type SamplerOptions } from '../sampler/sampler';
-import type { RunResult, SamplerInputs } from '../types';
+import type { MatrixF32, RecordPolicy, RunResult, SamplerInputs } from '../types';
 
 /** Whether `run` needs recomputeTrajectory before its steps can be drawn. */
 export function needsRecompute(run: RunResult): boolean {
   return run.trajectory.recompute === true;
+}
+
+/**
+ * Makes `run` (sampled with nothing recorded) carry its inputs instead of its steps: its weights, and `policy`, the
+ * recording the view is to recompute (recomputeTrajectory). What the extension host sends to a view.
+ */
+export function carryInputs(run: RunResult, wModel: MatrixF32, policy: RecordPolicy): RunResult {
+  run.inputs.wModel = wModel;
+  run.trajectory = { policy, steps: [], recompute: true };
+  return run;
 }
 
 /** The sampler inputs a run carries (inputs.wModel, schedule, seed); throws a one-line error when it carries no weights. */
