@@ -117,21 +117,27 @@ function alterPrinted(printed: string, cols: number, i: number, j: number): stri
 
 // ---- what the renderer shows ------------------------------------------------------------------------
 
+/**
+ * The run view in the outputs of the cell `row` once it says drawn, at or after `since` (Date.now(), as its
+ * data-ddpm-drawn-at), else undefined; a view that shows an error stops the wait (its message begins with `what`).
+ */
+async function drawnRunOfRow(page: Page, row: Locator, since = 0, what = ''): Promise<Locator | undefined> {
+  for (const out of await outputsOfRow(page, row)) {
+    const r = out.locator(RUN);
+    if ((await r.count()) === 0) continue;
+    const state = await r.first().getAttribute('data-ddpm-ready');
+    if (state === 'error')
+      throw new StopWaiting(`${what ? `${what}: ` : ''}the renderer shows an error: ${await readableText(r.first())}`);
+    if (state === 'true' && Number(await r.first().getAttribute('data-ddpm-drawn-at')) >= since) return r.first();
+  }
+  return undefined;
+}
+
 /** Waits for the run output(s) over a cell and returns the first, drawn (data-ddpm-ready="true"). */
 async function runOutputOfCell(page: Page, row: Locator, what: string): Promise<Locator> {
   return waitFor(
     `${what}: a DDPM Lab run output drawn by the renderer (${RUN}[data-ddpm-ready="true"])`,
-    async () => {
-      for (const out of await outputsOfRow(page, row)) {
-        const run = out.locator(RUN);
-        if ((await run.count()) === 0) continue;
-        const state = await run.first().getAttribute('data-ddpm-ready');
-        if (state === 'error')
-          throw new StopWaiting(`${what}: the renderer shows an error: ${await readableText(run.first())}`);
-        if (state === 'true') return run.first();
-      }
-      return undefined;
-    },
+    () => drawnRunOfRow(page, row, 0, what),
     LONG
   );
 }
@@ -544,14 +550,7 @@ async function runNotebookFile(
         await pickQuickItem(page, 'DDPM Lab');
         picked = true;
       }
-      for (const out of await outputsOfRow(page, row)) {
-        const r = out.locator(RUN);
-        if ((await r.count()) === 0) continue;
-        const state = await r.first().getAttribute('data-ddpm-ready');
-        if (state === 'error') throw new StopWaiting(`the renderer shows an error: ${await readableText(r.first())}`);
-        if (state === 'true') return r.first();
-      }
-      return undefined;
+      return drawnRunOfRow(page, row);
     },
     LONG
   );
@@ -1041,20 +1040,11 @@ export const scenario: Step[] = [
       // Run All again, the notebook open and its output webview settled: what every later run of the cell waits
       const row = await focusCell(ctx.page, 0);
       const t1 = await runCommand(ctx.page, 'Notebook: Run All');
-      const again = await waitFor(
-        "the second run's drawn plot",
-        async () => {
-          for (const out of await outputsOfRow(ctx.page, row)) {
-            const r = out.locator(RUN);
-            if ((await r.count()) === 0) continue;
-            const at = Number(await r.first().getAttribute('data-ddpm-drawn-at'));
-            if ((await r.first().getAttribute('data-ddpm-ready')) === 'true' && at >= t1) return at;
-          }
-          return undefined;
-        },
-        LONG
+      const again = await waitFor("the second run's drawn plot", () => drawnRunOfRow(ctx.page, row, t1), LONG);
+      logTiming(
+        'Run All again -> drawn plot, the same notebook open',
+        Number(await again.getAttribute('data-ddpm-drawn-at')) - t1
       );
-      logTiming('Run All again -> drawn plot, the same notebook open', again - t1);
       // another new notebook, run once it has settled (its preload done), as when a user reads it before running it
       const settled = await runNotebookFile(
         ctx,
