@@ -163,15 +163,18 @@ export function pathsImage(
   const { points, states, every } = scene;
   if (!points) return null;
   const frame = frameOf(area, scale);
-  const rgb = (k: number): [number, number, number] => parseCssColor(theme.series[k]) ?? [128, 128, 128];
   const rgba = coverageRgba(
     pathCoverage(points, sel.samples, sel.states, frame),
-    rgb(0),
+    seriesRgb(theme, 0),
     pathAlpha(sel.samples.length)
   );
   // plotly's marker size is a diameter in CSS pixels: 7 (open circle) and 6 (disc), as in the legend
-  stampMarkers(rgba, frame, points, 0, every, { rgb: rgb(1), radius: 3.5 * scale, ring: true });
-  stampMarkers(rgba, frame, points, states.t.length - 1, every, { rgb: rgb(2), radius: 3 * scale, ring: false });
+  stampMarkers(rgba, frame, points, 0, every, { rgb: seriesRgb(theme, 1), radius: 3.5 * scale, ring: true });
+  stampMarkers(rgba, frame, points, states.t.length - 1, every, {
+    rgb: seriesRgb(theme, 2),
+    radius: 3 * scale,
+    ring: false
+  });
   return areaImage(toDataUrl(rgba, frame.width, frame.height), area);
 }
 
@@ -200,6 +203,11 @@ function boundsTrace(range: PlaneRange | undefined): PlotData[] {
       showlegend: false
     }
   ];
+}
+
+/** The theme's series colour k as RGB for the images (grey should the theme give a colour CSS cannot parse). */
+function seriesRgb(theme: ThemeColors, k: number): [number, number, number] {
+  return parseCssColor(theme.series[k]) ?? [128, 128, 128];
 }
 
 /** The pixel frame of `area` at `scale` device pixels per CSS pixel. */
@@ -276,8 +284,11 @@ export function cloudImage(
   if (!scene.points) return null;
   const frame = frameOf(area, scale);
   const rgba = new Uint8ClampedArray(frame.width * frame.height * 4);
-  const rgb = parseCssColor(theme.series[3]) ?? [128, 128, 128];
-  stampMarkers(rgba, frame, scene.points, stateIndex, scene.every, { rgb, radius: 3 * scale, ring: false });
+  stampMarkers(rgba, frame, scene.points, stateIndex, scene.every, {
+    rgb: seriesRgb(theme, 3),
+    radius: 3 * scale,
+    ring: false
+  });
   return areaImage(toDataUrl(rgba, frame.width, frame.height), area);
 }
 
