@@ -29,13 +29,19 @@ function loadPanel(fake: unknown): typeof PanelModule {
   }
 }
 
+/** The bundled example sampled with every step recorded, and the panel's data for it. */
+function seedPanelRun() {
+  const { inputs } = readInputs(JSON.parse(seedInputsText));
+  const run = runSampler(inputs, { record: { kind: 'all' } });
+  const data = { run, inputs: inputsToMessage(inputs), profile: run.inputs.profile, origin: 'seed.inputs.json' };
+  return { run, data };
+}
+
 describe('results panel: the last run outlives the panel', () => {
   const fake = makeFakeVscode();
   const { ResultsPanel } = loadPanel(fake.api);
   const extensionUri = new FakeUri('/ext');
-  const { inputs } = readInputs(JSON.parse(seedInputsText));
-  const run = runSampler(inputs, { record: { kind: 'all' } });
-  const data = { run, inputs: inputsToMessage(inputs), profile: run.inputs.profile, origin: 'seed.inputs.json' };
+  const { run, data } = seedPanelRun();
   const context = {
     storageUri: new FakeUri('/storage'),
     globalStorageUri: new FakeUri('/global'),
@@ -95,9 +101,7 @@ describe('results panel: opened while the sampler runs', () => {
   const fake = makeFakeVscode();
   const { ResultsPanel } = loadPanelFresh(fake.api);
   const extensionUri = new FakeUri('/ext');
-  const { inputs } = readInputs(JSON.parse(seedInputsText));
-  const run = runSampler(inputs, { record: { kind: 'all' } });
-  const data = { run, inputs: inputsToMessage(inputs), profile: run.inputs.profile, origin: 'seed.inputs.json' };
+  const { data } = seedPanelRun();
 
   it('opens its page before the result; the result then goes into the same panel', () => {
     const unprepare = ResultsPanel.prepare(extensionUri as never, 'DDPM: sampling N=4 d=2 T=4…');
@@ -131,8 +135,7 @@ describe('results panel: opened while the sampler runs', () => {
 });
 
 describe('thinTrajectory', () => {
-  const { inputs } = readInputs(JSON.parse(seedInputsText));
-  const run = runSampler(inputs, { record: { kind: 'all' } });
+  const { run } = seedPanelRun();
   const stepBytes = trajectoryStepBytes(run.sample.rows, run.sample.cols);
 
   it('returns the run itself when its steps fit, else evenly spaced steps with the first and the last, and a note', () => {
