@@ -73,7 +73,15 @@ export function followWidth(root: HTMLElement, onResize: () => void): () => void
 }
 
 /** A PNG data: URL of RGBA pixels (row-major, row 0 at the top): a plot's layout image. */
-export function rgbaDataUrl(rgba: Uint8ClampedArray, width: number, height: number): string {
+export function rgbaDataUrl({
+  rgba,
+  width,
+  height
+}: {
+  rgba: Uint8ClampedArray;
+  width: number;
+  height: number;
+}): string {
   const canvas = document.createElement('canvas');
   canvas.width = width;
   canvas.height = height;

@@ -5,10 +5,19 @@
 import type { PlotlyApi } from './plotly';
 
 let loading: Promise<PlotlyApi> | undefined;
+let loaded = false;
 
 export function loadPlotly(): Promise<PlotlyApi> {
-  loading ??= import('./plotly').then((m) => m.default);
+  loading ??= import('./plotly').then((m) => {
+    loaded = true;
+    return m.default;
+  });
   return loading;
+}
+
+/** Whether plotly's chunk has loaded on this page (else a first plot is sketched while it loads: views/sketch.ts). */
+export function plotlyLoaded(): boolean {
+  return loaded;
 }
 
 let webgl: boolean | undefined;

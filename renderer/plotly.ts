@@ -26,7 +26,7 @@ export interface PlotlyApi {
   relayout(root: HTMLElement, update: PlotLayout): Promise<PlotDiv>;
   purge(root: HTMLElement): void;
   toImage(
-    root: HTMLElement,
+    root: HTMLElement | { data: PlotData[]; layout: PlotLayout },
     opts: { format: 'png' | 'svg'; width?: number; height?: number; scale?: number }
   ): Promise<string>;
   Plots: { resize(root: HTMLElement): Promise<void> };

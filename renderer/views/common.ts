@@ -3,10 +3,11 @@
 import { errorFirstLine } from '../../src/core/errors';
 import type { RunResult } from '../../src/core/types';
 import { nextTask } from '../../src/common/nextTask';
-import { h } from '../dom';
+import { h, pixelScale } from '../dom';
 import { evalViolationCount, loadPlotly, webglTracesUsable } from '../plotLoader';
-import type { PlotConfig, PlotData, PlotLayout } from '../plotly';
+import type { PlotConfig, PlotData, PlotDiv, PlotLayout } from '../plotly';
 import { plotlyThemeLayout, readTheme, type ThemeColors } from '../theme';
+import { drawSketch, type SketchSpec } from './sketch';
 
 /** How a view talks to where it is shown (notebook renderer, results panel or report page). */
 export interface HostBridge {
@@ -66,6 +67,10 @@ export function merge(a: Record<string, unknown>, b: Record<string, unknown>): R
   return out;
 }
 
+function isRange(r: unknown): r is [number, number] {
+  return Array.isArray(r) && r.length === 2 && r.every((v) => Number.isFinite(v)) && r[0] !== r[1];
+}
+
 export class PlotBox {
   readonly element: HTMLElement;
   readonly plot: HTMLDivElement;
@@ -74,13 +79,17 @@ export class PlotBox {
   private drawn = false;
   private disposed = false;
   private relayoutHooked = false;
+  /** the sketch shown until plotly's plot is ready (sketch()) */
+  private sketched: HTMLCanvasElement | undefined;
 
+  /** `savedLayout`: what a saved image adds to the plot's layout (the plane's legend, HTML on screen) */
   constructor(
     private readonly ctx: ViewContext,
     testId: string,
     private readonly name: string,
     label: string,
-    height = 420
+    height = 420,
+    private readonly savedLayout?: PlotLayout
   ) {
     this.plot = h('div', { class: 'ddpm-plot', 'data-testid': testId, 'aria-label': label, role: 'img' });
     this.plot.style.height = `${height}px`;
@@ -148,6 +157,52 @@ export class PlotBox {
     this.drawn = true;
   }
 
+  /**
+   * Before plotly has loaded: draws `fig` as a sketch (views/sketch.ts: axes, grid, titles) with `image` in its plot
+   * area, so that the plot is seen at once; draw() then lays plotly's plot out hidden under it, and unsketch() swaps
+   * them. A figure without fixed ranges or on equal axes is not sketched (plotly decides its ranges). Returns
+   * whether it sketched.
+   */
+  sketch(fig: Figure, theme: ThemeColors, image: SketchSpec['image']): boolean {
+    if (this.drawn || this.disposed || this.sketched) return false;
+    const layout = merge(plotlyThemeLayout(theme), fig.layout) as PlotLayout;
+    const { xaxis: x, yaxis: y, margin: m } = layout;
+    if (!isRange(x?.range) || !isRange(y?.range) || y.scaleanchor) return false;
+    const made = drawSketch(
+      this.plot,
+      {
+        x: { range: x.range, title: String(x.title?.text ?? '') },
+        y: { range: y.range, title: String(y.title?.text ?? '') },
+        title: layout.title?.text === undefined ? undefined : String(layout.title.text),
+        margin: { l: Number(m.l), r: Number(m.r), t: Number(m.t), b: Number(m.b) },
+        image
+      },
+      theme,
+      pixelScale()
+    );
+    if (!made) return false;
+    this.plot.classList.add('ddpm-sketching');
+    this.plot.append(made.canvas);
+    this.sketched = made.canvas;
+    return true;
+  }
+
+  /** Shows plotly's plot instead of the sketch, once its layout images are decoded (so no frame shows it empty). */
+  async unsketch(): Promise<void> {
+    const canvas = this.sketched;
+    if (!canvas) return;
+    this.sketched = undefined;
+    await Promise.all(
+      Array.from(this.plot.querySelectorAll('image'), (img) => {
+        const decoded = new Image();
+        decoded.src = img.getAttribute('href') ?? '';
+        return decoded.decode().catch(() => undefined);
+      })
+    );
+    this.plot.classList.remove('ddpm-sketching');
+    canvas.remove();
+  }
+
   /** The plot area of the first x and y axes, in CSS pixels, and their ranges; undefined before the first draw. */
   plotArea(): { width: number; height: number; x: [number, number]; y: [number, number] } | undefined {
     const full = (this.plot as unknown as { _fullLayout?: PlotFullLayout })._fullLayout;
@@ -203,7 +258,11 @@ export class PlotBox {
       const Plotly = await loadPlotly();
       const width = Math.max(320, this.plot.clientWidth);
       const height = Math.max(240, this.plot.clientHeight);
-      const url = await Plotly.toImage(this.plot, { format, width, height, scale: format === 'png' ? 2 : 1 });
+      const shown = this.plot as PlotDiv;
+      const figure = this.savedLayout
+        ? { data: shown.data ?? [], layout: merge(shown.layout ?? {}, this.savedLayout) }
+        : this.plot;
+      const url = await Plotly.toImage(figure, { format, width, height, scale: format === 'png' ? 2 : 1 });
       this.ctx.host.saveImage(format, url, `${this.name}.${format}`);
       this.ctx.status(`Saving ${this.name}.${format}…`);
     } catch (e) {

@@ -32,6 +32,9 @@ const OUT = path.join(ROOT, 'test-results', 'browser');
 const DIST = path.join(OUT, 'dist');
 const CHROMIUM = process.env.DDPM_CHROMIUM ?? DEBIAN_CHROMIUM;
 
+/** How long the server holds plotly's chunk back (a test of what the page shows while it loads sets it). */
+let plotlyChunkDelayMs = 0;
+
 /** Serves OUT over http on 127.0.0.1 (ES modules do not load from file://). */
 function serve(): Promise<Server> {
   const types: Record<string, string> = {
@@ -56,7 +59,9 @@ function serve(): Promise<Server> {
     if (url.searchParams.has('no-eval'))
       headers['content-security-policy'] =
         "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src data: blob:";
-    res.writeHead(200, headers).end(readFileSync(file));
+    const send = (): void => void res.writeHead(200, headers).end(readFileSync(file));
+    if (plotlyChunkDelayMs && /\/chunks\/plotly-/.test(url.pathname)) setTimeout(send, plotlyChunkDelayMs);
+    else send();
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
@@ -716,6 +721,83 @@ describe('renderer in headless Chromium', function () {
       [image, wide] as const
     );
     assert.ok(await page.evaluate(() => (window as unknown as { __repaints: number }).__repaints > 0));
+    await page.close();
+  });
+
+  it("before plotly's chunk has loaded, the plane and the cloud are sketched at once, in plotly's plot area with its ticks; plotly's plots then replace them", async () => {
+    const page = await newPage();
+    await page.setViewportSize({ width: 1100, height: 1400 });
+    await openHarness(page);
+    plotlyChunkDelayMs = 3000;
+    try {
+      await page.evaluate(
+        (j) => (window as unknown as { __render(id: string, j: string): void }).__render('sketch', j),
+        JSON.stringify(encodeRunResult(runSampler(exampleInputs(300, 200))))
+      );
+      await page.waitForSelector('.ddpm-run[data-ddpm-sketched-at]', { timeout: 2500 });
+    } finally {
+      plotlyChunkDelayMs = 0;
+    }
+    assert.equal(await page.getAttribute('.ddpm-run', 'data-ddpm-ready'), 'false', 'plotly drew before the sketch');
+    const sketches = await page.$$eval('canvas.ddpm-sketch', (canvases) =>
+      canvases.map((c) => {
+        const canvas = c as HTMLCanvasElement;
+        const area = JSON.parse(canvas.getAttribute('data-ddpm-area') ?? '{}') as Record<string, number>;
+        const scale = canvas.width / canvas.clientWidth;
+        // the layout image's pixels inside the plot area: the paths / the cloud (not the light theme's grid colour)
+        const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
+        const { data } = ctx.getImageData(
+          Math.round((area.left + 2) * scale),
+          Math.round((area.top + 2) * scale),
+          Math.round((area.width - 4) * scale),
+          Math.round((area.height - 4) * scale)
+        );
+        let lit = 0;
+        for (let k = 0; k < data.length; k += 4)
+          if (data[k + 3] && !(data[k] === 229 && data[k + 1] === 229 && data[k + 2] === 229)) lit++;
+        return {
+          plot: canvas.parentElement?.getAttribute('data-testid'),
+          area,
+          ticks: JSON.parse(canvas.getAttribute('data-ddpm-ticks') ?? '{}') as { x: string[]; y: string[] },
+          lit
+        };
+      })
+    );
+    assert.deepEqual(
+      sketches.map((s) => s.plot),
+      ['ddpm-trajectory-plot', 'ddpm-trajectory-cloud']
+    );
+    for (const s of sketches) assert.ok(s.lit > 500, `${s.plot}: the sketch has no image (${s.lit} pixels)`);
+    assert.deepEqual(
+      await page.$$eval('[data-testid="ddpm-plane-legend"] .ddpm-legend-entry', (es) => es.map((e) => e.textContent)),
+      ['paths', 'start x_200', 'end x_0']
+    );
+    await waitReady(page);
+    const drawn = await page.$$eval('.ddpm-plot', (plots) =>
+      plots.map((p) => {
+        const size = (p as unknown as { _fullLayout: { _size: Record<string, number> } })._fullLayout._size;
+        return {
+          plot: p.getAttribute('data-testid'),
+          area: { left: size.l, top: size.t, width: size.w, height: size.h },
+          ticks: {
+            x: Array.from(p.querySelectorAll('.xtick text'), (t) => t.textContent ?? ''),
+            y: Array.from(p.querySelectorAll('.ytick text'), (t) => t.textContent ?? '')
+          },
+          sketching: p.classList.contains('ddpm-sketching') || !!p.querySelector('canvas.ddpm-sketch')
+        };
+      })
+    );
+    assert.deepEqual(
+      drawn,
+      sketches.map(({ plot, area, ticks }) => ({ plot, area, ticks, sketching: false }))
+    );
+    // a run drawn once plotly is loaded is not sketched
+    await page.evaluate(
+      (j) => (window as unknown as { __render(id: string, j: string): void }).__render('loaded', j),
+      JSON.stringify(encodeRunResult(runSampler(exampleInputs(300, 200))))
+    );
+    await waitReady(page);
+    assert.equal(await page.getAttribute('.ddpm-run', 'data-ddpm-sketched-at'), null);
     await page.close();
   });
 

@@ -94,11 +94,33 @@ function pathOpacity(samples: number, max: number): number {
   return Math.max(0.08, Math.min(max, 6 / Math.sqrt(samples)));
 }
 
+/** One entry of the plane's legend: the paths' line, the samples' start ring or end disc. */
+export interface LegendEntry {
+  name: string;
+  kind: 'line' | 'ring' | 'disc';
+  color: string;
+}
+
+/** The plane's legend: shown under the plot as HTML (drawn at once, also in the sketch), in saved images by plotly. */
+export function planeLegend(scene: TrajectoryScene, theme: ThemeColors): LegendEntry[] {
+  return [
+    { name: 'paths', kind: 'line', color: theme.series[0] },
+    { name: `start x_${scene.states.t[0]}`, kind: 'ring', color: theme.series[1] },
+    { name: 'end x_0', kind: 'disc', color: theme.series[2] }
+  ];
+}
+
 /**
- * The plane's axes, fitted to every drawn point (padded), and its legend. The paths and their start and end points
- * are drawn per pixel into the plot's layout image afterwards (pathsImage), so the figure's traces are only the
- * legend's entries; the cloud beside it shows each sample's exact values on hover. Also returns which samples and
- * states the paths draw and the plane's range.
+ * What a saved image of the plane adds to the plot on screen: plotly's legend of the legend-only traces (on screen
+ * the legend is HTML under the plot, so plotly's plot area is known before plotly has drawn: views/sketch.ts).
+ */
+export const PLANE_SAVED_LAYOUT: PlotLayout = { showlegend: true, legend: { orientation: 'h', y: -0.18 } };
+
+/**
+ * The plane's axes, fitted to every drawn point (padded). The paths and their start and end points are drawn per
+ * pixel into the plot's layout image afterwards (pathsPixels), so the figure's traces are only the legend's entries
+ * (for saved images) and the bounds for autoscale; the cloud beside it shows each sample's exact values on hover.
+ * Also returns which samples and states the paths draw and the plane's range.
  */
 export function planeFigure(
   scene: TrajectoryScene,
@@ -112,24 +134,21 @@ export function planeFigure(
   // the start and end points of every sample are drawn, also those whose paths are left out
   const ends = pathBounds(points, scene.every, [0, states.t.length - 1]);
   const range = paddedRange(...[bounds, ends].filter((b) => b !== null));
-  const legend = (name: string, style: PlotData): PlotData => ({
+  const style: Record<LegendEntry['kind'], (color: string) => PlotData> = {
+    line: (color) => ({ mode: 'lines', line: { width: 2, color } }),
+    ring: (color) => ({ mode: 'markers', marker: { symbol: 'circle-open', size: 7, color } }),
+    disc: (color) => ({ mode: 'markers', marker: { symbol: 'circle', size: 6, color } })
+  };
+  const legend = planeLegend(scene, theme).map((entry): PlotData => ({
     type: 'scatter',
     x: [null],
     y: [null],
-    name,
+    name: entry.name,
     hoverinfo: 'skip',
-    ...style
-  });
+    ...style[entry.kind](entry.color)
+  }));
   const figure: Figure = {
-    data: [
-      legend('paths', { mode: 'lines', line: { width: 2, color: theme.series[0] } }),
-      legend(`start x_${states.t[0]}`, {
-        mode: 'markers',
-        marker: { symbol: 'circle-open', size: 7, color: theme.series[1] }
-      }),
-      legend('end x_0', { mode: 'markers', marker: { symbol: 'circle', size: 6, color: theme.series[2] } }),
-      ...boundsTrace(range)
-    ],
+    data: [...legend, ...boundsTrace(range)],
     layout: {
       // fixed to every drawn point: the paths are not a trace, so autorange would not see them
       xaxis: { title: { text: axisTitle[0] }, range: range?.x, autorange: range ? false : true },
@@ -140,26 +159,30 @@ export function planeFigure(
         autorange: range ? false : true,
         scaleanchor: equalAxes ? 'x' : undefined
       },
-      legend: { orientation: 'h', y: -0.18 },
-      showlegend: true
+      showlegend: false
     }
   };
   return { figure, selectionNote: sel.note, range, selection: sel };
 }
 
+/** RGBA pixels, row-major from the top row: a plot's layout image (areaImage) or a sketch's (views/sketch.ts). */
+export interface Pixels {
+  rgba: Uint8ClampedArray;
+  width: number;
+  height: number;
+}
+
 /**
- * The layout image of the plane for the plot area `area` (CSS pixels, its axis ranges) at `scale` device pixels
- * per CSS pixel: the paths per pixel, then every sample's start (a ring) and end (a disc) as plotly's markers of
- * the legend would look.
+ * The plane's pixels for the plot area `area` (CSS pixels, its axis ranges) at `scale` device pixels per CSS pixel:
+ * the paths per pixel, then every sample's start (a ring) and end (a disc) as the legend shows them.
  */
-export function pathsImage(
+export function pathsPixels(
   scene: TrajectoryScene,
   sel: PathSelection,
   area: PlotArea,
   scale: number,
-  theme: ThemeColors,
-  toDataUrl: (rgba: Uint8ClampedArray, width: number, height: number) => string
-): Record<string, unknown> | null {
+  theme: ThemeColors
+): Pixels | null {
   const { points, states, every } = scene;
   if (!points) return null;
   const frame = frameOf(area, scale);
@@ -175,7 +198,7 @@ export function pathsImage(
     radius: 3 * scale,
     ring: false
   });
-  return areaImage(toDataUrl(rgba, frame.width, frame.height), area);
+  return { rgba, width: frame.width, height: frame.height };
 }
 
 /** The plane's plot area as PlotBox.plotArea gives it: CSS pixels and the axes' ranges. */
@@ -221,7 +244,7 @@ function frameOf(area: PlotArea, scale: number): RasterFrame {
 }
 
 /** A layout image covering the plot area's axes exactly. */
-function areaImage(source: string, area: PlotArea): Record<string, unknown> {
+export function areaImage(source: string, area: PlotArea): Record<string, unknown> {
   return {
     source,
     xref: 'x',
@@ -272,15 +295,14 @@ export function cloudFigure(
   };
 }
 
-/** The layout image of the samples at one state, as discs of plotly's marker size 6, over the plot area. */
-export function cloudImage(
+/** The pixels of the samples at one state, as discs of plotly's marker size 6, over the plot area. */
+export function cloudPixels(
   scene: TrajectoryScene,
   stateIndex: number,
   area: PlotArea,
   scale: number,
-  theme: ThemeColors,
-  toDataUrl: (rgba: Uint8ClampedArray, width: number, height: number) => string
-): Record<string, unknown> | null {
+  theme: ThemeColors
+): Pixels | null {
   if (!scene.points) return null;
   const frame = frameOf(area, scale);
   const rgba = new Uint8ClampedArray(frame.width * frame.height * 4);
@@ -289,7 +311,7 @@ export function cloudImage(
     radius: 3 * scale,
     ring: false
   });
-  return areaImage(toDataUrl(rgba, frame.width, frame.height), area);
+  return { rgba, width: frame.width, height: frame.height };
 }
 
 /**

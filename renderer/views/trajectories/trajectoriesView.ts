@@ -5,15 +5,21 @@
 import { errorFirstLine } from '../../../src/core/errors';
 import type { RunResult } from '../../../src/core/types';
 import { h, pixelScale, rgbaDataUrl } from '../../dom';
-import type { ThemeColors } from '../../theme';
+import { plotlyLoaded } from '../../plotLoader';
+import { readTheme, type ThemeColors } from '../../theme';
 import { PlotBox, type Figure, type View, type ViewContext } from '../common';
 import {
+  areaImage,
   cloudFigure,
   cloudHover,
-  cloudImage,
+  cloudPixels,
   dimensionsFigure,
-  pathsImage,
+  pathsPixels,
+  PLANE_SAVED_LAYOUT,
   planeFigure,
+  planeLegend,
+  type LegendEntry,
+  type Pixels,
   sliderShape,
   stateLabel,
   stateName,
@@ -71,6 +77,8 @@ export function createTrajectoriesView(ctx: ViewContext): View {
   const notes = h('div', { class: 'ddpm-notes' });
   const controls = buildControls(scene, state);
   const plots = createPlots(ctx, scene);
+  const legend = h('div', { class: 'ddpm-legend', 'data-testid': 'ddpm-plane-legend' });
+  plots.plane?.element.append(legend);
   const element = h('div', { class: 'ddpm-view' }, notes, controls.element, plotsElement(plots));
   const fixedNotes = trajectoryNotes(ctx.run, scene);
   const build = figureBuilders(scene, state);
@@ -88,27 +96,57 @@ export function createTrajectoriesView(ctx: ViewContext): View {
     notes.replaceChildren(...lines.filter((s): s is string => !!s).map((s) => h('p', { class: 'ddpm-note' }, s)));
   };
 
+  let sketchedPaths: { key: string; pixels: Pixels | null } | undefined;
   /** The plane's paths, drawn per pixel for the plot area as it is now (after a draw, a zoom, a resize). */
   const paintPaths = async (): Promise<void> => {
     const plane = plots.plane;
     const area = plane?.plotArea();
     if (!plane || !area || !state.selection || !state.theme) return;
-    const image = pathsImage(scene, state.selection, area, pixelScale(), state.theme, rgbaDataUrl);
-    await plane.relayout({ images: image ? [image] : [] });
+    const scale = pixelScale();
+    // the sketch's pixels when plotly laid the plot out as the sketch did (the same area, ranges and theme)
+    const key = JSON.stringify([area, scale, state.theme]);
+    const pixels =
+      sketchedPaths?.key === key ? sketchedPaths.pixels : pathsPixels(scene, state.selection, area, scale, state.theme);
+    sketchedPaths = undefined;
+    await plane.relayout({ images: pixels ? [areaImage(rgbaDataUrl(pixels), area)] : [] });
   };
   /** The samples at the slider's state, drawn into the cloud plot's layout image (with the state as its title). */
   const paintCloud = async (): Promise<void> => {
     const cloud = plots.cloud;
     const area = cloud?.plotArea();
     if (!cloud || !area || !state.theme) return;
-    const image = cloudImage(scene, state.stateIndex, area, pixelScale(), state.theme, rgbaDataUrl);
-    await cloud.relayout({ images: image ? [image] : [], 'title.text': stateName(scene, state.stateIndex) });
+    const pixels = cloudPixels(scene, state.stateIndex, area, pixelScale(), state.theme);
+    await cloud.relayout({
+      images: pixels ? [areaImage(rgbaDataUrl(pixels), area)] : [],
+      'title.text': stateName(scene, state.stateIndex)
+    });
   };
   const plane = imagePlot(plots.plane, build.plane, paintPaths, ['images']);
   const cloud = imagePlot(plots.cloud, build.cloud, paintCloud, ['images', 'title.text']);
 
+  /**
+   * Plotly's chunk still loading (the first run on a page): the plane and the cloud are sketched at once
+   * (views/sketch.ts), plotly's plots replace them when drawn; data-ddpm-sketched-at on the run's root says when.
+   */
+  const sketch = (): void => {
+    const theme = readTheme(ctx.root);
+    const planeSketched = plots.plane?.sketch(build.plane(false, theme), theme, (area, scale) => {
+      const pixels = state.selection ? pathsPixels(scene, state.selection, area, scale, theme) : null;
+      sketchedPaths = { key: JSON.stringify([area, scale, theme]), pixels };
+      return pixels;
+    });
+    const cloudSketched = plots.cloud?.sketch(build.cloud(false, theme), theme, (area, scale) =>
+      cloudPixels(scene, state.stateIndex, area, scale, theme)
+    );
+    if (!planeSketched && !cloudSketched) return;
+    renderNotes();
+    ctx.root.setAttribute('data-ddpm-sketched-at', String(Date.now()));
+  };
+
   const draw = async (): Promise<void> => {
     updateLabel();
+    renderLegend(legend, plots.plane ? planeLegend(scene, readTheme(ctx.root)) : []);
+    if (!plotlyLoaded()) sketch();
     if (plots.dims) await plots.dims.draw(build.dims);
     await plane.draw();
     await cloud.draw();
@@ -163,6 +201,7 @@ function imagePlot(
       if (!box) return;
       await box.draw(build);
       await paint();
+      await box.unsketch();
       box.onRelayout(() => {
         cancelAnimationFrame(frame);
         frame = requestAnimationFrame(() => void paint());
@@ -217,7 +256,8 @@ function createPlots(ctx: ViewContext, scene: TrajectoryScene): TrajectoryPlots 
           identity ? 'ddpm-trajectory-plot' : 'ddpm-trajectory-pca',
           'trajectories',
           identity ? 'Paths x_T → x_0' : 'Paths on the first two principal components',
-          480
+          456,
+          PLANE_SAVED_LAYOUT
         )
       : null,
     cloud:
@@ -228,6 +268,17 @@ function createPlots(ctx: ViewContext, scene: TrajectoryScene): TrajectoryPlots 
       ? new PlotBox(ctx, 'ddpm-trajectory-plot', 'dimensions-vs-t', 'Chosen dimensions against t', 420)
       : null
   };
+}
+
+/** The plane's legend under its plot: a line, a ring and a disc in the theme's colours, each with its name. */
+function renderLegend(legend: HTMLElement, entries: LegendEntry[]): void {
+  legend.replaceChildren(
+    ...entries.map((entry) => {
+      const mark = h('span', { class: `ddpm-legend-${entry.kind}` });
+      mark.style.setProperty('--ddpm-legend-color', entry.color);
+      return h('span', { class: 'ddpm-legend-entry' }, mark, entry.name);
+    })
+  );
 }
 
 /** The dimensions plot on top, then the plane and the cloud side by side. */
