@@ -48,7 +48,10 @@ function show(json: unknown): void {
 
 window.addEventListener('message', (event: MessageEvent) => {
   const { message } = parseHostMessage(event.data);
-  if (message) show(message.run);
+  if (!message) return;
+  // when the run reached the page (Date.now()), for the end-to-end timings
+  document.documentElement.setAttribute('data-ddpm-run-received-at', String(Date.now()));
+  show(message.run);
 });
 
 const saved = vscode.getState();

@@ -1157,14 +1157,15 @@ sample()`;
             plotly: plotly ? performance.timeOrigin + plotly.responseEnd : NaN,
             warm: Number(html.getAttribute('data-ddpm-warm-at') ?? NaN),
             warmState: html.getAttribute('data-ddpm-plotly-warm'),
-            sketched: Number(document.querySelector('.ddpm-run')?.getAttribute('data-ddpm-sketched-at') ?? NaN)
+            sketched: Number(document.querySelector('.ddpm-run')?.getAttribute('data-ddpm-sketched-at') ?? NaN),
+            received: Number(html.getAttribute('data-ddpm-run-received-at') ?? NaN)
           };
         });
       const at = (ms: number): string => `${((ms - t0) / 1000).toFixed(2)} s`;
       logTiming(
         '"DDPM: Run Sampler" -> drawn panel plot, N = 1000, d = 2, T = 1000',
         drawnAt - t0,
-        `; the panel's page started at ${at(marks.page)}, ${Number.isFinite(marks.sketched) ? `the plots sketched at ${at(marks.sketched)} (plotly loading), ` : ''}plotly's chunk in at ${at(marks.plotly)}, warm-up ${marks.warmState ?? 'not finished'} at ${at(marks.warm)}`
+        `; the panel's page started at ${at(marks.page)}, the run reached it at ${at(marks.received)}, ${Number.isFinite(marks.sketched) ? `the plots sketched at ${at(marks.sketched)} (plotly loading), ` : ''}plotly's chunk in at ${at(marks.plotly)}, warm-up ${marks.warmState ?? 'not finished'} at ${at(marks.warm)}`
       );
       await ctx.screenshot('timing-palette');
     }
