@@ -276,3 +276,29 @@ export class PlotBox {
     void loadPlotly().then((Plotly) => Plotly.purge(this.plot));
   }
 }
+
+/**
+ * A plot whose points are its layout image: draw() draws the figure, then paints the image for the plot area as
+ * it is; a zoom, pan or resize (any relayout but the view's own `own` keys) paints it again at the next frame.
+ */
+export function imagePlot(
+  box: PlotBox | null,
+  build: (gl: boolean, theme: ThemeColors) => Figure,
+  paint: () => Promise<void>,
+  own: string[]
+): { draw(): Promise<void>; cancel(): void } {
+  let frame = 0;
+  return {
+    draw: async () => {
+      if (!box) return;
+      await box.draw(build);
+      await paint();
+      await box.unsketch();
+      box.onRelayout(() => {
+        cancelAnimationFrame(frame);
+        frame = requestAnimationFrame(() => void paint());
+      }, own);
+    },
+    cancel: () => cancelAnimationFrame(frame)
+  };
+}

@@ -7,7 +7,7 @@ import type { RunResult } from '../../../src/core/types';
 import { h, pixelScale, rgbaDataUrl } from '../../dom';
 import { plotlyLoaded } from '../../plotLoader';
 import { readTheme, type ThemeColors } from '../../theme';
-import { PlotBox, type Figure, type View, type ViewContext } from '../common';
+import { imagePlot, PlotBox, type Figure, type View, type ViewContext } from '../common';
 import {
   areaImage,
   cloudFigure,
@@ -182,32 +182,6 @@ export function createTrajectoriesView(ctx: ViewContext): View {
       cloud.cancel();
       forEachPlot(plots, (box) => box.dispose());
     }
-  };
-}
-
-/**
- * A plot whose points are its layout image: draw() draws the figure, then paints the image for the plot area as
- * it is; a zoom, pan or resize (any relayout but the view's own `own` keys) paints it again at the next frame.
- */
-function imagePlot(
-  box: PlotBox | null,
-  build: FigureBuilder,
-  paint: () => Promise<void>,
-  own: string[]
-): { draw(): Promise<void>; cancel(): void } {
-  let frame = 0;
-  return {
-    draw: async () => {
-      if (!box) return;
-      await box.draw(build);
-      await paint();
-      await box.unsketch();
-      box.onRelayout(() => {
-        cancelAnimationFrame(frame);
-        frame = requestAnimationFrame(() => void paint());
-      }, own);
-    },
-    cancel: () => cancelAnimationFrame(frame)
   };
 }
 
