@@ -169,6 +169,22 @@ export function coverageRgba(counts: Uint32Array, rgb: [number, number, number],
   return out;
 }
 
+/**
+ * `top` laid over `bottom` (both RGBA, not premultiplied, the same size), written into `bottom`: Porter and Duff's
+ * "over" (alpha a_t + a_b (1 - a_t), each colour weighted by its alpha), as the page would composite two images.
+ */
+export function compositeOver(bottom: Uint8ClampedArray, top: Uint8ClampedArray): Uint8ClampedArray {
+  for (let o = 0; o < bottom.length; o += 4) {
+    const at = top[o + 3] / 255;
+    if (at === 0) continue;
+    const ab = (bottom[o + 3] / 255) * (1 - at);
+    const a = at + ab;
+    for (let c = 0; c < 3; c++) bottom[o + c] = (top[o + c] * at + bottom[o + c] * ab) / a;
+    bottom[o + 3] = a * 255;
+  }
+  return bottom;
+}
+
 /** The box around every finite point of the paths (samples x states), or null when there is none. */
 export function pathBounds(
   points: PathPoints,

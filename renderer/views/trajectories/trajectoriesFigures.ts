@@ -186,11 +186,7 @@ export function pathsPixels(
   const { points, states, every } = scene;
   if (!points) return null;
   const frame = frameOf(area, scale);
-  const rgba = coverageRgba(
-    pathCoverage(points, sel.samples, sel.states, frame),
-    seriesRgb(theme, 0),
-    pathAlpha(sel.samples.length)
-  );
+  const { rgba } = pathLayerPixels(points, sel, area, scale, seriesRgb(theme, 0));
   // plotly's marker size is a diameter in CSS pixels: 7 (open circle) and 6 (disc), as in the legend
   stampMarkers(rgba, frame, points, 0, every, { rgb: seriesRgb(theme, 1), radius: 3.5 * scale, ring: true });
   stampMarkers(rgba, frame, points, states.t.length - 1, every, {
@@ -198,6 +194,22 @@ export function pathsPixels(
     radius: 3 * scale,
     ring: false
   });
+  return { rgba, width: frame.width, height: frame.height };
+}
+
+/**
+ * The paths of `sel` through `points` drawn per pixel in colour `rgb` over the plot area `area` at `scale` device
+ * pixels per CSS pixel: a pixel is the stronger the more paths cross it (pathRaster.ts).
+ */
+export function pathLayerPixels(
+  points: PathPoints,
+  sel: PathSelection,
+  area: PlotArea,
+  scale: number,
+  rgb: [number, number, number]
+): Pixels {
+  const frame = frameOf(area, scale);
+  const rgba = coverageRgba(pathCoverage(points, sel.samples, sel.states, frame), rgb, pathAlpha(sel.samples.length));
   return { rgba, width: frame.width, height: frame.height };
 }
 
@@ -213,7 +225,7 @@ export interface PlotArea {
  * An invisible trace at two corners of the drawn points' box: the points are the plot's image, which plotly's
  * autoscale (its modebar button) cannot see, so autoscale fits this instead.
  */
-function boundsTrace(range: PlaneRange | undefined): PlotData[] {
+export function boundsTrace(range: PlaneRange | undefined): PlotData[] {
   if (!range) return [];
   return [
     {
@@ -229,7 +241,7 @@ function boundsTrace(range: PlaneRange | undefined): PlotData[] {
 }
 
 /** The theme's series colour k as RGB for the images (grey should the theme give a colour CSS cannot parse). */
-function seriesRgb(theme: ThemeColors, k: number): [number, number, number] {
+export function seriesRgb(theme: ThemeColors, k: number): [number, number, number] {
   return parseCssColor(theme.series[k]) ?? [128, 128, 128];
 }
 
@@ -397,7 +409,7 @@ export function sliderShape(scene: TrajectoryScene, stateIndex: number, theme: T
 }
 
 /** The box around every drawn point, padded by 5% (fixed axes for the slider's cloud). */
-function paddedRange(...sets: { x: ArrayLike<number>; y: ArrayLike<number> }[]): PlaneRange | undefined {
+export function paddedRange(...sets: { x: ArrayLike<number>; y: ArrayLike<number> }[]): PlaneRange | undefined {
   let x0 = Infinity,
     x1 = -Infinity,
     y0 = Infinity,

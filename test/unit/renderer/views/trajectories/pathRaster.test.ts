@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import {
   clipSegment,
+  compositeOver,
   coverageRgba,
   parseCssColor,
   pathBounds,
@@ -223,5 +224,39 @@ describe('pathRaster: markers', () => {
     const rgba = new Uint8ClampedArray(400);
     stampMarkers(rgba, FRAME, far, 0, [0, 1], { rgb: [1, 1, 1], radius: 2, ring: false });
     assert.equal(lit(rgba).size, 0);
+  });
+});
+
+describe('pathRaster: one image over another', () => {
+  const pixel = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255));
+  const over = (bottom: number[], top: number[]): number[] =>
+    Array.from(compositeOver(new Uint8ClampedArray(bottom), new Uint8ClampedArray(top)));
+
+  it('a transparent pixel on top leaves the one under it; an opaque one replaces it; over a transparent one it stays itself', () => {
+    fc.assert(
+      fc.property(pixel, pixel, (b, t) => {
+        assert.deepEqual(over(b, [t[0], t[1], t[2], 0]), b);
+        assert.deepEqual(over(b, [t[0], t[1], t[2], 255]), [t[0], t[1], t[2], 255]);
+        if (t[3] > 0) assert.deepEqual(over([b[0], b[1], b[2], 0], t), t);
+      }),
+      { numRuns: 2000 }
+    );
+  });
+
+  it('alpha is a_t + a_b (1 - a_t), at least either; each colour lies between the two', () => {
+    fc.assert(
+      fc.property(pixel, pixel, (b, t) => {
+        const out = over(b, t);
+        const at = t[3] / 255;
+        const ab = b[3] / 255;
+        assert.ok(Math.abs(out[3] - 255 * (at + ab * (1 - at))) <= 0.5, `alpha ${out[3]}`);
+        assert.ok(out[3] >= Math.max(t[3], b[3]) - 0.5);
+        if (t[3] === 0 || b[3] === 0) return;
+        for (let c = 0; c < 3; c++) {
+          assert.ok(out[c] >= Math.min(t[c], b[c]) && out[c] <= Math.max(t[c], b[c]), `channel ${c}: ${out[c]}`);
+        }
+      }),
+      { numRuns: 2000 }
+    );
   });
 });
