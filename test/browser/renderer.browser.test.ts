@@ -124,6 +124,32 @@ async function pathsImagePixels(page: Page, testId: string): Promise<number> {
   });
 }
 
+/**
+ * The pixels of a plot's paths image by the hue they lean to: blue (the reference's colour in the light theme, blue
+ * above red) or orange (yours, red above blue).
+ */
+async function pathsImageHues(page: Page, testId: string): Promise<{ blue: number; orange: number }> {
+  return page.$eval(`[data-testid="${testId}"] .imagelayer image`, async (img) => {
+    const source = new Image();
+    source.src = img.getAttribute('href') ?? '';
+    await source.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = source.width;
+    canvas.height = source.height;
+    const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
+    ctx.drawImage(source, 0, 0);
+    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    let blue = 0;
+    let orange = 0;
+    for (let k = 0; k < data.length; k += 4) {
+      if (!data[k + 3]) continue;
+      if (data[k + 2] > data[k]) blue++;
+      else if (data[k] > data[k + 2]) orange++;
+    }
+    return { blue, orange };
+  });
+}
+
 /** d = 3: 200 samples, 100 steps, weights drawn by the extension's generator (the dimensions plot then uses WebGL). */
 function wideInputs(): SamplerInputs {
   return generateInputs({ n: 200, d: 3, T: 100, seed: 5n, schedule: 'linear' }, 'avx2-fma').inputs;
@@ -876,6 +902,11 @@ describe('renderer in headless Chromium', function () {
         const p = await plotDrawn(page, id);
         assert.ok(p.svg > 0 && p.traces + p.gl > 0, `${id} not drawn: ${JSON.stringify(p)}`);
       }
+      // d = 2: both runs' paths are the plot's one image, yours over the reference's: equal paths, so no pixel of
+      // the reference's colour shows
+      assert.equal((await plotDrawn(page, 'ddpm-recording-trajectory')).paths, 1);
+      const hues = await pathsImageHues(page, 'ddpm-recording-trajectory');
+      assert.ok(hues.orange > 50 && hues.blue === 0, JSON.stringify(hues));
       for (const kind of ['vscode-light', 'vscode-dark', 'vscode-high-contrast'] as const) {
         // the editor background VS Code paints behind outputs (the harness's light body is transparent)
         await page.evaluate(
@@ -931,9 +962,13 @@ describe('renderer in headless Chromium', function () {
         const p = await plotDrawn(page, id);
         assert.ok(p.svg > 0 && p.traces + p.gl > 0, `${id} not drawn: ${JSON.stringify(p)}`);
       }
+      // the paths part from the first step: the reference's show beside yours in the plot's image
+      assert.equal((await plotDrawn(page, 'ddpm-recording-trajectory')).paths, 1);
+      const hues = await pathsImageHues(page, 'ddpm-recording-trajectory');
+      assert.ok(hues.orange > 50 && hues.blue > 50, JSON.stringify(hues));
       // the first divergence is marked on the trajectory plot (its two marker traces)
       const names = await page.$eval('[data-testid="ddpm-recording-trajectory"]', (el) =>
-        ((el as unknown as { data?: { name: string }[] }).data ?? []).map((d) => d.name)
+        ((el as unknown as { data?: { name?: string }[] }).data ?? []).map((d) => d.name ?? '')
       );
       assert.ok(
         names.some((n) => n.startsWith(`first divergence (after step t = ${r.T - 1})`)),

@@ -10,12 +10,22 @@ import type { PlotData } from '../../plotly';
 import type { ThemeColors } from '../../theme';
 import type { Figure } from '../common';
 import { at, finiteOrNaN, scatterTraceType, type TrajectoryStates } from '../commonModel';
+import { compositeOver, pathBounds, type PathPoints } from '../trajectories/pathRaster';
+import {
+  boundsTrace,
+  paddedRange,
+  pathLayerPixels,
+  seriesRgb,
+  type Pixels,
+  type PlaneRange,
+  type PlotArea
+} from '../trajectories/trajectoriesFigures';
 import {
   PATH_POINT_BUDGET,
   dimensionPaths,
   identityPlane,
-  planePaths,
-  selectPaths
+  selectPaths,
+  type PathSelection
 } from '../trajectories/trajectoriesModel';
 
 /** The two runs' recorded states, state for state (same t in the same order). */
@@ -66,43 +76,73 @@ export function firstDivergentStepAttribute(v: RecordingVerdict): string {
   return v.firstDivergence.t === null ? 'x_T' : String(v.firstDivergence.t);
 }
 
-/** Both runs' paths (ours solid, yours dashed) and both states at the first divergence marked. */
+/** A run's recorded states as the path rasteriser reads them (d = 2: each state's (N, 2) matrix as it is). */
+function statePoints(states: TrajectoryStates): PathPoints {
+  return { data: states.mats.map((m) => m.data), stride: 2, ox: 0, oy: 1 };
+}
+
+/**
+ * Both runs' paths and both states at the first divergence marked. For d = 2 the paths are drawn per pixel into the
+ * plot's images afterwards (recordingPathsPixels: every recorded state of every path, the reference's under yours),
+ * so the figure's paths are legend entries and its axes are fixed to both runs' points; otherwise x[:, 0] against t
+ * as traces (thinned to plotly's point budget, said in the note).
+ */
 export function recordingTrajectoryFigure(
   scene: RecordingScene,
   gl: boolean,
   theme: ThemeColors
-): { figure: Figure; note?: string } {
+): { figure: Figure; note?: string; selection?: PathSelection; range?: PlaneRange } {
   const plane = scene.d === 2;
   const count = scene.yours.t.length;
-  const sel = selectPaths(scene.n, count, Math.floor((gl ? PATH_POINT_BUDGET.gl : PATH_POINT_BUDGET.svg) / 2));
-  const paths = (states: TrajectoryStates) =>
-    plane ? planePaths(states, sel, identityPlane) : dimensionPaths(states, sel, 0);
-  const ours = paths(scene.ours);
-  const yours = paths(scene.yours);
-  const data: PlotData[] = [
+  const budget = plane ? PATH_POINT_BUDGET.raster : gl ? PATH_POINT_BUDGET.gl : PATH_POINT_BUDGET.svg;
+  const sel = selectPaths(scene.n, count, Math.floor(budget / 2));
+  const runs = [
     {
-      type: scatterTraceType(ours.x.length, gl),
-      mode: 'lines',
-      x: ours.x,
-      y: ours.y,
+      states: scene.ours,
       name: 'reference (Algorithm 2)',
-      hoverinfo: 'skip',
-      line: { width: 1.5, color: theme.series[0] },
-      opacity: 0.8,
-      connectgaps: false
+      style: { width: 1.5, color: theme.series[0] },
+      opacity: 0.8
     },
     {
-      type: scatterTraceType(yours.x.length, gl),
-      mode: 'lines',
-      x: yours.x,
-      y: yours.y,
+      states: scene.yours,
       name: 'yours (recorded)',
-      hoverinfo: 'skip',
-      line: { width: 1.5, color: theme.series[1], dash: 'dash' },
-      opacity: 0.9,
-      connectgaps: false
+      style: { width: 1.5, color: theme.series[1], dash: 'dash' },
+      opacity: 0.9
     }
   ];
+  let range: PlaneRange | undefined;
+  const data: PlotData[] = [];
+  if (plane) {
+    const boxes = runs.map((r) => pathBounds(statePoints(r.states), sel.samples, sel.states));
+    range = paddedRange(...boxes.filter((b) => b !== null));
+    // the legend's entries (the image's paths are solid, in these colours)
+    for (const r of runs)
+      data.push({
+        type: 'scatter',
+        mode: 'lines',
+        x: [null],
+        y: [null],
+        name: r.name,
+        hoverinfo: 'skip',
+        line: { ...r.style, dash: 'solid' }
+      });
+    data.push(...boundsTrace(range));
+  } else {
+    for (const r of runs) {
+      const paths = dimensionPaths(r.states, sel, 0);
+      data.push({
+        type: scatterTraceType(paths.x.length, gl),
+        mode: 'lines',
+        x: paths.x,
+        y: paths.y,
+        name: r.name,
+        hoverinfo: 'skip',
+        line: r.style,
+        opacity: r.opacity,
+        connectgaps: false
+      });
+    }
+  }
   const k = scene.firstDivergentIndex;
   if (k >= 0) {
     const marks = (states: TrajectoryStates, who: string) => {
@@ -146,10 +186,12 @@ export function recordingTrajectoryFigure(
       }
     );
   }
+  const fixed = (r: [number, number] | undefined) => ({ range: r, autorange: r ? false : true });
   const layout = plane
     ? {
-        xaxis: { title: { text: 'x[:, 0]' } },
-        yaxis: { title: { text: 'x[:, 1]' }, scaleanchor: 'x' },
+        // fixed to both runs' points (the paths are images, which autorange does not see), each axis fitting its own
+        xaxis: { title: { text: 'x[:, 0]' }, ...fixed(range?.x) },
+        yaxis: { title: { text: 'x[:, 1]' }, ...fixed(range?.y) },
         legend: { orientation: 'h', y: -0.18 },
         showlegend: true
       }
@@ -159,7 +201,24 @@ export function recordingTrajectoryFigure(
         legend: { orientation: 'h', y: -0.18 },
         showlegend: true
       };
-  return { figure: { data, layout }, note: sel.note };
+  return { figure: { data, layout }, note: sel.note, selection: plane ? sel : undefined, range };
+}
+
+/**
+ * The d = 2 plot's image for the plot area `area` at `scale` device pixels per CSS pixel: the reference's paths,
+ * then yours laid over them (where they are equal, yours cover the reference's), each in its legend colour.
+ */
+export function recordingPathsPixels(
+  scene: RecordingScene,
+  sel: PathSelection,
+  area: PlotArea,
+  scale: number,
+  theme: ThemeColors
+): Pixels {
+  const ours = pathLayerPixels(statePoints(scene.ours), sel, area, scale, seriesRgb(theme, 0));
+  const yours = pathLayerPixels(statePoints(scene.yours), sel, area, scale, seriesRgb(theme, 1));
+  compositeOver(ours.rgba, yours.rgba);
+  return ours;
 }
 
 /** Largest ulp distance of each recorded state from the reference's (log axis; a matching state sits on the floor at 0). */

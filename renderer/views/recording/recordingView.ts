@@ -7,13 +7,16 @@
 import { errorFirstLine } from '../../../src/core/errors';
 import { checkRecording, type RecordingVerdict } from '../../../src/core/run/checkRecording';
 import type { Recording } from '../../../src/core/run/recording';
-import { errorBox, followWidth, h, installStyles } from '../../dom';
+import { errorBox, followWidth, h, installStyles, pixelScale, rgbaDataUrl } from '../../dom';
 import css from '../../styles.css';
-import { observeTheme, themeKind } from '../../theme';
-import { PlotBox, type HostBridge, type ViewContext } from '../common';
+import { observeTheme, themeKind, type ThemeColors } from '../../theme';
+import { imagePlot, PlotBox, type HostBridge, type ViewContext } from '../common';
+import { areaImage } from '../trajectories/trajectoriesFigures';
+import type { PathSelection } from '../trajectories/trajectoriesModel';
 import {
   firstDivergentStepAttribute,
   recordingDistanceFigure,
+  recordingPathsPixels,
   recordingScene,
   recordingTrajectoryFigure
 } from './recordingModel';
@@ -87,15 +90,37 @@ export function mountRecordingView(
       notes,
       h('div', { class: 'ddpm-plots' }, plots.trajectory.element, plots.distance.element)
     );
-    const draw = async (): Promise<void> => {
-      let note: string | undefined;
-      await plots.trajectory.draw((gl, theme) => {
-        const built = recordingTrajectoryFigure(scene, gl, theme);
+    let note: string | undefined;
+    // d = 2: the paths are the plot's images, painted for the plot area after each draw, zoom or resize
+    let selection: PathSelection | undefined;
+    let theme: ThemeColors | undefined;
+    const paintPaths = async (): Promise<void> => {
+      const area = plots.trajectory.plotArea();
+      if (!area || !selection || !theme) return;
+      const pixels = recordingPathsPixels(scene, selection, area, pixelScale(), theme);
+      await plots.trajectory.relayout({ images: [areaImage(rgbaDataUrl(pixels), area)] });
+    };
+    const trajectory = imagePlot(
+      plots.trajectory,
+      (gl, t) => {
+        const built = recordingTrajectoryFigure(scene, gl, t);
         note = built.note;
+        selection = built.selection;
+        theme = t;
         return built.figure;
-      });
-      await plots.distance.draw((_gl, theme) => recordingDistanceFigure(scene, verdict, theme));
-      notes.replaceChildren(...[note].filter((s): s is string => !!s).map((s) => h('p', { class: 'ddpm-note' }, s)));
+      },
+      paintPaths,
+      ['images']
+    );
+    const draw = async (): Promise<void> => {
+      await trajectory.draw();
+      await plots.distance.draw((_gl, t) => recordingDistanceFigure(scene, verdict, t));
+      const lines = [
+        note,
+        selection &&
+          "Every recorded state of every path is drawn pixel by pixel, the reference's first and yours over it (a pixel is the stronger in colour the more paths cross it; zooming redraws them)."
+      ];
+      notes.replaceChildren(...lines.filter((s): s is string => !!s).map((s) => h('p', { class: 'ddpm-note' }, s)));
     };
     const drawAndMark = async (): Promise<void> => {
       root.setAttribute('data-ddpm-ready', 'false');
@@ -108,6 +133,7 @@ export function mountRecordingView(
       }
     };
     cleanups.push(
+      () => trajectory.cancel(),
       () => plots.trajectory.dispose(),
       () => plots.distance.dispose(),
       observeTheme(() => {
