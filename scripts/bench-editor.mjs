@@ -7,7 +7,9 @@
 //     a content security policy without 'unsafe-eval' (as the results panel's), with plotly's chunk loaded cold,
 //     and for N = 1000 once more with it loaded before (as a DDPM notebook's preload does when the notebook opens);
 //     with the chunk cold, the first paint is the sketch drawn while it loads (renderer/views/sketch.ts);
-//  3. the step slider: from a move to the redrawn cloud (median and worst of 20 moves).
+//  3. the step slider: from a move to the redrawn cloud (median and worst of 20 moves);
+//  4. the recording view of a Jupyter user's own loop (python/ddpm_lab.py's output, N = 1000, T = 1000, made by
+//     Debian's PyTorch; skipped without it): from receiving the output item to the checked and drawn view.
 // Prints a table and then one JSON object. The machine's load average is printed with them: figures taken under
 // load are slower than the code. No pass/fail: the goals are in README "Performance".
 import * as esbuild from 'esbuild';
@@ -117,14 +119,65 @@ function hostPath(n, defer) {
   };
 }
 
+/**
+ * A Jupyter user's recording of their own loop (python/ddpm_lab.py's Recorder, every step, the seed example's
+ * w_model and seed, N samples, d = 2, T steps, linear schedule), made by Debian's PyTorch; null when it is not there.
+ */
+function pytorchRecording(n) {
+  const file = path.join(out, `recording-n${n}.json`);
+  const code = `
+import json, sys, torch
+sys.path.insert(0, sys.argv[2])
+import ddpm_lab
+n, T = int(sys.argv[1]), int(sys.argv[4])
+ex = json.load(open(sys.argv[3]))
+w_model = torch.tensor(ex['w_model'], dtype=torch.float32)
+betas = torch.linspace(1e-4, 0.02, T)
+alpha_bar = torch.cumprod(1 - betas, 0)
+seed = int(ex['seed'])
+rec = ddpm_lab.Recorder(w_model, (n, 2), betas, alpha_bar, seed)
+x = torch.randn(n, 2, generator=torch.Generator().manual_seed(seed))
+rec.init(x)
+for t in range(T - 1, -1, -1):
+    eps = torch.cat([x, (t / T) * torch.ones(n, 1)], dim=-1) @ w_model
+    mean = (1 / torch.sqrt(1 - betas[t])) * (x - (betas[t] / torch.sqrt(1 - alpha_bar[t])) * eps)
+    if t > 0:
+        x = mean + torch.sqrt(betas[t]) * torch.randn(n, 2, generator=torch.Generator().manual_seed(seed + 100 + t))
+    else:
+        x = mean
+    rec.step(t, x)
+rec.save(sys.argv[5])
+`;
+  const made = spawnSync(
+    '/usr/bin/python3',
+    [
+      '-c',
+      code,
+      String(n),
+      path.join(root, 'python'),
+      path.join(root, 'media', 'examples', 'seed.inputs.json'),
+      String(T),
+      file
+    ],
+    { encoding: 'utf8' }
+  );
+  if (made.status !== 0) {
+    console.error(
+      `bench:editor: no PyTorch recording (${(made.stderr || made.error?.message || '').trim().split('\n').pop()}); the recording figure is skipped`
+    );
+    return null;
+  }
+  return readFileSync(file, 'utf8');
+}
+
 const HARNESS = `<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>bench</title></head><body class="vscode-light"><div id="out" style="width:1000px"></div>
 <script type="module">
 import { activate } from './dist/renderer/index.js';
 const api = await activate({ postMessage: () => undefined, workspace: { isTrusted: true } });
-window.__render = (id, json) => {
+window.__render = (id, json, mime) => {
   const t0 = performance.now();
-  api.renderOutputItem({ id, mime: 'application/vnd.ddpm-lab.run+json', metadata: {}, json: () => JSON.parse(json), text: () => json, data: () => new TextEncoder().encode(json), blob: () => new Blob([json]) }, document.getElementById('out'));
+  api.renderOutputItem({ id, mime: mime || 'application/vnd.ddpm-lab.run+json', metadata: {}, json: () => JSON.parse(json), text: () => json, data: () => new TextEncoder().encode(json), blob: () => new Blob([json]) }, document.getElementById('out'));
   return t0;
 };
 window.__ready = true;
@@ -251,10 +304,48 @@ async function rendererPath(browser, base, n, preloaded) {
   };
 }
 
+/**
+ * The recording view (a Jupyter notebook's output of the Python helper): from receiving the output item to the
+ * drawn view (the reference recomputed and checked, both plots drawn), plotly's chunk cold (Jupyter notebooks have
+ * no DDPM preload); best of REPEAT.
+ */
+async function recordingPath(browser, base, n, json) {
+  const runs = [];
+  for (let r = 0; r < REPEAT; r++) {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
+    await page.goto(`${base}/harness.html`);
+    await page.waitForFunction(() => window.__ready === true);
+    const t = await page.evaluate(async (j) => {
+      const t0 = window.__render('recording', j, 'application/vnd.ddpm-lab.recording+json');
+      await new Promise((resolve) => {
+        const check = () => {
+          const state = document.querySelector('.ddpm-recording')?.getAttribute('data-ddpm-ready');
+          if (state === 'true' || state === 'error') resolve(state);
+          else requestAnimationFrame(check);
+        };
+        check();
+      });
+      return {
+        ms: performance.now() - t0,
+        state: document.querySelector('.ddpm-recording').getAttribute('data-ddpm-ready'),
+        matches: document.querySelector('.ddpm-recording').getAttribute('data-ddpm-matches')
+      };
+    }, json);
+    if (t.state !== 'true' || t.matches !== 'true')
+      throw new Error(`recording N = ${n}: the view did not draw "matches" (${t.state}, ${t.matches})`);
+    runs.push(t.ms);
+    if (r === 0) await page.screenshot({ path: path.join(out, `recording-n${n}.png`) });
+    await page.close();
+  }
+  return { n, d: 2, T, outputBytes: json.length, drawnMs: ms(Math.min(...runs)), drawnMsRuns: runs.map(ms) };
+}
+
 const load = os.loadavg().map((x) => Math.round(x * 100) / 100);
 const hostResults = [hostPath(1000, false), ...SIZES.map((n) => hostPath(n, true))];
 let rendererResults = [];
+let recordingResults = [];
 if (existsSync(CHROMIUM)) {
+  const recording = pytorchRecording(SIZES[0]);
   const { chromium } = await import('playwright-core');
   const server = await serve();
   const base = `http://127.0.0.1:${server.address().port}`;
@@ -262,6 +353,7 @@ if (existsSync(CHROMIUM)) {
   try {
     for (const n of SIZES) rendererResults.push(await rendererPath(browser, base, n, false));
     rendererResults.push(await rendererPath(browser, base, SIZES[0], true));
+    if (recording) recordingResults.push(await recordingPath(browser, base, SIZES[0], recording));
   } finally {
     await browser.close();
     server.close();
@@ -288,12 +380,21 @@ for (const r of rendererResults) {
     `${String(r.n).padEnd(7)}${(r.plotlyPreloaded ? 'preloaded' : 'cold').padEnd(9)}${String(r.outputBytes).padStart(14)}  ${String(r.firstPaintMs).padStart(14)}  ${String(r.drawnMs).padStart(8)}  ${(r.pathsImage ? 'per pixel' : r.webgl ? 'WebGL' : 'SVG').padEnd(11)}  ${String(r.sliderMedianMs).padStart(16)}  ${String(r.sliderMaxMs).padStart(13)}`
   );
 }
+if (recordingResults.length) {
+  console.log(
+    '\nrecording view (a Jupyter output of python/ddpm_lab.py, made by PyTorch; plotly cold; reference checked)'
+  );
+  console.log('N      output bytes  drawn ms');
+  for (const r of recordingResults)
+    console.log(`${String(r.n).padEnd(7)}${String(r.outputBytes).padStart(12)}  ${String(r.drawnMs).padStart(8)}`);
+}
 console.log(
   JSON.stringify({
     loadAverage: { before: load, after: loadAfter },
     cores: os.cpus().length,
     repeat: REPEAT,
     host: hostResults,
-    renderer: rendererResults
+    renderer: rendererResults,
+    recording: recordingResults
   })
 );
