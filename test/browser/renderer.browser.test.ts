@@ -106,29 +106,12 @@ async function plotDrawn(
   }));
 }
 
-/** How many pixels of a plot's per-pixel paths image are not transparent. */
-async function pathsImagePixels(page: Page, testId: string): Promise<number> {
-  return page.$eval(`[data-testid="${testId}"] .imagelayer image`, async (img) => {
-    const source = new Image();
-    source.src = img.getAttribute('href') ?? '';
-    await source.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = source.width;
-    canvas.height = source.height;
-    const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
-    ctx.drawImage(source, 0, 0);
-    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
-    let lit = 0;
-    for (let k = 3; k < data.length; k += 4) if (data[k] > 0) lit++;
-    return lit;
-  });
-}
-
 /**
- * The pixels of a plot's paths image by the hue they lean to: blue (the reference's colour in the light theme, blue
- * above red) or orange (yours, red above blue).
+ * A plot's per-pixel paths image, counted: its pixels that are not transparent (lit), and those leaning blue (the
+ * light theme's first chart colour, the reference's in a recording: blue above red) or orange (the second, yours:
+ * red above blue).
  */
-async function pathsImageHues(page: Page, testId: string): Promise<{ blue: number; orange: number }> {
+async function pathsImagePixels(page: Page, testId: string): Promise<{ lit: number; blue: number; orange: number }> {
   return page.$eval(`[data-testid="${testId}"] .imagelayer image`, async (img) => {
     const source = new Image();
     source.src = img.getAttribute('href') ?? '';
@@ -139,14 +122,14 @@ async function pathsImageHues(page: Page, testId: string): Promise<{ blue: numbe
     const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
     ctx.drawImage(source, 0, 0);
     const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
-    let blue = 0;
-    let orange = 0;
+    const counts = { lit: 0, blue: 0, orange: 0 };
     for (let k = 0; k < data.length; k += 4) {
       if (!data[k + 3]) continue;
-      if (data[k + 2] > data[k]) blue++;
-      else if (data[k] > data[k + 2]) orange++;
+      counts.lit++;
+      if (data[k + 2] > data[k]) counts.blue++;
+      else if (data[k] > data[k + 2]) counts.orange++;
     }
-    return { blue, orange };
+    return counts;
   });
 }
 
@@ -844,7 +827,7 @@ describe('renderer in headless Chromium', function () {
     const p = await plotDrawn(page, 'ddpm-trajectory-plot');
     assert.ok(p.svg > 0 && p.traces + p.gl > 0 && p.paths === 1, JSON.stringify(p));
     // every path drawn per pixel: a good share of the plot area is covered
-    const lit = await pathsImagePixels(page, 'ddpm-trajectory-plot');
+    const { lit } = await pathsImagePixels(page, 'ddpm-trajectory-plot');
     assert.ok(lit > 2000, `the paths image covers ${lit} pixels`);
     const note = await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes');
     const cloud = await plotDrawn(page, 'ddpm-trajectory-cloud');
@@ -905,7 +888,7 @@ describe('renderer in headless Chromium', function () {
       // d = 2: both runs' paths are the plot's one image, yours over the reference's: equal paths, so no pixel of
       // the reference's colour shows
       assert.equal((await plotDrawn(page, 'ddpm-recording-trajectory')).paths, 1);
-      const hues = await pathsImageHues(page, 'ddpm-recording-trajectory');
+      const hues = await pathsImagePixels(page, 'ddpm-recording-trajectory');
       assert.ok(hues.orange > 50 && hues.blue === 0, JSON.stringify(hues));
       for (const kind of ['vscode-light', 'vscode-dark', 'vscode-high-contrast'] as const) {
         // the editor background VS Code paints behind outputs (the harness's light body is transparent)
@@ -964,7 +947,7 @@ describe('renderer in headless Chromium', function () {
       }
       // the paths part from the first step: the reference's show beside yours in the plot's image
       assert.equal((await plotDrawn(page, 'ddpm-recording-trajectory')).paths, 1);
-      const hues = await pathsImageHues(page, 'ddpm-recording-trajectory');
+      const hues = await pathsImagePixels(page, 'ddpm-recording-trajectory');
       assert.ok(hues.orange > 50 && hues.blue > 50, JSON.stringify(hues));
       // the first divergence is marked on the trajectory plot (its two marker traces)
       const names = await page.$eval('[data-testid="ddpm-recording-trajectory"]', (el) =>
