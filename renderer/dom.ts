@@ -72,16 +72,15 @@ export function followWidth(root: HTMLElement, onResize: () => void): () => void
   };
 }
 
-/** A PNG data: URL of RGBA pixels (row-major, row 0 at the top): a plot's layout image. */
-export function rgbaDataUrl({
-  rgba,
-  width,
-  height
-}: {
+/** RGBA pixels, row-major from the top row: a plot's layout image, or a sketch's (views/sketch.ts). */
+export interface Pixels {
   rgba: Uint8ClampedArray;
   width: number;
   height: number;
-}): string {
+}
+
+/** A PNG data: URL of RGBA pixels: a plot's layout image. */
+export function rgbaDataUrl({ rgba, width, height }: Pixels): string {
   const canvas = document.createElement('canvas');
   canvas.width = width;
   canvas.height = height;

@@ -42,6 +42,14 @@ interface PlotFullLayout {
   yaxis?: { range?: unknown[] };
 }
 
+/** A plot's area as plotly laid it out (PlotBox.plotArea) or a sketch does: CSS pixels and the axes' ranges. */
+export interface PlotArea {
+  width: number;
+  height: number;
+  x: [number, number];
+  y: [number, number];
+}
+
 export interface Figure {
   data: PlotData[];
   layout: PlotLayout;
@@ -168,7 +176,7 @@ export class PlotBox {
     const layout = merge(plotlyThemeLayout(theme), fig.layout) as PlotLayout;
     const { xaxis: x, yaxis: y, margin: m } = layout;
     if (!isRange(x?.range) || !isRange(y?.range) || y.scaleanchor) return false;
-    const made = drawSketch(
+    const canvas = drawSketch(
       this.plot,
       {
         x: { range: x.range, title: String(x.title?.text ?? '') },
@@ -180,10 +188,10 @@ export class PlotBox {
       theme,
       pixelScale()
     );
-    if (!made) return false;
+    if (!canvas) return false;
     this.plot.classList.add('ddpm-sketching');
-    this.plot.append(made.canvas);
-    this.sketched = made.canvas;
+    this.plot.append(canvas);
+    this.sketched = canvas;
     return true;
   }
 
@@ -204,7 +212,7 @@ export class PlotBox {
   }
 
   /** The plot area of the first x and y axes, in CSS pixels, and their ranges; undefined before the first draw. */
-  plotArea(): { width: number; height: number; x: [number, number]; y: [number, number] } | undefined {
+  plotArea(): PlotArea | undefined {
     const full = (this.plot as unknown as { _fullLayout?: PlotFullLayout })._fullLayout;
     if (!this.drawn || !full?._size || !full.xaxis?.range || !full.yaxis?.range) return undefined;
     const [x0, x1] = full.xaxis.range.map(Number);

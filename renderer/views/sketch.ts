@@ -2,7 +2,9 @@
 // image, drawn on a canvas while plotly's chunk is still loading (the first run in a new results panel or notebook:
 // about a second in code-server). Plotly's plot replaces it when drawn (PlotBox.unsketch), in the same plot area:
 // the sketch lays the plot out as plotly does for our figures (fixed margins, the y axis's automargin).
+import type { Pixels } from '../dom';
 import type { ThemeColors } from '../theme';
+import type { PlotArea } from './common';
 import { autoTicks } from './sketchModel';
 
 /** What a sketch draws: the plot's ranges and titles, the margins of its layout, its image for the plot area. */
@@ -12,14 +14,11 @@ export interface SketchSpec {
   title?: string;
   margin: { l: number; r: number; t: number; b: number };
   /** the layout image's pixels for the plot area (CSS pixels, axis ranges) at `scale` device pixels per CSS pixel */
-  image(
-    area: { width: number; height: number; x: [number, number]; y: [number, number] },
-    scale: number
-  ): { rgba: Uint8ClampedArray; width: number; height: number } | null;
+  image(area: PlotArea, scale: number): Pixels | null;
 }
 
-/** The plot area in CSS pixels from the plot's top-left corner. */
-export interface SketchArea {
+/** The plot area in CSS pixels from the plot's top-left corner (written on the canvas for tests and tools). */
+interface SketchArea {
   left: number;
   top: number;
   width: number;
@@ -36,15 +35,15 @@ export function automarginLeft(margin: number, labelWidth: number, fontSize: num
 }
 
 /**
- * Draws the sketch into a canvas laid over `plot` (its size, at `scale` device pixels per CSS pixel); returns the
- * canvas and the plot area it used.
+ * Draws the sketch into a canvas the size of `plot` (at `scale` device pixels per CSS pixel), to be laid over it;
+ * null when the plot has no size or the page cannot draw on a canvas.
  */
 export function drawSketch(
   plot: HTMLElement,
   spec: SketchSpec,
   theme: ThemeColors,
   scale: number
-): { canvas: HTMLCanvasElement; area: SketchArea } | null {
+): HTMLCanvasElement | null {
   const W = plot.clientWidth;
   const H = plot.clientHeight;
   if (W <= 0 || H <= 0) return null;
@@ -136,5 +135,5 @@ export function drawSketch(
   // for tests and tools: where the sketch put the plot area and which tick labels it wrote
   canvas.setAttribute('data-ddpm-area', JSON.stringify(area));
   canvas.setAttribute('data-ddpm-ticks', JSON.stringify({ x: xTicks.labels, y: yTicks.labels }));
-  return { canvas, area };
+  return canvas;
 }

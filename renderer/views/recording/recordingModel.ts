@@ -8,7 +8,8 @@ import { formatFloat32Shortest } from '../../../src/core/tensors/printTensor';
 import type { MatrixF32 } from '../../../src/core/types';
 import type { PlotData } from '../../plotly';
 import type { ThemeColors } from '../../theme';
-import type { Figure } from '../common';
+import type { Pixels } from '../../dom';
+import type { Figure, PlotArea } from '../common';
 import { at, finiteOrNaN, scatterTraceType, type TrajectoryStates } from '../commonModel';
 import { compositeOver, pathBounds, type PathPoints } from '../trajectories/pathRaster';
 import {
@@ -16,9 +17,7 @@ import {
   paddedRange,
   pathLayerPixels,
   seriesRgb,
-  type Pixels,
-  type PlaneRange,
-  type PlotArea
+  type PlaneRange
 } from '../trajectories/trajectoriesFigures';
 import {
   PATH_POINT_BUDGET,
@@ -91,7 +90,7 @@ export function recordingTrajectoryFigure(
   scene: RecordingScene,
   gl: boolean,
   theme: ThemeColors
-): { figure: Figure; note?: string; selection?: PathSelection; range?: PlaneRange } {
+): { figure: Figure; note?: string; selection?: PathSelection } {
   const plane = scene.d === 2;
   const count = scene.yours.t.length;
   const budget = plane ? PATH_POINT_BUDGET.raster : gl ? PATH_POINT_BUDGET.gl : PATH_POINT_BUDGET.svg;
@@ -201,7 +200,7 @@ export function recordingTrajectoryFigure(
         legend: { orientation: 'h', y: -0.18 },
         showlegend: true
       };
-  return { figure: { data, layout }, note: sel.note, selection: plane ? sel : undefined, range };
+  return { figure: { data, layout }, note: sel.note, selection: plane ? sel : undefined };
 }
 
 /**

@@ -5,7 +5,8 @@ import { formatFloat32Shortest } from '../../../src/core/tensors/printTensor';
 import type { MatrixF32, RunResult } from '../../../src/core/types';
 import type { PlotData, PlotLayout } from '../../plotly';
 import type { ThemeColors } from '../../theme';
-import type { Figure } from '../common';
+import type { Pixels } from '../../dom';
+import type { Figure, PlotArea } from '../common';
 import { at, scatterTraceType, trajectoryStates, type TrajectoryStates } from '../commonModel';
 import { pcaOfStates, pcaPlane, type Pca2 } from './pca';
 import {
@@ -165,13 +166,6 @@ export function planeFigure(
   return { figure, selectionNote: sel.note, range, selection: sel };
 }
 
-/** RGBA pixels, row-major from the top row: a plot's layout image (areaImage) or a sketch's (views/sketch.ts). */
-export interface Pixels {
-  rgba: Uint8ClampedArray;
-  width: number;
-  height: number;
-}
-
 /**
  * The plane's pixels for the plot area `area` (CSS pixels, its axis ranges) at `scale` device pixels per CSS pixel:
  * the paths per pixel, then every sample's start (a ring) and end (a disc) as the legend shows them.
@@ -211,14 +205,6 @@ export function pathLayerPixels(
   const frame = frameOf(area, scale);
   const rgba = coverageRgba(pathCoverage(points, sel.samples, sel.states, frame), rgb, pathAlpha(sel.samples.length));
   return { rgba, width: frame.width, height: frame.height };
-}
-
-/** The plane's plot area as PlotBox.plotArea gives it: CSS pixels and the axes' ranges. */
-export interface PlotArea {
-  width: number;
-  height: number;
-  x: [number, number];
-  y: [number, number];
 }
 
 /**

@@ -4,10 +4,10 @@
 // the plots and wires them; the figures are in trajectoriesFigures.ts.
 import { errorFirstLine } from '../../../src/core/errors';
 import type { RunResult } from '../../../src/core/types';
-import { h, pixelScale, rgbaDataUrl } from '../../dom';
+import { h, pixelScale, rgbaDataUrl, type Pixels } from '../../dom';
 import { plotlyLoaded } from '../../plotLoader';
 import { readTheme, type ThemeColors } from '../../theme';
-import { imagePlot, PlotBox, type Figure, type View, type ViewContext } from '../common';
+import { imagePlot, PlotBox, type Figure, type PlotArea, type View, type ViewContext } from '../common';
 import {
   areaImage,
   cloudFigure,
@@ -19,11 +19,9 @@ import {
   planeFigure,
   planeLegend,
   type LegendEntry,
-  type Pixels,
   sliderShape,
   stateLabel,
   stateName,
-  type PlotArea,
   trajectoryScene,
   type PlaneRange,
   type TrajectoryScene
