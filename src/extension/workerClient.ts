@@ -17,6 +17,8 @@ export interface RunOptions {
   workerFile?: string;
   /** force the inline path (what the web extension does) */
   inline?: boolean;
+  /** KEEP_WORKER_MAX_ELEMENTS unless given (tests) */
+  keepWorkerMaxElements?: number;
 }
 
 function settle(reply: WorkerResponse): RunResult {
@@ -49,30 +51,38 @@ async function runInNodeWorker(request: WorkerRequest, signal: AbortSignal, opts
   return new Promise<RunResult>((resolve, reject) => {
     const worker = takeWorker(Worker, workerFile);
     let finished = false;
-    const finish = (action: () => void) => {
+    /** `keep`: the worker answered and may take the next run (else it is stopped and a new spare started) */
+    const finish = (action: () => void, keep = false) => {
       if (finished) return;
       finished = true;
       signal.removeEventListener('abort', onAbort);
-      void worker.terminate();
+      if (keep && !spare) keepAsSpare(worker, workerFile);
+      else {
+        void worker.terminate();
+        // the next run starts in a worker that has already loaded and compiled its kernels
+        setTimeout(() => void prewarmWorker(workerFile), 0);
+      }
       action();
-      // the next run starts in a worker that has already loaded and compiled its kernels
-      setTimeout(() => void prewarmWorker(workerFile), 0);
     };
     const onAbort = () => finish(() => reject(abortError()));
     signal.addEventListener('abort', onAbort);
+    const keep = keepsWorker(request, opts.keepWorkerMaxElements ?? KEEP_WORKER_MAX_ELEMENTS);
     worker.on('message', (reply: WorkerResponse) => {
       if (finished) return;
       if (reply.type === 'progress') {
         opts.onProgress?.(reply.done, reply.total);
         return;
       }
-      finish(() => {
-        try {
-          resolve(settle(reply));
-        } catch (e) {
-          reject(e);
-        }
-      });
+      finish(
+        () => {
+          try {
+            resolve(settle(reply));
+          } catch (e) {
+            reject(e);
+          }
+        },
+        keep && !(reply.type === 'error' && reply.aborted)
+      );
     });
     worker.on('error', (e) => finish(() => reject(new Error(`sampler worker: ${errorFirstLine(e)}`))));
     worker.on('exit', (code) =>
@@ -88,8 +98,37 @@ function defaultWorkerFile(): string {
 
 type NodeWorker = import('node:worker_threads').Worker;
 
-/** A worker started ahead of need (it loads dist/worker.js and compiles its kernels while idle), and its file. */
+/**
+ * A worker waiting for the next run, and its file: started ahead of need (it loads dist/worker.js and compiles its
+ * kernels while idle), or the worker of the last run, kept when that run was small.
+ */
 let spare: { worker: NodeWorker; file: string } | undefined;
+
+/**
+ * A worker whose run had at most this many sample values (N x d) takes the next run too. It is warm: a run started
+ * right after another waited 0.31-0.34 s for a newly started worker (loading dist/worker.js, compiling its kernels,
+ * on the CPU the run's view is being drawn with) and 0.03-0.05 s in a kept one (N = 1000, d = 2, T = 1000, this
+ * machine). After a larger run the worker is stopped, so that the memory it grew (WebAssembly memory never shrinks)
+ * is given back, and a new spare is started.
+ */
+export const KEEP_WORKER_MAX_ELEMENTS = 1 << 22;
+
+function keepsWorker(request: WorkerRequest, maxElements: number): boolean {
+  const [n, d] = request.inputs.shape;
+  return n * d <= maxElements;
+}
+
+/** Makes `worker` the spare: it does not keep the extension host alive (unref) and is dropped if it exits. */
+function keepAsSpare(worker: NodeWorker, file: string): void {
+  worker.removeAllListeners();
+  worker.unref();
+  const drop = (): void => {
+    if (spare?.worker === worker) spare = undefined;
+  };
+  worker.on('error', drop);
+  worker.on('exit', drop);
+  spare = { worker, file };
+}
 
 /** The spare worker for `file` when there is one (a run then skips the worker's start-up), else a new one. */
 function takeWorker(Worker: typeof import('node:worker_threads').Worker, file: string): NodeWorker {
@@ -116,19 +155,12 @@ export async function prewarmWorker(workerFile = defaultWorkerFile()): Promise<v
   if (process.env.DDPM_WEB) return;
   else Worker = (await import('node:worker_threads')).Worker;
   if (spare) return;
-  const worker = new Worker(workerFile);
-  worker.unref();
-  const drop = (): void => {
-    if (spare?.worker === worker) spare = undefined;
-  };
-  worker.on('error', drop);
-  worker.on('exit', drop);
-  spare = { worker, file: workerFile };
+  keepAsSpare(new Worker(workerFile), workerFile);
 }
 
-/** The file of the spare worker waiting for the next run, if one is (for tests and diagnostics). */
-export function spareWorkerFile(): string | undefined {
-  return spare?.file;
+/** The file and thread id of the spare worker waiting for the next run, if one is (for tests and diagnostics). */
+export function spareWorker(): { file: string; threadId: number } | undefined {
+  return spare && { file: spare.file, threadId: spare.worker.threadId };
 }
 
 /** Runs the request in a worker (inline in the web extension host); rejects with an AbortError when `signal` aborts. */

@@ -10,7 +10,7 @@ import * as esbuild from 'esbuild';
 import { readInputs } from '../../../src/core/sampler/inputs';
 import { runSampler } from '../../../src/core/sampler/sampler';
 import { formatTensorF32 } from '../../../src/core/tensors/printTensor';
-import { prewarmWorker, runInWorker, spareWorkerFile } from '../../../src/extension/workerClient';
+import { prewarmWorker, runInWorker, spareWorker } from '../../../src/extension/workerClient';
 import { inputsToMessage, type WorkerRequest } from '../../../src/extension/workerProtocol';
 import { encodeRunResult } from '../../../src/core/run/runCodec';
 import { generateInputs } from '../../../src/extension/resolveInputs';
@@ -46,19 +46,44 @@ describe('runInWorker (the sampler worker)', function () {
     record: { kind: 'all' }
   });
 
-  it('a worker started ahead of need takes the next run (same bits), and a new spare follows each run', async () => {
+  it('a worker started ahead of need takes the next run (same bits) and, the run being small, the one after it too', async () => {
     await prewarmWorker(workerFile);
-    assert.equal(spareWorkerFile(), workerFile, 'no spare worker was started');
+    const first = spareWorker();
+    assert.equal(first?.file, workerFile, 'no spare worker was started');
     for (const seed of [3n, 4n]) {
       const inputs = generateInputs({ n: 6, d: 2, T: 30, seed, schedule: 'linear' }, 'avx2-fma').inputs;
-      const pending = runInWorker(sampleRequest(inputs), new AbortController().signal, { workerFile });
-      const run = await pending;
-      assert.equal(spareWorkerFile(), undefined, 'the run did not take the spare');
+      let during: unknown = 'no progress';
+      const run = await runInWorker(sampleRequest(inputs), new AbortController().signal, {
+        workerFile,
+        onProgress: () => (during = spareWorker())
+      });
+      assert.equal(during, undefined, 'the run did not take the spare');
       const direct = runSampler(inputs, { profile: 'avx2-fma', record: { kind: 'all' } });
       assert.deepEqual(f32Bits(run.sample.data), f32Bits(direct.sample.data));
-      await new Promise((r) => setTimeout(r, 200));
-      assert.equal(spareWorkerFile(), workerFile, 'no spare after the run');
+      assert.deepEqual(spareWorker(), first, 'the worker of a small run is not the spare after it');
     }
+  });
+
+  it('after a run larger than the limit, or an aborted one, its worker stops and a new spare is started', async () => {
+    const inputs = generateInputs({ n: 6, d: 2, T: 30, seed: 5n, schedule: 'linear' }, 'avx2-fma').inputs;
+    await prewarmWorker(workerFile);
+    let before = spareWorker();
+    // N x d = 12 values, over a limit of 11
+    await runInWorker(sampleRequest(inputs), new AbortController().signal, { workerFile, keepWorkerMaxElements: 11 });
+    await new Promise((r) => setTimeout(r, 200));
+    let after = spareWorker();
+    assert.equal(after?.file, workerFile, 'no spare after the large run');
+    assert.notEqual(after?.threadId, before?.threadId, 'the large run kept its worker');
+    before = after;
+    const abort = new AbortController();
+    const long = generateInputs({ n: 2000, d: 2, T: 2000, seed: 5n, schedule: 'linear' }, 'avx2-fma').inputs;
+    // aborted once it runs (its first step's progress)
+    const pending = runInWorker(sampleRequest(long), abort.signal, { workerFile, onProgress: () => abort.abort() });
+    await assert.rejects(pending, { name: 'AbortError' });
+    await new Promise((r) => setTimeout(r, 200));
+    after = spareWorker();
+    assert.equal(after?.file, workerFile, 'no spare after the aborted run');
+    assert.notEqual(after?.threadId, before?.threadId, 'the aborted run kept its worker');
   });
 
   for (const inline of [false, true]) {
