@@ -12,7 +12,8 @@
 // the browser; DDPM_E2E_EXAMPLES=<folder> takes seed.ddpmnb and seed.inputs.json from there instead of
 // media/examples/; DDPM_E2E_KEEP=1 keeps the run's whole folder (profile, extensions) for debugging;
 // DDPM_E2E_HOSTS=node or =web runs one pass only (default node,web); DDPM_E2E_STEPS=<regex> runs only the steps
-// whose names match it and the steps they need (a developer's knob: the timing steps, say).
+// whose names match it and the steps they need (a developer's knob: the timing steps, say);
+// DDPM_E2E_PALETTE_SETTLE_MS=<ms> is how long the palette timing waits after opening its inputs file (default 3000).
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import {
