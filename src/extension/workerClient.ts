@@ -108,10 +108,10 @@ let spare: { worker: NodeWorker; file: string } | undefined;
  * A worker whose run had at most this many sample values (N x d) takes the next run too. It is warm: a run started
  * right after another waited 0.31-0.34 s for a newly started worker (loading dist/worker.js, compiling its kernels,
  * on the CPU the run's view is being drawn with) and 0.03-0.05 s in a kept one (N = 1000, d = 2, T = 1000, this
- * machine). After a larger run the worker is stopped, so that the memory it grew (WebAssembly memory never shrinks)
- * is given back, and a new spare is started.
+ * machine). After a larger run the worker is stopped, and a new spare started: an idle worker does not collect its
+ * garbage, so the memory a large run used would stay taken.
  */
-export const KEEP_WORKER_MAX_ELEMENTS = 1 << 22;
+export const KEEP_WORKER_MAX_ELEMENTS = 1 << 20;
 
 function keepsWorker(request: WorkerRequest, maxElements: number): boolean {
   const [n, d] = request.inputs.shape;
