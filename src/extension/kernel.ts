@@ -140,11 +140,15 @@ export class DdpmKernel {
     let success = false;
     let interrupted = false;
     // the old outputs go at once, as in Jupyter, but the cell does not wait for the window's answer (a round trip of
-    // 0.1 to 0.2 s in code-server): it runs meanwhile, and its outputs replace them only after the clear is done
-    const cleared = execution.clearOutput().then(
-      () => undefined,
-      () => undefined
-    );
+    // 0.1 to 0.2 s in code-server): it runs meanwhile, and its outputs replace them only after the clear is done; a
+    // cell without outputs (a new notebook's) is not cleared, so its outputs wait for no round trip but their own
+    const cleared =
+      execution.cell.outputs.length === 0
+        ? Promise.resolve()
+        : execution.clearOutput().then(
+            () => undefined,
+            () => undefined
+          );
     try {
       const { executeCell } = await loadInterpreter();
       const settings = this.deps.settings(notebook.uri);

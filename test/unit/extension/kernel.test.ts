@@ -251,6 +251,26 @@ describe('kernel: DDPM Lab notebook controller', () => {
     }
   });
 
+  it('does not clear a cell that has no outputs (no round trip to the window before its outputs)', async () => {
+    const { execute } = setup();
+    const clear = FakeExecution.prototype.clearOutput;
+    let clears = 0;
+    FakeExecution.prototype.clearOutput = async function (this: FakeExecution) {
+      clears++;
+      return clear.call(this);
+    };
+    try {
+      const nb = fakeNotebook('untitled:new', [{ text: seedCodeCells.map((c) => c.text).join('\n') }]);
+      await execute(nb.cells, nb);
+      assert.equal(clears, 0, 'a cell without outputs was cleared first');
+      assert.ok(nb.cells[0].outputs.length > 0, 'the new outputs are there');
+      await execute(nb.cells, nb);
+      assert.equal(clears, 1, 'a cell with outputs was not cleared first');
+    } finally {
+      FakeExecution.prototype.clearOutput = clear;
+    }
+  });
+
   it('sends the worker the inputs exactly, with the profile, record policy and tolerances of the settings', async () => {
     const { controller, execute, requests } = setup({
       settings: () =>
