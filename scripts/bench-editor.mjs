@@ -125,40 +125,10 @@ function hostPath(n, defer) {
  */
 function pytorchRecording(n) {
   const file = path.join(out, `recording-n${n}.json`);
-  const code = `
-import json, sys, torch
-sys.path.insert(0, sys.argv[2])
-import ddpm_lab
-n, T = int(sys.argv[1]), int(sys.argv[4])
-ex = json.load(open(sys.argv[3]))
-w_model = torch.tensor(ex['w_model'], dtype=torch.float32)
-betas = torch.linspace(1e-4, 0.02, T)
-alpha_bar = torch.cumprod(1 - betas, 0)
-seed = int(ex['seed'])
-rec = ddpm_lab.Recorder(w_model, (n, 2), betas, alpha_bar, seed)
-x = torch.randn(n, 2, generator=torch.Generator().manual_seed(seed))
-rec.init(x)
-for t in range(T - 1, -1, -1):
-    eps = torch.cat([x, (t / T) * torch.ones(n, 1)], dim=-1) @ w_model
-    mean = (1 / torch.sqrt(1 - betas[t])) * (x - (betas[t] / torch.sqrt(1 - alpha_bar[t])) * eps)
-    if t > 0:
-        x = mean + torch.sqrt(betas[t]) * torch.randn(n, 2, generator=torch.Generator().manual_seed(seed + 100 + t))
-    else:
-        x = mean
-    rec.step(t, x)
-rec.save(sys.argv[5])
-`;
+  // the loop of scripts/jupyter/make-notebooks.py's correct.ipynb, run without a kernel (its --record form)
   const made = spawnSync(
     '/usr/bin/python3',
-    [
-      '-c',
-      code,
-      String(n),
-      path.join(root, 'python'),
-      path.join(root, 'media', 'examples', 'seed.inputs.json'),
-      String(T),
-      file
-    ],
+    [path.join(root, 'scripts', 'jupyter', 'make-notebooks.py'), '--record', String(n), String(T), file],
     { encoding: 'utf8' }
   );
   if (made.status !== 0) {

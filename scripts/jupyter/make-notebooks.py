@@ -7,6 +7,10 @@ rec.step(t, x) and displayed with `rec`, run by a real Jupyter kernel (nbclient,
   step-seed-plus-t.ipynb    the same loop with the mistake gen_step = torch.Generator().manual_seed(int(seed) + t)
 
 Usage: /usr/bin/python3 scripts/jupyter/make-notebooks.py [OUTPUT_DIR]      (default test-results/jupyter/)
+       /usr/bin/python3 scripts/jupyter/make-notebooks.py --record N T FILE
+The second form runs correct.ipynb's loop here, without a kernel, on the seed example's w_model and seed with N
+samples (d = 2) and a linear schedule of T steps, and saves its recording to FILE (`npm run bench:editor` times the
+recording view on it); it needs PyTorch only.
 Writes OUTPUT_DIR/ddpm_lab.py (a copy of python/ddpm_lab.py, saved next to the notebooks as a user would) and the two
 notebooks with their outputs. Needs nbformat, nbclient and ipykernel (Debian: python3-nbclient python3-ipykernel) and
 PyTorch in the kernel's Python. `npm run test:jupyter` runs this, then scripts/jupyter/check-notebooks.ts.
@@ -89,6 +93,22 @@ def make_notebook(nbformat, spec, inputs):
     return nb
 
 
+def record(n, T, out_file):
+    """correct.ipynb's loop (LOOP, the same text) run in this process on the seed example's w_model and seed, N
+    samples of d = 2 and torch.linspace(1e-4, 0.02, T) as betas; the recording is saved to out_file."""
+    import torch
+    sys.path.insert(0, os.path.dirname(HELPER))
+    import ddpm_lab
+    with open(SEED_INPUTS) as f:
+        inputs = json.load(f)
+    betas = torch.linspace(1e-4, 0.02, T)
+    scope = {'torch': torch, 'ddpm_lab': ddpm_lab, 'w_model': torch.tensor(inputs['w_model']), 'shape': [n, 2],
+             'betas': betas, 'alpha_bar': torch.cumprod(1 - betas, 0), 'seed': inputs['seed']}
+    exec(LOOP.replace('{step_seed}', NOTEBOOKS['correct']['step_seed']), scope)
+    scope['rec'].save(out_file)
+    return 0
+
+
 def main(argv):
     out_dir = os.path.abspath(argv[1] if len(argv) > 1 else os.path.join(ROOT, 'test-results', 'jupyter'))
     try:
@@ -125,4 +145,6 @@ def main(argv):
 
 
 if __name__ == '__main__':
+    if len(sys.argv) == 5 and sys.argv[1] == '--record':
+        sys.exit(record(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]))
     sys.exit(main(sys.argv))
