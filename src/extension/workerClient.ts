@@ -73,16 +73,13 @@ async function runInNodeWorker(request: WorkerRequest, signal: AbortSignal, opts
         opts.onProgress?.(reply.done, reply.total);
         return;
       }
-      finish(
-        () => {
-          try {
-            resolve(settle(reply));
-          } catch (e) {
-            reject(e);
-          }
-        },
-        keep && !(reply.type === 'error' && reply.aborted)
-      );
+      finish(() => {
+        try {
+          resolve(settle(reply));
+        } catch (e) {
+          reject(e);
+        }
+      }, keep);
     });
     worker.on('error', (e) => finish(() => reject(new Error(`sampler worker: ${errorFirstLine(e)}`))));
     worker.on('exit', (code) =>
