@@ -9,15 +9,19 @@ export type LiteralStyle =
   | { kind: 'fixed'; decimals: number } // '{:.4f}': PyTorch's default print
   | { kind: 'sci'; decimals: number } // '{:.4e}': PyTorch's sci mode
   | { kind: 'int' } // '{:.0f}.' (PyTorch's int mode: the value is that integer exactly) or a plain integer
-  | { kind: 'exact' } // a zero in a PyTorch print: exactly +-0 (any other value below 1e-4 switches the print to sci mode)
+  | { kind: 'exact' } // a zero in a PyTorch sci-mode print: exactly +-0 (a nonzero value never prints as 0.0000e+00)
   | { kind: 'special' }; // nan, inf, -inf
 
 /** How a pasted number was printed, given where the paste came from. */
 export function literalStyle(lit: string, source: ParsedTensor['source']): LiteralStyle {
   const style = styleOf(lit);
-  // torch/_tensor_str.py _Formatter: fixed mode only when every nonzero |value| >= 1e-4, and sci mode prints 0 as 0.0000e+00
-  if (source === 'torch' && (style.kind === 'fixed' || style.kind === 'sci') && tokenValue(lit) === 0)
-    return { kind: 'exact' };
+  // torch/_tensor_str.py _Formatter: sci mode prints only an exact zero as 0.0000e+00. A zero in fixed notation
+  // is rounded like any other value: the 1e-4 that switches the print to sci mode does not move with the
+  // precision ('-0.00' is -0.0046 at precision 2), and sci_mode=False keeps fixed notation for any value.
+  if (source === 'torch' && style.kind === 'sci' && tokenValue(lit) === 0) return { kind: 'exact' };
+  // precision=0 prints '{:.0f}' without a point ('-1'); int mode always writes one ('-1.'): a float tensor's
+  // element without a point or an exponent is rounded to 0 decimals
+  if (source === 'torch' && style.kind === 'int' && /^[-+]?\d+$/.test(lit)) return { kind: 'fixed', decimals: 0 };
   return style;
 }
 
