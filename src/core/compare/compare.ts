@@ -30,7 +30,7 @@ import { chooseNumpyRule, chooseRule, elementJudge, numpyRuleExplanation, type R
 import { printsAs, literalStyle, sameFloat32 } from './literalStyle';
 import { elementStatistics } from './statistics';
 import { buildSummary, diagnosisLines, pairLine, profileLine, stepLines } from './summaryText';
-import { assignSteps, findPrints, recordedStepsNote } from './stepPaste';
+import { assignSteps, findPrints, recordedStepsNote, type PrintSpan } from './stepPaste';
 
 /** torch.testing's default tolerances for float32 (torch/testing/_comparison.py: _DTYPE_PRECISIONS). */
 export const DEFAULT_RTOL_F32 = 1.3e-6;
@@ -337,14 +337,9 @@ export function compareRun(
   }
   if (prints.length >= 2 || (prints.length === 1 && !single)) {
     const field = opts.field ?? 'expected';
-    const { steps, note } = assignSteps(prints.length, inputs.betas.length, field);
-    const pastes = prints.map((p, i) =>
-      preparePaste(p.text, run.sample.rows, run.sample.cols, {
-        ...opts,
-        field: `${field} (print ${i + 1} of ${prints.length}, at character ${p.at})`
-      })
-    );
-    return compareSteps(inputs, run, expectedText, steps, pastes, note, opts);
+    const { pastes, ignored } = printsOfX(prints, run.sample.rows, run.sample.cols, opts, field);
+    const { steps, note } = assignSteps(pastes.length, inputs.betas.length, field);
+    return compareSteps(inputs, run, expectedText, steps, pastes, note + ignored, opts);
   }
   const paste = preparePaste(expectedText, run.sample.rows, run.sample.cols, opts);
   let c = judgeSample(run.sample, paste);
@@ -398,6 +393,55 @@ export function compareRun(
     }
   }
   return withDiagnosis(c, diagnosis, diagnosisNote);
+}
+
+/** Log text in brackets (`step [9/10]`, `[t=0]`, a progress bar): characters no list of numbers holds. */
+const NOT_NUMBERS_RE = /[^-+0-9.eE,\s[\]naif]/;
+
+/**
+ * The prints of x in a step-by-step paste: other prints among the log lines (`print(t, x.mean())` gives
+ * `tensor(0.1915)`, `print(x.shape)` gives `torch.Size([4, 2])`) have another number of elements and are left out
+ * when some prints have x's; bracketed log text that is no list of numbers is left out too. Returns the prepared
+ * prints and a sentence on what was left out ('' when nothing was).
+ */
+function printsOfX(
+  prints: PrintSpan[],
+  rows: number,
+  cols: number,
+  opts: CompareOptions,
+  field: string
+): { pastes: PreparedPaste[]; ignored: string } {
+  const read: { span: PrintSpan; paste: PreparedPaste }[] = [];
+  let notNumbers = 0;
+  prints.forEach((span, i) => {
+    try {
+      read.push({
+        span,
+        paste: preparePaste(span.text, rows, cols, {
+          ...opts,
+          field: `${field} (print ${i + 1} of ${prints.length}, at character ${span.at})`
+        })
+      });
+    } catch (e) {
+      if (span.text.startsWith('[') && NOT_NUMBERS_RE.test(span.text)) notNumbers++;
+      else throw e;
+    }
+  });
+  const ofX = read.filter((r) => !r.paste.layout.shapeMismatch);
+  const kept = ofX.length > 0 ? ofX : read;
+  const otherShapes = read.length - kept.length;
+  const parts: string[] = [];
+  if (otherShapes > 0) {
+    const first = read.find((r) => r.paste.layout.shapeMismatch)!;
+    const shown = first.span.text.length > 40 ? `${first.span.text.slice(0, 40)}...` : first.span.text;
+    parts.push(
+      `${otherShapes} print${otherShapes === 1 ? '' : 's'} of another size than x's ${pythonTuple([rows, cols])} (the first: \`${shown.replace(/\s+/g, ' ')}\` at character ${first.span.at})`
+    );
+  }
+  if (notNumbers > 0)
+    parts.push(`${notNumbers} bracketed text${notNumbers === 1 ? '' : 's'} that hold no list of numbers`);
+  const ignored = parts.length > 0 ? ` Left out as other lines: ${parts.join('; ')}.` : '';
+  return { pastes: kept.map((r) => r.paste), ignored };
 }
 
 function withDiagnosis(c: Comparison, diagnosis: DiagnosisEntry[], diagnosisNote: string | undefined): Comparison {

@@ -46,6 +46,8 @@ export const assertClose = JSON.parse(readFileSync(path.join(COMPARE_FIXTURES, '
 };
 export const verdicts = JSON.parse(readFileSync(path.join(COMPARE_FIXTURES, 'verdicts.json'), 'utf8')) as {
   cases: VerdictCase[];
+  /** a loop's console: print(x) after every step among a progress line, print(t, x.mean()) and print(x.shape) */
+  logLinePastes: { inputs: unknown; text: string; sample: number[] }[];
 };
 
 export const matrix = (shape: [number, number], bits: number[]): MatrixF32 => ({

@@ -93,3 +93,25 @@ describe('compare: real sampler outputs against PyTorch prints', () => {
     });
   }
 });
+
+describe("compare: a step-by-step paste among the other lines a loop prints (PyTorch's console)", () => {
+  for (const c of verdicts.logLinePastes) {
+    const { inputs } = readInputs(c.inputs);
+    const T = inputs.betas.length;
+    it(`N=${inputs.n} d=${inputs.d} T=${T}: the prints of x are picked out, x after every step, and match`, () => {
+      const run = runSampler(inputs, { record: { kind: 'none' } });
+      assert.deepEqual(Array.from(run.sample.data), Array.from(fromBits(c.sample)));
+      const r = compareRun(inputs, run, c.text);
+      assert.equal(r.matches, true, r.summary);
+      assert.equal(r.steps?.prints.length, T);
+      assert.equal(r.firstDivergence, null);
+      // the scalar prints (t, x.mean() and the final mean) are of another size; the progress texts are no numbers
+      assert.match(
+        r.steps!.stepsNote,
+        new RegExp(
+          `Left out as other lines: ${2 * T + 1} prints of another size .*; ${2 * T} bracketed texts that hold no list of numbers\\.$`
+        )
+      );
+    });
+  }
+});
