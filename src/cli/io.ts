@@ -17,14 +17,21 @@ export interface CliIO {
 
 /** The real process: stdout, stderr, files, stdin. */
 export function processIO(): CliIO {
-  // a reader that stops early (`| head`) closes the pipe: stop quietly instead of a stack trace for EPIPE
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') process.stderr.write(`standard output: ${oneLine(e)}\n`);
-    process.exit(e.code === 'EPIPE' ? 0 : 3);
-  });
+  // A reader that stops early (`| head`) closes the pipe: the command then writes nothing more there and ends with
+  // its own exit code (a mismatch stays 1), without a stack trace for EPIPE; any other failure to write is one line
+  // and exit code 3.
+  const closed = { stdout: false, stderr: false };
+  const onError = (stream: 'stdout' | 'stderr') => (e: NodeJS.ErrnoException) => {
+    closed[stream] = true;
+    if (e.code === 'EPIPE') return;
+    if (stream === 'stdout' && !closed.stderr) process.stderr.write(`standard output: ${oneLine(e)}\n`);
+    process.exit(3);
+  };
+  process.stdout.on('error', onError('stdout'));
+  process.stderr.on('error', onError('stderr'));
   return {
-    stdout: (s) => process.stdout.write(s),
-    stderr: (s) => process.stderr.write(s),
+    stdout: (s) => void (closed.stdout || process.stdout.write(s)),
+    stderr: (s) => void (closed.stderr || process.stderr.write(s)),
     readText: async (p) => (p === '-' ? readStdin() : readFile(p, 'utf8')),
     writeText: (p, s) => writeFile(p, s, 'utf8')
   };

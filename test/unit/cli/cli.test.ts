@@ -3,7 +3,8 @@
 import { strict as assert } from 'node:assert';
 import { FIXTURES, ROOT } from '../helpers/paths';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../../src/cli';
 import type { CliIO } from '../../../src/cli/io';
@@ -248,6 +249,34 @@ describe('cli: the real process', () => {
     const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
     assert.equal(err, '', 'nothing on stderr');
     assert.equal(code, 0);
+  });
+
+  /** Runs the CLI with its stdout or stderr closed from the start (the reader is gone); resolves with the exit code. */
+  async function withClosed(
+    stream: 'stdout' | 'stderr',
+    args: string[]
+  ): Promise<{ code: number | null; err: string }> {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli.ts'), ...args], {
+      stdio: ['ignore', 'pipe', 'pipe']
+    });
+    let err = '';
+    child[stream].destroy();
+    if (stream === 'stdout') child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    return { code, err };
+  }
+
+  it('keeps its exit code when a reader closes the pipe: a mismatch stays 1, bad input stays 2', async function () {
+    this.timeout(60_000);
+    const dir = mkdtempSync(path.join(tmpdir(), 'ddpm-cli-pipe-'));
+    const inputs = path.join(ROOT, 'media', 'examples', 'seed.inputs.json');
+    const paste = path.join(dir, 'zeros.txt');
+    writeFileSync(paste, '[[0.0, 0.0], [0.0, 0.0], [0.0, 0.0], [0.0, 0.0]]');
+    const mismatch = await withClosed('stdout', ['compare', inputs, paste, '--json']);
+    assert.equal(mismatch.err, '', 'nothing on stderr');
+    assert.equal(mismatch.code, 1);
+    assert.equal((await withClosed('stderr', ['randn', '--seed', 'x', '--shape', '2'])).code, 2);
   });
 });
 
