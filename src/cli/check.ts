@@ -7,7 +7,10 @@ import { NoPythonError, resolvePython } from '../core/check/pythonResolution';
 import type { CheckVerdict } from '../core/check/verdict';
 import { DEFAULT_PROFILE, RNG_PROFILES } from '../core/types';
 import { DEFAULT_CHECK_TIMEOUT_MS, runCheck, whichOnPath } from '../host/pythonCheck';
-import { CliError, loadInputs, parseCliArgs, readMatmul, readProfile, type CliIO } from './io';
+import { CliError, decimalNumber, loadInputs, parseCliArgs, readMatmul, readProfile, type CliIO } from './io';
+
+/** the longest --timeout, in seconds: setTimeout's longest delay, 2^31 - 1 ms */
+const MAX_TIMEOUT_S = 2147483;
 
 export const CHECK_USAGE = `usage: node dist/cli.js check INPUT.json [--python PY] [--profile P] [--matmul M] [--json] [--timeout S]
 
@@ -94,9 +97,12 @@ export async function main(argv: string[], io: CliIO, deps: CheckDeps = {}): Pro
   const matmul = values.matmul === undefined ? undefined : readMatmul(values.matmul);
   let timeoutMs = DEFAULT_CHECK_TIMEOUT_MS;
   if (values.timeout !== undefined) {
-    const s = Number(values.timeout);
-    if (!(s > 0) || !Number.isFinite(s))
-      throw new CliError(`--timeout: expected a number of seconds > 0, got ${JSON.stringify(values.timeout)}`);
+    const s = decimalNumber(values.timeout);
+    // setTimeout's longest delay is 2^31 - 1 ms (it fires at once beyond it)
+    if (!(s >= 0.001 && s <= MAX_TIMEOUT_S))
+      throw new CliError(
+        `--timeout: expected a number of seconds from 0.001 to ${MAX_TIMEOUT_S}, got ${JSON.stringify(values.timeout)}`
+      );
     timeoutMs = s * 1000;
   }
   const { inputs } = await loadInputs(io, positionals[0]);

@@ -7,6 +7,7 @@ import { runSampler } from '../core/sampler/sampler';
 import { DEFAULT_PROFILE, RNG_PROFILES, type Comparison, type IndexedValue, type SamplerInputs } from '../core/types';
 import {
   CliError,
+  decimalNumber,
   inputName,
   loadInputs,
   oneLine,
@@ -70,8 +71,8 @@ Exit 0 when the sample (every print of a step-by-step paste) matches under the r
 
 function readTolerance(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
-  const v = Number(value);
-  if (value.trim() === '' || !Number.isFinite(v) || v < 0) {
+  const v = decimalNumber(value);
+  if (!Number.isFinite(v) || v < 0) {
     throw new CliError(`--${name}: expected a number >= 0, got ${JSON.stringify(value)}`);
   }
   return v;
@@ -168,7 +169,7 @@ function sameInputs(a: SamplerInputs, b: SamplerInputs): string | null {
 }
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseCliArgs({
+  const { values, positionals } = parseCliArgs('compare', {
     args: argv,
     allowPositionals: true,
     strict: true,

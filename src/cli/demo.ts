@@ -62,7 +62,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
   if (code === 0) io.stdout(`# report: ${shown(output)}\n`);
   else io.stderr(`demo: no HTML report (${messages.join(' ').trim().split('\n')[0] || `exit ${code}`})\n`);
-  return 0;
+  // the report is the demo's extra when it goes to its default place; one asked for with -o is part of the job
+  return code !== 0 && values.output !== undefined ? code : 0;
 }
 
 /** A path as the user would type it from here: relative below the current folder, absolute elsewhere. */

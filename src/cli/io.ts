@@ -43,6 +43,11 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** A number written in decimal (`0.5`, `1e-6`, `+3`); NaN for anything else (`0x10`, `Infinity`, `''`, `1_000`). */
+export function decimalNumber(text: string): number {
+  return /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$/.test(text) ? Number(text) : NaN;
+}
+
 /** An error whose message is shown as is, one line, with the given exit code (2: bad input or usage). */
 export class CliError extends Error {
   constructor(
@@ -138,7 +143,11 @@ export function parseCliArgs<T extends ParseArgsConfig>(a: string | T, b?: T): R
     }
     const why = first
       .replace(/\. To specify a positional argument.*$/, '')
-      .replace(/^Unknown option/, 'unknown option');
+      .replace(/^Unknown option/, 'unknown option')
+      .replace(
+        /^Unexpected argument '(.*)'\. This command does not take positional arguments$/,
+        'unexpected argument "$1" (it takes none)'
+      );
     throw new CliError(command ? `${command}: ${why} (${command} --help for usage)` : why);
   }
 }

@@ -98,7 +98,7 @@ export async function main(
       try {
         await io.writeText(args.output, html);
       } catch (e) {
-        throw new CliError(`${args.output}: cannot write: ${fileErrorReason(e, 'no such folder')}`, 1);
+        throw new CliError(`${args.output}: cannot write: ${fileErrorReason(e, 'no such folder')}`); // bad input: 2
       }
     }
     const where = args.output === '-' ? 'standard output' : args.output;

@@ -70,7 +70,7 @@ export async function runPythonScript(opts: RunPythonOptions): Promise<PythonOut
       const timer = setTimeout(() => {
         failure = new NoUsableTorchError(
           'timeout',
-          `${opts.python} did not finish the check within ${Math.round((opts.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS) / 1000)} s`
+          `${opts.python} did not finish the check within ${(opts.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS) / 1000} s`
         );
         killGroup();
       }, opts.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS);

@@ -25,7 +25,7 @@ export function parseSeed(value: unknown, field = 'seed'): bigint {
     }
     if (!Number.isSafeInteger(value)) {
       throw new Error(
-        `${field}: ${describe(value)} is beyond 2^53, where JSON numbers lose digits; give the exact seed as a decimal string (e.g. "18446744073709551615")`
+        `${field}: ${describe(value)} is 2^53 or more in magnitude, where JSON numbers lose digits; give the exact seed as a decimal string (e.g. "18446744073709551615")`
       );
     }
     seed = BigInt(value);

@@ -272,7 +272,7 @@ function checkSeedDigits(json: unknown, text: string): void {
   const reads = BigInt(seed);
   const lost = BigInt(written) !== reads ? ` (it reads as ${reads})` : '';
   throw new Error(
-    `seed: ${written} is beyond 2^53, where JSON numbers lose digits${lost}; give the seed as a decimal string: "${written}"`
+    `seed: ${written} is 2^53 or more in magnitude, where JSON numbers lose digits${lost}; give the seed as a decimal string: "${written}"`
   );
 }
 

@@ -126,6 +126,12 @@ describe('cli: check, when the Python cannot run it', function () {
   it('bad arguments: exit 2', async () => {
     assert.equal((await runCheckCli(['--matmul', 'mkl'])).code, 2);
     assert.equal((await runCheckCli(['--timeout', '0'])).code, 2);
+    // beyond setTimeout's longest delay (2^31 - 1 ms) the timer would fire at once; below 1 ms it says "within 0 s"
+    for (const t of ['2147484', '0.0001', '0x10']) {
+      const r = await runCheckCli(['--timeout', t]);
+      assert.equal(r.code, 2, t);
+      assert.equal(r.err, `--timeout: expected a number of seconds from 0.001 to 2147483, got ${JSON.stringify(t)}\n`);
+    }
   });
 });
 

@@ -150,6 +150,15 @@ describe('cli: sample', () => {
       /^sample: unknown option '--fast'/
     );
     assertBadInput(await run(['sample']), /^sample: missing INPUT\.json/);
+    // every command names itself, in its own words (not node:util's)
+    assertBadInput(
+      await run(['compare', '--fast']),
+      /^compare: unknown option '--fast' \(compare --help for usage\)\n$/
+    );
+    assertBadInput(
+      await run(['demo', 'extra']),
+      /^demo: unexpected argument "extra" \(it takes none\) \(demo --help for usage\)\n$/
+    );
   });
 });
 
@@ -320,5 +329,19 @@ describe('cli: dispatcher, help, demo', () => {
     };
     assert.equal(await runCli(['demo', '-o', 'report.html'], io), 0);
     assert.ok(out.includes('\n' + caseNamed('seed example').results['avx2-fma'].printed + '\n'), out);
+  });
+
+  it('demo -o to a place that cannot be written: one line and exit 2 (the report was asked for)', async () => {
+    let err = '';
+    const io: CliIO = {
+      stdout: () => undefined,
+      stderr: (s) => void (err += s),
+      readText: async (p) => readFileSync(p, 'utf8'),
+      writeText: async (p) => {
+        throw Object.assign(new Error(`ENOENT: no such file or directory, open '${p}'`), { code: 'ENOENT' });
+      }
+    };
+    assert.equal(await runCli(['demo', '-o', 'no/such/folder/r.html'], io), 2);
+    assert.equal(err, 'demo: no HTML report (no/such/folder/r.html: cannot write: no such folder)\n');
   });
 });

@@ -155,6 +155,15 @@ describe('cli compare', () => {
         }),
         /^--rtol: expected a number >= 0, got "abc"/
       ));
+    for (const bad of ['0x10', 'Infinity', '1_0', ''])
+      it(`a tolerance not written in decimal: ${JSON.stringify(bad)}`, async () =>
+        assertOneLineError(
+          await cli(['compare', 'in.json', 'pasted.txt', '--atol', bad], {
+            'in.json': inputs,
+            'pasted.txt': 'tensor([1.])'
+          }),
+          new RegExp(`^--atol: expected a number >= 0, got ${JSON.stringify(JSON.stringify(bad)).slice(1, -1)}`)
+        ));
     it('an unknown profile', async () =>
       assertOneLineError(
         await cli(['compare', 'in.json', 'pasted.txt', '--profile', 'gpu'], {

@@ -201,7 +201,9 @@ describe('inputs: one-line errors naming the field', () => {
     assertInputError(withKey('seed', 'abc'), 'seed', /expected an integer/);
     assertInputError(withKey('seed', '18446744073709551616'), 'seed', /out of range/);
     assertInputError(withKey('seed', '-9223372036854775809'), 'seed', /out of range/);
-    assertInputError(withKey('seed', 2 ** 60), 'seed', /beyond 2\^53/);
+    assertInputError(withKey('seed', 2 ** 60), 'seed', /^seed: 1152921504606847000 is 2\^53 or more in magnitude/);
+    // 2^53 itself is exact, but 2^53 + 1 reads as it too
+    assertInputError(withKey('seed', 2 ** 53), 'seed', /^seed: 9007199254740992 is 2\^53 or more in magnitude/);
     assertInputError(withKey('seed', (2n ** 64n - 100n - 3n).toString()), 'seed', /seed \+ 100 \+ 3/);
     assert.doesNotThrow(() => readInputs(withKey('seed', (2n ** 64n - 100n - 4n).toString())));
   });
