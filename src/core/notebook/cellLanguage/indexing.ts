@@ -5,8 +5,10 @@
 // - Tensors: PyTorch's basic indexing (torch/csrc/autograd/python_variable_indexing.cpp, ATen's
 //   TensorIndexing.h applySelect / applySlice, at::slice): an integer selects and removes a dimension (x[0] of a
 //   vector is a 0-dim tensor), a slice keeps it (step > 0), None inserts a dimension of size 1, `...` stands for
-//   the dimensions not indexed. The result is a copy (the language never changes a tensor in place, so a view and
-//   a copy cannot be told apart). Advanced indexing (with lists, tensors or booleans) is not part of the language.
+//   the dimensions not indexed. The result holds a copy of the values (the language never changes a tensor in
+//   place) and the strides of PyTorch's view (TensorValue.strides): a view's elements are the same, but which of
+//   them PyTorch's loops vectorise is not, and `**` gives other bits there (power.ts). Advanced indexing (with
+//   lists, tensors or booleans) is not part of the language.
 // Error texts are Python's and PyTorch's own (test/fixtures/notebook/cell_operators.json holds them).
 import { CellError, type Loc } from './ast';
 import { int64Of, OpError } from './ops';
@@ -103,21 +105,37 @@ function sequenceIndex(
 // ---------------------------------------------------------------------------------------------
 // Tensors
 
-/** A strided view of a tensor's data (row-major data, so a fresh tensor is its own contiguous view). */
+/**
+ * A strided view of a tensor's data (row-major data, so a fresh tensor is its own contiguous view), with the strides
+ * PyTorch's view has (`torch`: those of the indexed tensor, itself perhaps a view, carried through the indexing).
+ */
 interface View {
   shape: number[];
   strides: number[];
+  torch: number[];
   offset: number;
 }
 
-function viewOf(t: TensorValue): View {
+/** The row-major strides of a shape, in elements. */
+export function contiguousStrides(shape: readonly number[]): number[] {
   const strides: number[] = [];
   let s = 1;
-  for (let d = t.shape.length - 1; d >= 0; d--) {
+  for (let d = shape.length - 1; d >= 0; d--) {
     strides[d] = s;
-    s *= t.shape[d];
+    s *= shape[d];
   }
-  return { shape: [...t.shape], strides, offset: 0 };
+  return strides;
+}
+
+function viewOf(t: TensorValue): View {
+  const strides = contiguousStrides(t.shape);
+  return { shape: [...t.shape], strides, torch: t.strides ? [...t.strides] : [...strides], offset: 0 };
+}
+
+/** Whether strides describe a row-major layout of the shape (size-1 dimensions may have any stride). */
+function isContiguous(shape: readonly number[], strides: readonly number[]): boolean {
+  const row = contiguousStrides(shape);
+  return shape.every((size, d) => size <= 1 || strides[d] === row[d]);
 }
 
 function materialise(t: TensorValue, v: View): TensorValue {
@@ -135,7 +153,9 @@ function materialise(t: TensorValue, v: View): TensorValue {
       index[d] = 0;
     }
   }
-  return { kind: 'tensor', dtype: t.dtype, shape: v.shape, data };
+  const view: TensorValue = { kind: 'tensor', dtype: t.dtype, shape: v.shape, data };
+  if (!isContiguous(v.shape, v.torch)) view.strides = v.torch;
+  return view;
 }
 
 const ZERO_DIM_INDEX =
@@ -151,6 +171,7 @@ function select(v: View, dim: number, value: bigint, realDim: number, loc: Loc):
   return {
     shape: v.shape.filter((_, d) => d !== dim),
     strides: v.strides.filter((_, d) => d !== dim),
+    torch: v.torch.filter((_, d) => d !== dim),
     offset: v.offset + i * v.strides[dim]
   };
 }
@@ -172,17 +193,21 @@ function slice(v: View, dim: number, arg: Extract<IndexArg, { kind: 'slice' }>):
   const length = Number((stop - start + s.step - 1n) / s.step);
   const shape = [...v.shape];
   const strides = [...v.strides];
+  const torch = [...v.torch];
   shape[dim] = length;
   strides[dim] = length > 1 ? v.strides[dim] * Number(s.step) : v.strides[dim]; // (a step beyond the size leaves one element)
-  return { shape, strides, offset: v.offset + Number(start) * v.strides[dim] };
+  torch[dim] = v.torch[dim] * Number(s.step); // at::slice: stride * step
+  return { shape, strides, torch, offset: v.offset + Number(start) * v.strides[dim] };
 }
 
 function unsqueeze(v: View, dim: number): View {
   const shape = [...v.shape];
   const strides = [...v.strides];
+  const torch = [...v.torch];
   shape.splice(dim, 0, 1);
   strides.splice(dim, 0, 0);
-  return { shape, strides, offset: v.offset };
+  torch.splice(dim, 0, 0); // a size-1 dimension: its stride plays no part in the loops
+  return { shape, strides, torch, offset: v.offset };
 }
 
 /** What an index item that basic indexing does not take says (PyTorch's text where it has one). */

@@ -290,7 +290,7 @@ function* evalPrint(e: Extract<Expr, { type: 'print' }>, ctx: Ctx): Gen<Value> {
     }
     if (!inner) throw locatePrintError(printError, e.loc, field);
     const v = yield* evalExpr(shiftLoc(inner, e.innerLoc), { ...ctx, target: null });
-    if (v.kind === 'tensor') return { ...v, text: undefined };
+    if (v.kind === 'tensor') return { ...v, text: undefined, strides: undefined }; // torch.tensor(t) copies
     return listToTensor(v.kind === 'list' ? v : { kind: 'list', items: [v] }, `${e.fn}()`);
   }
 }
@@ -395,7 +395,7 @@ function* evalCall(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> 
       // reached only when the parentheses did not balance as a print would; read as torch.tensor(x)
       const a = yield* bindArgs(fn, call, [{ name: 'data' }], ctx);
       const v = required(fn, a, 'data', call);
-      if (v.kind === 'tensor') return { ...v, text: undefined };
+      if (v.kind === 'tensor') return { ...v, text: undefined, strides: undefined }; // torch.tensor(t) copies
       return listToTensor(v.kind === 'list' ? v : { kind: 'list', items: [v] }, `${fn}()`);
     }
     case 'sample':

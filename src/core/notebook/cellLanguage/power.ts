@@ -177,23 +177,32 @@ function powTensorScalar(t: TensorValue, exponent: Value, kernels: Kernels): Ten
     for (let i = 0; i < n; i++) out[i] = op(x[i]);
     return result;
   }
-  // generic exponent. A unary op on one contiguous tensor: one loop over all n elements (0-dim: not vectorised).
+  // generic exponent. A unary op: one loop over all n elements of a contiguous tensor (0-dim: not vectorised), a
+  // loop per row of a slice whose rows are not contiguous with each other, and no vectorising of a strided one
   const vec = vectorPow(dtype, kernels);
   const lane = cast(exp); // Vectorized<T>(exp)
-  const step = vectorStep(dtype);
-  const vectorEnd = t.shape.length === 0 ? 0 : n - (n % step);
-  for (let i = 0; i < vectorEnd; i++) out[i] = vec(x[i], lane);
-  for (let i = vectorEnd; i < n; i++) out[i] = cast(powGlibc(x[i], exp)); // std::pow(T base, double exp)
+  const loop = innerLoop([t], t.shape);
+  const vectorEnd = loop.vectorised ? loop.length - (loop.length % vectorStep(dtype)) : 0;
+  for (let i = 0; i < n; i++) out[i] = i % loop.length < vectorEnd ? vec(x[i], lane) : cast(powGlibc(x[i], exp)); // std::pow(T base, double exp)
   return result;
 }
 
+/** An operand's strides over the broadcast shape, in elements: its view's (TensorValue.strides) or row-major ones. */
+function operandStrides(t: TensorValue, shape: number[]): number[] {
+  if (!t.strides) return broadcastStrides(t.shape, shape);
+  const strides = new Array<number>(shape.length).fill(0);
+  t.shape.forEach((size, i) => (strides[shape.length - t.shape.length + i] = size === 1 ? 0 : t.strides![i]));
+  return strides;
+}
+
 /**
- * For a broadcast binary op: the length of TensorIterator's inner loop (after coalescing dimensions) and
- * whether that loop is vectorised (all operands contiguous, or one input a broadcast scalar along it).
+ * For an op on one tensor or two broadcast ones: the length of TensorIterator's inner loop (after coalescing
+ * dimensions) and whether that loop is vectorised (every operand contiguous along it, or, of two inputs, one a
+ * broadcast scalar along it). The output is a new row-major tensor; a slice's strides count (TensorValue.strides).
  */
-export function innerLoop(a: TensorValue, b: TensorValue, shape: number[]): { length: number; vectorised: boolean } {
+export function innerLoop(inputs: TensorValue[], shape: number[]): { length: number; vectorised: boolean } {
   if (shape.length === 0) return { length: 1, vectorised: false };
-  // fastest dimension first, as TensorIterator orders them (for row-major operands no reordering applies)
+  // fastest dimension first, as TensorIterator orders them (for row-major operands and slices no reordering applies)
   const sizes = [...shape].reverse();
   const outStrides: number[] = [];
   let s = 1;
@@ -201,7 +210,7 @@ export function innerLoop(a: TensorValue, b: TensorValue, shape: number[]): { le
     outStrides.push(s);
     s *= size;
   }
-  const strides = [outStrides, broadcastStrides(a.shape, shape).reverse(), broadcastStrides(b.shape, shape).reverse()];
+  const strides = [outStrides, ...inputs.map((t) => operandStrides(t, shape).reverse())];
   // coalesce_dimensions (TensorIterator.cpp)
   let prev = 0;
   for (let dim = 1; dim < sizes.length; dim++) {
@@ -218,8 +227,8 @@ export function innerLoop(a: TensorValue, b: TensorValue, shape: number[]): { le
     }
   }
   const [o, sa, sb] = strides.map((st) => st[0]);
-  const contiguous = o === 1 && sa === 1 && sb === 1;
-  const scalarInput = o === 1 && ((sa === 0 && sb === 1) || (sa === 1 && sb === 0));
+  const contiguous = strides.every((st) => st[0] === 1);
+  const scalarInput = inputs.length === 2 && o === 1 && ((sa === 0 && sb === 1) || (sa === 1 && sb === 0));
   return { length: sizes[0], vectorised: contiguous || scalarInput };
 }
 
@@ -230,7 +239,7 @@ function powTensorTensor(a: TensorValue, b: TensorValue, kernels: Kernels): Tens
   const out = alloc(dtype, numel(shape));
   const vec = vectorPow(dtype, kernels);
   const scalar = dtype === 'float32' ? powfGlibc : powGlibc; // std::pow(T, T)
-  const loop = innerLoop(a, b, shape);
+  const loop = innerLoop([a, b], shape);
   const vectorEnd = loop.vectorised ? loop.length - (loop.length % vectorStep(dtype)) : 0;
   const x = a.data;
   const y = b.data;

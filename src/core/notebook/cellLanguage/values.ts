@@ -16,6 +16,12 @@ export interface TensorValue {
   text?: string;
   /** the paste was summarised with `...` (some values are missing) */
   summarized?: boolean;
+  /**
+   * For a slice (indexing.ts): the strides, in elements, of the PyTorch view it stands for; absent for a contiguous
+   * tensor. `data` is always the values in row-major order; the strides decide only which elements PyTorch's loops
+   * vectorise, which `**` shows (power.ts innerLoop).
+   */
+  strides?: number[];
 }
 
 export interface RunValue {

@@ -277,17 +277,17 @@ describe("cell language: PyTorch's vectorised loop (which elements SLEEF's pow c
     data: new Float32Array(shape.reduce((a, b) => a * b, 1))
   });
   it('contiguous operands coalesce into one loop; a broadcast operand along the inner dimension still vectorises', () => {
-    assert.deepEqual(innerLoop(t([5, 40]), t([5, 40]), [5, 40]), { length: 200, vectorised: true });
-    assert.deepEqual(innerLoop(t([5, 40]), t([40]), [5, 40]), { length: 40, vectorised: true });
-    assert.deepEqual(innerLoop(t([5, 40]), t([5, 1]), [5, 40]), { length: 40, vectorised: true });
-    assert.deepEqual(innerLoop(t([5, 1]), t([40]), [5, 40]), { length: 40, vectorised: true });
-    assert.deepEqual(innerLoop(t([40]), t([5, 1]), [5, 40]), { length: 40, vectorised: true });
-    assert.deepEqual(innerLoop(t([5, 1]), t([5, 1]), [5, 1]), { length: 5, vectorised: true });
-    assert.deepEqual(innerLoop(t([]), t([37]), [37]), { length: 37, vectorised: true });
-    assert.deepEqual(innerLoop(t([]), t([]), []), { length: 1, vectorised: false });
-    assert.deepEqual(innerLoop(t([3, 1]), t([1, 4]), [3, 4]), { length: 4, vectorised: true });
+    assert.deepEqual(innerLoop([t([5, 40]), t([5, 40])], [5, 40]), { length: 200, vectorised: true });
+    assert.deepEqual(innerLoop([t([5, 40]), t([40])], [5, 40]), { length: 40, vectorised: true });
+    assert.deepEqual(innerLoop([t([5, 40]), t([5, 1])], [5, 40]), { length: 40, vectorised: true });
+    assert.deepEqual(innerLoop([t([5, 1]), t([40])], [5, 40]), { length: 40, vectorised: true });
+    assert.deepEqual(innerLoop([t([40]), t([5, 1])], [5, 40]), { length: 40, vectorised: true });
+    assert.deepEqual(innerLoop([t([5, 1]), t([5, 1])], [5, 1]), { length: 5, vectorised: true });
+    assert.deepEqual(innerLoop([t([]), t([37])], [37]), { length: 37, vectorised: true });
+    assert.deepEqual(innerLoop([t([]), t([])], []), { length: 1, vectorised: false });
+    assert.deepEqual(innerLoop([t([3, 1]), t([1, 4])], [3, 4]), { length: 4, vectorised: true });
     assert.deepEqual(
-      innerLoop(t([4, 1]), t([4, 1]), [4, 3]).vectorised,
+      innerLoop([t([4, 1]), t([4, 1])], [4, 3]).vectorised,
       false,
       'both operands broadcast along the inner dimension'
     );
