@@ -222,7 +222,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       comparison = compareRecording(
         inputs,
         run,
-        { init: r.init?.x ?? null, steps: r.steps.map((st) => ({ t: st.t, x: st.x })) },
+        {
+          init: r.init?.x ?? null,
+          steps: r.steps.map((st) => ({ t: st.t, x: st.x })),
+          float64States: [r.init, ...r.steps].some((st) => st?.recorded.dtype === 'float64')
+        },
         `${field}: ${r.steps.length} recorded step${r.steps.length === 1 ? '' : 's'}`,
         {
           field,

@@ -460,6 +460,8 @@ export interface RecordedStates {
   init: MatrixF32 | null;
   /** x after step t, in loop order */
   steps: { t: number; x: MatrixF32 }[];
+  /** the states were float64 tensors, rounded to float32 (as x.float() does) to be compared */
+  float64States?: boolean;
 }
 
 /**
@@ -485,7 +487,26 @@ export function compareRecording(
     pastes.push(prepareExact(s.x, `x after step ${s.t}`, rows, cols));
   }
   if (pastes.length === 0) throw new Error(`${opts.field ?? 'recording'}: no recorded state to compare`);
-  return compareSteps(inputs, run, description, steps, pastes, recordedStepsNote(steps, inputs.betas.length), opts);
+  const c = compareSteps(
+    inputs,
+    run,
+    description,
+    steps,
+    pastes,
+    recordedStepsNote(steps, inputs.betas.length, recording.float64States),
+    opts
+  );
+  const last = steps[steps.length - 1];
+  if (last === 0 || !c.matches) return c;
+  // a loop that ended early, or never called rec.step: what was recorded matches, but nothing says the sample does
+  const where = last === null ? 'x_T' : `x after step ${last}`;
+  return {
+    ...c,
+    matches: false,
+    bitwiseEqual: false,
+    summary: `${c.summary}
+Not a match: the recording ends at ${where} and has no sample (x after step 0) to compare; every recorded state matches.`
+  };
 }
 
 /** Our states at the given steps (null: x_T), by re-running the correct loop (diagnosis/loop.ts, bit for bit the sampler's). */

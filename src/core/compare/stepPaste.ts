@@ -95,10 +95,13 @@ export function assignSteps(count: number, T: number, field: string): StepAssign
 }
 
 /** The steps of a recording (explicit t per state, x_T when recorded), in words. */
-export function recordedStepsNote(steps: (number | null)[], T: number): string {
+export function recordedStepsNote(steps: (number | null)[], T: number, float64States = false): string {
   const hasInit = steps[0] === null;
   const ts = steps.filter((s): s is number => s !== null);
   const every = ts.length === T ? 'every step' : `${ts.length} of the ${T} steps`;
   const range = ts.length > 0 ? `, ${stepRange(ts[0], ts[ts.length - 1])}` : '';
-  return `a recording of ${hasInit ? 'x_T and ' : ''}x after ${every}${range} (exact float32 bits, so the bitwise rule).`;
+  const how = float64States
+    ? 'float64 states, each rounded to float32 as x.float() does, then bit for bit: the bitwise rule'
+    : 'exact float32 bits, so the bitwise rule';
+  return `a recording of ${hasInit ? 'x_T and ' : ''}x after ${every}${range} (${how}).`;
 }

@@ -22,6 +22,35 @@ const cli = (pasted: string, json = true) =>
   );
 
 describe('cli compare: recordings and step-by-step pastes', () => {
+  it('a recording of float64 states (rec.step(t, x.double())) says they were rounded to float32, and matches', async () => {
+    const r = await cli(rec('float64-states.run.json'));
+    const j = JSON.parse(r.out);
+    assert.equal(r.code, 0, j.summary);
+    assert.equal(
+      j.steps.stepsNote,
+      'a recording of x_T and x after every step, t = 3..0 (float64 states, each rounded to float32 as x.float() does, then bit for bit: the bitwise rule).'
+    );
+  });
+  it('a recording that ends before step 0 (the loop stopped early) is no match: exit 1, every recorded state equal', async () => {
+    const r = await cli(rec('stopped-at-t2.run.json'));
+    const j = JSON.parse(r.out);
+    assert.equal(r.code, 1, j.summary);
+    assert.equal(j.matches, false);
+    assert.equal(j.firstDivergence, null);
+    assert.deepEqual(
+      j.steps.prints.map((p: { step: number | null; matches: boolean }) => [p.step, p.matches]),
+      [
+        [null, true],
+        [3, true],
+        [2, true]
+      ]
+    );
+    assert.match(
+      j.summary,
+      /\nNot a match: the recording ends at x after step 2 and has no sample \(x after step 0\) to compare; every recorded state matches\.$/
+    );
+  });
+
   it('a recording of the correct loop matches bitwise at every step: exit 0, firstDivergence null', async () => {
     const r = await cli(rec('correct.run.json'));
     assert.equal(r.err, '');
