@@ -444,8 +444,14 @@ function printsOfX(
   return { pastes: kept.map((r) => r.paste), ignored };
 }
 
-function withDiagnosis(c: Comparison, diagnosis: DiagnosisEntry[], diagnosisNote: string | undefined): Comparison {
-  const lines = diagnosisLines(diagnosis, diagnosisNote, c.steps ? (c.firstDivergence?.step ?? null) : null, c.rule);
+/** `fromStep`: the step the diagnosed mistake starts at (default: the first divergent step of a step-by-step paste). */
+function withDiagnosis(
+  c: Comparison,
+  diagnosis: DiagnosisEntry[],
+  diagnosisNote: string | undefined,
+  fromStep: number | null = c.steps ? (c.firstDivergence?.step ?? null) : null
+): Comparison {
+  const lines = diagnosisLines(diagnosis, diagnosisNote, fromStep, c.rule);
   return {
     ...c,
     diagnosis,
@@ -609,15 +615,18 @@ function compareSteps(
     const p = byStep.get(t);
     return p === undefined || valuesMatch(x, p);
   };
-  const stateBefore = t0 === inputs.betas.length - 1 ? undefined : states.get(t0 + 1);
-  const found = diagnoseTrajectory(inputs, t0, matchesStep, {
-    profile,
-    shouldStop: opts.shouldStop,
-    schedule64: opts.schedule64,
-    ...(stateBefore ? { stateBefore } : {})
-  });
-  c = withDiagnosis(c, entries(found), undefined);
-  return c;
+  const T = inputs.betas.length;
+  const stateBefore = t0 === T - 1 ? undefined : states.get(t0 + 1);
+  const diagnoseOpts = { profile, shouldStop: opts.shouldStop, schedule64: opts.schedule64 };
+  let found = diagnoseTrajectory(inputs, t0, matchesStep, { ...diagnoseOpts, ...(stateBefore ? { stateBefore } : {}) });
+  let from = t0;
+  // A mistake of the last bits (a float64 schedule, a mean computed another way) can be there from the first step
+  // and show in a print only some steps later: then it is tried from the first step too.
+  if (found.length === 0 && t0 < T - 1 && loopWork(inputs, T) <= DIAGNOSIS_MAX_WORK) {
+    found = diagnoseTrajectory(inputs, T - 1, matchesStep, diagnoseOpts);
+    from = T - 1;
+  }
+  return withDiagnosis(c, entries(found), undefined, from);
 }
 
 function maxAbs(c: Comparison): number | null {

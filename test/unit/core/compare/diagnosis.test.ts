@@ -149,6 +149,31 @@ describe('compare: step-by-step pastes of a changed loop', function () {
     });
   }
 
+  it('a mistake in the last bits that a 4-decimal print shows only some steps later is still found, from the first step', () => {
+    let checked = 0;
+    for (const c of fixture.cases.filter((x) => x.record)) {
+      const inputs = caseInputs(c);
+      const T = inputs.betas.length;
+      const r = c.results['avx2-fma'];
+      for (const id of MISTAKE_IDS) {
+        const e = r.entries[id];
+        if (e.error || e.first_divergence !== T - 1) continue; // present, in its bits, from the first step
+        const trajectory = fullTrajectory(r.correct.steps!, e).map((bits) => fromBits(bits));
+        const text = trajectory
+          .map((x, k) => `t = ${T - 1 - k}\n${formatTensorF32(x, [inputs.n, inputs.d])}`)
+          .join('\n');
+        const cmp = compareCase(c, text);
+        const shown = cmp.firstDivergence?.step;
+        if (cmp.matches || shown === undefined || shown === null || shown === T - 1) continue; // it shows at once
+        assert.ok(ids(cmp).includes(id), `${c.name}: ${id} (shows at t = ${shown}): ${cmp.summary}`);
+        // from where it shows, when that reproduces every print, else from the first step
+        assert.match(cmp.summary, new RegExp(`with this mistake from step t = (${shown}|${T - 1}) on: `));
+        checked++;
+      }
+    }
+    assert.ok(checked > 0, 'no mistake of the fixtures shows late in a 4-decimal print');
+  });
+
   it('says which steps fewer prints were taken to be, and refuses more prints than the loop has', () => {
     const c = fixture.cases.find((x) => x.record && x.inputs.betas.length >= 10)!;
     const inputs = caseInputs(c);
