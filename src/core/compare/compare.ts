@@ -175,7 +175,7 @@ function numpyJudgement(
     printed,
     formatAgrees: j.formatAgrees,
     allMatch: j.matched === knownAt.length && j.formatAgrees,
-    explanation: numpyRuleExplanation(choice.numpy!, j.dtype, j.precision, j.suppress, j.formatAgrees)
+    explanation: numpyRuleExplanation(choice.numpy!, j.dtype, j.precision, j.suppress, j.formatAgrees, j.floatmode)
   };
 }
 

@@ -43,7 +43,8 @@ export function numpyRuleExplanation(
   dtype: string,
   precision: number,
   suppress: boolean,
-  formatAgrees: boolean
+  formatAgrees: boolean,
+  floatmode: 'maxprec' | 'fixed' | 'maxprec_equal' = 'maxprec'
 ): string {
   const what =
     kind === 'numpy-repr' ? `NumPy's repr of a ${dtype} array` : `NumPy's str (print(a)) of a ${dtype} array`;
@@ -51,7 +52,14 @@ export function numpyRuleExplanation(
   const format = formatAgrees
     ? ''
     : ' NumPy would not print our values in the notation of the paste (fixed or scientific, digits, exponent), so it cannot be its print of our array.';
-  return `printed precision (NumPy's printing rule): the paste is ${what} (np.set_printoptions(${opts}), floatmode='maxprec': the shortest decimal that identifies the value, cut at precision digits after the point), so an element matches when our float32 value, printed by NumPy that way, gives the pasted text.${format}`;
+  const mode =
+    floatmode === 'fixed'
+      ? `floatmode='fixed': the value rounded to ${precision} digits after the point`
+      : floatmode === 'maxprec_equal'
+        ? `floatmode='maxprec_equal': the shortest decimal that identifies the value, padded with zeros to ${precision} digits after the point`
+        : `floatmode='maxprec': the shortest decimal that identifies the value, cut at precision digits after the point`;
+  const shown = floatmode === 'maxprec' ? opts : `${opts.replace(/, the default$/, '')}, floatmode='${floatmode}'`;
+  return `printed precision (NumPy's printing rule): the paste is ${what} (np.set_printoptions(${shown}), ${mode}), so an element matches when our float32 value, printed by NumPy that way, gives the pasted text.${format}`;
 }
 
 /**

@@ -501,6 +501,23 @@ export interface NumpyPasteJudgement {
   formatAgrees: boolean;
   /** whether formatAgrees needs np.set_printoptions(suppress=True) (small values printed in fixed notation) */
   suppress: boolean;
+  /**
+   * np.set_printoptions(floatmode=...) of the reading: 'maxprec' (the default), or, for a positional paste whose
+   * numbers all show the same digits after the point with trailing zeros kept, 'fixed' or 'maxprec_equal'
+   */
+  floatmode: 'maxprec' | 'fixed' | 'maxprec_equal';
+}
+
+/**
+ * The digits after the point every positional token shows, when they all show the same number and some end in a
+ * zero: NumPy's floatmode 'fixed' or 'maxprec_equal' (with 'maxprec' no token ends in a zero); null otherwise.
+ */
+function equalDigits(shapes: TokenShape[], tokens: string[]): number | null {
+  const positional = shapes.map((s, i) => (s.kind === 'positional' ? i : -1)).filter((i) => i >= 0);
+  if (positional.length === 0) return null;
+  const f = shapes[positional[0]].fraction;
+  if (f === 0 || positional.some((i) => shapes[i].fraction !== f)) return null;
+  return positional.some((i) => tokens[i].endsWith('0')) ? f : null;
 }
 
 /**
@@ -568,12 +585,43 @@ export function judgeNumpyPaste(
       if (count === values.length) break;
     }
     // report the default 8 when it prints alike (k at kMax stands for every larger k)
-    const precision = bestK === kMax && kMax < 8 ? 8 : bestK;
+    let precision = bestK === kMax && kMax < 8 ? 8 : bestK;
+    let floatmode: NumpyPasteJudgement['floatmode'] = 'maxprec';
+    // every number with f digits after the point, zeros kept (arrayprint.py FloatingFormat.fillFormat):
+    // 'maxprec_equal' prints the shortest digits padded with zeros to f, 'fixed' the value rounded to f digits
+    const f = bestCount < values.length ? equalDigits(shapes, trimmed) : null;
+    for (const mode of f === null ? [] : (['fixed', 'maxprec_equal'] as const)) {
+      const unique = mode === 'maxprec_equal';
+      // 'maxprec_equal' pads to the most digits any element's shortest decimal needs (cut at precision): fewer than
+      // f, and it would not have printed f
+      if (unique && digits.reduce((a, b) => Math.max(a, b), 0) < f!) continue;
+      const m = values.map((v, i) =>
+        shapes[i].kind === 'positional'
+          ? Number.isFinite(v) &&
+            dragon4Positional(v, dtype, {
+              precision: f!,
+              ...(unique ? { minDigits: f! } : {}),
+              unique,
+              fractional: true,
+              trim: 'k',
+              sign: shapes[i].plus
+            }) === trimmed[i]
+          : matchesShape(v, trimmed[i], shapes[i], dtype, f!)
+      );
+      const count = m.filter(Boolean).length;
+      if (count > bestCount) {
+        bestMatches = m;
+        bestCount = count;
+        precision = f!;
+        floatmode = mode;
+      }
+    }
     const reading: NumpyPasteJudgement = {
       dtype,
       matches: bestMatches,
       matched: bestCount,
       notation,
+      floatmode,
       ...formatAgreement(values, dtype, precision, notation, sciFraction, sciExp)
     };
     // the most matches; on a tie, the dtype whose print has the paste's format (float32 and float64 digits often agree)

@@ -20,7 +20,7 @@ interface Paste {
   text: string;
   printKind: 'numpy-repr' | 'numpy-str';
   dtype: NumpyFloatDtype;
-  options: { precision?: number; suppress?: boolean };
+  options: { precision?: number; suppress?: boolean; floatmode?: 'fixed' | 'maxprec_equal' };
   printedShape: number[];
   verdict: 'match' | 'mismatch';
   reason: null | 'shape' | 'values';
@@ -90,7 +90,8 @@ describe('NumPy pastes of sampler results (numpy_pastes.json)', () => {
           // NumPy's rule, with the dtype and precision read from the paste, prints our values as pasted
           const reprinted = formatNumpyElements(ours, printedShape, j.dtype, {
             precision: j.precision,
-            suppress: j.suppress
+            suppress: j.suppress,
+            floatmode: j.floatmode
           }).map((t) => t.trim());
           assert.deepEqual(reprinted, parsed.literals);
           if (p.printKind === 'numpy-repr') assert.equal(j.dtype, p.dtype);
