@@ -587,7 +587,7 @@ function compareSteps(
     lastStep === 0
       ? 'The last print (the sample, x after step 0):'
       : `The last print (x after ${lastStep === null ? 'x_T' : `step ${lastStep}`}; not the sample):`;
-  let c: Comparison = {
+  const c: Comparison = {
     ...last,
     expectedText,
     matches,
