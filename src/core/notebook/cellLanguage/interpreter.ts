@@ -291,7 +291,7 @@ function* evalPrint(e: Extract<Expr, { type: 'print' }>, ctx: Ctx): Gen<Value> {
     if (!inner) throw locatePrintError(printError, e.loc, field);
     const v = yield* evalExpr(shiftLoc(inner, e.innerLoc), { ...ctx, target: null });
     if (v.kind === 'tensor') return { ...v, text: undefined, strides: undefined }; // torch.tensor(t) copies
-    return listToTensor(v.kind === 'list' ? v : { kind: 'list', items: [v] }, `${e.fn}()`);
+    return listToTensor(v, `${e.fn}()`);
   }
 }
 
@@ -396,7 +396,7 @@ function* evalCall(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> 
       const a = yield* bindArgs(fn, call, [{ name: 'data' }], ctx);
       const v = required(fn, a, 'data', call);
       if (v.kind === 'tensor') return { ...v, text: undefined, strides: undefined }; // torch.tensor(t) copies
-      return listToTensor(v.kind === 'list' ? v : { kind: 'list', items: [v] }, `${fn}()`);
+      return listToTensor(v, `${fn}()`);
     }
     case 'sample':
       return yield* evalSample(call, ctx);
