@@ -10,6 +10,26 @@ function loc(l) {
 function fold(head, tail) {
   return tail.reduce((left, t) => ({ type: 'binary', op: t.op, left, right: t.right, loc: t.loc }), head);
 }
+// Per character of the cell: how many brackets (round, square, curly) are open before it, outside strings and comments. Inside
+// brackets a line break is whitespace, as in Python (implicit line joining): `cumprod(1\n - betas)`.
+function bracketDepths(text) {
+  const depths = new Uint32Array(text.length + 1);
+  let depth = 0;
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    depths[i] = depth;
+    const c = text[i];
+    if (quote) {
+      if (c === '\\' && i + 1 < text.length) depths[++i] = depth; // an escaped character
+      else if (c === quote || c === '\n') quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '#') while (i + 1 < text.length && text[i + 1] !== '\n') depths[++i] = depth;
+    else if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c) && depth > 0) depth--;
+  }
+  depths[text.length] = depth;
+  return depths;
+}
 
 class peg$SyntaxError extends SyntaxError {
   constructor(message, expected, found, location) {
@@ -249,7 +269,8 @@ function peg$parse(input, options) {
   const peg$r8 = /^[A-Za-z0-9_]/;
   const peg$r9 = /^[^\r\n]/;
   const peg$r10 = /^[ \t]/;
-  const peg$r11 = /^[ \t\r\n]/;
+  const peg$r11 = /^[\r\n]/;
+  const peg$r12 = /^[ \t\r\n]/;
 
   const peg$e0 = peg$literalExpectation(";", false);
   const peg$e1 = peg$otherExpectation("end of statement");
@@ -332,7 +353,8 @@ function peg$parse(input, options) {
   const peg$e78 = peg$literalExpectation("#", false);
   const peg$e79 = peg$classExpectation(["\r", "\n"], true, false, false);
   const peg$e80 = peg$classExpectation([" ", "\t"], false, false, false);
-  const peg$e81 = peg$classExpectation([" ", "\t", "\r", "\n"], false, false, false);
+  const peg$e81 = peg$classExpectation(["\r", "\n"], false, false, false);
+  const peg$e82 = peg$classExpectation([" ", "\t", "\r", "\n"], false, false, false);
 
   function peg$f0(first, s) {    return s;  }
   function peg$f1(first, rest) {    return first ? [first, ...rest] : [];  }
@@ -383,6 +405,7 @@ function peg$parse(input, options) {
   function peg$f46() {    return '\t';  }
   function peg$f47(c) {    return c;  }
   function peg$f48(name) {    return name;  }
+  function peg$f49() {    return depths[offset()] > 0;  }
   let peg$currPos = options.peg$currPos | 0;
   let peg$savedPos = peg$currPos;
   const peg$posDetailsCache = [{ line: 1, column: 1 }];
@@ -3032,6 +3055,53 @@ function peg$parse(input, options) {
         peg$currPos = s1;
         s1 = peg$FAILED;
       }
+      if (s1 === peg$FAILED) {
+        s1 = peg$currPos;
+        peg$savedPos = peg$currPos;
+        s2 = peg$f49();
+        if (s2) {
+          s2 = undefined;
+        } else {
+          s2 = peg$FAILED;
+        }
+        if (s2 !== peg$FAILED) {
+          s3 = [];
+          s4 = input.charAt(peg$currPos);
+          if (peg$r11.test(s4)) {
+            peg$currPos++;
+          } else {
+            s4 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e81); }
+          }
+          if (s4 !== peg$FAILED) {
+            while (s4 !== peg$FAILED) {
+              s3.push(s4);
+              s4 = input.charAt(peg$currPos);
+              if (peg$r11.test(s4)) {
+                peg$currPos++;
+              } else {
+                s4 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e81); }
+              }
+            }
+          } else {
+            s3 = peg$FAILED;
+          }
+          if (s3 === peg$FAILED) {
+            s3 = peg$parseComment();
+          }
+          if (s3 !== peg$FAILED) {
+            s2 = [s2, s3];
+            s1 = s2;
+          } else {
+            peg$currPos = s1;
+            s1 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s1;
+          s1 = peg$FAILED;
+        }
+      }
     }
     while (s1 !== peg$FAILED) {
       s0.push(s1);
@@ -3095,6 +3165,53 @@ function peg$parse(input, options) {
           peg$currPos = s1;
           s1 = peg$FAILED;
         }
+        if (s1 === peg$FAILED) {
+          s1 = peg$currPos;
+          peg$savedPos = peg$currPos;
+          s2 = peg$f49();
+          if (s2) {
+            s2 = undefined;
+          } else {
+            s2 = peg$FAILED;
+          }
+          if (s2 !== peg$FAILED) {
+            s3 = [];
+            s4 = input.charAt(peg$currPos);
+            if (peg$r11.test(s4)) {
+              peg$currPos++;
+            } else {
+              s4 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e81); }
+            }
+            if (s4 !== peg$FAILED) {
+              while (s4 !== peg$FAILED) {
+                s3.push(s4);
+                s4 = input.charAt(peg$currPos);
+                if (peg$r11.test(s4)) {
+                  peg$currPos++;
+                } else {
+                  s4 = peg$FAILED;
+                  if (peg$silentFails === 0) { peg$fail(peg$e81); }
+                }
+              }
+            } else {
+              s3 = peg$FAILED;
+            }
+            if (s3 === peg$FAILED) {
+              s3 = peg$parseComment();
+            }
+            if (s3 !== peg$FAILED) {
+              s2 = [s2, s3];
+              s1 = s2;
+            } else {
+              peg$currPos = s1;
+              s1 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s1;
+            s1 = peg$FAILED;
+          }
+        }
       }
     }
     peg$silentFails--;
@@ -3109,21 +3226,21 @@ function peg$parse(input, options) {
     s0 = [];
     s1 = [];
     s2 = input.charAt(peg$currPos);
-    if (peg$r11.test(s2)) {
+    if (peg$r12.test(s2)) {
       peg$currPos++;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e81); }
+      if (peg$silentFails === 0) { peg$fail(peg$e82); }
     }
     if (s2 !== peg$FAILED) {
       while (s2 !== peg$FAILED) {
         s1.push(s2);
         s2 = input.charAt(peg$currPos);
-        if (peg$r11.test(s2)) {
+        if (peg$r12.test(s2)) {
           peg$currPos++;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e81); }
+          if (peg$silentFails === 0) { peg$fail(peg$e82); }
         }
       }
     } else {
@@ -3175,21 +3292,21 @@ function peg$parse(input, options) {
       s0.push(s1);
       s1 = [];
       s2 = input.charAt(peg$currPos);
-      if (peg$r11.test(s2)) {
+      if (peg$r12.test(s2)) {
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e81); }
+        if (peg$silentFails === 0) { peg$fail(peg$e82); }
       }
       if (s2 !== peg$FAILED) {
         while (s2 !== peg$FAILED) {
           s1.push(s2);
           s2 = input.charAt(peg$currPos);
-          if (peg$r11.test(s2)) {
+          if (peg$r12.test(s2)) {
             peg$currPos++;
           } else {
             s2 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e81); }
+            if (peg$silentFails === 0) { peg$fail(peg$e82); }
           }
         }
       } else {
@@ -3242,6 +3359,9 @@ function peg$parse(input, options) {
 
     return s0;
   }
+
+
+const depths = bracketDepths(input);
 
   peg$result = peg$startRuleFunction();
 
