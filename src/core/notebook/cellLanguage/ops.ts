@@ -207,18 +207,77 @@ function tensorScalar(op: ArithmeticOp, t: TensorValue, s: Value, scalarOnLeft: 
   return { kind: 'tensor', dtype: t.dtype, shape: [...t.shape], data: out };
 }
 
+/** Python's float(int): the nearest double (ties to even, as Number(bigint) rounds), refused beyond the largest. */
+export function intToDouble(v: bigint): number {
+  const x = Number(v);
+  if (!Number.isFinite(x)) throw new OpError('int too large to convert to float');
+  return x;
+}
+
+function bitLength(v: bigint): number {
+  return v.toString(2).length;
+}
+
+/** m * 2^e for a double m and an integer e, exact while the result is a normal double (scaled in steps). */
+function ldexp(m: number, e: number): number {
+  let x = m;
+  let k = e;
+  for (; k > 1000; k -= 1000) x *= 2 ** 1000;
+  for (; k < -1000; k += 1000) x *= 2 ** -1000;
+  return x * 2 ** k;
+}
+
+/**
+ * Python's int / int (Objects/longobject.c long_true_divide): the exact quotient rounded once to the nearest double
+ * (ties to even), subnormal results included; OverflowError when it is too large for a float.
+ */
+export function intTrueDivide(x: bigint, y: bigint): number {
+  if (y === 0n) throw new OpError('division by zero');
+  const negative = x < 0n !== y < 0n;
+  const a = x < 0n ? -x : x;
+  const b = y < 0n ? -y : y;
+  if (a === 0n) return negative ? -0 : 0;
+  if (a <= 2n ** 53n && b <= 2n ** 53n) return Number(x) / Number(y); // both exact: one rounding
+  const sign = negative ? -1 : 1;
+  const e = bitLength(a) - bitLength(b); // 2^(e - 1) < a / b < 2^(e + 1)
+  if (e > 1025) throw new OpError('integer division result too large for a float');
+  // the quotient to 55 or more bits (k fraction bits), and whether anything is left below them
+  let k = 56 - e;
+  // a subnormal result is rounded at 2^-1074: two bits below it, then the rest as sticky
+  const subnormal = e - 1 < -1022;
+  if (subnormal) k = 1076;
+  const num = k >= 0 ? a << BigInt(k) : a;
+  const den = k >= 0 ? b : b << BigInt(-k);
+  const q = num / den;
+  const sticky = num % den !== 0n;
+  if (subnormal) {
+    // round q / 4 to an integer, ties to even, then scale by 2^-1074 (exact: q / 4 < 2^53)
+    const low = Number(q & 3n);
+    let m = q >> 2n;
+    if (low > 2 || (low === 2 && (sticky || (m & 1n) === 1n))) m += 1n;
+    return sign * ldexp(Number(m), -1074);
+  }
+  // Number() rounds to 53 bits, ties to even; the sticky bit sits two or more bits below that, so a quotient that
+  // is not exact never looks like a tie
+  const v = ldexp(Number(sticky ? q | 1n : q), -k);
+  if (!Number.isFinite(v) || v >= 2 ** 1024) throw new OpError('integer division result too large for a float');
+  return sign * v;
+}
+
+/** A Python number as the float it becomes beside a float (float(int) for an int). */
+function asDouble(v: Value): number {
+  return v.kind === 'int' ? intToDouble(v.value) : (scalarOf(v) as number);
+}
+
 function pythonScalar(op: ArithmeticOp, a: Value, b: Value): Value {
   if ((a.kind === 'int' || a.kind === 'bool') && (b.kind === 'int' || b.kind === 'bool')) {
     const x = a.kind === 'int' ? a.value : BigInt(a.value);
     const y = b.kind === 'int' ? b.value : BigInt(b.value);
-    if (op === '/') {
-      if (y === 0n) throw new OpError('division by zero');
-      return { kind: 'float', value: Number(x) / Number(y) };
-    }
+    if (op === '/') return { kind: 'float', value: intTrueDivide(x, y) };
     return { kind: 'int', value: op === '+' ? x + y : op === '-' ? x - y : x * y };
   }
-  const x = scalarOf(a) as number;
-  const y = scalarOf(b) as number;
+  const x = asDouble(a);
+  const y = asDouble(b);
   if (op === '/' && y === 0) throw new OpError('float division by zero');
   return { kind: 'float', value: applyOp(op, x, y) };
 }

@@ -30,6 +30,7 @@ import {
   castTo,
   forEachBroadcast,
   int64Of,
+  intToDouble,
   OpError,
   resultDtype,
   scalarOf
@@ -69,12 +70,6 @@ function bigOf(v: Extract<Value, { kind: 'int' | 'bool' }>): bigint {
 }
 
 /** PyLong_AsDouble: the nearest double, or Python's OverflowError text. */
-function intToDouble(v: bigint): number {
-  const x = Number(v);
-  if (!Number.isFinite(x)) throw new OpError('int too large to convert to float');
-  return x;
-}
-
 function isOddInteger(x: number): boolean {
   return Number.isInteger(x) && Math.abs(x % 2) === 1;
 }
