@@ -424,9 +424,10 @@ function toInputJson(v: Value, name: string, loc: Loc | null): unknown {
     case 'int':
       return name === 'seed' ? v.value.toString() : Number(v.value);
     case 'float':
-      return v.value;
     case 'bool':
-      return v.value ? 1 : 0;
+      // torch.Generator().manual_seed takes an int only (its own words)
+      if (name === 'seed') return fail(`seed: manual_seed expected a long, but got ${v.kind} (a seed is an int)`, loc);
+      return v.kind === 'bool' ? (v.value ? 1 : 0) : v.value;
     case 'str':
       return v.value;
     case 'none':

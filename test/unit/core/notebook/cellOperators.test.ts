@@ -21,6 +21,8 @@ const fixture = JSON.parse(readFileSync(path.join(FIXTURES, 'notebook/cell_opera
   setup: string;
   cases: { cell: string; python: string; results: Record<string, FixtureResult> }[];
   errors: { cell: string; python: string; error: { type: string; message: string } }[];
+  /** `seed = <value>` that torch.Generator().manual_seed refuses, with its exception */
+  seedErrors: { value: string; error: { type: string; message: string } }[];
 };
 
 const isNanBits = (b: number): boolean => (b & 0x7f800000) === 0x7f800000 && (b & 0x7fffff) !== 0;
@@ -78,6 +80,20 @@ describe('cell language: errors of ** and indexing', () => {
       assert.equal(e.kind, 'Error');
       assert.equal(e.detail, OURS[c.cell] ? OURS[c.cell](c.error) : c.error.message);
       assert.equal(e.loc?.line, 1);
+      assert.ok(!e.message.includes('\n'), 'one line');
+    });
+  }
+
+  for (const c of fixture.seedErrors) {
+    it(`seed = ${c.value}: sample() says what PyTorch's manual_seed says (${c.error.message})`, () => {
+      const s = new CellSession();
+      run(
+        s,
+        'w_model = [[0.12, -0.3], [0.05, 0.41], [-0.2, 0.07]]\nshape = [4, 2]\nbetas = linspace(1e-4, 0.02, 4)\nalpha_bar = cumprod(1 - betas)'
+      );
+      run(s, `seed = ${c.value}`);
+      const e = cellError(() => run(s, 'sample()'));
+      assert.equal(e.detail, `seed: ${c.error.message} (a seed is an int)`);
       assert.ok(!e.message.includes('\n'), 'one line');
     });
   }
