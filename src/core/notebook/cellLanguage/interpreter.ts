@@ -573,7 +573,10 @@ function expectedText(v: Value, loc: Loc): string {
     case 'tensor':
       return exactTensorText(v);
     case 'list':
-      if (v.text !== undefined) return `tensor(${v.text})`;
+      // a pasted list of numbers keeps its digits (the rule is read from them); one with names or expressions in it
+      // (`[[a, 0.18]]`, `[x * 2]`) is its values
+      if (v.text !== undefined && /^[\s[\],.0-9eE+-]*$/.test(v.text.replace(/\b(?:nan|inf)\b|\.\.\./g, '')))
+        return `tensor(${v.text})`;
       return exactTensorText(listToTensor(v, 'compare(): expected'));
     case 'run': {
       // a pytorch() run: PyTorch's own final sample, else the run's

@@ -19,6 +19,8 @@ import { parseInputsText } from '../../../../src/core/sampler/inputs';
 import { runSampler } from '../../../../src/core/sampler/sampler';
 import { RNG_PROFILES, type RngProfile } from '../../../../src/core/types';
 import { f32Bits } from '../../helpers/bits';
+import { bitsToFloat32 } from '../../../../src/core/float32';
+import { formatFloat32Shortest } from '../../../../src/core/tensors/printTensor';
 import { seedInputsText, seedExpected } from '../../helpers/seedExample';
 import { cellError, directHost, fixtureResult, runCell as run } from '../../helpers/cellLanguage';
 
@@ -159,6 +161,23 @@ describe('cell language: sample() and compare()', () => {
     // the variables it set drive a later sample() too
     const [again] = run(s, 'sample()');
     assert.equal(again.kind === 'run' && again.text, seedExpected.printed);
+  });
+
+  it("compare() of a list literal with names or expressions in it compares its values (PyTorch's sample, bit for bit)", () => {
+    const s = new CellSession();
+    for (const cell of SEED_CELLS) run(s, cell);
+    run(s, 'sample()');
+    const values = seedExpected.bits.map((b) => formatFloat32Shortest(bitsToFloat32(b)));
+    const rows = [0, 1, 2, 3].map((i) => values.slice(2 * i, 2 * i + 2));
+    run(s, `a = ${rows[0][0]}`);
+    for (const first of ['a', 'a * 1']) {
+      const text = `[${rows.map((r, i) => `[${i === 0 ? first : r[0]}, ${r[1]}]`).join(', ')}]`;
+      const [ok] = run(s, `compare(${text})`);
+      assert.equal(ok.kind, 'run', text);
+      if (ok.kind !== 'run') return;
+      assert.equal(ok.run.comparison?.matches, true, ok.text);
+      assert.equal(ok.run.comparison?.bitwiseEqual, true, ok.text);
+    }
   });
 
   it("compare(expected) with PyTorch's print matches; an altered value is reported at its index", () => {
