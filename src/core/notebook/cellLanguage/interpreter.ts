@@ -21,7 +21,16 @@ import { CellError, parseCell, parseExpression, type Expr, type Loc, type Statem
 import { indexValue, type IndexArg } from './indexing';
 import { binaryOp, listToTensor, scalarOf, unaryOp } from './ops';
 import { powerOp } from './power';
-import { exactTensorText, NONE, reprValue, typeName, type RunValue, type TensorValue, type Value } from './values';
+import {
+  exactTensorText,
+  NONE,
+  reprValue,
+  typeName,
+  type RunValue,
+  type TensorDtype,
+  type TensorValue,
+  type Value
+} from './values';
 
 /** The functions cells can call (README's "DDPM notebooks" section documents each; the TextMate grammar highlights them). */
 export const HELPERS = [
@@ -275,24 +284,50 @@ function* evalPrint(e: Extract<Expr, { type: 'print' }>, ctx: Ctx): Gen<Value> {
   const field = ctx.target ?? `${e.fn}(...)`;
   try {
     const parsed = parseTensorText(e.text, field);
+    if (parsed.dtype === 'float16' || parsed.dtype === 'bfloat16' || parsed.dtype === 'int32')
+      return fail(
+        `${field}: dtype=torch.${parsed.dtype} is not supported (the language has float32 and float64 tensors)`,
+        e.loc
+      );
     const dtype = parsed.dtype === 'float64' ? 'float64' : 'float32';
     const data = dtype === 'float64' ? Float64Array.from(parsed.values) : toFloat32Array(parsed);
     const value: TensorValue = { kind: 'tensor', dtype, shape: parsed.shape, data, text: e.text };
     if (parsed.summarized) value.summarized = true;
     return value;
   } catch (printError) {
-    // not a print: maybe code, e.g. tensor(betas) or tensor([1 - 0.5, 2])
+    // not a print: maybe code, e.g. tensor(betas), tensor([1 - 0.5, 2]) or tensor(betas, dtype=torch.float64)
+    const kw = DTYPE_ARG.exec(e.inner);
+    const code = kw ? e.inner.slice(0, kw.index) : e.inner;
     let inner: Expr | null = null;
     try {
-      inner = parseExpression(e.inner);
+      inner = parseExpression(code);
     } catch {
       inner = null;
     }
     if (!inner) throw locatePrintError(printError, e.loc, field);
     const v = yield* evalExpr(shiftLoc(inner, e.innerLoc), { ...ctx, target: null });
-    if (v.kind === 'tensor') return { ...v, text: undefined, strides: undefined }; // torch.tensor(t) copies
-    return listToTensor(v, `${e.fn}()`);
+    const dtype = kw ? dtypeNamed(kw[1], field, e.loc) : null;
+    // torch.tensor(t) copies (with dtype=, converted); a number or a list is read as float32, or as the dtype given
+    if (v.kind === 'tensor') {
+      const copy: TensorValue = { ...v, text: undefined, strides: undefined };
+      return dtype && dtype !== v.dtype ? { ...copy, dtype, data: castData(v.data, dtype) } : copy;
+    }
+    return listToTensor(v, `${e.fn}()`, dtype ?? 'float32');
   }
+}
+
+/** A trailing `, dtype=torch.<name>` (or `dtype=float64`, NumPy's) in tensor(...)'s parentheses. */
+const DTYPE_ARG = /,\s*dtype\s*=\s*(?:torch\.|np\.|numpy\.)?([A-Za-z0-9_]+)\s*$/;
+
+/** The dtype a `dtype=` names: float32 or float64 (their aliases too); anything else is refused by name. */
+function dtypeNamed(name: string, field: string, loc: Loc): TensorDtype {
+  if (name === 'float64' || name === 'double') return 'float64';
+  if (name === 'float32' || name === 'float') return 'float32';
+  return fail(`${field}: dtype=torch.${name} is not supported (the language has float32 and float64 tensors)`, loc);
+}
+
+function castData(data: Float32Array | Float64Array, dtype: TensorDtype): Float32Array | Float64Array {
+  return dtype === 'float64' ? Float64Array.from(data) : Float32Array.from(data);
 }
 
 /** Moves the locations of an expression parsed on its own to where it stands in the cell. */

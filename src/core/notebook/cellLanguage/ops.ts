@@ -85,8 +85,8 @@ export function scalarOf(v: Value): number | null {
   return null;
 }
 
-/** torch.tensor(nested list) with the default dtype float32: each Python number rounded to float32 once. */
-export function listToTensor(v: Value, what: string): TensorValue {
+/** torch.tensor(nested list, dtype=...): each Python number rounded once to the dtype (default float32). */
+export function listToTensor(v: Value, what: string, dtype: TensorDtype = 'float32'): TensorValue {
   const shape: number[] = [];
   const flat: number[] = [];
   const walk = (x: Value, dim: number): void => {
@@ -113,7 +113,12 @@ export function listToTensor(v: Value, what: string): TensorValue {
   };
   walk(v, 0);
   if (flat.length !== numel(shape)) throw new OpError(`${what}: ragged list`);
-  return { kind: 'tensor', dtype: 'float32', shape, data: Float32Array.from(flat) };
+  return {
+    kind: 'tensor',
+    dtype,
+    shape,
+    data: dtype === 'float64' ? Float64Array.from(flat) : Float32Array.from(flat)
+  };
 }
 
 /** NumPy/PyTorch broadcasting of two shapes; null when they do not broadcast. */

@@ -163,6 +163,22 @@ describe('cell language: sample() and compare()', () => {
     assert.equal(again.kind === 'run' && again.text, seedExpected.printed);
   });
 
+  it('a dtype the language does not have is refused by name, pasted or in code', () => {
+    const s = new CellSession();
+    run(s, 'betas = linspace(1e-4, 0.02, 4)');
+    for (const [cell, dtype] of [
+      ['x16 = tensor([0.4100, 1.0000], dtype=torch.float16)', 'float16'],
+      ['xb = tensor([0.4100, 1.0000], dtype=torch.bfloat16)', 'bfloat16'],
+      ['xi = tensor(betas, dtype=torch.int64)', 'int64']
+    ]) {
+      const e = cellError(() => run(s, cell));
+      assert.equal(
+        e.detail,
+        `${cell.split(' ')[0]}: dtype=torch.${dtype} is not supported (the language has float32 and float64 tensors)`
+      );
+    }
+  });
+
   it("compare() of a list literal with names or expressions in it compares its values (PyTorch's sample, bit for bit)", () => {
     const s = new CellSession();
     for (const cell of SEED_CELLS) run(s, cell);
