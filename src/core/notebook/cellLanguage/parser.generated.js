@@ -217,60 +217,67 @@ function peg$parse(input, options) {
   const peg$c21 = ")";
   const peg$c22 = "tensor";
   const peg$c23 = "array";
-  const peg$c24 = ".";
-  const peg$c25 = "_";
-  const peg$c26 = "\"";
-  const peg$c27 = "'";
-  const peg$c28 = "\\";
-  const peg$c29 = "n";
-  const peg$c30 = "t";
-  const peg$c31 = "and";
-  const peg$c32 = "assert";
-  const peg$c33 = "async";
-  const peg$c34 = "await";
-  const peg$c35 = "as";
-  const peg$c36 = "break";
-  const peg$c37 = "class";
-  const peg$c38 = "continue";
-  const peg$c39 = "def";
-  const peg$c40 = "del";
-  const peg$c41 = "elif";
-  const peg$c42 = "else";
-  const peg$c43 = "except";
-  const peg$c44 = "finally";
-  const peg$c45 = "for";
-  const peg$c46 = "from";
-  const peg$c47 = "global";
-  const peg$c48 = "if";
-  const peg$c49 = "import";
-  const peg$c50 = "in";
-  const peg$c51 = "is";
-  const peg$c52 = "lambda";
-  const peg$c53 = "nonlocal";
-  const peg$c54 = "not";
-  const peg$c55 = "or";
-  const peg$c56 = "pass";
-  const peg$c57 = "raise";
-  const peg$c58 = "return";
-  const peg$c59 = "try";
-  const peg$c60 = "while";
-  const peg$c61 = "with";
-  const peg$c62 = "yield";
-  const peg$c63 = "#";
+  const peg$c24 = "0";
+  const peg$c25 = ".";
+  const peg$c26 = "_";
+  const peg$c27 = "\"";
+  const peg$c28 = "'";
+  const peg$c29 = "\\";
+  const peg$c30 = "n";
+  const peg$c31 = "t";
+  const peg$c32 = "and";
+  const peg$c33 = "assert";
+  const peg$c34 = "async";
+  const peg$c35 = "await";
+  const peg$c36 = "as";
+  const peg$c37 = "break";
+  const peg$c38 = "class";
+  const peg$c39 = "continue";
+  const peg$c40 = "def";
+  const peg$c41 = "del";
+  const peg$c42 = "elif";
+  const peg$c43 = "else";
+  const peg$c44 = "except";
+  const peg$c45 = "finally";
+  const peg$c46 = "for";
+  const peg$c47 = "from";
+  const peg$c48 = "global";
+  const peg$c49 = "if";
+  const peg$c50 = "import";
+  const peg$c51 = "in";
+  const peg$c52 = "is";
+  const peg$c53 = "lambda";
+  const peg$c54 = "nonlocal";
+  const peg$c55 = "not";
+  const peg$c56 = "or";
+  const peg$c57 = "pass";
+  const peg$c58 = "raise";
+  const peg$c59 = "return";
+  const peg$c60 = "try";
+  const peg$c61 = "while";
+  const peg$c62 = "with";
+  const peg$c63 = "yield";
+  const peg$c64 = "#";
 
   const peg$r0 = /^[+\-]/;
   const peg$r1 = /^[^()"']/;
-  const peg$r2 = /^[eE]/;
-  const peg$r3 = /^[0-9]/;
-  const peg$r4 = /^[^"\\\r\n]/;
-  const peg$r5 = /^[^'\\\r\n]/;
-  const peg$r6 = /^[\\"']/;
-  const peg$r7 = /^[A-Za-z_]/;
-  const peg$r8 = /^[A-Za-z0-9_]/;
-  const peg$r9 = /^[^\r\n]/;
-  const peg$r10 = /^[ \t]/;
-  const peg$r11 = /^[\r\n]/;
-  const peg$r12 = /^[ \t\r\n]/;
+  const peg$r2 = /^[xX]/;
+  const peg$r3 = /^[0-9a-fA-F_]/;
+  const peg$r4 = /^[oO]/;
+  const peg$r5 = /^[0-7_]/;
+  const peg$r6 = /^[bB]/;
+  const peg$r7 = /^[01_]/;
+  const peg$r8 = /^[eE]/;
+  const peg$r9 = /^[0-9]/;
+  const peg$r10 = /^[^"\\\r\n]/;
+  const peg$r11 = /^[^'\\\r\n]/;
+  const peg$r12 = /^[\\"']/;
+  const peg$r13 = /^[A-Za-z_]/;
+  const peg$r14 = /^[A-Za-z0-9_]/;
+  const peg$r15 = /^[^\r\n]/;
+  const peg$r16 = /^[ \t]/;
+  const peg$r17 = /^[\r\n]/;
+  const peg$r18 = /^[ \t\r\n]/;
 
   const peg$e0 = peg$literalExpectation(";", false);
   const peg$e1 = peg$otherExpectation("end of statement");
@@ -301,60 +308,67 @@ function peg$parse(input, options) {
   const peg$e26 = peg$literalExpectation("array", false);
   const peg$e27 = peg$classExpectation(["(", ")", "\"", "'"], true, false, false);
   const peg$e28 = peg$otherExpectation("number");
-  const peg$e29 = peg$literalExpectation(".", false);
-  const peg$e30 = peg$classExpectation(["e", "E"], false, false, false);
-  const peg$e31 = peg$classExpectation([["0", "9"]], false, false, false);
-  const peg$e32 = peg$literalExpectation("_", false);
-  const peg$e33 = peg$otherExpectation("string");
-  const peg$e34 = peg$literalExpectation("\"", false);
-  const peg$e35 = peg$literalExpectation("'", false);
-  const peg$e36 = peg$classExpectation(["\"", "\\", "\r", "\n"], true, false, false);
-  const peg$e37 = peg$literalExpectation("\\", false);
-  const peg$e38 = peg$classExpectation(["'", "\\", "\r", "\n"], true, false, false);
-  const peg$e39 = peg$literalExpectation("n", false);
-  const peg$e40 = peg$literalExpectation("t", false);
-  const peg$e41 = peg$classExpectation(["\\", "\"", "'"], false, false, false);
-  const peg$e42 = peg$otherExpectation("name");
-  const peg$e43 = peg$classExpectation([["A", "Z"], ["a", "z"], "_"], false, false, false);
-  const peg$e44 = peg$literalExpectation("and", false);
-  const peg$e45 = peg$literalExpectation("assert", false);
-  const peg$e46 = peg$literalExpectation("async", false);
-  const peg$e47 = peg$literalExpectation("await", false);
-  const peg$e48 = peg$literalExpectation("as", false);
-  const peg$e49 = peg$literalExpectation("break", false);
-  const peg$e50 = peg$literalExpectation("class", false);
-  const peg$e51 = peg$literalExpectation("continue", false);
-  const peg$e52 = peg$literalExpectation("def", false);
-  const peg$e53 = peg$literalExpectation("del", false);
-  const peg$e54 = peg$literalExpectation("elif", false);
-  const peg$e55 = peg$literalExpectation("else", false);
-  const peg$e56 = peg$literalExpectation("except", false);
-  const peg$e57 = peg$literalExpectation("finally", false);
-  const peg$e58 = peg$literalExpectation("for", false);
-  const peg$e59 = peg$literalExpectation("from", false);
-  const peg$e60 = peg$literalExpectation("global", false);
-  const peg$e61 = peg$literalExpectation("if", false);
-  const peg$e62 = peg$literalExpectation("import", false);
-  const peg$e63 = peg$literalExpectation("in", false);
-  const peg$e64 = peg$literalExpectation("is", false);
-  const peg$e65 = peg$literalExpectation("lambda", false);
-  const peg$e66 = peg$literalExpectation("nonlocal", false);
-  const peg$e67 = peg$literalExpectation("not", false);
-  const peg$e68 = peg$literalExpectation("or", false);
-  const peg$e69 = peg$literalExpectation("pass", false);
-  const peg$e70 = peg$literalExpectation("raise", false);
-  const peg$e71 = peg$literalExpectation("return", false);
-  const peg$e72 = peg$literalExpectation("try", false);
-  const peg$e73 = peg$literalExpectation("while", false);
-  const peg$e74 = peg$literalExpectation("with", false);
-  const peg$e75 = peg$literalExpectation("yield", false);
-  const peg$e76 = peg$classExpectation([["A", "Z"], ["a", "z"], ["0", "9"], "_"], false, false, false);
-  const peg$e77 = peg$otherExpectation("comment");
-  const peg$e78 = peg$literalExpectation("#", false);
-  const peg$e79 = peg$classExpectation(["\r", "\n"], true, false, false);
-  const peg$e80 = peg$classExpectation([" ", "\t"], false, false, false);
-  const peg$e81 = peg$classExpectation(["\r", "\n"], false, false, false);
-  const peg$e82 = peg$classExpectation([" ", "\t", "\r", "\n"], false, false, false);
+  const peg$e29 = peg$literalExpectation("0", false);
+  const peg$e30 = peg$classExpectation(["x", "X"], false, false, false);
+  const peg$e31 = peg$classExpectation([["0", "9"], ["a", "f"], ["A", "F"], "_"], false, false, false);
+  const peg$e32 = peg$classExpectation(["o", "O"], false, false, false);
+  const peg$e33 = peg$classExpectation([["0", "7"], "_"], false, false, false);
+  const peg$e34 = peg$classExpectation(["b", "B"], false, false, false);
+  const peg$e35 = peg$classExpectation(["0", "1", "_"], false, false, false);
+  const peg$e36 = peg$literalExpectation(".", false);
+  const peg$e37 = peg$classExpectation(["e", "E"], false, false, false);
+  const peg$e38 = peg$classExpectation([["0", "9"]], false, false, false);
+  const peg$e39 = peg$literalExpectation("_", false);
+  const peg$e40 = peg$otherExpectation("string");
+  const peg$e41 = peg$literalExpectation("\"", false);
+  const peg$e42 = peg$literalExpectation("'", false);
+  const peg$e43 = peg$classExpectation(["\"", "\\", "\r", "\n"], true, false, false);
+  const peg$e44 = peg$literalExpectation("\\", false);
+  const peg$e45 = peg$classExpectation(["'", "\\", "\r", "\n"], true, false, false);
+  const peg$e46 = peg$literalExpectation("n", false);
+  const peg$e47 = peg$literalExpectation("t", false);
+  const peg$e48 = peg$classExpectation(["\\", "\"", "'"], false, false, false);
+  const peg$e49 = peg$otherExpectation("name");
+  const peg$e50 = peg$classExpectation([["A", "Z"], ["a", "z"], "_"], false, false, false);
+  const peg$e51 = peg$literalExpectation("and", false);
+  const peg$e52 = peg$literalExpectation("assert", false);
+  const peg$e53 = peg$literalExpectation("async", false);
+  const peg$e54 = peg$literalExpectation("await", false);
+  const peg$e55 = peg$literalExpectation("as", false);
+  const peg$e56 = peg$literalExpectation("break", false);
+  const peg$e57 = peg$literalExpectation("class", false);
+  const peg$e58 = peg$literalExpectation("continue", false);
+  const peg$e59 = peg$literalExpectation("def", false);
+  const peg$e60 = peg$literalExpectation("del", false);
+  const peg$e61 = peg$literalExpectation("elif", false);
+  const peg$e62 = peg$literalExpectation("else", false);
+  const peg$e63 = peg$literalExpectation("except", false);
+  const peg$e64 = peg$literalExpectation("finally", false);
+  const peg$e65 = peg$literalExpectation("for", false);
+  const peg$e66 = peg$literalExpectation("from", false);
+  const peg$e67 = peg$literalExpectation("global", false);
+  const peg$e68 = peg$literalExpectation("if", false);
+  const peg$e69 = peg$literalExpectation("import", false);
+  const peg$e70 = peg$literalExpectation("in", false);
+  const peg$e71 = peg$literalExpectation("is", false);
+  const peg$e72 = peg$literalExpectation("lambda", false);
+  const peg$e73 = peg$literalExpectation("nonlocal", false);
+  const peg$e74 = peg$literalExpectation("not", false);
+  const peg$e75 = peg$literalExpectation("or", false);
+  const peg$e76 = peg$literalExpectation("pass", false);
+  const peg$e77 = peg$literalExpectation("raise", false);
+  const peg$e78 = peg$literalExpectation("return", false);
+  const peg$e79 = peg$literalExpectation("try", false);
+  const peg$e80 = peg$literalExpectation("while", false);
+  const peg$e81 = peg$literalExpectation("with", false);
+  const peg$e82 = peg$literalExpectation("yield", false);
+  const peg$e83 = peg$classExpectation([["A", "Z"], ["a", "z"], ["0", "9"], "_"], false, false, false);
+  const peg$e84 = peg$otherExpectation("comment");
+  const peg$e85 = peg$literalExpectation("#", false);
+  const peg$e86 = peg$classExpectation(["\r", "\n"], true, false, false);
+  const peg$e87 = peg$classExpectation([" ", "\t"], false, false, false);
+  const peg$e88 = peg$classExpectation(["\r", "\n"], false, false, false);
+  const peg$e89 = peg$classExpectation([" ", "\t", "\r", "\n"], false, false, false);
 
   function peg$f0(first, s) {    return s;  }
   function peg$f1(first, rest) {    return first ? [first, ...rest] : [];  }
@@ -375,37 +389,40 @@ function peg$parse(input, options) {
   function peg$f16(base, o, exponent) {    return { loc: o, exponent };  }
   function peg$f17(base, tail) {    return tail ? { type: 'binary', op: '**', left: base, right: tail.exponent, loc: tail.loc } : base;  }
   function peg$f18() {    return loc(location());  }
-  function peg$f19(head, s) {    return s;  }
-  function peg$f20(head, tail) {    return tail.reduce((target, s) => ({ type: 'index', target, items: s.items, tuple: s.tuple, loc: s.loc }), head);  }
-  function peg$f21(first, i) {    return i;  }
-  function peg$f22(first, rest, comma) {    return { items: [first, ...rest], tuple: rest.length > 0 || comma !== null, loc: loc(location()) };  }
-  function peg$f23(start, stop, s) {    return s;  }
-  function peg$f24(start, stop, step) {    return { kind: 'slice', start, stop, step: step ?? null, loc: loc(location()) };  }
-  function peg$f25(expr) {    return { kind: 'expr', expr, loc: expr.loc };  }
-  function peg$f26(name) {    return { type: 'name', name, loc: loc(location()) };  }
-  function peg$f27() {    return { type: 'ellipsis', loc: loc(location()) };  }
-  function peg$f28(e) {    return e;  }
-  function peg$f29(fn, inner) {    return { type: 'print', fn, text: text(), inner: inner.text, innerLoc: inner.loc, loc: loc(location()) };  }
-  function peg$f30() {    return { text: text(), loc: loc(location()) };  }
-  function peg$f31(callee, args) {    return { type: 'call', callee, args: (args ?? []).filter((a) => !a.name).map((a) => a.value), kwargs: (args ?? []).filter((a) => a.name), loc: loc(location()) };  }
-  function peg$f32(first, a) {    return a;  }
-  function peg$f33(first, rest) {    return [first, ...rest];  }
-  function peg$f34(name, value) {    return { name, value, loc: loc(location()) };  }
-  function peg$f35(value) {    return { name: null, value, loc: loc(location()) };  }
-  function peg$f36(items) {    return { type: 'list', items: items ?? [], text: text(), loc: loc(location()) };  }
-  function peg$f37(first, e) {    return e;  }
-  function peg$f38(first, rest) {    return [first, ...rest];  }
-  function peg$f39(digits) {    return { type: 'number', text: digits, isInt: /^[0-9_]+$/.test(digits), loc: loc(location()) };  }
-  function peg$f40(s) {    return { type: 'string', value: s, loc: loc(location()) };  }
-  function peg$f41(chars) {    return chars.join('');  }
-  function peg$f42(chars) {    return chars.join('');  }
-  function peg$f43(c) {    return c;  }
-  function peg$f44(c) {    return c;  }
-  function peg$f45() {    return '\n';  }
-  function peg$f46() {    return '\t';  }
+  function peg$f19() {    return depths[offset()] === 0;  }
+  function peg$f20() {    error('indexing a list literal (`[...][i]`) is not supported: assign the list to a name and index that');  }
+  function peg$f21(head, s) {    return s;  }
+  function peg$f22(head, tail) {    return tail.reduce((target, s) => ({ type: 'index', target, items: s.items, tuple: s.tuple, loc: s.loc }), head);  }
+  function peg$f23(first, i) {    return i;  }
+  function peg$f24(first, rest, comma) {    return { items: [first, ...rest], tuple: rest.length > 0 || comma !== null, loc: loc(location()) };  }
+  function peg$f25(start, stop, s) {    return s;  }
+  function peg$f26(start, stop, step) {    return { kind: 'slice', start, stop, step: step ?? null, loc: loc(location()) };  }
+  function peg$f27(expr) {    return { kind: 'expr', expr, loc: expr.loc };  }
+  function peg$f28(name) {    return { type: 'name', name, loc: loc(location()) };  }
+  function peg$f29() {    return { type: 'ellipsis', loc: loc(location()) };  }
+  function peg$f30(e) {    return e;  }
+  function peg$f31(fn, inner) {    return { type: 'print', fn, text: text(), inner: inner.text, innerLoc: inner.loc, loc: loc(location()) };  }
+  function peg$f32() {    return { text: text(), loc: loc(location()) };  }
+  function peg$f33(callee, args) {    return { type: 'call', callee, args: (args ?? []).filter((a) => !a.name).map((a) => a.value), kwargs: (args ?? []).filter((a) => a.name), loc: loc(location()) };  }
+  function peg$f34(first, a) {    return a;  }
+  function peg$f35(first, rest) {    return [first, ...rest];  }
+  function peg$f36(name, value) {    return { name, value, loc: loc(location()) };  }
+  function peg$f37(value) {    return { name: null, value, loc: loc(location()) };  }
+  function peg$f38(items) {    return { type: 'list', items: items ?? [], text: text(), loc: loc(location()) };  }
+  function peg$f39(first, e) {    return e;  }
+  function peg$f40(first, rest) {    return [first, ...rest];  }
+  function peg$f41(digits) {    return { type: 'number', text: digits, isInt: true, loc: loc(location()) };  }
+  function peg$f42(digits) {    return { type: 'number', text: digits, isInt: /^[0-9_]+$/.test(digits), loc: loc(location()) };  }
+  function peg$f43(s) {    return { type: 'string', value: s, loc: loc(location()) };  }
+  function peg$f44(chars) {    return chars.join('');  }
+  function peg$f45(chars) {    return chars.join('');  }
+  function peg$f46(c) {    return c;  }
   function peg$f47(c) {    return c;  }
-  function peg$f48(name) {    return name;  }
-  function peg$f49() {    return depths[offset()] > 0;  }
+  function peg$f48() {    return '\n';  }
+  function peg$f49() {    return '\t';  }
+  function peg$f50(c) {    return c;  }
+  function peg$f51(name) {    return name;  }
+  function peg$f52() {    return depths[offset()] > 0;  }
   let peg$currPos = options.peg$currPos | 0;
   let peg$savedPos = peg$currPos;
   const peg$posDetailsCache = [{ line: 1, column: 1 }];
@@ -1241,40 +1258,70 @@ function peg$parse(input, options) {
   function peg$parsePostfix() {
     let s0, s1, s2, s3, s4, s5;
 
-    s0 = peg$parseList();
-    if (s0 === peg$FAILED) {
-      s0 = peg$currPos;
-      s1 = peg$parsePrimary();
-      if (s1 !== peg$FAILED) {
-        s2 = [];
-        s3 = peg$currPos;
-        s4 = peg$parse_();
-        s5 = peg$parseSubscript();
-        if (s5 !== peg$FAILED) {
-          peg$savedPos = s3;
-          s3 = peg$f19(s1, s5);
+    s0 = peg$currPos;
+    s1 = peg$parseList();
+    if (s1 !== peg$FAILED) {
+      s2 = peg$parse_();
+      peg$savedPos = peg$currPos;
+      s3 = peg$f19();
+      if (s3) {
+        s3 = undefined;
+      } else {
+        s3 = peg$FAILED;
+      }
+      if (s3 !== peg$FAILED) {
+        s4 = peg$parseSubscript();
+        if (s4 !== peg$FAILED) {
+          peg$savedPos = s0;
+          s0 = peg$f20();
         } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
+          peg$currPos = s0;
+          s0 = peg$FAILED;
         }
-        while (s3 !== peg$FAILED) {
-          s2.push(s3);
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+    if (s0 === peg$FAILED) {
+      s0 = peg$parseList();
+      if (s0 === peg$FAILED) {
+        s0 = peg$currPos;
+        s1 = peg$parsePrimary();
+        if (s1 !== peg$FAILED) {
+          s2 = [];
           s3 = peg$currPos;
           s4 = peg$parse_();
           s5 = peg$parseSubscript();
           if (s5 !== peg$FAILED) {
             peg$savedPos = s3;
-            s3 = peg$f19(s1, s5);
+            s3 = peg$f21(s1, s5);
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
           }
+          while (s3 !== peg$FAILED) {
+            s2.push(s3);
+            s3 = peg$currPos;
+            s4 = peg$parse_();
+            s5 = peg$parseSubscript();
+            if (s5 !== peg$FAILED) {
+              peg$savedPos = s3;
+              s3 = peg$f21(s1, s5);
+            } else {
+              peg$currPos = s3;
+              s3 = peg$FAILED;
+            }
+          }
+          peg$savedPos = s0;
+          s0 = peg$f22(s1, s2);
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
         }
-        peg$savedPos = s0;
-        s0 = peg$f20(s1, s2);
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
       }
     }
 
@@ -1311,7 +1358,7 @@ function peg$parse(input, options) {
           s9 = peg$parseSubscriptItem();
           if (s9 !== peg$FAILED) {
             peg$savedPos = s5;
-            s5 = peg$f21(s3, s9);
+            s5 = peg$f23(s3, s9);
           } else {
             peg$currPos = s5;
             s5 = peg$FAILED;
@@ -1336,7 +1383,7 @@ function peg$parse(input, options) {
             s9 = peg$parseSubscriptItem();
             if (s9 !== peg$FAILED) {
               peg$savedPos = s5;
-              s5 = peg$f21(s3, s9);
+              s5 = peg$f23(s3, s9);
             } else {
               peg$currPos = s5;
               s5 = peg$FAILED;
@@ -1375,7 +1422,7 @@ function peg$parse(input, options) {
         }
         if (s7 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f22(s3, s4, s5);
+          s0 = peg$f24(s3, s4, s5);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1430,7 +1477,7 @@ function peg$parse(input, options) {
           s10 = null;
         }
         peg$savedPos = s6;
-        s6 = peg$f23(s1, s5, s10);
+        s6 = peg$f25(s1, s5, s10);
       } else {
         peg$currPos = s6;
         s6 = peg$FAILED;
@@ -1439,7 +1486,7 @@ function peg$parse(input, options) {
         s6 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f24(s1, s5, s6);
+      s0 = peg$f26(s1, s5, s6);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -1449,7 +1496,7 @@ function peg$parse(input, options) {
       s1 = peg$parseAdditive();
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f25(s1);
+        s1 = peg$f27(s1);
       }
       s0 = s1;
     }
@@ -1472,7 +1519,7 @@ function peg$parse(input, options) {
             s1 = peg$parseIdentifier();
             if (s1 !== peg$FAILED) {
               peg$savedPos = s0;
-              s1 = peg$f26(s1);
+              s1 = peg$f28(s1);
             }
             s0 = s1;
             if (s0 === peg$FAILED) {
@@ -1486,7 +1533,7 @@ function peg$parse(input, options) {
               }
               if (s1 !== peg$FAILED) {
                 peg$savedPos = s0;
-                s1 = peg$f27();
+                s1 = peg$f29();
               }
               s0 = s1;
               if (s0 === peg$FAILED) {
@@ -1512,7 +1559,7 @@ function peg$parse(input, options) {
                     }
                     if (s5 !== peg$FAILED) {
                       peg$savedPos = s0;
-                      s0 = peg$f28(s3);
+                      s0 = peg$f30(s3);
                     } else {
                       peg$currPos = s0;
                       s0 = peg$FAILED;
@@ -1587,7 +1634,7 @@ function peg$parse(input, options) {
           }
           if (s6 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f29(s1, s5);
+            s0 = peg$f31(s1, s5);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -1619,7 +1666,7 @@ function peg$parse(input, options) {
     s0 = peg$currPos;
     s1 = peg$parseBalanced();
     peg$savedPos = s0;
-    s1 = peg$f30();
+    s1 = peg$f32();
     s0 = s1;
 
     return s0;
@@ -1776,7 +1823,7 @@ function peg$parse(input, options) {
         }
         if (s7 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f31(s1, s5);
+          s0 = peg$f33(s1, s5);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1814,7 +1861,7 @@ function peg$parse(input, options) {
         s7 = peg$parseArg();
         if (s7 !== peg$FAILED) {
           peg$savedPos = s3;
-          s3 = peg$f32(s1, s7);
+          s3 = peg$f34(s1, s7);
         } else {
           peg$currPos = s3;
           s3 = peg$FAILED;
@@ -1839,7 +1886,7 @@ function peg$parse(input, options) {
           s7 = peg$parseArg();
           if (s7 !== peg$FAILED) {
             peg$savedPos = s3;
-            s3 = peg$f32(s1, s7);
+            s3 = peg$f34(s1, s7);
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
@@ -1869,7 +1916,7 @@ function peg$parse(input, options) {
         s3 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f33(s1, s2);
+      s0 = peg$f35(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -1914,7 +1961,7 @@ function peg$parse(input, options) {
           s6 = peg$parseAdditive();
           if (s6 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f34(s1, s6);
+            s0 = peg$f36(s1, s6);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -1936,7 +1983,7 @@ function peg$parse(input, options) {
       s1 = peg$parseAdditive();
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f35(s1);
+        s1 = peg$f37(s1);
       }
       s0 = s1;
     }
@@ -1971,7 +2018,7 @@ function peg$parse(input, options) {
       }
       if (s5 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f36(s3);
+        s0 = peg$f38(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2005,7 +2052,7 @@ function peg$parse(input, options) {
         s7 = peg$parseAdditive();
         if (s7 !== peg$FAILED) {
           peg$savedPos = s3;
-          s3 = peg$f37(s1, s7);
+          s3 = peg$f39(s1, s7);
         } else {
           peg$currPos = s3;
           s3 = peg$FAILED;
@@ -2030,7 +2077,7 @@ function peg$parse(input, options) {
           s7 = peg$parseAdditive();
           if (s7 !== peg$FAILED) {
             peg$savedPos = s3;
-            s3 = peg$f37(s1, s7);
+            s3 = peg$f39(s1, s7);
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
@@ -2060,7 +2107,7 @@ function peg$parse(input, options) {
         s3 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f38(s1, s2);
+      s0 = peg$f40(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2076,59 +2123,12 @@ function peg$parse(input, options) {
     s0 = peg$currPos;
     s1 = peg$currPos;
     s2 = peg$currPos;
-    s3 = peg$currPos;
-    s4 = peg$parseDigits();
-    if (s4 !== peg$FAILED) {
-      s5 = peg$currPos;
-      if (input.charCodeAt(peg$currPos) === 46) {
-        s6 = peg$c24;
-        peg$currPos++;
-      } else {
-        s6 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e29); }
-      }
-      if (s6 !== peg$FAILED) {
-        s7 = peg$parseDigits();
-        if (s7 === peg$FAILED) {
-          s7 = null;
-        }
-        s6 = [s6, s7];
-        s5 = s6;
-      } else {
-        peg$currPos = s5;
-        s5 = peg$FAILED;
-      }
-      if (s5 === peg$FAILED) {
-        s5 = null;
-      }
-      s4 = [s4, s5];
-      s3 = s4;
+    if (input.charCodeAt(peg$currPos) === 48) {
+      s3 = peg$c24;
+      peg$currPos++;
     } else {
-      peg$currPos = s3;
       s3 = peg$FAILED;
-    }
-    if (s3 === peg$FAILED) {
-      s3 = peg$currPos;
-      if (input.charCodeAt(peg$currPos) === 46) {
-        s4 = peg$c24;
-        peg$currPos++;
-      } else {
-        s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e29); }
-      }
-      if (s4 !== peg$FAILED) {
-        s5 = peg$parseDigits();
-        if (s5 !== peg$FAILED) {
-          s4 = [s4, s5];
-          s3 = s4;
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s3;
-        s3 = peg$FAILED;
-      }
+      if (peg$silentFails === 0) { peg$fail(peg$e29); }
     }
     if (s3 !== peg$FAILED) {
       s4 = peg$currPos;
@@ -2140,19 +2140,30 @@ function peg$parse(input, options) {
         if (peg$silentFails === 0) { peg$fail(peg$e30); }
       }
       if (s5 !== peg$FAILED) {
-        s6 = input.charAt(peg$currPos);
-        if (peg$r0.test(s6)) {
+        s6 = [];
+        s7 = input.charAt(peg$currPos);
+        if (peg$r3.test(s7)) {
           peg$currPos++;
         } else {
-          s6 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e13); }
+          s7 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e31); }
         }
-        if (s6 === peg$FAILED) {
-          s6 = null;
-        }
-        s7 = peg$parseDigits();
         if (s7 !== peg$FAILED) {
-          s5 = [s5, s6, s7];
+          while (s7 !== peg$FAILED) {
+            s6.push(s7);
+            s7 = input.charAt(peg$currPos);
+            if (peg$r3.test(s7)) {
+              peg$currPos++;
+            } else {
+              s7 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e31); }
+            }
+          }
+        } else {
+          s6 = peg$FAILED;
+        }
+        if (s6 !== peg$FAILED) {
+          s5 = [s5, s6];
           s4 = s5;
         } else {
           peg$currPos = s4;
@@ -2163,10 +2174,100 @@ function peg$parse(input, options) {
         s4 = peg$FAILED;
       }
       if (s4 === peg$FAILED) {
-        s4 = null;
+        s4 = peg$currPos;
+        s5 = input.charAt(peg$currPos);
+        if (peg$r4.test(s5)) {
+          peg$currPos++;
+        } else {
+          s5 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e32); }
+        }
+        if (s5 !== peg$FAILED) {
+          s6 = [];
+          s7 = input.charAt(peg$currPos);
+          if (peg$r5.test(s7)) {
+            peg$currPos++;
+          } else {
+            s7 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e33); }
+          }
+          if (s7 !== peg$FAILED) {
+            while (s7 !== peg$FAILED) {
+              s6.push(s7);
+              s7 = input.charAt(peg$currPos);
+              if (peg$r5.test(s7)) {
+                peg$currPos++;
+              } else {
+                s7 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e33); }
+              }
+            }
+          } else {
+            s6 = peg$FAILED;
+          }
+          if (s6 !== peg$FAILED) {
+            s5 = [s5, s6];
+            s4 = s5;
+          } else {
+            peg$currPos = s4;
+            s4 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s4;
+          s4 = peg$FAILED;
+        }
+        if (s4 === peg$FAILED) {
+          s4 = peg$currPos;
+          s5 = input.charAt(peg$currPos);
+          if (peg$r6.test(s5)) {
+            peg$currPos++;
+          } else {
+            s5 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e34); }
+          }
+          if (s5 !== peg$FAILED) {
+            s6 = [];
+            s7 = input.charAt(peg$currPos);
+            if (peg$r7.test(s7)) {
+              peg$currPos++;
+            } else {
+              s7 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e35); }
+            }
+            if (s7 !== peg$FAILED) {
+              while (s7 !== peg$FAILED) {
+                s6.push(s7);
+                s7 = input.charAt(peg$currPos);
+                if (peg$r7.test(s7)) {
+                  peg$currPos++;
+                } else {
+                  s7 = peg$FAILED;
+                  if (peg$silentFails === 0) { peg$fail(peg$e35); }
+                }
+              }
+            } else {
+              s6 = peg$FAILED;
+            }
+            if (s6 !== peg$FAILED) {
+              s5 = [s5, s6];
+              s4 = s5;
+            } else {
+              peg$currPos = s4;
+              s4 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s4;
+            s4 = peg$FAILED;
+          }
+        }
       }
-      s3 = [s3, s4];
-      s2 = s3;
+      if (s4 !== peg$FAILED) {
+        s3 = [s3, s4];
+        s2 = s3;
+      } else {
+        peg$currPos = s2;
+        s2 = peg$FAILED;
+      }
     } else {
       peg$currPos = s2;
       s2 = peg$FAILED;
@@ -2189,7 +2290,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f39(s1);
+        s0 = peg$f41(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2197,6 +2298,133 @@ function peg$parse(input, options) {
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
+    }
+    if (s0 === peg$FAILED) {
+      s0 = peg$currPos;
+      s1 = peg$currPos;
+      s2 = peg$currPos;
+      s3 = peg$currPos;
+      s4 = peg$parseDigits();
+      if (s4 !== peg$FAILED) {
+        s5 = peg$currPos;
+        if (input.charCodeAt(peg$currPos) === 46) {
+          s6 = peg$c25;
+          peg$currPos++;
+        } else {
+          s6 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e36); }
+        }
+        if (s6 !== peg$FAILED) {
+          s7 = peg$parseDigits();
+          if (s7 === peg$FAILED) {
+            s7 = null;
+          }
+          s6 = [s6, s7];
+          s5 = s6;
+        } else {
+          peg$currPos = s5;
+          s5 = peg$FAILED;
+        }
+        if (s5 === peg$FAILED) {
+          s5 = null;
+        }
+        s4 = [s4, s5];
+        s3 = s4;
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+      if (s3 === peg$FAILED) {
+        s3 = peg$currPos;
+        if (input.charCodeAt(peg$currPos) === 46) {
+          s4 = peg$c25;
+          peg$currPos++;
+        } else {
+          s4 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e36); }
+        }
+        if (s4 !== peg$FAILED) {
+          s5 = peg$parseDigits();
+          if (s5 !== peg$FAILED) {
+            s4 = [s4, s5];
+            s3 = s4;
+          } else {
+            peg$currPos = s3;
+            s3 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        }
+      }
+      if (s3 !== peg$FAILED) {
+        s4 = peg$currPos;
+        s5 = input.charAt(peg$currPos);
+        if (peg$r8.test(s5)) {
+          peg$currPos++;
+        } else {
+          s5 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e37); }
+        }
+        if (s5 !== peg$FAILED) {
+          s6 = input.charAt(peg$currPos);
+          if (peg$r0.test(s6)) {
+            peg$currPos++;
+          } else {
+            s6 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e13); }
+          }
+          if (s6 === peg$FAILED) {
+            s6 = null;
+          }
+          s7 = peg$parseDigits();
+          if (s7 !== peg$FAILED) {
+            s5 = [s5, s6, s7];
+            s4 = s5;
+          } else {
+            peg$currPos = s4;
+            s4 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s4;
+          s4 = peg$FAILED;
+        }
+        if (s4 === peg$FAILED) {
+          s4 = null;
+        }
+        s3 = [s3, s4];
+        s2 = s3;
+      } else {
+        peg$currPos = s2;
+        s2 = peg$FAILED;
+      }
+      if (s2 !== peg$FAILED) {
+        s1 = input.substring(s1, peg$currPos);
+      } else {
+        s1 = s2;
+      }
+      if (s1 !== peg$FAILED) {
+        s2 = peg$currPos;
+        peg$silentFails++;
+        s3 = peg$parseIdentChar();
+        peg$silentFails--;
+        if (s3 === peg$FAILED) {
+          s2 = undefined;
+        } else {
+          peg$currPos = s2;
+          s2 = peg$FAILED;
+        }
+        if (s2 !== peg$FAILED) {
+          peg$savedPos = s0;
+          s0 = peg$f42(s1);
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
     }
     peg$silentFails--;
     if (s0 === peg$FAILED) {
@@ -2213,21 +2441,21 @@ function peg$parse(input, options) {
     s0 = peg$currPos;
     s1 = [];
     s2 = input.charAt(peg$currPos);
-    if (peg$r3.test(s2)) {
+    if (peg$r9.test(s2)) {
       peg$currPos++;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e31); }
+      if (peg$silentFails === 0) { peg$fail(peg$e38); }
     }
     if (s2 !== peg$FAILED) {
       while (s2 !== peg$FAILED) {
         s1.push(s2);
         s2 = input.charAt(peg$currPos);
-        if (peg$r3.test(s2)) {
+        if (peg$r9.test(s2)) {
           peg$currPos++;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e31); }
+          if (peg$silentFails === 0) { peg$fail(peg$e38); }
         }
       }
     } else {
@@ -2237,30 +2465,30 @@ function peg$parse(input, options) {
       s2 = [];
       s3 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 95) {
-        s4 = peg$c25;
+        s4 = peg$c26;
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e32); }
+        if (peg$silentFails === 0) { peg$fail(peg$e39); }
       }
       if (s4 !== peg$FAILED) {
         s5 = [];
         s6 = input.charAt(peg$currPos);
-        if (peg$r3.test(s6)) {
+        if (peg$r9.test(s6)) {
           peg$currPos++;
         } else {
           s6 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e31); }
+          if (peg$silentFails === 0) { peg$fail(peg$e38); }
         }
         if (s6 !== peg$FAILED) {
           while (s6 !== peg$FAILED) {
             s5.push(s6);
             s6 = input.charAt(peg$currPos);
-            if (peg$r3.test(s6)) {
+            if (peg$r9.test(s6)) {
               peg$currPos++;
             } else {
               s6 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e31); }
+              if (peg$silentFails === 0) { peg$fail(peg$e38); }
             }
           }
         } else {
@@ -2281,30 +2509,30 @@ function peg$parse(input, options) {
         s2.push(s3);
         s3 = peg$currPos;
         if (input.charCodeAt(peg$currPos) === 95) {
-          s4 = peg$c25;
+          s4 = peg$c26;
           peg$currPos++;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e32); }
+          if (peg$silentFails === 0) { peg$fail(peg$e39); }
         }
         if (s4 !== peg$FAILED) {
           s5 = [];
           s6 = input.charAt(peg$currPos);
-          if (peg$r3.test(s6)) {
+          if (peg$r9.test(s6)) {
             peg$currPos++;
           } else {
             s6 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e31); }
+            if (peg$silentFails === 0) { peg$fail(peg$e38); }
           }
           if (s6 !== peg$FAILED) {
             while (s6 !== peg$FAILED) {
               s5.push(s6);
               s6 = input.charAt(peg$currPos);
-              if (peg$r3.test(s6)) {
+              if (peg$r9.test(s6)) {
                 peg$currPos++;
               } else {
                 s6 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e31); }
+                if (peg$silentFails === 0) { peg$fail(peg$e38); }
               }
             }
           } else {
@@ -2340,13 +2568,13 @@ function peg$parse(input, options) {
     s1 = peg$parseStringText();
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f40(s1);
+      s1 = peg$f43(s1);
     }
     s0 = s1;
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e33); }
+      if (peg$silentFails === 0) { peg$fail(peg$e40); }
     }
 
     return s0;
@@ -2357,11 +2585,11 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 34) {
-      s1 = peg$c26;
+      s1 = peg$c27;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e34); }
+      if (peg$silentFails === 0) { peg$fail(peg$e41); }
     }
     if (s1 !== peg$FAILED) {
       s2 = [];
@@ -2371,15 +2599,15 @@ function peg$parse(input, options) {
         s3 = peg$parseDoubleChar();
       }
       if (input.charCodeAt(peg$currPos) === 34) {
-        s3 = peg$c26;
+        s3 = peg$c27;
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e34); }
+        if (peg$silentFails === 0) { peg$fail(peg$e41); }
       }
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f41(s2);
+        s0 = peg$f44(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2391,11 +2619,11 @@ function peg$parse(input, options) {
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 39) {
-        s1 = peg$c27;
+        s1 = peg$c28;
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e35); }
+        if (peg$silentFails === 0) { peg$fail(peg$e42); }
       }
       if (s1 !== peg$FAILED) {
         s2 = [];
@@ -2405,15 +2633,15 @@ function peg$parse(input, options) {
           s3 = peg$parseSingleChar();
         }
         if (input.charCodeAt(peg$currPos) === 39) {
-          s3 = peg$c27;
+          s3 = peg$c28;
           peg$currPos++;
         } else {
           s3 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e35); }
+          if (peg$silentFails === 0) { peg$fail(peg$e42); }
         }
         if (s3 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f42(s2);
+          s0 = peg$f45(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2431,26 +2659,26 @@ function peg$parse(input, options) {
     let s0, s1, s2;
 
     s0 = input.charAt(peg$currPos);
-    if (peg$r4.test(s0)) {
+    if (peg$r10.test(s0)) {
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e36); }
+      if (peg$silentFails === 0) { peg$fail(peg$e43); }
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 92) {
-        s1 = peg$c28;
+        s1 = peg$c29;
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e37); }
+        if (peg$silentFails === 0) { peg$fail(peg$e44); }
       }
       if (s1 !== peg$FAILED) {
         s2 = peg$parseEscapeChar();
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f43(s2);
+          s0 = peg$f46(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2468,26 +2696,26 @@ function peg$parse(input, options) {
     let s0, s1, s2;
 
     s0 = input.charAt(peg$currPos);
-    if (peg$r5.test(s0)) {
+    if (peg$r11.test(s0)) {
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e38); }
+      if (peg$silentFails === 0) { peg$fail(peg$e45); }
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 92) {
-        s1 = peg$c28;
+        s1 = peg$c29;
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e37); }
+        if (peg$silentFails === 0) { peg$fail(peg$e44); }
       }
       if (s1 !== peg$FAILED) {
         s2 = peg$parseEscapeChar();
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f44(s2);
+          s0 = peg$f47(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2506,43 +2734,43 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 110) {
-      s1 = peg$c29;
+      s1 = peg$c30;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e39); }
+      if (peg$silentFails === 0) { peg$fail(peg$e46); }
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f45();
+      s1 = peg$f48();
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 116) {
-        s1 = peg$c30;
+        s1 = peg$c31;
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e40); }
+        if (peg$silentFails === 0) { peg$fail(peg$e47); }
       }
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f46();
+        s1 = peg$f49();
       }
       s0 = s1;
       if (s0 === peg$FAILED) {
         s0 = peg$currPos;
         s1 = input.charAt(peg$currPos);
-        if (peg$r6.test(s1)) {
+        if (peg$r12.test(s1)) {
           peg$currPos++;
         } else {
           s1 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e41); }
+          if (peg$silentFails === 0) { peg$fail(peg$e48); }
         }
         if (s1 !== peg$FAILED) {
           peg$savedPos = s0;
-          s1 = peg$f47(s1);
+          s1 = peg$f50(s1);
         }
         s0 = s1;
       }
@@ -2593,11 +2821,11 @@ function peg$parse(input, options) {
       s2 = peg$currPos;
       s3 = peg$currPos;
       s4 = input.charAt(peg$currPos);
-      if (peg$r7.test(s4)) {
+      if (peg$r13.test(s4)) {
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e43); }
+        if (peg$silentFails === 0) { peg$fail(peg$e50); }
       }
       if (s4 !== peg$FAILED) {
         s5 = [];
@@ -2619,7 +2847,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f48(s2);
+        s0 = peg$f51(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2631,7 +2859,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e42); }
+      if (peg$silentFails === 0) { peg$fail(peg$e49); }
     }
 
     return s0;
@@ -2640,260 +2868,260 @@ function peg$parse(input, options) {
   function peg$parseKeyword() {
     let s0;
 
-    if (input.substr(peg$currPos, 3) === peg$c31) {
-      s0 = peg$c31;
+    if (input.substr(peg$currPos, 3) === peg$c32) {
+      s0 = peg$c32;
       peg$currPos += 3;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e44); }
+      if (peg$silentFails === 0) { peg$fail(peg$e51); }
     }
     if (s0 === peg$FAILED) {
-      if (input.substr(peg$currPos, 6) === peg$c32) {
-        s0 = peg$c32;
+      if (input.substr(peg$currPos, 6) === peg$c33) {
+        s0 = peg$c33;
         peg$currPos += 6;
       } else {
         s0 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e45); }
+        if (peg$silentFails === 0) { peg$fail(peg$e52); }
       }
       if (s0 === peg$FAILED) {
-        if (input.substr(peg$currPos, 5) === peg$c33) {
-          s0 = peg$c33;
+        if (input.substr(peg$currPos, 5) === peg$c34) {
+          s0 = peg$c34;
           peg$currPos += 5;
         } else {
           s0 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e46); }
+          if (peg$silentFails === 0) { peg$fail(peg$e53); }
         }
         if (s0 === peg$FAILED) {
-          if (input.substr(peg$currPos, 5) === peg$c34) {
-            s0 = peg$c34;
+          if (input.substr(peg$currPos, 5) === peg$c35) {
+            s0 = peg$c35;
             peg$currPos += 5;
           } else {
             s0 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e47); }
+            if (peg$silentFails === 0) { peg$fail(peg$e54); }
           }
           if (s0 === peg$FAILED) {
-            if (input.substr(peg$currPos, 2) === peg$c35) {
-              s0 = peg$c35;
+            if (input.substr(peg$currPos, 2) === peg$c36) {
+              s0 = peg$c36;
               peg$currPos += 2;
             } else {
               s0 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e48); }
+              if (peg$silentFails === 0) { peg$fail(peg$e55); }
             }
             if (s0 === peg$FAILED) {
-              if (input.substr(peg$currPos, 5) === peg$c36) {
-                s0 = peg$c36;
+              if (input.substr(peg$currPos, 5) === peg$c37) {
+                s0 = peg$c37;
                 peg$currPos += 5;
               } else {
                 s0 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e49); }
+                if (peg$silentFails === 0) { peg$fail(peg$e56); }
               }
               if (s0 === peg$FAILED) {
-                if (input.substr(peg$currPos, 5) === peg$c37) {
-                  s0 = peg$c37;
+                if (input.substr(peg$currPos, 5) === peg$c38) {
+                  s0 = peg$c38;
                   peg$currPos += 5;
                 } else {
                   s0 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e50); }
+                  if (peg$silentFails === 0) { peg$fail(peg$e57); }
                 }
                 if (s0 === peg$FAILED) {
-                  if (input.substr(peg$currPos, 8) === peg$c38) {
-                    s0 = peg$c38;
+                  if (input.substr(peg$currPos, 8) === peg$c39) {
+                    s0 = peg$c39;
                     peg$currPos += 8;
                   } else {
                     s0 = peg$FAILED;
-                    if (peg$silentFails === 0) { peg$fail(peg$e51); }
+                    if (peg$silentFails === 0) { peg$fail(peg$e58); }
                   }
                   if (s0 === peg$FAILED) {
-                    if (input.substr(peg$currPos, 3) === peg$c39) {
-                      s0 = peg$c39;
+                    if (input.substr(peg$currPos, 3) === peg$c40) {
+                      s0 = peg$c40;
                       peg$currPos += 3;
                     } else {
                       s0 = peg$FAILED;
-                      if (peg$silentFails === 0) { peg$fail(peg$e52); }
+                      if (peg$silentFails === 0) { peg$fail(peg$e59); }
                     }
                     if (s0 === peg$FAILED) {
-                      if (input.substr(peg$currPos, 3) === peg$c40) {
-                        s0 = peg$c40;
+                      if (input.substr(peg$currPos, 3) === peg$c41) {
+                        s0 = peg$c41;
                         peg$currPos += 3;
                       } else {
                         s0 = peg$FAILED;
-                        if (peg$silentFails === 0) { peg$fail(peg$e53); }
+                        if (peg$silentFails === 0) { peg$fail(peg$e60); }
                       }
                       if (s0 === peg$FAILED) {
-                        if (input.substr(peg$currPos, 4) === peg$c41) {
-                          s0 = peg$c41;
+                        if (input.substr(peg$currPos, 4) === peg$c42) {
+                          s0 = peg$c42;
                           peg$currPos += 4;
                         } else {
                           s0 = peg$FAILED;
-                          if (peg$silentFails === 0) { peg$fail(peg$e54); }
+                          if (peg$silentFails === 0) { peg$fail(peg$e61); }
                         }
                         if (s0 === peg$FAILED) {
-                          if (input.substr(peg$currPos, 4) === peg$c42) {
-                            s0 = peg$c42;
+                          if (input.substr(peg$currPos, 4) === peg$c43) {
+                            s0 = peg$c43;
                             peg$currPos += 4;
                           } else {
                             s0 = peg$FAILED;
-                            if (peg$silentFails === 0) { peg$fail(peg$e55); }
+                            if (peg$silentFails === 0) { peg$fail(peg$e62); }
                           }
                           if (s0 === peg$FAILED) {
-                            if (input.substr(peg$currPos, 6) === peg$c43) {
-                              s0 = peg$c43;
+                            if (input.substr(peg$currPos, 6) === peg$c44) {
+                              s0 = peg$c44;
                               peg$currPos += 6;
                             } else {
                               s0 = peg$FAILED;
-                              if (peg$silentFails === 0) { peg$fail(peg$e56); }
+                              if (peg$silentFails === 0) { peg$fail(peg$e63); }
                             }
                             if (s0 === peg$FAILED) {
-                              if (input.substr(peg$currPos, 7) === peg$c44) {
-                                s0 = peg$c44;
+                              if (input.substr(peg$currPos, 7) === peg$c45) {
+                                s0 = peg$c45;
                                 peg$currPos += 7;
                               } else {
                                 s0 = peg$FAILED;
-                                if (peg$silentFails === 0) { peg$fail(peg$e57); }
+                                if (peg$silentFails === 0) { peg$fail(peg$e64); }
                               }
                               if (s0 === peg$FAILED) {
-                                if (input.substr(peg$currPos, 3) === peg$c45) {
-                                  s0 = peg$c45;
+                                if (input.substr(peg$currPos, 3) === peg$c46) {
+                                  s0 = peg$c46;
                                   peg$currPos += 3;
                                 } else {
                                   s0 = peg$FAILED;
-                                  if (peg$silentFails === 0) { peg$fail(peg$e58); }
+                                  if (peg$silentFails === 0) { peg$fail(peg$e65); }
                                 }
                                 if (s0 === peg$FAILED) {
-                                  if (input.substr(peg$currPos, 4) === peg$c46) {
-                                    s0 = peg$c46;
+                                  if (input.substr(peg$currPos, 4) === peg$c47) {
+                                    s0 = peg$c47;
                                     peg$currPos += 4;
                                   } else {
                                     s0 = peg$FAILED;
-                                    if (peg$silentFails === 0) { peg$fail(peg$e59); }
+                                    if (peg$silentFails === 0) { peg$fail(peg$e66); }
                                   }
                                   if (s0 === peg$FAILED) {
-                                    if (input.substr(peg$currPos, 6) === peg$c47) {
-                                      s0 = peg$c47;
+                                    if (input.substr(peg$currPos, 6) === peg$c48) {
+                                      s0 = peg$c48;
                                       peg$currPos += 6;
                                     } else {
                                       s0 = peg$FAILED;
-                                      if (peg$silentFails === 0) { peg$fail(peg$e60); }
+                                      if (peg$silentFails === 0) { peg$fail(peg$e67); }
                                     }
                                     if (s0 === peg$FAILED) {
-                                      if (input.substr(peg$currPos, 2) === peg$c48) {
-                                        s0 = peg$c48;
+                                      if (input.substr(peg$currPos, 2) === peg$c49) {
+                                        s0 = peg$c49;
                                         peg$currPos += 2;
                                       } else {
                                         s0 = peg$FAILED;
-                                        if (peg$silentFails === 0) { peg$fail(peg$e61); }
+                                        if (peg$silentFails === 0) { peg$fail(peg$e68); }
                                       }
                                       if (s0 === peg$FAILED) {
-                                        if (input.substr(peg$currPos, 6) === peg$c49) {
-                                          s0 = peg$c49;
+                                        if (input.substr(peg$currPos, 6) === peg$c50) {
+                                          s0 = peg$c50;
                                           peg$currPos += 6;
                                         } else {
                                           s0 = peg$FAILED;
-                                          if (peg$silentFails === 0) { peg$fail(peg$e62); }
+                                          if (peg$silentFails === 0) { peg$fail(peg$e69); }
                                         }
                                         if (s0 === peg$FAILED) {
-                                          if (input.substr(peg$currPos, 2) === peg$c50) {
-                                            s0 = peg$c50;
+                                          if (input.substr(peg$currPos, 2) === peg$c51) {
+                                            s0 = peg$c51;
                                             peg$currPos += 2;
                                           } else {
                                             s0 = peg$FAILED;
-                                            if (peg$silentFails === 0) { peg$fail(peg$e63); }
+                                            if (peg$silentFails === 0) { peg$fail(peg$e70); }
                                           }
                                           if (s0 === peg$FAILED) {
-                                            if (input.substr(peg$currPos, 2) === peg$c51) {
-                                              s0 = peg$c51;
+                                            if (input.substr(peg$currPos, 2) === peg$c52) {
+                                              s0 = peg$c52;
                                               peg$currPos += 2;
                                             } else {
                                               s0 = peg$FAILED;
-                                              if (peg$silentFails === 0) { peg$fail(peg$e64); }
+                                              if (peg$silentFails === 0) { peg$fail(peg$e71); }
                                             }
                                             if (s0 === peg$FAILED) {
-                                              if (input.substr(peg$currPos, 6) === peg$c52) {
-                                                s0 = peg$c52;
+                                              if (input.substr(peg$currPos, 6) === peg$c53) {
+                                                s0 = peg$c53;
                                                 peg$currPos += 6;
                                               } else {
                                                 s0 = peg$FAILED;
-                                                if (peg$silentFails === 0) { peg$fail(peg$e65); }
+                                                if (peg$silentFails === 0) { peg$fail(peg$e72); }
                                               }
                                               if (s0 === peg$FAILED) {
-                                                if (input.substr(peg$currPos, 8) === peg$c53) {
-                                                  s0 = peg$c53;
+                                                if (input.substr(peg$currPos, 8) === peg$c54) {
+                                                  s0 = peg$c54;
                                                   peg$currPos += 8;
                                                 } else {
                                                   s0 = peg$FAILED;
-                                                  if (peg$silentFails === 0) { peg$fail(peg$e66); }
+                                                  if (peg$silentFails === 0) { peg$fail(peg$e73); }
                                                 }
                                                 if (s0 === peg$FAILED) {
-                                                  if (input.substr(peg$currPos, 3) === peg$c54) {
-                                                    s0 = peg$c54;
+                                                  if (input.substr(peg$currPos, 3) === peg$c55) {
+                                                    s0 = peg$c55;
                                                     peg$currPos += 3;
                                                   } else {
                                                     s0 = peg$FAILED;
-                                                    if (peg$silentFails === 0) { peg$fail(peg$e67); }
+                                                    if (peg$silentFails === 0) { peg$fail(peg$e74); }
                                                   }
                                                   if (s0 === peg$FAILED) {
-                                                    if (input.substr(peg$currPos, 2) === peg$c55) {
-                                                      s0 = peg$c55;
+                                                    if (input.substr(peg$currPos, 2) === peg$c56) {
+                                                      s0 = peg$c56;
                                                       peg$currPos += 2;
                                                     } else {
                                                       s0 = peg$FAILED;
-                                                      if (peg$silentFails === 0) { peg$fail(peg$e68); }
+                                                      if (peg$silentFails === 0) { peg$fail(peg$e75); }
                                                     }
                                                     if (s0 === peg$FAILED) {
-                                                      if (input.substr(peg$currPos, 4) === peg$c56) {
-                                                        s0 = peg$c56;
+                                                      if (input.substr(peg$currPos, 4) === peg$c57) {
+                                                        s0 = peg$c57;
                                                         peg$currPos += 4;
                                                       } else {
                                                         s0 = peg$FAILED;
-                                                        if (peg$silentFails === 0) { peg$fail(peg$e69); }
+                                                        if (peg$silentFails === 0) { peg$fail(peg$e76); }
                                                       }
                                                       if (s0 === peg$FAILED) {
-                                                        if (input.substr(peg$currPos, 5) === peg$c57) {
-                                                          s0 = peg$c57;
+                                                        if (input.substr(peg$currPos, 5) === peg$c58) {
+                                                          s0 = peg$c58;
                                                           peg$currPos += 5;
                                                         } else {
                                                           s0 = peg$FAILED;
-                                                          if (peg$silentFails === 0) { peg$fail(peg$e70); }
+                                                          if (peg$silentFails === 0) { peg$fail(peg$e77); }
                                                         }
                                                         if (s0 === peg$FAILED) {
-                                                          if (input.substr(peg$currPos, 6) === peg$c58) {
-                                                            s0 = peg$c58;
+                                                          if (input.substr(peg$currPos, 6) === peg$c59) {
+                                                            s0 = peg$c59;
                                                             peg$currPos += 6;
                                                           } else {
                                                             s0 = peg$FAILED;
-                                                            if (peg$silentFails === 0) { peg$fail(peg$e71); }
+                                                            if (peg$silentFails === 0) { peg$fail(peg$e78); }
                                                           }
                                                           if (s0 === peg$FAILED) {
-                                                            if (input.substr(peg$currPos, 3) === peg$c59) {
-                                                              s0 = peg$c59;
+                                                            if (input.substr(peg$currPos, 3) === peg$c60) {
+                                                              s0 = peg$c60;
                                                               peg$currPos += 3;
                                                             } else {
                                                               s0 = peg$FAILED;
-                                                              if (peg$silentFails === 0) { peg$fail(peg$e72); }
+                                                              if (peg$silentFails === 0) { peg$fail(peg$e79); }
                                                             }
                                                             if (s0 === peg$FAILED) {
-                                                              if (input.substr(peg$currPos, 5) === peg$c60) {
-                                                                s0 = peg$c60;
+                                                              if (input.substr(peg$currPos, 5) === peg$c61) {
+                                                                s0 = peg$c61;
                                                                 peg$currPos += 5;
                                                               } else {
                                                                 s0 = peg$FAILED;
-                                                                if (peg$silentFails === 0) { peg$fail(peg$e73); }
+                                                                if (peg$silentFails === 0) { peg$fail(peg$e80); }
                                                               }
                                                               if (s0 === peg$FAILED) {
-                                                                if (input.substr(peg$currPos, 4) === peg$c61) {
-                                                                  s0 = peg$c61;
+                                                                if (input.substr(peg$currPos, 4) === peg$c62) {
+                                                                  s0 = peg$c62;
                                                                   peg$currPos += 4;
                                                                 } else {
                                                                   s0 = peg$FAILED;
-                                                                  if (peg$silentFails === 0) { peg$fail(peg$e74); }
+                                                                  if (peg$silentFails === 0) { peg$fail(peg$e81); }
                                                                 }
                                                                 if (s0 === peg$FAILED) {
-                                                                  if (input.substr(peg$currPos, 5) === peg$c62) {
-                                                                    s0 = peg$c62;
+                                                                  if (input.substr(peg$currPos, 5) === peg$c63) {
+                                                                    s0 = peg$c63;
                                                                     peg$currPos += 5;
                                                                   } else {
                                                                     s0 = peg$FAILED;
-                                                                    if (peg$silentFails === 0) { peg$fail(peg$e75); }
+                                                                    if (peg$silentFails === 0) { peg$fail(peg$e82); }
                                                                   }
                                                                 }
                                                               }
@@ -2934,11 +3162,11 @@ function peg$parse(input, options) {
     let s0;
 
     s0 = input.charAt(peg$currPos);
-    if (peg$r8.test(s0)) {
+    if (peg$r14.test(s0)) {
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e76); }
+      if (peg$silentFails === 0) { peg$fail(peg$e83); }
     }
 
     return s0;
@@ -2950,29 +3178,29 @@ function peg$parse(input, options) {
     peg$silentFails++;
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 35) {
-      s1 = peg$c63;
+      s1 = peg$c64;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e78); }
+      if (peg$silentFails === 0) { peg$fail(peg$e85); }
     }
     if (s1 !== peg$FAILED) {
       s2 = [];
       s3 = input.charAt(peg$currPos);
-      if (peg$r9.test(s3)) {
+      if (peg$r15.test(s3)) {
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e79); }
+        if (peg$silentFails === 0) { peg$fail(peg$e86); }
       }
       while (s3 !== peg$FAILED) {
         s2.push(s3);
         s3 = input.charAt(peg$currPos);
-        if (peg$r9.test(s3)) {
+        if (peg$r15.test(s3)) {
           peg$currPos++;
         } else {
           s3 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e79); }
+          if (peg$silentFails === 0) { peg$fail(peg$e86); }
         }
       }
       s1 = [s1, s2];
@@ -2984,7 +3212,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e77); }
+      if (peg$silentFails === 0) { peg$fail(peg$e84); }
     }
 
     return s0;
@@ -2997,21 +3225,21 @@ function peg$parse(input, options) {
     s0 = [];
     s1 = [];
     s2 = input.charAt(peg$currPos);
-    if (peg$r10.test(s2)) {
+    if (peg$r16.test(s2)) {
       peg$currPos++;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e80); }
+      if (peg$silentFails === 0) { peg$fail(peg$e87); }
     }
     if (s2 !== peg$FAILED) {
       while (s2 !== peg$FAILED) {
         s1.push(s2);
         s2 = input.charAt(peg$currPos);
-        if (peg$r10.test(s2)) {
+        if (peg$r16.test(s2)) {
           peg$currPos++;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e80); }
+          if (peg$silentFails === 0) { peg$fail(peg$e87); }
         }
       }
     } else {
@@ -3020,11 +3248,11 @@ function peg$parse(input, options) {
     if (s1 === peg$FAILED) {
       s1 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 92) {
-        s2 = peg$c28;
+        s2 = peg$c29;
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e37); }
+        if (peg$silentFails === 0) { peg$fail(peg$e44); }
       }
       if (s2 !== peg$FAILED) {
         if (input.charCodeAt(peg$currPos) === 13) {
@@ -3058,7 +3286,7 @@ function peg$parse(input, options) {
       if (s1 === peg$FAILED) {
         s1 = peg$currPos;
         peg$savedPos = peg$currPos;
-        s2 = peg$f49();
+        s2 = peg$f52();
         if (s2) {
           s2 = undefined;
         } else {
@@ -3067,21 +3295,21 @@ function peg$parse(input, options) {
         if (s2 !== peg$FAILED) {
           s3 = [];
           s4 = input.charAt(peg$currPos);
-          if (peg$r11.test(s4)) {
+          if (peg$r17.test(s4)) {
             peg$currPos++;
           } else {
             s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e81); }
+            if (peg$silentFails === 0) { peg$fail(peg$e88); }
           }
           if (s4 !== peg$FAILED) {
             while (s4 !== peg$FAILED) {
               s3.push(s4);
               s4 = input.charAt(peg$currPos);
-              if (peg$r11.test(s4)) {
+              if (peg$r17.test(s4)) {
                 peg$currPos++;
               } else {
                 s4 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e81); }
+                if (peg$silentFails === 0) { peg$fail(peg$e88); }
               }
             }
           } else {
@@ -3107,21 +3335,21 @@ function peg$parse(input, options) {
       s0.push(s1);
       s1 = [];
       s2 = input.charAt(peg$currPos);
-      if (peg$r10.test(s2)) {
+      if (peg$r16.test(s2)) {
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e80); }
+        if (peg$silentFails === 0) { peg$fail(peg$e87); }
       }
       if (s2 !== peg$FAILED) {
         while (s2 !== peg$FAILED) {
           s1.push(s2);
           s2 = input.charAt(peg$currPos);
-          if (peg$r10.test(s2)) {
+          if (peg$r16.test(s2)) {
             peg$currPos++;
           } else {
             s2 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e80); }
+            if (peg$silentFails === 0) { peg$fail(peg$e87); }
           }
         }
       } else {
@@ -3130,11 +3358,11 @@ function peg$parse(input, options) {
       if (s1 === peg$FAILED) {
         s1 = peg$currPos;
         if (input.charCodeAt(peg$currPos) === 92) {
-          s2 = peg$c28;
+          s2 = peg$c29;
           peg$currPos++;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e37); }
+          if (peg$silentFails === 0) { peg$fail(peg$e44); }
         }
         if (s2 !== peg$FAILED) {
           if (input.charCodeAt(peg$currPos) === 13) {
@@ -3168,7 +3396,7 @@ function peg$parse(input, options) {
         if (s1 === peg$FAILED) {
           s1 = peg$currPos;
           peg$savedPos = peg$currPos;
-          s2 = peg$f49();
+          s2 = peg$f52();
           if (s2) {
             s2 = undefined;
           } else {
@@ -3177,21 +3405,21 @@ function peg$parse(input, options) {
           if (s2 !== peg$FAILED) {
             s3 = [];
             s4 = input.charAt(peg$currPos);
-            if (peg$r11.test(s4)) {
+            if (peg$r17.test(s4)) {
               peg$currPos++;
             } else {
               s4 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e81); }
+              if (peg$silentFails === 0) { peg$fail(peg$e88); }
             }
             if (s4 !== peg$FAILED) {
               while (s4 !== peg$FAILED) {
                 s3.push(s4);
                 s4 = input.charAt(peg$currPos);
-                if (peg$r11.test(s4)) {
+                if (peg$r17.test(s4)) {
                   peg$currPos++;
                 } else {
                   s4 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e81); }
+                  if (peg$silentFails === 0) { peg$fail(peg$e88); }
                 }
               }
             } else {
@@ -3226,21 +3454,21 @@ function peg$parse(input, options) {
     s0 = [];
     s1 = [];
     s2 = input.charAt(peg$currPos);
-    if (peg$r12.test(s2)) {
+    if (peg$r18.test(s2)) {
       peg$currPos++;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e82); }
+      if (peg$silentFails === 0) { peg$fail(peg$e89); }
     }
     if (s2 !== peg$FAILED) {
       while (s2 !== peg$FAILED) {
         s1.push(s2);
         s2 = input.charAt(peg$currPos);
-        if (peg$r12.test(s2)) {
+        if (peg$r18.test(s2)) {
           peg$currPos++;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e82); }
+          if (peg$silentFails === 0) { peg$fail(peg$e89); }
         }
       }
     } else {
@@ -3251,11 +3479,11 @@ function peg$parse(input, options) {
       if (s1 === peg$FAILED) {
         s1 = peg$currPos;
         if (input.charCodeAt(peg$currPos) === 92) {
-          s2 = peg$c28;
+          s2 = peg$c29;
           peg$currPos++;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e37); }
+          if (peg$silentFails === 0) { peg$fail(peg$e44); }
         }
         if (s2 !== peg$FAILED) {
           if (input.charCodeAt(peg$currPos) === 13) {
@@ -3292,21 +3520,21 @@ function peg$parse(input, options) {
       s0.push(s1);
       s1 = [];
       s2 = input.charAt(peg$currPos);
-      if (peg$r12.test(s2)) {
+      if (peg$r18.test(s2)) {
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e82); }
+        if (peg$silentFails === 0) { peg$fail(peg$e89); }
       }
       if (s2 !== peg$FAILED) {
         while (s2 !== peg$FAILED) {
           s1.push(s2);
           s2 = input.charAt(peg$currPos);
-          if (peg$r12.test(s2)) {
+          if (peg$r18.test(s2)) {
             peg$currPos++;
           } else {
             s2 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e82); }
+            if (peg$silentFails === 0) { peg$fail(peg$e89); }
           }
         }
       } else {
@@ -3317,11 +3545,11 @@ function peg$parse(input, options) {
         if (s1 === peg$FAILED) {
           s1 = peg$currPos;
           if (input.charCodeAt(peg$currPos) === 92) {
-            s2 = peg$c28;
+            s2 = peg$c29;
             peg$currPos++;
           } else {
             s2 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e37); }
+            if (peg$silentFails === 0) { peg$fail(peg$e44); }
           }
           if (s2 !== peg$FAILED) {
             if (input.charCodeAt(peg$currPos) === 13) {

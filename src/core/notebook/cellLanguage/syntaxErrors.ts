@@ -29,7 +29,8 @@ const TOKEN_PATTERNS: [TokenKind, RegExp][] = [
   ['newline', /\r?\n/y],
   ['comment', /#[^\r\n]*/y],
   ['string', /"(?:[^"\\\r\n]|\\.)*"?|'(?:[^'\\\r\n]|\\.)*'?/y],
-  ['number', /(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][+-]?[0-9]+)?/y],
+  // a malformed number is one token, as Python's tokenizer reads it (`0.0625e`, `1.5x`)
+  ['number', /(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][+-]?[0-9]+)?[A-Za-z0-9_]*/y],
   ['name', /[A-Za-z_][A-Za-z0-9_]*/y],
   ['op', /\*\*=|\/\/=|\.\.\.|\*\*|\/\/|==|!=|<=|>=|<<|>>|:=|->|[+\-*/%@&|^~]=|[\s\S]/y]
 ];
@@ -155,6 +156,8 @@ function unsupportedConstruct(text: string, offset: number, wanted: Set<string>)
   if (t.text === ',' && (wanted.has('end of statement') || (wanted.has('")"') && !wanted.has('","'))))
     return 'tuples (`a, b`) are not supported: use a list `[a, b]`';
   if (t.text === ':' && wanted.has('end of statement')) return 'type annotations (`name: type`) are not supported';
+  if (t.text === '=' && /(?:^|[\r\n;])[ \t]*$/.test(text.slice(0, offset)))
+    return 'an assignment needs a name before "=" (`name = expression`)';
   if (t.text === '=' && wanted.has('end of statement')) return 'chained assignment (`a = b = ...`) is not supported';
   return null;
 }

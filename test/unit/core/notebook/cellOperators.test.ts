@@ -188,6 +188,27 @@ describe('cell language: syntax errors', () => {
   const detail = (cell: string): string => cellError(() => run(new CellSession(), cell)).detail;
   const message = (cell: string): string => cellError(() => run(new CellSession(), cell)).message;
 
+  it('says by name what it lacks or what is wrong: list literal indexing, a malformed number, a missing name', () => {
+    assert.equal(
+      message('sizes = [4, 2, 8][:2]'),
+      'line 1, column 9: indexing a list literal (`[...][i]`) is not supported: assign the list to a name and index that'
+    );
+    assert.equal(
+      message('c = [0.125, 0.0625e]'),
+      'line 1, column 13: c: expected an expression or "]", found "0.0625e"'
+    );
+    assert.equal(message('= 3'), 'line 1, column 1: an assignment needs a name before "=" (`name = expression`)');
+    assert.equal(
+      message('a = 1\n  = 3'),
+      'line 2, column 3: an assignment needs a name before "=" (`name = expression`)'
+    );
+    assert.equal(message('a = b = 3'), 'line 1, column 7: chained assignment (`a = b = ...`) is not supported');
+    assert.equal(
+      message('w_model = tensor([[0.1, 0.2], [-0.2]])'),
+      'line 1, column 11: w_model: ragged list: expected 2 items at depth 2, got 1'
+    );
+  });
+
   it('a missing comma in a list literal names the variable, the expected separators and the whole token found', () => {
     assert.equal(
       message('lr = 1e-3\nsteps = 4\nw_model=[[0.5, 0.25], [0.125 0.0625]]'),
