@@ -91,8 +91,9 @@ export async function readInputText(io: CliIO, pathOrDash: string): Promise<stri
 }
 
 /** Reads and validates an inputs file; every problem becomes a CliError (exit 2). */
-export async function loadInputs(io: CliIO, pathOrDash: string): Promise<ReadInputsResult> {
-  const text = await readInputText(io, pathOrDash);
+/** Reads and checks an inputs file (`text`: its contents when already read, e.g. from standard input). */
+export async function loadInputs(io: CliIO, pathOrDash: string, text?: string): Promise<ReadInputsResult> {
+  text ??= await readInputText(io, pathOrDash);
   try {
     return parseInputsText(text, inputName(pathOrDash));
   } catch (e) {

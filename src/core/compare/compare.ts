@@ -56,6 +56,17 @@ export interface CompareOptions {
   shouldStop?: () => boolean;
   /** betas and alpha_bar as the user's float64 tensors held them (a recording), for the schedule-float64 entry */
   schedule64?: Schedule64;
+  /**
+   * betas and alpha_bar as the inputs were written (their decimals read as doubles): when the diagnosis finds
+   * nothing with `schedule64` (or the float32 values), it is run again with these as the float64 schedule, which
+   * is what `torch.tensor([...decimals], dtype=torch.float64)` holds
+   */
+  writtenSchedule?: Schedule64;
+}
+
+/** The float64 schedules the diagnosis tries, in order: the recorded (or float32) one, then the written one. */
+function schedules64(opts: CompareOptions): (Schedule64 | undefined)[] {
+  return opts.writtenSchedule ? [opts.schedule64, opts.writtenSchedule] : [opts.schedule64];
 }
 
 /**
@@ -379,16 +390,18 @@ export function compareRun(
     diagnosisNote = tooLargeNote(inputs, T);
   } else {
     const matches = (sample: Float32Array): boolean => valuesMatch(sample, paste);
-    for (const profile of [own, ...RNG_PROFILES.filter((p) => p !== own)]) {
-      const found = diagnoseSample(inputs, matches, {
-        profile,
-        shouldStop: opts.shouldStop,
-        schedule64: opts.schedule64,
-        ...(profile === own ? { correctSample: run.sample.data } : {})
-      });
-      if (found.length > 0) {
-        diagnosis = entries(found, profile === own ? undefined : profile);
-        break;
+    search: for (const schedule64 of schedules64(opts)) {
+      for (const profile of [own, ...RNG_PROFILES.filter((p) => p !== own)]) {
+        const found = diagnoseSample(inputs, matches, {
+          profile,
+          shouldStop: opts.shouldStop,
+          schedule64,
+          ...(profile === own ? { correctSample: run.sample.data } : {})
+        });
+        if (found.length > 0) {
+          diagnosis = entries(found, profile === own ? undefined : profile);
+          break search;
+        }
       }
     }
   }
@@ -617,14 +630,19 @@ function compareSteps(
   };
   const T = inputs.betas.length;
   const stateBefore = t0 === T - 1 ? undefined : states.get(t0 + 1);
-  const diagnoseOpts = { profile, shouldStop: opts.shouldStop, schedule64: opts.schedule64 };
-  let found = diagnoseTrajectory(inputs, t0, matchesStep, { ...diagnoseOpts, ...(stateBefore ? { stateBefore } : {}) });
+  let found: MistakeId[] = [];
   let from = t0;
-  // A mistake of the last bits (a float64 schedule, a mean computed another way) can be there from the first step
-  // and show in a print only some steps later: then it is tried from the first step too.
-  if (found.length === 0 && t0 < T - 1 && loopWork(inputs, T) <= DIAGNOSIS_MAX_WORK) {
-    found = diagnoseTrajectory(inputs, T - 1, matchesStep, diagnoseOpts);
-    from = T - 1;
+  for (const schedule64 of schedules64(opts)) {
+    const diagnoseOpts = { profile, shouldStop: opts.shouldStop, schedule64 };
+    found = diagnoseTrajectory(inputs, t0, matchesStep, { ...diagnoseOpts, ...(stateBefore ? { stateBefore } : {}) });
+    from = t0;
+    // A mistake of the last bits (a float64 schedule, a mean computed another way) can be there from the first step
+    // and show in a print only some steps later: then it is tried from the first step too.
+    if (found.length === 0 && t0 < T - 1 && loopWork(inputs, T) <= DIAGNOSIS_MAX_WORK) {
+      found = diagnoseTrajectory(inputs, T - 1, matchesStep, diagnoseOpts);
+      from = T - 1;
+    }
+    if (found.length > 0) break;
   }
   return withDiagnosis(c, entries(found), undefined, from);
 }

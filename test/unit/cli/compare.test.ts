@@ -176,3 +176,21 @@ describe('cli compare', () => {
       assertOneLineError(await cli(['compare', '-', '-'], {}, ''), /only one of INPUT\.json and PASTED\.txt can be -/));
   });
 });
+
+describe('cli compare: a float64 schedule made from the decimals of the inputs file', () => {
+  const w = verdicts.writtenFloat64;
+  for (const p of w.pastes) {
+    it(`${p.kind}: the diagnosis names schedule-float64 (torch.tensor(decimals, dtype=torch.float64))`, async () => {
+      const r = await cli(['compare', 'in.json', 'pasted.txt', '--json'], {
+        'in.json': w.inputsText,
+        'pasted.txt': p.text
+      });
+      const j = JSON.parse(r.out) as { matches: boolean; diagnosis: { id: string }[]; summary: string };
+      assert.equal(r.code, 1, j.summary);
+      assert.ok(
+        j.diagnosis.some((d) => d.id === 'schedule-float64'),
+        `${j.diagnosis.map((d) => d.id).join(', ')}: ${j.summary}`
+      );
+    });
+  }
+});

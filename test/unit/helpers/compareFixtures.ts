@@ -48,6 +48,8 @@ export const verdicts = JSON.parse(readFileSync(path.join(COMPARE_FIXTURES, 'ver
   cases: VerdictCase[];
   /** a loop's console: print(x) after every step among a progress line, print(t, x.mean()) and print(x.shape) */
   logLinePastes: { inputs: unknown; text: string; sample: number[] }[];
+  /** the bundled inputs file's decimals run by PyTorch as a float64 schedule (the schedule-float64 mistake) */
+  writtenFloat64: { inputsFile: string; inputsText: string; pastes: { kind: string; text: string }[] };
 };
 
 export const matrix = (shape: [number, number], bits: number[]): MatrixF32 => ({
