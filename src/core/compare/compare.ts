@@ -350,7 +350,9 @@ export function compareRun(
     const field = opts.field ?? 'expected';
     const { pastes, ignored } = printsOfX(prints, run.sample.rows, run.sample.cols, opts, field);
     const { steps, note } = assignSteps(pastes.length, inputs.betas.length, field);
-    return compareSteps(inputs, run, expectedText, steps, pastes, note + ignored, opts);
+    const c = compareSteps(inputs, run, expectedText, steps, pastes, note + ignored, opts);
+    const hint = c.matches ? null : printPlacementHint(inputs, run.inputs.profile, steps, pastes, opts);
+    return hint ? { ...c, summary: `${c.summary}\n${hint}` } : c;
   }
   const paste = preparePaste(expectedText, run.sample.rows, run.sample.cols, opts);
   let c = judgeSample(run.sample, paste);
@@ -406,6 +408,38 @@ export function compareRun(
     }
   }
   return withDiagnosis(c, diagnosis, diagnosisNote);
+}
+
+/**
+ * When a step-by-step paste does not match as the prints were taken (x after each step, the last one the sample),
+ * whether the correct loop gives every print when x was printed elsewhere in the loop: at the top of each
+ * iteration (the first print x_T, the sample never printed), or once more after the loop (the last two prints the
+ * same). Returns a line saying so, or null.
+ */
+function printPlacementHint(
+  inputs: SamplerInputs,
+  profile: RngProfile,
+  steps: (number | null)[],
+  pastes: PreparedPaste[],
+  opts: CompareOptions
+): string | null {
+  const T = inputs.betas.length;
+  const matchesAll = (alt: (number | null)[], ps: PreparedPaste[]): boolean => {
+    const states = ourStates(inputs, profile, alt, opts.shouldStop);
+    return ps.every((p, i) => valuesMatch(states.get(alt[i])!, p));
+  };
+  if (!steps.includes(null) && loopWork(inputs, T) <= DIAGNOSIS_MAX_WORK) {
+    const before = steps.map((t) => (t === null || t + 1 === T ? null : t + 1));
+    if (matchesAll(before, pastes))
+      return `Hint: every print is the correct loop's x before a step (print(x) at the top of the loop body, so the first print is x_T and the sample itself is not printed): print x after the step, or paste the final sample alone.`;
+  }
+  const n = pastes.length;
+  if (n >= 2 && pastes[n - 1].expectedText.trim() === pastes[n - 2].expectedText.trim()) {
+    const { steps: fewer } = assignSteps(n - 1, T, 'expected');
+    if (matchesAll(fewer, pastes.slice(0, -1)))
+      return `Hint: the last two prints are the same, and without the last one every print is the correct loop's (x printed inside the loop and once more after it): leave out the print after the loop.`;
+  }
+  return null;
 }
 
 /** Log text in brackets (`step [9/10]`, `[t=0]`, a progress bar): characters no list of numbers holds. */

@@ -50,6 +50,8 @@ export const verdicts = JSON.parse(readFileSync(path.join(COMPARE_FIXTURES, 'ver
   logLinePastes: { inputs: unknown; text: string; sample: number[] }[];
   /** the bundled inputs file's decimals run by PyTorch as a float64 schedule (the schedule-float64 mistake) */
   writtenFloat64: { inputsFile: string; inputsText: string; pastes: { kind: string; text: string }[] };
+  /** a correct loop printing x at the top of the loop body, or after each step and once more after the loop */
+  placementPastes: { kind: string; inputs: unknown; text: string }[];
 };
 
 export const matrix = (shape: [number, number], bits: number[]): MatrixF32 => ({

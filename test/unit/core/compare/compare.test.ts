@@ -115,3 +115,21 @@ describe("compare: a step-by-step paste among the other lines a loop prints (PyT
     });
   }
 });
+
+describe('compare: a correct loop that printed x elsewhere in the loop gets a hint, not a diagnosis', () => {
+  const hints: Record<string, RegExp> = {
+    'top of the loop':
+      /\nHint: every print is the correct loop's x before a step \(print\(x\) at the top of the loop body/,
+    'after each step and after the loop':
+      /\nHint: the last two prints are the same, and without the last one every print is the correct loop's/
+  };
+  for (const c of verdicts.placementPastes) {
+    it(c.kind, () => {
+      const { inputs } = readInputs(c.inputs);
+      const run = runSampler(inputs, { record: { kind: 'none' } });
+      const r = compareRun(inputs, run, c.text);
+      assert.equal(r.matches, false);
+      assert.match(r.summary, hints[c.kind]);
+    });
+  }
+});
