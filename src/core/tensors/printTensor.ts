@@ -236,7 +236,7 @@ function keptIndices(size: number, summarize: boolean, edgeitems: number): numbe
 }
 
 /** get_summarized_data(t), flattened: the values the printout shows (the formatter sees only these). */
-function summarizedValues(values: Float32Array, shape: number[], opts: ResolvedOptions): number[] {
+function summarizedValues(values: Float32Array | Float64Array, shape: number[], opts: ResolvedOptions): number[] {
   const strides = stridesOf(shape);
   const out: number[] = [];
   const walk = (dim: number, base: number): void => {
@@ -251,7 +251,7 @@ function summarizedValues(values: Float32Array, shape: number[], opts: ResolvedO
 }
 
 interface PrintContext {
-  values: Float32Array;
+  values: Float32Array | Float64Array;
   shape: number[];
   strides: number[];
   summarize: boolean;
@@ -329,6 +329,19 @@ export function pythonTuple(shape: number[]): string {
  * Scalars have shape []; opts mirror torch.set_printoptions.
  */
 export function formatTensorF32(values: Float32Array, shape: number[], opts?: TensorPrintOptions): string {
+  return formatTensor(values, shape, opts, 'float32');
+}
+
+/**
+ * repr(t) for a float32 or float64 CPU tensor: the same _Formatter over the values (as doubles), and for float64,
+ * not the default dtype, the suffix `dtype=torch.float64` (_str_intern), e.g. `tensor([0.1000], dtype=torch.float64)`.
+ */
+export function formatTensor(
+  values: Float32Array | Float64Array,
+  shape: number[],
+  opts?: TensorPrintOptions,
+  dtype: 'float32' | 'float64' = 'float32'
+): string {
   const resolved = resolveOptions(opts);
   const numel = shape.reduce((a, b) => a * b, 1);
   if (shape.some((s) => !Number.isInteger(s) || s < 0)) {
@@ -358,6 +371,7 @@ export function formatTensorF32(values: Float32Array, shape: number[], opts?: Te
     };
     body = tensorStr(ctx, 0, 0, indent);
   }
+  if (dtype === 'float64') suffixes.push('dtype=torch.float64');
   return addSuffixes(prefix + body, suffixes, indent, resolved.linewidth);
 }
 

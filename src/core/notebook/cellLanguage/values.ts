@@ -2,7 +2,7 @@
 // float as double) until they meet a tensor; tensors are float32 (PyTorch's default dtype) unless a
 // pasted print said dtype=torch.float64.
 import { formatPythonFloat as pythonFloatRepr } from '../../compare/summaryText';
-import { formatFloat32Shortest, formatTensorF32, pythonTuple } from '../../tensors/printTensor';
+import { formatFloat32Shortest, formatTensor, formatTensorF32 } from '../../tensors/printTensor';
 import type { RunResult, SamplerInputs } from '../../types';
 
 export type TensorDtype = 'float32' | 'float64';
@@ -102,9 +102,7 @@ export function reprValue(v: Value): string {
       return `[${v.items.map(reprValue).join(', ')}]`;
     case 'tensor':
       if (v.summarized && v.text !== undefined) return v.text; // only the kept values are known: show the paste
-      if (v.dtype === 'float32') return formatTensorF32(v.data as Float32Array, v.shape);
-      // float64 tensors are shown with every digit (t.tolist()), not in torch's 4-decimal print
-      return `float64 tensor of shape ${pythonTuple(v.shape)}: ${nestedListText(v.data, v.shape, pythonFloatRepr)}`;
+      return formatTensor(v.data, v.shape, undefined, v.dtype);
     case 'run':
       return formatTensorF32(v.run.sample.data, [v.run.sample.rows, v.run.sample.cols]);
   }

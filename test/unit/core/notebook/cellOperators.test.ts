@@ -15,7 +15,7 @@ import { seedExpected } from '../../helpers/seedExample';
 
 type FixtureResult =
   | { kind: 'tensor'; dtype: 'float32'; shape: number[]; bits: number[]; repr: string }
-  | { kind: 'tensor'; dtype: 'float64'; shape: number[]; values: (number | 'nan' | 'inf' | '-inf')[] }
+  | { kind: 'tensor'; dtype: 'float64'; shape: number[]; values: (number | 'nan' | 'inf' | '-inf')[]; repr: string }
   | { kind: 'python'; repr: string };
 const fixture = JSON.parse(readFileSync(path.join(FIXTURES, 'notebook/cell_operators.json'), 'utf8')) as {
   setup: string;
@@ -61,6 +61,8 @@ describe('cell language: ** and indexing as PyTorch and Python compute them (fix
               typeof x === 'number' ? x : x === 'nan' ? NaN : x === 'inf' ? Infinity : -Infinity
             )
           );
+          // shown as PyTorch prints a float64 tensor
+          assert.deepEqual(run(s, 'result', profile), [{ kind: 'text', text: expected.repr }]);
         }
       });
     }
