@@ -238,7 +238,9 @@ function judgeSample(ours: MatrixF32, paste: PreparedPaste): Comparison {
     shapeNote =
       mismatched === 0
         ? `${which} agree in row-major order; ${shapes}.`
-        : `${shapes}; both hold ${compared} values, compared in row-major order: ${mismatched} differ.`;
+        : compared === rows * cols
+          ? `${shapes}; both hold ${compared} values, compared in row-major order: ${mismatched} differ.`
+          : `${shapes}; the ${compared} values the print shows, compared in row-major order: ${mismatched} differ.`;
   }
 
   const c: Comparison = {

@@ -8,6 +8,7 @@ import { readInputs } from '../../../../src/core/sampler/inputs';
 import { runSampler } from '../../../../src/core/sampler/sampler';
 import type { RngProfile } from '../../../../src/core/types';
 import { fromBits } from '../../helpers/bits';
+import { formatTensorF32 } from '../../../../src/core/tensors/printTensor';
 import { assertCloseBlock, mismatchIndices, verdicts } from '../../helpers/compareFixtures';
 
 describe('compare: real sampler outputs against PyTorch prints', () => {
@@ -132,4 +133,20 @@ describe('compare: a correct loop that printed x elsewhere in the loop gets a hi
       assert.match(r.summary, hints[c.kind]);
     });
   }
+});
+
+describe('compare: a summarised print in another shape', () => {
+  it('says how many values the print shows, not that both hold that many', () => {
+    const { inputs } = readInputs({ ...(verdicts.cases[0].inputs as object), shape: [600, 2] });
+    const run = runSampler(inputs, { record: { kind: 'none' } });
+    // x.T as PyTorch prints it (printTensor.ts reproduces PyTorch's print, checked against its fixtures)
+    const t = new Float32Array(1200);
+    for (let i = 0; i < 600; i++) for (let j = 0; j < 2; j++) t[j * 600 + i] = run.sample.data[i * 2 + j];
+    const r = compareRun(inputs, run, formatTensorF32(t, [2, 600]));
+    assert.equal(r.matches, false);
+    assert.match(
+      r.summary,
+      /the shapes differ: \(2, \.\.\.\) pasted vs \(600, 2\) ours; the 12 values the print shows, compared/
+    );
+  });
 });
