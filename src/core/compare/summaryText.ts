@@ -114,7 +114,10 @@ export function buildSummary(c: Comparison, choice: RuleChoice, stats: SummarySt
       const at: [number, number] = [Math.floor(stats.maxUlpsAt / c.expected.cols), stats.maxUlpsAt % c.expected.cols];
       const n = stats.nanOneSided;
       const nanNote = n > 0 ? ` (${n} element${n === 1 ? '' : 's'} with nan on one side not counted)` : '';
-      lines.push(`Greatest distance in float32 ulps: ${c.maxUlps} at index ${pythonIndex(at)}${nanNote}`);
+      // under the printed-precision rule the pasted values are rounded decimals: a distance to them, not to PyTorch's value
+      const rounded =
+        choice.rule === 'printed-precision' && !choice.pinned ? ' (to the pasted decimals, which are rounded)' : '';
+      lines.push(`Greatest distance in float32 ulps${rounded}: ${c.maxUlps} at index ${pythonIndex(at)}${nanNote}`);
     } else {
       lines.push('Greatest distance in float32 ulps: none (nan on one side of every compared element)');
     }

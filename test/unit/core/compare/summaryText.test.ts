@@ -5,6 +5,7 @@ import { strict as assert } from 'node:assert';
 import { compareSample } from '../../../../src/core/compare/compare';
 import { formatPythonFloat, formatPythonPercent } from '../../../../src/core/compare/summaryText';
 import { fromBits } from '../../helpers/bits';
+import { formatTensorF32 } from '../../../../src/core/tensors/printTensor';
 import { assertClose, assertCloseBlock, matrix } from '../../helpers/compareFixtures';
 
 describe('compare: Python number formatting (from the oracle)', () => {
@@ -73,5 +74,17 @@ describe('compare: torch.testing.assert_close messages, character for character'
     assert.equal(tail[1], 'Bitwise equal: no');
     assert.equal(tail[2], `Rule: ${r.ruleExplanation}`);
     assert.ok(!r.ruleExplanation.includes('\n') && r.ruleExplanation.startsWith('tolerance'));
+  });
+
+  it('under the printed-precision rule, says the ulps are measured to the rounded pasted decimals', () => {
+    const c = assertClose.cases.find((x) => x.message !== null && x.shape[0] * x.shape[1] > 1)!;
+    const ours = matrix(c.shape, c.actual);
+    const r = compareSample(ours, formatTensorF32(ours.data, c.shape));
+    assert.equal(r.rule, 'printed-precision');
+    assert.equal(r.matches, true, r.summary);
+    assert.match(
+      r.summary,
+      /\nGreatest distance in float32 ulps \(to the pasted decimals, which are rounded\): \d+ at/
+    );
   });
 });
