@@ -350,8 +350,12 @@ export function compareRun(
   }
   if (prints.length >= 2 || (prints.length === 1 && !single)) {
     const field = opts.field ?? 'expected';
-    const { pastes, ignored } = printsOfX(prints, run.sample.rows, run.sample.cols, opts, field);
-    const { steps, note } = assignSteps(pastes.length, inputs.betas.length, field);
+    const { pastes, spans, ignored } = printsOfX(prints, run.sample.rows, run.sample.cols, opts, field);
+    const T = inputs.betas.length;
+    const labels = stepLabels(expectedText, spans, T);
+    const { steps, note } = labels
+      ? labelledSteps(labels, T, (alt) => allMatch(inputs, run.inputs.profile, alt, pastes, opts))
+      : assignSteps(pastes.length, T, field);
     const c = compareSteps(inputs, run, expectedText, steps, pastes, note + ignored, opts);
     const hint = c.matches ? null : printPlacementHint(inputs, run.inputs.profile, steps, pastes, opts);
     return hint ? { ...c, summary: `${c.summary}\n${hint}` } : c;
@@ -412,6 +416,64 @@ export function compareRun(
   return withDiagnosis(c, diagnosis, diagnosisNote);
 }
 
+/** Whether our states at `steps` (null: x_T) give every print. */
+function allMatch(
+  inputs: SamplerInputs,
+  profile: RngProfile,
+  steps: (number | null)[],
+  pastes: PreparedPaste[],
+  opts: CompareOptions
+): boolean {
+  const states = ourStates(inputs, profile, steps, opts.shouldStop);
+  return pastes.every((p, i) => valuesMatch(states.get(steps[i])!, p));
+}
+
+/**
+ * The step each print is labelled with, when every print has one: the last `t = 900`, `t: 900`, `step 900` or
+ * `step=900` in the text between the print before it and it (a loop printing every k steps says which). Null unless
+ * every print has a label, the labels fall strictly in loop order and lie in 0..T-1, and they are not simply the
+ * last steps the count gives (then they change nothing).
+ */
+function stepLabels(text: string, spans: PrintSpan[], T: number): { xT: boolean; labels: number[] } | null {
+  const labels: (number | null)[] = [];
+  let from = 0;
+  for (const span of spans) {
+    const gap = text.slice(from, span.at);
+    from = span.at + span.text.length;
+    const found = [...gap.matchAll(/(?:^|[^\w.])(?:t|step)\s*[=: ]\s*(\d+)(?![\d./])/gi)];
+    labels.push(found.length === 0 ? null : Number(found[found.length - 1][1]));
+  }
+  // the first print may be x_T, unlabelled (printed before the loop)
+  const xT = labels.length > 1 && labels[0] === null;
+  const ts = xT ? labels.slice(1) : labels;
+  if (ts.some((t, i) => t === null || t > T - 1 || (i > 0 && t >= ts[i - 1]!))) return null;
+  if (ts.every((t, i) => t === ts.length - 1 - i)) return null; // the last steps: what the count says anyway
+  return { xT, labels: ts as number[] };
+}
+
+/**
+ * The steps of labelled prints: x after the step each label names, or, when only that fits every print, x before it
+ * (print(x) at the top of the loop body: `t = T-1` labels x_T).
+ */
+function labelledSteps(
+  { xT, labels }: { xT: boolean; labels: number[] },
+  T: number,
+  fits: (steps: (number | null)[]) => boolean
+): { steps: (number | null)[]; note: string } {
+  const shown =
+    labels.length > 6 ? `${labels.slice(0, 3).join(', ')}, ..., ${labels.slice(-2).join(', ')}` : labels.join(', ');
+  const first: (number | null)[] = xT ? [null] : [];
+  const count = `${labels.length + first.length} prints, taken as ${xT ? 'x_T (the first, unlabelled), then ' : ''}x`;
+  const after = [...first, ...labels];
+  const before = [...first, ...labels.map((t) => (t + 1 === T ? null : t + 1))];
+  if (!fits(after) && fits(before))
+    return {
+      steps: before,
+      note: `${count} before the steps their labels name (t = ${shown}; print(x) at the top of the loop body), as only that fits every print.`
+    };
+  return { steps: after, note: `${count} after the steps their labels name (t = ${shown}).` };
+}
+
 /**
  * When a step-by-step paste does not match as the prints were taken (x after each step, the last one the sample),
  * whether the correct loop gives every print when x was printed elsewhere in the loop: at the top of each
@@ -426,10 +488,7 @@ function printPlacementHint(
   opts: CompareOptions
 ): string | null {
   const T = inputs.betas.length;
-  const matchesAll = (alt: (number | null)[], ps: PreparedPaste[]): boolean => {
-    const states = ourStates(inputs, profile, alt, opts.shouldStop);
-    return ps.every((p, i) => valuesMatch(states.get(alt[i])!, p));
-  };
+  const matchesAll = (alt: (number | null)[], ps: PreparedPaste[]): boolean => allMatch(inputs, profile, alt, ps, opts);
   if (!steps.includes(null) && loopWork(inputs, T) <= DIAGNOSIS_MAX_WORK) {
     const before = steps.map((t) => (t === null || t + 1 === T ? null : t + 1));
     if (matchesAll(before, pastes))
@@ -459,7 +518,7 @@ function printsOfX(
   cols: number,
   opts: CompareOptions,
   field: string
-): { pastes: PreparedPaste[]; ignored: string } {
+): { pastes: PreparedPaste[]; spans: PrintSpan[]; ignored: string } {
   const read: { span: PrintSpan; paste: PreparedPaste }[] = [];
   let notNumbers = 0;
   prints.forEach((span, i) => {
@@ -490,7 +549,7 @@ function printsOfX(
   if (notNumbers > 0)
     parts.push(`${notNumbers} bracketed text${notNumbers === 1 ? '' : 's'} that hold no list of numbers`);
   const ignored = parts.length > 0 ? ` Left out as other lines: ${parts.join('; ')}.` : '';
-  return { pastes: kept.map((r) => r.paste), ignored };
+  return { pastes: kept.map((r) => r.paste), spans: kept.map((r) => r.span), ignored };
 }
 
 /** `fromStep`: the step the diagnosed mistake starts at (default: the first divergent step of a step-by-step paste). */

@@ -52,6 +52,8 @@ export const verdicts = JSON.parse(readFileSync(path.join(COMPARE_FIXTURES, 'ver
   writtenFloat64: { inputsFile: string; inputsText: string; pastes: { kind: string; text: string }[] };
   /** a correct loop printing x at the top of the loop body, or after each step and once more after the loop */
   placementPastes: { kind: string; inputs: unknown; text: string }[];
+  /** prints every 5 steps of 20 labelled with their step (`t = 15`, `step 19`) */
+  labelledPastes: { kind: string; inputs: unknown; text: string }[];
 };
 
 export const matrix = (shape: [number, number], bits: number[]): MatrixF32 => ({

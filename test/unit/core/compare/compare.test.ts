@@ -150,3 +150,45 @@ describe('compare: a summarised print in another shape', () => {
     );
   });
 });
+
+describe('compare: prints every few steps, labelled with their step', () => {
+  const paste = (kind: string) => verdicts.labelledPastes.find((p) => p.kind === kind)!;
+  const judge = (kind: string) => {
+    const c = paste(kind);
+    const { inputs } = readInputs(c.inputs);
+    return compareRun(inputs, runSampler(inputs, { record: { kind: 'none' } }), c.text);
+  };
+
+  it('after the step, x_T first unlabelled: the labels say which steps, and every print matches', () => {
+    const r = judge('after the step, every 5, x_T first');
+    assert.equal(r.matches, true, r.summary);
+    assert.deepEqual(
+      r.steps?.prints.map((p) => p.step),
+      [null, 15, 10, 5, 0]
+    );
+    assert.equal(
+      r.steps?.stepsNote,
+      '5 prints, taken as x_T (the first, unlabelled), then x after the steps their labels name (t = 15, 10, 5, 0).'
+    );
+  });
+
+  it('at the top of the loop body: the labels are x before the step, as only that fits every print', () => {
+    const r = judge('top of the loop body, every 5');
+    assert.equal(r.matches, true, r.summary);
+    assert.deepEqual(
+      r.steps?.prints.map((p) => p.step),
+      [null, 15, 10, 5]
+    );
+    assert.match(r.steps!.stepsNote, /^4 prints, taken as x before the steps their labels name \(t = 19, 14, 9, 4;/);
+  });
+
+  it('with the seed + t mistake: the first divergent labelled step, and the diagnosis names it', () => {
+    const r = judge('after the step, every 5, x_T first, seed + t mistake');
+    assert.equal(r.matches, false);
+    assert.equal(r.firstDivergence?.step, 15);
+    assert.ok(
+      r.diagnosis?.some((d) => d.id === 'step-seed-plus-t'),
+      r.summary
+    );
+  });
+});
