@@ -352,10 +352,15 @@ export function compareRun(
     const field = opts.field ?? 'expected';
     const { pastes, spans, ignored } = printsOfX(prints, run.sample.rows, run.sample.cols, opts, field);
     const T = inputs.betas.length;
-    const labels = stepLabels(expectedText, spans, T);
-    const { steps, note } = labels
-      ? labelledSteps(labels, T, (alt) => allMatch(inputs, run.inputs.profile, alt, pastes, opts))
-      : assignSteps(pastes.length, T, field);
+    const count = assignSteps(pastes.length, T, field);
+    const { steps, note } =
+      labelledSteps(
+        stepLabels(expectedText, spans, T),
+        T,
+        count,
+        // trying readings reruns the loop: bounded like the diagnosis (beyond it, the first reading is taken)
+        (alt) => loopWork(inputs, T) <= DIAGNOSIS_MAX_WORK && allMatch(inputs, run.inputs.profile, alt, pastes, opts)
+      ) ?? count;
     const c = compareSteps(inputs, run, expectedText, steps, pastes, note + ignored, opts);
     const hint = c.matches ? null : printPlacementHint(inputs, run.inputs.profile, steps, pastes, opts);
     return hint ? { ...c, summary: `${c.summary}\n${hint}` } : c;
@@ -428,50 +433,75 @@ function allMatch(
   return pastes.every((p, i) => valuesMatch(states.get(steps[i])!, p));
 }
 
+/** Labels of prints: `xT` when the first print is x_T (unlabelled), then the step each other print names. */
+interface StepLabels {
+  xT: boolean;
+  labels: number[];
+  /** where the labels stand: on a line before each print (`t = 15` then print(x)) or after it (print(x, "t =", t)) */
+  where: 'before' | 'after';
+}
+
+const LABEL_RE = /(?:^|[^\w.])(?:t|step)\s*[=: ]\s*(\d+)(?![\d./])/gi;
+
 /**
- * The step each print is labelled with, when every print has one: the last `t = 900`, `t: 900`, `step 900` or
- * `step=900` in the text between the print before it and it (a loop printing every k steps says which). Null unless
- * every print has a label, the labels fall strictly in loop order and lie in 0..T-1, and they are not simply the
- * last steps the count gives (then they change nothing).
+ * The step each print is labelled with, read two ways: the last `t = 900`, `t: 900`, `step 900` or `step=900` in the
+ * text before each print (since the print before it), or the first one after it (before the next print). A reading
+ * counts when every print has a label (the first print may be an unlabelled x_T in the first way), the labels fall
+ * strictly in loop order within 0..T-1, and they are not simply the last steps the count of prints gives.
  */
-function stepLabels(text: string, spans: PrintSpan[], T: number): { xT: boolean; labels: number[] } | null {
-  const labels: (number | null)[] = [];
+function stepLabels(text: string, spans: PrintSpan[], T: number): StepLabels[] {
+  const gaps: string[] = [];
   let from = 0;
   for (const span of spans) {
-    const gap = text.slice(from, span.at);
+    gaps.push(text.slice(from, span.at));
     from = span.at + span.text.length;
-    const found = [...gap.matchAll(/(?:^|[^\w.])(?:t|step)\s*[=: ]\s*(\d+)(?![\d./])/gi)];
-    labels.push(found.length === 0 ? null : Number(found[found.length - 1][1]));
   }
-  // the first print may be x_T, unlabelled (printed before the loop)
-  const xT = labels.length > 1 && labels[0] === null;
-  const ts = xT ? labels.slice(1) : labels;
-  if (ts.some((t, i) => t === null || t > T - 1 || (i > 0 && t >= ts[i - 1]!))) return null;
-  if (ts.every((t, i) => t === ts.length - 1 - i)) return null; // the last steps: what the count says anyway
-  return { xT, labels: ts as number[] };
+  gaps.push(text.slice(from));
+  const labelsIn = (gap: string): number[] => [...gap.matchAll(LABEL_RE)].map((m) => Number(m[1]));
+  const before = spans.map((_, i) => labelsIn(gaps[i]).at(-1) ?? null);
+  const after = spans.map((_, i) => labelsIn(gaps[i + 1])[0] ?? null);
+  const readings: StepLabels[] = [];
+  for (const [where, raw] of [
+    ['before', before],
+    ['after', after]
+  ] as const) {
+    const xT = where === 'before' && raw.length > 1 && raw[0] === null;
+    const ts = xT ? raw.slice(1) : raw;
+    if (ts.some((t, i) => t === null || t > T - 1 || (i > 0 && t >= ts[i - 1]!))) continue;
+    if (ts.every((t, i) => t === ts.length - 1 - i)) continue; // the last steps: what the count says anyway
+    readings.push({ xT, labels: ts as number[], where });
+  }
+  return readings;
 }
 
 /**
- * The steps of labelled prints: x after the step each label names, or, when only that fits every print, x before it
- * (print(x) at the top of the loop body: `t = T-1` labels x_T).
+ * The steps of a step-by-step paste whose prints are labelled with their steps: of each reading of the labels
+ * (stepLabels), x after the step each label names, else x before it (print(x) at the top of the loop body: `t = T-1`
+ * labels x_T), the first that fits every print; when none does, the count's steps if they fit every print, else the
+ * first reading, x after the named steps. Null without a reading.
  */
 function labelledSteps(
-  { xT, labels }: { xT: boolean; labels: number[] },
+  readings: StepLabels[],
   T: number,
+  count: { steps: (number | null)[]; note: string },
   fits: (steps: (number | null)[]) => boolean
-): { steps: (number | null)[]; note: string } {
-  const shown =
-    labels.length > 6 ? `${labels.slice(0, 3).join(', ')}, ..., ${labels.slice(-2).join(', ')}` : labels.join(', ');
-  const first: (number | null)[] = xT ? [null] : [];
-  const count = `${labels.length + first.length} prints, taken as ${xT ? 'x_T (the first, unlabelled), then ' : ''}x`;
-  const after = [...first, ...labels];
-  const before = [...first, ...labels.map((t) => (t + 1 === T ? null : t + 1))];
-  if (!fits(after) && fits(before))
-    return {
-      steps: before,
-      note: `${count} before the steps their labels name (t = ${shown}; print(x) at the top of the loop body), as only that fits every print.`
-    };
-  return { steps: after, note: `${count} after the steps their labels name (t = ${shown}).` };
+): { steps: (number | null)[]; note: string } | null {
+  if (readings.length === 0) return null;
+  const options = readings.flatMap(({ xT, labels, where }) => {
+    const shown =
+      labels.length > 6 ? `${labels.slice(0, 3).join(', ')}, ..., ${labels.slice(-2).join(', ')}` : labels.join(', ');
+    const first: (number | null)[] = xT ? [null] : [];
+    const n = `${labels.length + first.length} prints, taken as ${xT ? 'x_T (the first, unlabelled), then ' : ''}x`;
+    const labelled = `their labels name (t = ${shown}, ${where} each print)`;
+    return [
+      { steps: [...first, ...labels], note: `${n} after the steps ${labelled}.` },
+      {
+        steps: [...first, ...labels.map((t) => (t + 1 === T ? null : t + 1))],
+        note: `${n} before the steps ${labelled}: print(x) at the top of the loop body, as only that fits every print.`
+      }
+    ];
+  });
+  return options.find((o) => fits(o.steps)) ?? (fits(count.steps) ? count : options[0]);
 }
 
 /**

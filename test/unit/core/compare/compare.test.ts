@@ -168,7 +168,7 @@ describe('compare: prints every few steps, labelled with their step', () => {
     );
     assert.equal(
       r.steps?.stepsNote,
-      '5 prints, taken as x_T (the first, unlabelled), then x after the steps their labels name (t = 15, 10, 5, 0).'
+      '5 prints, taken as x_T (the first, unlabelled), then x after the steps their labels name (t = 15, 10, 5, 0, before each print).'
     );
   });
 
@@ -179,7 +179,27 @@ describe('compare: prints every few steps, labelled with their step', () => {
       r.steps?.prints.map((p) => p.step),
       [null, 15, 10, 5]
     );
-    assert.match(r.steps!.stepsNote, /^4 prints, taken as x before the steps their labels name \(t = 19, 14, 9, 4;/);
+    assert.match(
+      r.steps!.stepsNote,
+      /^4 prints, taken as x before the steps their labels name \(t = 19, 14, 9, 4, before each print\): print\(x\) at the top/
+    );
+  });
+
+  it('print("x:", x, "at t =", t), every step: the count of prints, and every print matches', () => {
+    const r = judge('label after the print, every step');
+    assert.equal(r.matches, true, r.summary);
+    assert.equal(r.steps?.prints.length, 20);
+    assert.equal(r.steps?.prints[19].step, 0);
+  });
+
+  it('print("x:", x, "at t =", t), every 5 steps: the labels after the prints say which steps', () => {
+    const r = judge('label after the print, every 5');
+    assert.equal(r.matches, true, r.summary);
+    assert.deepEqual(
+      r.steps?.prints.map((p) => p.step),
+      [15, 10, 5, 0]
+    );
+    assert.match(r.steps!.stepsNote, /\(t = 15, 10, 5, 0, after each print\)\.$/);
   });
 
   it('with the seed + t mistake: the first divergent labelled step, and the diagnosis names it', () => {
