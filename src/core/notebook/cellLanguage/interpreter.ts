@@ -282,48 +282,58 @@ function numberValue(text: string, isInt: boolean): Value {
 /** `tensor(...)` / `array(...)`: a pasted print read by the tensor-text parser, else torch.tensor(<expression>). */
 function* evalPrint(e: Extract<Expr, { type: 'print' }>, ctx: Ctx): Gen<Value> {
   const field = ctx.target ?? `${e.fn}(...)`;
+  // a dtype= given (PyTorch prints one for float64; code may give any): float32 or float64, others refused by name
+  const kw = DTYPE_ARG.exec(e.inner);
+  const dtype = kw ? dtypeNamed(kw[1], field, e.loc) : null;
+  let parsed: ReturnType<typeof parseTensorText> | undefined;
+  let printError: unknown;
   try {
-    const parsed = parseTensorText(e.text, field);
-    if (parsed.dtype === 'float16' || parsed.dtype === 'bfloat16' || parsed.dtype === 'int32')
-      return fail(
-        `${field}: dtype=torch.${parsed.dtype} is not supported (the language has float32 and float64 tensors)`,
-        e.loc
-      );
-    const dtype = parsed.dtype === 'float64' ? 'float64' : 'float32';
-    const data = dtype === 'float64' ? Float64Array.from(parsed.values) : toFloat32Array(parsed);
-    const value: TensorValue = { kind: 'tensor', dtype, shape: parsed.shape, data, text: e.text };
+    parsed = parseTensorText(e.text, field);
+  } catch (err) {
+    printError = err;
+  }
+  if (parsed) {
+    const d = dtype ?? (parsed.dtype === 'float64' ? 'float64' : 'float32');
+    const data = d === 'float64' ? Float64Array.from(parsed.values) : toFloat32Array(parsed);
+    const value: TensorValue = { kind: 'tensor', dtype: d, shape: parsed.shape, data, text: e.text };
     if (parsed.summarized) value.summarized = true;
     return value;
-  } catch (printError) {
-    // not a print: maybe code, e.g. tensor(betas), tensor([1 - 0.5, 2]) or tensor(betas, dtype=torch.float64)
-    const kw = DTYPE_ARG.exec(e.inner);
-    const code = kw ? e.inner.slice(0, kw.index) : e.inner;
-    let inner: Expr | null = null;
-    try {
-      inner = parseExpression(code);
-    } catch {
-      inner = null;
-    }
-    if (!inner) throw locatePrintError(printError, e.loc, field);
-    const v = yield* evalExpr(shiftLoc(inner, e.innerLoc), { ...ctx, target: null });
-    const dtype = kw ? dtypeNamed(kw[1], field, e.loc) : null;
-    // torch.tensor(t) copies (with dtype=, converted); a number or a list is read as float32, or as the dtype given
-    if (v.kind === 'tensor') {
-      const copy: TensorValue = { ...v, text: undefined, strides: undefined };
-      return dtype && dtype !== v.dtype ? { ...copy, dtype, data: castData(v.data, dtype) } : copy;
-    }
-    return listToTensor(v, ctx.target ?? `${e.fn}()`, dtype ?? 'float32');
   }
+  // not a print: maybe code, e.g. tensor(betas), tensor([1 - 0.5, 2]) or tensor(betas, dtype=torch.float64); read
+  // inside parentheses, as it stands, so that line breaks and spaces are as anywhere in brackets
+  const code = kw ? e.inner.slice(0, kw.index) : e.inner;
+  let inner: Expr | null = null;
+  try {
+    inner = parseExpression(`(${code})`);
+  } catch {
+    inner = null;
+  }
+  if (!inner) throw locatePrintError(printError, e.loc, field);
+  const base: Loc = { ...e.innerLoc, column: e.innerLoc.column - 1, offset: e.innerLoc.offset - 1 }; // the "(" added
+  const v = yield* evalExpr(shiftLoc(inner, base), { ...ctx, target: null });
+  // torch.tensor(t) copies (with dtype=, converted); a number or a list is read as float32, or as the dtype given
+  if (v.kind === 'tensor') {
+    const copy: TensorValue = { ...v, text: undefined, strides: undefined };
+    return dtype && dtype !== v.dtype ? { ...copy, dtype, data: castData(v.data, dtype) } : copy;
+  }
+  return listToTensor(v, ctx.target ?? `${e.fn}()`, dtype ?? 'float32');
 }
 
-/** A trailing `, dtype=torch.<name>` (or `dtype=float64`, NumPy's) in tensor(...)'s parentheses. */
-const DTYPE_ARG = /,\s*dtype\s*=\s*(?:torch\.|np\.|numpy\.)?([A-Za-z0-9_]+)\s*$/;
+/** A trailing `, dtype=torch.<name>` (NumPy's `dtype=float32`, Python's `dtype=float`) in tensor(...)'s parentheses. */
+const DTYPE_ARG = /,\s*dtype\s*=\s*((?:torch\.|np\.|numpy\.)?[A-Za-z0-9_]+)\s*$/;
 
-/** The dtype a `dtype=` names: float32 or float64 (their aliases too); anything else is refused by name. */
-function dtypeNamed(name: string, field: string, loc: Loc): TensorDtype {
-  if (name === 'float64' || name === 'double') return 'float64';
-  if (name === 'float32' || name === 'float') return 'float32';
-  return fail(`${field}: dtype=torch.${name} is not supported (the language has float32 and float64 tensors)`, loc);
+/**
+ * The dtype a `dtype=` names: float32 (`torch.float32`, `torch.float`, `float32`) or float64 (`torch.float64`,
+ * `torch.double`, and Python's `float`, which torch.tensor takes as float64); anything else is refused by name.
+ */
+function dtypeNamed(written: string, field: string, loc: Loc): TensorDtype {
+  const name = written.replace(/^(?:torch|np|numpy)\./, '');
+  if (name === 'float64' || name === 'double' || written === 'float') return 'float64';
+  if (name === 'float32' || name === 'float' || name === 'single') return 'float32';
+  return fail(
+    `${field}: dtype=${written.includes('.') ? written : `torch.${written}`} is not supported (the language has float32 and float64 tensors)`,
+    loc
+  );
 }
 
 function castData(data: Float32Array | Float64Array, dtype: TensorDtype): Float32Array | Float64Array {

@@ -169,7 +169,9 @@ describe('cell language: sample() and compare()', () => {
     for (const [cell, dtype] of [
       ['x16 = tensor([0.4100, 1.0000], dtype=torch.float16)', 'float16'],
       ['xb = tensor([0.4100, 1.0000], dtype=torch.bfloat16)', 'bfloat16'],
-      ['xi = tensor(betas, dtype=torch.int64)', 'int64']
+      ['xi = tensor(betas, dtype=torch.int64)', 'int64'],
+      ['xl = tensor([0.5, 1.5], dtype=torch.int64)', 'int64'],
+      ['xo = tensor([0.5], dtype=torch.bool)', 'bool']
     ]) {
       const e = cellError(() => run(s, cell));
       assert.equal(
