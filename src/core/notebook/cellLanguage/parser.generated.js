@@ -218,8 +218,8 @@ function peg$parse(input, options) {
   const peg$c22 = "tensor";
   const peg$c23 = "array";
   const peg$c24 = "0";
-  const peg$c25 = ".";
-  const peg$c26 = "_";
+  const peg$c25 = "_";
+  const peg$c26 = ".";
   const peg$c27 = "\"";
   const peg$c28 = "'";
   const peg$c29 = "\\";
@@ -262,11 +262,11 @@ function peg$parse(input, options) {
   const peg$r0 = /^[+\-]/;
   const peg$r1 = /^[^()"']/;
   const peg$r2 = /^[xX]/;
-  const peg$r3 = /^[0-9a-fA-F_]/;
+  const peg$r3 = /^[0-9a-fA-F]/;
   const peg$r4 = /^[oO]/;
-  const peg$r5 = /^[0-7_]/;
+  const peg$r5 = /^[0-7]/;
   const peg$r6 = /^[bB]/;
-  const peg$r7 = /^[01_]/;
+  const peg$r7 = /^[01]/;
   const peg$r8 = /^[eE]/;
   const peg$r9 = /^[0-9]/;
   const peg$r10 = /^[^"\\\r\n]/;
@@ -310,15 +310,15 @@ function peg$parse(input, options) {
   const peg$e28 = peg$otherExpectation("number");
   const peg$e29 = peg$literalExpectation("0", false);
   const peg$e30 = peg$classExpectation(["x", "X"], false, false, false);
-  const peg$e31 = peg$classExpectation([["0", "9"], ["a", "f"], ["A", "F"], "_"], false, false, false);
-  const peg$e32 = peg$classExpectation(["o", "O"], false, false, false);
-  const peg$e33 = peg$classExpectation([["0", "7"], "_"], false, false, false);
-  const peg$e34 = peg$classExpectation(["b", "B"], false, false, false);
-  const peg$e35 = peg$classExpectation(["0", "1", "_"], false, false, false);
-  const peg$e36 = peg$literalExpectation(".", false);
-  const peg$e37 = peg$classExpectation(["e", "E"], false, false, false);
-  const peg$e38 = peg$classExpectation([["0", "9"]], false, false, false);
-  const peg$e39 = peg$literalExpectation("_", false);
+  const peg$e31 = peg$literalExpectation("_", false);
+  const peg$e32 = peg$classExpectation([["0", "9"], ["a", "f"], ["A", "F"]], false, false, false);
+  const peg$e33 = peg$classExpectation(["o", "O"], false, false, false);
+  const peg$e34 = peg$classExpectation([["0", "7"]], false, false, false);
+  const peg$e35 = peg$classExpectation(["b", "B"], false, false, false);
+  const peg$e36 = peg$classExpectation(["0", "1"], false, false, false);
+  const peg$e37 = peg$literalExpectation(".", false);
+  const peg$e38 = peg$classExpectation(["e", "E"], false, false, false);
+  const peg$e39 = peg$classExpectation([["0", "9"]], false, false, false);
   const peg$e40 = peg$otherExpectation("string");
   const peg$e41 = peg$literalExpectation("\"", false);
   const peg$e42 = peg$literalExpectation("'", false);
@@ -2117,7 +2117,7 @@ function peg$parse(input, options) {
   }
 
   function peg$parseNumber() {
-    let s0, s1, s2, s3, s4, s5, s6, s7;
+    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
 
     peg$silentFails++;
     s0 = peg$currPos;
@@ -2141,22 +2141,58 @@ function peg$parse(input, options) {
       }
       if (s5 !== peg$FAILED) {
         s6 = [];
-        s7 = input.charAt(peg$currPos);
-        if (peg$r3.test(s7)) {
+        s7 = peg$currPos;
+        if (input.charCodeAt(peg$currPos) === 95) {
+          s8 = peg$c25;
           peg$currPos++;
         } else {
-          s7 = peg$FAILED;
+          s8 = peg$FAILED;
           if (peg$silentFails === 0) { peg$fail(peg$e31); }
+        }
+        if (s8 === peg$FAILED) {
+          s8 = null;
+        }
+        s9 = input.charAt(peg$currPos);
+        if (peg$r3.test(s9)) {
+          peg$currPos++;
+        } else {
+          s9 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e32); }
+        }
+        if (s9 !== peg$FAILED) {
+          s8 = [s8, s9];
+          s7 = s8;
+        } else {
+          peg$currPos = s7;
+          s7 = peg$FAILED;
         }
         if (s7 !== peg$FAILED) {
           while (s7 !== peg$FAILED) {
             s6.push(s7);
-            s7 = input.charAt(peg$currPos);
-            if (peg$r3.test(s7)) {
+            s7 = peg$currPos;
+            if (input.charCodeAt(peg$currPos) === 95) {
+              s8 = peg$c25;
               peg$currPos++;
             } else {
-              s7 = peg$FAILED;
+              s8 = peg$FAILED;
               if (peg$silentFails === 0) { peg$fail(peg$e31); }
+            }
+            if (s8 === peg$FAILED) {
+              s8 = null;
+            }
+            s9 = input.charAt(peg$currPos);
+            if (peg$r3.test(s9)) {
+              peg$currPos++;
+            } else {
+              s9 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e32); }
+            }
+            if (s9 !== peg$FAILED) {
+              s8 = [s8, s9];
+              s7 = s8;
+            } else {
+              peg$currPos = s7;
+              s7 = peg$FAILED;
             }
           }
         } else {
@@ -2180,26 +2216,62 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e32); }
+          if (peg$silentFails === 0) { peg$fail(peg$e33); }
         }
         if (s5 !== peg$FAILED) {
           s6 = [];
-          s7 = input.charAt(peg$currPos);
-          if (peg$r5.test(s7)) {
+          s7 = peg$currPos;
+          if (input.charCodeAt(peg$currPos) === 95) {
+            s8 = peg$c25;
             peg$currPos++;
           } else {
+            s8 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e31); }
+          }
+          if (s8 === peg$FAILED) {
+            s8 = null;
+          }
+          s9 = input.charAt(peg$currPos);
+          if (peg$r5.test(s9)) {
+            peg$currPos++;
+          } else {
+            s9 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e34); }
+          }
+          if (s9 !== peg$FAILED) {
+            s8 = [s8, s9];
+            s7 = s8;
+          } else {
+            peg$currPos = s7;
             s7 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e33); }
           }
           if (s7 !== peg$FAILED) {
             while (s7 !== peg$FAILED) {
               s6.push(s7);
-              s7 = input.charAt(peg$currPos);
-              if (peg$r5.test(s7)) {
+              s7 = peg$currPos;
+              if (input.charCodeAt(peg$currPos) === 95) {
+                s8 = peg$c25;
                 peg$currPos++;
               } else {
+                s8 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e31); }
+              }
+              if (s8 === peg$FAILED) {
+                s8 = null;
+              }
+              s9 = input.charAt(peg$currPos);
+              if (peg$r5.test(s9)) {
+                peg$currPos++;
+              } else {
+                s9 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e34); }
+              }
+              if (s9 !== peg$FAILED) {
+                s8 = [s8, s9];
+                s7 = s8;
+              } else {
+                peg$currPos = s7;
                 s7 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e33); }
               }
             }
           } else {
@@ -2223,26 +2295,62 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s5 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e34); }
+            if (peg$silentFails === 0) { peg$fail(peg$e35); }
           }
           if (s5 !== peg$FAILED) {
             s6 = [];
-            s7 = input.charAt(peg$currPos);
-            if (peg$r7.test(s7)) {
+            s7 = peg$currPos;
+            if (input.charCodeAt(peg$currPos) === 95) {
+              s8 = peg$c25;
               peg$currPos++;
             } else {
+              s8 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e31); }
+            }
+            if (s8 === peg$FAILED) {
+              s8 = null;
+            }
+            s9 = input.charAt(peg$currPos);
+            if (peg$r7.test(s9)) {
+              peg$currPos++;
+            } else {
+              s9 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e36); }
+            }
+            if (s9 !== peg$FAILED) {
+              s8 = [s8, s9];
+              s7 = s8;
+            } else {
+              peg$currPos = s7;
               s7 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e35); }
             }
             if (s7 !== peg$FAILED) {
               while (s7 !== peg$FAILED) {
                 s6.push(s7);
-                s7 = input.charAt(peg$currPos);
-                if (peg$r7.test(s7)) {
+                s7 = peg$currPos;
+                if (input.charCodeAt(peg$currPos) === 95) {
+                  s8 = peg$c25;
                   peg$currPos++;
                 } else {
+                  s8 = peg$FAILED;
+                  if (peg$silentFails === 0) { peg$fail(peg$e31); }
+                }
+                if (s8 === peg$FAILED) {
+                  s8 = null;
+                }
+                s9 = input.charAt(peg$currPos);
+                if (peg$r7.test(s9)) {
+                  peg$currPos++;
+                } else {
+                  s9 = peg$FAILED;
+                  if (peg$silentFails === 0) { peg$fail(peg$e36); }
+                }
+                if (s9 !== peg$FAILED) {
+                  s8 = [s8, s9];
+                  s7 = s8;
+                } else {
+                  peg$currPos = s7;
                   s7 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e35); }
                 }
               }
             } else {
@@ -2308,11 +2416,11 @@ function peg$parse(input, options) {
       if (s4 !== peg$FAILED) {
         s5 = peg$currPos;
         if (input.charCodeAt(peg$currPos) === 46) {
-          s6 = peg$c25;
+          s6 = peg$c26;
           peg$currPos++;
         } else {
           s6 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e36); }
+          if (peg$silentFails === 0) { peg$fail(peg$e37); }
         }
         if (s6 !== peg$FAILED) {
           s7 = peg$parseDigits();
@@ -2337,11 +2445,11 @@ function peg$parse(input, options) {
       if (s3 === peg$FAILED) {
         s3 = peg$currPos;
         if (input.charCodeAt(peg$currPos) === 46) {
-          s4 = peg$c25;
+          s4 = peg$c26;
           peg$currPos++;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e36); }
+          if (peg$silentFails === 0) { peg$fail(peg$e37); }
         }
         if (s4 !== peg$FAILED) {
           s5 = peg$parseDigits();
@@ -2364,7 +2472,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e37); }
+          if (peg$silentFails === 0) { peg$fail(peg$e38); }
         }
         if (s5 !== peg$FAILED) {
           s6 = input.charAt(peg$currPos);
@@ -2445,7 +2553,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e38); }
+      if (peg$silentFails === 0) { peg$fail(peg$e39); }
     }
     if (s2 !== peg$FAILED) {
       while (s2 !== peg$FAILED) {
@@ -2455,7 +2563,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e38); }
+          if (peg$silentFails === 0) { peg$fail(peg$e39); }
         }
       }
     } else {
@@ -2465,11 +2573,11 @@ function peg$parse(input, options) {
       s2 = [];
       s3 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 95) {
-        s4 = peg$c26;
+        s4 = peg$c25;
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e39); }
+        if (peg$silentFails === 0) { peg$fail(peg$e31); }
       }
       if (s4 !== peg$FAILED) {
         s5 = [];
@@ -2478,7 +2586,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s6 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e38); }
+          if (peg$silentFails === 0) { peg$fail(peg$e39); }
         }
         if (s6 !== peg$FAILED) {
           while (s6 !== peg$FAILED) {
@@ -2488,7 +2596,7 @@ function peg$parse(input, options) {
               peg$currPos++;
             } else {
               s6 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e38); }
+              if (peg$silentFails === 0) { peg$fail(peg$e39); }
             }
           }
         } else {
@@ -2509,11 +2617,11 @@ function peg$parse(input, options) {
         s2.push(s3);
         s3 = peg$currPos;
         if (input.charCodeAt(peg$currPos) === 95) {
-          s4 = peg$c26;
+          s4 = peg$c25;
           peg$currPos++;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e39); }
+          if (peg$silentFails === 0) { peg$fail(peg$e31); }
         }
         if (s4 !== peg$FAILED) {
           s5 = [];
@@ -2522,7 +2630,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s6 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e38); }
+            if (peg$silentFails === 0) { peg$fail(peg$e39); }
           }
           if (s6 !== peg$FAILED) {
             while (s6 !== peg$FAILED) {
@@ -2532,7 +2640,7 @@ function peg$parse(input, options) {
                 peg$currPos++;
               } else {
                 s6 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e38); }
+                if (peg$silentFails === 0) { peg$fail(peg$e39); }
               }
             }
           } else {

@@ -199,6 +199,9 @@ describe('cell language: syntax errors', () => {
       message('c = [0.125, 0.0625e]'),
       'line 1, column 13: c: expected an expression or "]", found "0.0625e"'
     );
+    // an underscore only between digits (or after the base), as Python's tokenizer takes them
+    for (const bad of ['0x1__2', '0x1_', '0x_', '0b_'])
+      assert.equal(message(`n = ${bad}`), `line 1, column 5: expected an expression, found "${bad}"`);
     assert.equal(message('= 3'), 'line 1, column 1: an assignment needs a name before "=" (`name = expression`)');
     assert.equal(
       message('a = 1\n  = 3'),
