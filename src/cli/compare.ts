@@ -3,7 +3,7 @@
 import { compareRecording, compareRun, DEFAULT_ATOL_F32, DEFAULT_RTOL_F32 } from '../core/compare/compare';
 import { decodeRecording } from '../core/run/recording';
 import { formatPythonFloat } from '../core/compare/summaryText';
-import type { Schedule64 } from '../core/diagnosis/loop';
+import { writtenScheduleOf } from '../core/sampler/inputs';
 import { runSampler } from '../core/sampler/sampler';
 import { DEFAULT_PROFILE, RNG_PROFILES, type Comparison, type IndexedValue, type SamplerInputs } from '../core/types';
 import {
@@ -238,7 +238,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         }
       );
     } else {
-      const writtenSchedule = writtenDecimals(inputsText, inputs);
+      const writtenSchedule = writtenScheduleOf(inputsText, inputs);
       comparison = compareRun(inputs, run, pasted, {
         rtol,
         atol,
@@ -256,27 +256,4 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     for (const w of run.warnings) io.stderr(`warning: ${w}\n`);
   }
   return comparison.matches ? 0 : 1;
-}
-
-/**
- * betas and alpha_bar as the inputs file writes them (JSON numbers, read as doubles), when some are not the float32
- * values the sampler uses: what `torch.tensor([...], dtype=torch.float64)` of those decimals holds, for the
- * diagnosis's float64-schedule entry. Undefined when the file gives them otherwise (a print, a string) or exactly.
- */
-function writtenDecimals(text: string, inputs: SamplerInputs): Schedule64 | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof json !== 'object' || json === null) return undefined;
-  const o = json as Record<string, unknown>;
-  const numbers = (v: unknown): number[] | undefined =>
-    Array.isArray(v) && v.every((x) => typeof x === 'number') ? (v as number[]) : undefined;
-  const betas = numbers(o.betas);
-  const alphaBar = numbers(o.alpha_bar);
-  if (!betas || !alphaBar || betas.length !== inputs.betas.length) return undefined;
-  const differs = (a: number[], b: ArrayLike<number>): boolean => a.some((x, i) => x !== b[i]);
-  return differs(betas, inputs.betas) || differs(alphaBar, inputs.alphaBar) ? { betas, alphaBar } : undefined;
 }

@@ -3,6 +3,7 @@
 // PyTorch output is given. Exit 0 when the page is written, 2 on bad input or usage.
 import path from 'node:path';
 import { compareRun } from '../core/compare/compare';
+import { writtenScheduleOf } from '../core/sampler/inputs';
 import { runSampler } from '../core/sampler/sampler';
 import { RNG_PROFILES, type MatmulProfile, type RngProfile } from '../core/types';
 import { buildReportHtml } from '../report/html';
@@ -84,14 +85,21 @@ export async function main(
 ): Promise<number> {
   try {
     const args = parseReportArgs(argv);
-    const { inputs, warnings } = await loadInputs(io, args.input);
+    const inputsText = await readInputText(io, args.input);
+    const { inputs, warnings } = await loadInputs(io, args.input, inputsText);
     const expected =
       args.expected === undefined
         ? undefined
         : { text: await readInputText(io, args.expected), field: inputName(args.expected) };
     const script = await readReportScript(io, scriptPaths);
     const run = runSampler(inputs, { profile: args.profile, matmul: args.matmul, inputWarnings: warnings });
-    if (expected !== undefined) run.comparison = compareRun(inputs, run, expected.text, { field: expected.field });
+    if (expected !== undefined) {
+      const writtenSchedule = writtenScheduleOf(inputsText, inputs);
+      run.comparison = compareRun(inputs, run, expected.text, {
+        field: expected.field,
+        ...(writtenSchedule ? { writtenSchedule } : {})
+      });
+    }
     const html = buildReportHtml(run, script);
     if (args.output === '-') io.stdout(html);
     else {

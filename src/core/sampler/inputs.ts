@@ -308,3 +308,29 @@ export function inputsToFileJson(inputs: SamplerInputs, format: (v: number) => n
     seed: Number.isSafeInteger(Number(seed)) ? Number(seed) : seed.toString()
   };
 }
+
+/**
+ * betas and alpha_bar as the inputs file writes them (JSON numbers, read as doubles), when some are not the float32
+ * values the sampler uses: what `torch.tensor([...], dtype=torch.float64)` of those decimals holds, for the
+ * diagnosis's float64-schedule entry. Undefined when the file gives them otherwise (a print, a string) or exactly.
+ */
+export function writtenScheduleOf(
+  text: string,
+  inputs: SamplerInputs
+): { betas: number[]; alphaBar: number[] } | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof json !== 'object' || json === null) return undefined;
+  const o = json as Record<string, unknown>;
+  const numbers = (v: unknown): number[] | undefined =>
+    Array.isArray(v) && v.every((x) => typeof x === 'number') ? (v as number[]) : undefined;
+  const betas = numbers(o.betas);
+  const alphaBar = numbers(o.alpha_bar);
+  if (!betas || !alphaBar || betas.length !== inputs.betas.length) return undefined;
+  const differs = (a: number[], b: ArrayLike<number>): boolean => a.some((x, i) => x !== b[i]);
+  return differs(betas, inputs.betas) || differs(alphaBar, inputs.alphaBar) ? { betas, alphaBar } : undefined;
+}

@@ -5,6 +5,7 @@ import { main, parseReportArgs } from '../../../src/cli/report';
 import { fakeCliIO } from '../helpers/cliInMemory';
 import { buildReportHtml } from '../../../src/report/html';
 import { fixtureCases, fixtureRun } from '../../browser/fixtureRuns';
+import { verdicts } from '../helpers/compareFixtures';
 
 /** The JSON inside <script type="application/json" id="ddpm-run-data">. */
 function embeddedRun(html: string): unknown {
@@ -90,6 +91,17 @@ describe('ddpm report (src/cli/report.ts)', () => {
       )
     );
     assert.deepEqual(bits, c.sample_bits, "the report does not hold PyTorch's sample");
+  });
+
+  it("diagnoses a float64 schedule made from the inputs file's decimals, as cli compare does", async () => {
+    const w = verdicts.writtenFloat64;
+    const io = fakeCliIO({ 'in.json': w.inputsText, 'paste.txt': w.pastes[0].text, [SCRIPT]: '' });
+    assert.equal(await main(['in.json', '--expected', 'paste.txt', '-o', 'out.html'], io, [SCRIPT]), 0, io.err);
+    const back = decodeRunResult(embeddedRun(io.written.get('out.html')!));
+    assert.ok(
+      back.comparison?.diagnosis?.some((d) => d.id === 'schedule-float64'),
+      back.comparison?.summary
+    );
   });
 
   it('takes --profile and writes to standard output with -o -', async () => {
