@@ -573,7 +573,7 @@ function printsOfX(
     const first = read.find((r) => r.paste.layout.shapeMismatch)!;
     const shown = first.span.text.length > 40 ? `${first.span.text.slice(0, 40)}...` : first.span.text;
     parts.push(
-      `${otherShapes} print${otherShapes === 1 ? '' : 's'} of another size than x's ${pythonTuple([rows, cols])} (the first: \`${shown.replace(/\s+/g, ' ')}\` at character ${first.span.at})`
+      `${otherShapes} print${otherShapes === 1 ? '' : 's'} of another shape than x's ${pythonTuple([rows, cols])} (the first: \`${shown.replace(/\s+/g, ' ')}\` at character ${first.span.at})`
     );
   }
   if (notNumbers > 0)

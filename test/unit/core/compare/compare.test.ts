@@ -106,11 +106,11 @@ describe("compare: a step-by-step paste among the other lines a loop prints (PyT
       assert.equal(r.matches, true, r.summary);
       assert.equal(r.steps?.prints.length, T);
       assert.equal(r.firstDivergence, null);
-      // the scalar prints (t, x.mean() and the final mean) are of another size; the progress texts are no numbers
+      // the scalar prints (t, x.mean() and the final mean) are of another shape; the progress texts are no numbers
       assert.match(
         r.steps!.stepsNote,
         new RegExp(
-          `Left out as other lines: ${2 * T + 1} prints of another size .*; ${2 * T} bracketed texts that hold no list of numbers\\.$`
+          `Left out as other lines: ${2 * T + 1} prints of another shape .*; ${2 * T} bracketed texts that hold no list of numbers\\.$`
         )
       );
     });
