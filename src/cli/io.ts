@@ -90,8 +90,10 @@ export async function readInputText(io: CliIO, pathOrDash: string): Promise<stri
   }
 }
 
-/** Reads and validates an inputs file; every problem becomes a CliError (exit 2). */
-/** Reads and checks an inputs file (`text`: its contents when already read, e.g. from standard input). */
+/**
+ * Reads and validates an inputs file (`text`: its contents when already read, e.g. from standard input); every problem
+ * becomes a CliError (exit 2).
+ */
 export async function loadInputs(io: CliIO, pathOrDash: string, text?: string): Promise<ReadInputsResult> {
   text ??= await readInputText(io, pathOrDash);
   try {

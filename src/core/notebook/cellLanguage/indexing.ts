@@ -117,7 +117,7 @@ interface View {
 }
 
 /** The row-major strides of a shape, in elements. */
-export function contiguousStrides(shape: readonly number[]): number[] {
+function contiguousStrides(shape: readonly number[]): number[] {
   const strides: number[] = [];
   let s = 1;
   for (let d = shape.length - 1; d >= 0; d--) {
