@@ -354,12 +354,8 @@ export function compareRun(
     const T = inputs.betas.length;
     const count = assignSteps(pastes.length, T, field);
     const { steps, note } =
-      labelledSteps(
-        stepLabels(expectedText, spans, T),
-        T,
-        count,
-        // trying readings reruns the loop: bounded like the diagnosis (beyond it, the first reading is taken)
-        (alt) => loopWork(inputs, T) <= DIAGNOSIS_MAX_WORK && allMatch(inputs, run.inputs.profile, alt, pastes, opts)
+      labelledSteps(stepLabels(expectedText, spans, T), T, count, (options) =>
+        leadingMatches(inputs, run.inputs.profile, options, pastes, opts)
       ) ?? count;
     const c = compareSteps(inputs, run, expectedText, steps, pastes, note + ignored, opts);
     const hint = c.matches ? null : printPlacementHint(inputs, run.inputs.profile, steps, pastes, opts);
@@ -421,6 +417,25 @@ export function compareRun(
   return withDiagnosis(c, diagnosis, diagnosisNote);
 }
 
+/**
+ * For each way of assigning steps to the prints: how many prints, from the first, our states at those steps give
+ * (one run of the loop for all of them).
+ */
+function leadingMatches(
+  inputs: SamplerInputs,
+  profile: RngProfile,
+  options: (number | null)[][],
+  pastes: PreparedPaste[],
+  opts: CompareOptions
+): number[] {
+  const states = ourStates(inputs, profile, [...new Set(options.flat())], opts.shouldStop);
+  return options.map((steps) => {
+    let k = 0;
+    while (k < pastes.length && valuesMatch(states.get(steps[k])!, pastes[k])) k++;
+    return k;
+  });
+}
+
 /** Whether our states at `steps` (null: x_T) give every print. */
 function allMatch(
   inputs: SamplerInputs,
@@ -441,13 +456,15 @@ interface StepLabels {
   where: 'before' | 'after';
 }
 
-const LABEL_RE = /(?:^|[^\w.])(?:t|step)\s*[=: ]\s*(\d+)(?![\d./])/gi;
+// `t = 900`, `t: 900`, `t=900`, `step 900`, `Step: 900`, `timestep 900` (lower-case t only: `T = 1000` names T);
+// not `step [9/10]` or `9/10` (a progress count)
+const LABEL_RE = /(?:^|[^\w.])(?:t|[Ss]tep|STEP|[Tt]imestep)\s*[=: ]\s*(\d+)(?![\d./])/g;
 
 /**
- * The step each print is labelled with, read two ways: the last `t = 900`, `t: 900`, `step 900` or `step=900` in the
- * text before each print (since the print before it), or the first one after it (before the next print). A reading
- * counts when every print has a label (the first print may be an unlabelled x_T in the first way), the labels fall
- * strictly in loop order within 0..T-1, and they are not simply the last steps the count of prints gives.
+ * The step each print is labelled with, read two ways: the last label in the text before each print (since the print
+ * before it), or the first one after it (before the next print). A reading counts when every print has a label,
+ * except that the first may be x_T (unlabelled, or labelled T), and the labels fall strictly in loop order within
+ * 0..T-1. The reading whose way the text ends with (a label after the last print, or not) comes first.
  */
 function stepLabels(text: string, spans: PrintSpan[], T: number): StepLabels[] {
   const gaps: string[] = [];
@@ -465,43 +482,58 @@ function stepLabels(text: string, spans: PrintSpan[], T: number): StepLabels[] {
     ['before', before],
     ['after', after]
   ] as const) {
-    const xT = where === 'before' && raw.length > 1 && raw[0] === null;
+    const xT = raw.length > 1 && (raw[0] === null || raw[0] === T);
     const ts = xT ? raw.slice(1) : raw;
     if (ts.some((t, i) => t === null || t > T - 1 || (i > 0 && t >= ts[i - 1]!))) continue;
-    if (ts.every((t, i) => t === ts.length - 1 - i)) continue; // the last steps: what the count says anyway
     readings.push({ xT, labels: ts as number[], where });
   }
-  return readings;
+  const endsLabelled = labelsIn(gaps[gaps.length - 1]).length > 0;
+  return endsLabelled ? readings.reverse() : readings;
 }
 
 /**
- * The steps of a step-by-step paste whose prints are labelled with their steps: of each reading of the labels
- * (stepLabels), x after the step each label names, else x before it (print(x) at the top of the loop body: `t = T-1`
- * labels x_T), the first that fits every print; when none does, the count's steps if they fit every print, else the
- * first reading, x after the named steps. Null without a reading.
+ * The steps of a step-by-step paste whose prints are labelled with their steps. Each reading of the labels
+ * (stepLabels) gives two: x after the step each label names, and x before it (print(x) at the top of the loop body:
+ * `t = T-1` labels x_T); the count's steps are a third. `leading` says how many prints, from the first, our states
+ * give under some steps; the steps under which the most do are taken (all of them, for a correct loop; up to the first
+ * divergent step, for a mistaken one). Null without a reading.
  */
 function labelledSteps(
   readings: StepLabels[],
   T: number,
   count: { steps: (number | null)[]; note: string },
-  fits: (steps: (number | null)[]) => boolean
+  leading: (steps: (number | null)[][]) => number[]
 ): { steps: (number | null)[]; note: string } | null {
   if (readings.length === 0) return null;
-  const options = readings.flatMap(({ xT, labels, where }) => {
+  const variants = readings.map(({ xT, labels, where }) => {
     const shown =
       labels.length > 6 ? `${labels.slice(0, 3).join(', ')}, ..., ${labels.slice(-2).join(', ')}` : labels.join(', ');
     const first: (number | null)[] = xT ? [null] : [];
-    const n = `${labels.length + first.length} prints, taken as ${xT ? 'x_T (the first, unlabelled), then ' : ''}x`;
+    const n = `${labels.length + first.length} prints, taken as ${xT ? 'x_T (the first), then ' : ''}x`;
     const labelled = `their labels name (t = ${shown}, ${where} each print)`;
-    return [
-      { steps: [...first, ...labels], note: `${n} after the steps ${labelled}.` },
-      {
+    return {
+      after: { steps: [...first, ...labels], note: `${n} after the steps ${labelled}.` },
+      before: {
         steps: [...first, ...labels.map((t) => (t + 1 === T ? null : t + 1))],
-        note: `${n} before the steps ${labelled}: print(x) at the top of the loop body, as only that fits every print.`
+        note: `${n} before the steps ${labelled}: print(x) at the top of the loop body, as that fits the prints best.`
       }
-    ];
+    };
   });
-  return options.find((o) => fits(o.steps)) ?? (fits(count.steps) ? count : options[0]);
+  // on a tie (a loop wrong from its first step): the readings in order, as x after the named steps (the count where
+  // they agree with it), then the count, then x before
+  const same = (a: (number | null)[], b: (number | null)[]): boolean =>
+    a.length === b.length && a.every((t, i) => t === b[i]);
+  const all = [
+    ...variants.map((v) => (same(v.after.steps, count.steps) ? count : v.after)),
+    count,
+    ...variants.map((v) => v.before)
+  ];
+  const scores = leading(all.map((o) => o.steps));
+  let best = 0;
+  scores.forEach((sc, k) => {
+    if (sc > scores[best]) best = k;
+  });
+  return all[best];
 }
 
 /**

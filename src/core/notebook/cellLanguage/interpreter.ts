@@ -319,8 +319,11 @@ function* evalPrint(e: Extract<Expr, { type: 'print' }>, ctx: Ctx): Gen<Value> {
   return listToTensor(v, ctx.target ?? `${e.fn}()`, dtype ?? 'float32');
 }
 
-/** A trailing `, dtype=torch.<name>` (NumPy's `dtype=float32`, Python's `dtype=float`) in tensor(...)'s parentheses. */
-const DTYPE_ARG = /,\s*dtype\s*=\s*((?:torch\.|np\.|numpy\.)?[A-Za-z0-9_]+)\s*$/;
+/**
+ * A `, dtype=torch.<name>` (NumPy's `dtype=float32`, Python's `dtype=float`) in tensor(...)'s parentheses, last or
+ * before other keywords (`requires_grad=True`, `grad_fn=<...>` in a print).
+ */
+const DTYPE_ARG = /,\s*dtype\s*=\s*((?:torch\.|np\.|numpy\.)?[A-Za-z0-9_]+)\s*(?:,|$)/;
 
 /**
  * The dtype a `dtype=` names: float32 (`torch.float32`, `torch.float`, `float32`) or float64 (`torch.float64`,
@@ -330,10 +333,7 @@ function dtypeNamed(written: string, field: string, loc: Loc): TensorDtype {
   const name = written.replace(/^(?:torch|np|numpy)\./, '');
   if (name === 'float64' || name === 'double' || written === 'float') return 'float64';
   if (name === 'float32' || name === 'float' || name === 'single') return 'float32';
-  return fail(
-    `${field}: dtype=${written.includes('.') ? written : `torch.${written}`} is not supported (the language has float32 and float64 tensors)`,
-    loc
-  );
+  return fail(`${field}: dtype=${written} is not supported (the language has float32 and float64 tensors)`, loc);
 }
 
 function castData(data: Float32Array | Float64Array, dtype: TensorDtype): Float32Array | Float64Array {

@@ -125,14 +125,25 @@ describe('compare: a correct loop that printed x elsewhere in the loop gets a hi
       /\nHint: the last two prints are the same, and without the last one every print is the correct loop's/
   };
   for (const c of verdicts.placementPastes) {
-    it(c.kind, () => {
+    it(`${c.kind}, without the step labels`, () => {
       const { inputs } = readInputs(c.inputs);
       const run = runSampler(inputs, { record: { kind: 'none' } });
-      const r = compareRun(inputs, run, c.text);
+      const r = compareRun(inputs, run, c.text.replace(/^t = \d+\n/gm, ''));
       assert.equal(r.matches, false);
       assert.match(r.summary, hints[c.kind]);
     });
   }
+
+  it('top of the loop, with its step labels: the labels say x before each step, and every print matches', () => {
+    const c = verdicts.placementPastes.find((p) => p.kind === 'top of the loop')!;
+    const { inputs } = readInputs(c.inputs);
+    const r = compareRun(inputs, runSampler(inputs, { record: { kind: 'none' } }), c.text);
+    assert.equal(r.matches, true, r.summary);
+    assert.match(
+      r.steps!.stepsNote,
+      /^6 prints, taken as x before the steps their labels name \(t = 5, 4, 3, 2, 1, 0, before each print\): print\(x\) at the top/
+    );
+  });
 });
 
 describe('compare: a summarised print in another shape', () => {
@@ -168,7 +179,7 @@ describe('compare: prints every few steps, labelled with their step', () => {
     );
     assert.equal(
       r.steps?.stepsNote,
-      '5 prints, taken as x_T (the first, unlabelled), then x after the steps their labels name (t = 15, 10, 5, 0, before each print).'
+      '5 prints, taken as x_T (the first), then x after the steps their labels name (t = 15, 10, 5, 0, before each print).'
     );
   });
 
@@ -201,6 +212,33 @@ describe('compare: prints every few steps, labelled with their step', () => {
     );
     assert.match(r.steps!.stepsNote, /\(t = 15, 10, 5, 0, after each print\)\.$/);
   });
+
+  for (const [kind, steps] of [
+    ['label after the print, every 5, x_T first', [null, 15, 10, 5, 0]],
+    ['header T = 20, timestep labels, every 5, x_T first', [null, 15, 10, 5, 0]]
+  ] as const)
+    it(`${kind}: every print matches, at the labelled steps`, () => {
+      const r = judge(kind);
+      assert.equal(r.matches, true, r.summary);
+      assert.deepEqual(
+        r.steps?.prints.map((p) => p.step),
+        steps
+      );
+    });
+
+  for (const [kind, first] of [
+    ['label after the print, every 5, seed + t mistake', 15],
+    ['label after the print, every step, seed + t mistake', 19]
+  ] as const)
+    it(`${kind}: the first divergence is at the first print after the mistake began, and it is diagnosed`, () => {
+      const r = judge(kind);
+      assert.equal(r.matches, false);
+      assert.equal(r.firstDivergence?.step, first, r.summary);
+      assert.ok(
+        r.diagnosis?.some((d) => d.id === 'step-seed-plus-t'),
+        r.summary
+      );
+    });
 
   it('with the seed + t mistake: the first divergent labelled step, and the diagnosis names it', () => {
     const r = judge('after the step, every 5, x_T first, seed + t mistake');

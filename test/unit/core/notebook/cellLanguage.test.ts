@@ -171,7 +171,10 @@ describe('cell language: sample() and compare()', () => {
       ['xb = tensor([0.4100, 1.0000], dtype=torch.bfloat16)', 'bfloat16'],
       ['xi = tensor(betas, dtype=torch.int64)', 'int64'],
       ['xl = tensor([0.5, 1.5], dtype=torch.int64)', 'int64'],
-      ['xo = tensor([0.5], dtype=torch.bool)', 'bool']
+      ['xo = tensor([0.5], dtype=torch.bool)', 'bool'],
+      // PyTorch's own prints, with what follows the dtype
+      ['xr = tensor([0.4099, 1.0000], dtype=torch.float16, requires_grad=True)', 'float16'],
+      ['xg = tensor([0.4102, 1.0000], dtype=torch.bfloat16, grad_fn=<MulBackward0>)', 'bfloat16']
     ]) {
       const e = cellError(() => run(s, cell));
       assert.equal(
@@ -179,6 +182,10 @@ describe('cell language: sample() and compare()', () => {
         `${cell.split(' ')[0]}: dtype=torch.${dtype} is not supported (the language has float32 and float64 tensors)`
       );
     }
+    assert.equal(
+      cellError(() => run(s, 'xi = tensor([1, 2], dtype=int)')).detail,
+      'xi: dtype=int is not supported (the language has float32 and float64 tensors)'
+    );
   });
 
   it("compare() of a list literal with names or expressions in it compares its values (PyTorch's sample, bit for bit)", () => {
