@@ -448,7 +448,7 @@ function allMatch(
   return pastes.every((p, i) => valuesMatch(states.get(steps[i])!, p));
 }
 
-/** Labels of prints: `xT` when the first print is x_T (unlabelled), then the step each other print names. */
+/** Labels of prints: `xT` when the first print is x_T (unlabelled, or labelled T), then the step each other print names. */
 interface StepLabels {
   xT: boolean;
   labels: number[];
