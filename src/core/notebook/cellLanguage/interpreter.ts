@@ -316,7 +316,7 @@ function* evalPrint(e: Extract<Expr, { type: 'print' }>, ctx: Ctx): Gen<Value> {
     const copy: TensorValue = { ...v, text: undefined, strides: undefined };
     return dtype && dtype !== v.dtype ? { ...copy, dtype, data: castData(v.data, dtype) } : copy;
   }
-  return listToTensor(v, ctx.target ?? `${e.fn}()`, dtype ?? 'float32');
+  return listToTensor(v, ctx.target ?? `${e.fn}()`, dtype ?? undefined);
 }
 
 /**

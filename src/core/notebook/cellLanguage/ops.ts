@@ -85,10 +85,16 @@ export function scalarOf(v: Value): number | null {
   return null;
 }
 
-/** torch.tensor(nested list, dtype=...): each Python number rounded once to the dtype (default float32). */
-export function listToTensor(v: Value, what: string, dtype: TensorDtype = 'float32'): TensorValue {
+/**
+ * torch.tensor(nested list, dtype=...): each Python number rounded once to the dtype (default float32). Without a
+ * dtype, numbers that are all Python ints make PyTorch an int64 tensor (here float32, README "The language"), and an
+ * int beyond int64 among them is PyTorch's RuntimeError.
+ */
+export function listToTensor(v: Value, what: string, dtype?: TensorDtype): TensorValue {
   const shape: number[] = [];
   const flat: number[] = [];
+  let allInts = true;
+  let beyondInt64 = false;
   const walk = (x: Value, dim: number): void => {
     if (x.kind === 'list') {
       if (dim === shape.length) shape.push(x.items.length);
@@ -100,6 +106,7 @@ export function listToTensor(v: Value, what: string, dtype: TensorDtype = 'float
       return;
     }
     if (x.kind === 'tensor' && x.shape.length === 0) {
+      allInts = false;
       if (dim !== shape.length)
         throw new OpError(`${what}: ragged list: a number where a list was expected at depth ${dim + 1}`);
       flat.push(x.data[0]);
@@ -107,15 +114,18 @@ export function listToTensor(v: Value, what: string, dtype: TensorDtype = 'float
     }
     const s = scalarOf(x);
     if (s === null) throw new OpError(`${what}: expected numbers in the list, got ${typeName(x)}`);
+    if (x.kind === 'int') beyondInt64 ||= x.value < INT64_MIN || x.value > INT64_MAX;
+    else allInts = false;
     if (dim !== shape.length)
       throw new OpError(`${what}: ragged list: a number where a list was expected at depth ${dim + 1}`);
     flat.push(s);
   };
   walk(v, 0);
   if (flat.length !== numel(shape)) throw new OpError(`${what}: ragged list`);
+  if (dtype === undefined && allInts && beyondInt64) throw new OpError('Overflow when unpacking long');
   return {
     kind: 'tensor',
-    dtype,
+    dtype: dtype ?? 'float32',
     shape,
     data: dtype === 'float64' ? Float64Array.from(flat) : Float32Array.from(flat)
   };
