@@ -1,8 +1,8 @@
 // Step-by-step pastes (README "Comparing with PyTorch's output", step-by-step pastes): what a user who prints `x`
 // inside the sampling loop pastes. Several tensor prints, in loop order, each x after one step (t = T-1 down to 0),
 // optionally preceded by x_T; any other lines between them (`t = 3`, `step 997:`) are ignored (and prints of another
-// size and bracketed log text: compare.ts printsOfX). Fewer prints than
-// steps are the last steps of the loop.
+// shape and bracketed log text: compare.ts printsOfX; step labels may say which steps: compare.ts stepLabels). Fewer
+// prints than steps are the last steps of the loop.
 
 /** One tensor print found in a paste. */
 export interface PrintSpan {
