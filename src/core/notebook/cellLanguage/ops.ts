@@ -222,7 +222,7 @@ function tensorScalar(op: ArithmeticOp, t: TensorValue, s: Value, scalarOnLeft: 
   return { kind: 'tensor', dtype: t.dtype, shape: [...t.shape], data: out };
 }
 
-/** Python's float(int): the nearest double (ties to even, as Number(bigint) rounds), refused beyond the largest. */
+/** Python's float(int) (PyLong_AsDouble): the nearest double (ties to even, as Number(bigint) rounds), else OverflowError. */
 export function intToDouble(v: bigint): number {
   const x = Number(v);
   if (!Number.isFinite(x)) throw new OpError('int too large to convert to float');

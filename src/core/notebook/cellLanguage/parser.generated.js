@@ -10,8 +10,8 @@ function loc(l) {
 function fold(head, tail) {
   return tail.reduce((left, t) => ({ type: 'binary', op: t.op, left, right: t.right, loc: t.loc }), head);
 }
-// Per character of the cell: how many brackets (round, square, curly) are open before it, outside strings and comments. Inside
-// brackets a line break is whitespace, as in Python (implicit line joining): `cumprod(1\n - betas)`.
+// Per character of the cell: how many brackets (round, square, curly) are open before it, outside strings and
+// comments. Inside brackets a line break is whitespace, as in Python (implicit line joining): `cumprod(1\n - betas)`.
 function bracketDepths(text) {
   const depths = new Uint32Array(text.length + 1);
   let depth = 0;

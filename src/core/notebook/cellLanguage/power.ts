@@ -69,7 +69,6 @@ function bigOf(v: Extract<Value, { kind: 'int' | 'bool' }>): bigint {
   return v.kind === 'int' ? v.value : BigInt(v.value);
 }
 
-/** PyLong_AsDouble: the nearest double, or Python's OverflowError text. */
 function isOddInteger(x: number): boolean {
   return Number.isInteger(x) && Math.abs(x % 2) === 1;
 }
