@@ -353,11 +353,14 @@ export function compareRun(
     const { pastes, spans, ignored } = printsOfX(prints, run.sample.rows, run.sample.cols, opts, field);
     const T = inputs.betas.length;
     const count = assignSteps(pastes.length, T, field);
+    // our states at every step a reading of the labels names, computed once for choosing and for judging
+    let states: Map<number | null, Float32Array> | undefined;
     const { steps, note } =
-      labelledSteps(stepLabels(expectedText, spans, T), T, count, (options) =>
-        leadingMatches(inputs, run.inputs.profile, options, pastes, opts)
-      ) ?? count;
-    const c = compareSteps(inputs, run, expectedText, steps, pastes, note + ignored, opts);
+      labelledSteps(stepLabels(expectedText, spans, T), T, count, (options) => {
+        states = ourStates(inputs, run.inputs.profile, [...new Set(options.flat())], opts.shouldStop);
+        return options.map((o) => leadingMatches(states!, o, pastes));
+      }) ?? count;
+    const c = compareSteps(inputs, run, expectedText, steps, pastes, note + ignored, opts, states);
     const hint = c.matches ? null : printPlacementHint(inputs, run.inputs.profile, steps, pastes, opts);
     return hint ? { ...c, summary: `${c.summary}\n${hint}` } : c;
   }
@@ -417,35 +420,15 @@ export function compareRun(
   return withDiagnosis(c, diagnosis, diagnosisNote);
 }
 
-/**
- * For each way of assigning steps to the prints: how many prints, from the first, our states at those steps give
- * (one run of the loop for all of them).
- */
+/** How many prints, from the first, our states at `steps` (null: x_T) give. */
 function leadingMatches(
-  inputs: SamplerInputs,
-  profile: RngProfile,
-  options: (number | null)[][],
-  pastes: PreparedPaste[],
-  opts: CompareOptions
-): number[] {
-  const states = ourStates(inputs, profile, [...new Set(options.flat())], opts.shouldStop);
-  return options.map((steps) => {
-    let k = 0;
-    while (k < pastes.length && valuesMatch(states.get(steps[k])!, pastes[k])) k++;
-    return k;
-  });
-}
-
-/** Whether our states at `steps` (null: x_T) give every print. */
-function allMatch(
-  inputs: SamplerInputs,
-  profile: RngProfile,
+  states: Map<number | null, Float32Array>,
   steps: (number | null)[],
-  pastes: PreparedPaste[],
-  opts: CompareOptions
-): boolean {
-  const states = ourStates(inputs, profile, steps, opts.shouldStop);
-  return pastes.every((p, i) => valuesMatch(states.get(steps[i])!, p));
+  pastes: PreparedPaste[]
+): number {
+  let k = 0;
+  while (k < pastes.length && valuesMatch(states.get(steps[k])!, pastes[k])) k++;
+  return k;
 }
 
 /** Labels of prints: `xT` when the first print is x_T (unlabelled, or labelled T), then the step each other print names. */
@@ -550,7 +533,8 @@ function printPlacementHint(
   opts: CompareOptions
 ): string | null {
   const T = inputs.betas.length;
-  const matchesAll = (alt: (number | null)[], ps: PreparedPaste[]): boolean => allMatch(inputs, profile, alt, ps, opts);
+  const matchesAll = (alt: (number | null)[], ps: PreparedPaste[]): boolean =>
+    leadingMatches(ourStates(inputs, profile, alt, opts.shouldStop), alt, ps) === ps.length;
   if (!steps.includes(null) && loopWork(inputs, T) <= DIAGNOSIS_MAX_WORK) {
     const before = steps.map((t) => (t === null || t + 1 === T ? null : t + 1));
     if (matchesAll(before, pastes))
@@ -717,11 +701,13 @@ function compareSteps(
   steps: (number | null)[],
   pastes: PreparedPaste[],
   stepsNote: string,
-  opts: CompareOptions
+  opts: CompareOptions,
+  /** our states at these steps (and perhaps others), when already computed */
+  known?: Map<number | null, Float32Array>
 ): Comparison {
   const profile = run.inputs.profile;
   const { rows, cols } = run.sample;
-  const states = ourStates(inputs, profile, steps, opts.shouldStop);
+  const states = known ?? ourStates(inputs, profile, steps, opts.shouldStop);
   const judged = pastes.map((p, i) => judgeSample({ rows, cols, data: states.get(steps[i])! }, p));
   const prints: StepComparisonSummary[] = judged.map((c, i) => ({
     step: steps[i],
