@@ -177,7 +177,7 @@ const TORCH_KWARGS = ['dtype', 'requires_grad', 'grad_fn', 'device', 'size', 'na
 const NUMPY_KWARGS = ['dtype', 'shape']; // shape= only in the repr of an empty array: array([], shape=(0, 2), dtype=float32)
 
 /** `torch.float64`, `float32`, `np.float32`, `'float32'` -> our dtype name. */
-function dtypeFromText(value: string): ParsedDtype {
+export function dtypeFromText(value: string): ParsedDtype {
   const name = value.replace(/^['"]|['"]$/g, '').replace(/^(torch|numpy|np)\./, '');
   switch (name) {
     case 'float32':

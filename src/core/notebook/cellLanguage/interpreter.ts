@@ -5,7 +5,7 @@
 import { errorFirstLine } from '../../errors';
 import { INPUT_KEYS, parseInputsText, readInputs } from '../../sampler/inputs';
 import { cosineSchedule, cumprodF32, linearSchedule, linspaceF32 } from '../../sampler/schedules';
-import { parseTensorText, toFloat32Array } from '../../tensors/parseTensor';
+import { dtypeFromText, parseTensorText, toFloat32Array } from '../../tensors/parseTensor';
 import { formatTensorF32, pythonTuple } from '../../tensors/printTensor';
 import {
   DEFAULT_PROFILE,
@@ -330,9 +330,8 @@ const DTYPE_ARG = /,\s*dtype\s*=\s*((?:torch\.|np\.|numpy\.)?[A-Za-z0-9_]+)\s*(?
  * `torch.double`, and Python's `float`, which torch.tensor takes as float64); anything else is refused by name.
  */
 function dtypeNamed(written: string, field: string, loc: Loc): TensorDtype {
-  const name = written.replace(/^(?:torch|np|numpy)\./, '');
-  if (name === 'float64' || name === 'double' || written === 'float') return 'float64';
-  if (name === 'float32' || name === 'float' || name === 'single') return 'float32';
+  const dtype = written === 'float' ? 'float64' : dtypeFromText(written);
+  if (dtype === 'float32' || dtype === 'float64') return dtype;
   return fail(`${field}: dtype=${written} is not supported (the language has float32 and float64 tensors)`, loc);
 }
 
