@@ -437,17 +437,24 @@ interface StepLabels {
   labels: number[];
   /** where the labels stand: on a line before each print (`t = 15` then print(x)) or after it (print(x, "t =", t)) */
   where: 'before' | 'after';
+  /**
+   * how the labels name the steps: the timestep t itself, or a count of the steps done, from 0 (`for i, t in
+   * enumerate(reversed(range(T)))`: t = T - 1 - i) or from 1 (`step {i + 1}/{T}`: t = T - i); `counts` are the
+   * numbers as printed
+   */
+  counted?: { from: 0 | 1; counts: number[] };
 }
 
-// `t = 900`, `t: 900`, `t=900`, `step 900`, `Step: 900`, `timestep 900` (lower-case t only: `T = 1000` names T);
-// not `step [9/10]` or `9/10` (a progress count)
-const LABEL_RE = /(?:^|[^\w.])(?:t|[Ss]tep|STEP|[Tt]imestep)\s*[=: ]\s*(\d+)(?![\d./])/g;
+// `t = 900`, `t: 900`, `t=900`, `step 900`, `Step: 900`, `timestep 900`, `Step 900/1000` (with T after the slash;
+// lower-case t only: `T = 1000` names T); not `step [9/10]` or `9/10` (a progress count without a label)
+const LABEL_RE = /(?:^|[^\w.])(?:t|[Ss]tep|STEP|[Tt]imestep)\s*[=: ]\s*(\d+)(?:\s*\/\s*(\d+))?(?![\d./])/g;
 
 /**
  * The step each print is labelled with, read two ways: the last label in the text before each print (since the print
- * before it), or the first one after it (before the next print). A reading counts when every print has a label,
- * except that the first may be x_T (unlabelled, or labelled T), and the labels fall strictly in loop order within
- * 0..T-1. The reading whose way the text ends with (a label after the last print, or not) comes first.
+ * before it), or the first one after it (before the next print). A label is read as the timestep t, or as a count of
+ * the steps done (from 0 or from 1, when the labels increase: `step {i}` of `enumerate`). A reading counts when every
+ * print has a label, except that the first may be x_T (unlabelled, or labelled T), and the steps fall strictly in
+ * loop order within 0..T-1. The reading whose way the text ends with (a label after the last print, or not) comes first.
  */
 function stepLabels(text: string, spans: PrintSpan[], T: number): StepLabels[] {
   const gaps: string[] = [];
@@ -457,7 +464,8 @@ function stepLabels(text: string, spans: PrintSpan[], T: number): StepLabels[] {
     from = span.at + span.text.length;
   }
   gaps.push(text.slice(from));
-  const labelsIn = (gap: string): number[] => [...gap.matchAll(LABEL_RE)].map((m) => Number(m[1]));
+  const labelsIn = (gap: string): number[] =>
+    [...gap.matchAll(LABEL_RE)].filter((m) => m[2] === undefined || Number(m[2]) === T).map((m) => Number(m[1]));
   const before = spans.map((_, i) => labelsIn(gaps[i]).at(-1) ?? null);
   const after = spans.map((_, i) => labelsIn(gaps[i + 1])[0] ?? null);
   const readings: StepLabels[] = [];
@@ -465,10 +473,15 @@ function stepLabels(text: string, spans: PrintSpan[], T: number): StepLabels[] {
     ['before', before],
     ['after', after]
   ] as const) {
-    const xT = raw.length > 1 && (raw[0] === null || raw[0] === T);
-    const ts = xT ? raw.slice(1) : raw;
-    if (ts.some((t, i) => t === null || t > T - 1 || (i > 0 && t >= ts[i - 1]!))) continue;
-    readings.push({ xT, labels: ts as number[], where });
+    for (const counted of [undefined, 0, 1] as const) {
+      const steps = raw.map((a) => (a === null || counted === undefined ? a : T - 1 + counted - a));
+      const xT = steps.length > 1 && (steps[0] === null || steps[0] === T);
+      const ts = xT ? steps.slice(1) : steps;
+      if (ts.some((t, i) => t === null || t < 0 || t > T - 1 || (i > 0 && t >= ts[i - 1]!))) continue;
+      const reading: StepLabels = { xT, labels: ts as number[], where };
+      if (counted !== undefined) reading.counted = { from: counted, counts: (xT ? raw.slice(1) : raw) as number[] };
+      readings.push(reading);
+    }
   }
   const endsLabelled = labelsIn(gaps[gaps.length - 1]).length > 0;
   return endsLabelled ? readings.reverse() : readings;
@@ -488,12 +501,14 @@ function labelledSteps(
   leading: (steps: (number | null)[][]) => number[]
 ): { steps: (number | null)[]; note: string } | null {
   if (readings.length === 0) return null;
-  const variants = readings.map(({ xT, labels, where }) => {
-    const shown =
-      labels.length > 6 ? `${labels.slice(0, 3).join(', ')}, ..., ${labels.slice(-2).join(', ')}` : labels.join(', ');
+  const list = (ns: number[]): string =>
+    ns.length > 6 ? `${ns.slice(0, 3).join(', ')}, ..., ${ns.slice(-2).join(', ')}` : ns.join(', ');
+  const variants = readings.map(({ xT, labels, where, counted }) => {
     const first: (number | null)[] = xT ? [null] : [];
     const n = `${labels.length + first.length} prints, taken as ${xT ? 'x_T (the first), then ' : ''}x`;
-    const labelled = `their labels name (t = ${shown}, ${where} each print)`;
+    const labelled = counted
+      ? `their labels count (${list(counted.counts)}, ${where} each print, counted from ${counted.from}: t = ${list(labels)})`
+      : `their labels name (t = ${list(labels)}, ${where} each print)`;
     return {
       after: { steps: [...first, ...labels], note: `${n} after the steps ${labelled}.` },
       before: {

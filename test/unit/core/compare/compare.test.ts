@@ -240,6 +240,42 @@ describe('compare: prints every few steps, labelled with their step', () => {
       );
     });
 
+  for (const kind of [
+    'Step t/T labels, every 5',
+    'progress Step i/T labels, every 5',
+    'progress Step i/T labels, every 5, x_T first as Step 0/T',
+    'enumerate step i labels, every 5'
+  ])
+    it(`${kind}: every print matches, at the steps the labels name or count`, () => {
+      const r = judge(kind);
+      assert.equal(r.matches, true, r.summary);
+      assert.deepEqual(
+        r.steps?.prints.map((p) => p.step),
+        kind.includes('x_T first') ? [null, 15, 10, 5, 0] : [15, 10, 5, 0]
+      );
+    });
+
+  it('labels counting the steps done say so, with the steps they give', () => {
+    assert.equal(
+      judge('progress Step i/T labels, every 5').steps?.stepsNote,
+      '4 prints, taken as x after the steps their labels count (5, 10, 15, 20, before each print, counted from 1: t = 15, 10, 5, 0).'
+    );
+    assert.equal(
+      judge('enumerate step i labels, every 5').steps?.stepsNote,
+      '4 prints, taken as x after the steps their labels count (4, 9, 14, 19, before each print, counted from 0: t = 15, 10, 5, 0).'
+    );
+  });
+
+  it('enumerate step i labels with the seed + t mistake: the first divergence at the first counted step, diagnosed', () => {
+    const r = judge('enumerate step i labels, every 5, seed + t mistake');
+    assert.equal(r.matches, false);
+    assert.equal(r.firstDivergence?.step, 15, r.summary);
+    assert.ok(
+      r.diagnosis?.some((d) => d.id === 'step-seed-plus-t'),
+      r.summary
+    );
+  });
+
   it('with the seed + t mistake: the first divergent labelled step, and the diagnosis names it', () => {
     const r = judge('after the step, every 5, x_T first, seed + t mistake');
     assert.equal(r.matches, false);
