@@ -92,7 +92,14 @@ export async function runSamplerCommand(extensionUri: vscode.Uri, uri?: vscode.U
       unprepare();
       return undefined;
     }
-    ResultsPanel.show(extensionUri, { run: result, inputs: inputsJson, profile, origin });
+    const { writtenSchedule } = resolution;
+    ResultsPanel.show(extensionUri, {
+      run: result,
+      inputs: inputsJson,
+      profile,
+      origin,
+      ...(writtenSchedule ? { writtenSchedule } : {})
+    });
     return result;
   } catch (e) {
     unprepare();
@@ -115,7 +122,8 @@ export async function compareWithText(
     record: settings.record,
     run: encodeRunResult({ ...data.run, comparison: undefined }),
     expectedText,
-    ...(settings.tolerances ?? {})
+    ...(settings.tolerances ?? {}),
+    ...(data.writtenSchedule ? { writtenSchedule: data.writtenSchedule } : {})
   };
   try {
     const result = await runWithProgress('DDPM: comparing with the PyTorch output', request);

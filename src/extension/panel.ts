@@ -9,6 +9,7 @@ import { parseViewMessage, type HostMessage } from '../common/viewMessages';
 import { buildPanelHtml, makeNonce, PANEL_VIEW_TYPE } from './panelHtml';
 import { copyText, saveImage } from './viewActions';
 import type { InputsJson } from './workerProtocol';
+import type { WrittenSchedule } from '../core/sampler/inputs';
 
 export { PANEL_VIEW_TYPE };
 
@@ -19,6 +20,8 @@ export interface PanelRun {
   profile: RngProfile;
   /** where the inputs came from, for the title and the PyTorch script */
   origin: string;
+  /** the inputs file's schedule decimals, when not exactly float32 (a comparison's diagnosis tries them as float64) */
+  writtenSchedule?: WrittenSchedule;
 }
 
 interface StoredPanelRun {
@@ -26,6 +29,7 @@ interface StoredPanelRun {
   inputs: InputsJson;
   profile: RngProfile;
   origin: string;
+  writtenSchedule?: WrittenSchedule;
 }
 
 export type CompareRequestHandler = (panel: ResultsPanel) => Promise<void>;
@@ -198,7 +202,8 @@ export class ResultsPanel {
         run: decodeRunResult(s.run),
         inputs: s.inputs,
         profile: s.profile ?? (s.run.inputs.profile as RngProfile),
-        origin: s.origin ?? 'restored run'
+        origin: s.origin ?? 'restored run',
+        ...(isWrittenSchedule(s.writtenSchedule, s.inputs.betas.length) ? { writtenSchedule: s.writtenSchedule } : {})
       };
     } catch {
       return undefined;
@@ -225,7 +230,8 @@ export class ResultsPanel {
         run: encodeRunResult(thinTrajectory(data.run)),
         inputs: data.inputs,
         profile: data.profile,
-        origin: data.origin
+        origin: data.origin,
+        ...(data.writtenSchedule ? { writtenSchedule: data.writtenSchedule } : {})
       };
       await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(file, '..'));
       await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(JSON.stringify(stored)));
@@ -238,4 +244,12 @@ export class ResultsPanel {
     if (ResultsPanel.current === this) ResultsPanel.current = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
   }
+}
+
+/** A stored written schedule: T doubles each for betas and alpha_bar (anything else is dropped on restore). */
+function isWrittenSchedule(v: unknown, T: number): v is WrittenSchedule {
+  const doubles = (a: unknown): boolean =>
+    Array.isArray(a) && a.length === T && a.every((x) => typeof x === 'number' && Number.isFinite(x));
+  const o = v as Partial<WrittenSchedule> | undefined;
+  return typeof o === 'object' && o !== null && doubles(o.betas) && doubles(o.alphaBar);
 }

@@ -1,7 +1,13 @@
 // Where "DDPM: Run Sampler" gets its inputs, as pure logic on plain strings (no `vscode` here, so
 // test/unit/inputSource.test.ts runs it in Node): the active editor's selection or whole text when it
 // holds inputs, or N, d, T, seed typed into input boxes. inputSource.ts is the VS Code side.
-import { INPUT_KEYS, parseInputsText, readInputs } from '../core/sampler/inputs';
+import {
+  INPUT_KEYS,
+  parseInputsText,
+  readInputs,
+  writtenScheduleOf,
+  type WrittenSchedule
+} from '../core/sampler/inputs';
 import { MAX_SAMPLE_ELEMENTS, MAX_STEPS } from '../core/sampler/limits';
 import { randnSeeded } from '../core/rng/randn';
 import { parseSeed } from '../core/rng/seed';
@@ -12,7 +18,15 @@ import { errorFirstLine } from '../core/errors';
 import { matrixRows } from './workerProtocol';
 
 export type Resolution =
-  | { kind: 'inputs'; inputs: SamplerInputs; warnings: string[]; origin: string; profile?: RngProfile }
+  | {
+      kind: 'inputs';
+      inputs: SamplerInputs;
+      warnings: string[];
+      origin: string;
+      profile?: RngProfile;
+      /** the schedule's decimals as the JSON writes them, when not exactly float32 (a comparison's diagnosis tries them) */
+      writtenSchedule?: WrittenSchedule;
+    }
   | { kind: 'none'; reason: string }
   | { kind: 'error'; message: string };
 
@@ -53,7 +67,8 @@ export function resolveInputsFromText(text: string, origin: string, interpret?: 
       return { kind: 'none', reason: `${origin} has none of the keys ${INPUT_KEYS.join(', ')}` };
     try {
       const { inputs, warnings } = readInputs(json);
-      return { kind: 'inputs', inputs, warnings, origin };
+      const writtenSchedule = writtenScheduleOf(json, inputs);
+      return { kind: 'inputs', inputs, warnings, origin, ...(writtenSchedule ? { writtenSchedule } : {}) };
     } catch (e) {
       return { kind: 'error', message: errorFirstLine(e) };
     }

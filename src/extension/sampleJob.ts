@@ -83,7 +83,11 @@ function* requestJob(req: WorkerRequest, hooks: JobHooks): Generator<void, Worke
     const run = decodeRunResult(req.run);
     const tol = req.rtol !== undefined || req.atol !== undefined ? { rtol: req.rtol, atol: req.atol } : {};
     // the diagnosis and a step-by-step paste re-run the loop here, in the worker; a cancel stops them between steps
-    run.comparison = compareRun(inputs, run, req.expectedText, { ...tol, shouldStop: hooks.shouldStop });
+    run.comparison = compareRun(inputs, run, req.expectedText, {
+      ...tol,
+      shouldStop: hooks.shouldStop,
+      ...(req.writtenSchedule ? { writtenSchedule: req.writtenSchedule } : {})
+    });
     return { type: 'result', run: encodeRunResult(run) };
   } catch (e) {
     const aborted = isAbort(e);

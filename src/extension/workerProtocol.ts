@@ -2,6 +2,7 @@
 // inputs travel as the five-key JSON object users write (seed as a decimal string, so no bigint),
 // results as RunResultJson (src/core/runCodec.ts). No `vscode` and no `node:*` import here.
 import type { RunResultJson } from '../core/run/runCodec';
+import type { WrittenSchedule } from '../core/sampler/inputs';
 import type { MatmulProfile, RecordPolicy, RngProfile, SamplerInputs } from '../core/types';
 
 /** The five inputs as JSON (what readInputs accepts); float32 values as JS numbers, which hold them exactly. */
@@ -39,6 +40,8 @@ export type WorkerRequest =
       expectedText: string;
       rtol?: number;
       atol?: number;
+      /** the inputs file's schedule decimals as doubles, for the diagnosis's float64-schedule retry (writtenScheduleOf) */
+      writtenSchedule?: WrittenSchedule;
     };
 
 export type WorkerResponse =

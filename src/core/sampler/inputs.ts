@@ -309,20 +309,25 @@ export function inputsToFileJson(inputs: SamplerInputs, format: (v: number) => n
   };
 }
 
+/** betas and alpha_bar as an inputs file writes them, as doubles (see writtenScheduleOf). */
+export interface WrittenSchedule {
+  betas: number[];
+  alphaBar: number[];
+}
+
 /**
  * betas and alpha_bar as the inputs file writes them (JSON numbers, read as doubles), when some are not the float32
  * values the sampler uses: what `torch.tensor([...], dtype=torch.float64)` of those decimals holds, for the
  * diagnosis's float64-schedule entry. Undefined when the file gives them otherwise (a print, a string) or exactly.
+ * `json` is the file's parsed JSON (a string is parsed first; text that is not JSON gives undefined).
  */
-export function writtenScheduleOf(
-  text: string,
-  inputs: SamplerInputs
-): { betas: number[]; alphaBar: number[] } | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return undefined;
+export function writtenScheduleOf(json: unknown, inputs: SamplerInputs): WrittenSchedule | undefined {
+  if (typeof json === 'string') {
+    try {
+      json = JSON.parse(json);
+    } catch {
+      return undefined;
+    }
   }
   if (typeof json !== 'object' || json === null) return undefined;
   const o = json as Record<string, unknown>;

@@ -43,6 +43,17 @@ describe('resolveInputsFromText (the active editor)', () => {
     assert.equal(r.origin, 'seed.inputs.json');
   });
 
+  it("keeps the schedule's decimals as written when they are not float32 values, for the float64-schedule diagnosis", () => {
+    const written = resolveInputsFromText(seedInputsText, 'seed.inputs.json');
+    assert.equal(written.kind, 'inputs');
+    if (written.kind !== 'inputs') return;
+    assert.deepEqual(written.writtenSchedule, { betas: example.betas, alphaBar: example.alpha_bar });
+    // the same inputs written as their float32 values: nothing more to try
+    const exact = resolveInputsFromText(JSON.stringify(inputsToMessage(written.inputs)), 'exact.json');
+    assert.equal(exact.kind, 'inputs');
+    if (exact.kind === 'inputs') assert.equal(exact.writtenSchedule, undefined);
+  });
+
   it('takes a selection with surrounding whitespace, and arrays given as printed tensors', () => {
     const text = `\n\n   ${JSON.stringify({ ...example, w_model: 'tensor([[ 0.1200, -0.3000],\n        [ 0.0500,  0.4100],\n        [-0.2000,  0.0700]])' })}  \n`;
     const r = resolveInputsFromText(text, 'selection');

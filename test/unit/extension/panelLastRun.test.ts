@@ -31,9 +31,17 @@ function loadPanel(fake: unknown): typeof PanelModule {
 
 /** The bundled example sampled with every step recorded, and the panel's data for it. */
 function seedPanelRun() {
-  const { inputs } = readInputs(JSON.parse(seedInputsText));
+  const json = JSON.parse(seedInputsText) as { betas: number[]; alpha_bar: number[] };
+  const { inputs } = readInputs(json);
   const run = runSampler(inputs, { record: { kind: 'all' } });
-  const data = { run, inputs: inputsToMessage(inputs), profile: run.inputs.profile, origin: 'seed.inputs.json' };
+  const data = {
+    run,
+    inputs: inputsToMessage(inputs),
+    profile: run.inputs.profile,
+    origin: 'seed.inputs.json',
+    // the file's decimals, which the panel's comparisons try as a float64 schedule
+    writtenSchedule: { betas: json.betas, alphaBar: json.alpha_bar }
+  };
   return { run, data };
 }
 
@@ -69,6 +77,18 @@ describe('results panel: the last run outlives the panel', () => {
     assert.deepEqual(f32Bits(restored.run.sample.data), f32Bits(run.sample.data));
     assert.deepEqual(restored.inputs, data.inputs);
     assert.equal(restored.origin, data.origin);
+    assert.deepEqual(restored.writtenSchedule, data.writtenSchedule);
+    // a stored written schedule of another length is dropped, the run kept
+    const stored = JSON.parse(new TextDecoder().decode(fake.files.get('/storage/results-panel.json'))) as {
+      writtenSchedule: { betas: number[] };
+    };
+    stored.writtenSchedule.betas.pop();
+    fake.files.set('/storage/results-panel.json', new TextEncoder().encode(JSON.stringify(stored)));
+    const again = loadPanelFresh(fake.api);
+    again.ResultsPanel.configure(context as never, async () => undefined);
+    const dropped = await again.ResultsPanel.lastRun();
+    assert.ok(dropped, 'the run is still restored');
+    assert.equal(dropped.writtenSchedule, undefined);
   });
 
   it('stores a bounded copy: a large trajectory is thinned to STORED_TRAJECTORY_BYTES, the sample kept bit for bit', async () => {

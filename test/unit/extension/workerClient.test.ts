@@ -12,10 +12,13 @@ import { runSampler } from '../../../src/core/sampler/sampler';
 import { formatTensorF32 } from '../../../src/core/tensors/printTensor';
 import { prewarmWorker, runInWorker, spareWorker } from '../../../src/extension/workerClient';
 import { inputsToMessage, type WorkerRequest } from '../../../src/extension/workerProtocol';
-import { encodeRunResult } from '../../../src/core/run/runCodec';
+import { decodeRunResult, encodeRunResult } from '../../../src/core/run/runCodec';
 import { generateInputs } from '../../../src/extension/resolveInputs';
 import { f32Bits } from '../helpers/bits';
 import { seedInputsText } from '../helpers/seedExample';
+import { executeRequest } from '../../../src/extension/sampleJob';
+import { verdicts } from '../helpers/compareFixtures';
+import { resolveInputsFromText } from '../../../src/extension/resolveInputs';
 
 const root = ROOT;
 const example = readInputs(JSON.parse(seedInputsText)).inputs;
@@ -184,4 +187,29 @@ describe('runInWorker (the sampler worker)', function () {
       );
     }
   });
+});
+
+describe("a comparison request with the inputs file's written schedule (the results panel's compare)", () => {
+  const w = verdicts.writtenFloat64;
+  const resolved = resolveInputsFromText(w.inputsText, w.inputsFile);
+  if (resolved.kind !== 'inputs') throw new Error(`${w.inputsFile}: not inputs`);
+  const run = runSampler(resolved.inputs, { record: { kind: 'none' } });
+  const diagnosed = (expectedText: string, withWritten: boolean): string[] => {
+    const reply = executeRequest({
+      op: 'compare',
+      inputs: inputsToMessage(resolved.inputs),
+      profile: 'avx2-fma',
+      record: { kind: 'none' },
+      run: encodeRunResult(run),
+      expectedText,
+      ...(withWritten && resolved.writtenSchedule ? { writtenSchedule: resolved.writtenSchedule } : {})
+    });
+    if (reply.type !== 'result') throw new Error(reply.type === 'error' ? reply.message : reply.type);
+    return (decodeRunResult(reply.run).comparison?.diagnosis ?? []).map((d) => d.id);
+  };
+  for (const p of w.pastes)
+    it(`${p.kind}: schedule-float64 is named only with the written schedule`, () => {
+      assert.ok(diagnosed(p.text, true).includes('schedule-float64'));
+      assert.ok(!diagnosed(p.text, false).includes('schedule-float64'));
+    });
 });
