@@ -213,7 +213,8 @@ function formatValue(f: FormatterF32, value: number): string {
 // ---------------------------------------------------------------------------------------------
 // torch/_tensor_str.py: _tensor_str_with_formatter, _vector_str, get_summarized_data
 
-function stridesOf(shape: number[]): number[] {
+/** Row-major (contiguous) strides of a shape, in elements: PyTorch's `torch.empty(shape).stride()`. */
+export function contiguousStrides(shape: readonly number[]): number[] {
   const strides = new Array<number>(shape.length);
   let s = 1;
   for (let k = shape.length - 1; k >= 0; k--) {
@@ -237,7 +238,7 @@ function keptIndices(size: number, summarize: boolean, edgeitems: number): numbe
 
 /** get_summarized_data(t), flattened: the values the printout shows (the formatter sees only these). */
 function summarizedValues(values: Float32Array | Float64Array, shape: number[], opts: ResolvedOptions): number[] {
-  const strides = stridesOf(shape);
+  const strides = contiguousStrides(shape);
   const out: number[] = [];
   const walk = (dim: number, base: number): void => {
     if (dim === shape.length) {
@@ -364,7 +365,7 @@ export function formatTensor(
     const ctx: PrintContext = {
       values,
       shape,
-      strides: stridesOf(shape),
+      strides: contiguousStrides(shape),
       summarize,
       formatter: makeFormatter(shown, resolved),
       opts: resolved

@@ -13,6 +13,7 @@
 import { CellError, type Loc } from './ast';
 import { int64Of, OpError } from './ops';
 import { numel, typeName, type TensorValue, type Value } from './values';
+import { contiguousStrides } from '../../tensors/printTensor';
 
 /** An evaluated index item: a value, or a slice whose parts are values (null where omitted). */
 export type IndexArg =
@@ -114,17 +115,6 @@ interface View {
   strides: number[];
   torch: number[];
   offset: number;
-}
-
-/** The row-major strides of a shape, in elements. */
-function contiguousStrides(shape: readonly number[]): number[] {
-  const strides: number[] = [];
-  let s = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    strides[d] = s;
-    s *= shape[d];
-  }
-  return strides;
 }
 
 function viewOf(t: TensorValue): View {
