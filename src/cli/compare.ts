@@ -227,7 +227,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         {
           init: r.init?.x ?? null,
           steps: r.steps.map((st) => ({ t: st.t, x: st.x })),
-          float64States: [r.init, ...r.steps].some((st) => st?.recorded.dtype === 'float64')
+          float64States: [r.init, ...r.steps].some((st) => st?.recorded.dtype === 'float64'),
+          float64Init: r.init?.recorded.dtype === 'float64'
         },
         `${field}: ${r.steps.length} recorded step${r.steps.length === 1 ? '' : 's'}`,
         {

@@ -21,10 +21,10 @@ import { tokenValue, type ParsedTensor } from '../tensors/parseTensor';
 import { judgeNumpyPaste, type NumpyFloatDtype } from '../tensors/numpyPrint';
 import { formatFloat32Shortest, pythonTuple } from '../tensors/printTensor';
 import { runSampler } from '../sampler/sampler';
-import { randnSeeded } from '../rng/randn';
 import { diagnoseSample, diagnoseTrajectory } from '../diagnosis/diagnose';
 import { mistakeInfo, type MistakeId } from '../diagnosis/catalogue';
-import { CORRECT_LINES, loopContext, runLoop, type Schedule64 } from '../diagnosis/loop';
+import { correctStates, type Schedule64 } from '../diagnosis/loop';
+import { float64XTNote } from '../run/recording';
 import { layPaste, parsePaste, type Layout } from './pasteLayout';
 import { chooseNumpyRule, chooseRule, elementJudge, numpyRuleExplanation, type RuleChoice } from './ruleChoice';
 import { printsAs, literalStyle, sameFloat32 } from './literalStyle';
@@ -357,7 +357,7 @@ export function compareRun(
     let states: Map<number | null, Float32Array> | undefined;
     const { steps, note } =
       labelledSteps(stepLabels(expectedText, spans, T), T, count, (options) => {
-        states = ourStates(inputs, run.inputs.profile, [...new Set(options.flat())], opts.shouldStop);
+        states = correctStates(inputs, run.inputs.profile, [...new Set(options.flat())], opts.shouldStop);
         return options.map((o) => leadingMatches(states!, o, pastes));
       }) ?? count;
     const c = compareSteps(inputs, run, expectedText, steps, pastes, note + ignored, opts, states);
@@ -549,7 +549,7 @@ function printPlacementHint(
 ): string | null {
   const T = inputs.betas.length;
   const matchesAll = (alt: (number | null)[], ps: PreparedPaste[]): boolean =>
-    leadingMatches(ourStates(inputs, profile, alt, opts.shouldStop), alt, ps) === ps.length;
+    leadingMatches(correctStates(inputs, profile, alt, opts.shouldStop), alt, ps) === ps.length;
   if (!steps.includes(null) && loopWork(inputs, T) <= DIAGNOSIS_MAX_WORK) {
     const before = steps.map((t) => (t === null || t + 1 === T ? null : t + 1));
     if (matchesAll(before, pastes))
@@ -637,6 +637,8 @@ export interface RecordedStates {
   steps: { t: number; x: MatrixF32 }[];
   /** the states were float64 tensors, rounded to float32 (as x.float() does) to be compared */
   float64States?: boolean;
+  /** x_T was recorded as a float64 tensor */
+  float64Init?: boolean;
 }
 
 /**
@@ -672,7 +674,8 @@ export function compareRecording(
     opts
   );
   const last = steps[steps.length - 1];
-  if (last === 0 || !c.matches) return c;
+  if (!c.matches) return recordingHints(inputs, run, recording, steps, pastes, c, opts);
+  if (last === 0) return c;
   // a loop that ended early, or never called rec.step: what was recorded matches, but nothing says the sample does
   const where = last === null ? 'x_T' : `x after step ${last}`;
   return {
@@ -684,28 +687,32 @@ Not a match: the recording ends at ${where} and has no sample (x after step 0) t
   };
 }
 
-/** Our states at the given steps (null: x_T), by re-running the correct loop (diagnosis/loop.ts, bit for bit the sampler's). */
-function ourStates(
+/**
+ * What a recording that does not match may say beyond the divergence: a float64 x_T (PyTorch draws other numbers in
+ * float64), or every state recorded before its step instead of after it (rec.step(t, x) at the top of the loop body).
+ */
+function recordingHints(
   inputs: SamplerInputs,
-  profile: RngProfile,
-  wanted: (number | null)[],
-  shouldStop?: () => boolean
-): Map<number | null, Float32Array> {
-  const out = new Map<number | null, Float32Array>();
-  const nd = inputs.n * inputs.d;
-  if (wanted.includes(null)) out.set(null, randnSeeded(inputs.seed, nd, profile));
-  const steps = new Set(wanted.filter((t): t is number => t !== null));
-  if (steps.size > 0) {
-    runLoop(loopContext(inputs), inputs.wModel.data, CORRECT_LINES, {
-      profile,
-      shouldStop,
-      onStep: (t, x) => {
-        if (steps.has(t)) out.set(t, x.slice());
-        return true;
-      }
-    });
+  run: RunResult,
+  recording: RecordedStates,
+  steps: (number | null)[],
+  pastes: PreparedPaste[],
+  c: Comparison,
+  opts: CompareOptions
+): Comparison {
+  if (c.firstDivergence?.step === null && recording.float64Init && c.diagnosisNote) {
+    const note = `not run: x_T differs. ${float64XTNote(inputs.n * inputs.d)}`;
+    return { ...c, diagnosisNote: note, summary: c.summary.replace(c.diagnosisNote, note) };
   }
-  return out;
+  const T = inputs.betas.length;
+  if (c.firstDivergence?.step === null || loopWork(inputs, T) > DIAGNOSIS_MAX_WORK) return c;
+  const before = steps.map((t) => (t === null || t + 1 === T ? null : t + 1));
+  const ours = correctStates(inputs, run.inputs.profile, before, opts.shouldStop);
+  if (leadingMatches(ours, before, pastes) < pastes.length) return c;
+  return {
+    ...c,
+    summary: `${c.summary}\nHint: every recorded state is the correct loop's x before its step (rec.step(t, x) called at the top of the loop body, before x is updated): call rec.step(t, x) after the step, and rec.init(x) before the loop for x_T.`
+  };
 }
 
 /** Each print of a step-by-step paste against our state after the same step; the diagnosis from the first divergent step. */
@@ -722,7 +729,7 @@ function compareSteps(
 ): Comparison {
   const profile = run.inputs.profile;
   const { rows, cols } = run.sample;
-  const states = known ?? ourStates(inputs, profile, steps, opts.shouldStop);
+  const states = known ?? correctStates(inputs, profile, steps, opts.shouldStop);
   const judged = pastes.map((p, i) => judgeSample({ rows, cols, data: states.get(steps[i])! }, p));
   const prints: StepComparisonSummary[] = judged.map((c, i) => ({
     step: steps[i],

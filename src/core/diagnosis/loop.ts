@@ -26,7 +26,7 @@
 // only some steps (noise-at-t0 changes step 0 alone) gives the same run from any t0 at or above its first such step.
 import { abortError } from '../errors';
 import { CpuGenerator } from '../rng/generator';
-import { randn } from '../rng/randn';
+import { randn, randnSeeded } from '../rng/randn';
 import { SEED_MAX_EXCLUSIVE, SEED_MIN } from '../rng/seed';
 import { DEFAULT_PROFILE, type RngProfile, type SamplerInputs } from '../types';
 
@@ -372,4 +372,28 @@ export function runLoop(c: LoopContext, wModel: Float32Array, lines: LoopLines, 
     }
   }
   return { sample: x, trajectory, trajectoryFrom: start, stopped };
+}
+
+/** The correct loop's states at the given steps (null: x_T; else x after step t), bit for bit the sampler's. */
+export function correctStates(
+  inputs: SamplerInputs,
+  profile: RngProfile,
+  wanted: (number | null)[],
+  shouldStop?: () => boolean
+): Map<number | null, Float32Array> {
+  const out = new Map<number | null, Float32Array>();
+  const nd = inputs.n * inputs.d;
+  if (wanted.includes(null)) out.set(null, randnSeeded(inputs.seed, nd, profile));
+  const steps = new Set(wanted.filter((t): t is number => t !== null));
+  if (steps.size > 0) {
+    runLoop(loopContext(inputs), inputs.wModel.data, CORRECT_LINES, {
+      profile,
+      shouldStop,
+      onStep: (t, x) => {
+        if (steps.has(t)) out.set(t, x.slice());
+        return true;
+      }
+    });
+  }
+  return out;
 }

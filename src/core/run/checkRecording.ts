@@ -5,12 +5,13 @@
 // from t0 on, give every recorded state from t0 down exactly. README "Use it from Jupyter" describes the verdict.
 // Pure and synchronous: the notebook renderer runs it in the browser, the compare command may run it in Node.
 import { diagnoseTrajectory } from '../diagnosis/diagnose';
+import { correctStates } from '../diagnosis/loop';
 import { mistakeInfo, type MistakeInfo } from '../diagnosis/catalogue';
 import { float32ToBits, ulpDistanceF32 } from '../float32';
 import { runSampler } from '../sampler/sampler';
 import { formatFloat32Shortest } from '../tensors/printTensor';
-import type { RecordPolicy, RngProfile, RunResult } from '../types';
-import type { Recording, RecordedState, TensorInputName } from './recording';
+import { DEFAULT_PROFILE, type RecordPolicy, type RngProfile, type RunResult } from '../types';
+import { float64XTNote, type Recording, type RecordedState, type TensorInputName } from './recording';
 
 /** How far one recorded state is from the reference's state at the same point. */
 export interface StateDistance {
@@ -47,8 +48,15 @@ export interface RecordingDiagnosis {
 }
 
 export interface RecordingVerdict {
-  /** every recorded state is the reference's, bit for bit */
+  /** every recorded state is the reference's, bit for bit, and the sample (x after step 0) is among them */
   matches: boolean;
+  /** the recording holds the sample, x after step 0 (a loop that stopped early, or a recorder not yet used, does not) */
+  complete: boolean;
+  /**
+   * every recorded state is the reference's x before its step rather than after it (rec.step(t, x) called at the top
+   * of the loop body, before x is updated); only when the states do not match as recorded
+   */
+  recordedBeforeStep: boolean;
   /** per recorded state in loop order: x_T first when recorded, then each step */
   states: StateDistance[];
   firstDivergence: RecordingDivergence | null;
@@ -144,13 +152,17 @@ export function checkRecording(r: Recording, opts: CheckRecordingOptions = {}): 
     }
   }
 
+  const recordedBeforeStep = firstDivergence !== null && firstDivergence.t !== null && beforeEachStep(r, opts);
   let diagnosis: RecordingDiagnosis | null = null;
-  if (firstDivergence && firstDivergence.t !== null && opts.diagnose !== false) {
+  if (firstDivergence && firstDivergence.t !== null && opts.diagnose !== false && !recordedBeforeStep) {
     diagnosis = diagnose(r, firstDivergence.t, states, opts);
   }
   const float64States = [r.init, ...r.steps].some((s) => s?.recorded.dtype === 'float64');
+  const complete = r.steps.at(-1)?.t === 0;
   const verdict = {
-    matches: firstDivergence === null,
+    matches: firstDivergence === null && complete,
+    complete,
+    recordedBeforeStep,
     states,
     firstDivergence,
     diagnosis,
@@ -160,6 +172,19 @@ export function checkRecording(r: Recording, opts: CheckRecordingOptions = {}): 
   };
   const sentences = recordingSummary(r, verdict);
   return { ...verdict, headline: sentences[0], summary: sentences.join(' ') };
+}
+
+/**
+ * Whether every recorded step's state is the correct loop's x before that step (x_T for t = T-1, else x after step
+ * t + 1): rec.step(t, x) at the top of the loop body. x_T, when recorded, must be the reference's too.
+ */
+function beforeEachStep(r: Recording, opts: CheckRecordingOptions): boolean {
+  if (r.steps.length === 0) return false;
+  const before = (t: number): number | null => (t === r.T - 1 ? null : t + 1);
+  const wanted = [...(r.init ? [null] : []), ...r.steps.map((s) => before(s.t))];
+  const ours = correctStates(r.inputs, opts.profile ?? DEFAULT_PROFILE, wanted, opts.shouldStop);
+  if (r.init && !sameBits(r.init.x.data, ours.get(null)!)) return false;
+  return r.steps.every((s) => sameBits(s.x.data, ours.get(before(s.t))!));
 }
 
 /**
@@ -208,8 +233,18 @@ export function recordingSummary(r: Recording, v: Omit<RecordingVerdict, 'summar
         ? `1 step, t = ${stepTs[0]}`
         : `${stepTs.length} steps, t = ${stepTs[0]} down to ${stepTs[stepTs.length - 1]}${r.every > 1 ? ` every ${r.every}` : ''}`);
   const f = v.firstDivergence;
-  if (!f) {
+  const last = r.steps.at(-1)?.t ?? null;
+  if (!f && v.complete) {
     parts.push(`matches: every recorded step is bit for bit the reference (${what}).`);
+  } else if (!f && r.steps.length === 0 && !r.init) {
+    parts.push(
+      'nothing to check yet: the recording holds no state; call rec.step(t, x) after each step of your loop (and rec.init(x) for x_T).'
+    );
+  } else if (!f) {
+    parts.push(
+      `not a match: the recording ends at ${last === null ? 'x_T' : `x after step t = ${last}`} and has no sample (x after step 0) to compare; ` +
+        `every recorded state is bit for bit the reference (${what}). A loop that stops before t = 0 (range(T - 1, 0, -1)) leaves the last step out.`
+    );
   } else {
     const differing = v.states.filter((s) => s.differing > 0).length;
     const at = v.states.find((s) => s.t === f.t)!;
@@ -218,9 +253,15 @@ export function recordingSummary(r: Recording, v: Omit<RecordingVerdict, 'summar
         `the reference ${formatFloat32Shortest(f.reference)} (${ulpText(f.ulp)}); ${at.differing} of ${r.inputs.n * r.inputs.d} elements differ there ` +
         `(at most ${ulpText(at.maxUlp)}), and ${differing} of the ${v.states.length} recorded states differ.`
     );
-    if (f.t === null) {
+    if (f.t === null && r.init?.recorded.dtype === 'float64') {
+      parts.push(float64XTNote(r.inputs.n * r.inputs.d));
+    } else if (f.t === null) {
       parts.push(
         'x_T is torch.randn(N, d, generator=torch.Generator().manual_seed(seed)): check the seed and how x_T is drawn; no catalogue mistake changes x_T.'
+      );
+    } else if (v.recordedBeforeStep) {
+      parts.push(
+        "Every recorded state is the reference's x before its step: rec.step(t, x) was called at the top of the loop body, before x is updated; call it after the step (and rec.init(x) before the loop for x_T)."
       );
     } else if (v.diagnosis) {
       const ms = v.diagnosis.mistakes;

@@ -270,3 +270,15 @@ export function encodeRecording(r: Recording): RecordingJson {
     ...(r.note !== undefined ? { note: r.note } : {})
   };
 }
+
+/**
+ * Why a float64 x_T differs from the float32 reference: PyTorch's CPU normal kernel (aten/src/ATen/native/cpu/
+ * DistributionTemplates.h, normal_kernel) fills a contiguous tensor of 16 or more values with normal_fill, whose
+ * uniforms are drawn at the tensor's own precision (53-bit for float64, 24-bit for float32); fewer values come from
+ * one at::normal_distribution<double> per value, which .float() rounds to the float32 draw. `nd` is N * d.
+ */
+export function float64XTNote(nd: number): string {
+  return nd >= 16
+    ? 'Your x_T was float64: torch.randn(N, d, dtype=torch.float64) draws other numbers than the float32 draw for 16 or more values (PyTorch draws 53-bit uniforms for a float64 tensor), so x_T.float() is not the reference; draw x_T in float32 (the default) and convert it with .double() if your loop runs in float64.'
+    : 'x_T is torch.randn(N, d, generator=torch.Generator().manual_seed(seed)): check the seed; your x_T was float64, but for fewer than 16 values PyTorch draws the same numbers in float64 as in float32, so the dtype is not the cause.';
+}

@@ -51,6 +51,34 @@ describe('cli compare: recordings and step-by-step pastes', () => {
     );
   });
 
+  it('a recording made with rec.step(t, x) at the top of the loop body: exit 1, and a hint saying so', async () => {
+    const r = await cli(rec('top-of-loop.run.json'));
+    const j = JSON.parse(r.out);
+    assert.equal(r.code, 1, j.summary);
+    assert.equal(j.firstDivergence.step, 3);
+    assert.match(
+      j.summary,
+      /\nHint: every recorded state is the correct loop's x before its step \(rec\.step\(t, x\) called at the top of the loop body/
+    );
+    const other = await cli(rec('step-seed-plus-t.run.json'));
+    assert.doesNotMatch(JSON.parse(other.out).summary, /Hint:/);
+  });
+
+  it('a recording whose x_T was drawn in float64 (16 values): the note says why x_T differs', async () => {
+    const r = await runCliInMemory(
+      ['compare', 'in.json', 'run.json', '--json'],
+      { 'in.json': rec('float64-x_T.inputs.json'), 'run.json': rec('float64-x_T.run.json') },
+      { writable: false }
+    );
+    const j = JSON.parse(r.out);
+    assert.equal(r.code, 1, j.summary);
+    assert.equal(j.firstDivergence.step, null);
+    assert.match(
+      j.diagnosisNote,
+      /^not run: x_T differs\. Your x_T was float64: torch\.randn\(N, d, dtype=torch\.float64\)/
+    );
+  });
+
   it('a recording of the correct loop matches bitwise at every step: exit 0, firstDivergence null', async () => {
     const r = await cli(rec('correct.run.json'));
     assert.equal(r.err, '');

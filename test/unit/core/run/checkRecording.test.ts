@@ -127,4 +127,53 @@ describe('checkRecording: a recording against the exact reference', () => {
     assert.equal(v.diagnosis, null);
     assert.match(v.summary, /^first differs at x_T, element \[2, 1\]/);
   });
+
+  it('a loop that stopped before step 0 is not a match, though every recorded state is the reference', () => {
+    const v = checkRecording(recording('stopped-at-t2'));
+    assert.equal(v.firstDivergence, null);
+    assert.equal(v.complete, false);
+    assert.equal(v.matches, false);
+    assert.ok(
+      v.headline.startsWith(
+        'not a match: the recording ends at x after step t = 2 and has no sample (x after step 0) to compare; every recorded state is bit for bit the reference (x_T and 2 steps, t = 3 down to 2).'
+      ),
+      v.headline
+    );
+  });
+
+  it('a recorder with no state yet is nothing to check, not a match', () => {
+    const json = JSON.parse(readFileSync(path.join(dir, 'correct.run.json'), 'utf8'));
+    const v = checkRecording(decodeRecording({ ...json, init: null, steps: [] }));
+    assert.equal(v.matches, false);
+    assert.match(v.headline, /^nothing to check yet: the recording holds no state; call rec\.step\(t, x\)/);
+  });
+
+  it('rec.step(t, x) at the top of the loop body: every state is x before its step, and the verdict says so', () => {
+    const r = recording('top-of-loop');
+    const v = checkRecording(r);
+    assert.equal(v.matches, false);
+    assert.equal(v.firstDivergence?.t, r.T - 1);
+    assert.equal(v.recordedBeforeStep, true);
+    assert.equal(v.diagnosis, null);
+    assert.match(
+      v.summary,
+      /Every recorded state is the reference's x before its step: rec\.step\(t, x\) was called at the top/
+    );
+    // PyTorch's own states: the one recorded at step t is x after step t + 1
+    const bits = expected['top-of-loop'].steps.map((s) => s.bits);
+    assert.deepEqual(
+      bits.slice(1),
+      expected.correct.steps.slice(0, -1).map((s) => s.bits)
+    );
+    assert.equal(checkRecording(recording('correct')).recordedBeforeStep, false);
+  });
+
+  it('a float64 x_T of 16 values: the verdict says PyTorch draws other numbers in float64, not to check the seed', () => {
+    const r = recording('float64-x_T');
+    const v = checkRecording(r);
+    assert.equal(r.inputs.n * r.inputs.d, 16);
+    assert.equal(v.firstDivergence?.t, null);
+    assert.match(v.summary, /Your x_T was float64: torch\.randn\(N, d, dtype=torch\.float64\) draws other numbers/);
+    assert.doesNotMatch(v.summary, /check the seed/);
+  });
 });
