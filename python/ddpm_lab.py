@@ -26,6 +26,7 @@ import base64
 import json
 import operator
 import sys
+import warnings
 
 import torch
 
@@ -43,7 +44,9 @@ def _what(value):
     """A short description of a value for messages."""
     if isinstance(value, torch.Tensor):
         return 'a %s tensor of shape %s' % (_DTYPE_NAMES.get(value.dtype, str(value.dtype)), _shape_text(value.shape))
-    text = repr(value)
+    if type(value).__module__ == 'numpy' and hasattr(value, 'shape') and hasattr(value, 'dtype'):
+        return 'a NumPy %s array of shape %s (torch.from_numpy(x) makes it a tensor)' % (value.dtype, _shape_text(value.shape))
+    text = repr(value).replace('\n', ' ')
     if len(text) > 40:
         text = text[:37] + '...'
     return '%s (%s)' % (text, type(value).__name__)
@@ -53,6 +56,10 @@ def _shape_text(shape):
     """(4, 2) the way Python prints a tuple."""
     dims = tuple(int(n) for n in shape)
     return '(%d,)' % dims if len(dims) == 1 else str(dims)
+
+
+_FINISHED = ('this Recorder already holds a finished run (down to step 0); make a new ddpm_lab.Recorder(...) to '
+             'record another run (a cell run again reuses the old one)')
 
 
 def _first_line(error):
@@ -198,11 +205,14 @@ class Recorder:
         self._init = None
         self._steps = []
         self._last_t = None
+        self._warned_every = False
 
     # ---- recording ----
 
     def init(self, x):
         """Records x_T, the initial noise (call it before the loop's first step)."""
+        if self._last_t == 0:
+            raise ValueError('x: ' + _FINISHED)
         if self._last_t is not None:
             raise ValueError('x: rec.init(x) records x_T, before the first step; it came after rec.step(%d, x)' % self._last_t)
         self._init = _Recorded(self._state(x, 'x'))
@@ -213,17 +223,27 @@ class Recorder:
         if not 0 <= t < self._T:
             hint = ' (a loop over t = T..1 is 1-based: pass t - 1)' if t == self._T else ''
             raise ValueError('t: expected a step in [0, T) = [0, %d), got %d%s' % (self._T, t, hint))
+        if self._last_t == 0:
+            raise ValueError('t: ' + _FINISHED)
         if self._last_t is not None and t >= self._last_t:
             raise ValueError('t: step %d after step %d; call rec.step(t, x) in loop order (T-1 down to 0), once per step '
                              '(a new Recorder records another run)' % (t, self._last_t))
         state = self._state(x, 'x')
+        skipped = self._last_t is not None and t < self._last_t - 1
         self._last_t = t
         if (self._T - 1 - t) % self._every == 0 or t == 0:
             self._steps.append((t, _Recorded(state)))
+        elif skipped and not self._warned_every:
+            self._warned_every = True
+            warnings.warn('rec.step(%d, x) was not recorded: every=%d keeps every %d-th step counted from t = T-1 (and '
+                          't = 0), and your loop already passes only some steps; leave every at 1 when the loop '
+                          'chooses the steps itself' % (t, self._every, self._every), stacklevel=2)
 
     def _state(self, x, name):
         if not isinstance(x, torch.Tensor):
             raise ValueError('%s: expected a torch tensor of shape (%d, %d), got %s' % (name, self._n, self._d, _what(x)))
+        if x.layout != torch.strided:
+            raise ValueError('%s: expected a dense tensor, got layout %s (x.to_dense() makes one)' % (name, x.layout))
         if x.dtype not in _DTYPE_NAMES:
             raise ValueError('%s: expected a float32 or float64 tensor, got dtype %s' % (name, x.dtype))
         if tuple(x.shape) != (self._n, self._d):
@@ -290,6 +310,8 @@ class Recorder:
                 which = 'every step' if count == self._T else '%d of the T = %d steps' % (count, self._T)
             else:
                 which = 'of the T = %d steps: every %d, and the last' % (self._T, self._every)
+            if self._last_t != 0:
+                which += '; the loop has not reached step 0 yet, so the sample is not in it'
         return ('%s (%s; N = %d, d = %d, seed %d%s): your loop\'s states at full precision with its five inputs. '
                 'The DDPM Lab VS Code extension renders it next to the exact reference run. Elsewhere, save it with '
                 'rec.save("run.json") and rec.save_inputs("INPUT.json"), then run '

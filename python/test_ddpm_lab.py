@@ -13,6 +13,12 @@ import subprocess
 import sys
 import tempfile
 import unittest
+import warnings
+
+try:
+    import numpy as np
+except ImportError:  # the helper works without NumPy; so do its tests
+    np = None
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -225,6 +231,28 @@ class EveryTest(unittest.TestCase):
         self.assertEqual(rec.payload()['every'], 2)
         self.assertTrue(repr(rec).startswith('DDPM Lab recording of 3 steps (of the T = 5 steps: every 2, and the last; '), repr(rec))
 
+    def test_a_loop_that_has_not_reached_step_0_says_so(self):
+        rec = ddpm_lab.Recorder(torch.zeros(2, 1), [1, 1], [0.01] * 5, [0.5] * 5, 1)
+        for t in range(4, 0, -1):  # range(T - 1, 0, -1): step 0 left out
+            rec.step(t, torch.zeros(1, 1))
+        self.assertIn('4 of the T = 5 steps; the loop has not reached step 0 yet, so the sample is not in it', repr(rec))
+        rec.step(0, torch.zeros(1, 1))
+        self.assertNotIn('not reached', repr(rec))
+
+    def test_steps_the_loop_chose_itself_that_every_drops_are_warned_of_once(self):
+        rec = ddpm_lab.Recorder(torch.zeros(2, 1), [1, 1], [0.01] * 20, [0.5] * 20, 1, every=5)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            for t in (15, 10, 5, 0):  # the loop records every 5th step itself, from t = 15
+                rec.step(t, torch.zeros(1, 1))
+        self.assertEqual([s['t'] for s in rec.payload()['steps']], [0])
+        self.assertEqual(len(caught), 1)
+        self.assertIn('rec.step(10, x) was not recorded: every=5 keeps every 5-th step counted from t = T-1', str(caught[0].message))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            self.assertEqual(self.recorded(10, 3), [9, 6, 3, 0])  # every step passed: nothing to warn of
+        self.assertEqual(caught, [])
+
 
 @unittest.skipIf(torch is None, TORCH_MISSING)
 class ValidationTest(unittest.TestCase):
@@ -285,6 +313,26 @@ class ValidationTest(unittest.TestCase):
         self.assertMessage(lambda: rec.step(3, x),
                            't: step 3 after step 3; call rec.step(t, x) in loop order (T-1 down to 0), once per step (a new Recorder records another run)')
         self.assertMessage(lambda: rec.init(x), 'x: rec.init(x) records x_T, before the first step; it came after rec.step(3, x)')
+
+    def test_a_finished_run_asks_for_a_new_recorder(self):
+        rec = self.rec()
+        x = torch.zeros(4, 2)
+        for t in range(3, -1, -1):
+            rec.step(t, x)
+        finished = ('this Recorder already holds a finished run (down to step 0); make a new ddpm_lab.Recorder(...) to '
+                    'record another run (a cell run again reuses the old one)')
+        self.assertMessage(lambda: rec.step(3, x), 't: ' + finished)
+        self.assertMessage(lambda: rec.init(x), 'x: ' + finished)
+
+    def test_numpy_and_sparse_states_are_named(self):
+        rec = self.rec()
+        x = torch.zeros(4, 2)
+        if np is not None:
+            self.assertMessage(lambda: rec.step(3, x.numpy()),
+                               'x: expected a torch tensor of shape (4, 2), got a NumPy float32 array of shape (4, 2) '
+                               '(torch.from_numpy(x) makes it a tensor)')
+        self.assertMessage(lambda: rec.step(3, x.to_sparse()),
+                           'x: expected a dense tensor, got layout torch.sparse_coo (x.to_dense() makes one)')
 
     def test_a_refused_step_records_nothing(self):
         rec = self.rec()
