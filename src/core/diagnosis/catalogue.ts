@@ -25,6 +25,7 @@ export type MistakeId =
   | 'sigma-beta-tilde'
   | 'mean-alpha-bar'
   | 'coef-no-sqrt'
+  | 'coef-alpha-t'
   | 'concat-time-first'
   | 'noise-scale-beta'
   | 'schedule-float64'
@@ -196,6 +197,16 @@ export const MISTAKES: readonly Mistake[] = [
     'mean = (1 / torch.sqrt(alpha_t)) * (x - (betas[t] / (1 - alpha_bar[t])) * eps)',
     RIGHT.mean,
     { mean: (c, t) => scaled(reciprocalSqrtAlpha(c, t), f32(c.betas[t] / f32(1 - c.alphaBar[t]))) },
+    everyStep
+  ),
+  mistake(
+    'coef-alpha-t',
+    'sqrt(1 - alpha_t) in place of sqrt(1 - alpha_bar[t])',
+    'The noise coefficient divides by sqrt(1 - alpha_t), the one-step value, instead of sqrt(1 - alpha_bar[t]), the cumulative one.',
+    'mean = (1 / torch.sqrt(alpha_t)) * (x - (betas[t] / torch.sqrt(1 - alpha_t)) * eps)',
+    RIGHT.mean,
+    // betas[t] / torch.sqrt(1 - alpha_t) with alpha_t = 1 - betas[t], each op rounded to float32
+    { mean: (c, t) => scaled(reciprocalSqrtAlpha(c, t), f32(c.betas[t] / sqrtF32(f32(1 - alphaF32(c, t))))) },
     everyStep
   ),
   mistake(
