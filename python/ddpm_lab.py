@@ -150,6 +150,21 @@ def _json_values(nested):
     return _json_number(nested)
 
 
+def _check_schedule(betas, alpha_bar):
+    """The range checks DDPM Lab makes of an inputs file's schedule (src/core/sampler/inputs.ts readInputs), made when
+    the Recorder is made rather than when the recording is read: each of the T betas in (0, 1) and each of the T
+    alpha_bar in [0, 1), as float32 values (nan is outside both). Raises a one-line ValueError."""
+    bad = (~((betas.float() > 0) & (betas.float() < 1))).nonzero()
+    if bad.numel():
+        t = int(bad[0])
+        raise ValueError('betas: betas[%d] = %r is outside (0, 1)' % (t, float(betas[t])))
+    bad = (~((alpha_bar.float() >= 0) & (alpha_bar.float() < 1))).nonzero()
+    if bad.numel():
+        t = int(bad[0])
+        raise ValueError('alpha_bar: alpha_bar[%d] = %r is outside [0, 1) (1 - alpha_bar[t] must be positive)'
+                         % (t, float(alpha_bar[t])))
+
+
 class Recorder:
     """Records a DDPM sampling loop: the five inputs, x_T (init) and the state after each step (step).
 
@@ -184,6 +199,8 @@ class Recorder:
         if a.dim() != 1 or a.numel() < self._T:
             raise ValueError('alpha_bar: expected a 1-D tensor of at least T = %d values (as many as betas), got shape %s'
                              % (self._T, _shape_text(a.shape)))
+
+        _check_schedule(b, a[:self._T])
 
         seed_int = _integer(seed, 'seed')
         if not _SEED_MIN <= seed_int < _SEED_END:

@@ -314,6 +314,17 @@ class ValidationTest(unittest.TestCase):
                            't: step 3 after step 3; call rec.step(t, x) in loop order (T-1 down to 0), once per step (a new Recorder records another run)')
         self.assertMessage(lambda: rec.init(x), 'x: rec.init(x) records x_T, before the first step; it came after rec.step(3, x)')
 
+    def test_the_schedule_is_range_checked_as_an_inputs_file_is(self):
+        self.assertMessage(lambda: self.rec(betas=torch.tensor([0.0, 0.2, 0.3, 0.4])),
+                           'betas: betas[0] = 0.0 is outside (0, 1)')
+        self.assertMessage(lambda: self.rec(alpha_bar=torch.tensor([0.9, 0.5, 1.0, 0.1])),
+                           'alpha_bar: alpha_bar[2] = 1.0 is outside [0, 1) (1 - alpha_bar[t] must be positive)')
+        self.assertMessage(lambda: self.rec(betas=torch.tensor([0.1, float('nan'), 0.3, 0.4])),
+                           'betas: betas[1] = nan is outside (0, 1)')
+        self.assertMessage(lambda: self.rec(betas=torch.tensor([0.1, 0.2, 1 - 2 ** -30, 0.4], dtype=torch.float64)),
+                           'betas: betas[2] = 0.9999999990686774 is outside (0, 1)')  # 1.0 in float32
+        self.rec(alpha_bar=torch.tensor([0.9, 0.5, 0.2, 0.1, 5.0]))  # beyond T: not read, as DDPM Lab reads it
+
     def test_a_finished_run_asks_for_a_new_recorder(self):
         rec = self.rec()
         x = torch.zeros(4, 2)
