@@ -21,6 +21,7 @@ import {
 import { jsonFloat32 } from '../core/tensors/printTensor';
 
 export const COMPARE_USAGE = `usage: node dist/cli.js compare INPUT.json PASTED.txt [--json] [--profile P] [--matmul M] [--rtol R --atol A]
+       node dist/cli.js compare run.json [--json] [--profile P] [--matmul M]
 
 Runs the DDPM sampler on INPUT.json and diffs its sample against PASTED.txt, PyTorch's output for the
 same inputs ("-" reads standard input, for one of the two): print(x) at any precision (summarised with
@@ -39,7 +40,8 @@ The rule that judges each element is chosen from the paste, and the summary says
 A paste in another shape is a mismatch. Several prints (x printed inside the loop, other lines
 ignored) are a step-by-step paste: x after each step t = T-1..0, optionally x_T first, fewer prints
 being the last steps; each is compared with our state after that step. PASTED.txt may also be a
-recording of the Python helper (run.json): exact bits, judged bitwise.
+recording of the Python helper (run.json): exact bits, judged bitwise; a recording given alone is
+compared with the inputs it holds.
 When the run does not match, the sampler runs again under the other RNG profiles and the summary
 names those that reproduce the paste; if none does, the diagnosis catalogue names the mistakes that
 reproduce it (README "Diagnosis catalogue").
@@ -169,6 +171,16 @@ function sameInputs(a: SamplerInputs, b: SamplerInputs): string | null {
   return null;
 }
 
+/** The inputs a recording holds (`compare run.json` alone), with what reading them noticed. */
+function ownInputs(recording: unknown, path: string): { inputs: SamplerInputs; warnings: string[] } {
+  try {
+    const r = decodeRecording(recording);
+    return { inputs: r.inputs, warnings: r.inputWarnings };
+  } catch (e) {
+    throw new CliError(`${inputName(path)}: ${oneLine(e)}`);
+  }
+}
+
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCliArgs('compare', {
     args: argv,
@@ -187,23 +199,35 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.stdout(COMPARE_USAGE);
     return 0;
   }
-  if (positionals.length !== 2) {
+  if (positionals.length === 0 || positionals.length > 2) {
     throw new CliError(
-      positionals.length < 2
-        ? `compare: missing ${positionals.length === 0 ? 'INPUT.json and PASTED.txt' : 'PASTED.txt'} (--help for usage)`
+      positionals.length === 0
+        ? 'compare: missing INPUT.json and PASTED.txt (--help for usage)'
         : `compare: expected INPUT.json and PASTED.txt, got ${positionals.length} arguments`
     );
   }
-  const [inputPath, pastedPath] = positionals;
-  if (inputPath === '-' && pastedPath === '-')
+  const [inputPath, pastedPath = inputPath] = positionals;
+  if (positionals.length === 2 && inputPath === '-' && pastedPath === '-')
     throw new CliError('compare: only one of INPUT.json and PASTED.txt can be - (standard input)');
   const profile = readProfile(values.profile);
   const matmul = readMatmul(values.matmul);
   const rtol = readTolerance(values.rtol, 'rtol');
   const atol = readTolerance(values.atol, 'atol');
   const inputsText = await readInputText(io, inputPath);
-  const { inputs, warnings } = await loadInputs(io, inputPath, inputsText);
-  const pasted = await readInputText(io, pastedPath);
+  const ownRecording = readRecording(inputsText);
+  if (positionals.length === 1 && !ownRecording)
+    throw new CliError(
+      'compare: missing PASTED.txt (only a recording, run.json, is compared alone, with its own inputs; --help for usage)'
+    );
+  if (ownRecording && positionals.length === 2 && inputPath !== pastedPath)
+    throw new CliError(
+      `${inputName(inputPath)}: a recording (run.json), not inputs: pass it alone (compare ${inputName(inputPath)}) to compare it with the inputs it holds`
+    );
+  const { inputs, warnings } = ownRecording
+    ? ownInputs(ownRecording, inputPath)
+    : await loadInputs(io, inputPath, inputsText);
+  const pasted =
+    positionals.length === 1 || pastedPath === inputPath ? inputsText : await readInputText(io, pastedPath);
   if (pasted.trim() === '') throw new CliError(`${inputName(pastedPath)}: empty (paste PyTorch's printed output)`);
 
   const run = runSampler(inputs, { profile, matmul, record: { kind: 'none' }, inputWarnings: warnings });

@@ -51,6 +51,25 @@ describe('cli compare: recordings and step-by-step pastes', () => {
     );
   });
 
+  it('a recording alone (compare run.json) is compared with the inputs it holds', async () => {
+    const alone = (name: string, extra: Record<string, string> = {}, args = ['run.json']) =>
+      runCliInMemory(['compare', ...args, '--json'], { 'run.json': rec(name), ...extra }, { writable: false });
+    const ok = await alone('correct.run.json');
+    assert.equal(ok.code, 0, ok.err);
+    assert.equal(JSON.parse(ok.out).rule, 'bitwise');
+    const wrong = await alone('step-seed-plus-t.run.json');
+    const j = JSON.parse(wrong.out);
+    assert.equal(wrong.code, 1);
+    assert.equal(j.firstDivergence.step, 3);
+    assert.ok(j.diagnosis.some((d: { id: string }) => d.id === 'step-seed-plus-t'));
+    const notRecording = await runCliInMemory(['compare', 'in.json'], { 'in.json': inputs }, { writable: false });
+    assert.equal(notRecording.code, 2);
+    assert.match(notRecording.err, /^compare: missing PASTED\.txt \(only a recording, run\.json, is compared alone/);
+    const asInputs = await alone('correct.run.json', { 'p.txt': 'tensor([[1., 2.]])' }, ['run.json', 'p.txt']);
+    assert.equal(asInputs.code, 2);
+    assert.match(asInputs.err, /^run\.json: a recording \(run\.json\), not inputs: pass it alone/);
+  });
+
   it('a recording made with rec.step(t, x) at the top of the loop body: exit 1, and a hint saying so', async () => {
     const r = await cli(rec('top-of-loop.run.json'));
     const j = JSON.parse(r.out);
