@@ -62,6 +62,8 @@ export interface CompareOptions {
    * is what `torch.tensor([...decimals], dtype=torch.float64)` holds
    */
   writtenSchedule?: Schedule64;
+  /** set by compareRecording: the summary speaks of recorded states instead of prints */
+  source?: 'recording';
 }
 
 /** The float64 schedules the diagnosis tries, in order: the recorded (or float32) one, then the written one. */
@@ -618,9 +620,10 @@ function withDiagnosis(
   c: Comparison,
   diagnosis: DiagnosisEntry[],
   diagnosisNote: string | undefined,
-  fromStep: number | null = c.steps ? (c.firstDivergence?.step ?? null) : null
+  fromStep: number | null = c.steps ? (c.firstDivergence?.step ?? null) : null,
+  what?: string
 ): Comparison {
-  const lines = diagnosisLines(diagnosis, diagnosisNote, fromStep, c.rule);
+  const lines = diagnosisLines(diagnosis, diagnosisNote, fromStep, c.rule, what);
   return {
     ...c,
     diagnosis,
@@ -671,7 +674,7 @@ export function compareRecording(
     steps,
     pastes,
     recordedStepsNote(steps, inputs.betas.length, recording.float64States),
-    opts
+    { ...opts, source: 'recording' }
   );
   const last = steps[steps.length - 1];
   if (!c.matches) return recordingHints(inputs, run, recording, steps, pastes, c, opts);
@@ -727,6 +730,7 @@ function compareSteps(
   /** our states at these steps (and perhaps others), when already computed */
   known?: Map<number | null, Float32Array>
 ): Comparison {
+  const recording = opts.source === 'recording';
   const profile = run.inputs.profile;
   const { rows, cols } = run.sample;
   const states = known ?? correctStates(inputs, profile, steps, opts.shouldStop);
@@ -759,12 +763,14 @@ function compareSteps(
     stepByStep,
     firstDivergence,
     judged[firstBad] ?? null,
-    firstDivergence ? (states.get(firstDivergence.step) ?? null) : null
+    firstDivergence ? (states.get(firstDivergence.step) ?? null) : null,
+    recording
   );
+  const lastItem = recording ? 'The last recorded state' : 'The last print';
   const finalTitle =
     lastStep === 0
-      ? 'The last print (the sample, x after step 0):'
-      : `The last print (x after ${lastStep === null ? 'x_T' : `step ${lastStep}`}; not the sample):`;
+      ? `${lastItem} (the sample, x after step 0):`
+      : `${lastItem} (x after ${lastStep === null ? 'x_T' : `step ${lastStep}`}; not the sample):`;
   const c: Comparison = {
     ...last,
     expectedText,
@@ -809,7 +815,7 @@ function compareSteps(
     }
     if (found.length > 0) break;
   }
-  return withDiagnosis(c, entries(found), undefined, from);
+  return withDiagnosis(c, entries(found), undefined, from, recording ? 'the recording' : undefined);
 }
 
 function maxAbs(c: Comparison): number | null {

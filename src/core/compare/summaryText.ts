@@ -160,13 +160,28 @@ export function stepName(step: number | null): string {
   return step === null ? 'x_T (the initial noise)' : `x after step t = ${step}`;
 }
 
-/** Our value and the pasted one at an element, with their distance. */
-function differenceText(ours: number, pasted: number): string {
+/** How a step-by-step summary names what it compares: a paste's prints, or a recording's states. */
+interface StepWords {
+  head: string;
+  item: string;
+  items: string;
+  theirs: string;
+}
+const PASTE_WORDS: StepWords = { head: 'Step-by-step paste', item: 'print', items: 'prints', theirs: 'pasted' };
+const RECORDING_WORDS: StepWords = {
+  head: 'Compared step by step',
+  item: 'recorded state',
+  items: 'recorded states',
+  theirs: 'recorded'
+};
+
+/** Our value and the pasted (or recorded) one at an element, with their distance. */
+function differenceText(ours: number, pasted: number, theirs = 'pasted'): string {
   const u = ulpDistanceF32(ours, pasted);
   const dist = Number.isFinite(u)
     ? ` (${u} ulp${u === 1 ? '' : 's'} apart, |diff| ${formatPythonFloat(Math.abs(ours - pasted))})`
     : '';
-  return `ours ${formatFloat32Shortest(ours)}, pasted ${formatFloat32Shortest(pasted)}${dist}`;
+  return `ours ${formatFloat32Shortest(ours)}, ${theirs} ${formatFloat32Shortest(pasted)}${dist}`;
 }
 
 /** Lines shown per print when the divergence is traced: the first this many and the last few. */
@@ -182,29 +197,31 @@ export function stepLines(
   s: StepByStep,
   first: FirstDivergence | null,
   bad: Comparison | null,
-  oursAtBad: Float32Array | null
+  oursAtBad: Float32Array | null,
+  recording = false
 ): string[] {
-  const lines = [`Step-by-step paste: ${s.stepsNote}`];
+  const w = recording ? RECORDING_WORDS : PASTE_WORDS;
+  const lines = [`${w.head}: ${s.stepsNote}`];
   if (!first || !bad) {
-    lines.push(`Every print matches our state after the same step (${s.prints.length} of ${s.prints.length}).`);
+    lines.push(`Every ${w.item} matches our state after the same step (${s.prints.length} of ${s.prints.length}).`);
     return lines;
   }
   const at = s.prints.findIndex((p) => !p.matches);
   let where: string;
   if (first.index && oursAtBad) {
     const k = first.index[0] * bad.expected.cols + first.index[1];
-    where = `, element (${first.index[0]}, ${first.index[1]}): ${differenceText(oursAtBad[k], bad.expected.data[k])}`;
+    where = `, element (${first.index[0]}, ${first.index[1]}): ${differenceText(oursAtBad[k], bad.expected.data[k], w.theirs)}`;
   } else {
     where = `: ${bad.shapeNote ?? 'the shapes differ'}`;
   }
-  lines.push(`First divergence: ${stepName(first.step)} (print ${at + 1} of ${s.prints.length})${where}.`);
+  lines.push(`First divergence: ${stepName(first.step)} (${w.item} ${at + 1} of ${s.prints.length})${where}.`);
   if (at > 0)
     lines.push(
-      `The ${at} print${at === 1 ? '' : 's'} before it match${at === 1 ? 'es' : ''} our states bit for bit or at the paste's precision.`
+      `The ${at} ${at === 1 ? w.item : w.items} before it match${at === 1 ? 'es' : ''} our states ${recording ? 'bit for bit' : "bit for bit or at the paste's precision"}.`
     );
   const rest = s.prints.slice(at);
   lines.push(
-    'How the divergence grows (per print: elements that differ, greatest |ours - pasted|, greatest distance in float32 ulps):'
+    `How the divergence grows (per ${w.item}: elements that differ, greatest |ours - ${w.theirs}|, greatest distance in float32 ulps):`
   );
   const row = (p: StepComparisonSummary): string => {
     const name = p.step === null ? 'x_T' : `t = ${p.step}`;
@@ -216,7 +233,7 @@ export function stepLines(
     for (const p of rest) lines.push(row(p));
   } else {
     for (const p of rest.slice(0, GROWTH_HEAD)) lines.push(row(p));
-    lines.push(`  ... (${rest.length - GROWTH_HEAD - GROWTH_TAIL} more prints)`);
+    lines.push(`  ... (${rest.length - GROWTH_HEAD - GROWTH_TAIL} more ${w.items})`);
     for (const p of rest.slice(-GROWTH_TAIL)) lines.push(row(p));
   }
   return lines;
@@ -238,12 +255,13 @@ export function diagnosisLines(
   diagnosis: readonly DiagnosisEntry[],
   note: string | undefined,
   fromStep: number | null,
-  rule: CompareRule
+  rule: CompareRule,
+  what = 'the paste'
 ): string[] {
   if (diagnosis.length === 0) {
     if (note) return [`Diagnosis: ${note}`];
     return [
-      'Diagnosis: no entry of the diagnosis catalogue reproduces the paste (README "Diagnosis catalogue" lists them).'
+      `Diagnosis: no entry of the diagnosis catalogue reproduces ${what} (README "Diagnosis catalogue" lists them).`
     ];
   }
   const from = fromStep !== null ? ` from step t = ${fromStep} on` : '';

@@ -134,8 +134,11 @@ describe('cli compare: recordings and step-by-step pastes', () => {
     );
     const text = await cli(rec('step-seed-plus-t.run.json'), false);
     assert.equal(text.code, 1);
-    assert.match(text.out, /^Step-by-step paste: a recording of x_T and x after every step, t = 3\.\.0/);
-    assert.match(text.out, /\nFirst divergence: x after step t = 3 \(print 2 of 5\), element \(\d, \d\): ours /);
+    assert.match(text.out, /^Compared step by step: a recording of x_T and x after every step, t = 3\.\.0/);
+    assert.match(
+      text.out,
+      /\nFirst divergence: x after step t = 3 \(recorded state 2 of 5\), element \(\d, \d\): ours \S+, recorded /
+    );
     assert.match(
       text.out,
       /\nDiagnosis: your output is exactly what Algorithm 2 gives with this mistake from step t = 3 on: .* \(step-seed-plus-t\)/
