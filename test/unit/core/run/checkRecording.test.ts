@@ -166,6 +166,11 @@ describe('checkRecording: a recording against the exact reference', () => {
       expected.correct.steps.slice(0, -1).map((s) => s.bits)
     );
     assert.equal(checkRecording(recording('correct')).recordedBeforeStep, false);
+    // every = 2 (steps 3, 1 and 0 kept): the reference keeps no state after step 2, so the correct loop is run for it
+    const sparse = recording('top-of-loop');
+    sparse.every = 2;
+    sparse.steps = sparse.steps.filter((s) => s.t !== 2);
+    assert.equal(checkRecording(sparse).recordedBeforeStep, true);
   });
 
   it('a float64 x_T of 16 values: the verdict says PyTorch draws other numbers in float64, not to check the seed', () => {
