@@ -77,14 +77,15 @@ def _integer(value, name):
 
 
 def _tensor_input(value, name):
-    """An input tensor as the user's loop holds it: tensors keep their dtype; lists and tuples become float32, as
-    torch.tensor(list) makes them; NumPy arrays keep their dtype (torch.as_tensor). A detached CPU copy."""
+    """An input tensor as the user's loop holds it: tensors keep their dtype; lists and tuples of numbers are kept as
+    float64, the doubles Python floats are (a loop may compute with them as they are; the reference rounds them to
+    float32 as torch.tensor(list) does); NumPy arrays keep their dtype (torch.as_tensor). A detached CPU copy."""
     if isinstance(value, torch.Tensor):
         tensor = value.detach()
     else:
         try:
             if isinstance(value, (list, tuple)):
-                tensor = torch.tensor(value, dtype=torch.float32)
+                tensor = torch.tensor(value, dtype=torch.float64)
             else:
                 tensor = torch.as_tensor(value)
         except (TypeError, ValueError, RuntimeError) as error:
@@ -170,7 +171,8 @@ class Recorder:
 
     Recorder(w_model, shape, betas, alpha_bar, seed, every=1): w_model (d+1, d), shape [N, d], betas (T,),
     alpha_bar (at least T values), seed an integer in [-2^63, 2^64). Tensors are recorded with their dtype
-    (float32 or float64); lists become float32, as torch.tensor(list) does. every=k keeps every k-th step (counted
+    (float32 or float64); lists of Python floats as float64 (the reference rounds them to float32, as
+    torch.tensor(list) does). every=k keeps every k-th step (counted
     from the first, t = T-1) and the last (t = 0). note: an optional line shown with the recording.
     """
 

@@ -62,7 +62,7 @@ export interface RecordingVerdict {
   firstDivergence: RecordingDivergence | null;
   /** null when everything matches, when x_T differs (no catalogue entry changes x_T) or when diagnosis was off */
   diagnosis: RecordingDiagnosis | null;
-  /** inputs that were float64 tensors in the user's session (the reference runs them rounded to float32) */
+  /** inputs that were float64 in the user's session: tensors, arrays or lists of Python floats (the reference rounds them to float32) */
   float64Inputs: TensorInputName[];
   /** whether the states were recorded as float64 (compared after rounding to float32, as x.float() does) */
   float64States: boolean;
@@ -291,7 +291,7 @@ export function recordingSummary(r: Recording, v: Omit<RecordingVerdict, 'summar
   }
   if (v.float64Inputs.length) {
     parts.push(
-      `${list(v.float64Inputs)} ${v.float64Inputs.length === 1 ? 'was a float64 tensor' : 'were float64 tensors'} in your session; ` +
+      `${list(v.float64Inputs)} ${v.float64Inputs.length === 1 ? 'was' : 'were'} float64 in your session (a float64 tensor or array, or Python floats); ` +
         'the reference runs them rounded to float32, as .float() does.'
     );
   }

@@ -54,7 +54,7 @@ export interface Recording {
   inputWarnings: string[];
   /** w_model, betas and alpha_bar exactly as recorded, dtype included */
   recordedInputs: Record<TensorInputName, RecordedTensor>;
-  /** which of them were float64 tensors in the user's session (the reference rounds them to float32) */
+  /** which of them were float64 in the user's session (tensors, arrays, Python floats; the reference rounds them to float32) */
   float64Inputs: TensorInputName[];
   /** x_T, when the loop recorded it (rec.init(x)) */
   init: RecordedState | null;

@@ -107,7 +107,7 @@ describe('checkRecording: a recording against the exact reference', () => {
     assert.deepEqual(v.float64Inputs, ['betas', 'alpha_bar']);
     assert.match(
       v.summary,
-      /betas and alpha_bar were float64 tensors in your session; the reference runs them rounded to float32/
+      /betas and alpha_bar were float64 in your session \(a float64 tensor or array, or Python floats\); the reference runs them rounded to float32/
     );
   });
 
@@ -180,5 +180,19 @@ describe('checkRecording: a recording against the exact reference', () => {
     assert.equal(v.firstDivergence?.t, null);
     assert.match(v.summary, /Your x_T was float64: torch\.randn\(N, d, dtype=torch\.float64\) draws other numbers/);
     assert.doesNotMatch(v.summary, /check the seed/);
+  });
+
+  it('a schedule of Python floats used as they are (math.sqrt): kept as float64, diagnosed as schedule-float64', () => {
+    const r = recording('python-floats');
+    assert.deepEqual(r.float64Inputs, ['betas', 'alpha_bar']);
+    const e = (expected as unknown as Record<string, { betas: number[]; alpha_bar: number[] }>)['python-floats'];
+    assert.deepEqual(Array.from(r.recordedInputs.betas.values), e.betas);
+    const v = checkRecording(r);
+    assert.equal(v.matches, false);
+    assert.deepEqual(
+      v.diagnosis?.mistakes.map((m) => m.id),
+      ['schedule-float64']
+    );
+    assert.match(v.summary, /were float64 in your session \(a float64 tensor or array, or Python floats\)/);
   });
 });
