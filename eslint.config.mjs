@@ -13,12 +13,13 @@ const NODE = {
     .join('|')})(\\/.*)?)$`,
   what: 'Node built-in modules'
 };
-/** src/extension, src/cli (and src/cli.ts), src/report, src/common, renderer/, as imported from another part */
+/** src/extension, src/cli (and src/cli.ts), src/report, src/common, src/host, renderer/, as imported from another part */
 const inSrc = (folder) => `^(\\.{1,2}\\/)+(src\\/)?${folder}(\\.ts)?(\\/|$)`;
 const EXTENSION = { regex: inSrc('extension'), what: 'src/extension (the VS Code glue)' };
 const CLI = { regex: inSrc('cli'), what: 'src/cli (the command-line tool)' };
 const REPORT = { regex: inSrc('report'), what: 'src/report' };
 const COMMON = { regex: inSrc('common'), what: 'src/common' };
+const HOST = { regex: inSrc('host'), what: 'src/host (Node code)' };
 const RENDERER = { regex: '(^|\\/)renderer(\\/|$)', what: 'renderer/ (webview code)' };
 
 /**
@@ -64,6 +65,7 @@ export default tseslint.config(
     CLI,
     REPORT,
     COMMON,
+    HOST,
     RENDERER
   ]),
   // src/common (the host<->view messages) is shared by the extension host and the webviews.
@@ -73,6 +75,7 @@ export default tseslint.config(
     EXTENSION,
     CLI,
     REPORT,
+    HOST,
     RENDERER
   ]),
   // renderer/ runs in webviews and talks to the host only through messages (src/common/viewMessages.ts).

@@ -61,6 +61,8 @@ const PARTS: Part[] = [
       "import { parseArgs } from '../../cli/io';",
       "import { buildReportHtml } from '../../report/html';",
       "import { parseViewMessage } from '../../common/viewMessages';",
+      "import { runPythonCheck } from '../../host/pythonCheck';",
+      "const h = await import('../../host/pythonCheck');",
       "import { h } from '../../../renderer/dom';"
     ],
     allowed: [
@@ -77,6 +79,7 @@ const PARTS: Part[] = [
       "import * as vscode from 'vscode';",
       "import path from 'node:path';",
       "import { copyText } from '../extension/viewActions';",
+      "import { runPythonCheck } from '../host/pythonCheck';",
       "import { h } from '../../renderer/dom';"
     ],
     allowed: [
