@@ -1,11 +1,11 @@
 // DDPM Lab's command line (README "Command-line tool"; a contract that tools outside the repo rely on):
 //   node dist/cli.js sample INPUT.json [--profile P] [--matmul M] [--json | --checksum] [--trajectory]
 //   node dist/cli.js randn --seed S --shape N[,d,...] [--profile P] [--json | --checksum]
-//   node dist/cli.js compare INPUT.json PASTED.txt [--json] [--profile P] [--matmul M]
+//   node dist/cli.js compare INPUT.json PASTED.txt [--json] [--profile P] [--matmul M] [--rtol R --atol A]
 //   node dist/cli.js report INPUT.json [--expected PASTED.txt] [--profile P] [--matmul M] -o report.html
-//   node dist/cli.js demo
+//   node dist/cli.js demo [--profile P] [-o report.html]
 //   node dist/cli.js python-helper
-//   node dist/cli.js check INPUT.json [--python PY] [--profile P] [--matmul M] [--json]
+//   node dist/cli.js check INPUT.json [--python PY] [--profile P] [--matmul M] [--json] [--timeout S]
 // Exit codes: 0 success, 1 (compare) no match / (check) differs, 2 bad input or usage (one line on stderr), 3 internal
 // error, 4 (check) no usable PyTorch.
 import { CliError, oneLine, processIO, type CliIO } from './cli/io';
@@ -19,13 +19,20 @@ export const USAGE = `DDPM Lab: the DDPM reverse sampler, bit for bit with PyTor
 
 usage: node dist/cli.js <command> [options]
 
-  sample INPUT.json [--profile P] [--json | --checksum] [--trajectory]   run the sampler ("-" reads stdin)
-  randn --seed S --shape N[,d,...] [--profile P] [--json | --checksum]   torch.randn from manual_seed(S)
-  compare INPUT.json PASTED.txt [--json]                                 diff a run against PyTorch's output
-  report INPUT.json [--expected PASTED.txt] -o report.html               write a self-contained HTML report
-  demo                                                                   run the bundled example
-  python-helper                                                          print the Python helper ddpm_lab.py
-  check INPUT.json [--python PY] [--profile P] [--matmul M] [--json]     run INPUT.json in your own PyTorch and check it
+  sample INPUT.json [--profile P] [--matmul M] [--json | --checksum] [--trajectory]
+      run the sampler ("-" reads stdin)
+  randn --seed S --shape N[,d,...] [--profile P] [--json | --checksum]
+      torch.randn from manual_seed(S)
+  compare INPUT.json PASTED.txt [--json] [--profile P] [--matmul M] [--rtol R --atol A]
+      diff a run against PyTorch's output
+  report INPUT.json [--expected PASTED.txt] [--profile P] [--matmul M] -o REPORT.html
+      write a self-contained HTML report
+  demo [--profile P] [-o REPORT.html]
+      run the bundled example
+  python-helper
+      print the Python helper ddpm_lab.py
+  check INPUT.json [--python PY] [--profile P] [--matmul M] [--json] [--timeout S]
+      run INPUT.json in your own PyTorch and check it
 
 Profiles: avx2-fma (default, x86-64 Linux PyTorch), avx2, scalar. Matmul profiles (--matmul on sample, compare,
 report, check): reference (default, the reference BLAS), openblas-haswell. "<command> --help" tells more.

@@ -293,7 +293,10 @@ describe('cli: dispatcher, help, demo', () => {
   it('prints usage for --help (exit 0) and with no command (exit 2)', async () => {
     const help = await run(['--help']);
     assert.equal(help.code, 0);
-    assert.match(help.out, /sample INPUT\.json \[--profile P\] \[--json \| --checksum\] \[--trajectory\]/);
+    assert.match(
+      help.out,
+      /sample INPUT\.json \[--profile P\] \[--matmul M\] \[--json \| --checksum\] \[--trajectory\]/
+    );
     assert.match(help.out, /randn --seed S --shape N\[,d,\.\.\.\] \[--profile P\] \[--json \| --checksum\]/);
     for (const cmd of ['sample', 'randn', 'demo']) {
       const r = await run([cmd, '--help']);
@@ -302,6 +305,18 @@ describe('cli: dispatcher, help, demo', () => {
     }
     assert.equal((await run([])).code, 2);
     assertBadInput(await run(['smaple']), /^smaple: unknown command/);
+  });
+
+  it("--help lists every option that each command's own --help lists", async () => {
+    const help = (await run(['--help'])).out;
+    const commands = ['sample', 'randn', 'compare', 'report', 'demo', 'python-helper', 'check'];
+    for (const cmd of commands) {
+      const own = (await run([cmd, '--help'])).out.split('\n')[0];
+      const line = help.split('\n').find((l) => l.startsWith(`  ${cmd} `) || l === `  ${cmd}`);
+      assert.ok(line, `--help has no line for ${cmd}`);
+      const options = own.match(/(?<![\w-])--?[a-z][\w-]*/g) ?? [];
+      for (const option of options) assert.ok(line.includes(option), `--help's ${cmd} line lacks ${option}: ${line}`);
+    }
   });
 
   it('turns an unexpected internal error into one line and exit 3', async () => {

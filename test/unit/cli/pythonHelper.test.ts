@@ -50,6 +50,6 @@ describe('cli: python-helper (the built bundle)', function () {
       bad.stderr.toString(),
       'python-helper: unexpected argument "extra" (it takes none; --help for usage)\n'
     );
-    assert.match(cli('--help').stdout.toString(), /\n {2}python-helper {2,}print the Python helper ddpm_lab\.py\n/);
+    assert.match(cli('--help').stdout.toString(), /\n {2}python-helper\n {6}print the Python helper ddpm_lab\.py\n/);
   });
 });
