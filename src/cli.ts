@@ -24,7 +24,7 @@ usage: node dist/cli.js <command> [options]
   randn --seed S --shape N[,d,...] [--profile P] [--json | --checksum]
       torch.randn from manual_seed(S)
   compare INPUT.json PASTED.txt [--json] [--profile P] [--matmul M] [--rtol R --atol A]
-      diff a run against PyTorch's output
+      diff a run against PyTorch's output (a recording, run.json, may be given alone)
   report INPUT.json [--expected PASTED.txt] [--profile P] [--matmul M] -o REPORT.html
       write a self-contained HTML report
   demo [--profile P] [-o REPORT.html]
