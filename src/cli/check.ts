@@ -2,7 +2,7 @@
 // "Command-line tool" and "Compare with your own PyTorch"): runs the same inputs in a local PyTorch through the check
 // harness (python/ddpm_check.py) and prints the four-part verdict.
 // Exit codes: 0 the final sample is bitwise equal, 1 it differs, 2 bad input, 3 internal error, 4 no usable PyTorch.
-import { noTorchAdvice, NoUsableTorchError } from '../core/check/harness';
+import { CheckTooLargeError, noTorchAdvice, NoUsableTorchError } from '../core/check/harness';
 import { NoPythonError, resolvePython } from '../core/check/pythonResolution';
 import type { CheckVerdict } from '../core/check/verdict';
 import { DEFAULT_PROFILE, RNG_PROFILES } from '../core/types';
@@ -128,6 +128,7 @@ export async function main(argv: string[], io: CliIO, deps: CheckDeps = {}): Pro
     if (e instanceof NoUsableTorchError) {
       throw new CliError(`check: no usable PyTorch: ${e.message}; ${noTorchAdvice(e.kind, python)}`, 4);
     }
+    if (e instanceof CheckTooLargeError) throw new CliError(`check: ${e.message}`, 2);
     throw e;
   }
 }

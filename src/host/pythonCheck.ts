@@ -3,16 +3,27 @@
 // The Python gets no more rights than the user has: spawned with an argument array (no shell), the script in a
 // private temporary file, the inputs as JSON on standard input, in its own process group so that a timeout or a
 // cancel kills it and everything it started (no zombies: we wait for it to close).
+import { constants as bufferConstants } from 'node:buffer';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { abortError } from '../core/errors';
-import { harnessInputJson, NoUsableTorchError, parseHarnessOutput, type HarnessRun } from '../core/check/harness';
+import {
+  CheckTooLargeError,
+  harnessInputJson,
+  harnessOutputChars,
+  NoUsableTorchError,
+  parseHarnessOutput,
+  type HarnessRun
+} from '../core/check/harness';
 import { checkAgainstTorch, type CheckVerdict } from '../core/check/verdict';
 import type { MatmulProfile, RngProfile, RunResult, SamplerInputs } from '../core/types';
 
 export const DEFAULT_CHECK_TIMEOUT_MS = 300_000;
+
+/** The most output a check can read: the longest string this Node.js makes (buffer.constants.MAX_STRING_LENGTH). */
+export const MAX_CHECK_OUTPUT_CHARS = bufferConstants.MAX_STRING_LENGTH;
 
 export interface RunPythonOptions {
   python: string;
@@ -23,6 +34,8 @@ export interface RunPythonOptions {
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** the most standard output read (default MAX_CHECK_OUTPUT_CHARS bytes); beyond it the Python is stopped */
+  maxOutputBytes?: number;
 }
 
 export interface PythonOutput {
@@ -59,6 +72,8 @@ export async function runPythonScript(opts: RunPythonOptions): Promise<PythonOut
       });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
+      const maxOut = opts.maxOutputBytes ?? MAX_CHECK_OUTPUT_CHARS;
+      let outBytes = 0;
       let failure: Error | null = null;
       const killGroup = () => {
         try {
@@ -79,7 +94,14 @@ export async function runPythonScript(opts: RunPythonOptions): Promise<PythonOut
         killGroup();
       };
       opts.signal?.addEventListener('abort', onAbort, { once: true });
-      child.stdout.on('data', (b: Buffer) => out.push(b));
+      child.stdout.on('data', (b: Buffer) => {
+        outBytes += b.length;
+        if (outBytes <= maxOut) out.push(b);
+        else if (!failure) {
+          failure = new Error(`${opts.python} wrote more than ${maxOut.toLocaleString('en-US')} bytes of output`);
+          killGroup();
+        }
+      });
       child.stderr.on('data', (b: Buffer) => err.push(b));
       child.stdin.on('error', () => undefined); // a Python that exits early closes the pipe
       child.on('error', (e: NodeJS.ErrnoException) => {
@@ -91,9 +113,13 @@ export async function runPythonScript(opts: RunPythonOptions): Promise<PythonOut
       child.on('close', (code) => {
         clearTimeout(timer);
         opts.signal?.removeEventListener('abort', onAbort);
-        if (failure) reject(failure);
-        else
+        if (failure) return reject(failure);
+        // an event handler's throw would escape the promise (a crash with a stack trace, the directory left behind)
+        try {
           resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code });
+        } catch (e) {
+          reject(e instanceof Error ? e : new Error(String(e)));
+        }
       });
       child.stdin.end(opts.stdin);
     });
@@ -122,6 +148,11 @@ export interface CheckRunResult {
 
 /** Runs the harness on the inputs and judges its output. NoUsableTorchError when this Python cannot run it. */
 export async function runCheck(inputs: SamplerInputs, opts: CheckRunOptions): Promise<CheckRunResult> {
+  const chars = harnessOutputChars(inputs);
+  if (chars > MAX_CHECK_OUTPUT_CHARS)
+    throw new CheckTooLargeError(
+      `N=${inputs.n} d=${inputs.d} T=${inputs.betas.length} is too large to check: PyTorch's states would be about ${chars.toLocaleString('en-US')} characters of output, more than the ${MAX_CHECK_OUTPUT_CHARS.toLocaleString('en-US')} Node.js can read; check a smaller N, d or T`
+    );
   const result = await runPythonScript({
     python: opts.python,
     script: opts.script,

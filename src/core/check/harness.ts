@@ -75,6 +75,25 @@ function f32Json(values: Float32Array, shape: number[]): { dtype: 'float32'; sha
   };
 }
 
+/**
+ * About how many characters the harness writes for these inputs: x_T, the sample and each step's x, eps, z and x_prev
+ * as base64 float32 (4 * ceil(4 * N * d / 3) characters each) with their JSON around them. An upper estimate, so a run
+ * can be refused before the Python starts when its output could not be read (one JavaScript string holds it).
+ */
+export function harnessOutputChars(inputs: SamplerInputs): number {
+  const tensor = 4 * Math.ceil((4 * inputs.n * inputs.d) / 3) + 80; // {"dtype":"float32","shape":[N,d],"base64":"..."}
+  const T = inputs.betas.length;
+  return (4 * T + 2) * tensor + T * 40 + 4096; // each step's {"t":..,"x":..,...}, the machine facts
+}
+
+/** A run whose harness output is larger than one string can hold (exit 2 of `check`: bad input, not a failure). */
+export class CheckTooLargeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckTooLargeError';
+  }
+}
+
 /** The harness's standard input: the five inputs, tensors as their float32 bytes (only the first T of alpha_bar). */
 export function harnessInputJson(inputs: SamplerInputs): string {
   const T = inputs.betas.length;

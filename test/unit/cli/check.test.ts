@@ -36,14 +36,15 @@ function cumprod(betas: number[]): number[] {
 
 async function runCheckCli(
   args: string[],
-  env: NodeJS.ProcessEnv = process.env
+  env: NodeJS.ProcessEnv = process.env,
+  inputs = INPUTS
 ): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
   const io = {
     stdout: (s: string) => void (out += s),
     stderr: (s: string) => void (err += s),
-    readText: async () => INPUTS,
+    readText: async () => inputs,
     writeText: async () => undefined
   };
   try {
@@ -121,6 +122,28 @@ describe('cli: check, when the Python cannot run it', function () {
     assert.match(r.err, /did not finish the check within 2 s/);
     const pid = Number(readFileSync(path.join(dir, 'slow.pid'), 'utf8'));
     assert.throws(() => process.kill(pid, 0), /ESRCH/, 'the timed-out Python still runs');
+  });
+
+  it('a run too large to read back (N=1000 d=64 T=400): exit 2 at once, one line naming the size and the limit', async () => {
+    const d = 64;
+    const T = 400;
+    const betas = Array.from({ length: T }, (_, i) => 0.0001 + (0.02 - 0.0001) * (i / (T - 1)));
+    const large = JSON.stringify({
+      w_model: Array.from({ length: d + 1 }, () => new Array(d).fill(0.01)),
+      shape: [1000, d],
+      betas,
+      alpha_bar: cumprod(betas),
+      seed: 1
+    });
+    const started = Date.now();
+    const r = await runCheckCli(['--python', PYTHON], process.env, large);
+    assert.equal(r.code, 2, r.err);
+    assert.match(
+      r.err,
+      /^check: N=1000 d=64 T=400 is too large to check: PyTorch's states would be about [\d,]+ characters of output, more than the [\d,]+ Node\.js can read/
+    );
+    assert.equal(r.err.trim().split('\n').length, 1);
+    assert.ok(Date.now() - started < 10000, 'the Python ran before the refusal');
   });
 
   it('bad arguments: exit 2', async () => {

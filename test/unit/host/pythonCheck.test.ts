@@ -1,6 +1,6 @@
 // Running a local Python for the check: cancel kills it (and the process group), no shell, temporary script removed.
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runPythonScript, whichOnPath } from '../../../src/host/pythonCheck';
@@ -51,6 +51,27 @@ describe('host: running the check Python', function () {
     );
     // the grandchild was killed with the group; reaping it is its new parent's (init's) job, so a zombie counts as gone
     assert.ok(!alive(grandchild), `its child (${grandchild}) survived the cancel`);
+  });
+
+  it('more output than can be read: rejects with one line, the Python stopped, the temporary directory removed', async () => {
+    const tmp = mkdtempSync(path.join(dir, 'tmp-'));
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = tmp; // os.tmpdir() reads it on each call
+    try {
+      await assert.rejects(
+        runPythonScript({
+          python: PYTHON,
+          script: "import sys, time\nsys.stdout.write('x' * 5000)\nsys.stdout.flush()\ntime.sleep(120)\n",
+          stdin: '',
+          maxOutputBytes: 1000
+        }),
+        (e: Error) => /wrote more than 1,000 bytes of output$/.test(e.message) && !e.message.includes('\n')
+      );
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+    assert.deepEqual(readdirSync(tmp), [], 'the temporary directory was left behind');
   });
 
   it('finds commands on PATH like the shell, and not elsewhere', async () => {
