@@ -5,6 +5,7 @@
 import { CheckTooLargeError, noTorchAdvice, NoUsableTorchError } from '../core/check/harness';
 import { NoPythonError, resolvePython } from '../core/check/pythonResolution';
 import type { CheckVerdict } from '../core/check/verdict';
+import { constants as osConstants } from 'node:os';
 import { DEFAULT_PROFILE, RNG_PROFILES } from '../core/types';
 import { DEFAULT_CHECK_TIMEOUT_MS, runCheck, whichOnPath } from '../host/pythonCheck';
 import { CliError, decimalNumber, loadInputs, parseCliArgs, readMatmul, readProfile, type CliIO } from './io';
@@ -27,7 +28,8 @@ PyTorch's own states, (3) the predicted noise against the matmul profiles, (4) t
   --timeout S     seconds before the Python is stopped (default ${DEFAULT_CHECK_TIMEOUT_MS / 1000})
 
 Exit 0 when the final sample is bitwise equal, 1 when it differs, 2 on bad input, 4 when the Python cannot run
-the check (no such interpreter, no torch, too old, the script failed), with one line saying how to fix it.
+the check (no such interpreter, no torch, too old, the script failed), with one line saying how to fix it;
+130 / 143 when stopped by SIGINT (Ctrl-C) / SIGTERM, the Python killed with everything it started.
 `;
 
 export interface CheckDeps {
@@ -120,15 +122,42 @@ export async function main(argv: string[], io: CliIO, deps: CheckDeps = {}): Pro
     throw e;
   }
   const script = deps.script ?? (await import('../../python/ddpm_check.py')).default;
+  // Ctrl-C or a SIGTERM while the Python runs: it was spawned in its own process group, so the terminal's signal does
+  // not reach it; cancel the run (which kills the group and removes the temporary directory), then exit 128 + signal
+  const abort = new AbortController();
+  let stoppedBy: NodeJS.Signals | null = null;
+  const onSigint = () => stop('SIGINT');
+  const onSigterm = () => stop('SIGTERM');
+  function stop(s: NodeJS.Signals) {
+    stoppedBy ??= s;
+    abort.abort();
+  }
+  const stopped = () =>
+    new CliError(`check: stopped by ${stoppedBy}; the Python was killed`, 128 + osConstants.signals[stoppedBy!]);
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
   try {
-    const { verdict } = await runCheck(inputs, { python, script, env, timeoutMs, profile, matmul });
+    const { verdict } = await runCheck(inputs, {
+      python,
+      script,
+      env,
+      timeoutMs,
+      profile,
+      matmul,
+      signal: abort.signal
+    });
+    if (stoppedBy) throw stopped();
     io.stdout(values.json ? verdictJson(verdict, python) : verdict.summary + '\n');
     return verdict.final.bitwiseEqual ? 0 : 1;
   } catch (e) {
+    if (stoppedBy) throw stopped();
     if (e instanceof NoUsableTorchError) {
       throw new CliError(`check: no usable PyTorch: ${e.message}; ${noTorchAdvice(e.kind, python)}`, 4);
     }
     if (e instanceof CheckTooLargeError) throw new CliError(`check: ${e.message}`, 2);
     throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
   }
 }

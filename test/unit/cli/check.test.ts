@@ -3,7 +3,7 @@
 // (exit 0 and the profiles that reproduce each named). Failures are simulated with a real Python given a fake `torch`
 // module on PYTHONPATH (so `import torch` fails, reports an old version, or crashes), not with mocks of our code.
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { main } from '../../../src/cli/check';
@@ -145,6 +145,39 @@ describe('cli: check, when the Python cannot run it', function () {
     assert.equal(r.err.trim().split('\n').length, 1);
     assert.ok(Date.now() - started < 10000, 'the Python ran before the refusal');
   });
+
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143]
+  ] as const) {
+    it(`${signal} during the check: exit ${code}, one line, the Python killed, the temporary directory removed`, async () => {
+      const pidFile = path.join(dir, `${signal}.pid`);
+      const env = fakeTorch(
+        `signal-${signal}`,
+        `import os\nopen(${JSON.stringify(pidFile)}, 'w').write(str(os.getpid()))\nimport time\ntime.sleep(120)\n`
+      );
+      const tmp = mkdtempSync(path.join(dir, 'tmp-'));
+      const saved = process.env.TMPDIR;
+      const listeners = process.listenerCount(signal);
+      process.env.TMPDIR = tmp; // os.tmpdir() reads it on each call
+      let r: { code: number; out: string; err: string };
+      try {
+        const running = runCheckCli(['--python', PYTHON, '--timeout', '20'], env);
+        while (!existsSync(pidFile) || !readFileSync(pidFile, 'utf8')) await new Promise((w) => setTimeout(w, 50));
+        process.emit(signal, signal); // what the terminal's Ctrl-C or a kill delivers to the handler
+        r = await running;
+      } finally {
+        if (saved === undefined) delete process.env.TMPDIR;
+        else process.env.TMPDIR = saved;
+      }
+      assert.equal(r.code, code, r.err);
+      assert.equal(r.err, `check: stopped by ${signal}; the Python was killed\n`);
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      assert.throws(() => process.kill(pid, 0), /ESRCH/, 'the Python still runs');
+      assert.deepEqual(readdirSync(tmp), [], 'the temporary directory was left behind');
+      assert.equal(process.listenerCount(signal), listeners, 'the handler stayed installed');
+    });
+  }
 
   it('bad arguments: exit 2', async () => {
     assert.equal((await runCheckCli(['--matmul', 'mkl'])).code, 2);
