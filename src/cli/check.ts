@@ -55,14 +55,21 @@ export function verdictJson(v: CheckVerdict, python: string): string {
       stepArithmetic: {
         differing: v.stepArithmetic.distance.differing,
         maxUlps: v.stepArithmetic.distance.maxUlps,
+        nanMismatches: v.stepArithmetic.distance.nanMismatches,
         firstDifferentT: v.stepArithmetic.firstDifferentT
       },
-      matmul: { matching: v.matmul.matching, closest: v.matmul.closest, byProfile: v.matmul.byProfile },
+      matmul: {
+        matching: v.matmul.matching,
+        closest: v.matmul.closest,
+        nanMismatches: v.matmul.nanMismatches,
+        byProfile: v.matmul.byProfile
+      },
       final: {
         rng: v.final.rng,
         matmul: v.final.matmul,
         differing: v.final.distance.differing,
-        maxUlps: v.final.distance.maxUlps
+        maxUlps: v.final.distance.maxUlps,
+        nanMismatches: v.final.distance.nanMismatches
       },
       firstDifferentT: v.firstDifferentT,
       machine: v.machine

@@ -27,32 +27,46 @@ import type { HarnessRun, MachineFacts } from './harness';
 
 const f32 = Math.fround;
 
-/** Distance of two equally long float32 arrays: elements whose bits differ (+0 and -0 count as different), max ulps. */
+/**
+ * Distance of two equally long float32 arrays: elements whose bits differ (+0 and -0 count as different), max ulps.
+ * maxUlps is taken over the elements that are NaN in both or in neither (a number in JSON, never Infinity); the ones
+ * NaN in one and not the other (one BLAS's NaN where another gives inf) are counted in nanMismatches instead.
+ */
 export interface ArrayDistance {
   compared: number;
   differing: number;
   maxUlps: number;
+  /** elements that are NaN in one array and not in the other (counted in differing too) */
+  nanMismatches: number;
 }
 
 export function arrayDistance(a: Float32Array, b: Float32Array): ArrayDistance {
   let differing = 0;
   let maxUlps = 0;
+  let nanMismatches = 0;
   for (let i = 0; i < a.length; i++) {
-    if (Object.is(a[i], b[i]) || (a[i] !== a[i] && b[i] !== b[i])) continue;
+    const aNaN = a[i] !== a[i];
+    const bNaN = b[i] !== b[i];
+    if (Object.is(a[i], b[i]) || (aNaN && bNaN)) continue;
     differing++;
+    if (aNaN !== bNaN) {
+      nanMismatches++;
+      continue;
+    }
     const u = ulpDistanceF32(a[i], b[i]);
     if (u > maxUlps) maxUlps = u;
   }
-  return { compared: a.length, differing, maxUlps };
+  return { compared: a.length, differing, maxUlps, nanMismatches };
 }
 
 function add(total: ArrayDistance, d: ArrayDistance): void {
   total.compared += d.compared;
   total.differing += d.differing;
   total.maxUlps = Math.max(total.maxUlps, d.maxUlps);
+  total.nanMismatches += d.nanMismatches;
 }
 
-const none = (): ArrayDistance => ({ compared: 0, differing: 0, maxUlps: 0 });
+const none = (): ArrayDistance => ({ compared: 0, differing: 0, maxUlps: 0, nanMismatches: 0 });
 
 export interface CheckVerdict {
   torch: { version: string; cpuCapability: string | null; blas: string | null };
@@ -67,6 +81,8 @@ export interface CheckVerdict {
     byProfile: Record<string, ArrayDistance>;
     closest: MatmulProfile;
     maxUlps: number;
+    /** the closest profile's values that are NaN in one and not the other */
+    nanMismatches: number;
   };
   final: { bitwiseEqual: boolean; rng: RngProfile; matmul: MatmulProfile; distance: ArrayDistance };
   /** sampling order (t = T-1 first): max ulps between our x_{t-1} and PyTorch's; null for a step our run did not record */
@@ -155,13 +171,25 @@ function matmulPart(inputs: SamplerInputs, py: HarnessRun): CheckVerdict['matmul
   }
   const matching = MATMUL_PROFILES.filter((p) => byProfile[p].differing === 0);
   const closest = [...MATMUL_PROFILES].sort(
-    (a, b) => byProfile[a].maxUlps - byProfile[b].maxUlps || byProfile[a].differing - byProfile[b].differing
+    (a, b) =>
+      byProfile[a].nanMismatches - byProfile[b].nanMismatches ||
+      byProfile[a].maxUlps - byProfile[b].maxUlps ||
+      byProfile[a].differing - byProfile[b].differing
   )[0];
-  return { exact: matching.length > 0, matching, byProfile, closest, maxUlps: byProfile[closest].maxUlps };
+  const { maxUlps, nanMismatches } = byProfile[closest];
+  return { exact: matching.length > 0, matching, byProfile, closest, maxUlps, nanMismatches };
 }
 
 function plural(n: number, word: string): string {
   return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** "at most 3 ulps", and how many values are NaN on one side only ("; 2 values are NaN in one and not the other"). */
+function ulpsText(d: ArrayDistance): string {
+  const nan = d.nanMismatches
+    ? `; ${plural(d.nanMismatches, 'value')} ${d.nanMismatches === 1 ? 'is' : 'are'} NaN in one and not the other`
+    : '';
+  return `at most ${d.maxUlps} ulps${nan}`;
 }
 
 /** The four parts and our run with the profiles found; returns our run too (for the side-by-side view). */
@@ -249,22 +277,22 @@ export function verdictParts(v: CheckVerdict): { label: string; exact: boolean; 
     {
       label: 'random stream',
       exact: v.rng.exact,
-      text: `${v.rng.exact ? `bit for bit, RNG profile ${v.rng.matching.join(', ')}` : `no RNG profile reproduces it (closest ${rngBest}: ${plural(rb.differing, 'value')} of ${rb.compared.toLocaleString('en-US')} differ, at most ${rb.maxUlps} ulps)`}`
+      text: `${v.rng.exact ? `bit for bit, RNG profile ${v.rng.matching.join(', ')}` : `no RNG profile reproduces it (closest ${rngBest}: ${plural(rb.differing, 'value')} of ${rb.compared.toLocaleString('en-US')} differ, ${ulpsText(rb)})`}`
     },
     {
       label: 'step arithmetic',
       exact: sa.exact,
-      text: `${sa.exact ? 'bit for bit' : `${plural(sa.distance.differing, 'value')} differ, at most ${sa.distance.maxUlps} ulps, first at t = ${sa.firstDifferentT}`}`
+      text: `${sa.exact ? 'bit for bit' : `${plural(sa.distance.differing, 'value')} differ, ${ulpsText(sa.distance)}, first at t = ${sa.firstDifferentT}`}`
     },
     {
       label: 'matmul',
       exact: mm.exact,
-      text: `${mm.exact ? `bit for bit, matmul profile ${mm.matching.join(', ')}` : `no matmul profile reproduces it (closest ${mm.closest}: ${plural(mm.byProfile[mm.closest].differing, 'value')} of ${mm.byProfile[mm.closest].compared.toLocaleString('en-US')} differ, at most ${mm.maxUlps} ulps)`}`
+      text: `${mm.exact ? `bit for bit, matmul profile ${mm.matching.join(', ')}` : `no matmul profile reproduces it (closest ${mm.closest}: ${plural(mm.byProfile[mm.closest].differing, 'value')} of ${mm.byProfile[mm.closest].compared.toLocaleString('en-US')} differ, ${ulpsText(mm.byProfile[mm.closest])})`}`
     },
     {
       label: 'final sample',
       exact: v.final.bitwiseEqual,
-      text: `${v.final.bitwiseEqual ? 'bitwise equal' : `${plural(fd.differing, 'value')} of ${fd.compared} differ, at most ${fd.maxUlps} ulps${v.firstDifferentT !== null ? `; first difference at ${whereText(v.firstDifferentT, v.stepUlps.length)}` : ''}`} (ours with ${v.final.rng} + ${v.final.matmul})`
+      text: `${v.final.bitwiseEqual ? 'bitwise equal' : `${plural(fd.differing, 'value')} of ${fd.compared} differ, ${ulpsText(fd)}${v.firstDifferentT !== null ? `; first difference at ${whereText(v.firstDifferentT, v.stepUlps.length)}` : ''}`} (ours with ${v.final.rng} + ${v.final.matmul})`
     }
   ];
 }

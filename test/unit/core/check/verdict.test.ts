@@ -85,6 +85,30 @@ describe('check: the verdict on PyTorch runs (fixtures)', () => {
     assert.match(verdict.summary, /\(3\) matmul: bit for bit, matmul profile openblas-haswell/);
   });
 
+  it('a value NaN in PyTorch and a number in ours: counted in nanMismatches, every maxUlps stays a finite number', async () => {
+    const { verdictJson } = await import('../../../../src/cli/check');
+    const c = cases[0];
+    const inputs = toInputs(c.inputs);
+    const [n, d] = c.inputs.shape;
+    const py = harnessRun(c.results.reference.trajectory!, n, d, 'reference');
+    py.steps[0].eps.data[0] = NaN; // one BLAS's NaN where the other gives inf (w_model near +-3e38)
+    py.sample.data[2] = NaN;
+    const { verdict } = checkAgainstTorch(inputs, py);
+    const v = JSON.parse(verdictJson(verdict, 'python3'));
+    assert.equal(v.matmulMaxUlps, 0);
+    assert.equal(v.matmul.nanMismatches, 1);
+    assert.equal(v.final.nanMismatches, 1);
+    assert.equal(v.stepArithmetic.nanMismatches, 1); // our x_{t-1} from the NaN noise against PyTorch's number
+    for (const u of [v.matmulMaxUlps, v.final.maxUlps, v.stepArithmetic.maxUlps, v.matmul.byProfile.reference.maxUlps])
+      assert.ok(Number.isFinite(u), `a maxUlps of ${u}`);
+    assert.match(
+      verdict.summary,
+      /\(3\) matmul: no matmul profile .*at most 0 ulps; 1 value is NaN in one and not the other\)/
+    );
+    assert.match(verdict.summary, /\(4\) final sample: .*at most 0 ulps; 1 value is NaN in one and not the other/);
+    assert.doesNotMatch(verdict.summary, /Infinity/);
+  });
+
   it('the run with its check survives the codec, and the view shows it first with four labelled parts', () => {
     const c = cases[0];
     const inputs = toInputs(c.inputs);
