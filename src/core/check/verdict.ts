@@ -71,7 +71,10 @@ const none = (): ArrayDistance => ({ compared: 0, differing: 0, maxUlps: 0, nanM
 export interface CheckVerdict {
   torch: { version: string; cpuCapability: string | null; blas: string | null };
   machine: MachineFacts;
-  /** the profiles that reproduce this PyTorch (the first of each part's matching list), null where none does */
+  /**
+   * the profiles that reproduce this PyTorch (the first of each part's matching list, where several do the one the
+   * machine's CPU capability and loaded BLAS point at), null where none does
+   */
   profile: { rng: RngProfile | null; matmul: MatmulProfile | null };
   rng: { exact: boolean; matching: RngProfile[]; byProfile: Record<string, ArrayDistance> };
   stepArithmetic: { exact: boolean; distance: ArrayDistance; firstDifferentT: number | null };
@@ -112,6 +115,30 @@ export function blasText(m: MachineFacts): string | null {
   return m.builtBlas ? `built with ${m.builtBlas}` : null;
 }
 
+/**
+ * The RNG profile the machine's facts point at, for a tie (small N x d, below randn's vectorised path of 16 values, gives
+ * the same bits in every profile): scalar where PyTorch dispatches to no AVX2 kernel (CPU capability "NO AVX",
+ * "DEFAULT", "AVX", as with ATEN_CPU_CAPABILITY=default), avx2-fma for AVX2 and AVX512; null when unknown.
+ */
+export function machineRngProfile(m: MachineFacts): RngProfile | null {
+  const c = m.cpuCapability?.toUpperCase();
+  if (!c) return null;
+  return /AVX2|AVX512/.test(c) ? 'avx2-fma' : 'scalar';
+}
+
+/**
+ * The matmul profile the loaded BLAS points at, for a tie (a short K = d + 1 sums in the same order in both):
+ * openblas-haswell when the process loaded OpenBLAS, else null (no preference: reference first).
+ */
+export function machineMatmulProfile(m: MachineFacts): MatmulProfile | null {
+  return /openblas/i.test(m.loadedBlas?.library ?? '') ? 'openblas-haswell' : null;
+}
+
+/** The matching profiles with the one the machine points at first (it is the one named), the rest in their order. */
+function preferred<P extends string>(matching: P[], fact: P | null): P[] {
+  return fact && matching.includes(fact) ? [fact, ...matching.filter((p) => p !== fact)] : matching;
+}
+
 /** Part (1): x_T and every z against each RNG profile. */
 function rngPart(inputs: SamplerInputs, py: HarnessRun): CheckVerdict['rng'] {
   const nd = inputs.n * inputs.d;
@@ -123,7 +150,10 @@ function rngPart(inputs: SamplerInputs, py: HarnessRun): CheckVerdict['rng'] {
       if (s.z) add(total, arrayDistance(randnSeeded(stepSeed(inputs.seed, s.t), nd, p), s.z.data));
     byProfile[p] = total;
   }
-  const matching = RNG_PROFILES.filter((p) => byProfile[p].differing === 0);
+  const matching = preferred(
+    RNG_PROFILES.filter((p) => byProfile[p].differing === 0),
+    machineRngProfile(py.machine)
+  );
   return { exact: matching.length > 0, matching, byProfile };
 }
 
@@ -169,7 +199,10 @@ function matmulPart(inputs: SamplerInputs, py: HarnessRun): CheckVerdict['matmul
     }
     byProfile[p] = total;
   }
-  const matching = MATMUL_PROFILES.filter((p) => byProfile[p].differing === 0);
+  const matching = preferred(
+    MATMUL_PROFILES.filter((p) => byProfile[p].differing === 0),
+    machineMatmulProfile(py.machine)
+  );
   const closest = [...MATMUL_PROFILES].sort(
     (a, b) =>
       byProfile[a].nanMismatches - byProfile[b].nanMismatches ||
@@ -266,6 +299,16 @@ export function withTorchCheck(ours: RunResult, v: CheckVerdict, py: HarnessRun,
   return { ...ours, torchCheck };
 }
 
+/**
+ * "RNG profile avx2-fma", or for a tie "RNG profiles scalar, avx2-fma, avx2 alike (these inputs do not tell them apart;
+ * scalar named, as CPU capability NO AVX)": several reproduce it, and the one named is the machine's where it is one.
+ */
+function matchingText(kind: string, matching: string[], fact: string | null, why: string): string {
+  if (matching.length === 1) return `${kind} profile ${matching[0]}`;
+  const named = matching[0] === fact ? `${matching[0]} named, as ${why}` : `${matching[0]} named`;
+  return `${kind} profiles ${matching.join(', ')} alike (these inputs do not tell them apart; ${named})`;
+}
+
 /** The four parts of a verdict, labelled, each with its sentence. */
 export function verdictParts(v: CheckVerdict): { label: string; exact: boolean; text: string }[] {
   const rngBest = [...RNG_PROFILES].sort((a, b) => v.rng.byProfile[a].differing - v.rng.byProfile[b].differing)[0];
@@ -277,7 +320,7 @@ export function verdictParts(v: CheckVerdict): { label: string; exact: boolean; 
     {
       label: 'random stream',
       exact: v.rng.exact,
-      text: `${v.rng.exact ? `bit for bit, RNG profile ${v.rng.matching.join(', ')}` : `no RNG profile reproduces it (closest ${rngBest}: ${plural(rb.differing, 'value')} of ${rb.compared.toLocaleString('en-US')} differ, ${ulpsText(rb)})`}`
+      text: `${v.rng.exact ? `bit for bit, ${matchingText('RNG', v.rng.matching, machineRngProfile(v.machine), `CPU capability ${v.machine.cpuCapability}`)}` : `no RNG profile reproduces it (closest ${rngBest}: ${plural(rb.differing, 'value')} of ${rb.compared.toLocaleString('en-US')} differ, ${ulpsText(rb)})`}`
     },
     {
       label: 'step arithmetic',
@@ -287,7 +330,7 @@ export function verdictParts(v: CheckVerdict): { label: string; exact: boolean; 
     {
       label: 'matmul',
       exact: mm.exact,
-      text: `${mm.exact ? `bit for bit, matmul profile ${mm.matching.join(', ')}` : `no matmul profile reproduces it (closest ${mm.closest}: ${plural(mm.byProfile[mm.closest].differing, 'value')} of ${mm.byProfile[mm.closest].compared.toLocaleString('en-US')} differ, ${ulpsText(mm.byProfile[mm.closest])})`}`
+      text: `${mm.exact ? `bit for bit, ${matchingText('matmul', mm.matching, machineMatmulProfile(v.machine), 'OpenBLAS is loaded')}` : `no matmul profile reproduces it (closest ${mm.closest}: ${plural(mm.byProfile[mm.closest].differing, 'value')} of ${mm.byProfile[mm.closest].compared.toLocaleString('en-US')} differ, ${ulpsText(mm.byProfile[mm.closest])})`}`
     },
     {
       label: 'final sample',

@@ -8,7 +8,9 @@ import path from 'node:path';
 import type { HarnessRun } from '../../../../src/core/check/harness';
 import { checkAgainstTorch, withTorchCheck } from '../../../../src/core/check/verdict';
 import { decodeRunResult, encodeRunResult } from '../../../../src/core/run/runCodec';
-import type { MatrixF32 } from '../../../../src/core/types';
+import { randnSeeded } from '../../../../src/core/rng/randn';
+import { runSampler } from '../../../../src/core/sampler/sampler';
+import type { MatrixF32, SamplerInputs } from '../../../../src/core/types';
 import { pytorchViewModel } from '../../../../renderer/views/pytorch/pytorchModel';
 import { viewsFor } from '../../../../renderer/runModel';
 import { fromBits } from '../../helpers/bits';
@@ -133,6 +135,59 @@ describe('check: the verdict on PyTorch runs (fixtures)', () => {
     assert.equal(model.ulps.t.length, inputs.betas.length);
     assert.ok(model.ulps.maxUlps.some((u) => u > 0));
     assert.equal(model.overlay.filter((tr) => tr.source === 'pytorch').length, Math.min(4, n) * Math.min(2, d));
+  });
+});
+
+describe('check: a tie between profiles names the one the machine points at', () => {
+  // N x d = 6 < 16 values: randn's scalar path in every RNG profile; K = d + 1 = 3 and exact products: both BLAS agree
+  const betas = Float32Array.from([0.0001, 0.01, 0.02]);
+  let p = 1;
+  const inputs: SamplerInputs = {
+    wModel: { rows: 3, cols: 2, data: Float32Array.from([0.5, 0, 0, 0.25, 0, 0]) }, // exact products: no order shows
+    n: 3,
+    d: 2,
+    betas,
+    alphaBar: betas.map((b) => (p = Math.fround(p * Math.fround(1 - b)))),
+    seed: 7n
+  };
+
+  /** PyTorch's run as the harness would report it on a machine with these facts (states from our own sampler). */
+  function tiny(cpuCapability: string, library: string): HarnessRun {
+    const run = runSampler(inputs, { profile: 'scalar', matmul: 'reference', record: { kind: 'all' } });
+    const fixtureMachine = harnessRun(
+      [{ t: 0, x: [], eps: [], z: null, x_prev: [] }] as unknown as Parameters<typeof harnessRun>[0],
+      0,
+      0,
+      library
+    ).machine;
+    return {
+      init: { rows: 3, cols: 2, data: randnSeeded(inputs.seed, 6, 'scalar') },
+      steps: run.trajectory.steps.map((s) => ({ t: s.t, x: s.x, eps: s.eps, z: s.z, xPrev: s.xPrev })),
+      sample: run.sample,
+      machine: { ...fixtureMachine, cpuCapability }
+    };
+  }
+
+  it('ATEN_CPU_CAPABILITY=default ("NO AVX") and OpenBLAS loaded: scalar + openblas-haswell, the tie said', () => {
+    const { verdict } = checkAgainstTorch(inputs, tiny('NO AVX', 'openblas'));
+    assert.equal(verdict.rng.matching.length, 3, 'the RNG profiles tie');
+    assert.equal(verdict.matmul.matching.length, 2, 'the matmul profiles tie');
+    assert.deepEqual(verdict.profile, { rng: 'scalar', matmul: 'openblas-haswell' });
+    assert.deepEqual(verdict.final, { ...verdict.final, rng: 'scalar', matmul: 'openblas-haswell' });
+    assert.match(
+      verdict.summary,
+      /\(1\) random stream: bit for bit, RNG profiles scalar, avx2-fma, avx2 alike \(these inputs do not tell them apart; scalar named, as CPU capability NO AVX\)/
+    );
+    assert.match(
+      verdict.summary,
+      /\(3\) matmul: bit for bit, matmul profiles openblas-haswell, reference alike \(these inputs do not tell them apart; openblas-haswell named, as OpenBLAS is loaded\)/
+    );
+  });
+
+  it('AVX2 and the reference BLAS: avx2-fma + reference, as before', () => {
+    const { verdict } = checkAgainstTorch(inputs, tiny('AVX2', 'blas'));
+    assert.deepEqual(verdict.profile, { rng: 'avx2-fma', matmul: 'reference' });
+    assert.equal(checkAgainstTorch(inputs, tiny('DEFAULT', 'blas')).verdict.profile.rng, 'scalar');
   });
 });
 
