@@ -159,7 +159,7 @@ export async function main(argv: string[], io: CliIO, deps: CheckDeps = {}): Pro
   } catch (e) {
     if (stoppedBy) throw stopped();
     if (e instanceof NoUsableTorchError) {
-      throw new CliError(`check: no usable PyTorch: ${e.message}; ${noTorchAdvice(e.kind, python)}`, 4);
+      throw new CliError(`check: no usable PyTorch: ${e.message}; ${noTorchAdvice(e.kind, python, e.signal)}`, 4);
     }
     if (e instanceof CheckTooLargeError) throw new CliError(`check: ${e.message}`, 2);
     throw e;

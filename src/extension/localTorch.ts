@@ -87,7 +87,11 @@ export async function runLocalCheck(inputs: SamplerInputs, opts: LocalCheckOptio
     return withTorchCheck(r.ours, r.verdict, r.torch, python);
   } catch (e) {
     if (e instanceof NoUsableTorchError)
-      throw new NoUsableTorchError(e.kind, `no usable PyTorch: ${e.message}; ${noTorchAdvice(e.kind, python)}`);
+      throw new NoUsableTorchError(
+        e.kind,
+        `no usable PyTorch: ${e.message}; ${noTorchAdvice(e.kind, python, e.signal)}`,
+        e.signal
+      );
     throw e;
   }
 }

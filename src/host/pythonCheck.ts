@@ -42,6 +42,8 @@ export interface PythonOutput {
   stdout: string;
   stderr: string;
   code: number | null;
+  /** the signal that killed it (code is then null) */
+  signal: NodeJS.Signals | null;
 }
 
 /** The last meaningful line of a Python's standard error (the exception line of a traceback), for one-line messages. */
@@ -110,13 +112,18 @@ export async function runPythonScript(opts: RunPythonOptions): Promise<PythonOut
           failure = new NoUsableTorchError('no-interpreter', `${opts.python}: ${why}`);
         }
       });
-      child.on('close', (code) => {
+      child.on('close', (code, signal) => {
         clearTimeout(timer);
         opts.signal?.removeEventListener('abort', onAbort);
         if (failure) return reject(failure);
         // an event handler's throw would escape the promise (a crash with a stack trace, the directory left behind)
         try {
-          resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code });
+          resolve({
+            stdout: Buffer.concat(out).toString('utf8'),
+            stderr: Buffer.concat(err).toString('utf8'),
+            code,
+            signal
+          });
         } catch (e) {
           reject(e instanceof Error ? e : new Error(String(e)));
         }
@@ -146,6 +153,15 @@ export interface CheckRunResult {
   torch: HarnessRun;
 }
 
+/** What the signals that kill a Python mean, for messages. */
+const SIGNAL_NAMES: Partial<Record<NodeJS.Signals, string>> = {
+  SIGILL: 'illegal instruction',
+  SIGSEGV: 'segmentation fault',
+  SIGBUS: 'bus error',
+  SIGFPE: 'arithmetic exception',
+  SIGABRT: 'aborted'
+};
+
 /** Runs the harness on the inputs and judges its output. NoUsableTorchError when this Python cannot run it. */
 export async function runCheck(inputs: SamplerInputs, opts: CheckRunOptions): Promise<CheckRunResult> {
   const chars = harnessOutputChars(inputs);
@@ -166,6 +182,13 @@ export async function runCheck(inputs: SamplerInputs, opts: CheckRunOptions): Pr
     torch = parseHarnessOutput(result.stdout, inputs);
   } catch (e) {
     // a script that died says why on stderr (a traceback): keep its last line only
+    if (e instanceof NoUsableTorchError && e.kind === 'script-failed' && result.signal) {
+      throw new NoUsableTorchError(
+        'signal',
+        `the check script's Python ${opts.python} was killed by ${result.signal}${SIGNAL_NAMES[result.signal] ? ` (${SIGNAL_NAMES[result.signal]})` : ''}`,
+        result.signal
+      );
+    }
     if (e instanceof NoUsableTorchError && e.kind === 'script-failed' && result.code !== 0) {
       const last = lastErrorLine(result.stderr);
       throw new NoUsableTorchError(

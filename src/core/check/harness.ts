@@ -55,12 +55,14 @@ export interface HarnessRun {
 }
 
 /** Why a Python cannot run the check (exit code 4 of `check`). */
-export type NoTorchKind = 'no-interpreter' | 'no-torch' | 'too-old' | 'script-failed' | 'timeout';
+export type NoTorchKind = 'no-interpreter' | 'no-torch' | 'too-old' | 'script-failed' | 'timeout' | 'signal';
 
 export class NoUsableTorchError extends Error {
   constructor(
     readonly kind: NoTorchKind,
-    message: string
+    message: string,
+    /** kind 'signal': the signal that killed the Python (SIGILL, SIGSEGV, SIGKILL, ...) */
+    readonly signal?: string
   ) {
     super(message);
     this.name = 'NoUsableTorchError';
@@ -194,9 +196,17 @@ export function parseHarnessOutput(stdout: string, inputs: SamplerInputs): Harne
   };
 }
 
-/** The one line `check` prints for a Python that cannot run it, with how to fix it. */
-export function noTorchAdvice(kind: NoTorchKind, python: string): string {
+/** The one line `check` prints for a Python that cannot run it, with how to fix it (signal: for kind 'signal'). */
+export function noTorchAdvice(kind: NoTorchKind, python: string, signal?: string): string {
   switch (kind) {
+    case 'signal':
+      // SIGILL: an instruction the CPU does not have, which the environment can ask for (ATEN_CPU_CAPABILITY=avx512
+      // on an AVX2 CPU, OPENBLAS_CORETYPE=SkylakeX, ...)
+      if (signal === 'SIGILL')
+        return 'the CPU lacks an instruction this PyTorch or its BLAS was told to use: check ATEN_CPU_CAPABILITY and OPENBLAS_CORETYPE in the environment (unset them to let them detect the CPU)';
+      if (signal === 'SIGKILL')
+        return 'something outside it killed it, often the out-of-memory killer: try a smaller N, d or T';
+      return 'it crashed inside PyTorch or a library it loaded: try again without LD_LIBRARY_PATH, OPENBLAS_* and ATEN_CPU_CAPABILITY in the environment to see which';
     case 'no-interpreter':
       return `set ddpmLab.pythonPath (or --python) to a Python with PyTorch, or install Python 3`;
     case 'no-torch':

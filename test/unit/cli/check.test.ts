@@ -112,6 +112,26 @@ describe('cli: check, when the Python cannot run it', function () {
     assert.equal(r.err.trim().split('\n').length, 1);
   });
 
+  for (const [signal, advice] of [
+    [
+      'SIGILL',
+      /killed by SIGILL \(illegal instruction\); the CPU lacks an instruction .*ATEN_CPU_CAPABILITY and OPENBLAS_CORETYPE/
+    ],
+    ['SIGSEGV', /killed by SIGSEGV \(segmentation fault\); it crashed inside PyTorch/],
+    ['SIGKILL', /killed by SIGKILL; something outside it killed it, often the out-of-memory killer/]
+  ] as const) {
+    it(`a Python killed by ${signal}: exit 4, one line naming the signal and what to do`, async () => {
+      const r = await runCheckCli(
+        ['--python', PYTHON],
+        fakeTorch(`signal-${signal}`, `import os, signal\nos.kill(os.getpid(), signal.${signal})\n`)
+      );
+      assert.equal(r.code, 4);
+      assert.match(r.err, advice);
+      assert.doesNotMatch(r.err, /by signal|import torch/);
+      assert.equal(r.err.trim().split('\n').length, 1);
+    });
+  }
+
   it('a timeout: exit 4, and the Python is gone', async () => {
     const env = fakeTorch(
       'slow',
