@@ -22,6 +22,9 @@ import type { MatmulProfile, RngProfile, RunResult, SamplerInputs } from '../cor
 
 export const DEFAULT_CHECK_TIMEOUT_MS = 300_000;
 
+/** How long to wait for the pipes to close after the Python exited or was killed (what is left is in the pipe). */
+export const PIPE_GRACE_MS = 2000;
+
 /** The most output a check can read: the longest string this Node.js makes (buffer.constants.MAX_STRING_LENGTH). */
 export const MAX_CHECK_OUTPUT_CHARS = bufferConstants.MAX_STRING_LENGTH;
 
@@ -84,16 +87,24 @@ export async function runPythonScript(opts: RunPythonOptions): Promise<PythonOut
           child.kill('SIGKILL');
         }
       };
+      // A process it started in a session of its own (setsid) is out of the group's reach and can hold the pipes open
+      // for as long as it runs: once the Python exited, or was killed, wait for the pipes no longer than PIPE_GRACE_MS.
+      let grace: NodeJS.Timeout | undefined;
+      const startGrace = () => {
+        grace ??= setTimeout(() => finish(child.exitCode, child.signalCode), PIPE_GRACE_MS);
+      };
       const timer = setTimeout(() => {
         failure = new NoUsableTorchError(
           'timeout',
           `${opts.python} did not finish the check within ${(opts.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS) / 1000} s`
         );
         killGroup();
+        startGrace();
       }, opts.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS);
       const onAbort = () => {
         failure = abortError('check: cancelled');
         killGroup();
+        startGrace();
       };
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       child.stdout.on('data', (b: Buffer) => {
@@ -102,6 +113,7 @@ export async function runPythonScript(opts: RunPythonOptions): Promise<PythonOut
         else if (!failure) {
           failure = new Error(`${opts.python} wrote more than ${maxOut.toLocaleString('en-US')} bytes of output`);
           killGroup();
+          startGrace();
         }
       });
       child.stderr.on('data', (b: Buffer) => err.push(b));
@@ -112,9 +124,15 @@ export async function runPythonScript(opts: RunPythonOptions): Promise<PythonOut
           failure = new NoUsableTorchError('no-interpreter', `${opts.python}: ${why}`);
         }
       });
-      child.on('close', (code, signal) => {
+      let finished = false;
+      const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+        if (finished) return;
+        finished = true;
         clearTimeout(timer);
+        clearTimeout(grace);
         opts.signal?.removeEventListener('abort', onAbort);
+        child.stdout.destroy(); // no-ops once closed; otherwise stop reading pipes a stray process holds
+        child.stderr.destroy();
         if (failure) return reject(failure);
         // an event handler's throw would escape the promise (a crash with a stack trace, the directory left behind)
         try {
@@ -127,7 +145,9 @@ export async function runPythonScript(opts: RunPythonOptions): Promise<PythonOut
         } catch (e) {
           reject(e instanceof Error ? e : new Error(String(e)));
         }
-      });
+      };
+      child.on('exit', startGrace);
+      child.on('close', finish);
       child.stdin.end(opts.stdin);
     });
   } finally {

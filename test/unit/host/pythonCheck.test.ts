@@ -1,6 +1,6 @@
 // Running a local Python for the check: cancel kills it (and the process group), no shell, temporary script removed.
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runPythonScript, whichOnPath } from '../../../src/host/pythonCheck';
@@ -72,6 +72,45 @@ describe('host: running the check Python', function () {
       else process.env.TMPDIR = saved;
     }
     assert.deepEqual(readdirSync(tmp), [], 'the temporary directory was left behind');
+  });
+
+  /** A fake "python": a shell script that starts `sleep 30` in a session of its own (holding our pipes), then this. */
+  function strayHolder(name: string, then: string): { python: string; pidFile: string } {
+    const python = path.join(dir, name);
+    const pidFile = path.join(dir, `${name}.pid`);
+    writeFileSync(python, `#!/bin/sh\nsetsid sleep 30 &\necho $! > ${pidFile}\n${then}\n`, { mode: 0o700 });
+    return { python, pidFile };
+  }
+  const killStray = (pidFile: string) => {
+    try {
+      process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  };
+
+  it('a process in its own session holding the pipes: the result comes once the Python exited, not when it ends', async () => {
+    const { python, pidFile } = strayHolder('exits', 'echo hi; exit 0');
+    const started = Date.now();
+    try {
+      const r = await runPythonScript({ python, script: '', stdin: '' });
+      assert.equal(r.stdout, 'hi\n');
+      assert.equal(r.code, 0);
+      assert.ok(Date.now() - started < 10000, `waited ${Date.now() - started} ms`);
+    } finally {
+      killStray(pidFile);
+    }
+  });
+
+  it('... and --timeout bounds the wait when the Python runs on', async () => {
+    const { python, pidFile } = strayHolder('runs', 'sleep 30');
+    const started = Date.now();
+    try {
+      await assert.rejects(runPythonScript({ python, script: '', stdin: '', timeoutMs: 1000 }), /within 1 s/);
+      assert.ok(Date.now() - started < 10000, `waited ${Date.now() - started} ms`);
+    } finally {
+      killStray(pidFile);
+    }
   });
 
   it('finds commands on PATH like the shell, and not elsewhere', async () => {
