@@ -49,13 +49,27 @@ export interface PythonOutput {
   signal: NodeJS.Signals | null;
 }
 
-/** The last meaningful line of a Python's standard error (the exception line of a traceback), for one-line messages. */
-export function lastErrorLine(stderr: string): string {
-  const lines = stderr
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean);
-  return lines.pop() ?? '';
+/**
+ * The exception line of a Python's standard error, for one-line messages: in a traceback, the first line after the
+ * last frame (`  File "...", line N` and its indented source lines) that is not indented, "XxxError: first line" even
+ * when the message goes on over more lines; else (no traceback) the last non-empty line.
+ */
+export function exceptionLine(stderr: string): string {
+  const lines = stderr.split(/\r?\n/);
+  let lastFrame = -1;
+  lines.forEach((l, i) => {
+    if (/^\s+File "/.test(l)) lastFrame = i;
+  });
+  if (lastFrame >= 0) {
+    const line = lines.slice(lastFrame + 1).find((l) => l.trim() && !/^\s/.test(l));
+    if (line) return line.trim();
+  }
+  return (
+    lines
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .pop() ?? ''
+  );
 }
 
 /**
@@ -201,7 +215,7 @@ export async function runCheck(inputs: SamplerInputs, opts: CheckRunOptions): Pr
   try {
     torch = parseHarnessOutput(result.stdout, inputs);
   } catch (e) {
-    // a script that died says why on stderr (a traceback): keep its last line only
+    // a script that died says why on stderr (a traceback): keep its exception line only
     if (e instanceof NoUsableTorchError && e.kind === 'script-failed' && result.signal) {
       throw new NoUsableTorchError(
         'signal',
@@ -210,7 +224,7 @@ export async function runCheck(inputs: SamplerInputs, opts: CheckRunOptions): Pr
       );
     }
     if (e instanceof NoUsableTorchError && e.kind === 'script-failed' && result.code !== 0) {
-      const last = lastErrorLine(result.stderr);
+      const last = exceptionLine(result.stderr);
       throw new NoUsableTorchError(
         'script-failed',
         `the check script failed in ${opts.python} (exit ${result.code ?? 'by signal'})${last ? `: ${last}` : ''}`

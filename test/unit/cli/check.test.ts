@@ -132,6 +132,19 @@ describe('cli: check, when the Python cannot run it', function () {
     });
   }
 
+  it('a multi-line exception: exit 4 with its first line, "XxxError: first line", not its last', async () => {
+    const r = await runCheckCli(
+      ['--python', PYTHON],
+      fakeTorch(
+        'multiline',
+        "__version__ = '2.1.0'\nfloat32 = 'float32'\ndef tensor(*a, **k):\n    raise RuntimeError('simulated failure inside torch\\n  detail one\\nlast detail')\n"
+      )
+    );
+    assert.equal(r.code, 4);
+    assert.match(r.err, /\(exit 1\): RuntimeError: simulated failure inside torch; run /);
+    assert.equal(r.err.trim().split('\n').length, 1);
+  });
+
   it('a timeout: exit 4, and the Python is gone', async () => {
     const env = fakeTorch(
       'slow',
