@@ -102,6 +102,9 @@ export async function main(argv: string[], io: CliIO, deps: CheckDeps = {}): Pro
         : `check: expected one INPUT.json, got ${positionals.length} arguments`
     );
   }
+  // an empty --python (an unset variable in a script) is a mistake, not a request for the default on PATH
+  if (values.python !== undefined && !values.python.trim())
+    throw new CliError(`--python: expected the Python to run, got ${JSON.stringify(values.python)}`);
   const profile = values.profile === undefined ? undefined : readProfile(values.profile);
   const matmul = values.matmul === undefined ? undefined : readMatmul(values.matmul);
   let timeoutMs = DEFAULT_CHECK_TIMEOUT_MS;

@@ -215,6 +215,11 @@ describe('cli: check, when the Python cannot run it', function () {
   it('bad arguments: exit 2', async () => {
     assert.equal((await runCheckCli(['--matmul', 'mkl'])).code, 2);
     assert.equal((await runCheckCli(['--timeout', '0'])).code, 2);
+    for (const py of ['', '  ']) {
+      const r = await runCheckCli(['--python', py]);
+      assert.equal(r.code, 2, `--python ${JSON.stringify(py)}: ${r.err}`);
+      assert.equal(r.err, `--python: expected the Python to run, got ${JSON.stringify(py)}\n`);
+    }
     // beyond setTimeout's longest delay (2^31 - 1 ms) the timer would fire at once; below 1 ms it says "within 0 s"
     for (const t of ['2147484', '0.0001', '0x10']) {
       const r = await runCheckCli(['--timeout', t]);
