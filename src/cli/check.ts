@@ -124,9 +124,10 @@ export async function main(argv: string[], io: CliIO, deps: CheckDeps = {}): Pro
   try {
     python = (await resolvePython({ setting: values.python, which: (c) => whichOnPath(c, env.PATH ?? '') })).command;
   } catch (e) {
+    // the CLI has no setting and no Python extension: only PATH was searched
     if (e instanceof NoPythonError)
       throw new CliError(
-        `check: no usable PyTorch: ${e.message.replace('ddpmLab.pythonPath is not set, the Python extension selected no interpreter, and ', '')} (pass --python PY)`,
+        'check: no usable PyTorch: no Python found: neither python3 nor python is on PATH; pass --python PY (a Python with PyTorch)',
         4
       );
     throw e;
@@ -162,7 +163,10 @@ export async function main(argv: string[], io: CliIO, deps: CheckDeps = {}): Pro
   } catch (e) {
     if (stoppedBy) throw stopped();
     if (e instanceof NoUsableTorchError) {
-      throw new CliError(`check: no usable PyTorch: ${e.message}; ${noTorchAdvice(e.kind, python, e.signal)}`, 4);
+      throw new CliError(
+        `check: no usable PyTorch: ${e.message}; ${noTorchAdvice(e.kind, python, e.signal, 'pass --python PY')}`,
+        4
+      );
     }
     if (e instanceof CheckTooLargeError) throw new CliError(`check: ${e.message}`, 2);
     throw e;

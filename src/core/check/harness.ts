@@ -196,8 +196,16 @@ export function parseHarnessOutput(stdout: string, inputs: SamplerInputs): Harne
   };
 }
 
-/** The one line `check` prints for a Python that cannot run it, with how to fix it (signal: for kind 'signal'). */
-export function noTorchAdvice(kind: NoTorchKind, python: string, signal?: string): string {
+/**
+ * The one line `check` prints for a Python that cannot run it, with how to fix it (signal: for kind 'signal'; choose:
+ * how the user picks another Python, the extension's setting or the CLI's --python).
+ */
+export function noTorchAdvice(
+  kind: NoTorchKind,
+  python: string,
+  signal?: string,
+  choose = 'set ddpmLab.pythonPath (or --python)'
+): string {
   switch (kind) {
     case 'signal':
       // SIGILL: an instruction the CPU does not have, which the environment can ask for (ATEN_CPU_CAPABILITY=avx512
@@ -208,7 +216,7 @@ export function noTorchAdvice(kind: NoTorchKind, python: string, signal?: string
         return 'something outside it killed it, often the out-of-memory killer: try a smaller N, d or T';
       return 'it crashed inside PyTorch or a library it loaded: try again without LD_LIBRARY_PATH, OPENBLAS_* and ATEN_CPU_CAPABILITY in the environment to see which';
     case 'no-interpreter':
-      return `set ddpmLab.pythonPath (or --python) to a Python with PyTorch, or install Python 3`;
+      return `${choose} to a Python with PyTorch, or install Python 3`;
     case 'no-torch':
       return `install PyTorch into it: ${python} -m pip install torch`;
     case 'too-old':

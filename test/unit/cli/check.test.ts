@@ -75,8 +75,22 @@ describe('cli: check, when the Python cannot run it', function () {
   it('no such interpreter: exit 4, one line naming it', async () => {
     const r = await runCheckCli(['--python', path.join(dir, 'no-such-python')]);
     assert.equal(r.code, 4);
-    assert.match(r.err, /^check: no usable PyTorch: .*no-such-python: no such interpreter; set ddpmLab.pythonPath/);
+    // the CLI's way to choose a Python is --python, not the extension's setting
+    assert.match(
+      r.err,
+      /^check: no usable PyTorch: .*no-such-python: no such interpreter; pass --python PY to a Python with PyTorch/
+    );
+    assert.doesNotMatch(r.err, /ddpmLab/);
     assert.equal(r.err.trim().split('\n').length, 1);
+  });
+
+  it('no Python on PATH: exit 4, one line saying to pass --python', async () => {
+    const r = await runCheckCli([], { ...process.env, PATH: dir });
+    assert.equal(r.code, 4);
+    assert.equal(
+      r.err,
+      'check: no usable PyTorch: no Python found: neither python3 nor python is on PATH; pass --python PY (a Python with PyTorch)\n'
+    );
   });
 
   it('no torch: exit 4 with the pip install hint', async () => {
