@@ -217,12 +217,17 @@ function plural(n: number, word: string): string {
   return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** "at most 3 ulps", and how many values are NaN on one side only ("; 2 values are NaN in one and not the other"). */
+/** "at most 3 ulps" ("1 ulp"), and how many values are NaN on one side only ("; 2 values are NaN in one and not the other"). */
 function ulpsText(d: ArrayDistance): string {
   const nan = d.nanMismatches
     ? `; ${plural(d.nanMismatches, 'value')} ${d.nanMismatches === 1 ? 'is' : 'are'} NaN in one and not the other`
     : '';
-  return `at most ${d.maxUlps} ulps${nan}`;
+  return `at most ${plural(d.maxUlps, 'ulp')}${nan}`;
+}
+
+/** "1 value of 6,400 differs", "3 values differ" (of: how many were compared, when said). */
+function differText(d: ArrayDistance, of: boolean): string {
+  return `${plural(d.differing, 'value')}${of ? ` of ${d.compared.toLocaleString('en-US')}` : ''} ${d.differing === 1 ? 'differs' : 'differ'}`;
 }
 
 /** The four parts and our run with the profiles found; returns our run too (for the side-by-side view). */
@@ -320,22 +325,22 @@ export function verdictParts(v: CheckVerdict): { label: string; exact: boolean; 
     {
       label: 'random stream',
       exact: v.rng.exact,
-      text: `${v.rng.exact ? `bit for bit, ${matchingText('RNG', v.rng.matching, machineRngProfile(v.machine), `CPU capability ${v.machine.cpuCapability}`)}` : `no RNG profile reproduces it (closest ${rngBest}: ${plural(rb.differing, 'value')} of ${rb.compared.toLocaleString('en-US')} differ, ${ulpsText(rb)})`}`
+      text: `${v.rng.exact ? `bit for bit, ${matchingText('RNG', v.rng.matching, machineRngProfile(v.machine), `CPU capability ${v.machine.cpuCapability}`)}` : `no RNG profile reproduces it (closest ${rngBest}: ${differText(rb, true)}, ${ulpsText(rb)})`}`
     },
     {
       label: 'step arithmetic',
       exact: sa.exact,
-      text: `${sa.exact ? 'bit for bit' : `${plural(sa.distance.differing, 'value')} differ, ${ulpsText(sa.distance)}, first at t = ${sa.firstDifferentT}`}`
+      text: `${sa.exact ? 'bit for bit' : `${differText(sa.distance, false)}, ${ulpsText(sa.distance)}, first at t = ${sa.firstDifferentT}`}`
     },
     {
       label: 'matmul',
       exact: mm.exact,
-      text: `${mm.exact ? `bit for bit, ${matchingText('matmul', mm.matching, machineMatmulProfile(v.machine), 'OpenBLAS is loaded')}` : `no matmul profile reproduces it (closest ${mm.closest}: ${plural(mm.byProfile[mm.closest].differing, 'value')} of ${mm.byProfile[mm.closest].compared.toLocaleString('en-US')} differ, ${ulpsText(mm.byProfile[mm.closest])})`}`
+      text: `${mm.exact ? `bit for bit, ${matchingText('matmul', mm.matching, machineMatmulProfile(v.machine), 'OpenBLAS is loaded')}` : `no matmul profile reproduces it (closest ${mm.closest}: ${differText(mm.byProfile[mm.closest], true)}, ${ulpsText(mm.byProfile[mm.closest])})`}`
     },
     {
       label: 'final sample',
       exact: v.final.bitwiseEqual,
-      text: `${v.final.bitwiseEqual ? 'bitwise equal' : `${plural(fd.differing, 'value')} of ${fd.compared} differ, ${ulpsText(fd)}${v.firstDifferentT !== null ? `; first difference at ${whereText(v.firstDifferentT, v.stepUlps.length)}` : ''}`} (ours with ${v.final.rng} + ${v.final.matmul})`
+      text: `${v.final.bitwiseEqual ? 'bitwise equal' : `${differText(fd, true)}, ${ulpsText(fd)}${v.firstDifferentT !== null ? `; first difference at ${whereText(v.firstDifferentT, v.stepUlps.length)}` : ''}`} (ours with ${v.final.rng} + ${v.final.matmul})`
     }
   ];
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { HarnessRun } from '../../../../src/core/check/harness';
 import { checkAgainstTorch, withTorchCheck } from '../../../../src/core/check/verdict';
 import { decodeRunResult, encodeRunResult } from '../../../../src/core/run/runCodec';
+import { nextUpF32 } from '../../../../src/core/float32';
 import { randnSeeded } from '../../../../src/core/rng/randn';
 import { runSampler } from '../../../../src/core/sampler/sampler';
 import type { MatrixF32, SamplerInputs } from '../../../../src/core/types';
@@ -109,6 +110,21 @@ describe('check: the verdict on PyTorch runs (fixtures)', () => {
     );
     assert.match(verdict.summary, /\(4\) final sample: .*at most 0 ulps; 1 value is NaN in one and not the other/);
     assert.doesNotMatch(verdict.summary, /Infinity/);
+  });
+
+  it('one value: "1 value of 6,400 differs, at most 1 ulp", thousands separated', () => {
+    const c = cases[cases.length - 1];
+    const inputs = toInputs(c.inputs);
+    const [n, d] = c.inputs.shape;
+    const py = harnessRun(c.results.reference.trajectory!, n, d, 'reference');
+    const i = py.sample.data.length - 1;
+    py.sample.data[i] = nextUpF32(py.sample.data[i]); // PyTorch's sample one ulp away in one value
+    const { verdict } = checkAgainstTorch(inputs, py);
+    const compared = (n * d).toLocaleString('en-US');
+    assert.match(
+      verdict.summary,
+      new RegExp(`\\(4\\) final sample: 1 value of ${compared} differs, at most 1 ulp \\(ours`)
+    );
   });
 
   it('the run with its check survives the codec, and the view shows it first with four labelled parts', () => {
