@@ -62,6 +62,7 @@ export function verdictJson(v: CheckVerdict, python: string): string {
         matching: v.matmul.matching,
         closest: v.matmul.closest,
         nanMismatches: v.matmul.nanMismatches,
+        openblasThreads: v.matmul.openblasThreads,
         byProfile: v.matmul.byProfile
       },
       final: {

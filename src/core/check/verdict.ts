@@ -86,6 +86,8 @@ export interface CheckVerdict {
     maxUlps: number;
     /** the closest profile's values that are NaN in one and not the other */
     nanMismatches: number;
+    /** OpenBLAS's thread count openblas-haswell was run with (machineOpenblasThreads) */
+    openblasThreads: number;
   };
   final: { bitwiseEqual: boolean; rng: RngProfile; matmul: MatmulProfile; distance: ArrayDistance };
   /** sampling order (t = T-1 first): max ulps between our x_{t-1} and PyTorch's; null for a step our run did not record */
@@ -132,6 +134,15 @@ export function machineRngProfile(m: MachineFacts): RngProfile | null {
  */
 export function machineMatmulProfile(m: MachineFacts): MatmulProfile | null {
   return /openblas/i.test(m.loadedBlas?.library ?? '') ? 'openblas-haswell' : null;
+}
+
+/**
+ * The thread count the openblas-haswell profile is run with: OpenBLAS's own, when the process loaded OpenBLAS and
+ * reported it (threads split a product of 262,144 multiply-adds or more, README "Matmul profiles"); else 1.
+ */
+export function machineOpenblasThreads(m: MachineFacts): number {
+  const t = m.loadedBlas?.threads;
+  return machineMatmulProfile(m) && typeof t === 'number' && Number.isSafeInteger(t) && t > 1 ? t : 1;
 }
 
 /** The matching profiles with the one the machine points at first (it is the one named), the rest in their order. */
@@ -187,6 +198,7 @@ function matmulPart(inputs: SamplerInputs, py: HarnessRun): CheckVerdict['matmul
   const inp = new Float32Array(n * k);
   const eps = new Float32Array(n * d);
   const byProfile: Record<string, ArrayDistance> = {};
+  const openblasThreads = machineOpenblasThreads(py.machine);
   for (const p of MATMUL_PROFILES) {
     const total = none();
     for (const s of py.steps) {
@@ -194,7 +206,22 @@ function matmulPart(inputs: SamplerInputs, py: HarnessRun): CheckVerdict['matmul
         inp.set(s.x.data.subarray(j * d, (j + 1) * d), j * k);
         inp[j * k + d] = f32(s.t / T); // torch.cat([x, (t / T) * torch.ones(N, 1)], dim=-1)
       }
-      gemmF32(p, n, k, d, inp, 0, k, inputs.wModel.data, 0, d, eps, 0, d);
+      gemmF32(
+        p,
+        n,
+        k,
+        d,
+        inp,
+        0,
+        k,
+        inputs.wModel.data,
+        0,
+        d,
+        eps,
+        0,
+        d,
+        p === 'openblas-haswell' ? openblasThreads : 1
+      );
       add(total, arrayDistance(eps, s.eps.data));
     }
     byProfile[p] = total;
@@ -210,7 +237,7 @@ function matmulPart(inputs: SamplerInputs, py: HarnessRun): CheckVerdict['matmul
       byProfile[a].differing - byProfile[b].differing
   )[0];
   const { maxUlps, nanMismatches } = byProfile[closest];
-  return { exact: matching.length > 0, matching, byProfile, closest, maxUlps, nanMismatches };
+  return { exact: matching.length > 0, matching, byProfile, closest, maxUlps, nanMismatches, openblasThreads };
 }
 
 function plural(n: number, word: string): string {
@@ -244,6 +271,7 @@ export function checkAgainstTorch(
   const ours = runSampler(inputs, {
     profile: rngUsed,
     matmul: matmulUsed,
+    matmulThreads: matmul.openblasThreads,
     record: { kind: 'all' },
     shouldStop: opts.shouldStop
   });
@@ -314,12 +342,19 @@ function matchingText(kind: string, matching: string[], fact: string | null, why
   return `${kind} profiles ${matching.join(', ')} alike (these inputs do not tell them apart; ${named})`;
 }
 
+/** A matmul profile as run: openblas-haswell with OpenBLAS's thread count when that is more than one. */
+function matmulName(p: MatmulProfile, threads: number): string {
+  return p === 'openblas-haswell' && threads > 1 ? `${p} (${threads} threads)` : p;
+}
+
 /** The four parts of a verdict, labelled, each with its sentence. */
 export function verdictParts(v: CheckVerdict): { label: string; exact: boolean; text: string }[] {
   const rngBest = [...RNG_PROFILES].sort((a, b) => v.rng.byProfile[a].differing - v.rng.byProfile[b].differing)[0];
   const rb = v.rng.byProfile[rngBest];
   const sa = v.stepArithmetic;
   const mm = v.matmul;
+  const named = (p: MatmulProfile): string => matmulName(p, mm.openblasThreads);
+  const fact = machineMatmulProfile(v.machine);
   const fd = v.final.distance;
   return [
     {
@@ -335,12 +370,12 @@ export function verdictParts(v: CheckVerdict): { label: string; exact: boolean; 
     {
       label: 'matmul',
       exact: mm.exact,
-      text: `${mm.exact ? `bit for bit, ${matchingText('matmul', mm.matching, machineMatmulProfile(v.machine), 'OpenBLAS is loaded')}` : `no matmul profile reproduces it (closest ${mm.closest}: ${differText(mm.byProfile[mm.closest], true)}, ${ulpsText(mm.byProfile[mm.closest])})`}`
+      text: `${mm.exact ? `bit for bit, ${matchingText('matmul', mm.matching.map(named), fact === null ? null : named(fact), 'OpenBLAS is loaded')}` : `no matmul profile reproduces it (closest ${named(mm.closest)}: ${differText(mm.byProfile[mm.closest], true)}, ${ulpsText(mm.byProfile[mm.closest])})`}`
     },
     {
       label: 'final sample',
       exact: v.final.bitwiseEqual,
-      text: `${v.final.bitwiseEqual ? 'bitwise equal' : `${differText(fd, true)}, ${ulpsText(fd)}${v.firstDifferentT !== null ? `; first difference at ${whereText(v.firstDifferentT, v.stepUlps.length)}` : ''}`} (ours with ${v.final.rng} + ${v.final.matmul})`
+      text: `${v.final.bitwiseEqual ? 'bitwise equal' : `${differText(fd, true)}, ${ulpsText(fd)}${v.firstDifferentT !== null ? `; first difference at ${whereText(v.firstDifferentT, v.stepUlps.length)}` : ''}`} (ours with ${v.final.rng} + ${named(v.final.matmul)})`
     }
   ];
 }

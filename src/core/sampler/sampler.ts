@@ -52,6 +52,8 @@ export interface SamplerOptions {
   kernel?: 'auto' | 'wasm' | 'js';
   /** whose float32 rounding `inp @ w_model` reproduces (README "Matmul profiles"); default 'reference' */
   matmul?: MatmulProfile;
+  /** OpenBLAS's thread count for the openblas-haswell profile (its threaded partition, matmul.ts); default 1 */
+  matmulThreads?: number;
   /**
    * Record only the states of the recorded steps (x_t and x_{t-1}); each step's eps, mean and z are read, when first
    * read, from `otherFields(k)` for the k-th recorded step (the same run recorded in full, recompute.ts). A view that
@@ -94,7 +96,8 @@ function profileMatmul(
   ws: Workspace,
   wModel: Float32Array,
   n: number,
-  d: number
+  d: number,
+  threads = 1
 ): (tOverT: number) => void {
   const k = d + 1;
   const inp = new Float32Array(n * k); // torch.cat([x, (t / T) * torch.ones(N, 1)], dim=-1)
@@ -103,7 +106,7 @@ function profileMatmul(
       inp.set(ws.x.subarray(j * ws.dp, j * ws.dp + d), j * k);
       inp[j * k + d] = tOverT;
     }
-    gemmF32(profile, n, k, d, inp, 0, k, wModel, 0, d, ws.eps, 0, ws.dp); // padding columns of eps stay +0
+    gemmF32(profile, n, k, d, inp, 0, k, wModel, 0, d, ws.eps, 0, ws.dp, threads); // padding columns of eps stay +0
   };
 }
 
@@ -163,7 +166,8 @@ export function* samplerSteps(inputs: SamplerInputs, opts: SamplerOptions = {}):
   const ws = makeWorkspace(n, d, T, inputs.wModel.data, opts.kernel ?? 'auto');
   const { dp } = ws;
   const matmulProfile = opts.matmul ?? DEFAULT_MATMUL_PROFILE;
-  if (matmulProfile !== 'reference') ws.matmul = profileMatmul(matmulProfile, ws, inputs.wModel.data, n, d);
+  if (matmulProfile !== 'reference')
+    ws.matmul = profileMatmul(matmulProfile, ws, inputs.wModel.data, n, d, opts.matmulThreads);
   const direct = d === dp; // randn can write straight into the workspace
   const noise = direct ? ws.z.subarray(0, nd) : new Float32Array(nd);
   // one generator value, reseeded in place for each step's torch.Generator().manual_seed(...) (saves its 624-word state per step)

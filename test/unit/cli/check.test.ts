@@ -1,5 +1,5 @@
 // `node dist/cli.js check`: every way a Python can fail to run the check (exit 4, one line, no traceback), and live
-// checks against Debian's PyTorch on the reference BLAS, on OpenBLAS with one thread, and with ATEN_CPU_CAPABILITY=default
+// checks against Debian's PyTorch on the reference BLAS, on OpenBLAS with one and two threads, and with ATEN_CPU_CAPABILITY=default
 // (exit 0 and the profiles that reproduce each named). Failures are simulated with a real Python given a fake `torch`
 // module on PYTHONPATH (so `import torch` fails, reports an old version, or crashes), not with mocks of our code.
 import { strict as assert } from 'node:assert';
@@ -9,6 +9,8 @@ import path from 'node:path';
 import { main } from '../../../src/cli/check';
 import { ROOT } from '../helpers/paths';
 import { PYTHON, torchMissing } from '../helpers/torch';
+import { generateInputs } from '../../../src/extension/resolveInputs';
+import { inputsToFileJson } from '../../../src/core/sampler/inputs';
 
 const SCRIPT = readFileSync(path.join(ROOT, 'python', 'ddpm_check.py'), 'utf8');
 const OPENBLAS = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
@@ -253,8 +255,8 @@ describe('cli: check against the local PyTorch (live)', function () {
     }
   });
 
-  async function liveJson(env: NodeJS.ProcessEnv) {
-    const r = await runCheckCli(['--python', PYTHON, '--json'], env);
+  async function liveJson(env: NodeJS.ProcessEnv, inputs = INPUTS) {
+    const r = await runCheckCli(['--python', PYTHON, '--json'], env, inputs);
     assert.equal(r.code, 0, r.err + r.out);
     return JSON.parse(r.out);
   }
@@ -285,6 +287,26 @@ describe('cli: check against the local PyTorch (live)', function () {
     assert.deepEqual(v.profile, { rng: 'avx2-fma', matmul: 'openblas-haswell' });
     assert.deepEqual(v.matmul.matching, ['openblas-haswell']);
     assert.match(v.torch.blas, /^openblas .*Haswell, 1 thread/);
+  });
+
+  it('OpenBLAS, two threads, a product above its threading threshold: exit 0, openblas-haswell run with 2 threads', async function () {
+    if (!existsSync(OPENBLAS)) {
+      console.log(`      skipped: ${OPENBLAS} is missing (apt-get install libopenblas0-pthread)`);
+      this.skip();
+    }
+    // N = 1000, d = 16: (1000 x 17) @ (17 x 16) is 272,000 multiply-adds, above the 262,144 where OpenBLAS splits
+    // the product between its threads (README "Matmul profiles"), so one thread's order gives other bits
+    const { inputs } = generateInputs({ n: 1000, d: 16, T: 2, seed: 5n, schedule: 'linear' }, 'avx2-fma');
+    const v = await liveJson(
+      { ...process.env, LD_LIBRARY_PATH: OPENBLAS, OPENBLAS_NUM_THREADS: '2', OPENBLAS_CORETYPE: 'Haswell' },
+      JSON.stringify(inputsToFileJson(inputs, (x) => x))
+    );
+    assert.match(v.torch.blas, /^openblas .*Haswell, 2 threads/);
+    assert.deepEqual(v.profile, { rng: 'avx2-fma', matmul: 'openblas-haswell' });
+    assert.equal(v.matmul.openblasThreads, 2);
+    assert.equal(v.bitwiseEqual, true);
+    assert.ok(v.matmul.byProfile.reference.differing > 0, 'the reference order differs on this product');
+    assert.match(v.summary, /openblas-haswell \(2 threads\)/);
   });
 
   it('ATEN_CPU_CAPABILITY=default: exit 0, rng scalar', async () => {
