@@ -456,7 +456,7 @@ const LABEL_RE = /(?:^|[^\w.])(?:t|[Ss]tep|STEP|[Tt]imestep)\s*[=: ]\s*(\d+)(?:\
  * before it), or the first one after it (before the next print). A label is read as the timestep t, or as a count of
  * the steps done (from 0 or from 1, when the labels increase: `step {i}` of `enumerate`). A reading counts when every
  * print has a label, except that the first may be x_T (unlabelled, or labelled T), and the steps fall strictly in
- * loop order within 0..T-1. The reading whose way the text ends with (a label after the last print, or not) comes first.
+ * loop order within 0..T-1. The readings of the way the text ends with (a label after the last print, or not) come first.
  */
 function stepLabels(text: string, spans: PrintSpan[], T: number): StepLabels[] {
   const gaps: string[] = [];
@@ -470,11 +470,13 @@ function stepLabels(text: string, spans: PrintSpan[], T: number): StepLabels[] {
     [...gap.matchAll(LABEL_RE)].filter((m) => m[2] === undefined || Number(m[2]) === T).map((m) => Number(m[1]));
   const before = spans.map((_, i) => labelsIn(gaps[i]).at(-1) ?? null);
   const after = spans.map((_, i) => labelsIn(gaps[i + 1])[0] ?? null);
-  const readings: StepLabels[] = [];
+  const groups: StepLabels[][] = [];
   for (const [where, raw] of [
     ['before', before],
     ['after', after]
   ] as const) {
+    const readings: StepLabels[] = [];
+    groups.push(readings);
     for (const counted of [undefined, 0, 1] as const) {
       const steps = raw.map((a) => (a === null || counted === undefined ? a : T - 1 + counted - a));
       const xT = steps.length > 1 && (steps[0] === null || steps[0] === T);
@@ -485,8 +487,10 @@ function stepLabels(text: string, spans: PrintSpan[], T: number): StepLabels[] {
       readings.push(reading);
     }
   }
+  // within a way, the timestep, then counts from 0, then from 1 (which reads a first label 0 as x_T): a tie (a loop
+  // wrong from its first step) keeps every labelled print a step where a reading can
   const endsLabelled = labelsIn(gaps[gaps.length - 1]).length > 0;
-  return endsLabelled ? readings.reverse() : readings;
+  return (endsLabelled ? groups.reverse() : groups).flat();
 }
 
 /**

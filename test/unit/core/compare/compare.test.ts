@@ -266,6 +266,21 @@ describe('compare: prints every few steps, labelled with their step', () => {
     );
   });
 
+  it('print(x, "step", i), a loop wrong from its first step: every print is a counted step (none taken as x_T), diagnosed', () => {
+    const r = judge('enumerate step i labels after the print, every step, seed + t mistake');
+    assert.equal(r.matches, false);
+    assert.deepEqual(
+      r.steps?.prints.map((p) => p.step),
+      Array.from({ length: 20 }, (_, i) => 19 - i),
+      r.steps?.stepsNote
+    );
+    assert.equal(r.firstDivergence?.step, 19, r.summary);
+    assert.ok(
+      r.diagnosis?.some((d) => d.id === 'step-seed-plus-t'),
+      r.summary
+    );
+  });
+
   it('enumerate step i labels with the seed + t mistake: the first divergence at the first counted step, diagnosed', () => {
     const r = judge('enumerate step i labels, every 5, seed + t mistake');
     assert.equal(r.matches, false);
