@@ -334,8 +334,9 @@ export function writtenScheduleOf(json: unknown, inputs: SamplerInputs): Written
   const numbers = (v: unknown): number[] | undefined =>
     Array.isArray(v) && v.every((x) => typeof x === 'number') ? (v as number[]) : undefined;
   const betas = numbers(o.betas);
-  const alphaBar = numbers(o.alpha_bar);
-  if (!betas || !alphaBar || betas.length !== inputs.betas.length) return undefined;
+  const T = inputs.betas.length;
+  const alphaBar = numbers(o.alpha_bar)?.slice(0, T); // the loop reads alpha_bar[0..T-1] only
+  if (!betas || !alphaBar || betas.length !== T || alphaBar.length !== T) return undefined;
   const differs = (a: number[], b: ArrayLike<number>): boolean => a.some((x, i) => x !== b[i]);
   return differs(betas, inputs.betas) || differs(alphaBar, inputs.alphaBar) ? { betas, alphaBar } : undefined;
 }

@@ -48,6 +48,13 @@ describe('resolveInputsFromText (the active editor)', () => {
     assert.equal(written.kind, 'inputs');
     if (written.kind !== 'inputs') return;
     assert.deepEqual(written.writtenSchedule, { betas: example.betas, alphaBar: example.alpha_bar });
+    // alpha_bar longer than betas: the loop reads its first T values, and so does the written schedule
+    const longer = resolveInputsFromText(
+      JSON.stringify({ ...example, alpha_bar: [...example.alpha_bar, 0.5] }),
+      'longer.json'
+    );
+    assert.equal(longer.kind, 'inputs');
+    if (longer.kind === 'inputs') assert.deepEqual(longer.writtenSchedule?.alphaBar, example.alpha_bar);
     // the same inputs written as their float32 values: nothing more to try
     const exact = resolveInputsFromText(JSON.stringify(inputsToMessage(written.inputs)), 'exact.json');
     assert.equal(exact.kind, 'inputs');
