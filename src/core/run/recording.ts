@@ -202,7 +202,8 @@ export function decodeRecording(json: unknown): Recording {
   const inputWarnings = [
     ...read.warnings,
     ...float64Inputs.map(
-      (name) => `${name}: recorded as a float64 tensor; the reference runs it rounded to float32, as .float() does`
+      (name) =>
+        `${name}: recorded as float64 (a float64 tensor or array, or Python floats); the reference runs it rounded to float32, as .float() does`
     )
   ];
 

@@ -140,7 +140,7 @@ describe('recording: payloads from the Python helper', () => {
     assert.equal(r.note, 'float64 schedule, every 3rd step');
     assert.ok(
       r.inputWarnings.includes(
-        'betas: recorded as a float64 tensor; the reference runs it rounded to float32, as .float() does'
+        'betas: recorded as float64 (a float64 tensor or array, or Python floats); the reference runs it rounded to float32, as .float() does'
       ),
       r.inputWarnings.join('\n')
     );
