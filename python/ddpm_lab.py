@@ -158,12 +158,16 @@ def _check_schedule(betas, alpha_bar):
     bad = (~((betas.float() > 0) & (betas.float() < 1))).nonzero()
     if bad.numel():
         t = int(bad[0])
-        raise ValueError('betas: betas[%d] = %r is outside (0, 1)' % (t, float(betas[t])))
+        v, v32 = float(betas[t]), float(betas.float()[t])
+        where = ' in float32 (it rounds to %r)' % v32 if 0 < v < 1 else ''
+        raise ValueError('betas: betas[%d] = %r is outside (0, 1)%s' % (t, v, where))
     bad = (~((alpha_bar.float() >= 0) & (alpha_bar.float() < 1))).nonzero()
     if bad.numel():
         t = int(bad[0])
-        raise ValueError('alpha_bar: alpha_bar[%d] = %r is outside [0, 1) (1 - alpha_bar[t] must be positive)'
-                         % (t, float(alpha_bar[t])))
+        v, v32 = float(alpha_bar[t]), float(alpha_bar.float()[t])
+        where = ' in float32 (it rounds to %r)' % v32 if 0 <= v < 1 else ''
+        raise ValueError('alpha_bar: alpha_bar[%d] = %r is outside [0, 1)%s (1 - alpha_bar[t] must be positive)'
+                         % (t, v, where))
 
 
 class Recorder:
@@ -254,7 +258,7 @@ class Recorder:
             self._steps.append((t, _Recorded(state)))
         elif skipped and not self._warned_every:
             self._warned_every = True
-            warnings.warn('rec.step(%d, x) was not recorded: every=%d keeps every %d-th step counted from t = T-1 (and '
+            warnings.warn('rec.step(%d, x) was not recorded: every=%d keeps one step in %d, counted from t = T-1 (and '
                           't = 0), and your loop already passes only some steps; leave every at 1 when the loop '
                           'chooses the steps itself' % (t, self._every, self._every), stacklevel=2)
 

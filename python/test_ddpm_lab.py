@@ -247,7 +247,7 @@ class EveryTest(unittest.TestCase):
                 rec.step(t, torch.zeros(1, 1))
         self.assertEqual([s['t'] for s in rec.payload()['steps']], [0])
         self.assertEqual(len(caught), 1)
-        self.assertIn('rec.step(10, x) was not recorded: every=5 keeps every 5-th step counted from t = T-1', str(caught[0].message))
+        self.assertIn('rec.step(10, x) was not recorded: every=5 keeps one step in 5, counted from t = T-1', str(caught[0].message))
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter('always')
             self.assertEqual(self.recorded(10, 3), [9, 6, 3, 0])  # every step passed: nothing to warn of
@@ -322,7 +322,12 @@ class ValidationTest(unittest.TestCase):
         self.assertMessage(lambda: self.rec(betas=torch.tensor([0.1, float('nan'), 0.3, 0.4])),
                            'betas: betas[1] = nan is outside (0, 1)')
         self.assertMessage(lambda: self.rec(betas=torch.tensor([0.1, 0.2, 1 - 2 ** -30, 0.4], dtype=torch.float64)),
-                           'betas: betas[2] = 0.9999999990686774 is outside (0, 1)')  # 1.0 in float32
+                           'betas: betas[2] = 0.9999999990686774 is outside (0, 1) in float32 (it rounds to 1.0)')
+        self.assertMessage(lambda: self.rec(betas=[1e-46, 0.2, 0.3, 0.4]),
+                           'betas: betas[0] = 1e-46 is outside (0, 1) in float32 (it rounds to 0.0)')
+        self.assertMessage(lambda: self.rec(alpha_bar=torch.tensor([0.9, 0.5, 1 - 2 ** -30, 0.1], dtype=torch.float64)),
+                           'alpha_bar: alpha_bar[2] = 0.9999999990686774 is outside [0, 1) in float32 (it rounds to 1.0) '
+                           '(1 - alpha_bar[t] must be positive)')
         self.rec(alpha_bar=torch.tensor([0.9, 0.5, 0.2, 0.1, 5.0]))  # beyond T: not read, as DDPM Lab reads it
 
     def test_a_finished_run_asks_for_a_new_recorder(self):
