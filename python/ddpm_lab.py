@@ -336,9 +336,9 @@ class Recorder:
             if self._last_t != 0:
                 which += '; the loop has not reached step 0 yet, so the sample is not in it'
         return ('%s (%s; N = %d, d = %d, seed %d%s): your loop\'s states at full precision with its five inputs. '
-                'The DDPM Lab VS Code extension renders it next to the exact reference run. Elsewhere, save it with '
-                'rec.save("run.json") and rec.save_inputs("INPUT.json"), then run '
-                '`node dist/cli.js compare INPUT.json run.json`.'
+                'The DDPM Lab VS Code extension renders it next to the exact reference run. Elsewhere (JupyterLab, a '
+                'script), save it with rec.save("run.json") and check it with DDPM Lab\'s command-line tool: '
+                '`node dist/cli.js compare run.json`.'
                 % (head, which, self._n, self._d, self._seed, ', x_T recorded' if self._init is not None else ''))
 
     def __repr__(self):

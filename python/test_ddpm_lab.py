@@ -406,7 +406,8 @@ class DisplayTest(unittest.TestCase):
         self.assertEqual(text, repr(rec))
         self.assertTrue(text.startswith('DDPM Lab recording of 4 steps (every step; N = 4, d = 2, seed 42, x_T recorded)'), text)
         self.assertIn('DDPM Lab VS Code extension renders it next to the exact reference', text)
-        self.assertIn('`node dist/cli.js compare INPUT.json run.json`', text)
+        self.assertIn('save it with rec.save("run.json") and check it with DDPM Lab\'s command-line tool: '
+                      '`node dist/cli.js compare run.json`', text)
         self.assertNotIn('\n', text)
 
     def test_include_and_exclude(self):
