@@ -637,6 +637,9 @@ function expectedText(v: Value, loc: Loc): string {
 
 function* evalCompare(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> {
   const fn = 'compare';
+  // the run compared by default is the last one before this call: a sample() among the arguments
+  // (compare(sample(seed=7))) is what is compared, not the run to compare it with
+  const before = ctx.session.lastRun;
   const a = yield* bindArgs(fn, call, [{ name: 'expected' }, { name: 'rtol' }, { name: 'atol' }, { name: 'run' }], ctx);
   let expected = a.get('expected');
   if (expected === undefined) {
@@ -650,14 +653,26 @@ function* evalCompare(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Valu
   const text = expectedText(expected, a.loc('expected'));
   let target = a.get('run');
   if (target === undefined) {
-    if (!ctx.session.lastRun) fail(`${fn}(): no run to compare with yet: run sample() first`, call.loc);
-    target = ctx.session.lastRun;
+    if (!before)
+      fail(
+        ctx.session.lastRun
+          ? `${fn}(): no run to compare with: the sample() in its arguments is what is compared; run r = sample() first, or pass run=`
+          : `${fn}(): no run to compare with yet: run sample() first`,
+        call.loc
+      );
+    target = before;
   }
   if (target.kind !== 'run')
     fail(`${fn}(): run: expected a sampler run (r = sample()), got ${typeName(target)}`, a.loc('run'));
   let tolerances = ctx.defaults.tolerances;
   const rtol = a.get('rtol');
   const atol = a.get('atol');
+  if ((rtol === undefined) !== (atol === undefined))
+    // torch.testing.assert_close: "Both 'rtol' and 'atol' must be either specified or omitted, but got no atol."
+    fail(
+      `${fn}(): rtol and atol must be given together or not at all, as in torch.testing.assert_close; got no ${rtol === undefined ? 'rtol' : 'atol'}`,
+      a.loc(rtol === undefined ? 'atol' : 'rtol')
+    );
   if (rtol !== undefined || atol !== undefined) {
     tolerances = {};
     for (const [name, v] of [
@@ -787,8 +802,9 @@ export async function executeCell(
       answer = await host(request);
     } catch (e) {
       if (e instanceof Error && (e.name === 'AbortError' || e instanceof CellError)) throw e;
-      const what = request.kind === 'sample' ? 'sample()' : 'compare()';
-      throw new CellError(`${what}: ${errorFirstLine(e)}`, request.loc);
+      const what = `${request.kind}()`;
+      const message = errorFirstLine(e);
+      throw new CellError(message.startsWith(`${what}:`) ? message : `${what}: ${message}`, request.loc);
     }
     step = gen.next(answer);
   }

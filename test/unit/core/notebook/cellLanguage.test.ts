@@ -273,6 +273,34 @@ describe('cell language: sample() and compare()', () => {
     assert.match(cellError(() => run(s, 'sample(sed=7)')).message, /unexpected keyword argument 'sed'/);
   });
 
+  it('compare(sample(seed=7)) compares that run with the run before the call, never a run with itself', () => {
+    const s = new CellSession();
+    for (const cell of SEED_CELLS) run(s, cell);
+    run(s, 'r = sample()');
+    const [out] = run(s, 'compare(sample(seed=7))');
+    assert.ok(out.kind === 'run' && out.run.comparison, 'a comparison');
+    if (out.kind !== 'run' || !out.run.comparison) return;
+    assert.equal(out.run.comparison.matches, false, out.run.comparison.summary);
+    assert.equal(out.run.inputs.seed, '42', 'the run compared is the one before the call');
+    const fresh = new CellSession();
+    for (const cell of SEED_CELLS) run(fresh, cell);
+    assert.match(
+      cellError(() => run(fresh, 'compare(sample(seed=7))')).message,
+      /compare\(\): no run to compare with: the sample\(\) in its arguments is what is compared/
+    );
+  });
+
+  it('compare() with rtol but no atol (or atol but no rtol) is refused, as torch.testing.assert_close refuses it', () => {
+    const s = new CellSession();
+    for (const cell of SEED_CELLS) run(s, cell);
+    run(s, 'r = sample()');
+    assert.match(
+      cellError(() => run(s, 'compare(tensor([[1.0, 2.0]]), rtol=1e-3)')).message,
+      /compare\(\): rtol and atol must be given together or not at all, as in torch\.testing\.assert_close; got no atol$/
+    );
+    assert.match(cellError(() => run(s, 'compare(tensor([[1.0, 2.0]]), atol=1e-3)')).message, /got no rtol$/);
+  });
+
   it('errors name the field: bad inputs, unknown names, missing variables; earlier statements keep their effect', () => {
     const s = new CellSession();
     const e1 = cellError(() => run(s, 'shape = [4, 2]\nsample()'));
@@ -326,6 +354,16 @@ describe('cell language: sample() and compare()', () => {
       }),
       (e: unknown) => e instanceof CellError && e.message === 'line 2, column 1: sample(): worker died'
     );
+    // pytorch()'s failures are named pytorch() (they were named compare()), once
+    for (const message of ['/nonexistent/python3: no such interpreter', 'pytorch(): needs the desktop host'])
+      await assert.rejects(
+        executeCell(s, 'pytorch()', 'ddpm', defaults(), async () => {
+          throw new Error(message);
+        }),
+        (e: unknown) =>
+          e instanceof CellError &&
+          e.message === `line 1, column 1: pytorch(): ${message.replace(/^pytorch\(\): /, '')}`
+      );
     const abort = new Error('run cancelled');
     abort.name = 'AbortError';
     await assert.rejects(
