@@ -94,6 +94,34 @@ function strictBase64ToBytes(text: string, field: string): Uint8Array {
 
 const encoder = new TextEncoder();
 
+/** Edit distance of two short keys (a typo's), for "did you mean". */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++)
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/**
+ * Refuses a key the format does not have (`cells[0].output`): a hand edit's typo would otherwise be dropped when the
+ * notebook is saved again. Names the keys it has, and the nearest one when the key looks like a typo of it.
+ */
+function knownKeys(v: Record<string, unknown>, keys: readonly string[], field: string): void {
+  for (const k of Object.keys(v)) {
+    if (keys.includes(k)) continue;
+    const near = keys.find((known) => editDistance(k.toLowerCase(), known) <= Math.min(2, known.length - 1));
+    bad(
+      field.endsWith(':') ? `${field} ${k}` : `${field}.${k}`,
+      `unknown key (${near ? `did you mean "${near}"? ` : ''}expected ${keys.map((x) => `"${x}"`).join(', ')}` +
+        `${keys.includes('metadata') ? '; keys of your own go under "metadata"' : ''})`
+    );
+  }
+}
+
 function readMetadata(v: unknown, field: string): Record<string, unknown> | undefined {
   if (v === undefined) return undefined;
   if (!isObject(v)) bad(field, `expected an object, got ${describe(v)}`);
@@ -113,6 +141,7 @@ function readSource(v: unknown, field: string): string {
 
 function readItem(v: unknown, field: string): OutputItemData {
   if (!isObject(v)) bad(field, `expected an object, got ${describe(v)}`);
+  knownKeys(v, ['mime', 'text', 'json', 'base64', 'indent'], field);
   if (typeof v.mime !== 'string' || !v.mime) bad(`${field}.mime`, `expected a MIME type, got ${describe(v.mime)}`);
   const kinds = ['text', 'json', 'base64'].filter((k) => k in v);
   if (kinds.length !== 1) bad(field, 'expected exactly one of "text", "json" or "base64"');
@@ -131,6 +160,7 @@ function readItem(v: unknown, field: string): OutputItemData {
 
 function readOutput(v: unknown, field: string): CellOutputData {
   if (!isObject(v)) bad(field, `expected an object, got ${describe(v)}`);
+  knownKeys(v, ['metadata', 'items'], field);
   if (!Array.isArray(v.items)) bad(`${field}.items`, `expected an array, got ${describe(v.items)}`);
   const out: CellOutputData = { items: v.items.map((item, i) => readItem(item, `${field}.items[${i}]`)) };
   const metadata = readMetadata(v.metadata, `${field}.metadata`);
@@ -141,6 +171,7 @@ function readOutput(v: unknown, field: string): CellOutputData {
 function readExecution(v: unknown, field: string): ExecutionSummaryData | undefined {
   if (v === undefined) return undefined;
   if (!isObject(v)) bad(field, `expected an object, got ${describe(v)}`);
+  knownKeys(v, ['order', 'success', 'start', 'end'], field);
   const out: ExecutionSummaryData = {};
   for (const key of ['order', 'start', 'end'] as const) {
     if (v[key] === undefined) continue;
@@ -157,6 +188,7 @@ function readExecution(v: unknown, field: string): ExecutionSummaryData | undefi
 
 function readCell(v: unknown, field: string): CellData {
   if (!isObject(v)) bad(field, `expected an object, got ${describe(v)}`);
+  knownKeys(v, ['kind', 'language', 'source', 'metadata', 'outputs', 'execution'], field);
   if (v.kind !== 'markdown' && v.kind !== 'code')
     bad(`${field}.kind`, `expected "markdown" or "code", got ${describe(v.kind)}`);
   if (typeof v.language !== 'string' || !v.language)
@@ -195,8 +227,15 @@ export function parseNotebook(bytes: Uint8Array | string, name = 'notebook'): No
     bad(name, `not valid JSON${jsonErrorPlace(text)} (${errorFirstLine(e)})`);
   }
   if (!isObject(json)) bad(name, `expected a JSON object, got ${describe(json)}`);
+  const version = typeof json.format === 'string' ? /^ddpm-notebook\/(\d+)$/.exec(json.format) : null;
+  if (version && Number(version[1]) > 1)
+    bad(
+      `${name}: format`,
+      `${JSON.stringify(json.format)} is a newer format than this DDPM Lab reads (${JSON.stringify(NOTEBOOK_SCHEMA)}): update DDPM Lab to open it`
+    );
   if (json.format !== NOTEBOOK_SCHEMA)
     bad(`${name}: format`, `expected ${JSON.stringify(NOTEBOOK_SCHEMA)}, got ${describe(json.format)}`);
+  knownKeys(json, ['format', 'metadata', 'cells'], `${name}:`);
   if (!Array.isArray(json.cells)) bad(`${name}: cells`, `expected an array, got ${describe(json.cells)}`);
   const data: NotebookFileData = { cells: json.cells.map((c, i) => readCell(c, `cells[${i}]`)) };
   const metadata = readMetadata(json.metadata, 'metadata');

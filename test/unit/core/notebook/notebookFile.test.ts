@@ -208,6 +208,27 @@ describe('notebook file: damaged files', () => {
       [
         '{"format": "ddpm-notebook/1", "cells": [{"kind": "code", "language": "ddpm", "source": "", "outputs": [{"items": [{"mime": "text/plain"}]}]}]}',
         /^cells\[0\]\.outputs\[0\]\.items\[0\]: expected exactly one of "text", "json" or "base64"$/
+      ],
+      // a hand edit's typo or key of its own would be dropped on the next save: refused, naming it
+      [
+        '{"format": "ddpm-notebook/1", "metdata": {}, "cells": []}',
+        /^file: metdata: unknown key \(did you mean "metadata"\? expected "format", "metadata", "cells"; keys of your own go under "metadata"\)$/
+      ],
+      [
+        '{"format": "ddpm-notebook/1", "cells": [{"kind": "code", "language": "ddpm", "source": "", "output": []}]}',
+        /^cells\[0\]\.output: unknown key \(did you mean "outputs"\? expected "kind", "language", "source", "metadata", "outputs", "execution"; keys/
+      ],
+      [
+        '{"format": "ddpm-notebook/1", "cells": [{"kind": "code", "language": "ddpm", "source": "", "tags": []}]}',
+        /^cells\[0\]\.tags: unknown key \(expected "kind", /
+      ],
+      [
+        '{"format": "ddpm-notebook/1", "cells": [{"kind": "code", "language": "ddpm", "source": "", "execution": {"order": 1, "stat": 5}}]}',
+        /^cells\[0\]\.execution\.stat: unknown key \(did you mean "start"\? expected "order", "success", "start", "end"\)$/
+      ],
+      [
+        '{"format": "ddpm-notebook/2", "cells": []}',
+        /^file: format: "ddpm-notebook\/2" is a newer format than this DDPM Lab reads \("ddpm-notebook\/1"\): update DDPM Lab to open it$/
       ]
     ];
     const shown: string[] = [];
