@@ -267,12 +267,49 @@ describe('renderer in headless Chromium', function () {
     }
     assert.ok((await plotDrawn(page, 'ddpm-stats-plot')).traces > 0);
     assert.ok((await plotDrawn(page, 'ddpm-samples-histogram')).traces > 0);
+    // the final samples' scatter: each axis fits its data (it was on equal axes, y stretched to x's spread)
+    for (const axis of ['x', 'y'] as const) {
+      const fit = await page.$eval(
+        '[data-testid="ddpm-samples-scatter"]',
+        (el, a) => {
+          const gd = el as unknown as {
+            _fullLayout: Record<string, { range: number[] }>;
+            data: Record<string, number[]>[];
+          };
+          const vs = gd.data[0][a].filter(Number.isFinite);
+          return { range: gd._fullLayout[`${a}axis`].range, lo: Math.min(...vs), hi: Math.max(...vs) };
+        },
+        axis
+      );
+      const span = fit.hi - fit.lo;
+      assert.ok(
+        fit.range[0] <= fit.lo && fit.range[1] >= fit.hi && fit.range[1] - fit.range[0] < 1.3 * span,
+        `${axis} axis ${JSON.stringify(fit)} does not fit the samples`
+      );
+    }
     const printed = await page.$$eval('[data-testid="ddpm-table"] td', (tds) => tds.map((td) => td.textContent));
     assert.deepEqual(printed, c.printed.slice('tensor('.length).match(/-?(?:inf|nan|\d+(?:\.\d*)?(?:e[+-]\d+)?)/g));
     assert.deepEqual(
       requests.filter((u) => !u.startsWith(`${base}/report.html`)),
       [],
       'the report made network requests'
+    );
+    await page.close();
+  });
+
+  it("d = 3, 1000 samples: the dimensions plot says what it thins, beside the plane's sentence", async () => {
+    // 1000 paths x 101 states is over the dimensions plot's budget of 75,000 points a dimension (two dimensions):
+    // 75 states a path are drawn, and the notes say so (they said only the plane's "every recorded state")
+    const run = runSampler(generateInputs({ n: 1000, d: 3, T: 100, seed: 5n, schedule: 'linear' }, 'avx2-fma').inputs);
+    const page = await newPage(900);
+    await renderInHarness(page, 'cell-1', JSON.stringify(encodeRunResult(run)));
+    await waitReady(page);
+    await plotDrawn(page, 'ddpm-trajectory-plot');
+    const notes = (await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes')) ?? '';
+    assert.match(notes, /each path draws every recorded state, for all 1000 samples\./);
+    assert.match(
+      notes,
+      /Chosen dimensions against t: Drawn: 75 of 101 recorded states per path \(evenly spaced, first and last kept\)\./
     );
     await page.close();
   });

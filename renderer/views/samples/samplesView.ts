@@ -91,7 +91,8 @@ export function createSamplesView(ctx: ViewContext): View {
             marker: { size: 6, color: theme.series[2] }
           }
         ],
-        layout: { xaxis: { title: { text: 'x[:, 0]' } }, yaxis: { title: { text: 'x[:, 1]' }, scaleanchor: 'x' } }
+        // each axis fits its data (equal axes let one dimension's spread flatten the other's, as in the paths plot)
+        layout: { xaxis: { title: { text: 'x[:, 0]' } }, yaxis: { title: { text: 'x[:, 1]' } } }
       };
     });
   };

@@ -34,8 +34,8 @@ interface TrajectoryViewState {
   dims: number[];
   /** the slider's state, an index into the scene's states */
   stateIndex: number;
-  /** what the last drawn paths left out */
-  selectionNote?: string;
+  /** what the dimensions plot's last draw left out (the plane's paths say theirs in pathsNote) */
+  dimsNote?: string;
   /** the plane plot's axes, padded; the slider's cloud keeps them fixed */
   planeRange?: PlaneRange;
   /** the theme of the last draw (the dimensions plot's slider line uses it) */
@@ -87,10 +87,16 @@ export function createTrajectoriesView(ctx: ViewContext): View {
   /** tells tests and tools which state the plots show (data-ddpm-state-t on the view) */
   const markState = (): void => element.setAttribute('data-ddpm-state-t', String(scene.states.t[state.stateIndex]));
   const renderNotes = (): void => {
-    // the plane's paths: one sentence about recording and drawing; the dimensions plot: its own selection note
+    // the plane's paths: one sentence about recording and drawing; the dimensions plot (beside the plane for d >= 3,
+    // alone for d = 1): its own selection note
+    const dimsNote = plots.dims && state.dimsNote;
     const lines = plots.plane
-      ? [pathsNote(ctx.run, scene, state.selection), ...fixedNotes]
-      : [ctx.run.trajectory.note, ...fixedNotes, state.selectionNote];
+      ? [
+          pathsNote(ctx.run, scene, state.selection),
+          ...fixedNotes,
+          dimsNote && `Chosen dimensions against t: ${dimsNote}`
+        ]
+      : [ctx.run.trajectory.note, ...fixedNotes, dimsNote];
     notes.replaceChildren(...lines.filter((s): s is string => !!s).map((s) => h('p', { class: 'ddpm-note' }, s)));
   };
 
@@ -305,13 +311,12 @@ function figureBuilders(
     dims: (gl, theme) => {
       state.theme = theme;
       const { figure, selectionNote } = dimensionsFigure(scene, state.dims, state.stateIndex, gl, theme);
-      state.selectionNote = selectionNote;
+      state.dimsNote = selectionNote;
       return figure;
     },
     plane: (gl, theme) => {
       state.theme = theme;
-      const { figure, selectionNote, range, selection } = planeFigure(scene, theme, state.equalAxes);
-      state.selectionNote = selectionNote;
+      const { figure, range, selection } = planeFigure(scene, theme, state.equalAxes);
       state.selection = selection;
       state.planeRange = range;
       return figure;
