@@ -140,6 +140,8 @@ export interface Comparison {
   diagnosis?: DiagnosisEntry[];
   /** why the diagnosis was not run, or ran only in part (too large a run), when so */
   diagnosisNote?: string;
+  /** the step from which the diagnosed mistakes were taken to be present (a step-by-step paste); null or absent: the whole loop */
+  diagnosisFromStep?: number | null;
 }
 
 /** Where a step-by-step comparison first differs (Comparison.firstDivergence). */

@@ -2,6 +2,7 @@
 // nothing): verdict, rule, summary in assert_close's format, shape notes, profile search, ours /
 // PyTorch's / |difference| side by side with mismatches highlighted, and a heatmap of |diff|.
 import { formatFloat32Shortest } from '../../../src/core/tensors/printTensor';
+import { diagnosisHeading } from '../../../src/core/compare/summaryText';
 import { h } from '../../dom';
 import { PlotBox, type View, type ViewContext } from '../common';
 import { numericTable } from '../table/tableView';
@@ -51,13 +52,7 @@ export function createDiffView(ctx: ViewContext): View {
             'data-testid': 'ddpm-diff-diagnosis',
             'data-ids': (c.diagnosis ?? []).map((d) => d.id).join(' ')
           },
-          h(
-            'p',
-            { class: 'ddpm-diagnosis-head' },
-            c.diagnosis && c.diagnosis.length > 0
-              ? `Diagnosis: your output is what Algorithm 2 gives with ${c.diagnosis.length === 1 ? 'this mistake' : 'any of these mistakes'}${c.steps && first && first.step !== null ? ` from step t = ${first.step} on` : ''}:`
-              : `Diagnosis: ${c.diagnosisNote ?? 'no entry of the diagnosis catalogue reproduces the paste.'}`
-          ),
+          h('p', { class: 'ddpm-diagnosis-head' }, diagnosisHeading(c)),
           ...(c.diagnosis ?? []).map((d) =>
             h(
               'div',

@@ -632,6 +632,7 @@ function withDiagnosis(
     ...c,
     diagnosis,
     ...(diagnosisNote ? { diagnosisNote } : {}),
+    ...(diagnosis.length > 0 && fromStep !== null ? { diagnosisFromStep: fromStep } : {}),
     summary: lines.length > 0 ? `${c.summary}\n${lines.join('\n')}` : c.summary
   };
 }

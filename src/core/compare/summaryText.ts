@@ -239,6 +239,21 @@ export function stepLines(
   return lines;
 }
 
+/**
+ * The diagnosis's first line as a view heads its entries: the summary's own words (the rule's qualifier, the step
+ * the mistakes start at), ending with a colon before the entries; or why there is no entry.
+ */
+export function diagnosisHeading(
+  c: Pick<Comparison, 'diagnosis' | 'diagnosisNote' | 'rule' | 'diagnosisFromStep'>,
+  what = 'the paste'
+): string {
+  const n = c.diagnosis?.length ?? 0;
+  if (n === 0) return `Diagnosis: ${c.diagnosisNote ?? `no entry of the diagnosis catalogue reproduces ${what}.`}`;
+  const from =
+    c.diagnosisFromStep !== undefined && c.diagnosisFromStep !== null ? ` from step t = ${c.diagnosisFromStep} on` : '';
+  return `Diagnosis: your output is ${ruleWords(c.rule)} what Algorithm 2 gives with ${n === 1 ? 'this mistake' : 'any of these mistakes'}${from}:`;
+}
+
 /** How the rule's acceptance reads in the diagnosis sentence. */
 function ruleWords(rule: CompareRule): string {
   if (rule === 'bitwise') return 'exactly';

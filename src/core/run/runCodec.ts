@@ -314,7 +314,13 @@ function decodeComparison(c: Encoded<Comparison>, shape: [number, number]): Comp
       : {}),
     ...(o.steps !== undefined ? { steps: decodeSteps(o.steps, `${f}.steps`) } : {}),
     ...(o.diagnosis !== undefined ? { diagnosis: decodeDiagnosis(o.diagnosis, `${f}.diagnosis`) } : {}),
-    ...(o.diagnosisNote !== undefined ? { diagnosisNote: requireString(o.diagnosisNote, `${f}.diagnosisNote`) } : {})
+    ...(o.diagnosisNote !== undefined ? { diagnosisNote: requireString(o.diagnosisNote, `${f}.diagnosisNote`) } : {}),
+    ...(o.diagnosisFromStep !== undefined
+      ? {
+          diagnosisFromStep:
+            o.diagnosisFromStep === null ? null : requireInteger(o.diagnosisFromStep, `${f}.diagnosisFromStep`, 0)
+        }
+      : {})
   };
 }
 

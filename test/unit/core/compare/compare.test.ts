@@ -10,6 +10,8 @@ import type { RngProfile } from '../../../../src/core/types';
 import { fromBits } from '../../helpers/bits';
 import { formatTensorF32 } from '../../../../src/core/tensors/printTensor';
 import { assertCloseBlock, mismatchIndices, verdicts } from '../../helpers/compareFixtures';
+import { diagnosisHeading } from '../../../../src/core/compare/summaryText';
+import { decodeRunResult, encodeRunResult } from '../../../../src/core/run/runCodec';
 
 describe('compare: real sampler outputs against PyTorch prints', () => {
   for (const c of verdicts.cases) {
@@ -289,6 +291,23 @@ describe('compare: prints every few steps, labelled with their step', () => {
       r.diagnosis?.some((d) => d.id === 'step-seed-plus-t'),
       r.summary
     );
+  });
+
+  it("a view's diagnosis heading is the summary's own line (the rule's qualifier, the step the mistake starts at)", () => {
+    const r = judge('after the step, every 5, x_T first, seed + t mistake');
+    assert.equal(r.diagnosisFromStep, 19); // seed + t begins at the first step, before the first print shows it (t = 15)
+    const heading = diagnosisHeading(r);
+    assert.equal(
+      heading,
+      'Diagnosis: your output is at the printed precision what Algorithm 2 gives with this mistake from step t = 19 on:'
+    );
+    assert.ok(r.summary.includes(heading.slice(0, -1)), r.summary);
+    // it travels with the run to the views
+    const c = paste('after the step, every 5, x_T first, seed + t mistake');
+    const { inputs } = readInputs(c.inputs);
+    const run = runSampler(inputs, { record: { kind: 'none' } });
+    run.comparison = r;
+    assert.equal(decodeRunResult(encodeRunResult(run)).comparison?.diagnosisFromStep, 19);
   });
 
   it('with the seed + t mistake: the first divergent labelled step, and the diagnosis names it', () => {
