@@ -39,3 +39,35 @@ export const GL_THRESHOLD_POINTS = 2_000;
 export function scatterTraceType(points: number, webgl: boolean): 'scattergl' | 'scatter' {
   return webgl && points > GL_THRESHOLD_POINTS ? 'scattergl' : 'scatter';
 }
+
+/**
+ * The samples (rows) that hold inf or nan in some state, and the first state (in sampling order) where one does:
+ * the plots leave such values out (a path stops there, a point is not drawn), so the views say so.
+ */
+export function nonFiniteSamples(states: TrajectoryStates): { count: number; firstT: number | null } {
+  const rows = states.mats[0]?.rows ?? 0;
+  const bad = new Uint8Array(rows);
+  let count = 0;
+  let firstT: number | null = null;
+  states.mats.forEach((m, k) => {
+    for (let i = 0; i < m.rows; i++) {
+      if (bad[i]) continue;
+      for (let j = 0; j < m.cols; j++) {
+        if (Number.isFinite(m.data[i * m.cols + j])) continue;
+        bad[i] = 1;
+        count++;
+        firstT ??= states.t[k];
+        break;
+      }
+    }
+  });
+  return { count, firstT };
+}
+
+/** The views' sentence for nonFiniteSamples, or undefined when every value is finite. */
+export function nonFiniteNote(states: TrajectoryStates): string | undefined {
+  const { count, firstT } = nonFiniteSamples(states);
+  if (count === 0) return undefined;
+  const n = states.mats[0].rows;
+  return `${count} of ${n} sample${n === 1 ? '' : 's'} reach inf or nan (the first at x_${firstT}): a plot leaves out what is not finite, so their paths stop there and their points are not drawn.`;
+}

@@ -2,7 +2,7 @@
 import { formatFloat32Shortest } from '../../../src/core/tensors/printTensor';
 import { h } from '../../dom';
 import { PlotBox, type View, type ViewContext } from '../common';
-import { at, finiteOrNaN, scatterTraceType } from '../commonModel';
+import { at, finiteOrNaN, nonFiniteSamples, scatterTraceType } from '../commonModel';
 import { histogramModel } from './samplesModel';
 
 export function createSamplesView(ctx: ViewContext): View {
@@ -21,6 +21,10 @@ export function createSamplesView(ctx: ViewContext): View {
   const select = h('select', { 'aria-label': 'Dimension for the histogram', 'data-testid': 'ddpm-hist-dim' });
   for (let j = 0; j < d; j++) select.append(h('option', { value: String(j) }, `x[:, ${j}]`));
   const note = h('p', { class: 'ddpm-note' });
+  const bad = scatterBox ? nonFiniteSamples({ t: [0], mats: [sample] }).count : 0;
+  const scatterNote = bad
+    ? `${bad} of ${sample.rows} final samples hold inf or nan and are left out of the scatter.`
+    : '';
   const controls = h('div', { class: 'ddpm-controls' }, h('label', {}, 'Histogram of ', select));
   const element = h(
     'div',
@@ -33,9 +37,12 @@ export function createSamplesView(ctx: ViewContext): View {
   const drawHistogram = (): Promise<void> =>
     histBox.draw((_gl, theme) => {
       const model = histogramModel(sample, dim);
-      note.textContent = model.nonFinite
-        ? `${model.nonFinite} non-finite value(s) of x[:, ${dim}] are left out of the histogram.`
-        : '';
+      note.textContent = [
+        scatterNote,
+        model.nonFinite ? `${model.nonFinite} non-finite value(s) of x[:, ${dim}] are left out of the histogram.` : ''
+      ]
+        .filter(Boolean)
+        .join(' ');
       return {
         data: [
           {

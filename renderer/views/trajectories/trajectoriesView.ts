@@ -27,6 +27,7 @@ import {
   type TrajectoryScene
 } from './trajectoriesFigures';
 import { defaultDimensions, parseDimensions, pathsSentence, type PathSelection } from './trajectoriesModel';
+import { nonFiniteNote } from '../commonModel';
 
 /** What the controls chose, and what the last draws decided. */
 interface TrajectoryViewState {
@@ -289,6 +290,8 @@ function pathsNote(run: RunResult, scene: TrajectoryScene, selection: PathSelect
 /** The notes that hold for the whole run: no trajectory, the projection. */
 function trajectoryNotes(run: RunResult, scene: TrajectoryScene): string[] {
   const lines: string[] = [];
+  const nonFinite = nonFiniteNote(scene.states);
+  if (nonFinite) lines.push(nonFinite);
   if (scene.states.t.length === 1)
     lines.push('No trajectory was recorded for this run (recording policy "none"); only the final sample is shown.');
   if (scene.points && scene.states.t.length > 1)

@@ -1,7 +1,13 @@
 // What every view shares: the run's recorded states and the choice of scatter trace.
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { GL_THRESHOLD_POINTS, scatterTraceType, trajectoryStates } from '../../../../renderer/views/commonModel';
+import {
+  GL_THRESHOLD_POINTS,
+  nonFiniteNote,
+  nonFiniteSamples,
+  scatterTraceType,
+  trajectoryStates
+} from '../../../../renderer/views/commonModel';
 import { syntheticRun } from '../../helpers/rendererRuns';
 
 describe('commonModel: traces for shapes', () => {
@@ -41,5 +47,42 @@ describe('commonModel: trajectory states', () => {
     const none = syntheticRun(2, 2, 10, { kind: 'none' });
     assert.deepEqual(trajectoryStates(none).t, [0]);
     assert.equal(trajectoryStates(none).mats[0], none.sample);
+  });
+});
+
+describe('commonModel: samples that reach inf or nan', () => {
+  const mat = (rows: number[][]) => ({ rows: rows.length, cols: rows[0].length, data: Float32Array.from(rows.flat()) });
+  it('counts each sample once, from the first state where it is not finite, and says so', () => {
+    const states = {
+      t: [3, 2, 1, 0],
+      mats: [
+        mat([
+          [0, 1],
+          [2, 3],
+          [4, 5]
+        ]),
+        mat([
+          [0, 1],
+          [2, Infinity],
+          [4, 5]
+        ]), // sample 1 from x_2
+        mat([
+          [0, 1],
+          [NaN, NaN],
+          [4, -Infinity]
+        ]), // sample 2 from x_1
+        mat([
+          [0, 1],
+          [NaN, NaN],
+          [NaN, 5]
+        ])
+      ]
+    };
+    assert.deepEqual(nonFiniteSamples(states), { count: 2, firstT: 2 });
+    assert.equal(
+      nonFiniteNote(states),
+      '2 of 3 samples reach inf or nan (the first at x_2): a plot leaves out what is not finite, so their paths stop there and their points are not drawn.'
+    );
+    assert.equal(nonFiniteNote({ t: [1, 0], mats: [mat([[1, 2]]), mat([[3, 4]])] }), undefined);
   });
 });
