@@ -5,6 +5,7 @@
 import { errorFirstLine } from '../../errors';
 import { INPUT_KEYS, parseInputsText, readInputs } from '../../sampler/inputs';
 import { cosineSchedule, cumprodF32, linearSchedule, linspaceF32 } from '../../sampler/schedules';
+import { MAX_SAMPLE_ELEMENTS, MAX_STEPS } from '../../sampler/limits';
 import { dtypeFromText, parseTensorText, toFloat32Array } from '../../tensors/parseTensor';
 import { formatTensorF32, pythonTuple } from '../../tensors/printTensor';
 import {
@@ -169,13 +170,25 @@ function required(fn: string, args: CallArgs, name: string, call: { loc: Loc }):
   return v;
 }
 
-function intArg(fn: string, args: CallArgs, name: string, call: { loc: Loc }): number {
+function intArg(
+  fn: string,
+  args: CallArgs,
+  name: string,
+  call: { loc: Loc },
+  /** the largest value taken, and what it is (the cell runs on the kernel's thread: no unbounded allocation) */
+  limit?: { max: number; what: string }
+): number {
   const v = required(fn, args, name, call);
   if (v.kind !== 'int') fail(`${fn}(): ${name}: expected an integer, got ${typeName(v)}`, args.loc(name));
   if (v.value < 0n || v.value > BigInt(Number.MAX_SAFE_INTEGER))
     fail(`${fn}(): ${name}: expected a non-negative integer, got ${v.value}`, args.loc(name));
+  if (limit && v.value > BigInt(limit.max))
+    fail(`${fn}(): ${name} = ${v.value} exceeds the limit of ${limit.max} ${limit.what}`, args.loc(name));
   return Number(v.value);
 }
+
+/** A schedule's T: at most the sampler's MAX_STEPS. */
+const STEPS_LIMIT = { max: MAX_STEPS, what: "steps (the sampler's)" };
 
 function numberArg(fn: string, args: CallArgs, name: string, call: { loc: Loc }): number {
   const v = required(fn, args, name, call);
@@ -382,7 +395,7 @@ function* evalCall(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> 
         linspaceF32(
           numberArg(fn, a, 'start', call),
           numberArg(fn, a, 'end', call),
-          intArg(fn, a, 'steps', call),
+          intArg(fn, a, 'steps', call, { max: MAX_SAMPLE_ELEMENTS, what: 'values (the largest tensor a cell makes)' }),
           ctx.defaults.profile
         )
       );
@@ -400,7 +413,7 @@ function* evalCall(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> 
       );
       return floatTensor(
         linearSchedule(
-          intArg(fn, a, 'T', call),
+          intArg(fn, a, 'T', call, STEPS_LIMIT),
           numberArg(fn, a, 'beta_start', call),
           numberArg(fn, a, 'beta_end', call),
           ctx.defaults.profile
@@ -414,7 +427,7 @@ function* evalCall(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> 
         [{ name: 'T' }, { name: 's', default: { kind: 'float', value: 0.008 } }],
         ctx
       );
-      return floatTensor(cosineSchedule(intArg(fn, a, 'T', call), numberArg(fn, a, 's', call)));
+      return floatTensor(cosineSchedule(intArg(fn, a, 'T', call, STEPS_LIMIT), numberArg(fn, a, 's', call)));
     }
     case 'cumprod': {
       const a = yield* bindArgs(fn, call, [{ name: 'x' }, { name: 'dim', default: { kind: 'int', value: 0n } }], ctx);

@@ -311,6 +311,16 @@ describe('cell language: sample() and compare()', () => {
     assert.match(e2.message, /^line 2, column 1: sample\(\): w_model: expected shape \(3, 2\)/);
     assert.match(cellError(() => run(s, 'x = betaz + 1')).message, /^line 1, column 5: name 'betaz' is not defined$/);
     assert.match(cellError(() => run(s, 'x = cumprod(1 - [[1, 2], [3]])')).message, /ragged/);
+    // the helpers run on the kernel's thread: a size beyond what a run can use is refused at once, naming it
+    assert.match(
+      cellError(() => run(s, 'b = linear_schedule(5 * 10**8)')).message,
+      /^line 1, column 23: linear_schedule\(\): T = 500000000 exceeds the limit of 1000000 steps \(the sampler's\)$/
+    );
+    assert.match(cellError(() => run(s, 'cosine_schedule(1000001)')).message, /T = 1000001 exceeds the limit/);
+    assert.match(
+      cellError(() => run(s, 'linspace(0, 1, 10**10)')).message,
+      /^line 1, column 18: linspace\(\): steps = 10000000000 exceeds the limit of 33554432 values/
+    );
     assert.match(
       cellError(() => run(s, 'linspace(0, 1, 2.5)')).message,
       /^line 1, column 16: linspace\(\): steps: expected an integer, got float$/
