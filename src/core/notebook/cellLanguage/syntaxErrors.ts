@@ -58,6 +58,20 @@ function tokenize(text: string, end: number): Token[] {
   return out;
 }
 
+/**
+ * A character a message cannot show (a non-breaking space pasted from a web page or a chat, a byte order mark, a
+ * zero-width space, a control character): named by its code point, as Python names it ("invalid non-printable
+ * character U+00A0"). Undefined for anything else, the ordinary space, tab and line breaks included.
+ */
+function invisibleCharacter(cp: number | undefined): string | undefined {
+  if (cp === undefined || cp === 0x20 || cp === 0x09 || cp === 0x0a || cp === 0x0d) return undefined;
+  const ch = String.fromCodePoint(cp);
+  if (!/[\p{Zs}\p{Zl}\p{Zp}\p{Cf}\p{Cc}]/u.test(ch)) return undefined;
+  const code = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+  const hint = /\p{Zs}/u.test(ch) ? ' (a space of another kind: type a plain space)' : ' (delete it)';
+  return `invalid non-printable character ${code}${hint}`;
+}
+
 /** The token found where the parse stopped, as the message shows it. */
 function describeFound(text: string, offset: number): string {
   const t = tokenAt(text, offset);
@@ -277,6 +291,8 @@ function joinOr(items: string[]): string {
  * at `offset` in `text`.
  */
 export function syntaxErrorDetail(text: string, offset: number, expected: Expectation[]): string {
+  const invisible = invisibleCharacter(text.codePointAt(offset));
+  if (invisible) return invisible;
   let wanted = [...new Set(expected.flatMap(describeExpectation))].filter((w) => !NOISE.has(w));
   const unsupported = unsupportedConstruct(text, offset, new Set(wanted));
   if (unsupported) return unsupported;

@@ -43,6 +43,19 @@ const SEED_CELLS = [
 ];
 
 describe('cell language: parser', () => {
+  it('a character no message can show is named by its code point, as Python names it', () => {
+    // Python 3.11: "SyntaxError: invalid non-printable character U+00A0" for each of these
+    for (const [cell, code, column] of [
+      ['seed\u00a0= 8', 'U+00A0', 5], // a non-breaking space, as pasted from a web page or a chat
+      ['\ufeffseed = 8', 'U+FEFF', 1], // a byte order mark
+      ['seed = \u200b8', 'U+200B', 8] // a zero-width space
+    ] as const)
+      assert.match(
+        cellError(() => run(new CellSession(), cell)).message,
+        new RegExp(`^line 1, column ${column}: invalid non-printable character ${code.replace('+', '\\+')} \\(`)
+      );
+  });
+
   it('syntax errors name the line and column of the offending character and what was expected', () => {
     const cases: { cell: string; at: string; line: number }[] = [
       { cell: 'betas = linspace(1e-4, 0.02, 4)\nx = $', at: '$', line: 2 },
