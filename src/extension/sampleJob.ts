@@ -3,7 +3,7 @@
 // executeRequest; the web extension host (workerClient.ts) calls executeRequestInSlices, which yields.
 import { compareRun } from '../core/compare/compare';
 import { readInputs } from '../core/sampler/inputs';
-import { carryInputs } from '../core/run/recompute';
+import { canDefer, carryInputs } from '../core/run/recompute';
 import { decodeRunResult, encodeRunResult } from '../core/run/runCodec';
 import { samplerSteps } from '../core/sampler/sampler';
 import { errorFirstLine, isAbort } from '../core/errors';
@@ -14,14 +14,6 @@ export interface JobHooks {
   onProgress?: (done: number, total: number) => void;
   /** polled between steps; true stops the run with an AbortError */
   shouldStop?: () => boolean;
-}
-
-/** Largest w_model (elements) a run carries for its view to recompute the steps: 1 MiB of float32, d <= 511. */
-const MAX_CARRIED_WEIGHTS = 2 ** 18;
-
-/** Whether a run of dimension d carries its weights (small) instead of its steps. */
-export function canDefer(d: number): boolean {
-  return (d + 1) * d <= MAX_CARRIED_WEIGHTS;
 }
 
 export function executeRequest(req: WorkerRequest, hooks: JobHooks = {}): WorkerResponse {

@@ -7,6 +7,14 @@
 import { runSampler, type SamplerOptions } from '../sampler/sampler';
 import type { MatrixF32, RecordPolicy, RunResult, SamplerInputs } from '../types';
 
+/** Largest w_model (elements) a run carries for its view to recompute the steps: 1 MiB of float32, d <= 511. */
+const MAX_CARRIED_WEIGHTS = 2 ** 18;
+
+/** Whether a run of dimension d carries its weights (small) instead of its steps. */
+export function canDefer(d: number): boolean {
+  return (d + 1) * d <= MAX_CARRIED_WEIGHTS;
+}
+
 /** Whether `run` needs recomputeTrajectory before its steps can be drawn. */
 export function needsRecompute(run: RunResult): boolean {
   return run.trajectory.recompute === true;

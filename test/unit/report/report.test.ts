@@ -6,6 +6,10 @@ import { fakeCliIO } from '../helpers/cliInMemory';
 import { buildReportHtml } from '../../../src/report/html';
 import { fixtureCases, fixtureRun } from '../../browser/fixtureRuns';
 import { verdicts } from '../helpers/compareFixtures';
+import { recomputeTrajectory } from '../../../src/core/run/recompute';
+import { runSampler } from '../../../src/core/sampler/sampler';
+import { readInputs } from '../../../src/core/sampler/inputs';
+import { f32Bits } from '../helpers/bits';
 
 /** The JSON inside <script type="application/json" id="ddpm-run-data">. */
 function embeddedRun(html: string): unknown {
@@ -91,6 +95,20 @@ describe('ddpm report (src/cli/report.ts)', () => {
       )
     );
     assert.deepEqual(bits, c.sample_bits, "the report does not hold PyTorch's sample");
+  });
+
+  it('carries the inputs, not the steps: the page recomputes every step, the same bits as the run recorded in full', async () => {
+    const io = fakeCliIO({ 'in.json': inputs, [SCRIPT]: '' });
+    assert.equal(await main(['in.json', '-o', 'out.html'], io, [SCRIPT]), 0, io.err);
+    const back = decodeRunResult(embeddedRun(io.written.get('out.html')!));
+    assert.equal(back.trajectory.recompute, true);
+    assert.equal(back.trajectory.steps.length, 0);
+    const recomputed = recomputeTrajectory(back);
+    const full = runSampler(readInputs(c.inputs).inputs, { record: { kind: 'all' } });
+    assert.equal(recomputed.trajectory.steps.length, full.trajectory.steps.length);
+    recomputed.trajectory.steps.forEach((s, k) =>
+      assert.deepEqual(f32Bits(s.xPrev.data), f32Bits(full.trajectory.steps[k].xPrev.data), `step ${s.t}`)
+    );
   });
 
   it("diagnoses a float64 schedule made from the inputs file's decimals, as cli compare does", async () => {
