@@ -470,27 +470,28 @@ function* evalCall(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> 
 }
 
 /** A cell value as the JSON readInputs takes (pasted prints as their text, so the CLI and the notebook read them alike). */
-function toInputJson(v: Value, name: string, loc: Loc | null): unknown {
+function toInputJson(v: Value, name: string, loc: Loc | null, prefix = ''): unknown {
   switch (v.kind) {
     case 'tensor':
       if (v.text !== undefined) return v.text;
       return nestedArray(v);
     case 'list':
       if (hasEllipsis(v)) return `tensor(${v.text ?? '[...]'})`;
-      return v.items.map((item) => toInputJson(item, name, loc));
+      return v.items.map((item) => toInputJson(item, name, loc, prefix));
     case 'int':
       return name === 'seed' ? v.value.toString() : Number(v.value);
     case 'float':
     case 'bool':
       // torch.Generator().manual_seed takes an int only (its own words)
-      if (name === 'seed') return fail(`seed: manual_seed expected a long, but got ${v.kind} (a seed is an int)`, loc);
+      if (name === 'seed')
+        return fail(`${prefix}seed: manual_seed expected a long, but got ${v.kind} (a seed is an int)`, loc);
       return v.kind === 'bool' ? (v.value ? 1 : 0) : v.value;
     case 'str':
       return v.value;
     case 'none':
       return null;
     default:
-      return fail(`${name}: expected numbers, a list or a tensor, got ${typeName(v)}`, loc);
+      return fail(`${prefix}${name}: expected numbers, a list or a tensor, got ${typeName(v)}`, loc);
   }
 }
 
@@ -557,7 +558,7 @@ function gatherInputs(
     const v = overrides.get(name) ?? ctx.session.vars.get(name);
     if (v === undefined)
       fail(`${prefix}${name} is not set: assign it${prefix ? ' in a cell above, or pass ' + name + '=...' : ''}`, loc);
-    json[name] = toInputJson(v, name, loc);
+    json[name] = toInputJson(v, name, loc, prefix);
   }
   try {
     return readInputs(json);

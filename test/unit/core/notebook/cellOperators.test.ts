@@ -95,7 +95,8 @@ describe('cell language: errors of ** and indexing', () => {
       );
       run(s, `seed = ${c.value}`);
       const e = cellError(() => run(s, 'sample()'));
-      assert.equal(e.detail, `seed: ${c.error.message} (a seed is an int)`);
+      // named like every other input error of sample() (it lacked the prefix)
+      assert.equal(e.detail, `sample(): seed: ${c.error.message} (a seed is an int)`);
       assert.ok(!e.message.includes('\n'), 'one line');
     });
   }
