@@ -215,6 +215,23 @@ describe('renderer in headless Chromium', function () {
     );
   }
 
+  it('report page of a matching paste: the empty heatmap says why', async () => {
+    const { run } = fixtureRun(fixtureCases()[0], 'printed');
+    assert.equal(run.comparison?.matches, true);
+    writeFileSync(
+      path.join(OUT, 'report-match.html'),
+      buildReportHtml(run, readFileSync(path.join(DIST, 'report', 'report.js'), 'utf8'))
+    );
+    const page = await newPage();
+    await page.goto(`${base}/report-match.html`);
+    await waitReady(page);
+    assert.match(
+      (await page.textContent('[data-testid="ddpm-diff-heatmap-note"]')) ?? '',
+      /^No element differs under the rule, so the heatmap/
+    );
+    await page.close();
+  });
+
   it('report page: the diff shows the summary from the core and highlights the cell PyTorch altered; trajectories draw', async () => {
     const c = fixtureCases()[0];
     const { run } = fixtureRun(c, 'altered');
@@ -230,6 +247,11 @@ describe('renderer in headless Chromium', function () {
     await page.goto(`${base}/report.html`);
     await waitReady(page);
     assert.equal(await page.getAttribute('.ddpm-run', 'data-ddpm-view'), 'diff');
+    assert.equal(
+      await page.$('[data-testid="ddpm-diff-heatmap-note"]'),
+      null,
+      'a mismatch needs no empty-heatmap note'
+    );
     assert.equal(await page.textContent('[data-testid="ddpm-diff-summary"]'), cmp.summary);
     assert.equal(await page.getAttribute('[data-testid="ddpm-diff-verdict"]', 'data-matches'), 'false');
     const [i, j] = c.altered_index;

@@ -155,7 +155,15 @@ export function createDiffView(ctx: ViewContext): View {
     summary,
     model.note ? h('p', { class: 'ddpm-note' }, model.note) : null,
     tables,
-    h('div', { class: 'ddpm-plots' }, heat.element, stepsPlot ? stepsPlot.element : null)
+    h('div', { class: 'ddpm-plots' }, heat.element, stepsPlot ? stepsPlot.element : null),
+    // on a match the heatmap is one colour: say why rather than leave a blank grid unexplained
+    c.compared > 0 && c.mismatched === 0
+      ? h(
+          'p',
+          { class: 'ddpm-note', 'data-testid': 'ddpm-diff-heatmap-note' },
+          'No element differs under the rule, so the heatmap (the |ours − PyTorch| of the elements that differ) is empty.'
+        )
+      : null
   );
 
   const drawSteps = (): Promise<void> =>
