@@ -205,8 +205,9 @@ export class DdpmKernel {
     const { inputsToMessage } = await loadProtocol();
     if (req.kind === 'pytorch') {
       if (!this.deps.pytorch)
+        // executeCell names the call (pytorch(): ...) as it does for every host failure
         throw new Error(
-          'pytorch(): Compare with Local PyTorch needs the desktop or remote extension host (it runs Python on your machine)'
+          'Compare with Local PyTorch needs the desktop or remote extension host (it runs Python on your machine)'
         );
       return this.deps.pytorch(req, scope, signal);
     }

@@ -181,6 +181,16 @@ describe('kernel: DDPM Lab notebook controller', () => {
     assert.equal(items(nb.cells[3])[0][1].text, seedExpected.printed);
   });
 
+  it('pytorch() where no Python can run (the web host): one line naming pytorch() once', async () => {
+    const { execute } = setup();
+    const nb = fakeNotebook('untitled:pt', [...seedCodeCells.slice(0, 2), { text: 'pytorch()' }]);
+    await execute(nb.cells, nb);
+    assert.equal(
+      errorOf(nb.cells[2]).message,
+      'line 1, column 1: pytorch(): Compare with Local PyTorch needs the desktop or remote extension host (it runs Python on your machine)'
+    );
+  });
+
   it('interrupt cancels the running sampler (its AbortSignal) and the queued cells; the kernel then works again', async () => {
     let signalSeen: AbortSignal | undefined;
     let started!: () => void;

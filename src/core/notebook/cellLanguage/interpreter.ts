@@ -816,9 +816,7 @@ export async function executeCell(
       answer = await host(request);
     } catch (e) {
       if (e instanceof Error && (e.name === 'AbortError' || e instanceof CellError)) throw e;
-      const what = `${request.kind}()`;
-      const message = errorFirstLine(e);
-      throw new CellError(message.startsWith(`${what}:`) ? message : `${what}: ${message}`, request.loc);
+      throw new CellError(`${request.kind}(): ${errorFirstLine(e)}`, request.loc);
     }
     step = gen.next(answer);
   }
