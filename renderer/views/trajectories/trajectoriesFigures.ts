@@ -127,7 +127,7 @@ export function planeFigure(
   scene: TrajectoryScene,
   theme: ThemeColors,
   equalAxes = false
-): { figure: Figure; selectionNote?: string; range?: PlaneRange; selection?: PathSelection } {
+): { figure: Figure; range?: PlaneRange; selection?: PathSelection } {
   const { n, states, points, axisTitle } = scene;
   if (!points) return { figure: { data: [], layout: {} } };
   const sel = selectPaths(n, states.t.length, PATH_POINT_BUDGET.raster);
@@ -163,7 +163,7 @@ export function planeFigure(
       showlegend: false
     }
   };
-  return { figure, selectionNote: sel.note, range, selection: sel };
+  return { figure, range, selection: sel };
 }
 
 /**
