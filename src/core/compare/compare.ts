@@ -23,7 +23,7 @@ import { formatFloat32Shortest, pythonTuple } from '../tensors/printTensor';
 import { runSampler } from '../sampler/sampler';
 import { diagnoseSample, diagnoseTrajectory } from '../diagnosis/diagnose';
 import { mistakeInfo, type MistakeId } from '../diagnosis/catalogue';
-import { correctStates, type Schedule64 } from '../diagnosis/loop';
+import { correctStates, stepBefore, type Schedule64 } from '../diagnosis/loop';
 import { float64XTNote } from '../run/recording';
 import { layPaste, parsePaste, type Layout } from './pasteLayout';
 import { chooseNumpyRule, chooseRule, elementJudge, numpyRuleExplanation, type RuleChoice } from './ruleChoice';
@@ -64,6 +64,8 @@ export interface CompareOptions {
   writtenSchedule?: Schedule64;
   /** set by compareRecording: the summary speaks of recorded states instead of prints */
   source?: 'recording';
+  /** set by compareRecording: why x_T differs when the recording knows (a float64 x_T), said instead of "check the seed" */
+  xTNote?: string;
 }
 
 /** The float64 schedules the diagnosis tries, in order: the recorded (or float32) one, then the written one. */
@@ -518,7 +520,7 @@ function labelledSteps(
     return {
       after: { steps: [...first, ...labels], note: `${n} after the steps ${labelled}.` },
       before: {
-        steps: [...first, ...labels.map((t) => (t + 1 === T ? null : t + 1))],
+        steps: [...first, ...labels.map((t) => stepBefore(t, T))],
         note: `${n} before the steps ${labelled}: print(x) at the top of the loop body, as that fits the prints best.`
       }
     };
@@ -554,20 +556,48 @@ function printPlacementHint(
   opts: CompareOptions
 ): string | null {
   const T = inputs.betas.length;
-  const matchesAll = (alt: (number | null)[], ps: PreparedPaste[]): boolean =>
-    leadingMatches(correctStates(inputs, profile, alt, opts.shouldStop), alt, ps) === ps.length;
-  if (!steps.includes(null) && loopWork(inputs, T) <= DIAGNOSIS_MAX_WORK) {
-    const before = steps.map((t) => (t === null || t + 1 === T ? null : t + 1));
-    if (matchesAll(before, pastes))
-      return `Hint: every print is the correct loop's x before a step (print(x) at the top of the loop body, so the first print is x_T and the sample itself is not printed): print x after the step, or paste the final sample alone.`;
-  }
+  if (!steps.includes(null) && everyBeforeItsStep(inputs, profile, steps, pastes, opts))
+    return `Hint: every print is the correct loop's x before a step (print(x) at the top of the loop body, so the first print is x_T and the sample itself is not printed): print x after the step, or paste the final sample alone.`;
   const n = pastes.length;
   if (n >= 2 && pastes[n - 1].expectedText.trim() === pastes[n - 2].expectedText.trim()) {
     const { steps: fewer } = assignSteps(n - 1, T, 'expected');
-    if (matchesAll(fewer, pastes.slice(0, -1)))
+    if (correctLoopGives(inputs, profile, fewer, pastes.slice(0, -1), opts))
       return `Hint: the last two prints are the same, and without the last one every print is the correct loop's (x printed inside the loop and once more after it): leave out the print after the loop.`;
   }
   return null;
+}
+
+/** Whether the correct loop gives every print (or recorded state) at `steps`. */
+function correctLoopGives(
+  inputs: SamplerInputs,
+  profile: RngProfile,
+  steps: (number | null)[],
+  pastes: PreparedPaste[],
+  opts: CompareOptions
+): boolean {
+  return leadingMatches(correctStates(inputs, profile, steps, opts.shouldStop), steps, pastes) === pastes.length;
+}
+
+/**
+ * Whether every print (or recorded state) taken at `steps` is the correct loop's x before that step instead (print(x)
+ * or rec.step(t, x) at the top of the loop body); false beyond the diagnosis's bound on work.
+ */
+function everyBeforeItsStep(
+  inputs: SamplerInputs,
+  profile: RngProfile,
+  steps: (number | null)[],
+  pastes: PreparedPaste[],
+  opts: CompareOptions
+): boolean {
+  const T = inputs.betas.length;
+  if (loopWork(inputs, T) > DIAGNOSIS_MAX_WORK) return false;
+  return correctLoopGives(
+    inputs,
+    profile,
+    steps.map((t) => stepBefore(t, T)),
+    pastes,
+    opts
+  );
 }
 
 /** Log text in brackets (`step [9/10]`, `[t=0]`, a progress bar): characters no list of numbers holds. */
@@ -679,10 +709,14 @@ export function compareRecording(
     steps,
     pastes,
     recordedStepsNote(steps, inputs.betas.length, recording.float64States),
-    { ...opts, source: 'recording' }
+    {
+      ...opts,
+      source: 'recording',
+      ...(recording.float64Init ? { xTNote: float64XTNote(inputs.n * inputs.d) } : {})
+    }
   );
   const last = steps[steps.length - 1];
-  if (!c.matches) return recordingHints(inputs, run, recording, steps, pastes, c, opts);
+  if (!c.matches) return recordingHints(inputs, run, steps, pastes, c, opts);
   if (last === 0) return c;
   // a loop that ended early, or never called rec.step: what was recorded matches, but nothing says the sample does
   const where = last === null ? 'x_T' : `x after step ${last}`;
@@ -696,27 +730,19 @@ Not a match: the recording ends at ${where} and has no sample (x after step 0) t
 }
 
 /**
- * What a recording that does not match may say beyond the divergence: a float64 x_T (PyTorch draws other numbers in
- * float64), or every state recorded before its step instead of after it (rec.step(t, x) at the top of the loop body).
+ * What a recording that does not match may say beyond the divergence: every state recorded before its step instead
+ * of after it (rec.step(t, x) at the top of the loop body).
  */
 function recordingHints(
   inputs: SamplerInputs,
   run: RunResult,
-  recording: RecordedStates,
   steps: (number | null)[],
   pastes: PreparedPaste[],
   c: Comparison,
   opts: CompareOptions
 ): Comparison {
-  if (c.firstDivergence?.step === null && recording.float64Init && c.diagnosisNote) {
-    const note = `not run: x_T differs. ${float64XTNote(inputs.n * inputs.d)}`;
-    return { ...c, diagnosisNote: note, summary: c.summary.replace(c.diagnosisNote, note) };
-  }
-  const T = inputs.betas.length;
-  if (c.firstDivergence?.step === null || loopWork(inputs, T) > DIAGNOSIS_MAX_WORK) return c;
-  const before = steps.map((t) => (t === null || t + 1 === T ? null : t + 1));
-  const ours = correctStates(inputs, run.inputs.profile, before, opts.shouldStop);
-  if (leadingMatches(ours, before, pastes) < pastes.length) return c;
+  if (c.firstDivergence?.step === null || !everyBeforeItsStep(inputs, run.inputs.profile, steps, pastes, opts))
+    return c;
   return {
     ...c,
     summary: `${c.summary}\nHint: every recorded state is the correct loop's x before its step (rec.step(t, x) called at the top of the loop body, before x is updated): call rec.step(t, x) after the step, and rec.init(x) before the loop for x_T.`
@@ -791,7 +817,9 @@ function compareSteps(
   if (t0 === null || bad.compared === 0 || pastes[firstBad].layout.shapeMismatch) {
     const why =
       t0 === null
-        ? 'not run: x_T already differs, and no catalogue entry changes x_T (check the seed and the RNG profile).'
+        ? opts.xTNote
+          ? `not run: x_T differs. ${opts.xTNote}`
+          : 'not run: x_T already differs, and no catalogue entry changes x_T (check the seed and the RNG profile).'
         : 'not run: the first divergent print does not have our shape.';
     return withDiagnosis(c, [], why);
   }

@@ -374,6 +374,14 @@ export function runLoop(c: LoopContext, wModel: Float32Array, lines: LoopLines, 
   return { sample: x, trajectory, trajectoryFrom: start, stopped };
 }
 
+/**
+ * The state x holds before step t, named as correctStates names states: x after step t + 1, or x_T (null) for
+ * t = T - 1 (what print(x) or rec.step(t, x) at the top of the loop body gives).
+ */
+export function stepBefore(t: number | null, T: number): number | null {
+  return t === null || t + 1 === T ? null : t + 1;
+}
+
 /** The correct loop's states at the given steps (null: x_T; else x after step t), bit for bit the sampler's. */
 export function correctStates(
   inputs: SamplerInputs,

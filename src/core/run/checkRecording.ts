@@ -5,7 +5,7 @@
 // from t0 on, give every recorded state from t0 down exactly. README "Use it from Jupyter" describes the verdict.
 // Pure and synchronous: the notebook renderer runs it in the browser, the compare command may run it in Node.
 import { diagnoseTrajectory } from '../diagnosis/diagnose';
-import { correctStates } from '../diagnosis/loop';
+import { correctStates, stepBefore } from '../diagnosis/loop';
 import { mistakeInfo, type MistakeInfo } from '../diagnosis/catalogue';
 import { float32ToBits, ulpDistanceF32 } from '../float32';
 import { runSampler } from '../sampler/sampler';
@@ -187,13 +187,12 @@ function beforeEachStep(
   opts: CheckRecordingOptions
 ): boolean {
   if (r.steps.length === 0) return false;
-  const before = (t: number): number | null => (t === r.T - 1 ? null : t + 1);
-  const wanted = r.steps.map((s) => before(s.t));
+  const wanted = r.steps.map((s) => stepBefore(s.t, r.T));
   let ours = new Map<number | null, Float32Array>([[null, xT], ...after]);
   if (!wanted.every((t) => ours.has(t)))
     ours = correctStates(r.inputs, opts.profile ?? DEFAULT_PROFILE, wanted, opts.shouldStop);
   if (r.init && !sameBits(r.init.x.data, xT)) return false;
-  return r.steps.every((s) => sameBits(s.x.data, ours.get(before(s.t))!));
+  return r.steps.every((s, k) => sameBits(s.x.data, ours.get(wanted[k])!));
 }
 
 /**
