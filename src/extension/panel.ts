@@ -10,6 +10,7 @@ import { buildPanelHtml, makeNonce, PANEL_VIEW_TYPE } from './panelHtml';
 import { copyText, saveImage } from './viewActions';
 import type { InputsJson } from './workerProtocol';
 import type { WrittenSchedule } from '../core/sampler/inputs';
+import { isObject } from '../core/describe';
 
 export { PANEL_VIEW_TYPE };
 
@@ -250,6 +251,5 @@ export class ResultsPanel {
 function isWrittenSchedule(v: unknown, T: number): v is WrittenSchedule {
   const doubles = (a: unknown): boolean =>
     Array.isArray(a) && a.length === T && a.every((x) => typeof x === 'number' && Number.isFinite(x));
-  const o = v as Partial<WrittenSchedule> | undefined;
-  return typeof o === 'object' && o !== null && doubles(o.betas) && doubles(o.alphaBar);
+  return isObject(v) && doubles(v.betas) && doubles(v.alphaBar);
 }

@@ -329,13 +329,12 @@ export function writtenScheduleOf(json: unknown, inputs: SamplerInputs): Written
       return undefined;
     }
   }
-  if (typeof json !== 'object' || json === null) return undefined;
-  const o = json as Record<string, unknown>;
+  if (!isObject(json)) return undefined;
   const numbers = (v: unknown): number[] | undefined =>
     Array.isArray(v) && v.every((x) => typeof x === 'number') ? (v as number[]) : undefined;
-  const betas = numbers(o.betas);
+  const betas = numbers(json.betas);
   const T = inputs.betas.length;
-  const alphaBar = numbers(o.alpha_bar)?.slice(0, T); // the loop reads alpha_bar[0..T-1] only
+  const alphaBar = numbers(json.alpha_bar)?.slice(0, T); // the loop reads alpha_bar[0..T-1] only
   if (!betas || !alphaBar || betas.length !== T || alphaBar.length !== T) return undefined;
   const differs = (a: number[], b: ArrayLike<number>): boolean => a.some((x, i) => x !== b[i]);
   return differs(betas, inputs.betas) || differs(alphaBar, inputs.alphaBar) ? { betas, alphaBar } : undefined;
