@@ -30,6 +30,7 @@ export const activate: ActivationFunction = (ctx) => {
   };
   return {
     renderOutputItem(outputItem, element) {
+      performance.mark('ddpm:output'); // when an output reached the renderer (the end-to-end timings read it)
       stopWarmUp(); // a real output: the preload's warm-up does not start, or stops if it is drawing
       handles.get(outputItem.id)?.dispose();
       handles.delete(outputItem.id);

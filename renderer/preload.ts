@@ -1,11 +1,14 @@
 // The DDPM notebook's preload (package.json contributes.notebookPreload): VS Code loads it into a DDPM notebook's
-// output webview when the notebook opens, before any output. It loads the renderer's code (importing index.ts puts
-// all of it in a chunk both share, so dist/renderer/index.js is a few bytes when the first output asks for it) and
-// plotly's chunk, and draws a small run off screen (warmUp.ts): the first sample() waits for none of it (README
-// "Performance"). Modules load once per page, by URL, whoever imports them first.
-import './index';
+// output webview when the notebook opens, before any output. It imports the renderer's entry module by the URL VS
+// Code itself imports it from when the first output comes (dist/renderer/index.js beside this file: a module loads
+// once per page, by URL, so that output finds it loaded instead of fetching it through code-server's resource path
+// on a thread the notebook's first run keeps busy), loads plotly's chunk and draws a small run off screen
+// (warmUp.ts): the first sample() waits for none of it (README "Performance").
 import { warmUp } from './warmUp';
 
 export function activate(): void {
+  // not bundled: a path esbuild does not follow, so that the module is the renderer's own entry, not a copy
+  const entry = new URL('./index.js', import.meta.url).href;
+  void import(entry).catch(() => undefined);
   void warmUp();
 }

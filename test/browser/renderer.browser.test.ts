@@ -181,6 +181,10 @@ describe('renderer in headless Chromium', function () {
     );
     assert.equal(build.status, 0, `build failed: ${build.stderr}`);
     writeFileSync(path.join(OUT, 'harness.html'), HARNESS);
+    writeFileSync(
+      path.join(OUT, 'blank.html'),
+      '<!DOCTYPE html><html><head><meta charset="utf-8"></head><body></body></html>'
+    );
     server = await serve();
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
@@ -675,6 +679,34 @@ describe('renderer in headless Chromium', function () {
         .filter((u) => /\/chunks\/plotly-/.test(u))
     );
     assert.equal(after.length, 1, 'the renderer loaded plotly again');
+    await page.close();
+  });
+
+  it("the DDPM notebook's preload loads the renderer's entry by the URL VS Code imports it from, so the first output fetches nothing", async () => {
+    const page = await newPage();
+    await page.goto(`${base}/blank.html`); // no renderer loaded, as a notebook's output webview before its first output
+    await page.evaluate(() =>
+      import(`${location.origin}/dist/renderer/preload.js`).then((m: { activate(): void }) => m.activate())
+    );
+    await page.waitForSelector('html[data-ddpm-plotly-warm]', { timeout: 60_000 });
+    const entryFetches = (): Promise<string[]> =>
+      page.evaluate(() =>
+        performance
+          .getEntriesByType('resource')
+          .map((e) => e.name)
+          .filter((u) => /\/dist\/renderer\/index\.js$/.test(u))
+      );
+    assert.deepEqual(
+      await entryFetches(),
+      [`${base}/dist/renderer/index.js`],
+      "the preload did not load the renderer's entry"
+    );
+    // what VS Code's output webview does when the first output comes: import the entry by its URL and activate it
+    const exported = await page.evaluate(() =>
+      import(`${location.origin}/dist/renderer/index.js`).then((m: Record<string, unknown>) => typeof m.activate)
+    );
+    assert.equal(exported, 'function');
+    assert.equal((await entryFetches()).length, 1, "the renderer's entry was fetched again");
     await page.close();
   });
 

@@ -1028,13 +1028,10 @@ export const scenario: Step[] = [
       const note = await run.locator('.ddpm-notes').first().innerText();
       await ctx.screenshot('timing-run-all');
       // the preload's warm-up (renderer/warmUp.ts): drawn or skipped, and when, against Run All
-      // and when VS Code asked the output webview for the renderer's entry (dist/renderer/index.js), which it does
-      // when the first output reaches the webview
+      // and when the output reached the renderer (its first renderOutputItem: the User Timing mark ddpm:output)
       const [warm, warmAt, entryAt, sketchedAt] = await run.evaluate((el) => {
         const html = el.ownerDocument.documentElement;
-        const entry = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((e) =>
-          /\/renderer\/index\.js/.test(e.name)
-        );
+        const entry = performance.getEntriesByName('ddpm:output', 'mark')[0];
         return [
           html.getAttribute('data-ddpm-plotly-warm'),
           Number(html.getAttribute('data-ddpm-warm-at')),
