@@ -20,9 +20,9 @@ interface VsCodeWebviewApi {
 }
 declare function acquireVsCodeApi(): VsCodeWebviewApi;
 
-// plotly's chunk loads, and a small run is drawn off screen, while the extension host is still sampling (the panel
+// plotly's chunk loads, and the view is warmed off screen, while the extension host is still sampling (the panel
 // opens before the result)
-void warmUp();
+void warmUp({ early: false });
 const vscode = acquireVsCodeApi();
 const container = document.getElementById('ddpm-root') ?? document.body.appendChild(document.createElement('div'));
 let handle: RunViewHandle | undefined;

@@ -1,9 +1,15 @@
 // Warming the run view where a page waits anyway (the DDPM notebook's preload when a notebook opens, the results
-// panel's page while the host samples): plotly's chunk is loaded, and a small run (N = 200, d = 2, T = 100,
-// recorded in full) is recomputed, encoded and decoded, and drawn into a closed shadow root off screen, then
-// removed. The first real output then finds plotly loaded and the sampler's WebAssembly, the path rasteriser,
-// plotly's drawing code and the JSON readers compiled and warmed by the JIT: measured with `npm run bench:editor`
-// (README "Performance": about half of a first draw's time in this browser was first-run cost).
+// panel's page while the host samples), in two short steps, so that it holds the page's thread (in code-server, the
+// whole window's: README "Performance") as little as it can:
+// 1. while plotly's chunk loads (the preload; the panel's page, whose run comes right after its script, once it has
+//    loaded), a small run (N = 200, d = 2, T = 100, recorded in full) is encoded, decoded,
+//    recomputed and mounted off screen, where its plots are sketched (views/sketch.ts), then removed: the sampler's
+//    WebAssembly, the JSON readers, the path rasteriser and the run view's own code are compiled and run once;
+// 2. once plotly is in, one small plot like the views' (axes with titles, a title, a layout image, an invisible
+//    trace) is drawn off screen and purged: plotly's drawing code has run once.
+// The first real output then draws at nearly the speed of the next ones. Measured in code-server (2026-12-03): the
+// whole run view drawn off screen instead (both plots, 0.25 to 0.3 s of the window's thread) delayed a notebook's
+// first output when the user ran it while the warm-up drew, by more than its draw gained.
 // A closed shadow root keeps the warm-up out of document.querySelector and of playwright's selectors, so tools and
 // tests that look for `.ddpm-run` or a `data-testid` never see it.
 import { linearSchedule, alphaBarFromBetas } from '../src/core/sampler/schedules';
@@ -12,7 +18,10 @@ import { carryInputs } from '../src/core/run/recompute';
 import { decodeRunResult, encodeRunResult } from '../src/core/run/runCodec';
 import type { RunResult } from '../src/core/types';
 import { loadPlotly } from './plotLoader';
+import type { PlotlyApi } from './plotly';
 import { mountRunView, type HostBridge } from './runView';
+import { plotlyThemeLayout, readTheme } from './theme';
+import { merge, PLOT_CONFIG } from './views/common';
 
 /** The warm-up's run as the extension host sends it: its inputs and final sample, its steps left to the view. */
 export function warmUpRun(n = 200, d = 2, T = 100): RunResult {
@@ -27,22 +36,24 @@ const NO_HOST: HostBridge = { copy: () => undefined, saveImage: () => undefined 
 
 let warming: Promise<void> | undefined;
 let stopRequested = false;
-/** resolves when stopWarmUp is called: a warm-up that is drawing stops at its next step */
-let onStop: () => void = () => undefined;
-const stopped = new Promise<void>((resolve) => (onStop = resolve));
 
 /**
- * Loads plotly and draws the warm-up run off screen once per page; resolves when done. Marks the document with
- * data-ddpm-plotly-warm: "true" when drawn, "skipped" when a real run came first (stopWarmUp; before or while it
- * drew), "failed" (a failure here shows where a real plot is drawn, not here), and data-ddpm-warm-at with the time
+ * Warms the page once (the two steps above; `early`: step 1 while plotly's chunk loads, else after); resolves when
+ * done. Marks the document with data-ddpm-plotly-warm:
+ * "true" when both steps ran, "skipped" when a real run came first (stopWarmUp: a step not yet begun does not
+ * begin), "failed" (a failure here shows where a real plot is drawn, not here), and data-ddpm-warm-at with the time
  * (Date.now()). Benchmarks and tests wait for it.
  */
-export function warmUp(doc: Document = document): Promise<void> {
+export function warmUp({ early }: { early: boolean }, doc: Document = document): Promise<void> {
   warming ??= (async () => {
     let outcome: 'true' | 'skipped' | 'failed';
     try {
-      await loadPlotly();
-      outcome = stopRequested ? 'skipped' : await drawOffScreen(doc);
+      const plotly = loadPlotly();
+      if (early && !stopRequested) runOffScreen(doc);
+      const Plotly = await plotly;
+      if (!early && !stopRequested) runOffScreen(doc);
+      if (!stopRequested) await plotOffScreen(doc, Plotly);
+      outcome = stopRequested ? 'skipped' : 'true';
     } catch {
       outcome = 'failed';
     }
@@ -52,46 +63,61 @@ export function warmUp(doc: Document = document): Promise<void> {
   return warming;
 }
 
-/**
- * Called when a real run is to be drawn: a warm-up that has not started drawing does not start, one that is drawing
- * is disposed (its plots stop at their next step: they yield to the page between plots, renderer/views/common.ts).
- */
+/** Called when a real run is to be drawn: a warm-up step that has not begun does not begin. */
 export function stopWarmUp(): void {
   stopRequested = true;
-  onStop();
 }
 
-async function drawOffScreen(doc: Document): Promise<'true' | 'skipped' | 'failed'> {
+/** An element off screen in a closed shadow root (removed with `holder`). */
+function offScreen(doc: Document, width: number): { holder: HTMLElement; container: HTMLElement } {
   const holder = doc.createElement('div');
   holder.setAttribute('aria-hidden', 'true');
-  holder.style.cssText = 'position:absolute;left:-10000px;top:0;width:900px;visibility:hidden;pointer-events:none';
+  holder.style.cssText = `position:absolute;left:-10000px;top:0;width:${width}px;visibility:hidden;pointer-events:none`;
   const shadow = holder.attachShadow({ mode: 'closed' });
   const container = doc.createElement('div');
   shadow.append(container);
   doc.body.append(holder);
+  return { holder, container };
+}
+
+/** Step 1: the small run mounted (its steps recomputed, its plots sketched while plotly loads) and removed at once. */
+function runOffScreen(doc: Document): void {
+  const { holder, container } = offScreen(doc, 900);
   try {
-    const handle = mountRunView(container, warmUpRun(), NO_HOST);
-    try {
-      const state = await Promise.race([readyOf(handle.root), stopped.then(() => 'stopped')]);
-      return state === 'true' ? 'true' : state === 'stopped' ? 'skipped' : 'failed';
-    } finally {
-      handle.dispose();
-    }
+    mountRunView(container, warmUpRun(), NO_HOST).dispose();
   } finally {
     holder.remove();
   }
 }
 
-/** Resolves with the run view's data-ddpm-ready once it says drawn ("true") or failed ("error"). */
-function readyOf(root: HTMLElement): Promise<string> {
-  return new Promise((resolve) => {
-    const state = (): string | null => root.getAttribute('data-ddpm-ready');
-    if (state() !== 'false') return resolve(String(state()));
-    const observer = new MutationObserver(() => {
-      if (state() === 'false') return;
-      observer.disconnect();
-      resolve(String(state()));
+/** Step 2: one small plot drawn with plotly as the views draw theirs (react, then its image by relayout), then purged. */
+async function plotOffScreen(doc: Document, Plotly: PlotlyApi): Promise<void> {
+  const { holder, container } = offScreen(doc, 400);
+  const plot = doc.createElement('div');
+  plot.style.height = '300px';
+  container.append(plot);
+  try {
+    const image = doc.createElement('canvas');
+    image.width = image.height = 2;
+    const layout = {
+      xaxis: { title: { text: 'x[:, 0]' }, range: [0, 1], autorange: false },
+      yaxis: { title: { text: 'x[:, 1]' }, range: [0, 1], autorange: false },
+      title: { text: 'x_0' },
+      showlegend: false
+    };
+    // the plane's legend entries (a line, open and filled markers) and the invisible trace autoscale fits
+    const traces = [
+      { type: 'scatter', mode: 'lines', x: [null], y: [null], line: { width: 2 }, hoverinfo: 'skip' },
+      { type: 'scatter', mode: 'markers', x: [null], y: [null], marker: { symbol: 'circle-open' }, hoverinfo: 'skip' },
+      { type: 'scatter', mode: 'markers', x: [0, 1], y: [0, 1], marker: { opacity: 0 }, hoverinfo: 'skip' }
+    ];
+    await Plotly.react(plot, traces, merge(plotlyThemeLayout(readTheme(doc.body)), layout), PLOT_CONFIG);
+    const source = image.toDataURL('image/png');
+    await Plotly.relayout(plot, {
+      images: [{ source, xref: 'x', yref: 'y', x: 0, y: 1, sizex: 1, sizey: 1, sizing: 'stretch', layer: 'below' }]
     });
-    observer.observe(root, { attributes: true, attributeFilter: ['data-ddpm-ready'] });
-  });
+  } finally {
+    Plotly.purge(plot);
+    holder.remove();
+  }
 }

@@ -55,7 +55,7 @@ export interface Figure {
   layout: PlotLayout;
 }
 
-const CONFIG: PlotConfig = {
+export const PLOT_CONFIG: PlotConfig = {
   displaylogo: false,
   responsive: false, // the run view resizes plots itself (ResizeObserver on the output)
   modeBarButtonsToRemove: ['toImage', 'sendDataToCloud', 'select2d', 'lasso2d'],
@@ -141,7 +141,7 @@ export class PlotBox {
             layout[key] as Record<string, unknown>
           );
       }
-      await Plotly.react(this.plot, fig.data, layout, CONFIG);
+      await Plotly.react(this.plot, fig.data, layout, PLOT_CONFIG);
       this.gl = gl && fig.data.some((trace) => String(trace.type).endsWith('gl'));
     };
     const gl = webglTracesUsable();

@@ -634,7 +634,7 @@ describe('renderer in headless Chromium', function () {
     await page.close();
   });
 
-  it("the DDPM notebook's preload loads plotly and draws a small run off screen, unseen by selectors, leaving nothing behind; outputs then draw", async () => {
+  it("the DDPM notebook's preload loads plotly, mounts a small run and draws a small plot off screen, unseen by selectors, leaving nothing behind; outputs then draw", async () => {
     const page = await newPage();
     await openHarness(page);
     const children = (): Promise<string[]> =>
@@ -727,7 +727,7 @@ describe('renderer in headless Chromium', function () {
     await page.close();
   });
 
-  it("a real output that comes while the preload's warm-up draws stops it at once, and draws", async () => {
+  it("a real output that comes while the preload's warm-up works stops it at once, and draws", async () => {
     const page = await newPage();
     await openHarness(page);
     // the output is rendered the moment the warm-up puts its off-screen holder into the page (it then draws)

@@ -1042,7 +1042,7 @@ export const scenario: Step[] = [
       const after = (ms: number): string => `${((ms - t0) / 1000).toFixed(2)} s after Run All`;
       // plotly's chunk still loading when the output came: the plots were sketched first (renderer/views/sketch.ts)
       const sketchNote = Number.isFinite(sketchedAt) ? `, sketched ${after(sketchedAt)}` : '';
-      const warmNote = `${warm ? `preload warm-up ${warm === 'true' ? 'drawn' : warm} ${after(warmAt)}` : 'preload warm-up not finished'}, the output reached the renderer ${after(entryAt)}${sketchNote}`;
+      const warmNote = `${warm ? `preload warm-up ${warm === 'true' ? 'done' : warm} ${after(warmAt)}` : 'preload warm-up not finished'}, the output reached the renderer ${after(entryAt)}${sketchNote}`;
       logTiming(
         'Run All -> drawn plot, N = 1000, d = 2, T = 1000',
         ms,
