@@ -2,6 +2,7 @@
 // by side and the |diff| heatmap. Every verdict and diff number comes from src/core (Comparison).
 import type { RunResult } from '../../../src/core/types';
 import { formatFloat32Shortest } from '../../../src/core/tensors/printTensor';
+import { parseCssColor } from '../trajectories/pathRaster';
 import { TABLE_MAX_CELLS, torchDefaultPrintedElements, torchPrintedElements } from '../table/tableModel';
 
 /** The diff side by side: ours, PyTorch's (pasted) and |difference| per element, with the core's mismatch mask. */
@@ -102,42 +103,84 @@ export function diffTableModel(run: RunResult, maxCells = TABLE_MAX_CELLS): Diff
 
 /**
  * |diff| as heatmap rows for the given rows of the sample (default all), scaled by the comparison's rule: a
- * mismatched cell holds its |diff|, a cell the rule accepts holds 0 (a difference below the printed precision or the
- * tolerance reads as agreement), null where nothing was compared; plus the mismatched cells and each cell's real |diff|.
+ * mismatched cell holds its |diff|, a cell the rule accepts (a difference below the printed precision or the
+ * tolerance reads as agreement) and a cell not compared hold null (gaps: the background shows, so the colours span
+ * the mismatches alone) and the top of their colour range; plus which cells were compared, the mismatched cells and
+ * each cell's real |diff|.
  */
 export function absDiffHeatmap(
   run: RunResult,
   rows?: number[]
-): { rows: number[]; z: (number | null)[][]; raw: (number | null)[][]; mismatches: [number, number][] } | null {
+): {
+  rows: number[];
+  z: (number | null)[][];
+  /** the top of the colour range (the largest mismatch's |diff|, else 1); its bottom is 0 */
+  zmax: number;
+  compared: boolean[][];
+  raw: (number | null)[][];
+  mismatches: [number, number][];
+} | null {
   const c = run.comparison;
   if (!c) return null;
   const cols = run.sample.cols;
   const shown = rows ?? Array.from({ length: run.sample.rows }, (_, i) => i);
   const z: (number | null)[][] = [];
+  const compared: boolean[][] = [];
   const raw: (number | null)[][] = [];
   const mismatches: [number, number][] = [];
   for (const i of shown) {
     const row: (number | null)[] = [];
+    const comparedRow: boolean[] = [];
     const rawRow: (number | null)[] = [];
     for (let j = 0; j < cols; j++) {
       const k = i * cols + j;
       const v = c.absDiff[k];
-      const compared = !c.known || c.known[k] === 1;
       const bad = c.mismatchMask[k] === 1;
+      comparedRow.push(!c.known || c.known[k] === 1);
       rawRow.push(Number.isNaN(v) ? null : v);
       // a mismatch with nan on a side has no |diff|: it still counts as the largest
-      row.push(!compared ? null : bad ? (Number.isNaN(v) ? Infinity : v) : 0);
+      row.push(bad ? (Number.isNaN(v) ? Infinity : v) : null);
       if (bad) mismatches.push([i, j]);
     }
     z.push(row);
+    compared.push(comparedRow);
     raw.push(rawRow);
   }
   // plotly cannot colour Infinity: the largest finite mismatch (or 1) stands in
-  let top = 0;
-  for (const row of z) for (const v of row) if (v !== null && Number.isFinite(v) && v > top) top = v;
+  const zmax = heatTop(z);
   for (const row of z)
     row.forEach((v, j) => {
-      if (v === Infinity) row[j] = top || 1;
+      if (v === Infinity) row[j] = zmax;
     });
-  return { rows: shown, z, raw, mismatches };
+  return { rows: shown, z, zmax, compared, raw, mismatches };
+}
+
+/** The top of the heatmap's colour range: the largest finite |diff| of a mismatch, or 1 when none is above 0. */
+function heatTop(z: (number | null)[][]): number {
+  let top = 0;
+  for (const row of z) for (const v of row) if (v !== null && Number.isFinite(v) && v > top) top = v;
+  return top > 0 ? top : 1;
+}
+
+/** How much of the error colour a mismatch's cell takes over the background at |diff| 0 (the largest takes all). */
+export const HEAT_FLOOR = 0.4;
+
+/**
+ * The heatmap's colour scale, from |diff| 0 to the largest mismatch's: the error colour laid over the background at
+ * HEAT_FLOOR, then in full, so that every mismatched cell, the smallest too, stands out from the background (the
+ * cells the rule accepts); the error colour throughout when a colour cannot be read.
+ */
+export function heatColorscale(theme: { background: string; error: string }): [number, string][] {
+  const bg = parseCssColor(theme.background);
+  const err = parseCssColor(theme.error);
+  if (!bg || !err)
+    return [
+      [0, theme.error],
+      [1, theme.error]
+    ];
+  const floor = bg.map((b, k) => Math.round(b + (err[k] - b) * HEAT_FLOOR));
+  return [
+    [0, `rgb(${floor.join(', ')})`],
+    [1, theme.error]
+  ];
 }

@@ -6,7 +6,7 @@ import { diagnosisHeading } from '../../../src/core/compare/summaryText';
 import { h } from '../../dom';
 import { PlotBox, type View, type ViewContext } from '../common';
 import { numericTable } from '../table/tableView';
-import { absDiffHeatmap, diffTableModel } from './diffModel';
+import { absDiffHeatmap, diffTableModel, heatColorscale } from './diffModel';
 
 export function createDiffView(ctx: ViewContext): View {
   const c = ctx.run.comparison;
@@ -239,9 +239,8 @@ export function createDiffView(ctx: ViewContext): View {
         row.map((v, j) => {
           const i = heatModel.rows[r];
           const a = heatModel.raw[r][j];
-          if (v === null) return `[${i}, ${j}]: not compared`;
-          const bad = c.mismatchMask[i * row.length + j] === 1;
-          return `[${i}, ${j}]: |diff| = ${a === null ? 'nan' : formatFloat32Shortest(a)}${bad ? ' (mismatch)' : ` (agrees under the ${c.rule} rule)`}`;
+          if (!heatModel.compared[r][j]) return `[${i}, ${j}]: not compared`;
+          return `[${i}, ${j}]: |diff| = ${a === null ? 'nan' : formatFloat32Shortest(a)}${v !== null ? ' (mismatch)' : ` (agrees under the ${c.rule} rule)`}`;
         })
       );
       const shownMismatches = heatModel.mismatches.slice(0, 5000);
@@ -249,20 +248,19 @@ export function createDiffView(ctx: ViewContext): View {
       return {
         data: [
           {
-            // scaled by the rule: cells the rule accepts are 0 (the background); only mismatches take the error colour
+            // scaled by the rule: cells the rule accepts are gaps (the background); only mismatches take the error
+            // colour, from a tint of it (|diff| near 0) to all of it (the largest |diff|)
             type: 'heatmap',
             z,
+            hoverongaps: true,
             x: Array.from({ length: model.cols }, (_, j) => j),
             y: labels,
             text,
             hoverinfo: 'text',
             name: '|diff|',
-            colorscale: [
-              [0, theme.background],
-              [1, theme.error]
-            ],
+            colorscale: heatColorscale(theme),
             zmin: 0,
-            ...(anyBad ? {} : { zmax: 1 }),
+            zmax: heatModel.zmax, // plotly reads zmin only with zmax
             showscale: anyBad,
             colorbar: {
               title: { text: '|diff| of mismatches' },

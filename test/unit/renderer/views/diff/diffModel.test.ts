@@ -1,7 +1,12 @@
 // The diff view's model passes the core comparison through; our values print as PyTorch printed the
 // paste (test/fixtures/renderer/runs.json, scripts/fixtures/renderer.py).
 import { strict as assert } from 'node:assert';
-import { absDiffHeatmap, diffTableModel } from '../../../../../renderer/views/diff/diffModel';
+import {
+  absDiffHeatmap,
+  diffTableModel,
+  HEAT_FLOOR,
+  heatColorscale
+} from '../../../../../renderer/views/diff/diffModel';
 import { fixtureCases, fixtureRun } from '../../../../browser/fixtureRuns';
 import { printedNumbers, syntheticRun } from '../../../helpers/rendererRuns';
 
@@ -19,13 +24,15 @@ describe('diffModel: diff model passes the core comparison through', () => {
       const heat = absDiffHeatmap(run, model.shownRows);
       assert.ok(heat);
       assert.deepEqual(heat.rows, model.shownRows);
-      // scaled by the rule (this used to be |diff| in every cell): a mismatch holds its |diff|, an accepted cell 0
+      // scaled by the rule (this used to be |diff| in every cell): a mismatch holds its |diff|, an accepted cell is a
+      // gap (null), so the colours span the mismatches alone
       heat.z.forEach((row, r) =>
         row.forEach((v, j) => {
           const k = model.shownRows[r] * model.cols + j;
           const a = cmp.absDiff[k];
           assert.equal(heat.raw[r][j], Number.isNaN(a) ? null : a);
-          assert.equal(v, cmp.mismatchMask[k] ? a : 0);
+          assert.equal(v, cmp.mismatchMask[k] ? a : null);
+          assert.equal(heat.compared[r][j], !cmp.known || cmp.known[k] === 1);
         })
       );
       assert.ok(heat.mismatches.some(([i, j]) => i === ai && j === aj));
@@ -78,12 +85,38 @@ describe('diffModel: diff model passes the core comparison through', () => {
         pasted
       );
       const heat = absDiffHeatmap(run, model.shownRows);
-      assert.ok(heat && heat.z.every((row) => row.every((v) => v === 0 || v === null)), 'no cell coloured');
+      assert.ok(heat && heat.z.every((row) => row.every((v) => v === null)), 'no cell coloured');
+      // a summarised paste leaves cells not compared: they are told apart from the accepted ones (hover text)
+      assert.deepEqual(
+        heat.compared.flat(),
+        model.shownRows.flatMap((i) =>
+          Array.from({ length: model.cols }, (_, j) => !cmp.known || cmp.known[i * model.cols + j] === 1)
+        )
+      );
       assert.ok(
         heat.raw.some((row) => row.some((v) => v !== null && v > 0)),
         'the printed precision leaves |diff| > 0 somewhere'
       );
     }
+  });
+
+  it('colours the smallest mismatch as a tint of the error colour over the background, not as the background', () => {
+    // the themes' own colours (renderer/theme.ts reads them from VS Code's variables)
+    assert.deepEqual(heatColorscale({ background: '#ffffff', error: '#e51400' }), [
+      [
+        0,
+        `rgb(${Math.round(255 + (0xe5 - 255) * HEAT_FLOOR)}, ${Math.round(255 + (0x14 - 255) * HEAT_FLOOR)}, ${Math.round(255 * (1 - HEAT_FLOOR))})`
+      ],
+      [1, '#e51400']
+    ]);
+    const [[, low]] = heatColorscale({ background: '#1f1f1f', error: 'rgb(241, 76, 76)' });
+    assert.notEqual(low, 'rgb(31, 31, 31)');
+    assert.ok(HEAT_FLOOR > 0.25 && HEAT_FLOOR < 1, 'a tint between the background and the error colour');
+    // a colour that cannot be read: the error colour throughout, never the background
+    assert.deepEqual(heatColorscale({ background: 'var(--x)', error: 'red' }), [
+      [0, 'red'],
+      [1, 'red']
+    ]);
   });
 
   it('has no diff model without a comparison', () => {
