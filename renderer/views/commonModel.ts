@@ -71,3 +71,21 @@ export function nonFiniteNote(states: TrajectoryStates): string | undefined {
   const n = states.mats[0].rows;
   return `${count} of ${n} sample${n === 1 ? '' : 's'} reach inf or nan (the first at x_${firstT}): a plot leaves out what is not finite, so their paths stop there and their points are not drawn.`;
 }
+
+/**
+ * The tick spacing of an axis of steps t (whole numbers): plotly's automatic ticks fall on halves or fifths when the
+ * plotted steps span 10 or fewer (t = 2.5 on a 4-step run), so such an axis is ticked at every step; a wider span
+ * is left to plotly, whose automatic spacing is then a whole number (it aims at no more than 10 ticks).
+ */
+export function stepTicks(...series: ArrayLike<number | null>[]): { dtick?: number } {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const s of series)
+    for (let k = 0; k < s.length; k++) {
+      const v = s[k];
+      if (v === null || !Number.isFinite(v)) continue;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  return hi >= lo && hi - lo <= 10 ? { dtick: 1 } : {};
+}

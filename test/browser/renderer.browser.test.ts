@@ -755,6 +755,19 @@ describe('renderer in headless Chromium', function () {
     await page.close();
   });
 
+  it('a 4-step run: the step axes are ticked on whole steps (plotly alone ticks t = 2.5)', async () => {
+    const page = await newPage();
+    await renderInHarness(page, 'short', JSON.stringify(encodeRunResult(runSampler(exampleInputs(20, 4)))));
+    await waitReady(page);
+    await page.click('[data-testid="ddpm-tab-statistics"]');
+    await waitReady(page);
+    const labels = await page.$$eval('[data-testid="ddpm-stats-plot"] .xtick text', (ts) =>
+      ts.map((t) => t.textContent)
+    );
+    assert.deepEqual(labels, ['4', '3', '2', '1', '0']);
+    await page.close();
+  });
+
   it('notebook renderer entry: malformed output data renders an error message, not a blank box', async () => {
     const page = await newPage();
     await renderInHarness(page, 'bad', '{"schema":"ddpm-lab.run/1","inputs":{}}');

@@ -5,6 +5,7 @@ import { formatFloat32Shortest } from '../../../src/core/tensors/printTensor';
 import { diagnosisHeading } from '../../../src/core/compare/summaryText';
 import { h } from '../../dom';
 import { PlotBox, type View, type ViewContext } from '../common';
+import { stepTicks } from '../commonModel';
 import { numericTable } from '../table/tableView';
 import { absDiffHeatmap, diffTableModel, heatColorscale } from './diffModel';
 
@@ -197,7 +198,11 @@ export function createDiffView(ctx: ViewContext): View {
           return {
             data: traces,
             layout: {
-              xaxis: { title: { text: 'step t (x after step t; x_T at T)' }, autorange: 'reversed' },
+              xaxis: {
+                title: { text: 'step t (x after step t; x_T at T)' },
+                autorange: 'reversed',
+                ...stepTicks(xs)
+              },
               yaxis: { title: { text: 'value' } },
               legend: { orientation: 'h', y: -0.3 },
               shapes:

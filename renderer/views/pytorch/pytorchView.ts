@@ -2,6 +2,7 @@
 // where anything differs, ours and PyTorch's trajectories overlaid, and the per-step ulp distance (pytorchModel.ts).
 import { h } from '../../dom';
 import { PlotBox, type View, type ViewContext } from '../common';
+import { stepTicks } from '../commonModel';
 import { pytorchViewModel } from './pytorchModel';
 
 export function createPytorchView(ctx: ViewContext): View {
@@ -74,7 +75,7 @@ export function createPytorchView(ctx: ViewContext): View {
         opacity: tr.source === 'pytorch' ? 0.7 : 1
       })),
       layout: {
-        xaxis: { title: { text: 'step t' }, autorange: 'reversed' },
+        xaxis: { title: { text: 'step t' }, autorange: 'reversed', ...stepTicks(...model.overlay.map((tr) => tr.t)) },
         yaxis: { title: { text: 'x_{t-1}' } },
         legend: { font: { color: theme.foreground } }
       }
@@ -91,7 +92,7 @@ export function createPytorchView(ctx: ViewContext): View {
         }
       ],
       layout: {
-        xaxis: { title: { text: 'step t' }, autorange: 'reversed' },
+        xaxis: { title: { text: 'step t' }, autorange: 'reversed', ...stepTicks(model.ulps.t) },
         yaxis: { title: { text: 'ulps' }, rangemode: 'tozero' },
         showlegend: false
       }

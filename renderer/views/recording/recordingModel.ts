@@ -10,7 +10,7 @@ import type { PlotData } from '../../plotly';
 import type { ThemeColors } from '../../theme';
 import type { Pixels } from '../../dom';
 import type { Figure, PlotArea } from '../common';
-import { at, finiteOrNaN, scatterTraceType, type TrajectoryStates } from '../commonModel';
+import { at, finiteOrNaN, scatterTraceType, stepTicks, type TrajectoryStates } from '../commonModel';
 import { compositeOver, pathBounds, type PathPoints } from '../trajectories/pathRaster';
 import {
   boundsTrace,
@@ -195,7 +195,7 @@ export function recordingTrajectoryFigure(
         showlegend: true
       }
     : {
-        xaxis: { title: { text: 't' }, autorange: 'reversed' },
+        xaxis: { title: { text: 't' }, autorange: 'reversed', ...stepTicks(scene.ours.t, scene.yours.t) },
         yaxis: { title: { text: 'x[:, 0]' } },
         legend: { orientation: 'h', y: -0.18 },
         showlegend: true
@@ -260,7 +260,7 @@ export function recordingDistanceFigure(scene: RecordingScene, v: RecordingVerdi
       }
     ],
     layout: {
-      xaxis: { title: { text: 't (x_T at T)' }, autorange: 'reversed' },
+      xaxis: { title: { text: 't (x_T at T)' }, autorange: 'reversed', ...stepTicks(x) },
       yaxis: { title: { text: 'max ulp distance' }, type: 'log' },
       shapes,
       showlegend: false

@@ -3,6 +3,7 @@
 import { formatFloat32Shortest } from '../../../src/core/tensors/printTensor';
 import { h } from '../../dom';
 import { PlotBox, type View, type ViewContext } from '../common';
+import { stepTicks } from '../commonModel';
 import { stepStatistics } from './statisticsModel';
 
 export function createStatisticsView(ctx: ViewContext): View {
@@ -91,7 +92,12 @@ export function createStatisticsView(ctx: ViewContext): View {
           }
         ],
         layout: {
-          xaxis: { title: { text: 't (sampling runs left to right, T-1 → 0)' }, autorange: 'reversed', anchor: 'y' },
+          xaxis: {
+            title: { text: 't (sampling runs left to right, T-1 → 0)' },
+            autorange: 'reversed',
+            anchor: 'y',
+            ...stepTicks(stats.scheduleT)
+          },
           yaxis: { domain: domain(0), title: { text: 'alpha_bar' } },
           yaxis2: { domain: domain(1), title: { text: 'betas' }, anchor: 'x', exponentformat: 'e' },
           yaxis3: { domain: domain(2), title: { text: 'ε, z' }, anchor: 'x' },

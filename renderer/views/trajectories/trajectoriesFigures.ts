@@ -7,7 +7,7 @@ import type { PlotData, PlotLayout } from '../../plotly';
 import type { ThemeColors } from '../../theme';
 import type { Pixels } from '../../dom';
 import type { Figure, PlotArea } from '../common';
-import { at, scatterTraceType, trajectoryStates, type TrajectoryStates } from '../commonModel';
+import { at, scatterTraceType, stepTicks, trajectoryStates, type TrajectoryStates } from '../commonModel';
 import { pcaOfStates, pcaPlane, type Pca2 } from './pca';
 import {
   coverageRgba,
@@ -347,7 +347,7 @@ export function dimensionsFigure(
   const sel = selectPaths(scene.n, scene.states.t.length, Math.floor(budget));
   const data: PlotData[] = [];
   const layout: PlotLayout = {
-    xaxis: { title: { text: 't' }, autorange: 'reversed', anchor: 'y' },
+    xaxis: { title: { text: 't' }, autorange: 'reversed', anchor: 'y', ...stepTicks(scene.states.t) },
     showlegend: false,
     shapes: [sliderShape(scene, stateIndex, theme)]
   };

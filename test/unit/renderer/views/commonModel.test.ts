@@ -6,8 +6,10 @@ import {
   nonFiniteNote,
   nonFiniteSamples,
   scatterTraceType,
+  stepTicks,
   trajectoryStates
 } from '../../../../renderer/views/commonModel';
+import { autoTicks } from '../../../../renderer/views/sketchModel';
 import { syntheticRun } from '../../helpers/rendererRuns';
 
 describe('commonModel: traces for shapes', () => {
@@ -84,5 +86,30 @@ describe('commonModel: samples that reach inf or nan', () => {
       '2 of 3 samples reach inf or nan (the first at x_2): a plot leaves out what is not finite, so their paths stop there and their points are not drawn.'
     );
     assert.equal(nonFiniteNote({ t: [1, 0], mats: [mat([[1, 2]]), mat([[3, 4]])] }), undefined);
+  });
+});
+
+describe('stepTicks: axes of steps t are ticked on whole steps', () => {
+  it('ticks every step when the steps span 10 or fewer, where plotly would tick halves', () => {
+    // plotly's automatic ticks (autoTicks, ported from plotly.js and checked against it in the browser test)
+    assert.ok(
+      [200, 400, 800].some((px) => !Number.isInteger(autoTicks([3, 0], px, 'x').dtick)),
+      't = 2.5 on a 4-step axis'
+    );
+    for (let span = 0; span <= 10; span++) {
+      const t = Array.from({ length: span + 1 }, (_, k) => span - k);
+      assert.deepEqual(stepTicks(t), { dtick: 1 }, `span ${span}`);
+    }
+    assert.deepEqual(stepTicks([3, null, 0], [Number.NaN]), { dtick: 1 });
+  });
+
+  it("leaves a wider span to plotly, whose spacing is then whole (any width, with a marker's padding)", () => {
+    for (const span of [11, 12, 15, 19, 20, 37, 99, 100, 999, 1000]) {
+      assert.deepEqual(stepTicks([span, 0]), {}, `span ${span}`);
+      for (const px of [150, 200, 400, 800, 1600, 3200])
+        for (const pad of [0, 0.05 * span])
+          assert.ok(Number.isInteger(autoTicks([span + pad, -pad], px, 'x').dtick), `span ${span}, ${px} px`);
+    }
+    assert.deepEqual(stepTicks([]), {});
   });
 });
