@@ -755,6 +755,25 @@ describe('renderer in headless Chromium', function () {
     await page.close();
   });
 
+  it('d = 1: the dimensions plot, alone, says what was recorded and drawn in the one sentence the plane uses', async () => {
+    const inputs = {
+      ...exampleInputs(50, 20),
+      d: 1,
+      wModel: { rows: 2, cols: 1, data: Float32Array.of(0.5, -0.25) }
+    };
+    const page = await newPage();
+    await renderInHarness(page, 'd1', JSON.stringify(encodeRunResult(runSampler(inputs))));
+    await waitReady(page);
+    assert.ok((await plotDrawn(page, 'ddpm-trajectory-plot')).traces > 0);
+    const notes = await page.$$eval('[data-testid="ddpm-panel-trajectories"] .ddpm-notes p', (ps) =>
+      ps.map((p) => p.textContent)
+    );
+    assert.deepEqual(notes, [
+      'Recorded: all 21 states x_20 … x_0 (every step); each path draws every recorded state, for all 50 samples.'
+    ]);
+    await page.close();
+  });
+
   it('a 4-step run: the step axes are ticked on whole steps (plotly alone ticks t = 2.5)', async () => {
     const page = await newPage();
     await renderInHarness(page, 'short', JSON.stringify(encodeRunResult(runSampler(exampleInputs(20, 4)))));

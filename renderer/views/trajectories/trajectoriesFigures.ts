@@ -342,7 +342,7 @@ export function dimensionsFigure(
   stateIndex: number,
   gl: boolean,
   theme: ThemeColors
-): { figure: Figure; selectionNote?: string } {
+): { figure: Figure; selection: PathSelection } {
   const budget = (gl ? PATH_POINT_BUDGET.gl : PATH_POINT_BUDGET.svg) / Math.max(1, dims.length);
   const sel = selectPaths(scene.n, scene.states.t.length, Math.floor(budget));
   const data: PlotData[] = [];
@@ -376,7 +376,7 @@ export function dimensionsFigure(
       anchor: 'x'
     };
   });
-  return { figure: { data, layout }, selectionNote: sel.note };
+  return { figure: { data, layout }, selection: sel };
 }
 
 /** The dotted vertical line at the slider's t on the dimensions plot. */

@@ -35,8 +35,8 @@ interface TrajectoryViewState {
   dims: number[];
   /** the slider's state, an index into the scene's states */
   stateIndex: number;
-  /** what the dimensions plot's last draw left out (the plane's paths say theirs in pathsNote) */
-  dimsNote?: string;
+  /** which samples and states the dimensions plot's last draw kept (the plane's paths keep theirs in selection) */
+  dimsSelection?: PathSelection;
   /** the plane plot's axes, padded; the slider's cloud keeps them fixed */
   planeRange?: PlaneRange;
   /** the theme of the last draw (the dimensions plot's slider line uses it) */
@@ -88,16 +88,16 @@ export function createTrajectoriesView(ctx: ViewContext): View {
   /** tells tests and tools which state the plots show (data-ddpm-state-t on the view) */
   const markState = (): void => element.setAttribute('data-ddpm-state-t', String(scene.states.t[state.stateIndex]));
   const renderNotes = (): void => {
-    // the plane's paths: one sentence about recording and drawing; the dimensions plot (beside the plane for d >= 3,
-    // alone for d = 1): its own selection note
-    const dimsNote = plots.dims && state.dimsNote;
+    // one sentence about recording and drawing, for the plane's paths, or for the dimensions plot where it is alone
+    // (d = 1); beside the plane (d >= 3) the dimensions plot says what it left out
+    const dimsNote = plots.dims && state.dimsSelection?.note;
     const lines = plots.plane
       ? [
           pathsNote(ctx.run, scene, state.selection),
           ...fixedNotes,
           dimsNote && `Chosen dimensions against t: ${dimsNote}`
         ]
-      : [ctx.run.trajectory.note, ...fixedNotes, dimsNote];
+      : [pathsNote(ctx.run, scene, state.dimsSelection), ...fixedNotes];
     notes.replaceChildren(...lines.filter((s): s is string => !!s).map((s) => h('p', { class: 'ddpm-note' }, s)));
   };
 
@@ -313,8 +313,8 @@ function figureBuilders(
   return {
     dims: (gl, theme) => {
       state.theme = theme;
-      const { figure, selectionNote } = dimensionsFigure(scene, state.dims, state.stateIndex, gl, theme);
-      state.dimsNote = selectionNote;
+      const { figure, selection } = dimensionsFigure(scene, state.dims, state.stateIndex, gl, theme);
+      state.dimsSelection = selection;
       return figure;
     },
     plane: (gl, theme) => {
