@@ -774,6 +774,20 @@ describe('renderer in headless Chromium', function () {
     await page.close();
   });
 
+  it('one sample: the statistics legend has no entry for the spread it cannot draw, and a note says why', async () => {
+    const page = await newPage();
+    await renderInHarness(page, 'n1', JSON.stringify(encodeRunResult(runSampler(exampleInputs(1, 12)))));
+    await waitReady(page);
+    await page.click('[data-testid="ddpm-tab-statistics"]');
+    await waitReady(page);
+    const legend = await page.$$eval('[data-testid="ddpm-stats-plot"] .legend .traces .legendtext', (ts) =>
+      ts.map((t) => t.textContent)
+    );
+    assert.deepEqual(legend, ['mean of x', 'RMS of ε (predicted noise)', 'RMS of z', 'betas', 'alpha_bar']);
+    assert.match((await page.textContent('[data-testid="ddpm-stats-undrawn"]')) ?? '', /^Not drawn: the spread of x/);
+    await page.close();
+  });
+
   it('a 4-step run: the step axes are ticked on whole steps (plotly alone ticks t = 2.5)', async () => {
     const page = await newPage();
     await renderInHarness(page, 'short', JSON.stringify(encodeRunResult(runSampler(exampleInputs(20, 4)))));

@@ -4,7 +4,7 @@ import { formatFloat32Shortest } from '../../../src/core/tensors/printTensor';
 import { h } from '../../dom';
 import { PlotBox, type View, type ViewContext } from '../common';
 import { stepTicks } from '../commonModel';
-import { stepStatistics } from './statisticsModel';
+import { hasValue, stepStatistics, undrawnNote } from './statisticsModel';
 
 export function createStatisticsView(ctx: ViewContext): View {
   const stats = stepStatistics(ctx.run);
@@ -14,7 +14,14 @@ export function createStatisticsView(ctx: ViewContext): View {
     { class: 'ddpm-note' },
     'x: mean over samples (averaged over dimensions) and spread (square root of the mean unbiased variance over samples); ε and z: root mean square over all elements. These statistics are computed in float64 for display; betas and alpha_bar are the float32 inputs.'
   );
-  const element = h('div', { class: 'ddpm-view' }, note, h('div', { class: 'ddpm-plots' }, box.element));
+  const undrawn = undrawnNote(stats, ctx.run.sample.rows);
+  const element = h(
+    'div',
+    { class: 'ddpm-view' },
+    note,
+    ...(undrawn ? [h('p', { class: 'ddpm-note', 'data-testid': 'ddpm-stats-undrawn' }, undrawn)] : []),
+    h('div', { class: 'ddpm-plots' }, box.element)
+  );
   const exactText = (values: number[], name: string): string[] =>
     values.map((v, t) => `${name}[${t}] = ${formatFloat32Shortest(v)}`);
   const mode = (count: number): string => (count <= 60 ? 'lines+markers' : 'lines');
@@ -33,6 +40,7 @@ export function createStatisticsView(ctx: ViewContext): View {
             mode: mode(stats.stateT.length),
             x: stats.stateT,
             y: stats.xMean,
+            showlegend: hasValue(stats.xMean),
             name: 'mean of x',
             yaxis: 'y4',
             line: { color: theme.series[0] },
@@ -43,6 +51,7 @@ export function createStatisticsView(ctx: ViewContext): View {
             mode: mode(stats.stateT.length),
             x: stats.stateT,
             y: stats.xSpread,
+            showlegend: hasValue(stats.xSpread),
             name: 'spread of x',
             yaxis: 'y4',
             line: { color: theme.series[1] },
@@ -53,6 +62,7 @@ export function createStatisticsView(ctx: ViewContext): View {
             mode: mode(stats.stepT.length),
             x: stats.stepT,
             y: stats.epsRms,
+            showlegend: hasValue(stats.epsRms),
             name: 'RMS of ε (predicted noise)',
             yaxis: 'y3',
             line: { color: theme.series[2] },
@@ -63,6 +73,7 @@ export function createStatisticsView(ctx: ViewContext): View {
             mode: mode(stats.stepT.length),
             x: stats.stepT,
             y: stats.zRms,
+            showlegend: hasValue(stats.zRms),
             name: 'RMS of z',
             yaxis: 'y3',
             line: { color: theme.series[3] },
@@ -73,6 +84,7 @@ export function createStatisticsView(ctx: ViewContext): View {
             mode: mode(stats.scheduleT.length),
             x: stats.scheduleT,
             y: stats.betas,
+            showlegend: hasValue(stats.betas),
             name: 'betas',
             yaxis: 'y2',
             line: { color: theme.series[4] },
@@ -84,6 +96,7 @@ export function createStatisticsView(ctx: ViewContext): View {
             mode: mode(stats.scheduleT.length),
             x: stats.scheduleT,
             y: stats.alphaBar,
+            showlegend: hasValue(stats.alphaBar),
             name: 'alpha_bar',
             yaxis: 'y',
             line: { color: theme.series[0], dash: 'dot' },

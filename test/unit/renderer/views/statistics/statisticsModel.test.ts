@@ -1,7 +1,13 @@
 // The per-step statistics view's model: mean, spread and RMS, and the series on one t axis.
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { meanAndSpread, rms, stepStatistics } from '../../../../../renderer/views/statistics/statisticsModel';
+import {
+  hasValue,
+  meanAndSpread,
+  rms,
+  stepStatistics,
+  undrawnNote
+} from '../../../../../renderer/views/statistics/statisticsModel';
 import { matrix, syntheticRun } from '../../../helpers/rendererRuns';
 
 const f32 = Math.fround;
@@ -36,5 +42,27 @@ describe('statisticsModel: per-step statistics', () => {
     assert.equal(s.zRms[s.stepT.indexOf(0)], null);
     assert.equal(s.betas.length, run.inputs.T);
     assert.deepEqual(s.alphaBar, Array.from(run.schedule.alphaBar));
+  });
+
+  it('says which series have nothing to draw and why: one sample has no spread, a 1-step run no z', () => {
+    const one = stepStatistics(syntheticRun(1, 2, 5));
+    assert.equal(hasValue(one.xSpread), false);
+    assert.equal(
+      undrawnNote(one, 1),
+      'Not drawn: the spread of x (one sample: its unbiased variance divides by N - 1 = 0).'
+    );
+    const short = stepStatistics(syntheticRun(6, 2, 1));
+    assert.deepEqual(short.stepT, [0]);
+    assert.equal(hasValue(short.zRms), false);
+    assert.equal(
+      undrawnNote(short, 6),
+      'Not drawn: the RMS of z (the step t = 0 adds no noise, and it is the only step recorded).'
+    );
+    assert.match(undrawnNote(stepStatistics(syntheticRun(1, 2, 1)), 1) ?? '', /spread of x .*; the RMS of z/);
+    const full = stepStatistics(syntheticRun(4, 3, 8));
+    assert.ok(hasValue(full.xSpread) && hasValue(full.zRms));
+    assert.equal(undrawnNote(full, 4), undefined);
+    assert.equal(hasValue([null, Number.NaN]), false);
+    assert.equal(hasValue([null, 0]), true);
   });
 });
