@@ -270,6 +270,8 @@ const OPERAND_STARTS = new Set([
 // what can follow an operand and continue the expression
 const OPERATORS = new Set(['"**"', '"*"', '"/"', '"+"', '"-"', '"["', '"("']);
 const NOISE = new Set(['whitespace', 'comment', '"\\"']);
+// augmented assignments are in the grammar only to be refused by name (grammar.peggy): never offered as expected
+const AUGMENTED = new Set(['"**="', '"//="', '"+="', '"-="', '"*="', '"/="', '"%="', '"@="']);
 
 function describeExpectation(x: Expectation): string[] {
   if (x.type === 'literal') return [JSON.stringify(x.text)];
@@ -296,6 +298,7 @@ export function syntaxErrorDetail(text: string, offset: number, expected: Expect
   let wanted = [...new Set(expected.flatMap(describeExpectation))].filter((w) => !NOISE.has(w));
   const unsupported = unsupportedConstruct(text, offset, new Set(wanted));
   if (unsupported) return unsupported;
+  wanted = wanted.filter((w) => !AUGMENTED.has(w));
   if (wanted.includes('end of statement')) wanted = wanted.filter((w) => w !== '";"' && w !== 'end of input');
   if (wanted.includes('number')) {
     wanted = ['an expression', ...wanted.filter((w) => !OPERAND_STARTS.has(w))];

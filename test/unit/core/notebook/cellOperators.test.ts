@@ -235,6 +235,10 @@ describe('cell language: syntax errors', () => {
     assert.equal(message('x = f(1 2)'), 'line 1, column 9: expected "," or ")", found "2"');
     assert.equal(message('seed = 4 2'), 'line 1, column 10: expected end of statement, found "2"');
     assert.equal(message('seed = 3!'), 'line 1, column 9: expected an operator or end of statement, found "!"');
+    // after a name: "=" (the augmented assignments the grammar knows are refused by name, never offered)
+    assert.equal(message('seed 3'), 'line 1, column 6: expected "=" or end of statement, found "3"');
+    assert.equal(message('x = 1\nx $ 1'), 'line 2, column 3: expected an operator, "=" or end of statement, found "$"');
+    assert.match(message('seed += 1'), /augmented assignment \(`\+=`\) is not supported/);
   });
 
   it("the README's example: a pasted print with a missing comma names the variable and the value", () => {
