@@ -31,7 +31,7 @@ export const activate: ActivationFunction = (ctx) => {
   return {
     renderOutputItem(outputItem, element) {
       performance.mark('ddpm:output'); // when an output reached the renderer (the end-to-end timings read it)
-      stopWarmUp(); // a real output: the preload's warm-up does not start, or stops if it is drawing
+      stopWarmUp(); // a real output: the preload's warm-up steps not yet begun do not begin
       handles.get(outputItem.id)?.dispose();
       handles.delete(outputItem.id);
       try {

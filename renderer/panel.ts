@@ -22,7 +22,7 @@ declare function acquireVsCodeApi(): VsCodeWebviewApi;
 
 // plotly's chunk loads, and the view is warmed off screen, while the extension host is still sampling (the panel
 // opens before the result)
-void warmUp({ early: false });
+void warmUp({ whileLoading: false });
 const vscode = acquireVsCodeApi();
 const container = document.getElementById('ddpm-root') ?? document.body.appendChild(document.createElement('div'));
 let handle: RunViewHandle | undefined;

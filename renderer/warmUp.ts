@@ -1,20 +1,23 @@
-// Warming the run view where a page waits anyway (the DDPM notebook's preload when a notebook opens, the results
-// panel's page while the host samples), in two short steps, so that it holds the page's thread (in code-server, the
-// whole window's: README "Performance") as little as it can:
-// 1. while plotly's chunk loads (the preload; the panel's page, whose run comes right after its script, once it has
-//    loaded), a small run (N = 200, d = 2, T = 100, recorded in full) is encoded, decoded,
-//    recomputed and mounted off screen, where its plots are sketched (views/sketch.ts), then removed: the sampler's
-//    WebAssembly, the JSON readers, the path rasteriser and the run view's own code are compiled and run once;
-// 2. once plotly is in, one small plot like the views' (axes with titles, a title, a layout image, an invisible
-//    trace) is drawn off screen and purged: plotly's drawing code has run once.
-// The first real output then draws at nearly the speed of the next ones. Measured in code-server (2026-12-03): the
-// whole run view drawn off screen instead (both plots, 0.25 to 0.3 s of the window's thread) delayed a notebook's
-// first output when the user ran it while the warm-up drew, by more than its draw gained.
+// Warming the run view where a page waits anyway, so that the first real output draws without first-run costs (the
+// sampler's WebAssembly, the JSON readers, the path rasteriser, the run view's and plotly's drawing code compiled and
+// run once). Two ways, for the two pages (README "Performance"):
+// - the DDPM notebook's preload (`whileLoading`), when a notebook opens: in short steps, each a task of its own that a
+//   real output stops before it begins, so that the warm-up holds the page's thread (in code-server, the whole
+//   window's) as little as it can: while plotly's chunk loads, a small run (N = 200, d = 2, T = 100, recorded in
+//   full) is made, encoded and decoded; its steps are recomputed; then it is mounted off screen, where its plots are
+//   sketched (views/sketch.ts), and removed; once plotly is in, one small plot like the views' is drawn (react, then
+//   its layout image by relayout) and purged. Measured in code-server (2026-12-03): drawing both plots of the small
+//   run instead held the window's thread 0.2 to 0.4 s, and delayed a notebook's first run started meanwhile more
+//   than its draw gained;
+// - the results panel's page, while the host samples (its run comes right after its script, so this mostly gives
+//   way): once plotly's chunk is in, the small run drawn in full off screen, stopping at its next plot when a real
+//   run comes (plots yield to the page between them, renderer/views/common.ts).
 // A closed shadow root keeps the warm-up out of document.querySelector and of playwright's selectors, so tools and
 // tests that look for `.ddpm-run` or a `data-testid` never see it.
+import { nextTask } from '../src/common/nextTask';
 import { linearSchedule, alphaBarFromBetas } from '../src/core/sampler/schedules';
 import { runSampler } from '../src/core/sampler/sampler';
-import { carryInputs } from '../src/core/run/recompute';
+import { carryInputs, recomputeTrajectory } from '../src/core/run/recompute';
 import { decodeRunResult, encodeRunResult } from '../src/core/run/runCodec';
 import type { RunResult } from '../src/core/types';
 import { loadPlotly } from './plotLoader';
@@ -36,24 +39,23 @@ const NO_HOST: HostBridge = { copy: () => undefined, saveImage: () => undefined 
 
 let warming: Promise<void> | undefined;
 let stopRequested = false;
+/** resolves when stopWarmUp is called: a full draw (the panel's) stops at its next plot */
+let onStop: () => void = () => undefined;
+const stopped = new Promise<void>((resolve) => (onStop = resolve));
+
+type Outcome = 'true' | 'skipped' | 'failed';
 
 /**
- * Warms the page once (the two steps above; `early`: step 1 while plotly's chunk loads, else after); resolves when
- * done. Marks the document with data-ddpm-plotly-warm:
- * "true" when both steps ran, "skipped" when a real run came first (stopWarmUp: a step not yet begun does not
- * begin), "failed" (a failure here shows where a real plot is drawn, not here), and data-ddpm-warm-at with the time
- * (Date.now()). Benchmarks and tests wait for it.
+ * Warms the page once (above: `whileLoading` for the notebook's preload, else the panel's way); resolves when done.
+ * Marks the document with data-ddpm-plotly-warm: "true" when every step ran, "skipped" when a real run came first
+ * (stopWarmUp: the steps not yet begun did not begin), "failed" (a failure here shows where a real plot is drawn, not
+ * here), and data-ddpm-warm-at with the time (Date.now()). Benchmarks and tests wait for it.
  */
-export function warmUp({ early }: { early: boolean }, doc: Document = document): Promise<void> {
+export function warmUp({ whileLoading }: { whileLoading: boolean }, doc: Document = document): Promise<void> {
   warming ??= (async () => {
-    let outcome: 'true' | 'skipped' | 'failed';
+    let outcome: Outcome;
     try {
-      const plotly = loadPlotly();
-      if (early && !stopRequested) runOffScreen(doc);
-      const Plotly = await plotly;
-      if (!early && !stopRequested) runOffScreen(doc);
-      if (!stopRequested) await plotOffScreen(doc, Plotly);
-      outcome = stopRequested ? 'skipped' : 'true';
+      outcome = whileLoading ? await warmInSteps(doc) : await warmWithFullDraw(doc);
     } catch {
       outcome = 'failed';
     }
@@ -63,36 +65,54 @@ export function warmUp({ early }: { early: boolean }, doc: Document = document):
   return warming;
 }
 
-/** Called when a real run is to be drawn: a warm-up step that has not begun does not begin. */
+/**
+ * Called when a real run is to be drawn: a warm-up step that has not begun does not begin, a full draw stops at its
+ * next plot.
+ */
 export function stopWarmUp(): void {
   stopRequested = true;
+  onStop();
 }
 
-/** An element off screen in a closed shadow root (removed with `holder`). */
-function offScreen(doc: Document, width: number): { holder: HTMLElement; container: HTMLElement } {
-  const holder = doc.createElement('div');
-  holder.setAttribute('aria-hidden', 'true');
-  holder.style.cssText = `position:absolute;left:-10000px;top:0;width:${width}px;visibility:hidden;pointer-events:none`;
-  const shadow = holder.attachShadow({ mode: 'closed' });
-  const container = doc.createElement('div');
-  shadow.append(container);
-  doc.body.append(holder);
-  return { holder, container };
+/** The notebook's way: each step a task of its own, begun only when no real output has come. */
+async function warmInSteps(doc: Document): Promise<Outcome> {
+  const plotly = loadPlotly();
+  await nextTask();
+  if (stopRequested) return 'skipped';
+  const run = warmUpRun();
+  await nextTask();
+  if (stopRequested) return 'skipped';
+  recomputeTrajectory(run, { statesFirst: true }); // as the view does first (mounting it does it again, warm)
+  await nextTask();
+  if (stopRequested) return 'skipped';
+  withHolder(doc, 900, '1', (container) => mountRunView(container, run, NO_HOST).dispose());
+  const Plotly = await plotly;
+  await nextTask();
+  if (stopRequested) return 'skipped';
+  return plotOffScreen(doc, Plotly);
 }
 
-/** Step 1: the small run mounted (its steps recomputed, its plots sketched while plotly loads) and removed at once. */
-function runOffScreen(doc: Document): void {
-  const { holder, container } = offScreen(doc, 900);
+/** The panel's way: once plotly is in, the small run drawn in full, stopped at its next plot by a real run. */
+async function warmWithFullDraw(doc: Document): Promise<Outcome> {
+  await loadPlotly();
+  if (stopRequested) return 'skipped';
+  const { holder, container } = offScreen(doc, 900, 'full');
   try {
-    mountRunView(container, warmUpRun(), NO_HOST).dispose();
+    const handle = mountRunView(container, warmUpRun(), NO_HOST);
+    try {
+      const state = await Promise.race([readyOf(handle.root), stopped.then(() => 'stopped')]);
+      return state === 'true' ? 'true' : state === 'stopped' ? 'skipped' : 'failed';
+    } finally {
+      handle.dispose();
+    }
   } finally {
     holder.remove();
   }
 }
 
-/** Step 2: one small plot drawn with plotly as the views draw theirs (react, then its image by relayout), then purged. */
-async function plotOffScreen(doc: Document, Plotly: PlotlyApi): Promise<void> {
-  const { holder, container } = offScreen(doc, 400);
+/** One small plot drawn with plotly as the views draw theirs (react, then its image by relayout), then purged. */
+async function plotOffScreen(doc: Document, Plotly: PlotlyApi): Promise<Outcome> {
+  const { holder, container } = offScreen(doc, 400, '2');
   const plot = doc.createElement('div');
   plot.style.height = '300px';
   container.append(plot);
@@ -112,12 +132,54 @@ async function plotOffScreen(doc: Document, Plotly: PlotlyApi): Promise<void> {
       { type: 'scatter', mode: 'markers', x: [0, 1], y: [0, 1], marker: { opacity: 0 }, hoverinfo: 'skip' }
     ];
     await Plotly.react(plot, traces, merge(plotlyThemeLayout(readTheme(doc.body)), layout), PLOT_CONFIG);
+    if (stopRequested) return 'skipped';
     const source = image.toDataURL('image/png');
     await Plotly.relayout(plot, {
       images: [{ source, xref: 'x', yref: 'y', x: 0, y: 1, sizex: 1, sizey: 1, sizing: 'stretch', layer: 'below' }]
     });
+    return 'true';
   } finally {
     Plotly.purge(plot);
     holder.remove();
   }
+}
+
+/** Runs `work` on an element off screen, removed after it. */
+function withHolder(doc: Document, width: number, step: string, work: (container: HTMLElement) => void): void {
+  const { holder, container } = offScreen(doc, width, step);
+  try {
+    work(container);
+  } finally {
+    holder.remove();
+  }
+}
+
+/**
+ * An element off screen in a closed shadow root (removed with `holder`, which says which step it holds in
+ * data-ddpm-warm-step for tests: "1", "2" or "full").
+ */
+function offScreen(doc: Document, width: number, step: string): { holder: HTMLElement; container: HTMLElement } {
+  const holder = doc.createElement('div');
+  holder.setAttribute('aria-hidden', 'true');
+  holder.setAttribute('data-ddpm-warm-step', step);
+  holder.style.cssText = `position:absolute;left:-10000px;top:0;width:${width}px;visibility:hidden;pointer-events:none`;
+  const shadow = holder.attachShadow({ mode: 'closed' });
+  const container = doc.createElement('div');
+  shadow.append(container);
+  doc.body.append(holder);
+  return { holder, container };
+}
+
+/** Resolves with the run view's data-ddpm-ready once it says drawn ("true") or failed ("error"). */
+function readyOf(root: HTMLElement): Promise<string> {
+  return new Promise((resolve) => {
+    const state = (): string | null => root.getAttribute('data-ddpm-ready');
+    if (state() !== 'false') return resolve(String(state()));
+    const observer = new MutationObserver(() => {
+      if (state() === 'false') return;
+      observer.disconnect();
+      resolve(String(state()));
+    });
+    observer.observe(root, { attributes: true, attributeFilter: ['data-ddpm-ready'] });
+  });
 }

@@ -727,33 +727,44 @@ describe('renderer in headless Chromium', function () {
     await page.close();
   });
 
-  it("a real output that comes while the preload's warm-up works stops it at once, and draws", async () => {
-    const page = await newPage();
-    await openHarness(page);
-    // the output is rendered the moment the warm-up puts its off-screen holder into the page (it then draws)
-    await page.evaluate(
-      (j) => {
-        const w = window as unknown as { __render(id: string, j: string): void; __holderSeen: boolean };
-        w.__holderSeen = false;
-        const observer = new MutationObserver((records) => {
-          if (!records.some((r) => [...r.addedNodes].some((n) => (n as Element).getAttribute?.('aria-hidden')))) return;
-          observer.disconnect();
-          w.__holderSeen = true;
-          w.__render('during', j);
-        });
-        observer.observe(document.body, { childList: true });
-        return import(`${location.origin}/dist/renderer/preload.js`).then((m: { activate(): void }) => m.activate());
-      },
-      JSON.stringify(encodeRunResult(runSampler(exampleInputs(50, 20))))
-    );
-    await waitReady(page);
-    await page.waitForSelector('html[data-ddpm-plotly-warm]', { timeout: 60_000 });
-    assert.equal(await page.evaluate(() => (window as unknown as { __holderSeen: boolean }).__holderSeen), true);
-    assert.equal(await page.getAttribute('html', 'data-ddpm-plotly-warm'), 'skipped');
-    assert.equal(await page.locator('body > [aria-hidden="true"]').count(), 0, 'the warm-up holder stayed');
-    assert.ok((await plotDrawn(page, 'ddpm-trajectory-plot')).paths === 1);
-    await page.close();
-  });
+  for (const step of ['1', '2'] as const)
+    it(`a real output that comes while the preload's warm-up is at its step ${step} stops it there, and draws`, async () => {
+      const page = await newPage();
+      await openHarness(page);
+      // the output is rendered the moment the warm-up puts the off-screen holder of that step into the page (step 1
+      // mounts the small run there, step 2 draws a plotly plot there)
+      await page.evaluate(
+        ([j, wanted]) => {
+          const w = window as unknown as { __render(id: string, j: string): void; __steps: string[] };
+          w.__steps = [];
+          const observer = new MutationObserver((records) => {
+            for (const r of records)
+              for (const n of r.addedNodes) {
+                const seen = (n as Element).getAttribute?.('data-ddpm-warm-step');
+                if (!seen) continue;
+                w.__steps.push(seen);
+                if (seen !== wanted) continue;
+                observer.disconnect();
+                w.__render('during', j);
+              }
+          });
+          observer.observe(document.body, { childList: true });
+          return import(`${location.origin}/dist/renderer/preload.js`).then((m: { activate(): void }) => m.activate());
+        },
+        [JSON.stringify(encodeRunResult(runSampler(exampleInputs(50, 20)))), step] as const
+      );
+      await waitReady(page);
+      await page.waitForSelector('html[data-ddpm-plotly-warm]', { timeout: 60_000 });
+      // the warm-up got to that step, and went no further
+      assert.deepEqual(
+        await page.evaluate(() => (window as unknown as { __steps: string[] }).__steps),
+        step === '1' ? ['1'] : ['1', '2']
+      );
+      assert.equal(await page.getAttribute('html', 'data-ddpm-plotly-warm'), 'skipped');
+      assert.equal(await page.locator('body > [aria-hidden="true"]').count(), 0, 'the warm-up holder stayed');
+      assert.ok((await plotDrawn(page, 'ddpm-trajectory-plot')).paths === 1);
+      await page.close();
+    });
 
   it('d = 1: the dimensions plot, alone, says what was recorded and drawn in the one sentence the plane uses', async () => {
     const inputs = {

@@ -75,13 +75,14 @@ export function hasValue(ys: ArrayLike<number | null>): boolean {
 /**
  * Why a series of a run has nothing to draw, where the run's shape says so: the spread of one sample (the unbiased
  * variance divides by N - 1) and z when no recorded step adds noise (only t = 0 was recorded: a 1-step run, or a
- * recording of its last step alone); undefined when both have values.
+ * recording of its last step alone), and both noise series when no step was recorded; undefined when all have values.
  */
 export function undrawnNote(stats: StepStatistics, n: number): string | undefined {
   const why: string[] = [];
   if (n < 2 && !hasValue(stats.xSpread))
     why.push('the spread of x (one sample: its unbiased variance divides by N - 1 = 0)');
-  if (stats.stepT.length > 0 && stats.stepT.every((t) => t === 0))
+  if (stats.stepT.length === 0) why.push('the RMS of ε and of z (no step was recorded)');
+  else if (stats.stepT.every((t) => t === 0))
     why.push('the RMS of z (the step t = 0 adds no noise, and it is the only step recorded)');
   return why.length ? `Not drawn: ${why.join('; ')}.` : undefined;
 }

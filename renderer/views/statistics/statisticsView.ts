@@ -109,7 +109,7 @@ export function createStatisticsView(ctx: ViewContext): View {
             title: { text: 't (sampling runs left to right, T-1 → 0)' },
             autorange: 'reversed',
             anchor: 'y',
-            ...stepTicks(stats.scheduleT)
+            ...stepTicks(stats.stateT, stats.scheduleT)
           },
           yaxis: { domain: domain(0), title: { text: 'alpha_bar' } },
           yaxis2: { domain: domain(1), title: { text: 'betas' }, anchor: 'x', exponentformat: 'e' },

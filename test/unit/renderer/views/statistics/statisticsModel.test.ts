@@ -59,6 +59,9 @@ describe('statisticsModel: per-step statistics', () => {
       'Not drawn: the RMS of z (the step t = 0 adds no noise, and it is the only step recorded).'
     );
     assert.match(undrawnNote(stepStatistics(syntheticRun(1, 2, 1)), 1) ?? '', /spread of x .*; the RMS of z/);
+    const none = stepStatistics(syntheticRun(4, 2, 6, { kind: 'none' }));
+    assert.deepEqual(none.stepT, []);
+    assert.equal(undrawnNote(none, 4), 'Not drawn: the RMS of ε and of z (no step was recorded).');
     const full = stepStatistics(syntheticRun(4, 3, 8));
     assert.ok(hasValue(full.xSpread) && hasValue(full.zRms));
     assert.equal(undrawnNote(full, 4), undefined);
