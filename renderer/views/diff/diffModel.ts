@@ -105,8 +105,8 @@ export function diffTableModel(run: RunResult, maxCells = TABLE_MAX_CELLS): Diff
  * |diff| as heatmap rows for the given rows of the sample (default all), scaled by the comparison's rule: a
  * mismatched cell holds its |diff|, a cell the rule accepts (a difference below the printed precision or the
  * tolerance reads as agreement) and a cell not compared hold null (gaps: the background shows, so the colours span
- * the mismatches alone) and the top of their colour range; plus which cells were compared, the mismatched cells and
- * each cell's real |diff|.
+ * the mismatches alone); plus the top of the colour range, which cells were compared, the mismatched cells and each
+ * cell's real |diff|.
  */
 export function absDiffHeatmap(
   run: RunResult,
