@@ -21,6 +21,7 @@ import type { SamplerInputs } from '../../src/core/types';
 import { buildReportHtml } from '../../src/report/html';
 import { buildPanelHtml } from '../../src/extension/panelHtml';
 import { RUN_MIME } from '../../src/core/types';
+import { compareRun } from '../../src/core/compare/compare';
 import { RECORDING_MIME, decodeRecording } from '../../src/core/run/recording';
 import { checkRecording } from '../../src/core/run/checkRecording';
 import { lowContrastText } from '../e2e/contrast';
@@ -797,6 +798,68 @@ describe('renderer in headless Chromium', function () {
     assert.deepEqual(legend, ['mean of x', 'RMS of ε (predicted noise)', 'RMS of z', 'betas', 'alpha_bar']);
     assert.match((await page.textContent('[data-testid="ddpm-stats-undrawn"]')) ?? '', /^Not drawn: the spread of x/);
     await page.close();
+  });
+
+  it('the step-by-step diff plot: its legend never lies over its axis title and its axis spans the steps, narrow or wide', async () => {
+    // a step-by-step paste (x.tolist() after each step) of the example's loop with seed + t step seeds, made by
+    // PyTorch through the Python helper (test/fixtures/recording/expected.json, scripts/fixtures/recording.py)
+    const rec = JSON.parse(readFileSync(path.join(ROOT, 'test', 'fixtures', 'recording', 'expected.json'), 'utf8')) as {
+      recordings: Record<string, { shape: [number, number]; steps: { t: number; bits: number[] }[] }>;
+    };
+    const wrong = rec.recordings['step-seed-plus-t'];
+    const d = wrong.shape[1];
+    const tolist = (bits: number[]): string => {
+      const v = Array.from(new Float32Array(new Uint32Array(bits).buffer));
+      const rows: string[] = [];
+      for (let i = 0; i < v.length; i += d)
+        rows.push(
+          `[${v
+            .slice(i, i + d)
+            .map(String)
+            .join(', ')}]`
+        );
+      return `[${rows.join(', ')}]`;
+    };
+    const text = wrong.steps.map((st) => `t = ${st.t}\n${tolist(st.bits)}`).join('\n');
+    const inputs = readInputs(
+      JSON.parse(readFileSync(path.join(ROOT, 'media', 'examples', 'seed.inputs.json'), 'utf8'))
+    ).inputs;
+    const run = runSampler(inputs, { record: { kind: 'all' } });
+    run.comparison = compareRun(inputs, run, text);
+    const steps = run.comparison.steps;
+    assert.ok(steps, 'not read as a step-by-step paste');
+    for (const width of [420, 1100]) {
+      const page = await newPage(width);
+      await renderInHarness(page, `steps-${width}`, JSON.stringify(encodeRunResult(run)));
+      await waitReady(page);
+      const box = async (selector: string) => {
+        const b = await page.locator(`[data-testid="ddpm-diff-steps"] ${selector}`).first().boundingBox();
+        assert.ok(b, `${selector} not drawn at ${width} px`);
+        return b;
+      };
+      const legend = await box('.legend');
+      const title = await box('.g-xtitle');
+      const apart =
+        legend.x >= title.x + title.width ||
+        title.x >= legend.x + legend.width ||
+        legend.y >= title.y + title.height ||
+        title.y >= legend.y + legend.height;
+      assert.ok(
+        apart,
+        `at ${width} px the legend ${JSON.stringify(legend)} lies over the axis title ${JSON.stringify(title)}`
+      );
+      // the axis spans the printed steps: plotly widened it for the "first divergence" text beside the mark (3 steps
+      // more at 420 px)
+      const ticks = await page.$$eval('[data-testid="ddpm-diff-steps"] .xtick text', (ts) =>
+        ts.map((t) => Number(t.textContent?.replace('\u2212', '-')))
+      );
+      const xs = steps.prints.map((p) => p.step ?? inputs.betas.length);
+      assert.ok(
+        ticks.length > 0 && ticks.every((t) => t >= Math.min(...xs) && t <= Math.max(...xs)),
+        `at ${width} px the t axis (ticks ${ticks.join(', ')}) reaches beyond the printed steps ${xs.join(', ')}`
+      );
+      await page.close();
+    }
   });
 
   it('a 4-step run: the step axes are ticked on whole steps (plotly alone ticks t = 2.5)', async () => {

@@ -174,6 +174,8 @@ export function createDiffView(ctx: ViewContext): View {
           // x: the print's step (x_T drawn at T); one line per coordinate of the row, ours solid, the paste's dashed
           const T = ctx.run.inputs.T;
           const xs = steps.prints.map((p) => (p.step === null ? T : p.step));
+          const tMax = Math.max(...xs);
+          const tMin = Math.min(...xs);
           const d = steps.ours[steps.ours.length - 1]?.length ?? 0;
           const traces: object[] = [];
           for (let j = 0; j < Math.min(d, 8); j++) {
@@ -200,11 +202,15 @@ export function createDiffView(ctx: ViewContext): View {
             layout: {
               xaxis: {
                 title: { text: 'step t (x after step t; x_T at T)' },
-                autorange: 'reversed',
+                // fixed to the printed steps, T side on the left: plotly's autorange would widen the axis to fit the
+                // "first divergence" text beside the mark (3 to 20 steps more in a narrow output)
+                ...(tMax > tMin ? { range: [tMax, tMin], autorange: false } : { autorange: 'reversed' }),
                 ...stepTicks(xs)
               },
               yaxis: { title: { text: 'value' } },
-              legend: { orientation: 'h', y: -0.3 },
+              // a column to the right (plotly widens the right margin for it): a row under the plot lay over the
+              // axis title, and took several rows for a narrow output or up to 16 entries (d = 8)
+              legend: { orientation: 'v' },
               shapes:
                 mark === null
                   ? []
@@ -230,6 +236,8 @@ export function createDiffView(ctx: ViewContext): View {
                         text: `first divergence: ${first!.step === null ? 'x_T' : `t = ${first!.step}`}`,
                         showarrow: false,
                         yanchor: 'bottom',
+                        // the text runs into the plot from the mark (t runs right to left)
+                        xanchor: mark >= (tMax + tMin) / 2 ? 'left' : 'right',
                         font: { color: theme.foreground }
                       }
                     ]
