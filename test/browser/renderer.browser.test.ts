@@ -27,6 +27,7 @@ import { checkRecording } from '../../src/core/run/checkRecording';
 import { lowContrastText } from '../e2e/contrast';
 import { CHROMIUM as DEBIAN_CHROMIUM, CHROMIUM_ARGS } from '../e2e/toolchain';
 import { fixtureCases, fixtureRun } from './fixtureRuns';
+import { recordingTolistSteps } from '../unit/helpers/recordingPaste';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const OUT = path.join(ROOT, 'test-results', 'browser');
@@ -803,24 +804,9 @@ describe('renderer in headless Chromium', function () {
   it('the step-by-step diff plot: its legend never lies over its axis title and its axis spans the steps, narrow or wide', async () => {
     // a step-by-step paste (x.tolist() after each step) of the example's loop with seed + t step seeds, made by
     // PyTorch through the Python helper (test/fixtures/recording/expected.json, scripts/fixtures/recording.py)
-    const rec = JSON.parse(readFileSync(path.join(ROOT, 'test', 'fixtures', 'recording', 'expected.json'), 'utf8')) as {
-      recordings: Record<string, { shape: [number, number]; steps: { t: number; bits: number[] }[] }>;
-    };
-    const wrong = rec.recordings['step-seed-plus-t'];
-    const d = wrong.shape[1];
-    const tolist = (bits: number[]): string => {
-      const v = Array.from(new Float32Array(new Uint32Array(bits).buffer));
-      const rows: string[] = [];
-      for (let i = 0; i < v.length; i += d)
-        rows.push(
-          `[${v
-            .slice(i, i + d)
-            .map(String)
-            .join(', ')}]`
-        );
-      return `[${rows.join(', ')}]`;
-    };
-    const text = wrong.steps.map((st) => `t = ${st.t}\n${tolist(st.bits)}`).join('\n');
+    const text = recordingTolistSteps(ROOT, 'step-seed-plus-t')
+      .map((st) => `t = ${st.t}\n${st.list}`)
+      .join('\n');
     const inputs = readInputs(
       JSON.parse(readFileSync(path.join(ROOT, 'media', 'examples', 'seed.inputs.json'), 'utf8'))
     ).inputs;

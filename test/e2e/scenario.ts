@@ -9,6 +9,7 @@ import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { alphaBarFromBetas, linearSchedule } from '../../src/core/sampler/schedules';
 import { lowContrastText } from './contrast';
 import { jupyterRecordingSteps } from './jupyterRecording';
+import { recordingTolistSteps } from '../unit/helpers/recordingPaste';
 import {
   LONG,
   SHORT,
@@ -892,26 +893,9 @@ export const scenario: Step[] = [
     needs: [S.runAll],
     async run(ctx) {
       const { page } = ctx;
-      const rec = JSON.parse(
-        readFileSync(path.join(ctx.root, 'test', 'fixtures', 'recording', 'expected.json'), 'utf8')
-      ) as {
-        recordings: Record<string, { shape: [number, number]; steps: { t: number; bits: number[] }[] }>;
-      };
-      const wrong = rec.recordings['step-seed-plus-t'];
-      const d = wrong.shape[1];
-      const tolist = (bits: number[]): string => {
-        const v = Array.from(new Float32Array(new Uint32Array(bits).buffer));
-        const rows: string[] = [];
-        for (let i = 0; i < v.length; i += d)
-          rows.push(
-            `[${v
-              .slice(i, i + d)
-              .map(String)
-              .join(', ')}]`
-          );
-        return `[${rows.join(', ')}]`;
-      };
-      const text = wrong.steps.map((s) => `t = ${s.t}\\n${tolist(s.bits)}`).join('\\n');
+      // written into the cell's string literal: its line breaks as \\n
+      const wrong = recordingTolistSteps(ctx.root, 'step-seed-plus-t');
+      const text = wrong.map((s) => `t = ${s.t}\\n${s.list}`).join('\\n');
       await runCommand(page, 'View: Focus First Editor Group');
       await quickOpen(page, NOTEBOOK);
       // the run is assigned, so the cell's one run output is the comparison's (a bare sample() would show first)
@@ -929,7 +913,7 @@ export const scenario: Step[] = [
       const first = run.locator('[data-testid="ddpm-diff-first-divergence"]');
       assert.equal(
         await first.getAttribute('data-step'),
-        String(wrong.steps[0].t),
+        String(wrong[0].t),
         `first divergence: ${await first.innerText()}`
       );
       const diagnosis = run.locator('[data-testid="ddpm-diff-diagnosis"]');
