@@ -149,6 +149,26 @@ function exampleInputs(n: number, T: number): SamplerInputs {
   return { ...example, n, betas, alphaBar: alphaBarFromBetas(betas) };
 }
 
+/** The legend of plot `testId` and its x axis title do not overlap (their bounding boxes are apart). */
+async function assertLegendClearOfXTitle(page: Page, testId: string, width: number): Promise<void> {
+  const box = async (selector: string) => {
+    const b = await page.locator(`[data-testid="${testId}"] ${selector}`).first().boundingBox();
+    assert.ok(b, `${testId}: ${selector} not drawn at ${width} px`);
+    return b;
+  };
+  const legend = await box('.legend');
+  const title = await box('.g-xtitle');
+  const apart =
+    legend.x >= title.x + title.width ||
+    title.x >= legend.x + legend.width ||
+    legend.y >= title.y + title.height ||
+    title.y >= legend.y + legend.height;
+  assert.ok(
+    apart,
+    `${testId} at ${width} px: the legend ${JSON.stringify(legend)} lies over the axis title ${JSON.stringify(title)}`
+  );
+}
+
 async function noHorizontalScroll(page: Page): Promise<void> {
   const { scroll, client } = await page.evaluate(() => ({
     scroll: document.documentElement.scrollWidth,
@@ -818,22 +838,7 @@ describe('renderer in headless Chromium', function () {
       const page = await newPage(width);
       await renderInHarness(page, `steps-${width}`, JSON.stringify(encodeRunResult(run)));
       await waitReady(page);
-      const box = async (selector: string) => {
-        const b = await page.locator(`[data-testid="ddpm-diff-steps"] ${selector}`).first().boundingBox();
-        assert.ok(b, `${selector} not drawn at ${width} px`);
-        return b;
-      };
-      const legend = await box('.legend');
-      const title = await box('.g-xtitle');
-      const apart =
-        legend.x >= title.x + title.width ||
-        title.x >= legend.x + legend.width ||
-        legend.y >= title.y + title.height ||
-        title.y >= legend.y + legend.height;
-      assert.ok(
-        apart,
-        `at ${width} px the legend ${JSON.stringify(legend)} lies over the axis title ${JSON.stringify(title)}`
-      );
+      await assertLegendClearOfXTitle(page, 'ddpm-diff-steps', width);
       // the axis spans the printed steps: plotly widened it for the "first divergence" text beside the mark (3 steps
       // more at 420 px)
       const ticks = await page.$$eval('[data-testid="ddpm-diff-steps"] .xtick text', (ts) =>
@@ -1064,6 +1069,16 @@ describe('renderer in headless Chromium', function () {
   describe("recordings of the user's own loop (RECORDING_MIME, made by the Python helper from real PyTorch)", () => {
     const recordingText = (name: string): string =>
       readFileSync(path.join(ROOT, 'test', 'fixtures', 'recording', `${name}.run.json`), 'utf8');
+
+    it("the paths plot's legend does not lie over its axis title, narrow or wide", async () => {
+      for (const width of [420, 900]) {
+        const page = await newPage(width);
+        await renderInHarness(page, `rec-${width}`, recordingText('step-seed-plus-t'), '', RECORDING_MIME);
+        await waitReady(page);
+        await assertLegendClearOfXTitle(page, 'ddpm-recording-trajectory', width);
+        await page.close();
+      }
+    });
 
     it('correct loop: "matches", both trajectories and the distance plot drawn, text readable', async () => {
       const json = recordingText('correct');

@@ -191,13 +191,13 @@ export function recordingTrajectoryFigure(
         // fixed to both runs' points (the paths are images, which autorange does not see), each axis fitting its own
         xaxis: { title: { text: 'x[:, 0]' }, ...fixed(range?.x) },
         yaxis: { title: { text: 'x[:, 1]' }, ...fixed(range?.y) },
-        legend: { orientation: 'h', y: -0.18 },
+        legend: { orientation: 'h', y: -0.3 },
         showlegend: true
       }
     : {
         xaxis: { title: { text: 't' }, autorange: 'reversed', ...stepTicks(scene.ours.t, scene.yours.t) },
         yaxis: { title: { text: 'x[:, 0]' } },
-        legend: { orientation: 'h', y: -0.18 },
+        legend: { orientation: 'h', y: -0.3 },
         showlegend: true
       };
   return { figure: { data, layout }, note: sel.note, selection: plane ? sel : undefined };
