@@ -16,8 +16,7 @@
 // tests that look for `.ddpm-run` or a `data-testid` never see it.
 import { nextTask } from '../src/common/nextTask';
 import { linearSchedule, alphaBarFromBetas } from '../src/core/sampler/schedules';
-import { runSampler } from '../src/core/sampler/sampler';
-import { carryInputs, recomputeTrajectory } from '../src/core/run/recompute';
+import { recomputeTrajectory, runForView } from '../src/core/run/recompute';
 import { decodeRunResult, encodeRunResult } from '../src/core/run/runCodec';
 import type { RunResult } from '../src/core/types';
 import { loadPlotly } from './plotLoader';
@@ -31,8 +30,7 @@ export function warmUpRun(n = 200, d = 2, T = 100): RunResult {
   const betas = linearSchedule(T);
   const wModel = { rows: d + 1, cols: d, data: new Float32Array((d + 1) * d).map((_, k) => ((k % 5) - 2) / 8) };
   const inputs = { wModel, n, d, betas, alphaBar: alphaBarFromBetas(betas), seed: 0n };
-  const run = carryInputs(runSampler(inputs, { record: { kind: 'none' } }), wModel, { kind: 'all' });
-  return decodeRunResult(JSON.parse(JSON.stringify(encodeRunResult(run))));
+  return decodeRunResult(JSON.parse(JSON.stringify(encodeRunResult(runForView(inputs, {}, { kind: 'all' })))));
 }
 
 const NO_HOST: HostBridge = { copy: () => undefined, saveImage: () => undefined };

@@ -4,8 +4,7 @@
 import path from 'node:path';
 import { compareRun } from '../core/compare/compare';
 import { writtenScheduleOf } from '../core/sampler/inputs';
-import { runSampler } from '../core/sampler/sampler';
-import { canDefer, carryInputs } from '../core/run/recompute';
+import { runForView } from '../core/run/recompute';
 import { RNG_PROFILES, type MatmulProfile, type RngProfile } from '../core/types';
 import { buildReportHtml } from '../report/html';
 import { CliError, fileErrorReason, inputName, loadInputs, oneLine, readInputText, readMatmul, type CliIO } from './io';
@@ -95,15 +94,11 @@ export async function main(
     const script = await readReportScript(io, scriptPaths);
     // the page recomputes the steps from the inputs (as the results panel does): a report of N = 10^4, T = 100 was
     // 58 MB of embedded steps
-    const defer = canDefer(inputs.d);
-    const policy = { kind: 'all' } as const;
-    const run = runSampler(inputs, {
-      profile: args.profile,
-      matmul: args.matmul,
-      record: defer ? { kind: 'none' } : policy,
-      inputWarnings: warnings
-    });
-    if (defer) carryInputs(run, inputs.wModel, policy);
+    const run = runForView(
+      inputs,
+      { profile: args.profile, matmul: args.matmul, inputWarnings: warnings },
+      { kind: 'all' }
+    );
     if (expected !== undefined) {
       const writtenSchedule = writtenScheduleOf(inputsText, inputs);
       run.comparison = compareRun(inputs, run, expected.text, {

@@ -15,6 +15,19 @@ export function canDefer(d: number): boolean {
   return (d + 1) * d <= MAX_CARRIED_WEIGHTS;
 }
 
+/**
+ * `inputs` sampled for a view that draws the trajectory `policy` records: carrying its inputs (nothing recorded here,
+ * the view recomputes the steps) where the weights are small enough to carry (canDefer), else with the trajectory.
+ */
+export function runForView(
+  inputs: SamplerInputs,
+  options: Omit<SamplerOptions, 'record'>,
+  policy: RecordPolicy
+): RunResult {
+  if (!canDefer(inputs.d)) return runSampler(inputs, { ...options, record: policy });
+  return carryInputs(runSampler(inputs, { ...options, record: { kind: 'none' } }), inputs.wModel, policy);
+}
+
 /** Whether `run` needs recomputeTrajectory before its steps can be drawn. */
 export function needsRecompute(run: RunResult): boolean {
   return run.trajectory.recompute === true;
