@@ -12,6 +12,10 @@
 //     Debian's PyTorch; skipped without it): from receiving the output item to the checked and drawn view.
 // Prints a table and then one JSON object. The machine's load average is printed with them: figures taken under
 // load are slower than the code. No pass/fail: the goals are in README "Performance".
+// DDPM_BENCH_PROFILE=1 also writes a CPU profile of each renderer case's first repeat (test-results/bench-editor/
+// *.cpuprofile; `node scripts/profile-summary.mjs FILE` sums it by function), DDPM_BENCH_DEV=1 builds the renderer
+// unminified (a profile then names our functions and plotly's), DDPM_BENCH_SIZES and DDPM_BENCH_REPEAT set the sizes
+// (default 1000,10000) and the repeats (default 3).
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,6 +30,7 @@ const out = path.join(root, 'test-results', 'bench-editor');
 const T = 1000;
 const SIZES = (process.env.DDPM_BENCH_SIZES ?? '1000,10000').split(',').map(Number);
 const REPEAT = Number(process.env.DDPM_BENCH_REPEAT ?? 3);
+const PROFILE = process.env.DDPM_BENCH_PROFILE === '1';
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
@@ -53,10 +58,11 @@ const host = createRequire(import.meta.url)(path.join(out, 'host.cjs'));
 const CHROMIUM = process.env.DDPM_CHROMIUM ?? host.CHROMIUM;
 const CHROMIUM_ARGS = host.CHROMIUM_ARGS;
 
-// the renderer, built as the extension ships it (minified: vsce package runs the --production build)
+// the renderer, built as the extension ships it (minified: vsce package runs the --production build; not with
+// DDPM_BENCH_DEV, for readable profiles)
 const build = spawnSync(
   process.execPath,
-  [path.join(root, 'scripts', 'build.mjs'), '--only=renderer', '--production'],
+  [path.join(root, 'scripts', 'build.mjs'), '--only=renderer', ...(process.env.DDPM_BENCH_DEV ? [] : ['--production'])],
   {
     cwd: root,
     env: { ...process.env, DDPM_OUT_DIR: path.join(out, 'dist') },
@@ -201,6 +207,14 @@ async function rendererPath(browser, base, n, preloaded) {
       await page.evaluate(() => import('./dist/renderer/preload.js').then((m) => m.activate()));
       await page.waitForSelector('html[data-ddpm-plotly-warm="true"]', { timeout: 60_000 });
     }
+    // DDPM_BENCH_PROFILE=1: a CPU profile of the first repeat's render, in test-results/bench-editor (open it in
+    // Chromium's DevTools, Performance panel, or summarise it with scripts/profile-summary.mjs)
+    const profiler = PROFILE && r === 0 ? await page.context().newCDPSession(page) : null;
+    if (profiler) {
+      await profiler.send('Profiler.enable');
+      await profiler.send('Profiler.setSamplingInterval', { interval: 200 });
+      await profiler.send('Profiler.start');
+    }
     const t = await page.evaluate(async (j) => {
       const wall0 = Date.now();
       const t0 = window.__render('bench', j);
@@ -224,6 +238,13 @@ async function rendererPath(browser, base, n, preloaded) {
         notes: Array.from(document.querySelectorAll('.ddpm-notes p'), (p) => p.textContent).join(' ')
       };
     }, json);
+    if (profiler) {
+      const { profile } = await profiler.send('Profiler.stop');
+      writeFileSync(
+        path.join(out, `renderer-n${n}-${preloaded ? 'preloaded' : 'cold'}.cpuprofile`),
+        JSON.stringify(profile)
+      );
+    }
     if (t.state !== 'true') throw new Error(`N = ${n}: the view did not draw (${t.state})`);
     results.push(t.ms);
     firstPaints.push(Number.isFinite(t.sketchMs) ? t.sketchMs : t.ms);
