@@ -6,9 +6,12 @@
 //   window's) as little as it can: while plotly's chunk loads, a small run (N = 200, d = 2, T = 100, recorded in
 //   full) is made, encoded and decoded; its steps are recomputed; then it is mounted off screen, where its plots are
 //   sketched (views/sketch.ts), and removed; once plotly is in, one small plot like the views' is drawn (react, then
-//   its layout image by relayout) and purged. Measured in code-server (2026-12-03): drawing both plots of the small
-//   run instead held the window's thread 0.2 to 0.4 s, and delayed a notebook's first run started meanwhile more
-//   than its draw gained;
+//   its layout image by relayout) and purged; then, once the page's thread has been quiet for 300 ms (no task of
+//   20 ms or more meanwhile: in code-server, the window's thread), the small run is drawn in full, stopped at its
+//   next plot by a real output. Measured in code-server (2026-12-03): drawing the small run in full as soon as
+//   plotly was in held the window's thread 0.2 to 0.4 s, and delayed a notebook's first run started meanwhile more
+//   than its draw gained; drawn once the window is quiet, a first run after that is drawn about 0.15 s sooner, and
+//   one started right after opening no later;
 // - the results panel's page, while the host samples (its run comes right after its script, so this mostly gives
 //   way): once plotly's chunk is in, the small run drawn in full off screen, stopping at its next plot when a real
 //   run comes (plots yield to the page between them, renderer/views/common.ts).
@@ -87,13 +90,55 @@ async function warmInSteps(doc: Document): Promise<Outcome> {
   const Plotly = await plotly;
   await nextTask();
   if (stopRequested) return 'skipped';
-  return plotOffScreen(doc, Plotly);
+  if ((await plotOffScreen(doc, Plotly)) !== 'true') return 'skipped';
+  // the small run drawn in full (the rest of the first draw's first-run costs) only once the page's thread has been
+  // quiet a while: a notebook run started right after opening must not wait for it
+  await quiet(QUIET_MS);
+  if (stopRequested) return 'skipped';
+  return drawInFull(doc);
+}
+
+/** How long the page's thread must have been quiet before the notebook's warm-up draws the small run in full. */
+const QUIET_MS = 300;
+/**
+ * A tick of the quietness check, and the lateness of a tick that says some other task ran meanwhile: a tick is due
+ * in every task longer than TICK_MS, so any task of TICK_MS + LATE_MS or more breaks the quiet.
+ */
+const TICK_MS = 10;
+const LATE_MS = 10;
+/** After this long without a quiet stretch, the small run is drawn in full anyway (once, as the panel's page does). */
+const QUIET_WAIT_MAX_MS = 10_000;
+
+/**
+ * Resolves once the page's thread has been quiet for `ms`: a chain of TICK_MS timers each ran no more than LATE_MS
+ * late, so no task (the window's, in code-server: a command, a cell's output, a frame) took 20 ms or more meanwhile;
+ * or when a real run asks the warm-up to stop; or after QUIET_WAIT_MAX_MS.
+ */
+function quiet(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const start = performance.now();
+    let since = start;
+    let due = start + TICK_MS;
+    const tick = (): void => {
+      const now = performance.now();
+      if (now - due > LATE_MS) since = now; // something else held the thread: start over
+      if (stopRequested || now - since >= ms || now - start >= QUIET_WAIT_MAX_MS) return resolve();
+      due = now + TICK_MS;
+      setTimeout(tick, TICK_MS);
+    };
+    setTimeout(tick, TICK_MS);
+  });
 }
 
 /** The panel's way: once plotly is in, the small run drawn in full, stopped at its next plot by a real run. */
 async function warmWithFullDraw(doc: Document): Promise<Outcome> {
   await loadPlotly();
   if (stopRequested) return 'skipped';
+  return drawInFull(doc);
+}
+
+/** The small run drawn in full off screen, stopped at its next plot by a real run. */
+async function drawInFull(doc: Document): Promise<Outcome> {
   const { holder, container } = offScreen(doc, 900, 'full');
   try {
     const handle = mountRunView(container, warmUpRun(), NO_HOST);

@@ -656,18 +656,25 @@ describe('renderer in headless Chromium', function () {
     await page.close();
   });
 
-  it("the DDPM notebook's preload loads plotly, mounts a small run and draws a small plot off screen, unseen by selectors, leaving nothing behind; outputs then draw", async () => {
+  it("the DDPM notebook's preload loads plotly, mounts a small run, draws a small plot and then the small run in full off screen, unseen by selectors, leaving nothing behind; outputs then draw", async () => {
     const page = await newPage();
     await openHarness(page);
     const children = (): Promise<string[]> =>
       page.evaluate(() => Array.from(document.body.children, (e) => `${e.tagName.toLowerCase()}#${e.id}`));
     const before = await children();
     // while it warms up, count what the page's selectors (tests, tools) could find of it: a run view or a plot
+    // and which steps it took (each puts its off-screen holder into the page)
     await page.evaluate(() => {
-      const w = window as unknown as { __seen: number };
+      const w = window as unknown as { __seen: number; __steps: string[] };
       w.__seen = 0;
-      new MutationObserver(() => {
+      w.__steps = [];
+      new MutationObserver((records) => {
         w.__seen = Math.max(w.__seen, document.querySelectorAll('.ddpm-run, [data-testid], .js-plotly-plot').length);
+        for (const r of records)
+          for (const n of r.addedNodes) {
+            const step = (n as Element).getAttribute?.('data-ddpm-warm-step');
+            if (step) w.__steps.push(step);
+          }
       }).observe(document.body, { subtree: true, childList: true, attributes: true });
     });
     await page.evaluate(() =>
@@ -676,6 +683,11 @@ describe('renderer in headless Chromium', function () {
     await page.waitForSelector('html[data-ddpm-plotly-warm]', { timeout: 60_000 });
     assert.equal(await page.getAttribute('html', 'data-ddpm-plotly-warm'), 'true', 'the warm-up did not draw');
     assert.equal(await page.evaluate(() => (window as unknown as { __seen: number }).__seen), 0);
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { __steps: string[] }).__steps), [
+      '1',
+      '2',
+      'full'
+    ]);
     // plotly keeps its text-measuring element (js-plotly-tester) in the body, as after any plot; nothing else stays
     assert.deepEqual(
       (await children()).filter((c) => c !== 'svg#js-plotly-tester'),
@@ -749,12 +761,12 @@ describe('renderer in headless Chromium', function () {
     await page.close();
   });
 
-  for (const step of ['1', '2'] as const)
+  for (const step of ['1', '2', 'full'] as const)
     it(`a real output that comes while the preload's warm-up is at its step ${step} stops it there, and draws`, async () => {
       const page = await newPage();
       await openHarness(page);
       // the output is rendered the moment the warm-up puts the off-screen holder of that step into the page (step 1
-      // mounts the small run there, step 2 draws a plotly plot there)
+      // mounts the small run there, step 2 draws a plotly plot there, the last step draws the small run in full)
       await page.evaluate(
         ([j, wanted]) => {
           const w = window as unknown as { __render(id: string, j: string): void; __steps: string[] };
@@ -780,13 +792,63 @@ describe('renderer in headless Chromium', function () {
       // the warm-up got to that step, and went no further
       assert.deepEqual(
         await page.evaluate(() => (window as unknown as { __steps: string[] }).__steps),
-        step === '1' ? ['1'] : ['1', '2']
+        ['1', '2', 'full'].slice(0, ['1', '2', 'full'].indexOf(step) + 1)
       );
       assert.equal(await page.getAttribute('html', 'data-ddpm-plotly-warm'), 'skipped');
       assert.equal(await page.locator('body > [aria-hidden="true"]').count(), 0, 'the warm-up holder stayed');
       assert.ok((await plotDrawn(page, 'ddpm-trajectory-plot')).paths === 1);
       await page.close();
     });
+
+  it("the preload's warm-up draws the small run in full only once the page's thread has been quiet a while", async () => {
+    const page = await newPage();
+    await openHarness(page);
+    // once step 2 (the small plotly plot) begins, the page is kept busy for 1.5 s with tasks of 25 ms back to back
+    // (as code-server's window is while it opens a notebook or runs a cell); the full draw must wait for the quiet
+    // (a string: the page runs it as written, without the test build's helpers for named functions)
+    const [steps, busyEnd] = (await page.evaluate(`(async () => {
+      const seen = [];
+      let busyEnd = 0;
+      new MutationObserver((records) => {
+        for (const r of records)
+          for (const n of r.addedNodes) {
+            const step = n.getAttribute && n.getAttribute('data-ddpm-warm-step');
+            if (!step) continue;
+            seen.push([step, performance.now()]);
+            if (step !== '2') continue;
+            const until = performance.now() + 1500;
+            const spin = () => {
+              const end = performance.now() + 25;
+              while (performance.now() < end);
+              busyEnd = performance.now();
+              if (busyEnd < until) setTimeout(spin, 0);
+            };
+            setTimeout(spin, 0);
+          }
+      }).observe(document.body, { childList: true });
+      const m = await import(location.origin + '/dist/renderer/preload.js');
+      m.activate();
+      await new Promise((resolve) => {
+        const check = () =>
+          document.documentElement.hasAttribute('data-ddpm-plotly-warm') ? resolve() : setTimeout(check, 50);
+        check();
+      });
+      return [seen, busyEnd];
+    })()`)) as [[string, number][], number];
+    assert.deepEqual(
+      steps.map(([s]) => s),
+      ['1', '2', 'full']
+    );
+    const fullAt = steps[2][1];
+    assert.ok(busyEnd > 0, 'the page was not kept busy');
+    // drawn in full only after the busy stretch and the quiet stretch after it (300 ms; a little slack for timers)
+    assert.ok(
+      fullAt >= busyEnd + 250,
+      `the full draw began ${(fullAt - busyEnd).toFixed(0)} ms after the busy stretch ended`
+    );
+    assert.equal(await page.getAttribute('html', 'data-ddpm-plotly-warm'), 'true');
+    await page.close();
+  });
 
   it('d = 1: the dimensions plot, alone, says what was recorded and drawn in the one sentence the plane uses', async () => {
     const inputs = {
