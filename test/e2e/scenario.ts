@@ -540,6 +540,13 @@ async function runNotebookFile(
     if (done) settledMs = Number(await warm.getAttribute('data-ddpm-warm-at')) - opened;
   }
   const row = await focusCell(page, 0);
+  // DDPM_E2E_PROFILE=1: a CPU profile of the window's thread (the workbench and its webviews) to the drawn plot
+  const profiler = process.env.DDPM_E2E_PROFILE === '1' ? await page.context().newCDPSession(page) : undefined;
+  if (profiler) {
+    await profiler.send('Profiler.enable');
+    await profiler.send('Profiler.setSamplingInterval', { interval: 250 });
+    await profiler.send('Profiler.start');
+  }
   // from choosing the command to the moment the view says it drew (its data-ddpm-drawn-at: the same clock)
   const t0 = await runCommand(page, 'Notebook: Run All');
   let picked = false;
@@ -555,6 +562,15 @@ async function runNotebookFile(
     },
     LONG
   );
+  if (profiler) {
+    const { profile } = await profiler.send('Profiler.stop');
+    // Run All on the profile's clock (to within the round trip of Profiler.stop), for tools reading it
+    const ddpmRunAllUs = profile.endTime - (Date.now() - t0) * 1000;
+    writeFileSync(
+      path.join(ctx.runDir, `${ctx.host}-${file}.cpuprofile`),
+      JSON.stringify({ ...profile, ddpmRunAllUs })
+    );
+  }
   return { run, t0, picked, settledMs };
 }
 
