@@ -10,7 +10,7 @@
 //   20 ms or more meanwhile: in code-server, the window's thread), the small run is drawn in full, stopped at its
 //   next plot by a real output. Measured in code-server (2026-12-03): drawing the small run in full as soon as
 //   plotly was in held the window's thread 0.2 to 0.4 s, and delayed a notebook's first run started meanwhile more
-//   than its draw gained; drawn once the window is quiet, a first run after that is drawn about 0.15 s sooner, and
+//   than its draw gained; drawn once the window is quiet, a first run after that is drawn 0.15 to 0.2 s sooner, and
 //   one started right after opening no later;
 // - the results panel's page, while the host samples (its run comes right after its script, so this mostly gives
 //   way): once plotly's chunk is in, the small run drawn in full off screen, stopping at its next plot when a real
@@ -93,7 +93,7 @@ async function warmInSteps(doc: Document): Promise<Outcome> {
   if ((await plotOffScreen(doc, Plotly)) !== 'true') return 'skipped';
   // the small run drawn in full (the rest of the first draw's first-run costs) only once the page's thread has been
   // quiet a while: a notebook run started right after opening must not wait for it
-  await quiet(QUIET_MS);
+  await quiet(QUIET_MS, doc);
   if (stopRequested) return 'skipped';
   return drawInFull(doc);
 }
@@ -106,27 +106,39 @@ const QUIET_MS = 300;
  */
 const TICK_MS = 10;
 const LATE_MS = 10;
-/** After this long without a quiet stretch, the small run is drawn in full anyway (once, as the panel's page does). */
+/**
+ * After this long (the page visible) without a quiet stretch, the small run is drawn in full anyway (once, as the
+ * panel's page does).
+ */
 const QUIET_WAIT_MAX_MS = 10_000;
 
 /**
- * Resolves once the page's thread has been quiet for `ms`: a chain of TICK_MS timers each ran no more than LATE_MS
+ * Resolves once the page's thread has been quiet for `ms`: a chain of TICK_MS timers each ran less than LATE_MS
  * late, so no task (the window's, in code-server: a command, a cell's output, a frame) took 20 ms or more meanwhile;
- * or when a real run asks the warm-up to stop; or after QUIET_WAIT_MAX_MS.
+ * or at once when a real run asks the warm-up to stop; or after QUIET_WAIT_MAX_MS of visible page (on a machine
+ * so loaded that it is never quiet). While the page is hidden (its timers throttled) nothing counts: the wait starts
+ * over when it is shown.
  */
-function quiet(ms: number): Promise<void> {
+function quiet(ms: number, doc: Document): Promise<void> {
   return new Promise((resolve) => {
-    const start = performance.now();
+    let start = performance.now();
     let since = start;
     let due = start + TICK_MS;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const done = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    void stopped.then(done);
     const tick = (): void => {
       const now = performance.now();
-      if (now - due > LATE_MS) since = now; // something else held the thread: start over
-      if (stopRequested || now - since >= ms || now - start >= QUIET_WAIT_MAX_MS) return resolve();
+      if (doc.visibilityState === 'hidden') start = since = now;
+      else if (now - due >= LATE_MS) since = now; // something else held the thread: start over
+      if (stopRequested || now - since >= ms || now - start >= QUIET_WAIT_MAX_MS) return done();
       due = now + TICK_MS;
-      setTimeout(tick, TICK_MS);
+      timer = setTimeout(tick, TICK_MS);
     };
-    setTimeout(tick, TICK_MS);
+    timer = setTimeout(tick, TICK_MS);
   });
 }
 

@@ -803,19 +803,21 @@ describe('renderer in headless Chromium', function () {
   it("the preload's warm-up draws the small run in full only once the page's thread has been quiet a while", async () => {
     const page = await newPage();
     await openHarness(page);
-    // once step 2 (the small plotly plot) begins, the page is kept busy for 1.5 s with tasks of 25 ms back to back
-    // (as code-server's window is while it opens a notebook or runs a cell); the full draw must wait for the quiet
+    // once step 2 (the small plotly plot) is done (its holder removed: the wait for the quiet begins), the page is
+    // kept busy for 1.5 s with tasks of 25 ms back to back (as code-server's window is while it opens a notebook or
+    // runs a cell); the full draw must wait for the quiet after them
     // (a string: the page runs it as written, without the test build's helpers for named functions)
     const [steps, busyEnd] = (await page.evaluate(`(async () => {
       const seen = [];
       let busyEnd = 0;
       new MutationObserver((records) => {
-        for (const r of records)
+        for (const r of records) {
           for (const n of r.addedNodes) {
             const step = n.getAttribute && n.getAttribute('data-ddpm-warm-step');
-            if (!step) continue;
-            seen.push([step, performance.now()]);
-            if (step !== '2') continue;
+            if (step) seen.push([step, performance.now()]);
+          }
+          for (const n of r.removedNodes) {
+            if (!(n.getAttribute && n.getAttribute('data-ddpm-warm-step') === '2')) continue;
             const until = performance.now() + 1500;
             const spin = () => {
               const end = performance.now() + 25;
@@ -825,6 +827,7 @@ describe('renderer in headless Chromium', function () {
             };
             setTimeout(spin, 0);
           }
+        }
       }).observe(document.body, { childList: true });
       const m = await import(location.origin + '/dist/renderer/preload.js');
       m.activate();
@@ -847,6 +850,37 @@ describe('renderer in headless Chromium', function () {
       `the full draw began ${(fullAt - busyEnd).toFixed(0)} ms after the busy stretch ended`
     );
     assert.equal(await page.getAttribute('html', 'data-ddpm-plotly-warm'), 'true');
+    await page.close();
+  });
+
+  it("a real output that comes while the preload's warm-up waits for the quiet stops it before its full draw, and draws", async () => {
+    const page = await newPage();
+    await openHarness(page);
+    // the output is rendered the moment step 2's holder is removed (the small plot done: the wait begins)
+    await page.evaluate(
+      (j) => {
+        const w = window as unknown as { __render(id: string, j: string): void; __steps: string[] };
+        w.__steps = [];
+        new MutationObserver((records) => {
+          for (const r of records) {
+            for (const n of r.addedNodes) {
+              const step = (n as Element).getAttribute?.('data-ddpm-warm-step');
+              if (step) w.__steps.push(step);
+            }
+            for (const n of r.removedNodes)
+              if ((n as Element).getAttribute?.('data-ddpm-warm-step') === '2') w.__render('waiting', j);
+          }
+        }).observe(document.body, { childList: true });
+        return import(`${location.origin}/dist/renderer/preload.js`).then((m: { activate(): void }) => m.activate());
+      },
+      JSON.stringify(encodeRunResult(runSampler(exampleInputs(50, 20))))
+    );
+    await waitReady(page);
+    await page.waitForSelector('html[data-ddpm-plotly-warm]', { timeout: 60_000 });
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { __steps: string[] }).__steps), ['1', '2']);
+    assert.equal(await page.getAttribute('html', 'data-ddpm-plotly-warm'), 'skipped');
+    assert.equal(await page.locator('body > [aria-hidden="true"]').count(), 0, 'a warm-up holder stayed');
+    assert.ok((await plotDrawn(page, 'ddpm-trajectory-plot')).paths === 1);
     await page.close();
   });
 
