@@ -31,6 +31,7 @@ const T = 1000;
 const SIZES = (process.env.DDPM_BENCH_SIZES ?? '1000,10000').split(',').map(Number);
 const REPEAT = Number(process.env.DDPM_BENCH_REPEAT ?? 3);
 const PROFILE = process.env.DDPM_BENCH_PROFILE === '1';
+const DEV = process.env.DDPM_BENCH_DEV === '1';
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
@@ -62,7 +63,7 @@ const CHROMIUM_ARGS = host.CHROMIUM_ARGS;
 // DDPM_BENCH_DEV, for readable profiles)
 const build = spawnSync(
   process.execPath,
-  [path.join(root, 'scripts', 'build.mjs'), '--only=renderer', ...(process.env.DDPM_BENCH_DEV ? [] : ['--production'])],
+  [path.join(root, 'scripts', 'build.mjs'), '--only=renderer', ...(DEV ? [] : ['--production'])],
   {
     cwd: root,
     env: { ...process.env, DDPM_OUT_DIR: path.join(out, 'dist') },
@@ -357,6 +358,10 @@ const loadAfter = os.loadavg().map((x) => Math.round(x * 100) / 100);
 console.log(
   `machine: ${os.cpus().length} cores, load average ${load.join(' ')} before, ${loadAfter.join(' ')} after; best of ${REPEAT}`
 );
+if (DEV || PROFILE)
+  console.log(
+    `renderer: ${DEV ? 'the development build (unminified)' : 'the production build'}${PROFILE ? ", each case's first repeat profiled" : ''}`
+  );
 console.log('\nworker/host path (executeRequest + reply JSON + decode), d = 2, T = 1000, every step recorded');
 console.log('N      steps sent  reply bytes   execute ms  encode ms  decode ms  total ms');
 for (const r of hostResults) {
@@ -384,6 +389,8 @@ console.log(
     loadAverage: { before: load, after: loadAfter },
     cores: os.cpus().length,
     repeat: REPEAT,
+    rendererBuild: DEV ? 'development' : 'production',
+    profiled: PROFILE,
     host: hostResults,
     renderer: rendererResults,
     recording: recordingResults

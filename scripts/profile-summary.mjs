@@ -1,5 +1,7 @@
 // node scripts/profile-summary.mjs FILE.cpuprofile [TOP]: a Chromium CPU profile (DDPM_BENCH_PROFILE=1 npm run
-// bench:editor writes them) summarised as self and total time by function, and the longest stretches of busy time.
+// bench:editor and DDPM_E2E_PROFILE=1 npm run test:e2e write them) summed by function: self time, and total time
+// (the time a function was on the stack). A profile from the end-to-end suite is counted from its Run All on
+// (its ddpmRunAllUs), not from the palette work before it.
 import { readFileSync } from 'node:fs';
 
 const [file, topArg] = process.argv.slice(2);
@@ -8,16 +10,32 @@ if (!file) {
   process.exit(2);
 }
 const top = Number(topArg ?? 30);
-const profile = JSON.parse(readFileSync(file, 'utf8'));
+let profile;
+try {
+  profile = JSON.parse(readFileSync(file, 'utf8'));
+  if (!Array.isArray(profile.nodes) || !Array.isArray(profile.samples)) throw new Error('not a CPU profile');
+} catch (e) {
+  console.error(`profile-summary: ${file}: ${e instanceof Error ? e.message.split('\n')[0] : e}`);
+  process.exit(2);
+}
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map();
 for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 
-// each sample's duration (microseconds) attributed to its node
+// each sample stands for the time until the next one (as DevTools' flame chart reads it: timeDeltas[i] is the time
+// from sample i - 1 to sample i), in time order; samples before the profile's Run All, if it has one, are left out
+const times = [];
+for (let i = 0, t = profile.startTime; i < profile.samples.length; i++) {
+  t += profile.timeDeltas[i];
+  times.push({ id: profile.samples[i], t });
+}
+times.sort((a, b) => a.t - b.t);
+const from = profile.ddpmRunAllUs ?? -Infinity;
 const self = new Map();
-for (let i = 0; i < profile.samples.length; i++) {
-  const id = profile.samples[i];
-  self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i + 1] ?? 0));
+for (let i = 0; i < times.length; i++) {
+  if (times[i].t < from) continue;
+  const next = i + 1 < times.length ? times[i + 1].t : profile.endTime;
+  self.set(times[i].id, (self.get(times[i].id) ?? 0) + Math.max(0, next - times[i].t));
 }
 const name = (n) => {
   const f = n.callFrame;

@@ -547,31 +547,36 @@ async function runNotebookFile(
     await profiler.send('Profiler.setSamplingInterval', { interval: 250 });
     await profiler.send('Profiler.start');
   }
-  // from choosing the command to the moment the view says it drew (its data-ddpm-drawn-at: the same clock)
-  const t0 = await runCommand(page, 'Notebook: Run All');
-  let picked = false;
-  const run = await waitFor(
-    what,
-    async () => {
-      const picker = page.locator('.quick-input-widget').filter({ visible: true });
-      if (!picked && (await picker.count())) {
-        await pickQuickItem(page, 'DDPM Lab');
-        picked = true;
-      }
-      return drawnRunOfRow(page, row);
-    },
-    LONG
-  );
-  if (profiler) {
-    const { profile } = await profiler.send('Profiler.stop');
-    // Run All on the profile's clock (to within the round trip of Profiler.stop), for tools reading it
-    const ddpmRunAllUs = profile.endTime - (Date.now() - t0) * 1000;
-    writeFileSync(
-      path.join(ctx.runDir, `${ctx.host}-${file}.cpuprofile`),
-      JSON.stringify({ ...profile, ddpmRunAllUs })
+  try {
+    // from choosing the command to the moment the view says it drew (its data-ddpm-drawn-at: the same clock)
+    const t0 = await runCommand(page, 'Notebook: Run All');
+    let picked = false;
+    const run = await waitFor(
+      what,
+      async () => {
+        const picker = page.locator('.quick-input-widget').filter({ visible: true });
+        if (!picked && (await picker.count())) {
+          await pickQuickItem(page, 'DDPM Lab');
+          picked = true;
+        }
+        return drawnRunOfRow(page, row);
+      },
+      LONG
     );
+    if (profiler) {
+      const stopAt = Date.now();
+      const { profile } = await profiler.send('Profiler.stop');
+      // Run All on the profile's clock (to within the time Profiler.stop takes to begin), for tools reading it
+      const ddpmRunAllUs = profile.endTime - (stopAt - t0) * 1000;
+      writeFileSync(
+        path.join(ctx.runDir, `${ctx.host}-${file}.cpuprofile`),
+        JSON.stringify({ ...profile, ddpmRunAllUs })
+      );
+    }
+    return { run, t0, picked, settledMs };
+  } finally {
+    await profiler?.detach().catch(() => undefined);
   }
-  return { run, t0, picked, settledMs };
 }
 
 /**
