@@ -86,7 +86,7 @@ async function warmInSteps(doc: Document): Promise<Outcome> {
   recomputeTrajectory(run, { statesFirst: true }); // as the view does first (mounting it does it again, warm)
   await nextTask();
   if (stopRequested) return 'skipped';
-  withHolder(doc, 900, '1', (container) => mountRunView(container, run, NO_HOST).dispose());
+  await inHolder(doc, 900, '1', (container) => mountRunView(container, run, NO_HOST).dispose());
   const Plotly = await plotly;
   await nextTask();
   if (stopRequested) return 'skipped';
@@ -95,7 +95,7 @@ async function warmInSteps(doc: Document): Promise<Outcome> {
   // quiet a while: a notebook run started right after opening must not wait for it
   await quiet(QUIET_MS, doc);
   if (stopRequested) return 'skipped';
-  return drawInFull(doc);
+  return drawInFull(doc, run);
 }
 
 /** How long the page's thread must have been quiet before the notebook's warm-up draws the small run in full. */
@@ -134,7 +134,7 @@ function quiet(ms: number, doc: Document): Promise<void> {
       const now = performance.now();
       if (doc.visibilityState === 'hidden') start = since = now;
       else if (now - due >= LATE_MS) since = now; // something else held the thread: start over
-      if (stopRequested || now - since >= ms || now - start >= QUIET_WAIT_MAX_MS) return done();
+      if (now - since >= ms || now - start >= QUIET_WAIT_MAX_MS) return done(); // a stop: `stopped` above
       due = now + TICK_MS;
       timer = setTimeout(tick, TICK_MS);
     };
@@ -149,20 +149,20 @@ async function warmWithFullDraw(doc: Document): Promise<Outcome> {
   return drawInFull(doc);
 }
 
-/** The small run drawn in full off screen, stopped at its next plot by a real run. */
-async function drawInFull(doc: Document): Promise<Outcome> {
-  const { holder, container } = offScreen(doc, 900, 'full');
-  try {
-    const handle = mountRunView(container, warmUpRun(), NO_HOST);
+/**
+ * The small run drawn in full off screen (the notebook's own, already made and recomputed, or a new one), stopped at
+ * its next plot by a real run.
+ */
+function drawInFull(doc: Document, run: RunResult = warmUpRun()): Promise<Outcome> {
+  return inHolder(doc, 900, 'full', async (container) => {
+    const handle = mountRunView(container, run, NO_HOST);
     try {
       const state = await Promise.race([readyOf(handle.root), stopped.then(() => 'stopped')]);
       return state === 'true' ? 'true' : state === 'stopped' ? 'skipped' : 'failed';
     } finally {
       handle.dispose();
     }
-  } finally {
-    holder.remove();
-  }
+  });
 }
 
 /** One small plot drawn with plotly as the views draw theirs (react, then its image by relayout), then purged. */
@@ -199,11 +199,16 @@ async function plotOffScreen(doc: Document, Plotly: PlotlyApi): Promise<Outcome>
   }
 }
 
-/** Runs `work` on an element off screen, removed after it. */
-function withHolder(doc: Document, width: number, step: string, work: (container: HTMLElement) => void): void {
+/** Runs `work` on an element off screen (in a holder marked with `step`), and removes it after, done or failed. */
+async function inHolder<T>(
+  doc: Document,
+  width: number,
+  step: string,
+  work: (container: HTMLElement) => T | Promise<T>
+): Promise<T> {
   const { holder, container } = offScreen(doc, width, step);
   try {
-    work(container);
+    return await work(container);
   } finally {
     holder.remove();
   }
