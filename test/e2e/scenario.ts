@@ -485,6 +485,8 @@ const S = {
   timeRunAll: 'timing: Run All of a 1000-step N = 1000 notebook cell to its drawn plot',
   webgl: 'a d = 3 notebook cell draws its dimensions plot with WebGL, nothing blocked by the content security policy',
   timePalette: 'timing: "DDPM: Run Sampler" on 1000-step N = 1000 inputs to the drawn panel plot',
+  timePalette10k:
+    'timing: "DDPM: Run Sampler" on 1000-step N = 10000 inputs to the drawn panel plot, and 20 moves of its step slider',
   webHost: 'the extension runs in the web worker extension host (Running Extensions says "web worker")',
   interrupt: 'interrupt a long sample(): the cell stops within seconds, the next cell runs',
   clipboard: '"Copy Equivalent PyTorch Script" and "Compare Clipboard with Last Run" (the clipboard commands)',
@@ -607,6 +609,62 @@ function paletteSettleMs(): number {
   if (!Number.isFinite(ms) || ms < 0)
     throw new Error(`DDPM_E2E_PALETTE_SETTLE_MS: expected a number of milliseconds, got "${raw}"`);
   return ms;
+}
+
+/**
+ * Writes 1000-step inputs of n samples (the bundled example's w_model and seed, the core's float32 linear schedule
+ * torch.linspace(1e-4, 0.02, 1000), each value written exactly) into the workspace, opens the file, waits
+ * paletteSettleMs(), runs "DDPM: Run Sampler" and waits until the results panel has drawn that run. t0 is when the
+ * command was chosen, drawnAt the view's data-ddpm-drawn-at (the same clock).
+ */
+async function paletteRun(
+  ctx: ScenarioContext,
+  file: string,
+  n: number
+): Promise<{ t0: number; drawnAt: number; frame: FrameLocator; settleMs: number }> {
+  const { page, workspace } = ctx;
+  const example = JSON.parse(readFileSync(path.join(ctx.root, 'media', 'examples', INPUTS), 'utf8')) as {
+    w_model: number[][];
+    seed: string;
+  };
+  const betas = linearSchedule(1000);
+  const inputs = {
+    w_model: example.w_model,
+    shape: [n, 2],
+    betas: Array.from(betas),
+    alpha_bar: Array.from(alphaBarFromBetas(betas)),
+    seed: example.seed
+  };
+  writeFileSync(path.join(workspace, file), JSON.stringify(inputs) + '\n');
+  await openWrittenFile(page, workspace, file);
+  await page.locator('.monaco-editor .view-lines').filter({ visible: true }).first().waitFor({ timeout: SHORT });
+  // as a user who looks at the inputs before running them: opening a .json file starts VS Code's JSON support
+  // (four extensions and a language server), which held the command up by about 0.5 s when run at once
+  const settleMs = paletteSettleMs();
+  await sleep(settleMs);
+  const t0 = await runCommand(page, 'DDPM: Run Sampler');
+  const frame = await resultsPanelFrame(page);
+  const headline = `N = ${n}, d = 2, T = 1000`;
+  const drawnAt = await waitFor(
+    `the results panel to draw the run of ${headline}`,
+    async () => {
+      const r = frame.locator(RUN).first();
+      if (
+        !(
+          await r
+            .locator('[data-testid="ddpm-headline"]')
+            .innerText()
+            .catch(() => '')
+        ).includes(headline)
+      )
+        return undefined;
+      const state = await r.getAttribute('data-ddpm-ready');
+      if (state === 'error') throw new StopWaiting(`the results panel shows an error: ${await readableText(r)}`);
+      return state === 'true' ? Number(await r.getAttribute('data-ddpm-drawn-at')) : undefined;
+    },
+    LONG
+  );
+  return { t0, drawnAt, frame, settleMs };
 }
 
 /** One timing line in the e2e log (README "Performance" quotes them). */
@@ -1117,49 +1175,7 @@ sample()`;
     web: true,
     needs: [],
     async run(ctx) {
-      const { page, workspace } = ctx;
-      const file = 'timing-run.inputs.json';
-      const example = JSON.parse(readFileSync(path.join(ctx.root, 'media', 'examples', INPUTS), 'utf8')) as {
-        w_model: number[][];
-        seed: string;
-      };
-      // the core's float32 linear schedule (torch.linspace(1e-4, 0.02, 1000)), each value written exactly
-      const betas = linearSchedule(1000);
-      const inputs = {
-        w_model: example.w_model,
-        shape: [1000, 2],
-        betas: Array.from(betas),
-        alpha_bar: Array.from(alphaBarFromBetas(betas)),
-        seed: example.seed
-      };
-      writeFileSync(path.join(workspace, file), JSON.stringify(inputs) + '\n');
-      await openWrittenFile(page, workspace, file);
-      await page.locator('.monaco-editor .view-lines').filter({ visible: true }).first().waitFor({ timeout: SHORT });
-      // as a user who looks at the inputs before running them: opening a .json file starts VS Code's JSON support
-      // (four extensions and a language server), which held the command up by about 0.5 s when run at once
-      const settleMs = paletteSettleMs();
-      await sleep(settleMs);
-      const t0 = await runCommand(page, 'DDPM: Run Sampler');
-      const frame = await resultsPanelFrame(page);
-      const drawnAt = await waitFor(
-        'the results panel to draw the 1000-step run',
-        async () => {
-          const r = frame.locator(RUN).first();
-          if (
-            !(
-              await r
-                .locator('[data-testid="ddpm-headline"]')
-                .innerText()
-                .catch(() => '')
-            ).includes('T = 1000')
-          )
-            return undefined;
-          const state = await r.getAttribute('data-ddpm-ready');
-          if (state === 'error') throw new StopWaiting(`the results panel shows an error: ${await readableText(r)}`);
-          return state === 'true' ? Number(await r.getAttribute('data-ddpm-drawn-at')) : undefined;
-        },
-        LONG
-      );
+      const { t0, drawnAt, frame, settleMs } = await paletteRun(ctx, 'timing-run.inputs.json', 1000);
       // where the wait went inside the panel's page: when its page started, when plotly's chunk arrived, when the
       // warm-up ended (renderer/warmUp.ts), against the command
       const marks = await frame
@@ -1186,6 +1202,76 @@ sample()`;
         `; the inputs file opened ${(settleMs / 1000).toFixed(1)} s before; the panel's page started at ${at(marks.page)}, the run reached it at ${at(marks.received)}, ${Number.isFinite(marks.sketched) ? `the plots sketched at ${at(marks.sketched)} (plotly loading), ` : ''}plotly's chunk in at ${at(marks.plotly)}, warm-up ${marks.warmState ?? 'not finished'} at ${at(marks.warm)}`
       );
       await ctx.screenshot('timing-palette');
+    }
+  },
+  {
+    name: S.timePalette10k,
+    web: true,
+    needs: [],
+    async run(ctx) {
+      const panelOpen = await resultsPanelFrame(ctx.page, 1000).then(
+        () => true,
+        () => false
+      );
+      const { t0, drawnAt, frame } = await paletteRun(ctx, 'timing-run-10k.inputs.json', 10_000);
+      logTiming(
+        '"DDPM: Run Sampler" -> drawn panel plot, N = 10000, d = 2, T = 1000',
+        drawnAt - t0,
+        panelOpen ? '; the results panel already open' : '; the results panel opened by the command'
+      );
+      // 20 moves of the step slider, each from the move to the cloud redrawn and the next frame (as npm run
+      // bench:editor measures them); a move whose cloud is not redrawn within 10 s fails the step
+      // DDPM_E2E_PROFILE=1: a CPU profile of the window's thread over the moves
+      const profiler =
+        process.env.DDPM_E2E_PROFILE === '1' ? await ctx.page.context().newCDPSession(ctx.page) : undefined;
+      if (profiler) {
+        await profiler.send('Profiler.enable');
+        await profiler.send('Profiler.setSamplingInterval', { interval: 250 });
+        await profiler.send('Profiler.start');
+      }
+      let moves: unknown;
+      try {
+        moves = await frame.locator(RUN).first().evaluate(`(async () => {
+            const input = document.querySelector('[data-testid="ddpm-step-slider"]');
+            if (!input) return 'no step slider in the panel';
+            const view = input.closest('.ddpm-view');
+            const max = Number(input.max);
+            const times = [];
+            for (let k = 0; k < 20; k++) {
+              const value = String(Math.round(((k * 37) % 20) * (max / 19)));
+              if (value === input.value) continue;
+              const before = view.getAttribute('data-ddpm-state-t');
+              const t0 = performance.now();
+              input.value = value;
+              input.dispatchEvent(new Event('input', { bubbles: true }));
+              const moved = await new Promise((resolve) => {
+                const check = () => {
+                  if (view.getAttribute('data-ddpm-state-t') !== before) resolve(true);
+                  else if (performance.now() - t0 > 10000) resolve(false);
+                  else requestAnimationFrame(check);
+                };
+                check();
+              });
+              if (!moved) return 'the slider moved to ' + value + ' but the cloud still showed t = ' + before + ' after 10 s';
+              await new Promise((resolve) => requestAnimationFrame(() => resolve()));
+              times.push(performance.now() - t0);
+            }
+            return times;
+          })()`);
+        if (profiler) {
+          const { profile } = await profiler.send('Profiler.stop');
+          writeFileSync(path.join(ctx.runDir, `${ctx.host}-slider-10k.cpuprofile`), JSON.stringify(profile));
+        }
+      } finally {
+        await profiler?.detach().catch(() => undefined);
+      }
+      if (typeof moves === 'string') throw new Error(moves);
+      const times = (moves as number[]).slice().sort((a, b) => a - b);
+      if (times.length < 10) throw new Error(`only ${times.length} slider moves were made`);
+      console.log(
+        `      timing: the panel's step slider, N = 10000: median ${times[Math.floor(times.length / 2)].toFixed(0)} ms, worst ${times[times.length - 1].toFixed(0)} ms over ${times.length} moves (in order: ${(moves as number[]).map((t) => t.toFixed(0)).join(', ')} ms)`
+      );
+      await ctx.screenshot('timing-palette-10k');
     }
   },
   ...jupyterRecordingSteps(),
