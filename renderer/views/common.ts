@@ -3,7 +3,7 @@
 import { errorFirstLine } from '../../src/core/errors';
 import type { RunResult } from '../../src/core/types';
 import { nextTask } from '../../src/common/nextTask';
-import { h, pixelScale } from '../dom';
+import { h, pixelScale, type Pixels } from '../dom';
 import { evalViolationCount, loadPlotly, webglTracesUsable } from '../plotLoader';
 import type { PlotConfig, PlotData, PlotDiv, PlotLayout } from '../plotly';
 import { plotlyThemeLayout, readTheme, type ThemeColors } from '../theme';
@@ -89,6 +89,8 @@ export class PlotBox {
   private relayoutHooked = false;
   /** the sketch shown until plotly's plot is ready (sketch()) */
   private sketched: HTMLCanvasElement | undefined;
+  /** the canvas paintLayer() draws under the plot area, and the layout image it stands for in a saved image */
+  private layer: { canvas: HTMLCanvasElement; image: (source: string) => Record<string, unknown> } | undefined;
 
   /** `savedLayout`: what a saved image adds to the plot's layout (the plane's legend, HTML on screen) */
   constructor(
@@ -195,6 +197,39 @@ export class PlotBox {
     return true;
   }
 
+  /**
+   * Draws `pixels` (the plot area as it is now, at pixelScale()) on a canvas under plotly's plot, where a layout image
+   * of layer 'below' would lie (the plot's backgrounds are transparent and its grid is drawn over it): repainting it
+   * is one putImageData, without the PNG encoding and decoding and the relayout a layout image costs (the step
+   * slider's cloud, README "Performance"). null removes it. A saved image holds it as image(its PNG data: URL).
+   */
+  paintLayer(pixels: Pixels | null, image: (source: string) => Record<string, unknown>): void {
+    const size = (this.plot as unknown as { _fullLayout?: PlotFullLayout })._fullLayout?._size;
+    if (!pixels || !size || !this.drawn || this.disposed) {
+      this.layer?.canvas.remove();
+      this.layer = undefined;
+      return;
+    }
+    if (!this.layer) {
+      const canvas = document.createElement('canvas');
+      canvas.className = 'ddpm-layer';
+      canvas.setAttribute('aria-hidden', 'true');
+      this.plot.prepend(canvas);
+      this.layer = { canvas, image };
+    }
+    const { canvas } = this.layer;
+    this.layer.image = image;
+    canvas.style.left = `${size.l}px`;
+    canvas.style.top = `${size.t}px`;
+    canvas.style.width = `${size.w}px`;
+    canvas.style.height = `${size.h}px`;
+    if (canvas.width !== pixels.width) canvas.width = pixels.width;
+    if (canvas.height !== pixels.height) canvas.height = pixels.height;
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new Error('plot: this page cannot draw on a canvas');
+    ctx.putImageData(new ImageData(pixels.rgba as Uint8ClampedArray<ArrayBuffer>, pixels.width, pixels.height), 0, 0);
+  }
+
   /** Shows plotly's plot instead of the sketch, once its layout images are decoded (so no frame shows it empty). */
   async unsketch(): Promise<void> {
     const canvas = this.sketched;
@@ -267,9 +302,15 @@ export class PlotBox {
       const width = Math.max(320, this.plot.clientWidth);
       const height = Math.max(240, this.plot.clientHeight);
       const shown = this.plot as PlotDiv;
-      const figure = this.savedLayout
-        ? { data: shown.data ?? [], layout: merge(shown.layout ?? {}, this.savedLayout) }
-        : this.plot;
+      let figure: PlotDiv | { data: PlotData[]; layout: PlotLayout } = this.plot;
+      if (this.savedLayout || this.layer) {
+        const layout = merge(shown.layout ?? {}, this.savedLayout ?? {}) as PlotLayout;
+        if (this.layer) {
+          const images = Array.isArray(layout.images) ? (layout.images as unknown[]) : [];
+          layout.images = [...images, this.layer.image(this.layer.canvas.toDataURL('image/png'))];
+        }
+        figure = { data: shown.data ?? [], layout };
+      }
       const url = await Plotly.toImage(figure, { format, width, height, scale: format === 'png' ? 2 : 1 });
       this.ctx.host.saveImage(format, url, `${this.name}.${format}`);
       this.ctx.status(`Saving ${this.name}.${format}…`);

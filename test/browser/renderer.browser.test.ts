@@ -99,13 +99,57 @@ async function waitReady(page: Page, scope = '.ddpm-run'): Promise<void> {
 async function plotDrawn(
   page: Page,
   testId: string
-): Promise<{ svg: number; gl: number; traces: number; paths: number }> {
+): Promise<{ svg: number; gl: number; traces: number; paths: number; layers: number }> {
   return page.$eval(`[data-testid="${testId}"]`, (el) => ({
     svg: el.querySelectorAll('svg.main-svg').length,
     gl: el.querySelectorAll('canvas.gl-canvas-context').length,
     traces: el.querySelectorAll('g.trace, .heatmaplayer image, g.hm image').length,
-    paths: el.querySelectorAll('.imagelayer image').length
+    paths: el.querySelectorAll('.imagelayer image').length,
+    layers: el.querySelectorAll('canvas.ddpm-layer').length
   }));
+}
+
+/**
+ * A plot's layer (PlotBox.paintLayer: the cloud's samples): its lit pixels, a checksum of its pixels, its first lit
+ * pixel's colour, and whether it lies exactly on plotly's plot area (its CSS box against _fullLayout._size) under
+ * plotly's plot (the plot's container is painted over it).
+ */
+async function layerPixels(
+  page: Page,
+  testId: string
+): Promise<{ lit: number; sum: number; rgb: number[]; onArea: boolean; under: boolean }> {
+  return page.$eval(`[data-testid="${testId}"]`, (el) => {
+    const canvas = el.querySelector('canvas.ddpm-layer') as HTMLCanvasElement;
+    const { data } = (canvas.getContext('2d') as CanvasRenderingContext2D).getImageData(
+      0,
+      0,
+      canvas.width,
+      canvas.height
+    );
+    let lit = 0;
+    let sum = 0;
+    let rgb: number[] = [];
+    for (let k = 0; k < data.length; k += 4) {
+      if (!data[k + 3]) continue;
+      lit++;
+      sum = (sum * 31 + k + data[k] + data[k + 1] + data[k + 2]) % 1000000007;
+      if (!rgb.length) rgb = [data[k], data[k + 1], data[k + 2]];
+    }
+    const size = (el as unknown as { _fullLayout: { _size: { l: number; t: number; w: number; h: number } } })
+      ._fullLayout._size;
+    const box = canvas.getBoundingClientRect();
+    const plot = el.getBoundingClientRect();
+    const container = el.querySelector('.plot-container') as HTMLElement;
+    // (no named functions here: the test's compiler would wrap them in a helper the page does not have)
+    const off = [box.left - plot.left - size.l, box.top - plot.top - size.t, box.width - size.w, box.height - size.h];
+    return {
+      lit,
+      sum,
+      rgb,
+      onArea: off.every((d) => Math.abs(d) < 0.01),
+      under: (Number(getComputedStyle(canvas).zIndex) || 0) < (Number(getComputedStyle(container).zIndex) || 0)
+    };
+  });
 }
 
 /**
@@ -484,10 +528,11 @@ describe('renderer in headless Chromium', function () {
     await waitReady(page);
     const traj = await plotDrawn(page, 'ddpm-trajectory-plot');
     assert.ok(traj.svg > 0 && traj.gl > 0, `not drawn with WebGL: ${JSON.stringify(traj)}`);
-    for (const id of ['ddpm-trajectory-pca', 'ddpm-trajectory-cloud']) {
-      const p = await plotDrawn(page, id);
-      assert.equal(p.paths, 1, `${id} has no image of its points: ${JSON.stringify(p)}`);
-    }
+    const pca = await plotDrawn(page, 'ddpm-trajectory-pca');
+    assert.equal(pca.paths, 1, `the projection plane has no image of its paths: ${JSON.stringify(pca)}`);
+    const cloud = await plotDrawn(page, 'ddpm-trajectory-cloud');
+    assert.equal(cloud.layers, 1, `the cloud has no layer of its points: ${JSON.stringify(cloud)}`);
+    assert.ok((await layerPixels(page, 'ddpm-trajectory-cloud')).lit > 100, 'the cloud layer is empty');
     assert.deepEqual(violations, [], 'CSP violations');
     assert.match(
       (await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes')) ?? '',
@@ -1128,8 +1173,11 @@ describe('renderer in headless Chromium', function () {
     const { lit } = await pathsImagePixels(page, 'ddpm-trajectory-plot');
     assert.ok(lit > 2000, `the paths image covers ${lit} pixels`);
     const note = await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes');
+    // the cloud is drawn on a layer under plotly's plot, on its plot area, not as a layout image
     const cloud = await plotDrawn(page, 'ddpm-trajectory-cloud');
-    assert.ok(cloud.svg > 0 && cloud.paths === 1, JSON.stringify(cloud));
+    assert.ok(cloud.svg > 0 && cloud.paths === 0 && cloud.layers === 1, JSON.stringify(cloud));
+    const atEnd = await layerPixels(page, 'ddpm-trajectory-cloud');
+    assert.ok(atEnd.lit > 1000 && atEnd.onArea && atEnd.under, JSON.stringify(atEnd));
     await page.locator('[data-testid="ddpm-step-slider"]').focus();
     const view = '[data-testid="ddpm-panel-trajectories"] .ddpm-view';
     assert.equal(await page.getAttribute(view, 'data-ddpm-state-t'), '0');
@@ -1148,6 +1196,35 @@ describe('renderer in headless Chromium', function () {
     await page.waitForSelector(`${view}[data-ddpm-state-t="1000"]`);
     assert.equal(await page.textContent('.ddpm-slider-label'), 'x_1000 (initial noise)');
     assert.equal(await page.textContent('[data-testid="ddpm-trajectory-cloud"] .gtitle'), 'x_1000');
+    // the layer shows the samples at the slider's state: x_1000's cloud (the noise, small on x_0's axes) is not x_0's
+    const atStart = await layerPixels(page, 'ddpm-trajectory-cloud');
+    assert.ok(atStart.lit > 50 && atStart.onArea, JSON.stringify(atStart));
+    assert.notEqual(atStart.sum, atEnd.sum, 'the cloud did not change with the slider');
+    assert.equal((await plotDrawn(page, 'ddpm-trajectory-cloud')).paths, 0);
+    // a saved image holds the layer: the saved PNG has the cloud's colour (pixels inside its discs keep it exactly)
+    await page.evaluate(() => ((window as unknown as { __posted: unknown[] }).__posted.length = 0));
+    await page.click(
+      '[data-testid="ddpm-panel-trajectories"] figure:has([data-testid="ddpm-trajectory-cloud"]) button:has-text("Save PNG")'
+    );
+    await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length >= 1);
+    const saved = await page.evaluate(async (rgb) => {
+      const posted = (window as unknown as { __posted: { type: string; data?: string }[] }).__posted[0];
+      const img = new Image();
+      img.src = posted.data ?? '';
+      await img.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = img.width;
+      canvas.height = img.height;
+      const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
+      ctx.drawImage(img, 0, 0);
+      const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+      let same = 0;
+      for (let k = 0; k < data.length; k += 4)
+        if (data[k + 3] === 255 && data[k] === rgb[0] && data[k + 1] === rgb[1] && data[k + 2] === rgb[2]) same++;
+      return { type: posted.type, same };
+    }, atStart.rgb);
+    assert.equal(saved.type, 'save-image');
+    assert.ok(saved.same > 100, `the saved PNG has ${saved.same} pixels of the cloud's colour ${atStart.rgb}`);
     await page.screenshot({ path: path.join(OUT, 'renderer-1000x1000.png') });
     console.log(
       `      1000 x 1000 (d = 2): ${(json.length / 1e6).toFixed(1)} MB of output JSON, drawn ${elapsed} ms after render; slider: ${moves.join(', ')}; ${note?.trim() || 'nothing decimated'}`

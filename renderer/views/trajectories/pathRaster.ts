@@ -246,29 +246,41 @@ export function stampMarkers(
   const sx = w / (frame.x[1] - frame.x[0]);
   const sy = hgt / (frame.y[1] - frame.y[0]);
   // the pixel offsets the marker covers: within the radius, and for a ring not inside radius - 1.5
-  const offsets: [number, number][] = [];
   const r = Math.max(0.5, marker.radius);
   const inner = marker.ring ? Math.max(0, r - 1.5) : -1;
-  for (let dy = -Math.ceil(r); dy <= Math.ceil(r); dy++)
-    for (let dx = -Math.ceil(r); dx <= Math.ceil(r); dx++) {
+  const reach = Math.ceil(r);
+  const ox: number[] = [];
+  const oy: number[] = [];
+  for (let dy = -reach; dy <= reach; dy++)
+    for (let dx = -reach; dx <= reach; dx++) {
       const dist = Math.hypot(dx, dy);
-      if (dist <= r && dist > inner) offsets.push([dx, dy]);
+      if (dist <= r && dist > inner) {
+        ox.push(dx);
+        oy.push(dy);
+      }
     }
+  const count = ox.length;
+  const linear = Int32Array.from(ox, (dx, k) => oy[k] * w + dx);
   const m = points.data[state];
   const [red, green, blue] = marker.rgb;
+  // one 32-bit write a pixel (the bytes r, g, b, 255 in memory order, whatever the platform's byte order)
+  const colour = new Uint32Array(new Uint8ClampedArray([red, green, blue, 255]).buffer)[0];
+  const pixels = new Uint32Array(rgba.buffer, rgba.byteOffset, rgba.length >> 2);
   for (const i of samples) {
     const px = Math.floor((m[i * points.stride + points.ox] - frame.x[0]) * sx);
     const py = Math.floor((frame.y[1] - m[i * points.stride + points.oy]) * sy);
     if (!Number.isFinite(px) || !Number.isFinite(py)) continue;
-    for (const [dx, dy] of offsets) {
-      const x = px + dx;
-      const y = py + dy;
+    if (px >= reach && px < w - reach && py >= reach && py < hgt - reach) {
+      // the whole marker inside the frame: no pixel to skip
+      const o = py * w + px;
+      for (let k = 0; k < count; k++) pixels[o + linear[k]] = colour;
+      continue;
+    }
+    for (let k = 0; k < count; k++) {
+      const x = px + ox[k];
+      const y = py + oy[k];
       if (x < 0 || x >= w || y < 0 || y >= hgt) continue;
-      const o = (y * w + x) * 4;
-      rgba[o] = red;
-      rgba[o + 1] = green;
-      rgba[o + 2] = blue;
-      rgba[o + 3] = 255;
+      pixels[y * w + x] = colour;
     }
   }
 }

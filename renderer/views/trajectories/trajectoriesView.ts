@@ -115,16 +115,18 @@ export function createTrajectoriesView(ctx: ViewContext): View {
     sketchedPaths = undefined;
     await plane.relayout({ images: pixels ? [areaImage(rgbaDataUrl(pixels), area)] : [] });
   };
-  /** The samples at the slider's state, drawn into the cloud plot's layout image (with the state as its title). */
+  /**
+   * The samples at the slider's state, drawn on the cloud plot's layer (PlotBox.paintLayer: a slider move is one
+   * putImageData, not a new layout image), with the state as the plot's title.
+   */
   const paintCloud = async (): Promise<void> => {
     const cloud = plots.cloud;
     const area = cloud?.plotArea();
     if (!cloud || !area || !state.theme) return;
-    const pixels = cloudPixels(scene, state.stateIndex, area, pixelScale(), state.theme);
-    await cloud.relayout({
-      images: pixels ? [areaImage(rgbaDataUrl(pixels), area)] : [],
-      'title.text': stateName(scene, state.stateIndex)
-    });
+    cloud.paintLayer(cloudPixels(scene, state.stateIndex, area, pixelScale(), state.theme), (source) =>
+      areaImage(source, area)
+    );
+    await cloud.relayout({ 'title.text': stateName(scene, state.stateIndex) });
   };
   const plane = imagePlot(plots.plane, build.plane, paintPaths, ['images']);
   const cloud = imagePlot(plots.cloud, build.cloud, paintCloud, ['images', 'title.text']);

@@ -219,6 +219,42 @@ describe('pathRaster: markers', () => {
     assert.deepEqual([...rgba.slice(4 * 58, 4 * 58 + 4)], [200, 0, 0, 255], 'three pixels right: on the ring');
   });
 
+  it("markers near and across the frame's edges cover exactly the pixels of the frame within their radius (random markers)", () => {
+    // the definition, pixel by pixel: pixel (x, y) is the marker's when its offset from the marker's pixel lies within
+    // the radius (and, for a ring, outside radius - 1.5)
+    const W = 13;
+    const H = 9;
+    const frame: RasterFrame = { width: W, height: H, x: [0, W], y: [0, H] };
+    const marker = fc.record({
+      x: fc.double({ min: -4, max: W + 4, noNaN: true }),
+      y: fc.double({ min: -4, max: H + 4, noNaN: true })
+    });
+    fc.assert(
+      fc.property(
+        fc.array(marker, { minLength: 1, maxLength: 6 }),
+        fc.oneof(fc.integer({ min: 0, max: 4 }), fc.double({ min: 0, max: 4, noNaN: true })), // the views' radii are whole at scale 1
+        fc.boolean(),
+        (ms, radius, ring) => {
+          const { points, samples } = pointsOf(ms.map((m) => [[m.x, m.y]]));
+          const rgba = new Uint8ClampedArray(W * H * 4);
+          stampMarkers(rgba, frame, points, 0, samples, { rgb: [7, 8, 9], radius, ring });
+          const r = Math.max(0.5, radius);
+          const inner = ring ? Math.max(0, r - 1.5) : -1;
+          for (let y = 0; y < H; y++)
+            for (let x = 0; x < W; x++) {
+              const covered = ms.some((m) => {
+                const d = Math.hypot(x - Math.floor(m.x), y - Math.floor(H - m.y));
+                return d <= r && d > inner;
+              });
+              const o = 4 * (y * W + x);
+              assert.deepEqual([...rgba.slice(o, o + 4)], covered ? [7, 8, 9, 255] : [0, 0, 0, 0], `pixel ${x},${y}`);
+            }
+        }
+      ),
+      { numRuns: 500 }
+    );
+  });
+
   it('skips samples outside the frame or not finite', () => {
     const { points: far } = pointsOf([[[50, 50]], [[NaN, 1]]]);
     const rgba = new Uint8ClampedArray(400);
