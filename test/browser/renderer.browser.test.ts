@@ -641,6 +641,25 @@ describe('renderer in headless Chromium', function () {
       before.x[1],
       { timeout: 10_000 }
     );
+    // zooming the cloud repaints its layer for the new axes, on the plot area still
+    const cloudBefore = await layerPixels(page, 'ddpm-trajectory-cloud');
+    const cloudBox = await page.$eval('[data-testid="ddpm-trajectory-cloud"]', (gd) => {
+      const s = (gd as unknown as { _fullLayout: { _size: { l: number; t: number; w: number; h: number } } })
+        ._fullLayout._size;
+      const r = gd.getBoundingClientRect();
+      return [r.left + s.l, r.top + s.t, s.w, s.h];
+    });
+    await page.mouse.move(cloudBox[0] + cloudBox[2] * 0.2, cloudBox[1] + cloudBox[3] * 0.2);
+    await page.mouse.down();
+    await page.mouse.move(cloudBox[0] + cloudBox[2] * 0.7, cloudBox[1] + cloudBox[3] * 0.7, { steps: 5 });
+    await page.mouse.up();
+    let cloudZoomed = cloudBefore;
+    for (let k = 0; k < 50 && cloudZoomed.sum === cloudBefore.sum; k++) {
+      await page.waitForTimeout(100);
+      cloudZoomed = await layerPixels(page, 'ddpm-trajectory-cloud');
+    }
+    assert.notEqual(cloudZoomed.sum, cloudBefore.sum, 'the cloud was not repainted for the zoomed axes');
+    assert.ok(cloudZoomed.onArea && cloudZoomed.lit > 0, JSON.stringify(cloudZoomed));
     const tampered = decodeRunResult(json);
     tampered.sample.data[3] = Math.fround(tampered.sample.data[3] * 2 + 1);
     await renderInHarness(page, 'tampered', JSON.stringify(encodeRunResult(tampered)));

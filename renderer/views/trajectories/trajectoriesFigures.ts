@@ -265,8 +265,8 @@ export function stateName(scene: TrajectoryScene, stateIndex: number): string {
 
 /**
  * The cloud of samples at one state: axes fixed to the plane's range (so that moving the slider keeps them still),
- * titled with the state; the samples themselves are the plot's layout image (cloudImage), so the figure has no
- * trace and a slider move redraws one image, not N markers.
+ * titled with the state; the samples themselves are drawn on the plot's layer (cloudPixels, PlotBox.paintLayer), so
+ * the figure has no trace and a slider move repaints one canvas, not N markers.
  */
 export function cloudFigure(
   scene: TrajectoryScene,

@@ -129,7 +129,7 @@ export function createTrajectoriesView(ctx: ViewContext): View {
     await cloud.relayout({ 'title.text': stateName(scene, state.stateIndex) });
   };
   const plane = imagePlot(plots.plane, build.plane, paintPaths, ['images']);
-  const cloud = imagePlot(plots.cloud, build.cloud, paintCloud, ['images', 'title.text']);
+  const cloud = imagePlot(plots.cloud, build.cloud, paintCloud, ['title.text']);
 
   /**
    * Plotly's chunk still loading (the first run on a page): the plane and the cloud are sketched at once
