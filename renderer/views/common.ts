@@ -204,8 +204,7 @@ export class PlotBox {
    * slider's cloud, README "Performance"). null removes it. A saved image holds it as image(its PNG data: URL).
    */
   paintLayer(pixels: Pixels | null, image: (source: string) => Record<string, unknown>): void {
-    const size = (this.plot as unknown as { _fullLayout?: PlotFullLayout })._fullLayout?._size;
-    if (!pixels || !size || !this.drawn || this.disposed) {
+    if (!pixels || !this.fullLayout()?._size || !this.drawn || this.disposed) {
       this.layer?.canvas.remove();
       this.layer = undefined;
       return;
@@ -219,15 +218,27 @@ export class PlotBox {
     }
     const { canvas } = this.layer;
     this.layer.image = image;
-    canvas.style.left = `${size.l}px`;
-    canvas.style.top = `${size.t}px`;
-    canvas.style.width = `${size.w}px`;
-    canvas.style.height = `${size.h}px`;
+    this.placeLayer();
     if (canvas.width !== pixels.width) canvas.width = pixels.width;
     if (canvas.height !== pixels.height) canvas.height = pixels.height;
     const ctx = canvas.getContext('2d');
     if (!ctx) throw new Error('plot: this page cannot draw on a canvas');
     ctx.putImageData(new ImageData(pixels.rgba as Uint8ClampedArray<ArrayBuffer>, pixels.width, pixels.height), 0, 0);
+  }
+
+  /** Lays the layer on the plot area as plotly has it now (its pixels are repainted by paintLayer). */
+  private placeLayer(): void {
+    const size = this.fullLayout()?._size;
+    if (!this.layer || !size) return;
+    const { style } = this.layer.canvas;
+    style.left = `${size.l}px`;
+    style.top = `${size.t}px`;
+    style.width = `${size.w}px`;
+    style.height = `${size.h}px`;
+  }
+
+  private fullLayout(): PlotFullLayout | undefined {
+    return (this.plot as unknown as { _fullLayout?: PlotFullLayout })._fullLayout;
   }
 
   /** Shows plotly's plot instead of the sketch, once its layout images are decoded (so no frame shows it empty). */
@@ -248,7 +259,7 @@ export class PlotBox {
 
   /** The plot area of the first x and y axes, in CSS pixels, and their ranges; undefined before the first draw. */
   plotArea(): PlotArea | undefined {
-    const full = (this.plot as unknown as { _fullLayout?: PlotFullLayout })._fullLayout;
+    const full = this.fullLayout();
     if (!this.drawn || !full?._size || !full.xaxis?.range || !full.yaxis?.range) return undefined;
     const [x0, x1] = full.xaxis.range.map(Number);
     const [y0, y1] = full.yaxis.range.map(Number);
@@ -257,7 +268,7 @@ export class PlotBox {
 
   /** The plot area's top-left corner in the page (client coordinates), once drawn: where a pointer event's x and y start. */
   plotOffset(): { left: number; top: number } | undefined {
-    const full = (this.plot as unknown as { _fullLayout?: PlotFullLayout })._fullLayout;
+    const full = this.fullLayout();
     if (!this.drawn || !full?._size) return undefined;
     const box = this.plot.getBoundingClientRect();
     return { left: box.left + full._size.l, top: box.top + full._size.t };
@@ -265,7 +276,10 @@ export class PlotBox {
 
   /**
    * Calls f after each relayout of this plot by the user or a resize (zoom, pan, autoscale, size): plotly's
-   * plotly_relayout event, except for updates of only `ignore`'s keys (the view's own). Once per PlotBox.
+   * plotly_relayout event, except for updates of only `ignore`'s keys (the view's own), with the layer (paintLayer)
+   * laid on the new plot area at once; and, while the plot has a layer, at each step of a drag that moves the axes
+   * (plotly_relayouting: a pan, an axis dragged), which moves a layout image with them but not the layer. Once per
+   * PlotBox.
    */
   onRelayout(f: () => void, ignore: string[]): void {
     const plot = this.plot as unknown as {
@@ -278,7 +292,11 @@ export class PlotBox {
         Object.keys(update).every((k) => ignore.some((i) => k === i || k.startsWith(`${i}[`) || k.startsWith(`${i}.`)))
       )
         return;
+      this.placeLayer();
       f();
+    });
+    plot.on('plotly_relayouting', () => {
+      if (this.layer) f();
     });
   }
 
@@ -304,12 +322,13 @@ export class PlotBox {
       const shown = this.plot as PlotDiv;
       let figure: PlotDiv | { data: PlotData[]; layout: PlotLayout } = this.plot;
       if (this.savedLayout || this.layer) {
-        const layout = merge(shown.layout ?? {}, this.savedLayout ?? {}) as PlotLayout;
+        // copies: plotly's toImage draws a plain figure as given, and would write its computed ranges into the live one
+        const layout = merge(structuredClone(shown.layout ?? {}), this.savedLayout ?? {}) as PlotLayout;
         if (this.layer) {
           const images = Array.isArray(layout.images) ? (layout.images as unknown[]) : [];
           layout.images = [...images, this.layer.image(this.layer.canvas.toDataURL('image/png'))];
         }
-        figure = { data: shown.data ?? [], layout };
+        figure = { data: structuredClone(shown.data ?? []), layout };
       }
       const url = await Plotly.toImage(figure, { format, width, height, scale: format === 'png' ? 2 : 1 });
       this.ctx.host.saveImage(format, url, `${this.name}.${format}`);
@@ -327,8 +346,9 @@ export class PlotBox {
 }
 
 /**
- * A plot whose points are its layout image: draw() draws the figure, then paints the image for the plot area as
- * it is; a zoom, pan or resize (any relayout but the view's own `own` keys) paints it again at the next frame.
+ * A plot whose points are drawn per pixel (its layout image, or its layer): draw() draws the figure, then paints
+ * them for the plot area as it is; a zoom, pan or resize (any relayout but the view's own `own` keys) paints them
+ * again at the next frame.
  */
 export function imagePlot(
   box: PlotBox | null,

@@ -660,6 +660,19 @@ describe('renderer in headless Chromium', function () {
     }
     assert.notEqual(cloudZoomed.sum, cloudBefore.sum, 'the cloud was not repainted for the zoomed axes');
     assert.ok(cloudZoomed.onArea && cloudZoomed.lit > 0, JSON.stringify(cloudZoomed));
+    // panning moves the samples with the axes during the drag, not only when it ends
+    await page.hover('[data-testid="ddpm-trajectory-cloud"]');
+    await page.click('[data-testid="ddpm-trajectory-cloud"] .modebar-btn[data-title="Pan"]');
+    await page.mouse.move(cloudBox[0] + cloudBox[2] * 0.5, cloudBox[1] + cloudBox[3] * 0.5);
+    await page.mouse.down();
+    await page.mouse.move(cloudBox[0] + cloudBox[2] * 0.3, cloudBox[1] + cloudBox[3] * 0.4, { steps: 5 });
+    let panning = cloudZoomed;
+    for (let k = 0; k < 50 && panning.sum === cloudZoomed.sum; k++) {
+      await page.waitForTimeout(100);
+      panning = await layerPixels(page, 'ddpm-trajectory-cloud');
+    }
+    await page.mouse.up();
+    assert.notEqual(panning.sum, cloudZoomed.sum, 'the cloud stood still while the axes were dragged');
     const tampered = decodeRunResult(json);
     tampered.sample.data[3] = Math.fround(tampered.sample.data[3] * 2 + 1);
     await renderInHarness(page, 'tampered', JSON.stringify(encodeRunResult(tampered)));
@@ -1244,6 +1257,17 @@ describe('renderer in headless Chromium', function () {
     }, atStart.rgb);
     assert.equal(saved.type, 'save-image');
     assert.ok(saved.same > 100, `the saved PNG has ${saved.same} pixels of the cloud's colour ${atStart.rgb}`);
+    // and a saved SVG holds it as an embedded PNG image
+    await page.evaluate(() => ((window as unknown as { __posted: unknown[] }).__posted.length = 0));
+    await page.click(
+      '[data-testid="ddpm-panel-trajectories"] figure:has([data-testid="ddpm-trajectory-cloud"]) button:has-text("Save SVG")'
+    );
+    await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length >= 1);
+    const svg = await page.evaluate(
+      () => (window as unknown as { __posted: { format?: string; data?: string }[] }).__posted[0]
+    );
+    assert.equal(svg.format, 'svg');
+    assert.match(decodeURIComponent(svg.data ?? ''), /<image[^>]*data:image\/png;base64,/);
     await page.screenshot({ path: path.join(OUT, 'renderer-1000x1000.png') });
     console.log(
       `      1000 x 1000 (d = 2): ${(json.length / 1e6).toFixed(1)} MB of output JSON, drawn ${elapsed} ms after render; slider: ${moves.join(', ')}; ${note?.trim() || 'nothing decimated'}`

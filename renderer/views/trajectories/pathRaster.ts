@@ -232,7 +232,8 @@ export interface PixelMarker {
 
 /**
  * Draws one marker, opaque, at each finite point (data[state][i * stride + ox], ... oy) of `samples` onto `rgba`
- * (the frame's pixels), over what is there: the paths' start and end points, drawn as plotly draws markers.
+ * (the frame's pixels, starting on a 4-byte boundary as a new array does: each pixel is written as one 32-bit word),
+ * over what is there: the paths' start and end points, drawn as plotly draws markers.
  */
 export function stampMarkers(
   rgba: Uint8ClampedArray,

@@ -266,7 +266,8 @@ export function stateName(scene: TrajectoryScene, stateIndex: number): string {
 /**
  * The cloud of samples at one state: axes fixed to the plane's range (so that moving the slider keeps them still),
  * titled with the state; the samples themselves are drawn on the plot's layer (cloudPixels, PlotBox.paintLayer), so
- * the figure has no trace and a slider move repaints one canvas, not N markers.
+ * the figure has no trace of them (only the invisible one that holds the axes' ranges) and a slider move repaints
+ * one canvas, not N markers.
  */
 export function cloudFigure(
   scene: TrajectoryScene,

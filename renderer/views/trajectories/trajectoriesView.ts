@@ -59,7 +59,7 @@ interface TrajectoryControls {
 /** The plots of the view, each null when the run does not get it. */
 interface TrajectoryPlots {
   plane: PlotBox | null;
-  /** the slider's cloud has a plot of its own (fixed axes): moving it redraws 1000 markers, not every path */
+  /** the slider's cloud has a plot of its own (fixed axes): moving the slider repaints its samples, not every path */
   cloud: PlotBox | null;
   dims: PlotBox | null;
 }
