@@ -29,6 +29,8 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const out = path.join(root, 'test-results', 'bench-editor');
 const T = 1000;
 const SIZES = (process.env.DDPM_BENCH_SIZES ?? '1000,10000').split(',').map(Number);
+/** 20 moves of the step slider, timed in the page (shared with the end-to-end suite) */
+const SLIDER_MOVES = readFileSync(path.join(root, 'scripts', 'slider-moves.js'), 'utf8');
 /** the recording view's case (a Jupyter user's loop recorded at every step) */
 const RECORDING_N = 1000;
 const REPEAT = Number(process.env.DDPM_BENCH_REPEAT ?? 3);
@@ -253,28 +255,8 @@ async function rendererPath(browser, base, n, preloaded) {
     firstPaints.push(Number.isFinite(t.sketchMs) ? t.sketchMs : t.ms);
     info = { webgl: t.canvases > 0, pathsImage: t.pixels > 0, notes: t.notes };
     if (r === 0) {
-      slider = await page.evaluate(async () => {
-        const input = document.querySelector('[data-testid="ddpm-step-slider"]');
-        const view = input.closest('.ddpm-view');
-        const max = Number(input.max);
-        const times = [];
-        for (let k = 0; k < 20; k++) {
-          const value = String(Math.round(((k * 37) % 20) * (max / 19)));
-          if (value === input.value) continue;
-          const before = view.getAttribute('data-ddpm-state-t');
-          const t0 = performance.now();
-          input.value = value;
-          input.dispatchEvent(new Event('input', { bubbles: true }));
-          await new Promise((resolve) => {
-            const check = () =>
-              view.getAttribute('data-ddpm-state-t') !== before ? resolve() : requestAnimationFrame(check);
-            check();
-          });
-          await new Promise((resolve) => requestAnimationFrame(() => resolve()));
-          times.push(performance.now() - t0);
-        }
-        return times;
-      });
+      slider = await page.evaluate(SLIDER_MOVES);
+      if (typeof slider === 'string') throw new Error(`N = ${n}: ${slider}`);
       await page.screenshot({ path: path.join(out, `renderer-n${n}.png`) });
     }
     await page.close();
