@@ -153,30 +153,44 @@ async function layerPixels(
 }
 
 /**
- * A plot's per-pixel paths image, counted: its pixels that are not transparent (lit), and those leaning blue (the
- * light theme's first chart colour, the reference's in a recording: blue above red) or orange (the second, yours:
- * red above blue).
+ * The pixels of an image (a data: URL), decoded in the page and counted: those not transparent (lit), those leaning
+ * blue (the light theme's first chart colour, the reference's in a recording: blue above red) or orange (the second,
+ * yours: red above blue), and the opaque ones of exactly the colour `rgb` (same).
  */
+async function imagePixels(
+  page: Page,
+  src: string,
+  rgb: number[] = []
+): Promise<{ lit: number; blue: number; orange: number; same: number }> {
+  return page.evaluate(
+    async ([url, [r, g, b]]) => {
+      const source = new Image();
+      source.src = url;
+      await source.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = source.width;
+      canvas.height = source.height;
+      const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
+      ctx.drawImage(source, 0, 0);
+      const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+      const counts = { lit: 0, blue: 0, orange: 0, same: 0 };
+      for (let k = 0; k < data.length; k += 4) {
+        if (!data[k + 3]) continue;
+        counts.lit++;
+        if (data[k + 2] > data[k]) counts.blue++;
+        else if (data[k] > data[k + 2]) counts.orange++;
+        if (data[k + 3] === 255 && data[k] === r && data[k + 1] === g && data[k + 2] === b) counts.same++;
+      }
+      return counts;
+    },
+    [src, rgb] as [string, number[]]
+  );
+}
+
+/** A plot's per-pixel paths image (its layout image), counted as imagePixels counts. */
 async function pathsImagePixels(page: Page, testId: string): Promise<{ lit: number; blue: number; orange: number }> {
-  return page.$eval(`[data-testid="${testId}"] .imagelayer image`, async (img) => {
-    const source = new Image();
-    source.src = img.getAttribute('href') ?? '';
-    await source.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = source.width;
-    canvas.height = source.height;
-    const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
-    ctx.drawImage(source, 0, 0);
-    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
-    const counts = { lit: 0, blue: 0, orange: 0 };
-    for (let k = 0; k < data.length; k += 4) {
-      if (!data[k + 3]) continue;
-      counts.lit++;
-      if (data[k + 2] > data[k]) counts.blue++;
-      else if (data[k] > data[k + 2]) counts.orange++;
-    }
-    return counts;
-  });
+  const src = await page.$eval(`[data-testid="${testId}"] .imagelayer image`, (img) => img.getAttribute('href') ?? '');
+  return imagePixels(page, src);
 }
 
 /** d = 3: 200 samples, 100 steps, weights drawn by the extension's generator (the dimensions plot then uses WebGL). */
@@ -1239,22 +1253,10 @@ describe('renderer in headless Chromium', function () {
       '[data-testid="ddpm-panel-trajectories"] figure:has([data-testid="ddpm-trajectory-cloud"]) button:has-text("Save PNG")'
     );
     await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length >= 1);
-    const saved = await page.evaluate(async (rgb) => {
-      const posted = (window as unknown as { __posted: { type: string; data?: string }[] }).__posted[0];
-      const img = new Image();
-      img.src = posted.data ?? '';
-      await img.decode();
-      const canvas = document.createElement('canvas');
-      canvas.width = img.width;
-      canvas.height = img.height;
-      const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
-      ctx.drawImage(img, 0, 0);
-      const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
-      let same = 0;
-      for (let k = 0; k < data.length; k += 4)
-        if (data[k + 3] === 255 && data[k] === rgb[0] && data[k + 1] === rgb[1] && data[k + 2] === rgb[2]) same++;
-      return { type: posted.type, same };
-    }, atStart.rgb);
+    const posted = await page.evaluate(
+      () => (window as unknown as { __posted: { type: string; data?: string }[] }).__posted[0]
+    );
+    const saved = { type: posted.type, ...(await imagePixels(page, posted.data ?? '', atStart.rgb)) };
     assert.equal(saved.type, 'save-image');
     assert.ok(saved.same > 100, `the saved PNG has ${saved.same} pixels of the cloud's colour ${atStart.rgb}`);
     // and a saved SVG holds it as an embedded PNG image
