@@ -72,7 +72,10 @@ export function followWidth(root: HTMLElement, onResize: () => void): () => void
   };
 }
 
-/** RGBA pixels, row-major from the top row: a plot's layout image or layer (PlotBox.paintLayer), or a sketch's (views/sketch.ts). */
+/**
+ * RGBA pixels, row-major from the top row: a plot's layout image or layer (PlotBox.paintLayer), or a sketch's
+ * (views/sketch.ts).
+ */
 export interface Pixels {
   rgba: Uint8ClampedArray;
   width: number;

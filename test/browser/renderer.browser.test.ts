@@ -677,6 +677,11 @@ describe('renderer in headless Chromium', function () {
     // panning moves the samples with the axes during the drag, not only when it ends
     await page.hover('[data-testid="ddpm-trajectory-cloud"]');
     await page.click('[data-testid="ddpm-trajectory-cloud"] .modebar-btn[data-title="Pan"]');
+    const cloudRange = (): Promise<number[]> =>
+      page.$eval('[data-testid="ddpm-trajectory-cloud"]', (gd) =>
+        (gd as unknown as { _fullLayout: { xaxis: { range: number[] } } })._fullLayout.xaxis.range.map(Number)
+      );
+    const beforePan = await cloudRange();
     await page.mouse.move(cloudBox[0] + cloudBox[2] * 0.5, cloudBox[1] + cloudBox[3] * 0.5);
     await page.mouse.down();
     await page.mouse.move(cloudBox[0] + cloudBox[2] * 0.3, cloudBox[1] + cloudBox[3] * 0.4, { steps: 5 });
@@ -687,6 +692,19 @@ describe('renderer in headless Chromium', function () {
     }
     await page.mouse.up();
     assert.notEqual(panning.sum, cloudZoomed.sum, 'the cloud stood still while the axes were dragged');
+    // and the pan ends where it was dragged to (the repaints during it did not reset it): the view moved right
+    await page.waitForFunction((x0) => {
+      const gd = document.querySelector('[data-testid="ddpm-trajectory-cloud"]') as unknown as {
+        _fullLayout: { xaxis: { range: number[] } };
+      };
+      return Number(gd._fullLayout.xaxis.range[0]) > x0;
+    }, beforePan[0]);
+    const afterPan = await cloudRange();
+    assert.ok(
+      Math.abs(afterPan[1] - afterPan[0] - (beforePan[1] - beforePan[0])) <
+        1e-9 * Math.abs(beforePan[1] - beforePan[0]) + 1e-12,
+      `a pan kept the range's width: ${beforePan} -> ${afterPan}`
+    );
     const tampered = decodeRunResult(json);
     tampered.sample.data[3] = Math.fround(tampered.sample.data[3] * 2 + 1);
     await renderInHarness(page, 'tampered', JSON.stringify(encodeRunResult(tampered)));

@@ -6,6 +6,7 @@ import { errorFirstLine } from '../../../src/core/errors';
 import type { RunResult } from '../../../src/core/types';
 import { h, pixelScale, rgbaDataUrl, type Pixels } from '../../dom';
 import { plotlyLoaded } from '../../plotLoader';
+import type { PlotDiv } from '../../plotly';
 import { readTheme, type ThemeColors } from '../../theme';
 import { imagePlot, PlotBox, type Figure, type PlotArea, type View, type ViewContext } from '../common';
 import {
@@ -117,7 +118,9 @@ export function createTrajectoriesView(ctx: ViewContext): View {
   };
   /**
    * The samples at the slider's state, drawn on the cloud plot's layer (PlotBox.paintLayer: a slider move is one
-   * putImageData, not a new layout image), with the state as the plot's title.
+   * putImageData, not a new layout image), with the state as the plot's title: relaid out only when the state
+   * changed, not when a zoom or a pan repaints the samples (plotly would lay the whole plot out again for nothing
+   * at each step of a pan).
    */
   const paintCloud = async (): Promise<void> => {
     const cloud = plots.cloud;
@@ -126,7 +129,8 @@ export function createTrajectoriesView(ctx: ViewContext): View {
     cloud.paintLayer(cloudPixels(scene, state.stateIndex, area, pixelScale(), state.theme), (source) =>
       areaImage(source, area)
     );
-    await cloud.relayout({ 'title.text': stateName(scene, state.stateIndex) });
+    const title = stateName(scene, state.stateIndex);
+    if ((cloud.plot as PlotDiv).layout?.title?.text !== title) await cloud.relayout({ 'title.text': title });
   };
   const plane = imagePlot(plots.plane, build.plane, paintPaths, ['images']);
   const cloud = imagePlot(plots.cloud, build.cloud, paintCloud, ['title.text']);
