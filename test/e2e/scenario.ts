@@ -495,12 +495,17 @@ const S = {
     '"DDPM: Compare with Local PyTorch" from the palette on the inputs JSON: both runs side by side, four exact parts'
 };
 
-/** The bundled example's w_model and seed with shape (1000, 2) and a 1000-step linear schedule, as cell text. */
-function speedCell(ctx: ScenarioContext): string {
-  const example = JSON.parse(readFileSync(path.join(ctx.root, 'media', 'examples', INPUTS), 'utf8')) as {
+/** The bundled example inputs' w_model and seed (the timing steps run them at other sizes). */
+function exampleWeights(ctx: ScenarioContext): { w_model: number[][]; seed: string } {
+  return JSON.parse(readFileSync(path.join(ctx.root, 'media', 'examples', INPUTS), 'utf8')) as {
     w_model: number[][];
     seed: string;
   };
+}
+
+/** The bundled example's w_model and seed with shape (1000, 2) and a 1000-step linear schedule, as cell text. */
+function speedCell(ctx: ScenarioContext): string {
+  const example = exampleWeights(ctx);
   return `w_model = ${JSON.stringify(example.w_model)}\nshape = [1000, 2]\nseed = ${example.seed}\nbetas = linspace(1e-4, 0.02, 1000)\nalpha_bar = cumprod(1 - betas)\nsample()`;
 }
 
@@ -542,42 +547,60 @@ async function runNotebookFile(
     if (done) settledMs = Number(await warm.getAttribute('data-ddpm-warm-at')) - opened;
   }
   const row = await focusCell(page, 0);
-  // DDPM_E2E_PROFILE=1: a CPU profile of the window's thread (the workbench and its webviews) to the drawn plot
-  const profiler = process.env.DDPM_E2E_PROFILE === '1' ? await page.context().newCDPSession(page) : undefined;
-  if (profiler) {
-    await profiler.send('Profiler.enable');
-    await profiler.send('Profiler.setSamplingInterval', { interval: 250 });
-    await profiler.send('Profiler.start');
-  }
-  try {
-    // from choosing the command to the moment the view says it drew (its data-ddpm-drawn-at: the same clock)
-    const t0 = await runCommand(page, 'Notebook: Run All');
-    let picked = false;
-    const run = await waitFor(
-      what,
-      async () => {
-        const picker = page.locator('.quick-input-widget').filter({ visible: true });
-        if (!picked && (await picker.count())) {
-          await pickQuickItem(page, 'DDPM Lab');
-          picked = true;
-        }
-        return drawnRunOfRow(page, row);
-      },
-      LONG
-    );
-    if (profiler) {
-      const stopAt = Date.now();
-      const { profile } = await profiler.send('Profiler.stop');
-      // Run All on the profile's clock (to within the time Profiler.stop takes to begin), for tools reading it
-      const ddpmRunAllUs = profile.endTime - (stopAt - t0) * 1000;
-      writeFileSync(
-        path.join(ctx.runDir, `${ctx.host}-${file}.cpuprofile`),
-        JSON.stringify({ ...profile, ddpmRunAllUs })
+  const { run, t0, picked } = await profiled(
+    ctx,
+    file,
+    async () => {
+      // from choosing the command to the moment the view says it drew (its data-ddpm-drawn-at: the same clock)
+      const t0 = await runCommand(page, 'Notebook: Run All');
+      let picked = false;
+      const run = await waitFor(
+        what,
+        async () => {
+          const picker = page.locator('.quick-input-widget').filter({ visible: true });
+          if (!picked && (await picker.count())) {
+            await pickQuickItem(page, 'DDPM Lab');
+            picked = true;
+          }
+          return drawnRunOfRow(page, row);
+        },
+        LONG
       );
-    }
-    return { run, t0, picked, settledMs };
+      return { run, t0, picked };
+    },
+    // Run All on the profile's clock (to within the time Profiler.stop takes to begin), for tools reading it
+    (r, profile, stoppedAt) => ({ ddpmRunAllUs: profile.endTime - (stoppedAt - r.t0) * 1000 })
+  );
+  return { run, t0, picked, settledMs };
+}
+
+/**
+ * DDPM_E2E_PROFILE=1: runs work() under a CPU profile of the window's thread (the workbench and every webview in
+ * it) and writes the profile, with the fields extra() adds, to `<host>-<name>.cpuprofile` in the run's folder; the
+ * CDP session is detached whatever happens. Without it, just runs work().
+ */
+async function profiled<T>(
+  ctx: ScenarioContext,
+  name: string,
+  work: () => Promise<T>,
+  extra?: (result: T, profile: { endTime: number }, stoppedAt: number) => Record<string, unknown>
+): Promise<T> {
+  if (process.env.DDPM_E2E_PROFILE !== '1') return work();
+  const session = await ctx.page.context().newCDPSession(ctx.page);
+  try {
+    await session.send('Profiler.enable');
+    await session.send('Profiler.setSamplingInterval', { interval: 250 });
+    await session.send('Profiler.start');
+    const result = await work();
+    const stoppedAt = Date.now();
+    const { profile } = await session.send('Profiler.stop');
+    writeFileSync(
+      path.join(ctx.runDir, `${ctx.host}-${name}.cpuprofile`),
+      JSON.stringify({ ...profile, ...extra?.(result, profile, stoppedAt) })
+    );
+    return result;
   } finally {
-    await profiler?.detach().catch(() => undefined);
+    await session.detach().catch(() => undefined);
   }
 }
 
@@ -623,10 +646,7 @@ async function paletteRun(
   n: number
 ): Promise<{ t0: number; drawnAt: number; frame: FrameLocator; settleMs: number }> {
   const { page, workspace } = ctx;
-  const example = JSON.parse(readFileSync(path.join(ctx.root, 'media', 'examples', INPUTS), 'utf8')) as {
-    w_model: number[][];
-    seed: string;
-  };
+  const example = exampleWeights(ctx);
   const betas = linearSchedule(1000);
   const inputs = {
     w_model: example.w_model,
@@ -1223,23 +1243,7 @@ sample()`;
       // as npm run bench:editor times them (scripts/slider-moves.js; a move whose cloud is not redrawn within 10 s
       // fails the step); DDPM_E2E_PROFILE=1: a CPU profile of the window's thread over the moves
       const moveScript = readFileSync(path.join(ctx.root, 'scripts', 'slider-moves.js'), 'utf8');
-      const profiler =
-        process.env.DDPM_E2E_PROFILE === '1' ? await ctx.page.context().newCDPSession(ctx.page) : undefined;
-      let moves: unknown;
-      try {
-        if (profiler) {
-          await profiler.send('Profiler.enable');
-          await profiler.send('Profiler.setSamplingInterval', { interval: 250 });
-          await profiler.send('Profiler.start');
-        }
-        moves = await frame.locator(RUN).first().evaluate(moveScript);
-        if (profiler) {
-          const { profile } = await profiler.send('Profiler.stop');
-          writeFileSync(path.join(ctx.runDir, `${ctx.host}-slider-10k.cpuprofile`), JSON.stringify(profile));
-        }
-      } finally {
-        await profiler?.detach().catch(() => undefined);
-      }
+      const moves: unknown = await profiled(ctx, 'slider-10k', () => frame.locator(RUN).first().evaluate(moveScript));
       if (typeof moves === 'string') throw new Error(moves);
       const times = (moves as number[]).slice().sort((a, b) => a - b);
       if (times.length < 10) throw new Error(`only ${times.length} slider moves were made`);
