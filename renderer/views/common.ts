@@ -91,16 +91,26 @@ export class PlotBox {
   private sketched: HTMLCanvasElement | undefined;
   /** the canvas paintLayer() draws under the plot area, and the layout image it stands for in a saved image */
   private layer: { canvas: HTMLCanvasElement; image: (source: string) => Record<string, unknown> } | undefined;
+  /** the plot's title as HTML (options.htmlTitle), and the layout title it stands for in a saved image */
+  private title: { element: HTMLElement; layout: PlotLayout } | undefined;
+  private readonly savedLayout: PlotLayout | undefined;
+  private readonly htmlTitle: boolean;
 
-  /** `savedLayout`: what a saved image adds to the plot's layout (the plane's legend, HTML on screen) */
+  /**
+   * options.savedLayout: what a saved image adds to the plot's layout (the plane's legend, HTML on screen);
+   * options.htmlTitle: the figure's title is shown as HTML over the top margin (setTitle() changes it without a
+   * relayout), not by plotly.
+   */
   constructor(
     private readonly ctx: ViewContext,
     testId: string,
     private readonly name: string,
     label: string,
     height = 420,
-    private readonly savedLayout?: PlotLayout
+    options: { savedLayout?: PlotLayout; htmlTitle?: boolean } = {}
   ) {
+    this.savedLayout = options.savedLayout;
+    this.htmlTitle = options.htmlTitle ?? false;
     this.plot = h('div', { class: 'ddpm-plot', 'data-testid': testId, 'aria-label': label, role: 'img' });
     this.plot.style.height = `${height}px`;
     const png = h(
@@ -133,7 +143,7 @@ export class PlotBox {
     const attempt = async (gl: boolean): Promise<void> => {
       const fig = build(gl, theme);
       const themed = plotlyThemeLayout(theme);
-      const layout = merge(themed, fig.layout);
+      const layout = this.takeTitle(merge(themed, fig.layout));
       // extra axes (xaxis2, yaxis3, ...) get the theme of the first axis of their kind
       for (const key of Object.keys(layout)) {
         const extra = /^([xy])axis\d+$/.exec(key);
@@ -168,22 +178,23 @@ export class PlotBox {
   }
 
   /**
-   * Before plotly has loaded: draws `fig` as a sketch (views/sketch.ts: axes, grid, titles) with `image` in its plot
-   * area, so that the plot is seen at once; draw() then lays plotly's plot out hidden under it, and unsketch() swaps
-   * them. A figure without fixed ranges or on equal axes is not sketched (plotly decides its ranges). Returns
-   * whether it sketched.
+   * Before plotly has loaded: draws `fig` as a sketch (views/sketch.ts: axes, grid, axis titles) with `image` in its
+   * plot area, so that the plot is seen at once; draw() then lays plotly's plot out hidden under it, and unsketch()
+   * swaps them. A figure without fixed ranges or on equal axes is not sketched (plotly decides its ranges), nor one
+   * with a plot title plotly would draw (options.htmlTitle shows it over the sketch). Returns whether it sketched.
    */
   sketch(fig: Figure, theme: ThemeColors, image: SketchSpec['image']): boolean {
     if (this.drawn || this.disposed || this.sketched) return false;
     const layout = merge(plotlyThemeLayout(theme), fig.layout) as PlotLayout;
     const { xaxis: x, yaxis: y, margin: m } = layout;
-    if (!isRange(x?.range) || !isRange(y?.range) || y.scaleanchor) return false;
+    this.takeTitle(layout);
+    // the sketch draws no plot title (the cloud's is HTML, above it)
+    if (!isRange(x?.range) || !isRange(y?.range) || y.scaleanchor || layout.title?.text !== undefined) return false;
     const canvas = drawSketch(
       this.plot,
       {
         x: { range: x.range, title: String(x.title?.text ?? '') },
         y: { range: y.range, title: String(y.title?.text ?? '') },
-        title: layout.title?.text === undefined ? undefined : String(layout.title.text),
         margin: { l: Number(m.l), r: Number(m.r), t: Number(m.t), b: Number(m.b) },
         image
       },
@@ -195,6 +206,41 @@ export class PlotBox {
     this.plot.append(canvas);
     this.sketched = canvas;
     return true;
+  }
+
+  /**
+   * With options.htmlTitle: shows layout's title as HTML over the top margin and takes it out of layout (plotly and
+   * the sketch then draw none). It is centred where plotly centres a layout title (x = 0.5 of the plot, its middle
+   * 0.375 of the top margin from the top, as measured on plotly 3.7's plots of our layouts), in the title's font size and the theme's font and colour.
+   */
+  private takeTitle(layout: PlotLayout): PlotLayout {
+    const title = layout.title as PlotLayout | undefined;
+    if (!this.htmlTitle || title?.text === undefined) return layout;
+    delete layout.title;
+    if (!this.title) {
+      const element = h('div', { class: 'ddpm-plot-title' });
+      this.plot.append(element);
+      this.title = { element, layout: title };
+    }
+    const font = (title.font ?? {}) as PlotLayout;
+    const { style } = this.title.element;
+    style.height = `${0.75 * Number(layout.margin?.t ?? 0)}px`;
+    style.fontFamily = String(font.family ?? layout.font?.family ?? '');
+    style.fontSize = `${Number(font.size ?? layout.font?.size ?? 12)}px`;
+    style.color = String(font.color ?? layout.font?.color ?? '');
+    this.title.layout = title;
+    this.setTitle(String(title.text));
+    return layout;
+  }
+
+  /**
+   * Sets the title shown as HTML (options.htmlTitle): one text update, where plotly's relayout of `title.text` lays
+   * the whole plot out again (about 8 ms of a slider move at N = 10^4, README "Performance").
+   */
+  setTitle(text: string): void {
+    if (!this.title) return;
+    this.title.layout = { ...this.title.layout, text };
+    if (this.title.element.textContent !== text) this.title.element.textContent = text;
   }
 
   /**
@@ -321,9 +367,10 @@ export class PlotBox {
       const height = Math.max(240, this.plot.clientHeight);
       const shown = this.plot as PlotDiv;
       let figure: PlotDiv | { data: PlotData[]; layout: PlotLayout } = this.plot;
-      if (this.savedLayout || this.layer) {
+      if (this.savedLayout || this.layer || this.title) {
         // copies: plotly's toImage draws a plain figure as given, and would write its computed ranges into the live one
         const layout = merge(structuredClone(shown.layout ?? {}), this.savedLayout ?? {}) as PlotLayout;
+        if (this.title) layout.title = structuredClone(this.title.layout);
         if (this.layer) {
           const images = Array.isArray(layout.images) ? (layout.images as unknown[]) : [];
           layout.images = [...images, this.layer.image(this.layer.canvas.toDataURL('image/png'))];

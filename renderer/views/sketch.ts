@@ -11,7 +11,6 @@ import { autoTicks } from './sketchModel';
 export interface SketchSpec {
   x: { range: [number, number]; title: string };
   y: { range: [number, number]; title: string };
-  title?: string;
   margin: { l: number; r: number; t: number; b: number };
   /** the layout image's pixels for the plot area (CSS pixels, axis ranges) at `scale` device pixels per CSS pixel */
   image(area: PlotArea, scale: number): Pixels | null;
@@ -114,8 +113,8 @@ export function drawSketch(
   g.textAlign = 'right';
   g.textBaseline = 'middle';
   yTicks.values.forEach((v, k) => g.fillText(yTicks.labels[k], left - 3, py(v)));
-  // axis titles in plotly's bigFont (1.2 times the font): x at the bottom edge, y rotated left of its labels; the
-  // plot's title centred in the top margin (positions measured on plotly 3.7's plots of our layouts)
+  // axis titles in plotly's bigFont (1.2 times the font): x at the bottom edge, y rotated left of its labels
+  // (positions measured on plotly 3.7's plots of our layouts)
   const titleFont = Math.round(1.2 * fontSize);
   g.font = `${titleFont}px ${theme.fontFamily}`;
   g.textAlign = 'center';
@@ -127,11 +126,6 @@ export function drawSketch(
   g.textBaseline = 'middle';
   g.fillText(spec.y.title, 0, 0);
   g.restore();
-  if (spec.title) {
-    g.font = `${fontSize}px ${theme.fontFamily}`;
-    g.textBaseline = 'middle';
-    g.fillText(spec.title, W / 2, 0.375 * margin.t);
-  }
   // for tests and tools: where the sketch put the plot area and which tick labels it wrote
   canvas.setAttribute('data-ddpm-area', JSON.stringify(area));
   canvas.setAttribute('data-ddpm-ticks', JSON.stringify({ x: xTicks.labels, y: yTicks.labels }));

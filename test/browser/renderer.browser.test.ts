@@ -1184,6 +1184,14 @@ describe('renderer in headless Chromium', function () {
       ['ddpm-trajectory-plot', 'ddpm-trajectory-cloud']
     );
     for (const s of sketches) assert.ok(s.lit > 500, `${s.plot}: the sketch has no image (${s.lit} pixels)`);
+    // the cloud's title (HTML) is shown over its sketch
+    assert.deepEqual(
+      await page.$eval('[data-testid="ddpm-trajectory-cloud"] .ddpm-plot-title', (e) => ({
+        text: e.textContent,
+        visibility: getComputedStyle(e).visibility
+      })),
+      { text: 'x_0', visibility: 'visible' }
+    );
     assert.deepEqual(
       await page.$$eval('[data-testid="ddpm-plane-legend"] .ddpm-legend-entry', (es) => es.map((e) => e.textContent)),
       ['paths', 'start x_200', 'end x_0']
@@ -1259,7 +1267,25 @@ describe('renderer in headless Chromium', function () {
     await page.keyboard.press('Home');
     await page.waitForSelector(`${view}[data-ddpm-state-t="1000"]`);
     assert.equal(await page.textContent('.ddpm-slider-label'), 'x_1000 (initial noise)');
-    assert.equal(await page.textContent('[data-testid="ddpm-trajectory-cloud"] .gtitle'), 'x_1000');
+    // the cloud's title is HTML (a move lays nothing out in plotly), centred where plotly centres a layout title
+    assert.equal(await page.textContent('[data-testid="ddpm-trajectory-cloud"] .ddpm-plot-title'), 'x_1000');
+    assert.equal(await page.locator('[data-testid="ddpm-trajectory-cloud"] .gtitle').count(), 0);
+    const titleAt = await page.evaluate(() => {
+      const plot = document.querySelector('[data-testid="ddpm-trajectory-cloud"]') as HTMLElement;
+      const title = plot.querySelector('.ddpm-plot-title') as HTMLElement;
+      const range = document.createRange();
+      range.selectNodeContents(title);
+      const text = range.getBoundingClientRect();
+      const box = plot.getBoundingClientRect();
+      const full = (plot as unknown as { _fullLayout: { _size: { t: number } } })._fullLayout;
+      return {
+        x: text.left + text.width / 2 - (box.left + box.width / 2),
+        y: (text.top + text.height / 2 - box.top) / full._size.t,
+        visible: getComputedStyle(title).visibility
+      };
+    });
+    assert.ok(Math.abs(titleAt.x) <= 1 && Math.abs(titleAt.y - 0.375) <= 0.05, JSON.stringify(titleAt));
+    assert.equal(titleAt.visible, 'visible');
     // the layer shows the samples at the slider's state: x_1000's cloud (the noise, small on x_0's axes) is not x_0's
     const atStart = await layerPixels(page, 'ddpm-trajectory-cloud');
     assert.ok(atStart.lit > 50 && atStart.onArea, JSON.stringify(atStart));
@@ -1288,6 +1314,8 @@ describe('renderer in headless Chromium', function () {
     );
     assert.equal(svg.format, 'svg');
     assert.match(decodeURIComponent(svg.data ?? ''), /<image[^>]*data:image\/png;base64,/);
+    // with the title at the slider's state, drawn by plotly
+    assert.match(decodeURIComponent(svg.data ?? ''), /class="gtitle"[^>]*>x_1000</);
     await page.screenshot({ path: path.join(OUT, 'renderer-1000x1000.png') });
     console.log(
       `      1000 x 1000 (d = 2): ${(json.length / 1e6).toFixed(1)} MB of output JSON, drawn ${elapsed} ms after render; slider: ${moves.join(', ')}; ${note?.trim() || 'nothing decimated'}`

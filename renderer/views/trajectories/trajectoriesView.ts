@@ -6,7 +6,6 @@ import { errorFirstLine } from '../../../src/core/errors';
 import type { RunResult } from '../../../src/core/types';
 import { h, pixelScale, rgbaDataUrl, type Pixels } from '../../dom';
 import { plotlyLoaded } from '../../plotLoader';
-import type { PlotDiv } from '../../plotly';
 import { readTheme, type ThemeColors } from '../../theme';
 import { imagePlot, PlotBox, type Figure, type PlotArea, type View, type ViewContext } from '../common';
 import {
@@ -118,9 +117,8 @@ export function createTrajectoriesView(ctx: ViewContext): View {
   };
   /**
    * The samples at the slider's state, drawn on the cloud plot's layer (PlotBox.paintLayer: a slider move is one
-   * putImageData, not a new layout image), with the state as the plot's title: relaid out only when the state
-   * changed, not when a zoom or a pan repaints the samples (plotly would lay the whole plot out again for nothing
-   * at each step of a pan).
+   * putImageData, not a new layout image), with the state as the plot's title (HTML, PlotBox.setTitle: a move lays
+   * nothing out in plotly).
    */
   const paintCloud = async (): Promise<void> => {
     const cloud = plots.cloud;
@@ -129,11 +127,10 @@ export function createTrajectoriesView(ctx: ViewContext): View {
     cloud.paintLayer(cloudPixels(scene, state.stateIndex, area, pixelScale(), state.theme), (source) =>
       areaImage(source, area)
     );
-    const title = stateName(scene, state.stateIndex);
-    if ((cloud.plot as PlotDiv).layout?.title?.text !== title) await cloud.relayout({ 'title.text': title });
+    cloud.setTitle(stateName(scene, state.stateIndex));
   };
   const plane = imagePlot(plots.plane, build.plane, paintPaths, ['images']);
-  const cloud = imagePlot(plots.cloud, build.cloud, paintCloud, ['title.text']);
+  const cloud = imagePlot(plots.cloud, build.cloud, paintCloud, []);
 
   /**
    * Plotly's chunk still loading (the first run on a page): the plane and the cloud are sketched at once
@@ -242,12 +239,14 @@ function createPlots(ctx: ViewContext, scene: TrajectoryScene): TrajectoryPlots 
           'trajectories',
           identity ? 'Paths x_T → x_0' : 'Paths on the first two principal components',
           456,
-          PLANE_SAVED_LAYOUT
+          { savedLayout: PLANE_SAVED_LAYOUT }
         )
       : null,
     cloud:
       scene.project && scene.states.t.length > 1
-        ? new PlotBox(ctx, 'ddpm-trajectory-cloud', 'samples-at-t', "Samples at the slider's state", 480)
+        ? new PlotBox(ctx, 'ddpm-trajectory-cloud', 'samples-at-t', "Samples at the slider's state", 480, {
+            htmlTitle: true
+          })
         : null,
     dims: scene.kinds.dimsVsStep
       ? new PlotBox(ctx, 'ddpm-trajectory-plot', 'dimensions-vs-t', 'Chosen dimensions against t', 420)
