@@ -234,7 +234,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   let comparison: Comparison;
   const field = inputName(pastedPath);
   try {
-    const recording = readRecording(pasted);
+    // a recording given alone was read above (a recording of N = 1000, T = 1000 is megabytes of JSON)
+    const recording = pasted === inputsText ? ownRecording : readRecording(pasted);
     if (recording) {
       if (rtol !== undefined || atol !== undefined)
         throw new Error(`${field}: a recording holds exact bits and is judged bitwise; --rtol/--atol do not apply`);
