@@ -177,7 +177,6 @@ async function plotOffScreen(doc: Document, Plotly: PlotlyApi): Promise<Outcome>
     const layout = {
       xaxis: { title: { text: 'x[:, 0]' }, range: [0, 1], autorange: false },
       yaxis: { title: { text: 'x[:, 1]' }, range: [0, 1], autorange: false },
-      title: { text: 'x_0' },
       showlegend: false
     };
     // the plane's legend entries (a line, open and filled markers) and the invisible trace autoscale fits

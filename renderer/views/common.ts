@@ -79,6 +79,8 @@ function isRange(r: unknown): r is [number, number] {
   return Array.isArray(r) && r.length === 2 && r.every((v) => Number.isFinite(v)) && r[0] !== r[1];
 }
 
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
 export class PlotBox {
   readonly element: HTMLElement;
   readonly plot: HTMLDivElement;
@@ -91,15 +93,15 @@ export class PlotBox {
   private sketched: HTMLCanvasElement | undefined;
   /** the canvas paintLayer() draws under the plot area, and the layout image it stands for in a saved image */
   private layer: { canvas: HTMLCanvasElement; image: (source: string) => Record<string, unknown> } | undefined;
-  /** the plot's title as HTML (options.htmlTitle), and the layout title it stands for in a saved image */
-  private title: { element: HTMLElement; layout: PlotLayout } | undefined;
+  /** the plot's title drawn over it (options.overlayTitle), and the layout title it stands for in a saved image */
+  private title: { svg: SVGSVGElement; text: SVGTextElement; layout: PlotLayout } | undefined;
   private readonly savedLayout: PlotLayout | undefined;
-  private readonly htmlTitle: boolean;
+  private readonly overlayTitle: boolean;
 
   /**
    * options.savedLayout: what a saved image adds to the plot's layout (the plane's legend, HTML on screen);
-   * options.htmlTitle: the figure's title is shown as HTML over the top margin (setTitle() changes it without a
-   * relayout), not by plotly.
+   * options.overlayTitle: the figure's title is drawn over the plot by this box, not by plotly (setTitle() changes
+   * it without a relayout).
    */
   constructor(
     private readonly ctx: ViewContext,
@@ -107,10 +109,10 @@ export class PlotBox {
     private readonly name: string,
     label: string,
     height = 420,
-    options: { savedLayout?: PlotLayout; htmlTitle?: boolean } = {}
+    options: { savedLayout?: PlotLayout; overlayTitle?: boolean } = {}
   ) {
     this.savedLayout = options.savedLayout;
-    this.htmlTitle = options.htmlTitle ?? false;
+    this.overlayTitle = options.overlayTitle ?? false;
     this.plot = h('div', { class: 'ddpm-plot', 'data-testid': testId, 'aria-label': label, role: 'img' });
     this.plot.style.height = `${height}px`;
     const png = h(
@@ -181,15 +183,16 @@ export class PlotBox {
    * Before plotly has loaded: draws `fig` as a sketch (views/sketch.ts: axes, grid, axis titles) with `image` in its
    * plot area, so that the plot is seen at once; draw() then lays plotly's plot out hidden under it, and unsketch()
    * swaps them. A figure without fixed ranges or on equal axes is not sketched (plotly decides its ranges), nor one
-   * with a plot title plotly would draw (options.htmlTitle shows it over the sketch). Returns whether it sketched.
+   * with a plot title plotly would draw (options.overlayTitle draws it over the sketch too). Returns whether it sketched.
    */
   sketch(fig: Figure, theme: ThemeColors, image: SketchSpec['image']): boolean {
     if (this.drawn || this.disposed || this.sketched) return false;
     const layout = merge(plotlyThemeLayout(theme), fig.layout) as PlotLayout;
     const { xaxis: x, yaxis: y, margin: m } = layout;
+    if (!isRange(x?.range) || !isRange(y?.range) || y.scaleanchor) return false;
+    // the sketch draws no plot title: a title drawn over the plot (options.overlayTitle) is shown over the sketch too
+    if (layout.title?.text !== undefined && !this.overlayTitle) return false;
     this.takeTitle(layout);
-    // the sketch draws no plot title (the cloud's is HTML, above it)
-    if (!isRange(x?.range) || !isRange(y?.range) || y.scaleanchor || layout.title?.text !== undefined) return false;
     const canvas = drawSketch(
       this.plot,
       {
@@ -209,38 +212,58 @@ export class PlotBox {
   }
 
   /**
-   * With options.htmlTitle: shows layout's title as HTML over the top margin and takes it out of layout (plotly and
-   * the sketch then draw none). It is centred where plotly centres a layout title (x = 0.5 of the plot, its middle
-   * 0.375 of the top margin from the top, as measured on plotly 3.7's plots of our layouts), in the title's font size and the theme's font and colour.
+   * With options.overlayTitle: draws layout's title itself, over the plot, and takes it out of layout (plotly and the
+   * sketch then draw none): an SVG text where plotly puts a layout title of ours (its baseline at half the top margin,
+   * x = 0.5 of the plot, anchored in the middle), in plotly's font for it (the title's own font over the layout's; a
+   * size of 1.4 times the layout's by default). Plain text: plotly's pseudo-HTML (`<br>`, `<sub>`) is not read.
+   * A figure without a title removes it.
    */
   private takeTitle(layout: PlotLayout): PlotLayout {
+    if (!this.overlayTitle) return layout;
     const title = layout.title as PlotLayout | undefined;
-    if (!this.htmlTitle || title?.text === undefined) return layout;
+    if (title?.text === undefined) {
+      this.title?.svg.remove();
+      this.title = undefined;
+      return layout;
+    }
     delete layout.title;
     if (!this.title) {
-      const element = h('div', { class: 'ddpm-plot-title' });
-      this.plot.append(element);
-      this.title = { element, layout: title };
+      const svg = document.createElementNS(SVG_NS, 'svg');
+      svg.setAttribute('class', 'ddpm-plot-title');
+      const text = document.createElementNS(SVG_NS, 'text');
+      text.setAttribute('x', '50%');
+      text.setAttribute('text-anchor', 'middle');
+      svg.append(text);
+      // first in the plot, so that plotly's plot (its modebar) lies over it
+      this.plot.prepend(svg);
+      this.title = { svg, text, layout: title };
     }
-    const font = (title.font ?? {}) as PlotLayout;
-    const { style } = this.title.element;
-    style.height = `${0.75 * Number(layout.margin?.t ?? 0)}px`;
-    style.fontFamily = String(font.family ?? layout.font?.family ?? '');
-    style.fontSize = `${Number(font.size ?? layout.font?.size ?? 12)}px`;
-    style.color = String(font.color ?? layout.font?.color ?? '');
+    const top = Number(layout.margin?.t ?? 0);
+    const base = (layout.font ?? {}) as PlotLayout;
+    const font: PlotLayout = {
+      ...base,
+      size: Math.round(1.4 * Number(base.size ?? 12)),
+      ...((title.font ?? {}) as PlotLayout)
+    };
+    const { svg, text } = this.title;
+    svg.style.height = `${top}px`;
+    text.setAttribute('y', String(top / 2));
+    text.style.fontFamily = String(font.family ?? '');
+    text.style.fontSize = `${Number(font.size)}px`;
+    text.style.fill = String(font.color ?? '');
     this.title.layout = title;
     this.setTitle(String(title.text));
     return layout;
   }
 
   /**
-   * Sets the title shown as HTML (options.htmlTitle): one text update, where plotly's relayout of `title.text` lays
-   * the whole plot out again (about 8 ms of a slider move at N = 10^4, README "Performance").
+   * Sets the title drawn over the plot (options.overlayTitle): one text update, where plotly's relayout of
+   * `title.text` lays the whole plot out again (about 8 ms of a slider move at N = 10^4, README "Performance").
    */
   setTitle(text: string): void {
     if (!this.title) return;
     this.title.layout = { ...this.title.layout, text };
-    if (this.title.element.textContent !== text) this.title.element.textContent = text;
+    if (this.title.text.textContent !== text) this.title.text.textContent = text;
   }
 
   /**

@@ -1,5 +1,5 @@
-// A sketch of a plot: its axes (plotly's automatic ticks and labels, sketchModel.ts), grid, titles and its layout
-// image, drawn on a canvas while plotly's chunk is still loading (the first run in a new results panel or notebook:
+// A sketch of a plot: its axes (plotly's automatic ticks and labels, sketchModel.ts), grid, axis titles and its
+// layout image, drawn on a canvas while plotly's chunk is still loading (the first run in a new results panel or notebook:
 // about a second in code-server). Plotly's plot replaces it when drawn (PlotBox.unsketch), in the same plot area:
 // the sketch lays the plot out as plotly does for our figures (fixed margins, the y axis's automargin).
 import type { Pixels } from '../dom';
@@ -7,7 +7,7 @@ import type { ThemeColors } from '../theme';
 import type { PlotArea } from './common';
 import { autoTicks } from './sketchModel';
 
-/** What a sketch draws: the plot's ranges and titles, the margins of its layout, its image for the plot area. */
+/** What a sketch draws: the plot's ranges and axis titles, the margins of its layout, its image for the plot area. */
 export interface SketchSpec {
   x: { range: [number, number]; title: string };
   y: { range: [number, number]; title: string };

@@ -171,11 +171,14 @@ function sameInputs(a: SamplerInputs, b: SamplerInputs): string | null {
   return null;
 }
 
-/** The inputs a recording holds (`compare run.json` alone), with what reading them noticed. */
-function ownInputs(recording: unknown, path: string): { inputs: SamplerInputs; warnings: string[] } {
+/** The inputs a recording holds (`compare run.json` alone), with what reading them noticed, and the recording read. */
+function ownInputs(
+  recording: unknown,
+  path: string
+): { inputs: SamplerInputs; warnings: string[]; decoded: ReturnType<typeof decodeRecording> } {
   try {
     const r = decodeRecording(recording);
-    return { inputs: r.inputs, warnings: r.inputWarnings };
+    return { inputs: r.inputs, warnings: r.inputWarnings, decoded: r };
   } catch (e) {
     throw new CliError(`${inputName(path)}: ${oneLine(e)}`);
   }
@@ -223,23 +226,22 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     throw new CliError(
       `${inputName(inputPath)}: a recording (run.json), not inputs: pass it alone (compare ${inputName(inputPath)}) to compare it with the inputs it holds`
     );
-  const { inputs, warnings } = ownRecording
-    ? ownInputs(ownRecording, inputPath)
-    : await loadInputs(io, inputPath, inputsText);
-  const pasted =
-    positionals.length === 1 || pastedPath === inputPath ? inputsText : await readInputText(io, pastedPath);
+  const own = ownRecording ? ownInputs(ownRecording, inputPath) : undefined;
+  const { inputs, warnings } = own ?? (await loadInputs(io, inputPath, inputsText));
+  const samePaste = positionals.length === 1 || pastedPath === inputPath;
+  const pasted = samePaste ? inputsText : await readInputText(io, pastedPath);
   if (pasted.trim() === '') throw new CliError(`${inputName(pastedPath)}: empty (paste PyTorch's printed output)`);
 
   const run = runSampler(inputs, { profile, matmul, record: { kind: 'none' }, inputWarnings: warnings });
   let comparison: Comparison;
   const field = inputName(pastedPath);
   try {
-    // a recording given alone was read above (a recording of N = 1000, T = 1000 is megabytes of JSON)
-    const recording = pasted === inputsText ? ownRecording : readRecording(pasted);
+    // a recording given alone was read and decoded above (a recording of N = 1000, T = 1000 is megabytes of JSON)
+    const recording = samePaste ? ownRecording : readRecording(pasted);
     if (recording) {
       if (rtol !== undefined || atol !== undefined)
         throw new Error(`${field}: a recording holds exact bits and is judged bitwise; --rtol/--atol do not apply`);
-      const r = decodeRecording(recording);
+      const r = samePaste && own ? own.decoded : decodeRecording(recording);
       const other = sameInputs(inputs, r.inputs);
       if (other)
         run.warnings.push(

@@ -468,6 +468,14 @@ describe('renderer in headless Chromium', function () {
           (t) => getComputedStyle(t).fill
         )
       );
+      // the cloud's title (drawn over the plot, not by plotly) takes the theme's colour too
+      assert.equal(
+        await page.$eval(
+          '[data-testid="ddpm-trajectory-cloud"] .ddpm-plot-title text',
+          (t) => getComputedStyle(t).fill
+        ),
+        fills.at(-1)
+      );
       await page.screenshot({ path: path.join(OUT, `renderer-${kind}.png`), fullPage: true });
     }
     assert.notEqual(fills[0], fills[1], 'axis text color did not change with the theme');
@@ -1267,25 +1275,9 @@ describe('renderer in headless Chromium', function () {
     await page.keyboard.press('Home');
     await page.waitForSelector(`${view}[data-ddpm-state-t="1000"]`);
     assert.equal(await page.textContent('.ddpm-slider-label'), 'x_1000 (initial noise)');
-    // the cloud's title is HTML (a move lays nothing out in plotly), centred where plotly centres a layout title
-    assert.equal(await page.textContent('[data-testid="ddpm-trajectory-cloud"] .ddpm-plot-title'), 'x_1000');
+    // the cloud's title is drawn over the plot (a move lays nothing out in plotly), not by plotly
+    assert.equal(await page.textContent('[data-testid="ddpm-trajectory-cloud"] .ddpm-plot-title text'), 'x_1000');
     assert.equal(await page.locator('[data-testid="ddpm-trajectory-cloud"] .gtitle').count(), 0);
-    const titleAt = await page.evaluate(() => {
-      const plot = document.querySelector('[data-testid="ddpm-trajectory-cloud"]') as HTMLElement;
-      const title = plot.querySelector('.ddpm-plot-title') as HTMLElement;
-      const range = document.createRange();
-      range.selectNodeContents(title);
-      const text = range.getBoundingClientRect();
-      const box = plot.getBoundingClientRect();
-      const full = (plot as unknown as { _fullLayout: { _size: { t: number } } })._fullLayout;
-      return {
-        x: text.left + text.width / 2 - (box.left + box.width / 2),
-        y: (text.top + text.height / 2 - box.top) / full._size.t,
-        visible: getComputedStyle(title).visibility
-      };
-    });
-    assert.ok(Math.abs(titleAt.x) <= 1 && Math.abs(titleAt.y - 0.375) <= 0.05, JSON.stringify(titleAt));
-    assert.equal(titleAt.visible, 'visible');
     // the layer shows the samples at the slider's state: x_1000's cloud (the noise, small on x_0's axes) is not x_0's
     const atStart = await layerPixels(page, 'ddpm-trajectory-cloud');
     assert.ok(atStart.lit > 50 && atStart.onArea, JSON.stringify(atStart));
@@ -1314,8 +1306,27 @@ describe('renderer in headless Chromium', function () {
     );
     assert.equal(svg.format, 'svg');
     assert.match(decodeURIComponent(svg.data ?? ''), /<image[^>]*data:image\/png;base64,/);
-    // with the title at the slider's state, drawn by plotly
-    assert.match(decodeURIComponent(svg.data ?? ''), /class="gtitle"[^>]*>x_1000</);
+    // with the title at the slider's state drawn by plotly, where and as the page draws it over the plot
+    const plotlyTitle = /<text class="gtitle"([^>]*)>x_1000<\/text>/.exec(decodeURIComponent(svg.data ?? ''))?.[1];
+    assert.ok(plotlyTitle, 'no title x_1000 in the saved SVG');
+    const attr = (name: string): string => new RegExp(`[ ;]${name}[=:] ?"?([^";]*)`).exec(plotlyTitle)?.[1] ?? '';
+    const pageTitle = await page.$eval('[data-testid="ddpm-trajectory-cloud"] .ddpm-plot-title text', (t) => {
+      const text = t as SVGTextElement;
+      const box = text.getBBox();
+      const style = getComputedStyle(text);
+      return {
+        x: box.x + box.width / 2,
+        y: text.y.baseVal[0].value,
+        style: [style.fontSize, style.fill, style.fontFamily]
+      };
+    });
+    assert.equal(attr('dy'), '0em');
+    assert.ok(Math.abs(pageTitle.x - Number(attr('x'))) <= 0.5, `x ${pageTitle.x} against plotly's ${attr('x')}`);
+    assert.equal(pageTitle.y, Number(attr('y')));
+    assert.deepEqual(
+      pageTitle.style.map((v) => v.replace(/"/g, "'")),
+      [attr('font-size'), attr('fill'), attr('font-family')]
+    );
     await page.screenshot({ path: path.join(OUT, 'renderer-1000x1000.png') });
     console.log(
       `      1000 x 1000 (d = 2): ${(json.length / 1e6).toFixed(1)} MB of output JSON, drawn ${elapsed} ms after render; slider: ${moves.join(', ')}; ${note?.trim() || 'nothing decimated'}`
