@@ -183,7 +183,8 @@ export class PlotBox {
    * Before plotly has loaded: draws `fig` as a sketch (views/sketch.ts: axes, grid, axis titles) with `image` in its
    * plot area, so that the plot is seen at once; draw() then lays plotly's plot out hidden under it, and unsketch()
    * swaps them. A figure without fixed ranges or on equal axes is not sketched (plotly decides its ranges), nor one
-   * with a plot title plotly would draw (options.overlayTitle draws it over the sketch too). Returns whether it sketched.
+   * with a plot title plotly would draw (options.overlayTitle draws it over the sketch too). Returns whether it
+   * sketched.
    */
   sketch(fig: Figure, theme: ThemeColors, image: SketchSpec['image']): boolean {
     if (this.drawn || this.disposed || this.sketched) return false;

@@ -1,7 +1,7 @@
 // A sketch of a plot: its axes (plotly's automatic ticks and labels, sketchModel.ts), grid, axis titles and its
-// layout image, drawn on a canvas while plotly's chunk is still loading (the first run in a new results panel or notebook:
-// about a second in code-server). Plotly's plot replaces it when drawn (PlotBox.unsketch), in the same plot area:
-// the sketch lays the plot out as plotly does for our figures (fixed margins, the y axis's automargin).
+// layout image, drawn on a canvas while plotly's chunk is still loading (the first run in a new results panel or
+// notebook: about a second in code-server). Plotly's plot replaces it when drawn (PlotBox.unsketch), in the same
+// plot area: the sketch lays the plot out as plotly does for our figures (fixed margins, the y axis's automargin).
 import type { Pixels } from '../dom';
 import type { ThemeColors } from '../theme';
 import type { PlotArea } from './common';

@@ -1192,7 +1192,7 @@ describe('renderer in headless Chromium', function () {
       ['ddpm-trajectory-plot', 'ddpm-trajectory-cloud']
     );
     for (const s of sketches) assert.ok(s.lit > 500, `${s.plot}: the sketch has no image (${s.lit} pixels)`);
-    // the cloud's title (HTML) is shown over its sketch
+    // the cloud's title (drawn over the plot by the view) is shown over its sketch
     assert.deepEqual(
       await page.$eval('[data-testid="ddpm-trajectory-cloud"] .ddpm-plot-title', (e) => ({
         text: e.textContent,

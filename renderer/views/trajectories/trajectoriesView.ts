@@ -117,8 +117,8 @@ export function createTrajectoriesView(ctx: ViewContext): View {
   };
   /**
    * The samples at the slider's state, drawn on the cloud plot's layer (PlotBox.paintLayer: a slider move is one
-   * putImageData, not a new layout image), with the state as the plot's title (drawn over the plot, PlotBox.setTitle: a
-   * move lays nothing out in plotly).
+   * putImageData, not a new layout image), with the state as the plot's title (drawn over the plot,
+   * PlotBox.setTitle: a move lays nothing out in plotly).
    */
   const paintCloud = async (): Promise<void> => {
     const cloud = plots.cloud;
