@@ -171,14 +171,10 @@ function sameInputs(a: SamplerInputs, b: SamplerInputs): string | null {
   return null;
 }
 
-/** The inputs a recording holds (`compare run.json` alone), with what reading them noticed, and the recording read. */
-function ownInputs(
-  recording: unknown,
-  path: string
-): { inputs: SamplerInputs; warnings: string[]; decoded: ReturnType<typeof decodeRecording> } {
+/** A recording given alone (`compare run.json`), read: the inputs it holds, what reading them noticed, its steps. */
+function decodeOwnRecording(recording: unknown, path: string): ReturnType<typeof decodeRecording> {
   try {
-    const r = decodeRecording(recording);
-    return { inputs: r.inputs, warnings: r.inputWarnings, decoded: r };
+    return decodeRecording(recording);
   } catch (e) {
     throw new CliError(`${inputName(path)}: ${oneLine(e)}`);
   }
@@ -226,8 +222,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     throw new CliError(
       `${inputName(inputPath)}: a recording (run.json), not inputs: pass it alone (compare ${inputName(inputPath)}) to compare it with the inputs it holds`
     );
-  const own = ownRecording ? ownInputs(ownRecording, inputPath) : undefined;
-  const { inputs, warnings } = own ?? (await loadInputs(io, inputPath, inputsText));
+  const own = ownRecording ? decodeOwnRecording(ownRecording, inputPath) : undefined;
+  const { inputs, warnings } = own
+    ? { inputs: own.inputs, warnings: own.inputWarnings }
+    : await loadInputs(io, inputPath, inputsText);
   const samePaste = positionals.length === 1 || pastedPath === inputPath;
   const pasted = samePaste ? inputsText : await readInputText(io, pastedPath);
   if (pasted.trim() === '') throw new CliError(`${inputName(pastedPath)}: empty (paste PyTorch's printed output)`);
@@ -241,7 +239,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     if (recording) {
       if (rtol !== undefined || atol !== undefined)
         throw new Error(`${field}: a recording holds exact bits and is judged bitwise; --rtol/--atol do not apply`);
-      const r = samePaste && own ? own.decoded : decodeRecording(recording);
+      const r = samePaste && own ? own : decodeRecording(recording);
       const other = sameInputs(inputs, r.inputs);
       if (other)
         run.warnings.push(
