@@ -152,6 +152,20 @@ async function layerPixels(
   });
 }
 
+/** A plot's layer (layerPixels) once its pixels differ from `before`, polled for up to 5 s; as it is then if not. */
+async function layerRepainted(
+  page: Page,
+  testId: string,
+  before: Awaited<ReturnType<typeof layerPixels>>
+): Promise<Awaited<ReturnType<typeof layerPixels>>> {
+  let now = before;
+  for (let k = 0; k < 50 && now.sum === before.sum; k++) {
+    await page.waitForTimeout(100);
+    now = await layerPixels(page, testId);
+  }
+  return now;
+}
+
 /**
  * The pixels of an image (a data: URL), decoded in the page and counted: those not transparent (lit), those leaning
  * blue (the light theme's first chart colour, the reference's in a recording: blue above red) or orange (the second,
@@ -675,11 +689,7 @@ describe('renderer in headless Chromium', function () {
     await page.mouse.down();
     await page.mouse.move(cloudBox[0] + cloudBox[2] * 0.7, cloudBox[1] + cloudBox[3] * 0.7, { steps: 5 });
     await page.mouse.up();
-    let cloudZoomed = cloudBefore;
-    for (let k = 0; k < 50 && cloudZoomed.sum === cloudBefore.sum; k++) {
-      await page.waitForTimeout(100);
-      cloudZoomed = await layerPixels(page, 'ddpm-trajectory-cloud');
-    }
+    const cloudZoomed = await layerRepainted(page, 'ddpm-trajectory-cloud', cloudBefore);
     assert.notEqual(cloudZoomed.sum, cloudBefore.sum, 'the cloud was not repainted for the zoomed axes');
     assert.ok(cloudZoomed.onArea && cloudZoomed.lit > 0, JSON.stringify(cloudZoomed));
     // panning moves the samples with the axes during the drag, not only when it ends
@@ -693,11 +703,7 @@ describe('renderer in headless Chromium', function () {
     await page.mouse.move(cloudBox[0] + cloudBox[2] * 0.5, cloudBox[1] + cloudBox[3] * 0.5);
     await page.mouse.down();
     await page.mouse.move(cloudBox[0] + cloudBox[2] * 0.3, cloudBox[1] + cloudBox[3] * 0.4, { steps: 5 });
-    let panning = cloudZoomed;
-    for (let k = 0; k < 50 && panning.sum === cloudZoomed.sum; k++) {
-      await page.waitForTimeout(100);
-      panning = await layerPixels(page, 'ddpm-trajectory-cloud');
-    }
+    const panning = await layerRepainted(page, 'ddpm-trajectory-cloud', cloudZoomed);
     await page.mouse.up();
     assert.notEqual(panning.sum, cloudZoomed.sum, 'the cloud stood still while the axes were dragged');
     // and the pan ends where it was dragged to (the repaints during it did not reset it): the view moved right
