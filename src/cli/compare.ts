@@ -3,7 +3,6 @@
 import { compareRecording, compareRun, DEFAULT_ATOL_F32, DEFAULT_RTOL_F32 } from '../core/compare/compare';
 import { decodeRecording } from '../core/run/recording';
 import { formatPythonFloat } from '../core/compare/summaryText';
-import { writtenScheduleOf } from '../core/sampler/inputs';
 import { runSampler } from '../core/sampler/sampler';
 import { DEFAULT_PROFILE, RNG_PROFILES, type Comparison, type IndexedValue, type SamplerInputs } from '../core/types';
 import {
@@ -223,8 +222,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       `${inputName(inputPath)}: a recording (run.json), not inputs: pass it alone (compare ${inputName(inputPath)}) to compare it with the inputs it holds`
     );
   const own = ownRecording ? decodeOwnRecording(ownRecording, inputPath) : undefined;
-  const { inputs, warnings } = own
-    ? { inputs: own.inputs, warnings: own.inputWarnings }
+  const { inputs, warnings, writtenSchedule } = own
+    ? { inputs: own.inputs, warnings: own.inputWarnings, writtenSchedule: undefined }
     : await loadInputs(io, inputPath, inputsText);
   const samePaste = positionals.length === 1 || pastedPath === inputPath;
   const pasted = samePaste ? inputsText : await readInputText(io, pastedPath);
@@ -264,7 +263,6 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         }
       );
     } else {
-      const writtenSchedule = writtenScheduleOf(inputsText, inputs);
       comparison = compareRun(inputs, run, pasted, {
         rtol,
         atol,

@@ -3,7 +3,6 @@
 // PyTorch output is given. Exit 0 when the page is written, 2 on bad input or usage.
 import path from 'node:path';
 import { compareRun } from '../core/compare/compare';
-import { writtenScheduleOf } from '../core/sampler/inputs';
 import { runForView } from '../core/run/recompute';
 import { RNG_PROFILES, type MatmulProfile, type RngProfile } from '../core/types';
 import { buildReportHtml } from '../report/html';
@@ -85,8 +84,7 @@ export async function main(
 ): Promise<number> {
   try {
     const args = parseReportArgs(argv);
-    const inputsText = await readInputText(io, args.input);
-    const { inputs, warnings } = await loadInputs(io, args.input, inputsText);
+    const { inputs, warnings, writtenSchedule } = await loadInputs(io, args.input);
     const expected =
       args.expected === undefined
         ? undefined
@@ -100,7 +98,6 @@ export async function main(
       { kind: 'all' }
     );
     if (expected !== undefined) {
-      const writtenSchedule = writtenScheduleOf(inputsText, inputs);
       run.comparison = compareRun(inputs, run, expected.text, {
         field: expected.field,
         ...(writtenSchedule ? { writtenSchedule } : {})

@@ -17,6 +17,8 @@ export interface ReadInputsResult {
   inputs: SamplerInputs;
   /** things worth knowing that do not stop the run (alpha_bar not equal to cumprod(1 - betas), float64 rounded, ...) */
   warnings: string[];
+  /** betas and alpha_bar as written, when some are not the float32 values the sampler uses (see writtenScheduleOf) */
+  writtenSchedule?: WrittenSchedule;
 }
 
 /** A numeric array read from JSON or tensor text: row-major values (as doubles) and shape. */
@@ -243,7 +245,8 @@ export function readInputs(json: unknown): ReadInputsResult {
     alphaBar: alphaBarF32,
     seed
   };
-  return { inputs, warnings };
+  const writtenSchedule = writtenScheduleOf(obj, inputs);
+  return { inputs, warnings, ...(writtenSchedule ? { writtenSchedule } : {}) };
 }
 
 /** Parses a JSON file's text (`source` names it in messages) and reads the inputs from it. */
@@ -319,17 +322,9 @@ export interface WrittenSchedule {
  * betas and alpha_bar as the inputs file writes them (JSON numbers, read as doubles), when some are not the float32
  * values the sampler uses: what `torch.tensor([...], dtype=torch.float64)` of those decimals holds, for the
  * diagnosis's float64-schedule entry. Undefined when the file gives them otherwise (a print, a string) or exactly.
- * `json` is the file's parsed JSON (a string is parsed first; text that is not JSON gives undefined).
+ * `json` is the inputs' parsed JSON, already read by readInputs.
  */
-export function writtenScheduleOf(json: unknown, inputs: SamplerInputs): WrittenSchedule | undefined {
-  if (typeof json === 'string') {
-    try {
-      json = JSON.parse(json);
-    } catch {
-      return undefined;
-    }
-  }
-  if (!isObject(json)) return undefined;
+function writtenScheduleOf(json: Record<string, unknown>, inputs: SamplerInputs): WrittenSchedule | undefined {
   const numbers = (v: unknown): number[] | undefined =>
     Array.isArray(v) && v.every((x) => typeof x === 'number') ? (v as number[]) : undefined;
   const betas = numbers(json.betas);

@@ -193,4 +193,16 @@ describe('cli compare: a float64 schedule made from the decimals of the inputs f
       );
     });
   }
+  it('an inputs file that starts with a byte order mark (saved on Windows): the same diagnosis', async () => {
+    const r = await cli(['compare', 'in.json', 'pasted.txt', '--json'], {
+      'in.json': '\uFEFF' + w.inputsText,
+      'pasted.txt': w.pastes[0].text
+    });
+    const j = JSON.parse(r.out) as { diagnosis: { id: string }[]; summary: string };
+    assert.equal(r.code, 1, j.summary);
+    assert.ok(
+      j.diagnosis.some((d) => d.id === 'schedule-float64'),
+      `${j.diagnosis.map((d) => d.id).join(', ')}: ${j.summary}`
+    );
+  });
 });
