@@ -248,7 +248,8 @@ export class DdpmKernel {
         run: encodeRunResult(req.run),
         expectedText: req.expectedText,
         rtol: req.tolerances?.rtol,
-        atol: req.tolerances?.atol
+        atol: req.tolerances?.atol,
+        ...(req.writtenSchedule ? { writtenSchedule: req.writtenSchedule } : {})
       },
       signal
     );

@@ -40,7 +40,7 @@ export type WorkerRequest =
       expectedText: string;
       rtol?: number;
       atol?: number;
-      /** the inputs file's schedule decimals as doubles, for the diagnosis's float64-schedule retry (writtenScheduleOf) */
+      /** betas and alpha_bar as the inputs wrote them, for the diagnosis's float64-schedule retry (readInputs) */
       writtenSchedule?: WrittenSchedule;
     };
 

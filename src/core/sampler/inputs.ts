@@ -245,7 +245,7 @@ export function readInputs(json: unknown): ReadInputsResult {
     alphaBar: alphaBarF32,
     seed
   };
-  const writtenSchedule = writtenScheduleOf(obj, inputs);
+  const writtenSchedule = writtenScheduleOf(obj, betas, alphaBar, inputs);
   return { inputs, warnings, ...(writtenSchedule ? { writtenSchedule } : {}) };
 }
 
@@ -319,18 +319,23 @@ export interface WrittenSchedule {
 }
 
 /**
- * betas and alpha_bar as the inputs file writes them (JSON numbers, read as doubles), when some are not the float32
- * values the sampler uses: what `torch.tensor([...], dtype=torch.float64)` of those decimals holds, for the
- * diagnosis's float64-schedule entry. Undefined when the file gives them otherwise (a print, a string) or exactly.
- * `json` is the inputs' parsed JSON, already read by readInputs.
+ * betas and alpha_bar as the inputs write them, as doubles, when some are not the float32 values the sampler uses:
+ * what `torch.tensor([...], dtype=torch.float64)` of those numbers holds, for the diagnosis's float64-schedule entry.
+ * Each must be given as numbers (a JSON list, read as doubles) or as a float64 tensor's text (`tensor([...],
+ * dtype=torch.float64)`: its decimals as doubles); undefined otherwise (a float32 print) or when they are exact.
  */
-function writtenScheduleOf(json: Record<string, unknown>, inputs: SamplerInputs): WrittenSchedule | undefined {
-  const numbers = (v: unknown): number[] | undefined =>
-    Array.isArray(v) && v.every((x) => typeof x === 'number') ? (v as number[]) : undefined;
-  const betas = numbers(json.betas);
-  const T = inputs.betas.length;
-  const alphaBar = numbers(json.alpha_bar)?.slice(0, T); // the loop reads alpha_bar[0..T-1] only
-  if (!betas || !alphaBar || betas.length !== T || alphaBar.length !== T) return undefined;
-  const differs = (a: number[], b: ArrayLike<number>): boolean => a.some((x, i) => x !== b[i]);
-  return differs(betas, inputs.betas) || differs(alphaBar, inputs.alphaBar) ? { betas, alphaBar } : undefined;
+function writtenScheduleOf(
+  json: Record<string, unknown>,
+  betas: ReadArray,
+  alphaBar: ReadArray,
+  inputs: SamplerInputs
+): WrittenSchedule | undefined {
+  const written = (v: unknown, a: ReadArray, T: number): number[] | undefined =>
+    Array.isArray(v) || a.float64 ? Array.from(a.values.subarray(0, T)) : undefined;
+  const T = inputs.betas.length; // the loop reads alpha_bar[0..T-1] only
+  const b = written(json.betas, betas, T);
+  const ab = written(json.alpha_bar, alphaBar, T);
+  if (!b || !ab) return undefined;
+  const differs = (a: number[], f32: Float32Array): boolean => a.some((x, i) => x !== f32[i]);
+  return differs(b, inputs.betas) || differs(ab, inputs.alphaBar) ? { betas: b, alphaBar: ab } : undefined;
 }

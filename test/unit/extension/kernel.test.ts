@@ -29,6 +29,7 @@ import {
 } from '../helpers/fakeVscode';
 import { f32Bits } from '../helpers/bits';
 import { seedInputsText, seedExpected } from '../helpers/seedExample';
+import { verdicts } from '../helpers/compareFixtures';
 
 const root = ROOT;
 const seedNotebook = parseNotebook(readFileSync(path.join(root, 'media/examples/seed.ddpmnb')));
@@ -303,6 +304,24 @@ describe('kernel: DDPM Lab notebook controller', () => {
     if (compare.op !== 'compare') return;
     assert.equal(compare.expectedText, 'tensor([[1.0, 2.0]])');
     assert.deepEqual([compare.rtol, compare.atol], [0.5, 0.25]);
+  });
+
+  it("sends compare() the schedule as the cells wrote it: PyTorch's float64 schedule of those decimals is diagnosed", async () => {
+    const w = verdicts.writtenFloat64;
+    const { execute, requests } = setup();
+    const nb = fakeNotebook('untitled:written', [{ text: w.inputsText }, { text: `compare(${w.pastes[0].text})` }]);
+    await execute(nb.cells, nb);
+    const compare = requests.find((r) => r.op === 'compare');
+    assert.ok(compare?.op === 'compare', 'a compare request');
+    const file = JSON.parse(w.inputsText) as { betas: number[]; alpha_bar: number[] };
+    assert.deepEqual(compare.writtenSchedule, { betas: file.betas, alphaBar: file.alpha_bar });
+    const [[cmpItem]] = items(nb.cells[1]);
+    const compared = decodeRunResult(JSON.parse(cmpItem.text));
+    assert.equal(compared.comparison?.matches, false);
+    assert.ok(
+      compared.comparison?.diagnosis?.some((d) => d.id === 'schedule-float64'),
+      compared.comparison?.summary
+    );
   });
 
   it('asks before a run larger than ddpmLab.maxElementsWithoutAsking, and does not start it when declined', async () => {

@@ -18,7 +18,8 @@ export function directHost(req: HostRequest): RunResult {
   if (req.kind === 'sample')
     return runSampler(req.inputs, { profile: req.profile, matmul: req.matmul, record: req.record });
   if (req.kind === 'pytorch') throw new Error('pytorch(): no local PyTorch in this test host');
-  return { ...req.run, comparison: compareRun(req.inputs, req.run, req.expectedText, req.tolerances ?? {}) };
+  const opts = { ...req.tolerances, ...(req.writtenSchedule ? { writtenSchedule: req.writtenSchedule } : {}) };
+  return { ...req.run, comparison: compareRun(req.inputs, req.run, req.expectedText, opts) };
 }
 
 /** The CellError that f throws (fails the test when f throws something else or nothing). */

@@ -3,7 +3,13 @@
 // the kernel drives it asynchronously (the sampler runs in a worker), tests and "Run Sampler" drive it
 // synchronously (runCellSync, interpretInputs).
 import { errorFirstLine } from '../../errors';
-import { INPUT_KEYS, parseInputsText, readInputs } from '../../sampler/inputs';
+import {
+  INPUT_KEYS,
+  parseInputsText,
+  readInputs,
+  type ReadInputsResult,
+  type WrittenSchedule
+} from '../../sampler/inputs';
 import { cosineSchedule, cumprodF32, linearSchedule, linspaceF32 } from '../../sampler/schedules';
 import { MAX_SAMPLE_ELEMENTS, MAX_STEPS } from '../../sampler/limits';
 import { dtypeFromText, parseTensorText, toFloat32Array } from '../../tensors/parseTensor';
@@ -92,6 +98,8 @@ export type HostRequest =
       record: RecordPolicy;
       expectedText: string;
       tolerances?: Tolerances;
+      /** the compared run's schedule as its cells wrote it (RunValue), for the diagnosis's float64-schedule retry */
+      writtenSchedule?: WrittenSchedule;
       loc: Loc | null;
     };
 
@@ -547,12 +555,7 @@ function recordArg(
 }
 
 /** The five inputs from the session's variables and keyword overrides, validated by readInputs. */
-function gatherInputs(
-  ctx: Ctx,
-  overrides: Map<string, Value>,
-  prefix: string,
-  loc: Loc | null
-): { inputs: SamplerInputs; warnings: string[] } {
+function gatherInputs(ctx: Ctx, overrides: Map<string, Value>, prefix: string, loc: Loc | null): ReadInputsResult {
   const json: Record<string, unknown> = {};
   for (const name of INPUT_KEYS) {
     const v = overrides.get(name) ?? ctx.session.vars.get(name);
@@ -585,9 +588,9 @@ function* evalSample(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value
   const profile = choiceArg(a.get('profile'), fn, 'profile', RNG_PROFILES, a.loc('profile'), ctx.defaults.profile);
   const matmul = choiceArg(a.get('matmul'), fn, 'matmul', MATMUL_PROFILES, a.loc('matmul'), ctx.defaults.matmul);
   const record = recordArg(a.get('record'), a.get('every'), fn, a, ctx.defaults.record);
-  const { inputs, warnings } = gatherInputs(ctx, overrides, `${fn}(): `, call.loc);
+  const { inputs, warnings, writtenSchedule } = gatherInputs(ctx, overrides, `${fn}(): `, call.loc);
   const run = yield { kind: 'sample', inputs, warnings, profile, matmul, record, loc: call.loc };
-  const value: RunValue = { kind: 'run', run: withWarnings(run, warnings), inputs };
+  const value: RunValue = { kind: 'run', run: withWarnings(run, warnings), inputs, ...writtenOf(writtenSchedule) };
   ctx.session.lastRun = value;
   return value;
 }
@@ -616,6 +619,11 @@ function* evalPytorch(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Valu
   const { inputs, warnings } = gatherInputs(ctx, overrides, `${fn}(): `, call.loc);
   const run = yield { kind: 'pytorch', inputs, warnings, profile, matmul, record: ctx.defaults.record, loc: call.loc };
   return { kind: 'run', run: withWarnings(run, warnings), inputs } satisfies RunValue;
+}
+
+/** `{ writtenSchedule }` when there is one, else nothing (no undefined member). */
+function writtenOf(writtenSchedule: WrittenSchedule | undefined): { writtenSchedule?: WrittenSchedule } {
+  return writtenSchedule ? { writtenSchedule } : {};
 }
 
 function withWarnings(run: RunResult, warnings: string[]): RunResult {
@@ -708,9 +716,10 @@ function* evalCompare(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Valu
     record: target.run.trajectory.policy,
     expectedText: text,
     tolerances,
+    ...writtenOf(target.writtenSchedule),
     loc: call.loc
   };
-  return { kind: 'run', run, inputs: target.inputs } satisfies RunValue;
+  return { kind: 'run', run, inputs: target.inputs, ...writtenOf(target.writtenSchedule) } satisfies RunValue;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -747,13 +756,13 @@ export function isJsonCell(source: string, language: string): boolean {
 }
 
 function* runJsonCell(source: string, session: CellSession, defaults: CellDefaults): Gen<CellOutput[]> {
-  let read: { inputs: SamplerInputs; warnings: string[] };
+  let read: ReadInputsResult;
   try {
     read = parseInputsText(source, 'cell');
   } catch (e) {
     throw new CellError(errorFirstLine(e), null);
   }
-  const { inputs, warnings } = read;
+  const { inputs, warnings, writtenSchedule } = read;
   const vars = session.vars;
   vars.set('w_model', {
     kind: 'tensor',
@@ -772,7 +781,7 @@ function* runJsonCell(source: string, session: CellSession, defaults: CellDefaul
   vars.set('alpha_bar', { kind: 'tensor', dtype: 'float32', shape: [inputs.alphaBar.length], data: inputs.alphaBar });
   vars.set('seed', { kind: 'int', value: inputs.seed });
   const run = yield { kind: 'sample', inputs, warnings, profile: defaults.profile, record: defaults.record, loc: null };
-  const value: RunValue = { kind: 'run', run: withWarnings(run, warnings), inputs };
+  const value: RunValue = { kind: 'run', run: withWarnings(run, warnings), inputs, ...writtenOf(writtenSchedule) };
   session.lastRun = value;
   return outputsOf(value);
 }

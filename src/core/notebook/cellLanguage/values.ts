@@ -3,6 +3,7 @@
 // pasted print said dtype=torch.float64.
 import { formatPythonFloat as pythonFloatRepr } from '../../compare/summaryText';
 import { formatFloat32Shortest, formatTensor, formatTensorF32 } from '../../tensors/printTensor';
+import type { WrittenSchedule } from '../../sampler/inputs';
 import type { RunResult, SamplerInputs } from '../../types';
 
 export type TensorDtype = 'float32' | 'float64';
@@ -28,6 +29,8 @@ export interface RunValue {
   kind: 'run';
   run: RunResult;
   inputs: SamplerInputs;
+  /** betas and alpha_bar as the cells wrote them, when not the float32 values (readInputs): compare() retries with them */
+  writtenSchedule?: WrittenSchedule;
 }
 
 export type Value =

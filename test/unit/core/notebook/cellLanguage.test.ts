@@ -23,6 +23,7 @@ import { bitsToFloat32 } from '../../../../src/core/float32';
 import { formatFloat32Shortest } from '../../../../src/core/tensors/printTensor';
 import { seedInputsText, seedExpected } from '../../helpers/seedExample';
 import { cellError, directHost, fixtureResult, runCell as run } from '../../helpers/cellLanguage';
+import { verdicts } from '../../helpers/compareFixtures';
 
 const root = ROOT;
 const fixture = JSON.parse(readFileSync(path.join(root, 'test/fixtures/notebook/cell_language.json'), 'utf8')) as {
@@ -284,6 +285,42 @@ describe('cell language: sample() and compare()', () => {
     );
     assert.match(cellError(() => run(s, 'sample(7)')).message, /keyword arguments only/);
     assert.match(cellError(() => run(s, 'sample(sed=7)')).message, /unexpected keyword argument 'sed'/);
+  });
+
+  describe("a float64 schedule made from the decimals the cells write (PyTorch's torch.tensor(decimals, dtype=torch.float64))", () => {
+    const w = verdicts.writtenFloat64;
+    const file = JSON.parse(w.inputsText) as {
+      w_model: number[][];
+      shape: number[];
+      betas: number[];
+      alpha_bar: number[];
+      seed: number;
+    };
+    const head = `w_model = ${JSON.stringify(file.w_model)}\nshape = ${JSON.stringify(file.shape)}\nseed = ${file.seed}`;
+    const diagnosed = (cells: string[]): string[] => {
+      const s = new CellSession();
+      for (const cell of cells) run(s, cell);
+      const [out] = run(s, `compare(${w.pastes[0].text})`);
+      assert.ok(out.kind === 'run' && out.run.comparison, 'a comparison');
+      if (out.kind !== 'run' || !out.run.comparison) return [];
+      assert.equal(out.run.comparison.matches, false, out.run.comparison.summary);
+      return (out.run.comparison.diagnosis ?? []).map((d) => d.id);
+    };
+    for (const [kind, schedule] of [
+      ['lists of decimals', `betas = ${JSON.stringify(file.betas)}\nalpha_bar = ${JSON.stringify(file.alpha_bar)}`],
+      [
+        'float64 tensors',
+        `betas = tensor(${JSON.stringify(file.betas)}, dtype=torch.float64)\nalpha_bar = tensor(${JSON.stringify(file.alpha_bar)}, dtype=torch.float64)`
+      ]
+    ])
+      it(`${kind}: the diagnosis names schedule-float64, as cli compare does for the inputs file`, () =>
+        assert.ok(diagnosed([head, schedule, 'sample()']).includes('schedule-float64')));
+    it('the inputs file pasted as a cell: the same', () =>
+      assert.ok(diagnosed([w.inputsText]).includes('schedule-float64')));
+    it('float32 tensors of the same decimals: not found (the float32 values are not what PyTorch held)', () => {
+      const f32 = `betas = tensor(${JSON.stringify(file.betas)})\nalpha_bar = tensor(${JSON.stringify(file.alpha_bar)})`;
+      assert.ok(!diagnosed([head, f32, 'sample()']).includes('schedule-float64'));
+    });
   });
 
   it('compare(sample(seed=7)) compares that run with the run before the call, never a run with itself', () => {
