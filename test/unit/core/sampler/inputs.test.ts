@@ -66,6 +66,23 @@ describe('inputs: reading', () => {
     assert.match(warnings.join('\n'), /^betas: given as float64; rounded to float32/m);
   });
 
+  it('keeps the schedule as written (decimals or a float64 print, as doubles) when it is not the float32 values', () => {
+    const written = { betas: exampleJson.betas, alphaBar: exampleJson.alpha_bar };
+    assert.deepEqual(readInputs(exampleJson).writtenSchedule, written);
+    const float64Print = (v: number[]) => `tensor([${v.join(', ')}], dtype=torch.float64)`;
+    const printed = {
+      ...exampleJson,
+      betas: float64Print(exampleJson.betas),
+      alpha_bar: float64Print(exampleJson.alpha_bar)
+    };
+    assert.deepEqual(readInputs(printed).writtenSchedule, written);
+    // a float32 print: PyTorch's schedule was float32, nothing more to try; nor for the float32 values written exactly
+    assert.equal(readInputs(withKey('betas', `tensor([${exampleJson.betas.join(', ')}])`)).writtenSchedule, undefined);
+    const { inputs } = readInputs(exampleJson);
+    const exact = { ...exampleJson, betas: Array.from(inputs.betas), alpha_bar: Array.from(inputs.alphaBar) };
+    assert.equal(readInputs(exact).writtenSchedule, undefined);
+  });
+
   it('truncates shape like int() and accepts seeds beyond 2^53 as decimal strings', () => {
     const { inputs } = readInputs({ ...exampleJson, shape: [4.9, 2.7], seed: '18446744073709551000' });
     assert.equal(inputs.n, 4);
