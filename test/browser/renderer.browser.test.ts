@@ -23,7 +23,7 @@ import { buildPanelHtml } from '../../src/extension/panelHtml';
 import { RUN_MIME } from '../../src/core/types';
 import { compareRun } from '../../src/core/compare/compare';
 import { RECORDING_MIME, decodeRecording } from '../../src/core/run/recording';
-import { checkRecording } from '../../src/core/run/checkRecording';
+import { checkRecording, divergenceCause } from '../../src/core/run/checkRecording';
 import { lowContrastText } from '../e2e/contrast';
 import { CHROMIUM as DEBIAN_CHROMIUM, CHROMIUM_ARGS } from '../e2e/toolchain';
 import { fixtureCases, fixtureRun } from './fixtureRuns';
@@ -1460,6 +1460,28 @@ describe('renderer in headless Chromium', function () {
       }
       await page.close();
     });
+
+    for (const [name, cause] of [
+      [
+        'top-of-loop',
+        /^Every recorded state is the reference's x before its step: rec\.step\(t, x\) was called at the top/
+      ],
+      ['float64-x_T', /^Your x_T was float64: torch\.randn\(N, d, dtype=torch\.float64\) draws other numbers/]
+    ] as const)
+      it(`${name}: the cause is said under the verdict, not only in the verdict as text`, async () => {
+        const json = recordingText(name);
+        const r = decodeRecording(JSON.parse(json));
+        const verdict = checkRecording(r);
+        const page = await newPage(900);
+        await renderInHarness(page, `rec-${name}`, json, '', RECORDING_MIME);
+        await waitReady(page);
+        assert.equal(await page.getAttribute('.ddpm-run', 'data-ddpm-matches'), 'false');
+        const shown = await page.locator('[data-testid="ddpm-recording-diagnosis"]').innerText();
+        assert.match(shown, cause);
+        assert.equal(shown, divergenceCause(r, verdict));
+        assert.ok(verdict.summary.includes(shown), 'the verdict as text says the same');
+        await page.close();
+      });
 
     it('a malformed or future-version recording shows one error line, never a blank output', async () => {
       const correct = JSON.parse(recordingText('correct'));

@@ -220,15 +220,22 @@ export function recordingPathsPixels(
   return ours;
 }
 
+/**
+ * Where a state with a NaN against a number (maxUlp Infinity) is drawn on the log axis: above every finite distance
+ * (two float32 values are fewer than 2^32 ulps apart), as an x, so that a run gone NaN does not vanish from the plot.
+ */
+export const NAN_ULP_Y = 2 ** 32;
+
 /** Largest ulp distance of each recorded state from the reference's (log axis; a matching state sits on the floor at 0). */
 export function recordingDistanceFigure(scene: RecordingScene, v: RecordingVerdict, theme: ThemeColors): Figure {
   const x = v.states.map((s) => stateKey(s.t, scene.T));
   // log axis: 0 ulps is drawn at 0.5 (below 1 ulp), labelled as 0 in the hover text
-  const y = v.states.map((s) => (s.maxUlp === Infinity ? NaN : Math.max(s.maxUlp, 0.5)));
+  const y = v.states.map((s) => (s.maxUlp === Infinity ? NAN_ULP_Y : Math.max(s.maxUlp, 0.5)));
   const text = v.states.map(
     (s) =>
-      `${s.t === null ? 'x_T' : `after step t = ${s.t}`}: ${s.differing === 0 ? 'bit for bit equal' : `${s.differing} of ${scene.n * scene.d} elements differ, at most ${s.maxUlp === Infinity ? 'NaN against a number' : `${s.maxUlp} ulps`}, max |diff| ${s.maxAbsDiff}`}`
+      `${s.t === null ? 'x_T' : `after step t = ${s.t}`}: ${s.differing === 0 ? 'bit for bit equal' : `${s.differing} of ${scene.n * scene.d} elements differ, at most ${s.maxUlp === Infinity ? 'NaN against a number (drawn at the top, as an x)' : `${s.maxUlp} ulps`}, max |diff| ${s.maxAbsDiff}`}`
   );
+  const symbols = v.states.map((s) => (s.maxUlp === Infinity ? 'x' : 'circle'));
   const colors = v.states.map((s) => (s.differing === 0 ? theme.series[2] : theme.series[3]));
   const shapes: Record<string, unknown>[] = [];
   const f = v.firstDivergence;
@@ -256,7 +263,7 @@ export function recordingDistanceFigure(scene: RecordingScene, v: RecordingVerdi
         hoverinfo: 'text',
         name: 'max ulp distance',
         line: { color: theme.muted, width: 1 },
-        marker: { color: colors, size: 7 }
+        marker: { color: colors, size: 7, symbol: symbols }
       }
     ],
     layout: {

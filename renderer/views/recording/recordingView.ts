@@ -5,7 +5,7 @@
 // with the first divergent state marked, and the per-state distance. The root's data-ddpm-ready is "true" when
 // drawn, "error" when the check or a plot failed (with its one-line error in the output).
 import { errorFirstLine } from '../../../src/core/errors';
-import { checkRecording, type RecordingVerdict } from '../../../src/core/run/checkRecording';
+import { checkRecording, divergenceCause, type RecordingVerdict } from '../../../src/core/run/checkRecording';
 import type { Recording } from '../../../src/core/run/recording';
 import { errorBox, followWidth, h, installStyles, pixelScale, rgbaDataUrl } from '../../dom';
 import css from '../../styles.css';
@@ -192,14 +192,10 @@ function verdictElements(r: Recording, v: RecordingVerdict): HTMLElement[] {
       v.headline
     )
   ];
-  if (v.firstDivergence?.t === null) {
-    out.push(
-      h(
-        'p',
-        { class: 'ddpm-note', 'data-testid': 'ddpm-recording-diagnosis' },
-        'x_T is torch.randn(N, d, generator=torch.Generator().manual_seed(seed)): check the seed and how x_T is drawn. No mistake in the diagnosis catalogue changes x_T.'
-      )
-    );
+  // x_T drawn otherwise, or the states recorded before their steps: said here, not only in the verdict as text
+  const cause = divergenceCause(r, v);
+  if (cause) {
+    out.push(h('p', { class: 'ddpm-note', 'data-testid': 'ddpm-recording-diagnosis' }, cause));
   } else if (v.diagnosis) {
     const d = v.diagnosis;
     const section = h('section', { class: 'ddpm-diagnosis', 'data-testid': 'ddpm-recording-diagnosis' });

@@ -229,6 +229,25 @@ const list = (items: string[]): string =>
   items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
 
+/**
+ * Why the recorded states differ when the diagnosis catalogue is not the answer: x_T differs (drawn in float64, or
+ * otherwise: the seed), or every state is the reference's x before its step (rec.step called at the top of the loop
+ * body). null when the states match or the diagnosis speaks. The summary and the recording view say the same.
+ */
+export function divergenceCause(
+  r: Recording,
+  v: Pick<RecordingVerdict, 'firstDivergence' | 'recordedBeforeStep'>
+): string | null {
+  const f = v.firstDivergence;
+  if (!f) return null;
+  if (f.t === null && r.init?.recorded.dtype === 'float64') return float64XTNote(r.inputs.n * r.inputs.d);
+  if (f.t === null)
+    return 'x_T is torch.randn(N, d, generator=torch.Generator().manual_seed(seed)): check the seed and how x_T is drawn; no catalogue mistake changes x_T.';
+  if (v.recordedBeforeStep)
+    return "Every recorded state is the reference's x before its step: rec.step(t, x) was called at the top of the loop body, before x is updated; call it after the step (and rec.init(x) before the loop for x_T).";
+  return null;
+}
+
 /** The verdict's sentences: the headline first, then the diagnosis and the notes. */
 export function recordingSummary(r: Recording, v: Omit<RecordingVerdict, 'summary' | 'headline'>): string[] {
   const parts: string[] = [];
@@ -261,16 +280,9 @@ export function recordingSummary(r: Recording, v: Omit<RecordingVerdict, 'summar
         `the reference ${formatFloat32Shortest(f.reference)} (${ulpText(f.ulp)}); ${at.differing} of ${r.inputs.n * r.inputs.d} elements differ there ` +
         `(at most ${ulpText(at.maxUlp)}), and ${differing} of the ${v.states.length} recorded states differ.`
     );
-    if (f.t === null && r.init?.recorded.dtype === 'float64') {
-      parts.push(float64XTNote(r.inputs.n * r.inputs.d));
-    } else if (f.t === null) {
-      parts.push(
-        'x_T is torch.randn(N, d, generator=torch.Generator().manual_seed(seed)): check the seed and how x_T is drawn; no catalogue mistake changes x_T.'
-      );
-    } else if (v.recordedBeforeStep) {
-      parts.push(
-        "Every recorded state is the reference's x before its step: rec.step(t, x) was called at the top of the loop body, before x is updated; call it after the step (and rec.init(x) before the loop for x_T)."
-      );
+    const cause = divergenceCause(r, v);
+    if (cause) {
+      parts.push(cause);
     } else if (v.diagnosis) {
       const ms = v.diagnosis.mistakes;
       const from = v.diagnosis.fromStep === r.T - 1 ? '' : ` from step t = ${v.diagnosis.fromStep} on`;
