@@ -77,15 +77,16 @@ def _integer(value, name):
 
 
 def _tensor_input(value, name):
-    """An input tensor as the user's loop holds it: tensors keep their dtype; lists and tuples of numbers are kept as
-    float64, the doubles Python floats are (a loop may compute with them as they are; the reference rounds them to
-    float32 as torch.tensor(list) does); NumPy arrays keep their dtype (torch.as_tensor). A detached CPU copy."""
+    """An input tensor as the user's loop holds it: tensors keep their dtype; lists and tuples of Python numbers are
+    kept as float64, the doubles Python floats are (a loop may compute with them as they are; the reference rounds
+    them to float32 as torch.tensor(list) does); lists of tensors or NumPy scalars (`[b for b in betas]`) take the
+    dtype torch.tensor gives them, theirs; NumPy arrays keep their dtype (torch.as_tensor). A detached CPU copy."""
     if isinstance(value, torch.Tensor):
         tensor = value.detach()
     else:
         try:
             if isinstance(value, (list, tuple)):
-                tensor = torch.tensor(value, dtype=torch.float64)
+                tensor = torch.tensor(value, dtype=torch.float64) if _python_numbers(value) else torch.tensor(value)
             else:
                 tensor = torch.as_tensor(value)
         except (TypeError, ValueError, RuntimeError) as error:
@@ -94,6 +95,11 @@ def _tensor_input(value, name):
     if tensor.dtype not in _DTYPE_NAMES:
         raise ValueError('%s: expected a float32 or float64 tensor, got dtype %s' % (name, tensor.dtype))
     return tensor.cpu().contiguous().clone()
+
+
+def _python_numbers(value):
+    """Whether a list or tuple (nested) holds Python numbers only: int and float (NumPy's float64 is a float)."""
+    return all(_python_numbers(v) if isinstance(v, (list, tuple)) else isinstance(v, (int, float)) for v in value)
 
 
 def _tensor_bytes(tensor, use_numpy=True):
@@ -237,7 +243,9 @@ class Recorder:
         if self._last_t == 0:
             raise ValueError('x: ' + _FINISHED)
         if self._last_t is not None:
-            raise ValueError('x: rec.init(x) records x_T, before the first step; it came after rec.step(%d, x)' % self._last_t)
+            raise ValueError('x: rec.init(x) records x_T, before the first step; it came after rec.step(%d, x) (a new '
+                             'ddpm_lab.Recorder(...) records another run: a loop cell run again, after an interrupted '
+                             'run, reuses the old one)' % self._last_t)
         self._init = _Recorded(self._state(x, 'x'))
 
     def step(self, t, x):
@@ -306,7 +314,8 @@ class Recorder:
     def inputs_json(self):
         """The five inputs as DDPM Lab's INPUT.json object. Numbers are Python floats holding the recorded values
         exactly (float32 values read back as the same float32); the seed is a decimal string beyond 2^53."""
-        seed = self._seed if abs(self._seed) <= 1 << 53 else str(self._seed)
+        # DDPM Lab refuses a JSON-number seed of 2^53 or more in magnitude (JSON numbers lose digits there)
+        seed = self._seed if abs(self._seed) < 1 << 53 else str(self._seed)
         return {
             'w_model': _json_values(self._w.tolist()),
             'shape': [self._n, self._d],

@@ -177,6 +177,17 @@ class PayloadTest(unittest.TestCase):
             self.assertEqual(p[key]['dtype'], 'float64', key)
             self.assertEqual(decode(p[key]).tolist(), inp[key], key)  # the Python floats, exactly
 
+    def test_lists_of_float32_tensors_or_numpy_scalars_keep_float32(self):
+        # a list made from a float32 tensor holds float32 values: the loop computes with them as float32
+        betas = torch.linspace(1e-4, 0.02, 4)
+        alpha_bar = torch.cumprod(1 - betas, dim=0)
+        for kind, items in (('0-d tensors', lambda t: [v for v in t]), ('NumPy float32', lambda t: list(t.numpy()))):
+            rec = ddpm_lab.Recorder([[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]], [4, 2], items(betas), items(alpha_bar), 0)
+            p = rec.payload()['inputs']
+            self.assertEqual((p['betas']['dtype'], p['alpha_bar']['dtype']), ('float32', 'float32'), kind)
+            self.assertEqual(bits(decode(p['betas'])), bits(betas), kind)
+            self.assertEqual(p['w_model']['dtype'], 'float64', 'a nested list of Python floats stays float64')
+
     def test_inputs_are_copied_when_the_recorder_is_made(self):
         betas = torch.tensor([0.1, 0.2])
         rec = ddpm_lab.Recorder(torch.zeros(3, 2), [1, 2], betas, [0.9, 0.72], 0)
@@ -312,7 +323,9 @@ class ValidationTest(unittest.TestCase):
         rec.step(torch.tensor(3), x)  # a 0-d integer tensor is an integer
         self.assertMessage(lambda: rec.step(3, x),
                            't: step 3 after step 3; call rec.step(t, x) in loop order (T-1 down to 0), once per step (a new Recorder records another run)')
-        self.assertMessage(lambda: rec.init(x), 'x: rec.init(x) records x_T, before the first step; it came after rec.step(3, x)')
+        self.assertMessage(lambda: rec.init(x), 'x: rec.init(x) records x_T, before the first step; it came after '
+                           'rec.step(3, x) (a new ddpm_lab.Recorder(...) records another run: a loop cell run again, '
+                           'after an interrupted run, reuses the old one)')
 
     def test_the_schedule_is_range_checked_as_an_inputs_file_is(self):
         self.assertMessage(lambda: self.rec(betas=torch.tensor([0.0, 0.2, 0.3, 0.4])),
@@ -377,7 +390,11 @@ class InputsJsonTest(unittest.TestCase):
         j = rec.inputs_json()
         self.assertEqual(j['betas'], [0.1, 1 / 3])
         self.assertEqual(j['seed'], '9007199254740993')
-        self.assertEqual(ddpm_lab.Recorder(torch.zeros(3, 2), [1, 2], betas, [0.9, 0.6], -2 ** 53).inputs_json()['seed'], -2 ** 53)
+        # 2^53 and beyond in magnitude: a string, as DDPM Lab refuses such a JSON number (src/core/sampler/inputs.ts)
+        for seed, written in ((2 ** 53 - 1, 2 ** 53 - 1), (-(2 ** 53 - 1), -(2 ** 53 - 1)),
+                              (2 ** 53, '9007199254740992'), (-2 ** 53, '-9007199254740992')):
+            rec = ddpm_lab.Recorder(torch.zeros(3, 2), [1, 2], betas, [0.9, 0.6], seed)
+            self.assertEqual(rec.inputs_json()['seed'], written, seed)
 
     def test_non_finite_values_are_spelled_as_ddpm_lab_reads_them(self):
         w = torch.tensor([[float('nan'), float('inf')], [float('-inf'), -0.0], [1.0, 2.0]])
