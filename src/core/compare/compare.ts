@@ -361,11 +361,17 @@ export function compareRun(
     let states: Map<number | null, Float32Array> | undefined;
     const { steps, note } =
       labelledSteps(stepLabels(expectedText, spans, T), T, count, (options) => {
-        states = correctStates(inputs, run.inputs.profile, [...new Set(options.flat())], opts.shouldStop);
+        states = correctStates(
+          inputs,
+          run.inputs.profile,
+          [...new Set(options.flat())],
+          opts.shouldStop,
+          run.inputs.matmul
+        );
         return options.map((o) => leadingMatches(states!, o, pastes));
       }) ?? count;
     const c = compareSteps(inputs, run, expectedText, steps, pastes, note + ignored, opts, states);
-    const hint = c.matches ? null : printPlacementHint(inputs, run.inputs.profile, steps, pastes, opts);
+    const hint = c.matches ? null : printPlacementHint(inputs, run.inputs, steps, pastes, opts);
     return hint ? { ...c, summary: `${c.summary}\n${hint}` } : c;
   }
   const paste = preparePaste(expectedText, run.sample.rows, run.sample.cols, opts);
@@ -410,6 +416,7 @@ export function compareRun(
       for (const profile of [own, ...RNG_PROFILES.filter((p) => p !== own)]) {
         const found = diagnoseSample(inputs, matches, {
           profile,
+          matmul: run.inputs.matmul,
           shouldStop: opts.shouldStop,
           schedule64,
           ...(profile === own ? { correctSample: run.sample.data } : {})
@@ -550,32 +557,36 @@ function labelledSteps(
  */
 function printPlacementHint(
   inputs: SamplerInputs,
-  profile: RngProfile,
+  profiles: LoopProfiles,
   steps: (number | null)[],
   pastes: PreparedPaste[],
   opts: CompareOptions
 ): string | null {
   const T = inputs.betas.length;
-  if (!steps.includes(null) && everyBeforeItsStep(inputs, profile, steps, pastes, opts))
+  if (!steps.includes(null) && everyBeforeItsStep(inputs, profiles, steps, pastes, opts))
     return `Hint: every print is the correct loop's x before a step (print(x) at the top of the loop body, so the first print is x_T and the sample itself is not printed): print x after the step, or paste the final sample alone.`;
   const n = pastes.length;
   if (n >= 2 && pastes[n - 1].expectedText.trim() === pastes[n - 2].expectedText.trim()) {
     const { steps: fewer } = assignSteps(n - 1, T, 'expected');
-    if (correctLoopGives(inputs, profile, fewer, pastes.slice(0, -1), opts))
+    if (correctLoopGives(inputs, profiles, fewer, pastes.slice(0, -1), opts))
       return `Hint: the last two prints are the same, and without the last one every print is the correct loop's (x printed inside the loop and once more after it): leave out the print after the loop.`;
   }
   return null;
 }
 
+/** The profiles a run's loop ran with: its RNG profile, and its matmul profile (absent: reference). */
+type LoopProfiles = Pick<RunResult['inputs'], 'profile' | 'matmul'>;
+
 /** Whether the correct loop gives every print (or recorded state) at `steps`. */
 function correctLoopGives(
   inputs: SamplerInputs,
-  profile: RngProfile,
+  profiles: LoopProfiles,
   steps: (number | null)[],
   pastes: PreparedPaste[],
   opts: CompareOptions
 ): boolean {
-  return leadingMatches(correctStates(inputs, profile, steps, opts.shouldStop), steps, pastes) === pastes.length;
+  const states = correctStates(inputs, profiles.profile, steps, opts.shouldStop, profiles.matmul);
+  return leadingMatches(states, steps, pastes) === pastes.length;
 }
 
 /**
@@ -584,7 +595,7 @@ function correctLoopGives(
  */
 function everyBeforeItsStep(
   inputs: SamplerInputs,
-  profile: RngProfile,
+  profiles: LoopProfiles,
   steps: (number | null)[],
   pastes: PreparedPaste[],
   opts: CompareOptions
@@ -593,7 +604,7 @@ function everyBeforeItsStep(
   if (loopWork(inputs, T) > DIAGNOSIS_MAX_WORK) return false;
   return correctLoopGives(
     inputs,
-    profile,
+    profiles,
     steps.map((t) => stepBefore(t, T)),
     pastes,
     opts
@@ -741,8 +752,7 @@ function recordingHints(
   c: Comparison,
   opts: CompareOptions
 ): Comparison {
-  if (c.firstDivergence?.step === null || !everyBeforeItsStep(inputs, run.inputs.profile, steps, pastes, opts))
-    return c;
+  if (c.firstDivergence?.step === null || !everyBeforeItsStep(inputs, run.inputs, steps, pastes, opts)) return c;
   return {
     ...c,
     summary: `${c.summary}\nHint: every recorded state is the correct loop's x before its step (rec.step(t, x) called at the top of the loop body, before x is updated): call rec.step(t, x) after the step, and rec.init(x) before the loop for x_T.`
@@ -764,7 +774,7 @@ function compareSteps(
   const recording = opts.source === 'recording';
   const profile = run.inputs.profile;
   const { rows, cols } = run.sample;
-  const states = known ?? correctStates(inputs, profile, steps, opts.shouldStop);
+  const states = known ?? correctStates(inputs, profile, steps, opts.shouldStop, run.inputs.matmul);
   const judged = pastes.map((p, i) => judgeSample({ rows, cols, data: states.get(steps[i])! }, p));
   const prints: StepComparisonSummary[] = judged.map((c, i) => ({
     step: steps[i],
@@ -837,7 +847,7 @@ function compareSteps(
   let found: MistakeId[] = [];
   let from = t0;
   for (const schedule64 of schedules64(opts)) {
-    const diagnoseOpts = { profile, shouldStop: opts.shouldStop, schedule64 };
+    const diagnoseOpts = { profile, matmul: run.inputs.matmul, shouldStop: opts.shouldStop, schedule64 };
     found = diagnoseTrajectory(inputs, t0, matchesStep, { ...diagnoseOpts, ...(stateBefore ? { stateBefore } : {}) });
     from = t0;
     // A mistake of the last bits (a float64 schedule, a mean computed another way) can be there from the first step

@@ -8,7 +8,7 @@
 // about 80 ms of CPU warm, 0.3 s on a cold start (`node scripts/bench-diagnosis.mjs`); for large N*d the matmul
 // dominates (one entry of N = 1024, d = 64 takes about 15 ms of CPU per step), so callers bound it with shouldStop.
 import { abortError } from '../errors';
-import type { RngProfile, SamplerInputs } from '../types';
+import type { MatmulProfile, RngProfile, SamplerInputs } from '../types';
 import { DEFAULT_PROFILE } from '../types';
 import { MISTAKES, firstStepInEffect, mistakeById, type Mistake, type MistakeId } from './catalogue';
 import {
@@ -26,6 +26,8 @@ import {
 export interface MistakeRunOptions {
   /** which PyTorch CPU randn kernel to reproduce (default avx2-fma) */
   profile?: RngProfile;
+  /** which BLAS's matmul rounding (default reference) */
+  matmul?: MatmulProfile;
   /** the mistake is in the loop from step fromStep on (t <= fromStep; the correct lines run before); default T - 1: the whole run */
   fromStep?: number;
   /** x before step fromStep as the correct loop has it (saves recomputing the steps before); see LoopRunOptions */
@@ -49,6 +51,8 @@ export function runWithMistake(inputs: SamplerInputs, id: MistakeId | null, opts
 
 export interface DiagnoseOptions {
   profile?: RngProfile;
+  /** the run's matmul profile: every candidate loop's `inp @ w_model` rounds as it (default reference) */
+  matmul?: MatmulProfile;
   /** the float64 schedule for schedule-float64 (the inputs' numbers as doubles, when the caller has them) */
   schedule64?: Schedule64;
   /** the entries to try (default: the whole catalogue) */
@@ -83,6 +87,7 @@ class Runner {
     try {
       return runLoop(this.c, this.inputs.wModel.data, m ? m.lines : CORRECT_LINES, {
         profile: this.profile,
+        matmul: this.opts.matmul,
         noiseCache: this.cache,
         shouldStop: this.opts.shouldStop,
         ...extra

@@ -28,7 +28,8 @@ import { abortError } from '../errors';
 import { CpuGenerator } from '../rng/generator';
 import { randn, randnSeeded } from '../rng/randn';
 import { SEED_MAX_EXCLUSIVE, SEED_MIN } from '../rng/seed';
-import { DEFAULT_PROFILE, type RngProfile, type SamplerInputs } from '../types';
+import { gemmF32 } from '../sampler/matmul';
+import { DEFAULT_PROFILE, type MatmulProfile, type RngProfile, type SamplerInputs } from '../types';
 
 const f32 = Math.fround;
 
@@ -201,6 +202,8 @@ export class NoiseCache {
 export interface LoopRunOptions {
   /** which PyTorch CPU randn kernel to reproduce (default avx2-fma) */
   profile?: RngProfile;
+  /** which BLAS's float32 matmul `inp @ w_model` rounds as (default reference: epsF32; README "Matmul profiles") */
+  matmul?: MatmulProfile;
   /** the changed lines run at steps t <= fromStep, the correct ones before (see the top of this file); default T - 1 */
   fromStep?: number;
   /**
@@ -253,6 +256,29 @@ function epsF32(
       eps[row + i] = timeFirst ? acc : f32(acc + timeTerm); // inp[:, d] = t_col comes last
     }
   }
+}
+
+/**
+ * eps = concat(x, t_col) @ w_model (or concat(t_col, x) with timeFirst) as `matmul` rounds it: epsF32 for the
+ * reference profile, else the profile's gemm (src/core/sampler/matmul.ts, one thread) on the concatenated input, as
+ * the sampler runs it.
+ */
+function epsFunction(
+  matmul: MatmulProfile | undefined,
+  n: number,
+  d: number
+): (x: Float32Array, w: Float32Array, eps: Float32Array, tv: number, timeFirst: boolean) => void {
+  if (matmul === undefined || matmul === 'reference')
+    return (x, w, eps, tv, timeFirst) => epsF32(x, w, eps, n, d, tv, timeFirst);
+  const k = d + 1;
+  const inp = new Float32Array(n * k);
+  return (x, w, eps, tv, timeFirst) => {
+    for (let j = 0; j < n; j++) {
+      inp.set(x.subarray(j * d, (j + 1) * d), j * k + (timeFirst ? 1 : 0));
+      inp[j * k + (timeFirst ? 0 : d)] = tv;
+    }
+    gemmF32(matmul, n, k, d, inp, 0, k, w, 0, d, eps, 0, d, 1);
+  };
 }
 
 /** scale * (x - coef * eps); with sign = -1: scale * (x + coef * eps) */
@@ -345,6 +371,7 @@ export function runLoop(c: LoopContext, wModel: Float32Array, lines: LoopLines, 
     start = fromStep;
   }
   const eps = new Float32Array(nd);
+  const epsOf = epsFunction(opts.matmul, n, d);
   const mean = new Float32Array(nd);
   const zBuffer = new Float32Array(nd);
   const trajectory: Float32Array[] | null = opts.record ? [] : null;
@@ -353,7 +380,7 @@ export function runLoop(c: LoopContext, wModel: Float32Array, lines: LoopLines, 
   for (let t = start; t >= 0; t--) {
     if (opts.shouldStop?.()) throw abortError('diagnosis: stopped');
     const L = t > fromStep ? CORRECT_LINES : lines;
-    epsF32(x, wModel, eps, n, d, L.timeValue(c, t), L.timeFirst);
+    epsOf(x, wModel, eps, L.timeValue(c, t), L.timeFirst);
     meanF32(L.mean(c, t), x, eps, mean);
     if (L.noisy(c, t)) {
       const sigma = L.sigma(c, t);
@@ -387,7 +414,8 @@ export function correctStates(
   inputs: SamplerInputs,
   profile: RngProfile,
   wanted: (number | null)[],
-  shouldStop?: () => boolean
+  shouldStop?: () => boolean,
+  matmul?: MatmulProfile
 ): Map<number | null, Float32Array> {
   const out = new Map<number | null, Float32Array>();
   const nd = inputs.n * inputs.d;
@@ -396,6 +424,7 @@ export function correctStates(
   if (steps.size > 0) {
     runLoop(loopContext(inputs), inputs.wModel.data, CORRECT_LINES, {
       profile,
+      matmul,
       shouldStop,
       onStep: (t, x) => {
         if (steps.has(t)) out.set(t, x.slice());
