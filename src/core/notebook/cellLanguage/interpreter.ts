@@ -780,7 +780,8 @@ function* runJsonCell(source: string, session: CellSession, defaults: CellDefaul
   vars.set('betas', { kind: 'tensor', dtype: 'float32', shape: [inputs.betas.length], data: inputs.betas });
   vars.set('alpha_bar', { kind: 'tensor', dtype: 'float32', shape: [inputs.alphaBar.length], data: inputs.alphaBar });
   vars.set('seed', { kind: 'int', value: inputs.seed });
-  const run = yield { kind: 'sample', inputs, warnings, profile: defaults.profile, record: defaults.record, loc: null };
+  const { profile, matmul, record } = defaults; // the settings, as sample() without arguments has them
+  const run = yield { kind: 'sample', inputs, warnings, profile, matmul, record, loc: null };
   const value: RunValue = { kind: 'run', run: withWarnings(run, warnings), inputs, ...writtenOf(writtenSchedule) };
   session.lastRun = value;
   return outputsOf(value);

@@ -13,7 +13,8 @@ import {
   HELPERS,
   interpretInputs,
   runCellSync,
-  type CellDefaults
+  type CellDefaults,
+  type CellOutput
 } from '../../../../src/core/notebook/cellLanguage/interpreter';
 import { parseInputsText } from '../../../../src/core/sampler/inputs';
 import { runSampler } from '../../../../src/core/sampler/sampler';
@@ -264,6 +265,19 @@ describe('cell language: sample() and compare()', () => {
       cellError(() => run(s, 'sample(matmul="mkl")')).message,
       /sample\(\): matmul: expected one of "reference", "openblas-haswell", got 'mkl'$/
     );
+  });
+
+  it('the matmul profile of the settings: sample() and a JSON cell run with it alike', () => {
+    const withMatmul: CellDefaults = { profile: 'avx2-fma', matmul: 'openblas-haswell', record: { kind: 'none' } };
+    for (const cells of [SEED_CELLS.concat('sample()'), [seedInputsText]]) {
+      const s = new CellSession();
+      let out: CellOutput[] = [];
+      for (const cell of cells)
+        out = runCellSync(s, cell, cell.startsWith('{') ? 'json' : 'ddpm', withMatmul, directHost);
+      const [o] = out;
+      assert.ok(o?.kind === 'run', cells.at(-1));
+      assert.equal(o.run.inputs.matmul, 'openblas-haswell', cells.at(-1));
+    }
   });
 
   it('sample() overrides: seed=, profile= (every profile), record=', () => {
