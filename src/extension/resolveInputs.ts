@@ -1,7 +1,7 @@
 // Where "DDPM: Run Sampler" gets its inputs, as pure logic on plain strings (no `vscode` here, so
 // test/unit/inputSource.test.ts runs it in Node): the active editor's selection or whole text when it
 // holds inputs, or N, d, T, seed typed into input boxes. inputSource.ts is the VS Code side.
-import { INPUT_KEYS, parseInputsText, readInputs, type WrittenSchedule } from '../core/sampler/inputs';
+import { INPUT_KEYS, parseInputsText, readInputs, readInputsJson, type WrittenSchedule } from '../core/sampler/inputs';
 import { MAX_SAMPLE_ELEMENTS, MAX_STEPS } from '../core/sampler/limits';
 import { randnSeeded } from '../core/rng/randn';
 import { parseSeed } from '../core/rng/seed';
@@ -48,7 +48,7 @@ export function resolveInputsFromText(text: string, origin: string, interpret?: 
       // Broken JSON that names our keys is an inputs file with a typo: say where; anything else is not ours.
       if (INPUT_KEYS.some((k) => trimmed.includes(`"${k}"`))) {
         try {
-          parseInputsText(trimmed, origin); // throws the message with line and column
+          parseInputsText(text, origin); // throws the message with line and column (of the text as given)
         } catch (err) {
           return { kind: 'error', message: errorFirstLine(err) };
         }
@@ -60,7 +60,7 @@ export function resolveInputsFromText(text: string, origin: string, interpret?: 
     if (!INPUT_KEYS.some((k) => k in json))
       return { kind: 'none', reason: `${origin} has none of the keys ${INPUT_KEYS.join(', ')}` };
     try {
-      const { inputs, warnings, writtenSchedule } = readInputs(json);
+      const { inputs, warnings, writtenSchedule } = readInputsJson(json, trimmed);
       return { kind: 'inputs', inputs, warnings, origin, ...(writtenSchedule ? { writtenSchedule } : {}) };
     } catch (e) {
       return { kind: 'error', message: errorFirstLine(e) };

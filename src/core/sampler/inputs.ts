@@ -258,7 +258,15 @@ export function parseInputsText(text: string, source: string): ReadInputsResult 
   } catch (e) {
     throw new Error(`${source}: ${jsonErrorText(body, e)}`);
   }
-  checkSeedDigits(json, body);
+  return readInputsJson(json, body);
+}
+
+/**
+ * readInputs of `json`, parsed from `text`: a JSON-number seed that lost digits in JSON.parse is refused first, quoting
+ * the digits as written.
+ */
+export function readInputsJson(json: unknown, text: string): ReadInputsResult {
+  checkSeedDigits(json, text);
   return readInputs(json);
 }
 

@@ -3,7 +3,7 @@
 // inputs of "Enter N, d, T and seed" — checked live against real PyTorch where it is installed.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { readInputs } from '../../../src/core/sampler/inputs';
+import { parseInputsText, readInputs } from '../../../src/core/sampler/inputs';
 import { MAX_STEPS } from '../../../src/core/sampler/limits';
 import { alphaBarFromBetas, cosineSchedule, linearSchedule } from '../../../src/core/sampler/schedules';
 import type { SamplerInputs } from '../../../src/core/types';
@@ -41,6 +41,25 @@ describe('resolveInputsFromText (the active editor)', () => {
     if (r.kind !== 'inputs') return;
     sameInputs(r.inputs, readInputs(example).inputs);
     assert.equal(r.origin, 'seed.inputs.json');
+  });
+
+  it('says what the CLI says of a broken file or a seed that lost digits: the same line, column and words', () => {
+    const broken = `\n\n  ${seedInputsText.replace('"seed": 42', '"seed": 42,,')}`;
+    const lostDigits = seedInputsText.replace('"seed": 42', '"seed": 18446744073709551615');
+    const outOfRange = seedInputsText.replace('"seed": 42', '"seed": 18446744073709551616');
+    for (const text of [broken, lostDigits, outOfRange]) {
+      const r = resolveInputsFromText(text, 'in.json');
+      assert.equal(r.kind, 'error');
+      if (r.kind !== 'error') return;
+      assert.throws(
+        () => parseInputsText(text, 'in.json'), // what `cli sample in.json` reads it with
+        (e: Error) => e.message === r.message
+      );
+    }
+    const r = resolveInputsFromText(broken, 'in.json');
+    assert.match(r.kind === 'error' ? r.message : '', /^in\.json: invalid JSON at line 8, column/);
+    const seed = resolveInputsFromText(lostDigits, 'in.json');
+    assert.match(seed.kind === 'error' ? seed.message : '', /seed: 18446744073709551615 is 2\^53 or more/);
   });
 
   it("keeps the schedule's decimals as written when they are not float32 values, for the float64-schedule diagnosis", () => {
