@@ -15,6 +15,17 @@ export function loadPlotly(): Promise<PlotlyApi> {
   return loading;
 }
 
+let loadingGl: Promise<PlotlyApi> | undefined;
+
+/**
+ * plotly with its WebGL scatter trace registered (plotlyGl.ts, a chunk of its own): what a figure with a scattergl
+ * trace needs before it is drawn.
+ */
+export function loadPlotlyGl(): Promise<PlotlyApi> {
+  loadingGl ??= import('./plotlyGl').then((m) => m.default);
+  return loadingGl;
+}
+
 /** Whether plotly's chunk has loaded on this page (else a first plot is sketched while it loads: views/sketch.ts). */
 export function plotlyLoaded(): boolean {
   return loaded;

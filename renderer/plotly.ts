@@ -1,9 +1,7 @@
 // The plotly.js partial bundle: only the traces the views use (README "Renderer"). Imported with a
-// dynamic import() so esbuild puts it in its own chunk, loaded the first time a plot is drawn.
+// dynamic import() so esbuild puts it in its own chunk, loaded the first time a plot is drawn; the WebGL scatter
+// trace is a chunk of its own, registered when a figure needs it (plotlyGl.ts).
 import PlotlyCore from 'plotly.js/lib/core';
-// the CSP-safe scattergl of plotly's strict bundle (lib/index-strict.js): its regl shaders' glue is precompiled, so
-// WebGL draws without 'unsafe-eval' (the panel's and the report's content security policies forbid eval)
-import scattergl from 'plotly.js/src/traces/scattergl/strict';
 import heatmap from 'plotly.js/lib/heatmap';
 import histogram from 'plotly.js/lib/histogram';
 
@@ -35,6 +33,6 @@ export interface PlotlyApi {
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 const Plotly = PlotlyCore as PlotlyApi; // scatter is registered by plotly's core itself
-Plotly.register([scattergl, heatmap, histogram]);
+Plotly.register([heatmap, histogram]);
 
 export default Plotly;

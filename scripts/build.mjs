@@ -27,12 +27,28 @@ const common = {
   loader: { '.py': 'text' }
 };
 
+/**
+ * plotly's registry requires maplibre-gl's stylesheet (65 KB, bundled as text) when a map trace is registered, which
+ * ours never are: the bundle gets an empty module for it instead.
+ */
+const noMapStyles = {
+  name: 'no-map-styles',
+  setup(build) {
+    build.onResolve({ filter: /^maplibre-gl\/dist\/maplibre-gl\.css$/ }, (args) => ({
+      path: args.path,
+      namespace: 'no-map-styles'
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'no-map-styles' }, () => ({ contents: '', loader: 'text' }));
+  }
+};
+
 // what a browser bundle holding plotly.js needs (DEVELOPERS.md "Tools and components")
 const plotlyBrowser = {
   define: { global: 'window' },
   alias: { regl: '@plotly/regl', stream: 'stream-browserify' },
   inject: [r('scripts/buffer-shim.mjs')],
-  loader: { '.css': 'text' }
+  loader: { '.css': 'text' },
+  plugins: [noMapStyles]
 };
 
 /** @type {import('esbuild').BuildOptions[]} */
@@ -109,7 +125,9 @@ if (watch) {
   // esbuild's own log is replaced by watchReporter's lines, which the editor's problem matcher reads
   const reporter = watchReporter();
   const contexts = await Promise.all(
-    selected.map(({ name: _n, ...t }) => esbuild.context({ ...common, ...t, logLevel: 'silent', plugins: [reporter] }))
+    selected.map(({ name: _n, ...t }) =>
+      esbuild.context({ ...common, ...t, logLevel: 'silent', plugins: [...(t.plugins ?? []), reporter] })
+    )
   );
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('build: watching');

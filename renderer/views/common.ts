@@ -4,7 +4,7 @@ import { errorFirstLine } from '../../src/core/errors';
 import type { RunResult } from '../../src/core/types';
 import { nextTask } from '../../src/common/nextTask';
 import { h, pixelScale, type Pixels } from '../dom';
-import { evalViolationCount, loadPlotly, webglTracesUsable } from '../plotLoader';
+import { evalViolationCount, loadPlotly, loadPlotlyGl, webglTracesUsable } from '../plotLoader';
 import type { PlotConfig, PlotData, PlotDiv, PlotLayout } from '../plotly';
 import { plotlyThemeLayout, readTheme, type ThemeColors } from '../theme';
 import { drawSketch, type SketchSpec } from './sketch';
@@ -144,6 +144,7 @@ export class PlotBox {
     const theme = readTheme(this.ctx.root);
     const attempt = async (gl: boolean): Promise<void> => {
       const fig = build(gl, theme);
+      if (fig.data.some((trace) => trace.type === 'scattergl')) await loadPlotlyGl();
       const themed = plotlyThemeLayout(theme);
       const layout = this.takeTitle(merge(themed, fig.layout));
       // extra axes (xaxis2, yaxis3, ...) get the theme of the first axis of their kind
