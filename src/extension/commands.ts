@@ -3,7 +3,7 @@
 // Loaded on first use (extension.ts imports it lazily). Errors are one line, never a stack trace.
 import * as vscode from 'vscode';
 import { interpretInputs } from '../core/notebook/cellLanguage/interpreter';
-import { readInputs } from '../core/sampler/inputs';
+import { readInputs, type WrittenSchedule } from '../core/sampler/inputs';
 import { buildPytorchScript } from '../core/notebook/pytorchScript';
 import { encodeRunResult } from '../core/run/runCodec';
 import type { RngProfile, RunResult, SamplerInputs } from '../core/types';
@@ -19,7 +19,8 @@ import { inputsToMessage, type WorkerRequest } from './workerProtocol';
 
 /** Editor text in the notebook cell language (`w_model = [[...]]`, `betas = linspace(...)`, ...) read by its interpreter. */
 function cellInterpreter(settings: DdpmSettings): CellInputsInterpreter {
-  return (text, origin) => interpretInputs(text, origin, { profile: settings.profile, record: settings.record });
+  return (text, origin) =>
+    interpretInputs(text, origin, { profile: settings.profile, matmul: settings.matmul, record: settings.record });
 }
 
 /** Runs a request in the worker behind a cancellable progress notification; undefined when cancelled. */
@@ -84,7 +85,7 @@ export async function runSamplerCommand(extensionUri: vscode.Uri, uri?: vscode.U
       op: 'sample',
       inputs: inputsJson,
       profile,
-      matmul: settings.matmul,
+      matmul: resolution.matmul ?? settings.matmul,
       record: settings.record,
       deferTrajectory: true
     });
@@ -154,6 +155,8 @@ export interface NotebookRun {
   run: RunResult;
   inputs: SamplerInputs;
   notebookName: string;
+  /** the schedule as the notebook's cells wrote it (the float64-schedule retry of a comparison's diagnosis) */
+  writtenSchedule?: WrittenSchedule;
 }
 
 /** A notebook's run as the results panel holds it (the comparison itself is recomputed). */
@@ -162,7 +165,8 @@ export function panelRunOfNotebook(nb: NotebookRun): PanelRun {
     run: nb.run,
     inputs: inputsToMessage(nb.inputs),
     profile: nb.run.inputs.profile,
-    origin: `the last sample() of ${nb.notebookName}`
+    origin: `the last sample() of ${nb.notebookName}`,
+    ...(nb.writtenSchedule ? { writtenSchedule: nb.writtenSchedule } : {})
   };
 }
 

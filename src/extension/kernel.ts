@@ -5,6 +5,7 @@
 // alone with a one-line error output; the kernel keeps going.
 import type * as vscode from 'vscode';
 import type { CellDefaults, CellOutput, CellSession, HostRequest } from '../core/notebook/cellLanguage/interpreter';
+import type { WrittenSchedule } from '../core/sampler/inputs';
 import type { RunResult, SamplerInputs } from '../core/types';
 import { RUN_MIME } from '../core/types';
 import { abortError, errorFirstLine, isAbort } from '../core/errors';
@@ -79,9 +80,13 @@ export class DdpmKernel {
    * undefined before the first run or after the notebook closed. The palette's "Compare Clipboard with Last
    * Run" and "Copy Equivalent PyTorch Script" use it when a DDPM notebook is the active editor.
    */
-  lastRun(notebookUri: string): { run: RunResult; inputs: SamplerInputs } | undefined {
+  lastRun(
+    notebookUri: string
+  ): { run: RunResult; inputs: SamplerInputs; writtenSchedule?: WrittenSchedule } | undefined {
     const last = this.states.get(notebookUri)?.session.lastRun;
-    return last ? { run: last.run, inputs: last.inputs } : undefined;
+    if (!last) return undefined;
+    const { run, inputs, writtenSchedule } = last;
+    return { run, inputs, ...(writtenSchedule ? { writtenSchedule } : {}) };
   }
 
   /** The session of a notebook (variables and last run); created on its first execution. */

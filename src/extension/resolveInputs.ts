@@ -6,7 +6,7 @@ import { MAX_SAMPLE_ELEMENTS, MAX_STEPS } from '../core/sampler/limits';
 import { randnSeeded } from '../core/rng/randn';
 import { parseSeed } from '../core/rng/seed';
 import { alphaBarFromBetas, cosineSchedule, linearSchedule } from '../core/sampler/schedules';
-import type { RngProfile, SamplerInputs } from '../core/types';
+import type { MatmulProfile, RngProfile, SamplerInputs } from '../core/types';
 import { isObject } from '../core/describe';
 import { errorFirstLine } from '../core/errors';
 import { matrixRows } from './workerProtocol';
@@ -18,7 +18,9 @@ export type Resolution =
       warnings: string[];
       origin: string;
       profile?: RngProfile;
-      /** the schedule's decimals as the JSON writes them, when not exactly float32 (a comparison's diagnosis tries them) */
+      /** a sample(matmul=...) of cell-language text */
+      matmul?: MatmulProfile;
+      /** the schedule as the text writes it, when not exactly float32 (a comparison's diagnosis tries it) */
       writtenSchedule?: WrittenSchedule;
     }
   | { kind: 'none'; reason: string }
@@ -32,7 +34,13 @@ export type Resolution =
 export type CellInputsInterpreter = (
   text: string,
   origin: string
-) => { inputs: SamplerInputs; warnings: string[]; profile?: RngProfile } | null;
+) => {
+  inputs: SamplerInputs;
+  warnings: string[];
+  profile?: RngProfile;
+  matmul?: MatmulProfile;
+  writtenSchedule?: WrittenSchedule;
+} | null;
 
 const ASSIGNS_AN_INPUT = new RegExp(`^[ \\t]*(${INPUT_KEYS.join('|')})[ \\t]*=(?!=)`, 'm');
 
@@ -69,7 +77,7 @@ export function resolveInputsFromText(text: string, origin: string, interpret?: 
   if (ASSIGNS_AN_INPUT.test(text) && interpret) {
     try {
       const r = interpret(text, origin);
-      if (r) return { kind: 'inputs', inputs: r.inputs, warnings: r.warnings, origin, profile: r.profile };
+      if (r) return { kind: 'inputs', ...r, origin };
     } catch (e) {
       return { kind: 'error', message: `${origin}: ${errorFirstLine(e)}` };
     }

@@ -147,6 +147,16 @@ describe('resolveInputsFromText (the active editor)', () => {
     assert.deepEqual(seen, [`cells.ddpm:${text.length}`]);
     assert.equal(r.kind, 'inputs');
     if (r.kind === 'inputs') assert.deepEqual([r.profile, r.warnings], ['scalar', ['w']]);
+    // a sample(matmul=...) and the schedule as written reach the run and its comparisons
+    const written = { betas: [0.5], alphaBar: [0.25] };
+    const withMore: CellInputsInterpreter = () => ({
+      inputs: readInputs(example).inputs,
+      warnings: [],
+      matmul: 'openblas-haswell',
+      writtenSchedule: written
+    });
+    const more = resolveInputsFromText(text, 'cells.ddpm', withMore);
+    assert.ok(more.kind === 'inputs' && more.matmul === 'openblas-haswell' && more.writtenSchedule === written);
     assert.equal(resolveInputsFromText(text, 'cells.ddpm').kind, 'none', 'without an interpreter');
     const failing: CellInputsInterpreter = () => {
       throw new Error('line 2, column 9: expected a number\n  extra detail');

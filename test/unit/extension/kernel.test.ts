@@ -308,13 +308,15 @@ describe('kernel: DDPM Lab notebook controller', () => {
 
   it("sends compare() the schedule as the cells wrote it: PyTorch's float64 schedule of those decimals is diagnosed", async () => {
     const w = verdicts.writtenFloat64;
-    const { execute, requests } = setup();
+    const { kernel, execute, requests } = setup();
     const nb = fakeNotebook('untitled:written', [{ text: w.inputsText }, { text: `compare(${w.pastes[0].text})` }]);
     await execute(nb.cells, nb);
     const compare = requests.find((r) => r.op === 'compare');
     assert.ok(compare?.op === 'compare', 'a compare request');
     const file = JSON.parse(w.inputsText) as { betas: number[]; alpha_bar: number[] };
     assert.deepEqual(compare.writtenSchedule, { betas: file.betas, alphaBar: file.alpha_bar });
+    // and the palette's "Compare Clipboard with Last Run" on this notebook has it too
+    assert.deepEqual(kernel.lastRun(nb.uri.toString())?.writtenSchedule, compare.writtenSchedule);
     const [[cmpItem]] = items(nb.cells[1]);
     const compared = decodeRunResult(JSON.parse(cmpItem.text));
     assert.equal(compared.comparison?.matches, false);

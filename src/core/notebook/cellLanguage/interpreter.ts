@@ -78,6 +78,8 @@ export type HostRequest =
       profile: RngProfile;
       matmul?: MatmulProfile;
       record: RecordPolicy;
+      /** betas and alpha_bar as the cells wrote them (readInputs), kept with the run for a comparison's diagnosis */
+      writtenSchedule?: WrittenSchedule;
       loc: Loc | null;
     }
   /** run the inputs in the user's own PyTorch ("Compare with Local PyTorch"): our run carrying torchCheck */
@@ -589,8 +591,9 @@ function* evalSample(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value
   const matmul = choiceArg(a.get('matmul'), fn, 'matmul', MATMUL_PROFILES, a.loc('matmul'), ctx.defaults.matmul);
   const record = recordArg(a.get('record'), a.get('every'), fn, a, ctx.defaults.record);
   const { inputs, warnings, writtenSchedule } = gatherInputs(ctx, overrides, `${fn}(): `, call.loc);
-  const run = yield { kind: 'sample', inputs, warnings, profile, matmul, record, loc: call.loc };
-  const value: RunValue = { kind: 'run', run: withWarnings(run, warnings), inputs, ...writtenOf(writtenSchedule) };
+  const written = writtenOf(writtenSchedule);
+  const run = yield { kind: 'sample', inputs, warnings, profile, matmul, record, ...written, loc: call.loc };
+  const value: RunValue = { kind: 'run', run: withWarnings(run, warnings), inputs, ...written };
   ctx.session.lastRun = value;
   return value;
 }
@@ -781,7 +784,16 @@ function* runJsonCell(source: string, session: CellSession, defaults: CellDefaul
   vars.set('alpha_bar', { kind: 'tensor', dtype: 'float32', shape: [inputs.alphaBar.length], data: inputs.alphaBar });
   vars.set('seed', { kind: 'int', value: inputs.seed });
   const { profile, matmul, record } = defaults; // the settings, as sample() without arguments has them
-  const run = yield { kind: 'sample', inputs, warnings, profile, matmul, record, loc: null };
+  const run = yield {
+    kind: 'sample',
+    inputs,
+    warnings,
+    profile,
+    matmul,
+    record,
+    ...writtenOf(writtenSchedule),
+    loc: null
+  };
   const value: RunValue = { kind: 'run', run: withWarnings(run, warnings), inputs, ...writtenOf(writtenSchedule) };
   session.lastRun = value;
   return outputsOf(value);
@@ -847,6 +859,12 @@ export function runCellSync(
   return step.value;
 }
 
+/** What interpretInputs reads: the inputs, and the profiles and written schedule of a sample() call when it has one. */
+export interface InterpretedInputs extends ReadInputsResult {
+  profile?: RngProfile;
+  matmul?: MatmulProfile;
+}
+
 /**
  * Reads sampler inputs from cell-language text without running anything ("DDPM: Run Sampler" on an editor
  * holding cell syntax): the inputs of its first sample() call (with that call's overrides and profile), or
@@ -857,14 +875,17 @@ export function interpretInputs(
   text: string,
   _origin: string,
   defaults: CellDefaults = DEFAULT_CELL_DEFAULTS
-): { inputs: SamplerInputs; warnings: string[]; profile?: RngProfile } | null {
+): InterpretedInputs | null {
   const session = new CellSession();
   const gen = runCell(session, text, 'ddpm', defaults);
   const step = gen.next();
   if (!step.done) {
     const req = step.value;
     gen.return([]);
-    if (req.kind === 'sample') return { inputs: req.inputs, warnings: req.warnings, profile: req.profile };
+    if (req.kind === 'sample') {
+      const { inputs, warnings, profile, matmul, writtenSchedule } = req;
+      return { inputs, warnings, profile, ...(matmul ? { matmul } : {}), ...writtenOf(writtenSchedule) };
+    }
   }
   if (!INPUT_KEYS.some((n) => session.vars.has(n))) return null;
   const ctx: Ctx = { session, defaults, target: null };

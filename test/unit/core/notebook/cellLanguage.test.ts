@@ -455,4 +455,17 @@ describe('cell language: sample() and compare()', () => {
     assert.equal(r?.profile, 'scalar');
     assert.throws(() => interpretInputs('w_model = [[1, 2]]', 'editor'), /^Error: shape is not set: assign it$/);
   });
+
+  it("interpretInputs: a sample(matmul=...) call's profile and the schedule as written, for the palette's run", () => {
+    const file = JSON.parse(seedInputsText) as { betas: number[]; alpha_bar: number[] };
+    const cells = `w_model = [[0.12, -0.3], [0.05, 0.41], [-0.2, 0.07]]\nshape = [4, 2]\nseed = 42
+betas = ${JSON.stringify(file.betas)}\nalpha_bar = ${JSON.stringify(file.alpha_bar)}`;
+    const written = { betas: file.betas, alphaBar: file.alpha_bar };
+    const called = interpretInputs(`${cells}\nsample(matmul="openblas-haswell")`, 'editor');
+    assert.equal(called?.matmul, 'openblas-haswell');
+    assert.deepEqual(called?.writtenSchedule, written);
+    // assignments alone: the schedule as written too; float32 values (linspace) have none
+    assert.deepEqual(interpretInputs(cells, 'editor')?.writtenSchedule, written);
+    assert.equal(interpretInputs(SEED_CELLS.join('\n'), 'editor')?.writtenSchedule, undefined);
+  });
 });
