@@ -15,14 +15,24 @@ function fold(head, tail) {
 function bracketDepths(text) {
   const depths = new Uint32Array(text.length + 1);
   let depth = 0;
-  let quote = '';
+  let quote = ''; // the open string's quote: ", ' or one of them three times (a string that may span lines)
   for (let i = 0; i < text.length; i++) {
     depths[i] = depth;
     const c = text[i];
     if (quote) {
       if (c === '\\' && i + 1 < text.length) depths[++i] = depth; // an escaped character
-      else if (c === quote || c === '\n') quote = '';
-    } else if (c === '"' || c === "'") quote = c;
+      else if (quote.length === 3 && text.startsWith(quote, i)) {
+        depths[++i] = depth;
+        depths[++i] = depth;
+        quote = '';
+      } else if (quote.length === 1 && (c === quote || c === '\n')) quote = '';
+    } else if (c === '"' || c === "'") {
+      quote = text.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
+      if (quote.length === 3) {
+        depths[++i] = depth;
+        depths[++i] = depth;
+      }
+    }
     else if (c === '#') while (i + 1 < text.length && text[i + 1] !== '\n') depths[++i] = depth;
     else if ('([{'.includes(c)) depth++;
     else if (')]}'.includes(c) && depth > 0) depth--;
@@ -220,44 +230,47 @@ function peg$parse(input, options) {
   const peg$c24 = "0";
   const peg$c25 = "_";
   const peg$c26 = ".";
-  const peg$c27 = "\"";
-  const peg$c28 = "'";
-  const peg$c29 = "\\";
-  const peg$c30 = "n";
-  const peg$c31 = "t";
-  const peg$c32 = "and";
-  const peg$c33 = "assert";
-  const peg$c34 = "async";
-  const peg$c35 = "await";
-  const peg$c36 = "as";
-  const peg$c37 = "break";
-  const peg$c38 = "class";
-  const peg$c39 = "continue";
-  const peg$c40 = "def";
-  const peg$c41 = "del";
-  const peg$c42 = "elif";
-  const peg$c43 = "else";
-  const peg$c44 = "except";
-  const peg$c45 = "finally";
-  const peg$c46 = "for";
-  const peg$c47 = "from";
-  const peg$c48 = "global";
-  const peg$c49 = "if";
-  const peg$c50 = "import";
-  const peg$c51 = "in";
-  const peg$c52 = "is";
-  const peg$c53 = "lambda";
-  const peg$c54 = "nonlocal";
-  const peg$c55 = "not";
-  const peg$c56 = "or";
-  const peg$c57 = "pass";
-  const peg$c58 = "raise";
-  const peg$c59 = "return";
-  const peg$c60 = "try";
-  const peg$c61 = "while";
-  const peg$c62 = "with";
-  const peg$c63 = "yield";
-  const peg$c64 = "#";
+  const peg$c27 = "\"\"\"";
+  const peg$c28 = "'''";
+  const peg$c29 = "\"";
+  const peg$c30 = "'";
+  const peg$c31 = "\\";
+  const peg$c32 = "\r\n";
+  const peg$c33 = "n";
+  const peg$c34 = "t";
+  const peg$c35 = "and";
+  const peg$c36 = "assert";
+  const peg$c37 = "async";
+  const peg$c38 = "await";
+  const peg$c39 = "as";
+  const peg$c40 = "break";
+  const peg$c41 = "class";
+  const peg$c42 = "continue";
+  const peg$c43 = "def";
+  const peg$c44 = "del";
+  const peg$c45 = "elif";
+  const peg$c46 = "else";
+  const peg$c47 = "except";
+  const peg$c48 = "finally";
+  const peg$c49 = "for";
+  const peg$c50 = "from";
+  const peg$c51 = "global";
+  const peg$c52 = "if";
+  const peg$c53 = "import";
+  const peg$c54 = "in";
+  const peg$c55 = "is";
+  const peg$c56 = "lambda";
+  const peg$c57 = "nonlocal";
+  const peg$c58 = "not";
+  const peg$c59 = "or";
+  const peg$c60 = "pass";
+  const peg$c61 = "raise";
+  const peg$c62 = "return";
+  const peg$c63 = "try";
+  const peg$c64 = "while";
+  const peg$c65 = "with";
+  const peg$c66 = "yield";
+  const peg$c67 = "#";
 
   const peg$r0 = /^[+\-]/;
   const peg$r1 = /^[^()"']/;
@@ -269,15 +282,16 @@ function peg$parse(input, options) {
   const peg$r7 = /^[01]/;
   const peg$r8 = /^[eE]/;
   const peg$r9 = /^[0-9]/;
-  const peg$r10 = /^[^"\\\r\n]/;
-  const peg$r11 = /^[^'\\\r\n]/;
-  const peg$r12 = /^[\\"']/;
-  const peg$r13 = /^[A-Za-z_]/;
-  const peg$r14 = /^[A-Za-z0-9_]/;
-  const peg$r15 = /^[^\r\n]/;
-  const peg$r16 = /^[ \t]/;
-  const peg$r17 = /^[\r\n]/;
-  const peg$r18 = /^[ \t\r\n]/;
+  const peg$r10 = /^[^\\]/;
+  const peg$r11 = /^[^"\\\r\n]/;
+  const peg$r12 = /^[^'\\\r\n]/;
+  const peg$r13 = /^[\\"']/;
+  const peg$r14 = /^[A-Za-z_]/;
+  const peg$r15 = /^[A-Za-z0-9_]/;
+  const peg$r16 = /^[^\r\n]/;
+  const peg$r17 = /^[ \t]/;
+  const peg$r18 = /^[\r\n]/;
+  const peg$r19 = /^[ \t\r\n]/;
 
   const peg$e0 = peg$literalExpectation(";", false);
   const peg$e1 = peg$otherExpectation("end of statement");
@@ -320,55 +334,59 @@ function peg$parse(input, options) {
   const peg$e38 = peg$classExpectation(["e", "E"], false, false, false);
   const peg$e39 = peg$classExpectation([["0", "9"]], false, false, false);
   const peg$e40 = peg$otherExpectation("string");
-  const peg$e41 = peg$literalExpectation("\"", false);
-  const peg$e42 = peg$literalExpectation("'", false);
-  const peg$e43 = peg$classExpectation(["\"", "\\", "\r", "\n"], true, false, false);
-  const peg$e44 = peg$literalExpectation("\\", false);
-  const peg$e45 = peg$classExpectation(["'", "\\", "\r", "\n"], true, false, false);
-  const peg$e46 = peg$literalExpectation("n", false);
-  const peg$e47 = peg$literalExpectation("t", false);
-  const peg$e48 = peg$classExpectation(["\\", "\"", "'"], false, false, false);
-  const peg$e49 = peg$otherExpectation("name");
-  const peg$e50 = peg$classExpectation([["A", "Z"], ["a", "z"], "_"], false, false, false);
-  const peg$e51 = peg$literalExpectation("and", false);
-  const peg$e52 = peg$literalExpectation("assert", false);
-  const peg$e53 = peg$literalExpectation("async", false);
-  const peg$e54 = peg$literalExpectation("await", false);
-  const peg$e55 = peg$literalExpectation("as", false);
-  const peg$e56 = peg$literalExpectation("break", false);
-  const peg$e57 = peg$literalExpectation("class", false);
-  const peg$e58 = peg$literalExpectation("continue", false);
-  const peg$e59 = peg$literalExpectation("def", false);
-  const peg$e60 = peg$literalExpectation("del", false);
-  const peg$e61 = peg$literalExpectation("elif", false);
-  const peg$e62 = peg$literalExpectation("else", false);
-  const peg$e63 = peg$literalExpectation("except", false);
-  const peg$e64 = peg$literalExpectation("finally", false);
-  const peg$e65 = peg$literalExpectation("for", false);
-  const peg$e66 = peg$literalExpectation("from", false);
-  const peg$e67 = peg$literalExpectation("global", false);
-  const peg$e68 = peg$literalExpectation("if", false);
-  const peg$e69 = peg$literalExpectation("import", false);
-  const peg$e70 = peg$literalExpectation("in", false);
-  const peg$e71 = peg$literalExpectation("is", false);
-  const peg$e72 = peg$literalExpectation("lambda", false);
-  const peg$e73 = peg$literalExpectation("nonlocal", false);
-  const peg$e74 = peg$literalExpectation("not", false);
-  const peg$e75 = peg$literalExpectation("or", false);
-  const peg$e76 = peg$literalExpectation("pass", false);
-  const peg$e77 = peg$literalExpectation("raise", false);
-  const peg$e78 = peg$literalExpectation("return", false);
-  const peg$e79 = peg$literalExpectation("try", false);
-  const peg$e80 = peg$literalExpectation("while", false);
-  const peg$e81 = peg$literalExpectation("with", false);
-  const peg$e82 = peg$literalExpectation("yield", false);
-  const peg$e83 = peg$classExpectation([["A", "Z"], ["a", "z"], ["0", "9"], "_"], false, false, false);
-  const peg$e84 = peg$otherExpectation("comment");
-  const peg$e85 = peg$literalExpectation("#", false);
-  const peg$e86 = peg$classExpectation(["\r", "\n"], true, false, false);
-  const peg$e87 = peg$classExpectation([" ", "\t"], false, false, false);
-  const peg$e88 = peg$classExpectation(["\r", "\n"], false, false, false);
-  const peg$e89 = peg$classExpectation([" ", "\t", "\r", "\n"], false, false, false);
+  const peg$e41 = peg$literalExpectation("\"\"\"", false);
+  const peg$e42 = peg$literalExpectation("'''", false);
+  const peg$e43 = peg$literalExpectation("\"", false);
+  const peg$e44 = peg$literalExpectation("'", false);
+  const peg$e45 = peg$literalExpectation("\\", false);
+  const peg$e46 = peg$literalExpectation("\r\n", false);
+  const peg$e47 = peg$classExpectation(["\\"], true, false, false);
+  const peg$e48 = peg$classExpectation(["\"", "\\", "\r", "\n"], true, false, false);
+  const peg$e49 = peg$classExpectation(["'", "\\", "\r", "\n"], true, false, false);
+  const peg$e50 = peg$literalExpectation("n", false);
+  const peg$e51 = peg$literalExpectation("t", false);
+  const peg$e52 = peg$classExpectation(["\\", "\"", "'"], false, false, false);
+  const peg$e53 = peg$otherExpectation("name");
+  const peg$e54 = peg$classExpectation([["A", "Z"], ["a", "z"], "_"], false, false, false);
+  const peg$e55 = peg$literalExpectation("and", false);
+  const peg$e56 = peg$literalExpectation("assert", false);
+  const peg$e57 = peg$literalExpectation("async", false);
+  const peg$e58 = peg$literalExpectation("await", false);
+  const peg$e59 = peg$literalExpectation("as", false);
+  const peg$e60 = peg$literalExpectation("break", false);
+  const peg$e61 = peg$literalExpectation("class", false);
+  const peg$e62 = peg$literalExpectation("continue", false);
+  const peg$e63 = peg$literalExpectation("def", false);
+  const peg$e64 = peg$literalExpectation("del", false);
+  const peg$e65 = peg$literalExpectation("elif", false);
+  const peg$e66 = peg$literalExpectation("else", false);
+  const peg$e67 = peg$literalExpectation("except", false);
+  const peg$e68 = peg$literalExpectation("finally", false);
+  const peg$e69 = peg$literalExpectation("for", false);
+  const peg$e70 = peg$literalExpectation("from", false);
+  const peg$e71 = peg$literalExpectation("global", false);
+  const peg$e72 = peg$literalExpectation("if", false);
+  const peg$e73 = peg$literalExpectation("import", false);
+  const peg$e74 = peg$literalExpectation("in", false);
+  const peg$e75 = peg$literalExpectation("is", false);
+  const peg$e76 = peg$literalExpectation("lambda", false);
+  const peg$e77 = peg$literalExpectation("nonlocal", false);
+  const peg$e78 = peg$literalExpectation("not", false);
+  const peg$e79 = peg$literalExpectation("or", false);
+  const peg$e80 = peg$literalExpectation("pass", false);
+  const peg$e81 = peg$literalExpectation("raise", false);
+  const peg$e82 = peg$literalExpectation("return", false);
+  const peg$e83 = peg$literalExpectation("try", false);
+  const peg$e84 = peg$literalExpectation("while", false);
+  const peg$e85 = peg$literalExpectation("with", false);
+  const peg$e86 = peg$literalExpectation("yield", false);
+  const peg$e87 = peg$classExpectation([["A", "Z"], ["a", "z"], ["0", "9"], "_"], false, false, false);
+  const peg$e88 = peg$otherExpectation("comment");
+  const peg$e89 = peg$literalExpectation("#", false);
+  const peg$e90 = peg$classExpectation(["\r", "\n"], true, false, false);
+  const peg$e91 = peg$classExpectation([" ", "\t"], false, false, false);
+  const peg$e92 = peg$classExpectation(["\r", "\n"], false, false, false);
+  const peg$e93 = peg$classExpectation([" ", "\t", "\r", "\n"], false, false, false);
 
   function peg$f0(first, s) {    return s;  }
   function peg$f1(first, rest) {    return first ? [first, ...rest] : [];  }
@@ -414,15 +432,21 @@ function peg$parse(input, options) {
   function peg$f41(digits) {    return { type: 'number', text: digits, isInt: true, loc: loc(location()) };  }
   function peg$f42(digits) {    return { type: 'number', text: digits, isInt: /^[0-9_]+$/.test(digits), loc: loc(location()) };  }
   function peg$f43(s) {    return { type: 'string', value: s, loc: loc(location()) };  }
-  function peg$f44(chars) {    return chars.join('');  }
+  function peg$f44(c) {    return c;  }
   function peg$f45(chars) {    return chars.join('');  }
   function peg$f46(c) {    return c;  }
-  function peg$f47(c) {    return c;  }
-  function peg$f48() {    return '\n';  }
-  function peg$f49() {    return '\t';  }
+  function peg$f47(chars) {    return chars.join('');  }
+  function peg$f48(chars) {    return chars.join('');  }
+  function peg$f49(chars) {    return chars.join('');  }
   function peg$f50(c) {    return c;  }
-  function peg$f51(name) {    return name;  }
-  function peg$f52() {    return depths[offset()] > 0;  }
+  function peg$f51() {    return '\n';  }
+  function peg$f52(c) {    return c;  }
+  function peg$f53(c) {    return c;  }
+  function peg$f54() {    return '\n';  }
+  function peg$f55() {    return '\t';  }
+  function peg$f56(c) {    return c;  }
+  function peg$f57(name) {    return name;  }
+  function peg$f58() {    return depths[offset()] > 0;  }
   let peg$currPos = options.peg$currPos | 0;
   let peg$savedPos = peg$currPos;
   const peg$posDetailsCache = [{ line: 1, column: 1 }];
@@ -2689,33 +2713,91 @@ function peg$parse(input, options) {
   }
 
   function peg$parseStringText() {
-    let s0, s1, s2, s3;
+    let s0, s1, s2, s3, s4, s5;
 
     s0 = peg$currPos;
-    if (input.charCodeAt(peg$currPos) === 34) {
+    if (input.substr(peg$currPos, 3) === peg$c27) {
       s1 = peg$c27;
-      peg$currPos++;
+      peg$currPos += 3;
     } else {
       s1 = peg$FAILED;
       if (peg$silentFails === 0) { peg$fail(peg$e41); }
     }
     if (s1 !== peg$FAILED) {
       s2 = [];
-      s3 = peg$parseDoubleChar();
+      s3 = peg$currPos;
+      s4 = peg$currPos;
+      peg$silentFails++;
+      if (input.substr(peg$currPos, 3) === peg$c27) {
+        s5 = peg$c27;
+        peg$currPos += 3;
+      } else {
+        s5 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e41); }
+      }
+      peg$silentFails--;
+      if (s5 === peg$FAILED) {
+        s4 = undefined;
+      } else {
+        peg$currPos = s4;
+        s4 = peg$FAILED;
+      }
+      if (s4 !== peg$FAILED) {
+        s5 = peg$parseTripleChar();
+        if (s5 !== peg$FAILED) {
+          peg$savedPos = s3;
+          s3 = peg$f44(s5);
+        } else {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
       while (s3 !== peg$FAILED) {
         s2.push(s3);
-        s3 = peg$parseDoubleChar();
+        s3 = peg$currPos;
+        s4 = peg$currPos;
+        peg$silentFails++;
+        if (input.substr(peg$currPos, 3) === peg$c27) {
+          s5 = peg$c27;
+          peg$currPos += 3;
+        } else {
+          s5 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e41); }
+        }
+        peg$silentFails--;
+        if (s5 === peg$FAILED) {
+          s4 = undefined;
+        } else {
+          peg$currPos = s4;
+          s4 = peg$FAILED;
+        }
+        if (s4 !== peg$FAILED) {
+          s5 = peg$parseTripleChar();
+          if (s5 !== peg$FAILED) {
+            peg$savedPos = s3;
+            s3 = peg$f44(s5);
+          } else {
+            peg$currPos = s3;
+            s3 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        }
       }
-      if (input.charCodeAt(peg$currPos) === 34) {
+      if (input.substr(peg$currPos, 3) === peg$c27) {
         s3 = peg$c27;
-        peg$currPos++;
+        peg$currPos += 3;
       } else {
         s3 = peg$FAILED;
         if (peg$silentFails === 0) { peg$fail(peg$e41); }
       }
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f44(s2);
+        s0 = peg$f45(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2726,30 +2808,88 @@ function peg$parse(input, options) {
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
-      if (input.charCodeAt(peg$currPos) === 39) {
+      if (input.substr(peg$currPos, 3) === peg$c28) {
         s1 = peg$c28;
-        peg$currPos++;
+        peg$currPos += 3;
       } else {
         s1 = peg$FAILED;
         if (peg$silentFails === 0) { peg$fail(peg$e42); }
       }
       if (s1 !== peg$FAILED) {
         s2 = [];
-        s3 = peg$parseSingleChar();
+        s3 = peg$currPos;
+        s4 = peg$currPos;
+        peg$silentFails++;
+        if (input.substr(peg$currPos, 3) === peg$c28) {
+          s5 = peg$c28;
+          peg$currPos += 3;
+        } else {
+          s5 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e42); }
+        }
+        peg$silentFails--;
+        if (s5 === peg$FAILED) {
+          s4 = undefined;
+        } else {
+          peg$currPos = s4;
+          s4 = peg$FAILED;
+        }
+        if (s4 !== peg$FAILED) {
+          s5 = peg$parseTripleChar();
+          if (s5 !== peg$FAILED) {
+            peg$savedPos = s3;
+            s3 = peg$f46(s5);
+          } else {
+            peg$currPos = s3;
+            s3 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        }
         while (s3 !== peg$FAILED) {
           s2.push(s3);
-          s3 = peg$parseSingleChar();
+          s3 = peg$currPos;
+          s4 = peg$currPos;
+          peg$silentFails++;
+          if (input.substr(peg$currPos, 3) === peg$c28) {
+            s5 = peg$c28;
+            peg$currPos += 3;
+          } else {
+            s5 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e42); }
+          }
+          peg$silentFails--;
+          if (s5 === peg$FAILED) {
+            s4 = undefined;
+          } else {
+            peg$currPos = s4;
+            s4 = peg$FAILED;
+          }
+          if (s4 !== peg$FAILED) {
+            s5 = peg$parseTripleChar();
+            if (s5 !== peg$FAILED) {
+              peg$savedPos = s3;
+              s3 = peg$f46(s5);
+            } else {
+              peg$currPos = s3;
+              s3 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s3;
+            s3 = peg$FAILED;
+          }
         }
-        if (input.charCodeAt(peg$currPos) === 39) {
+        if (input.substr(peg$currPos, 3) === peg$c28) {
           s3 = peg$c28;
-          peg$currPos++;
+          peg$currPos += 3;
         } else {
           s3 = peg$FAILED;
           if (peg$silentFails === 0) { peg$fail(peg$e42); }
         }
         if (s3 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f45(s2);
+          s0 = peg$f47(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2757,6 +2897,128 @@ function peg$parse(input, options) {
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
+      }
+      if (s0 === peg$FAILED) {
+        s0 = peg$currPos;
+        if (input.charCodeAt(peg$currPos) === 34) {
+          s1 = peg$c29;
+          peg$currPos++;
+        } else {
+          s1 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e43); }
+        }
+        if (s1 !== peg$FAILED) {
+          s2 = [];
+          s3 = peg$parseDoubleChar();
+          while (s3 !== peg$FAILED) {
+            s2.push(s3);
+            s3 = peg$parseDoubleChar();
+          }
+          if (input.charCodeAt(peg$currPos) === 34) {
+            s3 = peg$c29;
+            peg$currPos++;
+          } else {
+            s3 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e43); }
+          }
+          if (s3 !== peg$FAILED) {
+            peg$savedPos = s0;
+            s0 = peg$f48(s2);
+          } else {
+            peg$currPos = s0;
+            s0 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+        if (s0 === peg$FAILED) {
+          s0 = peg$currPos;
+          if (input.charCodeAt(peg$currPos) === 39) {
+            s1 = peg$c30;
+            peg$currPos++;
+          } else {
+            s1 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e44); }
+          }
+          if (s1 !== peg$FAILED) {
+            s2 = [];
+            s3 = peg$parseSingleChar();
+            while (s3 !== peg$FAILED) {
+              s2.push(s3);
+              s3 = peg$parseSingleChar();
+            }
+            if (input.charCodeAt(peg$currPos) === 39) {
+              s3 = peg$c30;
+              peg$currPos++;
+            } else {
+              s3 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e44); }
+            }
+            if (s3 !== peg$FAILED) {
+              peg$savedPos = s0;
+              s0 = peg$f49(s2);
+            } else {
+              peg$currPos = s0;
+              s0 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s0;
+            s0 = peg$FAILED;
+          }
+        }
+      }
+    }
+
+    return s0;
+  }
+
+  function peg$parseTripleChar() {
+    let s0, s1, s2;
+
+    s0 = peg$currPos;
+    if (input.charCodeAt(peg$currPos) === 92) {
+      s1 = peg$c31;
+      peg$currPos++;
+    } else {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e45); }
+    }
+    if (s1 !== peg$FAILED) {
+      s2 = peg$parseEscapeChar();
+      if (s2 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s0 = peg$f50(s2);
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+    if (s0 === peg$FAILED) {
+      s0 = peg$currPos;
+      if (input.substr(peg$currPos, 2) === peg$c32) {
+        s1 = peg$c32;
+        peg$currPos += 2;
+      } else {
+        s1 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e46); }
+      }
+      if (s1 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s1 = peg$f51();
+      }
+      s0 = s1;
+      if (s0 === peg$FAILED) {
+        s0 = input.charAt(peg$currPos);
+        if (peg$r10.test(s0)) {
+          peg$currPos++;
+        } else {
+          s0 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e47); }
+        }
       }
     }
 
@@ -2767,26 +3029,26 @@ function peg$parse(input, options) {
     let s0, s1, s2;
 
     s0 = input.charAt(peg$currPos);
-    if (peg$r10.test(s0)) {
+    if (peg$r11.test(s0)) {
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e43); }
+      if (peg$silentFails === 0) { peg$fail(peg$e48); }
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 92) {
-        s1 = peg$c29;
+        s1 = peg$c31;
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e44); }
+        if (peg$silentFails === 0) { peg$fail(peg$e45); }
       }
       if (s1 !== peg$FAILED) {
         s2 = peg$parseEscapeChar();
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f46(s2);
+          s0 = peg$f52(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2804,26 +3066,26 @@ function peg$parse(input, options) {
     let s0, s1, s2;
 
     s0 = input.charAt(peg$currPos);
-    if (peg$r11.test(s0)) {
+    if (peg$r12.test(s0)) {
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e45); }
+      if (peg$silentFails === 0) { peg$fail(peg$e49); }
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 92) {
-        s1 = peg$c29;
+        s1 = peg$c31;
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e44); }
+        if (peg$silentFails === 0) { peg$fail(peg$e45); }
       }
       if (s1 !== peg$FAILED) {
         s2 = peg$parseEscapeChar();
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f47(s2);
+          s0 = peg$f53(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2842,43 +3104,43 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 110) {
-      s1 = peg$c30;
+      s1 = peg$c33;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e46); }
+      if (peg$silentFails === 0) { peg$fail(peg$e50); }
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f48();
+      s1 = peg$f54();
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 116) {
-        s1 = peg$c31;
+        s1 = peg$c34;
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e47); }
+        if (peg$silentFails === 0) { peg$fail(peg$e51); }
       }
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f49();
+        s1 = peg$f55();
       }
       s0 = s1;
       if (s0 === peg$FAILED) {
         s0 = peg$currPos;
         s1 = input.charAt(peg$currPos);
-        if (peg$r12.test(s1)) {
+        if (peg$r13.test(s1)) {
           peg$currPos++;
         } else {
           s1 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e48); }
+          if (peg$silentFails === 0) { peg$fail(peg$e52); }
         }
         if (s1 !== peg$FAILED) {
           peg$savedPos = s0;
-          s1 = peg$f50(s1);
+          s1 = peg$f56(s1);
         }
         s0 = s1;
       }
@@ -2929,11 +3191,11 @@ function peg$parse(input, options) {
       s2 = peg$currPos;
       s3 = peg$currPos;
       s4 = input.charAt(peg$currPos);
-      if (peg$r13.test(s4)) {
+      if (peg$r14.test(s4)) {
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e50); }
+        if (peg$silentFails === 0) { peg$fail(peg$e54); }
       }
       if (s4 !== peg$FAILED) {
         s5 = [];
@@ -2955,7 +3217,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f51(s2);
+        s0 = peg$f57(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2967,7 +3229,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e49); }
+      if (peg$silentFails === 0) { peg$fail(peg$e53); }
     }
 
     return s0;
@@ -2976,260 +3238,260 @@ function peg$parse(input, options) {
   function peg$parseKeyword() {
     let s0;
 
-    if (input.substr(peg$currPos, 3) === peg$c32) {
-      s0 = peg$c32;
+    if (input.substr(peg$currPos, 3) === peg$c35) {
+      s0 = peg$c35;
       peg$currPos += 3;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e51); }
+      if (peg$silentFails === 0) { peg$fail(peg$e55); }
     }
     if (s0 === peg$FAILED) {
-      if (input.substr(peg$currPos, 6) === peg$c33) {
-        s0 = peg$c33;
+      if (input.substr(peg$currPos, 6) === peg$c36) {
+        s0 = peg$c36;
         peg$currPos += 6;
       } else {
         s0 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e52); }
+        if (peg$silentFails === 0) { peg$fail(peg$e56); }
       }
       if (s0 === peg$FAILED) {
-        if (input.substr(peg$currPos, 5) === peg$c34) {
-          s0 = peg$c34;
+        if (input.substr(peg$currPos, 5) === peg$c37) {
+          s0 = peg$c37;
           peg$currPos += 5;
         } else {
           s0 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e53); }
+          if (peg$silentFails === 0) { peg$fail(peg$e57); }
         }
         if (s0 === peg$FAILED) {
-          if (input.substr(peg$currPos, 5) === peg$c35) {
-            s0 = peg$c35;
+          if (input.substr(peg$currPos, 5) === peg$c38) {
+            s0 = peg$c38;
             peg$currPos += 5;
           } else {
             s0 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e54); }
+            if (peg$silentFails === 0) { peg$fail(peg$e58); }
           }
           if (s0 === peg$FAILED) {
-            if (input.substr(peg$currPos, 2) === peg$c36) {
-              s0 = peg$c36;
+            if (input.substr(peg$currPos, 2) === peg$c39) {
+              s0 = peg$c39;
               peg$currPos += 2;
             } else {
               s0 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e55); }
+              if (peg$silentFails === 0) { peg$fail(peg$e59); }
             }
             if (s0 === peg$FAILED) {
-              if (input.substr(peg$currPos, 5) === peg$c37) {
-                s0 = peg$c37;
+              if (input.substr(peg$currPos, 5) === peg$c40) {
+                s0 = peg$c40;
                 peg$currPos += 5;
               } else {
                 s0 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e56); }
+                if (peg$silentFails === 0) { peg$fail(peg$e60); }
               }
               if (s0 === peg$FAILED) {
-                if (input.substr(peg$currPos, 5) === peg$c38) {
-                  s0 = peg$c38;
+                if (input.substr(peg$currPos, 5) === peg$c41) {
+                  s0 = peg$c41;
                   peg$currPos += 5;
                 } else {
                   s0 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e57); }
+                  if (peg$silentFails === 0) { peg$fail(peg$e61); }
                 }
                 if (s0 === peg$FAILED) {
-                  if (input.substr(peg$currPos, 8) === peg$c39) {
-                    s0 = peg$c39;
+                  if (input.substr(peg$currPos, 8) === peg$c42) {
+                    s0 = peg$c42;
                     peg$currPos += 8;
                   } else {
                     s0 = peg$FAILED;
-                    if (peg$silentFails === 0) { peg$fail(peg$e58); }
+                    if (peg$silentFails === 0) { peg$fail(peg$e62); }
                   }
                   if (s0 === peg$FAILED) {
-                    if (input.substr(peg$currPos, 3) === peg$c40) {
-                      s0 = peg$c40;
+                    if (input.substr(peg$currPos, 3) === peg$c43) {
+                      s0 = peg$c43;
                       peg$currPos += 3;
                     } else {
                       s0 = peg$FAILED;
-                      if (peg$silentFails === 0) { peg$fail(peg$e59); }
+                      if (peg$silentFails === 0) { peg$fail(peg$e63); }
                     }
                     if (s0 === peg$FAILED) {
-                      if (input.substr(peg$currPos, 3) === peg$c41) {
-                        s0 = peg$c41;
+                      if (input.substr(peg$currPos, 3) === peg$c44) {
+                        s0 = peg$c44;
                         peg$currPos += 3;
                       } else {
                         s0 = peg$FAILED;
-                        if (peg$silentFails === 0) { peg$fail(peg$e60); }
+                        if (peg$silentFails === 0) { peg$fail(peg$e64); }
                       }
                       if (s0 === peg$FAILED) {
-                        if (input.substr(peg$currPos, 4) === peg$c42) {
-                          s0 = peg$c42;
+                        if (input.substr(peg$currPos, 4) === peg$c45) {
+                          s0 = peg$c45;
                           peg$currPos += 4;
                         } else {
                           s0 = peg$FAILED;
-                          if (peg$silentFails === 0) { peg$fail(peg$e61); }
+                          if (peg$silentFails === 0) { peg$fail(peg$e65); }
                         }
                         if (s0 === peg$FAILED) {
-                          if (input.substr(peg$currPos, 4) === peg$c43) {
-                            s0 = peg$c43;
+                          if (input.substr(peg$currPos, 4) === peg$c46) {
+                            s0 = peg$c46;
                             peg$currPos += 4;
                           } else {
                             s0 = peg$FAILED;
-                            if (peg$silentFails === 0) { peg$fail(peg$e62); }
+                            if (peg$silentFails === 0) { peg$fail(peg$e66); }
                           }
                           if (s0 === peg$FAILED) {
-                            if (input.substr(peg$currPos, 6) === peg$c44) {
-                              s0 = peg$c44;
+                            if (input.substr(peg$currPos, 6) === peg$c47) {
+                              s0 = peg$c47;
                               peg$currPos += 6;
                             } else {
                               s0 = peg$FAILED;
-                              if (peg$silentFails === 0) { peg$fail(peg$e63); }
+                              if (peg$silentFails === 0) { peg$fail(peg$e67); }
                             }
                             if (s0 === peg$FAILED) {
-                              if (input.substr(peg$currPos, 7) === peg$c45) {
-                                s0 = peg$c45;
+                              if (input.substr(peg$currPos, 7) === peg$c48) {
+                                s0 = peg$c48;
                                 peg$currPos += 7;
                               } else {
                                 s0 = peg$FAILED;
-                                if (peg$silentFails === 0) { peg$fail(peg$e64); }
+                                if (peg$silentFails === 0) { peg$fail(peg$e68); }
                               }
                               if (s0 === peg$FAILED) {
-                                if (input.substr(peg$currPos, 3) === peg$c46) {
-                                  s0 = peg$c46;
+                                if (input.substr(peg$currPos, 3) === peg$c49) {
+                                  s0 = peg$c49;
                                   peg$currPos += 3;
                                 } else {
                                   s0 = peg$FAILED;
-                                  if (peg$silentFails === 0) { peg$fail(peg$e65); }
+                                  if (peg$silentFails === 0) { peg$fail(peg$e69); }
                                 }
                                 if (s0 === peg$FAILED) {
-                                  if (input.substr(peg$currPos, 4) === peg$c47) {
-                                    s0 = peg$c47;
+                                  if (input.substr(peg$currPos, 4) === peg$c50) {
+                                    s0 = peg$c50;
                                     peg$currPos += 4;
                                   } else {
                                     s0 = peg$FAILED;
-                                    if (peg$silentFails === 0) { peg$fail(peg$e66); }
+                                    if (peg$silentFails === 0) { peg$fail(peg$e70); }
                                   }
                                   if (s0 === peg$FAILED) {
-                                    if (input.substr(peg$currPos, 6) === peg$c48) {
-                                      s0 = peg$c48;
+                                    if (input.substr(peg$currPos, 6) === peg$c51) {
+                                      s0 = peg$c51;
                                       peg$currPos += 6;
                                     } else {
                                       s0 = peg$FAILED;
-                                      if (peg$silentFails === 0) { peg$fail(peg$e67); }
+                                      if (peg$silentFails === 0) { peg$fail(peg$e71); }
                                     }
                                     if (s0 === peg$FAILED) {
-                                      if (input.substr(peg$currPos, 2) === peg$c49) {
-                                        s0 = peg$c49;
+                                      if (input.substr(peg$currPos, 2) === peg$c52) {
+                                        s0 = peg$c52;
                                         peg$currPos += 2;
                                       } else {
                                         s0 = peg$FAILED;
-                                        if (peg$silentFails === 0) { peg$fail(peg$e68); }
+                                        if (peg$silentFails === 0) { peg$fail(peg$e72); }
                                       }
                                       if (s0 === peg$FAILED) {
-                                        if (input.substr(peg$currPos, 6) === peg$c50) {
-                                          s0 = peg$c50;
+                                        if (input.substr(peg$currPos, 6) === peg$c53) {
+                                          s0 = peg$c53;
                                           peg$currPos += 6;
                                         } else {
                                           s0 = peg$FAILED;
-                                          if (peg$silentFails === 0) { peg$fail(peg$e69); }
+                                          if (peg$silentFails === 0) { peg$fail(peg$e73); }
                                         }
                                         if (s0 === peg$FAILED) {
-                                          if (input.substr(peg$currPos, 2) === peg$c51) {
-                                            s0 = peg$c51;
+                                          if (input.substr(peg$currPos, 2) === peg$c54) {
+                                            s0 = peg$c54;
                                             peg$currPos += 2;
                                           } else {
                                             s0 = peg$FAILED;
-                                            if (peg$silentFails === 0) { peg$fail(peg$e70); }
+                                            if (peg$silentFails === 0) { peg$fail(peg$e74); }
                                           }
                                           if (s0 === peg$FAILED) {
-                                            if (input.substr(peg$currPos, 2) === peg$c52) {
-                                              s0 = peg$c52;
+                                            if (input.substr(peg$currPos, 2) === peg$c55) {
+                                              s0 = peg$c55;
                                               peg$currPos += 2;
                                             } else {
                                               s0 = peg$FAILED;
-                                              if (peg$silentFails === 0) { peg$fail(peg$e71); }
+                                              if (peg$silentFails === 0) { peg$fail(peg$e75); }
                                             }
                                             if (s0 === peg$FAILED) {
-                                              if (input.substr(peg$currPos, 6) === peg$c53) {
-                                                s0 = peg$c53;
+                                              if (input.substr(peg$currPos, 6) === peg$c56) {
+                                                s0 = peg$c56;
                                                 peg$currPos += 6;
                                               } else {
                                                 s0 = peg$FAILED;
-                                                if (peg$silentFails === 0) { peg$fail(peg$e72); }
+                                                if (peg$silentFails === 0) { peg$fail(peg$e76); }
                                               }
                                               if (s0 === peg$FAILED) {
-                                                if (input.substr(peg$currPos, 8) === peg$c54) {
-                                                  s0 = peg$c54;
+                                                if (input.substr(peg$currPos, 8) === peg$c57) {
+                                                  s0 = peg$c57;
                                                   peg$currPos += 8;
                                                 } else {
                                                   s0 = peg$FAILED;
-                                                  if (peg$silentFails === 0) { peg$fail(peg$e73); }
+                                                  if (peg$silentFails === 0) { peg$fail(peg$e77); }
                                                 }
                                                 if (s0 === peg$FAILED) {
-                                                  if (input.substr(peg$currPos, 3) === peg$c55) {
-                                                    s0 = peg$c55;
+                                                  if (input.substr(peg$currPos, 3) === peg$c58) {
+                                                    s0 = peg$c58;
                                                     peg$currPos += 3;
                                                   } else {
                                                     s0 = peg$FAILED;
-                                                    if (peg$silentFails === 0) { peg$fail(peg$e74); }
+                                                    if (peg$silentFails === 0) { peg$fail(peg$e78); }
                                                   }
                                                   if (s0 === peg$FAILED) {
-                                                    if (input.substr(peg$currPos, 2) === peg$c56) {
-                                                      s0 = peg$c56;
+                                                    if (input.substr(peg$currPos, 2) === peg$c59) {
+                                                      s0 = peg$c59;
                                                       peg$currPos += 2;
                                                     } else {
                                                       s0 = peg$FAILED;
-                                                      if (peg$silentFails === 0) { peg$fail(peg$e75); }
+                                                      if (peg$silentFails === 0) { peg$fail(peg$e79); }
                                                     }
                                                     if (s0 === peg$FAILED) {
-                                                      if (input.substr(peg$currPos, 4) === peg$c57) {
-                                                        s0 = peg$c57;
+                                                      if (input.substr(peg$currPos, 4) === peg$c60) {
+                                                        s0 = peg$c60;
                                                         peg$currPos += 4;
                                                       } else {
                                                         s0 = peg$FAILED;
-                                                        if (peg$silentFails === 0) { peg$fail(peg$e76); }
+                                                        if (peg$silentFails === 0) { peg$fail(peg$e80); }
                                                       }
                                                       if (s0 === peg$FAILED) {
-                                                        if (input.substr(peg$currPos, 5) === peg$c58) {
-                                                          s0 = peg$c58;
+                                                        if (input.substr(peg$currPos, 5) === peg$c61) {
+                                                          s0 = peg$c61;
                                                           peg$currPos += 5;
                                                         } else {
                                                           s0 = peg$FAILED;
-                                                          if (peg$silentFails === 0) { peg$fail(peg$e77); }
+                                                          if (peg$silentFails === 0) { peg$fail(peg$e81); }
                                                         }
                                                         if (s0 === peg$FAILED) {
-                                                          if (input.substr(peg$currPos, 6) === peg$c59) {
-                                                            s0 = peg$c59;
+                                                          if (input.substr(peg$currPos, 6) === peg$c62) {
+                                                            s0 = peg$c62;
                                                             peg$currPos += 6;
                                                           } else {
                                                             s0 = peg$FAILED;
-                                                            if (peg$silentFails === 0) { peg$fail(peg$e78); }
+                                                            if (peg$silentFails === 0) { peg$fail(peg$e82); }
                                                           }
                                                           if (s0 === peg$FAILED) {
-                                                            if (input.substr(peg$currPos, 3) === peg$c60) {
-                                                              s0 = peg$c60;
+                                                            if (input.substr(peg$currPos, 3) === peg$c63) {
+                                                              s0 = peg$c63;
                                                               peg$currPos += 3;
                                                             } else {
                                                               s0 = peg$FAILED;
-                                                              if (peg$silentFails === 0) { peg$fail(peg$e79); }
+                                                              if (peg$silentFails === 0) { peg$fail(peg$e83); }
                                                             }
                                                             if (s0 === peg$FAILED) {
-                                                              if (input.substr(peg$currPos, 5) === peg$c61) {
-                                                                s0 = peg$c61;
+                                                              if (input.substr(peg$currPos, 5) === peg$c64) {
+                                                                s0 = peg$c64;
                                                                 peg$currPos += 5;
                                                               } else {
                                                                 s0 = peg$FAILED;
-                                                                if (peg$silentFails === 0) { peg$fail(peg$e80); }
+                                                                if (peg$silentFails === 0) { peg$fail(peg$e84); }
                                                               }
                                                               if (s0 === peg$FAILED) {
-                                                                if (input.substr(peg$currPos, 4) === peg$c62) {
-                                                                  s0 = peg$c62;
+                                                                if (input.substr(peg$currPos, 4) === peg$c65) {
+                                                                  s0 = peg$c65;
                                                                   peg$currPos += 4;
                                                                 } else {
                                                                   s0 = peg$FAILED;
-                                                                  if (peg$silentFails === 0) { peg$fail(peg$e81); }
+                                                                  if (peg$silentFails === 0) { peg$fail(peg$e85); }
                                                                 }
                                                                 if (s0 === peg$FAILED) {
-                                                                  if (input.substr(peg$currPos, 5) === peg$c63) {
-                                                                    s0 = peg$c63;
+                                                                  if (input.substr(peg$currPos, 5) === peg$c66) {
+                                                                    s0 = peg$c66;
                                                                     peg$currPos += 5;
                                                                   } else {
                                                                     s0 = peg$FAILED;
-                                                                    if (peg$silentFails === 0) { peg$fail(peg$e82); }
+                                                                    if (peg$silentFails === 0) { peg$fail(peg$e86); }
                                                                   }
                                                                 }
                                                               }
@@ -3270,11 +3532,11 @@ function peg$parse(input, options) {
     let s0;
 
     s0 = input.charAt(peg$currPos);
-    if (peg$r14.test(s0)) {
+    if (peg$r15.test(s0)) {
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e83); }
+      if (peg$silentFails === 0) { peg$fail(peg$e87); }
     }
 
     return s0;
@@ -3286,29 +3548,29 @@ function peg$parse(input, options) {
     peg$silentFails++;
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 35) {
-      s1 = peg$c64;
+      s1 = peg$c67;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e85); }
+      if (peg$silentFails === 0) { peg$fail(peg$e89); }
     }
     if (s1 !== peg$FAILED) {
       s2 = [];
       s3 = input.charAt(peg$currPos);
-      if (peg$r15.test(s3)) {
+      if (peg$r16.test(s3)) {
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e86); }
+        if (peg$silentFails === 0) { peg$fail(peg$e90); }
       }
       while (s3 !== peg$FAILED) {
         s2.push(s3);
         s3 = input.charAt(peg$currPos);
-        if (peg$r15.test(s3)) {
+        if (peg$r16.test(s3)) {
           peg$currPos++;
         } else {
           s3 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e86); }
+          if (peg$silentFails === 0) { peg$fail(peg$e90); }
         }
       }
       s1 = [s1, s2];
@@ -3320,7 +3582,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e84); }
+      if (peg$silentFails === 0) { peg$fail(peg$e88); }
     }
 
     return s0;
@@ -3333,21 +3595,21 @@ function peg$parse(input, options) {
     s0 = [];
     s1 = [];
     s2 = input.charAt(peg$currPos);
-    if (peg$r16.test(s2)) {
+    if (peg$r17.test(s2)) {
       peg$currPos++;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e87); }
+      if (peg$silentFails === 0) { peg$fail(peg$e91); }
     }
     if (s2 !== peg$FAILED) {
       while (s2 !== peg$FAILED) {
         s1.push(s2);
         s2 = input.charAt(peg$currPos);
-        if (peg$r16.test(s2)) {
+        if (peg$r17.test(s2)) {
           peg$currPos++;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e87); }
+          if (peg$silentFails === 0) { peg$fail(peg$e91); }
         }
       }
     } else {
@@ -3356,11 +3618,11 @@ function peg$parse(input, options) {
     if (s1 === peg$FAILED) {
       s1 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 92) {
-        s2 = peg$c29;
+        s2 = peg$c31;
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e44); }
+        if (peg$silentFails === 0) { peg$fail(peg$e45); }
       }
       if (s2 !== peg$FAILED) {
         if (input.charCodeAt(peg$currPos) === 13) {
@@ -3394,7 +3656,7 @@ function peg$parse(input, options) {
       if (s1 === peg$FAILED) {
         s1 = peg$currPos;
         peg$savedPos = peg$currPos;
-        s2 = peg$f52();
+        s2 = peg$f58();
         if (s2) {
           s2 = undefined;
         } else {
@@ -3403,21 +3665,21 @@ function peg$parse(input, options) {
         if (s2 !== peg$FAILED) {
           s3 = [];
           s4 = input.charAt(peg$currPos);
-          if (peg$r17.test(s4)) {
+          if (peg$r18.test(s4)) {
             peg$currPos++;
           } else {
             s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e88); }
+            if (peg$silentFails === 0) { peg$fail(peg$e92); }
           }
           if (s4 !== peg$FAILED) {
             while (s4 !== peg$FAILED) {
               s3.push(s4);
               s4 = input.charAt(peg$currPos);
-              if (peg$r17.test(s4)) {
+              if (peg$r18.test(s4)) {
                 peg$currPos++;
               } else {
                 s4 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e88); }
+                if (peg$silentFails === 0) { peg$fail(peg$e92); }
               }
             }
           } else {
@@ -3443,21 +3705,21 @@ function peg$parse(input, options) {
       s0.push(s1);
       s1 = [];
       s2 = input.charAt(peg$currPos);
-      if (peg$r16.test(s2)) {
+      if (peg$r17.test(s2)) {
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e87); }
+        if (peg$silentFails === 0) { peg$fail(peg$e91); }
       }
       if (s2 !== peg$FAILED) {
         while (s2 !== peg$FAILED) {
           s1.push(s2);
           s2 = input.charAt(peg$currPos);
-          if (peg$r16.test(s2)) {
+          if (peg$r17.test(s2)) {
             peg$currPos++;
           } else {
             s2 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e87); }
+            if (peg$silentFails === 0) { peg$fail(peg$e91); }
           }
         }
       } else {
@@ -3466,11 +3728,11 @@ function peg$parse(input, options) {
       if (s1 === peg$FAILED) {
         s1 = peg$currPos;
         if (input.charCodeAt(peg$currPos) === 92) {
-          s2 = peg$c29;
+          s2 = peg$c31;
           peg$currPos++;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e44); }
+          if (peg$silentFails === 0) { peg$fail(peg$e45); }
         }
         if (s2 !== peg$FAILED) {
           if (input.charCodeAt(peg$currPos) === 13) {
@@ -3504,7 +3766,7 @@ function peg$parse(input, options) {
         if (s1 === peg$FAILED) {
           s1 = peg$currPos;
           peg$savedPos = peg$currPos;
-          s2 = peg$f52();
+          s2 = peg$f58();
           if (s2) {
             s2 = undefined;
           } else {
@@ -3513,21 +3775,21 @@ function peg$parse(input, options) {
           if (s2 !== peg$FAILED) {
             s3 = [];
             s4 = input.charAt(peg$currPos);
-            if (peg$r17.test(s4)) {
+            if (peg$r18.test(s4)) {
               peg$currPos++;
             } else {
               s4 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e88); }
+              if (peg$silentFails === 0) { peg$fail(peg$e92); }
             }
             if (s4 !== peg$FAILED) {
               while (s4 !== peg$FAILED) {
                 s3.push(s4);
                 s4 = input.charAt(peg$currPos);
-                if (peg$r17.test(s4)) {
+                if (peg$r18.test(s4)) {
                   peg$currPos++;
                 } else {
                   s4 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e88); }
+                  if (peg$silentFails === 0) { peg$fail(peg$e92); }
                 }
               }
             } else {
@@ -3562,21 +3824,21 @@ function peg$parse(input, options) {
     s0 = [];
     s1 = [];
     s2 = input.charAt(peg$currPos);
-    if (peg$r18.test(s2)) {
+    if (peg$r19.test(s2)) {
       peg$currPos++;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e89); }
+      if (peg$silentFails === 0) { peg$fail(peg$e93); }
     }
     if (s2 !== peg$FAILED) {
       while (s2 !== peg$FAILED) {
         s1.push(s2);
         s2 = input.charAt(peg$currPos);
-        if (peg$r18.test(s2)) {
+        if (peg$r19.test(s2)) {
           peg$currPos++;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e89); }
+          if (peg$silentFails === 0) { peg$fail(peg$e93); }
         }
       }
     } else {
@@ -3587,11 +3849,11 @@ function peg$parse(input, options) {
       if (s1 === peg$FAILED) {
         s1 = peg$currPos;
         if (input.charCodeAt(peg$currPos) === 92) {
-          s2 = peg$c29;
+          s2 = peg$c31;
           peg$currPos++;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e44); }
+          if (peg$silentFails === 0) { peg$fail(peg$e45); }
         }
         if (s2 !== peg$FAILED) {
           if (input.charCodeAt(peg$currPos) === 13) {
@@ -3628,21 +3890,21 @@ function peg$parse(input, options) {
       s0.push(s1);
       s1 = [];
       s2 = input.charAt(peg$currPos);
-      if (peg$r18.test(s2)) {
+      if (peg$r19.test(s2)) {
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e89); }
+        if (peg$silentFails === 0) { peg$fail(peg$e93); }
       }
       if (s2 !== peg$FAILED) {
         while (s2 !== peg$FAILED) {
           s1.push(s2);
           s2 = input.charAt(peg$currPos);
-          if (peg$r18.test(s2)) {
+          if (peg$r19.test(s2)) {
             peg$currPos++;
           } else {
             s2 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e89); }
+            if (peg$silentFails === 0) { peg$fail(peg$e93); }
           }
         }
       } else {
@@ -3653,11 +3915,11 @@ function peg$parse(input, options) {
         if (s1 === peg$FAILED) {
           s1 = peg$currPos;
           if (input.charCodeAt(peg$currPos) === 92) {
-            s2 = peg$c29;
+            s2 = peg$c31;
             peg$currPos++;
           } else {
             s2 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e44); }
+            if (peg$silentFails === 0) { peg$fail(peg$e45); }
           }
           if (s2 !== peg$FAILED) {
             if (input.charCodeAt(peg$currPos) === 13) {

@@ -28,7 +28,7 @@ const TOKEN_PATTERNS: [TokenKind, RegExp][] = [
   ['space', /[ \t]+|\\\r?\n/y],
   ['newline', /\r?\n/y],
   ['comment', /#[^\r\n]*/y],
-  ['string', /"(?:[^"\\\r\n]|\\.)*"?|'(?:[^'\\\r\n]|\\.)*'?/y],
+  ['string', /"""(?:[^\\]|\\[\s\S])*?(?:"""|$)|'''(?:[^\\]|\\[\s\S])*?(?:'''|$)|"(?:[^"\\\r\n]|\\.)*"?|'(?:[^'\\\r\n]|\\.)*'?/y],
   // a malformed number is one token, as Python's tokenizer reads it (`0.0625e`, `1.5x`)
   ['number', /(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][+-]?[0-9]+)?[A-Za-z0-9_]*/y],
   ['name', /[A-Za-z_][A-Za-z0-9_]*/y],
@@ -148,7 +148,10 @@ const MODULES = new Set(['torch', 'np', 'numpy', 'math']);
 function unsupportedConstruct(text: string, offset: number, wanted: Set<string>): string | null {
   const t = tokenAt(text, offset);
   if (!t) return null;
-  if (t.kind === 'string' && !/^(?:"(?:[^"\\\r\n]|\\.)*"|'(?:[^'\\\r\n]|\\.)*')$/.test(t.text))
+  if (
+    t.kind === 'string' &&
+    !/^(?:"""[\s\S]*"""|'''[\s\S]*'''|"(?:[^"\\\r\n]|\\.)*"|'(?:[^'\\\r\n]|\\.)*')$/.test(t.text)
+  )
     return 'unterminated string literal';
   if (t.kind === 'name') {
     if (KEYWORD_MESSAGES[t.text]) return KEYWORD_MESSAGES[t.text];

@@ -267,6 +267,25 @@ describe('cell language: sample() and compare()', () => {
     );
   });
 
+  it('compare("""...""") takes a multi-line NumPy print pasted as it is, as the CLI does', () => {
+    const numpy = JSON.parse(readFileSync(path.join(root, 'test/fixtures/compare/numpy_pastes.json'), 'utf8')) as {
+      cases: { inputs: unknown; pastes: { name: string; text: string; verdict: string }[] }[];
+    };
+    const [c] = numpy.cases;
+    const pastes = c.pastes.filter((p) => p.text.includes('\n'));
+    assert.ok(pastes.some((p) => p.verdict === 'match') && pastes.some((p) => p.verdict === 'mismatch'));
+    for (const p of pastes) {
+      const s = new CellSession();
+      run(s, JSON.stringify(c.inputs));
+      for (const quote of ['"""', "'''"]) {
+        const [out] = run(s, `compare(${quote}${p.text}${quote})`);
+        assert.ok(out.kind === 'run' && out.run.comparison, p.name);
+        assert.equal(out.run.comparison.matches, p.verdict === 'match', `${p.name}: ${out.run.comparison.summary}`);
+      }
+    }
+    assert.match(cellError(() => run(new CellSession(), 'x = """[[1.0]]')).message, /unterminated string literal/);
+  });
+
   it('the matmul profile of the settings: sample() and a JSON cell run with it alike', () => {
     const withMatmul: CellDefaults = { profile: 'avx2-fma', matmul: 'openblas-haswell', record: { kind: 'none' } };
     for (const cells of [SEED_CELLS.concat('sample()'), [seedInputsText]]) {
