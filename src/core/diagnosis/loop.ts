@@ -28,7 +28,7 @@ import { abortError } from '../errors';
 import { CpuGenerator } from '../rng/generator';
 import { randn, randnSeeded } from '../rng/randn';
 import { SEED_MAX_EXCLUSIVE, SEED_MIN } from '../rng/seed';
-import { gemmF32 } from '../sampler/matmul';
+import { fillModelInput, gemmF32 } from '../sampler/matmul';
 import { DEFAULT_PROFILE, type MatmulProfile, type RngProfile, type SamplerInputs } from '../types';
 
 const f32 = Math.fround;
@@ -273,10 +273,7 @@ function epsFunction(
   const k = d + 1;
   const inp = new Float32Array(n * k);
   return (x, w, eps, tv, timeFirst) => {
-    for (let j = 0; j < n; j++) {
-      inp.set(x.subarray(j * d, (j + 1) * d), j * k + (timeFirst ? 1 : 0));
-      inp[j * k + (timeFirst ? 0 : d)] = tv;
-    }
+    fillModelInput(inp, x, d, n, d, tv, timeFirst);
     gemmF32(matmul, n, k, d, inp, 0, k, w, 0, d, eps, 0, d, 1);
   };
 }

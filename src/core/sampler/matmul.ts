@@ -82,6 +82,29 @@ export function gemmF32(
     );
 }
 
+/**
+ * The model's input, `torch.cat([x, (t / T) * torch.ones(N, 1)], dim=-1)` (or with the time column first), written
+ * into inp (N x (d + 1), row-major) from x's N rows of d values, `stride` apart: the left operand of gemmF32 for
+ * `inp @ w_model`.
+ */
+export function fillModelInput(
+  inp: Float32Array,
+  x: Float32Array,
+  stride: number,
+  n: number,
+  d: number,
+  tOverT: number,
+  timeFirst = false
+): void {
+  const k = d + 1;
+  const xAt = timeFirst ? 1 : 0;
+  const tAt = timeFirst ? 0 : d;
+  for (let j = 0; j < n; j++) {
+    inp.set(x.subarray(j * stride, j * stride + d), j * k + xAt);
+    inp[j * k + tAt] = tOverT;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // reference: Netlib sgemm.f with alpha = 1, beta = 0. For PyTorch's 'N','N' call (see openblasHaswellGemm for the
 // operands) it sets C(I,J) = ZERO then, for L = 1..K, C(I,J) = C(I,J) + TEMP*A(I,L) with TEMP = ALPHA*B(L,J) (exact

@@ -19,7 +19,7 @@ import { abortError } from '../errors';
 import { CpuGenerator } from '../rng/generator';
 import { randn } from '../rng/randn';
 import { checkSchedule } from './schedules';
-import { gemmF32 } from './matmul';
+import { fillModelInput, gemmF32 } from './matmul';
 import { stepSeed } from '../rng/seed';
 import {
   DEFAULT_MATMUL_PROFILE,
@@ -100,12 +100,9 @@ function profileMatmul(
   threads = 1
 ): (tOverT: number) => void {
   const k = d + 1;
-  const inp = new Float32Array(n * k); // torch.cat([x, (t / T) * torch.ones(N, 1)], dim=-1)
+  const inp = new Float32Array(n * k);
   return (tOverT) => {
-    for (let j = 0; j < n; j++) {
-      inp.set(ws.x.subarray(j * ws.dp, j * ws.dp + d), j * k);
-      inp[j * k + d] = tOverT;
-    }
+    fillModelInput(inp, ws.x, ws.dp, n, d, tOverT);
     gemmF32(profile, n, k, d, inp, 0, k, wModel, 0, d, ws.eps, 0, ws.dp, threads); // padding columns of eps stay +0
   };
 }
