@@ -711,6 +711,7 @@ function* evalCompare(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Valu
       tolerances[name] = x;
     }
   }
+  const written = writtenOf(target.writtenSchedule);
   const run = yield {
     kind: 'compare',
     inputs: target.inputs,
@@ -719,10 +720,10 @@ function* evalCompare(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Valu
     record: target.run.trajectory.policy,
     expectedText: text,
     tolerances,
-    ...writtenOf(target.writtenSchedule),
+    ...written,
     loc: call.loc
   };
-  return { kind: 'run', run, inputs: target.inputs, ...writtenOf(target.writtenSchedule) } satisfies RunValue;
+  return { kind: 'run', run, inputs: target.inputs, ...written } satisfies RunValue;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -784,17 +785,9 @@ function* runJsonCell(source: string, session: CellSession, defaults: CellDefaul
   vars.set('alpha_bar', { kind: 'tensor', dtype: 'float32', shape: [inputs.alphaBar.length], data: inputs.alphaBar });
   vars.set('seed', { kind: 'int', value: inputs.seed });
   const { profile, matmul, record } = defaults; // the settings, as sample() without arguments has them
-  const run = yield {
-    kind: 'sample',
-    inputs,
-    warnings,
-    profile,
-    matmul,
-    record,
-    ...writtenOf(writtenSchedule),
-    loc: null
-  };
-  const value: RunValue = { kind: 'run', run: withWarnings(run, warnings), inputs, ...writtenOf(writtenSchedule) };
+  const written = writtenOf(writtenSchedule);
+  const run = yield { kind: 'sample', inputs, warnings, profile, matmul, record, ...written, loc: null };
+  const value: RunValue = { kind: 'run', run: withWarnings(run, warnings), inputs, ...written };
   session.lastRun = value;
   return outputsOf(value);
 }
