@@ -52,7 +52,8 @@ async function runWithProgress(title: string, request: WorkerRequest): Promise<R
 
 /** "DDPM: Run Sampler"; `uri` when invoked on a file from the explorer or editor context menu. */
 export async function runSamplerCommand(extensionUri: vscode.Uri, uri?: vscode.Uri): Promise<RunResult | undefined> {
-  const settings = settingsFor(uri ?? vscode.window.activeTextEditor?.document.uri);
+  const scope = uri ?? vscode.window.activeTextEditor?.document.uri;
+  const settings = settingsFor(scope);
   const interpreter = cellInterpreter(settings);
   let resolution: Resolution | undefined;
   if (uri instanceof vscode.Uri) {
@@ -99,7 +100,8 @@ export async function runSamplerCommand(extensionUri: vscode.Uri, uri?: vscode.U
       inputs: inputsJson,
       profile,
       origin,
-      ...(writtenSchedule ? { writtenSchedule } : {})
+      ...(writtenSchedule ? { writtenSchedule } : {}),
+      ...(scope ? { scope: scope.toString() } : {})
     });
     return result;
   } catch (e) {
@@ -115,7 +117,8 @@ export async function compareWithText(
   data: PanelRun,
   expectedText: string
 ): Promise<RunResult | undefined> {
-  const settings = settingsFor();
+  // the settings of the run's own folder (a multi-root workspace's folders may set ddpmLab.compare.* apart)
+  const settings = settingsFor(scopeUri(data));
   const request: WorkerRequest = {
     op: 'compare',
     inputs: data.inputs,
@@ -155,6 +158,8 @@ export interface NotebookRun {
   run: RunResult;
   inputs: SamplerInputs;
   notebookName: string;
+  /** the notebook's URI: its folder's settings are the run's */
+  notebookUri: string;
   /** the schedule as the notebook's cells wrote it (the float64-schedule retry of a comparison's diagnosis) */
   writtenSchedule?: WrittenSchedule;
 }
@@ -166,8 +171,14 @@ export function panelRunOfNotebook(nb: NotebookRun): PanelRun {
     inputs: inputsToMessage(nb.inputs),
     profile: nb.run.inputs.profile,
     origin: `the last sample() of ${nb.notebookName}`,
-    ...(nb.writtenSchedule ? { writtenSchedule: nb.writtenSchedule } : {})
+    ...(nb.writtenSchedule ? { writtenSchedule: nb.writtenSchedule } : {}),
+    scope: nb.notebookUri
   };
+}
+
+/** The file or notebook whose settings a shown run read, if known. */
+function scopeUri(data: PanelRun): vscode.Uri | undefined {
+  return data.scope ? vscode.Uri.parse(data.scope) : undefined;
 }
 
 const NO_RUN =
@@ -276,7 +287,8 @@ export async function compareLocalPytorchCommand(
   try {
     data = notebookRun ? panelRunOfNotebook(notebookRun) : ResultsPanel.current?.run;
     if (!data) {
-      const settings = settingsFor(vscode.window.activeTextEditor?.document.uri);
+      const active = vscode.window.activeTextEditor?.document.uri;
+      const settings = settingsFor(active);
       const r = resolveInputsFromActiveEditor(cellInterpreter(settings));
       if (r.kind === 'inputs') {
         const inputs = inputsToMessage(r.inputs);
@@ -285,7 +297,8 @@ export async function compareLocalPytorchCommand(
           run: undefined as unknown as RunResult,
           inputs,
           profile: r.profile ?? settings.profile,
-          origin: r.origin
+          origin: r.origin,
+          ...(active ? { scope: active.toString() } : {})
         };
       } else if (r.kind === 'error') throw new Error(r.message);
       else data = await ResultsPanel.lastRun();
@@ -295,7 +308,10 @@ export async function compareLocalPytorchCommand(
     void vscode.window.showErrorMessage(errorFirstLine(e));
     return undefined;
   }
-  const result = await compareWithLocalPytorch(source, vscode.window.activeTextEditor?.document.uri);
+  const result = await compareWithLocalPytorch(
+    source,
+    (data && scopeUri(data)) ?? vscode.window.activeTextEditor?.document.uri
+  );
   if (!result || !data) return undefined;
   ResultsPanel.show(extensionUri, { ...data, run: result, profile: result.inputs.profile });
   const c = result.torchCheck;

@@ -27,7 +27,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const notebookRun = () => {
     const nb = vscode.window.activeNotebookEditor?.notebook;
     const last = nb?.notebookType === NOTEBOOK_TYPE ? kernel.lastRun(nb.uri.toString()) : undefined;
-    return last && nb ? { ...last, notebookName: nb.uri.path.split('/').pop() || nb.uri.toString() } : undefined;
+    return last && nb
+      ? { ...last, notebookName: nb.uri.path.split('/').pop() || nb.uri.toString(), notebookUri: nb.uri.toString() }
+      : undefined;
   };
   context.subscriptions.push(
     vscode.commands.registerCommand(COMMAND_IDS.runSampler, async (target?: unknown) =>

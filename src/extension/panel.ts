@@ -23,6 +23,8 @@ export interface PanelRun {
   origin: string;
   /** the inputs file's schedule decimals, when not exactly float32 (a comparison's diagnosis tries them as float64) */
   writtenSchedule?: WrittenSchedule;
+  /** the file or notebook whose folder's ddpmLab.* settings the run read (a URI), for its comparisons */
+  scope?: string;
 }
 
 interface StoredPanelRun {
@@ -31,6 +33,7 @@ interface StoredPanelRun {
   profile: RngProfile;
   origin: string;
   writtenSchedule?: WrittenSchedule;
+  scope?: string;
 }
 
 export type CompareRequestHandler = (panel: ResultsPanel) => Promise<void>;
@@ -204,7 +207,8 @@ export class ResultsPanel {
         inputs: s.inputs,
         profile: s.profile ?? (s.run.inputs.profile as RngProfile),
         origin: s.origin ?? 'restored run',
-        ...(isWrittenSchedule(s.writtenSchedule, s.inputs.betas.length) ? { writtenSchedule: s.writtenSchedule } : {})
+        ...(isWrittenSchedule(s.writtenSchedule, s.inputs.betas.length) ? { writtenSchedule: s.writtenSchedule } : {}),
+        ...(typeof s.scope === 'string' ? { scope: s.scope } : {})
       };
     } catch {
       return undefined;
@@ -232,7 +236,8 @@ export class ResultsPanel {
         inputs: data.inputs,
         profile: data.profile,
         origin: data.origin,
-        ...(data.writtenSchedule ? { writtenSchedule: data.writtenSchedule } : {})
+        ...(data.writtenSchedule ? { writtenSchedule: data.writtenSchedule } : {}),
+        ...(data.scope ? { scope: data.scope } : {})
       };
       await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(file, '..'));
       await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(JSON.stringify(stored)));

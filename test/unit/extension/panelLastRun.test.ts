@@ -40,7 +40,9 @@ function seedPanelRun() {
     profile: run.inputs.profile,
     origin: 'seed.inputs.json',
     // the file's decimals, which the panel's comparisons try as a float64 schedule
-    writtenSchedule: { betas: json.betas, alphaBar: json.alpha_bar }
+    writtenSchedule: { betas: json.betas, alphaBar: json.alpha_bar },
+    // the file whose folder's settings the run read
+    scope: 'file:///ws/b/seed.inputs.json'
   };
   return { run, data };
 }
@@ -78,6 +80,7 @@ describe('results panel: the last run outlives the panel', () => {
     assert.deepEqual(restored.inputs, data.inputs);
     assert.equal(restored.origin, data.origin);
     assert.deepEqual(restored.writtenSchedule, data.writtenSchedule);
+    assert.equal(restored.scope, data.scope);
     // a stored written schedule of another length is dropped, the run kept
     const stored = JSON.parse(new TextDecoder().decode(fake.files.get('/storage/results-panel.json'))) as {
       writtenSchedule: { betas: number[] };

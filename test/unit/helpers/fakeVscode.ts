@@ -153,6 +153,9 @@ export class FakeController {
 
 export class FakeUri {
   constructor(readonly path: string) {}
+  static parse(text: string): FakeUri {
+    return new FakeUri(text.replace(/^file:\/\//, ''));
+  }
   static joinPath(base: FakeUri, ...parts: string[]): FakeUri {
     return new FakeUri(path.posix.normalize([base.path, ...parts].join('/')));
   }
@@ -185,11 +188,18 @@ function fakeWebviewPanel() {
 }
 
 /**
- * A fresh fake `vscode` module: the notebook API (controllers it created, an event to close a notebook), and
- * for the results panel an in-memory file system (files by path) and webview panels (those it created).
+ * A fresh fake `vscode` module: the notebook API (controllers it created, an event to close a notebook), for
+ * the results panel an in-memory file system (files by path) and webview panels (those it created), and for the
+ * commands the configuration (`folderSettings`: a folder's path -> its ddpmLab.* values, read for a scope under
+ * it as workspaceFolderValue), the clipboard and progress notifications.
  */
 export function makeFakeVscode() {
   const controllers: FakeController[] = [];
+  const folderSettings = new Map<string, Record<string, unknown>>();
+  const clipboard = { text: '' };
+  const errors: string[] = [];
+  const folderValues = (scope?: FakeUri) =>
+    [...folderSettings].find(([folder]) => scope?.path.startsWith(`${folder}/`))?.[1] ?? {};
   const closeNotebook = new FakeEvent<FakeNotebook>();
   const files = new Map<string, Uint8Array>();
   const panels: ReturnType<typeof fakeWebviewPanel>[] = [];
@@ -202,6 +212,13 @@ export function makeFakeVscode() {
     NotebookData,
     Uri: FakeUri,
     ViewColumn: { Active: -1, Beside: -2 },
+    ProgressLocation: { Notification: 15 },
+    env: {
+      clipboard: {
+        readText: async () => clipboard.text,
+        writeText: async (t: string) => void (clipboard.text = t)
+      }
+    },
     notebooks: {
       createNotebookController: (id: string, type: string, label: string) => {
         const c = new FakeController(id, type, label);
@@ -211,6 +228,10 @@ export function makeFakeVscode() {
     },
     window: {
       activeTextEditor: undefined,
+      withProgress: (_options: unknown, task: (progress: unknown, token: unknown) => Promise<unknown>) =>
+        task({ report() {} }, { onCancellationRequested: () => ({ dispose() {} }) }),
+      setStatusBarMessage: () => ({ dispose() {} }),
+      showErrorMessage: async (message: string) => void errors.push(message),
       registerWebviewPanelSerializer: () => ({ dispose() {} }),
       createWebviewPanel: (_viewType: string, title: string) => {
         const panel = fakeWebviewPanel();
@@ -221,6 +242,13 @@ export function makeFakeVscode() {
     },
     workspace: {
       onDidCloseNotebookDocument: closeNotebook.event,
+      getConfiguration: (_section: string, scope?: FakeUri) => {
+        const values = folderValues(scope);
+        return {
+          get: (key: string) => values[key],
+          inspect: (key: string) => ({ workspaceFolderValue: values[key] })
+        };
+      },
       fs: {
         stat: async (u: FakeUri) => {
           if (!files.has(u.path)) throw notFound();
@@ -236,7 +264,16 @@ export function makeFakeVscode() {
       }
     }
   };
-  return { api: api as unknown as SerializerApi & KernelApi, controllers, closeNotebook, files, panels };
+  return {
+    api: api as unknown as SerializerApi & KernelApi,
+    controllers,
+    closeNotebook,
+    files,
+    panels,
+    folderSettings,
+    clipboard,
+    errors
+  };
 }
 
 /** One shared fake for tests that only need the classes (the serializer). */

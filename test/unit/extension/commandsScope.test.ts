@@ -1,0 +1,107 @@
+// The palette's comparisons read the ddpmLab.compare.* settings of the run's own folder (src/extension/commands.ts):
+// in a multi-root workspace each folder may set its tolerances, and "Compare Clipboard with Last Run" (or the
+// panel's "Compare with PyTorch output…") must judge a run with the settings that folder gives, not the
+// workspace's. Against a thin fake of VS Code (test/unit/helpers/fakeVscode.ts), the comparison itself done by the
+// worker's own request handler in process (src/extension/sampleJob.ts).
+import { strict as assert } from 'node:assert';
+import Module from 'node:module';
+import { readInputs } from '../../../src/core/sampler/inputs';
+import { runSampler } from '../../../src/core/sampler/sampler';
+import { decodeRunResult } from '../../../src/core/run/runCodec';
+import type { RunResult } from '../../../src/core/types';
+import type * as CommandsModule from '../../../src/extension/commands';
+import { executeRequest } from '../../../src/extension/sampleJob';
+import { inputsToMessage, type WorkerRequest } from '../../../src/extension/workerProtocol';
+import { FakeUri, makeFakeVscode } from '../helpers/fakeVscode';
+import { seedInputsText } from '../helpers/seedExample';
+
+/** commands.ts (and the extension modules it imports) loaded afresh with the fake for `vscode` and the worker in process. */
+function loadCommands(fake: unknown, requests: WorkerRequest[]): typeof CommandsModule {
+  const mod = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
+  const load = mod._load;
+  const worker = {
+    runInWorker: async (req: WorkerRequest): Promise<RunResult> => {
+      requests.push(req);
+      const reply = executeRequest(req);
+      if (reply.type !== 'result') throw new Error(reply.type === 'error' ? reply.message : 'no result');
+      return decodeRunResult(reply.run);
+    }
+  };
+  const ours = Object.keys(require.cache).filter((k) => /[\\/]src[\\/]extension[\\/]/.test(k));
+  const saved = new Map(ours.map((k) => [k, require.cache[k]]));
+  ours.forEach((k) => delete require.cache[k]);
+  mod._load = function (request: string, ...rest: unknown[]) {
+    if (request === 'vscode') return fake;
+    if (request === './workerClient') return worker;
+    return load.call(this, request, ...rest);
+  };
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('../../../src/extension/commands') as typeof CommandsModule;
+  } finally {
+    mod._load = load;
+    Object.keys(require.cache)
+      .filter((k) => /[\\/]src[\\/]extension[\\/]/.test(k))
+      .forEach((k) => delete require.cache[k]);
+    saved.forEach((m, k) => (require.cache[k] = m));
+  }
+}
+
+describe('palette comparisons read the settings of the run’s folder (multi-root workspaces)', () => {
+  const { inputs } = readInputs(JSON.parse(seedInputsText));
+  const run = runSampler(inputs, { record: { kind: 'all' } });
+  // PyTorch's list print of x_0 with every element 1% off: a mismatch at PyTorch's float32 tolerances
+  // (rtol 1.3e-6, atol 1e-5), a match at folder b's rtol of 0.05
+  const rows: number[][] = [];
+  for (let i = 0; i < inputs.n; i++)
+    rows.push(Array.from(run.sample.data.subarray(i * inputs.d, (i + 1) * inputs.d), (v) => v * 1.01));
+  const offByOnePercent = JSON.stringify(rows);
+
+  function setup() {
+    const fake = makeFakeVscode();
+    fake.folderSettings.set('/ws/b', { 'compare.rtol': 0.05, 'compare.atol': 0 });
+    const requests: WorkerRequest[] = [];
+    const commands = loadCommands(fake.api, requests);
+    return { fake, requests, commands };
+  }
+
+  it('"Compare Clipboard with Last Run" on a notebook’s run uses the notebook folder’s tolerances', async () => {
+    for (const [folder, matches] of [
+      ['/ws/a', false],
+      ['/ws/b', true]
+    ] as const) {
+      const { fake, requests, commands } = setup();
+      fake.clipboard.text = offByOnePercent;
+      const result = await commands.compareClipboardCommand(new FakeUri('/ext') as never, {
+        run,
+        inputs,
+        notebookName: 'seed.ddpmnb',
+        notebookUri: new FakeUri(`${folder}/seed.ddpmnb`).toString()
+      });
+      assert.deepEqual(fake.errors, []);
+      assert.equal(requests.length, 1);
+      const c = result?.comparison;
+      assert.ok(c, `${folder}: a comparison`);
+      assert.equal(c.matches, matches, `${folder}: ${c.mismatched} of ${c.compared} differ, rtol ${c.rtol}`);
+      assert.deepEqual([c.rtol, c.atol], folder === '/ws/b' ? [0.05, 0] : [1.3e-6, 1e-5]);
+    }
+  });
+
+  it('the panel’s comparison of a palette run uses the inputs file’s folder, whatever editor is active', async () => {
+    const { fake, requests, commands } = setup();
+    const data = {
+      run,
+      inputs: inputsToMessage(inputs),
+      profile: run.inputs.profile,
+      origin: 'seed.inputs.json',
+      scope: new FakeUri('/ws/b/seed.inputs.json').toString()
+    };
+    const result = await commands.compareWithText(new FakeUri('/ext') as never, data, offByOnePercent);
+    assert.deepEqual(fake.errors, []);
+    const req = requests[0];
+    assert.equal(req?.op === 'compare' && req.rtol, 0.05);
+    assert.equal(result?.comparison?.matches, true);
+    // and shown in the results panel
+    assert.equal(fake.panels.length, 1);
+  });
+});
