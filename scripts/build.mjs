@@ -114,6 +114,13 @@ const targets = [
   }
 ];
 
+/**
+ * The bundles whose results panel preloads its modules: without this build's renderer (a watch build,
+ * `--only=extension`) DDPM_PANEL_PRELOAD is undefined there, and the panel's page fetches each module as it finds
+ * it imported.
+ */
+const PRELOADING = new Set(['extension', 'web']);
+
 const selected = only.length ? targets.filter((t) => only.includes(t.name)) : targets;
 if (!only.length) rmSync(out, { recursive: true, force: true });
 const missing = selected.flatMap((t) => t.entryPoints).filter((e) => !existsSync(e));
@@ -132,7 +139,50 @@ if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('build: watching');
 } else {
-  await Promise.all(selected.map(({ name: _n, ...t }) => esbuild.build({ ...common, ...t })));
+  // the extension bundles get the names of the panel's chunks from the renderer's build (panelPreload, below), so
+  // they wait for it; the other bundles build meanwhile
+  const renderer = selected.find((t) => t.name === 'renderer');
+  const rendererBuilt = renderer ? build(renderer, { metafile: true }) : undefined;
+  await Promise.all(
+    selected
+      .filter((t) => t !== renderer)
+      .map(async (t) => {
+        if (!rendererBuilt || !PRELOADING.has(t.name)) return build(t);
+        const preload = panelPreload((await rendererBuilt).metafile, renderer.outdir);
+        return build(t, { define: { ...t.define, DDPM_PANEL_PRELOAD: JSON.stringify(preload) } });
+      })
+      .concat(rendererBuilt ?? [])
+  );
+}
+
+function build({ name: _n, ...t }, extra = {}) {
+  return esbuild.build({ ...common, ...t, ...extra });
+}
+
+/**
+ * The modules the results panel's page loads, relative to the renderer's folder: `script`, the chunks panel.js
+ * imports, and `plotly`, the chunk renderer/plotlyLoader's import('./plotly') loads and the chunks it imports (each
+ * list transitive). The page would ask for them one after the other as it finds them imported (panel.js, then its
+ * chunks; plotly's 90-byte entry once the script runs, then the 1.1 MB chunk it imports); the panel's HTML names
+ * them as modulepreload links, fetched with the page (README "Performance").
+ */
+function panelPreload(metafile, outdir) {
+  const outputs = metafile.outputs;
+  const rel = (file) => path.relative(outdir, path.resolve(root, file)).split(path.sep).join('/');
+  const closure = (entryPoint) => {
+    const entry = Object.keys(outputs).find((f) => outputs[f].entryPoint === entryPoint);
+    if (!entry) throw new Error(`build: the renderer has no output for ${entryPoint}`);
+    const files = [];
+    const visit = (file) => {
+      if (files.includes(file)) return;
+      files.push(file);
+      for (const i of outputs[file].imports) if (i.kind === 'import-statement' && !i.external) visit(i.path);
+    };
+    visit(entry);
+    return files.map(rel);
+  };
+  const script = closure('renderer/panel.ts').slice(1); // panel.js itself is the page's script
+  return { script, plotly: closure('renderer/plotly.ts').filter((f) => !script.includes(f)) };
 }
 
 /**

@@ -1,7 +1,7 @@
 // node scripts/profile-summary.mjs FILE.cpuprofile [TOP]: a Chromium CPU profile (DDPM_BENCH_PROFILE=1 npm run
 // bench:editor and DDPM_E2E_PROFILE=1 npm run test:e2e write them) summed by function: self time, and total time
-// (the time a function was on the stack). A profile from the end-to-end suite is counted from its Run All on
-// (its ddpmRunAllUs), not from the palette work before it.
+// (the time a function was on the stack). A profile from the end-to-end suite is counted from its Run All or its
+// palette command on (its ddpmRunAllUs or ddpmCommandUs), not from the palette work before it.
 import { readFileSync } from 'node:fs';
 
 const [file, topArg] = process.argv.slice(2);
@@ -30,7 +30,7 @@ for (let i = 0, t = profile.startTime; i < profile.samples.length; i++) {
   times.push({ id: profile.samples[i], t });
 }
 times.sort((a, b) => a.t - b.t);
-const from = profile.ddpmRunAllUs ?? -Infinity;
+const from = profile.ddpmRunAllUs ?? profile.ddpmCommandUs ?? -Infinity;
 const self = new Map();
 for (let i = 0; i < times.length; i++) {
   if (times[i].t < from) continue;

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { decodeRunResult, encodeRunResult, type RunResultJson } from '../core/run/runCodec';
 import type { RngProfile, RunResult } from '../core/types';
 import { parseViewMessage, type HostMessage } from '../common/viewMessages';
-import { buildPanelHtml, makeNonce, PANEL_VIEW_TYPE } from './panelHtml';
+import { buildPanelHtml, makeNonce, PANEL_VIEW_TYPE, panelPreload } from './panelHtml';
 import { copyText, saveImage } from './viewActions';
 import type { InputsJson } from './workerProtocol';
 import type { WrittenSchedule } from '../core/sampler/inputs';
@@ -168,10 +168,14 @@ export class ResultsPanel {
   /** The page; panel.js installs the renderer's styles itself (the build inlines the CSS), so no stylesheet link. */
   private render(): void {
     const webview = this.webviewPanel.webview;
+    const preload = panelPreload();
+    const renderer = (file: string): string =>
+      webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'renderer', ...file.split('/'))).toString();
     webview.html = buildPanelHtml({
       cspSource: webview.cspSource,
       nonce: makeNonce(),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'renderer', 'panel.js')).toString()
+      scriptUri: renderer('panel.js'),
+      preload: { script: preload.script.map(renderer), plotly: preload.plotly.map(renderer) }
     });
   }
 

@@ -14,6 +14,11 @@ export interface PanelHtmlParts {
   scriptUri: string;
   /** a stylesheet's webview URI (the panel itself needs none: panel.js installs its styles) */
   cssUri?: string;
+  /**
+   * webview URIs of modules the page will import, fetched with its script (`<link rel="modulepreload">`, panelPreload):
+   * `script`, the script's own chunks, before it, and `plotly`, plotly's chunks, after it
+   */
+  preload?: { script: readonly string[]; plotly: readonly string[] };
   title?: string;
 }
 
@@ -39,8 +44,26 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
   ].join('; ');
 }
 
+export interface PanelPreload {
+  script: readonly string[];
+  plotly: readonly string[];
+}
+
+declare const DDPM_PANEL_PRELOAD: PanelPreload | undefined;
+
+/**
+ * The results panel's modules as scripts/build.mjs named them for this bundle (paths under dist/renderer/): the
+ * chunks panel.js imports, and the chunk that its import('./plotly') loads with those it imports; none when the
+ * bundle was built without the renderer (a watch build) or not by build.mjs (tests run the sources).
+ */
+export function panelPreload(): PanelPreload {
+  return typeof DDPM_PANEL_PRELOAD === 'undefined' ? { script: [], plotly: [] } : DDPM_PANEL_PRELOAD;
+}
+
 export function buildPanelHtml(p: PanelHtmlParts): string {
   const title = p.title ?? 'DDPM Lab: Results';
+  const links = (uris: readonly string[] = []): string =>
+    uris.map((u) => `<link rel="modulepreload" nonce="${p.nonce}" href="${escapeAttr(u)}">\n`).join('');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -51,8 +74,8 @@ ${p.cssUri ? `<link rel="stylesheet" href="${escapeAttr(p.cssUri)}">\n` : ''}<ti
 </head>
 <body>
 <div id="ddpm-root" data-ddpm-panel="results"><p class="ddpm-loading">Waiting for a run: use “DDPM: Run Sampler”.</p></div>
-<script type="module" nonce="${p.nonce}" src="${escapeAttr(p.scriptUri)}"></script>
-</body>
+${links(p.preload?.script)}<script type="module" nonce="${p.nonce}" src="${escapeAttr(p.scriptUri)}"></script>
+${links(p.preload?.plotly)}</body>
 </html>
 `;
 }

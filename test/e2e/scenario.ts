@@ -662,27 +662,37 @@ async function paletteRun(
   // (four extensions and a language server), which held the command up by about 0.5 s when run at once
   const settleMs = paletteSettleMs();
   await sleep(settleMs);
-  const t0 = await runCommand(page, 'DDPM: Run Sampler');
-  const frame = await resultsPanelFrame(page);
   const headline = `N = ${n}, d = 2, T = 1000`;
-  const drawnAt = await waitFor(
-    `the results panel to draw the run of ${headline}`,
+  // DDPM_E2E_PROFILE=1: the window's thread (the workbench and the panel's page) from the command to the drawn plot
+  const { t0, drawnAt, frame } = await profiled(
+    ctx,
+    `palette-${n}`,
     async () => {
-      const r = frame.locator(RUN).first();
-      if (
-        !(
-          await r
-            .locator('[data-testid="ddpm-headline"]')
-            .innerText()
-            .catch(() => '')
-        ).includes(headline)
-      )
-        return undefined;
-      const state = await r.getAttribute('data-ddpm-ready');
-      if (state === 'error') throw new StopWaiting(`the results panel shows an error: ${await readableText(r)}`);
-      return state === 'true' ? Number(await r.getAttribute('data-ddpm-drawn-at')) : undefined;
+      const t0 = await runCommand(page, 'DDPM: Run Sampler');
+      const frame = await resultsPanelFrame(page);
+      const drawnAt = await waitFor(
+        `the results panel to draw the run of ${headline}`,
+        async () => {
+          const r = frame.locator(RUN).first();
+          if (
+            !(
+              await r
+                .locator('[data-testid="ddpm-headline"]')
+                .innerText()
+                .catch(() => '')
+            ).includes(headline)
+          )
+            return undefined;
+          const state = await r.getAttribute('data-ddpm-ready');
+          if (state === 'error') throw new StopWaiting(`the results panel shows an error: ${await readableText(r)}`);
+          return state === 'true' ? Number(await r.getAttribute('data-ddpm-drawn-at')) : undefined;
+        },
+        LONG
+      );
+      return { t0, drawnAt, frame };
     },
-    LONG
+    // the command on the profile's clock, as for Run All
+    (r, profile, stoppedAt) => ({ ddpmCommandUs: profile.endTime - (stoppedAt - r.t0) * 1000 })
   );
   return { t0, drawnAt, frame, settleMs };
 }
@@ -1196,19 +1206,25 @@ sample()`;
     needs: [],
     async run(ctx) {
       const { t0, drawnAt, frame, settleMs } = await paletteRun(ctx, 'timing-run.inputs.json', 1000);
-      // where the wait went inside the panel's page: when its page started, when plotly's chunk arrived, when the
+      // where the wait went inside the panel's page: when its page started, when plotly's chunks arrived, when the
       // warm-up ended (renderer/warmUp.ts), against the command
       const marks = await frame
         .locator(RUN)
         .first()
         .evaluate(() => {
-          const plotly = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((e) =>
-            /\/chunks\/plotly-/.test(e.name)
+          // plotly's chunks: its entry, and those the panel's HTML preloads after its script (all of them fetched)
+          const script = document.querySelector('script[type="module"]');
+          const preloaded = [...document.querySelectorAll('link[rel="modulepreload"]')]
+            .filter((l) => script && script.compareDocumentPosition(l) & Node.DOCUMENT_POSITION_FOLLOWING)
+            .map((l) => (l as HTMLLinkElement).href);
+          const chunks = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter(
+            (e) => /\/chunks\/plotly-/.test(e.name) || preloaded.includes(e.name)
           );
           const html = document.documentElement;
           return {
             page: performance.timeOrigin,
-            plotly: plotly ? performance.timeOrigin + plotly.responseEnd : NaN,
+            plotly: chunks.length ? performance.timeOrigin + Math.max(...chunks.map((e) => e.responseEnd)) : NaN,
+            preloaded: preloaded.length,
             warm: Number(html.getAttribute('data-ddpm-warm-at') ?? NaN),
             warmState: html.getAttribute('data-ddpm-plotly-warm'),
             sketched: Number(document.querySelector('.ddpm-run')?.getAttribute('data-ddpm-sketched-at') ?? NaN),
@@ -1219,7 +1235,7 @@ sample()`;
       logTiming(
         '"DDPM: Run Sampler" -> drawn panel plot, N = 1000, d = 2, T = 1000',
         drawnAt - t0,
-        `; the inputs file opened ${(settleMs / 1000).toFixed(1)} s before; the panel's page started at ${at(marks.page)}, the run reached it at ${at(marks.received)}, ${Number.isFinite(marks.sketched) ? `the plots sketched at ${at(marks.sketched)} (plotly loading), ` : ''}plotly's chunk in at ${at(marks.plotly)}, warm-up ${marks.warmState ?? 'not finished'} at ${at(marks.warm)}`
+        `; the inputs file opened ${(settleMs / 1000).toFixed(1)} s before; the panel's page started at ${at(marks.page)}, the run reached it at ${at(marks.received)}, ${Number.isFinite(marks.sketched) ? `the plots sketched at ${at(marks.sketched)} (plotly loading), ` : ''}plotly's chunks in at ${at(marks.plotly)}${marks.preloaded ? ' (preloaded)' : ''}, warm-up ${marks.warmState ?? 'not finished'} at ${at(marks.warm)}`
       );
       await ctx.screenshot('timing-palette');
     }

@@ -55,6 +55,23 @@ describe('results panel page', () => {
     assert.doesNotMatch(buildPanelHtml({ cspSource: CSP_SOURCE, nonce, scriptUri: 'x.js' }), /<link/);
   });
 
+  it('preloads its script’s chunks before the script and plotly’s after it, nonce-marked, escaped', () => {
+    const r = (f: string) => `${CSP_SOURCE}/ext/dist/renderer/${f}`;
+    const h = buildPanelHtml({
+      cspSource: CSP_SOURCE,
+      nonce,
+      scriptUri: r('panel.js'),
+      preload: { script: [r('chunks/chunk-A.js')], plotly: [r('chunks/plotly-B.js'), r('chunks/chunk-"C.js')] }
+    });
+    const order = [...h.matchAll(/<(script|link)\b([^>]*)>/g)].map((m) => {
+      const attrs = m[2];
+      assert.match(attrs, new RegExp(`nonce="${nonce}"`));
+      if (m[1] === 'link') assert.match(attrs, /^ rel="modulepreload"/);
+      return /(?:src|href)="[^"]*\/renderer\/([^"]*)"/.exec(attrs)?.[1];
+    });
+    assert.deepEqual(order, ['chunks/chunk-A.js', 'panel.js', 'chunks/plotly-B.js', 'chunks/chunk-&quot;C.js']);
+  });
+
   it('escapes what it puts into attributes', () => {
     const h = buildPanelHtml({
       cspSource: CSP_SOURCE,

@@ -80,6 +80,44 @@ describe('web bundles (README "In the browser")', function () {
     }
   });
 
+  it('the web extension names the results panel’s chunks (preloaded by its page): the files its script and plotly import', () => {
+    const ext = readFileSync(path.join(out, 'web', 'extension.js'), 'utf8');
+    // the list as the build defined it (the fallback without it, `{script:[],plotly:[]}`, is left out by the minifier)
+    const lists = [...ext.matchAll(/script:(\[[^\]]*\]),plotly:(\[[^\]]*\])/g)].filter((m) => m[1] !== '[]');
+    assert.equal(lists.length, 1, 'dist/web/extension.js has no list of the panel’s chunks (DDPM_PANEL_PRELOAD)');
+    const [script, plotly] = [JSON.parse(lists[0][1]) as string[], JSON.parse(lists[0][2]) as string[]];
+    const renderer = path.join(out, 'renderer');
+    const staticImports = (file: string): string[] =>
+      [
+        ...readFileSync(path.join(renderer, file), 'utf8').matchAll(/\bimport\s*(?:[\w*{}\s,$]+\s*from\s*)?"([^"]+)"/g)
+      ].map((i) => path.posix.join(path.posix.dirname(file), i[1]));
+    const closure = (file: string, seen: string[] = []): string[] => {
+      if (!seen.includes(file)) {
+        seen.push(file);
+        staticImports(file).forEach((f) => closure(f, seen));
+      }
+      return seen;
+    };
+    assert.deepEqual([...script].sort(), closure('panel.js').slice(1).sort());
+    // plotly's entry: what renderer/plotlyLoader's import('./plotly') loads, read off the script's chunks
+    const dynamic = script.flatMap((f) =>
+      [...readFileSync(path.join(renderer, f), 'utf8').matchAll(/\bimport\("\.\/(plotly-[\w]+\.js)"\)/g)].map(
+        (i) => `chunks/${i[1]}`
+      )
+    );
+    assert.equal(dynamic.length, 1, `the script's chunks import plotly's entry once: ${dynamic.join(', ')}`);
+    assert.deepEqual(
+      [...plotly].sort(),
+      closure(dynamic[0])
+        .filter((f) => !script.includes(f))
+        .sort()
+    );
+    assert.ok(
+      plotly.some((f) => statSync(path.join(renderer, f)).size > 500_000),
+      'plotly’s own chunk is among them'
+    );
+  });
+
   for (const [what, rel] of [
     ['the web extension (dist/web/extension.js)', 'web'],
     ['the notebook renderer and its chunks (dist/renderer/)', 'renderer'],
