@@ -142,6 +142,16 @@ if (watch) {
   // the extension bundles get the names of the panel's chunks from the renderer's build (panelPreload, below), so
   // they wait for it; the other bundles build meanwhile
   const renderer = selected.find((t) => t.name === 'renderer');
+  if (renderer && only.length) {
+    // the chunks of an earlier build go (their names change with their content); extension bundles built earlier
+    // still name them for the panel to preload, which then finds them missing: harmless, but build them too
+    rmSync(renderer.outdir, { recursive: true, force: true });
+    const stale = [...PRELOADING].filter(
+      (n) => !only.includes(n) && existsSync(targets.find((t) => t.name === n).outfile)
+    );
+    if (stale.length)
+      console.log(`build: the ${stale.join(' and ')} bundle(s) name the renderer's earlier chunks: build them too`);
+  }
   const rendererBuilt = renderer ? build(renderer, { metafile: true }) : undefined;
   await Promise.all(
     selected

@@ -52,18 +52,20 @@ async function runWithProgress(title: string, request: WorkerRequest): Promise<R
 
 /** "DDPM: Run Sampler"; `uri` when invoked on a file from the explorer or editor context menu. */
 export async function runSamplerCommand(extensionUri: vscode.Uri, uri?: vscode.Uri): Promise<RunResult | undefined> {
-  const scope = uri ?? vscode.window.activeTextEditor?.document.uri;
-  const settings = settingsFor(scope);
-  const interpreter = cellInterpreter(settings);
+  const initial = uri ?? vscode.window.activeTextEditor?.document.uri;
+  // cell-language text reads its defaults (profile, matmul, recording) from the settings of its own folder
+  const interpreterFor = (scope?: vscode.Uri) => cellInterpreter(settingsFor(scope));
   let resolution: Resolution | undefined;
   if (uri instanceof vscode.Uri) {
     // from a context menu or the editor title: the editor's text when the file is open (unsaved edits included), else the file
     const active = vscode.window.activeTextEditor?.document.uri.toString() === uri.toString();
+    const interpreter = interpreterFor(uri);
     resolution = active ? resolveInputsFromActiveEditor(interpreter) : await resolveInputsFromFile(uri, interpreter);
     if (resolution.kind === 'none') resolution = await resolveInputsFromFile(uri, interpreter);
   } else {
-    resolution = resolveInputsFromActiveEditor(interpreter);
-    if (resolution.kind === 'none') resolution = await pickInputs(extensionUri, settings.profile, interpreter);
+    resolution = resolveInputsFromActiveEditor(interpreterFor(initial));
+    if (resolution.kind === 'none')
+      resolution = await pickInputs(extensionUri, settingsFor(initial).profile, interpreterFor);
   }
   if (!resolution) return undefined;
   if (resolution.kind !== 'inputs') {
@@ -73,6 +75,9 @@ export async function runSamplerCommand(extensionUri: vscode.Uri, uri?: vscode.U
     return undefined;
   }
   const { inputs, origin } = resolution;
+  // the settings of the folder the inputs came from (a file opened from the quick pick may be in another folder)
+  const scope = resolution.source ? vscode.Uri.parse(resolution.source) : initial;
+  const settings = settingsFor(scope);
   const profile = resolution.profile ?? settings.profile;
   const T = inputs.betas.length;
   const large = largeRun(inputs.n, inputs.d, T, settings);
@@ -287,8 +292,7 @@ export async function compareLocalPytorchCommand(
   try {
     data = notebookRun ? panelRunOfNotebook(notebookRun) : ResultsPanel.current?.run;
     if (!data) {
-      const active = vscode.window.activeTextEditor?.document.uri;
-      const settings = settingsFor(active);
+      const settings = settingsFor(vscode.window.activeTextEditor?.document.uri);
       const r = resolveInputsFromActiveEditor(cellInterpreter(settings));
       if (r.kind === 'inputs') {
         const inputs = inputsToMessage(r.inputs);
@@ -298,7 +302,7 @@ export async function compareLocalPytorchCommand(
           inputs,
           profile: r.profile ?? settings.profile,
           origin: r.origin,
-          ...(active ? { scope: active.toString() } : {})
+          ...(r.source ? { scope: r.source } : {})
         };
       } else if (r.kind === 'error') throw new Error(r.message);
       else data = await ResultsPanel.lastRun();

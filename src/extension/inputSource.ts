@@ -36,7 +36,7 @@ export async function resolveInputsFromFile(uri: vscode.Uri, interpret?: CellInp
       kind: 'error',
       message: `${displayName(uri)}: holds no DDPM inputs (a JSON object with w_model, shape, betas, alpha_bar and seed)`
     };
-  return r;
+  return r.kind === 'inputs' ? { ...r, source: uri.toString() } : r;
 }
 
 /** The active editor's selection (when not empty) or whole text, if it holds inputs. */
@@ -45,20 +45,25 @@ export function resolveInputsFromActiveEditor(interpret?: CellInputsInterpreter)
   if (!editor) return { kind: 'none', reason: 'no active editor' };
   const selection = editor.selection;
   const name = displayName(editor.document.uri);
+  const source = (r: Resolution): Resolution =>
+    r.kind === 'inputs' ? { ...r, source: editor.document.uri.toString() } : r;
   if (!selection.isEmpty) {
     const r = resolveInputsFromText(editor.document.getText(selection), `${name} (selection)`, interpret);
-    if (r.kind !== 'none') return r;
+    if (r.kind !== 'none') return source(r);
   }
-  return resolveInputsFromText(editor.document.getText(), name, interpret);
+  return source(resolveInputsFromText(editor.document.getText(), name, interpret));
 }
 
 type PickId = 'file' | 'example' | 'enter';
 
-/** The quick pick offered when the editor holds no inputs; undefined when the user cancels. */
+/**
+ * The quick pick offered when the editor holds no inputs; undefined when the user cancels. `interpretFor` gives the
+ * cell-language reader for a file the user opens (with the defaults of that file's folder).
+ */
 export async function pickInputs(
   extensionUri: vscode.Uri,
   profile: RngProfile,
-  interpret?: CellInputsInterpreter
+  interpretFor?: (scope: vscode.Uri) => CellInputsInterpreter
 ): Promise<Resolution | undefined> {
   const items: (vscode.QuickPickItem & { id: PickId })[] = [
     {
@@ -91,11 +96,12 @@ export async function pickInputs(
       filters: { 'DDPM inputs': ['json'], 'All files': ['*'] }
     });
     if (!uris?.length) return undefined;
-    return resolveInputsFromFile(uris[0], interpret);
+    return resolveInputsFromFile(uris[0], interpretFor?.(uris[0]));
   }
   if (picked.id === 'example') {
-    const r = await resolveInputsFromFile(vscode.Uri.joinPath(extensionUri, ...EXAMPLE_INPUTS), interpret);
-    return r.kind === 'inputs' ? { ...r, origin: 'the bundled example (seed.inputs.json)' } : r;
+    const r = await resolveInputsFromFile(vscode.Uri.joinPath(extensionUri, ...EXAMPLE_INPUTS));
+    // the extension's own file: no folder of the workspace (the run reads the settings of where the user is)
+    return r.kind === 'inputs' ? { ...r, origin: 'the bundled example (seed.inputs.json)', source: undefined } : r;
   }
   const spec = await enterSpec();
   if (!spec) return undefined;

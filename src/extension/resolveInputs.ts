@@ -22,6 +22,8 @@ export type Resolution =
       matmul?: MatmulProfile;
       /** the schedule as the text writes it, when not exactly float32 (a comparison's diagnosis tries it) */
       writtenSchedule?: WrittenSchedule;
+      /** the URI of the file or editor the inputs were read from: its folder's ddpmLab.* settings are the run's */
+      source?: string;
     }
   | { kind: 'none'; reason: string }
   | { kind: 'error'; message: string };

@@ -1212,16 +1212,32 @@ sample()`;
         .locator(RUN)
         .first()
         .evaluate(() => {
-          // plotly's chunks: its entry, and those the panel's HTML preloads after its script (all of them fetched)
+          // plotly's chunks: its entry, and those the panel's HTML preloads after its script; without such links (a
+          // build before them, a watch build) the chunks asked for from the entry's request on (its chunk comes after it)
           const script = document.querySelector('script[type="module"]');
           const preloaded = [...document.querySelectorAll('link[rel="modulepreload"]')]
             .filter((l) => script && script.compareDocumentPosition(l) & Node.DOCUMENT_POSITION_FOLLOWING)
             .map((l) => (l as HTMLLinkElement).href);
-          const chunks = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter(
-            (e) => /\/chunks\/plotly-/.test(e.name) || preloaded.includes(e.name)
+          const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+          const entry = resources.find((e) => /\/chunks\/plotly-/.test(e.name));
+          const chunks = resources.filter((e) =>
+            preloaded.length
+              ? e === entry || preloaded.includes(e.name)
+              : entry && /\/chunks\/(?!plotlyGl-)/.test(e.name) && e.startTime >= entry.startTime
           );
           const html = document.documentElement;
+          // every module the HTML preloads was fetched (src/extension/panelHtml.ts; the names come from the build)
+          const links = [...document.querySelectorAll('link[rel="modulepreload"]')].map(
+            (l) => (l as HTMLLinkElement).href
+          );
+          const fetched = (
+            performance.getEntriesByType('resource') as (PerformanceResourceTiming & { responseStatus?: number })[]
+          )
+            .filter((e) => links.includes(e.name) && (e.responseStatus ?? 200) === 200)
+            .map((e) => e.name);
           return {
+            missing: links.filter((l) => !fetched.includes(l)),
+            links: links.length,
             page: performance.timeOrigin,
             plotly: chunks.length ? performance.timeOrigin + Math.max(...chunks.map((e) => e.responseEnd)) : NaN,
             preloaded: preloaded.length,
@@ -1238,6 +1254,11 @@ sample()`;
         `; the inputs file opened ${(settleMs / 1000).toFixed(1)} s before; the panel's page started at ${at(marks.page)}, the run reached it at ${at(marks.received)}, ${Number.isFinite(marks.sketched) ? `the plots sketched at ${at(marks.sketched)} (plotly loading), ` : ''}plotly's chunks in at ${at(marks.plotly)}${marks.preloaded ? ' (preloaded)' : ''}, warm-up ${marks.warmState ?? 'not finished'} at ${at(marks.warm)}`
       );
       await ctx.screenshot('timing-palette');
+      assert.ok(
+        marks.preloaded > 0,
+        `the panel's page preloads none of plotly's chunks (${marks.links} modulepreload links)`
+      );
+      assert.deepEqual(marks.missing, [], 'modules the panel preloads that it did not fetch');
     }
   },
   {

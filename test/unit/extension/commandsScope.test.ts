@@ -57,6 +57,14 @@ describe('palette comparisons read the settings of the run’s folder (multi-roo
     rows.push(Array.from(run.sample.data.subarray(i * inputs.d, (i + 1) * inputs.d), (v) => v * 1.01));
   const offByOnePercent = JSON.stringify(rows);
 
+  /** An editor in front with a file of `path` (not inputs). */
+  function setActiveEditor(fake: ReturnType<typeof makeFakeVscode>, path: string): void {
+    (fake.api as unknown as { window: { activeTextEditor?: unknown } }).window.activeTextEditor = {
+      document: { uri: new FakeUri(path), getText: () => 'notes' },
+      selection: { isEmpty: true }
+    };
+  }
+
   function setup() {
     const fake = makeFakeVscode();
     fake.folderSettings.set('/ws/b', { 'compare.rtol': 0.05, 'compare.atol': 0 });
@@ -89,6 +97,7 @@ describe('palette comparisons read the settings of the run’s folder (multi-roo
 
   it('the panel’s comparison of a palette run uses the inputs file’s folder, whatever editor is active', async () => {
     const { fake, requests, commands } = setup();
+    setActiveEditor(fake, '/ws/a/notes.md');
     const data = {
       run,
       inputs: inputsToMessage(inputs),
@@ -103,5 +112,29 @@ describe('palette comparisons read the settings of the run’s folder (multi-roo
     assert.equal(result?.comparison?.matches, true);
     // and shown in the results panel
     assert.equal(fake.panels.length, 1);
+  });
+
+  it('a run of a file opened from the quick pick keeps the file’s folder: "Compare Clipboard with Last Run" uses its tolerances', async () => {
+    for (const [folder, matches] of [
+      ['/ws/a', false],
+      ['/ws/b', true]
+    ] as const) {
+      const { fake, requests, commands } = setup();
+      setActiveEditor(fake, '/ws/a/notes.md');
+      fake.files.set(`${folder}/seed.inputs.json`, new TextEncoder().encode(seedInputsText));
+      // "DDPM: Run Sampler" from the palette, the editor in front holding no inputs: the file opened from the quick pick
+      fake.answers.quickPick = 'file';
+      fake.answers.openDialog = [new FakeUri(`${folder}/seed.inputs.json`)];
+      const sampled = await commands.runSamplerCommand(new FakeUri('/ext') as never);
+      assert.ok(sampled, `${folder}: the run failed: ${fake.errors.join('; ')}`);
+      fake.clipboard.text = offByOnePercent;
+      const result = await commands.compareClipboardCommand(new FakeUri('/ext') as never);
+      assert.deepEqual(fake.errors, []);
+      assert.deepEqual(
+        requests.map((r) => r.op),
+        ['sample', 'compare']
+      );
+      assert.equal(result?.comparison?.matches, matches, folder);
+    }
   });
 });

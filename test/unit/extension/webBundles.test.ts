@@ -39,11 +39,15 @@ describe('web bundles (README "In the browser")', function () {
   let out = '';
   before(() => {
     out = mkdtempSync(path.join(tmpdir(), 'ddpm-web-bundles-'));
-    execFileSync(process.execPath, ['scripts/build.mjs', '--only=web,renderer,panel,report', '--production'], {
-      cwd: ROOT,
-      env: { ...process.env, DDPM_OUT_DIR: out },
-      stdio: 'pipe'
-    });
+    execFileSync(
+      process.execPath,
+      ['scripts/build.mjs', '--only=extension,web,renderer,panel,report', '--production'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, DDPM_OUT_DIR: out },
+        stdio: 'pipe'
+      }
+    );
   });
   after(() => rmSync(out, { recursive: true, force: true }));
 
@@ -80,12 +84,16 @@ describe('web bundles (README "In the browser")', function () {
     }
   });
 
-  it('the web extension names the results panel’s chunks (preloaded by its page): the files its script and plotly import', () => {
-    const ext = readFileSync(path.join(out, 'web', 'extension.js'), 'utf8');
-    // the list as the build defined it (the fallback without it, `{script:[],plotly:[]}`, is left out by the minifier)
-    const lists = [...ext.matchAll(/script:(\[[^\]]*\]),plotly:(\[[^\]]*\])/g)].filter((m) => m[1] !== '[]');
-    assert.equal(lists.length, 1, 'dist/web/extension.js has no list of the panel’s chunks (DDPM_PANEL_PRELOAD)');
-    const [script, plotly] = [JSON.parse(lists[0][1]) as string[], JSON.parse(lists[0][2]) as string[]];
+  it('both extension bundles name the results panel’s chunks (preloaded by its page): the files its script and plotly import', () => {
+    const listed = ['extension.js', 'web/extension.js'].map((file) => {
+      const ext = readFileSync(path.join(out, file), 'utf8');
+      // the list as the build defined it (the fallback without it, `{script:[],plotly:[]}`, is left out by the minifier)
+      const lists = [...ext.matchAll(/script:(\[[^\]]*\]),plotly:(\[[^\]]*\])/g)].filter((m) => m[1] !== '[]');
+      assert.equal(lists.length, 1, `dist/${file} has no list of the panel’s chunks (DDPM_PANEL_PRELOAD)`);
+      return [JSON.parse(lists[0][1]) as string[], JSON.parse(lists[0][2]) as string[]];
+    });
+    assert.deepEqual(listed[0], listed[1], 'the Node and web extensions name the same chunks');
+    const [script, plotly] = listed[0];
     const renderer = path.join(out, 'renderer');
     const staticImports = (file: string): string[] =>
       [

@@ -191,13 +191,16 @@ function fakeWebviewPanel() {
  * A fresh fake `vscode` module: the notebook API (controllers it created, an event to close a notebook), for
  * the results panel an in-memory file system (files by path) and webview panels (those it created), and for the
  * commands the configuration (`folderSettings`: a folder's path -> its ddpmLab.* values, read for a scope under
- * it as workspaceFolderValue), the clipboard and progress notifications.
+ * it as workspaceFolderValue), the clipboard, progress notifications, error messages and the user's answers to a
+ * quick pick and an open dialog (`answers`).
  */
 export function makeFakeVscode() {
   const controllers: FakeController[] = [];
   const folderSettings = new Map<string, Record<string, unknown>>();
   const clipboard = { text: '' };
   const errors: string[] = [];
+  /** what the user answers: the id of the quick pick item chosen, the files chosen in an open dialog */
+  const answers: { quickPick?: string; openDialog?: FakeUri[] } = {};
   const folderValues = (scope?: FakeUri) =>
     [...folderSettings].find(([folder]) => scope?.path.startsWith(`${folder}/`))?.[1] ?? {};
   const closeNotebook = new FakeEvent<FakeNotebook>();
@@ -232,6 +235,8 @@ export function makeFakeVscode() {
         task({ report() {} }, { onCancellationRequested: () => ({ dispose() {} }) }),
       setStatusBarMessage: () => ({ dispose() {} }),
       showErrorMessage: async (message: string) => void errors.push(message),
+      showQuickPick: async (items: { id?: string }[]) => items.find((i) => i.id === answers.quickPick),
+      showOpenDialog: async () => answers.openDialog,
       registerWebviewPanelSerializer: () => ({ dispose() {} }),
       createWebviewPanel: (_viewType: string, title: string) => {
         const panel = fakeWebviewPanel();
@@ -272,7 +277,8 @@ export function makeFakeVscode() {
     panels,
     folderSettings,
     clipboard,
-    errors
+    errors,
+    answers
   };
 }
 
