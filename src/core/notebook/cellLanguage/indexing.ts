@@ -227,7 +227,9 @@ function tensorIndex(t: TensorValue, args: IndexArg[], tuple: boolean, at: Loc):
       return materialise(t, select(v, 0, index, 0, arg.loc));
     }
   }
-  // applySlicing
+  // applySlicing (PyTorch 1.13 reads a second `...` as an index into a dimension of size 0: NumPy's words instead)
+  if (args.filter((a) => a.kind !== 'slice' && a.value.kind === 'ellipsis').length > 1)
+    fail("an index can only have a single ellipsis ('...')", at);
   const specified = args.filter(
     (a) => a.kind === 'slice' || (a.value.kind !== 'none' && a.value.kind !== 'ellipsis' && a.value.kind !== 'bool')
   ).length;

@@ -26,7 +26,7 @@ import {
 } from '../../types';
 import { CellError, parseCell, parseExpression, type Expr, type Loc, type Statement } from './ast';
 import { indexValue, type IndexArg } from './indexing';
-import { binaryOp, listToTensor, scalarOf, unaryOp } from './ops';
+import { binaryOp, intToFloat32, listToTensor, scalarOf, unaryOp } from './ops';
 import { powerOp } from './power';
 import {
   exactTensorText,
@@ -207,6 +207,17 @@ function numberArg(fn: string, args: CallArgs, name: string, call: { loc: Loc })
   return x;
 }
 
+/**
+ * torch.linspace's start or end: a Python int is an int64 Scalar, rounded once to float32 (through a double it could
+ * round twice), and one beyond int64 is PyTorch's "Overflow when unpacking long"; other numbers as numberArg.
+ */
+function linspaceEnd(fn: string, args: CallArgs, name: string, call: { loc: Loc }): number {
+  const v = required(fn, args, name, call);
+  if (v.kind !== 'int') return numberArg(fn, args, name, call);
+  if (v.value !== BigInt.asIntN(64, v.value)) fail(`${fn}(): ${name}: Overflow when unpacking long`, args.loc(name));
+  return intToFloat32(v.value);
+}
+
 function floatTensor(data: Float32Array): TensorValue {
   return { kind: 'tensor', dtype: 'float32', shape: [data.length], data };
 }
@@ -339,7 +350,7 @@ function* evalPrint(e: Extract<Expr, { type: 'print' }>, ctx: Ctx): Gen<Value> {
     const copy: TensorValue = { ...v, text: undefined, strides: undefined };
     return dtype && dtype !== v.dtype ? { ...copy, dtype, data: castData(v.data, dtype) } : copy;
   }
-  return listToTensor(v, ctx.target ?? `${e.fn}()`, dtype ?? undefined);
+  return listToTensor(v, ctx.target ?? `${e.fn}()`, dtype ?? undefined, e.fn === 'array' ? 'float64' : 'float32');
 }
 
 /**
@@ -403,8 +414,8 @@ function* evalCall(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> 
       // torch.linspace(start, end, steps), float32; the kernel's rounding follows the RNG profile's build
       return floatTensor(
         linspaceF32(
-          numberArg(fn, a, 'start', call),
-          numberArg(fn, a, 'end', call),
+          linspaceEnd(fn, a, 'start', call),
+          linspaceEnd(fn, a, 'end', call),
           intArg(fn, a, 'steps', call, { max: MAX_SAMPLE_ELEMENTS, what: 'values (the largest tensor a cell makes)' }),
           ctx.defaults.profile
         )
@@ -463,7 +474,7 @@ function* evalCall(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> 
       const a = yield* bindArgs(fn, call, [{ name: 'data' }], ctx);
       const v = required(fn, a, 'data', call);
       if (v.kind === 'tensor') return { ...v, text: undefined, strides: undefined }; // torch.tensor(t) copies
-      return listToTensor(v, `${fn}()`);
+      return listToTensor(v, `${fn}()`, undefined, fn === 'array' ? 'float64' : 'float32');
     }
     case 'sample':
       return yield* evalSample(call, ctx);

@@ -86,15 +86,24 @@ export function scalarOf(v: Value): number | null {
 }
 
 /**
- * torch.tensor(nested list, dtype=...): each Python number rounded once to the dtype (default float32). Without a
- * dtype, numbers that are all Python ints make PyTorch an int64 tensor (here float32, README "The language"), and an
- * int beyond int64 among them is PyTorch's RuntimeError.
+ * torch.tensor(nested list, dtype=...): each Python number rounded once to the dtype. Without a dtype, numbers that
+ * are all Python ints make PyTorch an int64 tensor (here float32, README "The language"), and an int beyond int64
+ * among them is PyTorch's RuntimeError; else the dtype is inferred as PyTorch does: float64 when a 0-dim tensor
+ * among the items is float64, else `floats` when a Python float is among them (float32 for torch.tensor; NumPy's
+ * array() gives float64), else float32.
  */
-export function listToTensor(v: Value, what: string, dtype?: TensorDtype): TensorValue {
+export function listToTensor(
+  v: Value,
+  what: string,
+  dtype?: TensorDtype,
+  floats: TensorDtype = 'float32'
+): TensorValue {
   const shape: number[] = [];
   const flat: number[] = [];
   let allInts = true;
   let beyondInt64 = false;
+  let float64Item = false;
+  let pythonFloat = false;
   const walk = (x: Value, dim: number): void => {
     if (x.kind === 'list') {
       if (dim === shape.length) shape.push(x.items.length);
@@ -107,15 +116,17 @@ export function listToTensor(v: Value, what: string, dtype?: TensorDtype): Tenso
     }
     if (x.kind === 'tensor' && x.shape.length === 0) {
       allInts = false;
+      float64Item ||= x.dtype === 'float64';
       if (dim !== shape.length)
         throw new OpError(`${what}: ragged list: a number where a list was expected at depth ${dim + 1}`);
       flat.push(x.data[0]);
       return;
     }
-    const s = scalarOf(x);
+    const s = x.kind === 'int' ? intToDouble(x.value) : scalarOf(x);
     if (s === null) throw new OpError(`${what}: expected numbers in the list, got ${typeName(x)}`);
     if (x.kind === 'int') beyondInt64 ||= x.value < INT64_MIN || x.value > INT64_MAX;
     else allInts = false;
+    pythonFloat ||= x.kind === 'float';
     if (dim !== shape.length)
       throw new OpError(`${what}: ragged list: a number where a list was expected at depth ${dim + 1}`);
     flat.push(s);
@@ -123,12 +134,8 @@ export function listToTensor(v: Value, what: string, dtype?: TensorDtype): Tenso
   walk(v, 0);
   if (flat.length !== numel(shape)) throw new OpError(`${what}: ragged list`);
   if (dtype === undefined && allInts && beyondInt64) throw new OpError('Overflow when unpacking long');
-  return {
-    kind: 'tensor',
-    dtype: dtype ?? 'float32',
-    shape,
-    data: dtype === 'float64' ? Float64Array.from(flat) : Float32Array.from(flat)
-  };
+  const d = dtype ?? (float64Item ? 'float64' : pythonFloat ? floats : 'float32');
+  return { kind: 'tensor', dtype: d, shape, data: d === 'float64' ? Float64Array.from(flat) : Float32Array.from(flat) };
 }
 
 /** NumPy/PyTorch broadcasting of two shapes; null when they do not broadcast. */
@@ -207,7 +214,12 @@ function tensorTensor(op: ArithmeticOp, a: TensorValue, b: TensorValue): TensorV
   return { kind: 'tensor', dtype, shape, data: out };
 }
 
+/** PyTorch's refusal of x - True and True - x (sub() of a bool operand). */
+const BOOL_SUBTRACTION =
+  'Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.';
+
 function tensorScalar(op: ArithmeticOp, t: TensorValue, s: Value, scalarOnLeft: boolean): TensorValue {
+  if (op === '-' && s.kind === 'bool') throw new OpError(BOOL_SUBTRACTION);
   const cast = castTo(t.dtype);
   const c = wrappedNumber(s, t.dtype); // the wrapped number, converted to the tensor's dtype
   const out = alloc(t.dtype, t.data.length);
@@ -314,9 +326,10 @@ export function binaryOp(op: ArithmeticOp, left: Value, right: Value): Value {
   return pythonScalar(op, a, b);
 }
 
-/** -x and +x (torch.neg is exact; + copies). */
+/** -x and +x (torch.neg is exact and makes a new contiguous tensor; +x is x itself, a slice still a view). */
 export function unaryOp(op: '-' | '+', v: Value): Value {
   const a = asOperand(v, 'unary');
+  if (a.kind === 'tensor' && op === '+') return a;
   if (a.kind === 'tensor') {
     const out = alloc(a.dtype, a.data.length);
     for (let i = 0; i < out.length; i++) out[i] = op === '-' ? -a.data[i] : a.data[i];

@@ -11,34 +11,46 @@ function fold(head, tail) {
   return tail.reduce((left, t) => ({ type: 'binary', op: t.op, left, right: t.right, loc: t.loc }), head);
 }
 // Per character of the cell: how many brackets (round, square, curly) are open before it, outside strings and
-// comments. Inside brackets a line break is whitespace, as in Python (implicit line joining): `cumprod(1\n - betas)`.
+// comments (`depths`; inside brackets a line break is whitespace, as in Python's implicit line joining:
+// `cumprod(1\n - betas)`), and whether the innermost of them is square (`square`: 1).
 function bracketDepths(text) {
   const depths = new Uint32Array(text.length + 1);
+  const square = new Uint8Array(text.length + 1);
+  const open = []; // the open brackets, innermost last
   let depth = 0;
+  const mark = (k) => {
+    depths[k] = depth;
+    square[k] = open[open.length - 1] === '[' ? 1 : 0;
+  };
   let quote = ''; // the open string's quote: ", ' or one of them three times (a string that may span lines)
   for (let i = 0; i < text.length; i++) {
-    depths[i] = depth;
+    mark(i);
     const c = text[i];
     if (quote) {
-      if (c === '\\' && i + 1 < text.length) depths[++i] = depth; // an escaped character
+      if (c === '\\' && i + 1 < text.length) mark(++i); // an escaped character
       else if (quote.length === 3 && text.startsWith(quote, i)) {
-        depths[++i] = depth;
-        depths[++i] = depth;
+        mark(++i);
+        mark(++i);
         quote = '';
       } else if (quote.length === 1 && (c === quote || c === '\n')) quote = '';
     } else if (c === '"' || c === "'") {
       quote = text.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
       if (quote.length === 3) {
-        depths[++i] = depth;
-        depths[++i] = depth;
+        mark(++i);
+        mark(++i);
       }
     }
-    else if (c === '#') while (i + 1 < text.length && text[i + 1] !== '\n') depths[++i] = depth;
-    else if ('([{'.includes(c)) depth++;
-    else if (')]}'.includes(c) && depth > 0) depth--;
+    else if (c === '#') while (i + 1 < text.length && text[i + 1] !== '\n') mark(++i);
+    else if ('([{'.includes(c)) {
+      depth++;
+      open.push(c);
+    } else if (')]}'.includes(c) && depth > 0) {
+      depth--;
+      open.pop();
+    }
   }
-  depths[text.length] = depth;
-  return depths;
+  mark(text.length);
+  return { depths, square };
 }
 
 class peg$SyntaxError extends SyntaxError {
@@ -407,7 +419,7 @@ function peg$parse(input, options) {
   function peg$f16(base, o, exponent) {    return { loc: o, exponent };  }
   function peg$f17(base, tail) {    return tail ? { type: 'binary', op: '**', left: base, right: tail.exponent, loc: tail.loc } : base;  }
   function peg$f18() {    return loc(location());  }
-  function peg$f19() {    return depths[offset()] === 0;  }
+  function peg$f19() {    return square[offset()] === 0;  }
   function peg$f20() {    error('indexing a list literal (`[...][i]`) is not supported: assign the list to a name and index that');  }
   function peg$f21(head, s) {    return s;  }
   function peg$f22(head, tail) {    return tail.reduce((target, s) => ({ type: 'index', target, items: s.items, tuple: s.tuple, loc: s.loc }), head);  }
@@ -430,7 +442,13 @@ function peg$parse(input, options) {
   function peg$f39(first, e) {    return e;  }
   function peg$f40(first, rest) {    return [first, ...rest];  }
   function peg$f41(digits) {    return { type: 'number', text: digits, isInt: true, loc: loc(location()) };  }
-  function peg$f42(digits) {    return { type: 'number', text: digits, isInt: /^[0-9_]+$/.test(digits), loc: loc(location()) };  }
+  function peg$f42(digits) {
+    const isInt = /^[0-9_]+$/.test(digits);
+    // Python's SyntaxError for 012 (an octal literal in Python 2) and 0_7; 00 and 0_0 are zero
+    if (isInt && /^0[0-9_]*[1-9]/.test(digits))
+      error('leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers');
+    return { type: 'number', text: digits, isInt, loc: loc(location()) };
+  }
   function peg$f43(s) {    return { type: 'string', value: s, loc: loc(location()) };  }
   function peg$f44(c) {    return c;  }
   function peg$f45(chars) {    return chars.join('');  }
@@ -3959,7 +3977,7 @@ function peg$parse(input, options) {
   }
 
 
-const depths = bracketDepths(input);
+const { depths, square } = bracketDepths(input);
 
   peg$result = peg$startRuleFunction();
 

@@ -23,6 +23,8 @@ const fixture = JSON.parse(readFileSync(path.join(FIXTURES, 'notebook/cell_opera
   errors: { cell: string; python: string; error: { type: string; message: string } }[];
   /** `seed = <value>` that torch.Generator().manual_seed refuses, with its exception */
   seedErrors: { value: string; error: { type: string; message: string } }[];
+  /** cell text Python refuses to compile, with its SyntaxError */
+  syntaxErrors: { cell: string; error: { type: string; message: string } }[];
 };
 
 const isNanBits = (b: number): boolean => (b & 0x7f800000) === 0x7f800000 && (b & 0x7fffff) !== 0;
@@ -72,7 +74,11 @@ describe('cell language: ** and indexing as PyTorch and Python compute them (fix
 describe('cell language: errors of ** and indexing', () => {
   // where the language words an error its own way; every other case repeats Python's or PyTorch's text
   const OURS: Record<string, (e: { type: string; message: string }) => string> = {
-    '10.0 ** 400': (e) => `10.0 ** 400 is too large for a float (Python: ${e.type}: ${e.message})`
+    '10.0 ** 400': (e) => `10.0 ** 400 is too large for a float (Python: ${e.type}: ${e.message})`,
+    // PyTorch 1.13 takes the second `...` for a dimension of size 0 (its message says so); NumPy names the mistake
+    'm[..., ..., 0]': () => "an index can only have a single ellipsis ('...')",
+    // PyTorch's words, after the argument they are about
+    'linspace(2**63, 1, 3)': (e) => `linspace(): start: ${e.message}`
   };
   for (const c of fixture.errors) {
     it(`${c.cell}: ${c.error.type}: ${c.error.message}`, () => {
@@ -83,6 +89,16 @@ describe('cell language: errors of ** and indexing', () => {
       assert.equal(e.detail, OURS[c.cell] ? OURS[c.cell](c.error) : c.error.message);
       assert.equal(e.loc?.line, 1);
       assert.ok(!e.message.includes('\n'), 'one line');
+    });
+  }
+
+  for (const c of fixture.syntaxErrors) {
+    it(`${c.cell}: a syntax error, as Python's compiler says (${c.error.message})`, () => {
+      const e = cellError(() => run(new CellSession(), `seed = ${c.cell}`));
+      assert.equal(c.error.type, 'SyntaxError');
+      // Python's words, without its "(<file>, line 1)"
+      assert.equal(e.detail, c.error.message.replace(/ \(<case>, line \d+\)$/, ''));
+      assert.equal(e.loc?.line, 1);
     });
   }
 
@@ -196,6 +212,16 @@ describe('cell language: syntax errors', () => {
       message('sizes = [4, 2, 8][:2]'),
       'line 1, column 9: indexing a list literal (`[...][i]`) is not supported: assign the list to a name and index that'
     );
+    // in parentheses too (a call's argument, a grouped expression); inside a list it is a missing comma
+    for (const [cell, column] of [
+      ['r = ([1, 2][0])', 6],
+      ['r = cumprod([1, 2][0])', 13]
+    ] as const)
+      assert.equal(
+        message(cell),
+        `line 1, column ${column}: indexing a list literal (\`[...][i]\`) is not supported: assign the list to a name and index that`
+      );
+    assert.equal(message('w = [[1, 2] [3, 4]]'), 'line 1, column 13: w: expected "," or "]", found "["');
     assert.equal(
       message('c = [0.125, 0.0625e]'),
       'line 1, column 13: c: expected an expression or "]", found "0.0625e"'
