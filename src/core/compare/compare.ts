@@ -27,7 +27,7 @@ import { correctStates, stepBefore, type Schedule64 } from '../diagnosis/loop';
 import { float64XTNote } from '../run/recording';
 import { layPaste, parsePaste, type Layout } from './pasteLayout';
 import { chooseNumpyRule, chooseRule, elementJudge, numpyRuleExplanation, type RuleChoice } from './ruleChoice';
-import { printsAs, literalStyle, sameFloat32 } from './literalStyle';
+import { printsAs, literalStyle, sameDouble, sameFloat32 } from './literalStyle';
 import { elementStatistics } from './statistics';
 import { buildSummary, diagnosisLines, pairLine, profileLine, stepLines } from './summaryText';
 import { assignSteps, findPrints, recordedStepsNote, type PrintSpan } from './stepPaste';
@@ -92,8 +92,10 @@ interface PreparedPaste {
   choice: RuleChoice;
   /** row-major indices of the elements the paste gives */
   knownAt: number[];
-  /** the pasted values as float32, per element (NaN where none) */
-  pastedF32: Float32Array;
+  /** the paste holds float64 values (pasteIsFloat64): compared as they are, not rounded to float32 */
+  float64: boolean;
+  /** the pasted values, per element (NaN where none): as float32 (torch.tensor(pasted)), or as doubles when float64 */
+  pasted: Float64Array;
 }
 
 function tolerances(opts: CompareOptions): { rtol: number; atol: number; explicitTol: boolean } {
@@ -111,17 +113,42 @@ function prepared(
   layout: Layout,
   choice: RuleChoice,
   rtol: number,
-  atol: number
+  atol: number,
+  float64 = false
 ): PreparedPaste {
   const knownAt: number[] = [];
-  const pastedF32 = new Float32Array(layout.literals.length).fill(NaN);
+  const pasted = new Float64Array(layout.literals.length).fill(NaN);
   layout.literals.forEach((l, k) => {
     if (l === null) return;
     knownAt.push(k);
-    pastedF32[k] = Math.fround(tokenValue(l)); // torch.tensor(pasted) holds float32 values
+    // torch.tensor(pasted) holds float32 values; a float64 paste is kept as printed
+    pasted[k] = float64 ? tokenValue(l) : Math.fround(tokenValue(l));
   });
-  return { expectedText, rtol, atol, parsed, layout, choice, knownAt, pastedF32 };
+  return { expectedText, rtol, atol, parsed, layout, choice, knownAt, float64, pasted };
 }
+
+/**
+ * Whether a paste holds float64 values: a PyTorch print saying `dtype=torch.float64`, or a Python list (x.tolist(),
+ * whose numbers Python prints as the shortest decimals of the doubles) with a number of 10 or more significant digits
+ * that is no float32 value, which a float32 tensor's list never holds (its loop ran in float64); a float32 value's
+ * shortest decimal (NumPy's repr, `sample --json`: 9 digits at most) is not such a number. Such values are compared
+ * as they are: rounded to float32 first, a float64 loop's output could read as ours bit for bit.
+ */
+function pasteIsFloat64(parsed: ParsedTensor, literals: readonly string[]): boolean {
+  if (parsed.source === 'torch') return parsed.dtype === 'float64';
+  if (parsed.source !== 'list') return false;
+  return literals.some((l) => {
+    const v = tokenValue(l);
+    const digits = l
+      .replace(/[eE].*$/, '')
+      .replace(/\D/g, '')
+      .replace(/^0+/, '').length;
+    return Number.isFinite(v) && digits >= 10 && Math.fround(v) !== v;
+  });
+}
+
+const FLOAT64_NOTE =
+  ' The pasted values are float64 (the loop that printed them ran in float64: its x, schedule or weights were float64 tensors), so they are compared as printed, not rounded to float32: none can be our float32 value bit for bit unless it is a float32 value itself (0 float32 ulps: the pasted value rounds to ours).';
 
 function preparePaste(expectedText: string, rows: number, cols: number, opts: CompareOptions): PreparedPaste {
   const field = opts.field ?? 'expected';
@@ -130,9 +157,11 @@ function preparePaste(expectedText: string, rows: number, cols: number, opts: Co
   const layout = layPaste(parsed, expectedText, rows, cols);
   const knownLits = layout.literals.filter((l): l is string => l !== null);
   const numpy = parsed.kind === 'numpy-repr' || parsed.kind === 'numpy-str' ? parsed.kind : null;
-  const choice =
+  const float64 = !numpy && pasteIsFloat64(parsed, knownLits);
+  const chosen =
     numpy && !explicitTol ? chooseNumpyRule(numpy) : chooseRule(knownLits, parsed.source, explicitTol, rtol, atol);
-  return prepared(expectedText, parsed, layout, choice, rtol, atol);
+  const choice = float64 ? { ...chosen, explanation: chosen.explanation + FLOAT64_NOTE } : chosen;
+  return prepared(expectedText, parsed, layout, choice, rtol, atol, float64);
 }
 
 /** A state recorded bit for bit (a recording's x): judged bitwise, as a list of its shortest decimals would be. */
@@ -221,9 +250,17 @@ function judgeSample(ours: MatrixF32, paste: PreparedPaste): Comparison {
   if (!printed && choice.pinned && choice.rule === 'bitwise') {
     // each pasted number identifies one float32 value: ours prints as it exactly when ours is that value
     printed = new Uint8Array(layout.literals.length);
-    for (const k of paste.knownAt) printed[k] = sameFloat32(ours.data[k], paste.pastedF32[k]) ? 1 : 0;
+    const same = paste.float64 ? sameDouble : sameFloat32;
+    for (const k of paste.knownAt) printed[k] = same(ours.data[k], paste.pasted[k]) ? 1 : 0;
   }
-  const stats = elementStatistics(ours, layout.literals, parsed.source, elementJudge(choice.rule, rtol, atol), printed);
+  const stats = elementStatistics(
+    ours,
+    layout.literals,
+    parsed.source,
+    elementJudge(choice.rule, rtol, atol, paste.float64),
+    printed,
+    paste.float64
+  );
   const { compared, mismatched } = stats;
   const bitwiseEqual = compared > 0 && choice.pinned && stats.allBitsEqual && !layout.shapeMismatch;
   const matches = compared > 0 && mismatched === 0 && !layout.shapeMismatch && !formatDisagrees;
@@ -293,14 +330,14 @@ function firstMismatch(c: Comparison): [number, number] | null {
  * what judgeSample decides, without building the comparison (the diagnosis asks it once per candidate and step).
  */
 function valuesMatch(values: Float32Array, paste: PreparedPaste): boolean {
-  const { layout, knownAt, pastedF32, choice, parsed, rtol, atol } = paste;
+  const { layout, knownAt, pasted, choice, parsed, rtol, atol } = paste;
   if (layout.shapeMismatch || knownAt.length === 0) return false;
   if (choice.numpy) return numpyJudgement(values, paste).allMatch;
-  const judge = elementJudge(choice.rule, rtol, atol);
+  const judge = elementJudge(choice.rule, rtol, atol, paste.float64);
   const needsPrint = choice.rule === 'printed-precision';
   for (const k of knownAt) {
     const a = values[k];
-    const b = pastedF32[k];
+    const b = pasted[k];
     let printsSame = false;
     if (needsPrint) {
       const lit = layout.literals[k]!;

@@ -59,6 +59,12 @@ export function sameFloat32(a: number, b: number): boolean {
   return Object.is(Math.fround(a), Math.fround(b));
 }
 
+/** The same double (sign of zero included), any nan equal to any nan: a float64 paste's bitwise rule. */
+export function sameDouble(a: number, b: number): boolean {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
+  return Object.is(a, b);
+}
+
 /** Whether two printed numbers say the same thing (sign of zero included). */
 function samePrinted(a: string, b: string): boolean {
   return Object.is(tokenValue(a), tokenValue(b));

@@ -9,6 +9,7 @@ import {
   isRoundedStyle,
   literalStyle,
   pinsDownF32,
+  sameDouble,
   sameFloat32,
   sameStyle,
   type LiteralStyle
@@ -136,9 +137,11 @@ function iscloseF64(a: number, b: number, rtol: number, atol: number): boolean {
 export function elementJudge(
   rule: CompareRule,
   rtol: number,
-  atol: number
+  atol: number,
+  /** the pasted values are float64 (compared as they are, not as the float32 they round to) */
+  float64 = false
 ): (ours: number, pasted: number, printsSame: boolean) => boolean {
   if (rule === 'tolerance') return (a, b) => iscloseF64(a, b, rtol, atol);
-  if (rule === 'bitwise') return (a, b) => sameFloat32(a, b);
+  if (rule === 'bitwise') return float64 ? sameDouble : sameFloat32;
   return (_a, _b, printsSame) => printsSame;
 }

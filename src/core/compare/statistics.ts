@@ -4,7 +4,7 @@
 import type { IndexedValue, MatrixF32 } from '../types';
 import { tokenValue, type ParsedTensor } from '../tensors/parseTensor';
 import { ulpDistanceF32 } from '../float32';
-import { literalStyle, printsAs, sameFloat32 } from './literalStyle';
+import { literalStyle, printsAs, sameDouble, sameFloat32 } from './literalStyle';
 
 /** What comparing each element found (ordered as our sample, row-major). */
 export interface ElementStatistics {
@@ -43,7 +43,9 @@ export function elementStatistics(
   source: ParsedTensor['source'],
   matches: (ours: number, pasted: number, printsSame: boolean) => boolean,
   /** per element (row-major), whether ours prints as the pasted text, when the caller judged it (NumPy's printing rule) */
-  printed?: Uint8Array
+  printed?: Uint8Array,
+  /** the pasted values are float64: compared as they are, not rounded to float32 */
+  float64 = false
 ): ElementStatistics {
   const { rows, cols } = ours;
   const total = rows * cols;
@@ -66,7 +68,7 @@ export function elementStatistics(
     known[k] = 1;
     comparedIdx.push(k);
     const a = ours.data[k];
-    const b = Math.fround(tokenValue(lit)); // torch.tensor(pasted) holds float32 values
+    const b = float64 ? tokenValue(lit) : Math.fround(tokenValue(lit)); // torch.tensor(pasted) holds float32 values
     const style = literalStyle(lit, source);
     expected[k] = b;
     const d = Math.abs(a - b); // assert_close promotes both to float64
@@ -78,7 +80,7 @@ export function elementStatistics(
       mismatchMask[k] = 1;
       mismatchIdx.push(k);
     }
-    if (!sameFloat32(a, b)) allBitsEqual = false;
+    if (!(float64 ? sameDouble(a, b) : sameFloat32(a, b))) allBitsEqual = false;
     if (!printsSame) anyPrintDiffers = true;
     const u = ulpDistanceF32(a, b); // both nan: 0; nan on one side: Infinity
     if (u === Infinity && (Number.isNaN(a) || Number.isNaN(b))) {

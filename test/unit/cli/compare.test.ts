@@ -177,6 +177,22 @@ describe('cli compare', () => {
   });
 });
 
+describe('cli compare: the output of a loop run in float64 (x, weights and schedule .double())', () => {
+  const f = verdicts.float64Loop;
+  for (const p of f.pastes) {
+    it(`${p.kind}: not our float32 sample, though each value rounds to it (it read as bitwise equal)`, async () => {
+      const r = await cli(['compare', 'in.json', 'pasted.txt'], { 'in.json': f.inputsText, 'pasted.txt': p.text });
+      assert.equal(r.code, 1, r.out);
+      assert.match(r.out, /Bitwise equal: no/);
+      assert.match(r.out, /Mismatched elements: 4 \/ 4 /);
+      assert.match(r.out, /The pasted values are float64 \(the loop that printed them ran in float64/);
+      // the differences to the printed values, not to their float32 roundings (which are ours: 0.0)
+      const abs = /Greatest absolute difference: (\S+)/.exec(r.out);
+      assert.ok(abs && Number(abs[1]) > 0, r.out);
+    });
+  }
+});
+
 describe('cli compare: a float64 schedule made from the decimals of the inputs file', () => {
   const w = verdicts.writtenFloat64;
   for (const p of w.pastes) {

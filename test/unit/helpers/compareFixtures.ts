@@ -54,6 +54,8 @@ export const verdicts = JSON.parse(readFileSync(path.join(COMPARE_FIXTURES, 'ver
   placementPastes: { kind: string; inputs: unknown; text: string }[];
   /** prints every 5 steps of 20 labelled with their step (`t = 15`, `step 19`) */
   labelledPastes: { kind: string; inputs: unknown; text: string }[];
+  /** the example's loop run in float64 on inputs whose float64 x_0, rounded to float32, is the float32 loop's */
+  float64Loop: { inputsText: string; notFloat32: number; pastes: { kind: string; text: string }[] };
 };
 
 export const matrix = (shape: [number, number], bits: number[]): MatrixF32 => ({
