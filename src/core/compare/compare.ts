@@ -491,18 +491,22 @@ interface StepLabels {
    * numbers as printed
    */
   counted?: { from: 0 | 1; counts: number[] };
+  /** the last print has no label: the sample printed after the loop (x_0), after labelled prints */
+  sampleLast?: boolean;
 }
 
 // `t = 900`, `t: 900`, `t=900`, `step 900`, `Step: 900`, `timestep 900`, `Step 900/1000` (with T after the slash;
-// lower-case t only: `T = 1000` names T); not `step [9/10]` or `9/10` (a progress count without a label)
-const LABEL_RE = /(?:^|[^\w.])(?:t|[Ss]tep|STEP|[Tt]imestep)\s*[=: ]\s*(\d+)(?:\s*\/\s*(\d+))?(?![\d./])/g;
+// lower-case t only: `T = 1000` names T), the step as a tensor (`t = tensor(900)`, a batch's `t = tensor([900, 900])`);
+// not `step [9/10]` or `9/10` (a progress count without a label)
+const LABEL_RE =
+  /(?:^|[^\w.])(?:t|[Ss]tep|STEP|[Tt]imestep)\s*[=: ]\s*(?:(?:tensor|array)\(\[?)?(\d+)(?:\s*\/\s*(\d+))?(?![\d./])/g;
 
 /**
  * The step each print is labelled with, read two ways: the last label in the text before each print (since the print
  * before it), or the first one after it (before the next print). A label is read as the timestep t, or as a count of
  * the steps done (from 0 or from 1, when the labels increase: `step {i}` of `enumerate`). A reading counts when every
- * print has a label, except that the first may be x_T (unlabelled, or labelled T), and the steps fall strictly in
- * loop order within 0..T-1. The readings of the way the text ends with (a label after the last print, or not) come first.
+ * print has a label, except that the first may be x_T (unlabelled, or labelled T) and the last the sample printed
+ * after the loop (unlabelled: t = 0), and the steps fall strictly in loop order within 0..T-1. The readings of the way the text ends with (a label after the last print, or not) come first.
  */
 function stepLabels(text: string, spans: PrintSpan[], T: number): StepLabels[] {
   const gaps: string[] = [];
@@ -527,9 +531,16 @@ function stepLabels(text: string, spans: PrintSpan[], T: number): StepLabels[] {
       const steps = raw.map((a) => (a === null || counted === undefined ? a : T - 1 + counted - a));
       const xT = steps.length > 1 && (steps[0] === null || steps[0] === T);
       const ts = xT ? steps.slice(1) : steps;
+      // labelled prints, then print(x) once the loop is done, unlabelled: the sample
+      const sampleLast = ts.length > 1 && ts[ts.length - 1] === null && ts.slice(0, -1).every((t) => t !== null);
+      if (sampleLast) ts[ts.length - 1] = 0;
       if (ts.some((t, i) => t === null || t < 0 || t > T - 1 || (i > 0 && t >= ts[i - 1]!))) continue;
       const reading: StepLabels = { xT, labels: ts as number[], where };
-      if (counted !== undefined) reading.counted = { from: counted, counts: (xT ? raw.slice(1) : raw) as number[] };
+      if (sampleLast) reading.sampleLast = true;
+      if (counted !== undefined) {
+        const counts = (xT ? raw.slice(1) : raw) as number[];
+        reading.counted = { from: counted, counts: sampleLast ? counts.slice(0, -1) : counts };
+      }
       readings.push(reading);
     }
   }
@@ -555,16 +566,19 @@ function labelledSteps(
   if (readings.length === 0) return null;
   const list = (ns: number[]): string =>
     ns.length > 6 ? `${ns.slice(0, 3).join(', ')}, ..., ${ns.slice(-2).join(', ')}` : ns.join(', ');
-  const variants = readings.map(({ xT, labels, where, counted }) => {
+  const variants = readings.map(({ xT, labels, where, counted, sampleLast }) => {
     const first: (number | null)[] = xT ? [null] : [];
     const n = `${labels.length + first.length} prints, taken as ${xT ? 'x_T (the first), then ' : ''}x`;
+    const named = sampleLast ? labels.slice(0, -1) : labels;
+    const last = sampleLast ? '; the last, unlabelled, the sample: t = 0' : '';
     const labelled = counted
-      ? `their labels count (${list(counted.counts)}, ${where} each print, counted from ${counted.from}: t = ${list(labels)})`
-      : `their labels name (t = ${list(labels)}, ${where} each print)`;
+      ? `their labels count (${list(counted.counts)}, ${where} each print, counted from ${counted.from}: t = ${list(named)}${last})`
+      : `their labels name (t = ${list(named)}, ${where} each print${last})`;
     return {
       after: { steps: [...first, ...labels], note: `${n} after the steps ${labelled}.` },
       before: {
-        steps: [...first, ...labels.map((t) => stepBefore(t, T))],
+        // the sample printed after the loop stays x_0
+        steps: [...first, ...labels.map((t, i) => (sampleLast && i === labels.length - 1 ? t : stepBefore(t, T)))],
         note: `${n} before the steps ${labelled}: print(x) at the top of the loop body, as that fits the prints best.`
       }
     };

@@ -293,6 +293,38 @@ describe('compare: prints every few steps, labelled with their step', () => {
     );
   });
 
+  it('labels printed as tensors (`t = tensor(15)`, a batch `t = tensor([15, 15, 15, 15])`): read as the steps', () => {
+    for (const [kind, steps] of [
+      ['tensor labels, every 5', [15, 10, 5, 0]],
+      ['batch tensor labels, every 5, x_T first', [null, 15, 10, 5, 0]]
+    ] as const) {
+      const r = judge(kind);
+      assert.equal(r.matches, true, `${kind}: ${r.summary}`);
+      assert.deepEqual(
+        r.steps?.prints.map((p) => p.step),
+        steps,
+        r.steps?.stepsNote
+      );
+    }
+  });
+
+  it('labelled prints, then the sample printed after the loop without a label: the last print is x_0', () => {
+    const r = judge('labelled every 5 from t = 17, then the sample unlabelled');
+    assert.equal(r.matches, true, r.summary);
+    assert.deepEqual(
+      r.steps?.prints.map((p) => p.step),
+      [17, 12, 7, 2, 0],
+      r.steps?.stepsNote
+    );
+    const m = judge('labelled every 5 from t = 17, then the sample unlabelled, seed + t mistake');
+    assert.equal(m.matches, false);
+    assert.equal(m.firstDivergence?.step, 17, m.summary);
+    assert.ok(
+      m.diagnosis?.some((d) => d.id === 'step-seed-plus-t'),
+      m.summary
+    );
+  });
+
   it("a view's diagnosis heading is the summary's own line (the rule's qualifier, the step the mistake starts at)", () => {
     const r = judge('after the step, every 5, x_T first, seed + t mistake');
     assert.equal(r.diagnosisFromStep, 19); // seed + t begins at the first step, before the first print shows it (t = 15)
