@@ -14,11 +14,14 @@ export interface PrintSpan {
 
 const START_RE = /^(?:tensor|array)\s*\(/;
 const PARAMETER_RE = /^Parameter containing:\s*/;
+/** after a list's `[`: its first item is a tensor print */
+const LIST_OF_PRINTS_RE = /^\s*(?:tensor|array)\s*\(/;
 
 /**
  * The tensor prints of a paste, in order: each `tensor(...)`, `array(...)` (with what follows in its parentheses,
  * `grad_fn=`, `dtype=`) or bracketed list (`[[...]]`, NumPy's str, `x.tolist()`) standing outside any other
- * brackets; text between them is left out. A JSON object (`{"sample": ...}`) is one print. Brackets inside a
+ * brackets, and each tensor print in a Python list of them (`print(xs)` of `xs.append(x)`: `[tensor(...), ...]`);
+ * text between them is left out. A JSON object (`{"sample": ...}`) is one print. Brackets inside a
  * print are followed to its end; a print left open runs to the end of the text (its parser then says what is missing).
  */
 export function findPrints(text: string): PrintSpan[] {
@@ -36,6 +39,10 @@ export function findPrints(text: string): PrintSpan[] {
     }
     const ctor = START_RE.exec(text.slice(i, i + 20));
     const free = i === 0 || !/[A-Za-z0-9_.\]]/.test(text[i - 1]); // not x[0] or np.array(
+    if (free && !ctor && text[i] === '[' && LIST_OF_PRINTS_RE.test(text.slice(i + 1, i + 40))) {
+      i++; // a list of tensor prints: each is found on its own
+      continue;
+    }
     if (free && (ctor || text[i] === '[')) {
       if (start < 0) start = i;
       if (ctor) i += ctor[0].length - 1; // at the '('

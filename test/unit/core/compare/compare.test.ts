@@ -325,6 +325,23 @@ describe('compare: prints every few steps, labelled with their step', () => {
     );
   });
 
+  it('a list of tensors (xs.append(x), then print(xs)): each tensor one print, in loop order', () => {
+    const r = judge('a list of tensors, x_T and every step');
+    assert.equal(r.matches, true, r.summary);
+    assert.deepEqual(
+      r.steps?.prints.map((p) => p.step),
+      [null, ...Array.from({ length: 20 }, (_, i) => 19 - i)],
+      r.steps?.stepsNote
+    );
+    const m = judge('a list of tensors, every step, seed + t mistake');
+    assert.equal(m.matches, false);
+    assert.equal(m.firstDivergence?.step, 19, m.summary);
+    assert.ok(
+      m.diagnosis?.some((d) => d.id === 'step-seed-plus-t'),
+      m.summary
+    );
+  });
+
   it("a view's diagnosis heading is the summary's own line (the rule's qualifier, the step the mistake starts at)", () => {
     const r = judge('after the step, every 5, x_T first, seed + t mistake');
     assert.equal(r.diagnosisFromStep, 19); // seed + t begins at the first step, before the first print shows it (t = 15)
