@@ -396,19 +396,20 @@ export function compareRun(
     const count = assignSteps(pastes.length, T, field);
     // our states at every step a reading of the labels names, computed once for choosing and for judging
     let states: Map<number | null, Float32Array> | undefined;
+    const leading = (options: (number | null)[][]): number[] => {
+      states = correctStates(
+        inputs,
+        run.inputs.profile,
+        [...new Set(options.flat())],
+        opts.shouldStop,
+        run.inputs.matmul
+      );
+      return options.map((o) => leadingMatches(states!, o, pastes));
+    };
     const { steps, note } =
-      labelledSteps(stepLabels(expectedText, spans, T), T, count, (options) => {
-        states = correctStates(
-          inputs,
-          run.inputs.profile,
-          [...new Set(options.flat())],
-          opts.shouldStop,
-          run.inputs.matmul
-        );
-        return options.map((o) => leadingMatches(states!, o, pastes));
-      }) ?? count;
+      labelledSteps(stepLabels(expectedText, spans, T), T, count, leading) ?? xTFirst(count, T, leading) ?? count;
     const c = compareSteps(inputs, run, expectedText, steps, pastes, note + ignored, opts, states);
-    const hint = c.matches ? null : printPlacementHint(inputs, run.inputs, steps, pastes, opts);
+    const hint = c.matches ? null : printPlacementHint(inputs, run.inputs, run.sample.data, steps, pastes, opts);
     return hint ? { ...c, summary: `${c.summary}\n${hint}` } : c;
   }
   const paste = preparePaste(expectedText, run.sample.rows, run.sample.cols, opts);
@@ -601,14 +602,41 @@ function labelledSteps(
 }
 
 /**
+ * Unlabelled prints read as x_T (printed before the loop) and then the last steps, when our states give more prints
+ * from the first so than as the last steps (`count`) or as x before each of them (print(x) at the top of the loop
+ * body, which printPlacementHint names): print(x) before the loop and after it gives x_T and x_0. Null when another
+ * reading is as good (or there are T + 1 prints: the count has x_T already).
+ */
+function xTFirst(
+  count: { steps: (number | null)[]; note: string },
+  T: number,
+  leading: (steps: (number | null)[][]) => number[]
+): { steps: (number | null)[]; note: string } | null {
+  const k = count.steps.length;
+  if (k < 2 || k > T) return null;
+  const steps = [null, ...Array.from({ length: k - 1 }, (_, i) => k - 2 - i)];
+  const before = count.steps.map((t) => stepBefore(t, T));
+  const [asCounted, asBefore, asXT] = leading([count.steps, before, steps]);
+  if (asXT <= Math.max(asCounted, asBefore)) return null;
+  const last =
+    k - 1 === 1 ? 'the sample (t = 0)' : `x after the last ${k - 1} steps, t = ${k - 2}..0 (the last print the sample)`;
+  return {
+    steps,
+    note: `${k} prints, taken as x_T (the first, printed before the loop), then ${last}, as that fits the prints best.`
+  };
+}
+
+/**
  * When a step-by-step paste does not match as the prints were taken (x after each step, the last one the sample),
  * whether the correct loop gives every print when x was printed elsewhere in the loop: at the top of each
- * iteration (the first print x_T, the sample never printed), or once more after the loop (the last two prints the
- * same). Returns a line saying so, or null.
+ * iteration (the first print x_T, the sample never printed), or once more after the loop (the last two prints both
+ * the sample, printed the same way or not: print(x), then print(x.tolist())). Returns a line saying so, or null.
  */
 function printPlacementHint(
   inputs: SamplerInputs,
   profiles: LoopProfiles,
+  /** our sample, x_0 */
+  sample: Float32Array,
   steps: (number | null)[],
   pastes: PreparedPaste[],
   opts: CompareOptions
@@ -617,10 +645,11 @@ function printPlacementHint(
   if (!steps.includes(null) && everyBeforeItsStep(inputs, profiles, steps, pastes, opts))
     return `Hint: every print is the correct loop's x before a step (print(x) at the top of the loop body, so the first print is x_T and the sample itself is not printed): print x after the step, or paste the final sample alone.`;
   const n = pastes.length;
-  if (n >= 2 && pastes[n - 1].expectedText.trim() === pastes[n - 2].expectedText.trim()) {
+  const bothTheSample = n >= 2 && valuesMatch(sample, pastes[n - 1]) && valuesMatch(sample, pastes[n - 2]);
+  if (bothTheSample && n - 1 <= T + 1 && loopWork(inputs, T) <= DIAGNOSIS_MAX_WORK) {
     const { steps: fewer } = assignSteps(n - 1, T, 'expected');
-    if (correctLoopGives(inputs, profiles, fewer, pastes.slice(0, -1), opts))
-      return `Hint: the last two prints are the same, and without the last one every print is the correct loop's (x printed inside the loop and once more after it): leave out the print after the loop.`;
+    if (correctLoopGives(inputs, profiles, [...fewer, 0], pastes, opts))
+      return `Hint: the last two prints are both the correct loop's sample x_0, and without the last one every print is the correct loop's (x printed inside the loop and once more after it): leave out the print after the loop.`;
   }
   return null;
 }

@@ -124,9 +124,12 @@ describe('compare: a correct loop that printed x elsewhere in the loop gets a hi
     'top of the loop':
       /\nHint: every print is the correct loop's x before a step \(print\(x\) at the top of the loop body/,
     'after each step and after the loop':
-      /\nHint: the last two prints are the same, and without the last one every print is the correct loop's/
+      /\nHint: the last two prints are both the correct loop's sample x_0, and without the last one every print is the correct loop's/,
+    // the same, printed another way the second time
+    "after each step, then the sample's tolist()":
+      /\nHint: the last two prints are both the correct loop's sample x_0, and without the last one every print is the correct loop's/
   };
-  for (const c of verdicts.placementPastes) {
+  for (const c of verdicts.placementPastes.filter((p) => p.kind in hints)) {
     it(`${c.kind}, without the step labels`, () => {
       const { inputs } = readInputs(c.inputs);
       const run = runSampler(inputs, { record: { kind: 'none' } });
@@ -135,6 +138,25 @@ describe('compare: a correct loop that printed x elsewhere in the loop gets a hi
       assert.match(r.summary, hints[c.kind]);
     });
   }
+
+  it("after each step, then the sample's tolist(), with the step labels: the same hint", () => {
+    const c = verdicts.placementPastes.find((p) => p.kind === "after each step, then the sample's tolist()")!;
+    const { inputs } = readInputs(c.inputs);
+    const r = compareRun(inputs, runSampler(inputs, { record: { kind: 'none' } }), c.text);
+    assert.equal(r.matches, false);
+    assert.match(r.summary, hints[c.kind]);
+  });
+
+  it('x_T printed before the loop and the sample after it: read as x_T and x_0, and they match', () => {
+    const c = verdicts.placementPastes.find((p) => p.kind === 'x_T before the loop and the sample after it')!;
+    const { inputs } = readInputs(c.inputs);
+    const r = compareRun(inputs, runSampler(inputs, { record: { kind: 'none' } }), c.text);
+    assert.equal(r.matches, true, r.summary);
+    assert.deepEqual(
+      r.steps?.prints.map((p) => p.step),
+      [null, 0]
+    );
+  });
 
   it('top of the loop, with its step labels: the labels say x before each step, and every print matches', () => {
     const c = verdicts.placementPastes.find((p) => p.kind === 'top of the loop')!;
