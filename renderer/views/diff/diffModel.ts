@@ -1,9 +1,15 @@
 // What the diff view shows, computed without the DOM or plotly: ours, PyTorch's and |difference| side
 // by side and the |diff| heatmap. Every verdict and diff number comes from src/core (Comparison).
-import type { RunResult } from '../../../src/core/types';
+import type { Comparison, RunResult } from '../../../src/core/types';
 import { formatFloat32Shortest } from '../../../src/core/tensors/printTensor';
 import { parseCssColor } from '../trajectories/pathRaster';
 import { TABLE_MAX_CELLS, torchDefaultPrintedElements, torchPrintedElements } from '../table/tableModel';
+
+/** The verdict line's words after its mark: the rule, and bitwise equality (of the values shown, for a summarised paste). */
+export function verdictRuleText(c: Comparison): string {
+  const bitwise = c.bitwiseEqual ? (c.known ? ', bitwise equal for the values shown' : ', bitwise equal') : '';
+  return ` (rule: ${c.rule}${bitwise})`;
+}
 
 /** The diff side by side: ours, PyTorch's (pasted) and |difference| per element, with the core's mismatch mask. */
 export interface DiffTableModel {

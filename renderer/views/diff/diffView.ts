@@ -7,7 +7,7 @@ import { h } from '../../dom';
 import { PlotBox, type View, type ViewContext } from '../common';
 import { stepTicks } from '../commonModel';
 import { numericTable } from '../table/tableView';
-import { absDiffHeatmap, diffTableModel, heatColorscale } from './diffModel';
+import { absDiffHeatmap, diffTableModel, heatColorscale, verdictRuleText } from './diffModel';
 
 export function createDiffView(ctx: ViewContext): View {
   const c = ctx.run.comparison;
@@ -26,7 +26,7 @@ export function createDiffView(ctx: ViewContext): View {
       'data-matches': String(c.matches)
     },
     c.matches ? '✓ Matches' : '✗ Does not match',
-    ` (rule: ${c.rule}${c.bitwiseEqual ? ', bitwise equal' : ''})`
+    verdictRuleText(c)
   );
   const first = c.firstDivergence;
   const stepName = (t: number | null): string => (t === null ? 'x_T' : `x after step t = ${t}`);

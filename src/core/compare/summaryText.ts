@@ -122,7 +122,10 @@ export function buildSummary(c: Comparison, choice: RuleChoice, stats: SummarySt
       lines.push('Greatest distance in float32 ulps: none (nan on one side of every compared element)');
     }
     let bitwise: string;
-    if (choice.pinned) bitwise = stats.allBitsEqual ? 'yes' : 'no';
+    const total = c.expected.rows * c.expected.cols;
+    // a summarised paste (`...`) shows some values only: equal bit for bit, those
+    if (choice.pinned)
+      bitwise = !stats.allBitsEqual ? 'no' : c.known ? `yes, for the ${c.compared} values shown (of ${total})` : 'yes';
     else if (stats.anyPrintDiffers) bitwise = 'no';
     else
       bitwise =

@@ -97,6 +97,22 @@ describe('compare: real sampler outputs against PyTorch prints', () => {
   }
 });
 
+describe('compare: bitwise equality of a summarised print says it is of the values shown', () => {
+  for (const c of verdicts.cases) {
+    const p = c.pastes.find((q) => q.kind === 'precision 12')!;
+    const summarised = p.text.includes('...');
+    it(`${c.name}, precision 12: ${summarised ? 'the values shown' : 'every value'}`, () => {
+      const { inputs } = readInputs(c.inputs);
+      const r = compareRun(inputs, runSampler(inputs, { record: { kind: 'none' } }), p.text);
+      assert.equal(r.matches, true, r.summary);
+      const line = /^Bitwise equal: (.*)$/m.exec(r.summary)?.[1];
+      const total = c.shape[0] * c.shape[1];
+      assert.equal(line, summarised ? `yes, for the ${r.compared} values shown (of ${total})` : 'yes');
+      if (summarised) assert.ok(r.compared < total);
+    });
+  }
+});
+
 describe("compare: a step-by-step paste among the other lines a loop prints (PyTorch's console)", () => {
   for (const c of verdicts.logLinePastes) {
     const { inputs } = readInputs(c.inputs);

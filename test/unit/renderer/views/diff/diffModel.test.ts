@@ -5,8 +5,13 @@ import {
   absDiffHeatmap,
   diffTableModel,
   HEAT_FLOOR,
-  heatColorscale
+  heatColorscale,
+  verdictRuleText
 } from '../../../../../renderer/views/diff/diffModel';
+import { compareRun } from '../../../../../src/core/compare/compare';
+import { readInputs } from '../../../../../src/core/sampler/inputs';
+import { runSampler } from '../../../../../src/core/sampler/sampler';
+import { verdicts } from '../../../helpers/compareFixtures';
 import { fixtureCases, fixtureRun } from '../../../../browser/fixtureRuns';
 import { printedNumbers, syntheticRun } from '../../../helpers/rendererRuns';
 
@@ -122,5 +127,20 @@ describe('diffModel: diff model passes the core comparison through', () => {
   it('has no diff model without a comparison', () => {
     assert.equal(diffTableModel(syntheticRun(2, 2, 2)), null);
     assert.equal(absDiffHeatmap(syntheticRun(2, 2, 2)), null);
+  });
+});
+
+describe('diffModel: the verdict line', () => {
+  it('says bitwise equal of the values shown for a summarised print, of all for a full one (PyTorch prints)', () => {
+    for (const [name, expected] of [
+      ['N=400 d=4 T=3 (summarised rows)', ' (rule: bitwise, bitwise equal for the values shown)'],
+      ['seed example', ' (rule: bitwise, bitwise equal)']
+    ] as const) {
+      const c = verdicts.cases.find((x) => x.name === name)!;
+      const { inputs } = readInputs(c.inputs);
+      const p = c.pastes.find((q) => q.kind === 'precision 12')!;
+      const cmp = compareRun(inputs, runSampler(inputs, { record: { kind: 'none' } }), p.text);
+      assert.equal(verdictRuleText(cmp), expected, name);
+    }
   });
 });
