@@ -250,39 +250,48 @@ function peg$parse(input, options) {
   const peg$c32 = "\r\n";
   const peg$c33 = "n";
   const peg$c34 = "t";
-  const peg$c35 = "and";
-  const peg$c36 = "assert";
-  const peg$c37 = "async";
-  const peg$c38 = "await";
-  const peg$c39 = "as";
-  const peg$c40 = "break";
-  const peg$c41 = "class";
-  const peg$c42 = "continue";
-  const peg$c43 = "def";
-  const peg$c44 = "del";
-  const peg$c45 = "elif";
-  const peg$c46 = "else";
-  const peg$c47 = "except";
-  const peg$c48 = "finally";
-  const peg$c49 = "for";
-  const peg$c50 = "from";
-  const peg$c51 = "global";
-  const peg$c52 = "if";
-  const peg$c53 = "import";
-  const peg$c54 = "in";
-  const peg$c55 = "is";
-  const peg$c56 = "lambda";
-  const peg$c57 = "nonlocal";
-  const peg$c58 = "not";
-  const peg$c59 = "or";
-  const peg$c60 = "pass";
-  const peg$c61 = "raise";
-  const peg$c62 = "return";
-  const peg$c63 = "try";
-  const peg$c64 = "while";
-  const peg$c65 = "with";
-  const peg$c66 = "yield";
-  const peg$c67 = "#";
+  const peg$c35 = "r";
+  const peg$c36 = "a";
+  const peg$c37 = "b";
+  const peg$c38 = "f";
+  const peg$c39 = "v";
+  const peg$c40 = "x";
+  const peg$c41 = "u";
+  const peg$c42 = "U";
+  const peg$c43 = "N{";
+  const peg$c44 = "and";
+  const peg$c45 = "assert";
+  const peg$c46 = "async";
+  const peg$c47 = "await";
+  const peg$c48 = "as";
+  const peg$c49 = "break";
+  const peg$c50 = "class";
+  const peg$c51 = "continue";
+  const peg$c52 = "def";
+  const peg$c53 = "del";
+  const peg$c54 = "elif";
+  const peg$c55 = "else";
+  const peg$c56 = "except";
+  const peg$c57 = "finally";
+  const peg$c58 = "for";
+  const peg$c59 = "from";
+  const peg$c60 = "global";
+  const peg$c61 = "if";
+  const peg$c62 = "import";
+  const peg$c63 = "in";
+  const peg$c64 = "is";
+  const peg$c65 = "lambda";
+  const peg$c66 = "nonlocal";
+  const peg$c67 = "not";
+  const peg$c68 = "or";
+  const peg$c69 = "pass";
+  const peg$c70 = "raise";
+  const peg$c71 = "return";
+  const peg$c72 = "try";
+  const peg$c73 = "while";
+  const peg$c74 = "with";
+  const peg$c75 = "yield";
+  const peg$c76 = "#";
 
   const peg$r0 = /^[+\-]/;
   const peg$r1 = /^[^()"']/;
@@ -294,16 +303,21 @@ function peg$parse(input, options) {
   const peg$r7 = /^[01]/;
   const peg$r8 = /^[eE]/;
   const peg$r9 = /^[0-9]/;
-  const peg$r10 = /^[^\\]/;
-  const peg$r11 = /^[^"\\\r\n]/;
-  const peg$r12 = /^[^'\\\r\n]/;
-  const peg$r13 = /^[\\"']/;
-  const peg$r14 = /^[A-Za-z_]/;
-  const peg$r15 = /^[A-Za-z0-9_]/;
+  const peg$r10 = /^[rR]/;
+  const peg$r11 = /^[uU]/;
+  const peg$r12 = /^["']/;
+  const peg$r13 = /^[fF]/;
+  const peg$r14 = /^[^\\]/;
+  const peg$r15 = /^[^"\\\r\n]/;
   const peg$r16 = /^[^\r\n]/;
-  const peg$r17 = /^[ \t]/;
-  const peg$r18 = /^[\r\n]/;
-  const peg$r19 = /^[ \t\r\n]/;
+  const peg$r17 = /^[^'\\\r\n]/;
+  const peg$r18 = /^[\\"']/;
+  const peg$r19 = /^[xuU]/;
+  const peg$r20 = /^[A-Za-z_]/;
+  const peg$r21 = /^[A-Za-z0-9_]/;
+  const peg$r22 = /^[ \t]/;
+  const peg$r23 = /^[\r\n]/;
+  const peg$r24 = /^[ \t\r\n]/;
 
   const peg$e0 = peg$literalExpectation(";", false);
   const peg$e1 = peg$otherExpectation("end of statement");
@@ -346,59 +360,74 @@ function peg$parse(input, options) {
   const peg$e38 = peg$classExpectation(["e", "E"], false, false, false);
   const peg$e39 = peg$classExpectation([["0", "9"]], false, false, false);
   const peg$e40 = peg$otherExpectation("string");
-  const peg$e41 = peg$literalExpectation("\"\"\"", false);
-  const peg$e42 = peg$literalExpectation("'''", false);
-  const peg$e43 = peg$literalExpectation("\"", false);
-  const peg$e44 = peg$literalExpectation("'", false);
-  const peg$e45 = peg$literalExpectation("\\", false);
-  const peg$e46 = peg$literalExpectation("\r\n", false);
-  const peg$e47 = peg$classExpectation(["\\"], true, false, false);
-  const peg$e48 = peg$classExpectation(["\"", "\\", "\r", "\n"], true, false, false);
-  const peg$e49 = peg$classExpectation(["'", "\\", "\r", "\n"], true, false, false);
-  const peg$e50 = peg$literalExpectation("n", false);
-  const peg$e51 = peg$literalExpectation("t", false);
-  const peg$e52 = peg$classExpectation(["\\", "\"", "'"], false, false, false);
-  const peg$e53 = peg$otherExpectation("name");
-  const peg$e54 = peg$classExpectation([["A", "Z"], ["a", "z"], "_"], false, false, false);
-  const peg$e55 = peg$literalExpectation("and", false);
-  const peg$e56 = peg$literalExpectation("assert", false);
-  const peg$e57 = peg$literalExpectation("async", false);
-  const peg$e58 = peg$literalExpectation("await", false);
-  const peg$e59 = peg$literalExpectation("as", false);
-  const peg$e60 = peg$literalExpectation("break", false);
-  const peg$e61 = peg$literalExpectation("class", false);
-  const peg$e62 = peg$literalExpectation("continue", false);
-  const peg$e63 = peg$literalExpectation("def", false);
-  const peg$e64 = peg$literalExpectation("del", false);
-  const peg$e65 = peg$literalExpectation("elif", false);
-  const peg$e66 = peg$literalExpectation("else", false);
-  const peg$e67 = peg$literalExpectation("except", false);
-  const peg$e68 = peg$literalExpectation("finally", false);
-  const peg$e69 = peg$literalExpectation("for", false);
-  const peg$e70 = peg$literalExpectation("from", false);
-  const peg$e71 = peg$literalExpectation("global", false);
-  const peg$e72 = peg$literalExpectation("if", false);
-  const peg$e73 = peg$literalExpectation("import", false);
-  const peg$e74 = peg$literalExpectation("in", false);
-  const peg$e75 = peg$literalExpectation("is", false);
-  const peg$e76 = peg$literalExpectation("lambda", false);
-  const peg$e77 = peg$literalExpectation("nonlocal", false);
-  const peg$e78 = peg$literalExpectation("not", false);
-  const peg$e79 = peg$literalExpectation("or", false);
-  const peg$e80 = peg$literalExpectation("pass", false);
-  const peg$e81 = peg$literalExpectation("raise", false);
-  const peg$e82 = peg$literalExpectation("return", false);
-  const peg$e83 = peg$literalExpectation("try", false);
-  const peg$e84 = peg$literalExpectation("while", false);
-  const peg$e85 = peg$literalExpectation("with", false);
-  const peg$e86 = peg$literalExpectation("yield", false);
-  const peg$e87 = peg$classExpectation([["A", "Z"], ["a", "z"], ["0", "9"], "_"], false, false, false);
-  const peg$e88 = peg$otherExpectation("comment");
-  const peg$e89 = peg$literalExpectation("#", false);
-  const peg$e90 = peg$classExpectation(["\r", "\n"], true, false, false);
-  const peg$e91 = peg$classExpectation([" ", "\t"], false, false, false);
-  const peg$e92 = peg$classExpectation(["\r", "\n"], false, false, false);
-  const peg$e93 = peg$classExpectation([" ", "\t", "\r", "\n"], false, false, false);
+  const peg$e41 = peg$classExpectation(["r", "R"], false, false, false);
+  const peg$e42 = peg$classExpectation(["u", "U"], false, false, false);
+  const peg$e43 = peg$classExpectation(["\"", "'"], false, false, false);
+  const peg$e44 = peg$classExpectation(["f", "F"], false, false, false);
+  const peg$e45 = peg$literalExpectation("\"\"\"", false);
+  const peg$e46 = peg$literalExpectation("'''", false);
+  const peg$e47 = peg$literalExpectation("\"", false);
+  const peg$e48 = peg$literalExpectation("'", false);
+  const peg$e49 = peg$literalExpectation("\\", false);
+  const peg$e50 = peg$literalExpectation("\r\n", false);
+  const peg$e51 = peg$classExpectation(["\\"], true, false, false);
+  const peg$e52 = peg$classExpectation(["\"", "\\", "\r", "\n"], true, false, false);
+  const peg$e53 = peg$classExpectation(["\r", "\n"], true, false, false);
+  const peg$e54 = peg$classExpectation(["'", "\\", "\r", "\n"], true, false, false);
+  const peg$e55 = peg$anyExpectation();
+  const peg$e56 = peg$literalExpectation("n", false);
+  const peg$e57 = peg$literalExpectation("t", false);
+  const peg$e58 = peg$literalExpectation("r", false);
+  const peg$e59 = peg$literalExpectation("a", false);
+  const peg$e60 = peg$literalExpectation("b", false);
+  const peg$e61 = peg$literalExpectation("f", false);
+  const peg$e62 = peg$literalExpectation("v", false);
+  const peg$e63 = peg$classExpectation(["\\", "\"", "'"], false, false, false);
+  const peg$e64 = peg$literalExpectation("x", false);
+  const peg$e65 = peg$literalExpectation("u", false);
+  const peg$e66 = peg$literalExpectation("U", false);
+  const peg$e67 = peg$classExpectation(["x", "u", "U"], false, false, false);
+  const peg$e68 = peg$literalExpectation("N{", false);
+  const peg$e69 = peg$otherExpectation("name");
+  const peg$e70 = peg$classExpectation([["A", "Z"], ["a", "z"], "_"], false, false, false);
+  const peg$e71 = peg$literalExpectation("and", false);
+  const peg$e72 = peg$literalExpectation("assert", false);
+  const peg$e73 = peg$literalExpectation("async", false);
+  const peg$e74 = peg$literalExpectation("await", false);
+  const peg$e75 = peg$literalExpectation("as", false);
+  const peg$e76 = peg$literalExpectation("break", false);
+  const peg$e77 = peg$literalExpectation("class", false);
+  const peg$e78 = peg$literalExpectation("continue", false);
+  const peg$e79 = peg$literalExpectation("def", false);
+  const peg$e80 = peg$literalExpectation("del", false);
+  const peg$e81 = peg$literalExpectation("elif", false);
+  const peg$e82 = peg$literalExpectation("else", false);
+  const peg$e83 = peg$literalExpectation("except", false);
+  const peg$e84 = peg$literalExpectation("finally", false);
+  const peg$e85 = peg$literalExpectation("for", false);
+  const peg$e86 = peg$literalExpectation("from", false);
+  const peg$e87 = peg$literalExpectation("global", false);
+  const peg$e88 = peg$literalExpectation("if", false);
+  const peg$e89 = peg$literalExpectation("import", false);
+  const peg$e90 = peg$literalExpectation("in", false);
+  const peg$e91 = peg$literalExpectation("is", false);
+  const peg$e92 = peg$literalExpectation("lambda", false);
+  const peg$e93 = peg$literalExpectation("nonlocal", false);
+  const peg$e94 = peg$literalExpectation("not", false);
+  const peg$e95 = peg$literalExpectation("or", false);
+  const peg$e96 = peg$literalExpectation("pass", false);
+  const peg$e97 = peg$literalExpectation("raise", false);
+  const peg$e98 = peg$literalExpectation("return", false);
+  const peg$e99 = peg$literalExpectation("try", false);
+  const peg$e100 = peg$literalExpectation("while", false);
+  const peg$e101 = peg$literalExpectation("with", false);
+  const peg$e102 = peg$literalExpectation("yield", false);
+  const peg$e103 = peg$classExpectation([["A", "Z"], ["a", "z"], ["0", "9"], "_"], false, false, false);
+  const peg$e104 = peg$otherExpectation("comment");
+  const peg$e105 = peg$literalExpectation("#", false);
+  const peg$e106 = peg$classExpectation([" ", "\t"], false, false, false);
+  const peg$e107 = peg$classExpectation(["\r", "\n"], false, false, false);
+  const peg$e108 = peg$classExpectation([" ", "\t", "\r", "\n"], false, false, false);
 
   function peg$f0(first, s) {    return s;  }
   function peg$f1(first, rest) {    return first ? [first, ...rest] : [];  }
@@ -449,22 +478,52 @@ function peg$parse(input, options) {
       error('leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers');
     return { type: 'number', text: digits, isInt, loc: loc(location()) };
   }
-  function peg$f43(s) {    return { type: 'string', value: s, loc: loc(location()) };  }
-  function peg$f44(c) {    return c;  }
-  function peg$f45(chars) {    return chars.join('');  }
-  function peg$f46(c) {    return c;  }
-  function peg$f47(chars) {    return chars.join('');  }
-  function peg$f48(chars) {    return chars.join('');  }
-  function peg$f49(chars) {    return chars.join('');  }
-  function peg$f50(c) {    return c;  }
-  function peg$f51() {    return '\n';  }
-  function peg$f52(c) {    return c;  }
-  function peg$f53(c) {    return c;  }
-  function peg$f54() {    return '\n';  }
-  function peg$f55() {    return '\t';  }
-  function peg$f56(c) {    return c;  }
-  function peg$f57(name) {    return name;  }
-  function peg$f58() {    return depths[offset()] > 0;  }
+  function peg$f43(first, s) {    return s;  }
+  function peg$f44(first, rest) {    return { type: 'string', value: [first, ...rest].join(''), loc: loc(location()) };  }
+  function peg$f45(s) {    return s;  }
+  function peg$f46(s) {    return s;  }
+  function peg$f47(p) {    error(`bytes literals (\`${p}"..."\`) are not supported: write a str ("...")`);  }
+  function peg$f48(p) {    error(`f-strings (\`${p}"..."\`) are not supported: write the text as it is ("...")`);  }
+  function peg$f49(c) {    return c;  }
+  function peg$f50(chars) {    return chars.join('');  }
+  function peg$f51(c) {    return c;  }
+  function peg$f52(chars) {    return chars.join('');  }
+  function peg$f53(chars) {    return chars.join('');  }
+  function peg$f54(chars) {    return chars.join('');  }
+  function peg$f55(c) {    return c;  }
+  function peg$f56() {    return '\n';  }
+  function peg$f57(c) {    return c;  }
+  function peg$f58(chars) {    return chars.join('');  }
+  function peg$f59(c) {    return c;  }
+  function peg$f60(chars) {    return chars.join('');  }
+  function peg$f61(chars) {    return chars;  }
+  function peg$f62(chars) {    return chars;  }
+  function peg$f63() {    return '\n';  }
+  function peg$f64() {    return '\\\n';  }
+  function peg$f65(c) {    return c;  }
+  function peg$f66(c) {    return c;  }
+  function peg$f67() {    return '\n';  }
+  function peg$f68() {    return '\t';  }
+  function peg$f69() {    return '\r';  }
+  function peg$f70() {    return '\x07';  }
+  function peg$f71() {    return '\b';  }
+  function peg$f72() {    return '\f';  }
+  function peg$f73() {    return '\v';  }
+  function peg$f74(c) {    return c;  }
+  function peg$f75(d) {    return String.fromCodePoint(parseInt(d, 8));  }
+  function peg$f76(h) {    return String.fromCodePoint(parseInt(h, 16));  }
+  function peg$f77(h) {    return String.fromCodePoint(parseInt(h, 16));  }
+  function peg$f78(h) {
+    const cp = parseInt(h, 16);
+    if (cp > 0x10ffff) error(`(unicode error) illegal Unicode character \\U${h}`);
+    return String.fromCodePoint(cp);
+  }
+  function peg$f79(e) {    error(`(unicode error) truncated \\${e}${'X'.repeat(e === 'x' ? 2 : e === 'u' ? 4 : 8)} escape`);  }
+  function peg$f80() {    error('(unicode error) \\N{...} escapes are not supported: write the character itself');  }
+  function peg$f81() {    return '';  }
+  function peg$f82(c) {    return `\\${c}`;  }
+  function peg$f83(name) {    return name;  }
+  function peg$f84() {    return depths[offset()] > 0;  }
   let peg$currPos = options.peg$currPos | 0;
   let peg$savedPos = peg$currPos;
   const peg$posDetailsCache = [{ line: 1, column: 1 }];
@@ -2711,20 +2770,277 @@ function peg$parse(input, options) {
   }
 
   function peg$parseString() {
-    let s0, s1;
+    let s0, s1, s2, s3, s4, s5;
 
     peg$silentFails++;
     s0 = peg$currPos;
-    s1 = peg$parseStringText();
+    s1 = peg$parseStringLiteral();
     if (s1 !== peg$FAILED) {
+      s2 = [];
+      s3 = peg$currPos;
+      s4 = peg$parse_();
+      s5 = peg$parseStringLiteral();
+      if (s5 !== peg$FAILED) {
+        peg$savedPos = s3;
+        s3 = peg$f43(s1, s5);
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+      while (s3 !== peg$FAILED) {
+        s2.push(s3);
+        s3 = peg$currPos;
+        s4 = peg$parse_();
+        s5 = peg$parseStringLiteral();
+        if (s5 !== peg$FAILED) {
+          peg$savedPos = s3;
+          s3 = peg$f43(s1, s5);
+        } else {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        }
+      }
       peg$savedPos = s0;
-      s1 = peg$f43(s1);
+      s0 = peg$f44(s1, s2);
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
     }
-    s0 = s1;
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
       if (peg$silentFails === 0) { peg$fail(peg$e40); }
+    }
+
+    return s0;
+  }
+
+  function peg$parseStringLiteral() {
+    let s0, s1, s2, s3, s4;
+
+    s0 = peg$currPos;
+    s1 = input.charAt(peg$currPos);
+    if (peg$r10.test(s1)) {
+      peg$currPos++;
+    } else {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e41); }
+    }
+    if (s1 !== peg$FAILED) {
+      s2 = peg$parseRawStringText();
+      if (s2 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s0 = peg$f45(s2);
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+    if (s0 === peg$FAILED) {
+      s0 = peg$currPos;
+      s1 = input.charAt(peg$currPos);
+      if (peg$r11.test(s1)) {
+        peg$currPos++;
+      } else {
+        s1 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e42); }
+      }
+      if (s1 === peg$FAILED) {
+        s1 = null;
+      }
+      s2 = peg$parseStringText();
+      if (s2 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s0 = peg$f46(s2);
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+      if (s0 === peg$FAILED) {
+        s0 = peg$currPos;
+        s1 = peg$currPos;
+        s2 = peg$currPos;
+        s3 = input.charAt(peg$currPos);
+        if (peg$r6.test(s3)) {
+          peg$currPos++;
+        } else {
+          s3 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e35); }
+        }
+        if (s3 !== peg$FAILED) {
+          s4 = input.charAt(peg$currPos);
+          if (peg$r10.test(s4)) {
+            peg$currPos++;
+          } else {
+            s4 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e41); }
+          }
+          if (s4 === peg$FAILED) {
+            s4 = null;
+          }
+          s3 = [s3, s4];
+          s2 = s3;
+        } else {
+          peg$currPos = s2;
+          s2 = peg$FAILED;
+        }
+        if (s2 === peg$FAILED) {
+          s2 = peg$currPos;
+          s3 = input.charAt(peg$currPos);
+          if (peg$r10.test(s3)) {
+            peg$currPos++;
+          } else {
+            s3 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e41); }
+          }
+          if (s3 !== peg$FAILED) {
+            s4 = input.charAt(peg$currPos);
+            if (peg$r6.test(s4)) {
+              peg$currPos++;
+            } else {
+              s4 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e35); }
+            }
+            if (s4 !== peg$FAILED) {
+              s3 = [s3, s4];
+              s2 = s3;
+            } else {
+              peg$currPos = s2;
+              s2 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s2;
+            s2 = peg$FAILED;
+          }
+        }
+        if (s2 !== peg$FAILED) {
+          s1 = input.substring(s1, peg$currPos);
+        } else {
+          s1 = s2;
+        }
+        if (s1 !== peg$FAILED) {
+          s2 = peg$currPos;
+          peg$silentFails++;
+          s3 = input.charAt(peg$currPos);
+          if (peg$r12.test(s3)) {
+            peg$currPos++;
+          } else {
+            s3 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e43); }
+          }
+          peg$silentFails--;
+          if (s3 !== peg$FAILED) {
+            peg$currPos = s2;
+            s2 = undefined;
+          } else {
+            s2 = peg$FAILED;
+          }
+          if (s2 !== peg$FAILED) {
+            peg$savedPos = s0;
+            s0 = peg$f47(s1);
+          } else {
+            peg$currPos = s0;
+            s0 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+        if (s0 === peg$FAILED) {
+          s0 = peg$currPos;
+          s1 = peg$currPos;
+          s2 = peg$currPos;
+          s3 = input.charAt(peg$currPos);
+          if (peg$r13.test(s3)) {
+            peg$currPos++;
+          } else {
+            s3 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e44); }
+          }
+          if (s3 !== peg$FAILED) {
+            s4 = input.charAt(peg$currPos);
+            if (peg$r10.test(s4)) {
+              peg$currPos++;
+            } else {
+              s4 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e41); }
+            }
+            if (s4 === peg$FAILED) {
+              s4 = null;
+            }
+            s3 = [s3, s4];
+            s2 = s3;
+          } else {
+            peg$currPos = s2;
+            s2 = peg$FAILED;
+          }
+          if (s2 === peg$FAILED) {
+            s2 = peg$currPos;
+            s3 = input.charAt(peg$currPos);
+            if (peg$r10.test(s3)) {
+              peg$currPos++;
+            } else {
+              s3 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e41); }
+            }
+            if (s3 !== peg$FAILED) {
+              s4 = input.charAt(peg$currPos);
+              if (peg$r13.test(s4)) {
+                peg$currPos++;
+              } else {
+                s4 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e44); }
+              }
+              if (s4 !== peg$FAILED) {
+                s3 = [s3, s4];
+                s2 = s3;
+              } else {
+                peg$currPos = s2;
+                s2 = peg$FAILED;
+              }
+            } else {
+              peg$currPos = s2;
+              s2 = peg$FAILED;
+            }
+          }
+          if (s2 !== peg$FAILED) {
+            s1 = input.substring(s1, peg$currPos);
+          } else {
+            s1 = s2;
+          }
+          if (s1 !== peg$FAILED) {
+            s2 = peg$currPos;
+            peg$silentFails++;
+            s3 = input.charAt(peg$currPos);
+            if (peg$r12.test(s3)) {
+              peg$currPos++;
+            } else {
+              s3 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e43); }
+            }
+            peg$silentFails--;
+            if (s3 !== peg$FAILED) {
+              peg$currPos = s2;
+              s2 = undefined;
+            } else {
+              s2 = peg$FAILED;
+            }
+            if (s2 !== peg$FAILED) {
+              peg$savedPos = s0;
+              s0 = peg$f48(s1);
+            } else {
+              peg$currPos = s0;
+              s0 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s0;
+            s0 = peg$FAILED;
+          }
+        }
+      }
     }
 
     return s0;
@@ -2739,7 +3055,7 @@ function peg$parse(input, options) {
       peg$currPos += 3;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e41); }
+      if (peg$silentFails === 0) { peg$fail(peg$e45); }
     }
     if (s1 !== peg$FAILED) {
       s2 = [];
@@ -2751,7 +3067,7 @@ function peg$parse(input, options) {
         peg$currPos += 3;
       } else {
         s5 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e41); }
+        if (peg$silentFails === 0) { peg$fail(peg$e45); }
       }
       peg$silentFails--;
       if (s5 === peg$FAILED) {
@@ -2764,7 +3080,7 @@ function peg$parse(input, options) {
         s5 = peg$parseTripleChar();
         if (s5 !== peg$FAILED) {
           peg$savedPos = s3;
-          s3 = peg$f44(s5);
+          s3 = peg$f49(s5);
         } else {
           peg$currPos = s3;
           s3 = peg$FAILED;
@@ -2783,7 +3099,7 @@ function peg$parse(input, options) {
           peg$currPos += 3;
         } else {
           s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e41); }
+          if (peg$silentFails === 0) { peg$fail(peg$e45); }
         }
         peg$silentFails--;
         if (s5 === peg$FAILED) {
@@ -2796,7 +3112,7 @@ function peg$parse(input, options) {
           s5 = peg$parseTripleChar();
           if (s5 !== peg$FAILED) {
             peg$savedPos = s3;
-            s3 = peg$f44(s5);
+            s3 = peg$f49(s5);
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
@@ -2811,11 +3127,11 @@ function peg$parse(input, options) {
         peg$currPos += 3;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e41); }
+        if (peg$silentFails === 0) { peg$fail(peg$e45); }
       }
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f45(s2);
+        s0 = peg$f50(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2831,7 +3147,7 @@ function peg$parse(input, options) {
         peg$currPos += 3;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e42); }
+        if (peg$silentFails === 0) { peg$fail(peg$e46); }
       }
       if (s1 !== peg$FAILED) {
         s2 = [];
@@ -2843,7 +3159,7 @@ function peg$parse(input, options) {
           peg$currPos += 3;
         } else {
           s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e42); }
+          if (peg$silentFails === 0) { peg$fail(peg$e46); }
         }
         peg$silentFails--;
         if (s5 === peg$FAILED) {
@@ -2856,7 +3172,7 @@ function peg$parse(input, options) {
           s5 = peg$parseTripleChar();
           if (s5 !== peg$FAILED) {
             peg$savedPos = s3;
-            s3 = peg$f46(s5);
+            s3 = peg$f51(s5);
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
@@ -2875,7 +3191,7 @@ function peg$parse(input, options) {
             peg$currPos += 3;
           } else {
             s5 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e42); }
+            if (peg$silentFails === 0) { peg$fail(peg$e46); }
           }
           peg$silentFails--;
           if (s5 === peg$FAILED) {
@@ -2888,7 +3204,7 @@ function peg$parse(input, options) {
             s5 = peg$parseTripleChar();
             if (s5 !== peg$FAILED) {
               peg$savedPos = s3;
-              s3 = peg$f46(s5);
+              s3 = peg$f51(s5);
             } else {
               peg$currPos = s3;
               s3 = peg$FAILED;
@@ -2903,11 +3219,11 @@ function peg$parse(input, options) {
           peg$currPos += 3;
         } else {
           s3 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e42); }
+          if (peg$silentFails === 0) { peg$fail(peg$e46); }
         }
         if (s3 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f47(s2);
+          s0 = peg$f52(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2923,7 +3239,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s1 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e43); }
+          if (peg$silentFails === 0) { peg$fail(peg$e47); }
         }
         if (s1 !== peg$FAILED) {
           s2 = [];
@@ -2937,11 +3253,11 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s3 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e43); }
+            if (peg$silentFails === 0) { peg$fail(peg$e47); }
           }
           if (s3 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f48(s2);
+            s0 = peg$f53(s2);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -2957,7 +3273,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s1 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e44); }
+            if (peg$silentFails === 0) { peg$fail(peg$e48); }
           }
           if (s1 !== peg$FAILED) {
             s2 = [];
@@ -2971,11 +3287,11 @@ function peg$parse(input, options) {
               peg$currPos++;
             } else {
               s3 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e44); }
+              if (peg$silentFails === 0) { peg$fail(peg$e48); }
             }
             if (s3 !== peg$FAILED) {
               peg$savedPos = s0;
-              s0 = peg$f49(s2);
+              s0 = peg$f54(s2);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -3000,13 +3316,13 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e45); }
+      if (peg$silentFails === 0) { peg$fail(peg$e49); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$parseEscapeChar();
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f50(s2);
+        s0 = peg$f55(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3022,20 +3338,518 @@ function peg$parse(input, options) {
         peg$currPos += 2;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e46); }
+        if (peg$silentFails === 0) { peg$fail(peg$e50); }
       }
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f51();
+        s1 = peg$f56();
       }
       s0 = s1;
       if (s0 === peg$FAILED) {
         s0 = input.charAt(peg$currPos);
-        if (peg$r10.test(s0)) {
+        if (peg$r14.test(s0)) {
           peg$currPos++;
         } else {
           s0 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e51); }
+        }
+      }
+    }
+
+    return s0;
+  }
+
+  function peg$parseRawStringText() {
+    let s0, s1, s2, s3, s4, s5, s6;
+
+    s0 = peg$currPos;
+    if (input.substr(peg$currPos, 3) === peg$c27) {
+      s1 = peg$c27;
+      peg$currPos += 3;
+    } else {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e45); }
+    }
+    if (s1 !== peg$FAILED) {
+      s2 = [];
+      s3 = peg$currPos;
+      s4 = peg$currPos;
+      peg$silentFails++;
+      if (input.substr(peg$currPos, 3) === peg$c27) {
+        s5 = peg$c27;
+        peg$currPos += 3;
+      } else {
+        s5 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e45); }
+      }
+      peg$silentFails--;
+      if (s5 === peg$FAILED) {
+        s4 = undefined;
+      } else {
+        peg$currPos = s4;
+        s4 = peg$FAILED;
+      }
+      if (s4 !== peg$FAILED) {
+        s5 = peg$parseRawTripleChar();
+        if (s5 !== peg$FAILED) {
+          peg$savedPos = s3;
+          s3 = peg$f57(s5);
+        } else {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s3;
+        s3 = peg$FAILED;
+      }
+      while (s3 !== peg$FAILED) {
+        s2.push(s3);
+        s3 = peg$currPos;
+        s4 = peg$currPos;
+        peg$silentFails++;
+        if (input.substr(peg$currPos, 3) === peg$c27) {
+          s5 = peg$c27;
+          peg$currPos += 3;
+        } else {
+          s5 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e45); }
+        }
+        peg$silentFails--;
+        if (s5 === peg$FAILED) {
+          s4 = undefined;
+        } else {
+          peg$currPos = s4;
+          s4 = peg$FAILED;
+        }
+        if (s4 !== peg$FAILED) {
+          s5 = peg$parseRawTripleChar();
+          if (s5 !== peg$FAILED) {
+            peg$savedPos = s3;
+            s3 = peg$f57(s5);
+          } else {
+            peg$currPos = s3;
+            s3 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        }
+      }
+      if (input.substr(peg$currPos, 3) === peg$c27) {
+        s3 = peg$c27;
+        peg$currPos += 3;
+      } else {
+        s3 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e45); }
+      }
+      if (s3 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s0 = peg$f58(s2);
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+    if (s0 === peg$FAILED) {
+      s0 = peg$currPos;
+      if (input.substr(peg$currPos, 3) === peg$c28) {
+        s1 = peg$c28;
+        peg$currPos += 3;
+      } else {
+        s1 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e46); }
+      }
+      if (s1 !== peg$FAILED) {
+        s2 = [];
+        s3 = peg$currPos;
+        s4 = peg$currPos;
+        peg$silentFails++;
+        if (input.substr(peg$currPos, 3) === peg$c28) {
+          s5 = peg$c28;
+          peg$currPos += 3;
+        } else {
+          s5 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e46); }
+        }
+        peg$silentFails--;
+        if (s5 === peg$FAILED) {
+          s4 = undefined;
+        } else {
+          peg$currPos = s4;
+          s4 = peg$FAILED;
+        }
+        if (s4 !== peg$FAILED) {
+          s5 = peg$parseRawTripleChar();
+          if (s5 !== peg$FAILED) {
+            peg$savedPos = s3;
+            s3 = peg$f59(s5);
+          } else {
+            peg$currPos = s3;
+            s3 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        }
+        while (s3 !== peg$FAILED) {
+          s2.push(s3);
+          s3 = peg$currPos;
+          s4 = peg$currPos;
+          peg$silentFails++;
+          if (input.substr(peg$currPos, 3) === peg$c28) {
+            s5 = peg$c28;
+            peg$currPos += 3;
+          } else {
+            s5 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e46); }
+          }
+          peg$silentFails--;
+          if (s5 === peg$FAILED) {
+            s4 = undefined;
+          } else {
+            peg$currPos = s4;
+            s4 = peg$FAILED;
+          }
+          if (s4 !== peg$FAILED) {
+            s5 = peg$parseRawTripleChar();
+            if (s5 !== peg$FAILED) {
+              peg$savedPos = s3;
+              s3 = peg$f59(s5);
+            } else {
+              peg$currPos = s3;
+              s3 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s3;
+            s3 = peg$FAILED;
+          }
+        }
+        if (input.substr(peg$currPos, 3) === peg$c28) {
+          s3 = peg$c28;
+          peg$currPos += 3;
+        } else {
+          s3 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e46); }
+        }
+        if (s3 !== peg$FAILED) {
+          peg$savedPos = s0;
+          s0 = peg$f60(s2);
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+      if (s0 === peg$FAILED) {
+        s0 = peg$currPos;
+        if (input.charCodeAt(peg$currPos) === 34) {
+          s1 = peg$c29;
+          peg$currPos++;
+        } else {
+          s1 = peg$FAILED;
           if (peg$silentFails === 0) { peg$fail(peg$e47); }
+        }
+        if (s1 !== peg$FAILED) {
+          s2 = peg$currPos;
+          s3 = [];
+          s4 = input.charAt(peg$currPos);
+          if (peg$r15.test(s4)) {
+            peg$currPos++;
+          } else {
+            s4 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e52); }
+          }
+          if (s4 === peg$FAILED) {
+            s4 = peg$currPos;
+            if (input.charCodeAt(peg$currPos) === 92) {
+              s5 = peg$c31;
+              peg$currPos++;
+            } else {
+              s5 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e49); }
+            }
+            if (s5 !== peg$FAILED) {
+              s6 = input.charAt(peg$currPos);
+              if (peg$r16.test(s6)) {
+                peg$currPos++;
+              } else {
+                s6 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e53); }
+              }
+              if (s6 !== peg$FAILED) {
+                s5 = [s5, s6];
+                s4 = s5;
+              } else {
+                peg$currPos = s4;
+                s4 = peg$FAILED;
+              }
+            } else {
+              peg$currPos = s4;
+              s4 = peg$FAILED;
+            }
+          }
+          while (s4 !== peg$FAILED) {
+            s3.push(s4);
+            s4 = input.charAt(peg$currPos);
+            if (peg$r15.test(s4)) {
+              peg$currPos++;
+            } else {
+              s4 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e52); }
+            }
+            if (s4 === peg$FAILED) {
+              s4 = peg$currPos;
+              if (input.charCodeAt(peg$currPos) === 92) {
+                s5 = peg$c31;
+                peg$currPos++;
+              } else {
+                s5 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e49); }
+              }
+              if (s5 !== peg$FAILED) {
+                s6 = input.charAt(peg$currPos);
+                if (peg$r16.test(s6)) {
+                  peg$currPos++;
+                } else {
+                  s6 = peg$FAILED;
+                  if (peg$silentFails === 0) { peg$fail(peg$e53); }
+                }
+                if (s6 !== peg$FAILED) {
+                  s5 = [s5, s6];
+                  s4 = s5;
+                } else {
+                  peg$currPos = s4;
+                  s4 = peg$FAILED;
+                }
+              } else {
+                peg$currPos = s4;
+                s4 = peg$FAILED;
+              }
+            }
+          }
+          s2 = input.substring(s2, peg$currPos);
+          if (input.charCodeAt(peg$currPos) === 34) {
+            s3 = peg$c29;
+            peg$currPos++;
+          } else {
+            s3 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e47); }
+          }
+          if (s3 !== peg$FAILED) {
+            peg$savedPos = s0;
+            s0 = peg$f61(s2);
+          } else {
+            peg$currPos = s0;
+            s0 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+        if (s0 === peg$FAILED) {
+          s0 = peg$currPos;
+          if (input.charCodeAt(peg$currPos) === 39) {
+            s1 = peg$c30;
+            peg$currPos++;
+          } else {
+            s1 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e48); }
+          }
+          if (s1 !== peg$FAILED) {
+            s2 = peg$currPos;
+            s3 = [];
+            s4 = input.charAt(peg$currPos);
+            if (peg$r17.test(s4)) {
+              peg$currPos++;
+            } else {
+              s4 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e54); }
+            }
+            if (s4 === peg$FAILED) {
+              s4 = peg$currPos;
+              if (input.charCodeAt(peg$currPos) === 92) {
+                s5 = peg$c31;
+                peg$currPos++;
+              } else {
+                s5 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e49); }
+              }
+              if (s5 !== peg$FAILED) {
+                s6 = input.charAt(peg$currPos);
+                if (peg$r16.test(s6)) {
+                  peg$currPos++;
+                } else {
+                  s6 = peg$FAILED;
+                  if (peg$silentFails === 0) { peg$fail(peg$e53); }
+                }
+                if (s6 !== peg$FAILED) {
+                  s5 = [s5, s6];
+                  s4 = s5;
+                } else {
+                  peg$currPos = s4;
+                  s4 = peg$FAILED;
+                }
+              } else {
+                peg$currPos = s4;
+                s4 = peg$FAILED;
+              }
+            }
+            while (s4 !== peg$FAILED) {
+              s3.push(s4);
+              s4 = input.charAt(peg$currPos);
+              if (peg$r17.test(s4)) {
+                peg$currPos++;
+              } else {
+                s4 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e54); }
+              }
+              if (s4 === peg$FAILED) {
+                s4 = peg$currPos;
+                if (input.charCodeAt(peg$currPos) === 92) {
+                  s5 = peg$c31;
+                  peg$currPos++;
+                } else {
+                  s5 = peg$FAILED;
+                  if (peg$silentFails === 0) { peg$fail(peg$e49); }
+                }
+                if (s5 !== peg$FAILED) {
+                  s6 = input.charAt(peg$currPos);
+                  if (peg$r16.test(s6)) {
+                    peg$currPos++;
+                  } else {
+                    s6 = peg$FAILED;
+                    if (peg$silentFails === 0) { peg$fail(peg$e53); }
+                  }
+                  if (s6 !== peg$FAILED) {
+                    s5 = [s5, s6];
+                    s4 = s5;
+                  } else {
+                    peg$currPos = s4;
+                    s4 = peg$FAILED;
+                  }
+                } else {
+                  peg$currPos = s4;
+                  s4 = peg$FAILED;
+                }
+              }
+            }
+            s2 = input.substring(s2, peg$currPos);
+            if (input.charCodeAt(peg$currPos) === 39) {
+              s3 = peg$c30;
+              peg$currPos++;
+            } else {
+              s3 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e48); }
+            }
+            if (s3 !== peg$FAILED) {
+              peg$savedPos = s0;
+              s0 = peg$f62(s2);
+            } else {
+              peg$currPos = s0;
+              s0 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s0;
+            s0 = peg$FAILED;
+          }
+        }
+      }
+    }
+
+    return s0;
+  }
+
+  function peg$parseRawTripleChar() {
+    let s0, s1, s2, s3;
+
+    s0 = peg$currPos;
+    if (input.substr(peg$currPos, 2) === peg$c32) {
+      s1 = peg$c32;
+      peg$currPos += 2;
+    } else {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e50); }
+    }
+    if (s1 !== peg$FAILED) {
+      peg$savedPos = s0;
+      s1 = peg$f63();
+    }
+    s0 = s1;
+    if (s0 === peg$FAILED) {
+      s0 = peg$currPos;
+      if (input.charCodeAt(peg$currPos) === 92) {
+        s1 = peg$c31;
+        peg$currPos++;
+      } else {
+        s1 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e49); }
+      }
+      if (s1 !== peg$FAILED) {
+        if (input.substr(peg$currPos, 2) === peg$c32) {
+          s2 = peg$c32;
+          peg$currPos += 2;
+        } else {
+          s2 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e50); }
+        }
+        if (s2 !== peg$FAILED) {
+          peg$savedPos = s0;
+          s0 = peg$f64();
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+      if (s0 === peg$FAILED) {
+        s0 = peg$currPos;
+        s1 = peg$currPos;
+        if (input.charCodeAt(peg$currPos) === 92) {
+          s2 = peg$c31;
+          peg$currPos++;
+        } else {
+          s2 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e49); }
+        }
+        if (s2 !== peg$FAILED) {
+          if (input.length > peg$currPos) {
+            s3 = input.charAt(peg$currPos);
+            peg$currPos++;
+          } else {
+            s3 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e55); }
+          }
+          if (s3 !== peg$FAILED) {
+            s2 = [s2, s3];
+            s1 = s2;
+          } else {
+            peg$currPos = s1;
+            s1 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s1;
+          s1 = peg$FAILED;
+        }
+        if (s1 !== peg$FAILED) {
+          s0 = input.substring(s0, peg$currPos);
+        } else {
+          s0 = s1;
+        }
+        if (s0 === peg$FAILED) {
+          s0 = input.charAt(peg$currPos);
+          if (peg$r14.test(s0)) {
+            peg$currPos++;
+          } else {
+            s0 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e51); }
+          }
         }
       }
     }
@@ -3047,11 +3861,11 @@ function peg$parse(input, options) {
     let s0, s1, s2;
 
     s0 = input.charAt(peg$currPos);
-    if (peg$r11.test(s0)) {
+    if (peg$r15.test(s0)) {
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e48); }
+      if (peg$silentFails === 0) { peg$fail(peg$e52); }
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
@@ -3060,13 +3874,13 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e45); }
+        if (peg$silentFails === 0) { peg$fail(peg$e49); }
       }
       if (s1 !== peg$FAILED) {
         s2 = peg$parseEscapeChar();
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f52(s2);
+          s0 = peg$f65(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -3084,11 +3898,11 @@ function peg$parse(input, options) {
     let s0, s1, s2;
 
     s0 = input.charAt(peg$currPos);
-    if (peg$r12.test(s0)) {
+    if (peg$r17.test(s0)) {
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e49); }
+      if (peg$silentFails === 0) { peg$fail(peg$e54); }
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
@@ -3097,13 +3911,13 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e45); }
+        if (peg$silentFails === 0) { peg$fail(peg$e49); }
       }
       if (s1 !== peg$FAILED) {
         s2 = peg$parseEscapeChar();
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f53(s2);
+          s0 = peg$f66(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -3118,7 +3932,7 @@ function peg$parse(input, options) {
   }
 
   function peg$parseEscapeChar() {
-    let s0, s1;
+    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
 
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 110) {
@@ -3126,11 +3940,11 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e50); }
+      if (peg$silentFails === 0) { peg$fail(peg$e56); }
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f54();
+      s1 = peg$f67();
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
@@ -3140,28 +3954,415 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e51); }
+        if (peg$silentFails === 0) { peg$fail(peg$e57); }
       }
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f55();
+        s1 = peg$f68();
       }
       s0 = s1;
       if (s0 === peg$FAILED) {
         s0 = peg$currPos;
-        s1 = input.charAt(peg$currPos);
-        if (peg$r13.test(s1)) {
+        if (input.charCodeAt(peg$currPos) === 114) {
+          s1 = peg$c35;
           peg$currPos++;
         } else {
           s1 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e52); }
+          if (peg$silentFails === 0) { peg$fail(peg$e58); }
         }
         if (s1 !== peg$FAILED) {
           peg$savedPos = s0;
-          s1 = peg$f56(s1);
+          s1 = peg$f69();
         }
         s0 = s1;
+        if (s0 === peg$FAILED) {
+          s0 = peg$currPos;
+          if (input.charCodeAt(peg$currPos) === 97) {
+            s1 = peg$c36;
+            peg$currPos++;
+          } else {
+            s1 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e59); }
+          }
+          if (s1 !== peg$FAILED) {
+            peg$savedPos = s0;
+            s1 = peg$f70();
+          }
+          s0 = s1;
+          if (s0 === peg$FAILED) {
+            s0 = peg$currPos;
+            if (input.charCodeAt(peg$currPos) === 98) {
+              s1 = peg$c37;
+              peg$currPos++;
+            } else {
+              s1 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e60); }
+            }
+            if (s1 !== peg$FAILED) {
+              peg$savedPos = s0;
+              s1 = peg$f71();
+            }
+            s0 = s1;
+            if (s0 === peg$FAILED) {
+              s0 = peg$currPos;
+              if (input.charCodeAt(peg$currPos) === 102) {
+                s1 = peg$c38;
+                peg$currPos++;
+              } else {
+                s1 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e61); }
+              }
+              if (s1 !== peg$FAILED) {
+                peg$savedPos = s0;
+                s1 = peg$f72();
+              }
+              s0 = s1;
+              if (s0 === peg$FAILED) {
+                s0 = peg$currPos;
+                if (input.charCodeAt(peg$currPos) === 118) {
+                  s1 = peg$c39;
+                  peg$currPos++;
+                } else {
+                  s1 = peg$FAILED;
+                  if (peg$silentFails === 0) { peg$fail(peg$e62); }
+                }
+                if (s1 !== peg$FAILED) {
+                  peg$savedPos = s0;
+                  s1 = peg$f73();
+                }
+                s0 = s1;
+                if (s0 === peg$FAILED) {
+                  s0 = peg$currPos;
+                  s1 = input.charAt(peg$currPos);
+                  if (peg$r18.test(s1)) {
+                    peg$currPos++;
+                  } else {
+                    s1 = peg$FAILED;
+                    if (peg$silentFails === 0) { peg$fail(peg$e63); }
+                  }
+                  if (s1 !== peg$FAILED) {
+                    peg$savedPos = s0;
+                    s1 = peg$f74(s1);
+                  }
+                  s0 = s1;
+                  if (s0 === peg$FAILED) {
+                    s0 = peg$currPos;
+                    s1 = peg$currPos;
+                    s2 = peg$currPos;
+                    s3 = input.charAt(peg$currPos);
+                    if (peg$r5.test(s3)) {
+                      peg$currPos++;
+                    } else {
+                      s3 = peg$FAILED;
+                      if (peg$silentFails === 0) { peg$fail(peg$e34); }
+                    }
+                    if (s3 !== peg$FAILED) {
+                      s4 = input.charAt(peg$currPos);
+                      if (peg$r5.test(s4)) {
+                        peg$currPos++;
+                      } else {
+                        s4 = peg$FAILED;
+                        if (peg$silentFails === 0) { peg$fail(peg$e34); }
+                      }
+                      if (s4 === peg$FAILED) {
+                        s4 = null;
+                      }
+                      s5 = input.charAt(peg$currPos);
+                      if (peg$r5.test(s5)) {
+                        peg$currPos++;
+                      } else {
+                        s5 = peg$FAILED;
+                        if (peg$silentFails === 0) { peg$fail(peg$e34); }
+                      }
+                      if (s5 === peg$FAILED) {
+                        s5 = null;
+                      }
+                      s3 = [s3, s4, s5];
+                      s2 = s3;
+                    } else {
+                      peg$currPos = s2;
+                      s2 = peg$FAILED;
+                    }
+                    if (s2 !== peg$FAILED) {
+                      s1 = input.substring(s1, peg$currPos);
+                    } else {
+                      s1 = s2;
+                    }
+                    if (s1 !== peg$FAILED) {
+                      peg$savedPos = s0;
+                      s1 = peg$f75(s1);
+                    }
+                    s0 = s1;
+                    if (s0 === peg$FAILED) {
+                      s0 = peg$currPos;
+                      if (input.charCodeAt(peg$currPos) === 120) {
+                        s1 = peg$c40;
+                        peg$currPos++;
+                      } else {
+                        s1 = peg$FAILED;
+                        if (peg$silentFails === 0) { peg$fail(peg$e64); }
+                      }
+                      if (s1 !== peg$FAILED) {
+                        s2 = peg$currPos;
+                        s3 = peg$currPos;
+                        s4 = peg$parseHex();
+                        if (s4 !== peg$FAILED) {
+                          s5 = peg$parseHex();
+                          if (s5 !== peg$FAILED) {
+                            s4 = [s4, s5];
+                            s3 = s4;
+                          } else {
+                            peg$currPos = s3;
+                            s3 = peg$FAILED;
+                          }
+                        } else {
+                          peg$currPos = s3;
+                          s3 = peg$FAILED;
+                        }
+                        if (s3 !== peg$FAILED) {
+                          s2 = input.substring(s2, peg$currPos);
+                        } else {
+                          s2 = s3;
+                        }
+                        if (s2 !== peg$FAILED) {
+                          peg$savedPos = s0;
+                          s0 = peg$f76(s2);
+                        } else {
+                          peg$currPos = s0;
+                          s0 = peg$FAILED;
+                        }
+                      } else {
+                        peg$currPos = s0;
+                        s0 = peg$FAILED;
+                      }
+                      if (s0 === peg$FAILED) {
+                        s0 = peg$currPos;
+                        if (input.charCodeAt(peg$currPos) === 117) {
+                          s1 = peg$c41;
+                          peg$currPos++;
+                        } else {
+                          s1 = peg$FAILED;
+                          if (peg$silentFails === 0) { peg$fail(peg$e65); }
+                        }
+                        if (s1 !== peg$FAILED) {
+                          s2 = peg$currPos;
+                          s3 = peg$currPos;
+                          s4 = peg$parseHex();
+                          if (s4 !== peg$FAILED) {
+                            s5 = peg$parseHex();
+                            if (s5 !== peg$FAILED) {
+                              s6 = peg$parseHex();
+                              if (s6 !== peg$FAILED) {
+                                s7 = peg$parseHex();
+                                if (s7 !== peg$FAILED) {
+                                  s4 = [s4, s5, s6, s7];
+                                  s3 = s4;
+                                } else {
+                                  peg$currPos = s3;
+                                  s3 = peg$FAILED;
+                                }
+                              } else {
+                                peg$currPos = s3;
+                                s3 = peg$FAILED;
+                              }
+                            } else {
+                              peg$currPos = s3;
+                              s3 = peg$FAILED;
+                            }
+                          } else {
+                            peg$currPos = s3;
+                            s3 = peg$FAILED;
+                          }
+                          if (s3 !== peg$FAILED) {
+                            s2 = input.substring(s2, peg$currPos);
+                          } else {
+                            s2 = s3;
+                          }
+                          if (s2 !== peg$FAILED) {
+                            peg$savedPos = s0;
+                            s0 = peg$f77(s2);
+                          } else {
+                            peg$currPos = s0;
+                            s0 = peg$FAILED;
+                          }
+                        } else {
+                          peg$currPos = s0;
+                          s0 = peg$FAILED;
+                        }
+                        if (s0 === peg$FAILED) {
+                          s0 = peg$currPos;
+                          if (input.charCodeAt(peg$currPos) === 85) {
+                            s1 = peg$c42;
+                            peg$currPos++;
+                          } else {
+                            s1 = peg$FAILED;
+                            if (peg$silentFails === 0) { peg$fail(peg$e66); }
+                          }
+                          if (s1 !== peg$FAILED) {
+                            s2 = peg$currPos;
+                            s3 = peg$currPos;
+                            s4 = peg$parseHex();
+                            if (s4 !== peg$FAILED) {
+                              s5 = peg$parseHex();
+                              if (s5 !== peg$FAILED) {
+                                s6 = peg$parseHex();
+                                if (s6 !== peg$FAILED) {
+                                  s7 = peg$parseHex();
+                                  if (s7 !== peg$FAILED) {
+                                    s8 = peg$parseHex();
+                                    if (s8 !== peg$FAILED) {
+                                      s9 = peg$parseHex();
+                                      if (s9 !== peg$FAILED) {
+                                        s10 = peg$parseHex();
+                                        if (s10 !== peg$FAILED) {
+                                          s11 = peg$parseHex();
+                                          if (s11 !== peg$FAILED) {
+                                            s4 = [s4, s5, s6, s7, s8, s9, s10, s11];
+                                            s3 = s4;
+                                          } else {
+                                            peg$currPos = s3;
+                                            s3 = peg$FAILED;
+                                          }
+                                        } else {
+                                          peg$currPos = s3;
+                                          s3 = peg$FAILED;
+                                        }
+                                      } else {
+                                        peg$currPos = s3;
+                                        s3 = peg$FAILED;
+                                      }
+                                    } else {
+                                      peg$currPos = s3;
+                                      s3 = peg$FAILED;
+                                    }
+                                  } else {
+                                    peg$currPos = s3;
+                                    s3 = peg$FAILED;
+                                  }
+                                } else {
+                                  peg$currPos = s3;
+                                  s3 = peg$FAILED;
+                                }
+                              } else {
+                                peg$currPos = s3;
+                                s3 = peg$FAILED;
+                              }
+                            } else {
+                              peg$currPos = s3;
+                              s3 = peg$FAILED;
+                            }
+                            if (s3 !== peg$FAILED) {
+                              s2 = input.substring(s2, peg$currPos);
+                            } else {
+                              s2 = s3;
+                            }
+                            if (s2 !== peg$FAILED) {
+                              peg$savedPos = s0;
+                              s0 = peg$f78(s2);
+                            } else {
+                              peg$currPos = s0;
+                              s0 = peg$FAILED;
+                            }
+                          } else {
+                            peg$currPos = s0;
+                            s0 = peg$FAILED;
+                          }
+                          if (s0 === peg$FAILED) {
+                            s0 = peg$currPos;
+                            s1 = input.charAt(peg$currPos);
+                            if (peg$r19.test(s1)) {
+                              peg$currPos++;
+                            } else {
+                              s1 = peg$FAILED;
+                              if (peg$silentFails === 0) { peg$fail(peg$e67); }
+                            }
+                            if (s1 !== peg$FAILED) {
+                              peg$savedPos = s0;
+                              s1 = peg$f79(s1);
+                            }
+                            s0 = s1;
+                            if (s0 === peg$FAILED) {
+                              s0 = peg$currPos;
+                              if (input.substr(peg$currPos, 2) === peg$c43) {
+                                s1 = peg$c43;
+                                peg$currPos += 2;
+                              } else {
+                                s1 = peg$FAILED;
+                                if (peg$silentFails === 0) { peg$fail(peg$e68); }
+                              }
+                              if (s1 !== peg$FAILED) {
+                                peg$savedPos = s0;
+                                s1 = peg$f80();
+                              }
+                              s0 = s1;
+                              if (s0 === peg$FAILED) {
+                                s0 = peg$currPos;
+                                if (input.charCodeAt(peg$currPos) === 13) {
+                                  s1 = peg$c1;
+                                  peg$currPos++;
+                                } else {
+                                  s1 = peg$FAILED;
+                                  if (peg$silentFails === 0) { peg$fail(peg$e2); }
+                                }
+                                if (s1 === peg$FAILED) {
+                                  s1 = null;
+                                }
+                                if (input.charCodeAt(peg$currPos) === 10) {
+                                  s2 = peg$c2;
+                                  peg$currPos++;
+                                } else {
+                                  s2 = peg$FAILED;
+                                  if (peg$silentFails === 0) { peg$fail(peg$e3); }
+                                }
+                                if (s2 !== peg$FAILED) {
+                                  peg$savedPos = s0;
+                                  s0 = peg$f81();
+                                } else {
+                                  peg$currPos = s0;
+                                  s0 = peg$FAILED;
+                                }
+                                if (s0 === peg$FAILED) {
+                                  s0 = peg$currPos;
+                                  if (input.length > peg$currPos) {
+                                    s1 = input.charAt(peg$currPos);
+                                    peg$currPos++;
+                                  } else {
+                                    s1 = peg$FAILED;
+                                    if (peg$silentFails === 0) { peg$fail(peg$e55); }
+                                  }
+                                  if (s1 !== peg$FAILED) {
+                                    peg$savedPos = s0;
+                                    s1 = peg$f82(s1);
+                                  }
+                                  s0 = s1;
+                                }
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
       }
+    }
+
+    return s0;
+  }
+
+  function peg$parseHex() {
+    let s0;
+
+    s0 = input.charAt(peg$currPos);
+    if (peg$r3.test(s0)) {
+      peg$currPos++;
+    } else {
+      s0 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e32); }
     }
 
     return s0;
@@ -3209,11 +4410,11 @@ function peg$parse(input, options) {
       s2 = peg$currPos;
       s3 = peg$currPos;
       s4 = input.charAt(peg$currPos);
-      if (peg$r14.test(s4)) {
+      if (peg$r20.test(s4)) {
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e54); }
+        if (peg$silentFails === 0) { peg$fail(peg$e70); }
       }
       if (s4 !== peg$FAILED) {
         s5 = [];
@@ -3235,7 +4436,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f57(s2);
+        s0 = peg$f83(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3247,7 +4448,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e53); }
+      if (peg$silentFails === 0) { peg$fail(peg$e69); }
     }
 
     return s0;
@@ -3256,260 +4457,260 @@ function peg$parse(input, options) {
   function peg$parseKeyword() {
     let s0;
 
-    if (input.substr(peg$currPos, 3) === peg$c35) {
-      s0 = peg$c35;
+    if (input.substr(peg$currPos, 3) === peg$c44) {
+      s0 = peg$c44;
       peg$currPos += 3;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e55); }
+      if (peg$silentFails === 0) { peg$fail(peg$e71); }
     }
     if (s0 === peg$FAILED) {
-      if (input.substr(peg$currPos, 6) === peg$c36) {
-        s0 = peg$c36;
+      if (input.substr(peg$currPos, 6) === peg$c45) {
+        s0 = peg$c45;
         peg$currPos += 6;
       } else {
         s0 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e56); }
+        if (peg$silentFails === 0) { peg$fail(peg$e72); }
       }
       if (s0 === peg$FAILED) {
-        if (input.substr(peg$currPos, 5) === peg$c37) {
-          s0 = peg$c37;
+        if (input.substr(peg$currPos, 5) === peg$c46) {
+          s0 = peg$c46;
           peg$currPos += 5;
         } else {
           s0 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e57); }
+          if (peg$silentFails === 0) { peg$fail(peg$e73); }
         }
         if (s0 === peg$FAILED) {
-          if (input.substr(peg$currPos, 5) === peg$c38) {
-            s0 = peg$c38;
+          if (input.substr(peg$currPos, 5) === peg$c47) {
+            s0 = peg$c47;
             peg$currPos += 5;
           } else {
             s0 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e58); }
+            if (peg$silentFails === 0) { peg$fail(peg$e74); }
           }
           if (s0 === peg$FAILED) {
-            if (input.substr(peg$currPos, 2) === peg$c39) {
-              s0 = peg$c39;
+            if (input.substr(peg$currPos, 2) === peg$c48) {
+              s0 = peg$c48;
               peg$currPos += 2;
             } else {
               s0 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e59); }
+              if (peg$silentFails === 0) { peg$fail(peg$e75); }
             }
             if (s0 === peg$FAILED) {
-              if (input.substr(peg$currPos, 5) === peg$c40) {
-                s0 = peg$c40;
+              if (input.substr(peg$currPos, 5) === peg$c49) {
+                s0 = peg$c49;
                 peg$currPos += 5;
               } else {
                 s0 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e60); }
+                if (peg$silentFails === 0) { peg$fail(peg$e76); }
               }
               if (s0 === peg$FAILED) {
-                if (input.substr(peg$currPos, 5) === peg$c41) {
-                  s0 = peg$c41;
+                if (input.substr(peg$currPos, 5) === peg$c50) {
+                  s0 = peg$c50;
                   peg$currPos += 5;
                 } else {
                   s0 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e61); }
+                  if (peg$silentFails === 0) { peg$fail(peg$e77); }
                 }
                 if (s0 === peg$FAILED) {
-                  if (input.substr(peg$currPos, 8) === peg$c42) {
-                    s0 = peg$c42;
+                  if (input.substr(peg$currPos, 8) === peg$c51) {
+                    s0 = peg$c51;
                     peg$currPos += 8;
                   } else {
                     s0 = peg$FAILED;
-                    if (peg$silentFails === 0) { peg$fail(peg$e62); }
+                    if (peg$silentFails === 0) { peg$fail(peg$e78); }
                   }
                   if (s0 === peg$FAILED) {
-                    if (input.substr(peg$currPos, 3) === peg$c43) {
-                      s0 = peg$c43;
+                    if (input.substr(peg$currPos, 3) === peg$c52) {
+                      s0 = peg$c52;
                       peg$currPos += 3;
                     } else {
                       s0 = peg$FAILED;
-                      if (peg$silentFails === 0) { peg$fail(peg$e63); }
+                      if (peg$silentFails === 0) { peg$fail(peg$e79); }
                     }
                     if (s0 === peg$FAILED) {
-                      if (input.substr(peg$currPos, 3) === peg$c44) {
-                        s0 = peg$c44;
+                      if (input.substr(peg$currPos, 3) === peg$c53) {
+                        s0 = peg$c53;
                         peg$currPos += 3;
                       } else {
                         s0 = peg$FAILED;
-                        if (peg$silentFails === 0) { peg$fail(peg$e64); }
+                        if (peg$silentFails === 0) { peg$fail(peg$e80); }
                       }
                       if (s0 === peg$FAILED) {
-                        if (input.substr(peg$currPos, 4) === peg$c45) {
-                          s0 = peg$c45;
+                        if (input.substr(peg$currPos, 4) === peg$c54) {
+                          s0 = peg$c54;
                           peg$currPos += 4;
                         } else {
                           s0 = peg$FAILED;
-                          if (peg$silentFails === 0) { peg$fail(peg$e65); }
+                          if (peg$silentFails === 0) { peg$fail(peg$e81); }
                         }
                         if (s0 === peg$FAILED) {
-                          if (input.substr(peg$currPos, 4) === peg$c46) {
-                            s0 = peg$c46;
+                          if (input.substr(peg$currPos, 4) === peg$c55) {
+                            s0 = peg$c55;
                             peg$currPos += 4;
                           } else {
                             s0 = peg$FAILED;
-                            if (peg$silentFails === 0) { peg$fail(peg$e66); }
+                            if (peg$silentFails === 0) { peg$fail(peg$e82); }
                           }
                           if (s0 === peg$FAILED) {
-                            if (input.substr(peg$currPos, 6) === peg$c47) {
-                              s0 = peg$c47;
+                            if (input.substr(peg$currPos, 6) === peg$c56) {
+                              s0 = peg$c56;
                               peg$currPos += 6;
                             } else {
                               s0 = peg$FAILED;
-                              if (peg$silentFails === 0) { peg$fail(peg$e67); }
+                              if (peg$silentFails === 0) { peg$fail(peg$e83); }
                             }
                             if (s0 === peg$FAILED) {
-                              if (input.substr(peg$currPos, 7) === peg$c48) {
-                                s0 = peg$c48;
+                              if (input.substr(peg$currPos, 7) === peg$c57) {
+                                s0 = peg$c57;
                                 peg$currPos += 7;
                               } else {
                                 s0 = peg$FAILED;
-                                if (peg$silentFails === 0) { peg$fail(peg$e68); }
+                                if (peg$silentFails === 0) { peg$fail(peg$e84); }
                               }
                               if (s0 === peg$FAILED) {
-                                if (input.substr(peg$currPos, 3) === peg$c49) {
-                                  s0 = peg$c49;
+                                if (input.substr(peg$currPos, 3) === peg$c58) {
+                                  s0 = peg$c58;
                                   peg$currPos += 3;
                                 } else {
                                   s0 = peg$FAILED;
-                                  if (peg$silentFails === 0) { peg$fail(peg$e69); }
+                                  if (peg$silentFails === 0) { peg$fail(peg$e85); }
                                 }
                                 if (s0 === peg$FAILED) {
-                                  if (input.substr(peg$currPos, 4) === peg$c50) {
-                                    s0 = peg$c50;
+                                  if (input.substr(peg$currPos, 4) === peg$c59) {
+                                    s0 = peg$c59;
                                     peg$currPos += 4;
                                   } else {
                                     s0 = peg$FAILED;
-                                    if (peg$silentFails === 0) { peg$fail(peg$e70); }
+                                    if (peg$silentFails === 0) { peg$fail(peg$e86); }
                                   }
                                   if (s0 === peg$FAILED) {
-                                    if (input.substr(peg$currPos, 6) === peg$c51) {
-                                      s0 = peg$c51;
+                                    if (input.substr(peg$currPos, 6) === peg$c60) {
+                                      s0 = peg$c60;
                                       peg$currPos += 6;
                                     } else {
                                       s0 = peg$FAILED;
-                                      if (peg$silentFails === 0) { peg$fail(peg$e71); }
+                                      if (peg$silentFails === 0) { peg$fail(peg$e87); }
                                     }
                                     if (s0 === peg$FAILED) {
-                                      if (input.substr(peg$currPos, 2) === peg$c52) {
-                                        s0 = peg$c52;
+                                      if (input.substr(peg$currPos, 2) === peg$c61) {
+                                        s0 = peg$c61;
                                         peg$currPos += 2;
                                       } else {
                                         s0 = peg$FAILED;
-                                        if (peg$silentFails === 0) { peg$fail(peg$e72); }
+                                        if (peg$silentFails === 0) { peg$fail(peg$e88); }
                                       }
                                       if (s0 === peg$FAILED) {
-                                        if (input.substr(peg$currPos, 6) === peg$c53) {
-                                          s0 = peg$c53;
+                                        if (input.substr(peg$currPos, 6) === peg$c62) {
+                                          s0 = peg$c62;
                                           peg$currPos += 6;
                                         } else {
                                           s0 = peg$FAILED;
-                                          if (peg$silentFails === 0) { peg$fail(peg$e73); }
+                                          if (peg$silentFails === 0) { peg$fail(peg$e89); }
                                         }
                                         if (s0 === peg$FAILED) {
-                                          if (input.substr(peg$currPos, 2) === peg$c54) {
-                                            s0 = peg$c54;
+                                          if (input.substr(peg$currPos, 2) === peg$c63) {
+                                            s0 = peg$c63;
                                             peg$currPos += 2;
                                           } else {
                                             s0 = peg$FAILED;
-                                            if (peg$silentFails === 0) { peg$fail(peg$e74); }
+                                            if (peg$silentFails === 0) { peg$fail(peg$e90); }
                                           }
                                           if (s0 === peg$FAILED) {
-                                            if (input.substr(peg$currPos, 2) === peg$c55) {
-                                              s0 = peg$c55;
+                                            if (input.substr(peg$currPos, 2) === peg$c64) {
+                                              s0 = peg$c64;
                                               peg$currPos += 2;
                                             } else {
                                               s0 = peg$FAILED;
-                                              if (peg$silentFails === 0) { peg$fail(peg$e75); }
+                                              if (peg$silentFails === 0) { peg$fail(peg$e91); }
                                             }
                                             if (s0 === peg$FAILED) {
-                                              if (input.substr(peg$currPos, 6) === peg$c56) {
-                                                s0 = peg$c56;
+                                              if (input.substr(peg$currPos, 6) === peg$c65) {
+                                                s0 = peg$c65;
                                                 peg$currPos += 6;
                                               } else {
                                                 s0 = peg$FAILED;
-                                                if (peg$silentFails === 0) { peg$fail(peg$e76); }
+                                                if (peg$silentFails === 0) { peg$fail(peg$e92); }
                                               }
                                               if (s0 === peg$FAILED) {
-                                                if (input.substr(peg$currPos, 8) === peg$c57) {
-                                                  s0 = peg$c57;
+                                                if (input.substr(peg$currPos, 8) === peg$c66) {
+                                                  s0 = peg$c66;
                                                   peg$currPos += 8;
                                                 } else {
                                                   s0 = peg$FAILED;
-                                                  if (peg$silentFails === 0) { peg$fail(peg$e77); }
+                                                  if (peg$silentFails === 0) { peg$fail(peg$e93); }
                                                 }
                                                 if (s0 === peg$FAILED) {
-                                                  if (input.substr(peg$currPos, 3) === peg$c58) {
-                                                    s0 = peg$c58;
+                                                  if (input.substr(peg$currPos, 3) === peg$c67) {
+                                                    s0 = peg$c67;
                                                     peg$currPos += 3;
                                                   } else {
                                                     s0 = peg$FAILED;
-                                                    if (peg$silentFails === 0) { peg$fail(peg$e78); }
+                                                    if (peg$silentFails === 0) { peg$fail(peg$e94); }
                                                   }
                                                   if (s0 === peg$FAILED) {
-                                                    if (input.substr(peg$currPos, 2) === peg$c59) {
-                                                      s0 = peg$c59;
+                                                    if (input.substr(peg$currPos, 2) === peg$c68) {
+                                                      s0 = peg$c68;
                                                       peg$currPos += 2;
                                                     } else {
                                                       s0 = peg$FAILED;
-                                                      if (peg$silentFails === 0) { peg$fail(peg$e79); }
+                                                      if (peg$silentFails === 0) { peg$fail(peg$e95); }
                                                     }
                                                     if (s0 === peg$FAILED) {
-                                                      if (input.substr(peg$currPos, 4) === peg$c60) {
-                                                        s0 = peg$c60;
+                                                      if (input.substr(peg$currPos, 4) === peg$c69) {
+                                                        s0 = peg$c69;
                                                         peg$currPos += 4;
                                                       } else {
                                                         s0 = peg$FAILED;
-                                                        if (peg$silentFails === 0) { peg$fail(peg$e80); }
+                                                        if (peg$silentFails === 0) { peg$fail(peg$e96); }
                                                       }
                                                       if (s0 === peg$FAILED) {
-                                                        if (input.substr(peg$currPos, 5) === peg$c61) {
-                                                          s0 = peg$c61;
+                                                        if (input.substr(peg$currPos, 5) === peg$c70) {
+                                                          s0 = peg$c70;
                                                           peg$currPos += 5;
                                                         } else {
                                                           s0 = peg$FAILED;
-                                                          if (peg$silentFails === 0) { peg$fail(peg$e81); }
+                                                          if (peg$silentFails === 0) { peg$fail(peg$e97); }
                                                         }
                                                         if (s0 === peg$FAILED) {
-                                                          if (input.substr(peg$currPos, 6) === peg$c62) {
-                                                            s0 = peg$c62;
+                                                          if (input.substr(peg$currPos, 6) === peg$c71) {
+                                                            s0 = peg$c71;
                                                             peg$currPos += 6;
                                                           } else {
                                                             s0 = peg$FAILED;
-                                                            if (peg$silentFails === 0) { peg$fail(peg$e82); }
+                                                            if (peg$silentFails === 0) { peg$fail(peg$e98); }
                                                           }
                                                           if (s0 === peg$FAILED) {
-                                                            if (input.substr(peg$currPos, 3) === peg$c63) {
-                                                              s0 = peg$c63;
+                                                            if (input.substr(peg$currPos, 3) === peg$c72) {
+                                                              s0 = peg$c72;
                                                               peg$currPos += 3;
                                                             } else {
                                                               s0 = peg$FAILED;
-                                                              if (peg$silentFails === 0) { peg$fail(peg$e83); }
+                                                              if (peg$silentFails === 0) { peg$fail(peg$e99); }
                                                             }
                                                             if (s0 === peg$FAILED) {
-                                                              if (input.substr(peg$currPos, 5) === peg$c64) {
-                                                                s0 = peg$c64;
+                                                              if (input.substr(peg$currPos, 5) === peg$c73) {
+                                                                s0 = peg$c73;
                                                                 peg$currPos += 5;
                                                               } else {
                                                                 s0 = peg$FAILED;
-                                                                if (peg$silentFails === 0) { peg$fail(peg$e84); }
+                                                                if (peg$silentFails === 0) { peg$fail(peg$e100); }
                                                               }
                                                               if (s0 === peg$FAILED) {
-                                                                if (input.substr(peg$currPos, 4) === peg$c65) {
-                                                                  s0 = peg$c65;
+                                                                if (input.substr(peg$currPos, 4) === peg$c74) {
+                                                                  s0 = peg$c74;
                                                                   peg$currPos += 4;
                                                                 } else {
                                                                   s0 = peg$FAILED;
-                                                                  if (peg$silentFails === 0) { peg$fail(peg$e85); }
+                                                                  if (peg$silentFails === 0) { peg$fail(peg$e101); }
                                                                 }
                                                                 if (s0 === peg$FAILED) {
-                                                                  if (input.substr(peg$currPos, 5) === peg$c66) {
-                                                                    s0 = peg$c66;
+                                                                  if (input.substr(peg$currPos, 5) === peg$c75) {
+                                                                    s0 = peg$c75;
                                                                     peg$currPos += 5;
                                                                   } else {
                                                                     s0 = peg$FAILED;
-                                                                    if (peg$silentFails === 0) { peg$fail(peg$e86); }
+                                                                    if (peg$silentFails === 0) { peg$fail(peg$e102); }
                                                                   }
                                                                 }
                                                               }
@@ -3550,11 +4751,11 @@ function peg$parse(input, options) {
     let s0;
 
     s0 = input.charAt(peg$currPos);
-    if (peg$r15.test(s0)) {
+    if (peg$r21.test(s0)) {
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e87); }
+      if (peg$silentFails === 0) { peg$fail(peg$e103); }
     }
 
     return s0;
@@ -3566,11 +4767,11 @@ function peg$parse(input, options) {
     peg$silentFails++;
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 35) {
-      s1 = peg$c67;
+      s1 = peg$c76;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e89); }
+      if (peg$silentFails === 0) { peg$fail(peg$e105); }
     }
     if (s1 !== peg$FAILED) {
       s2 = [];
@@ -3579,7 +4780,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e90); }
+        if (peg$silentFails === 0) { peg$fail(peg$e53); }
       }
       while (s3 !== peg$FAILED) {
         s2.push(s3);
@@ -3588,7 +4789,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s3 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e90); }
+          if (peg$silentFails === 0) { peg$fail(peg$e53); }
         }
       }
       s1 = [s1, s2];
@@ -3600,7 +4801,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e88); }
+      if (peg$silentFails === 0) { peg$fail(peg$e104); }
     }
 
     return s0;
@@ -3613,21 +4814,21 @@ function peg$parse(input, options) {
     s0 = [];
     s1 = [];
     s2 = input.charAt(peg$currPos);
-    if (peg$r17.test(s2)) {
+    if (peg$r22.test(s2)) {
       peg$currPos++;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e91); }
+      if (peg$silentFails === 0) { peg$fail(peg$e106); }
     }
     if (s2 !== peg$FAILED) {
       while (s2 !== peg$FAILED) {
         s1.push(s2);
         s2 = input.charAt(peg$currPos);
-        if (peg$r17.test(s2)) {
+        if (peg$r22.test(s2)) {
           peg$currPos++;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e91); }
+          if (peg$silentFails === 0) { peg$fail(peg$e106); }
         }
       }
     } else {
@@ -3640,7 +4841,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e45); }
+        if (peg$silentFails === 0) { peg$fail(peg$e49); }
       }
       if (s2 !== peg$FAILED) {
         if (input.charCodeAt(peg$currPos) === 13) {
@@ -3674,7 +4875,7 @@ function peg$parse(input, options) {
       if (s1 === peg$FAILED) {
         s1 = peg$currPos;
         peg$savedPos = peg$currPos;
-        s2 = peg$f58();
+        s2 = peg$f84();
         if (s2) {
           s2 = undefined;
         } else {
@@ -3683,21 +4884,21 @@ function peg$parse(input, options) {
         if (s2 !== peg$FAILED) {
           s3 = [];
           s4 = input.charAt(peg$currPos);
-          if (peg$r18.test(s4)) {
+          if (peg$r23.test(s4)) {
             peg$currPos++;
           } else {
             s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e92); }
+            if (peg$silentFails === 0) { peg$fail(peg$e107); }
           }
           if (s4 !== peg$FAILED) {
             while (s4 !== peg$FAILED) {
               s3.push(s4);
               s4 = input.charAt(peg$currPos);
-              if (peg$r18.test(s4)) {
+              if (peg$r23.test(s4)) {
                 peg$currPos++;
               } else {
                 s4 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e92); }
+                if (peg$silentFails === 0) { peg$fail(peg$e107); }
               }
             }
           } else {
@@ -3723,21 +4924,21 @@ function peg$parse(input, options) {
       s0.push(s1);
       s1 = [];
       s2 = input.charAt(peg$currPos);
-      if (peg$r17.test(s2)) {
+      if (peg$r22.test(s2)) {
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e91); }
+        if (peg$silentFails === 0) { peg$fail(peg$e106); }
       }
       if (s2 !== peg$FAILED) {
         while (s2 !== peg$FAILED) {
           s1.push(s2);
           s2 = input.charAt(peg$currPos);
-          if (peg$r17.test(s2)) {
+          if (peg$r22.test(s2)) {
             peg$currPos++;
           } else {
             s2 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e91); }
+            if (peg$silentFails === 0) { peg$fail(peg$e106); }
           }
         }
       } else {
@@ -3750,7 +4951,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e45); }
+          if (peg$silentFails === 0) { peg$fail(peg$e49); }
         }
         if (s2 !== peg$FAILED) {
           if (input.charCodeAt(peg$currPos) === 13) {
@@ -3784,7 +4985,7 @@ function peg$parse(input, options) {
         if (s1 === peg$FAILED) {
           s1 = peg$currPos;
           peg$savedPos = peg$currPos;
-          s2 = peg$f58();
+          s2 = peg$f84();
           if (s2) {
             s2 = undefined;
           } else {
@@ -3793,21 +4994,21 @@ function peg$parse(input, options) {
           if (s2 !== peg$FAILED) {
             s3 = [];
             s4 = input.charAt(peg$currPos);
-            if (peg$r18.test(s4)) {
+            if (peg$r23.test(s4)) {
               peg$currPos++;
             } else {
               s4 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e92); }
+              if (peg$silentFails === 0) { peg$fail(peg$e107); }
             }
             if (s4 !== peg$FAILED) {
               while (s4 !== peg$FAILED) {
                 s3.push(s4);
                 s4 = input.charAt(peg$currPos);
-                if (peg$r18.test(s4)) {
+                if (peg$r23.test(s4)) {
                   peg$currPos++;
                 } else {
                   s4 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e92); }
+                  if (peg$silentFails === 0) { peg$fail(peg$e107); }
                 }
               }
             } else {
@@ -3842,21 +5043,21 @@ function peg$parse(input, options) {
     s0 = [];
     s1 = [];
     s2 = input.charAt(peg$currPos);
-    if (peg$r19.test(s2)) {
+    if (peg$r24.test(s2)) {
       peg$currPos++;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e93); }
+      if (peg$silentFails === 0) { peg$fail(peg$e108); }
     }
     if (s2 !== peg$FAILED) {
       while (s2 !== peg$FAILED) {
         s1.push(s2);
         s2 = input.charAt(peg$currPos);
-        if (peg$r19.test(s2)) {
+        if (peg$r24.test(s2)) {
           peg$currPos++;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e93); }
+          if (peg$silentFails === 0) { peg$fail(peg$e108); }
         }
       }
     } else {
@@ -3871,7 +5072,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e45); }
+          if (peg$silentFails === 0) { peg$fail(peg$e49); }
         }
         if (s2 !== peg$FAILED) {
           if (input.charCodeAt(peg$currPos) === 13) {
@@ -3908,21 +5109,21 @@ function peg$parse(input, options) {
       s0.push(s1);
       s1 = [];
       s2 = input.charAt(peg$currPos);
-      if (peg$r19.test(s2)) {
+      if (peg$r24.test(s2)) {
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e93); }
+        if (peg$silentFails === 0) { peg$fail(peg$e108); }
       }
       if (s2 !== peg$FAILED) {
         while (s2 !== peg$FAILED) {
           s1.push(s2);
           s2 = input.charAt(peg$currPos);
-          if (peg$r19.test(s2)) {
+          if (peg$r24.test(s2)) {
             peg$currPos++;
           } else {
             s2 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e93); }
+            if (peg$silentFails === 0) { peg$fail(peg$e108); }
           }
         }
       } else {
@@ -3937,7 +5138,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s2 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e45); }
+            if (peg$silentFails === 0) { peg$fail(peg$e49); }
           }
           if (s2 !== peg$FAILED) {
             if (input.charCodeAt(peg$currPos) === 13) {

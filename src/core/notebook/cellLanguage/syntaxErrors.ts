@@ -30,7 +30,7 @@ const TOKEN_PATTERNS: [TokenKind, RegExp][] = [
   ['comment', /#[^\r\n]*/y],
   [
     'string',
-    /"""(?:[^\\]|\\[\s\S])*?(?:"""|$)|'''(?:[^\\]|\\[\s\S])*?(?:'''|$)|"(?:[^"\\\r\n]|\\.)*"?|'(?:[^'\\\r\n]|\\.)*'?/y
+    /(?:[rRuUbBfF]|[rR][bBfF]|[bBfF][rR])?(?:"""(?:[^\\]|\\[\s\S])*?(?:"""|$)|'''(?:[^\\]|\\[\s\S])*?(?:'''|$)|"(?:[^"\\\r\n]|\\.)*"?|'(?:[^'\\\r\n]|\\.)*'?)/y
   ],
   // a malformed number is one token, as Python's tokenizer reads it (`0.0625e`, `1.5x`)
   ['number', /(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][+-]?[0-9]+)?[A-Za-z0-9_]*/y],
@@ -153,7 +153,9 @@ function unsupportedConstruct(text: string, offset: number, wanted: Set<string>)
   if (!t) return null;
   if (
     t.kind === 'string' &&
-    !/^(?:"""[\s\S]*"""|'''[\s\S]*'''|"(?:[^"\\\r\n]|\\.)*"|'(?:[^'\\\r\n]|\\.)*')$/.test(t.text)
+    !/^(?:[rRuUbBfF]|[rR][bBfF]|[bBfF][rR])?(?:"""[\s\S]*"""|'''[\s\S]*'''|"(?:[^"\\\r\n]|\\.)*"|'(?:[^'\\\r\n]|\\.)*')$/.test(
+      t.text
+    )
   )
     return 'unterminated string literal';
   if (t.kind === 'name') {

@@ -25,6 +25,10 @@ const fixture = JSON.parse(readFileSync(path.join(FIXTURES, 'notebook/cell_opera
   seedErrors: { value: string; error: { type: string; message: string } }[];
   /** cell text Python refuses to compile, with its SyntaxError */
   syntaxErrors: { cell: string; error: { type: string; message: string } }[];
+  /** string literals and the str Python reads from each */
+  strings: { cell: string; value: string }[];
+  /** string literals Python refuses, with its SyntaxError */
+  stringErrors: { cell: string; error: { type: string; message: string } }[];
 };
 
 const isNanBits = (b: number): boolean => (b & 0x7f800000) === 0x7f800000 && (b & 0x7fffff) !== 0;
@@ -101,6 +105,39 @@ describe('cell language: errors of ** and indexing', () => {
       assert.equal(e.loc?.line, 1);
     });
   }
+
+  for (const c of fixture.strings) {
+    it(`the string ${JSON.stringify(c.cell)} reads as Python reads it`, () => {
+      const s = new CellSession();
+      run(s, `s = ${c.cell}`);
+      assert.deepEqual(s.vars.get('s'), { kind: 'str', value: c.value });
+    });
+  }
+
+  for (const c of fixture.stringErrors) {
+    it(`the string ${JSON.stringify(c.cell)}: a syntax error naming the escape, as Python's`, () => {
+      const e = cellError(() => run(new CellSession(), `s = ${c.cell}`));
+      assert.equal(c.error.type, 'SyntaxError');
+      // Python's words after its codec's: "truncated \xXX escape", "illegal Unicode character"
+      const what = c.error.message
+        .replace(/ \(<case>, line \d+\)$/, '')
+        .split(': ')
+        .pop()!;
+      assert.ok(e.detail.includes(what), `${e.detail} | Python: ${c.error.message}`);
+      assert.ok(!e.message.includes('\n'), 'one line');
+    });
+  }
+
+  it('bytes literals and f-strings are named, not read', () => {
+    assert.equal(
+      cellError(() => run(new CellSession(), 's = b"abc"')).message,
+      'line 1, column 5: bytes literals (`b"..."`) are not supported: write a str ("...")'
+    );
+    assert.equal(
+      cellError(() => run(new CellSession(), 's = rf"{x}"')).message,
+      'line 1, column 5: f-strings (`rf"..."`) are not supported: write the text as it is ("...")'
+    );
+  });
 
   for (const c of fixture.seedErrors) {
     it(`seed = ${c.value}: sample() says what PyTorch's manual_seed says (${c.error.message})`, () => {
@@ -252,7 +289,7 @@ describe('cell language: syntax errors', () => {
     );
     assert.equal(message('shape = [4 2]'), 'line 1, column 12: shape: expected "," or "]", found "2"');
     assert.equal(message('w = [[1, 2] [3, 4]]'), 'line 1, column 13: w: expected "," or "]", found "["');
-    assert.equal(message('names = ["a" "b"]'), 'line 1, column 14: names: expected "," or "]", found the string "b"');
+    // (["a" "b"] is Python's ["ab"]: adjacent string literals are one string, here too)
     assert.equal(message('betas = [0.1, 0.2 beta3]'), 'line 1, column 19: betas: expected "," or "]", found "beta3"');
     assert.equal(
       message('sample(w_model=[[1, 2], [3 4]])'),
