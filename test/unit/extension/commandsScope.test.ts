@@ -65,6 +65,12 @@ describe('palette comparisons read the settings of the run’s folder (multi-roo
     };
   }
 
+  /** folder a sets no tolerances (PyTorch's defaults: the 1% paste differs), folder b rtol 0.05 (it matches) */
+  const FOLDERS = [
+    ['/ws/a', false],
+    ['/ws/b', true]
+  ] as const;
+
   function setup() {
     const fake = makeFakeVscode();
     fake.folderSettings.set('/ws/b', { 'compare.rtol': 0.05, 'compare.atol': 0 });
@@ -74,10 +80,7 @@ describe('palette comparisons read the settings of the run’s folder (multi-roo
   }
 
   it('"Compare Clipboard with Last Run" on a notebook’s run uses the notebook folder’s tolerances', async () => {
-    for (const [folder, matches] of [
-      ['/ws/a', false],
-      ['/ws/b', true]
-    ] as const) {
+    for (const [folder, matches] of FOLDERS) {
       const { fake, requests, commands } = setup();
       fake.clipboard.text = offByOnePercent;
       const result = await commands.compareClipboardCommand(new FakeUri('/ext') as never, {
@@ -115,10 +118,7 @@ describe('palette comparisons read the settings of the run’s folder (multi-roo
   });
 
   it('a run of a file opened from the quick pick keeps the file’s folder: "Compare Clipboard with Last Run" uses its tolerances', async () => {
-    for (const [folder, matches] of [
-      ['/ws/a', false],
-      ['/ws/b', true]
-    ] as const) {
+    for (const [folder, matches] of FOLDERS) {
       const { fake, requests, commands } = setup();
       setActiveEditor(fake, '/ws/a/notes.md');
       fake.files.set(`${folder}/seed.inputs.json`, new TextEncoder().encode(seedInputsText));

@@ -145,28 +145,29 @@ describe('compare: a correct loop that printed x elsewhere in the loop gets a hi
     "after each step, then the sample's tolist()":
       /\nHint: the last two prints are both the correct loop's sample x_0, and without the last one every print is the correct loop's/
   };
-  for (const c of verdicts.placementPastes.filter((p) => p.kind in hints)) {
-    it(`${c.kind}, without the step labels`, () => {
-      const { inputs } = readInputs(c.inputs);
-      const run = runSampler(inputs, { record: { kind: 'none' } });
-      const r = compareRun(inputs, run, c.text.replace(/^t = \d+\n/gm, ''));
+  /** A placement paste (its text changed by `edit`) compared with the correct run of its inputs. */
+  const judgePlacement = (kind: string, edit = (text: string) => text) => {
+    const c = verdicts.placementPastes.find((p) => p.kind === kind)!;
+    const { inputs } = readInputs(c.inputs);
+    return compareRun(inputs, runSampler(inputs, { record: { kind: 'none' } }), edit(c.text));
+  };
+  for (const kind of Object.keys(hints)) {
+    it(`${kind}, without the step labels`, () => {
+      const r = judgePlacement(kind, (text) => text.replace(/^t = \d+\n/gm, ''));
       assert.equal(r.matches, false);
-      assert.match(r.summary, hints[c.kind]);
+      assert.match(r.summary, hints[kind]);
     });
   }
 
   it("after each step, then the sample's tolist(), with the step labels: the same hint", () => {
-    const c = verdicts.placementPastes.find((p) => p.kind === "after each step, then the sample's tolist()")!;
-    const { inputs } = readInputs(c.inputs);
-    const r = compareRun(inputs, runSampler(inputs, { record: { kind: 'none' } }), c.text);
+    const kind = "after each step, then the sample's tolist()";
+    const r = judgePlacement(kind);
     assert.equal(r.matches, false);
-    assert.match(r.summary, hints[c.kind]);
+    assert.match(r.summary, hints[kind]);
   });
 
   it('x_T printed before the loop and the sample after it: read as x_T and x_0, and they match', () => {
-    const c = verdicts.placementPastes.find((p) => p.kind === 'x_T before the loop and the sample after it')!;
-    const { inputs } = readInputs(c.inputs);
-    const r = compareRun(inputs, runSampler(inputs, { record: { kind: 'none' } }), c.text);
+    const r = judgePlacement('x_T before the loop and the sample after it');
     assert.equal(r.matches, true, r.summary);
     assert.deepEqual(
       r.steps?.prints.map((p) => p.step),
@@ -175,9 +176,7 @@ describe('compare: a correct loop that printed x elsewhere in the loop gets a hi
   });
 
   it('top of the loop, with its step labels: the labels say x before each step, and every print matches', () => {
-    const c = verdicts.placementPastes.find((p) => p.kind === 'top of the loop')!;
-    const { inputs } = readInputs(c.inputs);
-    const r = compareRun(inputs, runSampler(inputs, { record: { kind: 'none' } }), c.text);
+    const r = judgePlacement('top of the loop');
     assert.equal(r.matches, true, r.summary);
     assert.match(
       r.steps!.stepsNote,
@@ -346,39 +345,39 @@ describe('compare: prints every few steps, labelled with their step', () => {
     }
   });
 
-  it('labelled prints, then the sample printed after the loop without a label: the last print is x_0', () => {
-    const r = judge('labelled every 5 from t = 17, then the sample unlabelled');
+  /** A correct loop's prints match, read as `steps`; the same prints of the seed + t loop diverge at `from`, diagnosed. */
+  const readAs = (correct: string, steps: (number | null)[], mistaken: string, from: number): void => {
+    const r = judge(correct);
     assert.equal(r.matches, true, r.summary);
     assert.deepEqual(
       r.steps?.prints.map((p) => p.step),
-      [17, 12, 7, 2, 0],
+      steps,
       r.steps?.stepsNote
     );
-    const m = judge('labelled every 5 from t = 17, then the sample unlabelled, seed + t mistake');
+    const m = judge(mistaken);
     assert.equal(m.matches, false);
-    assert.equal(m.firstDivergence?.step, 17, m.summary);
+    assert.equal(m.firstDivergence?.step, from, m.summary);
     assert.ok(
       m.diagnosis?.some((d) => d.id === 'step-seed-plus-t'),
       m.summary
     );
-  });
+  };
 
-  it('a list of tensors (xs.append(x), then print(xs)): each tensor one print, in loop order', () => {
-    const r = judge('a list of tensors, x_T and every step');
-    assert.equal(r.matches, true, r.summary);
-    assert.deepEqual(
-      r.steps?.prints.map((p) => p.step),
+  it('labelled prints, then the sample printed after the loop without a label: the last print is x_0', () =>
+    readAs(
+      'labelled every 5 from t = 17, then the sample unlabelled',
+      [17, 12, 7, 2, 0],
+      'labelled every 5 from t = 17, then the sample unlabelled, seed + t mistake',
+      17
+    ));
+
+  it('a list of tensors (xs.append(x), then print(xs)): each tensor one print, in loop order', () =>
+    readAs(
+      'a list of tensors, x_T and every step',
       [null, ...Array.from({ length: 20 }, (_, i) => 19 - i)],
-      r.steps?.stepsNote
-    );
-    const m = judge('a list of tensors, every step, seed + t mistake');
-    assert.equal(m.matches, false);
-    assert.equal(m.firstDivergence?.step, 19, m.summary);
-    assert.ok(
-      m.diagnosis?.some((d) => d.id === 'step-seed-plus-t'),
-      m.summary
-    );
-  });
+      'a list of tensors, every step, seed + t mistake',
+      19
+    ));
 
   it("a view's diagnosis heading is the summary's own line (the rule's qualifier, the step the mistake starts at)", () => {
     const r = judge('after the step, every 5, x_T first, seed + t mistake');
