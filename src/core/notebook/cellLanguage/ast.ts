@@ -71,6 +71,13 @@ function parseWith(text: string, startRule: 'Program' | 'Expr'): unknown {
       const detail = e.expected ? syntaxErrorDetail(text, start.offset, e.expected) : e.message;
       throw new CellError(detail, { line: start.line, column: start.column, offset: start.offset }, 'SyntaxError');
     }
+    // the parser's recursion ran out of stack: Python refuses such nesting too ("too many nested parentheses")
+    if (e instanceof RangeError)
+      throw new CellError(
+        'too many nested parentheses (or operators): the expression nests too deeply',
+        { line: 1, column: 1, offset: 0 },
+        'SyntaxError'
+      );
     throw e;
   }
 }

@@ -29,6 +29,8 @@ const fixture = JSON.parse(readFileSync(path.join(FIXTURES, 'notebook/cell_opera
   strings: { cell: string; value: string }[];
   /** string literals Python refuses, with its SyntaxError */
   stringErrors: { cell: string; error: { type: string; message: string } }[];
+  /** `(` * depth + `1` + `)` * depth: what Python says of it */
+  nesting: { depth: number; error: { type: string; message: string } };
 };
 
 const isNanBits = (b: number): boolean => (b & 0x7f800000) === 0x7f800000 && (b & 0x7fffff) !== 0;
@@ -127,6 +129,15 @@ describe('cell language: errors of ** and indexing', () => {
       assert.ok(!e.message.includes('\n'), 'one line');
     });
   }
+
+  it('nesting deeper than the parser can follow: a one-line syntax error, as Python refuses it', () => {
+    const { depth, error } = fixture.nesting;
+    const e = cellError(() => run(new CellSession(), `x = ${'('.repeat(depth)}1${')'.repeat(depth)}`));
+    assert.equal(error.type, 'SyntaxError');
+    assert.equal(e.kind, 'SyntaxError');
+    assert.ok(e.detail.startsWith(error.message.replace(/ \(<case>, line \d+\)$/, '')), e.detail);
+    assert.ok(!e.message.includes('\n'), 'one line');
+  });
 
   it('bytes literals and f-strings are named, not read', () => {
     assert.equal(
