@@ -430,6 +430,7 @@ export function compareRun(
   // every (RNG, matmul) pair, so that a PyTorch on another BLAS is named too (the other matmul profiles run as plain
   // JavaScript: bounded like the diagnosis)
   const ownMatmul = run.inputs.matmul ?? DEFAULT_MATMUL_PROFILE;
+  let profileExplains = false;
   if (loopWork(inputs, T) <= DIAGNOSIS_MAX_WORK) {
     const pairs: ProfilePair[] = RNG_PROFILES.flatMap((rng) => MATMUL_PROFILES.map((matmul) => ({ rng, matmul })));
     const pairMatching = pairs.filter(({ rng, matmul }) => {
@@ -441,17 +442,22 @@ export function compareRun(
     });
     const pairSearch = { tried: pairs, matching: pairMatching };
     c = { ...c, pairSearch, summary: `${c.summary}\n${pairLine(pairSearch)}` };
-    if (pairMatching.length > 0) return { ...c, diagnosis: [] };
+    profileExplains ||= pairMatching.length > 0;
   }
-  if (matching.length > 0 || opts.diagnose === false) return { ...c, diagnosis: [] };
+  // another profile gives the paste: when its digits identify the values, that is the answer; at a precision that
+  // does not (PyTorch's default 4 decimals), a mistake in the loop run on the run's own profile may give it as well,
+  // and the diagnosis says so beside the profile
+  profileExplains ||= matching.length > 0;
+  if ((profileExplains && paste.choice.pinned) || opts.diagnose === false) return { ...c, diagnosis: [] };
   let diagnosis: DiagnosisEntry[] = [];
   let diagnosisNote: string | undefined;
   if (loopWork(inputs, T) > DIAGNOSIS_MAX_WORK) {
+    if (profileExplains) return { ...c, diagnosis: [] };
     diagnosisNote = tooLargeNote(inputs, T);
   } else {
     const matches = (sample: Float32Array): boolean => valuesMatch(sample, paste);
     search: for (const schedule64 of schedules64(opts)) {
-      for (const profile of [own, ...RNG_PROFILES.filter((p) => p !== own)]) {
+      for (const profile of profileExplains ? [own] : [own, ...RNG_PROFILES.filter((p) => p !== own)]) {
         const found = diagnoseSample(inputs, matches, {
           profile,
           matmul: run.inputs.matmul,
@@ -466,8 +472,16 @@ export function compareRun(
       }
     }
   }
+  if (profileExplains) {
+    if (diagnosis.length === 0) return { ...c, diagnosis: [] };
+    const both = withDiagnosis(c, diagnosis, diagnosisNote);
+    return { ...both, summary: `${both.summary}\n${AMBIGUOUS_NOTE}` };
+  }
   return withDiagnosis(c, diagnosis, diagnosisNote);
 }
+
+const AMBIGUOUS_NOTE =
+  "Both fit: at the paste's precision the other profile above and this mistake give the same print; print x.tolist() (or with torch.set_printoptions(precision=12)) to tell them apart.";
 
 /** How many prints, from the first, our states at `steps` (null: x_T) give. */
 function leadingMatches(

@@ -56,6 +56,8 @@ export const verdicts = JSON.parse(readFileSync(path.join(COMPARE_FIXTURES, 'ver
   labelledPastes: { kind: string; inputs: unknown; text: string }[];
   /** the example's loop run in float64 on inputs whose float64 x_0, rounded to float32, is the float32 loop's */
   float64Loop: { inputsText: string; notFloat32: number; pastes: { kind: string; text: string }[] };
+  /** a float64 schedule's default print that PyTorch's portable kernel also prints (both explain it) */
+  ambiguousProfile: { inputs: unknown; text: string };
 };
 
 export const matrix = (shape: [number, number], bits: number[]): MatrixF32 => ({

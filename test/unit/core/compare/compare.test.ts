@@ -97,6 +97,31 @@ describe('compare: real sampler outputs against PyTorch prints', () => {
   }
 });
 
+describe('compare: a print another RNG profile gives, at a precision a loop mistake gives it too', () => {
+  it('names the profile and the diagnosis, and says both fit (PyTorch: a float64 schedule, and its portable kernel)', () => {
+    const { inputs } = readInputs(verdicts.ambiguousProfile.inputs);
+    const r = compareRun(inputs, runSampler(inputs, { record: { kind: 'none' } }), verdicts.ambiguousProfile.text);
+    assert.equal(r.matches, false);
+    assert.deepEqual(r.profileSearch?.matching, ['scalar'], r.summary);
+    assert.ok((r.diagnosis ?? []).length > 0, r.summary);
+    assert.match(r.summary, /\nDiagnosis: your output is at the printed precision what Algorithm 2 gives/);
+    assert.match(
+      r.summary,
+      /\nBoth fit: at the paste's precision the other profile above and this mistake give the same print/
+    );
+  });
+
+  it('a print whose digits identify the values: the profile alone (tolist of the portable kernel)', () => {
+    const c = verdicts.cases.find((x) => x.pastes.some((q) => q.kind === 'scalar kernel, tolist'))!;
+    const { inputs } = readInputs(c.inputs);
+    const p = c.pastes.find((q) => q.kind === 'scalar kernel, tolist')!;
+    const r = compareRun(inputs, runSampler(inputs, { record: { kind: 'none' } }), p.text);
+    assert.deepEqual(r.profileSearch?.matching, ['scalar'], r.summary);
+    assert.deepEqual(r.diagnosis, []);
+    assert.doesNotMatch(r.summary, /Both fit/);
+  });
+});
+
 describe('compare: bitwise equality of a summarised print says it is of the values shown', () => {
   for (const c of verdicts.cases) {
     const p = c.pastes.find((q) => q.kind === 'precision 12')!;
