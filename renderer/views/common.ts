@@ -7,7 +7,7 @@ import { h, pixelScale, type Pixels } from '../dom';
 import { evalViolationCount, loadPlotly, loadPlotlyGl, webglTracesUsable } from '../plotLoader';
 import type { PlotConfig, PlotData, PlotDiv, PlotLayout } from '../plotly';
 import { plotlyThemeLayout, readTheme, type ThemeColors } from '../theme';
-import { drawSketch, type SketchSpec } from './sketch';
+import { drawSketch, yAxisLeft, type SketchSpec } from './sketch';
 
 /** How a view talks to where it is shown (notebook renderer, results panel or report page). */
 export interface HostBridge {
@@ -81,6 +81,18 @@ function isRange(r: unknown): r is [number, number] {
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
+let measuring: CanvasRenderingContext2D | null | undefined;
+
+/** Text widths in CSS pixels in `font`, on a canvas of the page's; null where the page cannot draw on one. */
+function textMeasure(doc: Document, font: string): ((text: string) => number) | null {
+  if (measuring === undefined || measuring?.canvas.ownerDocument !== doc)
+    measuring = doc.createElement('canvas').getContext('2d');
+  const g = measuring;
+  if (!g) return null;
+  g.font = font;
+  return (text) => g.measureText(text).width;
+}
+
 export class PlotBox {
   readonly element: HTMLElement;
   readonly plot: HTMLDivElement;
@@ -147,6 +159,7 @@ export class PlotBox {
       if (fig.data.some((trace) => trace.type === 'scattergl')) await loadPlotlyGl();
       const themed = plotlyThemeLayout(theme);
       const layout = this.takeTitle(merge(themed, fig.layout));
+      this.hintLeftMargin(layout, theme);
       // extra axes (xaxis2, yaxis3, ...) get the theme of the first axis of their kind
       for (const key of Object.keys(layout)) {
         const extra = /^([xy])axis\d+$/.exec(key);
@@ -211,6 +224,24 @@ export class PlotBox {
     this.plot.append(canvas);
     this.sketched = canvas;
     return true;
+  }
+
+  /**
+   * Sets the left margin of `layout` to the one plotly's y automargin will settle on, where the sketch knows it (a
+   * fixed range on a titled linear y axis with automatic ticks): plotly then lays the plot out once. Otherwise its
+   * first draw, finding the y tick labels wider than the margin, draws the whole plot a second time (plots.js
+   * doAutoMargin; about a fifth of a first draw of the run view's plots, README "Performance"). The margin is a
+   * minimum: wider labels after a zoom still widen it.
+   */
+  private hintLeftMargin(layout: PlotLayout, theme: ThemeColors): void {
+    const { yaxis: y, margin: m } = layout;
+    if (!m || !isRange(y?.range) || y.scaleanchor || y.automargin !== true || !y.title?.text) return;
+    if ((y.type ?? 'linear') !== 'linear' || y.tickmode !== undefined || y.dtick !== undefined) return;
+    if (y.tickvals !== undefined || y.nticks !== undefined || y.tickformat !== undefined) return;
+    const height = this.plot.clientHeight - Number(m.t) - Number(m.b);
+    const measure = textMeasure(this.plot.ownerDocument, `${theme.fontSize}px ${theme.fontFamily}`);
+    if (!(height > 0) || !measure) return;
+    m.l = yAxisLeft(y.range, height, Number(m.l), theme.fontSize, measure).left;
   }
 
   /**

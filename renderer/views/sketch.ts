@@ -5,7 +5,7 @@
 import type { Pixels } from '../dom';
 import type { ThemeColors } from '../theme';
 import type { PlotArea } from './common';
-import { autoTicks } from './sketchModel';
+import { autoTicks, type AxisTicks } from './sketchModel';
 
 /** What a sketch draws: the plot's ranges and axis titles, the margins of its layout, its image for the plot area. */
 export interface SketchSpec {
@@ -31,6 +31,23 @@ interface SketchArea {
  */
 export function automarginLeft(margin: number, labelWidth: number, fontSize: number): number {
   return Math.max(margin, Math.round(labelWidth + 2.39 * fontSize));
+}
+
+/**
+ * A titled linear y axis showing `range` on a plot area `height` CSS pixels high, as plotly lays it out: its
+ * automatic ticks (sketchModel.ts), the widest label as `measure` (a canvas in the theme's font) gives it, and the
+ * left margin its automargin settles on (automarginLeft, never less than `marginLeft`).
+ */
+export function yAxisLeft(
+  range: [number, number],
+  height: number,
+  marginLeft: number,
+  fontSize: number,
+  measure: (text: string) => number
+): { ticks: AxisTicks; labelWidth: number; left: number } {
+  const ticks = autoTicks(range, height, 'y');
+  const labelWidth = Math.max(0, ...ticks.labels.map(measure));
+  return { ticks, labelWidth, left: automarginLeft(marginLeft, labelWidth, fontSize) };
 }
 
 /**
@@ -61,9 +78,11 @@ export function drawSketch(
 
   const { margin } = spec;
   const height = Math.max(1, H - margin.t - margin.b);
-  const yTicks = autoTicks(spec.y.range, height, 'y');
-  const labelWidth = Math.max(0, ...yTicks.labels.map((s) => g.measureText(s).width));
-  const left = automarginLeft(margin.l, labelWidth, fontSize);
+  const {
+    ticks: yTicks,
+    labelWidth,
+    left
+  } = yAxisLeft(spec.y.range, height, margin.l, fontSize, (s) => g.measureText(s).width);
   const width = Math.max(1, W - left - margin.r);
   const xTicks = autoTicks(spec.x.range, width, 'x');
   const area: SketchArea = { left, top: margin.t, width, height };

@@ -83,6 +83,37 @@ window.__dispose = (id) => api.disposeOutputItem(id);
 window.__harnessReady = true;
 </script></body></html>`;
 
+/**
+ * The run view's plane and cloud were each laid out by plotly once: the left margin the view gave them is the one
+ * plotly's y automargin settles on (plots.js doAutoMargin: the theme's 64 px, or the widest y tick label's push,
+ * rounded), so plotly never drew one a second time with a wider margin (it counts such redraws in
+ * _redrawFromAutoMarginCount, a key it keeps once set).
+ */
+async function assertLaidOutOnce(page: Page): Promise<void> {
+  const plots = await page.$$eval(
+    '.ddpm-run [data-testid="ddpm-trajectory-plot"], .ddpm-run [data-testid="ddpm-trajectory-cloud"]',
+    (ps) =>
+      ps.map((p) => {
+        const full = (
+          p as unknown as {
+            _fullLayout: { _size: { l: number }; _pushmargin: Record<string, { l?: { size: number } }> } & object;
+          }
+        )._fullLayout;
+        return {
+          plot: p.getAttribute('data-testid'),
+          left: full._size.l,
+          automargin: Math.max(64, Math.round(full._pushmargin['y.automargin']?.l?.size ?? 0)),
+          redrawn: '_redrawFromAutoMarginCount' in full
+        };
+      })
+  );
+  assert.equal(plots.length, 2);
+  for (const p of plots) {
+    assert.equal(p.left, p.automargin, `${p.plot}: the left margin is not where plotly's y automargin puts it`);
+    assert.equal(p.redrawn, false, `${p.plot}: plotly drew it again for its automargin`);
+  }
+}
+
 async function waitReady(page: Page, scope = '.ddpm-run'): Promise<void> {
   await page.waitForSelector(`${scope}[data-ddpm-ready="true"], ${scope}[data-ddpm-ready="error"]`, {
     timeout: 60_000
@@ -1162,7 +1193,7 @@ describe('renderer in headless Chromium', function () {
     try {
       await page.evaluate(
         (j) => (window as unknown as { __render(id: string, j: string): void }).__render('sketch', j),
-        JSON.stringify(encodeRunResult(runSampler(exampleInputs(300, 200))))
+        JSON.stringify(encodeRunResult(runSampler(exampleInputs(1000, 1000))))
       );
       await page.waitForSelector('.ddpm-run[data-ddpm-sketched-at]', { timeout: 2500 });
     } finally {
@@ -1208,7 +1239,7 @@ describe('renderer in headless Chromium', function () {
     );
     assert.deepEqual(
       await page.$$eval('[data-testid="ddpm-plane-legend"] .ddpm-legend-entry', (es) => es.map((e) => e.textContent)),
-      ['paths', 'start x_200', 'end x_0']
+      ['paths', 'start x_1000', 'end x_0']
     );
     await waitReady(page);
     const drawn = await page.$$eval('.ddpm-plot', (plots) =>
@@ -1229,13 +1260,19 @@ describe('renderer in headless Chromium', function () {
       drawn,
       sketches.map(({ plot, area, ticks }) => ({ plot, area, ticks, sketching: false }))
     );
-    // a run drawn once plotly is loaded is not sketched
+    assert.ok(
+      drawn.some((d) => d.area.left > 64),
+      `no y tick label here is wider than the theme's margin leaves room for: ${JSON.stringify(drawn.map((d) => d.area))}`
+    );
+    await assertLaidOutOnce(page);
+    // a run drawn once plotly is loaded is not sketched, and is laid out once too
     await page.evaluate(
       (j) => (window as unknown as { __render(id: string, j: string): void }).__render('loaded', j),
-      JSON.stringify(encodeRunResult(runSampler(exampleInputs(300, 200))))
+      JSON.stringify(encodeRunResult(runSampler(exampleInputs(1000, 100))))
     );
     await waitReady(page);
     assert.equal(await page.getAttribute('.ddpm-run', 'data-ddpm-sketched-at'), null);
+    await assertLaidOutOnce(page);
     await page.close();
   });
 
