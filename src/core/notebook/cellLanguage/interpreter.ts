@@ -316,6 +316,7 @@ function numberValue(text: string, isInt: boolean): Value {
 /** `tensor(...)` / `array(...)`: a pasted print read by the tensor-text parser, else torch.tensor(<expression>). */
 function* evalPrint(e: Extract<Expr, { type: 'print' }>, ctx: Ctx): Gen<Value> {
   const field = ctx.target ?? `${e.fn}(...)`;
+  checkKeywords(e);
   // a dtype= given (PyTorch prints one for float64; code may give any): float32 or float64, others refused by name
   const kw = DTYPE_ARG.exec(e.inner);
   const dtype = kw ? dtypeNamed(kw[1], field, e.loc) : null;
@@ -351,6 +352,34 @@ function* evalPrint(e: Extract<Expr, { type: 'print' }>, ctx: Ctx): Gen<Value> {
     return dtype && dtype !== v.dtype ? { ...copy, dtype, data: castData(v.data, dtype) } : copy;
   }
   return listToTensor(v, ctx.target ?? `${e.fn}()`, dtype ?? undefined, e.fn === 'array' ? 'float64' : 'float32');
+}
+
+/**
+ * The keyword arguments in tensor(...)'s / array(...)'s parentheses, as Python reads a call: a keyword given twice
+ * is its SyntaxError; and torch.tensor takes a torch.dtype, not a string (`dtype="float64"`, which NumPy's array
+ * takes), refused in PyTorch's words. The text between the parentheses is scanned outside brackets and strings.
+ */
+function checkKeywords(e: Extract<Expr, { type: 'print' }>): void {
+  const seen = new Set<string>();
+  let depth = 0;
+  let quote = '';
+  for (let i = 0; i < e.inner.length; i++) {
+    const c = e.inner[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) depth--;
+    else if (c === ',' && depth === 0) {
+      const m = /^,\s*([A-Za-z_]\w*)\s*=(?!=)\s*(['"])?/.exec(e.inner.slice(i));
+      if (!m) continue;
+      if (seen.has(m[1])) fail(`keyword argument repeated: ${m[1]}`, e.loc);
+      seen.add(m[1]);
+      if (m[1] === 'dtype' && m[2] && e.fn === 'tensor')
+        fail("tensor(): argument 'dtype' must be torch.dtype, not str", e.loc);
+    }
+  }
 }
 
 /**
