@@ -508,16 +508,20 @@ export interface NumpyPasteJudgement {
   floatmode: 'maxprec' | 'fixed' | 'maxprec_equal';
 }
 
+/** How well a reading's format fits the paste: 2 as NumPy prints by default, 1 with another floatmode, 0 not at all. */
+const rank = (j: NumpyPasteJudgement): number => (j.formatAgrees ? (j.floatmode === 'maxprec' ? 2 : 1) : 0);
+
 /**
- * The digits after the point every positional token shows, when they all show the same number and some end in a
- * zero: NumPy's floatmode 'fixed' or 'maxprec_equal' (with 'maxprec' no token ends in a zero); null otherwise.
+ * The digits after the point every positional token shows, when they all show the same number: perhaps NumPy's
+ * floatmode 'fixed' or 'maxprec_equal' (tried when 'maxprec' leaves elements unmatched: some tokens end in a zero,
+ * which 'maxprec' never prints, or show more digits than the shortest decimal of ours, as 'fixed' does past the
+ * digits a float32 needs); null otherwise.
  */
-function equalDigits(shapes: TokenShape[], tokens: string[]): number | null {
+function equalDigits(shapes: TokenShape[]): number | null {
   const positional = shapes.map((s, i) => (s.kind === 'positional' ? i : -1)).filter((i) => i >= 0);
   if (positional.length === 0) return null;
   const f = shapes[positional[0]].fraction;
-  if (f === 0 || positional.some((i) => shapes[i].fraction !== f)) return null;
-  return positional.some((i) => tokens[i].endsWith('0')) ? f : null;
+  return f === 0 || positional.some((i) => shapes[i].fraction !== f) ? null : f;
 }
 
 /**
@@ -589,7 +593,7 @@ export function judgeNumpyPaste(
     let floatmode: NumpyPasteJudgement['floatmode'] = 'maxprec';
     // every number with f digits after the point, zeros kept (arrayprint.py FloatingFormat.fillFormat):
     // 'maxprec_equal' prints the shortest digits padded with zeros to f, 'fixed' the value rounded to f digits
-    const f = bestCount < values.length ? equalDigits(shapes, trimmed) : null;
+    const f = bestCount < values.length ? equalDigits(shapes) : null;
     for (const mode of f === null ? [] : (['fixed', 'maxprec_equal'] as const)) {
       const unique = mode === 'maxprec_equal';
       // 'maxprec_equal' pads to the most digits any element's shortest decimal needs (cut at precision): fewer than
@@ -616,22 +620,24 @@ export function judgeNumpyPaste(
         floatmode = mode;
       }
     }
+    const { fixed, ...format } = formatAgreement(values, dtype, precision, notation, sciFraction, sciExp);
     const reading: NumpyPasteJudgement = {
       dtype,
       matches: bestMatches,
       matched: bestCount,
       notation,
-      floatmode,
-      ...formatAgreement(values, dtype, precision, notation, sciFraction, sciExp)
+      floatmode: fixed ? 'fixed' : floatmode,
+      ...format
     };
-    // the most matches; on a tie, the dtype whose print has the paste's format (float32 and float64 digits often agree)
+    // the most matches; on a tie, the dtype whose print has the paste's format (float32 and float64 digits often
+    // agree), by NumPy's default floatmode before another ('fixed' prints a float32 with a float64's digits)
     if (
       best === null ||
       reading.matched > best.matched ||
-      (reading.matched === best.matched && reading.formatAgrees && !best.formatAgrees)
+      (reading.matched === best.matched && rank(reading) > rank(best))
     )
       best = reading;
-    if (best.matched === values.length && best.formatAgrees) break;
+    if (best.matched === values.length && rank(best) === 2) break;
   }
   return best!;
 }
@@ -639,7 +645,8 @@ export function judgeNumpyPaste(
 /**
  * Whether NumPy prints our values in the paste's notation (and digits), by default or with suppress=True. In
  * scientific notation the digits shown, P, are the most any element needs, capped at k: when ours need more than
- * the paste shows, only k = P prints them so.
+ * the paste shows, only k = P prints them so; with floatmode='fixed' every element shows k digits (arrayprint.py
+ * FloatingFormat: unique=False in scientific notation too), so a paste showing more digits than ours need is that.
  */
 function formatAgreement(
   values: number[],
@@ -648,7 +655,7 @@ function formatAgreement(
   notation: NumpyPasteJudgement['notation'],
   sciFraction: number,
   sciExp: number
-): { precision: number; formatAgrees: boolean; suppress: boolean } {
+): { precision: number; formatAgrees: boolean; suppress: boolean; fixed?: true } {
   if (notation === 'none') return { precision, formatAgrees: true, suppress: false };
   const precisions = notation === 'scientific' && sciFraction !== precision ? [precision, sciFraction] : [precision];
   for (const k of precisions) {
@@ -659,5 +666,11 @@ function formatAgreement(
       if (agrees) return { precision: k, formatAgrees: true, suppress };
     }
   }
+  if (notation === 'scientific')
+    for (const suppress of [false, true]) {
+      const f = numpyFloatFormat(values, dtype, { precision: sciFraction, suppress, floatmode: 'fixed' });
+      if (f.expFormat && f.precision === sciFraction && f.expSize === sciExp)
+        return { precision: sciFraction, formatAgrees: true, suppress, fixed: true };
+    }
   return { precision, formatAgrees: false, suppress: false };
 }
