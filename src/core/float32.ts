@@ -101,3 +101,33 @@ export function ulpF32(v: number): number {
   if (f === 3.4028234663852886e38) return 2 ** 104;
   return nextUpF32(f) - f;
 }
+
+/**
+ * A float32 value converted to float16 (binary16: 11 significant bits, exponents -14 to 15, subnormals down to
+ * 2^-24), rounded to nearest, ties to even, as `x.half()` does (c10/util/Half.h fp16_ieee_from_fp32_value);
+ * beyond 65504 (from 65520 on, where rounding reaches 2^16) it is infinite.
+ */
+export function roundToFloat16(v: number): number {
+  const f = Math.fround(v);
+  if (f !== f || f === 0 || !Number.isFinite(f)) return f;
+  const a = Math.abs(f);
+  if (a >= 65520) return f < 0 ? -Infinity : Infinity;
+  // the exponent of a (a float32 value, a normal double): from its bits, not Math.log2, which rounds near powers of two
+  const e = Math.max(((float32ToBits(a) >>> 23) & 0xff) - 127, -14);
+  const ulp = 2 ** (e - 10);
+  const q = a / ulp; // exact: a power-of-two scaling
+  const r = Math.floor(q);
+  const rounded = q - r > 0.5 || (q - r === 0.5 && r % 2 === 1) ? r + 1 : r;
+  return (f < 0 ? -rounded : rounded) * ulp;
+}
+
+/**
+ * A float32 value converted to bfloat16 (float32's upper 16 bits: 8 significant bits), rounded to nearest, ties
+ * to even, as `x.bfloat16()` does (c10/util/BFloat16.h round_to_nearest_even); NaN stays NaN.
+ */
+export function roundToBfloat16(v: number): number {
+  const f = Math.fround(v);
+  if (f !== f) return f;
+  const u = float32ToBits(f);
+  return bitsToFloat32(((u + 0x7fff + ((u >>> 16) & 1)) >>> 16) << 16);
+}

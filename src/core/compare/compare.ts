@@ -21,6 +21,7 @@ import { tokenValue, type ParsedTensor } from '../tensors/parseTensor';
 import { judgeNumpyPaste, type NumpyFloatDtype } from '../tensors/numpyPrint';
 import { formatFloat32Shortest, pythonTuple } from '../tensors/printTensor';
 import { runSampler } from '../sampler/sampler';
+import { roundToBfloat16, roundToFloat16 } from '../float32';
 import { diagnoseSample, diagnoseTrajectory } from '../diagnosis/diagnose';
 import { mistakeInfo, type MistakeId } from '../diagnosis/catalogue';
 import { correctStates, stepBefore, type Schedule64 } from '../diagnosis/loop';
@@ -238,6 +239,8 @@ function judgeSample(ours: MatrixF32, paste: PreparedPaste): Comparison {
   const { expectedText, rtol, atol, parsed, layout } = paste;
   let choice = paste.choice;
   const { rows, cols } = ours;
+  const half = halfNote(ours.data, paste);
+  if (half) choice = { ...choice, explanation: choice.explanation + half };
   let printed: Uint8Array | undefined;
   let formatDisagrees = false;
   if (choice.numpy) {
@@ -318,6 +321,26 @@ function judgeSample(ours: MatrixF32, paste: PreparedPaste): Comparison {
   const first = firstMismatch(c);
   c.firstDivergence = c.matches ? null : { step: 0, index: first };
   return c;
+}
+
+/**
+ * A PyTorch print of a float16 or bfloat16 tensor (`dtype=torch.float16`): its values were rounded to that dtype
+ * before printing, so they are no float32 sample's. Says so, and whether our sample converted the same way
+ * (`x.half()`, `x.bfloat16()`) prints as the paste: then the loop's result was right and only its conversion (or a
+ * loop run in that dtype) makes the difference. Null for any other paste.
+ */
+function halfNote(ours: Float32Array, paste: PreparedPaste): string | null {
+  const { dtype } = paste.parsed;
+  if (paste.parsed.source !== 'torch' || (dtype !== 'float16' && dtype !== 'bfloat16')) return null;
+  const [round, bits, method] =
+    dtype === 'float16' ? [roundToFloat16, 11, 'x.half()'] : [roundToBfloat16, 8, 'x.bfloat16()'];
+  const same = valuesMatch(Float32Array.from(ours, round), paste);
+  return (
+    ` The pasted tensor is ${dtype} (dtype=torch.${dtype}): PyTorch rounded its values to ${bits} significant bits before printing them, so they are not a float32 sample's values;` +
+    (same
+      ? ` our sample converted to ${dtype} (${method}) prints as your paste: the values agree up to that rounding (your x, or what you printed, was ${dtype}).`
+      : ` our sample converted to ${dtype} (${method}) does not print as your paste either.`)
+  );
 }
 
 function firstMismatch(c: Comparison): [number, number] | null {

@@ -58,6 +58,16 @@ export const verdicts = JSON.parse(readFileSync(path.join(COMPARE_FIXTURES, 'ver
   float64Loop: { inputsText: string; notFloat32: number; pastes: { kind: string; text: string }[] };
   /** a float64 schedule's default print that PyTorch's portable kernel also prints (both explain it) */
   ambiguousProfile: { inputs: unknown; text: string };
+  /**
+   * the example's sample printed as float16 and bfloat16 tensors, and the next seed's so (oursPrintsSo: PyTorch
+   * prints our sample converted to that dtype as the text); float32 values and x.half() / x.bfloat16() of them
+   * (float32 bit patterns)
+   */
+  halfPastes: {
+    inputsText: string;
+    pastes: { dtype: 'float16' | 'bfloat16'; of: string; text: string; oursPrintsSo: boolean }[];
+    conversions: { values: number[]; float16: number[]; bfloat16: number[] };
+  };
 };
 
 export const matrix = (shape: [number, number], bits: number[]): MatrixF32 => ({

@@ -12,6 +12,7 @@ import { formatTensorF32 } from '../../../../src/core/tensors/printTensor';
 import { assertCloseBlock, mismatchIndices, verdicts } from '../../helpers/compareFixtures';
 import { diagnosisHeading } from '../../../../src/core/compare/summaryText';
 import { decodeRunResult, encodeRunResult } from '../../../../src/core/run/runCodec';
+import { float32ToBits, roundToBfloat16, roundToFloat16 } from '../../../../src/core/float32';
 
 describe('compare: real sampler outputs against PyTorch prints', () => {
   for (const c of verdicts.cases) {
@@ -119,6 +120,45 @@ describe('compare: a print another RNG profile gives, at a precision a loop mist
     assert.deepEqual(r.profileSearch?.matching, ['scalar'], r.summary);
     assert.deepEqual(r.diagnosis, []);
     assert.doesNotMatch(r.summary, /Both fit/);
+  });
+});
+
+describe('compare: a float16 or bfloat16 print (fixtures from PyTorch)', () => {
+  const { inputs } = readInputs(JSON.parse(verdicts.halfPastes.inputsText));
+  for (const p of verdicts.halfPastes.pastes) {
+    it(`${p.dtype}, ${p.of}: named, and ${p.oursPrintsSo ? 'said to be our sample converted' : 'not ours converted either'}`, () => {
+      const r = compareRun(inputs, runSampler(inputs, { record: { kind: 'none' } }), p.text);
+      assert.equal(r.matches, false, 'no float32 sample is a half tensor');
+      assert.ok(r.summary.includes(`The pasted tensor is ${p.dtype} (dtype=torch.${p.dtype})`), r.summary);
+      const method = p.dtype === 'float16' ? 'x.half()' : 'x.bfloat16()';
+      assert.ok(
+        r.summary.includes(
+          p.oursPrintsSo
+            ? `our sample converted to ${p.dtype} (${method}) prints as your paste`
+            : `our sample converted to ${p.dtype} (${method}) does not print as your paste either`
+        ),
+        r.summary
+      );
+    });
+  }
+
+  it('a float32 print says nothing of half precision', () => {
+    const r = compareRun(
+      inputs,
+      runSampler(inputs, { record: { kind: 'none' } }),
+      verdicts.halfPastes.pastes[1].text.replace(/, dtype=torch.float16/, '')
+    );
+    assert.doesNotMatch(r.summary, /float16|bfloat16/);
+  });
+
+  it("roundToFloat16 and roundToBfloat16 give PyTorch's x.half() and x.bfloat16(), bit for bit", () => {
+    const { values, float16, bfloat16 } = verdicts.halfPastes.conversions;
+    const xs = fromBits(values);
+    const bitsOf = (f: (v: number) => number): number[] => Array.from(xs, (v) => float32ToBits(f(v)));
+    // nan as any nan (JavaScript does not keep nan payloads)
+    const norm = (bs: number[]): number[] => bs.map((b) => ((b & 0x7fffffff) > 0x7f800000 ? 0x7fc00000 : b));
+    assert.deepEqual(norm(bitsOf(roundToFloat16)), norm(float16));
+    assert.deepEqual(norm(bitsOf(roundToBfloat16)), norm(bfloat16));
   });
 });
 
