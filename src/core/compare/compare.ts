@@ -343,6 +343,36 @@ function halfNote(ours: Float32Array, paste: PreparedPaste): string | null {
   );
 }
 
+/**
+ * A paste that is one Python list of `rows` 1-D tensor prints of `cols` values each, as `print(list(x))` prints an
+ * (N, d) tensor or NumPy array (`[tensor([...]), tensor([...]), ...]`, `[array([...], dtype=float32), ...]`): the
+ * same values as one 2-D print of the first kind (`tensor([[...], [...]])`, with the prints' own keywords), each
+ * number as its row's print wrote it; null for any other paste (a step-by-step one prints 2-D states).
+ */
+function rowsAsMatrix(text: string, prints: PrintSpan[], rows: number, cols: number, field: string): string | null {
+  const trimmed = text.trim();
+  if (prints.length !== rows || rows < 2 || !trimmed.startsWith('[') || !trimmed.endsWith(']')) return null;
+  // nothing but the prints and the list's commas between them
+  let rest = text;
+  for (const p of [...prints].reverse()) rest = rest.slice(0, p.at) + rest.slice(p.at + p.text.length);
+  if (!/^\s*\[[\s,]*\]\s*$/.test(rest)) return null;
+  const parts: { ctor: string; list: string; kwargs: string }[] = [];
+  for (const p of prints) {
+    let parsed: ParsedTensor;
+    try {
+      parsed = parsePaste(p.text, field);
+    } catch {
+      return null;
+    }
+    const m = /^\s*(tensor|array)\s*\(\s*(\[[^[\]]*\])([^()[\]]*)\)\s*$/.exec(p.text);
+    if (!m || parsed.shape.length !== 1 || parsed.shape[0] !== cols || parsed.summarized) return null;
+    parts.push({ ctor: m[1], list: m[2], kwargs: m[3] });
+  }
+  const [first] = parts;
+  if (parts.some((q) => q.ctor !== first.ctor || q.kwargs.trim() !== first.kwargs.trim())) return null;
+  return `${first.ctor}([${parts.map((q) => q.list).join(',\n ')}]${first.kwargs})`;
+}
+
 function firstMismatch(c: Comparison): [number, number] | null {
   const k = c.mismatchMask.indexOf(1);
   return k < 0 ? null : [Math.floor(k / c.expected.cols), k % c.expected.cols];
@@ -403,6 +433,17 @@ export function compareRun(
   opts: CompareOptions = {}
 ): Comparison {
   const prints = findPrints(expectedText);
+  const matrix = rowsAsMatrix(expectedText, prints, run.sample.rows, run.sample.cols, opts.field ?? 'expected');
+  if (matrix) {
+    const c = compareRun(inputs, run, matrix, opts);
+    const note = `Read as one (${run.sample.rows}, ${run.sample.cols}) matrix: the paste is a list of its ${run.sample.rows} rows, each printed on its own (print(list(x))).`;
+    if (c.matches || prints.length < inputs.betas.length) return { ...c, summary: `${c.summary}\n${note}` };
+    // as many prints as steps: a list of one sample's states (xs.append(x[0])) reads so too; that reading when its
+    // values agree with our states (the part of each that it shows)
+    const steps = compareRun(inputs, run, expectedText.replace(/^\s*\[/, ' ').replace(/\]\s*$/, ' '), opts);
+    const agree = steps.steps?.prints.every((q) => q.compared > 0 && q.mismatched === 0) ?? false;
+    return steps.matches || agree ? steps : { ...c, summary: `${c.summary}\n${note}` };
+  }
   let single = prints.length === 1;
   if (single && prints[0].text.trim() !== expectedText.trim()) {
     // one print among other lines (`step 0:`): read as a one-print step-by-step paste when the whole text is no print

@@ -162,6 +162,23 @@ describe('compare: a float16 or bfloat16 print (fixtures from PyTorch)', () => {
   });
 });
 
+describe('compare: a list of 1-D prints (fixtures from PyTorch and NumPy)', () => {
+  const { inputs } = readInputs(JSON.parse(verdicts.listPastes.inputsText));
+  for (const p of verdicts.listPastes.pastes) {
+    it(`${p.kind}: ${p.matrix ? 'the rows of one matrix' : "one sample's states"}, ${p.matches ? 'matching' : 'not matching'}`, () => {
+      const r = compareRun(inputs, runSampler(inputs, { record: { kind: 'none' } }), p.text);
+      assert.equal(r.matches, p.matches, r.summary);
+      assert.equal(
+        r.summary.includes('Read as one (4, 2) matrix: the paste is a list of its 4 rows'),
+        p.matrix,
+        r.summary
+      );
+      assert.equal(r.steps === undefined, p.matrix, 'a matrix is no step-by-step paste');
+      if (p.matrix) assert.equal(r.compared, 8);
+    });
+  }
+});
+
 describe('compare: bitwise equality of a summarised print says it is of the values shown', () => {
   for (const c of verdicts.cases) {
     const p = c.pastes.find((q) => q.kind === 'precision 12')!;
