@@ -1,6 +1,8 @@
 // IEEE-754 binary32 helpers on JavaScript numbers (binary64), exact where it matters.
 // A float32 value is held as a number that Math.fround leaves unchanged.
 
+import { roundHalfEven } from './math/float64';
+
 const scratchF32 = new Float32Array(1);
 const scratchU32 = new Uint32Array(scratchF32.buffer);
 
@@ -115,9 +117,7 @@ export function roundToFloat16(v: number): number {
   // the exponent of a (a float32 value, a normal double): from its bits, not Math.log2, which rounds near powers of two
   const e = Math.max(((float32ToBits(a) >>> 23) & 0xff) - 127, -14);
   const ulp = 2 ** (e - 10);
-  const q = a / ulp; // exact: a power-of-two scaling
-  const r = Math.floor(q);
-  const rounded = q - r > 0.5 || (q - r === 0.5 && r % 2 === 1) ? r + 1 : r;
+  const rounded = roundHalfEven(a / ulp); // a / ulp is exact: a power-of-two scaling
   return (f < 0 ? -rounded : rounded) * ulp;
 }
 

@@ -167,3 +167,9 @@ export function scaleByPowerOfTwo(x: number, e: number): number {
   }
   return x * 2 ** e;
 }
+
+/** v rounded to the nearest integer, ties to even (x86's rint / cvtpd2dq in the default rounding mode). */
+export function roundHalfEven(v: number): number {
+  const r = Math.round(v); // ties toward +infinity
+  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}

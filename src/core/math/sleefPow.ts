@@ -6,7 +6,7 @@
 // src/arch/helperavx2.h (vmla = vfmadd, vrec = 1/x, rint = cvtps2dq / vroundpd). SLEEF's AVX2 target writes
 // every fused multiply-add as an intrinsic, so these do not depend on the compiler.
 import { bitsToFloat32, fmaF32, float32ToBits } from '../float32';
-import { fmaF64, fromWords, highWord, lowWord } from './float64';
+import { fmaF64, fromWords, highWord, lowWord, roundHalfEven } from './float64';
 
 const f = Math.fround;
 
@@ -91,11 +91,6 @@ function dfmulVf2Vf(x: Pair, y: number): Pair {
 function rintToInt32(v: number): number {
   if (!(v > -2147483648.5 && v < 2147483647.5)) return -2147483648;
   return roundHalfEven(v) | 0;
-}
-
-function roundHalfEven(v: number): number {
-  const r = Math.round(v); // ties toward +infinity
-  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 /** cvttps2dq: truncate; NaN and out-of-range give INT32_MIN. */
