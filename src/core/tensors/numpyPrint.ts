@@ -657,20 +657,18 @@ function formatAgreement(
   sciExp: number
 ): { precision: number; formatAgrees: boolean; suppress: boolean; fixed?: true } {
   if (notation === 'none') return { precision, formatAgrees: true, suppress: false };
-  const precisions = notation === 'scientific' && sciFraction !== precision ? [precision, sciFraction] : [precision];
-  for (const k of precisions) {
+  const readings: { precision: number; fixed?: true }[] = [{ precision }];
+  if (notation === 'scientific') {
+    if (sciFraction !== precision) readings.push({ precision: sciFraction });
+    readings.push({ precision: sciFraction, fixed: true });
+  }
+  for (const { precision: k, fixed } of readings) {
     for (const suppress of [false, true]) {
-      const f = numpyFloatFormat(values, dtype, { precision: k, suppress });
+      const f = numpyFloatFormat(values, dtype, { precision: k, suppress, ...(fixed ? { floatmode: 'fixed' } : {}) });
       const agrees =
         notation === 'positional' ? !f.expFormat : f.expFormat && f.precision === sciFraction && f.expSize === sciExp;
-      if (agrees) return { precision: k, formatAgrees: true, suppress };
+      if (agrees) return { precision: k, formatAgrees: true, suppress, ...(fixed ? { fixed } : {}) };
     }
   }
-  if (notation === 'scientific')
-    for (const suppress of [false, true]) {
-      const f = numpyFloatFormat(values, dtype, { precision: sciFraction, suppress, floatmode: 'fixed' });
-      if (f.expFormat && f.precision === sciFraction && f.expSize === sciExp)
-        return { precision: sciFraction, formatAgrees: true, suppress, fixed: true };
-    }
   return { precision, formatAgrees: false, suppress: false };
 }
