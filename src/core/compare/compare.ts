@@ -350,22 +350,24 @@ function halfNote(ours: Float32Array, paste: PreparedPaste): string | null {
  * number as its row's print wrote it; null for any other paste (a step-by-step one prints 2-D states).
  */
 function rowsAsMatrix(text: string, prints: PrintSpan[], rows: number, cols: number, field: string): string | null {
-  const trimmed = text.trim();
-  if (prints.length !== rows || rows < 2 || !trimmed.startsWith('[') || !trimmed.endsWith(']')) return null;
-  // nothing but the prints and the list's commas between them
-  let rest = text;
-  for (const p of [...prints].reverse()) rest = rest.slice(0, p.at) + rest.slice(p.at + p.text.length);
-  if (!/^\s*\[[\s,]*\]\s*$/.test(rest)) return null;
+  if (prints.length !== rows || rows < 2) return null;
+  // nothing but the prints, the list's brackets and the commas between them
+  const gaps = prints.map((p, k) => text.slice(k === 0 ? 0 : prints[k - 1].at + prints[k - 1].text.length, p.at));
+  const last = prints[rows - 1];
+  if (!/^\s*\[[\s,]*$/.test(gaps[0]) || !/^[\s,]*\]\s*$/.test(text.slice(last.at + last.text.length))) return null;
+  if (gaps.slice(1).some((g) => !/^[\s,]*$/.test(g))) return null;
   const parts: { ctor: string; list: string; kwargs: string }[] = [];
   for (const p of prints) {
+    // one level of brackets (a 2-D print, a step's state, is no row), then read as a print of `cols` values
+    const m = /^\s*(tensor|array)\s*\(\s*(\[[^[\]]*\])([^()[\]]*)\)\s*$/.exec(p.text);
+    if (!m) return null;
     let parsed: ParsedTensor;
     try {
       parsed = parsePaste(p.text, field);
     } catch {
       return null;
     }
-    const m = /^\s*(tensor|array)\s*\(\s*(\[[^[\]]*\])([^()[\]]*)\)\s*$/.exec(p.text);
-    if (!m || parsed.shape.length !== 1 || parsed.shape[0] !== cols || parsed.summarized) return null;
+    if (parsed.shape.length !== 1 || parsed.shape[0] !== cols || parsed.summarized) return null;
     parts.push({ ctor: m[1], list: m[2], kwargs: m[3] });
   }
   const [first] = parts;
@@ -434,16 +436,25 @@ export function compareRun(
 ): Comparison {
   const prints = findPrints(expectedText);
   const matrix = rowsAsMatrix(expectedText, prints, run.sample.rows, run.sample.cols, opts.field ?? 'expected');
-  if (matrix) {
-    const c = compareRun(inputs, run, matrix, opts);
-    const note = `Read as one (${run.sample.rows}, ${run.sample.cols}) matrix: the paste is a list of its ${run.sample.rows} rows, each printed on its own (print(list(x))).`;
-    if (c.matches || prints.length < inputs.betas.length) return { ...c, summary: `${c.summary}\n${note}` };
-    // as many prints as steps: a list of one sample's states (xs.append(x[0])) reads so too; that reading when its
-    // values agree with our states (the part of each that it shows)
-    const steps = compareRun(inputs, run, expectedText.replace(/^\s*\[/, ' ').replace(/\]\s*$/, ' '), opts);
-    const agree = steps.steps?.prints.every((q) => q.compared > 0 && q.mismatched === 0) ?? false;
-    return steps.matches || agree ? steps : { ...c, summary: `${c.summary}\n${note}` };
-  }
+  if (!matrix) return comparePrints(inputs, run, expectedText, prints, opts);
+  const c = comparePrints(inputs, run, matrix, findPrints(matrix), opts);
+  const note = `Read as one (${run.sample.rows}, ${run.sample.cols}) matrix: the paste is a list of its ${run.sample.rows} rows, each printed on its own (print(list(x))).`;
+  if (c.matches || prints.length < inputs.betas.length) return { ...c, summary: `${c.summary}\n${note}` };
+  // as many prints as steps: a list of one sample's states (xs.append(x[0])) reads so too; that reading when its
+  // values agree with our states (the part of each that it shows)
+  const steps = comparePrints(inputs, run, expectedText, prints, opts);
+  const agree = steps.steps?.prints.every((q) => q.compared > 0 && q.mismatched === 0) ?? false;
+  return steps.matches || agree ? steps : { ...c, summary: `${c.summary}\n${note}` };
+}
+
+/** compareRun of a paste whose tensor prints findPrints found: one print, or a step-by-step paste. */
+function comparePrints(
+  inputs: SamplerInputs,
+  run: RunResult,
+  expectedText: string,
+  prints: PrintSpan[],
+  opts: CompareOptions
+): Comparison {
   let single = prints.length === 1;
   if (single && prints[0].text.trim() !== expectedText.trim()) {
     // one print among other lines (`step 0:`): read as a one-print step-by-step paste when the whole text is no print
