@@ -32,7 +32,7 @@ import {
   type SamplerInputs,
   type TrajectoryStep
 } from '../types';
-import { makeWorkspace, pad, unpad, type Workspace } from './stepWorkspace';
+import { makeWorkspace, type Workspace } from './stepWorkspace';
 
 const f32 = Math.fround;
 
@@ -161,16 +161,14 @@ export function* samplerSteps(inputs: SamplerInputs, opts: SamplerOptions = {}):
   const take = (): Float32Array => arena.subarray(arenaUsed, (arenaUsed += nd));
 
   const ws = makeWorkspace(n, d, T, inputs.wModel.data, opts.kernel ?? 'auto');
-  const { dp } = ws;
   const matmulProfile = opts.matmul ?? DEFAULT_MATMUL_PROFILE;
   if (matmulProfile !== 'reference')
     ws.matmul = profileMatmul(matmulProfile, ws, inputs.wModel.data, n, d, opts.matmulThreads);
-  const direct = d === dp; // randn can write straight into the workspace
-  const noise = direct ? ws.z.subarray(0, nd) : new Float32Array(nd);
+  const noise = ws.noise;
   // one generator value, reseeded in place for each step's torch.Generator().manual_seed(...) (saves its 624-word state per step)
   const gen = CpuGenerator.manualSeed(seed);
   randn(gen, nd, profile, noise); // x_T
-  pad(noise, ws.x, n, d, dp);
+  ws.padNoise('x');
 
   let firstNonFinite = -1;
   for (let s = 0; s < T; s++) {
@@ -182,7 +180,7 @@ export function* samplerSteps(inputs: SamplerInputs, opts: SamplerOptions = {}):
       ? null
       : s > 0 && recordAt[s - 1] === 1
         ? steps[steps.length - 1].xPrev.data
-        : unpad(ws.x, n, d, dp, take());
+        : ws.unpad('x', take());
     ws.matmul(f32(t / T)); // t/T: a Python float, rounded to float32 where it meets the tensor
 
     const beta = inputs.betas[t];
@@ -194,22 +192,22 @@ export function* samplerSteps(inputs: SamplerInputs, opts: SamplerOptions = {}):
     if (noisy) {
       gen.reseed(stepSeed(seed, t)); // torch.Generator().manual_seed(seed + 100 + t)
       randn(gen, nd, profile, noise);
-      if (!direct) pad(noise, ws.z, n, d, dp);
+      ws.padNoise('z');
     }
     const finite = ws.step(c1, c2, sqrtBeta, noisy);
     if (!finite && firstNonFinite < 0) firstNonFinite = t;
     if (rec && opts.otherFields) {
       const x = matrix(n, d, xT!);
-      const xPrev = matrix(n, d, unpad(ws.x, n, d, dp, take()));
+      const xPrev = matrix(n, d, ws.unpad('x', take()));
       steps.push(statesOnlyStep(t, x, xPrev, steps.length, opts.otherFields));
     } else if (rec) {
       steps.push({
         t,
         x: matrix(n, d, xT!),
-        eps: matrix(n, d, unpad(ws.eps, n, d, dp, take())),
-        mean: matrix(n, d, unpad(ws.mean, n, d, dp, take())),
+        eps: matrix(n, d, ws.unpad('eps', take())),
+        mean: matrix(n, d, ws.unpad('mean', take())),
         z: noisy ? matrix(n, d, copyInto(noise, take())) : null,
-        xPrev: matrix(n, d, unpad(ws.x, n, d, dp, take()))
+        xPrev: matrix(n, d, ws.unpad('x', take()))
       });
     }
     opts.onStep?.(t);
@@ -225,7 +223,7 @@ export function* samplerSteps(inputs: SamplerInputs, opts: SamplerOptions = {}):
   return {
     schema: 'ddpm-lab.run/1',
     inputs: { n, d, T, seed: seed.toString(), profile, matmul: matmulProfile },
-    sample: matrix(n, d, unpad(ws.x, n, d, dp)),
+    sample: matrix(n, d, ws.unpad('x')),
     trajectory: plan.note ? { policy, steps, note: plan.note } : { policy, steps },
     schedule,
     warnings,

@@ -5,7 +5,10 @@
 //   m1, m4 (x, w, out, n, d, dp: i32, tOverT: f32): eps = concat(x, t/T) @ W, 4 or 16 columns per pass
 //        (dp a multiple of 4 or 16), each sum starting from +0 and adding the products in order;
 //   s, f (x, eps, z, mean, count: i32, c1, c2, sqrtBeta: f32) -> i32: the elementwise step with noise (t > 0)
-//        or without (t = 0); returns 1 when every new x is finite.
+//        or without (t = 0); returns 1 when every new x is finite;
+//   c (src, dst, n, d, srcStride, dstStride: i32): copies n rows of d 32-bit words, each row srcStride bytes after
+//        the last in src and dstStride bytes in dst: the (N, d) block of a padded (N, dp) array, or back (bits kept
+//        as they are: words, not floats).
 // Pointers are byte offsets into the memory; the layout is stepWorkspace.ts's.
 import { EXTERN_FUNC, F32, I32, OP, V128 } from '../wasm/opcodes';
 import {
@@ -42,6 +45,8 @@ const op = {
   eqz: OP.i32Eqz,
   geU: OP.i32GeU,
   f32Load: [...OP.f32Load, ...memarg(2)],
+  i32Load: [...OP.i32Load, ...memarg(2)],
+  i32Store: [...OP.i32Store, ...memarg(2)],
   vLoad: (offset = 0) => [...OP.v128Load, ...memarg(0, offset)],
   vStore: (offset = 0) => [...OP.v128Store, ...memarg(0, offset)],
   vZero: [...OP.v128Const, ...new Array(16).fill(0)],
@@ -229,20 +234,83 @@ function stepBody(noisy: boolean): number[] {
   );
 }
 
+/**
+ * Body of c: params 0 src, 1 dst, 2 n, 3 d, 4 srcStride, 5 dstStride; locals 6 i (a byte in the row), 7 rowBytes.
+ * Compiled code from the first call: a plain-JS copy of a trajectory's rows ran at the interpreter's pace for the
+ * first few thousand rows of a page's first run (README "Performance").
+ */
+function rowCopyBody(): number[] {
+  const [i, rowBytes] = [6, 7];
+  return functionBody(
+    [[2, I32]],
+    [
+      ...op.get(3),
+      ...op.i32(2),
+      ...op.shl,
+      ...op.set(rowBytes),
+      ...op.block,
+      ...op.loop, // rows
+      ...op.get(2),
+      ...op.eqz,
+      ...op.brIf(1),
+      ...op.i32(0),
+      ...op.set(i),
+      ...op.block,
+      ...op.loop, // words of the row
+      ...op.get(i),
+      ...op.get(rowBytes),
+      ...op.geU,
+      ...op.brIf(1),
+      ...op.get(1),
+      ...op.get(i),
+      ...op.add,
+      ...op.get(0),
+      ...op.get(i),
+      ...op.add,
+      ...op.i32Load,
+      ...op.i32Store,
+      ...op.get(i),
+      ...op.i32(4),
+      ...op.add,
+      ...op.set(i),
+      ...op.br(0),
+      ...op.end,
+      ...op.end,
+      ...op.get(0),
+      ...op.get(4),
+      ...op.add,
+      ...op.set(0),
+      ...op.get(1),
+      ...op.get(5),
+      ...op.add,
+      ...op.set(1),
+      ...op.get(2),
+      ...op.i32(1),
+      ...op.sub,
+      ...op.set(2),
+      ...op.br(0),
+      ...op.end,
+      ...op.end
+    ]
+  );
+}
+
 function samplerWasmBytes(): Uint8Array<ArrayBuffer> {
   const matmulType = funcType([I32, I32, I32, I32, I32, I32, F32], []);
   const stepType = funcType([I32, I32, I32, I32, I32, F32, F32, F32], [I32]);
+  const copyType = funcType([I32, I32, I32, I32, I32, I32], []);
   return assembleModule({
-    types: [matmulType, stepType],
+    types: [matmulType, stepType, copyType],
     imports: [memoryImport('e', 'm', 0)],
-    functions: [0, 0, 1, 1],
+    functions: [0, 0, 1, 1, 2],
     exports: [
       exportEntry('m1', EXTERN_FUNC, 0),
       exportEntry('m4', EXTERN_FUNC, 1),
       exportEntry('s', EXTERN_FUNC, 2),
-      exportEntry('f', EXTERN_FUNC, 3)
+      exportEntry('f', EXTERN_FUNC, 3),
+      exportEntry('c', EXTERN_FUNC, 4)
     ],
-    code: [matmulBody(1), matmulBody(4), stepBody(true), stepBody(false)]
+    code: [matmulBody(1), matmulBody(4), stepBody(true), stepBody(false), rowCopyBody()]
   });
 }
 
@@ -266,6 +334,7 @@ export interface SamplerWasmExports {
   m4(x: number, w: number, out: number, n: number, d: number, dp: number, tOverT: number): void;
   s(x: number, eps: number, z: number, mean: number, count: number, c1: number, c2: number, sqrtBeta: number): number;
   f(x: number, eps: number, z: number, mean: number, count: number, c1: number, c2: number, sqrtBeta: number): number;
+  c(src: number, dst: number, n: number, d: number, srcStride: number, dstStride: number): void;
 }
 
 /**

@@ -52,17 +52,23 @@ export function stepElementwiseF32(
   return check === 0;
 }
 
-/** The padded buffers of one run and the two operations of a step on them. */
+/** The padded buffers of one run and the operations of a step on them. */
 export interface Workspace {
   dp: number;
   x: Float32Array;
   eps: Float32Array;
   mean: Float32Array;
   z: Float32Array;
+  /** (N, d) without padding: what randn fills, x_T and each step's z (z's own storage when d = dp) */
+  noise: Float32Array;
   kernel: 'wasm' | 'js';
   matmul(tOverT: number): void;
   /** returns false when a non-finite x appeared */
   step(c1: number, c2: number, sqrtBeta: number, noisy: boolean): boolean;
+  /** copies noise into x (x_T) or z, padded */
+  padNoise(to: 'x' | 'z'): void;
+  /** the (N, d) block of x, eps or mean, copied into `into` (a new array without it) */
+  unpad(from: 'x' | 'eps' | 'mean', into?: Float32Array): Float32Array;
 }
 
 /** Below this many multiply-adds per run (N*(d+1)*dp*T), instantiating WebAssembly (~0.1 ms) costs more than it saves. */
@@ -79,7 +85,10 @@ export function makeWorkspace(
   const k = d + 1;
   const dp = paddedWidth(d);
   const wide = dp % 16 === 0 && d >= 8; // 16 columns per pass
-  const counts = [n * dp, k * dp, n * dp, n * dp, n * dp]; // x, w, eps, mean, z
+  const nd = n * d;
+  const direct = d === dp; // randn writes straight into z
+  // x, w, eps, mean, z; then, when rows are padded, the noise and the block unpad() copies out of the memory
+  const counts = [n * dp, k * dp, n * dp, n * dp, n * dp, ...(direct ? [] : [nd, nd])];
   const offsets: number[] = [];
   let bytes = 0;
   for (const c of counts) {
@@ -91,22 +100,38 @@ export function makeWorkspace(
       ? instantiateSamplerWasm(bytes)
       : null;
   const buffer = wasm?.buffer ?? new ArrayBuffer(bytes);
-  const [x, w, eps, mean, z] = counts.map((c, i) => new Float32Array(buffer, offsets[i], c));
+  const [x, w, eps, mean, z, padNoise, block] = counts.map((c, i) => new Float32Array(buffer, offsets[i], c));
   for (let l = 0; l < k; l++) for (let i = 0; i < d; i++) w[l * dp + i] = wModel[l * d + i];
   const count = n * dp;
+  const noise = direct ? z.subarray(0, nd) : padNoise;
+  const buffers = { x, eps, mean, z };
   if (wasm) {
     const e = wasm.exports;
     const mm = wide ? e.m4 : e.m1;
-    const [ox, ow, oe, om, oz] = offsets;
+    const [ox, ow, oe, om, oz, on, ob] = offsets;
+    const at = { x: ox, eps: oe, mean: om, z: oz };
     return {
       dp,
       x,
       eps,
       mean,
       z,
+      noise,
       kernel: 'wasm',
       matmul: (tOverT) => void mm(ox, ow, oe, n, d, dp, tOverT),
-      step: (c1, c2, sb, noisy) => (noisy ? e.s : e.f)(ox, oe, oz, om, count, c1, c2, sb) === 1
+      step: (c1, c2, sb, noisy) => (noisy ? e.s : e.f)(ox, oe, oz, om, count, c1, c2, sb) === 1,
+      padNoise: (to) => {
+        if (direct) {
+          if (to === 'x') x.set(noise);
+        } else e.c(on, at[to], n, d, 4 * d, 4 * dp);
+      },
+      unpad: (from, into) => {
+        if (direct) return unpad(buffers[from], n, d, dp, into);
+        e.c(at[from], ob, n, d, 4 * dp, 4 * d); // the rows' words copied in the module's memory, then one memcpy out
+        if (!into) return block.slice();
+        into.set(block);
+        return into;
+      }
     };
   }
   return {
@@ -115,9 +140,14 @@ export function makeWorkspace(
     eps,
     mean,
     z,
+    noise,
     kernel: 'js',
     matmul: (tOverT) => matmulRowsF32(x, w, eps, n, d, dp, tOverT),
-    step: (c1, c2, sb, noisy) => stepElementwiseF32(x, eps, z, mean, count, c1, c2, sb, noisy)
+    step: (c1, c2, sb, noisy) => stepElementwiseF32(x, eps, z, mean, count, c1, c2, sb, noisy),
+    padNoise: (to) => {
+      if (!direct || to === 'x') pad(noise, buffers[to], n, d, dp);
+    },
+    unpad: (from, into) => unpad(buffers[from], n, d, dp, into)
   };
 }
 
