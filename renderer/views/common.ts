@@ -8,6 +8,7 @@ import { evalViolationCount, loadPlotly, loadPlotlyGl, webglTracesUsable } from 
 import type { PlotConfig, PlotData, PlotDiv, PlotLayout } from '../plotly';
 import { plotlyThemeLayout, readTheme, type ThemeColors } from '../theme';
 import { drawSketch, yAxisLeft, type SketchSpec } from './sketch';
+import { NO_WEBGL, type WebglProbe } from './commonModel';
 
 /** How a view talks to where it is shown (notebook renderer, results panel or report page). */
 export interface HostBridge {
@@ -147,14 +148,17 @@ export class PlotBox {
     );
   }
 
-  /** Draws build(gl, theme) with WebGL traces where usable; when they fail (an error, or a CSP refusing regl's eval), redraws with SVG traces. */
-  async draw(build: (gl: boolean, theme: ThemeColors) => Figure): Promise<void> {
+  /**
+   * Draws build(gl, theme) with WebGL traces where usable (gl() says so; a figure asks only if it would use one); when
+   * they fail (an error, or a CSP refusing regl's eval), redraws with SVG traces.
+   */
+  async draw(build: (gl: WebglProbe, theme: ThemeColors) => Figure): Promise<void> {
     const Plotly = await loadPlotly();
     // between plots the page handles what came meanwhile (an output to render: it may dispose this one, a click)
     await nextTask();
     if (this.disposed) return;
     const theme = readTheme(this.ctx.root);
-    const attempt = async (gl: boolean): Promise<void> => {
+    const attempt = async (gl: WebglProbe): Promise<void> => {
       const fig = build(gl, theme);
       if (fig.data.some((trace) => trace.type === 'scattergl')) await loadPlotlyGl();
       const themed = plotlyThemeLayout(theme);
@@ -170,15 +174,19 @@ export class PlotBox {
           );
       }
       await Plotly.react(this.plot, fig.data, layout, PLOT_CONFIG);
-      this.gl = gl && fig.data.some((trace) => String(trace.type).endsWith('gl'));
+      this.gl = fig.data.some((trace) => String(trace.type).endsWith('gl'));
     };
-    const gl = webglTracesUsable();
+    let asked = false;
+    const gl: WebglProbe = () => {
+      asked = true;
+      return webglTracesUsable();
+    };
     const violations = evalViolationCount();
     let failed = false;
     try {
       await attempt(gl);
     } catch (e) {
-      if (!gl) throw e;
+      if (!asked || !webglTracesUsable()) throw e; // not a WebGL failure: the figure had none
       failed = true;
     }
     if (this.gl && !failed) {
@@ -188,7 +196,7 @@ export class PlotBox {
     if (failed) {
       Plotly.purge(this.plot); // drops plotly's event listeners too
       this.relayoutHooked = false;
-      await attempt(false);
+      await attempt(NO_WEBGL);
     }
     this.drawn = true;
   }
@@ -455,7 +463,7 @@ export class PlotBox {
  */
 export function imagePlot(
   box: PlotBox | null,
-  build: (gl: boolean, theme: ThemeColors) => Figure,
+  build: (gl: WebglProbe, theme: ThemeColors) => Figure,
   paint: () => Promise<void>,
   own: string[]
 ): { draw(): Promise<void>; cancel(): void } {

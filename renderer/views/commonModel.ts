@@ -36,8 +36,17 @@ export function finiteOrNaN(v: number): number {
 /** Above this many points a trace is drawn with WebGL (scattergl) when WebGL is available. */
 export const GL_THRESHOLD_POINTS = 2_000;
 
-export function scatterTraceType(points: number, webgl: boolean): 'scattergl' | 'scatter' {
-  return webgl && points > GL_THRESHOLD_POINTS ? 'scattergl' : 'scatter';
+/**
+ * Whether WebGL traces may be used here, asked only when a figure would use one: finding out creates a WebGL context,
+ * tens of milliseconds with software GL on a page's first draw (README "Performance").
+ */
+export type WebglProbe = () => boolean;
+
+/** For a figure drawn without WebGL traces (a sketch, plotly's SVG redraw after WebGL failed). */
+export const NO_WEBGL: WebglProbe = () => false;
+
+export function scatterTraceType(points: number, webgl: WebglProbe): 'scattergl' | 'scatter' {
+  return points > GL_THRESHOLD_POINTS && webgl() ? 'scattergl' : 'scatter';
 }
 
 /**

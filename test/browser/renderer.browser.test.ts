@@ -1188,6 +1188,17 @@ describe('renderer in headless Chromium', function () {
   it("before plotly's chunk has loaded, the plane and the cloud are sketched at once, in plotly's plot area with its ticks; plotly's plots then replace them", async () => {
     const page = await newPage();
     await page.setViewportSize({ width: 1100, height: 1400 });
+    // the WebGL contexts the page asks for (a d = 2 run view draws no WebGL trace, so it need not ask: each costs tens
+    // of milliseconds with software GL)
+    await page.addInitScript(() => {
+      const w = window as unknown as { __webglAsked: number };
+      w.__webglAsked = 0;
+      const getContext = HTMLCanvasElement.prototype.getContext;
+      HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement, type: string, ...rest: unknown[]) {
+        if (/webgl/.test(type)) w.__webglAsked++;
+        return (getContext as (...a: unknown[]) => RenderingContext | null).call(this, type, ...rest);
+      } as typeof getContext;
+    });
     await openHarness(page);
     plotlyChunkDelayMs = 3000;
     try {
@@ -1265,6 +1276,11 @@ describe('renderer in headless Chromium', function () {
       `no y tick label here is wider than the theme's margin leaves room for: ${JSON.stringify(drawn.map((d) => d.area))}`
     );
     await assertLaidOutOnce(page);
+    assert.equal(
+      await page.evaluate(() => (window as unknown as { __webglAsked: number }).__webglAsked),
+      0,
+      'the d = 2 run view asked for a WebGL context'
+    );
     // a run drawn once plotly is loaded is not sketched, and is laid out once too
     await page.evaluate(
       (j) => (window as unknown as { __render(id: string, j: string): void }).__render('loaded', j),

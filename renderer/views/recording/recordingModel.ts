@@ -10,7 +10,7 @@ import type { PlotData } from '../../plotly';
 import type { ThemeColors } from '../../theme';
 import type { Pixels } from '../../dom';
 import type { Figure, PlotArea } from '../common';
-import { at, finiteOrNaN, scatterTraceType, stepTicks, type TrajectoryStates } from '../commonModel';
+import { at, finiteOrNaN, scatterTraceType, stepTicks, type TrajectoryStates, type WebglProbe } from '../commonModel';
 import { compositeOver, pathBounds, type PathPoints } from '../trajectories/pathRaster';
 import {
   boundsTrace,
@@ -88,12 +88,12 @@ function statePoints(states: TrajectoryStates): PathPoints {
  */
 export function recordingTrajectoryFigure(
   scene: RecordingScene,
-  gl: boolean,
+  gl: WebglProbe,
   theme: ThemeColors
 ): { figure: Figure; note?: string; selection?: PathSelection } {
   const plane = scene.d === 2;
   const count = scene.yours.t.length;
-  const budget = plane ? PATH_POINT_BUDGET.raster : gl ? PATH_POINT_BUDGET.gl : PATH_POINT_BUDGET.svg;
+  const budget = plane ? PATH_POINT_BUDGET.raster : gl() ? PATH_POINT_BUDGET.gl : PATH_POINT_BUDGET.svg;
   const sel = selectPaths(scene.n, count, Math.floor(budget / 2));
   const runs = [
     {

@@ -7,7 +7,14 @@ import type { PlotData, PlotLayout } from '../../plotly';
 import type { ThemeColors } from '../../theme';
 import type { Pixels } from '../../dom';
 import type { Figure, PlotArea } from '../common';
-import { at, scatterTraceType, stepTicks, trajectoryStates, type TrajectoryStates } from '../commonModel';
+import {
+  at,
+  scatterTraceType,
+  stepTicks,
+  trajectoryStates,
+  type TrajectoryStates,
+  type WebglProbe
+} from '../commonModel';
 import { pcaOfStates, pcaPlane, type Pca2 } from './pca';
 import {
   coverageRgba,
@@ -341,10 +348,10 @@ export function dimensionsFigure(
   scene: TrajectoryScene,
   dims: number[],
   stateIndex: number,
-  gl: boolean,
+  gl: WebglProbe,
   theme: ThemeColors
 ): { figure: Figure; selection: PathSelection } {
-  const budget = (gl ? PATH_POINT_BUDGET.gl : PATH_POINT_BUDGET.svg) / Math.max(1, dims.length);
+  const budget = (gl() ? PATH_POINT_BUDGET.gl : PATH_POINT_BUDGET.svg) / Math.max(1, dims.length);
   const sel = selectPaths(scene.n, scene.states.t.length, Math.floor(budget));
   const data: PlotData[] = [];
   const layout: PlotLayout = {

@@ -27,7 +27,7 @@ import {
   type TrajectoryScene
 } from './trajectoriesFigures';
 import { defaultDimensions, parseDimensions, pathsSentence, type PathSelection } from './trajectoriesModel';
-import { nonFiniteNote } from '../commonModel';
+import { NO_WEBGL, nonFiniteNote, type WebglProbe } from '../commonModel';
 
 /** What the controls chose, and what the last draws decided. */
 interface TrajectoryViewState {
@@ -64,7 +64,7 @@ interface TrajectoryPlots {
   dims: PlotBox | null;
 }
 
-type FigureBuilder = (gl: boolean, theme: ThemeColors) => Figure;
+type FigureBuilder = (gl: WebglProbe, theme: ThemeColors) => Figure;
 
 export function createTrajectoriesView(ctx: ViewContext): View {
   const scene = trajectoryScene(ctx.run);
@@ -138,12 +138,12 @@ export function createTrajectoriesView(ctx: ViewContext): View {
    */
   const sketch = (): void => {
     const theme = readTheme(ctx.root);
-    const planeSketched = plots.plane?.sketch(build.plane(false, theme), theme, (area, scale) => {
+    const planeSketched = plots.plane?.sketch(build.plane(NO_WEBGL, theme), theme, (area, scale) => {
       const pixels = state.selection ? pathsPixels(scene, state.selection, area, scale, theme) : null;
       sketchedPaths = { key: JSON.stringify([area, scale, theme]), pixels };
       return pixels;
     });
-    const cloudSketched = plots.cloud?.sketch(build.cloud(false, theme), theme, (area, scale) =>
+    const cloudSketched = plots.cloud?.sketch(build.cloud(NO_WEBGL, theme), theme, (area, scale) =>
       cloudPixels(scene, state.stateIndex, area, scale, theme)
     );
     if (!planeSketched && !cloudSketched) return;

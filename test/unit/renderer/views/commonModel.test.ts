@@ -16,7 +16,14 @@ describe('commonModel: traces for shapes', () => {
   it('uses WebGL traces only above the threshold and only when WebGL exists', () => {
     fc.assert(
       fc.property(fc.nat(1_000_000), fc.boolean(), (points, webgl) => {
-        assert.equal(scatterTraceType(points, webgl), webgl && points > GL_THRESHOLD_POINTS ? 'scattergl' : 'scatter');
+        let asked = false;
+        const probe = (): boolean => {
+          asked = true;
+          return webgl;
+        };
+        assert.equal(scatterTraceType(points, probe), webgl && points > GL_THRESHOLD_POINTS ? 'scattergl' : 'scatter');
+        // whether WebGL exists is asked only for a trace that would use it (asking creates a WebGL context)
+        assert.equal(asked, points > GL_THRESHOLD_POINTS);
       })
     );
   });
