@@ -129,12 +129,18 @@ describe('manifest (package.json)', () => {
     assert.match(buildScript, /outfile: o\('worker\.js'\)/);
   });
 
-  it('activates only on its own notebook, renderer and panel (commands activate implicitly)', () => {
+  it("activates on its own notebook, renderer and panel, and on a JSON file (the palette command's inputs), never at startup (commands activate implicitly)", () => {
     assert.deepEqual(
       [...manifest.activationEvents].sort(),
-      ['onNotebook:ddpm-notebook', 'onRenderer:ddpm-lab.renderer', `onWebviewPanel:${PANEL_VIEW_TYPE}`].sort()
+      [
+        'onNotebook:ddpm-notebook',
+        'onRenderer:ddpm-lab.renderer',
+        `onWebviewPanel:${PANEL_VIEW_TYPE}`,
+        'onLanguage:json'
+      ].sort()
     );
     assert.ok(!manifest.activationEvents.includes('*'));
+    assert.ok(!manifest.activationEvents.includes('onStartupFinished'));
   });
 
   it('targets VS Code 1.100 at most, with @types/vscode pinned to the same minor', () => {
