@@ -32,10 +32,13 @@ export function paddedWidth(d: number): number {
   return Math.ceil(d / lanes) * lanes;
 }
 
-/** Bytes the sampler itself needs for an (N, d) run, trajectory excluded: x, eps, mean, z padded to (N, dp), W, the noise. */
+/**
+ * Bytes the sampler itself needs for an (N, d) run, trajectory excluded: x, eps, mean, z padded to (N, dp), W, and
+ * when rows are padded the noise and the (N, d) block a state is copied out through (stepWorkspace.ts).
+ */
 export function samplerWorkingBytes(n: number, d: number): number {
   const dp = paddedWidth(d);
-  return 4 * (4 * n * dp + (d + 1) * dp + (d === dp ? 0 : n * d));
+  return 4 * (4 * n * dp + (d + 1) * dp + (d === dp ? 0 : 2 * n * d));
 }
 
 /** "64 MiB" style size for messages. */
