@@ -1303,10 +1303,11 @@ sample()`;
         async () => ((await cellCount(page)) > 0 ? true : undefined),
         LONG
       );
-      // N x d x T = 300 million values: half a minute or more uninterrupted, so more than the large-run threshold (it asks first)
+      // N x d x T = 3 billion values, more than the large-run threshold (it asks first): 15 s or more uninterrupted
+      // (300 million took 1.8 s in the CLI on 2026-12-04, and that run ended before the Interrupt came)
       const big = SEED_CELL.replace('shape = [4, 2]', 'shape = [150000, 2]').replace(
         'linspace(1e-4, 0.02, 4)',
-        'linspace(1e-4, 0.02, 1000)'
+        'linspace(1e-4, 0.02, 10000)'
       );
       const { row } = await addCellAndStart(page, big);
       const confirm = page
