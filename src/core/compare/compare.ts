@@ -481,9 +481,18 @@ function comparePrints(
       );
       return options.map((o) => leadingMatches(states!, o, pastes));
     };
-    const { steps, note } =
-      labelledSteps(stepLabels(expectedText, spans, T), T, count, leading) ?? xTFirst(count, T, leading) ?? count;
-    const c = compareSteps(inputs, run, expectedText, steps, pastes, note + ignored, opts, states);
+    const labelled = labelledSteps(stepLabels(expectedText, spans, T), T, count, leading);
+    const { steps, note } = labelled ?? xTFirst(count, T, leading) ?? count;
+    let c = compareSteps(inputs, run, expectedText, steps, pastes, note + ignored, opts, states);
+    // the first print already diverges under x after the labelled steps and x before them alike (a mistaken loop
+    // printing at the top of its body): the other reading, when the diagnosis reproduces the prints under it
+    for (const other of c.matches || (c.diagnosis?.length ?? 0) > 0 ? [] : (labelled?.tiedBefore ?? [])) {
+      const o = compareSteps(inputs, run, expectedText, other.steps, pastes, other.note + ignored, opts, states);
+      if ((o.diagnosis?.length ?? 0) > 0) {
+        c = o;
+        break;
+      }
+    }
     const hint = c.matches ? null : printPlacementHint(inputs, run.inputs, run.sample.data, steps, pastes, opts);
     return hint ? { ...c, summary: `${c.summary}\n${hint}` } : c;
   }
@@ -624,7 +633,10 @@ function stepLabels(text: string, spans: PrintSpan[], T: number): StepLabels[] {
       // labelled prints, then print(x) once the loop is done, unlabelled: the sample
       const sampleLast = ts.length > 1 && ts[ts.length - 1] === null && ts.slice(0, -1).every((t) => t !== null);
       if (sampleLast) ts[ts.length - 1] = 0;
-      if (ts.some((t, i) => t === null || t < 0 || t > T - 1 || (i > 0 && t >= ts[i - 1]!))) continue;
+      // in loop order; the sample printed after the loop repeats x_0 when the loop printed it too (labelled t = 0)
+      const inOrder = (t: number, i: number): boolean =>
+        i === 0 || t < ts[i - 1]! || (sampleLast === true && i === ts.length - 1 && ts[i - 1] === 0);
+      if (ts.some((t, i) => t === null || t < 0 || t > T - 1 || !inOrder(t, i))) continue;
       const reading: StepLabels = { xT, labels: ts as number[], where };
       if (sampleLast) reading.sampleLast = true;
       if (counted !== undefined) {
@@ -652,7 +664,7 @@ function labelledSteps(
   T: number,
   count: { steps: (number | null)[]; note: string },
   leading: (steps: (number | null)[][]) => number[]
-): { steps: (number | null)[]; note: string } | null {
+): { steps: (number | null)[]; note: string; tiedBefore?: { steps: (number | null)[]; note: string }[] } | null {
   if (readings.length === 0) return null;
   const list = (ns: number[]): string =>
     ns.length > 6 ? `${ns.slice(0, 3).join(', ')}, ..., ${ns.slice(-2).join(', ')}` : ns.join(', ');
@@ -670,6 +682,10 @@ function labelledSteps(
         // the sample printed after the loop stays x_0
         steps: [...first, ...labels.map((t, i) => (sampleLast && i === labels.length - 1 ? t : stepBefore(t, T)))],
         note: `${n} before the steps ${labelled}: print(x) at the top of the loop body, as that fits the prints best.`
+      },
+      beforeDiagnosed: {
+        steps: [],
+        note: `${n} before the steps ${labelled}: print(x) at the top of the loop body, the reading under which the diagnosis reproduces the prints (under x after the steps, the first print differs too).`
       }
     };
   });
@@ -687,7 +703,12 @@ function labelledSteps(
   scores.forEach((sc, k) => {
     if (sc > scores[best]) best = k;
   });
-  return all[best];
+  // a reading as x after the steps, tied with x before them: those, for a diagnosis to try (comparePrints)
+  const tiedBefore = variants
+    .map((v, k) => ({ ...v.beforeDiagnosed, steps: v.before.steps, score: scores[variants.length + 1 + k] }))
+    .filter((v) => best < variants.length && v.score === scores[best] && !same(v.steps, all[best].steps))
+    .map(({ steps, note }) => ({ steps, note }));
+  return tiedBefore.length > 0 ? { ...all[best], tiedBefore } : all[best];
 }
 
 /**

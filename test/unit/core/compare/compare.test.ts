@@ -241,11 +241,13 @@ describe('compare: a correct loop that printed x elsewhere in the loop gets a hi
     });
   }
 
-  it("after each step, then the sample's tolist(), with the step labels: the same hint", () => {
-    const kind = "after each step, then the sample's tolist()";
-    const r = judgePlacement(kind);
-    assert.equal(r.matches, false);
-    assert.match(r.summary, hints[kind]);
+  it("after each step, then the sample's tolist(), with the step labels: read by the labels, the last print the sample (x_0 again), and every print matches", () => {
+    const r = judgePlacement("after each step, then the sample's tolist()");
+    assert.equal(r.matches, true, r.summary);
+    assert.deepEqual(
+      r.steps?.prints.map((p) => p.step),
+      [5, 4, 3, 2, 1, 0, 0]
+    );
   });
 
   it('x_T printed before the loop and the sample after it: read as x_T and x_0, and they match', () => {
@@ -315,6 +317,39 @@ describe('compare: prints every few steps, labelled with their step', () => {
       r.steps!.stepsNote,
       /^4 prints, taken as x before the steps their labels name \(t = 19, 14, 9, 4, before each print\): print\(x\) at the top/
     );
+  });
+
+  it('labelled down to t = 0, then print(x) after the loop: the last print is the sample, x_0 again', () => {
+    for (const [kind, steps] of [
+      ['labelled every 5 down to t = 0, then the sample unlabelled', [15, 10, 5, 0, 0]],
+      ['top of the loop body labelled every 5 down to t = 0, then the sample unlabelled', [16, 11, 6, 1, 0]]
+    ] as const) {
+      const r = judge(kind);
+      assert.equal(r.matches, true, `${kind}: ${r.summary}`);
+      assert.deepEqual(
+        r.steps?.prints.map((p) => p.step),
+        steps,
+        kind
+      );
+      assert.match(r.steps!.stepsNote, /the last, unlabelled, the sample: t = 0\)/, kind);
+    }
+  });
+
+  it('a mistaken loop printing at the top of its body, labelled: x before the labelled steps, diagnosed', () => {
+    // its first print (x_16) differs under x after the labelled steps too: the reading the diagnosis reproduces
+    const r = judge('top of the loop body labelled every 5, seed + t mistake');
+    assert.equal(r.matches, false);
+    assert.deepEqual(
+      r.steps?.prints.map((p) => p.step),
+      [16, 11, 6, 1],
+      r.steps?.stepsNote
+    );
+    assert.equal(r.firstDivergence?.step, 16, r.summary);
+    assert.ok(
+      r.diagnosis?.some((d) => d.id === 'step-seed-plus-t'),
+      r.summary
+    );
+    assert.match(r.steps!.stepsNote, /the reading under which the diagnosis reproduces the prints/);
   });
 
   it('print("x:", x, "at t =", t), every step: the count of prints, and every print matches', () => {
