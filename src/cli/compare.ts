@@ -18,6 +18,8 @@ import {
   type CliIO
 } from './io';
 import { jsonFloat32 } from '../core/tensors/printTensor';
+import { parsePaste } from '../core/compare/pasteLayout';
+import { errorFirstLine } from '../core/errors';
 
 export const COMPARE_USAGE = `usage: node dist/cli.js compare INPUT.json PASTED.txt [--json] [--profile P] [--matmul M] [--rtol R --atol A]
        node dist/cli.js compare run.json [--json] [--profile P] [--matmul M]
@@ -143,9 +145,15 @@ export function comparisonJson(c: Comparison, warnings: readonly string[]): stri
 }
 
 /** The JSON of a recording (the Python helper's run.json), or null when the text is not one. */
+/** Whether `text` is meant to be a recording: a JSON object naming the recording schema (readable or not). */
+function looksLikeRecording(text: string): boolean {
+  const trimmed = text.trim();
+  return trimmed.startsWith('{') && trimmed.includes('"ddpm-lab.recording');
+}
+
 function readRecording(text: string): unknown {
   const trimmed = text.trim();
-  if (!trimmed.startsWith('{') || !trimmed.includes('"ddpm-lab.recording')) return null;
+  if (!looksLikeRecording(trimmed)) return null;
   let obj: unknown;
   try {
     obj = JSON.parse(trimmed);
@@ -213,6 +221,14 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   const atol = readTolerance(values.atol, 'atol');
   const inputsText = await readInputText(io, inputPath);
   const ownRecording = readRecording(inputsText);
+  // a recording cut short (a kernel that died while saving it): what is wrong with its JSON, not a missing second file
+  if (positionals.length === 1 && !ownRecording && looksLikeRecording(inputsText)) {
+    try {
+      parsePaste(inputsText, inputName(inputPath));
+    } catch (e) {
+      throw new CliError(errorFirstLine(e));
+    }
+  }
   if (positionals.length === 1 && !ownRecording)
     throw new CliError(
       'compare: missing PASTED.txt (only a recording, run.json, is compared alone, with its own inputs; --help for usage)'

@@ -65,6 +65,11 @@ describe('cli compare: recordings and step-by-step pastes', () => {
     const notRecording = await runCliInMemory(['compare', 'in.json'], { 'in.json': inputs }, { writable: false });
     assert.equal(notRecording.code, 2);
     assert.match(notRecording.err, /^compare: missing PASTED\.txt \(only a recording, run\.json, is compared alone/);
+    // a recording cut short (the kernel died while saving it): what is wrong with its JSON, not a missing file
+    const cut = rec('correct.run.json').slice(0, 300);
+    const truncated = await runCliInMemory(['compare', 'run.json'], { 'run.json': cut }, { writable: false });
+    assert.equal(truncated.code, 2);
+    assert.equal(truncated.err.trim(), 'run.json: not valid JSON: line 1, column 301: unexpected end of input');
     const asInputs = await alone('correct.run.json', { 'p.txt': 'tensor([[1., 2.]])' }, ['run.json', 'p.txt']);
     assert.equal(asInputs.code, 2);
     assert.match(asInputs.err, /^run\.json: a recording \(run\.json\), not inputs: pass it alone/);
