@@ -256,9 +256,36 @@ export function parseInputsText(text: string, source: string): ReadInputsResult 
   try {
     json = JSON.parse(body);
   } catch (e) {
+    // NaN, Infinity, -Infinity: what Python's json.dump writes for non-finite floats, which JSON does not allow; read
+    // as the strings "nan", "inf", "-inf", the field that holds one says so ("betas: non-finite value nan at [3]")
+    // where that is what is wrong with the file; else the JSON error stands
+    const named = withNonFiniteStrings(body);
+    if (named !== null) {
+      try {
+        readInputsJson(named, body);
+      } catch (field) {
+        if (/non-finite/.test(errorFirstLine(field))) throw field;
+      }
+    }
     throw new Error(`${source}: ${jsonErrorText(body, e)}`);
   }
   return readInputsJson(json, body);
+}
+
+/** `text` parsed with each bare NaN, Infinity or -Infinity (outside strings) read as "nan", "inf", "-inf"; null when it has none or is still no JSON. */
+function withNonFiniteStrings(text: string): unknown {
+  let found = false;
+  const replaced = text.replace(/"(?:[^"\\]|\\.)*"|-?\b(?:NaN|Infinity)\b/g, (token) => {
+    if (token.startsWith('"')) return token;
+    found = true;
+    return token === 'NaN' ? '"nan"' : token.startsWith('-') ? '"-inf"' : '"inf"';
+  });
+  if (!found) return null;
+  try {
+    return JSON.parse(replaced);
+  } catch {
+    return null;
+  }
 }
 
 /**

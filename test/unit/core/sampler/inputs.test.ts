@@ -264,6 +264,22 @@ describe('inputs: one-line errors naming the field', () => {
     assert.throws(() => parseInputsText('{"seed": ', 'x'), /^Error: x: invalid JSON at line 1, column 10/);
   });
 
+  it('names the field of a NaN or Infinity that Python\'s json.dump wrote (no JSON), as for the string "nan"', () => {
+    // json.dump(..., allow_nan=True), Python's default, writes float('nan') as NaN and float('-inf') as -Infinity
+    const text = JSON.stringify(exampleJson, null, 1);
+    const withBetas = text.replace(/("betas": \[\n\s*)[^,\n]+/, '$1NaN');
+    assert.notEqual(withBetas, text);
+    assert.throws(() => parseInputsText(withBetas, 'in.json'), /^Error: betas: non-finite value nan at \[0\]$/);
+    const withW = text.replace(/("w_model": \[\n\s*\[\n\s*)[^,\n]+/, '$1-Infinity');
+    assert.notEqual(withW, text);
+    assert.throws(() => parseInputsText(withW, 'in.json'), /^Error: w_model: non-finite value -inf at \[0, 0\]$/);
+    // a string that says NaN is left as it is: still a JSON error where the JSON is broken
+    assert.throws(
+      () => parseInputsText('{"note": "NaN", "seed": }', 'in.json'),
+      /^Error: in\.json: invalid JSON at line 1, column 25/
+    );
+  });
+
   it('says when a value is in range as written but not once rounded to float32', () => {
     const nearOne = 1 - 2 ** -30; // below 1 as a double, 1 as a float32
     assert.equal(Math.fround(nearOne), 1);
