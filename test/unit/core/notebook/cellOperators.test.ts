@@ -287,6 +287,20 @@ describe('cell language: syntax errors', () => {
       message('w_model = tensor([[0.1, 0.2], [-0.2]])'),
       'line 1, column 11: w_model: ragged list: expected 2 items at depth 2, got 1'
     );
+    // a number before a list at the same depth (PyTorch: "must be real number, not list"), or after one ("not a
+    // sequence"): refused, not filled into a (2, 1) shape
+    assert.equal(
+      message('w_model = tensor([0.1, [0.2]])'),
+      'line 1, column 11: w_model: ragged list: a list where a number was expected at depth 2'
+    );
+    assert.equal(
+      message('w_model = [0.12, 0.5, [-0.3]] * 1'),
+      'line 1, column 31: left operand: ragged list: a list where a number was expected at depth 2'
+    );
+    assert.equal(
+      message('w_model = tensor([[0.1], 0.2])'),
+      'line 1, column 11: w_model: ragged list: a number where a list was expected at depth 2'
+    );
   });
 
   it('a missing comma in a list literal names the variable, the expected separators and the whole token found', () => {
