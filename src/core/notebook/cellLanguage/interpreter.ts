@@ -521,6 +521,12 @@ function* evalCall(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> 
 
 /** A cell value as the JSON readInputs takes (pasted prints as their text, so the CLI and the notebook read them alike). */
 function toInputJson(v: Value, name: string, loc: Loc | null, prefix = ''): unknown {
+  // torch.Generator().manual_seed takes an int only (its own words): not a float, a bool, a str ("42") or a tensor
+  if (name === 'seed' && ['float', 'bool', 'str', 'tensor'].includes(v.kind))
+    return fail(
+      `${prefix}seed: manual_seed expected a long, but got ${v.kind === 'tensor' ? 'Tensor' : v.kind} (a seed is an int)`,
+      loc
+    );
   switch (v.kind) {
     case 'tensor':
       if (v.text !== undefined) return v.text;
@@ -532,9 +538,6 @@ function toInputJson(v: Value, name: string, loc: Loc | null, prefix = ''): unkn
       return name === 'seed' ? v.value.toString() : Number(v.value);
     case 'float':
     case 'bool':
-      // torch.Generator().manual_seed takes an int only (its own words)
-      if (name === 'seed')
-        return fail(`${prefix}seed: manual_seed expected a long, but got ${v.kind} (a seed is an int)`, loc);
       return v.kind === 'bool' ? (v.value ? 1 : 0) : v.value;
     case 'str':
       return v.value;
