@@ -314,7 +314,9 @@ function numberValue(text: string, isInt: boolean): Value {
 }
 
 /** `tensor(...)` / `array(...)`: a pasted print read by the tensor-text parser, else torch.tensor(<expression>). */
-function* evalPrint(e: Extract<Expr, { type: 'print' }>, ctx: Ctx): Gen<Value> {
+function* evalPrint(print: Extract<Expr, { type: 'print' }>, ctx: Ctx): Gen<Value> {
+  // comments in the parentheses (a call over several lines) read as the spaces they stand in for
+  const e = { ...print, text: blankComments(print.text), inner: blankComments(print.inner) };
   const field = ctx.target ?? `${e.fn}(...)`;
   checkKeywords(e);
   // a dtype= given (PyTorch prints one for float64; code may give any): float32 or float64, others refused by name
@@ -352,6 +354,32 @@ function* evalPrint(e: Extract<Expr, { type: 'print' }>, ctx: Ctx): Gen<Value> {
     return dtype && dtype !== v.dtype ? { ...copy, dtype, data: castData(v.data, dtype) } : copy;
   }
   return listToTensor(v, ctx.target ?? `${e.fn}()`, dtype ?? undefined, e.fn === 'array' ? 'float64' : 'float32');
+}
+
+/** `text` with each comment (`#` to the end of its line, outside strings) replaced by as many spaces: places are kept. */
+function blankComments(text: string): string {
+  if (!text.includes('#')) return text;
+  let out = '';
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\') {
+        out += c + (text[i + 1] ?? '');
+        i++;
+        continue;
+      }
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '#') {
+      const end = text.slice(i).search(/[\r\n]|$/) + i;
+      out += ' '.repeat(end - i);
+      i = end - 1;
+      continue;
+    }
+    out += c;
+  }
+  return out;
 }
 
 /**

@@ -294,7 +294,7 @@ function peg$parse(input, options) {
   const peg$c76 = "#";
 
   const peg$r0 = /^[+\-]/;
-  const peg$r1 = /^[^()"']/;
+  const peg$r1 = /^[^()"'#]/;
   const peg$r2 = /^[xX]/;
   const peg$r3 = /^[0-9a-fA-F]/;
   const peg$r4 = /^[oO]/;
@@ -346,7 +346,7 @@ function peg$parse(input, options) {
   const peg$e24 = peg$otherExpectation("pasted tensor(...) or array(...)");
   const peg$e25 = peg$literalExpectation("tensor", false);
   const peg$e26 = peg$literalExpectation("array", false);
-  const peg$e27 = peg$classExpectation(["(", ")", "\"", "'"], true, false, false);
+  const peg$e27 = peg$classExpectation(["(", ")", "\"", "'", "#"], true, false, false);
   const peg$e28 = peg$otherExpectation("number");
   const peg$e29 = peg$literalExpectation("0", false);
   const peg$e30 = peg$classExpectation(["x", "X"], false, false, false);
@@ -1830,6 +1830,9 @@ function peg$parse(input, options) {
       }
       if (s1 === peg$FAILED) {
         s1 = peg$parseStringText();
+        if (s1 === peg$FAILED) {
+          s1 = peg$parseComment();
+        }
       }
     }
     while (s1 !== peg$FAILED) {
@@ -1887,6 +1890,9 @@ function peg$parse(input, options) {
         }
         if (s1 === peg$FAILED) {
           s1 = peg$parseStringText();
+          if (s1 === peg$FAILED) {
+            s1 = peg$parseComment();
+          }
         }
       }
     }
