@@ -216,6 +216,19 @@ function numpyJudgement(
   knownAt.forEach((k, i) => {
     printed[k] = j.matches[i] ? 1 : 0;
   });
+  // every element in scientific notation prints as ours, digit for digit, but NumPy's options would not choose that
+  // notation for these values: printed by a formatter (np.set_printoptions(formatter=...)), whose digits say as much
+  // of the values as NumPy's own would; only a positional paste's notation can hide values (0.0000 for 1e-5)
+  if (!j.formatAgrees && j.notation === 'scientific' && j.matched === knownAt.length) {
+    const digits = Math.max(...knownAt.map((k) => /\.(\d+)e/i.exec(layout.literals[k]!)?.[1].length ?? 0));
+    const what = choice.numpy === 'numpy-repr' ? 'a NumPy repr' : 'a NumPy print';
+    return {
+      printed,
+      formatAgrees: true,
+      allMatch: true,
+      explanation: `printed precision: the paste is ${what} of a ${j.dtype} array in scientific notation with ${digits} digits after the point, which NumPy's print options do not choose for these values (a formatter, np.set_printoptions(formatter=...), printed it), so an element matches when our value, printed in that notation with those digits, gives the pasted text.`
+    };
+  }
   return {
     printed,
     formatAgrees: j.formatAgrees,

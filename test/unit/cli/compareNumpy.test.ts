@@ -23,6 +23,8 @@ interface Case {
   inputs: unknown;
   shape: [number, number];
   pastes: Paste[];
+  /** print(a) and repr(a) under np.set_printoptions(formatter={'float_kind': '{:.6e}'.format}), and altered */
+  formatterPastes: { name: string; text: string; verdict: 'match' | 'mismatch'; mismatchIndices: [number, number][] }[];
 }
 
 const cases = (
@@ -77,4 +79,42 @@ describe('cli compare: NumPy pastes (numpy_pastes.json)', function () {
       });
     }
   }
+});
+
+describe('cli compare: NumPy prints made with a formatter (scientific notation NumPy would not choose)', function () {
+  this.timeout(120000);
+  for (const c of cases) {
+    for (const p of c.formatterPastes) {
+      it(`${c.name}: ${p.name} exits ${p.verdict === 'match' ? 0 : 1}, its verdict and summary agreeing`, async () => {
+        const r = await runCliInMemory(
+          ['compare', 'in.json', 'pasted.txt', '--json'],
+          { 'in.json': JSON.stringify(c.inputs), 'pasted.txt': p.text },
+          { writable: false }
+        );
+        const j = JSON.parse(r.out);
+        assert.equal(r.code, p.verdict === 'match' ? 0 : 1, j.summary);
+        assert.equal(j.matches, p.verdict === 'match');
+        assert.deepEqual(j.mismatches, p.mismatchIndices);
+        assert.equal(j.mismatched, p.mismatchIndices.length);
+        // the summary's first line says what the verdict says
+        assert.equal(j.summary.startsWith('Tensor-likes are equal'), p.verdict === 'match', j.summary);
+      });
+    }
+  }
+
+  it('the seed example: the rule names the formatter, not NumPy options the paste never set', async () => {
+    const c = cases[0];
+    const p = c.formatterPastes.find((f) => f.verdict === 'match')!;
+    const r = await runCliInMemory(
+      ['compare', 'in.json', 'pasted.txt', '--json'],
+      { 'in.json': JSON.stringify(c.inputs), 'pasted.txt': p.text },
+      { writable: false }
+    );
+    const j = JSON.parse(r.out);
+    assert.match(
+      j.ruleExplanation,
+      /scientific notation with 6 digits after the point, which NumPy's print options do not choose/
+    );
+    assert.doesNotMatch(j.ruleExplanation, /the default/);
+  });
 });
