@@ -613,6 +613,11 @@ interface StepLabels {
 const LABEL_RE =
   /(?:^|[^\w.])(?:t|[Ss]tep|STEP|[Tt]imestep)\s*[=: ]\s*(?:(?:tensor|array)\(\[?)?(\d+)(?:\s*\/\s*(\d+))?(?![\d./])/g;
 
+// a step printed bare: before the print on its line (`print(t, x)`: `15 tensor([[...`) or on a line of its own before
+// it (`print(t)`: `15`, or `tensor(15)` for a tensor t); after the print on its line (`print(x, t)`)
+const BARE_BEFORE = /(?:^|\n)[ \t]*(?:tensor\()?(\d+)\)?[ \t]*(?:\r?\n[ \t]*)?$/;
+const BARE_AFTER = /^[ \t]*(?:tensor\()?(\d+)\)?[ \t]*(?:\r?\n|$)/;
+
 /**
  * The step each print is labelled with, read two ways: the last label in the text before each print (since the print
  * before it), or the first one after it (before the next print). A label is read as the timestep t, or as a count of
@@ -630,8 +635,12 @@ function stepLabels(text: string, spans: PrintSpan[], T: number): StepLabels[] {
   gaps.push(text.slice(from));
   const labelsIn = (gap: string): number[] =>
     [...gap.matchAll(LABEL_RE)].filter((m) => m[2] === undefined || Number(m[2]) === T).map((m) => Number(m[1]));
-  const before = spans.map((_, i) => labelsIn(gaps[i]).at(-1) ?? null);
-  const after = spans.map((_, i) => labelsIn(gaps[i + 1])[0] ?? null);
+  const bare = (re: RegExp, gap: string): number | null => {
+    const m = re.exec(gap);
+    return m ? Number(m[1]) : null;
+  };
+  const before = spans.map((_, i) => labelsIn(gaps[i]).at(-1) ?? bare(BARE_BEFORE, gaps[i]));
+  const after = spans.map((_, i) => labelsIn(gaps[i + 1])[0] ?? bare(BARE_AFTER, gaps[i + 1]));
   const groups: StepLabels[][] = [];
   for (const [where, raw] of [
     ['before', before],
@@ -661,7 +670,7 @@ function stepLabels(text: string, spans: PrintSpan[], T: number): StepLabels[] {
   }
   // within a way, the timestep, then counts from 0, then from 1 (which reads a first label 0 as x_T): a tie (a loop
   // wrong from its first step) keeps every labelled print a step where a reading can
-  const endsLabelled = labelsIn(gaps[gaps.length - 1]).length > 0;
+  const endsLabelled = labelsIn(gaps[gaps.length - 1]).length > 0 || bare(BARE_AFTER, gaps[gaps.length - 1]) !== null;
   return (endsLabelled ? groups.reverse() : groups).flat();
 }
 

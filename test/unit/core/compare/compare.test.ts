@@ -335,6 +335,30 @@ describe('compare: prints every few steps, labelled with their step', () => {
     }
   });
 
+  it('the step printed bare (print(t, x), print(t) then print(x), a tensor t, print(x, t)): read as the labels', () => {
+    for (const kind of [
+      'print(t, x) every 5',
+      'print(t) then print(x) every 5',
+      'print(t) of a tensor t then print(x) every 5',
+      'print(x, t) every 5'
+    ]) {
+      const r = judge(kind);
+      assert.equal(r.matches, true, `${kind}: ${r.summary}`);
+      assert.deepEqual(
+        r.steps?.prints.map((p) => p.step),
+        [15, 10, 5, 0],
+        kind
+      );
+    }
+    const wrong = judge('print(t, x) every 5, seed + t mistake');
+    assert.equal(wrong.matches, false);
+    assert.equal(wrong.firstDivergence?.step, 15, wrong.summary);
+    assert.ok(
+      wrong.diagnosis?.some((d) => d.id === 'step-seed-plus-t'),
+      wrong.summary
+    );
+  });
+
   it('a mistaken loop printing at the top of its body, labelled: x before the labelled steps, diagnosed', () => {
     // its first print (x_16) differs under x after the labelled steps too: the reading the diagnosis reproduces
     const r = judge('top of the loop body labelled every 5, seed + t mistake');
