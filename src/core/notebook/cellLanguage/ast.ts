@@ -19,7 +19,8 @@ export type Expr =
   | { type: 'ellipsis'; loc: Loc }
   /** a pasted PyTorch/NumPy print, `tensor(...)` or `array(...)`, kept as its text */
   | { type: 'print'; fn: 'tensor' | 'array'; text: string; inner: string; innerLoc: Loc; loc: Loc }
-  | { type: 'call'; callee: string; args: Expr[]; kwargs: KeywordArg[]; loc: Loc }
+  /** misplaced: where a positional argument follows a keyword argument (Python's SyntaxError) */
+  | { type: 'call'; callee: string; args: Expr[]; kwargs: KeywordArg[]; misplaced?: Loc; loc: Loc }
   | { type: 'unary'; op: '-' | '+'; operand: Expr; loc: Loc }
   | { type: 'binary'; op: BinaryOp; left: Expr; right: Expr; loc: Loc }
   /** target[items]: `tuple` when the index holds a comma (x[0, 1], x[0,]); loc is the "[" */

@@ -464,6 +464,7 @@ function placeWithin(base: Loc, line: number, column: number, offset: number): L
 }
 
 function* evalCall(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> {
+  if (call.misplaced) fail('positional argument follows keyword argument', call.misplaced);
   const fn = call.callee;
   switch (fn) {
     case 'linspace': {

@@ -462,7 +462,12 @@ function peg$parse(input, options) {
   function peg$f30(e) {    return e;  }
   function peg$f31(fn, inner) {    return { type: 'print', fn, text: text(), inner: inner.text, innerLoc: inner.loc, loc: loc(location()) };  }
   function peg$f32() {    return { text: text(), loc: loc(location()) };  }
-  function peg$f33(callee, args) {    return { type: 'call', callee, args: (args ?? []).filter((a) => !a.name).map((a) => a.value), kwargs: (args ?? []).filter((a) => a.name), loc: loc(location()) };  }
+  function peg$f33(callee, args) {
+    const all = args ?? [];
+    const firstKw = all.findIndex((a) => a.name);
+    const misplaced = firstKw < 0 ? undefined : all.slice(firstKw).find((a) => !a.name);
+    return { type: 'call', callee, args: all.filter((a) => !a.name).map((a) => a.value), kwargs: all.filter((a) => a.name), ...(misplaced ? { misplaced: misplaced.loc } : {}), loc: loc(location()) };
+  }
   function peg$f34(first, a) {    return a;  }
   function peg$f35(first, rest) {    return [first, ...rest];  }
   function peg$f36(name, value) {    return { name, value, loc: loc(location()) };  }
