@@ -62,16 +62,32 @@ export function typeName(v: Value): string {
   }
 }
 
-/** Python's repr of a str: single quotes unless the text holds one and no double quote. */
+/**
+ * Python's repr of a str (unicode_repr in Objects/unicodeobject.c): single quotes unless the text holds one and no
+ * double quote; the backslash, the quote, tab, newline and carriage return escaped; any other character that is not
+ * printable (a control character, a format or unassigned one, a separator other than the space) as \xNN, \uNNNN or
+ * \UNNNNNNNN.
+ */
 function pythonStrRepr(s: string): string {
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  const body = s
-    .replace(/\\/g, '\\\\')
-    .replace(/\n/g, '\\n')
-    .replace(/\t/g, '\\t')
-    .replace(new RegExp(quote, 'g'), `\\${quote}`);
+  const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0');
+  let body = '';
+  for (const c of s) {
+    const code = c.codePointAt(0)!;
+    if (c === '\\' || c === quote) body += `\\${c}`;
+    else if (c === '\t') body += '\\t';
+    else if (c === '\n') body += '\\n';
+    else if (c === '\r') body += '\\r';
+    else if (code < 0x20 || code === 0x7f) body += `\\x${hex(code, 2)}`;
+    else if (c !== ' ' && NOT_PRINTABLE.test(c))
+      body += code < 0x100 ? `\\x${hex(code, 2)}` : code < 0x10000 ? `\\u${hex(code, 4)}` : `\\U${hex(code, 8)}`;
+    else body += c;
+  }
   return quote + body + quote;
 }
+
+/** Python's str.isprintable() is false for these (Unicode categories C*, Z* but the space). */
+const NOT_PRINTABLE = /^[\p{C}\p{Z}]$/u;
 
 /** Row-major values as nested Python lists, each value written by `format` (t.tolist() with float64 repr). */
 function nestedListText(data: ArrayLike<number>, shape: number[], format: (x: number) => string): string {

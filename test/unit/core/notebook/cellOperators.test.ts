@@ -27,6 +27,8 @@ const fixture = JSON.parse(readFileSync(path.join(FIXTURES, 'notebook/cell_opera
   syntaxErrors: { cell: string; error: { type: string; message: string } }[];
   /** string literals and the str Python reads from each */
   strings: { cell: string; value: string }[];
+  /** strings and Python's repr of each (what a cell ending in the string shows) */
+  stringReprs: { cell: string; repr: string }[];
   /** string literals Python refuses, with its SyntaxError */
   stringErrors: { cell: string; error: { type: string; message: string } }[];
   /** `(` * depth + `1` + `)` * depth: what Python says of it */
@@ -113,6 +115,16 @@ describe('cell language: errors of ** and indexing', () => {
       const s = new CellSession();
       run(s, `s = ${c.cell}`);
       assert.deepEqual(s.vars.get('s'), { kind: 'str', value: c.value });
+    });
+  }
+
+  for (const c of fixture.stringReprs) {
+    it(`the string ${JSON.stringify(c.cell)} is shown as Python's repr shows it (${c.repr})`, () => {
+      const out = run(new CellSession(), c.cell);
+      assert.deepEqual(
+        out.map((o) => (o.kind === 'text' ? o.text : o.kind)),
+        [c.repr]
+      );
     });
   }
 
