@@ -89,6 +89,15 @@ function readArray(value: unknown, field: string): ReadArray {
         `${field}: the printed tensor is summarised with "..." so its values are not all there; print it in full (torch.set_printoptions(profile="full")) or pass a list`
       );
     }
+    if (p.dtype === 'float16' || p.dtype === 'bfloat16') {
+      // its printed decimals are not its values, and PyTorch's x @ w_model refuses a dtype other than x's float32
+      const name = p.dtype === 'float16' ? 'Half' : 'BFloat16';
+      throw new Error(
+        field === 'w_model'
+          ? `w_model: printed as a ${p.dtype} tensor, which PyTorch's matmul with a float32 x refuses (expected scalar type Float but found ${name}); give w_model.float() or w_model.tolist()`
+          : `${field}: printed as a ${p.dtype} tensor, whose printed decimals are not its ${p.dtype} values (the sampler runs in float32); give ${field}.float() or ${field}.tolist()`
+      );
+    }
     return { shape: p.shape, values: p.values, float64: p.dtype === 'float64' };
   }
   throw new Error(`${field}: expected a list of numbers or printed tensor text, got ${describe(value)}`);

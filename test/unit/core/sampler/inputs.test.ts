@@ -9,6 +9,7 @@ import { MAX_SAMPLE_ELEMENTS, MAX_WORKING_BYTES, samplerWorkingBytes } from '../
 import { formatTensorF32 } from '../../../../src/core/tensors/printTensor';
 import type { SamplerFixture } from '../../helpers/samplerFixture';
 import { f32Bits, fromBits } from '../../helpers/bits';
+import { verdicts } from '../../helpers/compareFixtures';
 import { seedInputsText } from '../../helpers/seedExample';
 
 const fixture: SamplerFixture = JSON.parse(readFileSync(path.join(FIXTURES, 'sampler', 'sampler.json'), 'utf8'));
@@ -278,6 +279,27 @@ describe('inputs: one-line errors naming the field', () => {
       () => parseInputsText('{"note": "NaN", "seed": }', 'in.json'),
       /^Error: in\.json: invalid JSON at line 1, column 25/
     );
+  });
+
+  it("refuses a float16 or bfloat16 print, whose decimals are not its values (w_model: as PyTorch's matmul does)", () => {
+    for (const dtype of ['float16', 'bfloat16'] as const) {
+      // PyTorch's own print of a tensor in that dtype (the example's sample converted, scripts/fixtures/compare.py)
+      const text = verdicts.halfPastes.pastes.find((p) => p.dtype === dtype)!.text;
+      assert.match(text, new RegExp(`dtype=torch\\.${dtype}`));
+      const name = dtype === 'float16' ? 'Half' : 'BFloat16';
+      assertInputError(
+        withKey('w_model', text),
+        'w_model',
+        new RegExp(
+          `^w_model: printed as a ${dtype} tensor, which PyTorch's matmul with a float32 x refuses \\(expected scalar type Float but found ${name}\\)`
+        )
+      );
+      assertInputError(
+        withKey('betas', text),
+        'betas',
+        new RegExp(`^betas: printed as a ${dtype} tensor, whose printed decimals`)
+      );
+    }
   });
 
   it('says when a value is in range as written but not once rounded to float32', () => {
