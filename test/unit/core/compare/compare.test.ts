@@ -292,6 +292,26 @@ describe('compare: prints every few steps, labelled with their step', () => {
     const { inputs } = readInputs(c.inputs);
     return compareRun(inputs, runSampler(inputs, { record: { kind: 'none' } }), c.text);
   };
+  /** No match, the first divergence at print step `first`, and the seed + t mistake diagnosed. */
+  const assertSeedPlusT = (r: ReturnType<typeof judge>, first: number): void => {
+    assert.equal(r.matches, false);
+    assert.equal(r.firstDivergence?.step, first, r.summary);
+    assert.ok(
+      r.diagnosis?.some((d) => d.id === 'step-seed-plus-t'),
+      r.summary
+    );
+  };
+  /** The paste `kind` matches, its prints read as x at `steps`. */
+  const assertMatchesAt = (kind: string, steps: readonly (number | null)[]): ReturnType<typeof judge> => {
+    const r = judge(kind);
+    assert.equal(r.matches, true, `${kind}: ${r.summary}`);
+    assert.deepEqual(
+      r.steps?.prints.map((p) => p.step),
+      steps,
+      `${kind}: ${r.steps?.stepsNote}`
+    );
+    return r;
+  };
 
   it('after the step, x_T first unlabelled: the labels say which steps, and every print matches', () => {
     const r = judge('after the step, every 5, x_T first');
@@ -324,13 +344,7 @@ describe('compare: prints every few steps, labelled with their step', () => {
       ['labelled every 5 down to t = 0, then the sample unlabelled', [15, 10, 5, 0, 0]],
       ['top of the loop body labelled every 5 down to t = 0, then the sample unlabelled', [16, 11, 6, 1, 0]]
     ] as const) {
-      const r = judge(kind);
-      assert.equal(r.matches, true, `${kind}: ${r.summary}`);
-      assert.deepEqual(
-        r.steps?.prints.map((p) => p.step),
-        steps,
-        kind
-      );
+      const r = assertMatchesAt(kind, steps);
       assert.match(r.steps!.stepsNote, /the last, unlabelled, the sample: t = 0\)/, kind);
     }
   });
@@ -341,22 +355,10 @@ describe('compare: prints every few steps, labelled with their step', () => {
       'print(t) then print(x) every 5',
       'print(t) of a tensor t then print(x) every 5',
       'print(x, t) every 5'
-    ]) {
-      const r = judge(kind);
-      assert.equal(r.matches, true, `${kind}: ${r.summary}`);
-      assert.deepEqual(
-        r.steps?.prints.map((p) => p.step),
-        [15, 10, 5, 0],
-        kind
-      );
-    }
+    ])
+      assertMatchesAt(kind, [15, 10, 5, 0]);
     const wrong = judge('print(t, x) every 5, seed + t mistake');
-    assert.equal(wrong.matches, false);
-    assert.equal(wrong.firstDivergence?.step, 15, wrong.summary);
-    assert.ok(
-      wrong.diagnosis?.some((d) => d.id === 'step-seed-plus-t'),
-      wrong.summary
-    );
+    assertSeedPlusT(wrong, 15);
   });
 
   it('a mistaken loop printing at the top of its body, labelled: x before the labelled steps, diagnosed', () => {
@@ -463,27 +465,15 @@ describe('compare: prints every few steps, labelled with their step', () => {
 
   it('enumerate step i labels with the seed + t mistake: the first divergence at the first counted step, diagnosed', () => {
     const r = judge('enumerate step i labels, every 5, seed + t mistake');
-    assert.equal(r.matches, false);
-    assert.equal(r.firstDivergence?.step, 15, r.summary);
-    assert.ok(
-      r.diagnosis?.some((d) => d.id === 'step-seed-plus-t'),
-      r.summary
-    );
+    assertSeedPlusT(r, 15);
   });
 
   it('labels printed as tensors (`t = tensor(15)`, a batch `t = tensor([15, 15, 15, 15])`): read as the steps', () => {
     for (const [kind, steps] of [
       ['tensor labels, every 5', [15, 10, 5, 0]],
       ['batch tensor labels, every 5, x_T first', [null, 15, 10, 5, 0]]
-    ] as const) {
-      const r = judge(kind);
-      assert.equal(r.matches, true, `${kind}: ${r.summary}`);
-      assert.deepEqual(
-        r.steps?.prints.map((p) => p.step),
-        steps,
-        r.steps?.stepsNote
-      );
-    }
+    ] as const)
+      assertMatchesAt(kind, steps);
   });
 
   /** A correct loop's prints match, read as `steps`; the same prints of the seed + t loop diverge at `from`, diagnosed. */
@@ -496,12 +486,7 @@ describe('compare: prints every few steps, labelled with their step', () => {
       r.steps?.stepsNote
     );
     const m = judge(mistaken);
-    assert.equal(m.matches, false);
-    assert.equal(m.firstDivergence?.step, from, m.summary);
-    assert.ok(
-      m.diagnosis?.some((d) => d.id === 'step-seed-plus-t'),
-      m.summary
-    );
+    assertSeedPlusT(m, from);
   };
 
   it('labelled prints, then the sample printed after the loop without a label: the last print is x_0', () =>
