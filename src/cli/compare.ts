@@ -144,13 +144,13 @@ export function comparisonJson(c: Comparison, warnings: readonly string[]): stri
   return `{${fields.join(',')}}\n`;
 }
 
-/** The JSON of a recording (the Python helper's run.json), or null when the text is not one. */
 /** Whether `text` is meant to be a recording: a JSON object naming the recording schema (readable or not). */
 function looksLikeRecording(text: string): boolean {
   const trimmed = text.trim();
   return trimmed.startsWith('{') && trimmed.includes('"ddpm-lab.recording');
 }
 
+/** The JSON of a recording (the Python helper's run.json), or null when the text is not one. */
 function readRecording(text: string): unknown {
   const trimmed = text.trim();
   if (!looksLikeRecording(trimmed)) return null;

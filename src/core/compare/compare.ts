@@ -705,10 +705,7 @@ function labelledSteps(
         steps: [...first, ...labels.map((t, i) => (sampleLast && i === labels.length - 1 ? t : stepBefore(t, T)))],
         note: `${n} before the steps ${labelled}: print(x) at the top of the loop body, as that fits the prints best.`
       },
-      beforeDiagnosed: {
-        steps: [],
-        note: `${n} before the steps ${labelled}: print(x) at the top of the loop body, the reading under which the diagnosis reproduces the prints (under x after the steps, the first print differs too).`
-      }
+      beforeDiagnosedNote: `${n} before the steps ${labelled}: print(x) at the top of the loop body, the reading under which the diagnosis reproduces the prints (under x after the steps, the first print differs too).`
     };
   });
   // on a tie (a loop wrong from its first step): the readings in order, as x after the named steps (the count where
@@ -727,9 +724,9 @@ function labelledSteps(
   });
   // a reading as x after the steps, tied with x before them: those, for a diagnosis to try (comparePrints)
   const tiedBefore = variants
-    .map((v, k) => ({ ...v.beforeDiagnosed, steps: v.before.steps, score: scores[variants.length + 1 + k] }))
-    .filter((v) => best < variants.length && v.score === scores[best] && !same(v.steps, all[best].steps))
-    .map(({ steps, note }) => ({ steps, note }));
+    .filter((v, k) => best < variants.length && scores[variants.length + 1 + k] === scores[best])
+    .filter((v) => !same(v.before.steps, all[best].steps))
+    .map((v) => ({ steps: v.before.steps, note: v.beforeDiagnosedNote }));
   return tiedBefore.length > 0 ? { ...all[best], tiedBefore } : all[best];
 }
 
