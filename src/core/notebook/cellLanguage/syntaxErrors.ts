@@ -158,6 +158,13 @@ function unsupportedConstruct(text: string, offset: number, wanted: Set<string>)
     )
   )
     return 'unterminated string literal';
+  // Python's imaginary literals (`1.5j`) and names with letters beyond ASCII (`β`): valid Python the language lacks
+  if (t.kind === 'number' && /^(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][+-]?[0-9]+)?[jJ]$/.test(t.text))
+    return `complex numbers (\`${t.text}\`) are not supported`;
+  if (t.kind === 'op' && /^\p{L}$/u.test(t.text)) {
+    const name = /[A-Za-z0-9_]*$/.exec(text.slice(0, offset))![0] + /^[\p{L}\p{N}_]+/u.exec(text.slice(offset))![0];
+    return `names with letters beyond ASCII (\`${name}\`) are not supported: use A-Z, a-z, digits and _`;
+  }
   if (t.kind === 'name') {
     if (KEYWORD_MESSAGES[t.text]) return KEYWORD_MESSAGES[t.text];
     if (OTHER_KEYWORDS.has(t.text)) return `\`${t.text}\` is not supported`;

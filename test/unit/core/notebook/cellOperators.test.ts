@@ -295,6 +295,17 @@ describe('cell language: syntax errors', () => {
       'line 2, column 3: an assignment needs a name before "=" (`name = expression`)'
     );
     assert.equal(message('a = b = 3'), 'line 1, column 7: chained assignment (`a = b = ...`) is not supported');
+    // valid Python the language lacks: names beyond ASCII, imaginary literals
+    assert.equal(
+      message('β = 0.1'),
+      'line 1, column 1: names with letters beyond ASCII (`β`) are not supported: use A-Z, a-z, digits and _'
+    );
+    assert.equal(
+      message('x = 3\nbetaβ = 1'),
+      'line 2, column 5: names with letters beyond ASCII (`betaβ`) are not supported: use A-Z, a-z, digits and _'
+    );
+    assert.equal(message('x = 1.5j'), 'line 1, column 5: complex numbers (`1.5j`) are not supported');
+    assert.equal(message('x = 2J + 1'), 'line 1, column 5: complex numbers (`2J`) are not supported');
     assert.equal(
       message('w_model = tensor([[0.1, 0.2], [-0.2]])'),
       'line 1, column 11: w_model: ragged list: expected 2 items at depth 2, got 1'
