@@ -26,7 +26,8 @@ const LIST_OF_PRINTS_RE = /^\s*(?:tensor|array)\s*\(/;
  */
 export function findPrints(text: string): PrintSpan[] {
   const trimmed = text.trim();
-  if (trimmed.startsWith('{')) return [{ text, at: 0 }];
+  // JSON; a Python dict's print (`{'x': tensor(...)}`) holds tensor prints like any other text
+  if (trimmed.startsWith('{') && !/^\{\s*'/.test(trimmed)) return [{ text, at: 0 }];
   const out: PrintSpan[] = [];
   let i = 0;
   while (i < text.length) {
@@ -94,6 +95,8 @@ export function assignSteps(count: number, T: number, field: string): StepAssign
     };
   }
   const steps = Array.from({ length: count }, (_, k) => count - 1 - k);
+  // one print among other text (`step 0:`, a dict's print): the sample
+  if (count === 1 && T > 1) return { steps, note: '1 print, taken as the sample, x after the last step (t = 0).' };
   const which =
     count === T
       ? `after every step, ${stepRange(T - 1, 0)}`

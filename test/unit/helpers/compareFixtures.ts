@@ -69,7 +69,12 @@ export const verdicts = JSON.parse(readFileSync(path.join(COMPARE_FIXTURES, 'ver
     conversions: { values: number[]; float16: number[]; bfloat16: number[] };
   };
   /** the example's sample as a list of its rows (print(list(x))), the next seed's so, and x[0] after each step */
-  listPastes: { inputsText: string; pastes: { kind: string; text: string; matches: boolean; matrix: boolean }[] };
+  listPastes: {
+    inputsText: string;
+    pastes: { kind: string; text: string; matches: boolean; matrix: boolean }[];
+    /** the sample in a Python dict's print, print({'x': x}), and the next seed's so */
+    dictPastes: { kind: string; text: string; matches: boolean }[];
+  };
 };
 
 export const matrix = (shape: [number, number], bits: number[]): MatrixF32 => ({

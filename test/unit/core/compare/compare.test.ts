@@ -177,6 +177,14 @@ describe('compare: a list of 1-D prints (fixtures from PyTorch and NumPy)', () =
       if (p.matrix) assert.equal(r.compared, 8);
     });
   }
+  for (const p of verdicts.listPastes.dictPastes) {
+    it(`${p.kind}: the tensor print in a Python dict's print is the paste, ${p.matches ? 'matching' : 'not matching'}`, () => {
+      const r = compareRun(inputs, runSampler(inputs, { record: { kind: 'none' } }), p.text);
+      assert.equal(r.matches, p.matches, r.summary);
+      assert.equal(r.compared, 8, r.summary);
+      assert.equal(r.steps?.stepsNote, '1 print, taken as the sample, x after the last step (t = 0).');
+    });
+  }
 });
 
 describe('compare: bitwise equality of a summarised print says it is of the values shown', () => {
