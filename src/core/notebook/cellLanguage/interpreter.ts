@@ -493,8 +493,9 @@ function* evalCall(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> 
       return floatTensor(
         linearSchedule(
           intArg(fn, a, 'T', call, STEPS_LIMIT),
-          numberArg(fn, a, 'beta_start', call),
-          numberArg(fn, a, 'beta_end', call),
+          // torch.linspace(beta_start, beta_end, T): its ends read as linspace reads them (an int rounded once)
+          linspaceEnd(fn, a, 'beta_start', call),
+          linspaceEnd(fn, a, 'beta_end', call),
           ctx.defaults.profile
         )
       );

@@ -86,7 +86,8 @@ describe('cell language: errors of ** and indexing', () => {
     // PyTorch 1.13 takes the second `...` for a dimension of size 0 (its message says so); NumPy names the mistake
     'm[..., ..., 0]': () => "an index can only have a single ellipsis ('...')",
     // PyTorch's words, after the argument they are about
-    'linspace(2**63, 1, 3)': (e) => `linspace(): start: ${e.message}`
+    'linspace(2**63, 1, 3)': (e) => `linspace(): start: ${e.message}`,
+    'linear_schedule(10, beta_end=2**63)': (e) => `linear_schedule(): beta_end: ${e.message}`
   };
   for (const c of fixture.errors) {
     it(`${c.cell}: ${c.error.type}: ${c.error.message}`, () => {
