@@ -145,6 +145,8 @@ function readItem(v: unknown, field: string): OutputItemData {
   if (typeof v.mime !== 'string' || !v.mime) bad(`${field}.mime`, `expected a MIME type, got ${describe(v.mime)}`);
   const kinds = ['text', 'json', 'base64'].filter((k) => k in v);
   if (kinds.length !== 1) bad(field, 'expected exactly one of "text", "json" or "base64"');
+  // only a json item is written indented: the next save would drop it from another
+  if (v.indent !== undefined && kinds[0] !== 'json') bad(`${field}.indent`, 'only a "json" item has an indent');
   if (kinds[0] === 'text') {
     if (typeof v.text !== 'string') bad(`${field}.text`, `expected a string, got ${describe(v.text)}`);
     return { mime: v.mime, data: encoder.encode(v.text) };
@@ -183,6 +185,9 @@ function readExecution(v: unknown, field: string): ExecutionSummaryData | undefi
     if (typeof v.success !== 'boolean') bad(`${field}.success`, `expected true or false, got ${describe(v.success)}`);
     out.success = v.success;
   }
+  // VS Code keeps a run's timing as both times or none: one alone would be dropped by the next save
+  if ((out.start === undefined) !== (out.end === undefined))
+    bad(`${field}.${out.start === undefined ? 'start' : 'end'}`, `missing: "start" and "end" go together`);
   return out;
 }
 
