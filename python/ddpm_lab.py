@@ -45,6 +45,8 @@ def _what(value):
     if isinstance(value, torch.Tensor):
         return 'a %s tensor of shape %s' % (_DTYPE_NAMES.get(value.dtype, str(value.dtype)), _shape_text(value.shape))
     if type(value).__module__ == 'numpy' and hasattr(value, 'shape') and hasattr(value, 'dtype'):
+        if type(value).__name__ != 'ndarray':  # a NumPy scalar (np.float64(42.0)), not an array
+            return 'a NumPy %s scalar, %r' % (value.dtype, value.item())
         return 'a NumPy %s array of shape %s (torch.from_numpy(x) makes it a tensor)' % (value.dtype, _shape_text(value.shape))
     text = repr(value).replace('\n', ' ')
     if len(text) > 40:
@@ -73,7 +75,13 @@ def _integer(value, name):
     try:
         return operator.index(value)
     except TypeError:
-        raise ValueError('%s: expected an integer, got %s' % (name, _what(value))) from None
+        # a float that holds a whole number (np.linspace's steps, a 0-d float tensor): int() makes it one
+        try:
+            whole = (getattr(value, 'shape', None) == () or isinstance(value, float)) and float(value).is_integer()
+        except (TypeError, ValueError, OverflowError):
+            whole = False
+        hint = ' (int(%s) makes it one)' % name if whole else ''
+        raise ValueError('%s: expected an integer, got %s%s' % (name, _what(value), hint)) from None
 
 
 def _tensor_input(value, name):

@@ -295,7 +295,7 @@ class ValidationTest(unittest.TestCase):
         self.assertMessage(lambda: self.rec(betas=[]), 'betas: expected a 1-D tensor of T >= 1 values, got shape (0,)')
         self.assertMessage(lambda: self.rec(alpha_bar=self.alpha_bar[:3]),
                            'alpha_bar: expected a 1-D tensor of at least T = 4 values (as many as betas), got shape (3,)')
-        self.assertMessage(lambda: self.rec(seed=1.0), 'seed: expected an integer, got 1.0 (float)')
+        self.assertMessage(lambda: self.rec(seed=1.0), 'seed: expected an integer, got 1.0 (float) (int(seed) makes it one)')
         self.assertMessage(lambda: self.rec(seed=True), 'seed: expected an integer, got True')
         self.assertMessage(lambda: self.rec(seed=2 ** 64),
                            'seed: 18446744073709551616 is out of range: torch.Generator().manual_seed accepts integers in [-2^63, 2^64) '
@@ -315,7 +315,7 @@ class ValidationTest(unittest.TestCase):
         x = torch.zeros(4, 2)
         self.assertMessage(lambda: rec.step(4, x), 't: expected a step in [0, T) = [0, 4), got 4 (a loop over t = T..1 is 1-based: pass t - 1)')
         self.assertMessage(lambda: rec.step(-1, x), 't: expected a step in [0, T) = [0, 4), got -1')
-        self.assertMessage(lambda: rec.step(2.0, x), 't: expected an integer, got 2.0 (float)')
+        self.assertMessage(lambda: rec.step(2.0, x), 't: expected an integer, got 2.0 (float) (int(t) makes it one)')
         self.assertMessage(lambda: rec.step(3, x.t()), 'x: expected shape (4, 2) like shape = [4, 2], got (2, 4)')
         self.assertMessage(lambda: rec.step(3, x.half()), 'x: expected a float32 or float64 tensor, got dtype torch.float16')
         self.assertMessage(lambda: rec.step(3, x.tolist()), 'x: expected a torch tensor of shape (4, 2), got [[0.0, 0.0], [0.0, 0.0], [0.0, 0.0], ... (list)')
@@ -326,6 +326,14 @@ class ValidationTest(unittest.TestCase):
         self.assertMessage(lambda: rec.init(x), 'x: rec.init(x) records x_T, before the first step; it came after '
                            'rec.step(3, x) (a new ddpm_lab.Recorder(...) records another run: a loop cell run again, '
                            'after an interrupted run, reuses the old one)')
+        # a NumPy scalar (for t in np.linspace(T - 1, 0, T)) is no array, and int(t) is the fix, not torch.from_numpy
+        try:
+            import numpy as np
+        except ImportError:
+            return
+        self.assertMessage(lambda: rec.step(np.float64(2), x),
+                           't: expected an integer, got a NumPy float64 scalar, 2.0 (int(t) makes it one)')
+        self.assertMessage(lambda: rec.step(np.float64(2.5), x), 't: expected an integer, got a NumPy float64 scalar, 2.5')
 
     def test_the_schedule_is_range_checked_as_an_inputs_file_is(self):
         self.assertMessage(lambda: self.rec(betas=torch.tensor([0.0, 0.2, 0.3, 0.4])),
