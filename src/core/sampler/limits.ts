@@ -33,12 +33,19 @@ export function paddedWidth(d: number): number {
 }
 
 /**
- * Bytes the sampler itself needs for an (N, d) run, trajectory excluded: x, eps, mean, z padded to (N, dp), W, and
- * when rows are padded the noise and the (N, d) block a state is copied out through (stepWorkspace.ts).
+ * The float32 counts of the sampler's buffers for an (N, d) run (stepWorkspace.ts makeWorkspace lays them out in this
+ * order): x, W (d+1, dp), eps, mean, z, each row padded to dp; then, when rows are padded (d < dp), the noise randn
+ * fills and the (N, d) block a state is copied out through.
  */
-export function samplerWorkingBytes(n: number, d: number): number {
+export function workspaceCounts(n: number, d: number): number[] {
   const dp = paddedWidth(d);
-  return 4 * (4 * n * dp + (d + 1) * dp + (d === dp ? 0 : 2 * n * d));
+  const padded = n * dp;
+  return [padded, (d + 1) * dp, padded, padded, padded, ...(d === dp ? [] : [n * d, n * d])];
+}
+
+/** Bytes the sampler itself needs for an (N, d) run, trajectory excluded: its buffers (workspaceCounts). */
+export function samplerWorkingBytes(n: number, d: number): number {
+  return 4 * workspaceCounts(n, d).reduce((a, b) => a + b, 0);
 }
 
 /** "64 MiB" style size for messages. */

@@ -3,7 +3,7 @@
 //   eps[j, i] = ((+0 + f32(x[j,0]*W[0,i])) + f32(x[j,1]*W[1,i]) + ...) + f32(f32(t/T)*W[d,i]), each sum rounded;
 //   mean = f32(c1 * f32(x - f32(c2 * eps))); x = f32(mean + f32(sqrtBeta * z)) for t > 0, x = mean at t = 0.
 // Two kernels give identical bits: WebAssembly SIMD (samplerWasm.ts) for runs big enough to gain, plain JS otherwise.
-import { paddedWidth } from './limits';
+import { paddedWidth, workspaceCounts } from './limits';
 import { instantiateSamplerWasm } from './samplerWasm';
 
 const f32 = Math.fround;
@@ -85,10 +85,8 @@ export function makeWorkspace(
   const k = d + 1;
   const dp = paddedWidth(d);
   const wide = dp % 16 === 0 && d >= 8; // 16 columns per pass
-  const nd = n * d;
   const direct = d === dp; // randn writes straight into z
-  // x, w, eps, mean, z; then, when rows are padded, the noise and the block unpad() copies out of the memory
-  const counts = [n * dp, k * dp, n * dp, n * dp, n * dp, ...(direct ? [] : [nd, nd])];
+  const counts = workspaceCounts(n, d);
   const offsets: number[] = [];
   let bytes = 0;
   for (const c of counts) {
@@ -100,11 +98,17 @@ export function makeWorkspace(
       ? instantiateSamplerWasm(bytes)
       : null;
   const buffer = wasm?.buffer ?? new ArrayBuffer(bytes);
-  const [x, w, eps, mean, z, padNoise, block] = counts.map((c, i) => new Float32Array(buffer, offsets[i], c));
+  const [x, w, eps, mean, z, rowsNoise, block] = counts.map((c, i) => new Float32Array(buffer, offsets[i], c));
   for (let l = 0; l < k; l++) for (let i = 0; i < d; i++) w[l * dp + i] = wModel[l * d + i];
   const count = n * dp;
-  const noise = direct ? z.subarray(0, nd) : padNoise;
+  const noise = direct ? z.subarray(0, n * d) : rowsNoise;
   const buffers = { x, eps, mean, z };
+  // the copies in JS: what the WebAssembly kernel uses too when rows are not padded (a plain copy, no stride)
+  const padNoiseJs = (to: 'x' | 'z'): void => {
+    if (!direct || to === 'x') pad(noise, buffers[to], n, d, dp);
+  };
+  const unpadJs = (from: 'x' | 'eps' | 'mean', into?: Float32Array): Float32Array =>
+    unpad(buffers[from], n, d, dp, into);
   if (wasm) {
     const e = wasm.exports;
     const mm = wide ? e.m4 : e.m1;
@@ -120,18 +124,15 @@ export function makeWorkspace(
       kernel: 'wasm',
       matmul: (tOverT) => void mm(ox, ow, oe, n, d, dp, tOverT),
       step: (c1, c2, sb, noisy) => (noisy ? e.s : e.f)(ox, oe, oz, om, count, c1, c2, sb) === 1,
-      padNoise: (to) => {
-        if (direct) {
-          if (to === 'x') x.set(noise);
-        } else e.c(on, at[to], n, d, 4 * d, 4 * dp);
-      },
-      unpad: (from, into) => {
-        if (direct) return unpad(buffers[from], n, d, dp, into);
-        e.c(at[from], ob, n, d, 4 * dp, 4 * d); // the rows' words copied in the module's memory, then one memcpy out
-        if (!into) return block.slice();
-        into.set(block);
-        return into;
-      }
+      padNoise: direct ? padNoiseJs : (to) => e.c(on, at[to], n, d, 4 * d, 4 * dp),
+      unpad: direct
+        ? unpadJs
+        : (from, into) => {
+            e.c(at[from], ob, n, d, 4 * dp, 4 * d); // the rows' words copied in the module's memory, then one memcpy out
+            if (!into) return block.slice();
+            into.set(block);
+            return into;
+          }
     };
   }
   return {
@@ -144,10 +145,8 @@ export function makeWorkspace(
     kernel: 'js',
     matmul: (tOverT) => matmulRowsF32(x, w, eps, n, d, dp, tOverT),
     step: (c1, c2, sb, noisy) => stepElementwiseF32(x, eps, z, mean, count, c1, c2, sb, noisy),
-    padNoise: (to) => {
-      if (!direct || to === 'x') pad(noise, buffers[to], n, d, dp);
-    },
-    unpad: (from, into) => unpad(buffers[from], n, d, dp, into)
+    padNoise: padNoiseJs,
+    unpad: unpadJs
   };
 }
 
