@@ -329,7 +329,8 @@ function judgeSample(ours: MatrixF32, paste: PreparedPaste): Comparison {
     maxUlpsAt,
     nanOneSided,
     allBitsEqual,
-    anyPrintDiffers
+    anyPrintDiffers,
+    formatDisagrees
   });
   const first = firstMismatch(c);
   c.firstDivergence = c.matches ? null : { step: 0, index: first };

@@ -57,16 +57,15 @@ export type SummaryStats = Pick<ElementStatistics, 'maxUlpsAt' | 'nanOneSided' |
   mismatchedShape?: number[];
   /** the paste holds as many values as ours, in another shape */
   sameSize?: boolean;
+  /** a NumPy print in a notation NumPy would not choose for our values: no print of ours, though no element differs */
+  formatDisagrees?: boolean;
 };
 
 /** The header and statistics block: assert_close's message when the rule is tolerance (or bitwise, its rtol=atol=0 form). */
-function assertCloseBlock(c: Comparison, choice: RuleChoice, shapeDiffers: boolean): string {
+function assertCloseBlock(c: Comparison, choice: RuleChoice, formatDiffers: boolean): string {
   const equality = choice.rule === 'bitwise' || (choice.rule === 'tolerance' && c.rtol === 0 && c.atol === 0);
   let header: string;
   if (choice.rule === 'printed-precision') {
-    // no element differs, yet no match, the shapes being the same: the paste's format is not a print of ours (a
-    // NumPy print in a notation NumPy would not choose for our values, the rule says)
-    const formatDiffers = !c.matches && !shapeDiffers;
     header =
       c.mismatched > 0 || formatDiffers
         ? 'Tensor-likes are not equal at the printed precision!'
@@ -112,7 +111,9 @@ export function buildSummary(c: Comparison, choice: RuleChoice, stats: SummarySt
   if (c.compared === 0) {
     lines.push('Nothing to compare: the paste gives no value for any element of our sample.');
   } else {
-    lines.push(assertCloseBlock(c, choice, !!stats.mismatchedShape || !!stats.sameSize || !!c.shapeNote));
+    // the shapes the same, the paste's format alone says it is no print of ours (the rule says why)
+    const shapeDiffers = !!stats.mismatchedShape || !!stats.sameSize || !!c.shapeNote;
+    lines.push(assertCloseBlock(c, choice, !!stats.formatDisagrees && !shapeDiffers));
     if (c.maxUlps !== null) {
       const at: [number, number] = [Math.floor(stats.maxUlpsAt / c.expected.cols), stats.maxUlpsAt % c.expected.cols];
       const n = stats.nanOneSided;
