@@ -2,13 +2,14 @@
 // decides whether WebGL traces can work here: they need a WebGL context. The bundle's scattergl is plotly's
 // strict (precompiled regl) variant, so a CSP without 'unsafe-eval' does not stop it; should an eval violation
 // still be reported (a trace that is not precompiled), the plot is redrawn with SVG.
+import { importPlotly, importPlotlyGl } from './chunkImports';
 import type { PlotlyApi } from './plotly';
 
 let loading: Promise<PlotlyApi> | undefined;
 let loaded = false;
 
 export function loadPlotly(): Promise<PlotlyApi> {
-  loading ??= import('./plotly').then((m) => {
+  loading ??= importPlotly().then((m) => {
     loaded = true;
     return m.default;
   });
@@ -22,7 +23,7 @@ let loadingGl: Promise<PlotlyApi> | undefined;
  * trace needs before it is drawn.
  */
 export function loadPlotlyGl(): Promise<PlotlyApi> {
-  loadingGl ??= import('./plotlyGl').then((m) => m.default);
+  loadingGl ??= importPlotlyGl().then((m) => m.default);
   return loadingGl;
 }
 

@@ -1,7 +1,8 @@
 // One esbuild script for every bundle: the Node extension, the web extension, the sampler worker,
-// the CLI, the ESM notebook renderer and results panel (plotly in its own lazily loaded chunk), the report script.
+// the CLI, the ESM notebook renderer and results panel (plotly in its own lazily loaded chunk), the results panel's
+// page script held inline by its HTML, the report script.
 import * as esbuild from 'esbuild';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -39,6 +40,14 @@ const noMapStyles = {
       namespace: 'no-map-styles'
     }));
     build.onLoad({ filter: /.*/, namespace: 'no-map-styles' }, () => ({ contents: '', loader: 'text' }));
+  }
+};
+
+/** renderer/chunkImports.ts replaced by chunkImportsByUrl.ts: the inline panel script imports plotly's chunks by URL. */
+const chunksByUrl = {
+  name: 'chunks-by-url',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/chunkImports$/ }, () => ({ path: r('renderer/chunkImportsByUrl.ts') }));
   }
 };
 
@@ -102,6 +111,20 @@ const targets = [
     chunkNames: 'chunks/[name]-[hash]',
     ...plotlyBrowser
   },
+  // the results panel's page script as one file, which the panel's HTML holds inline (panelPage, below): the page
+  // runs it as soon as the webview writes the HTML, without fetching its modules through the webview's service
+  // worker first; plotly's chunks are the renderer's, imported by the URLs the HTML gives (chunkImportsByUrl.ts)
+  {
+    name: 'panel-page',
+    entryPoints: [r('renderer/panel.ts')],
+    outfile: o('panel-page.js'),
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    sourcemap: false,
+    loader: { '.css': 'text' },
+    plugins: [chunksByUrl]
+  },
   // the report page's script: one file, plotly inside (the report is a single self-contained HTML file)
   {
     name: 'report',
@@ -115,11 +138,13 @@ const targets = [
 ];
 
 /**
- * The bundles whose results panel preloads its modules: without this build's renderer (a watch build,
- * `--only=extension`) DDPM_PANEL_PRELOAD is undefined there, and the panel's page fetches each module as it finds
- * it imported.
+ * The bundles whose results panel holds its page script inline and preloads plotly's chunks: without this build's
+ * renderer and panel page (a watch build, `--only=extension`) DDPM_PANEL_PRELOAD is undefined there, and the panel's
+ * page loads dist/renderer/panel.js and each module as it finds it imported.
  */
 const PRELOADING = new Set(['extension', 'web']);
+/** The bundles built after the renderer's and the panel page's: the ones that preload (above). */
+const BUILT_FIRST = new Set(['renderer', 'panel-page']);
 
 const selected = only.length ? targets.filter((t) => only.includes(t.name)) : targets;
 if (!only.length) rmSync(out, { recursive: true, force: true });
@@ -153,16 +178,34 @@ if (watch) {
       console.log(`build: the ${stale.join(' and ')} bundle(s) name the renderer's earlier chunks: build them too`);
   }
   const rendererBuilt = renderer ? build(renderer, { metafile: true }) : undefined;
+  const page = selected.find((t) => t.name === 'panel-page');
+  const pageBuilt = page && renderer ? build(page).then(() => panelPage(page.outfile)) : undefined;
   await Promise.all(
     selected
-      .filter((t) => t !== renderer)
+      .filter((t) => !BUILT_FIRST.has(t.name))
       .map(async (t) => {
-        if (!rendererBuilt || !PRELOADING.has(t.name)) return build(t);
-        const preload = panelPreload((await rendererBuilt).metafile, renderer.outdir);
+        if (!rendererBuilt || !pageBuilt || !PRELOADING.has(t.name)) return build(t);
+        const preload = {
+          ...panelPreload((await rendererBuilt).metafile, renderer.outdir),
+          page: await pageBuilt
+        };
         return build(t, { define: { ...t.define, DDPM_PANEL_PRELOAD: JSON.stringify(preload) } });
       })
-      .concat(rendererBuilt ?? [])
+      .concat(rendererBuilt ?? [], pageBuilt ?? (page ? build(page) : []))
   );
+}
+
+/**
+ * The panel page script's text, for the HTML to hold inline: esbuild escapes "</script" in its string literals (its
+ * "inline-script" feature, on for the browser); should the text still hold one, or "<!--", the HTML parser would end
+ * or bend the script early, so the build stops.
+ */
+async function panelPage(file) {
+  const text = readFileSync(file, 'utf8');
+  const bad = /<\/script|<!--/i.exec(text);
+  if (bad)
+    throw new Error(`build: ${path.relative(root, file)} holds "${bad[0]}" at ${bad.index}: it cannot go inline`);
+  return text;
 }
 
 function build({ name: _n, ...t }, extra = {}) {
@@ -170,11 +213,11 @@ function build({ name: _n, ...t }, extra = {}) {
 }
 
 /**
- * The modules the results panel's page loads, relative to the renderer's folder: `script`, the chunks panel.js
- * imports, and `plotly`, the chunk renderer/plotlyLoader's import('./plotly') loads and the chunks it imports (each
- * list transitive). The page would ask for them one after the other as it finds them imported (panel.js, then its
- * chunks; plotly's 90-byte entry once the script runs, then the 1.1 MB chunk it imports); the panel's HTML names
- * them as modulepreload links, fetched with the page (README "Performance").
+ * The modules the results panel's page loads, relative to the renderer's folder: `plotly`, the chunk
+ * renderer/chunkImports's import('./plotly') loads and the chunks it imports (transitive), which the panel's HTML
+ * names as modulepreload links, fetched with the page (else the page would ask for plotly's 90-byte entry once its
+ * script runs, then the 1.1 MB chunk it imports; README "Performance"); and `chunks`, the entries of plotly and of
+ * its WebGL trace, which the page's inline script imports by URL (renderer/chunkImportsByUrl.ts).
  */
 function panelPreload(metafile, outdir) {
   const outputs = metafile.outputs;
@@ -191,8 +234,9 @@ function panelPreload(metafile, outdir) {
     visit(entry);
     return files.map(rel);
   };
-  const script = closure('renderer/panel.ts').slice(1); // panel.js itself is the page's script
-  return { script, plotly: closure('renderer/plotly.ts').filter((f) => !script.includes(f)) };
+  const plotly = closure('renderer/plotly.ts');
+  const plotlyGl = closure('renderer/plotlyGl.ts');
+  return { plotly, chunks: { plotly: plotly[0], plotlyGl: plotlyGl[0] } };
 }
 
 /**

@@ -165,7 +165,7 @@ export class ResultsPanel {
     void this.webviewPanel.webview.postMessage(message);
   }
 
-  /** The page; panel.js installs the renderer's styles itself (the build inlines the CSS), so no stylesheet link. */
+  /** The page; its script installs the renderer's styles itself (the build inlines the CSS), so no stylesheet link. */
   private render(): void {
     const webview = this.webviewPanel.webview;
     const preload = panelPreload();
@@ -175,7 +175,13 @@ export class ResultsPanel {
       cspSource: webview.cspSource,
       nonce: makeNonce(),
       scriptUri: renderer('panel.js'),
-      preload: { script: preload.script.map(renderer), plotly: preload.plotly.map(renderer) }
+      ...(preload.page !== undefined && preload.chunks
+        ? {
+            inlineScript: preload.page,
+            chunks: { plotly: renderer(preload.chunks.plotly), plotlyGl: renderer(preload.chunks.plotlyGl) }
+          }
+        : {}),
+      preload: preload.plotly.map(renderer)
     });
   }
 

@@ -1,7 +1,9 @@
 // The results panel's HTML (pure, no `vscode`): a strict content security policy — scripts only
 // with this page's nonce or from the extension's own local resources, no remote content, no eval —
-// and one root element the panel script (dist/renderer/panel.js, an ES module whose chunks, plotly's among them,
-// load from the extension's resources) fills.
+// and one root element the panel script fills. The script is held inline (the build's dist/panel-page.js, with
+// this page's nonce), so it runs as soon as the webview writes the page, without first fetching modules through
+// the webview's service worker; plotly's chunks load from the extension's resources by the URLs the root element
+// names. A build without it (a watch build, or tests running the sources) loads dist/renderer/panel.js instead.
 
 /** The results panel's webview type (activation event onWebviewPanel:ddpmLab.results restores it). */
 export const PANEL_VIEW_TYPE = 'ddpmLab.results';
@@ -10,15 +12,16 @@ export interface PanelHtmlParts {
   /** webview.cspSource: the origin of the extension's local resources */
   cspSource: string;
   nonce: string;
-  /** webview URI of dist/renderer/panel.js */
+  /** webview URI of dist/renderer/panel.js: the page's script when there is no inline one */
   scriptUri: string;
+  /** the page's script itself (panelPreload().page), held inline in place of scriptUri's */
+  inlineScript?: string;
+  /** webview URIs of the entries of plotly's chunks, which the inline script imports (data-ddpm-chunk-*) */
+  chunks?: { plotly: string; plotlyGl: string };
   /** a stylesheet's webview URI (the panel itself needs none: panel.js installs its styles) */
   cssUri?: string;
-  /**
-   * webview URIs of modules the page will import, fetched with its script (`<link rel="modulepreload">`, panelPreload):
-   * `script`, the script's own chunks, before it, and `plotly`, plotly's chunks, after it
-   */
-  preload?: { script: readonly string[]; plotly: readonly string[] };
+  /** webview URIs of plotly's chunks, fetched with the page (`<link rel="modulepreload">` after its script, panelPreload) */
+  preload?: readonly string[];
   title?: string;
 }
 
@@ -45,25 +48,39 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 }
 
 export interface PanelPreload {
-  script: readonly string[];
+  /** plotly's chunks (paths under dist/renderer/) */
   plotly: readonly string[];
+  /** the entries of plotly's chunk and of its WebGL trace's */
+  chunks?: { plotly: string; plotlyGl: string };
+  /** the page's script (dist/panel-page.js), for the HTML to hold inline */
+  page?: string;
 }
 
 declare const DDPM_PANEL_PRELOAD: PanelPreload | undefined;
 
 /**
- * The results panel's modules as scripts/build.mjs named them for this bundle (paths under dist/renderer/): the
- * chunks panel.js imports, and the chunk that its import('./plotly') loads with those it imports; none when the
- * bundle was built without the renderer (a watch build) or not by build.mjs (tests run the sources).
+ * The results panel's page as scripts/build.mjs gave it to this bundle: its script's text, and plotly's chunks
+ * (paths under dist/renderer/); neither when the bundle was built without the renderer (a watch build) or not by
+ * build.mjs (tests run the sources).
  */
 export function panelPreload(): PanelPreload {
-  return typeof DDPM_PANEL_PRELOAD === 'undefined' ? { script: [], plotly: [] } : DDPM_PANEL_PRELOAD;
+  return typeof DDPM_PANEL_PRELOAD === 'undefined' ? { plotly: [] } : DDPM_PANEL_PRELOAD;
 }
 
 export function buildPanelHtml(p: PanelHtmlParts): string {
   const title = p.title ?? 'DDPM Lab: Results';
   const links = (uris: readonly string[] = []): string =>
     uris.map((u) => `<link rel="modulepreload" nonce="${p.nonce}" href="${escapeAttr(u)}">\n`).join('');
+  const inline = p.inlineScript;
+  if (inline !== undefined && /<\/script|<!--/i.test(inline))
+    throw new Error('the panel page script holds "</script" or "<!--": it cannot be written inline');
+  const chunks = p.chunks
+    ? ` data-ddpm-chunk-plotly="${escapeAttr(p.chunks.plotly)}" data-ddpm-chunk-plotly-gl="${escapeAttr(p.chunks.plotlyGl)}"`
+    : '';
+  const script =
+    inline !== undefined
+      ? `<script type="module" nonce="${p.nonce}">${inline}</script>`
+      : `<script type="module" nonce="${p.nonce}" src="${escapeAttr(p.scriptUri)}"></script>`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -73,9 +90,9 @@ export function buildPanelHtml(p: PanelHtmlParts): string {
 ${p.cssUri ? `<link rel="stylesheet" href="${escapeAttr(p.cssUri)}">\n` : ''}<title>${escapeAttr(title)}</title>
 </head>
 <body>
-<div id="ddpm-root" data-ddpm-panel="results"><p class="ddpm-loading">Waiting for a run: use “DDPM: Run Sampler”.</p></div>
-${links(p.preload?.script)}<script type="module" nonce="${p.nonce}" src="${escapeAttr(p.scriptUri)}"></script>
-${links(p.preload?.plotly)}</body>
+<div id="ddpm-root" data-ddpm-panel="results"${chunks}><p class="ddpm-loading">Waiting for a run: use “DDPM: Run Sampler”.</p></div>
+${script}
+${links(p.preload)}</body>
 </html>
 `;
 }

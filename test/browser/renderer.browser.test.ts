@@ -3,7 +3,7 @@
 // Chromium, and checks that the plots and the diff numbers appear. Screenshots go to test-results/browser/.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -297,7 +297,7 @@ describe('renderer in headless Chromium', function () {
     mkdirSync(OUT, { recursive: true });
     const build = spawnSync(
       process.execPath,
-      [path.join(ROOT, 'scripts', 'build.mjs'), '--only=renderer,report,panel'],
+      [path.join(ROOT, 'scripts', 'build.mjs'), '--only=renderer,report,panel-page'],
       {
         cwd: ROOT,
         env: { ...process.env, DDPM_OUT_DIR: DIST },
@@ -530,12 +530,26 @@ describe('renderer in headless Chromium', function () {
 
   it("results panel: under the panel's strict CSP (no eval) it draws with WebGL, says ready, restores its state, and posts compare requests", async () => {
     // d = 3, 200 samples x 101 states: the dimensions plot draws its paths with WebGL (plotly's strict, precompiled
-    // scattergl: no eval), the projection plane per pixel
+    // scattergl: no eval), the projection plane per pixel. The page as the built extension writes it: its script
+    // inline (dist/panel-page.js), plotly's chunks imported by the URLs the root element names
     const run = runSampler(wideInputs());
     const nonce = 'a'.repeat(32);
+    const chunk = (prefix: string): string => {
+      const names = readdirSync(path.join(DIST, 'renderer', 'chunks')).filter((f) =>
+        new RegExp(`^${prefix}-[A-Z0-9]+\\.js$`).test(f)
+      );
+      assert.equal(names.length, 1, `dist/renderer/chunks: ${names.length} ${prefix} entries`);
+      return `${base}/dist/renderer/chunks/${names[0]}`;
+    };
     writeFileSync(
       path.join(OUT, 'panel.html'),
-      buildPanelHtml({ cspSource: base, nonce, scriptUri: `${base}/dist/renderer/panel.js` })
+      buildPanelHtml({
+        cspSource: base,
+        nonce,
+        scriptUri: `${base}/dist/renderer/panel.js`,
+        inlineScript: readFileSync(path.join(DIST, 'panel-page.js'), 'utf8'),
+        chunks: { plotly: chunk('plotly'), plotlyGl: chunk('plotlyGl') }
+      })
     );
     const page = await newPage();
     const cspViolations: string[] = [];
@@ -562,6 +576,15 @@ describe('renderer in headless Chromium', function () {
     await waitReady(page);
     const traj = await plotDrawn(page, 'ddpm-trajectory-plot');
     assert.ok(traj.svg > 0 && traj.gl > 0, `dimensions plot not drawn with WebGL: ${JSON.stringify(traj)}`);
+    // the script came with the page; of the extension's files only plotly's chunks were fetched, the WebGL one too
+    const fetched = await page.evaluate(() =>
+      performance.getEntriesByType('resource').map((e) => e.name.replace(/^.*\/dist\/renderer\//, ''))
+    );
+    assert.ok(!fetched.includes('panel.js'), `the page fetched its script: ${fetched.join(', ')}`);
+    assert.ok(
+      fetched.some((f) => /^chunks\/plotly-/.test(f)) && fetched.some((f) => /^chunks\/plotlyGl-/.test(f)),
+      `plotly's chunks not fetched by their URLs: ${fetched.join(', ')}`
+    );
     const plane = await plotDrawn(page, 'ddpm-trajectory-pca');
     assert.equal(plane.paths, 1, `the plane has no paths image: ${JSON.stringify(plane)}`);
     assert.match(

@@ -1237,6 +1237,9 @@ sample()`;
             .map((e) => e.name);
           return {
             missing: links.filter((l) => !fetched.includes(l)),
+            // the page's script is held in its HTML (src/extension/panelHtml.ts), not fetched
+            scriptFetched: resources.filter((e) => /\/renderer\/panel\.js$/.test(e.name)).length,
+            scriptInline: !!script && !script.hasAttribute('src') && (script.textContent ?? '').length > 0,
             links: links.length,
             page: performance.timeOrigin,
             plotly: chunks.length ? performance.timeOrigin + Math.max(...chunks.map((e) => e.responseEnd)) : NaN,
@@ -1259,6 +1262,10 @@ sample()`;
         `the panel's page preloads none of plotly's chunks (${marks.links} modulepreload links)`
       );
       assert.deepEqual(marks.missing, [], 'modules the panel preloads that it did not fetch');
+      assert.ok(
+        marks.scriptInline && marks.scriptFetched === 0,
+        `the panel's page script is not held inline (inline: ${marks.scriptInline}, fetched ${marks.scriptFetched} times)`
+      );
     }
   },
   {

@@ -55,13 +55,13 @@ describe('results panel page', () => {
     assert.doesNotMatch(buildPanelHtml({ cspSource: CSP_SOURCE, nonce, scriptUri: 'x.js' }), /<link/);
   });
 
-  it('preloads its script’s chunks before the script and plotly’s after it, nonce-marked, escaped', () => {
+  it('preloads plotly’s chunks after its script, nonce-marked, escaped', () => {
     const r = (f: string) => `${CSP_SOURCE}/ext/dist/renderer/${f}`;
     const h = buildPanelHtml({
       cspSource: CSP_SOURCE,
       nonce,
       scriptUri: r('panel.js'),
-      preload: { script: [r('chunks/chunk-A.js')], plotly: [r('chunks/plotly-B.js'), r('chunks/chunk-"C.js')] }
+      preload: [r('chunks/plotly-B.js'), r('chunks/chunk-"C.js')]
     });
     const order = [...h.matchAll(/<(script|link)\b([^>]*)>/g)].map((m) => {
       const attrs = m[2];
@@ -69,7 +69,38 @@ describe('results panel page', () => {
       if (m[1] === 'link') assert.match(attrs, /^ rel="modulepreload"/);
       return /(?:src|href)="[^"]*\/renderer\/([^"]*)"/.exec(attrs)?.[1];
     });
-    assert.deepEqual(order, ['chunks/chunk-A.js', 'panel.js', 'chunks/plotly-B.js', 'chunks/chunk-&quot;C.js']);
+    assert.deepEqual(order, ['panel.js', 'chunks/plotly-B.js', 'chunks/chunk-&quot;C.js']);
+  });
+
+  it('holds its script inline when given one, nonce-marked, and names plotly’s chunks for it on the root', () => {
+    const r = (f: string) => `${CSP_SOURCE}/ext/dist/renderer/${f}`;
+    const script = 'import("x");\nconst s = "<\\/script>";';
+    const h = buildPanelHtml({
+      cspSource: CSP_SOURCE,
+      nonce,
+      scriptUri: r('panel.js'),
+      inlineScript: script,
+      chunks: { plotly: r('chunks/plotly-B.js'), plotlyGl: r('chunks/plotlyGl-"D.js') },
+      preload: [r('chunks/plotly-B.js')]
+    });
+    const scripts = [...h.matchAll(/<script\b([^>]*)>([^]*?)<\/script>/g)];
+    assert.equal(scripts.length, 1);
+    assert.equal(scripts[0][1], ` type="module" nonce="${nonce}"`, 'no src: the text is the script');
+    assert.equal(scripts[0][2], script);
+    assert.match(
+      h,
+      /<div id="ddpm-root" data-ddpm-panel="results" data-ddpm-chunk-plotly="[^"]*\/renderer\/chunks\/plotly-B\.js" data-ddpm-chunk-plotly-gl="[^"]*\/renderer\/chunks\/plotlyGl-&quot;D\.js">/
+    );
+    assert.match(h, /<\/script>\n<link rel="modulepreload" nonce="[0-9a-f]{32}" href="[^"]*plotly-B\.js">/);
+  });
+
+  it('refuses an inline script that would end the script element or open an HTML comment early', () => {
+    for (const inlineScript of ['const a = "</script>";', 'const a = "</SCRIPT ";', 'x = 1; <!-- y']) {
+      assert.throws(
+        () => buildPanelHtml({ cspSource: CSP_SOURCE, nonce, scriptUri: 'x.js', inlineScript }),
+        /^Error: the panel page script holds "<\/script" or "<!--": it cannot be written inline$/
+      );
+    }
   });
 
   it('escapes what it puts into attributes', () => {

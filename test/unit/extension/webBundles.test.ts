@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { runInNewContext } from 'node:vm';
 import * as esbuild from 'esbuild';
 import { ROOT } from '../helpers/paths';
 
@@ -41,7 +42,7 @@ describe('web bundles (README "In the browser")', function () {
     out = mkdtempSync(path.join(tmpdir(), 'ddpm-web-bundles-'));
     execFileSync(
       process.execPath,
-      ['scripts/build.mjs', '--only=extension,web,renderer,panel,report', '--production'],
+      ['scripts/build.mjs', '--only=extension,web,renderer,panel-page,report', '--production'],
       {
         cwd: ROOT,
         env: { ...process.env, DDPM_OUT_DIR: out },
@@ -84,17 +85,40 @@ describe('web bundles (README "In the browser")', function () {
     }
   });
 
-  it('both extension bundles name the results panel’s chunks (preloaded by its page): the files its script and plotly import', () => {
+  it('both extension bundles hold the results panel’s page script and name plotly’s chunks it imports and preloads', () => {
+    // a JavaScript string literal as the minifier prints it, any quote; its value is read by evaluating it alone
+    const literal = /page:("(?:[^"\\]|\\[^])*"|'(?:[^'\\]|\\[^])*'|`(?:[^`\\$]|\\[^]|\$(?!\{))*`)/g;
     const listed = ['extension.js', 'web/extension.js'].map((file) => {
       const ext = readFileSync(path.join(out, file), 'utf8');
-      // the list as the build defined it (the fallback without it, `{script:[],plotly:[]}`, is left out by the minifier)
-      const lists = [...ext.matchAll(/script:(\[[^\]]*\]),plotly:(\[[^\]]*\])/g)].filter((m) => m[1] !== '[]');
-      assert.equal(lists.length, 1, `dist/${file} has no list of the panel’s chunks (DDPM_PANEL_PRELOAD)`);
-      return [JSON.parse(lists[0][1]) as string[], JSON.parse(lists[0][2]) as string[]];
+      // the value the build defined (the fallback without it, `{plotly:[]}`, has neither chunks nor page)
+      const lists = [...ext.matchAll(/plotly:(\[[^\]]*\]),chunks:\{plotly:("[^"]*"),plotlyGl:("[^"]*")\}/g)];
+      assert.equal(lists.length, 1, `dist/${file} does not name the panel’s chunks once (DDPM_PANEL_PRELOAD)`);
+      const pages = [...ext.matchAll(literal)];
+      assert.equal(pages.length, 1, `dist/${file} does not hold the panel’s page script once`);
+      return {
+        plotly: JSON.parse(lists[0][1]) as string[],
+        entry: JSON.parse(lists[0][2]) as string,
+        gl: JSON.parse(lists[0][3]) as string,
+        page: runInNewContext(pages[0][1]) as string
+      };
     });
-    assert.deepEqual(listed[0], listed[1], 'the Node and web extensions name the same chunks');
-    const [script, plotly] = listed[0];
+    assert.deepEqual(listed[0], listed[1], 'the Node and web extensions hold the same page and chunks');
+    const { plotly, entry, gl, page } = listed[0];
+    assert.equal(page, readFileSync(path.join(out, 'panel-page.js'), 'utf8'), 'the page script is the build’s');
+    assert.doesNotMatch(page, /<\/script|<!--/i, 'the page script would end its script element early');
+    assert.deepEqual(nodeImports(page), []);
+    // nothing imported by file: plotly's chunks by the URLs the page names (renderer/chunkImportsByUrl.ts)
+    assert.doesNotMatch(page, /\bimport\s*(?:[\w*{}\s,$]+\s*from\s*)?["'`]|\bimport\(\s*["'`]/);
     const renderer = path.join(out, 'renderer');
+    const chunks = readdirSync(path.join(renderer, 'chunks'));
+    assert.deepEqual(
+      [entry, gl],
+      ['plotly', 'plotlyGl'].map((name) => {
+        const files = chunks.filter((f) => new RegExp(`^${name}-[A-Z0-9]+\\.js$`).test(f));
+        assert.equal(files.length, 1, `the renderer has ${files.length} entries for ${name}`);
+        return `chunks/${files[0]}`;
+      })
+    );
     const staticImports = (file: string): string[] =>
       [
         ...readFileSync(path.join(renderer, file), 'utf8').matchAll(/\bimport\s*(?:[\w*{}\s,$]+\s*from\s*)?"([^"]+)"/g)
@@ -106,20 +130,7 @@ describe('web bundles (README "In the browser")', function () {
       }
       return seen;
     };
-    assert.deepEqual([...script].sort(), closure('panel.js').slice(1).sort());
-    // plotly's entry: what renderer/plotlyLoader's import('./plotly') loads, read off the script's chunks
-    const dynamic = script.flatMap((f) =>
-      [...readFileSync(path.join(renderer, f), 'utf8').matchAll(/\bimport\("\.\/(plotly-[\w]+\.js)"\)/g)].map(
-        (i) => `chunks/${i[1]}`
-      )
-    );
-    assert.equal(dynamic.length, 1, `the script's chunks import plotly's entry once: ${dynamic.join(', ')}`);
-    assert.deepEqual(
-      [...plotly].sort(),
-      closure(dynamic[0])
-        .filter((f) => !script.includes(f))
-        .sort()
-    );
+    assert.deepEqual([...plotly].sort(), closure(entry).sort());
     assert.ok(
       plotly.some((f) => statSync(path.join(renderer, f)).size > 500_000),
       'plotly’s own chunk is among them'
