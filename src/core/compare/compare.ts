@@ -322,12 +322,13 @@ function judgeSample(ours: MatrixF32, paste: PreparedPaste): Comparison {
     matches,
     summary: ''
   };
-  const { maxUlpsAt, nanOneSided, allBitsEqual, anyPrintDiffers } = stats;
+  const { maxUlpsAt, nanOneSided, nanBoth, allBitsEqual, anyPrintDiffers } = stats;
   c.summary = buildSummary(c, choice, {
     mismatchedShape: layout.mismatchedShape,
     sameSize: layout.sameSize,
     maxUlpsAt,
     nanOneSided,
+    nanBoth,
     allBitsEqual,
     anyPrintDiffers,
     formatDisagrees

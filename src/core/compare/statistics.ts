@@ -27,6 +27,8 @@ export interface ElementStatistics {
   maxUlpsAt: number;
   /** compared elements with nan on exactly one side */
   nanOneSided: number;
+  /** compared elements with nan on both sides (equal under every rule but the tolerance rule; a print does not show a nan's bits) */
+  nanBoth: number;
   /** every compared element is our float32 value bit for bit (any nan equal to any nan) */
   allBitsEqual: boolean;
   /** some element of ours, printed the way its pasted number was printed, gives a different text */
@@ -60,6 +62,7 @@ export function elementStatistics(
   let maxUlps: number | null = null;
   let maxUlpsAt = -1;
   let nanOneSided = 0;
+  let nanBoth = 0;
   let allBitsEqual = true;
   let anyPrintDiffers = false;
   for (let k = 0; k < total; k++) {
@@ -83,6 +86,7 @@ export function elementStatistics(
     if (!(float64 ? sameDouble(a, b) : sameFloat32(a, b))) allBitsEqual = false;
     if (!printsSame) anyPrintDiffers = true;
     const u = ulpDistanceF32(a, b); // both nan: 0; nan on one side: Infinity
+    if (Number.isNaN(a) && Number.isNaN(b)) nanBoth++;
     if (u === Infinity && (Number.isNaN(a) || Number.isNaN(b))) {
       nanOneSided++;
     } else if (maxUlps === null || u > maxUlps) {
@@ -104,6 +108,7 @@ export function elementStatistics(
     maxUlps,
     maxUlpsAt,
     nanOneSided,
+    nanBoth,
     allBitsEqual,
     anyPrintDiffers
   };

@@ -52,7 +52,10 @@ function pythonIndex(index: [number, number]): string {
 }
 
 /** What the summary says beyond the Comparison itself: from the statistics, and the paste's shape. */
-export type SummaryStats = Pick<ElementStatistics, 'maxUlpsAt' | 'nanOneSided' | 'allBitsEqual' | 'anyPrintDiffers'> & {
+export type SummaryStats = Pick<
+  ElementStatistics,
+  'maxUlpsAt' | 'nanOneSided' | 'nanBoth' | 'allBitsEqual' | 'anyPrintDiffers'
+> & {
   /** set when the paste's shape is known and its size differs from ours */
   mismatchedShape?: number[];
   /** the paste holds as many values as ours, in another shape */
@@ -128,8 +131,19 @@ export function buildSummary(c: Comparison, choice: RuleChoice, stats: SummarySt
     let bitwise: string;
     const total = c.expected.rows * c.expected.cols;
     // a summarised paste (`...`) shows some values only: equal bit for bit, those
+    // a printed nan stands for any nan: its sign and payload bits are not in the print, so the summary says that
+    // the nan elements are equal as nan only
+    const n = stats.nanBoth;
+    const nanNote =
+      n === 0
+        ? ''
+        : n === c.compared
+          ? `, as far as a print shows (every value is nan on both sides; a print does not show a nan's bits)`
+          : ` (the ${n} nan element${n === 1 ? ' is' : 's are'} nan on both sides; a print does not show a nan's bits)`;
     if (choice.pinned)
-      bitwise = !stats.allBitsEqual ? 'no' : c.known ? `yes, for the ${c.compared} values shown (of ${total})` : 'yes';
+      bitwise = !stats.allBitsEqual
+        ? 'no'
+        : (c.known ? `yes, for the ${c.compared} values shown (of ${total})` : 'yes') + nanNote;
     else if (stats.anyPrintDiffers) bitwise = 'no';
     else
       bitwise =

@@ -3,7 +3,10 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { compareSample } from '../../../../src/core/compare/compare';
 import { formatTensorF32 } from '../../../../src/core/tensors/printTensor';
-import { mismatchIndices, sampleArbitrary } from '../../helpers/compareFixtures';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { assertClose, matrix, mismatchIndices, sampleArbitrary } from '../../helpers/compareFixtures';
+import { FIXTURES } from '../../helpers/paths';
 
 describe('compare: statistics', () => {
   const sampleArb = sampleArbitrary();
@@ -21,6 +24,47 @@ describe('compare: statistics', () => {
         assert.deepEqual(r.greatestAbs?.index, [Math.floor(k / m.cols), k % m.cols]);
       }),
       { numRuns: 150 }
+    );
+  });
+
+  // a printed nan is any nan: its sign and payload are not in the print, so "Bitwise equal" says so for those elements
+  it('says that nan elements are equal as nan only, as far as a print shows (PyTorch prints, precision 12 and default)', () => {
+    const both = assertClose.cases.find((c) => c.name === 'nan in both (equal_nan=False)');
+    assert.ok(both, 'assert_close.json: no case "nan in both (equal_nan=False)"');
+    const r = compareSample(matrix(both.shape, both.actual), both.expectedText);
+    assert.equal(r.rule, 'bitwise', r.ruleExplanation);
+    assert.equal(r.bitwiseEqual, true);
+    assert.match(
+      r.summary,
+      /\nBitwise equal: yes \(the 1 nan element is nan on both sides; a print does not show a nan's bits\)\n/
+    );
+    // PyTorch's print of a sample that overflowed to nan everywhere (scripts/fixtures/sampler.py)
+    const sampler = JSON.parse(readFileSync(path.join(FIXTURES, 'sampler', 'sampler.json'), 'utf8')) as {
+      cases: {
+        name: string;
+        inputs: { shape: [number, number] };
+        results: Record<string, { sample: number[]; printed: string }>;
+      }[];
+    };
+    const overflow = sampler.cases.find((c) => c.name === 'overflow to inf and nan');
+    assert.ok(overflow, 'sampler.json: no case "overflow to inf and nan"');
+    const { sample, printed } = overflow.results['avx2-fma'];
+    const all = compareSample(matrix(overflow.inputs.shape, sample), printed);
+    assert.ok(
+      sample.every((b) => b === 0xffc00000),
+      'PyTorch’s sample is all nan (the default x86 nan)'
+    );
+    assert.equal(all.bitwiseEqual, true);
+    assert.match(
+      all.summary,
+      /\nBitwise equal: yes, as far as a print shows \(every value is nan on both sides; a print does not show a nan's bits\)\n/
+    );
+    // no nan: the plain answer
+    const plain = assertClose.cases.find((c) => c.name === 'identical');
+    assert.ok(plain, 'assert_close.json: no case "identical"');
+    assert.match(
+      compareSample(matrix(plain.shape, plain.actual), plain.expectedText).summary,
+      /\nBitwise equal: yes\n/
     );
   });
 });
