@@ -1,6 +1,7 @@
 // chunkImports.ts for the results panel's inline page script (scripts/build.mjs puts this module in its place): the
 // page's HTML names plotly's chunks by their webview URIs (src/extension/panelHtml.ts, data-ddpm-chunk-* on the
-// root element), and they are imported from there.
+// root element), and they are imported from there. This page's own modules are copies, not the renderer's: plotly.ts
+// and plotlyGl.ts must import none of them (they would be a second instance, apart from this page's), only plotly.
 import type { PlotlyApi } from './plotly';
 
 function chunkUrl(name: 'plotly' | 'plotly-gl'): string {

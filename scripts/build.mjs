@@ -43,11 +43,26 @@ const noMapStyles = {
   }
 };
 
-/** renderer/chunkImports.ts replaced by chunkImportsByUrl.ts: the inline panel script imports plotly's chunks by URL. */
+/**
+ * renderer/chunkImports.ts replaced by chunkImportsByUrl.ts: the inline panel script imports plotly's chunks by URL.
+ * A build in which nothing imported chunkImports fails: the page would hold plotly itself (2 MB of HTML).
+ */
 const chunksByUrl = {
   name: 'chunks-by-url',
   setup(build) {
-    build.onResolve({ filter: /^\.\/chunkImports$/ }, () => ({ path: r('renderer/chunkImportsByUrl.ts') }));
+    let replaced = false;
+    build.onStart(() => {
+      replaced = false;
+    });
+    build.onResolve({ filter: /^\.\/chunkImports$/ }, () => {
+      replaced = true;
+      return { path: r('renderer/chunkImportsByUrl.ts') };
+    });
+    build.onEnd((result) =>
+      replaced || result.errors.length
+        ? undefined
+        : { errors: [{ text: "no module imported './chunkImports': the panel page would hold plotly's chunks" }] }
+    );
   }
 };
 
@@ -146,6 +161,21 @@ const PRELOADING = new Set(['extension', 'web']);
 /** The bundles built after the renderer's and the panel page's: the ones that preload (above). */
 const BUILT_FIRST = new Set(['renderer', 'panel-page']);
 
+// The extension bundles hold the panel's page script and name the renderer's chunks (DDPM_PANEL_PRELOAD): the renderer
+// or the page rebuilt alone (its earlier chunks deleted, their names changing with their content) would leave extension
+// bundles already in the output folder loading chunks that are gone, or an old page; they are built again with it.
+if (only.some((n) => BUILT_FIRST.has(n))) {
+  const stale = [...PRELOADING].filter(
+    (n) => !only.includes(n) && existsSync(targets.find((t) => t.name === n).outfile)
+  );
+  const added = [...(stale.length ? BUILT_FIRST : []), ...stale].filter((n) => !only.includes(n));
+  if (added.length) {
+    console.log(
+      `build: also building ${added.join(', ')}: the extension bundles hold the panel's page and chunk names`
+    );
+    only.push(...added);
+  }
+}
 const selected = only.length ? targets.filter((t) => only.includes(t.name)) : targets;
 if (!only.length) rmSync(out, { recursive: true, force: true });
 const missing = selected.flatMap((t) => t.entryPoints).filter((e) => !existsSync(e));
@@ -167,16 +197,9 @@ if (watch) {
   // the extension bundles get the names of the panel's chunks from the renderer's build (panelPreload, below), so
   // they wait for it; the other bundles build meanwhile
   const renderer = selected.find((t) => t.name === 'renderer');
-  if (renderer && only.length) {
-    // the chunks of an earlier build go (their names change with their content); extension bundles built earlier
-    // still name them for the panel to preload, which then finds them missing: harmless, but build them too
-    rmSync(renderer.outdir, { recursive: true, force: true });
-    const stale = [...PRELOADING].filter(
-      (n) => !only.includes(n) && existsSync(targets.find((t) => t.name === n).outfile)
-    );
-    if (stale.length)
-      console.log(`build: the ${stale.join(' and ')} bundle(s) name the renderer's earlier chunks: build them too`);
-  }
+  // the chunks of an earlier build go (their names change with their content; extension bundles naming them are
+  // rebuilt too, above)
+  if (renderer && only.length) rmSync(renderer.outdir, { recursive: true, force: true });
   const rendererBuilt = renderer ? build(renderer, { metafile: true }) : undefined;
   const page = selected.find((t) => t.name === 'panel-page');
   const pageBuilt = page && renderer ? build(page).then(() => panelPage(page.outfile)) : undefined;

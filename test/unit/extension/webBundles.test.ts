@@ -107,7 +107,10 @@ describe('web bundles (README "In the browser")', function () {
     assert.equal(page, readFileSync(path.join(out, 'panel-page.js'), 'utf8'), 'the page script is the build’s');
     assert.doesNotMatch(page, /<\/script|<!--/i, 'the page script would end its script element early');
     assert.deepEqual(nodeImports(page), []);
-    // nothing imported by file: plotly's chunks by the URLs the page names (renderer/chunkImportsByUrl.ts)
+    // plotly is not in it (its chunks are imported by the URLs the page names, renderer/chunkImportsByUrl.ts): the
+    // page script is a tenth of plotly's size, and nothing is imported by file
+    assert.ok(page.includes('data-ddpm-chunk-'), 'the page script does not read the chunks’ URLs from the page');
+    assert.ok(page.length < 400_000, `the page script is ${page.length} characters: plotly inside?`);
     assert.doesNotMatch(page, /\bimport\s*(?:[\w*{}\s,$]+\s*from\s*)?["'`]|\bimport\(\s*["'`]/);
     const renderer = path.join(out, 'renderer');
     const chunks = readdirSync(path.join(renderer, 'chunks'));
