@@ -130,7 +130,6 @@ export function buildSummary(c: Comparison, choice: RuleChoice, stats: SummarySt
     }
     let bitwise: string;
     const total = c.expected.rows * c.expected.cols;
-    // a summarised paste (`...`) shows some values only: equal bit for bit, those
     // a printed nan stands for any nan: its sign and payload bits are not in the print, so the summary says that
     // the nan elements are equal as nan only
     const n = stats.nanBoth;
@@ -140,6 +139,7 @@ export function buildSummary(c: Comparison, choice: RuleChoice, stats: SummarySt
         : n === c.compared
           ? `, as far as a print shows (every value is nan on both sides; a print does not show a nan's bits)`
           : ` (the ${n} nan element${n === 1 ? ' is' : 's are'} nan on both sides; a print does not show a nan's bits)`;
+    // a summarised paste (`...`) shows some values only: equal bit for bit, those
     if (choice.pinned)
       bitwise = !stats.allBitsEqual
         ? 'no'
