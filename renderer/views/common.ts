@@ -176,17 +176,16 @@ export class PlotBox {
       await Plotly.react(this.plot, fig.data, layout, PLOT_CONFIG);
       this.gl = fig.data.some((trace) => String(trace.type).endsWith('gl'));
     };
-    let asked = false;
-    const gl: WebglProbe = () => {
-      asked = true;
-      return webglTracesUsable();
-    };
+    // the probe's answer as the figure got it: asking again after a failure could read an eval violation the failed
+    // draw itself reported, and so take a WebGL failure for another
+    let offered = false;
+    const gl: WebglProbe = () => (offered = webglTracesUsable());
     const violations = evalViolationCount();
     let failed = false;
     try {
       await attempt(gl);
     } catch (e) {
-      if (!asked || !webglTracesUsable()) throw e; // not a WebGL failure: the figure had none
+      if (!offered) throw e; // not a WebGL failure: the figure was offered no WebGL trace
       failed = true;
     }
     if (this.gl && !failed) {
