@@ -28,6 +28,7 @@ import { CellError, parseCell, parseExpression, type Expr, type Loc, type Statem
 import { indexValue, type IndexArg } from './indexing';
 import { binaryOp, intToFloat32, listToTensor, scalarOf, unaryOp } from './ops';
 import { powerOp } from './power';
+import { tokenize } from './syntaxErrors';
 import {
   exactTensorText,
   NONE,
@@ -359,27 +360,9 @@ function* evalPrint(print: Extract<Expr, { type: 'print' }>, ctx: Ctx): Gen<Valu
 /** `text` with each comment (`#` to the end of its line, outside strings) replaced by as many spaces: places are kept. */
 function blankComments(text: string): string {
   if (!text.includes('#')) return text;
-  let out = '';
-  let quote = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quote) {
-      if (c === '\\') {
-        out += c + (text[i + 1] ?? '');
-        i++;
-        continue;
-      }
-      if (c === quote) quote = '';
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '#') {
-      const end = text.slice(i).search(/[\r\n]|$/) + i;
-      out += ' '.repeat(end - i);
-      i = end - 1;
-      continue;
-    }
-    out += c;
-  }
-  return out;
+  return tokenize(text, text.length)
+    .map((t) => (t.kind === 'comment' ? ' '.repeat(t.text.length) : t.text))
+    .join('');
 }
 
 /**

@@ -49,7 +49,8 @@ function tokenAt(text: string, offset: number): Token | null {
   return null;
 }
 
-function tokenize(text: string, end: number): Token[] {
+/** The tokens of `text` up to `end`, in order: their texts joined give the text back. */
+export function tokenize(text: string, end: number): Token[] {
   const out: Token[] = [];
   let i = 0;
   while (i < end) {
