@@ -104,17 +104,11 @@ export function listToTensor(
   let beyondInt64 = false;
   let float64Item = false;
   let pythonFloat = false;
-  // the depth of the numbers, once one is seen: a list there, or a number elsewhere, is ragged (PyTorch: "must be
-  // real number, not list" for tensor([1.0, [2.0]]), which would otherwise fill a (2, 1) shape)
-  let leafDepth: number | undefined;
-  const leafAt = (dim: number): void => {
-    leafDepth ??= dim;
-    if (dim !== leafDepth)
-      throw new OpError(`${what}: ragged list: a number where a list was expected at depth ${dim + 1}`);
-  };
   const walk = (x: Value, dim: number): void => {
     if (x.kind === 'list') {
-      if (leafDepth !== undefined && dim >= leafDepth)
+      // once a number is seen, the shape is as deep as the numbers: a list there is ragged (PyTorch: "must be real
+      // number, not list" for tensor([1.0, [2.0]]), which would otherwise fill a (2, 1) shape)
+      if (flat.length > 0 && dim === shape.length)
         throw new OpError(`${what}: ragged list: a list where a number was expected at depth ${dim + 1}`);
       if (dim === shape.length) shape.push(x.items.length);
       else if (shape[dim] !== x.items.length)
@@ -129,7 +123,6 @@ export function listToTensor(
       float64Item ||= x.dtype === 'float64';
       if (dim !== shape.length)
         throw new OpError(`${what}: ragged list: a number where a list was expected at depth ${dim + 1}`);
-      leafAt(dim);
       flat.push(x.data[0]);
       return;
     }
@@ -140,7 +133,6 @@ export function listToTensor(
     pythonFloat ||= x.kind === 'float';
     if (dim !== shape.length)
       throw new OpError(`${what}: ragged list: a number where a list was expected at depth ${dim + 1}`);
-    leafAt(dim);
     flat.push(s);
   };
   walk(v, 0);
