@@ -21,7 +21,7 @@ import { tokenValue, type ParsedTensor } from '../tensors/parseTensor';
 import { judgeNumpyPaste, type NumpyFloatDtype } from '../tensors/numpyPrint';
 import { formatFloat32Shortest, pythonTuple } from '../tensors/printTensor';
 import { runSampler } from '../sampler/sampler';
-import { roundToBfloat16, roundToFloat16 } from '../float32';
+import { nextDownF32, nextUpF32, roundToBfloat16, roundToFloat16 } from '../float32';
 import { diagnoseSample, diagnoseTrajectory } from '../diagnosis/diagnose';
 import { mistakeInfo, type MistakeId } from '../diagnosis/catalogue';
 import { correctStates, stepBefore, type Schedule64 } from '../diagnosis/loop';
@@ -201,7 +201,7 @@ function prepareExact(m: MatrixF32, description: string, rows: number, cols: num
 function numpyJudgement(
   values: ArrayLike<number>,
   paste: PreparedPaste
-): { printed: Uint8Array; explanation: string; formatAgrees: boolean; allMatch: boolean } {
+): { printed: Uint8Array; explanation: string; allMatch: boolean; pinned: boolean } {
   const { parsed, layout, knownAt, choice } = paste;
   const dtypes: NumpyFloatDtype[] =
     parsed.kind === 'numpy-repr' && (parsed.dtype === 'float32' || parsed.dtype === 'float64')
@@ -216,23 +216,30 @@ function numpyJudgement(
   knownAt.forEach((k, i) => {
     printed[k] = j.matches[i] ? 1 : 0;
   });
-  // every element in scientific notation prints as ours, digit for digit, but NumPy's options would not choose that
-  // notation for these values: printed by a formatter (np.set_printoptions(formatter=...)), whose digits say as much
-  // of the values as NumPy's own would; only a positional paste's notation can hide values (0.0000 for 1e-5)
-  if (!j.formatAgrees && j.notation === 'scientific' && j.matched === knownAt.length) {
-    const digits = Math.max(...knownAt.map((k) => /\.(\d+)e/i.exec(layout.literals[k]!)?.[1].length ?? 0));
+  // every element prints as ours, digit for digit, in a notation NumPy's options would not choose for these values:
+  // printed by a formatter (np.set_printoptions(formatter=...)). In scientific notation, values NumPy prints fixed;
+  // in fixed notation, values of 1e8 or more, which NumPy prints in scientific notation even with suppress=True
+  // (arrayprint.py FloatingFormat.fillFormat), and whose digits a fixed print shows in full
+  if (!j.formatAgrees && j.notation !== 'none' && j.matched === knownAt.length) {
+    const scientific = j.notation === 'scientific';
+    const pattern = scientific ? /\.(\d+)e/i : /\.(\d*)$/;
+    // the digits after the point of each number (nan and inf have none)
+    const counts = knownAt.flatMap((k) => pattern.exec(layout.literals[k]!.trim())?.[1].length ?? []);
+    const digits = Math.max(...counts);
+    const upTo = counts.every((n) => n === digits) ? '' : 'up to ';
     const what = choice.numpy === 'numpy-repr' ? 'a NumPy repr' : 'a NumPy print';
+    const why = scientific ? '' : 'NumPy prints values of 1e8 or more in scientific notation; ';
     return {
       printed,
-      formatAgrees: true,
       allMatch: true,
-      explanation: `printed precision: the paste is ${what} of a ${j.dtype} array in scientific notation with ${digits} digits after the point, which NumPy's print options do not choose for these values (a formatter, np.set_printoptions(formatter=...), printed it), so an element matches when our value, printed in that notation with those digits, gives the pasted text.`
+      pinned: !scientific && j.dtype === 'float32' && formatterPinned(paste),
+      explanation: `printed precision: the paste is ${what} of a ${j.dtype} array in ${scientific ? 'scientific' : 'fixed'} notation with ${upTo}${digits} digits after the point, which NumPy's print options do not choose for these values (${why}a formatter, np.set_printoptions(formatter=...), printed it), so an element matches when our value, printed in that notation with those digits, gives the pasted text.`
     };
   }
   return {
     printed,
-    formatAgrees: j.formatAgrees,
     allMatch: j.matched === knownAt.length && j.formatAgrees,
+    pinned: numpyPinned(paste, j.precision),
     explanation: numpyRuleExplanation(choice.numpy!, j.dtype, j.precision, j.suppress, j.formatAgrees, j.floatmode)
   };
 }
@@ -247,6 +254,23 @@ function numpyPinned(paste: PreparedPaste, precision: number): boolean {
   });
 }
 
+/**
+ * Whether a formatter's fixed-notation tokens identify float32 values exactly. Each is a value rounded to a unit of
+ * its last digit, so it names one float32 value where the float32 values next to the one it rounds to lie more than
+ * that unit away (with 4 digits after the point, from 1024 up): no other prints as it does.
+ */
+function formatterPinned(paste: PreparedPaste): boolean {
+  return paste.knownAt.every((k) => {
+    const lit = paste.layout.literals[k]!.trim();
+    if (/nan|inf/i.test(lit)) return true;
+    const m = /^[-+]?\d+\.(\d*)$/.exec(lit);
+    if (!m) return false;
+    const unit = 10 ** -m[1].length;
+    const v = Math.fround(Number(lit));
+    return nextUpF32(v) - v > unit && v - nextDownF32(v) > unit;
+  });
+}
+
 /** Judges our sample against a prepared paste. */
 function judgeSample(ours: MatrixF32, paste: PreparedPaste): Comparison {
   const { expectedText, rtol, atol, parsed, layout } = paste;
@@ -255,13 +279,10 @@ function judgeSample(ours: MatrixF32, paste: PreparedPaste): Comparison {
   const half = halfNote(ours.data, paste);
   if (half) choice = { ...choice, explanation: choice.explanation + half };
   let printed: Uint8Array | undefined;
-  let formatDisagrees = false;
   if (choice.numpy) {
     const nj = numpyJudgement(ours.data, paste);
     printed = nj.printed;
-    formatDisagrees = !nj.formatAgrees;
-    const precision = Number(/precision=(\d+)/.exec(nj.explanation)?.[1] ?? 8);
-    choice = { ...choice, explanation: nj.explanation, pinned: numpyPinned(paste, precision) };
+    choice = { ...choice, explanation: nj.explanation, pinned: nj.pinned };
   }
   if (!printed && choice.pinned && choice.rule === 'bitwise') {
     // each pasted number identifies one float32 value: ours prints as it exactly when ours is that value
@@ -279,7 +300,7 @@ function judgeSample(ours: MatrixF32, paste: PreparedPaste): Comparison {
   );
   const { compared, mismatched } = stats;
   const bitwiseEqual = compared > 0 && choice.pinned && stats.allBitsEqual && !layout.shapeMismatch;
-  const matches = compared > 0 && mismatched === 0 && !layout.shapeMismatch && !formatDisagrees;
+  const matches = compared > 0 && mismatched === 0 && !layout.shapeMismatch;
   const printedDecimals = choice.numpy
     ? null
     : choice.style?.kind === 'fixed'
@@ -330,8 +351,7 @@ function judgeSample(ours: MatrixF32, paste: PreparedPaste): Comparison {
     nanOneSided,
     nanBoth,
     allBitsEqual,
-    anyPrintDiffers,
-    formatDisagrees
+    anyPrintDiffers
   });
   const first = firstMismatch(c);
   c.firstDivergence = c.matches ? null : { step: 0, index: first };

@@ -60,17 +60,15 @@ export type SummaryStats = Pick<
   mismatchedShape?: number[];
   /** the paste holds as many values as ours, in another shape */
   sameSize?: boolean;
-  /** a NumPy print in a notation NumPy would not choose for our values: no print of ours, though no element differs */
-  formatDisagrees?: boolean;
 };
 
 /** The header and statistics block: assert_close's message when the rule is tolerance (or bitwise, its rtol=atol=0 form). */
-function assertCloseBlock(c: Comparison, choice: RuleChoice, formatDiffers: boolean): string {
+function assertCloseBlock(c: Comparison, choice: RuleChoice): string {
   const equality = choice.rule === 'bitwise' || (choice.rule === 'tolerance' && c.rtol === 0 && c.atol === 0);
   let header: string;
   if (choice.rule === 'printed-precision') {
     header =
-      c.mismatched > 0 || formatDiffers
+      c.mismatched > 0
         ? 'Tensor-likes are not equal at the printed precision!'
         : 'Tensor-likes are equal at the printed precision!';
   } else if (equality) {
@@ -114,9 +112,7 @@ export function buildSummary(c: Comparison, choice: RuleChoice, stats: SummarySt
   if (c.compared === 0) {
     lines.push('Nothing to compare: the paste gives no value for any element of our sample.');
   } else {
-    // the shapes the same, the paste's format alone says it is no print of ours (the rule says why)
-    const shapeDiffers = !!stats.mismatchedShape || !!stats.sameSize || !!c.shapeNote;
-    lines.push(assertCloseBlock(c, choice, !!stats.formatDisagrees && !shapeDiffers));
+    lines.push(assertCloseBlock(c, choice));
     if (c.maxUlps !== null) {
       const at: [number, number] = [Math.floor(stats.maxUlpsAt / c.expected.cols), stats.maxUlpsAt % c.expected.cols];
       const n = stats.nanOneSided;

@@ -23,7 +23,7 @@ interface Case {
   inputs: unknown;
   shape: [number, number];
   pastes: Paste[];
-  /** print(a) and repr(a) under np.set_printoptions(formatter={'float_kind': '{:.6e}'.format}), and altered */
+  /** print(a) and repr(a) under np.set_printoptions(formatter={'float_kind': f}), f '{:.6e}' or '{:.4f}', and altered */
   formatterPastes: { name: string; text: string; verdict: 'match' | 'mismatch'; mismatchIndices: [number, number][] }[];
 }
 
@@ -81,7 +81,7 @@ describe('cli compare: NumPy pastes (numpy_pastes.json)', function () {
   }
 });
 
-describe('cli compare: NumPy prints made with a formatter (scientific notation NumPy would not choose)', function () {
+describe('cli compare: NumPy prints made with a formatter (a notation NumPy would not choose)', function () {
   this.timeout(120000);
   for (const c of cases) {
     for (const p of c.formatterPastes) {
@@ -116,5 +116,29 @@ describe('cli compare: NumPy prints made with a formatter (scientific notation N
       /scientific notation with 6 digits after the point, which NumPy's print options do not choose/
     );
     assert.doesNotMatch(j.ruleExplanation, /the default/);
+  });
+
+  it('a loop past 1e8 printed in fixed notation: the rule says why NumPy would not print so; the digits pin the values down only where float32 values lie more than a unit of the last digit apart', async () => {
+    const diverging = cases.filter((k) => /past 1e8|dimension diverging/.test(k.name));
+    assert.equal(diverging.length, 3);
+    for (const c of diverging) {
+      const p = c.formatterPastes.find((f) => f.name === "repr(x.numpy()), formatter '{:.4f}'")!;
+      const r = await runCliInMemory(
+        ['compare', 'in.json', 'pasted.txt', '--json'],
+        { 'in.json': JSON.stringify(c.inputs), 'pasted.txt': p.text },
+        { writable: false }
+      );
+      const j = JSON.parse(r.out);
+      assert.equal(j.matches, true, j.summary);
+      assert.match(
+        j.ruleExplanation,
+        /a NumPy repr of a float32 array in fixed notation with 4 digits after the point, which NumPy's print options do not choose for these values \(NumPy prints values of 1e8 or more in scientific notation; a formatter/
+      );
+      assert.match(j.summary, /^Tensor-likes are equal at the printed precision!\n/);
+      // every value of the first two is 1024 or more in size (float32 values there lie 2^-13 or more apart), and
+      // 4 digits after the point name each exactly; the last holds values below 1, which 4 digits do not
+      const small = c.name.includes('one dimension');
+      assert.match(j.summary, small ? /\nBitwise equal: cannot tell/ : /\nBitwise equal: yes\b/, c.name);
+    }
   });
 });
