@@ -20,6 +20,7 @@ import { base64ToBytes, bytesToBase64 } from '../base64';
 import { describe, isObject } from '../describe';
 import { errorFirstLine } from '../errors';
 import { lineColumnAt, scanJson } from '../tensors/jsonText';
+import { firstUnkeptValue } from './jsonKept';
 
 /** The value of a .ddpmnb file's "format" key: which schema the file follows (a file contract, never renamed). */
 export const NOTEBOOK_SCHEMA = 'ddpm-notebook/1';
@@ -240,6 +241,9 @@ export function parseNotebook(bytes: Uint8Array | string, name = 'notebook'): No
     );
   if (json.format !== NOTEBOOK_SCHEMA)
     bad(`${name}: format`, `expected ${JSON.stringify(NOTEBOOK_SCHEMA)}, got ${describe(json.format)}`);
+  // a value the next save would change (a key given twice, a number no double holds as written)
+  const unkept = firstUnkeptValue(text);
+  if (unkept) bad(unkept.field, unkept.problem);
   knownKeys(json, ['format', 'metadata', 'cells'], `${name}:`);
   if (!Array.isArray(json.cells)) bad(`${name}: cells`, `expected an array, got ${describe(json.cells)}`);
   const data: NotebookFileData = { cells: json.cells.map((c, i) => readCell(c, `cells[${i}]`)) };

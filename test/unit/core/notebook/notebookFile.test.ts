@@ -242,6 +242,32 @@ describe('notebook file: damaged files', () => {
         '{"format": "ddpm-notebook/1", "cells": [{"kind": "code", "language": "ddpm", "source": "", "execution": {"end": 1700000000000}}]}',
         /^cells\[0\]\.execution\.start: missing: "start" and "end" go together$/
       ],
+      // what the next save would change: a key given twice (JSON.parse keeps the last), a number no double holds
+      [
+        '{"format": "ddpm-notebook/1", "metadata": {"run_id": 12345678901234567890}, "cells": []}',
+        /^metadata\.run_id: the number 12345678901234567890 would be saved as 12345678901234567000 \(a notebook holds numbers as doubles; write it as a string to keep it\)$/
+      ],
+      [
+        '{"format": "ddpm-notebook/1", "cells": [{"kind": "code", "language": "ddpm", "source": "", "metadata": {"my key": {"x": 1e400}}}]}',
+        /^cells\[0\]\.metadata\["my key"\]\.x: the number 1e400 would be saved as null /
+      ],
+      [
+        '{"format": "ddpm-notebook/1", "metadata": {"a": [1, 2.5, -0.0]}, "cells": []}',
+        /^metadata\.a\[2\]: the number -0\.0 would be saved as 0 /
+      ],
+      [
+        '{"format": "ddpm-notebook/1", "metadata": {"tiny": 1e-400}, "cells": []}',
+        /^metadata\.tiny: the number 1e-400 would be saved as 0 /
+      ],
+      [
+        '{"format": "ddpm-notebook/1", "cells": [{"kind": "code", "language": "ddpm", "source": "", "outputs": [{"items": [{"mime": "application/json", "json": {"seed": 9007199254740993}}]}]}]}',
+        /^cells\[0\]\.outputs\[0\]\.items\[0\]\.json\.seed: the number 9007199254740993 would be saved as 9007199254740992 /
+      ],
+      [
+        '{"format": "ddpm-notebook/1", "metadata": {"a": 1, "b": {"\\"a": 2}, "a": 3}, "cells": []}',
+        /^metadata\.a: this key is given twice in its object; a save would keep the last value only \(remove one\)$/
+      ],
+      ['{"format": "ddpm-notebook/1", "cells": [], "cells": []}', /^cells: this key is given twice in its object/],
       [
         '{"format": "ddpm-notebook/2", "cells": []}',
         /^file: format: "ddpm-notebook\/2" is a newer format than this DDPM Lab reads \("ddpm-notebook\/1"\): update DDPM Lab to open it$/
@@ -265,6 +291,22 @@ describe('notebook file: damaged files', () => {
     assert.throws(
       () => parseNotebook(new Uint8Array([0x7b, 0xff, 0x7d]), 'file'),
       /^NotebookFileError: file: not UTF-8 text$/
+    );
+  });
+
+  it('opens what a save keeps: numbers a double holds as written (in any notation), the same key in other objects', () => {
+    const text =
+      '{"format": "ddpm-notebook/1", "metadata": {"a": 1.0, "b": 1E5, "c": 0.10, "d": -2.50e-3, "e": 9007199254740992, "f": "12345678901234567890", "g": {"a": 0}, "h": [{"a": 1}, {"a": 2}], "i": 0, "j": 1e21, "k": 5e-324}, "cells": []}';
+    const meta = parseNotebook(text, 'file').metadata!;
+    assert.equal(meta.e, 2 ** 53);
+    assert.equal(meta.j, 1e21);
+    // anything JSON.stringify writes is kept, keys with quotes and backslashes included
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        const notebook = `{"format": "ddpm-notebook/1", "metadata": {"v": ${JSON.stringify(v, null, 1)}}, "cells": []}`;
+        assert.deepEqual(parseNotebook(notebook, 'file').metadata, { v: JSON.parse(JSON.stringify(v)) });
+      }),
+      { numRuns: 500 }
     );
   });
 

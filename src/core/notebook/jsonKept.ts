@@ -1,0 +1,128 @@
+// What a notebook file's JSON would lose on its way through JSON.parse and back out through JSON.stringify (the
+// next save): a key given twice in one object (JSON.parse keeps the last), and a number that no double holds as
+// written (an integer past 2^53, 1e400, 1e-400, -0), which the save would write as another number (or null).
+// parseNotebook refuses such a file with one line naming the place, so that nothing in it is lost unseen.
+
+/** A place in the file and what the save would do to it. */
+export interface UnkeptValue {
+  /** `metadata.run_id`, `cells[0].metadata["my key"]` */
+  field: string;
+  problem: string;
+}
+
+type Frame =
+  { kind: 'object'; keys: Set<string>; key: string | null; wantKey: boolean } | { kind: 'array'; index: number };
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+function fieldOf(stack: Frame[]): string {
+  let field = '';
+  for (const f of stack) {
+    if (f.kind === 'array') field += `[${f.index}]`;
+    else if (f.key !== null)
+      field += IDENTIFIER.test(f.key) ? `${field ? '.' : ''}${f.key}` : `[${JSON.stringify(f.key)}]`;
+  }
+  return field;
+}
+
+/** A decimal number's value as sign, digits and exponent, without leading or trailing zeros ("-0" and "0" differ). */
+function decimalValue(token: string): string {
+  const m = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(token);
+  if (!m) return token;
+  const fraction = m[3] ?? '';
+  let digits = (m[2] + fraction).replace(/^0+/, '');
+  if (!digits) return `${m[1]}0`;
+  const trailing = digits.length - digits.replace(/0+$/, '').length;
+  digits = digits.slice(0, digits.length - trailing);
+  return `${m[1]}${digits}e${BigInt(m[4] ?? 0) - BigInt(fraction.length) + BigInt(trailing)}`;
+}
+
+/** What the save would write for a number token, when that is another number; null when it keeps it. */
+function savedAs(token: string): string | null {
+  const v = Number(token);
+  const saved = Number.isFinite(v) ? String(v) : 'null'; // JSON.stringify's number
+  if (saved === token) return null; // as a save writes it: the common case, decided without decimalValue
+  if (saved === 'null') return saved;
+  return decimalValue(saved) === decimalValue(token) ? null : saved;
+}
+
+const [QUOTE, BACKSLASH, MINUS, ZERO, NINE, COMMA] = ['"', '\\', '-', '0', '9', ','].map((c) => c.charCodeAt(0));
+const [OPEN_OBJECT, CLOSE_OBJECT, OPEN_ARRAY, CLOSE_ARRAY] = ['{', '}', '[', ']'].map((c) => c.charCodeAt(0));
+const [LOWER_E, UPPER_E] = ['e', 'E'].map((c) => c.charCodeAt(0));
+
+/** The characters a JSON number token is made of: digits, '.', 'e', 'E', '+', '-'. */
+function inNumber(code: number): boolean {
+  return (code >= 48 && code <= 57) || code === 46 || code === 101 || code === 69 || code === 43 || code === 45;
+}
+
+/**
+ * The first key given twice in one object, or number the save would change, in `text` (valid JSON: JSON.parse has
+ * read it); null when the save keeps every value. One pass, without recursion (any depth JSON.parse takes).
+ */
+export function firstUnkeptValue(text: string): UnkeptValue | null {
+  const stack: Frame[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    const top = stack[stack.length - 1];
+    if (c === QUOTE) {
+      // the closing quote: the next one not escaped (preceded by an even number of backslashes)
+      let end = text.indexOf('"', i + 1);
+      for (;;) {
+        let backslashes = 0;
+        while (text.charCodeAt(end - 1 - backslashes) === BACKSLASH) backslashes++;
+        if (backslashes % 2 === 0) break;
+        end = text.indexOf('"', end + 1);
+      }
+      if (top?.kind === 'object' && top.wantKey) {
+        const raw = text.slice(i + 1, end);
+        const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+        top.wantKey = false;
+        if (top.keys.has(key)) {
+          top.key = key;
+          return {
+            field: fieldOf(stack),
+            problem: 'this key is given twice in its object; a save would keep the last value only (remove one)'
+          };
+        }
+        top.keys.add(key);
+        top.key = key;
+      }
+      i = end + 1;
+    } else if (c === MINUS || (c >= ZERO && c <= NINE)) {
+      let end = i + 1;
+      let exponent = false;
+      for (let code = text.charCodeAt(end); end < n && inNumber(code); code = text.charCodeAt(++end))
+        if (code === LOWER_E || code === UPPER_E) exponent = true;
+      // up to 15 significant digits without an exponent: a double holds the decimal as written (15 digits survive
+      // the round trip to a double and back), except -0, which a save writes as 0
+      const short = end - i <= 15 && !exponent && !(c === MINUS && text.charCodeAt(i + 1) === ZERO);
+      const token = short ? '' : text.slice(i, end);
+      const saved = short ? null : savedAs(token);
+      if (saved !== null)
+        return {
+          field: fieldOf(stack),
+          problem: `the number ${token} would be saved as ${saved} (a notebook holds numbers as doubles; write it as a string to keep it)`
+        };
+      i = end;
+    } else if (c === OPEN_OBJECT) {
+      stack.push({ kind: 'object', keys: new Set(), key: null, wantKey: true });
+      i++;
+    } else if (c === OPEN_ARRAY) {
+      stack.push({ kind: 'array', index: 0 });
+      i++;
+    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+      stack.pop();
+      i++;
+    } else if (c === COMMA) {
+      if (top?.kind === 'array') top.index++;
+      else if (top) top.wantKey = true;
+      i++;
+    } else {
+      // whitespace, ':', true, false, null
+      i++;
+    }
+  }
+  return null;
+}
