@@ -1,6 +1,7 @@
 // What a notebook file's JSON would lose on its way through JSON.parse and back out through JSON.stringify (the
 // next save): a key given twice in one object (JSON.parse keeps the last), and a number that no double holds as
-// written (an integer past 2^53, 1e400, 1e-400, -0), which the save would write as another number (or null).
+// written (an integer past 2^53, 1e400, 1e-400, -0), which the save would write as another number (or null), and
+// nesting deeper than a save can write (JSON.parse reads any depth; JSON.stringify, recursive, stops near 4000).
 // parseNotebook refuses such a file with one line naming the place, so that nothing in it is lost unseen.
 
 /** A place in the file and what the save would do to it. */
@@ -14,6 +15,16 @@ type Frame =
   { kind: 'object'; keys: Set<string>; key: string | null; wantKey: boolean } | { kind: 'array'; index: number };
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/** Objects and arrays within one another, the file's own object counted: far below where JSON.stringify stops. */
+export const MAX_DEPTH = 1000;
+
+function tooDeep(stack: Frame[]): UnkeptValue {
+  return {
+    field: `${fieldOf(stack.slice(0, 4))}…`,
+    problem: `nested more than ${MAX_DEPTH} objects and arrays deep, deeper than a save can write`
+  };
+}
 
 function fieldOf(stack: Frame[]): string {
   let field = '';
@@ -108,9 +119,11 @@ export function firstUnkeptValue(text: string): UnkeptValue | null {
       i = end;
     } else if (c === OPEN_OBJECT) {
       stack.push({ kind: 'object', keys: new Set(), key: null, wantKey: true });
+      if (stack.length > MAX_DEPTH) return tooDeep(stack);
       i++;
     } else if (c === OPEN_ARRAY) {
       stack.push({ kind: 'array', index: 0 });
+      if (stack.length > MAX_DEPTH) return tooDeep(stack);
       i++;
     } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
       stack.pop();

@@ -15,6 +15,7 @@ import {
   NotebookFileError,
   type NotebookFileData
 } from '../../../../src/core/notebook/notebookFile';
+import { MAX_DEPTH } from '../../../../src/core/notebook/jsonKept';
 import { encodeRunResult } from '../../../../src/core/run/runCodec';
 import { parseInputsText } from '../../../../src/core/sampler/inputs';
 import { runSampler } from '../../../../src/core/sampler/sampler';
@@ -291,6 +292,18 @@ describe('notebook file: damaged files', () => {
     assert.throws(
       () => parseNotebook(new Uint8Array([0x7b, 0xff, 0x7d]), 'file'),
       /^NotebookFileError: file: not UTF-8 text$/
+    );
+  });
+
+  it('opens metadata nested as deep as a save can write, and refuses deeper', () => {
+    const nested = (arrays: number): string =>
+      `{"format": "ddpm-notebook/1", "metadata": {"a": ${'['.repeat(arrays)}${']'.repeat(arrays)}}, "cells": []}`;
+    // the file's object, metadata's and the arrays: MAX_DEPTH in all
+    const deepest = parseNotebook(nested(MAX_DEPTH - 2), 'file');
+    assert.deepEqual(parseNotebook(serializeNotebook(deepest), 'file'), deepest);
+    assert.throws(
+      () => parseNotebook(nested(MAX_DEPTH - 1), 'file'),
+      /^NotebookFileError: metadata\.a\[0\]\[0\]…: nested more than 1000 objects and arrays deep, deeper than a save can write$/
     );
   });
 
