@@ -1042,7 +1042,7 @@ function compareSteps(
   const finalTitle =
     lastStep === 0
       ? `${lastItem} (the sample, x after step 0):`
-      : `${lastItem} (x after ${lastStep === null ? 'x_T' : `step ${lastStep}`}; not the sample):`;
+      : `${lastItem} (${lastStep === null ? 'x_T, the initial noise' : `x after step ${lastStep}`}; not the sample):`;
   const c: Comparison = {
     ...last,
     expectedText,

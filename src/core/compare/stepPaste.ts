@@ -113,5 +113,6 @@ export function recordedStepsNote(steps: (number | null)[], T: number, float64St
   const how = float64States
     ? 'float64 states, each rounded to float32 as x.float() does, then bit for bit: the bitwise rule'
     : 'exact float32 bits, so the bitwise rule';
-  return `a recording of ${hasInit ? 'x_T and ' : ''}x after ${every}${range} (${how}).`;
+  const what = ts.length === 0 ? 'x_T only' : `${hasInit ? 'x_T and ' : ''}x after ${every}${range}`;
+  return `a recording of ${what} (${how}).`;
 }

@@ -220,7 +220,8 @@ export function stepLines(
   const w = recording ? RECORDING_WORDS : PASTE_WORDS;
   const lines = [`${w.head}: ${s.stepsNote}`];
   if (!first || !bad) {
-    lines.push(`Every ${w.item} matches our state after the same step (${s.prints.length} of ${s.prints.length}).`);
+    const ours = s.prints.every((p) => p.step === null) ? 'our x_T' : 'our state after the same step';
+    lines.push(`Every ${w.item} matches ${ours} (${s.prints.length} of ${s.prints.length}).`);
     return lines;
   }
   const at = s.prints.findIndex((p) => !p.matches);

@@ -122,6 +122,22 @@ describe('cli compare: recordings and step-by-step pastes', () => {
     );
   });
 
+  it('a recording of x_T only (the loop stopped before its first step): x_T compared and named, exit 1 for the missing sample', async () => {
+    // PyTorch's recording of the correct loop, its steps cut off
+    const cut = { ...JSON.parse(rec('correct.run.json')), steps: [] };
+    const r = await cli(JSON.stringify(cut), false);
+    assert.equal(r.code, 1, r.out);
+    assert.match(
+      r.out,
+      /^Compared step by step: a recording of x_T only \(exact float32 bits, so the bitwise rule\)\.\nEvery recorded state matches our x_T \(1 of 1\)\.\n/
+    );
+    assert.match(
+      r.out,
+      /\nThe last recorded state \(x_T, the initial noise; not the sample\):\nTensor-likes are equal!\n/
+    );
+    assert.match(r.out, /\nNot a match: the recording ends at x_T and has no sample/);
+  });
+
   it('a recording of the loop seeded with seed + t: exit 1, first divergence at step 3, diagnosis step-seed-plus-t', async () => {
     const r = await cli(rec('step-seed-plus-t.run.json'));
     const j = JSON.parse(r.out);
