@@ -49,8 +49,9 @@ reproduce it (README "Diagnosis catalogue").
 
   --profile P   RNG profile of the run: ${RNG_PROFILES.join(', ')} (default ${DEFAULT_PROFILE})
   --matmul M    matmul profile of the run: reference (default), openblas-haswell (README "Matmul profiles")
-  --rtol R      relative tolerance (selects the tolerance rule; default ${formatPythonFloat(DEFAULT_RTOL_F32)})
-  --atol A      absolute tolerance (selects the tolerance rule; default ${formatPythonFloat(DEFAULT_ATOL_F32)})
+  --rtol R      relative tolerance, with --atol (the two select the tolerance rule; PyTorch's float32 default
+                is ${formatPythonFloat(DEFAULT_RTOL_F32)})
+  --atol A      absolute tolerance, with --rtol (PyTorch's float32 default is ${formatPythonFloat(DEFAULT_ATOL_F32)})
   --json        one JSON object instead of the summary: rule, ruleExplanation, rtol, atol, matches,
                 compared, mismatched, bitwiseEqual, maxUlps, greatestAbs and greatestRel ({value,
                 index: [row, col]} or null), printedDecimals, shapeNote, profileSearch ({tried,
@@ -219,6 +220,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   const matmul = readMatmul(values.matmul);
   const rtol = readTolerance(values.rtol, 'rtol');
   const atol = readTolerance(values.atol, 'atol');
+  // torch.testing.assert_close: "Both 'rtol' and 'atol' must be either specified or omitted, but got no atol."
+  if ((rtol === undefined) !== (atol === undefined))
+    throw new CliError(
+      `compare: --rtol and --atol go together or not at all, as in torch.testing.assert_close; got no --${rtol === undefined ? 'rtol' : 'atol'}`
+    );
   const inputsText = await readInputText(io, inputPath);
   const ownRecording = readRecording(inputsText);
   // a recording cut short (a kernel that died while saving it): what is wrong with its JSON, not a missing second file

@@ -155,6 +155,20 @@ describe('cli compare', () => {
         }),
         /^--rtol: expected a number >= 0, got "abc"/
       ));
+    for (const [given, missing] of [
+      ['--rtol', '--atol'],
+      ['--atol', '--rtol']
+    ])
+      it(`${given} without ${missing} (torch.testing.assert_close takes both or neither)`, async () =>
+        assertOneLineError(
+          await cli(['compare', 'in.json', 'pasted.txt', given, '1e-5'], {
+            'in.json': inputs,
+            'pasted.txt': 'tensor([1.])'
+          }),
+          new RegExp(
+            `^compare: --rtol and --atol go together or not at all, as in torch\\.testing\\.assert_close; got no ${missing}\n$`
+          )
+        ));
     for (const bad of ['0x10', 'Infinity', '1_0', ''])
       it(`a tolerance not written in decimal: ${JSON.stringify(bad)}`, async () =>
         assertOneLineError(
