@@ -188,9 +188,9 @@ class Recorder:
     """Records a DDPM sampling loop: the five inputs, x_T (init) and the state after each step (step).
 
     Recorder(w_model, shape, betas, alpha_bar, seed, every=1): w_model (d+1, d), shape [N, d], betas (T,),
-    alpha_bar (at least T values), seed an integer in [-2^63, 2^64). Tensors are recorded with their dtype
-    (float32 or float64); lists of Python floats as float64 (the reference rounds them to float32, as
-    torch.tensor(list) does). every=k keeps every k-th step (counted from the first, t = T-1) and the last (t = 0).
+    alpha_bar (at least T values), seed an integer in [-2^63, 2^64) (seed + 100 + T - 1, the last step seed, too).
+    Tensors are recorded with their dtype (float32 or float64); lists of Python floats as float64 (the reference
+    rounds them to float32, as torch.tensor(list) does). every=k keeps every k-th step (counted from the first, t = T-1) and the last (t = 0).
     note: an optional line shown with the recording.
     """
 
@@ -226,6 +226,12 @@ class Recorder:
         if not _SEED_MIN <= seed_int < _SEED_END:
             raise ValueError('seed: %d is out of range: torch.Generator().manual_seed accepts integers in [-2^63, 2^64) '
                              '(PyTorch raises "RuntimeError: Overflow when unpacking long")' % seed_int)
+        # the loop seeds step t's noise with seed + 100 + t (t = T-1 down to 1): the largest must be a seed too
+        if self._T > 1 and seed_int + 100 + self._T - 1 >= _SEED_END:
+            t = self._T - 1
+            raise ValueError('seed: the step seed seed + 100 + %d = %d is out of range: torch.Generator().manual_seed '
+                             'accepts integers in [-2^63, 2^64) (PyTorch raises "RuntimeError: Overflow when unpacking '
+                             'long")' % (t, seed_int + 100 + t))
         self._seed = seed_int
 
         every = _integer(every, 'every')

@@ -158,14 +158,15 @@ class PayloadTest(unittest.TestCase):
         w = tricky_f32(3, 2)
         betas64 = torch.tensor([0.1, 0.2, 0.3], dtype=torch.float64)
         alpha_bar64 = torch.cumprod(1 - betas64, dim=0)
-        rec = ddpm_lab.Recorder(w, (2, 2), betas64, alpha_bar64, 2 ** 64 - 1)
+        # the largest seed a 3-step loop takes: its last step seed, seed + 100 + 2, is 2^64 - 1
+        rec = ddpm_lab.Recorder(w, (2, 2), betas64, alpha_bar64, 2 ** 64 - 103)
         p = rec.payload()['inputs']
         self.assertEqual(p['w_model']['dtype'], 'float32')
         self.assertEqual(bits(decode(p['w_model'])), bits(w))
         self.assertEqual((p['betas']['dtype'], p['alpha_bar']['dtype']), ('float64', 'float64'))
         self.assertEqual(bits(decode(p['betas'])), bits(betas64))
         self.assertEqual(bits(decode(p['alpha_bar'])), bits(alpha_bar64))
-        self.assertEqual(p['seed'], '18446744073709551615')
+        self.assertEqual(p['seed'], '18446744073709551513')
         self.assertEqual(ddpm_lab.Recorder(w, (2, 2), betas64, alpha_bar64, -2 ** 63).payload()['inputs']['seed'],
                          '-9223372036854775808')
 
@@ -300,6 +301,16 @@ class ValidationTest(unittest.TestCase):
         self.assertMessage(lambda: self.rec(seed=2 ** 64),
                            'seed: 18446744073709551616 is out of range: torch.Generator().manual_seed accepts integers in [-2^63, 2^64) '
                            '(PyTorch raises "RuntimeError: Overflow when unpacking long")')
+        # the largest step seed of a T = 4 loop, seed + 100 + 3, one past what manual_seed takes (PyTorch raises for it)
+        seed = 2 ** 64 - 103
+        with self.assertRaisesRegex(RuntimeError, 'Overflow when unpacking long'):
+            torch.Generator().manual_seed(seed + 100 + 3)
+        torch.Generator().manual_seed(seed + 100 + 2)
+        self.assertMessage(lambda: self.rec(seed=seed),
+                           'seed: the step seed seed + 100 + 3 = 18446744073709551616 is out of range: '
+                           'torch.Generator().manual_seed accepts integers in [-2^63, 2^64) '
+                           '(PyTorch raises "RuntimeError: Overflow when unpacking long")')
+        self.rec(seed=seed - 1)
         self.assertMessage(lambda: self.rec(every=0), 'every: expected an integer >= 1, got 0')
         self.assertMessage(lambda: self.rec(note=3), 'note: expected a string, got 3 (int)')
 
