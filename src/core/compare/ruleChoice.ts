@@ -52,7 +52,7 @@ export function numpyRuleExplanation(
   const opts = `precision=${precision}${precision === 8 ? ', the default' : ''}${suppress ? ', suppress=True' : ''}`;
   const format = formatAgrees
     ? ''
-    : ' NumPy would not print our values in the notation of the paste (fixed or scientific, digits, exponent), so it cannot be its print of our array.';
+    : " NumPy would not print our values in the notation of the paste (fixed or scientific, digits, exponent): it is a print of other values, or one made with a formatter (np.set_printoptions(formatter=...)), not NumPy's print of our array.";
   const mode =
     floatmode === 'fixed'
       ? `floatmode='fixed': the value rounded to ${precision} digits after the point`

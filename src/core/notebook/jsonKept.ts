@@ -1,8 +1,11 @@
 // What a notebook file's JSON would lose on its way through JSON.parse and back out through JSON.stringify (the
-// next save): a key given twice in one object (JSON.parse keeps the last), and a number that no double holds as
-// written (an integer past 2^53, 1e400, 1e-400, -0), which the save would write as another number (or null), and
-// nesting deeper than a save can write (JSON.parse reads any depth; JSON.stringify, recursive, stops near 4000).
-// parseNotebook refuses such a file with one line naming the place, so that nothing in it is lost unseen.
+// next save): a key given twice in one object (JSON.parse keeps the last); a number whose double the save would
+// not give back (-0, written 0; 1e400, beyond the doubles, written null), or written as an integer that the save
+// would write otherwise (past 2^53, a double rounds it; from 1e21 on, it is written with an exponent), which Python's
+// json reads as that exact integer; and nesting deeper than a save can write
+// (JSON.parse reads any depth; JSON.stringify, recursive, stops near 4000 levels). Other numbers are kept as
+// doubles (0.10000000000000001 is saved as 0.1, the same double). parseNotebook refuses such a file with one line
+// naming the place, so that nothing in it is lost unseen.
 
 /** A place in the file and what the save would do to it. */
 export interface UnkeptValue {
@@ -36,25 +39,18 @@ function fieldOf(stack: Frame[]): string {
   return field;
 }
 
-/** A decimal number's value as sign, digits and exponent, without leading or trailing zeros ("-0" and "0" differ). */
-function decimalValue(token: string): string {
-  const m = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(token);
-  if (!m) return token;
-  const fraction = m[3] ?? '';
-  let digits = (m[2] + fraction).replace(/^0+/, '');
-  if (!digits) return `${m[1]}0`;
-  const trailing = digits.length - digits.replace(/0+$/, '').length;
-  digits = digits.slice(0, digits.length - trailing);
-  return `${m[1]}${digits}e${BigInt(m[4] ?? 0) - BigInt(fraction.length) + BigInt(trailing)}`;
-}
-
-/** What the save would write for a number token, when that is another number; null when it keeps it. */
-function savedAs(token: string): string | null {
+/** What the save would do to a number token, in words, or null when it keeps it (see the top of this file). */
+function numberChange(token: string): string | null {
   const v = Number(token);
-  const saved = Number.isFinite(v) ? String(v) : 'null'; // JSON.stringify's number
-  if (saved === token) return null; // as a save writes it: the common case, decided without decimalValue
-  if (saved === 'null') return saved;
-  return decimalValue(saved) === decimalValue(token) ? null : saved;
+  if (!Number.isFinite(v)) return `the number ${token} is beyond what a double holds: a save would write null`;
+  if (Object.is(v, -0)) return `the number ${token} is negative zero, which a save writes as 0`;
+  if (!/^-?\d+$/.test(token)) return null;
+  // an integer's text is unique (JSON has no leading zeros), and JSON.stringify writes a double that is an integer
+  // below 1e21 in full: anything else is another integer, or the same double in another notation (a float to Python)
+  const saved = String(v); // JSON.stringify's number
+  return saved === token
+    ? null
+    : `the integer ${token} would be saved as ${saved} (a notebook keeps numbers as doubles)`;
 }
 
 const [QUOTE, BACKSLASH, MINUS, ZERO, NINE, COMMA] = ['"', '\\', '-', '0', '9', ','].map((c) => c.charCodeAt(0));
@@ -81,6 +77,7 @@ export function firstUnkeptValue(text: string): UnkeptValue | null {
       // the closing quote: the next one not escaped (preceded by an even number of backslashes)
       let end = text.indexOf('"', i + 1);
       for (;;) {
+        if (end < 0) return null; // not valid JSON (parseNotebook has JSON.parse say where)
         let backslashes = 0;
         while (text.charCodeAt(end - 1 - backslashes) === BACKSLASH) backslashes++;
         if (backslashes % 2 === 0) break;
@@ -106,16 +103,15 @@ export function firstUnkeptValue(text: string): UnkeptValue | null {
       let exponent = false;
       for (let code = text.charCodeAt(end); end < n && inNumber(code); code = text.charCodeAt(++end))
         if (code === LOWER_E || code === UPPER_E) exponent = true;
-      // up to 15 significant digits without an exponent: a double holds the decimal as written (15 digits survive
-      // the round trip to a double and back), except -0, which a save writes as 0
+      // up to 15 characters without an exponent: a finite double, and an integer one holds exactly (15 digits
+      // survive the round trip to a double and back); -0 aside
       const short = end - i <= 15 && !exponent && !(c === MINUS && text.charCodeAt(i + 1) === ZERO);
-      const token = short ? '' : text.slice(i, end);
-      const saved = short ? null : savedAs(token);
-      if (saved !== null)
-        return {
-          field: fieldOf(stack),
-          problem: `the number ${token} would be saved as ${saved} (a notebook holds numbers as doubles; write it as a string to keep it)`
-        };
+      const change = short ? null : numberChange(text.slice(i, end));
+      if (change !== null) {
+        // in metadata and json output items, values of the user's own, a string keeps any number's text
+        const own = stack.some((f) => f.kind === 'object' && (f.key === 'metadata' || f.key === 'json'));
+        return { field: fieldOf(stack), problem: own ? `${change}; write it as a string to keep it` : change };
+      }
       i = end;
     } else if (c === OPEN_OBJECT) {
       stack.push({ kind: 'object', keys: new Set(), key: null, wantKey: true });

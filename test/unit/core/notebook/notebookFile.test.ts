@@ -15,7 +15,7 @@ import {
   NotebookFileError,
   type NotebookFileData
 } from '../../../../src/core/notebook/notebookFile';
-import { MAX_DEPTH } from '../../../../src/core/notebook/jsonKept';
+import { firstUnkeptValue, MAX_DEPTH } from '../../../../src/core/notebook/jsonKept';
 import { encodeRunResult } from '../../../../src/core/run/runCodec';
 import { parseInputsText } from '../../../../src/core/sampler/inputs';
 import { runSampler } from '../../../../src/core/sampler/sampler';
@@ -246,23 +246,28 @@ describe('notebook file: damaged files', () => {
       // what the next save would change: a key given twice (JSON.parse keeps the last), a number no double holds
       [
         '{"format": "ddpm-notebook/1", "metadata": {"run_id": 12345678901234567890}, "cells": []}',
-        /^metadata\.run_id: the number 12345678901234567890 would be saved as 12345678901234567000 \(a notebook holds numbers as doubles; write it as a string to keep it\)$/
+        /^metadata\.run_id: the integer 12345678901234567890 would be saved as 12345678901234567000 \(a notebook keeps numbers as doubles\); write it as a string to keep it$/
       ],
       [
         '{"format": "ddpm-notebook/1", "cells": [{"kind": "code", "language": "ddpm", "source": "", "metadata": {"my key": {"x": 1e400}}}]}',
-        /^cells\[0\]\.metadata\["my key"\]\.x: the number 1e400 would be saved as null /
+        /^cells\[0\]\.metadata\["my key"\]\.x: the number 1e400 is beyond what a double holds: a save would write null; write it as a string to keep it$/
       ],
       [
         '{"format": "ddpm-notebook/1", "metadata": {"a": [1, 2.5, -0.0]}, "cells": []}',
-        /^metadata\.a\[2\]: the number -0\.0 would be saved as 0 /
+        /^metadata\.a\[2\]: the number -0\.0 is negative zero, which a save writes as 0; write it as a string to keep it$/
       ],
       [
-        '{"format": "ddpm-notebook/1", "metadata": {"tiny": 1e-400}, "cells": []}',
-        /^metadata\.tiny: the number 1e-400 would be saved as 0 /
+        '{"format": "ddpm-notebook/1", "metadata": {"big": 1180591620717411303424}, "cells": []}',
+        /^metadata\.big: the integer 1180591620717411303424 would be saved as 1\.1805916207174113e\+21 /
+      ],
+      // not a value of the user's own: no advice to write it as a string (the format wants a number there)
+      [
+        '{"format": "ddpm-notebook/1", "cells": [{"kind": "code", "language": "ddpm", "source": "", "execution": {"order": 1, "start": 1e400, "end": 1}}]}',
+        /^cells\[0\]\.execution\.start: the number 1e400 is beyond what a double holds: a save would write null$/
       ],
       [
         '{"format": "ddpm-notebook/1", "cells": [{"kind": "code", "language": "ddpm", "source": "", "outputs": [{"items": [{"mime": "application/json", "json": {"seed": 9007199254740993}}]}]}]}',
-        /^cells\[0\]\.outputs\[0\]\.items\[0\]\.json\.seed: the number 9007199254740993 would be saved as 9007199254740992 /
+        /^cells\[0\]\.outputs\[0\]\.items\[0\]\.json\.seed: the integer 9007199254740993 would be saved as 9007199254740992 \(a notebook keeps numbers as doubles\); write it as a string to keep it$/
       ],
       [
         '{"format": "ddpm-notebook/1", "metadata": {"a": 1, "b": {"\\"a": 2}, "a": 3}, "cells": []}',
@@ -295,6 +300,11 @@ describe('notebook file: damaged files', () => {
     );
   });
 
+  it('the scan of what a save keeps stops at text that is not JSON (parseNotebook has JSON.parse say where)', () => {
+    assert.equal(firstUnkeptValue('{"a": "unterminated'), null);
+    assert.equal(firstUnkeptValue('{"a": "x\\"'), null);
+  });
+
   it('opens metadata nested as deep as a save can write, and refuses deeper', () => {
     const nested = (arrays: number): string =>
       `{"format": "ddpm-notebook/1", "metadata": {"a": ${'['.repeat(arrays)}${']'.repeat(arrays)}}, "cells": []}`;
@@ -307,12 +317,15 @@ describe('notebook file: damaged files', () => {
     );
   });
 
-  it('opens what a save keeps: numbers a double holds as written (in any notation), the same key in other objects', () => {
+  it("opens what a save keeps: a number's double (in any notation), integers a double holds, the same key in other objects", () => {
+    // 0.10000000000000001 (%.17g's) is saved as 0.1 and 1e-400 as 0: the same doubles, as Python's json reads them too
     const text =
-      '{"format": "ddpm-notebook/1", "metadata": {"a": 1.0, "b": 1E5, "c": 0.10, "d": -2.50e-3, "e": 9007199254740992, "f": "12345678901234567890", "g": {"a": 0}, "h": [{"a": 1}, {"a": 2}], "i": 0, "j": 1e21, "k": 5e-324}, "cells": []}';
+      '{"format": "ddpm-notebook/1", "metadata": {"a": 1.0, "b": 1E5, "c": 0.10, "d": -2.50e-3, "e": 9007199254740992, "f": "12345678901234567890", "g": {"a": 0}, "h": [{"a": 1}, {"a": 2}], "i": 0, "j": 1e21, "k": 5e-324, "l": 0.10000000000000001, "m": 1e-400, "n": -0.5, "o": 100000000000000000000}, "cells": []}';
     const meta = parseNotebook(text, 'file').metadata!;
     assert.equal(meta.e, 2 ** 53);
     assert.equal(meta.j, 1e21);
+    assert.equal(meta.l, 0.1);
+    assert.equal(meta.o, 1e20);
     // anything JSON.stringify writes is kept, keys with quotes and backslashes included
     fc.assert(
       fc.property(fc.jsonValue(), (v) => {
