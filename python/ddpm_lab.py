@@ -190,7 +190,8 @@ class Recorder:
     Recorder(w_model, shape, betas, alpha_bar, seed, every=1): w_model (d+1, d), shape [N, d], betas (T,),
     alpha_bar (at least T values), seed an integer in [-2^63, 2^64) (seed + 100 + T - 1, the last step seed, too).
     Tensors are recorded with their dtype (float32 or float64); lists of Python floats as float64 (the reference
-    rounds them to float32, as torch.tensor(list) does). every=k keeps every k-th step (counted from the first, t = T-1) and the last (t = 0).
+    rounds them to float32, as torch.tensor(list) does). every=k keeps every k-th step (counted from the first,
+    t = T-1) and the last (t = 0).
     note: an optional line shown with the recording.
     """
 

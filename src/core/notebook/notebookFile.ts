@@ -241,7 +241,7 @@ export function parseNotebook(bytes: Uint8Array | string, name = 'notebook'): No
     );
   if (json.format !== NOTEBOOK_SCHEMA)
     bad(`${name}: format`, `expected ${JSON.stringify(NOTEBOOK_SCHEMA)}, got ${describe(json.format)}`);
-  // a value the next save would change (a key given twice, a number no double holds as written)
+  // a value the next save would change (a key given twice, a number it would write otherwise, nesting too deep)
   const unkept = firstUnkeptValue(text);
   if (unkept) bad(unkept.field, unkept.problem);
   knownKeys(json, ['format', 'metadata', 'cells'], `${name}:`);
