@@ -73,6 +73,23 @@ export function followWidth(root: HTMLElement, onResize: () => void): () => void
 }
 
 /**
+ * Resolves once the page has shown what is drawn on it (its next frame, then a task), or after 100 ms without a
+ * frame (a hidden or throttled page paints none): before work that holds the page's thread for long.
+ */
+export function afterPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      resolve();
+    };
+    requestAnimationFrame(() => setTimeout(finish, 0));
+    setTimeout(finish, 100);
+  });
+}
+
+/**
  * RGBA pixels, row-major from the top row: a plot's layout image or layer (PlotBox.paintLayer), or a sketch's
  * (views/sketch.ts).
  */

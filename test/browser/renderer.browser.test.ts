@@ -448,14 +448,34 @@ describe('renderer in headless Chromium', function () {
     await page.close();
   });
 
-  it("d = 3, 1000 samples: the dimensions plot says what it thins, beside the plane's sentence", async () => {
+  it("d = 3, 1000 samples: the dimensions plot says what it thins, beside the plane's sentence; the plane is shown first", async () => {
     // 1000 paths x 101 states is over the dimensions plot's budget of 75,000 points a dimension (two dimensions):
     // 75 states a path are drawn, and the notes say so (they said only the plane's "every recorded state")
     const run = runSampler(generateInputs({ n: 1000, d: 3, T: 100, seed: 5n, schedule: 'linear' }, 'avx2-fma').inputs);
     const page = await newPage(900);
-    await renderInHarness(page, 'cell-1', JSON.stringify(encodeRunResult(run)));
+    await openHarness(page);
+    // the frame in which the projection plane's paths image, and the dimensions plot's WebGL canvas, first show
+    await page.evaluate(`(() => {
+      window.__shown = {};
+      function frame(at) {
+        const pca = '[data-testid="ddpm-trajectory-pca"] .imagelayer image';
+        const dims = '[data-testid="ddpm-trajectory-plot"] canvas.gl-canvas-context';
+        if (document.querySelector(pca)) window.__shown.plane ??= at;
+        if (document.querySelector(dims)) window.__shown.dims ??= at;
+        requestAnimationFrame(frame);
+      }
+      requestAnimationFrame(frame);
+    })()`);
+    await page.evaluate(
+      ([j, m]) => (window as unknown as { __render(id: string, j: string, m: string): void }).__render('cell-1', j, m),
+      [JSON.stringify(encodeRunResult(run)), RUN_MIME] as const
+    );
     await waitReady(page);
     await plotDrawn(page, 'ddpm-trajectory-plot');
+    // the plane (drawn per pixel) is on screen before the dimensions plot's WebGL lines start, which take seconds
+    // without a GPU (trajectoriesView.ts draw)
+    const shown = (await page.evaluate('window.__shown')) as { plane?: number; dims?: number };
+    assert.ok(shown.plane !== undefined && shown.dims !== undefined && shown.plane < shown.dims, JSON.stringify(shown));
     const notes = (await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes')) ?? '';
     assert.match(notes, /each path draws every recorded state, for all 1000 samples\./);
     assert.match(

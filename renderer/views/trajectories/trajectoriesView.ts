@@ -4,7 +4,7 @@
 // the plots and wires them; the figures are in trajectoriesFigures.ts.
 import { errorFirstLine } from '../../../src/core/errors';
 import type { RunResult } from '../../../src/core/types';
-import { h, pixelScale, rgbaDataUrl, type Pixels } from '../../dom';
+import { afterPaint, h, pixelScale, rgbaDataUrl, type Pixels } from '../../dom';
 import { plotlyLoaded } from '../../plotLoader';
 import { readTheme, type ThemeColors } from '../../theme';
 import { imagePlot, PlotBox, type Figure, type PlotArea, type View, type ViewContext } from '../common';
@@ -155,9 +155,14 @@ export function createTrajectoriesView(ctx: ViewContext): View {
     updateLabel();
     renderLegend(legend, plots.plane ? planeLegend(scene, readTheme(ctx.root)) : []);
     if (!plotlyLoaded()) sketch();
-    if (plots.dims) await plots.dims.draw(build.dims);
+    // the plane and the cloud first (drawn per pixel: quick), then, once the page shows them, the dimensions
+    // against t (WebGL lines: seconds without a GPU, README "Limits")
     await plane.draw();
     await cloud.draw();
+    if (plots.dims) {
+      if (plots.plane) await afterPaint();
+      await plots.dims.draw(build.dims);
+    }
     markState();
     renderNotes();
   };
