@@ -73,11 +73,12 @@ export function followWidth(root: HTMLElement, onResize: () => void): () => void
 }
 
 /**
- * Resolves once the page has shown what is drawn on it (its next frame, then a task), or after 100 ms without a
- * frame (a hidden or throttled page paints none): before work that holds the page's thread for long.
+ * Resolves once the page has shown what is drawn on it (its next frame, then a task): before work that holds the
+ * page's thread for long. A hidden page paints no frame: at once there; and after 1 s on a page that gives none.
  */
 export function afterPaint(): Promise<void> {
   return new Promise((resolve) => {
+    if (document.visibilityState === 'hidden') return resolve();
     let done = false;
     const finish = (): void => {
       if (done) return;
@@ -85,7 +86,7 @@ export function afterPaint(): Promise<void> {
       resolve();
     };
     requestAnimationFrame(() => setTimeout(finish, 0));
-    setTimeout(finish, 100);
+    setTimeout(finish, 1000);
   });
 }
 

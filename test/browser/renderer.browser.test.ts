@@ -454,14 +454,20 @@ describe('renderer in headless Chromium', function () {
     const run = runSampler(generateInputs({ n: 1000, d: 3, T: 100, seed: 5n, schedule: 'linear' }, 'avx2-fma').inputs);
     const page = await newPage(900);
     await openHarness(page);
-    // the frame in which the projection plane's paths image, and the dimensions plot's WebGL canvas, first show
+    // the frame in which the projection plane's paths image, and the dimensions plot's WebGL canvas, first show;
+    // in the first frame with that canvas (the plot still being drawn), the slider moved to the first state
     await page.evaluate(`(() => {
       window.__shown = {};
       function frame(at) {
         const pca = '[data-testid="ddpm-trajectory-pca"] .imagelayer image';
         const dims = '[data-testid="ddpm-trajectory-plot"] canvas.gl-canvas-context';
         if (document.querySelector(pca)) window.__shown.plane ??= at;
-        if (document.querySelector(dims)) window.__shown.dims ??= at;
+        if (document.querySelector(dims) && window.__shown.dims === undefined) {
+          window.__shown.dims = at;
+          const slider = document.querySelector('[data-testid="ddpm-step-slider"]');
+          slider.value = '0';
+          slider.dispatchEvent(new Event('input', { bubbles: true }));
+        }
         requestAnimationFrame(frame);
       }
       requestAnimationFrame(frame);
@@ -476,6 +482,13 @@ describe('renderer in headless Chromium', function () {
     // without a GPU (trajectoriesView.ts draw)
     const shown = (await page.evaluate('window.__shown')) as { plane?: number; dims?: number };
     assert.ok(shown.plane !== undefined && shown.dims !== undefined && shown.plane < shown.dims, JSON.stringify(shown));
+    // the move made while the dimensions plot was drawn: its dotted line is at that state too (x_100, t = 100)
+    await page.waitForSelector('[data-testid="ddpm-panel-trajectories"] .ddpm-view[data-ddpm-state-t="100"]');
+    const line = await page.$eval(
+      '[data-testid="ddpm-trajectory-plot"]',
+      (el) => (el as unknown as { layout: { shapes: { x0: number }[] } }).layout.shapes[0].x0
+    );
+    assert.equal(line, 100);
     const notes = (await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes')) ?? '';
     assert.match(notes, /each path draws every recorded state, for all 1000 samples\./);
     assert.match(

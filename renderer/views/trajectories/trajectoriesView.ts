@@ -37,6 +37,8 @@ interface TrajectoryViewState {
   stateIndex: number;
   /** which samples and states the dimensions plot's last draw kept (the plane's paths keep theirs in selection) */
   dimsSelection?: PathSelection;
+  /** the slider's state the dimensions plot's last figure marked (its dotted line) */
+  dimsStateIndex?: number;
   /** the plane plot's axes, padded; the slider's cloud keeps them fixed */
   planeRange?: PlaneRange;
   /** the theme of the last draw (the dimensions plot's slider line uses it) */
@@ -160,11 +162,21 @@ export function createTrajectoriesView(ctx: ViewContext): View {
     await plane.draw();
     await cloud.draw();
     if (plots.dims) {
-      if (plots.plane) await afterPaint();
-      await plots.dims.draw(build.dims);
+      if (plots.plane) {
+        renderNotes();
+        await afterPaint();
+      }
+      await drawDims();
     }
     markState();
     renderNotes();
+  };
+  /** The dimensions plot, its dotted line moved on if the slider moved while it drew (a move skips an undrawn plot). */
+  const drawDims = async (): Promise<void> => {
+    if (!plots.dims) return;
+    await plots.dims.draw(build.dims);
+    if (state.theme && state.dimsStateIndex !== state.stateIndex)
+      await plots.dims.relayout({ shapes: [sliderShape(scene, state.stateIndex, state.theme)] });
   };
 
   wireSlider(controls.slider, state, updateLabel, () => {
@@ -183,7 +195,7 @@ export function createTrajectoriesView(ctx: ViewContext): View {
   });
   wireDimensions(controls, scene.d, (dims) => {
     state.dims = dims;
-    void plots.dims?.draw(build.dims).then(renderNotes);
+    void drawDims().then(renderNotes);
   });
 
   return {
@@ -325,6 +337,7 @@ function figureBuilders(
       state.theme = theme;
       const { figure, selection } = dimensionsFigure(scene, state.dims, state.stateIndex, gl, theme);
       state.dimsSelection = selection;
+      state.dimsStateIndex = state.stateIndex;
       return figure;
     },
     plane: (gl, theme) => {
