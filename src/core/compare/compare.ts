@@ -224,7 +224,7 @@ function numpyJudgement(
     const scientific = j.notation === 'scientific';
     const pattern = scientific ? /\.(\d+)e/i : /\.(\d*)$/;
     // the digits after the point of each number (nan and inf have none)
-    const counts = knownAt.flatMap((k) => pattern.exec(layout.literals[k]!.trim())?.[1].length ?? []);
+    const counts = knownAt.flatMap((k) => pattern.exec(layout.literals[k]!)?.[1].length ?? []);
     const digits = Math.max(...counts);
     const upTo = counts.every((n) => n === digits) ? '' : 'up to ';
     const what = choice.numpy === 'numpy-repr' ? 'a NumPy repr' : 'a NumPy print';
@@ -244,28 +244,32 @@ function numpyJudgement(
   };
 }
 
-/** Whether a NumPy paste's tokens identify the values exactly: every one positional with fewer digits than the precision cut. */
-function numpyPinned(paste: PreparedPaste, precision: number): boolean {
+/**
+ * Whether a NumPy paste's tokens identify the values exactly: each nan or inf does, each token in positional notation
+ * does when `pins` says so of it (its text and its digits after the point), and no other token does.
+ */
+function positionalPinned(paste: PreparedPaste, pins: (lit: string, digits: number) => boolean): boolean {
   return paste.knownAt.every((k) => {
     const lit = paste.layout.literals[k]!;
     if (/nan|inf/i.test(lit)) return true;
     const m = /^[-+]?\d+\.(\d*)$/.exec(lit);
-    return m !== null && m[1].length < precision;
+    return m !== null && pins(lit, m[1].length);
   });
 }
 
+/** NumPy's own print: every token positional with fewer digits than the precision cut (its shortest decimal). */
+function numpyPinned(paste: PreparedPaste, precision: number): boolean {
+  return positionalPinned(paste, (_, digits) => digits < precision);
+}
+
 /**
- * Whether a formatter's fixed-notation tokens identify float32 values exactly. Each is a value rounded to a unit of
- * its last digit, so it names one float32 value where the float32 values next to the one it rounds to lie more than
- * that unit away (with 4 digits after the point, from 1024 up): no other prints as it does.
+ * A formatter's print in fixed notation. Each token is a value rounded to a unit of its last digit, so it names one
+ * float32 value where the float32 values next to the one it rounds to lie more than that unit away (with 4 digits
+ * after the point, from 1024 up): no other prints as it does.
  */
 function formatterPinned(paste: PreparedPaste): boolean {
-  return paste.knownAt.every((k) => {
-    const lit = paste.layout.literals[k]!.trim();
-    if (/nan|inf/i.test(lit)) return true;
-    const m = /^[-+]?\d+\.(\d*)$/.exec(lit);
-    if (!m) return false;
-    const unit = 10 ** -m[1].length;
+  return positionalPinned(paste, (lit, digits) => {
+    const unit = 10 ** -digits;
     const v = Math.fround(Number(lit));
     return nextUpF32(v) - v > unit && v - nextDownF32(v) > unit;
   });
