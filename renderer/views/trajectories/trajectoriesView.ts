@@ -171,19 +171,20 @@ export function createTrajectoriesView(ctx: ViewContext): View {
     markState();
     renderNotes();
   };
+  /** The dimensions plot's dotted line moved to the slider's state (nothing for a plot not drawn yet). */
+  const moveDimsLine = async (): Promise<void> => {
+    if (state.theme && plots.dims)
+      await plots.dims.relayout({ shapes: [sliderShape(scene, state.stateIndex, state.theme)] });
+  };
   /** The dimensions plot, its dotted line moved on if the slider moved while it drew (a move skips an undrawn plot). */
   const drawDims = async (): Promise<void> => {
     if (!plots.dims) return;
     await plots.dims.draw(build.dims);
-    if (state.theme && state.dimsStateIndex !== state.stateIndex)
-      await plots.dims.relayout({ shapes: [sliderShape(scene, state.stateIndex, state.theme)] });
+    if (state.dimsStateIndex !== state.stateIndex) await moveDimsLine();
   };
 
   wireSlider(controls.slider, state, updateLabel, () => {
-    const moves = [paintCloud()];
-    if (state.theme && plots.dims)
-      moves.push(plots.dims.relayout({ shapes: [sliderShape(scene, state.stateIndex, state.theme)] }));
-    void Promise.all(moves).then(markState);
+    void Promise.all([paintCloud(), moveDimsLine()]).then(markState);
   });
   if (plots.cloud) wireCloudHover(plots.cloud, (area, x, y) => cloudHover(scene, state.stateIndex, area, x, y));
   controls.equalAxes.addEventListener('change', () => {
