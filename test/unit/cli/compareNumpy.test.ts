@@ -31,6 +31,14 @@ const cases = (
   JSON.parse(readFileSync(path.join(FIXTURES, 'compare', 'numpy_pastes.json'), 'utf8')) as { cases: Case[] }
 ).cases;
 
+/** `compare in.json pasted.txt --json` on the case's inputs and a paste, in memory. */
+const compareJson = (inputs: unknown, pasted: string) =>
+  runCliInMemory(
+    ['compare', 'in.json', 'pasted.txt', '--json'],
+    { 'in.json': JSON.stringify(inputs), 'pasted.txt': pasted },
+    { writable: false }
+  );
+
 const tuple = (s: number[]): string => (s.length === 1 ? `(${s[0]},)` : `(${s.join(', ')})`);
 
 describe('cli compare: NumPy pastes (numpy_pastes.json)', function () {
@@ -38,11 +46,7 @@ describe('cli compare: NumPy pastes (numpy_pastes.json)', function () {
   for (const c of cases) {
     for (const p of c.pastes) {
       it(`${c.name}: ${p.name} exits ${p.verdict === 'match' ? 0 : 1}`, async () => {
-        const r = await runCliInMemory(
-          ['compare', 'in.json', 'pasted.txt', '--json'],
-          { 'in.json': JSON.stringify(c.inputs), 'pasted.txt': p.text },
-          { writable: false }
-        );
+        const r = await compareJson(c.inputs, p.text);
         assert.equal(r.err, '');
         const j = JSON.parse(r.out);
         assert.equal(r.code, p.verdict === 'match' ? 0 : 1, j.summary);
@@ -86,11 +90,7 @@ describe('cli compare: NumPy prints made with a formatter (a notation NumPy woul
   for (const c of cases) {
     for (const p of c.formatterPastes) {
       it(`${c.name}: ${p.name} exits ${p.verdict === 'match' ? 0 : 1}, its verdict and summary agreeing`, async () => {
-        const r = await runCliInMemory(
-          ['compare', 'in.json', 'pasted.txt', '--json'],
-          { 'in.json': JSON.stringify(c.inputs), 'pasted.txt': p.text },
-          { writable: false }
-        );
+        const r = await compareJson(c.inputs, p.text);
         const j = JSON.parse(r.out);
         assert.equal(r.code, p.verdict === 'match' ? 0 : 1, j.summary);
         assert.equal(j.matches, p.verdict === 'match');
@@ -105,11 +105,7 @@ describe('cli compare: NumPy prints made with a formatter (a notation NumPy woul
   it('the seed example: the rule names the formatter, not NumPy options the paste never set', async () => {
     const c = cases[0];
     const p = c.formatterPastes.find((f) => f.verdict === 'match')!;
-    const r = await runCliInMemory(
-      ['compare', 'in.json', 'pasted.txt', '--json'],
-      { 'in.json': JSON.stringify(c.inputs), 'pasted.txt': p.text },
-      { writable: false }
-    );
+    const r = await compareJson(c.inputs, p.text);
     const j = JSON.parse(r.out);
     assert.match(
       j.ruleExplanation,
@@ -123,11 +119,7 @@ describe('cli compare: NumPy prints made with a formatter (a notation NumPy woul
     assert.equal(diverging.length, 3);
     for (const c of diverging) {
       const p = c.formatterPastes.find((f) => f.name === "repr(x.numpy()), formatter '{:.4f}'")!;
-      const r = await runCliInMemory(
-        ['compare', 'in.json', 'pasted.txt', '--json'],
-        { 'in.json': JSON.stringify(c.inputs), 'pasted.txt': p.text },
-        { writable: false }
-      );
+      const r = await compareJson(c.inputs, p.text);
       const j = JSON.parse(r.out);
       assert.equal(j.matches, true, j.summary);
       assert.match(
