@@ -1,8 +1,42 @@
-// chunkImports.ts for the results panel's inline page script (scripts/build.mjs puts this module in its place): the
-// page's HTML names plotly's chunks by their webview URIs (src/extension/panelHtml.ts, data-ddpm-chunk-* on the
-// root element), and they are imported from there. This page's own modules are copies, not the renderer's: plotly.ts
-// and plotlyGl.ts must import none of them (they would be a second instance, apart from this page's), only plotly.
+// chunkImports.ts for the results panel's inline page script (scripts/build.mjs puts this module in its place). The
+// extension sends the page plotly's modules by message (src/extension/panel.ts: plotly's set as the page is written,
+// the WebGL trace's when the page asks), and they are imported from blob: URLs, each module's imports of the set
+// ("./" and a chunk's name, as the build checked) pointed at the URL of that chunk's module: in code-server the
+// message brought plotly's 1.1 MB 0.2 to 0.3 s after the page started, where its chunks, fetched through the webview's
+// resource loading, came 0.8 to 1.0 s after it (README "Performance"). Should plotly's set not come (an error reading
+// it, or nothing within MODULES_WAIT_MS), plotly is imported by the URL the page's root element names
+// (data-ddpm-chunk-*), and so is its WebGL trace then: the two must share one plotly. This page's own modules are
+// copies, not the renderer's: plotly.ts and plotlyGl.ts must import none of them (they would be a second instance,
+// apart from this page's), only plotly.
+import type { HostMessage, ModuleSet, PageModule } from '../src/common/viewMessages';
 import type { PlotlyApi } from './plotly';
+
+type ModulesMessage = Extract<HostMessage, { type: 'modules' }>;
+
+/** How long the page waits for a set of modules it needs before giving up on the message. */
+export const MODULES_WAIT_MS = 10_000;
+
+let ask: ((set: ModuleSet) => void) | undefined;
+const arrived = new Map<ModuleSet, ModulesMessage>();
+const waiters = new Map<ModuleSet, (m: ModulesMessage) => void>();
+/** blob: URL of each module imported so far, by file: plotly's core chunk is one module for both sets */
+const urls = new Map<string, string>();
+/** how plotly came: by message, or by URL (then its WebGL trace must come by URL too) */
+let plotlyFrom: 'message' | 'url' | undefined;
+
+/** How the page asks the extension for a set of modules (renderer/panel.ts gives its webview API's postMessage). */
+export function connectHost(askForModules: (set: ModuleSet) => void): void {
+  ask = askForModules;
+}
+
+/** A `modules` message from the extension (renderer/panel.ts passes them on); a set's first one counts. */
+export function receiveModules(message: ModulesMessage): void {
+  if (arrived.has(message.set)) return;
+  arrived.set(message.set, message);
+  // when plotly's set came (Date.now()): the end-to-end timing logs it
+  if (message.set === 'plotly') document.documentElement.setAttribute('data-ddpm-modules-at', String(Date.now()));
+  waiters.get(message.set)?.(message);
+}
 
 function chunkUrl(name: 'plotly' | 'plotly-gl'): string {
   const url = document.getElementById('ddpm-root')?.getAttribute(`data-ddpm-chunk-${name}`);
@@ -10,5 +44,71 @@ function chunkUrl(name: 'plotly' | 'plotly-gl'): string {
   return url;
 }
 
-export const importPlotly = (): Promise<{ default: PlotlyApi }> => import(chunkUrl('plotly'));
-export const importPlotlyGl = (): Promise<{ default: PlotlyApi }> => import(chunkUrl('plotly-gl'));
+/** The set's message: come already, or awaited up to MODULES_WAIT_MS (asked for when `askFor`). */
+function modules(set: ModuleSet, askFor: boolean): Promise<ModulesMessage> {
+  const known = arrived.get(set);
+  if (known) return Promise.resolve(known);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`plotly's ${set} modules did not come within ${MODULES_WAIT_MS / 1000} s`)),
+      MODULES_WAIT_MS
+    );
+    waiters.set(set, (m) => {
+      clearTimeout(timer);
+      resolve(m);
+    });
+    if (askFor) ask?.(set);
+  });
+}
+
+/** The blob: URL of the set's entry, its imports (depth first) made before it, each module's once. */
+function entryUrl(set: ModuleSet, list: PageModule[]): string {
+  const byFile = new Map(list.map((m) => [m.file, m]));
+  const decoder = new TextDecoder();
+  const visit = (file: string, from: readonly string[]): string => {
+    const made = urls.get(file);
+    if (made) return made;
+    const m = byFile.get(file);
+    if (!m) throw new Error(`plotly's ${set} modules: ${file} is not among them`);
+    if (from.includes(file)) throw new Error(`plotly's ${set} modules: ${file} imports itself`);
+    let text = decoder.decode(m.bytes);
+    for (const dep of m.imports) {
+      const specifier = `"./${dep.slice(dep.lastIndexOf('/') + 1)}"`;
+      if (!text.includes(specifier)) throw new Error(`plotly's ${set} modules: ${file} has no import ${specifier}`);
+      text = text.split(specifier).join(JSON.stringify(visit(dep, [...from, file])));
+    }
+    const url = URL.createObjectURL(new Blob([text], { type: 'text/javascript' }));
+    urls.set(file, url);
+    return url;
+  };
+  return visit(list[0].file, []);
+}
+
+async function fromMessage(set: ModuleSet, askFor: boolean): Promise<{ default: PlotlyApi }> {
+  const m = await modules(set, askFor);
+  if ('error' in m) throw new Error(`plotly's ${set} modules could not be read: ${m.error}`);
+  return (await import(entryUrl(set, m.modules))) as { default: PlotlyApi };
+}
+
+export async function importPlotly(): Promise<{ default: PlotlyApi }> {
+  let loaded: { default: PlotlyApi };
+  try {
+    loaded = await fromMessage('plotly', false);
+    plotlyFrom = 'message';
+  } catch {
+    loaded = (await import(chunkUrl('plotly'))) as { default: PlotlyApi };
+    plotlyFrom = 'url';
+  }
+  document.documentElement.setAttribute('data-ddpm-plotly-from', plotlyFrom); // the end-to-end timing checks it
+  return loaded;
+}
+
+/**
+ * plotly's WebGL trace, registered with the plotly this page imported (plotLoader imports plotly first): by message
+ * if plotly came so, else by URL.
+ */
+export async function importPlotlyGl(): Promise<{ default: PlotlyApi }> {
+  return plotlyFrom === 'message'
+    ? fromMessage('plotly-gl', true)
+    : ((await import(chunkUrl('plotly-gl'))) as { default: PlotlyApi });
+}

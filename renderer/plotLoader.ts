@@ -23,7 +23,10 @@ let loadingGl: Promise<PlotlyApi> | undefined;
  * trace needs before it is drawn.
  */
 export function loadPlotlyGl(): Promise<PlotlyApi> {
-  loadingGl ??= importPlotlyGl().then((m) => m.default);
+  // plotly first: the results panel's page imports the WebGL trace the way plotly came (chunkImportsByUrl.ts)
+  loadingGl ??= loadPlotly()
+    .then(importPlotlyGl)
+    .then((m) => m.default);
   return loadingGl;
 }
 

@@ -236,11 +236,13 @@ function build({ name: _n, ...t }, extra = {}) {
 }
 
 /**
- * The modules the results panel's page loads, relative to the renderer's folder: `plotly`, the chunk
- * renderer/chunkImports's import('./plotly') loads and the chunks it imports (transitive), which the panel's HTML
- * names as modulepreload links, fetched with the page (else the page would ask for plotly's 90-byte entry once its
- * script runs, then the 1.1 MB chunk it imports; README "Performance"); and `chunks`, the entries of plotly and of
- * its WebGL trace, which the page's inline script imports by URL (renderer/chunkImportsByUrl.ts).
+ * The modules the results panel's page loads, relative to the renderer's folder: `modules`, the two sets of
+ * plotly's ES modules (its chunk, loaded by renderer/chunkImports's import('./plotly'), and its WebGL trace's), each
+ * the set's entry first and then the chunks it imports (transitive), with the files each imports; the extension
+ * sends a set to the page by message (src/extension/panel.ts), where it is imported from blob: URLs, each import
+ * ("./" and the chunk's name, checked here) pointed at its module's URL (renderer/chunkImportsByUrl.ts), instead of
+ * fetched through code-server's webview resource loading (README "Performance"); and `chunks`, the entries of plotly
+ * and of its WebGL trace by URL, which the page imports from there should the message not come.
  */
 function panelPreload(metafile, outdir) {
   const outputs = metafile.outputs;
@@ -255,11 +257,23 @@ function panelPreload(metafile, outdir) {
       for (const i of outputs[file].imports) if (i.kind === 'import-statement' && !i.external) visit(i.path);
     };
     visit(entry);
-    return files.map(rel);
+    return files.map((file) => {
+      const imports = outputs[file].imports.filter((i) => i.kind === 'import-statement' && !i.external);
+      const text = readFileSync(path.resolve(root, file), 'utf8');
+      for (const i of imports) {
+        const spec = `"./${path.basename(i.path)}"`;
+        if (path.dirname(i.path) !== path.dirname(file) || !text.includes(spec))
+          throw new Error(`build: ${rel(file)} does not import ${rel(i.path)} as ${spec}: the panel could not load it`);
+      }
+      return { file: rel(file), imports: imports.map((i) => rel(i.path)) };
+    });
   };
   const plotly = closure('renderer/plotly.ts');
   const plotlyGl = closure('renderer/plotlyGl.ts');
-  return { plotly, chunks: { plotly: plotly[0], plotlyGl: plotlyGl[0] } };
+  return {
+    modules: { plotly, 'plotly-gl': plotlyGl },
+    chunks: { plotly: plotly[0].file, plotlyGl: plotlyGl[0].file }
+  };
 }
 
 /**

@@ -5,8 +5,8 @@
 import * as vscode from 'vscode';
 import { decodeRunResult, encodeRunResult, type RunResultJson } from '../core/run/runCodec';
 import type { RngProfile, RunResult } from '../core/types';
-import { parseViewMessage, type HostMessage } from '../common/viewMessages';
-import { buildPanelHtml, makeNonce, PANEL_VIEW_TYPE, panelPreload } from './panelHtml';
+import { parseViewMessage, type HostMessage, type ModuleSet } from '../common/viewMessages';
+import { buildPanelHtml, makeNonce, modulesMessage, PANEL_VIEW_TYPE, panelPreload } from './panelHtml';
 import { copyText, saveImage } from './viewActions';
 import type { InputsJson } from './workerProtocol';
 import type { WrittenSchedule } from '../core/sampler/inputs';
@@ -44,7 +44,11 @@ export class ResultsPanel {
   private static last: PanelRun | undefined;
   private static compareHandler: CompareRequestHandler | undefined;
   private static storageFile: vscode.Uri | undefined;
+  /** files under dist/renderer/ read this session (plotly's modules, sent to each new page) */
+  private static rendererFiles = new Map<string, Promise<Uint8Array>>();
   private ready = false;
+  /** sets of plotly's modules whose message the webview did not take (not live yet): sent again when it is ready */
+  private readonly modulesUndelivered = new Set<ModuleSet>();
   private readonly disposables: vscode.Disposable[] = [];
 
   private constructor(
@@ -180,9 +184,34 @@ export class ResultsPanel {
             inlineScript: preload.page,
             chunks: { plotly: renderer(preload.chunks.plotly), plotlyGl: renderer(preload.chunks.plotlyGl) }
           }
-        : {}),
-      preload: preload.plotly.map(renderer)
+        : {})
     });
+    // plotly's modules by message, ahead of the page's asking: VS Code holds the message until the page has loaded,
+    // and it comes far sooner than the chunks through the webview's resource loading (README "Performance")
+    if (preload.page !== undefined) void this.postModules('plotly');
+  }
+
+  /** A set of plotly's modules to the page (renderer/chunkImportsByUrl.ts imports them), or why they were not read. */
+  private async postModules(set: ModuleSet): Promise<void> {
+    const refs = panelPreload().modules?.[set];
+    if (!refs) return;
+    const message = await modulesMessage(set, refs, (file) => ResultsPanel.readRendererFile(this.extensionUri, file));
+    if (!(await this.webviewPanel.webview.postMessage(message))) this.modulesUndelivered.add(set);
+  }
+
+  /** A file under dist/renderer/, read once a session (a failed read is tried again next time). */
+  private static readRendererFile(extensionUri: vscode.Uri, file: string): Promise<Uint8Array> {
+    let read = ResultsPanel.rendererFiles.get(file);
+    if (!read) {
+      // a plain Uint8Array over the bytes: the Node host's readFile gives a Buffer, which a webview message would
+      // carry as its toJSON (a JSON list of numbers) instead of as bytes
+      read = Promise.resolve(
+        vscode.workspace.fs.readFile(vscode.Uri.joinPath(extensionUri, 'dist', 'renderer', ...file.split('/')))
+      ).then((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+      read.catch(() => ResultsPanel.rendererFiles.delete(file));
+      ResultsPanel.rendererFiles.set(file, read);
+    }
+    return read;
   }
 
   private onMessage(raw: unknown): void {
@@ -192,6 +221,11 @@ export class ResultsPanel {
       case 'ready':
         this.ready = true;
         this.postRun();
+        for (const set of this.modulesUndelivered) void this.postModules(set);
+        this.modulesUndelivered.clear();
+        break;
+      case 'modules-request':
+        void this.postModules(msg.set);
         break;
       case 'torch-check-request':
         void vscode.commands.executeCommand('ddpm-lab.compareLocalPytorch');

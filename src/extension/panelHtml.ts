@@ -1,9 +1,13 @@
 // The results panel's HTML (pure, no `vscode`): a strict content security policy — scripts only
-// with this page's nonce or from the extension's own local resources, no remote content, no eval —
-// and one root element the panel script fills. The script is held inline (the build's dist/panel-page.js, with
-// this page's nonce), so it runs as soon as the webview writes the page, without first fetching modules through
-// the webview's service worker; plotly's chunks load from the extension's resources by the URLs the root element
-// names. A build without it (a watch build, or tests running the sources) loads dist/renderer/panel.js instead.
+// with this page's nonce, from the extension's own local resources or from blob: URLs the page makes, no remote
+// content, no eval — and one root element the panel script fills. The script is held inline (the build's
+// dist/panel-page.js, with this page's nonce), so it runs as soon as the webview writes the page, without first
+// fetching modules through the webview's service worker; plotly's chunks come by message from the extension and are
+// imported from blob: URLs (renderer/chunkImportsByUrl.ts), or, should that fail, from the extension's resources by
+// the URLs the root element names. A build without it (a watch build, or tests running the sources) loads
+// dist/renderer/panel.js instead.
+import type { HostMessage, ModuleSet } from '../common/viewMessages';
+import { errorFirstLine } from '../core/errors';
 
 /** The results panel's webview type (activation event onWebviewPanel:ddpmLab.results restores it). */
 export const PANEL_VIEW_TYPE = 'ddpmLab.results';
@@ -20,8 +24,6 @@ export interface PanelHtmlParts {
   chunks?: { plotly: string; plotlyGl: string };
   /** a stylesheet's webview URI (the panel itself needs none: panel.js installs its styles) */
   cssUri?: string;
-  /** webview URIs of plotly's chunks, fetched with the page (`<link rel="modulepreload">` after its script, panelPreload) */
-  preload?: readonly string[];
   title?: string;
 }
 
@@ -38,8 +40,10 @@ const escapeAttr = (s: string): string =>
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
   return [
     "default-src 'none'",
-    // 'wasm-unsafe-eval' lets the sampler compile its WebAssembly kernel (it is not 'unsafe-eval': no JS eval)
-    `script-src 'nonce-${nonce}' ${cspSource} 'wasm-unsafe-eval'`,
+    // 'wasm-unsafe-eval' lets the sampler compile its WebAssembly kernel (it is not 'unsafe-eval': no JS eval);
+    // blob: lets the page import plotly's modules the extension sent it (only a script already running here can make
+    // a blob: URL)
+    `script-src 'nonce-${nonce}' ${cspSource} blob: 'wasm-unsafe-eval'`,
     // plotly sets inline styles on the elements it draws
     `style-src ${cspSource} 'unsafe-inline'`,
     `img-src ${cspSource} data: blob:`,
@@ -47,9 +51,15 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
   ].join('; ');
 }
 
+/** A module of a set as the build lists it: its file under dist/renderer/ and the files of the set it imports. */
+export interface ModuleRef {
+  file: string;
+  imports: string[];
+}
+
 export interface PanelPreload {
-  /** plotly's chunks (paths under dist/renderer/) */
-  plotly: readonly string[];
+  /** plotly's modules, in sets the page asks for (scripts/build.mjs panelPreload); none without the build's list */
+  modules?: Record<ModuleSet, ModuleRef[]>;
   /** the entries of plotly's chunk and of its WebGL trace's */
   chunks?: { plotly: string; plotlyGl: string };
   /** the page's script (dist/panel-page.js), for the HTML to hold inline */
@@ -59,18 +69,16 @@ export interface PanelPreload {
 declare const DDPM_PANEL_PRELOAD: PanelPreload | undefined;
 
 /**
- * The results panel's page as scripts/build.mjs gave it to this bundle: its script's text, and plotly's chunks
+ * The results panel's page as scripts/build.mjs gave it to this bundle: its script's text, and plotly's modules
  * (paths under dist/renderer/); neither when the bundle was built without the renderer (a watch build) or not by
  * build.mjs (tests run the sources).
  */
 export function panelPreload(): PanelPreload {
-  return typeof DDPM_PANEL_PRELOAD === 'undefined' ? { plotly: [] } : DDPM_PANEL_PRELOAD;
+  return typeof DDPM_PANEL_PRELOAD === 'undefined' ? {} : DDPM_PANEL_PRELOAD;
 }
 
 export function buildPanelHtml(p: PanelHtmlParts): string {
   const title = p.title ?? 'DDPM Lab: Results';
-  const links = (uris: readonly string[] = []): string =>
-    uris.map((u) => `<link rel="modulepreload" nonce="${p.nonce}" href="${escapeAttr(u)}">\n`).join('');
   const inline = p.inlineScript;
   if (inline !== undefined && /<\/script|<!--/i.test(inline))
     throw new Error('the panel page script holds "</script" or "<!--": it cannot be written inline');
@@ -92,7 +100,27 @@ ${p.cssUri ? `<link rel="stylesheet" href="${escapeAttr(p.cssUri)}">\n` : ''}<ti
 <body>
 <div id="ddpm-root" data-ddpm-panel="results"${chunks}><p class="ddpm-loading">Waiting for a run: use “DDPM: Run Sampler”.</p></div>
 ${script}
-${links(p.preload)}</body>
+</body>
 </html>
 `;
+}
+
+/**
+ * The `modules` message for a set of plotly's modules (PanelPreload.modules): each module's file and imports with its
+ * bytes, read by `read` (a file under dist/renderer/); or, should one not be read, one line saying why (the page then
+ * imports plotly by URL).
+ */
+export async function modulesMessage(
+  set: ModuleSet,
+  refs: readonly ModuleRef[],
+  read: (file: string) => Promise<Uint8Array>
+): Promise<HostMessage> {
+  try {
+    const modules = await Promise.all(
+      refs.map(async (r) => ({ file: r.file, imports: r.imports.slice(), bytes: await read(r.file) }))
+    );
+    return { type: 'modules', set, modules };
+  } catch (e) {
+    return { type: 'modules', set, error: errorFirstLine(e) };
+  }
 }

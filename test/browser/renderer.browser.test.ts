@@ -19,7 +19,7 @@ import { generateInputs } from '../../src/extension/resolveInputs';
 import { parseTensorText } from '../../src/core/tensors/parseTensor';
 import type { SamplerInputs } from '../../src/core/types';
 import { buildReportHtml } from '../../src/report/html';
-import { buildPanelHtml } from '../../src/extension/panelHtml';
+import { buildPanelHtml, modulesMessage, type ModuleRef } from '../../src/extension/panelHtml';
 import { RUN_MIME } from '../../src/core/types';
 import { compareRun } from '../../src/core/compare/compare';
 import { RECORDING_MIME, decodeRecording } from '../../src/core/run/recording';
@@ -112,6 +112,65 @@ async function assertLaidOutOnce(page: Page): Promise<void> {
     assert.equal(p.left, p.automargin, `${p.plot}: the left margin is not where plotly's y automargin puts it`);
     assert.equal(p.redrawn, false, `${p.plot}: plotly drew it again for its automargin`);
   }
+}
+
+/**
+ * A set of plotly's modules as scripts/build.mjs lists it for the results panel (its entry, whose name begins with
+ * `entryName`, then what it imports, transitively, each with its own imports), read off the test build's chunks.
+ */
+function moduleSet(entryName: 'plotly' | 'plotlyGl'): ModuleRef[] {
+  const dir = path.join(DIST, 'renderer');
+  const entries = readdirSync(path.join(dir, 'chunks')).filter((f) =>
+    new RegExp(`^${entryName}-[A-Z0-9]+\\.js$`).test(f)
+  );
+  assert.equal(entries.length, 1, `dist/renderer/chunks: ${entries.length} ${entryName} entries`);
+  const refs: ModuleRef[] = [];
+  const visit = (file: string): void => {
+    if (refs.some((r) => r.file === file)) return;
+    const text = readFileSync(path.join(dir, file), 'utf8');
+    const imports = [...text.matchAll(/\bimport\s*(?:[\w*{}\s,$]+\s*from\s*)?"(\.\/[^"]+)"/g)].map((m) =>
+      path.posix.join(path.posix.dirname(file), m[1])
+    );
+    refs.push({ file, imports });
+    imports.forEach(visit);
+  };
+  visit(`chunks/${entries[0]}`);
+  return refs;
+}
+
+/**
+ * Posts the results panel's page a set of plotly's modules as the extension does (src/extension/panel.ts,
+ * modulesMessage), read from the test build, or the message saying they could not be read.
+ */
+async function postModules(page: Page, set: 'plotly' | 'plotly-gl', error?: string): Promise<void> {
+  const message = error
+    ? { type: 'modules', set, error }
+    : await modulesMessage(
+        set,
+        moduleSet(set === 'plotly' ? 'plotly' : 'plotlyGl'),
+        async (file) =>
+          // a plain Uint8Array (a Buffer would go to JSON by its toJSON, before the replacer below)
+          new Uint8Array(readFileSync(path.join(DIST, 'renderer', file)))
+      );
+  // the bytes as base64 through evaluate, a Uint8Array again in the page (a string: tsx rewrites functions)
+  const json = JSON.stringify(message, (_k, v: unknown) =>
+    v instanceof Uint8Array ? { base64: Buffer.from(v).toString('base64') } : v
+  );
+  await page.evaluate(`window.postMessage(JSON.parse(${JSON.stringify(json)}, (k, v) =>
+    v && typeof v.base64 === 'string' ? Uint8Array.from(atob(v.base64), (c) => c.charCodeAt(0)) : v), '*')`);
+}
+
+/** Answers the page's request for plotly's WebGL modules, as the extension does, once the page asks. */
+async function answerGlRequest(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () =>
+      (window as unknown as { __posted: { type: string; set?: string }[] }).__posted.some(
+        (m) => m.type === 'modules-request' && m.set === 'plotly-gl'
+      ),
+    undefined,
+    { timeout: 30_000 }
+  );
+  await postModules(page, 'plotly-gl');
 }
 
 async function waitReady(page: Page, scope = '.ddpm-run'): Promise<void> {
@@ -561,35 +620,29 @@ describe('renderer in headless Chromium', function () {
     await page.close();
   });
 
-  it("results panel: under the panel's strict CSP (no eval) it draws with WebGL, says ready, restores its state, and posts compare requests", async () => {
-    // d = 3, 200 samples x 101 states: the dimensions plot draws its paths with WebGL (plotly's strict, precompiled
-    // scattergl: no eval), the projection plane per pixel. The page as the built extension writes it: its script
-    // inline (dist/panel-page.js), plotly's chunks imported by the URLs the root element names
-    const run = runSampler(wideInputs());
-    const nonce = 'a'.repeat(32);
-    const chunk = (prefix: string): string => {
-      const names = readdirSync(path.join(DIST, 'renderer', 'chunks')).filter((f) =>
-        new RegExp(`^${prefix}-[A-Z0-9]+\\.js$`).test(f)
-      );
-      assert.equal(names.length, 1, `dist/renderer/chunks: ${names.length} ${prefix} entries`);
-      return `${base}/dist/renderer/chunks/${names[0]}`;
-    };
+  /**
+   * The results panel's page as the built extension writes it (its script inline, dist/panel-page.js; plotly's
+   * chunks named by URL on the root element), with VS Code's webview API kept in sessionStorage so a reload plays
+   * "hidden and restored"; what the page posts is in window.__posted.
+   */
+  async function panelPage(cspViolations: string[]): Promise<Page> {
+    const chunk = (prefix: string): string =>
+      `${base}/dist/renderer/${moduleSet(prefix as 'plotly' | 'plotlyGl')[0].file}`;
     writeFileSync(
       path.join(OUT, 'panel.html'),
       buildPanelHtml({
         cspSource: base,
-        nonce,
+        nonce: 'a'.repeat(32),
         scriptUri: `${base}/dist/renderer/panel.js`,
         inlineScript: readFileSync(path.join(DIST, 'panel-page.js'), 'utf8'),
         chunks: { plotly: chunk('plotly'), plotlyGl: chunk('plotlyGl') }
       })
     );
     const page = await newPage();
-    const cspViolations: string[] = [];
     page.on('console', (m) => {
       if (/Content Security Policy/.test(m.text())) cspViolations.push(m.text());
     });
-    // VS Code's webview API, kept in sessionStorage so a reload plays "hidden and restored" (a string: tsx rewrites functions)
+    // (a string: tsx rewrites functions)
     await page.addInitScript(`
       window.__posted = [];
       const saved = sessionStorage.getItem('ddpm-state');
@@ -602,21 +655,41 @@ describe('renderer in headless Chromium', function () {
     await page.waitForFunction(() =>
       (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready')
     );
+    return page;
+  }
+
+  /** The page's resources under dist/renderer/ that it fetched, and how it says plotly came. */
+  async function plotlyFetches(page: Page): Promise<{ fetched: string[]; from: string | null }> {
+    return page.evaluate(() => ({
+      fetched: performance
+        .getEntriesByType('resource')
+        .map((e) => e.name)
+        .filter((n) => n.includes('/dist/renderer/'))
+        .map((n) => n.replace(/^.*\/dist\/renderer\//, '')),
+      from: document.documentElement.getAttribute('data-ddpm-plotly-from')
+    }));
+  }
+
+  it("results panel: under the panel's strict CSP (no eval) it draws with WebGL, plotly's modules sent by message, says ready, restores its state, and posts compare requests", async () => {
+    // d = 3, 200 samples x 101 states: the dimensions plot draws its paths with WebGL (plotly's strict, precompiled
+    // scattergl: no eval), the projection plane per pixel. plotly's modules come by message, as the extension sends
+    // them (its set as the page is written, the WebGL trace's when the page asks), imported from blob: URLs
+    const run = runSampler(wideInputs());
+    const cspViolations: string[] = [];
+    const page = await panelPage(cspViolations);
+    await postModules(page, 'plotly');
     await page.evaluate(
       (json) => window.postMessage({ type: 'run', run: JSON.parse(json) }, '*'),
       JSON.stringify(encodeRunResult(run))
     );
+    await answerGlRequest(page);
     await waitReady(page);
     const traj = await plotDrawn(page, 'ddpm-trajectory-plot');
     assert.ok(traj.svg > 0 && traj.gl > 0, `dimensions plot not drawn with WebGL: ${JSON.stringify(traj)}`);
-    // plotly's chunks, the WebGL one too, were fetched by the URLs the page names
-    const fetched = await page.evaluate(() =>
-      performance.getEntriesByType('resource').map((e) => e.name.replace(/^.*\/dist\/renderer\//, ''))
-    );
-    assert.ok(
-      fetched.some((f) => /^chunks\/plotly-/.test(f)) && fetched.some((f) => /^chunks\/plotlyGl-/.test(f)),
-      `plotly's chunks not fetched by their URLs: ${fetched.join(', ')}`
-    );
+    // none of plotly's chunks was fetched: both sets came by message
+    const loaded = await plotlyFetches(page);
+    assert.equal(loaded.from, 'message', 'plotly did not come by message');
+    assert.deepEqual(loaded.fetched, [], "the page fetched plotly's chunks");
     const plane = await plotDrawn(page, 'ddpm-trajectory-pca');
     assert.equal(plane.paths, 1, `the plane has no paths image: ${JSON.stringify(plane)}`);
     assert.match(
@@ -628,14 +701,46 @@ describe('renderer in headless Chromium', function () {
       (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'compare-request')
     );
     await page.screenshot({ path: path.join(OUT, 'panel.png'), fullPage: true });
-    // hidden and restored: the webview reloads and draws from its saved state
+    // hidden and restored: the webview reloads and draws from its saved state (a new page: the extension sends it
+    // plotly's modules again)
     await page.reload();
+    await postModules(page, 'plotly');
+    await answerGlRequest(page);
     await waitReady(page);
     assert.equal(
       await page.textContent('[data-testid="ddpm-headline"]'),
       `DDPM sample N = 200, d = 3, T = 100, seed ${run.inputs.seed}, RNG profile ${run.inputs.profile}`
     );
     assert.deepEqual(cspViolations, [], "CSP violations under the panel's policy");
+    await page.close();
+  });
+
+  it("results panel: when the extension could not read plotly's modules, the page imports plotly's chunks by the URLs it names, its WebGL trace's too, and draws", async () => {
+    const run = runSampler(wideInputs());
+    const cspViolations: string[] = [];
+    const page = await panelPage(cspViolations);
+    await postModules(page, 'plotly', 'EntryNotFound (FileSystemError): chunks/plotly-X.js');
+    await page.evaluate(
+      (json) => window.postMessage({ type: 'run', run: JSON.parse(json) }, '*'),
+      JSON.stringify(encodeRunResult(run))
+    );
+    await waitReady(page);
+    const traj = await plotDrawn(page, 'ddpm-trajectory-plot');
+    assert.ok(traj.svg > 0 && traj.gl > 0, `dimensions plot not drawn with WebGL: ${JSON.stringify(traj)}`);
+    const loaded = await plotlyFetches(page);
+    assert.equal(loaded.from, 'url');
+    const [plotly, gl] = [moduleSet('plotly')[0].file, moduleSet('plotlyGl')[0].file];
+    assert.ok(
+      loaded.fetched.includes(plotly) && loaded.fetched.includes(gl),
+      `plotly's chunks not fetched by their URLs: ${loaded.fetched.join(', ')}`
+    );
+    // the WebGL trace came the way plotly did: the page did not ask for it by message
+    assert.ok(
+      !(await page.evaluate(() =>
+        (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'modules-request')
+      ))
+    );
+    assert.deepEqual(cspViolations, []);
     await page.close();
   });
 

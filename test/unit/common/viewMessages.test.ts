@@ -21,6 +21,9 @@ describe('view messages', () => {
         }
       }
     );
+    assert.deepEqual(parseViewMessage({ type: 'modules-request', set: 'plotly-gl' }), {
+      message: { type: 'modules-request', set: 'plotly-gl' }
+    });
     assert.deepEqual(parseViewMessage({ type: 'save-image', format: 'png', data: 'data:image/png;base64,' }), {
       message: { type: 'save-image', format: 'png', data: 'data:image/png;base64,', name: 'ddpm-plot' }
     });
@@ -34,7 +37,9 @@ describe('view messages', () => {
       { type: 'copy' },
       { type: 'copy', text: 3 },
       { type: 'save-image', format: 'gif', data: 'x' },
-      { type: 'save-image', format: 'png' }
+      { type: 'save-image', format: 'png' },
+      { type: 'modules-request' },
+      { type: 'modules-request', set: 'plotly.js' }
     ]) {
       const parsed = parseViewMessage(bad);
       assert.equal(parsed.message, undefined, JSON.stringify(bad));
@@ -57,6 +62,10 @@ describe('view messages', () => {
     assert.equal(error({ type: 'copy', text: 3 }), 'copy: text is missing or not a string');
     assert.equal(error({ type: 'save-image', format: 'gif', data: 'x' }), 'save-image: format must be "png" or "svg"');
     assert.equal(error({ type: 'save-image', format: 'png' }), 'save-image: data is missing or not a string');
+    assert.equal(
+      error({ type: 'modules-request', set: 'gl' }),
+      'modules-request: set must be one of "plotly", "plotly-gl"'
+    );
   });
 
   it("checks the host's run message as the results panel receives it", () => {
@@ -68,5 +77,38 @@ describe('view messages', () => {
     assert.equal(parseHostMessage({ type: 'ready' }).error, 'message: unknown type "ready"');
     assert.equal(parseHostMessage({ type: 'run' }).error, 'run: run is missing or not an object');
     assert.equal(parseHostMessage(undefined).error, 'message: not an object');
+  });
+
+  it("checks the host's modules message: a set, then its error or its modules, each a file, its imports and its bytes", () => {
+    const bytes = new TextEncoder().encode('export default 1;');
+    const modules = [
+      { file: 'chunks/plotly-A.js', imports: ['chunks/chunk-B.js'], bytes },
+      { file: 'chunks/chunk-B.js', imports: [], bytes }
+    ];
+    assert.deepEqual(parseHostMessage({ type: 'modules', set: 'plotly', modules, extra: 1 }), {
+      message: { type: 'modules', set: 'plotly', modules }
+    });
+    assert.deepEqual(parseHostMessage({ type: 'modules', set: 'plotly-gl', error: 'ENOENT: no such file' }), {
+      message: { type: 'modules', set: 'plotly-gl', error: 'ENOENT: no such file' }
+    });
+    const error = (m: unknown) => parseHostMessage(m).error;
+    assert.equal(error({ type: 'modules', modules }), 'modules: set must be one of "plotly", "plotly-gl"');
+    assert.equal(error({ type: 'modules', set: 'plotly' }), 'modules: modules is missing or not a non-empty array');
+    assert.equal(
+      error({ type: 'modules', set: 'plotly', modules: [] }),
+      'modules: modules is missing or not a non-empty array'
+    );
+    assert.equal(
+      error({ type: 'modules', set: 'plotly', modules: [modules[0], { imports: [], bytes }] }),
+      'modules[1]: file is missing or not a string'
+    );
+    assert.equal(
+      error({ type: 'modules', set: 'plotly', modules: [{ file: 'a.js', imports: [3], bytes }] }),
+      'modules[0]: imports is missing or not an array of strings'
+    );
+    assert.equal(
+      error({ type: 'modules', set: 'plotly', modules: [{ file: 'a.js', imports: [], bytes: 'export {}' }] }),
+      'modules[0]: bytes is missing or not a Uint8Array'
+    );
   });
 });

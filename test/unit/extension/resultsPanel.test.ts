@@ -2,7 +2,7 @@
 // messages.ts): a strict content security policy, and untrusted webview data checked before use.
 import { strict as assert } from 'node:assert';
 import { deflateSync } from 'node:zlib';
-import { buildPanelHtml, contentSecurityPolicy, makeNonce } from '../../../src/extension/panelHtml';
+import { buildPanelHtml, contentSecurityPolicy, makeNonce, modulesMessage } from '../../../src/extension/panelHtml';
 import { imageBytesFromDataUrl, imageFileName } from '../../../src/extension/messages';
 
 const CSP_SOURCE = 'https://file+.vscode-resource.vscode-cdn.net';
@@ -21,7 +21,7 @@ describe('results panel page', () => {
     assert.notEqual(makeNonce(), nonce);
   });
 
-  it('has a strict policy: nothing by default, scripts by nonce or from the extension only, no eval, no remote hosts', () => {
+  it('has a strict policy: nothing by default, scripts by nonce, from the extension or from blob: URLs the page makes only, no eval, no remote hosts', () => {
     const csp = contentSecurityPolicy(CSP_SOURCE, nonce);
     const directives = Object.fromEntries(
       csp
@@ -30,7 +30,7 @@ describe('results panel page', () => {
         .map(([k, ...v]) => [k, v])
     );
     assert.deepEqual(directives['default-src'], ["'none'"]);
-    assert.deepEqual(directives['script-src'], [`'nonce-${nonce}'`, CSP_SOURCE, "'wasm-unsafe-eval'"]);
+    assert.deepEqual(directives['script-src'], [`'nonce-${nonce}'`, CSP_SOURCE, 'blob:', "'wasm-unsafe-eval'"]);
     assert.ok(!csp.includes("'unsafe-eval'") && !csp.includes("'strict-dynamic'") && !csp.includes('*'));
     for (const [k, v] of Object.entries(directives)) {
       for (const src of v) assert.ok(src === CSP_SOURCE || /^'|^(data|blob):$/.test(src), `${k}: remote source ${src}`);
@@ -55,23 +55,6 @@ describe('results panel page', () => {
     assert.doesNotMatch(buildPanelHtml({ cspSource: CSP_SOURCE, nonce, scriptUri: 'x.js' }), /<link/);
   });
 
-  it('preloads plotly’s chunks after its script, nonce-marked, escaped', () => {
-    const r = (f: string) => `${CSP_SOURCE}/ext/dist/renderer/${f}`;
-    const h = buildPanelHtml({
-      cspSource: CSP_SOURCE,
-      nonce,
-      scriptUri: r('panel.js'),
-      preload: [r('chunks/plotly-B.js'), r('chunks/chunk-"C.js')]
-    });
-    const order = [...h.matchAll(/<(script|link)\b([^>]*)>/g)].map((m) => {
-      const attrs = m[2];
-      assert.match(attrs, new RegExp(`nonce="${nonce}"`));
-      if (m[1] === 'link') assert.match(attrs, /^ rel="modulepreload"/);
-      return /(?:src|href)="[^"]*\/renderer\/([^"]*)"/.exec(attrs)?.[1];
-    });
-    assert.deepEqual(order, ['panel.js', 'chunks/plotly-B.js', 'chunks/chunk-&quot;C.js']);
-  });
-
   it('holds its script inline when given one, nonce-marked, and names plotly’s chunks for it on the root', () => {
     const r = (f: string) => `${CSP_SOURCE}/ext/dist/renderer/${f}`;
     const script = 'import("x");\nconst s = "<\\/script>";';
@@ -80,8 +63,7 @@ describe('results panel page', () => {
       nonce,
       scriptUri: r('panel.js'),
       inlineScript: script,
-      chunks: { plotly: r('chunks/plotly-B.js'), plotlyGl: r('chunks/plotlyGl-"D.js') },
-      preload: [r('chunks/plotly-B.js')]
+      chunks: { plotly: r('chunks/plotly-B.js'), plotlyGl: r('chunks/plotlyGl-"D.js') }
     });
     const scripts = [...h.matchAll(/<script\b([^>]*)>([^]*?)<\/script>/g)];
     assert.equal(scripts.length, 1);
@@ -91,7 +73,8 @@ describe('results panel page', () => {
       h,
       /<div id="ddpm-root" data-ddpm-panel="results" data-ddpm-chunk-plotly="[^"]*\/renderer\/chunks\/plotly-B\.js" data-ddpm-chunk-plotly-gl="[^"]*\/renderer\/chunks\/plotlyGl-&quot;D\.js">/
     );
-    assert.match(h, /<\/script>\n<link rel="modulepreload" nonce="[0-9a-f]{32}" href="[^"]*plotly-B\.js">/);
+    // plotly's chunks come by message (modulesMessage below), not fetched with the page
+    assert.doesNotMatch(h, /<link/);
   });
 
   it('refuses an inline script that would end the script element or open an HTML comment early', () => {
@@ -112,6 +95,39 @@ describe('results panel page', () => {
     });
     assert.equal([...h.matchAll(/<script\b/g)].length, 1);
     assert.match(h, /<title>&lt;b&gt;<\/title>/);
+  });
+});
+
+describe("the results panel's modules message", () => {
+  const refs = [
+    { file: 'chunks/plotly-A.js', imports: ['chunks/chunk-B.js'] },
+    { file: 'chunks/chunk-B.js', imports: [] }
+  ];
+
+  it('holds each module of the set with its imports and the bytes read for its file, in the build’s order', async () => {
+    const asked: string[] = [];
+    const message = await modulesMessage('plotly', refs, async (file) => {
+      asked.push(file);
+      return new TextEncoder().encode(`/* ${file} */`);
+    });
+    assert.deepEqual(asked, ['chunks/plotly-A.js', 'chunks/chunk-B.js']);
+    assert.deepEqual(message, {
+      type: 'modules',
+      set: 'plotly',
+      modules: refs.map((r) => ({ ...r, bytes: new TextEncoder().encode(`/* ${r.file} */`) }))
+    });
+  });
+
+  it('says in one line why, when a module cannot be read (the page then imports plotly by URL)', async () => {
+    const message = await modulesMessage('plotly-gl', refs, async (file) => {
+      if (file.endsWith('chunk-B.js')) throw new Error(`EntryNotFound (FileSystemError): ${file}\n    at read`);
+      return new Uint8Array(1);
+    });
+    assert.deepEqual(message, {
+      type: 'modules',
+      set: 'plotly-gl',
+      error: 'EntryNotFound (FileSystemError): chunks/chunk-B.js'
+    });
   });
 });
 

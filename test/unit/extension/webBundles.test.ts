@@ -12,6 +12,7 @@ import path from 'node:path';
 import { runInNewContext } from 'node:vm';
 import * as esbuild from 'esbuild';
 import { ROOT } from '../helpers/paths';
+import type { ModuleRef } from '../../../src/extension/panelHtml';
 
 /** Node's own modules, bare and with the node: prefix (fs, fs/promises, node:test, ...). */
 const NODE_MODULES = new Set(builtinModules.flatMap((m) => (m.startsWith('node:') ? [m] : [m, `node:${m}`])));
@@ -85,25 +86,30 @@ describe('web bundles (README "In the browser")', function () {
     }
   });
 
-  it('both extension bundles hold the results panel’s page script and name plotly’s chunks it imports and preloads', () => {
+  it('both extension bundles hold the results panel’s page script, the URLs of plotly’s chunks and the modules of each set they send it', () => {
     // a JavaScript string literal as the minifier prints it, any quote; its value is read by evaluating it alone
     const literal = /page:("(?:[^"\\]|\\[^])*"|'(?:[^'\\]|\\[^])*'|`(?:[^`\\$]|\\[^]|\$(?!\{))*`)/g;
     const listed = ['extension.js', 'web/extension.js'].map((file) => {
       const ext = readFileSync(path.join(out, file), 'utf8');
-      // the value the build defined (the fallback without it, `{plotly:[]}`, has neither chunks nor page)
-      const lists = [...ext.matchAll(/plotly:(\[[^\]]*\]),chunks:\{plotly:("[^"]*"),plotlyGl:("[^"]*")\}/g)];
+      // the value the build defined (the fallback without it, `{}`, has neither modules, chunks nor page); the
+      // modules are objects of file names, without braces in them
+      const lists = [...ext.matchAll(/modules:(\{plotly:\[[^]*?\]\}),chunks:\{plotly:("[^"]*"),plotlyGl:("[^"]*")\}/g)];
       assert.equal(lists.length, 1, `dist/${file} does not name the panel’s chunks once (DDPM_PANEL_PRELOAD)`);
       const pages = [...ext.matchAll(literal)];
       assert.equal(pages.length, 1, `dist/${file} does not hold the panel’s page script once`);
       return {
-        plotly: JSON.parse(lists[0][1]) as string[],
+        // evaluated in a context of its own, brought into this one's objects
+        modules: JSON.parse(JSON.stringify(runInNewContext(`(${lists[0][1]})`))) as Record<
+          'plotly' | 'plotly-gl',
+          ModuleRef[]
+        >,
         entry: JSON.parse(lists[0][2]) as string,
         gl: JSON.parse(lists[0][3]) as string,
         page: runInNewContext(pages[0][1]) as string
       };
     });
     assert.deepEqual(listed[0], listed[1], 'the Node and web extensions hold the same page and chunks');
-    const { plotly, entry, gl, page } = listed[0];
+    const { modules, entry, gl, page } = listed[0];
     assert.equal(page, readFileSync(path.join(out, 'panel-page.js'), 'utf8'), 'the page script is the build’s');
     assert.doesNotMatch(page, /<\/script|<!--/i, 'the page script would end its script element early');
     assert.deepEqual(nodeImports(page), []);
@@ -133,9 +139,18 @@ describe('web bundles (README "In the browser")', function () {
       }
       return seen;
     };
-    assert.deepEqual([...plotly].sort(), closure(entry).sort());
+    // each set: its entry first, then every module it imports (transitively), each with the modules it imports itself
+    for (const [set, first] of [
+      ['plotly', entry],
+      ['plotly-gl', gl]
+    ] as const) {
+      const files = modules[set].map((m) => m.file);
+      assert.equal(files[0], first, `the ${set} set does not begin with its entry`);
+      assert.deepEqual([...files].sort(), closure(first).sort(), `the ${set} set`);
+      for (const m of modules[set]) assert.deepEqual([...m.imports].sort(), staticImports(m.file).sort(), m.file);
+    }
     assert.ok(
-      plotly.some((f) => statSync(path.join(renderer, f)).size > 500_000),
+      modules.plotly.some((m) => statSync(path.join(renderer, m.file)).size > 500_000),
       'plotly’s own chunk is among them'
     );
   });
