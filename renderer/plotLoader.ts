@@ -26,7 +26,11 @@ export function loadPlotlyGl(): Promise<PlotlyApi> {
   // plotly first: the results panel's page imports the WebGL trace the way plotly came (chunkImportsByUrl.ts)
   loadingGl ??= loadPlotly()
     .then(importPlotlyGl)
-    .then((m) => m.default);
+    .then((m) => m.default)
+    .catch((e: unknown) => {
+      loadingGl = undefined; // the next figure that needs it tries again
+      throw e;
+    });
   return loadingGl;
 }
 

@@ -259,6 +259,10 @@ function panelPreload(metafile, outdir) {
     visit(entry);
     return files.map((file) => {
       const imports = outputs[file].imports.filter((i) => i.kind === 'import-statement' && !i.external);
+      // a dynamic import would be resolved against the module's blob: URL in the page, and fail there
+      const dynamic = outputs[file].imports.find((i) => i.kind === 'dynamic-import' && !i.external);
+      if (dynamic)
+        throw new Error(`build: ${rel(file)} imports ${rel(dynamic.path)} dynamically: the panel could not load it`);
       const text = readFileSync(path.resolve(root, file), 'utf8');
       for (const i of imports) {
         const spec = `"./${path.basename(i.path)}"`;

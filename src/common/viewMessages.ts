@@ -32,12 +32,17 @@ export type ModuleSet = 'plotly' | 'plotly-gl';
 export const MODULE_SETS: readonly ModuleSet[] = ['plotly', 'plotly-gl'];
 
 /**
- * One ES module of a set, as the build wrote it: its file under dist/renderer/ (the set's entry first), the files of
- * the set it imports (each written in its text as "./" and the file's name: the build checks it), and its bytes.
+ * One ES module of a set as the build lists it (scripts/build.mjs panelPreload): its file under dist/renderer/ (the
+ * set's entry first) and the files of the set it imports (each written in its text as "./" and the file's name: the
+ * build checks it).
  */
-export interface PageModule {
+export interface ModuleRef {
   file: string;
   imports: string[];
+}
+
+/** A module of a set with its bytes, as the extension sends it to the results panel's page. */
+export interface PageModule extends ModuleRef {
   bytes: Uint8Array;
 }
 
@@ -78,9 +83,7 @@ export function parseViewMessage(m: unknown): Parsed<ViewMessage> {
         ? { message: { type, text: o.text } }
         : fail('copy: text is missing or not a string');
     case 'modules-request':
-      return isModuleSet(o.set)
-        ? { message: { type, set: o.set } }
-        : fail(`modules-request: set must be one of ${MODULE_SETS.map((x) => `"${x}"`).join(', ')}`);
+      return isModuleSet(o.set) ? { message: { type, set: o.set } } : fail(`modules-request: ${SET_EXPECTED}`);
     case 'save-image':
       if (o.format !== 'png' && o.format !== 'svg') return fail('save-image: format must be "png" or "svg"');
       if (typeof o.data !== 'string') return fail('save-image: data is missing or not a string');
@@ -106,11 +109,12 @@ export function parseHostMessage(m: unknown): Parsed<HostMessage> {
 }
 
 const isModuleSet = (x: unknown): x is ModuleSet => MODULE_SETS.includes(x as ModuleSet);
+const SET_EXPECTED = `set must be one of ${MODULE_SETS.map((x) => `"${x}"`).join(', ')}`;
 
 /** A `modules` message: its set, then its error or its modules, each checked. */
 function parseModules(o: Record<string, unknown>): Parsed<HostMessage> {
   const set = o.set;
-  if (!isModuleSet(set)) return fail(`modules: set must be one of ${MODULE_SETS.map((x) => `"${x}"`).join(', ')}`);
+  if (!isModuleSet(set)) return fail(`modules: ${SET_EXPECTED}`);
   if (typeof o.error === 'string') return { message: { type: 'modules', set, error: o.error } };
   if (!Array.isArray(o.modules) || o.modules.length === 0)
     return fail('modules: modules is missing or not a non-empty array');

@@ -47,7 +47,10 @@ export class ResultsPanel {
   /** files under dist/renderer/ read this session (plotly's modules, sent to each new page) */
   private static rendererFiles = new Map<string, Promise<Uint8Array>>();
   private ready = false;
-  /** sets of plotly's modules whose message the webview did not take (not live yet): sent again when it is ready */
+  /**
+   * sets of plotly's modules to send when the page says it is ready: those whose message the webview did not take
+   * (not live yet), and plotly's for a page loaded again
+   */
   private readonly modulesUndelivered = new Set<ModuleSet>();
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -196,18 +199,24 @@ export class ResultsPanel {
     const refs = panelPreload().modules?.[set];
     if (!refs) return;
     const message = await modulesMessage(set, refs, (file) => ResultsPanel.readRendererFile(this.extensionUri, file));
-    if (!(await this.webviewPanel.webview.postMessage(message))) this.modulesUndelivered.add(set);
+    let delivered: boolean;
+    try {
+      delivered = await this.webviewPanel.webview.postMessage(message);
+    } catch {
+      return; // the panel was closed meanwhile
+    }
+    if (!delivered) this.modulesUndelivered.add(set);
   }
 
   /** A file under dist/renderer/, read once a session (a failed read is tried again next time). */
   private static readRendererFile(extensionUri: vscode.Uri, file: string): Promise<Uint8Array> {
     let read = ResultsPanel.rendererFiles.get(file);
     if (!read) {
-      // a plain Uint8Array over the bytes: the Node host's readFile gives a Buffer, which a webview message would
-      // carry as its toJSON (a JSON list of numbers) instead of as bytes
+      // a plain Uint8Array of its own: the Node host's readFile gives a Buffer, which a webview message would carry
+      // as its toJSON (a JSON list of numbers) instead of as bytes, and a view's message carries its whole buffer
       read = Promise.resolve(
         vscode.workspace.fs.readFile(vscode.Uri.joinPath(extensionUri, 'dist', 'renderer', ...file.split('/')))
-      ).then((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+      ).then((b) => new Uint8Array(b));
       read.catch(() => ResultsPanel.rendererFiles.delete(file));
       ResultsPanel.rendererFiles.set(file, read);
     }
@@ -219,6 +228,8 @@ export class ResultsPanel {
     if (!msg) return; // not a message we know: ignored
     switch (msg.type) {
       case 'ready':
+        // a second 'ready' is the page loaded again (Developer: Reload Webviews): it has no modules
+        if (this.ready) this.modulesUndelivered.add('plotly');
         this.ready = true;
         this.postRun();
         for (const set of this.modulesUndelivered) void this.postModules(set);

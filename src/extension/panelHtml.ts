@@ -6,7 +6,7 @@
 // imported from blob: URLs (renderer/chunkImportsByUrl.ts), or, should that fail, from the extension's resources by
 // the URLs the root element names. A build without it (a watch build, or tests running the sources) loads
 // dist/renderer/panel.js instead.
-import type { HostMessage, ModuleSet } from '../common/viewMessages';
+import type { HostMessage, ModuleRef, ModuleSet } from '../common/viewMessages';
 import { errorFirstLine } from '../core/errors';
 
 /** The results panel's webview type (activation event onWebviewPanel:ddpmLab.results restores it). */
@@ -44,17 +44,13 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
     // blob: lets the page import plotly's modules the extension sent it (only a script already running here can make
     // a blob: URL)
     `script-src 'nonce-${nonce}' ${cspSource} blob: 'wasm-unsafe-eval'`,
+    // no workers (they would fall back to script-src, blob: among it): the page starts none
+    "worker-src 'none'",
     // plotly sets inline styles on the elements it draws
     `style-src ${cspSource} 'unsafe-inline'`,
     `img-src ${cspSource} data: blob:`,
     `font-src ${cspSource}`
   ].join('; ');
-}
-
-/** A module of a set as the build lists it: its file under dist/renderer/ and the files of the set it imports. */
-export interface ModuleRef {
-  file: string;
-  imports: string[];
 }
 
 export interface PanelPreload {

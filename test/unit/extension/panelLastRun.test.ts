@@ -1,6 +1,7 @@
-// The results panel's last run (src/extension/panel.ts) against a thin fake of the few VS Code APIs it uses:
-// "Compare Clipboard with Last Run" and "Copy Equivalent PyTorch Script" still find the last run after its panel
-// was closed, and after a window reload (from the run the panel saved in the extension's storage).
+// The results panel (src/extension/panel.ts) against a thin fake of the few VS Code APIs it uses: its last run
+// ("Compare Clipboard with Last Run" and "Copy Equivalent PyTorch Script" still find it after its panel was closed,
+// and after a window reload, from the run the panel saved in the extension's storage), and the plotly modules it
+// sends its page.
 import { strict as assert } from 'node:assert';
 import Module from 'node:module';
 import { readInputs } from '../../../src/core/sampler/inputs';
@@ -190,3 +191,89 @@ function loadPanelFresh(fake: unknown): typeof PanelModule {
     if (cached) require.cache[id] = cached;
   }
 }
+
+describe("results panel: plotly's modules sent to its page", () => {
+  const fake = makeFakeVscode();
+  const extensionUri = new FakeUri('/ext');
+  const bytes = (file: string) => new TextEncoder().encode(`/* ${file} */`);
+  const sets = {
+    plotly: [
+      { file: 'chunks/plotly-A.js', imports: ['chunks/chunk-C.js'] },
+      { file: 'chunks/chunk-C.js', imports: [] }
+    ],
+    'plotly-gl': [
+      { file: 'chunks/plotlyGl-B.js', imports: ['chunks/chunk-C.js'] },
+      { file: 'chunks/chunk-C.js', imports: [] }
+    ]
+  };
+  const files = ['chunks/plotly-A.js', 'chunks/plotlyGl-B.js', 'chunks/chunk-C.js'];
+  const global = globalThis as { DDPM_PANEL_PRELOAD?: unknown };
+  type Posted = {
+    type: string;
+    set?: string;
+    error?: string;
+    modules?: { file: string; imports: string[]; bytes: Uint8Array }[];
+  };
+
+  // the build's list of them (scripts/build.mjs defines DDPM_PANEL_PRELOAD; the sources read it as a global)
+  before(() => {
+    global.DDPM_PANEL_PRELOAD = {
+      modules: sets,
+      chunks: { plotly: 'chunks/plotly-A.js', plotlyGl: 'chunks/plotlyGl-B.js' },
+      page: 'void 0;'
+    };
+    // as Buffers, as the Node host's readFile gives them
+    for (const f of files) fake.files.set(`/ext/dist/renderer/${f}`, Buffer.from(bytes(f)));
+  });
+  after(() => delete global.DDPM_PANEL_PRELOAD);
+
+  it("sends plotly's set as it writes the page, the WebGL set when asked, and plotly's again to a page loaded again", async () => {
+    const { ResultsPanel } = loadPanelFresh(fake.api);
+    ResultsPanel.prepare(extensionUri as never, 'DDPM: N=4 d=2 T=10 seed=0');
+    const panel = fake.panels.at(-1)!;
+    const modules = () => (panel.posted as Posted[]).filter((m) => m.type === 'modules');
+    await until(() => modules().length === 1);
+    assert.match(panel.webview.html, /<script type="module" nonce="[0-9a-f]{32}">void 0;<\/script>/);
+    const expected = (set: 'plotly' | 'plotly-gl') => ({
+      type: 'modules',
+      set,
+      modules: sets[set].map((r) => ({ ...r, bytes: bytes(r.file) }))
+    });
+    assert.deepEqual(modules()[0], expected('plotly'));
+    assert.ok(
+      modules()[0].modules!.every((m) => Object.getPrototypeOf(m.bytes) === Uint8Array.prototype),
+      'plain Uint8Arrays (a Buffer would go into the message as its JSON)'
+    );
+    panel.receive({ type: 'ready' });
+    panel.receive({ type: 'modules-request', set: 'plotly-gl' });
+    await until(() => modules().length === 2);
+    assert.deepEqual(modules()[1], expected('plotly-gl'));
+    // Developer: Reload Webviews: the page says it is ready a second time, with nothing loaded
+    panel.receive({ type: 'ready' });
+    await until(() => modules().length === 3);
+    assert.deepEqual(modules()[2], expected('plotly'));
+    // a request the page may not make is ignored
+    panel.receive({ type: 'modules-request', set: '../../secrets' });
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(modules().length, 3);
+    panel.dispose();
+  });
+
+  it('says in its message why, when a module cannot be read', async () => {
+    const { ResultsPanel } = loadPanelFresh(fake.api);
+    fake.files.delete('/ext/dist/renderer/chunks/plotlyGl-B.js');
+    try {
+      ResultsPanel.prepare(extensionUri as never, 'DDPM: N=4 d=2 T=10 seed=0');
+      const panel = fake.panels.at(-1)!;
+      panel.receive({ type: 'ready' });
+      panel.receive({ type: 'modules-request', set: 'plotly-gl' });
+      const gl = () => (panel.posted as Posted[]).find((m) => m.type === 'modules' && m.set === 'plotly-gl');
+      await until(() => gl() !== undefined);
+      assert.deepEqual(Object.keys(gl()!).sort(), ['error', 'set', 'type']);
+      assert.equal(gl()!.error, 'file not found'); // the fake's FileSystemError, its first line
+      panel.dispose();
+    } finally {
+      fake.files.set('/ext/dist/renderer/chunks/plotlyGl-B.js', Buffer.from(bytes('chunks/plotlyGl-B.js')));
+    }
+  });
+});

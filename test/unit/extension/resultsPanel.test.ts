@@ -31,6 +31,7 @@ describe('results panel page', () => {
     );
     assert.deepEqual(directives['default-src'], ["'none'"]);
     assert.deepEqual(directives['script-src'], [`'nonce-${nonce}'`, CSP_SOURCE, 'blob:', "'wasm-unsafe-eval'"]);
+    assert.deepEqual(directives['worker-src'], ["'none'"], 'no workers (blob: scripts would let the page start them)');
     assert.ok(!csp.includes("'unsafe-eval'") && !csp.includes("'strict-dynamic'") && !csp.includes('*'));
     for (const [k, v] of Object.entries(directives)) {
       for (const src of v) assert.ok(src === CSP_SOURCE || /^'|^(data|blob):$/.test(src), `${k}: remote source ${src}`);

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { runInNewContext } from 'node:vm';
 import * as esbuild from 'esbuild';
 import { ROOT } from '../helpers/paths';
-import type { ModuleRef } from '../../../src/extension/panelHtml';
+import type { ModuleRef } from '../../../src/common/viewMessages';
 
 /** Node's own modules, bare and with the node: prefix (fs, fs/promises, node:test, ...). */
 const NODE_MODULES = new Set(builtinModules.flatMap((m) => (m.startsWith('node:') ? [m] : [m, `node:${m}`])));

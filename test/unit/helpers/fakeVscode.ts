@@ -164,19 +164,32 @@ export class FakeUri {
   }
 }
 
-/** A webview panel as panel.ts uses it; dispose() closes it as the user would. */
+/**
+ * A webview panel as panel.ts uses it; dispose() closes it as the user would; `posted` holds what the extension
+ * posted to its page, and receive(m) plays a message from the page.
+ */
 function fakeWebviewPanel() {
   const disposeListeners: (() => void)[] = [];
+  const messageListeners: ((m: unknown) => void)[] = [];
+  const posted: unknown[] = [];
   return {
     title: '',
     iconPath: undefined as unknown,
+    posted,
+    receive: (m: unknown) => messageListeners.forEach((l) => l(m)),
     webview: {
       options: {},
       html: '',
       cspSource: 'vscode-resource:',
       asWebviewUri: (u: FakeUri) => u,
-      onDidReceiveMessage: () => ({ dispose() {} }),
-      postMessage: async () => true
+      onDidReceiveMessage: (l: (m: unknown) => void) => {
+        messageListeners.push(l);
+        return { dispose() {} };
+      },
+      postMessage: async (m: unknown) => {
+        posted.push(m);
+        return true;
+      }
     },
     onDidDispose: (l: () => void) => {
       disposeListeners.push(l);
