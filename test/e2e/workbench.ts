@@ -80,18 +80,24 @@ export async function quickOpen(page: Page, fileName: string): Promise<void> {
     await page.keyboard.press('Control+P');
     await quickInputBox(page).waitFor({ state: 'visible', timeout: SHORT });
     await quickInputBox(page).fill(fileName);
+    let found = false;
     try {
       await row.waitFor({ timeout: SHORT });
-      break;
+      found = true;
+      // a click made while quick open lays its list out again (file results coming in) can be lost: the list stays
+      // open and no editor opens (seen once in the web pass, 2026-12-04); tried again until the deadline
+      await row.click();
+      await activeTab(page, fileName).waitFor({ timeout: SHORT });
+      return;
     } catch {
       const shown = await shownRows(page);
       await closeQuickInput(page);
       if (Date.now() > deadline)
-        throw new Error(`quick open (Control+P) does not find ${fileName} (it shows: ${shown})`);
+        throw new Error(
+          `quick open (Control+P) ${found ? 'does not open' : 'does not find'} ${fileName} (it shows: ${shown})`
+        );
     }
   }
-  await row.click();
-  await activeTab(page, fileName).waitFor({ timeout: SHORT });
 }
 
 export function activeTab(page: Page, title: string | RegExp): Locator {
