@@ -61,7 +61,10 @@ function modules(set: ModuleSet, askFor: boolean): Promise<ModulesMessage> {
   });
 }
 
-/** The blob: URL of the set's entry, its imports (depth first) made before it, each module's once. */
+/**
+ * The blob: URL of the set's entry, its imports (depth first) made before it, each module's once (the WebGL trace's
+ * set imports plotly's modules, made with plotly's set).
+ */
 function entryUrl(set: ModuleSet, list: PageModule[]): string {
   const byFile = new Map(list.map((m) => [m.file, m]));
   const decoder = new TextDecoder();

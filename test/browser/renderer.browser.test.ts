@@ -117,7 +117,8 @@ async function assertLaidOutOnce(page: Page): Promise<void> {
 
 /**
  * A set of plotly's modules as scripts/build.mjs lists it for the results panel (its entry, whose name begins with
- * `entryName`, then what it imports, transitively, each with its own imports), read off the test build's chunks.
+ * `entryName`, then what it imports, transitively, each with its own imports; the WebGL trace's without plotly's
+ * modules), read off the test build's chunks.
  */
 function moduleSet(entryName: 'plotly' | 'plotlyGl'): ModuleRef[] {
   const dir = path.join(DIST, 'renderer');
@@ -136,7 +137,10 @@ function moduleSet(entryName: 'plotly' | 'plotlyGl'): ModuleRef[] {
     imports.forEach(visit);
   };
   visit(`chunks/${entries[0]}`);
-  return refs;
+  if (entryName === 'plotly') return refs;
+  // the WebGL trace's set: what it adds to plotly's
+  const plotly = new Set(moduleSet('plotly').map((r) => r.file));
+  return refs.filter((r) => !plotly.has(r.file));
 }
 
 /**
