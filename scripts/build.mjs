@@ -153,19 +153,20 @@ const targets = [
 ];
 
 /**
- * The bundles whose results panel holds its page script inline and preloads plotly's chunks: without this build's
- * renderer and panel page (a watch build, `--only=extension`) DDPM_PANEL_PRELOAD is undefined there, and the panel's
- * page loads dist/renderer/panel.js and each module as it finds it imported.
+ * The bundles that hold the results panel's assets (DDPM_PANEL_ASSETS: its page script, held inline by its HTML, and
+ * the lists of plotly's modules it sends the page): without this build's renderer and panel page (a watch build,
+ * `--only=extension`) DDPM_PANEL_ASSETS is undefined there, and the panel's page loads dist/renderer/panel.js and
+ * each module as it finds it imported.
  */
-const PRELOADING = new Set(['extension', 'web']);
-/** The bundles built after the renderer's and the panel page's: the ones that preload (above). */
+const WITH_PANEL_ASSETS = new Set(['extension', 'web']);
+/** The bundles built before those (above), which give them the panel's assets. */
 const BUILT_FIRST = new Set(['renderer', 'panel-page']);
 
-// The extension bundles hold the panel's page script and name the renderer's chunks (DDPM_PANEL_PRELOAD): the renderer
+// The extension bundles hold the panel's page script and name the renderer's chunks (DDPM_PANEL_ASSETS): the renderer
 // or the page rebuilt alone (its earlier chunks deleted, their names changing with their content) would leave extension
 // bundles already in the output folder loading chunks that are gone, or an old page; they are built again with it.
 if (only.some((n) => BUILT_FIRST.has(n))) {
-  const stale = [...PRELOADING].filter(
+  const stale = [...WITH_PANEL_ASSETS].filter(
     (n) => !only.includes(n) && existsSync(targets.find((t) => t.name === n).outfile)
   );
   const added = [...(stale.length ? BUILT_FIRST : []), ...stale].filter((n) => !only.includes(n));
@@ -194,7 +195,7 @@ if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('build: watching');
 } else {
-  // the extension bundles get the names of the panel's chunks from the renderer's build (panelPreload, below), so
+  // the extension bundles get the names of the panel's chunks from the renderer's build (panelModules, below), so
   // they wait for it; the other bundles build meanwhile
   const renderer = selected.find((t) => t.name === 'renderer');
   // the chunks of an earlier build go (their names change with their content; extension bundles naming them are
@@ -207,12 +208,12 @@ if (watch) {
     selected
       .filter((t) => !BUILT_FIRST.has(t.name))
       .map(async (t) => {
-        if (!rendererBuilt || !pageBuilt || !PRELOADING.has(t.name)) return build(t);
-        const preload = {
-          ...panelPreload((await rendererBuilt).metafile, renderer.outdir),
+        if (!rendererBuilt || !pageBuilt || !WITH_PANEL_ASSETS.has(t.name)) return build(t);
+        const assets = {
+          ...panelModules((await rendererBuilt).metafile, renderer.outdir),
           page: await pageBuilt
         };
-        return build(t, { define: { ...t.define, DDPM_PANEL_PRELOAD: JSON.stringify(preload) } });
+        return build(t, { define: { ...t.define, DDPM_PANEL_ASSETS: JSON.stringify(assets) } });
       })
       .concat(rendererBuilt ?? [], pageBuilt ?? (page ? build(page) : []))
   );
@@ -245,7 +246,7 @@ function build({ name: _n, ...t }, extra = {}) {
  * fetched through code-server's webview resource loading (README "Performance"); and `chunks`, the entries of plotly
  * and of its WebGL trace by URL, which the page imports from there should the message not come.
  */
-function panelPreload(metafile, outdir) {
+function panelModules(metafile, outdir) {
   const outputs = metafile.outputs;
   const rel = (file) => path.relative(outdir, path.resolve(root, file)).split(path.sep).join('/');
   const closure = (entryPoint) => {

@@ -32,7 +32,7 @@ export type ModuleSet = 'plotly' | 'plotly-gl';
 export const MODULE_SETS: readonly ModuleSet[] = ['plotly', 'plotly-gl'];
 
 /**
- * One ES module of a set as the build lists it (scripts/build.mjs panelPreload): its file under dist/renderer/ (the
+ * One ES module of a set as the build lists it (scripts/build.mjs panelModules): its file under dist/renderer/ (the
  * set's entry first) and the files it imports (each written in its text as "./" and the file's name: the build
  * checks it). The WebGL trace's set holds only what it adds to plotly's: its modules' imports may name plotly's.
  */

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { decodeRunResult, encodeRunResult, type RunResultJson } from '../core/run/runCodec';
 import type { RngProfile, RunResult } from '../core/types';
 import { parseViewMessage, type HostMessage, type ModuleSet } from '../common/viewMessages';
-import { buildPanelHtml, makeNonce, modulesMessage, PANEL_VIEW_TYPE, panelPreload } from './panelHtml';
+import { buildPanelHtml, makeNonce, modulesMessage, PANEL_VIEW_TYPE, panelAssets } from './panelHtml';
 import { copyText, saveImage } from './viewActions';
 import type { InputsJson } from './workerProtocol';
 import type { WrittenSchedule } from '../core/sampler/inputs';
@@ -175,28 +175,28 @@ export class ResultsPanel {
   /** The page; its script installs the renderer's styles itself (the build inlines the CSS), so no stylesheet link. */
   private render(): void {
     const webview = this.webviewPanel.webview;
-    const preload = panelPreload();
+    const assets = panelAssets();
     const renderer = (file: string): string =>
       webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'renderer', ...file.split('/'))).toString();
     webview.html = buildPanelHtml({
       cspSource: webview.cspSource,
       nonce: makeNonce(),
       scriptUri: renderer('panel.js'),
-      ...(preload.page !== undefined && preload.chunks
+      ...(assets.page !== undefined && assets.chunks
         ? {
-            inlineScript: preload.page,
-            chunks: { plotly: renderer(preload.chunks.plotly), plotlyGl: renderer(preload.chunks.plotlyGl) }
+            inlineScript: assets.page,
+            chunks: { plotly: renderer(assets.chunks.plotly), plotlyGl: renderer(assets.chunks.plotlyGl) }
           }
         : {})
     });
     // plotly's modules by message, ahead of the page's asking: VS Code holds the message until the page has loaded,
     // and it comes far sooner than the chunks through the webview's resource loading (README "Performance")
-    if (preload.page !== undefined) void this.postModules('plotly');
+    if (assets.page !== undefined) void this.postModules('plotly');
   }
 
   /** A set of plotly's modules to the page (renderer/chunkImportsByUrl.ts imports them), or why they were not read. */
   private async postModules(set: ModuleSet): Promise<void> {
-    const refs = panelPreload().modules?.[set];
+    const refs = panelAssets().modules?.[set];
     if (!refs) return;
     const message = await modulesMessage(set, refs, (file) => ResultsPanel.readRendererFile(this.extensionUri, file));
     let delivered: boolean;

@@ -18,7 +18,7 @@ export interface PanelHtmlParts {
   nonce: string;
   /** webview URI of dist/renderer/panel.js: the page's script when there is no inline one */
   scriptUri: string;
-  /** the page's script itself (panelPreload().page), held inline in place of scriptUri's */
+  /** the page's script itself (panelAssets().page), held inline in place of scriptUri's */
   inlineScript?: string;
   /** webview URIs of the entries of plotly's chunks, which the inline script imports (data-ddpm-chunk-*) */
   chunks?: { plotly: string; plotlyGl: string };
@@ -53,8 +53,8 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
   ].join('; ');
 }
 
-export interface PanelPreload {
-  /** plotly's modules, in sets the page asks for (scripts/build.mjs panelPreload); none without the build's list */
+export interface PanelAssets {
+  /** plotly's modules, in sets the page asks for (scripts/build.mjs panelModules); none without the build's list */
   modules?: Record<ModuleSet, ModuleRef[]>;
   /** the entries of plotly's chunk and of its WebGL trace's */
   chunks?: { plotly: string; plotlyGl: string };
@@ -62,15 +62,15 @@ export interface PanelPreload {
   page?: string;
 }
 
-declare const DDPM_PANEL_PRELOAD: PanelPreload | undefined;
+declare const DDPM_PANEL_ASSETS: PanelAssets | undefined;
 
 /**
  * The results panel's page as scripts/build.mjs gave it to this bundle: its script's text, and plotly's modules
  * (paths under dist/renderer/); neither when the bundle was built without the renderer (a watch build) or not by
  * build.mjs (tests run the sources).
  */
-export function panelPreload(): PanelPreload {
-  return typeof DDPM_PANEL_PRELOAD === 'undefined' ? {} : DDPM_PANEL_PRELOAD;
+export function panelAssets(): PanelAssets {
+  return typeof DDPM_PANEL_ASSETS === 'undefined' ? {} : DDPM_PANEL_ASSETS;
 }
 
 export function buildPanelHtml(p: PanelHtmlParts): string {
@@ -102,7 +102,7 @@ ${script}
 }
 
 /**
- * The `modules` message for a set of plotly's modules (PanelPreload.modules): each module's file and imports with its
+ * The `modules` message for a set of plotly's modules (PanelAssets.modules): each module's file and imports with its
  * bytes, read by `read` (a file under dist/renderer/); or, should one not be read, one line saying why (the page then
  * imports plotly by URL).
  */

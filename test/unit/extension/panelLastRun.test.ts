@@ -205,7 +205,7 @@ describe("results panel: plotly's modules sent to its page", () => {
     'plotly-gl': [{ file: 'chunks/plotlyGl-B.js', imports: ['chunks/chunk-C.js'] }]
   };
   const files = ['chunks/plotly-A.js', 'chunks/plotlyGl-B.js', 'chunks/chunk-C.js'];
-  const global = globalThis as { DDPM_PANEL_PRELOAD?: unknown };
+  const global = globalThis as { DDPM_PANEL_ASSETS?: unknown };
   type Posted = {
     type: string;
     set?: string;
@@ -213,9 +213,9 @@ describe("results panel: plotly's modules sent to its page", () => {
     modules?: { file: string; imports: string[]; bytes: Uint8Array }[];
   };
 
-  // the build's list of them (scripts/build.mjs defines DDPM_PANEL_PRELOAD; the sources read it as a global)
+  // the build's list of them (scripts/build.mjs defines DDPM_PANEL_ASSETS; the sources read it as a global)
   before(() => {
-    global.DDPM_PANEL_PRELOAD = {
+    global.DDPM_PANEL_ASSETS = {
       modules: sets,
       chunks: { plotly: 'chunks/plotly-A.js', plotlyGl: 'chunks/plotlyGl-B.js' },
       page: 'void 0;'
@@ -223,7 +223,7 @@ describe("results panel: plotly's modules sent to its page", () => {
     // as Buffers, as the Node host's readFile gives them
     for (const f of files) fake.files.set(`/ext/dist/renderer/${f}`, Buffer.from(bytes(f)));
   });
-  after(() => delete global.DDPM_PANEL_PRELOAD);
+  after(() => delete global.DDPM_PANEL_ASSETS);
 
   it("sends plotly's set as it writes the page, the WebGL set when asked, and plotly's again to a page loaded again", async () => {
     const { ResultsPanel } = loadPanelFresh(fake.api);

@@ -94,7 +94,7 @@ describe('web bundles (README "In the browser")', function () {
       // the value the build defined (the fallback without it, `{}`, has neither modules, chunks nor page); the
       // modules are objects of file names, without braces in them
       const lists = [...ext.matchAll(/modules:(\{plotly:\[[^]*?\]\}),chunks:\{plotly:("[^"]*"),plotlyGl:("[^"]*")\}/g)];
-      assert.equal(lists.length, 1, `dist/${file} does not name the panel’s chunks once (DDPM_PANEL_PRELOAD)`);
+      assert.equal(lists.length, 1, `dist/${file} does not name the panel’s chunks once (DDPM_PANEL_ASSETS)`);
       const pages = [...ext.matchAll(literal)];
       assert.equal(pages.length, 1, `dist/${file} does not hold the panel’s page script once`);
       return {
