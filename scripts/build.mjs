@@ -240,11 +240,10 @@ function build({ name: _n, ...t }, extra = {}) {
  * The modules the results panel's page loads, relative to the renderer's folder: `modules`, the two sets of
  * plotly's ES modules (its chunk, loaded by renderer/chunkImports's import('./plotly'), and its WebGL trace's), each
  * the set's entry first and then the chunks it imports (transitive; the WebGL trace's without plotly's), with the
- * files each imports; the extension
- * sends a set to the page by message (src/extension/panel.ts), where it is imported from blob: URLs, each import
- * ("./" and the chunk's name, checked here) pointed at its module's URL (renderer/chunkImportsByUrl.ts), instead of
- * fetched through code-server's webview resource loading (README "Performance"); and `chunks`, the entries of plotly
- * and of its WebGL trace by URL, which the page imports from there should the message not come.
+ * files each imports. The extension sends a set to the page by message (src/extension/panel.ts), where it is imported
+ * from blob: URLs, each import ("./" and the chunk's name, checked here) pointed at its module's URL
+ * (renderer/chunkImportsByUrl.ts), instead of fetched through code-server's webview resource loading (README
+ * "Performance"); each set's entry is also what the page imports by URL should the message not come.
  */
 function panelModules(metafile, outdir) {
   const outputs = metafile.outputs;
@@ -278,10 +277,7 @@ function panelModules(metafile, outdir) {
   // the WebGL trace's set is what it adds to plotly's: the page asks for it only once plotly's set is in
   const inPlotly = new Set(plotly.map((m) => m.file));
   const plotlyGl = closure('renderer/plotlyGl.ts').filter((m) => !inPlotly.has(m.file));
-  return {
-    modules: { plotly, 'plotly-gl': plotlyGl },
-    chunks: { plotly: plotly[0].file, plotlyGl: plotlyGl[0].file }
-  };
+  return { modules: { plotly, 'plotly-gl': plotlyGl } };
 }
 
 /**

@@ -175,23 +175,24 @@ export class ResultsPanel {
   /** The page; its script installs the renderer's styles itself (the build inlines the CSS), so no stylesheet link. */
   private render(): void {
     const webview = this.webviewPanel.webview;
-    const assets = panelAssets();
+    const { page, modules } = panelAssets();
     const renderer = (file: string): string =>
       webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'renderer', ...file.split('/'))).toString();
     webview.html = buildPanelHtml({
       cspSource: webview.cspSource,
       nonce: makeNonce(),
       scriptUri: renderer('panel.js'),
-      ...(assets.page !== undefined && assets.chunks
+      ...(page !== undefined && modules
         ? {
-            inlineScript: assets.page,
-            chunks: { plotly: renderer(assets.chunks.plotly), plotlyGl: renderer(assets.chunks.plotlyGl) }
+            inlineScript: page,
+            // each set's entry, which the page imports by URL should the set's message not come
+            chunks: { plotly: renderer(modules.plotly[0].file), plotlyGl: renderer(modules['plotly-gl'][0].file) }
           }
         : {})
     });
     // plotly's modules by message, ahead of the page's asking: VS Code holds the message until the page has loaded,
     // and it comes far sooner than the chunks through the webview's resource loading (README "Performance")
-    if (assets.page !== undefined) void this.postModules('plotly');
+    if (page !== undefined) void this.postModules('plotly');
   }
 
   /** A set of plotly's modules to the page (renderer/chunkImportsByUrl.ts imports them), or why they were not read. */

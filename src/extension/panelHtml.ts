@@ -54,10 +54,11 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 }
 
 export interface PanelAssets {
-  /** plotly's modules, in sets the page asks for (scripts/build.mjs panelModules); none without the build's list */
+  /**
+   * plotly's modules, in sets the page asks for, each its entry first (scripts/build.mjs panelModules); none without
+   * the build's list
+   */
   modules?: Record<ModuleSet, ModuleRef[]>;
-  /** the entries of plotly's chunk and of its WebGL trace's */
-  chunks?: { plotly: string; plotlyGl: string };
   /** the page's script (dist/panel-page.js), for the HTML to hold inline */
   page?: string;
 }

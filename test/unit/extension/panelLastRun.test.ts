@@ -217,7 +217,6 @@ describe("results panel: plotly's modules sent to its page", () => {
   before(() => {
     global.DDPM_PANEL_ASSETS = {
       modules: sets,
-      chunks: { plotly: 'chunks/plotly-A.js', plotlyGl: 'chunks/plotlyGl-B.js' },
       page: 'void 0;'
     };
     // as Buffers, as the Node host's readFile gives them
@@ -232,6 +231,11 @@ describe("results panel: plotly's modules sent to its page", () => {
     const modules = () => (panel.posted as Posted[]).filter((m) => m.type === 'modules');
     await until(() => modules().length === 1);
     assert.match(panel.webview.html, /<script type="module" nonce="[0-9a-f]{32}">void 0;<\/script>/);
+    // the entries the page imports by URL should a set's message not come: each set's first module
+    assert.match(
+      panel.webview.html,
+      /data-ddpm-chunk-plotly="file:\/\/\/ext\/dist\/renderer\/chunks\/plotly-A\.js" data-ddpm-chunk-plotly-gl="file:\/\/\/ext\/dist\/renderer\/chunks\/plotlyGl-B\.js"/
+    );
     const expected = (set: 'plotly' | 'plotly-gl') => ({
       type: 'modules',
       set,
