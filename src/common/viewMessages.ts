@@ -2,6 +2,7 @@
 // (renderer/panel.ts, host side src/extension/panel.ts) and notebook outputs (renderer/index.ts, host side
 // src/extension/rendererMessaging.ts). Both sides use these types; whoever receives a message checks it
 // first with the parser below, since a webview is untrusted input. No vscode, DOM or Node here.
+import { isObject } from '../core/describe';
 import type { RunResultJson } from '../core/run/runCodec';
 
 export type ImageFormat = 'png' | 'svg';
@@ -62,10 +63,9 @@ export type Parsed<T> = { message: T; error?: undefined } | { message?: undefine
 const fail = (error: string): { error: string } => ({ error });
 
 function typeOf(m: unknown): { o: Record<string, unknown>; type: string } | string {
-  if (typeof m !== 'object' || m === null || Array.isArray(m)) return 'message: not an object';
-  const o = m as Record<string, unknown>;
-  if (typeof o.type !== 'string') return 'message: type is missing or not a string';
-  return { o, type: o.type };
+  if (!isObject(m)) return 'message: not an object';
+  if (typeof m.type !== 'string') return 'message: type is missing or not a string';
+  return { o: m, type: m.type };
 }
 
 /** A message from a view, checked field by field; extra fields are dropped. */
@@ -120,7 +120,7 @@ function parseModules(o: Record<string, unknown>): Parsed<HostMessage> {
     return fail('modules: modules is missing or not a non-empty array');
   const modules: PageModule[] = [];
   for (const [i, m] of (o.modules as unknown[]).entries()) {
-    const r = (typeof m === 'object' && m !== null ? m : {}) as Record<string, unknown>;
+    const r = isObject(m) ? m : {};
     if (typeof r.file !== 'string') return fail(`modules[${i}]: file is missing or not a string`);
     if (!Array.isArray(r.imports) || !r.imports.every((f) => typeof f === 'string'))
       return fail(`modules[${i}]: imports is missing or not an array of strings`);
