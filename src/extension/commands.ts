@@ -8,6 +8,7 @@ import { buildPytorchScript } from '../core/notebook/pytorchScript';
 import { encodeRunResult } from '../core/run/runCodec';
 import type { RngProfile, RunResult, SamplerInputs } from '../core/types';
 import { errorFirstLine, isAbort } from '../core/errors';
+import { progressAfterDelay, type ProgressSink } from './delayedProgress';
 import { pickInputs, resolveInputsFromActiveEditor, resolveInputsFromFile } from './inputSource';
 import { ResultsPanel, type PanelRun } from './panel';
 import type { CellInputsInterpreter, Resolution } from './resolveInputs';
@@ -23,23 +24,16 @@ function cellInterpreter(settings: DdpmSettings): CellInputsInterpreter {
     interpretInputs(text, origin, { profile: settings.profile, matmul: settings.matmul, record: settings.record });
 }
 
-/** Runs a request in the worker behind a cancellable progress notification; undefined when cancelled. */
+/**
+ * Runs a request in the worker; undefined when cancelled. A run still going after PROGRESS_DELAY_MS gets a cancellable
+ * progress notification for the rest of it (delayedProgress.ts); a quicker one shows none.
+ */
 async function runWithProgress(title: string, request: WorkerRequest): Promise<RunResult | undefined> {
+  const abort = new AbortController();
   try {
-    return await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
-      (progress, token) => {
-        const abort = new AbortController();
-        token.onCancellationRequested(() => abort.abort());
-        let reported = 0;
-        return runInWorker(request, abort.signal, {
-          onProgress: (done, total) => {
-            const pct = (100 * done) / total;
-            progress.report({ increment: pct - reported, message: `step ${done} of ${total}` });
-            reported = pct;
-          }
-        });
-      }
+    return await progressAfterDelay(
+      (onProgress) => runInWorker(request, abort.signal, { onProgress }),
+      (rest) => progressNotification(title, rest, () => abort.abort())
     );
   } catch (e) {
     if (isAbort(e)) {
@@ -48,6 +42,25 @@ async function runWithProgress(title: string, request: WorkerRequest): Promise<R
     }
     throw e;
   }
+}
+
+/** A cancellable notification titled `title` until `rest` settles, showing the step it has reached. */
+function progressNotification(title: string, rest: Promise<void>, cancel: () => void): ProgressSink {
+  let sink: ProgressSink = () => undefined;
+  void vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+    (progress, token) => {
+      token.onCancellationRequested(cancel);
+      let reported = 0;
+      sink = (done, total) => {
+        const pct = (100 * done) / total;
+        progress.report({ increment: pct - reported, message: `step ${done} of ${total}` });
+        reported = pct;
+      };
+      return rest;
+    }
+  );
+  return (done, total) => sink(done, total);
 }
 
 /** "DDPM: Run Sampler"; `uri` when invoked on a file from the explorer or editor context menu. */
