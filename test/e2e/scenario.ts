@@ -489,6 +489,8 @@ const S = {
     'timing: "DDPM: Run Sampler" on 1000-step N = 10000 inputs to the drawn panel plot, and 20 moves of its step slider',
   webHost: 'the extension runs in the web worker extension host (Running Extensions says "web worker")',
   interrupt: 'interrupt a long sample(): the cell stops within seconds, the next cell runs',
+  cancelPalette:
+    'a long "DDPM: Run Sampler" shows a cancellable progress notification; Cancel stops it and closes the panel it opened',
   clipboard: '"Copy Equivalent PyTorch Script" and "Compare Clipboard with Last Run" (the clipboard commands)',
   newNotebook: '"DDPM: New Sampler Notebook" opens the example as an untitled notebook that runs',
   localTorch:
@@ -635,16 +637,10 @@ function paletteSettleMs(): number {
 }
 
 /**
- * Writes 1000-step inputs of n samples (the bundled example's w_model and seed, the core's float32 linear schedule
- * torch.linspace(1e-4, 0.02, 1000), each value written exactly) into the workspace, opens the file, waits
- * paletteSettleMs(), runs "DDPM: Run Sampler" and waits until the results panel has drawn that run. t0 is when the
- * command was chosen, drawnAt the view's data-ddpm-drawn-at (the same clock).
+ * Writes 1000-step inputs of n samples, d = 2 (the bundled example's w_model and seed, the core's float32 linear
+ * schedule torch.linspace(1e-4, 0.02, 1000), each value written exactly) into the workspace as `file`, and opens it.
  */
-async function paletteRun(
-  ctx: ScenarioContext,
-  file: string,
-  n: number
-): Promise<{ t0: number; drawnAt: number; frame: FrameLocator; settleMs: number }> {
+async function openSampleInputs(ctx: ScenarioContext, file: string, n: number): Promise<void> {
   const { page, workspace } = ctx;
   const example = exampleWeights(ctx);
   const betas = linearSchedule(1000);
@@ -658,6 +654,20 @@ async function paletteRun(
   writeFileSync(path.join(workspace, file), JSON.stringify(inputs) + '\n');
   await openWrittenFile(page, workspace, file);
   await page.locator('.monaco-editor .view-lines').filter({ visible: true }).first().waitFor({ timeout: SHORT });
+}
+
+/**
+ * Writes and opens 1000-step inputs of n samples (openSampleInputs), waits paletteSettleMs(), runs "DDPM: Run
+ * Sampler" and waits until the results panel has drawn that run. t0 is when the command was chosen, drawnAt the
+ * view's data-ddpm-drawn-at (the same clock).
+ */
+async function paletteRun(
+  ctx: ScenarioContext,
+  file: string,
+  n: number
+): Promise<{ t0: number; drawnAt: number; frame: FrameLocator; settleMs: number }> {
+  const { page } = ctx;
+  await openSampleInputs(ctx, file, n);
   // as a user who looks at the inputs before running them: opening a .json file starts VS Code's JSON support
   // (four extensions and a language server), which held the command up by about 0.5 s when run at once
   const settleMs = paletteSettleMs();
@@ -1205,7 +1215,26 @@ sample()`;
     web: true,
     needs: [],
     async run(ctx) {
+      // a run this quick shows no progress notification (src/extension/delayedProgress.ts): any toast that names the
+      // run is recorded from before the command until the plot is drawn
+      // (only the toasts' container is watched, and not after the step, so as not to add work to the timings)
+      await ctx.page.evaluate(() => {
+        const w = window as unknown as { ddpmToasts?: { seen: string[]; observer: MutationObserver } };
+        const seen: string[] = [];
+        const observer = new MutationObserver(() => {
+          for (const t of document.querySelectorAll('.notifications-toasts .notification-toast'))
+            if (/DDPM: sampling/.test(t.textContent ?? '')) seen.push(t.textContent ?? '');
+        });
+        const target = document.querySelector('.notifications-toasts') ?? document.body;
+        observer.observe(target, { childList: true, subtree: true, characterData: true });
+        w.ddpmToasts = { seen, observer };
+      });
       const { t0, drawnAt, frame, settleMs } = await paletteRun(ctx, 'timing-run.inputs.json', 1000);
+      const toasts = await ctx.page.evaluate(() => {
+        const w = window as unknown as { ddpmToasts: { seen: string[]; observer: MutationObserver } };
+        w.ddpmToasts.observer.disconnect();
+        return w.ddpmToasts.seen;
+      });
       // where the wait went inside the panel's page: when its page started, when plotly's modules arrived (by
       // message: src/extension/panel.ts, renderer/chunkImportsByUrl.ts), when the warm-up ended (renderer/warmUp.ts),
       // against the command
@@ -1240,6 +1269,7 @@ sample()`;
         `; the inputs file opened ${(settleMs / 1000).toFixed(1)} s before; the panel's page started at ${at(marks.page)}, the run reached it at ${at(marks.received)}, ${Number.isFinite(marks.sketched) ? `the plots sketched at ${at(marks.sketched)} (plotly loading), ` : ''}plotly's modules in at ${at(marks.modules)} (by ${marks.from ?? 'nothing'}), warm-up ${marks.warmState ?? 'not finished'} at ${at(marks.warm)}`
       );
       await ctx.screenshot('timing-palette');
+      assert.deepEqual(toasts, [], 'a 1000-step N = 1000 run showed a progress notification');
       assert.equal(marks.from, 'message', "plotly's modules did not come to the panel's page by message");
       assert.deepEqual(marks.fetched, [], "the panel's page fetched plotly's chunks");
       assert.ok(
@@ -1323,6 +1353,53 @@ sample()`;
       const next = await addAndRunCell(page, SEED_CELL);
       assert.equal(next.state, 'success', 'the cell after the interrupted one did not run');
       await runOutputOfCell(page, next.row, 'the cell after the interrupted one');
+    }
+  },
+  {
+    name: S.cancelPalette,
+    web: true,
+    needs: [],
+    async run(ctx) {
+      const { page, screenshot } = ctx;
+      await closeAllEditors(page);
+      // N x d x T = 2 billion values: it asks first, then runs for seconds (past the notification's half-second delay)
+      await openSampleInputs(ctx, 'long-run.inputs.json', 1_000_000);
+      await runCommand(page, 'DDPM: Run Sampler');
+      await page
+        .locator('.monaco-dialog-box .monaco-button')
+        .filter({ hasText: exactText('Run') })
+        .first()
+        .click({ timeout: SHORT })
+        .catch(() => {
+          throw new Error('running 2 billion values did not ask first (no "Run" button in a dialog)');
+        });
+      const toast = page
+        .locator('.notifications-toasts .notification-toast')
+        .filter({ hasText: 'DDPM: sampling N=1000000 d=2 T=1000' })
+        .first();
+      await toast.waitFor({ timeout: SHORT }).catch(() => {
+        throw new Error('the long run shows no progress notification');
+      });
+      await screenshot('palette-progress');
+      const tabs = page.locator('.tabs-container .tab').filter({ hasText: 'DDPM: sampling N=1000000' });
+      assert.equal(await tabs.count(), 1, 'the results panel did not open while the run goes');
+      await toast.hover();
+      await toast
+        .locator('.monaco-button')
+        .filter({ hasText: exactText('Cancel') })
+        .first()
+        .click({ timeout: SHORT });
+      await page
+        .locator('.notifications-toasts .notification-toast')
+        .filter({ hasText: 'DDPM: sampling N=1000000 d=2 T=1000: cancelled' })
+        .first()
+        .waitFor({ timeout: LONG })
+        .catch(() => {
+          throw new Error('Cancel did not stop the run (no "cancelled" message)');
+        });
+      await waitFor('the results panel the run opened to close', async () =>
+        (await tabs.count()) === 0 ? true : undefined
+      );
     }
   },
   {
