@@ -18,7 +18,9 @@ export const MODULES_WAIT_MS = 10_000;
 
 let ask: ((set: ModuleSet) => void) | undefined;
 const arrived = new Map<ModuleSet, ModulesMessage>();
-const waiters = new Map<ModuleSet, (m: ModulesMessage) => void>();
+/** the pending waits for each set's message (each wait's own timer), and the sets asked for while they wait */
+const waiters = new Map<ModuleSet, Set<(m: ModulesMessage) => void>>();
+const asked = new Set<ModuleSet>();
 /** blob: URL of each module imported so far, by file: plotly's core chunk is one module for both sets */
 const urls = new Map<string, string>();
 /** how plotly came: by message, or by URL (then its WebGL trace must come by URL too) */
@@ -35,7 +37,9 @@ export function receiveModules(message: ModulesMessage): void {
   arrived.set(message.set, message);
   // when plotly's set came (Date.now()): the end-to-end timing logs it
   if (message.set === 'plotly') document.documentElement.setAttribute('data-ddpm-modules-at', String(Date.now()));
-  waiters.get(message.set)?.(message);
+  const waiting = waiters.get(message.set);
+  waiters.delete(message.set);
+  for (const w of waiting ?? []) w(message);
 }
 
 function chunkUrl(name: 'plotly' | 'plotly-gl'): string {
@@ -44,20 +48,33 @@ function chunkUrl(name: 'plotly' | 'plotly-gl'): string {
   return url;
 }
 
-/** The set's message: come already, or awaited up to MODULES_WAIT_MS (asked for when `askFor`). */
-function modules(set: ModuleSet, askFor: boolean): Promise<ModulesMessage> {
+/**
+ * The set's message: come already, or awaited up to MODULES_WAIT_MS (asked for when `askFor`, once while waits for
+ * it are pending). Waits for the same set at once all get the message.
+ */
+export function awaitModules(set: ModuleSet, askFor: boolean): Promise<ModulesMessage> {
   const known = arrived.get(set);
   if (known) return Promise.resolve(known);
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`plotly's ${set} modules did not come within ${MODULES_WAIT_MS / 1000} s`)),
-      MODULES_WAIT_MS
-    );
-    waiters.set(set, (m) => {
+    const pending = waiters.get(set) ?? new Set();
+    waiters.set(set, pending);
+    const waiter = (m: ModulesMessage): void => {
       clearTimeout(timer);
       resolve(m);
-    });
-    if (askFor) ask?.(set);
+    };
+    const timer = setTimeout(() => {
+      pending.delete(waiter);
+      if (!pending.size && waiters.get(set) === pending) {
+        waiters.delete(set);
+        asked.delete(set); // a later wait asks again
+      }
+      reject(new Error(`plotly's ${set} modules did not come within ${MODULES_WAIT_MS / 1000} s`));
+    }, MODULES_WAIT_MS);
+    pending.add(waiter);
+    if (askFor && !asked.has(set)) {
+      asked.add(set);
+      ask?.(set);
+    }
   });
 }
 
@@ -110,7 +127,7 @@ export function specifierOffsets(bytes: Uint8Array, specifiers: readonly string[
 }
 
 async function fromMessage(set: ModuleSet, askFor: boolean): Promise<{ default: PlotlyApi }> {
-  const m = await modules(set, askFor);
+  const m = await awaitModules(set, askFor);
   if ('error' in m) throw new Error(`plotly's ${set} modules could not be read: ${m.error}`);
   return (await import(entryUrl(set, m.modules))) as { default: PlotlyApi };
 }

@@ -1,7 +1,9 @@
-// Where the results panel's page finds a module's imports in its bytes (renderer/chunkImportsByUrl.ts
-// specifierOffsets): byte offsets in UTF-8 text, whatever characters come before, each occurrence of each import.
+// The results panel's page and plotly's modules by message (renderer/chunkImportsByUrl.ts): where it finds a module's
+// imports in its bytes (specifierOffsets: byte offsets in UTF-8 text, whatever characters come before, each
+// occurrence of each import), and how waits for a set's message share it (awaitModules).
 import { strict as assert } from 'node:assert';
-import { specifierOffsets } from '../../../renderer/chunkImportsByUrl';
+import { awaitModules, connectHost, receiveModules, specifierOffsets } from '../../../renderer/chunkImportsByUrl';
+import type { ModuleSet } from '../../../src/common/viewMessages';
 
 /** Every byte offset of `needle` in `hay`, by comparing bytes one by one (what the engine's search must agree with). */
 function naiveOffsets(hay: Uint8Array, needle: Uint8Array): number[] {
@@ -36,5 +38,25 @@ describe("specifierOffsets (the results panel's page rewriting plotly's imports)
 
   it('finds nothing for an import the text does not hold', () => {
     assert.deepEqual(specifierOffsets(enc.encode(`import{x}from${a};`), [b]), []);
+  });
+});
+
+describe("awaitModules (the results panel's page waiting for plotly's modules)", () => {
+  it("gives a set's message to every wait pending for it, having asked the extension once", async () => {
+    const asks: ModuleSet[] = [];
+    connectHost((set) => asks.push(set));
+    // (the WebGL trace's set: its message does not touch the page's document, so it runs here)
+    const first = awaitModules('plotly-gl', true);
+    const second = awaitModules('plotly-gl', true);
+    assert.deepEqual(asks, ['plotly-gl']);
+    const message = { type: 'modules' as const, set: 'plotly-gl' as const, modules: [] };
+    receiveModules(message);
+    const within = <T>(p: Promise<T>): Promise<T | 'still waiting'> =>
+      Promise.race([p, new Promise<'still waiting'>((r) => setTimeout(() => r('still waiting'), 200))]);
+    assert.equal(await within(first), message);
+    assert.equal(await within(second), message);
+    // once come, a later wait has it at once and asks nothing
+    assert.equal(await within(awaitModules('plotly-gl', true)), message);
+    assert.deepEqual(asks, ['plotly-gl']);
   });
 });
