@@ -3,7 +3,7 @@
 // notification, and its toast's layout and animation shared the window's thread with the results panel's page as it
 // started (README "Performance"). Pure: the notification and the timers are passed in, so plain mocha tests it.
 
-/** How long a job runs before its progress notification shows (VS Code's own delayed progress uses 150 to 800 ms). */
+/** How long a job runs before its progress notification shows (VS Code's own status bar progress waits 150 ms). */
 export const PROGRESS_DELAY_MS = 500;
 
 /** Receives the job's progress: `done` of `total` steps. */
