@@ -46,7 +46,9 @@ async function runWithProgress(title: string, request: WorkerRequest): Promise<R
 
 /** A cancellable notification titled `title` until `rest` settles, showing the step it has reached. */
 function progressNotification(title: string, rest: Promise<void>, cancel: () => void): ProgressSink {
-  let sink: ProgressSink = () => undefined;
+  // progress that comes before VS Code runs the notification's task is kept for it
+  let early: [number, number] | undefined;
+  let sink: ProgressSink = (done, total) => (early = [done, total]);
   void vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title, cancellable: true },
     (progress, token) => {
@@ -57,6 +59,7 @@ function progressNotification(title: string, rest: Promise<void>, cancel: () => 
         progress.report({ increment: pct - reported, message: `step ${done} of ${total}` });
         reported = pct;
       };
+      if (early) sink(...early);
       return rest;
     }
   );
