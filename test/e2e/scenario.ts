@@ -420,6 +420,18 @@ async function closeAllEditors(page: Page): Promise<void> {
   );
 }
 
+/** Answers "Run" in the dialog a run larger than ddpmLab.maxElementsWithoutAsking asks first; `what` names the run. */
+async function confirmLargeRun(page: Page, what: string): Promise<void> {
+  await page
+    .locator('.monaco-dialog-box .monaco-button')
+    .filter({ hasText: exactText('Run') })
+    .first()
+    .click({ timeout: SHORT })
+    .catch(() => {
+      throw new Error(`${what} did not ask first (no "Run" button in a dialog)`);
+    });
+}
+
 /** The row of the Running Extensions view ("Developer: Show Running Extensions") that shows DDPM Lab, as text. */
 async function runningExtensionRow(page: Page): Promise<string> {
   await runCommand(page, 'Developer: Show Running Extensions');
@@ -1325,13 +1337,7 @@ sample()`;
         'linspace(1e-4, 0.02, 10000)'
       );
       const { row } = await addCellAndStart(page, big);
-      const confirm = page
-        .locator('.monaco-dialog-box .monaco-button')
-        .filter({ hasText: exactText('Run') })
-        .first();
-      await confirm.click({ timeout: SHORT }).catch(() => {
-        throw new Error('running 300 million values did not ask first (no "Run" button in a dialog)');
-      });
+      await confirmLargeRun(page, 'running 300 million values');
       await waitFor('the long cell to run', async () => ((await cellState(row)) === 'running' ? true : undefined));
       await sleep(1500); // let the sampler get going
       await screenshot('interrupt-running');
@@ -1363,14 +1369,7 @@ sample()`;
       // N x d x T = 2 billion values: it asks first, then runs for seconds (past the notification's half-second delay)
       await openSampleInputs(ctx, 'long-run.inputs.json', 1_000_000);
       await runCommand(page, 'DDPM: Run Sampler');
-      await page
-        .locator('.monaco-dialog-box .monaco-button')
-        .filter({ hasText: exactText('Run') })
-        .first()
-        .click({ timeout: SHORT })
-        .catch(() => {
-          throw new Error('running 2 billion values did not ask first (no "Run" button in a dialog)');
-        });
+      await confirmLargeRun(page, 'running 2 billion values');
       const toast = page
         .locator('.notifications-toasts .notification-toast')
         .filter({ hasText: 'DDPM: sampling N=1000000 d=2 T=1000' })
