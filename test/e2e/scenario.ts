@@ -1337,7 +1337,7 @@ sample()`;
         'linspace(1e-4, 0.02, 10000)'
       );
       const { row } = await addCellAndStart(page, big);
-      await confirmLargeRun(page, 'running 300 million values');
+      await confirmLargeRun(page, 'running 3 billion values');
       await waitFor('the long cell to run', async () => ((await cellState(row)) === 'running' ? true : undefined));
       await sleep(1500); // let the sampler get going
       await screenshot('interrupt-running');
