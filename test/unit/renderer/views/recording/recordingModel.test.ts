@@ -10,20 +10,10 @@ import {
   recordingDistanceFigure,
   recordingScene
 } from '../../../../../renderer/views/recording/recordingModel';
-import type { ThemeColors } from '../../../../../renderer/theme';
 import { ROOT } from '../../../helpers/paths';
+import { LIGHT_THEME } from '../../../helpers/rendererRuns';
 
-const theme: ThemeColors = {
-  kind: 'light',
-  foreground: '#1f1f1f',
-  background: '#ffffff',
-  muted: '#616161',
-  grid: '#e5e5e5',
-  series: ['#1a85ff', '#d67e00', '#388a34', '#e51400', '#652d90', '#bf8803'],
-  error: '#e51400',
-  fontFamily: 'sans-serif',
-  fontSize: 13
-};
+const theme = LIGHT_THEME;
 
 /** PyTorch's recording of the correct loop (scripts/fixtures/recording.py), with x after step `t` set to NaN from element `from` on. */
 function goneNaN(t: number, from: number): ReturnType<typeof decodeRecording> {
