@@ -15,13 +15,16 @@ export interface RasterFrame {
 
 /**
  * The points of the paths: state s of sample i is (data[s][i * stride + ox], data[s][i * stride + oy]), states in
- * drawing order. A non-finite coordinate breaks the path there (as a gap in a plotted line does).
+ * drawing order; or, with xOfState, (xOfState[s], data[s][i * stride + oy]): one dimension against t, each state's
+ * x its t (pathCoverage and pathBounds read xOfState; the plane's markers, hover and cloud do not use it). A
+ * non-finite coordinate breaks the path there (as a gap in a plotted line does).
  */
 export interface PathPoints {
   data: ArrayLike<number>[];
   stride: number;
   ox: number;
   oy: number;
+  xOfState?: ArrayLike<number>;
 }
 
 /**
@@ -38,7 +41,7 @@ export function pathCoverage(points: PathPoints, samples: number[], states: numb
   const sy = hgt / (frame.y[1] - frame.y[0]);
   const x0 = frame.x[0];
   const y1 = frame.y[1];
-  const { data, stride, ox, oy } = points;
+  const { data, stride, ox, oy, xOfState } = points;
   // the largest pixel coordinate still inside the frame
   const maxX = w - 1e-9;
   const maxY = hgt - 1e-9;
@@ -58,8 +61,9 @@ export function pathCoverage(points: PathPoints, samples: number[], states: numb
     let ax = 0;
     let ay = 0;
     for (let q = 0; q < states.length; q++) {
-      const m = data[states[q]];
-      const bx = (m[base + ox] - x0) * sx;
+      const s = states[q];
+      const m = data[s];
+      const bx = ((xOfState ? xOfState[s] : m[base + ox]) - x0) * sx;
       const by = (y1 - m[base + oy]) * sy;
       if (!Number.isFinite(bx) || !Number.isFinite(by)) {
         have = false;
@@ -195,11 +199,11 @@ export function pathBounds(
   let x1 = -Infinity;
   let y0 = Infinity;
   let y1 = -Infinity;
-  const { data, stride, ox, oy } = points;
+  const { data, stride, ox, oy, xOfState } = points;
   for (const s of states) {
     const m = data[s];
     for (const i of samples) {
-      const x = m[i * stride + ox];
+      const x = xOfState ? xOfState[s] : m[i * stride + ox];
       const y = m[i * stride + oy];
       if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
       if (x < x0) x0 = x;

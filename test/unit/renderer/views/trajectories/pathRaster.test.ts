@@ -144,6 +144,46 @@ describe('pathRaster: coverage', () => {
     );
   });
 
+  it("xOfState: each state's x is its own (a dimension against t), the same pixels and box as those points written out", () => {
+    // random paths whose states share an x (t), drawn from the points written out and from xOfState with the
+    // written x left NaN (so a read of it would break every path), in a frame with x reversed as t's axis is
+    const coord = fc.double({ min: -2, max: 12, noNaN: true });
+    fc.assert(
+      fc.property(
+        fc.array(coord, { minLength: 2, maxLength: 8 }),
+        fc.array(fc.array(coord, { minLength: 8, maxLength: 8 }), { minLength: 1, maxLength: 4 }),
+        (ts, ys) => {
+          const written = pointsOf(ys.map((y) => ts.map((t, s): [number, number] => [t, y[s]])));
+          const data = written.points.data.map((m) => {
+            const c = Float64Array.from(m as Float64Array);
+            for (let k = 0; k < c.length; k += 2) c[k] = NaN;
+            return c;
+          });
+          const byState: PathPoints = { data, stride: 2, ox: 0, oy: 1, xOfState: ts };
+          const reversed: RasterFrame = { ...FRAME, x: [10, 0] };
+          for (const frame of [FRAME, reversed])
+            assert.deepEqual(
+              pathCoverage(byState, written.samples, written.states, frame),
+              pathCoverage(written.points, written.samples, written.states, frame)
+            );
+          assert.deepEqual(
+            pathBounds(byState, written.samples, written.states),
+            pathBounds(written.points, written.samples, written.states)
+          );
+        }
+      )
+    );
+    // on the reversed axis the largest x is the left column
+    const { points } = pointsOf([
+      [
+        [0, 5.5],
+        [0, 5.5]
+      ]
+    ]);
+    const left = pathCoverage({ ...points, xOfState: [9.5, 9.2] }, [0], [0, 1], { ...FRAME, x: [10, 0] });
+    assert.deepEqual([...covered(left, 10).keys()], ['0,4']);
+  });
+
   it('clipSegment keeps the part of a segment inside the box', () => {
     assert.deepEqual(clipSegment(-10, 5, 20, 0, 10, 10), [0.5, 1]);
     assert.equal(clipSegment(-10, -10, 5, 0, 10, 10), null);
