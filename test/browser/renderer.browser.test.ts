@@ -12,12 +12,13 @@ import { decodeRunResult, encodeRunResult, type RunResultJson } from '../../src/
 import { executeRequest } from '../../src/extension/sampleJob';
 import { inputsToMessage } from '../../src/extension/workerProtocol';
 import { runSampler } from '../../src/core/sampler/sampler';
+import { carryInputs } from '../../src/core/run/recompute';
 import { readInputs } from '../../src/core/sampler/inputs';
 import { alphaBarFromBetas, linearSchedule } from '../../src/core/sampler/schedules';
 import { formatFloat32Shortest, formatTensorF32 } from '../../src/core/tensors/printTensor';
 import { generateInputs } from '../../src/extension/resolveInputs';
 import { parseTensorText } from '../../src/core/tensors/parseTensor';
-import type { SamplerInputs } from '../../src/core/types';
+import type { RunResult, SamplerInputs } from '../../src/core/types';
 import { buildReportHtml } from '../../src/report/html';
 import { buildPanelHtml, modulesMessage } from '../../src/extension/panelHtml';
 import type { ModuleRef } from '../../src/common/viewMessages';
@@ -302,9 +303,27 @@ async function pathsImagePixels(page: Page, testId: string): Promise<{ lit: numb
   return imagePixels(page, src);
 }
 
-/** d = 3: 200 samples, 100 steps, weights drawn by the extension's generator (the dimensions plot then uses WebGL). */
-function wideInputs(): SamplerInputs {
-  return generateInputs({ n: 200, d: 3, T: 100, seed: 5n, schedule: 'linear' }, 'avx2-fma').inputs;
+/**
+ * d = 2: 2500 samples, 100 steps, weights drawn by the extension's generator: over 2000 samples, the final samples'
+ * scatter plot is plotly's WebGL trace (the paths and the slider's cloud are drawn per pixel).
+ */
+function webglInputs(): SamplerInputs {
+  return generateInputs({ n: 2500, d: 2, T: 100, seed: 5n, schedule: 'linear' }, 'avx2-fma').inputs;
+}
+
+/** `inputs` sampled, as the extension sends a run to a view: carrying its inputs, not its steps (recomputed there). */
+function carriedRun(inputs: SamplerInputs): RunResult {
+  const run = runSampler(inputs);
+  return carryInputs(run, inputs.wModel, run.trajectory.policy);
+}
+
+/** Shows the final samples, answering the page's request for plotly's WebGL trace when `answer`, and checks that they are drawn with WebGL. */
+async function samplesDrawnWithWebgl(page: Page, answer: boolean): Promise<void> {
+  await page.click('[data-testid="ddpm-tab-samples"]');
+  if (answer) await answerGlRequest(page);
+  await waitReady(page);
+  const scatter = await plotDrawn(page, 'ddpm-samples-scatter');
+  assert.ok(scatter.svg > 0 && scatter.gl > 0, `final samples not drawn with WebGL: ${JSON.stringify(scatter)}`);
 }
 
 /** The bundled example's w_model and seed (made by PyTorch, media/examples/seed.inputs.json) with N = n and a linear schedule of T steps. */
@@ -676,10 +695,10 @@ describe('renderer in headless Chromium', function () {
   }
 
   it("results panel: under the panel's strict CSP (no eval) it draws with WebGL, plotly's modules sent by message, says ready, restores its state, and posts compare requests", async () => {
-    // d = 3, 200 samples x 101 states: the dimensions plot draws its paths with WebGL (plotly's strict, precompiled
-    // scattergl: no eval), the projection plane per pixel. plotly's modules come by message, as the extension sends
-    // them (its set as the page is written, the WebGL trace's when the page asks), imported from blob: URLs
-    const run = runSampler(wideInputs());
+    // d = 2, 2500 samples x 101 states: the paths drawn per pixel, the final samples with WebGL (plotly's strict,
+    // precompiled scattergl: no eval). plotly's modules come by message, as the extension sends them (its set as the
+    // page is written, the WebGL trace's when the page asks), imported from blob: URLs
+    const run = carriedRun(webglInputs());
     const cspViolations: string[] = [];
     const page = await panelPage(cspViolations);
     await postModules(page, 'plotly');
@@ -687,20 +706,18 @@ describe('renderer in headless Chromium', function () {
       (json) => window.postMessage({ type: 'run', run: JSON.parse(json) }, '*'),
       JSON.stringify(encodeRunResult(run))
     );
-    await answerGlRequest(page);
     await waitReady(page);
-    const traj = await plotDrawn(page, 'ddpm-trajectory-plot');
-    assert.ok(traj.svg > 0 && traj.gl > 0, `dimensions plot not drawn with WebGL: ${JSON.stringify(traj)}`);
+    const plane = await plotDrawn(page, 'ddpm-trajectory-plot');
+    assert.equal(plane.paths, 1, `the plane has no paths image: ${JSON.stringify(plane)}`);
+    assert.match(
+      (await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes')) ?? '',
+      /^Recorded: all 101 states x_100 … x_0 \(every step\); each path draws every recorded state, for all 2500 samples\./
+    );
+    await samplesDrawnWithWebgl(page, true);
     // none of plotly's chunks was fetched: both sets came by message
     const loaded = await plotlyFetches(page);
     assert.equal(loaded.from, 'message', 'plotly did not come by message');
     assert.deepEqual(loaded.fetched, [], "the page fetched plotly's chunks");
-    const plane = await plotDrawn(page, 'ddpm-trajectory-pca');
-    assert.equal(plane.paths, 1, `the plane has no paths image: ${JSON.stringify(plane)}`);
-    assert.match(
-      (await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes')) ?? '',
-      /^Recorded: all 101 states x_100 … x_0 \(every step\); each path draws every recorded state, for all 200 samples\./
-    );
     await page.click('[data-testid="ddpm-compare"]');
     await page.waitForFunction(() =>
       (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'compare-request')
@@ -710,18 +727,17 @@ describe('renderer in headless Chromium', function () {
     // plotly's modules again)
     await page.reload();
     await postModules(page, 'plotly');
-    await answerGlRequest(page);
     await waitReady(page);
     assert.equal(
       await page.textContent('[data-testid="ddpm-headline"]'),
-      `DDPM sample N = 200, d = 3, T = 100, seed ${run.inputs.seed}, RNG profile ${run.inputs.profile}`
+      `DDPM sample N = 2500, d = 2, T = 100, seed ${run.inputs.seed}, RNG profile ${run.inputs.profile}`
     );
     assert.deepEqual(cspViolations, [], "CSP violations under the panel's policy");
     await page.close();
   });
 
   it("results panel: when the extension could not read plotly's modules, the page imports plotly's chunks by the URLs it names, its WebGL trace's too, and draws", async () => {
-    const run = runSampler(wideInputs());
+    const run = carriedRun(webglInputs());
     const cspViolations: string[] = [];
     const page = await panelPage(cspViolations);
     await postModules(page, 'plotly', 'EntryNotFound (FileSystemError): chunks/plotly-X.js');
@@ -730,8 +746,7 @@ describe('renderer in headless Chromium', function () {
       JSON.stringify(encodeRunResult(run))
     );
     await waitReady(page);
-    const traj = await plotDrawn(page, 'ddpm-trajectory-plot');
-    assert.ok(traj.svg > 0 && traj.gl > 0, `dimensions plot not drawn with WebGL: ${JSON.stringify(traj)}`);
+    await samplesDrawnWithWebgl(page, false);
     const loaded = await plotlyFetches(page);
     assert.equal(loaded.from, 'url');
     const [plotly, gl] = [moduleSet('plotly')[0].file, moduleSet('plotlyGl')[0].file];
@@ -749,8 +764,8 @@ describe('renderer in headless Chromium', function () {
     await page.close();
   });
 
-  it("notebook renderer entry: under a CSP header without 'unsafe-eval', the trajectories draw with WebGL and nothing is blocked", async () => {
-    const run = runSampler(wideInputs());
+  it("notebook renderer entry: under a CSP header without 'unsafe-eval', the trajectories draw and the final samples draw with WebGL, nothing blocked", async () => {
+    const run = runSampler(webglInputs());
     const page = await newPage();
     const violations: string[] = [];
     page.on('console', (m) => {
@@ -758,18 +773,17 @@ describe('renderer in headless Chromium', function () {
     });
     await renderInHarness(page, 'csp', JSON.stringify(encodeRunResult(run)), '?no-eval');
     await waitReady(page);
-    const traj = await plotDrawn(page, 'ddpm-trajectory-plot');
-    assert.ok(traj.svg > 0 && traj.gl > 0, `not drawn with WebGL: ${JSON.stringify(traj)}`);
-    const pca = await plotDrawn(page, 'ddpm-trajectory-pca');
-    assert.equal(pca.paths, 1, `the projection plane has no image of its paths: ${JSON.stringify(pca)}`);
+    const plane = await plotDrawn(page, 'ddpm-trajectory-plot');
+    assert.equal(plane.paths, 1, `the plane has no image of its paths: ${JSON.stringify(plane)}`);
     const cloud = await plotDrawn(page, 'ddpm-trajectory-cloud');
     assert.equal(cloud.layers, 1, `the cloud has no layer of its points: ${JSON.stringify(cloud)}`);
     assert.ok((await layerPixels(page, 'ddpm-trajectory-cloud')).lit > 100, 'the cloud layer is empty');
-    assert.deepEqual(violations, [], 'CSP violations');
     assert.match(
       (await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes')) ?? '',
       /^Recorded: all 101 states/
     );
+    await samplesDrawnWithWebgl(page, false);
+    assert.deepEqual(violations, [], 'CSP violations');
     await page.close();
   });
 

@@ -495,7 +495,7 @@ const S = {
   contrast: 'in every theme the text of the outputs is readable (contrast at least 4.5:1)',
   reopen: 'save, close and reopen the notebook: cells and outputs unchanged',
   timeRunAll: 'timing: Run All of a 1000-step N = 1000 notebook cell to its drawn plot',
-  webgl: 'a d = 3 notebook cell draws its dimensions plot with WebGL, nothing blocked by the content security policy',
+  webgl: "a notebook cell's 2500 final samples draw with WebGL, nothing blocked by the content security policy",
   timePalette: 'timing: "DDPM: Run Sampler" on 1000-step N = 1000 inputs to the drawn panel plot',
   timePalette10k:
     'timing: "DDPM: Run Sampler" on 1000-step N = 10000 inputs to the drawn panel plot, and 20 moves of its step slider',
@@ -1194,28 +1194,36 @@ export const scenario: Step[] = [
     web: true,
     needs: [S.open],
     async run(ctx) {
-      // d = 3: the dimensions-against-t plot draws 300 paths x 101 states per dimension with plotly's scattergl,
-      // inside VS Code's own notebook webview and its content security policy (no 'unsafe-eval')
+      // 2500 samples: the final samples' scatter plot is plotly's scattergl (over 2000 points), drawn inside VS Code's
+      // own notebook webview and its content security policy (no 'unsafe-eval'); the paths are drawn per pixel
       const blocked: string[] = [];
       const onConsole = (m: { text(): string }): void => {
         if (/Content Security Policy|unsafe-eval/i.test(m.text())) blocked.push(m.text());
       };
       ctx.page.on('console', onConsole);
       try {
-        const cell = `w_model = [[0.5, -0.2, 0.1], [0.05, 0.41, -0.3], [-0.2, 0.07, 0.6], [0.1, 0.2, 0.3]]
-shape = [300, 3]
+        const cell = `w_model = [[0.5, -0.2], [0.05, 0.41], [0.1, 0.2]]
+shape = [2500, 2]
 seed = 7
 betas = linspace(1e-4, 0.02, 100)
 alpha_bar = cumprod(1 - betas)
 sample()`;
-        const { run } = await runNotebookFile(ctx, 'webgl-run.ddpmnb', cell, "the d = 3 cell's drawn plots");
-        const plots = await run.evaluate((root) => ({
-          gl: root.querySelectorAll('[data-testid="ddpm-trajectory-plot"] canvas.gl-canvas-context').length,
-          paths: root.querySelectorAll('[data-testid="ddpm-trajectory-pca"] .imagelayer image').length
-        }));
-        await ctx.screenshot('webgl-d3');
-        assert.ok(plots.gl > 0, `the dimensions plot has no WebGL canvas (${JSON.stringify(plots)})`);
-        assert.equal(plots.paths, 1, 'the projection plane has no paths image');
+        const { run } = await runNotebookFile(ctx, 'webgl-run.ddpmnb', cell, "the 2500-sample cell's drawn plots");
+        const paths = await run.locator('[data-testid="ddpm-trajectory-plot"] .imagelayer image').count();
+        assert.equal(paths, 1, 'the paths plot has no paths image');
+        await run.locator('[data-testid="ddpm-tab-samples"]').click();
+        await waitFor(
+          'the final samples drawn',
+          async () => {
+            const state = await run.getAttribute('data-ddpm-ready');
+            if (state === 'error') throw new StopWaiting(`the final samples show an error: ${await readableText(run)}`);
+            return state === 'true' && (await run.getAttribute('data-ddpm-view')) === 'samples' ? true : undefined;
+          },
+          LONG
+        );
+        const gl = await run.locator('[data-testid="ddpm-samples-scatter"] canvas.gl-canvas-context').count();
+        await ctx.screenshot('webgl-samples');
+        assert.ok(gl > 0, 'the final samples plot has no WebGL canvas');
         assert.deepEqual(blocked, [], 'the content security policy blocked something');
       } finally {
         ctx.page.off('console', onConsole);
