@@ -37,10 +37,17 @@ export interface View {
 }
 
 /** What the views read of plotly's computed layout (private fields, stable across plotly 2.x). */
+interface PlotAxis {
+  range?: unknown[];
+  /** its length on screen, CSS pixels */
+  _length?: number;
+}
+
 interface PlotFullLayout {
   _size?: { l: number; t: number; w: number; h: number };
-  xaxis?: { range?: unknown[] };
-  yaxis?: { range?: unknown[] };
+  xaxis?: PlotAxis;
+  yaxis?: PlotAxis;
+  [axis: `yaxis${number}`]: PlotAxis | undefined;
 }
 
 /** A plot's area as plotly laid it out (PlotBox.plotArea) or a sketch does: CSS pixels and the axes' ranges. */
@@ -373,6 +380,20 @@ export class PlotBox {
     const [x0, x1] = full.xaxis.range.map(Number);
     const [y0, y1] = full.yaxis.range.map(Number);
     return { width: full._size.w, height: full._size.h, x: [x0, x1], y: [y0, y1] };
+  }
+
+  /**
+   * The area of the subplot of the first x axis and the y axis `yaxis` (its layout key: yaxis, yaxis2, …), in CSS
+   * pixels, and their ranges (the x range reversed when the axis is); undefined before the first draw.
+   */
+  subplotArea(yaxis: 'yaxis' | `yaxis${number}`): PlotArea | undefined {
+    const full = this.fullLayout();
+    const xa = full?.xaxis;
+    const ya = full?.[yaxis];
+    if (!this.drawn || !xa?.range || !ya?.range || !xa._length || !ya._length) return undefined;
+    const [x0, x1] = xa.range.map(Number);
+    const [y0, y1] = ya.range.map(Number);
+    return { width: xa._length, height: ya._length, x: [x0, x1], y: [y0, y1] };
   }
 
   /** The plot area's top-left corner in the page (client coordinates), once drawn: where a pointer event's x and y start. */

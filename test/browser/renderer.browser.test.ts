@@ -265,13 +265,14 @@ async function layerRepainted(
 /**
  * The pixels of an image (a data: URL), decoded in the page and counted: those not transparent (lit), those leaning
  * blue (the light theme's first chart colour, the reference's in a recording: blue above red) or orange (the second,
- * yours: red above blue), and the opaque ones of exactly the colour `rgb` (same).
+ * yours: red above blue), the opaque ones of exactly the colour `rgb` (same), and the lit ones in the first and in
+ * the last column (first, last).
  */
 async function imagePixels(
   page: Page,
   src: string,
   rgb: number[] = []
-): Promise<{ lit: number; blue: number; orange: number; same: number }> {
+): Promise<{ lit: number; blue: number; orange: number; same: number; first: number; last: number }> {
   return page.evaluate(
     async ([url, [r, g, b]]) => {
       const source = new Image();
@@ -283,10 +284,13 @@ async function imagePixels(
       const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
       ctx.drawImage(source, 0, 0);
       const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
-      const counts = { lit: 0, blue: 0, orange: 0, same: 0 };
+      const counts = { lit: 0, blue: 0, orange: 0, same: 0, first: 0, last: 0 };
       for (let k = 0; k < data.length; k += 4) {
         if (!data[k + 3]) continue;
         counts.lit++;
+        const column = (k / 4) % canvas.width;
+        if (column === 0) counts.first++;
+        if (column === canvas.width - 1) counts.last++;
         if (data[k + 2] > data[k]) counts.blue++;
         else if (data[k] > data[k + 2]) counts.orange++;
         if (data[k + 3] === 255 && data[k] === r && data[k + 1] === g && data[k + 2] === b) counts.same++;
@@ -531,19 +535,19 @@ describe('renderer in headless Chromium', function () {
     await page.close();
   });
 
-  it("d = 3, 1000 samples: the dimensions plot says what it thins, beside the plane's sentence; the plane is shown first", async () => {
-    // 1000 paths x 101 states is over the dimensions plot's budget of 75,000 points a dimension (two dimensions):
-    // 75 states a path are drawn, and the notes say so (they said only the plane's "every recorded state")
+  it('d = 3, 1000 samples: the dimensions plot draws every path per pixel, one image a subplot, after the plane', async () => {
+    // 1000 paths x 101 states of two dimensions: drawn per pixel as the plane's are (as plotly's WebGL lines they
+    // took seconds without a GPU, README "Performance"), nothing left out
     const run = runSampler(generateInputs({ n: 1000, d: 3, T: 100, seed: 5n, schedule: 'linear' }, 'avx2-fma').inputs);
     const page = await newPage(900);
     await openHarness(page);
-    // the frame in which the projection plane's paths image, and the dimensions plot's WebGL canvas, first show;
-    // in the first frame with that canvas (the plot still being drawn), the slider moved to the first state
+    // the frame in which the projection plane's paths image, and the dimensions plot's plotly plot, first show; in
+    // the first frame with that plot (its paths not painted yet), the slider moved to the first state
     await page.evaluate(`(() => {
       window.__shown = {};
       function frame(at) {
         const pca = '[data-testid="ddpm-trajectory-pca"] .imagelayer image';
-        const dims = '[data-testid="ddpm-trajectory-plot"] canvas.gl-canvas-context';
+        const dims = '[data-testid="ddpm-trajectory-plot"] svg.main-svg';
         if (document.querySelector(pca)) window.__shown.plane ??= at;
         if (document.querySelector(dims) && window.__shown.dims === undefined) {
           window.__shown.dims = at;
@@ -561,8 +565,7 @@ describe('renderer in headless Chromium', function () {
     );
     await waitReady(page);
     await plotDrawn(page, 'ddpm-trajectory-plot');
-    // the plane (drawn per pixel) is on screen before the dimensions plot's WebGL lines start, which take seconds
-    // without a GPU (trajectoriesView.ts draw)
+    // the plane is on screen before the dimensions plot starts (trajectoriesView.ts draw)
     const shown = (await page.evaluate('window.__shown')) as { plane?: number; dims?: number };
     assert.ok(shown.plane !== undefined && shown.dims !== undefined && shown.plane < shown.dims, JSON.stringify(shown));
     // the move made while the dimensions plot was drawn: its dotted line is at that state too (x_100, t = 100)
@@ -572,12 +575,102 @@ describe('renderer in headless Chromium', function () {
       (el) => (el as unknown as { layout: { shapes: { x0: number }[] } }).layout.shapes[0].x0
     );
     assert.equal(line, 100);
+    // no WebGL: plotly's traces are SVG, one invisible line a subplot; each subplot has one image lying on it, in
+    // which the paths run from t = 100 (the left column) to t = 0 (the right one)
+    const dims = await page.$eval('[data-testid="ddpm-trajectory-plot"]', (el) => {
+      type Axis = { _offset: number; _length: number };
+      const plot = el as unknown as {
+        data: { type: string; opacity: number }[];
+        _fullLayout: { xaxis: Axis; yaxis: Axis; yaxis2: Axis };
+      };
+      const full = plot._fullLayout;
+      const images = [...el.querySelectorAll('.imagelayer image')] as SVGImageElement[];
+      return {
+        gl: el.querySelectorAll('canvas.gl-canvas-context').length,
+        traces: plot.data.map((d) => `${d.type} ${d.opacity}`),
+        boxes: images.map((img) => ['x', 'y', 'width', 'height'].map((a) => Number(img.getAttribute(a)))),
+        sources: images.map((img) => img.getAttribute('href') ?? ''),
+        subplots: [full.yaxis2, full.yaxis].map((ya) => [
+          full.xaxis._offset,
+          ya._offset,
+          full.xaxis._length,
+          ya._length
+        ])
+      };
+    });
+    assert.equal(dims.gl, 0);
+    assert.deepEqual(dims.traces, ['scatter 0', 'scatter 0']);
+    // top to bottom, each image on one subplot
+    const byTop = (a: number[], b: number[]) => a[1] - b[1];
+    const subplots = [...dims.subplots].sort(byTop);
+    assert.equal(dims.boxes.length, 2);
+    [...dims.boxes]
+      .sort(byTop)
+      .forEach((b, k) =>
+        b.forEach((v, c) =>
+          assert.ok(Math.abs(v - subplots[k][c]) < 1, `image at ${b} does not lie on the subplot at ${subplots[k]}`)
+        )
+      );
+    for (const src of dims.sources) {
+      const { first, last } = await imagePixels(page, src);
+      assert.ok(first > 0 && last > 0, `the paths do not run from t = 100 to t = 0: ${first}, ${last} pixels`);
+    }
     const notes = (await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes')) ?? '';
     assert.match(notes, /each path draws every recorded state, for all 1000 samples\./);
-    assert.match(
-      notes,
-      /Chosen dimensions against t: Drawn: 75 of 101 recorded states per path \(evenly spaced, first and last kept\)\./
+    assert.doesNotMatch(notes, /Chosen dimensions against t/);
+    // a slider move moves the dotted line and leaves the paths' images as they are; a zoom paints them again
+    const sources = (): Promise<string[]> =>
+      page.$eval('[data-testid="ddpm-trajectory-plot"]', (gd) =>
+        (gd as unknown as { layout: { images: { source: string }[] } }).layout.images.map((im) => im.source)
+      );
+    const painted = await sources();
+    // the images' relayouts from now on (each paint of the paths is one)
+    await page.$eval('[data-testid="ddpm-trajectory-plot"]', (gd) => {
+      const plot = gd as unknown as { on(e: string, f: (u: object) => void): void; __paints: number };
+      plot.__paints = 0;
+      plot.on('plotly_relayout', (u) => {
+        if (Object.keys(u).some((k) => k.startsWith('images'))) plot.__paints++;
+      });
+    });
+    const paints = (): Promise<number> =>
+      page.$eval('[data-testid="ddpm-trajectory-plot"]', (gd) => (gd as unknown as { __paints: number }).__paints);
+    await page.$eval('[data-testid="ddpm-step-slider"]', (el) => {
+      (el as HTMLInputElement).value = '50';
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await page.waitForSelector('[data-testid="ddpm-panel-trajectories"] .ddpm-view[data-ddpm-state-t="50"]');
+    // time for a paint the line's relayout would start (in the next frame) to finish
+    await page.evaluate(
+      () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 200))))
     );
+    assert.equal(await paints(), 0, 'a slider move painted the paths again');
+    assert.equal(
+      await page.$eval(
+        '[data-testid="ddpm-trajectory-plot"]',
+        (gd) => (gd as unknown as { layout: { shapes: { x0: number }[] } }).layout.shapes[0].x0
+      ),
+      50
+    );
+    const top = await page.$eval('[data-testid="ddpm-trajectory-plot"]', (gd) => {
+      const full = (gd as unknown as { _fullLayout: Record<string, { _offset: number; _length: number }> })._fullLayout;
+      const r = gd.getBoundingClientRect();
+      return [r.left + full.xaxis._offset, r.top + full.yaxis2._offset, full.xaxis._length, full.yaxis2._length];
+    });
+    await page.mouse.move(top[0] + top[2] * 0.2, top[1] + top[3] * 0.2);
+    await page.mouse.down();
+    await page.mouse.move(top[0] + top[2] * 0.6, top[1] + top[3] * 0.7, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForFunction(
+      (before) => {
+        const gd = document.querySelector('[data-testid="ddpm-trajectory-plot"]') as unknown as {
+          layout: { images: { source: string }[] };
+        };
+        return gd.layout.images.length === 2 && gd.layout.images.every((im, k) => im.source !== before[k]);
+      },
+      painted,
+      { timeout: 10_000 }
+    );
+    assert.ok((await paints()) > 0);
     await page.close();
   });
 

@@ -7,14 +7,7 @@ import type { PlotData, PlotLayout } from '../../plotly';
 import type { ThemeColors } from '../../theme';
 import type { Pixels } from '../../dom';
 import type { Figure, PlotArea } from '../common';
-import {
-  at,
-  scatterTraceType,
-  stepTicks,
-  trajectoryStates,
-  type TrajectoryStates,
-  type WebglProbe
-} from '../commonModel';
+import { at, stepTicks, trajectoryStates, type TrajectoryStates } from '../commonModel';
 import { pcaOfStates, pcaPlane, type Pca2 } from './pca';
 import {
   coverageRgba,
@@ -29,7 +22,6 @@ import {
 } from './pathRaster';
 import {
   PATH_POINT_BUDGET,
-  dimensionPaths,
   identityPlane,
   selectPaths,
   type PathSelection,
@@ -95,11 +87,6 @@ export interface PlaneRange {
 export function stateLabel(states: TrajectoryStates, stateIndex: number): string {
   const t = states.t[stateIndex];
   return t === states.t[0] && t !== 0 ? `x_${t} (initial noise)` : t === 0 ? 'x_0 (the sample)' : `x_${t}`;
-}
-
-/** Line opacity for `samples` overlaid paths: fainter as there are more of them. */
-function pathOpacity(samples: number, max: number): number {
-  return Math.max(0.08, Math.min(max, 6 / Math.sqrt(samples)));
 }
 
 /** One entry of the plane's legend: the paths' line, the samples' start ring or end disc. */
@@ -343,16 +330,24 @@ export function cloudHover(
   return { sample: i, text };
 }
 
-/** Each chosen dimension against t in a subplot of its own (the first on top), with the slider's line, and what was left out. */
+/**
+ * Each chosen dimension against t in a subplot of its own (the first on top), with the slider's line, and what was
+ * left out. The paths are drawn per pixel into each subplot's layout image afterwards (dimensionsImages), as the
+ * plane's are: as plotly's WebGL lines they took seconds to draw without a GPU (README "Performance"). So each
+ * subplot's one trace is an invisible line (opacity 0) across the box of its paths, which plotly's autorange fits as
+ * it fitted the lines (without padding: a line has no markers).
+ */
 export function dimensionsFigure(
   scene: TrajectoryScene,
   dims: number[],
   stateIndex: number,
-  gl: WebglProbe,
   theme: ThemeColors
 ): { figure: Figure; selection: PathSelection } {
-  const budget = (gl() ? PATH_POINT_BUDGET.gl : PATH_POINT_BUDGET.svg) / Math.max(1, dims.length);
-  const sel = selectPaths(scene.n, scene.states.t.length, Math.floor(budget));
+  const sel = selectPaths(
+    scene.n,
+    scene.states.t.length,
+    Math.floor(PATH_POINT_BUDGET.raster / Math.max(1, dims.length))
+  );
   const data: PlotData[] = [];
   const layout: PlotLayout = {
     xaxis: { title: { text: 't' }, autorange: 'reversed', anchor: 'y', ...stepTicks(scene.states.t) },
@@ -363,28 +358,78 @@ export function dimensionsFigure(
   const height = (1 - gap * (dims.length - 1)) / dims.length;
   dims.forEach((j, k) => {
     const pos = dims.length - 1 - k; // first chosen dimension on top
-    const axis = pos === 0 ? 'y' : `y${pos + 1}`;
-    const paths = dimensionPaths(scene.states, sel, j);
+    const bounds = pathBounds(dimensionPoints(scene, j), sel.samples, sel.states);
     data.push({
-      type: scatterTraceType(paths.x.length, gl),
+      type: 'scatter',
       mode: 'lines',
-      x: paths.x,
-      y: paths.y,
+      x: bounds ? bounds.x : [],
+      y: bounds ? bounds.y : [],
       xaxis: 'x',
-      yaxis: axis,
+      yaxis: pos === 0 ? 'y' : `y${pos + 1}`,
+      opacity: 0,
       hoverinfo: 'skip',
-      line: { width: 1, color: theme.series[k % theme.series.length] },
-      opacity: pathOpacity(sel.samples.length, 0.8),
-      connectgaps: false,
       name: `x[:, ${j}]`
     });
-    layout[pos === 0 ? 'yaxis' : `yaxis${pos + 1}`] = {
+    layout[dimensionAxis(pos)] = {
       domain: [pos * (height + gap), pos * (height + gap) + height],
       title: { text: `x[:, ${j}]` },
       anchor: 'x'
     };
   });
   return { figure: { data, layout }, selection: sel };
+}
+
+/** The layout key of the y axis of the dimensions plot's subplot `pos` (0 at the bottom). */
+export function dimensionAxis(pos: number): 'yaxis' | `yaxis${number}` {
+  return pos === 0 ? 'yaxis' : `yaxis${pos + 1}`;
+}
+
+/** Dimension j of every state against t (pathRaster.ts xOfState): the paths of the dimensions plot. */
+export function dimensionPoints(scene: TrajectoryScene, j: number): PathPoints {
+  return { data: scene.states.mats.map((m) => m.data), stride: scene.d, ox: j, oy: j, xOfState: scene.states.t };
+}
+
+/**
+ * The dimensions plot's layout images: for each chosen dimension (the first on top) whose subplot `areaOf` gives
+ * (CSS pixels, its axes' ranges), its paths per pixel at `scale` device pixels per CSS pixel in the theme's series
+ * colour k, covering that subplot exactly (its axes' domains, whatever their ranges).
+ */
+export function dimensionsImages(
+  scene: TrajectoryScene,
+  dims: number[],
+  sel: PathSelection,
+  areaOf: (axis: 'yaxis' | `yaxis${number}`) => PlotArea | undefined,
+  scale: number,
+  theme: ThemeColors,
+  encode: (pixels: Pixels) => string
+): Record<string, unknown>[] {
+  const images: Record<string, unknown>[] = [];
+  dims.forEach((j, k) => {
+    const axis = dimensionAxis(dims.length - 1 - k);
+    const area = areaOf(axis);
+    if (!area) return;
+    const pixels = pathLayerPixels(
+      dimensionPoints(scene, j),
+      sel,
+      area,
+      scale,
+      seriesRgb(theme, k % theme.series.length)
+    );
+    images.push({
+      source: encode(pixels),
+      xref: 'x domain',
+      yref: `${axis.replace('axis', '')} domain`,
+      x: 0,
+      y: 1,
+      sizex: 1,
+      sizey: 1,
+      sizing: 'stretch',
+      xanchor: 'left',
+      yanchor: 'top',
+      layer: 'below'
+    });
+  });
+  return images;
 }
 
 /** The dotted vertical line at the slider's t on the dimensions plot. */

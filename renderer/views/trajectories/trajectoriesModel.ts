@@ -18,8 +18,9 @@ export function decimateIndices(count: number, max: number): number[] {
 }
 
 /**
- * Points drawn at most for all paths together: as plotly traces (WebGL, then SVG: the dimensions plot), and per
- * pixel (pathRaster.ts: the plane's paths, about 30 ms per million points).
+ * Points drawn at most for all paths together: as plotly traces (WebGL, then SVG: the Jupyter recording view's
+ * dimension plot), and per pixel (pathRaster.ts: the plane's paths and the dimensions against t, about 30 ms per
+ * million points).
  */
 export const PATH_POINT_BUDGET = { gl: 150_000, svg: 20_000, raster: 20_000_000 } as const;
 

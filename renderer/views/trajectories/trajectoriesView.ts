@@ -14,6 +14,7 @@ import {
   cloudHover,
   cloudPixels,
   dimensionsFigure,
+  dimensionsImages,
   pathsPixels,
   PLANE_SAVED_LAYOUT,
   planeFigure,
@@ -37,6 +38,8 @@ interface TrajectoryViewState {
   stateIndex: number;
   /** which samples and states the dimensions plot's last draw kept (the plane's paths keep theirs in selection) */
   dimsSelection?: PathSelection;
+  /** the dimensions the dimensions plot's last figure holds, whose paths its images draw */
+  dimsDrawn?: number[];
   /** the slider's state the dimensions plot's last figure marked (its dotted line) */
   dimsStateIndex?: number;
   /** the plane plot's axes, padded; the slider's cloud keeps them fixed */
@@ -131,8 +134,25 @@ export function createTrajectoriesView(ctx: ViewContext): View {
     );
     cloud.setTitle(stateName(scene, state.stateIndex));
   };
+  /** The dimensions plot's paths, drawn per pixel for each subplot as it is now (after a draw, a zoom, a resize). */
+  const paintDims = async (): Promise<void> => {
+    const box = plots.dims;
+    if (!box || !state.dimsSelection || !state.dimsDrawn || !state.theme) return;
+    const images = dimensionsImages(
+      scene,
+      state.dimsDrawn,
+      state.dimsSelection,
+      (axis) => box.subplotArea(axis),
+      pixelScale(),
+      state.theme,
+      rgbaDataUrl
+    );
+    await box.relayout({ images });
+  };
   const plane = imagePlot(plots.plane, build.plane, paintPaths, ['images']);
   const cloud = imagePlot(plots.cloud, build.cloud, paintCloud, []);
+  // the slider's dotted line ('shapes') moves without repainting the paths
+  const dimensions = imagePlot(plots.dims, build.dims, paintDims, ['images', 'shapes']);
 
   /**
    * Plotly's chunk still loading (the first run on a page): the plane and the cloud are sketched at once
@@ -157,8 +177,7 @@ export function createTrajectoriesView(ctx: ViewContext): View {
     updateLabel();
     renderLegend(legend, plots.plane ? planeLegend(scene, readTheme(ctx.root)) : []);
     if (!plotlyLoaded()) sketch();
-    // the plane and the cloud first (drawn per pixel: quick), then, once the page shows them, the dimensions
-    // against t (WebGL lines: seconds without a GPU, README "Limits")
+    // the plane and the cloud first, then, once the page shows them, the dimensions against t
     await plane.draw();
     await cloud.draw();
     if (plots.dims) {
@@ -179,7 +198,7 @@ export function createTrajectoriesView(ctx: ViewContext): View {
   /** The dimensions plot, its dotted line moved on if the slider moved while it drew (a move skips an undrawn plot). */
   const drawDims = async (): Promise<void> => {
     if (!plots.dims) return;
-    await plots.dims.draw(build.dims);
+    await dimensions.draw();
     if (state.dimsStateIndex !== state.stateIndex) await moveDimsLine();
   };
 
@@ -206,6 +225,7 @@ export function createTrajectoriesView(ctx: ViewContext): View {
     dispose: () => {
       plane.cancel();
       cloud.cancel();
+      dimensions.cancel();
       forEachPlot(plots, (box) => box.dispose());
     }
   };
@@ -334,10 +354,11 @@ function figureBuilders(
   state: TrajectoryViewState
 ): { dims: FigureBuilder; plane: FigureBuilder; cloud: FigureBuilder } {
   return {
-    dims: (gl, theme) => {
+    dims: (_gl, theme) => {
       state.theme = theme;
-      const { figure, selection } = dimensionsFigure(scene, state.dims, state.stateIndex, gl, theme);
+      const { figure, selection } = dimensionsFigure(scene, state.dims, state.stateIndex, theme);
       state.dimsSelection = selection;
+      state.dimsDrawn = state.dims;
       state.dimsStateIndex = state.stateIndex;
       return figure;
     },

@@ -1,0 +1,127 @@
+// The dimensions-against-t plot (renderer/views/trajectories/trajectoriesFigures.ts): its figure holds one invisible
+// line a subplot across the box of that dimension's paths (autorange fits it), and its paths are drawn per pixel into
+// one layout image a subplot, each covering its subplot and showing the chosen dimension's paths in its colour.
+import { strict as assert } from 'node:assert';
+import { at } from '../../../../../renderer/views/commonModel';
+import type { PlotArea } from '../../../../../renderer/views/common';
+import type { Pixels } from '../../../../../renderer/dom';
+import { pathCoverage, type PathPoints } from '../../../../../renderer/views/trajectories/pathRaster';
+import {
+  dimensionsFigure,
+  dimensionsImages,
+  seriesRgb,
+  trajectoryScene
+} from '../../../../../renderer/views/trajectories/trajectoriesFigures';
+import { LIGHT_THEME, syntheticRun } from '../../../helpers/rendererRuns';
+
+const theme = LIGHT_THEME;
+
+// 4 samples, d = 3, every state of T = 6 recorded: x_6 … x_0; dimension j of sample i at t is sin(0.7 t + 1.3 i + 2.1 j)
+const run = syntheticRun(4, 3, 6);
+const scene = trajectoryScene(run);
+const DIMS = [2, 0];
+
+/** The smallest and largest value of dimension j over every state and sample, read from the states themselves. */
+function dimensionBox(j: number): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const m of scene.states.mats)
+    for (let i = 0; i < scene.n; i++) {
+      lo = Math.min(lo, at(m, i, j));
+      hi = Math.max(hi, at(m, i, j));
+    }
+  return [lo, hi];
+}
+
+describe('trajectoriesFigures: the dimensions plot', () => {
+  it('one invisible line a chosen dimension, across the box of its paths, the first dimension on top', () => {
+    const { figure, selection } = dimensionsFigure(scene, DIMS, 0, theme);
+    assert.equal(selection.note, undefined, 'every path and state is drawn');
+    assert.deepEqual(
+      figure.data.map((d) => [d.type, d.mode, d.opacity, d.yaxis, d.name]),
+      [
+        ['scatter', 'lines', 0, 'y2', 'x[:, 2]'],
+        ['scatter', 'lines', 0, 'y', 'x[:, 0]']
+      ]
+    );
+    DIMS.forEach((j, k) => {
+      assert.deepEqual(figure.data[k].x, [0, 6]);
+      assert.deepEqual(figure.data[k].y, dimensionBox(j));
+    });
+    const { layout } = figure;
+    assert.equal(layout.yaxis2.title.text, 'x[:, 2]');
+    assert.equal(layout.yaxis.title.text, 'x[:, 0]');
+    assert.ok(layout.yaxis2.domain[0] > layout.yaxis.domain[1], 'the first chosen dimension is the top subplot');
+    assert.equal(layout.xaxis.autorange, 'reversed');
+  });
+
+  it("each subplot's image covers it and holds its dimension's paths, per pixel, in its own colour", () => {
+    const { figure, selection } = dimensionsFigure(scene, DIMS, 0, theme);
+    // the subplots as plotly lays them out: t reversed, y fitted to the invisible line
+    const areas = new Map<string, PlotArea>([
+      ['yaxis2', { width: 30, height: 12, x: [6, 0], y: figure.data[0].y as [number, number] }],
+      ['yaxis', { width: 30, height: 12, x: [6, 0], y: figure.data[1].y as [number, number] }]
+    ]);
+    const encoded: Pixels[] = [];
+    const images = dimensionsImages(
+      scene,
+      DIMS,
+      selection,
+      (axis) => areas.get(axis),
+      1,
+      theme,
+      (pixels) => {
+        encoded.push(pixels);
+        return `image ${encoded.length - 1}`;
+      }
+    );
+    assert.deepEqual(
+      images.map((im) => [im.source, im.xref, im.yref, im.x, im.y, im.sizex, im.sizey, im.sizing, im.layer]),
+      [
+        ['image 0', 'x domain', 'y2 domain', 0, 1, 1, 1, 'stretch', 'below'],
+        ['image 1', 'x domain', 'y domain', 0, 1, 1, 1, 'stretch', 'below']
+      ]
+    );
+    DIMS.forEach((j, k) => {
+      // the same paths written out point by point: (t, x_t[i, j])
+      const data = scene.states.mats.map((m, s) => {
+        const xy = new Float64Array(2 * scene.n);
+        for (let i = 0; i < scene.n; i++) [xy[2 * i], xy[2 * i + 1]] = [scene.states.t[s], at(m, i, j)];
+        return xy;
+      });
+      const written: PathPoints = { data, stride: 2, ox: 0, oy: 1 };
+      const area = areas.get(k === 0 ? 'yaxis2' : 'yaxis')!;
+      const counts = pathCoverage(written, selection.samples, selection.states, { ...area });
+      const { rgba, width, height } = encoded[k];
+      assert.deepEqual([width, height], [30, 12]);
+      const rgb = seriesRgb(theme, k);
+      let painted = 0;
+      counts.forEach((c, p) => {
+        assert.equal(rgba[4 * p + 3] > 0, c > 0, `dimension ${j}, pixel ${p}: ${c} paths`);
+        if (c > 0) {
+          painted++;
+          assert.deepEqual([rgba[4 * p], rgba[4 * p + 1], rgba[4 * p + 2]], rgb);
+        }
+      });
+      assert.ok(painted > 30, `dimension ${j}: only ${painted} pixels painted`);
+    });
+  });
+
+  it('a subplot not laid out (yet) gets no image', () => {
+    const { selection } = dimensionsFigure(scene, DIMS, 0, theme);
+    const area: PlotArea = { width: 10, height: 10, x: [6, 0], y: [-1, 1] };
+    const images = dimensionsImages(
+      scene,
+      DIMS,
+      selection,
+      (axis) => (axis === 'yaxis' ? area : undefined),
+      1,
+      theme,
+      () => 'png'
+    );
+    assert.deepEqual(
+      images.map((im) => im.yref),
+      ['y domain']
+    );
+  });
+});
