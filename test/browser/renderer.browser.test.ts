@@ -1686,6 +1686,36 @@ describe('renderer in headless Chromium', function () {
       }
     });
 
+    it("d = 3: both runs' x[:, 0] against t are one image on the plot, drawn per pixel, without WebGL", async () => {
+      // PyTorch's recording of a d = 3 loop (N = 5, T = 10, every 3rd step)
+      const page = await newPage(900);
+      await renderInHarness(page, 'rec-d3', recordingText('float64-schedule'), '', RECORDING_MIME);
+      await waitReady(page);
+      const drawn = await plotDrawn(page, 'ddpm-recording-trajectory');
+      assert.deepEqual([drawn.gl, drawn.paths], [0, 1], JSON.stringify(drawn));
+      // the image lies on the plot area, the paths running from x_T (the left column) to x_0 (the right one)
+      const placed = await page.$eval('[data-testid="ddpm-recording-trajectory"]', (gd) => {
+        const img = gd.querySelector('.imagelayer image') as SVGImageElement;
+        const size = (gd as unknown as { _fullLayout: { _size: { l: number; t: number; w: number; h: number } } })
+          ._fullLayout._size;
+        return {
+          box: ['x', 'y', 'width', 'height'].map((a) => Number(img.getAttribute(a))),
+          area: [size.l, size.t, size.w, size.h],
+          src: img.getAttribute('href') ?? ''
+        };
+      });
+      placed.box.forEach((v, k) =>
+        assert.ok(Math.abs(v - placed.area[k]) < 1, `image at ${placed.box}, plot area at ${placed.area}`)
+      );
+      const { first, last } = await imagePixels(page, placed.src);
+      assert.ok(first > 0 && last > 0, `the paths do not run from x_T to x_0: ${first}, ${last} pixels`);
+      assert.match(
+        (await page.textContent('.ddpm-notes')) ?? '',
+        /Every recorded state of every path is drawn pixel by pixel/
+      );
+      await page.close();
+    });
+
     it('correct loop: "matches", both trajectories and the distance plot drawn, text readable', async () => {
       const json = recordingText('correct');
       const verdict = checkRecording(decodeRecording(JSON.parse(json)));

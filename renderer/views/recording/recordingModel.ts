@@ -19,13 +19,7 @@ import {
   seriesRgb,
   type PlaneRange
 } from '../trajectories/trajectoriesFigures';
-import {
-  PATH_POINT_BUDGET,
-  dimensionPaths,
-  identityPlane,
-  selectPaths,
-  type PathSelection
-} from '../trajectories/trajectoriesModel';
+import { PATH_POINT_BUDGET, identityPlane, selectPaths, type PathSelection } from '../trajectories/trajectoriesModel';
 
 /** The two runs' recorded states, state for state (same t in the same order). */
 export interface RecordingScene {
@@ -75,16 +69,20 @@ export function firstDivergentStepAttribute(v: RecordingVerdict): string {
   return v.firstDivergence.t === null ? 'x_T' : String(v.firstDivergence.t);
 }
 
-/** A run's recorded states as the path rasteriser reads them (d = 2: each state's (N, 2) matrix as it is). */
-function statePoints(states: TrajectoryStates): PathPoints {
-  return { data: states.mats.map((m) => m.data), stride: 2, ox: 0, oy: 1 };
+/**
+ * A run's recorded states as the path rasteriser reads them: for d = 2 the plane (each state's (N, 2) matrix as it
+ * is), otherwise x[:, 0] against t (each state's t its x: pathRaster.ts xOfState).
+ */
+function statePoints(states: TrajectoryStates, d: number): PathPoints {
+  if (d === 2) return { data: states.mats.map((m) => m.data), stride: 2, ox: 0, oy: 1 };
+  return { data: states.mats.map((m) => m.data), stride: d, ox: 0, oy: 0, xOfState: states.t };
 }
 
 /**
- * Both runs' paths and both states at the first divergence marked. For d = 2 the paths are drawn per pixel into the
- * plot's images afterwards (recordingPathsPixels: every recorded state of every path, the reference's under yours),
- * so the figure's paths are legend entries and its axes are fixed to both runs' points; otherwise x[:, 0] against t
- * as traces (thinned to plotly's point budget, said in the note).
+ * Both runs' paths and both states at the first divergence marked: for d = 2 in the plane, otherwise x[:, 0] against
+ * t. The paths are drawn per pixel into the plot's image afterwards (recordingPathsPixels: every recorded state of
+ * every path, the reference's under yours), so the figure's paths are legend entries, and its axes are fixed to both
+ * runs' points (d = 2), or fit an invisible line across them (t reversed, as a line's autorange: no padding).
  */
 export function recordingTrajectoryFigure(
   scene: RecordingScene,
@@ -93,54 +91,32 @@ export function recordingTrajectoryFigure(
 ): { figure: Figure; note?: string; selection?: PathSelection } {
   const plane = scene.d === 2;
   const count = scene.yours.t.length;
-  const budget = plane ? PATH_POINT_BUDGET.raster : gl() ? PATH_POINT_BUDGET.gl : PATH_POINT_BUDGET.svg;
-  const sel = selectPaths(scene.n, count, Math.floor(budget / 2));
+  const sel = selectPaths(scene.n, count, Math.floor(PATH_POINT_BUDGET.raster / 2));
   const runs = [
-    {
-      states: scene.ours,
-      name: 'reference (Algorithm 2)',
-      style: { width: 1.5, color: theme.series[0] },
-      opacity: 0.8
-    },
-    {
-      states: scene.yours,
-      name: 'yours (recorded)',
-      style: { width: 1.5, color: theme.series[1], dash: 'dash' },
-      opacity: 0.9
-    }
+    { states: scene.ours, name: 'reference (Algorithm 2)', color: theme.series[0] },
+    { states: scene.yours, name: 'yours (recorded)', color: theme.series[1] }
   ];
+  // the legend's entries (the image's paths are solid lines, in these colours)
+  const data: PlotData[] = runs.map((r) => ({
+    type: 'scatter',
+    mode: 'lines',
+    x: [null],
+    y: [null],
+    name: r.name,
+    hoverinfo: 'skip',
+    line: { width: 1.5, color: r.color }
+  }));
+  const boxes = runs
+    .map((r) => pathBounds(statePoints(r.states, scene.d), sel.samples, sel.states))
+    .filter((b) => b !== null);
   let range: PlaneRange | undefined;
-  const data: PlotData[] = [];
   if (plane) {
-    const boxes = runs.map((r) => pathBounds(statePoints(r.states), sel.samples, sel.states));
-    range = paddedRange(...boxes.filter((b) => b !== null));
-    // the legend's entries (the image's paths are solid, in these colours)
-    for (const r of runs)
-      data.push({
-        type: 'scatter',
-        mode: 'lines',
-        x: [null],
-        y: [null],
-        name: r.name,
-        hoverinfo: 'skip',
-        line: { ...r.style, dash: 'solid' }
-      });
+    range = paddedRange(...boxes);
     data.push(...boundsTrace(range));
-  } else {
-    for (const r of runs) {
-      const paths = dimensionPaths(r.states, sel, 0);
-      data.push({
-        type: scatterTraceType(paths.x.length, gl),
-        mode: 'lines',
-        x: paths.x,
-        y: paths.y,
-        name: r.name,
-        hoverinfo: 'skip',
-        line: r.style,
-        opacity: r.opacity,
-        connectgaps: false
-      });
-    }
+  } else if (boxes.length) {
+    const x = [Math.min(...boxes.map((b) => b.x[0])), Math.max(...boxes.map((b) => b.x[1]))];
+    const y = [Math.min(...boxes.map((b) => b.y[0])), Math.max(...boxes.map((b) => b.y[1]))];
+    data.push({ type: 'scatter', mode: 'lines', x, y, opacity: 0, hoverinfo: 'skip', showlegend: false });
   }
   const k = scene.firstDivergentIndex;
   if (k >= 0) {
@@ -200,12 +176,12 @@ export function recordingTrajectoryFigure(
         legend: { orientation: 'h', y: -0.3 },
         showlegend: true
       };
-  return { figure: { data, layout }, note: sel.note, selection: plane ? sel : undefined };
+  return { figure: { data, layout }, note: sel.note, selection: sel };
 }
 
 /**
- * The d = 2 plot's image for the plot area `area` at `scale` device pixels per CSS pixel: the reference's paths,
- * then yours laid over them (where they are equal, yours cover the reference's), each in its legend colour.
+ * The plot's image for the plot area `area` at `scale` device pixels per CSS pixel: the reference's paths, then yours
+ * laid over them (where they are equal, yours cover the reference's), each in its legend colour.
  */
 export function recordingPathsPixels(
   scene: RecordingScene,
@@ -214,8 +190,8 @@ export function recordingPathsPixels(
   scale: number,
   theme: ThemeColors
 ): Pixels {
-  const ours = pathLayerPixels(statePoints(scene.ours), sel, area, scale, seriesRgb(theme, 0));
-  const yours = pathLayerPixels(statePoints(scene.yours), sel, area, scale, seriesRgb(theme, 1));
+  const ours = pathLayerPixels(statePoints(scene.ours, scene.d), sel, area, scale, seriesRgb(theme, 0));
+  const yours = pathLayerPixels(statePoints(scene.yours, scene.d), sel, area, scale, seriesRgb(theme, 1));
   compositeOver(ours.rgba, yours.rgba);
   return ours;
 }

@@ -415,21 +415,29 @@ export function dimensionsImages(
       scale,
       seriesRgb(theme, k % theme.series.length)
     );
-    images.push({
-      source: encode(pixels),
-      xref: 'x domain',
-      yref: `${axis.replace('axis', '')} domain`,
-      x: 0,
-      y: 1,
-      sizex: 1,
-      sizey: 1,
-      sizing: 'stretch',
-      xanchor: 'left',
-      yanchor: 'top',
-      layer: 'below'
-    });
+    images.push(subplotImage(encode(pixels), axis.replace('axis', '')));
   });
   return images;
+}
+
+/**
+ * A layout image covering the subplot of the x axis and the y axis `y` (y, y2, …) exactly, by their domains, whatever
+ * their ranges (a reversed axis included): paths drawn per pixel for that subplot's area as it is laid out now.
+ */
+export function subplotImage(source: string, y: string): Record<string, unknown> {
+  return {
+    source,
+    xref: 'x domain',
+    yref: `${y} domain`,
+    x: 0,
+    y: 1,
+    sizex: 1,
+    sizey: 1,
+    sizing: 'stretch',
+    xanchor: 'left',
+    yanchor: 'top',
+    layer: 'below'
+  };
 }
 
 /** The dotted vertical line at the slider's t on the dimensions plot. */

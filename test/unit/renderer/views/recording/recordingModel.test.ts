@@ -1,5 +1,5 @@
-// The recording view's distance plot (renderer/views/recording/recordingModel.ts): every recorded state has a point,
-// a state gone NaN included.
+// The recording view's plots (renderer/views/recording/recordingModel.ts): the distance plot has a point for every
+// recorded state, a state gone NaN included; for d other than 2, both runs' x[:, 0] against t are drawn per pixel.
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -8,8 +8,13 @@ import { decodeRecording } from '../../../../../src/core/run/recording';
 import {
   NAN_ULP_Y,
   recordingDistanceFigure,
-  recordingScene
+  recordingPathsPixels,
+  recordingScene,
+  recordingTrajectoryFigure
 } from '../../../../../renderer/views/recording/recordingModel';
+import { at, NO_WEBGL } from '../../../../../renderer/views/commonModel';
+import type { PlotArea } from '../../../../../renderer/views/common';
+import { pathCoverage, type PathPoints } from '../../../../../renderer/views/trajectories/pathRaster';
 import { ROOT } from '../../../helpers/paths';
 import { LIGHT_THEME } from '../../../helpers/rendererRuns';
 
@@ -45,5 +50,67 @@ describe('recording view: the distance plot', () => {
     const before = v.states.findIndex((s) => s.t === 2);
     assert.equal(y[before], 0.5);
     assert.equal((trace.marker.symbol as string[])[before], 'circle');
+  });
+});
+
+describe('recording view: x[:, 0] against t (d other than 2)', () => {
+  // PyTorch's recording of a d = 3 loop (N = 5, T = 10, every 3rd step; scripts/fixtures/recording.py)
+  const r = decodeRecording(
+    JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/recording/float64-schedule.run.json'), 'utf8'))
+  );
+  const v = checkRecording(r);
+  const scene = recordingScene(r, v);
+
+  it('draws every recorded state of every path per pixel: the figure has legend entries and an invisible line across both runs', () => {
+    assert.equal(scene.d, 3);
+    const { figure, selection } = recordingTrajectoryFigure(scene, NO_WEBGL, theme);
+    assert.ok(selection, 'the paths are drawn per pixel');
+    assert.equal(selection.note, undefined, 'nothing is thinned');
+    const [ours, yours, box] = figure.data;
+    assert.deepEqual(
+      [ours, yours].map((d) => [d.name, d.x, d.line.color]),
+      [
+        ['reference (Algorithm 2)', [null], theme.series[0]],
+        ['yours (recorded)', [null], theme.series[1]]
+      ]
+    );
+    // the box of both runs' x[:, 0] over every recorded state, read from the states themselves
+    const values = [scene.ours, scene.yours].flatMap((s) =>
+      s.mats.flatMap((m) => Array.from({ length: scene.n }, (_, i) => at(m, i, 0)))
+    );
+    const ts = scene.yours.t;
+    assert.deepEqual(
+      [box.type, box.mode, box.opacity, box.showlegend, box.x, box.y],
+      ['scatter', 'lines', 0, false, [Math.min(...ts), Math.max(...ts)], [Math.min(...values), Math.max(...values)]]
+    );
+    assert.ok(figure.data.every((d) => d.type === 'scatter'));
+    assert.equal(figure.layout.xaxis.autorange, 'reversed');
+  });
+
+  it("the image holds both runs' paths, each pixel lit where either run's written-out points cross it", () => {
+    const { figure, selection } = recordingTrajectoryFigure(scene, NO_WEBGL, theme);
+    const box = figure.data[2];
+    const area: PlotArea = { width: 40, height: 16, x: [box.x[1], box.x[0]], y: box.y };
+    const { rgba, width, height } = recordingPathsPixels(scene, selection!, area, 1, theme);
+    assert.deepEqual([width, height], [40, 16]);
+    const written = (states: typeof scene.ours): PathPoints => ({
+      data: states.mats.map((m, s) => {
+        const xy = new Float64Array(2 * scene.n);
+        for (let i = 0; i < scene.n; i++) [xy[2 * i], xy[2 * i + 1]] = [states.t[s], at(m, i, 0)];
+        return xy;
+      }),
+      stride: 2,
+      ox: 0,
+      oy: 1
+    });
+    const [a, b] = [scene.ours, scene.yours].map((s) =>
+      pathCoverage(written(s), selection!.samples, selection!.states, { ...area })
+    );
+    let lit = 0;
+    a.forEach((c, p) => {
+      assert.equal(rgba[4 * p + 3] > 0, c + b[p] > 0, `pixel ${p}`);
+      if (c + b[p] > 0) lit++;
+    });
+    assert.ok(lit > 40, `only ${lit} pixels lit`);
   });
 });
