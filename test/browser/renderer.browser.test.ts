@@ -30,6 +30,20 @@ import { lowContrastText } from '../e2e/contrast';
 import { CHROMIUM as DEBIAN_CHROMIUM, CHROMIUM_ARGS } from '../e2e/toolchain';
 import { fixtureCases, fixtureRun } from './fixtureRuns';
 import { recordingTolistSteps } from '../unit/helpers/recordingPaste';
+import { LIGHT_THEME } from '../unit/helpers/rendererRuns';
+import type { Pixels } from '../../renderer/dom';
+import type { PlotArea } from '../../renderer/views/common';
+import { NO_WEBGL } from '../../renderer/views/commonModel';
+import {
+  dimensionsFigure,
+  dimensionsImages,
+  trajectoryScene
+} from '../../renderer/views/trajectories/trajectoriesFigures';
+import {
+  recordingPathsPixels,
+  recordingScene,
+  recordingTrajectoryFigure
+} from '../../renderer/views/recording/recordingModel';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const OUT = path.join(ROOT, 'test-results', 'browser');
@@ -265,14 +279,14 @@ async function layerRepainted(
 /**
  * The pixels of an image (a data: URL), decoded in the page and counted: those not transparent (lit), those leaning
  * blue (the light theme's first chart colour, the reference's in a recording: blue above red) or orange (the second,
- * yours: red above blue), the opaque ones of exactly the colour `rgb` (same), and the lit ones in the first and in
- * the last column (first, last).
+ * yours: red above blue), and the opaque ones of exactly the colour `rgb` (same); with its size and which pixels are
+ * lit, row by row ("1" lit, "0" not).
  */
 async function imagePixels(
   page: Page,
   src: string,
   rgb: number[] = []
-): Promise<{ lit: number; blue: number; orange: number; same: number; first: number; last: number }> {
+): Promise<{ lit: number; blue: number; orange: number; same: number; width: number; height: number; mask: string }> {
   return page.evaluate(
     async ([url, [r, g, b]]) => {
       const source = new Image();
@@ -284,21 +298,34 @@ async function imagePixels(
       const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
       ctx.drawImage(source, 0, 0);
       const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
-      const counts = { lit: 0, blue: 0, orange: 0, same: 0, first: 0, last: 0 };
+      const counts = { lit: 0, blue: 0, orange: 0, same: 0, width: canvas.width, height: canvas.height, mask: '' };
+      const mask: string[] = [];
       for (let k = 0; k < data.length; k += 4) {
+        mask.push(data[k + 3] ? '1' : '0');
         if (!data[k + 3]) continue;
         counts.lit++;
-        const column = (k / 4) % canvas.width;
-        if (column === 0) counts.first++;
-        if (column === canvas.width - 1) counts.last++;
         if (data[k + 2] > data[k]) counts.blue++;
         else if (data[k] > data[k + 2]) counts.orange++;
         if (data[k + 3] === 255 && data[k] === r && data[k + 1] === g && data[k + 2] === b) counts.same++;
       }
+      counts.mask = mask.join('');
       return counts;
     },
     [src, rgb] as [string, number[]]
   );
+}
+
+/**
+ * Whether the image (a data: URL) decoded in the page lights exactly the pixels `expected` lights (alpha > 0): the
+ * number of pixels where they differ, or a sentence when the sizes differ.
+ */
+async function litPixelsDiffer(page: Page, src: string, expected: Pixels): Promise<number | string> {
+  const shown = await imagePixels(page, src);
+  if (shown.width !== expected.width || shown.height !== expected.height)
+    return `the image is ${shown.width} x ${shown.height}, expected ${expected.width} x ${expected.height}`;
+  let differ = 0;
+  for (let p = 0; p < shown.mask.length; p++) if ((shown.mask[p] === '1') !== expected.rgba[4 * p + 3] > 0) differ++;
+  return differ;
 }
 
 /** A plot's per-pixel paths image (its layout image), counted as imagePixels counts. */
@@ -542,7 +569,8 @@ describe('renderer in headless Chromium', function () {
     const page = await newPage(900);
     await openHarness(page);
     // the frame in which the projection plane's paths image, and the dimensions plot's plotly plot, first show; in
-    // the first frame with that plot (its paths not painted yet), the slider moved to the first state
+    // the first frame with that plot, the slider moved to the first state (its dotted line follows, whether the plot
+    // was still being drawn then or not)
     await page.evaluate(`(() => {
       window.__shown = {};
       function frame(at) {
@@ -575,12 +603,13 @@ describe('renderer in headless Chromium', function () {
       (el) => (el as unknown as { layout: { shapes: { x0: number }[] } }).layout.shapes[0].x0
     );
     assert.equal(line, 100);
-    // no WebGL: plotly's traces are SVG, one invisible line a subplot; each subplot has one image lying on it, in
-    // which the paths run from t = 100 (the left column) to t = 0 (the right one)
+    // no WebGL: plotly's traces are SVG, one invisible line a subplot; each subplot has one image lying on it, which
+    // lights exactly the pixels our rasteriser lights, here, for that subplot's axes as plotly laid them out
     const dims = await page.$eval('[data-testid="ddpm-trajectory-plot"]', (el) => {
-      type Axis = { _offset: number; _length: number };
+      type Axis = { _offset: number; _length: number; range: number[] };
       const plot = el as unknown as {
-        data: { type: string; opacity: number }[];
+        data: { type: string; opacity: number; name: string }[];
+        layout: { images: { source: string; yref: string }[] };
         _fullLayout: { xaxis: Axis; yaxis: Axis; yaxis2: Axis };
       };
       const full = plot._fullLayout;
@@ -588,8 +617,11 @@ describe('renderer in headless Chromium', function () {
       return {
         gl: el.querySelectorAll('canvas.gl-canvas-context').length,
         traces: plot.data.map((d) => `${d.type} ${d.opacity}`),
+        names: plot.data.map((d) => d.name),
         boxes: images.map((img) => ['x', 'y', 'width', 'height'].map((a) => Number(img.getAttribute(a)))),
-        sources: images.map((img) => img.getAttribute('href') ?? ''),
+        images: plot.layout.images.map((im) => [im.yref, im.source]),
+        scale: Math.min(2, Math.max(1, window.devicePixelRatio || 1)),
+        axes: { xaxis: full.xaxis, yaxis: full.yaxis, yaxis2: full.yaxis2 } as Record<string, Axis>,
         subplots: [full.yaxis2, full.yaxis].map((ya) => [
           full.xaxis._offset,
           ya._offset,
@@ -611,10 +643,25 @@ describe('renderer in headless Chromium', function () {
           assert.ok(Math.abs(v - subplots[k][c]) < 1, `image at ${b} does not lie on the subplot at ${subplots[k]}`)
         )
       );
-    for (const src of dims.sources) {
-      const { first, last } = await imagePixels(page, src);
-      assert.ok(first > 0 && last > 0, `the paths do not run from t = 100 to t = 0: ${first}, ${last} pixels`);
-    }
+    const scene = trajectoryScene(run);
+    const chosen = dims.names.map((name) => Number(/^x\[:, (\d+)\]$/.exec(name)?.[1]));
+    const { selection } = dimensionsFigure(scene, chosen, 0, LIGHT_THEME);
+    const areaOf = (axis: string): PlotArea => {
+      const x = dims.axes.xaxis;
+      const y = dims.axes[axis];
+      return { width: x._length, height: y._length, x: [x.range[0], x.range[1]], y: [y.range[0], y.range[1]] };
+    };
+    const expected: Pixels[] = [];
+    dimensionsImages(scene, chosen, selection, areaOf, dims.scale, LIGHT_THEME, (pixels) => {
+      expected.push(pixels);
+      return '';
+    });
+    assert.deepEqual(
+      dims.images.map(([yref]) => yref),
+      ['y2', 'y']
+    );
+    for (const [k, [yref, source]] of dims.images.entries())
+      assert.equal(await litPixelsDiffer(page, source, expected[k]), 0, `the image on ${yref}`);
     const notes = (await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes')) ?? '';
     assert.match(notes, /each path draws every recorded state, for all 1000 samples\./);
     assert.doesNotMatch(notes, /Chosen dimensions against t/);
@@ -670,7 +717,20 @@ describe('renderer in headless Chromium', function () {
       painted,
       { timeout: 10_000 }
     );
-    assert.ok((await paints()) > 0);
+    // painted once, for the zoom (a slider move's paint, however late, would have come first), on the zoomed axes
+    assert.equal(await paints(), 1);
+    const zoomed = await page.$eval('[data-testid="ddpm-trajectory-plot"]', (gd) => {
+      const g = gd as unknown as {
+        layout: { images: { x: number; sizex: number }[] };
+        _fullLayout: { xaxis: { range: number[] } };
+      };
+      return {
+        image: [g.layout.images[0].x, g.layout.images[0].x + g.layout.images[0].sizex],
+        x: g._fullLayout.xaxis.range
+      };
+    });
+    assert.deepEqual(zoomed.image, zoomed.x.map(Number));
+    assert.ok(zoomed.x[0] < 100 && zoomed.x[1] > 0, `not zoomed: ${zoomed.x}`);
     await page.close();
   });
 
@@ -1693,22 +1753,37 @@ describe('renderer in headless Chromium', function () {
       await waitReady(page);
       const drawn = await plotDrawn(page, 'ddpm-recording-trajectory');
       assert.deepEqual([drawn.gl, drawn.paths], [0, 1], JSON.stringify(drawn));
-      // the image lies on the plot area, the paths running from x_T (the left column) to x_0 (the right one)
+      // the image lies on the plot area and lights exactly the pixels our rasteriser lights, here, for its axes
       const placed = await page.$eval('[data-testid="ddpm-recording-trajectory"]', (gd) => {
         const img = gd.querySelector('.imagelayer image') as SVGImageElement;
-        const size = (gd as unknown as { _fullLayout: { _size: { l: number; t: number; w: number; h: number } } })
-          ._fullLayout._size;
+        const full = (
+          gd as unknown as {
+            _fullLayout: {
+              _size: { l: number; t: number; w: number; h: number };
+              xaxis: { range: number[] };
+              yaxis: { range: number[] };
+            };
+          }
+        )._fullLayout;
+        const size = full._size;
         return {
           box: ['x', 'y', 'width', 'height'].map((a) => Number(img.getAttribute(a))),
           area: [size.l, size.t, size.w, size.h],
+          ranges: [full.xaxis.range, full.yaxis.range],
+          scale: Math.min(2, Math.max(1, window.devicePixelRatio || 1)),
           src: img.getAttribute('href') ?? ''
         };
       });
       placed.box.forEach((v, k) =>
         assert.ok(Math.abs(v - placed.area[k]) < 1, `image at ${placed.box}, plot area at ${placed.area}`)
       );
-      const { first, last } = await imagePixels(page, placed.src);
-      assert.ok(first > 0 && last > 0, `the paths do not run from x_T to x_0: ${first}, ${last} pixels`);
+      const recording = decodeRecording(JSON.parse(recordingText('float64-schedule')));
+      const scene = recordingScene(recording, checkRecording(recording));
+      const { selection } = recordingTrajectoryFigure(scene, NO_WEBGL, LIGHT_THEME);
+      const [xr, yr] = placed.ranges;
+      const area: PlotArea = { width: placed.area[2], height: placed.area[3], x: [xr[0], xr[1]], y: [yr[0], yr[1]] };
+      const expected = recordingPathsPixels(scene, selection!, area, placed.scale, LIGHT_THEME);
+      assert.equal(await litPixelsDiffer(page, placed.src, expected), 0);
       assert.match(
         (await page.textContent('.ddpm-notes')) ?? '',
         /Every recorded state of every path is drawn pixel by pixel/

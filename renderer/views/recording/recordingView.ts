@@ -11,7 +11,7 @@ import { errorBox, followWidth, h, installStyles, pixelScale, rgbaDataUrl } from
 import css from '../../styles.css';
 import { observeTheme, themeKind, type ThemeColors } from '../../theme';
 import { imagePlot, PlotBox, type HostBridge, type ViewContext } from '../common';
-import { areaImage, subplotImage } from '../trajectories/trajectoriesFigures';
+import { areaImage } from '../trajectories/trajectoriesFigures';
 import type { PathSelection } from '../trajectories/trajectoriesModel';
 import {
   firstDivergentStepAttribute,
@@ -97,11 +97,8 @@ export function mountRecordingView(
     const paintPaths = async (): Promise<void> => {
       const area = plots.trajectory.plotArea();
       if (!area || !selection || !theme) return;
-      const source = rgbaDataUrl(recordingPathsPixels(scene, selection, area, pixelScale(), theme));
-      // d = 2 on the plane's axes; otherwise on the subplot by its domain (t's axis is reversed)
-      await plots.trajectory.relayout({
-        images: [scene.d === 2 ? areaImage(source, area) : subplotImage(source, 'y')]
-      });
+      const pixels = recordingPathsPixels(scene, selection, area, pixelScale(), theme);
+      await plots.trajectory.relayout({ images: [areaImage(rgbaDataUrl(pixels), area)] });
     };
     const trajectory = imagePlot(
       plots.trajectory,

@@ -235,12 +235,15 @@ function frameOf(area: PlotArea, scale: number): RasterFrame {
   };
 }
 
-/** A layout image covering the plot area's axes exactly. */
-export function areaImage(source: string, area: PlotArea): Record<string, unknown> {
+/**
+ * A layout image covering the area of the x axis and the y axis `y` (y, y2, …) exactly, in their data: plotly moves it
+ * with the axes during a pan or an axis drag, and places it by its left edge and width |sizex| on a reversed axis too.
+ */
+export function areaImage(source: string, area: PlotArea, y = 'y'): Record<string, unknown> {
   return {
     source,
     xref: 'x',
-    yref: 'y',
+    yref: y,
     x: area.x[0],
     y: area.y[1],
     sizex: area.x[1] - area.x[0],
@@ -335,7 +338,7 @@ export function cloudHover(
  * left out. The paths are drawn per pixel into each subplot's layout image afterwards (dimensionsImages), as the
  * plane's are: as plotly's WebGL lines they took seconds to draw without a GPU (README "Performance"). So each
  * subplot's one trace is an invisible line (opacity 0) across the box of its paths, which plotly's autorange fits as
- * it fitted the lines (without padding: a line has no markers).
+ * it fitted the lines (t without padding, the values padded).
  */
 export function dimensionsFigure(
   scene: TrajectoryScene,
@@ -392,7 +395,7 @@ export function dimensionPoints(scene: TrajectoryScene, j: number): PathPoints {
 /**
  * The dimensions plot's layout images: for each chosen dimension (the first on top) whose subplot `areaOf` gives
  * (CSS pixels, its axes' ranges), its paths per pixel at `scale` device pixels per CSS pixel in the theme's series
- * colour k, covering that subplot exactly (its axes' domains, whatever their ranges).
+ * colour k, covering that subplot's axes exactly (areaImage).
  */
 export function dimensionsImages(
   scene: TrajectoryScene,
@@ -415,29 +418,9 @@ export function dimensionsImages(
       scale,
       seriesRgb(theme, k % theme.series.length)
     );
-    images.push(subplotImage(encode(pixels), axis.replace('axis', '')));
+    images.push(areaImage(encode(pixels), area, axis.replace('axis', '')));
   });
   return images;
-}
-
-/**
- * A layout image covering the subplot of the x axis and the y axis `y` (y, y2, …) exactly, by their domains, whatever
- * their ranges (a reversed axis included): paths drawn per pixel for that subplot's area as it is laid out now.
- */
-export function subplotImage(source: string, y: string): Record<string, unknown> {
-  return {
-    source,
-    xref: 'x domain',
-    yref: `${y} domain`,
-    x: 0,
-    y: 1,
-    sizex: 1,
-    sizey: 1,
-    sizing: 'stretch',
-    xanchor: 'left',
-    yanchor: 'top',
-    layer: 'below'
-  };
 }
 
 /** The dotted vertical line at the slider's t on the dimensions plot. */

@@ -1,6 +1,6 @@
 // The dimensions-against-t plot (renderer/views/trajectories/trajectoriesFigures.ts): its figure holds one invisible
 // line a subplot across the box of that dimension's paths (autorange fits it), and its paths are drawn per pixel into
-// one layout image a subplot, each covering its subplot and showing the chosen dimension's paths in its colour.
+// one layout image a subplot, each on its subplot's axes and showing the chosen dimension's paths in its colour.
 import { strict as assert } from 'node:assert';
 import { at } from '../../../../../renderer/views/commonModel';
 import type { PlotArea } from '../../../../../renderer/views/common';
@@ -55,7 +55,7 @@ describe('trajectoriesFigures: the dimensions plot', () => {
     assert.equal(layout.xaxis.autorange, 'reversed');
   });
 
-  it("each subplot's image covers it and holds its dimension's paths, per pixel, in its own colour", () => {
+  it("each subplot's image lies on its axes and holds its dimension's paths, per pixel, in its own colour", () => {
     const { figure, selection } = dimensionsFigure(scene, DIMS, 0, theme);
     // the subplots as plotly lays them out: t reversed, y fitted to the invisible line
     const areas = new Map<string, PlotArea>([
@@ -75,11 +75,14 @@ describe('trajectoriesFigures: the dimensions plot', () => {
         return `image ${encoded.length - 1}`;
       }
     );
+    // each image on its subplot's axes, in their data: t reversed (a negative width, which plotly takes as |sizex|)
+    const top = areas.get('yaxis2')!.y;
+    const bottom = areas.get('yaxis')!.y;
     assert.deepEqual(
       images.map((im) => [im.source, im.xref, im.yref, im.x, im.y, im.sizex, im.sizey, im.sizing, im.layer]),
       [
-        ['image 0', 'x domain', 'y2 domain', 0, 1, 1, 1, 'stretch', 'below'],
-        ['image 1', 'x domain', 'y domain', 0, 1, 1, 1, 'stretch', 'below']
+        ['image 0', 'x', 'y2', 6, top[1], -6, top[1] - top[0], 'stretch', 'below'],
+        ['image 1', 'x', 'y', 6, bottom[1], -6, bottom[1] - bottom[0], 'stretch', 'below']
       ]
     );
     DIMS.forEach((j, k) => {
@@ -121,7 +124,7 @@ describe('trajectoriesFigures: the dimensions plot', () => {
     );
     assert.deepEqual(
       images.map((im) => im.yref),
-      ['y domain']
+      ['y']
     );
   });
 });
