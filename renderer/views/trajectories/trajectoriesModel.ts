@@ -1,8 +1,8 @@
 // What the trajectories view draws, computed without the DOM or plotly: which plots for which d,
-// decimation of long paths within a point budget, the paths as NaN-separated polylines, and the
-// dimension chooser. The 2-D projection for d >= 3 is in pca.ts.
+// decimation of long paths within a point budget, the dimension chooser and the sentence about what is recorded
+// and drawn. The 2-D projection for d >= 3 is in pca.ts; the paths are drawn per pixel by pathRaster.ts.
 import type { MatrixF32 } from '../../../src/core/types';
-import { at, finiteOrNaN, type TrajectoryStates } from '../commonModel';
+import { at } from '../commonModel';
 
 /** Indices of 0..count-1 to draw when at most `max` may be: evenly spaced, first and last always kept. */
 export function decimateIndices(count: number, max: number): number[] {
@@ -18,11 +18,9 @@ export function decimateIndices(count: number, max: number): number[] {
 }
 
 /**
- * Points drawn at most for all paths together: as plotly traces (WebGL, then SVG: the Jupyter recording view's
- * dimension plot), and per pixel (pathRaster.ts: the plane's paths and the dimensions against t, about 30 ms per
- * million points).
+ * Points drawn at most for all paths of a plot together, per pixel (pathRaster.ts: about 30 ms per million points).
  */
-export const PATH_POINT_BUDGET = { gl: 150_000, svg: 20_000, raster: 20_000_000 } as const;
+export const PATH_POINT_BUDGET = { raster: 20_000_000 } as const;
 
 /** Which samples and which states are drawn as paths so that samples x states fits the budget. */
 export interface PathSelection {
@@ -74,44 +72,6 @@ export function pathsSentence(
         : `all ${n} samples`
       : `${sel.samples} of the ${n} samples, evenly spaced`;
   return `Recorded: ${recorded}; each path draws ${drawn}, for ${samples}.`;
-}
-
-/** One polyline per sample, separated by NaN (one trace draws them all). */
-export interface PathsXY {
-  x: Float64Array;
-  y: Float64Array;
-}
-
-/** One NaN-separated polyline per selected sample through point(state index, sample) of each selected state. */
-function selectedPaths(sel: PathSelection, point: (s: number, i: number) => [number, number]): PathsXY {
-  const len = sel.samples.length * (sel.states.length + 1);
-  const x = new Float64Array(len).fill(NaN);
-  const y = new Float64Array(len).fill(NaN);
-  let k = 0;
-  for (const i of sel.samples) {
-    for (const s of sel.states) {
-      const [px, py] = point(s, i);
-      x[k] = finiteOrNaN(px); // inf and nan break the line (plotly cannot place them)
-      y[k] = finiteOrNaN(py);
-      k++;
-    }
-    k++; // NaN gap
-  }
-  return { x, y };
-}
-
-/** Paths in a plane: project(m, row) gives the point of sample `row` in state m. */
-export function planePaths(
-  states: TrajectoryStates,
-  sel: PathSelection,
-  project: (m: MatrixF32, row: number) => [number, number]
-): PathsXY {
-  return selectedPaths(sel, (s, i) => project(states.mats[s], i));
-}
-
-/** Dimension `dim` of every selected sample against t, one NaN-separated polyline per sample. */
-export function dimensionPaths(states: TrajectoryStates, sel: PathSelection, dim: number): PathsXY {
-  return selectedPaths(sel, (s, i) => [states.t[s], at(states.mats[s], i, dim)]);
 }
 
 /** Project the point of sample `row` of a (N, 2) state onto the plane. */

@@ -1,19 +1,14 @@
-// The trajectories view's model: which plots for which d, decimation within the point budget, the
-// paths as NaN-separated polylines, and the dimension chooser.
+// The trajectories view's model: which plots for which d, decimation within the point budget, the dimension
+// chooser, and the sentence about what is recorded and drawn.
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { at, trajectoryStates } from '../../../../../renderer/views/commonModel';
 import {
   decimateIndices,
-  dimensionPaths,
-  identityPlane,
   parseDimensions,
   pathsSentence,
-  planePaths,
   selectPaths,
   trajectoryLayout
 } from '../../../../../renderer/views/trajectories/trajectoriesModel';
-import { syntheticRun } from '../../../helpers/rendererRuns';
 
 describe('trajectoriesModel: plots for shapes', () => {
   it('draws the plane for d = 2, dimensions vs t plus PCA for d >= 3, dimensions only for d = 1', () => {
@@ -62,44 +57,6 @@ describe('trajectoriesModel: decimation', () => {
     const sel = selectPaths(1000, 1001, 300_000);
     assert.equal(sel.samples.length, 1000);
     assert.ok(sel.samples.length * sel.states.length <= 300_000);
-  });
-});
-
-describe('trajectoriesModel: paths', () => {
-  it('lays one NaN-separated polyline per sample, with the matrix values in order', () => {
-    const run = syntheticRun(5, 2, 7);
-    const states = trajectoryStates(run);
-    const sel = selectPaths(5, states.t.length, 1_000_000);
-    const p = planePaths(states, sel, identityPlane);
-    const stride = sel.states.length + 1;
-    assert.equal(p.x.length, sel.samples.length * stride);
-    sel.samples.forEach((i, a) => {
-      sel.states.forEach((s, b) => {
-        assert.equal(p.x[a * stride + b], at(states.mats[s], i, 0));
-        assert.equal(p.y[a * stride + b], at(states.mats[s], i, 1));
-      });
-      assert.ok(Number.isNaN(p.x[a * stride + sel.states.length]));
-    });
-    const dim = dimensionPaths(states, sel, 1);
-    assert.equal(dim.x[0], states.t[0]);
-    assert.equal(dim.y[1], at(states.mats[1], 0, 1));
-  });
-});
-
-describe('trajectoriesModel: non-finite values', () => {
-  it('breaks paths at inf and nan instead of passing them to plotly', () => {
-    const run = syntheticRun(3, 2, 5, { kind: 'all' }, (t, i, j) =>
-      t === 2 && i === 1 ? (j ? NaN : Infinity) : t + i + j
-    );
-    const states = trajectoryStates(run);
-    const sel = selectPaths(3, states.t.length, 1_000_000);
-    const p = planePaths(states, sel, identityPlane);
-    for (const v of [...p.x, ...p.y]) assert.ok(Number.isFinite(v) || Number.isNaN(v));
-    const stride = sel.states.length + 1;
-    const k = stride + states.t.indexOf(2);
-    assert.ok(Number.isNaN(p.x[k]) && Number.isNaN(p.y[k]));
-    const dim = dimensionPaths(states, sel, 0);
-    assert.ok(Number.isNaN(dim.y[k]));
   });
 });
 
