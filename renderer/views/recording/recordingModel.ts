@@ -82,7 +82,8 @@ function statePoints(states: TrajectoryStates, d: number): PathPoints {
  * Both runs' paths and both states at the first divergence marked: for d = 2 in the plane, otherwise x[:, 0] against
  * t. The paths are drawn per pixel into the plot's image afterwards (recordingPathsPixels: every recorded state of
  * every path, the reference's under yours), so the figure's paths are legend entries, and its axes are fixed to both
- * runs' points (d = 2), or fit an invisible line across them (t reversed and, as for a line, without padding).
+ * runs' points (d = 2), or fit an invisible line across them (t reversed; as for a line, t without padding and the
+ * values padded).
  */
 export function recordingTrajectoryFigure(
   scene: RecordingScene,
