@@ -596,7 +596,7 @@ describe('renderer in headless Chromium', function () {
     // the plane is on screen before the dimensions plot starts (trajectoriesView.ts draw)
     const shown = (await page.evaluate('window.__shown')) as { plane?: number; dims?: number };
     assert.ok(shown.plane !== undefined && shown.dims !== undefined && shown.plane < shown.dims, JSON.stringify(shown));
-    // the move made while the dimensions plot was drawn: its dotted line is at that state too (x_100, t = 100)
+    // the move made in that frame: the dotted line is at that state too (x_100, t = 100)
     await page.waitForSelector('[data-testid="ddpm-panel-trajectories"] .ddpm-view[data-ddpm-state-t="100"]');
     const line = await page.$eval(
       '[data-testid="ddpm-trajectory-plot"]',
