@@ -731,6 +731,31 @@ describe('renderer in headless Chromium', function () {
     });
     assert.deepEqual(zoomed.image, zoomed.x.map(Number));
     assert.ok(zoomed.x[0] < 100 && zoomed.x[1] > 0, `not zoomed: ${zoomed.x}`);
+    // panning moves the paths with the axes during the drag (plotly moves an image on its axes), then paints them
+    // for the new axes once
+    await page.hover('[data-testid="ddpm-trajectory-plot"]');
+    await page.click('[data-testid="ddpm-trajectory-plot"] .modebar-btn[data-title="Pan"]');
+    const imageLeft = (): Promise<number[]> =>
+      page.$$eval('[data-testid="ddpm-trajectory-plot"] .imagelayer image', (imgs) =>
+        imgs.map((img) => Number(img.getAttribute('x')))
+      );
+    const before = await imageLeft();
+    await page.mouse.move(top[0] + top[2] * 0.5, top[1] + top[3] * 0.5);
+    await page.mouse.down();
+    await page.mouse.move(top[0] + top[2] * 0.3, top[1] + top[3] * 0.5, { steps: 5 });
+    const during = await imageLeft();
+    await page.mouse.up();
+    assert.equal(during.length, 2);
+    during.forEach((x, k) =>
+      assert.ok(x < before[k] - 50, `the paths stood still while the axes were dragged: ${before} -> ${during}`)
+    );
+    await page.waitForFunction(
+      (n) =>
+        (document.querySelector('[data-testid="ddpm-trajectory-plot"]') as unknown as { __paints: number }).__paints >
+        n,
+      1,
+      { timeout: 10_000 }
+    );
     await page.close();
   });
 
