@@ -143,21 +143,26 @@ async function runOutputOfCell(page: Page, row: Locator, what: string): Promise<
   );
 }
 
-async function showTab(run: Locator, view: string): Promise<void> {
+/** Shows the run view's tab `view` and waits up to `timeoutMs` for the view to be drawn (an error stops the wait). */
+async function showTab(run: Locator, view: string, timeoutMs = SHORT): Promise<void> {
   const tab = run.locator(`[data-testid="ddpm-tab-${view}"]`);
   if ((await tab.count()) === 0) throw new Error(`the run output has no "${view}" tab`);
   // (an output below the notebook's visible part cannot take a pointer click: then the click event alone)
   if ((await run.getAttribute('data-ddpm-view')) !== view)
     await tab.click({ timeout: 5000 }).catch(() => tab.dispatchEvent('click'));
-  await waitFor(`the "${view}" view to be drawn`, async () => {
-    if ((await run.getAttribute('data-ddpm-view')) !== view) return undefined;
-    const state = await run.getAttribute('data-ddpm-ready');
-    if (state === 'error')
-      throw new StopWaiting(
-        `the "${view}" view shows an error: ${await readableText(run.locator(`[data-testid="ddpm-panel-${view}"]`))}`
-      );
-    return state === 'true' ? true : undefined;
-  });
+  await waitFor(
+    `the "${view}" view to be drawn`,
+    async () => {
+      if ((await run.getAttribute('data-ddpm-view')) !== view) return undefined;
+      const state = await run.getAttribute('data-ddpm-ready');
+      if (state === 'error')
+        throw new StopWaiting(
+          `the "${view}" view shows an error: ${await readableText(run.locator(`[data-testid="ddpm-panel-${view}"]`))}`
+        );
+      return state === 'true' ? true : undefined;
+    },
+    timeoutMs
+  );
 }
 
 /**
@@ -1211,16 +1216,7 @@ sample()`;
         const { run } = await runNotebookFile(ctx, 'webgl-run.ddpmnb', cell, "the 2500-sample cell's drawn plots");
         const paths = await run.locator('[data-testid="ddpm-trajectory-plot"] .imagelayer image').count();
         assert.equal(paths, 1, 'the paths plot has no paths image');
-        await run.locator('[data-testid="ddpm-tab-samples"]').click();
-        await waitFor(
-          'the final samples drawn',
-          async () => {
-            const state = await run.getAttribute('data-ddpm-ready');
-            if (state === 'error') throw new StopWaiting(`the final samples show an error: ${await readableText(run)}`);
-            return state === 'true' && (await run.getAttribute('data-ddpm-view')) === 'samples' ? true : undefined;
-          },
-          LONG
-        );
+        await showTab(run, 'samples', LONG);
         const gl = await run.locator('[data-testid="ddpm-samples-scatter"] canvas.gl-canvas-context').count();
         await ctx.screenshot('webgl-samples');
         assert.ok(gl > 0, 'the final samples plot has no WebGL canvas');
