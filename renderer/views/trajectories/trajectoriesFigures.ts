@@ -383,12 +383,12 @@ export function dimensionsFigure(
 }
 
 /** The layout key of the y axis of the dimensions plot's subplot `pos` (0 at the bottom). */
-export function dimensionAxis(pos: number): 'yaxis' | `yaxis${number}` {
+function dimensionAxis(pos: number): 'yaxis' | `yaxis${number}` {
   return pos === 0 ? 'yaxis' : `yaxis${pos + 1}`;
 }
 
 /** Dimension j of every state against t (pathRaster.ts xOfState): the paths of the dimensions plot. */
-export function dimensionPoints(scene: TrajectoryScene, j: number): PathPoints {
+function dimensionPoints(scene: TrajectoryScene, j: number): PathPoints {
   return { data: scene.states.mats.map((m) => m.data), stride: scene.d, ox: j, oy: j, xOfState: scene.states.t };
 }
 
