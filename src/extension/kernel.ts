@@ -20,7 +20,7 @@ export const SUPPORTED_LANGUAGES = ['ddpm', 'json'];
 /** The VS Code API the kernel uses (the real module, or a test's fake). */
 export type KernelApi = Pick<typeof vscode, 'NotebookCellOutput' | 'NotebookCellOutputItem'> & {
   notebooks: Pick<typeof vscode.notebooks, 'createNotebookController'>;
-  workspace: Pick<typeof vscode.workspace, 'onDidCloseNotebookDocument'>;
+  workspace: Pick<typeof vscode.workspace, 'onDidCloseNotebookDocument' | 'onDidOpenNotebookDocument'>;
 };
 
 export interface KernelDeps {
@@ -45,10 +45,26 @@ interface NotebookState {
   queue: Promise<void>;
 }
 
-/** Loaded on the first execution, so that activation stays light. */
+/** Loaded when a DDPM notebook opens (DdpmKernel.warmUp) or on the first execution, so that activation stays light. */
 const loadInterpreter = () => import('../core/notebook/cellLanguage/interpreter');
 const loadCodec = () => import('../core/run/runCodec');
 const loadProtocol = () => import('./workerProtocol');
+
+/**
+ * What DdpmKernel.warmUp runs: the code cells of the bundled example (media/examples/seed.ddpmnb, what "DDPM: New
+ * Sampler Notebook" opens), as one cell; a unit test keeps the two the same.
+ */
+export const WARM_UP_CELL = [
+  '# The noise model: eps = concat(x_t, t/T) @ w_model, a (d+1, d) matrix',
+  'w_model = [[0.12, -0.3], [0.05, 0.41], [-0.2, 0.07]]',
+  'shape = [4, 2]   # N samples of dimension d',
+  'seed = 42        # x_T = torch.randn(N, d, generator=torch.Generator().manual_seed(seed))',
+  '# The linear schedule of Ho et al. 2020 with T = 4 steps, in float32 like torch.linspace',
+  'betas = linspace(1e-4, 0.02, 4)',
+  'alpha_bar = cumprod(1 - betas)',
+  '# Runs Algorithm 2 on the variables above. Try sample(seed=7) or sample(profile="scalar").',
+  'sample()'
+].join('\n');
 
 export class DdpmKernel {
   readonly controller: vscode.NotebookController;
@@ -64,10 +80,38 @@ export class DdpmKernel {
     this.controller.supportsExecutionOrder = true;
     this.controller.description = 'Runs DDPM cells: the sampler, bit for bit with PyTorch float32';
     this.controller.executeHandler = (cells, notebook) => this.execute(cells, notebook);
+    const opened = api.workspace.onDidOpenNotebookDocument((nb) => {
+      if (nb.notebookType !== NOTEBOOK_TYPE) return;
+      opened.dispose();
+      void this.warmUp();
+    });
     this.disposables.push(
       this.controller,
-      api.workspace.onDidCloseNotebookDocument((nb) => this.states.delete(nb.uri.toString()))
+      api.workspace.onDidCloseNotebookDocument((nb) => this.states.delete(nb.uri.toString())),
+      opened
     );
+  }
+
+  /**
+   * Readies the interpreter for a notebook's first run; called once, when the first DDPM notebook opens (the
+   * extension activates for it before it opens). It loads the interpreter and runs WARM_UP_CELL in a session of its
+   * own, whose `sample()` is refused before anything is sampled, so that the first Run All does not pay for loading
+   * the interpreter and for the JIT's first runs of its parser and operators (README "Performance"). No notebook's
+   * session, cell or output is touched. True when the cell ran up to its `sample()`; false if anything else failed,
+   * which then shows on the first real run.
+   */
+  async warmUp(): Promise<boolean> {
+    let asked = false;
+    try {
+      const { CellSession, DEFAULT_CELL_DEFAULTS, executeCell } = await loadInterpreter();
+      await executeCell(new CellSession(), WARM_UP_CELL, 'ddpm', DEFAULT_CELL_DEFAULTS, () => {
+        asked = true;
+        return Promise.reject(new Error('warm-up: not sampled'));
+      });
+    } catch {
+      // the refused sample() ends it (or an error the first real run will show)
+    }
+    return asked;
   }
 
   dispose(): void {

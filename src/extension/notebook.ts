@@ -1,6 +1,7 @@
 // DDPM notebooks in VS Code: the *.ddpmnb serializer, the "DDPM Lab" kernel and "DDPM: New Sampler Notebook"
 // (opens an untitled notebook holding the bundled example, media/examples/seed.ddpmnb). extension.ts calls
-// registerNotebook at activation; the sampler's worker starts then, the interpreter loads on the first cell run.
+// registerNotebook at activation; the sampler's worker starts then, the interpreter loads when the first DDPM notebook
+// opens (DdpmKernel.warmUp).
 import * as vscode from 'vscode';
 import { DdpmKernel } from './kernel';
 import { errorFirstLine } from '../core/errors';

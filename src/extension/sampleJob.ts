@@ -25,6 +25,37 @@ export function executeRequest(req: WorkerRequest, hooks: JobHooks = {}): Worker
 }
 
 /**
+ * Compiles the sampler's kernels (WebAssembly, and the JIT's first tiers) with a 2-step run of one sample, so that a
+ * sampler readied ahead of need answers its first request at full speed: the Node worker started ahead
+ * (workerClient.ts prewarmWorker) and, in the web extension host, which samples inline, the host itself. True when
+ * the run answered; a failure here shows on the first real request.
+ */
+export function warmUpSampler(): boolean {
+  try {
+    const reply = executeRequest({
+      op: 'sample',
+      inputs: {
+        w_model: [
+          [0.5, 0],
+          [0, 0.5],
+          [0.1, 0.1]
+        ],
+        shape: [1, 2],
+        betas: [0.1, 0.2],
+        alpha_bar: [0.9, 0.72],
+        seed: '0'
+      },
+      profile: 'avx2-fma',
+      record: { kind: 'none' },
+      deferTrajectory: true
+    });
+    return reply.type === 'result';
+  } catch {
+    return false; // shown by the first real request instead
+  }
+}
+
+/**
  * The same job on a thread it must share (the web extension host, which has no worker_threads): the
  * sampler runs step by step and, whenever `sliceMs` have passed, `pause()` lets the event loop run, so
  * an interrupt or a cancel (which sets what `shouldStop` polls) stops the run within one slice.

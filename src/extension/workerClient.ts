@@ -8,7 +8,7 @@ import type { RunResult } from '../core/types';
 import { decodeRunResult } from '../core/run/runCodec';
 import { nextTask } from '../common/nextTask';
 import { abortError, errorFirstLine } from '../core/errors';
-import { executeRequestInSlices } from './sampleJob';
+import { executeRequestInSlices, warmUpSampler } from './sampleJob';
 import type { WorkerRequest, WorkerResponse } from './workerProtocol';
 
 export interface RunOptions {
@@ -140,17 +140,26 @@ function takeWorker(Worker: typeof import('node:worker_threads').Worker, file: s
   return new Worker(file);
 }
 
+/** Whether the web extension host's inline sampler has had its warm-up run (prewarmWorker). */
+let inlineWarm = false;
+
 /**
- * Starts a spare sampler worker (Node extension host only; nothing in the web host, which samples inline): called
- * when a DDPM notebook's kernel starts and after each run, so that a run does not wait for a worker to start. The
- * spare does not keep the extension host alive (unref) and is dropped if it exits.
+ * Starts a spare sampler worker: called when a DDPM notebook's kernel starts and after each run, so that a run does
+ * not wait for a worker to start. The spare does not keep the extension host alive (unref) and is dropped if it
+ * exits. The web extension host, which samples inline, instead compiles its own kernels once (warmUpSampler), so that
+ * its first run does not pay for that either.
  */
 export async function prewarmWorker(workerFile = defaultWorkerFile()): Promise<void> {
   if (spare) return;
   let Worker: typeof import('node:worker_threads').Worker;
   // as in runInNodeWorker: the import sits in a branch the web build's define removes
-  if (process.env.DDPM_WEB) return;
-  else Worker = (await import('node:worker_threads')).Worker;
+  if (process.env.DDPM_WEB) {
+    if (!inlineWarm) {
+      inlineWarm = true;
+      warmUpSampler();
+    }
+    return;
+  } else Worker = (await import('node:worker_threads')).Worker;
   if (spare) return;
   keepAsSpare(new Worker(workerFile), workerFile);
 }

@@ -9,7 +9,7 @@ import { decodeRunResult } from '../../../src/core/run/runCodec';
 import { recomputeTrajectory } from '../../../src/core/run/recompute';
 import { parseNotebook } from '../../../src/core/notebook/notebookFile';
 import { RUN_MIME, type RunResult } from '../../../src/core/types';
-import { DdpmKernel, KERNEL_ID, KERNEL_LABEL, type KernelDeps } from '../../../src/extension/kernel';
+import { DdpmKernel, KERNEL_ID, KERNEL_LABEL, WARM_UP_CELL, type KernelDeps } from '../../../src/extension/kernel';
 import { executeRequest } from '../../../src/extension/sampleJob';
 import {
   NOTEBOOK_TRAJECTORY_DEFAULT_BYTES,
@@ -163,6 +163,38 @@ describe('kernel: DDPM Lab notebook controller', () => {
     assert.equal(kernel.lastRun('file:///other.ddpmnb'), undefined);
     fake.closeNotebook.fire(nb);
     assert.equal(kernel.lastRun(nb.uri.toString()), undefined, 'closing the notebook ends its session');
+  });
+
+  it("warm-up: runs the bundled example's cells up to its sample(), which it refuses: nothing sampled, no session kept", async () => {
+    const firstRun = seedCodeCells.findIndex((c) => /^sample\(\)$/m.test(c.text));
+    assert.ok(firstRun > 0, "the example's cells call sample()");
+    assert.equal(
+      WARM_UP_CELL,
+      seedCodeCells
+        .slice(0, firstRun + 1)
+        .map((c) => c.text)
+        .join('\n'),
+      "the warm-up is the example's cells up to its first run"
+    );
+    const { kernel, controller, requests, execute } = setup();
+    assert.equal(await kernel.warmUp(), true, 'the cell ran up to its sample()');
+    assert.deepEqual(requests, [], 'the warm-up samples nothing');
+    assert.equal(controller.executions.length, 0, 'no cell execution');
+    const nb = fakeNotebook('untitled:1', [{ text: 'sample()' }]);
+    await execute(nb.cells, nb);
+    assert.match(errorOf(nb.cells[0]).message, /w_model is not set/, "a notebook does not see the warm-up's variables");
+  });
+
+  it('warms up once, when the first DDPM notebook opens (not for other notebook types)', async () => {
+    const { fake, kernel } = setup();
+    let warmUps = 0;
+    kernel.warmUp = async () => (warmUps++, true);
+    fake.openNotebook.fire(fakeNotebook('file:///a.ipynb', [], 'jupyter-notebook'));
+    assert.equal(warmUps, 0, 'a Jupyter notebook does not warm the DDPM interpreter');
+    fake.openNotebook.fire(fakeNotebook('file:///a.ddpmnb', []));
+    assert.equal(warmUps, 1);
+    fake.openNotebook.fire(fakeNotebook('file:///b.ddpmnb', []));
+    assert.equal(warmUps, 1, 'only the first');
   });
 
   it('a bad cell fails alone with a one-line error naming line and column; the next cells still run', async () => {

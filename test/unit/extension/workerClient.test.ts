@@ -16,7 +16,7 @@ import { decodeRunResult, encodeRunResult } from '../../../src/core/run/runCodec
 import { generateInputs } from '../../../src/extension/resolveInputs';
 import { f32Bits } from '../helpers/bits';
 import { seedInputsText } from '../helpers/seedExample';
-import { executeRequest } from '../../../src/extension/sampleJob';
+import { executeRequest, warmUpSampler } from '../../../src/extension/sampleJob';
 import { verdicts } from '../helpers/compareFixtures';
 import { resolveInputsFromText } from '../../../src/extension/resolveInputs';
 
@@ -129,6 +129,10 @@ describe('runInWorker (the sampler worker)', function () {
     assert.equal(diff.comparison?.matches, false);
     assert.equal(diff.comparison?.mismatched, 1);
     assert.equal(diff.comparison?.mismatchMask[2 * run.sample.cols + 1], 1);
+  });
+
+  it("the sampler's warm-up (a worker's first act; the web host's at activation) is a request that runs", () => {
+    assert.equal(warmUpSampler(), true, 'the warm-up request failed, so it would compile nothing');
   });
 
   it('rejects bad inputs with the one-line `field: problem` message', async () => {

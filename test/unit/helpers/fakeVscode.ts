@@ -92,6 +92,7 @@ export interface FakeCell {
 
 export interface FakeNotebook {
   uri: { toString(): string };
+  notebookType: string;
   cells: FakeCell[];
 }
 
@@ -201,7 +202,7 @@ function fakeWebviewPanel() {
 }
 
 /**
- * A fresh fake `vscode` module: the notebook API (controllers it created, an event to close a notebook), for
+ * A fresh fake `vscode` module: the notebook API (controllers it created, events to open and close a notebook), for
  * the results panel an in-memory file system (files by path) and webview panels (those it created), and for the
  * commands the configuration (`folderSettings`: a folder's path -> its ddpmLab.* values, read for a scope under
  * it as workspaceFolderValue), the clipboard, progress notifications, error messages and the user's answers to a
@@ -217,6 +218,7 @@ export function makeFakeVscode() {
   const folderValues = (scope?: FakeUri) =>
     [...folderSettings].find(([folder]) => scope?.path.startsWith(`${folder}/`))?.[1] ?? {};
   const closeNotebook = new FakeEvent<FakeNotebook>();
+  const openNotebook = new FakeEvent<FakeNotebook>();
   const files = new Map<string, Uint8Array>();
   const panels: ReturnType<typeof fakeWebviewPanel>[] = [];
   const notFound = () => Object.assign(new Error('file not found'), { code: 'FileNotFound' });
@@ -260,6 +262,7 @@ export function makeFakeVscode() {
     },
     workspace: {
       onDidCloseNotebookDocument: closeNotebook.event,
+      onDidOpenNotebookDocument: openNotebook.event,
       getConfiguration: (_section: string, scope?: FakeUri) => {
         const values = folderValues(scope);
         return {
@@ -286,6 +289,7 @@ export function makeFakeVscode() {
     api: api as unknown as SerializerApi & KernelApi,
     controllers,
     closeNotebook,
+    openNotebook,
     files,
     panels,
     folderSettings,
@@ -298,9 +302,14 @@ export function makeFakeVscode() {
 /** One shared fake for tests that only need the classes (the serializer). */
 export const fakeVscode = makeFakeVscode().api;
 
-export function fakeNotebook(uri: string, sources: { text: string; language?: string }[]): FakeNotebook {
+export function fakeNotebook(
+  uri: string,
+  sources: { text: string; language?: string }[],
+  notebookType = 'ddpm-notebook'
+): FakeNotebook {
   return {
     uri: { toString: () => uri },
+    notebookType,
     cells: sources.map((s, index) => ({
       index,
       document: { getText: () => s.text, languageId: s.language ?? 'ddpm' },
