@@ -111,7 +111,7 @@ export class PlotBox {
   private relayoutHooked = false;
   /** the sketch shown until plotly's plot is ready (sketch()) */
   private sketched: HTMLCanvasElement | undefined;
-  /** the canvas paintLayer() draws under the plot area, and the layout image it stands for in a saved image */
+  /** the canvas paintLayer() draws on the plot area, and the layout image it stands for in a saved image */
   private layer: { canvas: HTMLCanvasElement; image: (source: string) => Record<string, unknown> } | undefined;
   /** the plot's title drawn over it (options.overlayTitle), and the layout title it stands for in a saved image */
   private title: { svg: SVGSVGElement; text: SVGTextElement; layout: PlotLayout } | undefined;
@@ -314,10 +314,11 @@ export class PlotBox {
   }
 
   /**
-   * Draws `pixels` (the plot area as it is now, at pixelScale()) on a canvas under plotly's plot, where a layout image
-   * of layer 'below' would lie (the plot's backgrounds are transparent and its grid is drawn over it): repainting it
-   * is one putImageData, without the PNG encoding and decoding and the relayout a layout image costs (the step
-   * slider's cloud, README "Performance"). null removes it. A saved image holds it as image(its PNG data: URL).
+   * Draws `pixels` (the plot area as it is now, at pixelScale()) on a canvas laid on plotly's plot area, over its main
+   * SVG (the grid, the zero lines, the traces) and under its top SVG and hover labels, where a layout image of layer
+   * 'above' lies (areaImage): repainting it is one putImageData, without the PNG encoding and decoding and the
+   * relayout a layout image costs (the step slider's cloud, README "Performance"). null removes it. A saved image
+   * holds it as image(its PNG data: URL).
    */
   paintLayer(pixels: Pixels | null, image: (source: string) => Record<string, unknown>): void {
     if (!pixels || !this.fullLayout()?._size || !this.drawn || this.disposed) {
@@ -329,7 +330,6 @@ export class PlotBox {
       const canvas = document.createElement('canvas');
       canvas.className = 'ddpm-layer';
       canvas.setAttribute('aria-hidden', 'true');
-      this.plot.prepend(canvas);
       this.layer = { canvas, image };
     }
     const { canvas } = this.layer;
@@ -342,11 +342,19 @@ export class PlotBox {
     ctx.putImageData(new ImageData(pixels.rgba as Uint8ClampedArray<ArrayBuffer>, pixels.width, pixels.height), 0, 0);
   }
 
-  /** Lays the layer on the plot area as plotly has it now (its pixels are repainted by paintLayer). */
+  /**
+   * Lays the layer on the plot area as plotly has it now (its pixels are repainted by paintLayer): in plotly's
+   * container, right after its main SVG (the SVGs and the layer are positioned, so they stack in document order),
+   * where it is put again should plotly have made its SVGs anew.
+   */
   private placeLayer(): void {
     const size = this.fullLayout()?._size;
     if (!this.layer || !size) return;
-    const { style } = this.layer.canvas;
+    const { canvas } = this.layer;
+    const main = this.plot.querySelector(':scope > .plot-container > .svg-container > svg.main-svg');
+    if (main && canvas.previousElementSibling !== main) main.after(canvas);
+    else if (!main && !canvas.isConnected) this.plot.prepend(canvas);
+    const { style } = canvas;
     style.left = `${size.l}px`;
     style.top = `${size.t}px`;
     style.width = `${size.w}px`;

@@ -221,13 +221,14 @@ async function plotDrawn(
 
 /**
  * A plot's layer (PlotBox.paintLayer: the cloud's samples): its lit pixels, a checksum of its pixels, its first lit
- * pixel's colour, and whether it lies exactly on plotly's plot area (its CSS box against _fullLayout._size) under
- * plotly's plot (the plot's container is painted over it).
+ * pixel's colour, whether it lies exactly on plotly's plot area (its CSS box against _fullLayout._size), and whether
+ * it is painted over plotly's grid and under its hover labels: positioned in plotly's container, after the SVG that
+ * holds the grid and before the one that holds the hover labels, which stack in document order there.
  */
 async function layerPixels(
   page: Page,
   testId: string
-): Promise<{ lit: number; sum: number; rgb: number[]; onArea: boolean; under: boolean }> {
+): Promise<{ lit: number; sum: number; rgb: number[]; onArea: boolean; overGrid: boolean; underHover: boolean }> {
   return page.$eval(`[data-testid="${testId}"]`, (el) => {
     const canvas = el.querySelector('canvas.ddpm-layer') as HTMLCanvasElement;
     const { data } = (canvas.getContext('2d') as CanvasRenderingContext2D).getImageData(
@@ -249,15 +250,24 @@ async function layerPixels(
       ._fullLayout._size;
     const box = canvas.getBoundingClientRect();
     const plot = el.getBoundingClientRect();
-    const container = el.querySelector('.plot-container') as HTMLElement;
     // (no named functions here: the test's compiler would wrap them in a helper the page does not have)
     const off = [box.left - plot.left - size.l, box.top - plot.top - size.t, box.width - size.w, box.height - size.h];
+    const gridSvg = el.querySelector('.gridlayer')?.closest('svg');
+    const hoverSvg = el.querySelector('.hoverlayer')?.closest('svg');
+    const inContainer = canvas.parentElement?.classList.contains('svg-container') === true;
     return {
       lit,
       sum,
       rgb,
       onArea: off.every((d) => Math.abs(d) < 0.01),
-      under: (Number(getComputedStyle(canvas).zIndex) || 0) < (Number(getComputedStyle(container).zIndex) || 0)
+      overGrid:
+        inContainer &&
+        gridSvg?.parentElement === canvas.parentElement &&
+        (gridSvg.compareDocumentPosition(canvas) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0,
+      underHover:
+        inContainer &&
+        hoverSvg?.parentElement === canvas.parentElement &&
+        (canvas.compareDocumentPosition(hoverSvg) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0
     };
   });
 }
@@ -1669,11 +1679,17 @@ describe('renderer in headless Chromium', function () {
     const { lit } = await pathsImagePixels(page, 'ddpm-trajectory-plot');
     assert.ok(lit > 2000, `the paths image covers ${lit} pixels`);
     const note = await page.textContent('[data-testid="ddpm-panel-trajectories"] .ddpm-notes');
-    // the cloud is drawn on a layer under plotly's plot, on its plot area, not as a layout image
+    // the paths image lies over the plane's grid, as plotly draws data (layer 'above', in its top SVG)
+    assert.equal(
+      await page.locator('[data-testid="ddpm-trajectory-plot"] .layer-above .imagelayer image').count(),
+      1,
+      'the paths image is not over the grid'
+    );
+    // the cloud is drawn on a layer on plotly's plot area, over its grid, not as a layout image
     const cloud = await plotDrawn(page, 'ddpm-trajectory-cloud');
     assert.ok(cloud.svg > 0 && cloud.paths === 0 && cloud.layers === 1, JSON.stringify(cloud));
     const atEnd = await layerPixels(page, 'ddpm-trajectory-cloud');
-    assert.ok(atEnd.lit > 1000 && atEnd.onArea && atEnd.under, JSON.stringify(atEnd));
+    assert.ok(atEnd.lit > 1000 && atEnd.onArea && atEnd.overGrid && atEnd.underHover, JSON.stringify(atEnd));
     await page.locator('[data-testid="ddpm-step-slider"]').focus();
     const view = '[data-testid="ddpm-panel-trajectories"] .ddpm-view';
     assert.equal(await page.getAttribute(view, 'data-ddpm-state-t'), '0');

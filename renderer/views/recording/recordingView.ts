@@ -98,7 +98,8 @@ export function mountRecordingView(
       const area = plots.trajectory.plotArea();
       if (!area || !selection || !theme) return;
       const pixels = recordingPathsPixels(scene, selection, area, pixelScale(), theme);
-      await plots.trajectory.relayout({ images: [areaImage(rgbaDataUrl(pixels), area)] });
+      // under the grid: an image above it would hide the marks of the first divergence (traces) too
+      await plots.trajectory.relayout({ images: [areaImage(rgbaDataUrl(pixels), area, 'y', 'below')] });
     };
     const trajectory = imagePlot(
       plots.trajectory,

@@ -238,8 +238,17 @@ function frameOf(area: PlotArea, scale: number): RasterFrame {
 /**
  * A layout image covering the area of the x axis and the y axis `y` (y, y2, …) exactly, in their data: plotly moves it
  * with the axes during a pan or an axis drag, and places it by its left edge and width |sizex| on a reversed axis too.
+ * Its layer is 'above' unless given: over the grid and the zero lines, as plotly draws data, clipped to the plot area
+ * (so not over the axis lines at its edges), under the slider's line (a shape above), the legend and the hover labels.
+ * It would also lie over the traces, so a plot with visible traces under it ('below' puts it under the grid) passes
+ * 'below' (the recording view's marks of the first divergence).
  */
-export function areaImage(source: string, area: PlotArea, y = 'y'): Record<string, unknown> {
+export function areaImage(
+  source: string,
+  area: PlotArea,
+  y = 'y',
+  layer: 'above' | 'below' = 'above'
+): Record<string, unknown> {
   return {
     source,
     xref: 'x',
@@ -251,7 +260,7 @@ export function areaImage(source: string, area: PlotArea, y = 'y'): Record<strin
     sizing: 'stretch',
     xanchor: 'left',
     yanchor: 'top',
-    layer: 'below'
+    layer
   };
 }
 

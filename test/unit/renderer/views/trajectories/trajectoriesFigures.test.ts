@@ -75,14 +75,15 @@ describe('trajectoriesFigures: the dimensions plot', () => {
         return `image ${encoded.length - 1}`;
       }
     );
-    // each image on its subplot's axes, in their data: t reversed (a negative width, which plotly takes as |sizex|)
+    // each image on its subplot's axes, in their data (t reversed: a negative width, which plotly takes as |sizex|), over
+    // the grid
     const top = areas.get('yaxis2')!.y;
     const bottom = areas.get('yaxis')!.y;
     assert.deepEqual(
       images.map((im) => [im.source, im.xref, im.yref, im.x, im.y, im.sizex, im.sizey, im.sizing, im.layer]),
       [
-        ['image 0', 'x', 'y2', 6, top[1], -6, top[1] - top[0], 'stretch', 'below'],
-        ['image 1', 'x', 'y', 6, bottom[1], -6, bottom[1] - bottom[0], 'stretch', 'below']
+        ['image 0', 'x', 'y2', 6, top[1], -6, top[1] - top[0], 'stretch', 'above'],
+        ['image 1', 'x', 'y', 6, bottom[1], -6, bottom[1] - bottom[0], 'stretch', 'above']
       ]
     );
     DIMS.forEach((j, k) => {
