@@ -2,7 +2,13 @@
 // messages.ts): a strict content security policy, and untrusted webview data checked before use.
 import { strict as assert } from 'node:assert';
 import { deflateSync } from 'node:zlib';
-import { buildPanelHtml, contentSecurityPolicy, makeNonce, modulesMessage } from '../../../src/extension/panelHtml';
+import {
+  buildPanelHtml,
+  contentSecurityPolicy,
+  INLINE_SCRIPT_NAME,
+  makeNonce,
+  modulesMessage
+} from '../../../src/extension/panelHtml';
 import { imageBytesFromDataUrl, imageFileName } from '../../../src/extension/messages';
 
 const CSP_SOURCE = 'https://file+.vscode-resource.vscode-cdn.net';
@@ -69,7 +75,7 @@ describe('results panel page', () => {
     const scripts = [...h.matchAll(/<script\b([^>]*)>([^]*?)<\/script>/g)];
     assert.equal(scripts.length, 1);
     assert.equal(scripts[0][1], ` type="module" nonce="${nonce}"`, 'no src: the text is the script');
-    assert.equal(scripts[0][2], script);
+    assert.equal(scripts[0][2], `${script}\n//# sourceURL=${INLINE_SCRIPT_NAME}`, 'named for the developer tools');
     assert.match(
       h,
       /<div id="ddpm-root" data-ddpm-panel="results" data-ddpm-chunk-plotly="[^"]*\/renderer\/chunks\/plotly-B\.js" data-ddpm-chunk-plotly-gl="[^"]*\/renderer\/chunks\/plotlyGl-&quot;D\.js">/
