@@ -8,6 +8,7 @@ import { readInputs } from '../../../src/core/sampler/inputs';
 import { runSampler } from '../../../src/core/sampler/sampler';
 import type * as PanelModule from '../../../src/extension/panel';
 import { inputsToMessage } from '../../../src/extension/workerProtocol';
+import { INLINE_SCRIPT_NAME } from '../../../src/extension/panelHtml';
 import { STORED_TRAJECTORY_BYTES, thinTrajectory } from '../../../src/extension/storedRun';
 import { trajectoryStepBytes } from '../../../src/core/sampler/limits';
 import { decodeRunResult } from '../../../src/core/run/runCodec';
@@ -230,7 +231,10 @@ describe("results panel: plotly's modules sent to its page", () => {
     const panel = fake.panels.at(-1)!;
     const modules = () => (panel.posted as Posted[]).filter((m) => m.type === 'modules');
     await until(() => modules().length === 1);
-    assert.match(panel.webview.html, /<script type="module" nonce="[0-9a-f]{32}">void 0;<\/script>/);
+    assert.match(
+      panel.webview.html,
+      new RegExp(`<script type="module" nonce="[0-9a-f]{32}">void 0;\n//# sourceURL=${INLINE_SCRIPT_NAME}</script>`)
+    );
     // the entries the page imports by URL should a set's message not come: each set's first module
     assert.match(
       panel.webview.html,
