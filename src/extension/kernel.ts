@@ -20,7 +20,10 @@ export const SUPPORTED_LANGUAGES = ['ddpm', 'json'];
 /** The VS Code API the kernel uses (the real module, or a test's fake). */
 export type KernelApi = Pick<typeof vscode, 'NotebookCellOutput' | 'NotebookCellOutputItem'> & {
   notebooks: Pick<typeof vscode.notebooks, 'createNotebookController'>;
-  workspace: Pick<typeof vscode.workspace, 'onDidCloseNotebookDocument' | 'onDidOpenNotebookDocument'>;
+  workspace: Pick<
+    typeof vscode.workspace,
+    'notebookDocuments' | 'onDidCloseNotebookDocument' | 'onDidOpenNotebookDocument'
+  >;
 };
 
 export interface KernelDeps {
@@ -80,11 +83,16 @@ export class DdpmKernel {
     this.controller.supportsExecutionOrder = true;
     this.controller.description = 'Runs DDPM cells: the sampler, bit for bit with PyTorch float32';
     this.controller.executeHandler = (cells, notebook) => this.execute(cells, notebook);
-    const opened = api.workspace.onDidOpenNotebookDocument((nb) => {
-      if (nb.notebookType !== NOTEBOOK_TYPE) return;
+    // the first DDPM notebook readies the interpreter: one open already (the extension host restarted), or the next
+    let warming = false;
+    const warmOnce = (nb: vscode.NotebookDocument): void => {
+      if (warming || nb.notebookType !== NOTEBOOK_TYPE) return;
+      warming = true;
       opened.dispose();
-      void this.warmUp();
-    });
+      setTimeout(() => void this.warmUp(), 0);
+    };
+    const opened = api.workspace.onDidOpenNotebookDocument(warmOnce);
+    api.workspace.notebookDocuments.forEach(warmOnce);
     this.disposables.push(
       this.controller,
       api.workspace.onDidCloseNotebookDocument((nb) => this.states.delete(nb.uri.toString())),
@@ -94,7 +102,7 @@ export class DdpmKernel {
 
   /**
    * Readies the interpreter for a notebook's first run; called once, when the first DDPM notebook opens (the
-   * extension activates for it before it opens). It loads the interpreter and runs WARM_UP_CELL in a session of its
+   * extension activates for it before it opens), or, should one be open already, as the kernel starts. It loads the interpreter and runs WARM_UP_CELL in a session of its
    * own, whose `sample()` is refused before anything is sampled, so that the first Run All does not pay for loading
    * the interpreter and for the JIT's first runs of its parser and operators (README "Performance"). No notebook's
    * session, cell or output is touched. True when the cell ran up to its `sample()`; false if anything else failed,

@@ -144,8 +144,8 @@ function takeWorker(Worker: typeof import('node:worker_threads').Worker, file: s
 let inlineWarm = false;
 
 /**
- * Starts a spare sampler worker: called when a DDPM notebook's kernel starts and after each run, so that a run does
- * not wait for a worker to start. The spare does not keep the extension host alive (unref) and is dropped if it
+ * Starts a spare sampler worker: called when the extension activates (registerNotebook) and after each run, so that a
+ * run does not wait for a worker to start. The spare does not keep the extension host alive (unref) and is dropped if it
  * exits. The web extension host, which samples inline, instead compiles its own kernels once (warmUpSampler), so that
  * its first run does not pay for that either.
  */

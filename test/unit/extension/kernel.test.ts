@@ -189,12 +189,38 @@ describe('kernel: DDPM Lab notebook controller', () => {
     const { fake, kernel } = setup();
     let warmUps = 0;
     kernel.warmUp = async () => (warmUps++, true);
+    const tick = () => new Promise((r) => setTimeout(r, 0));
+    await tick();
+    assert.equal(warmUps, 0, 'no notebook open, no warm-up');
     fake.openNotebook.fire(fakeNotebook('file:///a.ipynb', [], 'jupyter-notebook'));
+    await tick();
     assert.equal(warmUps, 0, 'a Jupyter notebook does not warm the DDPM interpreter');
     fake.openNotebook.fire(fakeNotebook('file:///a.ddpmnb', []));
+    await tick();
     assert.equal(warmUps, 1);
     fake.openNotebook.fire(fakeNotebook('file:///b.ddpmnb', []));
+    await tick();
     assert.equal(warmUps, 1, 'only the first');
+  });
+
+  it('warms up once as it starts when a DDPM notebook is open already (an extension host restarted)', async () => {
+    const fake = makeFakeVscode();
+    fake.notebookDocuments.push(
+      fakeNotebook('file:///a.ipynb', [], 'jupyter-notebook'),
+      fakeNotebook('file:///a.ddpmnb', []),
+      fakeNotebook('file:///b.ddpmnb', [])
+    );
+    const kernel = new DdpmKernel(fake.api, {
+      run: () => Promise.reject(new Error('no run')),
+      settings: () => settings()
+    });
+    let warmUps = 0;
+    kernel.warmUp = async () => (warmUps++, true);
+    await new Promise((r) => setTimeout(r, 0));
+    assert.equal(warmUps, 1);
+    fake.openNotebook.fire(fakeNotebook('file:///c.ddpmnb', []));
+    await new Promise((r) => setTimeout(r, 0));
+    assert.equal(warmUps, 1, 'not again for the next notebook');
   });
 
   it('a bad cell fails alone with a one-line error naming line and column; the next cells still run', async () => {

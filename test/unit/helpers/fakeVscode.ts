@@ -219,6 +219,8 @@ export function makeFakeVscode() {
     [...folderSettings].find(([folder]) => scope?.path.startsWith(`${folder}/`))?.[1] ?? {};
   const closeNotebook = new FakeEvent<FakeNotebook>();
   const openNotebook = new FakeEvent<FakeNotebook>();
+  /** the notebooks open when a test starts the kernel (workspace.notebookDocuments) */
+  const notebookDocuments: FakeNotebook[] = [];
   const files = new Map<string, Uint8Array>();
   const panels: ReturnType<typeof fakeWebviewPanel>[] = [];
   const notFound = () => Object.assign(new Error('file not found'), { code: 'FileNotFound' });
@@ -263,6 +265,7 @@ export function makeFakeVscode() {
     workspace: {
       onDidCloseNotebookDocument: closeNotebook.event,
       onDidOpenNotebookDocument: openNotebook.event,
+      notebookDocuments,
       getConfiguration: (_section: string, scope?: FakeUri) => {
         const values = folderValues(scope);
         return {
@@ -290,6 +293,7 @@ export function makeFakeVscode() {
     controllers,
     closeNotebook,
     openNotebook,
+    notebookDocuments,
     files,
     panels,
     folderSettings,
