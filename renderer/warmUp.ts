@@ -189,7 +189,7 @@ async function plotOffScreen(doc: Document, Plotly: PlotlyApi): Promise<Outcome>
     if (stopRequested) return 'skipped';
     const source = image.toDataURL('image/png');
     await Plotly.relayout(plot, {
-      images: [{ source, xref: 'x', yref: 'y', x: 0, y: 1, sizex: 1, sizey: 1, sizing: 'stretch', layer: 'below' }]
+      images: [{ source, xref: 'x', yref: 'y', x: 0, y: 1, sizex: 1, sizey: 1, sizing: 'stretch', layer: 'above' }]
     });
     return 'true';
   } finally {

@@ -222,8 +222,9 @@ async function plotDrawn(
 /**
  * A plot's layer (PlotBox.paintLayer: the cloud's samples): its lit pixels, a checksum of its pixels, its first lit
  * pixel's colour, whether it lies exactly on plotly's plot area (its CSS box against _fullLayout._size), and whether
- * it is painted over plotly's grid and under its hover labels: positioned in plotly's container, after the SVG that
- * holds the grid and before the one that holds the hover labels, which stack in document order there.
+ * it is painted over plotly's grid and under its top and hover SVGs: positioned in plotly's container (at z-index 0
+ * or auto, as plotly's SVGs are), after the SVG that holds the grid and before the ones that hold the legend, the zoom
+ * box and the hover labels, which stack in document order there.
  */
 async function layerPixels(
   page: Page,
@@ -253,6 +254,8 @@ async function layerPixels(
     // (no named functions here: the test's compiler would wrap them in a helper the page does not have)
     const off = [box.left - plot.left - size.l, box.top - plot.top - size.t, box.width - size.w, box.height - size.h];
     const gridSvg = el.querySelector('.gridlayer')?.closest('svg');
+    // plotly's top SVG (its legend, shapes and images of layer 'above', zoom box), then the one of its hover labels
+    const topSvg = el.querySelector('.infolayer')?.closest('svg');
     const hoverSvg = el.querySelector('.hoverlayer')?.closest('svg');
     const inContainer = canvas.parentElement?.classList.contains('svg-container') === true;
     return {
@@ -266,6 +269,9 @@ async function layerPixels(
         (gridSvg.compareDocumentPosition(canvas) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0,
       underHover:
         inContainer &&
+        (getComputedStyle(canvas).zIndex === '0' || getComputedStyle(canvas).zIndex === 'auto') &&
+        topSvg?.parentElement === canvas.parentElement &&
+        (canvas.compareDocumentPosition(topSvg) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0 &&
         hoverSvg?.parentElement === canvas.parentElement &&
         (canvas.compareDocumentPosition(hoverSvg) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0
     };
