@@ -102,11 +102,11 @@ export class DdpmKernel {
 
   /**
    * Readies the interpreter for a notebook's first run; called once, when the first DDPM notebook opens (the
-   * extension activates for it before it opens), or, should one be open already, as the kernel starts. It loads the interpreter and runs WARM_UP_CELL in a session of its
-   * own, whose `sample()` is refused before anything is sampled, so that the first Run All does not pay for loading
-   * the interpreter and for the JIT's first runs of its parser and operators (README "Performance"). No notebook's
-   * session, cell or output is touched. True when the cell ran up to its `sample()`; false if anything else failed,
-   * which then shows on the first real run.
+   * extension activates for it before it opens), or as the kernel starts should one be open already. It loads the
+   * interpreter and runs WARM_UP_CELL in a session of its own, whose `sample()` is refused before anything is sampled,
+   * so that the first Run All does not pay for loading the interpreter and for the JIT's first runs of its parser and
+   * operators (README "Performance"). No notebook's session, cell or output is touched. True when the cell ran up to
+   * its `sample()`; false if anything else failed, which then shows on the first real run.
    */
   async warmUp(): Promise<boolean> {
     let asked = false;
