@@ -14,6 +14,8 @@ import { at, finiteOrNaN, scatterTraceType, stepTicks, type TrajectoryStates, ty
 import { compositeOver, pathBounds, type PathPoints } from '../trajectories/pathRaster';
 import {
   boundsTrace,
+  dimensionPoints,
+  identityPoints,
   paddedRange,
   pathLayerPixels,
   seriesRgb,
@@ -74,8 +76,7 @@ export function firstDivergentStepAttribute(v: RecordingVerdict): string {
  * is), otherwise x[:, 0] against t (each state's t its x: pathRaster.ts xOfState).
  */
 function statePoints(states: TrajectoryStates, d: number): PathPoints {
-  if (d === 2) return { data: states.mats.map((m) => m.data), stride: 2, ox: 0, oy: 1 };
-  return { data: states.mats.map((m) => m.data), stride: d, ox: 0, oy: 0, xOfState: states.t };
+  return d === 2 ? identityPoints(states) : dimensionPoints(states, d, 0);
 }
 
 /**

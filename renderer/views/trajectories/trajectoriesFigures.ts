@@ -68,13 +68,23 @@ function planePoints(
   d: number,
   project: (m: MatrixF32, row: number) => [number, number]
 ): PathPoints {
-  if (d === 2) return { data: states.mats.map((m) => m.data), stride: 2, ox: 0, oy: 1 };
+  if (d === 2) return identityPoints(states);
   const data = states.mats.map((m) => {
     const xy = new Float64Array(2 * n);
     for (let i = 0; i < n; i++) [xy[2 * i], xy[2 * i + 1]] = project(m, i);
     return xy;
   });
   return { data, stride: 2, ox: 0, oy: 1 };
+}
+
+/** The states of d = 2 as the path rasteriser reads them: each state's (N, 2) matrix as it is, the plane. */
+export function identityPoints(states: TrajectoryStates): PathPoints {
+  return { data: states.mats.map((m) => m.data), stride: 2, ox: 0, oy: 1 };
+}
+
+/** Dimension j of every state (of dimension d) against t (pathRaster.ts xOfState): one dimension's paths. */
+export function dimensionPoints(states: TrajectoryStates, d: number, j: number): PathPoints {
+  return { data: states.mats.map((m) => m.data), stride: d, ox: j, oy: j, xOfState: states.t };
 }
 
 /** An axis-aligned box in the plane: x range and y range. */
@@ -370,7 +380,7 @@ export function dimensionsFigure(
   const height = (1 - gap * (dims.length - 1)) / dims.length;
   dims.forEach((j, k) => {
     const pos = dims.length - 1 - k; // first chosen dimension on top
-    const bounds = pathBounds(dimensionPoints(scene, j), sel.samples, sel.states);
+    const bounds = pathBounds(dimensionPoints(scene.states, scene.d, j), sel.samples, sel.states);
     data.push({
       type: 'scatter',
       mode: 'lines',
@@ -396,11 +406,6 @@ function dimensionAxis(pos: number): 'yaxis' | `yaxis${number}` {
   return pos === 0 ? 'yaxis' : `yaxis${pos + 1}`;
 }
 
-/** Dimension j of every state against t (pathRaster.ts xOfState): the paths of the dimensions plot. */
-function dimensionPoints(scene: TrajectoryScene, j: number): PathPoints {
-  return { data: scene.states.mats.map((m) => m.data), stride: scene.d, ox: j, oy: j, xOfState: scene.states.t };
-}
-
 /**
  * The dimensions plot's layout images: for each chosen dimension (the first on top) whose subplot `areaOf` gives
  * (CSS pixels, its axes' ranges), its paths per pixel at `scale` device pixels per CSS pixel in the theme's series
@@ -421,7 +426,7 @@ export function dimensionsImages(
     const area = areaOf(axis);
     if (!area) return;
     const pixels = pathLayerPixels(
-      dimensionPoints(scene, j),
+      dimensionPoints(scene.states, scene.d, j),
       sel,
       area,
       scale,
