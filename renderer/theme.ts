@@ -19,7 +19,8 @@ export interface ThemeColors {
 /** The colors a theme kind falls back to where a --vscode-* variable is not defined. */
 type Fallbacks = Omit<ThemeColors, 'kind' | 'fontFamily' | 'fontSize'>;
 
-const LIGHT: Fallbacks = {
+/** The light theme's fallbacks (also what figures built without a page are tested with). */
+export const LIGHT: Fallbacks = {
   foreground: '#1f1f1f',
   background: '#ffffff',
   muted: '#616161',

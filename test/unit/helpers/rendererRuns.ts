@@ -1,20 +1,10 @@
 // Runs and matrices for the renderer's model tests (test/unit/renderer/): structurally valid runs with
 // arbitrary values, matrices from float32 bits, the numbers of a printed tensor, and a theme's colours.
 import type { MatrixF32, RecordPolicy, RunResult, TrajectoryStep } from '../../../src/core/types';
-import type { ThemeColors } from '../../../renderer/theme';
+import { LIGHT, type ThemeColors } from '../../../renderer/theme';
 
 /** The light theme's colours as renderer/theme.ts falls back to them, for figures built without a page. */
-export const LIGHT_THEME: ThemeColors = {
-  kind: 'light',
-  foreground: '#1f1f1f',
-  background: '#ffffff',
-  muted: '#616161',
-  grid: '#e5e5e5',
-  series: ['#1a85ff', '#d67e00', '#388a34', '#e51400', '#652d90', '#bf8803'],
-  error: '#e51400',
-  fontFamily: 'sans-serif',
-  fontSize: 13
-};
+export const LIGHT_THEME: ThemeColors = { kind: 'light', ...LIGHT, fontFamily: 'sans-serif', fontSize: 13 };
 
 /** An (rows, cols) float32 matrix holding value(i, j) at (i, j). */
 export function matrix(rows: number, cols: number, value: (i: number, j: number) => number): MatrixF32 {
