@@ -132,13 +132,12 @@ export function planeFigure(
   theme: ThemeColors,
   equalAxes = false
 ): { figure: Figure; range?: PlaneRange; selection?: PathSelection } {
-  const { n, states, points, axisTitle } = scene;
+  const { points, axisTitle } = scene;
   if (!points) return { figure: { data: [], layout: {} } };
-  const sel = selectPaths(n, states.t.length, PATH_POINT_BUDGET.raster);
-  const bounds = pathBounds(points, sel.samples, sel.states);
-  // the start and end points of every sample are drawn, also those whose paths are left out
-  const ends = pathBounds(points, scene.every, [0, states.t.length - 1]);
-  const range = paddedRange(...[bounds, ends].filter((b) => b !== null));
+  const box = planeBox(scene, points);
+  const sel = box.sel;
+  // a copy: plotly writes a zoom into the layout's range arrays
+  const range = box.range && { x: [...box.range.x] as [number, number], y: [...box.range.y] as [number, number] };
   const style: Record<LegendEntry['kind'], (color: string) => PlotData> = {
     line: (color) => ({ mode: 'lines', line: { width: 2, color } }),
     ring: (color) => ({ mode: 'markers', marker: { symbol: 'circle-open', size: 7, color } }),
@@ -168,6 +167,25 @@ export function planeFigure(
     }
   };
   return { figure, range, selection: sel };
+}
+
+const planeBoxes = new WeakMap<TrajectoryScene, { sel: PathSelection; range?: PlaneRange }>();
+
+/**
+ * Which samples and states the plane's paths draw and the box around them and every start and end point (padded),
+ * worked out once for a scene: its sketch and its plotly figure (and a new theme's) ask for the same.
+ */
+function planeBox(scene: TrajectoryScene, points: PathPoints): { sel: PathSelection; range?: PlaneRange } {
+  const known = planeBoxes.get(scene);
+  if (known) return known;
+  const count = scene.states.t.length;
+  const sel = selectPaths(scene.n, count, PATH_POINT_BUDGET.raster);
+  const bounds = pathBounds(points, sel.samples, sel.states);
+  // the start and end points of every sample are drawn, also those whose paths are left out
+  const ends = pathBounds(points, scene.every, [0, count - 1]);
+  const box = { sel, range: paddedRange(...[bounds, ends].filter((b) => b !== null)) };
+  planeBoxes.set(scene, box);
+  return box;
 }
 
 /**

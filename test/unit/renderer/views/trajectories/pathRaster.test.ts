@@ -233,6 +233,32 @@ describe('pathRaster: shades, colours, bounds', () => {
     assert.deepEqual(pathBounds(points, [0, 1], [0, 1]), { x: [-7, 1], y: [-2, 0] });
     assert.deepEqual(pathBounds(points, [0], [0, 1, 2]), { x: [1, 3], y: [-2, 4] });
     assert.equal(pathBounds(points, [0], [1]), null);
+    // samples out of order or with gaps are read one by one; a run of them row by row: the same box either way
+    assert.deepEqual(pathBounds(points, [1, 0], [0, 1]), { x: [-7, 1], y: [-2, 0] });
+  });
+
+  it('bounds the same box whether the samples are a run (read row by row) or picked one by one', () => {
+    const coord = fc.oneof(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.constantFrom(NaN, Infinity, -Infinity));
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.tuple(coord, coord), { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 6 }),
+        fc.nat(5),
+        (paths, cut) => {
+          const { points, samples, states } = pointsOf(paths);
+          const run = samples.slice(cut % samples.length);
+          // every finite point of those samples, by brute force
+          const finite = run.flatMap((i) => paths[i].filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y)));
+          const expected = finite.length
+            ? {
+                x: [Math.min(...finite.map((q) => q[0])), Math.max(...finite.map((q) => q[0]))],
+                y: [Math.min(...finite.map((q) => q[1])), Math.max(...finite.map((q) => q[1]))]
+              }
+            : null;
+          assert.deepEqual(pathBounds(points, run, states), expected);
+          assert.deepEqual(pathBounds(points, [...run].reverse(), states), expected);
+        }
+      )
+    );
   });
 });
 

@@ -9,6 +9,7 @@ import { pathCoverage, type PathPoints } from '../../../../../renderer/views/tra
 import {
   dimensionsFigure,
   dimensionsImages,
+  planeFigure,
   seriesRgb,
   trajectoryScene
 } from '../../../../../renderer/views/trajectories/trajectoriesFigures';
@@ -127,5 +128,26 @@ describe('trajectoriesFigures: the dimensions plot', () => {
       images.map((im) => im.yref),
       ['y']
     );
+  });
+});
+
+describe('trajectoriesFigures: the plane', () => {
+  it("fixes its axes to every point of the paths, padded by 5 %; a zoom written into one figure's range leaves the next one's alone", () => {
+    const plane = trajectoryScene(syntheticRun(5, 2, 6));
+    // the box of every state of every sample, read from the states themselves
+    const padded = (j: number): [number, number] => {
+      const v = plane.states.mats.flatMap((m) => Array.from({ length: plane.n }, (_, i) => at(m, i, j)));
+      const [lo, hi] = [Math.min(...v), Math.max(...v)];
+      return [lo - (hi - lo) * 0.05, hi + (hi - lo) * 0.05];
+    };
+    const expected = { x: padded(0), y: padded(1) };
+    const first = planeFigure(plane, theme);
+    assert.deepEqual(first.range, expected);
+    const layout = first.figure.layout as { xaxis: { range: number[] }; yaxis: { range: number[] } };
+    assert.deepEqual([layout.xaxis.range, layout.yaxis.range], [expected.x, expected.y]);
+    // plotly writes a zoom into the layout's range arrays, in place
+    layout.xaxis.range[0] = 123;
+    layout.yaxis.range[1] = 456;
+    for (const equalAxes of [false, true]) assert.deepEqual(planeFigure(plane, theme, equalAxes).range, expected);
   });
 });
