@@ -1691,6 +1691,19 @@ describe('renderer in headless Chromium', function () {
       1,
       'the paths image is not over the grid'
     );
+    // plotly places the tick labels without measuring each against the plot's edges (theme.ts ticklabeloverflow)
+    const overflow = await page.$$eval(
+      '[data-testid="ddpm-trajectory-plot"], [data-testid="ddpm-trajectory-cloud"]',
+      (els) =>
+        els.flatMap((el) =>
+          ['xaxis', 'yaxis'].map(
+            (a) =>
+              (el as unknown as { _fullLayout: Record<string, { ticklabeloverflow: string }> })._fullLayout[a]
+                .ticklabeloverflow
+          )
+        )
+    );
+    assert.deepEqual(overflow, ['allow', 'allow', 'allow', 'allow']);
     // the cloud is drawn on a layer on plotly's plot area, over its grid, not as a layout image
     const cloud = await plotDrawn(page, 'ddpm-trajectory-cloud');
     assert.ok(cloud.svg > 0 && cloud.paths === 0 && cloud.layers === 1, JSON.stringify(cloud));
