@@ -31,6 +31,7 @@ import { CHROMIUM as DEBIAN_CHROMIUM, CHROMIUM_ARGS } from '../e2e/toolchain';
 import { fixtureCases, fixtureRun } from './fixtureRuns';
 import { recordingTolistSteps } from '../unit/helpers/recordingPaste';
 import { LIGHT_THEME } from '../unit/helpers/rendererRuns';
+import { parseCssColor } from '../../renderer/views/trajectories/pathRaster';
 import type { Pixels } from '../../renderer/dom';
 import type { PlotArea } from '../../renderer/views/common';
 import { NO_WEBGL } from '../../renderer/views/commonModel';
@@ -1932,6 +1933,13 @@ describe('renderer in headless Chromium', function () {
       assert.equal((await plotDrawn(page, 'ddpm-recording-trajectory')).paths, 1);
       const hues = await pathsImagePixels(page, 'ddpm-recording-trajectory');
       assert.ok(hues.orange > 50 && hues.blue > 50, JSON.stringify(hues));
+      // the image lies over the grid, as plotly draws data, and holds the marks of the first divergence: yours' x,
+      // opaque in its colour (no path is drawn in it)
+      const trajectory = '[data-testid="ddpm-recording-trajectory"]';
+      assert.equal(await page.locator(`${trajectory} .layer-above .imagelayer image`).count(), 1);
+      const src = await page.$eval(`${trajectory} .imagelayer image`, (img) => img.getAttribute('href') ?? '');
+      const xs = await imagePixels(page, src, parseCssColor(LIGHT_THEME.series[3]) ?? []);
+      assert.ok(xs.same >= 20, `${xs.same} pixels of the marks' colour`);
       // the first divergence is marked on the trajectory plot (its two marker traces)
       const names = await page.$eval('[data-testid="ddpm-recording-trajectory"]', (el) =>
         ((el as unknown as { data?: { name?: string }[] }).data ?? []).map((d) => d.name ?? '')

@@ -11,10 +11,11 @@ import type { ThemeColors } from '../../theme';
 import type { Pixels } from '../../dom';
 import type { Figure, PlotArea } from '../common';
 import { at, finiteOrNaN, scatterTraceType, stepTicks, type TrajectoryStates, type WebglProbe } from '../commonModel';
-import { compositeOver, pathBounds, type PathPoints } from '../trajectories/pathRaster';
+import { compositeOver, pathBounds, stampMarkers, type PathPoints } from '../trajectories/pathRaster';
 import {
   boundsTrace,
   dimensionPoints,
+  frameOf,
   identityPoints,
   paddedRange,
   pathLayerPixels,
@@ -33,6 +34,15 @@ export interface RecordingScene {
   /** index into the states of the first divergent one, or -1 */
   firstDivergentIndex: number;
 }
+
+/**
+ * The marks of the first divergence, each run's in its chart colour (theme series): plotly's symbol and size (a
+ * diameter, in CSS pixels) in the legend, drawn the same into the image.
+ */
+const DIVERGENCE_MARKS = [
+  { run: 'ours', who: 'reference', series: 0, symbol: 'circle-open', size: 9, shape: 'ring' },
+  { run: 'yours', who: 'yours', series: 3, symbol: 'x', size: 8, shape: 'x' }
+] as const;
 
 /** The state key of a verdict state: x_T is T, the state after step t is t. */
 const stateKey = (t: number | null, T: number): number => (t === null ? T : t);
@@ -137,31 +147,26 @@ export function recordingTrajectoryFigure(
       }
       return { x, y, text };
     };
-    const o = marks(scene.ours, 'reference');
-    const y = marks(scene.yours, 'yours');
     const label = `first divergence (${stateName(scene, k)})`;
-    data.push(
-      {
-        type: scatterTraceType(o.x.length, gl),
-        mode: 'markers',
-        x: o.x,
-        y: o.y,
-        text: o.text,
-        hoverinfo: 'text',
-        name: `${label}: reference`,
-        marker: { symbol: 'circle-open', size: 9, color: theme.series[0] }
-      },
-      {
-        type: scatterTraceType(y.x.length, gl),
-        mode: 'markers',
-        x: y.x,
-        y: y.y,
-        text: y.text,
-        hoverinfo: 'text',
-        name: `${label}: yours`,
-        marker: { symbol: 'x', size: 8, color: theme.series[3] }
-      }
-    );
+    // the marks are drawn into the image, over the paths (recordingPathsPixels); their traces are the legend's
+    // entries and, unseen, the hover of each mark
+    for (const mark of DIVERGENCE_MARKS) {
+      const name = `${label}: ${mark.who}`;
+      const marker = { symbol: mark.symbol, size: mark.size, color: theme.series[mark.series] };
+      const m = marks(scene[mark.run], mark.who);
+      data.push(
+        { type: 'scatter', mode: 'markers', x: [null], y: [null], name, hoverinfo: 'skip', marker },
+        {
+          type: scatterTraceType(m.x.length, gl),
+          mode: 'markers',
+          ...m,
+          hoverinfo: 'text',
+          name,
+          showlegend: false,
+          marker: { ...marker, opacity: 0 }
+        }
+      );
+    }
   }
   const fixed = (r: [number, number] | undefined) => ({ range: r, autorange: r ? false : true });
   const layout = plane
@@ -192,9 +197,21 @@ export function recordingPathsPixels(
   scale: number,
   theme: ThemeColors
 ): Pixels {
-  const ours = pathLayerPixels(statePoints(scene.ours, scene.d), sel, area, scale, seriesRgb(theme, 0));
-  const yours = pathLayerPixels(statePoints(scene.yours, scene.d), sel, area, scale, seriesRgb(theme, 1));
+  const points = { ours: statePoints(scene.ours, scene.d), yours: statePoints(scene.yours, scene.d) };
+  const ours = pathLayerPixels(points.ours, sel, area, scale, seriesRgb(theme, 0));
+  const yours = pathLayerPixels(points.yours, sel, area, scale, seriesRgb(theme, 1));
   compositeOver(ours.rgba, yours.rgba);
+  const k = scene.firstDivergentIndex;
+  if (k >= 0) {
+    // the marks of the first divergence over both runs' paths, as the figure's legend shows them
+    const frame = frameOf(area, scale);
+    for (const mark of DIVERGENCE_MARKS)
+      stampMarkers(ours.rgba, frame, points[mark.run], k, sel.samples, {
+        rgb: seriesRgb(theme, mark.series),
+        radius: (mark.size / 2) * scale,
+        shape: mark.shape
+      });
+  }
   return ours;
 }
 

@@ -98,8 +98,8 @@ export function mountRecordingView(
       const area = plots.trajectory.plotArea();
       if (!area || !selection || !theme) return;
       const pixels = recordingPathsPixels(scene, selection, area, pixelScale(), theme);
-      // under the grid: an image above it would hide the marks of the first divergence (traces) too
-      await plots.trajectory.relayout({ images: [areaImage(rgbaDataUrl(pixels), area, 'y', 'below')] });
+      // over the grid, as plotly draws data; the marks of the first divergence are in the image too
+      await plots.trajectory.relayout({ images: [areaImage(rgbaDataUrl(pixels), area)] });
     };
     const trajectory = imagePlot(
       plots.trajectory,

@@ -264,17 +264,34 @@ export function parseCssColor(color: string): [number, number, number] | null {
   return null;
 }
 
-/** A marker drawn into the image: a disc, or a ring (an open circle), of `radius` pixels. */
+/**
+ * A marker drawn into the image, as plotly draws its symbols of that size (`radius`: half plotly's marker size): a
+ * disc ('circle'), a ring ('circle-open', 1.5 pixels wide) or an x ('x': two bars 0.8 radius wide, crossing).
+ */
 export interface PixelMarker {
   rgb: [number, number, number];
   radius: number;
-  ring: boolean;
+  shape: 'disc' | 'ring' | 'x';
+}
+
+/** Whether the pixel at offset (dx, dy) from a marker's pixel is the marker's. */
+export function markerCovers(marker: PixelMarker, dx: number, dy: number): boolean {
+  const r = Math.max(0.5, marker.radius);
+  if (marker.shape === 'x') {
+    // plotly's x (drawing/symbol_defs.js): the arms run between the lines |dx -+ dy| = rx, their tips cut at
+    // |dx| + |dy| = 3 rx
+    const rx = (r * 0.8) / Math.SQRT2;
+    return (Math.abs(dx - dy) <= rx || Math.abs(dx + dy) <= rx) && Math.abs(dx) + Math.abs(dy) <= 3 * rx;
+  }
+  const dist = Math.hypot(dx, dy);
+  return dist <= r && (marker.shape === 'disc' || dist > Math.max(0, r - 1.5));
 }
 
 /**
- * Draws one marker, opaque, at each finite point (data[state][i * stride + ox], ... oy) of `samples` onto `rgba`
- * (the frame's pixels, starting on a 4-byte boundary as a new array does: each pixel is written as one 32-bit word),
- * over what is there: the paths' start and end points, drawn as plotly draws markers.
+ * Draws one marker, opaque, at each finite point of `samples` in one state of `points` (its x that state's in
+ * xOfState when given) onto `rgba` (the frame's pixels, starting on a 4-byte boundary as a new array does: each
+ * pixel is written as one 32-bit word), over what is there: the paths' start and end points, the marks of a first
+ * divergence, drawn as plotly draws markers.
  */
 export function stampMarkers(
   rgba: Uint8ClampedArray,
@@ -287,29 +304,26 @@ export function stampMarkers(
   const { width: w, height: hgt } = frame;
   const sx = w / (frame.x[1] - frame.x[0]);
   const sy = hgt / (frame.y[1] - frame.y[0]);
-  // the pixel offsets the marker covers: within the radius, and for a ring not inside radius - 1.5
-  const r = Math.max(0.5, marker.radius);
-  const inner = marker.ring ? Math.max(0, r - 1.5) : -1;
-  const reach = Math.ceil(r);
+  // the pixel offsets the marker covers
+  const reach = Math.ceil(Math.max(0.5, marker.radius) * (marker.shape === 'x' ? 1.2 : 1));
   const ox: number[] = [];
   const oy: number[] = [];
   for (let dy = -reach; dy <= reach; dy++)
-    for (let dx = -reach; dx <= reach; dx++) {
-      const dist = Math.hypot(dx, dy);
-      if (dist <= r && dist > inner) {
+    for (let dx = -reach; dx <= reach; dx++)
+      if (markerCovers(marker, dx, dy)) {
         ox.push(dx);
         oy.push(dy);
       }
-    }
   const count = ox.length;
   const linear = Int32Array.from(ox, (dx, k) => oy[k] * w + dx);
   const m = points.data[state];
+  const xOfState = points.xOfState?.[state];
   const [red, green, blue] = marker.rgb;
   // one 32-bit write a pixel (the bytes r, g, b, 255 in memory order, whatever the platform's byte order)
   const colour = new Uint32Array(new Uint8ClampedArray([red, green, blue, 255]).buffer)[0];
   const pixels = new Uint32Array(rgba.buffer, rgba.byteOffset, rgba.length >> 2);
   for (const i of samples) {
-    const px = Math.floor((m[i * points.stride + points.ox] - frame.x[0]) * sx);
+    const px = Math.floor(((xOfState ?? m[i * points.stride + points.ox]) - frame.x[0]) * sx);
     const py = Math.floor((frame.y[1] - m[i * points.stride + points.oy]) * sy);
     if (!Number.isFinite(px) || !Number.isFinite(py)) continue;
     if (px >= reach && px < w - reach && py >= reach && py < hgt - reach) {

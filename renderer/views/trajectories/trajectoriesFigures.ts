@@ -204,11 +204,11 @@ export function pathsPixels(
   const frame = frameOf(area, scale);
   const { rgba } = pathLayerPixels(points, sel, area, scale, seriesRgb(theme, 0));
   // plotly's marker size is a diameter in CSS pixels: 7 (open circle) and 6 (disc), as in the legend
-  stampMarkers(rgba, frame, points, 0, every, { rgb: seriesRgb(theme, 1), radius: 3.5 * scale, ring: true });
+  stampMarkers(rgba, frame, points, 0, every, { rgb: seriesRgb(theme, 1), radius: 3.5 * scale, shape: 'ring' });
   stampMarkers(rgba, frame, points, states.t.length - 1, every, {
     rgb: seriesRgb(theme, 2),
     radius: 3 * scale,
-    ring: false
+    shape: 'disc'
   });
   return { rgba, width: frame.width, height: frame.height };
 }
@@ -254,7 +254,7 @@ export function seriesRgb(theme: ThemeColors, k: number): [number, number, numbe
 }
 
 /** The pixel frame of `area` at `scale` device pixels per CSS pixel. */
-function frameOf(area: PlotArea, scale: number): RasterFrame {
+export function frameOf(area: PlotArea, scale: number): RasterFrame {
   return {
     width: Math.max(1, Math.round(area.width * scale)),
     height: Math.max(1, Math.round(area.height * scale)),
@@ -266,17 +266,11 @@ function frameOf(area: PlotArea, scale: number): RasterFrame {
 /**
  * A layout image covering the area of the x axis and the y axis `y` (y, y2, …) exactly, in their data: plotly moves it
  * with the axes during a pan or an axis drag, and places it by its left edge and width |sizex| on a reversed axis too.
- * Its layer is 'above' unless given: over the grid and the zero lines, as plotly draws data, clipped to the plot area
- * (so not over the axis lines at its edges), under the slider's line (a shape above), the legend and the hover labels.
- * It would also lie over the traces, so a plot with visible traces under it ('below' puts it under the grid) passes
- * 'below' (the recording view's marks of the first divergence).
+ * Its layer is 'above': over the grid and the zero lines, as plotly draws data, clipped to the plot area (so not over
+ * the axis lines at its edges), under the slider's line (a shape above), the legend and the hover labels. It lies over
+ * the traces too, so what a plot shows over its paths is drawn into the image (the recording view's marks).
  */
-export function areaImage(
-  source: string,
-  area: PlotArea,
-  y = 'y',
-  layer: 'above' | 'below' = 'above'
-): Record<string, unknown> {
+export function areaImage(source: string, area: PlotArea, y = 'y'): Record<string, unknown> {
   return {
     source,
     xref: 'x',
@@ -288,7 +282,7 @@ export function areaImage(
     sizing: 'stretch',
     xanchor: 'left',
     yanchor: 'top',
-    layer
+    layer: 'above'
   };
 }
 
@@ -342,7 +336,7 @@ export function cloudPixels(
   stampMarkers(rgba, frame, scene.points, stateIndex, scene.every, {
     rgb: seriesRgb(theme, 3),
     radius: 3 * scale,
-    ring: false
+    shape: 'disc'
   });
   return { rgba, width: frame.width, height: frame.height };
 }

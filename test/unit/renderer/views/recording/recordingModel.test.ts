@@ -10,11 +10,17 @@ import {
   recordingDistanceFigure,
   recordingPathsPixels,
   recordingScene,
-  recordingTrajectoryFigure
+  recordingTrajectoryFigure,
+  stateName
 } from '../../../../../renderer/views/recording/recordingModel';
 import { at, NO_WEBGL } from '../../../../../renderer/views/commonModel';
 import type { PlotArea } from '../../../../../renderer/views/common';
-import { pathCoverage, type PathPoints } from '../../../../../renderer/views/trajectories/pathRaster';
+import {
+  parseCssColor,
+  pathCoverage,
+  stampMarkers,
+  type PathPoints
+} from '../../../../../renderer/views/trajectories/pathRaster';
 import { ROOT } from '../../../helpers/paths';
 import { LIGHT_THEME } from '../../../helpers/rendererRuns';
 
@@ -87,7 +93,7 @@ describe('recording view: x[:, 0] against t (d other than 2)', () => {
     assert.equal(figure.layout.xaxis.autorange, 'reversed');
   });
 
-  it("the image holds both runs' paths, each pixel lit where either run's written-out points cross it", () => {
+  it("the image holds both runs' paths and the marks of the first divergence, each pixel lit where either run's written-out points cross it or a mark covers it", () => {
     const { figure, selection } = recordingTrajectoryFigure(scene, NO_WEBGL, theme);
     const box = figure.data[2];
     const area: PlotArea = { width: 40, height: 16, x: [box.x[1], box.x[0]], y: box.y };
@@ -106,11 +112,55 @@ describe('recording view: x[:, 0] against t (d other than 2)', () => {
     const [a, b] = [scene.ours, scene.yours].map((s) =>
       pathCoverage(written(s), selection!.samples, selection!.states, { ...area })
     );
+    // the marks: a ring of plotly's size 9 on the reference's state, an x of size 8 on yours
+    const k = scene.firstDivergentIndex;
+    assert.ok(k > 0, 'the recording diverges');
+    const marks = new Uint8ClampedArray(40 * 16 * 4);
+    stampMarkers(marks, area, written(scene.ours), k, selection!.samples, {
+      rgb: [1, 1, 1],
+      radius: 4.5,
+      shape: 'ring'
+    });
+    stampMarkers(marks, area, written(scene.yours), k, selection!.samples, { rgb: [2, 2, 2], radius: 4, shape: 'x' });
     let lit = 0;
+    let marked = 0;
     a.forEach((c, p) => {
-      assert.equal(rgba[4 * p + 3] > 0, c + b[p] > 0, `pixel ${p}`);
+      assert.equal(rgba[4 * p + 3] > 0, c + b[p] > 0 || marks[4 * p + 3] > 0, `pixel ${p}`);
       if (c + b[p] > 0) lit++;
+      // a mark is drawn opaque over the paths, in its run's colour: yours' over the reference's
+      if (marks[4 * p + 3] > 0) {
+        marked++;
+        const rgb = parseCssColor(theme.series[marks[4 * p] === 2 ? 3 : 0]);
+        assert.deepEqual([...rgba.slice(4 * p, 4 * p + 4)], [...rgb!, 255], `pixel ${p}`);
+      }
     });
     assert.ok(lit > 40, `only ${lit} pixels lit`);
+    assert.ok(marked > 20, `only ${marked} pixels marked`);
+  });
+
+  it('the marks of the first divergence: their traces are the legend (their symbols) and, unseen, the hover of each mark', () => {
+    const { figure, selection } = recordingTrajectoryFigure(scene, NO_WEBGL, theme);
+    const marks = figure.data.filter((d) => String(d.name).startsWith('first divergence'));
+    const label = `first divergence (${stateName(scene, scene.firstDivergentIndex)})`;
+    assert.deepEqual(
+      marks.map((d) => [
+        d.name,
+        d.showlegend ?? true,
+        d.marker.symbol,
+        d.marker.size,
+        d.marker.opacity ?? 1,
+        d.x.length
+      ]),
+      [
+        [`${label}: reference`, true, 'circle-open', 9, 1, 1],
+        [`${label}: reference`, false, 'circle-open', 9, 0, selection!.samples.length],
+        [`${label}: yours`, true, 'x', 8, 1, 1],
+        [`${label}: yours`, false, 'x', 8, 0, selection!.samples.length]
+      ]
+    );
+    assert.deepEqual(
+      marks.map((d) => d.hoverinfo),
+      ['skip', 'text', 'skip', 'text']
+    );
   });
 });

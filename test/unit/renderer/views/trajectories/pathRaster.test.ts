@@ -273,21 +273,22 @@ describe('pathRaster: markers', () => {
 
   it('a disc covers its centre and every pixel within the radius, opaque, in its colour', () => {
     const rgba = new Uint8ClampedArray(400);
-    stampMarkers(rgba, FRAME, points, 0, [0], { rgb: [1, 2, 3], radius: 1, ring: false });
+    stampMarkers(rgba, FRAME, points, 0, [0], { rgb: [1, 2, 3], radius: 1, shape: 'disc' });
     assert.deepEqual([...lit(rgba)].sort(), ['4,5', '5,4', '5,5', '5,6', '6,5']);
     assert.deepEqual([...rgba.slice(4 * 55, 4 * 55 + 4)], [1, 2, 3, 255]);
   });
 
   it('a ring leaves its centre as it was, and markers paint over the paths under them', () => {
     const rgba = new Uint8ClampedArray(400).fill(9);
-    stampMarkers(rgba, FRAME, points, 0, [0], { rgb: [200, 0, 0], radius: 3, ring: true });
+    stampMarkers(rgba, FRAME, points, 0, [0], { rgb: [200, 0, 0], radius: 3, shape: 'ring' });
     assert.deepEqual([...rgba.slice(4 * 55, 4 * 55 + 4)], [9, 9, 9, 9], 'the centre is left alone');
     assert.deepEqual([...rgba.slice(4 * 58, 4 * 58 + 4)], [200, 0, 0, 255], 'three pixels right: on the ring');
   });
 
   it("markers near and across the frame's edges cover exactly the pixels of the frame within their radius (random markers)", () => {
     // the definition, pixel by pixel: pixel (x, y) is the marker's when its offset from the marker's pixel lies within
-    // the radius (and, for a ring, outside radius - 1.5)
+    // the radius (and, for a ring, outside radius - 1.5); for an x, within rx = 0.8 radius / sqrt(2) of a diagonal
+    // and |dx| + |dy| <= 3 rx (plotly's x: drawing/symbol_defs.js)
     const W = 13;
     const H = 9;
     const frame: RasterFrame = { width: W, height: H, x: [0, W], y: [0, H] };
@@ -299,17 +300,21 @@ describe('pathRaster: markers', () => {
       fc.property(
         fc.array(marker, { minLength: 1, maxLength: 6 }),
         fc.oneof(fc.integer({ min: 0, max: 4 }), fc.double({ min: 0, max: 4, noNaN: true })), // the views' radii are whole at scale 1
-        fc.boolean(),
-        (ms, radius, ring) => {
+        fc.constantFrom('disc' as const, 'ring' as const, 'x' as const),
+        (ms, radius, shape) => {
           const { points, samples } = pointsOf(ms.map((m) => [[m.x, m.y]]));
           const rgba = new Uint8ClampedArray(W * H * 4);
-          stampMarkers(rgba, frame, points, 0, samples, { rgb: [7, 8, 9], radius, ring });
+          stampMarkers(rgba, frame, points, 0, samples, { rgb: [7, 8, 9], radius, shape });
           const r = Math.max(0.5, radius);
-          const inner = ring ? Math.max(0, r - 1.5) : -1;
+          const inner = shape === 'ring' ? Math.max(0, r - 1.5) : -1;
+          const rx = (0.8 * r) / Math.sqrt(2);
           for (let y = 0; y < H; y++)
             for (let x = 0; x < W; x++) {
               const covered = ms.some((m) => {
-                const d = Math.hypot(x - Math.floor(m.x), y - Math.floor(H - m.y));
+                const [dx, dy] = [x - Math.floor(m.x), y - Math.floor(H - m.y)];
+                if (shape === 'x')
+                  return (Math.abs(dx - dy) <= rx || Math.abs(dx + dy) <= rx) && Math.abs(dx) + Math.abs(dy) <= 3 * rx;
+                const d = Math.hypot(dx, dy);
                 return d <= r && d > inner;
               });
               const o = 4 * (y * W + x);
@@ -321,10 +326,25 @@ describe('pathRaster: markers', () => {
     );
   });
 
+  it("an x of plotly's size 8 (radius 4): its arms to the corners, its centre and not the pixels between the arms", () => {
+    const rgba = new Uint8ClampedArray(400);
+    stampMarkers(rgba, FRAME, points, 0, [0], { rgb: [1, 2, 3], radius: 4, shape: 'x' });
+    const on = lit(rgba);
+    for (const p of ['5,5', '3,3', '7,3', '3,7', '7,7', '2,2', '8,8', '4,5', '5,4'])
+      assert.ok(on.has(p), `${p} is not lit`);
+    for (const p of ['5,2', '2,5', '8,5', '5,8', '1,1', '9,9']) assert.ok(!on.has(p), `${p} is lit`);
+  });
+
+  it("a marker at each state's x where the points give one (xOfState: a dimension against t)", () => {
+    const rgba = new Uint8ClampedArray(400);
+    stampMarkers(rgba, FRAME, { ...points, xOfState: [1.5] }, 0, [0], { rgb: [1, 2, 3], radius: 0.5, shape: 'disc' });
+    assert.deepEqual([...lit(rgba)], ['1,5']);
+  });
+
   it('skips samples outside the frame or not finite', () => {
     const { points: far } = pointsOf([[[50, 50]], [[NaN, 1]]]);
     const rgba = new Uint8ClampedArray(400);
-    stampMarkers(rgba, FRAME, far, 0, [0, 1], { rgb: [1, 1, 1], radius: 2, ring: false });
+    stampMarkers(rgba, FRAME, far, 0, [0, 1], { rgb: [1, 1, 1], radius: 2, shape: 'disc' });
     assert.equal(lit(rgba).size, 0);
   });
 });
