@@ -8,7 +8,7 @@ import { buildPytorchScript } from '../core/notebook/pytorchScript';
 import { encodeRunResult } from '../core/run/runCodec';
 import type { RngProfile, RunResult, SamplerInputs } from '../core/types';
 import { errorFirstLine, isAbort } from '../core/errors';
-import { progressAfterDelay, type ProgressSink } from './delayedProgress';
+import { pendingSink, progressAfterDelay, type ProgressSink } from './delayedProgress';
 import { pickInputs, resolveInputsFromActiveEditor, resolveInputsFromFile } from './inputSource';
 import { ResultsPanel, type PanelRun } from './panel';
 import type { CellInputsInterpreter, Resolution } from './resolveInputs';
@@ -47,23 +47,21 @@ async function runWithProgress(title: string, request: WorkerRequest): Promise<R
 /** A cancellable notification titled `title` until `rest` settles, showing the step it has reached. */
 function progressNotification(title: string, rest: Promise<void>, cancel: () => void): ProgressSink {
   // progress that comes before VS Code runs the notification's task is kept for it
-  let early: [number, number] | undefined;
-  let sink: ProgressSink = (done, total) => (early = [done, total]);
+  const shown = pendingSink();
   void vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title, cancellable: true },
     (progress, token) => {
       token.onCancellationRequested(cancel);
       let reported = 0;
-      sink = (done, total) => {
+      shown.attach((done, total) => {
         const pct = (100 * done) / total;
         progress.report({ increment: pct - reported, message: `step ${done} of ${total}` });
         reported = pct;
-      };
-      if (early) sink(...early);
+      });
       return rest;
     }
   );
-  return (done, total) => sink(done, total);
+  return shown.sink;
 }
 
 /** "DDPM: Run Sampler"; `uri` when invoked on a file from the explorer or editor context menu. */

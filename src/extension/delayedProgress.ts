@@ -20,6 +20,25 @@ const realTimers: ProgressTimers = {
 };
 
 /**
+ * A progress sink whose progress goes nowhere until `attach` gives it a target: the target then gets the last
+ * progress that came before (if any) at once, and every later one.
+ */
+export function pendingSink(): { sink: ProgressSink; attach(target: ProgressSink): void } {
+  let last: [number, number] | undefined;
+  let target: ProgressSink | undefined;
+  return {
+    sink: (done, total) => {
+      last = [done, total];
+      target?.(done, total);
+    },
+    attach: (t) => {
+      target = t;
+      if (last) t(...last);
+    }
+  };
+}
+
+/**
  * Starts `job` at once and, if it is still running after `delayMs`, calls `show` with what is left of it (a promise
  * that settles with the job and never rejects); `show` returns where the progress goes from then on, and gets the
  * job's last progress at once. Returns the job's own promise (its result or its error).
@@ -30,20 +49,13 @@ export function progressAfterDelay<T>(
   delayMs: number = PROGRESS_DELAY_MS,
   timers: ProgressTimers = realTimers
 ): Promise<T> {
-  let last: [number, number] | undefined;
-  let sink: ProgressSink | undefined;
-  const running = job((done, total) => {
-    last = [done, total];
-    sink?.(done, total);
-  });
+  const progress = pendingSink();
+  const running = job(progress.sink);
   const rest = running.then(
     () => undefined,
     () => undefined
   );
-  const timer = timers.setTimeout(() => {
-    sink = show(rest);
-    if (last) sink(...last);
-  }, delayMs);
+  const timer = timers.setTimeout(() => progress.attach(show(rest)), delayMs);
   void rest.then(() => timers.clearTimeout(timer));
   return running;
 }

@@ -2,7 +2,12 @@
 // the delay, and for a longer one a notification from the delay on, given the job's last progress at once and the
 // rest as it comes. Timers are injected: each test fires the delay itself.
 import { strict as assert } from 'node:assert';
-import { progressAfterDelay, type ProgressSink, type ProgressTimers } from '../../../src/extension/delayedProgress';
+import {
+  pendingSink,
+  progressAfterDelay,
+  type ProgressSink,
+  type ProgressTimers
+} from '../../../src/extension/delayedProgress';
 
 /** Timers whose one pending callback the test fires; records the delay asked for and whether it was cleared. */
 function manualTimers(): ProgressTimers & { fire(): void; delays: number[]; cleared: number } {
@@ -145,5 +150,26 @@ describe('progressAfterDelay (the Run Sampler notification)', () => {
     timers.fire();
     assert.deepEqual(seen, ['shown']);
     c.finish(0);
+  });
+});
+
+describe('pendingSink (progress kept until the notification takes it)', () => {
+  it('passes on only the last progress that came before its target, then every later one', () => {
+    const p = pendingSink();
+    p.sink(1, 10);
+    p.sink(2, 10);
+    const seen: string[] = [];
+    p.attach((done, total) => seen.push(`${done}/${total}`));
+    p.sink(3, 10);
+    assert.deepEqual(seen, ['2/10', '3/10']);
+  });
+
+  it('passes nothing on at attach when no progress came', () => {
+    const p = pendingSink();
+    const seen: string[] = [];
+    p.attach((done, total) => seen.push(`${done}/${total}`));
+    assert.deepEqual(seen, []);
+    p.sink(1, 4);
+    assert.deepEqual(seen, ['1/4']);
   });
 });
