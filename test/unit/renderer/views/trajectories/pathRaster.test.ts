@@ -235,27 +235,39 @@ describe('pathRaster: shades, colours, bounds', () => {
     assert.equal(pathBounds(points, [0], [1]), null);
     // samples out of order or with gaps are read one by one; a run of them row by row: the same box either way
     assert.deepEqual(pathBounds(points, [1, 0], [0, 1]), { x: [-7, 1], y: [-2, 0] });
+    // samples 0, 0, 2 span as many as a run from 0 to 2 would, but leave sample 1 (and its 99) out
+    const three = pointsOf([[[0, 0]], [[99, 99]], [[2, 2]]]).points;
+    assert.deepEqual(pathBounds(three, [0, 0, 2], [0]), { x: [0, 2], y: [0, 2] });
   });
 
   it('bounds the same box whether the samples are a run (read row by row) or picked one by one', () => {
-    const coord = fc.oneof(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.constantFrom(NaN, Infinity, -Infinity));
+    const coord = fc.oneof(
+      fc.double({ min: -1e6, max: 1e6, noNaN: true }).map((v) => v + 0), // -0 as 0: either may be the box's edge
+      fc.constantFrom(NaN, Infinity, -Infinity)
+    );
     fc.assert(
       fc.property(
         fc.array(fc.array(fc.tuple(coord, coord), { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 6 }),
         fc.nat(5),
-        (paths, cut) => {
+        fc.array(fc.nat(5), { maxLength: 8 }),
+        (paths, cut, picks) => {
           const { points, samples, states } = pointsOf(paths);
+          // every finite point of the given samples, by brute force
+          const box = (chosen: number[]) => {
+            const finite = chosen.flatMap((i) => paths[i].filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y)));
+            return finite.length
+              ? {
+                  x: [Math.min(...finite.map((q) => q[0])), Math.max(...finite.map((q) => q[0]))],
+                  y: [Math.min(...finite.map((q) => q[1])), Math.max(...finite.map((q) => q[1]))]
+                }
+              : null;
+          };
           const run = samples.slice(cut % samples.length);
-          // every finite point of those samples, by brute force
-          const finite = run.flatMap((i) => paths[i].filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y)));
-          const expected = finite.length
-            ? {
-                x: [Math.min(...finite.map((q) => q[0])), Math.max(...finite.map((q) => q[0]))],
-                y: [Math.min(...finite.map((q) => q[1])), Math.max(...finite.map((q) => q[1]))]
-              }
-            : null;
-          assert.deepEqual(pathBounds(points, run, states), expected);
-          assert.deepEqual(pathBounds(points, [...run].reverse(), states), expected);
+          assert.deepEqual(pathBounds(points, run, states), box(run));
+          assert.deepEqual(pathBounds(points, [...run].reverse(), states), box(run));
+          // any samples, repeated, out of order, with gaps (such as 0, 0, 2: as many as a run from 0 to 2)
+          const picked = picks.map((i) => i % samples.length);
+          assert.deepEqual(pathBounds(points, picked, states), box(picked));
         }
       )
     );
@@ -299,7 +311,8 @@ describe('pathRaster: markers', () => {
     fc.assert(
       fc.property(
         fc.array(marker, { minLength: 1, maxLength: 6 }),
-        fc.oneof(fc.integer({ min: 0, max: 4 }), fc.double({ min: 0, max: 4, noNaN: true })), // the views' radii are whole at scale 1
+        // the views' radii are whole at scale 1, and up to 9 at scale 2 (the recording view's ring)
+        fc.oneof(fc.integer({ min: 0, max: 10 }), fc.double({ min: 0, max: 10, noNaN: true })),
         fc.constantFrom('disc' as const, 'ring' as const, 'x' as const),
         (ms, radius, shape) => {
           const { points, samples } = pointsOf(ms.map((m) => [[m.x, m.y]]));
