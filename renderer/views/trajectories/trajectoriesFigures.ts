@@ -134,10 +134,7 @@ export function planeFigure(
 ): { figure: Figure; range?: PlaneRange; selection?: PathSelection } {
   const { points, axisTitle } = scene;
   if (!points) return { figure: { data: [], layout: {} } };
-  const box = planeBox(scene, points);
-  const sel = box.sel;
-  // a copy: plotly writes a zoom into the layout's range arrays
-  const range = box.range && { x: [...box.range.x] as [number, number], y: [...box.range.y] as [number, number] };
+  const { sel, range } = planeBox(scene, points);
   const style: Record<LegendEntry['kind'], (color: string) => PlotData> = {
     line: (color) => ({ mode: 'lines', line: { width: 2, color } }),
     ring: (color) => ({ mode: 'markers', marker: { symbol: 'circle-open', size: 7, color } }),
@@ -155,11 +152,11 @@ export function planeFigure(
     data: [...legend, ...boundsTrace(range)],
     layout: {
       // fixed to every drawn point: the paths are not a trace, so autorange would not see them
-      xaxis: { title: { text: axisTitle[0] }, range: range?.x, autorange: range ? false : true },
+      xaxis: { title: { text: axisTitle[0] }, range: ownCopy(range?.x), autorange: range ? false : true },
       // each axis fits its own data (spreads of 1e6 against 1e4 would collapse into a line on equal axes); equal axes on request
       yaxis: {
         title: { text: axisTitle[1] },
-        range: range?.y,
+        range: ownCopy(range?.y),
         autorange: range ? false : true,
         scaleanchor: equalAxes ? 'x' : undefined
       },
@@ -167,6 +164,14 @@ export function planeFigure(
     }
   };
   return { figure, range, selection: sel };
+}
+
+/**
+ * An axis range of its own for a figure's layout: plotly writes a zoom into the layout's range arrays, which must not
+ * reach the plane's box (kept for the scene) or the other plot's axes.
+ */
+function ownCopy(range: [number, number] | undefined): [number, number] | undefined {
+  return range && [range[0], range[1]];
 }
 
 const planeBoxes = new WeakMap<TrajectoryScene, { sel: PathSelection; range?: PlaneRange }>();
@@ -308,10 +313,10 @@ export function cloudFigure(
   return {
     data: boundsTrace(range),
     layout: {
-      xaxis: { title: { text: scene.axisTitle[0] }, range: range?.x, autorange: range ? false : true },
+      xaxis: { title: { text: scene.axisTitle[0] }, range: ownCopy(range?.x), autorange: range ? false : true },
       yaxis: {
         title: { text: scene.axisTitle[1] },
-        range: range?.y,
+        range: ownCopy(range?.y),
         autorange: range ? false : true,
         scaleanchor: equalAxes ? 'x' : undefined
       },

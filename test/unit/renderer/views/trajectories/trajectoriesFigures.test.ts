@@ -7,6 +7,7 @@ import type { PlotArea } from '../../../../../renderer/views/common';
 import type { Pixels } from '../../../../../renderer/dom';
 import { pathCoverage, type PathPoints } from '../../../../../renderer/views/trajectories/pathRaster';
 import {
+  cloudFigure,
   dimensionsFigure,
   dimensionsImages,
   planeFigure,
@@ -145,9 +146,15 @@ describe('trajectoriesFigures: the plane', () => {
     assert.deepEqual(first.range, expected);
     const layout = first.figure.layout as { xaxis: { range: number[] }; yaxis: { range: number[] } };
     assert.deepEqual([layout.xaxis.range, layout.yaxis.range], [expected.x, expected.y]);
-    // plotly writes a zoom into the layout's range arrays, in place
+    // plotly writes a zoom into the layout's range arrays, in place: into the plane's, or into the cloud's beside it,
+    // which is given the plane's range
+    const cloud = cloudFigure(plane, 0, first.range, theme).layout as typeof layout;
+    assert.deepEqual([cloud.xaxis.range, cloud.yaxis.range], [expected.x, expected.y]);
     layout.xaxis.range[0] = 123;
     layout.yaxis.range[1] = 456;
+    cloud.xaxis.range[1] = 789;
+    cloud.yaxis.range[0] = -789;
+    assert.deepEqual(first.range, expected);
     for (const equalAxes of [false, true]) assert.deepEqual(planeFigure(plane, theme, equalAxes).range, expected);
   });
 });
