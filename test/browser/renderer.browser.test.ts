@@ -1948,6 +1948,31 @@ describe('renderer in headless Chromium', function () {
         names.some((n) => n.startsWith(`first divergence (after step t = ${r.T - 1})`)),
         names.join(', ')
       );
+      // the marks are in the image; pointing at yours of sample 0 still shows its hover (its trace, unseen)
+      const scene = recordingScene(r, verdict);
+      const mark = scene.yours.mats[scene.firstDivergentIndex].data;
+      const at = await page.$eval(
+        trajectory,
+        (gd, xy) => {
+          const full = (gd as unknown as { _fullLayout: Record<string, any> })._fullLayout; // eslint-disable-line @typescript-eslint/no-explicit-any
+          const box = gd.getBoundingClientRect();
+          const [x0, x1] = full.xaxis.range;
+          const [y0, y1] = full.yaxis.range;
+          return {
+            x: box.left + full._size.l + ((xy[0] - x0) / (x1 - x0)) * full._size.w,
+            y: box.top + full._size.t + ((y1 - xy[1]) / (y1 - y0)) * full._size.h
+          };
+        },
+        [mark[0], mark[1]]
+      );
+      await page.mouse.move(at.x, at.y);
+      const label = page.locator(`${trajectory} .hoverlayer .hovertext`);
+      await label.first().waitFor({ state: 'visible', timeout: 5000 });
+      assert.match(
+        (await label.first().textContent()) ?? '',
+        new RegExp(`^yours, sample 0, after step t = ${r.T - 1}<?`)
+      );
+      await page.mouse.move(1, 1);
       await page.screenshot({ path: path.join(OUT, 'recording-step-seed-plus-t.png'), fullPage: true });
       for (const kind of ['vscode-dark', 'vscode-high-contrast'] as const) {
         await page.evaluate((k) => (document.body.className = k), kind);

@@ -44,6 +44,12 @@ const DIVERGENCE_MARKS = [
   { run: 'yours', who: 'yours', series: 3, symbol: 'x', size: 8, shape: 'x' }
 ] as const;
 
+/**
+ * The trajectory plot's legend, under it: a key, not a switch (its paths and marks are one image, which a click on an
+ * entry would not change).
+ */
+const LEGEND = { orientation: 'h', y: -0.3, itemclick: false, itemdoubleclick: false };
+
 /** The state key of a verdict state: x_T is T, the state after step t is t. */
 const stateKey = (t: number | null, T: number): number => (t === null ? T : t);
 
@@ -174,13 +180,13 @@ export function recordingTrajectoryFigure(
         // fixed to both runs' points (the paths are images, which autorange does not see), each axis fitting its own
         xaxis: { title: { text: 'x[:, 0]' }, ...fixed(range?.x) },
         yaxis: { title: { text: 'x[:, 1]' }, ...fixed(range?.y) },
-        legend: { orientation: 'h', y: -0.3 },
+        legend: LEGEND,
         showlegend: true
       }
     : {
         xaxis: { title: { text: 't' }, autorange: 'reversed', ...stepTicks(scene.ours.t, scene.yours.t) },
         yaxis: { title: { text: 'x[:, 0]' } },
-        legend: { orientation: 'h', y: -0.3 },
+        legend: LEGEND,
         showlegend: true
       };
   return { figure: { data, layout }, note: sel.note, selection: sel };

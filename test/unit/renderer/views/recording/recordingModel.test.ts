@@ -162,5 +162,10 @@ describe('recording view: x[:, 0] against t (d other than 2)', () => {
       marks.map((d) => d.hoverinfo),
       ['skip', 'text', 'skip', 'text']
     );
+    // the legend is a key: a click on an entry would hide a trace, not the image's paths or marks
+    assert.deepEqual(
+      [figure.layout.legend.itemclick, figure.layout.legend.itemdoubleclick, figure.layout.showlegend],
+      [false, false, true]
+    );
   });
 });
