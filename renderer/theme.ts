@@ -125,8 +125,8 @@ export function plotlyThemeLayout(theme: ThemeColors): Record<string, unknown> {
     exponentformat: 'e',
     // plotly's default ('hide past div') measures every tick label again as each one is placed, each measure
     // laying the page out: 34 ms of the run view's first draw in a profile of the palette command. The y labels have
-    // their automargin; an x label at the plot's right end may be cut by the margin instead of hidden, as the
-    // sketch (views/sketch.ts) draws it
+    // their automargin; an x label at the plot's right end may be cut at the plot's SVG edge instead of hidden, as
+    // the sketch (views/sketch.ts) draws it
     ticklabeloverflow: 'allow'
   };
   return {
