@@ -345,6 +345,24 @@ async function litPixelsDiffer(page: Page, src: string, expected: Pixels): Promi
   return differ;
 }
 
+/** Where the data point (x, y) of plotly plot `selector` (its x and y axes) lies on the page, for the mouse. */
+async function screenPoint(page: Page, selector: string, xy: [number, number]): Promise<{ x: number; y: number }> {
+  return page.$eval(
+    selector,
+    (gd, [x, y]) => {
+      const full = (gd as unknown as { _fullLayout: Record<string, any> })._fullLayout; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const box = gd.getBoundingClientRect();
+      const [x0, x1] = full.xaxis.range;
+      const [y0, y1] = full.yaxis.range;
+      return {
+        x: box.left + full._size.l + ((x - x0) / (x1 - x0)) * full._size.w,
+        y: box.top + full._size.t + ((y1 - y) / (y1 - y0)) * full._size.h
+      };
+    },
+    xy
+  );
+}
+
 /** A plot's per-pixel paths image (its layout image), counted as imagePixels counts. */
 async function pathsImagePixels(page: Page, testId: string): Promise<{ lit: number; blue: number; orange: number }> {
   const src = await page.$eval(`[data-testid="${testId}"] .imagelayer image`, (img) => img.getAttribute('href') ?? '');
@@ -1006,20 +1024,7 @@ describe('renderer in headless Chromium', function () {
     // the cloud's samples are an image: pointing at one shows its index and exact float32 values
     const sample = decodeRunResult(json).sample.data;
     const k = 17;
-    const at = await page.$eval(
-      '[data-testid="ddpm-trajectory-cloud"]',
-      (gd, xy) => {
-        const full = (gd as unknown as { _fullLayout: Record<string, any> })._fullLayout; // eslint-disable-line @typescript-eslint/no-explicit-any
-        const box = gd.getBoundingClientRect();
-        const [x0, x1] = full.xaxis.range;
-        const [y0, y1] = full.yaxis.range;
-        return {
-          x: box.left + full._size.l + ((xy[0] - x0) / (x1 - x0)) * full._size.w,
-          y: box.top + full._size.t + ((y1 - xy[1]) / (y1 - y0)) * full._size.h
-        };
-      },
-      [sample[2 * k], sample[2 * k + 1]]
-    );
+    const at = await screenPoint(page, '[data-testid="ddpm-trajectory-cloud"]', [sample[2 * k], sample[2 * k + 1]]);
     await page.mouse.move(at.x, at.y);
     const tip = page.locator('[data-testid="ddpm-cloud-hover"]');
     await tip.waitFor({ state: 'visible', timeout: 5000 });
@@ -1951,20 +1956,7 @@ describe('renderer in headless Chromium', function () {
       // the marks are in the image; pointing at yours of sample 0 still shows its hover (its trace, unseen)
       const scene = recordingScene(r, verdict);
       const mark = scene.yours.mats[scene.firstDivergentIndex].data;
-      const at = await page.$eval(
-        trajectory,
-        (gd, xy) => {
-          const full = (gd as unknown as { _fullLayout: Record<string, any> })._fullLayout; // eslint-disable-line @typescript-eslint/no-explicit-any
-          const box = gd.getBoundingClientRect();
-          const [x0, x1] = full.xaxis.range;
-          const [y0, y1] = full.yaxis.range;
-          return {
-            x: box.left + full._size.l + ((xy[0] - x0) / (x1 - x0)) * full._size.w,
-            y: box.top + full._size.t + ((y1 - xy[1]) / (y1 - y0)) * full._size.h
-          };
-        },
-        [mark[0], mark[1]]
-      );
+      const at = await screenPoint(page, trajectory, [mark[0], mark[1]]);
       await page.mouse.move(at.x, at.y);
       const label = page.locator(`${trajectory} .hoverlayer .hovertext`);
       await label.first().waitFor({ state: 'visible', timeout: 5000 });
