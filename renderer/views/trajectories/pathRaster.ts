@@ -329,8 +329,7 @@ export function stampMarkers(
     if (!Number.isFinite(px) || !Number.isFinite(py)) continue;
     if (px >= reach && px < w - reach && py >= reach && py < hgt - reach) {
       // the whole marker inside the frame: no pixel to skip
-      const o = py * w + px;
-      for (let k = 0; k < count; k++) pixels[o + linear[k]] = colour;
+      stampAt(pixels, py * w + px, linear, colour);
       continue;
     }
     for (let k = 0; k < count; k++) {
@@ -340,6 +339,15 @@ export function stampMarkers(
       pixels[y * w + x] = colour;
     }
   }
+}
+
+/**
+ * Writes `colour` at each of the offsets `linear` from pixel `o`: a small function of its own, which the engine
+ * optimises sooner than the same loop inside stampMarkers (a first call for 10^4 discs of radius 3 took 14 to 15 ms
+ * against 18 to 23 ms in a fresh Node process; later calls about 10 ms either way).
+ */
+function stampAt(pixels: Uint32Array, o: number, linear: Int32Array, colour: number): void {
+  for (let k = 0; k < linear.length; k++) pixels[o + linear[k]] = colour;
 }
 
 /**
