@@ -1960,9 +1960,10 @@ describe('renderer in headless Chromium', function () {
       await page.mouse.move(at.x, at.y);
       const label = page.locator(`${trajectory} .hoverlayer .hovertext`);
       await label.first().waitFor({ state: 'visible', timeout: 5000 });
-      assert.match(
-        (await label.first().textContent()) ?? '',
-        new RegExp(`^yours, sample 0, after step t = ${r.T - 1}<?`)
+      // (its two lines run together in the label's text)
+      assert.equal(
+        await label.first().textContent(),
+        `yours, sample 0, after step t = ${r.T - 1}(${formatFloat32Shortest(mark[0])}, ${formatFloat32Shortest(mark[1])})`
       );
       await page.mouse.move(1, 1);
       await page.screenshot({ path: path.join(OUT, 'recording-step-seed-plus-t.png'), fullPage: true });
