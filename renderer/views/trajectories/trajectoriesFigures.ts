@@ -150,28 +150,32 @@ export function planeFigure(
   }));
   const figure: Figure = {
     data: [...legend, ...boundsTrace(range)],
-    layout: {
-      // fixed to every drawn point: the paths are not a trace, so autorange would not see them
-      xaxis: { title: { text: axisTitle[0] }, range: ownCopy(range?.x), autorange: range ? false : true },
-      // each axis fits its own data (spreads of 1e6 against 1e4 would collapse into a line on equal axes); equal axes on request
-      yaxis: {
-        title: { text: axisTitle[1] },
-        range: ownCopy(range?.y),
-        autorange: range ? false : true,
-        scaleanchor: equalAxes ? 'x' : undefined
-      },
-      showlegend: false
-    }
+    layout: { ...planeAxes(axisTitle, range, equalAxes), showlegend: false }
   };
   return { figure, range, selection: sel };
 }
 
 /**
- * An axis range of its own for a figure's layout: plotly writes a zoom into the layout's range arrays, which must not
- * reach the plane's box (kept for the scene) or the other plot's axes.
+ * The axes of the plane and of the cloud beside it: fixed to `range`, every drawn point (the paths and the samples
+ * are not traces, so autorange would not see them), or autorange without one. Each axis fits its own data (spreads of
+ * 1e6 against 1e4 would collapse into a line on equal axes); equal axes on request. Each layout gets range arrays of
+ * its own: plotly writes a zoom into them, which must not reach the plane's box (kept for the scene) or the other
+ * plot's axes.
  */
-function ownCopy(range: [number, number] | undefined): [number, number] | undefined {
-  return range && [range[0], range[1]];
+function planeAxes(
+  titles: [string, string],
+  range: PlaneRange | undefined,
+  equalAxes: boolean
+): { xaxis: Record<string, unknown>; yaxis: Record<string, unknown> } {
+  const axis = (title: string, r: [number, number] | undefined) => ({
+    title: { text: title },
+    range: r && [r[0], r[1]],
+    autorange: range ? false : true
+  });
+  return {
+    xaxis: axis(titles[0], range?.x),
+    yaxis: { ...axis(titles[1], range?.y), scaleanchor: equalAxes ? 'x' : undefined }
+  };
 }
 
 const planeBoxes = new WeakMap<TrajectoryScene, { sel: PathSelection; range?: PlaneRange }>();
@@ -313,13 +317,7 @@ export function cloudFigure(
   return {
     data: boundsTrace(range),
     layout: {
-      xaxis: { title: { text: scene.axisTitle[0] }, range: ownCopy(range?.x), autorange: range ? false : true },
-      yaxis: {
-        title: { text: scene.axisTitle[1] },
-        range: ownCopy(range?.y),
-        autorange: range ? false : true,
-        scaleanchor: equalAxes ? 'x' : undefined
-      },
+      ...planeAxes(scene.axisTitle, range, equalAxes),
       title: { text: label, font: { size: theme.fontSize } },
       margin: { t: 36 },
       showlegend: false
