@@ -215,7 +215,7 @@ export function pathBounds(
 }
 
 /** Widens box ([x0, x1, y0, y1]) to the point (x, y) if it is finite. */
-function extendBox(box: number[], x: number, y: number): void {
+export function extendBox(box: number[], x: number, y: number): void {
   if (!Number.isFinite(x) || !Number.isFinite(y)) return;
   if (x < box[0]) box[0] = x;
   if (x > box[1]) box[1] = x;

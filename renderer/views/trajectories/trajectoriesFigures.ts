@@ -11,6 +11,7 @@ import { at, stepTicks, trajectoryStates, type TrajectoryStates } from '../commo
 import { pcaOfStates, pcaPlane, type Pca2 } from './pca';
 import {
   coverageRgba,
+  extendBox,
   parseCssColor,
   pathAlpha,
   pathBounds,
@@ -469,21 +470,9 @@ export function sliderShape(scene: TrajectoryScene, stateIndex: number, theme: T
 
 /** The box around every drawn point, padded by 5% (fixed axes for the slider's cloud). */
 export function paddedRange(...sets: { x: ArrayLike<number>; y: ArrayLike<number> }[]): PlaneRange | undefined {
-  let x0 = Infinity,
-    x1 = -Infinity,
-    y0 = Infinity,
-    y1 = -Infinity;
-  for (const s of sets) {
-    for (let k = 0; k < s.x.length; k++) {
-      const x = s.x[k];
-      const y = s.y[k];
-      if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
-    }
-  }
+  const box = [Infinity, -Infinity, Infinity, -Infinity];
+  for (const s of sets) for (let k = 0; k < s.x.length; k++) extendBox(box, s.x[k], s.y[k]);
+  const [x0, x1, y0, y1] = box;
   if (!(x1 >= x0 && y1 >= y0)) return undefined;
   const px = (x1 - x0) * 0.05 || 1;
   const py = (y1 - y0) * 0.05 || 1;
