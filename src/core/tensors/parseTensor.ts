@@ -213,7 +213,7 @@ interface Level {
 }
 
 function describeLevel(level: Level): string {
-  const what = level.kind === 'lists' ? 'nested lists' : 'numbers';
+  const what = (level.kind === 'lists' ? 'nested list' : 'number') + (level.count === 1 ? '' : 's');
   if (level.kind === 'empty') return 'an empty list';
   const dots = level.ellipsisAt >= 0 ? ` with "..." after the first ${level.ellipsisAt}` : '';
   return `${level.count} ${what}${dots}`;

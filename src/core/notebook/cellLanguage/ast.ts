@@ -62,6 +62,15 @@ function isPeggyError(e: unknown): e is PeggyErrorLike {
   return e instanceof Error && e.name === 'SyntaxError' && typeof (e as PeggyErrorLike).location === 'object';
 }
 
+/** What a cell whose expression nests too deeply for the parser's or the interpreter's recursion is told. */
+export const TOO_DEEP = 'too many nested parentheses (or operators): the expression nests too deeply';
+
+/** Whether `e` is the engine's "Maximum call stack size exceeded" (a RangeError, as an invalid array length is too). */
+export function isStackOverflow(e: unknown): boolean {
+  // no regular expression: this runs where the stack has just run out
+  return e instanceof RangeError && e.message.includes('call stack');
+}
+
 function parseWith(text: string, startRule: 'Program' | 'Expr'): unknown {
   try {
     return peggyParse(text, { startRule });
@@ -73,12 +82,7 @@ function parseWith(text: string, startRule: 'Program' | 'Expr'): unknown {
       throw new CellError(detail, { line: start.line, column: start.column, offset: start.offset }, 'SyntaxError');
     }
     // the parser's recursion ran out of stack: Python refuses such nesting too ("too many nested parentheses")
-    if (e instanceof RangeError)
-      throw new CellError(
-        'too many nested parentheses (or operators): the expression nests too deeply',
-        { line: 1, column: 1, offset: 0 },
-        'SyntaxError'
-      );
+    if (e instanceof RangeError) throw new CellError(TOO_DEEP, { line: 1, column: 1, offset: 0 }, 'SyntaxError');
     throw e;
   }
 }

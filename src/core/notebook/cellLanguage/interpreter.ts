@@ -24,9 +24,18 @@ import {
   type RunResult,
   type SamplerInputs
 } from '../../types';
-import { CellError, parseCell, parseExpression, type Expr, type Loc, type Statement } from './ast';
+import {
+  CellError,
+  isStackOverflow,
+  parseCell,
+  parseExpression,
+  TOO_DEEP,
+  type Expr,
+  type Loc,
+  type Statement
+} from './ast';
 import { indexValue, type IndexArg } from './indexing';
-import { binaryOp, intToFloat32, listToTensor, scalarOf, unaryOp } from './ops';
+import { binaryOp, intToFloat32, listToTensor, OpError, scalarOf, unaryOp } from './ops';
 import { powerOp } from './power';
 import { tokenize } from './syntaxErrors';
 import {
@@ -292,7 +301,9 @@ function* evalExpr(e: Expr, ctx: Ctx): Gen<Value> {
     }
   } catch (err) {
     if (err instanceof CellError || (err instanceof Error && err.name === 'AbortError')) throw err;
-    throw new CellError(errorFirstLine(err), e.loc);
+    // a long chain of operators (1 + 1 + ... parses left-nested) can outrun the evaluation's recursion: Python's
+    // compiler refuses it too (RecursionError)
+    throw new CellError(isStackOverflow(err) ? TOO_DEEP : errorFirstLine(err), e.loc);
   }
 }
 
@@ -354,7 +365,33 @@ function* evalPrint(print: Extract<Expr, { type: 'print' }>, ctx: Ctx): Gen<Valu
     const copy: TensorValue = { ...v, text: undefined, strides: undefined };
     return dtype && dtype !== v.dtype ? { ...copy, dtype, data: castData(v.data, dtype) } : copy;
   }
-  return listToTensor(v, ctx.target ?? `${e.fn}()`, dtype ?? undefined, e.fn === 'array' ? 'float64' : 'float32');
+  try {
+    return listToTensor(v, ctx.target ?? `${e.fn}()`, dtype ?? undefined, e.fn === 'array' ? 'float64' : 'float32');
+  } catch (err) {
+    // a print with a comma missing before a negative number reads as code (`[-1.2034 -0.5531]`: a subtraction) whose
+    // list is then ragged; when the text is numbers only, as a print is, the print's own error names the place and
+    // the number found
+    if (printError && err instanceof OpError && err.message.includes('ragged list') && numbersOnly(inner))
+      throw locatePrintError(printError, e.loc, field);
+    throw err;
+  }
+}
+
+/** Whether `e` is numbers in lists, signed or added and subtracted (as a print's text reads when read as code). */
+function numbersOnly(e: Expr): boolean {
+  switch (e.type) {
+    case 'number':
+    case 'ellipsis':
+      return true;
+    case 'unary':
+      return numbersOnly(e.operand);
+    case 'binary':
+      return (e.op === '+' || e.op === '-') && numbersOnly(e.left) && numbersOnly(e.right);
+    case 'list':
+      return e.items.every(numbersOnly);
+    default:
+      return false;
+  }
 }
 
 /** `text` with each comment (`#` to the end of its line, outside strings) replaced by as many spaces: places are kept. */

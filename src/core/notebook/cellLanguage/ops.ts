@@ -9,6 +9,7 @@
 //   float64; each operand is converted to that dtype first (TensorIterator's common dtype).
 // A float32 op b computed in double and rounded once to float32 is the correctly rounded float32 result for
 // + - * / (a double has more than 2*24+2 significand bits), which is what the CPU's float32 instructions give.
+import { MAX_SAMPLE_ELEMENTS } from '../../sampler/limits';
 import { pythonTuple } from '../../tensors/printTensor';
 import { numel, typeName, type TensorDtype, type TensorValue, type Value } from './values';
 
@@ -198,10 +199,19 @@ export function forEachBroadcast(
   }
 }
 
-/** The broadcast shape of two tensors, or the error PyTorch would raise. */
+/**
+ * The broadcast shape of two tensors, or the error PyTorch would raise; or an error when the result would be larger
+ * than the largest tensor a cell makes (a cell runs on the kernel's thread: no unbounded work or allocation, and
+ * broadcasting is the one operation whose result outgrows its operands, as in `x[None] * x[:, None]`).
+ */
 export function broadcastOrThrow(a: TensorValue, b: TensorValue): number[] {
   const shape = broadcastShapes(a.shape, b.shape);
   if (!shape) throw new OpError(`shapes ${pythonTuple(a.shape)} and ${pythonTuple(b.shape)} do not broadcast`);
+  const n = numel(shape);
+  if (n > MAX_SAMPLE_ELEMENTS)
+    throw new OpError(
+      `shapes ${pythonTuple(a.shape)} and ${pythonTuple(b.shape)} broadcast to ${pythonTuple(shape)}, ${n} elements: more than the ${MAX_SAMPLE_ELEMENTS} of the largest tensor a cell makes`
+    );
   return shape;
 }
 

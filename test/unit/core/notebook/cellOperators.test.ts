@@ -152,6 +152,27 @@ describe('cell language: errors of ** and indexing', () => {
     assert.ok(!e.message.includes('\n'), 'one line');
   });
 
+  it('a chain of operators longer than the evaluation can follow: the same one-line error as deep nesting', () => {
+    const e = cellError(() => run(new CellSession(), `r = ${Array(5000).fill('1').join(' + ')}`));
+    assert.match(
+      e.message,
+      /^line 1, column \d+: too many nested parentheses \(or operators\): the expression nests too deeply$/
+    );
+  });
+
+  it('a broadcast beyond the largest tensor a cell makes is refused at once with its shapes', () => {
+    const s = new CellSession();
+    run(s, 'x = linspace(0, 1, 20000)');
+    assert.equal(
+      cellError(() => run(s, 'y = x[None] * x[:, None]')).message,
+      'line 1, column 13: shapes (1, 20000) and (20000, 1) broadcast to (20000, 20000), 400000000 elements: more than the 33554432 of the largest tensor a cell makes'
+    );
+    assert.match(cellError(() => run(s, 'y = x[None] ** x[:, None]')).message, /broadcast to \(20000, 20000\)/);
+    // at the limit itself: computed
+    run(s, 'z = linspace(0, 1, 2048)[None] * linspace(0, 1, 16384)[:, None]');
+    assert.deepEqual((s.vars.get('z') as { shape: number[] }).shape, [16384, 2048]);
+  });
+
   it('bytes literals and f-strings are named, not read', () => {
     assert.equal(
       cellError(() => run(new CellSession(), 's = b"abc"')).message,
@@ -307,15 +328,16 @@ describe('cell language: syntax errors', () => {
     );
     assert.equal(message('x = 1.5j'), 'line 1, column 5: complex numbers (`1.5j`) are not supported');
     assert.equal(message('x = 2J + 1'), 'line 1, column 5: complex numbers (`2J`) are not supported');
+    // a ragged paste is read as a print first: the print's reading names the row or item and its place
     assert.equal(
       message('w_model = tensor([[0.1, 0.2], [-0.2]])'),
-      'line 1, column 11: w_model: ragged list: expected 2 items at depth 2, got 1'
+      'line 1, column 31: w_model: expected 2 numbers like the first list at this depth (rows must all have one length), found 1 number'
     );
     // a number before a list at the same depth (PyTorch: "must be real number, not list"), or after one ("not a
     // sequence"): refused, not filled into a (2, 1) shape
     assert.equal(
       message('w_model = tensor([0.1, [0.2]])'),
-      'line 1, column 11: w_model: ragged list: a list where a number was expected at depth 2'
+      'line 1, column 24: w_model: expected "]" or a number, found "["'
     );
     assert.equal(
       message('w_model = [0.12, 0.5, [-0.3]] * 1'),
@@ -323,7 +345,12 @@ describe('cell language: syntax errors', () => {
     );
     assert.equal(
       message('w_model = tensor([[0.1], 0.2])'),
-      'line 1, column 11: w_model: ragged list: a number where a list was expected at depth 2'
+      'line 1, column 26: w_model: expected "...", "]" or a nested list, found "0.2"'
+    );
+    // code, not a print: its list is ragged
+    assert.equal(
+      message('w_model = tensor([[0.1, 0.2], [-0.2 * 2]])'),
+      'line 1, column 11: w_model: ragged list: expected 2 items at depth 2, got 1'
     );
   });
 
@@ -366,6 +393,15 @@ describe('cell language: syntax errors', () => {
     assert.ok(
       readme.includes('`line 3, column 30: w_model: expected "," or "]", found "0.0625"`'),
       'README quotes the list-literal message'
+    );
+  });
+
+  it('a pasted print missing a comma before a negative number names the place and the value, not a ragged list', () => {
+    // read as code, [-1.2034 -0.5531] is one number (a subtraction): the print's own reading says what is wrong
+    assert.equal(
+      cellError(() => run(new CellSession(), 'expected = tensor([[ 0.4527,  0.1824],\n        [-1.2034 -0.5531]])'))
+        .message,
+      'line 2, column 18: expected: expected "," or "]", found "-0.5531"'
     );
   });
 
