@@ -478,7 +478,9 @@ export function compareRun(
   if (!matrix) return comparePrints(inputs, run, expectedText, prints, opts);
   const c = comparePrints(inputs, run, matrix, findPrints(matrix), opts);
   const note = `Read as one (${run.sample.rows}, ${run.sample.cols}) matrix: the paste is a list of its ${run.sample.rows} rows, each printed on its own (print(list(x))).`;
-  if (c.matches || prints.length < inputs.betas.length) return { ...c, summary: `${c.summary}\n${note}` };
+  const T = inputs.betas.length;
+  // more prints than a loop of T steps makes (T + 1 with x_T): rows only
+  if (c.matches || prints.length < T || prints.length > T + 1) return { ...c, summary: `${c.summary}\n${note}` };
   // as many prints as steps: a list of one sample's states (xs.append(x[0])) reads so too; that reading when its
   // values agree with our states (the part of each that it shows)
   const steps = comparePrints(inputs, run, expectedText, prints, opts);

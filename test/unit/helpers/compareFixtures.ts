@@ -72,6 +72,8 @@ export const verdicts = JSON.parse(readFileSync(path.join(COMPARE_FIXTURES, 'ver
   listPastes: {
     inputsText: string;
     pastes: { kind: string; text: string; matches: boolean; matrix: boolean }[];
+    /** the same for inputs with more samples than a loop prints states (N = 9, T = 4): rows of one matrix only */
+    wide: { inputsText: string; pastes: { kind: string; text: string; matches: boolean; matrix: boolean }[] };
     /** the sample in a Python dict's print, print({'x': x}), and the next seed's so */
     dictPastes: { kind: string; text: string; matches: boolean }[];
   };

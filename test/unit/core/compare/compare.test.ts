@@ -177,6 +177,16 @@ describe('compare: a list of 1-D prints (fixtures from PyTorch and NumPy)', () =
       if (p.matrix) assert.equal(r.compared, 8);
     });
   }
+  const wide = readInputs(JSON.parse(verdicts.listPastes.wide.inputsText)).inputs;
+  for (const p of verdicts.listPastes.wide.pastes) {
+    it(`${p.kind}: the rows of one matrix, ${p.matches ? 'matching' : 'not matching'} (no steps reading: more prints than states)`, () => {
+      const r = compareRun(wide, runSampler(wide, { record: { kind: 'none' } }), p.text);
+      assert.equal(r.matches, p.matches, r.summary);
+      assert.ok(r.summary.includes('Read as one (9, 2) matrix: the paste is a list of its 9 rows'), r.summary);
+      assert.equal(r.compared, 18);
+      if (!p.matches) assert.ok(r.mismatched > 0);
+    });
+  }
   for (const p of verdicts.listPastes.dictPastes) {
     it(`${p.kind}: the tensor print in a Python dict's print is the paste, ${p.matches ? 'matching' : 'not matching'}`, () => {
       const r = compareRun(inputs, runSampler(inputs, { record: { kind: 'none' } }), p.text);
