@@ -19,6 +19,8 @@ import {
 } from './io';
 import { jsonFloat32 } from '../core/tensors/printTensor';
 import { parsePaste } from '../core/compare/pasteLayout';
+import { findPrints } from '../core/compare/stepPaste';
+import { parseInputsText } from '../core/sampler/inputs';
 import { errorFirstLine } from '../core/errors';
 
 export const COMPARE_USAGE = `usage: node dist/cli.js compare INPUT.json PASTED.txt [--json] [--profile P] [--matmul M] [--rtol R --atol A]
@@ -188,6 +190,27 @@ function decodeOwnRecording(recording: unknown, path: string): ReturnType<typeof
   }
 }
 
+/**
+ * When INPUT.json does not read as inputs: the error for arguments given the other way round (a print where the
+ * inputs go, and inputs where the paste goes), or null.
+ */
+async function swappedArguments(
+  io: CliIO,
+  inputPath: string,
+  inputsText: string,
+  pastedPath: string
+): Promise<CliError | null> {
+  if (pastedPath === inputPath || /^\s*\{/.test(inputsText) || findPrints(inputsText).length === 0) return null;
+  try {
+    parseInputsText(await readInputText(io, pastedPath), inputName(pastedPath));
+  } catch {
+    return null;
+  }
+  return new CliError(
+    `compare: ${inputName(inputPath)} holds printed output and ${inputName(pastedPath)} holds inputs: give the inputs first (compare ${inputName(pastedPath)} ${inputName(inputPath)})`
+  );
+}
+
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCliArgs('compare', {
     args: argv,
@@ -246,7 +269,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   const own = ownRecording ? decodeOwnRecording(ownRecording, inputPath) : undefined;
   const { inputs, warnings, writtenSchedule } = own
     ? { inputs: own.inputs, warnings: own.inputWarnings, writtenSchedule: undefined }
-    : await loadInputs(io, inputPath, inputsText);
+    : await loadInputs(io, inputPath, inputsText).catch(async (e: unknown) => {
+        throw (await swappedArguments(io, inputPath, inputsText, pastedPath)) ?? e;
+      });
   const samePaste = positionals.length === 1 || pastedPath === inputPath;
   const pasted = samePaste ? inputsText : await readInputText(io, pastedPath);
   if (pasted.trim() === '') throw new CliError(`${inputName(pastedPath)}: empty (paste PyTorch's printed output)`);
@@ -293,6 +318,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       });
     }
   } catch (e) {
+    // what the paste or the options hold is bad input (a one-line Error); a slip of ours is an internal error (exit 3)
+    if (e instanceof TypeError || e instanceof ReferenceError) throw e;
     throw new CliError(oneLine(e));
   }
   if (values.json) {

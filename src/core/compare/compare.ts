@@ -866,6 +866,7 @@ function printsOfX(
 ): { pastes: PreparedPaste[]; spans: PrintSpan[]; ignored: string } {
   const read: { span: PrintSpan; paste: PreparedPaste }[] = [];
   let notNumbers = 0;
+  let firstNotNumbers: PrintSpan | undefined;
   prints.forEach((span, i) => {
     try {
       read.push({
@@ -876,10 +877,19 @@ function printsOfX(
         })
       });
     } catch (e) {
-      if (span.text.startsWith('[') && NOT_NUMBERS_RE.test(span.text)) notNumbers++;
-      else throw e;
+      if (span.text.startsWith('[') && NOT_NUMBERS_RE.test(span.text)) {
+        notNumbers++;
+        firstNotNumbers ??= span;
+      } else throw e;
     }
   });
+  if (read.length === 0 && firstNotNumbers) {
+    // text with brackets and no print at all (`Epoch [1/10] loss`, a log line, an error message)
+    const shown = firstNotNumbers.text.length > 40 ? `${firstNotNumbers.text.slice(0, 40)}...` : firstNotNumbers.text;
+    throw new Error(
+      `${field}: no printed tensor found, only bracketed text that holds no list of numbers (the first: \`${shown.replace(/\s+/g, ' ')}\` at character ${firstNotNumbers.at}): paste PyTorch's printed output`
+    );
+  }
   const ofX = read.filter((r) => !r.paste.layout.shapeMismatch);
   const kept = ofX.length > 0 ? ofX : read;
   const otherShapes = read.length - kept.length;

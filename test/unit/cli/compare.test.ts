@@ -142,6 +142,21 @@ describe('cli compare', () => {
         await cli(['compare', 'in.json', 'pasted.txt'], { 'in.json': inputs, 'pasted.txt': '  \n' }),
         /^pasted\.txt: empty/
       ));
+    it('text with brackets and no printed tensor (a log line, an error message)', async () => {
+      for (const text of ['Epoch [1/10] loss\n', 'ValueError: expected [N, d]\n', 'x = [a, b]'])
+        assertOneLineError(
+          await cli(['compare', 'in.json', 'pasted.txt'], { 'in.json': inputs, 'pasted.txt': text }),
+          /^pasted\.txt: no printed tensor found, only bracketed text that holds no list of numbers \(the first: `\[/
+        );
+    });
+    it('the arguments the other way round: says so', async () =>
+      assertOneLineError(
+        await cli(['compare', 'pasted.txt', 'in.json'], {
+          'in.json': inputs,
+          'pasted.txt': paste(seed, 'default print').text
+        }),
+        /^compare: pasted\.txt holds printed output and in\.json holds inputs: give the inputs first \(compare in\.json pasted\.txt\)\n$/
+      ));
     it('bad inputs', async () =>
       assertOneLineError(
         await cli(['compare', 'in.json', 'pasted.txt'], { 'in.json': '{"w_model": 1}', 'pasted.txt': 'tensor([1.])' }),
