@@ -4,7 +4,14 @@ import { compareRecording, compareRun, DEFAULT_ATOL_F32, DEFAULT_RTOL_F32 } from
 import { decodeRecording } from '../core/run/recording';
 import { formatPythonFloat } from '../core/compare/summaryText';
 import { runSampler } from '../core/sampler/sampler';
-import { DEFAULT_PROFILE, RNG_PROFILES, type Comparison, type IndexedValue, type SamplerInputs } from '../core/types';
+import {
+  DEFAULT_PROFILE,
+  RNG_PROFILES,
+  type Comparison,
+  type IndexedValue,
+  type RunResult,
+  type SamplerInputs
+} from '../core/types';
 import {
   CliError,
   decimalNumber,
@@ -20,7 +27,7 @@ import {
 import { jsonFloat32 } from '../core/tensors/printTensor';
 import { parsePaste } from '../core/compare/pasteLayout';
 import { findPrints } from '../core/compare/stepPaste';
-import { parseInputsText } from '../core/sampler/inputs';
+import { parseInputsText, type WrittenSchedule } from '../core/sampler/inputs';
 import { errorFirstLine } from '../core/errors';
 
 export const COMPARE_USAGE = `usage: node dist/cli.js compare INPUT.json PASTED.txt [--json] [--profile P] [--matmul M] [--rtol R --atol A]
@@ -168,6 +175,56 @@ function readRecording(text: string): unknown {
   return obj;
 }
 
+/**
+ * Compares `run` (the sampler on `inputs`, read from the file `inputsName`) with `pasted`: a recording of the Python
+ * helper (run.json, exact bits; `recording` when already read) or PyTorch's printed output. Throws a one-line Error
+ * naming `field` on bad input. `compare` and `report --expected` read a paste so.
+ */
+export function comparePasted(
+  inputs: SamplerInputs,
+  run: RunResult,
+  pasted: string,
+  opts: {
+    field: string;
+    inputsName: string;
+    rtol?: number;
+    atol?: number;
+    writtenSchedule?: WrittenSchedule;
+    recording?: { json: unknown; decoded?: ReturnType<typeof decodeRecording> };
+  }
+): Comparison {
+  const { field, rtol, atol, writtenSchedule } = opts;
+  const recording = opts.recording ? opts.recording.json : readRecording(pasted);
+  if (!recording)
+    return compareRun(inputs, run, pasted, { rtol, atol, field, ...(writtenSchedule ? { writtenSchedule } : {}) });
+  if (rtol !== undefined || atol !== undefined)
+    throw new Error(`${field}: a recording holds exact bits and is judged bitwise; --rtol/--atol do not apply`);
+  const r = opts.recording?.decoded ?? decodeRecording(recording);
+  const other = sameInputs(inputs, r.inputs);
+  if (other)
+    run.warnings.push(
+      `${field}: the recording's inputs differ from ${opts.inputsName} (${other}); compared with the run of ${opts.inputsName}`
+    );
+  const float64 = r.float64Inputs.includes('betas') || r.float64Inputs.includes('alpha_bar');
+  return compareRecording(
+    inputs,
+    run,
+    {
+      init: r.init?.x ?? null,
+      steps: r.steps.map((st) => ({ t: st.t, x: st.x })),
+      float64States: [r.init, ...r.steps].some((st) => st?.recorded.dtype === 'float64'),
+      float64Init: r.init?.recorded.dtype === 'float64'
+    },
+    `${field}: ${r.steps.length} recorded step${r.steps.length === 1 ? '' : 's'}`,
+    {
+      field,
+      ...(float64
+        ? { schedule64: { betas: r.recordedInputs.betas.values, alphaBar: r.recordedInputs.alpha_bar.values } }
+        : {})
+    }
+  );
+}
+
 /** What differs between two sets of inputs (seed, shape, T), or null when those agree. */
 function sameInputs(a: SamplerInputs, b: SamplerInputs): string | null {
   if (a.seed !== b.seed) return `seed ${b.seed} vs ${a.seed}`;
@@ -278,45 +335,16 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 
   const run = runSampler(inputs, { profile, matmul, record: { kind: 'none' }, inputWarnings: warnings });
   let comparison: Comparison;
-  const field = inputName(pastedPath);
   try {
     // a recording given alone was read and decoded above (a recording of N = 1000, T = 1000 is megabytes of JSON)
-    const recording = samePaste ? ownRecording : readRecording(pasted);
-    if (recording) {
-      if (rtol !== undefined || atol !== undefined)
-        throw new Error(`${field}: a recording holds exact bits and is judged bitwise; --rtol/--atol do not apply`);
-      const r = samePaste && own ? own : decodeRecording(recording);
-      const other = sameInputs(inputs, r.inputs);
-      if (other)
-        run.warnings.push(
-          `${field}: the recording's inputs differ from ${inputName(inputPath)} (${other}); compared with the run of ${inputName(inputPath)}`
-        );
-      const float64 = r.float64Inputs.includes('betas') || r.float64Inputs.includes('alpha_bar');
-      comparison = compareRecording(
-        inputs,
-        run,
-        {
-          init: r.init?.x ?? null,
-          steps: r.steps.map((st) => ({ t: st.t, x: st.x })),
-          float64States: [r.init, ...r.steps].some((st) => st?.recorded.dtype === 'float64'),
-          float64Init: r.init?.recorded.dtype === 'float64'
-        },
-        `${field}: ${r.steps.length} recorded step${r.steps.length === 1 ? '' : 's'}`,
-        {
-          field,
-          ...(float64
-            ? { schedule64: { betas: r.recordedInputs.betas.values, alphaBar: r.recordedInputs.alpha_bar.values } }
-            : {})
-        }
-      );
-    } else {
-      comparison = compareRun(inputs, run, pasted, {
-        rtol,
-        atol,
-        field,
-        ...(writtenSchedule ? { writtenSchedule } : {})
-      });
-    }
+    comparison = comparePasted(inputs, run, pasted, {
+      field: inputName(pastedPath),
+      inputsName: inputName(inputPath),
+      rtol,
+      atol,
+      writtenSchedule,
+      ...(samePaste ? { recording: { json: ownRecording, decoded: own } } : {})
+    });
   } catch (e) {
     // what the paste or the options hold is bad input (a one-line Error); a slip of ours is an internal error (exit 3)
     if (e instanceof TypeError || e instanceof ReferenceError) throw e;

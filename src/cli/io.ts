@@ -138,7 +138,8 @@ export function parseCliArgs<T extends ParseArgsConfig>(a: string | T, b?: T): R
   } catch (e) {
     const first = oneLine(e);
     // node:util's wording for an option without its value, e.g. "--seed --shape 3" or "--shape -1"
-    const valueless = /^Option '(-[-\w]+)(?: <value>)?' argument (missing|is ambiguous)/.exec(first);
+    // ("Option '-o, --output <value>' argument missing" for an option with a short form: named by its long form)
+    const valueless = /^Option '(?:-\w, )?(-[-\w]+)(?: <value>)?' argument (missing|is ambiguous)/.exec(first);
     if (valueless) {
       const [, option, how] = valueless;
       const hint = how === 'missing' ? '' : ` (a value that starts with "-" is written ${option}=-VALUE)`;

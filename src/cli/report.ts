@@ -2,11 +2,22 @@
 // writes one self-contained HTML page (no network) with the renderer's views, and the diff when
 // PyTorch output is given. Exit 0 when the page is written, 2 on bad input or usage.
 import path from 'node:path';
-import { compareRun } from '../core/compare/compare';
 import { runForView } from '../core/run/recompute';
-import { RNG_PROFILES, type MatmulProfile, type RngProfile } from '../core/types';
+import type { MatmulProfile, RngProfile } from '../core/types';
 import { buildReportHtml } from '../report/html';
-import { CliError, fileErrorReason, inputName, loadInputs, oneLine, readInputText, readMatmul, type CliIO } from './io';
+import { comparePasted } from './compare';
+import {
+  CliError,
+  fileErrorReason,
+  inputName,
+  loadInputs,
+  oneLine,
+  parseCliArgs,
+  readInputText,
+  readMatmul,
+  readProfile,
+  type CliIO
+} from './io';
 
 export const REPORT_USAGE =
   'usage: node dist/cli.js report INPUT.json [--expected PASTED.txt] [--profile avx2-fma|avx2|scalar] [--matmul reference|openblas-haswell] -o REPORT.html';
@@ -19,43 +30,48 @@ export interface ReportArgs {
   output: string;
 }
 
-/** Parses the report subcommand's arguments; throws CliError with a one-line message. */
+export const REPORT_HELP = `${REPORT_USAGE}
+
+Runs the DDPM sampler on INPUT.json ("-" reads standard input) and writes one self-contained HTML page (no
+network): the run's views as the results panel draws them, and with --expected the diff against PyTorch's output.
+
+  --expected PASTED.txt  PyTorch's output for the same inputs, read as "compare" reads it: a print, x.tolist(),
+                         a step-by-step paste, or a recording of the Python helper (run.json)
+  --profile P            RNG profile: avx2-fma, avx2, scalar (default avx2-fma)
+  --matmul M             matmul profile: reference (default), openblas-haswell (README "Matmul profiles")
+  -o, --output FILE      where the page goes ("-": standard output)
+
+Exit 0 when the page is written (whether the paste matches or not), 2 on bad input.
+`;
+
+/** Parses the report subcommand's arguments; throws CliError with a one-line message (exit code 0: --help). */
 export function parseReportArgs(argv: string[]): ReportArgs {
-  let input: string | undefined;
-  let expected: string | undefined;
-  let profile: RngProfile | undefined;
-  let matmul: MatmulProfile | undefined;
-  let output: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const [flag, inline] =
-      a.startsWith('--') && a.includes('=')
-        ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
-        : [a, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || (inline === undefined && v.startsWith('-') && v !== '-'))
-        throw new CliError(`${flag}: expects a value`);
-      return v;
-    };
-    if (flag === '--expected') expected = value();
-    else if (flag === '--profile') {
-      const p = value();
-      if (!(RNG_PROFILES as readonly string[]).includes(p))
-        throw new CliError(`--profile: expected one of ${RNG_PROFILES.join(', ')}, got ${JSON.stringify(p)}`);
-      profile = p as RngProfile;
-    } else if (flag === '--matmul') matmul = readMatmul(value());
-    else if (flag === '-o' || flag === '--output') output = value();
-    else if (flag === '-h' || flag === '--help') throw new CliError(REPORT_USAGE, 0);
-    else if (a.startsWith('-') && a !== '-') throw new CliError(`${a}: unknown option (${REPORT_USAGE})`);
-    else if (input === undefined) input = a;
-    else throw new CliError(`${a}: unexpected argument (${REPORT_USAGE})`);
-  }
+  const { values, positionals } = parseCliArgs('report', {
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      expected: { type: 'string' },
+      profile: { type: 'string' },
+      matmul: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      help: { type: 'boolean', short: 'h' }
+    }
+  });
+  if (values.help) throw new CliError(REPORT_HELP.trimEnd(), 0);
+  const [input, ...rest] = positionals;
+  if (rest.length > 0) throw new CliError(`${rest[0]}: unexpected argument (${REPORT_USAGE})`);
   if (input === undefined) throw new CliError(`INPUT.json: missing (${REPORT_USAGE})`);
+  const { expected, output } = values;
   if (output === undefined) throw new CliError(`-o: missing; where should the report go? (${REPORT_USAGE})`);
   if (input === '-' && expected === '-')
     throw new CliError('--expected: standard input is already used for INPUT.json');
-  return { input, expected, profile, matmul, output };
+  return { input, expected, profile: readProfileOption(values.profile), matmul: readMatmul(values.matmul), output };
+}
+
+/** --profile, when given (the run's own default otherwise). */
+function readProfileOption(value: string | undefined): RngProfile | undefined {
+  return value === undefined ? undefined : readProfile(value);
 }
 
 /** Where the bundled report script is: dist/report/report.js beside dist/cli.js. */
@@ -98,9 +114,11 @@ export async function main(
       { kind: 'all' }
     );
     if (expected !== undefined) {
-      run.comparison = compareRun(inputs, run, expected.text, {
+      if (expected.text.trim() === '') throw new CliError(`${expected.field}: empty (paste PyTorch's printed output)`);
+      run.comparison = comparePasted(inputs, run, expected.text, {
         field: expected.field,
-        ...(writtenSchedule ? { writtenSchedule } : {})
+        inputsName: inputName(args.input),
+        writtenSchedule
       });
     }
     const html = buildReportHtml(run, script);
@@ -122,8 +140,12 @@ export async function main(
     for (const w of run.warnings) io.stderr(`warning: ${w}\n`);
     return 0;
   } catch (e) {
+    // a slip of ours: the dispatcher reports it as an internal error (exit 3)
+    if (e instanceof TypeError || e instanceof ReferenceError) throw e;
     const code = e instanceof CliError ? e.exitCode : 2;
-    (code === 0 ? io.stdout : io.stderr)(`${oneLine(e)}\n`);
+    if (code === 0)
+      io.stdout(`${(e as Error).message}\n`); // --help
+    else io.stderr(`${oneLine(e)}\n`);
     return code;
   }
 }

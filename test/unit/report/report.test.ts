@@ -10,6 +10,9 @@ import { recomputeTrajectory } from '../../../src/core/run/recompute';
 import { runSampler } from '../../../src/core/sampler/sampler';
 import { readInputs } from '../../../src/core/sampler/inputs';
 import { f32Bits } from '../helpers/bits';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT } from '../helpers/paths';
 
 /** The JSON inside <script type="application/json" id="ddpm-run-data">. */
 function embeddedRun(html: string): unknown {
@@ -135,16 +138,28 @@ describe('ddpm report (src/cli/report.ts)', () => {
       [['-o', 'x.html'], /^INPUT\.json: missing/],
       [
         ['in.json', '-o', 'x.html', '--profile', 'neon'],
-        /^--profile: expected one of avx2-fma, avx2, scalar, got "neon"$/
+        /^--profile: unknown profile "neon" \(expected one of avx2-fma, avx2, scalar\)$/
       ],
-      [['in.json', '-o', 'x.html', '--bogus'], /^--bogus: unknown option/],
+      [['in.json', '-o', 'x.html', '--bogus'], /^report: unknown option '--bogus' \(report --help for usage\)$/],
+      [['in.json', '-o'], /^--output: missing value \(report --help for usage\)$/],
+      [['in.json', 'other.json', '-o', 'x.html'], /^other\.json: unexpected argument/],
+      [
+        ['in.json', '--expected', 'empty.txt', '-o', 'x.html'],
+        /^empty\.txt: empty \(paste PyTorch's printed output\)$/
+      ],
       [['missing.json', '-o', 'x.html'], /^missing\.json: cannot read: no such file$/],
       [['bad.json', '-o', 'x.html'], /^bad\.json: invalid JSON at line 1, column \d+/],
       [['in.json', '--expected', 'nope.txt', '-o', 'x.html'], /^nope\.txt: cannot read: no such file$/],
       [['in.json', '--expected', 'garbage.txt', '-o', 'x.html'], /^garbage\.txt: line 1, column 1: expected /]
     ];
     for (const [argv, message] of cases) {
-      const io = fakeCliIO({ 'in.json': inputs, 'bad.json': '{"w_model": [', 'garbage.txt': 'garbage', [SCRIPT]: '' });
+      const io = fakeCliIO({
+        'in.json': inputs,
+        'bad.json': '{"w_model": [',
+        'garbage.txt': 'garbage',
+        'empty.txt': ' \n',
+        [SCRIPT]: ''
+      });
       assert.equal(await main(argv, io, [SCRIPT]), 2, argv.join(' '));
       assert.match(io.err.trim(), message);
       assert.equal(io.err.trim().split('\n').length, 1, `more than one line: ${io.err}`);
@@ -165,6 +180,33 @@ describe('ddpm report (src/cli/report.ts)', () => {
     const io = fakeCliIO({ 'in.json': inputs });
     assert.equal(await main(['in.json', '-o', 'x.html'], io, ['/nowhere/report.js']), 1);
     assert.match(io.err, /^report script: not found at \/nowhere\/report\.js/);
+  });
+
+  it('--help: the usage and every option, on standard output, exit 0', async () => {
+    const io = fakeCliIO({ [SCRIPT]: '' });
+    assert.equal(await main(['--help'], io, [SCRIPT]), 0);
+    assert.match(io.out, /^usage: node dist\/cli\.js report INPUT\.json /);
+    for (const option of ['--expected', '--profile', '--matmul', '-o, --output'])
+      assert.ok(io.out.includes(`  ${option} `), option);
+    assert.equal(io.err, '');
+  });
+
+  it('--expected takes a recording of the Python helper (run.json), as compare does', async () => {
+    const dir = path.join(ROOT, 'test', 'fixtures', 'recording');
+    const io = fakeCliIO({
+      'in.json': readFileSync(path.join(dir, 'seed.inputs.json'), 'utf8'),
+      'run.json': readFileSync(path.join(dir, 'step-seed-plus-t.run.json'), 'utf8'),
+      [SCRIPT]: ''
+    });
+    assert.equal(await main(['in.json', '--expected', 'run.json', '-o', '-'], io, [SCRIPT]), 0, io.err);
+    const back = decodeRunResult(embeddedRun(io.out));
+    assert.equal(back.comparison?.matches, false);
+    assert.equal(back.comparison?.firstDivergence?.step, 3);
+    assert.ok(
+      back.comparison?.diagnosis?.some((d) => d.id === 'step-seed-plus-t'),
+      back.comparison?.summary
+    );
+    assert.match(io.err, /does not match the PyTorch output \(bitwise\)/);
   });
 
   it('parses flags in either form', () => {
