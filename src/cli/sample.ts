@@ -23,6 +23,7 @@ w_model (d+1, d), shape [N, d], betas (T), alpha_bar (T) and seed; arrays may be
   --json          {"sample": [[...]], "warnings": [...]} with every number the shortest decimal of its float32
   --checksum      {"shape": [N, d], "checksum": sha256 of the float32 LE bytes, "elapsed_ms": computation time}
   --trajectory    also print every step (t, x_t, eps, mean, z, x_{t-1}); with --json as "trajectory"
+                  (a 64 MiB budget: beyond it fewer steps are kept, and "trajectory_note" says which)
 
 Without a format flag the sample is printed as PyTorch prints it. Exit 0 on success, 2 on bad input.
 `;
