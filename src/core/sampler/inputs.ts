@@ -7,7 +7,7 @@ import { errorFirstLine } from '../errors';
 import { lineColumnAt, scanJson } from '../tensors/jsonText';
 import { checkSchedule } from './schedules';
 import { parseSeed, stepSeed } from '../rng/seed';
-import { parseTensorText } from '../tensors/parseTensor';
+import { MAX_DEPTH, parseTensorText } from '../tensors/parseTensor';
 import { pythonTuple } from '../tensors/printTensor';
 import type { SamplerInputs } from '../types';
 
@@ -47,6 +47,9 @@ function readJsonArray(value: unknown[], field: string): ReadArray {
     if (probe.length === 0) break;
     probe = probe[0];
   }
+  // as for a printed tensor: the walk below recurses once a level
+  if (shape.length > MAX_DEPTH)
+    throw new Error(`${field}: expected at most ${MAX_DEPTH} nested lists, found ${shape.length}`);
   const values: number[] = [];
   const walk = (node: unknown, depth: number, path: number[]) => {
     const where = path.length ? `${field}[${path.join('][')}]` : field;

@@ -110,7 +110,7 @@ interface PeggyError {
 }
 
 /** Deepest nesting accepted (PyTorch allows at most 64 dimensions when printing; deeper would only be an attack on the stack). */
-const MAX_DEPTH = 64;
+export const MAX_DEPTH = 64;
 
 /** What stands at `offset`, for "found ...": a word, a number-like token, or one character. */
 function foundAt(text: string, offset: number): string {

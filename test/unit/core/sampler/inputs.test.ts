@@ -123,6 +123,12 @@ describe('inputs: one-line errors naming the field', () => {
     }
   });
 
+  it('refuses lists nested deeper than a tensor may be, in one line (not a stack overflow)', () => {
+    let deep: unknown = 0.1;
+    for (let i = 0; i < 5000; i++) deep = [deep];
+    assertInputError(withKey('w_model', deep), 'w_model', /expected at most 64 nested lists, found 5000$/);
+  });
+
   it('refuses ragged and non-numeric arrays', () => {
     assertInputError(
       withKey('w_model', [[0.1, 0.2], [0.3], [0.5, 0.6]]),
