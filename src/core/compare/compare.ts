@@ -539,7 +539,11 @@ function comparePrints(
   }
   const paste = preparePaste(expectedText, run.sample.rows, run.sample.cols, opts);
   let c = judgeSample(run.sample, paste);
-  if (c.matches || c.compared === 0 || paste.layout.shapeMismatch) return { ...c, diagnosis: [] }; // another profile cannot fix a shape
+  if (c.matches) return { ...c, diagnosis: [] };
+  // another profile cannot fix a shape, nor can a mistake in the loop (the diagnosis reruns it in our shape)
+  if (paste.layout.shapeMismatch && opts.diagnose !== false)
+    return withDiagnosis(c, [], 'not run: the paste does not have our shape.');
+  if (c.compared === 0 || paste.layout.shapeMismatch) return { ...c, diagnosis: [] };
   const own = run.inputs.profile;
   const tried: RngProfile[] = [own];
   const matching: RngProfile[] = [];

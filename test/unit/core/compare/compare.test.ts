@@ -79,6 +79,8 @@ describe('compare: real sampler outputs against PyTorch prints', () => {
             );
             assert.match(r.summary, /^The values for attribute 'shape' do not match/);
             assert.deepEqual(r.diagnosis, [], 'a shape mismatch is not diagnosed');
+            assert.equal(r.diagnosisNote, 'not run: the paste does not have our shape.');
+            assert.match(r.summary, /\nDiagnosis: not run: the paste does not have our shape\.$/);
           }
           if (r.known && p.note !== 'overlap') {
             // a summarised print: only the printed rows/columns are compared, and they are laid where they belong
