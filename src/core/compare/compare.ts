@@ -525,9 +525,9 @@ function comparePrints(
     const labelled = labelledSteps(stepLabels(expectedText, spans, T), T, count, leading);
     const { steps, note } = labelled ?? xTFirst(count, T, leading) ?? count;
     let c = compareSteps(inputs, run, expectedText, steps, pastes, note + ignored, opts, states);
-    // the first print already diverges under x after the labelled steps and x before them alike (a mistaken loop
-    // printing at the top of its body): the other reading, when the diagnosis reproduces the prints under it
-    for (const other of c.matches || (c.diagnosis?.length ?? 0) > 0 ? [] : (labelled?.tiedBefore ?? [])) {
+    // the first print already diverges under every reading (a mistaken loop printing at the top of its body, or one
+    // over t = T..1 printing its t): another reading, when the diagnosis reproduces the prints under it
+    for (const other of c.matches || (c.diagnosis?.length ?? 0) > 0 ? [] : (labelled?.tied ?? [])) {
       const o = compareSteps(inputs, run, expectedText, other.steps, pastes, other.note + ignored, opts, states);
       if ((o.diagnosis?.length ?? 0) > 0) {
         c = o;
@@ -637,6 +637,11 @@ interface StepLabels {
   counted?: { from: 0 | 1; counts: number[] };
   /** the last print has no label: the sample printed after the loop (x_0), after labelled prints */
   sampleLast?: boolean;
+  /**
+   * the labels are the t of a loop over t = T..1 (`for t in range(T, 0, -1)`, the one-based-loop mistake): label L
+   * is x after that loop's step L, the loop's (T - L + 1)-th, our step L - 1
+   */
+  oneBased?: boolean;
 }
 
 // `t = 900`, `t: 900`, `t=900`, `step 900`, `Step: 900`, `timestep 900`, `Step 900/1000` (with T after the slash;
@@ -680,9 +685,10 @@ function stepLabels(text: string, spans: PrintSpan[], T: number): StepLabels[] {
   ] as const) {
     const readings: StepLabels[] = [];
     groups.push(readings);
-    for (const counted of [undefined, 0, 1] as const) {
-      const steps = raw.map((a) => (a === null || counted === undefined ? a : T - 1 + counted - a));
-      const xT = steps.length > 1 && (steps[0] === null || steps[0] === T);
+    for (const counted of [undefined, 0, 1, 'one-based'] as const) {
+      const oneBased = counted === 'one-based';
+      const steps = raw.map((a) => (a === null || counted === undefined ? a : oneBased ? a - 1 : T - 1 + counted - a));
+      const xT = steps.length > 1 && (steps[0] === null || (!oneBased && steps[0] === T));
       const ts = xT ? steps.slice(1) : steps;
       // labelled prints, then print(x) once the loop is done, unlabelled: the sample
       const sampleLast = ts.length > 1 && ts[ts.length - 1] === null && ts.slice(0, -1).every((t) => t !== null);
@@ -693,7 +699,8 @@ function stepLabels(text: string, spans: PrintSpan[], T: number): StepLabels[] {
       if (ts.some((t, i) => t === null || t < 0 || t > T - 1 || !inOrder(t, i))) continue;
       const reading: StepLabels = { xT, labels: ts as number[], where };
       if (sampleLast) reading.sampleLast = true;
-      if (counted !== undefined) {
+      if (oneBased) reading.oneBased = true;
+      else if (counted !== undefined) {
         const counts = (xT ? raw.slice(1) : raw) as number[];
         reading.counted = { from: counted, counts: sampleLast ? counts.slice(0, -1) : counts };
       }
@@ -718,28 +725,45 @@ function labelledSteps(
   T: number,
   count: { steps: (number | null)[]; note: string },
   leading: (steps: (number | null)[][]) => number[]
-): { steps: (number | null)[]; note: string; tiedBefore?: { steps: (number | null)[]; note: string }[] } | null {
+): { steps: (number | null)[]; note: string; tied?: { steps: (number | null)[]; note: string }[] } | null {
   if (readings.length === 0) return null;
   const list = (ns: number[]): string =>
     ns.length > 6 ? `${ns.slice(0, 3).join(', ')}, ..., ${ns.slice(-2).join(', ')}` : ns.join(', ');
-  const variants = readings.map(({ xT, labels, where, counted, sampleLast }) => {
-    const first: (number | null)[] = xT ? [null] : [];
-    const n = `${labels.length + first.length} prints, taken as ${xT ? 'x_T (the first), then ' : ''}x`;
-    const named = sampleLast ? labels.slice(0, -1) : labels;
-    const last = sampleLast ? '; the last, unlabelled, the sample: t = 0' : '';
-    const labelled = counted
-      ? `their labels count (${list(counted.counts)}, ${where} each print, counted from ${counted.from}: t = ${list(named)}${last})`
-      : `their labels name (t = ${list(named)}, ${where} each print${last})`;
-    return {
-      after: { steps: [...first, ...labels], note: `${n} after the steps ${labelled}.` },
-      before: {
-        // the sample printed after the loop stays x_0
-        steps: [...first, ...labels.map((t, i) => (sampleLast && i === labels.length - 1 ? t : stepBefore(t, T)))],
-        note: `${n} before the steps ${labelled}: print(x) at the top of the loop body, as that fits the prints best.`
-      },
-      beforeDiagnosedNote: `${n} before the steps ${labelled}: print(x) at the top of the loop body, the reading under which the diagnosis reproduces the prints (under x after the steps, the first print differs too).`
-    };
-  });
+  // labels of a loop over t = T..1: x after our step L - 1; read so last, and chosen only when they fit the prints
+  // better, or, on a tie, when the diagnosis reproduces the prints under them (comparePrints)
+  const oneBased = readings
+    .filter((r) => r.oneBased)
+    .map(({ xT, labels, where, sampleLast }) => {
+      const first: (number | null)[] = xT ? [null] : [];
+      const named = sampleLast ? labels.slice(0, -1) : labels;
+      const n = `${labels.length + first.length} prints, taken as ${xT ? 'x_T (the first), then ' : ''}x`;
+      const labelled = `their labels name the t of a loop over t = ${T}..1 (t = ${list(named.map((t) => t + 1))}, ${where} each print${sampleLast ? '; the last, unlabelled, the sample' : ''}): our steps t = ${list(labels)}`;
+      return {
+        steps: [...first, ...labels],
+        note: `${n} after the steps ${labelled}.`,
+        diagnosedNote: `${n} after the steps ${labelled}, the reading under which the diagnosis reproduces the prints (under the labels as our steps, the first print differs too).`
+      };
+    });
+  const variants = readings
+    .filter((r) => !r.oneBased)
+    .map(({ xT, labels, where, counted, sampleLast }) => {
+      const first: (number | null)[] = xT ? [null] : [];
+      const n = `${labels.length + first.length} prints, taken as ${xT ? 'x_T (the first), then ' : ''}x`;
+      const named = sampleLast ? labels.slice(0, -1) : labels;
+      const last = sampleLast ? '; the last, unlabelled, the sample: t = 0' : '';
+      const labelled = counted
+        ? `their labels count (${list(counted.counts)}, ${where} each print, counted from ${counted.from}: t = ${list(named)}${last})`
+        : `their labels name (t = ${list(named)}, ${where} each print${last})`;
+      return {
+        after: { steps: [...first, ...labels], note: `${n} after the steps ${labelled}.` },
+        before: {
+          // the sample printed after the loop stays x_0
+          steps: [...first, ...labels.map((t, i) => (sampleLast && i === labels.length - 1 ? t : stepBefore(t, T)))],
+          note: `${n} before the steps ${labelled}: print(x) at the top of the loop body, as that fits the prints best.`
+        },
+        beforeDiagnosedNote: `${n} before the steps ${labelled}: print(x) at the top of the loop body, the reading under which the diagnosis reproduces the prints (under x after the steps, the first print differs too).`
+      };
+    });
   // on a tie (a loop wrong from its first step): the readings in order, as x after the named steps (the count where
   // they agree with it), then the count, then x before
   const same = (a: (number | null)[], b: (number | null)[]): boolean =>
@@ -747,19 +771,27 @@ function labelledSteps(
   const all = [
     ...variants.map((v) => (same(v.after.steps, count.steps) ? count : v.after)),
     count,
-    ...variants.map((v) => v.before)
+    ...variants.map((v) => v.before),
+    ...oneBased
   ];
   const scores = leading(all.map((o) => o.steps));
   let best = 0;
   scores.forEach((sc, k) => {
     if (sc > scores[best]) best = k;
   });
-  // a reading as x after the steps, tied with x before them: those, for a diagnosis to try (comparePrints)
+  // a reading as x after the steps, tied with x before them, or with one-based labels: those, for a diagnosis to try
+  // (comparePrints)
   const tiedBefore = variants
     .filter((v, k) => best < variants.length && scores[variants.length + 1 + k] === scores[best])
     .filter((v) => !same(v.before.steps, all[best].steps))
     .map((v) => ({ steps: v.before.steps, note: v.beforeDiagnosedNote }));
-  return tiedBefore.length > 0 ? { ...all[best], tiedBefore } : all[best];
+  const tiedOneBased = oneBased
+    .filter((v, k) => scores[2 * variants.length + 1 + k] === scores[best] && !same(v.steps, all[best].steps))
+    .map((v) => ({ steps: v.steps, note: v.diagnosedNote }));
+  const tied = [...tiedBefore, ...tiedOneBased];
+  const chosen = all[best];
+  const taken = { steps: chosen.steps, note: chosen.note };
+  return tied.length > 0 ? { ...taken, tied } : taken;
 }
 
 /**

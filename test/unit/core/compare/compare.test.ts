@@ -333,6 +333,28 @@ describe('compare: prints every few steps, labelled with their step', () => {
     return r;
   };
 
+  for (const [kind, steps] of [
+    ['one-based loop, t = L labels, every 5', [19, 14, 9, 4]],
+    ['one-based loop, print(t, x) every step', Array.from({ length: 20 }, (_, k) => 19 - k)]
+  ] as const) {
+    it(`${kind}: its labels read as a loop over t = T..1 counts them, and the one-based loop diagnosed`, () => {
+      const r = judge(kind);
+      assert.equal(r.matches, false);
+      assert.deepEqual(
+        r.steps?.prints.map((p) => p.step),
+        steps
+      );
+      assert.equal(r.firstDivergence?.step, 19, r.summary);
+      assert.deepEqual(
+        r.diagnosis?.map((d) => d.id),
+        ['one-based-loop'],
+        r.summary
+      );
+      assert.match(r.steps!.stepsNote, /their labels name the t of a loop over t = 20\.\.1 \(t = 20, /);
+      assert.doesNotMatch(r.summary, /x_T already differs/);
+    });
+  }
+
   it('after the step, x_T first unlabelled: the labels say which steps, and every print matches', () => {
     const r = judge('after the step, every 5, x_T first');
     assert.equal(r.matches, true, r.summary);
