@@ -160,8 +160,14 @@ function preparePaste(expectedText: string, rows: number, cols: number, opts: Co
   const numpy = parsed.kind === 'numpy-repr' || parsed.kind === 'numpy-str' ? parsed.kind : null;
   const float64 = !numpy && pasteIsFloat64(parsed, knownLits);
   const chosen =
-    numpy && !explicitTol ? chooseNumpyRule(numpy) : chooseRule(knownLits, parsed.source, explicitTol, rtol, atol);
-  const choice = float64 ? { ...chosen, explanation: chosen.explanation + FLOAT64_NOTE } : chosen;
+    numpy && !explicitTol
+      ? chooseNumpyRule(numpy)
+      : chooseRule(knownLits, parsed.source, explicitTol, rtol, atol, float64 && parsed.source === 'torch');
+  // (a float64 print judged by its printed digits says so in its own explanation)
+  const choice =
+    float64 && chosen.rule !== 'printed-precision'
+      ? { ...chosen, explanation: chosen.explanation + FLOAT64_NOTE }
+      : chosen;
   return prepared(expectedText, parsed, layout, choice, rtol, atol, float64);
 }
 

@@ -119,6 +119,16 @@ export function pinsDownF32(lit: string, style: LiteralStyle): boolean {
   return !printsAs(nextUpF32(x), lit, style) && !printsAs(nextDownF32(x), lit, style);
 }
 
+/**
+ * Whether the literal, a number of a float64 print in its style, identifies one float64 value: 17 significant digits
+ * tell every two doubles apart (DBL_DECIMAL_DIG, C11 5.2.4.2.2); a print with fewer (PyTorch's precision=12) is taken
+ * as not identifying it.
+ */
+export function pinsDownF64(lit: string, style: LiteralStyle): boolean {
+  if (!isRoundedStyle(style)) return true;
+  return Number.isFinite(tokenValue(lit)) && significantDigits(lit) >= 17;
+}
+
 /** The significant digits a decimal literal shows (leading zeros not counted; trailing zeros counted, as printed). */
 function significantDigits(lit: string): number {
   return lit

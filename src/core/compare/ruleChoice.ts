@@ -9,6 +9,7 @@ import {
   isRoundedStyle,
   literalStyle,
   pinsDownF32,
+  pinsDownF64,
   sameDouble,
   sameFloat32,
   sameStyle,
@@ -26,6 +27,8 @@ export interface RuleChoice {
   style: LiteralStyle | null;
   /** a NumPy print judged by NumPy's printing rule: which print it was (the rest is read from the values, see numpyRuleExplanation) */
   numpy?: 'numpy-repr' | 'numpy-str';
+  /** a PyTorch print of a float64 tensor */
+  float64Print?: boolean;
 }
 
 /**
@@ -73,7 +76,9 @@ export function chooseRule(
   source: ParsedTensor['source'],
   explicitTol: boolean,
   rtol: number,
-  atol: number
+  atol: number,
+  /** a PyTorch print of a float64 tensor: its digits must identify float64 values for the bitwise rule */
+  float64Print = false
 ): RuleChoice {
   const styles = lits.map((l) => literalStyle(l, source));
   const rounded = styles.filter(isRoundedStyle);
@@ -84,8 +89,8 @@ export function chooseRule(
   else if (rounded.length === 0 && ints.length > 0) style = ints[0];
   const looksPrinted =
     style !== null && (source === 'torch' || style.kind === 'sci' || (style.kind === 'fixed' && style.decimals >= 4));
-  const pinned =
-    looksPrinted && style ? lits.every((l, k) => pinsDownF32(l, styles[k])) : lits.every(isFullPrecisionLiteral);
+  const pins = float64Print ? pinsDownF64 : pinsDownF32;
+  const pinned = looksPrinted && style ? lits.every((l, k) => pins(l, styles[k])) : lits.every(isFullPrecisionLiteral);
   const tolText = `|ours - pasted| <= atol + rtol * |pasted| with rtol=${formatPythonFloat(rtol)}, atol=${formatPythonFloat(atol)} (torch.testing.assert_close(ours, pasted), nan never equal)`;
   if (explicitTol) {
     return { rule: 'tolerance', pinned, style, explanation: `tolerance: ${tolText}, because tolerances were given.` };
@@ -103,7 +108,10 @@ export function chooseRule(
       rule: 'printed-precision',
       pinned,
       style,
-      explanation: `printed precision: the paste was printed with ${describeStyle(style)}, so an element matches when our float32 value, printed the same way PyTorch prints it, gives the pasted text.`
+      ...(float64Print ? { float64Print } : {}),
+      explanation: float64Print
+        ? `printed precision: the paste is a print of a float64 tensor with ${describeStyle(style)}, which do not identify a float64 value, so an element matches when our float32 value, converted to float64 (as x.double() does) and printed the same way PyTorch prints it, gives the pasted text: a loop run in float64 prints other digits, a float32 x printed as x.double() the same ones.`
+        : `printed precision: the paste was printed with ${describeStyle(style)}, so an element matches when our float32 value, printed the same way PyTorch prints it, gives the pasted text.`
     };
   }
   if (pinned) {

@@ -142,8 +142,9 @@ export function buildSummary(c: Comparison, choice: RuleChoice, stats: SummarySt
         : (c.known ? `yes, for the ${c.compared} values shown (of ${total})` : 'yes') + nanNote;
     else if (stats.anyPrintDiffers) bitwise = 'no';
     else
-      bitwise =
-        'cannot tell: the pasted digits do not identify float32 values exactly (print with torch.set_printoptions(precision=12) or print x.tolist() for that)';
+      bitwise = choice.float64Print
+        ? 'cannot tell: the pasted digits do not identify float64 values exactly (print x as float32 with torch.set_printoptions(precision=12), or x.tolist(), for that)'
+        : 'cannot tell: the pasted digits do not identify float32 values exactly (print with torch.set_printoptions(precision=12) or print x.tolist() for that)';
     lines.push(`Bitwise equal: ${bitwise}`);
   }
   lines.push(`Rule: ${c.ruleExplanation}`);

@@ -214,10 +214,39 @@ describe('cli compare: the output of a loop run in float64 (x, weights and sched
       assert.equal(r.code, 1, r.out);
       assert.match(r.out, /Bitwise equal: no/);
       assert.match(r.out, /Mismatched elements: 4 \/ 4 /);
-      assert.match(r.out, /The pasted values are float64 \(the loop that printed them ran in float64/);
+      assert.match(
+        r.out,
+        p.kind === 'precision 12'
+          ? /Rule: printed precision: the paste is a print of a float64 tensor with 12 decimals, which do not identify a float64 value/
+          : /The pasted values are float64 \(the loop that printed them ran in float64/
+      );
       // the differences to the printed values, not to their float32 roundings (which are ours: 0.0)
       const abs = /Greatest absolute difference: (\S+)/.exec(r.out);
       assert.ok(abs && Number(abs[1]) > 0, r.out);
+    });
+  }
+});
+
+describe('cli compare: a float32 sample printed as x.double() (a float64 print of float32 values)', () => {
+  const f = verdicts.doublePrints;
+  for (const p of f.pastes) {
+    it(`${p.kind}: judged by its printed digits, ${p.matches ? 'matching' : 'not matching, and diagnosed'}`, async () => {
+      const r = await cli(['compare', 'in.json', 'pasted.txt', '--json'], {
+        'in.json': f.inputsText,
+        'pasted.txt': p.text
+      });
+      const j = JSON.parse(r.out) as { matches: boolean; rule: string; diagnosis: { id: string }[]; summary: string };
+      assert.equal(r.code, p.matches ? 0 : 1, j.summary);
+      assert.equal(j.rule, 'printed-precision', j.summary);
+      assert.match(j.summary, /converted to float64 \(as x\.double\(\) does\)/);
+      if (p.matches)
+        assert.match(j.summary, /Bitwise equal: cannot tell: the pasted digits do not identify float64 values/);
+      else
+        assert.deepEqual(
+          j.diagnosis.map((d) => d.id),
+          ['step-seed-plus-t'],
+          j.summary
+        );
     });
   }
 });
