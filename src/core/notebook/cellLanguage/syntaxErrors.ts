@@ -183,7 +183,13 @@ function unsupportedConstruct(text: string, offset: number, wanted: Set<string>)
       ? `method calls (\`.${attr[1]}()\`) are not supported`
       : `attribute access (\`.${attr[1]}\`) is not supported`;
   }
-  if (t.text === ',' && (wanted.has('end of statement') || (wanted.has('")"') && !wanted.has('","'))))
+  // a comma after an expression where none may follow is a tuple; after "(" or "," an argument is missing (Python:
+  // invalid syntax), which the expectations say
+  if (
+    t.text === ',' &&
+    (wanted.has('end of statement') || (wanted.has('")"') && !wanted.has('","'))) &&
+    !/[(,]\s*$/.test(text.slice(0, offset))
+  )
     return 'tuples (`a, b`) are not supported: use a list `[a, b]`';
   if (t.text === ':' && wanted.has('end of statement')) return 'type annotations (`name: type`) are not supported';
   if (t.text === '=' && /(?:^|[\r\n;])[ \t]*$/.test(text.slice(0, offset)))

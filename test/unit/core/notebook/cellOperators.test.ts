@@ -451,6 +451,9 @@ describe('cell language: syntax errors', () => {
     for (const [cell, text] of cases) assert.equal(detail(cell), text, cell);
     assert.equal(message('x = 1\ny = 7 // 2'), 'line 2, column 7: `//` (floor division) is not supported');
     assert.equal(cellError(() => run(new CellSession(), 'x = 7 // 2')).kind, 'SyntaxError');
+    // a comma with no argument before it is a missing argument (Python: invalid syntax), not a tuple
+    assert.equal(detail('x = linspace(,)'), 'expected an expression or ")", found ","');
+    assert.equal(detail('x = linspace(0,, 1)'), 'expected an expression or ")", found ","');
   });
 
   it('** binds tighter than unary minus on its left and looser on its right, and is right-associative', () => {
