@@ -479,7 +479,7 @@ export function compareRun(
   expectedText: string,
   opts: CompareOptions = {}
 ): Comparison {
-  const prints = findPrints(expectedText);
+  const prints = outsideErrorLines(expectedText, findPrints(expectedText), opts.field ?? 'expected');
   const matrix = rowsAsMatrix(expectedText, prints, run.sample.rows, run.sample.cols, opts.field ?? 'expected');
   if (!matrix) return comparePrints(inputs, run, expectedText, prints, opts);
   const c = comparePrints(inputs, run, matrix, findPrints(matrix), opts);
@@ -492,6 +492,32 @@ export function compareRun(
   const steps = comparePrints(inputs, run, expectedText, prints, opts);
   const agree = steps.steps?.prints.every((q) => q.compared > 0 && q.mismatched === 0) ?? false;
   return steps.matches || agree ? steps : { ...c, summary: `${c.summary}\n${note}` };
+}
+
+// a Python exception's last line (`RuntimeError: shape [4, 2] is invalid`), with the traceback before it (its source
+// lines may hold brackets too)
+const ERROR_LINE_RE =
+  /^(?:Traceback \(most recent call last\):\n(?:[ \t].*\n|\n)*)?[A-Za-z_][\w.]*(?:Error|Exception)(?:: .*)?$/gm;
+
+/**
+ * The prints of a paste that stand outside the lines of a Python error (a bracketed list in its message is no print);
+ * throws a one-line Error naming `field` when the paste is an error and holds no print.
+ */
+function outsideErrorLines(text: string, prints: PrintSpan[], field: string): PrintSpan[] {
+  const errors = [...text.matchAll(ERROR_LINE_RE)].map((m) => ({ from: m.index!, to: m.index! + m[0].length }));
+  if (errors.length === 0) return prints;
+  const kept = prints.filter((p) => !errors.some((e) => p.at >= e.from && p.at < e.to));
+  if (kept.length === 0) {
+    const last = text
+      .slice(errors[errors.length - 1].from, errors[errors.length - 1].to)
+      .split('\n')
+      .pop()!;
+    const shown = last.length > 80 ? `${last.slice(0, 80)}...` : last;
+    throw new Error(
+      `${field}: a Python error (${shown}), not printed output: paste what the loop prints once it runs to its end`
+    );
+  }
+  return kept;
 }
 
 /** compareRun of a paste whose tensor prints findPrints found: one print, or a step-by-step paste. */

@@ -142,11 +142,22 @@ describe('cli compare', () => {
         await cli(['compare', 'in.json', 'pasted.txt'], { 'in.json': inputs, 'pasted.txt': '  \n' }),
         /^pasted\.txt: empty/
       ));
-    it('text with brackets and no printed tensor (a log line, an error message)', async () => {
-      for (const text of ['Epoch [1/10] loss\n', 'ValueError: expected [N, d]\n', 'x = [a, b]'])
+    it('text with brackets and no printed tensor (a log line)', async () => {
+      for (const text of ['Epoch [1/10] loss\n', 'shapes: [N, d]\n', 'x = [a, b]'])
         assertOneLineError(
           await cli(['compare', 'in.json', 'pasted.txt'], { 'in.json': inputs, 'pasted.txt': text }),
           /^pasted\.txt: no printed tensor found, only bracketed text that holds no list of numbers \(the first: `\[/
+        );
+    });
+    it('a Python error instead of printed output (its message or traceback may hold brackets)', async () => {
+      for (const text of [
+        'RuntimeError: shape [4, 2] is invalid\n',
+        'Traceback (most recent call last):\n  File "loop.py", line 3, in <module>\n    x = torch.tensor([1, 2]) @ w\nRuntimeError: mat1 and mat2 shapes cannot be multiplied (1x2 and 3x2)\n',
+        'Traceback (most recent call last):\n  File "loop.py", line 9, in <module>\nValueError: bad\n'
+      ])
+        assertOneLineError(
+          await cli(['compare', 'in.json', 'pasted.txt'], { 'in.json': inputs, 'pasted.txt': text }),
+          /^pasted\.txt: a Python error \((?:RuntimeError|ValueError): [^)]*\)?\), not printed output: paste what the loop prints/
         );
     });
     it('the arguments the other way round: says so', async () =>
