@@ -24,7 +24,9 @@ Get it with `node dist/cli.js python-helper > ddpm_lab.py`.
 import array
 import base64
 import json
+import math
 import operator
+import os
 import sys
 import warnings
 
@@ -43,7 +45,10 @@ _SEED_END = 1 << 64
 def _what(value):
     """A short description of a value for messages."""
     if isinstance(value, torch.Tensor):
-        return 'a %s tensor of shape %s' % (_DTYPE_NAMES.get(value.dtype, str(value.dtype)), _shape_text(value.shape))
+        what = 'a %s tensor of shape %s' % (_DTYPE_NAMES.get(value.dtype, str(value.dtype)), _shape_text(value.shape))
+        return what + (', %r' % value.item() if value.dim() == 0 else '')
+    if isinstance(value, torch.Generator):
+        return 'a torch.Generator (g.initial_seed() is the seed it was made with)'
     if type(value).__module__ == 'numpy' and hasattr(value, 'shape') and hasattr(value, 'dtype'):
         if type(value).__name__ != 'ndarray':  # a NumPy scalar (np.float64(42.0)), not an array
             return 'a NumPy %s scalar, %r' % (value.dtype, value.item())
@@ -184,6 +189,24 @@ def _check_schedule(betas, alpha_bar):
                          % (t, v, where))
 
 
+def _check_path(path):
+    """A file name (open() would take an int as a file descriptor, and close it)."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise ValueError('path: expected a file name (str or os.PathLike), got %s' % _what(path))
+
+
+def _check_finite(tensor, name):
+    """The check DDPM Lab makes of an inputs file's arrays (src/core/sampler/inputs.ts requireFinite), made when the
+    Recorder is made: every value finite as float32 (a float64 value beyond float32 overflows to inf there)."""
+    bad = (~torch.isfinite(tensor.float())).nonzero()
+    if bad.numel():
+        index = tuple(int(i) for i in bad[0])
+        v, v32 = float(tensor[index]), float(tensor.float()[index])
+        shown = 'nan' if v32 != v32 else ('inf' if v32 > 0 else '-inf')
+        note = ' (%r overflows float32)' % v if math.isfinite(v) else ''
+        raise ValueError('%s: non-finite value %s at [%s]%s' % (name, shown, ', '.join(str(i) for i in index), note))
+
+
 class Recorder:
     """Records a DDPM sampling loop: the five inputs, x_T (init) and the state after each step (step).
 
@@ -203,7 +226,7 @@ class Recorder:
         if len(dims) != 2:
             raise ValueError('shape: expected [N, d] (two integers), got %d value%s'
                              % (len(dims), '' if len(dims) == 1 else 's'))
-        n, d = (_integer(v, 'shape') for v in dims)
+        n, d = (_integer(v, 'shape[%d]' % i) for i, v in enumerate(dims))
         for label, value in (('N', n), ('d', d)):
             if value < 1:
                 raise ValueError('shape: %s = %d is below 1' % (label, value))
@@ -221,7 +244,9 @@ class Recorder:
             raise ValueError('alpha_bar: expected a 1-D tensor of at least T = %d values (as many as betas), got shape %s'
                              % (self._T, _shape_text(a.shape)))
 
+        _check_finite(w, 'w_model')
         _check_schedule(b, a[:self._T])
+        _check_finite(a, 'alpha_bar')  # its values beyond T too, as an inputs file's
 
         seed_int = _integer(seed, 'seed')
         if not _SEED_MIN <= seed_int < _SEED_END:
@@ -269,8 +294,11 @@ class Recorder:
         if not 0 <= t < self._T:
             hint = ' (a loop over t = T..1 is 1-based: pass t - 1)' if t == self._T else ''
             raise ValueError('t: expected a step in [0, T) = [0, %d), got %d%s' % (self._T, t, hint))
-        if self._last_t == 0:
+        if self._last_t == 0 and t == self._T - 1:
             raise ValueError('t: ' + _FINISHED)
+        if self._last_t == 0 and t == 1 and [s for s, _ in self._steps] == [0]:
+            raise ValueError('t: step 1 after step 0: the loop counts up, but DDPM samples from t = T-1 down to 0 '
+                             '(for t in reversed(range(T))); call rec.step(t, x) in that order')
         if self._last_t is not None and t >= self._last_t:
             raise ValueError('t: step %d after step %d; call rec.step(t, x) in loop order (T-1 down to 0), once per step '
                              '(a new Recorder records another run)' % (t, self._last_t))
@@ -322,6 +350,7 @@ class Recorder:
 
     def save(self, path):
         """Writes the payload as JSON (what `node dist/cli.js compare INPUT.json run.json` reads)."""
+        _check_path(path)
         with open(path, 'w', encoding='utf-8') as f:
             json.dump(self.payload(), f, separators=(',', ':'))
             f.write('\n')
@@ -341,6 +370,7 @@ class Recorder:
 
     def save_inputs(self, path):
         """Writes inputs_json() to a file (the INPUT.json of `node dist/cli.js compare INPUT.json run.json`)."""
+        _check_path(path)
         with open(path, 'w', encoding='utf-8') as f:
             json.dump(self.inputs_json(), f)
             f.write('\n')

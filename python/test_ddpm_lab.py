@@ -66,10 +66,13 @@ def bits(tensor):
     return tensor.detach().contiguous().view(as_int).reshape(-1).tolist()
 
 
-def tricky_f32(rows, cols):
-    """float32 values that a printed copy would lose: NaN with a payload, -0, infinities, subnormals, extremes."""
+def tricky_f32(rows, cols, finite=False):
+    """float32 values that a printed copy would lose: NaN with a payload, -0, infinities, subnormals, extremes (only
+    the finite ones with finite=True: the five inputs must be finite, as an inputs file's)."""
     specials = [0x7fc00001, 0xffc12345, 0x80000000, 0x7f800000, 0xff800000, 0x00000001, 0x807fffff, 0x7f7fffff,
                 0x3f800001, 0xbeaaaaab, 0x00800000, 0x33d6bf95]
+    if finite:
+        specials = [v for v in specials if v & 0x7f800000 != 0x7f800000]
     n = rows * cols
     ints = [specials[i % len(specials)] for i in range(n)]
     signed = [v - (1 << 32) if v >= 1 << 31 else v for v in ints]
@@ -155,7 +158,7 @@ class PayloadTest(unittest.TestCase):
         self.assertEqual(bits(decode(s)), bits(x))
 
     def test_inputs_keep_their_exact_bits_and_dtype(self):
-        w = tricky_f32(3, 2)
+        w = tricky_f32(3, 2, finite=True)
         betas64 = torch.tensor([0.1, 0.2, 0.3], dtype=torch.float64)
         alpha_bar64 = torch.cumprod(1 - betas64, dim=0)
         # the largest seed a 3-step loop takes: its last step seed, seed + 100 + 2, is 2^64 - 1
@@ -287,7 +290,7 @@ class ValidationTest(unittest.TestCase):
     def test_constructor_names_the_argument(self):
         self.assertMessage(lambda: self.rec(shape=[4, 2, 1]), 'shape: expected [N, d] (two integers), got 3 values')
         self.assertMessage(lambda: self.rec(shape=4), 'shape: expected [N, d], got 4 (int)')
-        self.assertMessage(lambda: self.rec(shape=[4.5, 2]), 'shape: expected an integer, got 4.5 (float)')
+        self.assertMessage(lambda: self.rec(shape=[4.5, 2]), 'shape[0]: expected an integer, got 4.5 (float)')
         self.assertMessage(lambda: self.rec(shape=[0, 2]), 'shape: N = 0 is below 1')
         self.assertMessage(lambda: self.rec(shape=[4, 3]), 'w_model: expected shape (4, 3) for d = 3, got (3, 2)')
         self.assertMessage(lambda: self.rec(w_model=self.w.half()), 'w_model: expected a float32 or float64 tensor, got dtype torch.float16')
@@ -362,6 +365,38 @@ class ValidationTest(unittest.TestCase):
                            '(1 - alpha_bar[t] must be positive)')
         self.rec(alpha_bar=torch.tensor([0.9, 0.5, 0.2, 0.1, 5.0]))  # beyond T: not read, as DDPM Lab reads it
 
+    def test_non_finite_inputs_are_refused_when_the_recorder_is_made(self):
+        # the messages an inputs file gets (src/core/sampler/inputs.ts requireFinite), so the loop does not run first
+        w = torch.tensor([[0.1, 0.2], [float('nan'), 0.4], [0.5, 0.6]])
+        self.assertMessage(lambda: self.rec(w_model=w), 'w_model: non-finite value nan at [1, 0]')
+        w64 = torch.tensor([[0.1, 0.2], [0.3, 0.4], [0.5, 1e39]], dtype=torch.float64)
+        self.assertMessage(lambda: self.rec(w_model=w64), 'w_model: non-finite value inf at [2, 1] (1e+39 overflows float32)')
+        # beyond T too: an inputs file's alpha_bar is read whole
+        self.assertMessage(lambda: self.rec(alpha_bar=torch.tensor([0.9, 0.5, 0.2, 0.1, float('-inf')])),
+                           'alpha_bar: non-finite value -inf at [4]')
+
+    def test_a_loop_counting_up_is_told_the_order(self):
+        rec = self.rec()
+        x = torch.zeros(4, 2)
+        rec.step(0, x)  # for t in range(T): its first step reads as the last
+        self.assertMessage(lambda: rec.step(1, x),
+                           't: step 1 after step 0: the loop counts up, but DDPM samples from t = T-1 down to 0 '
+                           '(for t in reversed(range(T))); call rec.step(t, x) in that order')
+
+    def test_arguments_are_named_with_their_values(self):
+        self.assertMessage(lambda: self.rec(shape=[4.0, 2]),
+                           'shape[0]: expected an integer, got 4.0 (float) (int(shape[0]) makes it one)')
+        self.assertMessage(lambda: self.rec(seed=torch.tensor(42.0)),
+                           'seed: expected an integer, got a float32 tensor of shape (), 42.0 (int(seed) makes it one)')
+        self.assertMessage(lambda: self.rec(seed=torch.Generator().manual_seed(3)),
+                           'seed: expected an integer, got a torch.Generator (g.initial_seed() is the seed it was made '
+                           'with)')
+        rec = self.rec()
+        for path, what in ((1, '1 (int)'), (None, 'None (NoneType)')):
+            self.assertMessage(lambda: rec.save(path), 'path: expected a file name (str or os.PathLike), got ' + what)
+            self.assertMessage(lambda: rec.save_inputs(path),
+                               'path: expected a file name (str or os.PathLike), got ' + what)
+
     def test_a_finished_run_asks_for_a_new_recorder(self):
         rec = self.rec()
         x = torch.zeros(4, 2)
@@ -415,10 +450,10 @@ class InputsJsonTest(unittest.TestCase):
             rec = ddpm_lab.Recorder(torch.zeros(3, 2), [1, 2], betas, [0.9, 0.6], seed)
             self.assertEqual(rec.inputs_json()['seed'], written, seed)
 
-    def test_non_finite_values_are_spelled_as_ddpm_lab_reads_them(self):
-        w = torch.tensor([[float('nan'), float('inf')], [float('-inf'), -0.0], [1.0, 2.0]])
+    def test_negative_zero_is_kept(self):
+        w = torch.tensor([[0.5, 0.25], [-0.0, -0.0], [1.0, 2.0]])
         j = ddpm_lab.Recorder(w, [1, 2], [0.1], [0.9], 0).inputs_json()
-        self.assertEqual(j['w_model'][:2], [['nan', 'inf'], ['-inf', -0.0]])
+        self.assertEqual(j['w_model'][1], [-0.0, -0.0])
         self.assertEqual(math.copysign(1, j['w_model'][1][1]), -1.0)
 
     def test_save_inputs(self):
