@@ -1042,7 +1042,7 @@ export function compareRecording(
     }
   );
   const last = steps[steps.length - 1];
-  if (!c.matches) return recordingHints(inputs, run, steps, pastes, c, opts);
+  if (!c.matches) return recordingHints(inputs, run, recording, steps, pastes, c, opts);
   if (last === 0) return c;
   // a loop that ended early, or never called rec.step: what was recorded matches, but nothing says the sample does
   const where = last === null ? 'x_T' : `x after step ${last}`;
@@ -1057,16 +1057,29 @@ Not a match: the recording ends at ${where} and has no sample (x after step 0) t
 
 /**
  * What a recording that does not match may say beyond the divergence: every state recorded before its step instead
- * of after it (rec.step(t, x) at the top of the loop body).
+ * of after it (rec.step(t, x) at the top of the loop body); float64 states that differ from the first, unexplained,
+ * without x_T (a loop drawing its random numbers in float64, which rec.init(x) would show).
  */
 function recordingHints(
   inputs: SamplerInputs,
   run: RunResult,
+  recording: RecordedStates,
   steps: (number | null)[],
   pastes: PreparedPaste[],
   c: Comparison,
   opts: CompareOptions
 ): Comparison {
+  if (
+    recording.float64States &&
+    !recording.init &&
+    c.firstDivergence?.step === steps[0] &&
+    (c.diagnosis?.length ?? 0) === 0 &&
+    inputs.n * inputs.d >= 16
+  )
+    return {
+      ...c,
+      summary: `${c.summary}\nHint: your states are float64 and differ from the first one recorded: a loop run in float64 that draws x_T or its noise as float64 (torch.randn(N, d, dtype=torch.float64)) draws other numbers than the float32 draw for 16 or more values. Record x_T with rec.init(x) before the loop to see it, or draw in float32 (the default) and convert with .double().`
+    };
   if (c.firstDivergence?.step === null || !everyBeforeItsStep(inputs, run.inputs, steps, pastes, opts)) return c;
   return {
     ...c,

@@ -103,6 +103,24 @@ describe('cli compare: recordings and step-by-step pastes', () => {
     );
   });
 
+  it('the same float64 loop recorded without x_T: a hint says what a float64 draw does and to record x_T', async () => {
+    const r = await runCliInMemory(
+      ['compare', 'in.json', 'run.json', '--json'],
+      { 'in.json': rec('float64-no-init.inputs.json'), 'run.json': rec('float64-no-init.run.json') },
+      { writable: false }
+    );
+    const j = JSON.parse(r.out);
+    assert.equal(r.code, 1, j.summary);
+    assert.equal(j.firstDivergence.step, 3);
+    assert.deepEqual(j.diagnosis, []);
+    assert.match(
+      j.summary,
+      /\nHint: your states are float64 and differ from the first one recorded: a loop run in float64 that draws x_T or its noise as float64 .* Record x_T with rec\.init\(x\) before the loop/
+    );
+    // float64 states of the correct loop (x.double()): no hint
+    assert.doesNotMatch(JSON.parse((await cli(rec('float64-states.run.json'))).out).summary, /Hint:/);
+  });
+
   it('a recording of the correct loop matches bitwise at every step: exit 0, firstDivergence null', async () => {
     const r = await cli(rec('correct.run.json'));
     assert.equal(r.err, '');
