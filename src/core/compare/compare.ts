@@ -494,24 +494,52 @@ export function compareRun(
   return steps.matches || agree ? steps : { ...c, summary: `${c.summary}\n${note}` };
 }
 
-// a Python exception's last line (`RuntimeError: shape [4, 2] is invalid`), with the traceback before it (its source
-// lines may hold brackets too)
-const ERROR_LINE_RE =
-  /^(?:Traceback \(most recent call last\):\n(?:[ \t].*\n|\n)*)?[A-Za-z_][\w.]*(?:Error|Exception)(?:: .*)?$/gm;
+// a traceback's first line: Python's (`Traceback (most recent call last):`) or IPython's, after the exception's name
+// (`RuntimeError                              Traceback (most recent call last)`)
+const TRACEBACK_RE = /Traceback \(most recent call last\)/;
+// the exception's line that ends a traceback (`RuntimeError: ...`, `KeyboardInterrupt`)
+const EXCEPTION_RE = /^[A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit)\b(?::.*)?$/;
+// an exception's line on its own, without its traceback: with its message
+const ALONE_RE = /^[A-Za-z_][\w.]*(?:Error|Exception): .*$/;
+
+/** The lines of a paste (without their line ends: \n or \r\n), each with where it starts. */
+function linesOf(text: string): { line: string; at: number }[] {
+  const out: { line: string; at: number }[] = [];
+  let at = 0;
+  for (const raw of text.split('\n')) {
+    out.push({ line: raw.endsWith('\r') ? raw.slice(0, -1) : raw, at });
+    at += raw.length + 1;
+  }
+  return out;
+}
 
 /**
- * The prints of a paste that stand outside the lines of a Python error (a bracketed list in its message is no print);
- * throws a one-line Error naming `field` when the paste is an error and holds no print.
+ * The prints of a paste that stand outside a Python error: a traceback (its source lines may hold brackets, IPython's
+ * `----> 5 y = x.view([3, 3])` too) down to its exception's line, or an exception's line on its own, whose bracketed
+ * lists are no prints (a tensor print on such a line, `MeanError: tensor([...])`, is taken for a labelled print).
+ * Throws a one-line Error naming `field`, quoting the exception, when the paste is an error and holds no print.
  */
 function outsideErrorLines(text: string, prints: PrintSpan[], field: string): PrintSpan[] {
-  const errors = [...text.matchAll(ERROR_LINE_RE)].map((m) => ({ from: m.index!, to: m.index! + m[0].length }));
-  if (errors.length === 0) return prints;
-  const kept = prints.filter((p) => !errors.some((e) => p.at >= e.from && p.at < e.to));
+  const lines = linesOf(text);
+  const regions: { from: number; to: number; exception: string }[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const { line, at } = lines[i];
+    if (TRACEBACK_RE.test(line)) {
+      let j = i + 1;
+      while (j < lines.length && !EXCEPTION_RE.test(lines[j].line)) j++;
+      const end = lines[Math.min(j, lines.length - 1)];
+      regions.push({ from: at, to: end.at + end.line.length, exception: j < lines.length ? end.line : line.trim() });
+      i = j;
+    } else if (ALONE_RE.test(line)) {
+      const onLine = prints.filter((p) => p.at >= at && p.at < at + line.length);
+      if (onLine.every((p) => p.text.startsWith('[')))
+        regions.push({ from: at, to: at + line.length, exception: line });
+    }
+  }
+  if (regions.length === 0) return prints;
+  const kept = prints.filter((p) => !regions.some((r) => p.at >= r.from && p.at < r.to));
   if (kept.length === 0) {
-    const last = text
-      .slice(errors[errors.length - 1].from, errors[errors.length - 1].to)
-      .split('\n')
-      .pop()!;
+    const last = regions[regions.length - 1].exception;
     const shown = last.length > 80 ? `${last.slice(0, 80)}...` : last;
     throw new Error(
       `${field}: a Python error (${shown}), not printed output: paste what the loop prints once it runs to its end`
@@ -763,25 +791,33 @@ function labelledSteps(
     ns.length > 6 ? `${ns.slice(0, 3).join(', ')}, ..., ${ns.slice(-2).join(', ')}` : ns.join(', ');
   // labels of a loop over t = T..1: x after our step L - 1; read so last, and chosen only when they fit the prints
   // better, or, on a tie, when the diagnosis reproduces the prints under them (comparePrints)
+  /** What a reading's notes share: x_T first or not, the prints' count in words, the labels that name steps. */
+  const parts = ({ xT, labels, sampleLast }: StepLabels) => {
+    const first: (number | null)[] = xT ? [null] : [];
+    const count = labels.length + first.length;
+    return {
+      first,
+      n: `${count} print${count === 1 ? '' : 's'}, taken as ${xT ? 'x_T (the first), then ' : ''}x`,
+      named: sampleLast ? labels.slice(0, -1) : labels
+    };
+  };
   const oneBased = readings
     .filter((r) => r.oneBased)
-    .map(({ xT, labels, where, sampleLast }) => {
-      const first: (number | null)[] = xT ? [null] : [];
-      const named = sampleLast ? labels.slice(0, -1) : labels;
-      const n = `${labels.length + first.length} prints, taken as ${xT ? 'x_T (the first), then ' : ''}x`;
-      const labelled = `their labels name the t of a loop over t = ${T}..1 (t = ${list(named.map((t) => t + 1))}, ${where} each print${sampleLast ? '; the last, unlabelled, the sample' : ''}): our steps t = ${list(labels)}`;
+    .map((r) => {
+      const { first, n, named } = parts(r);
+      const labelled = `their labels (t = ${list(named.map((t) => t + 1))}, ${r.where} each print${r.sampleLast ? '; the last, unlabelled, the sample' : ''}) are the t of a loop over t = ${T}..1, one more than ours`;
+      const head = `${n} after our steps t = ${list(r.labels)}: ${labelled}`;
       return {
-        steps: [...first, ...labels],
-        note: `${n} after the steps ${labelled}.`,
-        diagnosedNote: `${n} after the steps ${labelled}, the reading under which the diagnosis reproduces the prints (under the labels as our steps, the first print differs too).`
+        steps: [...first, ...r.labels],
+        note: `${head}.`,
+        diagnosedNote: `${head}, the reading under which the diagnosis reproduces the prints (under the labels as our steps, the first print differs too).`
       };
     });
   const variants = readings
     .filter((r) => !r.oneBased)
-    .map(({ xT, labels, where, counted, sampleLast }) => {
-      const first: (number | null)[] = xT ? [null] : [];
-      const n = `${labels.length + first.length} prints, taken as ${xT ? 'x_T (the first), then ' : ''}x`;
-      const named = sampleLast ? labels.slice(0, -1) : labels;
+    .map((r) => {
+      const { labels, where, counted, sampleLast } = r;
+      const { first, n, named } = parts(r);
       const last = sampleLast ? '; the last, unlabelled, the sample: t = 0' : '';
       const labelled = counted
         ? `their labels count (${list(counted.counts)}, ${where} each print, counted from ${counted.from}: t = ${list(named)}${last})`

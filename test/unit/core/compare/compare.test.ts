@@ -350,7 +350,10 @@ describe('compare: prints every few steps, labelled with their step', () => {
         ['one-based-loop'],
         r.summary
       );
-      assert.match(r.steps!.stepsNote, /their labels name the t of a loop over t = 20\.\.1 \(t = 20, /);
+      assert.match(
+        r.steps!.stepsNote,
+        /^\d+ prints, taken as x after our steps t = 19, .*: their labels \(t = 20, .*\) are the t of a loop over t = 20\.\.1, one more than ours, the reading under which the diagnosis reproduces the prints/
+      );
       assert.doesNotMatch(r.summary, /x_T already differs/);
     });
   }
