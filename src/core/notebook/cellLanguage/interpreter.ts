@@ -371,27 +371,38 @@ function* evalPrint(print: Extract<Expr, { type: 'print' }>, ctx: Ctx): Gen<Valu
     // a print with a comma missing before a negative number reads as code (`[-1.2034 -0.5531]`: a subtraction) whose
     // list is then ragged; when the text is numbers only, as a print is, the print's own error names the place and
     // the number found
-    if (printError && err instanceof OpError && err.message.includes('ragged list') && numbersOnly(inner))
+    if (printError && err instanceof OpError && err.message.includes('ragged list') && missingComma(inner, `(${code})`))
       throw locatePrintError(printError, e.loc, field);
     throw err;
   }
 }
 
-/** Whether `e` is numbers in lists, signed or added and subtracted (as a print's text reads when read as code). */
-function numbersOnly(e: Expr): boolean {
-  switch (e.type) {
-    case 'number':
-    case 'ellipsis':
-      return true;
-    case 'unary':
-      return numbersOnly(e.operand);
-    case 'binary':
-      return (e.op === '+' || e.op === '-') && numbersOnly(e.left) && numbersOnly(e.right);
-    case 'list':
-      return e.items.every(numbersOnly);
-    default:
-      return false;
-  }
+/**
+ * Whether `e` (parsed from `text`) is a print with a comma missing before a signed number, read as code: numbers in
+ * lists, signed, and at least one `a -b` (a space before the sign, none after it), which Python reads as a subtraction.
+ */
+function missingComma(e: Expr, text: string): boolean {
+  let glued = false;
+  const numbersOnly = (x: Expr): boolean => {
+    switch (x.type) {
+      case 'number':
+      case 'ellipsis':
+        return true;
+      case 'unary':
+        return numbersOnly(x.operand);
+      case 'binary': {
+        if (x.op !== '+' && x.op !== '-') return false;
+        const at = x.right.loc.offset;
+        glued ||= text[at - 1] === x.op && /\s/.test(text[at - 2] ?? '');
+        return numbersOnly(x.left) && numbersOnly(x.right);
+      }
+      case 'list':
+        return x.items.every(numbersOnly);
+      default:
+        return false;
+    }
+  };
+  return numbersOnly(e) && glued;
 }
 
 /** `text` with each comment (`#` to the end of its line, outside strings) replaced by as many spaces: places are kept. */

@@ -328,16 +328,15 @@ describe('cell language: syntax errors', () => {
     );
     assert.equal(message('x = 1.5j'), 'line 1, column 5: complex numbers (`1.5j`) are not supported');
     assert.equal(message('x = 2J + 1'), 'line 1, column 5: complex numbers (`2J`) are not supported');
-    // a ragged paste is read as a print first: the print's reading names the row or item and its place
     assert.equal(
       message('w_model = tensor([[0.1, 0.2], [-0.2]])'),
-      'line 1, column 31: w_model: expected 2 numbers like the first list at this depth (rows must all have one length), found 1 number'
+      'line 1, column 11: w_model: ragged list: expected 2 items at depth 2, got 1'
     );
     // a number before a list at the same depth (PyTorch: "must be real number, not list"), or after one ("not a
     // sequence"): refused, not filled into a (2, 1) shape
     assert.equal(
       message('w_model = tensor([0.1, [0.2]])'),
-      'line 1, column 24: w_model: expected "]" or a number, found "["'
+      'line 1, column 11: w_model: ragged list: a list where a number was expected at depth 2'
     );
     assert.equal(
       message('w_model = [0.12, 0.5, [-0.3]] * 1'),
@@ -345,11 +344,15 @@ describe('cell language: syntax errors', () => {
     );
     assert.equal(
       message('w_model = tensor([[0.1], 0.2])'),
-      'line 1, column 26: w_model: expected "...", "]" or a nested list, found "0.2"'
+      'line 1, column 11: w_model: ragged list: a number where a list was expected at depth 2'
     );
-    // code, not a print: its list is ragged
+    // code, not a print: its list is ragged (a subtraction spelled as code, `1 - 2`, is no missing comma)
     assert.equal(
       message('w_model = tensor([[0.1, 0.2], [-0.2 * 2]])'),
+      'line 1, column 11: w_model: ragged list: expected 2 items at depth 2, got 1'
+    );
+    assert.equal(
+      message('w_model = tensor([[1 - 2, 3], [4]])'),
       'line 1, column 11: w_model: ragged list: expected 2 items at depth 2, got 1'
     );
   });
