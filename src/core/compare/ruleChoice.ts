@@ -110,7 +110,11 @@ export function chooseRule(
       style,
       ...(float64Print ? { float64Print } : {}),
       explanation: float64Print
-        ? `printed precision: the paste is a print of a float64 tensor with ${describeStyle(style)}, which do not identify a float64 value, so an element matches when our float32 value, converted to float64 (as x.double() does) and printed the same way PyTorch prints it, gives the pasted text: a loop run in float64 prints other digits, a float32 x printed as x.double() the same ones.`
+        ? `printed precision: the paste is a print of a float64 tensor with ${describeStyle(style)}, which do not identify a float64 value, so an element matches when our float32 value, converted to float64 (as x.double() does) and printed the same way PyTorch prints it, gives the pasted text${
+            lits.every((l, k) => pinsDownF32(l, styles[k]))
+              ? ': these digits tell float32 values apart, so a float32 x printed as x.double() prints them and a loop run in float64 other ones.'
+              : ' (at this precision a loop run in float64 may print the same digits).'
+          }`
         : `printed precision: the paste was printed with ${describeStyle(style)}, so an element matches when our float32 value, printed the same way PyTorch prints it, gives the pasted text.`
     };
   }
