@@ -16,6 +16,7 @@ import {
   CliError,
   decimalNumber,
   inputName,
+  isInternalError,
   loadInputs,
   oneLine,
   parseCliArgs,
@@ -263,8 +264,10 @@ async function swappedArguments(
   } catch {
     return null;
   }
+  // the command in order, when both are plain file names that can be given back as they are
+  const plain = [inputPath, pastedPath].every((p) => p !== '-' && !/[\s'"\\$`]/.test(p));
   return new CliError(
-    `compare: ${inputName(inputPath)} holds printed output and ${inputName(pastedPath)} holds inputs: give the inputs first (compare ${inputName(pastedPath)} ${inputName(inputPath)})`
+    `compare: ${inputName(inputPath)} holds printed output and ${inputName(pastedPath)} holds inputs: give the inputs first (compare ${plain ? `${pastedPath} ${inputPath}` : 'INPUT.json PASTED.txt'})`
   );
 }
 
@@ -347,7 +350,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     });
   } catch (e) {
     // what the paste or the options hold is bad input (a one-line Error); a slip of ours is an internal error (exit 3)
-    if (e instanceof TypeError || e instanceof ReferenceError) throw e;
+    if (isInternalError(e)) throw e;
     throw new CliError(oneLine(e));
   }
   if (values.json) {

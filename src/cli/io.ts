@@ -59,6 +59,14 @@ export class CliError extends Error {
   }
 }
 
+/**
+ * Whether an error is a slip of our own code (a TypeError, a ReferenceError) rather than what the user gave: the
+ * dispatcher reports it as an internal error (exit 3), not as bad input (exit 2).
+ */
+export function isInternalError(e: unknown): boolean {
+  return e instanceof TypeError || e instanceof ReferenceError;
+}
+
 /** The first line of an error's message (never a stack trace). */
 export function oneLine(e: unknown): string {
   return errorFirstLine(e).trim() || (e instanceof Error ? e.name : 'error');
@@ -133,6 +141,21 @@ export function parseCliArgs<T extends ParseArgsConfig>(command: string, config:
 export function parseCliArgs<T extends ParseArgsConfig>(a: string | T, b?: T): ReturnType<typeof parseArgs<T>> {
   const command = typeof a === 'string' ? a : undefined;
   const config = (typeof a === 'string' ? b : a) as T;
+  const usage = command ? ` (${command} --help for usage)` : '';
+  // the long name of a short option (-o: --output), for messages
+  const longOf = (option: string): string => {
+    const short = /^-(\w)$/.exec(option)?.[1];
+    const name = short && Object.entries(config.options ?? {}).find(([, o]) => o.short === short)?.[0];
+    return name ? `--${name}` : option;
+  };
+  // -o=FILE: node:util reads "=FILE" as the value (a file named "=FILE")
+  for (const arg of config.args ?? []) {
+    const short = /^-(\w)=/.exec(arg);
+    if (short && longOf(`-${short[1]}`) !== `-${short[1]}`)
+      throw new CliError(
+        `${arg}: a short option takes its value after a space (-${short[1]} VALUE), or write ${longOf(`-${short[1]}`)}=VALUE${usage}`
+      );
+  }
   try {
     return parseArgs(config);
   } catch (e) {
@@ -141,9 +164,9 @@ export function parseCliArgs<T extends ParseArgsConfig>(a: string | T, b?: T): R
     // ("Option '-o, --output <value>' argument missing" for an option with a short form: named by its long form)
     const valueless = /^Option '(?:-\w, )?(-[-\w]+)(?: <value>)?' argument (missing|is ambiguous)/.exec(first);
     if (valueless) {
-      const [, option, how] = valueless;
-      const hint = how === 'missing' ? '' : ` (a value that starts with "-" is written ${option}=-VALUE)`;
-      throw new CliError(`${option}: missing value${hint}${command ? ` (${command} --help for usage)` : ''}`);
+      const option = longOf(valueless[1]);
+      const hint = valueless[2] === 'missing' ? '' : ` (a value that starts with "-" is written ${option}=-VALUE)`;
+      throw new CliError(`${option}: missing value${hint}${usage}`);
     }
     const why = first
       .replace(/\. To specify a positional argument.*$/, '')
@@ -152,7 +175,7 @@ export function parseCliArgs<T extends ParseArgsConfig>(a: string | T, b?: T): R
         /^Unexpected argument '(.*)'\. This command does not take positional arguments$/,
         'unexpected argument "$1" (it takes none)'
       );
-    throw new CliError(command ? `${command}: ${why} (${command} --help for usage)` : why);
+    throw new CliError(command ? `${command}: ${why}${usage}` : why);
   }
 }
 

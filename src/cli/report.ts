@@ -10,6 +10,7 @@ import {
   CliError,
   fileErrorReason,
   inputName,
+  isInternalError,
   loadInputs,
   oneLine,
   parseCliArgs,
@@ -141,7 +142,7 @@ export async function main(
     return 0;
   } catch (e) {
     // a slip of ours: the dispatcher reports it as an internal error (exit 3)
-    if (e instanceof TypeError || e instanceof ReferenceError) throw e;
+    if (isInternalError(e)) throw e;
     const code = e instanceof CliError ? e.exitCode : 2;
     if (code === 0)
       io.stdout(`${(e as Error).message}\n`); // --help

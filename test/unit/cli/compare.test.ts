@@ -153,12 +153,29 @@ describe('cli compare', () => {
       for (const text of [
         'RuntimeError: shape [4, 2] is invalid\n',
         'Traceback (most recent call last):\n  File "loop.py", line 3, in <module>\n    x = torch.tensor([1, 2]) @ w\nRuntimeError: mat1 and mat2 shapes cannot be multiplied (1x2 and 3x2)\n',
-        'Traceback (most recent call last):\n  File "loop.py", line 9, in <module>\nValueError: bad\n'
+        'Traceback (most recent call last):\n  File "loop.py", line 9, in <module>\nValueError: bad\n',
+        // IPython's traceback, whose source lines are marked (----> 5)
+        "---------------------------------------------------------------------------\nRuntimeError                              Traceback (most recent call last)\nCell In[3], line 5\n      3 x = torch.randn(4, 2)\n----> 5 y = x.view([3, 3])\n\nRuntimeError: shape '[3, 3]' is invalid for input of size 8\n",
+        // saved on Windows
+        'Traceback (most recent call last):\r\n  File "loop.py", line 3, in <module>\r\n    x = torch.tensor([1, 2]) @ w\r\nRuntimeError: bad\r\n'
       ])
         assertOneLineError(
           await cli(['compare', 'in.json', 'pasted.txt'], { 'in.json': inputs, 'pasted.txt': text }),
           /^pasted\.txt: a Python error \((?:RuntimeError|ValueError): [^)]*\)?\), not printed output: paste what the loop prints/
         );
+    });
+    it("prints before an interrupted loop's traceback are compared; a label that ends in Error is no error", async () => {
+      const text = paste(seed, 'default print').text;
+      const interrupted = await cli(['compare', 'in.json', 'pasted.txt'], {
+        'in.json': inputs,
+        'pasted.txt': `${text}\nTraceback (most recent call last):\n  File "loop.py", line 3, in <module>\n    x = x + w[[0, 1]]\nKeyboardInterrupt\n`
+      });
+      assert.equal(interrupted.code, 0, interrupted.out + interrupted.err);
+      const labelled = await cli(['compare', 'in.json', 'pasted.txt'], {
+        'in.json': inputs,
+        'pasted.txt': `MeanError: ${text}`
+      });
+      assert.equal(labelled.code, 0, labelled.out + labelled.err);
     });
     it('the arguments the other way round: says so', async () =>
       assertOneLineError(
@@ -167,6 +184,11 @@ describe('cli compare', () => {
           'pasted.txt': paste(seed, 'default print').text
         }),
         /^compare: pasted\.txt holds printed output and in\.json holds inputs: give the inputs first \(compare in\.json pasted\.txt\)\n$/
+      ));
+    it('the arguments the other way round, the paste on standard input: the order in words', async () =>
+      assertOneLineError(
+        await cli(['compare', '-', 'in.json'], { 'in.json': inputs }, paste(seed, 'default print').text),
+        /^compare: standard input holds printed output and in\.json holds inputs: give the inputs first \(compare INPUT\.json PASTED\.txt\)\n$/
       ));
     it('bad inputs', async () =>
       assertOneLineError(

@@ -142,6 +142,14 @@ describe('ddpm report (src/cli/report.ts)', () => {
       ],
       [['in.json', '-o', 'x.html', '--bogus'], /^report: unknown option '--bogus' \(report --help for usage\)$/],
       [['in.json', '-o'], /^--output: missing value \(report --help for usage\)$/],
+      [
+        ['in.json', '-o', '-x.html'],
+        /^--output: missing value \(a value that starts with "-" is written --output=-VALUE\) \(report --help for usage\)$/
+      ],
+      [
+        ['in.json', '-o=-'],
+        /^-o=-: a short option takes its value after a space \(-o VALUE\), or write --output=VALUE \(report --help for usage\)$/
+      ],
       [['in.json', 'other.json', '-o', 'x.html'], /^other\.json: unexpected argument/],
       [
         ['in.json', '--expected', 'empty.txt', '-o', 'x.html'],
