@@ -191,8 +191,8 @@ def _check_schedule(betas, alpha_bar):
 
 def _check_path(path):
     """A file name (open() would take an int as a file descriptor, and close it)."""
-    if not isinstance(path, (str, os.PathLike)):
-        raise ValueError('path: expected a file name (str or os.PathLike), got %s' % _what(path))
+    if not isinstance(path, (str, bytes, os.PathLike)):
+        raise ValueError('path: expected a file name (str, bytes or os.PathLike), got %s' % _what(path))
 
 
 def _check_finite(tensor, name):
@@ -244,9 +244,10 @@ class Recorder:
             raise ValueError('alpha_bar: expected a 1-D tensor of at least T = %d values (as many as betas), got shape %s'
                              % (self._T, _shape_text(a.shape)))
 
-        _check_finite(w, 'w_model')
+        # in the order an inputs file's checks run: every value finite (alpha_bar's beyond T too), then the ranges
+        for tensor, name in ((w, 'w_model'), (b, 'betas'), (a, 'alpha_bar')):
+            _check_finite(tensor, name)
         _check_schedule(b, a[:self._T])
-        _check_finite(a, 'alpha_bar')  # its values beyond T too, as an inputs file's
 
         seed_int = _integer(seed, 'seed')
         if not _SEED_MIN <= seed_int < _SEED_END:
@@ -294,11 +295,12 @@ class Recorder:
         if not 0 <= t < self._T:
             hint = ' (a loop over t = T..1 is 1-based: pass t - 1)' if t == self._T else ''
             raise ValueError('t: expected a step in [0, T) = [0, %d), got %d%s' % (self._T, t, hint))
-        if self._last_t == 0 and t == self._T - 1:
-            raise ValueError('t: ' + _FINISHED)
+        # a loop over range(T): its first step, 0, was taken as the last (T = 2 too, where its second is T-1)
         if self._last_t == 0 and t == 1 and [s for s, _ in self._steps] == [0]:
             raise ValueError('t: step 1 after step 0: the loop counts up, but DDPM samples from t = T-1 down to 0 '
                              '(for t in reversed(range(T))); call rec.step(t, x) in that order')
+        if self._last_t == 0 and t == self._T - 1:
+            raise ValueError('t: ' + _FINISHED)
         if self._last_t is not None and t >= self._last_t:
             raise ValueError('t: step %d after step %d; call rec.step(t, x) in loop order (T-1 down to 0), once per step '
                              '(a new Recorder records another run)' % (t, self._last_t))

@@ -355,7 +355,7 @@ class ValidationTest(unittest.TestCase):
         self.assertMessage(lambda: self.rec(alpha_bar=torch.tensor([0.9, 0.5, 1.0, 0.1])),
                            'alpha_bar: alpha_bar[2] = 1.0 is outside [0, 1) (1 - alpha_bar[t] must be positive)')
         self.assertMessage(lambda: self.rec(betas=torch.tensor([0.1, float('nan'), 0.3, 0.4])),
-                           'betas: betas[1] = nan is outside (0, 1)')
+                           'betas: non-finite value nan at [1]')
         self.assertMessage(lambda: self.rec(betas=torch.tensor([0.1, 0.2, 1 - 2 ** -30, 0.4], dtype=torch.float64)),
                            'betas: betas[2] = 0.9999999990686774 is outside (0, 1) in float32 (it rounds to 1.0)')
         self.assertMessage(lambda: self.rec(betas=[1e-46, 0.2, 0.3, 0.4]),
@@ -376,12 +376,13 @@ class ValidationTest(unittest.TestCase):
                            'alpha_bar: non-finite value -inf at [4]')
 
     def test_a_loop_counting_up_is_told_the_order(self):
-        rec = self.rec()
+        counting_up = ('t: step 1 after step 0: the loop counts up, but DDPM samples from t = T-1 down to 0 '
+                       '(for t in reversed(range(T))); call rec.step(t, x) in that order')
         x = torch.zeros(4, 2)
-        rec.step(0, x)  # for t in range(T): its first step reads as the last
-        self.assertMessage(lambda: rec.step(1, x),
-                           't: step 1 after step 0: the loop counts up, but DDPM samples from t = T-1 down to 0 '
-                           '(for t in reversed(range(T))); call rec.step(t, x) in that order')
+        for T in (4, 2):  # T = 2: the second step of a loop over range(T) is T-1
+            rec = self.rec(betas=self.betas[:T], alpha_bar=self.alpha_bar[:T])
+            rec.step(0, x)  # for t in range(T): its first step reads as the last
+            self.assertMessage(lambda: rec.step(1, x), counting_up)
 
     def test_arguments_are_named_with_their_values(self):
         self.assertMessage(lambda: self.rec(shape=[4.0, 2]),
@@ -393,9 +394,9 @@ class ValidationTest(unittest.TestCase):
                            'with)')
         rec = self.rec()
         for path, what in ((1, '1 (int)'), (None, 'None (NoneType)')):
-            self.assertMessage(lambda: rec.save(path), 'path: expected a file name (str or os.PathLike), got ' + what)
-            self.assertMessage(lambda: rec.save_inputs(path),
-                               'path: expected a file name (str or os.PathLike), got ' + what)
+            expected = 'path: expected a file name (str, bytes or os.PathLike), got ' + what
+            self.assertMessage(lambda: rec.save(path), expected)
+            self.assertMessage(lambda: rec.save_inputs(path), expected)
 
     def test_a_finished_run_asks_for_a_new_recorder(self):
         rec = self.rec()
