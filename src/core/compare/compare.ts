@@ -789,8 +789,6 @@ function labelledSteps(
   if (readings.length === 0) return null;
   const list = (ns: number[]): string =>
     ns.length > 6 ? `${ns.slice(0, 3).join(', ')}, ..., ${ns.slice(-2).join(', ')}` : ns.join(', ');
-  // labels of a loop over t = T..1: x after our step L - 1; read so last, and chosen only when they fit the prints
-  // better, or, on a tie, when the diagnosis reproduces the prints under them (comparePrints)
   /** What a reading's notes share: x_T first or not, the prints' count in words, the labels that name steps. */
   const parts = ({ xT, labels, sampleLast }: StepLabels) => {
     const first: (number | null)[] = xT ? [null] : [];
@@ -801,6 +799,8 @@ function labelledSteps(
       named: sampleLast ? labels.slice(0, -1) : labels
     };
   };
+  // labels of a loop over t = T..1: x after our step L - 1; read so last, and chosen only when they fit the prints
+  // better, or, on a tie, when the diagnosis reproduces the prints under them (comparePrints)
   const oneBased = readings
     .filter((r) => r.oneBased)
     .map((r) => {
