@@ -197,6 +197,7 @@ function prepareExact(m: MatrixF32, description: string, rows: number, cols: num
     rule: 'bitwise',
     pinned: true,
     style: null,
+    recorded: true,
     explanation:
       'bitwise: a recording holds the exact float32 bits of each state, so an element matches only when it is our float32 value bit for bit.'
   };

@@ -29,6 +29,8 @@ export interface RuleChoice {
   numpy?: 'numpy-repr' | 'numpy-str';
   /** a PyTorch print of a float64 tensor */
   float64Print?: boolean;
+  /** a recorded state's exact bits (a recording of the Python helper), not a print */
+  recorded?: boolean;
 }
 
 /**

@@ -129,12 +129,18 @@ export function buildSummary(c: Comparison, choice: RuleChoice, stats: SummarySt
     // a printed nan stands for any nan: its sign and payload bits are not in the print, so the summary says that
     // the nan elements are equal as nan only
     const n = stats.nanBoth;
+    // a recording has the bits, but a nan's sign and payload are not compared (engines store a nan differently)
+    const why = choice.recorded
+      ? "a nan's sign and payload bits are not compared, as engines may store a nan differently"
+      : "a print does not show a nan's bits";
     const nanNote =
       n === 0
         ? ''
         : n === c.compared
-          ? `, as far as a print shows (every value is nan on both sides; a print does not show a nan's bits)`
-          : ` (the ${n} nan element${n === 1 ? ' is' : 's are'} nan on both sides; a print does not show a nan's bits)`;
+          ? choice.recorded
+            ? ` (every value is nan on both sides; ${why})`
+            : `, as far as a print shows (every value is nan on both sides; ${why})`
+          : ` (the ${n} nan element${n === 1 ? ' is' : 's are'} nan on both sides; ${why})`;
     // a summarised paste (`...`) shows some values only: equal bit for bit, those
     if (choice.pinned)
       bitwise = !stats.allBitsEqual
