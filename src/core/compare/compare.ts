@@ -25,7 +25,7 @@ import { nextDownF32, nextUpF32, roundToBfloat16, roundToFloat16 } from '../floa
 import { diagnoseSample, diagnoseTrajectory } from '../diagnosis/diagnose';
 import { mistakeInfo, type MistakeId } from '../diagnosis/catalogue';
 import { correctStates, stepBefore, type Schedule64 } from '../diagnosis/loop';
-import { float64XTNote } from '../run/recording';
+import { float64DrawDiffers, float64XTNote } from '../run/recording';
 import { layPaste, parsePaste, type Layout } from './pasteLayout';
 import { chooseNumpyRule, chooseRule, elementJudge, numpyRuleExplanation, type RuleChoice } from './ruleChoice';
 import { printsAs, literalStyle, sameDouble, sameFloat32 } from './literalStyle';
@@ -1111,7 +1111,7 @@ function recordingHints(
     !recording.init &&
     c.firstDivergence?.step === steps[0] &&
     (c.diagnosis?.length ?? 0) === 0 &&
-    inputs.n * inputs.d >= 16
+    float64DrawDiffers(inputs.n * inputs.d)
   )
     return {
       ...c,

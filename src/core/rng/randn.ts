@@ -10,6 +10,9 @@ import { avx2FmaWasm } from './avx2Wasm';
 import { CpuGenerator } from './generator';
 import { MT_N } from './mt19937';
 import { normalFill16Scalar } from './scalarMath';
+
+/** From this many values on, normal_kernel fills the tensor with normal_fill (uniforms at the tensor's own precision). */
+export const NORMAL_FILL_MIN = 16;
 import type { RngProfile } from '../types';
 
 const TWO_PI_F64 = 2 * Math.PI; // 2.0 * c10::pi<double>, exact doubling
@@ -90,7 +93,7 @@ export function randn(
   if (out !== undefined && out.length < count)
     throw new Error(`out: expected at least ${count} elements, got ${out.length}`);
   const values = out !== undefined ? (out.length === count ? out : out.subarray(0, count)) : new Float32Array(count);
-  if (count >= 16) {
+  if (count >= NORMAL_FILL_MIN) {
     normalFill(gen, values, count, profile, options);
   } else {
     // when the first draw would twist the engine, the twist runs in WebAssembly where available (same state)

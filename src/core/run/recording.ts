@@ -11,6 +11,7 @@
 // payload shows one line, never a blank output or a crash.
 import { base64ToBytes, bytesToBase64 } from '../base64';
 import { readInputs } from '../sampler/inputs';
+import { NORMAL_FILL_MIN } from '../rng/randn';
 import type { MatrixF32, SamplerInputs } from '../types';
 import { describe, isObject, requireInteger, requireObject } from '../describe';
 
@@ -273,13 +274,21 @@ export function encodeRecording(r: Recording): RecordingJson {
 }
 
 /**
+ * Whether torch.randn of `nd` values draws other numbers in float64 than in float32 (normal_fill, whose uniforms are
+ * drawn at the tensor's own precision; see float64XTNote).
+ */
+export function float64DrawDiffers(nd: number): boolean {
+  return nd >= NORMAL_FILL_MIN;
+}
+
+/**
  * Why a float64 x_T differs from the float32 reference: PyTorch's CPU normal kernel (aten/src/ATen/native/cpu/
  * DistributionTemplates.h, normal_kernel) fills a contiguous tensor of 16 or more values with normal_fill, whose
  * uniforms are drawn at the tensor's own precision (53-bit for float64, 24-bit for float32); fewer values come from
  * one at::normal_distribution<double> per value, which .float() rounds to the float32 draw. `nd` is N * d.
  */
 export function float64XTNote(nd: number): string {
-  return nd >= 16
+  return float64DrawDiffers(nd)
     ? 'Your x_T was float64: torch.randn(N, d, dtype=torch.float64) draws other numbers than the float32 draw for 16 or more values (PyTorch draws 53-bit uniforms for a float64 tensor), so x_T.float() is not the reference; draw x_T in float32 (the default) and convert it with .double() if your loop runs in float64.'
     : 'x_T is torch.randn(N, d, generator=torch.Generator().manual_seed(seed)): check the seed; your x_T was float64, but for fewer than 16 values PyTorch draws the same numbers in float64 as in float32, so the dtype is not the cause.';
 }
