@@ -23,6 +23,7 @@ import {
   readInputText,
   readMatmul,
   readProfile,
+  requirePaste,
   type CliIO
 } from './io';
 import { jsonFloat32 } from '../core/tensors/printTensor';
@@ -334,7 +335,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       });
   const samePaste = positionals.length === 1 || pastedPath === inputPath;
   const pasted = samePaste ? inputsText : await readInputText(io, pastedPath);
-  if (pasted.trim() === '') throw new CliError(`${inputName(pastedPath)}: empty (paste PyTorch's printed output)`);
+  requirePaste(pasted, inputName(pastedPath));
 
   const run = runSampler(inputs, { profile, matmul, record: { kind: 'none' }, inputWarnings: warnings });
   let comparison: Comparison;

@@ -67,6 +67,11 @@ export function isInternalError(e: unknown): boolean {
   return e instanceof TypeError || e instanceof ReferenceError;
 }
 
+/** Refuses a paste that holds nothing (`name` names it), before it is compared: compare's and report --expected's. */
+export function requirePaste(text: string, name: string): void {
+  if (text.trim() === '') throw new CliError(`${name}: empty (paste PyTorch's printed output)`);
+}
+
 /** The first line of an error's message (never a stack trace). */
 export function oneLine(e: unknown): string {
   return errorFirstLine(e).trim() || (e instanceof Error ? e.name : 'error');

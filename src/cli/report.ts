@@ -17,6 +17,7 @@ import {
   readInputText,
   readMatmul,
   readProfile,
+  requirePaste,
   type CliIO
 } from './io';
 
@@ -106,6 +107,7 @@ export async function main(
       args.expected === undefined
         ? undefined
         : { text: await readInputText(io, args.expected), field: inputName(args.expected) };
+    if (expected !== undefined) requirePaste(expected.text, expected.field); // before the run, as compare does
     const script = await readReportScript(io, scriptPaths);
     // the page recomputes the steps from the inputs (as the results panel does): a report of N = 10^4, T = 100 was
     // 58 MB of embedded steps
@@ -115,7 +117,6 @@ export async function main(
       { kind: 'all' }
     );
     if (expected !== undefined) {
-      if (expected.text.trim() === '') throw new CliError(`${expected.field}: empty (paste PyTorch's printed output)`);
       run.comparison = comparePasted(inputs, run, expected.text, {
         field: expected.field,
         inputsName: inputName(args.input),
