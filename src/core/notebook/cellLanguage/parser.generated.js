@@ -448,87 +448,95 @@ function peg$parse(input, options) {
   function peg$f16(base, o, exponent) {    return { loc: o, exponent };  }
   function peg$f17(base, tail) {    return tail ? { type: 'binary', op: '**', left: base, right: tail.exponent, loc: tail.loc } : base;  }
   function peg$f18() {    return loc(location());  }
-  function peg$f19() {    return square[offset()] === 0;  }
-  function peg$f20() {    error('indexing a list literal (`[...][i]`) is not supported: assign the list to a name and index that');  }
+  function peg$f19(list) {    return square[offset()] === 0;  }
+  function peg$f20(list, subscript) {
+    if (subscript) error('indexing a list literal (`[...][i]`) is not supported: assign the list to a name and index that');
+    return list;
+  }
   function peg$f21(head, s) {    return s;  }
   function peg$f22(head, tail) {    return tail.reduce((target, s) => ({ type: 'index', target, items: s.items, tuple: s.tuple, loc: s.loc }), head);  }
   function peg$f23(first, i) {    return i;  }
   function peg$f24(first, rest, comma) {    return { items: [first, ...rest], tuple: rest.length > 0 || comma !== null, loc: loc(location()) };  }
   function peg$f25(start, stop, s) {    return s;  }
-  function peg$f26(start, stop, step) {    return { kind: 'slice', start, stop, step: step ?? null, loc: loc(location()) };  }
-  function peg$f27(expr) {    return { kind: 'expr', expr, loc: expr.loc };  }
-  function peg$f28(name) {    return { type: 'name', name, loc: loc(location()) };  }
-  function peg$f29() {    return { type: 'ellipsis', loc: loc(location()) };  }
-  function peg$f30(e) {    return e;  }
-  function peg$f31(fn, inner) {    return { type: 'print', fn, text: text(), inner: inner.text, innerLoc: inner.loc, loc: loc(location()) };  }
-  function peg$f32() {    return { text: text(), loc: loc(location()) };  }
-  function peg$f33(callee, args) {
+  function peg$f26(start, stop, step) {    return { stop, step };  }
+  function peg$f27(start, slice) {    return start !== null || slice !== null;  }
+  function peg$f28(start, slice) {
+    return slice
+      ? { kind: 'slice', start, stop: slice.stop, step: slice.step ?? null, loc: loc(location()) }
+      : { kind: 'expr', expr: start, loc: start.loc };
+  }
+  function peg$f29(name) {    return { type: 'name', name, loc: loc(location()) };  }
+  function peg$f30() {    return { type: 'ellipsis', loc: loc(location()) };  }
+  function peg$f31(e) {    return e;  }
+  function peg$f32(fn, inner) {    return { type: 'print', fn, text: text(), inner: inner.text, innerLoc: inner.loc, loc: loc(location()) };  }
+  function peg$f33() {    return { text: text(), loc: loc(location()) };  }
+  function peg$f34(callee, args) {
     const all = args ?? [];
     const firstKw = all.findIndex((a) => a.name);
     const misplaced = firstKw < 0 ? undefined : all.slice(firstKw).find((a) => !a.name);
     return { type: 'call', callee, args: all.filter((a) => !a.name).map((a) => a.value), kwargs: all.filter((a) => a.name), ...(misplaced ? { misplaced: misplaced.loc } : {}), loc: loc(location()) };
   }
-  function peg$f34(first, a) {    return a;  }
-  function peg$f35(first, rest) {    return [first, ...rest];  }
-  function peg$f36(name, value) {    return { name, value, loc: loc(location()) };  }
-  function peg$f37(value) {    return { name: null, value, loc: loc(location()) };  }
-  function peg$f38(items) {    return { type: 'list', items: items ?? [], text: text(), loc: loc(location()) };  }
-  function peg$f39(first, e) {    return e;  }
-  function peg$f40(first, rest) {    return [first, ...rest];  }
-  function peg$f41(digits) {    return { type: 'number', text: digits, isInt: true, loc: loc(location()) };  }
-  function peg$f42(digits) {
+  function peg$f35(first, a) {    return a;  }
+  function peg$f36(first, rest) {    return [first, ...rest];  }
+  function peg$f37(name, value) {    return { name, value, loc: loc(location()) };  }
+  function peg$f38(value) {    return { name: null, value, loc: loc(location()) };  }
+  function peg$f39(items) {    return { type: 'list', items: items ?? [], text: text(), loc: loc(location()) };  }
+  function peg$f40(first, e) {    return e;  }
+  function peg$f41(first, rest) {    return [first, ...rest];  }
+  function peg$f42(digits) {    return { type: 'number', text: digits, isInt: true, loc: loc(location()) };  }
+  function peg$f43(digits) {
     const isInt = /^[0-9_]+$/.test(digits);
     // Python's SyntaxError for 012 (an octal literal in Python 2) and 0_7; 00 and 0_0 are zero
     if (isInt && /^0[0-9_]*[1-9]/.test(digits))
       error('leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers');
     return { type: 'number', text: digits, isInt, loc: loc(location()) };
   }
-  function peg$f43(first, s) {    return s;  }
-  function peg$f44(first, rest) {    return { type: 'string', value: [first, ...rest].join(''), loc: loc(location()) };  }
-  function peg$f45(s) {    return s;  }
+  function peg$f44(first, s) {    return s;  }
+  function peg$f45(first, rest) {    return { type: 'string', value: [first, ...rest].join(''), loc: loc(location()) };  }
   function peg$f46(s) {    return s;  }
-  function peg$f47(p) {    error(`bytes literals (\`${p}"..."\`) are not supported: write a str ("...")`);  }
-  function peg$f48(p) {    error(`f-strings (\`${p}"..."\`) are not supported: write the text as it is ("...")`);  }
-  function peg$f49(c) {    return c;  }
-  function peg$f50(chars) {    return chars.join('');  }
-  function peg$f51(c) {    return c;  }
-  function peg$f52(chars) {    return chars.join('');  }
+  function peg$f47(s) {    return s;  }
+  function peg$f48(p) {    error(`bytes literals (\`${p}"..."\`) are not supported: write a str ("...")`);  }
+  function peg$f49(p) {    error(`f-strings (\`${p}"..."\`) are not supported: write the text as it is ("...")`);  }
+  function peg$f50(c) {    return c;  }
+  function peg$f51(chars) {    return chars.join('');  }
+  function peg$f52(c) {    return c;  }
   function peg$f53(chars) {    return chars.join('');  }
   function peg$f54(chars) {    return chars.join('');  }
-  function peg$f55(c) {    return c;  }
-  function peg$f56() {    return '\n';  }
-  function peg$f57(c) {    return c;  }
-  function peg$f58(chars) {    return chars.join('');  }
-  function peg$f59(c) {    return c;  }
-  function peg$f60(chars) {    return chars.join('');  }
-  function peg$f61(chars) {    return chars;  }
+  function peg$f55(chars) {    return chars.join('');  }
+  function peg$f56(c) {    return c;  }
+  function peg$f57() {    return '\n';  }
+  function peg$f58(c) {    return c;  }
+  function peg$f59(chars) {    return chars.join('');  }
+  function peg$f60(c) {    return c;  }
+  function peg$f61(chars) {    return chars.join('');  }
   function peg$f62(chars) {    return chars;  }
-  function peg$f63() {    return '\n';  }
-  function peg$f64() {    return '\\\n';  }
-  function peg$f65(c) {    return c;  }
+  function peg$f63(chars) {    return chars;  }
+  function peg$f64() {    return '\n';  }
+  function peg$f65() {    return '\\\n';  }
   function peg$f66(c) {    return c;  }
-  function peg$f67() {    return '\n';  }
-  function peg$f68() {    return '\t';  }
-  function peg$f69() {    return '\r';  }
-  function peg$f70() {    return '\x07';  }
-  function peg$f71() {    return '\b';  }
-  function peg$f72() {    return '\f';  }
-  function peg$f73() {    return '\v';  }
-  function peg$f74(c) {    return c;  }
-  function peg$f75(d) {    return String.fromCodePoint(parseInt(d, 8));  }
-  function peg$f76(h) {    return String.fromCodePoint(parseInt(h, 16));  }
+  function peg$f67(c) {    return c;  }
+  function peg$f68() {    return '\n';  }
+  function peg$f69() {    return '\t';  }
+  function peg$f70() {    return '\r';  }
+  function peg$f71() {    return '\x07';  }
+  function peg$f72() {    return '\b';  }
+  function peg$f73() {    return '\f';  }
+  function peg$f74() {    return '\v';  }
+  function peg$f75(c) {    return c;  }
+  function peg$f76(d) {    return String.fromCodePoint(parseInt(d, 8));  }
   function peg$f77(h) {    return String.fromCodePoint(parseInt(h, 16));  }
-  function peg$f78(h) {
+  function peg$f78(h) {    return String.fromCodePoint(parseInt(h, 16));  }
+  function peg$f79(h) {
     const cp = parseInt(h, 16);
     if (cp > 0x10ffff) error(`(unicode error) illegal Unicode character \\U${h}`);
     return String.fromCodePoint(cp);
   }
-  function peg$f79(e) {    error(`(unicode error) truncated \\${e}${'X'.repeat(e === 'x' ? 2 : e === 'u' ? 4 : 8)} escape`);  }
-  function peg$f80() {    error('(unicode error) \\N{...} escapes are not supported: write the character itself');  }
-  function peg$f81() {    return '';  }
-  function peg$f82(c) {    return `\\${c}`;  }
-  function peg$f83(name) {    return name;  }
-  function peg$f84() {    return depths[offset()] > 0;  }
+  function peg$f80(e) {    error(`(unicode error) truncated \\${e}${'X'.repeat(e === 'x' ? 2 : e === 'u' ? 4 : 8)} escape`);  }
+  function peg$f81() {    error('(unicode error) \\N{...} escapes are not supported: write the character itself');  }
+  function peg$f82() {    return '';  }
+  function peg$f83(c) {    return `\\${c}`;  }
+  function peg$f84(name) {    return name;  }
+  function peg$f85() {    return depths[offset()] > 0;  }
   let peg$currPos = options.peg$currPos | 0;
   let peg$savedPos = peg$currPos;
   const peg$posDetailsCache = [{ line: 1, column: 1 }];
@@ -1367,38 +1375,54 @@ function peg$parse(input, options) {
     s0 = peg$currPos;
     s1 = peg$parseList();
     if (s1 !== peg$FAILED) {
-      s2 = peg$parse_();
+      s2 = peg$currPos;
+      s3 = peg$parse_();
       peg$savedPos = peg$currPos;
-      s3 = peg$f19();
-      if (s3) {
-        s3 = undefined;
+      s4 = peg$f19(s1);
+      if (s4) {
+        s4 = undefined;
       } else {
-        s3 = peg$FAILED;
+        s4 = peg$FAILED;
       }
-      if (s3 !== peg$FAILED) {
-        s4 = peg$parseSubscript();
-        if (s4 !== peg$FAILED) {
-          peg$savedPos = s0;
-          s0 = peg$f20();
+      if (s4 !== peg$FAILED) {
+        s5 = peg$parseSubscript();
+        if (s5 !== peg$FAILED) {
+          s3 = [s3, s4, s5];
+          s2 = s3;
         } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
+          peg$currPos = s2;
+          s2 = peg$FAILED;
         }
       } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
+        peg$currPos = s2;
+        s2 = peg$FAILED;
       }
+      if (s2 === peg$FAILED) {
+        s2 = null;
+      }
+      peg$savedPos = s0;
+      s0 = peg$f20(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
     }
     if (s0 === peg$FAILED) {
-      s0 = peg$parseList();
-      if (s0 === peg$FAILED) {
-        s0 = peg$currPos;
-        s1 = peg$parsePrimary();
-        if (s1 !== peg$FAILED) {
-          s2 = [];
+      s0 = peg$currPos;
+      s1 = peg$parsePrimary();
+      if (s1 !== peg$FAILED) {
+        s2 = [];
+        s3 = peg$currPos;
+        s4 = peg$parse_();
+        s5 = peg$parseSubscript();
+        if (s5 !== peg$FAILED) {
+          peg$savedPos = s3;
+          s3 = peg$f21(s1, s5);
+        } else {
+          peg$currPos = s3;
+          s3 = peg$FAILED;
+        }
+        while (s3 !== peg$FAILED) {
+          s2.push(s3);
           s3 = peg$currPos;
           s4 = peg$parse_();
           s5 = peg$parseSubscript();
@@ -1409,25 +1433,12 @@ function peg$parse(input, options) {
             peg$currPos = s3;
             s3 = peg$FAILED;
           }
-          while (s3 !== peg$FAILED) {
-            s2.push(s3);
-            s3 = peg$currPos;
-            s4 = peg$parse_();
-            s5 = peg$parseSubscript();
-            if (s5 !== peg$FAILED) {
-              peg$savedPos = s3;
-              s3 = peg$f21(s1, s5);
-            } else {
-              peg$currPos = s3;
-              s3 = peg$FAILED;
-            }
-          }
-          peg$savedPos = s0;
-          s0 = peg$f22(s1, s2);
-        } else {
-          peg$currPos = s0;
-          s0 = peg$FAILED;
         }
+        peg$savedPos = s0;
+        s0 = peg$f22(s1, s2);
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
       }
     }
 
@@ -1546,65 +1557,74 @@ function peg$parse(input, options) {
   }
 
   function peg$parseSubscriptItem() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10;
+    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
 
     s0 = peg$currPos;
     s1 = peg$parseAdditive();
     if (s1 === peg$FAILED) {
       s1 = null;
     }
-    s2 = peg$parse__();
+    s2 = peg$currPos;
+    s3 = peg$parse__();
     if (input.charCodeAt(peg$currPos) === 58) {
-      s3 = peg$c18;
+      s4 = peg$c18;
       peg$currPos++;
     } else {
-      s3 = peg$FAILED;
+      s4 = peg$FAILED;
       if (peg$silentFails === 0) { peg$fail(peg$e20); }
     }
-    if (s3 !== peg$FAILED) {
-      s4 = peg$parse__();
-      s5 = peg$parseAdditive();
-      if (s5 === peg$FAILED) {
-        s5 = null;
-      }
-      s6 = peg$currPos;
-      s7 = peg$parse__();
-      if (input.charCodeAt(peg$currPos) === 58) {
-        s8 = peg$c18;
-        peg$currPos++;
-      } else {
-        s8 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e20); }
-      }
-      if (s8 !== peg$FAILED) {
-        s9 = peg$parse__();
-        s10 = peg$parseAdditive();
-        if (s10 === peg$FAILED) {
-          s10 = null;
-        }
-        peg$savedPos = s6;
-        s6 = peg$f25(s1, s5, s10);
-      } else {
-        peg$currPos = s6;
-        s6 = peg$FAILED;
-      }
+    if (s4 !== peg$FAILED) {
+      s5 = peg$parse__();
+      s6 = peg$parseAdditive();
       if (s6 === peg$FAILED) {
         s6 = null;
       }
+      s7 = peg$currPos;
+      s8 = peg$parse__();
+      if (input.charCodeAt(peg$currPos) === 58) {
+        s9 = peg$c18;
+        peg$currPos++;
+      } else {
+        s9 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e20); }
+      }
+      if (s9 !== peg$FAILED) {
+        s10 = peg$parse__();
+        s11 = peg$parseAdditive();
+        if (s11 === peg$FAILED) {
+          s11 = null;
+        }
+        peg$savedPos = s7;
+        s7 = peg$f25(s1, s6, s11);
+      } else {
+        peg$currPos = s7;
+        s7 = peg$FAILED;
+      }
+      if (s7 === peg$FAILED) {
+        s7 = null;
+      }
+      peg$savedPos = s2;
+      s2 = peg$f26(s1, s6, s7);
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 === peg$FAILED) {
+      s2 = null;
+    }
+    peg$savedPos = peg$currPos;
+    s3 = peg$f27(s1, s2);
+    if (s3) {
+      s3 = undefined;
+    } else {
+      s3 = peg$FAILED;
+    }
+    if (s3 !== peg$FAILED) {
       peg$savedPos = s0;
-      s0 = peg$f26(s1, s5, s6);
+      s0 = peg$f28(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
-    }
-    if (s0 === peg$FAILED) {
-      s0 = peg$currPos;
-      s1 = peg$parseAdditive();
-      if (s1 !== peg$FAILED) {
-        peg$savedPos = s0;
-        s1 = peg$f27(s1);
-      }
-      s0 = s1;
     }
 
     return s0;
@@ -1625,7 +1645,7 @@ function peg$parse(input, options) {
             s1 = peg$parseIdentifier();
             if (s1 !== peg$FAILED) {
               peg$savedPos = s0;
-              s1 = peg$f28(s1);
+              s1 = peg$f29(s1);
             }
             s0 = s1;
             if (s0 === peg$FAILED) {
@@ -1639,7 +1659,7 @@ function peg$parse(input, options) {
               }
               if (s1 !== peg$FAILED) {
                 peg$savedPos = s0;
-                s1 = peg$f29();
+                s1 = peg$f30();
               }
               s0 = s1;
               if (s0 === peg$FAILED) {
@@ -1665,7 +1685,7 @@ function peg$parse(input, options) {
                     }
                     if (s5 !== peg$FAILED) {
                       peg$savedPos = s0;
-                      s0 = peg$f30(s3);
+                      s0 = peg$f31(s3);
                     } else {
                       peg$currPos = s0;
                       s0 = peg$FAILED;
@@ -1740,7 +1760,7 @@ function peg$parse(input, options) {
           }
           if (s6 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f31(s1, s5);
+            s0 = peg$f32(s1, s5);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -1772,7 +1792,7 @@ function peg$parse(input, options) {
     s0 = peg$currPos;
     s1 = peg$parseBalanced();
     peg$savedPos = s0;
-    s1 = peg$f32();
+    s1 = peg$f33();
     s0 = s1;
 
     return s0;
@@ -1935,7 +1955,7 @@ function peg$parse(input, options) {
         }
         if (s7 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f33(s1, s5);
+          s0 = peg$f34(s1, s5);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1973,7 +1993,7 @@ function peg$parse(input, options) {
         s7 = peg$parseArg();
         if (s7 !== peg$FAILED) {
           peg$savedPos = s3;
-          s3 = peg$f34(s1, s7);
+          s3 = peg$f35(s1, s7);
         } else {
           peg$currPos = s3;
           s3 = peg$FAILED;
@@ -1998,7 +2018,7 @@ function peg$parse(input, options) {
           s7 = peg$parseArg();
           if (s7 !== peg$FAILED) {
             peg$savedPos = s3;
-            s3 = peg$f34(s1, s7);
+            s3 = peg$f35(s1, s7);
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
@@ -2028,7 +2048,7 @@ function peg$parse(input, options) {
         s3 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f35(s1, s2);
+      s0 = peg$f36(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2073,7 +2093,7 @@ function peg$parse(input, options) {
           s6 = peg$parseAdditive();
           if (s6 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f36(s1, s6);
+            s0 = peg$f37(s1, s6);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -2095,7 +2115,7 @@ function peg$parse(input, options) {
       s1 = peg$parseAdditive();
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f37(s1);
+        s1 = peg$f38(s1);
       }
       s0 = s1;
     }
@@ -2130,7 +2150,7 @@ function peg$parse(input, options) {
       }
       if (s5 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f38(s3);
+        s0 = peg$f39(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2164,7 +2184,7 @@ function peg$parse(input, options) {
         s7 = peg$parseAdditive();
         if (s7 !== peg$FAILED) {
           peg$savedPos = s3;
-          s3 = peg$f39(s1, s7);
+          s3 = peg$f40(s1, s7);
         } else {
           peg$currPos = s3;
           s3 = peg$FAILED;
@@ -2189,7 +2209,7 @@ function peg$parse(input, options) {
           s7 = peg$parseAdditive();
           if (s7 !== peg$FAILED) {
             peg$savedPos = s3;
-            s3 = peg$f39(s1, s7);
+            s3 = peg$f40(s1, s7);
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
@@ -2219,7 +2239,7 @@ function peg$parse(input, options) {
         s3 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f40(s1, s2);
+      s0 = peg$f41(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2510,7 +2530,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f41(s1);
+        s0 = peg$f42(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2636,7 +2656,7 @@ function peg$parse(input, options) {
         }
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f42(s1);
+          s0 = peg$f43(s1);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2793,7 +2813,7 @@ function peg$parse(input, options) {
       s5 = peg$parseStringLiteral();
       if (s5 !== peg$FAILED) {
         peg$savedPos = s3;
-        s3 = peg$f43(s1, s5);
+        s3 = peg$f44(s1, s5);
       } else {
         peg$currPos = s3;
         s3 = peg$FAILED;
@@ -2805,14 +2825,14 @@ function peg$parse(input, options) {
         s5 = peg$parseStringLiteral();
         if (s5 !== peg$FAILED) {
           peg$savedPos = s3;
-          s3 = peg$f43(s1, s5);
+          s3 = peg$f44(s1, s5);
         } else {
           peg$currPos = s3;
           s3 = peg$FAILED;
         }
       }
       peg$savedPos = s0;
-      s0 = peg$f44(s1, s2);
+      s0 = peg$f45(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2841,7 +2861,7 @@ function peg$parse(input, options) {
       s2 = peg$parseRawStringText();
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f45(s2);
+        s0 = peg$f46(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2865,7 +2885,7 @@ function peg$parse(input, options) {
       s2 = peg$parseStringText();
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f46(s2);
+        s0 = peg$f47(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2951,7 +2971,7 @@ function peg$parse(input, options) {
           }
           if (s2 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f47(s1);
+            s0 = peg$f48(s1);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -3041,7 +3061,7 @@ function peg$parse(input, options) {
             }
             if (s2 !== peg$FAILED) {
               peg$savedPos = s0;
-              s0 = peg$f48(s1);
+              s0 = peg$f49(s1);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -3091,7 +3111,7 @@ function peg$parse(input, options) {
         s5 = peg$parseTripleChar();
         if (s5 !== peg$FAILED) {
           peg$savedPos = s3;
-          s3 = peg$f49(s5);
+          s3 = peg$f50(s5);
         } else {
           peg$currPos = s3;
           s3 = peg$FAILED;
@@ -3123,7 +3143,7 @@ function peg$parse(input, options) {
           s5 = peg$parseTripleChar();
           if (s5 !== peg$FAILED) {
             peg$savedPos = s3;
-            s3 = peg$f49(s5);
+            s3 = peg$f50(s5);
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
@@ -3142,7 +3162,7 @@ function peg$parse(input, options) {
       }
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f50(s2);
+        s0 = peg$f51(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3183,7 +3203,7 @@ function peg$parse(input, options) {
           s5 = peg$parseTripleChar();
           if (s5 !== peg$FAILED) {
             peg$savedPos = s3;
-            s3 = peg$f51(s5);
+            s3 = peg$f52(s5);
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
@@ -3215,7 +3235,7 @@ function peg$parse(input, options) {
             s5 = peg$parseTripleChar();
             if (s5 !== peg$FAILED) {
               peg$savedPos = s3;
-              s3 = peg$f51(s5);
+              s3 = peg$f52(s5);
             } else {
               peg$currPos = s3;
               s3 = peg$FAILED;
@@ -3234,7 +3254,7 @@ function peg$parse(input, options) {
         }
         if (s3 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f52(s2);
+          s0 = peg$f53(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -3268,7 +3288,7 @@ function peg$parse(input, options) {
           }
           if (s3 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f53(s2);
+            s0 = peg$f54(s2);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -3302,7 +3322,7 @@ function peg$parse(input, options) {
             }
             if (s3 !== peg$FAILED) {
               peg$savedPos = s0;
-              s0 = peg$f54(s2);
+              s0 = peg$f55(s2);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -3333,7 +3353,7 @@ function peg$parse(input, options) {
       s2 = peg$parseEscapeChar();
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f55(s2);
+        s0 = peg$f56(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3353,7 +3373,7 @@ function peg$parse(input, options) {
       }
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f56();
+        s1 = peg$f57();
       }
       s0 = s1;
       if (s0 === peg$FAILED) {
@@ -3404,7 +3424,7 @@ function peg$parse(input, options) {
         s5 = peg$parseRawTripleChar();
         if (s5 !== peg$FAILED) {
           peg$savedPos = s3;
-          s3 = peg$f57(s5);
+          s3 = peg$f58(s5);
         } else {
           peg$currPos = s3;
           s3 = peg$FAILED;
@@ -3436,7 +3456,7 @@ function peg$parse(input, options) {
           s5 = peg$parseRawTripleChar();
           if (s5 !== peg$FAILED) {
             peg$savedPos = s3;
-            s3 = peg$f57(s5);
+            s3 = peg$f58(s5);
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
@@ -3455,7 +3475,7 @@ function peg$parse(input, options) {
       }
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f58(s2);
+        s0 = peg$f59(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3496,7 +3516,7 @@ function peg$parse(input, options) {
           s5 = peg$parseRawTripleChar();
           if (s5 !== peg$FAILED) {
             peg$savedPos = s3;
-            s3 = peg$f59(s5);
+            s3 = peg$f60(s5);
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
@@ -3528,7 +3548,7 @@ function peg$parse(input, options) {
             s5 = peg$parseRawTripleChar();
             if (s5 !== peg$FAILED) {
               peg$savedPos = s3;
-              s3 = peg$f59(s5);
+              s3 = peg$f60(s5);
             } else {
               peg$currPos = s3;
               s3 = peg$FAILED;
@@ -3547,7 +3567,7 @@ function peg$parse(input, options) {
         }
         if (s3 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f60(s2);
+          s0 = peg$f61(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -3653,7 +3673,7 @@ function peg$parse(input, options) {
           }
           if (s3 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f61(s2);
+            s0 = peg$f62(s2);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -3759,7 +3779,7 @@ function peg$parse(input, options) {
             }
             if (s3 !== peg$FAILED) {
               peg$savedPos = s0;
-              s0 = peg$f62(s2);
+              s0 = peg$f63(s2);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -3788,7 +3808,7 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f63();
+      s1 = peg$f64();
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
@@ -3810,7 +3830,7 @@ function peg$parse(input, options) {
         }
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f64();
+          s0 = peg$f65();
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -3891,7 +3911,7 @@ function peg$parse(input, options) {
         s2 = peg$parseEscapeChar();
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f65(s2);
+          s0 = peg$f66(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -3928,7 +3948,7 @@ function peg$parse(input, options) {
         s2 = peg$parseEscapeChar();
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f66(s2);
+          s0 = peg$f67(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -3955,7 +3975,7 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f67();
+      s1 = peg$f68();
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
@@ -3969,7 +3989,7 @@ function peg$parse(input, options) {
       }
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f68();
+        s1 = peg$f69();
       }
       s0 = s1;
       if (s0 === peg$FAILED) {
@@ -3983,7 +4003,7 @@ function peg$parse(input, options) {
         }
         if (s1 !== peg$FAILED) {
           peg$savedPos = s0;
-          s1 = peg$f69();
+          s1 = peg$f70();
         }
         s0 = s1;
         if (s0 === peg$FAILED) {
@@ -3997,7 +4017,7 @@ function peg$parse(input, options) {
           }
           if (s1 !== peg$FAILED) {
             peg$savedPos = s0;
-            s1 = peg$f70();
+            s1 = peg$f71();
           }
           s0 = s1;
           if (s0 === peg$FAILED) {
@@ -4011,7 +4031,7 @@ function peg$parse(input, options) {
             }
             if (s1 !== peg$FAILED) {
               peg$savedPos = s0;
-              s1 = peg$f71();
+              s1 = peg$f72();
             }
             s0 = s1;
             if (s0 === peg$FAILED) {
@@ -4025,7 +4045,7 @@ function peg$parse(input, options) {
               }
               if (s1 !== peg$FAILED) {
                 peg$savedPos = s0;
-                s1 = peg$f72();
+                s1 = peg$f73();
               }
               s0 = s1;
               if (s0 === peg$FAILED) {
@@ -4039,7 +4059,7 @@ function peg$parse(input, options) {
                 }
                 if (s1 !== peg$FAILED) {
                   peg$savedPos = s0;
-                  s1 = peg$f73();
+                  s1 = peg$f74();
                 }
                 s0 = s1;
                 if (s0 === peg$FAILED) {
@@ -4053,7 +4073,7 @@ function peg$parse(input, options) {
                   }
                   if (s1 !== peg$FAILED) {
                     peg$savedPos = s0;
-                    s1 = peg$f74(s1);
+                    s1 = peg$f75(s1);
                   }
                   s0 = s1;
                   if (s0 === peg$FAILED) {
@@ -4101,7 +4121,7 @@ function peg$parse(input, options) {
                     }
                     if (s1 !== peg$FAILED) {
                       peg$savedPos = s0;
-                      s1 = peg$f75(s1);
+                      s1 = peg$f76(s1);
                     }
                     s0 = s1;
                     if (s0 === peg$FAILED) {
@@ -4137,7 +4157,7 @@ function peg$parse(input, options) {
                         }
                         if (s2 !== peg$FAILED) {
                           peg$savedPos = s0;
-                          s0 = peg$f76(s2);
+                          s0 = peg$f77(s2);
                         } else {
                           peg$currPos = s0;
                           s0 = peg$FAILED;
@@ -4191,7 +4211,7 @@ function peg$parse(input, options) {
                           }
                           if (s2 !== peg$FAILED) {
                             peg$savedPos = s0;
-                            s0 = peg$f77(s2);
+                            s0 = peg$f78(s2);
                           } else {
                             peg$currPos = s0;
                             s0 = peg$FAILED;
@@ -4269,7 +4289,7 @@ function peg$parse(input, options) {
                             }
                             if (s2 !== peg$FAILED) {
                               peg$savedPos = s0;
-                              s0 = peg$f78(s2);
+                              s0 = peg$f79(s2);
                             } else {
                               peg$currPos = s0;
                               s0 = peg$FAILED;
@@ -4289,7 +4309,7 @@ function peg$parse(input, options) {
                             }
                             if (s1 !== peg$FAILED) {
                               peg$savedPos = s0;
-                              s1 = peg$f79(s1);
+                              s1 = peg$f80(s1);
                             }
                             s0 = s1;
                             if (s0 === peg$FAILED) {
@@ -4303,7 +4323,7 @@ function peg$parse(input, options) {
                               }
                               if (s1 !== peg$FAILED) {
                                 peg$savedPos = s0;
-                                s1 = peg$f80();
+                                s1 = peg$f81();
                               }
                               s0 = s1;
                               if (s0 === peg$FAILED) {
@@ -4327,7 +4347,7 @@ function peg$parse(input, options) {
                                 }
                                 if (s2 !== peg$FAILED) {
                                   peg$savedPos = s0;
-                                  s0 = peg$f81();
+                                  s0 = peg$f82();
                                 } else {
                                   peg$currPos = s0;
                                   s0 = peg$FAILED;
@@ -4343,7 +4363,7 @@ function peg$parse(input, options) {
                                   }
                                   if (s1 !== peg$FAILED) {
                                     peg$savedPos = s0;
-                                    s1 = peg$f82(s1);
+                                    s1 = peg$f83(s1);
                                   }
                                   s0 = s1;
                                 }
@@ -4447,7 +4467,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f83(s2);
+        s0 = peg$f84(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -4886,7 +4906,7 @@ function peg$parse(input, options) {
       if (s1 === peg$FAILED) {
         s1 = peg$currPos;
         peg$savedPos = peg$currPos;
-        s2 = peg$f84();
+        s2 = peg$f85();
         if (s2) {
           s2 = undefined;
         } else {
@@ -4996,7 +5016,7 @@ function peg$parse(input, options) {
         if (s1 === peg$FAILED) {
           s1 = peg$currPos;
           peg$savedPos = peg$currPos;
-          s2 = peg$f84();
+          s2 = peg$f85();
           if (s2) {
             s2 = undefined;
           } else {
