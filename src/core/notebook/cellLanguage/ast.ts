@@ -62,8 +62,12 @@ function isPeggyError(e: unknown): e is PeggyErrorLike {
   return e instanceof Error && e.name === 'SyntaxError' && typeof (e as PeggyErrorLike).location === 'object';
 }
 
-/** What a cell whose expression nests too deeply for the parser's or the interpreter's recursion is told. */
-export const TOO_DEEP = 'too many nested parentheses (or operators): the expression nests too deeply';
+/**
+ * What a cell whose expression nests too deeply for the parser's or the interpreter's recursion is told, or whose
+ * value does (a list of lists thousands deep, built one level a statement, shown or converted).
+ */
+export const TOO_DEEP =
+  'too many nested parentheses (or operators, or lists): the expression or its value nests too deeply';
 
 /** Whether `e` is the engine's "Maximum call stack size exceeded" (a RangeError, as an invalid array length is too). */
 export function isStackOverflow(e: unknown): boolean {

@@ -855,7 +855,14 @@ function* runStatement(s: Statement, ctx: Ctx): Gen<CellOutput[]> {
     ctx.session.vars.set(s.name, yield* evalExpr(s.value, { ...ctx, target: s.name }));
     return [];
   }
-  return outputsOf(yield* evalExpr(s.expr, ctx));
+  const value = yield* evalExpr(s.expr, ctx);
+  try {
+    return outputsOf(value);
+  } catch (e) {
+    // its repr recurses as deep as the value nests: Python's repr raises RecursionError there too
+    if (isStackOverflow(e)) fail(TOO_DEEP, s.loc);
+    throw e;
+  }
 }
 
 /** Whether a cell is one JSON object with the sampler inputs (runs as sample() of them). */

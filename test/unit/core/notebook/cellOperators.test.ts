@@ -156,8 +156,22 @@ describe('cell language: errors of ** and indexing', () => {
     const e = cellError(() => run(new CellSession(), `r = ${Array(5000).fill('1').join(' + ')}`));
     assert.match(
       e.message,
-      /^line 1, column \d+: too many nested parentheses \(or operators\): the expression nests too deeply$/
+      /^line 1, column \d+: too many nested parentheses \(or operators, or lists\): the expression or its value nests too deeply$/
     );
+  });
+
+  it('a value nested deeper than its repr can follow (a list built one level a line): the same one-line error, at its line', () => {
+    // Python's repr of such a list raises RecursionError
+    const s = new CellSession();
+    run(s, 'x = 1.0\n' + 'x = [x]\n'.repeat(20000));
+    for (const [cell, column] of [
+      ['y = 2\nx', 1],
+      ['y = 2\nz = tensor(x)', 5]
+    ] as const)
+      assert.equal(
+        cellError(() => run(s, cell)).message,
+        `line 2, column ${column}: too many nested parentheses (or operators, or lists): the expression or its value nests too deeply`
+      );
   });
 
   it('a broadcast beyond the largest tensor a cell makes is refused at once with its shapes', () => {
