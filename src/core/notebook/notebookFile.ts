@@ -18,8 +18,7 @@
 
 import { base64ToBytes, bytesToBase64 } from '../base64';
 import { describe, isObject } from '../describe';
-import { errorFirstLine } from '../errors';
-import { lineColumnAt, scanJson } from '../tensors/jsonText';
+import { jsonErrorDetail, scanJson } from '../tensors/jsonText';
 import { firstUnkeptValue } from './jsonKept';
 
 /** The value of a .ddpmnb file's "format" key: which schema the file follows (a file contract, never renamed). */
@@ -77,14 +76,6 @@ function bad(field: string, problem: string): never {
 /** Offset of the first JSON syntax error in `text` (V8's messages do not always say where); -1 if the text is valid JSON. */
 export function jsonErrorOffset(text: string): number {
   return scanJson(text).errorAt ?? -1;
-}
-
-/** " at line L, column C" of the first JSON syntax error in `text`. */
-function jsonErrorPlace(text: string): string {
-  const offset = jsonErrorOffset(text);
-  if (offset < 0) return '';
-  const { line, column } = lineColumnAt(text, offset);
-  return ` at line ${line}, column ${column}`;
 }
 
 /** Strict base64 (no whitespace, padded to a multiple of 4), as serializeNotebook writes it. */
@@ -225,12 +216,13 @@ export function parseNotebook(bytes: Uint8Array | string, name = 'notebook'): No
     bad(name, 'not UTF-8 text');
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (!text.trim()) return { cells: [] };
+  // an empty file (JSON's whitespace only) is a new notebook; any other character is the file's, refused below
+  if (/^[ \t\r\n]*$/.test(text)) return { cells: [] };
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    bad(name, `not valid JSON${jsonErrorPlace(text)} (${errorFirstLine(e)})`);
+    bad(name, `not valid JSON${jsonErrorDetail(text, e)}`);
   }
   if (!isObject(json)) bad(name, `expected a JSON object, got ${describe(json)}`);
   const version = typeof json.format === 'string' ? /^ddpm-notebook\/(\d+)$/.exec(json.format) : null;

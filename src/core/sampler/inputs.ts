@@ -4,7 +4,7 @@
 import { MAX_SAMPLE_ELEMENTS, MAX_STEPS, MAX_WORKING_BYTES, formatBytes, samplerWorkingBytes } from './limits';
 import { describe, isObject } from '../describe';
 import { errorFirstLine } from '../errors';
-import { lineColumnAt, scanJson } from '../tensors/jsonText';
+import { jsonErrorDetail, scanJson } from '../tensors/jsonText';
 import { checkSchedule } from './schedules';
 import { parseSeed, stepSeed } from '../rng/seed';
 import { MAX_DEPTH, parseTensorText } from '../tensors/parseTensor';
@@ -326,22 +326,9 @@ function checkSeedDigits(json: unknown, text: string): void {
   );
 }
 
-/** "invalid JSON at line 3, column 7: Unexpected token ..." from the engine's SyntaxError and our own scan of the text. */
+/** "invalid JSON at line 3, column 7: Unexpected token ..." (jsonErrorDetail), or that the file is empty. */
 function jsonErrorText(text: string, e: unknown): string {
-  const message = errorFirstLine(e);
-  if (text.trim() === '') return 'invalid JSON: the file is empty';
-  const m = /position (\d+)/.exec(message);
-  const scan = scanJson(text);
-  const pos = m ? Number(m[1]) : (scan.errorAt ?? (/end of (JSON )?input/i.test(message) ? text.length : -1));
-  // V8 quotes the text after "Unexpected token 'x', "; the scan's reason is shorter and names what was expected
-  let reason = message
-    .replace(/\s*(in JSON )?at position \d+.*$/, '')
-    .replace(/^JSON\.parse: /, '')
-    .replace(/^(Unexpected token '.*?'), ".*$/s, '$1');
-  if (!m && scan.errorAt !== null && scan.reason) reason = scan.reason;
-  if (pos < 0) return `invalid JSON: ${reason}`;
-  const { line, column } = lineColumnAt(text, pos);
-  return `invalid JSON at line ${line}, column ${column}: ${reason}`;
+  return text.trim() === '' ? 'invalid JSON: the file is empty' : `invalid JSON${jsonErrorDetail(text, e)}`;
 }
 
 /** The five inputs as an `.inputs.json` file holds them, numbers as the decimals `format` gives (for files and scripts). */

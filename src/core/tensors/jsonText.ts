@@ -2,6 +2,7 @@
 // "Unexpected token", and other engines word it differently), and how a top-level member's value was
 // written (a seed like 18446744073709551615 loses digits as a JSON number). One pass over the text by
 // RFC 8259's grammar, iterative (no recursion, so deep nesting cannot overflow the stack).
+import { errorFirstLine } from '../errors';
 
 export interface JsonScan {
   /** UTF-16 offset of the first character that breaks the grammar (text.length: it ended too early); null when valid */
@@ -18,7 +19,10 @@ const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' 
 function shown(text: string, at: number): string {
   if (at >= text.length) return 'end of input';
   const c = text[at];
-  if (c.charCodeAt(0) < 0x20) return JSON.stringify(c); // "\n", "\u0001": never a raw line break in a message
+  const code = c.charCodeAt(0);
+  if (code < 0x20) return JSON.stringify(c); // "\n", "\u0001": never a raw line break in a message
+  // a space that is not JSON's (a no-break space pasted from a page) or an invisible character: named, not shown
+  if (c !== ' ' && /[\s\p{Cf}]/u.test(c)) return `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
   return c === "'" ? `"'"` : `'${c}'`;
 }
 
@@ -180,4 +184,24 @@ export function lineColumnAt(text: string, offset: number): { line: number; colu
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
   return { line, column: offset - before.lastIndexOf('\n') };
+}
+
+/**
+ * Where and why `text` is not JSON, from JSON.parse's SyntaxError `e` and our own scan of the text: " at line L,
+ * column C: reason", or ": reason" when neither says where (the reader puts "invalid JSON" or the like before it).
+ */
+export function jsonErrorDetail(text: string, e: unknown): string {
+  const message = errorFirstLine(e);
+  const m = /position (\d+)/.exec(message);
+  const scan = scanJson(text);
+  const pos = m ? Number(m[1]) : (scan.errorAt ?? (/end of (JSON )?input/i.test(message) ? text.length : -1));
+  // V8 quotes the text after "Unexpected token 'x', "; the scan's reason is shorter and names what was expected
+  let reason = message
+    .replace(/\s*(in JSON )?at position \d+.*$/, '')
+    .replace(/^JSON\.parse: /, '')
+    .replace(/^(Unexpected token '.*?'), ".*$/s, '$1');
+  if (!m && scan.errorAt !== null && scan.reason) reason = scan.reason;
+  if (pos < 0) return `: ${reason}`;
+  const { line, column } = lineColumnAt(text, pos);
+  return ` at line ${line}, column ${column}: ${reason}`;
 }
