@@ -35,7 +35,8 @@ const TOKEN_PATTERNS: [TokenKind, RegExp][] = [
   // a malformed number is one token, as Python's tokenizer reads it (`0.0625e`, `1.5x`)
   ['number', /(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][+-]?[0-9]+)?[A-Za-z0-9_]*/y],
   ['name', /[A-Za-z_][A-Za-z0-9_]*/y],
-  ['op', /\*\*=|\/\/=|\.\.\.|\*\*|\/\/|==|!=|<=|>=|<<|>>|:=|->|[+\-*/%@&|^~]=|[\s\S]/y]
+  // (u: a character beyond U+FFFF, an emoji, is one token, not half of a surrogate pair)
+  ['op', /\*\*=|\/\/=|\.\.\.|\*\*|\/\/|==|!=|<=|>=|<<|>>|:=|->|[+\-*/%@&|^~]=|[\s\S]/uy]
 ];
 
 /** The token that starts at `offset` (the lexer is Python's, roughly: enough to name what was found). */
@@ -74,6 +75,51 @@ function invisibleCharacter(cp: number | undefined): string | undefined {
   const code = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
   const hint = /\p{Zs}/u.test(ch) ? ' (a space of another kind: type a plain space)' : ' (delete it)';
   return `invalid non-printable character ${code}${hint}`;
+}
+
+/** Characters that text pasted from a paper, a slide or a word processor has where Python wants ASCII. */
+const LOOK_ALIKES: Record<string, string> = {
+  '\u2212': '-', // minus sign
+  '\u2010': '-', // hyphen
+  '\u2011': '-', // non-breaking hyphen
+  '\u2013': '-', // en dash
+  '\u2014': '-', // em dash
+  '\u00d7': '*', // multiplication sign
+  '\u22c5': '*', // dot operator
+  '\u00b7': '*', // middle dot
+  '\u00f7': '/', // division sign
+  '\u2215': '/', // division slash
+  '\u2018': "'", // left single quotation mark
+  '\u2019': "'", // right single quotation mark
+  '\u201c': '"', // left double quotation mark
+  '\u201d': '"', // right double quotation mark
+  '\u2026': '...' // horizontal ellipsis
+};
+
+/** The ASCII character that `ch` stands in for (LOOK_ALIKES, or a full-width form), else undefined. */
+function lookAlikeOf(ch: string): string | undefined {
+  const cp = ch.codePointAt(0) ?? 0;
+  // the full-width forms of ASCII's printable characters (U+FF01 to U+FF5E: `（`, `＝`, `－`) are 0xFEE0 above them
+  return LOOK_ALIKES[ch] ?? (cp >= 0xff01 && cp <= 0xff5e ? String.fromCharCode(cp - 0xfee0) : undefined);
+}
+
+/** `'c' (U+XXXX): type 'a' instead`, quoted as Python quotes a character in its messages. */
+function typeInstead(ch: string, ascii: string): string {
+  const quoted = (c: string): string => (c.includes("'") ? `"${c}"` : `'${c}'`);
+  const code = `U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+  return `${quoted(ch)} (${code}): type ${quoted(ascii)} instead`;
+}
+
+/**
+ * A typographic stand-in for an ASCII character (a minus sign, a curly quote, a multiplication sign, a full-width
+ * bracket): named with its code point, as Python names it ("invalid character '−' (U+2212)"), and the character to
+ * type instead. Undefined for anything else.
+ */
+function lookAlikeCharacter(cp: number | undefined): string | undefined {
+  if (cp === undefined) return undefined;
+  const ch = String.fromCodePoint(cp);
+  const ascii = lookAlikeOf(ch);
+  return ascii === undefined ? undefined : `invalid character ${typeInstead(ch, ascii)}`;
 }
 
 /** The token found where the parse stopped, as the message shows it. */
@@ -157,8 +203,11 @@ function unsupportedConstruct(text: string, offset: number, wanted: Set<string>)
     !/^(?:[rRuUbBfF]|[rR][bBfF]|[bBfF][rR])?(?:"""[\s\S]*"""|'''[\s\S]*'''|"(?:[^"\\\r\n]|\\.)*"|'(?:[^'\\\r\n]|\\.)*')$/.test(
       t.text
     )
-  )
-    return 'unterminated string literal';
+  ) {
+    // a plain opening quote and a curly closing one (`'a’`: the opening one corrected by hand): the curly one named
+    const curly = [...t.text].find((c) => ['"', "'"].includes(lookAlikeOf(c) ?? ''));
+    return `unterminated string literal${curly ? `: it ends with ${typeInstead(curly, lookAlikeOf(curly)!)}` : ''}`;
+  }
   // Python's imaginary literals (`1.5j`) and names with letters beyond ASCII (`β`): valid Python the language lacks
   if (t.kind === 'number' && /^(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][+-]?[0-9]+)?[jJ]$/.test(t.text))
     return `complex numbers (\`${t.text}\`) are not supported`;
@@ -315,7 +364,7 @@ function joinOr(items: string[]): string {
  * at `offset` in `text`.
  */
 export function syntaxErrorDetail(text: string, offset: number, expected: Expectation[]): string {
-  const invisible = invisibleCharacter(text.codePointAt(offset));
+  const invisible = invisibleCharacter(text.codePointAt(offset)) ?? lookAlikeCharacter(text.codePointAt(offset));
   if (invisible) return invisible;
   let wanted = [...new Set(expected.flatMap(describeExpectation))].filter((w) => !NOISE.has(w));
   const unsupported = unsupportedConstruct(text, offset, new Set(wanted));

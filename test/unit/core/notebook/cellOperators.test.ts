@@ -25,6 +25,8 @@ const fixture = JSON.parse(readFileSync(path.join(FIXTURES, 'notebook/cell_opera
   seedErrors: { value: string; error: { type: string; message: string } }[];
   /** cell text Python refuses to compile, with its SyntaxError */
   syntaxErrors: { cell: string; error: { type: string; message: string } }[];
+  /** typographic stand-ins for ASCII characters (`1 − 2`), with Python's SyntaxError naming the character */
+  lookAlikes: { cell: string; error: { type: string; message: string } }[];
   /** string literals and the str Python reads from each */
   strings: { cell: string; value: string }[];
   /** strings and Python's repr of each (what a cell ending in the string shows) */
@@ -108,6 +110,40 @@ describe('cell language: errors of ** and indexing', () => {
       // Python's words, without its "(<file>, line 1)"
       assert.equal(e.detail, c.error.message.replace(/ \(<case>, line \d+\)$/, ''));
       assert.equal(e.loc?.line, 1);
+    });
+  }
+
+  for (const c of fixture.lookAlikes) {
+    it(`${c.cell}: Python's SyntaxError (${c.error.message}), then the ASCII character to type, which makes it parse`, () => {
+      const e = cellError(() => run(new CellSession(), `seed = ${c.cell}`));
+      assert.equal(c.error.type, 'SyntaxError');
+      const python = c.error.message.replace(/ \(<case>, line \d+\)$/, '');
+      const m = /^: type (?:'([^']+)'|"([^"]+)") instead$/.exec(e.detail.slice(python.length));
+      assert.ok(e.detail.startsWith(python) && m, e.detail);
+      // the advice, taken (for each character the cell's message names in turn: `“a”` has two), makes the cell
+      // parse: it runs, or fails only at run time (x[...]: x is not defined)
+      let cell = `seed = ${c.cell}`;
+      for (let k = 0; k < 4; k++) {
+        let err: unknown;
+        try {
+          run(new CellSession(), cell);
+          return;
+        } catch (thrown) {
+          err = thrown;
+        }
+        const f = cellError(() => {
+          throw err;
+        });
+        // the character named and the one to type, each quoted as Python quotes a character ("'" and '"')
+        const q = `(?:'([^']+)'|"([^"]+)")`;
+        const advice = new RegExp(
+          `^(?:invalid character|unterminated string literal: it ends with) ${q} \\(U\\+[0-9A-F]{4}\\): type ${q} instead$`,
+          'u'
+        ).exec(f.detail);
+        if (!advice) return assert.notEqual(f.kind, 'SyntaxError', `${cell}: ${f.message}`);
+        cell = cell.split(advice[1] ?? advice[2]).join(advice[3] ?? advice[4]);
+      }
+      assert.fail(`${cell}: still a character to replace after four`);
     });
   }
 
