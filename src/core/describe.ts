@@ -5,14 +5,17 @@
 /** Strings longer than this are cut (and end with "...") so that a message stays one short line. */
 export const DESCRIBED_STRING_MAX = 40;
 
+/** `text` cut after `max` characters (ending with "...") when longer: the user's text, echoed in a one-line message. */
+export function clipped(text: string, max = DESCRIBED_STRING_MAX): string {
+  return text.length > max ? `${text.slice(0, max)}...` : text;
+}
+
 /** A short description of a value for a one-line error message: `"text"`, `42`, `null`, `an array`, `an object`, `nothing`. */
 export function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') {
-    return JSON.stringify(value.length > DESCRIBED_STRING_MAX ? `${value.slice(0, DESCRIBED_STRING_MAX)}...` : value);
-  }
+  if (typeof value === 'string') return JSON.stringify(clipped(value));
   if (typeof value === 'object') return 'an object';
   return String(value);
 }

@@ -106,8 +106,10 @@ function knownKeys(v: Record<string, unknown>, keys: readonly string[], field: s
   for (const k of Object.keys(v)) {
     if (keys.includes(k)) continue;
     const near = keys.find((known) => editDistance(k.toLowerCase(), known) <= Math.min(2, known.length - 1));
+    // a key that is not a plain name (a line break in it, a paragraph) quoted and cut, so the message stays one line
+    const key = /^[A-Za-z_][A-Za-z0-9_]{0,39}$/.test(k) ? k : describe(k);
     bad(
-      field.endsWith(':') ? `${field} ${k}` : `${field}.${k}`,
+      field.endsWith(':') ? `${field} ${key}` : `${field}.${key}`,
       `unknown key (${near ? `did you mean "${near}"? ` : ''}expected ${keys.map((x) => `"${x}"`).join(', ')}` +
         `${keys.includes('metadata') ? '; keys of your own go under "metadata"' : ''})`
     );

@@ -2,6 +2,7 @@
 // a generator that yields what it needs from the host (a sampler run, a comparison) and gets the run back;
 // the kernel drives it asynchronously (the sampler runs in a worker), tests and "Run Sampler" drive it
 // synchronously (runCellSync, interpretInputs).
+import { clipped } from '../../describe';
 import { errorFirstLine } from '../../errors';
 import {
   INPUT_KEYS,
@@ -127,6 +128,9 @@ export class CellSession {
 
 type Gen<T> = Generator<HostRequest, T, RunResult>;
 
+/** How much of a value's repr a message shows after "got" (a list of a million numbers is cut). */
+const REPR_SHOWN_MAX = 80;
+
 const BUILTIN_VALUES: Record<string, Value> = {
   nan: { kind: 'float', value: NaN },
   inf: { kind: 'float', value: Infinity },
@@ -251,7 +255,7 @@ function* evalExpr(e: Expr, ctx: Ctx): Gen<Value> {
         return { kind: 'str', value: e.value };
       case 'name': {
         const v = ctx.session.vars.get(e.name) ?? BUILTIN_VALUES[e.name];
-        if (v === undefined) fail(`name '${e.name}' is not defined`, e.loc);
+        if (v === undefined) fail(`name '${clipped(e.name)}' is not defined`, e.loc);
         return v;
       }
       case 'ellipsis':
@@ -632,7 +636,7 @@ function choiceArg<T extends string, F extends T | undefined>(
   if (v === undefined) return fallback;
   if (v.kind !== 'str' || !(choices as readonly string[]).includes(v.value)) {
     fail(
-      `${fn}(): ${name}: expected one of ${choices.map((p) => JSON.stringify(p)).join(', ')}, got ${reprValue(v)}`,
+      `${fn}(): ${name}: expected one of ${choices.map((p) => JSON.stringify(p)).join(', ')}, got ${clipped(reprValue(v), REPR_SHOWN_MAX)}`,
       loc
     );
   }
@@ -649,13 +653,19 @@ function recordArg(
   let k: number | null = null;
   if (every !== undefined) {
     if (every.kind !== 'int' || every.value < 1n)
-      fail(`${fn}(): every: expected a positive integer, got ${reprValue(every)}`, args.loc('every'));
+      fail(
+        `${fn}(): every: expected a positive integer, got ${clipped(reprValue(every), REPR_SHOWN_MAX)}`,
+        args.loc('every')
+      );
     k = Number(every.value);
   }
   if (record === undefined) return k !== null ? { kind: 'every', k } : fallback;
   const kinds = ['all', 'every', 'none'];
   if (record.kind !== 'str' || !kinds.includes(record.value))
-    fail(`${fn}(): record: expected "all", "every" or "none", got ${reprValue(record)}`, args.loc('record'));
+    fail(
+      `${fn}(): record: expected "all", "every" or "none", got ${clipped(reprValue(record), REPR_SHOWN_MAX)}`,
+      args.loc('record')
+    );
   if (record.value === 'every') return { kind: 'every', k: k ?? (fallback.kind === 'every' ? fallback.k : 10) };
   return { kind: record.value as 'all' | 'none' };
 }
@@ -811,7 +821,10 @@ function* evalCompare(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Valu
       if (v === undefined) continue;
       const x = scalarOf(v);
       if (x === null || !(x >= 0) || !Number.isFinite(x))
-        fail(`${fn}(): ${name}: expected a non-negative number, got ${reprValue(v)}`, a.loc(name));
+        fail(
+          `${fn}(): ${name}: expected a non-negative number, got ${clipped(reprValue(v), REPR_SHOWN_MAX)}`,
+          a.loc(name)
+        );
       tolerances[name] = x;
     }
   }

@@ -5,6 +5,8 @@
 //   inside a list literal, the variable or argument the list is for:
 //     w_model: expected "," or "]", found "0.0625"
 
+import { clipped } from '../../describe';
+
 interface Expectation {
   type: string;
   text?: string;
@@ -129,7 +131,7 @@ function describeFound(text: string, offset: number): string {
   if (t.kind === 'newline') return 'end of line';
   if (t.kind === 'string') return `the string ${t.text}`;
   if (t.kind === 'space') return JSON.stringify(t.text[0]);
-  return JSON.stringify(t.text);
+  return JSON.stringify(clipped(t.text)); // a name or a number thousands of characters long, cut
 }
 
 // ---------------------------------------------------------------------------------------------

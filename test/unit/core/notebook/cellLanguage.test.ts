@@ -393,6 +393,19 @@ describe('cell language: sample() and compare()', () => {
     const e2 = cellError(() => run(s, 'w_model = [[1, 2]]\nsample()'));
     assert.match(e2.message, /^line 2, column 1: sample\(\): w_model: expected shape \(3, 2\)/);
     assert.match(cellError(() => run(s, 'x = betaz + 1')).message, /^line 1, column 5: name 'betaz' is not defined$/);
+    // the user's text echoed in a message is cut: a name, a token or a value thousands of characters long
+    assert.equal(
+      cellError(() => run(s, `x = ${'a'.repeat(10000)}`)).message,
+      `line 1, column 5: name '${'a'.repeat(40)}...' is not defined`
+    );
+    assert.equal(
+      cellError(() => run(s, `x = 1 ${'9'.repeat(10000)}`)).message,
+      `line 1, column 7: expected end of statement, found "${'9'.repeat(40)}..."`
+    );
+    assert.match(
+      cellError(() => run(s, `sample(record=[${'1.5, '.repeat(10000)}1])`)).message,
+      /^line 1, column 15: sample\(\): record: expected "all", "every" or "none", got \[1\.5, (1\.5, ){14}1\.5,\.\.\.$/
+    );
     assert.match(cellError(() => run(s, 'x = cumprod(1 - [[1, 2], [3]])')).message, /ragged/);
     // the helpers run on the kernel's thread: a size beyond what a run can use is refused at once, naming it
     assert.match(

@@ -230,6 +230,12 @@ describe('notebook file: damaged files', () => {
         '{"format": "ddpm-notebook/1", "cells": [{"kind": "code", "language": "ddpm", "source": "", "tags": []}]}',
         /^cells\[0\]\.tags: unknown key \(expected "kind", /
       ],
+      // a key that is no plain name: quoted (a line break in it escaped) and cut, the message one line
+      [
+        '{"format": "ddpm-notebook/1", "cells": [], "a\\nb": 1}',
+        /^file: "a\\nb": unknown key \(expected "format", "metadata", "cells"; keys of your own go under "metadata"\)$/
+      ],
+      [`{"format": "ddpm-notebook/1", "cells": [], "${'x'.repeat(200)}": 1}`, /^file: "x{40}\.\.\.": unknown key \(/],
       [
         '{"format": "ddpm-notebook/1", "cells": [{"kind": "code", "language": "ddpm", "source": "", "execution": {"order": 1, "stat": 5}}]}',
         /^cells\[0\]\.execution\.stat: unknown key \(did you mean "start"\? expected "order", "success", "start", "end"\)$/
