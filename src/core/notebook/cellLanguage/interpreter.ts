@@ -883,12 +883,24 @@ export function isJsonCell(source: string, language: string): boolean {
   return language === 'json' || source.trimStart().startsWith('{');
 }
 
-function* runJsonCell(source: string, session: CellSession, defaults: CellDefaults): Gen<CellOutput[]> {
+function* runJsonCell(
+  source: string,
+  session: CellSession,
+  defaults: CellDefaults,
+  jsonLanguage: boolean
+): Gen<CellOutput[]> {
   let read: ReadInputsResult;
   try {
     read = parseInputsText(source, 'cell');
   } catch (e) {
-    throw new CellError(errorFirstLine(e), null);
+    const message = errorFirstLine(e);
+    // a DDPM cell that opens with "{" was read as JSON: a Python dict (`{'seed': 42}`, quotes or True/False/None JSON
+    // does not have) is not the cell language's
+    const why =
+      !jsonLanguage && message.startsWith('cell: invalid JSON') && /'|\b(?:True|False|None)\b/.test(source)
+        ? ' (a cell that starts with "{" is read as one JSON object of the five inputs; dict literals are not supported: assign each input on a line of its own)'
+        : '';
+    throw new CellError(message + why, null);
   }
   const { inputs, warnings, writtenSchedule } = read;
   const vars = session.vars;
@@ -927,7 +939,7 @@ export function* runCell(
   language: string,
   defaults: CellDefaults = DEFAULT_CELL_DEFAULTS
 ): Gen<CellOutput[]> {
-  if (isJsonCell(source, language)) return yield* runJsonCell(source, session, defaults);
+  if (isJsonCell(source, language)) return yield* runJsonCell(source, session, defaults, language === 'json');
   const statements = parseCell(source);
   const outputs: CellOutput[] = [];
   const ctx: Ctx = { session, defaults, target: null };

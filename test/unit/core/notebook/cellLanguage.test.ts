@@ -178,6 +178,20 @@ describe('cell language: sample() and compare()', () => {
     assert.equal(again.kind === 'run' && again.text, seedExpected.printed);
   });
 
+  it('a DDPM cell holding a Python dict is read as JSON, and told that dict literals are not supported', () => {
+    const hint =
+      ' (a cell that starts with "{" is read as one JSON object of the five inputs; dict literals are not supported: assign each input on a line of its own)';
+    assert.equal(
+      cellError(() => run(new CellSession(), "{'seed': 42}")).message,
+      `cell: invalid JSON at line 1, column 2: Expected property name or '}'${hint}`
+    );
+    assert.ok(cellError(() => run(new CellSession(), '{"seed": True}')).message.endsWith(hint));
+    // JSON that ends too early is no dict: no hint; nor in a cell of language json
+    assert.ok(!cellError(() => run(new CellSession(), '{"seed": 42')).message.includes('dict'));
+    const json = cellError(() => runCellSync(new CellSession(), "{'seed': 42}", 'json', defaults(), directHost));
+    assert.ok(json.message.startsWith('cell: invalid JSON') && !json.message.includes('dict'), json.message);
+  });
+
   it('a dtype the language does not have is refused by name, pasted or in code', () => {
     const s = new CellSession();
     run(s, 'betas = linspace(1e-4, 0.02, 4)');
