@@ -2,7 +2,7 @@
 // a generator that yields what it needs from the host (a sampler run, a comparison) and gets the run back;
 // the kernel drives it asynchronously (the sampler runs in a worker), tests and "Run Sampler" drive it
 // synchronously (runCellSync, interpretInputs).
-import { clipped } from '../../describe';
+import { clipped, describe } from '../../describe';
 import { errorFirstLine } from '../../errors';
 import {
   INPUT_KEYS,
@@ -673,16 +673,24 @@ function recordArg(
 /** The five inputs from the session's variables and keyword overrides, validated by readInputs. */
 function gatherInputs(ctx: Ctx, overrides: Map<string, Value>, prefix: string, loc: Loc | null): ReadInputsResult {
   const json: Record<string, unknown> = {};
+  const strings = new Set<string>();
   for (const name of INPUT_KEYS) {
     const v = overrides.get(name) ?? ctx.session.vars.get(name);
     if (v === undefined)
       fail(`${prefix}${name} is not set: assign it${prefix ? ' in a cell above, or pass ' + name + '=...' : ''}`, loc);
     json[name] = toInputJson(v, name, loc, prefix);
+    if (v.kind === 'str') strings.add(name);
   }
   try {
     return readInputs(json);
   } catch (e) {
-    return fail(`${prefix}${errorFirstLine(e)}`, loc);
+    // a string is read as a pasted print: the place its reader names is in the string, not in the cell
+    const message = errorFirstLine(e).replace(
+      /^(\w+): (line \d+, column \d+: )/,
+      (whole, name: string, place: string) =>
+        strings.has(name) ? `${name}: in its string ${describe(json[name])}, ${place}` : whole
+    );
+    return fail(`${prefix}${message}`, loc);
   }
 }
 

@@ -178,6 +178,20 @@ describe('cell language: sample() and compare()', () => {
     assert.equal(again.kind === 'run' && again.text, seedExpected.printed);
   });
 
+  it('an input given as a string is read as a pasted print; its message places the mistake in the string', () => {
+    const s = new CellSession();
+    for (const cell of SEED_CELLS) run(s, cell);
+    assert.equal(
+      cellError(() => run(s, 'shape = "4, 2"\nsample()')).message,
+      'line 2, column 1: sample(): shape: in its string "4, 2", line 1, column 2: expected end of input, found ","'
+    );
+    // a list's message keeps its own place (there is no string)
+    assert.match(
+      cellError(() => run(s, 'shape = [4, 2, 1]\nsample()')).message,
+      /^line 2, column 1: sample\(\): shape\b(?!: in its string)/
+    );
+  });
+
   it('a DDPM cell holding a Python dict is read as JSON, and told that dict literals are not supported', () => {
     const hint =
       ' (a cell that starts with "{" is read as one JSON object of the five inputs; dict literals are not supported: assign each input on a line of its own)';
