@@ -242,7 +242,13 @@ function unsupportedConstruct(text: string, offset: number, wanted: Set<string>)
     !/[(,]\s*$/.test(text.slice(0, offset))
   )
     return 'tuples (`a, b`) are not supported: use a list `[a, b]`';
-  if (t.text === ':' && wanted.has('end of statement')) return 'type annotations (`name: type`) are not supported';
+  // `name: type` (an annotation) only when a lone name starts the statement: `x = 1:` or `:` is a stray colon
+  if (
+    t.text === ':' &&
+    wanted.has('end of statement') &&
+    /(?:^|[\r\n;])[ \t]*[A-Za-z_]\w*[ \t]*$/.test(text.slice(0, offset))
+  )
+    return 'type annotations (`name: type`) are not supported';
   if (t.text === '=' && /(?:^|[\r\n;])[ \t]*$/.test(text.slice(0, offset)))
     return 'an assignment needs a name before "=" (`name = expression`)';
   if (t.text === '=' && wanted.has('end of statement')) return 'chained assignment (`a = b = ...`) is not supported';

@@ -492,6 +492,8 @@ describe('cell language: syntax errors', () => {
       ['x = a and b', 'boolean operators (`and`) are not supported'],
       ['x = y = 1', 'chained assignment (`a = b = ...`) is not supported'],
       ['x: int = 1', 'type annotations (`name: type`) are not supported'],
+      // a colon after an expression is no annotation: the parser's own message
+      ['x = 1:', 'expected an operator or end of statement, found ":"'],
       ['seed += 1', 'augmented assignment (`+=`) is not supported: write name = name + ...'],
       ['seed **= 2', 'augmented assignment (`**=`) is not supported: write name = name ** ...'],
       [
