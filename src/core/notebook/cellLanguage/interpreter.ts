@@ -586,10 +586,12 @@ function* evalCall(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> 
 
 /** A cell value as the JSON readInputs takes (pasted prints as their text, so the CLI and the notebook read them alike). */
 function toInputJson(v: Value, name: string, loc: Loc | null, prefix = ''): unknown {
-  // torch.Generator().manual_seed takes an int only (its own words): not a float, a bool, a str ("42") or a tensor
-  if (name === 'seed' && ['float', 'bool', 'str', 'tensor'].includes(v.kind))
+  // torch.Generator().manual_seed takes an int only (its own words): not a float, a bool, a str ("42"), a tensor, a
+  // list or None (named by Python's type names)
+  const pythonType: Partial<Record<Value['kind'], string>> = { tensor: 'Tensor', none: 'NoneType' };
+  if (name === 'seed' && ['float', 'bool', 'str', 'tensor', 'list', 'none'].includes(v.kind))
     return fail(
-      `${prefix}seed: manual_seed expected a long, but got ${v.kind === 'tensor' ? 'Tensor' : v.kind} (a seed is an int)`,
+      `${prefix}seed: manual_seed expected a long, but got ${pythonType[v.kind] ?? v.kind} (a seed is an int)`,
       loc
     );
   switch (v.kind) {
