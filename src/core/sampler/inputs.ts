@@ -328,7 +328,8 @@ function checkSeedDigits(json: unknown, text: string): void {
 
 /** "invalid JSON at line 3, column 7: Unexpected token ..." (jsonErrorDetail), or that the file is empty. */
 function jsonErrorText(text: string, e: unknown): string {
-  return text.trim() === '' ? 'invalid JSON: the file is empty' : `invalid JSON${jsonErrorDetail(text, e)}`;
+  // (JSON's whitespace only: a no-break space is a character, which the detail names)
+  return /^[ \t\r\n]*$/.test(text) ? 'invalid JSON: the file is empty' : `invalid JSON${jsonErrorDetail(text, e)}`;
 }
 
 /** The five inputs as an `.inputs.json` file holds them, numbers as the decimals `format` gives (for files and scripts). */

@@ -2,6 +2,7 @@
 // "Unexpected token", and other engines word it differently), and how a top-level member's value was
 // written (a seed like 18446744073709551615 loses digits as a JSON number). One pass over the text by
 // RFC 8259's grammar, iterative (no recursion, so deep nesting cannot overflow the stack).
+import { codePointLabel } from '../describe';
 import { errorFirstLine } from '../errors';
 
 export interface JsonScan {
@@ -19,11 +20,17 @@ const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' 
 function shown(text: string, at: number): string {
   if (at >= text.length) return 'end of input';
   const c = text[at];
-  const code = c.charCodeAt(0);
-  if (code < 0x20) return JSON.stringify(c); // "\n", "\u0001": never a raw line break in a message
-  // a space that is not JSON's (a no-break space pasted from a page) or an invisible character: named, not shown
-  if (c !== ' ' && /[\s\p{Cf}]/u.test(c)) return `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  if (c.charCodeAt(0) < 0x20) return JSON.stringify(c); // "\n", "\u0001": never a raw line break in a message
+  if (unseen(c)) return codePointLabel(c.charCodeAt(0));
   return c === "'" ? `"'"` : `'${c}'`;
+}
+
+/**
+ * A space that is not JSON's (a no-break space pasted from a page), an invisible character or a control character
+ * (DEL, U+0085): named by its code point, not shown.
+ */
+function unseen(c: string): boolean {
+  return c !== ' ' && /[\s\p{Cf}\p{Cc}]/u.test(c);
 }
 
 /** Scans JSON text; see JsonScan. */
@@ -200,7 +207,9 @@ export function jsonErrorDetail(text: string, e: unknown): string {
     .replace(/\s*(in JSON )?at position \d+.*$/, '')
     .replace(/^JSON\.parse: /, '')
     .replace(/^(Unexpected token '.*?'), ".*$/s, '$1');
-  if (!m && scan.errorAt !== null && scan.reason) reason = scan.reason;
+  // the scan's reason where V8 gives no place, or where the character there is one V8's own words would not name
+  if (scan.errorAt !== null && scan.reason && (!m || (scan.errorAt === pos && unseen(text[pos] ?? ''))))
+    reason = scan.reason;
   if (pos < 0) return `: ${reason}`;
   const { line, column } = lineColumnAt(text, pos);
   return ` at line ${line}, column ${column}: ${reason}`;

@@ -268,6 +268,20 @@ describe('inputs: one-line errors naming the field', () => {
       }
     );
     assert.throws(() => parseInputsText('', 'in.json'), /in\.json: invalid JSON: the file is empty/);
+    // a character JSON does not take for a space is no empty file, and is named wherever it stands (V8's own
+    // words, where it gives a place, do not name it)
+    assert.throws(
+      () => parseInputsText('\u00a0', 'in.json'),
+      /^Error: in\.json: invalid JSON at line 1, column 1: unexpected U\+00A0$/
+    );
+    assert.throws(
+      () => parseInputsText('{\u00a0"seed": 42}', 'in.json'),
+      /^Error: in\.json: invalid JSON at line 1, column 2: expected a property name in double quotes, found U\+00A0$/
+    );
+    assert.throws(
+      () => parseInputsText('{"seed": 42\u0085}', 'in.json'),
+      /^Error: in\.json: invalid JSON at line 1, column 12: expected ',' or '\}', found U\+0085$/
+    );
     assert.throws(() => parseInputsText('{"seed": ', 'x'), /^Error: x: invalid JSON at line 1, column 10/);
   });
 
