@@ -5,9 +5,19 @@
 /** Strings longer than this are cut (and end with "...") so that a message stays one short line. */
 export const DESCRIBED_STRING_MAX = 40;
 
-/** `text` cut after `max` characters (ending with "...") when longer: the user's text, echoed in a one-line message. */
+/**
+ * `text` cut after `max` characters (ending with "...") when longer: the user's text, echoed in a one-line message.
+ * A character beyond U+FFFF at the cut is kept whole or left out, never halved.
+ */
 export function clipped(text: string, max = DESCRIBED_STRING_MAX): string {
-  return text.length > max ? `${text.slice(0, max)}...` : text;
+  if (text.length <= max) return text;
+  const high = text.charCodeAt(max - 1);
+  return `${text.slice(0, high >= 0xd800 && high <= 0xdbff ? max - 1 : max)}...`;
+}
+
+/** "U+00A0": how a message names a character it cannot show, or that the reader may not tell apart (Python's way). */
+export function codePointLabel(cp: number): string {
+  return `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 /** A short description of a value for a one-line error message: `"text"`, `42`, `null`, `an array`, `an object`, `nothing`. */

@@ -16,6 +16,7 @@ import type {
   SamplerInputs,
   StepComparisonSummary
 } from '../types';
+import { clipped } from '../describe';
 import { DEFAULT_MATMUL_PROFILE, MATMUL_PROFILES, RNG_PROFILES } from '../types';
 import { tokenValue, type ParsedTensor } from '../tensors/parseTensor';
 import { judgeNumpyPaste, type NumpyFloatDtype } from '../tensors/numpyPrint';
@@ -541,9 +542,8 @@ function outsideErrorLines(text: string, prints: PrintSpan[], field: string): Pr
   const kept = prints.filter((p) => !regions.some((r) => p.at >= r.from && p.at < r.to));
   if (kept.length === 0) {
     const last = regions[regions.length - 1].exception;
-    const shown = last.length > 80 ? `${last.slice(0, 80)}...` : last;
     throw new Error(
-      `${field}: a Python error (${shown}), not printed output: paste what the loop prints once it runs to its end`
+      `${field}: a Python error (${clipped(last, 80)}), not printed output: paste what the loop prints once it runs to its end`
     );
   }
   return kept;

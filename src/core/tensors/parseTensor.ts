@@ -6,6 +6,7 @@
 // column and the expected alternatives. This file adds what a grammar cannot say well: rows of one
 // length (no ragged arrays), where `...` may stand, dtype, and the printed precision.
 import { errorFirstLine } from '../errors';
+import { lookAlikeOf, typeInstead } from '../lookAlikes';
 import { lineColumnAt, scanJson } from './jsonText';
 import { pythonTuple } from './printTensor';
 import { parse as parseGrammar } from './tensorText.generated.js';
@@ -115,6 +116,10 @@ export const MAX_DEPTH = 64;
 /** What stands at `offset`, for "found ...": a word, a number-like token, or one character. */
 function foundAt(text: string, offset: number): string {
   if (offset >= text.length) return 'end of input';
+  // a minus sign or another stand-in for ASCII (a print pasted through a word processor): named, with what to type
+  const ch = String.fromCodePoint(text.codePointAt(offset)!);
+  const ascii = lookAlikeOf(ch);
+  if (ascii !== undefined) return typeInstead(ch, ascii);
   const m = /^(?:[A-Za-z_][A-Za-z0-9_.]*|[+-]?[0-9][0-9A-Za-z_.+-]*|\S)/.exec(text.slice(offset, offset + 40));
   const token = m ? m[0].slice(0, 24) : text[offset];
   return JSON.stringify(token);

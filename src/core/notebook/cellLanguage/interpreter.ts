@@ -177,7 +177,7 @@ function* bindArgs(
   }
   for (const kw of call.kwargs) {
     if (!params.some((p) => p.name === kw.name) && !extraKeywords.includes(kw.name))
-      fail(`${fn}() got an unexpected keyword argument '${kw.name}'`, kw.loc);
+      fail(`${fn}() got an unexpected keyword argument '${clipped(kw.name)}'`, kw.loc);
     if (values.has(kw.name)) fail(`${fn}() got multiple values for argument '${kw.name}'`, kw.loc);
     values.set(kw.name, yield* evalExpr(kw.value, ctx));
     locs.set(kw.name, kw.value.loc);
@@ -578,7 +578,7 @@ function* evalCall(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> 
       return yield* evalPytorch(call, ctx);
     default:
       return fail(
-        `unknown function ${fn}(); the helpers are ${HELPERS.slice(0, 6).join(', ')} (see the README, "DDPM notebooks")`,
+        `unknown function ${clipped(fn)}(); the helpers are ${HELPERS.slice(0, 6).join(', ')} (see the README, "DDPM notebooks")`,
         call.loc
       );
   }
@@ -888,6 +888,12 @@ function* runStatement(s: Statement, ctx: Ctx): Gen<CellOutput[]> {
   }
 }
 
+/**
+ * What marks a Python dict rather than broken JSON: a key in single quotes (`{'seed': 42}`), or True, False or None
+ * as a value (`{"seed": None}`); an apostrophe or the word None inside a JSON string is neither.
+ */
+const PYTHON_DICT = /[{,]\s*'|[:,[]\s*(?:True|False|None)\s*[,}\]]/;
+
 /** Whether a cell is one JSON object with the sampler inputs (runs as sample() of them). */
 export function isJsonCell(source: string, language: string): boolean {
   return language === 'json' || source.trimStart().startsWith('{');
@@ -904,10 +910,9 @@ function* runJsonCell(
     read = parseInputsText(source, 'cell');
   } catch (e) {
     const message = errorFirstLine(e);
-    // a DDPM cell that opens with "{" was read as JSON: a Python dict (`{'seed': 42}`, quotes or True/False/None JSON
-    // does not have) is not the cell language's
+    // a DDPM cell that opens with "{" was read as JSON: a Python dict is not the cell language's
     const why =
-      !jsonLanguage && message.startsWith('cell: invalid JSON') && /'|\b(?:True|False|None)\b/.test(source)
+      !jsonLanguage && message.startsWith('cell: invalid JSON') && PYTHON_DICT.test(source)
         ? ' (a cell that starts with "{" is read as one JSON object of the five inputs; dict literals are not supported: assign each input on a line of its own)'
         : '';
     throw new CellError(message + why, null);

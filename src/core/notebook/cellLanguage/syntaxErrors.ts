@@ -5,7 +5,8 @@
 //   inside a list literal, the variable or argument the list is for:
 //     w_model: expected "," or "]", found "0.0625"
 
-import { clipped } from '../../describe';
+import { clipped, codePointLabel } from '../../describe';
+import { lookAlikeOf, typeInstead } from '../../lookAlikes';
 
 interface Expectation {
   type: string;
@@ -74,54 +75,23 @@ function invisibleCharacter(cp: number | undefined): string | undefined {
   if (cp === undefined || cp === 0x20 || cp === 0x09 || cp === 0x0a || cp === 0x0d) return undefined;
   const ch = String.fromCodePoint(cp);
   if (!/[\p{Zs}\p{Zl}\p{Zp}\p{Cf}\p{Cc}]/u.test(ch)) return undefined;
-  const code = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
   const hint = /\p{Zs}/u.test(ch) ? ' (a space of another kind: type a plain space)' : ' (delete it)';
-  return `invalid non-printable character ${code}${hint}`;
-}
-
-/** Characters that text pasted from a paper, a slide or a word processor has where Python wants ASCII. */
-const LOOK_ALIKES: Record<string, string> = {
-  '\u2212': '-', // minus sign
-  '\u2010': '-', // hyphen
-  '\u2011': '-', // non-breaking hyphen
-  '\u2013': '-', // en dash
-  '\u2014': '-', // em dash
-  '\u00d7': '*', // multiplication sign
-  '\u22c5': '*', // dot operator
-  '\u00b7': '*', // middle dot
-  '\u00f7': '/', // division sign
-  '\u2215': '/', // division slash
-  '\u2018': "'", // left single quotation mark
-  '\u2019': "'", // right single quotation mark
-  '\u201c': '"', // left double quotation mark
-  '\u201d': '"', // right double quotation mark
-  '\u2026': '...' // horizontal ellipsis
-};
-
-/** The ASCII character that `ch` stands in for (LOOK_ALIKES, or a full-width form), else undefined. */
-function lookAlikeOf(ch: string): string | undefined {
-  const cp = ch.codePointAt(0) ?? 0;
-  // the full-width forms of ASCII's printable characters (U+FF01 to U+FF5E: `（`, `＝`, `－`) are 0xFEE0 above them
-  return LOOK_ALIKES[ch] ?? (cp >= 0xff01 && cp <= 0xff5e ? String.fromCharCode(cp - 0xfee0) : undefined);
-}
-
-/** `'c' (U+XXXX): type 'a' instead`, quoted as Python quotes a character in its messages. */
-function typeInstead(ch: string, ascii: string): string {
-  const quoted = (c: string): string => (c.includes("'") ? `"${c}"` : `'${c}'`);
-  const code = `U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
-  return `${quoted(ch)} (${code}): type ${quoted(ascii)} instead`;
+  return `invalid non-printable character ${codePointLabel(cp)}${hint}`;
 }
 
 /**
- * A typographic stand-in for an ASCII character (a minus sign, a curly quote, a multiplication sign, a full-width
- * bracket): named with its code point, as Python names it ("invalid character '−' (U+2212)"), and the character to
- * type instead. Undefined for anything else.
+ * A typographic stand-in for an ASCII character at `offset` (a minus sign, a curly quote, a multiplication sign, a
+ * full-width bracket): named with its code point, as Python names it ("invalid character '−' (U+2212)"), and the
+ * character to type instead. Undefined for anything else, and for a middle dot after a letter (`a·b`: one name to
+ * Python, which the language refuses as a name beyond ASCII).
  */
-function lookAlikeCharacter(cp: number | undefined): string | undefined {
+function lookAlikeCharacter(text: string, offset: number): string | undefined {
+  const cp = text.codePointAt(offset);
   if (cp === undefined) return undefined;
   const ch = String.fromCodePoint(cp);
   const ascii = lookAlikeOf(ch);
-  return ascii === undefined ? undefined : `invalid character ${typeInstead(ch, ascii)}`;
+  if (ascii === undefined || (ch === '\u00b7' && /[\p{L}_]$/u.test(text.slice(0, offset)))) return undefined;
+  return `invalid character ${typeInstead(ch, ascii)}`;
 }
 
 /** The token found where the parse stopped, as the message shows it. */
@@ -206,16 +176,18 @@ function unsupportedConstruct(text: string, offset: number, wanted: Set<string>)
       t.text
     )
   ) {
-    // a plain opening quote and a curly closing one (`'a’`: the opening one corrected by hand): the curly one named
-    const curly = [...t.text].find((c) => ['"', "'"].includes(lookAlikeOf(c) ?? ''));
-    return `unterminated string literal${curly ? `: it ends with ${typeInstead(curly, lookAlikeOf(curly)!)}` : ''}`;
+    // a plain opening quote and a curly closing one of its kind (`'a’`: the opening one corrected by hand): the curly
+    // one named, as what may have been meant to close it (a curly quote in the text, `"don’t`, is not)
+    const quote = /^[rRuUbBfF]*("|')/.exec(t.text)?.[1];
+    const curly = [...t.text].find((c) => (c === '\u2019' || c === '\u201d') && lookAlikeOf(c) === quote);
+    return `unterminated string literal${curly ? `: if ${typeInstead(curly, quote!).replace(/: type/, ' is meant to close it, type')}` : ''}`;
   }
   // Python's imaginary literals (`1.5j`) and names with letters beyond ASCII (`β`): valid Python the language lacks
   if (t.kind === 'number' && /^(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][+-]?[0-9]+)?[jJ]$/.test(t.text))
-    return `complex numbers (\`${t.text}\`) are not supported`;
+    return `complex numbers (\`${clipped(t.text)}\`) are not supported`;
   if (t.kind === 'op' && /^\p{L}$/u.test(t.text)) {
     const name = /[A-Za-z0-9_]*$/.exec(text.slice(0, offset))![0] + /^[\p{L}\p{N}_]+/u.exec(text.slice(offset))![0];
-    return `names with letters beyond ASCII (\`${name}\`) are not supported: use A-Z, a-z, digits and _`;
+    return `names with letters beyond ASCII (\`${clipped(name)}\`) are not supported: use A-Z, a-z, digits and _`;
   }
   if (t.kind === 'name') {
     if (KEYWORD_MESSAGES[t.text]) return KEYWORD_MESSAGES[t.text];
@@ -229,10 +201,10 @@ function unsupportedConstruct(text: string, offset: number, wanted: Set<string>)
     if (!attr) return null;
     const before = /([A-Za-z_][A-Za-z0-9_]*)[ \t]*$/.exec(text.slice(0, offset));
     if (before && MODULES.has(before[1]))
-      return `\`${before[1]}.${attr[1]}\` is not supported: the language has its own helpers, without a module (see the README, "DDPM notebooks")`;
+      return `\`${clipped(`${before[1]}.${attr[1]}`)}\` is not supported: the language has its own helpers, without a module (see the README, "DDPM notebooks")`;
     return attr[2]
-      ? `method calls (\`.${attr[1]}()\`) are not supported`
-      : `attribute access (\`.${attr[1]}\`) is not supported`;
+      ? `method calls (\`.${clipped(attr[1])}()\`) are not supported`
+      : `attribute access (\`.${clipped(attr[1])}\`) is not supported`;
   }
   // a comma after an expression where none may follow is a tuple; after "(" or "," an argument is missing (Python:
   // invalid syntax), which the expectations say
@@ -372,7 +344,12 @@ function joinOr(items: string[]): string {
  * at `offset` in `text`.
  */
 export function syntaxErrorDetail(text: string, offset: number, expected: Expectation[]): string {
-  const invisible = invisibleCharacter(text.codePointAt(offset)) ?? lookAlikeCharacter(text.codePointAt(offset));
+  // a look-alike where the parse stopped, or right after the number it stopped at (`1e−4`: the number read "1e")
+  const found = tokenAt(text, offset);
+  const invisible =
+    invisibleCharacter(text.codePointAt(offset)) ??
+    lookAlikeCharacter(text, offset) ??
+    (found?.kind === 'number' ? lookAlikeCharacter(text, offset + found.text.length) : undefined);
   if (invisible) return invisible;
   let wanted = [...new Set(expected.flatMap(describeExpectation))].filter((w) => !NOISE.has(w));
   const unsupported = unsupportedConstruct(text, offset, new Set(wanted));

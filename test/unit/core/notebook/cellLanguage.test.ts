@@ -200,8 +200,10 @@ describe('cell language: sample() and compare()', () => {
       `cell: invalid JSON at line 1, column 2: Expected property name or '}'${hint}`
     );
     assert.ok(cellError(() => run(new CellSession(), '{"seed": True}')).message.endsWith(hint));
-    // JSON that ends too early is no dict: no hint; nor in a cell of language json
-    assert.ok(!cellError(() => run(new CellSession(), '{"seed": 42')).message.includes('dict'));
+    // JSON that ends too early, or holds an apostrophe or the word None in a string, is no dict: no hint; nor in a
+    // cell of language json
+    for (const broken of ['{"seed": 42', '{"seed": 42, "note": "Bob\'s run",}', '{"shape": [4 2], "x": "None"}'])
+      assert.ok(!cellError(() => run(new CellSession(), broken)).message.includes('dict'), broken);
     const json = cellError(() => runCellSync(new CellSession(), "{'seed': 42}", 'json', defaults(), directHost));
     assert.ok(json.message.startsWith('cell: invalid JSON') && !json.message.includes('dict'), json.message);
   });

@@ -137,7 +137,7 @@ describe('cell language: errors of ** and indexing', () => {
         // the character named and the one to type, each quoted as Python quotes a character ("'" and '"')
         const q = `(?:'([^']+)'|"([^"]+)")`;
         const advice = new RegExp(
-          `^(?:invalid character|unterminated string literal: it ends with) ${q} \\(U\\+[0-9A-F]{4}\\): type ${q} instead$`,
+          `^(?:invalid character|unterminated string literal: if) ${q} \\(U\\+[0-9A-F]{4}\\)(?::| is meant to close it,) type ${q} instead$`,
           'u'
         ).exec(f.detail);
         if (!advice) return assert.notEqual(f.kind, 'SyntaxError', `${cell}: ${f.message}`);
@@ -146,6 +146,24 @@ describe('cell language: errors of ** and indexing', () => {
       assert.fail(`${cell}: still a character to replace after four`);
     });
   }
+
+  it('look-alikes: a curly quote in a string that is not of its kind is no end; names and the exponent', () => {
+    const message = (cell: string): string => cellError(() => run(new CellSession(), cell)).message;
+    // a `"` string holding an apostrophe: unterminated, nothing to advise
+    assert.equal(message('x = "don\u2019t'), 'line 1, column 5: unterminated string literal');
+    // a middle dot after a letter is part of a name to Python (`a·b`): no advice to type `*`
+    assert.equal(message('x = a\u00b7b'), 'line 1, column 6: expected an operator or end of statement, found "\u00b7"');
+    // full-width letters are letters to Python: a name beyond ASCII
+    assert.match(
+      message('x = \uff41bc'),
+      /^line 1, column 5: names with letters beyond ASCII \(`\uff41bc`\) are not supported/
+    );
+    // a minus sign in an exponent: the number stops before it, the message names it
+    assert.equal(
+      message('x = linspace(1e\u22124, 0.02, 4)'),
+      "line 1, column 14: invalid character '\u2212' (U+2212): type '-' instead"
+    );
+  });
 
   for (const c of fixture.strings) {
     it(`the string ${JSON.stringify(c.cell)} reads as Python reads it`, () => {

@@ -167,6 +167,10 @@ describe('parseTensorText: structure and errors', () => {
     assert.throws(() => parseTensorText('[[1], 2]', 'betas'), {
       message: /^betas: line 1, column 7: expected .*a nested list, found "2"$/
     });
+    // a print pasted through a word processor: its minus sign named, with the character to type
+    assert.throws(() => parseTensorText('tensor([[ 0.4527, \u22120.1824]])', 'x'), {
+      message: `x: line 1, column 19: expected "]" or a number, found '\u2212' (U+2212): type '-' instead`
+    });
   });
 
   it('refuses unfinished text, unknown suffixes, a second ... and deep nesting', () => {

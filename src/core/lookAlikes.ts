@@ -1,0 +1,41 @@
+// Characters that text pasted from a paper, a slide or a word processor has where Python (and a tensor print) has
+// ASCII: a minus sign for "-", curly quotes, a multiplication sign, full-width brackets and digits. The cell
+// language's syntax errors and the reader of pasted prints name them, as Python does ("invalid character '−'
+// (U+2212)"), with the character to type instead.
+import { codePointLabel } from './describe';
+
+const LOOK_ALIKES: Record<string, string> = {
+  '\u2212': '-', // minus sign
+  '\u2010': '-', // hyphen
+  '\u2011': '-', // non-breaking hyphen
+  '\u2013': '-', // en dash
+  '\u2014': '-', // em dash
+  '\u00d7': '*', // multiplication sign
+  '\u22c5': '*', // dot operator
+  '\u00b7': '*', // middle dot
+  '\u00f7': '/', // division sign
+  '\u2215': '/', // division slash
+  '\u2018': "'", // left single quotation mark
+  '\u2019': "'", // right single quotation mark
+  '\u201c': '"', // left double quotation mark
+  '\u201d': '"', // right double quotation mark
+  '\u2026': '...' // horizontal ellipsis
+};
+
+/**
+ * The ASCII character that `ch` stands in for (LOOK_ALIKES, or a full-width form of a digit or of ASCII's
+ * punctuation), else undefined. Full-width letters are left out: Python reads them as the letters (NFKC), so a name
+ * holding them is a name, which the language refuses as one beyond ASCII.
+ */
+export function lookAlikeOf(ch: string): string | undefined {
+  const cp = ch.codePointAt(0) ?? 0;
+  // the full-width forms of ASCII's printable characters (U+FF01 to U+FF5E: `（`, `＝`, `－`) are 0xFEE0 above them
+  const ascii = cp >= 0xff01 && cp <= 0xff5e ? String.fromCharCode(cp - 0xfee0) : undefined;
+  return LOOK_ALIKES[ch] ?? (ascii !== undefined && !/[A-Za-z]/.test(ascii) ? ascii : undefined);
+}
+
+/** `'c' (U+XXXX): type 'a' instead`, quoted as Python quotes a character in its messages. */
+export function typeInstead(ch: string, ascii: string): string {
+  const quoted = (c: string): string => (c.includes("'") ? `"${c}"` : `'${c}'`);
+  return `${quoted(ch)} (${codePointLabel(ch.codePointAt(0) ?? 0)}): type ${quoted(ascii)} instead`;
+}
