@@ -584,16 +584,23 @@ function* evalCall(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> 
   }
 }
 
+/**
+ * What torch.Generator().manual_seed refuses, as its message names each (it takes an int only): a float, a bool, a
+ * str ("42"), a tensor, a list or None.
+ */
+const NOT_A_SEED: Partial<Record<Value['kind'], string>> = {
+  float: 'float',
+  bool: 'bool',
+  str: 'str',
+  tensor: 'Tensor',
+  list: 'list',
+  none: 'NoneType'
+};
+
 /** A cell value as the JSON readInputs takes (pasted prints as their text, so the CLI and the notebook read them alike). */
 function toInputJson(v: Value, name: string, loc: Loc | null, prefix = ''): unknown {
-  // torch.Generator().manual_seed takes an int only (its own words): not a float, a bool, a str ("42"), a tensor, a
-  // list or None (named by Python's type names)
-  const pythonType: Partial<Record<Value['kind'], string>> = { tensor: 'Tensor', none: 'NoneType' };
-  if (name === 'seed' && ['float', 'bool', 'str', 'tensor', 'list', 'none'].includes(v.kind))
-    return fail(
-      `${prefix}seed: manual_seed expected a long, but got ${pythonType[v.kind] ?? v.kind} (a seed is an int)`,
-      loc
-    );
+  const notASeed = name === 'seed' ? NOT_A_SEED[v.kind] : undefined;
+  if (notASeed) return fail(`${prefix}seed: manual_seed expected a long, but got ${notASeed} (a seed is an int)`, loc);
   switch (v.kind) {
     case 'tensor':
       if (v.text !== undefined) return v.text;
