@@ -18,7 +18,7 @@
 
 import { base64ToBytes, bytesToBase64 } from '../base64';
 import { describe, isObject } from '../describe';
-import { jsonErrorDetail, scanJson } from '../tensors/jsonText';
+import { jsonErrorDetail } from '../tensors/jsonText';
 import { firstUnkeptValue } from './jsonKept';
 
 /** The value of a .ddpmnb file's "format" key: which schema the file follows (a file contract, never renamed). */
@@ -71,11 +71,6 @@ export class NotebookFileError extends Error {
 
 function bad(field: string, problem: string): never {
   throw new NotebookFileError(`${field}: ${problem}`);
-}
-
-/** Offset of the first JSON syntax error in `text` (V8's messages do not always say where); -1 if the text is valid JSON. */
-export function jsonErrorOffset(text: string): number {
-  return scanJson(text).errorAt ?? -1;
 }
 
 /** Strict base64 (no whitespace, padded to a multiple of 4), as serializeNotebook writes it. */

@@ -8,7 +8,6 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { CellSession, runCellSync } from '../../../../src/core/notebook/cellLanguage/interpreter';
 import {
-  jsonErrorOffset,
   parseNotebook,
   serializeNotebook,
   splitLines,
@@ -16,6 +15,7 @@ import {
   type NotebookFileData
 } from '../../../../src/core/notebook/notebookFile';
 import { firstUnkeptValue, MAX_DEPTH } from '../../../../src/core/notebook/jsonKept';
+import { scanJson } from '../../../../src/core/tensors/jsonText';
 import { encodeRunResult } from '../../../../src/core/run/runCodec';
 import { parseInputsText } from '../../../../src/core/sampler/inputs';
 import { runSampler } from '../../../../src/core/sampler/sampler';
@@ -345,6 +345,9 @@ describe('notebook file: damaged files', () => {
       { numRuns: 500 }
     );
   });
+
+  // where the reader's messages place a JSON syntax error (jsonErrorDetail): the scan's first error, -1 for none
+  const jsonErrorOffset = (text: string): number => scanJson(text).errorAt ?? -1;
 
   it('locates JSON syntax errors: valid JSON has none, invalid JSON has one, where V8 says so when it says', () => {
     fc.assert(fc.property(fc.jsonValue(), (v) => assert.equal(jsonErrorOffset(JSON.stringify(v, null, 1)), -1)));
