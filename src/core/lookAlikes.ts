@@ -34,8 +34,17 @@ export function lookAlikeOf(ch: string): string | undefined {
   return LOOK_ALIKES[ch] ?? (ascii !== undefined && !/[A-Za-z]/.test(ascii) ? ascii : undefined);
 }
 
-/** `'c' (U+XXXX): type 'a' instead`, quoted as Python quotes a character in its messages. */
+/** `c` quoted as Python quotes a character in its messages: `'c'`, or `"'"`. */
+export function quoted(c: string): string {
+  return c.includes("'") ? `"${c}"` : `'${c}'`;
+}
+
+/** `'c' (U+XXXX)`: a character quoted and named by its code point. */
+export function characterNamed(ch: string): string {
+  return `${quoted(ch)} (${codePointLabel(ch.codePointAt(0) ?? 0)})`;
+}
+
+/** `'c' (U+XXXX): type 'a' instead`. */
 export function typeInstead(ch: string, ascii: string): string {
-  const quoted = (c: string): string => (c.includes("'") ? `"${c}"` : `'${c}'`);
-  return `${quoted(ch)} (${codePointLabel(ch.codePointAt(0) ?? 0)}): type ${quoted(ascii)} instead`;
+  return `${characterNamed(ch)}: type ${quoted(ascii)} instead`;
 }

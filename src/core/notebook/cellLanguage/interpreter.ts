@@ -131,6 +131,11 @@ type Gen<T> = Generator<HostRequest, T, RunResult>;
 /** How much of a value's repr a message shows after "got" (a list of a million numbers is cut). */
 const REPR_SHOWN_MAX = 80;
 
+/** A value as a message shows it after "got": its repr, cut after REPR_SHOWN_MAX characters. */
+function gotValue(v: Value): string {
+  return clipped(reprValue(v), REPR_SHOWN_MAX);
+}
+
 const BUILTIN_VALUES: Record<string, Value> = {
   nan: { kind: 'float', value: NaN },
   inf: { kind: 'float', value: Infinity },
@@ -645,7 +650,7 @@ function choiceArg<T extends string, F extends T | undefined>(
   if (v === undefined) return fallback;
   if (v.kind !== 'str' || !(choices as readonly string[]).includes(v.value)) {
     fail(
-      `${fn}(): ${name}: expected one of ${choices.map((p) => JSON.stringify(p)).join(', ')}, got ${clipped(reprValue(v), REPR_SHOWN_MAX)}`,
+      `${fn}(): ${name}: expected one of ${choices.map((p) => JSON.stringify(p)).join(', ')}, got ${gotValue(v)}`,
       loc
     );
   }
@@ -662,19 +667,13 @@ function recordArg(
   let k: number | null = null;
   if (every !== undefined) {
     if (every.kind !== 'int' || every.value < 1n)
-      fail(
-        `${fn}(): every: expected a positive integer, got ${clipped(reprValue(every), REPR_SHOWN_MAX)}`,
-        args.loc('every')
-      );
+      fail(`${fn}(): every: expected a positive integer, got ${gotValue(every)}`, args.loc('every'));
     k = Number(every.value);
   }
   if (record === undefined) return k !== null ? { kind: 'every', k } : fallback;
   const kinds = ['all', 'every', 'none'];
   if (record.kind !== 'str' || !kinds.includes(record.value))
-    fail(
-      `${fn}(): record: expected "all", "every" or "none", got ${clipped(reprValue(record), REPR_SHOWN_MAX)}`,
-      args.loc('record')
-    );
+    fail(`${fn}(): record: expected "all", "every" or "none", got ${gotValue(record)}`, args.loc('record'));
   if (record.value === 'every') return { kind: 'every', k: k ?? (fallback.kind === 'every' ? fallback.k : 10) };
   return { kind: record.value as 'all' | 'none' };
 }
@@ -838,10 +837,7 @@ function* evalCompare(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Valu
       if (v === undefined) continue;
       const x = scalarOf(v);
       if (x === null || !(x >= 0) || !Number.isFinite(x))
-        fail(
-          `${fn}(): ${name}: expected a non-negative number, got ${clipped(reprValue(v), REPR_SHOWN_MAX)}`,
-          a.loc(name)
-        );
+        fail(`${fn}(): ${name}: expected a non-negative number, got ${gotValue(v)}`, a.loc(name));
       tolerances[name] = x;
     }
   }

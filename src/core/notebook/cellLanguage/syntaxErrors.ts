@@ -6,7 +6,7 @@
 //     w_model: expected "," or "]", found "0.0625"
 
 import { clipped, codePointLabel } from '../../describe';
-import { lookAlikeOf, typeInstead } from '../../lookAlikes';
+import { characterNamed, lookAlikeOf, quoted, typeInstead } from '../../lookAlikes';
 
 interface Expectation {
   type: string;
@@ -180,7 +180,7 @@ function unsupportedConstruct(text: string, offset: number, wanted: Set<string>)
     // one named, as what may have been meant to close it (a curly quote in the text, `"don’t`, is not)
     const quote = /^[rRuUbBfF]*("|')/.exec(t.text)?.[1];
     const curly = [...t.text].find((c) => (c === '\u2019' || c === '\u201d') && lookAlikeOf(c) === quote);
-    return `unterminated string literal${curly ? `: if ${typeInstead(curly, quote!).replace(/: type/, ' is meant to close it, type')}` : ''}`;
+    return `unterminated string literal${curly ? `: if ${characterNamed(curly)} is meant to close it, type ${quoted(quote!)} instead` : ''}`;
   }
   // Python's imaginary literals (`1.5j`) and names with letters beyond ASCII (`β`): valid Python the language lacks
   if (t.kind === 'number' && /^(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][+-]?[0-9]+)?[jJ]$/.test(t.text))
@@ -361,7 +361,6 @@ export function syntaxErrorDetail(text: string, offset: number, expected: Expect
   } else {
     // after an operand: an operand found next means a missing separator, so list the separators only
     // (a bracket the parser did not take there opens a new operand too: [[1, 2] [3, 4]])
-    const found = tokenAt(text, offset);
     const operandFound =
       found !== null &&
       (found.kind === 'number' ||
