@@ -10,10 +10,10 @@ import { avx2FmaWasm } from './avx2Wasm';
 import { CpuGenerator } from './generator';
 import { MT_N } from './mt19937';
 import { normalFill16Scalar } from './scalarMath';
+import type { RngProfile } from '../types';
 
 /** From this many values on, normal_kernel fills the tensor with normal_fill (uniforms at the tensor's own precision). */
 export const NORMAL_FILL_MIN = 16;
-import type { RngProfile } from '../types';
 
 const TWO_PI_F64 = 2 * Math.PI; // 2.0 * c10::pi<double>, exact doubling
 
