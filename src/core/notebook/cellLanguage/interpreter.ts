@@ -897,6 +897,12 @@ function* runStatement(s: Statement, ctx: Ctx): Gen<CellOutput[]> {
  */
 const PYTHON_DICT = /[{,]\s*'|[:,[]\s*(?:True|False|None)\s*[,}\]]/;
 
+/**
+ * A Python set or a dict with an unquoted first key at the cell's start (`{1, 2}`, `{seed}`, `{seed: 42}`): a name
+ * or a number where JSON must have a quoted key.
+ */
+const PYTHON_SET_OR_NAMED_KEY = /^\s*\{\s*[-+]?[\w.]+\s*[,}:]/;
+
 /** Whether a cell is one JSON object with the sampler inputs (runs as sample() of them). */
 export function isJsonCell(source: string, language: string): boolean {
   return language === 'json' || source.trimStart().startsWith('{');
@@ -915,8 +921,10 @@ function* runJsonCell(
     const message = errorFirstLine(e);
     // a DDPM cell that opens with "{" was read as JSON: a Python dict is not the cell language's
     const why =
-      !jsonLanguage && message.startsWith('cell: invalid JSON') && PYTHON_DICT.test(source)
-        ? ' (a cell that starts with "{" is read as one JSON object of the five inputs; dict literals are not supported: assign each input on a line of its own)'
+      !jsonLanguage &&
+      message.startsWith('cell: invalid JSON') &&
+      (PYTHON_DICT.test(source) || PYTHON_SET_OR_NAMED_KEY.test(source))
+        ? ' (a cell that starts with "{" is read as one JSON object of the five inputs; dict and set literals are not supported: assign each input on a line of its own)'
         : '';
     throw new CellError(message + why, null);
   }

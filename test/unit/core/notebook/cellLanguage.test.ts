@@ -192,17 +192,36 @@ describe('cell language: sample() and compare()', () => {
     );
   });
 
-  it('a DDPM cell holding a Python dict is read as JSON, and told that dict literals are not supported', () => {
+  it('a DDPM cell holding a Python dict or set is read as JSON, and told that dict and set literals are not supported', () => {
     const hint =
-      ' (a cell that starts with "{" is read as one JSON object of the five inputs; dict literals are not supported: assign each input on a line of its own)';
+      ' (a cell that starts with "{" is read as one JSON object of the five inputs; dict and set literals are not supported: assign each input on a line of its own)';
     assert.equal(
       cellError(() => run(new CellSession(), "{'seed': 42}")).message,
       `cell: invalid JSON at line 1, column 2: Expected property name or '}'${hint}`
     );
     assert.ok(cellError(() => run(new CellSession(), '{"seed": True}')).message.endsWith(hint));
+    // a set, or a dict whose first key is a name or a number: JSON wants a quoted key there
+    for (const [literal, column] of [
+      ['{1, 2}', 2],
+      [' {seed}', 3],
+      ['{seed: 42}', 2],
+      ['{-0.5, 1e-3}', 2],
+      ['{ 42 }', 3],
+      ['{x.y: 1}', 2]
+    ] as const)
+      assert.equal(
+        cellError(() => run(new CellSession(), literal)).message,
+        `cell: invalid JSON at line 1, column ${column}: Expected property name or '}'${hint}`,
+        literal
+      );
     // JSON that ends too early, or holds an apostrophe or the word None in a string, is no dict: no hint; nor in a
     // cell of language json
-    for (const broken of ['{"seed": 42', '{"seed": 42, "note": "Bob\'s run",}', '{"shape": [4 2], "x": "None"}'])
+    for (const broken of [
+      '{"seed": 42',
+      '{"seed": 42, "note": "Bob\'s run",}',
+      '{"shape": [4 2], "x": "None"}',
+      '{"seed": 42} {1, 2}'
+    ])
       assert.ok(!cellError(() => run(new CellSession(), broken)).message.includes('dict'), broken);
     const json = cellError(() => runCellSync(new CellSession(), "{'seed': 42}", 'json', defaults(), directHost));
     assert.ok(json.message.startsWith('cell: invalid JSON') && !json.message.includes('dict'), json.message);
