@@ -93,6 +93,38 @@ describe("compare: the diagnosis names the mistake PyTorch's output comes from",
   });
 });
 
+describe('compare: the bound on the diagnosis counts each step', function () {
+  this.timeout(60000);
+  // N = d = 1: one multiply-add per step would let T = 10^6 through (its search took 130 s in cli compare); each
+  // step's own work (its generator seeded) counts 1000, so 19,960 steps pass the bound and 19,961 do not
+  const inputsOf = (T: number): SamplerInputs => {
+    const betas = new Float32Array(T).fill(1e-4);
+    const alphaBar = new Float32Array(T);
+    for (let t = 0, p = 1; t < T; t++) alphaBar[t] = p *= 1 - 1e-4;
+    return { wModel: { rows: 2, cols: 1, data: new Float32Array([0.1, 0.2]) }, n: 1, d: 1, betas, alphaBar, seed: 42n };
+  };
+  const compareWith = (T: number): Comparison => {
+    const inputs = inputsOf(T);
+    return compareRun(inputs, runSampler(inputs, { record: { kind: 'none' } }), 'tensor([[1234.5000]])');
+  };
+
+  it('(N (d + 1) d + 1000) * steps beyond 2e7: not run, and the note gives the count', () => {
+    const cmp = compareWith(19_961);
+    assert.equal(cmp.matches, false);
+    assert.equal(
+      cmp.diagnosisNote,
+      "not run: the catalogue runs as plain JavaScript, and (N * (d + 1) * d + 1000) * steps = 20000922 multiply-adds per entry (1000 for each step's own work) is beyond 20000000 (DIAGNOSIS_MAX_WORK); compare a smaller run (fewer samples or steps) for a diagnosis."
+    );
+  });
+
+  it('within the bound, it runs (nothing reproduces this paste)', () => {
+    const cmp = compareWith(19_960);
+    assert.equal(cmp.matches, false);
+    assert.equal(cmp.diagnosisNote, undefined);
+    assert.deepEqual(cmp.diagnosis, []);
+  });
+});
+
 describe('compare: step-by-step pastes of a changed loop', function () {
   this.timeout(300000);
   for (const c of fixture.cases.filter((x) => x.record)) {
