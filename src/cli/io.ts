@@ -1,6 +1,7 @@
 // The command line's view of the outside world, so subcommands can be tested without a process.
-import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { open, readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { errorFirstLine } from '../core/errors';
 import { parseInputsText, type ReadInputsResult } from '../core/sampler/inputs';
@@ -13,6 +14,8 @@ export interface CliIO {
   /** a file's text, or standard input for "-" */
   readText(pathOrDash: string): Promise<string>;
   writeText(path: string, s: string): Promise<void>;
+  /** whether two paths name one existing file (links followed); false when either does not exist */
+  sameFile?(a: string, b: string): Promise<boolean>;
 }
 
 /** The real process: stdout, stderr, files, stdin. */
@@ -32,15 +35,59 @@ export function processIO(): CliIO {
   return {
     stdout: (s) => void (closed.stdout || process.stdout.write(s)),
     stderr: (s) => void (closed.stderr || process.stderr.write(s)),
-    readText: async (p) => (p === '-' ? readStdin() : readFile(p, 'utf8')),
-    writeText: (p, s) => writeFile(p, s, 'utf8')
+    readText: async (p) => decodeText(p === '-' ? await readStdin() : await readFile(p)),
+    writeText: writeFileReplacing,
+    sameFile
   };
 }
 
-async function readStdin(): Promise<string> {
+async function readStdin(): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/**
+ * A file's bytes as text: UTF-8, or UTF-16 when the bytes begin with its byte order mark (what Windows PowerShell's
+ * `python loop.py > out.txt` writes). A UTF-8 byte order mark stays, for the readers to skip.
+ */
+export function decodeText(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.toString('utf16le', 2);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+    const swapped = Buffer.from(bytes.subarray(2 + (bytes.length % 2))); // an odd last byte: dropped as utf16le would
+    return swapped.swap16().toString('utf16le');
+  }
+  return bytes.toString('utf8');
+}
+
+/**
+ * Writes `text` to `file` whole or not at all: into a new file beside it, then renamed over it, so that a failed
+ * write (a full disk, a size limit) leaves the file as it was. A link is followed (its target is replaced); a file
+ * that is not a regular one (/dev/stdout, a pipe) is written directly.
+ */
+export async function writeFileReplacing(file: string, text: string): Promise<void> {
+  const target = await realpath(file).catch(() => file);
+  const existing = await stat(target).catch(() => null);
+  if (existing && !existing.isFile()) return writeFile(target, text, 'utf8');
+  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const handle = await open(temp, 'wx', existing ? existing.mode & 0o777 : 0o666);
+    try {
+      await handle.writeFile(text, 'utf8');
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, target);
+  } catch (e) {
+    await unlink(temp).catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Whether `a` and `b` are one existing file (the same device and inode, links followed). */
+export async function sameFile(a: string, b: string): Promise<boolean> {
+  const [sa, sb] = await Promise.all([stat(a).catch(() => null), stat(b).catch(() => null)]);
+  return sa !== null && sb !== null && sa.dev === sb.dev && sa.ino === sb.ino;
 }
 
 /** A number written in decimal (`0.5`, `1e-6`, `+3`); NaN for anything else (`0x10`, `Infinity`, `''`, `1_000`). */
@@ -77,9 +124,17 @@ export function oneLine(e: unknown): string {
   return errorFirstLine(e).trim() || (e instanceof Error ? e.name : 'error');
 }
 
-/** How messages name an input argument: the path, or "standard input" for "-". */
+/**
+ * How messages name an input argument: the path, or "standard input" for "-"; a path holding a line break or another
+ * control character is quoted (JSON), so that the message stays one line.
+ */
 export function inputName(pathOrDash: string): string {
-  return pathOrDash === '-' ? 'standard input' : pathOrDash;
+  return pathOrDash === '-' ? 'standard input' : pathShown(pathOrDash);
+}
+
+/** A path as messages show it: as given, or quoted (JSON) when it holds a control character such as a line break. */
+export function pathShown(p: string): string {
+  return /[\u0000-\u001f\u007f]/.test(p) ? JSON.stringify(p) : p;
 }
 
 /** Why a file operation failed, in words (`missing`: what ENOENT means for it). */
@@ -112,6 +167,11 @@ export async function loadInputs(io: CliIO, pathOrDash: string, text?: string): 
   try {
     return parseInputsText(text, inputName(pathOrDash));
   } catch (e) {
+    // PyTorch's printed output where the inputs go: say so, rather than where its text stops being JSON
+    if (!/^\s*\{/.test(text.replace(/^\uFEFF/, '')) && /\b(?:tensor|array)\s*\(\s*\[/.test(text))
+      throw new CliError(
+        `${inputName(pathOrDash)}: holds printed output, not inputs (INPUT.json is one JSON object with w_model, shape, betas, alpha_bar and seed)`
+      );
     throw new CliError(oneLine(e));
   }
 }
@@ -161,8 +221,9 @@ export function parseCliArgs<T extends ParseArgsConfig>(a: string | T, b?: T): R
         `${arg}: a short option takes its value after a space (-${short[1]} VALUE), or write ${longOf(`-${short[1]}`)}=VALUE${usage}`
       );
   }
+  let parsed: ReturnType<typeof parseArgs<T>>;
   try {
-    return parseArgs(config);
+    parsed = parseArgs(config);
   } catch (e) {
     const first = oneLine(e);
     // node:util's wording for an option without its value, e.g. "--seed --shape 3" or "--shape -1"
@@ -182,6 +243,16 @@ export function parseCliArgs<T extends ParseArgsConfig>(a: string | T, b?: T): R
       );
     throw new CliError(command ? `${command}: ${why}${usage}` : why);
   }
+  // an option given twice would keep only its last value, unseen (`--seed 1 --seed 2`): refused
+  const { tokens = [] } = parseArgs({ ...config, tokens: true });
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    const option = token.kind === 'option' ? config.options?.[token.name] : undefined;
+    if (token.kind !== 'option' || option?.type !== 'string' || option.multiple) continue;
+    if (seen.has(token.name)) throw new CliError(`--${token.name}: given more than once; give it once${usage}`);
+    seen.add(token.name);
+  }
+  return parsed;
 }
 
 // ---- output formats shared by the subcommands (README "Command-line tool") ----

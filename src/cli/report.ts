@@ -14,6 +14,7 @@ import {
   loadInputs,
   oneLine,
   parseCliArgs,
+  pathShown,
   readInputText,
   readMatmul,
   readProfile,
@@ -66,6 +67,7 @@ export function parseReportArgs(argv: string[]): ReportArgs {
   if (input === undefined) throw new CliError(`INPUT.json: missing (${REPORT_USAGE})`);
   const { expected, output } = values;
   if (output === undefined) throw new CliError(`-o: missing; where should the report go? (${REPORT_USAGE})`);
+  if (output === '') throw new CliError('-o: empty; give a file name, or - for standard output');
   if (input === '-' && expected === '-')
     throw new CliError('--expected: standard input is already used for INPUT.json');
   return { input, expected, profile: readProfileOption(values.profile), matmul: readMatmul(values.matmul), output };
@@ -74,6 +76,20 @@ export function parseReportArgs(argv: string[]): ReportArgs {
 /** --profile, when given (the run's own default otherwise). */
 function readProfileOption(value: string | undefined): RngProfile | undefined {
   return value === undefined ? undefined : readProfile(value);
+}
+
+/** Refuses an output that is one of the command's own input files (the report would replace it), links followed. */
+async function refuseOverwritingInputs(io: CliIO, args: ReportArgs): Promise<void> {
+  if (args.output === '-' || !io.sameFile) return;
+  for (const [what, p] of [
+    ['INPUT.json', args.input],
+    ['--expected', args.expected]
+  ] as const) {
+    if (p !== undefined && p !== '-' && (await io.sameFile(args.output, p)))
+      throw new CliError(
+        `-o: ${pathShown(args.output)} would replace ${what}${p === args.output ? '' : ` (${pathShown(p)})`}: write the report to another file`
+      );
+  }
 }
 
 /** Where the bundled report script is: dist/report/report.js beside dist/cli.js. */
@@ -91,7 +107,7 @@ async function readReportScript(io: CliIO, candidates: string[]): Promise<string
   }
   throw new CliError(
     `report script: not found at ${candidates[0]} (build it with: node scripts/build.mjs --only=report)`,
-    1
+    3 // the installation is incomplete: not the user's input, not a mismatch
   );
 }
 
@@ -102,6 +118,7 @@ export async function main(
 ): Promise<number> {
   try {
     const args = parseReportArgs(argv);
+    await refuseOverwritingInputs(io, args);
     const { inputs, warnings, writtenSchedule } = await loadInputs(io, args.input);
     const expected =
       args.expected === undefined
@@ -129,10 +146,10 @@ export async function main(
       try {
         await io.writeText(args.output, html);
       } catch (e) {
-        throw new CliError(`${args.output}: cannot write: ${fileErrorReason(e, 'no such folder')}`); // bad input: 2
+        throw new CliError(`${pathShown(args.output)}: cannot write: ${fileErrorReason(e, 'no such folder')}`); // bad input: 2
       }
     }
-    const where = args.output === '-' ? 'standard output' : args.output;
+    const where = args.output === '-' ? 'standard output' : pathShown(args.output);
     const verdict = run.comparison
       ? `; ${run.comparison.matches ? 'matches' : 'does not match'} the PyTorch output (${run.comparison.rule})`
       : '';

@@ -2,6 +2,7 @@
 // written, over our (rows, cols) sample: which pasted literal stands for each element, and what a shape
 // mismatch or a summarised ("...") print leaves to compare.
 import {
+  MAX_DEPTH,
   parseTensorText,
   tokenValue,
   type ParsedTensor,
@@ -33,10 +34,27 @@ export function parsePaste(expectedText: string, field: string): ParsedTensor {
       throw new Error(`${field}: not valid JSON: line ${line}, column ${column}: ${scan.reason}`);
     }
     const arr = isObject(obj) ? (obj.sample ?? obj.values) : undefined;
-    if (!Array.isArray(arr)) throw new Error(`${field}: a JSON object must hold the tensor under "sample" or "values"`);
+    if (!Array.isArray(arr)) {
+      if (isObject(obj) && 'w_model' in obj && 'betas' in obj)
+        throw new Error(`${field}: holds sampler inputs (w_model, betas, ...), not PyTorch's output`);
+      throw new Error(`${field}: a JSON object must hold the tensor under "sample" or "values"`);
+    }
+    // (JSON.stringify is recursive: a list nested thousands deep is refused before it)
+    if (listDepth(arr, MAX_DEPTH) > MAX_DEPTH)
+      throw new Error(`${field}: expected at most ${MAX_DEPTH} nested lists, found deeper nesting`);
     return parseTensorText(JSON.stringify(arr).replace(/"(-?(?:nan|inf))"/gi, '$1'), field);
   }
   return parseTensorText(expectedText, field);
+}
+
+/** How deep lists nest in `value`, counted level by level without recursion, and only up to limit + 1. */
+function listDepth(value: unknown, limit: number): number {
+  let level: unknown[] = [value];
+  for (let depth = 0; ; depth++) {
+    const lists = level.filter(Array.isArray);
+    if (lists.length === 0 || depth > limit) return depth;
+    level = lists.flat();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

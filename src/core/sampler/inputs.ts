@@ -2,7 +2,7 @@
 // alpha_bar and seed. Arrays may be JSON arrays or PyTorch/NumPy printed text. Everything is checked before any
 // work; each problem is one line `field: problem` (README "Inputs").
 import { MAX_SAMPLE_ELEMENTS, MAX_STEPS, MAX_WORKING_BYTES, formatBytes, samplerWorkingBytes } from './limits';
-import { describe, isObject } from '../describe';
+import { clipped, describe, isObject } from '../describe';
 import { errorFirstLine } from '../errors';
 import { jsonErrorDetail, scanJson } from '../tensors/jsonText';
 import { checkSchedule } from './schedules';
@@ -277,6 +277,10 @@ export function parseInputsText(text: string, source: string): ReadInputsResult 
         readInputsJson(named, body);
       } catch (field) {
         if (/non-finite/.test(errorFirstLine(field))) throw field;
+        // the seed: one number, read as the string "nan" or "inf", which its message would quote as written
+        const seed = /"seed"\s*:\s*(-?(?:NaN|Infinity))\b/.exec(body);
+        if (seed && errorFirstLine(field).startsWith('seed:'))
+          throw new Error(`seed: expected an integer (a number or a decimal string), got ${seed[1]}`);
       }
     }
     throw new Error(`${source}: ${jsonErrorText(body, e)}`);
@@ -305,8 +309,19 @@ function withNonFiniteStrings(text: string): unknown {
  * the digits as written.
  */
 export function readInputsJson(json: unknown, text: string): ReadInputsResult {
+  checkRepeatedKeys(json, text);
   checkSeedDigits(json, text);
   return readInputs(json);
+}
+
+/** An input given twice in the file: JSON.parse keeps the last, so the first would be dropped unseen. */
+function checkRepeatedKeys(json: unknown, text: string): void {
+  if (!isObject(json)) return;
+  const [key] = scanJson(text).repeated;
+  if (key !== undefined)
+    throw new Error(
+      `${/^\w+$/.test(key) ? key : JSON.stringify(clipped(key, 40))}: given more than once in the file (JSON would keep only the last); keep one`
+    );
 }
 
 /** A seed written as a JSON number beyond 2^53 has lost digits in JSON.parse: refuse it, quoting it as written. */

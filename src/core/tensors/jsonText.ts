@@ -12,6 +12,8 @@ export interface JsonScan {
   reason?: string;
   /** for a top-level object: each member's value as written, [start, end) offsets (the last one wins for a repeated key, as in JSON.parse) */
   members: Map<string, [number, number]>;
+  /** the keys of the top-level object given more than once (up to errorAt), in order */
+  repeated: string[];
 }
 
 const isWs = (c: string): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r';
@@ -36,6 +38,7 @@ function unseen(c: string): boolean {
 /** Scans JSON text; see JsonScan. */
 export function scanJson(text: string): JsonScan {
   const members = new Map<string, [number, number]>();
+  const repeated: string[] = [];
   const n = text.length;
   let i = 0;
   const stack: string[] = [];
@@ -45,7 +48,8 @@ export function scanJson(text: string): JsonScan {
   const fail = (at: number, reason?: string): JsonScan => ({
     errorAt: at,
     reason: reason ?? `unexpected ${shown(text, at)}`,
-    members
+    members,
+    repeated
   });
   const skipWs = (): void => {
     while (i < n && isWs(text[i])) i++;
@@ -106,6 +110,7 @@ export function scanJson(text: string): JsonScan {
   const ended = (): void => {
     state = 'after';
     if (stack.length === 1 && stack[0] === '{' && key !== null && valueStart >= 0) {
+      if (members.has(key) && !repeated.includes(key)) repeated.push(key);
       members.set(key, [valueStart, i]);
       valueStart = -1;
     }
@@ -165,7 +170,9 @@ export function scanJson(text: string): JsonScan {
       state = 'value';
     } else {
       if (stack.length === 0) {
-        return i >= n ? { errorAt: null, members } : fail(i, `unexpected ${shown(text, i)} after the JSON value`);
+        return i >= n
+          ? { errorAt: null, members, repeated }
+          : fail(i, `unexpected ${shown(text, i)} after the JSON value`);
       }
       const top = stack[stack.length - 1];
       const c = text[i];

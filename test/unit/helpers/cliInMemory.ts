@@ -38,7 +38,9 @@ export function fakeCliIO(files: Record<string, string> = {}, opts: FakeCliOptio
     writeText: async (p, s) => {
       if (opts.writable === false) throw new Error('this command writes no files');
       io.written.set(p, s);
-    }
+    },
+    // one file when both name it (no links here), and it exists
+    sameFile: async (a, b) => a === b && (a in files || io.written.has(a))
   };
   return io;
 }

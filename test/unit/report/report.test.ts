@@ -184,10 +184,28 @@ describe('ddpm report (src/cli/report.ts)', () => {
     assert.equal(io.err.trim(), 'no/such/folder/x.html: cannot write: no such folder');
   });
 
-  it('says where the report script is missing instead of writing a page without it', async () => {
+  it('says where the report script is missing instead of writing a page without it (exit 3: not the input)', async () => {
     const io = fakeCliIO({ 'in.json': inputs });
-    assert.equal(await main(['in.json', '-o', 'x.html'], io, ['/nowhere/report.js']), 1);
+    assert.equal(await main(['in.json', '-o', 'x.html'], io, ['/nowhere/report.js']), 3);
     assert.match(io.err, /^report script: not found at \/nowhere\/report\.js/);
+  });
+
+  it('refuses to write the report over its own INPUT.json or --expected file, before running anything', async () => {
+    for (const [argv, message] of [
+      [['in.json', '-o', 'in.json'], '-o: in.json would replace INPUT.json: write the report to another file'],
+      [
+        ['in.json', '--expected', 'paste.txt', '-o', 'paste.txt'],
+        '-o: paste.txt would replace --expected: write the report to another file'
+      ]
+    ] as const) {
+      const io = fakeCliIO({ 'in.json': inputs, 'paste.txt': '[[0.0, 0.0]]', [SCRIPT]: '' });
+      assert.equal(await main([...argv], io, [SCRIPT]), 2);
+      assert.equal(io.err, `${message}\n`);
+      assert.equal(io.written.size, 0);
+    }
+    const empty = fakeCliIO({ 'in.json': inputs, [SCRIPT]: '' });
+    assert.equal(await main(['in.json', '-o', ''], empty, [SCRIPT]), 2);
+    assert.equal(empty.err, '-o: empty; give a file name, or - for standard output\n');
   });
 
   it('--help: the usage and every option, on standard output, exit 0', async () => {
