@@ -27,7 +27,9 @@ import json
 import math
 import operator
 import os
+import stat
 import sys
+import tempfile
 import warnings
 
 import torch
@@ -40,6 +42,10 @@ SCHEMA = 'ddpm-lab.recording/1'
 _DTYPE_NAMES = {torch.float32: 'float32', torch.float64: 'float64'}
 _SEED_MIN = -(1 << 63)  # torch.Generator.manual_seed accepts [-2^63, 2^64)
 _SEED_END = 1 << 64
+# DDPM Lab's limits (src/core/sampler/limits.ts): a recording beyond them would be refused when read, after the loop
+_MAX_SAMPLE_ELEMENTS = 1 << 25  # N * d
+_MAX_STEPS = 10 ** 6  # T
+_INPUT_KEYS = ('w_model', 'shape', 'betas', 'alpha_bar', 'seed')
 
 
 def _what(value):
@@ -74,9 +80,11 @@ def _first_line(error):
 
 
 def _integer(value, name):
-    """An exact integer (int, NumPy integer, 0-d integer tensor); bool and float are refused."""
-    if isinstance(value, bool):
-        raise ValueError('%s: expected an integer, got %r' % (name, value))
+    """An exact integer (int, NumPy integer, 0-d integer tensor); bool and float are refused, as bool tensors and
+    NumPy bools are (operator.index takes them as 0 and 1)."""
+    if isinstance(value, bool) or type(value).__name__ == 'bool_' or (
+            isinstance(value, torch.Tensor) and value.dtype == torch.bool):
+        raise ValueError('%s: expected an integer, got %s' % (name, value if isinstance(value, bool) else _what(value)))
     try:
         return operator.index(value)
     except TypeError:
@@ -95,14 +103,16 @@ def _tensor_input(value, name):
     them to float32 as torch.tensor(list) does); lists of tensors or NumPy scalars (`[b for b in betas]`) take the
     dtype torch.tensor gives them, theirs; NumPy arrays keep their dtype (torch.as_tensor). A detached CPU copy."""
     if isinstance(value, torch.Tensor):
-        tensor = value.detach()
+        if value.layout != torch.strided:
+            raise ValueError('%s: expected a dense tensor, got layout %s (x.to_dense() makes one)' % (name, value.layout))
+        tensor = value.detach().rename(None) if value.has_names() else value.detach()
     else:
         try:
             if isinstance(value, (list, tuple)):
                 tensor = torch.tensor(value, dtype=torch.float64) if _python_numbers(value) else torch.tensor(value)
             else:
                 tensor = torch.as_tensor(value)
-        except (TypeError, ValueError, RuntimeError) as error:
+        except (TypeError, ValueError, RuntimeError, OverflowError) as error:
             raise ValueError('%s: expected a tensor or a list of numbers, got %s (%s)'
                              % (name, _what(value), _first_line(error))) from None
     if tensor.dtype not in _DTYPE_NAMES:
@@ -193,6 +203,75 @@ def _check_path(path):
     """A file name (open() would take an int as a file descriptor, and close it)."""
     if not isinstance(path, (str, bytes, os.PathLike)):
         raise ValueError('path: expected a file name (str, bytes or os.PathLike), got %s' % _what(path))
+    if not os.fspath(path):
+        raise ValueError('path: expected a file name, got an empty one')
+
+
+def _is_ours(path, kind):
+    """Whether an existing file is one this helper writes: a recording (kind 'recording': save() writes its schema
+    first) or an inputs file ('inputs': a JSON object of the five inputs' keys only), so that writing it again replaces
+    nothing else the user made."""
+    try:
+        with open(path, 'rb') as f:
+            if kind == 'recording':
+                return f.read(64).lstrip().startswith(b'{"schema":"ddpm-lab.recording/')
+            if os.fstat(f.fileno()).st_size > 1 << 26:
+                return False
+            data = json.loads(f.read().decode('utf-8'))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and len(data) > 0 and all(key in _INPUT_KEYS for key in data)
+
+
+def _write_replacing(path, text, kind, overwrite):
+    """Writes text to path whole or not at all (a new file beside it, then renamed over it: a full disk or an
+    interrupt leaves the old file as it was). An existing file that this helper did not write (not a DDPM Lab
+    `kind` file) is replaced only with overwrite=True. A link is followed; a file that is not a regular one
+    (/dev/stdout) is written directly. Errors are one-line ValueErrors naming the path."""
+    _check_path(path)
+    shown = os.fsdecode(path)
+    target = os.path.realpath(path)
+    try:
+        existing = os.stat(target)
+    except FileNotFoundError:
+        existing = None
+    except OSError as error:
+        raise ValueError('path: cannot write %s (%s)' % (shown, error.strerror or _first_line(error))) from None
+    if existing is not None and stat.S_ISDIR(existing.st_mode):
+        raise ValueError('path: %s is a folder; give a file name' % shown)
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        with open(target, 'w', encoding='utf-8') as f:
+            f.write(text)
+        return
+    if existing is not None and not overwrite and not _is_ours(target, kind):
+        raise ValueError('path: %s exists and is not a DDPM Lab %s file; give another name, or overwrite=True to '
+                         'replace it' % (shown, kind))
+    folder = os.path.dirname(target) or '.'
+    if not os.path.isdir(folder):
+        raise ValueError('path: the folder %s does not exist' % os.path.dirname(shown))
+    try:
+        handle, temp = tempfile.mkstemp(dir=folder, prefix='.%s.' % os.path.basename(target), suffix='.tmp')
+    except OSError as error:
+        raise ValueError('path: cannot write into %s (%s)' % (folder, error.strerror or _first_line(error))) from None
+    try:
+        with os.fdopen(handle, 'w', encoding='utf-8') as f:
+            f.write(text)
+        if existing is not None:
+            mode = stat.S_IMODE(existing.st_mode)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(temp, mode)
+        os.replace(temp, target)
+    except BaseException as error:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        if isinstance(error, OSError):
+            raise ValueError('path: cannot write %s (%s)' % (shown, error.strerror or _first_line(error))) from None
+        raise
 
 
 def _check_finite(tensor, name):
@@ -230,6 +309,9 @@ class Recorder:
         for label, value in (('N', n), ('d', d)):
             if value < 1:
                 raise ValueError('shape: %s = %d is below 1' % (label, value))
+        if n * d > _MAX_SAMPLE_ELEMENTS:
+            raise ValueError('shape: N*d = %d*%d = %d elements exceeds the limit of %d'
+                             % (n, d, n * d, _MAX_SAMPLE_ELEMENTS))
         self._n, self._d = n, d
 
         w = _tensor_input(w_model, 'w_model')
@@ -239,6 +321,8 @@ class Recorder:
         if b.dim() != 1 or b.numel() == 0:
             raise ValueError('betas: expected a 1-D tensor of T >= 1 values, got shape %s' % _shape_text(b.shape))
         self._T = int(b.numel())
+        if self._T > _MAX_STEPS:
+            raise ValueError('betas: T = %d steps exceeds the limit of %d' % (self._T, _MAX_STEPS))
         a = _tensor_input(alpha_bar, 'alpha_bar')
         if a.dim() != 1 or a.numel() < self._T:
             raise ValueError('alpha_bar: expected a 1-D tensor of at least T = %d values (as many as betas), got shape %s'
@@ -264,7 +348,7 @@ class Recorder:
         every = _integer(every, 'every')
         if every < 1:
             raise ValueError('every: expected an integer >= 1, got %d' % every)
-        self._every = every
+        self._every = min(every, self._T)  # any k >= T keeps the same steps (t = T-1 and 0): T, an exact JSON number
         if note is not None and not isinstance(note, str):
             raise ValueError('note: expected a string, got %s' % _what(note))
         self._note = note
@@ -306,9 +390,11 @@ class Recorder:
                              '(a new Recorder records another run)' % (t, self._last_t))
         state = self._state(x, 'x')
         skipped = self._last_t is not None and t < self._last_t - 1
+        kept = (self._T - 1 - t) % self._every == 0 or t == 0
+        recorded = _Recorded(state) if kept else None  # copied first: a copy that fails leaves the step unrecorded
         self._last_t = t
-        if (self._T - 1 - t) % self._every == 0 or t == 0:
-            self._steps.append((t, _Recorded(state)))
+        if kept:
+            self._steps.append((t, recorded))
         elif skipped and not self._warned_every:
             self._warned_every = True
             warnings.warn('rec.step(%d, x) was not recorded: every=%d keeps one step in %d, counted from t = T-1 (and '
@@ -320,6 +406,8 @@ class Recorder:
             raise ValueError('%s: expected a torch tensor of shape (%d, %d), got %s' % (name, self._n, self._d, _what(x)))
         if x.layout != torch.strided:
             raise ValueError('%s: expected a dense tensor, got layout %s (x.to_dense() makes one)' % (name, x.layout))
+        if x.is_meta:
+            raise ValueError('%s: a tensor on the meta device holds no values' % name)
         if x.dtype not in _DTYPE_NAMES:
             raise ValueError('%s: expected a float32 or float64 tensor, got dtype %s' % (name, x.dtype))
         if tuple(x.shape) != (self._n, self._d):
@@ -350,12 +438,11 @@ class Recorder:
             out['note'] = self._note
         return out
 
-    def save(self, path):
-        """Writes the payload as JSON (what `node dist/cli.js compare INPUT.json run.json` reads)."""
+    def save(self, path, overwrite=False):
+        """Writes the payload as JSON (what `node dist/cli.js compare INPUT.json run.json` reads), whole or not at all.
+        A recording saved before is replaced; any other existing file only with overwrite=True."""
         _check_path(path)
-        with open(path, 'w', encoding='utf-8') as f:
-            json.dump(self.payload(), f, separators=(',', ':'))
-            f.write('\n')
+        _write_replacing(path, json.dumps(self.payload(), separators=(',', ':')) + '\n', 'recording', overwrite)
 
     def inputs_json(self):
         """The five inputs as DDPM Lab's INPUT.json object. Numbers are Python floats holding the recorded values
@@ -370,12 +457,11 @@ class Recorder:
             'seed': seed,
         }
 
-    def save_inputs(self, path):
-        """Writes inputs_json() to a file (the INPUT.json of `node dist/cli.js compare INPUT.json run.json`)."""
+    def save_inputs(self, path, overwrite=False):
+        """Writes inputs_json() to a file (the INPUT.json of `node dist/cli.js compare INPUT.json run.json`), whole or
+        not at all. An inputs file is replaced; any other existing file only with overwrite=True."""
         _check_path(path)
-        with open(path, 'w', encoding='utf-8') as f:
-            json.dump(self.inputs_json(), f)
-            f.write('\n')
+        _write_replacing(path, json.dumps(self.inputs_json()) + '\n', 'inputs', overwrite)
 
     # ---- display ----
 

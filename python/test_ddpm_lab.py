@@ -426,6 +426,130 @@ class ValidationTest(unittest.TestCase):
         self.assertEqual([s['t'] for s in rec.payload()['steps']], [3])
 
 
+    def test_a_step_whose_copy_fails_can_be_given_again(self):
+        rec = self.rec()
+        self.assertMessage(lambda: rec.step(3, torch.empty(4, 2, device='meta')),
+                           'x: a tensor on the meta device holds no values')
+        rec.step(3, torch.zeros(4, 2))  # still step 3: the refused one was not counted
+        self.assertEqual([s['t'] for s in rec.payload()['steps']], [3])
+
+    def test_bools_overflowing_numbers_and_other_layouts_are_named(self):
+        self.assertMessage(lambda: self.rec(seed=torch.tensor(True)),
+                           'seed: expected an integer, got a torch.bool tensor of shape (), True')
+        self.assertMessage(lambda: self.rec(shape=[torch.tensor(True), 2]),
+                           'shape[0]: expected an integer, got a torch.bool tensor of shape (), True')
+        if np is not None:
+            self.assertMessage(lambda: self.rec(seed=np.bool_(True)), 'seed: expected an integer, got a NumPy bool scalar, True')
+        self.assertMessage(lambda: self.rec(betas=[10 ** 400] * 4),
+                           'betas: expected a tensor or a list of numbers, got [1%s... (list) (int too large to '
+                           'convert to float)' % ('0' * 35))
+        self.assertMessage(lambda: self.rec(w_model=self.w.to_sparse()),
+                           'w_model: expected a dense tensor, got layout torch.sparse_coo (x.to_dense() makes one)')
+        named = self.rec(w_model=self.w.refine_names('rows', 'cols'), betas=self.betas.refine_names('T'))
+        self.assertEqual(named.payload()['inputs']['betas']['shape'], [4])
+
+    def test_the_limits_of_a_recording_are_checked_when_the_recorder_is_made(self):
+        self.assertMessage(lambda: self.rec(shape=[2 ** 24 + 1, 2], w_model=torch.zeros(3, 2)),
+                           'shape: N*d = 16777217*2 = 33554434 elements exceeds the limit of 33554432')
+        many = torch.full((10 ** 6 + 1,), 0.01)
+        self.assertMessage(lambda: self.rec(betas=many, alpha_bar=torch.full((10 ** 6 + 1,), 0.5)),
+                           'betas: T = 1000001 steps exceeds the limit of 1000000')
+        # every beyond T keeps what every = T keeps (t = T-1 and 0), and is written as T, an exact JSON number
+        self.assertEqual(self.rec(every=2 ** 60).payload()['every'], 4)
+
+
+@unittest.skipIf(torch is None, TORCH_MISSING)
+class SaveTest(unittest.TestCase):
+    """save() and save_inputs() replace nothing the user made, and write whole or not at all."""
+
+    def setUp(self):
+        inp = seed_inputs()
+        self.rec = ddpm_lab.Recorder(inp['w_model'], inp['shape'], inp['betas'], inp['alpha_bar'], inp['seed'])
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = self.tmp.name
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def path(self, name, text=None):
+        path = os.path.join(self.dir, name)
+        if text is not None:
+            with open(path, 'w') as f:
+                f.write(text)
+        return path
+
+    def read(self, path):
+        with open(path) as f:
+            return f.read()
+
+    def assertMessage(self, make, message):
+        with self.assertRaises(ValueError) as caught:
+            make()
+        self.assertEqual(str(caught.exception), message)
+
+    def test_a_file_the_helper_did_not_write_is_kept_unless_overwrite(self):
+        notebook = self.path('my.ipynb', '{"cells": []}')
+        hand = self.path('INPUT.json', '{"w_model": [[1]], "note": "mine"}')
+        self.assertMessage(lambda: self.rec.save(notebook),
+                           'path: %s exists and is not a DDPM Lab recording file; give another name, or '
+                           'overwrite=True to replace it' % notebook)
+        self.assertMessage(lambda: self.rec.save(hand),
+                           'path: %s exists and is not a DDPM Lab recording file; give another name, or '
+                           'overwrite=True to replace it' % hand)
+        self.assertMessage(lambda: self.rec.save_inputs(notebook),
+                           'path: %s exists and is not a DDPM Lab inputs file; give another name, or '
+                           'overwrite=True to replace it' % notebook)
+        self.assertEqual(self.read(notebook), '{"cells": []}')
+        self.assertEqual(self.read(hand), '{"w_model": [[1]], "note": "mine"}')
+        self.rec.save(notebook, overwrite=True)
+        self.assertEqual(json.loads(self.read(notebook))['schema'], 'ddpm-lab.recording/1')
+        self.assertEqual(sorted(os.listdir(self.dir)), ['INPUT.json', 'my.ipynb'])
+
+    def test_its_own_files_are_replaced_when_a_cell_runs_again(self):
+        run, inputs = self.path('run.json'), self.path('inputs.json')
+        for _ in range(2):
+            self.rec.save(run)
+            self.rec.save_inputs(inputs)
+        self.assertEqual(json.loads(self.read(run)), self.rec.payload())
+        self.assertEqual(json.loads(self.read(inputs)), self.rec.inputs_json())
+        # each is the other's kind of file only with overwrite=True
+        self.assertRaises(ValueError, lambda: self.rec.save(inputs))
+        self.assertRaises(ValueError, lambda: self.rec.save_inputs(run))
+
+    def test_a_write_that_fails_leaves_the_old_file_and_nothing_beside_it(self):
+        run = self.path('run.json')
+        self.rec.save(run)
+        before = self.read(run)
+        replace = os.replace
+
+        def failing(src, dst):
+            raise OSError(28, 'No space left on device')
+
+        os.replace = failing
+        try:
+            self.assertMessage(lambda: self.rec.save(run), 'path: cannot write %s (No space left on device)' % run)
+        finally:
+            os.replace = replace
+        self.assertEqual(self.read(run), before)
+        self.assertEqual(os.listdir(self.dir), ['run.json'])
+
+    def test_places_that_cannot_be_written_are_named(self):
+        missing = os.path.join(self.dir, 'nodir', 'run.json')
+        self.assertMessage(lambda: self.rec.save(missing),
+                           'path: the folder %s does not exist' % os.path.join(self.dir, 'nodir'))
+        self.assertMessage(lambda: self.rec.save(self.dir), 'path: %s is a folder; give a file name' % self.dir)
+        self.assertMessage(lambda: self.rec.save(''), 'path: expected a file name, got an empty one')
+
+    def test_a_link_is_written_through_and_the_mode_kept(self):
+        run = self.path('run.json')
+        self.rec.save(run)
+        os.chmod(run, 0o640)
+        os.symlink(run, self.path('link.json'))
+        self.rec.save(self.path('link.json'))
+        self.assertTrue(os.path.islink(self.path('link.json')))
+        self.assertEqual(os.stat(run).st_mode & 0o777, 0o640)
+
+
 @unittest.skipIf(torch is None, TORCH_MISSING)
 class InputsJsonTest(unittest.TestCase):
     def test_numbers_read_back_as_the_recorded_values(self):
