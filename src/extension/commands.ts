@@ -107,7 +107,8 @@ export async function runSamplerCommand(extensionUri: vscode.Uri, uri?: vscode.U
       profile,
       matmul: resolution.matmul ?? settings.matmul,
       record: settings.record,
-      deferTrajectory: true
+      deferTrajectory: true,
+      inputWarnings: resolution.warnings
     });
     if (!result) {
       unprepare();

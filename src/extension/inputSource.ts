@@ -7,6 +7,7 @@ import {
   countProblem,
   describeGenerated,
   generateInputs,
+  intendedLanguage,
   resolveInputsFromText,
   seedProblem,
   type CellInputsInterpreter,
@@ -51,7 +52,9 @@ export function resolveInputsFromActiveEditor(interpret?: CellInputsInterpreter)
     const r = resolveInputsFromText(editor.document.getText(selection), `${name} (selection)`, interpret);
     if (r.kind !== 'none') return source(r);
   }
-  return source(resolveInputsFromText(editor.document.getText(), name, interpret));
+  // a Python script that assigns `betas = ...` in its own way, notes, a config file: not an error, the quick pick
+  const intended = intendedLanguage(editor.document.languageId);
+  return source(resolveInputsFromText(editor.document.getText(), name, interpret, { intended }));
 }
 
 type PickId = 'file' | 'example' | 'enter';

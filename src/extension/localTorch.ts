@@ -70,7 +70,7 @@ export async function runLocalCheck(inputs: SamplerInputs, opts: LocalCheckOptio
   const config = vscode.workspace.getConfiguration(SETTINGS_SECTION, opts.scope);
   const python = (
     await resolvePython({
-      setting: config.get<string>('pythonPath'),
+      setting: config.get<unknown>('pythonPath'),
       pythonExtensionInterpreter: () => pythonExtensionInterpreter(opts.scope),
       which: (c) => host.whichOnPath(c)
     })

@@ -3,6 +3,7 @@
 // folder, asking before it replaces a different file of that name, and opens it. Through vscode.workspace.fs only,
 // so it works in the web extension host too.
 import type * as vscode from 'vscode';
+import { errorFirstLine } from '../core/errors';
 
 export const ADD_PYTHON_HELPER_COMMAND = 'ddpm-lab.addPythonHelper';
 export const PYTHON_HELPER_FILE = 'ddpm_lab.py';
@@ -23,12 +24,17 @@ export type PythonHelperApi = {
   };
 };
 
-/** The helper's bytes in `folder` (undefined when there is no such file). */
+/**
+ * The file's bytes, undefined when there is no such file (vscode.FileSystemError 'FileNotFound'); any other failure to
+ * read it (permissions, a folder of that name, a remote file system that did not answer) is thrown: the file may be
+ * there, and is not to be written over unseen.
+ */
 async function existing(api: PythonHelperApi, file: vscode.Uri): Promise<Uint8Array | undefined> {
   try {
     return await api.workspace.fs.readFile(file);
-  } catch {
-    return undefined;
+  } catch (e) {
+    if ((e as { code?: unknown }).code === 'FileNotFound') return undefined;
+    throw e;
   }
 }
 
@@ -56,7 +62,15 @@ export async function addPythonHelper(api: PythonHelperApi, helperText: string):
   if (!folder) return undefined;
   const file = api.Uri.joinPath(folder.uri, PYTHON_HELPER_FILE);
   const bytes = new TextEncoder().encode(helperText);
-  const before = await existing(api, file);
+  let before: Uint8Array | undefined;
+  try {
+    before = await existing(api, file);
+  } catch (e) {
+    void api.window.showErrorMessage(
+      `DDPM Lab: cannot read ${PYTHON_HELPER_FILE} in ${folder.name} (${errorFirstLine(e)}); nothing was written.`
+    );
+    return undefined;
+  }
   if (before && !sameBytes(before, bytes)) {
     const answer = await api.window.showWarningMessage(
       `${PYTHON_HELPER_FILE} already exists in ${folder.name} and differs from DDPM Lab's helper. Overwrite it?`,
@@ -65,7 +79,16 @@ export async function addPythonHelper(api: PythonHelperApi, helperText: string):
     );
     if (answer !== 'Overwrite') return undefined;
   }
-  if (!before || !sameBytes(before, bytes)) await api.workspace.fs.writeFile(file, bytes);
+  if (!before || !sameBytes(before, bytes)) {
+    try {
+      await api.workspace.fs.writeFile(file, bytes);
+    } catch (e) {
+      void api.window.showErrorMessage(
+        `DDPM Lab: cannot write ${PYTHON_HELPER_FILE} into ${folder.name} (${errorFirstLine(e)}).`
+      );
+      return undefined;
+    }
+  }
   await api.window.showTextDocument(await api.workspace.openTextDocument(file));
   void api.window.showInformationMessage(
     before && sameBytes(before, bytes)

@@ -46,8 +46,28 @@ export type CellInputsInterpreter = (
 
 const ASSIGNS_AN_INPUT = new RegExp(`^[ \\t]*(${INPUT_KEYS.join('|')})[ \\t]*=(?!=)`, 'm');
 
+/** How sure the caller is that the text is meant as inputs. */
+export interface ResolveOptions {
+  /**
+   * false: a document that merely might hold inputs (a Python script assigning `betas = ...`, notes, an ini file):
+   * text that the cell language cannot read is not ours (the quick pick follows), not an error. Default true: a
+   * selection, a file the user chose, a DDPM cell or a plain-text document, whose errors are shown.
+   */
+  intended?: boolean;
+}
+
+/** Whether an editor's whole document of this language is meant as DDPM inputs (its cell-language errors are shown). */
+export function intendedLanguage(languageId: string): boolean {
+  return languageId === 'ddpm' || languageId === 'plaintext' || languageId === 'json' || languageId === 'jsonc';
+}
+
 /** What `text` (an editor's selection or whole document) holds: sampler inputs, nothing of ours, or broken inputs. */
-export function resolveInputsFromText(text: string, origin: string, interpret?: CellInputsInterpreter): Resolution {
+export function resolveInputsFromText(
+  text: string,
+  origin: string,
+  interpret?: CellInputsInterpreter,
+  opts: ResolveOptions = {}
+): Resolution {
   const trimmed = text.trim();
   if (!trimmed) return { kind: 'none', reason: `${origin} is empty` };
   if (trimmed.startsWith('{')) {
@@ -69,6 +89,12 @@ export function resolveInputsFromText(text: string, origin: string, interpret?: 
     if (!isObject(json)) return { kind: 'none', reason: `${origin} is not a JSON object` };
     if (!INPUT_KEYS.some((k) => k in json))
       return { kind: 'none', reason: `${origin} has none of the keys ${INPUT_KEYS.join(', ')}` };
+    // a training config that shares a key (`{"seed": 42, "lr": 1e-4}`) is not ours; an inputs file missing one of
+    // the five, or holding all five and a key too many, is, and its message says what is wrong
+    const keys = Object.keys(json);
+    const known = (k: string): boolean => (INPUT_KEYS as readonly string[]).includes(k);
+    if (!keys.every(known) && !INPUT_KEYS.every((k) => k in json))
+      return { kind: 'none', reason: `${origin} is JSON with other keys than ${INPUT_KEYS.join(', ')}` };
     try {
       const { inputs, warnings, writtenSchedule } = readInputsJson(json, trimmed);
       return { kind: 'inputs', inputs, warnings, origin, ...(writtenSchedule ? { writtenSchedule } : {}) };
@@ -81,6 +107,8 @@ export function resolveInputsFromText(text: string, origin: string, interpret?: 
       const r = interpret(text, origin);
       if (r) return { kind: 'inputs', ...r, origin };
     } catch (e) {
+      if (opts.intended === false)
+        return { kind: 'none', reason: `${origin} holds no DDPM inputs the cell language reads` };
       return { kind: 'error', message: `${origin}: ${errorFirstLine(e)}` };
     }
   }

@@ -93,7 +93,7 @@ function* requestJob(req: WorkerRequest, hooks: JobHooks): Generator<void, Worke
         maxTrajectoryBytes: req.maxTrajectoryBytes,
         onStep: () => hooks.onProgress?.(++done, total),
         shouldStop: hooks.shouldStop,
-        inputWarnings: warnings
+        inputWarnings: [...(req.inputWarnings ?? []), ...warnings]
       });
       let r = steps.next();
       while (!r.done) {

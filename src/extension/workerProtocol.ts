@@ -25,6 +25,11 @@ export type WorkerRequest =
       /** trajectory budget in bytes (notebook outputs: ddpmLab.trajectory.notebookMaxMiB); default the core's 64 MiB */
       maxTrajectoryBytes?: number;
       /**
+       * what reading the inputs where the user wrote them said (`w_model: given as float64; rounded to float32`):
+       * `inputs` are their float32 values, which say nothing of it; the run's warnings begin with these
+       */
+      inputWarnings?: string[];
+      /**
        * answer with the inputs instead of the steps (trajectory.recompute, inputs.wModel): the view recomputes
        * them (src/core/run/recompute.ts), so only a few KB cross the worker, host and webview boundaries
        */

@@ -3,6 +3,8 @@
 // (ms-python.python's environments API) when it is installed and has one; else python3, then python, on PATH.
 // Pure: the host's facts come in as functions, so the order is tested without VS Code or a file system.
 
+import { describe } from '../describe';
+
 export type PythonSource = 'setting' | 'python-extension' | 'path';
 
 export interface ResolvedPython {
@@ -14,8 +16,11 @@ export interface ResolvedPython {
 }
 
 export interface PythonResolutionHost {
-  /** ddpmLab.pythonPath (or --python), as the user wrote it; empty or undefined when unset */
-  setting?: string;
+  /**
+   * ddpmLab.pythonPath (or --python), as the user wrote it; empty, undefined or null when unset. A settings.json can
+   * hold any JSON there: anything but a string is refused, naming the setting.
+   */
+  setting?: unknown;
   /** the Python extension's active interpreter path; undefined when the extension is absent or has none */
   pythonExtensionInterpreter?: () => Promise<string | undefined>;
   /** the full path of a command on PATH, or undefined when PATH has none */
@@ -31,6 +36,10 @@ export class NoPythonError extends Error {
 
 /** The Python to use, or NoPythonError saying what was tried. */
 export async function resolvePython(host: PythonResolutionHost): Promise<ResolvedPython> {
+  if (host.setting !== undefined && host.setting !== null && typeof host.setting !== 'string')
+    throw new NoPythonError(
+      `ddpmLab.pythonPath: expected the path of a Python (a string), got ${describe(host.setting)}`
+    );
   const setting = host.setting?.trim();
   if (setting) return { command: setting, source: 'setting', origin: `ddpmLab.pythonPath (${setting})` };
   let fromExtension: string | undefined;

@@ -11,11 +11,13 @@ import {
   countProblem,
   generatedWModel,
   generateInputs,
+  intendedLanguage,
   resolveInputsFromText,
   seedProblem,
   type CellInputsInterpreter
 } from '../../../src/extension/resolveInputs';
 import { inputsToMessage } from '../../../src/extension/workerProtocol';
+import { interpretInputs } from '../../../src/core/notebook/cellLanguage/interpreter';
 import { f32Bits } from '../helpers/bits';
 import { PYTHON, torchMissing } from '../helpers/torch';
 import { seedInputsText } from '../helpers/seedExample';
@@ -168,6 +170,48 @@ describe('resolveInputsFromText (the active editor)', () => {
       'none',
       'text that assigns no input'
     );
+  });
+});
+
+describe('resolveInputsFromText: documents that share a name with the inputs (a review found them refused)', () => {
+  // the real cell-language reader, as the command has it
+  const interpret: CellInputsInterpreter = (text, origin) =>
+    interpretInputs(text, origin, { profile: 'avx2-fma', matmul: 'reference', record: { kind: 'none' } });
+  const script = [
+    'import torch',
+    'T = 1000',
+    'betas = torch.linspace(1e-4, 0.02, T)',
+    'alpha_bar = torch.cumprod(1 - betas, dim=0)',
+    'seed = 42'
+  ].join('\n');
+
+  it('a PyTorch script, notes or a config file open in the editor: not ours, the quick pick follows', () => {
+    for (const [text, origin] of [
+      [script, 'ddpm.py'],
+      ['# Notes\nseed = 42 is the one that diverged\n', 'notes.md'],
+      ['[run]\nseed=1\n', 'config.ini']
+    ]) {
+      const r = resolveInputsFromText(text, origin, interpret, { intended: false });
+      assert.equal(r.kind, 'none', `${origin}: ${JSON.stringify(r)}`);
+      // the same text selected, or in a DDPM cell or a plain-text file, is meant as inputs: its error is shown
+      const meant = resolveInputsFromText(text, origin, interpret);
+      assert.equal(meant.kind, 'error', origin);
+      if (meant.kind === 'error') assertOneLine(meant.message);
+    }
+    const languages = ['ddpm', 'plaintext', 'json', 'jsonc', 'python', 'markdown', 'ini'];
+    assert.deepEqual(
+      languages.filter((l) => intendedLanguage(l)),
+      ['ddpm', 'plaintext', 'json', 'jsonc']
+    );
+  });
+
+  it('a JSON config sharing a key is not ours; JSON of input keys only, or all five and more, is', () => {
+    for (const text of ['{"seed": 42, "lr": 0.0001}', '{"betas": [0.1], "batch_size": 64, "seed": 1}'])
+      assert.equal(resolveInputsFromText(text, 'config.json').kind, 'none', text);
+    const { seed: _seed, ...noSeed } = example;
+    assert.equal(resolveInputsFromText(JSON.stringify(noSeed), 'a.json').kind, 'error');
+    const extra = resolveInputsFromText(JSON.stringify({ ...example, note: 'run 3' }), 'a.json');
+    assert.equal(extra.kind, 'error');
   });
 });
 

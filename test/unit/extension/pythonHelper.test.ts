@@ -110,6 +110,34 @@ describe('DDPM: Add Python Helper to Workspace', () => {
     assert.match(same.shown.infos[0], /already DDPM Lab's helper/);
   });
 
+  it('a ddpm_lab.py that cannot be read (not missing: permissions, a folder of that name) is not written over', async () => {
+    const r = setup(['/p'], { overwrite: 'Overwrite' });
+    r.files.set('/p/ddpm_lab.py', new TextEncoder().encode('# mine\n'));
+    const fs = (r.api.workspace as unknown as { fs: { readFile: unknown } }).fs;
+    fs.readFile = async () => {
+      throw Object.assign(new Error('EACCES: permission denied, open /p/ddpm_lab.py\n  at somewhere'), {
+        code: 'NoPermissions'
+      });
+    };
+    assert.equal(await addPythonHelper(r.api, helperText), undefined);
+    assert.deepEqual(r.shown.errors, [
+      'DDPM Lab: cannot read ddpm_lab.py in p (EACCES: permission denied, open /p/ddpm_lab.py); nothing was written.'
+    ]);
+    assert.equal(text(r.files.get('/p/ddpm_lab.py')), '# mine\n');
+    assert.deepEqual([r.shown.warnings.length, r.shown.opened.length, r.shown.infos.length], [0, 0, 0]);
+  });
+
+  it('a folder that cannot be written (read-only): one error line, no "Added" message', async () => {
+    const r = setup(['/ro']);
+    const fs = (r.api.workspace as unknown as { fs: { writeFile: unknown } }).fs;
+    fs.writeFile = async () => {
+      throw Object.assign(new Error('EROFS: read-only file system'), { code: 'NoPermissions' });
+    };
+    assert.equal(await addPythonHelper(r.api, helperText), undefined);
+    assert.deepEqual(r.shown.errors, ['DDPM Lab: cannot write ddpm_lab.py into ro (EROFS: read-only file system).']);
+    assert.deepEqual([r.shown.opened.length, r.shown.infos.length], [0, 0]);
+  });
+
   it('no folder open: one error line saying what to do, nothing written', async () => {
     const none = setup([]);
     assert.equal(await addPythonHelper(none.api, helperText), undefined);

@@ -18,6 +18,25 @@ describe('check: which Python', () => {
     });
   });
 
+  it('a setting that is not a string (settings.json holds any JSON) is refused naming it, not used', async () => {
+    for (const [setting, got] of [
+      [3, '3'],
+      [true, 'true'],
+      [['python3'], 'an array'],
+      [{ path: 'python3' }, 'an object']
+    ] as const) {
+      await assert.rejects(
+        resolvePython({ setting, which: onPath({ python3: '/usr/bin/python3' }) }),
+        (e: Error) =>
+          e instanceof NoPythonError &&
+          e.message === `ddpmLab.pythonPath: expected the path of a Python (a string), got ${got}`
+      );
+    }
+    // null is how settings.json unsets it
+    const r = await resolvePython({ setting: null, which: onPath({ python3: '/usr/bin/python3' }) });
+    assert.equal(r.command, '/usr/bin/python3');
+  });
+
   it('a blank setting counts as unset; the Python extension comes next', async () => {
     const r = await resolvePython({
       setting: '  ',
