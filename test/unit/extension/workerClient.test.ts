@@ -217,3 +217,36 @@ describe("a comparison request with the inputs file's written schedule (the resu
       assert.ok(!diagnosed(p.text, false).includes('schedule-float64'));
     });
 });
+
+describe("a sample request carries the warnings of reading the inputs where they were written (the palette's run)", () => {
+  it('they come first in the run, each once; the float32 inputs the worker reads again say nothing of them', () => {
+    const resolved = resolveInputsFromText(
+      JSON.stringify({
+        ...JSON.parse(seedInputsText),
+        w_model: 'tensor([[0.12, -0.3], [0.05, 0.41], [-0.2, 0.07]], dtype=torch.float64)'
+      }),
+      'f64.inputs.json'
+    );
+    if (resolved.kind !== 'inputs') throw new Error(`not inputs: ${JSON.stringify(resolved)}`);
+    assert.ok(
+      resolved.warnings.some((w) => /^w_model: /.test(w)),
+      resolved.warnings.join('; ')
+    );
+    const request = (inputWarnings?: string[]): string[] => {
+      const reply = executeRequest({
+        op: 'sample',
+        inputs: inputsToMessage(resolved.inputs),
+        profile: 'avx2-fma',
+        record: { kind: 'none' },
+        ...(inputWarnings ? { inputWarnings } : {})
+      });
+      if (reply.type !== 'result') throw new Error(reply.type === 'error' ? reply.message : reply.type);
+      return decodeRunResult(reply.run).warnings;
+    };
+    const without = request();
+    assert.ok(!without.some((w) => /^w_model: /.test(w)), without.join('; '));
+    const withThem = request([...resolved.warnings, ...resolved.warnings]);
+    assert.deepEqual(withThem.slice(0, resolved.warnings.length), resolved.warnings);
+    assert.equal(new Set(withThem).size, withThem.length);
+  });
+});
