@@ -164,15 +164,17 @@ export class DdpmKernel {
       state.queue = new Promise<void>((r) => (release = r));
       await previous;
       try {
-        let interrupted = false;
+        // as in Jupyter, the cells after one that failed or was interrupted in the same request (Run All) do not
+        // run: a later sample() would use the values from before the failed cell, unlike the notebook's text
+        let stopped = false;
         for (const execution of executions) {
           pending.delete(execution);
-          if (interrupted || execution.token.isCancellationRequested) {
-            interrupted = true;
+          if (stopped || execution.token.isCancellationRequested) {
+            stopped = true;
             execution.end(undefined);
             continue;
           }
-          interrupted = await this.executeOne(execution, state, notebook);
+          stopped = (await this.executeOne(execution, state, notebook)) !== 'ok';
         }
       } finally {
         release();
@@ -184,12 +186,12 @@ export class DdpmKernel {
     });
   }
 
-  /** Runs one cell; true when it was interrupted (the rest of the queue is then cancelled too, as in Jupyter). */
+  /** Runs one cell: 'ok', 'failed' (its error shown) or 'interrupted' (either way the rest of the request is not run). */
   private async executeOne(
     execution: vscode.NotebookCellExecution,
     state: NotebookState,
     notebook: vscode.NotebookDocument
-  ): Promise<boolean> {
+  ): Promise<'ok' | 'failed' | 'interrupted'> {
     const abort = new AbortController();
     const subscription = execution.token.onCancellationRequested(() => abort.abort());
     execution.executionOrder = ++state.order;
@@ -249,7 +251,7 @@ export class DdpmKernel {
       subscription.dispose();
       execution.end(success, Date.now());
     }
-    return interrupted;
+    return success ? 'ok' : interrupted ? 'interrupted' : 'failed';
   }
 
   /** Answers the interpreter's requests by running them in the worker. */

@@ -223,7 +223,7 @@ describe('kernel: DDPM Lab notebook controller', () => {
     assert.equal(warmUps, 1, 'not again for the next notebook');
   });
 
-  it('a bad cell fails alone with a one-line error naming line and column; the next cells still run', async () => {
+  it('a bad cell fails with a one-line error naming line and column; as in Jupyter, the cells after it in the same Run All do not run', async () => {
     const { controller, execute } = setup();
     const nb = fakeNotebook('untitled:2', [
       ...seedCodeCells.slice(0, 2),
@@ -236,7 +236,13 @@ describe('kernel: DDPM Lab notebook controller', () => {
     assert.match(err.message, /^line 3, column 1: expected an expression, found end of input$/);
     assert.equal(err.stack, undefined, 'no stack trace for users');
     assert.equal(executionsOf(controller, nb.cells[2])[0].ended?.success, false);
-    assert.equal(executionsOf(controller, nb.cells[3])[0].ended?.success, true);
+    // sample() would have run on the values before the failed cell: it is left not run (ended without a verdict)
+    const after = executionsOf(controller, nb.cells[3])[0];
+    assert.deepEqual([after.started, after.ended?.success], [undefined, undefined]);
+    assert.equal(nb.cells[3].outputs.length, 0);
+    // run on its own afterwards (the user fixed nothing yet), the next cell runs: the session is unaffected
+    await execute([nb.cells[3]], nb);
+    assert.equal(executionsOf(controller, nb.cells[3])[1].ended?.success, true);
     assert.equal(items(nb.cells[3])[0][1].text, seedExpected.printed);
   });
 
