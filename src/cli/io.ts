@@ -4,6 +4,7 @@ import { open, readFile, realpath, rename, stat, unlink, writeFile } from 'node:
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { errorFirstLine } from '../core/errors';
+import { decodeText } from '../core/textBytes';
 import { parseInputsText, type ReadInputsResult } from '../core/sampler/inputs';
 import { jsonFloat32 } from '../core/tensors/printTensor';
 import { DEFAULT_PROFILE, MATMUL_PROFILES, RNG_PROFILES, type MatmulProfile, type RngProfile } from '../core/types';
@@ -35,6 +36,7 @@ export function processIO(): CliIO {
   return {
     stdout: (s) => void (closed.stdout || process.stdout.write(s)),
     stderr: (s) => void (closed.stderr || process.stderr.write(s)),
+    // UTF-8, or UTF-16 with its byte order mark (src/core/textBytes.ts)
     readText: async (p) => decodeText(p === '-' ? await readStdin() : await readFile(p)),
     writeText: writeFileReplacing,
     sameFile
@@ -45,19 +47,6 @@ async function readStdin(): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   return Buffer.concat(chunks);
-}
-
-/**
- * A file's bytes as text: UTF-8, or UTF-16 when the bytes begin with its byte order mark (what Windows PowerShell's
- * `python loop.py > out.txt` writes). A UTF-8 byte order mark stays, for the readers to skip.
- */
-export function decodeText(bytes: Buffer): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.toString('utf16le', 2);
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) {
-    const swapped = Buffer.from(bytes.subarray(2 + (bytes.length % 2))); // an odd last byte: dropped as utf16le would
-    return swapped.swap16().toString('utf16le');
-  }
-  return bytes.toString('utf8');
 }
 
 /**

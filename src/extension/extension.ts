@@ -55,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push({ dispose: () => clearTimeout(ahead) });
 }
 
-export function deactivate(): void {
-  // Workers are terminated by their runs' AbortControllers or when the extension host exits.
+export async function deactivate(): Promise<void> {
+  // the sampler's workers (a spare waiting for the next run, any run still going): stopped, and none started after
+  await (await import('./workerClient')).stopWorkers();
 }

@@ -16,6 +16,7 @@ import {
 } from './resolveInputs';
 import { parseSeed } from '../core/rng/seed';
 import { errorFirstLine } from '../core/errors';
+import { decodeText } from '../core/textBytes';
 
 export const EXAMPLE_INPUTS = ['media', 'examples', 'seed.inputs.json'] as const;
 
@@ -23,11 +24,15 @@ function displayName(uri: vscode.Uri): string {
   return uri.path.split('/').pop() || uri.toString();
 }
 
-/** Reads a file the user chose and resolves it; a file that is not inputs is an error, not a fallback. */
+/**
+ * Reads a file the user chose and resolves it; a file that is not inputs is an error, not a fallback. A file open in
+ * an editor is read as the editor holds it (unsaved edits included), as the active editor is.
+ */
 export async function resolveInputsFromFile(uri: vscode.Uri, interpret?: CellInputsInterpreter): Promise<Resolution> {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(await vscode.workspace.fs.readFile(uri));
+    text = open ? open.getText() : decodeText(await vscode.workspace.fs.readFile(uri), { fatal: true });
   } catch (e) {
     return { kind: 'error', message: `${displayName(uri)}: cannot read the file (${errorFirstLine(e)})` };
   }

@@ -39,7 +39,12 @@ export function registerNotebook(context: vscode.ExtensionContext): DdpmKernel {
       })
   });
   // the extension activates when a DDPM notebook opens: start the sampler's worker now, not at the first sample()
-  void import('./workerClient').then((m) => m.prewarmWorker()).catch(() => undefined);
+  void import('./workerClient')
+    .then((m) => {
+      m.resumeWorkers(); // after a deactivate in the same extension host
+      return m.prewarmWorker();
+    })
+    .catch(() => undefined);
   context.subscriptions.push(
     vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, serializer, { transientOutputs: false }),
     kernel,

@@ -7,14 +7,29 @@ import {
   largeRunQuestion,
   notebookTrajectoryBytes,
   readSettings,
+  settingProblems,
   SETTINGS_SECTION,
   type DdpmSettings,
   type LargeRun
 } from './settings';
 
-/** The settings for a resource (a file, a notebook) or, without one, the workspace's. */
+/** The settings problems already shown this session (each once: settings are read for every run). */
+const shownProblems = new Set<string>();
+
+/**
+ * The settings for a resource (a file, a notebook) or, without one, the workspace's. A setting given a value it does
+ * not take is said once a session, with a button to open it (settingProblems).
+ */
 export function settingsFor(scope?: vscode.Uri): DdpmSettings {
   const source = configurationSource(vscode.workspace.getConfiguration(SETTINGS_SECTION, scope));
+  for (const problem of settingProblems(source)) {
+    if (shownProblems.has(problem)) continue;
+    shownProblems.add(problem);
+    const key = problem.slice(0, problem.indexOf(':'));
+    void vscode.window.showWarningMessage(problem, 'Open Settings').then((answer) => {
+      if (answer) void vscode.commands.executeCommand('workbench.action.openSettings', key);
+    });
+  }
   return { ...readSettings(source), notebookTrajectoryBytes: notebookTrajectoryBytes(source) };
 }
 

@@ -2,6 +2,7 @@
 // this file has no `vscode` import and is unit-testable. runSettings.ts binds it to the workspace
 // configuration (configurationSource) for the commands and the kernel; test/unit/extension/manifest.test.ts
 // checks the keys and defaults against package.json.
+import { describe } from '../core/describe';
 import { DEFAULT_TRAJECTORY_BUDGET_BYTES } from '../core/sampler/limits';
 import {
   DEFAULT_MATMUL_PROFILE,
@@ -87,6 +88,53 @@ export function configurationSource(config: ConfigurationLike): SettingsSource {
 
 const finiteAtLeast = (v: unknown, min: number): v is number => typeof v === 'number' && Number.isFinite(v) && v >= min;
 
+/** What each setting takes, for settingProblems (pythonPath is checked where it is used: pythonResolution.ts). */
+const SETTING_RULES: { key: SettingKey; allowed?: readonly string[]; atLeast?: number; instead: string }[] = [
+  { key: 'rngProfile', allowed: RNG_PROFILES, instead: `${SETTING_DEFAULTS.rngProfile} is used` },
+  { key: 'matmulProfile', allowed: MATMUL_PROFILES, instead: `${SETTING_DEFAULTS.matmulProfile} is used` },
+  { key: 'trajectory.record', allowed: ['all', 'every', 'none'], instead: 'all is used' },
+  { key: 'trajectory.every', atLeast: 1, instead: `${SETTING_DEFAULTS['trajectory.every']} is used` },
+  {
+    key: 'trajectory.notebookMaxMiB',
+    atLeast: 0,
+    instead: `${SETTING_DEFAULTS['trajectory.notebookMaxMiB']} is used`
+  },
+  { key: 'compare.rtol', atLeast: 0, instead: 'it is ignored' },
+  { key: 'compare.atol', atLeast: 0, instead: 'it is ignored' },
+  {
+    key: 'maxElementsWithoutAsking',
+    atLeast: 0,
+    instead: `${SETTING_DEFAULTS.maxElementsWithoutAsking} is used`
+  }
+];
+
+/** Whether a value is one the setting takes (see SETTING_RULES). */
+function validSetting(key: SettingKey, value: unknown): boolean {
+  const rule = SETTING_RULES.find((r) => r.key === key);
+  if (!rule) return true;
+  return rule.allowed ? rule.allowed.includes(value as string) : finiteAtLeast(value, rule.atLeast ?? 0);
+}
+
+/**
+ * One line for each setting the user set to a value it does not take (settings.json holds any JSON; VS Code only
+ * underlines it there): `ddpmLab.rngProfile: unknown value "scaler" (expected avx2-fma, avx2 or scalar); avx2-fma is
+ * used`. For a bit-for-bit tool a misspelt profile must not quietly mean another.
+ */
+export function settingProblems(src: SettingsSource): string[] {
+  const out: string[] = [];
+  for (const rule of SETTING_RULES) {
+    if (!src.isSet(rule.key)) continue;
+    const value = src.get(rule.key);
+    if (validSetting(rule.key, value)) continue;
+    const got = describe(value);
+    const what = rule.allowed
+      ? `unknown value ${got} (expected ${rule.allowed.slice(0, -1).join(', ')} or ${rule.allowed[rule.allowed.length - 1]})`
+      : `expected a number of at least ${rule.atLeast}, got ${got}`;
+    out.push(`${SETTINGS_SECTION}.${rule.key}: ${what}; ${rule.instead}`);
+  }
+  return out;
+}
+
 /** Reads and sanitises the settings; a bad value falls back to its default (VS Code already warns in settings.json). */
 export function readSettings(src: SettingsSource): DdpmSettings {
   const profileRaw = src.get('rngProfile');
@@ -100,8 +148,10 @@ export function readSettings(src: SettingsSource): DdpmSettings {
     recordRaw === 'none' ? { kind: 'none' } : recordRaw === 'every' ? { kind: 'every', k } : { kind: 'all' };
   const rtolRaw = src.get('compare.rtol');
   const atolRaw = src.get('compare.atol');
+  // a tolerance counts as set only with a value it takes: a misspelt one must not switch the comparison's rule
+  const tolSet = (key: 'compare.rtol' | 'compare.atol'): boolean => src.isSet(key) && validSetting(key, src.get(key));
   const tolerances =
-    src.isSet('compare.rtol') || src.isSet('compare.atol')
+    tolSet('compare.rtol') || tolSet('compare.atol')
       ? {
           rtol: finiteAtLeast(rtolRaw, 0) ? rtolRaw : SETTING_DEFAULTS['compare.rtol'],
           atol: finiteAtLeast(atolRaw, 0) ? atolRaw : SETTING_DEFAULTS['compare.atol']

@@ -50,17 +50,19 @@ async function runInNodeWorker(request: WorkerRequest, signal: AbortSignal, opts
   if (signal.aborted) throw abortError();
   return new Promise<RunResult>((resolve, reject) => {
     const worker = takeWorker(Worker, workerFile);
+    running.add(worker);
     let finished = false;
     /** `keep`: the worker answered and may take the next run (else it is stopped and a new spare started) */
     const finish = (action: () => void, keep = false) => {
       if (finished) return;
       finished = true;
+      running.delete(worker);
       signal.removeEventListener('abort', onAbort);
-      if (keep && !spare) keepAsSpare(worker, workerFile);
+      if (keep && !spare && !stopping) keepAsSpare(worker, workerFile);
       else {
         void worker.terminate();
         // the next run starts in a worker that has already loaded and compiled its kernels
-        setTimeout(() => void prewarmWorker(workerFile), 0);
+        if (!stopping) setTimeout(() => void prewarmWorker(workerFile), 0);
       }
       action();
     };
@@ -140,6 +142,30 @@ function takeWorker(Worker: typeof import('node:worker_threads').Worker, file: s
   return new Worker(file);
 }
 
+/** Workers running a request now (terminated by stopWorkers). */
+const running = new Set<NodeWorker>();
+
+/** Set by stopWorkers (the extension deactivating): no spare is kept or started after it. */
+let stopping = false;
+
+/**
+ * Terminates the spare worker and those running requests (their runs reject as aborted), and keeps new spares from
+ * starting: the extension's deactivate. A worker that was not unref'd would otherwise keep a closing extension host
+ * waiting for its run.
+ */
+export async function stopWorkers(): Promise<void> {
+  stopping = true;
+  const all = [...running, ...(spare ? [spare.worker] : [])];
+  spare = undefined;
+  running.clear();
+  await Promise.all(all.map((w) => w.terminate().catch(() => undefined)));
+}
+
+/** Lets workers start again after stopWorkers: the extension activated again in the same host (and tests). */
+export function resumeWorkers(): void {
+  stopping = false;
+}
+
 /** Whether the web extension host's inline sampler has had its warm-up run (prewarmWorker). */
 let inlineWarm = false;
 
@@ -150,7 +176,7 @@ let inlineWarm = false;
  * its first run does not pay for that either.
  */
 export async function prewarmWorker(workerFile = defaultWorkerFile()): Promise<void> {
-  if (spare) return;
+  if (spare || stopping) return;
   let Worker: typeof import('node:worker_threads').Worker;
   // as in runInNodeWorker: the import sits in a branch the web build's define removes
   if (process.env.DDPM_WEB) {
@@ -160,7 +186,7 @@ export async function prewarmWorker(workerFile = defaultWorkerFile()): Promise<v
     }
     return;
   } else Worker = (await import('node:worker_threads')).Worker;
-  if (spare) return;
+  if (spare || stopping) return;
   keepAsSpare(new Worker(workerFile), workerFile);
 }
 

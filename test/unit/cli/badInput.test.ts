@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { decodeText, processIO, sameFile, writeFileReplacing } from '../../../src/cli/io';
+import { processIO, sameFile, writeFileReplacing } from '../../../src/cli/io';
+import { decodeText } from '../../../src/core/textBytes';
 import { main as reportMain } from '../../../src/cli/report';
 import { runCliInMemory, type CliRun } from '../helpers/cliInMemory';
 import { FIXTURES, ROOT } from '../helpers/paths';
@@ -96,7 +97,9 @@ describe('cli: files on disk', () => {
     const text = 'tensor([[ 0.4527,  0.1824]])\n';
     assert.equal(decodeText(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])), text);
     assert.equal(decodeText(Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()])), text);
-    assert.equal(decodeText(Buffer.from(`\uFEFF${text}`, 'utf8')), `\uFEFF${text}`); // the readers skip this BOM
+    assert.equal(decodeText(Buffer.from(`\uFEFF${text}`, 'utf8')), text); // dropped (the readers would skip it)
+    assert.throws(() => decodeText(new Uint8Array([0x7b, 0xff, 0x7d]), { fatal: true }), TypeError);
+    assert.equal(decodeText(new Uint8Array([0x7b, 0xff, 0x7d])), '{\uFFFD}');
     assert.equal(decodeText(Buffer.from(text, 'utf8')), text);
   });
 

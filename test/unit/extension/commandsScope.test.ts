@@ -117,6 +117,40 @@ describe('palette comparisons read the settings of the run’s folder (multi-roo
     assert.equal(fake.panels.length, 1);
   });
 
+  it('"Run Sampler" on a file from the explorer runs it as its open editor holds it (unsaved edits), not as saved', async () => {
+    const { fake, requests, commands } = setup();
+    setActiveEditor(fake, '/ws/a/notes.md');
+    const file = new FakeUri('/ws/a/seed.inputs.json');
+    fake.files.set(file.path, new TextEncoder().encode(seedInputsText));
+    const edited = seedInputsText.replace('"seed": 42', '"seed": 7');
+    assert.notEqual(edited, seedInputsText);
+    fake.textDocuments.push({ uri: file, getText: () => edited });
+    const sampled = await commands.runSamplerCommand(new FakeUri('/ext') as never, file as never);
+    assert.ok(sampled, fake.errors.join('; '));
+    assert.equal(requests[0]?.op === 'sample' && requests[0].inputs.seed, '7');
+  });
+
+  it('a setting given a value it does not take is said once a session, and does not switch the rule', async () => {
+    const { fake, requests, commands } = setup();
+    fake.folderSettings.set('/ws/a', { 'compare.atol': '1e-3', rngProfile: 'scaler' });
+    for (let i = 0; i < 2; i++) {
+      fake.clipboard.text = offByOnePercent;
+      await commands.compareClipboardCommand(new FakeUri('/ext') as never, {
+        run,
+        inputs,
+        notebookName: 'seed.ddpmnb',
+        notebookUri: new FakeUri('/ws/a/seed.ddpmnb').toString()
+      });
+    }
+    assert.deepEqual(fake.warnings, [
+      'ddpmLab.rngProfile: unknown value "scaler" (expected avx2-fma, avx2 or scalar); avx2-fma is used',
+      'ddpmLab.compare.atol: expected a number of at least 0, got "1e-3"; it is ignored'
+    ]);
+    // the comparison chose its rule from the paste (no tolerances sent), as with nothing set
+    assert.equal(requests.length, 2);
+    assert.ok(requests.every((r) => r.op === 'compare' && r.rtol === undefined && r.atol === undefined));
+  });
+
   it('a run of a file opened from the quick pick keeps the file’s folder: "Compare Clipboard with Last Run" uses its tolerances', async () => {
     for (const [folder, matches] of FOLDERS) {
       const { fake, requests, commands } = setup();

@@ -8,6 +8,7 @@ import {
   notebookTrajectoryBytes,
   readSettings,
   SETTING_DEFAULTS,
+  settingProblems,
   type SettingKey
 } from '../../../src/extension/settings';
 
@@ -71,8 +72,45 @@ describe('readSettings', () => {
     );
     assert.equal(s.profile, SETTING_DEFAULTS.rngProfile);
     assert.deepEqual(s.record, { kind: 'every', k: SETTING_DEFAULTS['trajectory.every'] });
-    assert.deepEqual(s.tolerances, { rtol: SETTING_DEFAULTS['compare.rtol'], atol: SETTING_DEFAULTS['compare.atol'] });
+    // a tolerance set to a value it does not take does not switch the comparison to the tolerance rule
+    assert.equal(s.tolerances, undefined);
     assert.equal(s.maxElementsWithoutAsking, SETTING_DEFAULTS.maxElementsWithoutAsking);
+    assert.deepEqual(readSettings(source({ 'compare.rtol': 1e-4, 'compare.atol': '1e-3' })).tolerances, {
+      rtol: 1e-4,
+      atol: SETTING_DEFAULTS['compare.atol']
+    });
+  });
+
+  it('says, one line each, which settings were set to a value they do not take, and what is used instead', () => {
+    assert.deepEqual(
+      settingProblems(
+        source({
+          rngProfile: 'scaler',
+          matmulProfile: null,
+          'trajectory.record': 'every',
+          'trajectory.every': 0,
+          'compare.rtol': -1,
+          'compare.atol': '1e-4',
+          maxElementsWithoutAsking: Number.NaN,
+          'trajectory.notebookMaxMiB': [4],
+          pythonPath: '/usr/bin/python3'
+        })
+      ),
+      [
+        'ddpmLab.rngProfile: unknown value "scaler" (expected avx2-fma, avx2 or scalar); avx2-fma is used',
+        'ddpmLab.matmulProfile: unknown value null (expected reference or openblas-haswell); reference is used',
+        'ddpmLab.trajectory.every: expected a number of at least 1, got 0; 10 is used',
+        'ddpmLab.trajectory.notebookMaxMiB: expected a number of at least 0, got an array; 4 is used',
+        'ddpmLab.compare.rtol: expected a number of at least 0, got -1; it is ignored',
+        'ddpmLab.compare.atol: expected a number of at least 0, got "1e-4"; it is ignored',
+        'ddpmLab.maxElementsWithoutAsking: expected a number of at least 0, got NaN; 50000000 is used'
+      ]
+    );
+    // the defaults, or values set and valid: nothing to say
+    assert.deepEqual(settingProblems(source({})), []);
+    assert.deepEqual(settingProblems(source({ rngProfile: 'scalar', 'compare.atol': 0 })), []);
+    // a bad value the user did not set (a default from elsewhere) is not theirs to fix
+    assert.deepEqual(settingProblems(source({ rngProfile: 'scaler' }, [])), []);
   });
 
   it("reads the notebook output trajectory budget in bytes: default below the core's, clamped to it, 0 allowed", () => {

@@ -10,7 +10,13 @@ import * as esbuild from 'esbuild';
 import { readInputs } from '../../../src/core/sampler/inputs';
 import { runSampler } from '../../../src/core/sampler/sampler';
 import { formatTensorF32 } from '../../../src/core/tensors/printTensor';
-import { prewarmWorker, runInWorker, spareWorker } from '../../../src/extension/workerClient';
+import {
+  prewarmWorker,
+  resumeWorkers,
+  runInWorker,
+  spareWorker,
+  stopWorkers
+} from '../../../src/extension/workerClient';
 import { inputsToMessage, type WorkerRequest } from '../../../src/extension/workerProtocol';
 import { decodeRunResult, encodeRunResult } from '../../../src/core/run/runCodec';
 import { generateInputs } from '../../../src/extension/resolveInputs';
@@ -65,6 +71,27 @@ describe('runInWorker (the sampler worker)', function () {
       assert.deepEqual(f32Bits(run.sample.data), f32Bits(direct.sample.data));
       assert.deepEqual(spareWorker(), first, 'the worker of a small run is not the spare after it');
     }
+  });
+
+  it('deactivating stops the spare and a running worker (the run rejects as aborted); none starts until resumed', async () => {
+    await prewarmWorker(workerFile);
+    assert.ok(spareWorker(), 'a spare to stop');
+    const inputs = generateInputs({ n: 64, d: 2, T: 200_000, seed: 1n, schedule: 'linear' }, 'avx2-fma').inputs;
+    let started!: () => void;
+    const progressed = new Promise<void>((r) => (started = r));
+    const long = runInWorker(sampleRequest(inputs), new AbortController().signal, {
+      workerFile,
+      onProgress: () => started()
+    });
+    await progressed;
+    await stopWorkers();
+    await assert.rejects(long);
+    assert.equal(spareWorker(), undefined);
+    await prewarmWorker(workerFile);
+    assert.equal(spareWorker(), undefined, 'no spare started after stopWorkers');
+    resumeWorkers();
+    await prewarmWorker(workerFile);
+    assert.equal(spareWorker()?.file, workerFile);
   });
 
   it('after a run larger than the limit, or an aborted one, its worker stops and a new spare is started', async () => {

@@ -213,6 +213,9 @@ export function makeFakeVscode() {
   const folderSettings = new Map<string, Record<string, unknown>>();
   const clipboard = { text: '' };
   const errors: string[] = [];
+  const warnings: string[] = [];
+  /** the text documents open in editors (workspace.textDocuments), unsaved edits included */
+  const textDocuments: { uri: FakeUri; getText(): string }[] = [];
   /** what the user answers: the id of the quick pick item chosen, the files chosen in an open dialog */
   const answers: { quickPick?: string; openDialog?: FakeUri[] } = {};
   const folderValues = (scope?: FakeUri) =>
@@ -252,6 +255,7 @@ export function makeFakeVscode() {
         task({ report() {} }, { onCancellationRequested: () => ({ dispose() {} }) }),
       setStatusBarMessage: () => ({ dispose() {} }),
       showErrorMessage: async (message: string) => void errors.push(message),
+      showWarningMessage: async (message: string) => void warnings.push(message),
       showQuickPick: async (items: { id?: string }[]) => items.find((i) => i.id === answers.quickPick),
       showOpenDialog: async () => answers.openDialog,
       registerWebviewPanelSerializer: () => ({ dispose() {} }),
@@ -266,6 +270,7 @@ export function makeFakeVscode() {
       onDidCloseNotebookDocument: closeNotebook.event,
       onDidOpenNotebookDocument: openNotebook.event,
       notebookDocuments,
+      textDocuments,
       getConfiguration: (_section: string, scope?: FakeUri) => {
         const values = folderValues(scope);
         return {
@@ -299,6 +304,8 @@ export function makeFakeVscode() {
     folderSettings,
     clipboard,
     errors,
+    warnings,
+    textDocuments,
     answers
   };
 }
