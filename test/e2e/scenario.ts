@@ -570,7 +570,7 @@ async function runNotebookFile(
     ctx,
     file,
     async () => {
-      // from choosing the command to the moment the view says it drew (its data-ddpm-drawn-at: the same clock)
+      // from the click choosing the command (runCommand) to the moment the view says it drew (its data-ddpm-drawn-at)
       const t0 = await runCommand(page, 'Notebook: Run All');
       let picked = false;
       const run = await waitFor(
@@ -675,8 +675,8 @@ async function openSampleInputs(ctx: ScenarioContext, file: string, n: number): 
 
 /**
  * Writes and opens 1000-step inputs of n samples (openSampleInputs), waits paletteSettleMs(), runs "DDPM: Run
- * Sampler" and waits until the results panel has drawn that run. t0 is when the command was chosen, drawnAt the
- * view's data-ddpm-drawn-at (the same clock).
+ * Sampler" and waits until the results panel has drawn that run. t0 is when the click choosing the command reached
+ * the workbench (runCommand), drawnAt the view's data-ddpm-drawn-at (the same clock).
  */
 async function paletteRun(
   ctx: ScenarioContext,
