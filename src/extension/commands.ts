@@ -99,7 +99,7 @@ export async function runSamplerCommand(extensionUri: vscode.Uri, uri?: vscode.U
   const inputsJson = inputsToMessage(inputs);
   const title = `DDPM: sampling N=${inputs.n} d=${inputs.d} T=${T}`;
   // the panel's page loads while the sampler runs
-  const unprepare = ResultsPanel.prepare(extensionUri, `${title}…`);
+  const { runId, unprepare } = ResultsPanel.prepare(extensionUri, `${title}…`);
   try {
     const result = await runWithProgress(title, {
       op: 'sample',
@@ -115,14 +115,23 @@ export async function runSamplerCommand(extensionUri: vscode.Uri, uri?: vscode.U
       return undefined;
     }
     const { writtenSchedule } = resolution;
-    ResultsPanel.show(extensionUri, {
-      run: result,
-      inputs: inputsJson,
-      profile,
-      origin,
-      ...(writtenSchedule ? { writtenSchedule } : {}),
-      ...(scope ? { scope: scope.toString() } : {})
-    });
+    const shown = ResultsPanel.show(
+      extensionUri,
+      {
+        run: result,
+        inputs: inputsJson,
+        profile,
+        origin,
+        ...(writtenSchedule ? { writtenSchedule } : {}),
+        ...(scope ? { scope: scope.toString() } : {})
+      },
+      runId
+    );
+    // a run started after this one was shown first: this one is not put over it
+    if (!shown)
+      void vscode.window.showInformationMessage(
+        `${title}: finished after a run started later; the results panel keeps the later run`
+      );
     return result;
   } catch (e) {
     unprepare();

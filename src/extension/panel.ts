@@ -95,27 +95,42 @@ export class ResultsPanel {
     };
   }
 
-  /** Opens the panel (or reuses it) and shows `data`. */
-  static show(extensionUri: vscode.Uri, data: PanelRun): ResultsPanel {
+  /** The number of the last run prepare() was called for, and of the last prepared run shown (runs overlap). */
+  private static lastPrepared = 0;
+  private static lastShown = 0;
+
+  /**
+   * Opens the panel (or reuses it) and shows `data`. `runId` (from prepare) orders overlapping runs: a run that
+   * finishes after one started later has been shown is not shown over it (false).
+   */
+  static show(extensionUri: vscode.Uri, data: PanelRun, runId?: number): boolean {
+    if (runId !== undefined) {
+      if (runId < ResultsPanel.lastShown) return false;
+      ResultsPanel.lastShown = runId;
+    }
     const panel = ResultsPanel.open(extensionUri, ResultsPanel.title(data), data);
     panel.update(data);
-    return panel;
+    return true;
   }
 
   /**
    * Opens the panel before a run's result exists, titled `title`, so that its page loads while the sampler runs
-   * (show() then only posts the run). Returns what to call when no run comes (failed, cancelled): it closes the
-   * panel again if this call opened it, and gives an open panel back its title.
+   * (show() then only posts the run). Returns the run's number for show() and what to call when no run comes
+   * (failed, cancelled): it closes the panel again if this call opened it, and gives an open panel back its title;
+   * it leaves the panel alone once a later run has been prepared (that run's panel now).
    */
-  static prepare(extensionUri: vscode.Uri, title: string): () => void {
+  static prepare(extensionUri: vscode.Uri, title: string): { runId: number; unprepare: () => void } {
+    const runId = ++ResultsPanel.lastPrepared;
     const existed = ResultsPanel.current;
     const panel = ResultsPanel.open(extensionUri, title, undefined);
     if (existed) panel.webviewPanel.title = title;
-    return () => {
+    const unprepare = (): void => {
       if (ResultsPanel.current !== panel) return; // closed, or replaced, meanwhile
+      if (runId !== ResultsPanel.lastPrepared) return; // a run started after this one has the panel
       if (existed || panel.data) panel.webviewPanel.title = ResultsPanel.title(panel.data);
       else panel.webviewPanel.dispose();
     };
+    return { runId, unprepare };
   }
 
   /** The open panel, revealed without taking focus, or a new one. */

@@ -129,7 +129,7 @@ describe('results panel: opened while the sampler runs', () => {
   const { data } = seedPanelRun();
 
   it('opens its page before the result; the result then goes into the same panel', () => {
-    const unprepare = ResultsPanel.prepare(extensionUri as never, 'DDPM: sampling N=4 d=2 T=4…');
+    const { unprepare } = ResultsPanel.prepare(extensionUri as never, 'DDPM: sampling N=4 d=2 T=4…');
     assert.equal(fake.panels.length, 1, 'the panel is open before any result');
     assert.equal(fake.panels[0].title, 'DDPM: sampling N=4 d=2 T=4…');
     assert.match(fake.panels[0].webview.html, /panel\.js/, 'its page is loading');
@@ -144,18 +144,38 @@ describe('results panel: opened while the sampler runs', () => {
   });
 
   it('closes a panel it opened when no run comes, and gives an open one its title back', () => {
-    const unprepare = ResultsPanel.prepare(extensionUri as never, 'DDPM: sampling…');
+    const { unprepare } = ResultsPanel.prepare(extensionUri as never, 'DDPM: sampling…');
     assert.equal(fake.panels.length, 2);
     unprepare();
     assert.equal(ResultsPanel.current, undefined, 'the empty panel is closed');
     ResultsPanel.show(extensionUri as never, data);
-    const again = ResultsPanel.prepare(extensionUri as never, 'DDPM: sampling…');
+    const { unprepare: again } = ResultsPanel.prepare(extensionUri as never, 'DDPM: sampling…');
     assert.equal(fake.panels.length, 3, 'the open panel is reused');
     assert.equal(fake.panels[2].title, 'DDPM: sampling…');
     again();
     const current = (): { run?: unknown } | undefined => ResultsPanel.current; // read again (an assert above narrowed it)
     assert.equal(current()?.run, data, 'the open panel keeps its run');
     assert.equal(fake.panels[2].title, 'DDPM: N=4 d=2 T=4 seed=42');
+    fake.panels[2].dispose();
+  });
+
+  it('overlapping runs: the first cancelled leaves the second its panel; a run finishing after a later one is not shown over it', () => {
+    const first = ResultsPanel.prepare(extensionUri as never, 'DDPM: sampling A…');
+    const second = ResultsPanel.prepare(extensionUri as never, 'DDPM: sampling B…');
+    assert.equal(fake.panels.length, 4, 'one panel for both');
+    first.unprepare(); // A cancelled while B runs
+    const current = (): { run?: unknown } | undefined => ResultsPanel.current;
+    assert.ok(current(), "B's panel stays open");
+    assert.equal(fake.panels[3].title, 'DDPM: sampling B…');
+    const later = { ...data, origin: 'B' };
+    assert.equal(ResultsPanel.show(extensionUri as never, later, second.runId), true);
+    // A again, from a third run that started before B finished: ordered by start
+    const third = ResultsPanel.prepare(extensionUri as never, 'DDPM: sampling C…');
+    const fourth = ResultsPanel.prepare(extensionUri as never, 'DDPM: sampling D…');
+    assert.equal(ResultsPanel.show(extensionUri as never, { ...data, origin: 'D' }, fourth.runId), true);
+    assert.equal(ResultsPanel.show(extensionUri as never, { ...data, origin: 'C' }, third.runId), false);
+    assert.equal((current()?.run as { origin?: string }).origin, 'D', 'the later run stays');
+    assert.equal(fake.panels.length, 4, 'still one panel');
   });
 });
 
