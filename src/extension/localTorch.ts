@@ -56,6 +56,13 @@ export interface LocalCheckOptions {
   scope?: vscode.Uri;
 }
 
+/** The local folder ddpmLab.pythonPath is relative to: the scope's workspace folder, else the first one. */
+function settingFolder(scope: vscode.Uri | undefined): string | undefined {
+  const folder =
+    (scope && vscode.workspace.getWorkspaceFolder(scope)) ?? vscode.workspace.workspaceFolders?.[0] ?? undefined;
+  return folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
+}
+
 /**
  * Runs the inputs in the user's own PyTorch and returns our run carrying the check (RunResult.torchCheck). Errors are
  * one line: NoPythonError, NoUsableTorchError (with how to fix it), an AbortError on cancel.
@@ -71,6 +78,7 @@ export async function runLocalCheck(inputs: SamplerInputs, opts: LocalCheckOptio
   const python = (
     await resolvePython({
       setting: config.get<unknown>('pythonPath'),
+      workspaceFolder: settingFolder(opts.scope),
       pythonExtensionInterpreter: () => pythonExtensionInterpreter(opts.scope),
       which: (c) => host.whichOnPath(c)
     })

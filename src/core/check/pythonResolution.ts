@@ -21,6 +21,11 @@ export interface PythonResolutionHost {
    * hold any JSON there: anything but a string is refused, naming the setting.
    */
   setting?: unknown;
+  /**
+   * The folder the setting is read for (its file system path): `${workspaceFolder}` in the setting stands for it,
+   * and a relative path with a folder in it (`.venv/bin/python`) is taken from it, as the Python extension does.
+   */
+  workspaceFolder?: string;
   /** the Python extension's active interpreter path; undefined when the extension is absent or has none */
   pythonExtensionInterpreter?: () => Promise<string | undefined>;
   /** the full path of a command on PATH, or undefined when PATH has none */
@@ -34,6 +39,20 @@ export class NoPythonError extends Error {
   }
 }
 
+/**
+ * The setting as a path to spawn: `${workspaceFolder}` replaced by the folder, and a relative path that names a folder
+ * (`.venv/bin/python`, `./venv/bin/python`) taken from the folder; a bare name (`python3.11`) is looked up on PATH.
+ */
+function settingPath(setting: string, folder: string | undefined): string {
+  const uses = setting.includes('${workspaceFolder}');
+  if (uses && folder === undefined)
+    throw new NoPythonError(`ddpmLab.pythonPath: ${setting} names \${workspaceFolder}, but no folder is open`);
+  const path = uses ? setting.split('${workspaceFolder}').join(folder!) : setting;
+  const absolute = /^([\\/]|[A-Za-z]:[\\/])/.test(path);
+  if (absolute || !/[\\/]/.test(path) || folder === undefined) return path;
+  return `${folder.replace(/[\\/]+$/, '')}/${path.replace(/^\.[\\/]/, '')}`;
+}
+
 /** The Python to use, or NoPythonError saying what was tried. */
 export async function resolvePython(host: PythonResolutionHost): Promise<ResolvedPython> {
   if (host.setting !== undefined && host.setting !== null && typeof host.setting !== 'string')
@@ -41,7 +60,10 @@ export async function resolvePython(host: PythonResolutionHost): Promise<Resolve
       `ddpmLab.pythonPath: expected the path of a Python (a string), got ${describe(host.setting)}`
     );
   const setting = host.setting?.trim();
-  if (setting) return { command: setting, source: 'setting', origin: `ddpmLab.pythonPath (${setting})` };
+  if (setting) {
+    const command = settingPath(setting, host.workspaceFolder);
+    return { command, source: 'setting', origin: `ddpmLab.pythonPath (${command})` };
+  }
   let fromExtension: string | undefined;
   try {
     fromExtension = (await host.pythonExtensionInterpreter?.())?.trim();

@@ -37,6 +37,26 @@ describe('check: which Python', () => {
     assert.equal(r.command, '/usr/bin/python3');
   });
 
+  it('${workspaceFolder} and a relative path with a folder in it are taken from the folder; a bare name is left to PATH', async () => {
+    const which = onPath({ python3: '/usr/bin/python3' });
+    const command = async (setting: string, workspaceFolder?: string) =>
+      (await resolvePython({ setting, workspaceFolder, which })).command;
+    assert.equal(await command('${workspaceFolder}/.venv/bin/python', '/ws/proj'), '/ws/proj/.venv/bin/python');
+    assert.equal(await command('.venv/bin/python', '/ws/proj/'), '/ws/proj/.venv/bin/python');
+    assert.equal(await command('./venv/bin/python', '/ws/proj'), '/ws/proj/venv/bin/python');
+    assert.equal(await command('/opt/py/bin/python', '/ws/proj'), '/opt/py/bin/python');
+    assert.equal(await command('C:\\Python311\\python.exe', 'C:\\ws'), 'C:\\Python311\\python.exe');
+    assert.equal(await command('python3.11', '/ws/proj'), 'python3.11');
+    assert.equal(await command('.venv/bin/python'), '.venv/bin/python', 'no folder: as written');
+    await assert.rejects(
+      command('${workspaceFolder}/.venv/bin/python'),
+      (e: Error) =>
+        e instanceof NoPythonError &&
+        e.message ===
+          'ddpmLab.pythonPath: ${workspaceFolder}/.venv/bin/python names ${workspaceFolder}, but no folder is open'
+    );
+  });
+
   it('a blank setting counts as unset; the Python extension comes next', async () => {
     const r = await resolvePython({
       setting: '  ',
