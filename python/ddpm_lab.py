@@ -110,6 +110,10 @@ def _tensor_input(value, name):
         try:
             if isinstance(value, (list, tuple)):
                 tensor = torch.tensor(value, dtype=torch.float64) if _python_numbers(value) else torch.tensor(value)
+            elif type(value).__name__ == 'ndarray' and type(value).__module__ == 'numpy':
+                # a copy in native byte order, contiguous and writable: np.flip's negative strides, a '>f4' array and
+                # a read-only one are all taken (torch.as_tensor refuses the first two and warns of the third)
+                tensor = torch.from_numpy(value.astype(value.dtype.newbyteorder('='), order='C', copy=True))
             else:
                 tensor = torch.as_tensor(value)
         except (TypeError, ValueError, RuntimeError, OverflowError) as error:

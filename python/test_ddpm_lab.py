@@ -448,6 +448,19 @@ class ValidationTest(unittest.TestCase):
         named = self.rec(w_model=self.w.refine_names('rows', 'cols'), betas=self.betas.refine_names('T'))
         self.assertEqual(named.payload()['inputs']['betas']['shape'], [4])
 
+    @unittest.skipIf(np is None, 'NumPy is not importable')
+    def test_numpy_arrays_of_any_layout_are_taken_as_their_values(self):
+        w = np.arange(6, dtype=np.float32).reshape(3, 2) / 8
+        readonly = w.copy()
+        readonly.setflags(write=False)
+        for given in (np.flip(w, 0), w.astype('>f4')[::-1], readonly[::-1]):
+            with warnings.catch_warnings():
+                warnings.simplefilter('error')  # no "not writable" UserWarning from torch
+                rec = self.rec(w_model=given)
+            recorded = decode(rec.payload()['inputs']['w_model'])
+            self.assertEqual(recorded.dtype, torch.float32)
+            self.assertEqual(recorded.tolist(), np.ascontiguousarray(given, dtype=np.float32).tolist())
+
     def test_the_limits_of_a_recording_are_checked_when_the_recorder_is_made(self):
         self.assertMessage(lambda: self.rec(shape=[2 ** 24 + 1, 2], w_model=torch.zeros(3, 2)),
                            'shape: N*d = 16777217*2 = 33554434 elements exceeds the limit of 33554432')

@@ -204,7 +204,7 @@ export function readInputs(json: unknown): ReadInputsResult {
   for (let t = 0; t < T; t++) {
     if (!(betasF32[t] > 0 && betasF32[t] < 1)) {
       throw new Error(
-        `betas: betas[${t}] = ${betas.values[t]} is outside (0, 1)${betasF32[t] !== betas.values[t] && (betasF32[t] === 0 || betasF32[t] === 1) ? ' in float32' : ''}`
+        `betas: betas[${t}] = ${betas.values[t]} is outside (0, 1)${betasF32[t] !== betas.values[t] && (betasF32[t] === 0 || betasF32[t] === 1) ? ` in float32 (it rounds to ${betasF32[t]})` : ''}`
       );
     }
   }

@@ -170,7 +170,16 @@ describe('inputs: one-line errors naming the field', () => {
   it('refuses betas outside (0, 1) and alpha_bar outside [0, 1) or too short', () => {
     assertInputError(withKey('betas', [0.1, 0, 0.2, 0.3]), 'betas', /betas\[1\] = 0 is outside \(0, 1\)/);
     assertInputError(withKey('betas', [0.1, 1, 0.2, 0.3]), 'betas', /outside \(0, 1\)/);
-    assertInputError(withKey('betas', [0.1, 0.2, 0.3, 0.99999999]), 'betas', /outside \(0, 1\) in float32/);
+    assertInputError(
+      withKey('betas', [0.1, 0.2, 0.3, 0.99999999]),
+      'betas',
+      /betas\[3\] = 0.99999999 is outside \(0, 1\) in float32 \(it rounds to 1\)$/
+    );
+    assertInputError(
+      withKey('betas', [1e-50, 0.2, 0.3, 0.4]),
+      'betas',
+      /betas\[0\] = 1e-50 is outside \(0, 1\) in float32 \(it rounds to 0\)$/
+    );
     assertInputError(withKey('betas', []), 'betas', /at least one value/);
     assertInputError(
       withKey('alpha_bar', [0.9, 0.8, 0.7]),
