@@ -11,6 +11,9 @@ export const DEMO_USAGE = `usage: node dist/cli.js demo [--profile P] [-o REPORT
 
 Runs the sampler on the bundled example (media/examples/seed.inputs.json), prints the result as PyTorch
 prints it, and writes the HTML report beside the build (dist/demo-report.html unless -o says otherwise).
+
+Exit 0 on success, also when the report cannot be written to its default place (stderr says why); with -o, the
+report's exit code (2 when it cannot be written there); 2 on bad input, 3 on an internal error.
 `;
 
 /** The repository (or installed extension) folder holding media/examples/seed.inputs.json, found upward from here. */

@@ -16,6 +16,8 @@ Prints torch.randn(N, d, ..., generator=torch.Generator().manual_seed(S)) (float
   --profile P     RNG profile: ${RNG_PROFILES.join(', ')} (default ${DEFAULT_PROFILE})
   --json          {"values": [...]} nested by shape, every number the shortest decimal of its float32
   --checksum      {"shape": [...], "checksum": sha256 of the float32 LE bytes, "elapsed_ms": computation time}
+
+Exit 0 on success, 2 on bad input (one line on stderr), 3 on an internal error.
 `;
 
 /** "4,2" -> [4, 2]; one-line errors naming --shape. */
