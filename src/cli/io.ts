@@ -17,6 +17,8 @@ export interface CliIO {
   writeText(path: string, s: string): Promise<void>;
   /** whether two paths name one existing file (links followed); false when either does not exist */
   sameFile?(a: string, b: string): Promise<boolean>;
+  /** resolves once what was written to stdout has gone out (a failure there ends the process: exit 3) */
+  flushStdout?(): Promise<void>;
 }
 
 /** The real process: stdout, stderr, files, stdin. */
@@ -39,7 +41,12 @@ export function processIO(): CliIO {
     // UTF-8, or UTF-16 with its byte order mark (src/core/textBytes.ts)
     readText: async (p) => decodeText(p === '-' ? await readStdin() : await readFile(p)),
     writeText: writeFileReplacing,
-    sameFile
+    sameFile,
+    flushStdout: () =>
+      new Promise<void>((resolve) => {
+        if (closed.stdout) resolve();
+        else process.stdout.write('', () => resolve());
+      })
   };
 }
 

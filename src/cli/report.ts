@@ -141,8 +141,10 @@ export async function main(
       });
     }
     const html = buildReportHtml(run, script);
-    if (args.output === '-') io.stdout(html);
-    else {
+    if (args.output === '-') {
+      io.stdout(html);
+      await io.flushStdout?.(); // the page gone out before "wrote" is said (a full disk ends the process first: exit 3)
+    } else {
       try {
         await io.writeText(args.output, html);
       } catch (e) {

@@ -4,7 +4,18 @@
 // printed at the end of the last test comes from PyTorch (test/fixtures/sampler/sampler.json).
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { processIO, sameFile, writeFileReplacing } from '../../../src/cli/io';
@@ -171,5 +182,28 @@ writeFileReplacing(${JSON.stringify(target)}, 'x'.repeat(1 << 20)).then(() => co
     assert.equal(r.stdout.trim(), 'EFBIG', r.stderr);
     assert.equal(readFileSync(target, 'utf8'), 'the report of yesterday');
     assert.deepEqual(readdirSync(dir), ['report.html']);
+  });
+});
+
+describe('cli: report -o - onto a full disk', () => {
+  it('exits 3 with the write error, and never says it wrote the page', function () {
+    if (!existsSync('/dev/full')) this.skip(); // Linux's always-full device
+    this.timeout(60_000);
+    const dir = tempDir();
+    const inputs = path.join(dir, 'in.json');
+    writeFileSync(inputs, seedInputsText);
+    const full = openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', path.join(ROOT, 'src', 'cli.ts'), 'report', inputs, '-o', '-'],
+        { cwd: ROOT, stdio: ['ignore', full, 'pipe'], encoding: 'utf8' }
+      );
+      assert.equal(r.status, 3, r.stderr);
+      assert.match(r.stderr, /^standard output: .*ENOSPC/m);
+      assert.doesNotMatch(r.stderr, /report: wrote/);
+    } finally {
+      closeSync(full);
+    }
   });
 });
