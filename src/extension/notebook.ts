@@ -1,7 +1,7 @@
 // DDPM notebooks in VS Code: the *.ddpmnb serializer, the "DDPM Lab" kernel and "DDPM: New Sampler Notebook"
 // (opens an untitled notebook holding the bundled example, media/examples/seed.ddpmnb). extension.ts calls
-// registerNotebook at activation; the sampler's worker starts then, the interpreter loads when the first DDPM notebook
-// opens (DdpmKernel.warmUp).
+// registerNotebook at activation and starts the sampler's worker when a DDPM notebook or an inputs file is open
+// (whenInUse.ts); the interpreter loads when the first DDPM notebook opens (DdpmKernel.warmUp).
 import * as vscode from 'vscode';
 import { DdpmKernel } from './kernel';
 import { errorFirstLine } from '../core/errors';
@@ -38,13 +38,6 @@ export function registerNotebook(context: vscode.ExtensionContext): DdpmKernel {
         scope
       })
   });
-  // the extension activates when a DDPM notebook opens: start the sampler's worker now, not at the first sample()
-  void import('./workerClient')
-    .then((m) => {
-      m.resumeWorkers(); // after a deactivate in the same extension host
-      return m.prewarmWorker();
-    })
-    .catch(() => undefined);
   context.subscriptions.push(
     vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, serializer, { transientOutputs: false }),
     kernel,
