@@ -23,13 +23,13 @@ Get it with `node dist/cli.js python-helper > ddpm_lab.py`.
 """
 import array
 import base64
+import errno
 import json
 import math
 import operator
 import os
 import stat
 import sys
-import tempfile
 import warnings
 
 import torch
@@ -212,29 +212,41 @@ def _check_path(path):
 
 
 def _is_ours(path, kind):
-    """Whether an existing file is one this helper writes: a recording (kind 'recording': save() writes its schema
-    first) or an inputs file ('inputs': a JSON object of the five inputs' keys only), so that writing it again replaces
-    nothing else the user made."""
+    """Whether an existing file is one this helper wrote, so that writing it again replaces nothing else the user made:
+    a recording (kind 'recording': save() writes its schema first), or an inputs file written by save_inputs()
+    ('inputs': exactly the text save_inputs() writes for its JSON, of the five inputs' keys only; a hand-written inputs
+    file, laid out otherwise, is the user's)."""
     try:
         with open(path, 'rb') as f:
             if kind == 'recording':
                 return f.read(64).lstrip().startswith(b'{"schema":"ddpm-lab.recording/')
             if os.fstat(f.fileno()).st_size > 1 << 26:
                 return False
-            data = json.loads(f.read().decode('utf-8'))
+            text = f.read().decode('utf-8')
+        data = json.loads(text)
     except (OSError, ValueError):
         return False
-    return isinstance(data, dict) and len(data) > 0 and all(key in _INPUT_KEYS for key in data)
+    return (isinstance(data, dict) and len(data) > 0 and all(key in _INPUT_KEYS for key in data)
+            and text == _inputs_text(data))
+
+
+def _inputs_text(inputs):
+    """The text save_inputs() writes for an inputs dict."""
+    return json.dumps(inputs) + '\n'
+
+
+_WRITE_REFUSED = (errno.EACCES, errno.EPERM, errno.EROFS)
 
 
 def _write_replacing(path, text, kind, overwrite):
     """Writes text to path whole or not at all (a new file beside it, then renamed over it: a full disk or an
     interrupt leaves the old file as it was). An existing file that this helper did not write (not a DDPM Lab
-    `kind` file) is replaced only with overwrite=True. A link is followed; a file that is not a regular one
-    (/dev/stdout) is written directly. Errors are one-line ValueErrors naming the path."""
+    `kind` file) is replaced only with overwrite=True. A link is followed, a dangling one too (its target is
+    created); a file that is not a regular one (/dev/stdout), or a writable file in a folder that takes no new file,
+    is written directly. Errors are one-line ValueErrors naming the path."""
     _check_path(path)
     shown = os.fsdecode(path)
-    target = os.path.realpath(path)
+    target = os.path.realpath(shown)
     try:
         existing = os.stat(target)
     except FileNotFoundError:
@@ -243,39 +255,42 @@ def _write_replacing(path, text, kind, overwrite):
         raise ValueError('path: cannot write %s (%s)' % (shown, error.strerror or _first_line(error))) from None
     if existing is not None and stat.S_ISDIR(existing.st_mode):
         raise ValueError('path: %s is a folder; give a file name' % shown)
-    if existing is not None and not stat.S_ISREG(existing.st_mode):
-        with open(target, 'w', encoding='utf-8') as f:
-            f.write(text)
-        return
     if existing is not None and not overwrite and not _is_ours(target, kind):
         raise ValueError('path: %s exists and is not a DDPM Lab %s file; give another name, or overwrite=True to '
                          'replace it' % (shown, kind))
     folder = os.path.dirname(target) or '.'
     if not os.path.isdir(folder):
-        raise ValueError('path: the folder %s does not exist' % os.path.dirname(shown))
-    try:
-        handle, temp = tempfile.mkstemp(dir=folder, prefix='.%s.' % os.path.basename(target), suffix='.tmp')
-    except OSError as error:
-        raise ValueError('path: cannot write into %s (%s)' % (folder, error.strerror or _first_line(error))) from None
-    try:
-        with os.fdopen(handle, 'w', encoding='utf-8') as f:
+        raise ValueError('path: the folder %s does not exist' % (os.path.dirname(shown) or folder))
+
+    def direct():
+        with open(target, 'w', encoding='utf-8') as f:
             f.write(text)
-        if existing is not None:
-            mode = stat.S_IMODE(existing.st_mode)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(temp, mode)
-        os.replace(temp, target)
-    except BaseException as error:
+
+    try:
+        if existing is not None and not stat.S_ISREG(existing.st_mode):
+            return direct()
+        temp = os.path.join(folder, '.%s.%s.tmp' % (os.path.basename(target), os.urandom(6).hex()))
         try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        if isinstance(error, OSError):
-            raise ValueError('path: cannot write %s (%s)' % (shown, error.strerror or _first_line(error))) from None
-        raise
+            # created as open() creates a file (0666 less the umask), then given the old file's mode if there was one
+            handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except OSError as error:
+            if existing is not None and error.errno in _WRITE_REFUSED:
+                return direct()  # the folder takes no new file, but the file itself may be writable
+            raise
+        try:
+            with os.fdopen(handle, 'w', encoding='utf-8') as f:
+                f.write(text)
+            if existing is not None:
+                os.chmod(temp, stat.S_IMODE(existing.st_mode))
+            os.replace(temp, target)
+        except BaseException:
+            try:
+                os.unlink(temp)
+            except OSError:
+                pass
+            raise
+    except OSError as error:
+        raise ValueError('path: cannot write %s (%s)' % (shown, error.strerror or _first_line(error))) from None
 
 
 def _check_finite(tensor, name):
@@ -352,6 +367,7 @@ class Recorder:
         every = _integer(every, 'every')
         if every < 1:
             raise ValueError('every: expected an integer >= 1, got %d' % every)
+        self._every_given = every  # as the user wrote it, for messages
         self._every = min(every, self._T)  # any k >= T keeps the same steps (t = T-1 and 0): T, an exact JSON number
         if note is not None and not isinstance(note, str):
             raise ValueError('note: expected a string, got %s' % _what(note))
@@ -403,7 +419,7 @@ class Recorder:
             self._warned_every = True
             warnings.warn('rec.step(%d, x) was not recorded: every=%d keeps one step in %d, counted from t = T-1 (and '
                           't = 0), and your loop already passes only some steps; leave every at 1 when the loop '
-                          'chooses the steps itself' % (t, self._every, self._every), stacklevel=2)
+                          'chooses the steps itself' % (t, self._every_given, self._every_given), stacklevel=2)
 
     def _state(self, x, name):
         if not isinstance(x, torch.Tensor):
@@ -465,7 +481,7 @@ class Recorder:
         """Writes inputs_json() to a file (the INPUT.json of `node dist/cli.js compare INPUT.json run.json`), whole or
         not at all. An inputs file is replaced; any other existing file only with overwrite=True."""
         _check_path(path)
-        _write_replacing(path, json.dumps(self.inputs_json()) + '\n', 'inputs', overwrite)
+        _write_replacing(path, _inputs_text(self.inputs_json()), 'inputs', overwrite)
 
     # ---- display ----
 

@@ -445,7 +445,10 @@ class ValidationTest(unittest.TestCase):
                            'convert to float)' % ('0' * 35))
         self.assertMessage(lambda: self.rec(w_model=self.w.to_sparse()),
                            'w_model: expected a dense tensor, got layout torch.sparse_coo (x.to_dense() makes one)')
-        named = self.rec(w_model=self.w.refine_names('rows', 'cols'), betas=self.betas.refine_names('T'))
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore', UserWarning)  # PyTorch: named tensors are experimental
+            w_named, b_named = self.w.refine_names('rows', 'cols'), self.betas.refine_names('T')
+        named = self.rec(w_model=w_named, betas=b_named)
         self.assertEqual(named.payload()['inputs']['betas']['shape'], [4])
 
     @unittest.skipIf(np is None, 'NumPy is not importable')
@@ -517,6 +520,35 @@ class SaveTest(unittest.TestCase):
         self.rec.save(notebook, overwrite=True)
         self.assertEqual(json.loads(self.read(notebook))['schema'], 'ddpm-lab.recording/1')
         self.assertEqual(sorted(os.listdir(self.dir)), ['INPUT.json', 'my.ipynb'])
+
+    def test_a_hand_written_inputs_file_is_kept_one_save_inputs_wrote_is_replaced(self):
+        with open(SEED_INPUTS) as f:
+            hand = f.read()  # the seed example, laid out by hand: the user's
+        path = self.path('INPUT.json', hand)
+        self.assertMessage(lambda: self.rec.save_inputs(path),
+                           'path: %s exists and is not a DDPM Lab inputs file; give another name, or overwrite=True '
+                           'to replace it' % path)
+        self.assertEqual(self.read(path), hand)
+        self.rec.save_inputs(path, overwrite=True)
+        self.rec.save_inputs(path)  # now it is one save_inputs() wrote
+        self.assertEqual(json.loads(self.read(path)), self.rec.inputs_json())
+
+    def test_a_bytes_path_a_dangling_link_and_the_umask(self):
+        run = self.path('run.json')
+        self.rec.save(os.fsencode(run))
+        self.assertEqual(json.loads(self.read(run))['schema'], 'ddpm-lab.recording/1')
+        link = self.path('link.json')
+        os.symlink(self.path('made-by-the-link.json'), link)
+        self.rec.save(link)  # the link's target is created; the link stays a link
+        self.assertTrue(os.path.islink(link))
+        self.assertEqual(json.loads(self.read(self.path('made-by-the-link.json')))['schema'], 'ddpm-lab.recording/1')
+        umask = os.umask(0o022)
+        try:
+            self.rec.save(self.path('new.json'))
+            self.assertEqual(os.stat(self.path('new.json')).st_mode & 0o777, 0o644)
+            self.assertEqual(os.umask(0o022), 0o022, 'the process umask is left alone')
+        finally:
+            os.umask(umask)
 
     def test_its_own_files_are_replaced_when_a_cell_runs_again(self):
         run, inputs = self.path('run.json'), self.path('inputs.json')

@@ -123,7 +123,13 @@ export async function main(argv: string[], io: CliIO, deps: CheckDeps = {}): Pro
 
   let python: string;
   try {
-    python = (await resolvePython({ setting: values.python, which: (c) => whichOnPath(c, env.PATH ?? '') })).command;
+    python = (
+      await resolvePython({
+        setting: values.python,
+        settingName: '--python',
+        which: (c) => whichOnPath(c, env.PATH ?? '')
+      })
+    ).command;
   } catch (e) {
     // the CLI has no setting and no Python extension: only PATH was searched
     if (e instanceof NoPythonError)

@@ -1,6 +1,6 @@
 // The command line's view of the outside world, so subcommands can be tested without a process.
 import { createHash, randomBytes } from 'node:crypto';
-import { open, readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { open, readFile, readlink, realpath, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { errorFirstLine } from '../core/errors';
@@ -58,18 +58,27 @@ async function readStdin(): Promise<Buffer> {
 
 /**
  * Writes `text` to `file` whole or not at all: into a new file beside it, then renamed over it, so that a failed
- * write (a full disk, a size limit) leaves the file as it was. A link is followed (its target is replaced); a file
- * that is not a regular one (/dev/stdout, a pipe) is written directly.
+ * write (a full disk, a size limit) leaves the file as it was; the old file's mode is kept. A link is followed (its
+ * target is replaced, or created when the link dangles); a file that is not a regular one (/dev/stdout, a pipe), or a
+ * writable file in a folder that takes no new file, is written directly.
  */
 export async function writeFileReplacing(file: string, text: string): Promise<void> {
-  const target = await realpath(file).catch(() => file);
+  const target = await realpath(file).catch(() => danglingTarget(file));
   const existing = await stat(target).catch(() => null);
   if (existing && !existing.isFile()) return writeFile(target, text, 'utf8');
   const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  let handle: FileHandle;
   try {
-    const handle = await open(temp, 'wx', existing ? existing.mode & 0o777 : 0o666);
+    handle = await open(temp, 'wx');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (existing && (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')) return writeFile(target, text, 'utf8');
+    throw e;
+  }
+  try {
     try {
       await handle.writeFile(text, 'utf8');
+      if (existing) await handle.chmod(existing.mode & 0o7777); // (open's mode is cut by the umask)
     } finally {
       await handle.close();
     }
@@ -80,9 +89,21 @@ export async function writeFileReplacing(file: string, text: string): Promise<vo
   }
 }
 
-/** Whether `a` and `b` are one existing file (the same device and inode, links followed). */
+/** Where a link that points at no file points (to create its target, as writing through it would); else `file`. */
+async function danglingTarget(file: string): Promise<string> {
+  try {
+    return path.resolve(path.dirname(file), await readlink(file));
+  } catch {
+    return file;
+  }
+}
+
+/** Whether `a` and `b` are one existing file (the same device and inode, links followed; bigint: Windows' file ids). */
 export async function sameFile(a: string, b: string): Promise<boolean> {
-  const [sa, sb] = await Promise.all([stat(a).catch(() => null), stat(b).catch(() => null)]);
+  const [sa, sb] = await Promise.all([
+    stat(a, { bigint: true }).catch(() => null),
+    stat(b, { bigint: true }).catch(() => null)
+  ]);
   return sa !== null && sb !== null && sa.dev === sb.dev && sa.ino === sb.ino;
 }
 
@@ -245,7 +266,7 @@ export function parseCliArgs<T extends ParseArgsConfig>(a: string | T, b?: T): R
   for (const token of tokens) {
     const option = token.kind === 'option' ? config.options?.[token.name] : undefined;
     if (token.kind !== 'option' || option?.type !== 'string' || option.multiple) continue;
-    if (seen.has(token.name)) throw new CliError(`--${token.name}: given more than once; give it once${usage}`);
+    if (seen.has(token.name)) throw new CliError(`${token.rawName}: given more than once; give it once${usage}`);
     seen.add(token.name);
   }
   return parsed;

@@ -227,9 +227,24 @@ export class DdpmKernel {
       );
       if (abort.signal.aborted) throw abortError();
       const shown = await this.toOutputs(outputs);
+      success = true; // the cell ran: a cell deleted meanwhile (its outputs cannot go) does not stop the Run All
       await cleared;
-      await execution.replaceOutput(shown);
-      success = true;
+      try {
+        await execution.replaceOutput(shown);
+      } catch (e) {
+        // its outputs refused (or the cell gone): said in the cell where it still is
+        await Promise.resolve(
+          execution.replaceOutput([
+            new this.api.NotebookCellOutput([
+              this.api.NotebookCellOutputItem.error({
+                name: 'Error',
+                message: `the outputs could not be shown: ${errorFirstLine(e)}`,
+                stack: undefined
+              })
+            ])
+          ])
+        ).catch(() => undefined);
+      }
     } catch (e) {
       interrupted = isAbort(e) || abort.signal.aborted;
       const error = interrupted

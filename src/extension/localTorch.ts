@@ -79,6 +79,7 @@ export async function runLocalCheck(inputs: SamplerInputs, opts: LocalCheckOptio
     await resolvePython({
       setting: config.get<unknown>('pythonPath'),
       workspaceFolder: settingFolder(opts.scope),
+      homeDir: host.homeDir(),
       pythonExtensionInterpreter: () => pythonExtensionInterpreter(opts.scope),
       which: (c) => host.whichOnPath(c)
     })

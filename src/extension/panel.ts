@@ -95,7 +95,8 @@ export class ResultsPanel {
     };
   }
 
-  /** The number of the last run prepare() was called for, and of the last prepared run shown (runs overlap). */
+  /** Runs prepared and not yet shown or given up (their titles by number; runs overlap), and the last run shown. */
+  private static pending = new Map<number, string>();
   private static lastPrepared = 0;
   private static lastShown = 0;
 
@@ -105,6 +106,7 @@ export class ResultsPanel {
    */
   static show(extensionUri: vscode.Uri, data: PanelRun, runId?: number): boolean {
     if (runId !== undefined) {
+      ResultsPanel.pending.delete(runId);
       if (runId < ResultsPanel.lastShown) return false;
       ResultsPanel.lastShown = runId;
     }
@@ -116,18 +118,21 @@ export class ResultsPanel {
   /**
    * Opens the panel before a run's result exists, titled `title`, so that its page loads while the sampler runs
    * (show() then only posts the run). Returns the run's number for show() and what to call when no run comes
-   * (failed, cancelled): it closes the panel again if this call opened it, and gives an open panel back its title;
-   * it leaves the panel alone once a later run has been prepared (that run's panel now).
+   * (failed, cancelled). Once no prepared run is still going, that closes a panel that has shown no run yet and gives
+   * one that has its run's title back; while another still goes, the panel takes the title of the latest of those.
    */
   static prepare(extensionUri: vscode.Uri, title: string): { runId: number; unprepare: () => void } {
     const runId = ++ResultsPanel.lastPrepared;
+    ResultsPanel.pending.set(runId, title);
     const existed = ResultsPanel.current;
     const panel = ResultsPanel.open(extensionUri, title, undefined);
     if (existed) panel.webviewPanel.title = title;
     const unprepare = (): void => {
+      if (!ResultsPanel.pending.delete(runId)) return; // shown, or given up, already
       if (ResultsPanel.current !== panel) return; // closed, or replaced, meanwhile
-      if (runId !== ResultsPanel.lastPrepared) return; // a run started after this one has the panel
-      if (existed || panel.data) panel.webviewPanel.title = ResultsPanel.title(panel.data);
+      const going = [...ResultsPanel.pending.values()];
+      if (going.length) panel.webviewPanel.title = going[going.length - 1];
+      else if (panel.data) panel.webviewPanel.title = ResultsPanel.title(panel.data);
       else panel.webviewPanel.dispose();
     };
     return { runId, unprepare };

@@ -89,11 +89,12 @@ export function resolveInputsFromText(
     if (!isObject(json)) return { kind: 'none', reason: `${origin} is not a JSON object` };
     if (!INPUT_KEYS.some((k) => k in json))
       return { kind: 'none', reason: `${origin} has none of the keys ${INPUT_KEYS.join(', ')}` };
-    // a training config that shares a key (`{"seed": 42, "lr": 1e-4}`) is not ours; an inputs file missing one of
-    // the five, or holding all five and a key too many, is, and its message says what is wrong
+    // a training config that shares a key or two (`{"seed": 42, "lr": 1e-4}`) is not ours; JSON of input keys only,
+    // or holding three of the five (an inputs file with a key missing, misspelt or too many), is, and its message
+    // says what is wrong
     const keys = Object.keys(json);
     const known = (k: string): boolean => (INPUT_KEYS as readonly string[]).includes(k);
-    if (!keys.every(known) && !INPUT_KEYS.every((k) => k in json))
+    if (!keys.every(known) && INPUT_KEYS.filter((k) => k in json).length < 3)
       return { kind: 'none', reason: `${origin} is JSON with other keys than ${INPUT_KEYS.join(', ')}` };
     try {
       const { inputs, warnings, writtenSchedule } = readInputsJson(json, trimmed);

@@ -125,7 +125,8 @@ export function settingProblems(src: SettingsSource): string[] {
   for (const rule of SETTING_RULES) {
     if (!src.isSet(rule.key)) continue;
     const value = src.get(rule.key);
-    if (validSetting(rule.key, value)) continue;
+    // null is how settings.json leaves a setting at its default (as for ddpmLab.pythonPath)
+    if (value === null || validSetting(rule.key, value)) continue;
     const got = describe(value);
     const what = rule.allowed
       ? `unknown value ${got} (expected ${rule.allowed.slice(0, -1).join(', ')} or ${rule.allowed[rule.allowed.length - 1]})`
@@ -137,34 +138,24 @@ export function settingProblems(src: SettingsSource): string[] {
 
 /** Reads and sanitises the settings; a bad value falls back to its default (VS Code already warns in settings.json). */
 export function readSettings(src: SettingsSource): DdpmSettings {
-  const profileRaw = src.get('rngProfile');
-  const profile = (RNG_PROFILES as readonly unknown[]).includes(profileRaw)
-    ? (profileRaw as RngProfile)
-    : SETTING_DEFAULTS.rngProfile;
-  const everyRaw = src.get('trajectory.every');
-  const k = finiteAtLeast(everyRaw, 1) ? Math.floor(everyRaw) : SETTING_DEFAULTS['trajectory.every'];
-  const recordRaw = src.get('trajectory.record');
+  // each value as SETTING_RULES takes it (validSetting), else the default: one rule for this and settingProblems
+  const valid = (key: SettingKey): unknown => {
+    const v = src.get(key);
+    return validSetting(key, v) ? v : SETTING_DEFAULTS[key];
+  };
+  const profile = valid('rngProfile') as RngProfile;
+  const k = Math.floor(valid('trajectory.every') as number);
+  const recordRaw = valid('trajectory.record');
   const record: RecordPolicy =
     recordRaw === 'none' ? { kind: 'none' } : recordRaw === 'every' ? { kind: 'every', k } : { kind: 'all' };
-  const rtolRaw = src.get('compare.rtol');
-  const atolRaw = src.get('compare.atol');
   // a tolerance counts as set only with a value it takes: a misspelt one must not switch the comparison's rule
   const tolSet = (key: 'compare.rtol' | 'compare.atol'): boolean => src.isSet(key) && validSetting(key, src.get(key));
   const tolerances =
     tolSet('compare.rtol') || tolSet('compare.atol')
-      ? {
-          rtol: finiteAtLeast(rtolRaw, 0) ? rtolRaw : SETTING_DEFAULTS['compare.rtol'],
-          atol: finiteAtLeast(atolRaw, 0) ? atolRaw : SETTING_DEFAULTS['compare.atol']
-        }
+      ? { rtol: valid('compare.rtol') as number, atol: valid('compare.atol') as number }
       : undefined;
-  const maxRaw = src.get('maxElementsWithoutAsking');
-  const maxElementsWithoutAsking = finiteAtLeast(maxRaw, 0)
-    ? Math.floor(maxRaw)
-    : SETTING_DEFAULTS.maxElementsWithoutAsking;
-  const matmulRaw = src.get('matmulProfile');
-  const matmul = (MATMUL_PROFILES as readonly unknown[]).includes(matmulRaw)
-    ? (matmulRaw as MatmulProfile)
-    : SETTING_DEFAULTS.matmulProfile;
+  const maxElementsWithoutAsking = Math.floor(valid('maxElementsWithoutAsking') as number);
+  const matmul = valid('matmulProfile') as MatmulProfile;
   return { profile, matmul, record, tolerances, maxElementsWithoutAsking };
 }
 

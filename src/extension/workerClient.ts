@@ -85,7 +85,10 @@ async function runInNodeWorker(request: WorkerRequest, signal: AbortSignal, opts
     });
     worker.on('error', (e) => finish(() => reject(new Error(`sampler worker: ${errorFirstLine(e)}`))));
     worker.on('exit', (code) =>
-      finish(() => reject(new Error(`sampler worker: stopped unexpectedly (exit code ${code})`)))
+      // stopped by stopWorkers (the extension deactivating): the run is aborted, not failed
+      finish(() =>
+        reject(stopping ? abortError() : new Error(`sampler worker: stopped unexpectedly (exit code ${code})`))
+      )
     );
     worker.postMessage(request);
   });

@@ -6,7 +6,7 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { abortError } from '../core/errors';
 import {
@@ -21,6 +21,11 @@ import { checkAgainstTorch, type CheckVerdict } from '../core/check/verdict';
 import type { MatmulProfile, RngProfile, RunResult, SamplerInputs } from '../core/types';
 
 export const DEFAULT_CHECK_TIMEOUT_MS = 300_000;
+
+/** The user's home folder (a `~/` in ddpmLab.pythonPath stands for it). */
+export function homeDir(): string {
+  return homedir();
+}
 
 /** How long to wait for the pipes to close after the Python exited or was killed (what is left is in the pipe). */
 export const PIPE_GRACE_MS = 2000;

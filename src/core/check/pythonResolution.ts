@@ -26,6 +26,10 @@ export interface PythonResolutionHost {
    * and a relative path with a folder in it (`.venv/bin/python`) is taken from it, as the Python extension does.
    */
   workspaceFolder?: string;
+  /** the home folder, for a setting beginning with `~/` (as the Python extension expands it) */
+  homeDir?: string;
+  /** how messages name the setting: `ddpmLab.pythonPath` (the default) or the CLI's `--python` */
+  settingName?: string;
   /** the Python extension's active interpreter path; undefined when the extension is absent or has none */
   pythonExtensionInterpreter?: () => Promise<string | undefined>;
   /** the full path of a command on PATH, or undefined when PATH has none */
@@ -43,26 +47,31 @@ export class NoPythonError extends Error {
  * The setting as a path to spawn: `${workspaceFolder}` replaced by the folder, and a relative path that names a folder
  * (`.venv/bin/python`, `./venv/bin/python`) taken from the folder; a bare name (`python3.11`) is looked up on PATH.
  */
-function settingPath(setting: string, folder: string | undefined): string {
+function settingPath(setting: string, host: PythonResolutionHost): string {
+  const folder = host.workspaceFolder;
   const uses = setting.includes('${workspaceFolder}');
   if (uses && folder === undefined)
-    throw new NoPythonError(`ddpmLab.pythonPath: ${setting} names \${workspaceFolder}, but no folder is open`);
-  const path = uses ? setting.split('${workspaceFolder}').join(folder!) : setting;
+    throw new NoPythonError(`${settingNameOf(host)}: ${setting} names \${workspaceFolder}, but no folder is open`);
+  let path = uses ? setting.split('${workspaceFolder}').join(folder!) : setting;
+  if (host.homeDir !== undefined && /^~[\\/]/.test(path))
+    path = `${host.homeDir.replace(/[\\/]+$/, '')}${path.slice(1)}`;
   const absolute = /^([\\/]|[A-Za-z]:[\\/])/.test(path);
   if (absolute || !/[\\/]/.test(path) || folder === undefined) return path;
   return `${folder.replace(/[\\/]+$/, '')}/${path.replace(/^\.[\\/]/, '')}`;
 }
 
+const settingNameOf = (host: PythonResolutionHost): string => host.settingName ?? 'ddpmLab.pythonPath';
+
 /** The Python to use, or NoPythonError saying what was tried. */
 export async function resolvePython(host: PythonResolutionHost): Promise<ResolvedPython> {
   if (host.setting !== undefined && host.setting !== null && typeof host.setting !== 'string')
     throw new NoPythonError(
-      `ddpmLab.pythonPath: expected the path of a Python (a string), got ${describe(host.setting)}`
+      `${settingNameOf(host)}: expected the path of a Python (a string), got ${describe(host.setting)}`
     );
   const setting = host.setting?.trim();
   if (setting) {
-    const command = settingPath(setting, host.workspaceFolder);
-    return { command, source: 'setting', origin: `ddpmLab.pythonPath (${command})` };
+    const command = settingPath(setting, host);
+    return { command, source: 'setting', origin: `${settingNameOf(host)} (${command})` };
   }
   let fromExtension: string | undefined;
   try {

@@ -40,8 +40,9 @@ export const DEFAULT_ATOL_F32 = 1e-5;
 
 /**
  * The diagnosis runs the catalogue as a plain JavaScript loop (diagnose.ts): about 25 runs of the loop in the worst
- * case, each costing about N * (d + 1) * d multiply-adds per step. Beyond this many multiply-adds per run
- * (N * (d + 1) * d * steps run) it is not run, and the comparison says so (diagnosisNote): about 0.1 s per entry here.
+ * case, each costing about N * (d + 1) * d multiply-adds per step and STEP_WORK of its own. Beyond this many per run
+ * ((N * (d + 1) * d + STEP_WORK) * steps, loopWork) it is not run, and the comparison says so (diagnosisNote): about
+ * 0.1 s per entry here.
  */
 export const DIAGNOSIS_MAX_WORK = 2e7;
 

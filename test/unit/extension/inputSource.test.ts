@@ -212,6 +212,11 @@ describe('resolveInputsFromText: documents that share a name with the inputs (a 
     assert.equal(resolveInputsFromText(JSON.stringify(noSeed), 'a.json').kind, 'error');
     const extra = resolveInputsFromText(JSON.stringify({ ...example, note: 'run 3' }), 'a.json');
     assert.equal(extra.kind, 'error');
+    // a misspelt key: the reader's own message, as `cli sample` gives it
+    const { alpha_bar: alphaBar, ...rest } = example;
+    const misspelt = resolveInputsFromText(JSON.stringify({ ...rest, alphabar: alphaBar }), 'a.json');
+    assert.equal(misspelt.kind, 'error');
+    if (misspelt.kind === 'error') assert.match(misspelt.message, /unknown key "alphabar"/);
   });
 });
 

@@ -326,6 +326,24 @@ describe('kernel: DDPM Lab notebook controller', () => {
     }
   });
 
+  it('a cell that ran but whose outputs cannot go in (deleted while it ran) does not stop the Run All', async () => {
+    const { controller, execute } = setup();
+    const nb = fakeNotebook('untitled:gone', [...seedCodeCells.slice(0, 2), { text: 'sample()' }]);
+    const replace = FakeExecution.prototype.replaceOutput;
+    FakeExecution.prototype.replaceOutput = async function (this: FakeExecution, out) {
+      if (this.cell === nb.cells[1]) throw new Error('cell was deleted');
+      return replace.call(this, out);
+    };
+    try {
+      await execute(nb.cells, nb);
+    } finally {
+      FakeExecution.prototype.replaceOutput = replace;
+    }
+    assert.equal(executionsOf(controller, nb.cells[1])[0].ended?.success, true, 'it ran');
+    assert.equal(executionsOf(controller, nb.cells[2])[0].ended?.success, true, 'the next cell ran too');
+    assert.equal(items(nb.cells[2])[0][1].text, seedExpected.printed);
+  });
+
   it('does not clear a cell that has no outputs (no round trip to the window before its outputs)', async () => {
     const { execute } = setup();
     const clear = FakeExecution.prototype.clearOutput;

@@ -176,6 +176,19 @@ describe('results panel: opened while the sampler runs', () => {
     assert.equal(ResultsPanel.show(extensionUri as never, { ...data, origin: 'C' }, third.runId), false);
     assert.equal((current()?.run as { origin?: string }).origin, 'D', 'the later run stays');
     assert.equal(fake.panels.length, 4, 'still one panel');
+    fake.panels[3].dispose();
+  });
+
+  it('overlapping runs that all fail: the panel they opened is closed when the last gives up, titled by the one still going', () => {
+    const a = ResultsPanel.prepare(extensionUri as never, 'DDPM: sampling A…');
+    const b = ResultsPanel.prepare(extensionUri as never, 'DDPM: sampling B…');
+    assert.equal(fake.panels.length, 5);
+    b.unprepare(); // B fails while A still runs: A's title
+    const current = (): { run?: unknown } | undefined => ResultsPanel.current;
+    assert.ok(current());
+    assert.equal(fake.panels[4].title, 'DDPM: sampling A…');
+    a.unprepare(); // then A is cancelled: nothing was shown, the blank panel goes
+    assert.equal(current(), undefined, 'no blank panel left open');
   });
 });
 

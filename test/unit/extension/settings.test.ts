@@ -86,7 +86,7 @@ describe('readSettings', () => {
       settingProblems(
         source({
           rngProfile: 'scaler',
-          matmulProfile: null,
+          matmulProfile: 'mkl',
           'trajectory.record': 'every',
           'trajectory.every': 0,
           'compare.rtol': -1,
@@ -98,7 +98,7 @@ describe('readSettings', () => {
       ),
       [
         'ddpmLab.rngProfile: unknown value "scaler" (expected avx2-fma, avx2 or scalar); avx2-fma is used',
-        'ddpmLab.matmulProfile: unknown value null (expected reference or openblas-haswell); reference is used',
+        'ddpmLab.matmulProfile: unknown value "mkl" (expected reference or openblas-haswell); reference is used',
         'ddpmLab.trajectory.every: expected a number of at least 1, got 0; 10 is used',
         'ddpmLab.trajectory.notebookMaxMiB: expected a number of at least 0, got an array; 4 is used',
         'ddpmLab.compare.rtol: expected a number of at least 0, got -1; it is ignored',
@@ -109,6 +109,9 @@ describe('readSettings', () => {
     // the defaults, or values set and valid: nothing to say
     assert.deepEqual(settingProblems(source({})), []);
     assert.deepEqual(settingProblems(source({ rngProfile: 'scalar', 'compare.atol': 0 })), []);
+    // null leaves a setting at its default, as settings.json users write it
+    assert.deepEqual(settingProblems(source({ rngProfile: null, 'compare.atol': null })), []);
+    assert.equal(readSettings(source({ 'compare.atol': null })).tolerances, undefined);
     // a bad value the user did not set (a default from elsewhere) is not theirs to fix
     assert.deepEqual(settingProblems(source({ rngProfile: 'scaler' }, [])), []);
   });

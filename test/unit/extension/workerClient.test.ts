@@ -85,7 +85,7 @@ describe('runInWorker (the sampler worker)', function () {
     });
     await progressed;
     await stopWorkers();
-    await assert.rejects(long);
+    await assert.rejects(long, (e: Error) => e.name === 'AbortError');
     assert.equal(spareWorker(), undefined);
     await prewarmWorker(workerFile);
     assert.equal(spareWorker(), undefined, 'no spare started after stopWorkers');

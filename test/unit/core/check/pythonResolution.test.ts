@@ -48,6 +48,13 @@ describe('check: which Python', () => {
     assert.equal(await command('C:\\Python311\\python.exe', 'C:\\ws'), 'C:\\Python311\\python.exe');
     assert.equal(await command('python3.11', '/ws/proj'), 'python3.11');
     assert.equal(await command('.venv/bin/python'), '.venv/bin/python', 'no folder: as written');
+    const home = await resolvePython({ setting: '~/venvs/torch/bin/python', homeDir: '/home/me', which });
+    assert.equal(home.command, '/home/me/venvs/torch/bin/python');
+    // the CLI's --python is named as such
+    await assert.rejects(
+      resolvePython({ setting: '${workspaceFolder}/py', settingName: '--python', which }),
+      (e: Error) => e.message === '--python: ${workspaceFolder}/py names ${workspaceFolder}, but no folder is open'
+    );
     await assert.rejects(
       command('${workspaceFolder}/.venv/bin/python'),
       (e: Error) =>
