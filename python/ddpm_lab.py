@@ -479,7 +479,8 @@ class Recorder:
 
     def save_inputs(self, path, overwrite=False):
         """Writes inputs_json() to a file (the INPUT.json of `node dist/cli.js compare INPUT.json run.json`), whole or
-        not at all. An inputs file is replaced; any other existing file only with overwrite=True."""
+        not at all. An inputs file save_inputs() wrote is replaced; any other existing file (a hand-written inputs
+        file too) only with overwrite=True."""
         _check_path(path)
         _write_replacing(path, _inputs_text(self.inputs_json()), 'inputs', overwrite)
 
