@@ -52,10 +52,12 @@ async function runInNodeWorker(request: WorkerRequest, signal: AbortSignal, opts
     const worker = takeWorker(Worker, workerFile);
     running.add(worker);
     let finished = false;
+    let detach = (): void => undefined;
     /** `keep`: the worker answered and may take the next run (else it is stopped and a new spare started) */
     const finish = (action: () => void, keep = false) => {
       if (finished) return;
       finished = true;
+      detach();
       running.delete(worker);
       signal.removeEventListener('abort', onAbort);
       if (keep && !spare && !stopping) keepAsSpare(worker, workerFile);
@@ -69,7 +71,7 @@ async function runInNodeWorker(request: WorkerRequest, signal: AbortSignal, opts
     const onAbort = () => finish(() => reject(abortError()));
     signal.addEventListener('abort', onAbort);
     const keep = keepsWorker(request, opts.keepWorkerMaxElements ?? KEEP_WORKER_MAX_ELEMENTS);
-    worker.on('message', (reply: WorkerResponse) => {
+    const onMessage = (reply: WorkerResponse): void => {
       if (finished) return;
       if (reply.type === 'progress') {
         opts.onProgress?.(reply.done, reply.total);
@@ -82,14 +84,22 @@ async function runInNodeWorker(request: WorkerRequest, signal: AbortSignal, opts
           reject(e);
         }
       }, keep);
-    });
-    worker.on('error', (e) => finish(() => reject(new Error(`sampler worker: ${errorFirstLine(e)}`))));
-    worker.on('exit', (code) =>
-      // stopped by stopWorkers (the extension deactivating): the run is aborted, not failed
+    };
+    const onError = (e: Error): void => finish(() => reject(new Error(`sampler worker: ${errorFirstLine(e)}`)));
+    // stopped by stopWorkers (the extension deactivating): the run is aborted, not failed
+    const onExit = (code: number): void =>
       finish(() =>
         reject(stopping ? abortError() : new Error(`sampler worker: stopped unexpectedly (exit code ${code})`))
-      )
-    );
+      );
+    // this run's own listeners, taken off again when it finishes (see keepAsSpare)
+    detach = () => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
     worker.postMessage(request);
   });
 }
@@ -104,7 +114,7 @@ type NodeWorker = import('node:worker_threads').Worker;
  * A worker waiting for the next run, and its file: started ahead of need (it loads dist/worker.js and compiles its
  * kernels while idle), or the worker of the last run, kept when that run was small.
  */
-let spare: { worker: NodeWorker; file: string } | undefined;
+let spare: { worker: NodeWorker; file: string; release: () => void } | undefined;
 
 /**
  * A worker whose run had at most this many sample values (N x d) takes the next run too. It is warm: a run started
@@ -120,16 +130,28 @@ function keepsWorker(request: WorkerRequest, maxElements: number): boolean {
   return n * d <= maxElements;
 }
 
-/** Makes `worker` the spare: it does not keep the extension host alive (unref) and is dropped if it exits. */
+/**
+ * Makes `worker` the spare: it does not keep the extension host alive (unref) and is dropped if it exits. Only our own
+ * listeners are ever taken off a worker, never all of them: Node's Worker listens to its own 'newListener' and
+ * 'removeListener' events, stopping its message port when the last 'message' listener goes and starting it again
+ * when one comes; `removeAllListeners()` took those too, and a worker kept after a run it was made for then never
+ * delivered the next run's reply (the next run hung).
+ */
 function keepAsSpare(worker: NodeWorker, file: string): void {
-  worker.removeAllListeners();
   worker.unref();
   const drop = (): void => {
     if (spare?.worker === worker) spare = undefined;
   };
   worker.on('error', drop);
   worker.on('exit', drop);
-  spare = { worker, file };
+  spare = {
+    worker,
+    file,
+    release: () => {
+      worker.off('error', drop);
+      worker.off('exit', drop);
+    }
+  };
 }
 
 /** The spare worker for `file` when there is one (a run then skips the worker's start-up), else a new one. */
@@ -137,7 +159,7 @@ function takeWorker(Worker: typeof import('node:worker_threads').Worker, file: s
   const s = spare;
   spare = undefined;
   if (s?.file === file) {
-    s.worker.removeAllListeners();
+    s.release();
     s.worker.ref();
     return s.worker;
   }

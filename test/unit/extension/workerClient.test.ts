@@ -73,6 +73,24 @@ describe('runInWorker (the sampler worker)', function () {
     }
   });
 
+  it('a worker made for a run (no spare waiting) and kept takes the next run too (it hung: its message port stopped)', async () => {
+    await stopWorkers(); // no spare: the run starts a worker of its own
+    resumeWorkers();
+    assert.equal(spareWorker(), undefined);
+    const first = await runInWorker(sampleRequest(), new AbortController().signal, { workerFile });
+    const kept = spareWorker();
+    assert.equal(kept?.file, workerFile, 'the small run keeps its worker');
+    let timer: NodeJS.Timeout | undefined;
+    const second = await Promise.race([
+      runInWorker(sampleRequest(), new AbortController().signal, { workerFile }),
+      new Promise<never>(
+        (_, reject) => (timer = setTimeout(() => reject(new Error('the kept worker never answered')), 20000))
+      )
+    ]).finally(() => clearTimeout(timer));
+    assert.deepEqual(f32Bits(second.sample.data), f32Bits(first.sample.data));
+    assert.deepEqual(spareWorker(), kept, 'and is kept again');
+  });
+
   it('deactivating stops the spare and a running worker (the run rejects as aborted); none starts until resumed', async () => {
     await prewarmWorker(workerFile);
     assert.ok(spareWorker(), 'a spare to stop');
