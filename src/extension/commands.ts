@@ -78,8 +78,10 @@ export async function runSamplerCommand(extensionUri: vscode.Uri, uri?: vscode.U
     if (resolution.kind === 'none') resolution = await resolveInputsFromFile(uri, interpreter);
   } else {
     resolution = resolveInputsFromActiveEditor(interpreterFor(initial));
-    if (resolution.kind === 'none')
-      resolution = await pickInputs(extensionUri, settingsFor(initial).profile, interpreterFor);
+    if (resolution.kind === 'none') {
+      const why = resolution.reason === 'no active editor' ? undefined : resolution.reason;
+      resolution = await pickInputs(extensionUri, settingsFor(initial).profile, interpreterFor, why);
+    }
   }
   if (!resolution) return undefined;
   if (resolution.kind !== 'inputs') {

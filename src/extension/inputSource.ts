@@ -65,13 +65,15 @@ export function resolveInputsFromActiveEditor(interpret?: CellInputsInterpreter)
 type PickId = 'file' | 'example' | 'enter';
 
 /**
- * The quick pick offered when the editor holds no inputs; undefined when the user cancels. `interpretFor` gives the
- * cell-language reader for a file the user opens (with the defaults of that file's folder).
+ * The quick pick offered when the editor holds no inputs (`why` says why, in its placeholder); undefined when the user
+ * cancels. `interpretFor` gives the cell-language reader for a file the user opens (with the defaults of that file's
+ * folder).
  */
 export async function pickInputs(
   extensionUri: vscode.Uri,
   profile: RngProfile,
-  interpretFor?: (scope: vscode.Uri) => CellInputsInterpreter
+  interpretFor?: (scope: vscode.Uri) => CellInputsInterpreter,
+  why = 'No inputs in the active editor'
 ): Promise<Resolution | undefined> {
   const items: (vscode.QuickPickItem & { id: PickId })[] = [
     {
@@ -93,7 +95,8 @@ export async function pickInputs(
   ];
   const picked = await vscode.window.showQuickPick(items, {
     title: 'DDPM: Run Sampler',
-    placeHolder: 'No inputs in the active editor: where should the inputs come from?'
+    // why the active editor's text was not taken (`ddpm.py holds no DDPM inputs the cell language reads`)
+    placeHolder: `${why}: where should the inputs come from?`
   });
   if (!picked) return undefined;
   if (picked.id === 'file') {

@@ -117,6 +117,26 @@ describe('palette comparisons read the settings of the run’s folder (multi-roo
     assert.equal(fake.panels.length, 1);
   });
 
+  it('"Run Sampler" with a PyTorch script in front offers the quick pick and says why the script was not taken', async () => {
+    const { fake, requests, commands } = setup();
+    (fake.api as unknown as { window: { activeTextEditor?: unknown } }).window.activeTextEditor = {
+      document: {
+        uri: new FakeUri('/ws/a/ddpm.py'),
+        languageId: 'python',
+        getText: () => 'import torch\nbetas = torch.linspace(1e-4, 0.02, 4)\n'
+      },
+      selection: { isEmpty: true }
+    };
+    fake.answers.quickPick = 'example';
+    fake.files.set('/ext/media/examples/seed.inputs.json', new TextEncoder().encode(seedInputsText));
+    const sampled = await commands.runSamplerCommand(new FakeUri('/ext') as never);
+    assert.deepEqual(fake.errors, []);
+    assert.deepEqual(fake.quickPicks, [
+      'ddpm.py holds no DDPM inputs the cell language reads: where should the inputs come from?'
+    ]);
+    assert.ok(sampled && requests[0]?.op === 'sample', 'the bundled example ran');
+  });
+
   it('"Run Sampler" on a file from the explorer runs it as its open editor holds it (unsaved edits), not as saved', async () => {
     const { fake, requests, commands } = setup();
     setActiveEditor(fake, '/ws/a/notes.md');

@@ -214,6 +214,8 @@ export function makeFakeVscode() {
   const clipboard = { text: '' };
   const errors: string[] = [];
   const warnings: string[] = [];
+  /** the placeholder of each quick pick shown */
+  const quickPicks: string[] = [];
   /** the text documents open in editors (workspace.textDocuments), unsaved edits included */
   const textDocuments: { uri: FakeUri; getText(): string }[] = [];
   /** what the user answers: the id of the quick pick item chosen, the files chosen in an open dialog */
@@ -256,7 +258,10 @@ export function makeFakeVscode() {
       setStatusBarMessage: () => ({ dispose() {} }),
       showErrorMessage: async (message: string) => void errors.push(message),
       showWarningMessage: async (message: string) => void warnings.push(message),
-      showQuickPick: async (items: { id?: string }[]) => items.find((i) => i.id === answers.quickPick),
+      showQuickPick: async (items: { id?: string }[], options?: { placeHolder?: string }) => {
+        quickPicks.push(options?.placeHolder ?? '');
+        return items.find((i) => i.id === answers.quickPick);
+      },
       showOpenDialog: async () => answers.openDialog,
       registerWebviewPanelSerializer: () => ({ dispose() {} }),
       createWebviewPanel: (_viewType: string, title: string) => {
@@ -305,6 +310,7 @@ export function makeFakeVscode() {
     clipboard,
     errors,
     warnings,
+    quickPicks,
     textDocuments,
     answers
   };
