@@ -9,7 +9,7 @@ import { encodeRunResult } from '../core/run/runCodec';
 import type { RngProfile, RunResult, SamplerInputs } from '../core/types';
 import { errorFirstLine, isAbort } from '../core/errors';
 import { pendingSink, progressAfterDelay, type ProgressSink } from './delayedProgress';
-import { pickInputs, resolveInputsFromActiveEditor, resolveInputsFromFile } from './inputSource';
+import { NO_ACTIVE_EDITOR, pickInputs, resolveInputsFromActiveEditor, resolveInputsFromFile } from './inputSource';
 import { ResultsPanel, type PanelRun } from './panel';
 import type { CellInputsInterpreter, Resolution } from './resolveInputs';
 import { confirmLargeRun, settingsFor } from './runSettings';
@@ -79,7 +79,7 @@ export async function runSamplerCommand(extensionUri: vscode.Uri, uri?: vscode.U
   } else {
     resolution = resolveInputsFromActiveEditor(interpreterFor(initial));
     if (resolution.kind === 'none') {
-      const why = resolution.reason === 'no active editor' ? undefined : resolution.reason;
+      const why = resolution.reason === NO_ACTIVE_EDITOR ? undefined : resolution.reason;
       resolution = await pickInputs(extensionUri, settingsFor(initial).profile, interpreterFor, why);
     }
   }

@@ -20,6 +20,9 @@ import { decodeText } from '../core/textBytes';
 
 export const EXAMPLE_INPUTS = ['media', 'examples', 'seed.inputs.json'] as const;
 
+/** resolveInputsFromActiveEditor's reason when there is no editor (the quick pick then says nothing of why). */
+export const NO_ACTIVE_EDITOR = 'no active editor';
+
 function displayName(uri: vscode.Uri): string {
   return uri.path.split('/').pop() || uri.toString();
 }
@@ -48,7 +51,7 @@ export async function resolveInputsFromFile(uri: vscode.Uri, interpret?: CellInp
 /** The active editor's selection (when not empty) or whole text, if it holds inputs. */
 export function resolveInputsFromActiveEditor(interpret?: CellInputsInterpreter): Resolution {
   const editor = vscode.window.activeTextEditor;
-  if (!editor) return { kind: 'none', reason: 'no active editor' };
+  if (!editor) return { kind: 'none', reason: NO_ACTIVE_EDITOR };
   const selection = editor.selection;
   const name = displayName(editor.document.uri);
   const source = (r: Resolution): Resolution =>

@@ -233,40 +233,45 @@ export class DdpmKernel {
         await execution.replaceOutput(shown);
       } catch (e) {
         // its outputs refused (or the cell gone): said in the cell where it still is
-        await Promise.resolve(
-          execution.replaceOutput([
-            new this.api.NotebookCellOutput([
-              this.api.NotebookCellOutputItem.error({
-                name: 'Error',
-                message: `the outputs could not be shown: ${errorFirstLine(e)}`,
-                stack: undefined
-              })
-            ])
-          ])
-        ).catch(() => undefined);
+        await this.showError(execution, {
+          name: 'Error',
+          message: `the outputs could not be shown: ${errorFirstLine(e)}`
+        });
       }
     } catch (e) {
       interrupted = isAbort(e) || abort.signal.aborted;
-      const error = interrupted
-        ? { name: 'Interrupted', message: 'the run was cancelled' }
-        : {
-            name: e instanceof Error && e.name === 'SyntaxError' ? 'SyntaxError' : 'Error',
-            message: errorFirstLine(e)
-          };
-      try {
-        // no stack: users see one line naming the place and the problem
-        await cleared;
-        await execution.replaceOutput([
-          new this.api.NotebookCellOutput([this.api.NotebookCellOutputItem.error({ ...error, stack: undefined })])
-        ]);
-      } catch {
-        // the cell may be gone (deleted while running); ending the execution below is what matters
-      }
+      await cleared;
+      await this.showError(
+        execution,
+        interrupted
+          ? { name: 'Interrupted', message: 'the run was cancelled' }
+          : {
+              name: e instanceof Error && e.name === 'SyntaxError' ? 'SyntaxError' : 'Error',
+              message: errorFirstLine(e)
+            }
+      );
     } finally {
       subscription.dispose();
       execution.end(success, Date.now());
     }
     return success ? 'ok' : interrupted ? 'interrupted' : 'failed';
+  }
+
+  /**
+   * Replaces the cell's outputs with one error line, without a stack (users see the place and the problem); a cell
+   * gone meanwhile (deleted while it ran) is left as it is: ending its execution is what matters.
+   */
+  private async showError(
+    execution: vscode.NotebookCellExecution,
+    error: { name: string; message: string }
+  ): Promise<void> {
+    try {
+      await execution.replaceOutput([
+        new this.api.NotebookCellOutput([this.api.NotebookCellOutputItem.error({ ...error, stack: undefined })])
+      ]);
+    } catch {
+      // the cell is gone
+    }
   }
 
   /** Answers the interpreter's requests by running them in the worker. */
