@@ -3,6 +3,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { open, readFile, readlink, realpath, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** What the repeated-option check reads of node:util parseArgs' `tokens` (an option's: kind 'option'). */
+type Token = { kind: string; name?: string; rawName?: string };
 import { errorFirstLine } from '../core/errors';
 import { decodeText } from '../core/textBytes';
 import { parseInputsText, type ReadInputsResult } from '../core/sampler/inputs';
@@ -239,8 +242,12 @@ export function parseCliArgs<T extends ParseArgsConfig>(a: string | T, b?: T): R
       );
   }
   let parsed: ReturnType<typeof parseArgs<T>>;
+  let tokens: Token[];
   try {
-    parsed = parseArgs(config);
+    // one parse, with its tokens (for the repeated options below); the values are the same as without them
+    const { tokens: all = [], ...rest } = parseArgs({ ...config, tokens: true }) as { tokens?: Token[] };
+    tokens = all;
+    parsed = rest as ReturnType<typeof parseArgs<T>>;
   } catch (e) {
     const first = oneLine(e);
     // node:util's wording for an option without its value, e.g. "--seed --shape 3" or "--shape -1"
@@ -261,11 +268,11 @@ export function parseCliArgs<T extends ParseArgsConfig>(a: string | T, b?: T): R
     throw new CliError(command ? `${command}: ${why}${usage}` : why);
   }
   // an option given twice would keep only its last value, unseen (`--seed 1 --seed 2`): refused
-  const { tokens = [] } = parseArgs({ ...config, tokens: true });
   const seen = new Set<string>();
   for (const token of tokens) {
-    const option = token.kind === 'option' ? config.options?.[token.name] : undefined;
-    if (token.kind !== 'option' || option?.type !== 'string' || option.multiple) continue;
+    if (token.kind !== 'option' || token.name === undefined) continue;
+    const option = config.options?.[token.name];
+    if (option?.type !== 'string' || option.multiple) continue;
     if (seen.has(token.name)) throw new CliError(`${token.rawName}: given more than once; give it once${usage}`);
     seen.add(token.name);
   }
