@@ -4,7 +4,7 @@
 import { MAX_SAMPLE_ELEMENTS, MAX_STEPS, MAX_WORKING_BYTES, formatBytes, samplerWorkingBytes } from './limits';
 import { clipped, describe, isObject } from '../describe';
 import { errorFirstLine } from '../errors';
-import { jsonErrorDetail, scanJson } from '../tensors/jsonText';
+import { jsonErrorDetail, scanJson, type JsonScan } from '../tensors/jsonText';
 import { checkSchedule } from './schedules';
 import { parseSeed, stepSeed } from '../rng/seed';
 import { MAX_DEPTH, parseTensorText } from '../tensors/parseTensor';
@@ -309,15 +309,17 @@ function withNonFiniteStrings(text: string): unknown {
  * the digits as written.
  */
 export function readInputsJson(json: unknown, text: string): ReadInputsResult {
-  checkRepeatedKeys(json, text);
-  checkSeedDigits(json, text);
+  if (isObject(json)) {
+    const scan = scanJson(text); // once, for both checks
+    checkRepeatedKeys(scan);
+    checkSeedDigits(json, text, scan);
+  }
   return readInputs(json);
 }
 
 /** An input given twice in the file: JSON.parse keeps the last, so the first would be dropped unseen. */
-function checkRepeatedKeys(json: unknown, text: string): void {
-  if (!isObject(json)) return;
-  const [key] = scanJson(text).repeated;
+function checkRepeatedKeys(scan: JsonScan): void {
+  const [key] = scan.repeated;
   if (key !== undefined)
     throw new Error(
       `${/^\w+$/.test(key) ? key : JSON.stringify(clipped(key, 40))}: given more than once in the file (JSON would keep only the last); keep one`
@@ -325,12 +327,11 @@ function checkRepeatedKeys(json: unknown, text: string): void {
 }
 
 /** A seed written as a JSON number beyond 2^53 has lost digits in JSON.parse: refuse it, quoting it as written. */
-function checkSeedDigits(json: unknown, text: string): void {
-  if (!isObject(json)) return;
-  const seed = (json as Record<string, unknown>).seed;
+function checkSeedDigits(json: Record<string, unknown>, text: string, scan: JsonScan): void {
+  const seed = json.seed;
   if (typeof seed !== 'number' || !Number.isFinite(seed) || Number.isSafeInteger(seed) || !Number.isInteger(seed))
     return;
-  const span = scanJson(text).members.get('seed');
+  const span = scan.members.get('seed');
   const written = span ? text.slice(span[0], span[1]) : '';
   if (!/^-?[0-9]+$/.test(written)) return; // 1e20 and the like: parseSeed explains
   parseSeed(written, 'seed'); // out of PyTorch's range whatever the digits: say that
