@@ -98,6 +98,57 @@ describe('DDPM notebooks', () => {
       assert.deepEqual(plain(reopened.cellAt(i)), plain(nb.cellAt(i)), `cell ${i}`);
   });
 
+  it("keeps an untitled notebook's variables through its first save (the saved file's notebook takes its session)", async () => {
+    const defs =
+      'w_model = [[0.12, -0.3], [0.05, 0.41], [-0.2, 0.07]]\nshape = [4, 2]\nseed = 42\nbetas = linspace(1e-4, 0.02, 4)\nalpha_bar = cumprod(1 - betas)';
+    const untitled = await vscode.workspace.openNotebookDocument(
+      'ddpm-notebook',
+      new vscode.NotebookData([new vscode.NotebookCellData(vscode.NotebookCellKind.Code, defs, 'ddpm')])
+    );
+    assert.ok(untitled.isUntitled);
+    await vscode.window.showNotebookDocument(untitled);
+    await vscode.commands.executeCommand('notebook.selectKernel', { id: 'ddpm-lab.kernel', extension: EXTENSION_ID });
+    await vscode.commands.executeCommand('notebook.execute');
+    await until('the cell to run', () => untitled.cellAt(0).executionSummary?.success);
+    // Save: code-server asks for the file's name in its own dialog (a quick input), whose proposed name is taken
+    const saving = vscode.commands.executeCommand('workbench.action.files.save');
+    await until(
+      'the untitled notebook saved and closed',
+      () => {
+        if (!untitled.isClosed) void vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        return untitled.isClosed ? true : undefined;
+      },
+      30000
+    );
+    await saving;
+    const saved = await until('the saved notebook', () =>
+      vscode.workspace.notebookDocuments.find(
+        (d) => d.uri.scheme === 'file' && d.cellCount === 1 && d.cellAt(0).document.getText() === defs
+      )
+    );
+    const edit = new vscode.WorkspaceEdit();
+    edit.set(saved.uri, [
+      vscode.NotebookEdit.insertCells(1, [
+        new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'sample()', 'ddpm')
+      ])
+    ]);
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await vscode.window.showNotebookDocument(saved);
+    await vscode.commands.executeCommand('notebook.selectKernel', { id: 'ddpm-lab.kernel', extension: EXTENSION_ID });
+    await vscode.commands.executeCommand('notebook.cell.execute', {
+      ranges: [{ start: 1, end: 2 }],
+      document: saved.uri
+    });
+    const summary = await until('the new cell to run', () => saved.cellAt(1).executionSummary?.success);
+    const error = saved
+      .cellAt(1)
+      .outputs.flatMap((o) => o.items)
+      .find((i) => i.mime.endsWith('.error'));
+    assert.equal(summary, true, error ? new TextDecoder().decode(error.data) : 'failed');
+    assert.ok(runOf(saved.cellAt(1)), 'no run output');
+    assert.equal(saved.cellAt(1).executionSummary?.executionOrder, 2, 'the execution order goes on');
+  });
+
   it('the DDPM Lab kernel runs the example: sample() gives the run item and the PyTorch-printed text', async () => {
     const uri = copyExample('kernel.ddpmnb');
     const nb = await vscode.workspace.openNotebookDocument(uri);

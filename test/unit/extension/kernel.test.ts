@@ -148,6 +148,30 @@ describe('kernel: DDPM Lab notebook controller', () => {
     assert.match(errorOf(a.cells[2]).message, /w_model is not set/, 'closing the notebook ends its session');
   });
 
+  it('keeps the session when an untitled notebook is saved (or one is saved as): the saved file opens, then the old one closes', async () => {
+    const { fake, kernel, execute, controller } = setup();
+    const untitled = fakeNotebook('untitled:Untitled-1.ddpmnb', seedCodeCells);
+    await execute(untitled.cells, untitled);
+    // what VS Code 1.100 does on the first save (the integration suite logs it): the file's notebook opens, with the
+    // same cells, then the untitled one closes
+    const saved = fakeNotebook('file:///w/seed.ddpmnb', seedCodeCells);
+    const other = fakeNotebook('file:///w/other.ddpmnb', seedCodeCells.slice(0, 2));
+    fake.notebookDocuments.push(saved, other);
+    fake.openNotebook.fire(other);
+    fake.openNotebook.fire(saved);
+    fake.closeNotebook.fire(untitled);
+    assert.equal(kernel.lastRun(untitled.uri.toString()), undefined);
+    assert.deepEqual(f32Bits(kernel.lastRun(saved.uri.toString())!.run.sample.data), seedExpected.bits);
+    const next = fakeNotebook('file:///w/seed.ddpmnb', [{ text: 'sample(seed=7)' }]).cells[0];
+    await execute([next], saved);
+    const [run] = executionsOf(controller, next);
+    assert.equal(run.ended?.success, true, 'the variables of the cells run before the save are still set');
+    assert.equal(run.executionOrder, untitled.cells.length + 1, 'the execution order goes on');
+    // a notebook with other cells is not the saved one: its session is its own
+    await execute([next], other);
+    assert.match(errorOf(next).message, /w_model is not set/);
+  });
+
   it("gives a notebook's last sample() run and its inputs (for the palette's Last Run commands), until it closes", async () => {
     const { fake, kernel, execute } = setup();
     const nb = fakeNotebook('file:///last.ddpmnb', seedCodeCells);

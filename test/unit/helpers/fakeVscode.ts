@@ -94,6 +94,7 @@ export interface FakeNotebook {
   uri: { toString(): string };
   notebookType: string;
   cells: FakeCell[];
+  getCells(): FakeCell[];
 }
 
 export class FakeExecution {
@@ -324,13 +325,10 @@ export function fakeNotebook(
   sources: { text: string; language?: string }[],
   notebookType = 'ddpm-notebook'
 ): FakeNotebook {
-  return {
-    uri: { toString: () => uri },
-    notebookType,
-    cells: sources.map((s, index) => ({
-      index,
-      document: { getText: () => s.text, languageId: s.language ?? 'ddpm' },
-      outputs: []
-    }))
-  };
+  const cells = sources.map((s, index) => ({
+    index,
+    document: { getText: () => s.text, languageId: s.language ?? 'ddpm' },
+    outputs: []
+  }));
+  return { uri: { toString: () => uri }, notebookType, cells, getCells: () => cells };
 }
