@@ -2,7 +2,7 @@
 // Run, Copy Equivalent PyTorch Script, plus the results panel's "Compare with PyTorch output…".
 // Loaded on first use (extension.ts imports it lazily). Errors are one line, never a stack trace.
 import * as vscode from 'vscode';
-import { interpretInputs } from '../core/notebook/cellLanguage/interpreter';
+import { interpretCellsInputs, interpretInputs } from '../core/notebook/cellLanguage/interpreter';
 import { readInputs, type WrittenSchedule } from '../core/sampler/inputs';
 import { buildPytorchScript } from '../core/notebook/pytorchScript';
 import { encodeRunResult } from '../core/run/runCodec';
@@ -11,7 +11,7 @@ import { errorFirstLine, isAbort } from '../core/errors';
 import { pendingSink, progressAfterDelay, type ProgressSink } from './delayedProgress';
 import { NO_ACTIVE_EDITOR, pickInputs, resolveInputsFromActiveEditor, resolveInputsFromFile } from './inputSource';
 import { ResultsPanel, type PanelRun } from './panel';
-import type { CellInputsInterpreter, Resolution } from './resolveInputs';
+import type { CellInputsInterpreter, NotebookCellsInterpreter, Resolution } from './resolveInputs';
 import { confirmLargeRun, settingsFor } from './runSettings';
 import { largeRun, type DdpmSettings } from './settings';
 import { runInWorker } from './workerClient';
@@ -20,8 +20,16 @@ import { inputsToMessage, type WorkerRequest } from './workerProtocol';
 
 /** Editor text in the notebook cell language (`w_model = [[...]]`, `betas = linspace(...)`, ...) read by its interpreter. */
 function cellInterpreter(settings: DdpmSettings): CellInputsInterpreter {
-  return (text, origin) =>
-    interpretInputs(text, origin, { profile: settings.profile, matmul: settings.matmul, record: settings.record });
+  return (text, origin) => interpretInputs(text, origin, cellDefaults(settings));
+}
+
+/** A DDPM notebook's cells up to the active one, read together (resolveInputsFromCells). */
+function cellsInterpreter(settings: DdpmSettings): NotebookCellsInterpreter {
+  return (cells) => interpretCellsInputs(cells, cellDefaults(settings));
+}
+
+function cellDefaults(settings: DdpmSettings) {
+  return { profile: settings.profile, matmul: settings.matmul, record: settings.record };
 }
 
 /**
@@ -74,10 +82,12 @@ export async function runSamplerCommand(extensionUri: vscode.Uri, uri?: vscode.U
     // from a context menu or the editor title: the editor's text when the file is open (unsaved edits included), else the file
     const active = vscode.window.activeTextEditor?.document.uri.toString() === uri.toString();
     const interpreter = interpreterFor(uri);
-    resolution = active ? resolveInputsFromActiveEditor(interpreter) : await resolveInputsFromFile(uri, interpreter);
+    resolution = active
+      ? resolveInputsFromActiveEditor(interpreter, cellsInterpreter(settingsFor(uri)))
+      : await resolveInputsFromFile(uri, interpreter);
     if (resolution.kind === 'none') resolution = await resolveInputsFromFile(uri, interpreter);
   } else {
-    resolution = resolveInputsFromActiveEditor(interpreterFor(initial));
+    resolution = resolveInputsFromActiveEditor(interpreterFor(initial), cellsInterpreter(settingsFor(initial)));
     if (resolution.kind === 'none') {
       const why = resolution.reason === NO_ACTIVE_EDITOR ? undefined : resolution.reason;
       resolution = await pickInputs(extensionUri, settingsFor(initial).profile, interpreterFor, why);
@@ -269,7 +279,7 @@ export async function copyPytorchScriptCommand(notebookRun?: NotebookRun): Promi
     if (shown) source = fromRun(shown);
     else {
       const settings = settingsFor(vscode.window.activeTextEditor?.document.uri);
-      const r = resolveInputsFromActiveEditor(cellInterpreter(settings));
+      const r = resolveInputsFromActiveEditor(cellInterpreter(settings), cellsInterpreter(settings));
       source = { resolution: r, profile: (r.kind === 'inputs' && r.profile) || settings.profile };
       const last = r.kind === 'none' ? await ResultsPanel.lastRun() : undefined;
       if (last) source = fromRun(last);
@@ -319,7 +329,7 @@ export async function compareLocalPytorchCommand(
     data = notebookRun ? panelRunOfNotebook(notebookRun) : ResultsPanel.current?.run;
     if (!data) {
       const settings = settingsFor(vscode.window.activeTextEditor?.document.uri);
-      const r = resolveInputsFromActiveEditor(cellInterpreter(settings));
+      const r = resolveInputsFromActiveEditor(cellInterpreter(settings), cellsInterpreter(settings));
       if (r.kind === 'inputs') {
         const inputs = inputsToMessage(r.inputs);
         source = { inputs: r.inputs, origin: r.origin };

@@ -8,15 +8,20 @@ import {
   describeGenerated,
   generateInputs,
   intendedLanguage,
+  resolveInputsFromCells,
   resolveInputsFromText,
   seedProblem,
   type CellInputsInterpreter,
+  type NotebookCellsInterpreter,
   type GeneratedSpec,
   type Resolution
 } from './resolveInputs';
 import { parseSeed } from '../core/rng/seed';
 import { errorFirstLine } from '../core/errors';
 import { decodeText } from '../core/textBytes';
+import { NOTEBOOK_TYPE } from './serializer';
+import { SUPPORTED_LANGUAGES } from './kernel';
+import type { NotebookCellText } from '../core/notebook/cellLanguage/interpreter';
 
 export const EXAMPLE_INPUTS = ['media', 'examples', 'seed.inputs.json'] as const;
 
@@ -48,21 +53,52 @@ export async function resolveInputsFromFile(uri: vscode.Uri, interpret?: CellInp
   return r.kind === 'inputs' ? { ...r, source: uri.toString() } : r;
 }
 
-/** The active editor's selection (when not empty) or whole text, if it holds inputs. */
-export function resolveInputsFromActiveEditor(interpret?: CellInputsInterpreter): Resolution {
+/**
+ * The active editor's selection (when not empty) or whole text, if it holds inputs; in a DDPM notebook's cell, the
+ * notebook's code cells up to that one, read together (resolveInputsFromCells).
+ */
+export function resolveInputsFromActiveEditor(
+  interpret?: CellInputsInterpreter,
+  interpretCells?: NotebookCellsInterpreter
+): Resolution {
   const editor = vscode.window.activeTextEditor;
   if (!editor) return { kind: 'none', reason: NO_ACTIVE_EDITOR };
   const selection = editor.selection;
   const name = displayName(editor.document.uri);
-  const source = (r: Resolution): Resolution =>
-    r.kind === 'inputs' ? { ...r, source: editor.document.uri.toString() } : r;
+  const source = (r: Resolution, uri = editor.document.uri): Resolution =>
+    r.kind === 'inputs' ? { ...r, source: uri.toString() } : r;
   if (!selection.isEmpty) {
     const r = resolveInputsFromText(editor.document.getText(selection), `${name} (selection)`, interpret);
     if (r.kind !== 'none') return source(r);
   }
+  const notebook = interpretCells && ddpmNotebookOf(editor.document);
+  if (notebook) {
+    const cells = cellsUpTo(notebook, editor.document);
+    return source(resolveInputsFromCells(cells, displayName(notebook.uri), interpretCells), notebook.uri);
+  }
   // a Python script that assigns `betas = ...` in its own way, notes, a config file: not an error, the quick pick
   const intended = intendedLanguage(editor.document.languageId);
   return source(resolveInputsFromText(editor.document.getText(), name, interpret, { intended }));
+}
+
+/** The open DDPM notebook `document` is a cell of, if any. */
+function ddpmNotebookOf(document: vscode.TextDocument): vscode.NotebookDocument | undefined {
+  if (document.uri.scheme !== 'vscode-notebook-cell') return undefined;
+  const uri = document.uri.toString();
+  return vscode.workspace.notebookDocuments.find(
+    (nb) => nb.notebookType === NOTEBOOK_TYPE && nb.getCells().some((c) => c.document.uri.toString() === uri)
+  );
+}
+
+/** The notebook's code cells of the kernel's languages (ddpm, json) from the first to `document`'s cell (a markdown cell: those above it). */
+function cellsUpTo(notebook: vscode.NotebookDocument, document: vscode.TextDocument): NotebookCellText[] {
+  const uri = document.uri.toString();
+  const all = notebook.getCells();
+  const end = all.findIndex((c) => c.document.uri.toString() === uri);
+  return all
+    .slice(0, end + 1)
+    .filter((c) => c.kind === vscode.NotebookCellKind.Code && SUPPORTED_LANGUAGES.includes(c.document.languageId))
+    .map((c) => ({ source: c.document.getText(), language: c.document.languageId, index: c.index }));
 }
 
 type PickId = 'file' | 'example' | 'enter';

@@ -10,6 +10,7 @@ import type { MatmulProfile, RngProfile, SamplerInputs } from '../core/types';
 import { isObject } from '../core/describe';
 import { errorFirstLine } from '../core/errors';
 import { matrixRows } from './workerProtocol';
+import type { NotebookCellText } from '../core/notebook/cellLanguage/interpreter';
 
 export type Resolution =
   | {
@@ -43,6 +44,34 @@ export type CellInputsInterpreter = (
   matmul?: MatmulProfile;
   writtenSchedule?: WrittenSchedule;
 } | null;
+
+/** Reads the inputs of a DDPM notebook's cells up to the active one (the interpreter's interpretCellsInputs). */
+export type NotebookCellsInterpreter = (cells: readonly NotebookCellText[]) => ReturnType<CellInputsInterpreter>;
+
+/**
+ * What a DDPM notebook's code cells up to the active one (the last of `cells`) hold, read together as Run All would
+ * run them (interpretCellsInputs): "DDPM: Run Sampler" in a notebook cell, so that a `sample()` cell uses the
+ * variables the cells above it assign. Errors name the cell (`seed.ddpmnb: cell 3: line 1, column 8: ...`).
+ */
+export function resolveInputsFromCells(
+  cells: readonly NotebookCellText[],
+  notebookName: string,
+  interpret: NotebookCellsInterpreter
+): Resolution {
+  const last = cells[cells.length - 1];
+  if (!last) return { kind: 'none', reason: `${notebookName} has no code cell` };
+  const origin =
+    cells.length === 1
+      ? `${notebookName}, cell ${last.index + 1}`
+      : `${notebookName}, cells ${cells[0].index + 1} to ${last.index + 1}`;
+  try {
+    const r = interpret(cells);
+    if (r) return { kind: 'inputs', ...r, origin };
+  } catch (e) {
+    return { kind: 'error', message: `${notebookName}: ${errorFirstLine(e)}` };
+  }
+  return { kind: 'none', reason: `${origin} ${cells.length === 1 ? 'holds' : 'hold'} no DDPM inputs` };
+}
 
 const ASSIGNS_AN_INPUT = new RegExp(`^[ \\t]*(${INPUT_KEYS.join('|')})[ \\t]*=(?!=)`, 'm');
 

@@ -98,6 +98,23 @@ describe('DDPM notebooks', () => {
       assert.deepEqual(plain(reopened.cellAt(i)), plain(nb.cellAt(i)), `cell ${i}`);
   });
 
+  it('"DDPM: Run Sampler" in the sample() cell reads the cells above it, as Run All runs them', async () => {
+    const nb = await vscode.workspace.openNotebookDocument(copyExample('palette-cell.ddpmnb'));
+    const index = nb.getCells().findIndex((c) => /^\s*sample\(\)\s*$/m.test(c.document.getText()));
+    assert.ok(index > 0, 'the example has no sample() cell');
+    await vscode.window.showNotebookDocument(nb, { selections: [new vscode.NotebookRange(index, index + 1)] });
+    await vscode.commands.executeCommand('notebook.cell.edit');
+    const cellUri = nb.cellAt(index).document.uri.toString();
+    await until('the sample() cell as the active editor', () =>
+      vscode.window.activeTextEditor?.document.uri.toString() === cellUri ? true : undefined
+    );
+    const run = await vscode.commands.executeCommand<RunResult | undefined>('ddpm-lab.runSampler');
+    assert.ok(run, 'the command returned no run (it read the cell alone: w_model is not set)');
+    // the example's inputs (seed.inputs.json holds the same), run: PyTorch's sample, which the example's compare
+    // cell holds; the kernel test checks its bits against it
+    assert.deepEqual([run.inputs.n, run.inputs.d, run.inputs.T, run.inputs.seed], [4, 2, 4, '42']);
+  });
+
   it("keeps an untitled notebook's variables through its first save (the saved file's notebook takes its session)", async () => {
     const defs =
       'w_model = [[0.12, -0.3], [0.05, 0.41], [-0.2, 0.07]]\nshape = [4, 2]\nseed = 42\nbetas = linspace(1e-4, 0.02, 4)\nalpha_bar = cumprod(1 - betas)';

@@ -12,12 +12,14 @@ import {
   generatedWModel,
   generateInputs,
   intendedLanguage,
+  resolveInputsFromCells,
   resolveInputsFromText,
   seedProblem,
-  type CellInputsInterpreter
+  type CellInputsInterpreter,
+  type NotebookCellsInterpreter
 } from '../../../src/extension/resolveInputs';
 import { inputsToMessage } from '../../../src/extension/workerProtocol';
-import { interpretInputs } from '../../../src/core/notebook/cellLanguage/interpreter';
+import { interpretCellsInputs, interpretInputs } from '../../../src/core/notebook/cellLanguage/interpreter';
 import { f32Bits } from '../helpers/bits';
 import { PYTHON, torchMissing } from '../helpers/torch';
 import { seedInputsText } from '../helpers/seedExample';
@@ -217,6 +219,41 @@ describe('resolveInputsFromText: documents that share a name with the inputs (a 
     const misspelt = resolveInputsFromText(JSON.stringify({ ...rest, alphabar: alphaBar }), 'a.json');
     assert.equal(misspelt.kind, 'error');
     if (misspelt.kind === 'error') assert.match(misspelt.message, /unknown key "alphabar"/);
+  });
+});
+
+describe('resolveInputsFromCells (Run Sampler in a DDPM notebook cell)', () => {
+  const interpretCells: NotebookCellsInterpreter = (cells) =>
+    interpretCellsInputs(cells, { profile: 'avx2-fma', matmul: 'reference', record: { kind: 'none' } });
+  const cells = (...sources: string[]) => sources.map((source, i) => ({ source, language: 'ddpm', index: i + 1 }));
+  const defs = [
+    'w_model = [[0.12, -0.3], [0.05, 0.41], [-0.2, 0.07]]\nshape = [4, 2]\nseed = 42',
+    'betas = linspace(1e-4, 0.02, 4)\nalpha_bar = cumprod(1 - betas)'
+  ];
+
+  it("the sample() cell with the cells above it: the notebook's inputs, named by the notebook and its cells", () => {
+    const r = resolveInputsFromCells(cells(...defs, 'sample()'), 'seed.ddpmnb', interpretCells);
+    assert.equal(r.kind, 'inputs');
+    if (r.kind !== 'inputs') return;
+    sameInputs(r.inputs, readInputs(example).inputs);
+    assert.equal(r.origin, 'seed.ddpmnb, cells 2 to 4');
+  });
+
+  it('a mistake names the notebook and the cell; cells without inputs are not ours (the quick pick says why)', () => {
+    const bad = resolveInputsFromCells(cells(defs[0], 'sample()'), 'seed.ddpmnb', interpretCells);
+    assert.deepEqual(bad, {
+      kind: 'error',
+      message:
+        'seed.ddpmnb: cell 3: line 1, column 1: sample(): betas is not set: assign it in a cell above, or pass betas=...'
+    });
+    assert.deepEqual(resolveInputsFromCells(cells('x = 1'), 'n.ddpmnb', interpretCells), {
+      kind: 'none',
+      reason: 'n.ddpmnb, cell 2 holds no DDPM inputs'
+    });
+    assert.deepEqual(resolveInputsFromCells([], 'n.ddpmnb', interpretCells), {
+      kind: 'none',
+      reason: 'n.ddpmnb has no code cell'
+    });
   });
 });
 

@@ -1031,8 +1031,59 @@ export function interpretInputs(
   _origin: string,
   defaults: CellDefaults = DEFAULT_CELL_DEFAULTS
 ): InterpretedInputs | null {
+  return interpretInSession(new CellSession(), text, 'ddpm', defaults);
+}
+
+/** One cell of a notebook as interpretCellsInputs reads it. */
+export interface NotebookCellText {
+  source: string;
+  language: string;
+  /** the cell's index in its notebook (its messages say `cell index + 1`) */
+  index: number;
+}
+
+/**
+ * interpretInputs for "DDPM: Run Sampler" in a notebook cell: the notebook's code cells up to that one (the last of
+ * `cells`), run in order in one new session as Run All runs them, except that nothing is sampled: in the cells before
+ * the last, a statement that calls sample(), compare() or pytorch() stops where it would run (it assigns nothing;
+ * a mistake in its arguments is the cell's error, as in Run All) and the cell goes on with the next statement; a JSON
+ * cell still defines its five inputs. The last cell is read as interpretInputs reads a text:
+ * its first sample()'s inputs, else those the cells define. Throws a one-line `cell K: line L, column C: ...` error.
+ */
+export function interpretCellsInputs(
+  cells: readonly NotebookCellText[],
+  defaults: CellDefaults = DEFAULT_CELL_DEFAULTS
+): InterpretedInputs | null {
   const session = new CellSession();
-  const gen = runCell(session, text, 'ddpm', defaults);
+  const ctx: Ctx = { session, defaults, target: null };
+  const inCell = <T>(cell: NotebookCellText, read: () => T): T => {
+    try {
+      return read();
+    } catch (e) {
+      throw new Error(`cell ${cell.index + 1}: ${errorFirstLine(e)}`);
+    }
+  };
+  const skipRequests = (gen: Gen<unknown>): void => {
+    if (!gen.next().done) gen.return(undefined as never);
+  };
+  for (const cell of cells.slice(0, -1))
+    inCell(cell, () => {
+      if (isJsonCell(cell.source, cell.language))
+        return skipRequests(runJsonCell(cell.source, session, defaults, cell.language === 'json'));
+      for (const s of parseCell(cell.source)) skipRequests(runStatement(s, ctx));
+    });
+  const last = cells[cells.length - 1];
+  return last ? inCell(last, () => interpretInSession(session, last.source, last.language, defaults)) : null;
+}
+
+/** interpretInputs of `text` in `session` (which may hold the variables of cells above). */
+function interpretInSession(
+  session: CellSession,
+  text: string,
+  language: string,
+  defaults: CellDefaults
+): InterpretedInputs | null {
+  const gen = runCell(session, text, language, defaults);
   const step = gen.next();
   if (!step.done) {
     const req = step.value;

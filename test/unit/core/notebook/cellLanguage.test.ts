@@ -11,6 +11,7 @@ import {
   CellSession,
   executeCell,
   HELPERS,
+  interpretCellsInputs,
   interpretInputs,
   runCellSync,
   type CellDefaults,
@@ -535,6 +536,47 @@ describe('cell language: sample() and compare()', () => {
     assert.equal(r?.inputs.seed, 9n);
     assert.equal(r?.profile, 'scalar');
     assert.throws(() => interpretInputs('w_model = [[1, 2]]', 'editor'), /^Error: shape is not set: assign it$/);
+  });
+
+  it('interpretCellsInputs: the cells above the last run first (their sample() calls skipped), the last decides', () => {
+    const cells = (...sources: string[]) => sources.map((source, index) => ({ source, language: 'ddpm', index }));
+    const fromJson = parseInputsText(seedInputsText, 'seed.inputs.json').inputs;
+    // the example notebook's sample() cell, with its input cells above: the example's inputs
+    const r = interpretCellsInputs(cells(...SEED_CELLS, 'sample()'));
+    assert.ok(r);
+    assert.deepEqual(f32Bits(r.inputs.betas), f32Bits(fromJson.betas));
+    assert.deepEqual([r.inputs.n, r.inputs.d, r.inputs.seed], [fromJson.n, fromJson.d, fromJson.seed]);
+    // a sample() above is skipped, not run, and the statements after it in that cell still run; the last cell's
+    // first sample() decides, with its overrides; without one, the variables all the cells define
+    const skipped = cells(SEED_CELLS[0], `${SEED_CELLS[1]}\nsample()\nseed = 5`);
+    assert.deepEqual(
+      [
+        interpretCellsInputs([...skipped, ...cells('sample(seed=9)')])?.inputs.seed,
+        interpretCellsInputs([...skipped, ...cells('x = 1')])?.inputs.seed
+      ],
+      [9n, 5n]
+    );
+    // a JSON cell above defines its five inputs
+    const json = [
+      { source: seedInputsText, language: 'json', index: 0 },
+      { source: 'sample(seed=3)', language: 'ddpm', index: 1 }
+    ];
+    assert.equal(interpretCellsInputs(json)?.inputs.seed, 3n);
+    // messages name the cell (its index in the notebook, from 1) and the line in it
+    assert.throws(
+      () =>
+        interpretCellsInputs([
+          { source: 'seed = 1\nbetas = [0.1,', language: 'ddpm', index: 2 },
+          { source: 'sample()', language: 'ddpm', index: 4 }
+        ]),
+      /^Error: cell 3: line 2, column /
+    );
+    assert.throws(
+      () => interpretCellsInputs(cells(SEED_CELLS[0], 'sample()')),
+      /^Error: cell 2: line 1, column 1: sample\(\): betas is not set/
+    );
+    assert.equal(interpretCellsInputs(cells('x = 1', 'y = 2')), null);
+    assert.equal(interpretCellsInputs([]), null);
   });
 
   it("interpretInputs: a sample(matmul=...) call's profile and the schedule as written, for the palette's run", () => {
