@@ -5,6 +5,7 @@
 // cancel kills it and everything it started (no zombies: we wait for it to close).
 import { constants as bufferConstants } from 'node:buffer';
 import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -139,7 +140,7 @@ export async function runPythonScript(opts: RunPythonOptions): Promise<PythonOut
       child.stdin.on('error', () => undefined); // a Python that exits early closes the pipe
       child.on('error', (e: NodeJS.ErrnoException) => {
         if (!failure) {
-          const why = e.code === 'ENOENT' ? 'no such interpreter' : e.code === 'EACCES' ? 'not executable' : e.message;
+          const why = e.code === 'ENOENT' || e.code === 'EACCES' ? noInterpreter(opts.python, e.code) : e.message;
           failure = new NoUsableTorchError('no-interpreter', `${opts.python}: ${why}`);
         }
       });
@@ -262,4 +263,22 @@ export async function whichOnPath(command: string, envPath = process.env.PATH ??
     }
   }
   return undefined;
+}
+
+/**
+ * Why `python` could not be started (spawn's ENOENT or EACCES): a folder; a file here that a bare name does not reach
+ * (spawn looks a name without a slash up on PATH only); a file without the execute bit; or nothing of that name.
+ */
+function noInterpreter(python: string, code: 'ENOENT' | 'EACCES'): string {
+  let isDir: boolean | undefined;
+  try {
+    isDir = statSync(python).isDirectory();
+  } catch {
+    isDir = undefined;
+  }
+  if (isDir) return 'is a folder, not a Python interpreter';
+  if (code === 'EACCES') return 'not executable';
+  if (isDir === false && !python.includes('/') && !python.includes(path.sep))
+    return `not on PATH (a name without a folder is looked up there; the file here is ./${python})`;
+  return 'no such interpreter';
 }

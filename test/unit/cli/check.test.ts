@@ -86,6 +86,22 @@ describe('cli: check, when the Python cannot run it', function () {
     assert.equal(r.err.trim().split('\n').length, 1);
   });
 
+  it('--python naming a folder, or a file here by a bare name (looked up on PATH): exit 4, one line saying which', async () => {
+    const lines: string[] = [];
+    // package.json and src are in the working folder (the repository's root) and not on PATH
+    for (const python of [dir, 'src', 'package.json']) {
+      const r = await runCheckCli(['--python', python]);
+      assert.equal(r.code, 4);
+      assert.equal(r.err.trim().split('\n').length, 1);
+      lines.push(r.err.replace(/; pass --python.*\n$/, ''));
+    }
+    assert.deepEqual(lines, [
+      `check: no usable PyTorch: ${dir}: is a folder, not a Python interpreter`,
+      'check: no usable PyTorch: src: is a folder, not a Python interpreter',
+      'check: no usable PyTorch: package.json: not on PATH (a name without a folder is looked up there; the file here is ./package.json)'
+    ]);
+  });
+
   it('no Python on PATH: exit 4, one line saying to pass --python', async () => {
     const r = await runCheckCli([], { ...process.env, PATH: dir });
     assert.equal(r.code, 4);
