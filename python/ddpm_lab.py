@@ -117,8 +117,12 @@ def _tensor_input(value, name):
             else:
                 tensor = torch.as_tensor(value)
         except (TypeError, ValueError, RuntimeError, OverflowError) as error:
-            raise ValueError('%s: expected a tensor or a list of numbers, got %s (%s)'
-                             % (name, _what(value), _first_line(error))) from None
+            # a list of rows as tensors ([w0, w1, w2], each of d values): torch.tensor takes only one-element ones
+            rows = (isinstance(value, (list, tuple)) and value
+                    and all(isinstance(v, torch.Tensor) and v.dim() >= 1 for v in value))
+            hint = '; torch.stack(%s) makes one tensor of its rows' % name if rows else ''
+            raise ValueError('%s: expected a tensor or a list of numbers, got %s (%s%s)'
+                             % (name, _what(value), _first_line(error), hint)) from None
     if tensor.dtype not in _DTYPE_NAMES:
         raise ValueError('%s: expected a float32 or float64 tensor, got dtype %s' % (name, tensor.dtype))
     return tensor.cpu().contiguous().clone()

@@ -443,6 +443,11 @@ class ValidationTest(unittest.TestCase):
         self.assertMessage(lambda: self.rec(betas=[10 ** 400] * 4),
                            'betas: expected a tensor or a list of numbers, got [1%s... (list) (int too large to '
                            'convert to float)' % ('0' * 35))
+        # a list of the rows as tensors: PyTorch's own message, and how to make one tensor of them
+        self.assertMessage(lambda: self.rec(w_model=list(self.w)),
+                           'w_model: expected a tensor or a list of numbers, got [tensor([0., 0.]), tensor([0., 0.]), '
+                           '... (list) (only one element tensors can be converted to Python scalars; '
+                           'torch.stack(w_model) makes one tensor of its rows)')
         self.assertMessage(lambda: self.rec(w_model=self.w.to_sparse()),
                            'w_model: expected a dense tensor, got layout torch.sparse_coo (x.to_dense() makes one)')
         with warnings.catch_warnings():
