@@ -88,6 +88,9 @@ describe('manifest (package.json)', () => {
       [0, NOTEBOOK_TRAJECTORY_MAX_MIB],
       'notebookMaxMiB: the range notebookTrajectoryBytes clamps to'
     );
+    // a deprecated setting is hidden from the Settings UI (unless set): every one of ours still has an effect
+    for (const [k, p] of Object.entries(props))
+      assert.ok(!('deprecationMessage' in p) && !('markdownDeprecationMessage' in p), `${k}: deprecated, so hidden`);
   });
 
   it('declares the notebook type, the renderer and the entries the build writes', () => {
