@@ -23,9 +23,10 @@ function cellInterpreter(settings: DdpmSettings): CellInputsInterpreter {
   return (text, origin) => interpretInputs(text, origin, cellDefaults(settings));
 }
 
-/** A DDPM notebook's cells up to the active one, read together (resolveInputsFromCells). */
-function cellsInterpreter(settings: DdpmSettings): NotebookCellsInterpreter {
-  return (cells) => interpretCellsInputs(cells, cellDefaults(settings));
+/** A DDPM notebook's cells up to the active one, read together (resolveInputsFromCells), with its folder's settings. */
+function cellsInterpreterFor(notebook: vscode.Uri): NotebookCellsInterpreter {
+  const defaults = cellDefaults(settingsFor(notebook));
+  return (cells) => interpretCellsInputs(cells, defaults);
 }
 
 function cellDefaults(settings: DdpmSettings) {
@@ -83,11 +84,11 @@ export async function runSamplerCommand(extensionUri: vscode.Uri, uri?: vscode.U
     const active = vscode.window.activeTextEditor?.document.uri.toString() === uri.toString();
     const interpreter = interpreterFor(uri);
     resolution = active
-      ? resolveInputsFromActiveEditor(interpreter, cellsInterpreter(settingsFor(uri)))
+      ? resolveInputsFromActiveEditor(interpreter, cellsInterpreterFor)
       : await resolveInputsFromFile(uri, interpreter);
     if (resolution.kind === 'none') resolution = await resolveInputsFromFile(uri, interpreter);
   } else {
-    resolution = resolveInputsFromActiveEditor(interpreterFor(initial), cellsInterpreter(settingsFor(initial)));
+    resolution = resolveInputsFromActiveEditor(interpreterFor(initial), cellsInterpreterFor);
     if (resolution.kind === 'none') {
       const why = resolution.reason === NO_ACTIVE_EDITOR ? undefined : resolution.reason;
       resolution = await pickInputs(extensionUri, settingsFor(initial).profile, interpreterFor, why);
@@ -279,7 +280,7 @@ export async function copyPytorchScriptCommand(notebookRun?: NotebookRun): Promi
     if (shown) source = fromRun(shown);
     else {
       const settings = settingsFor(vscode.window.activeTextEditor?.document.uri);
-      const r = resolveInputsFromActiveEditor(cellInterpreter(settings), cellsInterpreter(settings));
+      const r = resolveInputsFromActiveEditor(cellInterpreter(settings), cellsInterpreterFor);
       source = { resolution: r, profile: (r.kind === 'inputs' && r.profile) || settings.profile };
       const last = r.kind === 'none' ? await ResultsPanel.lastRun() : undefined;
       if (last) source = fromRun(last);
@@ -329,7 +330,7 @@ export async function compareLocalPytorchCommand(
     data = notebookRun ? panelRunOfNotebook(notebookRun) : ResultsPanel.current?.run;
     if (!data) {
       const settings = settingsFor(vscode.window.activeTextEditor?.document.uri);
-      const r = resolveInputsFromActiveEditor(cellInterpreter(settings), cellsInterpreter(settings));
+      const r = resolveInputsFromActiveEditor(cellInterpreter(settings), cellsInterpreterFor);
       if (r.kind === 'inputs') {
         const inputs = inputsToMessage(r.inputs);
         source = { inputs: r.inputs, origin: r.origin };

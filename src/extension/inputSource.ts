@@ -55,11 +55,12 @@ export async function resolveInputsFromFile(uri: vscode.Uri, interpret?: CellInp
 
 /**
  * The active editor's selection (when not empty) or whole text, if it holds inputs; in a DDPM notebook's cell, the
- * notebook's code cells up to that one, read together (resolveInputsFromCells).
+ * notebook's code cells up to that one (the selection in place of that cell's text), read together with the
+ * settings of the notebook's folder (`interpretCellsFor(notebook)`, resolveInputsFromCells).
  */
 export function resolveInputsFromActiveEditor(
   interpret?: CellInputsInterpreter,
-  interpretCells?: NotebookCellsInterpreter
+  interpretCellsFor?: (notebook: vscode.Uri) => NotebookCellsInterpreter
 ): Resolution {
   const editor = vscode.window.activeTextEditor;
   if (!editor) return { kind: 'none', reason: NO_ACTIVE_EDITOR };
@@ -67,38 +68,62 @@ export function resolveInputsFromActiveEditor(
   const name = displayName(editor.document.uri);
   const source = (r: Resolution, uri = editor.document.uri): Resolution =>
     r.kind === 'inputs' ? { ...r, source: uri.toString() } : r;
+  const inNotebook = interpretCellsFor && ddpmCellOf(editor.document);
+  if (inNotebook) {
+    const { notebook } = inNotebook;
+    const selected = selection.isEmpty ? undefined : editor.document.getText(selection);
+    const cells = cellsUpTo(notebook, inNotebook.cell, selected);
+    const r = resolveInputsFromCells(cells, displayName(notebook.uri), interpretCellsFor(notebook.uri), {
+      selection: selected !== undefined
+    });
+    return source(r, notebook.uri);
+  }
   if (!selection.isEmpty) {
     const r = resolveInputsFromText(editor.document.getText(selection), `${name} (selection)`, interpret);
     if (r.kind !== 'none') return source(r);
-  }
-  const notebook = interpretCells && ddpmNotebookOf(editor.document);
-  if (notebook) {
-    const cells = cellsUpTo(notebook, editor.document);
-    return source(resolveInputsFromCells(cells, displayName(notebook.uri), interpretCells), notebook.uri);
   }
   // a Python script that assigns `betas = ...` in its own way, notes, a config file: not an error, the quick pick
   const intended = intendedLanguage(editor.document.languageId);
   return source(resolveInputsFromText(editor.document.getText(), name, interpret, { intended }));
 }
 
-/** The open DDPM notebook `document` is a cell of, if any. */
-function ddpmNotebookOf(document: vscode.TextDocument): vscode.NotebookDocument | undefined {
-  if (document.uri.scheme !== 'vscode-notebook-cell') return undefined;
-  const uri = document.uri.toString();
-  return vscode.workspace.notebookDocuments.find(
-    (nb) => nb.notebookType === NOTEBOOK_TYPE && nb.getCells().some((c) => c.document.uri.toString() === uri)
-  );
+/** Whether a notebook cell is one the DDPM kernel runs: code in one of its languages (ddpm, json). */
+function kernelCell(c: vscode.NotebookCell): boolean {
+  return c.kind === vscode.NotebookCellKind.Code && SUPPORTED_LANGUAGES.includes(c.document.languageId);
 }
 
-/** The notebook's code cells of the kernel's languages (ddpm, json) from the first to `document`'s cell (a markdown cell: those above it). */
-function cellsUpTo(notebook: vscode.NotebookDocument, document: vscode.TextDocument): NotebookCellText[] {
+/**
+ * The open DDPM notebook `document` is a cell of, and that cell, if any; not for a code cell the kernel does not run
+ * (another language: its text is read as the editor's, by its language).
+ */
+function ddpmCellOf(
+  document: vscode.TextDocument
+): { notebook: vscode.NotebookDocument; cell: vscode.NotebookCell } | undefined {
+  if (document.uri.scheme !== 'vscode-notebook-cell') return undefined;
   const uri = document.uri.toString();
-  const all = notebook.getCells();
-  const end = all.findIndex((c) => c.document.uri.toString() === uri);
-  return all
-    .slice(0, end + 1)
-    .filter((c) => c.kind === vscode.NotebookCellKind.Code && SUPPORTED_LANGUAGES.includes(c.document.languageId))
-    .map((c) => ({ source: c.document.getText(), language: c.document.languageId, index: c.index }));
+  for (const notebook of vscode.workspace.notebookDocuments) {
+    if (notebook.notebookType !== NOTEBOOK_TYPE) continue;
+    const cell = notebook.getCells().find((c) => c.document.uri.toString() === uri);
+    if (cell) return cell.kind === vscode.NotebookCellKind.Code && !kernelCell(cell) ? undefined : { notebook, cell };
+  }
+  return undefined;
+}
+
+/**
+ * The notebook's cells the kernel runs, from the first to `cell` (a markdown cell: those above it), `selected` in
+ * place of `cell`'s own text when given.
+ */
+function cellsUpTo(
+  notebook: vscode.NotebookDocument,
+  cell: vscode.NotebookCell,
+  selected?: string
+): NotebookCellText[] {
+  const text = (c: vscode.NotebookCell) => (c === cell && selected !== undefined ? selected : c.document.getText());
+  return notebook
+    .getCells()
+    .slice(0, cell.index + 1)
+    .filter(kernelCell)
+    .map((c) => ({ source: text(c), language: c.document.languageId, index: c.index }));
 }
 
 type PickId = 'file' | 'example' | 'enter';

@@ -51,19 +51,20 @@ export type NotebookCellsInterpreter = (cells: readonly NotebookCellText[]) => R
 /**
  * What a DDPM notebook's code cells up to the active one (the last of `cells`) hold, read together as Run All would
  * run them (interpretCellsInputs): "DDPM: Run Sampler" in a notebook cell, so that a `sample()` cell uses the
- * variables the cells above it assign. Errors name the cell (`seed.ddpmnb: cell 3: line 1, column 8: ...`).
+ * variables the cells above it assign; `selection`: the last cell's text is the editor's selection in it. Errors name the cell (`seed.ddpmnb: cell 3: line 1, column 8: ...`).
  */
 export function resolveInputsFromCells(
   cells: readonly NotebookCellText[],
   notebookName: string,
-  interpret: NotebookCellsInterpreter
+  interpret: NotebookCellsInterpreter,
+  opts: { selection?: boolean } = {}
 ): Resolution {
   const last = cells[cells.length - 1];
-  if (!last) return { kind: 'none', reason: `${notebookName} has no code cell` };
+  if (!last) return { kind: 'none', reason: `${notebookName} has no DDPM code cell up to the active one` };
   const origin =
-    cells.length === 1
+    (cells.length === 1
       ? `${notebookName}, cell ${last.index + 1}`
-      : `${notebookName}, cells ${cells[0].index + 1} to ${last.index + 1}`;
+      : `${notebookName}, cells ${cells[0].index + 1} to ${last.index + 1}`) + (opts.selection ? ' (selection)' : '');
   try {
     const r = interpret(cells);
     if (r) return { kind: 'inputs', ...r, origin };

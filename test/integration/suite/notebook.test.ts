@@ -98,7 +98,7 @@ describe('DDPM notebooks', () => {
       assert.deepEqual(plain(reopened.cellAt(i)), plain(nb.cellAt(i)), `cell ${i}`);
   });
 
-  it('"DDPM: Run Sampler" in the sample() cell reads the cells above it, as Run All runs them', async () => {
+  it('"DDPM: Run Sampler" in the sample() cell reads the inputs the cells above it assign', async () => {
     const nb = await vscode.workspace.openNotebookDocument(copyExample('palette-cell.ddpmnb'));
     const index = nb.getCells().findIndex((c) => /^\s*sample\(\)\s*$/m.test(c.document.getText()));
     assert.ok(index > 0, 'the example has no sample() cell');

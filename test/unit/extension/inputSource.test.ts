@@ -252,8 +252,16 @@ describe('resolveInputsFromCells (Run Sampler in a DDPM notebook cell)', () => {
     });
     assert.deepEqual(resolveInputsFromCells([], 'n.ddpmnb', interpretCells), {
       kind: 'none',
-      reason: 'n.ddpmnb has no code cell'
+      reason: 'n.ddpmnb has no DDPM code cell up to the active one'
     });
+    // a selection in the active cell stands for its text
+    const selected = resolveInputsFromCells(cells(...defs, 'sample(seed=3)'), 'seed.ddpmnb', interpretCells, {
+      selection: true
+    });
+    assert.deepEqual(selected.kind === 'inputs' && [selected.origin, selected.inputs.seed], [
+      'seed.ddpmnb, cells 2 to 4 (selection)',
+      3n
+    ]);
   });
 });
 

@@ -1031,59 +1031,8 @@ export function interpretInputs(
   _origin: string,
   defaults: CellDefaults = DEFAULT_CELL_DEFAULTS
 ): InterpretedInputs | null {
-  return interpretInSession(new CellSession(), text, 'ddpm', defaults);
-}
-
-/** One cell of a notebook as interpretCellsInputs reads it. */
-export interface NotebookCellText {
-  source: string;
-  language: string;
-  /** the cell's index in its notebook (its messages say `cell index + 1`) */
-  index: number;
-}
-
-/**
- * interpretInputs for "DDPM: Run Sampler" in a notebook cell: the notebook's code cells up to that one (the last of
- * `cells`), run in order in one new session as Run All runs them, except that nothing is sampled: in the cells before
- * the last, a statement that calls sample(), compare() or pytorch() stops where it would run (it assigns nothing;
- * a mistake in its arguments is the cell's error, as in Run All) and the cell goes on with the next statement; a JSON
- * cell still defines its five inputs. The last cell is read as interpretInputs reads a text:
- * its first sample()'s inputs, else those the cells define. Throws a one-line `cell K: line L, column C: ...` error.
- */
-export function interpretCellsInputs(
-  cells: readonly NotebookCellText[],
-  defaults: CellDefaults = DEFAULT_CELL_DEFAULTS
-): InterpretedInputs | null {
   const session = new CellSession();
-  const ctx: Ctx = { session, defaults, target: null };
-  const inCell = <T>(cell: NotebookCellText, read: () => T): T => {
-    try {
-      return read();
-    } catch (e) {
-      throw new Error(`cell ${cell.index + 1}: ${errorFirstLine(e)}`);
-    }
-  };
-  const skipRequests = (gen: Gen<unknown>): void => {
-    if (!gen.next().done) gen.return(undefined as never);
-  };
-  for (const cell of cells.slice(0, -1))
-    inCell(cell, () => {
-      if (isJsonCell(cell.source, cell.language))
-        return skipRequests(runJsonCell(cell.source, session, defaults, cell.language === 'json'));
-      for (const s of parseCell(cell.source)) skipRequests(runStatement(s, ctx));
-    });
-  const last = cells[cells.length - 1];
-  return last ? inCell(last, () => interpretInSession(session, last.source, last.language, defaults)) : null;
-}
-
-/** interpretInputs of `text` in `session` (which may hold the variables of cells above). */
-function interpretInSession(
-  session: CellSession,
-  text: string,
-  language: string,
-  defaults: CellDefaults
-): InterpretedInputs | null {
-  const gen = runCell(session, text, language, defaults);
+  const gen = runCell(session, text, 'ddpm', defaults);
   const step = gen.next();
   if (!step.done) {
     const req = step.value;
@@ -1095,5 +1044,72 @@ function interpretInSession(
   }
   if (!INPUT_KEYS.some((n) => session.vars.has(n))) return null;
   const ctx: Ctx = { session, defaults, target: null };
+  return gatherInputs(ctx, new Map(), '', null);
+}
+
+/** One cell of a notebook as interpretCellsInputs reads it. */
+export interface NotebookCellText {
+  source: string;
+  language: string;
+  /** the cell's index in its notebook (its messages say `cell index + 1`) */
+  index: number;
+}
+
+/**
+ * interpretInputs for "DDPM: Run Sampler" in a notebook cell: the inputs as the notebook's code cells up to that one
+ * (the last of `cells`) assign them, read in order in one new session without sampling anything. A statement that
+ * calls sample(), compare() or pytorch() stops where that call would run (it assigns nothing; a mistake in its
+ * arguments is an error, as in Run All), and so is a JSON cell once it has set its five inputs. The first
+ * sample() or pytorch() of the last cell gives the inputs (with its arguments); else the variables the cells define.
+ * A statement that fails is the error (`cell K: line L, column C: ...`, one line, K counting from 1), except, once a
+ * call was passed over, one that does not assign an input: it may fail only for want of what that call would have
+ * given (compare() with no run yet, `r` of `r = sample()`), and Run All would not fail there.
+ */
+export function interpretCellsInputs(
+  cells: readonly NotebookCellText[],
+  defaults: CellDefaults = DEFAULT_CELL_DEFAULTS
+): InterpretedInputs | null {
+  const session = new CellSession();
+  const ctx: Ctx = { session, defaults, target: null };
+  let passedOver = false;
+  // a request of the last cell that gives its inputs; any other is passed over
+  const take = (gen: Gen<unknown>, last: boolean, canFail: boolean): InterpretedInputs | null => {
+    let step: IteratorResult<HostRequest, unknown>;
+    try {
+      step = gen.next();
+    } catch (e) {
+      if (passedOver && canFail) return null;
+      throw e;
+    }
+    if (step.done) return null;
+    const req = step.value;
+    gen.return(undefined);
+    if (last && (req.kind === 'sample' || req.kind === 'pytorch')) {
+      const { inputs, warnings, profile, matmul } = req;
+      const written = req.kind === 'sample' ? writtenOf(req.writtenSchedule) : {};
+      return { inputs, warnings, profile, ...(matmul ? { matmul } : {}), ...written };
+    }
+    passedOver = true;
+    return null;
+  };
+  for (const [i, cell] of cells.entries()) {
+    const last = i === cells.length - 1;
+    try {
+      if (isJsonCell(cell.source, cell.language)) {
+        const found = take(runJsonCell(cell.source, session, defaults, cell.language === 'json'), last, false);
+        if (found) return found;
+        continue;
+      }
+      for (const s of parseCell(cell.source)) {
+        const assignsInput = s.type === 'assign' && (INPUT_KEYS as readonly string[]).includes(s.name);
+        const found = take(runStatement(s, ctx), last, !assignsInput);
+        if (found) return found;
+      }
+    } catch (e) {
+      // a JSON cell's messages start with "cell: "
+      throw new Error(`cell ${cell.index + 1}: ${errorFirstLine(e).replace(/^cell: /, '')}`);
+    }
+  }
+  if (!INPUT_KEYS.some((n) => session.vars.has(n))) return null;
   return gatherInputs(ctx, new Map(), '', null);
 }

@@ -579,6 +579,31 @@ describe('cell language: sample() and compare()', () => {
     assert.equal(interpretCellsInputs([]), null);
   });
 
+  it('interpretCellsInputs: what a passed-over call would have given is not missed (a review found these refused)', () => {
+    const cells = (...sources: string[]) => sources.map((source, index) => ({ source, language: 'ddpm', index }));
+    const seedOf = (...sources: string[]) => interpretCellsInputs(cells(...sources))?.inputs.seed;
+    const expected = `expected = ${JSON.stringify(seedExpected.printed)}`;
+    // the example notebook with a cell after its compare(expected): compare() found no run (its sample() passed over)
+    assert.equal(seedOf(...SEED_CELLS, 'sample()', `${expected}\ncompare(expected)`, 'sample(seed=7)'), 7n);
+    // the compare cell itself: the variables
+    assert.equal(seedOf(...SEED_CELLS, 'sample()', `${expected}\ncompare(expected)`), 42n);
+    // a run kept in a variable and used below
+    assert.equal(seedOf(...SEED_CELLS, 'r = sample()', 'x = r', 'sample(seed=8)'), 8n);
+    // pytorch(...) of the last cell runs its inputs: they are taken, with its arguments
+    assert.equal(seedOf(...SEED_CELLS, 'pytorch(seed=9)'), 9n);
+    // still an error: a statement that fails before any call was passed over, and one that assigns an input
+    assert.throws(() => seedOf('x = nope', ...SEED_CELLS, 'sample()'), /^Error: cell 1: line 1, column 5: name 'nope'/);
+    assert.throws(
+      () => seedOf(...SEED_CELLS, 'sample()', 'seed = nope', 'sample()'),
+      /^Error: cell 4: line 1, column 8: name 'nope'/
+    );
+    // a JSON cell's message says "cell" once
+    assert.throws(
+      () => interpretCellsInputs([{ source: '{"seed": 1,}', language: 'json', index: 1 }]),
+      /^Error: cell 2: invalid JSON/
+    );
+  });
+
   it("interpretInputs: a sample(matmul=...) call's profile and the schedule as written, for the palette's run", () => {
     const file = JSON.parse(seedInputsText) as { betas: number[]; alpha_bar: number[] };
     const cells = `w_model = [[0.12, -0.3], [0.05, 0.41], [-0.2, 0.07]]\nshape = [4, 2]\nseed = 42
