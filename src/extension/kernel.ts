@@ -33,6 +33,8 @@ export interface KernelDeps {
   settings(scope: vscode.Uri): DdpmSettings;
   /** asks before a run larger than ddpmLab.maxElementsWithoutAsking (runSettings.ts); false = do not run */
   confirmLargeRun?(run: LargeRun): Promise<boolean>;
+  /** the clock (Date.now) that times how soon a saved notebook's file opened before the old one closed */
+  now?(): number;
   /** a cell's pytorch(): runs the inputs in the user's own PyTorch (localTorch.ts); absent: not available here */
   pytorch?(
     request: Extract<HostRequest, { kind: 'pytorch' }>,
@@ -116,7 +118,7 @@ export class DdpmKernel {
     this.disposables.push(
       this.controller,
       api.workspace.onDidOpenNotebookDocument((nb) => {
-        if (nb.notebookType === NOTEBOOK_TYPE) this.openedAt.set(nb.uri.toString(), Date.now());
+        if (nb.notebookType === NOTEBOOK_TYPE) this.openedAt.set(nb.uri.toString(), this.now());
       }),
       api.workspace.onDidCloseNotebookDocument((nb) => this.closed(nb)),
       opened
@@ -129,17 +131,25 @@ export class DdpmKernel {
    * closes the old one (in VS Code 1.100: 0.2 s before, in the integration suite), and the session, as in Jupyter,
    * goes with it: the variables, the last run, the execution order.
    */
+  private now(): number {
+    return this.deps.now?.() ?? Date.now();
+  }
+
   private closed(nb: vscode.NotebookDocument): void {
     const key = nb.uri.toString();
     const state = this.states.get(key);
     this.states.delete(key);
     this.openedAt.delete(key);
     if (!state) return;
-    const now = Date.now();
+    const now = this.now();
+    // the saved file: a notebook of a file (not another untitled one, a New Sampler Notebook of the same cells), as
+    // it was read (not dirty), opened moments ago, with no session of its own, and the only one
     const heirs = this.api.workspace.notebookDocuments.filter((other) => {
       const at = this.openedAt.get(other.uri.toString());
       return (
         other !== nb &&
+        !other.isUntitled &&
+        !other.isDirty &&
         at !== undefined &&
         now - at <= SAVED_AS_WITHIN_MS &&
         !this.states.has(other.uri.toString()) &&

@@ -172,6 +172,45 @@ describe('kernel: DDPM Lab notebook controller', () => {
     assert.match(errorOf(next).message, /w_model is not set/);
   });
 
+  it('hands the session only to the saved file: not an untitled notebook, not one opened earlier, not one of two', async () => {
+    let clock = 1000;
+    const { fake, kernel, execute } = setup({ now: () => clock });
+    const run = async (uri: string) => {
+      const nb = fakeNotebook(uri, seedCodeCells);
+      await execute(nb.cells, nb);
+      return nb;
+    };
+    const opened = (uri: string, extra: object = {}) => {
+      const nb = Object.assign(fakeNotebook(uri, seedCodeCells), extra);
+      fake.notebookDocuments.push(nb);
+      fake.openNotebook.fire(nb);
+      return nb;
+    };
+    const heirOf = (closing: FakeNotebook, candidates: FakeNotebook[]) => {
+      fake.closeNotebook.fire(closing);
+      const kept = candidates.filter((c) => kernel.lastRun(c.uri.toString()));
+      fake.notebookDocuments.splice(0);
+      for (const c of candidates) fake.closeNotebook.fire(c);
+      return kept.map((c) => c.uri.toString());
+    };
+    // New Sampler Notebook again (an untitled notebook of the same cells), then the first closed without saving
+    let closing = await run('untitled:Untitled-1.ddpmnb');
+    assert.deepEqual(heirOf(closing, [opened('untitled:Untitled-2.ddpmnb', { isUntitled: true })]), []);
+    // a file of the same cells opened more than 5 s before the close
+    closing = await run('untitled:Untitled-3.ddpmnb');
+    const early = opened('file:///w/early.ddpmnb');
+    clock += 5001;
+    assert.deepEqual(heirOf(closing, [early]), []);
+    // two files of the same cells: which one was saved cannot be told
+    closing = await run('untitled:Untitled-4.ddpmnb');
+    assert.deepEqual(heirOf(closing, [opened('file:///w/a.ddpmnb'), opened('file:///w/b.ddpmnb')]), []);
+    // the saved file alone, 5 s after it opened: it takes the session
+    closing = await run('untitled:Untitled-5.ddpmnb');
+    const saved = opened('file:///w/saved.ddpmnb');
+    clock += 5000;
+    assert.deepEqual(heirOf(closing, [saved]), ['file:///w/saved.ddpmnb']);
+  });
+
   it("gives a notebook's last sample() run and its inputs (for the palette's Last Run commands), until it closes", async () => {
     const { fake, kernel, execute } = setup();
     const nb = fakeNotebook('file:///last.ddpmnb', seedCodeCells);
