@@ -266,8 +266,9 @@ export async function whichOnPath(command: string, envPath = process.env.PATH ??
 }
 
 /**
- * Why `python` could not be started (spawn's ENOENT or EACCES): a folder; a file here that a bare name does not reach
- * (spawn looks a name without a slash up on PATH only); a file without the execute bit; or nothing of that name.
+ * Why `python` could not be started (spawn's ENOENT or EACCES): a folder; a file in the working folder that a bare name
+ * does not reach (spawn looks a name without a slash up on PATH only: its path, absolute, is given); a file without the
+ * execute bit; or nothing of that name.
  */
 function noInterpreter(python: string, code: 'ENOENT' | 'EACCES'): string {
   let isDir: boolean | undefined;
@@ -279,6 +280,6 @@ function noInterpreter(python: string, code: 'ENOENT' | 'EACCES'): string {
   if (isDir) return 'is a folder, not a Python interpreter';
   if (code === 'EACCES') return 'not executable';
   if (isDir === false && !python.includes('/') && !python.includes(path.sep))
-    return `not on PATH (a name without a folder is looked up there; the file here is ./${python})`;
+    return `not on PATH (a name without a folder is looked up there; give the file's path: ${path.resolve(python)})`;
   return 'no such interpreter';
 }

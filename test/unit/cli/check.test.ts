@@ -98,7 +98,7 @@ describe('cli: check, when the Python cannot run it', function () {
     assert.deepEqual(lines, [
       `check: no usable PyTorch: ${dir}: is a folder, not a Python interpreter`,
       'check: no usable PyTorch: src: is a folder, not a Python interpreter',
-      'check: no usable PyTorch: package.json: not on PATH (a name without a folder is looked up there; the file here is ./package.json)'
+      `check: no usable PyTorch: package.json: not on PATH (a name without a folder is looked up there; give the file's path: ${path.resolve('package.json')})`
     ]);
   });
 
