@@ -125,16 +125,16 @@ export class DdpmKernel {
     );
   }
 
+  private now(): number {
+    return this.deps.now?.() ?? Date.now();
+  }
+
   /**
    * A notebook closed: its session ends, unless the notebook was saved under a new name (an untitled notebook's first
    * save, Save As). VS Code then opens the saved file as a new notebook document (its cells the same) just before it
    * closes the old one (in VS Code 1.100: 0.2 s before, in the integration suite), and the session, as in Jupyter,
    * goes with it: the variables, the last run, the execution order.
    */
-  private now(): number {
-    return this.deps.now?.() ?? Date.now();
-  }
-
   private closed(nb: vscode.NotebookDocument): void {
     const key = nb.uri.toString();
     const state = this.states.get(key);

@@ -49,9 +49,10 @@ export type CellInputsInterpreter = (
 export type NotebookCellsInterpreter = (cells: readonly NotebookCellText[]) => ReturnType<CellInputsInterpreter>;
 
 /**
- * What a DDPM notebook's code cells up to the active one (the last of `cells`) hold, read together as Run All would
- * run them (interpretCellsInputs): "DDPM: Run Sampler" in a notebook cell, so that a `sample()` cell uses the
- * variables the cells above it assign; `selection`: the last cell's text is the editor's selection in it. Errors name the cell (`seed.ddpmnb: cell 3: line 1, column 8: ...`).
+ * What a DDPM notebook's code cells up to the active one (the last of `cells`) hold, read in order without sampling
+ * (interpretCellsInputs): "DDPM: Run Sampler" in a notebook cell, so that a `sample()` cell uses the variables the
+ * cells above it assign; `selection`: the last cell's text is the editor's selection in it. Errors name the cell
+ * (`seed.ddpmnb: cell 3: line 1, column 8: ...`).
  */
 export function resolveInputsFromCells(
   cells: readonly NotebookCellText[],
