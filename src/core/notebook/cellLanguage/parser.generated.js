@@ -307,17 +307,18 @@ function peg$parse(input, options) {
   const peg$r11 = /^[uU]/;
   const peg$r12 = /^["']/;
   const peg$r13 = /^[fF]/;
-  const peg$r14 = /^[^\\]/;
+  const peg$r14 = /^[^"'\\\r]/;
   const peg$r15 = /^[^"\\\r\n]/;
-  const peg$r16 = /^[^\r\n]/;
-  const peg$r17 = /^[^'\\\r\n]/;
-  const peg$r18 = /^[\\"']/;
-  const peg$r19 = /^[xuU]/;
-  const peg$r20 = /^[A-Za-z_]/;
-  const peg$r21 = /^[A-Za-z0-9_]/;
-  const peg$r22 = /^[ \t]/;
-  const peg$r23 = /^[\r\n]/;
-  const peg$r24 = /^[ \t\r\n]/;
+  const peg$r16 = /^[^'\\\r\n]/;
+  const peg$r17 = /^[^\\]/;
+  const peg$r18 = /^[^\r\n]/;
+  const peg$r19 = /^[\\"']/;
+  const peg$r20 = /^[xuU]/;
+  const peg$r21 = /^[A-Za-z_]/;
+  const peg$r22 = /^[A-Za-z0-9_]/;
+  const peg$r23 = /^[ \t]/;
+  const peg$r24 = /^[\r\n]/;
+  const peg$r25 = /^[ \t\r\n]/;
 
   const peg$e0 = peg$literalExpectation(";", false);
   const peg$e1 = peg$otherExpectation("end of statement");
@@ -368,66 +369,67 @@ function peg$parse(input, options) {
   const peg$e46 = peg$literalExpectation("'''", false);
   const peg$e47 = peg$literalExpectation("\"", false);
   const peg$e48 = peg$literalExpectation("'", false);
-  const peg$e49 = peg$literalExpectation("\\", false);
-  const peg$e50 = peg$literalExpectation("\r\n", false);
-  const peg$e51 = peg$classExpectation(["\\"], true, false, false);
-  const peg$e52 = peg$classExpectation(["\"", "\\", "\r", "\n"], true, false, false);
-  const peg$e53 = peg$classExpectation(["\r", "\n"], true, false, false);
-  const peg$e54 = peg$classExpectation(["'", "\\", "\r", "\n"], true, false, false);
-  const peg$e55 = peg$anyExpectation();
-  const peg$e56 = peg$literalExpectation("n", false);
-  const peg$e57 = peg$literalExpectation("t", false);
-  const peg$e58 = peg$literalExpectation("r", false);
-  const peg$e59 = peg$literalExpectation("a", false);
-  const peg$e60 = peg$literalExpectation("b", false);
-  const peg$e61 = peg$literalExpectation("f", false);
-  const peg$e62 = peg$literalExpectation("v", false);
-  const peg$e63 = peg$classExpectation(["\\", "\"", "'"], false, false, false);
-  const peg$e64 = peg$literalExpectation("x", false);
-  const peg$e65 = peg$literalExpectation("u", false);
-  const peg$e66 = peg$literalExpectation("U", false);
-  const peg$e67 = peg$classExpectation(["x", "u", "U"], false, false, false);
-  const peg$e68 = peg$literalExpectation("N{", false);
-  const peg$e69 = peg$otherExpectation("name");
-  const peg$e70 = peg$classExpectation([["A", "Z"], ["a", "z"], "_"], false, false, false);
-  const peg$e71 = peg$literalExpectation("and", false);
-  const peg$e72 = peg$literalExpectation("assert", false);
-  const peg$e73 = peg$literalExpectation("async", false);
-  const peg$e74 = peg$literalExpectation("await", false);
-  const peg$e75 = peg$literalExpectation("as", false);
-  const peg$e76 = peg$literalExpectation("break", false);
-  const peg$e77 = peg$literalExpectation("class", false);
-  const peg$e78 = peg$literalExpectation("continue", false);
-  const peg$e79 = peg$literalExpectation("def", false);
-  const peg$e80 = peg$literalExpectation("del", false);
-  const peg$e81 = peg$literalExpectation("elif", false);
-  const peg$e82 = peg$literalExpectation("else", false);
-  const peg$e83 = peg$literalExpectation("except", false);
-  const peg$e84 = peg$literalExpectation("finally", false);
-  const peg$e85 = peg$literalExpectation("for", false);
-  const peg$e86 = peg$literalExpectation("from", false);
-  const peg$e87 = peg$literalExpectation("global", false);
-  const peg$e88 = peg$literalExpectation("if", false);
-  const peg$e89 = peg$literalExpectation("import", false);
-  const peg$e90 = peg$literalExpectation("in", false);
-  const peg$e91 = peg$literalExpectation("is", false);
-  const peg$e92 = peg$literalExpectation("lambda", false);
-  const peg$e93 = peg$literalExpectation("nonlocal", false);
-  const peg$e94 = peg$literalExpectation("not", false);
-  const peg$e95 = peg$literalExpectation("or", false);
-  const peg$e96 = peg$literalExpectation("pass", false);
-  const peg$e97 = peg$literalExpectation("raise", false);
-  const peg$e98 = peg$literalExpectation("return", false);
-  const peg$e99 = peg$literalExpectation("try", false);
-  const peg$e100 = peg$literalExpectation("while", false);
-  const peg$e101 = peg$literalExpectation("with", false);
-  const peg$e102 = peg$literalExpectation("yield", false);
-  const peg$e103 = peg$classExpectation([["A", "Z"], ["a", "z"], ["0", "9"], "_"], false, false, false);
-  const peg$e104 = peg$otherExpectation("comment");
-  const peg$e105 = peg$literalExpectation("#", false);
-  const peg$e106 = peg$classExpectation([" ", "\t"], false, false, false);
-  const peg$e107 = peg$classExpectation(["\r", "\n"], false, false, false);
-  const peg$e108 = peg$classExpectation([" ", "\t", "\r", "\n"], false, false, false);
+  const peg$e49 = peg$classExpectation(["\"", "'", "\\", "\r"], true, false, false);
+  const peg$e50 = peg$classExpectation(["\"", "\\", "\r", "\n"], true, false, false);
+  const peg$e51 = peg$classExpectation(["'", "\\", "\r", "\n"], true, false, false);
+  const peg$e52 = peg$literalExpectation("\\", false);
+  const peg$e53 = peg$literalExpectation("\r\n", false);
+  const peg$e54 = peg$classExpectation(["\\"], true, false, false);
+  const peg$e55 = peg$classExpectation(["\r", "\n"], true, false, false);
+  const peg$e56 = peg$anyExpectation();
+  const peg$e57 = peg$literalExpectation("n", false);
+  const peg$e58 = peg$literalExpectation("t", false);
+  const peg$e59 = peg$literalExpectation("r", false);
+  const peg$e60 = peg$literalExpectation("a", false);
+  const peg$e61 = peg$literalExpectation("b", false);
+  const peg$e62 = peg$literalExpectation("f", false);
+  const peg$e63 = peg$literalExpectation("v", false);
+  const peg$e64 = peg$classExpectation(["\\", "\"", "'"], false, false, false);
+  const peg$e65 = peg$literalExpectation("x", false);
+  const peg$e66 = peg$literalExpectation("u", false);
+  const peg$e67 = peg$literalExpectation("U", false);
+  const peg$e68 = peg$classExpectation(["x", "u", "U"], false, false, false);
+  const peg$e69 = peg$literalExpectation("N{", false);
+  const peg$e70 = peg$otherExpectation("name");
+  const peg$e71 = peg$classExpectation([["A", "Z"], ["a", "z"], "_"], false, false, false);
+  const peg$e72 = peg$literalExpectation("and", false);
+  const peg$e73 = peg$literalExpectation("assert", false);
+  const peg$e74 = peg$literalExpectation("async", false);
+  const peg$e75 = peg$literalExpectation("await", false);
+  const peg$e76 = peg$literalExpectation("as", false);
+  const peg$e77 = peg$literalExpectation("break", false);
+  const peg$e78 = peg$literalExpectation("class", false);
+  const peg$e79 = peg$literalExpectation("continue", false);
+  const peg$e80 = peg$literalExpectation("def", false);
+  const peg$e81 = peg$literalExpectation("del", false);
+  const peg$e82 = peg$literalExpectation("elif", false);
+  const peg$e83 = peg$literalExpectation("else", false);
+  const peg$e84 = peg$literalExpectation("except", false);
+  const peg$e85 = peg$literalExpectation("finally", false);
+  const peg$e86 = peg$literalExpectation("for", false);
+  const peg$e87 = peg$literalExpectation("from", false);
+  const peg$e88 = peg$literalExpectation("global", false);
+  const peg$e89 = peg$literalExpectation("if", false);
+  const peg$e90 = peg$literalExpectation("import", false);
+  const peg$e91 = peg$literalExpectation("in", false);
+  const peg$e92 = peg$literalExpectation("is", false);
+  const peg$e93 = peg$literalExpectation("lambda", false);
+  const peg$e94 = peg$literalExpectation("nonlocal", false);
+  const peg$e95 = peg$literalExpectation("not", false);
+  const peg$e96 = peg$literalExpectation("or", false);
+  const peg$e97 = peg$literalExpectation("pass", false);
+  const peg$e98 = peg$literalExpectation("raise", false);
+  const peg$e99 = peg$literalExpectation("return", false);
+  const peg$e100 = peg$literalExpectation("try", false);
+  const peg$e101 = peg$literalExpectation("while", false);
+  const peg$e102 = peg$literalExpectation("with", false);
+  const peg$e103 = peg$literalExpectation("yield", false);
+  const peg$e104 = peg$classExpectation([["A", "Z"], ["a", "z"], ["0", "9"], "_"], false, false, false);
+  const peg$e105 = peg$otherExpectation("comment");
+  const peg$e106 = peg$literalExpectation("#", false);
+  const peg$e107 = peg$classExpectation([" ", "\t"], false, false, false);
+  const peg$e108 = peg$classExpectation(["\r", "\n"], false, false, false);
+  const peg$e109 = peg$classExpectation([" ", "\t", "\r", "\n"], false, false, false);
 
   function peg$f0(first, s) {    return s;  }
   function peg$f1(first, rest) {    return first ? [first, ...rest] : [];  }
@@ -1802,27 +1804,40 @@ function peg$parse(input, options) {
     let s0, s1, s2, s3, s4;
 
     s0 = [];
-    s1 = [];
-    s2 = input.charAt(peg$currPos);
-    if (peg$r1.test(s2)) {
+    s1 = peg$currPos;
+    s2 = peg$currPos;
+    s3 = [];
+    s4 = input.charAt(peg$currPos);
+    if (peg$r1.test(s4)) {
       peg$currPos++;
     } else {
-      s2 = peg$FAILED;
+      s4 = peg$FAILED;
       if (peg$silentFails === 0) { peg$fail(peg$e27); }
     }
-    if (s2 !== peg$FAILED) {
-      while (s2 !== peg$FAILED) {
-        s1.push(s2);
-        s2 = input.charAt(peg$currPos);
-        if (peg$r1.test(s2)) {
+    while (s4 !== peg$FAILED) {
+      s3.push(s4);
+      if (s3.length >= 4096) {
+        s4 = peg$FAILED;
+      } else {
+        s4 = input.charAt(peg$currPos);
+        if (peg$r1.test(s4)) {
           peg$currPos++;
         } else {
-          s2 = peg$FAILED;
+          s4 = peg$FAILED;
           if (peg$silentFails === 0) { peg$fail(peg$e27); }
         }
       }
+    }
+    if (s3.length < 1) {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
     } else {
-      s1 = peg$FAILED;
+      s2 = s3;
+    }
+    if (s2 !== peg$FAILED) {
+      s1 = input.substring(s1, peg$currPos);
+    } else {
+      s1 = s2;
     }
     if (s1 === peg$FAILED) {
       s1 = peg$currPos;
@@ -1862,27 +1877,40 @@ function peg$parse(input, options) {
     }
     while (s1 !== peg$FAILED) {
       s0.push(s1);
-      s1 = [];
-      s2 = input.charAt(peg$currPos);
-      if (peg$r1.test(s2)) {
+      s1 = peg$currPos;
+      s2 = peg$currPos;
+      s3 = [];
+      s4 = input.charAt(peg$currPos);
+      if (peg$r1.test(s4)) {
         peg$currPos++;
       } else {
-        s2 = peg$FAILED;
+        s4 = peg$FAILED;
         if (peg$silentFails === 0) { peg$fail(peg$e27); }
       }
-      if (s2 !== peg$FAILED) {
-        while (s2 !== peg$FAILED) {
-          s1.push(s2);
-          s2 = input.charAt(peg$currPos);
-          if (peg$r1.test(s2)) {
+      while (s4 !== peg$FAILED) {
+        s3.push(s4);
+        if (s3.length >= 4096) {
+          s4 = peg$FAILED;
+        } else {
+          s4 = input.charAt(peg$currPos);
+          if (peg$r1.test(s4)) {
             peg$currPos++;
           } else {
-            s2 = peg$FAILED;
+            s4 = peg$FAILED;
             if (peg$silentFails === 0) { peg$fail(peg$e27); }
           }
         }
+      }
+      if (s3.length < 1) {
+        peg$currPos = s2;
+        s2 = peg$FAILED;
       } else {
-        s1 = peg$FAILED;
+        s2 = s3;
+      }
+      if (s2 !== peg$FAILED) {
+        s1 = input.substring(s1, peg$currPos);
+      } else {
+        s1 = s2;
       }
       if (s1 === peg$FAILED) {
         s1 = peg$currPos;
@@ -3090,38 +3118,8 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       s2 = [];
-      s3 = peg$currPos;
-      s4 = peg$currPos;
-      peg$silentFails++;
-      if (input.substr(peg$currPos, 3) === peg$c27) {
-        s5 = peg$c27;
-        peg$currPos += 3;
-      } else {
-        s5 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e45); }
-      }
-      peg$silentFails--;
-      if (s5 === peg$FAILED) {
-        s4 = undefined;
-      } else {
-        peg$currPos = s4;
-        s4 = peg$FAILED;
-      }
-      if (s4 !== peg$FAILED) {
-        s5 = peg$parseTripleChar();
-        if (s5 !== peg$FAILED) {
-          peg$savedPos = s3;
-          s3 = peg$f50(s5);
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s3;
-        s3 = peg$FAILED;
-      }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
+      s3 = peg$parseTripleRun();
+      if (s3 === peg$FAILED) {
         s3 = peg$currPos;
         s4 = peg$currPos;
         peg$silentFails++;
@@ -3153,6 +3151,42 @@ function peg$parse(input, options) {
           s3 = peg$FAILED;
         }
       }
+      while (s3 !== peg$FAILED) {
+        s2.push(s3);
+        s3 = peg$parseTripleRun();
+        if (s3 === peg$FAILED) {
+          s3 = peg$currPos;
+          s4 = peg$currPos;
+          peg$silentFails++;
+          if (input.substr(peg$currPos, 3) === peg$c27) {
+            s5 = peg$c27;
+            peg$currPos += 3;
+          } else {
+            s5 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e45); }
+          }
+          peg$silentFails--;
+          if (s5 === peg$FAILED) {
+            s4 = undefined;
+          } else {
+            peg$currPos = s4;
+            s4 = peg$FAILED;
+          }
+          if (s4 !== peg$FAILED) {
+            s5 = peg$parseTripleChar();
+            if (s5 !== peg$FAILED) {
+              peg$savedPos = s3;
+              s3 = peg$f50(s5);
+            } else {
+              peg$currPos = s3;
+              s3 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s3;
+            s3 = peg$FAILED;
+          }
+        }
+      }
       if (input.substr(peg$currPos, 3) === peg$c27) {
         s3 = peg$c27;
         peg$currPos += 3;
@@ -3182,38 +3216,8 @@ function peg$parse(input, options) {
       }
       if (s1 !== peg$FAILED) {
         s2 = [];
-        s3 = peg$currPos;
-        s4 = peg$currPos;
-        peg$silentFails++;
-        if (input.substr(peg$currPos, 3) === peg$c28) {
-          s5 = peg$c28;
-          peg$currPos += 3;
-        } else {
-          s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e46); }
-        }
-        peg$silentFails--;
-        if (s5 === peg$FAILED) {
-          s4 = undefined;
-        } else {
-          peg$currPos = s4;
-          s4 = peg$FAILED;
-        }
-        if (s4 !== peg$FAILED) {
-          s5 = peg$parseTripleChar();
-          if (s5 !== peg$FAILED) {
-            peg$savedPos = s3;
-            s3 = peg$f52(s5);
-          } else {
-            peg$currPos = s3;
-            s3 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s3;
-          s3 = peg$FAILED;
-        }
-        while (s3 !== peg$FAILED) {
-          s2.push(s3);
+        s3 = peg$parseTripleRun();
+        if (s3 === peg$FAILED) {
           s3 = peg$currPos;
           s4 = peg$currPos;
           peg$silentFails++;
@@ -3245,6 +3249,42 @@ function peg$parse(input, options) {
             s3 = peg$FAILED;
           }
         }
+        while (s3 !== peg$FAILED) {
+          s2.push(s3);
+          s3 = peg$parseTripleRun();
+          if (s3 === peg$FAILED) {
+            s3 = peg$currPos;
+            s4 = peg$currPos;
+            peg$silentFails++;
+            if (input.substr(peg$currPos, 3) === peg$c28) {
+              s5 = peg$c28;
+              peg$currPos += 3;
+            } else {
+              s5 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e46); }
+            }
+            peg$silentFails--;
+            if (s5 === peg$FAILED) {
+              s4 = undefined;
+            } else {
+              peg$currPos = s4;
+              s4 = peg$FAILED;
+            }
+            if (s4 !== peg$FAILED) {
+              s5 = peg$parseTripleChar();
+              if (s5 !== peg$FAILED) {
+                peg$savedPos = s3;
+                s3 = peg$f52(s5);
+              } else {
+                peg$currPos = s3;
+                s3 = peg$FAILED;
+              }
+            } else {
+              peg$currPos = s3;
+              s3 = peg$FAILED;
+            }
+          }
+        }
         if (input.substr(peg$currPos, 3) === peg$c28) {
           s3 = peg$c28;
           peg$currPos += 3;
@@ -3274,10 +3314,16 @@ function peg$parse(input, options) {
         }
         if (s1 !== peg$FAILED) {
           s2 = [];
-          s3 = peg$parseDoubleChar();
+          s3 = peg$parseDoubleRun();
+          if (s3 === peg$FAILED) {
+            s3 = peg$parseDoubleChar();
+          }
           while (s3 !== peg$FAILED) {
             s2.push(s3);
-            s3 = peg$parseDoubleChar();
+            s3 = peg$parseDoubleRun();
+            if (s3 === peg$FAILED) {
+              s3 = peg$parseDoubleChar();
+            }
           }
           if (input.charCodeAt(peg$currPos) === 34) {
             s3 = peg$c29;
@@ -3308,10 +3354,16 @@ function peg$parse(input, options) {
           }
           if (s1 !== peg$FAILED) {
             s2 = [];
-            s3 = peg$parseSingleChar();
+            s3 = peg$parseSingleRun();
+            if (s3 === peg$FAILED) {
+              s3 = peg$parseSingleChar();
+            }
             while (s3 !== peg$FAILED) {
               s2.push(s3);
-              s3 = peg$parseSingleChar();
+              s3 = peg$parseSingleRun();
+              if (s3 === peg$FAILED) {
+                s3 = peg$parseSingleChar();
+              }
             }
             if (input.charCodeAt(peg$currPos) === 39) {
               s3 = peg$c30;
@@ -3338,6 +3390,132 @@ function peg$parse(input, options) {
     return s0;
   }
 
+  function peg$parseTripleRun() {
+    let s0, s1, s2, s3;
+
+    s0 = peg$currPos;
+    s1 = peg$currPos;
+    s2 = [];
+    s3 = input.charAt(peg$currPos);
+    if (peg$r14.test(s3)) {
+      peg$currPos++;
+    } else {
+      s3 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e49); }
+    }
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
+      if (s2.length >= 4096) {
+        s3 = peg$FAILED;
+      } else {
+        s3 = input.charAt(peg$currPos);
+        if (peg$r14.test(s3)) {
+          peg$currPos++;
+        } else {
+          s3 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e49); }
+        }
+      }
+    }
+    if (s2.length < 1) {
+      peg$currPos = s1;
+      s1 = peg$FAILED;
+    } else {
+      s1 = s2;
+    }
+    if (s1 !== peg$FAILED) {
+      s0 = input.substring(s0, peg$currPos);
+    } else {
+      s0 = s1;
+    }
+
+    return s0;
+  }
+
+  function peg$parseDoubleRun() {
+    let s0, s1, s2, s3;
+
+    s0 = peg$currPos;
+    s1 = peg$currPos;
+    s2 = [];
+    s3 = input.charAt(peg$currPos);
+    if (peg$r15.test(s3)) {
+      peg$currPos++;
+    } else {
+      s3 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e50); }
+    }
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
+      if (s2.length >= 4096) {
+        s3 = peg$FAILED;
+      } else {
+        s3 = input.charAt(peg$currPos);
+        if (peg$r15.test(s3)) {
+          peg$currPos++;
+        } else {
+          s3 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e50); }
+        }
+      }
+    }
+    if (s2.length < 1) {
+      peg$currPos = s1;
+      s1 = peg$FAILED;
+    } else {
+      s1 = s2;
+    }
+    if (s1 !== peg$FAILED) {
+      s0 = input.substring(s0, peg$currPos);
+    } else {
+      s0 = s1;
+    }
+
+    return s0;
+  }
+
+  function peg$parseSingleRun() {
+    let s0, s1, s2, s3;
+
+    s0 = peg$currPos;
+    s1 = peg$currPos;
+    s2 = [];
+    s3 = input.charAt(peg$currPos);
+    if (peg$r16.test(s3)) {
+      peg$currPos++;
+    } else {
+      s3 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e51); }
+    }
+    while (s3 !== peg$FAILED) {
+      s2.push(s3);
+      if (s2.length >= 4096) {
+        s3 = peg$FAILED;
+      } else {
+        s3 = input.charAt(peg$currPos);
+        if (peg$r16.test(s3)) {
+          peg$currPos++;
+        } else {
+          s3 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e51); }
+        }
+      }
+    }
+    if (s2.length < 1) {
+      peg$currPos = s1;
+      s1 = peg$FAILED;
+    } else {
+      s1 = s2;
+    }
+    if (s1 !== peg$FAILED) {
+      s0 = input.substring(s0, peg$currPos);
+    } else {
+      s0 = s1;
+    }
+
+    return s0;
+  }
+
   function peg$parseTripleChar() {
     let s0, s1, s2;
 
@@ -3347,7 +3525,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e49); }
+      if (peg$silentFails === 0) { peg$fail(peg$e52); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$parseEscapeChar();
@@ -3369,7 +3547,7 @@ function peg$parse(input, options) {
         peg$currPos += 2;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e50); }
+        if (peg$silentFails === 0) { peg$fail(peg$e53); }
       }
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
@@ -3378,11 +3556,11 @@ function peg$parse(input, options) {
       s0 = s1;
       if (s0 === peg$FAILED) {
         s0 = input.charAt(peg$currPos);
-        if (peg$r14.test(s0)) {
+        if (peg$r17.test(s0)) {
           peg$currPos++;
         } else {
           s0 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e51); }
+          if (peg$silentFails === 0) { peg$fail(peg$e54); }
         }
       }
     }
@@ -3593,7 +3771,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e52); }
+            if (peg$silentFails === 0) { peg$fail(peg$e50); }
           }
           if (s4 === peg$FAILED) {
             s4 = peg$currPos;
@@ -3602,15 +3780,15 @@ function peg$parse(input, options) {
               peg$currPos++;
             } else {
               s5 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e49); }
+              if (peg$silentFails === 0) { peg$fail(peg$e52); }
             }
             if (s5 !== peg$FAILED) {
               s6 = input.charAt(peg$currPos);
-              if (peg$r16.test(s6)) {
+              if (peg$r18.test(s6)) {
                 peg$currPos++;
               } else {
                 s6 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e53); }
+                if (peg$silentFails === 0) { peg$fail(peg$e55); }
               }
               if (s6 !== peg$FAILED) {
                 s5 = [s5, s6];
@@ -3631,7 +3809,7 @@ function peg$parse(input, options) {
               peg$currPos++;
             } else {
               s4 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e52); }
+              if (peg$silentFails === 0) { peg$fail(peg$e50); }
             }
             if (s4 === peg$FAILED) {
               s4 = peg$currPos;
@@ -3640,15 +3818,15 @@ function peg$parse(input, options) {
                 peg$currPos++;
               } else {
                 s5 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e49); }
+                if (peg$silentFails === 0) { peg$fail(peg$e52); }
               }
               if (s5 !== peg$FAILED) {
                 s6 = input.charAt(peg$currPos);
-                if (peg$r16.test(s6)) {
+                if (peg$r18.test(s6)) {
                   peg$currPos++;
                 } else {
                   s6 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e53); }
+                  if (peg$silentFails === 0) { peg$fail(peg$e55); }
                 }
                 if (s6 !== peg$FAILED) {
                   s5 = [s5, s6];
@@ -3695,11 +3873,11 @@ function peg$parse(input, options) {
             s2 = peg$currPos;
             s3 = [];
             s4 = input.charAt(peg$currPos);
-            if (peg$r17.test(s4)) {
+            if (peg$r16.test(s4)) {
               peg$currPos++;
             } else {
               s4 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e54); }
+              if (peg$silentFails === 0) { peg$fail(peg$e51); }
             }
             if (s4 === peg$FAILED) {
               s4 = peg$currPos;
@@ -3708,15 +3886,15 @@ function peg$parse(input, options) {
                 peg$currPos++;
               } else {
                 s5 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e49); }
+                if (peg$silentFails === 0) { peg$fail(peg$e52); }
               }
               if (s5 !== peg$FAILED) {
                 s6 = input.charAt(peg$currPos);
-                if (peg$r16.test(s6)) {
+                if (peg$r18.test(s6)) {
                   peg$currPos++;
                 } else {
                   s6 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e53); }
+                  if (peg$silentFails === 0) { peg$fail(peg$e55); }
                 }
                 if (s6 !== peg$FAILED) {
                   s5 = [s5, s6];
@@ -3733,11 +3911,11 @@ function peg$parse(input, options) {
             while (s4 !== peg$FAILED) {
               s3.push(s4);
               s4 = input.charAt(peg$currPos);
-              if (peg$r17.test(s4)) {
+              if (peg$r16.test(s4)) {
                 peg$currPos++;
               } else {
                 s4 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e54); }
+                if (peg$silentFails === 0) { peg$fail(peg$e51); }
               }
               if (s4 === peg$FAILED) {
                 s4 = peg$currPos;
@@ -3746,15 +3924,15 @@ function peg$parse(input, options) {
                   peg$currPos++;
                 } else {
                   s5 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e49); }
+                  if (peg$silentFails === 0) { peg$fail(peg$e52); }
                 }
                 if (s5 !== peg$FAILED) {
                   s6 = input.charAt(peg$currPos);
-                  if (peg$r16.test(s6)) {
+                  if (peg$r18.test(s6)) {
                     peg$currPos++;
                   } else {
                     s6 = peg$FAILED;
-                    if (peg$silentFails === 0) { peg$fail(peg$e53); }
+                    if (peg$silentFails === 0) { peg$fail(peg$e55); }
                   }
                   if (s6 !== peg$FAILED) {
                     s5 = [s5, s6];
@@ -3804,7 +3982,7 @@ function peg$parse(input, options) {
       peg$currPos += 2;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e50); }
+      if (peg$silentFails === 0) { peg$fail(peg$e53); }
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
@@ -3818,7 +3996,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e49); }
+        if (peg$silentFails === 0) { peg$fail(peg$e52); }
       }
       if (s1 !== peg$FAILED) {
         if (input.substr(peg$currPos, 2) === peg$c32) {
@@ -3826,7 +4004,7 @@ function peg$parse(input, options) {
           peg$currPos += 2;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e50); }
+          if (peg$silentFails === 0) { peg$fail(peg$e53); }
         }
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
@@ -3847,7 +4025,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e49); }
+          if (peg$silentFails === 0) { peg$fail(peg$e52); }
         }
         if (s2 !== peg$FAILED) {
           if (input.length > peg$currPos) {
@@ -3855,7 +4033,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s3 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e55); }
+            if (peg$silentFails === 0) { peg$fail(peg$e56); }
           }
           if (s3 !== peg$FAILED) {
             s2 = [s2, s3];
@@ -3875,11 +4053,11 @@ function peg$parse(input, options) {
         }
         if (s0 === peg$FAILED) {
           s0 = input.charAt(peg$currPos);
-          if (peg$r14.test(s0)) {
+          if (peg$r17.test(s0)) {
             peg$currPos++;
           } else {
             s0 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e51); }
+            if (peg$silentFails === 0) { peg$fail(peg$e54); }
           }
         }
       }
@@ -3896,7 +4074,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e52); }
+      if (peg$silentFails === 0) { peg$fail(peg$e50); }
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
@@ -3905,7 +4083,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e49); }
+        if (peg$silentFails === 0) { peg$fail(peg$e52); }
       }
       if (s1 !== peg$FAILED) {
         s2 = peg$parseEscapeChar();
@@ -3929,11 +4107,11 @@ function peg$parse(input, options) {
     let s0, s1, s2;
 
     s0 = input.charAt(peg$currPos);
-    if (peg$r17.test(s0)) {
+    if (peg$r16.test(s0)) {
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e54); }
+      if (peg$silentFails === 0) { peg$fail(peg$e51); }
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
@@ -3942,7 +4120,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e49); }
+        if (peg$silentFails === 0) { peg$fail(peg$e52); }
       }
       if (s1 !== peg$FAILED) {
         s2 = peg$parseEscapeChar();
@@ -3971,7 +4149,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e56); }
+      if (peg$silentFails === 0) { peg$fail(peg$e57); }
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
@@ -3985,7 +4163,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e57); }
+        if (peg$silentFails === 0) { peg$fail(peg$e58); }
       }
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
@@ -3999,7 +4177,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s1 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e58); }
+          if (peg$silentFails === 0) { peg$fail(peg$e59); }
         }
         if (s1 !== peg$FAILED) {
           peg$savedPos = s0;
@@ -4013,7 +4191,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s1 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e59); }
+            if (peg$silentFails === 0) { peg$fail(peg$e60); }
           }
           if (s1 !== peg$FAILED) {
             peg$savedPos = s0;
@@ -4027,7 +4205,7 @@ function peg$parse(input, options) {
               peg$currPos++;
             } else {
               s1 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e60); }
+              if (peg$silentFails === 0) { peg$fail(peg$e61); }
             }
             if (s1 !== peg$FAILED) {
               peg$savedPos = s0;
@@ -4041,7 +4219,7 @@ function peg$parse(input, options) {
                 peg$currPos++;
               } else {
                 s1 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e61); }
+                if (peg$silentFails === 0) { peg$fail(peg$e62); }
               }
               if (s1 !== peg$FAILED) {
                 peg$savedPos = s0;
@@ -4055,7 +4233,7 @@ function peg$parse(input, options) {
                   peg$currPos++;
                 } else {
                   s1 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e62); }
+                  if (peg$silentFails === 0) { peg$fail(peg$e63); }
                 }
                 if (s1 !== peg$FAILED) {
                   peg$savedPos = s0;
@@ -4065,11 +4243,11 @@ function peg$parse(input, options) {
                 if (s0 === peg$FAILED) {
                   s0 = peg$currPos;
                   s1 = input.charAt(peg$currPos);
-                  if (peg$r18.test(s1)) {
+                  if (peg$r19.test(s1)) {
                     peg$currPos++;
                   } else {
                     s1 = peg$FAILED;
-                    if (peg$silentFails === 0) { peg$fail(peg$e63); }
+                    if (peg$silentFails === 0) { peg$fail(peg$e64); }
                   }
                   if (s1 !== peg$FAILED) {
                     peg$savedPos = s0;
@@ -4131,7 +4309,7 @@ function peg$parse(input, options) {
                         peg$currPos++;
                       } else {
                         s1 = peg$FAILED;
-                        if (peg$silentFails === 0) { peg$fail(peg$e64); }
+                        if (peg$silentFails === 0) { peg$fail(peg$e65); }
                       }
                       if (s1 !== peg$FAILED) {
                         s2 = peg$currPos;
@@ -4173,7 +4351,7 @@ function peg$parse(input, options) {
                           peg$currPos++;
                         } else {
                           s1 = peg$FAILED;
-                          if (peg$silentFails === 0) { peg$fail(peg$e65); }
+                          if (peg$silentFails === 0) { peg$fail(peg$e66); }
                         }
                         if (s1 !== peg$FAILED) {
                           s2 = peg$currPos;
@@ -4227,7 +4405,7 @@ function peg$parse(input, options) {
                             peg$currPos++;
                           } else {
                             s1 = peg$FAILED;
-                            if (peg$silentFails === 0) { peg$fail(peg$e66); }
+                            if (peg$silentFails === 0) { peg$fail(peg$e67); }
                           }
                           if (s1 !== peg$FAILED) {
                             s2 = peg$currPos;
@@ -4301,11 +4479,11 @@ function peg$parse(input, options) {
                           if (s0 === peg$FAILED) {
                             s0 = peg$currPos;
                             s1 = input.charAt(peg$currPos);
-                            if (peg$r19.test(s1)) {
+                            if (peg$r20.test(s1)) {
                               peg$currPos++;
                             } else {
                               s1 = peg$FAILED;
-                              if (peg$silentFails === 0) { peg$fail(peg$e67); }
+                              if (peg$silentFails === 0) { peg$fail(peg$e68); }
                             }
                             if (s1 !== peg$FAILED) {
                               peg$savedPos = s0;
@@ -4319,7 +4497,7 @@ function peg$parse(input, options) {
                                 peg$currPos += 2;
                               } else {
                                 s1 = peg$FAILED;
-                                if (peg$silentFails === 0) { peg$fail(peg$e68); }
+                                if (peg$silentFails === 0) { peg$fail(peg$e69); }
                               }
                               if (s1 !== peg$FAILED) {
                                 peg$savedPos = s0;
@@ -4359,7 +4537,7 @@ function peg$parse(input, options) {
                                     peg$currPos++;
                                   } else {
                                     s1 = peg$FAILED;
-                                    if (peg$silentFails === 0) { peg$fail(peg$e55); }
+                                    if (peg$silentFails === 0) { peg$fail(peg$e56); }
                                   }
                                   if (s1 !== peg$FAILED) {
                                     peg$savedPos = s0;
@@ -4441,11 +4619,11 @@ function peg$parse(input, options) {
       s2 = peg$currPos;
       s3 = peg$currPos;
       s4 = input.charAt(peg$currPos);
-      if (peg$r20.test(s4)) {
+      if (peg$r21.test(s4)) {
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e70); }
+        if (peg$silentFails === 0) { peg$fail(peg$e71); }
       }
       if (s4 !== peg$FAILED) {
         s5 = [];
@@ -4479,7 +4657,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e69); }
+      if (peg$silentFails === 0) { peg$fail(peg$e70); }
     }
 
     return s0;
@@ -4493,7 +4671,7 @@ function peg$parse(input, options) {
       peg$currPos += 3;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e71); }
+      if (peg$silentFails === 0) { peg$fail(peg$e72); }
     }
     if (s0 === peg$FAILED) {
       if (input.substr(peg$currPos, 6) === peg$c45) {
@@ -4501,7 +4679,7 @@ function peg$parse(input, options) {
         peg$currPos += 6;
       } else {
         s0 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e72); }
+        if (peg$silentFails === 0) { peg$fail(peg$e73); }
       }
       if (s0 === peg$FAILED) {
         if (input.substr(peg$currPos, 5) === peg$c46) {
@@ -4509,7 +4687,7 @@ function peg$parse(input, options) {
           peg$currPos += 5;
         } else {
           s0 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e73); }
+          if (peg$silentFails === 0) { peg$fail(peg$e74); }
         }
         if (s0 === peg$FAILED) {
           if (input.substr(peg$currPos, 5) === peg$c47) {
@@ -4517,7 +4695,7 @@ function peg$parse(input, options) {
             peg$currPos += 5;
           } else {
             s0 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e74); }
+            if (peg$silentFails === 0) { peg$fail(peg$e75); }
           }
           if (s0 === peg$FAILED) {
             if (input.substr(peg$currPos, 2) === peg$c48) {
@@ -4525,7 +4703,7 @@ function peg$parse(input, options) {
               peg$currPos += 2;
             } else {
               s0 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e75); }
+              if (peg$silentFails === 0) { peg$fail(peg$e76); }
             }
             if (s0 === peg$FAILED) {
               if (input.substr(peg$currPos, 5) === peg$c49) {
@@ -4533,7 +4711,7 @@ function peg$parse(input, options) {
                 peg$currPos += 5;
               } else {
                 s0 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e76); }
+                if (peg$silentFails === 0) { peg$fail(peg$e77); }
               }
               if (s0 === peg$FAILED) {
                 if (input.substr(peg$currPos, 5) === peg$c50) {
@@ -4541,7 +4719,7 @@ function peg$parse(input, options) {
                   peg$currPos += 5;
                 } else {
                   s0 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e77); }
+                  if (peg$silentFails === 0) { peg$fail(peg$e78); }
                 }
                 if (s0 === peg$FAILED) {
                   if (input.substr(peg$currPos, 8) === peg$c51) {
@@ -4549,7 +4727,7 @@ function peg$parse(input, options) {
                     peg$currPos += 8;
                   } else {
                     s0 = peg$FAILED;
-                    if (peg$silentFails === 0) { peg$fail(peg$e78); }
+                    if (peg$silentFails === 0) { peg$fail(peg$e79); }
                   }
                   if (s0 === peg$FAILED) {
                     if (input.substr(peg$currPos, 3) === peg$c52) {
@@ -4557,7 +4735,7 @@ function peg$parse(input, options) {
                       peg$currPos += 3;
                     } else {
                       s0 = peg$FAILED;
-                      if (peg$silentFails === 0) { peg$fail(peg$e79); }
+                      if (peg$silentFails === 0) { peg$fail(peg$e80); }
                     }
                     if (s0 === peg$FAILED) {
                       if (input.substr(peg$currPos, 3) === peg$c53) {
@@ -4565,7 +4743,7 @@ function peg$parse(input, options) {
                         peg$currPos += 3;
                       } else {
                         s0 = peg$FAILED;
-                        if (peg$silentFails === 0) { peg$fail(peg$e80); }
+                        if (peg$silentFails === 0) { peg$fail(peg$e81); }
                       }
                       if (s0 === peg$FAILED) {
                         if (input.substr(peg$currPos, 4) === peg$c54) {
@@ -4573,7 +4751,7 @@ function peg$parse(input, options) {
                           peg$currPos += 4;
                         } else {
                           s0 = peg$FAILED;
-                          if (peg$silentFails === 0) { peg$fail(peg$e81); }
+                          if (peg$silentFails === 0) { peg$fail(peg$e82); }
                         }
                         if (s0 === peg$FAILED) {
                           if (input.substr(peg$currPos, 4) === peg$c55) {
@@ -4581,7 +4759,7 @@ function peg$parse(input, options) {
                             peg$currPos += 4;
                           } else {
                             s0 = peg$FAILED;
-                            if (peg$silentFails === 0) { peg$fail(peg$e82); }
+                            if (peg$silentFails === 0) { peg$fail(peg$e83); }
                           }
                           if (s0 === peg$FAILED) {
                             if (input.substr(peg$currPos, 6) === peg$c56) {
@@ -4589,7 +4767,7 @@ function peg$parse(input, options) {
                               peg$currPos += 6;
                             } else {
                               s0 = peg$FAILED;
-                              if (peg$silentFails === 0) { peg$fail(peg$e83); }
+                              if (peg$silentFails === 0) { peg$fail(peg$e84); }
                             }
                             if (s0 === peg$FAILED) {
                               if (input.substr(peg$currPos, 7) === peg$c57) {
@@ -4597,7 +4775,7 @@ function peg$parse(input, options) {
                                 peg$currPos += 7;
                               } else {
                                 s0 = peg$FAILED;
-                                if (peg$silentFails === 0) { peg$fail(peg$e84); }
+                                if (peg$silentFails === 0) { peg$fail(peg$e85); }
                               }
                               if (s0 === peg$FAILED) {
                                 if (input.substr(peg$currPos, 3) === peg$c58) {
@@ -4605,7 +4783,7 @@ function peg$parse(input, options) {
                                   peg$currPos += 3;
                                 } else {
                                   s0 = peg$FAILED;
-                                  if (peg$silentFails === 0) { peg$fail(peg$e85); }
+                                  if (peg$silentFails === 0) { peg$fail(peg$e86); }
                                 }
                                 if (s0 === peg$FAILED) {
                                   if (input.substr(peg$currPos, 4) === peg$c59) {
@@ -4613,7 +4791,7 @@ function peg$parse(input, options) {
                                     peg$currPos += 4;
                                   } else {
                                     s0 = peg$FAILED;
-                                    if (peg$silentFails === 0) { peg$fail(peg$e86); }
+                                    if (peg$silentFails === 0) { peg$fail(peg$e87); }
                                   }
                                   if (s0 === peg$FAILED) {
                                     if (input.substr(peg$currPos, 6) === peg$c60) {
@@ -4621,7 +4799,7 @@ function peg$parse(input, options) {
                                       peg$currPos += 6;
                                     } else {
                                       s0 = peg$FAILED;
-                                      if (peg$silentFails === 0) { peg$fail(peg$e87); }
+                                      if (peg$silentFails === 0) { peg$fail(peg$e88); }
                                     }
                                     if (s0 === peg$FAILED) {
                                       if (input.substr(peg$currPos, 2) === peg$c61) {
@@ -4629,7 +4807,7 @@ function peg$parse(input, options) {
                                         peg$currPos += 2;
                                       } else {
                                         s0 = peg$FAILED;
-                                        if (peg$silentFails === 0) { peg$fail(peg$e88); }
+                                        if (peg$silentFails === 0) { peg$fail(peg$e89); }
                                       }
                                       if (s0 === peg$FAILED) {
                                         if (input.substr(peg$currPos, 6) === peg$c62) {
@@ -4637,7 +4815,7 @@ function peg$parse(input, options) {
                                           peg$currPos += 6;
                                         } else {
                                           s0 = peg$FAILED;
-                                          if (peg$silentFails === 0) { peg$fail(peg$e89); }
+                                          if (peg$silentFails === 0) { peg$fail(peg$e90); }
                                         }
                                         if (s0 === peg$FAILED) {
                                           if (input.substr(peg$currPos, 2) === peg$c63) {
@@ -4645,7 +4823,7 @@ function peg$parse(input, options) {
                                             peg$currPos += 2;
                                           } else {
                                             s0 = peg$FAILED;
-                                            if (peg$silentFails === 0) { peg$fail(peg$e90); }
+                                            if (peg$silentFails === 0) { peg$fail(peg$e91); }
                                           }
                                           if (s0 === peg$FAILED) {
                                             if (input.substr(peg$currPos, 2) === peg$c64) {
@@ -4653,7 +4831,7 @@ function peg$parse(input, options) {
                                               peg$currPos += 2;
                                             } else {
                                               s0 = peg$FAILED;
-                                              if (peg$silentFails === 0) { peg$fail(peg$e91); }
+                                              if (peg$silentFails === 0) { peg$fail(peg$e92); }
                                             }
                                             if (s0 === peg$FAILED) {
                                               if (input.substr(peg$currPos, 6) === peg$c65) {
@@ -4661,7 +4839,7 @@ function peg$parse(input, options) {
                                                 peg$currPos += 6;
                                               } else {
                                                 s0 = peg$FAILED;
-                                                if (peg$silentFails === 0) { peg$fail(peg$e92); }
+                                                if (peg$silentFails === 0) { peg$fail(peg$e93); }
                                               }
                                               if (s0 === peg$FAILED) {
                                                 if (input.substr(peg$currPos, 8) === peg$c66) {
@@ -4669,7 +4847,7 @@ function peg$parse(input, options) {
                                                   peg$currPos += 8;
                                                 } else {
                                                   s0 = peg$FAILED;
-                                                  if (peg$silentFails === 0) { peg$fail(peg$e93); }
+                                                  if (peg$silentFails === 0) { peg$fail(peg$e94); }
                                                 }
                                                 if (s0 === peg$FAILED) {
                                                   if (input.substr(peg$currPos, 3) === peg$c67) {
@@ -4677,7 +4855,7 @@ function peg$parse(input, options) {
                                                     peg$currPos += 3;
                                                   } else {
                                                     s0 = peg$FAILED;
-                                                    if (peg$silentFails === 0) { peg$fail(peg$e94); }
+                                                    if (peg$silentFails === 0) { peg$fail(peg$e95); }
                                                   }
                                                   if (s0 === peg$FAILED) {
                                                     if (input.substr(peg$currPos, 2) === peg$c68) {
@@ -4685,7 +4863,7 @@ function peg$parse(input, options) {
                                                       peg$currPos += 2;
                                                     } else {
                                                       s0 = peg$FAILED;
-                                                      if (peg$silentFails === 0) { peg$fail(peg$e95); }
+                                                      if (peg$silentFails === 0) { peg$fail(peg$e96); }
                                                     }
                                                     if (s0 === peg$FAILED) {
                                                       if (input.substr(peg$currPos, 4) === peg$c69) {
@@ -4693,7 +4871,7 @@ function peg$parse(input, options) {
                                                         peg$currPos += 4;
                                                       } else {
                                                         s0 = peg$FAILED;
-                                                        if (peg$silentFails === 0) { peg$fail(peg$e96); }
+                                                        if (peg$silentFails === 0) { peg$fail(peg$e97); }
                                                       }
                                                       if (s0 === peg$FAILED) {
                                                         if (input.substr(peg$currPos, 5) === peg$c70) {
@@ -4701,7 +4879,7 @@ function peg$parse(input, options) {
                                                           peg$currPos += 5;
                                                         } else {
                                                           s0 = peg$FAILED;
-                                                          if (peg$silentFails === 0) { peg$fail(peg$e97); }
+                                                          if (peg$silentFails === 0) { peg$fail(peg$e98); }
                                                         }
                                                         if (s0 === peg$FAILED) {
                                                           if (input.substr(peg$currPos, 6) === peg$c71) {
@@ -4709,7 +4887,7 @@ function peg$parse(input, options) {
                                                             peg$currPos += 6;
                                                           } else {
                                                             s0 = peg$FAILED;
-                                                            if (peg$silentFails === 0) { peg$fail(peg$e98); }
+                                                            if (peg$silentFails === 0) { peg$fail(peg$e99); }
                                                           }
                                                           if (s0 === peg$FAILED) {
                                                             if (input.substr(peg$currPos, 3) === peg$c72) {
@@ -4717,7 +4895,7 @@ function peg$parse(input, options) {
                                                               peg$currPos += 3;
                                                             } else {
                                                               s0 = peg$FAILED;
-                                                              if (peg$silentFails === 0) { peg$fail(peg$e99); }
+                                                              if (peg$silentFails === 0) { peg$fail(peg$e100); }
                                                             }
                                                             if (s0 === peg$FAILED) {
                                                               if (input.substr(peg$currPos, 5) === peg$c73) {
@@ -4725,7 +4903,7 @@ function peg$parse(input, options) {
                                                                 peg$currPos += 5;
                                                               } else {
                                                                 s0 = peg$FAILED;
-                                                                if (peg$silentFails === 0) { peg$fail(peg$e100); }
+                                                                if (peg$silentFails === 0) { peg$fail(peg$e101); }
                                                               }
                                                               if (s0 === peg$FAILED) {
                                                                 if (input.substr(peg$currPos, 4) === peg$c74) {
@@ -4733,7 +4911,7 @@ function peg$parse(input, options) {
                                                                   peg$currPos += 4;
                                                                 } else {
                                                                   s0 = peg$FAILED;
-                                                                  if (peg$silentFails === 0) { peg$fail(peg$e101); }
+                                                                  if (peg$silentFails === 0) { peg$fail(peg$e102); }
                                                                 }
                                                                 if (s0 === peg$FAILED) {
                                                                   if (input.substr(peg$currPos, 5) === peg$c75) {
@@ -4741,7 +4919,7 @@ function peg$parse(input, options) {
                                                                     peg$currPos += 5;
                                                                   } else {
                                                                     s0 = peg$FAILED;
-                                                                    if (peg$silentFails === 0) { peg$fail(peg$e102); }
+                                                                    if (peg$silentFails === 0) { peg$fail(peg$e103); }
                                                                   }
                                                                 }
                                                               }
@@ -4782,11 +4960,11 @@ function peg$parse(input, options) {
     let s0;
 
     s0 = input.charAt(peg$currPos);
-    if (peg$r21.test(s0)) {
+    if (peg$r22.test(s0)) {
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e103); }
+      if (peg$silentFails === 0) { peg$fail(peg$e104); }
     }
 
     return s0;
@@ -4802,25 +4980,25 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e105); }
+      if (peg$silentFails === 0) { peg$fail(peg$e106); }
     }
     if (s1 !== peg$FAILED) {
       s2 = [];
       s3 = input.charAt(peg$currPos);
-      if (peg$r16.test(s3)) {
+      if (peg$r18.test(s3)) {
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e53); }
+        if (peg$silentFails === 0) { peg$fail(peg$e55); }
       }
       while (s3 !== peg$FAILED) {
         s2.push(s3);
         s3 = input.charAt(peg$currPos);
-        if (peg$r16.test(s3)) {
+        if (peg$r18.test(s3)) {
           peg$currPos++;
         } else {
           s3 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e53); }
+          if (peg$silentFails === 0) { peg$fail(peg$e55); }
         }
       }
       s1 = [s1, s2];
@@ -4832,7 +5010,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e104); }
+      if (peg$silentFails === 0) { peg$fail(peg$e105); }
     }
 
     return s0;
@@ -4845,21 +5023,21 @@ function peg$parse(input, options) {
     s0 = [];
     s1 = [];
     s2 = input.charAt(peg$currPos);
-    if (peg$r22.test(s2)) {
+    if (peg$r23.test(s2)) {
       peg$currPos++;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e106); }
+      if (peg$silentFails === 0) { peg$fail(peg$e107); }
     }
     if (s2 !== peg$FAILED) {
       while (s2 !== peg$FAILED) {
         s1.push(s2);
         s2 = input.charAt(peg$currPos);
-        if (peg$r22.test(s2)) {
+        if (peg$r23.test(s2)) {
           peg$currPos++;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e106); }
+          if (peg$silentFails === 0) { peg$fail(peg$e107); }
         }
       }
     } else {
@@ -4872,7 +5050,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e49); }
+        if (peg$silentFails === 0) { peg$fail(peg$e52); }
       }
       if (s2 !== peg$FAILED) {
         if (input.charCodeAt(peg$currPos) === 13) {
@@ -4915,21 +5093,21 @@ function peg$parse(input, options) {
         if (s2 !== peg$FAILED) {
           s3 = [];
           s4 = input.charAt(peg$currPos);
-          if (peg$r23.test(s4)) {
+          if (peg$r24.test(s4)) {
             peg$currPos++;
           } else {
             s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e107); }
+            if (peg$silentFails === 0) { peg$fail(peg$e108); }
           }
           if (s4 !== peg$FAILED) {
             while (s4 !== peg$FAILED) {
               s3.push(s4);
               s4 = input.charAt(peg$currPos);
-              if (peg$r23.test(s4)) {
+              if (peg$r24.test(s4)) {
                 peg$currPos++;
               } else {
                 s4 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e107); }
+                if (peg$silentFails === 0) { peg$fail(peg$e108); }
               }
             }
           } else {
@@ -4955,21 +5133,21 @@ function peg$parse(input, options) {
       s0.push(s1);
       s1 = [];
       s2 = input.charAt(peg$currPos);
-      if (peg$r22.test(s2)) {
+      if (peg$r23.test(s2)) {
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e106); }
+        if (peg$silentFails === 0) { peg$fail(peg$e107); }
       }
       if (s2 !== peg$FAILED) {
         while (s2 !== peg$FAILED) {
           s1.push(s2);
           s2 = input.charAt(peg$currPos);
-          if (peg$r22.test(s2)) {
+          if (peg$r23.test(s2)) {
             peg$currPos++;
           } else {
             s2 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e106); }
+            if (peg$silentFails === 0) { peg$fail(peg$e107); }
           }
         }
       } else {
@@ -4982,7 +5160,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e49); }
+          if (peg$silentFails === 0) { peg$fail(peg$e52); }
         }
         if (s2 !== peg$FAILED) {
           if (input.charCodeAt(peg$currPos) === 13) {
@@ -5025,21 +5203,21 @@ function peg$parse(input, options) {
           if (s2 !== peg$FAILED) {
             s3 = [];
             s4 = input.charAt(peg$currPos);
-            if (peg$r23.test(s4)) {
+            if (peg$r24.test(s4)) {
               peg$currPos++;
             } else {
               s4 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e107); }
+              if (peg$silentFails === 0) { peg$fail(peg$e108); }
             }
             if (s4 !== peg$FAILED) {
               while (s4 !== peg$FAILED) {
                 s3.push(s4);
                 s4 = input.charAt(peg$currPos);
-                if (peg$r23.test(s4)) {
+                if (peg$r24.test(s4)) {
                   peg$currPos++;
                 } else {
                   s4 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e107); }
+                  if (peg$silentFails === 0) { peg$fail(peg$e108); }
                 }
               }
             } else {
@@ -5074,21 +5252,21 @@ function peg$parse(input, options) {
     s0 = [];
     s1 = [];
     s2 = input.charAt(peg$currPos);
-    if (peg$r24.test(s2)) {
+    if (peg$r25.test(s2)) {
       peg$currPos++;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e108); }
+      if (peg$silentFails === 0) { peg$fail(peg$e109); }
     }
     if (s2 !== peg$FAILED) {
       while (s2 !== peg$FAILED) {
         s1.push(s2);
         s2 = input.charAt(peg$currPos);
-        if (peg$r24.test(s2)) {
+        if (peg$r25.test(s2)) {
           peg$currPos++;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e108); }
+          if (peg$silentFails === 0) { peg$fail(peg$e109); }
         }
       }
     } else {
@@ -5103,7 +5281,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e49); }
+          if (peg$silentFails === 0) { peg$fail(peg$e52); }
         }
         if (s2 !== peg$FAILED) {
           if (input.charCodeAt(peg$currPos) === 13) {
@@ -5140,21 +5318,21 @@ function peg$parse(input, options) {
       s0.push(s1);
       s1 = [];
       s2 = input.charAt(peg$currPos);
-      if (peg$r24.test(s2)) {
+      if (peg$r25.test(s2)) {
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e108); }
+        if (peg$silentFails === 0) { peg$fail(peg$e109); }
       }
       if (s2 !== peg$FAILED) {
         while (s2 !== peg$FAILED) {
           s1.push(s2);
           s2 = input.charAt(peg$currPos);
-          if (peg$r24.test(s2)) {
+          if (peg$r25.test(s2)) {
             peg$currPos++;
           } else {
             s2 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e108); }
+            if (peg$silentFails === 0) { peg$fail(peg$e109); }
           }
         }
       } else {
@@ -5169,7 +5347,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s2 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e49); }
+            if (peg$silentFails === 0) { peg$fail(peg$e52); }
           }
           if (s2 !== peg$FAILED) {
             if (input.charCodeAt(peg$currPos) === 13) {

@@ -6,7 +6,7 @@ import { ROOT } from '../../helpers/paths';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { CellError } from '../../../../src/core/notebook/cellLanguage/ast';
+import { CellError, parseCell } from '../../../../src/core/notebook/cellLanguage/ast';
 import {
   CellSession,
   executeCell,
@@ -46,6 +46,25 @@ const SEED_CELLS = [
 ];
 
 describe('cell language: parser', () => {
+  it("long string literals and pasted prints keep every character, wherever one falls at the parser's 4096-character runs", () => {
+    const valueOf = (cell: string) => (parseCell(cell)[0] as { value: { value?: string; inner?: string } }).value;
+    for (const at of [4095, 4096, 4097, 8191, 8192]) {
+      const a = 'a'.repeat(at);
+      const tail = 'c'.repeat(4096);
+      // as Python reads them: the escape \n is a line break, a CRLF in the source one line break, quotes kept
+      assert.equal(
+        valueOf(`x = """${a}\\n${'b'.repeat(5000)}\r\n'"${tail}"""`).value,
+        `${a}\n${'b'.repeat(5000)}\n'"${tail}`
+      );
+      assert.equal(valueOf(`x = '''${a}"\r\n${tail}'''`).value, `${a}"\n${tail}`);
+      assert.equal(valueOf(`x = "${a}\\t'${tail}"`).value, `${a}\t'${tail}`);
+      assert.equal(valueOf(`x = '${a}\\x41"${tail}'`).value, `${a}A"${tail}`);
+      // a pasted print: its text between the parentheses, comments and nested parentheses included
+      const inner = `[${'1.0, '.repeat(at / 5)}(2.0), # note (\n ${tail}]`;
+      assert.equal(valueOf(`x = tensor(${inner})`).inner, inner);
+    }
+  });
+
   it('a character no message can show is named by its code point, as Python names it', () => {
     // Python 3.11: "SyntaxError: invalid non-printable character U+00A0" for each of these
     for (const [cell, code, column] of [
