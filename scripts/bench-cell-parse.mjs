@@ -8,15 +8,19 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
-};
+const self = fileURLToPath(import.meta.url);
+const { values: opts } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '2,8,32' },
+    case: { type: 'string' },
+    mib: { type: 'string' },
+    bundle: { type: 'string' }
+  }
+});
 
 /** The cell text of a case, about `mib` MiB. */
 function cellText(kind, mib) {
@@ -30,10 +34,10 @@ function cellText(kind, mib) {
   return `compare("""${line.repeat(Math.max(1, Math.floor(bytes / line.length)))}""")`;
 }
 
-if (opt('case', null)) {
+if (opts.case) {
   // a child: parse one case with the parser bundled by the parent
-  const { parseCell } = await import(pathToFileURL(opt('bundle')).href);
-  const text = cellText(opt('case'), Number(opt('mib')));
+  const { parseCell } = await import(pathToFileURL(opts.bundle).href);
+  const text = cellText(opts.case, Number(opts.mib));
   const t0 = performance.now();
   parseCell(text);
   const ms = performance.now() - t0;
@@ -45,7 +49,7 @@ if (opt('case', null)) {
   await build({
     stdin: {
       contents: "export { parseCell } from './src/core/notebook/cellLanguage/ast';",
-      resolveDir: root,
+      resolveDir: join(self, '..', '..'),
       loader: 'ts'
     },
     bundle: true,
@@ -54,17 +58,16 @@ if (opt('case', null)) {
     outfile: bundle,
     logLevel: 'warning'
   });
-  const sizes = opt('sizes', '2,8,32').split(',').map(Number);
+  const sizes = opts.sizes.split(',').map(Number);
   console.log('| case | cell text | parseCell | peak memory (maxRSS) |');
   console.log('| --- | --- | --- | --- |');
   try {
     for (const kind of ['string', 'print'])
       for (const mib of sizes) {
-        const out = execFileSync(
-          process.execPath,
-          [fileURLToPath(import.meta.url), '--case', kind, '--mib', String(mib), '--bundle', bundle],
-          { encoding: 'utf8', maxBuffer: 1 << 20 }
-        );
+        const out = execFileSync(process.execPath, [self, '--case', kind, '--mib', String(mib), '--bundle', bundle], {
+          encoding: 'utf8',
+          maxBuffer: 1 << 20
+        });
         const r = JSON.parse(out.trim().split('\n').pop());
         console.log(`| ${kind} | ${r.mib.toFixed(1)} MiB | ${r.ms.toFixed(0)} ms | ${r.maxRssMiB.toFixed(0)} MiB |`);
       }
