@@ -119,6 +119,16 @@ describe('cli: files on disk', () => {
     assert.equal(decodeText(Buffer.from(text, 'utf8')), text);
   });
 
+  it("decodeText reads UTF-16 without its mark when its first characters are ASCII (Python's encoding='utf-16-le')", () => {
+    const text = 'tensor([[ 0.4527,  0.1824],\n        [-0.0312,  1.0000]])\n# \u00e9';
+    assert.equal(decodeText(Buffer.from(text, 'utf16le')), text);
+    assert.equal(decodeText(Buffer.from(text, 'utf16le').swap16()), text);
+    // UTF-8 (no zero byte), an odd length, or a first character that is not ASCII: read as UTF-8, as before
+    assert.equal(decodeText(Buffer.from(`${text}x`, 'utf8')), `${text}x`);
+    assert.equal(decodeText(new Uint8Array([0x7b, 0x00, 0x7d])), '{\u0000}');
+    assert.equal(decodeText(Buffer.from('\u00e9t', 'utf16le')), '\uFFFD\u0000t\u0000');
+  });
+
   it('sample reads a UTF-16 inputs file as PyTorch would print its sample', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'in.json');
