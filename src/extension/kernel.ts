@@ -110,18 +110,17 @@ export class DdpmKernel {
     const warmOnce = (nb: vscode.NotebookDocument): void => {
       if (warming || nb.notebookType !== NOTEBOOK_TYPE) return;
       warming = true;
-      opened.dispose();
       setTimeout(() => void this.warmUp(), 0);
     };
-    const opened = api.workspace.onDidOpenNotebookDocument(warmOnce);
     api.workspace.notebookDocuments.forEach(warmOnce);
     this.disposables.push(
       this.controller,
       api.workspace.onDidOpenNotebookDocument((nb) => {
-        if (nb.notebookType === NOTEBOOK_TYPE) this.openedAt.set(nb.uri.toString(), this.now());
+        if (nb.notebookType !== NOTEBOOK_TYPE) return;
+        this.openedAt.set(nb.uri.toString(), this.now());
+        warmOnce(nb);
       }),
-      api.workspace.onDidCloseNotebookDocument((nb) => this.closed(nb)),
-      opened
+      api.workspace.onDidCloseNotebookDocument((nb) => this.closed(nb))
     );
   }
 
