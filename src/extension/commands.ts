@@ -13,7 +13,7 @@ import { NO_ACTIVE_EDITOR, pickInputs, resolveInputsFromActiveEditor, resolveInp
 import { ResultsPanel, type PanelRun } from './panel';
 import type { CellInputsInterpreter, NotebookCellsInterpreter, Resolution } from './resolveInputs';
 import { confirmLargeRun, settingsFor } from './runSettings';
-import { largeRun, type DdpmSettings } from './settings';
+import { cellDefaults, largeRun, type DdpmSettings } from './settings';
 import { runInWorker } from './workerClient';
 import { compareWithLocalPytorch, type CheckSource } from './localTorch';
 import { inputsToMessage, type WorkerRequest } from './workerProtocol';
@@ -27,10 +27,6 @@ function cellInterpreter(settings: DdpmSettings): CellInputsInterpreter {
 function cellsInterpreterFor(notebook: vscode.Uri): NotebookCellsInterpreter {
   const defaults = cellDefaults(settingsFor(notebook));
   return (cells) => interpretCellsInputs(cells, defaults);
-}
-
-function cellDefaults(settings: DdpmSettings) {
-  return { profile: settings.profile, matmul: settings.matmul, record: settings.record };
 }
 
 /**

@@ -4,13 +4,19 @@
 // each cell's execution token is wired to an AbortController that stops the worker. A failing cell ends
 // alone with a one-line error output; the kernel keeps going.
 import type * as vscode from 'vscode';
-import type { CellDefaults, CellOutput, CellSession, HostRequest } from '../core/notebook/cellLanguage/interpreter';
+import type { CellOutput, CellSession, HostRequest } from '../core/notebook/cellLanguage/interpreter';
 import type { WrittenSchedule } from '../core/sampler/inputs';
 import type { RunResult, SamplerInputs } from '../core/types';
 import { RUN_MIME } from '../core/types';
 import { abortError, errorFirstLine, isAbort } from '../core/errors';
 import { NOTEBOOK_TYPE } from './serializer';
-import { largeRun, NOTEBOOK_TRAJECTORY_DEFAULT_BYTES, type DdpmSettings, type LargeRun } from './settings';
+import {
+  cellDefaults,
+  largeRun,
+  NOTEBOOK_TRAJECTORY_DEFAULT_BYTES,
+  type DdpmSettings,
+  type LargeRun
+} from './settings';
 import type { WorkerRequest } from './workerProtocol';
 
 export const KERNEL_ID = 'ddpm-lab.kernel';
@@ -269,12 +275,7 @@ export class DdpmKernel {
     try {
       const { executeCell } = await loadInterpreter();
       const settings = this.deps.settings(notebook.uri);
-      const defaults: CellDefaults = {
-        profile: settings.profile,
-        matmul: settings.matmul,
-        record: settings.record,
-        tolerances: settings.tolerances
-      };
+      const defaults = cellDefaults(settings);
       const cell = execution.cell;
       const outputs = await executeCell(
         state.session,

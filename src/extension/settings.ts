@@ -3,6 +3,7 @@
 // configuration (configurationSource) for the commands and the kernel; test/unit/extension/manifest.test.ts
 // checks the keys and defaults against package.json.
 import { describe } from '../core/describe';
+import type { CellDefaults } from '../core/notebook/cellLanguage/interpreter';
 import { DEFAULT_TRAJECTORY_BUDGET_BYTES } from '../core/sampler/limits';
 import {
   DEFAULT_MATMUL_PROFILE,
@@ -134,6 +135,16 @@ export function settingProblems(src: SettingsSource): string[] {
     out.push(`${SETTINGS_SECTION}.${rule.key}: ${what}; ${rule.instead}`);
   }
   return out;
+}
+
+/** The defaults cell-language text runs with under these settings (a cell's sample() without arguments, compare()). */
+export function cellDefaults(settings: DdpmSettings): CellDefaults {
+  return {
+    profile: settings.profile,
+    matmul: settings.matmul,
+    record: settings.record,
+    tolerances: settings.tolerances
+  };
 }
 
 /** Reads and sanitises the settings; a bad value falls back to its default (VS Code already warns in settings.json). */
