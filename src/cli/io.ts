@@ -3,14 +3,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { open, readFile, readlink, realpath, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-
-/** What the repeated-option check reads of node:util parseArgs' `tokens` (an option's: kind 'option'). */
-type Token = { kind: string; name?: string; rawName?: string };
 import { errorFirstLine } from '../core/errors';
 import { decodeText } from '../core/textBytes';
 import { parseInputsText, type ReadInputsResult } from '../core/sampler/inputs';
 import { jsonFloat32 } from '../core/tensors/printTensor';
 import { DEFAULT_PROFILE, MATMUL_PROFILES, RNG_PROFILES, type MatmulProfile, type RngProfile } from '../core/types';
+
+/** What the repeated-option check reads of node:util parseArgs' `tokens` (an option's: kind 'option'). */
+type Token = { kind: string; name?: string; rawName?: string };
 
 export interface CliIO {
   stdout(s: string): void;
