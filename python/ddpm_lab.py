@@ -97,14 +97,19 @@ def _integer(value, name):
         raise ValueError('%s: expected an integer, got %s%s' % (name, _what(value), hint)) from None
 
 
+def _check_dense(tensor, name):
+    """A sparse (or other non-strided) tensor is refused, naming how to make it dense."""
+    if tensor.layout != torch.strided:
+        raise ValueError('%s: expected a dense tensor, got layout %s (x.to_dense() makes one)' % (name, tensor.layout))
+
+
 def _tensor_input(value, name):
     """An input tensor as the user's loop holds it: tensors keep their dtype; lists and tuples of Python numbers are
     kept as float64, the doubles Python floats are (a loop may compute with them as they are; the reference rounds
     them to float32 as torch.tensor(list) does); lists of tensors or NumPy scalars (`[b for b in betas]`) take the
     dtype torch.tensor gives them, theirs; NumPy arrays keep their dtype (torch.as_tensor). A detached CPU copy."""
     if isinstance(value, torch.Tensor):
-        if value.layout != torch.strided:
-            raise ValueError('%s: expected a dense tensor, got layout %s (x.to_dense() makes one)' % (name, value.layout))
+        _check_dense(value, name)
         tensor = value.detach().rename(None) if value.has_names() else value.detach()
     else:
         try:
@@ -428,8 +433,7 @@ class Recorder:
     def _state(self, x, name):
         if not isinstance(x, torch.Tensor):
             raise ValueError('%s: expected a torch tensor of shape (%d, %d), got %s' % (name, self._n, self._d, _what(x)))
-        if x.layout != torch.strided:
-            raise ValueError('%s: expected a dense tensor, got layout %s (x.to_dense() makes one)' % (name, x.layout))
+        _check_dense(x, name)
         if x.is_meta:
             raise ValueError('%s: a tensor on the meta device holds no values' % name)
         if x.dtype not in _DTYPE_NAMES:
