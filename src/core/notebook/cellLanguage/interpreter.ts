@@ -1037,14 +1037,18 @@ export function interpretInputs(
   if (!step.done) {
     const req = step.value;
     gen.return([]);
-    if (req.kind === 'sample') {
-      const { inputs, warnings, profile, matmul, writtenSchedule } = req;
-      return { inputs, warnings, profile, ...(matmul ? { matmul } : {}), ...writtenOf(writtenSchedule) };
-    }
+    if (req.kind === 'sample') return requestInputs(req);
   }
   if (!INPUT_KEYS.some((n) => session.vars.has(n))) return null;
   const ctx: Ctx = { session, defaults, target: null };
   return gatherInputs(ctx, new Map(), '', null);
+}
+
+/** The inputs a sample() or pytorch() call would run, with its profiles and (sample()) the schedule as written. */
+function requestInputs(req: Extract<HostRequest, { kind: 'sample' | 'pytorch' }>): InterpretedInputs {
+  const { inputs, warnings, profile, matmul } = req;
+  const written = req.kind === 'sample' ? writtenOf(req.writtenSchedule) : {};
+  return { inputs, warnings, profile, ...(matmul ? { matmul } : {}), ...written };
 }
 
 /** One cell of a notebook as interpretCellsInputs reads it. */
@@ -1084,11 +1088,7 @@ export function interpretCellsInputs(
     if (step.done) return null;
     const req = step.value;
     gen.return(undefined);
-    if (last && (req.kind === 'sample' || req.kind === 'pytorch')) {
-      const { inputs, warnings, profile, matmul } = req;
-      const written = req.kind === 'sample' ? writtenOf(req.writtenSchedule) : {};
-      return { inputs, warnings, profile, ...(matmul ? { matmul } : {}), ...written };
-    }
+    if (last && (req.kind === 'sample' || req.kind === 'pytorch')) return requestInputs(req);
     passedOver = true;
     return null;
   };
