@@ -148,9 +148,21 @@ function machineFacts(v: unknown): MachineFacts {
 
 /**
  * Reads the harness's standard output for these inputs. Throws NoUsableTorchError for the harness's own refusals
- * (no torch, too old) and for output that is not the protocol (the script failed), Error for malformed fields.
+ * (no torch, too old), and of kind 'script-failed' for output that is not the protocol or has a malformed field (a
+ * Python that does not run the script as written: `check` then exits 4 with advice, not as an internal error).
  */
 export function parseHarnessOutput(stdout: string, inputs: SamplerInputs): HarnessRun {
+  const json = harnessResult(stdout);
+  try {
+    return harnessRun(json, inputs);
+  } catch (e) {
+    if (!(e instanceof Error)) throw e;
+    throw new NoUsableTorchError('script-failed', `the check script's output is malformed: ${e.message}`);
+  }
+}
+
+/** The protocol object of the harness's last line; NoUsableTorchError when there is none or it is a refusal. */
+function harnessResult(stdout: string): Record<string, unknown> {
   const line = stdout.trim().split('\n').pop() ?? '';
   let json: unknown;
   try {
@@ -168,6 +180,11 @@ export function parseHarnessOutput(stdout: string, inputs: SamplerInputs): Harne
     const kind = e.kind === 'no-torch' || e.kind === 'too-old' ? e.kind : 'script-failed';
     throw new NoUsableTorchError(kind, typeof e.message === 'string' ? e.message : 'the check script failed');
   }
+  return json;
+}
+
+/** The states of a protocol object; Error naming the first malformed field. */
+function harnessRun(json: Record<string, unknown>, inputs: SamplerInputs): HarnessRun {
   const { n, d } = inputs;
   const T = inputs.betas.length;
   if (!Array.isArray(json.steps) || json.steps.length !== T) {

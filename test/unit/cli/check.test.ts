@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { main } from '../../../src/cli/check';
+import { CHECK_SCHEMA } from '../../../src/core/check/harness';
 import { ROOT } from '../helpers/paths';
 import { PYTHON, torchMissing } from '../helpers/torch';
 import { generateInputs } from '../../../src/extension/resolveInputs';
@@ -141,6 +142,21 @@ describe('cli: check, when the Python cannot run it', function () {
     assert.equal(r.code, 4);
     assert.match(r.err, /the check script failed in .* \(exit 1\): RuntimeError: simulated failure inside torch/);
     assert.doesNotMatch(r.err, /Traceback/);
+    assert.equal(r.err.trim().split('\n').length, 1);
+  });
+
+  it('output of the protocol with a malformed field: exit 4, one line naming the field, not an internal error', async () => {
+    const python = path.join(dir, 'malformed-python');
+    writeFileSync(
+      python,
+      `#!/bin/sh\ncat > /dev/null\necho '${JSON.stringify({ schema: CHECK_SCHEMA, steps: [] })}'\n`,
+      {
+        mode: 0o700
+      }
+    );
+    const r = await runCheckCli(['--python', python]);
+    assert.equal(r.code, 4);
+    assert.match(r.err, /no usable PyTorch: the check script's output is malformed: steps: expected 5 steps, got 0; /);
     assert.equal(r.err.trim().split('\n').length, 1);
   });
 

@@ -68,8 +68,14 @@ describe('check: the harness protocol', () => {
     assert.equal(run.machine.loadedBlas?.library, 'mkl');
   });
 
-  it('names the first bad field in one line', () => {
-    assert.throws(() => parseHarnessOutput(output({ steps: [] }), inputs), /^Error: steps: expected 2 steps, got 0$/);
+  it('names the first bad field in one line, as a script that failed (check exits 4, not as an internal error)', () => {
+    assert.throws(
+      () => parseHarnessOutput(output({ steps: [] }), inputs),
+      (e: unknown) =>
+        e instanceof NoUsableTorchError &&
+        e.kind === 'script-failed' &&
+        e.message === "the check script's output is malformed: steps: expected 2 steps, got 0"
+    );
     assert.throws(
       () => parseHarnessOutput(output({ sample: t32([1, 2], [1, 2]) }), inputs),
       /sample\.shape: expected \[2, 2\], got \[1, 2\]/
