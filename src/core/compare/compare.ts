@@ -19,7 +19,7 @@ import type {
 import { clipped } from '../describe';
 import { DEFAULT_MATMUL_PROFILE, MATMUL_PROFILES, RNG_PROFILES } from '../types';
 import { tokenValue, type ParsedTensor } from '../tensors/parseTensor';
-import { judgeNumpyPaste, type NumpyFloatDtype } from '../tensors/numpyPrint';
+import { judgeNumpyPaste, numpyTokensPinFloat32, type NumpyFloatDtype } from '../tensors/numpyPrint';
 import { formatFloat32Shortest, pythonTuple } from '../tensors/printTensor';
 import { runSampler } from '../sampler/sampler';
 import { nextDownF32, nextUpF32, roundToBfloat16, roundToFloat16 } from '../float32';
@@ -150,6 +150,29 @@ function pasteIsFloat64(parsed: ParsedTensor, literals: readonly string[]): bool
   });
 }
 
+/**
+ * A float32 `array(...)` whose numbers NumPy cannot have printed, so they are read as the decimals they are (the
+ * list rule: bitwise when every one identifies a float32 value): `np.array(x.tolist(), dtype=np.float32)` written
+ * out. NumPy prints a float32 by its shortest decimal (at most 9 significant digits, cut at the precision) unless
+ * floatmode is 'fixed' or 'maxprec_equal', which print every number with the same digits after the point; here some
+ * number has more significant digits than that and they do not all show the same digits after the point.
+ */
+function notNumpyFloat32Digits(dtype: string, literals: readonly string[]): boolean {
+  if (dtype !== 'float32') return false;
+  const after = new Set<number>();
+  let long = false;
+  for (const l of literals) {
+    const m = /^[-+]?(\d+)(?:\.(\d*))?(?:e[-+]?\d+)?$/i.exec(l.trim());
+    if (!m) continue; // nan, inf
+    after.add(m[2]?.length ?? 0);
+    if ((m[1] + (m[2] ?? '')).replace(/^0+/, '').length > 9) long = true;
+  }
+  return long && after.size > 1;
+}
+
+const WRITTEN_NOTE =
+  " The paste is written as NumPy's repr of a float32 array, but with more digits than NumPy prints of a float32 (as np.array(x.tolist(), dtype=np.float32) is written), so its numbers are read as the decimals they are.";
+
 const FLOAT64_NOTE =
   ' The pasted values are float64 (the loop that printed them ran in float64: its x, schedule or weights were float64 tensors), so they are compared as printed, not rounded to float32: none can be our float32 value bit for bit unless it is a float32 value itself (0 float32 ulps: the pasted value rounds to ours).';
 
@@ -159,17 +182,25 @@ function preparePaste(expectedText: string, rows: number, cols: number, opts: Co
   const parsed = parsePaste(expectedText, field);
   const layout = layPaste(parsed, expectedText, rows, cols);
   const knownLits = layout.literals.filter((l): l is string => l !== null);
-  const numpy = parsed.kind === 'numpy-repr' || parsed.kind === 'numpy-str' ? parsed.kind : null;
+  const written = parsed.kind === 'numpy-repr' && notNumpyFloat32Digits(parsed.dtype, knownLits);
+  const numpy = !written && (parsed.kind === 'numpy-repr' || parsed.kind === 'numpy-str') ? parsed.kind : null;
   const float64 = !numpy && pasteIsFloat64(parsed, knownLits);
   const chosen =
     numpy && !explicitTol
       ? chooseNumpyRule(numpy)
-      : chooseRule(knownLits, parsed.source, explicitTol, rtol, atol, float64 && parsed.source === 'torch');
+      : chooseRule(
+          knownLits,
+          written ? 'list' : parsed.source,
+          explicitTol,
+          rtol,
+          atol,
+          float64 && parsed.source === 'torch'
+        );
   // (a float64 print judged by its printed digits says so in its own explanation)
-  const choice =
-    float64 && chosen.rule !== 'printed-precision'
-      ? { ...chosen, explanation: chosen.explanation + FLOAT64_NOTE }
-      : chosen;
+  const note =
+    (float64 && chosen.rule !== 'printed-precision' ? FLOAT64_NOTE : '') +
+    (written && !explicitTol ? WRITTEN_NOTE : '');
+  const choice = note ? { ...chosen, explanation: chosen.explanation + note } : chosen;
   return prepared(expectedText, parsed, layout, choice, rtol, atol, float64);
 }
 
@@ -248,7 +279,14 @@ function numpyJudgement(
   return {
     printed,
     allMatch: j.matched === knownAt.length && j.formatAgrees,
-    pinned: numpyPinned(paste, j.precision),
+    pinned:
+      j.dtype === 'float32'
+        ? numpyTokensPinFloat32(
+            knownAt.map((k) => layout.literals[k]!),
+            j.floatmode,
+            j.precision
+          )
+        : j.floatmode === 'maxprec' && numpyPinned(paste, j.precision),
     explanation: numpyRuleExplanation(choice.numpy!, j.dtype, j.precision, j.suppress, j.formatAgrees, j.floatmode)
   };
 }

@@ -7,6 +7,7 @@
 // linewidth=75, threshold=1000, edgeitems=3. With floatmode='maxprec' an element prints as the shortest
 // decimal that identifies its value in the array's dtype (float32 digits for a float32 array: 0.5559889, the
 // same value in a float64 array: 0.55598891), cut at `precision` digits after the point.
+import { nextDownF32, nextUpF32 } from '../float32';
 import { dragon4Positional, dragon4Scientific, type Dragon4Trim, type NumpyFloatDtype } from './dragon4';
 
 export type { NumpyFloatDtype } from './dragon4';
@@ -480,6 +481,52 @@ export function numpyElementMatches(value: number, token: string, options: Numpy
     throw new Error(`precision: expected a non-negative integer, got ${precision}`);
   const t = token.trim();
   return matchesShape(inDtype(value, options.dtype), t, tokenShape(t), options.dtype, precision);
+}
+
+/**
+ * Whether the tokens of a float32 NumPy print each name one float32 value, so that equal digits mean equal bits:
+ * a nan or inf does; a token in positional notation does when neither float32 next to the one nearest its decimal
+ * prints as it does under the reading (floatmode 'maxprec': the shortest decimal cut at the precision, taken as the
+ * most digits after the point any token shows, the fewest the print allows; 'fixed': rounded to `precision` digits;
+ * 'maxprec_equal': the shortest, cut at and padded to `precision`); a token in scientific notation is not judged
+ * (false).
+ */
+export function numpyTokensPinFloat32(
+  tokens: readonly string[],
+  floatmode: 'maxprec' | 'fixed' | 'maxprec_equal',
+  precision: number
+): boolean {
+  const trimmed = tokens.map((t) => t.trim());
+  const shapes = trimmed.map(tokenShape);
+  const cut =
+    floatmode === 'maxprec'
+      ? shapes.reduce((k, s) => (s.kind === 'positional' ? Math.max(k, s.fraction) : k), 0)
+      : precision;
+  return trimmed.every((t, i) => {
+    const shape = shapes[i];
+    if (shape.kind === 'nan' || shape.kind === 'inf' || shape.kind === '-inf') return true;
+    if (shape.kind !== 'positional') return false;
+    const print = (w: number): string =>
+      floatmode === 'maxprec'
+        ? dragon4Positional(w, 'float32', {
+            precision: cut,
+            minDigits: 0,
+            unique: true,
+            fractional: true,
+            trim: '.',
+            sign: shape.plus
+          })
+        : dragon4Positional(w, 'float32', {
+            precision: cut,
+            ...(floatmode === 'maxprec_equal' ? { minDigits: cut } : {}),
+            unique: floatmode === 'maxprec_equal',
+            fractional: true,
+            trim: 'k',
+            sign: shape.plus
+          });
+    const v = Math.fround(Number(t));
+    return [nextUpF32(v), nextDownF32(v)].every((w) => !Number.isFinite(w) || print(w) !== t);
+  });
 }
 
 export interface NumpyPasteJudgement {

@@ -17,6 +17,10 @@ interface Paste {
   verdict: 'match' | 'mismatch';
   reason: null | 'shape' | 'values';
   mismatchIndices: [number, number][];
+  /** a float32 print: whether each of its numbers names one float32 value under the options in force (NumPy); null for float64 */
+  identifiesFloat32: boolean | null;
+  /** the np.set_printoptions arguments in force (empty: NumPy's defaults) */
+  options: { precision?: number; floatmode?: string };
 }
 interface Case {
   name: string;
@@ -25,6 +29,8 @@ interface Case {
   pastes: Paste[];
   /** print(a) and repr(a) under np.set_printoptions(formatter={'float_kind': f}), f '{:.6e}' or '{:.4f}', and altered */
   formatterPastes: { name: string; text: string; verdict: 'match' | 'mismatch'; mismatchIndices: [number, number][] }[];
+  /** x.tolist() written as a float32 array(...), as is and with one element one float32 ulp up */
+  writtenPastes: { name: string; text: string; verdict: 'match' | 'mismatch'; mismatchIndices: [number, number][] }[];
 }
 
 const cases = (
@@ -83,6 +89,75 @@ describe('cli compare: NumPy pastes (numpy_pastes.json)', function () {
       });
     }
   }
+});
+
+/** The summary's "Bitwise equal:" answer: yes, no, or cannot. */
+const bitwiseLine = (summary: string): string => /\nBitwise equal: (yes|no|cannot)\b/.exec(summary)?.[1] ?? 'none';
+
+describe('cli compare: whether a NumPy print of float32 values tells bitwise equality (identifiesFloat32)', function () {
+  this.timeout(120000);
+  for (const c of cases) {
+    const float32 = c.pastes.filter((p) => p.dtype === 'float32' && p.verdict === 'match' && p.reason === null);
+    it(`${c.name}: "yes" only where NumPy's digits name one float32 value each, and there when the print's digits are its precision`, async () => {
+      assert.ok(float32.length >= 16);
+      for (const p of float32) {
+        const j = JSON.parse((await compareJson(c.inputs, p.text)).out);
+        const said = bitwiseLine(j.summary);
+        // never "yes" for digits that more than one float32 value prints as
+        if (!p.identifiesFloat32) assert.equal(said, 'cannot', `${p.name}: ${j.summary}`);
+        // a repr (a str does not show the dtype, and a float64 print of these digits would not name float64 values)
+        // with floatmode 'fixed' or 'maxprec_equal', or whose longest number shows `precision` digits after the
+        // point: the precision is read from the paste, so the answer is NumPy's (under 'maxprec' a print of fewer
+        // digits could have been made with any larger precision, and "cannot tell" is the safe answer)
+        const precision = p.options.precision ?? 8;
+        const longest = Math.max(...(p.text.match(/\d+\.(\d*)/g) ?? []).map((t) => t.length - t.indexOf('.') - 1));
+        if (
+          p.printKind === 'numpy-repr' &&
+          p.identifiesFloat32 &&
+          (p.options.floatmode !== undefined || longest === precision)
+        )
+          assert.equal(said, 'yes', `${p.name}: ${j.summary}`);
+      }
+    });
+  }
+
+  it('a fixed print with 12 and 17 digits after the point (np.set_printoptions(precision=17, floatmode="fixed")) says "yes"', async () => {
+    const c = cases[0];
+    for (const k of [12, 17]) {
+      const p = c.pastes.find((q) => q.name === `repr(x.numpy()), floatmode='fixed', precision=${k}`)!;
+      assert.equal(p.identifiesFloat32, true);
+      const j = JSON.parse((await compareJson(c.inputs, p.text)).out);
+      assert.equal(j.matches, true);
+      assert.equal(bitwiseLine(j.summary), 'yes', j.summary);
+      assert.equal(j.bitwiseEqual, true);
+    }
+  });
+});
+
+describe('cli compare: x.tolist() written as a float32 array(...) (not a NumPy print: judged bit for bit)', function () {
+  this.timeout(120000);
+  for (const c of cases) {
+    for (const p of c.writtenPastes) {
+      it(`${c.name}: ${p.name} exits ${p.verdict === 'match' ? 0 : 1}`, async () => {
+        const r = await compareJson(c.inputs, p.text);
+        const j = JSON.parse(r.out);
+        assert.equal(r.code, p.verdict === 'match' ? 0 : 1, j.summary);
+        assert.deepEqual(j.mismatches, p.mismatchIndices);
+        assert.equal(bitwiseLine(j.summary), p.verdict === 'match' ? 'yes' : 'no', j.summary);
+      });
+    }
+  }
+
+  it("the seed example: the rule says the numbers are read as the decimals they are (bitwise), not by NumPy's printing rule", async () => {
+    for (const p of cases[0].writtenPastes) {
+      const j = JSON.parse((await compareJson(cases[0].inputs, p.text)).out);
+      assert.equal(j.rule, 'bitwise');
+      assert.match(
+        j.ruleExplanation,
+        /written as NumPy's repr of a float32 array, but with more digits than NumPy prints/
+      );
+    }
+  });
 });
 
 describe('cli compare: NumPy prints made with a formatter (a notation NumPy would not choose)', function () {
