@@ -94,8 +94,12 @@ export function elementStatistics(
       maxUlpsAt = k;
     }
   }
-  // assert_close reports the greatest differences among the mismatched elements; when none mismatch, among all compared
+  // assert_close reports the greatest differences among the mismatched elements (it counts matched ones as 0); when
+  // none mismatch, among all compared, leaving out a difference that is nan (nan on both sides, 0 / 0 relative):
+  // those elements are equal, and nan would stand for the greatest (none when nothing else is left)
   const statSet = mismatchIdx.length > 0 ? mismatchIdx : comparedIdx;
+  const greatest = (values: Float64Array): number =>
+    greatestAt(values, mismatchIdx.length > 0 ? statSet : statSet.filter((k) => !Number.isNaN(values[k])));
   return {
     expected,
     absDiff,
@@ -103,8 +107,8 @@ export function elementStatistics(
     mismatchMask,
     compared: comparedIdx.length,
     mismatched: mismatchIdx.length,
-    greatestAbs: indexed(absDiff64, greatestAt(absDiff64, statSet), cols),
-    greatestRel: indexed(relDiff64, greatestAt(relDiff64, statSet), cols),
+    greatestAbs: indexed(absDiff64, greatest(absDiff64), cols),
+    greatestRel: indexed(relDiff64, greatest(relDiff64), cols),
     maxUlps,
     maxUlpsAt,
     nanOneSided,

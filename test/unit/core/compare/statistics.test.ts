@@ -58,6 +58,9 @@ describe('compare: statistics', () => {
       r.summary,
       /\nBitwise equal: yes \(the 1 nan element is nan on both sides; a print does not show a nan's bits\)\n/
     );
+    // nothing mismatches: the greatest differences are the other elements' (0 here), not the nan element's nan
+    assert.deepEqual([r.greatestAbs?.value, r.greatestRel?.value], [0, 0], r.summary);
+    assert.doesNotMatch(r.summary, /difference: nan/);
     // PyTorch's print of a sample that overflowed to nan everywhere (scripts/fixtures/sampler.py)
     const sampler = JSON.parse(readFileSync(path.join(FIXTURES, 'sampler', 'sampler.json'), 'utf8')) as {
       cases: {
@@ -79,6 +82,9 @@ describe('compare: statistics', () => {
       all.summary,
       /\nBitwise equal: yes, as far as a print shows \(every value is nan on both sides; a print does not show a nan's bits\)\n/
     );
+    // every element is nan on both sides: no greatest difference to name
+    assert.deepEqual([all.greatestAbs, all.greatestRel], [null, null], all.summary);
+    assert.doesNotMatch(all.summary, /Greatest (absolute|relative)/);
     // no nan: the plain answer
     const plain = assertClose.cases.find((c) => c.name === 'identical');
     assert.ok(plain, 'assert_close.json: no case "identical"');
