@@ -259,6 +259,29 @@ function bitLength(v: bigint): number {
   return v.toString(2).length;
 }
 
+/** Python ints beyond this many bits are refused rather than computed (Python would try, for a long while). */
+export const MAX_INT_BITS = 1_000_000;
+
+const SMALL = 2n ** 53n;
+
+/** x * y of Python ints, refused (in one line) when it would have more than MAX_INT_BITS bits, as `**` is. */
+function intProduct(x: bigint, y: bigint): bigint {
+  const small = (v: bigint): boolean => v < SMALL && v > -SMALL;
+  if (small(x) && small(y)) return x * y;
+  const bits = [x, y].map((v) => (v === 0n ? 0 : bitLength(v < 0n ? -v : v)));
+  const refuse = (): never => {
+    throw new OpError(
+      `the product of an integer of ${bits[0]} bits and one of ${bits[1]} bits would have more than ${MAX_INT_BITS} bits: integers that large are not supported`
+    );
+  };
+  if (bits[0] === 0 || bits[1] === 0) return 0n;
+  // the product has bits[0] + bits[1] - 1 or bits[0] + bits[1] bits
+  if (bits[0] + bits[1] - 1 > MAX_INT_BITS) refuse();
+  const p = x * y;
+  if (bits[0] + bits[1] > MAX_INT_BITS && bitLength(p < 0n ? -p : p) > MAX_INT_BITS) refuse();
+  return p;
+}
+
 /** m * 2^e for a double m and an integer e, exact while the result is a normal double (scaled in steps). */
 function ldexp(m: number, e: number): number {
   let x = m;
@@ -315,6 +338,7 @@ function pythonScalar(op: ArithmeticOp, a: Value, b: Value): Value {
     const x = a.kind === 'int' ? a.value : BigInt(a.value);
     const y = b.kind === 'int' ? b.value : BigInt(b.value);
     if (op === '/') return { kind: 'float', value: intTrueDivide(x, y) };
+    if (op === '*') return { kind: 'int', value: intProduct(x, y) };
     return { kind: 'int', value: op === '+' ? x + y : op === '-' ? x - y : x * y };
   }
   const x = asDouble(a);

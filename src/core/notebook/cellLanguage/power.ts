@@ -31,14 +31,12 @@ import {
   forEachBroadcast,
   int64Of,
   intToDouble,
+  MAX_INT_BITS,
   OpError,
   resultDtype,
   scalarOf
 } from './ops';
 import { numel, reprValue, type TensorDtype, type TensorValue, type Value } from './values';
-
-/** Python ints beyond this many bits are refused rather than computed (Python would try, for a long while). */
-export const MAX_INT_BITS = 1_000_000;
 
 /** ATen's CPU kernels the RNG profile reproduces. */
 type Kernels = 'avx2' | 'default';

@@ -301,6 +301,24 @@ describe('cell language: errors of ** and indexing', () => {
       detail('2 ** 10000000'),
       '2 ** 10000000 would have more than 1000000 bits: integers that large are not supported'
     );
+    // so is a product that large (repeated squaring grew without bound, ending in the engine's own message)
+    assert.equal(
+      detail('2 ** 999999 * 2 ** 999999'),
+      'the product of an integer of 1000000 bits and one of 1000000 bits would have more than 1000000 bits: integers that large are not supported'
+    );
+    assert.equal(
+      detail('2 ** 999999 * 2'),
+      'the product of an integer of 1000000 bits and one of 2 bits would have more than 1000000 bits: integers that large are not supported'
+    );
+    run(s, 'p = 2 ** 999998 * 2\nq = -(2 ** 999998) * 2 ** 1\nz = 2 ** 999999 * 0');
+    assert.deepEqual(
+      ['p', 'q', 'z'].map((k) => s.vars.get(k)),
+      [
+        { kind: 'int', value: 2n ** 999999n },
+        { kind: 'int', value: -(2n ** 999999n) },
+        { kind: 'int', value: 0n }
+      ]
+    );
     assert.equal(detail('x[[0, 1]]'), 'indexing a tensor with a list (advanced indexing) is not supported');
     assert.equal(detail('x[True]'), 'indexing a tensor with True or False is not supported');
     assert.equal(detail('x["a"]'), 'a tensor cannot be indexed with a str');
