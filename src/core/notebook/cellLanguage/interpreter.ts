@@ -38,7 +38,7 @@ import {
 import { indexValue, type IndexArg } from './indexing';
 import { binaryOp, intToFloat32, listToTensor, OpError, scalarOf, unaryOp } from './ops';
 import { powerOp } from './power';
-import { tokenize } from './syntaxErrors';
+import { dtypeRefusal, tokenize } from './syntaxErrors';
 import {
   exactTensorText,
   NONE,
@@ -182,7 +182,10 @@ function* bindArgs(
   }
   for (const kw of call.kwargs) {
     if (!params.some((p) => p.name === kw.name) && !extraKeywords.includes(kw.name))
-      fail(`${fn}() got an unexpected keyword argument '${clipped(kw.name)}'`, kw.loc);
+      fail(
+        kw.name === 'dtype' ? dtypeRefusal(fn) : `${fn}() got an unexpected keyword argument '${clipped(kw.name)}'`,
+        kw.loc
+      );
     if (values.has(kw.name)) fail(`${fn}() got multiple values for argument '${kw.name}'`, kw.loc);
     values.set(kw.name, yield* evalExpr(kw.value, ctx));
     locs.set(kw.name, kw.value.loc);

@@ -166,6 +166,37 @@ const OPERATOR_MESSAGES: Record<string, string> = {
 
 const MODULES = new Set(['torch', 'np', 'numpy', 'math']);
 
+/**
+ * Why a helper other than tensor() and array() takes no `dtype=` (PyTorch's linspace and cumprod do): what it gives
+ * instead, and for cumprod the equivalent, as torch.cumprod(x, dtype=...) casts its input first.
+ */
+export function dtypeRefusal(fn: string): string {
+  const why =
+    fn === 'cumprod'
+      ? "it keeps its input's dtype; convert the input first, as torch.cumprod does with a dtype: cumprod(tensor(x, dtype=torch.float64))"
+      : fn === 'linspace' || fn === 'linear_schedule'
+        ? "its values are float32, torch.linspace's default (a float64 linspace computes other values than float32 ones converted, and is not supported)"
+        : fn === 'cosine_schedule'
+          ? 'its values are float32, rounded from Python floats as torch.tensor(betas, dtype=torch.float32) does (float64 betas are not supported)'
+          : 'only tensor() and array() take one';
+  return `\`dtype=\` in ${fn}() is not supported: ${why}`;
+}
+
+/** The name of the call whose parentheses hold `offset` (`linspace` in `linspace(0, 1, dtype=`), or null. */
+function enclosingCall(text: string, offset: number): string | null {
+  let depth = 0;
+  for (let i = offset - 1; i >= 0; i--) {
+    const c = text[i];
+    if (c === ')' || c === ']') depth++;
+    else if (c === '[') depth--;
+    else if (c === '(') {
+      if (depth === 0) return /([A-Za-z_][A-Za-z0-9_]*)[ \t]*$/.exec(text.slice(0, i))?.[1] ?? null;
+      depth--;
+    }
+  }
+  return null;
+}
+
 /** A Python construct starting at the failure offset that the language lacks, by name; null if none. */
 function unsupportedConstruct(text: string, offset: number, wanted: Set<string>): string | null {
   const t = tokenAt(text, offset);
@@ -200,8 +231,14 @@ function unsupportedConstruct(text: string, offset: number, wanted: Set<string>)
     const attr = /^\.[ \t]*([A-Za-z_][A-Za-z0-9_]*)(\s*\()?/.exec(text.slice(offset));
     if (!attr) return null;
     const before = /([A-Za-z_][A-Za-z0-9_]*)[ \t]*$/.exec(text.slice(0, offset));
-    if (before && MODULES.has(before[1]))
+    if (before && MODULES.has(before[1])) {
+      // `linspace(0, 1, 5, dtype=torch.float64)`: the module is fine there, the helper takes no dtype
+      const fn = /dtype[ \t]*=[ \t]*$/.test(text.slice(0, offset - before[0].length))
+        ? enclosingCall(text, offset)
+        : null;
+      if (fn && fn !== 'tensor' && fn !== 'array') return dtypeRefusal(fn);
       return `\`${clipped(`${before[1]}.${attr[1]}`)}\` is not supported: the language has its own helpers, without a module (see the README, "DDPM notebooks")`;
+    }
     return attr[2]
       ? `method calls (\`.${clipped(attr[1])}()\`) are not supported`
       : `attribute access (\`.${clipped(attr[1])}\`) is not supported`;

@@ -510,6 +510,23 @@ describe('cell language: syntax errors', () => {
         'x = torch.linspace(0, 1, 5)',
         '`torch.linspace` is not supported: the language has its own helpers, without a module (see the README, "DDPM notebooks")'
       ],
+      // torch.linspace(..., dtype=...) and torch.cumprod(..., dtype=...) exist: the helper's own lack is named
+      [
+        'x = linspace(0, 1, 5, dtype=torch.float64)',
+        "`dtype=` in linspace() is not supported: its values are float32, torch.linspace's default (a float64 linspace computes other values than float32 ones converted, and is not supported)"
+      ],
+      [
+        'x = linspace(0, 1, 5, dtype=float)',
+        "`dtype=` in linspace() is not supported: its values are float32, torch.linspace's default (a float64 linspace computes other values than float32 ones converted, and is not supported)"
+      ],
+      [
+        'x = cumprod(1 - tensor([0.5, linspace(0, 1, 3)[1]]), dtype = torch.float64)',
+        "`dtype=` in cumprod() is not supported: it keeps its input's dtype; convert the input first, as torch.cumprod does with a dtype: cumprod(tensor(x, dtype=torch.float64))"
+      ],
+      [
+        'x = cosine_schedule(10, dtype=torch.float64)',
+        '`dtype=` in cosine_schedule() is not supported: its values are float32, rounded from Python floats as torch.tensor(betas, dtype=torch.float32) does (float64 betas are not supported)'
+      ],
       ['x = {"a": 1}', 'dict and set literals (`{...}`) are not supported'],
       ['shape = (4, 2)', 'tuples (`a, b`) are not supported: use a list `[a, b]`'],
       ['a, b = 1, 2', 'tuples (`a, b`) are not supported: use a list `[a, b]`'],
