@@ -183,7 +183,10 @@ function preparePaste(expectedText: string, rows: number, cols: number, opts: Co
   const layout = layPaste(parsed, expectedText, rows, cols);
   const knownLits = layout.literals.filter((l): l is string => l !== null);
   const written = parsed.kind === 'numpy-repr' && notNumpyFloat32Digits(parsed.dtype, knownLits);
-  const numpy = !written && (parsed.kind === 'numpy-repr' || parsed.kind === 'numpy-str') ? parsed.kind : null;
+  const numpy =
+    !written && (parsed.kind === 'numpy-repr' || parsed.kind === 'numpy-str' || parsed.kind === 'numpy-list')
+      ? parsed.kind
+      : null;
   const float64 = !numpy && pasteIsFloat64(parsed, knownLits);
   const chosen =
     numpy && !explicitTol

@@ -17,6 +17,9 @@ import {
 } from './literalStyle';
 import { formatPythonFloat } from './summaryText';
 
+/** Which NumPy print a paste is (parseTensor.ts PrintKind). */
+export type NumpyPrintKind = 'numpy-repr' | 'numpy-str' | 'numpy-list';
+
 /** The rule that judges a paste, and what the paste's printing told us. */
 export interface RuleChoice {
   rule: CompareRule;
@@ -26,7 +29,7 @@ export interface RuleChoice {
   /** the printed style when all finite pasted numbers share one */
   style: LiteralStyle | null;
   /** a NumPy print judged by NumPy's printing rule: which print it was (the rest is read from the values, see numpyRuleExplanation) */
-  numpy?: 'numpy-repr' | 'numpy-str';
+  numpy?: NumpyPrintKind;
   /** a PyTorch print of a float64 tensor */
   float64Print?: boolean;
   /** a recorded state's exact bits (a recording of the Python helper), not a print */
@@ -39,13 +42,13 @@ export interface RuleChoice {
  * np.set_printoptions(precision=8) by default and pads columns, so neither PyTorch's rule nor bitwise applies.
  * The explanation is completed once the dtype and precision are read from the values (numpyRuleExplanation).
  */
-export function chooseNumpyRule(kind: 'numpy-repr' | 'numpy-str'): RuleChoice {
+export function chooseNumpyRule(kind: NumpyPrintKind): RuleChoice {
   return { rule: 'printed-precision', pinned: false, style: null, numpy: kind, explanation: '' };
 }
 
 /** The NumPy rule in words, with what judging the paste read from it. */
 export function numpyRuleExplanation(
-  kind: 'numpy-repr' | 'numpy-str',
+  kind: NumpyPrintKind,
   dtype: string,
   precision: number,
   suppress: boolean,
@@ -53,7 +56,11 @@ export function numpyRuleExplanation(
   floatmode: 'maxprec' | 'fixed' | 'maxprec_equal' = 'maxprec'
 ): string {
   const what =
-    kind === 'numpy-repr' ? `NumPy's repr of a ${dtype} array` : `NumPy's str (print(a)) of a ${dtype} array`;
+    kind === 'numpy-repr'
+      ? `NumPy's repr of a ${dtype} array`
+      : kind === 'numpy-list'
+        ? `NumPy's print of a ${dtype} array with commas, np.array2string(a, separator=', ')`
+        : `NumPy's str (print(a)) of a ${dtype} array`;
   const opts = `precision=${precision}${precision === 8 ? ', the default' : ''}${suppress ? ', suppress=True' : ''}`;
   const format = formatAgrees
     ? ''

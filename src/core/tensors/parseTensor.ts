@@ -18,11 +18,16 @@ export type ParsedDtype = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int6
  * - 'torch': PyTorch's repr or print (`tensor([...])`, `Parameter containing:`), any print options;
  * - 'numpy-repr': NumPy's repr (`array([...], dtype=float32)`);
  * - 'numpy-str': NumPy's str, what `print(a)` shows (`[[ 0.1  0.2]\n [ 0.3 -0.4]]`: whitespace between items);
+ * - 'numpy-list': NumPy's print with commas (`np.array2string(a, separator=', ')`, the inside of a repr): a list
+ *   whose numbers NumPy padded on the right to align them (`[[-0.53881174, -1.1610341 ]]`), which Python's lists never are;
  * - 'list': a bare nested list with commas or a bare number (Python's `x.tolist()`, a JSON array);
  * - 'json': our CLI's JSON, `{"sample": [[...]]}` or `{"values": [...]}`.
  * A one-element-per-list print (`[[0.5]]`) has no separator to tell NumPy's str from a list: it reads as 'list'.
  */
-export type PrintKind = 'torch' | 'numpy-repr' | 'numpy-str' | 'list' | 'json';
+export type PrintKind = 'torch' | 'numpy-repr' | 'numpy-str' | 'numpy-list' | 'list' | 'json';
+
+/** A number padded on the right before a comma or a closing bracket: NumPy's alignment, never Python's list print. */
+const NUMPY_PADDING = /(?:[0-9.]|nan|inf)[ \t]+[,\]]/;
 
 /** Per dimension of a summarised print: what `...` left out. */
 export interface SummaryDim {
@@ -453,9 +458,15 @@ export function parseTensorText(text: string, field: string): ParsedTensor {
           ? 'numpy-str'
           : isJson
             ? 'json'
-            : 'list';
+            : NUMPY_PADDING.test(text)
+              ? 'numpy-list'
+              : 'list';
   const source: ParsedTensor['source'] =
-    kind === 'torch' ? 'torch' : kind === 'numpy-repr' || kind === 'numpy-str' ? 'numpy' : 'list';
+    kind === 'torch'
+      ? 'torch'
+      : kind === 'numpy-repr' || kind === 'numpy-str' || kind === 'numpy-list'
+        ? 'numpy'
+        : 'list';
   let shape: number[];
   let summary: TensorSummary | undefined;
   const tokens: string[] = [];
@@ -511,8 +522,8 @@ export function parseTensorText(text: string, field: string): ParsedTensor {
       dtype = allIntegers ? 'int64' : 'float32'; // PyTorch omits dtype= only for its defaults
     else if (kind === 'numpy-repr')
       dtype = allIntegers ? 'int64' : 'float64'; // NumPy's repr omits dtype= only for its defaults
-    else if (kind === 'numpy-str')
-      dtype = allIntegers ? 'int64' : 'unknown'; // str never shows the dtype: float32 or float64
+    else if (kind === 'numpy-str' || kind === 'numpy-list')
+      dtype = allIntegers ? 'int64' : 'unknown'; // str (and array2string) never shows the dtype: float32 or float64
     else dtype = 'unknown';
   }
 

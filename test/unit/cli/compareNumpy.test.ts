@@ -11,7 +11,7 @@ import { runCliInMemory } from '../helpers/cliInMemory';
 interface Paste {
   name: string;
   text: string;
-  printKind: 'numpy-repr' | 'numpy-str';
+  printKind: 'numpy-repr' | 'numpy-str' | 'numpy-list';
   dtype: 'float32' | 'float64';
   printedShape: number[];
   verdict: 'match' | 'mismatch';
@@ -63,7 +63,9 @@ describe('cli compare: NumPy pastes (numpy_pastes.json)', function () {
           j.ruleExplanation,
           p.printKind === 'numpy-repr'
             ? new RegExp(`NumPy's repr of a ${p.dtype} array`)
-            : /NumPy's str \(print\(a\)\) of a float(32|64) array/
+            : p.printKind === 'numpy-list'
+              ? /NumPy's print of a float(32|64) array with commas, np\.array2string\(a, separator=', '\)/
+              : /NumPy's str \(print\(a\)\) of a float(32|64) array/
         );
         if (p.reason === 'values') {
           assert.deepEqual(j.mismatches, p.mismatchIndices);

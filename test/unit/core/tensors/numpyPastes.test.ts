@@ -18,7 +18,7 @@ import { parseTensorText } from '../../../../src/core/tensors/parseTensor';
 interface Paste {
   name: string;
   text: string;
-  printKind: 'numpy-repr' | 'numpy-str';
+  printKind: 'numpy-repr' | 'numpy-str' | 'numpy-list';
   dtype: NumpyFloatDtype;
   options: { precision?: number; suppress?: boolean; floatmode?: 'fixed' | 'maxprec_equal' };
   printedShape: number[];
@@ -57,7 +57,9 @@ describe('NumPy pastes of sampler results (numpy_pastes.json)', () => {
       it(`${c.name}: ${p.name} is a ${p.verdict}${p.reason ? ` (${p.reason})` : ''}`, () => {
         const parsed = parseTensorText(p.text, 'pasted');
         assert.equal(parsed.kind, p.printKind);
-        assert.equal(parsed.dtype, p.printKind === 'numpy-str' ? 'unknown' : p.dtype);
+        // str and array2string do not show the dtype
+        const dtypeShown = p.printKind === 'numpy-repr';
+        assert.equal(parsed.dtype, dtypeShown ? p.dtype : 'unknown');
         const printedShape = parsed.summarized ? p.printedShape : parsed.shape;
         assert.deepEqual(printedShape, p.printedShape);
         const sameShape = printedShape.length === c.shape.length && printedShape.every((n, i) => n === c.shape[i]);
@@ -65,7 +67,7 @@ describe('NumPy pastes of sampler results (numpy_pastes.json)', () => {
 
         // our values at the places the print shows, laid out in the printed shape (row-major)
         const shown = numpyShownIndices(printedShape);
-        const dtypes: NumpyFloatDtype[] = p.printKind === 'numpy-str' ? ['float32', 'float64'] : [p.dtype];
+        const dtypes: NumpyFloatDtype[] = dtypeShown ? [p.dtype] : ['float32', 'float64'];
         const j = judgeNumpyPaste(
           shown.map((i) => ours[i]),
           parsed.literals!,

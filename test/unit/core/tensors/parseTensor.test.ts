@@ -189,7 +189,7 @@ describe('parseTensorText: structure and errors', () => {
     assert.throws(() => parseTensorText('', 'x'), { message: /^x: line 1, column 1: expected .*found end of input$/ });
   });
 
-  it('says which print it was: PyTorch, NumPy repr, NumPy str, list or our JSON', () => {
+  it('says which print it was: PyTorch, NumPy repr, NumPy str, NumPy with commas, list or our JSON', () => {
     const kinds = (text: string): [string, string] => {
       const p = parseTensorText(text, 'x');
       return [p.kind, p.source];
@@ -201,6 +201,12 @@ describe('parseTensorText: structure and errors', () => {
     assert.deepEqual(kinds('[[0.5]\n [0.25]]'), ['numpy-str', 'numpy']);
     assert.deepEqual(kinds('[[0.5, 0.25]]'), ['list', 'list']);
     assert.deepEqual(kinds('[[0.5]]'), ['list', 'list']); // one item per list: no separator says NumPy
+    // np.array2string(a, separator=', '): NumPy pads a number on the right before a comma or bracket, Python never
+    assert.deepEqual(kinds('[[-0.53881174, -1.1610341 ],\n [-0.06867789, -1.2071733 ]]'), ['numpy-list', 'numpy']);
+    assert.deepEqual(kinds('[0.5 , 0.25]'), ['numpy-list', 'numpy']);
+    // padding before a number (PyTorch's alignment, the inside of its print) and json.dumps(indent=2) are not that
+    assert.deepEqual(kinds('[[ 0.4527,  0.1824],\n [-0.9199, -0.3991]]'), ['list', 'list']);
+    assert.deepEqual(kinds('[\n  [\n    0.5,\n    0.25\n  ]\n]'), ['list', 'list']);
     assert.deepEqual(kinds('{"sample": [[0.5, "nan"]], "elapsed_ms": 3}'), ['json', 'list']);
     assert.deepEqual(kinds('{"values": [1, 2]}'), ['json', 'list']);
   });
