@@ -1,7 +1,7 @@
 // The per-element statistics of a comparison (src/core/compare/statistics.ts): a change shows at its index.
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { compareRecording, compareSample } from '../../../../src/core/compare/compare';
+import { compareRecording, compareRun, compareSample } from '../../../../src/core/compare/compare';
 import { runSampler } from '../../../../src/core/sampler/sampler';
 import { formatTensorF32 } from '../../../../src/core/tensors/printTensor';
 import { readFileSync } from 'node:fs';
@@ -85,6 +85,19 @@ describe('compare: statistics', () => {
     // every element is nan on both sides: no greatest difference to name
     assert.deepEqual([all.greatestAbs, all.greatestRel], [null, null], all.summary);
     assert.doesNotMatch(all.summary, /Greatest (absolute|relative)/);
+    // the tolerance rule (rtol = atol = 0) never counts nan equal: every element mismatches, and that is all it is, so
+    // no profile and no mistake in the loop is looked for, nor said to be missing
+    const inputs = toInputs(overflow.inputs as unknown as FixtureInputs);
+    const tol = compareRun(inputs, runSampler(inputs, { record: { kind: 'none' } }), printed, { rtol: 0, atol: 0 });
+    assert.equal(tol.matches, false, tol.summary);
+    assert.equal(tol.mismatched, sample.length);
+    assert.equal(tol.profileSearch, undefined);
+    assert.deepEqual(tol.diagnosis, []);
+    assert.match(
+      tol.summary,
+      /\nEvery mismatched element is nan on both sides, which the tolerance rule never counts equal/
+    );
+    assert.doesNotMatch(tol.summary, /RNG profile|Diagnosis/);
     // no nan: the plain answer
     const plain = assertClose.cases.find((c) => c.name === 'identical');
     assert.ok(plain, 'assert_close.json: no case "identical"');
