@@ -122,6 +122,9 @@ export function checkRecording(r: Recording, opts: CheckRecordingOptions = {}): 
   const reference = runSampler(inputs, {
     profile: opts.profile,
     record: recordPolicy(r),
+    // only the steps the recording holds (and the first, for x_T): a loop that recorded 10 of 1000 steps with every = 1
+    // would otherwise keep the reference's 1000
+    onlySteps: new Set([r.T - 1, ...r.steps.map((s) => s.t)]),
     maxTrajectoryBytes: Infinity, // every recorded step is compared: never thin the reference's trajectory
     inputWarnings: r.inputWarnings
   });

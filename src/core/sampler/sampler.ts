@@ -40,6 +40,11 @@ export interface SamplerOptions {
   profile?: RngProfile;
   /** which steps the trajectory keeps; default all */
   record?: RecordPolicy;
+  /**
+   * of the steps the policy keeps, only these t (a recording's steps, checkRecording.ts): a run compared with a loop
+   * that recorded 10 of its 1000 steps keeps those 10, not all 1000
+   */
+  onlySteps?: ReadonlySet<number>;
   /** trajectory memory budget in bytes; default DEFAULT_TRAJECTORY_BUDGET_BYTES (src/core/limits.ts) */
   maxTrajectoryBytes?: number;
   /** called after each step t (T-1 down to 0) */
@@ -67,7 +72,9 @@ export function recordedStepIndices(
   T: number,
   policy: RecordPolicy,
   stepBytes: number,
-  budgetBytes: number
+  budgetBytes: number,
+  /** of those, only these steps t (SamplerOptions.onlySteps) */
+  onlySteps?: ReadonlySet<number>
 ): { indices: number[]; note?: string } {
   let wanted: number[] = [];
   if (policy.kind === 'all') wanted = Array.from({ length: T }, (_, s) => s);
@@ -75,6 +82,7 @@ export function recordedStepIndices(
     const k = Math.max(1, Math.floor(policy.k));
     for (let s = 0; s < T; s++) if (s % k === 0 || s === T - 1) wanted.push(s);
   }
+  if (onlySteps) wanted = wanted.filter((s) => onlySteps.has(T - 1 - s));
   const fit = stepBytes > 0 ? Math.floor(budgetBytes / stepBytes) : wanted.length;
   if (wanted.length <= fit) return { indices: wanted };
   const keep = Math.max(0, fit);
@@ -150,7 +158,7 @@ export function* samplerSteps(inputs: SamplerInputs, opts: SamplerOptions = {}):
 
   const policy = opts.record ?? { kind: 'all' };
   const budget = opts.maxTrajectoryBytes ?? DEFAULT_TRAJECTORY_BUDGET_BYTES;
-  const plan = recordedStepIndices(T, policy, trajectoryStepBytes(n, d), budget);
+  const plan = recordedStepIndices(T, policy, trajectoryStepBytes(n, d), budget, opts.onlySteps);
   const recordAt = new Uint8Array(T); // by sampling-order index
   for (const s of plan.indices) recordAt[s] = 1;
   const steps: TrajectoryStep[] = [];

@@ -141,6 +141,24 @@ describe('checkRecording: a recording against the exact reference', () => {
     );
   });
 
+  it('a loop that recorded some of its steps (every = 1): the reference keeps those steps only, not all T', () => {
+    const r = recording('correct');
+    const v = checkRecording({ ...r, steps: r.steps.filter((s) => s.t === 1) });
+    assert.equal(v.matches, false); // no sample (step 0) recorded
+    assert.equal(v.firstDivergence, null);
+    // x_T comes with step T - 1's state; nothing else beyond the recorded step
+    assert.deepEqual(
+      v.reference.trajectory.steps.map((s) => s.t),
+      [3, 1]
+    );
+    const sparse = checkRecording({ ...r, steps: r.steps.filter((s) => s.t === 2 || s.t === 0) });
+    assert.equal(sparse.matches, true, sparse.summary);
+    assert.deepEqual(
+      sparse.reference.trajectory.steps.map((s) => s.t),
+      [3, 2, 0]
+    );
+  });
+
   it('a recorder with no state yet is nothing to check, not a match', () => {
     const json = JSON.parse(readFileSync(path.join(dir, 'correct.run.json'), 'utf8'));
     const v = checkRecording(decodeRecording({ ...json, init: null, steps: [] }));
