@@ -1272,12 +1272,20 @@ function compareSteps(
   };
   const T = inputs.betas.length;
   const stateBefore = t0 === T - 1 ? undefined : states.get(t0 + 1);
+  // the step right after the last matching print, when steps between were not printed (every k-th, a recording with
+  // every > 1): a mistake that began there, unseen, is tried from there too, as the recording view does
+  const lastGood = firstBad > 0 ? steps[firstBad - 1] : null;
+  const gap = lastGood !== null && lastGood - 1 > t0 ? lastGood - 1 : null;
   let found: MistakeId[] = [];
   let from = t0;
   for (const schedule64 of schedules64(opts)) {
     const diagnoseOpts = { profile, matmul: run.inputs.matmul, shouldStop: opts.shouldStop, schedule64 };
     found = diagnoseTrajectory(inputs, t0, matchesStep, { ...diagnoseOpts, ...(stateBefore ? { stateBefore } : {}) });
     from = t0;
+    if (found.length === 0 && gap !== null && loopWork(inputs, gap + 1) <= DIAGNOSIS_MAX_WORK) {
+      found = diagnoseTrajectory(inputs, gap, matchesStep, { ...diagnoseOpts, stateBefore: states.get(gap + 1)! });
+      from = gap;
+    }
     // A mistake of the last bits (a float64 schedule, a mean computed another way) can be there from the first step
     // and show in a print only some steps later: then it is tried from the first step too.
     if (found.length === 0 && t0 < T - 1 && loopWork(inputs, T) <= DIAGNOSIS_MAX_WORK) {

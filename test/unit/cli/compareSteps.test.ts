@@ -184,6 +184,28 @@ describe('cli compare: recordings and step-by-step pastes', () => {
     );
   });
 
+  it('a mistake that begins at a step the recording skipped, right after the last matching one: diagnosed from there, as the recording view does', async () => {
+    // T = 30, every 4th step recorded (29, 25, 21, 17, 13, ...), seed + t from step 16 on (scripts/fixtures/recording.py)
+    const r = await runCliInMemory(
+      ['compare', 'run.json', '--json'],
+      { 'run.json': rec('late-seed-plus-t.run.json') },
+      {
+        writable: false
+      }
+    );
+    const j = JSON.parse(r.out);
+    assert.equal(r.code, 1, j.summary);
+    assert.equal(j.firstDivergence.step, 13);
+    assert.deepEqual(
+      j.diagnosis.map((d: { id: string }) => d.id),
+      ['step-seed-plus-t']
+    );
+    assert.match(
+      j.summary,
+      /\nDiagnosis: your output is exactly what Algorithm 2 gives with this mistake from step t = 16 on: /
+    );
+  });
+
   it('the same states printed by PyTorch, with other lines between them, give the same verdict', async () => {
     const e = expected.recordings['step-seed-plus-t'];
     const text = e.steps

@@ -159,6 +159,12 @@ describe('checkRecording: a recording against the exact reference', () => {
     );
   });
 
+  it('a mistake that begins at a step the recording skipped (seed + t from step 16, every 4th step): diagnosed from step 16', () => {
+    const v = checkRecording(recording('late-seed-plus-t'));
+    assert.equal(v.firstDivergence?.t, 13);
+    assert.deepEqual([v.diagnosis?.fromStep, v.diagnosis?.mistakes.map((m) => m.id)], [16, ['step-seed-plus-t']]);
+  });
+
   it('a recorder with no state yet is nothing to check, not a match', () => {
     const json = JSON.parse(readFileSync(path.join(dir, 'correct.run.json'), 'utf8'));
     const v = checkRecording(decodeRecording({ ...json, init: null, steps: [] }));
