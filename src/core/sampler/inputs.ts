@@ -5,7 +5,7 @@ import { MAX_SAMPLE_ELEMENTS, MAX_STEPS, MAX_WORKING_BYTES, formatBytes, sampler
 import { clipped, describe, isObject } from '../describe';
 import { errorFirstLine } from '../errors';
 import { jsonErrorDetail, scanJson, type JsonScan } from '../tensors/jsonText';
-import { checkSchedule } from './schedules';
+import { checkSchedule, float64CumprodNote } from './schedules';
 import { parseSeed, stepSeed } from '../rng/seed';
 import { MAX_DEPTH, parseTensorText } from '../tensors/parseTensor';
 import { pythonTuple } from '../tensors/printTensor';
@@ -236,7 +236,9 @@ export function readInputs(json: unknown): ReadInputsResult {
   const seed = parseSeed(obj.seed, 'seed');
   if (T > 1) stepSeed(seed, T - 1); // the largest step seed, seed + 100 + T - 1, must be a valid PyTorch seed too
 
-  const scheduleWarning = checkSchedule(betasF32, alphaBarF32).warning; // the same text runSampler reports
+  // the same text runSampler reports; for a float64 schedule that is its own float64 cumprod, a note instead
+  const scheduleWarning =
+    float64CumprodNote(betas.values, alphaBar.values) ?? checkSchedule(betasF32, alphaBarF32).warning;
   if (scheduleWarning) warnings.push(scheduleWarning);
   for (const [field, a] of [
     ['w_model', w],

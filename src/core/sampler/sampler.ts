@@ -18,7 +18,7 @@ import { DEFAULT_TRAJECTORY_BUDGET_BYTES, formatBytes, trajectoryStepBytes } fro
 import { abortError } from '../errors';
 import { CpuGenerator } from '../rng/generator';
 import { randn } from '../rng/randn';
-import { checkSchedule } from './schedules';
+import { checkSchedule, FLOAT64_CUMPROD_NOTE } from './schedules';
 import { fillModelInput, gemmF32 } from './matmul';
 import { stepSeed } from '../rng/seed';
 import {
@@ -154,7 +154,9 @@ export function* samplerSteps(inputs: SamplerInputs, opts: SamplerOptions = {}):
     if (!warnings.includes(w)) warnings.push(w);
   };
   for (const w of opts.inputWarnings ?? []) addWarning(w);
-  if (scheduleWarning) addWarning(scheduleWarning);
+  // readInputs said that a float64 schedule is its own cumprod (its float32 difference only rounding): not warned again
+  if (scheduleWarning && !opts.inputWarnings?.some((w) => w.startsWith(FLOAT64_CUMPROD_NOTE)))
+    addWarning(scheduleWarning);
 
   const policy = opts.record ?? { kind: 'all' };
   const budget = opts.maxTrajectoryBytes ?? DEFAULT_TRAJECTORY_BUDGET_BYTES;

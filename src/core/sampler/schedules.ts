@@ -102,6 +102,31 @@ export function alphaBarFromBetas(betas: ArrayLike<number>): Float32Array {
   return cumprodF32(oneMinusF32(betas));
 }
 
+/** How the note of a float64 schedule that is its own cumprod begins (float64CumprodNote); the sampler then adds no warning of its own. */
+export const FLOAT64_CUMPROD_NOTE = 'alpha_bar: cumprod(1 - betas) computed in float64';
+
+/**
+ * For a schedule given in float64 (some of the first T values of betas or alpha_bar are no float32 value): when
+ * alpha_bar is exactly torch.cumprod(1 - betas, 0) in float64 (one product after another in doubles, as PyTorch's
+ * and NumPy's cumprod compute it), a note saying so in place of checkSchedule's warning, whose float32 difference
+ * is then only the rounding of a consistent schedule; null otherwise.
+ */
+export function float64CumprodNote(betas: ArrayLike<number>, alphaBar: ArrayLike<number>): string | null {
+  const T = betas.length;
+  let float64 = false;
+  for (let t = 0; t < T && !float64; t++)
+    float64 = Math.fround(betas[t]) !== betas[t] || Math.fround(alphaBar[t]) !== alphaBar[t];
+  if (!float64) return null;
+  let acc = 1;
+  for (let t = 0; t < T; t++) {
+    acc *= 1 - betas[t];
+    if (acc !== alphaBar[t]) return null;
+  }
+  const rounded = checkSchedule(Float32Array.from(betas), Float32Array.from(alphaBar).slice(0, T));
+  if (!rounded.warning) return null;
+  return `${FLOAT64_CUMPROD_NOTE}, as given; rounded to float32 it differs from the float32 cumprod of the rounded betas by at most ${rounded.schedule.maxAlphaBarDiff.toPrecision(3)} (as .float() of it does in PyTorch), and the sampler uses it as given`;
+}
+
 /** Compares alpha_bar with float32 cumprod(1 - betas) over the first T values; the warning says how they differ, if they do. */
 export function checkSchedule(betas: Float32Array, alphaBar: Float32Array): { schedule: Schedule; warning?: string } {
   const T = betas.length;

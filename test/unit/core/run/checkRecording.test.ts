@@ -109,6 +109,14 @@ describe('checkRecording: a recording against the exact reference', () => {
       v.summary,
       /betas and alpha_bar were float64 in your session \(a float64 tensor or array, or Python floats\); the reference runs them rounded to float32/
     );
+    // alpha_bar is PyTorch's torch.cumprod(1 - betas, dim=0) in float64: no warning that it differs from cumprod (it
+    // does only after rounding, in float32), but a note saying so, in the recording's and the reference's warnings
+    const notes = [...r.inputWarnings, ...v.reference.warnings].join('\n');
+    assert.doesNotMatch(notes, /differs from cumprod/);
+    assert.match(
+      notes,
+      /^alpha_bar: cumprod\(1 - betas\) computed in float64, as given; rounded to float32 it differs from the float32 cumprod of the rounded betas by at most \S+ \(as \.float\(\) of it does in PyTorch\), and the sampler uses it as given$/m
+    );
   });
 
   it('float64 states of the correct loop match after rounding, and the verdict says they were float64', () => {

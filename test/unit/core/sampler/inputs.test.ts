@@ -102,6 +102,20 @@ describe('inputs: reading', () => {
     );
     const { warnings } = readInputs({ w_model: wRows, shape: other.shape, betas, alpha_bar: ab, seed: 1 });
     assert.match(warnings.join('\n'), /^alpha_bar: differs from cumprod\(1 - betas\) at \d+ of 10 steps/m);
+    // a float64 schedule (PyTorch's, scripts/fixtures/recording.py): alpha_bar its own float64 cumprod is noted, not
+    // warned of; with one value changed it is warned of as before
+    const rec = JSON.parse(readFileSync(path.join(FIXTURES, 'recording', 'expected.json'), 'utf8')).recordings[
+      'float64-schedule'
+    ] as { float64_inputs: Record<string, { values: number[] }>; shape: number[] };
+    const betas64 = rec.float64_inputs.betas.values;
+    const alphaBar64 = rec.float64_inputs.alpha_bar.values;
+    const of64 = (ab: number[]) =>
+      readInputs({ ...exampleJson, shape: [2, 2], betas: betas64, alpha_bar: ab }).warnings.join('\n');
+    assert.match(of64(alphaBar64), /^alpha_bar: cumprod\(1 - betas\) computed in float64, as given; /m);
+    assert.doesNotMatch(of64(alphaBar64), /differs from cumprod/);
+    const changed = alphaBar64.map((v, t) => (t === 4 ? v * (1 + 1e-12) : v));
+    assert.match(of64(changed), /^alpha_bar: differs from cumprod\(1 - betas\) at \d+ of 10 steps/m);
+    assert.doesNotMatch(of64(changed), /computed in float64/);
     const longer = readInputs(withKey('alpha_bar', [...exampleJson.alpha_bar, 0.5]));
     assert.match(longer.warnings.join('\n'), /alpha_bar: 1 value beyond len\(betas\) = 4 is not used/);
   });
