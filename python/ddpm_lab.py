@@ -110,6 +110,8 @@ def _tensor_input(value, name):
     dtype torch.tensor gives them, theirs; NumPy arrays keep their dtype (torch.as_tensor). A detached CPU copy."""
     if isinstance(value, torch.Tensor):
         _check_dense(value, name)
+        if value.is_meta:
+            raise ValueError('%s: a tensor on the meta device holds no values' % name)
         tensor = value.detach().rename(None) if value.has_names() else value.detach()
     else:
         try:
@@ -141,6 +143,8 @@ def _python_numbers(value):
 def _tensor_bytes(tensor, use_numpy=True):
     """The little-endian bytes of a float32 or float64 tensor, row-major: the exact bits, NaN payloads included."""
     tensor = tensor.detach().cpu().contiguous()
+    if tensor.has_names():  # named dimensions (x.refine_names('N', 'd')): the bytes are the same; reshape refuses them
+        tensor = tensor.rename(None)
     if use_numpy:
         try:
             values = tensor.numpy()
@@ -412,7 +416,7 @@ class Recorder:
         if self._last_t == 0 and t == 1 and [s for s, _ in self._steps] == [0]:
             raise ValueError('t: step 1 after step 0: the loop counts up, but DDPM samples from t = T-1 down to 0 '
                              '(for t in reversed(range(T))); call rec.step(t, x) in that order')
-        if self._last_t == 0 and t == self._T - 1:
+        if self._last_t == 0:  # any step after step 0: the run has finished (a loop run again, whatever it records)
             raise ValueError('t: ' + _FINISHED)
         if self._last_t is not None and t >= self._last_t:
             raise ValueError('t: step %d after step %d; call rec.step(t, x) in loop order (T-1 down to 0), once per step '

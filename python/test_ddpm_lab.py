@@ -199,11 +199,15 @@ class PayloadTest(unittest.TestCase):
         self.assertEqual(decode(rec.payload()['inputs']['betas']).tolist()[0], torch.tensor(0.1).item())
 
     def test_numpy_and_pure_torch_byte_paths_agree(self):
-        for tensor in (tricky_f32(5, 3), tricky_f32(1, 7).double() * 3, torch.tensor([1e-310, -0.0, 2.0], dtype=torch.float64)):
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore', UserWarning)  # named tensors are an experimental feature
+            named = tricky_f32(2, 3).refine_names('N', 'd')  # (the pure-torch path's reshape refused its names)
+        for tensor in (tricky_f32(5, 3), tricky_f32(1, 7).double() * 3, torch.tensor([1e-310, -0.0, 2.0], dtype=torch.float64),
+                       named):
             with_numpy = ddpm_lab._tensor_bytes(tensor)
             without = ddpm_lab._tensor_bytes(tensor, use_numpy=False)
             self.assertEqual(with_numpy, without)
-            self.assertEqual(bits(torch.frombuffer(bytearray(without), dtype=tensor.dtype)), bits(tensor))
+            self.assertEqual(bits(torch.frombuffer(bytearray(without), dtype=tensor.dtype)), bits(tensor.rename(None)))
 
     def test_note_is_written_only_when_given(self):
         self.assertNotIn('note', ddpm_lab.Recorder([[0.0, 0.0]] * 3, [1, 2], [0.1], [0.9], 0).payload())
@@ -407,6 +411,16 @@ class ValidationTest(unittest.TestCase):
                     'record another run (a cell run again reuses the old one)')
         self.assertMessage(lambda: rec.step(3, x), 't: ' + finished)
         self.assertMessage(lambda: rec.init(x), 'x: ' + finished)
+        # a loop that records some steps only (its first call t = 2, or 0 again), run again on the same Recorder
+        for t in (2, 1, 0):
+            self.assertMessage(lambda: rec.step(t, x), 't: ' + finished)
+
+    def test_meta_inputs_are_named(self):
+        meta = torch.empty(3, 2, device='meta')
+        self.assertMessage(lambda: ddpm_lab.Recorder(meta, [4, 2], [0.1], [0.9], 0),
+                           'w_model: a tensor on the meta device holds no values')
+        self.assertMessage(lambda: ddpm_lab.Recorder(torch.zeros(3, 2), [4, 2], torch.empty(1, device='meta'), [0.9], 0),
+                           'betas: a tensor on the meta device holds no values')
 
     def test_numpy_and_sparse_states_are_named(self):
         rec = self.rec()
