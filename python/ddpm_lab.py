@@ -197,6 +197,11 @@ def _json_values(nested):
     return _json_number(nested)
 
 
+# why alpha_bar[0] = 1 (DDPM Lab says the same of an inputs file, src/core/sampler/inputs.ts)
+_ALPHA_BAR_PREV_HINT = ('alpha_bar[0] = 1 is the value before the first step (alphas_cumprod_prev); alpha_bar[t] is the '
+                        'product up to step t included, alpha_bar[0] = 1 - betas[0]')
+
+
 def _check_schedule(betas, alpha_bar):
     """The range checks DDPM Lab makes of an inputs file's schedule (src/core/sampler/inputs.ts readInputs), made when
     the Recorder is made rather than when the recording is read: each of the T betas in (0, 1) and each of the T
@@ -212,8 +217,9 @@ def _check_schedule(betas, alpha_bar):
         t = int(bad[0])
         v, v32 = float(alpha_bar[t]), float(alpha_bar.float()[t])
         where = ' in float32 (it rounds to %r)' % v32 if 0 <= v < 1 else ''
-        raise ValueError('alpha_bar: alpha_bar[%d] = %r is outside [0, 1)%s (1 - alpha_bar[t] must be positive)'
-                         % (t, v, where))
+        prev = '; ' + _ALPHA_BAR_PREV_HINT if t == 0 and v == 1 else ''
+        raise ValueError('alpha_bar: alpha_bar[%d] = %r is outside [0, 1)%s (1 - alpha_bar[t] must be positive)%s'
+                         % (t, v, where, prev))
 
 
 def _check_path(path):
@@ -348,7 +354,11 @@ class Recorder:
 
         w = _tensor_input(w_model, 'w_model')
         if tuple(w.shape) != (d + 1, d):
-            raise ValueError('w_model: expected shape (%d, %d) for d = %d, got %s' % (d + 1, d, d, _shape_text(w.shape)))
+            # (d, d + 1): an nn.Linear(d + 1, d)'s weight, which it applies as x @ weight.T
+            transposed = (', its transpose (an nn.Linear\'s weight is (out, in) and is applied as x @ weight.T: pass '
+                          'weight.T)' if tuple(w.shape) == (d, d + 1) else '')
+            raise ValueError('w_model: expected shape (%d, %d) for d = %d, got %s%s'
+                             % (d + 1, d, d, _shape_text(w.shape), transposed))
         b = _tensor_input(betas, 'betas')
         if b.dim() != 1 or b.numel() == 0:
             raise ValueError('betas: expected a 1-D tensor of T >= 1 values, got shape %s' % _shape_text(b.shape))

@@ -368,6 +368,20 @@ class ValidationTest(unittest.TestCase):
                            'alpha_bar: alpha_bar[2] = 0.9999999990686774 is outside [0, 1) in float32 (it rounds to 1.0) '
                            '(1 - alpha_bar[t] must be positive)')
         self.rec(alpha_bar=torch.tensor([0.9, 0.5, 0.2, 0.1, 5.0]))  # beyond T: not read, as DDPM Lab reads it
+        # alphas_cumprod_prev (1 first) given for alpha_bar: said what that first 1 is
+        betas = torch.tensor([0.1, 0.2, 0.3, 0.4])
+        prev = torch.cat([torch.ones(1), torch.cumprod(1 - betas, 0)[:-1]])
+        self.assertMessage(lambda: self.rec(betas=betas, alpha_bar=prev),
+                           'alpha_bar: alpha_bar[0] = 1.0 is outside [0, 1) (1 - alpha_bar[t] must be positive); '
+                           'alpha_bar[0] = 1 is the value before the first step (alphas_cumprod_prev); alpha_bar[t] is '
+                           'the product up to step t included, alpha_bar[0] = 1 - betas[0]')
+
+    def test_an_nn_linear_weight_is_named_as_the_transpose(self):
+        weight = torch.nn.Linear(3, 2, bias=False).weight  # (out, in) = (2, 3), applied as x @ weight.T
+        self.assertMessage(lambda: self.rec(w_model=weight),
+                           "w_model: expected shape (3, 2) for d = 2, got (2, 3), its transpose (an nn.Linear's weight is "
+                           "(out, in) and is applied as x @ weight.T: pass weight.T)")
+        self.rec(w_model=weight.T)
 
     def test_non_finite_inputs_are_refused_when_the_recorder_is_made(self):
         # the messages an inputs file gets (src/core/sampler/inputs.ts requireFinite), so the loop does not run first

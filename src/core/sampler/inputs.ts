@@ -160,6 +160,10 @@ function readShape(value: unknown): { n: number; d: number } {
  * Validates the five inputs (a parsed JSON value) and returns them as float32 SamplerInputs.
  * Throws Error with a one-line `field: problem` message on the first problem.
  */
+/** Why alpha_bar[0] = 1 (the Python helper says the same, python/ddpm_lab.py). */
+const ALPHA_BAR_PREV_HINT =
+  'alpha_bar[0] = 1 is the value before the first step (alphas_cumprod_prev); alpha_bar[t] is the product up to step t included, alpha_bar[0] = 1 - betas[0]';
+
 export function readInputs(json: unknown): ReadInputsResult {
   if (!isObject(json)) {
     throw new Error(`inputs: expected a JSON object with the keys ${INPUT_KEYS.join(', ')}, got ${describe(json)}`);
@@ -191,7 +195,11 @@ export function readInputs(json: unknown): ReadInputsResult {
 
   const w = readArray(obj.w_model, 'w_model');
   if (w.shape.length !== 2 || w.shape[0] !== d + 1 || w.shape[1] !== d) {
-    throw new Error(`w_model: expected shape (${d + 1}, ${d}) for d = ${d}, got ${pythonTuple(w.shape)}`);
+    // (d, d + 1): an nn.Linear(d + 1, d)'s weight, which it applies as x @ weight.T
+    const transposed = w.shape.length === 2 && w.shape[0] === d && w.shape[1] === d + 1;
+    throw new Error(
+      `w_model: expected shape (${d + 1}, ${d}) for d = ${d}, got ${pythonTuple(w.shape)}${transposed ? `, its transpose (an nn.Linear's weight is (out, in) and is applied as x @ weight.T: pass weight.T)` : ''}`
+    );
   }
   requireFinite(w, 'w_model');
 
@@ -222,7 +230,7 @@ export function readInputs(json: unknown): ReadInputsResult {
           ? ` in float32 (it rounds to ${alphaBarF32[t]})`
           : '';
       throw new Error(
-        `alpha_bar: alpha_bar[${t}] = ${alphaBar.values[t]} is outside [0, 1)${rounded} (1 - alpha_bar[t] must be positive)`
+        `alpha_bar: alpha_bar[${t}] = ${alphaBar.values[t]} is outside [0, 1)${rounded} (1 - alpha_bar[t] must be positive)${t === 0 && alphaBar.values[0] === 1 ? `; ${ALPHA_BAR_PREV_HINT}` : ''}`
       );
     }
   }

@@ -240,7 +240,7 @@ describe('recording: malformed payloads, one line naming the field', () => {
     [
       'w_model in the wrong shape',
       changed((p) => (p.inputs.w_model.shape = [2, 3])),
-      'inputs.w_model: expected shape (3, 2) for d = 2, got (2, 3)'
+      "inputs.w_model: expected shape (3, 2) for d = 2, got (2, 3), its transpose (an nn.Linear's weight is (out, in) and is applied as x @ weight.T: pass weight.T)"
     ],
     [
       'alpha_bar shorter than betas',

@@ -179,6 +179,27 @@ describe('inputs: one-line errors naming the field', () => {
       { message: 'w_model: expected shape (3, 2) for d = 2, got (2, 2)' }
     );
     assertInputError(withKey('w_model', [1, 2, 3]), 'w_model', /expected shape \(3, 2\) for d = 2, got \(3,\)/);
+    // (d, d + 1): an nn.Linear(d + 1, d)'s weight, named as the transpose
+    assert.throws(
+      () =>
+        readInputs(
+          withKey('w_model', [
+            [1, 2, 3],
+            [4, 5, 6]
+          ])
+        ),
+      {
+        message:
+          "w_model: expected shape (3, 2) for d = 2, got (2, 3), its transpose (an nn.Linear's weight is (out, in) and is applied as x @ weight.T: pass weight.T)"
+      }
+    );
+  });
+
+  it('alpha_bar starting with 1 (alphas_cumprod_prev): says what that 1 is', () => {
+    assert.throws(() => readInputs(withKey('alpha_bar', [1, 0.9999, 0.9932, 0.98])), {
+      message:
+        'alpha_bar: alpha_bar[0] = 1 is outside [0, 1) (1 - alpha_bar[t] must be positive); alpha_bar[0] = 1 is the value before the first step (alphas_cumprod_prev); alpha_bar[t] is the product up to step t included, alpha_bar[0] = 1 - betas[0]'
+    });
   });
 
   it('refuses betas outside (0, 1) and alpha_bar outside [0, 1) or too short', () => {
