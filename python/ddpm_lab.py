@@ -516,8 +516,10 @@ class Recorder:
             head = 'DDPM Lab recording of %d step%s' % (count, '' if count == 1 else 's')
             if self._every == 1:
                 which = 'every step' if count == self._T else '%d of the T = %d steps' % (count, self._T)
-            else:
+            elif self._last_t == 0:
                 which = 'of the T = %d steps: every %d, and the last' % (self._T, self._every)
+            else:  # not at step 0 yet: the last is still to come
+                which = 'of the T = %d steps: every %d' % (self._T, self._every)
             if self._last_t != 0:
                 which += '; the loop has not reached step 0 yet, so the sample is not in it'
         return ('%s (%s; N = %d, d = %d, seed %d%s): your loop\'s states at full precision with its five inputs. '

@@ -245,8 +245,12 @@ class EveryTest(unittest.TestCase):
     def test_payload_says_every(self):
         rec = ddpm_lab.Recorder(torch.zeros(2, 1), [1, 1], [0.01] * 5, [0.5] * 5, 1, every=2)
         self.assertTrue(repr(rec).startswith('DDPM Lab recording with no steps yet (T = 5; N = 1, d = 1, seed 1)'), repr(rec))
-        for t in range(4, -1, -1):
+        for t in range(4, 0, -1):
             rec.step(t, torch.zeros(1, 1))
+        # not at step 0 yet: the last step is not in it
+        self.assertTrue(repr(rec).startswith('DDPM Lab recording of 2 steps (of the T = 5 steps: every 2; the loop has '
+                                             'not reached step 0 yet, so the sample is not in it;'), repr(rec))
+        rec.step(0, torch.zeros(1, 1))
         self.assertEqual(rec.payload()['every'], 2)
         self.assertTrue(repr(rec).startswith('DDPM Lab recording of 3 steps (of the T = 5 steps: every 2, and the last; '), repr(rec))
 
