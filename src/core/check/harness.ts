@@ -156,7 +156,8 @@ export function parseHarnessOutput(stdout: string, inputs: SamplerInputs): Harne
   try {
     return harnessRun(json, inputs);
   } catch (e) {
-    if (!(e instanceof Error)) throw e;
+    // harnessRun's own one-line Errors name a field; anything else (a TypeError) is a slip of ours: thrown as it is
+    if (!(e instanceof Error) || e.constructor !== Error) throw e;
     throw new NoUsableTorchError('script-failed', `the check script's output is malformed: ${e.message}`);
   }
 }

@@ -137,9 +137,15 @@ function prepared(
  * shortest decimal (NumPy's repr, `sample --json`: 9 digits at most) is not such a number. Such values are compared
  * as they are: rounded to float32 first, a float64 loop's output could read as ours bit for bit.
  */
-function pasteIsFloat64(parsed: ParsedTensor, literals: readonly string[]): boolean {
+/** A number padded on the left (`[ 0.5`, `,  0.25`): a print's alignment (NumPy's, PyTorch's), never a Python list's. */
+const LEFT_PADDING = /\[ +[-+0-9.n]|, {2,}[-+0-9.n]/;
+
+function pasteIsFloat64(parsed: ParsedTensor, literals: readonly string[], text: string): boolean {
   if (parsed.source === 'torch') return parsed.dtype === 'float64';
   if (parsed.source !== 'list') return false;
+  // a print's digits (np.array2string(a, separator=', ') with floatmode='fixed', each number rounded to as many digits
+  // after the point), not x.tolist()'s of float64 values
+  if (LEFT_PADDING.test(text)) return false;
   return literals.some((l) => {
     const v = tokenValue(l);
     const digits = l
@@ -198,13 +204,15 @@ function preparePaste(expectedText: string, rows: number, cols: number, opts: Co
     !written && (parsed.kind === 'numpy-repr' || parsed.kind === 'numpy-str' || parsed.kind === 'numpy-list')
       ? parsed.kind
       : null;
-  const float64 = !numpy && pasteIsFloat64(parsed, knownLits);
+  const float64 = !numpy && pasteIsFloat64(parsed, knownLits, expectedText);
   const chosen =
     numpy && !explicitTol
       ? chooseNumpyRule(numpy)
       : chooseRule(
           knownLits,
-          written ? 'list' : parsed.source,
+          // a list with a print's padding (the inside of a PyTorch print, np.array2string with every number as wide):
+          // its digits are a print's, judged as PyTorch prints them (at a fixed precision NumPy's rounding is the same)
+          written ? 'list' : parsed.source === 'list' && LEFT_PADDING.test(expectedText) ? 'torch' : parsed.source,
           explicitTol,
           rtol,
           atol,
@@ -293,8 +301,9 @@ function numpyJudgement(
   return {
     printed,
     allMatch: j.matched === knownAt.length && j.formatAgrees,
+    // (a str or array2string print does not show its dtype: a float64 array's might print these digits too)
     pinned:
-      j.dtype === 'float32'
+      j.dtype === 'float32' && parsed.kind === 'numpy-repr'
         ? numpyTokensPinFloat32(
             knownAt.map((k) => layout.literals[k]!),
             j.floatmode,

@@ -485,8 +485,8 @@ export function numpyElementMatches(value: number, token: string, options: Numpy
 
 /**
  * Whether the tokens of a float32 NumPy print each name one float32 value, so that equal digits mean equal bits:
- * a nan or inf does; a token in positional notation does when neither float32 next to the one nearest its decimal
- * prints as it does under the reading (floatmode 'maxprec': the shortest decimal cut at the precision, taken as the
+ * a nan or inf does; a token in positional notation does when the float32 nearest its decimal prints as it does and
+ * neither float32 next to that one does, under the reading (floatmode 'maxprec': the shortest decimal cut at the precision, taken as the
  * most digits after the point any token shows, the fewest the print allows; 'fixed': rounded to `precision` digits;
  * 'maxprec_equal': the shortest, cut at and padded to `precision`); a token in scientific notation is not judged
  * (false).
@@ -524,8 +524,10 @@ export function numpyTokensPinFloat32(
             trim: 'k',
             sign: shape.plus
           });
+    // the float32 nearest the token must print as it (else no float32 prints so: 11.71605401, 8 decimals on a
+    // value that needs 6, is no float32 print), and neither float32 next to it may
     const v = Math.fround(Number(t));
-    return [nextUpF32(v), nextDownF32(v)].every((w) => !Number.isFinite(w) || print(w) !== t);
+    return print(v) === t && [nextUpF32(v), nextDownF32(v)].every((w) => !Number.isFinite(w) || print(w) !== t);
   });
 }
 

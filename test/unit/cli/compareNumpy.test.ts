@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FIXTURES } from '../helpers/paths';
 import { runCliInMemory } from '../helpers/cliInMemory';
+import { numpyTokensPinFloat32 } from '../../../src/core/tensors/numpyPrint';
 
 interface Paste {
   name: string;
@@ -29,6 +30,13 @@ interface Case {
   pastes: Paste[];
   /** print(a) and repr(a) under np.set_printoptions(formatter={'float_kind': f}), f '{:.6e}' or '{:.4f}', and altered */
   formatterPastes: { name: string; text: string; verdict: 'match' | 'mismatch'; mismatchIndices: [number, number][] }[];
+  /** np.array2string(a, separator=', ') in floatmode 'fixed': every number as wide, only the left padding a print's */
+  equalWidthPastes: {
+    name: string;
+    text: string;
+    verdict: 'match' | 'mismatch';
+    mismatchIndices: [number, number][];
+  }[];
   /** x.tolist() written as a float32 array(...), as is and with one element one float32 ulp up */
   writtenPastes: { name: string; text: string; verdict: 'match' | 'mismatch'; mismatchIndices: [number, number][] }[];
 }
@@ -99,14 +107,17 @@ const bitwiseLine = (summary: string): string => /\nBitwise equal: (yes|no|canno
 describe('cli compare: whether a NumPy print of float32 values tells bitwise equality (identifiesFloat32)', function () {
   this.timeout(120000);
   for (const c of cases) {
-    const float32 = c.pastes.filter((p) => p.dtype === 'float32' && p.verdict === 'match' && p.reason === null);
+    // the prints of our values, and those with a value changed (a last digit, one ulp): a changed digit may still
+    // read back as our float32 value, but no float32 prints as it, so it must not be called equal bit for bit
+    const float32 = c.pastes.filter((p) => p.dtype === 'float32' && p.reason !== 'shape');
     it(`${c.name}: "yes" only where NumPy's digits name one float32 value each, and there when the print's digits are its precision`, async () => {
       assert.ok(float32.length >= 16);
       for (const p of float32) {
         const j = JSON.parse((await compareJson(c.inputs, p.text)).out);
         const said = bitwiseLine(j.summary);
-        // never "yes" for digits that more than one float32 value prints as
-        if (!p.identifiesFloat32) assert.equal(said, 'cannot', `${p.name}: ${j.summary}`);
+        // never "yes" for digits that more than one float32 value prints as, or none
+        if (!p.identifiesFloat32) assert.notEqual(said, 'yes', `${p.name}: ${j.summary}`);
+        if (!p.identifiesFloat32 && p.verdict === 'match') assert.equal(said, 'cannot', `${p.name}: ${j.summary}`);
         // a repr (a str does not show the dtype, and a float64 print of these digits would not name float64 values)
         // with floatmode 'fixed' or 'maxprec_equal', or whose longest number shows `precision` digits after the
         // point: the precision is read from the paste, so the answer is NumPy's (under 'maxprec' a print of fewer
@@ -114,6 +125,7 @@ describe('cli compare: whether a NumPy print of float32 values tells bitwise equ
         const precision = p.options.precision ?? 8;
         const longest = Math.max(...(p.text.match(/\d+\.(\d*)/g) ?? []).map((t) => t.length - t.indexOf('.') - 1));
         if (
+          p.verdict === 'match' &&
           p.printKind === 'numpy-repr' &&
           p.identifiesFloat32 &&
           (p.options.floatmode !== undefined || longest === precision)
@@ -133,6 +145,34 @@ describe('cli compare: whether a NumPy print of float32 values tells bitwise equ
       assert.equal(bitwiseLine(j.summary), 'yes', j.summary);
       assert.equal(j.bitwiseEqual, true);
     }
+  });
+});
+
+describe("cli compare: np.array2string(a, separator=', ') with every number as wide (floatmode='fixed')", function () {
+  this.timeout(120000);
+  for (const c of cases) {
+    for (const p of c.equalWidthPastes) {
+      it(`${c.name}: ${p.name} exits ${p.verdict === 'match' ? 0 : 1}, judged as a print (not as float64 decimals)`, async () => {
+        const r = await compareJson(c.inputs, p.text);
+        const j = JSON.parse(r.out);
+        assert.equal(r.code, p.verdict === 'match' ? 0 : 1, j.summary);
+        assert.deepEqual(j.mismatches, p.mismatchIndices);
+        assert.doesNotMatch(j.ruleExplanation, /float64/);
+      });
+    }
+  }
+});
+
+describe('numpyTokensPinFloat32: whether exactly one float32 value prints as a token (tokenPins, from NumPy)', () => {
+  const pins = (
+    JSON.parse(readFileSync(path.join(FIXTURES, 'compare', 'numpy_pastes.json'), 'utf8')) as {
+      tokenPins: { token: string; floatmode: 'maxprec' | 'fixed'; precision: number; names: boolean }[];
+    }
+  ).tokenPins;
+  it('agrees with NumPy on each token, including float64 digits no float32 prints (11.71605401)', () => {
+    assert.ok(pins.some((p) => p.names) && pins.some((p) => !p.names));
+    for (const p of pins)
+      assert.equal(numpyTokensPinFloat32([p.token], p.floatmode, p.precision), p.names, JSON.stringify(p));
   });
 });
 
