@@ -637,8 +637,18 @@ function comparePrints(
   }
   if (prints.length >= 2 || (prints.length === 1 && !single)) {
     const field = opts.field ?? 'expected';
-    const { pastes, spans, ignored } = printsOfX(prints, run.sample.rows, run.sample.cols, opts, field);
     const T = inputs.betas.length;
+    // far more prints than the loop makes (a long log pasted for a short loop): when the first prints read already
+    // hold more than T + 1 of x, all of them of x, that is said before the rest (200,000 prints: seconds) is read
+    const head = 2 * (T + 1) + 100;
+    if (prints.length > head) {
+      const first = printsOfX(prints.slice(0, head), run.sample.rows, run.sample.cols, opts, field, prints.length);
+      if (first.pastes.length === head)
+        throw new Error(
+          `${field}: more than ${head} tensor prints (${prints.length} in all), but the loop has ${T} step${T === 1 ? '' : 's'} (at most ${T + 1} prints: x_T, then x after each step)`
+        );
+    }
+    const { pastes, spans, ignored } = printsOfX(prints, run.sample.rows, run.sample.cols, opts, field);
     const count = assignSteps(pastes.length, T, field);
     // our states at every step a reading of the labels names, computed once for choosing and for judging
     let states: Map<number | null, Float32Array> | undefined;
@@ -1039,7 +1049,9 @@ function printsOfX(
   rows: number,
   cols: number,
   opts: CompareOptions,
-  field: string
+  field: string,
+  /** how many prints the paste holds, when `prints` are its first ones */
+  total = prints.length
 ): { pastes: PreparedPaste[]; spans: PrintSpan[]; ignored: string } {
   const read: { span: PrintSpan; paste: PreparedPaste }[] = [];
   let notNumbers = 0;
@@ -1050,7 +1062,7 @@ function printsOfX(
         span,
         paste: preparePaste(span.text, rows, cols, {
           ...opts,
-          field: `${field} (print ${i + 1} of ${prints.length}, at character ${span.at})`
+          field: `${field} (print ${i + 1} of ${total}, at character ${span.at})`
         })
       });
     } catch (e) {

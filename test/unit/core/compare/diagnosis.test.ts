@@ -228,6 +228,16 @@ describe('compare: step-by-step pastes of a changed loop', function () {
       () => compareCase(c, tooMany),
       new RegExp(`^Error: expected: ${T + 2} tensor prints, but the loop has ${T} steps`)
     );
+    // far more prints than the loop makes (a long log): the count is said once the first prints hold too many of
+    // x, before the rest is read, so a broken print further on is not what it says
+    const head = 2 * (T + 1) + 100;
+    const log = [...Array.from({ length: head + 50 }, () => tolist(correct[0], inputs)), 'tensor([[0.5, nope]])'];
+    assert.throws(
+      () => compareCase(c, log.join('\n')),
+      new RegExp(
+        `^Error: expected: more than ${head} tensor prints \\(${head + 51} in all\\), but the loop has ${T} steps \\(at most ${T + 1} prints`
+      )
+    );
   });
 
   it('x_T that differs is the first divergence (step null), with no diagnosis', () => {
