@@ -156,14 +156,14 @@ function readShape(value: unknown): { n: number; d: number } {
   return { n, d };
 }
 
-/**
- * Validates the five inputs (a parsed JSON value) and returns them as float32 SamplerInputs.
- * Throws Error with a one-line `field: problem` message on the first problem.
- */
 /** Why alpha_bar[0] = 1 (the Python helper says the same, python/ddpm_lab.py). */
 const ALPHA_BAR_PREV_HINT =
   'alpha_bar[0] = 1 is the value before the first step (alphas_cumprod_prev); alpha_bar[t] is the product up to step t included, alpha_bar[0] = 1 - betas[0]';
 
+/**
+ * Validates the five inputs (a parsed JSON value) and returns them as float32 SamplerInputs.
+ * Throws Error with a one-line `field: problem` message on the first problem.
+ */
 export function readInputs(json: unknown): ReadInputsResult {
   if (!isObject(json)) {
     throw new Error(`inputs: expected a JSON object with the keys ${INPUT_KEYS.join(', ')}, got ${describe(json)}`);

@@ -486,10 +486,10 @@ export function numpyElementMatches(value: number, token: string, options: Numpy
 /**
  * Whether the tokens of a float32 NumPy print each name one float32 value, so that equal digits mean equal bits:
  * a nan or inf does; a token in positional notation does when the float32 nearest its decimal prints as it does and
- * neither float32 next to that one does, under the reading (floatmode 'maxprec': the shortest decimal cut at the precision, taken as the
- * most digits after the point any token shows, the fewest the print allows; 'fixed': rounded to `precision` digits;
- * 'maxprec_equal': the shortest, cut at and padded to `precision`); a token in scientific notation is not judged
- * (false).
+ * neither float32 next to that one does, under the reading (floatmode 'maxprec': the shortest decimal cut at the
+ * precision, taken as the most digits after the point any token shows, the fewest the print allows; 'fixed': rounded
+ * to `precision` digits; 'maxprec_equal': the shortest, cut at and padded to `precision`); a token in scientific
+ * notation is not judged (false).
  */
 export function numpyTokensPinFloat32(
   tokens: readonly string[],

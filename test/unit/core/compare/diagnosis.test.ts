@@ -238,6 +238,11 @@ describe('compare: step-by-step pastes of a changed loop', function () {
         `^Error: expected: more than ${head} tensor prints \\(${head + 51} in all\\), but the loop has ${T} steps \\(at most ${T + 1} prints`
       )
     );
+    // as many prints of another shape first (print(t, x.mean()) in a long loop), then the last steps' x: read as before
+    const others = Array.from({ length: head + 50 }, (_, i) => `tensor([${i}.5000])`);
+    const mixed = compareCase(c, [...others, ...correct.slice(-3).map((x) => tolist(x, inputs))].join('\n'));
+    assert.equal(mixed.matches, true, mixed.summary);
+    assert.match(mixed.steps!.stepsNote, new RegExp(`Left out as other lines: ${head + 50} prints of another shape`));
   });
 
   it('x_T that differs is the first divergence (step null), with no diagnosis', () => {
