@@ -140,12 +140,9 @@ const LEFT_PADDING = /\[ +[-+0-9.n]|, {2,}[-+0-9.n]/;
  * shortest decimal (NumPy's repr, `sample --json`: 9 digits at most) is not such a number. Such values are compared
  * as they are: rounded to float32 first, a float64 loop's output could read as ours bit for bit.
  */
-function pasteIsFloat64(parsed: ParsedTensor, literals: readonly string[], text: string): boolean {
+function pasteIsFloat64(parsed: ParsedTensor, literals: readonly string[]): boolean {
   if (parsed.source === 'torch') return parsed.dtype === 'float64';
   if (parsed.source !== 'list') return false;
-  // a print's digits (np.array2string(a, separator=', ') with floatmode='fixed', each number rounded to as many digits
-  // after the point), not x.tolist()'s of float64 values
-  if (LEFT_PADDING.test(text)) return false;
   return literals.some((l) => {
     const v = tokenValue(l);
     const digits = l
@@ -204,15 +201,17 @@ function preparePaste(expectedText: string, rows: number, cols: number, opts: Co
     !written && (parsed.kind === 'numpy-repr' || parsed.kind === 'numpy-str' || parsed.kind === 'numpy-list')
       ? parsed.kind
       : null;
-  const float64 = !numpy && pasteIsFloat64(parsed, knownLits, expectedText);
+  // a list with a print's padding (the inside of a PyTorch print, np.array2string with every number as wide): its
+  // digits are a print's, each number rounded to as many digits after the point (not x.tolist()'s of float64 values),
+  // judged as PyTorch prints them (at a fixed precision NumPy's rounding is the same)
+  const printBody = parsed.source === 'list' && LEFT_PADDING.test(expectedText);
+  const float64 = !numpy && !printBody && pasteIsFloat64(parsed, knownLits);
   const chosen =
     numpy && !explicitTol
       ? chooseNumpyRule(numpy)
       : chooseRule(
           knownLits,
-          // a list with a print's padding (the inside of a PyTorch print, np.array2string with every number as wide):
-          // its digits are a print's, judged as PyTorch prints them (at a fixed precision NumPy's rounding is the same)
-          written ? 'list' : parsed.source === 'list' && LEFT_PADDING.test(expectedText) ? 'torch' : parsed.source,
+          written ? 'list' : printBody ? 'torch' : parsed.source,
           explicitTol,
           rtol,
           atol,
@@ -638,17 +637,7 @@ function comparePrints(
   if (prints.length >= 2 || (prints.length === 1 && !single)) {
     const field = opts.field ?? 'expected';
     const T = inputs.betas.length;
-    // far more prints than the loop makes (a long log pasted for a short loop): when the first prints read already
-    // hold more than T + 1 of x, all of them of x, that is said before the rest (200,000 prints: seconds) is read
-    const head = 2 * (T + 1) + 100;
-    if (prints.length > head) {
-      const first = printsOfX(prints.slice(0, head), run.sample.rows, run.sample.cols, opts, field, prints.length);
-      if (first.pastes.length === head && first.pastes.every((p) => !p.layout.shapeMismatch))
-        throw new Error(
-          `${field}: more than ${head} tensor prints (${prints.length} in all), but the loop has ${T} step${T === 1 ? '' : 's'} (at most ${T + 1} prints: x_T, then x after each step)`
-        );
-    }
-    const { pastes, spans, ignored } = printsOfX(prints, run.sample.rows, run.sample.cols, opts, field);
+    const { pastes, spans, ignored } = printsOfX(prints, run.sample.rows, run.sample.cols, opts, field, T);
     const count = assignSteps(pastes.length, T, field);
     // our states at every step a reading of the labels names, computed once for choosing and for judging
     let states: Map<number | null, Float32Array> | undefined;
@@ -1050,19 +1039,22 @@ function printsOfX(
   cols: number,
   opts: CompareOptions,
   field: string,
-  /** how many prints the paste holds, when `prints` are its first ones */
-  total = prints.length
+  /** the loop's steps: a paste of far more prints of x than T + 1 is refused before all of it is read */
+  T: number
 ): { pastes: PreparedPaste[]; spans: PrintSpan[]; ignored: string } {
   const read: { span: PrintSpan; paste: PreparedPaste }[] = [];
   let notNumbers = 0;
   let firstNotNumbers: PrintSpan | undefined;
-  prints.forEach((span, i) => {
+  // far more prints than the loop makes (a long log pasted for a short loop): when the first `head` prints read are
+  // all of x, that is said before the rest (200,000 prints: seconds) is read
+  const head = 2 * (T + 1) + 100;
+  for (const [i, span] of prints.entries()) {
     try {
       read.push({
         span,
         paste: preparePaste(span.text, rows, cols, {
           ...opts,
-          field: `${field} (print ${i + 1} of ${total}, at character ${span.at})`
+          field: `${field} (print ${i + 1} of ${prints.length}, at character ${span.at})`
         })
       });
     } catch (e) {
@@ -1071,7 +1063,16 @@ function printsOfX(
         firstNotNumbers ??= span;
       } else throw e;
     }
-  });
+    if (
+      i === head - 1 &&
+      prints.length > head &&
+      read.length === head &&
+      read.every((r) => !r.paste.layout.shapeMismatch)
+    )
+      throw new Error(
+        `${field}: more than ${head} tensor prints (${prints.length} in all), but the loop has ${T} step${T === 1 ? '' : 's'} (at most ${T + 1} prints: x_T, then x after each step)`
+      );
+  }
   if (read.length === 0 && firstNotNumbers) {
     // text with brackets and no print at all (`Epoch [1/10] loss`, a log line, an error message)
     const shown = firstNotNumbers.text.length > 40 ? `${firstNotNumbers.text.slice(0, 40)}...` : firstNotNumbers.text;

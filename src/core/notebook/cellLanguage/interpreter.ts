@@ -1042,9 +1042,7 @@ export function interpretInputs(
     gen.return([]);
     if (req.kind === 'sample') return requestInputs(req);
   }
-  if (!INPUT_KEYS.some((n) => session.vars.has(n))) return null;
-  const ctx: Ctx = { session, defaults, target: null };
-  return gatherInputs(ctx, new Map(), '', null);
+  return assignedInputs({ session, defaults, target: null });
 }
 
 /** The inputs a sample() or pytorch() call would run, with its profiles and (sample()) the schedule as written. */
@@ -1113,6 +1111,11 @@ export function interpretCellsInputs(
       throw new Error(`cell ${cell.index + 1}: ${errorFirstLine(e).replace(/^cell: /, '')}`);
     }
   }
-  if (!INPUT_KEYS.some((n) => session.vars.has(n))) return null;
+  return assignedInputs(ctx);
+}
+
+/** The inputs the session's variables define (as a sample() without arguments reads them); null when none is set. */
+function assignedInputs(ctx: Ctx): InterpretedInputs | null {
+  if (!INPUT_KEYS.some((n) => ctx.session.vars.has(n))) return null;
   return gatherInputs(ctx, new Map(), '', null);
 }
