@@ -21,6 +21,7 @@ import {
   oneLine,
   parseCliArgs,
   readInputText,
+  readPaste,
   readMatmul,
   readProfile,
   requirePaste,
@@ -37,7 +38,8 @@ export const COMPARE_USAGE = `usage: node dist/cli.js compare INPUT.json PASTED.
 
 Runs the DDPM sampler on INPUT.json and diffs its sample against PASTED.txt, PyTorch's output for the
 same inputs ("-" reads standard input, for one of the two): print(x) at any precision (summarised with
-"..." or not, scientific notation too), x.tolist(), a NumPy print, or the JSON of "sample --json".
+"..." or not, scientific notation too), x.tolist(), a NumPy print, what np.savetxt wrote, a NumPy
+.npy file (np.save: its exact values), or the JSON of "sample --json".
 
 The rule that judges each element is chosen from the paste, and the summary says which:
   bitwise            the pasted digits identify each float32 value (e.g. x.tolist(), "sample --json",
@@ -334,7 +336,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         throw (await swappedArguments(io, inputPath, inputsText, pastedPath)) ?? e;
       });
   const samePaste = positionals.length === 1 || pastedPath === inputPath;
-  const pasted = samePaste ? inputsText : await readInputText(io, pastedPath);
+  const paste = samePaste ? { text: inputsText } : await readPaste(io, pastedPath);
+  const pasted = paste.text;
   requirePaste(pasted, inputName(pastedPath));
 
   const run = runSampler(inputs, { profile, matmul, record: { kind: 'none' }, inputWarnings: warnings });
@@ -357,7 +360,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   if (values.json) {
     io.stdout(comparisonJson(comparison, run.warnings));
   } else {
-    io.stdout(`${comparison.summary}\n`);
+    io.stdout(`${comparison.summary}\n${paste.note ? `${paste.note}\n` : ''}`);
     for (const w of run.warnings) io.stderr(`warning: ${w}\n`);
   }
   return comparison.matches ? 0 : 1;

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { errorFirstLine } from '../core/errors';
 import { decodeText } from '../core/textBytes';
+import { isNpy, readNpy, type NpyArray } from '../core/tensors/npy';
+import { pythonTuple } from '../core/tensors/printTensor';
 import { parseInputsText, type ReadInputsResult } from '../core/sampler/inputs';
 import { jsonFloat32 } from '../core/tensors/printTensor';
 import { DEFAULT_PROFILE, MATMUL_PROFILES, RNG_PROFILES, type MatmulProfile, type RngProfile } from '../core/types';
@@ -17,6 +19,8 @@ export interface CliIO {
   stderr(s: string): void;
   /** a file's text, or standard input for "-" */
   readText(pathOrDash: string): Promise<string>;
+  /** a file's bytes, or standard input's, for a paste that may be a NumPy .npy file (readPaste) */
+  readBytes?(pathOrDash: string): Promise<Uint8Array>;
   writeText(path: string, s: string): Promise<void>;
   /** whether two paths name one existing file (links followed); false when either does not exist */
   sameFile?(a: string, b: string): Promise<boolean>;
@@ -43,6 +47,7 @@ export function processIO(): CliIO {
     stderr: (s) => void (closed.stderr || process.stderr.write(s)),
     // UTF-8, or UTF-16 with its byte order mark (src/core/textBytes.ts)
     readText: async (p) => decodeText(p === '-' ? await readStdin() : await readFile(p)),
+    readBytes: async (p) => (p === '-' ? await readStdin() : await readFile(p)),
     writeText: writeFileReplacing,
     sameFile,
     flushStdout: () =>
@@ -176,6 +181,72 @@ export async function readInputText(io: CliIO, pathOrDash: string): Promise<stri
   } catch (e) {
     throw new CliError(`${inputName(pathOrDash)}: cannot read: ${fileErrorReason(e, 'no such file')}`);
   }
+}
+
+/** A zip archive's first bytes (PK\x03\x04): what torch.save (since PyTorch 1.6) and np.savez write. */
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+
+/**
+ * A paste given as a file: its text, or a NumPy .npy file's array (np.save) as the text of its exact values, with a
+ * line saying what the file held (`note`). A zip archive (torch.save, np.savez) or a pickle is refused in one line
+ * saying what to save instead.
+ */
+export async function readPaste(io: CliIO, pathOrDash: string): Promise<{ text: string; note?: string }> {
+  if (!io.readBytes) return { text: await readInputText(io, pathOrDash) };
+  let bytes: Uint8Array;
+  try {
+    bytes = await io.readBytes(pathOrDash);
+  } catch (e) {
+    throw new CliError(`${inputName(pathOrDash)}: cannot read: ${fileErrorReason(e, 'no such file')}`);
+  }
+  const name = inputName(pathOrDash);
+  const instead = "save the tensor with np.save('x.npy', x.numpy()), or paste print(x.tolist())";
+  if (ZIP_MAGIC.every((b, i) => bytes[i] === b))
+    throw new CliError(
+      `${name}: a zip archive (torch.save and np.savez write one), which DDPM Lab does not read: ${instead}`
+    );
+  // a pickle's PROTO opcode (0x80, protocol 2 to 5): torch.save's legacy format, pickle.dump
+  if (bytes[0] === 0x80 && bytes[1] >= 2 && bytes[1] <= 5)
+    throw new CliError(
+      `${name}: a Python pickle (torch.save's legacy format, pickle.dump), which only Python reads: ${instead}`
+    );
+  if (!isNpy(bytes)) return { text: decodeText(bytes) };
+  let array: NpyArray;
+  try {
+    array = readNpy(bytes, name);
+  } catch (e) {
+    throw new CliError(oneLine(e));
+  }
+  return {
+    text: npyAsText(array),
+    note: `${name}: a NumPy .npy file (np.save) of a ${array.dtype} array of shape ${pythonTuple(array.shape)}, read as the exact values it holds.`
+  };
+}
+
+/**
+ * A .npy array as a nested list of decimals that identify each value (9 significant digits for a float32, 17 for a
+ * float64), so that the comparison reads back exactly the values the file holds.
+ */
+function npyAsText(a: NpyArray): string {
+  const digits = a.dtype === 'float32' ? 9 : 17;
+  const num = (v: number): string =>
+    Number.isNaN(v) ? 'nan' : v === Infinity ? 'inf' : v === -Infinity ? '-inf' : v.toPrecision(digits);
+  const parts: string[] = [];
+  const walk = (dim: number, offset: number, stride: number): void => {
+    if (dim === a.shape.length) {
+      parts.push(num(a.values[offset]));
+      return;
+    }
+    const inner = stride / a.shape[dim];
+    parts.push('[');
+    for (let i = 0; i < a.shape[dim]; i++) {
+      if (i) parts.push(', ');
+      walk(dim + 1, offset + i * inner, inner);
+    }
+    parts.push(']');
+  };
+  walk(0, 0, a.values.length);
+  return parts.join('');
 }
 
 /**

@@ -15,7 +15,7 @@ import {
   oneLine,
   parseCliArgs,
   pathShown,
-  readInputText,
+  readPaste,
   readMatmul,
   readProfile,
   requirePaste,
@@ -123,7 +123,7 @@ export async function main(
     const expected =
       args.expected === undefined
         ? undefined
-        : { text: await readInputText(io, args.expected), field: inputName(args.expected) };
+        : { text: (await readPaste(io, args.expected)).text, field: inputName(args.expected) };
     if (expected !== undefined) requirePaste(expected.text, expected.field); // before the run, as compare does
     const script = await readReportScript(io, scriptPaths);
     // the page recomputes the steps from the inputs (as the results panel does): a report of N = 10^4, T = 100 was

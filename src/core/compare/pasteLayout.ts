@@ -44,7 +44,7 @@ export function parsePaste(expectedText: string, field: string): ParsedTensor {
       throw new Error(`${field}: expected at most ${MAX_DEPTH} nested lists, found deeper nesting`);
     return parseTensorText(JSON.stringify(arr).replace(/"(-?(?:nan|inf))"/gi, '$1'), field);
   }
-  return parseTensorText(expectedText, field);
+  return parseTensorText(expectedText, field, { savetxt: true });
 }
 
 /** How deep lists nest in `value`, counted level by level without recursion, and only up to limit + 1. */

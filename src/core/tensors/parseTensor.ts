@@ -21,10 +21,12 @@ export type ParsedDtype = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int6
  * - 'numpy-list': NumPy's print with commas (`np.array2string(a, separator=', ')`, the inside of a repr): a list
  *   whose numbers NumPy padded on the right to align them (`[[-0.53881174, -1.1610341 ]]`), which Python's lists never are;
  * - 'list': a bare nested list with commas or a bare number (Python's `x.tolist()`, a JSON array);
- * - 'json': our CLI's JSON, `{"sample": [[...]]}` or `{"values": [...]}`.
+ * - 'json': our CLI's JSON, `{"sample": [[...]]}` or `{"values": [...]}`;
+ * - 'savetxt': rows of numbers, one row a line, without brackets, as `np.savetxt(f, a)` writes them (any delimiter of
+ *   spaces, tabs, or a comma or semicolon with spaces around it; `#` lines are its header and footer).
  * A one-element-per-list print (`[[0.5]]`) has no separator to tell NumPy's str from a list: it reads as 'list'.
  */
-export type PrintKind = 'torch' | 'numpy-repr' | 'numpy-str' | 'numpy-list' | 'list' | 'json';
+export type PrintKind = 'torch' | 'numpy-repr' | 'numpy-str' | 'numpy-list' | 'list' | 'json' | 'savetxt';
 
 /** A number padded on the right before a comma or a closing bracket: NumPy's alignment, never Python's list print. */
 const NUMPY_PADDING = /(?:[0-9.]|nan|inf)[ \t]+[,\]]/;
@@ -281,6 +283,53 @@ function analyzeLists(field: string, text: string, root: ListNode): Level[] {
 
 const FAST_NUMBER = /-?(?:\d+(?:\.\d*)?(?:e[-+]?\d+)?|nan|inf)/y;
 
+/** One number as C's printf writes it for np.savetxt's `%.18e` (or any `fmt`): decimals, `nan`, `inf`, `-inf`. */
+const SAVETXT_NUMBER = /^[+-]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?|nan|inf)$/i;
+/** A line that can only be a row of np.savetxt's numbers (no brackets, no letters but e, nan and inf). */
+const SAVETXT_LINE = /^[\s\d.eE+\-,;naifNAIF]*$/;
+
+/**
+ * Text written by `np.savetxt(f, a)` (numpy/lib/npyio.py savetxt: one row of a 2-D array a line, `fmt % row` joined by
+ * its delimiter, `# ` before each header and footer line; a 1-D array one number a line): its rows read as a (rows,
+ * columns) tensor, or null when the text is no such thing (a bracketed print, a single number, other text), which the
+ * grammar then reads. Rows of different lengths are an Error naming the line.
+ */
+function savetxtParse(field: string, text: string): ParsedTensor | null {
+  if (/[[\](){}]/.test(text)) return null;
+  const rows: string[][] = [];
+  const rowLines: number[] = [];
+  const lines = text.split('\n');
+  for (let k = 0; k < lines.length; k++) {
+    const line = lines[k].trim();
+    if (line === '' || line.startsWith('#')) continue;
+    if (!SAVETXT_LINE.test(line)) return null;
+    const items = /[,;]/.test(line) ? line.split(/\s*[,;]\s*/) : line.split(/\s+/);
+    if (!items.every((t) => SAVETXT_NUMBER.test(t))) return null;
+    rows.push(items);
+    rowLines.push(k + 1);
+  }
+  if (rows.length === 0 || (rows.length === 1 && rows[0].length === 1)) return null;
+  const cols = rows[0].length;
+  const ragged = rows.findIndex((r) => r.length !== cols);
+  if (ragged >= 0) {
+    const count = (n: number) => `${n} number${n === 1 ? '' : 's'}`;
+    throw new Error(
+      `${field}: line ${rowLines[ragged]} has ${count(rows[ragged].length)} but line ${rowLines[0]} has ${count(cols)}: rows of numbers (as np.savetxt writes them) must all be as long`
+    );
+  }
+  const tokens = rows.flat();
+  return {
+    shape: [rows.length, cols],
+    values: Float64Array.from(tokens, tokenValue),
+    dtype: 'unknown',
+    summarized: false,
+    printedDecimals: printedDecimalsOf(tokens),
+    source: 'list',
+    kind: 'savetxt',
+    literals: tokens
+  };
+}
+
 /**
  * What the grammar gives for the plainest prints, read in one pass without it: `tensor([[...], ...])` with nothing
  * after the data, or a bare nested list, of numbers separated by commas, rectangular, no `...`. Returns null for
@@ -430,12 +479,19 @@ function jsonMemberText(field: string, text: string): string {
  * Throws Error(`${field}: line L, column C: expected ..., found ...`) on anything else, on ragged
  * rows, and on a misplaced `...`.
  */
-export function parseTensorText(text: string, field: string): ParsedTensor {
+export function parseTensorText(
+  text: string,
+  field: string,
+  /** also read rows of numbers as np.savetxt writes them (a paste; an input's string is a print or a list) */
+  opts: { savetxt?: boolean } = {}
+): ParsedTensor {
   if (typeof text !== 'string')
     throw new Error(`${field}: expected tensor text, found ${text === null ? 'null' : typeof text}`);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte order mark (a file saved on Windows): invisible, not part of the tensor
   checkDepth(field, text);
   const isJson = text.trimStart().startsWith('{');
+  const saved = isJson || !opts.savetxt ? null : savetxtParse(field, text);
+  if (saved) return saved;
   const grammarText = isJson ? jsonMemberText(field, text) : text;
   let result: GrammarResult;
   try {

@@ -2,6 +2,7 @@
 // given files and standard input and records what the tool printed and wrote.
 import { runCli } from '../../../src/cli';
 import type { CliIO } from '../../../src/cli/io';
+import { decodeText } from '../../../src/core/textBytes';
 
 export interface FakeCliIO extends CliIO {
   /** what the tool printed on standard output */
@@ -14,13 +15,24 @@ export interface FakeCliIO extends CliIO {
 
 export interface FakeCliOptions {
   /** what `-` reads; without it reading `-` fails */
-  stdin?: string;
+  stdin?: FakeFile;
   /** false: writing a file fails (for a command that must write none) */
   writable?: boolean;
 }
 
-/** A CliIO over `files` (path -> text); a missing file fails as Node's ENOENT does. */
-export function fakeCliIO(files: Record<string, string> = {}, opts: FakeCliOptions = {}): FakeCliIO {
+/** A file's contents: text, or bytes (a NumPy .npy file, a text file in UTF-16). */
+export type FakeFile = string | Uint8Array;
+
+/** A CliIO over `files` (path -> contents); a missing file fails as Node's ENOENT does. */
+export function fakeCliIO(files: Record<string, FakeFile> = {}, opts: FakeCliOptions = {}): FakeCliIO {
+  const read = (p: string): FakeFile => {
+    if (p === '-') {
+      if (opts.stdin === undefined) throw new Error('no standard input in this test');
+      return opts.stdin;
+    }
+    if (p in files) return files[p];
+    throw Object.assign(new Error(`ENOENT: no such file or directory, open '${p}'`), { code: 'ENOENT' });
+  };
   const io: FakeCliIO = {
     out: '',
     err: '',
@@ -28,12 +40,12 @@ export function fakeCliIO(files: Record<string, string> = {}, opts: FakeCliOptio
     stdout: (s) => void (io.out += s),
     stderr: (s) => void (io.err += s),
     readText: async (p) => {
-      if (p === '-') {
-        if (opts.stdin === undefined) throw new Error('no standard input in this test');
-        return opts.stdin;
-      }
-      if (p in files) return files[p];
-      throw Object.assign(new Error(`ENOENT: no such file or directory, open '${p}'`), { code: 'ENOENT' });
+      const f = read(p);
+      return typeof f === 'string' ? f : decodeText(f);
+    },
+    readBytes: async (p) => {
+      const f = read(p);
+      return typeof f === 'string' ? new TextEncoder().encode(f) : f;
     },
     writeText: async (p, s) => {
       if (opts.writable === false) throw new Error('this command writes no files');
@@ -55,7 +67,7 @@ export interface CliRun {
 /** Runs `node dist/cli.js ...argv` in this process with in-memory files: the exit code and what it printed and wrote. */
 export async function runCliInMemory(
   argv: string[],
-  files: Record<string, string> = {},
+  files: Record<string, FakeFile> = {},
   opts: FakeCliOptions = {}
 ): Promise<CliRun> {
   const io = fakeCliIO(files, opts);

@@ -1,0 +1,129 @@
+// `compare INPUT.json FILE` where FILE is what np.save or np.savetxt wrote of PyTorch's sample, and the saved files it
+// refuses (torch.save, np.savez, other dtypes). Files and verdicts from PyTorch and NumPy
+// (scripts/fixtures/saved_arrays.py -> test/fixtures/compare/saved_arrays.json).
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseTensorText } from '../../../src/core/tensors/parseTensor';
+import { readNpy } from '../../../src/core/tensors/npy';
+import { runCliInMemory, type CliRun, type FakeFile } from '../helpers/cliInMemory';
+import { FIXTURES } from '../helpers/paths';
+
+interface SavedFile {
+  name: string;
+  base64?: string;
+  text?: string;
+  npy?: { dtype: string; shape: number[]; shapeDiffers: boolean };
+  verdict: 'match' | 'mismatch';
+  mismatchIndices: [number, number][];
+  bitwiseEqual: boolean | null;
+}
+const fixture = JSON.parse(readFileSync(path.join(FIXTURES, 'compare/saved_arrays.json'), 'utf8')) as {
+  cases: { name: string; inputs?: unknown; inputsText?: string; shape: number[]; files: SavedFile[] }[];
+  refused: { name: string; base64: string; says: string }[];
+};
+
+const contents = (f: { base64?: string; text?: string }): FakeFile =>
+  f.text ?? new Uint8Array(Buffer.from(f.base64!, 'base64'));
+
+const cli = (argv: string[], files: Record<string, FakeFile>, stdin?: string): Promise<CliRun> =>
+  runCliInMemory(argv, files, { stdin, writable: false });
+
+describe('cli compare: arrays saved with np.save and np.savetxt (fixtures from PyTorch and NumPy)', () => {
+  for (const c of fixture.cases) {
+    const inputs = c.inputsText ?? JSON.stringify(c.inputs);
+    for (const f of c.files) {
+      it(`${c.name}: ${f.name}: ${f.verdict}`, async () => {
+        const r = await cli(['compare', 'in.json', 'saved', '--json'], { 'in.json': inputs, saved: contents(f) });
+        assert.equal(r.err, '');
+        const j = JSON.parse(r.out) as {
+          matches: boolean;
+          bitwiseEqual: boolean | null;
+          mismatches: [number, number][];
+          shapeNote: string | null;
+          summary: string;
+        };
+        assert.equal(r.code, f.verdict === 'match' ? 0 : 1, j.summary);
+        assert.equal(j.matches, f.verdict === 'match', j.summary);
+        // (null: the digits cannot tell, which the JSON gives as false)
+        assert.equal(j.bitwiseEqual, f.bitwiseEqual === true, j.summary);
+        if (f.bitwiseEqual === null) assert.match(j.summary, /\nBitwise equal: cannot tell: /);
+        if (f.npy?.shapeDiffers) assert.ok(j.shapeNote, j.summary);
+        else assert.deepEqual(j.mismatches, f.mismatchIndices, j.summary);
+      });
+    }
+  }
+
+  it('the summary says what the .npy file held, as NumPy names its dtype and shape', async () => {
+    for (const c of fixture.cases) {
+      for (const f of c.files.filter((g) => g.npy)) {
+        const r = await cli(['compare', 'in.json', 'x.npy'], {
+          'in.json': c.inputsText ?? JSON.stringify(c.inputs),
+          'x.npy': contents(f)
+        });
+        const shape = `(${f.npy!.shape.join(', ')}${f.npy!.shape.length === 1 ? ',' : ''})`;
+        assert.ok(
+          r.out.endsWith(
+            `\nx.npy: a NumPy .npy file (np.save) of a ${f.npy!.dtype} array of shape ${shape}, read as the exact values it holds.\n`
+          ),
+          r.out
+        );
+      }
+    }
+  });
+
+  it('a .npy file from standard input', async () => {
+    const c = fixture.cases[0];
+    const f = c.files.find((g) => g.npy && g.verdict === 'match')!;
+    const r = await runCliInMemory(
+      ['compare', 'in.json', '-'],
+      { 'in.json': JSON.stringify(c.inputs) },
+      { stdin: contents(f) }
+    );
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.out, /\nBitwise equal: yes\n/);
+  });
+
+  for (const f of fixture.refused) {
+    it(`refused in one line: ${f.name} (${f.says})`, async () => {
+      const c = fixture.cases[0];
+      const r = await cli(['compare', 'in.json', 'x.bin'], {
+        'in.json': JSON.stringify(c.inputs),
+        'x.bin': contents(f)
+      });
+      assert.equal(r.code, 2, r.out + r.err);
+      assert.equal(r.out, '');
+      assert.equal(r.err.trimEnd().split('\n').length, 1, r.err);
+      assert.ok(r.err.startsWith('x.bin: '), r.err);
+      assert.ok(r.err.includes(f.says), r.err);
+    });
+  }
+});
+
+describe('reading np.save and np.savetxt', () => {
+  it('readNpy: the values NumPy saved, in row-major order whatever the file order and byte order', () => {
+    const c = fixture.cases[0];
+    const plain = readNpy(contents(c.files.find((f) => f.name === 'np.save(f, x.numpy())')!) as Uint8Array, 'x');
+    assert.deepEqual(plain.shape, c.shape);
+    for (const f of c.files.filter((g) => g.npy && g.verdict === 'match')) {
+      const a = readNpy(contents(f) as Uint8Array, 'x');
+      assert.deepEqual(a.shape, plain.shape, f.name);
+      assert.deepEqual(Array.from(a.values), Array.from(plain.values), f.name);
+    }
+    // the transpose, saved in Fortran order: read as NumPy's a.T, whose [j, i] is x[i, j]
+    const t = readNpy(contents(c.files.find((f) => f.name.startsWith('np.save(f, x.numpy().T)'))!) as Uint8Array, 'x');
+    const [n, d] = c.shape;
+    assert.deepEqual(t.shape, [d, n]);
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) assert.equal(t.values[j * n + i], plain.values[i * d + j]);
+  });
+
+  it('np.savetxt text: rows of different lengths are refused naming the line', () => {
+    const f = fixture.cases[0].files.find((g) => g.name === 'np.savetxt(f, x.numpy())')!;
+    const lines = f.text!.split('\n');
+    lines[2] = lines[2].split(' ')[0];
+    assert.throws(
+      () => parseTensorText(lines.join('\n'), 'pasted', { savetxt: true }),
+      /^Error: pasted: line 3 has 1 number but line 1 has 2 numbers: rows of numbers \(as np\.savetxt writes them\) must all be as long$/
+    );
+  });
+});
