@@ -779,6 +779,9 @@ interface StepLabels {
 // `t = 900`, `t: 900`, `t=900`, `step 900`, `Step: 900`, `timestep 900`, `Step 900/1000` (with T after the slash;
 // lower-case t only: `T = 1000` names T), the step as a tensor (`t = tensor(900)`, a batch's `t = tensor([900, 900])`);
 // not `step [9/10]` or `9/10` (a progress count without a label)
+/** A step t printed as a label: a 0-dim integer tensor's print, `tensor(900)`, or a batch's, `tensor([900, 900])`. */
+const STEP_TENSOR_RE = /^(?:tensor|array)\((?:\s*(\d+)\s*|\[\s*(\d+)(?:\s*,\s*\2)*\s*\])\)$/;
+
 const LABEL_RE =
   /(?:^|[^\w.])(?:t|[Ss]tep|STEP|[Tt]imestep)\s*[=: ]\s*(?:(?:tensor|array)\(\[?)?(\d+)(?:\s*\/\s*(\d+))?(?![\d./])/g;
 
@@ -1082,10 +1085,13 @@ function printsOfX(
   }
   const ofX = read.filter((r) => !r.paste.layout.shapeMismatch);
   const kept = ofX.length > 0 ? ofX : read;
-  const otherShapes = read.length - kept.length;
+  // a step printed as a tensor (`t = tensor(900)`, the loop's t from torch.arange; a batch's `tensor([900, 900])`) is
+  // a step label (stepLabels), not a print left out
+  const others = read.filter((r) => !kept.includes(r) && !STEP_TENSOR_RE.test(r.span.text));
+  const otherShapes = others.length;
   const parts: string[] = [];
   if (otherShapes > 0) {
-    const first = read.find((r) => r.paste.layout.shapeMismatch)!;
+    const first = others[0];
     const shown = first.span.text.length > 40 ? `${first.span.text.slice(0, 40)}...` : first.span.text;
     parts.push(
       `${otherShapes} print${otherShapes === 1 ? '' : 's'} of another shape than x's ${pythonTuple([rows, cols])} (the first: \`${shown.replace(/\s+/g, ' ')}\` at character ${first.span.at})`

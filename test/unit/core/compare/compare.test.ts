@@ -401,7 +401,7 @@ describe('compare: prints every few steps, labelled with their step', () => {
       'print(t) of a tensor t then print(x) every 5',
       'print(x, t) every 5'
     ])
-      assertMatchesAt(kind, [15, 10, 5, 0]);
+      assert.doesNotMatch(assertMatchesAt(kind, [15, 10, 5, 0]).steps!.stepsNote, /Left out/, kind);
     const wrong = judge('print(t, x) every 5, seed + t mistake');
     assertSeedPlusT(wrong, 15);
   });
@@ -517,8 +517,11 @@ describe('compare: prints every few steps, labelled with their step', () => {
     for (const [kind, steps] of [
       ['tensor labels, every 5', [15, 10, 5, 0]],
       ['batch tensor labels, every 5, x_T first', [null, 15, 10, 5, 0]]
-    ] as const)
-      assertMatchesAt(kind, steps);
+    ] as const) {
+      const r = assertMatchesAt(kind, steps);
+      // the labels are no prints left out
+      assert.doesNotMatch(r.steps!.stepsNote, /Left out/, kind);
+    }
   });
 
   /** A correct loop's prints match, read as `steps`; the same prints of the seed + t loop diverge at `from`, diagnosed. */
