@@ -457,13 +457,27 @@ function checkKeywords(e: Extract<Expr, { type: 'print' }>): void {
  * A `, dtype=torch.<name>` (NumPy's `dtype=float32`, Python's `dtype=float`) in tensor(...)'s parentheses, last or
  * before other keywords (`requires_grad=True`, `grad_fn=<...>` in a print).
  */
-const DTYPE_ARG = /,\s*dtype\s*=\s*((?:torch\.|np\.|numpy\.)?[A-Za-z0-9_]+)\s*(?:,|$)/;
+const DTYPE_ARG = /,\s*dtype\s*=\s*((?:torch\.|np\.|numpy\.)?[A-Za-z0-9_]+|'[^'\n]*'|"[^"\n]*")\s*(?:,|$)/;
+
+/** The strings NumPy's dtype() reads as float32 and as float64 (numpy.dtype(s).name: scripts/fixtures/notebook.py). */
+const NUMPY_FLOAT32 = /^(?:[<>=|]?f4|float32|single|f)$/;
+const NUMPY_FLOAT64 = /^(?:[<>=|]?f8|float64|double|float|float_|d)$/;
+/** Other dtypes NumPy knows by a string (refused by name, not "not understood"): type characters and names. */
+const NUMPY_DTYPE =
+  /^(?:[<>=|]?[?bBhHiIlLqQpPefdgFDGOSUVmMc]\d*|u?int(?:8|16|32|64)?|u?int[cp]|float(?:16|96|128)|half|u?short|u?byte|u?longlong|c?longdouble|longfloat|bool_?|complex(?:64|128|256)?|c(?:single|double)|object_?|str_?|bytes_?|unicode_?|void|datetime64|timedelta64)$/;
 
 /**
  * The dtype a `dtype=` names: float32 (`torch.float32`, `torch.float`, `float32`) or float64 (`torch.float64`,
  * `torch.double`, and Python's `float`, which torch.tensor takes as float64); anything else is refused by name.
  */
 function dtypeNamed(written: string, field: string, loc: Loc): TensorDtype {
+  // a string, as NumPy's array() takes one (tensor() refused it in checkKeywords): NumPy's reading of it
+  if (/^['"]/.test(written)) {
+    const name = written.slice(1, -1);
+    if (NUMPY_FLOAT32.test(name)) return 'float32';
+    if (NUMPY_FLOAT64.test(name)) return 'float64';
+    if (!NUMPY_DTYPE.test(name)) return fail(`${field}: data type '${name}' not understood`, loc); // NumPy's TypeError
+  }
   const dtype = written === 'float' ? 'float64' : dtypeFromText(written);
   if (dtype === 'float32' || dtype === 'float64') return dtype;
   return fail(`${field}: dtype=${written} is not supported (the language has float32 and float64 tensors)`, loc);

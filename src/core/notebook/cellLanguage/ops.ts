@@ -347,17 +347,69 @@ function pythonScalar(op: ArithmeticOp, a: Value, b: Value): Value {
   return { kind: 'float', value: applyOp(op, x, y) };
 }
 
-/** An operand of arithmetic: a list becomes torch.tensor(list); numbers and tensors stay. */
-export function asOperand(v: Value, side: string): Value {
-  if (v.kind === 'list') return listToTensor(v, `${side} operand`);
+/** An operand of arithmetic: numbers and tensors (a list is Python's list: listOp). */
+export function asOperand(v: Value): Value {
   if (v.kind === 'int' || v.kind === 'float' || v.kind === 'bool' || v.kind === 'tensor') return v;
   throw new OpError(`unsupported operand type for arithmetic: ${typeName(v)}`);
 }
 
-/** a op b with Python/PyTorch semantics (see the top of this file). Lists count as float32 tensors. */
+/** Python's name of a value's type, as its TypeErrors give it. */
+function pythonType(v: Value): string {
+  return v.kind === 'tensor' ? 'Tensor' : v.kind === 'none' ? 'NoneType' : typeName(v);
+}
+
+/** Python's words for the operator in "unsupported operand type(s) for ...". */
+const PYTHON_OP_NAME: Record<ArithmeticOp | '**', string> = {
+  '+': '+',
+  '-': '-',
+  '*': '*',
+  '/': '/',
+  '**': '** or pow()'
+};
+
+const LIST_HINT = " (a list is Python's list here: write tensor([...]) for arithmetic on its values)";
+
+/**
+ * a op b where one is a list, as Python does it (PyTorch 1.13 takes no list in a tensor's arithmetic either): list +
+ * list joins them, list * int (or int * list) repeats the items, anything else is Python's TypeError (with a hint:
+ * `1 - [0.1]` is no elementwise arithmetic). More items than MAX_SAMPLE_ELEMENTS are refused in one line.
+ */
+export function listOp(op: ArithmeticOp | '**', a: Value, b: Value): Value {
+  if (op === '+' && a.kind === 'list' && b.kind === 'list') return listOf([...a.items, ...b.items]);
+  if (op === '*') {
+    const [list, times] = a.kind === 'list' ? [a, b] : [b as Value & { kind: 'list' }, a];
+    if (times.kind === 'int' || times.kind === 'bool') {
+      const n = times.kind === 'int' ? times.value : BigInt(times.value);
+      if (n <= 0n || list.items.length === 0) return listOf([]);
+      if (BigInt(list.items.length) * n > BigInt(MAX_SAMPLE_ELEMENTS))
+        throw new OpError(
+          `a list of ${list.items.length} item${list.items.length === 1 ? '' : 's'} repeated ${n} times is beyond ${MAX_SAMPLE_ELEMENTS} items: a cell runs on the kernel's thread`
+        );
+      const items: Value[] = [];
+      for (let k = 0n; k < n; k++) items.push(...list.items);
+      return listOf(items);
+    }
+    // list * tensor: Python asks the tensor for an index (Tensor.__index__)
+    if (times.kind === 'tensor')
+      throw new OpError('only integer tensors of a single element can be converted to an index');
+    throw new OpError(`can't multiply sequence by non-int of type '${pythonType(times)}'${LIST_HINT}`);
+  }
+  if (op === '+' && (a.kind === 'list' || a.kind === 'str'))
+    throw new OpError(`can only concatenate ${a.kind} (not "${pythonType(b)}") to ${a.kind}${LIST_HINT}`);
+  throw new OpError(
+    `unsupported operand type(s) for ${PYTHON_OP_NAME[op]}: '${pythonType(a)}' and '${pythonType(b)}'${LIST_HINT}`
+  );
+}
+
+function listOf(items: Value[]): Value {
+  return { kind: 'list', items };
+}
+
+/** a op b with Python/PyTorch semantics (see the top of this file); a list is Python's (listOp). */
 export function binaryOp(op: ArithmeticOp, left: Value, right: Value): Value {
-  const a = asOperand(left, 'left');
-  const b = asOperand(right, 'right');
+  if (left.kind === 'list' || right.kind === 'list') return listOp(op, left, right);
+  const a = asOperand(left);
+  const b = asOperand(right);
   if (a.kind === 'tensor' && b.kind === 'tensor') return tensorTensor(op, a, b);
   if (a.kind === 'tensor') return tensorScalar(op, a, b, false);
   if (b.kind === 'tensor') return tensorScalar(op, b, a, true);
@@ -366,7 +418,8 @@ export function binaryOp(op: ArithmeticOp, left: Value, right: Value): Value {
 
 /** -x and +x (torch.neg is exact and makes a new contiguous tensor; +x is x itself, a slice still a view). */
 export function unaryOp(op: '-' | '+', v: Value): Value {
-  const a = asOperand(v, 'unary');
+  if (v.kind === 'list') throw new OpError(`bad operand type for unary ${op}: 'list'${LIST_HINT}`);
+  const a = asOperand(v);
   if (a.kind === 'tensor' && op === '+') return a;
   if (a.kind === 'tensor') {
     const out = alloc(a.dtype, a.data.length);

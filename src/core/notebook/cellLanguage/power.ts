@@ -25,6 +25,7 @@ import type { RngProfile } from '../../types';
 import {
   alloc,
   asOperand,
+  listOp,
   broadcastOrThrow,
   broadcastStrides,
   castTo,
@@ -258,10 +259,11 @@ function powNumberTensor(base: Value, t: TensorValue, kernels: Kernels): TensorV
   return powTensorTensor(wrapped, t, kernels);
 }
 
-/** left ** right with Python/PyTorch semantics (see the top of this file). Lists count as float32 tensors. */
+/** left ** right with Python/PyTorch semantics (see the top of this file); a list is Python's (listOp). */
 export function powerOp(left: Value, right: Value, profile: RngProfile): Value {
-  const a = asOperand(left, 'left');
-  const b = asOperand(right, 'right');
+  if (left.kind === 'list' || right.kind === 'list') return listOp('**', left, right);
+  const a = asOperand(left);
+  const b = asOperand(right);
   const kernels = kernelsOf(profile);
   if (a.kind === 'tensor' && b.kind === 'tensor') return powTensorTensor(a, b, kernels);
   if (a.kind === 'tensor') return powTensorScalar(a, b, kernels);

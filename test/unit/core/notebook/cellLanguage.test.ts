@@ -475,7 +475,7 @@ describe('cell language: sample() and compare()', () => {
       cellError(() => run(s, `sample(record=[${'1.5, '.repeat(10000)}1])`)).message,
       /^line 1, column 15: sample\(\): record: expected "all", "every" or "none", got \[1\.5, (1\.5, ){14}1\.5,\.\.\.$/
     );
-    assert.match(cellError(() => run(s, 'x = cumprod(1 - [[1, 2], [3]])')).message, /ragged/);
+    assert.match(cellError(() => run(s, 'x = cumprod(1 - tensor([[1, 2], [3]]))')).message, /ragged/);
     // the helpers run on the kernel's thread: a size beyond what a run can use is refused at once, naming it
     assert.match(
       cellError(() => run(s, 'b = linear_schedule(5 * 10**8)')).message,
