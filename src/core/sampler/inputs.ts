@@ -101,6 +101,13 @@ function readArray(value: unknown, field: string): ReadArray {
           : `${field}: printed as a ${p.dtype} tensor, whose printed decimals are not its ${p.dtype} values (the sampler runs in float32); give ${field}.float() or ${field}.tolist()`
       );
     }
+    if (p.dtypeText !== undefined && p.dtype !== 'float32' && p.dtype !== 'float64') {
+      // an integer, complex or other tensor, named in its print: PyTorch's x @ w_model refuses it, and its printed
+      // numbers are no float32 schedule
+      throw new Error(
+        `${field}: printed with dtype=${p.dtypeText}, which the sampler does not take (it runs in float32): give ${field}.float() or ${field}.tolist()`
+      );
+    }
     return { shape: p.shape, values: p.values, float64: p.dtype === 'float64' };
   }
   throw new Error(`${field}: expected a list of numbers or printed tensor text, got ${describe(value)}`);

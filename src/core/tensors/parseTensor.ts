@@ -63,6 +63,8 @@ export interface ParsedTensor {
   values: Float64Array;
   /** from `dtype=torch.float64`/`dtype=float32`; otherwise PyTorch's and NumPy's defaults for what was printed; 'unknown' for lists */
   dtype: ParsedDtype;
+  /** the dtype as the print wrote it (`torch.complex128`, `float128`), when it wrote one */
+  dtypeText?: string;
   /** printed with `...` (values not all there) */
   summarized: boolean;
   /**
@@ -132,8 +134,16 @@ function foundAt(text: string, offset: number): string {
   return JSON.stringify(token);
 }
 
+/** A complex number as PyTorch and NumPy print one (`0.1000+0.j`, `6.733333  +0.j`: its imaginary part). */
+const IMAGINARY = /^[+-]\s*(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?j/i;
+
 function fail(field: string, text: string, offset: number, expected: string, found?: string): never {
   const { line, column } = lineColumnAt(text, offset);
+  const imaginary = found === undefined ? IMAGINARY.exec(text.slice(offset, offset + 40)) : null;
+  if (imaginary)
+    throw new Error(
+      `${field}: line ${line}, column ${column}: a complex number's imaginary part (${JSON.stringify(imaginary[0])}): only real numbers are read (give x.real, or x.tolist() of a real tensor)`
+    );
   throw new Error(
     `${field}: line ${line}, column ${column}: expected ${expected}, found ${found ?? foundAt(text, offset)}`
   );
@@ -548,11 +558,15 @@ export function parseTensorText(
   // keyword suffixes
   const allowed = source === 'numpy' ? NUMPY_KWARGS : TORCH_KWARGS;
   let dtype: ParsedDtype | null = null;
+  let dtypeText: string | undefined;
   for (const kw of result.kwargs) {
     if (!allowed.includes(kw.name)) {
       fail(field, text, kw.at, `one of ${allowed.map((k) => k + '=').join(', ')}`, JSON.stringify(kw.name + '='));
     }
-    if (kw.name === 'dtype') dtype = dtypeFromText(kw.value);
+    if (kw.name === 'dtype') {
+      dtype = dtypeFromText(kw.value);
+      dtypeText = kw.value;
+    }
     if (kw.name === 'size' || kw.name === 'shape') {
       const size = parseSizeTuple(field, text, kw);
       const sizeNumel = size.reduce((a, b) => a * b, 1);
@@ -596,6 +610,7 @@ export function parseTensorText(
     literals: tokens
   };
   if (summary) parsed.summary = summary;
+  if (dtypeText !== undefined) parsed.dtypeText = dtypeText;
   return parsed;
 }
 

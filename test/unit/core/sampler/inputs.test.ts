@@ -366,6 +366,21 @@ describe('inputs: one-line errors naming the field', () => {
     }
   });
 
+  it('refuses a print of another dtype (integer, complex, bool, float128), naming it, not reading its numbers', () => {
+    // PyTorch's and NumPy's own prints (scripts/fixtures/compare.py otherDtypePrints)
+    for (const { dtype, text } of verdicts.otherDtypePrints) {
+      for (const field of ['w_model', 'betas']) {
+        // a complex print's numbers name it (`0.1000+0.j`), with or without dtype=
+        const pattern = dtype.startsWith('complex')
+          ? new RegExp(`^${field}: line 1, column \\d+: a complex number's imaginary part \\("\\+0\\.j"\\)`)
+          : text.includes('dtype=')
+            ? new RegExp(`^${field}: printed with dtype=(?:torch\\.)?${dtype}, which the sampler does not take`)
+            : new RegExp(`^${field}: line 1, column 9: expected "\\]" or a number, found "True"$`);
+        assertInputError(withKey(field, text), field, pattern);
+      }
+    }
+  });
+
   it('says when a value is in range as written but not once rounded to float32', () => {
     const nearOne = 1 - 2 ** -30; // below 1 as a double, 1 as a float32
     assert.equal(Math.fround(nearOne), 1);
