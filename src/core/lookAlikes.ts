@@ -48,3 +48,16 @@ export function characterNamed(ch: string): string {
 export function typeInstead(ch: string, ascii: string): string {
   return `${characterNamed(ch)}: type ${quoted(ascii)} instead`;
 }
+
+/**
+ * A character a message cannot show (a non-breaking space pasted from a web page or a chat, a byte order mark, a
+ * zero-width space, a control character): named by its code point, as Python names it ("invalid non-printable
+ * character U+00A0"). Undefined for anything else, the ordinary space, tab and line breaks included.
+ */
+export function invisibleCharacter(cp: number | undefined): string | undefined {
+  if (cp === undefined || cp === 0x20 || cp === 0x09 || cp === 0x0a || cp === 0x0d) return undefined;
+  const ch = String.fromCodePoint(cp);
+  if (!/[\p{Zs}\p{Zl}\p{Zp}\p{Cf}\p{Cc}]/u.test(ch)) return undefined;
+  const hint = /\p{Zs}/u.test(ch) ? ' (a space of another kind: type a plain space)' : ' (delete it)';
+  return `invalid non-printable character ${codePointLabel(cp)}${hint}`;
+}

@@ -6,7 +6,7 @@
 // column and the expected alternatives. This file adds what a grammar cannot say well: rows of one
 // length (no ragged arrays), where `...` may stand, dtype, and the printed precision.
 import { errorFirstLine } from '../errors';
-import { lookAlikeOf, typeInstead } from '../lookAlikes';
+import { invisibleCharacter, lookAlikeOf, typeInstead } from '../lookAlikes';
 import { lineColumnAt, scanJson } from './jsonText';
 import { pythonTuple } from './printTensor';
 import { parse as parseGrammar } from './tensorText.generated.js';
@@ -129,7 +129,10 @@ function foundAt(text: string, offset: number): string {
   const ch = String.fromCodePoint(text.codePointAt(offset)!);
   const ascii = lookAlikeOf(ch);
   if (ascii !== undefined) return typeInstead(ch, ascii);
-  const m = /^(?:[A-Za-z_][A-Za-z0-9_.]*|[+-]?[0-9][0-9A-Za-z_.+-]*|\S)/.exec(text.slice(offset, offset + 40));
+  // a zero-width space, a no-break space: named by its code point, as a message cannot show it
+  const invisible = invisibleCharacter(ch.codePointAt(0));
+  if (invisible !== undefined) return invisible.replace(/^invalid /, 'a ');
+  const m = /^(?:[A-Za-z_][A-Za-z0-9_.]*|[+-]?[0-9][0-9A-Za-z_.+-]*|\S)/u.exec(text.slice(offset, offset + 40));
   const token = m ? m[0].slice(0, 24) : text[offset];
   return JSON.stringify(token);
 }
@@ -138,12 +141,15 @@ function foundAt(text: string, offset: number): string {
 const IMAGINARY = /^[+-]\s*(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?j/i;
 
 function fail(field: string, text: string, offset: number, expected: string, found?: string): never {
+  // a number cut short by a stand-in for ASCII in it (`1.0000e−04`, a minus sign from a word processor): that
+  // character is what is wrong, and where
+  const cut = found === undefined ? /^[+-]?[0-9][0-9A-Za-z_.+-]*/.exec(text.slice(offset, offset + 40)) : null;
+  if (cut && lookAlikeOf(String.fromCodePoint(text.codePointAt(offset + cut[0].length) ?? 32)) !== undefined)
+    offset += cut[0].length;
   const { line, column } = lineColumnAt(text, offset);
   const imaginary = found === undefined ? IMAGINARY.exec(text.slice(offset, offset + 40)) : null;
   if (imaginary)
-    throw new Error(
-      `${field}: line ${line}, column ${column}: a complex number's imaginary part (${JSON.stringify(imaginary[0])}): only real numbers are read (give x.real, or x.tolist() of a real tensor)`
-    );
+    found = `the imaginary part of a complex number, ${JSON.stringify(imaginary[0])} (only real numbers are read: give x.real, or x.tolist() of a real tensor)`;
   throw new Error(
     `${field}: line ${line}, column ${column}: expected ${expected}, found ${found ?? foundAt(text, offset)}`
   );
@@ -324,7 +330,7 @@ function savetxtParse(field: string, text: string): ParsedTensor | null {
   if (ragged >= 0) {
     const count = (n: number) => `${n} number${n === 1 ? '' : 's'}`;
     throw new Error(
-      `${field}: line ${rowLines[ragged]} has ${count(rows[ragged].length)} but line ${rowLines[0]} has ${count(cols)}: rows of numbers (as np.savetxt writes them) must all be as long`
+      `${field}: line ${rowLines[ragged]}, column 1: expected ${count(cols)} like line ${rowLines[0]} (rows of numbers, as np.savetxt writes them, are all as long), found ${count(rows[ragged].length)}`
     );
   }
   const tokens = rows.flat();

@@ -123,7 +123,7 @@ describe('reading np.save and np.savetxt', () => {
     lines[2] = lines[2].split(' ')[0];
     assert.throws(
       () => parseTensorText(lines.join('\n'), 'pasted', { savetxt: true }),
-      /^Error: pasted: line 3 has 1 number but line 1 has 2 numbers: rows of numbers \(as np\.savetxt writes them\) must all be as long$/
+      /^Error: pasted: line 3, column 1: expected 2 numbers like line 1 \(rows of numbers, as np\.savetxt writes them, are all as long\), found 1 number$/
     );
   });
 });

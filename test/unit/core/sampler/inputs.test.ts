@@ -372,7 +372,9 @@ describe('inputs: one-line errors naming the field', () => {
       for (const field of ['w_model', 'betas']) {
         // a complex print's numbers name it (`0.1000+0.j`), with or without dtype=
         const pattern = dtype.startsWith('complex')
-          ? new RegExp(`^${field}: line 1, column \\d+: a complex number's imaginary part \\("\\+0\\.j"\\)`)
+          ? new RegExp(
+              `^${field}: line 1, column \\d+: expected "," or "\\]", found the imaginary part of a complex number, "\\+0\\.j" \\(only real numbers`
+            )
           : text.includes('dtype=')
             ? new RegExp(`^${field}: printed with dtype=(?:torch\\.)?${dtype}, which the sampler does not take`)
             : new RegExp(`^${field}: line 1, column 9: expected "\\]" or a number, found "True"$`);

@@ -171,6 +171,17 @@ describe('parseTensorText: structure and errors', () => {
     assert.throws(() => parseTensorText('tensor([[ 0.4527, \u22120.1824]])', 'x'), {
       message: `x: line 1, column 19: expected "]" or a number, found '\u2212' (U+2212): type '-' instead`
     });
+    // in an exponent: the character and its place, not the number cut before it
+    assert.throws(() => parseTensorText('tensor([1.0000e\u221204, 6.7333e-03])', 'x'), {
+      message: `x: line 1, column 16: expected "]" or a number, found '\u2212' (U+2212): type '-' instead`
+    });
+    // a character a message cannot show (a zero-width space), by its code point; an emoji whole, not half of it
+    assert.throws(() => parseTensorText('tensor([0.5,\u200b 0.25])', 'x'), {
+      message: 'x: line 1, column 13: expected "]" or a number, found a non-printable character U+200B (delete it)'
+    });
+    assert.throws(() => parseTensorText('tensor([0.5, 0.25]) \u{1F600}', 'x'), {
+      message: 'x: line 1, column 21: expected end of input, found "\u{1F600}"'
+    });
   });
 
   it('refuses unfinished text, unknown suffixes, a second ... and deep nesting', () => {
