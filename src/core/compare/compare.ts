@@ -33,6 +33,7 @@ import { printsAs, literalStyle, sameDouble, sameFloat32 } from './literalStyle'
 import { elementStatistics } from './statistics';
 import { buildSummary, diagnosisLines, pairLine, profileLine, stepLines } from './summaryText';
 import { assignSteps, findPrints, recordedStepsNote, type PrintSpan } from './stepPaste';
+import { profilePairsReproducing } from '../diagnosis/profilePairs';
 
 /** torch.testing's default tolerances for float32 (torch/testing/_comparison.py: _DTYPE_PRECISIONS). */
 export const DEFAULT_RTOL_F32 = 1.3e-6;
@@ -522,12 +523,17 @@ function valuesMatch(values: Float32Array, paste: PreparedPaste): boolean {
 const STEP_WORK = 1000;
 
 /** The work of one run of the loop (multiply-adds, and STEP_WORK a step), for DIAGNOSIS_MAX_WORK. */
-function loopWork(inputs: SamplerInputs, steps: number): number {
+export function loopWork(inputs: SamplerInputs, steps: number): number {
   return (inputs.n * (inputs.d + 1) * inputs.d + STEP_WORK) * steps;
 }
 
 function tooLargeNote(inputs: SamplerInputs, steps: number): string {
   return `not run: the catalogue runs as plain JavaScript, and (N * (d + 1) * d + ${STEP_WORK}) * steps = ${loopWork(inputs, steps)} multiply-adds per entry (${STEP_WORK} for each step's own work) is beyond ${DIAGNOSIS_MAX_WORK} (DIAGNOSIS_MAX_WORK); compare a smaller run (fewer samples or steps) for a diagnosis.`;
+}
+
+/** What the summary says when the run is too large to rerun under every (RNG, matmul) pair. */
+function pairsNotTriedLine(inputs: SamplerInputs): string {
+  return `Profile pairs: not tried: the other matmul profiles run as plain JavaScript, and this run's ${loopWork(inputs, inputs.betas.length)} multiply-adds are beyond ${DIAGNOSIS_MAX_WORK} (DIAGNOSIS_MAX_WORK); run compare with --matmul openblas-haswell (and --profile) to try a profile yourself.`;
 }
 
 function entries(ids: MistakeId[], profile?: RngProfile): DiagnosisEntry[] {
@@ -704,6 +710,8 @@ function comparePrints(
     const pairSearch = { tried: pairs, matching: pairMatching };
     c = { ...c, pairSearch, summary: `${c.summary}\n${pairLine(pairSearch)}` };
     profileExplains ||= pairMatching.length > 0;
+  } else if (matching.length === 0) {
+    c = { ...c, summary: `${c.summary}\n${pairsNotTriedLine(inputs)}` };
   }
   // another profile gives the paste: when its digits identify the values, that is the answer; at a precision that
   // does not (PyTorch's default 4 decimals), a mistake in the loop run on the run's own profile may give it as well,
@@ -1278,7 +1286,61 @@ function compareSteps(
     summary: `${head.join('\n')}\n\n${finalTitle}\n${last.summary}`
   };
   if (matches || opts.diagnose === false) return { ...c, diagnosis: [] };
-  const t0 = firstDivergence!.step;
+  // another (RNG, matmul) pair, as for a single print: a PyTorch on OpenBLAS drifts by an ulp here and there, which
+  // no mistake in the loop reproduces (bounded like the diagnosis: the other matmul profiles run as plain JavaScript)
+  const T = inputs.betas.length;
+  const search = stepsPairSearch(inputs, run, steps, pastes, opts);
+  const searched: Comparison = search
+    ? { ...c, pairSearch: search, summary: `${c.summary}\n${pairLine(search)}` }
+    : { ...c, summary: `${c.summary}\n${pairsNotTriedLine(inputs)}` };
+  const diagnosed = (): Comparison =>
+    diagnoseSteps(inputs, run, steps, pastes, judged, states, firstBad, searched, opts, recording, T);
+  if (!search || search.matching.length === 0) return diagnosed();
+  // a pair reproduces the prints: the answer when their digits identify the values; at a precision that does not, a
+  // mistake in the loop may print the same, and the diagnosis says so beside the pair
+  if (pastes.every((p) => p.choice.pinned)) return { ...searched, diagnosis: [] };
+  const d = diagnosed();
+  if ((d.diagnosis?.length ?? 0) === 0) return { ...searched, diagnosis: [] };
+  return { ...d, summary: `${d.summary}\n${AMBIGUOUS_NOTE}` };
+}
+
+/**
+ * The (RNG, matmul) pairs under which every print (or recorded state) is our state at its step; null when the run is
+ * too large to rerun under every pair (DIAGNOSIS_MAX_WORK).
+ */
+function stepsPairSearch(
+  inputs: SamplerInputs,
+  run: RunResult,
+  steps: (number | null)[],
+  pastes: PreparedPaste[],
+  opts: CompareOptions
+): { tried: ProfilePair[]; matching: ProfilePair[] } | null {
+  if (loopWork(inputs, inputs.betas.length) > DIAGNOSIS_MAX_WORK) return null;
+  return profilePairsReproducing(
+    inputs,
+    { rng: run.inputs.profile, matmul: run.inputs.matmul },
+    steps,
+    (states) => pastes.every((p, i) => valuesMatch(states.get(steps[i])!, p)),
+    opts.shouldStop
+  );
+}
+
+/** The diagnosis of a step-by-step comparison `c` that does not match (compareSteps). */
+function diagnoseSteps(
+  inputs: SamplerInputs,
+  run: RunResult,
+  steps: (number | null)[],
+  pastes: PreparedPaste[],
+  judged: Comparison[],
+  states: Map<number | null, Float32Array>,
+  firstBad: number,
+  c: Comparison,
+  opts: CompareOptions,
+  recording: boolean,
+  T: number
+): Comparison {
+  const profile = run.inputs.profile;
+  const t0 = c.firstDivergence!.step;
   const bad = judged[firstBad];
   if (t0 === null || bad.compared === 0 || pastes[firstBad].layout.shapeMismatch) {
     const why =
@@ -1298,7 +1360,6 @@ function compareSteps(
     const p = byStep.get(t);
     return p === undefined || valuesMatch(x, p);
   };
-  const T = inputs.betas.length;
   const stateBefore = t0 === T - 1 ? undefined : states.get(t0 + 1);
   // the step right after the last matching print, when steps between were not printed (every k-th, a recording with
   // every > 1): a mistake that began there, unseen, is tried from there too, as the recording view does

@@ -10,7 +10,9 @@ import { mistakeInfo, type MistakeInfo } from '../diagnosis/catalogue';
 import { float32ToBits, ulpDistanceF32 } from '../float32';
 import { runSampler } from '../sampler/sampler';
 import { formatFloat32Shortest } from '../tensors/printTensor';
-import { DEFAULT_PROFILE, type RecordPolicy, type RngProfile, type RunResult } from '../types';
+import { DEFAULT_PROFILE, type ProfilePair, type RecordPolicy, type RngProfile, type RunResult } from '../types';
+import { DIAGNOSIS_MAX_WORK, loopWork } from '../compare/compare';
+import { profilePairsReproducing } from '../diagnosis/profilePairs';
 import { float64XTNote, type Recording, type RecordedState, type TensorInputName } from './recording';
 
 /** How far one recorded state is from the reference's state at the same point. */
@@ -62,6 +64,12 @@ export interface RecordingVerdict {
   firstDivergence: RecordingDivergence | null;
   /** null when everything matches, when x_T differs (no catalogue entry changes x_T) or when diagnosis was off */
   diagnosis: RecordingDiagnosis | null;
+  /**
+   * the other (RNG, matmul) profile pairs whose correct loop gives every recorded state bit for bit (a PyTorch with
+   * another randn kernel or BLAS), when the states differ and no catalogue mistake reproduces them; absent when not
+   * searched (everything matches, diagnosis off, or a run beyond DIAGNOSIS_MAX_WORK)
+   */
+  profilePairs?: ProfilePair[];
   /** inputs that were float64 in the user's session: tensors, arrays or lists of Python floats (the reference rounds them to float32) */
   float64Inputs: TensorInputName[];
   /** whether the states were recorded as float64 (compared after rounding to float32, as x.float() does) */
@@ -161,9 +169,28 @@ export function checkRecording(r: Recording, opts: CheckRecordingOptions = {}): 
   if (firstDivergence && firstDivergence.t !== null && opts.diagnose !== false && !recordedBeforeStep) {
     diagnosis = diagnose(r, firstDivergence.t, states, opts);
   }
+  // no mistake in the loop is the answer: another randn kernel or BLAS may be
+  let profilePairs: ProfilePair[] | undefined;
+  if (
+    firstDivergence &&
+    opts.diagnose !== false &&
+    !recordedBeforeStep &&
+    (diagnosis?.mistakes.length ?? 0) === 0 &&
+    loopWork(inputs, r.T) <= DIAGNOSIS_MAX_WORK
+  ) {
+    const ts = compared.map((c) => c.t);
+    profilePairs = profilePairsReproducing(
+      inputs,
+      { rng: opts.profile ?? DEFAULT_PROFILE },
+      ts,
+      (states) => compared.every((c) => sameBits(c.state.x.data, states.get(c.t)!)),
+      opts.shouldStop
+    ).matching;
+  }
   const float64States = [r.init, ...r.steps].some((s) => s?.recorded.dtype === 'float64');
   const complete = r.steps.at(-1)?.t === 0;
   const verdict = {
+    ...(profilePairs ? { profilePairs } : {}),
     matches: firstDivergence === null && complete,
     complete,
     recordedBeforeStep,
@@ -284,7 +311,13 @@ export function recordingSummary(r: Recording, v: Omit<RecordingVerdict, 'summar
         `(at most ${ulpText(at.maxUlp)}), and ${differing} of the ${v.states.length} recorded states differ.`
     );
     const cause = divergenceCause(r, v);
-    if (cause) {
+    const pairs = v.profilePairs ?? [];
+    if (pairs.length > 0) {
+      const names = list(pairs.map((p) => `the RNG profile ${p.rng} with the matmul profile ${p.matmul}`));
+      parts.push(
+        `Every recorded state is bit for bit the reference run with ${names}: your PyTorch draws randn or multiplies by w_model as that profile does (README "RNG profiles", "Matmul profiles"), not a mistake in the loop.`
+      );
+    } else if (cause) {
       parts.push(cause);
     } else if (v.diagnosis) {
       const ms = v.diagnosis.mistakes;

@@ -4,7 +4,8 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { FIXTURES } from '../helpers/paths';
+import { FIXTURES, ROOT } from '../helpers/paths';
+import { recordingTolistSteps } from '../helpers/recordingPaste';
 import { runCliInMemory } from '../helpers/cliInMemory';
 import { formatTensorF32 } from '../../../src/core/tensors/printTensor';
 import { fromBits } from '../helpers/bits';
@@ -20,6 +21,37 @@ const cli = (pasted: string, json = true) =>
     { 'in.json': inputs, 'run.json': pasted },
     { writable: false }
   );
+
+describe('cli compare: a loop run by PyTorch on OpenBLAS, recorded or printed step by step', () => {
+  const own = rec('openblas-haswell.run.json');
+  it('the recording: the matmul profile pair that reproduces every state is named, and no mistake', async () => {
+    const r = await runCliInMemory(['compare', 'run.json', '--json'], { 'run.json': own }, { writable: false });
+    const j = JSON.parse(r.out);
+    assert.equal(r.code, 1, j.summary);
+    assert.deepEqual(j.pairSearch.matching, [{ rng: 'avx2-fma', matmul: 'openblas-haswell' }]);
+    assert.deepEqual(j.diagnosis, []);
+    assert.match(j.summary, /\nProfile pairs: avx2-fma with matmul openblas-haswell reproduces the paste\.$/);
+    // run with that profile, it matches
+    const m = await runCliInMemory(['compare', 'run.json', '--matmul', 'openblas-haswell'], { 'run.json': own });
+    assert.equal(m.code, 0, m.out);
+  });
+
+  it('x.tolist() printed after each step: the same pair named', async () => {
+    const paste = recordingTolistSteps(ROOT, 'openblas-haswell')
+      .map(({ t, list }) => `t = ${t}\n${list}`)
+      .join('\n');
+    const r = await runCliInMemory(
+      ['compare', 'in.json', 'pasted.txt', '--json'],
+      { 'in.json': rec('openblas-haswell.inputs.json'), 'pasted.txt': paste },
+      { writable: false }
+    );
+    const j = JSON.parse(r.out);
+    assert.equal(r.code, 1, j.summary);
+    assert.ok(j.firstDivergence, j.summary);
+    assert.deepEqual(j.pairSearch.matching, [{ rng: 'avx2-fma', matmul: 'openblas-haswell' }], j.summary);
+    assert.deepEqual(j.diagnosis, []);
+  });
+});
 
 describe('cli compare: recordings and step-by-step pastes', () => {
   it('a recording of float64 states (rec.step(t, x.double())) says they were rounded to float32, and matches', async () => {

@@ -115,6 +115,12 @@ describe('compare: the bound on the diagnosis counts each step', function () {
       cmp.diagnosisNote,
       "not run: the catalogue runs as plain JavaScript, and (N * (d + 1) * d + 1000) * steps = 20000922 multiply-adds per entry (1000 for each step's own work) is beyond 20000000 (DIAGNOSIS_MAX_WORK); compare a smaller run (fewer samples or steps) for a diagnosis."
     );
+    // the profile pairs are not tried either, and the summary says so
+    assert.equal(cmp.pairSearch, undefined);
+    assert.match(
+      cmp.summary,
+      /\nProfile pairs: not tried: the other matmul profiles run as plain JavaScript, and this run's 20000922 multiply-adds are beyond 20000000 \(DIAGNOSIS_MAX_WORK\)/
+    );
   });
 
   it('within the bound, it runs (nothing reproduces this paste)', () => {
@@ -122,6 +128,7 @@ describe('compare: the bound on the diagnosis counts each step', function () {
     assert.equal(cmp.matches, false);
     assert.equal(cmp.diagnosisNote, undefined);
     assert.deepEqual(cmp.diagnosis, []);
+    assert.deepEqual(cmp.pairSearch?.matching, []);
   });
 });
 

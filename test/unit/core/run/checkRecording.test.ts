@@ -136,6 +136,22 @@ describe('checkRecording: a recording against the exact reference', () => {
     assert.match(v.summary, /^first differs at x_T, element \[2, 1\]/);
   });
 
+  it('a loop run by PyTorch on OpenBLAS: no mistake, the matmul profile that reproduces every state is named', () => {
+    const v = checkRecording(recording('openblas-haswell'));
+    assert.equal(v.matches, false);
+    assert.ok(v.firstDivergence, 'the reference BLAS gives other states');
+    assert.deepEqual(v.diagnosis?.mistakes, []);
+    assert.deepEqual(v.profilePairs, [{ rng: 'avx2-fma', matmul: 'openblas-haswell' }]);
+    assert.match(
+      v.summary,
+      / Every recorded state is bit for bit the reference run with the RNG profile avx2-fma with the matmul profile openblas-haswell: your PyTorch draws randn or multiplies by w_model as that profile does \(README "RNG profiles", "Matmul profiles"\), not a mistake in the loop\./
+    );
+    assert.doesNotMatch(v.summary, /No mistake of the diagnosis catalogue/);
+    // the seed + t loop is a mistake no profile pair reproduces: none named, the catalogue's answer stands
+    const wrong = checkRecording(recording('step-seed-plus-t'));
+    assert.equal(wrong.profilePairs, undefined);
+  });
+
   it('a loop that stopped before step 0 is not a match, though every recorded state is the reference', () => {
     const v = checkRecording(recording('stopped-at-t2'));
     assert.equal(v.firstDivergence, null);
