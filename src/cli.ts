@@ -1,8 +1,8 @@
 // DDPM Lab's command line (README "Command-line tool"; a contract that tools outside the repo rely on):
-//   node dist/cli.js sample INPUT.json [--profile P] [--matmul M] [--json | --checksum] [--trajectory]
+//   node dist/cli.js sample INPUT.json [--profile P] [--matmul M [--blas-threads N]] [--json | --checksum] [--trajectory]
 //   node dist/cli.js randn --seed S --shape N[,d,...] [--profile P] [--json | --checksum]
-//   node dist/cli.js compare INPUT.json PASTED.txt [--json] [--profile P] [--matmul M] [--rtol R --atol A]
-//   node dist/cli.js report INPUT.json [--expected PASTED.txt] [--profile P] [--matmul M] -o report.html
+//   node dist/cli.js compare INPUT.json PASTED.txt [--json] [--profile P] [--matmul M [--blas-threads N]] [--rtol R --atol A]
+//   node dist/cli.js report INPUT.json [--expected PASTED.txt] [--profile P] [--matmul M [--blas-threads N]] -o report.html
 //   node dist/cli.js demo [--profile P] [-o report.html]
 //   node dist/cli.js python-helper
 //   node dist/cli.js check INPUT.json [--python PY] [--profile P] [--matmul M] [--json] [--timeout S]
@@ -19,13 +19,13 @@ export const USAGE = `DDPM Lab: the DDPM reverse sampler, bit for bit with PyTor
 
 usage: node dist/cli.js <command> [options]
 
-  sample INPUT.json [--profile P] [--matmul M] [--json | --checksum] [--trajectory]
+  sample INPUT.json [--profile P] [--matmul M [--blas-threads N]] [--json | --checksum] [--trajectory]
       run the sampler ("-" reads stdin)
   randn --seed S --shape N[,d,...] [--profile P] [--json | --checksum]
       torch.randn from manual_seed(S)
-  compare INPUT.json PASTED.txt [--json] [--profile P] [--matmul M] [--rtol R --atol A]
+  compare INPUT.json PASTED.txt [--json] [--profile P] [--matmul M [--blas-threads N]] [--rtol R --atol A]
       diff a run against PyTorch's output (a recording, run.json, may be given alone)
-  report INPUT.json [--expected PASTED.txt] [--profile P] [--matmul M] -o REPORT.html
+  report INPUT.json [--expected PASTED.txt] [--profile P] [--matmul M [--blas-threads N]] -o REPORT.html
       write a self-contained HTML report
   demo [--profile P] [-o REPORT.html]
       run the bundled example

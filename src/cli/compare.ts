@@ -22,6 +22,7 @@ import {
   parseCliArgs,
   readInputText,
   readPaste,
+  readBlasThreads,
   readMatmul,
   readProfile,
   requirePaste,
@@ -33,8 +34,8 @@ import { findPrints } from '../core/compare/stepPaste';
 import { parseInputsText, type WrittenSchedule } from '../core/sampler/inputs';
 import { errorFirstLine } from '../core/errors';
 
-export const COMPARE_USAGE = `usage: node dist/cli.js compare INPUT.json PASTED.txt [--json] [--profile P] [--matmul M] [--rtol R --atol A]
-       node dist/cli.js compare run.json [--json] [--profile P] [--matmul M]
+export const COMPARE_USAGE = `usage: node dist/cli.js compare INPUT.json PASTED.txt [--json] [--profile P] [--matmul M [--blas-threads N]] [--rtol R --atol A]
+       node dist/cli.js compare run.json [--json] [--profile P] [--matmul M [--blas-threads N]]
 
 Runs the DDPM sampler on INPUT.json and diffs its sample against PASTED.txt, PyTorch's output for the
 same inputs ("-" reads standard input, for one of the two): print(x) at any precision (summarised with
@@ -62,6 +63,7 @@ reproduce it (README "Diagnosis catalogue").
 
   --profile P   RNG profile of the run: ${RNG_PROFILES.join(', ')} (default ${DEFAULT_PROFILE})
   --matmul M    matmul profile of the run: reference (default), openblas-haswell (README "Matmul profiles")
+  --blas-threads N  OpenBLAS's threads for openblas-haswell (default 1; "check" says how many PyTorch's runs)
   --rtol R      relative tolerance, with --atol (the two select the tolerance rule; PyTorch's float32 default
                 is ${formatPythonFloat(DEFAULT_RTOL_F32)})
   --atol A      absolute tolerance, with --rtol (PyTorch's float32 default is ${formatPythonFloat(DEFAULT_ATOL_F32)})
@@ -69,7 +71,8 @@ reproduce it (README "Diagnosis catalogue").
                 compared, mismatched, bitwiseEqual, maxUlps, greatestAbs and greatestRel ({value,
                 index: [row, col]} or null), printedDecimals, shapeNote, profileSearch ({tried,
                 matching}, present when other profiles were tried), pairSearch ({tried, matching}
-                of {rng, matmul} profile pairs, present when every pair was tried), summary,
+                of {rng, matmul} profile pairs, with threads for OpenBLAS on more than one,
+                present when every pair was tried), summary,
                 warnings, shape [N, d],
                 mismatches (list of [row, col]), and expected: the pasted values laid over our shape
                 as nested lists (null where the paste gave no value). Numbers that are not finite
@@ -282,6 +285,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     options: {
       profile: { type: 'string' },
       matmul: { type: 'string' },
+      'blas-threads': { type: 'string' },
       rtol: { type: 'string' },
       atol: { type: 'string' },
       json: { type: 'boolean' },
@@ -304,6 +308,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     throw new CliError('compare: only one of INPUT.json and PASTED.txt can be - (standard input)');
   const profile = readProfile(values.profile);
   const matmul = readMatmul(values.matmul);
+  const matmulThreads = readBlasThreads(values['blas-threads'], matmul);
   const rtol = readTolerance(values.rtol, 'rtol');
   const atol = readTolerance(values.atol, 'atol');
   // torch.testing.assert_close: "Both 'rtol' and 'atol' must be either specified or omitted, but got no atol."
@@ -340,7 +345,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   const pasted = paste.text;
   requirePaste(pasted, inputName(pastedPath));
 
-  const run = runSampler(inputs, { profile, matmul, record: { kind: 'none' }, inputWarnings: warnings });
+  const run = runSampler(inputs, { profile, matmul, matmulThreads, record: { kind: 'none' }, inputWarnings: warnings });
   let comparison: Comparison;
   try {
     // a recording given alone was read and decoded above (a recording of N = 1000, T = 1000 is megabytes of JSON)

@@ -291,6 +291,26 @@ export function readMatmul(value: string | undefined): MatmulProfile | undefined
   return value as MatmulProfile;
 }
 
+/** Most threads --blas-threads takes (OpenBLAS's own MAX_THREADS in Debian's build is 64; a little room above). */
+const MAX_BLAS_THREADS = 256;
+
+/**
+ * --blas-threads N: OpenBLAS's thread count for the openblas-haswell profile (the user's OPENBLAS_NUM_THREADS, or the
+ * number of cores when it is not set; `check` reports it). Only with --matmul openblas-haswell: the reference BLAS
+ * runs one thread.
+ */
+export function readBlasThreads(value: string | undefined, matmul: MatmulProfile | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_BLAS_THREADS)
+    throw new CliError(
+      `--blas-threads: expected a whole number from 1 to ${MAX_BLAS_THREADS}, got ${JSON.stringify(value)}`
+    );
+  if (matmul !== 'openblas-haswell')
+    throw new CliError('--blas-threads: only with --matmul openblas-haswell (the reference BLAS runs one thread)');
+  return n;
+}
+
 /** node:util parseArgs with its errors turned into one-line usage errors (prefixed with the command when given). */
 export function parseCliArgs<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>>;
 export function parseCliArgs<T extends ParseArgsConfig>(command: string, config: T): ReturnType<typeof parseArgs<T>>;

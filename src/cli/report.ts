@@ -16,6 +16,7 @@ import {
   parseCliArgs,
   pathShown,
   readPaste,
+  readBlasThreads,
   readMatmul,
   readProfile,
   requirePaste,
@@ -23,13 +24,14 @@ import {
 } from './io';
 
 export const REPORT_USAGE =
-  'usage: node dist/cli.js report INPUT.json [--expected PASTED.txt] [--profile avx2-fma|avx2|scalar] [--matmul reference|openblas-haswell] -o REPORT.html';
+  'usage: node dist/cli.js report INPUT.json [--expected PASTED.txt] [--profile avx2-fma|avx2|scalar] [--matmul reference|openblas-haswell [--blas-threads N]] -o REPORT.html';
 
 export interface ReportArgs {
   input: string;
   expected?: string;
   profile?: RngProfile;
   matmul?: MatmulProfile;
+  matmulThreads?: number;
   output: string;
 }
 
@@ -42,6 +44,7 @@ network): the run's views as the results panel draws them, and with --expected t
                          a step-by-step paste, or a recording of the Python helper (run.json)
   --profile P            RNG profile: avx2-fma, avx2, scalar (default avx2-fma)
   --matmul M             matmul profile: reference (default), openblas-haswell (README "Matmul profiles")
+  --blas-threads N       OpenBLAS's threads for openblas-haswell (default 1; "check" says how many PyTorch's runs)
   -o, --output FILE      where the page goes ("-": standard output)
 
 Exit 0 when the page is written (whether the paste matches or not), 2 on bad input.
@@ -57,6 +60,7 @@ export function parseReportArgs(argv: string[]): ReportArgs {
       expected: { type: 'string' },
       profile: { type: 'string' },
       matmul: { type: 'string' },
+      'blas-threads': { type: 'string' },
       output: { type: 'string', short: 'o' },
       help: { type: 'boolean', short: 'h' }
     }
@@ -70,7 +74,16 @@ export function parseReportArgs(argv: string[]): ReportArgs {
   if (output === '') throw new CliError('-o: empty; give a file name, or - for standard output');
   if (input === '-' && expected === '-')
     throw new CliError('--expected: standard input is already used for INPUT.json');
-  return { input, expected, profile: readProfileOption(values.profile), matmul: readMatmul(values.matmul), output };
+  const matmul = readMatmul(values.matmul);
+  const matmulThreads = readBlasThreads(values['blas-threads'], matmul);
+  return {
+    input,
+    expected,
+    profile: readProfileOption(values.profile),
+    matmul,
+    ...(matmulThreads !== undefined ? { matmulThreads } : {}),
+    output
+  };
 }
 
 /** --profile, when given (the run's own default otherwise). */
@@ -130,7 +143,7 @@ export async function main(
     // 58 MB of embedded steps
     const run = runForView(
       inputs,
-      { profile: args.profile, matmul: args.matmul, inputWarnings: warnings },
+      { profile: args.profile, matmul: args.matmul, matmulThreads: args.matmulThreads, inputWarnings: warnings },
       { kind: 'all' }
     );
     if (expected !== undefined) {

@@ -1,4 +1,4 @@
-// `ddpm-lab sample INPUT.json [--profile P] [--matmul M] [--json | --checksum] [--trajectory]` (README "Command-line tool": a contract).
+// `ddpm-lab sample INPUT.json [--profile P] [--matmul M [--blas-threads N]] [--json | --checksum] [--trajectory]` (README "Command-line tool": a contract).
 import { runSampler } from '../core/sampler/sampler';
 import { formatTensorF32 } from '../core/tensors/printTensor';
 import { DEFAULT_PROFILE, RNG_PROFILES, type MatrixF32, type RunResult } from '../core/types';
@@ -8,18 +8,21 @@ import {
   jsonNested,
   loadInputs,
   parseCliArgs,
+  readBlasThreads,
   readMatmul,
   readProfile,
   type CliIO
 } from './io';
 
-export const SAMPLE_USAGE = `usage: node dist/cli.js sample INPUT.json [--profile P] [--matmul M] [--json | --checksum] [--trajectory]
+export const SAMPLE_USAGE = `usage: node dist/cli.js sample INPUT.json [--profile P] [--matmul M [--blas-threads N]] [--json | --checksum] [--trajectory]
 
 Runs the DDPM sampler on INPUT.json ("-" reads standard input): one JSON object with the keys
 w_model (d+1, d), shape [N, d], betas (T), alpha_bar (T) and seed; arrays may be lists or printed tensors.
 
   --profile P     RNG profile: ${RNG_PROFILES.join(', ')} (default ${DEFAULT_PROFILE})
   --matmul M      matmul profile (README "Matmul profiles"): reference (default, the reference BLAS), openblas-haswell
+  --blas-threads N  OpenBLAS's threads for openblas-haswell (default 1; PyTorch's OpenBLAS runs OPENBLAS_NUM_THREADS,
+                  else as many as cores: "check" says how many), which change the bits of large products
   --json          {"sample": [[...]], "warnings": [...]} with every number the shortest decimal of its float32
   --checksum      {"shape": [N, d], "checksum": sha256 of the float32 LE bytes, "elapsed_ms": computation time}
   --trajectory    also print every step (t, x_t, eps, mean, z, x_{t-1}); with --json as "trajectory"
@@ -71,6 +74,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     options: {
       profile: { type: 'string' },
       matmul: { type: 'string' },
+      'blas-threads': { type: 'string' },
       json: { type: 'boolean' },
       checksum: { type: 'boolean' },
       trajectory: { type: 'boolean' },
@@ -93,11 +97,13 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     throw new CliError('sample: --trajectory works with --json or the default print, not with --checksum');
   const profile = readProfile(values.profile);
   const matmul = readMatmul(values.matmul);
+  const matmulThreads = readBlasThreads(values['blas-threads'], matmul);
   const { inputs, warnings } = await loadInputs(io, positionals[0]);
 
   const run = runSampler(inputs, {
     profile,
     matmul,
+    matmulThreads,
     record: values.trajectory ? { kind: 'all' } : { kind: 'none' },
     inputWarnings: warnings
   });

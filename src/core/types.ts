@@ -77,6 +77,8 @@ export interface Schedule {
 export interface ProfilePair {
   rng: RngProfile;
   matmul: MatmulProfile;
+  /** OpenBLAS's threads, when more than one (openblas-haswell only) */
+  threads?: number;
 }
 
 /** Which rule judged a comparison. */
@@ -235,6 +237,8 @@ export interface RunResult {
     seed: string;
     profile: RngProfile;
     matmul?: MatmulProfile;
+    /** OpenBLAS's threads for the openblas-haswell profile, when more than one (OPENBLAS_NUM_THREADS; matmul.ts) */
+    matmulThreads?: number;
     wModel?: MatrixF32;
   };
   /** (N, d) float32: the final x_0 */

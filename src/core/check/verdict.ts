@@ -387,5 +387,24 @@ export function whereText(t: number, T: number): string {
 
 function summaryText(v: CheckVerdict): string {
   const head = `PyTorch ${v.torch.version} (CPU capability ${v.torch.cpuCapability ?? 'unknown'}, BLAS ${v.torch.blas ?? 'unknown'}): ${v.final.bitwiseEqual ? 'bitwise equal' : 'differs'}`;
-  return [head, ...verdictLines(v)].join('\n');
+  const flags = profileFlags(v);
+  return [
+    head,
+    ...verdictLines(v),
+    ...(flags ? [`To run as this PyTorch: sample, compare or report with ${flags}`] : [])
+  ].join('\n');
+}
+
+/**
+ * The CLI options that run the profiles which reproduce this PyTorch, when they are not the defaults
+ * (`--matmul openblas-haswell --blas-threads 2`); null when the defaults do, or when no profile does.
+ */
+export function profileFlags(v: CheckVerdict): string | null {
+  const flags: string[] = [];
+  if (v.profile.rng && v.profile.rng !== DEFAULT_PROFILE) flags.push(`--profile ${v.profile.rng}`);
+  if (v.profile.matmul === 'openblas-haswell') {
+    flags.push('--matmul openblas-haswell');
+    if (v.matmul.openblasThreads > 1) flags.push(`--blas-threads ${v.matmul.openblasThreads}`);
+  }
+  return flags.length > 0 ? flags.join(' ') : null;
 }

@@ -17,7 +17,7 @@ import type {
   StepComparisonSummary
 } from '../types';
 import { clipped } from '../describe';
-import { DEFAULT_MATMUL_PROFILE, MATMUL_PROFILES, RNG_PROFILES } from '../types';
+import { DEFAULT_MATMUL_PROFILE, RNG_PROFILES } from '../types';
 import { tokenValue, type ParsedTensor } from '../tensors/parseTensor';
 import { judgeNumpyPaste, numpyTokensPinFloat32, type NumpyFloatDtype } from '../tensors/numpyPrint';
 import { formatFloat32Shortest, pythonTuple } from '../tensors/printTensor';
@@ -33,7 +33,7 @@ import { printsAs, literalStyle, sameDouble, sameFloat32 } from './literalStyle'
 import { elementStatistics } from './statistics';
 import { buildSummary, diagnosisLines, pairLine, profileLine, stepLines } from './summaryText';
 import { assignSteps, findPrints, recordedStepsNote, type PrintSpan } from './stepPaste';
-import { profilePairsReproducing } from '../diagnosis/profilePairs';
+import { profilePairs, profilePairsReproducing, samePair } from '../diagnosis/profilePairs';
 
 /** torch.testing's default tolerances for float32 (torch/testing/_comparison.py: _DTYPE_PRECISIONS). */
 export const DEFAULT_RTOL_F32 = 1.3e-6;
@@ -653,7 +653,8 @@ function comparePrints(
         run.inputs.profile,
         [...new Set(options.flat())],
         opts.shouldStop,
-        run.inputs.matmul
+        run.inputs.matmul,
+        run.inputs.matmulThreads
       );
       return options.map((o) => leadingMatches(states!, o, pastes));
     };
@@ -688,7 +689,13 @@ function comparePrints(
   for (const p of RNG_PROFILES) {
     if (p === own) continue;
     tried.push(p);
-    const other = runSampler(inputs, { profile: p, matmul: run.inputs.matmul, record: { kind: 'none' } }); // the run's matmul kept
+    // the run's matmul kept
+    const other = runSampler(inputs, {
+      profile: p,
+      matmul: run.inputs.matmul,
+      matmulThreads: run.inputs.matmulThreads,
+      record: { kind: 'none' }
+    });
     if (valuesMatch(other.sample.data, paste)) matching.push(p);
   }
   const profileSearch = { tried, matching };
@@ -696,16 +703,25 @@ function comparePrints(
   const T = inputs.betas.length;
   // every (RNG, matmul) pair, so that a PyTorch on another BLAS is named too (the other matmul profiles run as plain
   // JavaScript: bounded like the diagnosis)
-  const ownMatmul = run.inputs.matmul ?? DEFAULT_MATMUL_PROFILE;
+  const self: ProfilePair = {
+    rng: own,
+    matmul: run.inputs.matmul ?? DEFAULT_MATMUL_PROFILE,
+    threads: run.inputs.matmulThreads
+  };
   let profileExplains = false;
   if (loopWork(inputs, T) <= DIAGNOSIS_MAX_WORK) {
-    const pairs: ProfilePair[] = RNG_PROFILES.flatMap((rng) => MATMUL_PROFILES.map((matmul) => ({ rng, matmul })));
-    const pairMatching = pairs.filter(({ rng, matmul }) => {
-      if (matmul === ownMatmul) return rng === own ? false : matching.includes(rng);
-      return valuesMatch(
-        runSampler(inputs, { profile: rng, matmul, record: { kind: 'none' }, shouldStop: opts.shouldStop }).sample.data,
-        paste
-      );
+    const pairs = profilePairs(inputs, run.inputs.matmulThreads);
+    const pairMatching = pairs.filter((p) => {
+      // the run's own matmul: the RNG profiles were tried above
+      if (samePair({ ...p, rng: own }, self)) return p.rng === own ? false : matching.includes(p.rng);
+      const other = runSampler(inputs, {
+        profile: p.rng,
+        matmul: p.matmul,
+        matmulThreads: p.threads,
+        record: { kind: 'none' },
+        shouldStop: opts.shouldStop
+      });
+      return valuesMatch(other.sample.data, paste);
     });
     const pairSearch = { tried: pairs, matching: pairMatching };
     c = { ...c, pairSearch, summary: `${c.summary}\n${pairLine(pairSearch)}` };
@@ -730,6 +746,7 @@ function comparePrints(
         const found = diagnoseSample(inputs, matches, {
           profile,
           matmul: run.inputs.matmul,
+          matmulThreads: run.inputs.matmulThreads,
           shouldStop: opts.shouldStop,
           schedule64,
           ...(profile === own ? { correctSample: run.sample.data } : {})
@@ -1238,7 +1255,8 @@ function compareSteps(
   const recording = opts.source === 'recording';
   const profile = run.inputs.profile;
   const { rows, cols } = run.sample;
-  const states = known ?? correctStates(inputs, profile, steps, opts.shouldStop, run.inputs.matmul);
+  const states =
+    known ?? correctStates(inputs, profile, steps, opts.shouldStop, run.inputs.matmul, run.inputs.matmulThreads);
   const judged = pastes.map((p, i) => judgeSample({ rows, cols, data: states.get(steps[i])! }, p));
   const prints: StepComparisonSummary[] = judged.map((c, i) => ({
     step: steps[i],
@@ -1318,7 +1336,7 @@ function stepsPairSearch(
   if (loopWork(inputs, inputs.betas.length) > DIAGNOSIS_MAX_WORK) return null;
   return profilePairsReproducing(
     inputs,
-    { rng: run.inputs.profile, matmul: run.inputs.matmul },
+    { rng: run.inputs.profile, matmul: run.inputs.matmul, threads: run.inputs.matmulThreads },
     steps,
     (states) => pastes.every((p, i) => valuesMatch(states.get(steps[i])!, p)),
     opts.shouldStop
@@ -1368,7 +1386,13 @@ function diagnoseSteps(
   let found: MistakeId[] = [];
   let from = t0;
   for (const schedule64 of schedules64(opts)) {
-    const diagnoseOpts = { profile, matmul: run.inputs.matmul, shouldStop: opts.shouldStop, schedule64 };
+    const diagnoseOpts = {
+      profile,
+      matmul: run.inputs.matmul,
+      matmulThreads: run.inputs.matmulThreads,
+      shouldStop: opts.shouldStop,
+      schedule64
+    };
     found = diagnoseTrajectory(inputs, t0, matchesStep, { ...diagnoseOpts, ...(stateBefore ? { stateBefore } : {}) });
     from = t0;
     if (found.length === 0 && gap !== null && loopWork(inputs, gap + 1) <= DIAGNOSIS_MAX_WORK) {

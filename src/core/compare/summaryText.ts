@@ -7,12 +7,14 @@ import type {
   CompareRule,
   DiagnosisEntry,
   FirstDivergence,
+  ProfilePair,
   RngProfile,
   StepByStep,
   StepComparisonSummary
 } from '../types';
 import { formatFixedF64, formatFloat32Shortest } from '../tensors/printTensor';
 import { ulpDistanceF32 } from '../float32';
+import { pairName } from '../diagnosis/profilePairs';
 import { describeStyle } from './literalStyle';
 import type { RuleChoice } from './ruleChoice';
 import type { ElementStatistics } from './statistics';
@@ -166,13 +168,10 @@ export function profileLine(run: RngProfile, search: { tried: RngProfile[]; matc
 }
 
 /** The line that names every (RNG, matmul) profile pair that reproduces the paste. */
-export function pairLine(search: {
-  tried: { rng: RngProfile; matmul: string }[];
-  matching: { rng: RngProfile; matmul: string }[];
-}): string {
+export function pairLine(search: { tried: ProfilePair[]; matching: ProfilePair[] }): string {
   if (search.matching.length === 0)
     return `Profile pairs: none of the ${search.tried.length} (RNG, matmul) pairs reproduces the paste.`;
-  const names = search.matching.map((p) => `${p.rng} with matmul ${p.matmul}`);
+  const names = search.matching.map(pairName);
   return `Profile pairs: ${names.join('; ')} ${search.matching.length === 1 ? 'reproduces' : 'reproduce'} the paste.`;
 }
 

@@ -28,6 +28,8 @@ export interface MistakeRunOptions {
   profile?: RngProfile;
   /** which BLAS's matmul rounding (default reference) */
   matmul?: MatmulProfile;
+  /** OpenBLAS's threads for the openblas-haswell profile (default 1) */
+  matmulThreads?: number;
   /** the mistake is in the loop from step fromStep on (t <= fromStep; the correct lines run before); default T - 1: the whole run */
   fromStep?: number;
   /** x before step fromStep as the correct loop has it (saves recomputing the steps before); see LoopRunOptions */
@@ -53,6 +55,8 @@ export interface DiagnoseOptions {
   profile?: RngProfile;
   /** the run's matmul profile: every candidate loop's `inp @ w_model` rounds as it (default reference) */
   matmul?: MatmulProfile;
+  /** OpenBLAS's threads for the openblas-haswell profile (default 1) */
+  matmulThreads?: number;
   /** the float64 schedule for schedule-float64 (the inputs' numbers as doubles, when the caller has them) */
   schedule64?: Schedule64;
   /** the entries to try (default: the whole catalogue) */
@@ -88,6 +92,7 @@ class Runner {
       return runLoop(this.c, this.inputs.wModel.data, m ? m.lines : CORRECT_LINES, {
         profile: this.profile,
         matmul: this.opts.matmul,
+        matmulThreads: this.opts.matmulThreads,
         noiseCache: this.cache,
         shouldStop: this.opts.shouldStop,
         ...extra

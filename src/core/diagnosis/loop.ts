@@ -204,6 +204,8 @@ export interface LoopRunOptions {
   profile?: RngProfile;
   /** which BLAS's float32 matmul `inp @ w_model` rounds as (default reference: epsF32; README "Matmul profiles") */
   matmul?: MatmulProfile;
+  /** OpenBLAS's threads for the openblas-haswell profile (default 1) */
+  matmulThreads?: number;
   /** the changed lines run at steps t <= fromStep, the correct ones before (see the top of this file); default T - 1 */
   fromStep?: number;
   /**
@@ -260,13 +262,14 @@ function epsF32(
 
 /**
  * eps = concat(x, t_col) @ w_model (or concat(t_col, x) with timeFirst) as `matmul` rounds it: epsF32 for the
- * reference profile, else the profile's gemm (src/core/sampler/matmul.ts, one thread) on the concatenated input, as
- * the sampler runs it.
+ * reference profile, else the profile's gemm (src/core/sampler/matmul.ts, on `threads` of OpenBLAS's threads) on the
+ * concatenated input, as the sampler runs it.
  */
 function epsFunction(
   matmul: MatmulProfile | undefined,
   n: number,
-  d: number
+  d: number,
+  threads = 1
 ): (x: Float32Array, w: Float32Array, eps: Float32Array, tv: number, timeFirst: boolean) => void {
   if (matmul === undefined || matmul === 'reference')
     return (x, w, eps, tv, timeFirst) => epsF32(x, w, eps, n, d, tv, timeFirst);
@@ -274,7 +277,7 @@ function epsFunction(
   const inp = new Float32Array(n * k);
   return (x, w, eps, tv, timeFirst) => {
     fillModelInput(inp, x, d, n, d, tv, timeFirst);
-    gemmF32(matmul, n, k, d, inp, 0, k, w, 0, d, eps, 0, d, 1);
+    gemmF32(matmul, n, k, d, inp, 0, k, w, 0, d, eps, 0, d, threads);
   };
 }
 
@@ -368,7 +371,7 @@ export function runLoop(c: LoopContext, wModel: Float32Array, lines: LoopLines, 
     start = fromStep;
   }
   const eps = new Float32Array(nd);
-  const epsOf = epsFunction(opts.matmul, n, d);
+  const epsOf = epsFunction(opts.matmul, n, d, opts.matmulThreads);
   const mean = new Float32Array(nd);
   const zBuffer = new Float32Array(nd);
   const trajectory: Float32Array[] | null = opts.record ? [] : null;
@@ -412,7 +415,8 @@ export function correctStates(
   profile: RngProfile,
   wanted: (number | null)[],
   shouldStop?: () => boolean,
-  matmul?: MatmulProfile
+  matmul?: MatmulProfile,
+  matmulThreads?: number
 ): Map<number | null, Float32Array> {
   const out = new Map<number | null, Float32Array>();
   const nd = inputs.n * inputs.d;
@@ -422,6 +426,7 @@ export function correctStates(
     runLoop(loopContext(inputs), inputs.wModel.data, CORRECT_LINES, {
       profile,
       matmul,
+      matmulThreads,
       shouldStop,
       onStep: (t, x) => {
         if (steps.has(t)) out.set(t, x.slice());

@@ -1,26 +1,48 @@
 // Which (RNG, matmul) profile pairs reproduce a user's states: a PyTorch whose randn kernel or BLAS is another than
 // the run's (README "RNG profiles", "Matmul profiles") gives states an ulp off here and there, which no mistake in the
-// loop reproduces. Shared by step-by-step comparisons (compare.ts) and the recording check (run/checkRecording.ts).
+// loop reproduces. Shared by comparisons (compare.ts) and the recording check (run/checkRecording.ts).
+import { openblasThreadsMatter } from '../sampler/matmul';
 import { DEFAULT_MATMUL_PROFILE, MATMUL_PROFILES, RNG_PROFILES, type ProfilePair, type SamplerInputs } from '../types';
 import { correctStates } from './loop';
 
 /**
- * Every (RNG, matmul) pair, and those other than `own` whose correct loop gives states that `reproduce` accepts (the
+ * Every (RNG, matmul) pair to try for `inputs`: each RNG profile with each matmul profile on one thread, and with
+ * OpenBLAS on 2 threads (the run's own count too, when more) where the sampler's product is large enough for OpenBLAS
+ * to split it between threads (an OpenBLAS build runs as many threads as cores unless OPENBLAS_NUM_THREADS says).
+ */
+export function profilePairs(inputs: SamplerInputs, ownThreads = 1): ProfilePair[] {
+  const threads = openblasThreadsMatter(inputs.n, inputs.d + 1, inputs.d) ? [...new Set([2, ownThreads])] : [];
+  return RNG_PROFILES.flatMap((rng) => [
+    ...MATMUL_PROFILES.map((matmul) => ({ rng, matmul })),
+    ...threads.filter((t) => t > 1).map((t) => ({ rng, matmul: 'openblas-haswell' as const, threads: t }))
+  ]);
+}
+
+/** Whether two pairs are one: the same profiles, and the same thread count (1 when absent). */
+export function samePair(a: ProfilePair, b: ProfilePair): boolean {
+  return a.rng === b.rng && a.matmul === b.matmul && (a.threads ?? 1) === (b.threads ?? 1);
+}
+
+/** A pair in words: `avx2-fma with matmul openblas-haswell (2 threads)`. */
+export function pairName(p: ProfilePair): string {
+  return `${p.rng} with matmul ${p.matmul}${(p.threads ?? 1) > 1 ? ` (${p.threads} threads)` : ''}`;
+}
+
+/**
+ * profilePairs(inputs), and those other than `own` whose correct loop gives states that `reproduce` accepts (the
  * states at `steps`, null for x_T). The loop runs once a pair: the caller bounds its work.
  */
 export function profilePairsReproducing(
   inputs: SamplerInputs,
-  own: { rng: ProfilePair['rng']; matmul?: ProfilePair['matmul'] },
+  own: { rng: ProfilePair['rng']; matmul?: ProfilePair['matmul']; threads?: number },
   steps: readonly (number | null)[],
   reproduce: (states: Map<number | null, Float32Array>) => boolean,
   shouldStop?: () => boolean
 ): { tried: ProfilePair[]; matching: ProfilePair[] } {
-  const ownMatmul = own.matmul ?? DEFAULT_MATMUL_PROFILE;
-  const tried: ProfilePair[] = RNG_PROFILES.flatMap((rng) => MATMUL_PROFILES.map((matmul) => ({ rng, matmul })));
+  const self: ProfilePair = { rng: own.rng, matmul: own.matmul ?? DEFAULT_MATMUL_PROFILE, threads: own.threads };
+  const tried = profilePairs(inputs, own.threads);
   const matching = tried.filter(
-    ({ rng, matmul }) =>
-      !(rng === own.rng && matmul === ownMatmul) &&
-      reproduce(correctStates(inputs, rng, [...steps], shouldStop, matmul))
+    (p) => !samePair(p, self) && reproduce(correctStates(inputs, p.rng, [...steps], shouldStop, p.matmul, p.threads))
   );
   return { tried, matching };
 }

@@ -313,7 +313,12 @@ export function recordingSummary(r: Recording, v: Omit<RecordingVerdict, 'summar
     const cause = divergenceCause(r, v);
     const pairs = v.profilePairs ?? [];
     if (pairs.length > 0) {
-      const names = list(pairs.map((p) => `the RNG profile ${p.rng} with the matmul profile ${p.matmul}`));
+      const names = list(
+        pairs.map(
+          (p) =>
+            `the RNG profile ${p.rng} with the matmul profile ${p.matmul}${(p.threads ?? 1) > 1 ? ` on ${p.threads} threads` : ''}`
+        )
+      );
       parts.push(
         `Every recorded state is bit for bit the reference run with ${names}: your PyTorch draws randn or multiplies by w_model as that profile does (README "RNG profiles", "Matmul profiles"), not a mistake in the loop.`
       );

@@ -88,6 +88,7 @@ export function recomputeTrajectory(
     ...samplerOpts,
     profile: run.inputs.profile,
     matmul: run.inputs.matmul,
+    matmulThreads: run.inputs.matmulThreads,
     record: run.trajectory.policy
   };
   const inputs = carriedInputs(run);

@@ -179,6 +179,11 @@ const UNROLL_N = 4;
 // (the Haswell values fail the fixtures of 2 to 4 threads; these pass them all).
 const SMP_THRESHOLD_MIN = 65536;
 const GEMM_MULTITHREAD_THRESHOLD = 4;
+
+/** Whether OpenBLAS would split an (M x K) @ (K x N) product between threads (interface/gemm.c), so that they matter. */
+export function openblasThreadsMatter(M: number, K: number, N: number): boolean {
+  return M * N * K > SMP_THRESHOLD_MIN * GEMM_MULTITHREAD_THRESHOLD;
+}
 const DIVIDE_RATE = 2;
 const SWITCH_RATIO = 2;
 const GEMM_PREFERED_SIZE = 1;
@@ -288,7 +293,7 @@ function openblasHaswellGemm(
   };
 
   // interface/gemm.c: more than one thread only above SMP_THRESHOLD_MIN * GEMM_MULTITHREAD_THRESHOLD multiply-adds
-  const nthreads = threads > 1 && m * n * K > SMP_THRESHOLD_MIN * GEMM_MULTITHREAD_THRESHOLD ? threads : 1;
+  const nthreads = threads > 1 && openblasThreadsMatter(m, K, n) ? threads : 1;
   if (nthreads === 1 || !threadedDriver(m, n, K, nthreads, kernel)) serialDriver(m, n, K, kernel);
 }
 

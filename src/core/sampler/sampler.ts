@@ -232,7 +232,17 @@ export function* samplerSteps(inputs: SamplerInputs, opts: SamplerOptions = {}):
   const elapsedMs = now() - started;
   return {
     schema: 'ddpm-lab.run/1',
-    inputs: { n, d, T, seed: seed.toString(), profile, matmul: matmulProfile },
+    inputs: {
+      n,
+      d,
+      T,
+      seed: seed.toString(),
+      profile,
+      matmul: matmulProfile,
+      ...(matmulProfile === 'openblas-haswell' && (opts.matmulThreads ?? 1) > 1
+        ? { matmulThreads: opts.matmulThreads }
+        : {})
+    },
     sample: matrix(n, d, ws.unpad('x')),
     trajectory: plan.note ? { policy, steps, note: plan.note } : { policy, steps },
     schedule,

@@ -295,7 +295,7 @@ describe('cli: dispatcher, help, demo', () => {
     assert.equal(help.code, 0);
     assert.match(
       help.out,
-      /sample INPUT\.json \[--profile P\] \[--matmul M\] \[--json \| --checksum\] \[--trajectory\]/
+      /sample INPUT\.json \[--profile P\] \[--matmul M \[--blas-threads N\]\] \[--json \| --checksum\] \[--trajectory\]/
     );
     assert.match(help.out, /randn --seed S --shape N\[,d,\.\.\.\] \[--profile P\] \[--json \| --checksum\]/);
     for (const cmd of ['sample', 'randn', 'demo']) {

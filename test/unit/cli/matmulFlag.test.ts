@@ -8,6 +8,8 @@ import { fromBits } from '../helpers/bits';
 import { runCliInMemory } from '../helpers/cliInMemory';
 import { FIXTURES } from '../helpers/paths';
 import type { SamplerFixture } from '../helpers/samplerFixture';
+import { profileFlags } from '../../../src/core/check/verdict';
+import type { CheckVerdict } from '../../../src/core/check/verdict';
 
 const fixture: SamplerFixture = JSON.parse(readFileSync(path.join(FIXTURES, 'matmul', 'sampler.json'), 'utf8'));
 // a case where the two BLAS give different samples, so each assertion below fails for the other profile
@@ -18,9 +20,8 @@ const kase = fixture.cases.find(
     c.results.reference.sample.join() !== c.results['openblas-haswell'].sample.join()
 )!;
 
-/** The case's inputs as an INPUT.json (every float32 written as the decimal that reads back as it). */
-function inputJson(): string {
-  const f = kase.inputs;
+/** A fixture case's inputs as an INPUT.json (every float32 written as the decimal that reads back as it). */
+function inputJson(f: SamplerFixture['cases'][number]['inputs'] = kase.inputs): string {
   const w = Array.from(fromBits(f.w_model.bits));
   const rows = Array.from({ length: f.w_model.shape[0] }, (_, r) =>
     w.slice(r * f.w_model.shape[1], (r + 1) * f.w_model.shape[1])
@@ -35,6 +36,88 @@ function inputJson(): string {
 }
 
 const bitsOf = (values: number[]) => Array.from(new Uint32Array(Float32Array.from(values).buffer));
+
+/** Sampler runs on OpenBLAS with 1 and 2 threads (threads.json "sampler", scripts/fixtures/matmul.py). */
+const threadRuns = (
+  JSON.parse(readFileSync(path.join(FIXTURES, 'matmul', 'threads.json'), 'utf8')) as {
+    sampler: { name: string; inputs: SamplerFixture['cases'][number]['inputs']; out: Record<'1' | '2', number[]> }[];
+  }
+).sampler;
+
+describe('cli: --blas-threads (OpenBLAS on 2 threads, fixtures from PyTorch)', () => {
+  for (const c of threadRuns) {
+    it(`${c.name}: sample --matmul openblas-haswell --blas-threads 1 and 2 give PyTorch's sample for each`, async () => {
+      assert.notDeepEqual(c.out['1'], c.out['2'], 'the threads change the bits');
+      for (const t of ['1', '2'] as const) {
+        const r = await runCliInMemory(
+          ['sample', 'in.json', '--json', '--matmul', 'openblas-haswell', '--blas-threads', t],
+          { 'in.json': inputJson(c.inputs) }
+        );
+        assert.equal(r.code, 0, r.err);
+        assert.deepEqual(
+          bitsOf((JSON.parse(r.out).sample as number[][]).flat()),
+          c.out[t].map((b) => b >>> 0),
+          `${t} thread(s)`
+        );
+      }
+    });
+  }
+
+  it('compare names the 2-thread pair that reproduces the paste, and matches with --blas-threads 2', async () => {
+    const c = threadRuns[0];
+    const flat = Array.from(fromBits(c.out['2']));
+    const [n, d] = c.inputs.shape;
+    const files = {
+      'in.json': inputJson(c.inputs),
+      'p.txt': JSON.stringify(Array.from({ length: n }, (_, r) => flat.slice(r * d, (r + 1) * d)))
+    };
+    const r = await runCliInMemory(['compare', 'in.json', 'p.txt', '--json'], files);
+    const j = JSON.parse(r.out);
+    assert.equal(r.code, 1, j.summary);
+    assert.deepEqual(j.pairSearch.matching, [{ rng: 'avx2-fma', matmul: 'openblas-haswell', threads: 2 }], j.summary);
+    assert.match(
+      j.summary,
+      /\nProfile pairs: avx2-fma with matmul openblas-haswell \(2 threads\) reproduces the paste\./
+    );
+    const one = await runCliInMemory(['compare', 'in.json', 'p.txt', '--matmul', 'openblas-haswell'], files);
+    assert.equal(one.code, 1, one.out);
+    const two = await runCliInMemory(
+      ['compare', 'in.json', 'p.txt', '--matmul', 'openblas-haswell', '--blas-threads', '2'],
+      files
+    );
+    assert.equal(two.code, 0, two.out);
+    assert.match(two.out, /\nBitwise equal: yes\n/);
+  });
+
+  it('refused in one line: no --matmul openblas-haswell, or not a thread count', async () => {
+    const files = { 'in.json': inputJson() };
+    for (const [args, message] of [
+      [['--blas-threads', '2'], /^--blas-threads: only with --matmul openblas-haswell /],
+      [['--matmul', 'reference', '--blas-threads', '2'], /^--blas-threads: only with --matmul openblas-haswell /],
+      [
+        ['--matmul', 'openblas-haswell', '--blas-threads', '0'],
+        /^--blas-threads: expected a whole number from 1 to 256, got "0"$/
+      ],
+      [['--matmul', 'openblas-haswell', '--blas-threads', '1.5'], /^--blas-threads: expected a whole number/]
+    ] as const) {
+      const r = await runCliInMemory(['sample', 'in.json', ...args], files);
+      assert.equal(r.code, 2, r.err);
+      assert.match(r.err.trimEnd(), message);
+      assert.equal(r.err.trimEnd().split('\n').length, 1);
+    }
+  });
+
+  it("check's summary gives the options that run as the PyTorch it checked", () => {
+    const verdict = (rng: string, matmul: string | null, threads: number) =>
+      ({ profile: { rng, matmul }, matmul: { openblasThreads: threads } }) as unknown as CheckVerdict;
+    assert.equal(profileFlags(verdict('avx2-fma', 'reference', 1)), null);
+    assert.equal(profileFlags(verdict('avx2-fma', 'openblas-haswell', 1)), '--matmul openblas-haswell');
+    assert.equal(
+      profileFlags(verdict('scalar', 'openblas-haswell', 2)),
+      '--profile scalar --matmul openblas-haswell --blas-threads 2'
+    );
+  });
+});
 
 describe('cli: --matmul', () => {
   it('the fixture has a case the two profiles tell apart', () =>

@@ -243,5 +243,16 @@ describe('ddpm report (src/cli/report.ts)', () => {
       matmul: undefined,
       output: 'r.html'
     });
+    assert.deepEqual(
+      parseReportArgs(['a.json', '--matmul', 'openblas-haswell', '--blas-threads', '2', '-o', 'r.html']),
+      {
+        input: 'a.json',
+        expected: undefined,
+        profile: undefined,
+        matmul: 'openblas-haswell',
+        matmulThreads: 2,
+        output: 'r.html'
+      }
+    );
   });
 });
