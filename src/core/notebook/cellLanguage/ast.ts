@@ -93,8 +93,24 @@ function parseWith(text: string, startRule: 'Program' | 'Expr'): unknown {
 
 /** Parses a cell into statements; throws CellError (kind 'SyntaxError') pointing at line and column. */
 export function parseCell(text: string): Statement[] {
-  return parseWith(text, 'Program') as Statement[];
+  const statements = parseWith(text, 'Program') as Statement[];
+  for (const s of statements) {
+    // a statement with only spaces before it on its line (code pasted from inside a function): Python's
+    // IndentationError; a continued line (in brackets, after an operator or a backslash) is inside a statement
+    if (s.loc.column === 1) continue;
+    const lineStart = text.lastIndexOf('\n', s.loc.offset - 1) + 1;
+    if (/^[ \t\f]*$/.test(text.slice(lineStart, s.loc.offset)))
+      throw new CellError(
+        `${UNEXPECTED_INDENT}: start each statement at the beginning of its line (Python's IndentationError)`,
+        s.loc,
+        'SyntaxError'
+      );
+  }
+  return statements;
 }
+
+/** Python's words for a statement indented where no block is open. */
+export const UNEXPECTED_INDENT = 'unexpected indent';
 
 /** Parses one expression (used for `tensor(<expression>)` that is not a pasted print). */
 export function parseExpression(text: string): Expr {

@@ -899,6 +899,13 @@ function* runStatement(s: Statement, ctx: Ctx): Gen<CellOutput[]> {
     return [];
   }
   const value = yield* evalExpr(s.expr, ctx);
+  const digits = longestIntDigits(value);
+  // Python 3.11 refuses to write an int of more digits as text (sys.get_int_max_str_digits(), ValueError)
+  if (digits > INT_MAX_STR_DIGITS)
+    fail(
+      `Exceeds the limit (${INT_MAX_STR_DIGITS} digits) for integer string conversion (Python's ValueError): an integer of ${digits} digits`,
+      s.loc
+    );
   try {
     return outputsOf(value);
   } catch (e) {
@@ -906,6 +913,30 @@ function* runStatement(s: Statement, ctx: Ctx): Gen<CellOutput[]> {
     if (isStackOverflow(e)) fail(TOO_DEEP, s.loc);
     throw e;
   }
+}
+
+/** Python 3.11's default sys.get_int_max_str_digits(): the most digits str() or repr() writes of an int. */
+const INT_MAX_STR_DIGITS = 4300;
+
+/** The most decimal digits of an int in `v` (a list's items too, level by level); 0 when it holds none. */
+function longestIntDigits(v: Value): number {
+  let most = 0;
+  let level: Value[] = [v];
+  while (level.length > 0) {
+    const next: Value[] = [];
+    for (const x of level) {
+      if (x.kind === 'list') next.push(...x.items);
+      // 1 + floor(bits * log10(2)) is the count, or one more than it: the string only for those near the limit
+      else if (x.kind === 'int') {
+        const bits = (x.value < 0n ? -x.value : x.value).toString(2).length;
+        const estimate = Math.floor(bits * Math.LOG10E * Math.LN2) + 1;
+        const n = Math.abs(estimate - INT_MAX_STR_DIGITS) <= 2 ? x.value.toString().replace('-', '').length : estimate;
+        most = Math.max(most, n);
+      }
+    }
+    level = next;
+  }
+  return most;
 }
 
 /**

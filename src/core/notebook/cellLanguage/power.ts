@@ -109,7 +109,10 @@ function floatPow(iv: number, iw: number, show: () => string): number {
 
 function pythonPow(a: Value, b: Value): Value {
   const operand = (v: Value): string => {
-    const text = reprValue(v);
+    const full = reprValue(v);
+    // an integer of thousands of digits (2 ** 2 ** 2 ** 2 ** 2): its first digits and its length
+    const text =
+      v.kind === 'int' && full.length > 40 ? `${full.slice(0, 20)}...(${full.replace('-', '').length} digits)` : full;
     return text.startsWith('-') ? `(${text})` : text;
   };
   const show = (): string => `${operand(a)} ** ${operand(b)}`;

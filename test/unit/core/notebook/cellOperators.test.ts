@@ -33,6 +33,10 @@ const fixture = JSON.parse(readFileSync(path.join(FIXTURES, 'notebook/cell_opera
   stringReprs: { cell: string; repr: string }[];
   /** string literals Python refuses, with its SyntaxError */
   stringErrors: { cell: string; error: { type: string; message: string } }[];
+  /** ints around Python's limit of digits written as text: repr's length, or Python's ValueError */
+  intReprs: { cell: string; length?: number; error?: { type: string; message: string } }[];
+  /** cells with an indented statement, and Python's IndentationError (null: Python compiles the cell) */
+  indentErrors: { cell: string; error: { type: string; message: string; line: number } | null }[];
   /** dtype strings and NumPy's name of each (numpy.dtype(text).name), or NumPy's error */
   arrayDtypeStrings: { text: string; name: string | null; error?: { type: string; message: string } }[];
   /** `(` * depth + `1` + `)` * depth: what Python says of it */
@@ -80,6 +84,37 @@ describe('cell language: ** and indexing as PyTorch and Python compute them (fix
         }
       });
     }
+  }
+});
+
+describe("cell language: an int shown within Python's limit of 4300 digits (fixtures from Python)", () => {
+  for (const c of fixture.intReprs) {
+    it(`${c.cell}: ${c.error ? c.error.message : `shown, ${c.length} characters`}`, () => {
+      if (c.length !== undefined) {
+        const [out] = run(new CellSession(), c.cell);
+        assert.equal(out.kind === 'text' ? out.text.length : -1, c.length);
+        return;
+      }
+      const e = cellError(() => run(new CellSession(), c.cell));
+      // Python's words up to its advice (sys.set_int_max_str_digits, which a cell has no sys for)
+      assert.ok(e.detail.startsWith(c.error!.message.split(';')[0]), e.detail);
+      assert.equal(e.loc?.line, 1);
+    });
+  }
+});
+
+describe('cell language: an indented statement is refused as Python refuses it (fixtures from Python)', () => {
+  for (const c of fixture.indentErrors) {
+    it(`${JSON.stringify(c.cell)}: ${c.error ? `${c.error.type}: ${c.error.message}` : 'compiles'}`, () => {
+      if (!c.error) {
+        run(new CellSession(), c.cell);
+        return;
+      }
+      const e = cellError(() => run(new CellSession(), c.cell));
+      assert.equal(e.kind, 'SyntaxError');
+      assert.equal(e.loc?.line, c.error.line);
+      assert.ok(e.detail.startsWith(`${c.error.message}: `), e.detail);
+    });
   }
 });
 
@@ -331,6 +366,11 @@ describe('cell language: errors of ** and indexing', () => {
     assert.equal(
       detail('2 ** 10000000'),
       '2 ** 10000000 would have more than 1000000 bits: integers that large are not supported'
+    );
+    // an operand of thousands of digits is shown by its first digits and its length: the message stays short
+    assert.equal(
+      cellError(() => run(new CellSession(), 'x = 2 ** 2 ** 2 ** 2 ** 2 ** 2')).detail,
+      '2 ** 20035299304068464649...(19729 digits) would have more than 1000000 bits: integers that large are not supported'
     );
     // so is a product that large (repeated squaring grew without bound, ending in the engine's own message)
     assert.equal(
