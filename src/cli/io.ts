@@ -343,11 +343,12 @@ export function parseCliArgs<T extends ParseArgsConfig>(a: string | T, b?: T): R
     const first = oneLine(e);
     // node:util's wording for an option without its value, e.g. "--seed --shape 3" or "--shape -1"
     // ("Option '-o, --output <value>' argument missing" for an option with a short form: named by its long form)
-    const valueless = /^Option '(?:-\w, )?(-[-\w]+)(?: <value>)?' argument (missing|is ambiguous)/.exec(first);
+    const valueless = /^Option '(?:(-\w), )?(-[-\w]+)(?: <value>)?' argument (missing|is ambiguous)/.exec(first);
     if (valueless) {
-      const option = longOf(valueless[1]);
-      const hint = valueless[2] === 'missing' ? '' : ` (a value that starts with "-" is written ${option}=-VALUE)`;
-      throw new CliError(`${option}: missing value${hint}${usage}`);
+      const option = longOf(valueless[2]);
+      const hint = valueless[3] === 'missing' ? '' : ` (a value that starts with "-" is written ${option}=-VALUE)`;
+      // both names of an option that has a short one (`-o, --output`): the user may have typed either
+      throw new CliError(`${valueless[1] ? `${valueless[1]}, ` : ''}${option}: missing value${hint}${usage}`);
     }
     const why = first
       .replace(/\. To specify a positional argument.*$/, '')

@@ -359,10 +359,12 @@ function checkSeedDigits(json: Record<string, unknown>, text: string, scan: Json
   );
 }
 
-/** "invalid JSON at line 3, column 7: Unexpected token ..." (jsonErrorDetail), or that the file is empty. */
+/** "invalid JSON at line 3, column 7: Unexpected token ..." (jsonErrorDetail), or that the text is empty. */
 function jsonErrorText(text: string, e: unknown): string {
   // (JSON's whitespace only: a no-break space is a character, which the detail names)
-  return /^[ \t\r\n]*$/.test(text) ? 'invalid JSON: the file is empty' : `invalid JSON${jsonErrorDetail(text, e)}`;
+  return /^[ \t\r\n]*$/.test(text)
+    ? 'empty: expected one JSON object with w_model, shape, betas, alpha_bar and seed'
+    : `invalid JSON${jsonErrorDetail(text, e)}`;
 }
 
 /** The five inputs as an `.inputs.json` file holds them, numbers as the decimals `format` gives (for files and scripts). */

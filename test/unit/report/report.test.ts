@@ -141,7 +141,7 @@ describe('ddpm report (src/cli/report.ts)', () => {
         /^--profile: unknown profile "neon" \(expected one of avx2-fma, avx2, scalar\)$/
       ],
       [['in.json', '-o', 'x.html', '--bogus'], /^report: unknown option '--bogus' \(report --help for usage\)$/],
-      [['in.json', '-o'], /^--output: missing value \(report --help for usage\)$/],
+      [['in.json', '-o'], /^-o, --output: missing value \(report --help for usage\)$/],
       [
         ['in.json', '-o', '-x.html'],
         /^--output: missing value \(a value that starts with "-" is written --output=-VALUE\) \(report --help for usage\)$/

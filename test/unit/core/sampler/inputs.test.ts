@@ -311,7 +311,11 @@ describe('inputs: one-line errors naming the field', () => {
         return true;
       }
     );
-    assert.throws(() => parseInputsText('', 'in.json'), /in\.json: invalid JSON: the file is empty/);
+    // (the name says which input: a file, or standard input with nothing piped in)
+    assert.throws(
+      () => parseInputsText('', 'standard input'),
+      /^Error: standard input: empty: expected one JSON object with w_model, shape, betas, alpha_bar and seed$/
+    );
     // a character JSON does not take for a space is no empty file, and is named wherever it stands (V8's own
     // words, where it gives a place, do not name it)
     assert.throws(
