@@ -171,7 +171,7 @@ export async function main(argv: string[], io: CliIO, deps: CheckDeps = {}): Pro
     if (stoppedBy) throw stopped();
     if (e instanceof NoUsableTorchError) {
       throw new CliError(
-        `check: no usable PyTorch: ${e.message}; ${noTorchAdvice(e.kind, python, e.signal, 'pass --python PY')}`,
+        `check: no usable PyTorch: ${e.message}; ${noTorchAdvice(e.kind, python, e.signal, 'pass --python PY', e.message)}`,
         4
       );
     }

@@ -98,7 +98,7 @@ export async function runLocalCheck(inputs: SamplerInputs, opts: LocalCheckOptio
     if (e instanceof NoUsableTorchError)
       throw new NoUsableTorchError(
         e.kind,
-        `no usable PyTorch: ${e.message}; ${noTorchAdvice(e.kind, python, e.signal)}`,
+        `no usable PyTorch: ${e.message}; ${noTorchAdvice(e.kind, python, e.signal, undefined, e.message)}`,
         e.signal
       );
     throw e;

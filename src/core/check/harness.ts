@@ -214,6 +214,10 @@ function harnessRun(json: Record<string, unknown>, inputs: SamplerInputs): Harne
   };
 }
 
+/** An ImportError that comes from the dynamic loader, not from a missing module. */
+const SHARED_LIBRARY_FAILURE =
+  /\.so(?:\.\d+)*\b.*:|cannot open shared object file|undefined symbol|file too short|wrong ELF class/;
+
 /**
  * The one line `check` prints for a Python that cannot run it, with how to fix it (signal: for kind 'signal'; choose:
  * how the user picks another Python, the extension's setting or the CLI's --python).
@@ -222,7 +226,9 @@ export function noTorchAdvice(
   kind: NoTorchKind,
   python: string,
   signal?: string,
-  choose = 'set ddpmLab.pythonPath (or --python)'
+  choose = 'set ddpmLab.pythonPath (or --python)',
+  /** the error's message: an import that failed in a library torch loads is no missing torch */
+  message = ''
 ): string {
   switch (kind) {
     case 'signal':
@@ -236,6 +242,10 @@ export function noTorchAdvice(
     case 'no-interpreter':
       return `${choose} to a Python with PyTorch, or install Python 3`;
     case 'no-torch':
+      // torch is there, a shared library it loads is not (libblas.so.3: file too short; cannot open shared object
+      // file; undefined symbol): LD_LIBRARY_PATH or LD_PRELOAD chose another library
+      if (SHARED_LIBRARY_FAILURE.test(message))
+        return 'a library PyTorch loads failed to load, so installing torch again will not help: check LD_LIBRARY_PATH and LD_PRELOAD in the environment (unset them to let PyTorch load its own)';
       return `install PyTorch into it: ${python} -m pip install torch`;
     case 'too-old':
       return `upgrade it: ${python} -m pip install --upgrade torch`;

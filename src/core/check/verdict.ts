@@ -112,7 +112,10 @@ export function blasText(m: MachineFacts): string | null {
     const extra = [b.coreName, b.threads !== null ? `${b.threads} thread${b.threads === 1 ? '' : 's'}` : null].filter(
       Boolean
     );
-    return `${b.library}${b.version ? ` ${b.version}` : ''}${extra.length ? ` (${extra.join(', ')})` : ''}`;
+    // (without threadpoolctl the version is OpenBLAS's own config string, which names the library again)
+    const version = b.version && !b.version.toLowerCase().startsWith(b.library.toLowerCase()) ? ` ${b.version}` : '';
+    const name = version || !b.version ? b.library : b.version;
+    return `${name}${version}${extra.length ? ` (${extra.join(', ')})` : ''}`;
   }
   return m.builtBlas ? `built with ${m.builtBlas}` : null;
 }
@@ -370,7 +373,7 @@ export function verdictParts(v: CheckVerdict): { label: string; exact: boolean; 
     {
       label: 'matmul',
       exact: mm.exact,
-      text: `${mm.exact ? `bit for bit, ${matchingText('matmul', mm.matching.map(named), fact === null ? null : named(fact), 'OpenBLAS is loaded')}` : `no matmul profile reproduces it (closest ${named(mm.closest)}: ${differText(mm.byProfile[mm.closest], true)}, ${ulpsText(mm.byProfile[mm.closest])})`}`
+      text: `${mm.exact ? `bit for bit, ${matchingText('matmul', mm.matching.map(named), fact === null ? null : named(fact), 'OpenBLAS is loaded')}` : `no matmul profile reproduces it (closest ${named(mm.closest)}: ${differText(mm.byProfile[mm.closest], true)}, ${ulpsText(mm.byProfile[mm.closest])})`}${otherKernelsNote(v)}`
     },
     {
       label: 'final sample',
@@ -378,6 +381,21 @@ export function verdictParts(v: CheckVerdict): { label: string; exact: boolean; 
       text: `${v.final.bitwiseEqual ? 'bitwise equal' : `${differText(fd, true)}, ${ulpsText(fd)}${v.firstDifferentT !== null ? `; first difference at ${whereText(v.firstDifferentT, v.stepUlps.length)}` : ''}`} (ours with ${v.final.rng} + ${named(v.final.matmul)})`
     }
   ];
+}
+
+/**
+ * When the loaded OpenBLAS runs other kernels than Haswell's (its Cooperlake or SkylakeX ones on an AVX-512 CPU), which
+ * openblas-haswell does not reproduce: what to set to compare with it. Empty otherwise.
+ */
+function otherKernelsNote(v: CheckVerdict): string {
+  const core = v.machine.loadedBlas?.coreName;
+  if (machineMatmulProfile(v.machine) === null || !core || core.toLowerCase() === 'haswell') return '';
+  // another profile reproduced it: nothing to say of OpenBLAS's kernels
+  if (v.matmul.exact && !v.matmul.matching.includes('openblas-haswell')) return '';
+  const where = v.matmul.exact
+    ? `; OpenBLAS runs its ${core} kernels here, which give the Haswell kernels' bits for these inputs but not for all`
+    : `; OpenBLAS runs its ${core} kernels here, and openblas-haswell reproduces its Haswell kernels`;
+  return `${where}: run PyTorch with OPENBLAS_CORETYPE=Haswell in the environment to compare with it`;
 }
 
 /** "t = 3", or "x_T" for T (the starting noise). */

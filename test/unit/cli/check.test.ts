@@ -125,6 +125,23 @@ describe('cli: check, when the Python cannot run it', function () {
     assert.equal(r.err.trim().split('\n').length, 1);
   });
 
+  it('torch there, a library it loads broken (LD_LIBRARY_PATH): exit 4, told to check the environment, not to reinstall', async function () {
+    if (!existsSync('/usr/lib/python3/dist-packages/torch')) this.skip();
+    // an empty libblas.so.3 ahead of the system's: the dynamic loader's own error, as the real torch import meets it
+    const lib = path.join(dir, 'badlib');
+    mkdirSync(lib, { recursive: true });
+    writeFileSync(path.join(lib, 'libblas.so.3'), '');
+    const r = await runCheckCli(['--python', PYTHON], { ...process.env, LD_LIBRARY_PATH: lib });
+    assert.equal(r.code, 4, r.err);
+    assert.match(
+      r.err,
+      /cannot import torch \(.*libblas\.so\.3: file too short\); a library PyTorch loads failed to load/
+    );
+    assert.match(r.err, /check LD_LIBRARY_PATH and LD_PRELOAD/);
+    assert.doesNotMatch(r.err, /pip install/);
+    assert.equal(r.err.trim().split('\n').length, 1);
+  });
+
   it('too old a torch: exit 4 with the upgrade hint', async () => {
     const r = await runCheckCli(['--python', PYTHON], fakeTorch('old', "__version__ = '1.4.0'\n"));
     assert.equal(r.code, 4);

@@ -25,7 +25,8 @@ function harnessRun(
   bitsRun: NonNullable<SamplerFixture['cases'][number]['results'][string]['trajectory']>,
   n: number,
   d: number,
-  blas: string
+  blas: string,
+  loaded: { coreName?: string | null; version?: string | null } = {}
 ): HarnessRun {
   const m = (bits: number[]): MatrixF32 => ({ rows: n, cols: d, data: fromBits(bits) });
   return {
@@ -38,7 +39,14 @@ function harnessRun(
       atenCpuCapability: null,
       cpuFlags: null,
       builtBlas: 'generic',
-      loadedBlas: { library: blas, path: null, version: null, threads: 1, coreName: null, source: 'fixture' },
+      loadedBlas: {
+        library: blas,
+        path: null,
+        version: loaded.version ?? null,
+        threads: 1,
+        coreName: loaded.coreName ?? null,
+        source: 'fixture'
+      },
       platform: null,
       machine: null,
       libc: null,
@@ -63,6 +71,48 @@ describe('check: the verdict on PyTorch runs (fixtures)', () => {
       });
     }
   }
+
+  it('OpenBLAS on kernels other than Haswell: part (3) says to set OPENBLAS_CORETYPE=Haswell; the headline names it once', () => {
+    const c = cases[cases.length - 1];
+    const inputs = toInputs(c.inputs);
+    const [n, d] = c.inputs.shape;
+    // PyTorch's states on OpenBLAS's Haswell kernels, said to come from its Cooperlake ones: part (3) is exact for
+    // these inputs, and says that the Cooperlake kernels give those bits here but not for all
+    const config = 'OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Cooperlake MAX_THREADS=64';
+    const { verdict } = checkAgainstTorch(
+      inputs,
+      harnessRun(c.results['openblas-haswell'].trajectory!, n, d, 'openblas', {
+        coreName: 'Cooperlake',
+        version: config
+      })
+    );
+    const part3 = verdict.summary.split('\n').find((l) => l.startsWith('(3)'))!;
+    assert.match(
+      part3,
+      /; OpenBLAS runs its Cooperlake kernels here, which give the Haswell kernels' bits for these inputs but not for all: run PyTorch with OPENBLAS_CORETYPE=Haswell in the environment to compare with it$/
+    );
+    // (no threadpoolctl: the version is OpenBLAS's config string, which names the library; named once)
+    assert.match(
+      verdict.summary,
+      /BLAS OpenBLAS 0\.3\.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Cooperlake MAX_THREADS=64 \(Cooperlake, 1 thread\)\)/
+    );
+    // states the reference profile reproduces: nothing said of OpenBLAS's kernels
+    const ref = checkAgainstTorch(
+      inputs,
+      harnessRun(c.results.reference.trajectory!, n, d, 'openblas', { coreName: 'Cooperlake' })
+    ).verdict;
+    assert.deepEqual(ref.matmul.matching, ['reference']);
+    assert.doesNotMatch(ref.summary, /Cooperlake kernels here/);
+    // states no profile reproduces (one predicted noise value moved by an ulp): the advice
+    const run = harnessRun(c.results['openblas-haswell'].trajectory!, n, d, 'openblas', { coreName: 'Cooperlake' });
+    run.steps[0].eps.data[0] = nextUpF32(run.steps[0].eps.data[0]);
+    const off = checkAgainstTorch(inputs, run).verdict;
+    assert.equal(off.matmul.exact, false);
+    assert.match(
+      off.summary,
+      /; OpenBLAS runs its Cooperlake kernels here, and openblas-haswell reproduces its Haswell kernels: run PyTorch with OPENBLAS_CORETYPE=Haswell/
+    );
+  });
 
   it('forcing the other matmul: part (3) names how far, part (4) differs from the first step that does', () => {
     const c = cases[cases.length - 1];
