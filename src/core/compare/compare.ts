@@ -1307,17 +1307,26 @@ function compareSteps(
   // another (RNG, matmul) pair, as for a single print: a PyTorch on OpenBLAS drifts by an ulp here and there, which
   // no mistake in the loop reproduces (bounded like the diagnosis: the other matmul profiles run as plain JavaScript)
   const T = inputs.betas.length;
+  const diagnosed = (on: Comparison): Comparison =>
+    diagnoseSteps(inputs, run, steps, pastes, judged, states, firstBad, on, opts, recording, T);
+  const withSearch = (on: Comparison, search: ReturnType<typeof stepsPairSearch>): Comparison =>
+    search
+      ? { ...on, pairSearch: search, summary: `${on.summary}\n${pairLine(search)}` }
+      : { ...on, summary: `${on.summary}\n${pairsNotTriedLine(inputs)}` };
+  if (pastes.every((p) => p.choice.pinned)) {
+    // digits that identify the values: a catalogue mistake that reproduces every print is the answer, and the pairs
+    // (one of them may follow the prints for hundreds of steps, at plain JavaScript's pace) are tried only without one
+    const d = diagnosed(c);
+    if ((d.diagnosis?.length ?? 0) > 0) return d;
+    const search = stepsPairSearch(inputs, run, steps, pastes, opts);
+    return search && search.matching.length > 0 ? { ...withSearch(c, search), diagnosis: [] } : withSearch(d, search);
+  }
   const search = stepsPairSearch(inputs, run, steps, pastes, opts);
-  const searched: Comparison = search
-    ? { ...c, pairSearch: search, summary: `${c.summary}\n${pairLine(search)}` }
-    : { ...c, summary: `${c.summary}\n${pairsNotTriedLine(inputs)}` };
-  const diagnosed = (): Comparison =>
-    diagnoseSteps(inputs, run, steps, pastes, judged, states, firstBad, searched, opts, recording, T);
-  if (!search || search.matching.length === 0) return diagnosed();
-  // a pair reproduces the prints: the answer when their digits identify the values; at a precision that does not, a
-  // mistake in the loop may print the same, and the diagnosis says so beside the pair
-  if (pastes.every((p) => p.choice.pinned)) return { ...searched, diagnosis: [] };
-  const d = diagnosed();
+  const searched = withSearch(c, search);
+  if (!search || search.matching.length === 0) return diagnosed(searched);
+  // a pair reproduces the prints at their precision, and a mistake in the loop may print the same: the diagnosis says
+  // so beside the pair
+  const d = diagnosed(searched);
   if ((d.diagnosis?.length ?? 0) === 0) return { ...searched, diagnosis: [] };
   return { ...d, summary: `${d.summary}\n${AMBIGUOUS_NOTE}` };
 }
@@ -1334,11 +1343,14 @@ function stepsPairSearch(
   opts: CompareOptions
 ): { tried: ProfilePair[]; matching: ProfilePair[] } | null {
   if (loopWork(inputs, inputs.betas.length) > DIAGNOSIS_MAX_WORK) return null;
+  // the prints of each step (x_0 may be printed twice: labelled, and once more after the loop)
+  const byStep = new Map<number | null, PreparedPaste[]>();
+  steps.forEach((t, i) => byStep.set(t, [...(byStep.get(t) ?? []), pastes[i]]));
   return profilePairsReproducing(
     inputs,
     { rng: run.inputs.profile, matmul: run.inputs.matmul, threads: run.inputs.matmulThreads },
-    steps,
-    (states) => pastes.every((p, i) => valuesMatch(states.get(steps[i])!, p)),
+    [...byStep.keys()],
+    (t, x) => byStep.get(t)!.every((p) => valuesMatch(x, p)),
     opts.shouldStop
   );
 }

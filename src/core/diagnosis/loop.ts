@@ -419,20 +419,40 @@ export function correctStates(
   matmulThreads?: number
 ): Map<number | null, Float32Array> {
   const out = new Map<number | null, Float32Array>();
-  const nd = inputs.n * inputs.d;
-  if (wanted.includes(null)) out.set(null, randnSeeded(inputs.seed, nd, profile));
-  const steps = new Set(wanted.filter((t): t is number => t !== null));
-  if (steps.size > 0) {
-    runLoop(loopContext(inputs), inputs.wModel.data, CORRECT_LINES, {
-      profile,
-      matmul,
-      matmulThreads,
-      shouldStop,
-      onStep: (t, x) => {
-        if (steps.has(t)) out.set(t, x.slice());
-        return true;
-      }
-    });
-  }
+  visitCorrectStates(inputs, profile, wanted, (t, x) => out.set(t, t === null ? x : x.slice()) !== undefined, {
+    shouldStop,
+    matmul,
+    matmulThreads
+  });
   return out;
+}
+
+/**
+ * The correct loop run until the last of the wanted steps, `visit` called with each wanted state in loop order (x_T
+ * first, when null is wanted; x is the loop's own buffer: copy it to keep it); it stops as soon as `visit` returns
+ * false. Whether every wanted state was visited and accepted.
+ */
+export function visitCorrectStates(
+  inputs: SamplerInputs,
+  profile: RngProfile,
+  wanted: readonly (number | null)[],
+  visit: (t: number | null, x: Float32Array) => boolean,
+  opts: { shouldStop?: () => boolean; matmul?: MatmulProfile; matmulThreads?: number } = {}
+): boolean {
+  if (wanted.includes(null) && !visit(null, randnSeeded(inputs.seed, inputs.n * inputs.d, profile))) return false;
+  const steps = new Set(wanted.filter((t): t is number => t !== null));
+  if (steps.size === 0) return true;
+  const last = Math.min(...steps);
+  let accepted = true;
+  runLoop(loopContext(inputs), inputs.wModel.data, CORRECT_LINES, {
+    profile,
+    matmul: opts.matmul,
+    matmulThreads: opts.matmulThreads,
+    shouldStop: opts.shouldStop,
+    onStep: (t, x) => {
+      if (steps.has(t) && !visit(t, x)) accepted = false;
+      return accepted && t > last;
+    }
+  });
+  return accepted;
 }

@@ -3,7 +3,7 @@
 // loop reproduces. Shared by comparisons (compare.ts) and the recording check (run/checkRecording.ts).
 import { openblasThreadsMatter } from '../sampler/matmul';
 import { DEFAULT_MATMUL_PROFILE, MATMUL_PROFILES, RNG_PROFILES, type ProfilePair, type SamplerInputs } from '../types';
-import { correctStates } from './loop';
+import { visitCorrectStates } from './loop';
 
 /**
  * Every (RNG, matmul) pair to try for `inputs`: each RNG profile with each matmul profile on one thread, and with
@@ -29,20 +29,23 @@ export function pairName(p: ProfilePair): string {
 }
 
 /**
- * profilePairs(inputs), and those other than `own` whose correct loop gives states that `reproduce` accepts (the
- * states at `steps`, null for x_T). The loop runs once a pair: the caller bounds its work.
+ * profilePairs(inputs), and those other than `own` whose correct loop gives, at each of `steps` (null for x_T), a
+ * state that `matchesAt` accepts. Each pair's loop stops at its first state not accepted (most pairs: the first one),
+ * or after the last of the steps; the caller bounds the work of a whole run.
  */
 export function profilePairsReproducing(
   inputs: SamplerInputs,
   own: { rng: ProfilePair['rng']; matmul?: ProfilePair['matmul']; threads?: number },
   steps: readonly (number | null)[],
-  reproduce: (states: Map<number | null, Float32Array>) => boolean,
+  matchesAt: (t: number | null, x: Float32Array) => boolean,
   shouldStop?: () => boolean
 ): { tried: ProfilePair[]; matching: ProfilePair[] } {
   const self: ProfilePair = { rng: own.rng, matmul: own.matmul ?? DEFAULT_MATMUL_PROFILE, threads: own.threads };
   const tried = profilePairs(inputs, own.threads);
   const matching = tried.filter(
-    (p) => !samePair(p, self) && reproduce(correctStates(inputs, p.rng, [...steps], shouldStop, p.matmul, p.threads))
+    (p) =>
+      !samePair(p, self) &&
+      visitCorrectStates(inputs, p.rng, steps, matchesAt, { shouldStop, matmul: p.matmul, matmulThreads: p.threads })
   );
   return { tried, matching };
 }

@@ -178,12 +178,12 @@ export function checkRecording(r: Recording, opts: CheckRecordingOptions = {}): 
     (diagnosis?.mistakes.length ?? 0) === 0 &&
     loopWork(inputs, r.T) <= DIAGNOSIS_MAX_WORK
   ) {
-    const ts = compared.map((c) => c.t);
+    const byT = new Map(compared.map((c) => [c.t, c.state.x.data]));
     profilePairs = profilePairsReproducing(
       inputs,
       { rng: opts.profile ?? DEFAULT_PROFILE },
-      ts,
-      (states) => compared.every((c) => sameBits(c.state.x.data, states.get(c.t)!)),
+      [...byT.keys()],
+      (t, x) => sameBits(byT.get(t)!, x),
       opts.shouldStop
     ).matching;
   }
