@@ -362,10 +362,12 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     if (isInternalError(e)) throw e;
     throw new CliError(oneLine(e));
   }
+  // what a .npy file held, as the summary's last line (in --json's summary too)
+  if (paste.note) comparison = { ...comparison, summary: `${comparison.summary}\n${paste.note}` };
   if (values.json) {
     io.stdout(comparisonJson(comparison, run.warnings));
   } else {
-    io.stdout(`${comparison.summary}\n${paste.note ? `${paste.note}\n` : ''}`);
+    io.stdout(`${comparison.summary}\n`);
     for (const w of run.warnings) io.stderr(`warning: ${w}\n`);
   }
   return comparison.matches ? 0 : 1;

@@ -229,8 +229,17 @@ export async function readPaste(io: CliIO, pathOrDash: string): Promise<{ text: 
  */
 function npyAsText(a: NpyArray): string {
   const digits = a.dtype === 'float32' ? 9 : 17;
+  // (toPrecision writes -0 as 0: its sign is a value's too, which the bitwise rule compares)
   const num = (v: number): string =>
-    Number.isNaN(v) ? 'nan' : v === Infinity ? 'inf' : v === -Infinity ? '-inf' : v.toPrecision(digits);
+    Number.isNaN(v)
+      ? 'nan'
+      : v === Infinity
+        ? 'inf'
+        : v === -Infinity
+          ? '-inf'
+          : Object.is(v, -0)
+            ? '-0.0'
+            : v.toPrecision(digits);
   const parts: string[] = [];
   const walk = (dim: number, offset: number, stride: number): void => {
     if (dim === a.shape.length) {

@@ -136,7 +136,7 @@ export async function main(
     const expected =
       args.expected === undefined
         ? undefined
-        : { text: (await readPaste(io, args.expected)).text, field: inputName(args.expected) };
+        : { ...(await readPaste(io, args.expected)), field: inputName(args.expected) };
     if (expected !== undefined) requirePaste(expected.text, expected.field); // before the run, as compare does
     const script = await readReportScript(io, scriptPaths);
     // the page recomputes the steps from the inputs (as the results panel does): a report of N = 10^4, T = 100 was
@@ -147,11 +147,15 @@ export async function main(
       { kind: 'all' }
     );
     if (expected !== undefined) {
-      run.comparison = comparePasted(inputs, run, expected.text, {
+      const comparison = comparePasted(inputs, run, expected.text, {
         field: expected.field,
         inputsName: inputName(args.input),
         writtenSchedule
       });
+      // what a .npy file held, as the summary's last line
+      run.comparison = expected.note
+        ? { ...comparison, summary: `${comparison.summary}\n${expected.note}` }
+        : comparison;
     }
     const html = buildReportHtml(run, script);
     if (args.output === '-') {

@@ -245,7 +245,7 @@ export function noTorchAdvice(
       // torch is there, a shared library it loads is not (libblas.so.3: file too short; cannot open shared object
       // file; undefined symbol): LD_LIBRARY_PATH or LD_PRELOAD chose another library
       if (SHARED_LIBRARY_FAILURE.test(message))
-        return 'a library PyTorch loads failed to load, so installing torch again will not help: check LD_LIBRARY_PATH and LD_PRELOAD in the environment (unset them to let PyTorch load its own)';
+        return `torch is there, but a library it loads failed to load: check LD_LIBRARY_PATH and LD_PRELOAD in the environment (unset them to let PyTorch load its own); if neither is set, reinstall it: ${python} -m pip install --force-reinstall torch`;
       return `install PyTorch into it: ${python} -m pip install torch`;
     case 'too-old':
       return `upgrade it: ${python} -m pip install --upgrade torch`;

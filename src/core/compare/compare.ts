@@ -34,6 +34,7 @@ import { elementStatistics } from './statistics';
 import { buildSummary, diagnosisLines, pairLine, profileLine, stepLines } from './summaryText';
 import { assignSteps, findPrints, recordedStepsNote, type PrintSpan } from './stepPaste';
 import { profilePairs, profilePairsReproducing, samePair } from '../diagnosis/profilePairs';
+import { openblasThreadsMatter } from '../sampler/matmul';
 
 /** torch.testing's default tolerances for float32 (torch/testing/_comparison.py: _DTYPE_PRECISIONS). */
 export const DEFAULT_RTOL_F32 = 1.3e-6;
@@ -662,8 +663,10 @@ function comparePrints(
     const { steps, note } = labelled ?? xTFirst(count, T, leading) ?? count;
     let c = compareSteps(inputs, run, expectedText, steps, pastes, note + ignored, opts, states);
     // the first print already diverges under every reading (a mistaken loop printing at the top of its body, or one
-    // over t = T..1 printing its t): another reading, when the diagnosis reproduces the prints under it
-    for (const other of c.matches || (c.diagnosis?.length ?? 0) > 0 ? [] : (labelled?.tied ?? [])) {
+    // over t = T..1 printing its t): another reading, when the diagnosis reproduces the prints under it (not when a
+    // profile pair already does under this one)
+    const explained = c.matches || (c.diagnosis?.length ?? 0) > 0 || (c.pairSearch?.matching.length ?? 0) > 0;
+    for (const other of explained ? [] : (labelled?.tied ?? [])) {
       const o = compareSteps(inputs, run, expectedText, other.steps, pastes, other.note + ignored, opts, states);
       if ((o.diagnosis?.length ?? 0) > 0) {
         c = o;
@@ -703,14 +706,12 @@ function comparePrints(
   const T = inputs.betas.length;
   // every (RNG, matmul) pair, so that a PyTorch on another BLAS is named too (the other matmul profiles run as plain
   // JavaScript: bounded like the diagnosis)
-  const self: ProfilePair = {
-    rng: own,
-    matmul: run.inputs.matmul ?? DEFAULT_MATMUL_PROFILE,
-    threads: run.inputs.matmulThreads
-  };
+  // (threads that do not split this product run as one)
+  const ownThreads = openblasThreadsMatter(inputs.n, inputs.d + 1, inputs.d) ? run.inputs.matmulThreads : undefined;
+  const self: ProfilePair = { rng: own, matmul: run.inputs.matmul ?? DEFAULT_MATMUL_PROFILE, threads: ownThreads };
   let profileExplains = false;
   if (loopWork(inputs, T) <= DIAGNOSIS_MAX_WORK) {
-    const pairs = profilePairs(inputs, run.inputs.matmulThreads);
+    const pairs = profilePairs(inputs, ownThreads);
     const pairMatching = pairs.filter((p) => {
       // the run's own matmul: the RNG profiles were tried above
       if (samePair({ ...p, rng: own }, self)) return p.rng === own ? false : matching.includes(p.rng);
@@ -1015,8 +1016,8 @@ function printPlacementHint(
   return null;
 }
 
-/** The profiles a run's loop ran with: its RNG profile, and its matmul profile (absent: reference). */
-type LoopProfiles = Pick<RunResult['inputs'], 'profile' | 'matmul'>;
+/** The profiles a run's loop ran with: its RNG profile, its matmul profile (absent: reference) and OpenBLAS's threads. */
+type LoopProfiles = Pick<RunResult['inputs'], 'profile' | 'matmul' | 'matmulThreads'>;
 
 /** Whether the correct loop gives every print (or recorded state) at `steps`. */
 function correctLoopGives(
@@ -1026,7 +1027,14 @@ function correctLoopGives(
   pastes: PreparedPaste[],
   opts: CompareOptions
 ): boolean {
-  const states = correctStates(inputs, profiles.profile, steps, opts.shouldStop, profiles.matmul);
+  const states = correctStates(
+    inputs,
+    profiles.profile,
+    steps,
+    opts.shouldStop,
+    profiles.matmul,
+    profiles.matmulThreads
+  );
   return leadingMatches(states, steps, pastes) === pastes.length;
 }
 
@@ -1310,9 +1318,11 @@ function compareSteps(
   const diagnosed = (on: Comparison): Comparison =>
     diagnoseSteps(inputs, run, steps, pastes, judged, states, firstBad, on, opts, recording, T);
   const withSearch = (on: Comparison, search: ReturnType<typeof stepsPairSearch>): Comparison =>
-    search
-      ? { ...on, pairSearch: search, summary: `${on.summary}\n${pairLine(search)}` }
-      : { ...on, summary: `${on.summary}\n${pairsNotTriedLine(inputs)}` };
+    search === undefined
+      ? on
+      : search
+        ? { ...on, pairSearch: search, summary: `${on.summary}\n${pairLine(search)}` }
+        : { ...on, summary: `${on.summary}\n${pairsNotTriedLine(inputs)}` };
   if (pastes.every((p) => p.choice.pinned)) {
     // digits that identify the values: a catalogue mistake that reproduces every print is the answer, and the pairs
     // (one of them may follow the prints for hundreds of steps, at plain JavaScript's pace) are tried only without one
@@ -1333,7 +1343,8 @@ function compareSteps(
 
 /**
  * The (RNG, matmul) pairs under which every print (or recorded state) is our state at its step; null when the run is
- * too large to rerun under every pair (DIAGNOSIS_MAX_WORK).
+ * too large to rerun under every pair (DIAGNOSIS_MAX_WORK), undefined when no print has our shape (no pair can give
+ * them).
  */
 function stepsPairSearch(
   inputs: SamplerInputs,
@@ -1341,7 +1352,8 @@ function stepsPairSearch(
   steps: (number | null)[],
   pastes: PreparedPaste[],
   opts: CompareOptions
-): { tried: ProfilePair[]; matching: ProfilePair[] } | null {
+): { tried: ProfilePair[]; matching: ProfilePair[] } | null | undefined {
+  if (pastes.every((p) => p.layout.shapeMismatch)) return undefined;
   if (loopWork(inputs, inputs.betas.length) > DIAGNOSIS_MAX_WORK) return null;
   // the prints of each step (x_0 may be printed twice: labelled, and once more after the loop)
   const byStep = new Map<number | null, PreparedPaste[]>();

@@ -40,8 +40,10 @@ export function profilePairsReproducing(
   matchesAt: (t: number | null, x: Float32Array) => boolean,
   shouldStop?: () => boolean
 ): { tried: ProfilePair[]; matching: ProfilePair[] } {
-  const self: ProfilePair = { rng: own.rng, matmul: own.matmul ?? DEFAULT_MATMUL_PROFILE, threads: own.threads };
-  const tried = profilePairs(inputs, own.threads);
+  // (threads that do not split this product run as one: the run's own states)
+  const threads = openblasThreadsMatter(inputs.n, inputs.d + 1, inputs.d) ? own.threads : undefined;
+  const self: ProfilePair = { rng: own.rng, matmul: own.matmul ?? DEFAULT_MATMUL_PROFILE, threads };
+  const tried = profilePairs(inputs, threads);
   const matching = tried.filter(
     (p) =>
       !samePair(p, self) &&

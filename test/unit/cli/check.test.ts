@@ -125,7 +125,7 @@ describe('cli: check, when the Python cannot run it', function () {
     assert.equal(r.err.trim().split('\n').length, 1);
   });
 
-  it('torch there, a library it loads broken (LD_LIBRARY_PATH): exit 4, told to check the environment, not to reinstall', async function () {
+  it('torch there, a library it loads broken (LD_LIBRARY_PATH): exit 4, told to check the environment first', async function () {
     if (!existsSync('/usr/lib/python3/dist-packages/torch')) this.skip();
     // an empty libblas.so.3 ahead of the system's: the dynamic loader's own error, as the real torch import meets it
     const lib = path.join(dir, 'badlib');
@@ -135,10 +135,8 @@ describe('cli: check, when the Python cannot run it', function () {
     assert.equal(r.code, 4, r.err);
     assert.match(
       r.err,
-      /cannot import torch \(.*libblas\.so\.3: file too short\); a library PyTorch loads failed to load/
+      /cannot import torch \(.*libblas\.so\.3: file too short\); torch is there, but a library it loads failed to load: check LD_LIBRARY_PATH and LD_PRELOAD in the environment .*; if neither is set, reinstall it: .* -m pip install --force-reinstall torch$/m
     );
-    assert.match(r.err, /check LD_LIBRARY_PATH and LD_PRELOAD/);
-    assert.doesNotMatch(r.err, /pip install/);
     assert.equal(r.err.trim().split('\n').length, 1);
   });
 

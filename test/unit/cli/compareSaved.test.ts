@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseTensorText } from '../../../src/core/tensors/parseTensor';
 import { readNpy } from '../../../src/core/tensors/npy';
-import { runCliInMemory, type CliRun, type FakeFile } from '../helpers/cliInMemory';
+import { fakeCliIO, runCliInMemory, type CliRun, type FakeFile } from '../helpers/cliInMemory';
+import { readPaste } from '../../../src/cli/io';
 import { FIXTURES } from '../helpers/paths';
 
 interface SavedFile {
@@ -21,6 +22,8 @@ interface SavedFile {
 const fixture = JSON.parse(readFileSync(path.join(FIXTURES, 'compare/saved_arrays.json'), 'utf8')) as {
   cases: { name: string; inputs?: unknown; inputsText?: string; shape: number[]; files: SavedFile[] }[];
   refused: { name: string; base64: string; says: string }[];
+  /** arrays holding -0.0, with the sign bit of each value as NumPy has it */
+  signedZeros: { name: string; base64: string; shape: number[]; signBits: number[] }[];
 };
 
 const contents = (f: { base64?: string; text?: string }): FakeFile =>
@@ -72,6 +75,19 @@ describe('cli compare: arrays saved with np.save and np.savetxt (fixtures from P
     }
   });
 
+  it("--json's summary ends with what the .npy file held too", async () => {
+    const c = fixture.cases[0];
+    const f = c.files.find((g) => g.npy && g.verdict === 'match')!;
+    const r = await cli(['compare', 'in.json', 'x.npy', '--json'], {
+      'in.json': JSON.stringify(c.inputs),
+      'x.npy': contents(f)
+    });
+    assert.match(
+      JSON.parse(r.out).summary,
+      /\nx\.npy: a NumPy \.npy file \(np\.save\) of a float32 array of shape \(4, 2\), read as the exact values it holds\.$/
+    );
+  });
+
   it('a .npy file from standard input', async () => {
     const c = fixture.cases[0];
     const f = c.files.find((g) => g.npy && g.verdict === 'match')!;
@@ -115,6 +131,20 @@ describe('reading np.save and np.savetxt', () => {
     const [n, d] = c.shape;
     assert.deepEqual(t.shape, [d, n]);
     for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) assert.equal(t.values[j * n + i], plain.values[i * d + j]);
+  });
+
+  it("a .npy file's -0.0 stays -0.0 in the text compared (its sign is a bit the bitwise rule compares)", async () => {
+    for (const z of fixture.signedZeros) {
+      const io = fakeCliIO({ 'z.npy': contents(z) });
+      const { text } = await readPaste(io, 'z.npy');
+      const p = parseTensorText(text, 'z.npy', { savetxt: true });
+      assert.deepEqual(p.shape, z.shape, z.name);
+      assert.deepEqual(
+        Array.from(p.values, (v) => (Object.is(v, -0) || v < 0 ? 1 : 0)),
+        z.signBits,
+        z.name
+      );
+    }
   });
 
   it('np.savetxt text: rows of different lengths are refused naming the line', () => {

@@ -40,7 +40,11 @@ const bitsOf = (values: number[]) => Array.from(new Uint32Array(Float32Array.fro
 /** Sampler runs on OpenBLAS with 1 and 2 threads (threads.json "sampler", scripts/fixtures/matmul.py). */
 const threadRuns = (
   JSON.parse(readFileSync(path.join(FIXTURES, 'matmul', 'threads.json'), 'utf8')) as {
-    sampler: { name: string; inputs: SamplerFixture['cases'][number]['inputs']; out: Record<'1' | '2', number[]> }[];
+    sampler: {
+      name: string;
+      inputs: SamplerFixture['cases'][number]['inputs'];
+      out: Record<'1' | '2', number[]> & { xT?: number[]; steps2?: { t: number; bits: number[] }[] };
+    }[];
   }
 ).sampler;
 
@@ -87,6 +91,30 @@ describe('cli: --blas-threads (OpenBLAS on 2 threads, fixtures from PyTorch)', (
     );
     assert.equal(two.code, 0, two.out);
     assert.match(two.out, /\nBitwise equal: yes\n/);
+  });
+
+  it("step by step on 2 threads: matches with --blas-threads 2, and the print-placement hint runs on the run's threads", async () => {
+    const c = threadRuns[0];
+    const [n, d] = c.inputs.shape;
+    const list = (bits: number[]) => {
+      const v = Array.from(fromBits(bits));
+      return JSON.stringify(Array.from({ length: n }, (_, r) => v.slice(r * d, (r + 1) * d)));
+    };
+    // x.tolist() after every step, then once more after the loop (the sample printed twice)
+    const steps = c.out.steps2!;
+    const paste = [...steps.map((s) => `t = ${s.t}\n${list(s.bits)}`), list(steps[steps.length - 1].bits)].join('\n');
+    const args = ['compare', 'in.json', 'p.txt', '--matmul', 'openblas-haswell'];
+    const files = { 'in.json': inputJson(c.inputs), 'p.txt': paste };
+    const two = await runCliInMemory([...args, '--blas-threads', '2'], files);
+    assert.equal(two.code, 0, two.out);
+    // printed at the top of the loop body: x_T, then x after each step but the last (x before each step); the hint
+    // that says so is given only where the correct loop runs on 2 threads, as the run does
+    const top = [c.out.xT!, ...steps.slice(0, -1).map((s) => s.bits)].map(list).join('\n');
+    const hinted = await runCliInMemory([...args, '--blas-threads', '2'], { ...files, 'p.txt': top });
+    assert.equal(hinted.code, 1, hinted.out);
+    assert.match(hinted.out, /\nHint: every print is the correct loop's x before a step/);
+    const oneThread = await runCliInMemory(args, { ...files, 'p.txt': top });
+    assert.doesNotMatch(oneThread.out, /\nHint: every print/);
   });
 
   it('refused in one line: no --matmul openblas-haswell, or not a thread count', async () => {

@@ -94,14 +94,18 @@ function parseWith(text: string, startRule: 'Program' | 'Expr'): unknown {
 /** Parses a cell into statements; throws CellError (kind 'SyntaxError') pointing at line and column. */
 export function parseCell(text: string): Statement[] {
   const statements = parseWith(text, 'Program') as Statement[];
+  // IPython's leading_indent: a cell whose first line that is not blank is indented (code copied from inside a
+  // function) loses that indentation on every line that has it, as Jupyter runs it
+  const cellIndent = /^(?:[ \t\f]*\r?\n)*([ \t]*)/.exec(text)![1];
   for (const s of statements) {
-    // a statement with only spaces before it on its line (code pasted from inside a function): Python's
-    // IndentationError; a continued line (in brackets, after an operator or a backslash) is inside a statement
+    // a statement indented beyond that: Python's IndentationError; a continued line (in brackets, after an operator
+    // or a backslash) is inside a statement
     if (s.loc.column === 1) continue;
     const lineStart = text.lastIndexOf('\n', s.loc.offset - 1) + 1;
-    if (/^[ \t\f]*$/.test(text.slice(lineStart, s.loc.offset)))
+    const before = text.slice(lineStart, s.loc.offset);
+    if (/^[ \t\f]*$/.test(before) && before !== cellIndent)
       throw new CellError(
-        `${UNEXPECTED_INDENT}: start each statement at the beginning of its line (Python's IndentationError)`,
+        `${UNEXPECTED_INDENT}: start each statement at the beginning of its line, or indent the whole cell alike (Python's IndentationError)`,
         s.loc,
         'SyntaxError'
       );

@@ -464,7 +464,7 @@ const NUMPY_FLOAT32 = /^(?:[<>=|]?f4|float32|single|f)$/;
 const NUMPY_FLOAT64 = /^(?:[<>=|]?f8|float64|double|float|float_|d)$/;
 /** Other dtypes NumPy knows by a string (refused by name, not "not understood"): type characters and names. */
 const NUMPY_DTYPE =
-  /^(?:[<>=|]?[?bBhHiIlLqQpPefdgFDGOSUVmMc]\d*|u?int(?:8|16|32|64)?|u?int[cp]|float(?:16|96|128)|half|u?short|u?byte|u?longlong|c?longdouble|longfloat|bool_?|complex(?:64|128|256)?|c(?:single|double)|object_?|str_?|bytes_?|unicode_?|void|datetime64|timedelta64)$/;
+  /^(?:[<>=|]?(?:[?bBhHiIlLqQpPefdgFDGOSUVc]|b1|[iu][1248]|f(?:2|16)|c(?:8|16|32)|[SUV]\d+|O8|[mM]8?(?:\[\w+\])?)|u?int(?:8|16|32|64)?|u?int[cp0]|float(?:16|128)|half|u?short|u?byte|u?longlong|c?longdouble|longfloat|bool_?|complex(?:64|128|256)?|c(?:single|double)|object_?|str_?|bytes_?|unicode_?|void|datetime64|timedelta64)$/;
 
 /**
  * The dtype a `dtype=` names: float32 (`torch.float32`, `torch.float`, `float32`) or float64 (`torch.float64`,
@@ -925,7 +925,8 @@ function longestIntDigits(v: Value): number {
   while (level.length > 0) {
     const next: Value[] = [];
     for (const x of level) {
-      if (x.kind === 'list') next.push(...x.items);
+      if (x.kind === 'list')
+        for (const item of x.items) next.push(item); // (no spread: a list of 10^6 items)
       // 1 + floor(bits * log10(2)) is the count, or one more than it: the string only for those near the limit
       else if (x.kind === 'int') {
         const bits = (x.value < 0n ? -x.value : x.value).toString(2).length;

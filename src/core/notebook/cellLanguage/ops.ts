@@ -380,13 +380,15 @@ export function listOp(op: ArithmeticOp | '**', a: Value, b: Value): Value {
     const [list, times] = a.kind === 'list' ? [a, b] : [b as Value & { kind: 'list' }, a];
     if (times.kind === 'int' || times.kind === 'bool') {
       const n = times.kind === 'int' ? times.value : BigInt(times.value);
+      // Python: a count beyond a C ssize_t is its OverflowError, whatever the list
+      if (n >= 2n ** 63n) throw new OpError("cannot fit 'int' into an index-sized integer");
       if (n <= 0n || list.items.length === 0) return listOf([]);
-      if (BigInt(list.items.length) * n > BigInt(MAX_SAMPLE_ELEMENTS))
+      if (BigInt(list.items.length) * n > BigInt(MAX_LIST_ITEMS))
         throw new OpError(
-          `a list of ${list.items.length} item${list.items.length === 1 ? '' : 's'} repeated ${n} times is beyond ${MAX_SAMPLE_ELEMENTS} items: a cell runs on the kernel's thread`
+          `a list of ${list.items.length} item${list.items.length === 1 ? '' : 's'} repeated ${n} times is beyond ${MAX_LIST_ITEMS} items: a cell runs on the kernel's thread`
         );
-      const items: Value[] = [];
-      for (let k = 0n; k < n; k++) items.push(...list.items);
+      const items: Value[] = new Array(list.items.length * Number(n));
+      for (let k = 0, at = 0; k < Number(n); k++) for (const item of list.items) items[at++] = item;
       return listOf(items);
     }
     // list * tensor: Python asks the tensor for an index (Tensor.__index__)
@@ -400,6 +402,9 @@ export function listOp(op: ArithmeticOp | '**', a: Value, b: Value): Value {
     `unsupported operand type(s) for ${PYTHON_OP_NAME[op]}: '${pythonType(a)}' and '${pythonType(b)}'${LIST_HINT}`
   );
 }
+
+/** Most items a list repetition makes (`[0.0] * n`): a cell runs on the kernel's thread. */
+export const MAX_LIST_ITEMS = 2 ** 22;
 
 function listOf(items: Value[]): Value {
   return { kind: 'list', items };
