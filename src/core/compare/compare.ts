@@ -288,7 +288,7 @@ function numpyJudgement(
     const pattern = scientific ? /\.(\d+)e/i : /\.(\d*)$/;
     // the digits after the point of each number (nan and inf have none)
     const counts = knownAt.flatMap((k) => pattern.exec(layout.literals[k]!)?.[1].length ?? []);
-    const digits = Math.max(...counts);
+    const digits = counts.reduce((a, b) => Math.max(a, b), -Infinity); // (no spread: a paste of 10^6 numbers)
     const upTo = counts.every((n) => n === digits) ? '' : 'up to ';
     const what = choice.numpy === 'numpy-repr' ? 'a NumPy repr' : 'a NumPy print';
     const why = scientific ? '' : 'NumPy prints values of 1e8 or more in scientific notation; ';

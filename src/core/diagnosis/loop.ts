@@ -442,7 +442,8 @@ export function visitCorrectStates(
   if (wanted.includes(null) && !visit(null, randnSeeded(inputs.seed, inputs.n * inputs.d, profile))) return false;
   const steps = new Set(wanted.filter((t): t is number => t !== null));
   if (steps.size === 0) return true;
-  const last = Math.min(...steps);
+  let last = Infinity; // (no spread: a recording may hold 10^5 steps and more)
+  for (const t of steps) last = Math.min(last, t);
   let accepted = true;
   runLoop(loopContext(inputs), inputs.wModel.data, CORRECT_LINES, {
     profile,

@@ -233,7 +233,7 @@ function beforeEachStep(
 function diagnose(r: Recording, t1: number, states: StateDistance[], opts: CheckRecordingOptions): RecordingDiagnosis {
   const byT = new Map<number, Float32Array>(r.steps.map((s) => [s.t, s.x.data]));
   const lastMatching = states.filter((s) => s.t !== null && s.differing === 0 && s.t > t1).map((s) => s.t as number);
-  const earliest = lastMatching.length ? Math.min(...lastMatching) - 1 : r.T - 1;
+  const earliest = lastMatching.length ? lastMatching.reduce((a, b) => Math.min(a, b)) - 1 : r.T - 1;
   const schedule64 = {
     betas: r.recordedInputs.betas.values,
     alphaBar: r.recordedInputs.alpha_bar.values
