@@ -108,6 +108,13 @@ function readArray(value: unknown, field: string): ReadArray {
         `${field}: printed with dtype=${p.dtypeText}, which the sampler does not take (it runs in float32): give ${field}.float() or ${field}.tolist()`
       );
     }
+    // integers without a decimal point in a PyTorch or NumPy print: an int64 tensor or array (both print their default
+    // integer dtype without naming it), which x @ w_model refuses too
+    if (p.dtypeText === undefined && p.dtype === 'int64' && p.kind !== 'list' && p.kind !== 'json') {
+      throw new Error(
+        `${field}: printed as an int64 tensor (numbers without a decimal point, as PyTorch and NumPy print one), which the sampler does not take (it runs in float32): give ${field}.float() or ${field}.tolist()`
+      );
+    }
     return { shape: p.shape, values: p.values, float64: p.dtype === 'float64' };
   }
   throw new Error(`${field}: expected a list of numbers or printed tensor text, got ${describe(value)}`);

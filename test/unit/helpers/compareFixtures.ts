@@ -69,7 +69,7 @@ export const verdicts = JSON.parse(readFileSync(path.join(COMPARE_FIXTURES, 'ver
     conversions: { values: number[]; float16: number[]; bfloat16: number[] };
   };
   /** the example's betas (times 1000) printed as complex, integer, bool and float128 tensors and arrays */
-  otherDtypePrints: { dtype: string; text: string }[];
+  otherDtypePrints: { dtype: string; text: string; style: 'repr' | 'str' }[];
   /** the example's float32 sample, and the seed + t mistake's, printed as x.double() (precision 12, and 8 in sci mode) */
   doublePrints: { inputsText: string; pastes: { kind: string; text: string; matches: boolean }[] };
   /** the example's sample as a list of its rows (print(list(x))), the next seed's so, and x[0] after each step */

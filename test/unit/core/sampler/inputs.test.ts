@@ -374,14 +374,18 @@ describe('inputs: one-line errors naming the field', () => {
     // PyTorch's and NumPy's own prints (scripts/fixtures/compare.py otherDtypePrints)
     for (const { dtype, text } of verdicts.otherDtypePrints) {
       for (const field of ['w_model', 'betas']) {
-        // a complex print's numbers name it (`0.1000+0.j`), with or without dtype=
-        const pattern = dtype.startsWith('complex')
-          ? new RegExp(
-              `^${field}: line 1, column \\d+: expected "," or "\\]", found the imaginary part of a complex number, "\\+0\\.j" \\(only real numbers`
-            )
-          : text.includes('dtype=')
-            ? new RegExp(`^${field}: printed with dtype=(?:torch\\.)?${dtype}, which the sampler does not take`)
-            : new RegExp(`^${field}: line 1, column 9: expected "\\]" or a number, found "True"$`);
+        // a complex print's numbers name it (`0.1000+0.j`), with or without dtype=; int64, the default integer dtype,
+        // is named by its numbers too (no decimal point)
+        const pattern =
+          dtype === 'int64' && !text.includes('dtype=')
+            ? new RegExp(`^${field}: printed as an int64 tensor \\(numbers without a decimal point`)
+            : dtype.startsWith('complex')
+              ? new RegExp(
+                  `^${field}: line 1, column \\d+: expected "," or "\\]", found the imaginary part of a complex number, "\\+0\\.j" \\(only real numbers`
+                )
+              : text.includes('dtype=')
+                ? new RegExp(`^${field}: printed with dtype=(?:torch\\.)?${dtype}, which the sampler does not take`)
+                : new RegExp(`^${field}: line 1, column 9: expected "\\]" or a number, found "True"$`);
         assertInputError(withKey(field, text), field, pattern);
       }
     }
