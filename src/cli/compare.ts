@@ -198,12 +198,16 @@ export function comparePasted(
     atol?: number;
     writtenSchedule?: WrittenSchedule;
     recording?: { json: unknown; decoded?: ReturnType<typeof decodeRecording> };
+    /** what a .npy file held (readPaste): the summary's last line */
+    note?: string;
   }
 ): Comparison {
   const { field, rtol, atol, writtenSchedule } = opts;
   const recording = opts.recording ? opts.recording.json : readRecording(pasted);
-  if (!recording)
-    return compareRun(inputs, run, pasted, { rtol, atol, field, ...(writtenSchedule ? { writtenSchedule } : {}) });
+  if (!recording) {
+    const c = compareRun(inputs, run, pasted, { rtol, atol, field, ...(writtenSchedule ? { writtenSchedule } : {}) });
+    return opts.note ? { ...c, summary: `${c.summary}\n${opts.note}` } : c;
+  }
   if (rtol !== undefined || atol !== undefined)
     throw new Error(`${field}: a recording holds exact bits and is judged bitwise; --rtol/--atol do not apply`);
   const r = opts.recording?.decoded ?? decodeRecording(recording);
@@ -355,6 +359,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       rtol,
       atol,
       writtenSchedule,
+      note: paste.note,
       ...(samePaste ? { recording: { json: ownRecording, decoded: own } } : {})
     });
   } catch (e) {
@@ -362,8 +367,6 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     if (isInternalError(e)) throw e;
     throw new CliError(oneLine(e));
   }
-  // what a .npy file held, as the summary's last line (in --json's summary too)
-  if (paste.note) comparison = { ...comparison, summary: `${comparison.summary}\n${paste.note}` };
   if (values.json) {
     io.stdout(comparisonJson(comparison, run.warnings));
   } else {

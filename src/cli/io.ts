@@ -174,13 +174,18 @@ export function fileErrorReason(e: unknown, missing: string): string {
         : oneLine(e);
 }
 
-/** A file read as text, with a one-line message naming the file when it cannot be read. */
-export async function readInputText(io: CliIO, pathOrDash: string): Promise<string> {
+/** A file read by `read` (its text or its bytes), with a one-line message naming the file when it cannot be read. */
+async function readFileOrSay<T>(pathOrDash: string, read: (p: string) => Promise<T>): Promise<T> {
   try {
-    return await io.readText(pathOrDash);
+    return await read(pathOrDash);
   } catch (e) {
     throw new CliError(`${inputName(pathOrDash)}: cannot read: ${fileErrorReason(e, 'no such file')}`);
   }
+}
+
+/** A file read as text, with a one-line message naming the file when it cannot be read. */
+export async function readInputText(io: CliIO, pathOrDash: string): Promise<string> {
+  return readFileOrSay(pathOrDash, (p) => io.readText(p));
 }
 
 /** A zip archive's first bytes (PK\x03\x04): what torch.save (since PyTorch 1.6) and np.savez write. */
@@ -193,12 +198,7 @@ const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
  */
 export async function readPaste(io: CliIO, pathOrDash: string): Promise<{ text: string; note?: string }> {
   if (!io.readBytes) return { text: await readInputText(io, pathOrDash) };
-  let bytes: Uint8Array;
-  try {
-    bytes = await io.readBytes(pathOrDash);
-  } catch (e) {
-    throw new CliError(`${inputName(pathOrDash)}: cannot read: ${fileErrorReason(e, 'no such file')}`);
-  }
+  const bytes = await readFileOrSay(pathOrDash, (p) => io.readBytes!(p));
   const name = inputName(pathOrDash);
   const instead = "save the tensor with np.save('x.npy', x.numpy()), or paste print(x.tolist())";
   if (ZIP_MAGIC.every((b, i) => bytes[i] === b))

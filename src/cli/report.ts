@@ -147,15 +147,12 @@ export async function main(
       { kind: 'all' }
     );
     if (expected !== undefined) {
-      const comparison = comparePasted(inputs, run, expected.text, {
+      run.comparison = comparePasted(inputs, run, expected.text, {
         field: expected.field,
         inputsName: inputName(args.input),
-        writtenSchedule
+        writtenSchedule,
+        note: expected.note
       });
-      // what a .npy file held, as the summary's last line
-      run.comparison = expected.note
-        ? { ...comparison, summary: `${comparison.summary}\n${expected.note}` }
-        : comparison;
     }
     const html = buildReportHtml(run, script);
     if (args.output === '-') {

@@ -17,7 +17,7 @@ import type {
   StepComparisonSummary
 } from '../types';
 import { clipped } from '../describe';
-import { DEFAULT_MATMUL_PROFILE, RNG_PROFILES } from '../types';
+import { RNG_PROFILES } from '../types';
 import { tokenValue, type ParsedTensor } from '../tensors/parseTensor';
 import { judgeNumpyPaste, numpyTokensPinFloat32, type NumpyFloatDtype } from '../tensors/numpyPrint';
 import { formatFloat32Shortest, pythonTuple } from '../tensors/printTensor';
@@ -33,8 +33,7 @@ import { printsAs, literalStyle, sameDouble, sameFloat32 } from './literalStyle'
 import { elementStatistics } from './statistics';
 import { buildSummary, diagnosisLines, pairLine, profileLine, stepLines } from './summaryText';
 import { assignSteps, findPrints, recordedStepsNote, type PrintSpan } from './stepPaste';
-import { profilePairs, profilePairsReproducing, samePair } from '../diagnosis/profilePairs';
-import { openblasThreadsMatter } from '../sampler/matmul';
+import { profilePairs, profilePairsReproducing, runPair, samePair } from '../diagnosis/profilePairs';
 
 /** torch.testing's default tolerances for float32 (torch/testing/_comparison.py: _DTYPE_PRECISIONS). */
 export const DEFAULT_RTOL_F32 = 1.3e-6;
@@ -706,12 +705,10 @@ function comparePrints(
   const T = inputs.betas.length;
   // every (RNG, matmul) pair, so that a PyTorch on another BLAS is named too (the other matmul profiles run as plain
   // JavaScript: bounded like the diagnosis)
-  // (threads that do not split this product run as one)
-  const ownThreads = openblasThreadsMatter(inputs.n, inputs.d + 1, inputs.d) ? run.inputs.matmulThreads : undefined;
-  const self: ProfilePair = { rng: own, matmul: run.inputs.matmul ?? DEFAULT_MATMUL_PROFILE, threads: ownThreads };
+  const self = runPair(inputs, { rng: own, matmul: run.inputs.matmul, threads: run.inputs.matmulThreads });
   let profileExplains = false;
   if (loopWork(inputs, T) <= DIAGNOSIS_MAX_WORK) {
-    const pairs = profilePairs(inputs, ownThreads);
+    const pairs = profilePairs(inputs, self.threads);
     const pairMatching = pairs.filter((p) => {
       // the run's own matmul: the RNG profiles were tried above
       if (samePair({ ...p, rng: own }, self)) return p.rng === own ? false : matching.includes(p.rng);
@@ -802,12 +799,12 @@ interface StepLabels {
   oneBased?: boolean;
 }
 
-// `t = 900`, `t: 900`, `t=900`, `step 900`, `Step: 900`, `timestep 900`, `Step 900/1000` (with T after the slash;
-// lower-case t only: `T = 1000` names T), the step as a tensor (`t = tensor(900)`, a batch's `t = tensor([900, 900])`);
-// not `step [9/10]` or `9/10` (a progress count without a label)
 /** A step t printed as a label: a 0-dim integer tensor's print, `tensor(900)`, or a batch's, `tensor([900, 900])`. */
 const STEP_TENSOR_RE = /^(?:tensor|array)\((?:\s*(\d+)\s*|\[\s*(\d+)(?:\s*,\s*\2)*\s*\])\)$/;
 
+// `t = 900`, `t: 900`, `t=900`, `step 900`, `Step: 900`, `timestep 900`, `Step 900/1000` (with T after the slash;
+// lower-case t only: `T = 1000` names T), the step as a tensor (`t = tensor(900)`, a batch's `t = tensor([900, 900])`);
+// not `step [9/10]` or `9/10` (a progress count without a label)
 const LABEL_RE =
   /(?:^|[^\w.])(?:t|[Ss]tep|STEP|[Tt]imestep)\s*[=: ]\s*(?:(?:tensor|array)\(\[?)?(\d+)(?:\s*\/\s*(\d+))?(?![\d./])/g;
 

@@ -18,6 +18,18 @@ export function profilePairs(inputs: SamplerInputs, ownThreads = 1): ProfilePair
   ]);
 }
 
+/**
+ * The pair a run ran with, as profilePairs names it: its threads only where they split the sampler's product (fewer
+ * run as one thread, and give that pair's states).
+ */
+export function runPair(
+  inputs: SamplerInputs,
+  own: { rng: ProfilePair['rng']; matmul?: ProfilePair['matmul']; threads?: number }
+): ProfilePair {
+  const threads = openblasThreadsMatter(inputs.n, inputs.d + 1, inputs.d) ? own.threads : undefined;
+  return { rng: own.rng, matmul: own.matmul ?? DEFAULT_MATMUL_PROFILE, threads };
+}
+
 /** Whether two pairs are one: the same profiles, and the same thread count (1 when absent). */
 export function samePair(a: ProfilePair, b: ProfilePair): boolean {
   return a.rng === b.rng && a.matmul === b.matmul && (a.threads ?? 1) === (b.threads ?? 1);
@@ -40,10 +52,8 @@ export function profilePairsReproducing(
   matchesAt: (t: number | null, x: Float32Array) => boolean,
   shouldStop?: () => boolean
 ): { tried: ProfilePair[]; matching: ProfilePair[] } {
-  // (threads that do not split this product run as one: the run's own states)
-  const threads = openblasThreadsMatter(inputs.n, inputs.d + 1, inputs.d) ? own.threads : undefined;
-  const self: ProfilePair = { rng: own.rng, matmul: own.matmul ?? DEFAULT_MATMUL_PROFILE, threads };
-  const tried = profilePairs(inputs, threads);
+  const self = runPair(inputs, own);
+  const tried = profilePairs(inputs, self.threads);
   const matching = tried.filter(
     (p) =>
       !samePair(p, self) &&

@@ -179,14 +179,14 @@ const UNROLL_N = 4;
 // (the Haswell values fail the fixtures of 2 to 4 threads; these pass them all).
 const SMP_THRESHOLD_MIN = 65536;
 const GEMM_MULTITHREAD_THRESHOLD = 4;
+const DIVIDE_RATE = 2;
+const SWITCH_RATIO = 2;
+const GEMM_PREFERED_SIZE = 1;
 
 /** Whether OpenBLAS would split an (M x K) @ (K x N) product between threads (interface/gemm.c), so that they matter. */
 export function openblasThreadsMatter(M: number, K: number, N: number): boolean {
   return M * N * K > SMP_THRESHOLD_MIN * GEMM_MULTITHREAD_THRESHOLD;
 }
-const DIVIDE_RATE = 2;
-const SWITCH_RATIO = 2;
-const GEMM_PREFERED_SIZE = 1;
 
 /** level3.c: the block size of a dimension with `left` values left, for a blocking size of `p`. */
 function blockSize(left: number, p: number): number {

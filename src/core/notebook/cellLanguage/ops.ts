@@ -372,7 +372,7 @@ const LIST_HINT = " (a list is Python's list here: write tensor([...]) for arith
 /**
  * a op b where one is a list, as Python does it (PyTorch 1.13 takes no list in a tensor's arithmetic either): list +
  * list joins them, list * int (or int * list) repeats the items, anything else is Python's TypeError (with a hint:
- * `1 - [0.1]` is no elementwise arithmetic). More items than MAX_SAMPLE_ELEMENTS are refused in one line.
+ * `1 - [0.1]` is no elementwise arithmetic). More items than MAX_LIST_ITEMS are refused in one line.
  */
 export function listOp(op: ArithmeticOp | '**', a: Value, b: Value): Value {
   if (op === '+' && a.kind === 'list' && b.kind === 'list') return listOf([...a.items, ...b.items]);
