@@ -564,7 +564,11 @@ function* evalCall(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> 
         [{ name: 'T' }, { name: 's', default: { kind: 'float', value: 0.008 } }],
         ctx
       );
-      return floatTensor(cosineSchedule(intArg(fn, a, 'T', call, STEPS_LIMIT), numberArg(fn, a, 's', call)));
+      const T = intArg(fn, a, 'T', call, STEPS_LIMIT);
+      const s = numberArg(fn, a, 's', call);
+      // Python's float division by (1 + s) raises where JavaScript's gives nan
+      if (s === -1) fail(`${fn}(): s: float division by zero (1 + s = 0)`, a.loc('s'));
+      return floatTensor(cosineSchedule(T, s));
     }
     case 'cumprod': {
       const a = yield* bindArgs(fn, call, [{ name: 'x' }, { name: 'dim', default: { kind: 'int', value: 0n } }], ctx);
@@ -952,9 +956,21 @@ const PYTHON_DICT = /[{,]\s*'|[:,[]\s*(?:True|False|None)\s*[,}\]]/;
  */
 const PYTHON_SET_OR_NAMED_KEY = /^\s*\{\s*[-+]?[\w.]+\s*[,}:]/;
 
-/** Whether a cell is one JSON object with the sampler inputs (runs as sample() of them). */
+/** Blank and `#` comment lines at a cell's start, as a script's own note above pasted JSON would be. */
+const LEADING_COMMENTS = /^(?:[ \t]*(?:#[^\n]*)?\n)*/;
+
+/**
+ * Whether a cell is one JSON object with the sampler inputs (runs as sample() of them): a JSON cell, or a DDPM cell
+ * that opens with "{" after any `#` comment lines.
+ */
 export function isJsonCell(source: string, language: string): boolean {
-  return language === 'json' || source.trimStart().startsWith('{');
+  return language === 'json' || jsonText(source).trimStart().startsWith('{');
+}
+
+/** The cell's JSON: its leading comment lines blanked out, so that positions in JSON's messages stay the cell's. */
+function jsonText(source: string): string {
+  const head = LEADING_COMMENTS.exec(source)?.[0] ?? '';
+  return head.replace(/[^\n]/g, ' ') + source.slice(head.length);
 }
 
 function* runJsonCell(
@@ -964,15 +980,16 @@ function* runJsonCell(
   jsonLanguage: boolean
 ): Gen<CellOutput[]> {
   let read: ReadInputsResult;
+  const text = jsonText(source);
   try {
-    read = parseInputsText(source, 'cell');
+    read = parseInputsText(text, 'cell');
   } catch (e) {
     const message = errorFirstLine(e);
     // a DDPM cell that opens with "{" was read as JSON: a Python dict is not the cell language's
     const why =
       !jsonLanguage &&
       message.startsWith('cell: invalid JSON') &&
-      (PYTHON_DICT.test(source) || PYTHON_SET_OR_NAMED_KEY.test(source))
+      (PYTHON_DICT.test(text) || PYTHON_SET_OR_NAMED_KEY.test(text))
         ? ' (a cell that starts with "{" is read as one JSON object of the five inputs; dict and set literals are not supported: assign each input on a line of its own)'
         : '';
     throw new CellError(message + why, null);

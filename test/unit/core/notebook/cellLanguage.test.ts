@@ -198,6 +198,16 @@ describe('cell language: sample() and compare()', () => {
     assert.equal(again.kind === 'run' && again.text, seedExpected.printed);
   });
 
+  it("a DDPM cell of `#` comment lines and then the JSON runs as the JSON; its positions stay the cell's", () => {
+    const s = new CellSession();
+    const [out] = run(s, `# inputs written by my script\n\n  # seed 42\n${seedInputsText}`);
+    assert.equal(out.kind === 'run' && out.text, seedExpected.printed);
+    assert.equal(
+      cellError(() => run(new CellSession(), '# my inputs\n{seed: 42}')).message,
+      `cell: invalid JSON at line 2, column 2: Expected property name or '}' (a cell that starts with "{" is read as one JSON object of the five inputs; dict and set literals are not supported: assign each input on a line of its own)`
+    );
+  });
+
   it('an input given as a string is read as a pasted print; its message places the mistake in the string', () => {
     const s = new CellSession();
     for (const cell of SEED_CELLS) run(s, cell);

@@ -150,7 +150,8 @@ describe('cell language: errors of ** and indexing', () => {
     'm[..., ..., 0]': () => "an index can only have a single ellipsis ('...')",
     // PyTorch's words, after the argument they are about
     'linspace(2**63, 1, 3)': (e) => `linspace(): start: ${e.message}`,
-    'linear_schedule(10, beta_end=2**63)': (e) => `linear_schedule(): beta_end: ${e.message}`
+    'linear_schedule(10, beta_end=2**63)': (e) => `linear_schedule(): beta_end: ${e.message}`,
+    'cosine_schedule(3, s=-1)': (e) => `cosine_schedule(): s: ${e.message} (1 + s = 0)`
   };
   // Python's TypeError for a list in arithmetic, then what to write for arithmetic on its values
   const LIST_HINT = " (a list is Python's list here: write tensor([...]) for arithmetic on its values)";
