@@ -216,7 +216,8 @@ function preparePaste(expectedText: string, rows: number, cols: number, opts: Co
           explicitTol,
           rtol,
           atol,
-          float64 && parsed.source === 'torch'
+          float64 && parsed.source === 'torch',
+          parsed.kind === 'savetxt'
         );
   // (a float64 print judged by its printed digits says so in its own explanation)
   const note =

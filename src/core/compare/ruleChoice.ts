@@ -34,6 +34,8 @@ export interface RuleChoice {
   float64Print?: boolean;
   /** a recorded state's exact bits (a recording of the Python helper), not a print */
   recorded?: boolean;
+  /** rows written by np.savetxt, not a print */
+  savetxt?: boolean;
 }
 
 /**
@@ -87,8 +89,11 @@ export function chooseRule(
   rtol: number,
   atol: number,
   /** a PyTorch print of a float64 tensor: its digits must identify float64 values for the bitwise rule */
-  float64Print = false
+  float64Print = false,
+  /** rows written by np.savetxt: its fmt formats each value as Python's % does, correctly rounded, as a print does */
+  savetxt = false
 ): RuleChoice {
+  const printed = savetxt ? 'written by np.savetxt' : 'printed';
   const styles = lits.map((l) => literalStyle(l, source));
   const rounded = styles.filter(isRoundedStyle);
   const ints = styles.filter((st) => st.kind === 'int');
@@ -110,7 +115,8 @@ export function chooseRule(
         rule: 'bitwise',
         pinned,
         style,
-        explanation: `bitwise: the paste was printed with ${describeStyle(style)}, enough to identify every float32 value, so an element matches only when it is our float32 value bit for bit.`
+        ...(savetxt ? { savetxt } : {}),
+        explanation: `bitwise: the paste was ${printed} with ${describeStyle(style)}, enough to identify every float32 value, so an element matches only when it is our float32 value bit for bit.`
       };
     }
     return {
@@ -118,13 +124,16 @@ export function chooseRule(
       pinned,
       style,
       ...(float64Print ? { float64Print } : {}),
+      ...(savetxt ? { savetxt } : {}),
       explanation: float64Print
         ? `printed precision: the paste is a print of a float64 tensor with ${describeStyle(style)}, which do not identify a float64 value, so an element matches when our float32 value, converted to float64 (as x.double() does) and printed the same way PyTorch prints it, gives the pasted text${
             lits.every((l, k) => pinsDownF32(l, styles[k]))
               ? ': these digits tell float32 values apart, so a float32 x printed as x.double() prints them and a loop run in float64 other ones.'
               : ' (at this precision a loop run in float64 may print the same digits).'
           }`
-        : `printed precision: the paste was printed with ${describeStyle(style)}, so an element matches when our float32 value, printed the same way PyTorch prints it, gives the pasted text.`
+        : savetxt
+          ? `printed precision: the paste was ${printed} with ${describeStyle(style)}, so an element matches when our float32 value, written with the same fmt (Python's % formatting, correctly rounded), gives the pasted text.`
+          : `printed precision: the paste was printed with ${describeStyle(style)}, so an element matches when our float32 value, printed the same way PyTorch prints it, gives the pasted text.`
     };
   }
   if (pinned) {

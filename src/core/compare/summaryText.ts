@@ -152,7 +152,9 @@ export function buildSummary(c: Comparison, choice: RuleChoice, stats: SummarySt
     else
       bitwise = choice.float64Print
         ? 'cannot tell: the pasted digits do not identify float64 values exactly (print x as float32 with torch.set_printoptions(precision=12), or x.tolist(), for that)'
-        : 'cannot tell: the pasted digits do not identify float32 values exactly (print with torch.set_printoptions(precision=12) or print x.tolist() for that)';
+        : choice.savetxt
+          ? "cannot tell: the pasted digits do not identify float32 values exactly (save with np.savetxt's default fmt, '%.18e', or with np.save, for that)"
+          : 'cannot tell: the pasted digits do not identify float32 values exactly (print with torch.set_printoptions(precision=12) or print x.tolist() for that)';
     lines.push(`Bitwise equal: ${bitwise}`);
   }
   lines.push(`Rule: ${c.ruleExplanation}`);
