@@ -12,7 +12,7 @@
 // Error texts are Python's and PyTorch's own (test/fixtures/notebook/cell_operators.json holds them).
 import { CellError, type Loc } from './ast';
 import { int64Of, OpError } from './ops';
-import { numel, typeName, type TensorValue, type Value } from './values';
+import { numel, pythonTypeName, type TensorValue, type Value } from './values';
 import { contiguousStrides } from '../../tensors/printTensor';
 
 /** An evaluated index item: a value, or a slice whose parts are values (null where omitted). */
@@ -25,13 +25,6 @@ const SSIZE_MIN = -(2n ** 63n);
 
 function fail(detail: string, loc: Loc): never {
   throw new CellError(detail, loc);
-}
-
-/** Python's name of a value's type, as its error messages print it. */
-function pythonTypeName(v: Value): string {
-  if (v.kind === 'none') return 'NoneType';
-  if (v.kind === 'tensor') return 'Tensor';
-  return typeName(v);
 }
 
 /** A slice bound through __index__ (_PyEval_SliceIndex): an int, clipped to Py_ssize_t; null for None. */

@@ -42,6 +42,7 @@ import { dtypeRefusal, tokenize } from './syntaxErrors';
 import {
   exactTensorText,
   NONE,
+  pythonTypeName,
   reprValue,
   typeName,
   type RunValue,
@@ -338,7 +339,18 @@ function numberValue(text: string, isInt: boolean): Value {
 }
 
 /** `tensor(...)` / `array(...)`: a pasted print read by the tensor-text parser, else torch.tensor(<expression>). */
+/** A variable of a called name hides the helper, as a Python name does: Python's TypeError, and what to do about it. */
+function notShadowed(fn: string, loc: Loc, ctx: Ctx): void {
+  const shadow = ctx.session.vars.get(fn);
+  if (shadow === undefined) return;
+  const helper = (HELPERS as readonly string[]).includes(fn)
+    ? ` (${fn} is a variable set in a cell, which hides the helper ${fn}(): give the variable another name, then reopen the notebook to clear it)`
+    : '';
+  fail(`'${pythonTypeName(shadow)}' object is not callable${helper}`, loc);
+}
+
 function* evalPrint(print: Extract<Expr, { type: 'print' }>, ctx: Ctx): Gen<Value> {
+  notShadowed(print.fn, print.loc, ctx);
   // comments in the parentheses (a call over several lines) read as the spaces they stand in for
   const e = { ...print, text: blankComments(print.text), inner: blankComments(print.inner) };
   const field = ctx.target ?? `${e.fn}(...)`;
@@ -523,6 +535,7 @@ function placeWithin(base: Loc, line: number, column: number, offset: number): L
 function* evalCall(call: Extract<Expr, { type: 'call' }>, ctx: Ctx): Gen<Value> {
   if (call.misplaced) fail('positional argument follows keyword argument', call.misplaced);
   const fn = call.callee;
+  notShadowed(fn, call.loc, ctx);
   switch (fn) {
     case 'linspace': {
       const a = yield* bindArgs(fn, call, [{ name: 'start' }, { name: 'end' }, { name: 'steps' }], ctx);

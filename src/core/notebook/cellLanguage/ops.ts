@@ -11,7 +11,7 @@
 // + - * / (a double has more than 2*24+2 significand bits), which is what the CPU's float32 instructions give.
 import { MAX_SAMPLE_ELEMENTS } from '../../sampler/limits';
 import { pythonTuple } from '../../tensors/printTensor';
-import { numel, typeName, type TensorDtype, type TensorValue, type Value } from './values';
+import { numel, pythonTypeName, typeName, type TensorDtype, type TensorValue, type Value } from './values';
 
 const f32 = Math.fround;
 
@@ -353,11 +353,6 @@ export function asOperand(v: Value): Value {
   throw new OpError(`unsupported operand type for arithmetic: ${typeName(v)}`);
 }
 
-/** Python's name of a value's type, as its TypeErrors give it. */
-function pythonType(v: Value): string {
-  return v.kind === 'tensor' ? 'Tensor' : v.kind === 'none' ? 'NoneType' : typeName(v);
-}
-
 /** Python's words for the operator in "unsupported operand type(s) for ...". */
 const PYTHON_OP_NAME: Record<ArithmeticOp | '**', string> = {
   '+': '+',
@@ -394,12 +389,12 @@ export function listOp(op: ArithmeticOp | '**', a: Value, b: Value): Value {
     // list * tensor: Python asks the tensor for an index (Tensor.__index__)
     if (times.kind === 'tensor')
       throw new OpError('only integer tensors of a single element can be converted to an index');
-    throw new OpError(`can't multiply sequence by non-int of type '${pythonType(times)}'${LIST_HINT}`);
+    throw new OpError(`can't multiply sequence by non-int of type '${pythonTypeName(times)}'${LIST_HINT}`);
   }
   if (op === '+' && (a.kind === 'list' || a.kind === 'str'))
-    throw new OpError(`can only concatenate ${a.kind} (not "${pythonType(b)}") to ${a.kind}${LIST_HINT}`);
+    throw new OpError(`can only concatenate ${a.kind} (not "${pythonTypeName(b)}") to ${a.kind}${LIST_HINT}`);
   throw new OpError(
-    `unsupported operand type(s) for ${PYTHON_OP_NAME[op]}: '${pythonType(a)}' and '${pythonType(b)}'${LIST_HINT}`
+    `unsupported operand type(s) for ${PYTHON_OP_NAME[op]}: '${pythonTypeName(a)}' and '${pythonTypeName(b)}'${LIST_HINT}`
   );
 }
 

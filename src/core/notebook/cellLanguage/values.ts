@@ -62,6 +62,11 @@ export function typeName(v: Value): string {
   }
 }
 
+/** Python's name of a value's type, as its TypeErrors print it (`'Tensor' object is not callable`). */
+export function pythonTypeName(v: Value): string {
+  return v.kind === 'tensor' ? 'Tensor' : v.kind === 'none' ? 'NoneType' : typeName(v);
+}
+
 /**
  * Python's repr of a str (unicode_repr in Objects/unicodeobject.c): single quotes unless the text holds one and no
  * double quote; the backslash, the quote, tab, newline and carriage return escaped; any other character that is not

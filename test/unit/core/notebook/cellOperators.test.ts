@@ -35,6 +35,7 @@ const fixture = JSON.parse(readFileSync(path.join(FIXTURES, 'notebook/cell_opera
   stringErrors: { cell: string; error: { type: string; message: string } }[];
   /** ints around Python's limit of digits written as text: repr's length, or Python's ValueError */
   intReprs: { cell: string; length?: number; error?: { type: string; message: string } }[];
+  shadowed: { assignment: string; call: string; error: { type: string; message: string } }[];
   /** cells with an indented statement, and Python's IndentationError (null: Python compiles the cell) */
   indentErrors: { cell: string; error: { type: string; message: string; line: number } | null }[];
   /** dtype strings and NumPy's name of each (numpy.dtype(text).name), or NumPy's error */
@@ -84,6 +85,24 @@ describe('cell language: ** and indexing as PyTorch and Python compute them (fix
         }
       });
     }
+  }
+});
+
+describe("cell language: a helper's name assigned, then called, is Python's TypeError (fixtures from Python)", () => {
+  for (const c of fixture.shadowed) {
+    it(`${c.assignment}, then ${c.call}: ${c.error.message}`, () => {
+      const s = new CellSession();
+      run(s, 'x = tensor([0.5, 0.25])');
+      run(s, c.assignment);
+      const e = cellError(() => run(s, `result = ${c.call}`));
+      assert.equal(c.error.type, 'TypeError');
+      const name = c.call.slice(0, c.call.indexOf('('));
+      assert.equal(
+        e.detail,
+        `${c.error.message} (${name} is a variable set in a cell, which hides the helper ${name}(): give the variable another name, then reopen the notebook to clear it)`
+      );
+      assert.deepEqual([e.loc?.line, e.loc?.column], [1, 10]);
+    });
   }
 });
 
