@@ -338,7 +338,6 @@ function numberValue(text: string, isInt: boolean): Value {
   return { kind: 'float', value: Number(clean) };
 }
 
-/** `tensor(...)` / `array(...)`: a pasted print read by the tensor-text parser, else torch.tensor(<expression>). */
 /** A variable of a called name hides the helper, as a Python name does: Python's TypeError, and what to do about it. */
 function notShadowed(fn: string, loc: Loc, ctx: Ctx): void {
   const shadow = ctx.session.vars.get(fn);
@@ -349,6 +348,7 @@ function notShadowed(fn: string, loc: Loc, ctx: Ctx): void {
   fail(`'${pythonTypeName(shadow)}' object is not callable${helper}`, loc);
 }
 
+/** `tensor(...)` / `array(...)`: a pasted print read by the tensor-text parser, else torch.tensor(<expression>). */
 function* evalPrint(print: Extract<Expr, { type: 'print' }>, ctx: Ctx): Gen<Value> {
   notShadowed(print.fn, print.loc, ctx);
   // comments in the parentheses (a call over several lines) read as the spaces they stand in for
@@ -970,7 +970,7 @@ const PYTHON_DICT = /[{,]\s*'|[:,[]\s*(?:True|False|None)\s*[,}\]]/;
 const PYTHON_SET_OR_NAMED_KEY = /^\s*\{\s*[-+]?[\w.]+\s*[,}:]/;
 
 /** Blank and `#` comment lines at a cell's start, as a script's own note above pasted JSON would be. */
-const LEADING_COMMENTS = /^(?:[ \t]*(?:#[^\n]*)?\n)*/;
+const LEADING_COMMENTS = /^(?:[ \t\r]*(?:#[^\n]*)?\n)*/;
 
 /**
  * Whether a cell is one JSON object with the sampler inputs (runs as sample() of them): a JSON cell, or a DDPM cell

@@ -202,6 +202,9 @@ describe('cell language: sample() and compare()', () => {
     const s = new CellSession();
     const [out] = run(s, `# inputs written by my script\n\n  # seed 42\n${seedInputsText}`);
     assert.equal(out.kind === 'run' && out.text, seedExpected.printed);
+    // a cell with Windows line ends
+    const [crlf] = run(new CellSession(), `\r\n# inputs\r\n\r\n${seedInputsText.replace(/\n/g, '\r\n')}`);
+    assert.equal(crlf.kind === 'run' && crlf.text, seedExpected.printed);
     assert.equal(
       cellError(() => run(new CellSession(), '# my inputs\n{seed: 42}')).message,
       `cell: invalid JSON at line 2, column 2: Expected property name or '}' (a cell that starts with "{" is read as one JSON object of the five inputs; dict and set literals are not supported: assign each input on a line of its own)`
