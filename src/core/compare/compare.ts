@@ -29,7 +29,7 @@ import { correctStates, stepBefore, type Schedule64 } from '../diagnosis/loop';
 import { float64DrawDiffers, float64XTNote } from '../run/recording';
 import { layPaste, parsePaste, type Layout } from './pasteLayout';
 import { chooseNumpyRule, chooseRule, elementJudge, numpyRuleExplanation, type RuleChoice } from './ruleChoice';
-import { printsAs, literalStyle, sameDouble, sameFloat32 } from './literalStyle';
+import { float32sPrintedAsShown, printsAs, literalStyle, sameDouble, sameFloat32 } from './literalStyle';
 import { elementStatistics } from './statistics';
 import { buildSummary, diagnosisLines, pairLine, profileLine, stepLines } from './summaryText';
 import { assignSteps, findPrints, recordedStepsNote, type PrintSpan } from './stepPaste';
@@ -144,7 +144,7 @@ const LEFT_PADDING = /\[ +[-+0-9.n]|, {2,}[-+0-9.n]/;
 function pasteIsFloat64(parsed: ParsedTensor, literals: readonly string[]): boolean {
   if (parsed.source === 'torch') return parsed.dtype === 'float64';
   if (parsed.source !== 'list') return false;
-  return literals.some((l) => {
+  const longNoFloat32 = literals.some((l) => {
     const v = tokenValue(l);
     const digits = l
       .replace(/[eE].*$/, '')
@@ -152,6 +152,9 @@ function pasteIsFloat64(parsed: ParsedTensor, literals: readonly string[]): bool
       .replace(/^0+/, '').length;
     return Number.isFinite(v) && digits >= 10 && Math.fround(v) !== v;
   });
+  // a float32 array written with 10 to 16 digits ('%.12g', '%.12e', '%.12f') shows numbers that are no float32
+  // values either, but each is its float32 value rounded to the digits it shows
+  return longNoFloat32 && !float32sPrintedAsShown(literals);
 }
 
 const NAN_ONLY_NOTE =

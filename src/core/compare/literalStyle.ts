@@ -138,6 +138,37 @@ function significantDigits(lit: string): number {
     .replace(/^0+/, '').length;
 }
 
+/**
+ * Whether the literal is a float32 value printed with `digits` significant digits, correctly rounded ('%.{digits}g',
+ * '{:.{digits - 1}e}', or fewer shown where %g drops trailing zeros): the float32 nearest to it, printed so, gives it
+ * back. A double that is no float32 value does so only by chance, less likely the more digits are printed.
+ */
+function float32PrintedWith(lit: string, digits: number): boolean {
+  const v = tokenValue(lit);
+  if (!Number.isFinite(v)) return true; // nan, inf
+  if (v === 0) return true; // any print of +-0 is +-0 as a float32
+  return printsAs(Math.fround(v), lit, { kind: 'sci', decimals: Math.max(digits, 1) - 1 });
+}
+
+/**
+ * Whether every literal is a float32 value printed with the significant digits it shows ('%.12f', '%.12e': its own
+ * rounding, read back): numbers of a float32 array written with 10 to 16 digits, which are no float64 values.
+ */
+export function float32sPrintedAsShown(lits: readonly string[]): boolean {
+  return lits.every((l) => float32PrintedWith(l, significantDigits(l)));
+}
+
+/**
+ * Whether the literals are float32 values printed with one number of significant digits, at least 9 (FLT_DECIMAL_DIG:
+ * each then identifies its float32 value), as '%.9g' writes them: the most any shows, fewer where trailing zeros
+ * were dropped.
+ */
+export function float32sPrintedWithNine(lits: readonly string[]): boolean {
+  let most = 0;
+  for (const l of lits) most = Math.max(most, significantDigits(l));
+  return most >= 9 && lits.every((l) => float32PrintedWith(l, most));
+}
+
 /** Whether the literal is a full-precision decimal: 9+ significant digits, or the shortest decimal of its float32. */
 export function isFullPrecisionLiteral(lit: string): boolean {
   if (/nan|inf/i.test(lit)) return true;

@@ -5,6 +5,7 @@ import type { CompareRule } from '../types';
 import type { ParsedTensor } from '../tensors/parseTensor';
 import {
   describeStyle,
+  float32sPrintedWithNine,
   isFullPrecisionLiteral,
   isRoundedStyle,
   literalStyle,
@@ -104,7 +105,10 @@ export function chooseRule(
   const looksPrinted =
     style !== null && (source === 'torch' || style.kind === 'sci' || (style.kind === 'fixed' && style.decimals >= 4));
   const pins = float64Print ? pinsDownF64 : pinsDownF32;
-  const pinned = looksPrinted && style ? lits.every((l, k) => pins(l, styles[k])) : lits.every(isFullPrecisionLiteral);
+  const pinned =
+    looksPrinted && style
+      ? lits.every((l, k) => pins(l, styles[k]))
+      : lits.every(isFullPrecisionLiteral) || (!float64Print && float32sPrintedWithNine(lits));
   const tolText = `|ours - pasted| <= atol + rtol * |pasted| with rtol=${formatPythonFloat(rtol)}, atol=${formatPythonFloat(atol)} (torch.testing.assert_close(ours, pasted), nan never equal)`;
   if (explicitTol) {
     return { rule: 'tolerance', pinned, style, explanation: `tolerance: ${tolText}, because tolerances were given.` };
@@ -141,8 +145,8 @@ export function chooseRule(
       rule: 'bitwise',
       pinned,
       style,
-      explanation:
-        'bitwise: every pasted number has enough digits to identify one float32 value, so an element matches only when it reads back as our float32 value bit for bit.'
+      ...(savetxt ? { savetxt } : {}),
+      explanation: `bitwise: ${savetxt ? 'the paste was written by np.savetxt with enough digits' : 'every pasted number has enough digits'} to identify one float32 value, so an element matches only when it reads back as our float32 value bit for bit.`
     };
   }
   return {
