@@ -29,7 +29,14 @@ import { correctStates, stepBefore, type Schedule64 } from '../diagnosis/loop';
 import { float64DrawDiffers, float64XTNote } from '../run/recording';
 import { layPaste, parsePaste, type Layout } from './pasteLayout';
 import { chooseNumpyRule, chooseRule, elementJudge, numpyRuleExplanation, type RuleChoice } from './ruleChoice';
-import { float32sPrintedAsShown, printsAs, literalStyle, sameDouble, sameFloat32 } from './literalStyle';
+import {
+  float32sPrintedAsShown,
+  float32sPrintedWithNine,
+  printsAs,
+  literalStyle,
+  sameDouble,
+  sameFloat32
+} from './literalStyle';
 import { elementStatistics } from './statistics';
 import { buildSummary, diagnosisLines, pairLine, profileLine, stepLines } from './summaryText';
 import { assignSteps, findPrints, recordedStepsNote, type PrintSpan } from './stepPaste';
@@ -188,6 +195,35 @@ function notNumpyFloat32Digits(dtype: string, literals: readonly string[]): bool
   return long && after.size > 1;
 }
 
+/**
+ * A NumPy print (repr, str or array2string) of float32 values with 9 significant digits or more where NumPy's own
+ * print shows a float32's shortest decimal, and not the same digits after the point for every number (floatmode
+ * 'fixed' or 'maxprec_equal'): a formatter's print, `formatter={'float_kind': '{:.9g}'.format}`, whose digits each
+ * identify a float32 value (literalStyle.ts float32sPrintedWithNine).
+ */
+function numpyFormatterNineDigits(dtype: string, literals: readonly string[]): boolean {
+  if (dtype === 'float64') return false;
+  const after = new Set<number>();
+  let longer = false;
+  for (const l of literals) {
+    const m = /^[-+]?(\d+)(?:\.(\d*))?(?:e[-+]?\d+)?$/i.exec(l.trim());
+    if (!m) continue; // nan, inf
+    after.add(m[2]?.length ?? 0);
+    const shortest = formatFloat32Shortest(Math.fround(tokenValue(l)));
+    const digits = (t: string) =>
+      t
+        .replace(/[eE].*$/, '')
+        .replace(/\D/g, '')
+        .replace(/^0+/, '')
+        .replace(/0+$/, '').length;
+    if (digits(l) > digits(shortest)) longer = true;
+  }
+  return longer && after.size > 1 && float32sPrintedWithNine(literals);
+}
+
+const FORMATTER_NOTE =
+  " The paste is a NumPy print with more digits than NumPy's own print of a float32 shows (its shortest decimal), as a formatter such as np.set_printoptions(formatter={'float_kind': '{:.9g}'.format}) prints, so its numbers are read as the decimals they are.";
+
 const WRITTEN_NOTE =
   " The paste is written as NumPy's repr of a float32 array, but with more digits than NumPy prints of a float32 (as np.array(x.tolist(), dtype=np.float32) is written), so its numbers are read as the decimals they are.";
 
@@ -200,7 +236,12 @@ function preparePaste(expectedText: string, rows: number, cols: number, opts: Co
   const parsed = parsePaste(expectedText, field);
   const layout = layPaste(parsed, expectedText, rows, cols);
   const knownLits = layout.literals.filter((l): l is string => l !== null);
-  const written = parsed.kind === 'numpy-repr' && notNumpyFloat32Digits(parsed.dtype, knownLits);
+  const writtenRepr = parsed.kind === 'numpy-repr' && notNumpyFloat32Digits(parsed.dtype, knownLits);
+  const formatterDigits =
+    !writtenRepr &&
+    (parsed.kind === 'numpy-repr' || parsed.kind === 'numpy-str' || parsed.kind === 'numpy-list') &&
+    numpyFormatterNineDigits(parsed.dtype, knownLits);
+  const written = writtenRepr || formatterDigits;
   const numpy =
     !written && (parsed.kind === 'numpy-repr' || parsed.kind === 'numpy-str' || parsed.kind === 'numpy-list')
       ? parsed.kind
@@ -225,7 +266,7 @@ function preparePaste(expectedText: string, rows: number, cols: number, opts: Co
   // (a float64 print judged by its printed digits says so in its own explanation)
   const note =
     (float64 && chosen.rule !== 'printed-precision' ? FLOAT64_NOTE : '') +
-    (written && !explicitTol ? WRITTEN_NOTE : '');
+    (written && !explicitTol ? (formatterDigits ? FORMATTER_NOTE : WRITTEN_NOTE) : '');
   const choice = note ? { ...chosen, explanation: chosen.explanation + note } : chosen;
   return prepared(expectedText, parsed, layout, choice, rtol, atol, float64);
 }
