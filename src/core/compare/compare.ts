@@ -77,6 +77,8 @@ export interface CompareOptions {
   source?: 'recording';
   /** set by compareRecording: why x_T differs when the recording knows (a float64 x_T), said instead of "check the seed" */
   xTNote?: string;
+  /** set by compareRun: the paste is a list of the rows' own prints (print(list(x))), each in its own style */
+  rowPrints?: boolean;
 }
 
 /** The float64 schedules the diagnosis tries, in order: the recorded (or float32) one, then the written one. */
@@ -261,7 +263,8 @@ function preparePaste(expectedText: string, rows: number, cols: number, opts: Co
           rtol,
           atol,
           float64 && parsed.source === 'torch',
-          parsed.kind === 'savetxt'
+          parsed.kind === 'savetxt',
+          opts.rowPrints === true
         );
   // (a float64 print judged by its printed digits says so in its own explanation)
   const note =
@@ -603,7 +606,7 @@ export function compareRun(
   const prints = outsideErrorLines(expectedText, findPrints(expectedText), opts.field ?? 'expected');
   const matrix = rowsAsMatrix(expectedText, prints, run.sample.rows, run.sample.cols, opts.field ?? 'expected');
   if (!matrix) return comparePrints(inputs, run, expectedText, prints, opts);
-  const c = comparePrints(inputs, run, matrix, findPrints(matrix), opts);
+  const c = comparePrints(inputs, run, matrix, findPrints(matrix), { ...opts, rowPrints: true });
   const note = `Read as one (${run.sample.rows}, ${run.sample.cols}) matrix: the paste is a list of its ${run.sample.rows} rows, each printed on its own (print(list(x))).`;
   const T = inputs.betas.length;
   // more prints than a loop of T steps makes (T + 1 with x_T): rows only

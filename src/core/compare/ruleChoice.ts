@@ -92,7 +92,9 @@ export function chooseRule(
   /** a PyTorch print of a float64 tensor: its digits must identify float64 values for the bitwise rule */
   float64Print = false,
   /** rows written by np.savetxt: its fmt formats each value as Python's % does, correctly rounded, as a print does */
-  savetxt = false
+  savetxt = false,
+  /** the rows' own PyTorch prints (print(list(x))): each may be in a style of its own */
+  rowPrints = false
 ): RuleChoice {
   const printed = savetxt ? 'written by np.savetxt' : 'printed';
   const styles = lits.map((l) => literalStyle(l, source));
@@ -112,6 +114,26 @@ export function chooseRule(
   const tolText = `|ours - pasted| <= atol + rtol * |pasted| with rtol=${formatPythonFloat(rtol)}, atol=${formatPythonFloat(atol)} (torch.testing.assert_close(ours, pasted), nan never equal)`;
   if (explicitTol) {
     return { rule: 'tolerance', pinned, style, explanation: `tolerance: ${tolText}, because tolerances were given.` };
+  }
+  // PyTorch prints in more than one style (fixed and scientific notation, or other decimals): prints of their own, as
+  // print(list(x)) prints each row; each number is judged as it was printed
+  const mixed =
+    rowPrints &&
+    source === 'torch' &&
+    !explicitTol &&
+    style === null &&
+    rounded.length > 0 &&
+    ints.length === 0 &&
+    !rounded.every((st) => sameStyle(st, rounded[0]));
+  if (mixed) {
+    const everyPinned = lits.every((l, k) => pins(l, styles[k]));
+    return {
+      rule: everyPinned ? 'bitwise' : 'printed-precision',
+      pinned: everyPinned,
+      style: null,
+      ...(float64Print ? { float64Print } : {}),
+      explanation: `${everyPinned ? 'bitwise' : 'printed precision'}: the paste's numbers were printed by PyTorch in more than one style (${[...new Set(rounded.map(describeStyle))].join(', ')}: separate prints, as print(list(x)) prints each row on its own), so an element matches when our float32 value, printed the way its number was, gives the pasted text${everyPinned ? ', which identifies it bit for bit' : ''}.`
+    };
   }
   if (looksPrinted && style) {
     if (pinned) {

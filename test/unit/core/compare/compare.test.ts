@@ -179,6 +179,19 @@ describe('compare: a list of 1-D prints (fixtures from PyTorch and NumPy)', () =
       if (p.matrix) assert.equal(r.compared, 8);
     });
   }
+  const sci = readInputs(JSON.parse(verdicts.listPastes.sci.inputsText)).inputs;
+  for (const p of verdicts.listPastes.sci.pastes) {
+    it(`${p.kind}: each row judged as it was printed, ${p.matches ? 'matching' : 'not matching'}`, () => {
+      const r = compareRun(sci, runSampler(sci, { record: { kind: 'none' } }), p.text);
+      assert.equal(r.matches, p.matches, r.summary);
+      assert.equal(r.compared, 8, r.summary);
+      if (p.matches)
+        assert.match(
+          r.summary,
+          /\nRule: printed precision: the paste's numbers were printed by PyTorch in more than one style/
+        );
+    });
+  }
   const wide = readInputs(JSON.parse(verdicts.listPastes.wide.inputsText)).inputs;
   for (const p of verdicts.listPastes.wide.pastes) {
     it(`${p.kind}: the rows of one matrix, ${p.matches ? 'matching' : 'not matching'} (no steps reading: more prints than states)`, () => {
