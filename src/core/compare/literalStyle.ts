@@ -169,6 +169,11 @@ export function float32sPrintedWithNine(lits: readonly string[]): boolean {
   return most >= 9 && lits.every((l) => float32PrintedWith(l, most));
 }
 
+/** Whether the literal shows 9 significant digits or more (enough for any float32 value), or is nan or inf. */
+export function showsNineDigits(lit: string): boolean {
+  return /nan|inf/i.test(lit) || significantDigits(lit) >= 9;
+}
+
 /** Whether the literal is a full-precision decimal: 9+ significant digits, or the shortest decimal of its float32. */
 export function isFullPrecisionLiteral(lit: string): boolean {
   if (/nan|inf/i.test(lit)) return true;

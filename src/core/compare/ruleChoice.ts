@@ -7,6 +7,7 @@ import {
   describeStyle,
   float32sPrintedWithNine,
   isFullPrecisionLiteral,
+  showsNineDigits,
   isRoundedStyle,
   literalStyle,
   pinsDownF32,
@@ -104,27 +105,24 @@ export function chooseRule(
   let style: LiteralStyle | null = null;
   if (rounded.length > 0 && ints.length === 0 && rounded.every((st) => sameStyle(st, rounded[0]))) style = rounded[0];
   else if (rounded.length === 0 && ints.length > 0) style = ints[0];
+  // np.savetxt's fmt is a print, however few its digits (hand-typed short numbers may be exact values instead)
   const looksPrinted =
-    style !== null && (source === 'torch' || style.kind === 'sci' || (style.kind === 'fixed' && style.decimals >= 4));
+    style !== null &&
+    (source === 'torch' || savetxt || style.kind === 'sci' || (style.kind === 'fixed' && style.decimals >= 4));
   const pins = float64Print ? pinsDownF64 : pinsDownF32;
   const pinned =
     looksPrinted && style
       ? lits.every((l, k) => pins(l, styles[k]))
-      : lits.every(isFullPrecisionLiteral) || (!float64Print && float32sPrintedWithNine(lits));
+      : // a short number of np.savetxt is rounded by its fmt, not a float32's shortest decimal
+        lits.every(savetxt ? showsNineDigits : isFullPrecisionLiteral) ||
+        (!float64Print && float32sPrintedWithNine(lits));
   const tolText = `|ours - pasted| <= atol + rtol * |pasted| with rtol=${formatPythonFloat(rtol)}, atol=${formatPythonFloat(atol)} (torch.testing.assert_close(ours, pasted), nan never equal)`;
   if (explicitTol) {
     return { rule: 'tolerance', pinned, style, explanation: `tolerance: ${tolText}, because tolerances were given.` };
   }
   // PyTorch prints in more than one style (fixed and scientific notation, or other decimals): prints of their own, as
   // print(list(x)) prints each row; each number is judged as it was printed
-  const mixed =
-    rowPrints &&
-    source === 'torch' &&
-    !explicitTol &&
-    style === null &&
-    rounded.length > 0 &&
-    ints.length === 0 &&
-    !rounded.every((st) => sameStyle(st, rounded[0]));
+  const mixed = rowPrints && source === 'torch' && style === null && rounded.length > 0;
   if (mixed) {
     const everyPinned = lits.every((l, k) => pins(l, styles[k]));
     return {
@@ -132,7 +130,7 @@ export function chooseRule(
       pinned: everyPinned,
       style: null,
       ...(float64Print ? { float64Print } : {}),
-      explanation: `${everyPinned ? 'bitwise' : 'printed precision'}: the paste's numbers were printed by PyTorch in more than one style (${[...new Set(rounded.map(describeStyle))].join(', ')}: separate prints, as print(list(x)) prints each row on its own), so an element matches when our float32 value, printed the way its number was, gives the pasted text${everyPinned ? ', which identifies it bit for bit' : ''}.`
+      explanation: `${everyPinned ? 'bitwise' : 'printed precision'}: the paste's numbers were printed by PyTorch in more than one style (${[...new Set([...rounded, ...ints].map(describeStyle))].join(', ')}: separate prints, as print(list(x)) prints each row on its own), so an element matches when our float32 value${float64Print ? ', converted to float64 (as x.double() does),' : ''} printed the way its number was, gives the pasted text${everyPinned ? ', which identifies it bit for bit' : ''}.`
     };
   }
   if (looksPrinted && style) {
@@ -175,7 +173,10 @@ export function chooseRule(
     rule: 'tolerance',
     pinned,
     style,
-    explanation: `tolerance: the pasted numbers are neither a fixed-precision PyTorch print nor full-precision decimals, so they are judged by ${tolText}.`
+    ...(savetxt ? { savetxt } : {}),
+    explanation: savetxt
+      ? `tolerance: the paste was written by np.savetxt with a fmt whose numbers neither share one style nor identify float32 values (as '%g' writes them), so they are judged by ${tolText}.`
+      : `tolerance: the pasted numbers are neither a fixed-precision PyTorch print nor full-precision decimals, so they are judged by ${tolText}.`
   };
 }
 
