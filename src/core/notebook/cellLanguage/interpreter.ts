@@ -977,7 +977,10 @@ const LEADING_COMMENTS = /^(?:[ \t\r]*(?:#[^\n]*)?\n)*/;
  * that opens with "{" after any `#` comment lines.
  */
 export function isJsonCell(source: string, language: string): boolean {
-  return language === 'json' || jsonText(source).trimStart().startsWith('{');
+  if (language === 'json') return true;
+  // (no blanked copy of the cell: every cell run, and every cell the palette reads, asks this)
+  const head = LEADING_COMMENTS.exec(source)?.[0] ?? '';
+  return source.slice(head.length).trimStart().startsWith('{');
 }
 
 /** The cell's JSON: its leading comment lines blanked out, so that positions in JSON's messages stay the cell's. */

@@ -382,8 +382,9 @@ export function listOp(op: ArithmeticOp | '**', a: Value, b: Value): Value {
         throw new OpError(
           `a list of ${list.items.length} item${list.items.length === 1 ? '' : 's'} repeated ${n} times is beyond ${MAX_LIST_ITEMS} items: a cell runs on the kernel's thread`
         );
-      const items: Value[] = new Array(list.items.length * Number(n));
-      for (let k = 0, at = 0; k < Number(n); k++) for (const item of list.items) items[at++] = item;
+      const count = Number(n);
+      const items: Value[] = new Array(list.items.length * count);
+      for (let k = 0, at = 0; k < count; k++) for (const item of list.items) items[at++] = item;
       return listOf(items);
     }
     // list * tensor: Python asks the tensor for an index (Tensor.__index__)
