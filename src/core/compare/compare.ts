@@ -32,7 +32,9 @@ import { chooseNumpyRule, chooseRule, elementJudge, numpyRuleExplanation, type R
 import {
   float32sPrintedAsShown,
   float32sPrintedWithNine,
+  longerThanShortestF32,
   printsAs,
+  significantDigits,
   literalStyle,
   sameDouble,
   sameFloat32
@@ -155,11 +157,7 @@ function pasteIsFloat64(parsed: ParsedTensor, literals: readonly string[]): bool
   if (parsed.source !== 'list') return false;
   const longNoFloat32 = literals.some((l) => {
     const v = tokenValue(l);
-    const digits = l
-      .replace(/[eE].*$/, '')
-      .replace(/\D/g, '')
-      .replace(/^0+/, '').length;
-    return Number.isFinite(v) && digits >= 10 && Math.fround(v) !== v;
+    return Number.isFinite(v) && significantDigits(l) >= 10 && Math.fround(v) !== v;
   });
   // a float32 array written with 10 to 16 digits ('%.12g', '%.12e', '%.12f') shows numbers that are no float32
   // values either, but each is its float32 value rounded to the digits it shows
@@ -201,7 +199,7 @@ function digitsShown(literals: readonly string[]): { pointDigitsVary: boolean; m
     const frac = m[2]?.length ?? 0;
     if (after >= 0 && frac !== after) pointDigitsVary = true;
     after = frac;
-    mostDigits = Math.max(mostDigits, (m[1] + (m[2] ?? '')).replace(/^0+/, '').length);
+    mostDigits = Math.max(mostDigits, significantDigits(l));
   }
   return { pointDigitsVary, mostDigits };
 }
@@ -216,18 +214,9 @@ function digitsShown(literals: readonly string[]): { pointDigitsVary: boolean; m
 function numpyFormatterNineDigits(dtype: string, literals: readonly string[]): boolean {
   if (dtype === 'float64') return false;
   const { pointDigitsVary, mostDigits } = digitsShown(literals);
-  if (!pointDigitsVary || mostDigits < 9 || !float32sPrintedWithNine(literals)) return false;
-  const significant = (t: string) =>
-    t
-      .replace(/[eE].*$/, '')
-      .replace(/\D/g, '')
-      .replace(/^0+/, '')
-      .replace(/0+$/, '').length;
-  // more digits than the float32's shortest decimal, which is all NumPy's own print shows
-  return literals.some((l) => {
-    const v = tokenValue(l);
-    return Number.isFinite(v) && significant(l) > significant(formatFloat32Shortest(Math.fround(v)));
-  });
+  return (
+    pointDigitsVary && mostDigits >= 9 && float32sPrintedWithNine(literals) && literals.some(longerThanShortestF32)
+  );
 }
 
 const FORMATTER_NOTE =

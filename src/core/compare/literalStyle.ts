@@ -129,13 +129,27 @@ export function pinsDownF64(lit: string, style: LiteralStyle): boolean {
   return Number.isFinite(tokenValue(lit)) && significantDigits(lit) >= 17;
 }
 
-/** The significant digits a decimal literal shows (leading zeros not counted; trailing zeros counted, as printed). */
-function significantDigits(lit: string): number {
-  return lit
+/**
+ * The significant digits a decimal literal shows: leading zeros not counted, trailing zeros counted as printed (or not,
+ * to compare with a shortest decimal).
+ */
+export function significantDigits(lit: string, trailingZeros = true): number {
+  const digits = lit
     .replace(/^[-+]/, '')
     .replace(/[eE].*$/, '')
     .replace('.', '')
-    .replace(/^0+/, '').length;
+    .replace(/^0+/, '');
+  return (trailingZeros ? digits : digits.replace(/0+$/, '')).length;
+}
+
+/**
+ * Whether the literal shows more digits than its float32's shortest decimal (trailing zeros not counted), which is
+ * all NumPy's own print of a float32 shows.
+ */
+export function longerThanShortestF32(lit: string): boolean {
+  const v = tokenValue(lit);
+  if (!Number.isFinite(v)) return false;
+  return significantDigits(lit, false) > significantDigits(formatFloat32Shortest(Math.fround(v)), false);
 }
 
 /**
@@ -176,13 +190,7 @@ export function showsNineDigits(lit: string): boolean {
 
 /** Whether the literal is a full-precision decimal: 9+ significant digits, or the shortest decimal of its float32. */
 export function isFullPrecisionLiteral(lit: string): boolean {
-  if (/nan|inf/i.test(lit)) return true;
-  const mantissa = lit
-    .replace(/^[-+]/, '')
-    .replace(/[eE].*$/, '')
-    .replace('.', '')
-    .replace(/^0+/, '');
-  if (mantissa.length >= 9) return true;
+  if (showsNineDigits(lit)) return true;
   const v = tokenValue(lit);
   return Object.is(tokenValue(formatFloat32Shortest(v)), v);
 }

@@ -110,8 +110,11 @@ export function chooseRule(
     style !== null &&
     (source === 'torch' || savetxt || style.kind === 'sci' || (style.kind === 'fixed' && style.decimals >= 4));
   const pins = float64Print ? pinsDownF64 : pinsDownF32;
+  // PyTorch prints in more than one style (fixed and scientific notation, or other decimals): prints of their own, as
+  // print(list(x)) prints each row; each number is judged as it was printed
+  const mixed = !explicitTol && rowPrints && source === 'torch' && style === null && rounded.length > 0;
   const pinned =
-    looksPrinted && style
+    (looksPrinted && style) || mixed
       ? lits.every((l, k) => pins(l, styles[k]))
       : // a short number of np.savetxt is rounded by its fmt, not a float32's shortest decimal
         lits.every(savetxt ? showsNineDigits : isFullPrecisionLiteral) ||
@@ -120,17 +123,13 @@ export function chooseRule(
   if (explicitTol) {
     return { rule: 'tolerance', pinned, style, explanation: `tolerance: ${tolText}, because tolerances were given.` };
   }
-  // PyTorch prints in more than one style (fixed and scientific notation, or other decimals): prints of their own, as
-  // print(list(x)) prints each row; each number is judged as it was printed
-  const mixed = rowPrints && source === 'torch' && style === null && rounded.length > 0;
   if (mixed) {
-    const everyPinned = lits.every((l, k) => pins(l, styles[k]));
     return {
-      rule: everyPinned ? 'bitwise' : 'printed-precision',
-      pinned: everyPinned,
+      rule: pinned ? 'bitwise' : 'printed-precision',
+      pinned,
       style: null,
       ...(float64Print ? { float64Print } : {}),
-      explanation: `${everyPinned ? 'bitwise' : 'printed precision'}: the paste's numbers were printed by PyTorch in more than one style (${[...new Set([...rounded, ...ints].map(describeStyle))].join(', ')}: separate prints, as print(list(x)) prints each row on its own), so an element matches when our float32 value${float64Print ? ', converted to float64 (as x.double() does),' : ''} printed the way its number was, gives the pasted text${everyPinned ? ', which identifies it bit for bit' : ''}.`
+      explanation: `${pinned ? 'bitwise' : 'printed precision'}: the paste's numbers were printed by PyTorch in more than one style (${[...new Set([...rounded, ...ints].map(describeStyle))].join(', ')}: separate prints, as print(list(x)) prints each row on its own), so an element matches when our float32 value${float64Print ? ', converted to float64 (as x.double() does),' : ''} printed the way its number was, gives the pasted text${pinned ? ', which identifies it bit for bit' : ''}.`
     };
   }
   if (looksPrinted && style) {
