@@ -68,8 +68,9 @@ reproduce it (README "Diagnosis catalogue").
                 is ${formatPythonFloat(DEFAULT_RTOL_F32)})
   --atol A      absolute tolerance, with --rtol (PyTorch's float32 default is ${formatPythonFloat(DEFAULT_ATOL_F32)})
   --json        one JSON object instead of the summary: rule, ruleExplanation, rtol, atol, matches,
-                compared, mismatched, bitwiseEqual, maxUlps, greatestAbs and greatestRel ({value,
-                index: [row, col]} or null), printedDecimals, shapeNote, profileSearch ({tried,
+                compared, mismatched, bitwiseEqual (null where the pasted digits cannot tell:
+                every value agrees as printed, but the print does not identify float32 values),
+                maxUlps, greatestAbs and greatestRel ({value, index: [row, col]} or null), printedDecimals, shapeNote, profileSearch ({tried,
                 matching}, present when other profiles were tried), pairSearch ({tried, matching}
                 of {rng, matmul} profile pairs, with threads for OpenBLAS on more than one,
                 present when every pair was tried), summary,
@@ -131,7 +132,7 @@ export function comparisonJson(c: Comparison, warnings: readonly string[]): stri
     `"matches":${c.matches}`,
     `"compared":${c.compared}`,
     `"mismatched":${c.mismatched}`,
-    `"bitwiseEqual":${c.bitwiseEqual}`,
+    `"bitwiseEqual":${c.bitwiseUnknown ? 'null' : c.bitwiseEqual}`,
     `"maxUlps":${c.maxUlps === null ? 'null' : jsonNumber(c.maxUlps)}`,
     `"greatestAbs":${jsonIndexed(c.greatestAbs)}`,
     `"greatestRel":${jsonIndexed(c.greatestRel)}`,

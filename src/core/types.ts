@@ -120,6 +120,11 @@ export interface Comparison {
   /** largest distance in float32 ulps among compared elements */
   maxUlps: number | null;
   bitwiseEqual: boolean;
+  /**
+   * set when the paste's digits cannot tell whether the values are ours bit for bit (every value agrees as printed,
+   * but the print does not identify float32 values): the summary says "cannot tell", bitwiseEqual is false
+   */
+  bitwiseUnknown?: true;
   matches: boolean;
   /** multi-line text in the format of torch.testing.assert_close, plus ulps and bitwise lines */
   summary: string;

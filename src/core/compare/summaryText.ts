@@ -54,10 +54,7 @@ function pythonIndex(index: [number, number]): string {
 }
 
 /** What the summary says beyond the Comparison itself: from the statistics, and the paste's shape. */
-export type SummaryStats = Pick<
-  ElementStatistics,
-  'maxUlpsAt' | 'nanOneSided' | 'nanBoth' | 'allBitsEqual' | 'anyPrintDiffers'
-> & {
+export type SummaryStats = Pick<ElementStatistics, 'maxUlpsAt' | 'nanOneSided' | 'nanBoth' | 'allBitsEqual'> & {
   /** set when the paste's shape is known and its size differs from ours */
   mismatchedShape?: number[];
   /** the paste holds as many values as ours, in another shape */
@@ -148,7 +145,7 @@ export function buildSummary(c: Comparison, choice: RuleChoice, stats: SummarySt
       bitwise = !stats.allBitsEqual
         ? 'no'
         : (c.known ? `yes, for the ${c.compared} values shown (of ${total})` : 'yes') + nanNote;
-    else if (stats.anyPrintDiffers) bitwise = 'no';
+    else if (!c.bitwiseUnknown) bitwise = 'no';
     else
       bitwise = choice.float64Print
         ? 'cannot tell: the pasted digits do not identify float64 values exactly (print x as float32 with torch.set_printoptions(precision=12), or x.tolist(), for that)'

@@ -268,13 +268,20 @@ describe('cli compare: a float32 sample printed as x.double() (a float64 print o
         'in.json': f.inputsText,
         'pasted.txt': p.text
       });
-      const j = JSON.parse(r.out) as { matches: boolean; rule: string; diagnosis: { id: string }[]; summary: string };
+      const j = JSON.parse(r.out) as {
+        matches: boolean;
+        rule: string;
+        bitwiseEqual: boolean | null;
+        diagnosis: { id: string }[];
+        summary: string;
+      };
       assert.equal(r.code, p.matches ? 0 : 1, j.summary);
       assert.equal(j.rule, 'printed-precision', j.summary);
       assert.match(j.summary, /converted to float64 \(as x\.double\(\) does\)/);
-      if (p.matches)
+      if (p.matches) {
         assert.match(j.summary, /Bitwise equal: cannot tell: the pasted digits do not identify float64 values/);
-      else
+        assert.equal(j.bitwiseEqual, null, 'the JSON says what the summary says: cannot tell');
+      } else
         assert.deepEqual(
           j.diagnosis.map((d) => d.id),
           ['step-seed-plus-t'],

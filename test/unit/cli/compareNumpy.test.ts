@@ -248,6 +248,7 @@ describe('cli compare: NumPy prints made with a formatter (a notation NumPy woul
       // 4 digits after the point name each exactly; the last holds values below 1, which 4 digits do not
       const small = c.name.includes('one dimension');
       assert.match(j.summary, small ? /\nBitwise equal: cannot tell/ : /\nBitwise equal: yes\b/, c.name);
+      assert.equal(j.bitwiseEqual, small ? null : true, c.name);
     }
   });
 });

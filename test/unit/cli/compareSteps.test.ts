@@ -159,6 +159,7 @@ describe('cli compare: recordings and step-by-step pastes', () => {
     const j = JSON.parse(r.out);
     assert.equal(r.code, 0, j.summary);
     assert.equal(j.rule, 'bitwise');
+    assert.equal(j.bitwiseEqual, true);
     assert.equal(j.firstDivergence, null);
     assert.deepEqual(j.diagnosis, []);
     assert.equal(j.steps.prints.length, 5);
