@@ -61,6 +61,8 @@ function listDepth(value: unknown, limit: number): number {
 // The pasted numbers as written (needed to know how precisely each was printed)
 
 const NUMBER_RE = /^[-+]?(?:nan|inf(?:inity)?|(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)/i;
+/** One number alone, as written by print(v) or np.savetxt: no tensor(...) around it, no brackets. */
+const BARE_NUMBER = new RegExp(`${NUMBER_RE.source}$`, 'i');
 
 /**
  * The numbers of a printed tensor as written, row-major, "..." left out (run after parseTensorText
@@ -316,5 +318,9 @@ export function layPaste(parsed: ParsedTensor, text: string, rows: number, cols:
           : formatNumberLiteral(v)
       );
   if (parsed.summarized && parsed.summary) return laySummarised(lits, parsed.shape, parsed.summary, rows, cols);
+  // a bare number (no tensor( or brackets: print(x.item()), np.savetxt of a (1, 1) array) says nothing of a shape: it
+  // is a one-element sample's whole value, as a 0-d print (tensor(0.3861)) is not
+  if (rows * cols === 1 && parsed.shape.length === 0 && BARE_NUMBER.test(text.trim()))
+    return layFull(lits, [rows, cols], rows, cols);
   return layFull(lits, parsed.shape, rows, cols);
 }

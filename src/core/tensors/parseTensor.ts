@@ -307,16 +307,18 @@ const SAVETXT_LINE = /^[\s\d.eE+\-,;naifNAIF]*$/;
 /**
  * Text written by `np.savetxt(f, a)` (numpy/lib/npyio.py savetxt: one row of a 2-D array a line, `fmt % row` joined by
  * its delimiter, `# ` before each header and footer line; a 1-D array one number a line): its rows read as a (rows,
- * columns) tensor, or null when the text is no such thing (a bracketed print, a single number, other text), which the
- * grammar then reads. Rows of different lengths are an Error naming the line.
+ * columns) tensor, or null when the text is no such thing (a bracketed print, a single number without a header or
+ * footer, other text), which the grammar then reads. Rows of different lengths are an Error naming the line.
  */
 function savetxtParse(field: string, text: string): ParsedTensor | null {
   if (/[[\](){}]/.test(text)) return null;
   const rows: string[][] = [];
   const rowLines: number[] = [];
   const lines = text.split('\n');
+  let comments = false;
   for (let k = 0; k < lines.length; k++) {
     const line = lines[k].trim();
+    if (line.startsWith('#')) comments = true;
     if (line === '' || line.startsWith('#')) continue;
     if (!SAVETXT_LINE.test(line)) return null;
     const items = /[,;]/.test(line) ? line.split(/\s*[,;]\s*/) : line.split(/\s+/);
@@ -324,7 +326,9 @@ function savetxtParse(field: string, text: string): ParsedTensor | null {
     rows.push(items);
     rowLines.push(k + 1);
   }
-  if (rows.length === 0 || (rows.length === 1 && rows[0].length === 1)) return null;
+  // one number alone is read by the grammar (a bare number, shape ()), unless a header or footer says np.savetxt
+  // wrote it: one row of one number, as it writes a (1, 1) or a (1,) array
+  if (rows.length === 0 || (rows.length === 1 && rows[0].length === 1 && !comments)) return null;
   const cols = rows[0].length;
   const ragged = rows.findIndex((r) => r.length !== cols);
   if (ragged >= 0) {
