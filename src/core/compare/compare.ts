@@ -505,8 +505,8 @@ function halfNote(ours: Float32Array, paste: PreparedPaste): string | null {
  * number as its row's print wrote it; null for any other paste (a step-by-step one prints 2-D states).
  */
 function rowsAsMatrix(text: string, prints: PrintSpan[], rows: number, cols: number, field: string): string | null {
-  if (prints.length !== rows || rows < 2) return null;
-  // nothing but the prints, the list's brackets and the commas between them
+  if (prints.length !== rows) return null;
+  // nothing but the prints, the list's brackets and the commas between them (a list of one row too: N = 1)
   const gaps = prints.map((p, k) => text.slice(k === 0 ? 0 : prints[k - 1].at + prints[k - 1].text.length, p.at));
   const last = prints[rows - 1];
   if (!/^\s*\[[\s,]*$/.test(gaps[0]) || !/^[\s,]*\]\s*$/.test(text.slice(last.at + last.text.length))) return null;
@@ -605,7 +605,8 @@ export function compareRun(
   const matrix = rowsAsMatrix(expectedText, prints, run.sample.rows, run.sample.cols, opts.field ?? 'expected');
   if (!matrix) return comparePrints(inputs, run, expectedText, prints, opts);
   const c = comparePrints(inputs, run, matrix, findPrints(matrix), { ...opts, rowPrints: true });
-  const note = `Read as one (${run.sample.rows}, ${run.sample.cols}) matrix: the paste is a list of its ${run.sample.rows} rows, each printed on its own (print(list(x))).`;
+  const { rows, cols } = run.sample;
+  const note = `Read as one (${rows}, ${cols}) matrix: the paste is a list of its ${rows === 1 ? 'one row, printed' : `${rows} rows, each printed`} on its own (print(list(x))).`;
   const T = inputs.betas.length;
   // more prints than a loop of T steps makes (T + 1 with x_T): rows only
   if (c.matches || prints.length < T || prints.length > T + 1) return { ...c, summary: `${c.summary}\n${note}` };

@@ -192,6 +192,21 @@ describe('compare: a list of 1-D prints (fixtures from PyTorch and NumPy)', () =
         );
     });
   }
+  const one = readInputs(JSON.parse(verdicts.listPastes.one.inputsText)).inputs;
+  for (const p of verdicts.listPastes.one.pastes) {
+    it(`${p.kind}: a list of one row is the (1, 2) sample, ${p.matches ? 'matching' : 'not matching'}`, () => {
+      const r = compareRun(one, runSampler(one, { record: { kind: 'none' } }), p.text);
+      assert.equal(r.matches, p.matches, r.summary);
+      assert.equal(r.compared, 2, r.summary);
+      assert.equal(r.shapeNote, undefined, r.summary);
+      assert.ok(
+        r.summary.endsWith(
+          '\nRead as one (1, 2) matrix: the paste is a list of its one row, printed on its own (print(list(x))).'
+        ),
+        r.summary
+      );
+    });
+  }
   const wide = readInputs(JSON.parse(verdicts.listPastes.wide.inputsText)).inputs;
   for (const p of verdicts.listPastes.wide.pastes) {
     it(`${p.kind}: the rows of one matrix, ${p.matches ? 'matching' : 'not matching'} (no steps reading: more prints than states)`, () => {
