@@ -500,17 +500,33 @@ function halfNote(ours: Float32Array, paste: PreparedPaste): string | null {
 
 /**
  * A paste that is one Python list of `rows` 1-D tensor prints of `cols` values each, as `print(list(x))` prints an
- * (N, d) tensor or NumPy array (`[tensor([...]), tensor([...]), ...]`, `[array([...], dtype=float32), ...]`): the
- * same values as one 2-D print of the first kind (`tensor([[...], [...]])`, with the prints' own keywords), each
- * number as its row's print wrote it; null for any other paste (a step-by-step one prints 2-D states).
+ * (N, d) tensor or NumPy array (`[tensor([...]), tensor([...]), ...]`, `[array([...], dtype=float32), ...]`), or
+ * those prints one a line, as `for row in x: print(row)` prints them (two rows or more: one 1-D print alone has its
+ * own shape): the same values as one 2-D print of the first kind (`tensor([[...], [...]])`, with the prints' own
+ * keywords), each number as its row's print wrote it, and which of the two forms it was; null for any other paste (a
+ * step-by-step one prints 2-D states).
  */
-function rowsAsMatrix(text: string, prints: PrintSpan[], rows: number, cols: number, field: string): string | null {
+function rowsAsMatrix(
+  text: string,
+  prints: PrintSpan[],
+  rows: number,
+  cols: number,
+  field: string
+): { text: string; form: 'list' | 'lines' } | null {
   if (prints.length !== rows) return null;
-  // nothing but the prints, the list's brackets and the commas between them (a list of one row too: N = 1)
+  // nothing but the prints, the list's brackets and the commas between them (a list of one row too: N = 1), or
+  // nothing but the prints, each on a line of its own
   const gaps = prints.map((p, k) => text.slice(k === 0 ? 0 : prints[k - 1].at + prints[k - 1].text.length, p.at));
   const last = prints[rows - 1];
-  if (!/^\s*\[[\s,]*$/.test(gaps[0]) || !/^[\s,]*\]\s*$/.test(text.slice(last.at + last.text.length))) return null;
-  if (gaps.slice(1).some((g) => !/^[\s,]*$/.test(g))) return null;
+  const tail = text.slice(last.at + last.text.length);
+  const inner = gaps.slice(1);
+  const form =
+    /^\s*\[[\s,]*$/.test(gaps[0]) && /^[\s,]*\]\s*$/.test(tail) && inner.every((g) => /^[\s,]*$/.test(g))
+      ? 'list'
+      : rows > 1 && /^\s*$/.test(gaps[0]) && /^\s*$/.test(tail) && inner.every((g) => /^[^\S\n]*\n\s*$/.test(g))
+        ? 'lines'
+        : null;
+  if (!form) return null;
   const parts: { ctor: string; list: string; kwargs: string }[] = [];
   for (const p of prints) {
     // one level of brackets (a 2-D print, a step's state, is no row), then read as a print of `cols` values
@@ -527,7 +543,7 @@ function rowsAsMatrix(text: string, prints: PrintSpan[], rows: number, cols: num
   }
   const [first] = parts;
   if (parts.some((q) => q.ctor !== first.ctor || q.kwargs.trim() !== first.kwargs.trim())) return null;
-  return `${first.ctor}([${parts.map((q) => q.list).join(',\n ')}]${first.kwargs})`;
+  return { text: `${first.ctor}([${parts.map((q) => q.list).join(',\n ')}]${first.kwargs})`, form };
 }
 
 function firstMismatch(c: Comparison): [number, number] | null {
@@ -604,9 +620,12 @@ export function compareRun(
   const prints = outsideErrorLines(expectedText, findPrints(expectedText), opts.field ?? 'expected');
   const matrix = rowsAsMatrix(expectedText, prints, run.sample.rows, run.sample.cols, opts.field ?? 'expected');
   if (!matrix) return comparePrints(inputs, run, expectedText, prints, opts);
-  const c = comparePrints(inputs, run, matrix, findPrints(matrix), { ...opts, rowPrints: true });
+  const c = comparePrints(inputs, run, matrix.text, findPrints(matrix.text), { ...opts, rowPrints: true });
   const { rows, cols } = run.sample;
-  const note = `Read as one (${rows}, ${cols}) matrix: the paste is a list of its ${rows === 1 ? 'one row, printed' : `${rows} rows, each printed`} on its own (print(list(x))).`;
+  const note =
+    matrix.form === 'list'
+      ? `Read as one (${rows}, ${cols}) matrix: the paste is a list of its ${rows === 1 ? 'one row, printed' : `${rows} rows, each printed`} on its own (print(list(x))).`
+      : `Read as one (${rows}, ${cols}) matrix: the paste is its ${rows} rows, each printed on a line of its own (for row in x: print(row)).`;
   const T = inputs.betas.length;
   // more prints than a loop of T steps makes (T + 1 with x_T): rows only
   if (c.matches || prints.length < T || prints.length > T + 1) return { ...c, summary: `${c.summary}\n${note}` };

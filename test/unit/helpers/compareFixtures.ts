@@ -78,6 +78,8 @@ export const verdicts = JSON.parse(readFileSync(path.join(COMPARE_FIXTURES, 'ver
     pastes: { kind: string; text: string; matches: boolean; matrix: boolean }[];
     /** the same for inputs with more samples than a loop prints states (N = 9, T = 4): rows of one matrix only */
     wide: { inputsText: string; pastes: { kind: string; text: string; matches: boolean; matrix: boolean }[] };
+    /** the example's rows printed one a line (for row in x: print(row)), the next seed's so, and x[0] after each step */
+    lines: { kind: string; text: string; matches: boolean; matrix: boolean }[];
     /** print(list(x)) and print(list(x.numpy())) of a sample of one row (N = 1), and the next seed's so */
     one: { inputsText: string; pastes: { kind: string; text: string; matches: boolean }[] };
     /** print(list(x)) of a sample with one row in scientific notation (seed 46), and the next seed's so */

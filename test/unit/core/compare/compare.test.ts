@@ -192,6 +192,21 @@ describe('compare: a list of 1-D prints (fixtures from PyTorch and NumPy)', () =
         );
     });
   }
+  for (const p of verdicts.listPastes.lines) {
+    it(`${p.kind}: ${p.matrix ? 'the rows of one matrix' : "one sample's states"}, one a line, ${p.matches ? 'matching' : 'not matching'}`, () => {
+      const r = compareRun(inputs, runSampler(inputs, { record: { kind: 'none' } }), p.text);
+      assert.equal(r.matches, p.matches, r.summary);
+      assert.equal(
+        r.summary.endsWith(
+          '\nRead as one (4, 2) matrix: the paste is its 4 rows, each printed on a line of its own (for row in x: print(row)).'
+        ),
+        p.matrix,
+        r.summary
+      );
+      assert.equal(r.steps === undefined, p.matrix, 'a matrix is no step-by-step paste');
+      if (p.matrix) assert.equal(r.compared, 8);
+    });
+  }
   const one = readInputs(JSON.parse(verdicts.listPastes.one.inputsText)).inputs;
   for (const p of verdicts.listPastes.one.pastes) {
     it(`${p.kind}: a list of one row is the (1, 2) sample, ${p.matches ? 'matching' : 'not matching'}`, () => {
