@@ -212,7 +212,7 @@ export function comparePasted(
   if (rtol !== undefined || atol !== undefined)
     throw new Error(`${field}: a recording holds exact bits and is judged bitwise; --rtol/--atol do not apply`);
   const r = opts.recording?.decoded ?? decodeRecording(recording);
-  const other = sameInputs(inputs, r.inputs);
+  const other = inputsDiffer(inputs, r.inputs);
   if (other)
     run.warnings.push(
       `${field}: the recording's inputs differ from ${opts.inputsName} (${other}); compared with the run of ${opts.inputsName}`
@@ -237,17 +237,21 @@ export function comparePasted(
   );
 }
 
-/** What differs between two sets of inputs (seed, shape, T), or null when those agree. */
-function sameInputs(a: SamplerInputs, b: SamplerInputs): string | null {
-  if (a.seed !== b.seed) return `seed ${b.seed} vs ${a.seed}`;
-  if (a.n !== b.n || a.d !== b.d) return `shape [${b.n}, ${b.d}] vs [${a.n}, ${a.d}]`;
-  if (a.betas.length !== b.betas.length) return `T = ${b.betas.length} vs ${a.betas.length}`;
+/** Every field that differs between two sets of inputs (the recording's, b, first), or null when they agree. */
+function inputsDiffer(a: SamplerInputs, b: SamplerInputs): string | null {
+  // every field that differs, so that fixing one does not leave the next to be found by the next mismatch
+  const differ: string[] = [];
   const same = (x: Float32Array, y: Float32Array): boolean =>
     x.length === y.length && x.every((v, i) => Object.is(v, y[i]));
-  if (!same(a.betas, b.betas)) return 'betas';
-  if (!same(a.alphaBar.subarray(0, a.betas.length), b.alphaBar.subarray(0, b.betas.length))) return 'alpha_bar';
-  if (!same(a.wModel.data, b.wModel.data)) return 'w_model';
-  return null;
+  if (a.seed !== b.seed) differ.push(`seed ${b.seed} vs ${a.seed}`);
+  if (a.n !== b.n || a.d !== b.d) differ.push(`shape [${b.n}, ${b.d}] vs [${a.n}, ${a.d}]`);
+  else if (!same(a.wModel.data, b.wModel.data)) differ.push('w_model');
+  if (a.betas.length !== b.betas.length) differ.push(`T = ${b.betas.length} vs ${a.betas.length}`);
+  else {
+    if (!same(a.betas, b.betas)) differ.push('betas');
+    if (!same(a.alphaBar.subarray(0, a.betas.length), b.alphaBar.subarray(0, b.betas.length))) differ.push('alpha_bar');
+  }
+  return differ.length ? differ.join('; ') : null;
 }
 
 /** A recording given alone (`compare run.json`), read: the inputs it holds, what reading them noticed, its steps. */

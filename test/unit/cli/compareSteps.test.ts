@@ -107,6 +107,27 @@ describe('cli compare: recordings and step-by-step pastes', () => {
     assert.match(asInputs.err, /^run\.json: a recording \(run\.json\), not inputs: pass it alone/);
   });
 
+  it("inputs other than the recording's: the warning names every field that differs", async () => {
+    const changed = JSON.parse(inputs);
+    changed.seed += 1;
+    changed.w_model[0][0] += 0.25;
+    changed.betas[0] *= 2;
+    const r = await runCliInMemory(
+      ['compare', 'in.json', 'run.json', '--json'],
+      { 'in.json': JSON.stringify(changed), 'run.json': rec('correct.run.json') },
+      { writable: false }
+    );
+    const j = JSON.parse(r.out);
+    assert.equal(r.code, 1, j.summary);
+    const original = JSON.parse(inputs);
+    assert.ok(
+      j.warnings.includes(
+        `run.json: the recording's inputs differ from in.json (seed ${original.seed} vs ${changed.seed}; w_model; betas); compared with the run of in.json`
+      ),
+      JSON.stringify(j.warnings)
+    );
+  });
+
   it('a recording made with rec.step(t, x) at the top of the loop body: exit 1, and a hint saying so', async () => {
     const r = await cli(rec('top-of-loop.run.json'));
     const j = JSON.parse(r.out);
