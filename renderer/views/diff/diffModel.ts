@@ -2,6 +2,7 @@
 // by side and the |diff| heatmap. Every verdict and diff number comes from src/core (Comparison).
 import type { Comparison, RunResult } from '../../../src/core/types';
 import { formatFloat32Shortest } from '../../../src/core/tensors/printTensor';
+import { exactLike } from '../../../src/core/compare/literalStyle';
 import { parseCssColor } from '../trajectories/pathRaster';
 import { TABLE_MAX_CELLS, torchDefaultPrintedElements, torchPrintedElements } from '../table/tableModel';
 
@@ -71,6 +72,7 @@ export function diffTableModel(run: RunResult, maxCells = TABLE_MAX_CELLS): Diff
   const full = torchPrintedElements(m);
   const summarised = known ? torchDefaultPrintedElements(m) : null;
   const printed = summarised ? full.map((t, k) => summarised.get(k) ?? t) : full;
+  const exact = c.rule === 'bitwise';
   // |diff| as PyTorch prints the tensor (ours - expected).abs() (cells not compared count as 0, which torch's formatter ignores)
   const diffPrinted = torchPrintedElements({
     rows: m.rows,
@@ -94,7 +96,9 @@ export function diffTableModel(run: RunResult, maxCells = TABLE_MAX_CELLS): Diff
     for (let j = 0; j < m.cols; j++) {
       const k = i * m.cols + j;
       const given = known ? known[k] === 1 : true;
-      out.ours.push(printed[k]);
+      // a paste that identifies every value (the bitwise rule: x.tolist(), a recording, 9 or more digits) beside ours
+      // in as many digits, not PyTorch's 4 decimals, which would not tell an ulp apart
+      out.ours.push(exact ? exactLike(m.data[k], c.expectedLiterals?.[k]) : printed[k]);
       out.oursExact.push(formatFloat32Shortest(m.data[k]));
       // the number as it was pasted (`8689.1201`), not our re-print of its float32 value (older comparisons: that)
       out.expected.push(given ? (c.expectedLiterals?.[k] ?? formatFloat32Shortest(c.expected.data[k])) : '');

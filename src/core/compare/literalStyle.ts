@@ -53,6 +53,17 @@ function printInStyle(v: number, style: LiteralStyle): string {
   return formatNumberLiteral(v);
 }
 
+/**
+ * A float32 value shown beside a pasted number that identifies its float32 value (the bitwise rule), so that the two
+ * read alike when equal and apart when not: in the literal's own style where that shows 9 or more significant digits
+ * (x.tolist()'s doubles, a precision-12 print: every two float32 values print apart so), else as its shortest decimal.
+ */
+export function exactLike(v: number, lit: string | null | undefined): string {
+  if (!lit) return formatFloat32Shortest(v);
+  const style = literalStyle(lit, 'list');
+  return isRoundedStyle(style) && significantDigits(lit) >= 9 ? printInStyle(v, style) : formatFloat32Shortest(v);
+}
+
 /** Whether two float32 values have the same bit pattern, any NaN counting equal to any NaN (a printed "nan" carries no payload). */
 export function sameFloat32(a: number, b: number): boolean {
   if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);

@@ -45,6 +45,34 @@ describe('diffModel: diff model passes the core comparison through', () => {
     }
   });
 
+  it('a paste that identifies every value (the bitwise rule) is shown beside ours in as many digits: equal values read alike, an ulp apart does not', () => {
+    const checked = new Set<string>();
+    for (const c of verdicts.cases) {
+      const { inputs } = readInputs(c.inputs);
+      for (const kind of ['tolist', 'precision 12', 'altered by one ulp, precision 12']) {
+        const p = c.pastes.find((q) => q.kind === kind);
+        if (!p) continue; // (a case of summarised rows has no altered paste)
+        const run = runSampler(inputs, { record: { kind: 'none' } });
+        run.comparison = compareRun(inputs, run, p.text);
+        assert.equal(run.comparison.rule, 'bitwise', `${c.name}, ${kind}`);
+        const model = diffTableModel(run);
+        assert.ok(model);
+        model.ours.forEach((ours, k) => {
+          if (!model.known[k]) return;
+          // the pasted text is PyTorch's own (x.tolist(), or its print at precision 12)
+          assert.equal(
+            ours === model.expected[k],
+            !model.mismatch[k],
+            `${c.name}, ${kind}: cell ${k}: ${ours} vs ${model.expected[k]}`
+          );
+        });
+        assert.equal(model.mismatch.some(Boolean), kind.startsWith('altered'), `${c.name}, ${kind}`);
+        checked.add(kind);
+      }
+    }
+    assert.equal(checked.size, 3);
+  });
+
   it('shows mismatching rows first when not every row fits', () => {
     const c = fixtureCases()[0];
     const { run } = fixtureRun(c, 'altered');
