@@ -225,7 +225,12 @@ export function comparePasted(
       init: r.init?.x ?? null,
       steps: r.steps.map((st) => ({ t: st.t, x: st.x })),
       float64States: [r.init, ...r.steps].some((st) => st?.recorded.dtype === 'float64'),
-      float64Init: r.init?.recorded.dtype === 'float64'
+      float64Init: r.init?.recorded.dtype === 'float64',
+      recordedInputs: {
+        wModel: r.recordedInputs.w_model.values,
+        betas: r.recordedInputs.betas.values,
+        alphaBar: r.recordedInputs.alpha_bar.values
+      }
     },
     `${field}: ${r.steps.length} recorded step${r.steps.length === 1 ? '' : 's'}`,
     {

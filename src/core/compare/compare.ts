@@ -26,6 +26,12 @@ import { nextDownF32, nextUpF32, roundToBfloat16, roundToFloat16 } from '../floa
 import { diagnoseSample, diagnoseTrajectory } from '../diagnosis/diagnose';
 import { mistakeInfo, type MistakeId } from '../diagnosis/catalogue';
 import { correctStates, stepBefore, type Schedule64 } from '../diagnosis/loop';
+import {
+  float64LoopHint,
+  float64LoopReproducing,
+  type Float64LoopInputs,
+  type Float64LoopKind
+} from '../diagnosis/float64Loop';
 import { float64DrawDiffers, float64XTNote } from '../run/recording';
 import { layPaste, parsePaste, type Layout } from './pasteLayout';
 import { chooseNumpyRule, chooseRule, elementJudge, numpyRuleExplanation, type RuleChoice } from './ruleChoice';
@@ -1227,6 +1233,11 @@ export interface RecordedStates {
   float64States?: boolean;
   /** x_T was recorded as a float64 tensor */
   float64Init?: boolean;
+  /**
+   * the inputs as the recording holds them (float64 values as recorded): with float64 states that match neither the
+   * reference nor a catalogue entry, the loop is run wholly in float64 with them (diagnosis/float64Loop.ts)
+   */
+  recordedInputs?: Pick<Float64LoopInputs, 'wModel' | 'betas' | 'alphaBar'>;
 }
 
 /**
@@ -1293,6 +1304,8 @@ function recordingHints(
   c: Comparison,
   opts: CompareOptions
 ): Comparison {
+  const float64Loop = float64LoopOf(inputs, run, recording, c);
+  if (float64Loop) return { ...c, summary: `${c.summary}\nHint: ${float64LoopHint(float64Loop, inputs.n * inputs.d)}` };
   if (
     recording.float64States &&
     !recording.init &&
@@ -1309,6 +1322,26 @@ function recordingHints(
     ...c,
     summary: `${c.summary}\nHint: every recorded state is the correct loop's x before its step (rec.step(t, x) called at the top of the loop body, before x is updated): call rec.step(t, x) after the step, and rec.init(x) before the loop for x_T.`
   };
+}
+
+/**
+ * How a loop run wholly in float64 gives every recorded state (float64 states that differ, and that no catalogue
+ * entry gives), or null: not such a recording, too large a run to try (DIAGNOSIS_MAX_WORK), or no such loop gives them.
+ */
+function float64LoopOf(
+  inputs: SamplerInputs,
+  run: RunResult,
+  recording: RecordedStates,
+  c: Comparison
+): Float64LoopKind | null {
+  if (!recording.float64States || !recording.recordedInputs || c.matches || (c.diagnosis?.length ?? 0) > 0) return null;
+  if (loopWork(inputs, inputs.betas.length) > DIAGNOSIS_MAX_WORK) return null;
+  const states = [
+    ...(recording.init ? [{ t: null, x: recording.init.data }] : []),
+    ...recording.steps.map((s) => ({ t: s.t, x: s.x.data }))
+  ];
+  const { n, d, seed } = inputs;
+  return float64LoopReproducing({ ...recording.recordedInputs, n, d, seed, profile: run.inputs.profile }, states);
 }
 
 /** Each print of a step-by-step paste against our state after the same step; the diagnosis from the first divergent step. */

@@ -13,6 +13,7 @@ import { formatFloat32Shortest } from '../tensors/printTensor';
 import { DEFAULT_PROFILE, type ProfilePair, type RecordPolicy, type RngProfile, type RunResult } from '../types';
 import { DIAGNOSIS_MAX_WORK, loopWork } from '../compare/compare';
 import { profilePairsReproducing } from '../diagnosis/profilePairs';
+import { float64LoopHint, float64LoopReproducing, type Float64LoopKind } from '../diagnosis/float64Loop';
 import { float64XTNote, type Recording, type RecordedState, type TensorInputName } from './recording';
 
 /** How far one recorded state is from the reference's state at the same point. */
@@ -74,6 +75,11 @@ export interface RecordingVerdict {
   float64Inputs: TensorInputName[];
   /** whether the states were recorded as float64 (compared after rounding to float32, as x.float() does) */
   float64States: boolean;
+  /**
+   * how a loop run wholly in float64 gives every recorded state (diagnosis/float64Loop.ts), when float64 states differ
+   * and neither a catalogue mistake nor another profile pair gives them; absent otherwise
+   */
+  float64Loop?: Float64LoopKind;
   /** the reference run: its trajectory holds (at least) every recorded step, in loop order */
   reference: RunResult;
   /** the verdict's first sentence: "matches: ..." or "first differs at step t = ..., element [i, j]: ..." */
@@ -188,9 +194,32 @@ export function checkRecording(r: Recording, opts: CheckRecordingOptions = {}): 
     ).matching;
   }
   const float64States = [r.init, ...r.steps].some((s) => s?.recorded.dtype === 'float64');
+  // correct, in float64: a loop run wholly in float64 gives every state (the states are float64, nothing else does)
+  const float64Loop =
+    firstDivergence &&
+    float64States &&
+    opts.diagnose !== false &&
+    !recordedBeforeStep &&
+    (diagnosis?.mistakes.length ?? 0) === 0 &&
+    (profilePairs?.length ?? 0) === 0 &&
+    loopWork(inputs, r.T) <= DIAGNOSIS_MAX_WORK
+      ? float64LoopReproducing(
+          {
+            wModel: r.recordedInputs.w_model.values,
+            betas: r.recordedInputs.betas.values,
+            alphaBar: r.recordedInputs.alpha_bar.values,
+            n: inputs.n,
+            d: inputs.d,
+            seed: inputs.seed,
+            profile: opts.profile ?? DEFAULT_PROFILE
+          },
+          compared.map((c) => ({ t: c.t, x: c.state.x.data }))
+        )
+      : null;
   const complete = r.steps.at(-1)?.t === 0;
   const verdict = {
     ...(profilePairs ? { profilePairs } : {}),
+    ...(float64Loop ? { float64Loop } : {}),
     matches: firstDivergence === null && complete,
     complete,
     recordedBeforeStep,
@@ -260,16 +289,20 @@ const list = (items: string[]): string =>
 const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
 
 /**
- * Why the recorded states differ when the diagnosis catalogue is not the answer: x_T differs (drawn in float64, or
- * otherwise: the seed), or every state is the reference's x before its step (rec.step called at the top of the loop
- * body). null when the states match or the diagnosis speaks. The summary and the recording view say the same.
+ * Why the recorded states differ when the diagnosis catalogue is not the answer: the whole loop runs in float64, x_T
+ * differs (drawn in float64, or otherwise: the seed), or every state is the reference's x before its step (rec.step
+ * called at the top of the loop body). null when the states match or the diagnosis speaks. The summary and the recording view say the same.
  */
 export function divergenceCause(
   r: Recording,
-  v: Pick<RecordingVerdict, 'firstDivergence' | 'recordedBeforeStep'>
+  v: Pick<RecordingVerdict, 'firstDivergence' | 'recordedBeforeStep' | 'float64Loop'>
 ): string | null {
   const f = v.firstDivergence;
   if (!f) return null;
+  if (v.float64Loop) {
+    const hint = float64LoopHint(v.float64Loop, r.inputs.n * r.inputs.d);
+    return hint[0].toUpperCase() + hint.slice(1);
+  }
   if (f.t === null && r.init?.recorded.dtype === 'float64') return float64XTNote(r.inputs.n * r.inputs.d);
   if (f.t === null)
     return 'x_T is torch.randn(N, d, generator=torch.Generator().manual_seed(seed)): check the seed and how x_T is drawn; no catalogue mistake changes x_T.';

@@ -156,7 +156,7 @@ describe('cli compare: recordings and step-by-step pastes', () => {
     );
   });
 
-  it('the same float64 loop recorded without x_T: a hint says what a float64 draw does and to record x_T', async () => {
+  it('the same float64 loop recorded without x_T: a hint says the whole loop runs in float64, and its draw of 16 values differs', async () => {
     const r = await runCliInMemory(
       ['compare', 'in.json', 'run.json', '--json'],
       { 'in.json': rec('float64-no-init.inputs.json'), 'run.json': rec('float64-no-init.run.json') },
@@ -168,10 +168,25 @@ describe('cli compare: recordings and step-by-step pastes', () => {
     assert.deepEqual(j.diagnosis, []);
     assert.match(
       j.summary,
-      /\nHint: your states are float64 and differ from the first one recorded: a loop run in float64 that draws x_T or its noise as float64 .* Record x_T with rec\.init\(x\) before the loop/
+      /\nHint: every recorded state is, rounded to float32, what Algorithm 2 gives when the whole loop runs in float64: .* so x_T differs too\. Run it in float32 \(the default dtype\) to compare bit for bit\.$/
     );
     // float64 states of the correct loop (x.double()): no hint
     assert.doesNotMatch(JSON.parse((await cli(rec('float64-states.run.json'))).out).summary, /Hint:/);
+  });
+
+  it('a correct loop run wholly in float64 (8 values a state): exit 1, no mistake, and a hint saying the loop runs in float64', async () => {
+    const r = await runCliInMemory(
+      ['compare', 'in.json', 'run.json', '--json'],
+      { 'in.json': rec('float64-loop.inputs.json'), 'run.json': rec('float64-loop.run.json') },
+      { writable: false }
+    );
+    const j = JSON.parse(r.out);
+    assert.equal(r.code, 1, j.summary);
+    assert.deepEqual(j.diagnosis, []);
+    assert.match(
+      j.summary,
+      /\nHint: every recorded state is, rounded to float32, what Algorithm 2 gives when the whole loop runs in float64: .*; the time column float64\. Your loop is correct: it runs in float64 where the reference runs in float32, and their roundings differ from the first step on\./
+    );
   });
 
   it('a recording of the correct loop matches bitwise at every step: exit 0, firstDivergence null', async () => {

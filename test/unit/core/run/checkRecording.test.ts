@@ -221,13 +221,45 @@ describe('checkRecording: a recording against the exact reference', () => {
     assert.equal(checkRecording(sparse).recordedBeforeStep, true);
   });
 
-  it('a float64 x_T of 16 values: the verdict says PyTorch draws other numbers in float64, not to check the seed', () => {
+  it('a loop run in float64 from a float64 x_T of 16 values: the verdict says the whole loop runs in float64, whose draw of 16 values differs, not to check the seed', () => {
     const r = recording('float64-x_T');
     const v = checkRecording(r);
     assert.equal(r.inputs.n * r.inputs.d, 16);
     assert.equal(v.firstDivergence?.t, null);
-    assert.match(v.summary, /Your x_T was float64: torch\.randn\(N, d, dtype=torch\.float64\) draws other numbers/);
+    assert.deepEqual(v.float64Loop, { draws: 'float64', time: 'float64' });
+    assert.match(
+      v.summary,
+      /Every recorded state is, rounded to float32, what Algorithm 2 gives when the whole loop runs in float64: .* PyTorch draws other numbers for a float64 tensor of 16 or more values than for a float32 one, so x_T differs too\./
+    );
     assert.doesNotMatch(v.summary, /check the seed/);
+  });
+
+  for (const [name, drawn] of [
+    [
+      'float64-loop',
+      /x_T and each z drawn as float64 tensors, as torch\.set_default_dtype\(torch\.float64\) or dtype=torch\.float64 draw them; the time column float64\./
+    ],
+    [
+      'float64-loop-float32-draws',
+      /x_T and each z drawn in float32 and converted with \.double\(\); the time column, \(t \/ T\) \* torch\.ones\(N, 1\), float32\./
+    ]
+  ] as const) {
+    it(`${name}: a correct loop run wholly in float64 is said to be so, how it drew its noise named, no mistake`, () => {
+      const v = checkRecording(recording(name));
+      assert.equal(v.matches, false);
+      assert.deepEqual(v.diagnosis?.mistakes, []);
+      assert.match(
+        v.summary,
+        / Your loop is correct: it runs in float64 where the reference runs in float32, and their roundings differ from the first step on\. /
+      );
+      assert.match(v.summary, drawn);
+      assert.doesNotMatch(v.summary, /No mistake of the diagnosis catalogue/);
+    });
+  }
+
+  it('no float64 loop is named for float32 states, nor for float64 copies of the correct states', () => {
+    for (const name of ['step-seed-plus-t', 'python-floats', 'float64-states', 'top-of-loop'])
+      assert.equal(checkRecording(recording(name)).float64Loop, undefined, name);
   });
 
   it('a schedule of Python floats used as they are (math.sqrt): kept as float64, diagnosed as schedule-float64', () => {

@@ -1,0 +1,184 @@
+// Algorithm 2 run wholly in float64: the reference loop (loop.ts) as PyTorch computes it when x, the weights and the
+// schedule are float64 tensors (torch.set_default_dtype(torch.float64), or .double() on each), which a recording of
+// float64 states that matches no catalogue entry may be. The diagnosis runs it to say so (compare.ts recordingHints,
+// src/core/run/checkRecording.ts). Two ways of drawing the noise, as users write them:
+// - 'float64': torch.randn(N, d, generator=...) of a float64 tensor (default dtype float64, or dtype=torch.float64):
+//   at::normal_distribution<double> per value below 16 values (the float32 draw is this double rounded), else
+//   normal_fill<double> (aten/src/ATen/native/cpu/DistributionTemplates.h, PyTorch 1.13): 53-bit uniforms for every
+//   value, then Box-Muller in double on blocks of 16, the last 16 redrawn when the count is no multiple of 16;
+// - 'float32': the float32 draw (the run's RNG profile) converted with .double().
+// And the time column (t / T) * torch.ones(N, 1): the double t / T when the ones are float64, or t / T rounded to
+// float32 when they are float32 (the default dtype), which torch.cat then widens.
+// The arithmetic is IEEE double, each operation rounded once as PyTorch's double kernels round it: the matmul as
+// reference BLAS dgemm sums it (products in order of the inner index, added to a sum that starts at +0, no fused
+// multiply-add: src/core/sampler/matmul.ts says the same of sgemm), 1 / torch.sqrt(alpha_t) a reciprocal of the
+// double sqrt. The draws' log, sin and cos are JavaScript's, not glibc's: of 17,400 float64 draws (200 seeds, 1 to 33
+// values) 1,130 were 1 to 3 ulps from PyTorch's doubles, none once rounded to float32. So the states are compared
+// rounded to float32 (as the recording's are), where a few ulps of a double show only at a float32 rounding boundary.
+import { CpuGenerator } from '../rng/generator';
+import { NORMAL_FILL_MIN, normalFloat64, randnSeeded } from '../rng/randn';
+import { SEED_MAX_EXCLUSIVE, SEED_MIN } from '../rng/seed';
+import type { RngProfile } from '../types';
+
+/** The loop's inputs as the user's float64 tensors hold them (float32 inputs widened exactly). */
+export interface Float64LoopInputs {
+  n: number;
+  d: number;
+  seed: bigint;
+  /** (d + 1, d), row-major */
+  wModel: ArrayLike<number>;
+  /** T values */
+  betas: ArrayLike<number>;
+  /** at least T values */
+  alphaBar: ArrayLike<number>;
+  /** the RNG profile of float32 draws ('float32' noise) */
+  profile: RngProfile;
+}
+
+/** How the float64 loop drew its noise and made its time column (above). */
+export interface Float64LoopKind {
+  draws: 'float64' | 'float32';
+  time: 'float64' | 'float32';
+}
+
+export const FLOAT64_LOOP_KINDS: readonly Float64LoopKind[] = [
+  { draws: 'float64', time: 'float64' },
+  { draws: 'float64', time: 'float32' },
+  { draws: 'float32', time: 'float32' },
+  { draws: 'float32', time: 'float64' }
+];
+
+const TWO_PI = 2 * Math.PI; // 2.0f * c10::pi<double>: an exact doubling
+
+/** torch.randn(count, generator=torch.Generator().manual_seed(seed)) of a float64 tensor (above). */
+export function randnFloat64(seed: bigint, count: number): Float64Array {
+  const gen = CpuGenerator.manualSeed(seed);
+  const out = new Float64Array(count);
+  if (count < NORMAL_FILL_MIN) {
+    for (let i = 0; i < count; i++) out[i] = normalFloat64(gen);
+    return out;
+  }
+  for (let i = 0; i < count; i++) out[i] = gen.uniformFloat53();
+  for (let i = 0; i < count - 15; i += 16) normalFill16Double(out, i);
+  if (count % 16 !== 0) {
+    const tail = count - 16;
+    for (let i = 0; i < 16; i++) out[tail + i] = gen.uniformFloat53();
+    normalFill16Double(out, tail);
+  }
+  return out;
+}
+
+/**
+ * normal_fill_16<double>(data + i, mean 0, std 1): u1 = 1 - data[j]; radius = sqrt(-2 * log(u1));
+ * theta = 2 pi * data[j + 8]; data[j] = radius * cos(theta) * 1 + 0, data[j + 8] = radius * sin(theta) * 1 + 0.
+ */
+function normalFill16Double(data: Float64Array, i: number): void {
+  for (let j = 0; j < 8; j++) {
+    const u1 = 1 - data[i + j];
+    const u2 = data[i + j + 8];
+    const radius = Math.sqrt(-2 * Math.log(u1));
+    const theta = TWO_PI * u2;
+    data[i + j] = radius * Math.cos(theta) * 1 + 0;
+    data[i + j + 8] = radius * Math.sin(theta) * 1 + 0;
+  }
+}
+
+/** A step seed beyond what torch.Generator().manual_seed accepts: the loop raises there, and has no states. */
+function validSeed(s: bigint): boolean {
+  return s >= SEED_MIN && s < SEED_MAX_EXCLUSIVE;
+}
+
+/**
+ * Runs the float64 loop of `kind` for T = betas.length steps, giving x_T (t = null) and x after each step t to
+ * `onState` (in loop order; a false return stops the run). Returns false when the run stopped or the loop raises (a
+ * step seed out of range).
+ */
+export function runFloat64Loop(
+  inp: Float64LoopInputs,
+  kind: Float64LoopKind,
+  onState: (t: number | null, x: Float64Array) => boolean
+): boolean {
+  const { n, d, seed } = inp;
+  const T = inp.betas.length;
+  const nd = n * d;
+  const k = d + 1;
+  const draw = (s: bigint): Float64Array =>
+    kind.draws === 'float64' ? randnFloat64(s, nd) : Float64Array.from(randnSeeded(s, nd, inp.profile));
+  if (!validSeed(seed)) return false;
+  let x = draw(seed);
+  if (!onState(null, x)) return false;
+  const eps = new Float64Array(nd);
+  for (let t = T - 1; t >= 0; t--) {
+    const time = kind.time === 'float64' ? t / T : Math.fround(t / T);
+    // eps = torch.cat([x, time * ones], dim=-1) @ w_model: dgemm, the products in order of the inner index from +0
+    for (let row = 0; row < n; row++) {
+      for (let col = 0; col < d; col++) {
+        let acc = 0;
+        for (let l = 0; l < k; l++) acc += (l < d ? x[row * d + l] : time) * inp.wModel[l * d + col];
+        eps[row * d + col] = acc;
+      }
+    }
+    const beta = inp.betas[t];
+    const scale = 1 / Math.sqrt(1 - beta); // (1 / torch.sqrt(alpha_t)), alpha_t = 1 - betas[t]
+    const coef = beta / Math.sqrt(1 - inp.alphaBar[t]); // betas[t] / torch.sqrt(1 - alpha_bar[t])
+    const next = new Float64Array(nd);
+    for (let i = 0; i < nd; i++) next[i] = scale * (x[i] - coef * eps[i]);
+    if (t > 0) {
+      const s = seed + 100n + BigInt(t);
+      if (!validSeed(s)) return false;
+      const z = draw(s);
+      const sigma = Math.sqrt(beta);
+      for (let i = 0; i < nd; i++) next[i] = next[i] + sigma * z[i];
+    }
+    x = next;
+    if (!onState(t, x)) return false;
+  }
+  return true;
+}
+
+/**
+ * The first kind of float64 loop whose states, rounded to float32 (as x.float() does), are every one of `states`
+ * bit for bit (x_T as t = null), or null when none is. A run stops at its first differing state.
+ */
+export function float64LoopReproducing(
+  inp: Float64LoopInputs,
+  states: readonly { t: number | null; x: Float32Array }[]
+): Float64LoopKind | null {
+  if (states.length === 0) return null;
+  const at = new Map(states.map((s) => [s.t, s.x]));
+  for (const kind of FLOAT64_LOOP_KINDS) {
+    let seen = 0;
+    const ok = runFloat64Loop(inp, kind, (t, x) => {
+      const want = at.get(t);
+      if (!want) return true;
+      seen++;
+      for (let i = 0; i < x.length; i++) if (!sameF32(Math.fround(x[i]), want[i])) return false;
+      return true;
+    });
+    if (ok && seen === states.length) return kind;
+  }
+  return null;
+}
+
+/** The same float32 bits, any nan equal to any nan (a recorded nan's payload is not compared). */
+function sameF32(a: number, b: number): boolean {
+  return Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
+}
+
+/**
+ * What a recording of `count` values a state reproduced by the float64 loop of `kind` is told (after "Hint: "): what the
+ * loop is, and that nothing is wrong with it but its dtype.
+ */
+export function float64LoopHint(kind: Float64LoopKind, count: number): string {
+  const draws =
+    kind.draws === 'float64'
+      ? 'x_T and each z drawn as float64 tensors, as torch.set_default_dtype(torch.float64) or dtype=torch.float64 draw them'
+      : 'x_T and each z drawn in float32 and converted with .double()';
+  const time =
+    kind.time === 'float64' ? 'the time column float64' : 'the time column, (t / T) * torch.ones(N, 1), float32';
+  const why =
+    kind.draws === 'float64' && count >= NORMAL_FILL_MIN
+      ? ', and PyTorch draws other numbers for a float64 tensor of 16 or more values than for a float32 one, so x_T differs too'
+      : ', and their roundings differ from the first step on';
+  return `every recorded state is, rounded to float32, what Algorithm 2 gives when the whole loop runs in float64: x, w_model and the schedule float64 tensors; ${draws}; ${time}. Your loop is correct: it runs in float64 where the reference runs in float32${why}. Run it in float32 (the default dtype) to compare bit for bit.`;
+}

@@ -1,0 +1,74 @@
+// Algorithm 2 run wholly in float64 (src/core/diagnosis/float64Loop.ts), against real PyTorch: torch.randn of a
+// float64 tensor (scripts/fixtures/randn_float64.py -> test/fixtures/randn/float64.json), and recordings the Python
+// helper made of float64 loops (scripts/fixtures/recording.py -> test/fixtures/recording/), which the loop must give
+// bit for bit once rounded to float32, naming how each drew its noise; loops that are not float64 it must not give.
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { FIXTURES } from '../../helpers/paths';
+import { float64LoopReproducing, randnFloat64, type Float64LoopKind } from '../../../../src/core/diagnosis/float64Loop';
+import { decodeRecording } from '../../../../src/core/run/recording';
+
+const draws = JSON.parse(readFileSync(path.join(FIXTURES, 'randn', 'float64.json'), 'utf8')) as {
+  cases: { seed: string; count: number; values: string[]; float32: number[] }[];
+};
+
+const doubleBits = (v: number): bigint => new BigInt64Array(new Float64Array([v]).buffer)[0];
+const fromDoubleBits = (s: string): number => new Float64Array(new BigUint64Array([BigInt(s)]).buffer)[0];
+const float32Bits = (v: number): number => new Uint32Array(new Float32Array([v]).buffer)[0];
+
+describe('float64Loop: Algorithm 2 run wholly in float64 (fixtures from PyTorch)', () => {
+  it("torch.randn of a float64 tensor: PyTorch's doubles within 3 ulps (JavaScript's log, sin and cos are not glibc's), rounded to float32 the same, on both paths", () => {
+    for (const c of draws.cases) {
+      const ours = randnFloat64(BigInt(c.seed), c.count);
+      c.values.forEach((s, i) => {
+        const theirs = fromDoubleBits(s);
+        const ulps = doubleBits(ours[i]) - doubleBits(theirs);
+        assert.ok(ulps >= -3n && ulps <= 3n, `seed ${c.seed}, ${c.count} values, [${i}]: ${ours[i]} vs ${theirs}`);
+        assert.equal(Math.fround(ours[i]), Math.fround(theirs), `seed ${c.seed}, ${c.count} values, [${i}]`);
+      });
+      // under 16 values PyTorch's float32 draw is its float64 draw rounded; from 16 on it draws other numbers
+      const rounded = c.values.map((s) => float32Bits(fromDoubleBits(s)));
+      assert.equal(
+        rounded.every((b, i) => b === c.float32[i]),
+        c.count < 16,
+        `seed ${c.seed}, ${c.count} values`
+      );
+    }
+  });
+
+  const recording = (name: string) =>
+    decodeRecording(JSON.parse(readFileSync(path.join(FIXTURES, 'recording', `${name}.run.json`), 'utf8')));
+  const reproducing = (name: string): Float64LoopKind | null => {
+    const r = recording(name);
+    return float64LoopReproducing(
+      {
+        wModel: r.recordedInputs.w_model.values,
+        betas: r.recordedInputs.betas.values,
+        alphaBar: r.recordedInputs.alpha_bar.values,
+        n: r.inputs.n,
+        d: r.inputs.d,
+        seed: r.inputs.seed,
+        profile: 'avx2-fma'
+      },
+      [...(r.init ? [{ t: null, x: r.init.x.data }] : []), ...r.steps.map((s) => ({ t: s.t, x: s.x.data }))]
+    );
+  };
+
+  for (const [name, kind] of [
+    ['float64-loop', { draws: 'float64', time: 'float64' }],
+    ['float64-x_T', { draws: 'float64', time: 'float64' }],
+    ['float64-no-init', { draws: 'float64', time: 'float64' }],
+    ['float64-loop-float32-draws', { draws: 'float32', time: 'float32' }]
+  ] as const) {
+    it(`${name}: PyTorch's float64 loop, every recorded state given bit for bit (rounded to float32), its draws named`, () => {
+      assert.deepEqual(reproducing(name), kind);
+    });
+  }
+
+  for (const name of ['correct', 'float64-states', 'python-floats', 'step-seed-plus-t']) {
+    it(`${name}: a loop that is not float64 throughout is not given`, () => {
+      assert.equal(reproducing(name), null);
+    });
+  }
+});
