@@ -7,6 +7,9 @@ const scratchF32 = new Float32Array(1);
 const scratchU32 = new Uint32Array(scratchF32.buffer);
 
 /** Bit pattern (uint32) of fround(v). */
+/** The largest finite float32 value, (2 - 2^-23) * 2^127 (C's FLT_MAX). */
+export const FLT_MAX = 3.4028234663852886e38;
+
 export function float32ToBits(v: number): number {
   scratchF32[0] = v;
   return scratchU32[0];
@@ -48,7 +51,7 @@ export function fmaF32Slow(p: number, c: number, s: number, r: number, t: number
     // If s sits exactly on the threshold and the exact sum is below it, the answer is FLT_MAX.
     const e = twoSumError(p, c, s);
     const threshold = r > 0 ? 3.4028235677973366e38 : -3.4028235677973366e38;
-    if (s === threshold && (r > 0 ? e < 0 : e > 0)) return r > 0 ? 3.4028234663852886e38 : -3.4028234663852886e38;
+    if (s === threshold && (r > 0 ? e < 0 : e > 0)) return r > 0 ? FLT_MAX : -FLT_MAX;
     return r;
   }
   const e = twoSumError(p, c, s); // exact: p + c = s + e
@@ -100,7 +103,7 @@ export function nextDownF32(v: number): number {
 export function ulpF32(v: number): number {
   const f = Math.abs(Math.fround(v));
   if (f !== f || f === Infinity) return NaN;
-  if (f === 3.4028234663852886e38) return 2 ** 104;
+  if (f === FLT_MAX) return 2 ** 104;
   return nextUpF32(f) - f;
 }
 

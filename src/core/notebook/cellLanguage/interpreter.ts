@@ -4,6 +4,7 @@
 // synchronously (runCellSync, interpretInputs).
 import { clipped, describe } from '../../describe';
 import { errorFirstLine } from '../../errors';
+import { FLT_MAX } from '../../float32';
 import {
   INPUT_KEYS,
   parseInputsText,
@@ -225,6 +226,9 @@ const STEPS_LIMIT = { max: MAX_STEPS, what: "steps (the sampler's)" };
 
 function numberArg(fn: string, args: CallArgs, name: string, call: { loc: Loc }): number {
   const v = required(fn, args, name, call);
+  // Python's float(int) beyond the doubles is an OverflowError, not inf
+  if (v.kind === 'int' && !Number.isFinite(Number(v.value)))
+    fail(`${fn}(): ${name}: int too large to convert to float`, args.loc(name));
   const x = v.kind === 'tensor' && v.shape.length === 0 ? v.data[0] : scalarOf(v);
   if (x === null) fail(`${fn}(): ${name}: expected a number, got ${typeName(v)}`, args.loc(name));
   return x;
@@ -232,11 +236,18 @@ function numberArg(fn: string, args: CallArgs, name: string, call: { loc: Loc })
 
 /**
  * torch.linspace's start or end: a Python int is an int64 Scalar, rounded once to float32 (through a double it could
- * round twice), and one beyond int64 is PyTorch's "Overflow when unpacking long"; other numbers as numberArg.
+ * round twice), and one beyond int64 is PyTorch's "Overflow when unpacking long"; other numbers as numberArg, and a
+ * finite one beyond float32's range is PyTorch's overflow (c10::checked_convert: above FLT_MAX, even one that would
+ * round to it; inf and nan pass).
  */
 function linspaceEnd(fn: string, args: CallArgs, name: string, call: { loc: Loc }): number {
   const v = required(fn, args, name, call);
-  if (v.kind !== 'int') return numberArg(fn, args, name, call);
+  if (v.kind !== 'int') {
+    const x = numberArg(fn, args, name, call);
+    if (Number.isFinite(x) && Math.abs(x) > FLT_MAX)
+      fail(`${fn}(): ${name}: value cannot be converted to type float without overflow`, args.loc(name));
+    return x;
+  }
   if (v.value !== BigInt.asIntN(64, v.value)) fail(`${fn}(): ${name}: Overflow when unpacking long`, args.loc(name));
   return intToFloat32(v.value);
 }

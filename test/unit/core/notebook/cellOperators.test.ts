@@ -170,7 +170,12 @@ describe('cell language: errors of ** and indexing', () => {
     // PyTorch's words, after the argument they are about
     'linspace(2**63, 1, 3)': (e) => `linspace(): start: ${e.message}`,
     'linear_schedule(10, beta_end=2**63)': (e) => `linear_schedule(): beta_end: ${e.message}`,
-    'cosine_schedule(3, s=-1)': (e) => `cosine_schedule(): s: ${e.message} (1 + s = 0)`
+    'cosine_schedule(3, s=-1)': (e) => `cosine_schedule(): s: ${e.message} (1 + s = 0)`,
+    'linspace(0, 1e39, 3)': (e) => `linspace(): end: ${e.message}`,
+    'linspace(-1e300, 0, 3)': (e) => `linspace(): start: ${e.message}`,
+    'linspace(0, 3.4028235e38, 3)': (e) => `linspace(): end: ${e.message}`,
+    'linear_schedule(10, 1e-4, 1e39)': (e) => `linear_schedule(): beta_end: ${e.message}`,
+    'cosine_schedule(3, s=2**1100)': (e) => `cosine_schedule(): s: ${e.message}`
   };
   // Python's TypeError for a list in arithmetic, then what to write for arithmetic on its values
   const LIST_HINT = " (a list is Python's list here: write tensor([...]) for arithmetic on its values)";
