@@ -366,9 +366,11 @@ function* evalPrint(print: Extract<Expr, { type: 'print' }>, ctx: Ctx): Gen<Valu
   const e = { ...print, text: blankComments(print.text), inner: blankComments(print.inner) };
   const field = ctx.target ?? `${e.fn}(...)`;
   checkKeywords(e);
-  // a dtype= given (PyTorch prints one for float64; code may give any): float32 or float64, others refused by name
+  // a dtype= given (PyTorch prints one for float64; code may give any): float32 or float64, others refused by name;
+  // dtype=None is the default, as if none were given
   const kw = DTYPE_ARG.exec(e.inner);
-  const dtype = kw ? dtypeNamed(kw[1], field, e.loc) : null;
+  if (!kw) notADtype(e.inner, field, e.loc);
+  const dtype = kw && kw[1] !== 'None' ? dtypeNamed(kw[1], field, e.loc) : null;
   let parsed: ReturnType<typeof parseTensorText> | undefined;
   let printError: unknown;
   try {
@@ -481,6 +483,19 @@ function checkKeywords(e: Extract<Expr, { type: 'print' }>): void {
  * before other keywords (`requires_grad=True`, `grad_fn=<...>` in a print).
  */
 const DTYPE_ARG = /,\s*dtype\s*=\s*((?:torch\.|np\.|numpy\.)?[A-Za-z0-9_]+|'[^'\n]*'|"[^"\n]*")\s*(?:,|$)/;
+
+/**
+ * A `dtype=` in tensor(...)'s parentheses that DTYPE_ARG does not read (`dtype=torch.float64.x`, `dtype=1 + 2`): an
+ * error, not a tensor of the default dtype with the keyword dropped. An attribute of a dtype gets Python's words.
+ */
+function notADtype(inner: string, field: string, loc: Loc): void {
+  const m = /,\s*dtype\s*=\s*([^,]*?)\s*(?:,|$)/.exec(inner);
+  if (!m) return;
+  const attr = /^torch\.(\w+)\.(\w+)/.exec(m[1]);
+  const of = attr ? dtypeFromText(`torch.${attr[1]}`) : null;
+  if (attr && (of === 'float32' || of === 'float64')) fail(`'torch.dtype' object has no attribute '${attr[2]}'`, loc);
+  fail(`${field}: dtype=${clipped(m[1])} is not a dtype (write dtype=torch.float32 or dtype=torch.float64)`, loc);
+}
 
 /** The strings NumPy's dtype() reads as float32 and as float64 (numpy.dtype(s).name: scripts/fixtures/notebook.py). */
 const NUMPY_FLOAT32 = /^(?:[<>=|]?f4|float32|single|f)$/;
