@@ -230,6 +230,9 @@ function unsupportedConstruct(text: string, offset: number, wanted: Set<string>)
       ? `method calls (\`.${clipped(attr[1])}()\`) are not supported`
       : `attribute access (\`.${clipped(attr[1])}\`) is not supported`;
   }
+  // `*a` and `**d` where a list item or an argument begins: Python's unpacking
+  if ((t.text === '*' || t.text === '**') && /[[(,]\s*$/.test(text.slice(0, offset)))
+    return `unpacking (\`${t.text}${t.text === '*' ? 'a' : 'd'}\`) is not supported`;
   // a comma after an expression where none may follow is a tuple; after "(" or "," an argument is missing (Python:
   // invalid syntax), which the expectations say
   if (

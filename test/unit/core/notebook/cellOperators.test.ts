@@ -620,6 +620,10 @@ describe('cell language: syntax errors', () => {
         '`dtype=` in cosine_schedule() is not supported: its values are float32, rounded from Python floats as torch.tensor(betas, dtype=torch.float32) does (float64 betas are not supported)'
       ],
       ['x = {"a": 1}', 'dict and set literals (`{...}`) are not supported'],
+      ['x = [1, 2, *y]', 'unpacking (`*a`) is not supported'],
+      ['x = [*y]', 'unpacking (`*a`) is not supported'],
+      ['x = linspace(*[0, 1, 3])', 'unpacking (`*a`) is not supported'],
+      ['x = sample(**d)', 'unpacking (`**d`) is not supported'],
       ['shape = (4, 2)', 'tuples (`a, b`) are not supported: use a list `[a, b]`'],
       ['a, b = 1, 2', 'tuples (`a, b`) are not supported: use a list `[a, b]`'],
       ['f = lambda t: t', '`lambda` is not supported'],
