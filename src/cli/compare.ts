@@ -70,8 +70,9 @@ reproduce it (README "Diagnosis catalogue").
   --json        one JSON object instead of the summary: rule, ruleExplanation, rtol, atol, matches,
                 compared, mismatched, bitwiseEqual (null where the pasted digits cannot tell:
                 every value agrees as printed, but the print does not identify float32 values),
-                maxUlps, greatestAbs and greatestRel ({value, index: [row, col]} or null), printedDecimals, shapeNote, profileSearch ({tried,
-                matching}, present when other profiles were tried), pairSearch ({tried, matching}
+                maxUlps, greatestAbs and greatestRel ({value, index: [row, col]} or null),
+                printedDecimals, shapeNote, profileSearch ({tried, matching}, present when other
+                profiles were tried), pairSearch ({tried, matching}
                 of {rng, matmul} profile pairs, with threads for OpenBLAS on more than one,
                 present when every pair was tried), summary,
                 warnings, shape [N, d],
@@ -227,6 +228,9 @@ export function comparePasted(
       float64States: [r.init, ...r.steps].some((st) => st?.recorded.dtype === 'float64'),
       float64Init: r.init?.recorded.dtype === 'float64',
       recordedInputs: {
+        n: r.inputs.n,
+        d: r.inputs.d,
+        seed: r.inputs.seed,
         wModel: r.recordedInputs.w_model.values,
         betas: r.recordedInputs.betas.values,
         alphaBar: r.recordedInputs.alpha_bar.values
@@ -250,7 +254,8 @@ function inputsDiffer(a: SamplerInputs, b: SamplerInputs): string | null {
     x.length === y.length && x.every((v, i) => Object.is(v, y[i]));
   if (a.seed !== b.seed) differ.push(`seed ${b.seed} vs ${a.seed}`);
   if (a.n !== b.n || a.d !== b.d) differ.push(`shape [${b.n}, ${b.d}] vs [${a.n}, ${a.d}]`);
-  else if (!same(a.wModel.data, b.wModel.data)) differ.push('w_model');
+  // w_model is (d + 1, d): comparable when d agrees, whatever N
+  if (a.d === b.d && !same(a.wModel.data, b.wModel.data)) differ.push('w_model');
   if (a.betas.length !== b.betas.length) differ.push(`T = ${b.betas.length} vs ${a.betas.length}`);
   else {
     if (!same(a.betas, b.betas)) differ.push('betas');

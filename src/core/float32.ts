@@ -6,10 +6,10 @@ import { roundHalfEven } from './math/float64';
 const scratchF32 = new Float32Array(1);
 const scratchU32 = new Uint32Array(scratchF32.buffer);
 
-/** Bit pattern (uint32) of fround(v). */
 /** The largest finite float32 value, (2 - 2^-23) * 2^127 (C's FLT_MAX). */
 export const FLT_MAX = 3.4028234663852886e38;
 
+/** Bit pattern (uint32) of fround(v). */
 export function float32ToBits(v: number): number {
   scratchF32[0] = v;
   return scratchU32[0];

@@ -30,7 +30,7 @@ import {
   float64LoopHint,
   float64LoopReproducing,
   type Float64LoopInputs,
-  type Float64LoopKind
+  type Float64LoopMatch
 } from '../diagnosis/float64Loop';
 import { float64DrawDiffers, float64XTNote } from '../run/recording';
 import { layPaste, parsePaste, type Layout } from './pasteLayout';
@@ -591,7 +591,7 @@ function valuesMatch(values: Float32Array, paste: PreparedPaste): boolean {
 const STEP_WORK = 1000;
 
 /** The work of one run of the loop (multiply-adds, and STEP_WORK a step), for DIAGNOSIS_MAX_WORK. */
-export function loopWork(inputs: SamplerInputs, steps: number): number {
+export function loopWork(inputs: Pick<SamplerInputs, 'n' | 'd'>, steps: number): number {
   return (inputs.n * (inputs.d + 1) * inputs.d + STEP_WORK) * steps;
 }
 
@@ -1234,10 +1234,11 @@ export interface RecordedStates {
   /** x_T was recorded as a float64 tensor */
   float64Init?: boolean;
   /**
-   * the inputs as the recording holds them (float64 values as recorded): with float64 states that match neither the
-   * reference nor a catalogue entry, the loop is run wholly in float64 with them (diagnosis/float64Loop.ts)
+   * the recording's own inputs as it holds them (float64 values as recorded): with float64 states that match neither
+   * the reference nor a catalogue entry nor another profile pair, the loop is run wholly in float64 with them
+   * (diagnosis/float64Loop.ts)
    */
-  recordedInputs?: Pick<Float64LoopInputs, 'wModel' | 'betas' | 'alphaBar'>;
+  recordedInputs?: Omit<Float64LoopInputs, 'profile'>;
 }
 
 /**
@@ -1304,7 +1305,7 @@ function recordingHints(
   c: Comparison,
   opts: CompareOptions
 ): Comparison {
-  const float64Loop = float64LoopOf(inputs, run, recording, c);
+  const float64Loop = float64LoopOf(run, recording, c, opts);
   if (float64Loop) return { ...c, summary: `${c.summary}\nHint: ${float64LoopHint(float64Loop, inputs.n * inputs.d)}` };
   if (
     recording.float64States &&
@@ -1325,23 +1326,25 @@ function recordingHints(
 }
 
 /**
- * How a loop run wholly in float64 gives every recorded state (float64 states that differ, and that no catalogue
- * entry gives), or null: not such a recording, too large a run to try (DIAGNOSIS_MAX_WORK), or no such loop gives them.
+ * How a loop run wholly in float64 gives every recorded state (float64 states that differ, and that neither a
+ * catalogue entry nor another profile pair gives), or null: not such a recording, diagnosis off, too large a run to try
+ * (DIAGNOSIS_MAX_WORK), or no such loop gives them.
  */
 function float64LoopOf(
-  inputs: SamplerInputs,
   run: RunResult,
   recording: RecordedStates,
-  c: Comparison
-): Float64LoopKind | null {
-  if (!recording.float64States || !recording.recordedInputs || c.matches || (c.diagnosis?.length ?? 0) > 0) return null;
-  if (loopWork(inputs, inputs.betas.length) > DIAGNOSIS_MAX_WORK) return null;
+  c: Comparison,
+  opts: CompareOptions
+): Float64LoopMatch | null {
+  const own = recording.recordedInputs;
+  if (!recording.float64States || !own || c.matches || opts.diagnose === false) return null;
+  if ((c.diagnosis?.length ?? 0) > 0 || (c.pairSearch?.matching.length ?? 0) > 0) return null;
+  if (loopWork(own, own.betas.length) > DIAGNOSIS_MAX_WORK) return null;
   const states = [
     ...(recording.init ? [{ t: null, x: recording.init.data }] : []),
     ...recording.steps.map((s) => ({ t: s.t, x: s.x.data }))
   ];
-  const { n, d, seed } = inputs;
-  return float64LoopReproducing({ ...recording.recordedInputs, n, d, seed, profile: run.inputs.profile }, states);
+  return float64LoopReproducing({ ...own, profile: run.inputs.profile }, states, opts.shouldStop);
 }
 
 /** Each print of a step-by-step paste against our state after the same step; the diagnosis from the first divergent step. */

@@ -12,11 +12,13 @@
 // The arithmetic is IEEE double, each operation rounded once as PyTorch's double kernels round it: the matmul as
 // reference BLAS dgemm sums it (products in order of the inner index, added to a sum that starts at +0, no fused
 // multiply-add: src/core/sampler/matmul.ts says the same of sgemm), 1 / torch.sqrt(alpha_t) a reciprocal of the
-// double sqrt. The draws' log, sin and cos are JavaScript's, not glibc's: of 17,400 float64 draws (200 seeds, 1 to 33
-// values) 1,130 were 1 to 3 ulps from PyTorch's doubles, none once rounded to float32. So the states are compared
-// rounded to float32 (as the recording's are), where a few ulps of a double show only at a float32 rounding boundary.
-import { CpuGenerator } from '../rng/generator';
-import { NORMAL_FILL_MIN, normalFloat64, randnSeeded } from '../rng/randn';
+// double sqrt. The draws (randnFloat64, src/core/rng/randn.ts) use JavaScript's log, sin and cos, not glibc's: about
+// 6.5% of float64 draws are 1 to 3 ulps from PyTorch's doubles (1,130 of 17,400 over 200 seeds drawing 1, 5, 15, 16,
+// 17 and 33 values; 7,376 of 112,200 over 200 seeds drawing every count from 1 to 33), none once rounded to float32.
+// So the states are compared rounded to float32, as the recording's are: a few ulps of a double show there only at a
+// float32 rounding boundary.
+import { abortError } from '../errors';
+import { NORMAL_FILL_MIN, randnFloat64, randnSeeded } from '../rng/randn';
 import { SEED_MAX_EXCLUSIVE, SEED_MIN } from '../rng/seed';
 import type { RngProfile } from '../types';
 
@@ -41,46 +43,10 @@ export interface Float64LoopKind {
   time: 'float64' | 'float32';
 }
 
-export const FLOAT64_LOOP_KINDS: readonly Float64LoopKind[] = [
-  { draws: 'float64', time: 'float64' },
-  { draws: 'float64', time: 'float32' },
-  { draws: 'float32', time: 'float32' },
-  { draws: 'float32', time: 'float64' }
-];
-
-const TWO_PI = 2 * Math.PI; // 2.0f * c10::pi<double>: an exact doubling
-
-/** torch.randn(count, generator=torch.Generator().manual_seed(seed)) of a float64 tensor (above). */
-export function randnFloat64(seed: bigint, count: number): Float64Array {
-  const gen = CpuGenerator.manualSeed(seed);
-  const out = new Float64Array(count);
-  if (count < NORMAL_FILL_MIN) {
-    for (let i = 0; i < count; i++) out[i] = normalFloat64(gen);
-    return out;
-  }
-  for (let i = 0; i < count; i++) out[i] = gen.uniformFloat53();
-  for (let i = 0; i < count - 15; i += 16) normalFill16Double(out, i);
-  if (count % 16 !== 0) {
-    const tail = count - 16;
-    for (let i = 0; i < 16; i++) out[tail + i] = gen.uniformFloat53();
-    normalFill16Double(out, tail);
-  }
-  return out;
-}
-
-/**
- * normal_fill_16<double>(data + i, mean 0, std 1): u1 = 1 - data[j]; radius = sqrt(-2 * log(u1));
- * theta = 2 pi * data[j + 8]; data[j] = radius * cos(theta) * 1 + 0, data[j + 8] = radius * sin(theta) * 1 + 0.
- */
-function normalFill16Double(data: Float64Array, i: number): void {
-  for (let j = 0; j < 8; j++) {
-    const u1 = 1 - data[i + j];
-    const u2 = data[i + j + 8];
-    const radius = Math.sqrt(-2 * Math.log(u1));
-    const theta = TWO_PI * u2;
-    data[i + j] = radius * Math.cos(theta) * 1 + 0;
-    data[i + j + 8] = radius * Math.sin(theta) * 1 + 0;
-  }
+/** A float64 loop that gives a recording's states: its draws, and its time column (null: either gives them). */
+export interface Float64LoopMatch {
+  draws: Float64LoopKind['draws'];
+  time: Float64LoopKind['time'] | null;
 }
 
 /** A step seed beyond what torch.Generator().manual_seed accepts: the loop raises there, and has no states. */
@@ -137,25 +103,34 @@ export function runFloat64Loop(
 }
 
 /**
- * The first kind of float64 loop whose states, rounded to float32 (as x.float() does), are every one of `states`
- * bit for bit (x_T as t = null), or null when none is. A run stops at its first differing state.
+ * How a float64 loop gives every one of `states` bit for bit once rounded to float32 (as x.float() does; x_T as
+ * t = null): its draws, and its time column, null when either gives them (t / T is a float32 value at every step, as
+ * for T a power of two). Null when none does, or when `states` holds no step (x_T alone says nothing of the loop). A
+ * run stops at its first differing state; `shouldStop` is asked between runs and steps (an Error named 'AbortError').
  */
 export function float64LoopReproducing(
   inp: Float64LoopInputs,
-  states: readonly { t: number | null; x: Float32Array }[]
-): Float64LoopKind | null {
-  if (states.length === 0) return null;
+  states: readonly { t: number | null; x: Float32Array }[],
+  shouldStop?: () => boolean
+): Float64LoopMatch | null {
+  if (!states.some((s) => s.t !== null)) return null;
   const at = new Map(states.map((s) => [s.t, s.x]));
-  for (const kind of FLOAT64_LOOP_KINDS) {
+  const gives = (kind: Float64LoopKind): boolean => {
     let seen = 0;
     const ok = runFloat64Loop(inp, kind, (t, x) => {
+      if (shouldStop?.()) throw abortError('float64 loop: stopped');
       const want = at.get(t);
       if (!want) return true;
       seen++;
       for (let i = 0; i < x.length; i++) if (!sameF32(Math.fround(x[i]), want[i])) return false;
       return true;
     });
-    if (ok && seen === states.length) return kind;
+    return ok && seen === states.length;
+  };
+  for (const draws of ['float64', 'float32'] as const) {
+    const f64 = gives({ draws, time: 'float64' });
+    const f32 = gives({ draws, time: 'float32' });
+    if (f64 || f32) return { draws, time: f64 && f32 ? null : f64 ? 'float64' : 'float32' };
   }
   return null;
 }
@@ -169,16 +144,20 @@ function sameF32(a: number, b: number): boolean {
  * What a recording of `count` values a state reproduced by the float64 loop of `kind` is told (after "Hint: "): what the
  * loop is, and that nothing is wrong with it but its dtype.
  */
-export function float64LoopHint(kind: Float64LoopKind, count: number): string {
+export function float64LoopHint(kind: Float64LoopMatch, count: number): string {
   const draws =
     kind.draws === 'float64'
       ? 'x_T and each z drawn as float64 tensors, as torch.set_default_dtype(torch.float64) or dtype=torch.float64 draw them'
       : 'x_T and each z drawn in float32 and converted with .double()';
   const time =
-    kind.time === 'float64' ? 'the time column float64' : 'the time column, (t / T) * torch.ones(N, 1), float32';
+    kind.time === null
+      ? ''
+      : kind.time === 'float64'
+        ? '; the time column float64'
+        : '; the time column, (t / T) * torch.ones(N, 1), float32';
   const why =
     kind.draws === 'float64' && count >= NORMAL_FILL_MIN
       ? ', and PyTorch draws other numbers for a float64 tensor of 16 or more values than for a float32 one, so x_T differs too'
       : ', and their roundings differ from the first step on';
-  return `every recorded state is, rounded to float32, what Algorithm 2 gives when the whole loop runs in float64: x, w_model and the schedule float64 tensors; ${draws}; ${time}. Your loop is correct: it runs in float64 where the reference runs in float32${why}. Run it in float32 (the default dtype) to compare bit for bit.`;
+  return `every recorded state is, rounded to float32, what Algorithm 2 gives when the whole loop runs in float64: x, w_model and the schedule float64 tensors; ${draws}${time}. Your loop is correct: it runs in float64 where the reference runs in float32${why}. Run it in float32 (the default dtype) to compare bit for bit.`;
 }

@@ -40,6 +40,45 @@ export function normalFloat64(gen: CpuGenerator): number {
   return r * Math.cos(theta) * 1 + 0;
 }
 
+/**
+ * torch.randn(count, generator=torch.Generator().manual_seed(seed)) of a float64 tensor (normal_kernel's other branch):
+ * under 16 values at::normal_distribution<double> per value (normalFloat64: the float32 draw is this double rounded),
+ * else normal_fill<double>: a 53-bit uniform for every value, then Box-Muller in double on blocks of 16, the last 16
+ * redrawn when the count is no multiple of 16. Math.log/sin/cos stand in for glibc's here too: the doubles may be an
+ * ulp or three off PyTorch's (src/core/diagnosis/float64Loop.ts compares them rounded to float32).
+ */
+export function randnFloat64(seed: bigint, count: number): Float64Array {
+  const gen = CpuGenerator.manualSeed(seed);
+  const out = new Float64Array(count);
+  if (count < NORMAL_FILL_MIN) {
+    for (let i = 0; i < count; i++) out[i] = normalFloat64(gen);
+    return out;
+  }
+  for (let i = 0; i < count; i++) out[i] = gen.uniformFloat53();
+  for (let i = 0; i < count - 15; i += 16) normalFill16Double(out, i);
+  if (count % 16 !== 0) {
+    const tail = count - 16;
+    for (let i = 0; i < 16; i++) out[tail + i] = gen.uniformFloat53();
+    normalFill16Double(out, tail);
+  }
+  return out;
+}
+
+/**
+ * normal_fill_16<double>(data + i, mean 0, std 1): u1 = 1 - data[j]; radius = sqrt(-2 * log(u1));
+ * theta = 2 pi * data[j + 8]; data[j] = radius * cos(theta) * 1 + 0, data[j + 8] = radius * sin(theta) * 1 + 0.
+ */
+function normalFill16Double(data: Float64Array, i: number): void {
+  for (let j = 0; j < 8; j++) {
+    const u1 = 1 - data[i + j];
+    const u2 = data[i + j + 8];
+    const radius = Math.sqrt(-2 * Math.log(u1));
+    const theta = TWO_PI_F64 * u2;
+    data[i + j] = radius * Math.cos(theta) * 1 + 0;
+    data[i + j + 8] = radius * Math.sin(theta) * 1 + 0;
+  }
+}
+
 export interface RandnOptions {
   /** Use WebAssembly SIMD (the mt19937 stream, the 'avx2-fma' and 'avx2' kernels) when available (default true; same bits either way). */
   wasm?: boolean;

@@ -13,7 +13,7 @@ import { formatFloat32Shortest } from '../tensors/printTensor';
 import { DEFAULT_PROFILE, type ProfilePair, type RecordPolicy, type RngProfile, type RunResult } from '../types';
 import { DIAGNOSIS_MAX_WORK, loopWork } from '../compare/compare';
 import { profilePairsReproducing } from '../diagnosis/profilePairs';
-import { float64LoopHint, float64LoopReproducing, type Float64LoopKind } from '../diagnosis/float64Loop';
+import { float64LoopHint, float64LoopReproducing, type Float64LoopMatch } from '../diagnosis/float64Loop';
 import { float64XTNote, type Recording, type RecordedState, type TensorInputName } from './recording';
 
 /** How far one recorded state is from the reference's state at the same point. */
@@ -79,7 +79,7 @@ export interface RecordingVerdict {
    * how a loop run wholly in float64 gives every recorded state (diagnosis/float64Loop.ts), when float64 states differ
    * and neither a catalogue mistake nor another profile pair gives them; absent otherwise
    */
-  float64Loop?: Float64LoopKind;
+  float64Loop?: Float64LoopMatch;
   /** the reference run: its trajectory holds (at least) every recorded step, in loop order */
   reference: RunResult;
   /** the verdict's first sentence: "matches: ..." or "first differs at step t = ..., element [i, j]: ..." */
@@ -213,7 +213,8 @@ export function checkRecording(r: Recording, opts: CheckRecordingOptions = {}): 
             seed: inputs.seed,
             profile: opts.profile ?? DEFAULT_PROFILE
           },
-          compared.map((c) => ({ t: c.t, x: c.state.x.data }))
+          compared.map((c) => ({ t: c.t, x: c.state.x.data })),
+          opts.shouldStop
         )
       : null;
   const complete = r.steps.at(-1)?.t === 0;

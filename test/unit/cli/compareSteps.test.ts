@@ -126,6 +126,22 @@ describe('cli compare: recordings and step-by-step pastes', () => {
       ),
       JSON.stringify(j.warnings)
     );
+    // another N as well: w_model, (d + 1, d), is still compared
+    changed.shape = [original.shape[0] + 1, original.shape[1]];
+    const r2 = await runCliInMemory(
+      ['compare', 'in.json', 'run.json', '--json'],
+      { 'in.json': JSON.stringify(changed), 'run.json': rec('correct.run.json') },
+      { writable: false }
+    );
+    const j2 = JSON.parse(r2.out);
+    assert.ok(
+      j2.warnings.some((w: string) =>
+        w.includes(
+          `(seed ${original.seed} vs ${changed.seed}; shape [${original.shape[0]}, ${original.shape[1]}] vs [${changed.shape[0]}, ${changed.shape[1]}]; w_model; betas)`
+        )
+      ),
+      JSON.stringify(j2.warnings)
+    );
   });
 
   it('a recording made with rec.step(t, x) at the top of the loop body: exit 1, and a hint saying so', async () => {
@@ -185,7 +201,7 @@ describe('cli compare: recordings and step-by-step pastes', () => {
     assert.deepEqual(j.diagnosis, []);
     assert.match(
       j.summary,
-      /\nHint: every recorded state is, rounded to float32, what Algorithm 2 gives when the whole loop runs in float64: .*; the time column float64\. Your loop is correct: it runs in float64 where the reference runs in float32, and their roundings differ from the first step on\./
+      /\nHint: every recorded state is, rounded to float32, what Algorithm 2 gives when the whole loop runs in float64: .* draw them\. Your loop is correct: it runs in float64 where the reference runs in float32, and their roundings differ from the first step on\./
     );
   });
 

@@ -370,11 +370,13 @@ function* evalPrint(print: Extract<Expr, { type: 'print' }>, ctx: Ctx): Gen<Valu
   // dtype=None is the default, as if none were given
   const kw = DTYPE_ARG.exec(e.inner);
   if (!kw) notADtype(e.inner, field, e.loc);
-  const dtype = kw && kw[1] !== 'None' ? dtypeNamed(kw[1], field, e.loc) : null;
+  const none = kw?.[1] === 'None';
+  const dtype = kw && !none ? dtypeNamed(kw[1], field, e.loc) : null;
   let parsed: ReturnType<typeof parseTensorText> | undefined;
   let printError: unknown;
   try {
-    parsed = parseTensorText(e.text, field);
+    // (dtype=None read as no dtype: the print's own default, float64 for NumPy's array)
+    parsed = parseTensorText(none ? `${e.fn}(${e.inner.slice(0, kw!.index)})` : e.text, field);
   } catch (err) {
     printError = err;
   }
@@ -485,16 +487,28 @@ function checkKeywords(e: Extract<Expr, { type: 'print' }>): void {
 const DTYPE_ARG = /,\s*dtype\s*=\s*((?:torch\.|np\.|numpy\.)?[A-Za-z0-9_]+|'[^'\n]*'|"[^"\n]*")\s*(?:,|$)/;
 
 /**
- * A `dtype=` in tensor(...)'s parentheses that DTYPE_ARG does not read (`dtype=torch.float64.x`, `dtype=1 + 2`): an
- * error, not a tensor of the default dtype with the keyword dropped. An attribute of a dtype gets Python's words.
+ * A `dtype=` in tensor(...)'s parentheses that DTYPE_ARG does not read (`dtype=torch.float64.x`, `dtype=x.dtype`,
+ * `dtype=getattr(torch, 'float64')`): refused, naming the argument as written (to its end, brackets and strings
+ * followed), not dropped for a tensor of the default dtype.
  */
 function notADtype(inner: string, field: string, loc: Loc): void {
-  const m = /,\s*dtype\s*=\s*([^,]*?)\s*(?:,|$)/.exec(inner);
+  const m = /,\s*dtype\s*=\s*/.exec(inner);
   if (!m) return;
-  const attr = /^torch\.(\w+)\.(\w+)/.exec(m[1]);
-  const of = attr ? dtypeFromText(`torch.${attr[1]}`) : null;
-  if (attr && (of === 'float32' || of === 'float64')) fail(`'torch.dtype' object has no attribute '${attr[2]}'`, loc);
-  fail(`${field}: dtype=${clipped(m[1])} is not a dtype (write dtype=torch.float32 or dtype=torch.float64)`, loc);
+  let depth = 0;
+  let quote = '';
+  let end = m.index + m[0].length;
+  for (; end < inner.length; end++) {
+    const c = inner[end];
+    if (quote) {
+      if (c === '\\') end++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) depth--;
+    else if (c === ',' && depth === 0) break;
+  }
+  const written = inner.slice(m.index + m[0].length, end).trim();
+  fail(`${field}: dtype=${clipped(written)} is not supported (write dtype=torch.float32 or dtype=torch.float64)`, loc);
 }
 
 /** The strings NumPy's dtype() reads as float32 and as float64 (numpy.dtype(s).name: scripts/fixtures/notebook.py). */

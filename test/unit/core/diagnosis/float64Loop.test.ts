@@ -6,7 +6,8 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FIXTURES } from '../../helpers/paths';
-import { float64LoopReproducing, randnFloat64, type Float64LoopKind } from '../../../../src/core/diagnosis/float64Loop';
+import { float64LoopReproducing, type Float64LoopMatch } from '../../../../src/core/diagnosis/float64Loop';
+import { randnFloat64 } from '../../../../src/core/rng/randn';
 import { decodeRecording } from '../../../../src/core/run/recording';
 
 const draws = JSON.parse(readFileSync(path.join(FIXTURES, 'randn', 'float64.json'), 'utf8')) as {
@@ -39,7 +40,7 @@ describe('float64Loop: Algorithm 2 run wholly in float64 (fixtures from PyTorch)
 
   const recording = (name: string) =>
     decodeRecording(JSON.parse(readFileSync(path.join(FIXTURES, 'recording', `${name}.run.json`), 'utf8')));
-  const reproducing = (name: string): Float64LoopKind | null => {
+  const reproducing = (name: string): Float64LoopMatch | null => {
     const r = recording(name);
     return float64LoopReproducing(
       {
@@ -55,16 +56,37 @@ describe('float64Loop: Algorithm 2 run wholly in float64 (fixtures from PyTorch)
     );
   };
 
-  for (const [name, kind] of [
-    ['float64-loop', { draws: 'float64', time: 'float64' }],
-    ['float64-x_T', { draws: 'float64', time: 'float64' }],
-    ['float64-no-init', { draws: 'float64', time: 'float64' }],
-    ['float64-loop-float32-draws', { draws: 'float32', time: 'float32' }]
+  // (T = 4: t / T is a float32 value at every step, so either time column gives the states: null)
+  for (const [name, match] of [
+    ['float64-loop', { draws: 'float64', time: null }],
+    ['float64-x_T', { draws: 'float64', time: null }],
+    ['float64-no-init', { draws: 'float64', time: null }],
+    ['float64-loop-float32-draws', { draws: 'float32', time: null }],
+    ['float64-loop-t10', { draws: 'float64', time: 'float32' }],
+    ['float64-loop-t10-float32-draws', { draws: 'float32', time: 'float64' }]
   ] as const) {
-    it(`${name}: PyTorch's float64 loop, every recorded state given bit for bit (rounded to float32), its draws named`, () => {
-      assert.deepEqual(reproducing(name), kind);
+    it(`${name}: PyTorch's float64 loop, every recorded state given bit for bit (rounded to float32), its draws and time column named`, () => {
+      assert.deepEqual(reproducing(name), match);
     });
   }
+
+  it('x_T alone says nothing of the loop: no float64 loop is named', () => {
+    const r = recording('float64-x_T');
+    assert.ok(r.init);
+    const only = float64LoopReproducing(
+      {
+        wModel: r.recordedInputs.w_model.values,
+        betas: r.recordedInputs.betas.values,
+        alphaBar: r.recordedInputs.alpha_bar.values,
+        n: r.inputs.n,
+        d: r.inputs.d,
+        seed: r.inputs.seed,
+        profile: 'avx2-fma'
+      },
+      [{ t: null, x: r.init.x.data }]
+    );
+    assert.equal(only, null);
+  });
 
   for (const name of ['correct', 'float64-states', 'python-floats', 'step-seed-plus-t']) {
     it(`${name}: a loop that is not float64 throughout is not given`, () => {

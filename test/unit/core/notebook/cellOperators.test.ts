@@ -175,7 +175,10 @@ describe('cell language: errors of ** and indexing', () => {
     'linspace(-1e300, 0, 3)': (e) => `linspace(): start: ${e.message}`,
     'linspace(0, 3.4028235e38, 3)': (e) => `linspace(): end: ${e.message}`,
     'linear_schedule(10, 1e-4, 1e39)': (e) => `linear_schedule(): beta_end: ${e.message}`,
-    'cosine_schedule(3, s=2**1100)': (e) => `cosine_schedule(): s: ${e.message}`
+    'cosine_schedule(3, s=2**1100)': (e) => `cosine_schedule(): s: ${e.message}`,
+    // PyTorch's AttributeError (the fixture), said as what to write instead
+    'tensor([1.0], dtype=torch.float64.x)': () =>
+      'result: dtype=torch.float64.x is not supported (write dtype=torch.float32 or dtype=torch.float64)'
   };
   // Python's TypeError for a list in arithmetic, then what to write for arithmetic on its values
   const LIST_HINT = " (a list is Python's list here: write tensor([...]) for arithmetic on its values)";
