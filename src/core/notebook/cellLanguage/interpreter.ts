@@ -459,24 +459,29 @@ function blankComments(text: string): string {
  */
 function checkKeywords(e: Extract<Expr, { type: 'print' }>): void {
   const seen = new Set<string>();
+  for (const i of topLevelCommas(e.inner)) {
+    const m = /^,\s*([A-Za-z_]\w*)\s*=(?!=)\s*(['"])?/.exec(e.inner.slice(i));
+    if (!m) continue;
+    if (seen.has(m[1])) fail(`keyword argument repeated: ${m[1]}`, e.loc);
+    seen.add(m[1]);
+    if (m[1] === 'dtype' && m[2] && e.fn === 'tensor')
+      fail("tensor(): argument 'dtype' must be torch.dtype, not str", e.loc);
+  }
+}
+
+/** The places of the commas in `text` from `from` on that are outside brackets and strings, in order. */
+function* topLevelCommas(text: string, from = 0): Generator<number> {
   let depth = 0;
   let quote = '';
-  for (let i = 0; i < e.inner.length; i++) {
-    const c = e.inner[i];
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
     if (quote) {
       if (c === '\\') i++;
       else if (c === quote) quote = '';
     } else if (c === '"' || c === "'") quote = c;
     else if ('([{'.includes(c)) depth++;
     else if (')]}'.includes(c)) depth--;
-    else if (c === ',' && depth === 0) {
-      const m = /^,\s*([A-Za-z_]\w*)\s*=(?!=)\s*(['"])?/.exec(e.inner.slice(i));
-      if (!m) continue;
-      if (seen.has(m[1])) fail(`keyword argument repeated: ${m[1]}`, e.loc);
-      seen.add(m[1]);
-      if (m[1] === 'dtype' && m[2] && e.fn === 'tensor')
-        fail("tensor(): argument 'dtype' must be torch.dtype, not str", e.loc);
-    }
+    else if (c === ',' && depth === 0) yield i;
   }
 }
 
@@ -494,20 +499,9 @@ const DTYPE_ARG = /,\s*dtype\s*=\s*((?:torch\.|np\.|numpy\.)?[A-Za-z0-9_]+|'[^'\
 function notADtype(inner: string, field: string, loc: Loc): void {
   const m = /,\s*dtype\s*=\s*/.exec(inner);
   if (!m) return;
-  let depth = 0;
-  let quote = '';
-  let end = m.index + m[0].length;
-  for (; end < inner.length; end++) {
-    const c = inner[end];
-    if (quote) {
-      if (c === '\\') end++;
-      else if (c === quote) quote = '';
-    } else if (c === '"' || c === "'") quote = c;
-    else if ('([{'.includes(c)) depth++;
-    else if (')]}'.includes(c)) depth--;
-    else if (c === ',' && depth === 0) break;
-  }
-  const written = inner.slice(m.index + m[0].length, end).trim();
+  const from = m.index + m[0].length;
+  const end = topLevelCommas(inner, from).next().value ?? inner.length;
+  const written = inner.slice(from, end).trim();
   fail(`${field}: dtype=${clipped(written)} is not supported (write dtype=torch.float32 or dtype=torch.float64)`, loc);
 }
 

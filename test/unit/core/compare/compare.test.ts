@@ -166,15 +166,19 @@ describe('compare: a float16 or bfloat16 print (fixtures from PyTorch)', () => {
 
 describe('compare: a list of 1-D prints (fixtures from PyTorch and NumPy)', () => {
   const { inputs } = readInputs(JSON.parse(verdicts.listPastes.inputsText));
-  for (const p of verdicts.listPastes.pastes) {
+  // the rows as a list (print(list(x))) or one a line (for row in x: print(row)): each says how it was read
+  const LIST =
+    '\nRead as one (4, 2) matrix: the paste is a list of its 4 rows, each printed on its own (print(list(x))).';
+  const LINES =
+    '\nRead as one (4, 2) matrix: the paste is its 4 rows, each printed on a line of its own (for row in x: print(row)).';
+  for (const [p, note] of [
+    ...verdicts.listPastes.pastes.map((q) => [q, LIST] as const),
+    ...verdicts.listPastes.lines.map((q) => [q, LINES] as const)
+  ]) {
     it(`${p.kind}: ${p.matrix ? 'the rows of one matrix' : "one sample's states"}, ${p.matches ? 'matching' : 'not matching'}`, () => {
       const r = compareRun(inputs, runSampler(inputs, { record: { kind: 'none' } }), p.text);
       assert.equal(r.matches, p.matches, r.summary);
-      assert.equal(
-        r.summary.includes('Read as one (4, 2) matrix: the paste is a list of its 4 rows'),
-        p.matrix,
-        r.summary
-      );
+      assert.equal(r.summary.endsWith(note), p.matrix, r.summary);
       assert.equal(r.steps === undefined, p.matrix, 'a matrix is no step-by-step paste');
       if (p.matrix) assert.equal(r.compared, 8);
     });
@@ -190,21 +194,6 @@ describe('compare: a list of 1-D prints (fixtures from PyTorch and NumPy)', () =
           r.summary,
           /\nRule: printed precision: the paste's numbers were printed by PyTorch in more than one style/
         );
-    });
-  }
-  for (const p of verdicts.listPastes.lines) {
-    it(`${p.kind}: ${p.matrix ? 'the rows of one matrix' : "one sample's states"}, one a line, ${p.matches ? 'matching' : 'not matching'}`, () => {
-      const r = compareRun(inputs, runSampler(inputs, { record: { kind: 'none' } }), p.text);
-      assert.equal(r.matches, p.matches, r.summary);
-      assert.equal(
-        r.summary.endsWith(
-          '\nRead as one (4, 2) matrix: the paste is its 4 rows, each printed on a line of its own (for row in x: print(row)).'
-        ),
-        p.matrix,
-        r.summary
-      );
-      assert.equal(r.steps === undefined, p.matrix, 'a matrix is no step-by-step paste');
-      if (p.matrix) assert.equal(r.compared, 8);
     });
   }
   const one = readInputs(JSON.parse(verdicts.listPastes.one.inputsText)).inputs;

@@ -40,20 +40,22 @@ describe('float64Loop: Algorithm 2 run wholly in float64 (fixtures from PyTorch)
 
   const recording = (name: string) =>
     decodeRecording(JSON.parse(readFileSync(path.join(FIXTURES, 'recording', `${name}.run.json`), 'utf8')));
+  /** A recording's own inputs, as the float64 loop reads them. */
+  const loopInputs = (r: ReturnType<typeof recording>) => ({
+    wModel: r.recordedInputs.w_model.values,
+    betas: r.recordedInputs.betas.values,
+    alphaBar: r.recordedInputs.alpha_bar.values,
+    n: r.inputs.n,
+    d: r.inputs.d,
+    seed: r.inputs.seed,
+    profile: 'avx2-fma' as const
+  });
   const reproducing = (name: string): Float64LoopMatch | null => {
     const r = recording(name);
-    return float64LoopReproducing(
-      {
-        wModel: r.recordedInputs.w_model.values,
-        betas: r.recordedInputs.betas.values,
-        alphaBar: r.recordedInputs.alpha_bar.values,
-        n: r.inputs.n,
-        d: r.inputs.d,
-        seed: r.inputs.seed,
-        profile: 'avx2-fma'
-      },
-      [...(r.init ? [{ t: null, x: r.init.x.data }] : []), ...r.steps.map((s) => ({ t: s.t, x: s.x.data }))]
-    );
+    return float64LoopReproducing(loopInputs(r), [
+      ...(r.init ? [{ t: null, x: r.init.x.data }] : []),
+      ...r.steps.map((s) => ({ t: s.t, x: s.x.data }))
+    ]);
   };
 
   // (T = 4: t / T is a float32 value at every step, so either time column gives the states: null)
@@ -73,18 +75,7 @@ describe('float64Loop: Algorithm 2 run wholly in float64 (fixtures from PyTorch)
   it('x_T alone says nothing of the loop: no float64 loop is named', () => {
     const r = recording('float64-x_T');
     assert.ok(r.init);
-    const only = float64LoopReproducing(
-      {
-        wModel: r.recordedInputs.w_model.values,
-        betas: r.recordedInputs.betas.values,
-        alphaBar: r.recordedInputs.alpha_bar.values,
-        n: r.inputs.n,
-        d: r.inputs.d,
-        seed: r.inputs.seed,
-        profile: 'avx2-fma'
-      },
-      [{ t: null, x: r.init.x.data }]
-    );
+    const only = float64LoopReproducing(loopInputs(r), [{ t: null, x: r.init.x.data }]);
     assert.equal(only, null);
   });
 
