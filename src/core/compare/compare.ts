@@ -1306,7 +1306,9 @@ function recordingHints(
   opts: CompareOptions
 ): Comparison {
   const float64Loop = float64LoopOf(run, recording, c, opts);
-  if (float64Loop) return { ...c, summary: `${c.summary}\nHint: ${float64LoopHint(float64Loop, inputs.n * inputs.d)}` };
+  const own = recording.recordedInputs;
+  if (float64Loop && own)
+    return { ...c, summary: `${c.summary}\nHint: ${float64LoopHint(float64Loop, own.n * own.d)}` };
   if (
     recording.float64States &&
     !recording.init &&

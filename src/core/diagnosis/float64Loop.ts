@@ -141,8 +141,8 @@ function sameF32(a: number, b: number): boolean {
 }
 
 /**
- * What a recording of `count` values a state reproduced by the float64 loop of `kind` is told (after "Hint: "): what the
- * loop is, and that nothing is wrong with it but its dtype.
+ * What a recording that the float64 loop `kind` reproduces is told (after "Hint: "), its states holding `count` values
+ * each: what the loop is, and that nothing is wrong with it but its dtype.
  */
 export function float64LoopHint(kind: Float64LoopMatch, count: number): string {
   const draws =

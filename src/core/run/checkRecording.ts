@@ -292,7 +292,8 @@ const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1)
 /**
  * Why the recorded states differ when the diagnosis catalogue is not the answer: the whole loop runs in float64, x_T
  * differs (drawn in float64, or otherwise: the seed), or every state is the reference's x before its step (rec.step
- * called at the top of the loop body). null when the states match or the diagnosis speaks. The summary and the recording view say the same.
+ * called at the top of the loop body). null when the states match or the diagnosis speaks. The summary and the
+ * recording view say the same.
  */
 export function divergenceCause(
   r: Recording,
