@@ -2,6 +2,7 @@
 // runs the sampler on the inputs and diffs the sample against PyTorch's output pasted in a file.
 import { compareRecording, compareRun, DEFAULT_ATOL_F32, DEFAULT_RTOL_F32 } from '../core/compare/compare';
 import { decodeRecording } from '../core/run/recording';
+import { recordedLoopInputs } from '../core/diagnosis/float64Loop';
 import { formatPythonFloat } from '../core/compare/summaryText';
 import { runSampler } from '../core/sampler/sampler';
 import {
@@ -227,14 +228,7 @@ export function comparePasted(
       steps: r.steps.map((st) => ({ t: st.t, x: st.x })),
       float64States: [r.init, ...r.steps].some((st) => st?.recorded.dtype === 'float64'),
       float64Init: r.init?.recorded.dtype === 'float64',
-      recordedInputs: {
-        n: r.inputs.n,
-        d: r.inputs.d,
-        seed: r.inputs.seed,
-        wModel: r.recordedInputs.w_model.values,
-        betas: r.recordedInputs.betas.values,
-        alphaBar: r.recordedInputs.alpha_bar.values
-      }
+      recordedInputs: recordedLoopInputs(r)
     },
     `${field}: ${r.steps.length} recorded step${r.steps.length === 1 ? '' : 's'}`,
     {

@@ -26,12 +26,7 @@ import { nextDownF32, nextUpF32, roundToBfloat16, roundToFloat16 } from '../floa
 import { diagnoseSample, diagnoseTrajectory } from '../diagnosis/diagnose';
 import { mistakeInfo, type MistakeId } from '../diagnosis/catalogue';
 import { correctStates, stepBefore, type Schedule64 } from '../diagnosis/loop';
-import {
-  float64LoopHint,
-  float64LoopReproducing,
-  type Float64LoopInputs,
-  type Float64LoopMatch
-} from '../diagnosis/float64Loop';
+import { float64LoopHint, float64LoopReproducing, type Float64LoopInputs } from '../diagnosis/float64Loop';
 import { float64DrawDiffers, float64XTNote } from '../run/recording';
 import { layPaste, parsePaste, type Layout } from './pasteLayout';
 import { chooseNumpyRule, chooseRule, elementJudge, numpyRuleExplanation, type RuleChoice } from './ruleChoice';
@@ -1305,10 +1300,8 @@ function recordingHints(
   c: Comparison,
   opts: CompareOptions
 ): Comparison {
-  const float64Loop = float64LoopOf(run, recording, c, opts);
-  const own = recording.recordedInputs;
-  if (float64Loop && own)
-    return { ...c, summary: `${c.summary}\nHint: ${float64LoopHint(float64Loop, own.n * own.d)}` };
+  const float64Loop = float64LoopHintFor(run, recording, c, opts);
+  if (float64Loop) return { ...c, summary: `${c.summary}\nHint: ${float64Loop}` };
   if (
     recording.float64States &&
     !recording.init &&
@@ -1328,16 +1321,16 @@ function recordingHints(
 }
 
 /**
- * How a loop run wholly in float64 gives every recorded state (float64 states that differ, and that neither a
- * catalogue entry nor another profile pair gives), or null: not such a recording, diagnosis off, too large a run to try
- * (DIAGNOSIS_MAX_WORK), or no such loop gives them.
+ * The hint for a recording whose every state a loop run wholly in float64 gives (float64 states that differ, and that
+ * neither a catalogue entry nor another profile pair gives), or null: not such a recording, diagnosis off, too large
+ * a run to try (DIAGNOSIS_MAX_WORK), or no such loop gives them.
  */
-function float64LoopOf(
+function float64LoopHintFor(
   run: RunResult,
   recording: RecordedStates,
   c: Comparison,
   opts: CompareOptions
-): Float64LoopMatch | null {
+): string | null {
   const own = recording.recordedInputs;
   if (!recording.float64States || !own || c.matches || opts.diagnose === false) return null;
   if ((c.diagnosis?.length ?? 0) > 0 || (c.pairSearch?.matching.length ?? 0) > 0) return null;
@@ -1346,7 +1339,8 @@ function float64LoopOf(
     ...(recording.init ? [{ t: null, x: recording.init.data }] : []),
     ...recording.steps.map((s) => ({ t: s.t, x: s.x.data }))
   ];
-  return float64LoopReproducing({ ...own, profile: run.inputs.profile }, states, opts.shouldStop);
+  const match = float64LoopReproducing({ ...own, profile: run.inputs.profile }, states, opts.shouldStop);
+  return match && float64LoopHint(match, own.n * own.d);
 }
 
 /** Each print of a step-by-step paste against our state after the same step; the diagnosis from the first divergent step. */

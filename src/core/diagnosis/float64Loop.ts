@@ -20,6 +20,8 @@
 import { abortError } from '../errors';
 import { NORMAL_FILL_MIN, randnFloat64, randnSeeded } from '../rng/randn';
 import { SEED_MAX_EXCLUSIVE, SEED_MIN } from '../rng/seed';
+import { firstBitDifference } from '../run/recompute';
+import type { Recording } from '../run/recording';
 import type { RngProfile } from '../types';
 
 /** The loop's inputs as the user's float64 tensors hold them (float32 inputs widened exactly). */
@@ -35,6 +37,18 @@ export interface Float64LoopInputs {
   alphaBar: ArrayLike<number>;
   /** the RNG profile of float32 draws ('float32' noise) */
   profile: RngProfile;
+}
+
+/** A recording's own inputs as the float64 loop reads them: its tensors as recorded (float64 values kept). */
+export function recordedLoopInputs(r: Recording): Omit<Float64LoopInputs, 'profile'> {
+  return {
+    n: r.inputs.n,
+    d: r.inputs.d,
+    seed: r.inputs.seed,
+    wModel: r.recordedInputs.w_model.values,
+    betas: r.recordedInputs.betas.values,
+    alphaBar: r.recordedInputs.alpha_bar.values
+  };
 }
 
 /** How the float64 loop drew its noise and made its time column (above). */
@@ -122,8 +136,7 @@ export function float64LoopReproducing(
       const want = at.get(t);
       if (!want) return true;
       seen++;
-      for (let i = 0; i < x.length; i++) if (!sameF32(Math.fround(x[i]), want[i])) return false;
-      return true;
+      return firstBitDifference(Float32Array.from(x), want) < 0;
     });
     return ok && seen === states.length;
   };
@@ -133,11 +146,6 @@ export function float64LoopReproducing(
     if (f64 || f32) return { draws, time: f64 && f32 ? null : f64 ? 'float64' : 'float32' };
   }
   return null;
-}
-
-/** The same float32 bits, any nan equal to any nan (a recorded nan's payload is not compared). */
-function sameF32(a: number, b: number): boolean {
-  return Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
 }
 
 /**

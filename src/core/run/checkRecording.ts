@@ -13,7 +13,12 @@ import { formatFloat32Shortest } from '../tensors/printTensor';
 import { DEFAULT_PROFILE, type ProfilePair, type RecordPolicy, type RngProfile, type RunResult } from '../types';
 import { DIAGNOSIS_MAX_WORK, loopWork } from '../compare/compare';
 import { profilePairsReproducing } from '../diagnosis/profilePairs';
-import { float64LoopHint, float64LoopReproducing, type Float64LoopMatch } from '../diagnosis/float64Loop';
+import {
+  float64LoopHint,
+  float64LoopReproducing,
+  recordedLoopInputs,
+  type Float64LoopMatch
+} from '../diagnosis/float64Loop';
 import { float64XTNote, type Recording, type RecordedState, type TensorInputName } from './recording';
 
 /** How far one recorded state is from the reference's state at the same point. */
@@ -204,15 +209,7 @@ export function checkRecording(r: Recording, opts: CheckRecordingOptions = {}): 
     (profilePairs?.length ?? 0) === 0 &&
     loopWork(inputs, r.T) <= DIAGNOSIS_MAX_WORK
       ? float64LoopReproducing(
-          {
-            wModel: r.recordedInputs.w_model.values,
-            betas: r.recordedInputs.betas.values,
-            alphaBar: r.recordedInputs.alpha_bar.values,
-            n: inputs.n,
-            d: inputs.d,
-            seed: inputs.seed,
-            profile: opts.profile ?? DEFAULT_PROFILE
-          },
+          { ...recordedLoopInputs(r), profile: opts.profile ?? DEFAULT_PROFILE },
           compared.map((c) => ({ t: c.t, x: c.state.x.data })),
           opts.shouldStop
         )

@@ -15,12 +15,14 @@ const inputs = rec('seed.inputs.json');
 const expected = JSON.parse(rec('expected.json')) as {
   recordings: Record<string, { steps: { t: number; bits: number[] }[]; init: { bits: number[] } }>;
 };
-const cli = (pasted: string, json = true) =>
+const cli = (pasted: string, json = true, inputsText = inputs) =>
   runCliInMemory(
     ['compare', 'in.json', 'run.json', ...(json ? ['--json'] : [])],
-    { 'in.json': inputs, 'run.json': pasted },
+    { 'in.json': inputsText, 'run.json': pasted },
     { writable: false }
   );
+/** `compare NAME.inputs.json NAME.run.json --json` on a recording fixture and the inputs the helper saved with it. */
+const recorded = (name: string) => cli(rec(`${name}.run.json`), true, rec(`${name}.inputs.json`));
 
 describe('cli compare: a loop run by PyTorch on OpenBLAS, recorded or printed step by step', () => {
   const own = rec('openblas-haswell.run.json');
@@ -112,11 +114,7 @@ describe('cli compare: recordings and step-by-step pastes', () => {
     changed.seed += 1;
     changed.w_model[0][0] += 0.25;
     changed.betas[0] *= 2;
-    const r = await runCliInMemory(
-      ['compare', 'in.json', 'run.json', '--json'],
-      { 'in.json': JSON.stringify(changed), 'run.json': rec('correct.run.json') },
-      { writable: false }
-    );
+    const r = await cli(rec('correct.run.json'), true, JSON.stringify(changed));
     const j = JSON.parse(r.out);
     assert.equal(r.code, 1, j.summary);
     const original = JSON.parse(inputs);
@@ -128,11 +126,7 @@ describe('cli compare: recordings and step-by-step pastes', () => {
     );
     // another N as well: w_model, (d + 1, d), is still compared
     changed.shape = [original.shape[0] + 1, original.shape[1]];
-    const r2 = await runCliInMemory(
-      ['compare', 'in.json', 'run.json', '--json'],
-      { 'in.json': JSON.stringify(changed), 'run.json': rec('correct.run.json') },
-      { writable: false }
-    );
+    const r2 = await cli(rec('correct.run.json'), true, JSON.stringify(changed));
     const j2 = JSON.parse(r2.out);
     assert.ok(
       j2.warnings.some((w: string) =>
@@ -158,11 +152,7 @@ describe('cli compare: recordings and step-by-step pastes', () => {
   });
 
   it('a recording whose x_T was drawn in float64 (16 values): the note says why x_T differs', async () => {
-    const r = await runCliInMemory(
-      ['compare', 'in.json', 'run.json', '--json'],
-      { 'in.json': rec('float64-x_T.inputs.json'), 'run.json': rec('float64-x_T.run.json') },
-      { writable: false }
-    );
+    const r = await recorded('float64-x_T');
     const j = JSON.parse(r.out);
     assert.equal(r.code, 1, j.summary);
     assert.equal(j.firstDivergence.step, null);
@@ -173,11 +163,7 @@ describe('cli compare: recordings and step-by-step pastes', () => {
   });
 
   it('the same float64 loop recorded without x_T: a hint says the whole loop runs in float64, and its draw of 16 values differs', async () => {
-    const r = await runCliInMemory(
-      ['compare', 'in.json', 'run.json', '--json'],
-      { 'in.json': rec('float64-no-init.inputs.json'), 'run.json': rec('float64-no-init.run.json') },
-      { writable: false }
-    );
+    const r = await recorded('float64-no-init');
     const j = JSON.parse(r.out);
     assert.equal(r.code, 1, j.summary);
     assert.equal(j.firstDivergence.step, 3);
@@ -191,11 +177,7 @@ describe('cli compare: recordings and step-by-step pastes', () => {
   });
 
   it('a correct loop run wholly in float64 (8 values a state): exit 1, no mistake, and a hint saying the loop runs in float64', async () => {
-    const r = await runCliInMemory(
-      ['compare', 'in.json', 'run.json', '--json'],
-      { 'in.json': rec('float64-loop.inputs.json'), 'run.json': rec('float64-loop.run.json') },
-      { writable: false }
-    );
+    const r = await recorded('float64-loop');
     const j = JSON.parse(r.out);
     assert.equal(r.code, 1, j.summary);
     assert.deepEqual(j.diagnosis, []);

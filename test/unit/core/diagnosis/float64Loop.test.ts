@@ -6,7 +6,11 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FIXTURES } from '../../helpers/paths';
-import { float64LoopReproducing, type Float64LoopMatch } from '../../../../src/core/diagnosis/float64Loop';
+import {
+  float64LoopReproducing,
+  recordedLoopInputs,
+  type Float64LoopMatch
+} from '../../../../src/core/diagnosis/float64Loop';
 import { randnFloat64 } from '../../../../src/core/rng/randn';
 import { decodeRecording } from '../../../../src/core/run/recording';
 
@@ -41,15 +45,7 @@ describe('float64Loop: Algorithm 2 run wholly in float64 (fixtures from PyTorch)
   const recording = (name: string) =>
     decodeRecording(JSON.parse(readFileSync(path.join(FIXTURES, 'recording', `${name}.run.json`), 'utf8')));
   /** A recording's own inputs, as the float64 loop reads them. */
-  const loopInputs = (r: ReturnType<typeof recording>) => ({
-    wModel: r.recordedInputs.w_model.values,
-    betas: r.recordedInputs.betas.values,
-    alphaBar: r.recordedInputs.alpha_bar.values,
-    n: r.inputs.n,
-    d: r.inputs.d,
-    seed: r.inputs.seed,
-    profile: 'avx2-fma' as const
-  });
+  const loopInputs = (r: ReturnType<typeof recording>) => ({ ...recordedLoopInputs(r), profile: 'avx2-fma' as const });
   const reproducing = (name: string): Float64LoopMatch | null => {
     const r = recording(name);
     return float64LoopReproducing(loopInputs(r), [
