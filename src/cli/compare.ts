@@ -258,10 +258,29 @@ function inputsDiffer(a: SamplerInputs, b: SamplerInputs): string | null {
   return differ.length ? differ.join('; ') : null;
 }
 
-/** A recording given alone (`compare run.json`), read: the inputs it holds, what reading them noticed, its steps. */
-function decodeOwnRecording(recording: unknown, path: string): ReturnType<typeof decodeRecording> {
+/**
+ * A recording given where the inputs go (`compare run.json`, `report run.json`), read: its JSON, and the inputs it
+ * holds, what reading them noticed, its steps; undefined when `text` is not a recording. With `cutShort`, a text meant
+ * to be one that does not read (a kernel that died while saving it) throws what is wrong with its JSON.
+ */
+export function ownRecording(
+  text: string,
+  path: string,
+  cutShort: boolean
+): { json: unknown; decoded: ReturnType<typeof decodeRecording> } | undefined {
+  const json = readRecording(text);
+  if (!json) {
+    if (cutShort && looksLikeRecording(text)) {
+      try {
+        parsePaste(text, inputName(path));
+      } catch (e) {
+        throw new CliError(errorFirstLine(e));
+      }
+    }
+    return undefined;
+  }
   try {
-    return decodeRecording(recording);
+    return { json, decoded: decodeRecording(json) };
   } catch (e) {
     throw new CliError(`${inputName(path)}: ${oneLine(e)}`);
   }
@@ -330,26 +349,17 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       `compare: --rtol and --atol go together or not at all, as in torch.testing.assert_close; got no --${rtol === undefined ? 'rtol' : 'atol'}`
     );
   const inputsText = await readInputText(io, inputPath);
-  const ownRecording = readRecording(inputsText);
-  // a recording cut short (a kernel that died while saving it): what is wrong with its JSON, not a missing second file
-  if (positionals.length === 1 && !ownRecording && looksLikeRecording(inputsText)) {
-    try {
-      parsePaste(inputsText, inputName(inputPath));
-    } catch (e) {
-      throw new CliError(errorFirstLine(e));
-    }
-  }
-  if (positionals.length === 1 && !ownRecording)
+  const own = ownRecording(inputsText, inputPath, positionals.length === 1);
+  if (positionals.length === 1 && !own)
     throw new CliError(
       'compare: missing PASTED.txt (only a recording, run.json, is compared alone, with its own inputs; --help for usage)'
     );
-  if (ownRecording && positionals.length === 2 && inputPath !== pastedPath)
+  if (own && positionals.length === 2 && inputPath !== pastedPath)
     throw new CliError(
       `${inputName(inputPath)}: a recording (run.json), not inputs: pass it alone (compare ${inputName(inputPath)}) to compare it with the inputs it holds`
     );
-  const own = ownRecording ? decodeOwnRecording(ownRecording, inputPath) : undefined;
   const { inputs, warnings, writtenSchedule } = own
-    ? { inputs: own.inputs, warnings: own.inputWarnings, writtenSchedule: undefined }
+    ? { inputs: own.decoded.inputs, warnings: own.decoded.inputWarnings, writtenSchedule: undefined }
     : await loadInputs(io, inputPath, inputsText).catch(async (e: unknown) => {
         throw (await swappedArguments(io, inputPath, inputsText, pastedPath)) ?? e;
       });
@@ -369,7 +379,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       atol,
       writtenSchedule,
       note: paste.note,
-      ...(samePaste ? { recording: { json: ownRecording, decoded: own } } : {})
+      ...(samePaste && own ? { recording: own } : {})
     });
   } catch (e) {
     // what the paste or the options hold is bad input (a one-line Error); a slip of ours is an internal error (exit 3)

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { runForView } from '../core/run/recompute';
 import type { MatmulProfile, RngProfile } from '../core/types';
 import { buildReportHtml } from '../report/html';
-import { comparePasted } from './compare';
+import { comparePasted, ownRecording } from './compare';
 import {
   CliError,
   fileErrorReason,
@@ -15,6 +15,7 @@ import {
   oneLine,
   parseCliArgs,
   pathShown,
+  readInputText,
   readPaste,
   readBlasThreads,
   readMatmul,
@@ -39,6 +40,8 @@ export const REPORT_HELP = `${REPORT_USAGE}
 
 Runs the DDPM sampler on INPUT.json ("-" reads standard input) and writes one self-contained HTML page (no
 network): the run's views as the results panel draws them, and with --expected the diff against PyTorch's output.
+A recording of the Python helper (run.json) given as INPUT.json is reported alone: the run of the inputs it holds,
+compared step by step with its states.
 
   --expected PASTED.txt  PyTorch's output for the same inputs, read as "compare" reads it: a print, x.tolist(),
                          a step-by-step paste, or a recording of the Python helper (run.json)
@@ -132,9 +135,19 @@ export async function main(
   try {
     const args = parseReportArgs(argv);
     await refuseOverwritingInputs(io, args);
-    const { inputs, warnings, writtenSchedule } = await loadInputs(io, args.input);
-    const expected =
-      args.expected === undefined
+    const inputsText = await readInputText(io, args.input);
+    // a recording (run.json) alone is reported with the inputs it holds, and compared with itself, as compare does
+    const own = ownRecording(inputsText, args.input, true);
+    if (own && args.expected !== undefined && args.expected !== args.input)
+      throw new CliError(
+        `${inputName(args.input)}: a recording (run.json), not inputs: give it alone (report ${inputName(args.input)} -o REPORT.html) to report it with the inputs it holds`
+      );
+    const { inputs, warnings, writtenSchedule } = own
+      ? { inputs: own.decoded.inputs, warnings: own.decoded.inputWarnings, writtenSchedule: undefined }
+      : await loadInputs(io, args.input, inputsText);
+    const expected = own
+      ? { text: inputsText, field: inputName(args.input), note: undefined }
+      : args.expected === undefined
         ? undefined
         : { ...(await readPaste(io, args.expected)), field: inputName(args.expected) };
     if (expected !== undefined) requirePaste(expected.text, expected.field); // before the run, as compare does
@@ -151,7 +164,8 @@ export async function main(
         field: expected.field,
         inputsName: inputName(args.input),
         writtenSchedule,
-        note: expected.note
+        note: expected.note,
+        ...(own ? { recording: own } : {})
       });
     }
     const html = buildReportHtml(run, script);

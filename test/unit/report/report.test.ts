@@ -235,6 +235,53 @@ describe('ddpm report (src/cli/report.ts)', () => {
     assert.match(io.err, /does not match the PyTorch output \(bitwise\)/);
   });
 
+  it('a recording alone (report run.json) is reported with the inputs it holds, its float64 inputs in the warnings', async () => {
+    const dir = path.join(ROOT, 'test', 'fixtures', 'recording');
+    const recording = readFileSync(path.join(dir, 'float64-schedule.run.json'), 'utf8');
+    const io = fakeCliIO({ 'run.json': recording, [SCRIPT]: '' });
+    assert.equal(await main(['run.json', '-o', '-'], io, [SCRIPT]), 0, io.err);
+    const back = decodeRunResult(embeddedRun(io.out));
+    const held = (JSON.parse(recording) as { inputs: { shape: number[]; seed: string } }).inputs;
+    assert.deepEqual([back.inputs.n, back.inputs.d], held.shape);
+    assert.equal(String(back.inputs.seed), held.seed);
+    assert.equal(back.comparison?.matches, false);
+    assert.match(
+      back.comparison?.summary ?? '',
+      /^Compared step by step: a recording of x_T and x after 4 of the 10 steps/
+    );
+    // the page's banner lists what compare prints as warnings
+    for (const name of ['betas', 'alpha_bar'])
+      assert.ok(
+        back.warnings.some((w) => w.startsWith(`${name}: recorded as float64`)),
+        `${name}: ${back.warnings.join(' | ')}`
+      );
+    assert.match(io.err, /does not match the PyTorch output \(bitwise\)\nwarning: /);
+  });
+
+  it('a recording with another --expected, or cut short, is one line naming the file (exit 2)', async () => {
+    const dir = path.join(ROOT, 'test', 'fixtures', 'recording');
+    const recording = readFileSync(path.join(dir, 'correct.run.json'), 'utf8');
+    for (const [argv, files, message] of [
+      [
+        ['run.json', '--expected', 'paste.txt', '-o', 'out.html'],
+        { 'run.json': recording, 'paste.txt': 'tensor([1.])' },
+        'run.json: a recording (run.json), not inputs: give it alone (report run.json -o REPORT.html) to report it with the inputs it holds'
+      ],
+      [
+        ['run.json', '-o', 'out.html'],
+        { 'run.json': recording.slice(0, 200) },
+        /^run\.json: not valid JSON: line 1, column/
+      ]
+    ] as const) {
+      const io = fakeCliIO({ ...files, [SCRIPT]: '' });
+      assert.equal(await main([...argv], io, [SCRIPT]), 2, io.err);
+      if (typeof message === 'string') assert.equal(io.err, `${message}\n`);
+      else assert.match(io.err, message);
+      assert.equal(io.err.trim().split('\n').length, 1);
+      assert.equal(io.written.size, 0);
+    }
+  });
+
   it('parses flags in either form', () => {
     assert.deepEqual(parseReportArgs(['a.json', '--expected=p.txt', '--output', 'r.html']), {
       input: 'a.json',
