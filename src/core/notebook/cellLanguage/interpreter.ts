@@ -368,10 +368,14 @@ function* evalPrint(print: Extract<Expr, { type: 'print' }>, ctx: Ctx): Gen<Valu
   checkKeywords(e);
   // a dtype= given (PyTorch prints one for float64; code may give any): float32 or float64, others refused by name;
   // dtype=None is the default, as if none were given
-  const kw = DTYPE_ARG.exec(e.inner);
-  if (!kw) notADtype(e.inner, field, e.loc);
-  const none = kw?.[1] === 'None';
-  const dtype = kw && !none ? dtypeNamed(kw[1], field, e.loc) : null;
+  const kw = dtypeKeyword(e.inner);
+  if (kw && !DTYPE_WRITTEN.test(kw.written))
+    fail(
+      `${field}: dtype=${clipped(kw.written)} is not supported (write dtype=torch.float32 or dtype=torch.float64)`,
+      e.loc
+    );
+  const none = kw?.written === 'None';
+  const dtype = kw && !none ? dtypeNamed(kw.written, field, e.loc, ctx) : null;
   let parsed: ReturnType<typeof parseTensorText> | undefined;
   let printError: unknown;
   try {
@@ -390,14 +394,22 @@ function* evalPrint(print: Extract<Expr, { type: 'print' }>, ctx: Ctx): Gen<Valu
   // not a print: maybe code, e.g. tensor(betas), tensor([1 - 0.5, 2]) or tensor(betas, dtype=torch.float64); read
   // inside parentheses, as it stands, so that line breaks and spaces are as anywhere in brackets
   const code = kw ? e.inner.slice(0, kw.index) : e.inner;
+  const base: Loc = { ...e.innerLoc, column: e.innerLoc.column - 1, offset: e.innerLoc.offset - 1 }; // the "(" added
   let inner: Expr | null = null;
   try {
     inner = parseExpression(`(${code})`);
-  } catch {
+  } catch (err) {
+    // code that does not parse (`tensor(betas.double())`, `tensor(linspace(0, 1, 5, dtype=...))`): the code's own
+    // error, where it stands; numbers only, as a print holds: the print's error (a comma missing, a bracket short)
+    if (err instanceof CellError && err.loc && !looksPrinted(code))
+      throw new CellError(
+        err.detail,
+        placeWithin(base, err.loc.line, err.loc.column, base.offset + err.loc.offset),
+        err.kind
+      );
     inner = null;
   }
   if (!inner) throw locatePrintError(printError, e.loc, field);
-  const base: Loc = { ...e.innerLoc, column: e.innerLoc.column - 1, offset: e.innerLoc.offset - 1 }; // the "(" added
   const v = yield* evalExpr(shiftLoc(inner, base), { ...ctx, target: null });
   // torch.tensor(t) copies (with dtype=, converted); a number or a list is read as float32, or as the dtype given
   if (v.kind === 'tensor') {
@@ -414,6 +426,11 @@ function* evalPrint(print: Extract<Expr, { type: 'print' }>, ctx: Ctx): Gen<Valu
       throw locatePrintError(printError, e.loc, field);
     throw err;
   }
+}
+
+/** Whether the text in tensor(...)'s parentheses holds numbers only, as a print does: no name but nan and inf. */
+function looksPrinted(code: string): boolean {
+  return !/[A-Za-z_]/.test(code.replace(/\b(?:nan|inf)\b|(?<=[0-9.])[eE][+-]?[0-9]/g, ''));
 }
 
 /**
@@ -486,24 +503,27 @@ function* topLevelCommas(text: string, from = 0): Generator<number> {
 }
 
 /**
- * A `, dtype=torch.<name>` (NumPy's `dtype=float32`, Python's `dtype=float`) in tensor(...)'s parentheses, last or
- * before other keywords (`requires_grad=True`, `grad_fn=<...>` in a print).
+ * The `dtype=` keyword among tensor(...)'s own arguments (last, or before others: `requires_grad=True`,
+ * `grad_fn=<...>` in a print), not one of a call inside them (`tensor(linspace(0, 1, 5, dtype=...))`): the place of
+ * its comma, and the argument as written, to its end (brackets and strings followed); null when there is none.
  */
-const DTYPE_ARG = /,\s*dtype\s*=\s*((?:torch\.|np\.|numpy\.)?[A-Za-z0-9_]+|'[^'\n]*'|"[^"\n]*")\s*(?:,|$)/;
+function dtypeKeyword(inner: string): { index: number; written: string } | null {
+  for (const i of topLevelCommas(inner)) {
+    const m = /^,\s*dtype\s*=(?!=)\s*/.exec(inner.slice(i));
+    if (!m) continue;
+    const from = i + m[0].length;
+    const end = topLevelCommas(inner, from).next().value ?? inner.length;
+    return { index: i, written: inner.slice(from, end).trim() };
+  }
+  return null;
+}
 
 /**
- * A `dtype=` in tensor(...)'s parentheses that DTYPE_ARG does not read (`dtype=torch.float64.x`, `dtype=x.dtype`,
- * `dtype=getattr(torch, 'float64')`): refused, naming the argument as written (to its end, brackets and strings
- * followed), not dropped for a tensor of the default dtype.
+ * A dtype= the language reads: `torch.<name>`, NumPy's `np.float32` or `float32`, Python's `float`, or a string as
+ * NumPy's array() takes; another (`dtype=torch.float64.x`, `dtype=x.dtype`, `dtype=getattr(torch, 'float64')`) is
+ * refused as written, not dropped for a tensor of the default dtype.
  */
-function notADtype(inner: string, field: string, loc: Loc): void {
-  const m = /,\s*dtype\s*=\s*/.exec(inner);
-  if (!m) return;
-  const from = m.index + m[0].length;
-  const end = topLevelCommas(inner, from).next().value ?? inner.length;
-  const written = inner.slice(from, end).trim();
-  fail(`${field}: dtype=${clipped(written)} is not supported (write dtype=torch.float32 or dtype=torch.float64)`, loc);
-}
+const DTYPE_WRITTEN = /^(?:(?:torch\.|np\.|numpy\.)?[A-Za-z0-9_]+|'[^'\n]*'|"[^"\n]*")$/;
 
 /** The strings NumPy's dtype() reads as float32 and as float64 (numpy.dtype(s).name: scripts/fixtures/notebook.py). */
 const NUMPY_FLOAT32 = /^(?:[<>=|]?f4|float32|single|f)$/;
@@ -516,7 +536,11 @@ const NUMPY_DTYPE =
  * The dtype a `dtype=` names: float32 (`torch.float32`, `torch.float`, `float32`) or float64 (`torch.float64`,
  * `torch.double`, and Python's `float`, which torch.tensor takes as float64); anything else is refused by name.
  */
-function dtypeNamed(written: string, field: string, loc: Loc): TensorDtype {
+function dtypeNamed(written: string, field: string, loc: Loc, ctx: Ctx): TensorDtype {
+  // `torch = 5` earlier: Python looks the dtype up on that value
+  const module = /^(torch|np|numpy)\.(\w+)$/.exec(written);
+  const shadow = module && ctx.session.vars.get(module[1]);
+  if (shadow) fail(`'${pythonTypeName(shadow)}' object has no attribute '${module[2]}'`, loc);
   // a string, as NumPy's array() takes one (tensor() refused it in checkKeywords): NumPy's reading of it
   if (/^['"]/.test(written)) {
     const name = written.slice(1, -1);

@@ -36,6 +36,7 @@ const fixture = JSON.parse(readFileSync(path.join(FIXTURES, 'notebook/cell_opera
   /** ints around Python's limit of digits written as text: repr's length, or Python's ValueError */
   intReprs: { cell: string; length?: number; error?: { type: string; message: string } }[];
   shadowed: { assignment: string; call: string; error: { type: string; message: string } }[];
+  shadowedModules: { assignment: string; call: string; error: { type: string; message: string } }[];
   /** cells with an indented statement, and Python's IndentationError (null: Python compiles the cell) */
   indentErrors: { cell: string; error: { type: string; message: string; line: number } | null }[];
   /** dtype strings and NumPy's name of each (numpy.dtype(text).name), or NumPy's error */
@@ -102,6 +103,20 @@ describe("cell language: a helper's name assigned, then called, is Python's Type
         `${c.error.message} (${name} is a variable set in a cell, which hides the helper ${name}(): give the variable another name, then reopen the notebook to clear it)`
       );
       assert.deepEqual([e.loc?.line, e.loc?.column], [1, 10]);
+    });
+  }
+});
+
+describe("cell language: a module's name assigned, then a dtype= on it, is Python's AttributeError (fixtures from Python)", () => {
+  for (const c of fixture.shadowedModules) {
+    it(`${c.assignment}, then ${c.call}: ${c.error.message}`, () => {
+      const s = new CellSession();
+      run(s, 'x = tensor([0.5, 0.25])');
+      run(s, c.assignment);
+      const e = cellError(() => run(s, `result = ${c.call}`));
+      assert.equal(c.error.type, 'AttributeError');
+      assert.equal(e.detail, c.error.message);
+      assert.equal(e.loc?.line, 1);
     });
   }
 });
@@ -614,6 +629,13 @@ describe('cell language: syntax errors', () => {
         'x = linspace(0, 1, 5, dtype=float)',
         "`dtype=` in linspace() is not supported: its values are float32, torch.linspace's default (a float64 linspace computes other values than float32 ones converted, and is not supported)"
       ],
+      // inside tensor(...)'s parentheses too: code there is named as anywhere (before, the print reader's expectations)
+      [
+        'x = tensor(linspace(0, 1, 5, dtype=torch.float64))',
+        "`dtype=` in linspace() is not supported: its values are float32, torch.linspace's default (a float64 linspace computes other values than float32 ones converted, and is not supported)"
+      ],
+      ['x = tensor(betas.double())', 'method calls (`.double()`) are not supported'],
+      ['x = tensor([betas[0].item(), 1.0])', 'method calls (`.item()`) are not supported'],
       [
         'x = cumprod(1 - tensor([0.5, linspace(0, 1, 3)[1]]), dtype = torch.float64)',
         "`dtype=` in cumprod() is not supported: it keeps its input's dtype; convert the input first, as torch.cumprod does with a dtype: cumprod(tensor(x, dtype=torch.float64))"
@@ -657,6 +679,15 @@ describe('cell language: syntax errors', () => {
     ];
     for (const [cell, text] of cases) assert.equal(detail(cell), text, cell);
     assert.equal(message('x = 1\ny = 7 // 2'), 'line 2, column 7: `//` (floor division) is not supported');
+    assert.equal(
+      message('x = tensor(\n  betas.double())'),
+      'line 2, column 8: method calls (`.double()`) are not supported'
+    );
+    // numbers only, as a print holds: the print reader's error, naming the field
+    assert.equal(
+      message('x = tensor([[0.1, 1e-4], [nan 0.4]])'),
+      'line 1, column 31: x: expected "," or "]", found "0.4"'
+    );
     assert.equal(cellError(() => run(new CellSession(), 'x = 7 // 2')).kind, 'SyntaxError');
     // a comma with no argument before it is a missing argument (Python: invalid syntax), not a tuple
     assert.equal(detail('x = linspace(,)'), 'expected an expression or ")", found ","');
