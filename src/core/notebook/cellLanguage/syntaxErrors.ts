@@ -108,8 +108,8 @@ const KEYWORD_MESSAGES: Record<string, string> = {
   and: 'boolean operators (`and`) are not supported',
   or: 'boolean operators (`or`) are not supported',
   not: 'boolean operators (`not`) are not supported',
-  in: '`in` is not supported',
-  is: '`is` is not supported',
+  in: 'comparisons (`in`) are not supported',
+  is: 'comparisons (`is`) are not supported',
   return: '`return` is not supported',
   with: '`with` is not supported'
 };
@@ -208,11 +208,23 @@ function unsupportedConstruct(text: string, offset: number, wanted: Set<string>)
     return `names with letters beyond ASCII (\`${clipped(name)}\`) are not supported: use A-Z, a-z, digits and _`;
   }
   if (t.kind === 'name') {
+    // `a not in b`, `a is not b`: comparisons, not the boolean `not`
+    const after = text.slice(offset + t.text.length);
+    if (t.text === 'not' && /^[ \t]+in\b/.test(after) && /[\w)\]'"][ \t]*$/.test(text.slice(0, offset)))
+      return 'comparisons (`not in`) are not supported';
+    if (t.text === 'is' && /^[ \t]+not\b/.test(after)) return 'comparisons (`is not`) are not supported';
     if (KEYWORD_MESSAGES[t.text]) return KEYWORD_MESSAGES[t.text];
     if (OTHER_KEYWORDS.has(t.text)) return `\`${t.text}\` is not supported`;
     return null;
   }
   if (t.kind !== 'op') return null;
+  // IPython's line forms, first on their line: `%timeit x`, `%%time`, `!pip install ...`; and decorators
+  if (/(?:^|\n)[ \t]*$/.test(text.slice(0, offset))) {
+    const word = /^(?:%%?|!|@)[ \t]*[A-Za-z_][\w.]*/.exec(text.slice(offset))?.[0];
+    if (word && t.text.startsWith('%')) return `IPython magics (\`${clipped(word)}\`) are not supported`;
+    if (word && t.text === '!') return `shell commands (\`${clipped(word)}\`) are not supported`;
+    if (word && t.text === '@') return `decorators (\`${clipped(word)}\`) are not supported`;
+  }
   if (OPERATOR_MESSAGES[t.text]) return OPERATOR_MESSAGES[t.text];
   if (t.text === '.') {
     const attr = /^\.[ \t]*([A-Za-z_][A-Za-z0-9_]*)(\s*\()?/.exec(text.slice(offset));

@@ -663,6 +663,17 @@ describe('cell language: syntax errors', () => {
         '`from ... import` is not supported: the helpers are built in (see the README, "DDPM notebooks")'
       ],
       ['x = not seed', 'boolean operators (`not`) are not supported'],
+      ['x = 1 not in [1]', 'comparisons (`not in`) are not supported'],
+      ['x = 1 in [1]', 'comparisons (`in`) are not supported'],
+      ['x = seed is None', 'comparisons (`is`) are not supported'],
+      ['x = seed is not None', 'comparisons (`is not`) are not supported'],
+      // IPython's magics and shell commands, and decorators, first on their line
+      ['%timeit x', 'IPython magics (`%timeit`) are not supported'],
+      ['%%time\nx = 1', 'IPython magics (`%%time`) are not supported'],
+      ['x = 1\n  %matplotlib inline', 'IPython magics (`%matplotlib`) are not supported'],
+      ['!pip install torch', 'shell commands (`!pip`) are not supported'],
+      ['@foo\ndef f(): pass', 'decorators (`@foo`) are not supported'],
+      ['x = 7 %timeit', '`%` (remainder) is not supported'],
       ['x = a and b', 'boolean operators (`and`) are not supported'],
       ['x = y = 1', 'chained assignment (`a = b = ...`) is not supported'],
       ['x: int = 1', 'type annotations (`name: type`) are not supported'],
