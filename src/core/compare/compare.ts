@@ -726,8 +726,11 @@ function comparePrints(
       return options.map((o) => leadingMatches(states!, o, pastes));
     };
     const labelled = labelledSteps(stepLabels(expectedText, spans, T), T, count, leading);
-    const { steps, note } = labelled ?? xTFirst(count, T, leading) ?? count;
+    const reading: { steps: (number | null)[]; note: string; noSample?: true } =
+      labelled ?? xTFirst(count, T, leading) ?? count;
+    const { steps, note, noSample } = reading;
     let c = compareSteps(inputs, run, expectedText, steps, pastes, note + ignored, opts, states);
+    if (c.matches && noSample) return withoutSample(c, steps[steps.length - 1], false);
     // the first print already diverges under every reading (a mistaken loop printing at the top of its body, or one
     // over t = T..1 printing its t): another reading, when the diagnosis reproduces the prints under it (not when a
     // profile pair already does under this one)
@@ -950,7 +953,13 @@ function labelledSteps(
   T: number,
   count: { steps: (number | null)[]; note: string },
   leading: (steps: (number | null)[][]) => number[]
-): { steps: (number | null)[]; note: string; tied?: { steps: (number | null)[]; note: string }[] } | null {
+): {
+  steps: (number | null)[];
+  note: string;
+  /** the prints end before the loop did (endsEarly) */
+  noSample?: true;
+  tied?: { steps: (number | null)[]; note: string }[];
+} | null {
   if (readings.length === 0) return null;
   const list = (ns: number[]): string =>
     ns.length > 6 ? `${ns.slice(0, 3).join(', ')}, ..., ${ns.slice(-2).join(', ')}` : ns.join(', ');
@@ -975,6 +984,7 @@ function labelledSteps(
       return {
         steps: [...first, ...r.labels],
         note: `${head}.`,
+        ...endsEarly(r.labels),
         diagnosedNote: `${head}, the reading under which the diagnosis reproduces the prints (under the labels as our steps, the first print differs too).`
       };
     });
@@ -988,11 +998,12 @@ function labelledSteps(
         ? `their labels count (${list(counted.counts)}, ${where} each print, counted from ${counted.from}: t = ${list(named)}${last})`
         : `their labels name (t = ${list(named)}, ${where} each print${last})`;
       return {
-        after: { steps: [...first, ...labels], note: `${n} after the steps ${labelled}.` },
+        after: { steps: [...first, ...labels], note: `${n} after the steps ${labelled}.`, ...endsEarly(labels) },
         before: {
           // the sample printed after the loop stays x_0
           steps: [...first, ...labels.map((t, i) => (sampleLast && i === labels.length - 1 ? t : stepBefore(t, T)))],
-          note: `${n} before the steps ${labelled}: print(x) at the top of the loop body, as that fits the prints best.`
+          note: `${n} before the steps ${labelled}: print(x) at the top of the loop body, as that fits the prints best.`,
+          ...endsEarly(labels)
         },
         beforeDiagnosedNote: `${n} before the steps ${labelled}: print(x) at the top of the loop body, the reading under which the diagnosis reproduces the prints (under x after the steps, the first print differs too).`
       };
@@ -1022,9 +1033,21 @@ function labelledSteps(
     .filter((v, k) => scores[2 * variants.length + 1 + k] === scores[best] && !same(v.steps, all[best].steps))
     .map((v) => ({ steps: v.steps, note: v.diagnosedNote }));
   const tied = [...tiedBefore, ...tiedOneBased];
-  const chosen = all[best];
-  const taken = { steps: chosen.steps, note: chosen.note };
+  const chosen: { steps: (number | null)[]; note: string; noSample?: true } = all[best];
+  const taken = { steps: chosen.steps, note: chosen.note, ...(chosen.noSample ? { noSample: chosen.noSample } : {}) };
   return tied.length > 0 ? { ...taken, tied } : taken;
+}
+
+/**
+ * Whether labelled prints end before the loop did: their steps, every k down to the last, would go on to one more
+ * step t >= 0 (`t = 2, t = 1` and no `t = 0`: a loop over range(T - 1, 0, -1)); prints every k steps whose next would be
+ * below 0 (t = 19, 14, 9, 4) reached the loop's end. One labelled print says nothing of it.
+ */
+function endsEarly(labels: readonly number[]): { noSample?: true } {
+  const n = labels.length;
+  if (n < 2) return {};
+  const stride = labels[n - 2] - labels[n - 1];
+  return stride > 0 && labels[n - 1] - stride >= 0 ? { noSample: true } : {};
 }
 
 /**
@@ -1069,7 +1092,7 @@ function printPlacementHint(
 ): string | null {
   const T = inputs.betas.length;
   if (!steps.includes(null) && everyBeforeItsStep(inputs, profiles, steps, pastes, opts))
-    return `Hint: every print is the correct loop's x before a step (print(x) at the top of the loop body, so the first print is x_T and the sample itself is not printed): print x after the step, or paste the final sample alone.`;
+    return `Hint: every print is the correct loop's x before a step (print(x) at the top of the loop body, so the first print is x_T and the sample itself is not printed): print x after the step, or paste the final sample alone. A loop that stops before t = 0 (range(T - 1, 0, -1)) and prints x after each step gives the same prints: the last is then x after step 1, and the step t = 0 is missing.`;
   const n = pastes.length;
   const bothTheSample = n >= 2 && valuesMatch(sample, pastes[n - 1]) && valuesMatch(sample, pastes[n - 2]);
   if (bothTheSample && n - 1 <= T + 1 && loopWork(inputs, T) <= DIAGNOSIS_MAX_WORK) {
@@ -1274,15 +1297,28 @@ export function compareRecording(
   );
   const last = steps[steps.length - 1];
   if (!c.matches) return recordingHints(inputs, run, recording, steps, pastes, c, opts);
-  if (last === 0) return c;
-  // a loop that ended early, or never called rec.step: what was recorded matches, but nothing says the sample does
+  return last === 0 ? c : withoutSample(c, last, true);
+}
+
+/**
+ * A step-by-step comparison whose every state matches but which holds no sample (x after step 0): a loop that ended
+ * early (range(T - 1, 0, -1)), or stopped being recorded or printed. What it holds matches, but nothing says the
+ * sample does: not a match, saying why.
+ */
+function withoutSample(c: Comparison, last: number | null, recording: boolean): Comparison {
+  const what = recording ? 'recording' : 'paste';
   const where = last === null ? 'x_T' : `x after step ${last}`;
+  const why =
+    last === 1
+      ? ` A loop over range(T - 1, 0, -1) stops there, leaving the step t = 0 out; if yours ran it, ${recording ? 'record' : 'paste'} x after it too.`
+      : ` ${recording ? 'Record' : 'Paste'} x after step 0 too.`;
+  const { bitwiseUnknown: _cannotTell, ...rest } = c;
   return {
-    ...c,
+    ...rest,
     matches: false,
     bitwiseEqual: false,
     summary: `${c.summary}
-Not a match: the recording ends at ${where} and has no sample (x after step 0) to compare; every recorded state matches.`
+Not a match: the ${what} ends at ${where} and has no sample (x after step 0) to compare; every ${recording ? 'recorded state' : 'print'} matches.${why}`
   };
 }
 

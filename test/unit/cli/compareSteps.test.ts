@@ -81,7 +81,7 @@ describe('cli compare: recordings and step-by-step pastes', () => {
     );
     assert.match(
       j.summary,
-      /\nNot a match: the recording ends at x after step 2 and has no sample \(x after step 0\) to compare; every recorded state matches\.$/
+      /\nNot a match: the recording ends at x after step 2 and has no sample \(x after step 0\) to compare; every recorded state matches\. Record x after step 0 too\.$/
     );
   });
 

@@ -407,6 +407,33 @@ describe('compare: prints every few steps, labelled with their step', () => {
     );
   });
 
+  it('a loop that stops before t = 0 (labels down to t = 1): every print matches, but no sample, so no match', () => {
+    const r = judge('a loop stopping before t = 0, labelled every step, x_T first');
+    assert.equal(r.matches, false, r.summary);
+    assert.equal(r.firstDivergence, null);
+    assert.equal(r.bitwiseEqual, false);
+    assert.equal(r.bitwiseUnknown, undefined);
+    assert.deepEqual(
+      r.steps?.prints.map((p) => p.step),
+      [null, ...Array.from({ length: 19 }, (_, k) => 19 - k)]
+    );
+    assert.ok(r.steps?.prints.every((p) => p.matches));
+    assert.match(
+      r.summary,
+      /\nNot a match: the paste ends at x after step 1 and has no sample \(x after step 0\) to compare; every print matches\. A loop over range\(T - 1, 0, -1\) stops there, leaving the step t = 0 out; if yours ran it, paste x after it too\.$/
+    );
+    // the same prints unlabelled read as x before each step, and the hint names the early stop too
+    const c = paste('a loop stopping before t = 0, labelled every step, x_T first');
+    const { inputs } = readInputs(c.inputs);
+    const bare = c.text.replace(/^t = \d+\n/gm, '');
+    const u = compareRun(inputs, runSampler(inputs, { record: { kind: 'none' } }), bare);
+    assert.equal(u.matches, false);
+    assert.match(
+      u.summary,
+      /\nHint: every print is the correct loop's x before a step .* A loop that stops before t = 0 \(range\(T - 1, 0, -1\)\) and prints x after each step gives the same prints/
+    );
+  });
+
   it('at the top of the loop body: the labels are x before the step, as only that fits every print', () => {
     const r = judge('top of the loop body, every 5');
     assert.equal(r.matches, true, r.summary);
