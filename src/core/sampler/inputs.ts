@@ -7,7 +7,8 @@ import { errorFirstLine } from '../errors';
 import { jsonErrorDetail, scanJson, type JsonScan } from '../tensors/jsonText';
 import { checkSchedule, float64CumprodNote } from './schedules';
 import { parseSeed, stepSeed } from '../rng/seed';
-import { MAX_DEPTH, parseTensorText } from '../tensors/parseTensor';
+import { MAX_DEPTH, parseTensorText, type ParsedTensor } from '../tensors/parseTensor';
+import { isRoundedStyle, literalStyle, pinsDownF32 } from '../compare/literalStyle';
 import { pythonTuple } from '../tensors/printTensor';
 import type { SamplerInputs } from '../types';
 
@@ -27,6 +28,8 @@ interface ReadArray {
   values: Float64Array;
   /** float64 input that the sampler rounds to float32 */
   float64: boolean;
+  /** read from a PyTorch print whose digits do not identify float32 values: how it was printed (roundedPrint) */
+  rounded?: string;
 }
 
 const indexText = (shape: number[], flat: number) => {
@@ -82,6 +85,23 @@ function nonFinite(text: string): number {
   return t.startsWith('-') ? -Infinity : Infinity;
 }
 
+/**
+ * A PyTorch print whose digits do not identify float32 values (PyTorch's default 4 decimals: `tensor([0.0210, ...])`
+ * of a w_model whose values have more): how it was printed, for a warning; the values read are the printed decimals,
+ * which are the tensor's only if it held exactly those.
+ */
+function roundedPrint(p: ParsedTensor): { rounded?: string } {
+  if (p.source !== 'torch' || !p.literals) return {};
+  for (const lit of p.literals) {
+    const style = literalStyle(lit, 'torch');
+    if (isRoundedStyle(style) && !pinsDownF32(lit, style))
+      return {
+        rounded: `${style.decimals} decimal${style.decimals === 1 ? '' : 's'}${style.kind === 'sci' ? ' in scientific notation' : ''}`
+      };
+  }
+  return {};
+}
+
 /** An array given as a JSON array or as printed tensor text. */
 function readArray(value: unknown, field: string): ReadArray {
   if (Array.isArray(value)) return readJsonArray(value, field);
@@ -115,7 +135,7 @@ function readArray(value: unknown, field: string): ReadArray {
         `${field}: printed as an int64 tensor (numbers without a decimal point, as PyTorch and NumPy print one), which the sampler does not take (it runs in float32): give ${field}.float() or ${field}.tolist()`
       );
     }
-    return { shape: p.shape, values: p.values, float64: p.dtype === 'float64' };
+    return { shape: p.shape, values: p.values, float64: p.dtype === 'float64', ...roundedPrint(p) };
   }
   throw new Error(`${field}: expected a list of numbers or printed tensor text, got ${describe(value)}`);
 }
@@ -270,6 +290,10 @@ export function readInputs(json: unknown): ReadInputsResult {
     if (a.float64)
       warnings.push(
         `${field}: given as float64; rounded to float32 (the sampler runs in float32, like PyTorch's default dtype)`
+      );
+    if (a.rounded)
+      warnings.push(
+        `${field}: read from a print with ${a.rounded}, which rounds its values: unless your ${field} holds exactly these decimals, this is not a run of your inputs (give ${field}.tolist() for its exact values)`
       );
   }
 

@@ -54,6 +54,12 @@ export const verdicts = JSON.parse(readFileSync(path.join(COMPARE_FIXTURES, 'ver
   placementPastes: { kind: string; inputs: unknown; text: string }[];
   /** prints every 5 steps of 20 labelled with their step (`t = 15`, `step 19`) */
   labelledPastes: { kind: string; inputs: unknown; text: string }[];
+  /** w_model printed by PyTorch: default (4 decimals), scientific (w * 1e-5, whose values are `small`), precision=12 */
+  printedInputs: {
+    inputs: Record<string, unknown>;
+    small: number[][];
+    prints: { default: string; sci: string; precision12: string };
+  };
   /** the example's loop run in float64 on inputs whose float64 x_0, rounded to float32, is the float32 loop's */
   float64Loop: { inputsText: string; notFloat32: number; pastes: { kind: string; text: string }[] };
   /** a float64 schedule's default print that PyTorch's portable kernel also prints (both explain it) */

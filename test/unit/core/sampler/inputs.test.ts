@@ -121,6 +121,31 @@ describe('inputs: reading', () => {
   });
 });
 
+describe("inputs: an array read from PyTorch's print", () => {
+  const { inputs, small, prints } = verdicts.printedInputs;
+  const rounded = (field: string, how: string): string =>
+    `${field}: read from a print with ${how}, which rounds its values: unless your ${field} holds exactly these decimals, this is not a run of your inputs (give ${field}.tolist() for its exact values)`;
+
+  it("PyTorch's default 4 decimals: a warning that the values are rounded, and they are not the tensor's", () => {
+    const r = readInputs({ ...inputs, w_model: prints.default });
+    assert.deepEqual(r.warnings, [rounded('w_model', '4 decimals')]);
+    const exact = readInputs(inputs).inputs.wModel.data;
+    assert.notDeepEqual(f32Bits(r.inputs.wModel.data), f32Bits(exact));
+  });
+
+  it('scientific notation with 4 decimals: the same warning, naming the notation', () => {
+    const r = readInputs({ ...inputs, w_model: prints.sci });
+    assert.deepEqual(r.warnings, [rounded('w_model', '4 decimals in scientific notation')]);
+    assert.notDeepEqual(f32Bits(r.inputs.wModel.data), f32Bits(Float32Array.from(small.flat())));
+  });
+
+  it('precision=12, whose digits identify the float32 values: no warning, and the exact values', () => {
+    const r = readInputs({ ...inputs, w_model: prints.precision12 });
+    assert.deepEqual(r.warnings, []);
+    assert.deepEqual(f32Bits(r.inputs.wModel.data), f32Bits(readInputs(inputs).inputs.wModel.data));
+  });
+});
+
 describe('inputs: one-line errors naming the field', () => {
   it('refuses what is not an object, unknown keys and missing keys', () => {
     assertInputError(
