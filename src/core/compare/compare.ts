@@ -1091,9 +1091,14 @@ function printPlacementHint(
   opts: CompareOptions
 ): string | null {
   const T = inputs.betas.length;
+  const n = pastes.length;
+  // one tensor updated in place (x -= ..., x *= ...) and appended to a list each step: every entry is its last state
+  if (n >= 3 && pastes.every((p) => samePasted(p, pastes[0]))) {
+    const theSample = valuesMatch(sample, pastes[n - 1]) ? ", and they are the correct loop's sample x_0" : '';
+    return `Hint: all ${n} prints hold the same values${theSample}: a list of one tensor updated in place (x -= ..., x *= ..., then xs.append(x)) shows its last state in every entry. Append x.clone(), or print x after each step.`;
+  }
   if (!steps.includes(null) && everyBeforeItsStep(inputs, profiles, steps, pastes, opts))
     return `Hint: every print is the correct loop's x before a step (print(x) at the top of the loop body, so the first print is x_T and the sample itself is not printed): print x after the step, or paste the final sample alone. A loop that stops before t = 0 (range(T - 1, 0, -1)) and prints x after each step gives the same prints: the last is then x after step 1, and the step t = 0 is missing.`;
-  const n = pastes.length;
   const bothTheSample = n >= 2 && valuesMatch(sample, pastes[n - 1]) && valuesMatch(sample, pastes[n - 2]);
   if (bothTheSample && n - 1 <= T + 1 && loopWork(inputs, T) <= DIAGNOSIS_MAX_WORK) {
     const { steps: fewer } = assignSteps(n - 1, T, 'expected');
@@ -1101,6 +1106,17 @@ function printPlacementHint(
       return `Hint: the last two prints are both the correct loop's sample x_0, and without the last one every print is the correct loop's (x printed inside the loop and once more after it): leave out the print after the loop.`;
   }
   return null;
+}
+
+/** Whether two prints hold the same values (nan where the other has nan). */
+function samePasted(a: PreparedPaste, b: PreparedPaste): boolean {
+  if (a.pasted.length !== b.pasted.length) return false;
+  for (let i = 0; i < a.pasted.length; i++) {
+    const x = a.pasted[i];
+    const y = b.pasted[i];
+    if (x !== y && !(x !== x && y !== y)) return false;
+  }
+  return true;
 }
 
 /** The profiles a run's loop ran with: its RNG profile, its matmul profile (absent: reference) and OpenBLAS's threads. */

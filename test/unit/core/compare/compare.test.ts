@@ -434,6 +434,15 @@ describe('compare: prints every few steps, labelled with their step', () => {
     );
   });
 
+  it('a list of one tensor updated in place (every entry its last state): a hint says so, not only x_T', () => {
+    const r = judge('a list of one tensor updated in place, x_T and every step');
+    assert.equal(r.matches, false);
+    assert.match(
+      r.summary,
+      /\nHint: all 21 prints hold the same values, and they are the correct loop's sample x_0: a list of one tensor updated in place \(x -= \.\.\., x \*= \.\.\., then xs\.append\(x\)\) shows its last state in every entry\. Append x\.clone\(\), or print x after each step\.$/
+    );
+  });
+
   it('at the top of the loop body: the labels are x before the step, as only that fits every print', () => {
     const r = judge('top of the loop body, every 5');
     assert.equal(r.matches, true, r.summary);
