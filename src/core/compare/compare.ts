@@ -27,6 +27,7 @@ import { diagnoseSample, diagnoseTrajectory } from '../diagnosis/diagnose';
 import { mistakeInfo, type MistakeId } from '../diagnosis/catalogue';
 import { correctStates, stepBefore, type Schedule64 } from '../diagnosis/loop';
 import { float64LoopHint, float64LoopReproducing, type Float64LoopInputs } from '../diagnosis/float64Loop';
+import { TRANSPOSED_DRAW_NOTE, transposedDraw } from '../diagnosis/transposedDraw';
 import { float64DrawDiffers, float64XTNote } from '../run/recording';
 import { layPaste, parsePaste, type Layout } from './pasteLayout';
 import { chooseNumpyRule, chooseRule, elementJudge, numpyRuleExplanation, type RuleChoice } from './ruleChoice';
@@ -1537,11 +1538,16 @@ function diagnoseSteps(
   const t0 = c.firstDivergence!.step;
   const bad = judged[firstBad];
   if (t0 === null || bad.compared === 0 || pastes[firstBad].layout.shapeMismatch) {
+    const xT = states.get(null);
+    const transposed =
+      t0 === null && xT !== undefined && valuesMatch(transposedDraw(xT, inputs.n, inputs.d), pastes[firstBad]);
     const why =
       t0 === null
         ? opts.xTNote
           ? `not run: x_T differs. ${opts.xTNote}`
-          : 'not run: x_T already differs, and no catalogue entry changes x_T (check the seed and the RNG profile).'
+          : transposed
+            ? `not run: x_T differs: ${TRANSPOSED_DRAW_NOTE}`
+            : 'not run: x_T already differs, and no catalogue entry changes x_T (check the seed, how x_T is drawn, and the RNG profile).'
         : 'not run: the first divergent print does not have our shape.';
     return withDiagnosis(c, [], why);
   }

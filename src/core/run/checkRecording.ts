@@ -13,6 +13,7 @@ import { formatFloat32Shortest } from '../tensors/printTensor';
 import { DEFAULT_PROFILE, type ProfilePair, type RecordPolicy, type RngProfile, type RunResult } from '../types';
 import { DIAGNOSIS_MAX_WORK, loopWork } from '../compare/compare';
 import { profilePairsReproducing } from '../diagnosis/profilePairs';
+import { TRANSPOSED_DRAW_NOTE, transposedDraw } from '../diagnosis/transposedDraw';
 import {
   float64LoopHint,
   float64LoopReproducing,
@@ -85,6 +86,8 @@ export interface RecordingVerdict {
    * and neither a catalogue mistake nor another profile pair gives them; absent otherwise
    */
   float64Loop?: Float64LoopMatch;
+  /** x_T is the reference's draw laid out as torch.randn(d, N).T (diagnosis/transposedDraw.ts); absent otherwise */
+  transposedXT?: boolean;
   /** the reference run: its trajectory holds (at least) every recorded step, in loop order */
   reference: RunResult;
   /** the verdict's first sentence: "matches: ..." or "first differs at step t = ..., element [i, j]: ..." */
@@ -215,7 +218,11 @@ export function checkRecording(r: Recording, opts: CheckRecordingOptions = {}): 
         )
       : null;
   const complete = r.steps.at(-1)?.t === 0;
+  // x_T drawn as (d, N) and transposed: the reference's numbers, elsewhere
+  const transposedXT =
+    firstDivergence?.t === null && r.init !== null && sameBits(r.init.x.data, transposedDraw(xT!, inputs.n, inputs.d));
   const verdict = {
+    ...(transposedXT ? { transposedXT } : {}),
     ...(profilePairs ? { profilePairs } : {}),
     ...(float64Loop ? { float64Loop } : {}),
     matches: firstDivergence === null && complete,
@@ -294,7 +301,7 @@ const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1)
  */
 export function divergenceCause(
   r: Recording,
-  v: Pick<RecordingVerdict, 'firstDivergence' | 'recordedBeforeStep' | 'float64Loop'>
+  v: Pick<RecordingVerdict, 'firstDivergence' | 'recordedBeforeStep' | 'float64Loop' | 'transposedXT'>
 ): string | null {
   const f = v.firstDivergence;
   if (!f) return null;
@@ -303,6 +310,7 @@ export function divergenceCause(
     return hint[0].toUpperCase() + hint.slice(1);
   }
   if (f.t === null && r.init?.recorded.dtype === 'float64') return float64XTNote(r.inputs.n * r.inputs.d);
+  if (f.t === null && v.transposedXT) return TRANSPOSED_DRAW_NOTE[0].toUpperCase() + TRANSPOSED_DRAW_NOTE.slice(1);
   if (f.t === null)
     return 'x_T is torch.randn(N, d, generator=torch.Generator().manual_seed(seed)): check the seed and how x_T is drawn; no catalogue mistake changes x_T.';
   if (v.recordedBeforeStep)

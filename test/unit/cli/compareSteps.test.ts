@@ -292,6 +292,20 @@ describe('cli compare: recordings and step-by-step pastes', () => {
     );
   });
 
+  it('x_T drawn as torch.randn(d, N).T, recorded or printed: the diagnosis note names that draw', async () => {
+    const printed = (JSON.parse(rec('expected.json')) as { recordings: Record<string, { printed: string }> })
+      .recordings['x_T-transposed'].printed;
+    for (const r of [await cli(rec('x_T-transposed.run.json')), await cli(printed)]) {
+      const j = JSON.parse(r.out);
+      assert.equal(r.code, 1, j.summary);
+      assert.equal(j.firstDivergence.step, null);
+      assert.equal(
+        j.diagnosisNote,
+        'not run: x_T differs: your x_T is torch.randn(d, N, generator=...).T: the numbers of torch.randn(N, d, generator=...) drawn as a (d, N) tensor and transposed, so each lands elsewhere; draw torch.randn(N, d, generator=torch.Generator().manual_seed(seed)) (no catalogue mistake changes x_T).'
+      );
+    }
+  });
+
   it('a malformed recording is one line naming the field', async () => {
     const bad = JSON.parse(rec('correct.run.json'));
     bad.steps[1].t = 7;

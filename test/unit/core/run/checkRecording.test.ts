@@ -7,8 +7,8 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FIXTURES } from '../../helpers/paths';
-import { fromBits } from '../../helpers/bits';
-import { checkRecording } from '../../../../src/core/run/checkRecording';
+import { f32Bits, fromBits } from '../../helpers/bits';
+import { checkRecording, divergenceCause } from '../../../../src/core/run/checkRecording';
 import { decodeRecording } from '../../../../src/core/run/recording';
 import { float32ToBits, ulpDistanceF32 } from '../../../../src/core/float32';
 
@@ -134,6 +134,22 @@ describe('checkRecording: a recording against the exact reference', () => {
     assert.deepEqual(v.firstDivergence?.element, [2, 1]);
     assert.equal(v.diagnosis, null);
     assert.match(v.summary, /^first differs at x_T, element \[2, 1\]/);
+  });
+
+  it('x_T drawn as torch.randn(d, N).T: the first divergence, and the cause named (not only the seed)', () => {
+    const r = recording('x_T-transposed');
+    assert.deepEqual(f32Bits(r.init!.x.data), expected['x_T-transposed'].init.bits);
+    const v = checkRecording(r);
+    assert.equal(v.firstDivergence?.t, null);
+    assert.equal(v.transposedXT, true);
+    assert.equal(
+      divergenceCause(r, v),
+      'Your x_T is torch.randn(d, N, generator=...).T: the numbers of torch.randn(N, d, generator=...) drawn as a (d, N) tensor and transposed, so each lands elsewhere; draw torch.randn(N, d, generator=torch.Generator().manual_seed(seed)) (no catalogue mistake changes x_T).'
+    );
+    // another x_T that differs is not taken for it
+    const other = recording('correct');
+    other.init!.x.data[5] = Math.fround(other.init!.x.data[5] * 2);
+    assert.equal(checkRecording(other).transposedXT, undefined);
   });
 
   it('a loop run by PyTorch on OpenBLAS: no mistake, the matmul profile that reproduces every state is named', () => {
