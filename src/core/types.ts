@@ -168,6 +168,11 @@ export interface DiagnosisEntry {
   pytorch: string;
   /** set when the entry reproduces the paste only under another RNG profile than the run's */
   profile?: RngProfile;
+  /**
+   * set when the entry gives exact values (bitwise rule) only within torch.testing.assert_close's float32 tolerance,
+   * not bit for bit: the mistake written with other operations, which round differently
+   */
+  approximate?: true;
 }
 
 /** One print of a step-by-step paste against our state after the same step. */

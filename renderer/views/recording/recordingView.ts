@@ -5,7 +5,13 @@
 // with the first divergent state marked, and the per-state distance. The root's data-ddpm-ready is "true" when
 // drawn, "error" when the check or a plot failed (with its one-line error in the output).
 import { errorFirstLine } from '../../../src/core/errors';
-import { checkRecording, divergenceCause, type RecordingVerdict } from '../../../src/core/run/checkRecording';
+import {
+  checkRecording,
+  diagnosisLead,
+  divergenceCause,
+  rewrittenNote,
+  type RecordingVerdict
+} from '../../../src/core/run/checkRecording';
 import type { Recording } from '../../../src/core/run/recording';
 import { errorBox, followWidth, h, installStyles, pixelScale, rgbaDataUrl } from '../../dom';
 import css from '../../styles.css';
@@ -206,19 +212,13 @@ function verdictElements(r: Recording, v: RecordingVerdict): HTMLElement[] {
         h(
           'p',
           {},
-          `No mistake in the diagnosis catalogue reproduces your states${from}: the difference comes from something else in your loop.`
+          d.rewritten
+            ? rewrittenNote(d.rewritten.maxUlps)
+            : `No mistake in the diagnosis catalogue reproduces your states${from}: the difference comes from something else in your loop.`
         )
       );
     } else {
-      section.append(
-        h(
-          'p',
-          {},
-          d.mistakes.length === 1
-            ? `Your output is exactly what Algorithm 2 gives with this mistake${from}:`
-            : `Your output is exactly what Algorithm 2 gives with any of these mistakes${from}:`
-        )
-      );
+      section.append(h('p', {}, `${diagnosisLead(d)}${from}:`));
       for (const m of d.mistakes) {
         section.append(
           h(

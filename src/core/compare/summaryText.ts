@@ -167,11 +167,11 @@ export function profileLine(run: RngProfile, search: { tried: RngProfile[]; matc
 }
 
 /** The line that names every (RNG, matmul) profile pair that reproduces the paste. */
-export function pairLine(search: { tried: ProfilePair[]; matching: ProfilePair[] }): string {
+export function pairLine(search: { tried: ProfilePair[]; matching: ProfilePair[] }, what = 'the paste'): string {
   if (search.matching.length === 0)
-    return `Profile pairs: none of the ${search.tried.length} (RNG, matmul) pairs reproduces the paste.`;
+    return `Profile pairs: none of the ${search.tried.length} (RNG, matmul) pairs reproduces ${what}.`;
   const names = search.matching.map(pairName);
-  return `Profile pairs: ${names.join('; ')} ${search.matching.length === 1 ? 'reproduces' : 'reproduce'} the paste.`;
+  return `Profile pairs: ${names.join('; ')} ${search.matching.length === 1 ? 'reproduces' : 'reproduce'} ${what}.`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -274,11 +274,13 @@ export function diagnosisHeading(
   if (n === 0) return `Diagnosis: ${c.diagnosisNote ?? `no entry of the diagnosis catalogue reproduces ${what}.`}`;
   const from =
     c.diagnosisFromStep !== undefined && c.diagnosisFromStep !== null ? ` from step t = ${c.diagnosisFromStep} on` : '';
-  return `Diagnosis: your output is ${ruleWords(c.rule)} what Algorithm 2 gives with ${n === 1 ? 'this mistake' : 'any of these mistakes'}${from}:`;
+  return `Diagnosis: your output is ${ruleWords(c.rule, c.diagnosis![0])} what Algorithm 2 gives with ${n === 1 ? 'this mistake' : 'any of these mistakes'}${from}:`;
 }
 
-/** How the rule's acceptance reads in the diagnosis sentence. */
-function ruleWords(rule: CompareRule): string {
+/** How the rule's acceptance reads in the diagnosis sentence (for an entry that gives exact values approximately: so). */
+function ruleWords(rule: CompareRule, entry?: DiagnosisEntry): string {
+  if (entry?.approximate)
+    return "within torch.testing.assert_close's float32 tolerance, though not bit for bit (your code likely writes the mistake with operations that round differently, as Ho et al.'s code does),";
   if (rule === 'bitwise') return 'exactly';
   if (rule === 'printed-precision') return 'at the printed precision';
   return 'within the tolerance';
@@ -309,7 +311,7 @@ export function diagnosisLines(
     const profile = d.profile ? ` and PyTorch's ${d.profile} RNG kernel (profile ${d.profile})` : '';
     const lead = i === 0 ? 'Diagnosis: your output is' : 'It is also';
     lines.push(
-      `${lead} ${ruleWords(rule)} what Algorithm 2 gives with this mistake${from}${profile}: ${d.title} (${d.id}). ${d.explanation}`
+      `${lead} ${ruleWords(rule, d)} what Algorithm 2 gives with this mistake${from}${profile}: ${d.title} (${d.id}). ${d.explanation}`
     );
     lines.push(`    yours: ${wrong}`);
     if (right !== undefined) lines.push(`    right: ${right}`);

@@ -11,7 +11,8 @@ import { float32ToBits, ulpDistanceF32 } from '../float32';
 import { runSampler } from '../sampler/sampler';
 import { formatFloat32Shortest } from '../tensors/printTensor';
 import { DEFAULT_PROFILE, type ProfilePair, type RecordPolicy, type RngProfile, type RunResult } from '../types';
-import { DIAGNOSIS_MAX_WORK, loopWork } from '../compare/compare';
+import { DEFAULT_ATOL_F32, DEFAULT_RTOL_F32, DIAGNOSIS_MAX_WORK, loopWork } from '../compare/compare';
+import { elementJudge } from '../compare/ruleChoice';
 import { profilePairsReproducing } from '../diagnosis/profilePairs';
 import { TRANSPOSED_DRAW_NOTE, transposedDraw } from '../diagnosis/transposedDraw';
 import {
@@ -54,6 +55,29 @@ export interface RecordingDiagnosis {
   fromStep: number;
   /** catalogue entries that reproduce every recorded state from fromStep on, bit for bit; [] when none does */
   mistakes: MistakeInfo[];
+  /**
+   * the mistakes give every state only within torch.testing.assert_close's float32 tolerance, not bit for bit (no
+   * entry does so exactly): the mistake written with operations that round differently (Ho et al.'s code)
+   */
+  approximate?: true;
+  /**
+   * no entry reproduces the states, and every recorded state is within that tolerance of the reference: a correct
+   * loop written with operations that round differently; the greatest distance in ulps
+   */
+  rewritten?: { maxUlps: number };
+}
+
+/** How a recording's diagnosis says what its mistakes give (the verdict and the recording view share it). */
+export function diagnosisLead(d: RecordingDiagnosis): string {
+  const how = d.approximate
+    ? "within torch.testing.assert_close's float32 tolerance, though not bit for bit (your code likely writes the mistake with operations that round differently, as Ho et al.'s code does),"
+    : 'exactly';
+  return `Your output is ${how} what Algorithm 2 gives with ${d.mistakes.length === 1 ? 'this mistake' : 'any of these mistakes'}`;
+}
+
+/** What a recording's diagnosis says when no mistake is needed (RecordingDiagnosis.rewritten). */
+export function rewrittenNote(maxUlps: number): string {
+  return `No mistake is needed: every recorded state is within torch.testing.assert_close's float32 tolerance of the reference (rtol 1.3e-6, atol 1e-5; at most ${maxUlps} ulp${maxUlps === 1 ? '' : 's'} apart), as a correct loop written with operations that round differently is (torch.rsqrt, coefficients precomputed as tensors, the same terms in another order).`;
 }
 
 export interface RecordingVerdict {
@@ -181,7 +205,8 @@ export function checkRecording(r: Recording, opts: CheckRecordingOptions = {}): 
     firstDivergence !== null && firstDivergence.t !== null && beforeEachStep(r, after, xT!, opts);
   let diagnosis: RecordingDiagnosis | null = null;
   if (firstDivergence && firstDivergence.t !== null && opts.diagnose !== false && !recordedBeforeStep) {
-    diagnosis = diagnose(r, firstDivergence.t, states, opts);
+    const correctIsClose = compared.every((c) => closeF32(c.state.x.data, c.ref));
+    diagnosis = diagnose(r, firstDivergence.t, states, correctIsClose, opts);
   }
   // no mistake in the loop is the answer: another randn kernel or BLAS may be
   let profilePairs: ProfilePair[] | undefined;
@@ -264,7 +289,14 @@ function beforeEachStep(
  * change may have begun at an unrecorded step after the last matching one: the earliest such start is tried first
  * (a mistake present throughout the loop starts there), then t1 itself.
  */
-function diagnose(r: Recording, t1: number, states: StateDistance[], opts: CheckRecordingOptions): RecordingDiagnosis {
+function diagnose(
+  r: Recording,
+  t1: number,
+  states: StateDistance[],
+  /** every recorded state within assert_close's float32 tolerance of the reference's */
+  correctIsClose: boolean,
+  opts: CheckRecordingOptions
+): RecordingDiagnosis {
   const byT = new Map<number, Float32Array>(r.steps.map((s) => [s.t, s.x.data]));
   const lastMatching = states.filter((s) => s.t !== null && s.differing === 0 && s.t > t1).map((s) => s.t as number);
   const earliest = lastMatching.length ? lastMatching.reduce((a, b) => Math.min(a, b)) - 1 : r.T - 1;
@@ -286,7 +318,28 @@ function diagnose(r: Recording, t1: number, states: StateDistance[], opts: Check
     });
     if (ids.length) return { fromStep, mistakes: ids.map((id) => mistakeInfo(id)) };
   }
+  // none bit for bit: within assert_close's float32 tolerance, a rewrite of the correct loop, or a mistake written
+  // with other operations (compare.ts nearDiagnosis says the same of a paste)
+  if (loopWork(r.inputs, r.T) > DIAGNOSIS_MAX_WORK) return { fromStep, mistakes: [] };
+  if (correctIsClose)
+    return { fromStep, mistakes: [], rewritten: { maxUlps: Math.max(...states.map((s) => s.maxUlp)) } };
+  const closeStep = (t: number, x: Float32Array): boolean => {
+    const mine = byT.get(t);
+    return mine === undefined || closeF32(mine, x);
+  };
+  for (const start of earliest > t1 ? [earliest, t1] : [t1]) {
+    fromStep = start;
+    const ids = diagnoseTrajectory(r.inputs, start, closeStep, { profile: opts.profile, shouldStop: opts.shouldStop });
+    if (ids.length) return { fromStep, mistakes: ids.map((id) => mistakeInfo(id)), approximate: true };
+  }
   return { fromStep, mistakes: [] };
+}
+
+/** Whether every value of `a` is within torch.testing.assert_close's float32 defaults of `b`'s (the reference's). */
+function closeF32(a: Float32Array, b: Float32Array): boolean {
+  const close = elementJudge('tolerance', DEFAULT_RTOL_F32, DEFAULT_ATOL_F32);
+  for (let i = 0; i < a.length; i++) if (!close(b[i], a[i], false)) return false;
+  return true;
 }
 
 const list = (items: string[]): string =>
@@ -370,12 +423,12 @@ export function recordingSummary(r: Recording, v: Omit<RecordingVerdict, 'summar
       if (ms.length === 1) {
         const m = ms[0];
         parts.push(
-          `Your output is exactly what Algorithm 2 gives with this mistake${from}: ${lowerFirst(m.title)} (${m.id}): \`${m.wrong}\` instead of \`${m.right}\`.`
+          `${diagnosisLead(v.diagnosis)}${from}: ${lowerFirst(m.title)} (${m.id}): \`${m.wrong}\` instead of \`${m.right}\`.`
         );
       } else if (ms.length > 1) {
-        parts.push(
-          `Your output is exactly what Algorithm 2 gives with any of these mistakes${from}: ${list(ms.map((m) => `${lowerFirst(m.title)} (${m.id})`))}.`
-        );
+        parts.push(`${diagnosisLead(v.diagnosis)}${from}: ${list(ms.map((m) => `${lowerFirst(m.title)} (${m.id})`))}.`);
+      } else if (v.diagnosis.rewritten) {
+        parts.push(rewrittenNote(v.diagnosis.rewritten.maxUlps));
       } else {
         parts.push('No mistake of the diagnosis catalogue reproduces your states.');
       }

@@ -32,7 +32,7 @@ describe('cli compare: a loop run by PyTorch on OpenBLAS, recorded or printed st
     assert.equal(r.code, 1, j.summary);
     assert.deepEqual(j.pairSearch.matching, [{ rng: 'avx2-fma', matmul: 'openblas-haswell' }]);
     assert.deepEqual(j.diagnosis, []);
-    assert.match(j.summary, /\nProfile pairs: avx2-fma with matmul openblas-haswell reproduces the paste\.$/);
+    assert.match(j.summary, /\nProfile pairs: avx2-fma with matmul openblas-haswell reproduces the recording\.$/);
     // run with that profile, it matches
     const m = await runCliInMemory(['compare', 'run.json', '--matmul', 'openblas-haswell'], { 'run.json': own });
     assert.equal(m.code, 0, m.out);
@@ -304,6 +304,43 @@ describe('cli compare: recordings and step-by-step pastes', () => {
         'not run: x_T differs: your x_T is torch.randn(d, N, generator=...).T: the numbers of torch.randn(N, d, generator=...) drawn as a (d, N) tensor and transposed, so each lands elsewhere; draw torch.randn(N, d, generator=torch.Generator().manual_seed(seed)) (no catalogue mistake changes x_T).'
       );
     }
+  });
+
+  it("a mistake written as Ho et al.'s code writes it (other roundings): named, within assert_close's tolerance, recorded or printed", async () => {
+    const lists = JSON.parse(rec('expected.json')) as { recordings: Record<string, { sample_list: string }> };
+    for (const [name, id] of [
+      ['ho-sigma', 'sigma-beta-tilde'],
+      ['ho-clip-x0', 'clip-x0']
+    ] as const) {
+      // the recording alone, and its final sample as x.tolist() prints it (exact digits: the bitwise rule)
+      const recorded = await runCliInMemory(['compare', 'run.json', '--json'], { 'run.json': rec(`${name}.run.json`) });
+      const printed = await cli(lists.recordings[name].sample_list, true, rec(`${name}.inputs.json`));
+      for (const r of [recorded, printed]) {
+        const j = JSON.parse(r.out);
+        assert.equal(r.code, 1, j.summary);
+        assert.deepEqual(
+          j.diagnosis.map((d: { id: string; approximate?: boolean }) => [d.id, d.approximate]),
+          [[id, true]],
+          j.summary
+        );
+        assert.match(
+          j.summary,
+          /\nDiagnosis: your output is within torch\.testing\.assert_close's float32 tolerance, though not bit for bit \(your code likely writes the mistake with operations that round differently, as Ho et al\.'s code does\), what Algorithm 2 gives with this mistake/
+        );
+      }
+    }
+  });
+
+  it('a correct loop written with torch.rsqrt (an ulp here and there): no mistake named, and none needed', async () => {
+    const r = await runCliInMemory(['compare', 'run.json', '--json'], { 'run.json': rec('rsqrt.run.json') });
+    const j = JSON.parse(r.out);
+    assert.equal(r.code, 1, j.summary);
+    assert.equal(j.firstDivergence.step, 38);
+    assert.deepEqual(j.diagnosis, []);
+    assert.match(
+      j.diagnosisNote,
+      /^no entry of the diagnosis catalogue reproduces the recording bit for bit, and none is needed: the correct loop is within torch\.testing\.assert_close's float32 tolerance of it \(rtol 1\.3e-6, atol 1e-5; at most 1 ulp apart\)/
+    );
   });
 
   it('a malformed recording is one line naming the field', async () => {

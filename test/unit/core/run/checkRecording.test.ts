@@ -152,6 +152,34 @@ describe('checkRecording: a recording against the exact reference', () => {
     assert.equal(checkRecording(other).transposedXT, undefined);
   });
 
+  it("a mistake written as Ho et al.'s code writes it: named as approximate; a rewrite of the correct loop: none needed", () => {
+    for (const [name, id] of [
+      ['ho-sigma', 'sigma-beta-tilde'],
+      ['ho-clip-x0', 'clip-x0']
+    ] as const) {
+      const v = checkRecording(recording(name));
+      assert.deepEqual(
+        v.diagnosis?.mistakes.map((m) => m.id),
+        [id]
+      );
+      assert.equal(v.diagnosis?.approximate, true);
+      assert.match(
+        v.summary,
+        /Your output is within torch\.testing\.assert_close's float32 tolerance, though not bit for bit/
+      );
+    }
+    const v = checkRecording(recording('rsqrt'));
+    assert.equal(v.firstDivergence?.t, 38);
+    assert.deepEqual(v.diagnosis, { fromStep: 38, mistakes: [], rewritten: { maxUlps: 1 } });
+    assert.match(
+      v.summary,
+      /No mistake is needed: every recorded state is within torch\.testing\.assert_close's float32 tolerance/
+    );
+    // exact mistakes stay exact
+    const exact = checkRecording(recording('step-seed-plus-t'));
+    assert.equal(exact.diagnosis?.approximate, undefined);
+  });
+
   it('a loop run by PyTorch on OpenBLAS: no mistake, the matmul profile that reproduces every state is named', () => {
     const v = checkRecording(recording('openblas-haswell'));
     assert.equal(v.matches, false);
