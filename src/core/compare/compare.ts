@@ -914,15 +914,17 @@ interface StepLabels {
 /** A step t printed as a label: a 0-dim integer tensor's print, `tensor(900)`, or a batch's, `tensor([900, 900])`. */
 const STEP_TENSOR_RE = /^(?:tensor|array)\((?:\s*(\d+)\s*|\[\s*(\d+)(?:\s*,\s*\2)*\s*\])\)$/;
 
-// `t = 900`, `t: 900`, `t=900`, `step 900`, `Step: 900`, `timestep 900`, `Step 900/1000` (with T after the slash;
-// lower-case t only: `T = 1000` names T), the step as a tensor (`t = tensor(900)`, a batch's `t = tensor([900, 900])`);
-// not `step [9/10]` or `9/10` (a progress count without a label)
+// `t = 900`, `t: 900`, `t=900`, `step 900`, `Step: 900`, `timestep 900`, `iter 900`, `iteration 900/1000`,
+// `Step 900/1000` (with T after the slash; lower-case t only: `T = 1000` names T), a dict's `'t': 900`, the step as a
+// tensor (`t = tensor(900)`, a batch's `t = tensor([900, 900])`), and x indexed with it (`x_900`, `x_{900}`,
+// `x[900]`); not `step [9/10]` or `9/10` (a progress count without a label)
 const LABEL_RE =
-  /(?:^|[^\w.])(?:t|[Ss]tep|STEP|[Tt]imestep)\s*[=: ]\s*(?:(?:tensor|array)\(\[?)?(\d+)(?:\s*\/\s*(\d+))?(?![\d./])/g;
+  /(?:^|[^\w.])(?:(?:t|[Ss]tep|STEP|[Tt]imestep|[Ii]ter(?:ation)?|ITER)['"]?\s*[=: ]\s*(?:(?:tensor|array)\(\[?)?|x_\{?|x\[)(\d+)(?:\s*\/\s*(\d+))?(?![\d./])/g;
 
-// a step printed bare: before the print on its line (`print(t, x)`: `15 tensor([[...`) or on a line of its own before
-// it (`print(t)`: `15`, or `tensor(15)` for a tensor t); after the print on its line (`print(x, t)`)
-const BARE_BEFORE = /(?:^|\n)[ \t]*(?:tensor\()?(\d+)\)?[ \t]*(?:\r?\n[ \t]*)?$/;
+// a step printed bare: before the print on its line (`print(t, x)`: `15 tensor([[...`, `print(f"{t}:", x)`, a tuple's
+// `(15, tensor(...`) or on a line of its own before it (`print(t)`: `15`, or `tensor(15)` for a tensor t; `=== 15 ===`);
+// after the print on its line (`print(x, t)`)
+const BARE_BEFORE = /(?:^|\n)[ \t]*[-=#*(]*[ \t]*(?:tensor\()?(\d+)\)?[ \t]*[-=#*:,]*[ \t]*(?:\r?\n[ \t]*)?$/;
 const BARE_AFTER = /^[ \t]*(?:tensor\()?(\d+)\)?[ \t]*(?:\r?\n|$)/;
 
 /**

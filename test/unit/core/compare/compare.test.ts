@@ -434,6 +434,24 @@ describe('compare: prints every few steps, labelled with their step', () => {
     );
   });
 
+  for (const kind of [
+    'x_t labels, every 5',
+    'x[t] labels, every 5',
+    'iteration i/T labels, every 5',
+    "print({'t': t, 'x': x}) every 5",
+    'print((t, x)) every 5',
+    "print(f'{t}:', x) every 5",
+    'framed step lines, every 5'
+  ]) {
+    it(`${kind}: the labels are read, and the correct loop matches at t = 15, 10, 5, 0`, () => {
+      assertMatchesAt(kind, [15, 10, 5, 0]);
+    });
+  }
+
+  it('x_{t} labels of a loop with the seed + t mistake: the first divergence at t = 15, and the mistake named', () => {
+    assertSeedPlusT(judge('x_{t} labels, every 5, seed + t mistake'), 15);
+  });
+
   it('a list of one tensor updated in place (every entry its last state): a hint says so, not only x_T', () => {
     const r = judge('a list of one tensor updated in place, x_T and every step');
     assert.equal(r.matches, false);
