@@ -194,6 +194,28 @@ export function float32sPrintedWithNine(lits: readonly string[]): boolean {
   return most >= 9 && lits.every((l) => float32PrintedWith(l, most));
 }
 
+/**
+ * Whether the literals are float32 values' shortest decimals, as str() of a NumPy float32 writes them (print(*row) of
+ * a float32 array's row, csv.writer, np.savetxt with fmt='%s'), and no '%.8g' print: each is the shortest decimal of
+ * its float32, one shows 8 significant digits or more (a '%.7g' print shows at most 7), and one of 7 or fewer is not
+ * what '%.8g' writes of its float32 (which is `0.30000001` for 0.3). Such digits identify every value, while a '%.8g'
+ * print of a float32 needing 9 digits reads back as its neighbour.
+ */
+export function shortestFloat32Print(lits: readonly string[]): boolean {
+  let most = 0;
+  let notEightDigits = false;
+  for (const l of lits) {
+    if (/nan|inf/i.test(l)) continue;
+    if (!isFullPrecisionLiteral(l)) return false;
+    const digits = significantDigits(l, false);
+    most = Math.max(most, digits);
+    // '%.8g' is the value correctly rounded to 8 significant digits (trailing zeros dropped): as a number, toPrecision(8)
+    const x = Math.fround(tokenValue(l));
+    if (digits <= 7 && x !== 0 && Number(x.toPrecision(8)) !== tokenValue(l)) notEightDigits = true;
+  }
+  return most >= 8 && notEightDigits;
+}
+
 /** Whether the literal shows 9 significant digits or more (enough for any float32 value), or is nan or inf. */
 export function showsNineDigits(lit: string): boolean {
   return /nan|inf/i.test(lit) || significantDigits(lit) >= 9;

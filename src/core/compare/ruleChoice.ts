@@ -15,6 +15,7 @@ import {
   sameDouble,
   sameFloat32,
   sameStyle,
+  shortestFloat32Print,
   type LiteralStyle
 } from './literalStyle';
 import { formatPythonFloat } from './summaryText';
@@ -116,9 +117,11 @@ export function chooseRule(
   const pinned =
     (looksPrinted && style) || mixed
       ? lits.every((l, k) => pins(l, styles[k]))
-      : // a short number of np.savetxt is rounded by its fmt, not a float32's shortest decimal
+      : // a short number of np.savetxt is rounded by its fmt, not a float32's shortest decimal, unless every number
+        // is one as str() of a float32 writes it (shortestFloat32Print)
         lits.every(savetxt ? showsNineDigits : isFullPrecisionLiteral) ||
-        (!float64Print && float32sPrintedWithNine(lits));
+        (!float64Print && float32sPrintedWithNine(lits)) ||
+        (savetxt && shortestFloat32Print(lits));
   const tolText = `|ours - pasted| <= atol + rtol * |pasted| with rtol=${formatPythonFloat(rtol)}, atol=${formatPythonFloat(atol)} (torch.testing.assert_close(ours, pasted), nan never equal)`;
   if (explicitTol) {
     return { rule: 'tolerance', pinned, style, explanation: `tolerance: ${tolText}, because tolerances were given.` };
@@ -165,7 +168,11 @@ export function chooseRule(
       pinned,
       style,
       ...(savetxt ? { savetxt } : {}),
-      explanation: `bitwise: ${savetxt ? 'the paste was written by np.savetxt with enough digits' : 'every pasted number has enough digits'} to identify one float32 value, so an element matches only when it reads back as our float32 value bit for bit.`
+      explanation: `bitwise: ${
+        savetxt && !lits.every(showsNineDigits) && shortestFloat32Print(lits)
+          ? "the paste was written by np.savetxt with fmt='%s' or printed as rows (print(*row), csv): each number a float32 value's shortest decimal, as str() of a NumPy float32 writes it, which identifies it"
+          : `${savetxt ? 'the paste was written by np.savetxt with enough digits' : 'every pasted number has enough digits'} to identify one float32 value`
+      }, so an element matches only when it reads back as our float32 value bit for bit.`
     };
   }
   return {
