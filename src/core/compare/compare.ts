@@ -1143,6 +1143,13 @@ function printPlacementHint(
   }
   if (!steps.includes(null) && everyBeforeItsStep(inputs, profiles, steps, pastes, opts))
     return `Hint: every print is the correct loop's x before a step (print(x) at the top of the loop body, so the first print is x_T and the sample itself is not printed): print x after the step, or paste the final sample alone. A loop that stops before t = 0 (range(T - 1, 0, -1)) and prints x after each step gives the same prints: the last is then x after step 1, and the step t = 0 is missing.`;
+  const strided = everyKthStep(inputs, profiles, pastes, opts);
+  if (strided)
+    return `Hint: the prints are the correct loop's ${strided.xT ? 'x_T and then its ' : ''}x every ${strided.k} steps (t = ${
+      strided.steps.length > 6
+        ? `${strided.steps.slice(0, 3).join(', ')}, ..., ${strided.steps.slice(-2).join(', ')}`
+        : strided.steps.join(', ')
+    }), not x after the last steps as they were taken: label each print with its step (print(f"t = {t}") before it) and they are read so.`;
   const bothTheSample = n >= 2 && valuesMatch(sample, pastes[n - 1]) && valuesMatch(sample, pastes[n - 2]);
   if (bothTheSample && n - 1 <= T + 1 && loopWork(inputs, T) <= DIAGNOSIS_MAX_WORK) {
     const { steps: fewer } = assignSteps(n - 1, T, 'expected');
@@ -1161,6 +1168,41 @@ function samePasted(a: PreparedPaste, b: PreparedPaste): boolean {
     if (x !== y && !(x !== x && y !== y)) return false;
   }
   return true;
+}
+
+/**
+ * Unlabelled prints of a correct loop printing every k steps (`if t % k == 0: print(x)`, x_T perhaps first): the k, and
+ * the steps, for which the correct loop gives every print; null when none does, or beyond the diagnosis's bound on
+ * work (or when keeping every step's state would take more than 2^22 values).
+ */
+function everyKthStep(
+  inputs: SamplerInputs,
+  profiles: LoopProfiles,
+  pastes: PreparedPaste[],
+  opts: CompareOptions
+): { k: number; xT: boolean; steps: number[] } | null {
+  const T = inputs.betas.length;
+  const n = pastes.length;
+  if (n < 2 || loopWork(inputs, T) > DIAGNOSIS_MAX_WORK || inputs.n * inputs.d * T > 2 ** 22) return null;
+  let states: Map<number | null, Float32Array> | undefined;
+  for (const xT of [false, true]) {
+    const m = xT ? n - 1 : n; // prints of steps
+    if (m < 2) continue;
+    for (let k = 2; (m - 1) * k <= T - 1; k++) {
+      const steps = Array.from({ length: m }, (_, i) => (m - 1 - i) * k);
+      states ??= correctStates(
+        inputs,
+        profiles.profile,
+        [null, ...Array.from({ length: T }, (_, t) => T - 1 - t)],
+        opts.shouldStop,
+        profiles.matmul,
+        profiles.matmulThreads
+      );
+      const all = xT ? [null, ...steps] : steps;
+      if (leadingMatches(states, all, pastes) === n) return { k, xT, steps };
+    }
+  }
+  return null;
 }
 
 /** The profiles a run's loop ran with: its RNG profile, its matmul profile (absent: reference) and OpenBLAS's threads. */

@@ -452,6 +452,22 @@ describe('compare: prints every few steps, labelled with their step', () => {
     assertSeedPlusT(judge('x_{t} labels, every 5, seed + t mistake'), 15);
   });
 
+  for (const [kind, hint] of [
+    ['unlabelled, every 5', "the correct loop's x every 5 steps (t = 15, 10, 5, 0)"],
+    ['unlabelled, every 5, x_T first', "the correct loop's x_T and then its x every 5 steps (t = 15, 10, 5, 0)"]
+  ] as const) {
+    it(`${kind}: taken as the last steps (no labels), and a hint names the steps that fit`, () => {
+      const r = judge(kind);
+      assert.equal(r.matches, false);
+      assert.ok(
+        r.summary.endsWith(
+          `\nHint: the prints are ${hint}, not x after the last steps as they were taken: label each print with its step (print(f"t = {t}") before it) and they are read so.`
+        ),
+        r.summary
+      );
+    });
+  }
+
   it('a list of one tensor updated in place (every entry its last state): a hint says so, not only x_T', () => {
     const r = judge('a list of one tensor updated in place, x_T and every step');
     assert.equal(r.matches, false);
