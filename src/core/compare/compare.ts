@@ -739,7 +739,14 @@ function comparePrints(
   if (prints.length >= 2 || (prints.length === 1 && !single)) {
     const field = opts.field ?? 'expected';
     const T = inputs.betas.length;
-    const { pastes, spans, ignored } = printsOfX(prints, run.sample.rows, run.sample.cols, opts, field, T);
+    const ofX = printsOfX(prints, run.sample.rows, run.sample.cols, opts, field, T);
+    // x_T, every step and x printed once more after the loop: one print more than the loop has states, the last two
+    // the same values
+    const n = ofX.pastes.length;
+    const repeated = n === T + 2 && samePasted(ofX.pastes[n - 2], ofX.pastes[n - 1]);
+    const pastes = repeated ? ofX.pastes.slice(0, -1) : ofX.pastes;
+    const spans = repeated ? ofX.spans.slice(0, -1) : ofX.spans;
+    const ignored = `${ofX.ignored}${repeated ? ' The last print repeats the one before it (x printed once more after the loop) and is left out.' : ''}`;
     const count = assignSteps(pastes.length, T, field);
     // our states at every step a reading of the labels names, computed once for choosing and for judging
     let states: Map<number | null, Float32Array> | undefined;

@@ -468,6 +468,17 @@ describe('compare: prints every few steps, labelled with their step', () => {
     });
   }
 
+  it('x_T, every step, and the sample printed again after the loop (T + 2 prints): the repeat left out, and a match', () => {
+    const r = assertMatchesAt('unlabelled, x_T, every step, then the sample again', [
+      null,
+      ...Array.from({ length: 20 }, (_, k) => 19 - k)
+    ]);
+    assert.match(
+      r.steps!.stepsNote,
+      / The last print repeats the one before it \(x printed once more after the loop\) and is left out\.$/
+    );
+  });
+
   it('a list of one tensor updated in place (every entry its last state): a hint says so, not only x_T', () => {
     const r = judge('a list of one tensor updated in place, x_T and every step');
     assert.equal(r.matches, false);
