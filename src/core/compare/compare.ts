@@ -923,10 +923,13 @@ const STEP_TENSOR_RE = /^(?:tensor|array)\((?:\s*(\d+)\s*|\[\s*(\d+)(?:\s*,\s*\2
 
 // `t = 900`, `t: 900`, `t=900`, `step 900`, `Step: 900`, `timestep 900`, `iter 900`, `iteration 900/1000`,
 // `Step 900/1000` (with T after the slash; lower-case t only: `T = 1000` names T), a dict's `'t': 900`, the step as a
-// tensor (`t = tensor(900)`, a batch's `t = tensor([900, 900])`), and x indexed with it (`x_900`, `x_{900}`,
-// `x[900]`); not `step [9/10]` or `9/10` (a progress count without a label)
+// tensor (`t = tensor(900)`, a batch's `t = tensor([900, 900])`); not `step [9/10]` or `9/10` (a progress count
+// without a label)
 const LABEL_RE =
-  /(?:^|[^\w.])(?:(?:t|[Ss]tep|STEP|[Tt]imestep|[Ii]ter(?:ation)?|ITER)['"]?\s*[=: ]\s*(?:(?:tensor|array)\(\[?)?|x_\{?|x\[)(\d+)(?:\s*\/\s*(\d+))?(?![\d./])/g;
+  /(?:^|[^\w.])(?:t|[Ss]tep|STEP|[Tt]imestep|[Ii]ter(?:ation)?|ITER)['"]?\s*[=: ]\s*(?:(?:tensor|array)\(\[?)?(\d+)(?:\s*\/\s*(\d+))?(?![\d./])/g;
+// x indexed with the step (`x_900 =`, `x_{900}:`, `x[900] =`): read only where no LABEL_RE label is (`t = 6` then
+// `print("x[0] =", x[0])` is labelled t = 6, not 0)
+const X_INDEX_RE = /(?:^|[^\w.])x(?:_\{?|\[)(\d+)(?![\d./])/g;
 
 // a step printed bare: before the print on its line (`print(t, x)`: `15 tensor([[...`, `print(f"{t}:", x)`, a tuple's
 // `(15, tensor(...`) or on a line of its own before it (`print(t)`: `15`, or `tensor(15)` for a tensor t; `=== 15 ===`);
@@ -949,8 +952,10 @@ function stepLabels(text: string, spans: PrintSpan[], T: number): StepLabels[] {
     from = span.at + span.text.length;
   }
   gaps.push(text.slice(from));
-  const labelsIn = (gap: string): number[] =>
-    [...gap.matchAll(LABEL_RE)].filter((m) => m[2] === undefined || Number(m[2]) === T).map((m) => Number(m[1]));
+  const labelsIn = (gap: string): number[] => {
+    const named = [...gap.matchAll(LABEL_RE)].filter((m) => m[2] === undefined || Number(m[2]) === T);
+    return (named.length > 0 ? named : [...gap.matchAll(X_INDEX_RE)]).map((m) => Number(m[1]));
+  };
   const bare = (re: RegExp, gap: string): number | null => {
     const m = re.exec(gap);
     return m ? Number(m[1]) : null;
@@ -967,6 +972,8 @@ function stepLabels(text: string, spans: PrintSpan[], T: number): StepLabels[] {
     for (const counted of [undefined, 0, 1, 'one-based'] as const) {
       const oneBased = counted === 'one-based';
       const steps = raw.map((a) => (a === null || counted === undefined ? a : oneBased ? a - 1 : T - 1 + counted - a));
+      // a first print whose label is no step (`iter 500: loss 0.1` of a training log before print(x_T)): x_T, unlabelled
+      if (steps.length > 1 && steps[0] !== null && (steps[0] < 0 || steps[0] > T)) steps[0] = null;
       const xT = steps.length > 1 && (steps[0] === null || (!oneBased && steps[0] === T));
       const ts = xT ? steps.slice(1) : steps;
       // labelled prints, then print(x) once the loop is done, unlabelled: the sample

@@ -448,6 +448,14 @@ describe('compare: prints every few steps, labelled with their step', () => {
     });
   }
 
+  it('a t label wins over an x-index label in the same lines (a row printed as x[0] = ...)', () => {
+    assertMatchesAt('t labels, a row printed as x[0] = ... before each x, every 5', [15, 10, 5, 0]);
+  });
+
+  it("a log line's iter 500 before x_T is no step: x_T is read as unlabelled, the t labels after it", () => {
+    assertMatchesAt('a log line iter 500 before x_T, then t labels every 5', [null, 15, 10, 5, 0]);
+  });
+
   it('x_{t} labels of a loop with the seed + t mistake: the first divergence at t = 15, and the mistake named', () => {
     assertSeedPlusT(judge('x_{t} labels, every 5, seed + t mistake'), 15);
   });
