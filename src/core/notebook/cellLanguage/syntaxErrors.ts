@@ -184,6 +184,17 @@ function enclosingCall(text: string, offset: number): string | null {
   return null;
 }
 
+/** How many brackets are open at `offset` (strings and comments skipped). */
+function bracketDepth(text: string, offset: number): number {
+  let depth = 0;
+  for (const t of tokenize(text, offset)) {
+    if (t.kind !== 'op') continue;
+    if ('([{'.includes(t.text)) depth++;
+    else if (')]}'.includes(t.text)) depth = Math.max(0, depth - 1);
+  }
+  return depth;
+}
+
 /** A Python construct starting at the failure offset that the language lacks, by name; null if none. */
 function unsupportedConstruct(text: string, offset: number, wanted: Set<string>): string | null {
   const t = tokenAt(text, offset);
@@ -218,9 +229,10 @@ function unsupportedConstruct(text: string, offset: number, wanted: Set<string>)
     return null;
   }
   if (t.kind !== 'op') return null;
-  // IPython's line forms, first on their line: `%timeit x`, `%%time`, `!pip install ...`; and decorators
-  if (/(?:^|\n)[ \t]*$/.test(text.slice(0, offset))) {
-    const word = /^(?:%%?|!|@)[ \t]*[A-Za-z_][\w.]*/.exec(text.slice(offset))?.[0];
+  // IPython's line forms, first on their line outside brackets: `%timeit x`, `%%time`, `!pip install ...`; and
+  // decorators (`@foo`); not `@ w` or `% 2` continuing an expression in brackets
+  if (/(?:^|\n)[ \t]*$/.test(text.slice(0, offset)) && bracketDepth(text, offset) === 0) {
+    const word = /^(?:%%?|!|@)[A-Za-z_][\w.]*/.exec(text.slice(offset))?.[0];
     if (word && t.text.startsWith('%')) return `IPython magics (\`${clipped(word)}\`) are not supported`;
     if (word && t.text === '!') return `shell commands (\`${clipped(word)}\`) are not supported`;
     if (word && t.text === '@') return `decorators (\`${clipped(word)}\`) are not supported`;

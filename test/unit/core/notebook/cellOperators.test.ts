@@ -674,6 +674,10 @@ describe('cell language: syntax errors', () => {
       ['!pip install torch', 'shell commands (`!pip`) are not supported'],
       ['@foo\ndef f(): pass', 'decorators (`@foo`) are not supported'],
       ['x = 7 %timeit', '`%` (remainder) is not supported'],
+      // an operator first on a line inside brackets continues an expression: no magic, no decorator
+      ['y = (seed\n     @ w)', '`@` (matrix multiplication) is not supported'],
+      ['y = (seed\n     @w)', '`@` (matrix multiplication) is not supported'],
+      ['y = (seed\n     % 2)', '`%` (remainder) is not supported'],
       ['x = a and b', 'boolean operators (`and`) are not supported'],
       ['x = y = 1', 'chained assignment (`a = b = ...`) is not supported'],
       ['x: int = 1', 'type annotations (`name: type`) are not supported'],
