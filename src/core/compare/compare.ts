@@ -42,7 +42,7 @@ import {
   sameFloat32
 } from './literalStyle';
 import { elementStatistics } from './statistics';
-import { buildSummary, diagnosisLines, pairLine, profileLine, stepLines } from './summaryText';
+import { buildSummary, diagnosisLines, pairLine, profileLine, stepLines, withinToleranceWords } from './summaryText';
 import { assignSteps, findPrints, recordedStepsNote, type PrintSpan } from './stepPaste';
 import { profilePairs, profilePairsReproducing, runPair, samePair } from '../diagnosis/profilePairs';
 
@@ -576,32 +576,38 @@ function valuesMatch(values: Float32Array, paste: PreparedPaste): boolean {
   return true;
 }
 
+/** torch.testing.assert_close's float32 defaults on one element (ours, theirs). */
+export const closeByDefaults = (ours: number, theirs: number): boolean => CLOSE_BY_DEFAULTS(ours, theirs, false);
+const CLOSE_BY_DEFAULTS = elementJudge('tolerance', DEFAULT_RTOL_F32, DEFAULT_ATOL_F32);
+
 /** Whether every element the paste gives is within torch.testing.assert_close's float32 defaults of `values`. */
 function closeToPaste(values: Float32Array, paste: PreparedPaste): boolean {
   const { layout, knownAt, pasted } = paste;
   if (layout.shapeMismatch || knownAt.length === 0) return false;
-  const close = elementJudge('tolerance', DEFAULT_RTOL_F32, DEFAULT_ATOL_F32, paste.float64);
-  return knownAt.every((k) => close(values[k], pasted[k], false));
+  return knownAt.every((k) => closeByDefaults(values[k], pasted[k]));
 }
 
 /**
- * When no catalogue entry reproduces exact values bit for bit: the correct loop within assert_close's tolerance of
- * them says a rewrite of the loop that rounds differently, not a mistake; else the entries that give them within that
- * tolerance (`near`, run by the caller) are the mistake written with other operations (Ho et al.'s code computes
- * sigma and the clipped x_0 so). Returns the entries (marked approximate) or the note.
+ * When no catalogue entry reproduces exact values (`what`) bit for bit: the correct loop within assert_close's
+ * tolerance of them says a rewrite of the loop (or an unprofiled BLAS), not a mistake, and `advice` adds the options
+ * that judge them so; else the entries that give them within that tolerance (`near`, run by the caller, with the step
+ * it ran them from) are the mistake written with other operations (Ho et al.'s code computes sigma and the clipped
+ * x_0 so). Returns the entries (marked approximate) or the note.
  */
 function nearDiagnosis(
   correctIsClose: boolean,
   maxUlps: number | null,
   what: string,
-  near: () => MistakeId[]
-): { diagnosis: DiagnosisEntry[]; note?: string } {
+  advice: boolean,
+  near: () => { ids: MistakeId[]; from?: number }
+): { diagnosis: DiagnosisEntry[]; note?: string; from?: number } {
   if (correctIsClose)
     return {
       diagnosis: [],
-      note: `no entry of the diagnosis catalogue reproduces ${what}, and none is needed: the correct loop is within torch.testing.assert_close's float32 tolerance of it (rtol 1.3e-6, atol 1e-5; at most ${maxUlps ?? 0} ulp${maxUlps === 1 ? '' : 's'} apart), as a correct loop written with operations that round differently is (torch.rsqrt, coefficients precomputed as tensors, the same terms in another order); compare with --rtol 1.3e-6 --atol 1e-5 to judge it so.`
+      note: `no entry of the diagnosis catalogue reproduces ${what} bit for bit, and none is needed: ${withinToleranceWords('the correct loop is', 'it', maxUlps ?? 0)}${advice ? '; compare with --rtol 1.3e-6 --atol 1e-5 to judge it so' : ''}.`
     };
-  return { diagnosis: entries(near()).map((e) => ({ ...e, approximate: true })) };
+  const { ids, from } = near();
+  return { diagnosis: entries(ids).map((e) => ({ ...e, approximate: true })), ...(from !== undefined ? { from } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -863,15 +869,15 @@ function comparePrints(
     }
   }
   if (diagnosis.length === 0 && diagnosisNote === undefined && !profileExplains && paste.choice.rule === 'bitwise') {
-    const near = nearDiagnosis(closeToPaste(run.sample.data, paste), c.maxUlps, 'the paste bit for bit', () =>
-      diagnoseSample(inputs, (sample) => closeToPaste(sample, paste), {
+    const near = nearDiagnosis(closeToPaste(run.sample.data, paste), c.maxUlps, 'the paste', true, () => ({
+      ids: diagnoseSample(inputs, (sample) => closeToPaste(sample, paste), {
         profile: own,
         matmul: run.inputs.matmul,
         matmulThreads: run.inputs.matmulThreads,
         shouldStop: opts.shouldStop,
         correctSample: run.sample.data
       })
-    );
+    }));
     diagnosis = near.diagnosis;
     diagnosisNote = near.note;
   }
@@ -1019,8 +1025,6 @@ function labelledSteps(
   tied?: { steps: (number | null)[]; note: string }[];
 } | null {
   if (readings.length === 0) return null;
-  const list = (ns: number[]): string =>
-    ns.length > 6 ? `${ns.slice(0, 3).join(', ')}, ..., ${ns.slice(-2).join(', ')}` : ns.join(', ');
   /** What a reading's notes share: x_T first or not, the prints' count in words, the labels that name steps. */
   const parts = ({ xT, labels, sampleLast }: StepLabels) => {
     const first: (number | null)[] = xT ? [null] : [];
@@ -1037,8 +1041,8 @@ function labelledSteps(
     .filter((r) => r.oneBased)
     .map((r) => {
       const { first, n, named } = parts(r);
-      const labelled = `their labels (t = ${list(named.map((t) => t + 1))}, ${r.where} each print${r.sampleLast ? '; the last, unlabelled, the sample' : ''}) are the t of a loop over t = ${T}..1, one more than ours`;
-      const head = `${n} after our steps t = ${list(r.labels)}: ${labelled}`;
+      const labelled = `their labels (t = ${stepList(named.map((t) => t + 1))}, ${r.where} each print${r.sampleLast ? '; the last, unlabelled, the sample' : ''}) are the t of a loop over t = ${T}..1, one more than ours`;
+      const head = `${n} after our steps t = ${stepList(r.labels)}: ${labelled}`;
       return {
         steps: [...first, ...r.labels],
         note: `${head}.`,
@@ -1053,8 +1057,8 @@ function labelledSteps(
       const { first, n, named } = parts(r);
       const last = sampleLast ? '; the last, unlabelled, the sample: t = 0' : '';
       const labelled = counted
-        ? `their labels count (${list(counted.counts)}, ${where} each print, counted from ${counted.from}: t = ${list(named)}${last})`
-        : `their labels name (t = ${list(named)}, ${where} each print${last})`;
+        ? `their labels count (${stepList(counted.counts)}, ${where} each print, counted from ${counted.from}: t = ${stepList(named)}${last})`
+        : `their labels name (t = ${stepList(named)}, ${where} each print${last})`;
       return {
         after: { steps: [...first, ...labels], note: `${n} after the steps ${labelled}.`, ...endsEarly(labels) },
         before: {
@@ -1094,6 +1098,11 @@ function labelledSteps(
   const chosen: { steps: (number | null)[]; note: string; noSample?: true } = all[best];
   const taken = { steps: chosen.steps, note: chosen.note, ...(chosen.noSample ? { noSample: chosen.noSample } : {}) };
   return tied.length > 0 ? { ...taken, tied } : taken;
+}
+
+/** Steps in words: all of them, or the first three and the last two around "...". */
+function stepList(ns: readonly number[]): string {
+  return ns.length > 6 ? `${ns.slice(0, 3).join(', ')}, ..., ${ns.slice(-2).join(', ')}` : ns.join(', ');
 }
 
 /**
@@ -1159,11 +1168,7 @@ function printPlacementHint(
     return `Hint: every print is the correct loop's x before a step (print(x) at the top of the loop body, so the first print is x_T and the sample itself is not printed): print x after the step, or paste the final sample alone. A loop that stops before t = 0 (range(T - 1, 0, -1)) and prints x after each step gives the same prints: the last is then x after step 1, and the step t = 0 is missing.`;
   const strided = everyKthStep(inputs, profiles, pastes, opts);
   if (strided)
-    return `Hint: the prints are the correct loop's ${strided.xT ? 'x_T and then its ' : ''}x every ${strided.k} steps (t = ${
-      strided.steps.length > 6
-        ? `${strided.steps.slice(0, 3).join(', ')}, ..., ${strided.steps.slice(-2).join(', ')}`
-        : strided.steps.join(', ')
-    }), not x after the last steps as they were taken: label each print with its step (print(f"t = {t}") before it) and they are read so.`;
+    return `Hint: the prints are the correct loop's ${strided.xT ? 'x_T and then its ' : ''}x every ${strided.k} steps (t = ${stepList(strided.steps)}), not x after the last steps as they were taken: label each print with its step (print(f"t = {t}") before it) and they are read so.`;
   const bothTheSample = n >= 2 && valuesMatch(sample, pastes[n - 1]) && valuesMatch(sample, pastes[n - 2]);
   if (bothTheSample && n - 1 <= T + 1 && loopWork(inputs, T) <= DIAGNOSIS_MAX_WORK) {
     const { steps: fewer } = assignSteps(n - 1, T, 'expected');
@@ -1583,7 +1588,7 @@ function compareSteps(
     // digits that identify the values: a catalogue mistake that reproduces every print is the answer, and the pairs
     // (one of them may follow the prints for hundreds of steps, at plain JavaScript's pace) are tried only without one
     const d = diagnosed(c);
-    if ((d.diagnosis?.length ?? 0) > 0) return d;
+    if ((d.diagnosis?.length ?? 0) > 0 && !d.diagnosis![0].approximate) return d;
     const search = stepsPairSearch(inputs, run, steps, pastes, opts);
     return search && search.matching.length > 0 ? { ...withSearch(c, search), diagnosis: [] } : withSearch(d, search);
   }
@@ -1712,17 +1717,16 @@ function diagnoseSteps(
     matmulThreads: run.inputs.matmulThreads,
     shouldStop: opts.shouldStop
   };
-  const near = nearDiagnosis(correctIsClose, worst, `${what} bit for bit`, () => {
+  const near = nearDiagnosis(correctIsClose, worst, what, !recording, () => {
     const atT0 = diagnoseTrajectory(inputs, t0, closeStep, {
       ...diagnoseOpts,
       ...(stateBefore ? { stateBefore } : {})
     });
-    from = t0;
-    if (atT0.length > 0 || t0 === T - 1) return atT0;
-    from = T - 1;
-    return diagnoseTrajectory(inputs, T - 1, closeStep, diagnoseOpts);
+    return atT0.length > 0 || t0 === T - 1
+      ? { ids: atT0, from: t0 }
+      : { ids: diagnoseTrajectory(inputs, T - 1, closeStep, diagnoseOpts), from: T - 1 };
   });
-  return withDiagnosis(c, near.diagnosis, near.note, from, what);
+  return withDiagnosis(c, near.diagnosis, near.note, near.from ?? t0, what);
 }
 
 function maxAbs(c: Comparison): number | null {

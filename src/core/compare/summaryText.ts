@@ -277,10 +277,24 @@ export function diagnosisHeading(
   return `Diagnosis: your output is ${ruleWords(c.rule, c.diagnosis![0])} what Algorithm 2 gives with ${n === 1 ? 'this mistake' : 'any of these mistakes'}${from}:`;
 }
 
+/** torch.testing.assert_close's float32 defaults, as the diagnosis names them. */
+const DEFAULT_TOLERANCE_WORDS = "torch.testing.assert_close's float32 tolerance (rtol 1.3e-6, atol 1e-5)";
+
+/** How a diagnosis says that its mistake gives exact values only approximately (DiagnosisEntry.approximate). */
+export const APPROXIMATE_WORDS = `within ${DEFAULT_TOLERANCE_WORDS}, though not bit for bit (your code likely writes the mistake with operations that round differently, as Ho et al.'s code does),`;
+
+/**
+ * Why no mistake is needed when the correct loop is within assert_close's float32 tolerance of exact values: `what`
+ * (the correct loop, every recorded state) is within it of `of`, at most maxUlps apart, as a rewrite of the loop or an
+ * unprofiled BLAS gives.
+ */
+export function withinToleranceWords(what: string, of: string, maxUlps: number): string {
+  return `${what} within ${DEFAULT_TOLERANCE_WORDS} of ${of} (at most ${maxUlps} ulp${maxUlps === 1 ? '' : 's'} apart), as a correct loop written with operations that round differently is (torch.rsqrt, coefficients precomputed as tensors, the same terms in another order), or one run on a BLAS whose rounding no matmul profile reproduces`;
+}
+
 /** How the rule's acceptance reads in the diagnosis sentence (for an entry that gives exact values approximately: so). */
 function ruleWords(rule: CompareRule, entry?: DiagnosisEntry): string {
-  if (entry?.approximate)
-    return "within torch.testing.assert_close's float32 tolerance, though not bit for bit (your code likely writes the mistake with operations that round differently, as Ho et al.'s code does),";
+  if (entry?.approximate) return APPROXIMATE_WORDS;
   if (rule === 'bitwise') return 'exactly';
   if (rule === 'printed-precision') return 'at the printed precision';
   return 'within the tolerance';

@@ -11,8 +11,8 @@ import { float32ToBits, ulpDistanceF32 } from '../float32';
 import { runSampler } from '../sampler/sampler';
 import { formatFloat32Shortest } from '../tensors/printTensor';
 import { DEFAULT_PROFILE, type ProfilePair, type RecordPolicy, type RngProfile, type RunResult } from '../types';
-import { DEFAULT_ATOL_F32, DEFAULT_RTOL_F32, DIAGNOSIS_MAX_WORK, loopWork } from '../compare/compare';
-import { elementJudge } from '../compare/ruleChoice';
+import { DIAGNOSIS_MAX_WORK, closeByDefaults, loopWork } from '../compare/compare';
+import { APPROXIMATE_WORDS, withinToleranceWords } from '../compare/summaryText';
 import { profilePairsReproducing } from '../diagnosis/profilePairs';
 import { TRANSPOSED_DRAW_NOTE, transposedDraw } from '../diagnosis/transposedDraw';
 import {
@@ -69,15 +69,13 @@ export interface RecordingDiagnosis {
 
 /** How a recording's diagnosis says what its mistakes give (the verdict and the recording view share it). */
 export function diagnosisLead(d: RecordingDiagnosis): string {
-  const how = d.approximate
-    ? "within torch.testing.assert_close's float32 tolerance, though not bit for bit (your code likely writes the mistake with operations that round differently, as Ho et al.'s code does),"
-    : 'exactly';
+  const how = d.approximate ? APPROXIMATE_WORDS : 'exactly';
   return `Your output is ${how} what Algorithm 2 gives with ${d.mistakes.length === 1 ? 'this mistake' : 'any of these mistakes'}`;
 }
 
 /** What a recording's diagnosis says when no mistake is needed (RecordingDiagnosis.rewritten). */
 export function rewrittenNote(maxUlps: number): string {
-  return `No mistake is needed: every recorded state is within torch.testing.assert_close's float32 tolerance of the reference (rtol 1.3e-6, atol 1e-5; at most ${maxUlps} ulp${maxUlps === 1 ? '' : 's'} apart), as a correct loop written with operations that round differently is (torch.rsqrt, coefficients precomputed as tensors, the same terms in another order).`;
+  return `No mistake is needed: ${withinToleranceWords('every recorded state is', 'the reference', maxUlps)}.`;
 }
 
 export interface RecordingVerdict {
@@ -214,7 +212,7 @@ export function checkRecording(r: Recording, opts: CheckRecordingOptions = {}): 
     firstDivergence &&
     opts.diagnose !== false &&
     !recordedBeforeStep &&
-    (diagnosis?.mistakes.length ?? 0) === 0 &&
+    ((diagnosis?.mistakes.length ?? 0) === 0 || diagnosis?.approximate) &&
     loopWork(inputs, r.T) <= DIAGNOSIS_MAX_WORK
   ) {
     const byT = new Map(compared.map((c) => [c.t, c.state.x.data]));
@@ -225,6 +223,8 @@ export function checkRecording(r: Recording, opts: CheckRecordingOptions = {}): 
       (t, x) => sameBits(byT.get(t)!, x),
       opts.shouldStop
     ).matching;
+    // a profile pair that gives every state bit for bit is the answer, not a mistake that gives them approximately
+    if (profilePairs.length > 0 && diagnosis?.approximate) diagnosis = { fromStep: diagnosis.fromStep, mistakes: [] };
   }
   const float64States = [r.init, ...r.steps].some((s) => s?.recorded.dtype === 'float64');
   // correct, in float64: a loop run wholly in float64 gives every state (the states are float64, nothing else does)
@@ -337,8 +337,7 @@ function diagnose(
 
 /** Whether every value of `a` is within torch.testing.assert_close's float32 defaults of `b`'s (the reference's). */
 function closeF32(a: Float32Array, b: Float32Array): boolean {
-  const close = elementJudge('tolerance', DEFAULT_RTOL_F32, DEFAULT_ATOL_F32);
-  for (let i = 0; i < a.length; i++) if (!close(b[i], a[i], false)) return false;
+  for (let i = 0; i < a.length; i++) if (!closeByDefaults(b[i], a[i])) return false;
   return true;
 }
 

@@ -375,7 +375,7 @@ function* evalPrint(print: Extract<Expr, { type: 'print' }>, ctx: Ctx): Gen<Valu
       e.loc
     );
   const none = kw?.written === 'None';
-  const dtype = kw && !none ? dtypeNamed(kw.written, field, e.loc, ctx) : null;
+  const dtype = kw && !none ? dtypeNamed(kw.written, field, e.loc, ctx, e.fn) : null;
   let parsed: ReturnType<typeof parseTensorText> | undefined;
   let printError: unknown;
   try {
@@ -525,6 +525,20 @@ function dtypeKeyword(inner: string): { index: number; written: string } | null 
  */
 const DTYPE_WRITTEN = /^(?:(?:torch\.|np\.|numpy\.)?[A-Za-z0-9_]+|'[^'\n]*'|"[^"\n]*")$/;
 
+/** The methods of a tensor named as torch's dtypes are (x.float(), x.double(), ...). */
+const TENSOR_DTYPE_METHODS = new Set([
+  'float',
+  'double',
+  'half',
+  'bfloat16',
+  'int',
+  'long',
+  'short',
+  'bool',
+  'char',
+  'byte'
+]);
+
 /** The strings NumPy's dtype() reads as float32 and as float64 (numpy.dtype(s).name: scripts/fixtures/notebook.py). */
 const NUMPY_FLOAT32 = /^(?:[<>=|]?f4|float32|single|f)$/;
 const NUMPY_FLOAT64 = /^(?:[<>=|]?f8|float64|double|float|float_|d)$/;
@@ -536,10 +550,13 @@ const NUMPY_DTYPE =
  * The dtype a `dtype=` names: float32 (`torch.float32`, `torch.float`, `float32`) or float64 (`torch.float64`,
  * `torch.double`, and Python's `float`, which torch.tensor takes as float64); anything else is refused by name.
  */
-function dtypeNamed(written: string, field: string, loc: Loc, ctx: Ctx): TensorDtype {
+function dtypeNamed(written: string, field: string, loc: Loc, ctx: Ctx, fn: string): TensorDtype {
   // `torch = 5` earlier: Python looks the dtype up on that value
   const module = /^(torch|np|numpy)\.(\w+)$/.exec(written);
   const shadow = module && ctx.session.vars.get(module[1]);
+  // a tensor's method of that name (x.float, x.double) is no dtype: PyTorch's TypeError
+  if (shadow && shadow.kind === 'tensor' && TENSOR_DTYPE_METHODS.has(module[2]) && fn === 'tensor')
+    fail("tensor(): argument 'dtype' must be torch.dtype, not builtin_function_or_method", loc);
   if (shadow) fail(`'${pythonTypeName(shadow)}' object has no attribute '${module[2]}'`, loc);
   // a string, as NumPy's array() takes one (tensor() refused it in checkKeywords): NumPy's reading of it
   if (/^['"]/.test(written)) {

@@ -5,7 +5,29 @@ import fc from 'fast-check';
 import { compareSample } from '../../../../src/core/compare/compare';
 import { formatTensorF32 } from '../../../../src/core/tensors/printTensor';
 import type { MatrixF32 } from '../../../../src/core/types';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { FIXTURES } from '../../helpers/paths';
+import { fromBits } from '../../helpers/bits';
 import { mismatchIndices, sampleArbitrary, verdictRun, verdicts } from '../../helpers/compareFixtures';
+
+describe('compare: rule choice of rows of numbers (np.savetxt, print(*row))', () => {
+  const eight = (
+    JSON.parse(readFileSync(path.join(FIXTURES, 'compare', 'saved_arrays.json'), 'utf8')) as {
+      eightDigits: { text: string; bits: number[]; neighbour: number };
+    }
+  ).eightDigits;
+
+  it("'%.8g' whose every number looks like a shortest decimal, one reading back as its neighbour: not bitwise, and the values match", () => {
+    const m: MatrixF32 = { rows: 4, cols: 2, data: fromBits(eight.bits) };
+    const lits = eight.text.trim().split(/\s+/);
+    // the trap: the number reads back as another float32 than the value written
+    assert.notEqual(Math.fround(Number(lits[eight.neighbour])), m.data[eight.neighbour]);
+    const r = compareSample(m, eight.text);
+    assert.notEqual(r.rule, 'bitwise', r.summary);
+    assert.equal(r.matches, true, r.summary);
+  });
+});
 
 describe('compare: rule choice', () => {
   const sampleArb = sampleArbitrary();
