@@ -255,7 +255,8 @@ function preparePaste(expectedText: string, rows: number, cols: number, opts: Co
     numpy && !explicitTol
       ? chooseNumpyRule(numpy)
       : chooseRule(
-          knownLits,
+          // nothing laid over our sample (a summarised print of another shape): the rule the paste's own numbers ask
+          knownLits.length > 0 ? knownLits : (parsed.literals ?? []).filter((l) => /\d/.test(l)),
           written ? 'list' : printBody ? 'torch' : parsed.source,
           explicitTol,
           rtol,
@@ -548,6 +549,46 @@ function rowsAsMatrix(
   return { text: `${first.ctor}([${parts.map((q) => q.list).join(',\n ')}]${first.kwargs})`, form };
 }
 
+/**
+ * A print of a stacked trajectory, shape (K, rows, cols) with 2 <= K <= T + 1 (torch.stack(xs) printed or its
+ * tolist(), np.stack(xs) saved): its K matrices as K prints of their own, each written as the print wrote it (its
+ * constructor and keywords around it), for the step-by-step comparison; null for anything else.
+ */
+function stackedStates(
+  text: string,
+  rows: number,
+  cols: number,
+  T: number,
+  field: string
+): { text: string; count: number } | null {
+  if (!text.includes('[[[')) return null;
+  let parsed: ParsedTensor;
+  try {
+    parsed = parsePaste(text, field);
+  } catch {
+    return null;
+  }
+  const [count, r, c] = parsed.shape;
+  if (parsed.shape.length !== 3 || r !== rows || c !== cols || count < 2 || count > T + 1 || parsed.summarized)
+    return null;
+  // the blocks one bracket in: each matrix's own text
+  const open = text.indexOf('[');
+  const blocks: string[] = [];
+  let depth = 0;
+  let start = -1;
+  let close = -1;
+  for (let i = open; i < text.length && close < 0; i++) {
+    if (text[i] === '[' && ++depth === 2) start = i;
+    else if (text[i] === ']') {
+      if (depth === 2) blocks.push(text.slice(start, i + 1));
+      if (--depth === 0) close = i;
+    }
+  }
+  if (blocks.length !== count || close < 0) return null;
+  const [head, tail] = [text.slice(0, open), text.slice(close + 1)];
+  return { text: blocks.map((b) => `${head}${b}${tail}`).join('\n'), count };
+}
+
 function firstMismatch(c: Comparison): [number, number] | null {
   const k = c.mismatchMask.indexOf(1);
   return k < 0 ? null : [Math.floor(k / c.expected.cols), k % c.expected.cols];
@@ -654,6 +695,18 @@ export function compareRun(
   opts: CompareOptions = {}
 ): Comparison {
   const prints = outsideErrorLines(expectedText, findPrints(expectedText), opts.field ?? 'expected');
+  const stacked =
+    prints.length === 1
+      ? stackedStates(prints[0].text, run.sample.rows, run.sample.cols, inputs.betas.length, opts.field ?? 'expected')
+      : null;
+  if (stacked) {
+    const c = compareRun(inputs, run, stacked.text, opts);
+    const { rows, cols } = run.sample;
+    return {
+      ...c,
+      summary: `${c.summary}\nRead as ${stacked.count} prints: the paste is a stacked trajectory of shape (${stacked.count}, ${rows}, ${cols}) (torch.stack(xs), np.stack(xs)), each (${rows}, ${cols}) matrix one state, in loop order.`
+    };
+  }
   const matrix = rowsAsMatrix(expectedText, prints, run.sample.rows, run.sample.cols, opts.field ?? 'expected');
   if (!matrix) return comparePrints(inputs, run, expectedText, prints, opts);
   const c = comparePrints(inputs, run, matrix.text, findPrints(matrix.text), { ...opts, rowPrints: true });

@@ -285,7 +285,11 @@ function laySummarised(lits: string[], shape: number[], summary: TensorSummary, 
     return {
       literals,
       shapeMismatch: true,
-      shapeNote: `the paste is a summarised ("...") ${shape.length}-D print, which cannot be laid over our shape ${pythonTuple([rows, cols])}; nothing compared.`
+      shapeNote: `the paste is a summarised ("...") ${shape.length}-D print, which cannot be laid over our shape ${pythonTuple([rows, cols])}; nothing compared.${
+        shape.length === 3 && shape[2] === cols
+          ? ` A stacked trajectory (torch.stack(xs)) is compared state by state when its values are all there: save it with np.save(f, torch.stack(xs).numpy()), or print it in full (torch.set_printoptions(profile="full")).`
+          : ''
+      }`
     };
   }
   if (!fits) {

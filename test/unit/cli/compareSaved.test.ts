@@ -24,6 +24,14 @@ const fixture = JSON.parse(readFileSync(path.join(FIXTURES, 'compare/saved_array
   refused: { name: string; base64: string; says: string }[];
   /** arrays holding -0.0, with the sign bit of each value as NumPy has it */
   signedZeros: { name: string; base64: string; shape: number[]; signBits: number[] }[];
+  /** a trajectory stacked into one (T + 1, N, d) tensor: saved, printed, as a list */
+  stacked: {
+    inputs: unknown;
+    states: number;
+    files: { name: string; base64?: string; text?: string; verdict: string; firstDivergence?: number }[];
+    /** print(torch.stack(xs)) of N = 100, d = 2, T = 20: summarised */
+    summarised: { inputs: unknown; text: string };
+  };
 };
 
 const contents = (f: { base64?: string; text?: string }): FakeFile =>
@@ -31,6 +39,55 @@ const contents = (f: { base64?: string; text?: string }): FakeFile =>
 
 const cli = (argv: string[], files: Record<string, FakeFile>, stdin?: string): Promise<CliRun> =>
   runCliInMemory(argv, files, { stdin, writable: false });
+
+describe('cli compare: a trajectory stacked into one (T + 1, N, d) tensor, saved or printed (fixtures from PyTorch)', () => {
+  const { inputs, states, files } = fixture.stacked;
+  for (const f of files) {
+    it(`${f.name}: read as ${states} prints, x_T and every step: ${f.verdict}`, async () => {
+      const r = await cli(['compare', 'in.json', 'saved', '--json'], {
+        'in.json': JSON.stringify(inputs),
+        saved: contents(f)
+      });
+      const j = JSON.parse(r.out) as {
+        matches: boolean;
+        firstDivergence: { step: number | null } | null;
+        steps: { prints: { step: number | null }[] };
+        diagnosis: { id: string }[];
+        summary: string;
+      };
+      assert.equal(r.code, f.verdict === 'match' ? 0 : 1, j.summary);
+      assert.deepEqual(
+        j.steps.prints.map((p) => p.step),
+        [null, 3, 2, 1, 0]
+      );
+      assert.match(j.summary, /\nRead as 5 prints: the paste is a stacked trajectory of shape \(5, 4, 2\)/);
+      if (f.firstDivergence !== undefined) {
+        assert.equal(j.firstDivergence?.step, f.firstDivergence);
+        assert.deepEqual(
+          j.diagnosis.map((d) => d.id),
+          ['step-seed-plus-t']
+        );
+      }
+    });
+  }
+});
+
+describe('cli compare: a stacked trajectory printed summarised', () => {
+  it('nothing compared; the rule is that of its printed digits, and the shape line says how to give it whole', async () => {
+    const { inputs, text } = fixture.stacked.summarised;
+    const r = await cli(['compare', 'in.json', 'pasted.txt', '--json'], {
+      'in.json': JSON.stringify(inputs),
+      'pasted.txt': text
+    });
+    const j = JSON.parse(r.out) as { rule: string; summary: string };
+    assert.equal(r.code, 1, j.summary);
+    assert.equal(j.rule, 'printed-precision');
+    assert.match(
+      j.summary,
+      /\nShape: the paste is a summarised \("\.\.\."\) 3-D print, which cannot be laid over our shape \(100, 2\); nothing compared\. A stacked trajectory \(torch\.stack\(xs\)\) is compared state by state when its values are all there: save it with np\.save/
+    );
+  });
+});
 
 describe('cli compare: arrays saved with np.save and np.savetxt (fixtures from PyTorch and NumPy)', () => {
   for (const c of fixture.cases) {
