@@ -7,6 +7,7 @@ import path from 'node:path';
 import { CellSession } from '../../../../src/core/notebook/cellLanguage/interpreter';
 import { innerLoop } from '../../../../src/core/notebook/cellLanguage/power';
 import type { TensorValue } from '../../../../src/core/notebook/cellLanguage/values';
+import type { CellError } from '../../../../src/core/notebook/cellLanguage/ast';
 import type { RngProfile } from '../../../../src/core/types';
 import { FIXTURES, ROOT } from '../../helpers/paths';
 import { f32Bits } from '../../helpers/bits';
@@ -89,13 +90,18 @@ describe('cell language: ** and indexing as PyTorch and Python compute them (fix
   }
 });
 
+/** The error of `result = call` in a session where x = tensor([0.5, 0.25]) and `assignment` ran (as the fixtures' Python). */
+function errorAfter(assignment: string, call: string): CellError {
+  const s = new CellSession();
+  run(s, 'x = tensor([0.5, 0.25])');
+  run(s, assignment);
+  return cellError(() => run(s, `result = ${call}`));
+}
+
 describe("cell language: a helper's name assigned, then called, is Python's TypeError (fixtures from Python)", () => {
   for (const c of fixture.shadowed) {
     it(`${c.assignment}, then ${c.call}: ${c.error.message}`, () => {
-      const s = new CellSession();
-      run(s, 'x = tensor([0.5, 0.25])');
-      run(s, c.assignment);
-      const e = cellError(() => run(s, `result = ${c.call}`));
+      const e = errorAfter(c.assignment, c.call);
       assert.equal(c.error.type, 'TypeError');
       const name = c.call.slice(0, c.call.indexOf('('));
       assert.equal(
@@ -110,10 +116,7 @@ describe("cell language: a helper's name assigned, then called, is Python's Type
 describe("cell language: a module's name assigned, then a dtype= on it, is Python's error (fixtures from Python)", () => {
   for (const c of fixture.shadowedModules) {
     it(`${c.assignment}, then ${c.call}: ${c.error.message}`, () => {
-      const s = new CellSession();
-      run(s, 'x = tensor([0.5, 0.25])');
-      run(s, c.assignment);
-      const e = cellError(() => run(s, `result = ${c.call}`));
+      const e = errorAfter(c.assignment, c.call);
       assert.ok(['AttributeError', 'TypeError'].includes(c.error.type), c.error.type);
       assert.equal(e.detail, c.error.message);
       assert.equal(e.loc?.line, 1);
