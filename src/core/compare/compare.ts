@@ -821,11 +821,11 @@ function comparePrints(
       return options.map((o) => leadingMatches(states!, o, pastes));
     };
     const labelled = labelledSteps(stepLabels(expectedText, spans, T), T, count, leading);
-    const reading: { steps: (number | null)[]; note: string; noSample?: true } =
-      labelled ?? xTFirst(count, T, leading) ?? count;
-    const { steps, note, noSample } = reading;
+    const { steps, note } = labelled ?? xTFirst(count, T, leading) ?? count;
     let c = compareSteps(inputs, run, expectedText, steps, pastes, note + ignored, opts, states);
-    if (c.matches && noSample) return withoutSample(c, steps[steps.length - 1], false);
+    // every print matches, but the sample is not among them (the loop stopped before t = 0, or x was printed at the
+    // top of the loop body): what was printed matches, not the sample
+    if (c.matches && steps[steps.length - 1] !== 0) return withoutSample(c, steps[steps.length - 1], false);
     // the first print already diverges under every reading (a mistaken loop printing at the top of its body, or one
     // over t = T..1 printing its t): another reading, when the diagnosis reproduces the prints under it (not when a
     // profile pair already does under this one)
@@ -1038,9 +1038,10 @@ function stepLabels(text: string, spans: PrintSpan[], T: number): StepLabels[] {
       // labelled prints, then print(x) once the loop is done, unlabelled: the sample
       const sampleLast = ts.length > 1 && ts[ts.length - 1] === null && ts.slice(0, -1).every((t) => t !== null);
       if (sampleLast) ts[ts.length - 1] = 0;
-      // in loop order; the sample printed after the loop repeats x_0 when the loop printed it too (labelled t = 0)
+      // in loop order; the sample printed after the loop, unlabelled or labelled t = 0 (`print("x_0 =", x)`), repeats
+      // x_0 when the loop printed it too (labelled t = 0)
       const inOrder = (t: number, i: number): boolean =>
-        i === 0 || t < ts[i - 1]! || (sampleLast === true && i === ts.length - 1 && ts[i - 1] === 0);
+        i === 0 || t < ts[i - 1]! || (i === ts.length - 1 && t === 0 && ts[i - 1] === 0);
       if (ts.some((t, i) => t === null || t < 0 || t > T - 1 || !inOrder(t, i))) continue;
       const reading: StepLabels = { xT, labels: ts as number[], where };
       if (sampleLast) reading.sampleLast = true;
@@ -1073,8 +1074,6 @@ function labelledSteps(
 ): {
   steps: (number | null)[];
   note: string;
-  /** the prints end before the loop did (endsEarly) */
-  noSample?: true;
   tied?: { steps: (number | null)[]; note: string }[];
 } | null {
   if (readings.length === 0) return null;
@@ -1099,7 +1098,6 @@ function labelledSteps(
       return {
         steps: [...first, ...r.labels],
         note: `${head}.`,
-        ...endsEarly(r.labels),
         diagnosedNote: `${head}, the reading under which the diagnosis reproduces the prints (under the labels as our steps, the first print differs too).`
       };
     });
@@ -1113,12 +1111,11 @@ function labelledSteps(
         ? `their labels count (${stepList(counted.counts)}, ${where} each print, counted from ${counted.from}: t = ${stepList(named)}${last})`
         : `their labels name (t = ${stepList(named)}, ${where} each print${last})`;
       return {
-        after: { steps: [...first, ...labels], note: `${n} after the steps ${labelled}.`, ...endsEarly(labels) },
+        after: { steps: [...first, ...labels], note: `${n} after the steps ${labelled}.` },
         before: {
           // the sample printed after the loop stays x_0
           steps: [...first, ...labels.map((t, i) => (sampleLast && i === labels.length - 1 ? t : stepBefore(t, T)))],
-          note: `${n} before the steps ${labelled}: print(x) at the top of the loop body, as that fits the prints best.`,
-          ...endsEarly(labels)
+          note: `${n} before the steps ${labelled}: print(x) at the top of the loop body, as that fits the prints best.`
         },
         beforeDiagnosedNote: `${n} before the steps ${labelled}: print(x) at the top of the loop body, the reading under which the diagnosis reproduces the prints (under x after the steps, the first print differs too).`
       };
@@ -1148,26 +1145,14 @@ function labelledSteps(
     .filter((v, k) => scores[2 * variants.length + 1 + k] === scores[best] && !same(v.steps, all[best].steps))
     .map((v) => ({ steps: v.steps, note: v.diagnosedNote }));
   const tied = [...tiedBefore, ...tiedOneBased];
-  const chosen: { steps: (number | null)[]; note: string; noSample?: true } = all[best];
-  const taken = { steps: chosen.steps, note: chosen.note, ...(chosen.noSample ? { noSample: chosen.noSample } : {}) };
+  const chosen = all[best];
+  const taken = { steps: chosen.steps, note: chosen.note };
   return tied.length > 0 ? { ...taken, tied } : taken;
 }
 
 /** Steps in words: all of them, or the first three and the last two around "...". */
 function stepList(ns: readonly number[]): string {
   return ns.length > 6 ? `${ns.slice(0, 3).join(', ')}, ..., ${ns.slice(-2).join(', ')}` : ns.join(', ');
-}
-
-/**
- * Whether labelled prints end before the loop did: their steps, every k down to the last, would go on to one more
- * step t >= 0 (`t = 2, t = 1` and no `t = 0`: a loop over range(T - 1, 0, -1)); prints every k steps whose next would be
- * below 0 (t = 19, 14, 9, 4) reached the loop's end. One labelled print says nothing of it.
- */
-function endsEarly(labels: readonly number[]): { noSample?: true } {
-  const n = labels.length;
-  if (n < 2) return {};
-  const stride = labels[n - 2] - labels[n - 1];
-  return stride > 0 && labels[n - 1] - stride >= 0 ? { noSample: true } : {};
 }
 
 /**
@@ -1484,8 +1469,8 @@ function withoutSample(c: Comparison, last: number | null, recording: boolean): 
   const where = last === null ? 'x_T' : `x after step ${last}`;
   const why =
     last === 1
-      ? ` A loop over range(T - 1, 0, -1) stops there, leaving the step t = 0 out; if yours ran it, ${recording ? 'record' : 'paste'} x after it too.`
-      : ` ${recording ? 'Record' : 'Paste'} x after step 0 too.`;
+      ? ` A loop over range(T - 1, 0, -1) stops there, leaving the step t = 0 out${recording ? '' : ', and print(x) at the top of the loop body ends there too'}; if yours ran it, ${recording ? 'record' : 'paste'} x after it too.`
+      : ` ${recording ? 'Record' : 'Paste'} x after step 0 too${recording ? '' : ' (print(x) after the loop)'}.`;
   const { bitwiseUnknown: _cannotTell, ...rest } = c;
   return {
     ...rest,

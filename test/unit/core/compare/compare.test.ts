@@ -311,9 +311,14 @@ describe('compare: a correct loop that printed x elsewhere in the loop gets a hi
     );
   });
 
-  it('top of the loop, with its step labels: the labels say x before each step, and every print matches', () => {
+  it('top of the loop, with its step labels: the labels say x before each step, every print matches, but no sample', () => {
     const r = judgePlacement('top of the loop');
-    assert.equal(r.matches, true, r.summary);
+    assert.equal(r.matches, false, r.summary);
+    assert.ok(r.steps?.prints.every((p) => p.matches));
+    assert.match(
+      r.summary,
+      /\nNot a match: the paste ends at x after step 1 and has no sample \(x after step 0\) to compare; every print matches\. A loop over range\(T - 1, 0, -1\) stops there, leaving the step t = 0 out, and print\(x\) at the top of the loop body ends there too; if yours ran it, paste x after it too\.$/
+    );
     assert.match(
       r.steps!.stepsNote,
       /^6 prints, taken as x before the steps their labels name \(t = 5, 4, 3, 2, 1, 0, before each print\): print\(x\) at the top/
@@ -420,7 +425,7 @@ describe('compare: prints every few steps, labelled with their step', () => {
     assert.ok(r.steps?.prints.every((p) => p.matches));
     assert.match(
       r.summary,
-      /\nNot a match: the paste ends at x after step 1 and has no sample \(x after step 0\) to compare; every print matches\. A loop over range\(T - 1, 0, -1\) stops there, leaving the step t = 0 out; if yours ran it, paste x after it too\.$/
+      /\nNot a match: the paste ends at x after step 1 and has no sample \(x after step 0\) to compare; every print matches\. A loop over range\(T - 1, 0, -1\) stops there, leaving the step t = 0 out, and print\(x\) at the top of the loop body ends there too; if yours ran it, paste x after it too\.$/
     );
     // the same prints unlabelled read as x before each step, and the hint names the early stop too
     const c = paste('a loop stopping before t = 0, labelled every step, x_T first');
@@ -447,6 +452,10 @@ describe('compare: prints every few steps, labelled with their step', () => {
       assertMatchesAt(kind, [15, 10, 5, 0]);
     });
   }
+
+  it("labelled down to t = 0, then print('x_0 =', x) after the loop: the repeated x_0 read as the sample again", () => {
+    assertMatchesAt("x_{t} labels every 5 down to t = 0, then print('x_0 =', x) after the loop", [15, 10, 5, 0, 0]);
+  });
 
   it('a t label wins over an x-index label in the same lines (a row printed as x[0] = ...)', () => {
     assertMatchesAt('t labels, a row printed as x[0] = ... before each x, every 5', [15, 10, 5, 0]);
@@ -496,9 +505,24 @@ describe('compare: prints every few steps, labelled with their step', () => {
     );
   });
 
-  it('at the top of the loop body: the labels are x before the step, as only that fits every print', () => {
+  it('one labelled print of a loop that stops before t = 0 (t = 10 of 20): it matches, but no sample, so no match', () => {
+    const r = judge('a loop stopping before t = 0, printing when t % 10 == 0: one labelled print');
+    assert.equal(r.matches, false, r.summary);
+    assert.deepEqual(
+      r.steps?.prints.map((p) => [p.step, p.matches]),
+      [[10, true]]
+    );
+    assert.match(r.summary, /\nNot a match: the paste ends at x after step 10 and has no sample/);
+  });
+
+  it('at the top of the loop body: the labels are x before the step, as only that fits every print; no sample', () => {
     const r = judge('top of the loop body, every 5');
-    assert.equal(r.matches, true, r.summary);
+    assert.equal(r.matches, false, r.summary);
+    assert.ok(r.steps?.prints.every((p) => p.matches));
+    assert.match(
+      r.summary,
+      /\nNot a match: the paste ends at x after step 5 and has no sample \(x after step 0\) to compare; every print matches\. Paste x after step 0 too \(print\(x\) after the loop\)\.$/
+    );
     assert.deepEqual(
       r.steps?.prints.map((p) => p.step),
       [null, 15, 10, 5]
