@@ -1755,14 +1755,20 @@ function diagnoseSteps(
     matmulThreads: run.inputs.matmulThreads,
     shouldStop: opts.shouldStop
   };
+  // from the first divergent step, from the first print the correct loop is not within tolerance of (where a mistake
+  // shows after an ulp of rounding here and there: a BLAS, torch.rsqrt), and from the first step
+  const far = steps[steps.findIndex((t, i) => !closeToPaste(states.get(t)!, pastes[i]))];
+  const starts = [...new Set([t0, ...(typeof far === 'number' ? [far] : []), T - 1])];
   const near = nearDiagnosis(correctIsClose, worst, what, !recording, () => {
-    const atT0 = diagnoseTrajectory(inputs, t0, closeStep, {
-      ...diagnoseOpts,
-      ...(stateBefore ? { stateBefore } : {})
-    });
-    return atT0.length > 0 || t0 === T - 1
-      ? { ids: atT0, from: t0 }
-      : { ids: diagnoseTrajectory(inputs, T - 1, closeStep, diagnoseOpts), from: T - 1 };
+    for (const from of starts) {
+      const before = from === t0 ? stateBefore : from < T - 1 ? states.get(from + 1) : undefined;
+      const ids = diagnoseTrajectory(inputs, from, closeStep, {
+        ...diagnoseOpts,
+        ...(before ? { stateBefore: before } : {})
+      });
+      if (ids.length > 0) return { ids, from };
+    }
+    return { ids: [] };
   });
   return withDiagnosis(c, near.diagnosis, near.note, near.from ?? t0, what);
 }

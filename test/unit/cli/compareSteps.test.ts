@@ -331,6 +331,20 @@ describe('cli compare: recordings and step-by-step pastes', () => {
     }
   });
 
+  it('torch.rsqrt (an ulp here and there from step 38), then noise at t = 0 too: the mistake named from where it shows', async () => {
+    const r = await runCliInMemory(['compare', 'run.json', '--json'], {
+      'run.json': rec('rsqrt-noise-at-t0.run.json')
+    });
+    const j = JSON.parse(r.out);
+    assert.equal(r.code, 1, j.summary);
+    assert.equal(j.firstDivergence.step, 38);
+    assert.deepEqual(
+      j.diagnosis.map((d: { id: string; approximate?: boolean }) => [d.id, d.approximate]),
+      [['noise-at-t0', true]]
+    );
+    assert.match(j.summary, /with this mistake from step t = 0 on: Noise added at the last step too \(noise-at-t0\)/);
+  });
+
   it('a correct loop written with torch.rsqrt (an ulp here and there): no mistake named, and none needed', async () => {
     const r = await runCliInMemory(['compare', 'run.json', '--json'], { 'run.json': rec('rsqrt.run.json') });
     const j = JSON.parse(r.out);

@@ -175,6 +175,13 @@ describe('checkRecording: a recording against the exact reference', () => {
       v.summary,
       /No mistake is needed: every recorded state is within torch\.testing\.assert_close's float32 tolerance/
     );
+    // an ulp of rounding from step 38, then noise at t = 0: the mistake from where it shows
+    const late = checkRecording(recording('rsqrt-noise-at-t0'));
+    assert.equal(late.firstDivergence?.t, 38);
+    assert.deepEqual(
+      [late.diagnosis?.fromStep, late.diagnosis?.mistakes.map((m) => m.id), late.diagnosis?.approximate],
+      [0, ['noise-at-t0'], true]
+    );
     // exact mistakes stay exact
     const exact = checkRecording(recording('step-seed-plus-t'));
     assert.equal(exact.diagnosis?.approximate, undefined);
