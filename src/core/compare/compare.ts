@@ -83,6 +83,8 @@ export interface CompareOptions {
   xTNote?: string;
   /** set by compareRun: the paste is a list of the rows' own prints (print(list(x))), each in its own style */
   rowPrints?: boolean;
+  /** set by compareRun: the prints are the matrices of a stacked trajectory (torch.stack(xs)), which have no labels */
+  stacked?: boolean;
 }
 
 /** The float64 schedules the diagnosis tries, in order: the recorded (or float32) one, then the written one. */
@@ -550,7 +552,7 @@ function rowsAsMatrix(
 }
 
 /**
- * A print of a stacked trajectory, shape (K, rows, cols) with 2 <= K <= T + 1 (torch.stack(xs) printed or its
+ * A print of a stacked trajectory, shape (K, rows, cols) with 2 <= K <= T + 2 (torch.stack(xs) printed or its
  * tolist(), np.stack(xs) saved): its K matrices as K prints of their own, each written as the print wrote it (its
  * constructor and keywords around it), for the step-by-step comparison; null for anything else.
  */
@@ -569,7 +571,8 @@ function stackedStates(
     return null;
   }
   const [count, r, c] = parsed.shape;
-  if (parsed.shape.length !== 3 || r !== rows || c !== cols || count < 2 || count > T + 1 || parsed.summarized)
+  // (T + 2: the sample appended once more, left out as for T + 2 prints)
+  if (parsed.shape.length !== 3 || r !== rows || c !== cols || count < 2 || count > T + 2 || parsed.summarized)
     return null;
   // the blocks one bracket in: each matrix's own text
   const open = text.indexOf('[');
@@ -700,7 +703,7 @@ export function compareRun(
       ? stackedStates(prints[0].text, run.sample.rows, run.sample.cols, inputs.betas.length, opts.field ?? 'expected')
       : null;
   if (stacked) {
-    const c = compareRun(inputs, run, stacked.text, opts);
+    const c = compareRun(inputs, run, stacked.text, { ...opts, stacked: true });
     const { rows, cols } = run.sample;
     return {
       ...c,
@@ -1206,7 +1209,7 @@ function printPlacementHint(
     return `Hint: every print is the correct loop's x before a step (print(x) at the top of the loop body, so the first print is x_T and the sample itself is not printed): print x after the step, or paste the final sample alone. A loop that stops before t = 0 (range(T - 1, 0, -1)) and prints x after each step gives the same prints: the last is then x after step 1, and the step t = 0 is missing.`;
   const strided = everyKthStep(inputs, profiles, pastes, opts);
   if (strided)
-    return `Hint: the prints are the correct loop's ${strided.xT ? 'x_T and then its ' : ''}x every ${strided.k} steps (t = ${stepList(strided.steps)}), not x after the last steps as they were taken: label each print with its step (print(f"t = {t}") before it) and they are read so.`;
+    return `Hint: the ${opts.stacked ? "stacked trajectory's states" : 'prints'} are the correct loop's ${strided.xT ? 'x_T and then its ' : ''}x every ${strided.k} steps (t = ${stepList(strided.steps)}), not x after the last steps as they were taken: ${opts.stacked ? 'keep every state (xs.append(x) after every step, x_T first) and they are read so.' : 'label each print with its step (print(f"t = {t}") before it) and they are read so.'}`;
   const bothTheSample = n >= 2 && valuesMatch(sample, pastes[n - 1]) && valuesMatch(sample, pastes[n - 2]);
   if (bothTheSample && n - 1 <= T + 1 && loopWork(inputs, T) <= DIAGNOSIS_MAX_WORK) {
     const { steps: fewer } = assignSteps(n - 1, T, 'expected');

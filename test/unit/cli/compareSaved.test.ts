@@ -31,6 +31,8 @@ const fixture = JSON.parse(readFileSync(path.join(FIXTURES, 'compare/saved_array
     files: { name: string; base64?: string; text?: string; verdict: string; firstDivergence?: number }[];
     /** print(torch.stack(xs)) of N = 100, d = 2, T = 20: summarised */
     summarised: { inputs: unknown; text: string };
+    /** the states every 2 steps; x_T, every step and the sample once more */
+    more: { name: string; base64: string }[];
   };
 };
 
@@ -70,6 +72,32 @@ describe('cli compare: a trajectory stacked into one (T + 1, N, d) tensor, saved
       }
     });
   }
+});
+
+describe('cli compare: stacked trajectories of other states', () => {
+  const { inputs, more } = fixture.stacked;
+  const run = (f: { base64: string }) =>
+    cli(['compare', 'in.json', 'saved', '--json'], { 'in.json': JSON.stringify(inputs), saved: contents(f) });
+
+  it('x kept every 2 steps: taken as the last steps (no labels), and a hint names the states that fit', async () => {
+    const r = await run(more[0]);
+    const j = JSON.parse(r.out) as { summary: string };
+    assert.equal(r.code, 1, j.summary);
+    assert.match(
+      j.summary,
+      /\nHint: the stacked trajectory's states are the correct loop's x every 2 steps \(t = 2, 0\), not x after the last steps as they were taken: keep every state \(xs\.append\(x\) after every step, x_T first\) and they are read so\.\n/
+    );
+  });
+
+  it('x_T, every step and the sample once more (T + 2 states): the repeat left out, and a match', async () => {
+    const r = await run(more[1]);
+    const j = JSON.parse(r.out) as { matches: boolean; steps: { prints: { step: number | null }[] }; summary: string };
+    assert.equal(r.code, 0, j.summary);
+    assert.deepEqual(
+      j.steps.prints.map((p) => p.step),
+      [null, 3, 2, 1, 0]
+    );
+  });
 });
 
 describe('cli compare: a stacked trajectory printed summarised', () => {
