@@ -235,7 +235,7 @@ export function stepLines(
     const k = first.index[0] * bad.expected.cols + first.index[1];
     where = `, element (${first.index[0]}, ${first.index[1]}): ${differenceText(oursAtBad[k], bad.expected.data[k], w.theirs)}`;
   } else {
-    where = `: ${bad.shapeNote ?? 'the shapes differ'}`;
+    where = `: ${(bad.shapeNote ?? 'the shapes differ').replace(/\.$/, '')}`;
   }
   lines.push(`First divergence: ${stepName(first.step)} (${w.item} ${at + 1} of ${s.prints.length})${where}.`);
   if (at > 0)

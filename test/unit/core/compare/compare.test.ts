@@ -496,6 +496,21 @@ describe('compare: prints every few steps, labelled with their step', () => {
     );
   });
 
+  it('a first divergent print of another shape: its shape note ends the line with one full stop', () => {
+    const c = paste('after the step, every 5, x_T first');
+    const { inputs } = readInputs(c.inputs);
+    // each print cut to its first row (PyTorch's text, one row of it): shape (1, 2), not (4, 2)
+    const firstRow = c.text.replace(/(tensor\(\[\[[^\]]*\])[^]*?\]\)/g, '$1])');
+    assert.notEqual(firstRow, c.text);
+    const r = compareRun(inputs, runSampler(inputs, { record: { kind: 'none' } }), firstRow);
+    const line = r.summary.split('\n').find((l) => l.startsWith('First divergence:'))!;
+    assert.match(
+      line,
+      /^First divergence: x_T \(the initial noise\) \(print 1 of 5\): the paste has shape \(1, 2\) but ours is \(4, 2\); .*[^.]\.$/
+    );
+    assert.doesNotMatch(line, /\.\.$/);
+  });
+
   it('a list of one tensor updated in place (every entry its last state): a hint says so, not only x_T', () => {
     const r = judge('a list of one tensor updated in place, x_T and every step');
     assert.equal(r.matches, false);
