@@ -1690,8 +1690,11 @@ function diagnoseSteps(
     const xT = states.get(null);
     const transposed =
       t0 === null && xT !== undefined && valuesMatch(transposedDraw(xT, inputs.n, inputs.d), pastes[firstBad]);
-    const why =
-      t0 === null
+    // a print of another shape whose values all agree (x[0] of each state when N = 1): no seed to check
+    const shapeOnly = pastes[firstBad].layout.shapeMismatch && bad.compared > 0 && bad.mismatched === 0;
+    const why = shapeOnly
+      ? `not run: the first divergent print differs in its shape only, and its values agree with ours in row-major order: print x itself, of shape (${inputs.n}, ${inputs.d}).`
+      : t0 === null
         ? opts.xTNote
           ? `not run: x_T differs. ${opts.xTNote}`
           : transposed

@@ -87,7 +87,12 @@ export const verdicts = JSON.parse(readFileSync(path.join(COMPARE_FIXTURES, 'ver
     /** the example's rows printed one a line (for row in x: print(row)), the next seed's so, and x[0] after each step */
     lines: { kind: string; text: string; matches: boolean; matrix: boolean }[];
     /** print(list(x)) and print(list(x.numpy())) of a sample of one row (N = 1), and the next seed's so */
-    one: { inputsText: string; pastes: { kind: string; text: string; matches: boolean }[] };
+    one: {
+      inputsText: string;
+      pastes: { kind: string; text: string; matches: boolean }[];
+      /** print(xs) of x[0] of x_T and of each state (xs.append(x[0].clone())): prints of shape (2,) */
+      states: string;
+    };
     /** print(list(x)) of a sample with one row in scientific notation (seed 46), and the next seed's so */
     sci: { inputsText: string; pastes: { kind: string; text: string; matches: boolean }[] };
     /** the sample in a Python dict's print, print({'x': x}), and the next seed's so */

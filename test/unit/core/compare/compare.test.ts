@@ -211,6 +211,15 @@ describe('compare: a list of 1-D prints (fixtures from PyTorch and NumPy)', () =
       );
     });
   }
+  it('x[0] of each state of an N = 1 loop (shape (2,)): every value agrees, and the diagnosis says the shape differs, not the seed', () => {
+    const r = compareRun(one, runSampler(one, { record: { kind: 'none' } }), verdicts.listPastes.one.states);
+    assert.equal(r.matches, false);
+    assert.ok(r.steps?.prints.every((p) => p.compared === 2 && p.mismatched === 0));
+    assert.equal(
+      r.diagnosisNote,
+      'not run: the first divergent print differs in its shape only, and its values agree with ours in row-major order: print x itself, of shape (1, 2).'
+    );
+  });
   const wide = readInputs(JSON.parse(verdicts.listPastes.wide.inputsText)).inputs;
   for (const p of verdicts.listPastes.wide.pastes) {
     it(`${p.kind}: the rows of one matrix, ${p.matches ? 'matching' : 'not matching'} (no steps reading: more prints than states)`, () => {
