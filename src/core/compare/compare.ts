@@ -620,9 +620,9 @@ function valuesMatch(values: Float32Array, paste: PreparedPaste): boolean {
   return true;
 }
 
+const CLOSE_BY_DEFAULTS = elementJudge('tolerance', DEFAULT_RTOL_F32, DEFAULT_ATOL_F32);
 /** torch.testing.assert_close's float32 defaults on one element (ours, theirs). */
 export const closeByDefaults = (ours: number, theirs: number): boolean => CLOSE_BY_DEFAULTS(ours, theirs, false);
-const CLOSE_BY_DEFAULTS = elementJudge('tolerance', DEFAULT_RTOL_F32, DEFAULT_ATOL_F32);
 
 /** Whether every element the paste gives is within torch.testing.assert_close's float32 defaults of `values`. */
 function closeToPaste(values: Float32Array, paste: PreparedPaste): boolean {
@@ -1719,14 +1719,14 @@ function diagnoseSteps(
   const gap = lastGood !== null && lastGood - 1 > t0 ? lastGood - 1 : null;
   let found: MistakeId[] = [];
   let from = t0;
+  const baseOpts = {
+    profile,
+    matmul: run.inputs.matmul,
+    matmulThreads: run.inputs.matmulThreads,
+    shouldStop: opts.shouldStop
+  };
   for (const schedule64 of schedules64(opts)) {
-    const diagnoseOpts = {
-      profile,
-      matmul: run.inputs.matmul,
-      matmulThreads: run.inputs.matmulThreads,
-      shouldStop: opts.shouldStop,
-      schedule64
-    };
+    const diagnoseOpts = { ...baseOpts, schedule64 };
     found = diagnoseTrajectory(inputs, t0, matchesStep, { ...diagnoseOpts, ...(stateBefore ? { stateBefore } : {}) });
     from = t0;
     if (found.length === 0 && gap !== null && loopWork(inputs, gap + 1) <= DIAGNOSIS_MAX_WORK) {
@@ -1744,32 +1744,27 @@ function diagnoseSteps(
   const what = recording ? 'the recording' : 'the paste';
   if (found.length > 0 || !pastes.every((p) => p.choice.rule === 'bitwise') || loopWork(inputs, T) > DIAGNOSIS_MAX_WORK)
     return withDiagnosis(c, entries(found), undefined, from, what);
-  // exact values no entry gives bit for bit: within assert_close's tolerance, from the first divergent step or the
-  // first step
+  // exact values no entry gives bit for bit: within assert_close's tolerance
   const closeStep = (t: number, x: Float32Array): boolean => {
     const p = byStep.get(t);
     return p === undefined || closeToPaste(x, p);
   };
-  const correctIsClose = steps.every((t, i) => closeToPaste(states.get(t)!, pastes[i]));
+  // the first print the correct loop is not within tolerance of (none: the correct loop is that close to them all)
+  const farIndex = steps.findIndex((t, i) => !closeToPaste(states.get(t)!, pastes[i]));
+  const far = farIndex < 0 ? null : steps[farIndex];
   const worst = (c.steps?.prints ?? []).reduce<number | null>(
     (m, p) => (p.maxUlps === null ? m : Math.max(m ?? 0, p.maxUlps)),
     null
   );
-  const diagnoseOpts = {
-    profile,
-    matmul: run.inputs.matmul,
-    matmulThreads: run.inputs.matmulThreads,
-    shouldStop: opts.shouldStop
-  };
-  // from the first divergent step, from the first print the correct loop is not within tolerance of (where a mistake
-  // shows after an ulp of rounding here and there: a BLAS, torch.rsqrt), and from the first step
-  const far = steps[steps.findIndex((t, i) => !closeToPaste(states.get(t)!, pastes[i]))];
+  // from the first divergent step, from that first print (where a mistake shows after an ulp of rounding here and
+  // there: a BLAS, torch.rsqrt), and from the first step
   const starts = [...new Set([t0, ...(typeof far === 'number' ? [far] : []), T - 1])];
-  const near = nearDiagnosis(correctIsClose, worst, what, !recording, () => {
+  const near = nearDiagnosis(farIndex < 0, worst, what, !recording, () => {
     for (const from of starts) {
-      const before = from === t0 ? stateBefore : from < T - 1 ? states.get(from + 1) : undefined;
+      // x before step `from`: the correct loop's x after step from + 1 (x_T, drawn by the catalogue, for T - 1)
+      const before = from < T - 1 ? states.get(from + 1) : undefined;
       const ids = diagnoseTrajectory(inputs, from, closeStep, {
-        ...diagnoseOpts,
+        ...baseOpts,
         ...(before ? { stateBefore: before } : {})
       });
       if (ids.length > 0) return { ids, from };
