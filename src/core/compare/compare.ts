@@ -36,6 +36,7 @@ import {
   float32sPrintedWithNine,
   longerThanShortestF32,
   printsAs,
+  printsAsGeneral,
   significantDigits,
   literalStyle,
   sameDouble,
@@ -407,6 +408,12 @@ function judgeSample(ours: MatrixF32, paste: PreparedPaste): Comparison {
     printed = nj.printed;
     choice = { ...choice, explanation: nj.explanation, pinned: nj.pinned };
   }
+  if (!printed && choice.generalDigits) {
+    // np.savetxt's '%g': ours written with the same fmt, against the pasted text
+    printed = new Uint8Array(layout.literals.length);
+    for (const k of paste.knownAt)
+      printed[k] = printsAsGeneral(ours.data[k], layout.literals[k]!, choice.generalDigits) ? 1 : 0;
+  }
   if (!printed && choice.pinned && choice.rule === 'bitwise') {
     // each pasted number identifies one float32 value: ours prints as it exactly when ours is that value
     printed = new Uint8Array(layout.literals.length);
@@ -613,7 +620,9 @@ function valuesMatch(values: Float32Array, paste: PreparedPaste): boolean {
     let printsSame = false;
     if (needsPrint) {
       const lit = layout.literals[k]!;
-      printsSame = printsAs(a, lit, literalStyle(lit, parsed.source));
+      printsSame = choice.generalDigits
+        ? printsAsGeneral(a, lit, choice.generalDigits)
+        : printsAs(a, lit, literalStyle(lit, parsed.source));
     }
     if (!judge(a, b, printsSame)) return false;
   }

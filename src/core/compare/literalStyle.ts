@@ -2,7 +2,7 @@
 // nan/inf, or full-precision digits), and what that says about the float32 value behind it: whether our value
 // prints as the pasted text, and whether the text identifies exactly one float32 value.
 import { tokenValue, type ParsedTensor } from '../tensors/parseTensor';
-import { formatFixedF64, formatScientificF64, formatFloat32Shortest } from '../tensors/printTensor';
+import { formatFixedF64, formatGeneralF64, formatScientificF64, formatFloat32Shortest } from '../tensors/printTensor';
 import { nextDownF32, nextUpF32 } from '../float32';
 
 export type LiteralStyle =
@@ -214,6 +214,27 @@ export function shortestFloat32Print(lits: readonly string[]): boolean {
     if (digits <= 7 && x !== 0 && Number(x.toPrecision(8)) !== tokenValue(l)) notEightDigits = true;
   }
   return most >= 8 && notEightDigits;
+}
+
+/**
+ * The p of np.savetxt's fmt='%.{p}g' ('%g' is p = 6) when the literals are what it writes of float32 values: p is the
+ * most significant digits any shows, 5 to 8 (with 9 or more every number identifies its float32 value: the bitwise
+ * rule; with 4 or fewer, numbers typed by hand are as likely); at least half of the numbers show p (the others
+ * fewer, '%g' dropping trailing zeros); and every literal is what '%.{p}g' writes of the float32 nearest to it (its
+ * notation included: scientific below 1e-4 and from 10^p). Null otherwise.
+ */
+export function generalFormatDigits(lits: readonly string[]): number | null {
+  const numbers = lits.filter((l) => !/nan|inf/i.test(l));
+  const digits = numbers.map((l) => significantDigits(l));
+  let p = 0;
+  for (const n of digits) p = Math.max(p, n);
+  if (p < 5 || p > 8 || 2 * digits.filter((n) => n === p).length < numbers.length) return null;
+  return numbers.every((l) => formatGeneralF64(Math.fround(tokenValue(l)), p) === l) ? p : null;
+}
+
+/** Whether a float32 value, written with '%.{digits}g', gives the literal (as a number: the sign of zero counts). */
+export function printsAsGeneral(v: number, lit: string, digits: number): boolean {
+  return samePrinted(formatGeneralF64(v, digits), lit);
 }
 
 /** Whether the literal shows 9 significant digits or more (enough for any float32 value), or is nan or inf. */

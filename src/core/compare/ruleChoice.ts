@@ -9,6 +9,7 @@ import {
   isFullPrecisionLiteral,
   showsNineDigits,
   isRoundedStyle,
+  generalFormatDigits,
   literalStyle,
   pinsDownF32,
   pinsDownF64,
@@ -39,6 +40,8 @@ export interface RuleChoice {
   recorded?: boolean;
   /** rows written by np.savetxt, not a print */
   savetxt?: boolean;
+  /** np.savetxt's fmt='%.{p}g' ('%g': 6): each element judged by what that fmt writes of our value */
+  generalDigits?: number;
 }
 
 /**
@@ -162,6 +165,18 @@ export function chooseRule(
           : `printed precision: the paste was printed with ${describeStyle(style)}, so an element matches when our float32 value, printed the same way PyTorch prints it, gives the pasted text.`
     };
   }
+  // '%g': as many digits after the point as each number needs, trailing zeros dropped, so no style is shared
+  const general = savetxt && !pinned ? generalFormatDigits(lits) : null;
+  if (general !== null) {
+    return {
+      rule: 'printed-precision',
+      pinned,
+      style,
+      savetxt,
+      generalDigits: general,
+      explanation: `printed precision: the paste was ${printed} with ${general} significant digits, trailing zeros dropped (fmt='%.${general}g'${general === 6 ? ", which is '%g'" : ''}), so an element matches when our float32 value, written with the same fmt (Python's % formatting, correctly rounded), gives the pasted text.`
+    };
+  }
   if (pinned) {
     return {
       rule: 'bitwise',
@@ -181,7 +196,7 @@ export function chooseRule(
     style,
     ...(savetxt ? { savetxt } : {}),
     explanation: savetxt
-      ? `tolerance: the paste was written by np.savetxt with a fmt whose numbers neither share one style nor identify float32 values (as '%g' writes them), so they are judged by ${tolText}.`
+      ? `tolerance: the paste was written by np.savetxt with a fmt whose numbers neither share one style, nor identify float32 values, nor show digits cut by '%g' ('%.{p}g' of float32 values), so they are judged by ${tolText}.`
       : `tolerance: the pasted numbers are neither a fixed-precision PyTorch print nor full-precision decimals, so they are judged by ${tolText}.`
   };
 }

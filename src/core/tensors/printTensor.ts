@@ -149,6 +149,23 @@ export function formatScientificF64(x: number, precision: number): string {
   return `${sign}${body}e${expSign}${expDigits}`;
 }
 
+/**
+ * Python's '%.{p}g' % x for a double x (what np.savetxt writes with fmt='%g', p = 6): the value rounded to p
+ * significant digits (0 taken as 1), written as '%.{p-1}e' writes it when that exponent X is below -4 or at least p,
+ * else with p - 1 - X digits after the point, and trailing zeros (and a trailing point) dropped. The rule is C's
+ * (C11 7.21.6.1, the g conversion), which Python's float formatting follows (Python/pystrtod.c).
+ */
+export function formatGeneralF64(x: number, precision: number): string {
+  if (!Number.isFinite(x)) return formatScientificF64(x, 0);
+  const p = Math.max(precision, 1);
+  const sci = formatScientificF64(x, p - 1);
+  const e = sci.indexOf('e');
+  const exp10 = Number(sci.slice(e + 1));
+  const dropZeros = (digits: string): string => (digits.includes('.') ? digits.replace(/\.?0+$/, '') : digits);
+  if (exp10 < -4 || exp10 >= p) return dropZeros(sci.slice(0, e)) + sci.slice(e);
+  return dropZeros(formatFixedF64(x, p - 1 - exp10));
+}
+
 // ---------------------------------------------------------------------------------------------
 // torch/_tensor_str.py: class _Formatter (floating-point branch)
 

@@ -149,6 +149,33 @@ describe('cli compare: arrays saved with np.save and np.savetxt (fixtures from P
     }
   }
 
+  it("fmt='%g' and '%.8g': judged at their printed precision, the fmt named; short rows typed by hand are not", async () => {
+    const c = fixture.cases.find((k) => k.name.endsWith('wide'))!;
+    for (const [fmt, p] of [
+      ['%g', "6 significant digits, trailing zeros dropped (fmt='%.6g', which is '%g')"],
+      ['%.8g', "8 significant digits, trailing zeros dropped (fmt='%.8g')"]
+    ]) {
+      const f = c.files.find((g) => g.name === `np.savetxt(f, x.numpy(), fmt='${fmt}')`)!;
+      const r = await cli(['compare', 'in.json', 'saved', '--json'], {
+        'in.json': JSON.stringify(c.inputs),
+        saved: contents(f)
+      });
+      const j = JSON.parse(r.out) as { rule: string; summary: string };
+      assert.equal(j.rule, 'printed-precision', j.summary);
+      assert.ok(
+        j.summary.includes(`\nRule: printed precision: the paste was written by np.savetxt with ${p}, so`),
+        j.summary
+      );
+    }
+    // four digits or fewer: as likely typed by hand, the tolerance rule
+    const small = fixture.cases[0];
+    const r = await cli(['compare', 'in.json', 'rows.txt', '--json'], {
+      'in.json': JSON.stringify(small.inputs),
+      'rows.txt': '0.5 0.25\n0.125 -1.5\n0.75 0.5\n-0.25 0.375\n'
+    });
+    assert.equal((JSON.parse(r.out) as { rule: string }).rule, 'tolerance');
+  });
+
   it('the summary says what the .npy file held, as NumPy names its dtype and shape', async () => {
     for (const c of fixture.cases) {
       for (const f of c.files.filter((g) => g.npy)) {

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { PYTHON, pythonModulesMissing } from '../../helpers/torch';
 import {
   formatFloat32Shortest,
+  formatGeneralF64,
   formatTensorF32,
   type TensorPrintOptions
 } from '../../../../src/core/tensors/printTensor';
@@ -73,6 +74,20 @@ describe('formatTensorF32 (PyTorch repr)', () => {
 const shortestCases = (
   JSON.parse(readFileSync(path.join(FIXTURES, 'print', 'shortest.json'), 'utf8')) as { cases: [number, string][] }
 ).cases;
+
+const generalCases = (
+  JSON.parse(readFileSync(path.join(FIXTURES, 'print', 'general.json'), 'utf8')) as { cases: [number, string[]][] }
+).cases;
+
+describe('formatGeneralF64', () => {
+  it(`gives Python's '%.{p}g' for p = 1 to 9 of ${generalCases.length} float32 values (general.json)`, () => {
+    assert.ok(generalCases.length > 1500);
+    for (const [bits, texts] of generalCases) {
+      const v = float32FromBits([bits])[0];
+      texts.forEach((python, k) => assert.equal(formatGeneralF64(v, k + 1), python, `bits ${bits}, '%.${k + 1}g'`));
+    }
+  });
+});
 
 describe('formatFloat32Shortest', () => {
   it(`gives NumPy's shortest decimal for ${shortestCases.length} float32 values (shortest.json)`, () => {
