@@ -481,6 +481,7 @@ function judgeSample(ours: MatrixF32, paste: PreparedPaste): Comparison {
     mismatchedShape: layout.mismatchedShape,
     sameSize: layout.sameSize,
     maxUlpsAt,
+    maxUlpsAcrossZero: maxUlpsAt >= 0 && ours.data[maxUlpsAt] * c.expected.data[maxUlpsAt] < 0,
     nanOneSided,
     nanBoth,
     allBitsEqual

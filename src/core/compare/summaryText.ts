@@ -59,6 +59,8 @@ export type SummaryStats = Pick<ElementStatistics, 'maxUlpsAt' | 'nanOneSided' |
   mismatchedShape?: number[];
   /** the paste holds as many values as ours, in another shape */
   sameSize?: boolean;
+  /** ours and the pasted value at maxUlpsAt have opposite signs (the distance counts every float32 near zero) */
+  maxUlpsAcrossZero?: boolean;
 };
 
 /** The header and statistics block: assert_close's message when the rule is tolerance (or bitwise, its rtol=atol=0 form). */
@@ -119,7 +121,13 @@ export function buildSummary(c: Comparison, choice: RuleChoice, stats: SummarySt
       // under the printed-precision rule the pasted values are rounded decimals: a distance to them, not to PyTorch's value
       const rounded =
         choice.rule === 'printed-precision' && !choice.pinned ? ' (to the pasted decimals, which are rounded)' : '';
-      lines.push(`Greatest distance in float32 ulps${rounded}: ${c.maxUlps} at index ${pythonIndex(at)}${nanNote}`);
+      // about 2.1e9 ulps for 1 against -1: the float32 values near zero are most of them
+      const acrossZero = stats.maxUlpsAcrossZero
+        ? ' (the two values have opposite signs: the float32 values between them near zero are counted too)'
+        : '';
+      lines.push(
+        `Greatest distance in float32 ulps${rounded}: ${c.maxUlps} at index ${pythonIndex(at)}${acrossZero}${nanNote}`
+      );
     } else {
       lines.push('Greatest distance in float32 ulps: none (nan on one side of every compared element)');
     }

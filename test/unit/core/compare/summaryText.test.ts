@@ -2,11 +2,13 @@
 // torch.testing.assert_close's message, character for character, from real PyTorch via scripts/fixtures/compare.py
 // (test/fixtures/compare/assert_close.json).
 import { strict as assert } from 'node:assert';
-import { compareSample } from '../../../../src/core/compare/compare';
+import { compareRun, compareSample } from '../../../../src/core/compare/compare';
 import { formatPythonFloat, formatPythonPercent } from '../../../../src/core/compare/summaryText';
 import { fromBits } from '../../helpers/bits';
 import { formatTensorF32 } from '../../../../src/core/tensors/printTensor';
-import { assertClose, assertCloseBlock, matrix } from '../../helpers/compareFixtures';
+import { assertClose, assertCloseBlock, matrix, verdictRun, verdicts } from '../../helpers/compareFixtures';
+import { readInputs } from '../../../../src/core/sampler/inputs';
+import { runSampler } from '../../../../src/core/sampler/sampler';
 
 describe('compare: Python number formatting (from the oracle)', () => {
   it('formats floats like repr(float)', () => {
@@ -74,6 +76,25 @@ describe('compare: torch.testing.assert_close messages, character for character'
     assert.equal(tail[1], 'Bitwise equal: no');
     assert.equal(tail[2], `Rule: ${r.ruleExplanation}`);
     assert.ok(!r.ruleExplanation.includes('\n') && r.ruleExplanation.startsWith('tolerance'));
+  });
+
+  it('a greatest ulp distance between values of opposite signs says so (the float32 values near zero counted)', () => {
+    const { inputsText, pastes } = verdicts.listPastes;
+    const { inputs } = readInputs(JSON.parse(inputsText));
+    const run = runSampler(inputs, { record: { kind: 'none' } });
+    const across =
+      /\nGreatest distance in float32 ulps[^\n]*: \d+ at index \(\d+, \d+\) \(the two values have opposite signs: the float32 values between them near zero are counted too\)\n/;
+    // print(list(x)) of the next seed's sample: its greatest ulp distance, at (2, 0), is across zero
+    const other = compareRun(inputs, run, pastes.find((p) => p.kind === 'list(x) of the next seed')!.text);
+    assert.match(other.summary, across);
+    // a value changed by 1e-2 keeps its sign
+    const c = verdicts.cases[1];
+    const altered = compareSample(
+      verdictRun(1).run.sample,
+      c.pastes.find((p) => p.kind === 'altered by 1e-2, default print')!.text
+    );
+    assert.equal(altered.matches, false);
+    assert.doesNotMatch(altered.summary, /opposite signs/);
   });
 
   it('under the printed-precision rule, says the ulps are measured to the rounded pasted decimals', () => {
