@@ -1106,7 +1106,7 @@ function labelledSteps(
     .filter((r) => r.oneBased)
     .map((r) => {
       const { first, n, named } = parts(r);
-      const labelled = `their labels (t = ${stepList(named.map((t) => t + 1))}, ${r.where} each print${r.sampleLast ? '; the last, unlabelled, the sample' : ''}) are the t of a loop over t = ${T}..1, one more than ours`;
+      const labelled = `their labels (t = ${stepList(named.map((t) => t + 1))}, each label written ${r.where} its print${r.sampleLast ? '; the last, unlabelled, the sample' : ''}) are the t of a loop over t = ${T}..1, one more than ours`;
       const head = `${n} after our steps t = ${stepList(r.labels)}: ${labelled}`;
       return {
         steps: [...first, ...r.labels],
@@ -1121,8 +1121,8 @@ function labelledSteps(
       const { first, n, named } = parts(r);
       const last = sampleLast ? '; the last, unlabelled, the sample: t = 0' : '';
       const labelled = counted
-        ? `their labels count (${stepList(counted.counts)}, ${where} each print, counted from ${counted.from}: t = ${stepList(named)}${last})`
-        : `their labels name (t = ${stepList(named)}, ${where} each print${last})`;
+        ? `their labels count (${stepList(counted.counts)}, each label written ${where} its print, counted from ${counted.from}: t = ${stepList(named)}${last})`
+        : `their labels name (t = ${stepList(named)}, each label written ${where} its print${last})`;
       return {
         after: { steps: [...first, ...labels], note: `${n} after the steps ${labelled}.` },
         before: {

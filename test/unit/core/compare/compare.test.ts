@@ -330,7 +330,7 @@ describe('compare: a correct loop that printed x elsewhere in the loop gets a hi
     );
     assert.match(
       r.steps!.stepsNote,
-      /^6 prints, taken as x before the steps their labels name \(t = 5, 4, 3, 2, 1, 0, before each print\): print\(x\) at the top/
+      /^6 prints, taken as x before the steps their labels name \(t = 5, 4, 3, 2, 1, 0, each label written before its print\): print\(x\) at the top/
     );
   });
 });
@@ -417,7 +417,7 @@ describe('compare: prints every few steps, labelled with their step', () => {
     );
     assert.equal(
       r.steps?.stepsNote,
-      '5 prints, taken as x_T (the first), then x after the steps their labels name (t = 15, 10, 5, 0, before each print).'
+      '5 prints, taken as x_T (the first), then x after the steps their labels name (t = 15, 10, 5, 0, each label written before its print).'
     );
   });
 
@@ -553,7 +553,7 @@ describe('compare: prints every few steps, labelled with their step', () => {
     );
     assert.match(
       r.steps!.stepsNote,
-      /^4 prints, taken as x before the steps their labels name \(t = 19, 14, 9, 4, before each print\): print\(x\) at the top/
+      /^4 prints, taken as x before the steps their labels name \(t = 19, 14, 9, 4, each label written before its print\): print\(x\) at the top/
     );
   });
 
@@ -610,7 +610,7 @@ describe('compare: prints every few steps, labelled with their step', () => {
       r.steps?.prints.map((p) => p.step),
       [15, 10, 5, 0]
     );
-    assert.match(r.steps!.stepsNote, /\(t = 15, 10, 5, 0, after each print\)\.$/);
+    assert.match(r.steps!.stepsNote, /\(t = 15, 10, 5, 0, each label written after its print\)\.$/);
   });
 
   for (const [kind, steps] of [
@@ -658,11 +658,11 @@ describe('compare: prints every few steps, labelled with their step', () => {
   it('labels counting the steps done say so, with the steps they give', () => {
     assert.equal(
       judge('progress Step i/T labels, every 5').steps?.stepsNote,
-      '4 prints, taken as x after the steps their labels count (5, 10, 15, 20, before each print, counted from 1: t = 15, 10, 5, 0).'
+      '4 prints, taken as x after the steps their labels count (5, 10, 15, 20, each label written before its print, counted from 1: t = 15, 10, 5, 0).'
     );
     assert.equal(
       judge('enumerate step i labels, every 5').steps?.stepsNote,
-      '4 prints, taken as x after the steps their labels count (4, 9, 14, 19, before each print, counted from 0: t = 15, 10, 5, 0).'
+      '4 prints, taken as x after the steps their labels count (4, 9, 14, 19, each label written before its print, counted from 0: t = 15, 10, 5, 0).'
     );
   });
 
