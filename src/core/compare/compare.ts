@@ -653,12 +653,14 @@ function nearDiagnosis(
   maxUlps: number | null,
   what: string,
   advice: boolean,
+  /** the pasted values are float64 (a loop run in float64 printed them) */
+  float64: boolean,
   near: () => { ids: MistakeId[]; from?: number }
 ): { diagnosis: DiagnosisEntry[]; note?: string; from?: number } {
   if (correctIsClose)
     return {
       diagnosis: [],
-      note: `no entry of the diagnosis catalogue reproduces ${what} bit for bit, and none is needed: ${withinToleranceWords('the correct loop is', 'it', maxUlps ?? 0)}${advice ? '; compare with --rtol 1.3e-6 --atol 1e-5 to judge it so' : ''}.`
+      note: `no entry of the diagnosis catalogue reproduces ${what} bit for bit, and none is needed: ${withinToleranceWords('the correct loop is', 'it', maxUlps ?? 0, float64)}${advice ? '; compare with --rtol 1.3e-6 --atol 1e-5 to judge it so' : ''}.`
     };
   const { ids, from } = near();
   return { diagnosis: entries(ids).map((e) => ({ ...e, approximate: true })), ...(from !== undefined ? { from } : {}) };
@@ -935,15 +937,22 @@ function comparePrints(
     }
   }
   if (diagnosis.length === 0 && diagnosisNote === undefined && !profileExplains && paste.choice.rule === 'bitwise') {
-    const near = nearDiagnosis(closeToPaste(run.sample.data, paste), c.maxUlps, 'the paste', true, () => ({
-      ids: diagnoseSample(inputs, (sample) => closeToPaste(sample, paste), {
-        profile: own,
-        matmul: run.inputs.matmul,
-        matmulThreads: run.inputs.matmulThreads,
-        shouldStop: opts.shouldStop,
-        correctSample: run.sample.data
+    const near = nearDiagnosis(
+      closeToPaste(run.sample.data, paste),
+      c.maxUlps,
+      'the paste',
+      true,
+      paste.float64,
+      () => ({
+        ids: diagnoseSample(inputs, (sample) => closeToPaste(sample, paste), {
+          profile: own,
+          matmul: run.inputs.matmul,
+          matmulThreads: run.inputs.matmulThreads,
+          shouldStop: opts.shouldStop,
+          correctSample: run.sample.data
+        })
       })
-    }));
+    );
     diagnosis = near.diagnosis;
     diagnosisNote = near.note;
   }
@@ -1769,7 +1778,8 @@ function diagnoseSteps(
   // from the first divergent step, from that first print (where a mistake shows after an ulp of rounding here and
   // there: a BLAS, torch.rsqrt), and from the first step
   const starts = [...new Set([t0, ...(typeof far === 'number' ? [far] : []), T - 1])];
-  const near = nearDiagnosis(farIndex < 0, worst, what, !recording, () => {
+  const float64 = !recording && pastes.some((p) => p.float64);
+  const near = nearDiagnosis(farIndex < 0, worst, what, !recording, float64, () => {
     for (const from of starts) {
       // x before step `from`: the correct loop's x after step from + 1 (x_T, drawn by the catalogue, for T - 1)
       const before = from < T - 1 ? states.get(from + 1) : undefined;

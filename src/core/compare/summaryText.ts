@@ -296,8 +296,12 @@ export const APPROXIMATE_WORDS = `within ${DEFAULT_TOLERANCE_WORDS}, though not 
  * (the correct loop, every recorded state) is within it of `of`, at most maxUlps apart, as a rewrite of the loop or an
  * unprofiled BLAS gives.
  */
-export function withinToleranceWords(what: string, of: string, maxUlps: number): string {
-  return `${what} within ${DEFAULT_TOLERANCE_WORDS} of ${of} (at most ${maxUlps} ulp${maxUlps === 1 ? '' : 's'} apart), as a correct loop written with operations that round differently is (torch.rsqrt, coefficients precomputed as tensors, the same terms in another order), or one run on a BLAS whose rounding no matmul profile reproduces`;
+export function withinToleranceWords(what: string, of: string, maxUlps: number, float64 = false): string {
+  const ulps = `${maxUlps} ulp${maxUlps === 1 ? '' : 's'}`;
+  // float64 values (x.tolist() of a loop run in float64) are no float32 value: the ulps are those of their float32
+  if (float64)
+    return `${what} within ${DEFAULT_TOLERANCE_WORDS} of ${of} (at most ${ulps} apart once its float64 values are rounded to float32), as the correct loop run in float64 is (the pasted values are float64: .double() on x, the weights and the schedule, or torch.set_default_dtype(torch.float64)), or one written with operations that round differently`;
+  return `${what} within ${DEFAULT_TOLERANCE_WORDS} of ${of} (at most ${ulps} apart), as a correct loop written with operations that round differently is (torch.rsqrt, coefficients precomputed as tensors, the same terms in another order), or one run on a BLAS whose rounding no matmul profile reproduces`;
 }
 
 /** How the rule's acceptance reads in the diagnosis sentence (for an entry that gives exact values approximately: so). */

@@ -256,6 +256,12 @@ describe('cli compare: the output of a loop run in float64 (x, weights and sched
       // the differences to the printed values, not to their float32 roundings (which are ours: 0.0)
       const abs = /Greatest absolute difference: (\S+)/.exec(r.out);
       assert.ok(abs && Number(abs[1]) > 0, r.out);
+      // exact values close to the correct loop: no mistake needed, and the float64 loop named as the likely cause
+      if (p.kind === 'tolist')
+        assert.match(
+          r.out,
+          /\nDiagnosis: [^\n]*none is needed: the correct loop is within [^\n]* \(at most 0 ulps apart once its float64 values are rounded to float32\), as the correct loop run in float64 is \(the pasted values are float64: /
+        );
     });
   }
 });
