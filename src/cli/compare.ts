@@ -85,7 +85,8 @@ reproduce it (README "Diagnosis catalogue").
                 Also: firstDivergence ({step, index: [row, col]} of the first print that differs,
                 step null for x_T, index null when only the shape differs; null when all match),
                 diagnosis (list of {id, title, explanation, pytorch}, with profile when found under
-                another RNG profile, approximate: true when it gives exact values only within
+                another RNG profile, pair ({rng, matmul, threads}) when found under another (RNG,
+                matmul) profile pair, approximate: true when it gives exact values only within
                 assert_close's tolerance), diagnosisNote (when not run), and for step-by-step pastes
                 steps ({stepsNote, prints: [{step, matches, compared, mismatched, maxAbsDiff,
                 maxUlps}]}).
@@ -149,7 +150,7 @@ export function comparisonJson(c: Comparison, warnings: readonly string[]): stri
     `"mismatches":[${mismatches.join(',')}]`,
     `"expected":[${expectedRows.join(',')}]`,
     `"firstDivergence":${c.firstDivergence ? JSON.stringify({ step: c.firstDivergence.step, index: c.firstDivergence.index }) : 'null'}`,
-    `"diagnosis":${JSON.stringify((c.diagnosis ?? []).map(({ id, title, explanation, pytorch, profile, approximate }) => ({ id, title, explanation, pytorch, ...(profile ? { profile } : {}), ...(approximate ? { approximate } : {}) })))}`,
+    `"diagnosis":${JSON.stringify((c.diagnosis ?? []).map(({ id, title, explanation, pytorch, profile, pair, approximate }) => ({ id, title, explanation, pytorch, ...(profile ? { profile } : {}), ...(pair ? { pair } : {}), ...(approximate ? { approximate } : {}) })))}`,
     ...(c.diagnosisNote ? [`"diagnosisNote":${JSON.stringify(c.diagnosisNote)}`] : []),
     ...(c.steps
       ? [

@@ -169,6 +169,11 @@ export interface DiagnosisEntry {
   /** set when the entry reproduces the paste only under another RNG profile than the run's */
   profile?: RngProfile;
   /**
+   * set when the entry reproduces the paste only under another (RNG, matmul) profile pair than the run's: a PyTorch
+   * with another randn kernel or BLAS whose loop has the mistake (profilePairs.ts leadingPair)
+   */
+  pair?: ProfilePair;
+  /**
    * set when the entry gives exact values (bitwise rule) only within torch.testing.assert_close's float32 tolerance,
    * not bit for bit: the mistake written with other operations, which round differently
    */

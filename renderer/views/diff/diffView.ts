@@ -3,6 +3,7 @@
 // PyTorch's / |difference| side by side with mismatches highlighted, and a heatmap of |diff|.
 import { formatFloat32Shortest } from '../../../src/core/tensors/printTensor';
 import { diagnosisHeading } from '../../../src/core/compare/summaryText';
+import { pairName } from '../../../src/core/diagnosis/profilePairs';
 import { h } from '../../dom';
 import { PlotBox, type View, type ViewContext } from '../common';
 import { stepTicks } from '../commonModel';
@@ -62,7 +63,7 @@ export function createDiffView(ctx: ViewContext): View {
                 'p',
                 {},
                 h('strong', {}, d.title),
-                ` (${d.id}${d.profile ? `, RNG profile ${d.profile}` : ''}). ${d.explanation}`
+                ` (${d.id}${d.pair ? `, profiles ${pairName(d.pair)}` : d.profile ? `, RNG profile ${d.profile}` : ''}). ${d.explanation}`
               ),
               h(
                 'pre',

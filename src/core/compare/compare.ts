@@ -45,7 +45,7 @@ import {
 import { elementStatistics } from './statistics';
 import { buildSummary, diagnosisLines, pairLine, profileLine, stepLines, withinToleranceWords } from './summaryText';
 import { assignSteps, findPrints, recordedStepsNote, type PrintSpan } from './stepPaste';
-import { profilePairs, profilePairsReproducing, runPair, samePair } from '../diagnosis/profilePairs';
+import { leadingPair, profilePairs, profilePairsReproducing, runPair, samePair } from '../diagnosis/profilePairs';
 
 /** torch.testing's default tolerances for float32 (torch/testing/_comparison.py: _DTYPE_PRECISIONS). */
 export const DEFAULT_RTOL_F32 = 1.3e-6;
@@ -690,10 +690,10 @@ function pairsNotTriedLine(inputs: SamplerInputs): string {
   return `Profile pairs: not tried: the other matmul profiles run as plain JavaScript, and this run's ${loopWork(inputs, inputs.betas.length)} multiply-adds are beyond ${DIAGNOSIS_MAX_WORK} (DIAGNOSIS_MAX_WORK); run compare with --matmul openblas-haswell (and --profile) to try a profile yourself.`;
 }
 
-function entries(ids: MistakeId[], profile?: RngProfile): DiagnosisEntry[] {
+function entries(ids: MistakeId[], profile?: RngProfile, pair?: ProfilePair): DiagnosisEntry[] {
   return ids.map((id) => {
     const { title, explanation, pytorch } = mistakeInfo(id);
-    return { id, title, explanation, pytorch, ...(profile ? { profile } : {}) };
+    return { id, title, explanation, pytorch, ...(profile ? { profile } : {}), ...(pair ? { pair } : {}) };
   });
 }
 
@@ -1761,6 +1761,10 @@ function diagnoseSteps(
     if (found.length > 0) break;
   }
   const what = recording ? 'the recording' : 'the paste';
+  // none under the run's profiles: a PyTorch on another BLAS or randn kernel whose loop has a mistake from a later
+  // step, under the pair whose correct loop gives the most prints from the first (more than the run's own)
+  const pair = found.length === 0 ? mistakeUnderPair(inputs, run, steps, pastes, firstBad, matchesStep, opts) : null;
+  if (pair) return withDiagnosis(c, entries(pair.ids, undefined, pair.pair), undefined, pair.from, what);
   if (found.length > 0 || !pastes.every((p) => p.choice.rule === 'bitwise') || loopWork(inputs, T) > DIAGNOSIS_MAX_WORK)
     return withDiagnosis(c, entries(found), undefined, from, what);
   // exact values no entry gives bit for bit: within assert_close's tolerance
@@ -1792,6 +1796,43 @@ function diagnoseSteps(
     return { ids: [] };
   });
   return withDiagnosis(c, near.diagnosis, near.note, near.from ?? t0, what);
+}
+
+/**
+ * The catalogue entries a PyTorch on another (RNG, matmul) profile pair gives the prints with (profilePairs.ts
+ * leadingPair), run under that pair from its first divergent print, or from the step after its last matching one when
+ * steps between were not printed; null when no pair does better than the run's own or no entry gives them.
+ */
+function mistakeUnderPair(
+  inputs: SamplerInputs,
+  run: RunResult,
+  steps: (number | null)[],
+  pastes: PreparedPaste[],
+  firstBad: number,
+  matchesStep: (t: number, x: Float32Array) => boolean,
+  opts: CompareOptions
+): { ids: MistakeId[]; pair: ProfilePair; from: number } | null {
+  const T = inputs.betas.length;
+  if (opts.diagnose === false || loopWork(inputs, T) > DIAGNOSIS_MAX_WORK) return null;
+  const xTAt = steps.indexOf(null);
+  const matchesAt = (t: number | null, x: Float32Array): boolean =>
+    t === null ? valuesMatch(x, pastes[xTAt]) : matchesStep(t, x);
+  const own = { rng: run.inputs.profile, matmul: run.inputs.matmul, threads: run.inputs.matmulThreads };
+  const lead = leadingPair(inputs, own, steps, matchesAt, firstBad, opts.shouldStop);
+  const t1 = lead ? steps[lead.leading] : null;
+  if (!lead || t1 === null) return null;
+  const previous = lead.leading > 0 ? steps[lead.leading - 1] : null;
+  const starts = previous !== null && previous - 1 > t1 ? [t1, previous - 1] : [t1];
+  for (const from of starts) {
+    const ids = diagnoseTrajectory(inputs, from, matchesStep, {
+      profile: lead.pair.rng,
+      matmul: lead.pair.matmul,
+      matmulThreads: lead.pair.threads,
+      shouldStop: opts.shouldStop
+    });
+    if (ids.length > 0) return { ids, pair: lead.pair, from };
+  }
+  return null;
 }
 
 function maxAbs(c: Comparison): number | null {

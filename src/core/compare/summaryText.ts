@@ -285,6 +285,15 @@ export function diagnosisHeading(
   return `Diagnosis: your output is ${ruleWords(c.rule, c.diagnosis![0])} what Algorithm 2 gives with ${n === 1 ? 'this mistake' : 'any of these mistakes'}${from}:`;
 }
 
+/**
+ * An (RNG, matmul) profile pair as the diagnosis names it, when a mistake reproduces the states only under it: the
+ * randn kernel and the BLAS of the user's PyTorch.
+ */
+export function pairWords(p: ProfilePair): string {
+  const threads = (p.threads ?? 1) > 1 ? ` on ${p.threads} threads` : '';
+  return `with the RNG profile ${p.rng} and the matmul profile ${p.matmul}${threads} (your PyTorch's randn kernel and BLAS, README "RNG profiles", "Matmul profiles")`;
+}
+
 /** torch.testing.assert_close's float32 defaults, as the diagnosis names them. */
 const DEFAULT_TOLERANCE_WORDS = "torch.testing.assert_close's float32 tolerance (rtol 1.3e-6, atol 1e-5)";
 
@@ -334,7 +343,11 @@ export function diagnosisLines(
   const lines: string[] = [];
   diagnosis.forEach((d, i) => {
     const [wrong, right] = d.pytorch.split('\n');
-    const profile = d.profile ? ` and PyTorch's ${d.profile} RNG kernel (profile ${d.profile})` : '';
+    const profile = d.pair
+      ? `, run ${pairWords(d.pair)}`
+      : d.profile
+        ? ` and PyTorch's ${d.profile} RNG kernel (profile ${d.profile})`
+        : '';
     const lead = i === 0 ? 'Diagnosis: your output is' : 'It is also';
     lines.push(
       `${lead} ${ruleWords(rule, d)} what Algorithm 2 gives with this mistake${from}${profile}: ${d.title} (${d.id}). ${d.explanation}`

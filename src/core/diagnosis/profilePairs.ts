@@ -61,3 +61,39 @@ export function profilePairsReproducing(
   );
   return { tried, matching };
 }
+
+/**
+ * A PyTorch on another BLAS or randn kernel whose loop also has a mistake: the pair other than the run's whose correct
+ * loop gives the most of `steps` from the first (loop order, null for x_T; each state `matchesAt` accepts), when that
+ * is more than the run's own pair gives (`ownLeading`) and not all of them (a pair that gives all is the answer
+ * itself, profilePairsReproducing). The catalogue then runs under that pair from its first divergence,
+ * steps[leading]. Null when no pair does better. Each pair's loop stops at its first state not accepted.
+ */
+export function leadingPair(
+  inputs: SamplerInputs,
+  own: { rng: ProfilePair['rng']; matmul?: ProfilePair['matmul']; threads?: number },
+  steps: readonly (number | null)[],
+  matchesAt: (t: number | null, x: Float32Array) => boolean,
+  ownLeading: number,
+  shouldStop?: () => boolean
+): { pair: ProfilePair; leading: number } | null {
+  const self = runPair(inputs, own);
+  let best: { pair: ProfilePair; leading: number } | null = null;
+  for (const pair of profilePairs(inputs, self.threads)) {
+    if (samePair(pair, self)) continue;
+    let leading = 0;
+    visitCorrectStates(
+      inputs,
+      pair.rng,
+      steps,
+      (t, x) => {
+        if (t !== steps[leading] || !matchesAt(t, x)) return false;
+        leading++;
+        return true;
+      },
+      { shouldStop, matmul: pair.matmul, matmulThreads: pair.threads }
+    );
+    if (leading > ownLeading && leading < steps.length && leading > (best?.leading ?? -1)) best = { pair, leading };
+  }
+  return best;
+}

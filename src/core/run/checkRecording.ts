@@ -12,8 +12,8 @@ import { runSampler } from '../sampler/sampler';
 import { formatFloat32Shortest } from '../tensors/printTensor';
 import { DEFAULT_PROFILE, type ProfilePair, type RecordPolicy, type RngProfile, type RunResult } from '../types';
 import { DIAGNOSIS_MAX_WORK, closeByDefaults, loopWork } from '../compare/compare';
-import { APPROXIMATE_WORDS, withinToleranceWords } from '../compare/summaryText';
-import { profilePairsReproducing } from '../diagnosis/profilePairs';
+import { APPROXIMATE_WORDS, pairWords, withinToleranceWords } from '../compare/summaryText';
+import { leadingPair, profilePairsReproducing } from '../diagnosis/profilePairs';
 import { TRANSPOSED_DRAW_NOTE, transposedDraw } from '../diagnosis/transposedDraw';
 import {
   float64LoopHint,
@@ -61,6 +61,11 @@ export interface RecordingDiagnosis {
    */
   approximate?: true;
   /**
+   * set when the mistakes give the states only under another (RNG, matmul) profile pair than the run's: a PyTorch with
+   * another randn kernel or BLAS whose loop has the mistake (profilePairs.ts leadingPair)
+   */
+  pair?: ProfilePair;
+  /**
    * no entry reproduces the states, and every recorded state is within that tolerance of the reference: a correct
    * loop written with operations that round differently; the greatest distance in ulps
    */
@@ -70,7 +75,8 @@ export interface RecordingDiagnosis {
 /** How a recording's diagnosis says what its mistakes give (the verdict and the recording view share it). */
 export function diagnosisLead(d: RecordingDiagnosis): string {
   const how = d.approximate ? APPROXIMATE_WORDS : 'exactly';
-  return `Your output is ${how} what Algorithm 2 gives with ${d.mistakes.length === 1 ? 'this mistake' : 'any of these mistakes'}`;
+  const run = d.pair ? `, run ${pairWords(d.pair)},` : '';
+  return `Your output is ${how} what Algorithm 2 gives${run} with ${d.mistakes.length === 1 ? 'this mistake' : 'any of these mistakes'}`;
 }
 
 /** What a recording's diagnosis says when no mistake is needed (RecordingDiagnosis.rewritten). */
@@ -323,9 +329,38 @@ function diagnose(
     });
     if (ids.length) return { fromStep, mistakes: ids.map((id) => mistakeInfo(id)) };
   }
+  if (loopWork(r.inputs, r.T) > DIAGNOSIS_MAX_WORK) return { fromStep, mistakes: [] };
+  // none under the run's profiles: a PyTorch on another BLAS or randn kernel whose loop has a mistake from a later
+  // step, under the pair whose correct loop gives the most recorded states from the first (compare.ts
+  // mistakeUnderPair does the same for a paste)
+  const steps = [...(r.init ? [null] : []), ...r.steps.map((s) => s.t)];
+  const matchesAt = (t: number | null, x: Float32Array): boolean =>
+    t === null ? sameBits(r.init!.x.data, x) : matchesStep(t, x);
+  const ownLeading = states.findIndex((s) => s.differing > 0);
+  const lead = leadingPair(
+    r.inputs,
+    { rng: opts.profile ?? DEFAULT_PROFILE },
+    steps,
+    matchesAt,
+    ownLeading,
+    opts.shouldStop
+  );
+  const t2 = lead ? steps[lead.leading] : null;
+  if (lead && t2 !== null) {
+    const previous = lead.leading > 0 ? steps[lead.leading - 1] : null;
+    for (const start of previous !== null && previous - 1 > t2 ? [t2, previous - 1] : [t2]) {
+      const ids = diagnoseTrajectory(r.inputs, start, matchesStep, {
+        profile: lead.pair.rng,
+        matmul: lead.pair.matmul,
+        matmulThreads: lead.pair.threads,
+        schedule64,
+        shouldStop: opts.shouldStop
+      });
+      if (ids.length) return { fromStep: start, mistakes: ids.map((id) => mistakeInfo(id)), pair: lead.pair };
+    }
+  }
   // none bit for bit: within assert_close's float32 tolerance, a rewrite of the correct loop, or a mistake written
   // with other operations (compare.ts nearDiagnosis says the same of a paste)
-  if (loopWork(r.inputs, r.T) > DIAGNOSIS_MAX_WORK) return { fromStep, mistakes: [] };
   if (close === 'all')
     return { fromStep, mistakes: [], rewritten: { maxUlps: Math.max(...states.map((s) => s.maxUlp)) } };
   const closeStep = (t: number, x: Float32Array): boolean => {

@@ -55,6 +55,47 @@ describe('cli compare: a loop run by PyTorch on OpenBLAS, recorded or printed st
   });
 });
 
+describe('cli compare: a loop with a mistake run by PyTorch on OpenBLAS (seed + t from step 5 on)', () => {
+  const pair = { rng: 'avx2-fma', matmul: 'openblas-haswell' };
+  const diagnosed = (j: { diagnosis: { id: string; pair?: unknown; approximate?: boolean }[]; summary: string }) => {
+    // exactly, under the pair of the PyTorch that ran it; not "approximately" (a rewrite of the mistake)
+    assert.deepEqual(
+      j.diagnosis.map((d) => [d.id, d.pair, d.approximate]),
+      [['step-seed-plus-t', pair, undefined]],
+      j.summary
+    );
+    assert.match(
+      j.summary,
+      /\nDiagnosis: your output is exactly what Algorithm 2 gives with this mistake from step t = 5 on, run with the RNG profile avx2-fma and the matmul profile openblas-haswell \(your PyTorch's randn kernel and BLAS, README "RNG profiles", "Matmul profiles"\): Step noise seeded with seed \+ t \(step-seed-plus-t\)\./
+    );
+  };
+
+  it('the recording: the mistake named exactly, under the pair', async () => {
+    const r = await runCliInMemory(
+      ['compare', 'run.json', '--json'],
+      { 'run.json': rec('openblas-haswell-seed-plus-t.run.json') },
+      { writable: false }
+    );
+    const j = JSON.parse(r.out);
+    assert.equal(r.code, 1, j.summary);
+    diagnosed(j);
+  });
+
+  it('x.tolist() printed after each step: the same', async () => {
+    const paste = recordingTolistSteps(ROOT, 'openblas-haswell-seed-plus-t')
+      .map(({ t, list }) => `t = ${t}\n${list}`)
+      .join('\n');
+    const r = await runCliInMemory(
+      ['compare', 'in.json', 'pasted.txt', '--json'],
+      { 'in.json': rec('openblas-haswell.inputs.json'), 'pasted.txt': paste },
+      { writable: false }
+    );
+    const j = JSON.parse(r.out);
+    assert.equal(r.code, 1, j.summary);
+    diagnosed(j);
+  });
+});
+
 describe('cli compare: recordings and step-by-step pastes', () => {
   it('a recording of float64 states (rec.step(t, x.double())) says they were rounded to float32, and matches', async () => {
     const r = await cli(rec('float64-states.run.json'));

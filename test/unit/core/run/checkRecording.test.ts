@@ -203,6 +203,22 @@ describe('checkRecording: a recording against the exact reference', () => {
     assert.equal(wrong.profilePairs, undefined);
   });
 
+  it('a loop with a mistake run by PyTorch on OpenBLAS: the mistake named exactly, under the pair that ran it', () => {
+    const v = checkRecording(recording('openblas-haswell-seed-plus-t'));
+    assert.equal(v.matches, false);
+    assert.deepEqual(
+      v.diagnosis?.mistakes.map((m) => m.id),
+      ['step-seed-plus-t']
+    );
+    assert.equal(v.diagnosis?.fromStep, 5);
+    assert.equal(v.diagnosis?.approximate, undefined);
+    assert.deepEqual(v.diagnosis?.pair, { rng: 'avx2-fma', matmul: 'openblas-haswell' });
+    assert.match(
+      v.summary,
+      / Your output is exactly what Algorithm 2 gives, run with the RNG profile avx2-fma and the matmul profile openblas-haswell \(your PyTorch's randn kernel and BLAS, README "RNG profiles", "Matmul profiles"\), with this mistake from step t = 5 on: step noise seeded with seed \+ t \(step-seed-plus-t\)/
+    );
+  });
+
   it('a loop that stopped before step 0 is not a match, though every recorded state is the reference', () => {
     const v = checkRecording(recording('stopped-at-t2'));
     assert.equal(v.firstDivergence, null);
