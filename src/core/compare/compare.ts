@@ -45,7 +45,13 @@ import {
 import { elementStatistics } from './statistics';
 import { buildSummary, diagnosisLines, pairLine, profileLine, stepLines, withinToleranceWords } from './summaryText';
 import { assignSteps, findPrints, recordedStepsNote, type PrintSpan } from './stepPaste';
-import { leadingPair, profilePairs, profilePairsReproducing, runPair, samePair } from '../diagnosis/profilePairs';
+import {
+  mistakeUnderLeadingPair,
+  profilePairs,
+  profilePairsReproducing,
+  runPair,
+  samePair
+} from '../diagnosis/profilePairs';
 
 /** torch.testing's default tolerances for float32 (torch/testing/_comparison.py: _DTYPE_PRECISIONS). */
 export const DEFAULT_RTOL_F32 = 1.3e-6;
@@ -1799,9 +1805,8 @@ function diagnoseSteps(
 }
 
 /**
- * The catalogue entries a PyTorch on another (RNG, matmul) profile pair gives the prints with (profilePairs.ts
- * leadingPair), run under that pair from its first divergent print, or from the step after its last matching one when
- * steps between were not printed; null when no pair does better than the run's own or no entry gives them.
+ * The catalogue entries a PyTorch on another (RNG, matmul) profile pair gives the prints with
+ * (profilePairs.ts mistakeUnderLeadingPair); null when none, or the diagnosis is off or beyond its bound.
  */
 function mistakeUnderPair(
   inputs: SamplerInputs,
@@ -1812,27 +1817,12 @@ function mistakeUnderPair(
   matchesStep: (t: number, x: Float32Array) => boolean,
   opts: CompareOptions
 ): { ids: MistakeId[]; pair: ProfilePair; from: number } | null {
-  const T = inputs.betas.length;
-  if (opts.diagnose === false || loopWork(inputs, T) > DIAGNOSIS_MAX_WORK) return null;
+  if (opts.diagnose === false || loopWork(inputs, inputs.betas.length) > DIAGNOSIS_MAX_WORK) return null;
   const xTAt = steps.indexOf(null);
   const matchesAt = (t: number | null, x: Float32Array): boolean =>
     t === null ? valuesMatch(x, pastes[xTAt]) : matchesStep(t, x);
   const own = { rng: run.inputs.profile, matmul: run.inputs.matmul, threads: run.inputs.matmulThreads };
-  const lead = leadingPair(inputs, own, steps, matchesAt, firstBad, opts.shouldStop);
-  const t1 = lead ? steps[lead.leading] : null;
-  if (!lead || t1 === null) return null;
-  const previous = lead.leading > 0 ? steps[lead.leading - 1] : null;
-  const starts = previous !== null && previous - 1 > t1 ? [t1, previous - 1] : [t1];
-  for (const from of starts) {
-    const ids = diagnoseTrajectory(inputs, from, matchesStep, {
-      profile: lead.pair.rng,
-      matmul: lead.pair.matmul,
-      matmulThreads: lead.pair.threads,
-      shouldStop: opts.shouldStop
-    });
-    if (ids.length > 0) return { ids, pair: lead.pair, from };
-  }
-  return null;
+  return mistakeUnderLeadingPair(inputs, own, steps, firstBad, matchesAt, matchesStep, { shouldStop: opts.shouldStop });
 }
 
 function maxAbs(c: Comparison): number | null {

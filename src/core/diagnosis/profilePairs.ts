@@ -3,6 +3,8 @@
 // loop reproduces. Shared by comparisons (compare.ts) and the recording check (run/checkRecording.ts).
 import { openblasThreadsMatter } from '../sampler/matmul';
 import { DEFAULT_MATMUL_PROFILE, MATMUL_PROFILES, RNG_PROFILES, type ProfilePair, type SamplerInputs } from '../types';
+import { diagnoseTrajectory, type DiagnoseOptions } from './diagnose';
+import type { MistakeId } from './catalogue';
 import { visitCorrectStates } from './loop';
 
 /**
@@ -96,4 +98,35 @@ export function leadingPair(
     if (leading > ownLeading && leading < steps.length && leading > (best?.leading ?? -1)) best = { pair, leading };
   }
   return best;
+}
+
+/**
+ * The catalogue entries that give a step-by-step paste's prints or a recording's states under the leading pair
+ * (leadingPair), run under that pair from its first divergent state, or from the step after its last matching one
+ * when steps between were not kept; null when no pair does better than the run's own or no entry gives them.
+ * matchesStep accepts x after step t (true for steps not kept), matchesAt also x_T (t null).
+ */
+export function mistakeUnderLeadingPair(
+  inputs: SamplerInputs,
+  own: { rng: ProfilePair['rng']; matmul?: ProfilePair['matmul']; threads?: number },
+  steps: readonly (number | null)[],
+  ownLeading: number,
+  matchesAt: (t: number | null, x: Float32Array) => boolean,
+  matchesStep: (t: number, x: Float32Array) => boolean,
+  opts: Pick<DiagnoseOptions, 'schedule64' | 'shouldStop'> = {}
+): { ids: MistakeId[]; pair: ProfilePair; from: number } | null {
+  const lead = leadingPair(inputs, own, steps, matchesAt, ownLeading, opts.shouldStop);
+  const t1 = lead ? steps[lead.leading] : null;
+  if (!lead || t1 === null) return null;
+  const previous = lead.leading > 0 ? steps[lead.leading - 1] : null;
+  for (const from of previous !== null && previous - 1 > t1 ? [t1, previous - 1] : [t1]) {
+    const ids = diagnoseTrajectory(inputs, from, matchesStep, {
+      ...opts,
+      profile: lead.pair.rng,
+      matmul: lead.pair.matmul,
+      matmulThreads: lead.pair.threads
+    });
+    if (ids.length > 0) return { ids, pair: lead.pair, from };
+  }
+  return null;
 }

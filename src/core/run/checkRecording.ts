@@ -13,7 +13,7 @@ import { formatFloat32Shortest } from '../tensors/printTensor';
 import { DEFAULT_PROFILE, type ProfilePair, type RecordPolicy, type RngProfile, type RunResult } from '../types';
 import { DIAGNOSIS_MAX_WORK, closeByDefaults, loopWork } from '../compare/compare';
 import { APPROXIMATE_WORDS, pairWords, withinToleranceWords } from '../compare/summaryText';
-import { leadingPair, profilePairsReproducing } from '../diagnosis/profilePairs';
+import { mistakeUnderLeadingPair, profilePairsReproducing } from '../diagnosis/profilePairs';
 import { TRANSPOSED_DRAW_NOTE, transposedDraw } from '../diagnosis/transposedDraw';
 import {
   float64LoopHint,
@@ -336,29 +336,14 @@ function diagnose(
   const steps = [...(r.init ? [null] : []), ...r.steps.map((s) => s.t)];
   const matchesAt = (t: number | null, x: Float32Array): boolean =>
     t === null ? sameBits(r.init!.x.data, x) : matchesStep(t, x);
+  const own = { rng: opts.profile ?? DEFAULT_PROFILE };
   const ownLeading = states.findIndex((s) => s.differing > 0);
-  const lead = leadingPair(
-    r.inputs,
-    { rng: opts.profile ?? DEFAULT_PROFILE },
-    steps,
-    matchesAt,
-    ownLeading,
-    opts.shouldStop
-  );
-  const t2 = lead ? steps[lead.leading] : null;
-  if (lead && t2 !== null) {
-    const previous = lead.leading > 0 ? steps[lead.leading - 1] : null;
-    for (const start of previous !== null && previous - 1 > t2 ? [t2, previous - 1] : [t2]) {
-      const ids = diagnoseTrajectory(r.inputs, start, matchesStep, {
-        profile: lead.pair.rng,
-        matmul: lead.pair.matmul,
-        matmulThreads: lead.pair.threads,
-        schedule64,
-        shouldStop: opts.shouldStop
-      });
-      if (ids.length) return { fromStep: start, mistakes: ids.map((id) => mistakeInfo(id)), pair: lead.pair };
-    }
-  }
+  const underPair = mistakeUnderLeadingPair(r.inputs, own, steps, ownLeading, matchesAt, matchesStep, {
+    schedule64,
+    shouldStop: opts.shouldStop
+  });
+  if (underPair)
+    return { fromStep: underPair.from, mistakes: underPair.ids.map((id) => mistakeInfo(id)), pair: underPair.pair };
   // none bit for bit: within assert_close's float32 tolerance, a rewrite of the correct loop, or a mistake written
   // with other operations (compare.ts nearDiagnosis says the same of a paste)
   if (close === 'all')
