@@ -24,6 +24,19 @@ const cli = (pasted: string, json = true, inputsText = inputs) =>
 /** `compare NAME.inputs.json NAME.run.json --json` on a recording fixture and the inputs the helper saved with it. */
 const recorded = (name: string) => cli(rec(`${name}.run.json`), true, rec(`${name}.inputs.json`));
 
+/** `compare` of a recording of the OpenBLAS loop printed as x.tolist() after each step, labelled `t = ...`, --json. */
+async function printedOnOpenblas(name: string) {
+  const paste = recordingTolistSteps(ROOT, name)
+    .map(({ t, list }) => `t = ${t}\n${list}`)
+    .join('\n');
+  const r = await runCliInMemory(
+    ['compare', 'in.json', 'pasted.txt', '--json'],
+    { 'in.json': rec('openblas-haswell.inputs.json'), 'pasted.txt': paste },
+    { writable: false }
+  );
+  return { r, j: JSON.parse(r.out) };
+}
+
 describe('cli compare: a loop run by PyTorch on OpenBLAS, recorded or printed step by step', () => {
   const own = rec('openblas-haswell.run.json');
   it('the recording: the matmul profile pair that reproduces every state is named, and no mistake', async () => {
@@ -39,15 +52,7 @@ describe('cli compare: a loop run by PyTorch on OpenBLAS, recorded or printed st
   });
 
   it('x.tolist() printed after each step: the same pair named', async () => {
-    const paste = recordingTolistSteps(ROOT, 'openblas-haswell')
-      .map(({ t, list }) => `t = ${t}\n${list}`)
-      .join('\n');
-    const r = await runCliInMemory(
-      ['compare', 'in.json', 'pasted.txt', '--json'],
-      { 'in.json': rec('openblas-haswell.inputs.json'), 'pasted.txt': paste },
-      { writable: false }
-    );
-    const j = JSON.parse(r.out);
+    const { r, j } = await printedOnOpenblas('openblas-haswell');
     assert.equal(r.code, 1, j.summary);
     assert.ok(j.firstDivergence, j.summary);
     assert.deepEqual(j.pairSearch.matching, [{ rng: 'avx2-fma', matmul: 'openblas-haswell' }], j.summary);
@@ -82,15 +87,7 @@ describe('cli compare: a loop with a mistake run by PyTorch on OpenBLAS (seed + 
   });
 
   it('x.tolist() printed after each step: the same', async () => {
-    const paste = recordingTolistSteps(ROOT, 'openblas-haswell-seed-plus-t')
-      .map(({ t, list }) => `t = ${t}\n${list}`)
-      .join('\n');
-    const r = await runCliInMemory(
-      ['compare', 'in.json', 'pasted.txt', '--json'],
-      { 'in.json': rec('openblas-haswell.inputs.json'), 'pasted.txt': paste },
-      { writable: false }
-    );
-    const j = JSON.parse(r.out);
+    const { r, j } = await printedOnOpenblas('openblas-haswell-seed-plus-t');
     assert.equal(r.code, 1, j.summary);
     diagnosed(j);
   });
