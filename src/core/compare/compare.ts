@@ -272,7 +272,8 @@ function preparePaste(expectedText: string, rows: number, cols: number, opts: Co
           atol,
           float64 && parsed.source === 'torch',
           parsed.kind === 'savetxt',
-          opts.rowPrints === true
+          opts.rowPrints === true,
+          parsed.shape.length === 0 && parsed.source === 'list'
         );
   // (a float64 print judged by its printed digits says so in its own explanation)
   const note =

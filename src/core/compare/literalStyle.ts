@@ -218,18 +218,31 @@ export function shortestFloat32Print(lits: readonly string[]): boolean {
 
 /**
  * The p of np.savetxt's fmt='%.{p}g' ('%g' is p = 6) when the literals are what it writes of float32 values: p is the
- * most significant digits any shows, 5 to 8 (with 9 or more every number identifies its float32 value: the bitwise
- * rule; with 4 or fewer, numbers typed by hand are as likely); at least half of the numbers show p (the others
- * fewer, '%g' dropping trailing zeros); and every literal is what '%.{p}g' writes of the float32 nearest to it (its
- * notation included: scientific below 1e-4 and from 10^p). Null otherwise.
+ * most significant digits any shows (fewer where trailing zeros were dropped), 5 to 8 (with 9 or more every number
+ * identifies its float32 value: the bitwise rule; with 4 or fewer, numbers typed by hand are as likely), and every
+ * literal is what '%.{p}g' writes of the float32 nearest to it, its notation included (scientific below 1e-4 and from
+ * 10^p), up to the flags a fmt may add (generalForm). Null otherwise.
  */
 export function generalFormatDigits(lits: readonly string[]): number | null {
   const numbers = lits.filter((l) => !/nan|inf/i.test(l));
-  const digits = numbers.map((l) => significantDigits(l));
   let p = 0;
-  for (const n of digits) p = Math.max(p, n);
-  if (p < 5 || p > 8 || 2 * digits.filter((n) => n === p).length < numbers.length) return null;
-  return numbers.every((l) => formatGeneralF64(Math.fround(tokenValue(l)), p) === l) ? p : null;
+  for (const l of numbers) p = Math.max(p, significantDigits(l));
+  if (p < 5 || p > 8) return null;
+  return numbers.every((l) => formatGeneralF64(Math.fround(tokenValue(l)), p) === generalForm(l)) ? p : null;
+}
+
+/**
+ * A literal as '%g' without flags writes it: '%G' lowercased, the sign '+' ('%+g') and zero padding ('%012g') left
+ * out, and the trailing zeros '%#g' keeps (and its point) dropped.
+ */
+function generalForm(lit: string): string {
+  const s = lit.toLowerCase();
+  const sign = s.startsWith('-') ? '-' : '';
+  const body = s.replace(/^[-+]/, '');
+  const e = body.indexOf('e');
+  let mantissa = (e < 0 ? body : body.slice(0, e)).replace(/^0+(?=\d)/, '');
+  if (mantissa.includes('.')) mantissa = mantissa.replace(/0+$/, '').replace(/\.$/, '');
+  return sign + mantissa + (e < 0 ? '' : body.slice(e));
 }
 
 /** Whether a float32 value, written with '%.{digits}g', gives the literal (as a number: the sign of zero counts). */

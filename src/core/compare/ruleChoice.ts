@@ -99,7 +99,9 @@ export function chooseRule(
   /** rows written by np.savetxt: its fmt formats each value as Python's % does, correctly rounded, as a print does */
   savetxt = false,
   /** the rows' own PyTorch prints (print(list(x))): each may be in a style of its own */
-  rowPrints = false
+  rowPrints = false,
+  /** one number alone, without brackets (np.savetxt of a (1, 1) sample, print(x.item())) */
+  bareNumber = false
 ): RuleChoice {
   const printed = savetxt ? 'written by np.savetxt' : 'printed';
   const styles = lits.map((l) => literalStyle(l, source));
@@ -128,6 +130,22 @@ export function chooseRule(
   const tolText = `|ours - pasted| <= atol + rtol * |pasted| with rtol=${formatPythonFloat(rtol)}, atol=${formatPythonFloat(atol)} (torch.testing.assert_close(ours, pasted), nan never equal)`;
   if (explicitTol) {
     return { rule: 'tolerance', pinned, style, explanation: `tolerance: ${tolText}, because tolerances were given.` };
+  }
+  // '%g' (np.savetxt(fmt='%g')): as many digits after the point as each number needs, trailing zeros dropped, so no
+  // style is shared, or whole numbers only (values from 10^(p - 1) to 10^p), which say nothing exact; a bare number of
+  // 5 to 8 significant digits is read so too (one number has one style whatever wrote it)
+  const general =
+    bareNumber || (savetxt && (style === null || style.kind === 'int') && !mixed) ? generalFormatDigits(lits) : null;
+  if (general !== null) {
+    const fmt = `fmt='%.${general}g'${general === 6 ? ", which is '%g'" : ''}`;
+    return {
+      rule: 'printed-precision',
+      pinned: false,
+      style,
+      ...(savetxt ? { savetxt } : {}),
+      generalDigits: general,
+      explanation: `printed precision: the paste was ${printed} with ${general} significant digits, trailing zeros dropped (${fmt}), so an element matches when our float32 value, written with the same fmt (Python's % formatting, correctly rounded), gives the pasted text.`
+    };
   }
   if (mixed) {
     return {
@@ -165,18 +183,6 @@ export function chooseRule(
           : `printed precision: the paste was printed with ${describeStyle(style)}, so an element matches when our float32 value, printed the same way PyTorch prints it, gives the pasted text.`
     };
   }
-  // '%g': as many digits after the point as each number needs, trailing zeros dropped, so no style is shared
-  const general = savetxt && !pinned ? generalFormatDigits(lits) : null;
-  if (general !== null) {
-    return {
-      rule: 'printed-precision',
-      pinned,
-      style,
-      savetxt,
-      generalDigits: general,
-      explanation: `printed precision: the paste was ${printed} with ${general} significant digits, trailing zeros dropped (fmt='%.${general}g'${general === 6 ? ", which is '%g'" : ''}), so an element matches when our float32 value, written with the same fmt (Python's % formatting, correctly rounded), gives the pasted text.`
-    };
-  }
   if (pinned) {
     return {
       rule: 'bitwise',
@@ -196,7 +202,7 @@ export function chooseRule(
     style,
     ...(savetxt ? { savetxt } : {}),
     explanation: savetxt
-      ? `tolerance: the paste was written by np.savetxt with a fmt whose numbers neither share one style, nor identify float32 values, nor show digits cut by '%g' ('%.{p}g' of float32 values), so they are judged by ${tolText}.`
+      ? `tolerance: the paste was written by np.savetxt with a fmt whose numbers neither share one style, nor identify float32 values, nor are what '%g' writes of float32 values with 5 to 8 significant digits (fewer may be numbers typed by hand), so they are judged by ${tolText}.`
       : `tolerance: the pasted numbers are neither a fixed-precision PyTorch print nor full-precision decimals, so they are judged by ${tolText}.`
   };
 }
