@@ -37,6 +37,7 @@ import {
   longerThanShortestF32,
   printsAs,
   printsAsGeneral,
+  halfUnitOfLastDigit,
   significantDigits,
   literalStyle,
   sameDouble,
@@ -645,7 +646,21 @@ export const closeByDefaults = (ours: number, theirs: number): boolean => CLOSE_
 function closeToPaste(values: Float32Array, paste: PreparedPaste): boolean {
   const { layout, knownAt, pasted } = paste;
   if (layout.shapeMismatch || knownAt.length === 0) return false;
-  return knownAt.every((k) => closeByDefaults(values[k], pasted[k]));
+  if (!paste.choice.generalDigits) return knownAt.every((k) => closeByDefaults(values[k], pasted[k]));
+  // '%g': within the tolerance of some value the printed number was rounded from (half a unit of its last digit away)
+  return knownAt.every((k) => {
+    const b = pasted[k];
+    const slack = halfUnitOfLastDigit(layout.literals[k]!);
+    return (
+      closeByDefaults(values[k], b) ||
+      Math.abs(values[k] - b) <= DEFAULT_ATOL_F32 + DEFAULT_RTOL_F32 * Math.abs(b) + slack
+    );
+  });
+}
+
+/** Whether a paste's numbers identify or nearly identify values, so that a correct loop close to them says something: exact values, or '%g' with 5 to 8 digits. */
+function nearlyExact(paste: PreparedPaste): boolean {
+  return paste.choice.rule === 'bitwise' || paste.choice.generalDigits !== undefined;
 }
 
 /**
@@ -662,8 +677,15 @@ function nearDiagnosis(
   advice: boolean,
   /** the pasted values are float64 (a loop run in float64 printed them) */
   float64: boolean,
+  /** the pasted numbers are rounded ('%g' with 5 to 8 digits): closeness allows for it, and ulps to them say nothing */
+  rounded: boolean,
   near: () => { ids: MistakeId[]; from?: number }
 ): { diagnosis: DiagnosisEntry[]; note?: string; from?: number } {
+  if (correctIsClose && rounded)
+    return {
+      diagnosis: [],
+      note: `no entry of the diagnosis catalogue reproduces ${what} at its printed precision, and none is needed: ${withinToleranceWords('the correct loop is', 'it', null)}${advice ? "; save x with np.save (or np.savetxt's default fmt, '%.18e') to see it bit for bit" : ''}.`
+    };
   if (correctIsClose)
     return {
       diagnosis: [],
@@ -943,13 +965,14 @@ function comparePrints(
       }
     }
   }
-  if (diagnosis.length === 0 && diagnosisNote === undefined && !profileExplains && paste.choice.rule === 'bitwise') {
+  if (diagnosis.length === 0 && diagnosisNote === undefined && !profileExplains && nearlyExact(paste)) {
     const near = nearDiagnosis(
       closeToPaste(run.sample.data, paste),
       c.maxUlps,
       'the paste',
       true,
       paste.float64,
+      paste.choice.rule !== 'bitwise',
       () => ({
         ids: diagnoseSample(inputs, (sample) => closeToPaste(sample, paste), {
           profile: own,
@@ -1772,7 +1795,7 @@ function diagnoseSteps(
   // step, under the pair whose correct loop gives the most prints from the first (more than the run's own)
   const pair = found.length === 0 ? mistakeUnderPair(inputs, run, steps, pastes, firstBad, matchesStep, opts) : null;
   if (pair) return withDiagnosis(c, entries(pair.ids, undefined, pair.pair), undefined, pair.from, what);
-  if (found.length > 0 || !pastes.every((p) => p.choice.rule === 'bitwise') || loopWork(inputs, T) > DIAGNOSIS_MAX_WORK)
+  if (found.length > 0 || !pastes.every(nearlyExact) || loopWork(inputs, T) > DIAGNOSIS_MAX_WORK)
     return withDiagnosis(c, entries(found), undefined, from, what);
   // exact values no entry gives bit for bit: within assert_close's tolerance
   const closeStep = (t: number, x: Float32Array): boolean => {
@@ -1790,7 +1813,8 @@ function diagnoseSteps(
   // there: a BLAS, torch.rsqrt), and from the first step
   const starts = [...new Set([t0, ...(typeof far === 'number' ? [far] : []), T - 1])];
   const float64 = !recording && pastes.some((p) => p.float64);
-  const near = nearDiagnosis(farIndex < 0, worst, what, !recording, float64, () => {
+  const rounded = pastes.some((p) => p.choice.rule !== 'bitwise');
+  const near = nearDiagnosis(farIndex < 0, worst, what, !recording, float64, rounded, () => {
     for (const from of starts) {
       // x before step `from`: the correct loop's x after step from + 1 (x_T, drawn by the catalogue, for T - 1)
       const before = from < T - 1 ? states.get(from + 1) : undefined;

@@ -245,6 +245,13 @@ function generalForm(lit: string): string {
   return sign + mantissa + (e < 0 ? '' : body.slice(e));
 }
 
+/** Half a unit of the literal's last digit: how far from the printed number the value it was rounded from may lie. */
+export function halfUnitOfLastDigit(lit: string): number {
+  const m = /^[-+]?\d*(?:\.(\d*))?(?:[eE]([-+]?\d+))?$/.exec(lit.trim());
+  if (!m) return 0;
+  return 0.5 * 10 ** (Number(m[2] ?? 0) - (m[1] ?? '').length);
+}
+
 /** Whether a float32 value, written with '%.{digits}g', gives the literal (as a number: the sign of zero counts). */
 export function printsAsGeneral(v: number, lit: string, digits: number): boolean {
   return samePrinted(formatGeneralF64(v, digits), lit);

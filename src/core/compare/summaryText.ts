@@ -305,7 +305,10 @@ export const APPROXIMATE_WORDS = `within ${DEFAULT_TOLERANCE_WORDS}, though not 
  * (the correct loop, every recorded state) is within it of `of`, at most maxUlps apart, as a rewrite of the loop or an
  * unprofiled BLAS gives.
  */
-export function withinToleranceWords(what: string, of: string, maxUlps: number, float64 = false): string {
+export function withinToleranceWords(what: string, of: string, maxUlps: number | null, float64 = false): string {
+  // rounded pasted numbers ('%g'): within the tolerance of values they may have been rounded from; ulps to them say nothing
+  if (maxUlps === null)
+    return `${what} within ${DEFAULT_TOLERANCE_WORDS} of ${of}, allowing for the rounding of its printed digits, as a correct loop written with operations that round differently is (torch.rsqrt, coefficients precomputed as tensors, the same terms in another order), or one run on a BLAS whose rounding no matmul profile reproduces`;
   const ulps = `${maxUlps} ulp${maxUlps === 1 ? '' : 's'}`;
   // float64 values (x.tolist() of a loop run in float64) are no float32 value: the ulps are those of their float32
   if (float64)

@@ -36,6 +36,12 @@ const fixture = JSON.parse(readFileSync(path.join(FIXTURES, 'compare/saved_array
   };
 };
 
+const rsqrtLoop = (
+  JSON.parse(readFileSync(path.join(FIXTURES, 'compare/saved_arrays.json'), 'utf8')) as {
+    rsqrtLoop: { inputs: unknown; files: { name: string; text: string; mismatchIndices: [number, number][] }[] };
+  }
+).rsqrtLoop;
+
 const contents = (f: { base64?: string; text?: string }): FakeFile =>
   f.text ?? new Uint8Array(Buffer.from(f.base64!, 'base64'));
 
@@ -175,6 +181,23 @@ describe('cli compare: arrays saved with np.save and np.savetxt (fixtures from P
     });
     assert.equal((JSON.parse(r.out) as { rule: string }).rule, 'tolerance');
   });
+
+  for (const f of rsqrtLoop.files) {
+    it(`${f.name}: not equal where its digits differ, and no mistake needed (within tolerance, allowing for the rounding)`, async () => {
+      const r = await cli(['compare', 'in.json', 'saved', '--json'], {
+        'in.json': JSON.stringify(rsqrtLoop.inputs),
+        saved: f.text
+      });
+      const j = JSON.parse(r.out) as { diagnosis: unknown[]; mismatches: [number, number][]; summary: string };
+      assert.equal(r.code, 1, j.summary);
+      assert.deepEqual(j.mismatches, f.mismatchIndices, j.summary);
+      assert.deepEqual(j.diagnosis, []);
+      assert.match(
+        j.summary,
+        /\nDiagnosis: no entry of the diagnosis catalogue reproduces the paste at its printed precision, and none is needed: the correct loop is within torch\.testing\.assert_close's float32 tolerance \(rtol 1\.3e-6, atol 1e-5\) of it, allowing for the rounding of its printed digits, as a correct loop written with operations that round differently is \(torch\.rsqrt, /
+      );
+    });
+  }
 
   it('the summary says what the .npy file held, as NumPy names its dtype and shape', async () => {
     for (const c of fixture.cases) {
