@@ -37,7 +37,7 @@ import {
   longerThanShortestF32,
   printsAs,
   printsAsGeneral,
-  halfUnitOfLastDigit,
+  halfUnitOfDigit,
   significantDigits,
   literalStyle,
   sameDouble,
@@ -639,23 +639,23 @@ function valuesMatch(values: Float32Array, paste: PreparedPaste): boolean {
 }
 
 const CLOSE_BY_DEFAULTS = elementJudge('tolerance', DEFAULT_RTOL_F32, DEFAULT_ATOL_F32);
-/** torch.testing.assert_close's float32 defaults on one element (ours, theirs). */
-export const closeByDefaults = (ours: number, theirs: number): boolean => CLOSE_BY_DEFAULTS(ours, theirs, false);
+/**
+ * torch.testing.assert_close's float32 defaults on one element (ours, theirs), with `slack` added to the allowed
+ * difference (theirs rounded when printed: half a unit of its last digit).
+ */
+export const closeByDefaults = (ours: number, theirs: number, slack = 0): boolean =>
+  CLOSE_BY_DEFAULTS(ours, theirs, false) ||
+  (slack > 0 && Math.abs(ours - theirs) <= DEFAULT_ATOL_F32 + DEFAULT_RTOL_F32 * Math.abs(theirs) + slack);
 
 /** Whether every element the paste gives is within torch.testing.assert_close's float32 defaults of `values`. */
 function closeToPaste(values: Float32Array, paste: PreparedPaste): boolean {
   const { layout, knownAt, pasted } = paste;
   if (layout.shapeMismatch || knownAt.length === 0) return false;
-  if (!paste.choice.generalDigits) return knownAt.every((k) => closeByDefaults(values[k], pasted[k]));
-  // '%g': within the tolerance of some value the printed number was rounded from (half a unit of its last digit away)
-  return knownAt.every((k) => {
-    const b = pasted[k];
-    const slack = halfUnitOfLastDigit(layout.literals[k]!);
-    return (
-      closeByDefaults(values[k], b) ||
-      Math.abs(values[k] - b) <= DEFAULT_ATOL_F32 + DEFAULT_RTOL_F32 * Math.abs(b) + slack
-    );
-  });
+  const p = paste.choice.generalDigits;
+  // '%g': within the tolerance of some value the printed number was rounded from (half a unit of its p-th digit away)
+  return knownAt.every((k) =>
+    closeByDefaults(values[k], pasted[k], p === undefined ? 0 : halfUnitOfDigit(pasted[k], p))
+  );
 }
 
 /** Whether a paste's numbers identify or nearly identify values, so that a correct loop close to them says something: exact values, or '%g' with 5 to 8 digits. */

@@ -219,15 +219,21 @@ export function shortestFloat32Print(lits: readonly string[]): boolean {
 /**
  * The p of np.savetxt's fmt='%.{p}g' ('%g' is p = 6) when the literals are what it writes of float32 values: p is the
  * most significant digits any shows (fewer where trailing zeros were dropped), 5 to 8 (with 9 or more every number
- * identifies its float32 value: the bitwise rule; with 4 or fewer, numbers typed by hand are as likely), and every
+ * identifies its float32 value: the bitwise rule; with 4 or fewer, numbers typed by hand are as likely); half of the
+ * numbers at least show p (values rounded to some decimals show fewer the smaller they are); and every
  * literal is what '%.{p}g' writes of the float32 nearest to it, its notation included (scientific below 1e-4 and from
  * 10^p), up to the flags a fmt may add (generalForm). Null otherwise.
  */
 export function generalFormatDigits(lits: readonly string[]): number | null {
   const numbers = lits.filter((l) => !/nan|inf/i.test(l));
+  const digits = numbers.map((l) => significantDigits(l));
   let p = 0;
-  for (const l of numbers) p = Math.max(p, significantDigits(l));
-  if (p < 5 || p > 8) return null;
+  for (const n of digits) p = Math.max(p, n);
+  // '%g' drops a trailing zero from about one number in ten; values rounded to k decimals (round(v, 5), '%.5f' of
+  // values of several magnitudes) show fewer digits the smaller they are, and fit '%.{p}g' as well
+  let atP = 0;
+  for (const n of digits) if (n === p) atP++;
+  if (p < 5 || p > 8 || 2 * atP < numbers.length) return null;
   return numbers.every((l) => formatGeneralF64(Math.fround(tokenValue(l)), p) === generalForm(l)) ? p : null;
 }
 
@@ -245,11 +251,14 @@ function generalForm(lit: string): string {
   return sign + mantissa + (e < 0 ? '' : body.slice(e));
 }
 
-/** Half a unit of the literal's last digit: how far from the printed number the value it was rounded from may lie. */
-export function halfUnitOfLastDigit(lit: string): number {
-  const m = /^[-+]?\d*(?:\.(\d*))?(?:[eE]([-+]?\d+))?$/.exec(lit.trim());
-  if (!m) return 0;
-  return 0.5 * 10 ** (Number(m[2] ?? 0) - (m[1] ?? '').length);
+/**
+ * Half a unit of the p-th significant digit of v ('%.{p}g' of a value rounds it there, whatever trailing zeros it then
+ * drops): how far from the printed number the value it was rounded from may lie; 0 for an exact zero.
+ */
+export function halfUnitOfDigit(v: number, p: number): number {
+  if (v === 0 || !Number.isFinite(v)) return 0;
+  const sci = formatScientificF64(v, Math.max(p, 1) - 1);
+  return 0.5 * 10 ** (Number(sci.slice(sci.indexOf('e') + 1)) - Math.max(p, 1) + 1);
 }
 
 /** Whether a float32 value, written with '%.{digits}g', gives the literal (as a number: the sign of zero counts). */

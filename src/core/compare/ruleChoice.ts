@@ -133,9 +133,12 @@ export function chooseRule(
   }
   // '%g' (np.savetxt(fmt='%g')): as many digits after the point as each number needs, trailing zeros dropped, so no
   // style is shared, or whole numbers only (values from 10^(p - 1) to 10^p), which say nothing exact; a bare number of
-  // 5 to 8 significant digits is read so too (one number has one style whatever wrote it)
+  // 5 to 8 significant digits is read so too (one number has one style whatever wrote it), unless its digits identify
+  // a float32 value (its shortest decimal, or decimals that tell it from its neighbours: bitwise)
   const general =
-    bareNumber || (savetxt && (style === null || style.kind === 'int') && !mixed) ? generalFormatDigits(lits) : null;
+    (bareNumber && !pinned) || (savetxt && (style === null || style.kind === 'int') && !mixed)
+      ? generalFormatDigits(lits)
+      : null;
   if (general !== null) {
     const fmt = `fmt='%.${general}g'${general === 6 ? ", which is '%g'" : ''}`;
     return {
@@ -144,7 +147,7 @@ export function chooseRule(
       style,
       ...(savetxt ? { savetxt } : {}),
       generalDigits: general,
-      explanation: `printed precision: the paste was ${printed} with ${general} significant digits, trailing zeros dropped (${fmt}), so an element matches when our float32 value, written with the same fmt (Python's % formatting, correctly rounded), gives the pasted text.`
+      explanation: `printed precision: the paste was ${printed} with ${general} significant digits (${fmt}), so an element matches when our float32 value, written with the same fmt (Python's % formatting, correctly rounded), gives the pasted text.`
     };
   }
   if (mixed) {

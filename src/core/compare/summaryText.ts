@@ -318,6 +318,12 @@ export function withinToleranceWords(what: string, of: string, maxUlps: number |
 
 /** How the rule's acceptance reads in the diagnosis sentence (for an entry that gives exact values approximately: so). */
 function ruleWords(rule: CompareRule, entry?: DiagnosisEntry): string {
+  // ('%g' with 5 to 8 digits: the entry gives values within that tolerance of the printed ones, allowing for their rounding)
+  if (entry?.approximate && rule === 'printed-precision')
+    return APPROXIMATE_WORDS.replace(
+      'though not bit for bit',
+      'allowing for the rounding of its printed digits, though not at its printed precision'
+    );
   if (entry?.approximate) return APPROXIMATE_WORDS;
   if (rule === 'bitwise') return 'exactly';
   if (rule === 'printed-precision') return 'at the printed precision';

@@ -80,6 +80,8 @@ export function leadingPair(
   shouldStop?: () => boolean
 ): { pair: ProfilePair; leading: number } | null {
   const self = runPair(inputs, own);
+  // a state printed twice (the sample again after the loop) is visited once: counted once
+  const once = steps.filter((t, i) => steps.indexOf(t) === i);
   let best: { pair: ProfilePair; leading: number } | null = null;
   for (const pair of profilePairs(inputs, self.threads)) {
     if (samePair(pair, self)) continue;
@@ -87,17 +89,18 @@ export function leadingPair(
     visitCorrectStates(
       inputs,
       pair.rng,
-      steps,
+      once,
       (t, x) => {
-        if (t !== steps[leading] || !matchesAt(t, x)) return false;
+        if (t !== once[leading] || !matchesAt(t, x)) return false;
         leading++;
         return true;
       },
       { shouldStop, matmul: pair.matmul, matmulThreads: pair.threads }
     );
-    if (leading > ownLeading && leading < steps.length && leading > (best?.leading ?? -1)) best = { pair, leading };
+    if (leading > ownLeading && leading < once.length && leading > (best?.leading ?? -1)) best = { pair, leading };
   }
-  return best;
+  // as an index into steps: the first place of the state it stopped at
+  return best && { pair: best.pair, leading: steps.indexOf(once[best.leading]) };
 }
 
 /**

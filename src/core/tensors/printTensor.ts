@@ -158,12 +158,25 @@ export function formatScientificF64(x: number, precision: number): string {
 export function formatGeneralF64(x: number, precision: number): string {
   if (!Number.isFinite(x)) return formatScientificF64(x, 0);
   const p = Math.max(precision, 1);
-  const sci = formatScientificF64(x, p - 1);
+  const sign = isNegative(x) ? '-' : '';
+  // the p significant digits and the exponent: JavaScript's toExponential rounds the exact value to nearest
+  // (ECMA-262 Number.prototype.toExponential) as Python does, except that a tie goes up instead of to even; a tie at
+  // p digits leaves exactly ...5 at p + 1 digits, so when that digit is not 5 the two agree; else exactly, in BigInt
+  const a = Math.abs(x);
+  const finer = p <= 99 && x !== 0 ? a.toExponential(p) : '';
+  const sci = finer && finer[finer.indexOf('e') - 1] !== '5' ? a.toExponential(p - 1) : formatScientificF64(a, p - 1);
   const e = sci.indexOf('e');
+  const digits = sci.slice(0, e).replace('.', '');
   const exp10 = Number(sci.slice(e + 1));
-  const dropZeros = (digits: string): string => (digits.includes('.') ? digits.replace(/\.?0+$/, '') : digits);
-  if (exp10 < -4 || exp10 >= p) return dropZeros(sci.slice(0, e)) + sci.slice(e);
-  return dropZeros(formatFixedF64(x, p - 1 - exp10));
+  const dropZeros = (d: string): string => d.replace(/0+$/, '');
+  if (exp10 < -4 || exp10 >= p) {
+    const frac = dropZeros(digits.slice(1));
+    const expText = `${exp10 < 0 ? '-' : '+'}${String(Math.abs(exp10)).padStart(2, '0')}`;
+    return `${sign}${digits[0]}${frac ? `.${frac}` : ''}e${expText}`;
+  }
+  const whole = exp10 >= 0 ? digits.slice(0, exp10 + 1) : '0';
+  const frac = dropZeros(exp10 >= 0 ? digits.slice(exp10 + 1) : '0'.repeat(-exp10 - 1) + digits);
+  return `${sign}${whole}${frac ? `.${frac}` : ''}`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -38,7 +38,12 @@ const fixture = JSON.parse(readFileSync(path.join(FIXTURES, 'compare/saved_array
 
 const rsqrtLoop = (
   JSON.parse(readFileSync(path.join(FIXTURES, 'compare/saved_arrays.json'), 'utf8')) as {
-    rsqrtLoop: { inputs: unknown; files: { name: string; text: string; mismatchIndices: [number, number][] }[] };
+    rsqrtLoop: {
+      inputs: unknown;
+      files: { name: string; text: string; mismatchIndices: [number, number][] }[];
+      /** the correct sample rounded to 5 decimals, np.savetxt(fmt='%s') of np.round(x, 5) */
+      roundedRows: string;
+    };
   }
 ).rsqrtLoop;
 
@@ -158,8 +163,8 @@ describe('cli compare: arrays saved with np.save and np.savetxt (fixtures from P
   it("fmt='%g' and '%.8g': judged at their printed precision, the fmt named; short rows typed by hand are not", async () => {
     const c = fixture.cases.find((k) => k.name.endsWith('wide'))!;
     for (const [fmt, p] of [
-      ['%g', "6 significant digits, trailing zeros dropped (fmt='%.6g', which is '%g')"],
-      ['%.8g', "8 significant digits, trailing zeros dropped (fmt='%.8g')"]
+      ['%g', "6 significant digits (fmt='%.6g', which is '%g')"],
+      ['%.8g', "8 significant digits (fmt='%.8g')"]
     ]) {
       const f = c.files.find((g) => g.name === `np.savetxt(f, x.numpy(), fmt='${fmt}')`)!;
       const r = await cli(['compare', 'in.json', 'saved', '--json'], {
@@ -198,6 +203,34 @@ describe('cli compare: arrays saved with np.save and np.savetxt (fixtures from P
       );
     });
   }
+
+  it("a '%g' file with one number far off (1 for 1.0078): not within tolerance, even allowing for the rounding", async () => {
+    const f = rsqrtLoop.files.find((g) => g.name.includes("fmt='%g'"))!;
+    // the first number between 1 and 2 written as 1 (or -1), its row kept
+    const rows = f.text.trim().split('\n');
+    const i = rows.findIndex((row) => row.split(' ').some((t) => Math.abs(Number(t)) > 1 && Math.abs(Number(t)) < 2));
+    rows[i] = rows[i]
+      .split(' ')
+      .map((t) => (Math.abs(Number(t)) > 1 && Math.abs(Number(t)) < 2 ? String(Math.sign(Number(t))) : t))
+      .join(' ');
+    const r = await cli(['compare', 'in.json', 'saved', '--json'], {
+      'in.json': JSON.stringify(rsqrtLoop.inputs),
+      saved: `${rows.join('\n')}\n`
+    });
+    const j = JSON.parse(r.out) as { summary: string };
+    assert.equal(r.code, 1, j.summary);
+    assert.doesNotMatch(j.summary, /none is needed/);
+  });
+
+  it("the correct sample rounded to 5 decimals (rows of np.round(x, 5)): no '%g' print, the tolerance rule, a match", async () => {
+    const r = await cli(['compare', 'in.json', 'saved', '--json'], {
+      'in.json': JSON.stringify(rsqrtLoop.inputs),
+      saved: rsqrtLoop.roundedRows
+    });
+    const j = JSON.parse(r.out) as { rule: string; summary: string };
+    assert.equal(j.rule, 'tolerance', j.summary);
+    assert.equal(r.code, 0, j.summary);
+  });
 
   it('the summary says what the .npy file held, as NumPy names its dtype and shape', async () => {
     for (const c of fixture.cases) {
