@@ -985,6 +985,25 @@ function comparePrints(
     );
     diagnosis = near.diagnosis;
     diagnosisNote = near.note;
+    // entries that give the sample approximately: exactly, maybe, under another matmul profile (a PyTorch on another
+    // BLAS whose loop has the mistake; the run's randn kernel), those entries only
+    if (diagnosis.length > 0) {
+      const matches = (sample: Float32Array): boolean => valuesMatch(sample, paste);
+      for (const pair of profilePairs(inputs, self.threads)) {
+        if (pair.rng !== own || samePair(pair, self)) continue;
+        const found = diagnoseSample(inputs, matches, {
+          profile: own,
+          matmul: pair.matmul,
+          matmulThreads: pair.threads,
+          shouldStop: opts.shouldStop,
+          ids: diagnosis.map((d) => d.id as MistakeId)
+        });
+        if (found.length > 0) {
+          diagnosis = entries(found, undefined, pair);
+          break;
+        }
+      }
+    }
   }
   if (profileExplains) {
     if (diagnosis.length === 0) return { ...c, diagnosis: [] };
@@ -1735,7 +1754,23 @@ function diagnoseSteps(
   const profile = run.inputs.profile;
   const t0 = c.firstDivergence!.step;
   const bad = judged[firstBad];
+  const byStep = new Map<number, PreparedPaste>();
+  steps.forEach((t, i) => {
+    if (t !== null) byStep.set(t, pastes[i]);
+  });
+  const matchesStep = (t: number, x: Float32Array): boolean => {
+    const p = byStep.get(t);
+    return p === undefined || valuesMatch(x, p);
+  };
+  const what = recording ? 'the recording' : 'the paste';
   if (t0 === null || bad.compared === 0 || pastes[firstBad].layout.shapeMismatch) {
+    // x_T that another randn kernel draws (PyTorch's scalar kernel), and a mistake in the loop under its pair
+    const underPair =
+      t0 === null && bad.compared > 0 && !pastes[firstBad].layout.shapeMismatch
+        ? mistakeUnderPair(inputs, run, steps, pastes, firstBad, matchesStep, opts)
+        : null;
+    if (underPair)
+      return withDiagnosis(c, entries(underPair.ids, undefined, underPair.pair), undefined, underPair.from, what);
     const xT = states.get(null);
     const transposed =
       t0 === null && xT !== undefined && valuesMatch(transposedDraw(xT, inputs.n, inputs.d), pastes[firstBad]);
@@ -1753,14 +1788,6 @@ function diagnoseSteps(
     return withDiagnosis(c, [], why);
   }
   if (loopWork(inputs, t0 + 1) > DIAGNOSIS_MAX_WORK) return withDiagnosis(c, [], tooLargeNote(inputs, t0 + 1));
-  const byStep = new Map<number, PreparedPaste>();
-  steps.forEach((t, i) => {
-    if (t !== null) byStep.set(t, pastes[i]);
-  });
-  const matchesStep = (t: number, x: Float32Array): boolean => {
-    const p = byStep.get(t);
-    return p === undefined || valuesMatch(x, p);
-  };
   const stateBefore = t0 === T - 1 ? undefined : states.get(t0 + 1);
   // the step right after the last matching print, when steps between were not printed (every k-th, a recording with
   // every > 1): a mistake that began there, unseen, is tried from there too, as the recording view does
@@ -1790,7 +1817,6 @@ function diagnoseSteps(
     }
     if (found.length > 0) break;
   }
-  const what = recording ? 'the recording' : 'the paste';
   // none under the run's profiles: a PyTorch on another BLAS or randn kernel whose loop has a mistake from a later
   // step, under the pair whose correct loop gives the most prints from the first (more than the run's own)
   const pair = found.length === 0 ? mistakeUnderPair(inputs, run, steps, pastes, firstBad, matchesStep, opts) : null;

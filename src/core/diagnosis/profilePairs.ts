@@ -65,24 +65,25 @@ export function profilePairsReproducing(
 }
 
 /**
- * A PyTorch on another BLAS or randn kernel whose loop also has a mistake: the pair other than the run's whose correct
- * loop gives the most of `steps` from the first (loop order, null for x_T; each state `matchesAt` accepts), when that
- * is more than the run's own pair gives (`ownLeading`) and not all of them (a pair that gives all is the answer
- * itself, profilePairsReproducing). The catalogue then runs under that pair from its first divergence,
- * steps[leading]. Null when no pair does better. Each pair's loop stops at its first state not accepted.
+ * A PyTorch on another BLAS or randn kernel whose loop also has a mistake: the pairs other than the run's whose
+ * correct loop gives more of `steps` from the first (loop order, null for x_T; each state `matchesAt` accepts) than
+ * the run's own pair gives (`ownLeading`), and those with the run's randn kernel that give as many (a mistake from the
+ * first step parts the loops where the BLAS does), most first; not those that give all of them (a pair that does is
+ * the answer itself, profilePairsReproducing). The catalogue then runs under each from its first divergence,
+ * steps[leading]. Each pair's loop stops at its first state not accepted.
  */
-export function leadingPair(
+export function leadingPairs(
   inputs: SamplerInputs,
   own: { rng: ProfilePair['rng']; matmul?: ProfilePair['matmul']; threads?: number },
   steps: readonly (number | null)[],
   matchesAt: (t: number | null, x: Float32Array) => boolean,
   ownLeading: number,
   shouldStop?: () => boolean
-): { pair: ProfilePair; leading: number } | null {
+): { pair: ProfilePair; leading: number }[] {
   const self = runPair(inputs, own);
   // a state printed twice (the sample again after the loop) is visited once: counted once
   const once = steps.filter((t, i) => steps.indexOf(t) === i);
-  let best: { pair: ProfilePair; leading: number } | null = null;
+  const found: { pair: ProfilePair; leading: number }[] = [];
   for (const pair of profilePairs(inputs, self.threads)) {
     if (samePair(pair, self)) continue;
     let leading = 0;
@@ -97,17 +98,19 @@ export function leadingPair(
       },
       { shouldStop, matmul: pair.matmul, matmulThreads: pair.threads }
     );
-    if (leading > ownLeading && leading < once.length && leading > (best?.leading ?? -1)) best = { pair, leading };
+    const ahead = leading > ownLeading || (leading === ownLeading && pair.rng === self.rng);
+    // as an index into steps: the first place of the state it stopped at
+    if (ahead && leading < once.length) found.push({ pair, leading: steps.indexOf(once[leading]) });
   }
-  // as an index into steps: the first place of the state it stopped at
-  return best && { pair: best.pair, leading: steps.indexOf(once[best.leading]) };
+  return found.sort((a, b) => b.leading - a.leading);
 }
 
 /**
- * The catalogue entries that give a step-by-step paste's prints or a recording's states under the leading pair
- * (leadingPair), run under that pair from its first divergent state, or from the step after its last matching one
- * when steps between were not kept; null when no pair does better than the run's own or no entry gives them.
- * matchesStep accepts x after step t (true for steps not kept), matchesAt also x_T (t null).
+ * The catalogue entries that give a step-by-step paste's prints or a recording's states under a leading pair
+ * (leadingPairs, the one that gives most first), run under that pair from its first divergent state, or from the step
+ * after its last matching one when steps between were not kept; null when no pair does as well as the run's own or
+ * no entry gives them under any. matchesStep accepts x after step t (true for steps not kept), matchesAt also x_T
+ * (t null).
  */
 export function mistakeUnderLeadingPair(
   inputs: SamplerInputs,
@@ -118,18 +121,19 @@ export function mistakeUnderLeadingPair(
   matchesStep: (t: number, x: Float32Array) => boolean,
   opts: Pick<DiagnoseOptions, 'schedule64' | 'shouldStop'> = {}
 ): { ids: MistakeId[]; pair: ProfilePair; from: number } | null {
-  const lead = leadingPair(inputs, own, steps, matchesAt, ownLeading, opts.shouldStop);
-  const t1 = lead ? steps[lead.leading] : null;
-  if (!lead || t1 === null) return null;
-  const previous = lead.leading > 0 ? steps[lead.leading - 1] : null;
-  for (const from of previous !== null && previous - 1 > t1 ? [t1, previous - 1] : [t1]) {
-    const ids = diagnoseTrajectory(inputs, from, matchesStep, {
-      ...opts,
-      profile: lead.pair.rng,
-      matmul: lead.pair.matmul,
-      matmulThreads: lead.pair.threads
-    });
-    if (ids.length > 0) return { ids, pair: lead.pair, from };
+  for (const lead of leadingPairs(inputs, own, steps, matchesAt, ownLeading, opts.shouldStop)) {
+    const t1 = steps[lead.leading];
+    if (t1 === null) continue;
+    const previous = lead.leading > 0 ? steps[lead.leading - 1] : null;
+    for (const from of previous !== null && previous - 1 > t1 ? [t1, previous - 1] : [t1]) {
+      const ids = diagnoseTrajectory(inputs, from, matchesStep, {
+        ...opts,
+        profile: lead.pair.rng,
+        matmul: lead.pair.matmul,
+        matmulThreads: lead.pair.threads
+      });
+      if (ids.length > 0) return { ids, pair: lead.pair, from };
+    }
   }
   return null;
 }

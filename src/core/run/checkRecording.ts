@@ -212,6 +212,14 @@ export function checkRecording(r: Recording, opts: CheckRecordingOptions = {}): 
     // the first recorded state the reference is not within assert_close's tolerance of (null: none, or x_T)
     const far = compared.find((c) => !closeF32(c.state.x.data, c.ref))?.t;
     diagnosis = diagnose(r, firstDivergence.t, states, far === undefined ? 'all' : far, opts);
+  } else if (
+    firstDivergence?.t === null &&
+    opts.diagnose !== false &&
+    !recordedBeforeStep &&
+    loopWork(inputs, r.T) <= DIAGNOSIS_MAX_WORK
+  ) {
+    // x_T that another randn kernel draws (PyTorch's scalar kernel), and a mistake in the loop under its pair
+    diagnosis = diagnoseUnderPair(r, states, opts);
   }
   // no mistake in the loop is the answer: another randn kernel or BLAS may be
   let profilePairs: ProfilePair[] | undefined;
@@ -330,20 +338,9 @@ function diagnose(
     if (ids.length) return { fromStep, mistakes: ids.map((id) => mistakeInfo(id)) };
   }
   if (loopWork(r.inputs, r.T) > DIAGNOSIS_MAX_WORK) return { fromStep, mistakes: [] };
-  // none under the run's profiles: a PyTorch on another BLAS or randn kernel whose loop has a mistake from a later
-  // step, under the pair whose correct loop gives the most recorded states from the first (compare.ts
-  // mistakeUnderPair does the same for a paste)
-  const steps = [...(r.init ? [null] : []), ...r.steps.map((s) => s.t)];
-  const matchesAt = (t: number | null, x: Float32Array): boolean =>
-    t === null ? sameBits(r.init!.x.data, x) : matchesStep(t, x);
-  const own = { rng: opts.profile ?? DEFAULT_PROFILE };
-  const ownLeading = states.findIndex((s) => s.differing > 0);
-  const underPair = mistakeUnderLeadingPair(r.inputs, own, steps, ownLeading, matchesAt, matchesStep, {
-    schedule64,
-    shouldStop: opts.shouldStop
-  });
-  if (underPair)
-    return { fromStep: underPair.from, mistakes: underPair.ids.map((id) => mistakeInfo(id)), pair: underPair.pair };
+  // none under the run's profiles: a PyTorch on another BLAS or randn kernel whose loop has a mistake
+  const underPair = diagnoseUnderPair(r, states, opts);
+  if (underPair) return underPair;
   // none bit for bit: within assert_close's float32 tolerance, a rewrite of the correct loop, or a mistake written
   // with other operations (compare.ts nearDiagnosis says the same of a paste)
   if (close === 'all')
@@ -364,6 +361,34 @@ function diagnose(
   return { fromStep, mistakes: [] };
 }
 
+/**
+ * The catalogue's mistakes under the (RNG, matmul) pair whose correct loop gives the most recorded states from the
+ * first (profilePairs.ts mistakeUnderLeadingPair; compare.ts mistakeUnderPair does the same for a paste): a PyTorch on
+ * another BLAS or randn kernel whose loop has a mistake. Null when none.
+ */
+function diagnoseUnderPair(
+  r: Recording,
+  states: StateDistance[],
+  opts: CheckRecordingOptions
+): RecordingDiagnosis | null {
+  const byT = new Map<number, Float32Array>(r.steps.map((s) => [s.t, s.x.data]));
+  const matchesStep = (t: number, x: Float32Array): boolean => {
+    const mine = byT.get(t);
+    return mine === undefined || sameBits(mine, x);
+  };
+  const steps = [...(r.init ? [null] : []), ...r.steps.map((s) => s.t)];
+  const matchesAt = (t: number | null, x: Float32Array): boolean =>
+    t === null ? sameBits(r.init!.x.data, x) : matchesStep(t, x);
+  const own = { rng: opts.profile ?? DEFAULT_PROFILE };
+  const ownLeading = states.findIndex((s) => s.differing > 0);
+  const schedule64 = { betas: r.recordedInputs.betas.values, alphaBar: r.recordedInputs.alpha_bar.values };
+  const found = mistakeUnderLeadingPair(r.inputs, own, steps, ownLeading, matchesAt, matchesStep, {
+    schedule64,
+    shouldStop: opts.shouldStop
+  });
+  return found && { fromStep: found.from, mistakes: found.ids.map((id) => mistakeInfo(id)), pair: found.pair };
+}
+
 /** Whether every value of `a` is within torch.testing.assert_close's float32 defaults of `b`'s (the reference's). */
 function closeF32(a: Float32Array, b: Float32Array): boolean {
   for (let i = 0; i < a.length; i++) if (!closeByDefaults(b[i], a[i])) return false;
@@ -382,10 +407,12 @@ const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1)
  */
 export function divergenceCause(
   r: Recording,
-  v: Pick<RecordingVerdict, 'firstDivergence' | 'recordedBeforeStep' | 'float64Loop' | 'transposedXT'>
+  v: Pick<RecordingVerdict, 'firstDivergence' | 'recordedBeforeStep' | 'float64Loop' | 'transposedXT' | 'diagnosis'>
 ): string | null {
   const f = v.firstDivergence;
   if (!f) return null;
+  // a mistake named under another pair, whose randn kernel draws the recorded x_T: no word on x_T
+  if (v.diagnosis?.pair && v.diagnosis.mistakes.length > 0) return null;
   if (v.float64Loop) {
     const hint = float64LoopHint(v.float64Loop, r.inputs.n * r.inputs.d);
     return hint[0].toUpperCase() + hint.slice(1);

@@ -91,6 +91,44 @@ describe('cli compare: a loop with a mistake run by PyTorch on OpenBLAS (seed + 
     assert.equal(r.code, 1, j.summary);
     diagnosed(j);
   });
+
+  it('the mistake from the first step: the recording, and its sample alone (x.tolist()), named under the pair', async () => {
+    const run = (files: Record<string, string>, args: string[]) =>
+      runCliInMemory(['compare', ...args, '--json'], files, { writable: false }).then((r) => ({
+        code: r.code,
+        j: JSON.parse(r.out) as { diagnosis: { id: string; pair?: unknown; approximate?: boolean }[]; summary: string }
+      }));
+    const recorded = await run({ 'run.json': rec('openblas-haswell-seed-plus-t-all.run.json') }, ['run.json']);
+    const sample = recordingTolistSteps(ROOT, 'openblas-haswell-seed-plus-t-all').at(-1)!;
+    const alone = await run({ 'in.json': rec('openblas-haswell.inputs.json'), 'p.txt': sample.list }, [
+      'in.json',
+      'p.txt'
+    ]);
+    for (const { code, j } of [recorded, alone]) {
+      assert.equal(code, 1, j.summary);
+      assert.deepEqual(
+        j.diagnosis.map((d) => [d.id, d.pair, d.approximate]),
+        [['step-seed-plus-t', pair, undefined]],
+        j.summary
+      );
+    }
+  });
+
+  it('on OpenBLAS with the scalar randn kernel, x_T recorded: the mistake named under that pair, not "check the seed"', async () => {
+    const r = await runCliInMemory(
+      ['compare', 'run.json', '--json'],
+      { 'run.json': rec('openblas-haswell-scalar-seed-plus-t.run.json') },
+      { writable: false }
+    );
+    const j = JSON.parse(r.out) as { diagnosis: { id: string; pair?: unknown }[]; summary: string };
+    assert.equal(r.code, 1, j.summary);
+    assert.deepEqual(
+      j.diagnosis.map((d) => [d.id, d.pair]),
+      [['step-seed-plus-t', { rng: 'scalar', matmul: 'openblas-haswell' }]],
+      j.summary
+    );
+    assert.doesNotMatch(j.summary, /check the seed/);
+  });
 });
 
 describe('cli compare: recordings and step-by-step pastes', () => {

@@ -203,6 +203,27 @@ describe('checkRecording: a recording against the exact reference', () => {
     assert.equal(wrong.profilePairs, undefined);
   });
 
+  it('the mistake from the first step on OpenBLAS, and on OpenBLAS with the scalar randn kernel (x_T its own): named so', () => {
+    const all = checkRecording(recording('openblas-haswell-seed-plus-t-all'));
+    assert.deepEqual(
+      [
+        all.diagnosis?.mistakes.map((m) => m.id),
+        all.diagnosis?.fromStep,
+        all.diagnosis?.pair,
+        all.diagnosis?.approximate
+      ],
+      [['step-seed-plus-t'], 9, { rng: 'avx2-fma', matmul: 'openblas-haswell' }, undefined]
+    );
+    const scalar = checkRecording(recording('openblas-haswell-scalar-seed-plus-t'));
+    assert.equal(scalar.firstDivergence?.t, null, 'the default randn kernel draws another x_T');
+    assert.deepEqual(
+      [scalar.diagnosis?.mistakes.map((m) => m.id), scalar.diagnosis?.fromStep, scalar.diagnosis?.pair],
+      [['step-seed-plus-t'], 5, { rng: 'scalar', matmul: 'openblas-haswell' }]
+    );
+    assert.match(scalar.summary, / run with the RNG profile scalar and the matmul profile openblas-haswell /);
+    assert.doesNotMatch(scalar.summary, /check the seed/);
+  });
+
   it('a loop with a mistake run by PyTorch on OpenBLAS: the mistake named exactly, under the pair that ran it', () => {
     const v = checkRecording(recording('openblas-haswell-seed-plus-t'));
     assert.equal(v.matches, false);
