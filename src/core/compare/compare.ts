@@ -1536,20 +1536,23 @@ export function compareRecording(
  * sample does: not a match, saying why.
  */
 function withoutSample(c: Comparison, last: number | null, recording: boolean): Comparison {
+  const { bitwiseUnknown: _cannotTell, ...rest } = c;
+  return { ...rest, matches: false, bitwiseEqual: false, summary: `${c.summary}\n${noSampleLine(last, recording)}` };
+}
+
+/**
+ * The summary's line for prints or recorded states that end before the sample: ours match them all (or, `pair` set,
+ * the loop under another profile pair does), yet there is no x after step 0 to compare.
+ */
+function noSampleLine(last: number | null, recording: boolean, pair = false): string {
   const what = recording ? 'recording' : 'paste';
   const where = last === null ? 'x_T' : `x after step ${last}`;
   const why =
     last === 1
       ? ` A loop over range(T - 1, 0, -1) stops there, leaving the step t = 0 out${recording ? '' : ', and print(x) at the top of the loop body ends there too'}; if yours ran it, ${recording ? 'record' : 'paste'} x after it too.`
       : ` ${recording ? 'Record' : 'Paste'} x after step 0 too${recording ? '' : ' (print(x) after the loop)'}.`;
-  const { bitwiseUnknown: _cannotTell, ...rest } = c;
-  return {
-    ...rest,
-    matches: false,
-    bitwiseEqual: false,
-    summary: `${c.summary}
-Not a match: the ${what} ends at ${where} and has no sample (x after step 0) to compare; every ${recording ? 'recorded state' : 'print'} matches.${why}`
-  };
+  const matching = `every ${recording ? 'recorded state' : 'print'} matches${pair ? ' under the profile pair above' : ''}`;
+  return `Not a match: the ${what} ends at ${where} and has no sample (x after step 0) to compare; ${matching}.${why}`;
 }
 
 /**
@@ -1683,6 +1686,9 @@ function compareSteps(
   const T = inputs.betas.length;
   const diagnosed = (on: Comparison): Comparison =>
     diagnoseSteps(inputs, run, steps, pastes, judged, states, firstBad, on, opts, recording, T);
+  // a pair that gives every print of prints that end before the sample: still no match, and the line says why
+  const noSample = (search: { matching: ProfilePair[] }): string =>
+    search.matching.length > 0 && lastStep !== 0 ? `\n${noSampleLine(lastStep, recording, true)}` : '';
   const withSearch = (on: Comparison, search: ReturnType<typeof stepsPairSearch>): Comparison =>
     search === undefined
       ? on
@@ -1690,7 +1696,7 @@ function compareSteps(
         ? {
             ...on,
             pairSearch: search,
-            summary: `${on.summary}\n${pairLine(search, recording ? 'the recording' : undefined)}`
+            summary: `${on.summary}\n${pairLine(search, recording ? 'the recording' : undefined)}${noSample(search)}`
           }
         : { ...on, summary: `${on.summary}\n${pairsNotTriedLine(inputs)}` };
   if (pastes.every((p) => p.choice.pinned)) {

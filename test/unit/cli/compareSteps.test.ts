@@ -51,6 +51,21 @@ describe('cli compare: a loop run by PyTorch on OpenBLAS, recorded or printed st
     assert.equal(m.code, 0, m.out);
   });
 
+  it('the loop stopped after step 1 (no sample): the pair named, and not a match all the same, saying why', async () => {
+    const r = await runCliInMemory(
+      ['compare', 'run.json', '--json'],
+      { 'run.json': rec('openblas-haswell-stopped-at-t1.run.json') },
+      { writable: false }
+    );
+    const j = JSON.parse(r.out);
+    assert.equal(r.code, 1, j.summary);
+    assert.deepEqual(j.pairSearch.matching, [{ rng: 'avx2-fma', matmul: 'openblas-haswell' }]);
+    assert.match(
+      j.summary,
+      /\nProfile pairs: avx2-fma with matmul openblas-haswell reproduces the recording\.\nNot a match: the recording ends at x after step 1 and has no sample \(x after step 0\) to compare; every recorded state matches under the profile pair above\. A loop over range\(T - 1, 0, -1\) stops there/
+    );
+  });
+
   it('x.tolist() printed after each step: the same pair named', async () => {
     const { r, j } = await printedOnOpenblas('openblas-haswell');
     assert.equal(r.code, 1, j.summary);

@@ -224,6 +224,16 @@ describe('checkRecording: a recording against the exact reference', () => {
     assert.doesNotMatch(scalar.summary, /check the seed/);
   });
 
+  it('the correct loop on OpenBLAS stopped after step 1: the pair named, and the missing sample too', () => {
+    const v = checkRecording(recording('openblas-haswell-stopped-at-t1'));
+    assert.equal(v.matches, false);
+    assert.deepEqual(v.profilePairs, [{ rng: 'avx2-fma', matmul: 'openblas-haswell' }]);
+    assert.match(
+      v.summary,
+      / But the recording ends at x after step t = 1 and has no sample \(x after step 0\): a loop over range\(T - 1, 0, -1\) leaves the last step out; record x after step 0 too\./
+    );
+  });
+
   it('a loop with a mistake run by PyTorch on OpenBLAS: the mistake named exactly, under the pair that ran it', () => {
     const v = checkRecording(recording('openblas-haswell-seed-plus-t'));
     assert.equal(v.matches, false);
