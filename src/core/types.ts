@@ -170,7 +170,7 @@ export interface DiagnosisEntry {
   profile?: RngProfile;
   /**
    * set when the entry reproduces the paste only under another (RNG, matmul) profile pair than the run's: a PyTorch
-   * with another randn kernel or BLAS whose loop has the mistake (profilePairs.ts leadingPair)
+   * with another randn kernel or BLAS whose loop has the mistake (profilePairs.ts leadingPairs)
    */
   pair?: ProfilePair;
   /**

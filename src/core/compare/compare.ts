@@ -641,7 +641,7 @@ function valuesMatch(values: Float32Array, paste: PreparedPaste): boolean {
 const CLOSE_BY_DEFAULTS = elementJudge('tolerance', DEFAULT_RTOL_F32, DEFAULT_ATOL_F32);
 /**
  * torch.testing.assert_close's float32 defaults on one element (ours, theirs), with `slack` added to the allowed
- * difference (theirs rounded when printed: half a unit of its last digit).
+ * difference (theirs rounded when printed: half a unit of its last significant digit).
  */
 export const closeByDefaults = (ours: number, theirs: number, slack = 0): boolean =>
   CLOSE_BY_DEFAULTS(ours, theirs, false) ||
@@ -1823,8 +1823,8 @@ function diagnoseSteps(
     }
     if (found.length > 0) break;
   }
-  // none under the run's profiles: a PyTorch on another BLAS or randn kernel whose loop has a mistake from a later
-  // step, under the pair whose correct loop gives the most prints from the first (more than the run's own)
+  // none under the run's profiles: a PyTorch on another BLAS or randn kernel whose loop has a mistake, under a pair
+  // whose correct loop gives more prints from the first than the run's own (as many, with the run's randn kernel)
   const pair = found.length === 0 ? mistakeUnderPair(inputs, run, steps, pastes, firstBad, matchesStep, opts) : null;
   if (pair) return withDiagnosis(c, entries(pair.ids, undefined, pair.pair), undefined, pair.from, what);
   if (found.length > 0 || !pastes.every(nearlyExact) || loopWork(inputs, T) > DIAGNOSIS_MAX_WORK)

@@ -62,7 +62,7 @@ export interface RecordingDiagnosis {
   approximate?: true;
   /**
    * set when the mistakes give the states only under another (RNG, matmul) profile pair than the run's: a PyTorch with
-   * another randn kernel or BLAS whose loop has the mistake (profilePairs.ts leadingPair)
+   * another randn kernel or BLAS whose loop has the mistake (profilePairs.ts leadingPairs)
    */
   pair?: ProfilePair;
   /**
@@ -470,7 +470,7 @@ export function recordingSummary(r: Recording, v: Omit<RecordingVerdict, 'summar
       parts.push(
         `Every recorded state is bit for bit the reference run with ${names}: your PyTorch draws randn or multiplies by w_model as that profile does (README "RNG profiles", "Matmul profiles"), not a mistake in the loop.`
       );
-      // yet a loop that stops before t = 0 leaves the sample out (as the matching recording's headline says)
+      // yet a loop that stops before t = 0 leaves the sample out, as the headline of one that matches would say
       if (!v.complete)
         parts.push(
           `But the recording ends at ${last === null ? 'x_T' : `x after step t = ${last}`} and has no sample (x after step 0): a loop over range(T - 1, 0, -1) leaves the last step out; record x after step 0 too.`
