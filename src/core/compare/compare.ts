@@ -30,16 +30,20 @@ import { float64LoopHint, float64LoopReproducing, type Float64LoopInputs } from 
 import { TRANSPOSED_DRAW_NOTE, transposedDraw } from '../diagnosis/transposedDraw';
 import { float64DrawDiffers, float64XTNote } from '../run/recording';
 import { layPaste, parsePaste, type Layout } from './pasteLayout';
-import { chooseNumpyRule, chooseRule, elementJudge, numpyRuleExplanation, type RuleChoice } from './ruleChoice';
+import {
+  chooseNumpyRule,
+  chooseRule,
+  elementJudge,
+  numpyRuleExplanation,
+  printsAsPasted,
+  type RuleChoice
+} from './ruleChoice';
 import {
   float32sPrintedAsShown,
   float32sPrintedWithNine,
   longerThanShortestF32,
-  printsAs,
-  printsAsGeneral,
   halfUnitOfDigit,
   significantDigits,
-  literalStyle,
   sameDouble,
   sameFloat32
 } from './literalStyle';
@@ -416,11 +420,11 @@ function judgeSample(ours: MatrixF32, paste: PreparedPaste): Comparison {
     printed = nj.printed;
     choice = { ...choice, explanation: nj.explanation, pinned: nj.pinned };
   }
-  if (!printed && choice.generalDigits) {
-    // np.savetxt's '%g': ours written with the same fmt, against the pasted text
+  if (!printed && (choice.generalDigits || choice.wholeNumbers)) {
+    // np.savetxt's '%g' or whole numbers: ours written so, against the pasted text
     printed = new Uint8Array(layout.literals.length);
     for (const k of paste.knownAt)
-      printed[k] = printsAsGeneral(ours.data[k], layout.literals[k]!, choice.generalDigits) ? 1 : 0;
+      printed[k] = printsAsPasted(choice, ours.data[k], layout.literals[k]!, parsed.source) ? 1 : 0;
   }
   if (!printed && choice.pinned && choice.rule === 'bitwise') {
     // each pasted number identifies one float32 value: ours prints as it exactly when ours is that value
@@ -629,9 +633,7 @@ function valuesMatch(values: Float32Array, paste: PreparedPaste): boolean {
     let printsSame = false;
     if (needsPrint) {
       const lit = layout.literals[k]!;
-      printsSame = choice.generalDigits
-        ? printsAsGeneral(a, lit, choice.generalDigits)
-        : printsAs(a, lit, literalStyle(lit, parsed.source));
+      printsSame = printsAsPasted(choice, a, lit, parsed.source);
     }
     if (!judge(a, b, printsSame)) return false;
   }

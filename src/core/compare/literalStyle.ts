@@ -266,6 +266,14 @@ export function printsAsGeneral(v: number, lit: string, digits: number): boolean
   return samePrinted(formatGeneralF64(v, digits), lit);
 }
 
+/**
+ * Whether a float32 value, written as a whole number, gives the literal: rounded ('%.0f', '{:.0f}') or truncated
+ * toward zero ('%d' of a float, as np.savetxt with fmt='%d' writes it).
+ */
+export function printsAsWhole(v: number, lit: string): boolean {
+  return printsAs(v, lit, { kind: 'fixed', decimals: 0 }) || (Number.isFinite(v) && Math.trunc(v) === tokenValue(lit));
+}
+
 /** Whether the literal shows 9 significant digits or more (enough for any float32 value), or is nan or inf. */
 export function showsNineDigits(lit: string): boolean {
   return /nan|inf/i.test(lit) || significantDigits(lit) >= 9;

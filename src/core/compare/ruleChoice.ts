@@ -7,6 +7,9 @@ import {
   describeStyle,
   float32sPrintedWithNine,
   isFullPrecisionLiteral,
+  printsAs,
+  printsAsGeneral,
+  printsAsWhole,
   showsNineDigits,
   isRoundedStyle,
   generalFormatDigits,
@@ -16,6 +19,7 @@ import {
   sameDouble,
   sameFloat32,
   sameStyle,
+  significantDigits,
   shortestFloat32Print,
   type LiteralStyle
 } from './literalStyle';
@@ -42,6 +46,18 @@ export interface RuleChoice {
   savetxt?: boolean;
   /** np.savetxt's fmt='%.{p}g' ('%g': 6): each element judged by what that fmt writes of our value */
   generalDigits?: number;
+  /** np.savetxt's whole numbers ('%.0f', '%d'): each element judged by our value rounded or truncated to one */
+  wholeNumbers?: true;
+}
+
+/**
+ * Whether our value, printed the way the pasted number was (per the rule's reading of the paste: '%g', whole
+ * numbers, or the literal's own style), gives the pasted text.
+ */
+export function printsAsPasted(choice: RuleChoice, v: number, lit: string, source: ParsedTensor['source']): boolean {
+  if (choice.generalDigits) return printsAsGeneral(v, lit, choice.generalDigits);
+  if (choice.wholeNumbers) return printsAsWhole(v, lit);
+  return printsAs(v, lit, literalStyle(lit, source));
 }
 
 /**
@@ -139,6 +155,18 @@ export function chooseRule(
     (bareNumber && !pinned) || (savetxt && (style === null || style.kind === 'int') && !mixed)
       ? generalFormatDigits(lits)
       : null;
+  // whole numbers of fewer digits ('%.0f', '%d' of values below 10^4): rounded or truncated, which says little of a
+  // value that is no whole number (any float32 sample's), so not the bitwise rule of exact integers
+  if (general === null && savetxt && style?.kind === 'int' && lits.every((l) => significantDigits(l) <= 8)) {
+    return {
+      rule: 'printed-precision',
+      pinned: false,
+      style,
+      savetxt,
+      wholeNumbers: true,
+      explanation: `printed precision: the paste was ${printed} with whole numbers (fmt='%.0f', which rounds, or '%d', which truncates), so an element matches when our float32 value, rounded or truncated to a whole number, gives the pasted text.`
+    };
+  }
   if (general !== null) {
     const fmt = `fmt='%.${general}g'${general === 6 ? ", which is '%g'" : ''}`;
     return {
