@@ -128,9 +128,15 @@ export function chooseRule(
   if (rounded.length > 0 && ints.length === 0 && rounded.every((st) => sameStyle(st, rounded[0]))) style = rounded[0];
   else if (rounded.length === 0 && ints.length > 0) style = ints[0];
   // np.savetxt's fmt is a print, however few its digits (hand-typed short numbers may be exact values instead)
+  // (one bare number of 6 significant digits or fewer, '0.745': a value printed at those decimals, as a sample's
+  // float32 value, whose shortest decimal has 7 to 9 digits, would hardly be written whole)
   const looksPrinted =
     style !== null &&
-    (source === 'torch' || savetxt || style.kind === 'sci' || (style.kind === 'fixed' && style.decimals >= 4));
+    (source === 'torch' ||
+      savetxt ||
+      style.kind === 'sci' ||
+      (style.kind === 'fixed' && style.decimals >= 4) ||
+      (bareNumber && isRoundedStyle(style) && significantDigits(lits[0]) <= 6));
   const pins = float64Print ? pinsDownF64 : pinsDownF32;
   // PyTorch prints in more than one style (fixed and scientific notation, or other decimals): prints of their own, as
   // print(list(x)) prints each row; each number is judged as it was printed
