@@ -193,16 +193,18 @@ export async function cellCount(page: Page): Promise<number> {
  */
 export async function focusCell(page: Page, index: number): Promise<Locator> {
   const row = cellRow(page, index);
+  const first = cellRow(page, 0);
+  const isFocused = async (r: Locator): Promise<true | undefined> =>
+    (await r.getAttribute('class', { timeout: 1000 }))?.includes('focused') ? true : undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
     await page.keyboard.press('Escape');
     await page.keyboard.press('Control+Home');
+    // the first cell focused before moving down: the target row may still carry 'focused' from an earlier step, and
+    // a command run then would act on whichever cell the pending key presses had reached
+    if (index > 0) await waitFor('the first cell to be focused', () => isFocused(first), 3000).catch(() => undefined);
     for (let i = 0; i < index; i++) await page.keyboard.press('ArrowDown');
     try {
-      await waitFor(
-        `cell ${index} to be focused`,
-        async () => ((await row.getAttribute('class', { timeout: 1000 }))?.includes('focused') ? true : undefined),
-        3000
-      );
+      await waitFor(`cell ${index} to be focused`, () => isFocused(row), 3000);
       return row;
     } catch {
       // The keyboard focus was elsewhere (e.g. in an output): click the first visible cell's gutter and retry.
