@@ -34,6 +34,7 @@ import {
   chooseNumpyRule,
   chooseRule,
   elementJudge,
+  iscloseF64,
   numpyRuleExplanation,
   printsAsPasted,
   type RuleChoice
@@ -640,14 +641,27 @@ function valuesMatch(values: Float32Array, paste: PreparedPaste): boolean {
   return true;
 }
 
-const CLOSE_BY_DEFAULTS = elementJudge('tolerance', DEFAULT_RTOL_F32, DEFAULT_ATOL_F32);
 /**
  * torch.testing.assert_close's float32 defaults on one element (ours, theirs), with `slack` added to the allowed
  * difference (theirs rounded when printed: half a unit of its last significant digit).
  */
 export const closeByDefaults = (ours: number, theirs: number, slack = 0): boolean =>
-  CLOSE_BY_DEFAULTS(ours, theirs, false) ||
-  (slack > 0 && Math.abs(ours - theirs) <= DEFAULT_ATOL_F32 + DEFAULT_RTOL_F32 * Math.abs(theirs) + slack);
+  iscloseF64(ours, theirs, DEFAULT_RTOL_F32, DEFAULT_ATOL_F32, slack);
+
+/**
+ * A '%g' paste's slack per element: half a unit of its p-th digit (the value it was rounded from lies within it);
+ * worked out once per paste, as closeToPaste judges every candidate of the diagnosis against the same numbers.
+ */
+const roundingSlack = new WeakMap<PreparedPaste, Float64Array>();
+function slackOf(paste: PreparedPaste, p: number): Float64Array {
+  let slack = roundingSlack.get(paste);
+  if (!slack) {
+    slack = new Float64Array(paste.pasted.length);
+    for (const k of paste.knownAt) slack[k] = halfUnitOfDigit(paste.pasted[k], p);
+    roundingSlack.set(paste, slack);
+  }
+  return slack;
+}
 
 /** Whether every element the paste gives is within torch.testing.assert_close's float32 defaults of `values`. */
 function closeToPaste(values: Float32Array, paste: PreparedPaste): boolean {
@@ -655,9 +669,8 @@ function closeToPaste(values: Float32Array, paste: PreparedPaste): boolean {
   if (layout.shapeMismatch || knownAt.length === 0) return false;
   const p = paste.choice.generalDigits;
   // '%g': within the tolerance of some value the printed number was rounded from (half a unit of its p-th digit away)
-  return knownAt.every((k) =>
-    closeByDefaults(values[k], pasted[k], p === undefined ? 0 : halfUnitOfDigit(pasted[k], p))
-  );
+  const slack = p === undefined ? null : slackOf(paste, p);
+  return knownAt.every((k) => closeByDefaults(values[k], pasted[k], slack ? slack[k] : 0));
 }
 
 /** Whether a paste's numbers identify or nearly identify values, so that a correct loop close to them says something: exact values, or '%g' with 5 to 8 digits. */
@@ -683,16 +696,18 @@ function nearDiagnosis(
   rounded: boolean,
   near: () => { ids: MistakeId[]; from?: number }
 ): { diagnosis: DiagnosisEntry[]; note?: string; from?: number } {
-  if (correctIsClose && rounded)
+  if (correctIsClose) {
+    // (rounded numbers: no ulps to them, and tolerances would not judge them, their rounding aside)
+    const how = rounded ? 'at its printed precision' : 'bit for bit';
+    const words = withinToleranceWords('the correct loop is', 'it', rounded ? null : (maxUlps ?? 0), float64);
+    const tip = rounded
+      ? "; save x with np.save (or np.savetxt's default fmt, '%.18e') to see it bit for bit"
+      : '; compare with --rtol 1.3e-6 --atol 1e-5 to judge it so';
     return {
       diagnosis: [],
-      note: `no entry of the diagnosis catalogue reproduces ${what} at its printed precision, and none is needed: ${withinToleranceWords('the correct loop is', 'it', null)}${advice ? "; save x with np.save (or np.savetxt's default fmt, '%.18e') to see it bit for bit" : ''}.`
+      note: `no entry of the diagnosis catalogue reproduces ${what} ${how}, and none is needed: ${words}${advice ? tip : ''}.`
     };
-  if (correctIsClose)
-    return {
-      diagnosis: [],
-      note: `no entry of the diagnosis catalogue reproduces ${what} bit for bit, and none is needed: ${withinToleranceWords('the correct loop is', 'it', maxUlps ?? 0, float64)}${advice ? '; compare with --rtol 1.3e-6 --atol 1e-5 to judge it so' : ''}.`
-    };
+  }
   const { ids, from } = near();
   return { diagnosis: entries(ids).map((e) => ({ ...e, approximate: true })), ...(from !== undefined ? { from } : {}) };
 }
@@ -945,11 +960,11 @@ function comparePrints(
   if ((profileExplains && paste.choice.pinned) || opts.diagnose === false) return { ...c, diagnosis: [] };
   let diagnosis: DiagnosisEntry[] = [];
   let diagnosisNote: string | undefined;
+  const matches = (sample: Float32Array): boolean => valuesMatch(sample, paste);
   if (loopWork(inputs, T) > DIAGNOSIS_MAX_WORK) {
     if (profileExplains) return { ...c, diagnosis: [] };
     diagnosisNote = tooLargeNote(inputs, T);
   } else {
-    const matches = (sample: Float32Array): boolean => valuesMatch(sample, paste);
     search: for (const schedule64 of schedules64(opts)) {
       for (const profile of profileExplains ? [own] : [own, ...RNG_PROFILES.filter((p) => p !== own)]) {
         const found = diagnoseSample(inputs, matches, {
@@ -990,7 +1005,6 @@ function comparePrints(
     // entries that give the sample approximately: exactly, maybe, under another matmul profile (a PyTorch on another
     // BLAS whose loop has the mistake; the run's randn kernel), those entries only
     if (diagnosis.length > 0) {
-      const matches = (sample: Float32Array): boolean => valuesMatch(sample, paste);
       for (const pair of profilePairs(inputs, self.threads)) {
         if (pair.rng !== own || samePair(pair, self)) continue;
         const found = diagnoseSample(inputs, matches, {

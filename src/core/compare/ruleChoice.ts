@@ -244,11 +244,14 @@ export function chooseRule(
   };
 }
 
-/** torch.isclose(a, b, rtol, atol, equal_nan=False) on the float64 values (aten/src/ATen/native/TensorCompare.cpp). */
-function iscloseF64(a: number, b: number, rtol: number, atol: number): boolean {
+/**
+ * torch.isclose(a, b, rtol, atol, equal_nan=False) on the float64 values (aten/src/ATen/native/TensorCompare.cpp),
+ * with `slack` added to the allowed difference (b rounded when printed: half a unit of its last significant digit).
+ */
+export function iscloseF64(a: number, b: number, rtol: number, atol: number, slack = 0): boolean {
   if (a === b) return true;
   const actualError = Math.abs(a - b);
-  return Number.isFinite(actualError) && actualError <= atol + Math.abs(rtol * b);
+  return Number.isFinite(actualError) && actualError <= atol + Math.abs(rtol * b) + slack;
 }
 
 /**

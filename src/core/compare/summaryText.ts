@@ -297,8 +297,17 @@ export function pairWords(p: ProfilePair): string {
 /** torch.testing.assert_close's float32 defaults, as the diagnosis names them. */
 const DEFAULT_TOLERANCE_WORDS = "torch.testing.assert_close's float32 tolerance (rtol 1.3e-6, atol 1e-5)";
 
-/** How a diagnosis says that its mistake gives exact values only approximately (DiagnosisEntry.approximate). */
-export const APPROXIMATE_WORDS = `within ${DEFAULT_TOLERANCE_WORDS}, though not bit for bit (your code likely writes the mistake with operations that round differently, as Ho et al.'s code does),`;
+/**
+ * How a diagnosis says that its mistake gives exact values only approximately (DiagnosisEntry.approximate); for
+ * rounded numbers ('%g' with 5 to 8 digits), within that tolerance of the values they may have been rounded from.
+ */
+function approximateWords(rounded: boolean): string {
+  const notExactly = rounded
+    ? 'allowing for the rounding of its printed digits, though not at its printed precision'
+    : 'though not bit for bit';
+  return `within ${DEFAULT_TOLERANCE_WORDS}, ${notExactly} (your code likely writes the mistake with operations that round differently, as Ho et al.'s code does),`;
+}
+export const APPROXIMATE_WORDS = approximateWords(false);
 
 /**
  * Why no mistake is needed when the correct loop is within assert_close's float32 tolerance of exact values: `what`
@@ -318,13 +327,7 @@ export function withinToleranceWords(what: string, of: string, maxUlps: number |
 
 /** How the rule's acceptance reads in the diagnosis sentence (for an entry that gives exact values approximately: so). */
 function ruleWords(rule: CompareRule, entry?: DiagnosisEntry): string {
-  // ('%g' with 5 to 8 digits: the entry gives values within that tolerance of the printed ones, allowing for their rounding)
-  if (entry?.approximate && rule === 'printed-precision')
-    return APPROXIMATE_WORDS.replace(
-      'though not bit for bit',
-      'allowing for the rounding of its printed digits, though not at its printed precision'
-    );
-  if (entry?.approximate) return APPROXIMATE_WORDS;
+  if (entry?.approximate) return approximateWords(rule === 'printed-precision');
   if (rule === 'bitwise') return 'exactly';
   if (rule === 'printed-precision') return 'at the printed precision';
   return 'within the tolerance';

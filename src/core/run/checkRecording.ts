@@ -316,17 +316,9 @@ function diagnose(
   close: 'all' | number | null,
   opts: CheckRecordingOptions
 ): RecordingDiagnosis {
-  const byT = new Map<number, Float32Array>(r.steps.map((s) => [s.t, s.x.data]));
+  const { byT, matchesStep, schedule64 } = recordedSteps(r);
   const lastMatching = states.filter((s) => s.t !== null && s.differing === 0 && s.t > t1).map((s) => s.t as number);
   const earliest = lastMatching.length ? lastMatching.reduce((a, b) => Math.min(a, b)) - 1 : r.T - 1;
-  const schedule64 = {
-    betas: r.recordedInputs.betas.values,
-    alphaBar: r.recordedInputs.alpha_bar.values
-  };
-  const matchesStep = (t: number, x: Float32Array): boolean => {
-    const mine = byT.get(t);
-    return mine === undefined || sameBits(mine, x);
-  };
   let fromStep = t1;
   for (const start of earliest > t1 ? [earliest, t1] : [t1]) {
     fromStep = start;
@@ -362,6 +354,27 @@ function diagnose(
 }
 
 /**
+ * A recording's states by step, whether a candidate's x after step t is the recorded one bit for bit (true for a step
+ * not recorded), and the schedule as recorded (float64 values kept) for the schedule-float64 entry.
+ */
+function recordedSteps(r: Recording): {
+  byT: Map<number, Float32Array>;
+  matchesStep: (t: number, x: Float32Array) => boolean;
+  schedule64: { betas: ArrayLike<number>; alphaBar: ArrayLike<number> };
+} {
+  const byT = new Map<number, Float32Array>(r.steps.map((s) => [s.t, s.x.data]));
+  const matchesStep = (t: number, x: Float32Array): boolean => {
+    const mine = byT.get(t);
+    return mine === undefined || sameBits(mine, x);
+  };
+  return {
+    byT,
+    matchesStep,
+    schedule64: { betas: r.recordedInputs.betas.values, alphaBar: r.recordedInputs.alpha_bar.values }
+  };
+}
+
+/**
  * The catalogue's mistakes under the (RNG, matmul) pair whose correct loop gives the most recorded states from the
  * first (profilePairs.ts mistakeUnderLeadingPair; compare.ts mistakeUnderPair does the same for a paste): a PyTorch on
  * another BLAS or randn kernel whose loop has a mistake. Null when none.
@@ -371,17 +384,12 @@ function diagnoseUnderPair(
   states: StateDistance[],
   opts: CheckRecordingOptions
 ): RecordingDiagnosis | null {
-  const byT = new Map<number, Float32Array>(r.steps.map((s) => [s.t, s.x.data]));
-  const matchesStep = (t: number, x: Float32Array): boolean => {
-    const mine = byT.get(t);
-    return mine === undefined || sameBits(mine, x);
-  };
+  const { matchesStep, schedule64 } = recordedSteps(r);
   const steps = [...(r.init ? [null] : []), ...r.steps.map((s) => s.t)];
   const matchesAt = (t: number | null, x: Float32Array): boolean =>
     t === null ? sameBits(r.init!.x.data, x) : matchesStep(t, x);
   const own = { rng: opts.profile ?? DEFAULT_PROFILE };
   const ownLeading = states.findIndex((s) => s.differing > 0);
-  const schedule64 = { betas: r.recordedInputs.betas.values, alphaBar: r.recordedInputs.alpha_bar.values };
   const found = mistakeUnderLeadingPair(r.inputs, own, steps, ownLeading, matchesAt, matchesStep, {
     schedule64,
     shouldStop: opts.shouldStop
