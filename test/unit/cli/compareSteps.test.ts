@@ -24,6 +24,12 @@ const cli = (pasted: string, json = true, inputsText = inputs) =>
 /** `compare NAME.inputs.json NAME.run.json --json` on a recording fixture and the inputs the helper saved with it. */
 const recorded = (name: string) => cli(rec(`${name}.run.json`), true, rec(`${name}.inputs.json`));
 
+/** `compare run.json --json` of a recording fixture alone (its inputs are in it): the run and its JSON. */
+async function recordingAlone(file: string) {
+  const r = await runCliInMemory(['compare', 'run.json', '--json'], { 'run.json': rec(file) }, { writable: false });
+  return { r, j: JSON.parse(r.out) };
+}
+
 /** `compare` of a recording of the OpenBLAS loop printed as x.tolist() after each step, labelled `t = ...`, --json. */
 async function printedOnOpenblas(name: string) {
   const paste = recordingTolistSteps(ROOT, name)
@@ -52,12 +58,7 @@ describe('cli compare: a loop run by PyTorch on OpenBLAS, recorded or printed st
   });
 
   it('the loop stopped after step 1 (no sample): the pair named, and not a match all the same, saying why', async () => {
-    const r = await runCliInMemory(
-      ['compare', 'run.json', '--json'],
-      { 'run.json': rec('openblas-haswell-stopped-at-t1.run.json') },
-      { writable: false }
-    );
-    const j = JSON.parse(r.out);
+    const { r, j } = await recordingAlone('openblas-haswell-stopped-at-t1.run.json');
     assert.equal(r.code, 1, j.summary);
     assert.deepEqual(j.pairSearch.matching, [{ rng: 'avx2-fma', matmul: 'openblas-haswell' }]);
     assert.match(
@@ -91,12 +92,7 @@ describe('cli compare: a loop with a mistake run by PyTorch on OpenBLAS (seed + 
   };
 
   it('the recording: the mistake named exactly, under the pair', async () => {
-    const r = await runCliInMemory(
-      ['compare', 'run.json', '--json'],
-      { 'run.json': rec('openblas-haswell-seed-plus-t.run.json') },
-      { writable: false }
-    );
-    const j = JSON.parse(r.out);
+    const { r, j } = await recordingAlone('openblas-haswell-seed-plus-t.run.json');
     assert.equal(r.code, 1, j.summary);
     diagnosed(j);
   });
@@ -130,15 +126,10 @@ describe('cli compare: a loop with a mistake run by PyTorch on OpenBLAS (seed + 
   });
 
   it('on OpenBLAS with the scalar randn kernel, x_T recorded: the mistake named under that pair, not "check the seed"', async () => {
-    const r = await runCliInMemory(
-      ['compare', 'run.json', '--json'],
-      { 'run.json': rec('openblas-haswell-scalar-seed-plus-t.run.json') },
-      { writable: false }
-    );
-    const j = JSON.parse(r.out) as { diagnosis: { id: string; pair?: unknown }[]; summary: string };
+    const { r, j } = await recordingAlone('openblas-haswell-scalar-seed-plus-t.run.json');
     assert.equal(r.code, 1, j.summary);
     assert.deepEqual(
-      j.diagnosis.map((d) => [d.id, d.pair]),
+      j.diagnosis.map((d: { id: string; pair?: unknown }) => [d.id, d.pair]),
       [['step-seed-plus-t', { rng: 'scalar', matmul: 'openblas-haswell' }]],
       j.summary
     );
